@@ -1,0 +1,59 @@
+// A transaction over a ClusterState. The input state is never mutated: a collection is copied the
+// first time it is written in this transaction, and objects are replaced, never edited in place.
+// Commit returns the new state value; dropping the Tx leaves the old state untouched.
+
+import type { ClusterState } from "./types.ts";
+
+export type Collection =
+  | "nodes"
+  | "namespaces"
+  | "pods"
+  | "services"
+  | "deployments"
+  | "replicaSets"
+  | "podRuntime"
+  | "releasedPodIPs";
+
+export class Tx {
+  private readonly base: ClusterState;
+  private next: ClusterState;
+  private readonly copied = new Set<Collection>();
+
+  constructor(base: ClusterState) {
+    this.base = base;
+    this.next = { ...base };
+  }
+
+  /** The state as this transaction sees it (read-only view). */
+  get state(): ClusterState {
+    return this.next;
+  }
+
+  /** True once anything was written. */
+  get dirty(): boolean {
+    return this.copied.size > 0;
+  }
+
+  /** A writable copy of a collection (copied once per transaction). */
+  write<C extends Collection>(collection: C): ClusterState[C] {
+    if (!this.copied.has(collection)) {
+      this.next[collection] = { ...this.base[collection] } as ClusterState[C];
+      this.copied.add(collection);
+    }
+    return this.next[collection];
+  }
+
+  setNow(now: number): void {
+    this.next.now = now;
+  }
+
+  /** Hands out the next resourceVersion, as the API server does on every write. */
+  nextResourceVersion(): string {
+    this.next.resourceVersion += 1;
+    return String(this.next.resourceVersion);
+  }
+
+  commit(): ClusterState {
+    return this.next;
+  }
+}

@@ -1,0 +1,286 @@
+// Kubernetes objects as the API server stores them (the subset the playground needs), plus the
+// runtime facts a real cluster keeps outside the objects (container state, logs, allocators).
+// Everything here is plain JSON: a ClusterState survives JSON.stringify/parse unchanged.
+
+export type Labels = Record<string, string>;
+
+export interface OwnerReference {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  uid: string;
+  controller?: boolean;
+  blockOwnerDeletion?: boolean;
+}
+
+export interface ObjectMeta {
+  name: string;
+  namespace?: string;
+  uid: string;
+  resourceVersion: string;
+  generation?: number;
+  /** RFC 3339, second precision, as the API server writes it. */
+  creationTimestamp: string;
+  deletionTimestamp?: string;
+  deletionGracePeriodSeconds?: number;
+  labels?: Labels;
+  annotations?: Record<string, string>;
+  ownerReferences?: OwnerReference[];
+  generateName?: string;
+}
+
+export interface ContainerPort {
+  name?: string;
+  containerPort: number;
+  protocol?: "TCP" | "UDP" | "SCTP";
+}
+
+export interface EnvVar {
+  name: string;
+  value?: string;
+}
+
+export interface Container {
+  name: string;
+  image: string;
+  command?: string[];
+  args?: string[];
+  ports?: ContainerPort[];
+  env?: EnvVar[];
+  imagePullPolicy?: string;
+  resources?: Record<string, unknown>;
+  terminationMessagePath?: string;
+  terminationMessagePolicy?: string;
+}
+
+export interface PodSpec {
+  containers: Container[];
+  nodeName?: string;
+  restartPolicy?: "Always" | "OnFailure" | "Never";
+  dnsPolicy?: string;
+  schedulerName?: string;
+  serviceAccountName?: string;
+  terminationGracePeriodSeconds?: number;
+  tolerations?: Array<Record<string, unknown>>;
+  hostNetwork?: boolean;
+  enableServiceLinks?: boolean;
+  preemptionPolicy?: string;
+  priority?: number;
+  securityContext?: Record<string, unknown>;
+}
+
+export interface PodCondition {
+  type: "PodReadyToStartContainers" | "Initialized" | "Ready" | "ContainersReady" | "PodScheduled";
+  status: "True" | "False" | "Unknown";
+  lastProbeTime: null;
+  lastTransitionTime: string;
+  reason?: string;
+  message?: string;
+}
+
+export interface ContainerState {
+  waiting?: { reason: string; message?: string };
+  running?: { startedAt: string };
+  terminated?: { exitCode: number; reason: string; startedAt?: string; finishedAt?: string };
+}
+
+export interface ContainerStatus {
+  name: string;
+  image: string;
+  imageID: string;
+  containerID?: string;
+  ready: boolean;
+  started: boolean;
+  restartCount: number;
+  state: ContainerState;
+  lastState: ContainerState;
+}
+
+export interface PodStatus {
+  phase: "Pending" | "Running" | "Succeeded" | "Failed" | "Unknown";
+  conditions?: PodCondition[];
+  hostIP?: string;
+  hostIPs?: Array<{ ip: string }>;
+  podIP?: string;
+  podIPs?: Array<{ ip: string }>;
+  startTime?: string;
+  qosClass?: string;
+  containerStatuses?: ContainerStatus[];
+}
+
+export interface Pod {
+  apiVersion: "v1";
+  kind: "Pod";
+  metadata: ObjectMeta;
+  spec: PodSpec;
+  status: PodStatus;
+}
+
+export type ServiceType = "ClusterIP" | "NodePort" | "LoadBalancer" | "ExternalName";
+
+export interface ServicePort {
+  name?: string;
+  protocol: "TCP" | "UDP" | "SCTP";
+  port: number;
+  /** A number, or the name of a container port resolved per pod. */
+  targetPort: number | string;
+  nodePort?: number;
+  appProtocol?: string;
+}
+
+export interface ServiceSpec {
+  type: ServiceType;
+  selector?: Labels;
+  ports: ServicePort[];
+  clusterIP?: string;
+  clusterIPs?: string[];
+  externalIPs?: string[];
+  externalName?: string;
+  sessionAffinity: "None" | "ClientIP";
+  sessionAffinityConfig?: { clientIP: { timeoutSeconds: number } };
+  externalTrafficPolicy?: "Cluster" | "Local";
+  internalTrafficPolicy?: "Cluster" | "Local";
+  ipFamilies?: string[];
+  ipFamilyPolicy?: string;
+  loadBalancerIP?: string;
+  allocateLoadBalancerNodePorts?: boolean;
+}
+
+export interface Service {
+  apiVersion: "v1";
+  kind: "Service";
+  metadata: ObjectMeta;
+  spec: ServiceSpec;
+  status: { loadBalancer: { ingress?: Array<{ ip?: string; hostname?: string }> } };
+}
+
+export interface LabelSelector {
+  matchLabels?: Labels;
+  matchExpressions?: Array<{ key: string; operator: string; values?: string[] }>;
+}
+
+export interface PodTemplateSpec {
+  metadata: { labels?: Labels; annotations?: Record<string, string>; creationTimestamp?: null };
+  spec: PodSpec;
+}
+
+export interface Deployment {
+  apiVersion: "apps/v1";
+  kind: "Deployment";
+  metadata: ObjectMeta;
+  spec: {
+    replicas: number;
+    selector: LabelSelector;
+    template: PodTemplateSpec;
+    strategy?: Record<string, unknown>;
+    revisionHistoryLimit?: number;
+    progressDeadlineSeconds?: number;
+  };
+  status: {
+    observedGeneration?: number;
+    replicas?: number;
+    updatedReplicas?: number;
+    readyReplicas?: number;
+    availableReplicas?: number;
+    unavailableReplicas?: number;
+    conditions?: Array<Record<string, unknown>>;
+  };
+}
+
+export interface ReplicaSet {
+  apiVersion: "apps/v1";
+  kind: "ReplicaSet";
+  metadata: ObjectMeta;
+  spec: { replicas: number; selector: LabelSelector; template: PodTemplateSpec };
+  status: {
+    replicas: number;
+    fullyLabeledReplicas?: number;
+    readyReplicas?: number;
+    availableReplicas?: number;
+    observedGeneration?: number;
+  };
+}
+
+export interface NodeAddress {
+  type: "InternalIP" | "ExternalIP" | "Hostname";
+  address: string;
+}
+
+export interface Node {
+  apiVersion: "v1";
+  kind: "Node";
+  metadata: ObjectMeta;
+  spec: { podCIDR: string; podCIDRs: string[]; taints?: Array<{ key: string; effect: string; value?: string }>; unschedulable?: boolean };
+  status: {
+    addresses: NodeAddress[];
+    conditions: Array<{ type: string; status: string; reason: string; message: string; lastHeartbeatTime: string; lastTransitionTime: string }>;
+    nodeInfo: {
+      kubeletVersion: string;
+      kubeProxyVersion: string;
+      osImage: string;
+      kernelVersion: string;
+      containerRuntimeVersion: string;
+      operatingSystem: string;
+      architecture: string;
+      machineID: string;
+      systemUUID: string;
+      bootID: string;
+    };
+    capacity: Record<string, string>;
+    allocatable: Record<string, string>;
+  };
+}
+
+export interface Namespace {
+  apiVersion: "v1";
+  kind: "Namespace";
+  metadata: ObjectMeta;
+  spec: { finalizers: string[] };
+  status: { phase: "Active" | "Terminating" };
+}
+
+export type KubeObject = Pod | Service | Deployment | ReplicaSet | Node | Namespace;
+
+/** What the kubelet and container runtime know about a pod, kept beside the Pod object. */
+export interface PodRuntime {
+  /** Simulated ms when each lifecycle step happens; the reconciler turns them into status. */
+  createdAt: number;
+  scheduledAt?: number;
+  /** Env vars of Services that existed when the pod started (`<NAME>_SERVICE_HOST` ...). */
+  serviceEnv?: Record<string, string>;
+  /** Lines the container printed (nginx access log, ...), newest last, bounded. */
+  logs: string[];
+  /** For crashing containers: when the current back-off ends. */
+  nextRestartAt?: number;
+  lastTerminatedAt?: number;
+}
+
+export interface ClusterConfig {
+  kubernetesVersion: string;
+  podCIDR: string;
+  serviceCIDR: string;
+  nodePortRange: { min: number; max: number };
+  clusterDomain: string;
+  dnsServiceIP: string;
+  /** Cap on stored objects (pods, services, deployments, replicasets, namespaces). */
+  maxObjects: number;
+}
+
+export interface ClusterState {
+  config: ClusterConfig;
+  /** Simulated time of the last reconcile, ms since the epoch. */
+  now: number;
+  /** Last resourceVersion handed out. */
+  resourceVersion: number;
+  /** Objects keyed by name (cluster-scoped) or `namespace/name` (namespaced). */
+  nodes: Record<string, Node>;
+  namespaces: Record<string, Namespace>;
+  pods: Record<string, Pod>;
+  services: Record<string, Service>;
+  deployments: Record<string, Deployment>;
+  replicaSets: Record<string, ReplicaSet>;
+  /** Keyed like pods. */
+  podRuntime: Record<string, PodRuntime>;
+  /** Pod IPs released recently, with the time they become reusable, so a recreated pod gets a new IP. */
+  releasedPodIPs: Record<string, number>;
+}

@@ -1,0 +1,155 @@
+// The simulation's one entry point: (session state, command line, clock) -> new state, output,
+// route trace. Pure: the caller passes the clock; randomness comes from the seed kept in the state.
+
+import { bootstrapCluster } from "./cluster/bootstrap.ts";
+import { reconcile } from "./cluster/controllers.ts";
+import { Tx } from "./cluster/tx.ts";
+import type { ClusterState } from "./cluster/types.ts";
+import type { RouteTrace } from "./net/trace.ts";
+import { createRandom } from "./random.ts";
+import { promptOf } from "./shell/prompt.ts";
+import { findProgram } from "./shell/programs.ts";
+import { parseLine } from "./shell/tokenizer.ts";
+import type { ProgramContext, ShellFrame } from "./shell/types.ts";
+
+export const MAX_COMMAND_BYTES = 8 * 1024;
+
+export interface SessionState {
+  version: 1;
+  cluster: ClusterState;
+  /** Where the console is: [workstation, node?, pod shell?]. Never empty. */
+  shell: ShellFrame[];
+  /** The random source's state after the last command. */
+  rng: number;
+}
+
+export interface CommandResult {
+  state: SessionState;
+  /** Standard output and standard error, interleaved as a terminal shows them. */
+  output: string;
+  exitCode: number;
+  /** The prompt after the command (it changes with ssh, exec -it and exit). */
+  prompt: string;
+  /** Routes of the requests the command made, in order (curl makes one; most commands none). */
+  traces: RouteTrace[];
+  /** False when the command changed nothing in the cluster or the shell. */
+  changed: boolean;
+}
+
+export interface CreateSessionOptions {
+  seed: number;
+  now: number;
+  maxObjects?: number;
+}
+
+export function createSession(options: CreateSessionOptions): SessionState {
+  const random = createRandom(options.seed);
+  const cluster = bootstrapCluster({ now: options.now, random, maxObjects: options.maxObjects });
+  return {
+    version: 1,
+    cluster,
+    shell: [{ kind: "workstation", user: "student", host: "workstation" }],
+    rng: random.state,
+  };
+}
+
+/** Advances the cluster to `now` (pods start, crash, finish terminating) without a command. */
+export function tick(state: SessionState, now: number): SessionState {
+  const random = createRandom(state.rng);
+  const tx = new Tx(state.cluster);
+  reconcile(tx, Math.max(now, state.cluster.now), random);
+  if (!tx.dirty) return state;
+  return { ...state, cluster: tx.commit(), rng: random.state };
+}
+
+export function execute(state: SessionState, input: string, env: { now: number }): CommandResult {
+  const fail = (output: string, exitCode = 1): CommandResult => ({
+    state,
+    output,
+    exitCode,
+    prompt: promptOf(state.shell),
+    traces: [],
+    changed: false,
+  });
+
+  if (utf8Length(input) > MAX_COMMAND_BYTES) {
+    return fail(`-bash: command line too long (over ${MAX_COMMAND_BYTES} bytes)\n`, 1);
+  }
+  const parsed = parseLine(input);
+  if (!parsed.ok) return fail(parsed.error, 2);
+  const { pipeline, stdin } = parsed.line;
+
+  const random = createRandom(state.rng);
+  const tx = new Tx(state.cluster);
+  const now = Math.max(env.now, state.cluster.now);
+  const shell = state.shell.slice();
+  let output = "";
+  const traces: RouteTrace[] = [];
+
+  try {
+    reconcile(tx, now, random);
+    if (pipeline.length === 0) {
+      return finish(0);
+    }
+    let exitCode = 0;
+    let pipeIn: string | undefined = stdin;
+    for (let i = 0; i < pipeline.length; i++) {
+      const argv = pipeline[i];
+      const last = i === pipeline.length - 1;
+      let stdout = "";
+      const ctx: ProgramContext = {
+        argv,
+        stdin: pipeIn,
+        tx,
+        random,
+        now: tx.state.now,
+        shell,
+        out: (text) => {
+          if (last) output += text;
+          else stdout += text;
+        },
+        err: (text) => {
+          output += text;
+        },
+        trace: (t) => traces.push(t),
+      };
+      const program = findProgram(argv[0], shell[shell.length - 1], tx.state);
+      if (typeof program === "string") {
+        ctx.err(program);
+        exitCode = 127;
+      } else {
+        exitCode = program(ctx);
+      }
+      pipeIn = stdout;
+      // Controllers react to what the program wrote (ReplicaSets create pods, endpoints follow).
+      reconcile(tx, tx.state.now, random);
+    }
+    return finish(exitCode);
+  } catch (error) {
+    // A bug must never corrupt a session: drop the transaction and report it like a crash.
+    const message = error instanceof Error ? error.message : String(error);
+    return fail(`error: internal error in the simulator: ${message}\n`, 1);
+  }
+
+  function finish(exitCode: number): CommandResult {
+    const shellChanged = !sameShell(shell, state.shell);
+    const changed = tx.dirty || shellChanged;
+    const next: SessionState = changed
+      ? { ...state, cluster: tx.commit(), shell, rng: random.state }
+      : { ...state, rng: random.state };
+    return { state: next, output, exitCode, prompt: promptOf(shell), traces, changed };
+  }
+}
+
+function sameShell(a: ShellFrame[], b: ShellFrame[]): boolean {
+  return a.length === b.length && a.every((frame, i) => frame === b[i]);
+}
+
+function utf8Length(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    n += c < 0x80 ? 1 : c < 0x800 ? 2 : c >= 0xd800 && c < 0xdc00 ? (i++, 4) : 3;
+  }
+  return n;
+}

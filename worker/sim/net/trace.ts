@@ -1,0 +1,51 @@
+// The route a request took, as data a person can read and the page can animate.
+
+export type Verdict =
+  | "answered" // a process replied (HTTP status in `status`)
+  | "refused" // TCP RST / ICMP port unreachable: kube-proxy REJECT, or nothing listening
+  | "timed-out" // dropped: unroutable from here, DROP rule, or a port nobody answers
+  | "not-resolved" // DNS failure
+  | "empty-reply"; // connected, the process speaks another protocol and closed
+
+export interface Endpoint {
+  ip: string;
+  port: number;
+}
+
+export type HopKind =
+  | "client" // where the request starts (workstation, node, pod)
+  | "dns" // a name was resolved (or not)
+  | "node" // arrived at a node's IP (nodePort)
+  | "service" // matched a Service's ClusterIP:port (KUBE-SVC chain)
+  | "endpoint" // kube-proxy chose an endpoint (KUBE-SEP, DNAT)
+  | "pod" // arrived at a pod IP
+  | "process"; // the process inside the pod that answered (or did not)
+
+export interface Hop {
+  kind: HopKind;
+  /** What this hop is, e.g. "node01", "service default/nginx", "pod default/nginx". */
+  label: string;
+  /** Object the hop belongs to, so the page can highlight it on the map. */
+  ref?: { kind: "Node" | "Service" | "Pod" | "Workstation"; namespace?: string; name: string };
+  /** Destination and source before this hop's rules applied. */
+  before?: { src: Endpoint; dst: Endpoint };
+  /** Destination and source after NAT (DNAT to the endpoint, SNAT/MASQUERADE to the node). */
+  after?: { src: Endpoint; dst: Endpoint };
+  /** The iptables chain/rule that matched, as kube-proxy writes it. */
+  rule?: string;
+  /** Plain-language explanation of what happened here. */
+  note: string;
+}
+
+export interface RouteTrace {
+  /** The request as typed: e.g. "curl http://192.168.56.11:30080/". */
+  request: string;
+  from: { kind: "workstation" | "node" | "pod"; name: string; ip: string };
+  to: { host: string; port: number; path?: string };
+  hops: Hop[];
+  verdict: Verdict;
+  /** HTTP status when answered over HTTP. */
+  status?: number;
+  /** Why it ended that way, in one sentence. */
+  reason: string;
+}

@@ -1,0 +1,40 @@
+// Where the console is, and what a program (kubectl, curl, ssh, ...) gets when it runs.
+
+import type { Tx } from "../cluster/tx.ts";
+import type { RouteTrace } from "../net/trace.ts";
+import type { Random } from "../random.ts";
+
+/** One place in the stack of shells: the workstation, a node after `ssh`, a pod after `exec -it`. */
+export type ShellFrame =
+  | { kind: "workstation"; user: string; host: string }
+  | { kind: "node"; node: string; user: string }
+  | {
+      kind: "pod";
+      namespace: string;
+      pod: string;
+      container: string;
+      shell: "sh" | "bash";
+      /** `kubectl run --rm -it`: delete the pod when this shell exits. */
+      removeOnExit?: boolean;
+    };
+
+export interface ProgramContext {
+  /** argv[0] is the program name as typed. */
+  argv: string[];
+  /** Standard input (a heredoc body), if any. */
+  stdin?: string;
+  tx: Tx;
+  random: Random;
+  /** Simulated time, ms since the epoch. */
+  now: number;
+  /** The shell stack; the last frame is where the command runs. Programs may push or pop. */
+  shell: ShellFrame[];
+  /** Write to standard output / standard error (the console shows both, in order). */
+  out(text: string): void;
+  err(text: string): void;
+  /** Record the route a request took. */
+  trace(trace: RouteTrace): void;
+}
+
+/** A program returns its exit code. It may throw only for bugs; the engine turns that into an error. */
+export type Program = (ctx: ProgramContext) => number;

@@ -284,3 +284,30 @@ export interface ClusterState {
   /** Pod IPs released recently, with the time they become reusable, so a recreated pod gets a new IP. */
   releasedPodIPs: Record<string, number>;
 }
+
+/** discovery.k8s.io/v1 EndpointSlice, derived from Services and Pods by the endpoints controller. */
+export interface EndpointSlice {
+  apiVersion: "discovery.k8s.io/v1";
+  kind: "EndpointSlice";
+  metadata: ObjectMeta;
+  addressType: "IPv4";
+  endpoints: Array<{
+    addresses: string[];
+    conditions: { ready: boolean; serving: boolean; terminating: boolean };
+    nodeName?: string;
+    targetRef: { kind: "Pod"; name: string; namespace: string; uid: string };
+  }>;
+  ports: Array<{ name: string; port: number; protocol: "TCP" | "UDP" | "SCTP" }>;
+}
+
+/** core/v1 Endpoints, derived the same way (kubectl get endpoints still prints it). */
+export interface Endpoints {
+  apiVersion: "v1";
+  kind: "Endpoints";
+  metadata: ObjectMeta;
+  subsets?: Array<{
+    addresses?: Array<{ ip: string; nodeName?: string; targetRef: { kind: "Pod"; name: string; namespace: string; uid: string } }>;
+    notReadyAddresses?: Array<{ ip: string; nodeName?: string; targetRef: { kind: "Pod"; name: string; namespace: string; uid: string } }>;
+    ports?: Array<{ name?: string; port: number; protocol: "TCP" | "UDP" | "SCTP" }>;
+  }>;
+}

@@ -1,22 +1,309 @@
-// Splits what the user typed into argv words, the way a POSIX shell would.
-// (First version: whitespace only; the kubectl work replaces it with quotes, escapes, heredocs
-// and pipes.)
+// Splits what the user typed into argv words, the way a POSIX shell (bash) would: quotes,
+// backslash escapes, comments, pipes, heredocs and here-strings. There is no variable expansion
+// and no globbing: the console has no environment, and kubectl's arguments never need them.
 
 export interface ParsedLine {
   /** One or more commands joined by `|`. Empty when the line is blank or a comment. */
   pipeline: string[][];
   /** The heredoc body (`<<EOF ... EOF`), fed to the first command's standard input. */
   stdin?: string;
+  /** A warning bash prints before running the line (a heredoc ended by end of input). */
+  warning?: string;
 }
 
 export type ParseResult = { ok: true; line: ParsedLine } | { ok: false; error: string };
 
-export function parseLine(input: string): ParseResult {
-  const words = input.trim().split(/\s+/).filter((w) => w.length > 0);
-  return { ok: true, line: { pipeline: words.length ? [words] : [] } };
+type Token =
+  | { kind: "word"; text: string }
+  | { kind: "op"; text: "|" | "||" | "&&" | ";" | "&" | ">" | "<" | "newline" }
+  | { kind: "heredoc"; body: string; warning?: string }
+  | { kind: "herestring"; text: string };
+
+interface Scan {
+  tokens: Token[];
+  /** Where the next command starts (after the newline and any heredoc bodies). */
+  end: number;
+  error?: string;
 }
 
-/** Splits a pasted script into single commands, keeping each heredoc with its command. */
+const unexpectedEof = (quote: string) => `-bash: unexpected EOF while looking for matching \`${quote}'\n`;
+
+/**
+ * Reads one command line starting at `start`: words and operators up to an unquoted newline,
+ * then the bodies of the heredocs that line opened.
+ */
+function scanCommand(input: string, start: number): Scan {
+  const tokens: Token[] = [];
+  const pendingHeredocs: Array<{ delimiter: string; stripTabs: boolean; index: number }> = [];
+  let i = start;
+  let word = "";
+  let inWord = false;
+
+  const flush = () => {
+    if (inWord) tokens.push({ kind: "word", text: word });
+    word = "";
+    inWord = false;
+  };
+
+  while (i < input.length) {
+    const c = input[i];
+    if (c === "\\") {
+      if (i + 1 >= input.length) {
+        i++;
+        continue;
+      }
+      if (input[i + 1] === "\n") {
+        i += 2; // line continuation
+        continue;
+      }
+      word += input[i + 1];
+      inWord = true;
+      i += 2;
+      continue;
+    }
+    if (c === "'") {
+      const close = input.indexOf("'", i + 1);
+      if (close < 0) return { tokens, end: input.length, error: unexpectedEof("'") };
+      word += input.slice(i + 1, close);
+      inWord = true;
+      i = close + 1;
+      continue;
+    }
+    if (c === '"') {
+      let j = i + 1;
+      let text = "";
+      while (j < input.length && input[j] !== '"') {
+        // Inside double quotes a backslash escapes only $ ` " \ and newline.
+        if (input[j] === "\\" && j + 1 < input.length && '$`"\\\n'.includes(input[j + 1])) {
+          if (input[j + 1] !== "\n") text += input[j + 1];
+          j += 2;
+          continue;
+        }
+        text += input[j];
+        j++;
+      }
+      if (j >= input.length) return { tokens, end: input.length, error: unexpectedEof('"') };
+      word += text;
+      inWord = true;
+      i = j + 1;
+      continue;
+    }
+    if (c === "#" && !inWord) {
+      while (i < input.length && input[i] !== "\n") i++;
+      continue;
+    }
+    if (c === " " || c === "\t" || c === "\r") {
+      flush();
+      i++;
+      continue;
+    }
+    if (c === "\n") {
+      flush();
+      i++;
+      const bodies = readHeredocBodies(input, i, pendingHeredocs, tokens);
+      return { tokens, end: bodies };
+    }
+    if (c === "|" || c === "&" || c === ";" || c === ">") {
+      flush();
+      const two = input.slice(i, i + 2);
+      if (two === "||" || two === "&&") {
+        tokens.push({ kind: "op", text: two });
+        i += 2;
+      } else {
+        tokens.push({ kind: "op", text: c as "|" | "&" | ";" | ">" });
+        i++;
+      }
+      continue;
+    }
+    if (c === "<") {
+      flush();
+      if (input.startsWith("<<<", i)) {
+        i += 3;
+        const next = readWordAfter(input, i);
+        if (next.error) return { tokens, end: input.length, error: next.error };
+        if (next.word === undefined) return { tokens, end: input.length, error: syntaxError(next.nextChar) };
+        tokens.push({ kind: "herestring", text: next.word });
+        i = next.end;
+        continue;
+      }
+      if (input.startsWith("<<", i)) {
+        const stripTabs = input[i + 2] === "-";
+        i += stripTabs ? 3 : 2;
+        const next = readWordAfter(input, i);
+        if (next.error) return { tokens, end: input.length, error: next.error };
+        if (next.word === undefined) return { tokens, end: input.length, error: syntaxError(next.nextChar) };
+        pendingHeredocs.push({ delimiter: next.word, stripTabs, index: tokens.length });
+        tokens.push({ kind: "heredoc", body: "" });
+        i = next.end;
+        continue;
+      }
+      tokens.push({ kind: "op", text: "<" });
+      i++;
+      continue;
+    }
+    word += c;
+    inWord = true;
+    i++;
+  }
+  flush();
+  readHeredocBodies(input, input.length, pendingHeredocs, tokens);
+  return { tokens, end: input.length };
+}
+
+function syntaxError(next: string | undefined): string {
+  return `-bash: syntax error near unexpected token \`${next === undefined || next === "\n" ? "newline" : next}'\n`;
+}
+
+/** The word after `<<`, `<<-` or `<<<`, with its quotes removed (quoting only turns off expansion). */
+function readWordAfter(input: string, start: number): { word?: string; end: number; error?: string; nextChar?: string } {
+  let i = start;
+  while (input[i] === " " || input[i] === "\t") i++;
+  const sub = scanWord(input, i);
+  if (sub.error) return { end: input.length, error: sub.error };
+  if (sub.word === undefined) return { end: i, nextChar: input[i] };
+  return { word: sub.word, end: sub.end };
+}
+
+function scanWord(input: string, start: number): { word?: string; end: number; error?: string } {
+  let i = start;
+  let word = "";
+  let any = false;
+  while (i < input.length) {
+    const c = input[i];
+    if (c === "'" || c === '"') {
+      const close = input.indexOf(c, i + 1);
+      if (close < 0) return { end: input.length, error: unexpectedEof(c) };
+      word += input.slice(i + 1, close);
+      any = true;
+      i = close + 1;
+      continue;
+    }
+    if (c === "\\" && i + 1 < input.length) {
+      word += input[i + 1];
+      any = true;
+      i += 2;
+      continue;
+    }
+    if (" \t\r\n|&;<>()".includes(c)) break;
+    word += c;
+    any = true;
+    i++;
+  }
+  return any ? { word, end: i } : { end: i };
+}
+
+/** Reads heredoc bodies starting at `start` (the line after the command); returns where they end. */
+function readHeredocBodies(
+  input: string,
+  start: number,
+  pending: Array<{ delimiter: string; stripTabs: boolean; index: number }>,
+  tokens: Token[],
+): number {
+  let i = start;
+  for (const doc of pending) {
+    let body = "";
+    let closed = false;
+    while (i < input.length) {
+      const nl = input.indexOf("\n", i);
+      const lineEnd = nl < 0 ? input.length : nl;
+      let line = input.slice(i, lineEnd);
+      i = nl < 0 ? input.length : nl + 1;
+      if (line.endsWith("\r")) line = line.slice(0, -1);
+      if (doc.stripTabs) line = line.replace(/^\t+/, "");
+      if (line === doc.delimiter) {
+        closed = true;
+        break;
+      }
+      body += line + "\n";
+    }
+    const warning = closed
+      ? undefined
+      : `-bash: warning: here-document at line 1 delimited by end-of-file (wanted \`${doc.delimiter}')\n`;
+    tokens[doc.index] = { kind: "heredoc", body, warning };
+  }
+  pending.length = 0;
+  return i;
+}
+
+export function parseLine(input: string): ParseResult {
+  const scan = scanCommand(input, 0);
+  if (scan.error) return { ok: false, error: scan.error };
+  if (input.slice(scan.end).trim().length > 0 && !onlyComments(input.slice(scan.end))) {
+    return { ok: false, error: "-bash: this console runs one command at a time; send each line on its own\n" };
+  }
+  return build(scan.tokens);
+}
+
+function onlyComments(rest: string): boolean {
+  return rest.split("\n").every((line) => line.trim() === "" || line.trim().startsWith("#"));
+}
+
+function build(tokens: Token[]): ParseResult {
+  const pipeline: string[][] = [];
+  let current: string[] = [];
+  let stdin: string | undefined;
+  let warning: string | undefined;
+  let expectCommand = false;
+
+  for (const token of tokens) {
+    switch (token.kind) {
+      case "word":
+        current.push(token.text);
+        expectCommand = false;
+        break;
+      case "heredoc":
+      case "herestring":
+        if (pipeline.length > 0) {
+          return { ok: false, error: "-bash: a heredoc is supported only on the first command of a pipeline\n" };
+        }
+        if (stdin !== undefined) return { ok: false, error: "-bash: only one heredoc per command is supported\n" };
+        stdin = token.kind === "heredoc" ? token.body : token.text + "\n";
+        if (token.kind === "heredoc" && token.warning) warning = token.warning;
+        break;
+      case "op":
+        if (token.text === "|") {
+          if (current.length === 0) return { ok: false, error: syntaxError("|") };
+          pipeline.push(current);
+          current = [];
+          expectCommand = true;
+          break;
+        }
+        if (token.text === "newline") break;
+        if (token.text === ">" || token.text === "<") {
+          return { ok: false, error: "-bash: redirections to files are not supported in this console\n" };
+        }
+        if (current.length === 0 && pipeline.length === 0) return { ok: false, error: syntaxError(token.text) };
+        return {
+          ok: false,
+          error: `-bash: '${token.text}' is not supported in this console; run one command per line\n`,
+        };
+    }
+  }
+  if (expectCommand && current.length === 0) {
+    return { ok: false, error: "-bash: syntax error: unexpected end of file\n" };
+  }
+  if (current.length > 0) pipeline.push(current);
+  const line: ParsedLine = { pipeline };
+  if (stdin !== undefined) line.stdin = stdin;
+  if (warning !== undefined) line.warning = warning;
+  return { ok: true, line };
+}
+
+/**
+ * Splits a pasted script into single commands, keeping each heredoc body (and any quoted text
+ * that spans lines) with its command. Blank lines and comment-only lines are dropped.
+ */
 export function splitCommands(script: string): string[] {
-  return script.split("\n").filter((l) => l.trim().length > 0);
+  const commands: string[] = [];
+  let start = 0;
+  while (start < script.length) {
+    const scan = scanCommand(script, start);
+    const end = scan.error ? script.length : scan.end;
+    let text = script.slice(start, end);
+    if (text.endsWith("\n")) text = text.slice(0, -1);
+    if (scan.tokens.length > 0 || scan.error) commands.push(text);
+    if (end <= start) break;
+    start = end;
+  }
+  return commands;
 }

@@ -1,0 +1,124 @@
+// Finding the objects a check names, and describing them the way kubectl would.
+
+import type { ClusterState, Deployment, KubeObject, Pod } from "../cluster/types.ts";
+import { showLabels } from "./fields.ts";
+import type { ObjectKind, ObjectRef } from "./schema.ts";
+
+const COLLECTION = {
+  Pod: "pods",
+  Service: "services",
+  Deployment: "deployments",
+  ReplicaSet: "replicaSets",
+  Node: "nodes",
+  Namespace: "namespaces",
+} as const satisfies Record<ObjectKind, keyof ClusterState>;
+
+const CLUSTER_SCOPED: ReadonlySet<ObjectKind> = new Set(["Node", "Namespace"]);
+
+/** kubectl's lower-case name of a kind, for messages ("pod", "service"). */
+export function kindWord(kind: ObjectKind): string {
+  return kind === "ReplicaSet" ? "replicaset" : kind.toLowerCase();
+}
+
+export function namespaceOf(ref: { namespace?: string }): string {
+  return ref.namespace ?? "default";
+}
+
+/** The objects a reference selects, sorted by name: one by name, or all with matching labels. */
+export function selectObjects(cluster: ClusterState, ref: ObjectRef): KubeObject[] {
+  const collection = cluster[COLLECTION[ref.kind]] as Record<string, KubeObject>;
+  const scoped = CLUSTER_SCOPED.has(ref.kind);
+  const namespace = namespaceOf(ref);
+  if (ref.name !== undefined) {
+    const object = collection[scoped ? ref.name : `${namespace}/${ref.name}`];
+    return object ? [object] : [];
+  }
+  const found: KubeObject[] = [];
+  for (const object of Object.values(collection)) {
+    if (!scoped && object.metadata.namespace !== namespace) continue;
+    if (ref.selector && !labelsMatch(object.metadata.labels, ref.selector)) continue;
+    found.push(object);
+  }
+  return found.sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0));
+}
+
+export function labelsMatch(labels: Record<string, string> | undefined, selector: Record<string, string>): boolean {
+  for (const [key, value] of Object.entries(selector)) {
+    if (!labels || labels[key] !== value) return false;
+  }
+  return true;
+}
+
+/** "pod nginx", "pods with labels app=web", "services" — what a reference points at, in words. */
+export function describeRef(ref: ObjectRef): string {
+  const word = kindWord(ref.kind);
+  const where = CLUSTER_SCOPED.has(ref.kind) || namespaceOf(ref) === "default" ? "" : ` in namespace ${namespaceOf(ref)}`;
+  if (ref.name !== undefined) return `${word} ${ref.name}${where}`;
+  if (ref.selector) return `${plural(word)} with labels ${showLabels(ref.selector)}${where}`;
+  return `${plural(word)}${where}`;
+}
+
+function plural(word: string): string {
+  return word.endsWith("s") ? `${word}es` : `${word}s`;
+}
+
+/** Is the pod Ready (its Ready condition True) and not being deleted? */
+export function podReady(pod: Pod): boolean {
+  if (pod.metadata.deletionTimestamp) return false;
+  return pod.status.conditions?.some((c) => c.type === "Ready" && c.status === "True") ?? false;
+}
+
+/** What `kubectl get pods` prints in STATUS: Running, ContainerCreating, ImagePullBackOff, Terminating ... */
+export function podStatusText(pod: Pod): string {
+  if (pod.metadata.deletionTimestamp && pod.status.phase !== "Succeeded" && pod.status.phase !== "Failed") return "Terminating";
+  let reason: string = pod.status.phase;
+  for (const status of pod.status.containerStatuses ?? []) {
+    if (status.state.waiting?.reason) reason = status.state.waiting.reason;
+    else if (status.state.terminated) reason = status.state.terminated.reason || `ExitCode:${status.state.terminated.exitCode}`;
+  }
+  return reason;
+}
+
+export function deploymentReady(deployment: Deployment): boolean {
+  const want = deployment.spec.replicas;
+  return want > 0 && (deployment.status.readyReplicas ?? 0) >= want;
+}
+
+/** Readiness of any object a check may ask about; undefined when the kind has no readiness. */
+export function objectReady(object: KubeObject): boolean | undefined {
+  switch (object.kind) {
+    case "Pod":
+      return podReady(object);
+    case "Deployment":
+      return deploymentReady(object);
+    case "ReplicaSet":
+      return object.spec.replicas > 0 && (object.status.readyReplicas ?? 0) >= object.spec.replicas;
+    case "Node":
+      return object.status.conditions.some((c) => c.type === "Ready" && c.status === "True");
+    default:
+      return undefined;
+  }
+}
+
+/** Why an object is not ready, in a few words ("its status is ImagePullBackOff"). */
+export function notReadyReason(object: KubeObject): string {
+  switch (object.kind) {
+    case "Pod":
+      return `its status is ${podStatusText(object)}`;
+    case "Deployment":
+    case "ReplicaSet":
+      return `${object.status.readyReplicas ?? 0} of ${object.spec.replicas} replicas are ready`;
+    default:
+      return "it is not ready";
+  }
+}
+
+/** The node IPs (InternalIP) by node name. */
+export function nodeIPs(cluster: ClusterState): Map<string, string> {
+  const ips = new Map<string, string>();
+  for (const node of Object.values(cluster.nodes)) {
+    const address = node.status.addresses.find((a) => a.type === "InternalIP");
+    if (address) ips.set(node.metadata.name, address.address);
+  }
+  return ips;
+}

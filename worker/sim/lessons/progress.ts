@@ -1,0 +1,104 @@
+// A learner's progress through a lesson, as a value the session keeps (shared links and forks carry
+// it). After each command the session calls advanceLesson with the new state and the command's
+// traces; a passed step completes, and the next one starts on the following command.
+
+import type { ClusterState } from "../cluster/types.ts";
+import type { RouteTrace } from "../net/trace.ts";
+import { evaluateCheck, leaves, watchedValue, type CheckResult, type JsonValue, type StepMemory } from "./checks.ts";
+import { emptyRequestMemory, recordTraces, type RequestMemory } from "./requests.ts";
+import type { Lesson } from "./schema.ts";
+
+export interface LessonProgress {
+  lessonId: string;
+  /** Index of the step the learner is on; equals steps.length once the lesson is complete. */
+  currentStep: number;
+  /** Ids of completed steps, in order. */
+  completed: string[];
+  /** `changed` checks of the current step: values when it started, by check path. */
+  remembered: Record<string, JsonValue>;
+  /** `request` checks of the current step: what was seen since it started, by check path. */
+  requests: Record<string, RequestMemory>;
+}
+
+export type LessonEvent =
+  | { type: "lesson-started"; lessonId: string }
+  | { type: "step-completed"; lessonId: string; stepId: string }
+  | { type: "lesson-completed"; lessonId: string };
+
+/** How the current step stands after a command, for the page to show. */
+export interface StepStatus extends CheckResult {
+  stepId: string;
+}
+
+export interface AdvanceResult {
+  progress: LessonProgress;
+  events: LessonEvent[];
+  /** The current step's check as evaluated now (absent once the lesson is complete). */
+  status?: StepStatus;
+}
+
+/** Anything that holds a cluster: a SessionState from the engine, or a test's value. */
+export interface HasCluster {
+  cluster: ClusterState;
+}
+
+/** Progress at the start of a lesson (after its setup ran): step 0 begins now. */
+export function startLesson(lesson: Lesson, state: HasCluster): AdvanceResult {
+  const progress = beginStep(lesson, { lessonId: lesson.id, currentStep: 0, completed: [], remembered: {}, requests: {} }, state.cluster);
+  return { progress, events: [{ type: "lesson-started", lessonId: lesson.id }], status: evaluateStep(lesson, progress, state) };
+}
+
+/** Remembers what the step's checks compare against: values now, and no requests seen yet. */
+function beginStep(lesson: Lesson, progress: LessonProgress, cluster: ClusterState): LessonProgress {
+  const step = lesson.steps[progress.currentStep];
+  if (!step) return { ...progress, remembered: {}, requests: {} };
+  const remembered: Record<string, JsonValue> = {};
+  for (const { path, check } of leaves(step.check, "changed")) remembered[path] = watchedValue(check.changed, cluster);
+  const requests: Record<string, RequestMemory> = {};
+  for (const { path } of leaves(step.check, "request")) requests[path] = emptyRequestMemory();
+  return { ...progress, remembered, requests };
+}
+
+/**
+ * After a command: record its traces for the current step, evaluate the step's check against the
+ * new state, and complete the step if it passes. At most one step completes per call, so each
+ * step's text is shown before its check can pass. Call it with `{ traces: [] }` after the clock
+ * moved without a command, too (pods became ready).
+ */
+export function advanceLesson(lesson: Lesson, progress: LessonProgress, state: HasCluster, result: { traces: readonly RouteTrace[] }): AdvanceResult {
+  if (progress.lessonId !== lesson.id || progress.currentStep >= lesson.steps.length) return { progress, events: [] };
+  const step = lesson.steps[progress.currentStep];
+  const requests = { ...progress.requests };
+  if (result.traces.length) {
+    for (const { path, check } of leaves(step.check, "request")) {
+      requests[path] = recordTraces(check.request, requests[path] ?? emptyRequestMemory(), result.traces, state.cluster);
+    }
+  }
+  const recorded: LessonProgress = { ...progress, requests };
+  const outcome = evaluateCheck(step.check, state.cluster, recorded);
+  if (!outcome.passed) return { progress: recorded, events: [], status: { stepId: step.id, ...outcome } };
+
+  const events: LessonEvent[] = [{ type: "step-completed", lessonId: lesson.id, stepId: step.id }];
+  const next = beginStep(
+    lesson,
+    { ...recorded, currentStep: progress.currentStep + 1, completed: [...progress.completed, step.id] },
+    state.cluster,
+  );
+  if (next.currentStep >= lesson.steps.length) {
+    events.push({ type: "lesson-completed", lessonId: lesson.id });
+    return { progress: next, events };
+  }
+  return { progress: next, events, status: evaluateStep(lesson, next, state) };
+}
+
+/** The current step's check against a state, without recording anything (for a "check" button). */
+export function evaluateStep(lesson: Lesson, progress: LessonProgress, state: HasCluster): StepStatus | undefined {
+  const step = lesson.steps[progress.currentStep];
+  if (!step || progress.lessonId !== lesson.id) return undefined;
+  const memory: StepMemory = progress;
+  return { stepId: step.id, ...evaluateCheck(step.check, state.cluster, memory) };
+}
+
+export function lessonComplete(lesson: Lesson, progress: LessonProgress): boolean {
+  return progress.lessonId === lesson.id && progress.currentStep >= lesson.steps.length;
+}

@@ -1,0 +1,159 @@
+// The one place that knows the session API's URLs and shapes; a shape change is one edit here.
+import {
+  ApiError,
+  type ClusterView,
+  type CreateSessionBody,
+  type CreatedSession,
+  type LiveEvent,
+  type SessionDoc,
+  type SnapshotDoc,
+  type TranscriptEntry,
+} from "./types.ts";
+
+async function call<T>(method: string, path: string, body?: unknown, key?: string): Promise<T> {
+  const headers: Record<string, string> = {};
+  if (body !== undefined) headers["content-type"] = "application/json";
+  if (key) headers.authorization = `Bearer ${key}`;
+  const response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await response.text();
+  let data: unknown;
+  try {
+    data = text ? JSON.parse(text) : {};
+  } catch {
+    throw new ApiError(response.status, "bad_response", `The server answered ${response.status} with something that is not JSON.`);
+  }
+  if (!response.ok) {
+    const error = (data as { error?: { code?: string; message?: string } }).error;
+    throw new ApiError(response.status, error?.code ?? "http_" + response.status, error?.message ?? `HTTP ${response.status}`);
+  }
+  return data as T;
+}
+
+const enc = encodeURIComponent;
+
+export function createSession(body: CreateSessionBody = {}): Promise<CreatedSession> {
+  return call("POST", "/api/sessions", body);
+}
+
+export async function getSession(id: string): Promise<SessionDoc> {
+  const doc = await call<SessionDoc>("GET", `/api/sessions/${enc(id)}`);
+  return { ...doc, id: doc.id ?? id, transcript: (doc.transcript ?? []).map(normaliseEntry) };
+}
+
+export async function runCommand(id: string, key: string, command: string): Promise<TranscriptEntry> {
+  const entry = await call<TranscriptEntry>("POST", `/api/sessions/${enc(id)}/commands`, { command }, key);
+  return normaliseEntry({ ...entry, command: entry.command ?? command });
+}
+
+export async function createSnapshot(id: string, key?: string): Promise<string> {
+  const { snapshotId } = await call<{ snapshotId: string }>("POST", `/api/sessions/${enc(id)}/snapshots`, {}, key);
+  return snapshotId;
+}
+
+export async function getSnapshot(snapshotId: string): Promise<SnapshotDoc> {
+  const doc = await call<SnapshotDoc>("GET", `/api/snapshots/${enc(snapshotId)}`);
+  return { ...doc, snapshotId, transcript: (doc.transcript ?? []).map(normaliseEntry) };
+}
+
+/** Where a browser tab opens host:port/path through the simulated cluster. */
+export function proxyUrl(sessionId: string, host: string, port: number, path = "/"): string {
+  return `/api/sessions/${enc(sessionId)}/proxy/${host}:${port}${path.startsWith("/") ? path : "/" + path}`;
+}
+
+/** The route traces of older servers came as a single `trace`; the page always sees a list. */
+function normaliseEntry(raw: TranscriptEntry & { trace?: TranscriptEntry["traces"][number] }): TranscriptEntry {
+  const traces = raw.traces ?? (raw.trace ? [raw.trace] : []);
+  return {
+    seq: raw.seq,
+    command: raw.command,
+    output: raw.output ?? "",
+    exitCode: raw.exitCode ?? 0,
+    prompt: raw.prompt,
+    traces,
+  };
+}
+
+/**
+ * Reads one message of the live socket (worker/session/live.ts): `hello` (the cluster on
+ * connect), `command` (an entry, in seq order), `cluster` (the view after a change), `expired`.
+ */
+export function parseLiveMessage(data: unknown): LiveEvent[] {
+  if (typeof data !== "object" || data === null) return [];
+  const m = data as Record<string, unknown>;
+  switch (m.type) {
+    case "hello":
+    case "cluster":
+      return isView(m.cluster) ? [{ kind: "cluster", cluster: m.cluster, prompt: typeof m.prompt === "string" ? m.prompt : undefined }] : [];
+    case "command": {
+      const entry = m.entry as TranscriptEntry | undefined;
+      return entry && typeof entry.seq === "number" ? [{ kind: "command", entry: normaliseEntry(entry) }] : [];
+    }
+    case "expired":
+      return [{ kind: "expired" }];
+    default:
+      return [];
+  }
+}
+
+function isView(value: unknown): value is ClusterView {
+  return typeof value === "object" && value !== null && Array.isArray((value as ClusterView).nodes);
+}
+
+export interface LiveConnection {
+  close(): void;
+  /** Sends a command over the socket; false when it is not open. */
+  readonly open: boolean;
+}
+
+/**
+ * Follows a session over its WebSocket, reconnecting with `?since=<last seq>` so nothing is
+ * missed; `lastSeq()` is asked at each (re)connect.
+ */
+export function followSession(
+  id: string,
+  lastSeq: () => number,
+  onEvent: (event: LiveEvent) => void,
+  onState?: (connected: boolean) => void,
+): LiveConnection {
+  let socket: WebSocket | undefined;
+  let closed = false;
+  let retry = 500;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+
+  const connect = () => {
+    if (closed) return;
+    const scheme = location.protocol === "https:" ? "wss:" : "ws:";
+    const ws = new WebSocket(`${scheme}//${location.host}/api/sessions/${enc(id)}/live?since=${lastSeq()}`);
+    socket = ws;
+    ws.onopen = () => {
+      retry = 500;
+      onState?.(true);
+    };
+    ws.onmessage = (message) => {
+      let data: unknown;
+      try {
+        data = JSON.parse(String(message.data));
+      } catch {
+        return;
+      }
+      for (const event of parseLiveMessage(data)) onEvent(event);
+    };
+    ws.onclose = () => {
+      onState?.(false);
+      if (closed) return;
+      timer = setTimeout(connect, retry);
+      retry = Math.min(retry * 2, 10_000);
+    };
+  };
+  connect();
+  return {
+    close() {
+      closed = true;
+      if (timer) clearTimeout(timer);
+      socket?.close();
+    },
+    get open() {
+      return socket?.readyState === WebSocket.OPEN;
+    },
+  };
+}

@@ -1,0 +1,377 @@
+// The terminal: transcript, prompt and input line. Keys behave as in bash with readline: Enter,
+// Up/Down history, Tab completion, Ctrl+C, Ctrl+L; multi-line pastes run command by command.
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from "preact/hooks";
+import { splitCommands } from "../../../worker/sim/shell/tokenizer.ts";
+import type { ClusterView, RouteTrace, TranscriptEntry } from "../api/types.ts";
+import { copyText } from "../lib/clipboard.ts";
+import { storage } from "../lib/storage.ts";
+import { complete } from "./completion.ts";
+import { needsMoreInput } from "./input-lines.ts";
+import { linkify, openable, type Segment } from "./links.ts";
+
+export const FIRST_HINT = "kubectl run nginx --image=nginx";
+
+export interface ConsoleProps {
+  /** Per-session history key; undefined for a snapshot (history starts when it forks). */
+  historyKey?: string;
+  entries: TranscriptEntry[];
+  prompt: string;
+  view?: ClusterView;
+  readOnly: boolean;
+  /** Runs one command; resolves when its result is in `entries`. */
+  onRun(command: string): Promise<void>;
+  /** Where a NodePort address opens in a browser tab. */
+  proxyHref?(host: string, port: number, path: string): string;
+  onShowRoute?(trace: RouteTrace, entry: TranscriptEntry): void;
+  /** Commands to type in from outside (an embedding page's "run" button); consumed in order. */
+  inject?: { id: number; command: string };
+  compact?: boolean;
+}
+
+/** Lines only this terminal shows (not part of the session): ^C, completion lists, errors. */
+interface LocalLine {
+  id: number;
+  afterSeq: number;
+  prompt?: string;
+  command?: string;
+  text: string;
+}
+
+let localIds = 0;
+
+export function Console(props: ConsoleProps) {
+  const { entries, prompt, view, readOnly } = props;
+  const [value, setValue] = useState("");
+  const [continued, setContinued] = useState<string[]>([]);
+  const [running, setRunning] = useState<string | null>(null);
+  const [local, setLocal] = useState<LocalLine[]>([]);
+  const [clearedAt, setClearedAt] = useState(-1);
+  const [hint, setHint] = useState(() => !storage.visited());
+  const queue = useRef<string[]>([]);
+  const historyRef = useRef<{ list: string[]; index: number; draft: string }>({ list: [], index: 0, draft: "" });
+  const lastKeyWasTab = useRef(false);
+  const input = useRef<HTMLInputElement>(null);
+  const scroller = useRef<HTMLDivElement>(null);
+  const lastSeq = entries.length ? entries[entries.length - 1].seq : 0;
+  const targets = useMemo(() => openable(view), [view]);
+
+  // History is kept per session; a session opened elsewhere starts from its transcript.
+  useEffect(() => {
+    const stored = props.historyKey ? storage.history(props.historyKey) : [];
+    const list = stored.length ? stored : entries.map((e) => e.command);
+    historyRef.current = { list, index: list.length, draft: "" };
+    // Only when the session changes: later entries are pushed as they are run.
+  }, [props.historyKey]);
+
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (el) el.scrollTop = el.scrollHeight;
+  }, [entries.length, local.length, running, continued.length, clearedAt]);
+
+  const addLocal = (line: Omit<LocalLine, "id" | "afterSeq">) =>
+    setLocal((lines) => [...lines, { ...line, id: ++localIds, afterSeq: lastSeqRef.current }]);
+  const lastSeqRef = useRef(lastSeq);
+  lastSeqRef.current = lastSeq;
+
+  const remember = (command: string) => {
+    const h = historyRef.current;
+    if (command.trim() && h.list[h.list.length - 1] !== command) h.list.push(command);
+    if (props.historyKey && command.trim()) storage.pushHistory(props.historyKey, command);
+    h.index = h.list.length;
+    h.draft = "";
+  };
+
+  const drain = async () => {
+    while (queue.current.length) {
+      const command = queue.current.shift()!;
+      remember(command);
+      if (/^\s*clear\s*$/.test(command)) {
+        setClearedAt(lastSeqRef.current);
+        setLocal([]);
+        continue;
+      }
+      if (!command.trim()) {
+        addLocal({ prompt, command, text: "" });
+        continue;
+      }
+      setRunning(command);
+      try {
+        await props.onRun(command);
+      } catch (error) {
+        addLocal({ prompt, command, text: `${error instanceof Error ? error.message : String(error)}\n` });
+        queue.current = [];
+      }
+      setRunning(null);
+    }
+    // Give the keyboard back to the terminal after each batch, as a shell does.
+    requestAnimationFrame(() => input.current?.focus({ preventScroll: true }));
+  };
+
+  const submit = (commands: string[]) => {
+    if (readOnly) return;
+    if (hint) {
+      storage.setVisited();
+      setHint(false);
+    }
+    const idle = queue.current.length === 0 && running === null;
+    queue.current.push(...commands);
+    if (idle) void drain();
+  };
+
+  // A course page's "run this" button types the command in.
+  useEffect(() => {
+    if (props.inject) submit([props.inject.command]);
+  }, [props.inject?.id]);
+
+  const onKeyDown = (event: KeyboardEvent) => {
+    const el = event.currentTarget as HTMLInputElement;
+    const wasTab = lastKeyWasTab.current;
+    lastKeyWasTab.current = event.key === "Tab";
+    const h = historyRef.current;
+    if (event.key === "Enter") {
+      event.preventDefault();
+      const text = [...continued, el.value].join("\n");
+      if (needsMoreInput(text)) {
+        setContinued([...continued, el.value]);
+      } else {
+        setContinued([]);
+        submit([text]);
+      }
+      setValue("");
+      el.value = "";
+    } else if (event.key === "ArrowUp" || event.key === "ArrowDown") {
+      event.preventDefault();
+      if (h.index === h.list.length) h.draft = el.value;
+      h.index = Math.max(0, Math.min(h.list.length, h.index + (event.key === "ArrowUp" ? -1 : 1)));
+      const next = h.index === h.list.length ? h.draft : h.list[h.index];
+      setValue(next);
+      el.value = next;
+      requestAnimationFrame(() => el.setSelectionRange(next.length, next.length));
+    } else if (event.key === "Tab" && !event.shiftKey) {
+      event.preventDefault();
+      const cursor = el.selectionStart ?? el.value.length;
+      const result = complete(el.value, cursor, view);
+      if (result.line !== el.value) {
+        setValue(result.line);
+        el.value = result.line;
+        el.setSelectionRange(result.cursor, result.cursor);
+      } else if (result.candidates.length > 1 && wasTab) {
+        addLocal({ prompt, command: el.value, text: columns(result.candidates) });
+      }
+    } else if (event.ctrlKey && event.key.toLowerCase() === "c" && !window.getSelection()?.toString()) {
+      event.preventDefault();
+      addLocal({ prompt: continued.length ? "> " : prompt, command: el.value + "^C", text: "" });
+      setContinued([]);
+      setValue("");
+      el.value = "";
+    } else if (event.ctrlKey && event.key.toLowerCase() === "l") {
+      event.preventDefault();
+      setClearedAt(lastSeqRef.current);
+      setLocal([]);
+    } else if (event.ctrlKey && event.key.toLowerCase() === "u") {
+      event.preventDefault();
+      setValue("");
+      el.value = "";
+    }
+  };
+
+  const onPaste = (event: ClipboardEvent) => {
+    const text = event.clipboardData?.getData("text/plain") ?? "";
+    if (!text.includes("\n")) return;
+    event.preventDefault();
+    const el = event.currentTarget as HTMLInputElement;
+    const start = el.selectionStart ?? el.value.length;
+    const end = el.selectionEnd ?? start;
+    const whole = [...continued, el.value.slice(0, start) + text.replace(/\r\n?/g, "\n") + el.value.slice(end)].join("\n");
+    const endsLine = whole.endsWith("\n");
+    const commands = splitCommands(whole);
+    // As in a terminal, a last line without its newline stays in the input, unfinished.
+    let rest = "";
+    if (!endsLine && commands.length && !commands[commands.length - 1].includes("\n")) rest = commands.pop()!;
+    const unfinished = commands.length && needsMoreInput(commands[commands.length - 1]) ? commands.pop()! : null;
+    setContinued(unfinished ? unfinished.split("\n") : []);
+    setValue(rest);
+    el.value = rest;
+    if (commands.length) submit(commands);
+  };
+
+  const visible = entries.filter((e) => e.seq > clearedAt);
+  const localAfter = (seq: number) => local.filter((l) => l.afterSeq === seq);
+  const firstLocal = local.filter((l) => !entries.some((e) => e.seq === l.afterSeq) && l.afterSeq <= lastSeq);
+
+  return (
+    <section class={"console" + (props.compact ? " compact" : "")} aria-label="Terminal" onClick={(e) => focusUnlessSelecting(e, input.current)}>
+      <div class="console-scroll" ref={scroller}>
+        <div class="transcript" role="log" aria-live="polite" aria-relevant="additions text">
+          {firstLocal.map((l) => (
+            <LocalView key={"l" + l.id} line={l} />
+          ))}
+          {visible.map((entry) => (
+            <>
+              <EntryView
+                key={entry.seq}
+                entry={entry}
+                promptBefore={promptBefore(entries, entry)}
+                targets={targets}
+                proxyHref={props.proxyHref}
+                onShowRoute={props.onShowRoute}
+              />
+              {localAfter(entry.seq).map((l) => (
+                <LocalView key={"l" + l.id} line={l} />
+              ))}
+            </>
+          ))}
+        </div>
+        {hint && !readOnly && entries.length === 0 && (
+          <p class="hint">
+            try:{" "}
+            <button type="button" class="hint-command" onClick={() => { setValue(FIRST_HINT); input.current?.focus(); }}>
+              {FIRST_HINT}
+            </button>{" "}
+            <span class="hint-keys">(Tab completes, ↑ recalls)</span>
+          </p>
+        )}
+        {continued.map((line, i) => (
+          <div class="line" key={"c" + i}>
+            <span class="prompt">{i === 0 ? prompt : "> "}</span>
+            <span class="typed">{line}</span>
+          </div>
+        ))}
+        {running !== null ? (
+          <div class="line running" aria-busy="true">
+            <span class="prompt">{prompt}</span>
+            <span class="typed">{running}</span>
+            <span class="cursor-busy" aria-hidden="true" />
+          </div>
+        ) : readOnly ? (
+          <p class="readonly-note">Read-only: you are watching this session.</p>
+        ) : (
+          <label class="line input-line">
+            <span class="prompt">{continued.length ? "> " : prompt}</span>
+            <input
+              ref={input}
+              class="command-input"
+              aria-label="Command"
+              type="text"
+              value={value}
+              onInput={(e) => setValue((e.currentTarget as HTMLInputElement).value)}
+              onKeyDown={onKeyDown}
+              onPaste={onPaste}
+              autocomplete="off"
+              autocapitalize="off"
+              spellcheck={false}
+              enterkeyhint="send"
+            />
+          </label>
+        )}
+      </div>
+    </section>
+  );
+}
+
+function promptBefore(entries: TranscriptEntry[], entry: TranscriptEntry): string {
+  const i = entries.indexOf(entry);
+  // The prompt shown before a command is the one the previous command left.
+  return i > 0 ? entries[i - 1].prompt : (entries[0] as TranscriptEntry & { promptBefore?: string }).promptBefore ?? "student@workstation:~$ ";
+}
+
+function focusUnlessSelecting(event: MouseEvent, el: HTMLInputElement | null) {
+  const target = event.target as HTMLElement;
+  if (target.closest("a, button")) return;
+  if (window.getSelection()?.toString()) return;
+  el?.focus({ preventScroll: true });
+}
+
+function columns(words: string[]): string {
+  const width = Math.max(...words.map((w) => w.length)) + 2;
+  const perLine = Math.max(1, Math.floor(80 / width));
+  let out = "";
+  words.forEach((w, i) => {
+    out += (i % perLine === perLine - 1 || i === words.length - 1) ? w + "\n" : w.padEnd(width);
+  });
+  return out;
+}
+
+function LocalView({ line }: { line: LocalLine }) {
+  return (
+    <div class="entry local">
+      {line.command !== undefined && (
+        <div class="line">
+          <span class="prompt">{line.prompt}</span>
+          <span class="typed">{line.command}</span>
+        </div>
+      )}
+      {line.text && <pre class="output">{trimNewline(line.text)}</pre>}
+    </div>
+  );
+}
+
+function EntryView(props: {
+  entry: TranscriptEntry;
+  promptBefore: string;
+  targets: Set<string>;
+  proxyHref?: ConsoleProps["proxyHref"];
+  onShowRoute?: ConsoleProps["onShowRoute"];
+}) {
+  const { entry } = props;
+  const [copied, setCopied] = useState(false);
+  const lines = entry.command.split("\n");
+  const output = trimNewline(entry.output);
+  return (
+    <div class="entry" data-seq={entry.seq} data-exit-code={entry.exitCode}>
+      {lines.map((line, i) => (
+        <div class="line" key={i}>
+          <span class="prompt">{i === 0 ? props.promptBefore : "> "}</span>
+          <span class="typed">
+            <Linked segments={linkify(line, props.targets)} proxyHref={props.proxyHref} />
+          </span>
+        </div>
+      ))}
+      {output && (
+        <div class="output-wrap">
+          <pre class="output">
+            <Linked segments={linkify(output, props.targets)} proxyHref={props.proxyHref} />
+          </pre>
+          <div class="entry-tools">
+            {entry.traces.length > 0 && props.onShowRoute && (
+              <button type="button" class="tool" onClick={() => props.onShowRoute!(entry.traces[entry.traces.length - 1], entry)}>
+                route
+              </button>
+            )}
+            <button
+              type="button"
+              class="tool"
+              aria-label="Copy output"
+              onClick={async () => {
+                setCopied(await copyText(entry.output));
+                setTimeout(() => setCopied(false), 1500);
+              }}
+            >
+              {copied ? "copied" : "copy"}
+            </button>
+          </div>
+        </div>
+      )}
+    </div>
+  );
+}
+
+function Linked({ segments, proxyHref }: { segments: Segment[]; proxyHref?: ConsoleProps["proxyHref"] }) {
+  return (
+    <>
+      {segments.map((s, i) =>
+        "host" in s && proxyHref ? (
+          <a key={i} href={proxyHref(s.host, s.port, s.path)} target="_blank" rel="noopener noreferrer" title="Open through the cluster">
+            {s.text}
+          </a>
+        ) : (
+          s.text
+        ),
+      )}
+    </>
+  );
+}
+
+function trimNewline(text: string): string {
+  return text.endsWith("\n") ? text.slice(0, -1) : text;
+}

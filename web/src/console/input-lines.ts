@@ -1,0 +1,21 @@
+// When a typed line is not a whole command yet: an open heredoc (`<<EOF` until a line `EOF`) or
+// a trailing backslash. The shell then shows its continuation prompt and keeps reading.
+
+const HEREDOC = /<<(-?)\s*(['"]?)([A-Za-z_][A-Za-z0-9_]*)\2/g;
+
+export function needsMoreInput(text: string): boolean {
+  const lines = text.split("\n");
+  if (lines[lines.length - 1].endsWith("\\")) return true;
+  let i = 0;
+  while (i < lines.length) {
+    const markers = [...lines[i].matchAll(HEREDOC)];
+    i++;
+    for (const [, dash, , word] of markers) {
+      // Each heredoc of a line takes the lines after it up to its delimiter, in order.
+      while (i < lines.length && (dash ? lines[i].replace(/^\t+/, "") : lines[i]) !== word) i++;
+      if (i >= lines.length) return true;
+      i++;
+    }
+  }
+  return false;
+}

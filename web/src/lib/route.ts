@@ -1,0 +1,30 @@
+// Which page a URL asks for. The edit key travels in the fragment, never in the path or query.
+
+export type Route =
+  | { page: "home" }
+  | { page: "session"; id: string; key?: string }
+  | { page: "snapshot"; snapshotId: string }
+  | { page: "embed"; params: URLSearchParams }
+  | { page: "not-found" };
+
+export function parseRoute(url: { pathname: string; search: string; hash: string }): Route {
+  const path = url.pathname.replace(/\/+$/, "") || "/";
+  if (path === "/") return { page: "home" };
+  if (path === "/embed") return { page: "embed", params: new URLSearchParams(url.search) };
+  const session = /^\/s\/([A-Za-z0-9_-]+)$/.exec(path);
+  if (session) {
+    const key = new URLSearchParams(url.hash.replace(/^#/, "")).get("key") ?? undefined;
+    return { page: "session", id: session[1], key: key || undefined };
+  }
+  const snapshot = /^\/p\/([A-Za-z0-9_-]+)$/.exec(path);
+  if (snapshot) return { page: "snapshot", snapshotId: snapshot[1] };
+  return { page: "not-found" };
+}
+
+export function sessionPath(id: string, key?: string): string {
+  return `/s/${id}` + (key ? `#key=${encodeURIComponent(key)}` : "");
+}
+
+export function absolute(path: string): string {
+  return location.origin + path;
+}

@@ -1,0 +1,57 @@
+// What the page remembers in localStorage: edit keys, per-session command history, embed
+// sessions, the chosen theme. Storage may be unavailable (private mode, sandboxed frames): every
+// read falls back and every write is best effort.
+
+const PREFIX = "kube-playground:";
+const HISTORY_LIMIT = 500;
+
+function read(name: string): string | null {
+  try {
+    return localStorage.getItem(PREFIX + name);
+  } catch {
+    return null;
+  }
+}
+
+function write(name: string, value: string | null): void {
+  try {
+    if (value === null) localStorage.removeItem(PREFIX + name);
+    else localStorage.setItem(PREFIX + name, value);
+  } catch {
+    // Remembering is a convenience; the page works without it.
+  }
+}
+
+function readJson<T>(name: string, fallback: T): T {
+  const raw = read(name);
+  if (raw === null) return fallback;
+  try {
+    return JSON.parse(raw) as T;
+  } catch {
+    return fallback;
+  }
+}
+
+export const storage = {
+  editKey: (sessionId: string) => read(`key:${sessionId}`),
+  setEditKey: (sessionId: string, key: string) => write(`key:${sessionId}`, key),
+
+  history: (sessionId: string) => readJson<string[]>(`history:${sessionId}`, []),
+  pushHistory(sessionId: string, command: string): string[] {
+    const list = storage.history(sessionId);
+    if (list[list.length - 1] !== command) list.push(command);
+    const trimmed = list.slice(-HISTORY_LIMIT);
+    write(`history:${sessionId}`, JSON.stringify(trimmed));
+    return trimmed;
+  },
+
+  embedSession: (embedId: string) => readJson<{ id: string; key: string } | null>(`embed:${embedId}`, null),
+  setEmbedSession: (embedId: string, session: { id: string; key: string } | null) =>
+    write(`embed:${embedId}`, session ? JSON.stringify(session) : null),
+
+  visited: () => read("visited") === "1",
+  setVisited: () => write("visited", "1"),
+
+  theme: () => read("theme") as "light" | "dark" | null,
+  setTheme: (theme: "light" | "dark" | null) => write("theme", theme),
+};

@@ -1,0 +1,226 @@
+// The cluster as an SVG: workstation outside, nodes with their pods, services joined to their
+// endpoints, and the route of the last request drawn and animated over it.
+import { useMemo, useRef, useState } from "preact/hooks";
+import type { ClusterView, RouteTrace } from "../api/types.ts";
+import { assignSlots, emptySlots, layoutMap, podKey, serviceKey, statusClass, unscheduled, type Slots } from "./layout.ts";
+import { pathOf, pointForHop, routePoints } from "./route.ts";
+
+export interface ClusterMapProps {
+  view: ClusterView;
+  trace?: RouteTrace;
+  /** Identifies the trace shown, so the animation restarts for each new request. */
+  traceId?: string;
+  step: number;
+  showSystem: boolean;
+  onToggleSystem(): void;
+}
+
+const fit = (text: string, max: number) => (text.length > max ? text.slice(0, max - 1) + "…" : text);
+
+export function ClusterMap(props: ClusterMapProps) {
+  const { view, trace, showSystem } = props;
+  const slots = useRef<Slots>(emptySlots());
+  const [hover, setHover] = useState<string | null>(null);
+  const layout = useMemo(() => {
+    slots.current = assignSlots(slots.current, view, showSystem);
+    return layoutMap(view, slots.current, showSystem);
+  }, [view, showSystem]);
+  const podBox = new Map(layout.pods.map((p) => [podKey(p.pod), p.box]));
+  const points = trace ? routePoints(trace, layout) : [];
+  const route = pathOf(points);
+  const current = trace ? pointForHop(points, props.step) : undefined;
+  const stopped = trace && trace.verdict !== "answered";
+  const endpointsShown = (layout.services.reduce((n, s) => n + s.service.endpoints.length, 0));
+  const nodePorts = view.services.flatMap((s) => s.ports.filter((p) => p.nodePort).map((p) => p.nodePort!));
+  const pending = unscheduled(view, showSystem);
+  const activeRefs = new Set(
+    trace?.hops.slice(0, props.step + 1).flatMap((h) => (h.ref ? [`${h.ref.kind}:${h.ref.namespace ?? "default"}/${h.ref.name}`] : [])) ?? [],
+  );
+  const isActive = (kind: string, ns: string | undefined, name: string) => activeRefs.has(`${kind}:${ns ?? "default"}/${name}`);
+
+  return (
+    <figure class="map" aria-label="Cluster map">
+      <div class="map-tools">
+        <span class="map-summary">
+          {view.nodes.length} nodes · {layout.pods.length} pods · {layout.services.length} services
+        </span>
+        <label class="toggle">
+          <input type="checkbox" checked={showSystem} onChange={props.onToggleSystem} /> system pods
+          {layout.hidden.pods + layout.hidden.services > 0 && ` (${layout.hidden.pods} hidden)`}
+        </label>
+      </div>
+      <div class="map-scroll">
+        <svg
+          viewBox={`0 0 ${layout.width} ${layout.height}`}
+          width="100%"
+          role="img"
+          aria-label={`Cluster with ${view.nodes.length} nodes, ${layout.pods.length} pods and ${layout.services.length} services`}
+          data-endpoints={endpointsShown}
+        >
+          <defs>
+            <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse">
+              <path d="M0 0L10 5L0 10z" class="arrow-head" />
+            </marker>
+          </defs>
+          <rect class="cluster" x={layout.cluster.x} y={layout.cluster.y} width={layout.cluster.w} height={layout.cluster.h} rx="10" />
+          <text class="caption" x={layout.cluster.x + 12} y={layout.cluster.y + 20}>
+            cluster
+          </text>
+          {layout.services.length === 0 && (
+            <text class="empty-note" x={layout.cluster.x + 12} y={layout.cluster.y + 60}>
+              No services yet — kubectl expose creates one.
+            </text>
+          )}
+
+          {/* The node network: the workstation reaches node IPs, nothing else. */}
+          {layout.nodes.map(({ node, box }) => (
+            <line
+              key={"net-" + node.name}
+              class="network"
+              x1={layout.workstation.x + layout.workstation.w}
+              y1={layout.workstation.y + layout.workstation.h / 2}
+              x2={box.x}
+              y2={box.y + 20}
+            />
+          ))}
+          <g class={"workstation" + (trace?.from.kind === "workstation" ? " active" : "")} data-name={view.workstation.name}>
+            <rect x={layout.workstation.x} y={layout.workstation.y} width={layout.workstation.w} height={layout.workstation.h} rx="8" />
+            <text x={layout.workstation.x + 10} y={layout.workstation.y + 22} class="title">
+              {fit(view.workstation.name, 14)}
+            </text>
+            <text x={layout.workstation.x + 10} y={layout.workstation.y + 40} class="sub">
+              {view.workstation.ip}
+            </text>
+            {view.shell.kind === "workstation" && (
+              <text x={layout.workstation.x + 10} y={layout.workstation.y + layout.workstation.h + 16} class="you">
+                you are here
+              </text>
+            )}
+          </g>
+
+          {layout.nodes.map(({ node, box }) => (
+            <g key={node.name} class={"node" + (node.ready ? "" : " not-ready") + (isActive("Node", undefined, node.name) ? " active" : "")} data-name={node.name}>
+              <title>{`${node.name} ${node.ip}\nroles: ${node.roles.join(",") || "<none>"}\npod CIDR ${node.podCIDR}`}</title>
+              <rect x={box.x} y={box.y} width={box.w} height={box.h} rx="8" />
+              <text x={box.x + 8} y={box.y + 18} class="title">
+                {fit(node.name, Math.floor(box.w / 8))}
+                {view.shell.kind === "node" && view.shell.name === node.name ? " (you)" : ""}
+              </text>
+              <text x={box.x + 8} y={box.y + 34} class="sub">
+                {node.ip}
+                {nodePorts.length > 0 ? fit(` :${nodePorts.join(" :")}`, Math.max(0, Math.floor(box.w / 6.6) - node.ip.length)) : ""}
+              </text>
+            </g>
+          ))}
+
+          {layout.services.map(({ service, box }) =>
+            service.endpoints.map((ep) => {
+              const target = podBox.get(podKey({ namespace: service.namespace, name: ep.pod }));
+              if (!target) return null;
+              const key = serviceKey(service);
+              const x1 = box.x + box.w / 2;
+              const y1 = box.y + box.h;
+              const x2 = target.x + target.w / 2;
+              const y2 = target.y;
+              const mid = (y1 + y2) / 2;
+              return (
+                <path
+                  key={key + ep.ip + ep.port}
+                  class={"endpoint-line" + (hover === key ? " hover" : "")}
+                  d={`M${x1} ${y1} C${x1} ${mid} ${x2} ${mid} ${x2} ${y2}`}
+                />
+              );
+            }),
+          )}
+
+          {layout.services.map(({ service, box }) => {
+            const key = serviceKey(service);
+            const port = service.ports[0];
+            const none = service.endpoints.length === 0 && service.type !== "ExternalName";
+            return (
+              <g
+                key={key}
+                class={"service" + (none ? " no-endpoints" : "") + (isActive("Service", service.namespace, service.name) ? " active" : "")}
+                data-name={service.name}
+                data-type={service.type}
+                onMouseEnter={() => setHover(key)}
+                onMouseLeave={() => setHover(null)}
+                tabIndex={0}
+                onFocus={() => setHover(key)}
+                onBlur={() => setHover(null)}
+              >
+                <title>
+                  {`service ${key} (${service.type})\nClusterIP ${service.clusterIP}\nports ${service.ports
+                    .map((p) => `${p.port}${p.nodePort ? ":" + p.nodePort : ""}/${p.protocol} -> ${p.targetPort}`)
+                    .join(", ")}\nselector ${fmtLabels(service.selector) || "<none>"}\nendpoints ${
+                    service.endpoints.map((e) => `${e.ip}:${e.port}`).join(", ") || "<none>"
+                  }`}
+                </title>
+                <rect x={box.x} y={box.y} width={box.w} height={box.h} rx="6" />
+                <text x={box.x + 8} y={box.y + 17} class="title">
+                  {fit(service.name, 14)}
+                  <tspan class="kind"> {service.type}</tspan>
+                </text>
+                <text x={box.x + 8} y={box.y + 33} class="sub">
+                  {fit(`${service.clusterIP}${port ? ":" + port.port : ""}${port && port.targetPort !== port.port ? " → " + port.targetPort : ""}`, 30)}
+                </text>
+                <text x={box.x + 8} y={box.y + 49} class={none ? "warn" : "sub"}>
+                  {none
+                    ? "no endpoints"
+                    : fit(`${port?.nodePort ? "nodePort " + port.nodePort + " · " : ""}${service.endpoints.length} endpoint${service.endpoints.length === 1 ? "" : "s"}`, 30)}
+                </text>
+              </g>
+            );
+          })}
+
+          {layout.pods.map(({ pod, box }) => (
+            <g
+              key={podKey(pod)}
+              class={`pod ${statusClass(pod)}` + (isActive("Pod", pod.namespace, pod.name) ? " active" : "")}
+              data-name={pod.name}
+              data-status={pod.status}
+              tabIndex={0}
+            >
+              <title>{`pod ${podKey(pod)}\n${pod.ip ?? "no IP yet"} on ${pod.node ?? "no node"}\n${pod.status}${pod.ready ? " (ready)" : ""}\nimage ${pod.image}${pod.listening.length ? "\nlistens on " + pod.listening.join(", ") : ""}\nlabels ${fmtLabels(pod.labels) || "<none>"}`}</title>
+              <rect x={box.x} y={box.y} width={box.w} height={box.h} rx="6" />
+              <circle class="dot" cx={box.x + 9} cy={box.y + 13} r="4" />
+              <text x={box.x + 17} y={box.y + 17} class="title">
+                {fit(pod.name, 10)}
+              </text>
+              <text x={box.x + 7} y={box.y + 33} class="sub">
+                {pod.ip ?? fit(pod.status, 12)}
+              </text>
+            </g>
+          ))}
+
+          {trace && points.length > 1 && (
+            <g class={"route verdict-" + trace.verdict} key={props.traceId} data-verdict={trace.verdict} data-hops={trace.hops.length}>
+              <path class="route-path" d={route} pathLength={1} marker-end={stopped ? undefined : "url(#arrow)"} />
+              <circle class="packet" r="6">
+                <animateMotion {...({ dur: `${0.5 * points.length}s`, path: route, fill: "freeze" } as Record<string, string>)} />
+              </circle>
+            </g>
+          )}
+          {trace && current && (
+            <circle class="step-marker" cx={current.x} cy={current.y} r="13" data-hop={props.step} />
+          )}
+          {stopped && points.length > 0 && (
+            <g class="stop" transform={`translate(${points[points.length - 1].x} ${points[points.length - 1].y})`}>
+              <circle r="11" />
+              <path d="M-5 -5L5 5M5 -5L-5 5" />
+            </g>
+          )}
+        </svg>
+      </div>
+      {pending.length > 0 && (
+        <p class="map-note">Not scheduled yet: {pending.map((p) => `${p.name} (${p.status})`).join(", ")}</p>
+      )}
+    </figure>
+  );
+}
+
+function fmtLabels(labels: Record<string, string>): string {
+  return Object.entries(labels)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(",");
+}

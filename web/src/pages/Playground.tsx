@@ -1,0 +1,126 @@
+// The playground itself: console beside (or above) the cluster map and the route panel. Pages
+// wrap it with their header, banner and URL handling.
+import type { ComponentChildren } from "preact";
+import { useEffect, useRef, useState } from "preact/hooks";
+import { proxyUrl } from "../api/client.ts";
+import type { RouteTrace, TranscriptEntry } from "../api/types.ts";
+import { Console } from "../console/Console.tsx";
+import { ClusterMap } from "../map/ClusterMap.tsx";
+import { TracePanel } from "../map/TracePanel.tsx";
+import { type SessionHooks, type Source, useSession } from "./use-session.ts";
+
+export interface PlaygroundProps {
+  source: Source;
+  hooks?: SessionHooks;
+  compact?: boolean;
+  showMap?: boolean;
+  /** Renders above the console and map, given the session (share menu, banner). */
+  header?(session: ReturnType<typeof useSession>): ComponentChildren;
+  inject?: { id: number; command: string };
+}
+
+const STEP_MS = 500;
+
+export function Playground(props: PlaygroundProps) {
+  const [shown, setShown] = useState<{ trace: RouteTrace; id: string; step: number; playing: boolean } | null>(null);
+  const [showSystem, setShowSystem] = useState(false);
+  const showTrace = (trace: RouteTrace, entry: TranscriptEntry, index = entry.traces.indexOf(trace)) =>
+    setShown({ trace, id: `${entry.seq}-${index}-${Date.now()}`, step: 0, playing: true });
+
+  const session = useSession(props.source, {
+    ...props.hooks,
+    onEntry(entry) {
+      if (entry.traces.length) showTrace(entry.traces[entry.traces.length - 1], entry, entry.traces.length - 1);
+      props.hooks?.onEntry?.(entry);
+    },
+  });
+  const { model } = session;
+
+  // The newest request's route when the page opens.
+  const shownInitial = useRef(false);
+  useEffect(() => {
+    if (shownInitial.current || !model.loaded) return;
+    shownInitial.current = true;
+    const last = [...model.transcript].reverse().find((e) => e.traces.length);
+    if (last) setShown({ trace: last.traces[last.traces.length - 1], id: `${last.seq}-initial`, step: last.traces[last.traces.length - 1].hops.length - 1, playing: false });
+  }, [model.loaded]);
+
+  // Steps through the hops as the packet travels, then stays on the last one.
+  useEffect(() => {
+    if (!shown?.playing) return;
+    if (shown.step >= shown.trace.hops.length - 1) {
+      setShown({ ...shown, playing: false });
+      return;
+    }
+    const timer = setTimeout(() => setShown((s) => s && { ...s, step: s.step + 1 }), STEP_MS);
+    return () => clearTimeout(timer);
+  }, [shown]);
+
+  if (model.error && !model.cluster) {
+    return (
+      <main class="playground-error">
+        <h1>Cannot open this {props.source.kind === "snapshot" ? "snapshot" : "session"}</h1>
+        <p role="alert">{model.error}</p>
+        <p>
+          <a href="/">Start a new playground</a>
+        </p>
+      </main>
+    );
+  }
+
+  const showMap = props.showMap !== false;
+  const historyKey = model.id;
+  return (
+    <div class={"playground" + (props.compact ? " compact" : "") + (showMap ? "" : " no-map")}>
+      {props.header?.(session)}
+      <main class="panes">
+        {model.loaded ? (
+          <Console
+            historyKey={historyKey}
+            entries={model.transcript}
+            prompt={model.prompt}
+            view={model.cluster}
+            readOnly={!session.editable}
+            onRun={session.run}
+            proxyHref={model.id ? (host, port, path) => proxyUrl(model.id!, host, port, path) : undefined}
+            onShowRoute={(trace, entry) => showTrace(trace, entry)}
+            inject={props.inject}
+            compact={props.compact}
+          />
+        ) : (
+          <section class="console loading" aria-busy="true">
+            <p>Starting your cluster…</p>
+          </section>
+        )}
+        {showMap && (
+          <div class="side">
+            {model.cluster && (
+              <ClusterMap
+                view={model.cluster}
+                trace={shown?.trace}
+                traceId={shown?.id}
+                step={shown?.step ?? 0}
+                showSystem={showSystem}
+                onToggleSystem={() => setShowSystem(!showSystem)}
+              />
+            )}
+            {shown ? (
+              <TracePanel
+                trace={shown.trace}
+                step={shown.step}
+                onStep={(step) => setShown({ ...shown, step, playing: false })}
+                onReplay={() => setShown({ ...shown, id: shown.id + "r", step: 0, playing: true })}
+              />
+            ) : (
+              model.cluster && (
+                <p class="trace-empty">
+                  Requests you send with <code>curl</code> show their route here: node → service → pod.
+                </p>
+              )
+            )}
+          </div>
+        )}
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,53 @@
+// `/s/<id>`: the owner's playground with the key, the read-only watch view without it.
+import { useState } from "preact/hooks";
+import { sessionPath } from "../lib/route.ts";
+import { storage } from "../lib/storage.ts";
+import { ShareMenu } from "../share/ShareMenu.tsx";
+import { Playground } from "./Playground.tsx";
+import { TopBar } from "./TopBar.tsx";
+
+export function SessionPage(props: { id: string; urlKey?: string }) {
+  const key = props.urlKey ?? storage.editKey(props.id) ?? undefined;
+  if (props.urlKey) storage.setEditKey(props.id, props.urlKey);
+  return (
+    <Playground
+      source={{ kind: "session", id: props.id, key }}
+      header={(session) => (
+        <>
+          <TopBar connected={session.model.connected}>
+            <ShareMenu sessionId={props.id} editKey={key} snapshot={session.snapshot} />
+          </TopBar>
+          {!key && <WatchBanner fork={session.fork} />}
+        </>
+      )}
+    />
+  );
+}
+
+function WatchBanner(props: { fork(): Promise<{ id: string; key: string }> }) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  return (
+    <div class="banner watch" role="status">
+      <span>You are watching this session live. It is read-only.</span>
+      <button
+        type="button"
+        class="primary"
+        disabled={busy}
+        onClick={async () => {
+          setBusy(true);
+          try {
+            const { id, key } = await props.fork();
+            location.assign(sessionPath(id, key));
+          } catch (e) {
+            setError((e as Error).message);
+            setBusy(false);
+          }
+        }}
+      >
+        Make my own copy
+      </button>
+      {error && <span class="error">{error}</span>}
+    </div>
+  );
+}

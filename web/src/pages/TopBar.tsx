@@ -1,0 +1,30 @@
+// The strip above the playground: name, connection state, page-specific actions, theme switch.
+import type { ComponentChildren } from "preact";
+import { useState } from "preact/hooks";
+import { currentTheme, toggleTheme } from "../lib/theme.ts";
+
+export function TopBar(props: { connected?: boolean; children?: ComponentChildren }) {
+  const [theme, setTheme] = useState(currentTheme);
+  return (
+    <header class="topbar">
+      <a class="brand" href="/" title="Start a new playground">
+        <span class="logo" aria-hidden="true">⎈</span> Kube Service Playground
+      </a>
+      {props.connected !== undefined && (
+        <span class={"conn " + (props.connected ? "on" : "off")} role="status">
+          {props.connected ? "live" : "offline"}
+        </span>
+      )}
+      <span class="spacer" />
+      {props.children}
+      <button
+        type="button"
+        class="theme-toggle"
+        aria-label={`Switch to ${theme === "dark" ? "light" : "dark"} theme`}
+        onClick={() => setTheme(toggleTheme())}
+      >
+        {theme === "dark" ? "☀" : "☾"}
+      </button>
+    </header>
+  );
+}

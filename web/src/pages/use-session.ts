@@ -1,0 +1,171 @@
+// A session (or a snapshot) as the page sees it: its cluster, transcript and prompt, kept up to
+// date over the live socket, and the one way to run a command in it. A snapshot forks into a
+// session of the visitor's own on its first command.
+import { useEffect, useRef, useState } from "preact/hooks";
+import * as api from "../api/client.ts";
+import type { ClusterView, TranscriptEntry } from "../api/types.ts";
+import { storage } from "../lib/storage.ts";
+
+export type Source = { kind: "session"; id: string; key?: string } | { kind: "snapshot"; snapshotId: string };
+
+export interface SessionModel {
+  id?: string;
+  key?: string;
+  snapshotId?: string;
+  cluster?: ClusterView;
+  transcript: TranscriptEntry[];
+  prompt: string;
+  error?: string;
+  loaded: boolean;
+  connected: boolean;
+}
+
+export interface SessionHooks {
+  /** A snapshot became a session (first command), or a watcher forked: the page updates its URL. */
+  onSession?(id: string, key: string): void;
+  /** Every entry that arrives after the first load, own or someone else's. */
+  onEntry?(entry: TranscriptEntry): void;
+  /** The first load finished (the console can take commands). */
+  onLoaded?(model: SessionModel): void;
+}
+
+const TRANSITIONAL = new Set(["Pending", "ContainerCreating", "PodInitializing", "Terminating"]);
+const POLL_MS = 1000;
+
+function merge(list: TranscriptEntry[], entry: TranscriptEntry): TranscriptEntry[] {
+  if (list.some((e) => e.seq === entry.seq)) return list;
+  const next = [...list, entry];
+  next.sort((a, b) => a.seq - b.seq);
+  return next;
+}
+
+export function useSession(source: Source, hooks: SessionHooks = {}) {
+  const [model, setModel] = useState<SessionModel>({ transcript: [], prompt: "", loaded: false, connected: false });
+  const current = useRef(model);
+  current.current = model;
+  const hooksRef = useRef(hooks);
+  hooksRef.current = hooks;
+  const [target, setTarget] = useState<{ id: string; key?: string } | null>(source.kind === "session" ? { id: source.id, key: source.key } : null);
+
+  // The ref is updated at once so that handlers running before the next render see the change.
+  const update = (patch: Partial<SessionModel> | ((m: SessionModel) => Partial<SessionModel>)): SessionModel => {
+    const next = { ...current.current, ...(typeof patch === "function" ? patch(current.current) : patch) };
+    current.current = next;
+    setModel(next);
+    return next;
+  };
+
+  const addEntry = (entry: TranscriptEntry) => {
+    const known = current.current.transcript.some((e) => e.seq === entry.seq);
+    if (known) return;
+    update((m) => ({ transcript: merge(m.transcript, entry), prompt: entry.seq >= lastSeq(m.transcript) ? entry.prompt ?? m.prompt : m.prompt }));
+    hooksRef.current.onEntry?.(entry);
+  };
+
+  // First load.
+  useEffect(() => {
+    let cancelled = false;
+    const load = source.kind === "snapshot" ? api.getSnapshot(source.snapshotId) : api.getSession(source.id);
+    load.then(
+      (doc) => {
+        if (cancelled) return;
+        const loaded = update({
+          cluster: doc.cluster,
+          transcript: doc.transcript,
+          prompt: doc.prompt,
+          loaded: true,
+          id: source.kind === "session" ? source.id : undefined,
+          key: source.kind === "session" ? source.key : undefined,
+          snapshotId: source.kind === "snapshot" ? source.snapshotId : undefined,
+        });
+        hooksRef.current.onLoaded?.(loaded);
+      },
+      (error) => !cancelled && update({ error: (error as Error).message, loaded: true }),
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [source.kind === "session" ? source.id : source.snapshotId]);
+
+  // Live updates once there is a session to follow.
+  useEffect(() => {
+    if (!target || !current.current.loaded || current.current.error) return;
+    const live = api.followSession(
+      target.id,
+      () => lastSeq(current.current.transcript),
+      (event) => {
+        if (event.kind === "command") addEntry(event.entry);
+        else if (event.kind === "expired") update({ error: "This session expired after 30 days without use." });
+        else update((m) => ({ cluster: newer(m.cluster, event.cluster), prompt: event.prompt ?? m.prompt }));
+      },
+      (connected) => update({ connected }),
+    );
+    return () => live.close();
+  }, [target?.id, model.loaded]);
+
+  // Pods start and stop over time and the live socket reports it; without the socket, while some
+  // pods are in between, look again shortly.
+  const transitional = !!model.cluster?.pods.some((p) => TRANSITIONAL.has(p.status));
+  useEffect(() => {
+    if (!transitional || !target || model.connected) return;
+    const timer = setTimeout(() => void refresh(), POLL_MS);
+    return () => clearTimeout(timer);
+  }, [transitional, model.cluster, target?.id, model.connected]);
+
+  const refresh = async () => {
+    const id = target?.id ?? current.current.id;
+    if (!id) return;
+    try {
+      const doc = await api.getSession(id);
+      update((m) => ({ cluster: newer(m.cluster, doc.cluster) }));
+      for (const entry of doc.transcript) addEntry(entry);
+    } catch {
+      // The live socket or the next poll will bring it.
+    }
+  };
+
+  /** Runs a command; a snapshot forks first. Resolves once the entry is in the transcript. */
+  const run = async (command: string) => {
+    let id = target?.id;
+    let key = target?.key;
+    if (!id || !key) {
+      if (source.kind !== "snapshot") throw new Error("This session is read-only: make your own copy to type.");
+      const created = await api.createSession({ from: source.snapshotId });
+      id = created.id;
+      key = created.editKey;
+      storage.setEditKey(id, key);
+      setTarget({ id, key });
+      update({ id, key });
+      hooksRef.current.onSession?.(id, key);
+    }
+    const entry = await api.runCommand(id, key, command);
+    addEntry(entry);
+    // The socket sends the new cluster view; without it, ask for it.
+    if (!current.current.connected) void refresh();
+  };
+
+  /** A copy of this session (or snapshot) that the visitor can type into. */
+  const fork = async (): Promise<{ id: string; key: string }> => {
+    const snapshotId = source.kind === "snapshot" ? source.snapshotId : await api.createSnapshot(target!.id);
+    const created = await api.createSession({ from: snapshotId });
+    storage.setEditKey(created.id, created.editKey);
+    return { id: created.id, key: created.editKey };
+  };
+
+  const snapshot = async (): Promise<string> => {
+    if (target) return api.createSnapshot(target.id, target.key);
+    if (source.kind === "snapshot") return source.snapshotId;
+    throw new Error("Nothing to share yet.");
+  };
+
+  return { model, run, fork, snapshot, editable: !!(target?.key) || source.kind === "snapshot" };
+}
+
+function lastSeq(list: TranscriptEntry[]): number {
+  return list.length ? list[list.length - 1].seq : 0;
+}
+
+/** Views can arrive out of order (socket and polling); keep the newest. */
+function newer(a: ClusterView | undefined, b: ClusterView): ClusterView {
+  return a && a.now > b.now ? a : b;
+}

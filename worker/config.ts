@@ -1,0 +1,30 @@
+// Settings the Worker reads from its environment ([vars] in wrangler.toml), with safe defaults
+// when a value is missing or not a positive number.
+
+import type { RateLimitConfig } from "./session/rate-limit.ts";
+
+export interface Settings {
+  maxObjects: number;
+  commandRate: RateLimitConfig;
+}
+
+export interface SettingsEnv {
+  MAX_OBJECTS?: string;
+  COMMAND_RATE_PER_SECOND?: string;
+  COMMAND_BURST?: string;
+}
+
+export function readSettings(env: SettingsEnv): Settings {
+  return {
+    maxObjects: positiveInt(env.MAX_OBJECTS, 500),
+    commandRate: {
+      ratePerSecond: positiveInt(env.COMMAND_RATE_PER_SECOND, 20),
+      burst: positiveInt(env.COMMAND_BURST, 40),
+    },
+  };
+}
+
+function positiveInt(value: string | undefined, fallback: number): number {
+  const n = value === undefined ? NaN : Number(value);
+  return Number.isInteger(n) && n > 0 ? n : fallback;
+}

@@ -1,0 +1,45 @@
+// The Hono app: thin routes in front of the Durable Objects, one error funnel, security headers on
+// every response, and the built page (dist/web) for everything that is not the API.
+
+import { Hono } from "hono";
+import { HTTPException } from "hono/http-exception";
+import { proxy } from "../routes/proxy.ts";
+import { sessions } from "../routes/sessions.ts";
+import { snapshots } from "../routes/snapshots.ts";
+import { ApiError, errorResponse } from "./errors.ts";
+import { responseKind, withSecurityHeaders } from "./security-headers.ts";
+
+export const app = new Hono<{ Bindings: Env }>();
+
+app.use("*", async (c, next) => {
+  await next();
+  c.res = withSecurityHeaders(c.res, responseKind(c.req.path));
+});
+
+app.get("/healthz", (c) => c.json({ status: "ok" }));
+
+app.route("/api/sessions/:id/proxy", proxy);
+app.route("/api/sessions", sessions);
+app.route("/api/snapshots", snapshots);
+
+app.all("/api/*", () => {
+  throw new ApiError(404, "not_found", "No such API endpoint.");
+});
+app.all("/healthz", () => {
+  throw new ApiError(405, "method_not_allowed", "Use GET.");
+});
+
+// The page: the static-assets binding answers (index.html for app routes such as /s/<id>).
+app.all("*", (c) => c.env.ASSETS.fetch(c.req.raw));
+
+app.notFound(() => errorResponse(404, "not_found", "No such endpoint."));
+
+app.onError((error) => {
+  if (error instanceof ApiError) return errorResponse(error.status, error.code, error.message, error.retryAfterSeconds);
+  if (error instanceof HTTPException && error.status < 500) return errorResponse(error.status, "bad_request", error.message);
+  // Durable Objects can be momentarily overloaded or reset; those are worth a retry.
+  const retryable = typeof error === "object" && error !== null && ("overloaded" in error || "retryable" in error);
+  if (retryable) return errorResponse(503, "unavailable", "The session is busy; retry in a moment.", 1);
+  console.error("unhandled error", error instanceof Error ? error.stack : String(error));
+  return errorResponse(500, "internal", "Something went wrong on the server; the request may not have been applied.");
+});

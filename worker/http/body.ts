@@ -1,0 +1,67 @@
+// Request bodies: at most 16 KB, checked against Content-Length and against what really arrives
+// (a chunked body has no length), then parsed as JSON and validated with valibot.
+
+import * as v from "valibot";
+import { ApiError } from "./errors.ts";
+
+export const MAX_BODY_BYTES = 16 * 1024;
+
+const tooLarge = () => new ApiError(413, "payload_too_large", `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`);
+
+export async function readBodyText(request: Request): Promise<string> {
+  const declared = request.headers.get("Content-Length");
+  if (declared !== null && Number(declared) > MAX_BODY_BYTES) throw tooLarge();
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_BODY_BYTES) {
+      await reader.cancel();
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  try {
+    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
+  } catch {
+    throw new ApiError(400, "bad_request", "The request body is not valid UTF-8.");
+  }
+}
+
+/** Reads a JSON body and checks it against `schema`; an empty body counts as `emptyAs` when given. */
+export async function readJson<S extends v.GenericSchema>(request: Request, schema: S, emptyAs?: unknown): Promise<v.InferOutput<S>> {
+  const text = await readBodyText(request);
+  let value: unknown;
+  if (text.trim() === "" && emptyAs !== undefined) {
+    value = emptyAs;
+  } else {
+    try {
+      value = JSON.parse(text);
+    } catch {
+      throw new ApiError(400, "bad_json", "The request body is not valid JSON.");
+    }
+  }
+  const result = v.safeParse(schema, value);
+  if (!result.success) throw new ApiError(400, "bad_request", describeIssues(result.issues));
+  return result.output;
+}
+
+function describeIssues(issues: readonly v.BaseIssue<unknown>[]): string {
+  return issues
+    .slice(0, 5)
+    .map((issue) => {
+      const path = v.getDotPath(issue);
+      return path ? `${path}: ${issue.message}` : issue.message;
+    })
+    .join("; ");
+}

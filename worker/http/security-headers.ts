@@ -1,0 +1,57 @@
+// Security headers for every response the Worker sends: API answers, pages, proxied responses.
+// Pages may be framed by any site only under /embed (course pages embed it); everything else only
+// by this origin. Proxied responses come from the simulated cluster, so they are sandboxed
+// (an opaque origin: no scripts, no access to this origin's storage) and never set cookies.
+
+const PAGE_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "font-src 'self'",
+  "connect-src 'self'",
+  "frame-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+].join("; ");
+
+const API_CSP = "default-src 'none'; frame-ancestors 'self'";
+
+export type ResponseKind = "api" | "page" | "embed" | "proxy";
+
+export function responseKind(path: string): ResponseKind {
+  if (/^\/api\/sessions\/[^/]+\/proxy(\/|$)/.test(path)) return "proxy";
+  if (path.startsWith("/api/") || path === "/api" || path === "/healthz") return "api";
+  if (path === "/embed" || path.startsWith("/embed/")) return "embed";
+  return "page";
+}
+
+export function withSecurityHeaders(response: Response, kind: ResponseKind): Response {
+  // A WebSocket handshake answer cannot be rebuilt (its socket would be lost) and carries no content.
+  if (response.status === 101 || response.webSocket) return response;
+  const secured = new Response(response.body, response);
+  const headers = secured.headers;
+  headers.set("X-Content-Type-Options", "nosniff");
+  headers.set("Referrer-Policy", "no-referrer");
+  switch (kind) {
+    case "api":
+      if (!headers.has("Cache-Control")) headers.set("Cache-Control", "no-store");
+      headers.set("Content-Security-Policy", API_CSP);
+      headers.set("X-Frame-Options", "SAMEORIGIN");
+      break;
+    case "page":
+      headers.set("Content-Security-Policy", `${PAGE_CSP}; frame-ancestors 'self'`);
+      headers.set("X-Frame-Options", "SAMEORIGIN");
+      break;
+    case "embed":
+      headers.set("Content-Security-Policy", `${PAGE_CSP}; frame-ancestors *`);
+      headers.delete("X-Frame-Options");
+      break;
+    case "proxy":
+      headers.set("Content-Security-Policy", "sandbox");
+      headers.delete("Set-Cookie");
+      break;
+  }
+  return secured;
+}

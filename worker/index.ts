@@ -1,0 +1,8 @@
+// The Worker's entry point: the Hono app, and the Durable Object classes wrangler binds.
+
+import { app } from "./http/app.ts";
+
+export { Session } from "./session/session.ts";
+export { Snapshot } from "./session/snapshot.ts";
+
+export default app;

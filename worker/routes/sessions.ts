@@ -1,0 +1,88 @@
+// /api/sessions: create (new, fork, setup), read, run commands, watch live, snapshot.
+
+import { Hono } from "hono";
+import * as v from "valibot";
+import { readJson } from "../http/body.ts";
+import { ApiError } from "../http/errors.ts";
+import { sessionStub, unwrap } from "../http/stubs.ts";
+import { MAX_COMMAND_BYTES } from "../sim/engine.ts";
+import { isWellFormedId, newSessionId } from "../session/ids.ts";
+
+/** Setup commands a new session may run. */
+export const MAX_SETUP_COMMANDS = 50;
+
+const CreateBody = v.strictObject({
+  from: v.optional(v.string()),
+  setup: v.optional(
+    v.pipe(
+      v.array(v.pipe(v.string(), v.maxBytes(MAX_COMMAND_BYTES, `each setup command is limited to ${MAX_COMMAND_BYTES} bytes`))),
+      v.maxLength(MAX_SETUP_COMMANDS, `at most ${MAX_SETUP_COMMANDS} setup commands`),
+    ),
+  ),
+  lesson: v.optional(v.string()),
+});
+
+const CommandBody = v.strictObject({
+  command: v.pipe(v.string(), v.maxBytes(MAX_COMMAND_BYTES, `a command is limited to ${MAX_COMMAND_BYTES} bytes`)),
+});
+
+export const sessions = new Hono<{ Bindings: Env }>();
+
+sessions.post("/", async (c) => {
+  const body = await readJson(c.req.raw, CreateBody, {});
+  if (body.lesson !== undefined) {
+    // Lessons are served once the lessons work lands (issue 6); until then every id is unknown.
+    throw new ApiError(400, "unknown_lesson", `There is no lesson "${body.lesson}".`);
+  }
+  if (body.from !== undefined && !isWellFormedId(body.from)) {
+    throw new ApiError(404, "snapshot_not_found", "No snapshot with this id exists (snapshot ids are 22 URL-safe characters).");
+  }
+  // 128 random bits make a collision practically impossible; one retry covers the impossible.
+  for (let attempt = 0; ; attempt++) {
+    const id = newSessionId();
+    const outcome = await sessionStub(c.env, id).create({ id, from: body.from, setup: body.setup });
+    if (!outcome.ok && outcome.status === 409 && attempt === 0) continue;
+    const created = unwrap(outcome);
+    c.header("Location", `/api/sessions/${id}`);
+    return c.json(created, 201);
+  }
+});
+
+sessions.get("/:id", async (c) => {
+  return c.json(unwrap(await sessionStub(c.env, c.req.param("id")).read()));
+});
+
+sessions.post("/:id/commands", async (c) => {
+  const stub = sessionStub(c.env, c.req.param("id"));
+  const { command } = await readJson(c.req.raw, CommandBody);
+  return c.json(unwrap(await stub.command(bearerKey(c.req.header("Authorization")), command)));
+});
+
+sessions.get("/:id/live", async (c) => {
+  const stub = sessionStub(c.env, c.req.param("id"));
+  if (c.req.header("Upgrade")?.toLowerCase() !== "websocket") {
+    throw new ApiError(426, "upgrade_required", "This endpoint is a WebSocket: connect with Upgrade: websocket.");
+  }
+  const since = c.req.query("since");
+  if (since !== undefined && !/^(0|[1-9][0-9]{0,14})$/.test(since)) {
+    throw new ApiError(400, "bad_request", "since must be a sequence number (a non-negative integer).");
+  }
+  // Only `since` goes on; nothing else of the URL is meaningful to the session.
+  const url = new URL("https://session/live");
+  if (since !== undefined) url.searchParams.set("since", since);
+  return stub.fetch(new Request(url, c.req.raw));
+});
+
+sessions.post("/:id/snapshots", async (c) => {
+  const stub = sessionStub(c.env, c.req.param("id"));
+  await readJson(c.req.raw, v.strictObject({}), {});
+  const snapshot = unwrap(await stub.snapshot());
+  c.header("Location", `/api/snapshots/${snapshot.snapshotId}`);
+  return c.json(snapshot, 201);
+});
+
+/** The key from `Authorization: Bearer <key>`; undefined when absent (a different scheme counts as absent). */
+function bearerKey(header: string | undefined): string | undefined {
+  const match = header?.match(/^Bearer\s+(\S+)\s*$/i);
+  return match ? match[1] : undefined;
+}

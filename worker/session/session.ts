@@ -1,0 +1,430 @@
+// The Durable Object behind one session: the only writer of its cluster. It applies commands one
+// at a time in arrival order, stores each command's new state and transcript entry in one
+// transaction before answering, and broadcasts every result to the /live WebSockets (hibernation
+// API, so idle watchers cost nothing). Its alarm advances pod lifecycles and deletes the session
+// after 30 days without activity.
+
+import { DurableObject } from "cloudflare:workers";
+import * as v from "valibot";
+import { readSettings, type Settings } from "../config.ts";
+import { errorResponse } from "../http/errors.ts";
+import { createSession, execute, type SessionState, tick } from "../sim/engine.ts";
+import { promptOf } from "../sim/shell/prompt.ts";
+import type { ClusterView } from "../sim/view.ts";
+import { editKeyMatches, hashEditKey } from "./edit-key.ts";
+import { newEditKey, newSnapshotId } from "./ids.ts";
+import { ClientMessage, MAX_LIVE_MESSAGE_BYTES, PING, PONG, type ServerMessage, type SocketAttachment } from "./live.ts";
+import { failure, type Failure, type Outcome, sessionNotFound, snapshotNotFound, success } from "./outcome.ts";
+import { type ProxiedResponse, type ProxyRequest, routeProxyRequest } from "./proxy-adapter.ts";
+import { TokenBucket } from "./rate-limit.ts";
+import { clusterViewOf, nextTransitionOf } from "./sim-adapter.ts";
+import type { Snapshot } from "./snapshot.ts";
+import { SessionStorage } from "./storage.ts";
+import type { TranscriptEntry } from "./transcript.ts";
+
+/** A session with no activity for this long deletes itself. */
+export const IDLE_LIFETIME_MS = 30 * 24 * 60 * 60 * 1000;
+/** Reads and watchers count as activity, but are written down at most this often. */
+const ACTIVITY_WRITE_INTERVAL_MS = 60 * 60 * 1000;
+/** Upper bound on the transcript a read returns, so a reply stays far below RPC limits. */
+const READ_TRANSCRIPT_BUDGET = 8 * 1024 * 1024;
+
+export interface CreateSessionInit {
+  id: string;
+  /** Snapshot id to fork from. */
+  from?: string;
+  /** Commands to run after creation (or after the fork), recorded with `setup: true`. */
+  setup?: string[];
+}
+
+export interface CreatedSession {
+  id: string;
+  editKey: string;
+  seq: number;
+  prompt: string;
+  from?: string;
+}
+
+export interface SessionView {
+  id: string;
+  seq: number;
+  createdAt: number;
+  prompt: string;
+  /** seq of the oldest transcript entry returned (older ones were dropped). */
+  transcriptStart: number;
+  cluster: ClusterView;
+  transcript: TranscriptEntry[];
+}
+
+export interface CommandReply extends TranscriptEntry {
+  /** The route of the last request the command made, when it made one. */
+  trace?: TranscriptEntry["traces"][number];
+  changed: boolean;
+}
+
+interface Meta {
+  id: string;
+  keyHash: string;
+  createdAt: number;
+  lastActiveAt: number;
+  seq: number;
+}
+
+/** What a Snapshot hands to a fork. */
+export interface FrozenSession {
+  state: SessionState;
+  transcript: TranscriptEntry[];
+  seq: number;
+}
+
+export class Session extends DurableObject<Env> {
+  private readonly storage: SessionStorage;
+  private readonly settings: Settings;
+  private readonly bucket: TokenBucket;
+  private meta: Meta | undefined;
+  private state: SessionState | undefined;
+  /** The alarm this instance scheduled; unknown after a wake-up. */
+  private alarmAt: number | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.storage = new SessionStorage(ctx.storage.sql);
+    this.settings = readSettings(env);
+    this.bucket = new TokenBucket(this.settings.commandRate, Date.now());
+    ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, PONG));
+  }
+
+  async create(init: CreateSessionInit): Promise<Outcome<CreatedSession>> {
+    return this.serialized(async () => {
+      if (this.storage.exists()) return failure(409, "session_exists", "A session with this id already exists.");
+      let base: FrozenSession | undefined;
+      if (init.from !== undefined) {
+        const frozen = await snapshots(this.env).get(snapshots(this.env).idFromName(init.from)).exportForFork();
+        if (!frozen.ok) return snapshotNotFound();
+        // The RPC types turn fields typed `unknown` (free-form spec parts) into never; the value is intact.
+        base = (frozen as unknown as { value: FrozenSession }).value;
+      }
+      const editKey = newEditKey();
+      const keyHash = await hashEditKey(editKey);
+      const now = Date.now();
+      const initial = base?.state ?? createSession({ seed: randomSeed(), now, maxObjects: this.settings.maxObjects });
+      const meta: Meta = { id: init.id, keyHash, createdAt: now, lastActiveAt: now, seq: base?.seq ?? 0 };
+      this.ctx.storage.transactionSync(() => {
+        this.storage.createSchema();
+        this.storage.saveState(undefined, initial);
+        for (const entry of base?.transcript ?? []) this.storage.appendTranscript(entry);
+        this.writeMeta(meta);
+      });
+      this.meta = meta;
+      this.state = initial;
+      for (const command of init.setup ?? []) this.apply(command, true);
+      this.scheduleAlarm();
+      const created: CreatedSession = { id: init.id, editKey, seq: this.meta.seq, prompt: promptOf(this.state.shell) };
+      if (init.from !== undefined) created.from = init.from;
+      return success(created);
+    });
+  }
+
+  read(): Outcome<SessionView> {
+    if (!this.load()) return sessionNotFound();
+    this.touch();
+    const transcript = this.storage.transcriptSince(0, READ_TRANSCRIPT_BUDGET);
+    return success({
+      id: this.meta!.id,
+      seq: this.meta!.seq,
+      createdAt: this.meta!.createdAt,
+      prompt: promptOf(this.state!.shell),
+      transcriptStart: transcript[0]?.seq ?? this.meta!.seq + 1,
+      cluster: clusterViewOf(this.state!),
+      transcript,
+    });
+  }
+
+  async command(editKey: string | undefined, command: string): Promise<Outcome<CommandReply>> {
+    return this.serialized(async () => {
+      if (!this.load()) return sessionNotFound();
+      if (!(await editKeyMatches(editKey, this.meta!.keyHash))) return forbidden(editKey);
+      const limited = this.rateLimited();
+      if (limited) return limited;
+      return success(this.apply(command, false));
+    });
+  }
+
+  /** Freezes the current state and transcript into a new Snapshot. Reading needs no key, so neither does this. */
+  async snapshot(): Promise<Outcome<{ snapshotId: string; seq: number }>> {
+    return this.serialized(async () => {
+      if (!this.load()) return sessionNotFound();
+      const limited = this.rateLimited();
+      if (limited) return limited;
+      const snapshotId = newSnapshotId();
+      const frozen: FrozenSession = { state: this.state!, transcript: this.storage.transcriptSince(0, READ_TRANSCRIPT_BUDGET), seq: this.meta!.seq };
+      const stored = await snapshots(this.env).get(snapshots(this.env).idFromName(snapshotId)).freeze(snapshotId, frozen);
+      if (!stored.ok) return stored as Failure;
+      this.touch();
+      return success({ snapshotId, seq: frozen.seq });
+    });
+  }
+
+  /** A real HTTP request from outside, routed through the simulated cluster from the workstation. */
+  async proxy(request: ProxyRequest): Promise<Outcome<ProxiedResponse>> {
+    return this.serialized(async () => {
+      if (!this.load()) return sessionNotFound();
+      const limited = this.rateLimited();
+      if (limited) return limited;
+      const { response, state } = routeProxyRequest(this.state!, request, Date.now());
+      if (state !== this.state) this.persist(state, []);
+      return success(response);
+    });
+  }
+
+  override async fetch(request: Request): Promise<Response> {
+    if (!this.load()) {
+      const failed = sessionNotFound();
+      return errorResponse(failed.status, failed.code, failed.message);
+    }
+    const sinceParam = new URL(request.url).searchParams.get("since");
+    const since = sinceParam === null ? undefined : Number(sinceParam);
+    const pair = new WebSocketPair();
+    const [client, server] = [pair[0], pair[1]];
+    this.ctx.acceptWebSocket(server);
+    server.serializeAttachment({ canEdit: false } satisfies SocketAttachment);
+    const transcript = since === undefined ? [] : this.storage.transcriptSince(since, READ_TRANSCRIPT_BUDGET);
+    send(server, {
+      type: "hello",
+      sessionId: this.meta!.id,
+      seq: this.meta!.seq,
+      prompt: promptOf(this.state!.shell),
+      transcriptStart: transcript[0]?.seq ?? this.meta!.seq + 1,
+      cluster: clusterViewOf(this.state!),
+    });
+    for (const entry of transcript) send(server, { type: "command", entry });
+    this.touch();
+    return new Response(null, { status: 101, webSocket: client });
+  }
+
+  override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
+    const size = typeof message === "string" ? new TextEncoder().encode(message).byteLength : message.byteLength;
+    if (size > MAX_LIVE_MESSAGE_BYTES) {
+      send(ws, { type: "error", code: "payload_too_large", message: `Messages are limited to ${MAX_LIVE_MESSAGE_BYTES} bytes.` });
+      return;
+    }
+    let parsed: ClientMessage;
+    try {
+      const text = typeof message === "string" ? message : new TextDecoder().decode(message);
+      const result = v.safeParse(ClientMessage, JSON.parse(text));
+      if (!result.success) throw new Error(v.summarize(result.issues));
+      parsed = result.output;
+    } catch (error) {
+      send(ws, { type: "error", code: "bad_request", message: `Not a valid message: ${error instanceof Error ? error.message : String(error)}` });
+      return;
+    }
+    await this.serialized(async () => {
+      if (!this.load()) {
+        send(ws, { type: "expired" });
+        return;
+      }
+      if (parsed.type === "auth") {
+        if (await editKeyMatches(parsed.key, this.meta!.keyHash)) {
+          ws.serializeAttachment({ canEdit: true } satisfies SocketAttachment);
+          send(ws, { type: "auth", ok: true });
+        } else {
+          send(ws, { type: "error", code: "forbidden", message: "That is not this session's edit key; the socket stays read-only." });
+        }
+        return;
+      }
+      const id = parsed.id;
+      const attachment = ws.deserializeAttachment() as SocketAttachment | null;
+      if (!attachment?.canEdit) {
+        send(ws, { type: "error", code: "forbidden", message: "Read-only: send {\"type\":\"auth\",\"key\":...} with the edit key first.", ...(id === undefined ? {} : { id }) });
+        return;
+      }
+      const limited = this.rateLimited();
+      if (limited) {
+        send(ws, { type: "error", code: limited.code, message: limited.message, retryAfterSeconds: limited.retryAfterSeconds, ...(id === undefined ? {} : { id }) });
+        return;
+      }
+      const entry = this.apply(parsed.command, false);
+      if (id !== undefined) send(ws, { type: "ack", id, seq: entry.seq });
+    });
+  }
+
+  override async webSocketClose(ws: WebSocket, code: number, _reason: string, _wasClean: boolean): Promise<void> {
+    // 1005/1006 are reserved and cannot be sent back.
+    try {
+      ws.close(code === 1005 || code === 1006 ? 1000 : code, "bye");
+    } catch {
+      // Already closed.
+    }
+  }
+
+  override async alarm(): Promise<void> {
+    await this.serialized(async () => {
+      this.alarmAt = undefined;
+      if (!this.load()) return;
+      const now = Date.now();
+      if (now >= this.meta!.lastActiveAt + IDLE_LIFETIME_MS) {
+        await this.expire();
+        return;
+      }
+      const next = tick(this.state!, now);
+      if (next !== this.state) {
+        this.persist(next, []);
+        this.broadcast({ type: "cluster", seq: this.meta!.seq, cluster: clusterViewOf(next) });
+      }
+      this.scheduleAlarm();
+    });
+  }
+
+  /** Runs a command, stores the result and its transcript entry in one transaction, then broadcasts. */
+  private apply(command: string, setup: boolean): CommandReply {
+    const now = Date.now();
+    const result = execute(this.state!, command, { now });
+    const entry: TranscriptEntry = {
+      seq: this.meta!.seq + 1,
+      command,
+      output: result.output,
+      exitCode: result.exitCode,
+      prompt: result.prompt,
+      traces: result.traces,
+      at: now,
+    };
+    if (setup) entry.setup = true;
+    this.persist(result.state, [entry]);
+    this.broadcast({ type: "command", entry });
+    if (result.changed) this.broadcast({ type: "cluster", seq: entry.seq, cluster: clusterViewOf(result.state) });
+    if (result.changed) this.scheduleAlarm();
+    const reply: CommandReply = { ...entry, changed: result.changed };
+    if (result.traces.length > 0) reply.trace = result.traces[result.traces.length - 1];
+    return reply;
+  }
+
+  private persist(next: SessionState, entries: TranscriptEntry[]): void {
+    const meta = this.meta!;
+    const now = Date.now();
+    const seq = entries.length > 0 ? entries[entries.length - 1].seq : meta.seq;
+    const lastActiveAt = entries.length > 0 ? now : meta.lastActiveAt;
+    this.ctx.storage.transactionSync(() => {
+      this.storage.saveState(this.state, next);
+      for (const entry of entries) this.storage.appendTranscript(entry);
+      if (seq !== meta.seq) this.storage.setMeta("seq", String(seq));
+      if (lastActiveAt !== meta.lastActiveAt) this.storage.setMeta("lastActiveAt", String(lastActiveAt));
+    });
+    this.state = next;
+    this.meta = { ...meta, seq, lastActiveAt };
+  }
+
+  private writeMeta(meta: Meta): void {
+    this.storage.setMeta("id", meta.id);
+    this.storage.setMeta("keyHash", meta.keyHash);
+    this.storage.setMeta("createdAt", String(meta.createdAt));
+    this.storage.setMeta("lastActiveAt", String(meta.lastActiveAt));
+    this.storage.setMeta("seq", String(meta.seq));
+  }
+
+  /** Loads meta and state from storage on first use after a wake-up; false when the session does not exist. */
+  private load(): boolean {
+    if (this.meta && this.state) return true;
+    if (!this.storage.exists()) return false;
+    const state = this.storage.loadState();
+    const id = this.storage.getMeta("id");
+    const keyHash = this.storage.getMeta("keyHash");
+    if (!state || id === undefined || keyHash === undefined) return false;
+    this.state = state;
+    this.meta = {
+      id,
+      keyHash,
+      createdAt: Number(this.storage.getMeta("createdAt")),
+      lastActiveAt: Number(this.storage.getMeta("lastActiveAt")),
+      seq: Number(this.storage.getMeta("seq")),
+    };
+    return true;
+  }
+
+  /** Reads and watchers keep a session alive; the write is rate-limited to one an hour. */
+  private touch(): void {
+    const now = Date.now();
+    if (now - this.meta!.lastActiveAt < ACTIVITY_WRITE_INTERVAL_MS) return;
+    this.storage.setMeta("lastActiveAt", String(now));
+    this.meta = { ...this.meta!, lastActiveAt: now };
+  }
+
+  private rateLimited(): Failure | undefined {
+    const taken = this.bucket.take(Date.now());
+    if (taken.ok) return undefined;
+    const seconds = Math.max(1, Math.ceil(taken.retryAfterMs / 1000));
+    const { ratePerSecond, burst } = this.bucket.config;
+    return failure(429, "rate_limited", `Too many commands for this session (at most ${ratePerSecond} per second, bursts of ${burst}); retry in ${seconds} s.`, seconds);
+  }
+
+  /**
+   * One alarm serves two timers: the next pod lifecycle transition and the idle deadline. An alarm
+   * that fires early is harmless (alarm() re-checks both), so only a missing or later one moves.
+   */
+  private scheduleAlarm(): void {
+    const idleAt = this.meta!.lastActiveAt + IDLE_LIFETIME_MS;
+    const transition = nextTransitionOf(this.state!.cluster);
+    const target = transition === undefined ? idleAt : Math.min(idleAt, Math.max(transition, Date.now()));
+    if (this.alarmAt !== undefined && this.alarmAt <= target) return;
+    this.alarmAt = target;
+    void this.ctx.storage.setAlarm(target);
+  }
+
+  private async expire(): Promise<void> {
+    this.broadcast({ type: "expired" });
+    for (const ws of this.ctx.getWebSockets()) {
+      try {
+        ws.close(1000, "session expired");
+      } catch {
+        // Already closed.
+      }
+    }
+    await this.ctx.storage.deleteAlarm();
+    await this.ctx.storage.deleteAll();
+    this.meta = undefined;
+    this.state = undefined;
+  }
+
+  private broadcast(message: ServerMessage): void {
+    const sockets = this.ctx.getWebSockets();
+    if (sockets.length === 0) return;
+    const text = JSON.stringify(message);
+    for (const ws of sockets) {
+      try {
+        ws.send(text);
+      } catch {
+        // A socket that is closing misses the message; it replays with ?since= when it returns.
+      }
+    }
+  }
+
+  /** Runs `task` after every task queued before it: one order for all commands, whatever awaits inside. */
+  private serialized<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(task, task);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+}
+
+function forbidden(presented: string | undefined): Failure {
+  return presented === undefined
+    ? failure(403, "forbidden", "This session is read-only without its edit key: send Authorization: Bearer <editKey>.")
+    : failure(403, "forbidden", "The edit key is not this session's key; nothing was changed.");
+}
+
+function send(ws: WebSocket, message: ServerMessage): void {
+  try {
+    ws.send(JSON.stringify(message));
+  } catch {
+    // Closing socket.
+  }
+}
+
+/** The generated Env loses the class through the Env -> Session cycle; name it here. */
+function snapshots(env: Env): DurableObjectNamespace<Snapshot> {
+  return env.SNAPSHOTS as DurableObjectNamespace<Snapshot>;
+}
+
+function randomSeed(): number {
+  return crypto.getRandomValues(new Uint32Array(1))[0];
+}

@@ -1,11 +1,158 @@
-// The cluster a new session starts with (placeholder until the cluster model lands).
+// The cluster a new session starts with, as `kubeadm init` + `kubeadm join` x2 + flannel leave
+// it: a tainted control-plane node and two workers on one node network, the control-plane
+// static pods, kube-proxy and flannel on every node, CoreDNS (a Deployment) and the `kubernetes`
+// and `kube-dns` Services. It is built by replaying that history through the API server and the
+// controllers, starting CLUSTER_AGE_MS before `now`, so ages, IPs and statuses are real ones.
+//
+// Node network: 192.168.56.0/24 (VirtualBox's host-only network, which kubeadm lab setups such
+// as Vagrant boxes use): controlplane .10, node01 .11, node02 .12, nodeNN .10+NN.
+// Pod network: flannel's 10.244.0.0/16 with one /24 per node in join order.
 import type { Random } from "../random.ts";
-import type { ClusterState } from "./types.ts";
+import { createObject } from "./api-server.ts";
+import { reconcile } from "./controllers.ts";
+import { newHex, newUid, randomSuffix, rfc3339 } from "./ids.ts";
+import { nextResourceVersion, putObject } from "./store.ts";
+import { Tx } from "./tx.ts";
+import type { ClusterState, Node, SubmittedObject } from "./types.ts";
 
-export function bootstrapCluster(options: { now: number; random: Random; maxObjects?: number }): ClusterState {
+export const CLUSTER_AGE_MS = 25 * 60 * 1000;
+export const KUBERNETES_VERSION = "v1.34.1";
+const NODE_NETWORK_BASE = [192, 168, 56, 10];
+
+export interface BootstrapOptions {
+  now: number;
+  random: Random;
+  maxObjects?: number;
+  /** Worker nodes (node01 ...); 2 by default. Benchmarks use more. */
+  workers?: number;
+  /** The kubelet's --max-pods (allocatable pods per node); 110 by default, as kubeadm. */
+  maxPodsPerNode?: number;
+}
+
+function nodeAddress(index: number): string {
+  const n = NODE_NETWORK_BASE[3] + index;
+  return `${NODE_NETWORK_BASE[0]}.${NODE_NETWORK_BASE[1]}.${NODE_NETWORK_BASE[2] + Math.floor(n / 256)}.${n % 256}`;
+}
+
+function makeNode(name: string, index: number, created: number, random: Random, maxPods: number): Node {
+  const controlPlane = index === 0;
+  const labels: Record<string, string> = {
+    "beta.kubernetes.io/arch": "amd64",
+    "beta.kubernetes.io/os": "linux",
+    "kubernetes.io/arch": "amd64",
+    "kubernetes.io/hostname": name,
+    "kubernetes.io/os": "linux",
+  };
+  if (controlPlane) {
+    labels["node-role.kubernetes.io/control-plane"] = "";
+    labels["node.kubernetes.io/exclude-from-external-load-balancers"] = "";
+  }
+  const ip = nodeAddress(index);
+  const podCIDR = `10.244.${index}.0/24`;
+  const ts = rfc3339(created);
+  const ready = rfc3339(created + 35_000);
+  const mac = Array.from({ length: 6 }, () => newHex(random, 2)).join(":");
   return {
+    apiVersion: "v1",
+    kind: "Node",
+    metadata: {
+      name,
+      uid: newUid(random),
+      resourceVersion: "",
+      creationTimestamp: ts,
+      labels,
+      annotations: {
+        "flannel.alpha.coreos.com/backend-data": `{"VNI":1,"VtepMAC":"${mac}"}`,
+        "flannel.alpha.coreos.com/backend-type": "vxlan",
+        "flannel.alpha.coreos.com/kube-subnet-manager": "true",
+        "flannel.alpha.coreos.com/public-ip": ip,
+        "kubeadm.alpha.kubernetes.io/cri-socket": "unix:///var/run/containerd/containerd.sock",
+        "node.alpha.kubernetes.io/ttl": "0",
+        "volumes.kubernetes.io/controller-managed-attach-detach": "true",
+      },
+    },
+    spec: {
+      podCIDR,
+      podCIDRs: [podCIDR],
+      ...(controlPlane ? { taints: [{ key: "node-role.kubernetes.io/control-plane", effect: "NoSchedule" }] } : {}),
+    },
+    status: {
+      addresses: [
+        { type: "InternalIP", address: ip },
+        { type: "Hostname", address: name },
+      ],
+      conditions: [
+        { type: "NetworkUnavailable", status: "False", reason: "FlannelIsUp", message: "Flannel is running on this node", lastHeartbeatTime: ready, lastTransitionTime: ready },
+        { type: "MemoryPressure", status: "False", reason: "KubeletHasSufficientMemory", message: "kubelet has sufficient memory available", lastHeartbeatTime: ts, lastTransitionTime: ts },
+        { type: "DiskPressure", status: "False", reason: "KubeletHasNoDiskPressure", message: "kubelet has no disk pressure", lastHeartbeatTime: ts, lastTransitionTime: ts },
+        { type: "PIDPressure", status: "False", reason: "KubeletHasSufficientPID", message: "kubelet has sufficient PID available", lastHeartbeatTime: ts, lastTransitionTime: ts },
+        { type: "Ready", status: "True", reason: "KubeletReady", message: "kubelet is posting ready status", lastHeartbeatTime: ready, lastTransitionTime: ready },
+      ],
+      nodeInfo: {
+        kubeletVersion: KUBERNETES_VERSION,
+        kubeProxyVersion: "",
+        osImage: "Ubuntu 24.04.1 LTS",
+        kernelVersion: "6.8.0-51-generic",
+        containerRuntimeVersion: "containerd://1.7.24",
+        operatingSystem: "linux",
+        architecture: "amd64",
+        machineID: newHex(random, 32),
+        systemUUID: newUid(random),
+        bootID: newUid(random),
+      },
+      capacity: { cpu: "2", "ephemeral-storage": "30297152Ki", "hugepages-1Gi": "0", "hugepages-2Mi": "0", memory: "4005888Ki", pods: String(maxPods) },
+      allocatable: { cpu: "2", "ephemeral-storage": "27921511440", "hugepages-1Gi": "0", "hugepages-2Mi": "0", memory: "3903488Ki", pods: String(maxPods) },
+    },
+  };
+}
+
+const CONTROL_PLANE_TOLERATIONS = [
+  { key: "CriticalAddonsOnly", operator: "Exists" },
+  { effect: "NoSchedule", key: "node-role.kubernetes.io/control-plane" },
+];
+
+function staticPod(component: string, image: string, command: string[]): SubmittedObject {
+  return {
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: {
+      name: `${component}-controlplane`,
+      namespace: "kube-system",
+      labels: { component, tier: "control-plane" },
+      annotations: { "kubernetes.io/config.source": "file" },
+    },
+    spec: {
+      nodeName: "controlplane",
+      hostNetwork: true,
+      priorityClassName: "system-node-critical",
+      tolerations: [{ effect: "NoExecute", operator: "Exists" }],
+      containers: [{ name: component, image, command }],
+    },
+  };
+}
+
+function daemonPod(random: Random, owner: { name: string; uid: string; hash: string }, namespace: string, node: string, labels: Record<string, string>, container: Record<string, unknown>): SubmittedObject {
+  return {
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: {
+      name: `${owner.name}-${randomSuffix(random)}`,
+      namespace,
+      labels: { ...labels, "controller-revision-hash": owner.hash, "pod-template-generation": "1" },
+      ownerReferences: [{ apiVersion: "apps/v1", kind: "DaemonSet", name: owner.name, uid: owner.uid, controller: true, blockOwnerDeletion: true }],
+    },
+    spec: { nodeName: node, hostNetwork: true, priorityClassName: "system-node-critical", tolerations: [{ operator: "Exists" }], containers: [container] },
+  };
+}
+
+export function bootstrapCluster(options: BootstrapOptions): ClusterState {
+  const { random } = options;
+  const start = options.now - CLUSTER_AGE_MS;
+  const workers = Math.max(0, Math.min(options.workers ?? 2, 200));
+  const maxPods = options.maxPodsPerNode ?? 110;
+  const empty: ClusterState = {
     config: {
-      kubernetesVersion: "v1.34.1",
+      kubernetesVersion: KUBERNETES_VERSION,
       podCIDR: "10.244.0.0/16",
       serviceCIDR: "10.96.0.0/12",
       nodePortRange: { min: 30000, max: 32767 },
@@ -13,8 +160,8 @@ export function bootstrapCluster(options: { now: number; random: Random; maxObje
       dnsServiceIP: "10.96.0.10",
       maxObjects: options.maxObjects ?? 500,
     },
-    now: options.now,
-    resourceVersion: 1,
+    now: start,
+    resourceVersion: 0,
     nodes: {},
     namespaces: {},
     pods: {},
@@ -24,4 +171,132 @@ export function bootstrapCluster(options: { now: number; random: Random; maxObje
     podRuntime: {},
     releasedPodIPs: {},
   };
+  const tx = new Tx(empty);
+  const create = (obj: SubmittedObject, at: number): void => {
+    const result = createObject(tx, obj, { now: at, random });
+    if (!result.ok) throw new Error(`bootstrap: ${result.status.message}`);
+  };
+  const ns = (name: string, at: number, labels?: Record<string, string>): void => create({ apiVersion: "v1", kind: "Namespace", metadata: { name, labels } }, at);
+  const addNode = (name: string, index: number, at: number): void => {
+    const node = makeNode(name, index, at, random, maxPods);
+    node.metadata.resourceVersion = nextResourceVersion(tx);
+    putObject(tx, "nodes", name, node);
+  };
+  const kubeProxy = { name: "kube-proxy", uid: newUid(random), hash: safeHash(random) };
+  const flannel = { name: "kube-flannel-ds", uid: newUid(random), hash: safeHash(random) };
+  const nodePods = (node: string, at: number): void => {
+    create(
+      daemonPod(random, kubeProxy, "kube-system", node, { "k8s-app": "kube-proxy" }, {
+        name: "kube-proxy",
+        image: `registry.k8s.io/kube-proxy:${KUBERNETES_VERSION}`,
+        command: ["/usr/local/bin/kube-proxy", "--config=/var/lib/kube-proxy/config.conf", `--hostname-override=${node}`],
+      }),
+      at,
+    );
+    create(
+      daemonPod(random, flannel, "kube-flannel", node, { app: "flannel", "k8s-app": "flannel", tier: "node" }, {
+        name: "kube-flannel",
+        image: "ghcr.io/flannel-io/flannel:v0.27.3",
+        command: ["/opt/bin/flanneld"],
+        args: ["--ip-masq", "--kube-subnet-mgr"],
+      }),
+      at + 20_000,
+    );
+  };
+
+  // kubeadm init
+  ns("default", start);
+  ns("kube-node-lease", start);
+  ns("kube-public", start);
+  ns("kube-system", start);
+  addNode("controlplane", 0, start);
+  create(
+    {
+      apiVersion: "v1",
+      kind: "Service",
+      metadata: { name: "kubernetes", namespace: "default", labels: { component: "apiserver", provider: "kubernetes" } },
+      spec: { clusterIP: "10.96.0.1", ports: [{ name: "https", port: 443, protocol: "TCP", targetPort: 6443 }] },
+    },
+    start + 1000,
+  );
+  create(staticPod("etcd", "registry.k8s.io/etcd:3.6.4-0", ["etcd", "--advertise-client-urls=https://192.168.56.10:2379", "--data-dir=/var/lib/etcd"]), start + 4000);
+  create(staticPod("kube-apiserver", `registry.k8s.io/kube-apiserver:${KUBERNETES_VERSION}`, ["kube-apiserver", "--advertise-address=192.168.56.10", "--secure-port=6443", "--service-cluster-ip-range=10.96.0.0/12"]), start + 4000);
+  create(staticPod("kube-controller-manager", `registry.k8s.io/kube-controller-manager:${KUBERNETES_VERSION}`, ["kube-controller-manager", "--allocate-node-cidrs=true", "--cluster-cidr=10.244.0.0/16"]), start + 4000);
+  create(staticPod("kube-scheduler", `registry.k8s.io/kube-scheduler:${KUBERNETES_VERSION}`, ["kube-scheduler", "--kubeconfig=/etc/kubernetes/scheduler.conf"]), start + 4000);
+  create(
+    {
+      apiVersion: "v1",
+      kind: "Service",
+      metadata: {
+        name: "kube-dns",
+        namespace: "kube-system",
+        labels: { "k8s-app": "kube-dns", "kubernetes.io/cluster-service": "true", "kubernetes.io/name": "CoreDNS" },
+        annotations: { "prometheus.io/port": "9153", "prometheus.io/scrape": "true" },
+      },
+      spec: {
+        clusterIP: "10.96.0.10",
+        selector: { "k8s-app": "kube-dns" },
+        ports: [
+          { name: "dns", port: 53, protocol: "UDP", targetPort: 53 },
+          { name: "dns-tcp", port: 53, protocol: "TCP", targetPort: 53 },
+          { name: "metrics", port: 9153, protocol: "TCP", targetPort: 9153 },
+        ],
+      },
+    },
+    start + 9000,
+  );
+  create(
+    {
+      apiVersion: "apps/v1",
+      kind: "Deployment",
+      metadata: { name: "coredns", namespace: "kube-system", labels: { "k8s-app": "kube-dns" } },
+      spec: {
+        replicas: 2,
+        selector: { matchLabels: { "k8s-app": "kube-dns" } },
+        strategy: { rollingUpdate: { maxSurge: "25%", maxUnavailable: 1 }, type: "RollingUpdate" },
+        template: {
+          metadata: { labels: { "k8s-app": "kube-dns" } },
+          spec: {
+            containers: [
+              {
+                name: "coredns",
+                image: "registry.k8s.io/coredns/coredns:v1.12.1",
+                args: ["-conf", "/etc/coredns/Corefile"],
+                ports: [
+                  { containerPort: 53, name: "dns", protocol: "UDP" },
+                  { containerPort: 53, name: "dns-tcp", protocol: "TCP" },
+                  { containerPort: 9153, name: "metrics", protocol: "TCP" },
+                ],
+              },
+            ],
+            dnsPolicy: "Default",
+            priorityClassName: "system-cluster-critical",
+            serviceAccountName: "coredns",
+            tolerations: CONTROL_PLANE_TOLERATIONS,
+          },
+        },
+      },
+    },
+    start + 9000,
+  );
+  // The CNI is applied; then CoreDNS (tolerating the control-plane taint) lands on the only node.
+  ns("kube-flannel", start + 9000, { "k8s-app": "flannel", "pod-security.kubernetes.io/enforce": "privileged" });
+  nodePods("controlplane", start + 9000);
+  reconcile(tx, start + 30_000, random);
+  reconcile(tx, start + 45_000, random);
+  // kubeadm join, one worker after the other.
+  for (let i = 1; i <= workers; i++) {
+    const at = start + 60_000 + i * 15_000;
+    addNode(`node${String(i).padStart(2, "0")}`, i, at);
+    reconcile(tx, at, random);
+    nodePods(`node${String(i).padStart(2, "0")}`, at + 2000);
+    reconcile(tx, at + 2000, random);
+  }
+  reconcile(tx, options.now, random);
+  return tx.commit();
+}
+
+/** controller-revision-hash of a DaemonSet: 8-10 characters of the name alphabet. */
+function safeHash(random: Random): string {
+  return randomSuffix(random, 8 + random.int(3));
 }

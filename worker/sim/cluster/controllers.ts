@@ -1,7 +1,515 @@
-// Controllers and the kubelet, run after every write and as the clock moves (placeholder).
+// Controllers and the kubelet, run by the engine before and after every command and as the
+// clock moves: namespace deletion, garbage collection, the deployment controller, the
+// ReplicaSet controller, the scheduler, and the kubelet's pod lifecycle. Each pass only writes
+// what changes; when nothing was written since the last pass and no pod is due to change, a
+// reconcile costs a couple of lookups.
 import type { Random } from "../random.ts";
+import { POD_IP_REUSE_DELAY_MS, allocatePodIP } from "./allocators.ts";
+import { createObject, deletePodGracefully } from "./api-server.ts";
+import { podTemplateHash, rfc3339 } from "./ids.ts";
+import { advanceContainers, admitContainers, nextChangeAt, podStatusAt } from "./kubelet.ts";
+import { matchesRequirements, requirementsOfLabelSelector } from "./label-selector.ts";
+import { serviceEnvFor } from "./service-env.ts";
+import {
+  nextResourceVersion,
+  objectKey,
+  podIPsOnNode,
+  podOwners,
+  podsOnNode,
+  podsOwnedBy,
+  putObject,
+  removeObject,
+  replicaSetsOwnedBy,
+  unscheduledPods,
+  writeObject,
+} from "./store.ts";
 import type { Tx } from "./tx.ts";
+import type { ClusterState, Deployment, Node, Pod, PodRuntime, PodTemplateSpec, ReplicaSet, Service } from "./types.ts";
 
-export function reconcile(tx: Tx, now: number, _random: Random): void {
+const settled = new WeakMap<object, number>();
+const nextCache = new WeakMap<object, { rv: number; at: number | undefined }>();
+
+/** The next simulated ms at which some pod's status changes on its own, or undefined. */
+export function nextTransitionAt(state: ClusterState): number | undefined {
+  const hit = nextCache.get(state.podRuntime);
+  if (hit && hit.rv === state.resourceVersion) return hit.at;
+  let at: number | undefined;
+  const runtime = state.podRuntime;
+  for (const key in runtime) {
+    const n = runtime[key].nextAt;
+    if (n !== undefined && (at === undefined || n < at)) at = n;
+  }
+  nextCache.set(state.podRuntime, { rv: state.resourceVersion, at });
+  return at;
+}
+
+export function reconcile(tx: Tx, now: number, random: Random): void {
   tx.setNow(now);
+  const state = tx.state;
+  if (settled.get(state.pods) === state.resourceVersion) {
+    const due = nextTransitionAt(state);
+    if (due === undefined || due > now) return;
+  }
+  const ctx = { now, random };
+  for (let pass = 0; pass < 6; pass++) {
+    const before = tx.state.resourceVersion;
+    namespaceController(tx, ctx);
+    garbageCollector(tx, ctx);
+    deploymentController(tx, ctx);
+    replicaSetController(tx, ctx);
+    scheduler(tx, now);
+    kubelet(tx, now, random);
+    replicaSetStatus(tx);
+    deploymentStatus(tx, now);
+    if (tx.state.resourceVersion === before) break;
+  }
+  settled.set(tx.state.pods, tx.state.resourceVersion);
+}
+
+interface Ctx {
+  now: number;
+  random: Random;
+}
+
+// ---------------------------------------------------------------- namespaces and GC
+
+function namespaceController(tx: Tx, ctx: Ctx): void {
+  for (const [name, ns] of Object.entries(tx.state.namespaces)) {
+    if (ns.status.phase !== "Terminating") continue;
+    const prefix = `${name}/`;
+    for (const c of ["deployments", "replicaSets", "services"] as const) {
+      for (const key of Object.keys(tx.state[c])) {
+        if (key.startsWith(prefix)) {
+          nextResourceVersion(tx);
+          removeObject(tx, c, key);
+        }
+      }
+    }
+    let left = 0;
+    for (const [key, pod] of Object.entries(tx.state.pods)) {
+      if (!key.startsWith(prefix)) continue;
+      left++;
+      deletePodGracefully(tx, key, pod, ctx);
+    }
+    if (left === 0) {
+      nextResourceVersion(tx);
+      removeObject(tx, "namespaces", name);
+    }
+  }
+}
+
+function garbageCollector(tx: Tx, ctx: Ctx): void {
+  const deploymentUids = new Set<string>();
+  for (const d of Object.values(tx.state.deployments)) deploymentUids.add(d.metadata.uid);
+  const rsUids = new Set<string>();
+  for (const [key, rs] of Object.entries(tx.state.replicaSets)) {
+    const owner = rs.metadata.ownerReferences?.find((r) => r.controller && r.kind === "Deployment");
+    if (owner && !deploymentUids.has(owner.uid)) {
+      nextResourceVersion(tx);
+      removeObject(tx, "replicaSets", key);
+    } else rsUids.add(rs.metadata.uid);
+  }
+  const orphans: string[] = [];
+  for (const [uid, keys] of podOwners(tx)) {
+    if (rsUids.has(uid)) continue;
+    for (const key of keys) {
+      const ref = tx.state.pods[key]?.metadata.ownerReferences?.find((r) => r.controller);
+      if (ref?.kind === "ReplicaSet") orphans.push(key);
+    }
+  }
+  for (const key of orphans) {
+    const pod = tx.state.pods[key];
+    if (pod && !pod.metadata.deletionTimestamp) deletePodGracefully(tx, key, pod, ctx);
+  }
+}
+
+// ---------------------------------------------------------------- deployments
+
+const hashCache = new WeakMap<PodTemplateSpec, string>();
+function templateHash(template: PodTemplateSpec): string {
+  let h = hashCache.get(template);
+  if (h === undefined) hashCache.set(template, (h = podTemplateHash(template)));
+  return h;
+}
+
+const revisionOf = (o: { metadata: { annotations?: Record<string, string> } }): number => Number(o.metadata.annotations?.["deployment.kubernetes.io/revision"] ?? 0);
+
+function ownedReplicaSets(tx: Tx, d: Deployment): Array<[string, ReplicaSet]> {
+  const out: Array<[string, ReplicaSet]> = [];
+  for (const key of replicaSetsOwnedBy(tx, d.metadata.uid)) {
+    const rs = tx.state.replicaSets[key];
+    if (rs) out.push([key, rs]);
+  }
+  return out;
+}
+
+function maxSurge(d: Deployment): number {
+  const v = (d.spec.strategy as { rollingUpdate?: { maxSurge?: string | number } } | undefined)?.rollingUpdate?.maxSurge ?? "25%";
+  return typeof v === "number" ? v : Math.ceil((d.spec.replicas * Number(String(v).replace("%", ""))) / 100);
+}
+
+function maxUnavailable(d: Deployment): number {
+  const v = (d.spec.strategy as { rollingUpdate?: { maxUnavailable?: string | number } } | undefined)?.rollingUpdate?.maxUnavailable ?? "25%";
+  return typeof v === "number" ? v : Math.floor((d.spec.replicas * Number(String(v).replace("%", ""))) / 100);
+}
+
+function deploymentController(tx: Tx, ctx: Ctx): void {
+  for (const [key, d] of Object.entries(tx.state.deployments)) {
+    const hash = templateHash(d.spec.template);
+    const owned = ownedReplicaSets(tx, d);
+    const desired = d.spec.replicas;
+    let current = owned.find(([, rs]) => rs.metadata.labels?.["pod-template-hash"] === hash);
+    const revision = Math.max(0, ...owned.map(([, rs]) => revisionOf(rs)));
+    const annotations = (replicas: number, rev: number) => ({
+      "deployment.kubernetes.io/desired-replicas": String(desired),
+      "deployment.kubernetes.io/max-replicas": String(desired + maxSurge(d)),
+      "deployment.kubernetes.io/revision": String(rev),
+      ...(replicas >= 0 ? {} : {}),
+    });
+    if (!current) {
+      const labels = { ...(d.spec.template.metadata.labels ?? {}), "pod-template-hash": hash };
+      const created = createObject(
+        tx,
+        {
+          apiVersion: "apps/v1",
+          kind: "ReplicaSet",
+          metadata: {
+            name: `${d.metadata.name}-${hash}`,
+            namespace: d.metadata.namespace,
+            labels,
+            annotations: annotations(desired, revision + 1),
+            ownerReferences: [{ apiVersion: "apps/v1", kind: "Deployment", name: d.metadata.name, uid: d.metadata.uid, controller: true, blockOwnerDeletion: true }],
+          },
+          spec: {
+            replicas: desired,
+            selector: { ...d.spec.selector, matchLabels: { ...(d.spec.selector.matchLabels ?? {}), "pod-template-hash": hash } },
+            template: { ...d.spec.template, metadata: { ...d.spec.template.metadata, labels } },
+          },
+        },
+        ctx,
+      );
+      // A refusal (object cap, name clash) leaves the Deployment as it is, like a failed create.
+      if (!created.ok) continue;
+      const rs = created.value as ReplicaSet;
+      current = [objectKey(rs.metadata.namespace, rs.metadata.name), rs];
+    } else if (current[1].spec.replicas !== desired || current[1].metadata.annotations?.["deployment.kubernetes.io/desired-replicas"] !== String(desired)) {
+      const rs = current[1];
+      const rev = revisionOf(rs) || revision;
+      const updated = { ...rs, metadata: { ...rs.metadata, annotations: { ...(rs.metadata.annotations ?? {}), ...annotations(desired, rev) } }, spec: { ...rs.spec, replicas: desired } };
+      current = [current[0], writeObject(tx, "replicaSets", current[0], updated)];
+    }
+    // Rolling update: old ReplicaSets shrink as the new one's pods become available.
+    const newAvailable = current[1].status.availableReplicas ?? 0;
+    let allowance = Math.max(0, desired - newAvailable);
+    const old = owned.filter(([k]) => k !== current![0]).sort((a, b) => revisionOf(b[1]) - revisionOf(a[1]));
+    for (const [k, rs] of old) {
+      const target = Math.min(rs.spec.replicas, allowance);
+      allowance -= target;
+      if (target !== rs.spec.replicas) writeObject(tx, "replicaSets", k, { ...rs, spec: { ...rs.spec, replicas: target } });
+    }
+    const rev = String(revisionOf(current[1]));
+    if (d.metadata.annotations?.["deployment.kubernetes.io/revision"] !== rev) {
+      writeObject(tx, "deployments", key, { ...d, metadata: { ...d.metadata, annotations: { ...(d.metadata.annotations ?? {}), "deployment.kubernetes.io/revision": rev } } });
+    }
+  }
+}
+
+function sameJson(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+function deploymentStatus(tx: Tx, now: number): void {
+  for (const [key, d] of Object.entries(tx.state.deployments)) {
+    const hash = templateHash(d.spec.template);
+    const owned = ownedReplicaSets(tx, d);
+    let replicas = 0;
+    let ready = 0;
+    let available = 0;
+    let updated = 0;
+    let newName = "";
+    for (const [, rs] of owned) {
+      replicas += rs.status.replicas ?? 0;
+      ready += rs.status.readyReplicas ?? 0;
+      available += rs.status.availableReplicas ?? 0;
+      if (rs.metadata.labels?.["pod-template-hash"] === hash) {
+        updated = rs.status.replicas ?? 0;
+        newName = rs.metadata.name;
+      }
+    }
+    const desired = d.spec.replicas;
+    const minAvailable = desired - maxUnavailable(d);
+    const availableOk = available >= minAvailable;
+    const complete = updated === desired && replicas === desired && available === desired;
+    const previous = d.status.conditions as Array<Record<string, string>> | undefined;
+    const cond = (type: string, status: string, reason: string, message: string) => {
+      const before = previous?.find((c) => c.type === type);
+      const sameStatus = before?.status === status;
+      const sameReason = sameStatus && before?.reason === reason;
+      return {
+        lastTransitionTime: sameStatus ? before!.lastTransitionTime : rfc3339(now),
+        lastUpdateTime: sameReason ? before!.lastUpdateTime : rfc3339(now),
+        message,
+        reason,
+        status,
+        type,
+      };
+    };
+    const conditions = [
+      availableOk
+        ? cond("Available", "True", "MinimumReplicasAvailable", "Deployment has minimum availability.")
+        : cond("Available", "False", "MinimumReplicasUnavailable", "Deployment does not have minimum availability."),
+      complete
+        ? cond("Progressing", "True", "NewReplicaSetAvailable", `ReplicaSet "${newName}" has successfully progressed.`)
+        : cond("Progressing", "True", "ReplicaSetUpdated", `ReplicaSet "${newName}" is progressing.`),
+    ];
+    const status: Deployment["status"] = { observedGeneration: d.metadata.generation ?? 1 };
+    if (replicas) status.replicas = replicas;
+    if (updated) status.updatedReplicas = updated;
+    if (ready) status.readyReplicas = ready;
+    if (available) status.availableReplicas = available;
+    if (replicas - available > 0) status.unavailableReplicas = replicas - available;
+    status.conditions = conditions;
+    if (!sameJson(status, d.status)) writeObject(tx, "deployments", key, { ...d, status });
+  }
+}
+
+// ---------------------------------------------------------------- replicasets
+
+const active = (p: Pod | undefined): p is Pod => !!p && !p.metadata.deletionTimestamp && p.status.phase !== "Succeeded" && p.status.phase !== "Failed";
+const isReady = (p: Pod): boolean => p.status.conditions?.some((c) => c.type === "Ready" && c.status === "True") ?? false;
+
+/** controller.ActivePods ranking: the pods a scale-down removes first come first. */
+function deletionRank(a: Pod, b: Pod): number {
+  const s = (p: Pod) => (p.spec.nodeName ? 1 : 0);
+  if (s(a) !== s(b)) return s(a) - s(b);
+  const phase = (p: Pod) => ({ Pending: 0, Unknown: 1, Running: 2 } as Record<string, number>)[p.status.phase] ?? 2;
+  if (phase(a) !== phase(b)) return phase(a) - phase(b);
+  const r = (p: Pod) => (isReady(p) ? 1 : 0);
+  if (r(a) !== r(b)) return r(a) - r(b);
+  const restarts = (p: Pod) => (p.status.containerStatuses ?? []).reduce((n, c) => n + c.restartCount, 0);
+  if (restarts(a) !== restarts(b)) return restarts(b) - restarts(a);
+  if (a.metadata.creationTimestamp !== b.metadata.creationTimestamp) return a.metadata.creationTimestamp < b.metadata.creationTimestamp ? 1 : -1;
+  return a.metadata.name < b.metadata.name ? -1 : 1;
+}
+
+function replicaSetController(tx: Tx, ctx: Ctx): void {
+  for (const rs of Object.values(tx.state.replicaSets)) {
+    const pods: Array<[string, Pod]> = [];
+    for (const key of podsOwnedBy(tx, rs.metadata.uid)) {
+      const p = tx.state.pods[key];
+      if (active(p)) pods.push([key, p]);
+    }
+    const diff = rs.spec.replicas - pods.length;
+    if (diff > 0) {
+      const t = rs.spec.template;
+      for (let i = 0; i < diff; i++) {
+        const created = createObject(
+          tx,
+          {
+            apiVersion: "v1",
+            kind: "Pod",
+            metadata: {
+              generateName: `${rs.metadata.name}-`,
+              namespace: rs.metadata.namespace,
+              labels: t.metadata.labels,
+              annotations: t.metadata.annotations,
+              ownerReferences: [{ apiVersion: "apps/v1", kind: "ReplicaSet", name: rs.metadata.name, uid: rs.metadata.uid, controller: true, blockOwnerDeletion: true }],
+            },
+            spec: t.spec,
+          },
+          ctx,
+        );
+        if (!created.ok) break;
+      }
+    } else if (diff < 0) {
+      pods.sort((a, b) => deletionRank(a[1], b[1]));
+      for (const [key, pod] of pods.slice(0, -diff)) deletePodGracefully(tx, key, pod, ctx);
+    }
+  }
+}
+
+function replicaSetStatus(tx: Tx): void {
+  for (const [key, rs] of Object.entries(tx.state.replicaSets)) {
+    let replicas = 0;
+    let labeled = 0;
+    let ready = 0;
+    const reqs = requirementsOfLabelSelector({ matchLabels: rs.spec.template.metadata.labels });
+    for (const podKey of podsOwnedBy(tx, rs.metadata.uid)) {
+      const p = tx.state.pods[podKey];
+      if (!active(p)) continue;
+      replicas++;
+      if (matchesRequirements(p.metadata.labels, reqs)) labeled++;
+      if (isReady(p)) ready++;
+    }
+    const status: ReplicaSet["status"] = { replicas };
+    if (labeled) status.fullyLabeledReplicas = labeled;
+    if (ready) status.readyReplicas = ready;
+    if (ready) status.availableReplicas = ready;
+    status.observedGeneration = rs.metadata.generation ?? 1;
+    if (!sameJson(status, rs.status)) writeObject(tx, "replicaSets", key, { ...rs, status });
+  }
+}
+
+// ---------------------------------------------------------------- scheduler
+
+function nodeReady(n: Node): boolean {
+  return n.status.conditions.some((c) => c.type === "Ready" && c.status === "True");
+}
+
+function tolerates(pod: Pod, taint: { key: string; effect: string; value?: string }): boolean {
+  return (pod.spec.tolerations ?? []).some((t) => {
+    const tol = t as { key?: string; operator?: string; value?: string; effect?: string };
+    if (tol.effect && tol.effect !== taint.effect) return false;
+    if (tol.operator === "Exists") return !tol.key || tol.key === taint.key;
+    return tol.key === taint.key && (tol.value ?? "") === (taint.value ?? "");
+  });
+}
+
+function maxPods(n: Node): number {
+  return Number(n.status.allocatable.pods ?? 110);
+}
+
+function scheduler(tx: Tx, now: number): void {
+  const pending = [...unscheduledPods(tx)];
+  if (pending.length === 0) return;
+  const nodes = Object.values(tx.state.nodes).sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : 1));
+  for (const key of pending) {
+    const pod = tx.state.pods[key];
+    if (!pod || pod.metadata.deletionTimestamp) continue;
+    let best: Node | undefined;
+    let bestCount = Infinity;
+    let tainted = 0;
+    let full = 0;
+    let notReady = 0;
+    for (const n of nodes) {
+      if (!nodeReady(n) || n.spec.unschedulable) {
+        notReady++;
+        continue;
+      }
+      if ((n.spec.taints ?? []).some((t) => (t.effect === "NoSchedule" || t.effect === "NoExecute") && !tolerates(pod, t))) {
+        tainted++;
+        continue;
+      }
+      const count = podsOnNode(tx, n.metadata.name);
+      if (count >= maxPods(n)) {
+        full++;
+        continue;
+      }
+      if (count < bestCount) {
+        best = n;
+        bestCount = count;
+      }
+    }
+    if (!best) {
+      const parts: string[] = [];
+      if (tainted) parts.push(`${tainted} node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }`);
+      if (full) parts.push(`${full} Too many pods`);
+      if (notReady) parts.push(`${notReady} node(s) were unschedulable`);
+      const message = `0/${nodes.length} nodes are available: ${parts.join(", ")}. preemption: 0/${nodes.length} nodes are available: ${[tainted ? `${tainted} Preemption is not helpful for scheduling` : "", full ? `${full} No preemption victims found for incoming pod` : ""].filter(Boolean).join(", ")}.`;
+      const conditions = [{ type: "PodScheduled" as const, status: "False" as const, lastProbeTime: null, lastTransitionTime: rfc3339(now), reason: "Unschedulable", message }];
+      const old = pod.status.conditions?.[0];
+      if (old?.message !== message) writeObject(tx, "pods", key, { ...pod, status: { ...pod.status, conditions: old?.message === undefined ? conditions : [{ ...conditions[0], lastTransitionTime: old.lastTransitionTime }] } });
+      const rt = tx.state.podRuntime[key];
+      if (rt && rt.nextAt !== undefined) tx.write("podRuntime")[key] = { ...rt, nextAt: undefined };
+      continue;
+    }
+    writeObject(tx, "pods", key, { ...pod, spec: { ...pod.spec, nodeName: best.metadata.name } });
+    const rt = tx.state.podRuntime[key] ?? { createdAt: now, logs: [] };
+    tx.write("podRuntime")[key] = { ...rt, scheduledAt: now, nextAt: now };
+  }
+}
+
+// ---------------------------------------------------------------- kubelet
+
+function nodeIP(n: Node | undefined): string {
+  return n?.status.addresses.find((a) => a.type === "InternalIP")?.address ?? "";
+}
+
+function kubelet(tx: Tx, now: number, random: Random): void {
+  const due: string[] = [];
+  const runtimes = tx.state.podRuntime;
+  for (const key in runtimes) {
+    const n = runtimes[key].nextAt;
+    if (n !== undefined && n <= now) due.push(key);
+  }
+  if (due.length === 0) return;
+  let servicesByNamespace: Map<string, Service[]> | undefined;
+  const envCache = new Map<string, Record<string, string>>();
+  const envFor = (pod: Pod): Record<string, string> => {
+    const ns = pod.metadata.namespace ?? "default";
+    const links = pod.spec.enableServiceLinks !== false;
+    const cacheKey = `${links}/${ns}`;
+    let env = envCache.get(cacheKey);
+    if (!env) {
+      if (!servicesByNamespace) {
+        servicesByNamespace = new Map();
+        for (const s of Object.values(tx.state.services)) {
+          const list = servicesByNamespace.get(s.metadata.namespace ?? "default") ?? [];
+          list.push(s);
+          servicesByNamespace.set(s.metadata.namespace ?? "default", list);
+        }
+      }
+      env = serviceEnvFor(servicesByNamespace.get(ns) ?? [], ns, links, tx.state.services["default/kubernetes"]);
+      envCache.set(cacheKey, env);
+    }
+    return env;
+  };
+
+  for (const key of due) {
+    const runtime = tx.state.podRuntime[key];
+    const pod = tx.state.pods[key];
+    if (!pod) {
+      delete tx.write("podRuntime")[key];
+      continue;
+    }
+    if (runtime.goneAt !== undefined && runtime.goneAt <= now) {
+      if (pod.status.podIP && !pod.spec.hostNetwork) tx.write("releasedPodIPs")[pod.status.podIP] = runtime.goneAt + POD_IP_REUSE_DELAY_MS;
+      nextResourceVersion(tx);
+      removeObject(tx, "pods", key);
+      delete tx.write("podRuntime")[key];
+      continue;
+    }
+    const nodeName = pod.spec.nodeName;
+    if (!nodeName) {
+      tx.write("podRuntime")[key] = { ...runtime, nextAt: undefined };
+      continue;
+    }
+    const node = tx.state.nodes[nodeName];
+    const hostIP = nodeIP(node);
+    let next: PodRuntime = runtime;
+    let podIP = pod.status.podIP;
+    if (!runtime.containers) {
+      const at = runtime.scheduledAt ?? runtime.createdAt;
+      if (pod.spec.hostNetwork) podIP = hostIP;
+      else if (!podIP) {
+        podIP = allocatePodIP(node?.spec.podCIDR ?? "", podIPsOnNode(tx, nodeName), tx.state.releasedPodIPs, now);
+        if (!podIP) {
+          // The node's range is exhausted: the sandbox cannot get a network (FailedCreatePodSandBox).
+          tx.write("podRuntime")[key] = { ...runtime, nextAt: undefined };
+          continue;
+        }
+      }
+      next = { ...runtime, sandboxAt: at, containers: admitContainers(pod, at, random), serviceEnv: envFor(pod) };
+    }
+    const containers = advanceContainers(pod, next.containers!, now, random);
+    next = { ...next, containers };
+    next.nextAt = nextChangeAt(next);
+    const status = podStatusAt(pod, next, containers, hostIP, podIP!, now);
+    if (!sameJson(status, pod.status)) {
+      putObject(tx, "pods", key, { ...pod, metadata: { ...pod.metadata, resourceVersion: nextResourceVersion(tx) }, status });
+    } else {
+      nextResourceVersion(tx);
+    }
+    tx.write("podRuntime")[key] = next;
+  }
+  pruneReleasedIPs(tx, now);
+}
+
+function pruneReleasedIPs(tx: Tx, now: number): void {
+  const released = tx.state.releasedPodIPs;
+  let stale = false;
+  for (const ip in released) if (released[ip] <= now) stale = true;
+  if (!stale) return;
+  const w = tx.write("releasedPodIPs");
+  for (const ip in w) if (w[ip] <= now) delete w[ip];
 }

@@ -78,3 +78,31 @@ export function findImage(image: string): ImageInfo | undefined {
 export function allImages(): readonly ImageInfo[] {
   return catalogue;
 }
+
+/**
+ * Images of the cluster's own components (kubeadm control plane, kube-proxy, CoreDNS, flannel).
+ * They are not in the catalogue above (no lesson runs them), but the node already has them, so a
+ * recreated CoreDNS pod starts like the original did.
+ */
+const systemRepositories = new Set([
+  "registry.k8s.io/etcd",
+  "registry.k8s.io/kube-apiserver",
+  "registry.k8s.io/kube-controller-manager",
+  "registry.k8s.io/kube-scheduler",
+  "registry.k8s.io/kube-proxy",
+  "registry.k8s.io/coredns/coredns",
+  "ghcr.io/flannel-io/flannel",
+]);
+
+export function isSystemImage(image: string): boolean {
+  return systemRepositories.has(parseImage(image).repository);
+}
+
+/** The image reference as the container runtime reports it: `docker.io/library/nginx:latest`. */
+export function normalizedImage(image: string): string {
+  const { repository, tag } = parseImage(image);
+  const first = repository.split("/")[0];
+  const hasRegistry = repository.includes("/") && (first.includes(".") || first.includes(":") || first === "localhost");
+  const full = hasRegistry ? repository : repository.includes("/") ? `docker.io/${repository}` : `docker.io/library/${repository}`;
+  return `${full}:${tag || "latest"}`;
+}

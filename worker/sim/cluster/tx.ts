@@ -12,7 +12,8 @@ export type Collection =
   | "deployments"
   | "replicaSets"
   | "podRuntime"
-  | "releasedPodIPs";
+  | "releasedPodIPs"
+  | "affinity";
 
 export class Tx {
   private readonly base: ClusterState;

@@ -253,6 +253,34 @@ export interface PodRuntime {
   /** For crashing containers: when the current back-off ends. */
   nextRestartAt?: number;
   lastTerminatedAt?: number;
+  /** One entry per container, in spec order (the kubelet's view of each container). */
+  containers?: ContainerRuntime[];
+  /** When the pod sandbox got its network (the pod IP shows from then on). */
+  sandboxAt?: number;
+  /** Simulated ms of the next status change of this pod; undefined when it is stable. */
+  nextAt?: number;
+  /** For a deleted pod: when the kubelet has killed it and the object disappears. */
+  goneAt?: number;
+}
+
+/**
+ * What the kubelet knows about one container. `phase` is the step of the lifecycle:
+ * creating (ContainerCreating), pull-error (ErrImagePull), pull-backoff (ImagePullBackOff),
+ * running, exited (terminated: Completed/Error), crash-backoff (CrashLoopBackOff).
+ */
+export interface ContainerRuntime {
+  name: string;
+  phase: "creating" | "pull-error" | "pull-backoff" | "running" | "exited" | "crash-backoff";
+  /** When this phase began. */
+  since: number;
+  /** When this phase ends on its own (a process exits, a back-off expires); undefined = never. */
+  until?: number;
+  restartCount: number;
+  pullAttempts: number;
+  containerID?: string;
+  startedAt?: number;
+  exitCode?: number;
+  lastTerminated?: { exitCode: number; startedAt: number; finishedAt: number; containerID: string };
 }
 
 export interface ClusterConfig {
@@ -283,6 +311,12 @@ export interface ClusterState {
   podRuntime: Record<string, PodRuntime>;
   /** Pod IPs released recently, with the time they become reusable, so a recreated pod gets a new IP. */
   releasedPodIPs: Record<string, number>;
+  /**
+   * kube-proxy's `-m recent` memory for sessionAffinity: ClientIP, written by the data plane
+   * (worker/sim/net): key `servicePortName/protocol|clientIP` -> endpoint `ip:port` and the time of
+   * the last packet. Optional: absent until a request meets a ClientIP-affinity Service.
+   */
+  affinity?: Record<string, { endpoint: string; at: number }>;
 }
 
 /** discovery.k8s.io/v1 EndpointSlice, derived from Services and Pods by the endpoints controller. */
@@ -310,4 +344,28 @@ export interface Endpoints {
     notReadyAddresses?: Array<{ ip: string; nodeName?: string; targetRef: { kind: "Pod"; name: string; namespace: string; uid: string } }>;
     ports?: Array<{ name?: string; port: number; protocol: "TCP" | "UDP" | "SCTP" }>;
   }>;
+}
+
+/**
+ * What a client sends to the API server (kubectl run/create/apply/expose build these). Only the
+ * fields a client may set; the server fills in uid, resourceVersion, timestamps and defaults.
+ * `spec` is read defensively: it comes from user YAML after schema checks on the client side.
+ */
+export interface SubmittedObject {
+  apiVersion?: string;
+  kind: string;
+  metadata?: {
+    name?: string;
+    generateName?: string;
+    namespace?: string;
+    labels?: Labels;
+    annotations?: Record<string, string>;
+    ownerReferences?: OwnerReference[];
+    /** When set on update, must equal the stored one (optimistic concurrency). */
+    resourceVersion?: string;
+    uid?: string;
+    creationTimestamp?: string | null;
+  };
+  spec?: object;
+  status?: unknown;
 }

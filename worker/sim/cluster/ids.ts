@@ -1,0 +1,76 @@
+// Identifiers the API server and controllers hand out: uids, container ids, the random suffixes
+// of generated names, the pod-template-hash, and RFC 3339 timestamps.
+import type { Random } from "../random.ts";
+
+/** Kubernetes' alphabet for generated names: no vowels (no words), no 0/1/3 (look-alikes). */
+export const NAME_ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
+
+/** `utilrand.String(n)`: n characters of the name alphabet. */
+export function randomSuffix(random: Random, length = 5): string {
+  let out = "";
+  for (let i = 0; i < length; i++) out += NAME_ALPHABET[random.int(NAME_ALPHABET.length)];
+  return out;
+}
+
+function hex(random: Random, digits: number): string {
+  let out = "";
+  for (let i = 0; i < digits; i++) out += "0123456789abcdef"[random.int(16)];
+  return out;
+}
+
+/** A version 4 UUID, as metadata.uid. */
+export function newUid(random: Random): string {
+  const variant = "89ab"[random.int(4)];
+  return `${hex(random, 8)}-${hex(random, 4)}-4${hex(random, 3)}-${variant}${hex(random, 3)}-${hex(random, 12)}`;
+}
+
+/** `containerd://<64 hex>`, as containerStatuses[].containerID. */
+export function newContainerID(random: Random): string {
+  return `containerd://${hex(random, 64)}`;
+}
+
+export function newHex(random: Random, digits: number): string {
+  return hex(random, digits);
+}
+
+/** FNV-1a, 32 bits: what Kubernetes' ComputeHash feeds the pod template into. */
+export function fnv32a(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h >>> 0;
+}
+
+/** `rand.SafeEncodeString(fmt.Sprint(hash))`: each decimal digit mapped into the name alphabet. */
+export function safeEncode(text: string): string {
+  let out = "";
+  for (let i = 0; i < text.length; i++) out += NAME_ALPHABET[text.charCodeAt(i) % NAME_ALPHABET.length];
+  return out;
+}
+
+/** The pod-template-hash of a template: stable for equal templates, like controller.ComputeHash. */
+export function podTemplateHash(template: unknown, collisionCount = 0): string {
+  return safeEncode(String(fnv32a(canonicalJson(template) + (collisionCount ? String(collisionCount) : ""))));
+}
+
+/** JSON with object keys sorted, so equal values give equal text whatever their key order. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record).filter((k) => record[k] !== undefined).sort();
+  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(record[k])}`).join(",")}}`;
+}
+
+/** RFC 3339 with second precision in UTC, as metav1.Time marshals: 2026-01-01T00:00:05Z. */
+export function rfc3339(ms: number): string {
+  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(".000Z", "Z");
+}
+
+export function parseRfc3339(text: string | undefined): number | undefined {
+  if (!text) return undefined;
+  const ms = Date.parse(text);
+  return Number.isNaN(ms) ? undefined : ms;
+}

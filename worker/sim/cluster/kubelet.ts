@@ -1,0 +1,234 @@
+// The kubelet and container runtime over simulated time. Each container steps through
+// ContainerCreating -> Running, or ErrImagePull <-> ImagePullBackOff for an unknown image, or
+// Running -> Completed/Error -> CrashLoopBackOff with the real back-off (10s doubling to 5m)
+// for a process that exits. The pod status is derived from these steps (phase, conditions,
+// containerStatuses), the way the kubelet's status manager reports it.
+import type { Random } from "../random.ts";
+import { newContainerID, parseRfc3339, rfc3339 } from "./ids.ts";
+import { findImage, isSystemImage, normalizedImage } from "./images.ts";
+import { processBehaviour, startErrorMessage } from "./process.ts";
+import type { Container, ContainerRuntime, ContainerStatus, Pod, PodCondition, PodRuntime, PodStatus } from "./types.ts";
+
+export const CREATE_MS = { min: 1000, spread: 1000 };
+/** How long ErrImagePull shows before the kubelet reports ImagePullBackOff. */
+export const PULL_ERROR_MS = 2000;
+/** How long a finished container shows Completed/Error before the kubelet acts on it. */
+export const EXITED_NOTICE_MS = 1000;
+export const BACKOFF_INITIAL_MS = 10_000;
+export const BACKOFF_MAX_MS = 300_000;
+
+export function backoffMs(attempt: number): number {
+  return Math.min(BACKOFF_INITIAL_MS * 2 ** Math.max(0, attempt - 1), BACKOFF_MAX_MS);
+}
+
+const canPull = (image: string): boolean => isSystemImage(image) || findImage(image) !== undefined;
+
+/** Containers of a pod the kubelet has just admitted (sandbox being created, images pulling). */
+export function admitContainers(pod: Pod, at: number, random: Random): ContainerRuntime[] {
+  return pod.spec.containers.map((c) => ({
+    name: c.name,
+    phase: "creating",
+    since: at,
+    until: at + CREATE_MS.min + random.int(CREATE_MS.spread),
+    restartCount: 0,
+    pullAttempts: 0,
+  }));
+}
+
+function start(c: ContainerRuntime, spec: Container, at: number, random: Random, restart: boolean): ContainerRuntime {
+  const behaviour = processBehaviour(spec);
+  const next: ContainerRuntime = {
+    ...c,
+    phase: "running",
+    since: at,
+    until: behaviour.kind === "forever" ? undefined : at + behaviour.afterMs,
+    containerID: newContainerID(random),
+    startedAt: at,
+    restartCount: restart ? c.restartCount + 1 : c.restartCount,
+  };
+  delete next.exitCode;
+  if (restart && c.containerID !== undefined && c.startedAt !== undefined && c.exitCode !== undefined) {
+    next.lastTerminated = { exitCode: c.exitCode, startedAt: c.startedAt, finishedAt: c.since, containerID: c.containerID };
+  }
+  return next;
+}
+
+/** One step of a container whose current phase has ended (c.until <= now). */
+function step(c: ContainerRuntime, spec: Container, restartPolicy: string, random: Random): ContainerRuntime {
+  const at = c.until!;
+  switch (c.phase) {
+    case "creating":
+    case "pull-backoff": {
+      if (!canPull(spec.image)) {
+        const attempts = c.pullAttempts + 1;
+        return { ...c, phase: "pull-error", since: at, until: at + PULL_ERROR_MS, pullAttempts: attempts };
+      }
+      return start({ ...c, pullAttempts: 0 }, spec, at, random, c.exitCode !== undefined);
+    }
+    case "pull-error":
+      return { ...c, phase: "pull-backoff", since: at, until: at - PULL_ERROR_MS + backoffMs(c.pullAttempts) };
+    case "running": {
+      const behaviour = processBehaviour(spec);
+      const exitCode = behaviour.kind === "exits" ? behaviour.exitCode : 0;
+      const restarts = restartPolicy === "Always" || (restartPolicy === "OnFailure" && exitCode !== 0);
+      return { ...c, phase: "exited", since: at, until: restarts ? at + EXITED_NOTICE_MS : undefined, exitCode };
+    }
+    case "exited": {
+      // The first restart is immediate; after that the kubelet waits 10s, 20s, 40s ... 5m.
+      if (c.restartCount === 0) return start(c, spec, at, random, true);
+      const until = c.since + backoffMs(c.restartCount);
+      return until <= at ? start(c, spec, at, random, true) : { ...c, phase: "crash-backoff", until };
+    }
+    case "crash-backoff":
+      return start({ ...c, since: c.since }, spec, at, random, true);
+  }
+}
+
+/** Advances every container to `now`. Returns the same array when nothing was due. */
+export function advanceContainers(pod: Pod, containers: ContainerRuntime[], now: number, random: Random): ContainerRuntime[] {
+  let out = containers;
+  const restartPolicy = pod.spec.restartPolicy ?? "Always";
+  containers.forEach((c0, i) => {
+    let c = c0;
+    const spec = pod.spec.containers[i] ?? pod.spec.containers[0];
+    // A long jump of the clock goes through every step; 5m back-offs bound the count.
+    for (let guard = 0; c.until !== undefined && c.until <= now && guard < 10_000; guard++) c = step(c, spec, restartPolicy, random);
+    if (c !== c0) {
+      if (out === containers) out = containers.slice();
+      out[i] = c;
+    }
+  });
+  return out;
+}
+
+export function nextChangeAt(runtime: PodRuntime): number | undefined {
+  let next = runtime.goneAt;
+  for (const c of runtime.containers ?? []) if (c.until !== undefined && (next === undefined || c.until < next)) next = c.until;
+  return next;
+}
+
+// ---------------------------------------------------------------- status
+
+function imageID(image: string): string {
+  const info = findImage(image);
+  const repo = normalizedImage(image).replace(/:[^:/]*$/, "");
+  return `${repo}@${info?.digest ?? "sha256:" + "0".repeat(64)}`;
+}
+
+function terminatedReason(c: ContainerRuntime): string {
+  if (c.exitCode === 128) return "StartError";
+  return c.exitCode === 0 ? "Completed" : "Error";
+}
+
+function containerStatus(c: ContainerRuntime, spec: Container, pod: Pod): ContainerStatus {
+  const pulled = c.phase !== "creating" && c.phase !== "pull-error" && c.phase !== "pull-backoff";
+  const status: ContainerStatus = {
+    name: c.name,
+    image: normalizedImage(spec.image),
+    imageID: pulled || c.restartCount > 0 ? imageID(spec.image) : "",
+    ready: c.phase === "running",
+    started: c.phase === "running",
+    restartCount: c.restartCount,
+    state: {},
+    lastState: {},
+  };
+  if (c.containerID && c.phase !== "creating") status.containerID = c.containerID;
+  switch (c.phase) {
+    case "creating":
+      status.state = { waiting: { reason: "ContainerCreating" } };
+      break;
+    case "pull-error":
+      status.state = {
+        waiting: {
+          reason: "ErrImagePull",
+          message: `failed to pull and unpack image "${normalizedImage(spec.image)}": failed to resolve reference "${normalizedImage(spec.image)}": pull access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed`,
+        },
+      };
+      break;
+    case "pull-backoff":
+      status.state = { waiting: { reason: "ImagePullBackOff", message: `Back-off pulling image "${spec.image}"` } };
+      break;
+    case "running":
+      status.state = { running: { startedAt: rfc3339(c.since) } };
+      break;
+    case "exited":
+      status.state = { terminated: { exitCode: c.exitCode ?? 0, reason: terminatedReason(c), startedAt: rfc3339(c.startedAt ?? c.since), finishedAt: rfc3339(c.since) } };
+      break;
+    case "crash-backoff":
+      status.state = {
+        waiting: {
+          reason: "CrashLoopBackOff",
+          message: `back-off ${Math.round(backoffMs(c.restartCount) / 1000)}s restarting failed container=${c.name} pod=${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`,
+        },
+      };
+      break;
+  }
+  const last = c.phase === "crash-backoff" || (c.phase === "exited" && c.restartCount === 0) ? undefined : c.lastTerminated;
+  const lastExit = c.phase === "crash-backoff" ? { exitCode: c.exitCode ?? 0, startedAt: c.startedAt ?? c.since, finishedAt: c.since, containerID: c.containerID ?? "" } : last;
+  if (lastExit) {
+    status.lastState = {
+      terminated: { exitCode: lastExit.exitCode, reason: lastExit.exitCode === 128 ? "StartError" : lastExit.exitCode === 0 ? "Completed" : "Error", startedAt: rfc3339(lastExit.startedAt), finishedAt: rfc3339(lastExit.finishedAt) },
+    };
+    if (c.phase === "crash-backoff") status.state.waiting!.message = status.state.waiting!.message;
+  }
+  if (c.phase === "exited" && c.exitCode === 128) status.state.terminated!.reason = "StartError";
+  void startErrorMessage;
+  return status;
+}
+
+function condition(type: PodCondition["type"], ok: boolean, at: number, previous: PodCondition[] | undefined, reason?: string, message?: string): PodCondition {
+  const status = ok ? "True" : "False";
+  const before = previous?.find((c) => c.type === type);
+  const since = before && before.status === status ? before.lastTransitionTime : rfc3339(at);
+  const out: PodCondition = { type, status, lastProbeTime: null, lastTransitionTime: since };
+  if (!ok && reason) out.reason = reason;
+  if (!ok && message) out.message = message;
+  return out;
+}
+
+/** The status the kubelet reports for a pod on `node` with the given containers, at `now`. */
+export function podStatusAt(pod: Pod, runtime: PodRuntime, containers: ContainerRuntime[], hostIP: string, podIP: string, now: number): PodStatus {
+  const previous = pod.status.conditions;
+  const specs = pod.spec.containers;
+  const statuses = containers.map((c, i) => containerStatus(c, specs[i] ?? specs[0], pod));
+  const neverStarted = containers.some((c) => c.restartCount === 0 && (c.phase === "creating" || c.phase === "pull-error" || c.phase === "pull-backoff"));
+  const allExited = containers.every((c) => c.phase === "exited" && c.until === undefined);
+  const restartPolicy = pod.spec.restartPolicy ?? "Always";
+  let phase: PodStatus["phase"] = "Running";
+  if (allExited && restartPolicy !== "Always") phase = containers.every((c) => c.exitCode === 0) ? "Succeeded" : "Failed";
+  else if (neverStarted) phase = "Pending";
+  const ready = containers.every((c) => c.phase === "running");
+  const unready = containers.filter((c) => c.phase !== "running").map((c) => c.name);
+  const notReadyReason = phase === "Succeeded" || phase === "Failed" ? "PodCompleted" : "ContainersNotReady";
+  const notReadyMessage = notReadyReason === "PodCompleted" ? undefined : `containers with unready status: [${unready.join(" ")}]`;
+  const scheduledAt = runtime.scheduledAt ?? runtime.createdAt;
+  // Readiness changes when the last container changed state (never later than now).
+  const changedAt = Math.min(now, Math.max(...containers.map((c) => c.since)));
+  const sandboxAt = runtime.sandboxAt ?? scheduledAt;
+  const sandboxUp = !(phase === "Succeeded" || phase === "Failed");
+  const conditions: PodCondition[] = [
+    condition("PodReadyToStartContainers", sandboxUp, sandboxUp ? sandboxAt : now, previous),
+    condition("Initialized", true, scheduledAt, previous),
+    condition("Ready", ready, changedAt, previous, notReadyReason, notReadyMessage),
+    condition("ContainersReady", ready, changedAt, previous, notReadyReason, notReadyMessage),
+    condition("PodScheduled", true, scheduledAt, previous),
+  ];
+  const status: PodStatus = {
+    conditions,
+    containerStatuses: statuses,
+    hostIP,
+    hostIPs: [{ ip: hostIP }],
+    phase,
+    podIP,
+    podIPs: [{ ip: podIP }],
+    qosClass: "BestEffort",
+    startTime: pod.status.startTime ?? rfc3339(scheduledAt),
+  };
+  return status;
+}
+
+/** When the pod's Ready condition last became true (for availability), or undefined. */
+export function readySince(pod: Pod): number | undefined {
+  const c = pod.status.conditions?.find((x) => x.type === "Ready");
+  return c?.status === "True" ? parseRfc3339(c.lastTransitionTime) : undefined;
+}

@@ -1,0 +1,138 @@
+// Validation and defaulting of a pod spec (core/v1 ValidatePodSpec and SetDefaults_PodSpec /
+// SetDefaults_Container), for Pods and for the templates of Deployments and ReplicaSets.
+import type { StatusCause } from "./api-status.ts";
+import { fieldDuplicate, fieldInvalid, fieldNotSupported, fieldRequired, isDNS1123Label, isValidPortName, isValidPortNum } from "./field-errors.ts";
+import { parseImage } from "./images.ts";
+import type { Container, ContainerPort, EnvVar, PodSpec } from "./types.ts";
+
+const RESTART_POLICIES = ["Always", "Never", "OnFailure"] as const;
+const PROTOCOLS = ["SCTP", "TCP", "UDP"] as const;
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+const stringList = (v: unknown): string[] | undefined => (Array.isArray(v) && v.every((x) => typeof x === "string") ? (v as string[]) : undefined);
+
+export function validatePodSpec(spec: unknown, path: string, allowedRestart: readonly string[] = RESTART_POLICIES): StatusCause[] {
+  const errs: StatusCause[] = [];
+  if (!isRecord(spec)) return [fieldRequired(path)];
+  const containers = spec.containers;
+  if (!Array.isArray(containers) || containers.length === 0) {
+    errs.push(fieldRequired(`${path}.containers`));
+  } else {
+    const names = new Set<string>();
+    containers.forEach((c, i) => {
+      const cp = `${path}.containers[${i}]`;
+      if (!isRecord(c)) {
+        errs.push(fieldRequired(`${cp}.name`), fieldRequired(`${cp}.image`));
+        return;
+      }
+      if (typeof c.name !== "string" || c.name === "") errs.push(fieldRequired(`${cp}.name`));
+      else {
+        for (const e of isDNS1123Label(c.name)) errs.push(fieldInvalid(`${cp}.name`, c.name, e));
+        if (names.has(c.name)) errs.push(fieldDuplicate(`${cp}.name`, c.name));
+        names.add(c.name);
+      }
+      if (typeof c.image !== "string" || c.image.trim() === "") errs.push(fieldRequired(`${cp}.image`));
+      if (c.command !== undefined && !stringList(c.command)) errs.push(fieldInvalid(`${cp}.command`, c.command, "must be a list of strings"));
+      if (c.args !== undefined && !stringList(c.args)) errs.push(fieldInvalid(`${cp}.args`, c.args, "must be a list of strings"));
+      if (c.ports !== undefined) {
+        if (!Array.isArray(c.ports)) errs.push(fieldInvalid(`${cp}.ports`, c.ports, "must be a list"));
+        else {
+          const portNames = new Set<string>();
+          c.ports.forEach((p, j) => {
+            const pp = `${cp}.ports[${j}]`;
+            if (!isRecord(p)) return void errs.push(fieldRequired(`${pp}.containerPort`));
+            if (p.name !== undefined && p.name !== "") {
+              if (typeof p.name !== "string") errs.push(fieldInvalid(`${pp}.name`, p.name, "must be a string"));
+              else {
+                for (const e of isValidPortName(p.name)) errs.push(fieldInvalid(`${pp}.name`, p.name, e));
+                if (portNames.has(p.name)) errs.push(fieldDuplicate(`${pp}.name`, p.name));
+                portNames.add(p.name);
+              }
+            }
+            if (p.containerPort === undefined || p.containerPort === 0) errs.push(fieldRequired(`${pp}.containerPort`));
+            else if (typeof p.containerPort !== "number") errs.push(fieldInvalid(`${pp}.containerPort`, p.containerPort, "must be an integer"));
+            else for (const e of isValidPortNum(p.containerPort)) errs.push(fieldInvalid(`${pp}.containerPort`, p.containerPort, e));
+            if (p.protocol !== undefined && !PROTOCOLS.includes(p.protocol as "TCP")) errs.push(fieldNotSupported(`${pp}.protocol`, p.protocol, PROTOCOLS));
+          });
+        }
+      }
+      if (c.env !== undefined) {
+        if (!Array.isArray(c.env)) errs.push(fieldInvalid(`${cp}.env`, c.env, "must be a list"));
+        else
+          c.env.forEach((e, j) => {
+            if (!isRecord(e) || typeof e.name !== "string" || e.name === "") errs.push(fieldRequired(`${cp}.env[${j}].name`));
+          });
+      }
+      if (c.imagePullPolicy !== undefined && !["Always", "IfNotPresent", "Never"].includes(c.imagePullPolicy as string)) {
+        errs.push(fieldNotSupported(`${cp}.imagePullPolicy`, c.imagePullPolicy, ["Always", "IfNotPresent", "Never"]));
+      }
+    });
+  }
+  if (spec.restartPolicy !== undefined && !allowedRestart.includes(spec.restartPolicy as string)) {
+    errs.push(fieldNotSupported(`${path}.restartPolicy`, spec.restartPolicy, allowedRestart));
+  }
+  if (spec.nodeName !== undefined && typeof spec.nodeName !== "string") errs.push(fieldInvalid(`${path}.nodeName`, spec.nodeName, "must be a string"));
+  if (spec.terminationGracePeriodSeconds !== undefined && (typeof spec.terminationGracePeriodSeconds !== "number" || spec.terminationGracePeriodSeconds < 0)) {
+    errs.push(fieldInvalid(`${path}.terminationGracePeriodSeconds`, spec.terminationGracePeriodSeconds, "must be greater than or equal to 0"));
+  }
+  return errs;
+}
+
+/** imagePullPolicy: Always for `:latest` or no tag, IfNotPresent otherwise (SetDefaults_Container). */
+export function defaultPullPolicy(image: string): string {
+  const at = image.includes("@");
+  const { tag } = parseImage(image);
+  return !at && (tag === "" || tag === "latest") ? "Always" : "IfNotPresent";
+}
+
+function defaultContainer(c: Record<string, unknown>): Container {
+  const out: Container = { name: c.name as string, image: (c.image as string).trim() };
+  const command = stringList(c.command);
+  const args = stringList(c.args);
+  if (command) out.command = [...command];
+  if (args) out.args = [...args];
+  if (Array.isArray(c.ports) && c.ports.length > 0) {
+    out.ports = (c.ports as Array<Record<string, unknown>>).map((p): ContainerPort => {
+      const port: ContainerPort = { containerPort: p.containerPort as number, protocol: (p.protocol as ContainerPort["protocol"]) ?? "TCP" };
+      return typeof p.name === "string" && p.name !== "" ? { name: p.name, ...port } : port;
+    });
+  }
+  if (Array.isArray(c.env) && c.env.length > 0) {
+    out.env = (c.env as Array<Record<string, unknown>>).map((e): EnvVar => (e.value === undefined ? { name: e.name as string } : { name: e.name as string, value: String(e.value) }));
+  }
+  out.imagePullPolicy = (c.imagePullPolicy as string) ?? defaultPullPolicy(out.image);
+  out.resources = isRecord(c.resources) ? c.resources : {};
+  out.terminationMessagePath = typeof c.terminationMessagePath === "string" ? c.terminationMessagePath : "/dev/termination-log";
+  out.terminationMessagePolicy = typeof c.terminationMessagePolicy === "string" ? c.terminationMessagePolicy : "File";
+  return out;
+}
+
+/** The spec with the API server's defaults filled in; `spec` must have passed validatePodSpec. */
+export function defaultPodSpec(spec: Record<string, unknown>, forTemplate = false): PodSpec {
+  const out: PodSpec = {
+    containers: (spec.containers as Array<Record<string, unknown>>).map(defaultContainer),
+    dnsPolicy: typeof spec.dnsPolicy === "string" ? spec.dnsPolicy : "ClusterFirst",
+    enableServiceLinks: typeof spec.enableServiceLinks === "boolean" ? spec.enableServiceLinks : true,
+    restartPolicy: (spec.restartPolicy as PodSpec["restartPolicy"]) ?? "Always",
+    schedulerName: typeof spec.schedulerName === "string" ? spec.schedulerName : "default-scheduler",
+    securityContext: isRecord(spec.securityContext) ? spec.securityContext : {},
+    terminationGracePeriodSeconds: typeof spec.terminationGracePeriodSeconds === "number" ? spec.terminationGracePeriodSeconds : 30,
+  };
+  if (typeof spec.nodeName === "string" && spec.nodeName) out.nodeName = spec.nodeName;
+  if (spec.hostNetwork === true) out.hostNetwork = true;
+  if (Array.isArray(spec.tolerations)) out.tolerations = spec.tolerations as PodSpec["tolerations"];
+  if (!forTemplate) {
+    // Set on Pods only, by the ServiceAccount and DefaultTolerationSeconds admission plugins.
+    out.serviceAccountName = typeof spec.serviceAccountName === "string" ? spec.serviceAccountName : "default";
+    out.preemptionPolicy = "PreemptLowerPriority";
+    out.priority = 0;
+    const tolerations = [...(out.tolerations ?? [])];
+    for (const key of ["node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"]) {
+      if (!tolerations.some((t) => t.key === key)) tolerations.push({ effect: "NoExecute", key, operator: "Exists", tolerationSeconds: 300 });
+    }
+    out.tolerations = tolerations;
+  } else if (typeof spec.serviceAccountName === "string") {
+    out.serviceAccountName = spec.serviceAccountName;
+  }
+  return out;
+}

@@ -1,0 +1,82 @@
+// What the main process of a container does once started: run forever (a server, `sleep
+// infinity`, a `while true` loop) or exit after some time with an exit code. Decided from the
+// image's default process and the command and args of the spec, the way a shell would run them.
+import { findImage, isSystemImage } from "./images.ts";
+import type { Container } from "./types.ts";
+
+export type ProcessBehaviour =
+  | { kind: "forever" }
+  | { kind: "exits"; afterMs: number; exitCode: number; reason: "Completed" | "Error" | "StartError" };
+
+const FOREVER: ProcessBehaviour = { kind: "forever" };
+
+/** Programs a shell in the catalogue's images can start (builtins and common utilities). */
+const KNOWN_PROGRAMS = new Set([
+  "sh", "bash", "ash", "echo", "printf", "sleep", "tail", "cat", "env", "printenv", "hostname", "wget", "curl", "nslookup",
+  "ping", "true", "false", "exit", "date", "ls", "pwd", "id", "whoami", "uname", "test", "[", "set", "export", "cd", "trap",
+  "while", "for", "if", "until", "do", "done", "read", "yes", "top", "watch", "nc", "touch", "mkdir", "rm", "cp", "mv", "grep",
+  "head", "timeout", "exec", "/bin/sh", "/bin/bash", "/bin/ash", "/bin/sleep", "/bin/echo", "/usr/bin/tail", "/usr/bin/env",
+]);
+
+const SERVER_PROGRAMS = ["nginx", "httpd", "apachectl", "httpd-foreground", "catalina.sh", "redis-server", "mysqld", "docker-entrypoint.sh", "postgres", "/whoami", "/http-echo", "python", "node", "java"];
+
+function sleepSeconds(arg: string | undefined): number | undefined {
+  if (arg === undefined) return undefined;
+  if (arg === "infinity" || arg === "inf") return Infinity;
+  const m = /^(\d+(?:\.\d+)?)([smhd]?)$/.exec(arg);
+  if (!m) return undefined;
+  return Number(m[1]) * ({ "": 1, s: 1, m: 60, h: 3600, d: 86400 } as Record<string, number>)[m[2]];
+}
+
+/** Looks at a shell script (or an argv joined) for how long it runs and how it ends. */
+function analyseScript(script: string): ProcessBehaviour {
+  const words = script.split(/[\s;&|()]+/).filter(Boolean);
+  if (/\bwhile\s+(true|:|\[\s*1\s*\]|sleep\b)/.test(script) || /\buntil\s+false\b/.test(script)) return FOREVER;
+  if (/\btail\s+(-[a-zA-Z]*f\b|--follow)/.test(script) || /\b(yes|top|watch|nc\s+-l)\b/.test(script)) return FOREVER;
+  let seconds = 0;
+  for (let i = 0; i < words.length; i++) {
+    if (words[i] === "sleep" || words[i].endsWith("/sleep")) {
+      const s = sleepSeconds(words[i + 1]);
+      if (s === Infinity) return FOREVER;
+      if (s !== undefined) seconds += s;
+    }
+  }
+  const exit = /\bexit\s+(\d+)/.exec(script);
+  let code = exit ? Number(exit[1]) % 256 : 0;
+  if (!exit && /(^|[;&|]\s*)false\s*$/.test(script.trim())) code = 1;
+  return { kind: "exits", afterMs: seconds * 1000, exitCode: code, reason: code === 0 ? "Completed" : "Error" };
+}
+
+export function processBehaviour(container: Container): ProcessBehaviour {
+  if (isSystemImage(container.image)) return FOREVER;
+  const image = findImage(container.image);
+  const command = container.command ?? [];
+  const args = container.args ?? [];
+  if (command.length === 0 && args.length === 0) {
+    // The image's own CMD: a server runs; busybox/alpine/ubuntu's `sh` exits at once without a TTY.
+    return image?.server ? FOREVER : { kind: "exits", afterMs: 0, exitCode: 0, reason: "Completed" };
+  }
+  // Without a command, args go to the image's entrypoint: a server keeps running with them.
+  if (command.length === 0 && image?.server) return FOREVER;
+  const argv = command.length > 0 ? [...command, ...args] : args;
+  const program = argv[0];
+  const base = program.split("/").pop() ?? program;
+  if (SERVER_PROGRAMS.some((s) => program === s || base === s.replace(/^\//, ""))) return image?.server ? FOREVER : startError();
+  if (!KNOWN_PROGRAMS.has(program) && !KNOWN_PROGRAMS.has(base)) return startError();
+  const shell = ["sh", "bash", "ash"].includes(base);
+  if (shell) {
+    const c = argv.indexOf("-c");
+    return c >= 0 ? analyseScript(argv.slice(c + 1).join(" ")) : { kind: "exits", afterMs: 0, exitCode: 0, reason: "Completed" };
+  }
+  return analyseScript(argv.join(" "));
+}
+
+function startError(): ProcessBehaviour {
+  return { kind: "exits", afterMs: 0, exitCode: 128, reason: "StartError" };
+}
+
+/** The message containerd gives when the program does not exist in the image. */
+export function startErrorMessage(container: Container): string {
+  const program = (container.command ?? container.args ?? [])[0] ?? "";
+  return `failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: error during container init: exec: ${JSON.stringify(program)}: executable file not found in $PATH: unknown`;
+}

@@ -1,0 +1,226 @@
+// Writes to the cluster go through here, so that the indexes the allocators and controllers need
+// (used ClusterIPs and NodePorts, pods per node, pods per owner, object count) stay in step with
+// the data without rescanning it. Indexes live beside one Tx and are built on first use (one
+// scan); a write by anyone that bypasses this module still bumps resourceVersion, which makes
+// the next use rebuild them, so they can be stale only in speed, never in content.
+import type { Tx } from "./tx.ts";
+import type { ClusterState, Deployment, KubeObject, Namespace, Pod, ReplicaSet, Service } from "./types.ts";
+
+export const SYSTEM_NAMESPACES = new Set(["kube-system", "kube-public", "kube-node-lease", "kube-flannel"]);
+
+export type StoredCollection = "pods" | "services" | "deployments" | "replicaSets" | "namespaces" | "nodes";
+
+/** Objects that count against config.maxObjects: everything a user (or their controllers) made. */
+export function isUserObject(collection: StoredCollection, obj: KubeObject): boolean {
+  if (collection === "nodes") return false;
+  if (collection === "namespaces") return obj.metadata.name !== "default" && !SYSTEM_NAMESPACES.has(obj.metadata.name);
+  const ns = obj.metadata.namespace ?? "default";
+  if (SYSTEM_NAMESPACES.has(ns)) return false;
+  return !(collection === "services" && ns === "default" && obj.metadata.name === "kubernetes");
+}
+
+export function objectKey(namespace: string | undefined, name: string): string {
+  return namespace === undefined ? name : `${namespace}/${name}`;
+}
+
+class Multi {
+  readonly map = new Map<string, Set<string>>();
+  add(k: string, v: string): void {
+    let s = this.map.get(k);
+    if (!s) this.map.set(k, (s = new Set()));
+    s.add(v);
+  }
+  delete(k: string, v: string): void {
+    const s = this.map.get(k);
+    if (s && s.delete(v) && s.size === 0) this.map.delete(k);
+  }
+  get(k: string): ReadonlySet<string> {
+    return this.map.get(k) ?? EMPTY;
+  }
+}
+const EMPTY: ReadonlySet<string> = new Set();
+
+interface ServiceIndex {
+  clusterIPs: Set<string>;
+  nodePorts: Set<number>;
+}
+
+interface PodIndex {
+  /** Pods bound to each node and not yet terminating (what the scheduler balances). */
+  perNode: Map<string, number>;
+  /** Pod IPs in use per node (pod network only; host-network pods use the node's IP). */
+  ipsPerNode: Multi;
+  /** Pod keys per controller owner uid. */
+  byOwner: Multi;
+  /** Pods not yet bound to a node. */
+  unscheduled: Set<string>;
+}
+
+class Indexes {
+  services?: ServiceIndex;
+  pods?: PodIndex;
+  replicaSetsByOwner?: Multi;
+  userObjects?: number;
+  constructor(public rv: number) {}
+}
+
+const byTx = new WeakMap<Tx, Indexes>();
+
+function indexesOf(tx: Tx): Indexes {
+  let ix = byTx.get(tx);
+  if (!ix || ix.rv !== tx.state.resourceVersion) {
+    ix = new Indexes(tx.state.resourceVersion);
+    byTx.set(tx, ix);
+  }
+  return ix;
+}
+
+/** Hands out the next resourceVersion without invalidating this Tx's indexes. */
+export function nextResourceVersion(tx: Tx): string {
+  const ix = indexesOf(tx);
+  const rv = tx.nextResourceVersion();
+  ix.rv = tx.state.resourceVersion;
+  return rv;
+}
+
+function controllerUid(obj: KubeObject): string | undefined {
+  return obj.metadata.ownerReferences?.find((r) => r.controller)?.uid;
+}
+
+function addService(ix: ServiceIndex, s: Service, sign: 1 | -1): void {
+  const op = sign === 1 ? "add" : "delete";
+  for (const ip of s.spec.clusterIPs ?? (s.spec.clusterIP ? [s.spec.clusterIP] : [])) if (ip !== "None") ix.clusterIPs[op](ip);
+  for (const p of s.spec.ports ?? []) if (p.nodePort) ix.nodePorts[op](p.nodePort);
+}
+
+function addPod(ix: PodIndex, key: string, p: Pod, sign: 1 | -1): void {
+  const node = p.spec.nodeName;
+  if (!node) {
+    if (sign === 1) ix.unscheduled.add(key);
+    else ix.unscheduled.delete(key);
+  } else if (!p.metadata.deletionTimestamp) {
+    ix.perNode.set(node, (ix.perNode.get(node) ?? 0) + sign);
+  }
+  if (node && p.status.podIP && !p.spec.hostNetwork) {
+    if (sign === 1) ix.ipsPerNode.add(node, p.status.podIP);
+    else ix.ipsPerNode.delete(node, p.status.podIP);
+  }
+  const owner = controllerUid(p);
+  if (owner) {
+    if (sign === 1) ix.byOwner.add(owner, key);
+    else ix.byOwner.delete(owner, key);
+  }
+}
+
+function serviceIndex(tx: Tx): ServiceIndex {
+  const ix = indexesOf(tx);
+  if (!ix.services) {
+    ix.services = { clusterIPs: new Set(), nodePorts: new Set() };
+    for (const s of Object.values(tx.state.services)) addService(ix.services, s, 1);
+  }
+  return ix.services;
+}
+
+function podIndex(tx: Tx): PodIndex {
+  const ix = indexesOf(tx);
+  if (!ix.pods) {
+    ix.pods = { perNode: new Map(), ipsPerNode: new Multi(), byOwner: new Multi(), unscheduled: new Set() };
+    const pods = tx.state.pods;
+    for (const key in pods) addPod(ix.pods, key, pods[key], 1);
+  }
+  return ix.pods;
+}
+
+function replicaSetsByOwnerIndex(tx: Tx): Multi {
+  const ix = indexesOf(tx);
+  if (!ix.replicaSetsByOwner) {
+    ix.replicaSetsByOwner = new Multi();
+    const all = tx.state.replicaSets;
+    for (const key in all) {
+      const owner = controllerUid(all[key]);
+      if (owner) ix.replicaSetsByOwner.add(owner, key);
+    }
+  }
+  return ix.replicaSetsByOwner;
+}
+
+function countUserObjects(state: ClusterState): number {
+  let n = 0;
+  const collections: StoredCollection[] = ["pods", "services", "deployments", "replicaSets", "namespaces"];
+  for (const c of collections) {
+    const record = state[c] as Record<string, KubeObject>;
+    for (const key in record) if (isUserObject(c, record[key])) n++;
+  }
+  return n;
+}
+
+export const usedClusterIPs = (tx: Tx): ReadonlySet<string> => serviceIndex(tx).clusterIPs;
+export const usedNodePorts = (tx: Tx): ReadonlySet<number> => serviceIndex(tx).nodePorts;
+export const podIPsOnNode = (tx: Tx, node: string): ReadonlySet<string> => podIndex(tx).ipsPerNode.get(node);
+export const podsOnNode = (tx: Tx, node: string): number => podIndex(tx).perNode.get(node) ?? 0;
+export const podsOwnedBy = (tx: Tx, uid: string): ReadonlySet<string> => podIndex(tx).byOwner.get(uid);
+export const unscheduledPods = (tx: Tx): ReadonlySet<string> => podIndex(tx).unscheduled;
+export const replicaSetsOwnedBy = (tx: Tx, uid: string): ReadonlySet<string> => replicaSetsByOwnerIndex(tx).get(uid);
+
+export function userObjectCount(tx: Tx): number {
+  const ix = indexesOf(tx);
+  if (ix.userObjects === undefined) ix.userObjects = countUserObjects(tx.state);
+  return ix.userObjects;
+}
+
+type ObjectOf<C extends StoredCollection> = ClusterState[C][string];
+
+/** Stores (or replaces) an object and keeps the indexes in step. */
+export function putObject<C extends StoredCollection>(tx: Tx, collection: C, key: string, obj: ObjectOf<C>): void {
+  const ix = indexesOf(tx);
+  const record = tx.write(collection) as Record<string, KubeObject>;
+  const before = record[key];
+  record[key] = obj as KubeObject;
+  reindex(tx, ix, collection, key, before, obj as KubeObject);
+}
+
+/** Removes an object at once (no grace) and keeps the indexes in step. */
+export function removeObject(tx: Tx, collection: StoredCollection, key: string): KubeObject | undefined {
+  const ix = indexesOf(tx);
+  const before = (tx.state[collection] as Record<string, KubeObject>)[key];
+  if (!before) return undefined;
+  const record = tx.write(collection) as Record<string, KubeObject>;
+  delete record[key];
+  reindex(tx, ix, collection, key, before, undefined);
+  return before;
+}
+
+function reindex(tx: Tx, ix: Indexes, collection: StoredCollection, key: string, before: KubeObject | undefined, after: KubeObject | undefined): void {
+  // Another writer may have bumped the version in between; then these indexes are dropped anyway.
+  if (ix.rv !== tx.state.resourceVersion) return;
+  if (ix.userObjects !== undefined) {
+    ix.userObjects += (after && isUserObject(collection, after) ? 1 : 0) - (before && isUserObject(collection, before) ? 1 : 0);
+  }
+  if (collection === "services" && ix.services) {
+    if (before) addService(ix.services, before as Service, -1);
+    if (after) addService(ix.services, after as Service, 1);
+  } else if (collection === "pods" && ix.pods) {
+    if (before) addPod(ix.pods, key, before as Pod, -1);
+    if (after) addPod(ix.pods, key, after as Pod, 1);
+  } else if (collection === "replicaSets" && ix.replicaSetsByOwner) {
+    const b = before && controllerUid(before);
+    const a = after && controllerUid(after);
+    if (b) ix.replicaSetsByOwner.delete(b, key);
+    if (a) ix.replicaSetsByOwner.add(a, key);
+  }
+}
+
+export type { Deployment, Namespace, ReplicaSet };
+
+/** Owner uid -> pod keys, for the garbage collector. */
+export function podOwners(tx: Tx): ReadonlyMap<string, ReadonlySet<string>> {
+  return podIndex(tx).byOwner.map;
+}
+
+/** Replaces an object with a new version of it (a controller's write), bumping resourceVersion. */
+export function writeObject<C extends StoredCollection>(tx: Tx, collection: C, key: string, obj: ObjectOf<C>): ObjectOf<C> {
+  const o = obj as KubeObject;
+  const next = { ...o, metadata: { ...o.metadata, resourceVersion: nextResourceVersion(tx) } } as ObjectOf<C>;
+  putObject(tx, collection, key, next);
+  return next;
+}

@@ -3,8 +3,9 @@
 //
 // A solution cannot know values the cluster picks at random (a NodePort, a pod's IP), so its
 // commands may name them: {{nodeIP node01}}, {{nodePort nginx}}, {{clusterIP nginx}},
-// {{podIP nginx}}, {{podName app=web}} (the first pod with these labels); `ns/name` for another
-// namespace. They are filled in from the cluster right before the command runs.
+// {{podIP nginx}}, {{podName app=web}} (the first pod with these labels), {{hostIP nginx}} (the IP
+// of the node running the pod), {{otherNodeIP nginx}} (a node not running it); `ns/name` for
+// another namespace. They are filled in from the cluster right before the command runs.
 
 import type { ClusterState } from "../cluster/types.ts";
 import { createSession, execute, type SessionState } from "../engine.ts";
@@ -40,7 +41,7 @@ export interface SolutionOptions {
   stepMs?: number;
 }
 
-const PLACEHOLDER = /\{\{\s*(nodeIP|nodePort|clusterIP|podIP|podName)\s+([^\s}]+)\s*\}\}/g;
+const PLACEHOLDER = /\{\{\s*(nodeIP|nodePort|clusterIP|podIP|podName|hostIP|otherNodeIP)\s+([^\s}]+)\s*\}\}/g;
 
 /** Fills the placeholders of a command from the cluster; an error names the one it cannot fill. */
 export function resolvePlaceholders(command: string, cluster: ClusterState): { ok: true; command: string } | { ok: false; error: string } {
@@ -71,6 +72,16 @@ function resolveOne(kind: string, arg: string, cluster: ClusterState): string | 
       return cluster.services[key(arg)]?.spec.clusterIP;
     case "podIP":
       return cluster.pods[key(arg)]?.status.podIP;
+    case "hostIP": {
+      const node = cluster.pods[key(arg)]?.spec.nodeName;
+      return node !== undefined ? nodeIPs(cluster).get(node) : undefined;
+    }
+    case "otherNodeIP": {
+      const node = cluster.pods[key(arg)]?.spec.nodeName;
+      if (node === undefined) return undefined;
+      const others = [...nodeIPs(cluster)].filter(([name]) => name !== node).sort(([a], [b]) => (a < b ? -1 : 1));
+      return others[0]?.[1];
+    }
     case "podName": {
       const [namespace, selectorText] = arg.includes("/") ? arg.split("/", 2) : ["default", arg];
       const selector = Object.fromEntries(selectorText.split(",").map((pair) => pair.split("=", 2) as [string, string]));

@@ -329,8 +329,10 @@ export interface EndpointSlice {
     addresses: string[];
     conditions: { ready: boolean; serving: boolean; terminating: boolean };
     nodeName?: string;
-    targetRef: { kind: "Pod"; name: string; namespace: string; uid: string };
+    /** Absent for manual endpoints (the `kubernetes` Service's API server address). */
+    targetRef?: { kind: "Pod"; name: string; namespace: string; uid: string };
   }>;
+  /** Empty for the placeholder slice of a Service that selects no pods (the API shows null). */
   ports: Array<{ name: string; port: number; protocol: "TCP" | "UDP" | "SCTP" }>;
 }
 
@@ -340,8 +342,8 @@ export interface Endpoints {
   kind: "Endpoints";
   metadata: ObjectMeta;
   subsets?: Array<{
-    addresses?: Array<{ ip: string; nodeName?: string; targetRef: { kind: "Pod"; name: string; namespace: string; uid: string } }>;
-    notReadyAddresses?: Array<{ ip: string; nodeName?: string; targetRef: { kind: "Pod"; name: string; namespace: string; uid: string } }>;
+    addresses?: Array<{ ip: string; nodeName?: string; targetRef?: { kind: "Pod"; name: string; namespace: string; uid: string } }>;
+    notReadyAddresses?: Array<{ ip: string; nodeName?: string; targetRef?: { kind: "Pod"; name: string; namespace: string; uid: string } }>;
     ports?: Array<{ name?: string; port: number; protocol: "TCP" | "UDP" | "SCTP" }>;
   }>;
 }

@@ -1,0 +1,284 @@
+// The endpoints controller as a derived view: EndpointSlices and Endpoints are computed from
+// Services and Pods when read, never stored. Three caches keep that cheap:
+// - a label index of the pods (namespace -> "key=value" -> pods), one per pods record and
+//   resourceVersion, so a selector finds its pods without scanning the cluster;
+// - a memo per Service object holding the pods it matched and the slices built from them, so a
+//   Service whose pods did not change returns the very same slices (and objects) as before;
+// - the full map for allEndpointSlices, per (services record, pods record, resourceVersion).
+import { NAME_ALPHABET, fnv32a } from "./ids.ts";
+import { ipToNumber } from "./ipv4.ts";
+import type { ClusterState, EndpointSlice, Endpoints, Pod, Service, ServicePort } from "./types.ts";
+
+type Protocol = "TCP" | "UDP" | "SCTP";
+
+interface LabelIndex {
+  byNamespace: Map<string, Map<string, Pod[]>>;
+}
+
+const labelIndexes = new WeakMap<object, { rv: number; index: LabelIndex }>();
+
+function labelIndex(state: ClusterState): LabelIndex {
+  const hit = labelIndexes.get(state.pods);
+  if (hit && hit.rv === state.resourceVersion) return hit.index;
+  const byNamespace = new Map<string, Map<string, Pod[]>>();
+  const pods = state.pods;
+  for (const key in pods) {
+    const pod = pods[key];
+    const labels = pod.metadata.labels;
+    if (!labels) continue;
+    const ns = pod.metadata.namespace ?? "default";
+    let m = byNamespace.get(ns);
+    if (!m) byNamespace.set(ns, (m = new Map()));
+    for (const k in labels) {
+      const pair = `${k}=${labels[k]}`;
+      const list = m.get(pair);
+      if (list) list.push(pod);
+      else m.set(pair, [pod]);
+    }
+  }
+  const index = { byNamespace };
+  labelIndexes.set(state.pods, { rv: state.resourceVersion, index });
+  return index;
+}
+
+/** Pods a Service selects, in the pods record's order. */
+function selectedPods(state: ClusterState, service: Service): Pod[] {
+  const selector = service.spec.selector;
+  if (!selector) return [];
+  const keys = Object.keys(selector);
+  if (keys.length === 0) return [];
+  const m = labelIndex(state).byNamespace.get(service.metadata.namespace ?? "default");
+  if (!m) return [];
+  let smallest: Pod[] | undefined;
+  for (const k of keys) {
+    const list = m.get(`${k}=${selector[k]}`);
+    if (!list) return [];
+    if (!smallest || list.length < smallest.length) smallest = list;
+  }
+  if (keys.length === 1) return smallest!;
+  return smallest!.filter((p) => keys.every((k) => p.metadata.labels![k] === selector[k]));
+}
+
+const isReady = (p: Pod): boolean => p.status.conditions?.some((c) => c.type === "Ready" && c.status === "True") ?? false;
+
+/** The port a pod serves a Service port on, or undefined when a named targetPort is missing. */
+function resolvePort(pod: Pod, port: ServicePort): number | undefined {
+  if (typeof port.targetPort === "number") return port.targetPort;
+  for (const c of pod.spec.containers) {
+    for (const cp of c.ports ?? []) if (cp.name === port.targetPort && (cp.protocol ?? "TCP") === port.protocol) return cp.containerPort;
+  }
+  return undefined;
+}
+
+function suffix(seed: string): string {
+  let h = fnv32a(seed);
+  let out = "";
+  for (let i = 0; i < 5; i++) {
+    out += NAME_ALPHABET[h % NAME_ALPHABET.length];
+    h = Math.floor(h / NAME_ALPHABET.length) ^ fnv32a(`${seed}/${i}`);
+  }
+  return out;
+}
+
+interface Derived {
+  pods: Pod[];
+  slices: EndpointSlice[];
+  endpoints: Endpoints;
+}
+
+const memo = new WeakMap<Service, Derived>();
+
+function sameList(a: readonly Pod[], b: readonly Pod[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function ipOrder(a: string, b: string): number {
+  return (ipToNumber(a) ?? 0) - (ipToNumber(b) ?? 0);
+}
+
+function sliceMeta(service: Service, name: string, managed: boolean): EndpointSlice["metadata"] {
+  const labels: Record<string, string> = { ...(service.metadata.labels ?? {}) };
+  if (managed) labels["endpointslice.kubernetes.io/managed-by"] = "endpointslice-controller.k8s.io";
+  labels["kubernetes.io/service-name"] = service.metadata.name;
+  const meta: EndpointSlice["metadata"] = {
+    name,
+    namespace: service.metadata.namespace,
+    uid: derivedUid(`${service.metadata.uid}/${name}`),
+    resourceVersion: service.metadata.resourceVersion,
+    creationTimestamp: service.metadata.creationTimestamp,
+    labels,
+  };
+  if (managed) {
+    meta.generateName = `${service.metadata.name}-`;
+    meta.ownerReferences = [{ apiVersion: "v1", kind: "Service", name: service.metadata.name, uid: service.metadata.uid, controller: true, blockOwnerDeletion: true }];
+  }
+  return meta;
+}
+
+function derivedUid(seed: string): string {
+  const h = (s: string) => fnv32a(seed + s).toString(16).padStart(8, "0");
+  const a = h("a") + h("b") + h("c") + h("d");
+  return `${a.slice(0, 8)}-${a.slice(8, 12)}-4${a.slice(13, 16)}-8${a.slice(17, 20)}-${a.slice(20, 32)}`;
+}
+
+/** The API server's own address behind the `kubernetes` Service (control-plane InternalIPs). */
+function apiServerAddresses(state: ClusterState): string[] {
+  const ips: string[] = [];
+  for (const n of Object.values(state.nodes)) {
+    if (n.metadata.labels?.["node-role.kubernetes.io/control-plane"] === undefined) continue;
+    const ip = n.status.addresses.find((a) => a.type === "InternalIP")?.address;
+    if (ip) ips.push(ip);
+  }
+  return ips.sort(ipOrder);
+}
+
+function derive(state: ClusterState, service: Service, pods: Pod[]): Derived {
+  const ns = service.metadata.namespace ?? "default";
+  const endpointsMeta: Endpoints["metadata"] = {
+    name: service.metadata.name,
+    namespace: ns,
+    uid: derivedUid(`${service.metadata.uid}/endpoints`),
+    resourceVersion: service.metadata.resourceVersion,
+    creationTimestamp: service.metadata.creationTimestamp,
+  };
+  if (service.metadata.labels) endpointsMeta.labels = { ...service.metadata.labels };
+  const endpoints: Endpoints = { apiVersion: "v1", kind: "Endpoints", metadata: endpointsMeta };
+
+  if (!service.spec.selector) {
+    if (!(ns === "default" && service.metadata.name === "kubernetes")) return { pods, slices: [], endpoints };
+    // Maintained by the API server itself: its advertise address and secure port.
+    const ips = apiServerAddresses(state);
+    const ports = service.spec.ports.map((p) => ({ name: p.name ?? "", port: typeof p.targetPort === "number" ? p.targetPort : p.port, protocol: p.protocol }));
+    const slice: EndpointSlice = {
+      apiVersion: "discovery.k8s.io/v1",
+      kind: "EndpointSlice",
+      metadata: sliceMeta(service, "kubernetes", false),
+      addressType: "IPv4",
+      endpoints: ips.map((ip) => ({ addresses: [ip], conditions: { ready: true, serving: true, terminating: false } })),
+      ports,
+    };
+    endpoints.subsets = ips.length ? [{ addresses: ips.map((ip) => ({ ip })), ports: ports.map((p) => (p.name ? p : { port: p.port, protocol: p.protocol })) }] : undefined;
+    if (!endpoints.subsets) delete endpoints.subsets;
+    return { pods, slices: [slice], endpoints };
+  }
+
+  // Group pods by the ports they resolve to: one slice (and one Endpoints subset) per group.
+  const groups = new Map<string, { ports: Array<{ name: string; port: number; protocol: Protocol }>; pods: Pod[] }>();
+  for (const pod of pods) {
+    if (!pod.status.podIP || pod.status.phase === "Succeeded" || pod.status.phase === "Failed") continue;
+    const ports: Array<{ name: string; port: number; protocol: Protocol }> = [];
+    for (const sp of service.spec.ports) {
+      const port = resolvePort(pod, sp);
+      if (port !== undefined) ports.push({ name: sp.name ?? "", port, protocol: sp.protocol });
+    }
+    if (ports.length === 0 && service.spec.ports.length > 0) continue;
+    const key = ports.map((p) => `${p.name}:${p.port}/${p.protocol}`).join(",");
+    const g = groups.get(key);
+    if (g) g.pods.push(pod);
+    else groups.set(key, { ports, pods: [pod] });
+  }
+
+  const slices: EndpointSlice[] = [];
+  const subsets: NonNullable<Endpoints["subsets"]> = [];
+  const sortedGroups = [...groups.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1));
+  for (const [key, g] of sortedGroups) {
+    const sorted = g.pods.slice().sort((a, b) => ipOrder(a.status.podIP!, b.status.podIP!));
+    slices.push({
+      apiVersion: "discovery.k8s.io/v1",
+      kind: "EndpointSlice",
+      metadata: sliceMeta(service, `${service.metadata.name}-${suffix(`${service.metadata.uid}/${key}`)}`, true),
+      addressType: "IPv4",
+      endpoints: sorted.map((p) => {
+        const terminating = !!p.metadata.deletionTimestamp;
+        const ready = isReady(p);
+        const ep: EndpointSlice["endpoints"][number] = {
+          addresses: [p.status.podIP!],
+          conditions: { ready: ready && !terminating, serving: ready, terminating },
+          targetRef: { kind: "Pod", name: p.metadata.name, namespace: ns, uid: p.metadata.uid },
+        };
+        if (p.spec.nodeName) ep.nodeName = p.spec.nodeName;
+        return ep;
+      }),
+      ports: g.ports,
+    });
+    const address = (p: Pod) => {
+      const a: { ip: string; nodeName?: string; targetRef: { kind: "Pod"; name: string; namespace: string; uid: string } } = {
+        ip: p.status.podIP!,
+        targetRef: { kind: "Pod", name: p.metadata.name, namespace: ns, uid: p.metadata.uid },
+      };
+      if (p.spec.nodeName) a.nodeName = p.spec.nodeName;
+      return a;
+    };
+    // The Endpoints controller leaves terminating pods out entirely.
+    const live = sorted.filter((p) => !p.metadata.deletionTimestamp);
+    const ready = live.filter(isReady).map(address);
+    const notReady = live.filter((p) => !isReady(p)).map(address);
+    if (ready.length || notReady.length) {
+      const subset: NonNullable<Endpoints["subsets"]>[number] = {};
+      if (ready.length) subset.addresses = ready;
+      if (notReady.length) subset.notReadyAddresses = notReady;
+      subset.ports = g.ports.map((p) => (p.name ? { name: p.name, port: p.port, protocol: p.protocol } : { port: p.port, protocol: p.protocol }));
+      subsets.push(subset);
+    }
+  }
+  if (slices.length === 0) {
+    // The controller keeps one empty placeholder slice for a Service that selects nothing.
+    slices.push({
+      apiVersion: "discovery.k8s.io/v1",
+      kind: "EndpointSlice",
+      metadata: sliceMeta(service, `${service.metadata.name}-${suffix(`${service.metadata.uid}/`)}`, true),
+      addressType: "IPv4",
+      endpoints: [],
+      ports: [],
+    });
+  }
+  if (subsets.length) endpoints.subsets = subsets;
+  return { pods, slices, endpoints };
+}
+
+function derived(state: ClusterState, service: Service): Derived {
+  const pods = selectedPods(state, service);
+  const hit = memo.get(service);
+  // The kubernetes Service depends on the nodes, not on pods: recompute it (it is tiny).
+  if (hit && sameList(hit.pods, pods) && service.spec.selector) return hit;
+  const d = derive(state, service, pods);
+  memo.set(service, d);
+  return d;
+}
+
+function serviceOf(state: ClusterState, service: Service | string): Service | undefined {
+  return typeof service === "string" ? state.services[service] : service;
+}
+
+/** EndpointSlices of a Service (the object, or its "namespace/name" key). */
+export function endpointSlicesFor(state: ClusterState, service: Service | string): EndpointSlice[] {
+  const s = serviceOf(state, service);
+  return s ? derived(state, s).slices : [];
+}
+
+/** The v1 Endpoints object of a Service (no subsets when nothing is selected). */
+export function endpointsFor(state: ClusterState, service: Service | string): Endpoints | undefined {
+  const s = serviceOf(state, service);
+  return s ? derived(state, s).endpoints : undefined;
+}
+
+const allCache = new WeakMap<object, { pods: object; rv: number; map: Map<string, EndpointSlice[]> }>();
+
+/** Every Service's slices, keyed "namespace/name". */
+export function allEndpointSlices(state: ClusterState): Map<string, EndpointSlice[]> {
+  const hit = allCache.get(state.services);
+  if (hit && hit.pods === state.pods && hit.rv === state.resourceVersion) return hit.map;
+  const map = new Map<string, EndpointSlice[]>();
+  for (const key in state.services) map.set(key, derived(state, state.services[key]).slices);
+  allCache.set(state.services, { pods: state.pods, rv: state.resourceVersion, map });
+  return map;
+}
+
+/** Ready endpoints (not terminating) of one Service: what kube-proxy would route to. */
+export function readyEndpointCount(state: ClusterState, service: Service | string): number {
+  let n = 0;
+  for (const slice of endpointSlicesFor(state, service)) for (const ep of slice.endpoints) if (ep.conditions.ready) n++;
+  return n;
+}

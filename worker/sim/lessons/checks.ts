@@ -125,9 +125,10 @@ function evaluateEndpoints(check: EndpointsCheck, cluster: ClusterState): CheckR
   const name = namespace === "default" ? `the service ${check.service}` : `the service ${check.service} in namespace ${namespace}`;
   if (!service || service.metadata.deletionTimestamp) return { passed: false, explanation: `there is no service ${check.service} in namespace ${namespace}` };
   const found = serviceEndpoints(cluster, service);
-  const n = found.endpoints.length;
+  const n = found.addresses;
   const min = check.min ?? 1;
-  const list = n ? `: ${found.endpoints.slice(0, 5).join(", ")}${n > 5 ? ` and ${n - 5} more` : ""}` : "";
+  const shown = found.endpoints.length;
+  const list = shown ? `: ${found.endpoints.slice(0, 5).join(", ")}${shown > 5 ? ` and ${shown - 5} more` : ""}` : "";
   const has = `${name} has ${n === 0 ? "no endpoints" : n === 1 ? "1 endpoint" : `${n} endpoints`}`;
   if (n < min) {
     const why = whyNoEndpoints(cluster, service, found);

@@ -2,6 +2,7 @@
 // Kubernetes "Debug Services" guide: does the selector match pods, are they ready, do they have
 // the named port.
 
+import { endpointSlicesFor } from "../cluster/endpoints.ts";
 import type { ClusterState, Pod, Service } from "../cluster/types.ts";
 import { showLabels } from "./fields.ts";
 import { labelsMatch, podReady, podStatusText } from "./objects.ts";
@@ -9,6 +10,8 @@ import { labelsMatch, podReady, podStatusText } from "./objects.ts";
 export interface ServiceEndpoints {
   /** Ready endpoints, `ip:port`, one per ready pod and service port, sorted. */
   endpoints: string[];
+  /** How many ready pod addresses there are (a pod counts once, whatever its ports). */
+  addresses: number;
   /** Pods the selector matches (ready or not). */
   selected: Pod[];
 }
@@ -25,22 +28,26 @@ export function resolveTargetPort(pod: Pod, targetPort: number | string): number
 
 export function serviceEndpoints(cluster: ClusterState, service: Service): ServiceEndpoints {
   const selector = service.spec.selector;
-  if (!selector || Object.keys(selector).length === 0) return { endpoints: [], selected: [] };
+  if (!selector || Object.keys(selector).length === 0) return { endpoints: [], addresses: 0, selected: [] };
+  // The endpoints controller's own view decides; the selected pods only serve the explanation.
+  const endpoints = new Set<string>();
+  const addresses = new Set<string>();
+  for (const slice of endpointSlicesFor(cluster, service)) {
+    for (const endpoint of slice.endpoints) {
+      if (!endpoint.conditions.ready) continue;
+      for (const address of endpoint.addresses) {
+        addresses.add(address);
+        for (const port of slice.ports) endpoints.add(`${address}:${port.port}`);
+      }
+    }
+  }
   const namespace = service.metadata.namespace;
   const selected: Pod[] = [];
   for (const pod of Object.values(cluster.pods)) {
     if (pod.metadata.namespace === namespace && labelsMatch(pod.metadata.labels, selector)) selected.push(pod);
   }
   selected.sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : 1));
-  const endpoints: string[] = [];
-  for (const pod of selected) {
-    if (!podReady(pod) || !pod.status.podIP) continue;
-    for (const port of service.spec.ports) {
-      const target = resolveTargetPort(pod, port.targetPort);
-      if (target !== undefined) endpoints.push(`${pod.status.podIP}:${target}`);
-    }
-  }
-  return { endpoints: [...new Set(endpoints)].sort(), selected };
+  return { endpoints: [...endpoints].sort(), addresses: addresses.size, selected };
 }
 
 /** Why a Service has no (or too few) endpoints, as a clause: "its selector run=ngnix matches no pod". */

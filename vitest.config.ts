@@ -1,3 +1,4 @@
+import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 
 // Test projects: the simulation in Node; the Worker and Durable Object inside workerd
@@ -5,6 +6,36 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     projects: [
+      {
+        // The Worker and its Durable Objects, inside workerd, configured from wrangler.toml.
+        plugins: [cloudflareTest({ wrangler: { configPath: "./wrangler.toml" } })],
+        test: {
+          name: "worker",
+          include: ["test/worker/**/*.test.ts"],
+        },
+      },
+      {
+        // The page's pure modules (completion, map layout, links), in Node.
+        test: {
+          name: "web-unit",
+          include: ["test/web/**/*.test.ts"],
+          exclude: ["test/web/e2e/**"],
+          environment: "node",
+        },
+      },
+      {
+        // The page in real Chromium against the real server (built page + wrangler dev).
+        test: {
+          name: "web",
+          include: ["test/web/e2e/**/*.test.ts"],
+          environment: "node",
+          globalSetup: ["test/web/e2e/global-setup.ts"],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          // One server and a 2-core machine: files run one after another.
+          fileParallelism: false,
+        },
+      },
       {
         test: {
           name: "sim",

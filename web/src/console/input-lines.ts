@@ -8,7 +8,8 @@ export function needsMoreInput(text: string): boolean {
   if (lines[lines.length - 1].endsWith("\\")) return true;
   let i = 0;
   while (i < lines.length) {
-    const markers = [...lines[i].matchAll(HEREDOC)];
+    // A "<<" inside quotes is text, not a heredoc.
+    const markers = [...lines[i].replace(/'[^']*'|"(?:[^"\\]|\\.)*"/g, "''").matchAll(HEREDOC)];
     i++;
     for (const [, dash, , word] of markers) {
       // Each heredoc of a line takes the lines after it up to its delimiter, in order.

@@ -99,7 +99,7 @@ export function ClusterMap(props: ClusterMapProps) {
           </g>
 
           {layout.nodes.map(({ node, box }) => (
-            <g key={node.name} class={"node" + (node.ready ? "" : " not-ready") + (isActive("Node", undefined, node.name) ? " active" : "")} data-name={node.name}>
+            <g key={node.name} class={"node" + (node.ready ? "" : " not-ready") + (isActive("Node", undefined, node.name) ? " active" : "")} data-name={node.name} data-ip={node.ip}>
               <title>{`${node.name} ${node.ip}\nroles: ${node.roles.join(",") || "<none>"}\npod CIDR ${node.podCIDR}`}</title>
               <rect x={box.x} y={box.y} width={box.w} height={box.h} rx="8" />
               <text x={box.x + 8} y={box.y + 18} class="title">
@@ -179,6 +179,7 @@ export function ClusterMap(props: ClusterMapProps) {
               class={`pod ${statusClass(pod)}` + (isActive("Pod", pod.namespace, pod.name) ? " active" : "")}
               data-name={pod.name}
               data-status={pod.status}
+              data-ip={pod.ip}
               tabIndex={0}
             >
               <title>{`pod ${podKey(pod)}\n${pod.ip ?? "no IP yet"} on ${pod.node ?? "no node"}\n${pod.status}${pod.ready ? " (ready)" : ""}\nimage ${pod.image}${pod.listening.length ? "\nlistens on " + pod.listening.join(", ") : ""}\nlabels ${fmtLabels(pod.labels) || "<none>"}`}</title>

@@ -17,9 +17,16 @@ export interface Box {
 export interface Slots {
   pods: Map<string, { node: string; slot: number }>;
   services: Map<string, number>;
+  /**
+   * Rows the service band keeps: room for two rows from the start, and never fewer than it once
+   * needed, so the nodes below do not move up and down as services come and go.
+   */
+  serviceRows: number;
 }
 
-export const emptySlots = (): Slots => ({ pods: new Map(), services: new Map() });
+const RESERVED_SERVICE_ROWS = 2;
+
+export const emptySlots = (): Slots => ({ pods: new Map(), services: new Map(), serviceRows: RESERVED_SERVICE_ROWS });
 
 export interface MapLayout {
   width: number;
@@ -39,7 +46,7 @@ const PAD = 12;
 const POD_W = 88;
 const POD_H = 42;
 const POD_GAP = 8;
-const SVC_W = 186;
+const SVC_W = 180;
 const SVC_H = 58;
 const SVC_GAP = 12;
 const NODE_HEADER = 48;
@@ -94,7 +101,15 @@ export function assignSlots(previous: Slots, view: ClusterView, showSystem: bool
     usedSvc.add(slot);
     services.set(serviceKey(svc), slot);
   }
-  return { pods, services };
+  let highest = -1;
+  for (const slot of services.values()) highest = Math.max(highest, slot);
+  const rows = Math.ceil((highest + 1) / serviceColumns());
+  return { pods, services, serviceRows: Math.max(previous.serviceRows, rows) };
+}
+
+function serviceColumns(): number {
+  const inner = WIDTH - CLUSTER_X - PAD - 2 * PAD;
+  return Math.max(1, Math.floor((inner + SVC_GAP) / (SVC_W + SVC_GAP)));
 }
 
 export function layoutMap(view: ClusterView, slots: Slots, showSystem: boolean): MapLayout {
@@ -102,7 +117,7 @@ export function layoutMap(view: ClusterView, slots: Slots, showSystem: boolean):
   const inner = clusterW - 2 * PAD;
 
   // Services in a band at the top of the cluster, in their slots' order.
-  const svcCols = Math.max(1, Math.floor((inner + SVC_GAP) / (SVC_W + SVC_GAP)));
+  const svcCols = serviceColumns();
   const services = view.services
     .filter((s) => showSystem || !s.system)
     .map((service) => {
@@ -111,9 +126,7 @@ export function layoutMap(view: ClusterView, slots: Slots, showSystem: boolean):
       const row = Math.floor(slot / svcCols);
       return { service, box: { x: CLUSTER_X + PAD + col * (SVC_W + SVC_GAP), y: 40 + row * (SVC_H + SVC_GAP), w: SVC_W, h: SVC_H } };
     });
-  const svcRows = services.length ? Math.max(...services.map((s) => s.box.y + s.box.h)) : 40 + SVC_H;
-  // A row is kept even when empty so that the first service does not push the nodes down.
-  const nodesTop = Math.max(svcRows, 40 + SVC_H) + 36;
+  const nodesTop = 40 + slots.serviceRows * (SVC_H + SVC_GAP) - SVC_GAP + 36;
 
   // Nodes side by side, in name order (nodes rarely change); every node as tall as the fullest.
   const nodes = [...view.nodes].sort((a, b) => a.name.localeCompare(b.name));

@@ -1,0 +1,27 @@
+import { describe, expect, it } from "vitest";
+import { parseLiveMessage, proxyUrl } from "../../../web/src/api/client.ts";
+import { view } from "../fixtures.ts";
+
+const entry = { seq: 3, command: "kubectl get pods", output: "No resources found in default namespace.\n", exitCode: 0, prompt: "$ ", traces: [], at: 1 };
+
+describe("live messages", () => {
+  it("reads hello, command, cluster and expired as the worker sends them", () => {
+    const cluster = view();
+    expect(parseLiveMessage({ type: "hello", sessionId: "x", seq: 2, prompt: "p$ ", transcriptStart: 1, cluster })).toEqual([{ kind: "cluster", cluster, prompt: "p$ " }]);
+    expect(parseLiveMessage({ type: "command", entry })).toEqual([{ kind: "command", entry: { seq: 3, command: "kubectl get pods", output: entry.output, exitCode: 0, prompt: "$ ", traces: [] } }]);
+    expect(parseLiveMessage({ type: "cluster", seq: 3, cluster })).toEqual([{ kind: "cluster", cluster, prompt: undefined }]);
+    expect(parseLiveMessage({ type: "expired" })).toEqual([{ kind: "expired" }]);
+  });
+
+  it("ignores what it does not know", () => {
+    for (const m of [null, 3, "x", { type: "pong" }, { type: "ack", id: "1", seq: 2 }, { type: "cluster", cluster: {} }]) {
+      expect(parseLiveMessage(m)).toEqual([]);
+    }
+  });
+});
+
+describe("proxy links", () => {
+  it("send the browser through the session's proxy", () => {
+    expect(proxyUrl("abc", "192.168.56.11", 30080, "/x")).toBe("/api/sessions/abc/proxy/192.168.56.11:30080/x");
+  });
+});

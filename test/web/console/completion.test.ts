@@ -1,0 +1,60 @@
+import { describe, expect, it } from "vitest";
+import { complete } from "../../../web/src/console/completion.ts";
+import { pod, service, view } from "../fixtures.ts";
+
+const cluster = view([pod("nginx"), pod("nginx-2"), pod("coredns-abc", { namespace: "kube-system", system: true })], [service("nginx")]);
+const tab = (line: string) => complete(line, line.length, cluster);
+
+describe("Tab completion", () => {
+  it.each([
+    ["kub", "kubectl "],
+    ["kubectl ge", "kubectl get "],
+    ["kubectl get po", "kubectl get pods "],
+    ["kubectl get svc ng", "kubectl get svc nginx "],
+    ["kubectl describe pod/ng", "kubectl describe pod/nginx"],
+    ["kubectl get pods -n kube-s", "kubectl get pods -n kube-system "],
+    ["kubectl get pods -n kube-system cor", "kubectl get pods -n kube-system coredns-abc "],
+    ["kubectl get pods -o w", "kubectl get pods -o wide "],
+    ["kubectl get pods --output=y", "kubectl get pods --output=yaml "],
+    ["kubectl run web --ima", "kubectl run web --image "],
+    ["kubectl run web --image=ngi", "kubectl run web --image=nginx "],
+    ["kubectl expose pod nginx --type=Node", "kubectl expose pod nginx --type=NodePort "],
+    ["kubectl logs ngi", "kubectl logs nginx"],
+    ["ssh node0", "ssh node0"],
+    ["ssh contr", "ssh controlplane "],
+    ["curl 192.168.56.11:300", "curl 192.168.56.11:30080 "],
+    ["curl http://192.168.56.12:3", "curl http://192.168.56.12:30080 "],
+  ])("completes %j to %j", (line, expected) => {
+    expect(tab(line).line).toBe(expected);
+  });
+
+  it("lists every match when they share no longer prefix", () => {
+    expect(tab("ssh node0").candidates).toEqual(["node01", "node02"]);
+    expect(tab("kubectl get pods ng").candidates).toEqual(["nginx", "nginx-2"]);
+  });
+
+  it("offers only names in the namespace asked for", () => {
+    expect(tab("kubectl get pods cor").candidates).toEqual([]);
+    expect(tab("kubectl get pods -A cor").line).toBe("kubectl get pods -A coredns-abc ");
+  });
+
+  it("completes in the middle of a line and keeps what follows", () => {
+    const line = "kubectl get se -o wide";
+    const result = complete(line, "kubectl get se".length, cluster);
+    expect(result.line).toBe("kubectl get services  -o wide");
+    expect(result.cursor).toBe("kubectl get services ".length);
+  });
+
+  it("never changes a line it cannot complete", () => {
+    for (const line of ["", "kubectl get nothing-", "foo ba", "kubectl frobnicate x"]) {
+      const result = tab(line);
+      if (result.candidates.length === 0) expect(result.line).toBe(line);
+    }
+  });
+
+  it("knows the tools of a pod shell", () => {
+    const inPod = { ...cluster, shell: { kind: "pod" as const, name: "nginx" } };
+    expect(complete("nsl", 3, inPod).line).toBe("nslookup ");
+    expect(complete("curl 10.244.1", 13, inPod).candidates).toContain("10.244.1.5:80");
+  });
+});

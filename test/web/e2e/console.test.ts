@@ -1,0 +1,142 @@
+// The console behaves like a terminal: history, Tab completion, Ctrl+C, Ctrl+L, pastes of
+// several commands and of heredocs, spacing kept exactly, copy buttons, the first-visit hint.
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { entries, launch, newPage, openNewSession, paste, typeCommand } from "./browser.ts";
+
+describe("the console", () => {
+  let browser: Browser;
+  let page: Page;
+  const input = () => page.locator(".command-input");
+
+  beforeAll(async () => {
+    browser = await launch();
+    page = await newPage(browser, { permissions: ["clipboard-read", "clipboard-write"] });
+    await openNewSession(page);
+  });
+  afterAll(async () => browser?.close());
+
+  it("greets a first visitor with a hint that types itself in when clicked", async () => {
+    const hint = page.locator(".hint-command");
+    expect(await hint.textContent()).toBe("kubectl run nginx --image=nginx");
+    await hint.click();
+    expect(await input().inputValue()).toBe("kubectl run nginx --image=nginx");
+    await input().press("Enter");
+    await expect.poll(() => entries(page).count()).toBe(1);
+    expect(await page.locator(".hint").count()).toBe(0);
+  });
+
+  it("shows the prompt from the session and keeps output spacing exactly", async () => {
+    expect(await page.locator(".input-line .prompt").textContent()).toBe("student@workstation:~$ ");
+    const out = await typeCommand(page, "kubectl get pods");
+    expect(out).toMatch(/^NAME {2,}READY {2,}STATUS {2,}RESTARTS {2,}AGE/);
+    const whiteSpace = await entries(page).last().locator("pre.output").evaluate((el) => getComputedStyle(el).whiteSpace);
+    expect(whiteSpace).toBe("pre");
+    const font = await entries(page).last().locator("pre.output").evaluate((el) => getComputedStyle(el).fontFamily);
+    expect(font).toMatch(/mono/i);
+  });
+
+  it("recalls earlier commands with Up and Down, and keeps them per session across a reload", async () => {
+    await typeCommand(page, "kubectl get svc");
+    await input().press("ArrowUp");
+    expect(await input().inputValue()).toBe("kubectl get svc");
+    await input().press("ArrowUp");
+    expect(await input().inputValue()).toBe("kubectl get pods");
+    await input().press("ArrowDown");
+    expect(await input().inputValue()).toBe("kubectl get svc");
+    await input().press("ArrowDown");
+    expect(await input().inputValue()).toBe("");
+    await page.reload();
+    await input().waitFor();
+    await input().press("ArrowUp");
+    expect(await input().inputValue()).toBe("kubectl get svc");
+    await input().fill("");
+  });
+
+  it("completes commands, resource types, names from the cluster and flags with Tab", async () => {
+    const tab = async (typed: string) => {
+      await input().fill(typed);
+      await input().press("Tab");
+      return input().inputValue();
+    };
+    expect(await tab("kub")).toBe("kubectl ");
+    expect(await tab("kubectl desc")).toBe("kubectl describe ");
+    expect(await tab("kubectl get serv")).toBe("kubectl get services ");
+    expect(await tab("kubectl describe pod ngi")).toBe("kubectl describe pod nginx ");
+    expect(await tab("kubectl expose pod nginx --target-p")).toBe("kubectl expose pod nginx --target-port ");
+    expect(await tab("kubectl expose pod nginx --type Node")).toBe("kubectl expose pod nginx --type NodePort ");
+    // Two Tabs with several matches list them, as bash does.
+    await input().fill("kubectl get -");
+    await input().press("Tab");
+    await input().press("Tab");
+    await expect.poll(() => page.locator(".entry.local pre.output").last().textContent()).toContain("--show-labels");
+    await input().fill("");
+  });
+
+  it("drops the line with Ctrl+C and clears the screen with Ctrl+L", async () => {
+    await input().fill("kubectl delete pod nginx");
+    await input().press("Control+c");
+    expect(await input().inputValue()).toBe("");
+    await expect.poll(() => page.locator(".entry.local .typed").last().textContent()).toBe("kubectl delete pod nginx^C");
+    expect(await page.locator(".transcript").textContent()).not.toContain("pod \"nginx\" deleted");
+    await input().press("Control+l");
+    expect(await entries(page).count()).toBe(0);
+    // The session keeps its transcript; only the screen was cleared.
+    await typeCommand(page, "kubectl get pods");
+    expect(await entries(page).count()).toBe(1);
+  });
+
+  it("runs a paste of several commands one after another", async () => {
+    await paste(page, "kubectl run a --image=nginx\nkubectl run b --image=nginx\n");
+    await expect.poll(() => page.locator(".transcript").textContent(), { timeout: 10_000 }).toContain("pod/b created");
+    const text = (await page.locator(".transcript").textContent())!;
+    expect(text.indexOf("pod/a created")).toBeLessThan(text.indexOf("pod/b created"));
+  });
+
+  it("runs a pasted heredoc as one command", async () => {
+    await paste(
+      page,
+      [
+        "kubectl apply -f - <<EOF",
+        "apiVersion: v1",
+        "kind: Service",
+        "metadata:",
+        "  name: pasted",
+        "spec:",
+        "  selector:",
+        "    run: a",
+        "  ports:",
+        "  - port: 80",
+        "EOF",
+        "",
+      ].join("\n"),
+    );
+    await expect.poll(() => page.locator(".transcript").textContent(), { timeout: 10_000 }).toContain("service/pasted created");
+    const last = entries(page).last();
+    expect(await last.locator(".line .prompt").nth(1).textContent()).toBe("> ");
+  });
+
+  it("continues a typed heredoc with > until its delimiter", async () => {
+    await input().fill("cat <<END");
+    await input().press("Enter");
+    expect(await page.locator(".input-line .prompt").textContent()).toBe("> ");
+    await input().fill("END");
+    await input().press("Enter");
+    await expect.poll(() => page.locator(".input-line .prompt").textContent()).toBe("student@workstation:~$ ");
+    expect(await entries(page).last().locator(".typed").first().textContent()).toBe("cat <<END");
+  });
+
+  it("copies an output with its copy button", async () => {
+    await typeCommand(page, "kubectl get pods");
+    const last = entries(page).last();
+    await last.hover();
+    await last.getByRole("button", { name: "Copy output" }).click();
+    await expect.poll(() => last.getByRole("button", { name: "Copy output" }).textContent()).toBe("copied");
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toMatch(/^NAME\s+READY/);
+  });
+
+  it("announces output to screen readers", async () => {
+    expect(await page.locator(".transcript").getAttribute("aria-live")).toBe("polite");
+    expect(await page.locator(".transcript").getAttribute("role")).toBe("log");
+  });
+});

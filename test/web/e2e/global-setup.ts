@@ -1,0 +1,85 @@
+// Builds the page and starts the real server (`npm start`'s wrangler dev) on a free loopback
+// port with its own throwaway storage; stops it afterwards.
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { TestProject } from "vitest/node";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    baseUrl: string;
+  }
+}
+
+const root = fileURLToPath(new URL("../../..", import.meta.url));
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+    });
+  });
+}
+
+async function waitUntilUp(url: string, server: ChildProcess, log: () => string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (server.exitCode !== null) throw new Error(`wrangler dev exited (${server.exitCode}):\n${log()}`);
+    try {
+      const response = await fetch(url + "/healthz");
+      if (response.ok) return;
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`wrangler dev did not answer /healthz within 60 s:\n${log()}`);
+}
+
+export default async function setup(project: TestProject) {
+  execFileSync(process.execPath, [join(root, "node_modules/vite/bin/vite.js"), "build", "--logLevel", "warn"], { cwd: root, stdio: "inherit" });
+  const port = await freePort();
+  const state = mkdtempSync(join(tmpdir(), "kube-playground-web-"));
+  let output = "";
+  // detached: the server gets its own process group, so stopping it stops workerd with it.
+  const server = spawn(
+    process.execPath,
+    [join(root, "node_modules/wrangler/wrangler-dist/cli.js"), "dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", state],
+    {
+      cwd: root,
+      detached: true,
+      env: { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false", CI: "1" },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
+  server.stdout!.on("data", (d) => (output += d));
+  server.stderr!.on("data", (d) => (output += d));
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const stop = () => {
+    if (server.exitCode === null && server.pid) {
+      try {
+        process.kill(-server.pid, "SIGTERM");
+      } catch {
+        // Already gone.
+      }
+    }
+  };
+  try {
+    await waitUntilUp(baseUrl, server, () => output);
+  } catch (error) {
+    stop();
+    throw error;
+  }
+  project.provide("baseUrl", baseUrl);
+  return async () => {
+    stop();
+    await new Promise((r) => setTimeout(r, 300));
+    rmSync(state, { recursive: true, force: true });
+  };
+}

@@ -1,0 +1,94 @@
+// The three share links: a snapshot that each visitor forks on their first command, the live
+// edit link, and the read-only watch link that follows the session as it changes.
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { entries, launch, newPage, openNewSession, typeCommand } from "./browser.ts";
+
+async function shareLink(page: Page, kind: "snapshot" | "live" | "watch"): Promise<string> {
+  await page.getByRole("button", { name: "Share" }).click();
+  await page.locator(`.share-item[data-share="${kind}"]`).click();
+  const url = page.locator(`.share-url[data-kind="${kind}"]`);
+  await url.waitFor();
+  await expect.poll(() => page.locator(".share .copied").textContent()).toMatch(/Copied|copy/);
+  const value = await url.inputValue();
+  await page.keyboard.press("Escape");
+  return value;
+}
+
+describe("sharing", () => {
+  let browser: Browser;
+  let owner: Page;
+  let session: { id: string; key: string };
+
+  beforeAll(async () => {
+    browser = await launch();
+    owner = await newPage(browser, { permissions: ["clipboard-read", "clipboard-write"] });
+    session = await openNewSession(owner);
+    await typeCommand(owner, "kubectl run web --image=nginx");
+  });
+  afterAll(async () => browser?.close());
+
+  it("says Copied and puts the link on the clipboard", async () => {
+    const link = await shareLink(owner, "watch");
+    expect(link).toBe(`${new URL(owner.url()).origin}/s/${session.id}`);
+    const clipboard = await owner.evaluate(() => navigator.clipboard.readText());
+    expect(clipboard).toBe(link);
+  });
+
+  it("a snapshot link opened elsewhere forks on the first command; the original stays as it was", async () => {
+    const link = await shareLink(owner, "snapshot");
+    expect(link).toMatch(/\/p\/[A-Za-z0-9_-]+$/);
+    const ownerEntries = await entries(owner).count();
+
+    const visitor = await newPage(browser);
+    await visitor.goto(link);
+    await visitor.locator(".banner.snapshot").waitFor();
+    // The snapshot shows what was done so far.
+    await expect.poll(() => entries(visitor).count()).toBe(ownerEntries);
+    await typeCommand(visitor, "kubectl run mine --image=nginx");
+    await visitor.waitForURL(/\/s\/[A-Za-z0-9_-]+#key=/);
+    const forkId = new URL(visitor.url()).pathname.split("/")[2];
+    expect(forkId).not.toBe(session.id);
+    await expect.poll(() => visitor.locator('.map .pod[data-name="mine"]').count()).toBe(1);
+
+    // The original session did not get the visitor's pod or command.
+    await owner.waitForTimeout(500);
+    expect(await entries(owner).count()).toBe(ownerEntries);
+    expect(await owner.locator('.map .pod[data-name="mine"]').count()).toBe(0);
+    await visitor.context().close();
+  });
+
+  it("a watch link follows the session live, cannot type, and can make its own copy", async () => {
+    const link = await shareLink(owner, "watch");
+    const watcher = await newPage(browser);
+    await watcher.goto(link);
+    await watcher.locator(".banner.watch").waitFor();
+    await expect.poll(() => watcher.locator(".conn.on").count()).toBe(1);
+    expect(await watcher.locator(".command-input").count()).toBe(0);
+    expect(await watcher.locator(".readonly-note").count()).toBe(1);
+
+    await typeCommand(owner, "kubectl run live --image=nginx");
+    await expect.poll(() => watcher.locator(".transcript").textContent(), { timeout: 10_000 }).toContain("kubectl run live --image=nginx");
+    await expect.poll(() => watcher.locator('.map .pod[data-name="live"]').count(), { timeout: 10_000 }).toBe(1);
+
+    // The API refuses a watcher's command too (no key).
+    const refused = await watcher.request.post(`/api/sessions/${session.id}/commands`, { data: { command: "kubectl get pods" } });
+    expect(refused.status()).toBe(403);
+
+    await watcher.getByRole("button", { name: "Make my own copy" }).click();
+    await watcher.waitForURL(/\/s\/[A-Za-z0-9_-]+#key=/);
+    expect(new URL(watcher.url()).pathname).not.toBe(`/s/${session.id}`);
+    await watcher.locator(".command-input").waitFor();
+    await watcher.context().close();
+  });
+
+  it("a live link lets someone else type into the same session", async () => {
+    const link = await shareLink(owner, "live");
+    expect(link).toBe(`${new URL(owner.url()).origin}/s/${session.id}#key=${session.key}`);
+    const guest = await newPage(browser);
+    await guest.goto(link);
+    await typeCommand(guest, "kubectl get pods");
+    await expect.poll(() => owner.locator(".transcript").textContent(), { timeout: 10_000 }).toContain("kubectl get pods");
+    await guest.context().close();
+  });
+});

@@ -1,0 +1,26 @@
+import { describe, expect, it } from "vitest";
+import { parseRoute } from "../../../web/src/lib/route.ts";
+
+const at = (href: string) => {
+  const url = new URL(href, "http://localhost");
+  return parseRoute({ pathname: url.pathname, search: url.search, hash: url.hash });
+};
+
+describe("page routes", () => {
+  it.each([
+    ["/", { page: "home" }],
+    ["/s/abc_-1", { page: "session", id: "abc_-1", key: undefined }],
+    ["/s/abc#key=k3y", { page: "session", id: "abc", key: "k3y" }],
+    ["/p/snap", { page: "snapshot", snapshotId: "snap" }],
+    ["/s/a/b", { page: "not-found" }],
+    ["/s/a%20b", { page: "not-found" }],
+  ])("%s", (href, expected) => {
+    expect(at(href)).toEqual(expected);
+  });
+
+  it("reads embed options from the query", () => {
+    const route = at("/embed?lesson=services&map=0&theme=dark");
+    expect(route.page).toBe("embed");
+    if (route.page === "embed") expect(route.params.get("lesson")).toBe("services");
+  });
+});

@@ -33,6 +33,11 @@ export interface Hop {
   after?: { src: Endpoint; dst: Endpoint };
   /** The iptables chain/rule that matched, as kube-proxy writes it. */
   rule?: string;
+  /**
+   * Every rule the packet matched at this hop, in order (`rule` is the one that decided): e.g. the
+   * KUBE-MARK-MASQ before a jump, or the statistic rule before the DNAT.
+   */
+  rules?: string[];
   /** Plain-language explanation of what happened here. */
   note: string;
 }

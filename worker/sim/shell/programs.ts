@@ -2,14 +2,37 @@
 // ships; the workstation has kubectl, curl and ssh; nodes have curl, ping and (controlplane) kubectl.
 
 import type { ClusterState } from "../cluster/types.ts";
+import { curl } from "../net/tools/curl.ts";
+import { nslookup } from "../net/tools/nslookup.ts";
+import { ping } from "../net/tools/ping.ts";
+import { wget } from "../net/tools/wget.ts";
+import { availableAt, notFoundMessage } from "./availability.ts";
+import { cat, clear, echo, env, hostname } from "./basic-tools.ts";
+import { exit } from "./exit.ts";
+import { ssh } from "./ssh.ts";
 import type { Program, ShellFrame } from "./types.ts";
 
 /** Programs by name. Each program checks for itself where it may run. */
-const programs: Record<string, Program> = {};
+const programs: Record<string, Program> = {
+  curl,
+  wget,
+  nslookup,
+  ping,
+  ssh,
+  exit,
+  logout: exit,
+  hostname,
+  env,
+  cat,
+  echo,
+  clear,
+};
 
 /** The program to run, or the shell's error text when there is none. */
-export function findProgram(name: string, frame: ShellFrame, _cluster: ClusterState): Program | string {
-  const program = Object.prototype.hasOwnProperty.call(programs, name) ? programs[name] : undefined;
-  if (program) return program;
-  return frame.kind === "pod" ? `sh: ${name}: not found\n` : `${name}: command not found\n`;
+export function findProgram(name: string, frame: ShellFrame, cluster: ClusterState): Program | string {
+  // A path names the same program (/usr/bin/curl); each place has only what is installed there.
+  const base = name.slice(name.lastIndexOf("/") + 1);
+  const program = Object.prototype.hasOwnProperty.call(programs, base) ? programs[base] : undefined;
+  if (program && availableAt(frame, cluster, base)) return program;
+  return notFoundMessage(frame, name);
 }

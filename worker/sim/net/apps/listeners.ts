@@ -1,0 +1,106 @@
+// Which process, if any, listens on a pod's or a node's port. A pod's containers run their image's
+// server unless the spec replaces the command; a container that is not running listens on nothing.
+
+import { findImage, type ServerKind } from "../../cluster/images.ts";
+import type { Pod } from "../../cluster/types.ts";
+import type { NetIndex } from "../index.ts";
+import type { DeliveryTarget } from "../router.ts";
+import { mysql, postgres, redis, sshd, tlsOnly } from "./databases.ts";
+import { echoserver } from "./echoserver.ts";
+import { httpEcho } from "./http-echo.ts";
+import { httpd } from "./httpd.ts";
+import { nginx } from "./nginx.ts";
+import { tomcat } from "./tomcat.ts";
+import type { App } from "./types.ts";
+import { whoami } from "./whoami.ts";
+
+const apps: Record<ServerKind, App> = {
+  nginx,
+  httpd,
+  tomcat,
+  whoami,
+  "http-echo": httpEcho,
+  echoserver,
+  redis,
+  mysql,
+  postgres,
+};
+
+export interface Listener {
+  app: App;
+  /** What listens, for the trace: e.g. "nginx in container nginx", "sshd". */
+  label: string;
+  /** The pod whose container runs it, when it is a pod's process. */
+  podKey?: string;
+  pod?: Pod;
+  container?: string;
+  args?: string[];
+  hostname: string;
+  /** True for processes that write HTTP access logs to the container's log. */
+  logs: boolean;
+}
+
+export type ListenResult = { listener: Listener } | { listener?: undefined; why: string };
+
+export function listenerAt(index: NetIndex, target: DeliveryTarget, port: number): ListenResult {
+  if (target.kind === "pod") {
+    const { pod, key } = target.pod;
+    return podListener(pod, key, port, pod.metadata.name);
+  }
+  const node = target.node;
+  for (const info of index.hostNetworkPods(node.name)) {
+    const found = podListener(info.pod, info.key, port, node.name);
+    if (found.listener) return found;
+  }
+  if (port === 22) return { listener: { app: sshd, label: `sshd on ${node.name}`, hostname: node.name, logs: false } };
+  if (port === 10250) return { listener: { app: tlsOnly, label: `kubelet on ${node.name}`, hostname: node.name, logs: false } };
+  const nodeObject = index.state.nodes[node.name];
+  const controlPlane = nodeObject?.metadata.labels?.["node-role.kubernetes.io/control-plane"] !== undefined;
+  if (port === 6443 && controlPlane) {
+    return { listener: { app: tlsOnly, label: `kube-apiserver on ${node.name}`, hostname: node.name, logs: false } };
+  }
+  return { why: `Nothing on ${node.name} listens on port ${port}, so its kernel answers with a TCP reset.` };
+}
+
+function podListener(pod: Pod, key: string, port: number, hostname: string): ListenResult {
+  if (pod.status.phase !== "Running") {
+    return { why: `Pod ${key} is ${pod.status.phase}: no process runs in it, so the connection is reset.` };
+  }
+  const statuses = pod.status.containerStatuses ?? [];
+  const notRunning: string[] = [];
+  for (const container of pod.spec.containers) {
+    const image = findImage(container.image);
+    const server = image?.server;
+    if (!server || container.command) continue;
+    if (!server.ports.some((p) => p.port === port && p.protocol === "TCP")) continue;
+    const status = statuses.find((s) => s.name === container.name);
+    if (!status?.state.running) {
+      notRunning.push(container.name);
+      continue;
+    }
+    return {
+      listener: {
+        app: apps[server.kind],
+        label: `${server.kind} in container ${container.name} of pod ${key}`,
+        podKey: key,
+        pod,
+        container: container.name,
+        args: container.args,
+        hostname,
+        logs: server.kind === "nginx",
+      },
+    };
+  }
+  if (notRunning.length) return { why: `Container ${notRunning[0]} of pod ${key} is not running, so nothing listens on port ${port}.` };
+  const listening = pod.spec.containers
+    .flatMap((c) => {
+      const server = findImage(c.image)?.server;
+      return server && !c.command ? server.ports.map((p) => p.port) : [];
+    })
+    .join(", ");
+  return {
+    why: listening
+      ? `No process in pod ${key} listens on port ${port} (it listens on ${listening}): the pod answers with a TCP reset. Is the Service's targetPort right?`
+      : `No process in pod ${key} listens on any port: the pod answers with a TCP reset.`,
+  };
+}

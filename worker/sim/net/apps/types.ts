@@ -1,0 +1,28 @@
+// What a server process gets for one request, and what it gives back.
+
+import type { Pod } from "../../cluster/types.ts";
+import type { Endpoint } from "../trace.ts";
+import type { HttpRequest, Reply } from "../http.ts";
+
+export interface AppRequest {
+  request: HttpRequest;
+  /** The peer address the process sees (after any SNAT). */
+  client: Endpoint;
+  /** The address and port the connection arrived at. */
+  local: Endpoint;
+  /** The pod whose container runs the process (undefined for a node's own daemons). */
+  pod?: Pod;
+  /** The container's args (http-echo reads -text from them). */
+  args?: string[];
+  /** The host name the process sees (the pod name, or the node name with hostNetwork). */
+  hostname: string;
+  now: number;
+}
+
+export interface AppResult {
+  reply: Reply;
+  /** A line the process writes to its log (nginx's access log), without the newline. */
+  log?: string;
+}
+
+export type App = (req: AppRequest) => AppResult;

@@ -1,0 +1,295 @@
+// The data plane's view of the cluster, derived from the state and cached on the identity of the
+// records it reads (state.services, state.pods, state.nodes). A command that changes pods gives a
+// new `state.pods` record and so a new pod index; the service index survives. Lookups are map hits:
+// nothing here scans all services or pods per request.
+//
+// Like kube-proxy, service tracking (services by ClusterIP:port and nodePort, endpoints per
+// service port) is kept apart from the proxier (router.ts), which only reads this index.
+
+import { endpointSlicesFor } from "../cluster/endpoints.ts";
+import type { ClusterState, Node, Pod, Service, ServicePort } from "../cluster/types.ts";
+import { type Cidr, cidrAddress, parseCidr } from "./ip.ts";
+import { endpointChainName, portProtoHash, servicePortNameOf } from "./kube-proxy-names.ts";
+
+export type Protocol = "TCP" | "UDP" | "SCTP";
+
+export interface NodeInfo {
+  name: string;
+  ip: string;
+  podCIDR?: Cidr;
+  /** The node's address on the pod bridge (cni0, .1 of its pod CIDR): SNAT source towards local pods. */
+  bridgeIP?: string;
+  /** The node's flannel.1 address (.0 of its pod CIDR): SNAT source towards pods on other nodes. */
+  tunnelIP?: string;
+}
+
+export interface ServicePortInfo {
+  serviceKey: string;
+  service: Service;
+  port: ServicePort;
+  protocol: Protocol;
+  /** `ns/name` or `ns/name:portName`, kube-proxy's ServicePortName. */
+  servicePortName: string;
+  /** undefined for headless Services (clusterIP None). */
+  clusterIP?: string;
+  /** Filled on first use: hashing is not free and most ports are never routed to. */
+  chainHash?: string;
+}
+
+export interface PodInfo {
+  key: string;
+  pod: Pod;
+  ip: string;
+  nodeName?: string;
+  hostNetwork: boolean;
+}
+
+export interface EndpointInfo {
+  ip: string;
+  port: number;
+  /** `ip:port`, as kube-proxy prints it. */
+  text: string;
+  nodeName?: string;
+  podKey?: string;
+  sepChain?: string;
+}
+
+interface ServiceIndex {
+  byClusterIP: Map<string, ServicePortInfo[]>;
+  byNodePort: Map<number, ServicePortInfo[]>;
+  byKey: Map<string, ServicePortInfo[]>;
+}
+
+interface PodIndex {
+  byIP: Map<string, PodInfo>;
+  hostNetwork: Map<string, PodInfo[]>;
+}
+
+interface NodeIndex {
+  byIP: Map<string, NodeInfo>;
+  byName: Map<string, NodeInfo>;
+  list: NodeInfo[];
+}
+
+const serviceIndexes = new WeakMap<Record<string, Service>, ServiceIndex>();
+const podIndexes = new WeakMap<Record<string, Pod>, PodIndex>();
+const nodeIndexes = new WeakMap<Record<string, Node>, NodeIndex>();
+const endpointCaches = new WeakMap<Record<string, Pod>, WeakMap<Record<string, Service>, Map<ServicePortInfo, EndpointInfo[]>>>();
+const podCIDRs = new Map<string, Cidr | undefined>();
+
+export class NetIndex {
+  private readonly services: ServiceIndex;
+  private readonly pods: PodIndex;
+  private readonly nodes: NodeIndex;
+  private readonly endpointCache: Map<ServicePortInfo, EndpointInfo[]>;
+  readonly podCIDR?: Cidr;
+
+  constructor(readonly state: ClusterState) {
+    this.services = serviceIndexOf(state.services);
+    this.pods = podIndexOf(state.pods);
+    this.nodes = nodeIndexOf(state.nodes);
+    let byServices = endpointCaches.get(state.pods);
+    if (!byServices) endpointCaches.set(state.pods, (byServices = new WeakMap()));
+    let cache = byServices.get(state.services);
+    if (!cache) byServices.set(state.services, (cache = new Map()));
+    this.endpointCache = cache;
+    let cidr = podCIDRs.get(state.config.podCIDR);
+    if (!podCIDRs.has(state.config.podCIDR)) podCIDRs.set(state.config.podCIDR, (cidr = parseCidr(state.config.podCIDR)));
+    this.podCIDR = cidr;
+  }
+
+  /** A Tx's state object is reused while its records are replaced: detect that. */
+  stale(): boolean {
+    return (
+      this.services !== serviceIndexes.get(this.state.services) ||
+      this.pods !== podIndexes.get(this.state.pods) ||
+      this.nodes !== nodeIndexes.get(this.state.nodes)
+    );
+  }
+
+  nodeByIP(ip: string): NodeInfo | undefined {
+    return this.nodes.byIP.get(ip);
+  }
+
+  nodeByName(name: string): NodeInfo | undefined {
+    return this.nodes.byName.get(name);
+  }
+
+  get nodeList(): readonly NodeInfo[] {
+    return this.nodes.list;
+  }
+
+  podByIP(ip: string): PodInfo | undefined {
+    return this.pods.byIP.get(ip);
+  }
+
+  hostNetworkPods(nodeName: string): readonly PodInfo[] {
+    return this.pods.hostNetwork.get(nodeName) ?? [];
+  }
+
+  /** All ports of the Service owning this ClusterIP; undefined when no Service owns the address. */
+  portsAtClusterIP(ip: string): readonly ServicePortInfo[] | undefined {
+    return this.services.byClusterIP.get(ip);
+  }
+
+  servicePortAt(ip: string, port: number, protocol: Protocol): ServicePortInfo | undefined {
+    const ports = this.services.byClusterIP.get(ip);
+    if (!ports) return undefined;
+    for (const p of ports) if (p.port.port === port && p.protocol === protocol) return p;
+    return undefined;
+  }
+
+  servicePortAtNodePort(nodePort: number, protocol: Protocol): ServicePortInfo | undefined {
+    const ports = this.services.byNodePort.get(nodePort);
+    if (!ports) return undefined;
+    for (const p of ports) if (p.protocol === protocol) return p;
+    return undefined;
+  }
+
+  portsOfService(serviceKey: string): readonly ServicePortInfo[] {
+    return this.services.byKey.get(serviceKey) ?? [];
+  }
+
+  /** Ready endpoints of a service port, sorted as kube-proxy writes its rules (by ip:port). */
+  endpoints(sp: ServicePortInfo): readonly EndpointInfo[] {
+    let list = this.endpointCache.get(sp);
+    if (!list) {
+      list = readyEndpoints(this.state, sp);
+      this.endpointCache.set(sp, list);
+    }
+    return list;
+  }
+
+  chainHash(sp: ServicePortInfo): string {
+    return (sp.chainHash ??= portProtoHash(sp.servicePortName, sp.protocol));
+  }
+
+  sepChain(sp: ServicePortInfo, endpoint: EndpointInfo): string {
+    return (endpoint.sepChain ??= endpointChainName(sp.servicePortName, sp.protocol, endpoint.text));
+  }
+}
+
+function readyEndpoints(state: ClusterState, sp: ServicePortInfo): EndpointInfo[] {
+  const portName = sp.port.name ?? "";
+  const list: EndpointInfo[] = [];
+  const seen = new Set<string>();
+  for (const slice of endpointSlicesFor(state, sp.service)) {
+    let port: number | undefined;
+    for (const p of slice.ports) {
+      if ((p.name ?? "") === portName && p.protocol === sp.protocol) port = p.port;
+    }
+    if (port === undefined) continue;
+    for (const ep of slice.endpoints) {
+      if (!ep.conditions.ready) continue;
+      for (const ip of ep.addresses) {
+        const text = `${ip}:${port}`;
+        if (seen.has(text)) continue;
+        seen.add(text);
+        list.push({
+          ip,
+          port,
+          text,
+          nodeName: ep.nodeName,
+          podKey: ep.targetRef ? `${ep.targetRef.namespace}/${ep.targetRef.name}` : undefined,
+        });
+      }
+    }
+  }
+  list.sort((a, b) => (a.text < b.text ? -1 : a.text > b.text ? 1 : 0));
+  return list;
+}
+
+function serviceIndexOf(services: Record<string, Service>): ServiceIndex {
+  let index = serviceIndexes.get(services);
+  if (index) return index;
+  index = { byClusterIP: new Map(), byNodePort: new Map(), byKey: new Map() };
+  for (const key in services) {
+    const service = services[key];
+    const spec = service.spec;
+    if (spec.type === "ExternalName") continue;
+    const clusterIP = spec.clusterIP && spec.clusterIP !== "None" ? spec.clusterIP : undefined;
+    const infos: ServicePortInfo[] = [];
+    for (const port of spec.ports ?? []) {
+      const info: ServicePortInfo = {
+        serviceKey: key,
+        service,
+        port,
+        protocol: port.protocol ?? "TCP",
+        servicePortName: servicePortNameOf(key, port.name),
+        clusterIP,
+      };
+      infos.push(info);
+      if (port.nodePort && (spec.type === "NodePort" || spec.type === "LoadBalancer")) {
+        push(index.byNodePort, port.nodePort, info);
+      }
+    }
+    index.byKey.set(key, infos);
+    if (clusterIP) index.byClusterIP.set(clusterIP, infos);
+  }
+  serviceIndexes.set(services, index);
+  return index;
+}
+
+function podIndexOf(pods: Record<string, Pod>): PodIndex {
+  let index = podIndexes.get(pods);
+  if (index) return index;
+  index = { byIP: new Map(), hostNetwork: new Map() };
+  for (const key in pods) {
+    const pod = pods[key];
+    const ip = pod.status.podIP;
+    if (!ip) continue;
+    const info: PodInfo = { key, pod, ip, nodeName: pod.spec.nodeName, hostNetwork: pod.spec.hostNetwork === true };
+    if (info.hostNetwork) {
+      if (info.nodeName) push(index.hostNetwork, info.nodeName, info);
+    } else {
+      // A terminating pod keeps its IP until it is gone; a newer pod never shares it (IPs are not
+      // reused at once), so the first wins.
+      if (!index.byIP.has(ip)) index.byIP.set(ip, info);
+    }
+  }
+  podIndexes.set(pods, index);
+  return index;
+}
+
+function nodeIndexOf(nodes: Record<string, Node>): NodeIndex {
+  let index = nodeIndexes.get(nodes);
+  if (index) return index;
+  index = { byIP: new Map(), byName: new Map(), list: [] };
+  for (const name in nodes) {
+    const node = nodes[name];
+    const ip = node.status.addresses.find((a) => a.type === "InternalIP")?.address;
+    if (!ip) continue;
+    const podCIDR = node.spec.podCIDR ? parseCidr(node.spec.podCIDR) : undefined;
+    const info: NodeInfo = {
+      name: node.metadata.name,
+      ip,
+      podCIDR,
+      bridgeIP: podCIDR ? cidrAddress(podCIDR, 1) : undefined,
+      tunnelIP: podCIDR ? cidrAddress(podCIDR, 0) : undefined,
+    };
+    index.byIP.set(ip, info);
+    index.byName.set(info.name, info);
+    index.list.push(info);
+  }
+  index.list.sort((a, b) => (a.name < b.name ? -1 : 1));
+  nodeIndexes.set(nodes, index);
+  return index;
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+const byState = new WeakMap<ClusterState, NetIndex>();
+
+/** The index for a state; cheap to call per request (a WeakMap hit, or three when new). */
+export function netIndex(state: ClusterState): NetIndex {
+  let index = byState.get(state);
+  if (!index || index.stale()) {
+    index = new NetIndex(state);
+    byState.set(state, index);
+  }
+  return index;
+}

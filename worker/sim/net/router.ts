@@ -1,0 +1,463 @@
+// The proxier: where a packet from a place to ip:port ends up, following the rules kube-proxy
+// (iptables mode) writes on every node, and the routes of a flannel-style pod network. It reads
+// the NetIndex and never scans: one map hit per step. The result lists every hop with addresses
+// before and after NAT and the rule text that matched.
+
+import type { Random } from "../random.ts";
+import type { Endpoint, Hop } from "./trace.ts";
+import type { EndpointInfo, NetIndex, NodeInfo, PodInfo, Protocol, ServicePortInfo } from "./index.ts";
+import { probabilityText } from "./kube-proxy-names.ts";
+import { nodeOfPlace, type Place } from "./places.ts";
+
+export interface AffinityEntry {
+  /** The endpoint (`ip:port`) the client sticks to. */
+  endpoint: string;
+  /** Simulated ms of the last packet, as `-m recent --set` records it. */
+  at: number;
+}
+
+/** Session affinity memory, kept in the cluster state: key = `servicePortName/protocol|clientIP`. */
+export type AffinityTable = Record<string, AffinityEntry>;
+
+export interface RouteRequest {
+  from: Place;
+  srcPort: number;
+  dstIP: string;
+  dstPort: number;
+  protocol: Protocol;
+}
+
+export interface RouteEnv {
+  random: Random;
+  now: number;
+  affinity?: AffinityTable;
+}
+
+export type DeliveryTarget = { kind: "pod"; pod: PodInfo } | { kind: "node"; node: NodeInfo };
+
+export interface Delivery {
+  target: DeliveryTarget;
+  /** Where the packet finally goes (after DNAT). */
+  dst: Endpoint;
+  /** The source the receiving process sees (after SNAT, if any). */
+  client: Endpoint;
+}
+
+export type RouteOutcome =
+  | { result: "delivered"; hops: Hop[]; delivery: Delivery; affinity?: { key: string; entry: AffinityEntry } }
+  | { result: "refused" | "timed-out"; hops: Hop[]; reason: string };
+
+const DEFAULT_AFFINITY_SECONDS = 10800;
+
+export function route(index: NetIndex, req: RouteRequest, env: RouteEnv): RouteOutcome {
+  return new Proxier(index, req, env).run();
+}
+
+class Proxier {
+  private readonly hops: Hop[] = [];
+  private src: Endpoint;
+  private readonly dst: Endpoint;
+
+  constructor(
+    private readonly index: NetIndex,
+    private readonly req: RouteRequest,
+    private readonly env: RouteEnv,
+  ) {
+    this.src = { ip: req.from.ip, port: req.srcPort };
+    this.dst = { ip: req.dstIP, port: req.dstPort };
+  }
+
+  run(): RouteOutcome {
+    const { from } = this.req;
+    this.hops.push(clientHop(from));
+    const dstIP = this.req.dstIP;
+
+    if (dstIP.startsWith("127.")) return this.loopback();
+
+    if (from.kind === "workstation") {
+      const node = this.index.nodeByIP(dstIP);
+      if (node) return this.atNode(node);
+      return this.fail("timed-out", this.outsideReason(dstIP));
+    }
+
+    const srcNode = nodeOfPlace(from)!;
+    const sp = this.index.servicePortAt(dstIP, this.req.dstPort, this.req.protocol);
+    if (sp) return this.clusterIP(sp, srcNode);
+    const vipPorts = this.index.portsAtClusterIP(dstIP);
+    if (vipPorts) {
+      const svc = vipPorts[0].serviceKey;
+      const defined = vipPorts.map((p) => `${p.port.port}/${p.protocol}`).join(",");
+      this.hops.push({
+        kind: "service",
+        label: `service ${svc}`,
+        ref: serviceRef(svc),
+        before: { src: this.src, dst: this.dst },
+        note: `${dstIP} is the ClusterIP of ${svc}, but the Service defines only ${defined}: no KUBE-SERVICES rule matches port ${this.req.dstPort}, and no host owns a virtual IP, so the packet goes to the default route and is lost.`,
+      });
+      return this.fail("timed-out", `${svc} has no port ${this.req.dstPort}; a ClusterIP answers only on the ports its Service defines.`);
+    }
+    const node = this.index.nodeByIP(dstIP);
+    if (node) return this.atNode(node);
+    const pod = this.index.podByIP(dstIP);
+    if (pod) return this.toPodDirect(pod, srcNode);
+    this.hops.push({
+      kind: "node",
+      label: srcNode,
+      ref: { kind: "Node", name: srcNode },
+      before: { src: this.src, dst: this.dst },
+      note: `No node, pod or Service has the address ${dstIP}; the packet leaves by the default route and nothing answers.`,
+    });
+    return this.fail("timed-out", `Nothing in or around the cluster has the address ${dstIP}.`);
+  }
+
+  /** 127.0.0.0/8 never leaves the network namespace: the pod (or the node) talks to itself. */
+  private loopback(): RouteOutcome {
+    const from = this.req.from;
+    const here = { src: { ip: this.req.dstIP, port: this.src.port }, dst: this.dst };
+    if (from.kind === "pod" && !from.hostNetwork) {
+      const pod = this.index.podByIP(from.ip);
+      if (pod) {
+        this.hops.push({ kind: "pod", label: `pod ${pod.key}`, ref: podRef(pod.key), before: here, note: "Loopback: the connection stays inside the pod's network namespace (all its containers share it)." });
+        return { result: "delivered", hops: this.hops, delivery: { target: { kind: "pod", pod }, dst: this.dst, client: here.src } };
+      }
+    }
+    const nodeName = nodeOfPlace(from);
+    const node = nodeName ? this.index.nodeByName(nodeName) : undefined;
+    if (node) {
+      this.hops.push({ kind: "node", label: node.name, ref: { kind: "Node", name: node.name }, before: here, note: `Loopback: the connection stays on ${node.name}.` });
+      return { result: "delivered", hops: this.hops, delivery: { target: { kind: "node", node }, dst: this.dst, client: here.src } };
+    }
+    return this.fail("refused", `Nothing on the ${from.name} listens on port ${this.req.dstPort}.`);
+  }
+
+  private outsideReason(dstIP: string): string {
+    const index = this.index;
+    if (index.portsAtClusterIP(dstIP)) {
+      return `${dstIP} is a ClusterIP: it exists only in the iptables rules of the cluster's nodes, so from outside nothing answers. From outside, use a node's IP and the Service's nodePort.`;
+    }
+    if (index.podByIP(dstIP)) {
+      return `${dstIP} is a pod IP: the pod network is routed only between the cluster's nodes, so from outside nothing answers. From outside, use a node's IP and a NodePort Service.`;
+    }
+    return `No host on the node network has the address ${dstIP}; from outside only the nodes' IPs answer.`;
+  }
+
+  private fail(result: "refused" | "timed-out", reason: string): RouteOutcome {
+    return { result, hops: this.hops, reason };
+  }
+
+  /** A packet that reached a node's own address: NodePort rules, else the node's own sockets. */
+  private atNode(node: NodeInfo): RouteOutcome {
+    const { dstPort, protocol } = this.req;
+    const sp = this.index.servicePortAtNodePort(dstPort, protocol);
+    if (!sp) {
+      this.hops.push({
+        kind: "node",
+        label: node.name,
+        ref: { kind: "Node", name: node.name },
+        before: { src: this.src, dst: this.dst },
+        note: `${dstPort} is not a NodePort of any Service, so no kube-proxy rule matches; the packet goes to ${node.name}'s own sockets.`,
+      });
+      return { result: "delivered", hops: this.hops, delivery: { target: { kind: "node", node }, dst: this.dst, client: this.src } };
+    }
+    const proto = protocol.toLowerCase();
+    const hash = this.index.chainHash(sp);
+    const spn = sp.servicePortName;
+    const nodePortRule = `-A KUBE-NODEPORTS -m comment --comment "${spn}" -m ${proto} -p ${proto} --dport ${dstPort} -j KUBE-EXT-${hash}`;
+    const endpoints = this.index.endpoints(sp);
+    const nodeHop: Hop = {
+      kind: "node",
+      label: node.name,
+      ref: { kind: "Node", name: node.name },
+      before: { src: this.src, dst: this.dst },
+      rule: nodePortRule,
+      rules: [`-A KUBE-SERVICES -m comment --comment "kubernetes service nodeports; NOTE: this must be the last rule in this chain" -m addrtype --dst-type LOCAL -j KUBE-NODEPORTS`, nodePortRule],
+      note: `NodePort ${dstPort} is open on every node; on ${node.name} it belongs to ${sp.serviceKey} (port ${sp.port.port}).`,
+    };
+    this.hops.push(nodeHop);
+    if (endpoints.length === 0) {
+      const reject = `-A KUBE-EXTERNAL-SERVICES -m comment --comment "${spn} has no endpoints" -m addrtype --dst-type LOCAL -m ${proto} -p ${proto} --dport ${dstPort} -j REJECT`;
+      nodeHop.rule = reject;
+      nodeHop.rules = [reject];
+      nodeHop.note = `${sp.serviceKey} has no ready endpoints, so kube-proxy rejects the connection at once.`;
+      return this.fail("refused", noEndpointsReason(sp));
+    }
+
+    const from = this.req.from;
+    const local = sp.service.spec.externalTrafficPolicy === "Local";
+    const fromPod = from.kind === "pod" && !from.hostNetwork;
+    const fromThisNode = (from.kind === "node" && from.name === node.name) || (from.kind === "pod" && from.hostNetwork && from.nodeName === node.name);
+    const extRules: string[] = [];
+    let masquerade = false;
+    let candidates = endpoints;
+    let chain = `KUBE-SVC-${hash}`;
+    if (local && !fromPod && !fromThisNode) {
+      candidates = endpoints.filter((e) => e.nodeName === node.name);
+      if (candidates.length === 0) {
+        const drop = `-A KUBE-EXTERNAL-SERVICES -m comment --comment "${spn} has no local endpoints" -m addrtype --dst-type LOCAL -m ${proto} -p ${proto} --dport ${dstPort} -j DROP`;
+        nodeHop.rule = drop;
+        nodeHop.rules = [drop];
+        nodeHop.note = `externalTrafficPolicy: Local and no ready endpoint of ${sp.serviceKey} runs on ${node.name}: kube-proxy drops the packet (no reply, the client waits).`;
+        return this.fail("timed-out", `${sp.serviceKey} has externalTrafficPolicy: Local and none of its ready pods runs on ${node.name}; the packet is dropped. Try the IP of a node that runs one of its pods.`);
+      }
+      chain = `KUBE-SVL-${hash}`;
+      extRules.push(`-A KUBE-EXT-${hash} -j KUBE-SVL-${hash}`);
+    } else if (local && fromPod) {
+      extRules.push(`-A KUBE-EXT-${hash} -m comment --comment "pod traffic for ${spn} external destinations" -s ${this.index.podCIDR?.text ?? "10.244.0.0/16"} -j KUBE-SVC-${hash}`);
+    } else if (local) {
+      masquerade = true;
+      extRules.push(
+        `-A KUBE-EXT-${hash} -m comment --comment "masquerade LOCAL traffic for ${spn} external destinations" -m addrtype --src-type LOCAL -j KUBE-MARK-MASQ`,
+        `-A KUBE-EXT-${hash} -m comment --comment "route LOCAL traffic for ${spn} external destinations" -m addrtype --src-type LOCAL -j KUBE-SVC-${hash}`,
+      );
+    } else {
+      masquerade = true;
+      extRules.push(
+        `-A KUBE-EXT-${hash} -m comment --comment "masquerade traffic for ${spn} external destinations" -j KUBE-MARK-MASQ`,
+        `-A KUBE-EXT-${hash} -j KUBE-SVC-${hash}`,
+      );
+    }
+    nodeHop.rules!.push(...extRules);
+    const serviceHop: Hop = {
+      kind: "service",
+      label: `service ${sp.serviceKey}`,
+      ref: serviceRef(sp.serviceKey),
+      before: { src: this.src, dst: this.dst },
+      rule: extRules[extRules.length - 1],
+      rules: extRules.slice(),
+      note: local
+        ? chain.startsWith("KUBE-SVL")
+          ? `externalTrafficPolicy: Local: only endpoints on ${node.name} are used and the client's address is kept (no SNAT).`
+          : `externalTrafficPolicy: Local, but traffic from inside the cluster is sent to any endpoint.`
+        : `externalTrafficPolicy: Cluster: any ready endpoint on any node may be chosen, and the packet is marked for SNAT to ${node.name}'s address so the reply comes back through it.`,
+    };
+    this.hops.push(serviceHop);
+    return this.toEndpoint(sp, candidates, chain, node.name, masquerade, serviceHop);
+  }
+
+  /** ClusterIP:port from a node or a pod: KUBE-SERVICES on the node the packet starts from. */
+  private clusterIP(sp: ServicePortInfo, srcNode: string): RouteOutcome {
+    const { dstIP, dstPort, protocol } = this.req;
+    const proto = protocol.toLowerCase();
+    const hash = this.index.chainHash(sp);
+    const spn = sp.servicePortName;
+    const endpoints = this.index.endpoints(sp);
+    const hop: Hop = {
+      kind: "service",
+      label: `service ${sp.serviceKey}`,
+      ref: serviceRef(sp.serviceKey),
+      before: { src: this.src, dst: this.dst },
+      note: `${dstIP}:${dstPort} is the ClusterIP and port of ${sp.serviceKey}; ${srcNode}'s kube-proxy rules handle it before the packet leaves the node.`,
+    };
+    this.hops.push(hop);
+    if (endpoints.length === 0) {
+      hop.rule = `-A KUBE-SERVICES -m comment --comment "${spn} has no endpoints" -m ${proto} -p ${proto} -d ${dstIP} --dport ${dstPort} -j REJECT`;
+      hop.rules = [hop.rule];
+      hop.note = `${sp.serviceKey} has no ready endpoints, so kube-proxy rejects the connection at once.`;
+      return this.fail("refused", noEndpointsReason(sp));
+    }
+    let candidates = endpoints;
+    let chain = `KUBE-SVC-${hash}`;
+    const rules = [`-A KUBE-SERVICES -m comment --comment "${spn} cluster IP" -m ${proto} -p ${proto} -d ${dstIP} --dport ${dstPort} -j KUBE-SVC-${hash}`];
+    if (sp.service.spec.internalTrafficPolicy === "Local") {
+      candidates = endpoints.filter((e) => e.nodeName === srcNode);
+      chain = `KUBE-SVL-${hash}`;
+      rules[0] = rules[0].replace(`-j KUBE-SVC-${hash}`, `-j KUBE-SVL-${hash}`);
+      if (candidates.length === 0) {
+        hop.rule = `-A KUBE-SERVICES -m comment --comment "${spn} has no local endpoints" -m ${proto} -p ${proto} -d ${dstIP} --dport ${dstPort} -j DROP`;
+        hop.rules = [hop.rule];
+        hop.note = `internalTrafficPolicy: Local and no ready endpoint of ${sp.serviceKey} runs on ${srcNode}: kube-proxy drops the packet.`;
+        return this.fail("timed-out", `${sp.serviceKey} has internalTrafficPolicy: Local and none of its ready pods runs on ${srcNode}; the packet is dropped.`);
+      }
+    }
+    const podCIDR = this.index.podCIDR;
+    const fromPodNetwork = podCIDR !== undefined && podCIDR.size > 0 && inPodNetwork(this.index, this.src.ip);
+    const masquerade = !fromPodNetwork;
+    if (masquerade) {
+      rules.push(`-A ${chain} -m comment --comment "${spn} cluster IP" -m ${proto} -p ${proto} -d ${dstIP} --dport ${dstPort} ! -s ${podCIDR?.text ?? "10.244.0.0/16"} -j KUBE-MARK-MASQ`);
+    }
+    hop.rule = rules[0];
+    hop.rules = rules;
+    return this.toEndpoint(sp, candidates, chain, srcNode, masquerade, hop);
+  }
+
+  /** The KUBE-SVC/KUBE-SVL chain: pick an endpoint (affinity, else the statistic cascade), DNAT. */
+  private toEndpoint(
+    sp: ServicePortInfo,
+    candidates: readonly EndpointInfo[],
+    chain: string,
+    natNode: string,
+    masqueradeMarked: boolean,
+    serviceHop: Hop,
+  ): RouteOutcome {
+    const spn = sp.servicePortName;
+    const clientIP = this.src.ip;
+    let chosen: EndpointInfo | undefined;
+    let pickRule = "";
+    let affinityWrite: { key: string; entry: AffinityEntry } | undefined;
+    const affinity = sp.service.spec.sessionAffinity === "ClientIP";
+    const timeout = sp.service.spec.sessionAffinityConfig?.clientIP?.timeoutSeconds ?? DEFAULT_AFFINITY_SECONDS;
+    const key = affinity ? `${spn}/${sp.protocol}|${clientIP}` : "";
+    if (affinity) {
+      const entry = this.env.affinity?.[key];
+      if (entry && this.env.now - entry.at <= timeout * 1000) {
+        for (const e of candidates) {
+          if (e.text === entry.endpoint) {
+            chosen = e;
+            const sep = this.index.sepChain(sp, e);
+            pickRule = `-A ${chain} -m comment --comment "${spn} -> ${e.text}" -m recent --name ${sep} --rcheck --seconds ${timeout} --reap -j ${sep}`;
+            break;
+          }
+        }
+      }
+    }
+    if (!chosen) {
+      const n = candidates.length;
+      for (let i = 0; i < n; i++) {
+        const e = candidates[i];
+        if (i === n - 1) {
+          chosen = e;
+          pickRule = `-A ${chain} -m comment --comment "${spn} -> ${e.text}" -j ${this.index.sepChain(sp, e)}`;
+          break;
+        }
+        const p = 1 / (n - i);
+        if (this.env.random.next() < p) {
+          chosen = e;
+          pickRule = `-A ${chain} -m comment --comment "${spn} -> ${e.text}" -m statistic --mode random --probability ${probabilityText(p)} -j ${this.index.sepChain(sp, e)}`;
+          break;
+        }
+      }
+    }
+    const ep = chosen!;
+    const sep = this.index.sepChain(sp, ep);
+    if (affinity) affinityWrite = { key, entry: { endpoint: ep.text, at: this.env.now } };
+    serviceHop.rules!.push(pickRule);
+    serviceHop.rule = pickRule;
+
+    const hairpin = clientIP === ep.ip;
+    const masquerade = masqueradeMarked || hairpin;
+    const node = this.index.nodeByName(natNode);
+    const snatIP = masquerade ? snatAddress(node, ep.nodeName) : clientIP;
+    const after = { src: masquerade ? { ip: snatIP, port: this.src.port } : this.src, dst: { ip: ep.ip, port: ep.port } };
+    const sepRules = [`-A ${sep} -m comment --comment "${spn}" -m ${sp.protocol.toLowerCase()} -p ${sp.protocol.toLowerCase()} -j DNAT --to-destination ${ep.text}`];
+    if (hairpin) sepRules.unshift(`-A ${sep} -m comment --comment "${spn}" -s ${ep.ip}/32 -j KUBE-MARK-MASQ`);
+    if (masquerade) sepRules.push(`-A KUBE-POSTROUTING -m comment --comment "kubernetes service traffic requiring SNAT" -j MASQUERADE --random-fully`);
+    const how = chosen && pickRule.includes("--rcheck")
+      ? `sessionAffinity: ClientIP: ${clientIP} used ${ep.text} before, so it sticks to it.`
+      : candidates.length === 1
+        ? `The only ready endpoint is ${ep.text}.`
+        : `Chosen at random among ${candidates.length} ready endpoints (each has probability 1/${candidates.length}).`;
+    this.hops.push({
+      kind: "endpoint",
+      label: ep.podKey ? `endpoint ${ep.podKey}` : `endpoint ${ep.text}`,
+      ref: ep.podKey ? podRef(ep.podKey) : undefined,
+      before: { src: this.src, dst: this.dst },
+      after,
+      rule: sepRules[hairpin ? 1 : 0],
+      rules: sepRules,
+      note: `${how} DNAT ${this.dst.ip}:${this.dst.port} -> ${ep.text}${masquerade ? `; SNAT ${clientIP} -> ${snatIP} so the reply returns through ${natNode}` : "; the client's address is kept"}.`,
+    });
+    this.src = after.src;
+    const dst = after.dst;
+    const pod = this.index.podByIP(ep.ip);
+    if (pod) {
+      this.hops.push(podHop(pod, natNode, after.src, dst));
+      return { result: "delivered", hops: this.hops, delivery: { target: { kind: "pod", pod }, dst, client: after.src }, affinity: affinityWrite };
+    }
+    const epNode = this.index.nodeByIP(ep.ip);
+    if (epNode) {
+      this.hops.push({
+        kind: "node",
+        label: epNode.name,
+        ref: { kind: "Node", name: epNode.name },
+        before: { src: after.src, dst },
+        note: `The endpoint is a hostNetwork pod: it listens on ${epNode.name}'s own address.`,
+      });
+      return { result: "delivered", hops: this.hops, delivery: { target: { kind: "node", node: epNode }, dst, client: after.src }, affinity: affinityWrite };
+    }
+    this.hops.push({ kind: "pod", label: ep.text, before: { src: after.src, dst }, note: `No pod has the address ${ep.ip} any more.` });
+    return this.fail("timed-out", `The endpoint ${ep.text} no longer exists.`);
+  }
+
+  /** Pod IP from inside: plain routing over the pod network, no kube-proxy rule involved. */
+  private toPodDirect(pod: PodInfo, srcNode: string): RouteOutcome {
+    const from = this.req.from;
+    let src = this.src;
+    if (from.kind === "node" || (from.kind === "pod" && from.hostNetwork)) {
+      // A node's own process talks to the pod network from its bridge or tunnel address.
+      src = { ip: snatAddress(this.index.nodeByName(srcNode), pod.nodeName), port: src.port };
+    }
+    this.src = src;
+    this.hops.push(podHop(pod, srcNode, src, this.dst));
+    return { result: "delivered", hops: this.hops, delivery: { target: { kind: "pod", pod }, dst: this.dst, client: src } };
+  }
+}
+
+function inPodNetwork(index: NetIndex, ip: string): boolean {
+  const cidr = index.podCIDR;
+  if (!cidr) return false;
+  // Inline CIDR test: this runs for every ClusterIP request.
+  let n = 0;
+  let part = 0;
+  for (let i = 0; i < ip.length; i++) {
+    const c = ip.charCodeAt(i);
+    if (c === 46) {
+      n = n * 256 + part;
+      part = 0;
+    } else part = part * 10 + (c - 48);
+  }
+  n = n * 256 + part;
+  return n >= cidr.base && n < cidr.base + cidr.size;
+}
+
+function snatAddress(node: NodeInfo | undefined, endpointNode: string | undefined): string {
+  if (!node) return "0.0.0.0";
+  if (endpointNode === node.name) return node.bridgeIP ?? node.ip;
+  return node.tunnelIP ?? node.ip;
+}
+
+function podHop(pod: PodInfo, fromNode: string, src: Endpoint, dst: Endpoint): Hop {
+  const sameNode = pod.nodeName === fromNode;
+  return {
+    kind: "pod",
+    label: `pod ${pod.key}`,
+    ref: podRef(pod.key),
+    before: { src, dst },
+    note: sameNode
+      ? `${pod.ip} is on ${fromNode}: delivered over the node's bridge (cni0).`
+      : `${pod.ip} is on ${pod.nodeName ?? "another node"}: carried from ${fromNode} over the pod network (flannel VXLAN).`,
+  };
+}
+
+function clientHop(from: Place): Hop {
+  switch (from.kind) {
+    case "workstation":
+      return { kind: "client", label: from.name, ref: { kind: "Workstation", name: from.name }, note: `Outside the cluster, on the node network (${from.ip}).` };
+    case "node":
+      return { kind: "client", label: from.name, ref: { kind: "Node", name: from.name }, note: `On node ${from.name} (${from.ip}).` };
+    case "pod":
+      return {
+        kind: "client",
+        label: `pod ${from.key}`,
+        ref: podRef(from.key),
+        note: from.hostNetwork ? `In pod ${from.key}, which uses ${from.nodeName}'s network (${from.ip}).` : `In pod ${from.key} (${from.ip}) on ${from.nodeName}.`,
+      };
+  }
+}
+
+function noEndpointsReason(sp: ServicePortInfo): string {
+  const selector = sp.service.spec.selector;
+  const labels = selector ? Object.entries(selector).map(([k, v]) => `${k}=${v}`).join(",") : "";
+  return labels
+    ? `${sp.serviceKey} has no ready endpoints: no Running and Ready pod matches its selector ${labels} (check the labels and that the pods are Ready).`
+    : `${sp.serviceKey} has no endpoints: it has no selector and no EndpointSlice lists an address.`;
+}
+
+function serviceRef(key: string): Hop["ref"] {
+  const slash = key.indexOf("/");
+  return { kind: "Service", namespace: key.slice(0, slash), name: key.slice(slash + 1) };
+}
+
+function podRef(key: string): Hop["ref"] {
+  const slash = key.indexOf("/");
+  return { kind: "Pod", namespace: key.slice(0, slash), name: key.slice(slash + 1) };
+}

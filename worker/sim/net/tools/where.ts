@@ -1,0 +1,29 @@
+// The place a program runs in, from the shell stack, and what it needs to make requests.
+
+import { findImage } from "../../cluster/images.ts";
+import type { ProgramContext } from "../../shell/types.ts";
+import type { ExchangeEnv } from "../exchange.ts";
+import { netIndex } from "../index.ts";
+import { placeOf, type Place } from "../places.ts";
+
+export function currentPlace(ctx: ProgramContext): Place | undefined {
+  const state = ctx.tx.state;
+  return placeOf(ctx.shell[ctx.shell.length - 1], state, netIndex(state));
+}
+
+export function exchangeEnv(ctx: ProgramContext): ExchangeEnv {
+  return { tx: ctx.tx, random: ctx.random, now: ctx.now, trace: ctx.trace };
+}
+
+/** The image repository of the container a pod place runs in (tools differ per image). */
+export function imageOf(ctx: ProgramContext, place: Place): string | undefined {
+  if (place.kind !== "pod") return undefined;
+  const pod = ctx.tx.state.pods[place.key];
+  const container = pod?.spec.containers.find((c) => c.name === place.container) ?? pod?.spec.containers[0];
+  return container ? findImage(container.image)?.repository : undefined;
+}
+
+/** The command line as typed, for traces (argv joined, quoting words that need it). */
+export function commandText(argv: string[]): string {
+  return argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, "'\\''")}'`)).join(" ");
+}

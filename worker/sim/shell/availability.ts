@@ -1,0 +1,44 @@
+// What each place in the shell stack has installed. A pod has only what its image ships (images.ts)
+// plus the shell's builtins; the workstation and the nodes are Ubuntu 24.04 machines with the lab's
+// tools (kubectl only on the workstation and the control plane).
+
+import { findImage, type Tool } from "../cluster/images.ts";
+import type { ClusterState } from "../cluster/types.ts";
+import type { ShellFrame } from "./types.ts";
+
+const HOST_TOOLS = ["curl", "ssh", "ping", "nslookup", "cat", "env", "hostname", "echo", "exit", "logout", "clear"];
+const WORKSTATION = new Set([...HOST_TOOLS, "kubectl"]);
+const NODE = new Set(HOST_TOOLS);
+const CONTROL_PLANE = new Set([...HOST_TOOLS, "kubectl"]);
+/** Shell builtins (and applets every shell image has) available in an interactive pod shell. */
+const SHELL_BUILTINS = ["echo", "exit", "clear"];
+
+/** The image tools of a pod's container, or undefined when the pod or image is unknown. */
+export function containerTools(cluster: ClusterState, namespace: string, pod: string, container: string): readonly Tool[] | undefined {
+  const object = cluster.pods[`${namespace}/${pod}`];
+  const spec = object?.spec.containers.find((c) => c.name === container) ?? object?.spec.containers[0];
+  return spec ? findImage(spec.image)?.tools : undefined;
+}
+
+export function availableAt(frame: ShellFrame, cluster: ClusterState, name: string): boolean {
+  switch (frame.kind) {
+    case "workstation":
+      return WORKSTATION.has(name);
+    case "node": {
+      const node = cluster.nodes[frame.node];
+      const controlPlane = node?.metadata.labels?.["node-role.kubernetes.io/control-plane"] !== undefined;
+      return (controlPlane ? CONTROL_PLANE : NODE).has(name);
+    }
+    case "pod": {
+      if (SHELL_BUILTINS.includes(name)) return true;
+      const tools = containerTools(cluster, frame.namespace, frame.pod, frame.container) ?? [];
+      return (tools as readonly string[]).includes(name);
+    }
+  }
+}
+
+/** What the shell of that place prints for a command it cannot find. */
+export function notFoundMessage(frame: ShellFrame, name: string): string {
+  if (frame.kind === "pod") return frame.shell === "bash" ? `bash: ${name}: command not found\n` : `sh: ${name}: not found\n`;
+  return `${name}: command not found\n`;
+}

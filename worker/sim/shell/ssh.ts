@@ -1,0 +1,50 @@
+// ssh from the workstation or a node to a node of the lab (OpenSSH 9.6 on Ubuntu 24.04). Only the
+// nodes run sshd; names resolve through /etc/hosts. The session is a new frame on the shell stack.
+
+import { resolveHost } from "../net/dns.ts";
+import { netIndex } from "../net/index.ts";
+import { currentPlace } from "../net/tools/where.ts";
+import type { ProgramContext } from "./types.ts";
+
+export function ssh(ctx: ProgramContext): number {
+  const args = ctx.argv.slice(1);
+  let destination: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (/^-[lpiFoJ]$/.test(a)) i++;
+    else if (!a.startsWith("-")) {
+      destination = a;
+      break;
+    }
+  }
+  if (!destination) {
+    ctx.err(
+      "usage: ssh [-46AaCfGgKkMNnqsTtVvXxYy] [-B bind_interface] [-b bind_address]\n           [-c cipher_spec] [-D [bind_address:]port] [-E log_file]\n           [-e escape_char] [-F configfile] [-I pkcs11] [-i identity_file]\n           [-J destination] [-L address] [-l login_name] [-m mac_spec]\n           [-O ctl_cmd] [-o option] [-P tag] [-p port] [-R address]\n           [-S ctl_path] [-W host:port] [-w local_tun[:remote_tun]]\n           destination [command [argument ...]]\n",
+    );
+    return 255;
+  }
+  const at = destination.lastIndexOf("@");
+  const host = at >= 0 ? destination.slice(at + 1) : destination;
+  const place = currentPlace(ctx);
+  if (!place) return 255;
+  const state = ctx.tx.state;
+  const index = netIndex(state);
+  const resolved = resolveHost(state, index, place, host);
+  if (!resolved.ok) {
+    ctx.err(`ssh: Could not resolve hostname ${host.toLowerCase()}: Name or service not known\n`);
+    return 255;
+  }
+  const ip = resolved.ips[0];
+  const node = index.nodeByIP(ip);
+  if (!node) {
+    const inside = place.kind !== "workstation";
+    const refused = inside && (index.podByIP(ip) !== undefined || ip.startsWith("127."));
+    ctx.err(`ssh: connect to host ${host} port 22: ${refused ? "Connection refused" : "Connection timed out"}\n`);
+    return 255;
+  }
+  const user = ctx.shell[0].kind === "workstation" ? ctx.shell[0].user : "student";
+  const info = state.nodes[node.name]?.status.nodeInfo;
+  ctx.out(`Welcome to ${info?.osImage ?? "Ubuntu 24.04.3 LTS"} (GNU/Linux ${info?.kernelVersion ?? "6.8.0-87-generic"} x86_64)\n\n`);
+  ctx.shell.push({ kind: "node", node: node.name, user: at >= 0 ? destination.slice(0, at) : user });
+  return 0;
+}

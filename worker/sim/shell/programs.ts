@@ -10,6 +10,8 @@ import { availableAt, notFoundMessage } from "./availability.ts";
 import { cat, clear, echo, env, hostname } from "./basic-tools.ts";
 import { exit } from "./exit.ts";
 import { ssh } from "./ssh.ts";
+import { grep, head, tail, wc } from "./text-filters.ts";
+import { kubectlProgram } from "../kubectl/kubectl.ts";
 import type { Program, ShellFrame } from "./types.ts";
 
 /** Programs by name. Each program checks for itself where it may run. */
@@ -26,6 +28,11 @@ const programs: Record<string, Program> = {
   cat,
   echo,
   clear,
+  kubectl: kubectlProgram,
+  grep,
+  head,
+  tail,
+  wc,
 };
 
 /** The program to run, or the shell's error text when there is none. */

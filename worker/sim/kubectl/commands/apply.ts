@@ -1,0 +1,192 @@
+// kubectl apply -f - and kubectl create -f -: each document created, or (apply) merged into the
+// live object with the three-way rule of the last-applied-configuration annotation.
+
+import type { KubeObject, SubmittedObject } from "../../cluster/types.ts";
+import { create, createDryRun, get, update } from "../api.ts";
+import { dryRunFlag, filenameFlag, outputFlag, type Command } from "../command.ts";
+import { fail, type Kubectl } from "../context.ts";
+import { statusErrorText } from "../errors.ts";
+import type { Flags } from "../flags.ts";
+import { decodeError, parseManifests, validateManifest } from "../manifest.ts";
+import { kindString, lookupResource } from "../resources.ts";
+import { dryRunOf } from "./common.ts";
+
+const LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
+
+export const applyCommand: Command = {
+  name: "apply",
+  short: "Apply a configuration to a resource by file name or stdin",
+  long: `Apply a configuration to a resource by file name or stdin. The resource name must be specified. This resource will be created if it doesn't exist yet. To use 'apply', always create the resource initially with either 'apply' or 'create --save-config'.
+
+ JSON and YAML formats are accepted.`,
+  usage: "apply (-f FILENAME | -k DIRECTORY)",
+  examples: `  # Apply the configuration in pod.json to a pod
+  kubectl apply -f ./pod.json
+
+  # Apply the JSON passed into stdin to a pod
+  cat pod.json | kubectl apply -f -`,
+  flags: [filenameFlag, dryRunFlag, outputFlag],
+  run: (k, flags) => {
+    if (flags.list("filename").length === 0) {
+      return fail(k, "error: must specify one of -f and -k");
+    }
+    return applyManifests(k, flags, "apply");
+  },
+};
+
+export function applyManifests(k: Kubectl, flags: Flags, mode: "create" | "apply"): number {
+  const files = flags.list("filename");
+  for (const file of files) {
+    if (file !== "-") return fail(k, `error: the path "${file}" does not exist`);
+  }
+  const dryRun = dryRunOf(k, flags);
+  if (typeof dryRun === "number") return dryRun;
+  const input = k.ctx.stdin ?? "";
+  const parsed = parseManifests(input);
+  if (!parsed.ok) return fail(k, parsed.error);
+  if (parsed.manifests.length === 0) return fail(k, `error: no objects passed to ${mode}`);
+  const errors: string[] = [];
+  for (const manifest of parsed.manifests) {
+    const invalid = validateManifest(manifest);
+    if (invalid) return fail(k, invalid);
+  }
+  for (const manifest of parsed.manifests) {
+    const object = manifest.object;
+    const kind = String(object.kind);
+    const apiVersion = String(object.apiVersion);
+    const metadata = (typeof object.metadata === "object" && object.metadata !== null ? object.metadata : {}) as Record<string, unknown>;
+    const name = typeof metadata.name === "string" ? metadata.name : "";
+    const type = lookupResource(kind);
+    const servable = type.ok && ["Pod", "Service", "Deployment", "ReplicaSet", "Namespace"].includes(type.type.kind) && type.type.kind === kind;
+    if (!servable || !type.ok) {
+      errors.push(`error: resource mapping not found for name: "${name}" namespace: "${typeof metadata.namespace === "string" ? metadata.namespace : ""}" from "STDIN": no matches for kind "${kind}" in version "${apiVersion}"\nensure CRDs are installed first\n`);
+      continue;
+    }
+    const expectedVersion = type.type.group ? `${type.type.group}/${type.type.version}` : type.type.version;
+    if (apiVersion !== expectedVersion) {
+      errors.push(`error: resource mapping not found for name: "${name}" namespace: "" from "STDIN": no matches for kind "${kind}" in version "${apiVersion}"\nensure CRDs are installed first\n`);
+      continue;
+    }
+    const decode = decodeError(manifest, mode === "create" ? "creating" : "applying");
+    if (decode) {
+      errors.push(decode.replace('error when applying "STDIN"', 'error when creating "STDIN"'));
+      continue;
+    }
+    if (name === "") {
+      errors.push(`error: error when retrieving current configuration of:\nResource: "${type.type.name}", GroupVersionKind: "${apiVersion}, Kind=${kind}"\nName: "", Namespace: "${k.namespace}"\nfrom server for: "STDIN": resource name may not be empty\n`);
+      continue;
+    }
+    let namespace: string | undefined;
+    if (type.type.namespaced) {
+      const own = typeof metadata.namespace === "string" && metadata.namespace !== "" ? metadata.namespace : undefined;
+      if (own && k.namespaceExplicit && own !== k.namespace) {
+        errors.push(`error: the namespace from the provided object "${own}" does not match the namespace "${k.namespace}". You must pass '--namespace=${own}' to perform this operation.\n`);
+        continue;
+      }
+      namespace = own ?? k.namespace;
+    }
+    const desired = stripStatus({ ...object, metadata: { ...metadata, ...(namespace ? { namespace } : {}) } });
+    const label = `${kindString(type.type)}/${name}`;
+    const existing = get(k, type.type.name as "pods", namespace, name);
+    if (mode === "create" || !existing.ok) {
+      if (mode === "create" && existing.ok) {
+        errors.push(statusErrorText(alreadyExistsStatus(type.type.name, type.type.group, name)).replace(": ", ': error when creating "STDIN": '));
+        continue;
+      }
+      const submitted = mode === "apply" ? withLastApplied(desired) : desired;
+      const result = dryRun === "none" ? create(k, submitted as unknown as SubmittedObject) : createDryRun(k, submitted as unknown as SubmittedObject);
+      if (!result.ok) {
+        errors.push(result.status.reason === "Invalid" ? statusErrorText(result.status) : statusErrorText(result.status).replace(/^(Error from server \([A-Za-z]+\)): /, '$1: error when creating "STDIN": '));
+        continue;
+      }
+      k.out(`${label} created${dryRunSuffix(dryRun)}\n`);
+      continue;
+    }
+    const live = existing.value;
+    const lastApplied = parseLastApplied(live);
+    const patch = threeWay(lastApplied, withLastApplied(desired));
+    const merged = mergePatch(stripStatus(live as unknown as Record<string, unknown>), patch) as Record<string, unknown>;
+    delete (merged.metadata as Record<string, unknown>).resourceVersion;
+    if (dryRun !== "none") {
+      k.out(`${label} configured${dryRunSuffix(dryRun)}\n`);
+      continue;
+    }
+    const result = update(k, merged as unknown as SubmittedObject);
+    if (!result.ok) {
+      errors.push(statusErrorText(result.status));
+      continue;
+    }
+    const changed = result.value.metadata.resourceVersion !== live.metadata.resourceVersion;
+    k.out(`${label} ${changed ? "configured" : "unchanged"}\n`);
+  }
+  for (const e of errors) k.err(e);
+  return errors.length > 0 ? 1 : 0;
+}
+
+function alreadyExistsStatus(resource: string, group: string, name: string) {
+  const qualified = group ? `${resource}.${group}` : resource;
+  return { code: 409, reason: "AlreadyExists" as const, message: `${qualified} "${name}" already exists` };
+}
+
+function dryRunSuffix(dryRun: string): string {
+  return dryRun === "client" ? " (dry run)" : dryRun === "server" ? " (server dry run)" : "";
+}
+
+function stripStatus(object: Record<string, unknown>): Record<string, unknown> {
+  const { status: _status, ...rest } = object;
+  return rest;
+}
+
+function withLastApplied(desired: Record<string, unknown>): Record<string, unknown> {
+  const metadata = { ...(desired.metadata as Record<string, unknown>) };
+  const annotations = { ...((metadata.annotations as Record<string, string> | undefined) ?? {}) };
+  annotations[LAST_APPLIED] = canonical(desired) + "\n";
+  metadata.annotations = annotations;
+  return { ...desired, metadata };
+}
+
+function parseLastApplied(live: KubeObject): Record<string, unknown> {
+  const text = live.metadata.annotations?.[LAST_APPLIED];
+  if (!text) return {};
+  try {
+    const parsed = JSON.parse(text) as unknown;
+    return parsed && typeof parsed === "object" ? (parsed as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
+/** Go's json.Marshal of an unstructured map: keys sorted, no spaces. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
+  if (value && typeof value === "object") {
+    const o = value as Record<string, unknown>;
+    return `{${Object.keys(o).filter((k) => o[k] !== undefined).sort().map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`).join(",")}}`;
+  }
+  return JSON.stringify(value ?? null);
+}
+
+const isMap = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** What to change: the new configuration, plus nulls for fields the last one had and this one dropped. */
+export function threeWay(last: Record<string, unknown>, desired: Record<string, unknown>): Record<string, unknown> {
+  const patch: Record<string, unknown> = {};
+  for (const key of Object.keys(desired)) {
+    const d = desired[key];
+    patch[key] = isMap(d) && isMap(last[key]) ? threeWay(last[key] as Record<string, unknown>, d) : d;
+  }
+  for (const key of Object.keys(last)) if (!(key in desired)) patch[key] = null;
+  return patch;
+}
+
+/** RFC 7386 JSON merge patch. */
+export function mergePatch(target: unknown, patch: unknown): unknown {
+  if (!isMap(patch)) return patch;
+  const out: Record<string, unknown> = isMap(target) ? { ...target } : {};
+  for (const key of Object.keys(patch)) {
+    const value = patch[key];
+    if (value === null) delete out[key];
+    else out[key] = mergePatch(out[key], value);
+  }
+  return out;
+}

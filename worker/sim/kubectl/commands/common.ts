@@ -1,0 +1,87 @@
+// Pieces several commands share: label specs, --dry-run, printing what was made.
+
+import type { ApiResult } from "../../cluster/api-status.ts";
+import type { KubeObject, SubmittedObject } from "../../cluster/types.ts";
+import { create, createDryRun } from "../api.ts";
+import { fail, type Kubectl } from "../context.ts";
+import { errorText, statusErrorText } from "../errors.ts";
+import type { Flags } from "../flags.ts";
+import { parseOutputFormat, printStructured } from "../printers/output.ts";
+import { kindString, lookupResource, type ResourceType } from "../resources.ts";
+
+export type DryRun = "none" | "client" | "server";
+
+export function dryRunOf(k: Kubectl, flags: Flags): DryRun | number {
+  const value = flags.string("dry-run");
+  if (value === "none" || value === "client" || value === "server") return value;
+  if (value === "unchanged" || value === "true") {
+    return fail(k, `error: --dry-run is deprecated and can be replaced with --dry-run=client.`);
+  }
+  return fail(k, `error: Invalid dry-run value (${value}). Must be "none", "server", or "client".`);
+}
+
+/** Parses `a=b,c=d` (kubectl run/expose --labels). */
+export function parseLabelMap(text: string): { ok: true; labels: Record<string, string> } | { ok: false; error: string } {
+  const labels: Record<string, string> = {};
+  for (const part of text.split(",")) {
+    const eq = part.indexOf("=");
+    if (eq < 0 || part.indexOf("=", eq + 1) >= 0) return { ok: false, error: `unexpected label spec: ${part}` };
+    const key = part.slice(0, eq);
+    if (key === "") return { ok: false, error: "unexpected empty label key" };
+    labels[key] = part.slice(eq + 1);
+  }
+  return { ok: true, labels };
+}
+
+export function typeOfKind(kind: string): ResourceType {
+  const found = lookupResource(kind);
+  if (!found.ok) throw new Error(`no resource type for kind ${kind}`);
+  return found.type;
+}
+
+/**
+ * Creates an object (or pretends to, for --dry-run) and prints `kind/name <verb>` or the object
+ * with -o. Returns the exit code.
+ */
+export function createAndPrint(k: Kubectl, flags: Flags, obj: SubmittedObject, verb: string, dryRun: DryRun): number {
+  const output = flags.string("output");
+  const format = parseOutputFormat(output, false);
+  if (output !== "" && !format.ok) return fail(k, format.error);
+  const type = typeOfKind(obj.kind);
+  if (dryRun === "client") {
+    const shown = { ...obj, metadata: { ...obj.metadata } } as SubmittedObject;
+    if (type.namespaced && k.namespaceExplicit) shown.metadata!.namespace = k.namespace;
+    return printResult(k, output, format, type, shown as unknown as KubeObject, `${verb} (dry run)`);
+  }
+  const submitted = type.namespaced ? { ...obj, metadata: { ...obj.metadata, namespace: k.namespace } } : obj;
+  const result: ApiResult<KubeObject> = dryRun === "server" ? createDryRun(k, submitted) : create(k, submitted);
+  if (!result.ok) return fail(k, statusErrorText(result.status));
+  return printResult(k, output, format, type, result.value, dryRun === "server" ? `${verb} (server dry run)` : verb);
+}
+
+function printResult(
+  k: Kubectl,
+  output: string,
+  format: ReturnType<typeof parseOutputFormat>,
+  type: ResourceType,
+  obj: KubeObject,
+  verb: string,
+): number {
+  if (output !== "" && format.ok && format.format.kind !== "name") {
+    const printed = printStructured(format.format, [{ type, objects: [obj as never] }], true);
+    if (printed.error) return fail(k, printed.error);
+    k.out(printed.out);
+    return 0;
+  }
+  k.out(output === "name" ? `${kindString(type)}/${obj.metadata.name}\n` : `${kindString(type)}/${obj.metadata.name} ${verb}\n`);
+  return 0;
+}
+
+export function requireOneName(k: Kubectl, flags: Flags): string | number {
+  if (flags.args.length !== 1) {
+    return fail(k, `error: exactly one NAME is required, got ${flags.args.length}\nSee '${k.path} -h' for help and examples`);
+  }
+  return flags.args[0];
+}
+
+export { errorText };

@@ -1,0 +1,168 @@
+// kubectl create deployment | service clusterip|nodeport | namespace | -f -.
+
+import type { SubmittedObject } from "../../cluster/types.ts";
+import { dryRunFlag, filenameFlag, outputFlag, type Command } from "../command.ts";
+import { fail, type Kubectl } from "../context.ts";
+import type { Flags } from "../flags.ts";
+import { createAndPrint, dryRunOf, requireOneName } from "./common.ts";
+import { applyManifests } from "./apply.ts";
+
+const deployment: Command = {
+  name: "deployment",
+  aliases: ["deploy"],
+  short: "Create a deployment with the specified name",
+  usage: "create deployment NAME --image=image -- [COMMAND] [args...]",
+  examples: `  # Create a deployment named my-dep that runs the busybox image
+  kubectl create deployment my-dep --image=busybox
+
+  # Create a deployment named my-dep that runs the nginx image with 3 replicas
+  kubectl create deployment my-dep --image=nginx --replicas=3
+
+  # Create a deployment named my-dep that runs the busybox image and expose port 5701
+  kubectl create deployment my-dep --image=busybox --port=5701`,
+  flags: [
+    { name: "image", type: "stringSlice", usage: "Image names to run. A deployment can have multiple images set for multi-container pod." },
+    { name: "replicas", short: "r", type: "int", defaultValue: "1", usage: "Number of replicas to create. Default is 1." },
+    { name: "port", type: "int", defaultValue: "-1", usage: "The containerPort that this deployment exposes." },
+    dryRunFlag,
+    outputFlag,
+  ],
+  run: (k, flags) => {
+    const images = flags.list("image");
+    if (images.length === 0) return fail(k, `error: required flag(s) "image" not set`);
+    const dashAt = flags.argsLenAtDash;
+    const names = dashAt >= 0 ? flags.args.slice(0, dashAt) : flags.args;
+    if (names.length !== 1) return fail(k, `error: exactly one NAME is required, got ${names.length}\nSee '${k.path} -h' for help and examples`);
+    const command = dashAt >= 0 ? flags.args.slice(dashAt) : [];
+    if (images.length > 1 && command.length > 0) return fail(k, "error: cannot specify multiple --image options and command");
+    const name = names[0];
+    const labels = { app: name };
+    const used = new Set<string>();
+    const containers = images.map((image) => {
+      let base = image.split("/").pop()!;
+      base = base.split(":")[0].split("@")[0].replace(/_/g, "-");
+      let unique = base;
+      for (let i = 1; used.has(unique); i++) unique = `${base}-${i}`;
+      used.add(unique);
+      const c: Record<string, unknown> = { image, name: unique };
+      if (command.length > 0) c.command = command;
+      if (flags.int("port") >= 0) c.ports = [{ containerPort: flags.int("port") }];
+      c.resources = {};
+      return c;
+    });
+    const obj: SubmittedObject = {
+      apiVersion: "apps/v1",
+      kind: "Deployment",
+      metadata: { labels, name },
+      spec: {
+        replicas: flags.int("replicas"),
+        selector: { matchLabels: labels },
+        strategy: {},
+        template: { metadata: { labels }, spec: { containers } },
+      },
+      status: {},
+    };
+    const dryRun = dryRunOf(k, flags);
+    if (typeof dryRun === "number") return dryRun;
+    return createAndPrint(k, flags, obj, "created", dryRun);
+  },
+};
+
+function serviceCommand(type: "ClusterIP" | "NodePort" | "LoadBalancer"): Command {
+  const sub = type.toLowerCase();
+  return {
+    name: sub,
+    short: `Create a ${type} service`,
+    usage: `create service ${sub} NAME [--tcp=<port>:<targetPort>] [--dry-run=server|client|none]`,
+    examples:
+      type === "NodePort"
+        ? `  # Create a new NodePort service named my-ns
+  kubectl create service nodeport my-ns --tcp=5678:8080`
+        : `  # Create a new ${type} service named my-cs
+  kubectl create service ${sub} my-cs --tcp=5678:8080`,
+    flags: [
+      { name: "tcp", type: "stringSlice", usage: "Port pairs can be specified as '<port>:<targetPort>'." },
+      ...(type === "NodePort" ? [{ name: "node-port", type: "int" as const, defaultValue: "0", usage: "Port used to expose the service on each node in a cluster." }] : []),
+      ...(type === "ClusterIP" ? [{ name: "clusterip", type: "string" as const, usage: "Assign your own ClusterIP or set to 'None' for a 'headless' service (no loadbalancing)." }] : []),
+      dryRunFlag,
+      outputFlag,
+    ],
+    run: (k, flags) => {
+      const name = requireOneName(k, flags);
+      if (typeof name === "number") return name;
+      const tcp = flags.list("tcp");
+      const clusterIP = type === "ClusterIP" ? flags.string("clusterip") : "";
+      if (tcp.length === 0 && clusterIP !== "None") return fail(k, "error: at least one tcp port specifier must be provided");
+      const ports: Array<Record<string, unknown>> = [];
+      for (const spec of tcp) {
+        const [portText, targetText = portText, ...extra] = spec.split(":");
+        if (extra.length > 0 || !/^\d+$/.test(portText)) return fail(k, `error: strconv.Atoi: parsing "${portText}": invalid syntax`);
+        const port = Number(portText);
+        const targetPort = /^\d+$/.test(targetText) ? Number(targetText) : targetText;
+        const p: Record<string, unknown> = { name: `${portText}-${targetText}`, port, protocol: "TCP", targetPort };
+        if (type === "NodePort" && flags.int("node-port") > 0) p.nodePort = flags.int("node-port");
+        ports.push(p);
+      }
+      const spec: Record<string, unknown> = { ports, selector: { app: name }, type };
+      if (clusterIP !== "") spec.clusterIP = clusterIP;
+      const obj: SubmittedObject = {
+        apiVersion: "v1",
+        kind: "Service",
+        metadata: { labels: { app: name }, name },
+        spec,
+        status: { loadBalancer: {} },
+      };
+      const dryRun = dryRunOf(k, flags);
+      if (typeof dryRun === "number") return dryRun;
+      return createAndPrint(k, flags, obj, "created", dryRun);
+    },
+  };
+}
+
+const service: Command = {
+  name: "service",
+  aliases: ["svc"],
+  short: "Create a service using a specified subcommand",
+  usage: "create service [flags]",
+  flags: [],
+  subcommands: [serviceCommand("ClusterIP"), serviceCommand("NodePort"), serviceCommand("LoadBalancer")],
+};
+
+const namespace: Command = {
+  name: "namespace",
+  aliases: ["ns"],
+  short: "Create a namespace with the specified name",
+  usage: "create namespace NAME [--dry-run=server|client|none]",
+  examples: `  # Create a new namespace named my-namespace
+  kubectl create namespace my-namespace`,
+  flags: [dryRunFlag, outputFlag],
+  run: (k, flags) => {
+    const name = requireOneName(k, flags);
+    if (typeof name === "number") return name;
+    const dryRun = dryRunOf(k, flags);
+    if (typeof dryRun === "number") return dryRun;
+    return createAndPrint(k, flags, { apiVersion: "v1", kind: "Namespace", metadata: { name }, spec: {}, status: {} }, "created", dryRun);
+  },
+};
+
+export const createCommand: Command = {
+  name: "create",
+  short: "Create a resource from a file or from stdin",
+  long: "Create a resource from a file or from stdin.\n\n JSON and YAML formats are accepted.",
+  usage: "create -f FILENAME",
+  examples: `  # Create a pod using the data in pod.json
+  kubectl create -f ./pod.json
+
+  # Create a pod based on the JSON passed into stdin
+  cat pod.json | kubectl create -f -`,
+  flags: [filenameFlag, dryRunFlag, outputFlag],
+  subcommands: [deployment, namespace, service],
+  run: (k: Kubectl, flags: Flags) => {
+    const files = flags.list("filename");
+    if (files.length === 0) {
+      if (flags.args.length > 0) return fail(k, `error: Unexpected args: [${flags.args.join(" ")}]\nSee '${k.path} -h' for help and examples`);
+      return fail(k, "error: must specify one of -f and -k\n");
+    }
+    return applyManifests(k, flags, "create");
+  },
+};

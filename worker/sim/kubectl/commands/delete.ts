@@ -1,0 +1,115 @@
+// kubectl delete: by name, TYPE/NAME, -l, --all. Like kubectl (--wait=true), it returns once the
+// objects are gone, letting simulated time pass while pods terminate.
+
+import type { ResourceKind } from "../../cluster/api-status.ts";
+import { fetchResources, parseResourceArgs } from "../builder.ts";
+import { allNamespacesFlag, selectorFlag, type Command } from "../command.ts";
+import { fail, type Kubectl } from "../context.ts";
+import { statusErrorText } from "../errors.ts";
+import type { Flags } from "../flags.ts";
+import { kindString } from "../resources.ts";
+import { parseSelector } from "../selector.ts";
+import { remove, waitUntil } from "../api.ts";
+
+export const deleteCommand: Command = {
+  name: "delete",
+  short: "Delete resources by file names, stdin, resources and names, or by resources and label selector",
+  long: "Delete resources by file names, stdin, resources and names, or by resources and label selector.",
+  usage: "delete ([-f FILENAME] | [-k DIRECTORY] | TYPE [(NAME | -l label | --all)])",
+  examples: `  # Delete a pod with minimal delay
+  kubectl delete pod foo --now
+
+  # Delete pods and services with same names "baz" and "foo"
+  kubectl delete pod,service baz foo
+
+  # Delete pods and services with label name=myLabel
+  kubectl delete pods,services -l name=myLabel
+
+  # Delete all pods
+  kubectl delete pods --all`,
+  flags: [
+    selectorFlag,
+    allNamespacesFlag,
+    { name: "all", type: "bool", usage: "Delete all resources, in the namespace of the specified resource types." },
+    { name: "now", type: "bool", usage: "If true, resources are signaled for immediate shutdown (same as --grace-period=1)." },
+    { name: "force", type: "bool", usage: "If true, immediately remove resources from API and bypass graceful deletion." },
+    { name: "grace-period", type: "int", defaultValue: "-1", usage: "Period of time in seconds given to the resource to terminate gracefully." },
+    { name: "wait", type: "bool", defaultValue: "true", usage: "If true, wait for resources to be gone before returning." },
+    { name: "ignore-not-found", type: "bool", usage: "Treat \"resource not found\" as a successful delete." },
+    { name: "output", short: "o", type: "string", usage: "Output mode. Use \"-o name\" for shorter output (resource/name)." },
+  ],
+  run: runDelete,
+};
+
+function runDelete(k: Kubectl, flags: Flags): number {
+  if (flags.args.length === 0) {
+    return fail(
+      k,
+      `error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'`,
+    );
+  }
+  const parsed = parseResourceArgs(flags.args);
+  if (!parsed.ok) return fail(k, parsed.error);
+  const all = flags.bool("all");
+  const selectorText = flags.string("selector");
+  if (parsed.byName && (all || selectorText)) return fail(k, "error: name cannot be provided when a selector is specified");
+  if (!parsed.byName && !all && !flags.changed("selector")) {
+    return fail(k, `error: resource(s) were provided, but no name was specified`);
+  }
+  if (parsed.requests.some((r) => r.type.name === "endpoints" || r.type.name === "endpointslices")) {
+    return fail(k, "error: endpoints and endpointslices are managed by the endpoints controller in this playground; delete or change the Service instead");
+  }
+  let selector;
+  if (flags.changed("selector")) {
+    const s = parseSelector(selectorText);
+    if (!s.ok) return fail(k, `Error from server (BadRequest): ${s.error}`);
+    selector = s.requirements;
+  }
+  let grace = flags.int("grace-period");
+  const force = flags.bool("force");
+  if (flags.bool("now")) {
+    if (grace !== -1) return fail(k, "error: --now and --grace-period cannot be specified together");
+    grace = 1;
+  }
+  if (grace === 0 && !force) grace = 1;
+  if (force && grace < 0) grace = 0;
+  if (force && grace === 0) {
+    k.err("Warning: Immediate deletion does not wait for confirmation that the running resource has been terminated. The resource may continue to run on the cluster indefinitely.\n");
+  }
+  const allNamespaces = flags.bool("all-namespaces");
+  const { groups, errors } = fetchResources(k.ctx.tx.state, parsed.requests, allNamespaces ? undefined : k.namespace, selector);
+  const ignoreNotFound = flags.bool("ignore-not-found");
+  const operation = force && grace === 0 ? "force deleted" : "deleted";
+  const deleted: Array<{ kind: ResourceKind; namespace?: string; name: string }> = [];
+  let total = 0;
+  for (const group of groups) {
+    for (const object of group.objects) {
+      total++;
+      const result = remove(k, group.type.name as ResourceKind, object.metadata.namespace, object.metadata.name);
+      if (!result.ok) {
+        errors.push(statusErrorText(result.status));
+        continue;
+      }
+      deleted.push({ kind: group.type.name as ResourceKind, namespace: object.metadata.namespace, name: object.metadata.name });
+      if (flags.string("output") === "name") k.out(`${kindString(group.type)}/${object.metadata.name}\n`);
+      else {
+        const where = group.type.namespaced ? ` from ${object.metadata.namespace} namespace` : "";
+        k.out(`${kindString(group.type)} "${object.metadata.name}" ${operation}${where}\n`);
+      }
+    }
+  }
+  if (total === 0 && errors.length === 0) k.out("No resources found\n");
+  if (flags.bool("wait") && deleted.some((d) => d.kind === "pods" || d.kind === "namespaces")) {
+    const state = () => k.ctx.tx.state;
+    waitUntil(k, 120_000, () =>
+      deleted.every((d) => {
+        if (d.kind === "pods") return !state().pods[`${d.namespace}/${d.name}`];
+        if (d.kind === "namespaces") return !state().namespaces[d.name];
+        return true;
+      }),
+    );
+  }
+  const shown = ignoreNotFound ? errors.filter((e) => !e.includes("(NotFound)")) : errors;
+  for (const e of shown) k.err(e);
+  return shown.length > 0 ? 1 : 0;
+}

@@ -1,0 +1,138 @@
+// kubectl describe TYPE [NAME_PREFIX] | TYPE/NAME.
+
+import type { Deployment, Endpoints, Namespace, Node, Pod, ReplicaSet, Service } from "../../cluster/types.ts";
+import { notFoundText, parseResourceArgs, readAll } from "../builder.ts";
+import { allNamespacesFlag, selectorFlag, type Command } from "../command.ts";
+import { fail, type Kubectl } from "../context.ts";
+import { slicesOfService } from "../derived.ts";
+import {
+  describeDeployment,
+  describeEndpoints,
+  describeNamespace,
+  describeNode,
+  describePod,
+  describeReplicaSet,
+  describeService,
+} from "../printers/describe.ts";
+import type { AnyObject } from "../printers/tables.ts";
+import type { ResourceType } from "../resources.ts";
+import { parseSelector } from "../selector.ts";
+import { readList } from "../store-read.ts";
+import { matchesRequirements } from "../../cluster/label-selector.ts";
+import { ENDPOINTS_WARNING } from "./get.ts";
+import type { Flags } from "../flags.ts";
+
+export const describeCommand: Command = {
+  name: "describe",
+  short: "Show details of a specific resource or group of resources",
+  long: `Show details of a specific resource or group of resources.
+
+ Print a detailed description of the selected resources, including related resources such as events or controllers. You may select a single object by name, all objects of that type, provide a name prefix, or label selector.`,
+  usage: "describe (-f FILENAME | TYPE [NAME_PREFIX | -l label] | TYPE/NAME)",
+  examples: `  # Describe a node
+  kubectl describe nodes kubernetes-node-emt8.c.myproject.internal
+
+  # Describe a pod
+  kubectl describe pods/nginx
+
+  # Describe pods by label name=myLabel
+  kubectl describe pods -l name=myLabel`,
+  flags: [selectorFlag, allNamespacesFlag, { name: "show-events", type: "bool", defaultValue: "true", usage: "If true, display events related to the described object." }],
+  run: runDescribe,
+};
+
+function runDescribe(k: Kubectl, flags: Flags): number {
+  if (flags.args.length === 0) {
+    k.err(`You must specify the type of resource to describe. Use "kubectl api-resources" for a complete list of supported resources.\n\n`);
+    return fail(k, `error: Required resource not specified.\nSee 'kubectl describe -h' for help and examples`);
+  }
+  const parsed = parseResourceArgs(flags.args);
+  if (!parsed.ok) return fail(k, parsed.error);
+  let selector;
+  if (flags.changed("selector")) {
+    const s = parseSelector(flags.string("selector"));
+    if (!s.ok) return fail(k, `Error from server (BadRequest): ${s.error}`);
+    selector = s.requirements;
+  }
+  const state = k.ctx.tx.state;
+  const namespace = flags.bool("all-namespaces") ? undefined : k.namespace;
+  if (parsed.requests.some((r) => r.type.name === "endpoints")) k.err(ENDPOINTS_WARNING);
+  const texts: string[] = [];
+  const errors: string[] = [];
+  for (const request of parsed.requests) {
+    let all = readAll(state, request.type, request.type.namespaced ? namespace : undefined);
+    if (selector) all = all.filter((o) => matchesRequirements(o.metadata.labels, selector));
+    if (request.names.length === 0) {
+      for (const o of all) texts.push(describeOne(k, request.type, o));
+      continue;
+    }
+    for (const name of request.names) {
+      const exact = all.find((o) => o.metadata.name === name);
+      const matches = exact ? [exact] : all.filter((o) => o.metadata.name.startsWith(name));
+      if (matches.length === 0) errors.push(notFoundText(request.type, name));
+      for (const o of matches) texts.push(describeOne(k, request.type, o));
+    }
+  }
+  if (texts.length > 0) k.out(texts.join("\n\n"));
+  else if (errors.length === 0) {
+    const namespaced = parsed.requests.every((r) => r.type.namespaced);
+    k.err(namespaced && namespace ? `No resources found in ${namespace} namespace.\n` : "No resources found\n");
+  }
+  for (const e of errors) k.err(e);
+  return errors.length > 0 ? 1 : 0;
+}
+
+function describeOne(k: Kubectl, type: ResourceType, object: AnyObject): string {
+  const state = k.ctx.tx.state;
+  const now = state.now;
+  switch (type.name) {
+    case "pods":
+      return describePod(object as Pod, now);
+    case "services":
+      return describeService(object as Service, slicesOfService(state, object as Service));
+    case "endpoints":
+      return describeEndpoints(object as Endpoints);
+    case "nodes": {
+      const pods = readList<Pod>(state, "pods", undefined).filter((p) => p.spec.nodeName === object.metadata.name);
+      return describeNode(object as Node, pods, now);
+    }
+    case "deployments":
+      return describeDeployment(object as Deployment, readList<ReplicaSet>(state, "replicasets", object.metadata.namespace));
+    case "replicasets": {
+      const rs = object as ReplicaSet;
+      const pods = readList<Pod>(state, "pods", rs.metadata.namespace).filter((p) => p.metadata.ownerReferences?.some((o) => o.uid === rs.metadata.uid));
+      return describeReplicaSet(rs, pods);
+    }
+    case "namespaces":
+      return describeNamespace(object as Namespace);
+    case "endpointslices":
+      return describeEndpointSliceText(object);
+  }
+}
+
+function describeEndpointSliceText(object: AnyObject): string {
+  const s = object as import("../../cluster/types.ts").EndpointSlice;
+  const lines = [
+    `Name:         ${s.metadata.name}`,
+    `Namespace:    ${s.metadata.namespace}`,
+    `Labels:       ${Object.keys(s.metadata.labels ?? {}).sort().map((key) => `${key}=${s.metadata.labels![key]}`).join("\n              ") || "<none>"}`,
+    `Annotations:  <none>`,
+    `AddressType:  ${s.addressType}`,
+    `Ports:`,
+    `  Name     Port  Protocol`,
+    `  ----     ----  --------`,
+    ...s.ports.map((p) => `  ${(p.name || "<unset>").padEnd(7)}  ${String(p.port).padEnd(4)}  ${p.protocol}`),
+    `Endpoints:`,
+    ...s.endpoints.flatMap((e) => [
+      `  - Addresses:  ${e.addresses.join(",")}`,
+      `    Conditions:`,
+      `      Ready:    ${e.conditions.ready}`,
+      `    Hostname:   <unset>`,
+      `    TargetRef:  Pod/${e.targetRef?.name ?? ""}`,
+      `    NodeName:   ${e.nodeName ?? "<unset>"}`,
+      `    Zone:       <unset>`,
+    ]),
+    `Events:         <none>`,
+  ];
+  return lines.join("\n") + "\n";
+}

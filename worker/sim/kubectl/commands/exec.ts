@@ -1,0 +1,97 @@
+// kubectl exec and kubectl run -it: the kubectl side (pod exists, is running, the container
+// exists), then the console moves into the pod (interactive shell) or the command runs there.
+
+import type { Pod, SubmittedObject } from "../../cluster/types.ts";
+import { findImage } from "../../cluster/images.ts";
+import { execInPod } from "../../shell/pod-exec.ts";
+import { create, get, waitUntil } from "../api.ts";
+import { fail, type Kubectl } from "../context.ts";
+import { statusErrorText, usageErrorText } from "../errors.ts";
+import type { Flags } from "../flags.ts";
+import type { Command } from "../command.ts";
+
+export const execCommand: Command = {
+  name: "exec",
+  short: "Execute a command in a container",
+  long: "Execute a command in a container.",
+  usage: "exec (POD | TYPE/NAME) [-c CONTAINER] [flags] -- COMMAND [args...]",
+  examples: `  # Get output from running the 'date' command from pod mypod, using the first container by default
+  kubectl exec mypod -- date
+
+  # Switch to raw terminal mode; sends stdin to 'bash' in ruby-container from pod mypod
+  # and sends stdout/stderr from 'bash' back to the client
+  kubectl exec mypod -c ruby-container -i -t -- bash -il`,
+  flags: [
+    { name: "container", short: "c", type: "string", usage: "Container name. If omitted, use the kubectl.kubernetes.io/default-container annotation for selecting the container to be attached or the first container in the pod will be chosen" },
+    { name: "stdin", short: "i", type: "bool", usage: "Pass stdin to the container" },
+    { name: "tty", short: "t", type: "bool", usage: "Stdin is a TTY" },
+    { name: "quiet", short: "q", type: "bool", usage: "Only print output from the remote session" },
+  ],
+  run: runExec,
+};
+
+function runExec(k: Kubectl, flags: Flags): number {
+  const dashAt = flags.argsLenAtDash;
+  const before = dashAt >= 0 ? flags.args.slice(0, dashAt) : flags.args.slice(0, 1);
+  const command = dashAt >= 0 ? flags.args.slice(dashAt) : flags.args.slice(1);
+  if (before.length === 0) return fail(k, usageErrorText(k.path, "pod, type/name or --filename must be specified"));
+  if (dashAt < 0 && command.length > 0) {
+    return fail(k, "error: exec [POD] [COMMAND] is not supported anymore. Use exec [POD] -- [COMMAND] instead");
+  }
+  if (command.length === 0) return fail(k, usageErrorText(k.path, "you must specify at least one command for the container"));
+  let podName = before[0];
+  if (podName.includes("/")) {
+    const [type, name] = podName.split("/", 2);
+    if (!["pod", "pods", "po"].includes(type.toLowerCase())) return fail(k, `error: cannot attach to ${type}: only pods are supported by this console`);
+    podName = name;
+  }
+  const target = resolveTarget(k, podName, flags.string("container"));
+  if (typeof target === "number") return target;
+  return execInPod(k.ctx, { namespace: k.namespace, pod: podName, container: target.container }, command, {
+    interactive: flags.bool("stdin") && flags.bool("tty"),
+  });
+}
+
+/** The checks the API server makes before upgrading an exec connection, with its messages. */
+export function resolveTarget(k: Kubectl, podName: string, containerFlag: string): { pod: Pod; container: string } | number {
+  const found = get(k, "pods", k.namespace, podName);
+  if (!found.ok) return fail(k, statusErrorText(found.status));
+  const pod = found.value as Pod;
+  const names = pod.spec.containers.map((c) => c.name);
+  const container = containerFlag || names[0];
+  if (!names.includes(container)) {
+    return fail(k, `Error from server (BadRequest): container ${container} is not valid for pod ${podName}`);
+  }
+  if (!pod.spec.nodeName) return fail(k, `Error from server (BadRequest): pod ${podName} does not have a host assigned`);
+  if (pod.status.phase === "Succeeded" || pod.status.phase === "Failed") {
+    return fail(k, `error: cannot exec into a container in a completed pod; current phase is ${pod.status.phase}`);
+  }
+  const status = pod.status.containerStatuses?.find((s) => s.name === container);
+  if (!status?.state.running) {
+    return fail(k, `error: unable to upgrade connection: container not found ("${container}")`);
+  }
+  return { pod, container };
+}
+
+/** kubectl run -it [--rm]: create the pod, wait for it to run, then attach to it. */
+export function runInteractive(k: Kubectl, pod: SubmittedObject, removeOnExit: boolean, tty: boolean): number {
+  const name = pod.metadata!.name!;
+  const created = create(k, { ...pod, metadata: { ...pod.metadata, namespace: k.namespace } });
+  if (!created.ok) return fail(k, statusErrorText(created.status));
+  const running = waitUntil(k, 60_000, () => {
+    const p = k.ctx.tx.state.pods[`${k.namespace}/${name}`];
+    return !!p && (p.status.phase === "Running" || p.status.phase === "Succeeded" || p.status.phase === "Failed");
+  });
+  const current = k.ctx.tx.state.pods[`${k.namespace}/${name}`];
+  if (!running || !current || current.status.phase !== "Running") {
+    return fail(k, `error: timed out waiting for the condition`);
+  }
+  const image = findImage(current.spec.containers[0].image);
+  if (tty) k.err("If you don't see a command prompt, try pressing enter.\n");
+  const args = [...(current.spec.containers[0].command ?? []), ...(current.spec.containers[0].args ?? [])];
+  const shellWord = args[0] ?? image?.shell ?? "sh";
+  return execInPod(k.ctx, { namespace: k.namespace, pod: name, container: name }, args.length ? args : [shellWord], {
+    interactive: tty,
+    removeOnExit,
+  });
+}

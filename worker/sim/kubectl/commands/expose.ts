@@ -1,0 +1,158 @@
+// kubectl expose: a Service whose selector is the exposed object's pod labels (pod) or selector
+// (deployment, replicaset, service), ports from --port or the containers' ports.
+
+import type { Deployment, Pod, ReplicaSet, Service, SubmittedObject } from "../../cluster/types.ts";
+import { parseResourceArgs, notFoundText, readOne } from "../builder.ts";
+import { dryRunFlag, outputFlag, type Command } from "../command.ts";
+import { fail, type Kubectl } from "../context.ts";
+import { errorText } from "../errors.ts";
+import type { Flags } from "../flags.ts";
+import { createAndPrint, dryRunOf, parseLabelMap } from "./common.ts";
+
+export const exposeCommand: Command = {
+  name: "expose",
+  short: "Take a replication controller, service, deployment or pod and expose it as a new Kubernetes service",
+  long: `Expose a resource as a new Kubernetes service.
+
+ Looks up a deployment, service, replica set, replication controller or pod by name and uses the selector for that resource as the selector for a new service on the specified port. A deployment or replica set will be exposed as a service only if its selector is convertible to a selector that service supports, i.e. when the selector contains only the matchLabels component. Note that if no port is specified via --port and the exposed resource has multiple ports, all will be re-used by the new service. Also if no labels are specified, the new service will re-use the labels from the resource it exposes.
+
+ Possible resources include (case insensitive):
+
+ pod (po), service (svc), replicationcontroller (rc), deployment (deploy), replicaset (rs)`,
+  usage: "expose (-f FILENAME | TYPE NAME) [--port=port] [--protocol=TCP|UDP|SCTP] [--target-port=number-or-name] [--name=name] [--external-ip=external-ip-of-service] [--type=type]",
+  examples: `  # Create a service for an nginx deployment, which serves on port 80 and connects to the containers on port 8000
+  kubectl expose deployment nginx --port=80 --target-port=8000
+
+  # Create a service for a pod valid-pod, which serves on port 444 with the name "frontend"
+  kubectl expose pod valid-pod --port=444 --name=frontend`,
+  flags: [
+    { name: "port", type: "string", usage: "The port that the service should serve on. Copied from the resource being exposed, if unspecified" },
+    { name: "target-port", type: "string", usage: "Name or number for the port on the container that the service should direct traffic to. Optional." },
+    { name: "type", type: "string", usage: "Type for this service: ClusterIP, NodePort, LoadBalancer, or ExternalName. Default is 'ClusterIP'." },
+    { name: "protocol", type: "string", usage: "The network protocol for the service to be created. Default is 'TCP'." },
+    { name: "selector", type: "string", usage: "A label selector to use for this service. Only equality-based selector requirements are supported. If empty (the default) infer the selector from the replication controller or replica set.)" },
+    { name: "labels", short: "l", type: "string", usage: "Labels to apply to the service created by this call." },
+    { name: "name", type: "string", usage: "The name for the newly created object." },
+    { name: "session-affinity", type: "string", usage: "If non-empty, set the session affinity for the service to this; legal values: 'None', 'ClientIP'" },
+    { name: "cluster-ip", type: "string", usage: "ClusterIP to be assigned to the service. Leave empty to auto-allocate, or set to 'None' to create a headless service." },
+    { name: "external-ip", type: "string", usage: "Additional external IP address (not managed by Kubernetes) to accept for the service." },
+    { name: "load-balancer-ip", type: "string", usage: "IP to assign to the LoadBalancer. If empty, an ephemeral IP will be created and used (cloud-provider specific)." },
+    dryRunFlag,
+    outputFlag,
+  ],
+  run: runExpose,
+};
+
+function runExpose(k: Kubectl, flags: Flags): number {
+  if (flags.args.length === 0) {
+    return fail(
+      k,
+      `error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'`,
+    );
+  }
+  const parsed = parseResourceArgs(flags.args, false);
+  if (!parsed.ok) return fail(k, parsed.error);
+  const request = parsed.requests[0];
+  if (request.names.length === 0) return fail(k, "error: resource(s) were provided, but no name was specified");
+  const type = request.type;
+  const name = request.names[0];
+  const object = readOne(k.ctx.tx.state, type, k.namespace, name);
+  if (!object) return fail(k, notFoundText(type, name));
+  const groupKind = type.group ? `${type.kind}.${type.group}` : type.kind;
+  if (!["pods", "services", "deployments", "replicasets"].includes(type.name)) return fail(k, errorText(`cannot expose a ${groupKind}`));
+
+  // Selector: --selector, else introspection.
+  let selector: Record<string, string>;
+  if (flags.string("selector") !== "") {
+    const s = parseLabelMap(flags.string("selector"));
+    if (!s.ok) return fail(k, errorText(s.error));
+    selector = s.labels;
+  } else {
+    const found = selectorOf(object as Pod | Service | Deployment | ReplicaSet, type.name);
+    if (typeof found === "string") return fail(k, errorText(`couldn't retrieve selectors via --selector flag or introspection: ${found}`));
+    selector = found;
+  }
+
+  // Ports: --port, else the containers' (or the service's) ports.
+  let ports: Array<{ port: number; protocol: string; name?: string }>;
+  const protocolFlag = flags.string("protocol");
+  if (flags.string("port") !== "") {
+    const portText = flags.string("port");
+    if (!/^\d+$/.test(portText)) return fail(k, errorText(`strconv.Atoi: parsing "${portText}": invalid syntax`));
+    ports = [{ port: Number(portText), protocol: protocolFlag || "TCP" }];
+  } else {
+    ports = portsOf(object as Pod | Service | Deployment | ReplicaSet, type.name);
+    if (ports.length === 0 && flags.string("cluster-ip") !== "None") {
+      return fail(k, errorText("couldn't find port via --port flag or introspection"));
+    }
+    if (protocolFlag) ports = ports.map((p) => ({ ...p, protocol: protocolFlag }));
+  }
+  const affinity = flags.string("session-affinity");
+  if (affinity !== "" && affinity !== "None" && affinity !== "ClientIP") return fail(k, errorText(`unknown session affinity: ${affinity}`));
+
+  let labels = { ...(object.metadata.labels ?? {}) };
+  if (flags.string("labels") !== "") {
+    const l = parseLabelMap(flags.string("labels"));
+    if (!l.ok) return fail(k, errorText(l.error));
+    labels = l.labels;
+  }
+  const serviceName = (flags.string("name") || name).slice(0, 63);
+  const targetText = flags.string("target-port");
+  const servicePorts = ports.map((p, i) => {
+    const sp: Record<string, unknown> = { port: p.port, protocol: p.protocol };
+    if (ports.length > 1) sp.name = p.name ?? `port-${i + 1}`;
+    sp.targetPort = targetText === "" ? p.port : /^\d+$/.test(targetText) ? Number(targetText) : targetText;
+    return sp;
+  });
+  const spec: Record<string, unknown> = { ports: servicePorts, selector };
+  if (flags.string("type") !== "") spec.type = flags.string("type");
+  if (affinity !== "") spec.sessionAffinity = affinity;
+  if (flags.string("cluster-ip") !== "") spec.clusterIP = flags.string("cluster-ip");
+  if (flags.string("external-ip") !== "") spec.externalIPs = [flags.string("external-ip")];
+  if (flags.string("load-balancer-ip") !== "") spec.loadBalancerIP = flags.string("load-balancer-ip");
+  const service: SubmittedObject = {
+    apiVersion: "v1",
+    kind: "Service",
+    metadata: Object.keys(labels).length > 0 ? { labels, name: serviceName } : { name: serviceName },
+    spec,
+    status: { loadBalancer: {} },
+  };
+  const dryRun = dryRunOf(k, flags);
+  if (typeof dryRun === "number") return dryRun;
+  return createAndPrint(k, flags, service, "exposed", dryRun);
+}
+
+function selectorOf(object: Pod | Service | Deployment | ReplicaSet, type: string): Record<string, string> | string {
+  switch (type) {
+    case "pods": {
+      const labels = object.metadata.labels ?? {};
+      return Object.keys(labels).length > 0 ? { ...labels } : "the pod has no labels and cannot be exposed";
+    }
+    case "services": {
+      const s = (object as Service).spec.selector ?? {};
+      return Object.keys(s).length > 0 ? { ...s } : "the service has no pod selector set";
+    }
+    default: {
+      const sel = (object as Deployment).spec.selector;
+      if (sel.matchExpressions?.length) return `couldn't convert expressions - "${JSON.stringify(sel.matchExpressions)}" to map-based selector format`;
+      const m = sel.matchLabels ?? {};
+      return Object.keys(m).length > 0 ? { ...m } : `invalid ${type === "deployments" ? "deployment" : "replicaset"}: no selectors, therefore cannot be exposed`;
+    }
+  }
+}
+
+function portsOf(object: Pod | Service | Deployment | ReplicaSet, type: string): Array<{ port: number; protocol: string; name?: string }> {
+  if (type === "services") return (object as Service).spec.ports.map((p) => ({ port: p.port, protocol: p.protocol, name: p.name }));
+  const containers = type === "pods" ? (object as Pod).spec.containers : (object as Deployment).spec.template.spec.containers;
+  const seen = new Set<string>();
+  const out: Array<{ port: number; protocol: string }> = [];
+  for (const c of containers) {
+    for (const p of c.ports ?? []) {
+      const key = `${p.containerPort}/${p.protocol ?? "TCP"}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push({ port: p.containerPort, protocol: p.protocol ?? "TCP" });
+    }
+  }
+  return out;
+}

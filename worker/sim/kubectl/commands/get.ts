@@ -1,0 +1,115 @@
+// kubectl get: tables, -o wide|name|yaml|json|jsonpath, --show-labels, -l, -n, -A.
+
+import { fetchResources, parseResourceArgs } from "../builder.ts";
+import { allNamespacesFlag, outputFlag, selectorFlag, type Command } from "../command.ts";
+import { fail, type Kubectl } from "../context.ts";
+import { errorText } from "../errors.ts";
+import type { Flags } from "../flags.ts";
+import { parseOutputFormat, printStructured, printTables } from "../printers/output.ts";
+import { parseSelector } from "../selector.ts";
+
+export const ENDPOINTS_WARNING = "Warning: v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice\n";
+
+export const getCommand: Command = {
+  name: "get",
+  short: "Display one or many resources",
+  long: `Display one or many resources.
+
+ Prints a table of the most important information about the specified resources. You can filter the list using a label selector and the --selector flag. If the desired resource type is namespaced you will only see results in the current namespace unless you pass --all-namespaces.
+
+ By specifying the output as 'template' and providing a Go template as the value of the --template flag, you can filter the attributes of the fetched resources.
+
+Use "kubectl api-resources" for a complete list of supported resources.`,
+  usage: "get [(-o|--output=)json|yaml|name|go-template|go-template-file|template|templatefile|jsonpath|jsonpath-as-json|jsonpath-file|custom-columns|custom-columns-file|wide] (TYPE[.VERSION][.GROUP] [NAME | -l label] | TYPE[.VERSION][.GROUP]/NAME ...) [flags]",
+  examples: `  # List all pods in ps output format
+  kubectl get pods
+
+  # List all pods in ps output format with more information (such as node name)
+  kubectl get pods -o wide
+
+  # List a single replication controller with specified NAME in ps output format
+  kubectl get replicationcontroller web
+
+  # List all pods in the 'kube-system' namespace
+  kubectl get pods -n kube-system
+
+  # List a single pod in JSON output format
+  kubectl get -o json pod web-pod-13je7
+
+  # Return only the phase value of the specified pod
+  kubectl get -o template pod/web-pod-13je7 --template={{.status.phase}}
+
+  # List all replication controllers and services together in ps output format
+  kubectl get rc,services`,
+  flags: [
+    allNamespacesFlag,
+    outputFlag,
+    selectorFlag,
+    { name: "show-labels", type: "bool", usage: "When printing, show all labels as the last column (default hide labels column)." },
+    { name: "no-headers", type: "bool", usage: "When using the default or custom-column output format, don't print headers (default print headers)." },
+    { name: "watch", short: "w", type: "bool", usage: "After listing/getting the requested object, watch for changes." },
+    { name: "watch-only", type: "bool", usage: "Watch for changes to the requested object(s), without listing/getting first." },
+    { name: "label-columns", short: "L", type: "stringSlice", usage: "Accepts a comma separated list of labels that are going to be presented as columns." },
+  ],
+  run: runGet,
+};
+
+function runGet(k: Kubectl, flags: Flags): number {
+  if (flags.bool("watch") || flags.bool("watch-only")) {
+    return fail(k, "error: watching (-w) is not available in this console: it would never return. Run the command again to see changes.");
+  }
+  const format = parseOutputFormat(flags.string("output"));
+  if (!format.ok) return fail(k, format.error);
+  if (flags.bool("show-labels") && format.format.kind !== "table") {
+    return fail(k, errorText(`--show-labels option cannot be used with ${flags.string("output")} printer`));
+  }
+  if (flags.args.length === 0) {
+    k.err(`You must specify the type of resource to get. Use "kubectl api-resources" for a complete list of supported resources.\n\n`);
+    return fail(
+      k,
+      `error: Required resource not specified.\nUse "kubectl explain <resource>" for a detailed description of that resource (e.g. kubectl explain pods).\nSee 'kubectl get -h' for help and examples`,
+    );
+  }
+  const parsed = parseResourceArgs(flags.args);
+  if (!parsed.ok) return fail(k, parsed.error);
+  const allNamespaces = flags.bool("all-namespaces");
+  const selectorText = flags.string("selector");
+  if (parsed.byName && selectorText) return fail(k, "error: name cannot be provided when a selector is specified");
+  if (parsed.byName && allNamespaces) return fail(k, "error: a resource cannot be retrieved by name across all namespaces");
+  let selector;
+  if (flags.changed("selector")) {
+    const s = parseSelector(selectorText);
+    if (!s.ok) return fail(k, `Error from server (BadRequest): ${s.error}`);
+    selector = s.requirements;
+  }
+  if (parsed.requests.some((r) => r.type.name === "endpoints")) k.err(ENDPOINTS_WARNING);
+
+  const namespace = allNamespaces ? undefined : k.namespace;
+  const { groups, errors } = fetchResources(k.ctx.tx.state, parsed.requests, namespace, selector);
+  const total = groups.reduce((n, g) => n + g.objects.length, 0);
+
+  if (format.format.kind === "table") {
+    const withKind = groups.length > 1;
+    k.out(
+      printTables(groups, {
+        wide: format.format.wide,
+        showLabels: flags.bool("show-labels"),
+        allNamespaces,
+        withKind,
+        noHeaders: flags.bool("no-headers"),
+        now: k.ctx.now,
+      }),
+    );
+  } else if (total > 0 || !parsed.byName) {
+    const printed = printStructured(format.format, groups, parsed.singleItem);
+    if (printed.error) return fail(k, printed.error);
+    k.out(printed.out);
+  }
+  if (total === 0 && errors.length === 0 && format.format.kind === "table") {
+    const allNamespaced = groups.every((g) => g.type.namespaced);
+    k.err(allNamespaced && !allNamespaces ? `No resources found in ${k.namespace} namespace.\n` : "No resources found\n");
+  }
+  for (const error of errors) k.err(error);
+  return errors.length > 0 ? 1 : 0;
+}
+

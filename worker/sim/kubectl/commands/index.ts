@@ -1,0 +1,34 @@
+// Every kubectl command the playground runs.
+
+import type { Command } from "../command.ts";
+import { applyCommand } from "./apply.ts";
+import { createCommand } from "./create.ts";
+import { deleteCommand } from "./delete.ts";
+import { describeCommand } from "./describe.ts";
+import { execCommand } from "./exec.ts";
+import { exposeCommand } from "./expose.ts";
+import { getCommand } from "./get.ts";
+import { apiResourcesCommand, clusterInfoCommand, versionCommand } from "./info.ts";
+import { logsCommand, rolloutCommand, waitCommand } from "./lifecycle.ts";
+import { labelCommand, patchCommand, scaleCommand } from "./modify.ts";
+import { runCommand } from "./run.ts";
+
+export const commands: Command[] = [
+  createCommand,
+  exposeCommand,
+  runCommand,
+  getCommand,
+  deleteCommand,
+  rolloutCommand,
+  scaleCommand,
+  clusterInfoCommand,
+  describeCommand,
+  logsCommand,
+  execCommand,
+  applyCommand,
+  patchCommand,
+  waitCommand,
+  labelCommand,
+  apiResourcesCommand,
+  versionCommand,
+];

@@ -1,0 +1,246 @@
+// kubectl rollout restart|status, wait --for, logs: commands that watch the cluster over
+// simulated time.
+
+import type { Deployment, Pod } from "../../cluster/types.ts";
+import { parseGoDuration, type Flags } from "../flags.ts";
+import { clone, update, waitUntil } from "../api.ts";
+import { parseResourceArgs, notFoundText, readOne } from "../builder.ts";
+import { selectorFlag, type Command } from "../command.ts";
+import { fail, type Kubectl } from "../context.ts";
+import { errorText, statusErrorText, usageErrorText } from "../errors.ts";
+import { rfc3339 } from "../../cluster/ids.ts";
+import { kindString } from "../resources.ts";
+import { readList } from "../store-read.ts";
+
+function deploymentArg(k: Kubectl, flags: Flags): Deployment | number {
+  if (flags.args.length === 0) return fail(k, usageErrorText(k.path, "required resource not specified"));
+  const parsed = parseResourceArgs(flags.args, false);
+  if (!parsed.ok) return fail(k, parsed.error);
+  const request = parsed.requests[0];
+  if (request.type.name !== "deployments") return fail(k, errorText(`no restarter has been implemented for ${kindString(request.type)}`).replace("restarter", k.path.endsWith("status") ? "status viewer" : "restarter"));
+  if (request.names.length === 0) return fail(k, usageErrorText(k.path, "required resource not specified"));
+  const d = readOne(k.ctx.tx.state, request.type, k.namespace, request.names[0]);
+  if (!d) return fail(k, notFoundText(request.type, request.names[0]));
+  return d as Deployment;
+}
+
+const restart: Command = {
+  name: "restart",
+  short: "Restart a resource",
+  usage: "rollout restart RESOURCE",
+  examples: `  # Restart all deployments in the test-namespace namespace
+  kubectl rollout restart deployment -n test-namespace
+
+  # Restart a deployment
+  kubectl rollout restart deployment/nginx`,
+  flags: [],
+  run: (k, flags) => {
+    const d = deploymentArg(k, flags);
+    if (typeof d === "number") return d;
+    const next = clone(d);
+    next.spec.template.metadata.annotations = {
+      ...(next.spec.template.metadata.annotations ?? {}),
+      "kubectl.kubernetes.io/restartedAt": rfc3339(k.ctx.tx.state.now),
+    };
+    const result = update(k, next as never);
+    if (!result.ok) return fail(k, statusErrorText(result.status));
+    k.out(`deployment.apps/${d.metadata.name} restarted\n`);
+    return 0;
+  },
+};
+
+const status: Command = {
+  name: "status",
+  short: "Show the status of the rollout",
+  usage: "rollout status (TYPE NAME | TYPE/NAME) [flags]",
+  examples: `  # Watch the rollout status of a deployment
+  kubectl rollout status deployment/nginx`,
+  flags: [{ name: "timeout", type: "duration", defaultValue: "0s", usage: "The length of time to wait before ending watch, zero means never." }],
+  run: (k, flags) => {
+    const first = deploymentArg(k, flags);
+    if (typeof first === "number") return first;
+    const key = `${first.metadata.namespace}/${first.metadata.name}`;
+    const limit = parseGoDuration(flags.string("timeout")) || 600_000;
+    let last = "";
+    const ok = waitUntil(k, limit, () => {
+      const d = k.ctx.tx.state.deployments[key];
+      if (!d) return true;
+      const s = d.status;
+      const want = d.spec.replicas;
+      let line = "";
+      if ((s.updatedReplicas ?? 0) < want) line = `Waiting for deployment "${d.metadata.name}" rollout to finish: ${s.updatedReplicas ?? 0} out of ${want} new replicas have been updated...\n`;
+      else if ((s.replicas ?? 0) > (s.updatedReplicas ?? 0)) line = `Waiting for deployment "${d.metadata.name}" rollout to finish: ${(s.replicas ?? 0) - (s.updatedReplicas ?? 0)} old replicas are pending termination...\n`;
+      else if ((s.availableReplicas ?? 0) < (s.updatedReplicas ?? 0)) line = `Waiting for deployment "${d.metadata.name}" rollout to finish: ${s.availableReplicas ?? 0} of ${s.updatedReplicas ?? 0} updated replicas are available...\n`;
+      if (line === "") return true;
+      if (line !== last) k.out(line);
+      last = line;
+      return false;
+    });
+    if (!k.ctx.tx.state.deployments[key]) return fail(k, notFoundText(readOneType(), first.metadata.name));
+    if (!ok) return fail(k, "error: timed out waiting for the condition");
+    k.out(`deployment "${first.metadata.name}" successfully rolled out\n`);
+    return 0;
+  },
+};
+
+function readOneType() {
+  const parsed = parseResourceArgs(["deployments"]);
+  if (!parsed.ok) throw new Error("deployments type missing");
+  return parsed.requests[0].type;
+}
+
+export const rolloutCommand: Command = {
+  name: "rollout",
+  short: "Manage the rollout of a resource",
+  long: `Manage the rollout of one or many resources.
+
+ Valid resource types include:
+
+  *  deployments
+  *  daemonsets
+  *  statefulsets`,
+  usage: "rollout SUBCOMMAND",
+  examples: `  # Rollback to the previous deployment
+  kubectl rollout undo deployment/abc
+
+  # Check the rollout status of a daemonset
+  kubectl rollout status daemonset/foo
+
+  # Restart a deployment
+  kubectl rollout restart deployment/abc`,
+  flags: [],
+  subcommands: [restart, status],
+};
+
+export const waitCommand: Command = {
+  name: "wait",
+  short: "Experimental: Wait for a specific condition on one or many resources",
+  long: "Experimental: Wait for a specific condition on one or many resources.",
+  usage: "wait ([-f FILENAME] | resource.group/resource.name | resource.group [(-l label | --all)]) [--for=create|--for=delete|--for condition=available|--for=jsonpath='{}'[=value]]",
+  examples: `  # Wait for the pod "busybox1" to contain the status condition of type "Ready"
+  kubectl wait --for=condition=Ready pod/busybox1
+
+  # Wait for the pod "busybox1" to be deleted, with a timeout of 60s, after having issued the "delete" command
+  kubectl delete pod/busybox1
+  kubectl wait --for=delete pod/busybox1 --timeout=60s`,
+  flags: [
+    { name: "for", type: "string", usage: "The condition to wait on: [create|delete|condition=condition-name[=condition-value]|jsonpath='{JSONPath expression}'=[JSONPath value]]." },
+    { name: "timeout", type: "duration", defaultValue: "30s", usage: "The length of time to wait before giving up." },
+    { name: "all", type: "bool", usage: "Select all resources in the namespace of the specified resource types" },
+    selectorFlag,
+  ],
+  run: (k, flags) => {
+    const forText = flags.string("for");
+    if (forText === "") return fail(k, "error: --for must be specified");
+    const m = /^condition=([^=]+)(?:=(.*))?$/i.exec(forText);
+    if (!m && forText !== "delete") return fail(k, errorText(`unrecognized condition: "${forText}"`));
+    if (flags.args.length === 0) return fail(k, "error: resource(s) were provided, but no name was specified");
+    const parsed = parseResourceArgs(flags.args);
+    if (!parsed.ok) return fail(k, parsed.error);
+    const limit = parseGoDuration(flags.string("timeout")) ?? 30_000;
+    const targets: Array<{ label: string; plural: string; key: string; type: string; name: string }> = [];
+    for (const request of parsed.requests) {
+      const names = request.names.length > 0 ? request.names : readList(k.ctx.tx.state, request.type.name as "pods", k.namespace).map((o) => o.metadata.name);
+      for (const name of names) {
+        if (!readOne(k.ctx.tx.state, request.type, k.namespace, name)) {
+          if (forText === "delete") continue;
+          return fail(k, notFoundText(request.type, name));
+        }
+        targets.push({ label: `${kindString(request.type)}/${name}`, plural: `${request.type.name}/${name}`, key: `${k.namespace}/${name}`, type: request.type.name, name });
+      }
+    }
+    if (targets.length === 0 && forText !== "delete") return fail(k, "error: no matching resources found");
+    const conditionType = m?.[1] ?? "";
+    const conditionValue = (m?.[2] ?? "True").toLowerCase();
+    const holds = (t: (typeof targets)[number]): boolean => {
+      const obj = readOne(k.ctx.tx.state, parsed.requests.find((r) => r.type.name === t.type)!.type, k.namespace, t.name);
+      if (forText === "delete") return !obj;
+      if (!obj) return false;
+      const conditions = ((obj as Pod).status?.conditions ?? []) as Array<{ type: string; status: string }>;
+      return conditions.some((c) => c.type.toLowerCase() === conditionType.toLowerCase() && c.status.toLowerCase() === conditionValue);
+    };
+    let failed: string | undefined;
+    for (const t of targets) {
+      const ok = waitUntil(k, limit, () => holds(t));
+      if (!ok) {
+        failed = t.plural;
+        break;
+      }
+      k.out(forText === "delete" ? `${t.label} condition met\n` : `${t.label} condition met\n`);
+    }
+    if (failed) return fail(k, `error: timed out waiting for the condition on ${failed}`);
+    return 0;
+  },
+};
+
+export const logsCommand: Command = {
+  name: "logs",
+  short: "Print the logs for a container in a pod",
+  long: "Print the logs for a container in a pod or specified resource. If the pod has only one container, the container name is optional.",
+  usage: "logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]",
+  examples: `  # Return snapshot logs from pod nginx with only one container
+  kubectl logs nginx
+
+  # Display only the most recent 20 lines of output in pod nginx
+  kubectl logs --tail=20 nginx`,
+  flags: [
+    { name: "container", short: "c", type: "string", usage: "Print the logs of this container" },
+    { name: "tail", type: "int", defaultValue: "-1", usage: "Lines of recent log file to display. Defaults to -1 with no selector, showing all log lines otherwise 10, if a selector is provided." },
+    { name: "follow", short: "f", type: "bool", usage: "Specify if the logs should be streamed." },
+    { name: "previous", short: "p", type: "bool", usage: "If true, print the logs for the previous instance of the container in a pod if it exists." },
+    { name: "timestamps", type: "bool", usage: "Include timestamps on each line in the log output" },
+    selectorFlag,
+  ],
+  run: (k, flags) => {
+    if (flags.args.length === 0) return fail(k, usageErrorText(k.path, "expected POD, TYPE/NAME, or --selector"));
+    if (flags.bool("follow")) return fail(k, "error: following logs (-f) is not available in this console: it would never return. Run the command again to see new lines.");
+    let podName = flags.args[0];
+    const state = k.ctx.tx.state;
+    if (podName.includes("/")) {
+      const parsed = parseResourceArgs([podName]);
+      if (!parsed.ok) return fail(k, parsed.error);
+      const request = parsed.requests[0];
+      const owner = readOne(state, request.type, k.namespace, request.names[0]);
+      if (!owner) return fail(k, notFoundText(request.type, request.names[0]));
+      if (request.type.name === "pods") podName = owner.metadata.name;
+      else if (request.type.name === "deployments" || request.type.name === "replicasets") {
+        const selector = (owner as Deployment).spec.selector.matchLabels ?? {};
+        const pods = readList<Pod>(state, "pods", k.namespace).filter((p) => Object.entries(selector).every(([key, v]) => p.metadata.labels?.[key] === v));
+        if (pods.length === 0) return fail(k, `error: timed out waiting for the condition`);
+        podName = pods[0].metadata.name;
+        if (pods.length > 1) k.err(`Found ${pods.length} pods, using pod/${podName}\n`);
+      } else return fail(k, errorText(`cannot get the logs from ${kindString(request.type)}`));
+    }
+    const pod = state.pods[`${k.namespace}/${podName}`];
+    if (!pod) return fail(k, `Error from server (NotFound): pods "${podName}" not found`);
+    const names = pod.spec.containers.map((c) => c.name);
+    let container = flags.string("container");
+    if (container === "") {
+      container = names[0];
+      if (names.length > 1) k.err(`Defaulted container "${container}" out of: ${names.join(", ")}\n`);
+    } else if (!names.includes(container)) {
+      return fail(k, `error: container ${container} is not valid for pod ${podName}`);
+    }
+    const status = pod.status.containerStatuses?.find((s) => s.name === container);
+    if (flags.bool("previous")) {
+      if (!status?.lastState.terminated) {
+        return fail(k, `Error from server (BadRequest): previous terminated container "${container}" in pod "${podName}" not found`);
+      }
+    } else if (!status || status.state.waiting) {
+      const reason = status?.state.waiting?.reason ?? "ContainerCreating";
+      const verb = reason === "ContainerCreating" || reason === "PodInitializing" ? "waiting to start" : "waiting to start";
+      const image = pod.spec.containers.find((c) => c.name === container)?.image ?? "";
+      const detail = reason === "ErrImagePull" || reason === "ImagePullBackOff" ? `trying and failing to pull image` : reason;
+      if (reason === "ErrImagePull" || reason === "ImagePullBackOff") {
+        return fail(k, `Error from server (BadRequest): container "${container}" in pod "${podName}" is waiting to start: image can't be pulled`);
+      }
+      return fail(k, `Error from server (BadRequest): container "${container}" in pod "${podName}" is ${verb}: ${detail}`.replace(`: ${image}`, ""));
+    }
+    const runtime = state.podRuntime[`${k.namespace}/${podName}`];
+    let lines = runtime?.logs ?? [];
+    const tail = flags.int("tail");
+    if (tail >= 0) lines = lines.slice(Math.max(0, lines.length - tail));
+    k.out(lines.map((l) => (l.endsWith("\n") ? l : `${l}\n`)).join(""));
+    return 0;
+  },
+};

@@ -1,0 +1,116 @@
+// kubectl run: one pod (labels run=<name>), optionally a ClusterIP Service for it (--expose).
+
+import type { SubmittedObject } from "../../cluster/types.ts";
+import { dryRunFlag, outputFlag, type Command } from "../command.ts";
+import { fail, type Kubectl } from "../context.ts";
+import { usageErrorText } from "../errors.ts";
+import type { Flags } from "../flags.ts";
+import { createAndPrint, dryRunOf, parseLabelMap } from "./common.ts";
+import { runInteractive } from "./exec.ts";
+
+export const runCommand: Command = {
+  name: "run",
+  short: "Run a particular image on the cluster",
+  long: "Create and run a particular image in a pod.",
+  usage: "run NAME --image=image [--env=\"key=value\"] [--port=port] [--dry-run=server|client] [--overrides=inline-json] [--command] -- [COMMAND] [args...]",
+  examples: `  # Start a nginx pod
+  kubectl run nginx --image=nginx
+
+  # Start a hazelcast pod and let the container expose port 5701
+  kubectl run hazelcast --image=hazelcast/hazelcast --port=5701
+
+  # Start a busybox pod and keep it in the foreground, don't restart it if it exits
+  kubectl run -i -t busybox --image=busybox --restart=Never
+
+  # Start the nginx pod using a different command and custom arguments
+  kubectl run nginx --image=nginx --command -- <cmd> <arg1> ... <argN>`,
+  flags: [
+    { name: "image", type: "string", usage: "The image for the container to run." },
+    { name: "port", type: "string", usage: "The port that this container exposes." },
+    { name: "labels", short: "l", type: "string", usage: "Comma separated labels to apply to the pod. Will override previous values." },
+    { name: "env", type: "stringArray", usage: "Environment variables to set in the container." },
+    { name: "restart", type: "string", defaultValue: "Always", usage: "The restart policy for this Pod.  Legal values [Always, OnFailure, Never]." },
+    { name: "expose", type: "bool", usage: "If true, create a ClusterIP service associated with the pod.  Requires `--port`." },
+    { name: "command", type: "bool", usage: "If true and extra arguments are present, use them as the 'command' field in the container, rather than the 'args' field which is the default." },
+    { name: "stdin", short: "i", type: "bool", usage: "Keep stdin open on the container in the pod, even if nothing is attached." },
+    { name: "tty", short: "t", type: "bool", usage: "Allocate a TTY for the container in the pod." },
+    { name: "rm", type: "bool", usage: "If true, delete the pod after it exits.  Only valid when attaching to the container." },
+    { name: "image-pull-policy", type: "string", usage: "The image pull policy for the container." },
+    dryRunFlag,
+    outputFlag,
+  ],
+  run: runRun,
+};
+
+function runRun(k: Kubectl, flags: Flags): number {
+  const dashAt = flags.argsLenAtDash;
+  const name = flags.args.length > 0 && dashAt !== 0 ? flags.args[0] : "";
+  if (name === "") return fail(k, usageErrorText(k.path, "NAME is required for run"));
+  const image = flags.string("image");
+  if (image === "") return fail(k, usageErrorText(k.path, "--image is required"));
+  if (!/^[a-z0-9]+(?:[._-][a-z0-9]+|__)*(?:(?::\d+)?\/[a-z0-9]+(?:[._-]+[a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/.test(image)
+    && !/^[a-zA-Z0-9.-]+(?::\d+)?\/[a-z0-9._/-]+(?::[\w][\w.-]{0,127})?$/.test(image)) {
+    return fail(k, `error: invalid image name "${image}": invalid reference format`);
+  }
+  const restart = flags.string("restart");
+  if (!["Always", "OnFailure", "Never"].includes(restart)) {
+    return fail(k, `error: invalid restart policy: ${restart}`);
+  }
+  const interactive = flags.bool("stdin");
+  if (flags.bool("tty") && !interactive) return fail(k, "error: -i/--stdin is required for containers with -t/--tty=true");
+  if (flags.bool("rm") && !interactive) return fail(k, "error: --rm should only be used for attached containers");
+  const portText = flags.string("port");
+  let port: number | undefined;
+  if (portText !== "") {
+    if (!/^-?\d+$/.test(portText)) return fail(k, `error: --port must be a number`);
+    port = Number(portText);
+  }
+  if (flags.bool("expose") && port === undefined) return fail(k, "error: --port must be set when exposing a service");
+  let labels: Record<string, string> = { run: name };
+  if (flags.string("labels") !== "") {
+    const parsed = parseLabelMap(flags.string("labels"));
+    if (!parsed.ok) return fail(k, `error: ${parsed.error}`);
+    labels = parsed.labels;
+  }
+  const env: Array<{ name: string; value: string }> = [];
+  for (const e of flags.list("env")) {
+    const eq = e.indexOf("=");
+    if (eq <= 0) return fail(k, `error: invalid env: ${e}`);
+    env.push({ name: e.slice(0, eq), value: e.slice(eq + 1) });
+  }
+  const extra = dashAt >= 0 ? flags.args.slice(dashAt) : flags.args.slice(1);
+  const container: Record<string, unknown> = { name, image };
+  if (extra.length > 0) container[flags.bool("command") ? "command" : "args"] = extra;
+  if (env.length > 0) container.env = env;
+  if (flags.string("image-pull-policy")) container.imagePullPolicy = flags.string("image-pull-policy");
+  if (port !== undefined) container.ports = [{ containerPort: port }];
+  container.resources = {};
+  if (interactive) {
+    container.stdin = true;
+    if (flags.bool("tty")) container.tty = true;
+    container.stdinOnce = true;
+  }
+  const pod: SubmittedObject = {
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: { labels, name },
+    spec: { containers: [container], dnsPolicy: "ClusterFirst", restartPolicy: restart },
+    status: {},
+  };
+  const dryRun = dryRunOf(k, flags);
+  if (typeof dryRun === "number") return dryRun;
+
+  if (flags.bool("expose") && port !== undefined) {
+    const service: SubmittedObject = {
+      apiVersion: "v1",
+      kind: "Service",
+      metadata: { name, labels },
+      spec: { ports: [{ port, protocol: "TCP", targetPort: port }], selector: labels },
+      status: { loadBalancer: {} },
+    };
+    const code = createAndPrint(k, flags, service, "created", dryRun);
+    if (code !== 0) return code;
+  }
+  if (interactive && dryRun === "none") return runInteractive(k, pod, flags.bool("rm"), flags.bool("tty"));
+  return createAndPrint(k, flags, pod, "created", dryRun);
+}

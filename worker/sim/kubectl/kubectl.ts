@@ -1,0 +1,154 @@
+// The kubectl program: finds the command the way cobra does (global flags may come first),
+// parses its flags with pflag semantics, and runs it. Output and errors are kubectl's own.
+
+import type { ProgramContext } from "../shell/types.ts";
+import { globalFlags, type Command } from "./command.ts";
+import { commands } from "./commands/index.ts";
+import type { Kubectl } from "./context.ts";
+import { flagErrorText } from "./errors.ts";
+import { FlagSet, Flags, type FlagSpec } from "./flags.ts";
+import { commandHelp, realShorts, rootHelp, suggestionsFor } from "./help.ts";
+
+export function kubectlProgram(ctx: ProgramContext): number {
+  const frame = ctx.shell[ctx.shell.length - 1];
+  if (frame.kind === "pod") {
+    ctx.err(frame.shell === "bash" ? "bash: kubectl: command not found\n" : "sh: kubectl: not found\n");
+    return 127;
+  }
+  if (frame.kind === "node" && frame.node !== "controlplane") {
+    ctx.err("kubectl: command not found\n");
+    return 127;
+  }
+  return runKubectl(ctx, ctx.argv.slice(1));
+}
+
+export function runKubectl(ctx: ProgramContext, argv: string[]): number {
+  const globals = new FlagSet(globalFlags);
+  const found = findCommandWord(argv, globals);
+  if (found.index < 0) {
+    // No command: flags only (`kubectl`, `kubectl --help`, `kubectl -n x`).
+    const parsed = globals.parse(argv);
+    if (!parsed.ok) {
+      ctx.err(flagErrorText("kubectl", parsed.error));
+      return 1;
+    }
+    ctx.out(rootHelp(commands));
+    return 0;
+  }
+  const word = argv[found.index];
+  let rest = [...argv.slice(0, found.index), ...argv.slice(found.index + 1)];
+  if (word === "help") return help(ctx, rest);
+  const top = commands.find((c) => c.name === word || c.aliases?.includes(word));
+  if (!top) {
+    if (realShorts[word]) {
+      ctx.err(`error: "kubectl ${word}" is not available in this playground\n`);
+      return 1;
+    }
+    const names = [...commands.map((c) => c.name), ...Object.keys(realShorts)];
+    const suggestions = suggestionsFor(word, names).sort();
+    let text = `error: unknown command "${word}" for "kubectl"\n`;
+    if (suggestions.length > 0) text += `\nDid you mean this?\n${suggestions.map((s) => `\t${s}\n`).join("")}`;
+    ctx.err(text);
+    return 1;
+  }
+  let command: Command = top;
+  let path = `kubectl ${command.name}`;
+  // Subcommands (create deployment, rollout status): the first plain word after the command.
+  while (command.subcommands?.length) {
+    const set = new FlagSet([...command.flags, ...globalFlags]);
+    const sub = findCommandWord(rest, set);
+    if (sub.index < 0) break;
+    const subWord = rest[sub.index];
+    const next: Command | undefined = command.subcommands.find((c) => c.name === subWord || c.aliases?.includes(subWord));
+    if (!next) {
+      if (!command.run) {
+        const parsed = set.parse(rest);
+        if (parsed.ok && parsed.flags.values.get("help")) break;
+        ctx.err(`error: unknown command "${subWord}" for "${path}"\n`);
+        const suggestions = suggestionsFor(subWord, command.subcommands.map((c) => c.name));
+        if (suggestions.length > 0) ctx.err(`\nDid you mean this?\n${suggestions.map((s) => `\t${s}\n`).join("")}`);
+        return 1;
+      }
+      break;
+    }
+    command = next;
+    path = `${path} ${next.name}`;
+    rest = [...rest.slice(0, sub.index), ...rest.slice(sub.index + 1)];
+  }
+  const set = new FlagSet(mergeFlags(command.flags, globalFlags));
+  const parsed = set.parse(rest);
+  if (!parsed.ok) {
+    ctx.err(flagErrorText(path, parsed.error));
+    return 1;
+  }
+  const flags = new Flags(parsed.flags, set);
+  if (flags.bool("help") || !command.run) {
+    ctx.out(commandHelp(command, path));
+    return 0;
+  }
+  const namespaceExplicit = flags.changed("namespace");
+  const namespace = namespaceExplicit ? flags.string("namespace") : "default";
+  if (namespaceExplicit && namespace === "") {
+    ctx.err("error: a namespace must be specified when using --namespace\n"); // kubectl: empty -n
+    return 1;
+  }
+  const k: Kubectl = {
+    ctx,
+    namespace,
+    namespaceExplicit,
+    path,
+    out: (t) => ctx.out(t),
+    err: (t) => ctx.err(t),
+  };
+  return command.run(k, flags);
+}
+
+function mergeFlags(own: readonly FlagSpec[], globals: readonly FlagSpec[]): FlagSpec[] {
+  return [...own, ...globals.filter((g) => !own.some((o) => o.name === g.name || (g.short && o.short === g.short)))];
+}
+
+/** Index of the first word that is not a flag or a flag's value (cobra's stripFlags). */
+function findCommandWord(argv: readonly string[], set: FlagSet): { index: number } {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === "--") return { index: -1 };
+    if (a.startsWith("--") && a.length > 2) {
+      if (a.includes("=")) continue;
+      const spec = set.lookupLong(a.slice(2));
+      if (spec && spec.type !== "bool" && spec.noOptDefault === undefined) i++;
+      continue;
+    }
+    if (a.startsWith("-") && a.length > 1) {
+      if (a.length === 2) {
+        const spec = set.lookupShort(a[1]);
+        if (spec && spec.type !== "bool" && spec.noOptDefault === undefined) i++;
+      }
+      continue;
+    }
+    return { index: i };
+  }
+  return { index: -1 };
+}
+
+function help(ctx: ProgramContext, rest: string[]): number {
+  const words = rest.filter((w) => !w.startsWith("-"));
+  if (words.length === 0) {
+    ctx.out(rootHelp(commands));
+    return 0;
+  }
+  let command: Command | undefined = commands.find((c) => c.name === words[0] || c.aliases?.includes(words[0]));
+  if (!command) {
+    ctx.err(`Unknown help topic [\`${words[0]}\`]\n`);
+    ctx.out(rootHelp(commands));
+    return 0;
+  }
+  let path = `kubectl ${command.name}`;
+  for (const w of words.slice(1)) {
+    const sub: Command | undefined = command?.subcommands?.find((c) => c.name === w);
+    if (!sub) break;
+    command = sub;
+    path += ` ${sub.name}`;
+  }
+  ctx.out(commandHelp(command!, path));
+  return 0;
+}

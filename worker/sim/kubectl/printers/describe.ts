@@ -1,0 +1,406 @@
+// kubectl describe for the kinds the playground serves, after kubectl pkg/describe/describe.go:
+// the same field order, the same PrefixWriter indentation (two spaces per level), and one
+// tabwriter(0, 8, 2, ' ') over the whole text. The cluster records no Events, so every
+// describe ends with `Events: <none>`.
+
+import type {
+  Container,
+  ContainerState,
+  Deployment,
+  Endpoints,
+  Namespace,
+  Node,
+  Pod,
+  ReplicaSet,
+  Service,
+} from "../../cluster/types.ts";
+import type { EndpointSlice } from "../../cluster/types.ts";
+import { age } from "./duration.ts";
+import { formatLabels, formatLabelSelector } from "./labels.ts";
+import { describeWriter, tabwrite } from "./tabwriter.ts";
+import { nodeRoles } from "./tables.ts";
+
+class PrefixWriter {
+  private text = "";
+  write(level: number, line: string): void {
+    this.text += "  ".repeat(level) + line;
+  }
+  flush(): string {
+    return tabwrite(this.text, describeWriter);
+  }
+}
+
+const LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
+
+/** Go's RFC1123Z: "Thu, 01 Jan 2026 00:00:00 +0000". */
+export function rfc1123z(timestamp: string | number | undefined): string {
+  if (timestamp === undefined) return "<unset>";
+  const d = new Date(typeof timestamp === "number" ? timestamp : Date.parse(timestamp));
+  if (Number.isNaN(d.getTime())) return "<unset>";
+  const days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+  const months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+  const p = (n: number) => String(n).padStart(2, "0");
+  return `${days[d.getUTCDay()]}, ${p(d.getUTCDate())} ${months[d.getUTCMonth()]} ${d.getUTCFullYear()} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())} +0000`;
+}
+
+function writeMultiline(w: PrefixWriter, level: number, title: string, entries: string[]): void {
+  if (entries.length === 0) {
+    w.write(level, `${title}:\t<none>\n`);
+    return;
+  }
+  w.write(level, `${title}:\t${entries[0]}\n`);
+  for (const entry of entries.slice(1)) w.write(level, `\t${entry}\n`);
+}
+
+function labelLines(labels: Record<string, string> | undefined): string[] {
+  return Object.keys(labels ?? {})
+    .sort()
+    .map((k) => `${k}=${labels![k]}`);
+}
+
+function annotationLines(annotations: Record<string, string> | undefined): string[] {
+  return Object.keys(annotations ?? {})
+    .filter((k) => k !== LAST_APPLIED)
+    .sort()
+    .map((k) => `${k}: ${annotations![k]}`);
+}
+
+export function describePod(pod: Pod, now: number): string {
+  const w = new PrefixWriter();
+  w.write(0, `Name:\t${pod.metadata.name}\n`);
+  w.write(0, `Namespace:\t${pod.metadata.namespace}\n`);
+  w.write(0, `Priority:\t${pod.spec.priority ?? 0}\n`);
+  w.write(0, `Service Account:\t${pod.spec.serviceAccountName ?? "default"}\n`);
+  w.write(0, `Node:\t${pod.spec.nodeName ? `${pod.spec.nodeName}/${pod.status.hostIP ?? ""}` : "<none>"}\n`);
+  if (pod.status.startTime) w.write(0, `Start Time:\t${rfc1123z(pod.status.startTime)}\n`);
+  writeMultiline(w, 0, "Labels", labelLines(pod.metadata.labels));
+  writeMultiline(w, 0, "Annotations", annotationLines(pod.metadata.annotations));
+  if (pod.metadata.deletionTimestamp) {
+    w.write(0, `Status:\tTerminating (lasts ${age(pod.metadata.deletionTimestamp, now)})\n`);
+    w.write(0, `Termination Grace Period:\t${pod.metadata.deletionGracePeriodSeconds ?? 30}s\n`);
+  } else {
+    w.write(0, `Status:\t${pod.status.phase}\n`);
+  }
+  w.write(0, `IP:\t${pod.status.podIP ?? ""}\n`);
+  const ips = pod.status.podIPs ?? [];
+  if (ips.length === 0) w.write(0, "IPs:\t<none>\n");
+  else {
+    w.write(0, "IPs:\n");
+    for (const ip of ips) w.write(1, `IP:\t${ip.ip}\n`);
+  }
+  const owner = pod.metadata.ownerReferences?.find((o) => o.controller);
+  if (owner) w.write(0, `Controlled By:\t${owner.kind}/${owner.name}\n`);
+  describeContainers(w, "Containers", pod.spec.containers, pod, "");
+  const conditions = pod.status.conditions ?? [];
+  if (conditions.length > 0) {
+    w.write(0, "Conditions:\n");
+    w.write(1, "Type\tStatus\n");
+    for (const c of conditions) w.write(1, `${c.type} \t${c.status} \n`);
+  }
+  w.write(0, "Volumes:\t<none>\n");
+  w.write(0, `QoS Class:\t${pod.status.qosClass ?? "BestEffort"}\n`);
+  w.write(0, "Node-Selectors:\t<none>\n");
+  writeMultiline(w, 0, "Tolerations", tolerationLines(pod.spec.tolerations));
+  w.write(0, "Events:\t<none>\n");
+  return w.flush();
+}
+
+function tolerationLines(tolerations: Array<Record<string, unknown>> | undefined): string[] {
+  return (tolerations ?? []).map((t) => {
+    let s = String(t.key ?? "");
+    if (t.value) s += `=${t.value}`;
+    if (t.effect) s += `:${t.effect}`;
+    if (t.operator === "Exists" && !t.value) s += " op=Exists";
+    if (t.tolerationSeconds !== undefined) s += ` for ${t.tolerationSeconds}s`;
+    return s;
+  });
+}
+
+function portLines(container: Container): { ports: string; hostPorts: string; plural: boolean } {
+  const ports = container.ports ?? [];
+  if (ports.length === 0) return { ports: "<none>", hostPorts: "<none>", plural: false };
+  return {
+    ports: ports.map((p) => `${p.containerPort}/${p.protocol ?? "TCP"}${p.name ? ` (${p.name})` : ""}`).join(", "),
+    hostPorts: ports.map((p) => `0/${p.protocol ?? "TCP"}`).join(", "),
+    plural: ports.length > 1,
+  };
+}
+
+function describeContainers(w: PrefixWriter, title: string, containers: Container[], pod: Pod | undefined, space: string): void {
+  w.write(pod ? 0 : 1, `${title}:\n`);
+  for (const container of containers) {
+    const status = pod?.status.containerStatuses?.find((s) => s.name === container.name);
+    w.write(1, `${space}${container.name}:\n`);
+    if (status?.containerID) w.write(2, `Container ID:\t${status.containerID}\n`);
+    w.write(2, `Image:\t${container.image}\n`);
+    if (pod) w.write(2, `Image ID:\t${status?.imageID ?? ""}\n`);
+    const ports = portLines(container);
+    w.write(2, `${ports.plural ? "Ports" : "Port"}:\t${ports.ports}\n`);
+    w.write(2, `${ports.plural ? "Host Ports" : "Host Port"}:\t${ports.hostPorts}\n`);
+    if (container.command?.length) {
+      w.write(2, "Command:\n");
+      for (const c of container.command) for (const line of c.split("\n")) w.write(3, `${line}\n`);
+    }
+    if (container.args?.length) {
+      w.write(2, "Args:\n");
+      for (const a of container.args) for (const line of a.split("\n")) w.write(3, `${line}\n`);
+    }
+    if (status) {
+      describeState(w, "State", status.state);
+      if (status.lastState.terminated || status.lastState.waiting || status.lastState.running) {
+        describeState(w, "Last State", status.lastState);
+      }
+      w.write(2, `Ready:\t${status.ready ? "True" : "False"}\n`);
+      w.write(2, `Restart Count:\t${status.restartCount}\n`);
+    }
+    const env = container.env ?? [];
+    if (env.length === 0) w.write(2, "Environment:\t<none>\n");
+    else {
+      w.write(2, "Environment:\n");
+      for (const e of env) w.write(3, `${e.name}:\t${e.value ?? ""}\n`);
+    }
+    w.write(2, "Mounts:\t<none>\n");
+  }
+}
+
+function describeState(w: PrefixWriter, title: string, state: ContainerState): void {
+  if (state.running) {
+    w.write(2, `${title}:\tRunning\n`);
+    w.write(3, `Started:\t${rfc1123z(state.running.startedAt)}\n`);
+  } else if (state.waiting) {
+    w.write(2, `${title}:\tWaiting\n`);
+    w.write(3, `Reason:\t${state.waiting.reason}\n`);
+  } else if (state.terminated) {
+    w.write(2, `${title}:\tTerminated\n`);
+    w.write(3, `Reason:\t${state.terminated.reason}\n`);
+    w.write(3, `Exit Code:\t${state.terminated.exitCode}\n`);
+    w.write(3, `Started:\t${rfc1123z(state.terminated.startedAt)}\n`);
+    w.write(3, `Finished:\t${rfc1123z(state.terminated.finishedAt)}\n`);
+  } else {
+    w.write(2, `${title}:\tWaiting\n`);
+  }
+}
+
+/** describeService; `slices` are the Service's EndpointSlices (ready endpoints are listed). */
+export function describeService(service: Service, slices: EndpointSlice[] | undefined): string {
+  const w = new PrefixWriter();
+  const spec = service.spec;
+  w.write(0, `Name:\t${service.metadata.name}\n`);
+  w.write(0, `Namespace:\t${service.metadata.namespace}\n`);
+  writeMultiline(w, 0, "Labels", labelLines(service.metadata.labels));
+  writeMultiline(w, 0, "Annotations", annotationLines(service.metadata.annotations));
+  w.write(0, `Selector:\t${formatLabels(spec.selector)}\n`);
+  w.write(0, `Type:\t${spec.type}\n`);
+  if (spec.ipFamilyPolicy) w.write(0, `IP Family Policy:\t${spec.ipFamilyPolicy}\n`);
+  w.write(0, `IP Families:\t${spec.ipFamilies?.length ? spec.ipFamilies.join(",") : "<none>"}\n`);
+  w.write(0, `IP:\t${spec.clusterIP ?? ""}\n`);
+  w.write(0, `IPs:\t${spec.clusterIPs?.length ? spec.clusterIPs.join(",") : "<none>"}\n`);
+  if (spec.externalIPs?.length) w.write(0, `External IPs:\t${spec.externalIPs.join(",")}\n`);
+  if (spec.loadBalancerIP) w.write(0, `Desired LoadBalancer IP:\t${spec.loadBalancerIP}\n`);
+  if (spec.externalName) w.write(0, `External Name:\t${spec.externalName}\n`);
+  const ingress = service.status.loadBalancer.ingress ?? [];
+  if (ingress.length > 0) w.write(0, `LoadBalancer Ingress:\t${ingress.map((i) => i.ip || i.hostname).join(", ")}\n`);
+  for (const port of spec.ports) {
+    const name = port.name || "<unset>";
+    w.write(0, `Port:\t${name}\t${port.port}/${port.protocol}\n`);
+    w.write(0, `TargetPort:\t${port.targetPort}/${port.protocol}\n`);
+    if (port.appProtocol) w.write(0, `AppProtocol:\t${port.appProtocol}\n`);
+    if (port.nodePort) w.write(0, `NodePort:\t${name}\t${port.nodePort}/${port.protocol}\n`);
+    w.write(0, `Endpoints:\t${formatSliceEndpoints(slices, port.name ?? "")}\n`);
+  }
+  w.write(0, `Session Affinity:\t${spec.sessionAffinity}\n`);
+  if (spec.externalTrafficPolicy) w.write(0, `External Traffic Policy:\t${spec.externalTrafficPolicy}\n`);
+  if (spec.internalTrafficPolicy) w.write(0, `Internal Traffic Policy:\t${spec.internalTrafficPolicy}\n`);
+  w.write(0, "Events:\t<none>\n");
+  return w.flush();
+}
+
+/** describe.go formatEndpointSlices: ready endpoints of the named port, 3 then " + N more...". */
+function formatEndpointSlicesList(slices: EndpointSlice[] | undefined, portName: string): string {
+  if (!slices || slices.length === 0) return "<none>";
+  const list: string[] = [];
+  const max = 3;
+  let more = false;
+  let count = 0;
+  for (const slice of slices) {
+    const port = slice.ports.find((p) => p.name === portName);
+    if (slice.ports.length > 0 && !port) continue;
+    for (const endpoint of slice.endpoints) {
+      if (!endpoint.conditions.ready) continue;
+      for (const address of endpoint.addresses) {
+        count++;
+        if (list.length === max) {
+          more = true;
+          continue;
+        }
+        list.push(port ? `${address}:${port.port}` : address);
+      }
+    }
+  }
+  const joined = list.join(",");
+  return more ? `${joined} + ${count - max} more...` : joined;
+}
+const formatSliceEndpoints = formatEndpointSlicesList;
+
+export function describeEndpoints(endpoints: Endpoints): string {
+  const w = new PrefixWriter();
+  w.write(0, `Name:\t${endpoints.metadata.name}\n`);
+  w.write(0, `Namespace:\t${endpoints.metadata.namespace}\n`);
+  writeMultiline(w, 0, "Labels", labelLines(endpoints.metadata.labels));
+  writeMultiline(w, 0, "Annotations", annotationLines(endpoints.metadata.annotations));
+  w.write(0, "Subsets:\n");
+  for (const subset of endpoints.subsets ?? []) {
+    const ready = (subset.addresses ?? []).map((a) => a.ip);
+    const notReady = (subset.notReadyAddresses ?? []).map((a) => a.ip);
+    w.write(1, `Addresses:\t${ready.length ? ready.join(",") : "<none>"}\n`);
+    w.write(1, `NotReadyAddresses:\t${notReady.length ? notReady.join(",") : "<none>"}\n`);
+    const ports = subset.ports ?? [];
+    if (ports.length === 0) w.write(1, "Ports:\t<none>\n");
+    else {
+      w.write(1, "Ports:\n");
+      w.write(2, "Name\tPort\tProtocol\n");
+      w.write(2, "----\t----\t--------\n");
+      for (const p of ports) w.write(2, `${p.name || "<unset>"}\t${p.port}\t${p.protocol}\n`);
+    }
+    w.write(0, "\n");
+  }
+  w.write(0, "Events:\t<none>\n");
+  return w.flush();
+}
+
+export function describeNode(node: Node, pods: Pod[], now: number): string {
+  const w = new PrefixWriter();
+  w.write(0, `Name:\t${node.metadata.name}\n`);
+  w.write(0, `Roles:\t${nodeRoles(node)}\n`);
+  writeMultiline(w, 0, "Labels", labelLines(node.metadata.labels));
+  writeMultiline(w, 0, "Annotations", annotationLines(node.metadata.annotations));
+  w.write(0, `CreationTimestamp:\t${rfc1123z(node.metadata.creationTimestamp)}\n`);
+  const taints = (node.spec.taints ?? []).map((t) => `${t.key}${t.value ? `=${t.value}` : ""}:${t.effect}`);
+  writeMultiline(w, 0, "Taints", taints);
+  w.write(0, `Unschedulable:\t${node.spec.unschedulable ? "true" : "false"}\n`);
+  w.write(0, "Conditions:\n");
+  w.write(1, "Type\tStatus\tLastHeartbeatTime\tLastTransitionTime\tReason\tMessage\n");
+  w.write(1, "----\t------\t-----------------\t------------------\t------\t-------\n");
+  for (const c of node.status.conditions) {
+    w.write(1, `${c.type} \t${c.status} \t${rfc1123z(c.lastHeartbeatTime)} \t${rfc1123z(c.lastTransitionTime)} \t${c.reason} \t${c.message}\n`);
+  }
+  w.write(0, "Addresses:\n");
+  for (const a of node.status.addresses) w.write(1, `${a.type}:\t${a.address}\n`);
+  for (const [title, list] of [["Capacity", node.status.capacity], ["Allocatable", node.status.allocatable]] as const) {
+    w.write(0, `${title}:\n`);
+    for (const key of Object.keys(list).sort()) w.write(1, `${key}:\t${list[key]}\n`);
+  }
+  const info = node.status.nodeInfo;
+  w.write(0, "System Info:\n");
+  w.write(1, `Machine ID:\t${info.machineID}\n`);
+  w.write(1, `System UUID:\t${info.systemUUID}\n`);
+  w.write(1, `Boot ID:\t${info.bootID}\n`);
+  w.write(1, `Kernel Version:\t${info.kernelVersion}\n`);
+  w.write(1, `OS Image:\t${info.osImage}\n`);
+  w.write(1, `Operating System:\t${info.operatingSystem}\n`);
+  w.write(1, `Architecture:\t${info.architecture}\n`);
+  w.write(1, `Container Runtime Version:\t${info.containerRuntimeVersion}\n`);
+  w.write(1, `Kubelet Version:\t${info.kubeletVersion}\n`);
+  w.write(1, `Kube-Proxy Version:\t${info.kubeProxyVersion}\n`);
+  w.write(0, `PodCIDR:\t${node.spec.podCIDR}\n`);
+  w.write(0, `PodCIDRs:\t${node.spec.podCIDRs.join(",")}\n`);
+  const running = pods.filter((p) => p.status.phase !== "Succeeded" && p.status.phase !== "Failed");
+  w.write(0, `Non-terminated Pods:\t(${running.length} in total)\n`);
+  w.write(1, "Namespace\tName\tCPU Requests\tCPU Limits\tMemory Requests\tMemory Limits\tAge\n");
+  w.write(1, "---------\t----\t------------\t----------\t---------------\t-------------\t---\n");
+  for (const p of running) {
+    w.write(1, `${p.metadata.namespace}\t${p.metadata.name}\t0 (0%)\t0 (0%)\t0 (0%)\t0 (0%)\t${age(p.metadata.creationTimestamp, now)}\n`);
+  }
+  w.write(0, "Allocated resources:\n");
+  w.write(1, "(Total limits may be over 100 percent, i.e., overcommitted.)\n");
+  w.write(1, "Resource\tRequests\tLimits\n");
+  w.write(1, "--------\t--------\t------\n");
+  w.write(1, "cpu\t0 (0%)\t0 (0%)\n");
+  w.write(1, "memory\t0 (0%)\t0 (0%)\n");
+  w.write(0, "Events:\t<none>\n");
+  return w.flush();
+}
+
+export function describeDeployment(deployment: Deployment, replicaSets: ReplicaSet[]): string {
+  const w = new PrefixWriter();
+  const d = deployment;
+  w.write(0, `Name:\t${d.metadata.name}\n`);
+  w.write(0, `Namespace:\t${d.metadata.namespace}\n`);
+  w.write(0, `CreationTimestamp:\t${rfc1123z(d.metadata.creationTimestamp)}\n`);
+  writeMultiline(w, 0, "Labels", labelLines(d.metadata.labels));
+  writeMultiline(w, 0, "Annotations", annotationLines(d.metadata.annotations));
+  w.write(0, `Selector:\t${formatLabelSelector(d.spec.selector)}\n`);
+  const s = d.status;
+  w.write(
+    0,
+    `Replicas:\t${d.spec.replicas} desired | ${s.updatedReplicas ?? 0} updated | ${s.replicas ?? 0} total | ${s.availableReplicas ?? 0} available | ${s.unavailableReplicas ?? 0} unavailable\n`,
+  );
+  const strategy = (d.spec.strategy?.type as string | undefined) ?? "RollingUpdate";
+  w.write(0, `StrategyType:\t${strategy}\n`);
+  w.write(0, "MinReadySeconds:\t0\n");
+  if (strategy === "RollingUpdate") {
+    const ru = (d.spec.strategy?.rollingUpdate ?? {}) as { maxUnavailable?: string | number; maxSurge?: string | number };
+    w.write(0, `RollingUpdateStrategy:\t${ru.maxUnavailable ?? "25%"} max unavailable, ${ru.maxSurge ?? "25%"} max surge\n`);
+  }
+  w.write(0, "Pod Template:\n");
+  writeMultiline(w, 1, "Labels", labelLines(d.spec.template.metadata.labels));
+  if (d.spec.template.metadata.annotations && Object.keys(d.spec.template.metadata.annotations).length > 0) {
+    writeMultiline(w, 1, "Annotations", annotationLines(d.spec.template.metadata.annotations));
+  }
+  describeContainers(w, "Containers", d.spec.template.spec.containers, undefined, " ");
+  w.write(1, "Volumes:\t<none>\n");
+  w.write(1, "Node-Selectors:\t<none>\n");
+  w.write(1, "Tolerations:\t<none>\n");
+  const conditions = (s.conditions ?? []) as Array<{ type: string; status: string; reason?: string }>;
+  if (conditions.length > 0) {
+    w.write(0, "Conditions:\n");
+    w.write(1, "Type\tStatus\tReason\n");
+    w.write(1, "----\t------\t------\n");
+    for (const c of conditions) w.write(1, `${c.type} \t${c.status}\t${c.reason ?? ""}\n`);
+  }
+  const owned = replicaSets.filter((rs) => rs.metadata.ownerReferences?.some((o) => o.uid === d.metadata.uid));
+  const revision = (rs: ReplicaSet) => Number(rs.metadata.annotations?.["deployment.kubernetes.io/revision"] ?? "0");
+  owned.sort((a, b) => revision(b) - revision(a));
+  const [newest, ...old] = owned;
+  const describeRs = (rs: ReplicaSet) => `${rs.metadata.name} (${rs.status.replicas ?? 0}/${rs.spec.replicas} replicas created)`;
+  const oldActive = old.filter((rs) => rs.spec.replicas > 0 || (rs.status.replicas ?? 0) > 0);
+  w.write(0, `OldReplicaSets:\t${oldActive.length ? oldActive.map(describeRs).join(", ") : "<none>"}\n`);
+  w.write(0, `NewReplicaSet:\t${newest ? describeRs(newest) : "<none>"}\n`);
+  w.write(0, "Events:\t<none>\n");
+  return w.flush();
+}
+
+export function describeReplicaSet(rs: ReplicaSet, pods: Pod[]): string {
+  const w = new PrefixWriter();
+  w.write(0, `Name:\t${rs.metadata.name}\n`);
+  w.write(0, `Namespace:\t${rs.metadata.namespace}\n`);
+  w.write(0, `Selector:\t${formatLabelSelector(rs.spec.selector)}\n`);
+  writeMultiline(w, 0, "Labels", labelLines(rs.metadata.labels));
+  writeMultiline(w, 0, "Annotations", annotationLines(rs.metadata.annotations));
+  const owner = rs.metadata.ownerReferences?.find((o) => o.controller);
+  if (owner) w.write(0, `Controlled By:\t${owner.kind}/${owner.name}\n`);
+  w.write(0, `Replicas:\t${rs.status.replicas ?? 0} current / ${rs.spec.replicas} desired\n`);
+  const count = (phase: string) => pods.filter((p) => p.status.phase === phase).length;
+  w.write(0, `Pods Status:\t${count("Running")} Running / ${count("Pending")} Waiting / ${count("Succeeded")} Succeeded / ${count("Failed")} Failed\n`);
+  w.write(0, "Pod Template:\n");
+  writeMultiline(w, 1, "Labels", labelLines(rs.spec.template.metadata.labels));
+  describeContainers(w, "Containers", rs.spec.template.spec.containers, undefined, " ");
+  w.write(1, "Volumes:\t<none>\n");
+  w.write(1, "Node-Selectors:\t<none>\n");
+  w.write(1, "Tolerations:\t<none>\n");
+  w.write(0, "Events:\t<none>\n");
+  return w.flush();
+}
+
+export function describeNamespace(ns: Namespace): string {
+  const w = new PrefixWriter();
+  w.write(0, `Name:\t${ns.metadata.name}\n`);
+  writeMultiline(w, 0, "Labels", labelLines(ns.metadata.labels));
+  writeMultiline(w, 0, "Annotations", annotationLines(ns.metadata.annotations));
+  w.write(0, `Status:\t${ns.status.phase}\n`);
+  w.write(0, "\n");
+  w.write(0, "No resource quota.\n");
+  w.write(0, "\n");
+  w.write(0, "No LimitRange resource.\n");
+  return w.flush();
+}

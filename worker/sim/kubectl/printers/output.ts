@@ -1,0 +1,98 @@
+// kubectl's printers behind -o: tables (default and wide), name, yaml, json and jsonpath.
+
+import type { Fetched } from "../builder.ts";
+import { apiVersionOf, kindString, type ResourceType } from "../resources.ts";
+import { runJsonPath } from "./jsonpath.ts";
+import { formatLabels } from "./labels.ts";
+import { toJson, toYaml } from "./serialize.ts";
+import { tableWriter, tabwrite } from "./tabwriter.ts";
+import { tables, type AnyObject } from "./tables.ts";
+
+export type OutputFormat =
+  | { kind: "table"; wide: boolean }
+  | { kind: "name" }
+  | { kind: "yaml" }
+  | { kind: "json" }
+  | { kind: "jsonpath"; template: string };
+
+const allowed =
+  "custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml";
+
+export function parseOutputFormat(text: string, allowTable = true): { ok: true; format: OutputFormat } | { ok: false; error: string } {
+  if (text === "" && allowTable) return { ok: true, format: { kind: "table", wide: false } };
+  if (text === "wide" && allowTable) return { ok: true, format: { kind: "table", wide: true } };
+  if (text === "name") return { ok: true, format: { kind: "name" } };
+  if (text === "yaml") return { ok: true, format: { kind: "yaml" } };
+  if (text === "json") return { ok: true, format: { kind: "json" } };
+  const jp = /^jsonpath=(.*)$/s.exec(text);
+  if (jp) {
+    if (jp[1] === "") return { ok: false, error: "error: template format specified but no template given\n" };
+    return { ok: true, format: { kind: "jsonpath", template: jp[1] } };
+  }
+  if (text === "jsonpath") return { ok: false, error: "error: template format specified but no template given\n" };
+  return { ok: false, error: `error: unable to match a printer suitable for the output format "${text}", allowed formats are: ${allowed}\n` };
+}
+
+export interface TableOptions {
+  wide: boolean;
+  showLabels: boolean;
+  allNamespaces: boolean;
+  withKind: boolean;
+  noHeaders?: boolean;
+  now: number;
+}
+
+/** One table per resource type, blank line between them. Empty groups print nothing. */
+export function printTables(groups: readonly Fetched[], options: TableOptions): string {
+  let out = "";
+  for (const group of groups) {
+    if (group.objects.length === 0) continue;
+    if (out !== "") out += "\n";
+    out += printTable(group.type, group.objects, options);
+  }
+  return out;
+}
+
+export function printTable(type: ResourceType, objects: readonly AnyObject[], options: TableOptions): string {
+  const def = tables[type.name];
+  const count = options.wide ? def.columns.length : def.narrow;
+  let header = def.columns.slice(0, count);
+  if (options.allNamespaces && type.namespaced) header = ["NAMESPACE", ...header];
+  if (options.showLabels) header = [...header, "LABELS"];
+  const lines: string[] = [];
+  if (!options.noHeaders) lines.push(header.join("\t"));
+  const prefix = options.withKind ? `${kindString(type)}/` : "";
+  for (const object of objects) {
+    let cells = def.row(object, options.now).slice(0, count);
+    cells[0] = prefix + cells[0];
+    if (options.allNamespaces && type.namespaced) cells = [object.metadata.namespace ?? "", ...cells];
+    if (options.showLabels) cells.push(formatLabels(object.metadata.labels));
+    lines.push(cells.join("\t"));
+  }
+  return tabwrite(lines.join("\n") + "\n", tableWriter);
+}
+
+/** The object as the API server returns it: apiVersion and kind set. */
+export function asServed(type: ResourceType, object: AnyObject): AnyObject {
+  return { ...object, apiVersion: apiVersionOf(type), kind: type.kind } as AnyObject;
+}
+
+function listOf(items: unknown[]): unknown {
+  return { apiVersion: "v1", items, kind: "List", metadata: { resourceVersion: "" } };
+}
+
+/** yaml/json/jsonpath/name output of fetched objects; `single` prints the object, not a List. */
+export function printStructured(format: OutputFormat, groups: readonly Fetched[], single: boolean): { out: string; error?: string } {
+  const items = groups.flatMap((g) => g.objects.map((o) => ({ type: g.type, object: asServed(g.type, o) })));
+  if (format.kind === "name") {
+    return { out: items.map((i) => `${kindString(i.type)}/${i.object.metadata.name}\n`).join("") };
+  }
+  const data = single && items.length === 1 ? items[0].object : listOf(items.map((i) => i.object));
+  if (format.kind === "yaml") return { out: toYaml(data) };
+  if (format.kind === "json") return { out: toJson(data) };
+  if (format.kind === "jsonpath") {
+    const result = runJsonPath(format.template, data);
+    return result.ok ? { out: result.output } : { out: "", error: result.error };
+  }
+  return { out: "" };
+}

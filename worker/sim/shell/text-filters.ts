@@ -1,0 +1,256 @@
+// The filters learners pipe kubectl into: grep (-i -v -c -n -w -E -e, -A/-B/-C context), head,
+// tail and wc. They read standard input only; files do not exist in this console.
+
+import type { ProgramContext } from "./types.ts";
+
+function lines(stdin: string | undefined): string[] {
+  if (!stdin) return [];
+  const all = stdin.split("\n");
+  if (all[all.length - 1] === "") all.pop();
+  return all;
+}
+
+/** Turns a basic regular expression (grep's default) into a JavaScript one. */
+function basicToJs(pattern: string): string {
+  let out = "";
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === "\\" && i + 1 < pattern.length) {
+      const n = pattern[++i];
+      out += "+?(){}|".includes(n) ? n : `\\${n}`;
+    } else if ("+?(){}|".includes(c)) out += `\\${c}`;
+    else out += c;
+  }
+  return out;
+}
+
+export function grep(ctx: ProgramContext): number {
+  const args = ctx.argv.slice(1);
+  let ignoreCase = false;
+  let invert = false;
+  let count = false;
+  let numbers = false;
+  let word = false;
+  let extended = false;
+  let fixed = false;
+  let only = false;
+  let quiet = false;
+  let before = 0;
+  let after = 0;
+  const patterns: string[] = [];
+  const files: string[] = [];
+  const needsNumber = (flag: string, value: string | undefined): number | undefined => {
+    if (value === undefined || !/^\d+$/.test(value)) {
+      ctx.err(`grep: ${value ?? ""}: invalid context length argument\n`);
+      return undefined;
+    }
+    return Number(value);
+  };
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === "--") {
+      files.push(...args.slice(i + 1));
+      break;
+    }
+    if (a.startsWith("--")) {
+      const [name, value] = a.split("=", 2);
+      const map: Record<string, () => void> = {
+        "--ignore-case": () => (ignoreCase = true),
+        "--invert-match": () => (invert = true),
+        "--count": () => (count = true),
+        "--line-number": () => (numbers = true),
+        "--word-regexp": () => (word = true),
+        "--extended-regexp": () => (extended = true),
+        "--fixed-strings": () => (fixed = true),
+        "--only-matching": () => (only = true),
+        "--quiet": () => (quiet = true),
+        "--silent": () => (quiet = true),
+      };
+      if (map[name]) map[name]();
+      else if (name === "--regexp" && value !== undefined) patterns.push(value);
+      else if (["--context", "--after-context", "--before-context"].includes(name)) {
+        const n = needsNumber(name, value ?? args[++i]);
+        if (n === undefined) return 2;
+        if (name !== "--before-context") after = n;
+        if (name !== "--after-context") before = n;
+      } else {
+        ctx.err(`grep: unrecognized option '${a}'\nUsage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.\n`);
+        return 2;
+      }
+      continue;
+    }
+    if (a.startsWith("-") && a.length > 1 && !/^-\d+$/.test(a)) {
+      for (let j = 1; j < a.length; j++) {
+        const f = a[j];
+        if ("ABCe".includes(f)) {
+          const rest = a.slice(j + 1) || args[++i];
+          if (f === "e") {
+            if (rest === undefined) {
+              ctx.err("grep: option requires an argument -- 'e'\nUsage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.\n");
+              return 2;
+            }
+            patterns.push(rest);
+          } else {
+            const n = needsNumber(f, rest);
+            if (n === undefined) return 2;
+            if (f !== "B") after = n;
+            if (f !== "A") before = n;
+          }
+          break;
+        }
+        const flags: Record<string, () => void> = {
+          i: () => (ignoreCase = true),
+          v: () => (invert = true),
+          c: () => (count = true),
+          n: () => (numbers = true),
+          w: () => (word = true),
+          E: () => (extended = true),
+          F: () => (fixed = true),
+          o: () => (only = true),
+          q: () => (quiet = true),
+        };
+        if (!flags[f]) {
+          ctx.err(`grep: invalid option -- '${f}'\nUsage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.\n`);
+          return 2;
+        }
+        flags[f]();
+      }
+      continue;
+    }
+    if (/^-\d+$/.test(a)) {
+      before = after = Number(a.slice(1));
+      continue;
+    }
+    if (patterns.length === 0 && !args.slice(0, i).some((x) => x === "-e" || x.startsWith("--regexp"))) patterns.push(a);
+    else files.push(a);
+  }
+  if (patterns.length === 0) {
+    ctx.err("Usage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.\n");
+    return 2;
+  }
+  if (files.length > 0) {
+    for (const f of files) ctx.err(`grep: ${f}: No such file or directory\n`);
+    return 2;
+  }
+  let regex: RegExp;
+  try {
+    const sources = patterns.map((p) => (fixed ? p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&") : extended ? p : basicToJs(p)));
+    let source = sources.map((s) => `(?:${s})`).join("|");
+    if (word) source = `(?<![A-Za-z0-9_])(?:${source})(?![A-Za-z0-9_])`;
+    regex = new RegExp(source, ignoreCase ? "gi" : "g");
+  } catch {
+    ctx.err("grep: Unmatched ( or \\(\n");
+    return 2;
+  }
+  const input = lines(ctx.stdin);
+  const matched = input.map((line) => {
+    regex.lastIndex = 0;
+    return regex.test(line) !== invert;
+  });
+  const total = matched.filter(Boolean).length;
+  if (quiet) return total > 0 ? 0 : 1;
+  if (count) {
+    ctx.out(`${total}\n`);
+    return total > 0 ? 0 : 1;
+  }
+  let out = "";
+  let lastPrinted = -1;
+  for (let i = 0; i < input.length; i++) {
+    if (!matched[i]) continue;
+    const from = Math.max(0, i - before, lastPrinted + 1);
+    if ((before > 0 || after > 0) && lastPrinted >= 0 && from > lastPrinted + 1) out += "--\n";
+    for (let j = from; j < i; j++) out += `${numbers ? `${j + 1}-` : ""}${input[j]}\n`;
+    if (only && !invert) {
+      regex.lastIndex = 0;
+      for (const m of input[i].matchAll(regex)) if (m[0]) out += `${numbers ? `${i + 1}:` : ""}${m[0]}\n`;
+    } else out += `${numbers ? `${i + 1}:` : ""}${input[i]}\n`;
+    lastPrinted = i;
+    let j = i + 1;
+    for (; j < input.length && j <= i + after; j++) {
+      if (matched[j]) break;
+      out += `${numbers ? `${j + 1}-` : ""}${input[j]}\n`;
+      lastPrinted = j;
+    }
+  }
+  ctx.out(out);
+  return total > 0 ? 0 : 1;
+}
+
+function countArg(ctx: ProgramContext, program: string): { n: number; fromStart: boolean } | number {
+  const args = ctx.argv.slice(1);
+  let n = 10;
+  let fromStart = false;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    let value: string | undefined;
+    if (a === "-n" || a === "--lines") value = args[++i];
+    else if (a.startsWith("-n")) value = a.slice(2);
+    else if (a.startsWith("--lines=")) value = a.slice(8);
+    else if (/^-\d+$/.test(a)) value = a.slice(1);
+    else {
+      ctx.err(a.startsWith("-") ? `${program}: invalid option -- '${a.slice(1)}'\nTry '${program} --help' for more information.\n` : `${program}: cannot open '${a}' for reading: No such file or directory\n`);
+      return 1;
+    }
+    if (value === undefined) {
+      ctx.err(`${program}: option requires an argument -- 'n'\nTry '${program} --help' for more information.\n`);
+      return 1;
+    }
+    if (value.startsWith("+") && program === "tail") {
+      fromStart = true;
+      value = value.slice(1);
+    }
+    if (!/^\d+$/.test(value)) {
+      ctx.err(`${program}: invalid number of lines: '${value}'\n`);
+      return 1;
+    }
+    n = Number(value);
+  }
+  return { n, fromStart };
+}
+
+export function head(ctx: ProgramContext): number {
+  const arg = countArg(ctx, "head");
+  if (typeof arg === "number") return arg;
+  ctx.out(lines(ctx.stdin).slice(0, arg.n).map((l) => `${l}\n`).join(""));
+  return 0;
+}
+
+export function tail(ctx: ProgramContext): number {
+  const arg = countArg(ctx, "tail");
+  if (typeof arg === "number") return arg;
+  const all = lines(ctx.stdin);
+  const picked = arg.fromStart ? all.slice(Math.max(0, arg.n - 1)) : arg.n === 0 ? [] : all.slice(-arg.n);
+  ctx.out(picked.map((l) => `${l}\n`).join(""));
+  return 0;
+}
+
+export function wc(ctx: ProgramContext): number {
+  const args = ctx.argv.slice(1);
+  const text = ctx.stdin ?? "";
+  const counts = { l: (text.match(/\n/g) ?? []).length, w: text.split(/\s+/).filter((w) => w).length, c: utf8Bytes(text) };
+  let wanted: Array<"l" | "w" | "c"> = [];
+  for (const a of args) {
+    if (!/^-[lwcm]+$/.test(a)) {
+      ctx.err(a.startsWith("-") ? `wc: invalid option -- '${a.slice(1)}'\nTry 'wc --help' for more information.\n` : `wc: ${a}: No such file or directory\n`);
+      return 1;
+    }
+    for (const f of a.slice(1)) wanted.push(f === "m" ? "c" : (f as "l" | "w" | "c"));
+  }
+  if (wanted.length === 0) wanted = ["l", "w", "c"];
+  const order = (["l", "w", "c"] as const).filter((f) => wanted.includes(f));
+  if (order.length === 1) ctx.out(`${counts[order[0]]}\n`);
+  else {
+    const width = Math.max(...order.map((f) => String(counts[f]).length));
+    ctx.out(order.map((f) => String(counts[f]).padStart(width)).join(" ") + "\n");
+  }
+  return 0;
+}
+
+function utf8Bytes(text: string): number {
+  let n = 0;
+  for (const ch of text) {
+    const c = ch.codePointAt(0)!;
+    n += c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+  }
+  return n;
+}

@@ -34,6 +34,8 @@ export interface ServicePortInfo {
   clusterIP?: string;
   /** Filled on first use: hashing is not free and most ports are never routed to. */
   chainHash?: string;
+  /** Rule and note texts built on first use (they depend only on this port and a node or mode). */
+  texts?: Map<string, string | string[]>;
 }
 
 export interface PodInfo {
@@ -42,6 +44,10 @@ export interface PodInfo {
   ip: string;
   nodeName?: string;
   hostNetwork: boolean;
+  /** Hop label, reference and notes, built on first use. */
+  label?: string;
+  ref?: { kind: "Pod"; namespace: string; name: string };
+  notes?: Map<string, string>;
 }
 
 export interface EndpointInfo {
@@ -52,6 +58,12 @@ export interface EndpointInfo {
   nodeName?: string;
   podKey?: string;
   sepChain?: string;
+  /** The last statistic/jump rule written for this endpoint (chain, position and count fixed it). */
+  pick?: { chain: string; i: number; n: number; text: string };
+  label?: string;
+  ref?: { kind: "Pod"; namespace: string; name: string };
+  /** DNAT rule lists of this endpoint: [plain, with masquerade]. */
+  sepRules?: [string[], string[]];
 }
 
 interface ServiceIndex {

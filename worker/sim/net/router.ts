@@ -49,6 +49,20 @@ export type RouteOutcome =
 
 const DEFAULT_AFFINITY_SECONDS = 10800;
 
+const MASQUERADE_RULE = `-A KUBE-POSTROUTING -m comment --comment "kubernetes service traffic requiring SNAT" -j MASQUERADE --random-fully`;
+const NODEPORTS_JUMP = `-A KUBE-SERVICES -m comment --comment "kubernetes service nodeports; NOTE: this must be the last rule in this chain" -m addrtype --dst-type LOCAL -j KUBE-NODEPORTS`;
+
+/** Texts that depend only on a service port and a small key are built once per port (hot path). */
+function memo<T extends string | string[]>(sp: ServicePortInfo, key: string, make: () => T): T {
+  const texts = (sp.texts ??= new Map());
+  let text = texts.get(key) as T | undefined;
+  if (text === undefined) {
+    text = make();
+    texts.set(key, text);
+  }
+  return text;
+}
+
 export function route(index: NetIndex, req: RouteRequest, env: RouteEnv): RouteOutcome {
   return new Proxier(index, req, env).run();
 }
@@ -162,7 +176,7 @@ class Proxier {
     const proto = protocol.toLowerCase();
     const hash = this.index.chainHash(sp);
     const spn = sp.servicePortName;
-    const nodePortRule = `-A KUBE-NODEPORTS -m comment --comment "${spn}" -m ${proto} -p ${proto} --dport ${dstPort} -j KUBE-EXT-${hash}`;
+    const nodePortRule = memo(sp, "np", () => `-A KUBE-NODEPORTS -m comment --comment "${spn}" -m ${proto} -p ${proto} --dport ${dstPort} -j KUBE-EXT-${hash}`);
     const endpoints = this.index.endpoints(sp);
     const nodeHop: Hop = {
       kind: "node",
@@ -170,8 +184,8 @@ class Proxier {
       ref: { kind: "Node", name: node.name },
       before: { src: this.src, dst: this.dst },
       rule: nodePortRule,
-      rules: [`-A KUBE-SERVICES -m comment --comment "kubernetes service nodeports; NOTE: this must be the last rule in this chain" -m addrtype --dst-type LOCAL -j KUBE-NODEPORTS`, nodePortRule],
-      note: `NodePort ${dstPort} is open on every node; on ${node.name} it belongs to ${sp.serviceKey} (port ${sp.port.port}).`,
+      rules: [NODEPORTS_JUMP, nodePortRule],
+      note: memo(sp, node.name, () => `NodePort ${dstPort} is open on every node; on ${node.name} it belongs to ${sp.serviceKey} (port ${sp.port.port}).`),
     };
     this.hops.push(nodeHop);
     if (endpoints.length === 0) {
@@ -212,8 +226,7 @@ class Proxier {
     } else {
       masquerade = true;
       extRules.push(
-        `-A KUBE-EXT-${hash} -m comment --comment "masquerade traffic for ${spn} external destinations" -j KUBE-MARK-MASQ`,
-        `-A KUBE-EXT-${hash} -j KUBE-SVC-${hash}`,
+        ...memo(sp, "ext", () => [`-A KUBE-EXT-${hash} -m comment --comment "masquerade traffic for ${spn} external destinations" -j KUBE-MARK-MASQ`, `-A KUBE-EXT-${hash} -j KUBE-SVC-${hash}`]),
       );
     }
     nodeHop.rules!.push(...extRules);
@@ -228,7 +241,7 @@ class Proxier {
         ? chain.startsWith("KUBE-SVL")
           ? `externalTrafficPolicy: Local: only endpoints on ${node.name} are used and the client's address is kept (no SNAT).`
           : `externalTrafficPolicy: Local, but traffic from inside the cluster is sent to any endpoint.`
-        : `externalTrafficPolicy: Cluster: any ready endpoint on any node may be chosen, and the packet is marked for SNAT to ${node.name}'s address so the reply comes back through it.`,
+        : memo(sp, `cluster|${node.name}`, () => `externalTrafficPolicy: Cluster: any ready endpoint on any node may be chosen, and the packet is marked for SNAT to ${node.name}'s address so the reply comes back through it.`),
     };
     this.hops.push(serviceHop);
     return this.toEndpoint(sp, candidates, chain, node.name, masquerade, serviceHop);
@@ -314,15 +327,9 @@ class Proxier {
       const n = candidates.length;
       for (let i = 0; i < n; i++) {
         const e = candidates[i];
-        if (i === n - 1) {
+        if (i === n - 1 || this.env.random.next() < 1 / (n - i)) {
           chosen = e;
-          pickRule = `-A ${chain} -m comment --comment "${spn} -> ${e.text}" -j ${this.index.sepChain(sp, e)}`;
-          break;
-        }
-        const p = 1 / (n - i);
-        if (this.env.random.next() < p) {
-          chosen = e;
-          pickRule = `-A ${chain} -m comment --comment "${spn} -> ${e.text}" -m statistic --mode random --probability ${probabilityText(p)} -j ${this.index.sepChain(sp, e)}`;
+          pickRule = this.pickRule(sp, chain, e, i, n);
           break;
         }
       }
@@ -338,18 +345,23 @@ class Proxier {
     const node = this.index.nodeByName(natNode);
     const snatIP = masquerade ? snatAddress(node, ep.nodeName) : clientIP;
     const after = { src: masquerade ? { ip: snatIP, port: this.src.port } : this.src, dst: { ip: ep.ip, port: ep.port } };
-    const sepRules = [`-A ${sep} -m comment --comment "${spn}" -m ${sp.protocol.toLowerCase()} -p ${sp.protocol.toLowerCase()} -j DNAT --to-destination ${ep.text}`];
-    if (hairpin) sepRules.unshift(`-A ${sep} -m comment --comment "${spn}" -s ${ep.ip}/32 -j KUBE-MARK-MASQ`);
-    if (masquerade) sepRules.push(`-A KUBE-POSTROUTING -m comment --comment "kubernetes service traffic requiring SNAT" -j MASQUERADE --random-fully`);
+    if (!ep.sepRules) {
+      const dnat = `-A ${sep} -m comment --comment "${spn}" -m ${sp.protocol.toLowerCase()} -p ${sp.protocol.toLowerCase()} -j DNAT --to-destination ${ep.text}`;
+      ep.sepRules = [[dnat], [dnat, MASQUERADE_RULE]];
+    }
+    let sepRules = ep.sepRules[masquerade ? 1 : 0];
+    if (hairpin) sepRules = [`-A ${sep} -m comment --comment "${spn}" -s ${ep.ip}/32 -j KUBE-MARK-MASQ`, ...sepRules];
     const how = chosen && pickRule.includes("--rcheck")
       ? `sessionAffinity: ClientIP: ${clientIP} used ${ep.text} before, so it sticks to it.`
       : candidates.length === 1
         ? `The only ready endpoint is ${ep.text}.`
         : `Chosen at random among ${candidates.length} ready endpoints (each has probability 1/${candidates.length}).`;
+    ep.label ??= ep.podKey ? `endpoint ${ep.podKey}` : `endpoint ${ep.text}`;
+    if (ep.podKey) ep.ref ??= podRef(ep.podKey) as EndpointInfo["ref"];
     this.hops.push({
       kind: "endpoint",
-      label: ep.podKey ? `endpoint ${ep.podKey}` : `endpoint ${ep.text}`,
-      ref: ep.podKey ? podRef(ep.podKey) : undefined,
+      label: ep.label,
+      ref: ep.ref,
       before: { src: this.src, dst: this.dst },
       after,
       rule: sepRules[hairpin ? 1 : 0],
@@ -376,6 +388,18 @@ class Proxier {
     }
     this.hops.push({ kind: "pod", label: ep.text, before: { src: after.src, dst }, note: `No pod has the address ${ep.ip} any more.` });
     return this.fail("timed-out", `The endpoint ${ep.text} no longer exists.`);
+  }
+
+  private pickRule(sp: ServicePortInfo, chain: string, e: EndpointInfo, i: number, n: number): string {
+    const cached = e.pick;
+    if (cached && cached.chain === chain && cached.i === i && cached.n === n) return cached.text;
+    const sep = this.index.sepChain(sp, e);
+    const text =
+      i === n - 1
+        ? `-A ${chain} -m comment --comment "${sp.servicePortName} -> ${e.text}" -j ${sep}`
+        : `-A ${chain} -m comment --comment "${sp.servicePortName} -> ${e.text}" -m statistic --mode random --probability ${probabilityText(1 / (n - i))} -j ${sep}`;
+    e.pick = { chain, i, n, text };
+    return text;
   }
 
   /** Pod IP from inside: plain routing over the pod network, no kube-proxy rule involved. */
@@ -416,16 +440,18 @@ function snatAddress(node: NodeInfo | undefined, endpointNode: string | undefine
 }
 
 function podHop(pod: PodInfo, fromNode: string, src: Endpoint, dst: Endpoint): Hop {
-  const sameNode = pod.nodeName === fromNode;
-  return {
-    kind: "pod",
-    label: `pod ${pod.key}`,
-    ref: podRef(pod.key),
-    before: { src, dst },
-    note: sameNode
-      ? `${pod.ip} is on ${fromNode}: delivered over the node's bridge (cni0).`
-      : `${pod.ip} is on ${pod.nodeName ?? "another node"}: carried from ${fromNode} over the pod network (flannel VXLAN).`,
-  };
+  const notes = (pod.notes ??= new Map());
+  let note = notes.get(fromNode);
+  if (note === undefined) {
+    note =
+      pod.nodeName === fromNode
+        ? `${pod.ip} is on ${fromNode}: delivered over the node's bridge (cni0).`
+        : `${pod.ip} is on ${pod.nodeName ?? "another node"}: carried from ${fromNode} over the pod network (flannel VXLAN).`;
+    notes.set(fromNode, note);
+  }
+  pod.label ??= `pod ${pod.key}`;
+  pod.ref ??= podRef(pod.key) as PodInfo["ref"];
+  return { kind: "pod", label: pod.label, ref: pod.ref, before: { src, dst }, note };
 }
 
 function clientHop(from: Place): Hop {

@@ -1,0 +1,116 @@
+// Routed requests per second through a NodePort, with the route trace built, on a small cluster
+// (10 Services) and a large one (10,000 Services, 30,000 pods), plus the cost of the first request
+// after a change of the pods (index rebuild). Run: npx tsx bench/net-bench.ts
+
+import { bootstrapCluster } from "../worker/sim/cluster/bootstrap.ts";
+import type { ClusterState, Pod, Service } from "../worker/sim/cluster/types.ts";
+import { netIndex } from "../worker/sim/net/index.ts";
+import type { Place } from "../worker/sim/net/places.ts";
+import { route } from "../worker/sim/net/router.ts";
+import type { RouteTrace } from "../worker/sim/net/trace.ts";
+import { createRandom } from "../worker/sim/random.ts";
+
+const NOW = Date.UTC(2025, 10, 26, 10);
+
+function pod(name: string, node: string, ip: string, app: string): Pod {
+  const ts = "2025-11-26T09:59:00Z";
+  return {
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: { name, namespace: "default", uid: `u-${name}`, resourceVersion: "1", creationTimestamp: ts, labels: { app } },
+    spec: { containers: [{ name: "c", image: "nginx" }], nodeName: node },
+    status: {
+      phase: "Running",
+      podIP: ip,
+      conditions: [{ type: "Ready", status: "True", lastProbeTime: null, lastTransitionTime: ts }],
+      containerStatuses: [{ name: "c", image: "nginx", imageID: "", ready: true, started: true, restartCount: 0, state: { running: { startedAt: ts } }, lastState: {} }],
+    },
+  };
+}
+
+function service(i: number): Service {
+  return {
+    apiVersion: "v1",
+    kind: "Service",
+    metadata: { name: `svc-${i}`, namespace: "default", uid: `s-${i}`, resourceVersion: "1", creationTimestamp: "2025-11-26T09:59:00Z" },
+    spec: {
+      type: "NodePort",
+      selector: { app: `app-${i}` },
+      ports: [{ protocol: "TCP", port: 80, targetPort: 80, nodePort: 30000 + (i % 2768) + (i >= 2768 ? 0 : 0) }],
+      clusterIP: `10.${96 + Math.floor(i / 65536)}.${Math.floor(i / 256) % 256}.${(i % 256) + (i % 256 === 0 ? 1 : 0)}`,
+      sessionAffinity: "None",
+    },
+    status: { loadBalancer: {} },
+  };
+}
+
+function build(services: number, podsPerService: number): ClusterState {
+  const base = bootstrapCluster({ now: NOW, random: createRandom(1) });
+  const pods: Record<string, Pod> = { ...base.pods };
+  const svcs: Record<string, Service> = { ...base.services };
+  const nodes = ["node01", "node02"];
+  let n = 0;
+  for (let i = 0; i < services; i++) {
+    const s = service(i);
+    // NodePorts are unique: large clusters use ClusterIP for the rest, as the port range is 2768 wide.
+    if (i >= 2000) s.spec = { ...s.spec, type: "ClusterIP", ports: [{ protocol: "TCP", port: 80, targetPort: 80 }] };
+    svcs[`default/svc-${i}`] = s;
+    for (let j = 0; j < podsPerService; j++, n++) {
+      const node = nodes[n % 2];
+      const ip = `10.${244 + Math.floor(n / 65000)}.${1 + (n % 2) + 2 * (Math.floor(n / 2 / 250) % 100)}.${(Math.floor(n / 2) % 250) + 2}`;
+      pods[`default/p-${i}-${j}`] = pod(`p-${i}-${j}`, node, ip, `app-${i}`);
+    }
+  }
+  return { ...base, pods, services: svcs, resourceVersion: base.resourceVersion + 1 };
+}
+
+function bench(label: string, state: ClusterState, nodePort: number): number {
+  const from: Place = { kind: "workstation", name: "workstation", ip: "192.168.56.1" };
+  const random = createRandom(42);
+  const t0 = performance.now();
+  let index = netIndex(state);
+  const req = { from, srcPort: 40000, dstIP: "192.168.56.11", dstPort: nodePort, protocol: "TCP" as const };
+  const first = route(index, req, { random, now: NOW });
+  const firstMs = performance.now() - t0;
+  if (first.result !== "delivered") throw new Error(`${label}: not delivered: ${JSON.stringify(first)}`);
+  const traces: RouteTrace[] = [];
+  const iterations = 1_000_000;
+  let sink = 0;
+  const start = performance.now();
+  for (let i = 0; i < iterations; i++) {
+    index = netIndex(state);
+    const out = route(index, req, { random, now: NOW });
+    const trace: RouteTrace = {
+      request: "curl",
+      from: { kind: "workstation", name: "workstation", ip: from.ip },
+      to: { host: req.dstIP, port: req.dstPort },
+      hops: out.hops,
+      verdict: out.result === "delivered" ? "answered" : out.result,
+      reason: "",
+    };
+    if ((i & 0xffff) === 0) traces.push(trace);
+    sink += trace.hops.length;
+  }
+  const ms = performance.now() - start;
+  const perSecond = Math.round((iterations / ms) * 1000);
+  console.log(`${label}: ${perSecond.toLocaleString("en")} routed requests/s with trace (${((ms * 1000) / iterations).toFixed(2)} us each); first request incl. index build ${firstMs.toFixed(1)} ms [${sink > 0 ? "ok" : ""}]`);
+  return perSecond;
+}
+
+const small = build(10, 3);
+const large = build(10_000, 3);
+const heap = process.memoryUsage().heapUsed / 1e6;
+console.log(`clusters built: small ${Object.keys(small.pods).length} pods, large ${Object.keys(large.services).length} services / ${Object.keys(large.pods).length} pods; heap ${heap.toFixed(0)} MB`);
+bench("small (10 services)", small, 30005);
+const a = bench("small (10 services)", small, 30005);
+bench("large (10,000 services, 30,000 pods)", large, 30005);
+const b = bench("large (10,000 services, 30,000 pods)", large, 30005);
+console.log(`large/small time ratio: ${(a / b).toFixed(2)}x`);
+
+// A scale-like change: one pod more for one Service gives a new pods record; the next request
+// rebuilds the pod index and that Service's endpoints.
+const scaled: ClusterState = { ...large, pods: { ...large.pods, "default/p-5-3": pod("p-5-3", "node02", "10.250.9.9", "app-5") }, resourceVersion: large.resourceVersion + 1 };
+const t0 = performance.now();
+const idx = netIndex(scaled);
+const out = route(idx, { from: { kind: "workstation", name: "workstation", ip: "192.168.56.1" }, srcPort: 1, dstIP: "192.168.56.11", dstPort: 30005, protocol: "TCP" }, { random: createRandom(1), now: NOW });
+console.log(`after a change of the pods on the large cluster: first routed request ${(performance.now() - t0).toFixed(1)} ms (${out.result})`);

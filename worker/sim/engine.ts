@@ -83,7 +83,8 @@ export function execute(state: SessionState, input: string, env: { now: number }
   const tx = new Tx(state.cluster);
   const now = Math.max(env.now, state.cluster.now);
   const shell = state.shell.slice();
-  let output = "";
+  // bash warns before running a heredoc that reached the end of input.
+  let output = parsed.line.warning ?? "";
   const traces: RouteTrace[] = [];
 
   try {

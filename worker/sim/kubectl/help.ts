@@ -16,6 +16,9 @@ const groups: Array<[string, string[]]> = [
   ["Other Commands", ["api-resources", "api-versions", "config", "plugin", "version"]],
 ];
 
+/** kubectl's commands in the order it registers them (cobra suggests in this order). */
+export const commandOrder: string[] = [...groups.flatMap(([, names]) => names), "options"];
+
 /** Real kubectl commands and their one-line help, also those the playground does not run. */
 export const realShorts: Record<string, string> = {
   set: "Set specific features on objects",

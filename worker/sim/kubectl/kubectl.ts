@@ -7,7 +7,7 @@ import { commands } from "./commands/index.ts";
 import type { Kubectl } from "./context.ts";
 import { flagErrorText } from "./errors.ts";
 import { FlagSet, Flags, type FlagSpec } from "./flags.ts";
-import { commandHelp, realShorts, rootHelp, suggestionsFor } from "./help.ts";
+import { commandHelp, commandOrder, realShorts, rootHelp, suggestionsFor } from "./help.ts";
 
 export function kubectlProgram(ctx: ProgramContext): number {
   const frame = ctx.shell[ctx.shell.length - 1];
@@ -44,10 +44,9 @@ export function runKubectl(ctx: ProgramContext, argv: string[]): number {
       ctx.err(`error: "kubectl ${word}" is not available in this playground\n`);
       return 1;
     }
-    const names = [...commands.map((c) => c.name), ...Object.keys(realShorts)];
-    const suggestions = suggestionsFor(word, names).sort();
+    const suggestions = suggestionsFor(word, commandOrder);
     let text = `error: unknown command "${word}" for "kubectl"\n`;
-    if (suggestions.length > 0) text += `\nDid you mean this?\n${suggestions.map((s) => `\t${s}\n`).join("")}`;
+    if (suggestions.length > 0) text += `\nDid you mean this?\n${suggestions.map((s) => `\t${s}\n`).join("")}\n`;
     ctx.err(text);
     return 1;
   }
@@ -64,9 +63,8 @@ export function runKubectl(ctx: ProgramContext, argv: string[]): number {
       if (!command.run) {
         const parsed = set.parse(rest);
         if (parsed.ok && parsed.flags.values.get("help")) break;
-        ctx.err(`error: unknown command "${subWord}" for "${path}"\n`);
-        const suggestions = suggestionsFor(subWord, command.subcommands.map((c) => c.name));
-        if (suggestions.length > 0) ctx.err(`\nDid you mean this?\n${suggestions.map((s) => `\t${s}\n`).join("")}`);
+        const words = rest.slice(sub.index).filter((w) => !w.startsWith("-"));
+        ctx.err(`error: unknown command "${words.join(" ")}"\nSee '${path} -h' for help and examples\n`);
         return 1;
       }
       break;

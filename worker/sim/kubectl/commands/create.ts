@@ -96,7 +96,7 @@ function serviceCommand(type: "ClusterIP" | "NodePort" | "LoadBalancer"): Comman
       const ports: Array<Record<string, unknown>> = [];
       for (const spec of tcp) {
         const [portText, targetText = portText, ...extra] = spec.split(":");
-        if (extra.length > 0 || !/^\d+$/.test(portText)) return fail(k, `error: strconv.Atoi: parsing "${portText}": invalid syntax`);
+        if (extra.length > 0 || !/^\d+$/.test(portText)) return fail(k, `error: strconv.ParseUint: parsing "${portText}": invalid syntax`);
         const port = Number(portText);
         const targetPort = /^\d+$/.test(targetText) ? Number(targetText) : targetText;
         const p: Record<string, unknown> = { name: `${portText}-${targetText}`, port, protocol: "TCP", targetPort };

@@ -53,6 +53,7 @@ function runDelete(k: Kubectl, flags: Flags): number {
   const all = flags.bool("all");
   const selectorText = flags.string("selector");
   if (parsed.byName && (all || selectorText)) return fail(k, "error: name cannot be provided when a selector is specified");
+  if (all && selectorText) return fail(k, "error: setting 'all' parameter but found a non empty selector. ");
   if (!parsed.byName && !all && !flags.changed("selector")) {
     return fail(k, `error: resource(s) were provided, but no name was specified`);
   }

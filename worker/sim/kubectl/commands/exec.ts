@@ -34,11 +34,11 @@ function runExec(k: Kubectl, flags: Flags): number {
   const dashAt = flags.argsLenAtDash;
   const before = dashAt >= 0 ? flags.args.slice(0, dashAt) : flags.args.slice(0, 1);
   const command = dashAt >= 0 ? flags.args.slice(dashAt) : flags.args.slice(1);
-  if (before.length === 0) return fail(k, usageErrorText(k.path, "pod, type/name or --filename must be specified"));
+  if (before.length === 0) return fail(k, "error: pod, type/name or --filename must be specified");
   if (dashAt < 0 && command.length > 0) {
-    return fail(k, "error: exec [POD] [COMMAND] is not supported anymore. Use exec [POD] -- [COMMAND] instead");
+    return fail(k, usageErrorText(k.path, "exec [POD] [COMMAND] is not supported anymore. Use exec [POD] -- [COMMAND] instead"));
   }
-  if (command.length === 0) return fail(k, usageErrorText(k.path, "you must specify at least one command for the container"));
+  if (command.length === 0) return fail(k, "error: you must specify at least one command for the container");
   let podName = before[0];
   if (podName.includes("/")) {
     const [type, name] = podName.split("/", 2);

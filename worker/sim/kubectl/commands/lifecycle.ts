@@ -13,7 +13,7 @@ import { kindString } from "../resources.ts";
 import { readList } from "../store-read.ts";
 
 function deploymentArg(k: Kubectl, flags: Flags): Deployment | number {
-  if (flags.args.length === 0) return fail(k, usageErrorText(k.path, "required resource not specified"));
+  if (flags.args.length === 0) return fail(k, "error: required resource not specified");
   const parsed = parseResourceArgs(flags.args, false);
   if (!parsed.ok) return fail(k, parsed.error);
   const request = parsed.requests[0];
@@ -131,10 +131,12 @@ export const waitCommand: Command = {
   ],
   run: (k, flags) => {
     const forText = flags.string("for");
-    if (forText === "") return fail(k, "error: --for must be specified");
+    if (forText === "") return fail(k, 'error: unrecognized condition: ""');
     const m = /^condition=([^=]+)(?:=(.*))?$/i.exec(forText);
     if (!m && forText !== "delete") return fail(k, errorText(`unrecognized condition: "${forText}"`));
-    if (flags.args.length === 0) return fail(k, "error: resource(s) were provided, but no name was specified");
+    if (flags.args.length === 0) {
+      return fail(k, `error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'`);
+    }
     const parsed = parseResourceArgs(flags.args);
     if (!parsed.ok) return fail(k, parsed.error);
     const limit = parseGoDuration(flags.string("timeout")) ?? 30_000;
@@ -192,7 +194,9 @@ export const logsCommand: Command = {
     selectorFlag,
   ],
   run: (k, flags) => {
-    if (flags.args.length === 0) return fail(k, usageErrorText(k.path, "expected POD, TYPE/NAME, or --selector"));
+    if (flags.args.length === 0) {
+      return fail(k, `error: expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command\nSee '${k.path} -h' for help and examples`);
+    }
     if (flags.bool("follow")) return fail(k, "error: following logs (-f) is not available in this console: it would never return. Run the command again to see new lines.");
     let podName = flags.args[0];
     const state = k.ctx.tx.state;

@@ -66,7 +66,7 @@ export const labelCommand: Command = {
   run: (k, flags) => {
     const resourceArgs = flags.args.filter((a) => !a.includes("=") && !(a.endsWith("-") && a.length > 1));
     const changes = flags.args.filter((a) => !resourceArgs.includes(a));
-    if (changes.length === 0) return fail(k, usageErrorText(k.path, "at least one label update is required"));
+    if (changes.length === 0) return fail(k, "error: at least one label update is required");
     const add: Record<string, string> = {};
     const removeKeys: string[] = [];
     for (const c of changes) {
@@ -130,6 +130,7 @@ export const scaleCommand: Command = {
   ],
   run: (k, flags) => {
     const replicas = flags.int("replicas");
+    if (!flags.changed("replicas")) return fail(k, `error: required flag(s) "replicas" not set`);
     if (replicas < 0) return fail(k, "error: The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0");
     if (flags.args.length === 0) return fail(k, usageErrorText(k.path, "one or more resources must be specified as <resource> <name> or <resource>/<name>"));
     const found = targets(k, flags, flags.args);
@@ -180,7 +181,7 @@ export const patchCommand: Command = {
   ],
   run: (k, flags) => {
     const patchText = flags.string("patch");
-    if (patchText === "") return fail(k, usageErrorText(k.path, "must specify -p to patch"));
+    if (patchText === "") return fail(k, "error: must specify --patch or --patch-file containing the contents of the patch");
     const patchType = flags.string("type");
     if (!["json", "merge", "strategic"].includes(patchType)) {
       return fail(k, errorText(`--type must be one of [json merge strategic], not "${patchType}"`));

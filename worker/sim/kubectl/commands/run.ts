@@ -45,27 +45,27 @@ export const runCommand: Command = {
 function runRun(k: Kubectl, flags: Flags): number {
   const dashAt = flags.argsLenAtDash;
   const name = flags.args.length > 0 && dashAt !== 0 ? flags.args[0] : "";
-  if (name === "") return fail(k, usageErrorText(k.path, "NAME is required for run"));
   const image = flags.string("image");
-  if (image === "") return fail(k, usageErrorText(k.path, "--image is required"));
+  if (!flags.changed("image")) return fail(k, `error: required flag(s) "image" not set`);
+  if (name === "") return fail(k, usageErrorText(k.path, "NAME is required for run"));
   if (!/^[a-z0-9]+(?:[._-][a-z0-9]+|__)*(?:(?::\d+)?\/[a-z0-9]+(?:[._-]+[a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/.test(image)
     && !/^[a-zA-Z0-9.-]+(?::\d+)?\/[a-z0-9._/-]+(?::[\w][\w.-]{0,127})?$/.test(image)) {
-    return fail(k, `error: invalid image name "${image}": invalid reference format`);
+    return fail(k, `error: Invalid image name "${image}": invalid reference format`);
   }
   const restart = flags.string("restart");
   if (!["Always", "OnFailure", "Never"].includes(restart)) {
-    return fail(k, `error: invalid restart policy: ${restart}`);
+    return fail(k, usageErrorText(k.path, `invalid restart policy: ${restart}`));
   }
   const interactive = flags.bool("stdin");
-  if (flags.bool("tty") && !interactive) return fail(k, "error: -i/--stdin is required for containers with -t/--tty=true");
-  if (flags.bool("rm") && !interactive) return fail(k, "error: --rm should only be used for attached containers");
+  if (flags.bool("tty") && !interactive) return fail(k, usageErrorText(k.path, "-i/--stdin is required for containers with -t/--tty=true"));
+  if (flags.bool("rm") && !interactive) return fail(k, usageErrorText(k.path, "--rm should only be used for attached containers"));
   const portText = flags.string("port");
   let port: number | undefined;
   if (portText !== "") {
-    if (!/^-?\d+$/.test(portText)) return fail(k, `error: --port must be a number`);
+    if (!/^-?\d+$/.test(portText)) return fail(k, `error: strconv.Atoi: parsing "${portText}": invalid syntax`);
     port = Number(portText);
   }
-  if (flags.bool("expose") && port === undefined) return fail(k, "error: --port must be set when exposing a service");
+  if (flags.bool("expose") && port === undefined) return fail(k, usageErrorText(k.path, "--port must be set when exposing a service"));
   let labels: Record<string, string> = { run: name };
   if (flags.string("labels") !== "") {
     const parsed = parseLabelMap(flags.string("labels"));

@@ -1,0 +1,81 @@
+// `npm run sim`: the simulated cluster in a terminal. Interactive (readline, history) when stdin is
+// a TTY; with piped input it runs the script and prints a reproducible transcript.
+//   --seed N        random seed (default 1)
+//   --start ISO     simulated start time (default 2026-01-01T00:00:00Z)
+//   --step-ms N     simulated time per command (default 4000)
+
+import { createInterface } from "node:readline";
+import { createSession, execute } from "../engine.ts";
+import { parseLine } from "../shell/tokenizer.ts";
+import { defaultTranscriptOptions, runScript, type TranscriptOptions } from "./transcript.ts";
+
+function parseArgs(argv: string[]): TranscriptOptions {
+  const options = { ...defaultTranscriptOptions };
+  for (let i = 0; i < argv.length; i++) {
+    const [name, inline] = argv[i].split("=", 2);
+    const value = inline ?? argv[++i];
+    if (name === "--seed") options.seed = Number(value);
+    else if (name === "--start") options.start = Date.parse(value);
+    else if (name === "--step-ms") options.stepMs = Number(value);
+    else {
+      process.stderr.write(`sim: unknown option ${argv[i]}\nusage: npm run sim -- [--seed N] [--start ISO-TIME] [--step-ms N] [< script.txt]\n`);
+      process.exit(2);
+    }
+    if (Number.isNaN(options.seed) || Number.isNaN(options.start) || Number.isNaN(options.stepMs)) {
+      process.stderr.write(`sim: bad value for ${name}: ${value}\n`);
+      process.exit(2);
+    }
+  }
+  return options;
+}
+
+async function readAll(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+async function interactive(options: TranscriptOptions): Promise<void> {
+  let state = createSession({ seed: options.seed, now: options.start });
+  let now = options.start;
+  let prompt = "student@workstation:~$ ";
+  const rl = createInterface({ input: process.stdin, output: process.stdout, historySize: 1000, terminal: true });
+  let pending = "";
+  rl.setPrompt(prompt);
+  rl.prompt();
+  for await (const line of rl) {
+    pending = pending === "" ? line : `${pending}\n${line}`;
+    // Wait for the rest of a heredoc, a quote or a continuation line, as bash does with "> ".
+    const parsed = parseLine(pending);
+    const incomplete =
+      (!parsed.ok && parsed.error.includes("unexpected EOF")) ||
+      (parsed.ok && parsed.line.warning !== undefined) ||
+      /\\$/.test(pending);
+    if (incomplete) {
+      rl.setPrompt("> ");
+      rl.prompt();
+      continue;
+    }
+    now = Math.max(now + options.stepMs, state.cluster.now);
+    const result = execute(state, pending, { now });
+    pending = "";
+    state = result.state;
+    process.stdout.write(result.output);
+    prompt = result.prompt;
+    rl.setPrompt(prompt);
+    rl.prompt();
+  }
+  process.stdout.write("\n");
+}
+
+async function main(): Promise<void> {
+  const options = parseArgs(process.argv.slice(2));
+  if (process.stdin.isTTY) {
+    await interactive(options);
+    return;
+  }
+  const script = await readAll();
+  process.stdout.write(runScript(script, options).transcript);
+}
+
+void main();

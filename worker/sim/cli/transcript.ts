@@ -1,0 +1,43 @@
+// Runs a script through the engine and renders the transcript the terminal shows: the prompt and
+// the command (heredoc lines included), its output, and `[exit N]` after a failing command.
+// Used by `npm run sim` with piped input and by the golden tests, so both agree byte for byte.
+
+import { createSession, execute, type SessionState } from "../engine.ts";
+import { splitCommands } from "../shell/tokenizer.ts";
+
+export interface TranscriptOptions {
+  seed: number;
+  /** Simulated start time, ms since the epoch. */
+  start: number;
+  /** Simulated time that passes before each command (typing and reading time). */
+  stepMs: number;
+}
+
+export const defaultTranscriptOptions: TranscriptOptions = {
+  seed: 1,
+  start: Date.UTC(2026, 0, 1),
+  stepMs: 4000,
+};
+
+export function runScript(script: string, options: TranscriptOptions = defaultTranscriptOptions): { transcript: string; state: SessionState } {
+  let state = createSession({ seed: options.seed, now: options.start });
+  let now = options.start;
+  let prompt = "student@workstation:~$ ";
+  let transcript = "";
+  for (const command of splitCommands(script)) {
+    now += options.stepMs;
+    const result = execute(state, command, { now });
+    state = result.state;
+    now = Math.max(now, state.cluster.now);
+    transcript += renderStep(prompt, command, result.output, result.exitCode);
+    prompt = result.prompt;
+  }
+  return { transcript, state };
+}
+
+export function renderStep(prompt: string, command: string, output: string, exitCode: number): string {
+  let text = `${prompt}${command}\n${output}`;
+  if (output !== "" && !output.endsWith("\n")) text += "\n";
+  if (exitCode !== 0) text += `[exit ${exitCode}]\n`;
+  return text;
+}

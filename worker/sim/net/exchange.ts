@@ -3,14 +3,14 @@
 // the Tx: the access-log line of the answering container, the session-affinity memory.
 
 import type { Tx } from "../cluster/tx.ts";
-import type { ClusterState, PodRuntime } from "../cluster/types.ts";
+import type { PodRuntime } from "../cluster/types.ts";
 import type { Random } from "../random.ts";
 import { listenerAt } from "./apps/listeners.ts";
 import { resolveHost } from "./dns.ts";
 import type { HttpRequest, Reply } from "./http.ts";
 import { netIndex, type Protocol } from "./index.ts";
 import { traceFrom, type Place } from "./places.ts";
-import { route, type AffinityTable } from "./router.ts";
+import { route } from "./router.ts";
 import type { Endpoint, Hop, RouteTrace } from "./trace.ts";
 
 /** Lines kept per pod, as the kubelet keeps a bounded log file. */
@@ -55,7 +55,7 @@ export function exchange(env: ExchangeEnv, input: ExchangeInput): ExchangeOutcom
   const outcome = route(
     index,
     { from: input.place, srcPort, dstIP: ip, dstPort: input.port, protocol: input.protocol ?? "TCP" },
-    { random: env.random, now: env.now, affinity: (state as ClusterState & { affinity?: AffinityTable }).affinity },
+    { random: env.random, now: env.now, affinity: state.affinity },
   );
   const hops: Hop[] = resolved.hop ? [resolved.hop, ...outcome.hops] : outcome.hops;
   if (outcome.result !== "delivered") {
@@ -103,8 +103,7 @@ function appendLog(tx: Tx, podKey: string, line: string): void {
 }
 
 function writeAffinity(tx: Tx, key: string, entry: { endpoint: string; at: number }): void {
-  const current = (tx.state as ClusterState & { affinity?: AffinityTable }).affinity?.[key];
+  const current = tx.state.affinity?.[key];
   if (current && current.endpoint === entry.endpoint && current.at === entry.at) return;
-  const table = tx.write("affinity" as never) as unknown as AffinityTable;
-  table[key] = entry;
+  tx.write("affinity")![key] = entry;
 }

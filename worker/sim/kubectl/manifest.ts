@@ -82,7 +82,7 @@ export function parseManifests(text: string, source = "STDIN"): ManifestParse {
   }
   let docs;
   try {
-    docs = parseAllDocuments(text, { prettyErrors: false, uniqueKeys: false });
+    docs = parseAllDocuments(text, { prettyErrors: true, uniqueKeys: false });
   } catch (error) {
     return { ok: false, error: `error: error parsing ${source}: error converting YAML to JSON: yaml: ${String(error)}\n` };
   }

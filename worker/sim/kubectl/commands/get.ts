@@ -97,7 +97,8 @@ function runGet(k: Kubectl, flags: Flags): number {
         allNamespaces,
         withKind,
         noHeaders: flags.bool("no-headers"),
-        now: k.ctx.now,
+        labelColumns: flags.list("label-columns"),
+        now: k.ctx.tx.state.now,
       }),
     );
   } else if (total > 0 || !parsed.byName) {

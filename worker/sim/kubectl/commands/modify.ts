@@ -196,6 +196,12 @@ export const patchCommand: Command = {
         return fail(k, errorText(`unable to parse "${patchText}": yaml: did not find expected node content`));
       }
     }
+    const shapeOk = patchType === "json" ? Array.isArray(patch) : patch !== null && typeof patch === "object" && !Array.isArray(patch);
+    if (!shapeOk) {
+      const got = Array.isArray(patch) ? "array" : patch === null ? "null" : typeof patch;
+      const into = patchType === "json" ? "jsonpatch.Patch" : "map[string]interface {}";
+      return fail(k, errorText(`unable to parse "${patchText}": json: cannot unmarshal ${got} into Go value of type ${into}`));
+    }
     if (flags.args.length === 0) return fail(k, usageErrorText(k.path, "one or more resources must be specified as <resource> <name> or <resource>/<name>"));
     const found = targets(k, flags, flags.args);
     if (typeof found === "number") return found;

@@ -39,6 +39,8 @@ export interface TableOptions {
   allNamespaces: boolean;
   withKind: boolean;
   noHeaders?: boolean;
+  /** -L: one column per label key, headed by the key's last path segment upper-cased. */
+  labelColumns?: string[];
   now: number;
 }
 
@@ -58,6 +60,8 @@ export function printTable(type: ResourceType, objects: readonly AnyObject[], op
   const count = options.wide ? def.columns.length : def.narrow;
   let header = def.columns.slice(0, count);
   if (options.allNamespaces && type.namespaced) header = ["NAMESPACE", ...header];
+  const labelColumns = options.labelColumns ?? [];
+  header = [...header, ...labelColumns.map((l) => l.split("/").pop()!.toUpperCase())];
   if (options.showLabels) header = [...header, "LABELS"];
   const lines: string[] = [];
   if (!options.noHeaders) lines.push(header.join("\t"));
@@ -66,6 +70,7 @@ export function printTable(type: ResourceType, objects: readonly AnyObject[], op
     let cells = def.row(object, options.now).slice(0, count);
     cells[0] = prefix + cells[0];
     if (options.allNamespaces && type.namespaced) cells = [object.metadata.namespace ?? "", ...cells];
+    for (const l of labelColumns) cells.push(object.metadata.labels?.[l] ?? "");
     if (options.showLabels) cells.push(formatLabels(object.metadata.labels));
     lines.push(cells.join("\t"));
   }

@@ -1,6 +1,14 @@
 // The cluster as the page draws it: a small, documented shape derived from the session state.
 // GET /api/sessions/:id returns it as `cluster`; the live WebSocket sends it after each change.
 
+import { endpointSlicesFor } from "./cluster/endpoints.ts";
+import { findImage } from "./cluster/images.ts";
+import { SYSTEM_NAMESPACES } from "./cluster/store.ts";
+import type { ClusterState, Pod } from "./cluster/types.ts";
+import type { SessionState } from "./engine.ts";
+import { podSummary } from "./kubectl/printers/tables.ts";
+import { WORKSTATION_IP, WORKSTATION_NAME } from "./net/places.ts";
+
 export interface ClusterView {
   /** Simulated time the view was taken at (ms since the epoch). */
   now: number;
@@ -43,4 +51,83 @@ export interface ClusterView {
   deployments: Array<{ namespace: string; name: string; replicas: number; ready: number; selector: Record<string, string> }>;
   /** Where the console is now: workstation, a node, or a pod shell. */
   shell: { kind: "workstation" | "node" | "pod"; name: string };
+}
+
+const ROLE_PREFIX = "node-role.kubernetes.io/";
+
+export function clusterView(state: SessionState): ClusterView {
+  const cluster = state.cluster;
+  const frame = state.shell[state.shell.length - 1];
+  return {
+    now: cluster.now,
+    workstation: { name: WORKSTATION_NAME, ip: WORKSTATION_IP },
+    nodes: Object.values(cluster.nodes).map((node) => ({
+      name: node.metadata.name,
+      ip: node.status.addresses.find((a) => a.type === "InternalIP")?.address ?? "",
+      roles: Object.keys(node.metadata.labels ?? {})
+        .filter((label) => label.startsWith(ROLE_PREFIX))
+        .map((label) => label.slice(ROLE_PREFIX.length)),
+      ready: node.status.conditions.some((c) => c.type === "Ready" && c.status === "True"),
+      podCIDR: node.spec.podCIDR,
+    })),
+    pods: Object.values(cluster.pods).map((pod) => podView(pod, cluster)),
+    services: Object.values(cluster.services).map((service) => {
+      const namespace = service.metadata.namespace ?? "default";
+      const endpoints: ClusterView["services"][number]["endpoints"] = [];
+      for (const slice of endpointSlicesFor(cluster, service)) {
+        for (const endpoint of slice.endpoints) {
+          if (!endpoint.conditions.ready) continue;
+          for (const port of slice.ports) {
+            endpoints.push({ ip: endpoint.addresses[0], port: port.port, pod: endpoint.targetRef?.name ?? "", node: endpoint.nodeName });
+          }
+        }
+      }
+      return {
+        namespace,
+        name: service.metadata.name,
+        type: service.spec.type,
+        clusterIP: service.spec.clusterIP ?? "None",
+        selector: service.spec.selector ?? {},
+        ports: service.spec.ports.map((p) => ({ name: p.name, port: p.port, targetPort: p.targetPort, nodePort: p.nodePort, protocol: p.protocol })),
+        endpoints,
+        externalTrafficPolicy: service.spec.externalTrafficPolicy,
+        system: SYSTEM_NAMESPACES.has(namespace),
+      };
+    }),
+    deployments: Object.values(cluster.deployments).map((deployment) => ({
+      namespace: deployment.metadata.namespace ?? "default",
+      name: deployment.metadata.name,
+      replicas: deployment.spec.replicas,
+      ready: deployment.status.readyReplicas ?? 0,
+      selector: deployment.spec.selector.matchLabels ?? {},
+    })),
+    shell:
+      frame.kind === "workstation"
+        ? { kind: "workstation", name: frame.host }
+        : frame.kind === "node"
+          ? { kind: "node", name: frame.node }
+          : { kind: "pod", name: `${frame.namespace}/${frame.pod}` },
+  };
+}
+
+function podView(pod: Pod, cluster: ClusterState): ClusterView["pods"][number] {
+  const namespace = pod.metadata.namespace ?? "default";
+  const summary = podSummary(pod, cluster.now);
+  const running = pod.status.phase === "Running" && !pod.metadata.deletionTimestamp;
+  const image = pod.spec.containers[0]?.image ?? "";
+  const replicaSet = pod.metadata.ownerReferences?.find((o) => o.kind === "ReplicaSet")?.name;
+  const owner = replicaSet ? cluster.replicaSets[`${namespace}/${replicaSet}`]?.metadata.ownerReferences?.find((o) => o.kind === "Deployment")?.name : undefined;
+  return {
+    namespace,
+    name: pod.metadata.name,
+    node: pod.spec.nodeName,
+    ip: pod.status.podIP,
+    status: summary.status,
+    ready: summary.ready === pod.spec.containers.length && summary.status === "Running",
+    labels: pod.metadata.labels ?? {},
+    image,
+    listening: running && !pod.spec.containers[0]?.command ? (findImage(image)?.server?.ports.map((p) => p.port) ?? []) : [],
+    owner,
+    system: SYSTEM_NAMESPACES.has(namespace),
+  };
 }

@@ -38,7 +38,7 @@ export async function readBodyText(request: Request): Promise<string> {
   }
 }
 
-/** Reads a JSON body and checks it against `schema`; an empty body counts as `emptyAs` when given. */
+/** Reads a JSON object body and checks it against `schema`; an empty body counts as `emptyAs` when given. */
 export async function readJson<S extends v.GenericSchema>(request: Request, schema: S, emptyAs?: unknown): Promise<v.InferOutput<S>> {
   const text = await readBodyText(request);
   let value: unknown;
@@ -50,6 +50,10 @@ export async function readJson<S extends v.GenericSchema>(request: Request, sche
     } catch {
       throw new ApiError(400, "bad_json", "The request body is not valid JSON.");
     }
+  }
+  // Every body of this API is an object; valibot's object schemas would let an array through.
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new ApiError(400, "bad_request", "The request body must be a JSON object.");
   }
   const result = v.safeParse(schema, value);
   if (!result.success) throw new ApiError(400, "bad_request", describeIssues(result.issues));

@@ -23,7 +23,7 @@ export class TokenBucket {
   take(now: number): { ok: true } | { ok: false; retryAfterMs: number } {
     const elapsed = Math.max(0, now - this.updatedAt);
     this.tokens = Math.min(this.config.burst, this.tokens + (elapsed * this.config.ratePerSecond) / 1000);
-    this.updatedAt = now;
+    this.updatedAt = Math.max(this.updatedAt, now);
     if (this.tokens >= 1) {
       this.tokens -= 1;
       return { ok: true };

@@ -1,0 +1,128 @@
+// Helpers for the workerd tests: requests to the Worker as a browser or client would send them,
+// and WebSocket watchers that collect what the session broadcasts.
+
+import { exports } from "cloudflare:workers";
+
+export const ORIGIN = "https://playground.test";
+
+export function request(path: string, init?: RequestInit): Promise<Response> {
+  return exports.default.fetch(new Request(ORIGIN + path, init));
+}
+
+export function postJson(path: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
+  return request(path, { method: "POST", headers: { "Content-Type": "application/json", ...headers }, body: typeof body === "string" ? body : JSON.stringify(body) });
+}
+
+export interface Created {
+  id: string;
+  editKey: string;
+  seq: number;
+  prompt: string;
+  from?: string;
+}
+
+export async function createSession(body: unknown = {}): Promise<Created> {
+  const response = await postJson("/api/sessions", body);
+  if (response.status !== 201) throw new Error(`create failed: ${response.status} ${await response.text()}`);
+  return (await response.json()) as Created;
+}
+
+export interface Entry {
+  seq: number;
+  command: string;
+  output: string;
+  exitCode: number;
+  prompt: string;
+  traces: unknown[];
+  at: number;
+  setup?: true;
+}
+
+export function command(id: string, key: string | undefined, text: string): Promise<Response> {
+  return postJson(`/api/sessions/${id}/commands`, { command: text }, key === undefined ? {} : { Authorization: `Bearer ${key}` });
+}
+
+export async function run(id: string, key: string, text: string): Promise<Entry> {
+  const response = await command(id, key, text);
+  if (response.status !== 200) throw new Error(`command failed: ${response.status} ${await response.text()}`);
+  return (await response.json()) as Entry;
+}
+
+export interface View {
+  id: string;
+  seq: number;
+  prompt: string;
+  transcriptStart: number;
+  cluster: { pods: Array<{ name: string; status: string }>; services: unknown[]; nodes: unknown[] };
+  transcript: Entry[];
+}
+
+export async function read(id: string): Promise<View> {
+  const response = await request(`/api/sessions/${id}`);
+  if (response.status !== 200) throw new Error(`read failed: ${response.status} ${await response.text()}`);
+  return (await response.json()) as View;
+}
+
+export async function errorOf(response: Response): Promise<{ status: number; code: string; message: string }> {
+  const body = (await response.json()) as { error: { code: string; message: string } };
+  return { status: response.status, code: body.error.code, message: body.error.message };
+}
+
+export type Message = { type: string; [field: string]: unknown };
+
+/** A client of /live that keeps every message and can wait for the next one that matches. */
+export class Watcher {
+  readonly messages: Message[] = [];
+  private waiters: Array<{ test: (m: Message) => boolean; resolve: (m: Message) => void; from: number }> = [];
+
+  private constructor(readonly socket: WebSocket) {
+    socket.addEventListener("message", (event) => {
+      const message = JSON.parse(event.data as string) as Message;
+      this.messages.push(message);
+      this.waiters = this.waiters.filter((w) => {
+        if (!w.test(message)) return true;
+        w.resolve(message);
+        return false;
+      });
+    });
+  }
+
+  static async open(id: string, query = ""): Promise<Watcher> {
+    const response = await request(`/api/sessions/${id}/live${query}`, { headers: { Upgrade: "websocket" } });
+    if (response.status !== 101 || !response.webSocket) throw new Error(`upgrade failed: ${response.status} ${await response.text()}`);
+    response.webSocket.accept();
+    return new Watcher(response.webSocket);
+  }
+
+  send(message: unknown): void {
+    this.socket.send(typeof message === "string" ? message : JSON.stringify(message));
+  }
+
+  /** The first message (already received or still to come) that matches and was not taken before. */
+  next(test: (m: Message) => boolean, timeoutMs = 3000): Promise<Message> {
+    const seen = this.messages.find(test);
+    if (seen) {
+      this.messages.splice(this.messages.indexOf(seen), 1);
+      return Promise.resolve(seen);
+    }
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no matching message within ${timeoutMs} ms; got ${JSON.stringify(this.messages.map((m) => m.type))}`)), timeoutMs);
+      this.waiters.push({
+        test,
+        from: this.messages.length,
+        resolve: (m) => {
+          clearTimeout(timer);
+          this.messages.splice(this.messages.indexOf(m), 1);
+          resolve(m);
+        },
+      });
+    });
+  }
+
+  close(): void {
+    this.socket.close(1000, "done");
+  }
+}
+
+export const isType = (type: string) => (m: Message) => m.type === type;
+export const isCommand = (seq: number) => (m: Message) => m.type === "command" && (m.entry as Entry).seq === seq;

@@ -1,0 +1,184 @@
+import { describe, expect, it } from "vitest";
+import { command, createSession, errorOf, postJson, read, request, run } from "../helpers.ts";
+
+const ID = /^[A-Za-z0-9_-]{22}$/;
+const KEY = /^[A-Za-z0-9_-]{43}$/;
+
+describe("POST /api/sessions", () => {
+  it("creates a session with a random 128-bit id and a 256-bit edit key, URL-safe", async () => {
+    const response = await postJson("/api/sessions", {});
+    expect(response.status).toBe(201);
+    const body = (await response.json()) as { id: string; editKey: string; seq: number; prompt: string };
+    expect(body.id).toMatch(ID);
+    expect(body.editKey).toMatch(KEY);
+    expect(body.seq).toBe(0);
+    expect(body.prompt).toBe("student@workstation:~$ ");
+    expect(response.headers.get("Location")).toBe(`/api/sessions/${body.id}`);
+    const other = await createSession();
+    expect(other.id).not.toBe(body.id);
+    expect(other.editKey).not.toBe(body.editKey);
+  });
+
+  it("accepts an empty body as {}", async () => {
+    const response = await request("/api/sessions", { method: "POST" });
+    expect(response.status).toBe(201);
+  });
+
+  it("runs setup commands first and records them in the transcript marked as setup", async () => {
+    const created = await createSession({ setup: ["echo one", "echo two"] });
+    expect(created.seq).toBe(2);
+    const view = await read(created.id);
+    expect(view.transcript.map((e) => [e.seq, e.command, e.setup])).toEqual([
+      [1, "echo one", true],
+      [2, "echo two", true],
+    ]);
+  });
+
+  it.each([
+    ["not JSON", "{nope", 400, "bad_json"],
+    ["an array", "[]", 400, "bad_request"],
+    ["an unknown field", { colour: "blue" }, 400, "bad_request"],
+    ["setup that is not a list of strings", { setup: [1, 2] }, 400, "bad_request"],
+    ["more than 50 setup commands", { setup: Array.from({ length: 51 }, () => "true") }, 400, "bad_request"],
+    ["a setup command over 8 KB", { setup: ["x".repeat(8 * 1024 + 1)] }, 400, "bad_request"],
+    ["a lesson (lessons are not served yet)", { lesson: "services-101" }, 400, "unknown_lesson"],
+    ["a malformed snapshot id", { from: "../../etc" }, 404, "snapshot_not_found"],
+    ["an unknown snapshot id", { from: "AAAAAAAAAAAAAAAAAAAAAA" }, 404, "snapshot_not_found"],
+  ])("refuses %s", async (_name, body, status, code) => {
+    const response = await postJson("/api/sessions", body);
+    expect(await errorOf(response)).toMatchObject({ status, code });
+  });
+
+  it("refuses a body over 16 KB with 413, by Content-Length and by what really arrives", async () => {
+    const big = JSON.stringify({ setup: ["x".repeat(17 * 1024)] });
+    expect((await errorOf(await postJson("/api/sessions", big))).status).toBe(413);
+    // A streamed body has no Content-Length: the limit is enforced on the bytes read.
+    const stream = new ReadableStream({
+      start(controller) {
+        for (let i = 0; i < 20; i++) controller.enqueue(new TextEncoder().encode("x".repeat(1024)));
+        controller.close();
+      },
+    });
+    const response = await request("/api/sessions", { method: "POST", body: stream });
+    expect(await errorOf(response)).toMatchObject({ status: 413, code: "payload_too_large" });
+  });
+});
+
+describe("GET /api/sessions/:id", () => {
+  it("returns the cluster view, the prompt and the transcript, never the edit key or its hash", async () => {
+    const created = await createSession();
+    await run(created.id, created.editKey, "echo hi");
+    const response = await request(`/api/sessions/${created.id}`);
+    expect(response.status).toBe(200);
+    const text = await response.text();
+    expect(text).not.toContain(created.editKey);
+    expect(text).not.toMatch(/keyHash|editKey/);
+    const view = JSON.parse(text);
+    expect(view).toMatchObject({ id: created.id, seq: 1, prompt: "student@workstation:~$ ", transcriptStart: 1 });
+    expect(view.cluster).toHaveProperty("nodes");
+    expect(view.cluster).toHaveProperty("pods");
+    expect(view.cluster).toHaveProperty("services");
+    expect(view.transcript).toHaveLength(1);
+  });
+
+  it.each([
+    ["an unknown id", "AAAAAAAAAAAAAAAAAAAAAA"],
+    ["a malformed id", "not-an-id"],
+    ["an id of the right length with an impossible last character", "AAAAAAAAAAAAAAAAAAAAAB"],
+  ])("answers 404 for %s", async (_name, id) => {
+    expect(await errorOf(await request(`/api/sessions/${id}`))).toMatchObject({ status: 404, code: "session_not_found" });
+  });
+});
+
+describe("POST /api/sessions/:id/commands", () => {
+  it("answers seq, command, output, exitCode and prompt; a failing command is a 200 with its exit code", async () => {
+    const created = await createSession();
+    const response = await command(created.id, created.editKey, "no-such-program --flag");
+    expect(response.status).toBe(200);
+    const entry = await response.json();
+    expect(entry).toMatchObject({ seq: 1, command: "no-such-program --flag", exitCode: 127, prompt: "student@workstation:~$ ", traces: [] });
+    expect((entry as { output: string }).output).toBe("no-such-program: command not found\n");
+  });
+
+  it("numbers commands 1, 2, 3 in the order they were applied", async () => {
+    const created = await createSession();
+    for (let i = 1; i <= 3; i++) expect((await run(created.id, created.editKey, `echo ${i}`)).seq).toBe(i);
+    expect((await read(created.id)).transcript.map((e) => e.seq)).toEqual([1, 2, 3]);
+  });
+
+  it.each([
+    ["no Authorization header", undefined, "read-only"],
+    ["a wrong key", "A".repeat(43), "not this session's key"],
+    ["another session's key", "other", "not this session's key"],
+  ])("answers 403 and changes nothing with %s", async (_name, key, message) => {
+    const created = await createSession();
+    const other = await createSession();
+    const presented = key === "other" ? other.editKey : key;
+    const error = await errorOf(await command(created.id, presented, "echo hi"));
+    expect(error).toMatchObject({ status: 403, code: "forbidden" });
+    expect(error.message).toContain(message);
+    const view = await read(created.id);
+    expect(view.seq).toBe(0);
+    expect(view.transcript).toEqual([]);
+  });
+
+  it("treats an Authorization scheme other than Bearer as no key", async () => {
+    const created = await createSession();
+    const response = await postJson(`/api/sessions/${created.id}/commands`, { command: "echo" }, { Authorization: `Basic ${created.editKey}` });
+    expect((await errorOf(response)).status).toBe(403);
+  });
+
+  it.each([
+    ["not JSON", "command: ls"],
+    ["no command", {}],
+    ["a command that is not a string", { command: ["ls"] }],
+    ["a command over 8 KB", { command: "x".repeat(8 * 1024 + 1) }],
+    ["extra fields", { command: "ls", sudo: true }],
+  ])("answers 400 for %s", async (_name, body) => {
+    const created = await createSession();
+    const response = await postJson(`/api/sessions/${created.id}/commands`, body, { Authorization: `Bearer ${created.editKey}` });
+    expect((await errorOf(response)).status).toBe(400);
+    expect((await read(created.id)).seq).toBe(0);
+  });
+
+  it("answers 404 for an unknown session, before looking at the key", async () => {
+    expect(await errorOf(await command("AAAAAAAAAAAAAAAAAAAAAA", undefined, "ls"))).toMatchObject({ status: 404, code: "session_not_found" });
+  });
+
+  it("answers 429 with Retry-After beyond the burst, and the refused commands are not stored", async () => {
+    const created = await createSession();
+    const responses = await Promise.all(Array.from({ length: 100 }, (_, i) => command(created.id, created.editKey, `echo ${i}`)));
+    const statuses = responses.map((r) => r.status);
+    const accepted = statuses.filter((s) => s === 200).length;
+    // 40 at once, plus what 20/s refills while the batch runs.
+    expect(accepted).toBeGreaterThanOrEqual(40);
+    expect(accepted).toBeLessThan(100);
+    expect(statuses.filter((s) => s !== 200 && s !== 429)).toEqual([]);
+    const limited = responses.find((r) => r.status === 429)!;
+    expect(Number(limited.headers.get("Retry-After"))).toBeGreaterThanOrEqual(1);
+    expect(await errorOf(limited)).toMatchObject({ code: "rate_limited" });
+    expect((await read(created.id)).seq).toBe(accepted);
+  });
+});
+
+describe("unknown API paths", () => {
+  it.each([
+    ["GET", "/api/nothing"],
+    ["DELETE", "/api/sessions/AAAAAAAAAAAAAAAAAAAAAA"],
+    ["PUT", "/api/sessions"],
+    ["GET", "/api"],
+  ])("%s %s answers 404 in the error shape", async (method, path) => {
+    expect(await errorOf(await request(path, { method }))).toMatchObject({ status: 404, code: "not_found" });
+  });
+
+  it("GET /live without an upgrade answers 426", async () => {
+    const created = await createSession();
+    expect(await errorOf(await request(`/api/sessions/${created.id}/live`))).toMatchObject({ status: 426, code: "upgrade_required" });
+  });
+
+  it("GET /live with a malformed since answers 400", async () => {
+    const created = await createSession();
+    const response = await request(`/api/sessions/${created.id}/live?since=-1`, { headers: { Upgrade: "websocket" } });
+    expect(await errorOf(response)).toMatchObject({ status: 400 });
+  });
+});

@@ -1,0 +1,90 @@
+import { env } from "cloudflare:workers";
+import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { TokenBucket } from "../../../worker/session/rate-limit.ts";
+import { SessionStorage } from "../../../worker/session/storage.ts";
+import { command, createSession, isType, read, request, run, Watcher } from "../helpers.ts";
+
+const stubOf = (id: string) => env.SESSIONS.get(env.SESSIONS.idFromName(id));
+const DAY = 24 * 60 * 60 * 1000;
+
+/** Lifts the rate limit of one session's live instance (tests that need more than a burst at once). */
+async function unlimited(id: string): Promise<void> {
+  await runInDurableObject(stubOf(id), (instance) => {
+    (instance as unknown as { bucket: TokenBucket }).bucket = new TokenBucket({ ratePerSecond: 10_000, burst: 10_000 }, Date.now());
+  });
+}
+
+describe("Session durable object", () => {
+  it("survives eviction: the transcript, seq and state come back from storage", async () => {
+    const session = await createSession({ setup: ["echo setup"] });
+    await run(session.id, session.editKey, "echo one");
+    const before = await read(session.id);
+    await evictDurableObject(stubOf(session.id));
+    expect(await read(session.id)).toEqual(before);
+    expect((await run(session.id, session.editKey, "echo two")).seq).toBe(3);
+    expect((await read(session.id)).transcript.map((e) => e.seq)).toEqual([1, 2, 3]);
+  });
+
+  it("stores exactly the state it holds in memory after every command", async () => {
+    const session = await createSession();
+    for (const text of ["echo a", "nothing-here", "echo b"]) await run(session.id, session.editKey, text);
+    await runInDurableObject(stubOf(session.id), (instance, state) => {
+      const inMemory = (instance as unknown as { state: unknown }).state;
+      expect(new SessionStorage(state.storage.sql).loadState()).toEqual(inMemory);
+    });
+  });
+
+  it("applies 100 concurrent commands exactly once each, with consecutive seq", async () => {
+    const session = await createSession();
+    await unlimited(session.id);
+    const texts = Array.from({ length: 100 }, (_, i) => `echo command-${i}`);
+    const responses = await Promise.all(texts.map((text) => command(session.id, session.editKey, text)));
+    expect(responses.map((r) => r.status)).toEqual(texts.map(() => 200));
+    const replies = (await Promise.all(responses.map((r) => r.json()))) as Array<{ seq: number; command: string }>;
+    expect(replies.map((r) => r.seq).sort((a, b) => a - b)).toEqual(texts.map((_, i) => i + 1));
+    const view = await read(session.id);
+    expect(view.transcript.map((e) => e.seq)).toEqual(texts.map((_, i) => i + 1));
+    expect([...view.transcript.map((e) => e.command)].sort()).toEqual([...texts].sort());
+    // Each reply is the entry stored under its seq.
+    for (const reply of replies) expect(view.transcript[reply.seq - 1].command).toBe(reply.command);
+  });
+
+  it("deletes itself after 30 days without activity, telling its watchers", async () => {
+    const session = await createSession();
+    const stub = stubOf(session.id);
+    const alarm = await runInDurableObject(stub, (_instance, state) => state.storage.getAlarm());
+    expect(alarm).toBeGreaterThan(Date.now() + 30 * DAY - 60_000);
+    const watcher = await Watcher.open(session.id);
+    await runInDurableObject(stub, (_instance, state) => {
+      new SessionStorage(state.storage.sql).setMeta("lastActiveAt", String(Date.now() - 31 * DAY));
+    });
+    await evictDurableObject(stub, { webSockets: "hibernate" });
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    expect(await watcher.next(isType("expired"))).toEqual({ type: "expired" });
+    expect((await request(`/api/sessions/${session.id}`)).status).toBe(404);
+    expect(await runInDurableObject(stub, (_instance, state) => state.storage.sql.databaseSize)).toBeLessThan(16 * 1024);
+  });
+
+  it("stays when its alarm fires before the idle deadline, and schedules the next one", async () => {
+    const session = await createSession();
+    const stub = stubOf(session.id);
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    expect((await read(session.id)).id).toBe(session.id);
+    expect(await runInDurableObject(stub, (_instance, state) => state.storage.getAlarm())).toBeGreaterThan(Date.now() + 29 * DAY);
+  });
+
+  it("keeps the last 1,000 transcript entries", async () => {
+    const session = await createSession();
+    await runInDurableObject(stubOf(session.id), (_instance, state) => {
+      const storage = new SessionStorage(state.storage.sql);
+      for (let seq = 1; seq <= 1005; seq++) {
+        storage.appendTranscript({ seq, command: `echo ${seq}`, output: "", exitCode: 0, prompt: "$ ", traces: [], at: 0 });
+      }
+      const kept = storage.transcriptSince(0);
+      expect(kept).toHaveLength(1000);
+      expect(kept[0].seq).toBe(6);
+      expect(kept[999].seq).toBe(1005);
+    });
+  });
+});

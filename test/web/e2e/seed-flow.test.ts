@@ -86,8 +86,10 @@ describe("the seed flow in the browser", () => {
     const link = page.locator(".transcript a", { hasText: `${nodeIP}:${nodePort}` }).first();
     const href = (await link.getAttribute("href"))!;
     expect(href).toMatch(new RegExp(`/api/sessions/[^/]+/proxy/${nodeIP.replace(/\./g, "\\.")}:${nodePort}/`));
-    const response = await page.request.get(href);
-    expect(await response.text()).toContain("Welcome to nginx!");
+    const [tab] = await Promise.all([page.waitForEvent("popup"), link.click()]);
+    await tab.waitForLoadState();
+    expect(await tab.content()).toContain("<h1>Welcome to nginx!</h1>");
+    await tab.close();
   });
 
   it("shows where a request from outside to a pod IP stops, and why", async () => {

@@ -2,7 +2,7 @@
 // edit link, and the read-only watch link that follows the session as it changes.
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { entries, launch, newPage, openNewSession, typeCommand } from "./browser.ts";
+import { baseUrl, entries, launch, newPage, openNewSession, typeCommand } from "./browser.ts";
 
 async function shareLink(page: Page, kind: "snapshot" | "live" | "watch"): Promise<string> {
   await page.getByRole("button", { name: "Share" }).click();
@@ -72,7 +72,7 @@ describe("sharing", () => {
     await expect.poll(() => watcher.locator('.map .pod[data-name="live"]').count(), { timeout: 10_000 }).toBe(1);
 
     // The API refuses a watcher's command too (no key).
-    const refused = await watcher.request.post(`/api/sessions/${session.id}/commands`, { data: { command: "kubectl get pods" } });
+    const refused = await watcher.request.post(`${baseUrl()}/api/sessions/${session.id}/commands`, { data: { command: "kubectl get pods" } });
     expect(refused.status()).toBe(403);
 
     await watcher.getByRole("button", { name: "Make my own copy" }).click();

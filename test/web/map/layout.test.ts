@@ -54,12 +54,15 @@ describe("the map layout", () => {
   });
 
   it("hides system pods and services unless asked, and counts them", () => {
-    const v = view([pod("nginx"), pod("etcd-controlplane", { namespace: "kube-system", system: true, node: "controlplane" })], [service("kube-dns", { system: true, namespace: "kube-system" })]);
+    const v = view(
+      [pod("nginx"), pod("etcd-controlplane", { namespace: "kube-system", system: true, node: "controlplane" }), pod("kube-flannel-ds-x", { namespace: "kube-flannel" })],
+      [service("kube-dns", { system: true, namespace: "kube-system" })],
+    );
     const hidden = layoutMap(v, assignSlots(emptySlots(), v, false), false);
     expect(hidden.pods.map((p) => p.pod.name)).toEqual(["nginx"]);
-    expect(hidden.hidden).toEqual({ pods: 1, services: 1 });
+    expect(hidden.hidden).toEqual({ pods: 2, services: 1 });
     const shown = layoutMap(v, assignSlots(emptySlots(), v, true), true);
-    expect(shown.pods).toHaveLength(2);
+    expect(shown.pods).toHaveLength(3);
     expect(shown.services).toHaveLength(1);
   });
 

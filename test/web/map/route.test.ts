@@ -25,22 +25,30 @@ const trace: RouteTrace = {
 };
 
 describe("the route on the map", () => {
-  it("goes workstation -> node -> service -> pod, merging hops at the same place", () => {
+  it("goes workstation -> node network -> node -> service -> pod, merging hops at the same place", () => {
     const points = routePoints(trace, layout);
-    expect(points.map((p) => p.hop)).toEqual([0, 1, 2, 4]);
+    // The node hop adds the way along the node network; the process answers where its pod is.
+    expect(points.map((p) => p.hop)).toEqual([0, 1, 1, 1, 2, 3, 4]);
     const node = layout.nodes.find((n) => n.node.name === "node02")!.box;
-    expect(points[1].x).toBe(node.x + node.w / 2);
-    expect(pathOf(points).match(/L/g)).toHaveLength(3);
+    expect(points[1].y).toBe(layout.bus.y);
+    expect(points[2]).toEqual({ x: node.x + node.w / 2, y: layout.bus.y, hop: 1 });
+    expect(points[3]).toEqual({ x: node.x + node.w / 2, y: node.y, hop: 1 });
+    // Into the service and out to the endpoint at different places, so the lines do not overlap.
+    expect(points[4].x).not.toBe(points[5].x);
+    const pod = layout.pods[0].box;
+    expect(points[6]).toEqual({ x: pod.x + pod.w / 2, y: pod.y, hop: 4 });
+    expect(pathOf(points).match(/L/g)).toHaveLength(6);
   });
 
   it("puts a hop without a place of its own at the last point before it", () => {
-    const points = routePoints(trace, layout);
-    expect(pointForHop(points, 3)).toBe(points[2]);
-    expect(pointForHop(points, 5)).toBe(points[3]);
+    const withDns = { ...trace, hops: [trace.hops[0], { kind: "dns" as const, label: "dns", note: "" }, ...trace.hops.slice(1)] };
+    const points = routePoints(withDns, layout);
+    expect(pointForHop(points, 1)).toEqual(points[0]);
+    expect(pointForHop(points, 6)).toBe(points[points.length - 1]);
   });
 
   it("skips objects the map does not show", () => {
     const hidden = { ...trace, hops: [...trace.hops.slice(0, 2), { kind: "pod" as const, label: "x", ref: { kind: "Pod" as const, namespace: "kube-system", name: "coredns" }, note: "" }] };
-    expect(routePoints(hidden, layout)).toHaveLength(2);
+    expect(routePoints(hidden, layout).some((p) => p.hop === 2)).toBe(false);
   });
 });

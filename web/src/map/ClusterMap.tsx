@@ -16,6 +16,8 @@ export interface ClusterMapProps {
 }
 
 const fit = (text: string, max: number) => (text.length > max ? text.slice(0, max - 1) + "…" : text);
+/** Pod names differ at the end (web-65c457864b-nrfkq): keep both ends. */
+const fitName = (text: string, max: number) => (text.length > max ? text.slice(0, max - 6) + "…" + text.slice(-5) : text);
 
 export function ClusterMap(props: ClusterMapProps) {
   const { view, trace, showSystem } = props;
@@ -73,16 +75,16 @@ export function ClusterMap(props: ClusterMapProps) {
           )}
 
           {/* The node network: the workstation reaches node IPs, nothing else. */}
-          {layout.nodes.map(({ node, box }) => (
-            <line
-              key={"net-" + node.name}
-              class="network"
-              x1={layout.workstation.x + layout.workstation.w}
-              y1={layout.workstation.y + layout.workstation.h / 2}
-              x2={box.x}
-              y2={box.y + 20}
-            />
-          ))}
+          <g class="network">
+            <line x1={layout.bus.x1} y1={layout.bus.y} x2={layout.bus.x2} y2={layout.bus.y} />
+            <line x1={layout.bus.x1} y1={layout.bus.y} x2={layout.bus.x1} y2={layout.workstation.y} />
+            {layout.nodes.map(({ node, box }) => (
+              <line key={node.name} x1={box.x + box.w / 2} y1={layout.bus.y} x2={box.x + box.w / 2} y2={box.y} />
+            ))}
+            <text class="caption" x={layout.workstation.x} y={layout.bus.y - 6}>
+              node network
+            </text>
+          </g>
           <g class={"workstation" + (trace?.from.kind === "workstation" ? " active" : "")} data-name={view.workstation.name}>
             <rect x={layout.workstation.x} y={layout.workstation.y} width={layout.workstation.w} height={layout.workstation.h} rx="8" />
             <text x={layout.workstation.x + 10} y={layout.workstation.y + 22} class="title">
@@ -136,13 +138,16 @@ export function ClusterMap(props: ClusterMapProps) {
           {layout.services.map(({ service, box }) => {
             const key = serviceKey(service);
             const port = service.ports[0];
-            const none = service.endpoints.length === 0 && service.type !== "ExternalName";
+            const selectorless = Object.keys(service.selector).length === 0;
+            const none = service.endpoints.length === 0 && !selectorless;
+            const count = service.endpoints.length;
             return (
               <g
                 key={key}
                 class={"service" + (none ? " no-endpoints" : "") + (isActive("Service", service.namespace, service.name) ? " active" : "")}
                 data-name={service.name}
                 data-type={service.type}
+                data-endpoints={count}
                 onMouseEnter={() => setHover(key)}
                 onMouseLeave={() => setHover(null)}
                 tabIndex={0}
@@ -162,12 +167,13 @@ export function ClusterMap(props: ClusterMapProps) {
                   <tspan class="kind"> {service.type}</tspan>
                 </text>
                 <text x={box.x + 8} y={box.y + 33} class="sub">
-                  {fit(`${service.clusterIP}${port ? ":" + port.port : ""}${port && port.targetPort !== port.port ? " → " + port.targetPort : ""}`, 30)}
+                  {fit(`${service.clusterIP}${port ? ":" + port.port : ""}${port && port.targetPort !== port.port ? " → " + port.targetPort : ""}`, 26)}
                 </text>
-                <text x={box.x + 8} y={box.y + 49} class={none ? "warn" : "sub"}>
-                  {none
-                    ? "no endpoints"
-                    : fit(`${port?.nodePort ? "nodePort " + port.nodePort + " · " : ""}${service.endpoints.length} endpoint${service.endpoints.length === 1 ? "" : "s"}`, 30)}
+                <text x={box.x + 8} y={box.y + 48} class="sub">
+                  {port?.nodePort ? `nodePort ${port.nodePort}` : service.type === "ClusterIP" ? "inside the cluster only" : ""}
+                </text>
+                <text x={box.x + 8} y={box.y + 63} class={none ? "warn" : "sub"}>
+                  {none ? "no endpoints" : selectorless && count === 0 ? "no selector" : `${count} endpoint${count === 1 ? "" : "s"}`}
                 </text>
               </g>
             );
@@ -186,7 +192,7 @@ export function ClusterMap(props: ClusterMapProps) {
               <rect x={box.x} y={box.y} width={box.w} height={box.h} rx="6" />
               <circle class="dot" cx={box.x + 9} cy={box.y + 13} r="4" />
               <text x={box.x + 17} y={box.y + 17} class="title">
-                {fit(pod.name, 10)}
+                {fitName(pod.name, 10)}
               </text>
               <text x={box.x + 7} y={box.y + 33} class="sub">
                 {pod.ip ?? fit(pod.status, 12)}

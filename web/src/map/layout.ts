@@ -33,6 +33,8 @@ export interface MapLayout {
   height: number;
   cluster: Box;
   workstation: Box;
+  /** The node network, drawn as a bus just above the nodes: the workstation and every node hang on it. */
+  bus: { y: number; x1: number; x2: number };
   nodes: Array<{ node: NodeView; box: Box }>;
   pods: Array<{ pod: PodView; box: Box }>;
   services: Array<{ service: ServiceView; box: Box }>;
@@ -47,11 +49,14 @@ const POD_W = 88;
 const POD_H = 42;
 const POD_GAP = 8;
 const SVC_W = 180;
-const SVC_H = 58;
+const SVC_H = 72;
 const SVC_GAP = 12;
 const NODE_HEADER = 48;
 
 export const podKey = (p: { namespace: string; name: string }) => `${p.namespace}/${p.name}`;
+
+/** kube-system, and the add-ons' own kube-* namespaces (kube-flannel, ...), are the cluster's plumbing. */
+export const isSystem = (o: { system: boolean; namespace: string }) => o.system || o.namespace.startsWith("kube-");
 export const serviceKey = podKey;
 
 function lowestFree(used: Set<number>): number {
@@ -64,7 +69,7 @@ function lowestFree(used: Set<number>): number {
 export function assignSlots(previous: Slots, view: ClusterView, showSystem: boolean): Slots {
   const pods = new Map<string, { node: string; slot: number }>();
   const usedByNode = new Map<string, Set<number>>();
-  const visiblePods = view.pods.filter((p) => showSystem || !p.system);
+  const visiblePods = view.pods.filter((p) => showSystem || !isSystem(p));
   const nodeOf = (p: PodView) => p.node ?? "";
   // Keep existing slots first, so newcomers cannot take them.
   for (const pod of visiblePods) {
@@ -87,7 +92,7 @@ export function assignSlots(previous: Slots, view: ClusterView, showSystem: bool
 
   const services = new Map<string, number>();
   const usedSvc = new Set<number>();
-  const visibleServices = view.services.filter((s) => showSystem || !s.system);
+  const visibleServices = view.services.filter((s) => showSystem || !isSystem(s));
   for (const svc of visibleServices) {
     const prev = previous.services.get(serviceKey(svc));
     if (prev !== undefined) {
@@ -119,7 +124,7 @@ export function layoutMap(view: ClusterView, slots: Slots, showSystem: boolean):
   // Services in a band at the top of the cluster, in their slots' order.
   const svcCols = serviceColumns();
   const services = view.services
-    .filter((s) => showSystem || !s.system)
+    .filter((s) => showSystem || !isSystem(s))
     .map((service) => {
       const slot = slots.services.get(serviceKey(service)) ?? 0;
       const col = slot % svcCols;
@@ -145,7 +150,7 @@ export function layoutMap(view: ClusterView, slots: Slots, showSystem: boolean):
 
   const pods: MapLayout["pods"] = [];
   for (const pod of view.pods) {
-    if (!showSystem && pod.system) continue;
+    if (!showSystem && isSystem(pod)) continue;
     const place = slots.pods.get(podKey(pod));
     const box = nodeBox.get(pod.node ?? "");
     if (!place || !box) continue; // Unscheduled pods are listed apart (see unscheduled()).
@@ -158,7 +163,10 @@ export function layoutMap(view: ClusterView, slots: Slots, showSystem: boolean):
 
   const cluster = { x: CLUSTER_X, y: 8, w: clusterW, h: nodesTop + nodeH + PAD - 8 };
   const workstation = { x: 10, y: nodesTop + 10, w: 120, h: 56 };
+  const lastNode = nodeBoxes[nodeBoxes.length - 1]?.box;
+  const bus = { y: nodesTop - 14, x1: workstation.x + workstation.w / 2, x2: lastNode ? lastNode.x + lastNode.w / 2 : workstation.x + workstation.w };
   return {
+    bus,
     width: WIDTH,
     height: cluster.y + cluster.h + 8,
     cluster,
@@ -167,8 +175,8 @@ export function layoutMap(view: ClusterView, slots: Slots, showSystem: boolean):
     pods,
     services,
     hidden: {
-      pods: showSystem ? 0 : view.pods.filter((p) => p.system).length,
-      services: showSystem ? 0 : view.services.filter((s) => s.system).length,
+      pods: showSystem ? 0 : view.pods.filter(isSystem).length,
+      services: showSystem ? 0 : view.services.filter(isSystem).length,
     },
   };
 }
@@ -176,7 +184,7 @@ export function layoutMap(view: ClusterView, slots: Slots, showSystem: boolean):
 /** Pods not on any node yet (Pending before scheduling): shown in a row under the map. */
 export function unscheduled(view: ClusterView, showSystem: boolean): PodView[] {
   const names = new Set(view.nodes.map((n) => n.name));
-  return view.pods.filter((p) => (showSystem || !p.system) && (!p.node || !names.has(p.node)));
+  return view.pods.filter((p) => (showSystem || !isSystem(p)) && (!p.node || !names.has(p.node)));
 }
 
 /** A status as a colour class: the same words kubectl prints in STATUS. */

@@ -1,6 +1,6 @@
 // Turns a route trace into points on the map: one per hop that has a place there.
 import type { Hop, RouteTrace } from "../../../worker/sim/net/trace.ts";
-import { type Box, type MapLayout, podKey, serviceKey } from "./layout.ts";
+import { type MapLayout, podKey, serviceKey } from "./layout.ts";
 
 export interface RoutePoint {
   x: number;
@@ -9,33 +9,36 @@ export interface RoutePoint {
   hop: number;
 }
 
-const centre = (b: Box) => ({ x: b.x + b.w / 2, y: b.y + b.h / 2 });
-
 /** The point a hop is drawn at, or undefined when the map does not show its object. */
 export function hopPoint(hop: Hop, trace: RouteTrace, layout: MapLayout): { x: number; y: number } | undefined {
   const ref = hop.ref;
   if (hop.kind === "dns") return undefined;
   if (!ref) {
-    if (hop.kind === "client" && trace.from.kind === "workstation") return centre(layout.workstation);
+    if (hop.kind === "client" && trace.from.kind === "workstation") return { x: layout.workstation.x + layout.workstation.w / 2, y: layout.workstation.y };
     return undefined;
   }
   switch (ref.kind) {
     case "Workstation":
-      return centre(layout.workstation);
+      return { x: layout.workstation.x + layout.workstation.w / 2, y: layout.workstation.y };
     case "Node": {
       const node = layout.nodes.find((n) => n.node.name === ref.name);
-      // A request arrives at a node's address: its header, where the node's IP is written.
-      return node ? { x: node.box.x + node.box.w / 2, y: node.box.y + 20 } : undefined;
+      // A request arrives at a node's address from the node network above it.
+      return node ? { x: node.box.x + node.box.w / 2, y: node.box.y } : undefined;
     }
     case "Service": {
       const key = serviceKey({ namespace: ref.namespace ?? "default", name: ref.name });
       const svc = layout.services.find((s) => serviceKey(s.service) === key);
-      return svc ? centre(svc.box) : undefined;
+      if (!svc) return undefined;
+      // In on the left of the service's bottom edge, out to the chosen endpoint on the right, so
+      // the way up and the way down do not draw over each other.
+      const share = hop.kind === "endpoint" ? 0.68 : 0.32;
+      return { x: svc.box.x + svc.box.w * share, y: svc.box.y + svc.box.h };
     }
     case "Pod": {
       const key = podKey({ namespace: ref.namespace ?? "default", name: ref.name });
       const pod = layout.pods.find((p) => podKey(p.pod) === key);
-      return pod ? centre(pod.box) : undefined;
+      // The top edge, so the arrow does not cover the pod's name.
+      return pod ? { x: pod.box.x + pod.box.w / 2, y: pod.box.y } : undefined;
     }
   }
 }
@@ -48,6 +51,11 @@ export function routePoints(trace: RouteTrace, layout: MapLayout): RoutePoint[] 
     if (!p) return;
     const last = points[points.length - 1];
     if (last && last.x === p.x && last.y === p.y) return;
+    // Between the workstation and a node the packet travels along the node network.
+    const fromOutside = last && trace.hops[last.hop].ref?.kind !== "Node" && trace.hops[last.hop].ref?.kind !== "Pod" && last.y === layout.workstation.y;
+    if (fromOutside && hop.ref?.kind === "Node") {
+      points.push({ x: last.x, y: layout.bus.y, hop: i }, { x: p.x, y: layout.bus.y, hop: i });
+    }
     points.push({ ...p, hop: i });
   });
   return points;

@@ -73,6 +73,7 @@ function checkFile(file: string, options: Options): boolean {
       console.log(`  ✓ ${step.id} — ${step.title}  (after solution command ${i + 1}: ${line.command.split("\n")[0]})`);
     }
   });
+  for (const note of report.notes) console.log(`  note: ${note}`);
   if (report.ok) {
     console.log(`  PASS: every step passed with the reference solution (${solution.length} commands, ${ms.toFixed(0)} ms)`);
     return true;

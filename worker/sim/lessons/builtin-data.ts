@@ -199,7 +199,7 @@ export const builtinLessonData: readonly Lesson[] = [
       {
         "id": "database-by-name",
         "title": "A database behind a ClusterIP Service",
-        "text": "Apps inside the cluster talk to each other through Services too. Run a Redis database and\ngive it a ClusterIP Service (the default type):\n\n```sh\nkubectl run db --image=redis\nkubectl expose pod db --port 6379\n```\n\nRun an app pod and, from inside it, reach the database **by the Service's name**. Cluster\nDNS resolves `db` to the Service's ClusterIP:\n\n```sh\nkubectl run app --image=nginx\nkubectl exec app -- curl -s http://db:6379\n```\n\nRedis does not speak HTTP, so curl reports an empty reply — but the connection was made:\nthe name resolved and the Service forwarded it to the pod.",
+        "text": "Apps inside the cluster talk to each other through Services too. Run a Redis database and\ngive it a ClusterIP Service (the default type):\n\n```sh\nkubectl run db --image=redis\nkubectl expose pod db --port 6379\n```\n\nRun an app pod and, from inside it, reach the database **by the Service's name**. Cluster\nDNS resolves `db` to the Service's ClusterIP:\n\n```sh\nkubectl run app --image=nginx\nkubectl exec app -- curl http://db:6379\n```\n\nRedis does not speak HTTP, so curl reports `Empty reply from server` — but the connection\nwas made: the name resolved and the Service forwarded it to the pod. Compare with a name\nthat does not exist: `kubectl exec app -- curl http://nosuchdb:6379`.",
         "hints": [
           "Wait until `app` is Running before `kubectl exec` (`kubectl get pods`).",
           "From the workstation the name `db` means nothing: cluster DNS only serves pods."
@@ -254,7 +254,7 @@ export const builtinLessonData: readonly Lesson[] = [
       {
         "id": "pod-ip-changes",
         "title": "Pod IPs change, Services stay",
-        "text": "Note the database pod's IP, then delete the pod and start it again:\n\n```sh\nkubectl get pod db -o wide\nkubectl delete pod db\nkubectl run db --image=redis\nkubectl get pod db -o wide\n```\n\nThe new pod has a **new IP**. An app that had saved the old IP would now be broken. The\nService kept its name and ClusterIP, and its selector `run=db` found the new pod:\n\n```sh\nkubectl exec app -- curl -s http://db:6379\n```\n\nThat is why apps reach databases through a Service, never through a pod IP.",
+        "text": "Note the database pod's IP, then delete the pod and start it again:\n\n```sh\nkubectl get pod db -o wide\nkubectl delete pod db\nkubectl run db --image=redis\nkubectl get pod db -o wide\n```\n\nThe new pod has a **new IP**. An app that had saved the old IP would now be broken. The\nService kept its name and ClusterIP, and its selector `run=db` found the new pod:\n\n```sh\nkubectl exec app -- curl http://db:6379\n```\n\nThat is why apps reach databases through a Service, never through a pod IP.",
         "hints": [
           "Compare the IP column before and after: the step completes when it has changed."
         ],
@@ -324,11 +324,11 @@ export const builtinLessonData: readonly Lesson[] = [
       "kubectl expose pod db --port 6379",
       "kubectl run app --image=nginx",
       "kubectl get pods",
-      "kubectl exec app -- curl -s http://db:6379",
+      "kubectl exec app -- curl http://db:6379",
       "kubectl delete pod db",
       "kubectl run db --image=redis",
       "kubectl get pod db -o wide",
-      "kubectl exec app -- curl -s http://db:6379"
+      "kubectl exec app -- curl http://db:6379"
     ]
   },
   {
@@ -387,7 +387,7 @@ export const builtinLessonData: readonly Lesson[] = [
       {
         "id": "requests-spread",
         "title": "Requests spread over the pods",
-        "text": "Call the NodePort a few times from your workstation (read it from `kubectl get svc whoami`,\nand a node IP from `kubectl get nodes -o wide`):\n\n```sh norun\ncurl http://<node-ip>:<node-port>\n```\n\nLook at the `Hostname:` line: it changes. kube-proxy picks one of the ready endpoints at\nrandom for each new connection. Notice `RemoteAddr` too: it is a node's address, not your\nworkstation's, because kube-proxy rewrote the source (SNAT).",
+        "text": "Call the NodePort a few times from your workstation (read it from `kubectl get svc whoami`,\nand a node IP from `kubectl get nodes -o wide`):\n\n```sh norun\ncurl http://<node-ip>:<node-port>\n```\n\nLook at the `Hostname:` line: it changes. kube-proxy picks one of the ready endpoints at\nrandom for each new connection. Notice `RemoteAddr` too: it is an address of the node that\nreceived the request, not your workstation's, because kube-proxy rewrote the source (SNAT).",
         "hints": [
           "Repeat the same curl four or five times."
         ],
@@ -408,7 +408,7 @@ export const builtinLessonData: readonly Lesson[] = [
       {
         "id": "scale-up",
         "title": "Scale to five",
-        "text": "More traffic? Ask for more replicas:\n\n```sh\nkubectl scale deployment whoami --replicas=5\nkubectl get pods -o wide\n```\n\nThe new pods join the Service by themselves as soon as they are ready: the selector\n`app=whoami` matches them. Check with `kubectl get endpoints whoami`.",
+        "text": "More traffic? Ask for more replicas:\n\n```sh\nkubectl scale deployment whoami --replicas=5\nkubectl rollout status deployment whoami\n```\n\nThe new pods join the Service by themselves as soon as they are ready: the selector\n`app=whoami` matches them. Check with `kubectl get endpoints whoami`.",
         "hints": [
           "The step completes when five endpoints are ready."
         ],
@@ -479,9 +479,13 @@ export const builtinLessonData: readonly Lesson[] = [
       "curl http://{{nodeIP node01}}:{{nodePort whoami}}",
       "curl http://{{nodeIP node01}}:{{nodePort whoami}}",
       "curl http://{{nodeIP node01}}:{{nodePort whoami}}",
+      "curl http://{{nodeIP node01}}:{{nodePort whoami}}",
+      "curl http://{{nodeIP node01}}:{{nodePort whoami}}",
       "kubectl scale deployment whoami --replicas=5",
-      "kubectl get pods -o wide",
+      "kubectl rollout status deployment whoami",
+      "kubectl get endpoints whoami",
       "kubectl patch svc whoami -p '{\"spec\":{\"sessionAffinity\":\"ClientIP\"}}'",
+      "curl http://{{nodeIP node01}}:{{nodePort whoami}}",
       "curl http://{{nodeIP node01}}:{{nodePort whoami}}",
       "curl http://{{nodeIP node01}}:{{nodePort whoami}}",
       "curl http://{{nodeIP node01}}:{{nodePort whoami}}"
@@ -506,7 +510,7 @@ export const builtinLessonData: readonly Lesson[] = [
       {
         "id": "does-it-work-by-name",
         "title": "Does the Service exist, and does it work by name?",
-        "text": "Someone tells you \"the **web** Service does not work\". The\n[Debug Services guide](https://kubernetes.io/docs/tasks/debug/debug-application/debug-service/)\nstarts with simple questions. Does the Service exist?\n\n```sh\nkubectl get svc web\n```\n\nServices are meant to be used from pods. A `client` pod is ready for you; from it, does\nthe name resolve, and does the Service answer?\n\n```sh\nkubectl exec client -- nslookup web\nkubectl exec client -- curl -s -m 5 http://web\n```\n\nThe name resolves to the ClusterIP, yet the connection is **refused**. DNS is fine; the\nproblem is further along.",
+        "text": "Someone tells you \"the **web** Service does not work\". The\n[Debug Services guide](https://kubernetes.io/docs/tasks/debug/debug-application/debug-service/)\nstarts with simple questions. Does the Service exist?\n\n```sh\nkubectl get svc web\n```\n\nServices are meant to be used from pods. A `client` pod is ready for you; from it, does\nthe name resolve, and does the Service answer?\n\n```sh\nkubectl exec client -- nslookup web\nkubectl exec client -- curl -m 5 http://web\n```\n\nThe name resolves to the ClusterIP, yet the connection is **refused**. DNS is fine; the\nproblem is further along.",
         "hints": [
           "`kubectl get pods` shows the `client` pod; wait until it is Running."
         ],
@@ -526,7 +530,7 @@ export const builtinLessonData: readonly Lesson[] = [
       {
         "id": "is-it-defined-correctly",
         "title": "Is the Service defined correctly?",
-        "text": "Read the Service the way the API server stores it:\n\n```sh\nkubectl get svc web -o yaml\nkubectl get pods -l app=web -o wide\n```\n\nCheck the questions of the guide: is `port` the port clients use? Is `targetPort` the port\nthe **process in the pod** listens on? nginx listens on **80** — but the Service sends\ntraffic to 8080, where nothing listens, so the pod refuses it. Fix the target port:\n\n```sh\nkubectl patch svc web -p '{\"spec\":{\"ports\":[{\"port\":80,\"targetPort\":80}]}}'\n```\n\nThen try again from the client pod:\n\n```sh\nkubectl exec client -- curl -s http://web\n```",
+        "text": "Read the Service the way the API server stores it:\n\n```sh\nkubectl get svc web -o yaml\nkubectl get pods -l app=web -o wide\n```\n\nCheck the questions of the guide: is `port` the port clients use? Is `targetPort` the port\nthe **process in the pod** listens on? nginx listens on **80** — but the Service sends\ntraffic to 8080, where nothing listens, so the pod refuses it. Fix the target port:\n\n```sh\nkubectl patch svc web -p '{\"spec\":{\"ports\":[{\"port\":80,\"targetPort\":80}]}}'\n```\n\nThen try again from the client pod:\n\n```sh\nkubectl exec client -- curl http://web\n```",
         "hints": [
           "A JSON merge patch replaces the whole `ports` list, so give both port and targetPort."
         ],
@@ -560,7 +564,7 @@ export const builtinLessonData: readonly Lesson[] = [
       {
         "id": "does-it-have-endpoints",
         "title": "Does the Service have any endpoints?",
-        "text": "The **api** Service refuses connections too:\n\n```sh\nkubectl exec client -- curl -s -m 5 http://api\nkubectl get endpoints api\n```\n\n`ENDPOINTS` is `<none>`: no ready pod matches the Service's selector, so kube-proxy rejects\nevery connection. Compare the selector with the pods' labels:\n\n```sh\nkubectl describe svc api\nkubectl get pods --show-labels\n```\n\nThe Service selects `app=api-server`, but the pods are labelled `app=api`. Fix the selector:\n\n```sh\nkubectl patch svc api -p '{\"spec\":{\"selector\":{\"app\":\"api\"}}}'\nkubectl exec client -- curl -s http://api\n```",
+        "text": "The **api** Service refuses connections too:\n\n```sh\nkubectl exec client -- curl -m 5 http://api\nkubectl get endpoints api\n```\n\n`ENDPOINTS` is `<none>`: no ready pod matches the Service's selector, so kube-proxy rejects\nevery connection. Compare the selector with the pods' labels:\n\n```sh\nkubectl describe svc api\nkubectl get pods --show-labels\n```\n\nThe Service selects `app=api-server`, but the pods are labelled `app=api`. Fix the selector:\n\n```sh\nkubectl patch svc api -p '{\"spec\":{\"selector\":{\"app\":\"api\"}}}'\nkubectl exec client -- curl http://api\n```",
         "hints": [
           "`kubectl get pods -l app=api-server` finds nothing; `kubectl get pods -l app=api` finds the pod."
         ],
@@ -589,7 +593,7 @@ export const builtinLessonData: readonly Lesson[] = [
       {
         "id": "are-the-pods-working",
         "title": "Are the pods working?",
-        "text": "The **shop** Service has the right selector and still has no endpoints:\n\n```sh\nkubectl get endpoints shop\nkubectl get pods\n```\n\nIts pod is not ready — `ErrImagePull`, then `ImagePullBackOff`. A pod that is not ready is\nnever an endpoint. Find out why:\n\n```sh\nkubectl describe pod shop\n```\n\nThe image name has a typo: `ngnix`. A pod's image cannot be changed, so recreate it with\nthe right one; the Service picks the new pod up by its label `run=shop`:\n\n```sh\nkubectl delete pod shop\nkubectl run shop --image=nginx\nkubectl get pods\nkubectl exec client -- curl -s http://shop\n```",
+        "text": "The **shop** Service has the right selector and still has no endpoints:\n\n```sh\nkubectl get endpoints shop\nkubectl get pods\n```\n\nIts pod is not ready — `ErrImagePull`, then `ImagePullBackOff`. A pod that is not ready is\nnever an endpoint. Find out why:\n\n```sh\nkubectl describe pod shop\n```\n\nLook at the container's `Image` and `State`: the image name has a typo, `ngnix`, so the\nnode cannot pull it. Recreate the pod with the right image; the Service picks the new\npod up by its label `run=shop`:\n\n```sh\nkubectl delete pod shop\nkubectl run shop --image=nginx\nkubectl get pods\nkubectl exec client -- curl http://shop\n```",
         "hints": [
           "Wait for the new pod to be Running before the last curl."
         ],
@@ -663,19 +667,19 @@ export const builtinLessonData: readonly Lesson[] = [
     "solution": [
       "kubectl get svc web",
       "kubectl exec client -- nslookup web",
-      "kubectl exec client -- curl -s -m 5 http://web",
+      "kubectl exec client -- curl -m 5 http://web",
       "kubectl get svc web -o yaml",
       "kubectl patch svc web -p '{\"spec\":{\"ports\":[{\"port\":80,\"targetPort\":80}]}}'",
-      "kubectl exec client -- curl -s http://web",
-      "kubectl exec client -- curl -s -m 5 http://api",
+      "kubectl exec client -- curl http://web",
+      "kubectl exec client -- curl -m 5 http://api",
       "kubectl get endpoints api",
       "kubectl patch svc api -p '{\"spec\":{\"selector\":{\"app\":\"api\"}}}'",
-      "kubectl exec client -- curl -s http://api",
+      "kubectl exec client -- curl http://api",
       "kubectl describe pod shop",
       "kubectl delete pod shop",
       "kubectl run shop --image=nginx",
       "kubectl get pods",
-      "kubectl exec client -- curl -s http://shop",
+      "kubectl exec client -- curl http://shop",
       "kubectl get pods -o wide",
       "curl -m 5 http://{{otherNodeIP local}}:30080",
       "curl -m 5 http://{{hostIP local}}:30080"

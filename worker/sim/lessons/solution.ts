@@ -9,6 +9,7 @@
 
 import type { ClusterState } from "../cluster/types.ts";
 import { createSession, execute, type SessionState } from "../engine.ts";
+import { promptOf } from "../shell/prompt.ts";
 import { labelsMatch, nodeIPs, podReady } from "./objects.ts";
 import { advanceLesson, startLesson, type LessonProgress, type StepStatus } from "./progress.ts";
 import type { Lesson } from "./schema.ts";
@@ -16,6 +17,7 @@ import type { Lesson } from "./schema.ts";
 export interface SolutionLine {
   phase: "setup" | "solution";
   command: string;
+  /** The prompt the command was typed at. */
   prompt: string;
   output: string;
   exitCode: number;
@@ -30,6 +32,8 @@ export interface SolutionReport {
   lines: SolutionLine[];
   completed: string[];
   errors: string[];
+  /** Remarks that do not fail the check (commands left over after the last step passed). */
+  notes: string[];
   progress?: LessonProgress;
 }
 
@@ -100,6 +104,7 @@ export function runSolution(lesson: Lesson, options: SolutionOptions = {}): Solu
   let state: SessionState = createSession({ seed: options.seed ?? 1, now });
   const lines: SolutionLine[] = [];
   const errors: string[] = [];
+  const notes: string[] = [];
 
   const run = (phase: SolutionLine["phase"], typed: string) => {
     now += stepMs;
@@ -108,9 +113,10 @@ export function runSolution(lesson: Lesson, options: SolutionOptions = {}): Solu
       errors.push(`${phase} command "${typed}": ${filled.error}`);
       return undefined;
     }
+    const prompt = promptOf(state.shell);
     const result = execute(state, filled.command, { now });
     state = result.state;
-    const line: SolutionLine = { phase, command: filled.command, prompt: result.prompt, output: result.output, exitCode: result.exitCode };
+    const line: SolutionLine = { phase, command: filled.command, prompt, output: result.output, exitCode: result.exitCode };
     lines.push(line);
     return { result, line };
   };
@@ -119,12 +125,14 @@ export function runSolution(lesson: Lesson, options: SolutionOptions = {}): Solu
     const ran = run("setup", command);
     if (ran && ran.result.exitCode !== 0) errors.push(`setup command "${ran.line.command}" exited with ${ran.result.exitCode}: ${ran.result.output.trim()}`);
   }
-  if (errors.length) return { ok: false, lines, completed: [], errors };
+  if (errors.length) return { ok: false, lines, completed: [], errors, notes };
 
   let { progress } = startLesson(lesson, state);
-  for (const command of lesson.solution) {
+  for (let i = 0; i < lesson.solution.length; i++) {
+    const command = lesson.solution[i];
     if (progress.currentStep >= lesson.steps.length) {
-      errors.push(`the lesson was complete before the solution command "${command}"; remove the extra commands`);
+      const left = lesson.solution.length - i;
+      notes.push(left === 1 ? "the lesson was complete before the last solution command; it was not run" : `the lesson was complete before the last ${left} solution commands; they were not run`);
       break;
     }
     const ran = run("solution", command);
@@ -140,5 +148,5 @@ export function runSolution(lesson: Lesson, options: SolutionOptions = {}): Solu
     const status = lines.at(-1)?.status;
     errors.push(`step "${step.id}" (${step.title}) did not pass after the last solution command: ${status?.explanation ?? "its check failed"}`);
   }
-  return { ok: errors.length === 0, lines, completed: progress.completed, errors, progress };
+  return { ok: errors.length === 0, lines, completed: progress.completed, errors, notes, progress };
 }

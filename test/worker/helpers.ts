@@ -126,3 +126,14 @@ export class Watcher {
 
 export const isType = (type: string) => (m: Message) => m.type === type;
 export const isCommand = (seq: number) => (m: Message) => m.type === "command" && (m.entry as Entry).seq === seq;
+
+/** Moves a session's simulated clock forward (pods finish starting) as if `ms` had passed. */
+export async function advanceClock(id: string, ms: number): Promise<void> {
+  const { runInDurableObject } = await import("cloudflare:test");
+  const { env } = await import("cloudflare:workers");
+  const { tick } = await import("../../worker/sim/engine.ts");
+  await runInDurableObject(env.SESSIONS.get(env.SESSIONS.idFromName(id)), (instance) => {
+    const session = instance as unknown as { state: Parameters<typeof tick>[0]; persist(state: unknown, entries: unknown[]): void };
+    session.persist(tick(session.state, Date.now() + ms), []);
+  });
+}

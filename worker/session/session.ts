@@ -10,14 +10,14 @@ import { readSettings, type Settings } from "../config.ts";
 import { errorResponse } from "../http/errors.ts";
 import { createSession, execute, type SessionState, tick } from "../sim/engine.ts";
 import { promptOf } from "../sim/shell/prompt.ts";
-import type { ClusterView } from "../sim/view.ts";
+import { nextTransitionAt } from "../sim/cluster/controllers.ts";
+import { type ClusterView, clusterView } from "../sim/view.ts";
 import { editKeyMatches, hashEditKey } from "./edit-key.ts";
 import { newEditKey, newSnapshotId } from "./ids.ts";
 import { ClientMessage, MAX_LIVE_MESSAGE_BYTES, PING, PONG, type ServerMessage, type SocketAttachment } from "./live.ts";
 import { failure, type Failure, type Outcome, sessionNotFound, snapshotNotFound, success } from "./outcome.ts";
-import { type ProxiedResponse, type ProxyRequest, routeProxyRequest } from "./proxy-adapter.ts";
+import { type ProxiedResponse, type ProxyRequest, routeProxyRequest } from "./proxy.ts";
 import { TokenBucket } from "./rate-limit.ts";
-import { clusterViewOf, nextTransitionOf } from "./sim-adapter.ts";
 import type { Snapshot } from "./snapshot.ts";
 import { SessionStorage } from "./storage.ts";
 import type { TranscriptEntry } from "./transcript.ts";
@@ -136,7 +136,7 @@ export class Session extends DurableObject<Env> {
       createdAt: this.meta!.createdAt,
       prompt: promptOf(this.state!.shell),
       transcriptStart: transcript[0]?.seq ?? this.meta!.seq + 1,
-      cluster: clusterViewOf(this.state!),
+      cluster: clusterView(this.current()),
       transcript,
     });
   }
@@ -158,7 +158,7 @@ export class Session extends DurableObject<Env> {
       const limited = this.rateLimited();
       if (limited) return limited;
       const snapshotId = newSnapshotId();
-      const frozen: FrozenSession = { state: this.state!, transcript: this.storage.transcriptSince(0, READ_TRANSCRIPT_BUDGET), seq: this.meta!.seq };
+      const frozen: FrozenSession = { state: this.current(), transcript: this.storage.transcriptSince(0, READ_TRANSCRIPT_BUDGET), seq: this.meta!.seq };
       const stored = await snapshots(this.env).get(snapshots(this.env).idFromName(snapshotId)).freeze(snapshotId, frozen);
       if (!stored.ok) return stored as Failure;
       this.touch();
@@ -196,10 +196,11 @@ export class Session extends DurableObject<Env> {
       seq: this.meta!.seq,
       prompt: promptOf(this.state!.shell),
       transcriptStart: transcript[0]?.seq ?? this.meta!.seq + 1,
-      cluster: clusterViewOf(this.state!),
+      cluster: clusterView(this.current()),
     });
     for (const entry of transcript) send(server, { type: "command", entry });
     this.touch();
+    this.scheduleAlarm();
     return new Response(null, { status: 101, webSocket: client });
   }
 
@@ -270,7 +271,7 @@ export class Session extends DurableObject<Env> {
       const next = tick(this.state!, now);
       if (next !== this.state) {
         this.persist(next, []);
-        this.broadcast({ type: "cluster", seq: this.meta!.seq, cluster: clusterViewOf(next) });
+        this.broadcast({ type: "cluster", seq: this.meta!.seq, cluster: clusterView(next) });
       }
       this.scheduleAlarm();
     });
@@ -292,7 +293,7 @@ export class Session extends DurableObject<Env> {
     if (setup) entry.setup = true;
     this.persist(result.state, [entry]);
     this.broadcast({ type: "command", entry });
-    if (result.changed) this.broadcast({ type: "cluster", seq: entry.seq, cluster: clusterViewOf(result.state) });
+    if (result.changed) this.broadcast({ type: "cluster", seq: entry.seq, cluster: clusterView(result.state) });
     if (result.changed) this.scheduleAlarm();
     const reply: CommandReply = { ...entry, changed: result.changed };
     if (result.traces.length > 0) reply.trace = result.traces[result.traces.length - 1];
@@ -358,12 +359,23 @@ export class Session extends DurableObject<Env> {
   }
 
   /**
-   * One alarm serves two timers: the next pod lifecycle transition and the idle deadline. An alarm
+   * The state as of now: pods that finished starting since the last write show as started. Not
+   * stored: the next command reconciles to the same result from the stored state (the simulation
+   * is deterministic), so a read never writes.
+   */
+  private current(): SessionState {
+    return tick(this.state!, Date.now());
+  }
+
+  /**
+   * One alarm serves two timers: the next pod lifecycle transition, which only matters while
+   * someone watches (reads and commands catch up on their own), and the idle deadline. An alarm
    * that fires early is harmless (alarm() re-checks both), so only a missing or later one moves.
    */
   private scheduleAlarm(): void {
     const idleAt = this.meta!.lastActiveAt + IDLE_LIFETIME_MS;
-    const transition = nextTransitionOf(this.state!.cluster);
+    const watched = this.ctx.getWebSockets().length > 0;
+    const transition = watched ? nextTransitionAt(this.state!.cluster) : undefined;
     const target = transition === undefined ? idleAt : Math.min(idleAt, Math.max(transition, Date.now()));
     if (this.alarmAt !== undefined && this.alarmAt <= target) return;
     this.alarmAt = target;

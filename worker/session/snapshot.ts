@@ -4,10 +4,9 @@
 
 import { DurableObject } from "cloudflare:workers";
 import { promptOf } from "../sim/shell/prompt.ts";
-import type { ClusterView } from "../sim/view.ts";
+import { type ClusterView, clusterView } from "../sim/view.ts";
 import { failure, type Outcome, snapshotNotFound, success } from "./outcome.ts";
 import type { FrozenSession } from "./session.ts";
-import { clusterViewOf } from "./sim-adapter.ts";
 import { SessionStorage } from "./storage.ts";
 import type { TranscriptEntry } from "./transcript.ts";
 
@@ -53,7 +52,7 @@ export class Snapshot extends DurableObject<Env> {
       seq,
       prompt: promptOf(state.shell),
       transcriptStart: transcript[0]?.seq ?? seq + 1,
-      cluster: clusterViewOf(state),
+      cluster: clusterView(state),
       transcript,
     });
   }

@@ -1,5 +1,22 @@
 import { describe, expect, it } from "vitest";
-import { createSession, errorOf, request } from "../helpers.ts";
+import { advanceClock, createSession, errorOf, read, request, run } from "../helpers.ts";
+
+interface ClusterView {
+  nodes: Array<{ name: string; ip: string }>;
+  pods: Array<{ name: string; ip?: string; status: string }>;
+  services: Array<{ name: string; clusterIP: string; ports: Array<{ port: number; nodePort?: number }> }>;
+}
+
+/** A session with nginx running behind a NodePort Service, and the addresses to reach it. */
+async function nginxSession() {
+  const session = await createSession({ setup: ["kubectl run nginx --image=nginx", "kubectl expose pod nginx --port 80 --type NodePort"] });
+  await advanceClock(session.id, 60_000);
+  const cluster = (await read(session.id)).cluster as unknown as ClusterView;
+  const service = cluster.services.find((s) => s.name === "nginx")!;
+  const pod = cluster.pods.find((p) => p.name === "nginx")!;
+  expect(pod.status).toBe("Running");
+  return { session, nodeIP: cluster.nodes[1].ip, nodePort: service.ports[0].nodePort!, clusterIP: service.clusterIP, podIP: pod.ip! };
+}
 
 describe("ANY /api/sessions/:id/proxy/<host>:<port>/<path>", () => {
   it.each([
@@ -41,5 +58,65 @@ describe("ANY /api/sessions/:id/proxy/<host>:<port>/<path>", () => {
     const session = await createSession();
     const response = await request(`/api/sessions/${session.id}/proxy/192.168.56.11:30080/`, { method: "POST", body: "x".repeat(17 * 1024) });
     expect(await errorOf(response)).toMatchObject({ status: 413 });
+  });
+
+  it("returns nginx's welcome page for nodeIP:nodePort, with the route in X-Route-Trace", async () => {
+    const { session, nodeIP, nodePort, podIP } = await nginxSession();
+    const response = await request(`/api/sessions/${session.id}/proxy/${nodeIP}:${nodePort}/`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("Content-Type")).toBe("text/html");
+    expect(response.headers.get("Server")).toMatch(/^nginx/);
+    expect(response.headers.get("Content-Security-Policy")).toBe("sandbox");
+    const body = await response.text();
+    expect(body).toContain("<title>Welcome to nginx!</title>");
+    const trace = JSON.parse(response.headers.get("X-Route-Trace")!);
+    expect(trace).toMatchObject({ verdict: "answered", status: 200, from: { kind: "workstation" }, to: { host: nodeIP, port: nodePort } });
+    expect(trace.hops.map((h: { kind: string }) => h.kind)).toEqual(expect.arrayContaining(["node", "service", "endpoint", "pod", "process"]));
+    expect(JSON.stringify(trace)).toContain(podIP);
+    // The request is in nginx's access log, as `kubectl logs` shows it.
+    const logs = await run(session.id, session.editKey, "kubectl logs nginx");
+    expect(logs.output).toMatch(/"GET \/ HTTP\/1\.1" 200/);
+  });
+
+  it("answers nginx's 404 page for a path nginx does not have", async () => {
+    const { session, nodeIP, nodePort } = await nginxSession();
+    const response = await request(`/api/sessions/${session.id}/proxy/${nodeIP}:${nodePort}/missing.html`);
+    expect(response.status).toBe(404);
+    expect(await response.text()).toContain("404 Not Found");
+  });
+
+  it.each([
+    ["the pod IP", "podIP" as const],
+    ["the ClusterIP", "clusterIP" as const],
+  ])("times out with 504 and a plain explanation for %s, which only works inside the cluster", async (_name, which) => {
+    const addresses = await nginxSession();
+    const port = 80;
+    const response = await request(`/api/sessions/${addresses.session.id}/proxy/${addresses[which]}:${port}/`);
+    expect(response.status).toBe(504);
+    expect(response.headers.get("Content-Type")).toBe("text/plain; charset=utf-8");
+    expect(await response.text()).toContain(`nothing answered at ${addresses[which]}:${port} from the workstation`);
+    expect(JSON.parse(response.headers.get("X-Route-Trace")!).verdict).toBe("timed-out");
+  });
+
+  it("answers 502 for a node port nothing listens on (refused)", async () => {
+    const { session, nodeIP } = await nginxSession();
+    const response = await request(`/api/sessions/${session.id}/proxy/${nodeIP}:31999/`);
+    expect(response.status).toBe(502);
+    expect(await response.text()).toContain("refused");
+    expect(JSON.parse(response.headers.get("X-Route-Trace")!).verdict).toBe("refused");
+  });
+
+  it("answers 502 when what answers does not speak HTTP (the node's sshd)", async () => {
+    const { session, nodeIP } = await nginxSession();
+    const response = await request(`/api/sessions/${session.id}/proxy/${nodeIP}:22/`);
+    expect(response.status).toBe(502);
+    expect(await response.text()).toContain("not over HTTP");
+  });
+
+  it("answers HEAD without a body", async () => {
+    const { session, nodeIP, nodePort } = await nginxSession();
+    const response = await request(`/api/sessions/${session.id}/proxy/${nodeIP}:${nodePort}/`, { method: "HEAD" });
+    expect(response.status).toBe(200);
+    expect(await response.text()).toBe("");
   });
 });

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { evictDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { createSession, type Entry, errorOf, isCommand, isType, read, request, run, Watcher } from "../helpers.ts";
+import { createSession, type Entry, errorOf, type Message, isCommand, isType, read, request, run, Watcher } from "../helpers.ts";
 
 const stubOf = (id: string) => env.SESSIONS.get(env.SESSIONS.idFromName(id));
 
@@ -127,5 +127,18 @@ describe("GET /api/sessions/:id/live", () => {
       const response = await request(`/api/sessions/${id}/live`, { headers: { Upgrade: "websocket" } });
       expect(await errorOf(response)).toMatchObject({ status: 404, code: "session_not_found" });
     }
+  });
+});
+
+describe("pod lifecycle on the live socket", () => {
+  it("broadcasts the cluster view when a pod finishes starting, driven by the alarm", async () => {
+    const session = await createSession();
+    const watcher = await Watcher.open(session.id);
+    await run(session.id, session.editKey, "kubectl run web --image=nginx");
+    const statusOf = (m: Message) => (m.cluster as { pods: Array<{ name: string; status: string }> }).pods.find((p) => p.name === "web")?.status;
+    expect(statusOf(await watcher.next(isType("cluster")))).toBe("ContainerCreating");
+    const running = await watcher.next((m) => m.type === "cluster" && statusOf(m) === "Running", 10_000);
+    expect(running.seq).toBe(1);
+    watcher.close();
   });
 });

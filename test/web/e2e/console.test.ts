@@ -135,6 +135,13 @@ describe("the console", () => {
     expect(await page.evaluate(() => navigator.clipboard.readText())).toMatch(/^NAME\s+READY/);
   });
 
+  it("lets the keyboard leave the console with Escape then Tab", async () => {
+    await input().focus();
+    await input().press("Escape");
+    await input().press("Tab");
+    expect(await page.evaluate(() => document.activeElement?.classList.contains("command-input"))).toBe(false);
+  });
+
   it("announces output to screen readers", async () => {
     expect(await page.locator(".transcript").getAttribute("aria-live")).toBe("polite");
     expect(await page.locator(".transcript").getAttribute("role")).toBe("log");

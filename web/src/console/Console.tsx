@@ -50,6 +50,7 @@ export function Console(props: ConsoleProps) {
   const queue = useRef<string[]>([]);
   const historyRef = useRef<{ list: string[]; index: number; draft: string }>({ list: [], index: 0, draft: "" });
   const lastKeyWasTab = useRef(false);
+  const lastKeyWasEscape = useRef(false);
   const input = useRef<HTMLInputElement>(null);
   const scroller = useRef<HTMLDivElement>(null);
   const lastSeq = entries.length ? entries[entries.length - 1].seq : 0;
@@ -127,6 +128,9 @@ export function Console(props: ConsoleProps) {
     const el = event.currentTarget as HTMLInputElement;
     const wasTab = lastKeyWasTab.current;
     lastKeyWasTab.current = event.key === "Tab";
+    // Escape, then Tab, leaves the console: Tab alone completes, and the keyboard must not be trapped.
+    const wasEscape = lastKeyWasEscape.current;
+    lastKeyWasEscape.current = event.key === "Escape";
     const h = historyRef.current;
     if (event.key === "Enter") {
       event.preventDefault();
@@ -147,7 +151,7 @@ export function Console(props: ConsoleProps) {
       setValue(next);
       el.value = next;
       requestAnimationFrame(() => el.setSelectionRange(next.length, next.length));
-    } else if (event.key === "Tab" && !event.shiftKey) {
+    } else if (event.key === "Tab" && !event.shiftKey && !wasEscape) {
       event.preventDefault();
       const cursor = el.selectionStart ?? el.value.length;
       const result = complete(el.value, cursor, view);
@@ -252,6 +256,7 @@ export function Console(props: ConsoleProps) {
               ref={input}
               class="command-input"
               aria-label="Command"
+              aria-describedby="console-keys"
               type="text"
               value={value}
               onInput={(e) => setValue((e.currentTarget as HTMLInputElement).value)}
@@ -265,14 +270,20 @@ export function Console(props: ConsoleProps) {
           </label>
         )}
       </div>
+      <p id="console-keys" class="visually-hidden">
+        Enter runs the command. Tab completes; press Escape and then Tab to leave the terminal. Up and Down recall earlier commands.
+      </p>
     </section>
   );
 }
 
+/** The prompt the session starts at; entries before the first kept one are not known. */
+const FIRST_PROMPT = "student@workstation:~$ ";
+
 function promptBefore(entries: TranscriptEntry[], entry: TranscriptEntry): string {
   const i = entries.indexOf(entry);
   // The prompt shown before a command is the one the previous command left.
-  return i > 0 ? entries[i - 1].prompt : (entries[0] as TranscriptEntry & { promptBefore?: string }).promptBefore ?? "student@workstation:~$ ";
+  return i > 0 ? entries[i - 1].prompt : FIRST_PROMPT;
 }
 
 function focusUnlessSelecting(event: MouseEvent, el: HTMLInputElement | null) {

@@ -1,5 +1,5 @@
 import { env } from "cloudflare:workers";
-import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { FrozenSession } from "../../../worker/session/session.ts";
 import type { Snapshot } from "../../../worker/session/snapshot.ts";
@@ -22,15 +22,18 @@ async function readSnapshot(snapshotId: string) {
 describe("snapshots", () => {
   it("freeze the state and transcript; later commands of the session do not change them", async () => {
     const session = await createSession();
-    await run(session.id, session.editKey, "echo before");
+    await run(session.id, session.editKey, "kubectl run before --image=nginx");
     const snapshotId = await snapshotOf(session.id);
     expect(snapshotId).toMatch(/^[A-Za-z0-9_-]{22}$/);
     const frozen = await readSnapshot(snapshotId);
     expect(frozen).toMatchObject({ snapshotId, seq: 1 });
-    expect(frozen.transcript.map((e) => e.command)).toEqual(["echo before"]);
+    expect(frozen.transcript.map((e) => e.command)).toEqual(["kubectl run before --image=nginx"]);
+    expect(JSON.stringify(frozen.cluster)).toContain('"before"');
     expect(frozen).not.toHaveProperty("id");
 
-    await run(session.id, session.editKey, "echo after");
+    await run(session.id, session.editKey, "kubectl run after --image=nginx");
+    await run(session.id, session.editKey, "kubectl delete pod before");
+    await evictDurableObject(env.SNAPSHOTS.get(env.SNAPSHOTS.idFromName(snapshotId)));
     expect(await readSnapshot(snapshotId)).toEqual(frozen);
   });
 
@@ -52,24 +55,28 @@ describe("snapshots", () => {
 
   it("are forked into independent sessions: same state and transcript, new id and key", async () => {
     const source = await createSession();
-    await run(source.id, source.editKey, "echo shared");
+    await run(source.id, source.editKey, "kubectl run shared --image=nginx");
     const snapshotId = await snapshotOf(source.id);
     const forkA = await createSession({ from: snapshotId });
     const forkB = await createSession({ from: snapshotId, setup: ["echo set up"] });
     expect(forkA).toMatchObject({ seq: 1, from: snapshotId });
     expect(forkA.id).not.toBe(source.id);
     expect(forkA.editKey).not.toBe(source.editKey);
-    expect((await read(forkA.id)).transcript.map((e) => e.command)).toEqual(["echo shared"]);
+    expect((await read(forkA.id)).transcript.map((e) => e.command)).toEqual(["kubectl run shared --image=nginx"]);
     expect((await read(forkB.id)).transcript.map((e) => [e.seq, e.command])).toEqual([
-      [1, "echo shared"],
+      [1, "kubectl run shared --image=nginx"],
       [2, "echo set up"],
     ]);
+    const podsOf = async (id: string) => (await read(id)).cluster.pods.filter((p) => !p.name.includes("-") || p.name === "only-in-a").map((p) => p.name).sort();
+    expect(await podsOf(forkA.id)).toEqual(["shared"]);
 
-    await run(forkA.id, forkA.editKey, "echo only in A");
-    await run(source.id, source.editKey, "echo only in source");
-    expect((await read(forkA.id)).transcript.map((e) => e.command)).toEqual(["echo shared", "echo only in A"]);
-    expect((await read(forkB.id)).transcript.map((e) => e.command)).toEqual(["echo shared", "echo set up"]);
-    expect((await read(source.id)).transcript.map((e) => e.command)).toEqual(["echo shared", "echo only in source"]);
+    await run(forkA.id, forkA.editKey, "kubectl run only-in-a --image=nginx");
+    await run(source.id, source.editKey, "kubectl delete pod shared");
+    expect(await podsOf(forkA.id)).toEqual(["only-in-a", "shared"]);
+    expect(await podsOf(forkB.id)).toEqual(["shared"]);
+    expect(await podsOf(source.id)).not.toContain("shared");
+    expect((await read(forkA.id)).transcript.map((e) => e.command)).toEqual(["kubectl run shared --image=nginx", "kubectl run only-in-a --image=nginx"]);
+    expect((await read(forkB.id)).transcript.map((e) => e.command)).toEqual(["kubectl run shared --image=nginx", "echo set up"]);
     // The source's key does not open the fork.
     expect((await postJson(`/api/sessions/${forkA.id}/commands`, { command: "ls" }, { Authorization: `Bearer ${source.editKey}` })).status).toBe(403);
   });

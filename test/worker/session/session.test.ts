@@ -17,18 +17,23 @@ async function unlimited(id: string): Promise<void> {
 
 describe("Session durable object", () => {
   it("survives eviction: the transcript, seq and state come back from storage", async () => {
-    const session = await createSession({ setup: ["echo setup"] });
-    await run(session.id, session.editKey, "echo one");
+    const session = await createSession({ setup: ["kubectl run web --image=nginx"] });
+    await run(session.id, session.editKey, "kubectl expose pod web --port 80 --type NodePort");
     const before = await read(session.id);
+    expect(before.cluster.services.length).toBeGreaterThan(1);
     await evictDurableObject(stubOf(session.id));
     expect(await read(session.id)).toEqual(before);
-    expect((await run(session.id, session.editKey, "echo two")).seq).toBe(3);
+    const listed = await run(session.id, session.editKey, "kubectl get svc web");
+    expect(listed).toMatchObject({ seq: 3, exitCode: 0 });
+    expect(listed.output).toMatch(/^NAME\s+TYPE\s+CLUSTER-IP/);
+    expect(listed.output).toMatch(/web\s+NodePort\s+10\./);
     expect((await read(session.id)).transcript.map((e) => e.seq)).toEqual([1, 2, 3]);
   });
 
   it("stores exactly the state it holds in memory after every command", async () => {
     const session = await createSession();
-    for (const text of ["echo a", "nothing-here", "echo b"]) await run(session.id, session.editKey, text);
+    const commands = ["kubectl run a --image=nginx", "nothing-here", "kubectl create deployment d --image=httpd --replicas=2", "kubectl expose deployment d --port 8080 --target-port 80", "kubectl delete pod a", "kubectl scale deployment d --replicas=1"];
+    for (const text of commands) await run(session.id, session.editKey, text);
     await runInDurableObject(stubOf(session.id), (instance, state) => {
       const inMemory = (instance as unknown as { state: unknown }).state;
       expect(new SessionStorage(state.storage.sql).loadState()).toEqual(inMemory);

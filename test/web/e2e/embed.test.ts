@@ -4,7 +4,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { baseUrl, launch, newPage } from "./browser.ts";
+import { baseUrl, launch, newPage, RESULTS } from "./browser.ts";
 
 interface Message {
   source: string;
@@ -71,6 +71,7 @@ describe("the embed in a course page", () => {
     await expect.poll(() => frame.locator(".transcript").textContent(), { timeout: 10_000 }).toContain("kubectl get nodes");
     await expect.poll(async () => (await messages()).find((m) => m.type === "command" && m.command === "kubectl get nodes"), { timeout: 10_000 }).toBeTruthy();
     const report = (await messages()).find((m) => m.command === "kubectl get nodes")!;
+    await page.screenshot({ path: `${RESULTS}/embed.png` });
     expect(typeof report.output).toBe("string");
     expect(JSON.stringify(await messages())).not.toMatch(/editKey|#key=/);
   });

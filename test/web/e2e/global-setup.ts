@@ -43,7 +43,12 @@ async function waitUntilUp(url: string, server: ChildProcess, log: () => string)
 }
 
 export default async function setup(project: TestProject) {
-  execFileSync(process.execPath, [join(root, "node_modules/vite/bin/vite.js"), "build", "--logLevel", "warn"], { cwd: root, stdio: "inherit" });
+  execFileSync(process.execPath, [join(root, "node_modules/vite/bin/vite.js"), "build", "--logLevel", "warn"], {
+    cwd: root,
+    stdio: "inherit",
+    // vitest sets NODE_ENV=test, which would make Vite build Preact's development bundle.
+    env: { ...process.env, NODE_ENV: "production" },
+  });
   const port = await freePort();
   const state = mkdtempSync(join(tmpdir(), "kube-playground-web-"));
   let output = "";

@@ -15,6 +15,8 @@ export interface ClusterMapProps {
   onToggleSystem(): void;
 }
 
+const MAX_ENDPOINT_LINES = 12;
+
 const fit = (text: string, max: number) => (text.length > max ? text.slice(0, max - 1) + "…" : text);
 /** Pod names differ at the end (web-65c457864b-nrfkq): keep both ends. */
 const fitName = (text: string, max: number) => (text.length > max ? text.slice(0, max - 6) + "…" + text.slice(-5) : text);
@@ -115,25 +117,36 @@ export function ClusterMap(props: ClusterMapProps) {
             </g>
           ))}
 
-          {layout.services.map(({ service, box }) =>
-            service.endpoints.map((ep) => {
+          {layout.services.map(({ service, box }) => {
+            const key = serviceKey(service);
+            const x1 = box.x + box.w / 2;
+            const y1 = box.y + box.h;
+            const curve = (x2: number, y2: number) => `M${x1} ${y1} C${x1} ${(y1 + y2) / 2} ${x2} ${(y1 + y2) / 2} ${x2} ${y2}`;
+            const cls = "endpoint-line" + (hover === key ? " hover" : "");
+            // Past a dozen endpoints one line per pod is a blur: one line per node, with a count.
+            if (service.endpoints.length > MAX_ENDPOINT_LINES) {
+              const perNode = new Map<string, number>();
+              for (const ep of service.endpoints) if (ep.node) perNode.set(ep.node, (perNode.get(ep.node) ?? 0) + 1);
+              return [...perNode].map(([name, count]) => {
+                const node = layout.nodes.find((n) => n.node.name === name);
+                if (!node) return null;
+                const x2 = node.box.x + node.box.w / 2 + 14;
+                return (
+                  <g key={key + name}>
+                    <path class={cls + " grouped"} d={curve(x2, node.box.y)} />
+                    <text class="endpoint-count" x={x2 + 4} y={node.box.y - 4}>
+                      ×{count}
+                    </text>
+                  </g>
+                );
+              });
+            }
+            return service.endpoints.map((ep) => {
               const target = podBox.get(podKey({ namespace: service.namespace, name: ep.pod }));
               if (!target) return null;
-              const key = serviceKey(service);
-              const x1 = box.x + box.w / 2;
-              const y1 = box.y + box.h;
-              const x2 = target.x + target.w / 2;
-              const y2 = target.y;
-              const mid = (y1 + y2) / 2;
-              return (
-                <path
-                  key={key + ep.ip + ep.port}
-                  class={"endpoint-line" + (hover === key ? " hover" : "")}
-                  d={`M${x1} ${y1} C${x1} ${mid} ${x2} ${mid} ${x2} ${y2}`}
-                />
-              );
-            }),
-          )}
+              return <path key={key + ep.ip + ep.port} class={cls} d={curve(target.x + target.w / 2, target.y)} />;
+            });
+          })}
 
           {layout.services.map(({ service, box }) => {
             const key = serviceKey(service);

@@ -45,9 +45,9 @@ export interface MapLayout {
 export const WIDTH = 760;
 const CLUSTER_X = 150;
 const PAD = 12;
-const POD_W = 88;
+const POD_W = 82;
 const POD_H = 42;
-const POD_GAP = 8;
+const POD_GAP = 6;
 const SVC_W = 180;
 const SVC_H = 72;
 const SVC_GAP = 12;

@@ -57,6 +57,37 @@ describe("wget, nslookup, ping, ssh", () => {
     );
     expect(r.code).toBe(1);
   });
+  it("prints busybox nslookup's answer, the search domains' NXDOMAINs and AAAA's No answer, and exits 1 for any NXDOMAIN", () => {
+    const head = "Server:\t\t10.96.0.10\nAddress:\t10.96.0.10:53\n\n";
+    const cases: Array<{ line: string; out: string; code: number }> = [
+      {
+        line: "nslookup kubernetes",
+        out:
+          head +
+          "Name:\tkubernetes.default.svc.cluster.local\nAddress: 10.96.0.1\n\n" +
+          "** server can't find kubernetes.svc.cluster.local: NXDOMAIN\n\n** server can't find kubernetes.cluster.local: NXDOMAIN\n\n" +
+          "*** Can't find kubernetes.default.svc.cluster.local: No answer\n\n" +
+          "** server can't find kubernetes.svc.cluster.local: NXDOMAIN\n\n** server can't find kubernetes.cluster.local: NXDOMAIN\n\n",
+        code: 1,
+      },
+      {
+        line: "nslookup kubernetes.default.svc.cluster.local",
+        out: head + "Name:\tkubernetes.default.svc.cluster.local\nAddress: 10.96.0.1\n\n*** Can't find kubernetes.default.svc.cluster.local: No answer\n\n",
+        code: 0,
+      },
+      {
+        // busybox applies no search domain to a name with a dot (the well-known busybox >= 1.29 behaviour).
+        line: "nslookup kubernetes.default",
+        out: head + "** server can't find kubernetes.default: NXDOMAIN\n\n** server can't find kubernetes.default: NXDOMAIN\n\n",
+        code: 1,
+      },
+    ];
+    for (const c of cases) {
+      const r = run(s, inPod("client"), c.line);
+      expect(r.out, c.line).toBe(c.out);
+      expect(r.code, c.line).toBe(c.code);
+    }
+  });
   it("does not get ICMP answers from a ClusterIP but does from a pod", () => {
     expect(run(s, onNode("node02"), "ping -c 3 10.96.100.10").out).toContain("3 packets transmitted, 0 received, 100% packet loss");
     expect(run(s, inPod("client"), "ping -c 1 10.244.2.7").out).toMatch(/^PING 10\.244\.2\.7 \(10\.244\.2\.7\): 56 data bytes\n64 bytes from 10\.244\.2\.7: seq=0 ttl=63 time=0\.\d{3} ms\n/);
@@ -72,5 +103,29 @@ describe("wget, nslookup, ping, ssh", () => {
   it("runs only the tools an image ships", () => {
     expect(run(s, inPod("client"), "curl web").err).toBe("sh: curl: not found\n");
     expect(run(s, [WORKSTATION], "wget x").err).toBe("wget: command not found\n");
+  });
+});
+
+describe("nginx", () => {
+  const s = withPod(cluster(), { name: "web", ip: "10.244.1.60", image: "nginx" });
+  it("serves index.html and 50x.html from its html directory with the static module's headers", () => {
+    const cases = [
+      { path: "/", title: "<title>Welcome to nginx!</title>", length: 615 },
+      { path: "/50x.html", title: "<title>Error</title>", length: 497 },
+    ];
+    for (const c of cases) {
+      const r = run(s, onNode("node01"), `curl -si 10.244.1.60${c.path}`);
+      expect(r.out, c.path).toContain(`\nContent-Length: ${c.length}\nLast-Modified: Tue, 28 Oct 2025 12:05:10 GMT\nConnection: keep-alive\nETag: "6900b176-${c.length.toString(16)}"\nAccept-Ranges: bytes\n`);
+      expect(r.out, c.path).toContain(c.title);
+    }
+  });
+  it("writes the failed open() to its error log before the access-log line of a 404", () => {
+    const first = run(s, onNode("node01"), "curl -s 10.244.1.60/");
+    const r = run(first.state, onNode("node01"), "curl -s 10.244.1.60/a%20b?x=1");
+    const logs = r.state.podRuntime["default/web"].logs;
+    expect(logs.slice(-2)).toEqual([
+      '2025/11/26 10:00:00 [error] 30#30: *2 open() "/usr/share/nginx/html/a b" failed (2: No such file or directory), client: 10.244.1.1, server: localhost, request: "GET /a%20b?x=1 HTTP/1.1", host: "10.244.1.60"',
+      '10.244.1.1 - - [26/Nov/2025:10:00:00 +0000] "GET /a%20b?x=1 HTTP/1.1" 404 153 "-" "curl/8.5.0" "-"',
+    ]);
   });
 });

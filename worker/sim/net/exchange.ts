@@ -79,6 +79,7 @@ export function exchange(env: ExchangeEnv, input: ExchangeInput): ExchangeOutcom
     args: listener.args,
     hostname: listener.hostname,
     now: env.now,
+    logged: listener.podKey ? (env.tx.state.podRuntime[listener.podKey]?.logs.length ?? 0) : 0,
   });
   if (result.log && listener.logs && listener.podKey) appendLog(env.tx, listener.podKey, result.log);
   const reply = result.reply;
@@ -93,11 +94,11 @@ export function exchange(env: ExchangeEnv, input: ExchangeInput): ExchangeOutcom
   return { kind: "reply", ip, local, reply };
 }
 
-function appendLog(tx: Tx, podKey: string, line: string): void {
+function appendLog(tx: Tx, podKey: string, lines: string[]): void {
   const runtime = tx.state.podRuntime[podKey];
   if (!runtime) return;
-  const logs = runtime.logs.length >= MAX_LOG_LINES ? runtime.logs.slice(runtime.logs.length - MAX_LOG_LINES + 1) : runtime.logs.slice();
-  logs.push(line);
+  const logs = [...runtime.logs, ...lines];
+  if (logs.length > MAX_LOG_LINES) logs.splice(0, logs.length - MAX_LOG_LINES);
   const next: PodRuntime = { ...runtime, logs };
   tx.write("podRuntime")[podKey] = next;
 }

@@ -54,6 +54,12 @@ export function logDate(ms: number): string {
   return `${two(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}:${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())} +0000`;
 }
 
+/** Go's log package and nginx's error log: `2026/01/01 00:00:05` (the container clock is UTC). */
+export function slashDate(ms: number): string {
+  const d = new Date(ms);
+  return `${d.getUTCFullYear()}/${two(d.getUTCMonth() + 1)}/${two(d.getUTCDate())} ${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())}`;
+}
+
 /** Byte length of a string in UTF-8 (Content-Length counts bytes). */
 export function byteLength(text: string): number {
   let n = 0;

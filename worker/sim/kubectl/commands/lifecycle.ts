@@ -11,6 +11,8 @@ import { errorText, statusErrorText, usageErrorText } from "../errors.ts";
 import { rfc3339 } from "../../cluster/ids.ts";
 import { kindString } from "../resources.ts";
 import { readList } from "../store-read.ts";
+import { findImage } from "../../cluster/images.ts";
+import { startupLog } from "../../net/apps/startup-log.ts";
 
 function deploymentArg(k: Kubectl, flags: Flags): Deployment | number {
   if (flags.args.length === 0) return fail(k, "error: required resource not specified");
@@ -241,10 +243,24 @@ export const logsCommand: Command = {
       return fail(k, `Error from server (BadRequest): container "${container}" in pod "${podName}" is ${verb}: ${detail}`.replace(`: ${image}`, ""));
     }
     const runtime = state.podRuntime[`${k.namespace}/${podName}`];
-    let lines = runtime?.logs ?? [];
+    let lines = [...containerStartup(state, pod, container), ...(runtime?.logs ?? [])];
     const tail = flags.int("tail");
     if (tail >= 0) lines = lines.slice(Math.max(0, lines.length - tail));
     k.out(lines.map((l) => (l.endsWith("\n") ? l : `${l}\n`)).join(""));
     return 0;
   },
 };
+
+/** What the container's process printed when it started (derived, not stored: see startup-log.ts). */
+function containerStartup(state: Kubectl["ctx"]["tx"]["state"], pod: Pod, container: string): string[] {
+  const spec = pod.spec.containers.find((c) => c.name === container);
+  const server = spec && !spec.command ? findImage(spec.image)?.server : undefined;
+  const startedAt = pod.status.containerStatuses?.find((s) => s.name === container)?.state.running?.startedAt;
+  if (!server || !startedAt) return [];
+  const node = pod.spec.nodeName ? state.nodes[pod.spec.nodeName] : undefined;
+  return startupLog(server.kind, {
+    startedAt: Date.parse(startedAt),
+    kernelVersion: node?.status.nodeInfo?.kernelVersion ?? "",
+    cpus: Number(node?.status.capacity?.cpu ?? "1") || 1,
+  });
+}

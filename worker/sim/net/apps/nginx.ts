@@ -1,11 +1,13 @@
 // The official nginx image (nginx:latest = 1.29.3, Debian 13): the stock welcome page on `/`,
 // nginx's own 404 page elsewhere, and the image's `main` access-log format.
 
-import { byteLength, header, httpDate, logDate, pathOf, type HttpResponse } from "../http.ts";
+import { byteLength, header, httpDate, logDate, pathOf, slashDate, type HttpResponse } from "../http.ts";
 import type { App } from "./types.ts";
 
 export const NGINX_VERSION = "1.29.3";
-/** mtime of /usr/share/nginx/html/index.html in the image (the release build). */
+/** The first worker's PID: the entrypoint's scripts use up the PIDs before it. */
+export const NGINX_FIRST_WORKER_PID = 29;
+/** mtime of the files in /usr/share/nginx/html in the image (the release build). */
 const INDEX_MTIME = Date.UTC(2025, 9, 28, 12, 5, 10);
 
 export const NGINX_WELCOME = `<!DOCTYPE html>
@@ -33,13 +35,36 @@ Commercial support is available at
 </html>
 `;
 
+/** /usr/share/nginx/html/50x.html, restyled like index.html in the same release (497 bytes). */
+export const NGINX_50X = `<!DOCTYPE html>
+<html>
+<head>
+<title>Error</title>
+<style>
+html { color-scheme: light dark; }
+body { width: 35em; margin: 0 auto;
+font-family: Tahoma, Verdana, Arial, sans-serif; }
+</style>
+</head>
+<body>
+<h1>An error occurred.</h1>
+<p>Sorry, the page you are looking for is currently unavailable.<br/>
+Please try again later.</p>
+<p>If you are the system administrator of this resource then you should check
+the error log for details.</p>
+<p><em>Faithfully yours, nginx.</em></p>
+</body>
+</html>
+`;
+
 /** nginx's built-in error pages end their lines with CRLF (src/http/ngx_http_special_response.c). */
 function errorPage(status: number, reason: string): string {
   return `<html>\r\n<head><title>${status} ${reason}</title></head>\r\n<body>\r\n<center><h1>${status} ${reason}</h1></center>\r\n<hr><center>nginx/${NGINX_VERSION}</center>\r\n</body>\r\n</html>\r\n`;
 }
 
-export const nginx: App = ({ request, client, now }) => {
+export const nginx: App = ({ request, client, now, logged }) => {
   const path = pathOf(request.target);
+  let error: string | undefined;
   const head = request.method === "HEAD";
   let response: HttpResponse;
   const date = httpDate(now);
@@ -47,28 +72,18 @@ export const nginx: App = ({ request, client, now }) => {
     const body = errorPage(405, "Not Allowed");
     response = page(405, "Not Allowed", date, body);
   } else if (path === "/" || path === "/index.html") {
-    const length = byteLength(NGINX_WELCOME);
-    response = {
-      kind: "http",
-      version: "HTTP/1.1",
-      status: 200,
-      reason: "OK",
-      headers: [
-        ["Server", `nginx/${NGINX_VERSION}`],
-        ["Date", date],
-        ["Content-Type", "text/html"],
-        ["Content-Length", String(length)],
-        ["Last-Modified", httpDate(INDEX_MTIME)],
-        ["Connection", "keep-alive"],
-        ["ETag", `"${Math.floor(INDEX_MTIME / 1000).toString(16)}-${length.toString(16)}"`],
-        ["Accept-Ranges", "bytes"],
-      ],
-      body: NGINX_WELCOME,
-    };
+    response = staticFile(NGINX_WELCOME, date);
   } else if (path === "/50x.html") {
-    response = page(200, "OK", date, errorPage(500, "Internal Server Error"));
+    response = staticFile(NGINX_50X, date);
   } else {
     response = page(404, "Not Found", date, errorPage(404, "Not Found"));
+    // ngx_http_static_module logs the failed open() to the error log (stderr, so also the
+    // container log) before the access-log line. The connection number approximates nginx's
+    // shared counter from the lines logged so far; the worker alternates over the two CPUs' workers.
+    const connection = (logged ?? 0) + 1;
+    const pid = NGINX_FIRST_WORKER_PID + ((connection - 1) % 2);
+    const host = header(request, "Host");
+    error = `${slashDate(now)} [error] ${pid}#${pid}: *${connection} open() "/usr/share/nginx/html${decodePath(path)}" failed (2: No such file or directory), client: ${client.ip}, server: localhost, request: "${request.method} ${request.target} HTTP/1.1"${host ? `, host: "${host}"` : ""}`;
   }
   const sent = head ? 0 : byteLength(response.body);
   if (head) response = { ...response, body: "" };
@@ -76,8 +91,39 @@ export const nginx: App = ({ request, client, now }) => {
   const referer = header(request, "Referer") ?? "-";
   const forwarded = header(request, "X-Forwarded-For") ?? "-";
   const log = `${client.ip} - - [${logDate(now)}] "${request.method} ${request.target} HTTP/1.1" ${response.status} ${sent} "${referer}" "${agent}" "${forwarded}"`;
-  return { reply: response, log };
+  return { reply: response, log: error ? [error, log] : [log] };
 };
+
+/** nginx maps the URI to a file after percent-decoding it. */
+function decodePath(path: string): string {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
+}
+
+/** A file of the image's html directory, with the headers nginx's static module sends. */
+function staticFile(body: string, date: string): HttpResponse {
+  const length = byteLength(body);
+  return {
+    kind: "http",
+    version: "HTTP/1.1",
+    status: 200,
+    reason: "OK",
+    headers: [
+      ["Server", `nginx/${NGINX_VERSION}`],
+      ["Date", date],
+      ["Content-Type", "text/html"],
+      ["Content-Length", String(length)],
+      ["Last-Modified", httpDate(INDEX_MTIME)],
+      ["Connection", "keep-alive"],
+      ["ETag", `"${Math.floor(INDEX_MTIME / 1000).toString(16)}-${length.toString(16)}"`],
+      ["Accept-Ranges", "bytes"],
+    ],
+    body,
+  };
+}
 
 function page(status: number, reason: string, date: string, body: string): HttpResponse {
   return {

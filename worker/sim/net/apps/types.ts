@@ -17,12 +17,14 @@ export interface AppRequest {
   /** The host name the process sees (the pod name, or the node name with hostNetwork). */
   hostname: string;
   now: number;
+  /** Lines the container has logged so far: nginx numbers its connections (`*N`) from it. */
+  logged?: number;
 }
 
 export interface AppResult {
   reply: Reply;
-  /** A line the process writes to its log (nginx's access log), without the newline. */
-  log?: string;
+  /** Lines the process writes to its container log (nginx's error and access logs), in order, without newlines. */
+  log?: string[];
 }
 
 export type App = (req: AppRequest) => AppResult;

@@ -1,7 +1,7 @@
 // nslookup. In pods: busybox 1.37's (networking/nslookup.c): it asks the first nameserver of
 // /etc/resolv.conf for A then AAAA, one query per search domain when the name has no dot (and none
 // when it has one: busybox ignores ndots), and prints every reply as it comes (here in query
-// order). On the workstation and the nodes: bind9's nslookup against systemd-resolved (127.0.0.53),
+// order): the records, "** server can't find NAME: RCODE" or "*** Can't find NAME: No answer". On the workstation and the nodes: bind9's nslookup against systemd-resolved (127.0.0.53),
 // which knows /etc/hosts but no cluster names.
 
 import type { ProgramContext } from "../../shell/types.ts";
@@ -38,21 +38,25 @@ export function nslookup(ctx: ProgramContext): number {
       return out.includes("NXDOMAIN") ? 1 : 0;
     }
     const queries = name.includes(".") ? [name] : searchPath(state, place.namespace).map((s) => `${name}.${s}`);
-    let found = false;
+    // send_queries sets the exit code to 1 on any reply with an error rcode, even when another
+    // query of the search list found the name; a NOERROR reply without records (every AAAA query:
+    // the cluster is IPv4-only) prints "No answer" and leaves the exit code alone.
+    let exitCode = 0;
     for (const type of ["A", "AAAA"]) {
       for (const q of queries) {
         const answer = clusterLookup(state, index, q);
-        if (answer.rcode !== "NOERROR") out += `** server can't find ${q}: ${answer.rcode}\n\n`;
-        else {
+        if (answer.rcode !== "NOERROR") {
+          out += `** server can't find ${q}: ${answer.rcode}\n\n`;
+          exitCode = 1;
+        } else if (type === "A" && answer.ips.length) {
           // CoreDNS is authoritative for the cluster domain: no "Non-authoritative answer:".
-          if (type === "A") for (const ip of answer.ips) out += `Name:\t${q}\nAddress: ${ip}\n`;
-          if (answer.ips.length) found = true;
+          for (const ip of answer.ips) out += `Name:\t${q}\nAddress: ${ip}\n`;
           out += "\n";
-        }
+        } else out += `*** Can't find ${q}: No answer\n\n`;
       }
     }
     ctx.out(out);
-    return found ? 0 : 1;
+    return exitCode;
   }
   const hostname = place.kind === "pod" ? place.nodeName : place.name;
   let out = "Server:\t\t127.0.0.53\nAddress:\t127.0.0.53#53\n\n";

@@ -278,6 +278,15 @@ export function describeNode(node: Node, pods: Pod[], now: number): string {
   const taints = (node.spec.taints ?? []).map((t) => `${t.key}${t.value ? `=${t.value}` : ""}:${t.effect}`);
   writeMultiline(w, 0, "Taints", taints);
   w.write(0, `Unschedulable:\t${node.spec.unschedulable ? "true" : "false"}\n`);
+  // describe.go prints the node's Lease from kube-node-lease. The kubelet holds it under its node
+  // name without an acquire time and renews it every 10 s (a quarter of the 40 s lease duration),
+  // so the renew time is derived from the clock rather than stored.
+  const created = Date.parse(node.metadata.creationTimestamp);
+  const renewed = now - ((now - created) % 10_000);
+  w.write(0, "Lease:\n");
+  w.write(1, `HolderIdentity:\t${node.metadata.name}\n`);
+  w.write(1, "AcquireTime:\t<unset>\n");
+  w.write(1, `RenewTime:\t${rfc1123z(renewed - (renewed % 1000))}\n`);
   w.write(0, "Conditions:\n");
   w.write(1, "Type\tStatus\tLastHeartbeatTime\tLastTransitionTime\tReason\tMessage\n");
   w.write(1, "----\t------\t-----------------\t------------------\t------\t-------\n");

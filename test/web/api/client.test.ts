@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseLiveMessage, proxyUrl } from "../../../web/src/api/client.ts";
+import { lessonState, parseLiveMessage, proxyUrl } from "../../../web/src/api/client.ts";
 import { view } from "../fixtures.ts";
 
 const entry = { seq: 3, command: "kubectl get pods", output: "No resources found in default namespace.\n", exitCode: 0, prompt: "$ ", traces: [], at: 1 };
@@ -17,6 +17,29 @@ describe("live messages", () => {
     for (const m of [null, 3, "x", { type: "pong" }, { type: "ack", id: "1", seq: 2 }, { type: "cluster", cluster: {} }]) {
       expect(parseLiveMessage(m)).toEqual([]);
     }
+  });
+});
+
+describe("lesson progress over the socket", () => {
+  const update = { progress: { lessonId: "l", currentStep: 1, completed: ["a"], remembered: {}, requests: {} }, events: [{ type: "step-completed", lessonId: "l", stepId: "a" }], status: null };
+
+  it("reads the lesson beside a command's entry, and a step completed by the clock", () => {
+    const [command] = parseLiveMessage({ type: "command", entry, lesson: update });
+    expect(command).toMatchObject({ kind: "command", entry: { seq: 3 }, lesson: update });
+    expect(parseLiveMessage({ type: "lesson", ...update })).toEqual([{ kind: "lesson", update }]);
+  });
+
+  it("has no lesson when the message carries none or a malformed one", () => {
+    expect(parseLiveMessage({ type: "command", entry })[0]).not.toHaveProperty("lesson");
+    expect(parseLiveMessage({ type: "command", entry, lesson: { progress: { currentStep: "x" } } })[0]).not.toHaveProperty("lesson");
+    expect(parseLiveMessage({ type: "lesson", progress: null })).toEqual([]);
+  });
+
+  it("reads a session's lesson, or null for a session without one", () => {
+    const lesson = { id: "l", title: "L", summary: "s", steps: [], solution: [] };
+    expect(lessonState({ lesson, progress: update.progress })).toEqual({ lesson, progress: update.progress, status: null });
+    expect(lessonState(null)).toBeNull();
+    expect(lessonState(undefined)).toBeNull();
   });
 });
 

@@ -2,8 +2,12 @@
 import {
   ApiError,
   type ClusterView,
+  type CommandResult,
   type CreateSessionBody,
   type CreatedSession,
+  type LessonState,
+  type LessonSummary,
+  type LessonUpdate,
   type LiveEvent,
   type SessionDoc,
   type SnapshotDoc,
@@ -37,12 +41,20 @@ export function createSession(body: CreateSessionBody = {}): Promise<CreatedSess
 
 export async function getSession(id: string): Promise<SessionDoc> {
   const doc = await call<SessionDoc>("GET", `/api/sessions/${enc(id)}`);
-  return { ...doc, id: doc.id ?? id, transcript: (doc.transcript ?? []).map(normaliseEntry) };
+  return { ...doc, id: doc.id ?? id, transcript: (doc.transcript ?? []).map(normaliseEntry), lesson: lessonState(doc.lesson) };
 }
 
-export async function runCommand(id: string, key: string, command: string): Promise<TranscriptEntry> {
-  const entry = await call<TranscriptEntry>("POST", `/api/sessions/${enc(id)}/commands`, { command }, key);
-  return normaliseEntry({ ...entry, command: entry.command ?? command });
+/** The response is the transcript entry, with the lesson's progress beside it when there is a lesson. */
+export async function runCommand(id: string, key: string, command: string): Promise<CommandResult> {
+  const raw = await call<TranscriptEntry & { lesson?: unknown }>("POST", `/api/sessions/${enc(id)}/commands`, { command }, key);
+  const entry = normaliseEntry({ ...raw, command: raw.command ?? command });
+  const lesson = lessonUpdate(raw.lesson);
+  return lesson ? { entry, lesson } : { entry };
+}
+
+export async function listLessons(): Promise<LessonSummary[]> {
+  const { lessons } = await call<{ lessons?: LessonSummary[] }>("GET", "/api/lessons");
+  return lessons ?? [];
 }
 
 export async function createSnapshot(id: string, key?: string): Promise<string> {
@@ -52,7 +64,25 @@ export async function createSnapshot(id: string, key?: string): Promise<string> 
 
 export async function getSnapshot(snapshotId: string): Promise<SnapshotDoc> {
   const doc = await call<SnapshotDoc>("GET", `/api/snapshots/${enc(snapshotId)}`);
-  return { ...doc, snapshotId, transcript: (doc.transcript ?? []).map(normaliseEntry) };
+  return { ...doc, snapshotId, transcript: (doc.transcript ?? []).map(normaliseEntry), lesson: lessonState(doc.lesson) };
+}
+
+function isProgress(value: unknown): value is LessonUpdate["progress"] {
+  const p = value as LessonUpdate["progress"] | null | undefined;
+  return typeof p === "object" && p !== null && typeof p.lessonId === "string" && typeof p.currentStep === "number" && Array.isArray(p.completed);
+}
+
+/** A session's lesson, or null when it has none (or the server predates lessons). */
+export function lessonState(value: unknown): LessonState | null {
+  const l = value as Partial<LessonState> | null | undefined;
+  if (!l || typeof l !== "object" || !l.lesson || !Array.isArray(l.lesson.steps) || !isProgress(l.progress)) return null;
+  return { lesson: l.lesson, progress: l.progress, status: l.status ?? null };
+}
+
+export function lessonUpdate(value: unknown): LessonUpdate | undefined {
+  const u = value as Partial<LessonUpdate> | null | undefined;
+  if (!u || typeof u !== "object" || !isProgress(u.progress)) return undefined;
+  return { progress: u.progress, events: Array.isArray(u.events) ? u.events : [], status: u.status ?? null };
 }
 
 /** Where a browser tab opens host:port/path through the simulated cluster. */
@@ -75,7 +105,8 @@ function normaliseEntry(raw: TranscriptEntry & { trace?: TranscriptEntry["traces
 
 /**
  * Reads one message of the live socket (worker/session/live.ts): `hello` (the cluster on
- * connect), `command` (an entry, in seq order), `cluster` (the view after a change), `expired`.
+ * connect), `command` (an entry, in seq order, with the lesson's progress when there is a lesson),
+ * `cluster` (the view after a change), `lesson` (a step completed as the clock moved), `expired`.
  */
 export function parseLiveMessage(data: unknown): LiveEvent[] {
   if (typeof data !== "object" || data === null) return [];
@@ -85,8 +116,14 @@ export function parseLiveMessage(data: unknown): LiveEvent[] {
     case "cluster":
       return isView(m.cluster) ? [{ kind: "cluster", cluster: m.cluster, prompt: typeof m.prompt === "string" ? m.prompt : undefined }] : [];
     case "command": {
-      const entry = m.entry as TranscriptEntry | undefined;
-      return entry && typeof entry.seq === "number" ? [{ kind: "command", entry: normaliseEntry(entry) }] : [];
+      const entry = m.entry as (TranscriptEntry & { lesson?: unknown }) | undefined;
+      if (!entry || typeof entry.seq !== "number") return [];
+      const lesson = lessonUpdate(m.lesson ?? entry.lesson);
+      return [lesson ? { kind: "command", entry: normaliseEntry(entry), lesson } : { kind: "command", entry: normaliseEntry(entry) }];
+    }
+    case "lesson": {
+      const update = lessonUpdate(m);
+      return update ? [{ kind: "lesson", update }] : [];
     }
     case "expired":
       return [{ kind: "expired" }];

@@ -1,8 +1,33 @@
 // The session API's shapes as the page uses them (DESIGN.md, "HTTP API (v1)").
 import type { RouteTrace } from "../../../worker/sim/net/trace.ts";
 import type { ClusterView } from "../../../worker/sim/view.ts";
+import type { Lesson, LessonEvent, LessonProgress, StepStatus } from "../../../worker/sim/lessons/index.ts";
 
-export type { ClusterView, RouteTrace };
+export type { ClusterView, Lesson, LessonEvent, LessonProgress, RouteTrace, StepStatus };
+
+/** A built-in lesson as `GET /api/lessons` lists it. */
+export interface LessonSummary {
+  id: string;
+  title: string;
+  summary: string;
+  /** How many steps it has. */
+  steps: number;
+}
+
+/** The lesson a session follows, as session and snapshot documents carry it. */
+export interface LessonState {
+  lesson: Lesson;
+  progress: LessonProgress;
+  /** The current step's check as it stands; null once the lesson is complete. */
+  status: StepStatus | null;
+}
+
+/** What a command (or a clock tick that completed a step) did to the lesson's progress. */
+export interface LessonUpdate {
+  progress: LessonProgress;
+  events: LessonEvent[];
+  status: StepStatus | null;
+}
 
 /** One command of a session's transcript, as a terminal showed it. */
 export interface TranscriptEntry {
@@ -21,6 +46,7 @@ export interface SessionDoc {
   transcript: TranscriptEntry[];
   /** The prompt the console shows now. */
   prompt: string;
+  lesson: LessonState | null;
 }
 
 export interface SnapshotDoc {
@@ -28,6 +54,13 @@ export interface SnapshotDoc {
   cluster: ClusterView;
   transcript: TranscriptEntry[];
   prompt: string;
+  lesson: LessonState | null;
+}
+
+/** A command's result: its transcript entry, and the lesson's progress when the session has one. */
+export interface CommandResult {
+  entry: TranscriptEntry;
+  lesson?: LessonUpdate;
 }
 
 export interface CreatedSession {
@@ -39,7 +72,8 @@ export type CreateSessionBody = Record<string, never> | { from: string } | { set
 
 /** What the live socket delivers, normalised. */
 export type LiveEvent =
-  | { kind: "command"; entry: TranscriptEntry }
+  | { kind: "command"; entry: TranscriptEntry; lesson?: LessonUpdate }
+  | { kind: "lesson"; update: LessonUpdate }
   | { kind: "cluster"; cluster: ClusterView; prompt?: string }
   | { kind: "expired" };
 

@@ -119,9 +119,12 @@ export function Console(props: ConsoleProps) {
     if (idle) void drain();
   };
 
-  // A course page's "run this" button types the command in.
+  // A course page's "run this" button, or a lesson's, types the command in; several lines run one
+  // by one, as a paste does.
   useEffect(() => {
-    if (props.inject) submit([props.inject.command]);
+    if (!props.inject) return;
+    const commands = splitCommands(props.inject.command.replace(/\r\n?/g, "\n"));
+    if (commands.length) submit(commands);
   }, [props.inject?.id]);
 
   const onKeyDown = (event: KeyboardEvent) => {

@@ -1,9 +1,10 @@
 // `/embed?lesson=|snapshot=|setup=&map=0|1&theme=`: the compact view for course pages. Each
 // visitor gets a private session per embed, remembered so that a reload keeps their work. The
-// parent page hears `ready` and every command, and may send `run` (see notes/readme-web.md).
+// parent page hears `ready`, every command and the lesson's progress, and may send `run` (see
+// notes/readme-web.md).
 import { useEffect, useState } from "preact/hooks";
 import { createSession, getSession } from "../api/client.ts";
-import type { CreateSessionBody, TranscriptEntry } from "../api/types.ts";
+import type { CreateSessionBody, LessonEvent, TranscriptEntry } from "../api/types.ts";
 import { sessionPath } from "../lib/route.ts";
 import { storage } from "../lib/storage.ts";
 import { Playground } from "./Playground.tsx";
@@ -31,7 +32,8 @@ function post(message: Record<string, unknown>) {
 export function EmbedPage(props: { params: URLSearchParams }) {
   const { embedId, body } = embedSetup(props.params);
   const showMap = props.params.get("map") !== "0";
-  const [session, setSession] = useState<{ id: string; key: string } | null>(null);
+  // `created`: this visit started the session, so its lesson (if any) starts now.
+  const [session, setSession] = useState<{ id: string; key: string; created: boolean } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [inject, setInject] = useState<{ id: number; command: string } | undefined>();
 
@@ -42,7 +44,7 @@ export function EmbedPage(props: { params: URLSearchParams }) {
       if (stored) {
         try {
           await getSession(stored.id);
-          if (!cancelled) setSession(stored);
+          if (!cancelled) setSession({ ...stored, created: false });
           return;
         } catch {
           storage.setEmbedSession(embedId, null); // Gone (expired): start afresh.
@@ -52,7 +54,7 @@ export function EmbedPage(props: { params: URLSearchParams }) {
       const own = { id: created.id, key: created.editKey };
       storage.setEmbedSession(embedId, own);
       storage.setEditKey(own.id, own.key);
-      if (!cancelled) setSession(own);
+      if (!cancelled) setSession({ ...own, created: true });
     })().catch((e) => !cancelled && setError((e as Error).message));
     return () => {
       cancelled = true;
@@ -81,7 +83,13 @@ export function EmbedPage(props: { params: URLSearchParams }) {
       source={{ kind: "session", id: session.id, key: session.key }}
       inject={inject}
       hooks={{
-        onLoaded: () => post({ type: "ready", session: session.id }),
+        onLoaded: (model) => {
+          post({ type: "ready", session: session.id });
+          if (session.created && model.lesson) post({ type: "lesson-started", lessonId: model.lesson.lesson.id, session: session.id });
+        },
+        onLessonEvents: (events: LessonEvent[]) => {
+          for (const event of events) post({ ...event, session: session.id });
+        },
         onEntry: (entry: TranscriptEntry) =>
           post({
             type: "command",

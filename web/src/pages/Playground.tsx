@@ -5,6 +5,7 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { proxyUrl } from "../api/client.ts";
 import type { RouteTrace, TranscriptEntry } from "../api/types.ts";
 import { Console } from "../console/Console.tsx";
+import { LessonPanel } from "../lesson/LessonPanel.tsx";
 import { ClusterMap } from "../map/ClusterMap.tsx";
 import { TracePanel } from "../map/TracePanel.tsx";
 import { type SessionHooks, type Source, useSession } from "./use-session.ts";
@@ -35,6 +36,15 @@ export function Playground(props: PlaygroundProps) {
     },
   });
   const { model } = session;
+
+  // Commands typed in from outside the console: the embedding page's `run` and the lesson's run
+  // buttons take the same way in.
+  const injected = useRef(0);
+  const [inject, setInject] = useState<{ id: number; command: string } | undefined>();
+  const type = (command: string) => setInject({ id: ++injected.current, command });
+  useEffect(() => {
+    if (props.inject) type(props.inject.command);
+  }, [props.inject?.id]);
 
   // The newest request's route when the page opens.
   const shownInitial = useRef(false);
@@ -70,10 +80,12 @@ export function Playground(props: PlaygroundProps) {
 
   const showMap = props.showMap !== false;
   const historyKey = model.id;
+  const lesson = model.lesson;
   return (
-    <div class={"playground" + (props.compact ? " compact" : "") + (showMap ? "" : " no-map")}>
+    <div class={"playground" + (props.compact ? " compact" : "") + (showMap ? "" : " no-map") + (lesson ? " with-lesson" : "")}>
       {props.header?.(session)}
       <main class="panes">
+        {lesson && <LessonPanel model={lesson} onRun={session.editable ? type : undefined} />}
         {model.loaded ? (
           <Console
             historyKey={historyKey}
@@ -84,7 +96,7 @@ export function Playground(props: PlaygroundProps) {
             onRun={session.run}
             proxyHref={model.id ? (host, port, path) => proxyUrl(model.id!, host, port, path) : undefined}
             onShowRoute={(trace, entry) => showTrace(trace, entry)}
-            inject={props.inject}
+            inject={inject}
             compact={props.compact}
           />
         ) : (

@@ -1,6 +1,7 @@
 // The strip above the playground: name, connection state, page-specific actions, theme switch.
 import type { ComponentChildren } from "preact";
 import { useState } from "preact/hooks";
+import { LessonPicker } from "../lesson/LessonPicker.tsx";
 import { currentTheme, toggleTheme } from "../lib/theme.ts";
 
 export function TopBar(props: { connected?: boolean; children?: ComponentChildren }) {
@@ -16,6 +17,7 @@ export function TopBar(props: { connected?: boolean; children?: ComponentChildre
         </span>
       )}
       <span class="spacer" />
+      <LessonPicker />
       {props.children}
       <button
         type="button"

@@ -3,7 +3,8 @@
 // session of the visitor's own on its first command.
 import { useEffect, useRef, useState } from "preact/hooks";
 import * as api from "../api/client.ts";
-import type { ClusterView, TranscriptEntry } from "../api/types.ts";
+import type { ClusterView, LessonEvent, LessonUpdate, TranscriptEntry } from "../api/types.ts";
+import { applyUpdate, lessonModel, type LessonModel, type UpdateSource } from "../lesson/lesson-state.ts";
 import { storage } from "../lib/storage.ts";
 
 export type Source = { kind: "session"; id: string; key?: string } | { kind: "snapshot"; snapshotId: string };
@@ -18,6 +19,8 @@ export interface SessionModel {
   error?: string;
   loaded: boolean;
   connected: boolean;
+  /** The lesson the session follows, if any. */
+  lesson: LessonModel | null;
 }
 
 export interface SessionHooks {
@@ -27,6 +30,8 @@ export interface SessionHooks {
   onEntry?(entry: TranscriptEntry): void;
   /** The first load finished (the console can take commands). */
   onLoaded?(model: SessionModel): void;
+  /** Steps completed and the lesson completed, each reported once, after the command's entry. */
+  onLessonEvents?(events: LessonEvent[]): void;
 }
 
 const TRANSITIONAL = new Set(["Pending", "ContainerCreating", "PodInitializing", "Terminating"]);
@@ -40,7 +45,7 @@ function merge(list: TranscriptEntry[], entry: TranscriptEntry): TranscriptEntry
 }
 
 export function useSession(source: Source, hooks: SessionHooks = {}) {
-  const [model, setModel] = useState<SessionModel>({ transcript: [], prompt: "", loaded: false, connected: false });
+  const [model, setModel] = useState<SessionModel>({ transcript: [], prompt: "", loaded: false, connected: false, lesson: null });
   const current = useRef(model);
   current.current = model;
   const hooksRef = useRef(hooks);
@@ -62,6 +67,13 @@ export function useSession(source: Source, hooks: SessionHooks = {}) {
     hooksRef.current.onEntry?.(entry);
   };
 
+  const applyLesson = (report: Pick<LessonUpdate, "progress" | "status"> | undefined | null, source: UpdateSource) => {
+    if (!report) return;
+    const { model: lesson, events } = applyUpdate(current.current.lesson, report, source);
+    if (lesson !== current.current.lesson) update({ lesson });
+    if (events.length) hooksRef.current.onLessonEvents?.(events);
+  };
+
   // First load.
   useEffect(() => {
     let cancelled = false;
@@ -73,6 +85,7 @@ export function useSession(source: Source, hooks: SessionHooks = {}) {
           cluster: doc.cluster,
           transcript: doc.transcript,
           prompt: doc.prompt,
+          lesson: lessonModel(doc.lesson, doc.transcript.length > 0),
           loaded: true,
           id: source.kind === "session" ? source.id : undefined,
           key: source.kind === "session" ? source.key : undefined,
@@ -94,7 +107,10 @@ export function useSession(source: Source, hooks: SessionHooks = {}) {
       target.id,
       () => lastSeq(current.current.transcript),
       (event) => {
-        if (event.kind === "command") addEntry(event.entry);
+        if (event.kind === "command") {
+          addEntry(event.entry);
+          applyLesson(event.lesson, { kind: "command", seq: event.entry.seq });
+        } else if (event.kind === "lesson") applyLesson(event.update, { kind: "clock" });
         else if (event.kind === "expired") update({ error: "This session expired after 30 days without use." });
         else update((m) => ({ cluster: newer(m.cluster, event.cluster), prompt: event.prompt ?? m.prompt }));
       },
@@ -119,6 +135,7 @@ export function useSession(source: Source, hooks: SessionHooks = {}) {
       const doc = await api.getSession(id);
       update((m) => ({ cluster: newer(m.cluster, doc.cluster) }));
       for (const entry of doc.transcript) addEntry(entry);
+      applyLesson(doc.lesson, { kind: "refresh" });
     } catch {
       // The live socket or the next poll will bring it.
     }
@@ -138,8 +155,9 @@ export function useSession(source: Source, hooks: SessionHooks = {}) {
       update({ id, key });
       hooksRef.current.onSession?.(id, key);
     }
-    const entry = await api.runCommand(id, key, command);
+    const { entry, lesson } = await api.runCommand(id, key, command);
     addEntry(entry);
+    applyLesson(lesson, { kind: "command", seq: entry.seq });
     // The socket sends the new cluster view; without it, ask for it.
     if (!current.current.connected) void refresh();
   };

@@ -1,0 +1,74 @@
+import { describe, expect, it, vi } from "vitest";
+import { h } from "preact";
+import { LessonView } from "../../../web/src/lesson/components.ts";
+import type { LessonModel } from "../../../web/src/lesson/lesson-state.ts";
+import { all, byClass, byTag, text, tree } from "../vnodes.ts";
+import { lesson, model } from "./fixtures.ts";
+
+const render = (m: LessonModel, options: { hintsShown?: number; onShowHint?: () => void; onRun?: (c: string) => void } = {}) =>
+  tree(h(LessonView, { model: m, hintsShown: options.hintsShown ?? 0, onShowHint: options.onShowHint ?? (() => {}), onRun: options.onRun }));
+
+const stepStates = (out: ReturnType<typeof render>) =>
+  byTag(byClass(out, "lesson-steps"), "li").map((li) => [li.props["data-step"], li.props.class, li.props["aria-current"]]);
+
+describe("the lesson panel", () => {
+  it("shows the title, summary and where the learner is", () => {
+    const out = render(model(1));
+    expect(text(byTag(out, "h2"))).toBe("A tiny lesson");
+    expect(text(byClass(out, "lesson-summary"))).toBe("Run a pod, then expose it.");
+    expect(text(byClass(out, "lesson-kicker"))).toBe("Lesson · step 2 of 3");
+    expect(stepStates(out)).toEqual([
+      ["run", "done", undefined],
+      ["expose", "current", "step"],
+      ["curl", "upcoming", undefined],
+    ]);
+    expect(all(out, (el) => el.props.role === "progressbar")[0].props["aria-valuenow"]).toBe(1);
+  });
+
+  it("renders the current step's text with a run button that types into the console", () => {
+    const onRun = vi.fn();
+    const out = render(model(0), { onRun });
+    expect(text(byTag(out, "h3"))).toContain("Run a pod");
+    const [run] = byClass(out, "run-code");
+    (run.props.onClick as () => void)();
+    expect(onRun).toHaveBeenCalledWith("kubectl run nginx --image=nginx");
+  });
+
+  it("keeps hints behind a button, one at a time", () => {
+    const onShowHint = vi.fn();
+    const closed = render(model(0), { onShowHint });
+    expect(text(closed)).not.toContain("Wait for");
+    const [button] = byClass(closed, "show-hint");
+    expect(text([button])).toBe("Show hint");
+    (button.props.onClick as () => void)();
+    expect(onShowHint).toHaveBeenCalledOnce();
+
+    const one = render(model(0), { hintsShown: 1 });
+    expect(text(byClass(one, "hint-box"))).toContain("Wait for Running.");
+    expect(text(byClass(one, "show-hint"))).toBe("Show another hint");
+    const both = render(model(0), { hintsShown: 2 });
+    expect(byClass(both, "hint-box")).toHaveLength(2);
+    expect(byClass(both, "show-hint")).toHaveLength(0);
+    expect(byClass(render(model(1)), "show-hint")).toHaveLength(0); // a step without hints
+  });
+
+  it("says why the step is not done yet once the learner has tried", () => {
+    const waiting = render(model(1));
+    expect(byClass(waiting, "waiting")).toHaveLength(1);
+    const tried = render(model(1, { checked: true, status: { stepId: "expose", passed: false, explanation: "the service nginx has no endpoints: its selector matches no ready pod" } }));
+    expect(text(byClass(tried, "not-yet"))).toBe("Not yet: the service nginx has no endpoints: its selector matches no ready pod");
+  });
+
+  it("marks a step that was just completed", () => {
+    const out = render(model(1, { justCompleted: ["run"] }));
+    expect(text(byClass(out, "lesson-done-note"))).toBe("✓ Done: Run a pod");
+  });
+
+  it("shows a completion state when every step is done", () => {
+    const out = render(model(lesson.steps.length));
+    expect(text(byClass(out, "lesson-kicker"))).toBe("Lesson · complete");
+    expect(stepStates(out).map(([, state]) => state)).toEqual(["done", "done", "done"]);
+    expect(text(byClass(out, "lesson-complete"))).toContain("Lesson complete");
+    expect(byClass(out, "lesson-step")).toHaveLength(0);
+  });
+});

@@ -1,0 +1,111 @@
+// The lesson beside the console: title, the steps with where the learner is, the current step's
+// text with runnable commands, hints on request, and the check's verdict after each command.
+import { renderMarkdown } from "../../../worker/sim/lessons/markdown.ts";
+import { isComplete, type LessonModel } from "./lesson-state.ts";
+import { StepText } from "./StepText.tsx";
+
+export interface LessonViewProps {
+  model: LessonModel;
+  /** How many of the current step's hints are open. */
+  hintsShown: number;
+  onShowHint(): void;
+  /** Types a command into the console; absent when the visitor cannot type (a watcher). */
+  onRun?(command: string): void;
+}
+
+export type StepState = "done" | "current" | "upcoming";
+
+export function stepState(model: Pick<LessonModel, "progress">, index: number, id: string): StepState {
+  if (model.progress.completed.includes(id) || index < model.progress.currentStep) return "done";
+  return index === model.progress.currentStep ? "current" : "upcoming";
+}
+
+const MARK: Record<StepState, string> = { done: "✓", current: "●", upcoming: "" };
+
+export function LessonView({ model, hintsShown, onShowHint, onRun }: LessonViewProps) {
+  const { lesson, progress } = model;
+  const complete = isComplete(model);
+  const step = complete ? undefined : lesson.steps[progress.currentStep];
+  const hints = step?.hints ?? [];
+  const done = lesson.steps.filter((s, i) => stepState(model, i, s.id) === "done").length;
+  return (
+    <aside class="lesson" aria-label={`Lesson: ${lesson.title}`} data-lesson={lesson.id} data-step={step?.id ?? ""}>
+      <header class="lesson-head">
+        <p class="lesson-kicker">
+          Lesson · {complete ? "complete" : `step ${progress.currentStep + 1} of ${lesson.steps.length}`}
+        </p>
+        <h2>{lesson.title}</h2>
+        <p class="lesson-summary">{lesson.summary}</p>
+        <div class="lesson-meter" role="progressbar" aria-label="Steps done" aria-valuemin={0} aria-valuemax={lesson.steps.length} aria-valuenow={done}>
+          <span style={{ width: `${(100 * done) / Math.max(1, lesson.steps.length)}%` }} />
+        </div>
+      </header>
+      <ol class="lesson-steps">
+        {lesson.steps.map((s, i) => {
+          const state = stepState(model, i, s.id);
+          return (
+            <li key={s.id} class={state} data-step={s.id} aria-current={state === "current" ? "step" : undefined}>
+              <span class="mark" aria-hidden="true">
+                {MARK[state] || String(i + 1)}
+              </span>
+              <span class="step-title">{s.title}</span>
+              <span class="visually-hidden"> ({state})</span>
+            </li>
+          );
+        })}
+      </ol>
+      {model.justCompleted.length > 0 && (
+        <p class="lesson-done-note" role="status">
+          ✓ Done: {model.justCompleted.map((id) => lesson.steps.find((s) => s.id === id)?.title ?? id).join(", ")}
+        </p>
+      )}
+      {step ? (
+        <section class="lesson-step" aria-labelledby="lesson-step-title">
+          <h3 id="lesson-step-title">
+            <span class="step-number">{progress.currentStep + 1}.</span> {step.title}
+          </h3>
+          <StepText blocks={renderMarkdown(step.text)} onRun={onRun} />
+          {hints.length > 0 && (
+            <div class="hints">
+              {hints.slice(0, hintsShown).map((hint, i) => (
+                <div class="hint-box" key={i}>
+                  <span class="hint-label">Hint{hints.length > 1 ? ` ${i + 1}` : ""}:</span>
+                  <StepText blocks={renderMarkdown(hint)} onRun={onRun} />
+                </div>
+              ))}
+              {hintsShown < hints.length && (
+                <button type="button" class="show-hint" onClick={onShowHint}>
+                  {hintsShown === 0 ? "Show hint" : "Show another hint"}
+                </button>
+              )}
+            </div>
+          )}
+          <CheckStatus model={model} />
+        </section>
+      ) : (
+        <section class="lesson-complete" role="status">
+          <h3>🎉 Lesson complete</h3>
+          <p>
+            You finished all {lesson.steps.length} steps of “{lesson.title}”. The cluster is still yours: keep experimenting in the console.
+          </p>
+        </section>
+      )}
+    </aside>
+  );
+}
+
+function CheckStatus({ model }: { model: LessonModel }) {
+  const status = model.status;
+  if (!model.checked || !status) {
+    return (
+      <p class="lesson-check waiting" role="status" aria-live="polite">
+        The step is checked against the cluster after each command.
+      </p>
+    );
+  }
+  return (
+    <p class={"lesson-check " + (status.passed ? "passed" : "not-yet")} role="status" aria-live="polite">
+      <strong>{status.passed ? "✓ Passed:" : "Not yet:"}</strong> {status.explanation}
+    </p>
+  );
+}

@@ -1,0 +1,63 @@
+// The lesson as the page shows it, and how progress reports fold into it. Reports arrive twice
+// (the command's HTTP response and the live socket) and sometimes out of order, so the page works
+// out what is new by comparing progress rather than trusting each report's events: a step counts
+// as completed once, and progress never moves backwards.
+import type { Lesson, LessonEvent, LessonProgress, LessonState, LessonUpdate, StepStatus } from "../api/types.ts";
+
+export interface LessonModel {
+  lesson: Lesson;
+  progress: LessonProgress;
+  status: StepStatus | null;
+  /** The status is the verdict on a command typed in this step, so the learner should see it. */
+  checked: boolean;
+  /** Steps the latest report completed, for a moment of "done". */
+  justCompleted: string[];
+  /** Sequence number of the command the status belongs to; a report about an older one is stale. */
+  seq: number;
+}
+
+/** Where a report came from: a command (with its seq), the clock, or a fresh read of the session. */
+export type UpdateSource = { kind: "command"; seq: number } | { kind: "clock" } | { kind: "refresh" };
+
+/** The model for a session document's lesson; `typed` says the learner has already run commands. */
+export function lessonModel(state: LessonState | null, typed: boolean): LessonModel | null {
+  if (!state) return null;
+  return { ...state, checked: typed && state.status !== null, justCompleted: [], seq: 0 };
+}
+
+export function isComplete(model: Pick<LessonModel, "lesson" | "progress">): boolean {
+  return model.progress.currentStep >= model.lesson.steps.length;
+}
+
+export function applyUpdate(
+  model: LessonModel | null,
+  update: Pick<LessonUpdate, "progress" | "status">,
+  source: UpdateSource,
+): { model: LessonModel | null; events: LessonEvent[] } {
+  if (!model || update.progress.lessonId !== model.lesson.id) return { model, events: [] };
+  const before = model.progress;
+  const after = update.progress;
+  if (after.currentStep < before.currentStep) return { model, events: [] };
+  if (after.currentStep === before.currentStep && source.kind === "command" && source.seq < model.seq) return { model, events: [] };
+
+  const lessonId = model.lesson.id;
+  const known = new Set(before.completed);
+  const completedNow = after.completed.filter((id) => !known.has(id));
+  const events: LessonEvent[] = completedNow.map((stepId) => ({ type: "step-completed", lessonId, stepId }));
+  const next: LessonModel = {
+    lesson: model.lesson,
+    progress: after,
+    status: update.status,
+    // A step that just began has not been tried yet; otherwise a command's verdict is worth showing.
+    checked: completedNow.length > 0 ? false : source.kind === "command" || model.checked,
+    justCompleted: completedNow.length > 0 ? completedNow : after.currentStep === before.currentStep ? keepIfSame(model, source) : [],
+    seq: source.kind === "command" ? Math.max(model.seq, source.seq) : model.seq,
+  };
+  if (isComplete(next) && !isComplete(model)) events.push({ type: "lesson-completed", lessonId });
+  return { model: next, events };
+}
+
+/** The same report delivered twice keeps its "done" notice; a new command clears it. */
+function keepIfSame(model: LessonModel, source: UpdateSource): string[] {
+  return source.kind === "command" && source.seq > model.seq ? [] : model.justCompleted;
+}

@@ -1,0 +1,285 @@
+// HTTP load test of the whole server: starts `wrangler dev` on a free loopback port with its own
+// local storage, then
+//   1. creates sessions and times session-create + first command (goal p50 < 50 ms);
+//   2. drives CLIENTS concurrent clients, one session each, for SECONDS, typing as fast as the
+//      per-session rate limit allows, and times every command (goal p99 < 25 ms, 0 errors);
+//   3. checks that every acknowledged command is in its session's transcript, exactly once, at
+//      the seq it was acknowledged with;
+//   4. restart test: load again, stop the server in the middle, start it on the same storage and
+//      check every acknowledged command again (and that the sessions carry on).
+//
+// Usage: npm run bench:http   (env: BENCH_CLIENTS=50 BENCH_SECONDS=10 BENCH_CREATES=100 BENCH_INTERVAL_MS=200)
+
+import { type ChildProcess, spawn } from "node:child_process";
+import { cpSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 50);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const CREATES = Number(process.env.BENCH_CREATES ?? 100);
+/**
+ * Pause between one client's commands (from the start of one to the start of the next). The
+ * default, 5 commands/s per client, is a very fast typist; the per-session limit (20/s) allows
+ * down to 50 ms, which on two shared cores saturates `wrangler dev` itself (it serves about 500
+ * trivial requests/s there), so latency then measures queueing, not the server.
+ */
+const COMMAND_INTERVAL_MS = Math.max(55, Number(process.env.BENCH_INTERVAL_MS ?? 200));
+
+interface Ack {
+  seq: number;
+  command: string;
+}
+
+interface Client {
+  id: string;
+  key: string;
+  acks: Ack[];
+  /** Commands whose answer never came (the server stopped): they may or may not be stored. */
+  unknown: string[];
+}
+
+const commandsFor = (n: number, i: number): string => {
+  const name = `web-${n}-${Math.floor(i / 6)}`;
+  switch (i % 6) {
+    case 0:
+      return `kubectl run ${name} --image=nginx`;
+    case 1:
+      return "kubectl get pods -o wide";
+    case 2:
+      return `kubectl expose pod ${name} --port 80 --type NodePort`;
+    case 3:
+      return "kubectl get svc";
+    case 4:
+      return `kubectl delete svc ${name}`;
+    default:
+      return `kubectl delete pod ${name}`;
+  }
+};
+
+async function main(): Promise<void> {
+  mkdirSync("dist/web", { recursive: true });
+  const storage = mkdtempSync(join(tmpdir(), "http-bench-"));
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  // The Worker is bundled once and served as built: `wrangler dev` would otherwise reload (and
+  // fail requests in flight) whenever a source file changes while the benchmark runs.
+  const bundle = join(storage, "bundle");
+  await runWrangler(["deploy", "--dry-run", "--outdir", bundle]);
+  const script = join(bundle, "index.js");
+  // A private copy of the page, for the same reason (the page may be rebuilt meanwhile).
+  const assets = join(storage, "assets");
+  cpSync("dist/web", assets, { recursive: true });
+  console.log(`http-bench: ${CLIENTS} clients, one command each every ${COMMAND_INTERVAL_MS} ms, ${SECONDS} s, wrangler dev on ${base}`);
+  let server = await startServer(port, storage, script);
+  try {
+    // 1. Session create + first command: one visitor at a time, then CLIENTS at once.
+    let createErrors = 0;
+    const createAndAnswer = async (latencies: number[]) => {
+      const t0 = performance.now();
+      try {
+        const created = await createSession(base);
+        await postCommand(base, created.id, created.editKey, "kubectl get pods");
+        latencies.push(performance.now() - t0);
+      } catch (error) {
+        createErrors++;
+        console.error("create:", (error as Error).message);
+      }
+    };
+    const alone: number[] = [];
+    await pool(20, 1, () => createAndAnswer(alone));
+    console.log(`session create + first command, one at a time: n=${alone.length} p50 ${ms(percentile(alone, 50))} p99 ${ms(percentile(alone, 99))}`);
+    const together: number[] = [];
+    await pool(CREATES, CLIENTS, () => createAndAnswer(together));
+    console.log(`session create + first command, ${CLIENTS} at once: n=${together.length} p50 ${ms(percentile(together, 50))} p99 ${ms(percentile(together, 99))} errors ${createErrors}`);
+
+    // 2. Steady load.
+    const clients = await Promise.all(Array.from({ length: CLIENTS }, async () => toClient(await createSession(base))));
+    const load = await drive(base, clients, SECONDS * 1000);
+    const rate = load.latencies.length / SECONDS;
+    console.log(
+      `commands: n=${load.latencies.length} (${rate.toFixed(0)}/s) p50 ${ms(percentile(load.latencies, 50))} p99 ${ms(percentile(load.latencies, 99))} max ${ms(Math.max(...load.latencies))} errors ${load.errors}`,
+    );
+    const verified = await verify(base, clients);
+    console.log(`transcripts: ${verified.checked} acknowledged commands checked, ${verified.missing} missing or misplaced`);
+
+    // 3. Restart in the middle of the load.
+    const stopAfter = Math.min(3000, (SECONDS * 1000) / 2);
+    const during = drive(base, clients, SECONDS * 1000, true);
+    await sleep(stopAfter);
+    await stopServer(server);
+    const interrupted = await during;
+    console.log(`restart: server stopped after ${stopAfter} ms of load; ${interrupted.latencies.length} commands acknowledged before, ${clients.reduce((n, c) => n + c.unknown.length, 0)} in flight`);
+    const t0 = performance.now();
+    server = await startServer(port, storage, script);
+    console.log(`restart: server ready again in ${ms(performance.now() - t0)}`);
+    const afterRestart = await verify(base, clients);
+    console.log(`restart: ${afterRestart.checked} acknowledged commands checked after restart, ${afterRestart.missing} missing or misplaced`);
+    let continued = 0;
+    for (const client of clients) {
+      const reply = await postCommand(base, client.id, client.key, "kubectl get nodes");
+      // In-flight commands may or may not have been applied before the stop; nothing else may be missing.
+      const last = client.acks[client.acks.length - 1].seq;
+      if (reply.seq > last && reply.seq <= last + 1 + client.unknown.length) continued++;
+    }
+    console.log(`restart: ${continued}/${clients.length} sessions carry on with the next seq`);
+    const ok = createErrors === 0 && load.errors === 0 && verified.missing === 0 && afterRestart.missing === 0 && continued === clients.length;
+    console.log(ok ? "http-bench: OK" : "http-bench: FAILED");
+    process.exitCode = ok ? 0 : 1;
+  } finally {
+    await stopServer(server);
+    rmSync(storage, { recursive: true, force: true });
+  }
+}
+
+function toClient(created: { id: string; editKey: string }): Client {
+  return { id: created.id, key: created.editKey, acks: [], unknown: [] };
+}
+
+/** Every client types commands back to back (paced to the rate limit) until the time is up. */
+async function drive(base: string, clients: Client[], durationMs: number, tolerateStop = false): Promise<{ latencies: number[]; errors: number }> {
+  const latencies: number[] = [];
+  let errors = 0;
+  let stopped = false;
+  const end = performance.now() + durationMs;
+  await Promise.all(
+    clients.map(async (client, n) => {
+      let i = client.acks.length + client.unknown.length;
+      // Visitors do not type in step: each starts at a random point of the interval.
+      await sleep(Math.random() * COMMAND_INTERVAL_MS);
+      while (performance.now() < end && !stopped) {
+        const command = commandsFor(n, i++);
+        const t0 = performance.now();
+        try {
+          const reply = await postCommand(base, client.id, client.key, command);
+          latencies.push(performance.now() - t0);
+          client.acks.push({ seq: reply.seq, command });
+        } catch (error) {
+          if (tolerateStop) {
+            client.unknown.push(command);
+            stopped = true;
+            return;
+          }
+          errors++;
+          if (errors <= 5) console.error("command:", (error as Error).message);
+        }
+        const wait = COMMAND_INTERVAL_MS - (performance.now() - t0);
+        if (wait > 0) await sleep(wait);
+      }
+    }),
+  );
+  return { latencies, errors };
+}
+
+async function verify(base: string, clients: Client[]): Promise<{ checked: number; missing: number }> {
+  let checked = 0;
+  let missing = 0;
+  await pool(clients.length, 10, async (i) => {
+    const client = clients[i];
+    const response = await fetch(`${base}/api/sessions/${client.id}`);
+    const view = (await response.json()) as { transcript: Array<{ seq: number; command: string }> };
+    const bySeq = new Map(view.transcript.map((e) => [e.seq, e.command]));
+    const seqs = view.transcript.map((e) => e.seq);
+    if (seqs.some((seq, k) => k > 0 && seq !== seqs[k - 1] + 1)) missing++;
+    for (const ack of client.acks) {
+      checked++;
+      if (bySeq.get(ack.seq) !== ack.command) missing++;
+    }
+  });
+  return { checked, missing };
+}
+
+async function createSession(base: string): Promise<{ id: string; editKey: string }> {
+  const response = await fetch(`${base}/api/sessions`, { method: "POST", headers: { "Content-Type": "application/json" }, body: "{}" });
+  if (response.status !== 201) throw new Error(`create: HTTP ${response.status} ${await response.text()}`);
+  return (await response.json()) as { id: string; editKey: string };
+}
+
+async function postCommand(base: string, id: string, key: string, command: string): Promise<{ seq: number }> {
+  const response = await fetch(`${base}/api/sessions/${id}/commands`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", Authorization: `Bearer ${key}` },
+    body: JSON.stringify({ command }),
+  });
+  if (response.status !== 200) throw new Error(`command: HTTP ${response.status} ${await response.text()}`);
+  return (await response.json()) as { seq: number };
+}
+
+const WRANGLER = ["--no-warnings", "--experimental-vm-modules", "node_modules/wrangler/wrangler-dist/cli.js"];
+const WRANGLER_ENV = { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false" };
+
+function runWrangler(args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...WRANGLER, ...args], { env: WRANGLER_ENV, stdio: ["ignore", "ignore", "inherit"] });
+    child.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`wrangler ${args[0]} exited with ${code}`))));
+  });
+}
+
+async function startServer(port: number, storage: string, script: string): Promise<ChildProcess> {
+  const child = spawn(
+    process.execPath,
+    [...WRANGLER, "dev", script, "--config", "wrangler.toml", "--assets", join(storage, "assets"), "--no-bundle", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", storage, "--log-level", process.env.BENCH_LOG_LEVEL ?? "warn"],
+    { env: WRANGLER_ENV, stdio: ["ignore", process.env.BENCH_LOG_LEVEL ? "inherit" : "ignore", "inherit"], detached: true },
+  );
+  const deadline = performance.now() + 60_000;
+  while (performance.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`wrangler dev exited with ${child.exitCode}`);
+    try {
+      const response = await fetch(`http://127.0.0.1:${port}/healthz`);
+      if (response.ok) return child;
+    } catch {
+      // Not listening yet.
+    }
+    await sleep(100);
+  }
+  throw new Error("wrangler dev did not become ready within 60 s");
+}
+
+async function stopServer(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.pid === undefined) return;
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  // The group holds wrangler and the workerd it started; nothing else.
+  process.kill(-child.pid, "SIGTERM");
+  const timeout = sleep(10_000).then(() => {
+    if (child.exitCode === null && child.pid !== undefined) process.kill(-child.pid, "SIGKILL");
+  });
+  await Promise.race([exited, timeout]);
+  await exited;
+}
+
+async function pool(count: number, concurrency: number, task: (i: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, count) }, async () => {
+      while (next < count) await task(next++);
+    }),
+  );
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+    });
+  });
+}
+
+function percentile(values: number[], p: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+function ms(value: number): string {
+  return `${value.toFixed(1)} ms`;
+}
+
+function sleep(msToWait: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, msToWait));
+}
+
+await main();

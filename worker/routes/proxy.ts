@@ -23,7 +23,7 @@ proxy.all("/*", async (c) => {
   const match = PROXY_PATH.exec(url.pathname);
   if (!match) throw new ApiError(404, "not_found", "No such API endpoint.");
   const stub = sessionStub(c.env, match[1]);
-  const target = TARGET.exec(decodeURIComponent(match[2]));
+  const target = TARGET.exec(safeDecode(match[2]));
   const port = target ? Number(target[3]) : 0;
   if (!target || port < 1 || port > 65535) {
     throw new ApiError(400, "bad_request", "The proxy path must be /proxy/<host>:<port>/<path>, e.g. /proxy/192.168.56.11:30080/.");
@@ -44,13 +44,26 @@ proxy.all("/*", async (c) => {
   );
   const responseHeaders = new Headers();
   for (const [name, value] of Object.entries(answer.headers)) {
-    if (!DROPPED_RESPONSE_HEADERS.test(name)) responseHeaders.set(name, value);
+    if (DROPPED_RESPONSE_HEADERS.test(name)) continue;
+    try {
+      responseHeaders.set(name, value);
+    } catch {
+      // A header the simulated app wrote that HTTP cannot carry is dropped, not a 500.
+    }
   }
   responseHeaders.set("X-Route-Trace", asciiJson(answer.trace));
   responseHeaders.set("Cache-Control", "no-store");
   const nullBody = method === "HEAD" || answer.status === 204 || answer.status === 304;
   return new Response(nullBody ? null : answer.body, { status: answer.status, headers: responseHeaders });
 });
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return "";
+  }
+}
 
 /** JSON with every non-ASCII character escaped, as header values must be ASCII. */
 function asciiJson(value: unknown): string {

@@ -182,3 +182,12 @@ describe("unknown API paths", () => {
     expect(await errorOf(response)).toMatchObject({ status: 400 });
   });
 });
+
+describe("command bodies", () => {
+  it("over 16 KB answer 413 and change nothing", async () => {
+    const created = await createSession();
+    const response = await postJson(`/api/sessions/${created.id}/commands`, { command: "x".repeat(17 * 1024) }, { Authorization: `Bearer ${created.editKey}` });
+    expect(await errorOf(response)).toMatchObject({ status: 413, code: "payload_too_large" });
+    expect((await read(created.id)).seq).toBe(0);
+  });
+});

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { assignSlots, emptySlots, layoutMap, podKey, statusClass } from "../../../web/src/map/layout.ts";
+import { assignSlots, emptySlots, layoutMap, mapWidth, podKey, statusClass, WIDTH } from "../../../web/src/map/layout.ts";
 import { pod, service, view } from "../fixtures.ts";
 
 const NODES = ["node01", "node02"];
@@ -92,5 +92,39 @@ describe("the map layout", () => {
     ["Terminating", true, "gone"],
   ] as const)("colours %s (ready %s) as %s", (status, ready, expected) => {
     expect(statusClass(pod("x", { status, ready }))).toBe(expected);
+  });
+});
+
+describe("the map on a phone", () => {
+  const inside = (box: { x: number; w: number }, width: number) => box.x >= 0 && box.x + box.w <= width;
+
+  it("lays itself out for the width it has instead of scaling a laptop's map down", () => {
+    expect(mapWidth(undefined)).toBe(WIDTH);
+    expect(mapWidth(900)).toBe(WIDTH);
+    expect(mapWidth(366)).toBe(366);
+    expect(mapWidth(200)).toBe(320);
+  });
+
+  it("keeps the workstation, cluster, services, nodes and pods inside a narrow width", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 320, max: 559 }), fc.integer({ min: 0, max: 12 }), fc.integer({ min: 0, max: 4 }), (width, podCount, serviceCount) => {
+        const pods = Array.from({ length: podCount }, (_, i) => pod(`p${i}`, { node: ["controlplane", "node01", "node02"][i % 3] }));
+        const services = Array.from({ length: serviceCount }, (_, i) => service(`s${i}`));
+        const v = view(pods, services);
+        const l = layoutMap(v, assignSlots(emptySlots(), v, false, width), false, width);
+        expect(l.narrow).toBe(true);
+        expect(l.width).toBe(width);
+        for (const box of [l.workstation, l.cluster, ...l.services.map((s) => s.box), ...l.nodes.map((n) => n.box), ...l.pods.map((p) => p.box)]) {
+          expect(inside(box, width), JSON.stringify(box)).toBe(true);
+        }
+        // The workstation is outside the cluster, above it.
+        expect(l.workstation.y + l.workstation.h).toBeLessThan(l.cluster.y);
+        // Every pod inside its node.
+        for (const { pod: p, box } of l.pods) {
+          const node = l.nodes.find((n) => n.node.name === p.node)!.box;
+          expect(box.x >= node.x && box.x + box.w <= node.x + node.w).toBe(true);
+        }
+      }),
+    );
   });
 });

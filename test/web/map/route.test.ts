@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { RouteTrace } from "../../../worker/sim/net/trace.ts";
 import { assignSlots, emptySlots, layoutMap } from "../../../web/src/map/layout.ts";
@@ -25,19 +26,30 @@ const trace: RouteTrace = {
 };
 
 describe("the route on the map", () => {
-  it("goes workstation -> node network -> node -> service -> pod, merging hops at the same place", () => {
+  it("goes workstation -> node network -> node -> service -> node network -> pod, merging hops at the same place", () => {
     const points = routePoints(trace, layout);
-    // The node hop adds the way along the node network; the process answers where its pod is.
-    expect(points.map((p) => p.hop)).toEqual([0, 1, 1, 1, 2, 3, 4]);
     const node = layout.nodes.find((n) => n.node.name === "node02")!.box;
-    expect(points[1].y).toBe(layout.bus.y);
-    expect(points[2]).toEqual({ x: node.x + node.w / 2, y: layout.bus.y, hop: 1 });
-    expect(points[3]).toEqual({ x: node.x + node.w / 2, y: node.y, hop: 1 });
-    // Into the service and out to the endpoint at different places, so the lines do not overlap.
-    expect(points[4].x).not.toBe(points[5].x);
+    const svc = layout.services[0].box;
     const pod = layout.pods[0].box;
-    expect(points[6]).toEqual({ x: pod.x + pod.w / 2, y: pod.y, hop: 4 });
-    expect(pathOf(points).match(/L/g)).toHaveLength(6);
+    const podNode = layout.nodes.find((n) => n.node.name === "node01")!.box;
+    const bus = layout.bus.y;
+    expect(points.map(({ x, y }) => [x, y])).toEqual([
+      [layout.workstationPort.x, layout.workstationPort.y],
+      [layout.workstationPort.x, bus], // along the node network
+      [node.x + node.w / 2, bus],
+      [node.x + node.w / 2, node.y], // the node's address
+      [node.x + node.w / 2, bus], // back on the network, up to the service
+      [svc.x + svc.w * 0.32, bus],
+      [svc.x + svc.w * 0.32, svc.y + svc.h],
+      [svc.x + svc.w * 0.68, svc.y + svc.h], // out to the endpoint elsewhere, so the lines do not overlap
+      [svc.x + svc.w * 0.68, bus],
+      [podNode.x - 5, bus], // down the gap beside the pod's node
+      [podNode.x - 5, pod.y - 3],
+      [pod.x + pod.w / 2, pod.y - 3], // across below the node's header
+      [pod.x + pod.w / 2, pod.y],
+    ]);
+    expect(points.map((p) => p.hop)).toEqual([0, 1, 1, 1, 2, 2, 2, 3, 4, 4, 4, 4, 4]);
+    expect(pathOf(points).match(/L/g)).toHaveLength(12);
   });
 
   it("puts a hop without a place of its own at the last point before it", () => {
@@ -50,5 +62,44 @@ describe("the route on the map", () => {
   it("skips objects the map does not show", () => {
     const hidden = { ...trace, hops: [...trace.hops.slice(0, 2), { kind: "pod" as const, label: "x", ref: { kind: "Pod" as const, namespace: "kube-system", name: "coredns" }, note: "" }] };
     expect(routePoints(hidden, layout).some((p) => p.hop === 2)).toBe(false);
+  });
+});
+
+/** Does an axis-parallel segment pass through the rectangle's inside? */
+function crosses(a: { x: number; y: number }, b: { x: number; y: number }, r: { x: number; y: number; w: number; h: number }): boolean {
+  const [x1, x2] = [Math.min(a.x, b.x), Math.max(a.x, b.x)];
+  const [y1, y2] = [Math.min(a.y, b.y), Math.max(a.y, b.y)];
+  return x1 < r.x + r.w && x2 > r.x && y1 < r.y + r.h && y2 > r.y;
+}
+
+describe("the route and the nodes' names", () => {
+  const nodes = ["controlplane", "node01", "node02"];
+  const scene = fc.record({
+    pods: fc.uniqueArray(fc.record({ name: fc.constantFrom("a", "b", "c", "d", "e", "f", "g", "h"), node: fc.constantFrom(...nodes) }), { selector: (p) => p.name, minLength: 1, maxLength: 8 }),
+    target: fc.nat(),
+    entry: fc.constantFrom(...nodes),
+    width: fc.constantFrom(760, 320, 360, 390, 500),
+  });
+
+  it("never crosses a node's header (its name and IP), whatever pod it goes to", () => {
+    fc.assert(
+      fc.property(scene, ({ pods, target, entry, width }) => {
+        const chosen = pods[target % pods.length];
+        const v = view(
+          pods.map((p) => pod(p.name, { node: p.node, labels: { app: "x" } })),
+          [service("svc", { selector: { app: "x" }, endpoints: [{ ip: "10.244.1.9", port: 80, pod: chosen.name, node: chosen.node }] })],
+        );
+        const l = layoutMap(v, assignSlots(emptySlots(), v, false, width), false, width);
+        const hops = trace.hops.map((h) =>
+          h.ref?.kind === "Node" ? { ...h, ref: { ...h.ref, name: entry } } : h.ref?.kind === "Pod" ? { ...h, ref: { ...h.ref, name: chosen.name } } : h,
+        );
+        const points = routePoints({ ...trace, hops }, l);
+        expect(points.length).toBeGreaterThan(5);
+        for (const { box } of l.nodes) {
+          const header = { x: box.x, y: box.y + 2, w: box.w, h: 40 };
+          for (let i = 1; i < points.length; i++) expect(crosses(points[i - 1], points[i], header)).toBe(false);
+        }
+      }),
+    );
   });
 });

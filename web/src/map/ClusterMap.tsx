@@ -1,8 +1,8 @@
 // The cluster as an SVG: workstation outside, nodes with their pods, services joined to their
 // endpoints, and the route of the last request drawn and animated over it.
-import { useMemo, useRef, useState } from "preact/hooks";
+import { useLayoutEffect, useMemo, useRef, useState } from "preact/hooks";
 import type { ClusterView, RouteTrace } from "../api/types.ts";
-import { assignSlots, emptySlots, layoutMap, podKey, serviceKey, statusClass, unscheduled, type Slots } from "./layout.ts";
+import { assignSlots, emptySlots, layoutMap, mapWidth, podKey, serviceKey, statusClass, unscheduled, type Slots } from "./layout.ts";
 import { pathOf, pointForHop, routePoints } from "./route.ts";
 
 export interface ClusterMapProps {
@@ -25,10 +25,22 @@ export function ClusterMap(props: ClusterMapProps) {
   const { view, trace, showSystem } = props;
   const slots = useRef<Slots>(emptySlots());
   const [hover, setHover] = useState<string | null>(null);
+  // The map always fits the width it has: scaled on a laptop, laid out anew for a phone.
+  const figure = useRef<HTMLElement>(null);
+  const [width, setWidth] = useState(() => mapWidth(undefined));
+  useLayoutEffect(() => {
+    const el = figure.current;
+    if (!el) return;
+    const measure = () => setWidth(mapWidth(el.clientWidth - 24));
+    measure();
+    const observer = new ResizeObserver(measure);
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
   const layout = useMemo(() => {
-    slots.current = assignSlots(slots.current, view, showSystem);
-    return layoutMap(view, slots.current, showSystem);
-  }, [view, showSystem]);
+    slots.current = assignSlots(slots.current, view, showSystem, width);
+    return layoutMap(view, slots.current, showSystem, width);
+  }, [view, showSystem, width]);
   const podBox = new Map(layout.pods.map((p) => [podKey(p.pod), p.box]));
   const points = trace ? routePoints(trace, layout) : [];
   const route = pathOf(points);
@@ -43,7 +55,7 @@ export function ClusterMap(props: ClusterMapProps) {
   const isActive = (kind: string, ns: string | undefined, name: string) => activeRefs.has(`${kind}:${ns ?? "default"}/${name}`);
 
   return (
-    <figure class="map" aria-label="Cluster map">
+    <figure class={"map" + (layout.narrow ? " narrow" : "")} aria-label="Cluster map" ref={figure}>
       <div class="map-tools">
         <span class="map-summary">
           {view.nodes.length} nodes · {layout.pods.length} pods · {layout.services.length} services
@@ -79,11 +91,17 @@ export function ClusterMap(props: ClusterMapProps) {
           {/* The node network: the workstation reaches node IPs, nothing else. */}
           <g class="network">
             <line x1={layout.bus.x1} y1={layout.bus.y} x2={layout.bus.x2} y2={layout.bus.y} />
-            <line x1={layout.bus.x1} y1={layout.bus.y} x2={layout.bus.x1} y2={layout.workstation.y} />
+            <line x1={layout.bus.x1} y1={layout.bus.y} x2={layout.bus.x1} y2={layout.workstationPort.y} />
             {layout.nodes.map(({ node, box }) => (
               <line key={node.name} x1={box.x + box.w / 2} y1={layout.bus.y} x2={box.x + box.w / 2} y2={box.y} />
             ))}
-            <text class="caption" x={layout.workstation.x} y={layout.bus.y - 6}>
+            {/* On a phone the left is busy with the workstation's line and routes: the caption goes right. */}
+            <text
+              class="caption"
+              x={layout.narrow ? layout.cluster.x + layout.cluster.w - 8 : layout.workstation.x}
+              y={layout.bus.y - 6}
+              text-anchor={layout.narrow ? "end" : undefined}
+            >
               node network
             </text>
           </g>
@@ -96,7 +114,11 @@ export function ClusterMap(props: ClusterMapProps) {
               {view.workstation.ip}
             </text>
             {view.shell.kind === "workstation" && (
-              <text x={layout.workstation.x + 10} y={layout.workstation.y + layout.workstation.h + 16} class="you">
+              <text
+                x={layout.narrow ? layout.workstation.x + layout.workstation.w + 8 : layout.workstation.x + 10}
+                y={layout.narrow ? layout.workstation.y + 28 : layout.workstation.y + layout.workstation.h + 16}
+                class="you"
+              >
                 you are here
               </text>
             )}
@@ -106,14 +128,6 @@ export function ClusterMap(props: ClusterMapProps) {
             <g key={node.name} class={"node" + (node.ready ? "" : " not-ready") + (isActive("Node", undefined, node.name) ? " active" : "")} data-name={node.name} data-ip={node.ip}>
               <title>{`${node.name} ${node.ip}\nroles: ${node.roles.join(",") || "<none>"}\npod CIDR ${node.podCIDR}`}</title>
               <rect x={box.x} y={box.y} width={box.w} height={box.h} rx="8" />
-              <text x={box.x + 8} y={box.y + 18} class="title">
-                {fit(node.name, Math.floor(box.w / 8))}
-                {view.shell.kind === "node" && view.shell.name === node.name ? " (you)" : ""}
-              </text>
-              <text x={box.x + 8} y={box.y + 34} class="sub">
-                {node.ip}
-                {nodePorts.length > 0 ? fit(` :${nodePorts.join(" :")}`, Math.max(0, Math.floor(box.w / 6.6) - node.ip.length)) : ""}
-              </text>
             </g>
           ))}
 
@@ -147,6 +161,20 @@ export function ClusterMap(props: ClusterMapProps) {
               return <path key={key + ep.ip + ep.port} class={cls} d={curve(target.x + target.w / 2, target.y)} />;
             });
           })}
+
+          {/* Node names and addresses above the endpoint lines, with a halo, so that lines pass behind them. */}
+          {layout.nodes.map(({ node, box }) => (
+            <g key={"label-" + node.name} class="node-label" aria-hidden="true">
+              <text x={box.x + 8} y={box.y + 18} class="title">
+                {fit(node.name, Math.floor(box.w / 8))}
+                {view.shell.kind === "node" && view.shell.name === node.name ? " (you)" : ""}
+              </text>
+              <text x={box.x + 8} y={box.y + 34} class="sub">
+                {node.ip}
+                {nodePortsText(nodePorts, Math.floor(box.w / 6.6) - node.ip.length)}
+              </text>
+            </g>
+          ))}
 
           {layout.services.map(({ service, box }) => {
             const key = serviceKey(service);
@@ -237,6 +265,13 @@ export function ClusterMap(props: ClusterMapProps) {
       )}
     </figure>
   );
+}
+
+/** The node's open NodePorts after its IP, as many as fit; none rather than a lone ellipsis. */
+function nodePortsText(ports: number[], room: number): string {
+  const text = ports.length ? ` :${ports.join(" :")}` : "";
+  if (text.length <= room) return text;
+  return room >= 8 ? fit(text, room) : "";
 }
 
 function fmtLabels(labels: Record<string, string>): string {

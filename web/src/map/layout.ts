@@ -31,8 +31,12 @@ export const emptySlots = (): Slots => ({ pods: new Map(), services: new Map(), 
 export interface MapLayout {
   width: number;
   height: number;
+  /** A phone-sized map: the workstation sits above the cluster instead of beside it. */
+  narrow: boolean;
   cluster: Box;
   workstation: Box;
+  /** Where the workstation's line to the node network leaves its box (bus.x1 is straight above or below). */
+  workstationPort: { x: number; y: number };
   /** The node network, drawn as a bus just above the nodes: the workstation and every node hang on it. */
   bus: { y: number; x1: number; x2: number };
   nodes: Array<{ node: NodeView; box: Box }>;
@@ -43,7 +47,12 @@ export interface MapLayout {
 }
 
 export const WIDTH = 760;
+/** Below this width the map is laid out for a phone rather than scaled down to illegible text. */
+export const NARROW_WIDTH = 560;
+export const MIN_WIDTH = 320;
 const CLUSTER_X = 150;
+/** In a narrow map, the strip inside the cluster's left edge where the workstation's line runs down. */
+const GUTTER = 10;
 const PAD = 12;
 const POD_W = 82;
 const POD_H = 42;
@@ -66,7 +75,7 @@ function lowestFree(used: Set<number>): number {
 }
 
 /** Gives newcomers the lowest free slot and frees the slots of objects that are gone. */
-export function assignSlots(previous: Slots, view: ClusterView, showSystem: boolean): Slots {
+export function assignSlots(previous: Slots, view: ClusterView, showSystem: boolean, width = WIDTH): Slots {
   const pods = new Map<string, { node: string; slot: number }>();
   const usedByNode = new Map<string, Set<number>>();
   const visiblePods = view.pods.filter((p) => showSystem || !isSystem(p));
@@ -108,30 +117,49 @@ export function assignSlots(previous: Slots, view: ClusterView, showSystem: bool
   }
   let highest = -1;
   for (const slot of services.values()) highest = Math.max(highest, slot);
-  const rows = Math.ceil((highest + 1) / serviceColumns());
+  const rows = Math.ceil((highest + 1) / serviceColumns(width));
   return { pods, services, serviceRows: Math.max(previous.serviceRows, rows) };
 }
 
-function serviceColumns(): number {
-  const inner = WIDTH - CLUSTER_X - PAD - 2 * PAD;
+/** The map's own width for a container this wide: a laptop's map is scaled, a phone's is laid out. */
+export function mapWidth(containerWidth: number | undefined): number {
+  if (!containerWidth || containerWidth >= NARROW_WIDTH) return WIDTH;
+  return Math.max(MIN_WIDTH, Math.floor(containerWidth));
+}
+
+/** Where the cluster's contents start and how wide they are, for a map of this width. */
+function frame(width: number) {
+  const narrow = width < NARROW_WIDTH;
+  const clusterX = narrow ? 6 : CLUSTER_X;
+  const clusterW = width - clusterX - (narrow ? 6 : PAD);
+  const left = clusterX + PAD + (narrow ? GUTTER : 0);
+  return { narrow, clusterX, clusterW, left, inner: clusterX + clusterW - PAD - left };
+}
+
+function serviceColumns(width: number): number {
+  const { inner } = frame(width);
   return Math.max(1, Math.floor((inner + SVC_GAP) / (SVC_W + SVC_GAP)));
 }
 
-export function layoutMap(view: ClusterView, slots: Slots, showSystem: boolean): MapLayout {
-  const clusterW = WIDTH - CLUSTER_X - PAD;
-  const inner = clusterW - 2 * PAD;
+const WS_NARROW_H = 46;
+
+export function layoutMap(view: ClusterView, slots: Slots, showSystem: boolean, width = WIDTH): MapLayout {
+  const { narrow, clusterX, clusterW, left, inner } = frame(width);
+  // A phone's map has the workstation above the cluster.
+  const clusterY = narrow ? 8 + WS_NARROW_H + 18 : 8;
 
   // Services in a band at the top of the cluster, in their slots' order.
-  const svcCols = serviceColumns();
+  const svcCols = serviceColumns(width);
+  const svcW = Math.min(SVC_W, inner);
   const services = view.services
     .filter((s) => showSystem || !isSystem(s))
     .map((service) => {
       const slot = slots.services.get(serviceKey(service)) ?? 0;
       const col = slot % svcCols;
       const row = Math.floor(slot / svcCols);
-      return { service, box: { x: CLUSTER_X + PAD + col * (SVC_W + SVC_GAP), y: 40 + row * (SVC_H + SVC_GAP), w: SVC_W, h: SVC_H } };
+      return { service, box: { x: left + col * (svcW + SVC_GAP), y: clusterY + 32 + row * (SVC_H + SVC_GAP), w: svcW, h: SVC_H } };
     });
-  const nodesTop = 40 + slots.serviceRows * (SVC_H + SVC_GAP) - SVC_GAP + 36;
+  const nodesTop = clusterY + 32 + slots.serviceRows * (SVC_H + SVC_GAP) - SVC_GAP + 36;
 
   // Nodes side by side, in name order (nodes rarely change); every node as tall as the fullest.
   const nodes = [...view.nodes].sort((a, b) => a.name.localeCompare(b.name));
@@ -144,7 +172,7 @@ export function layoutMap(view: ClusterView, slots: Slots, showSystem: boolean):
   const nodeH = NODE_HEADER + podRows * (POD_H + POD_GAP) + 6;
   const nodeBoxes = nodes.map((node, i) => ({
     node,
-    box: { x: CLUSTER_X + PAD + i * (nodeW + nodeGap), y: nodesTop, w: nodeW, h: nodeH },
+    box: { x: left + i * (nodeW + nodeGap), y: nodesTop, w: nodeW, h: nodeH },
   }));
   const nodeBox = new Map(nodeBoxes.map((n) => [n.node.name, n.box]));
 
@@ -161,16 +189,20 @@ export function layoutMap(view: ClusterView, slots: Slots, showSystem: boolean):
     pods.push({ pod, box: { x: left + col * (POD_W + POD_GAP), y: box.y + NODE_HEADER + row * (POD_H + POD_GAP), w: POD_W, h: POD_H } });
   }
 
-  const cluster = { x: CLUSTER_X, y: 8, w: clusterW, h: nodesTop + nodeH + PAD - 8 };
-  const workstation = { x: 10, y: nodesTop + 10, w: 120, h: 56 };
+  const cluster = { x: clusterX, y: clusterY, w: clusterW, h: nodesTop + nodeH + PAD - clusterY };
+  const workstation = narrow ? { x: clusterX, y: 8, w: 124, h: WS_NARROW_H } : { x: 10, y: nodesTop + 10, w: 120, h: 56 };
+  // Beside the cluster the workstation hangs below the bus; above it, its line runs down the gutter.
+  const workstationPort = narrow ? { x: clusterX + GUTTER / 2 + 6, y: workstation.y + workstation.h } : { x: workstation.x + workstation.w / 2, y: workstation.y };
   const lastNode = nodeBoxes[nodeBoxes.length - 1]?.box;
-  const bus = { y: nodesTop - 14, x1: workstation.x + workstation.w / 2, x2: lastNode ? lastNode.x + lastNode.w / 2 : workstation.x + workstation.w };
+  const bus = { y: nodesTop - 14, x1: workstationPort.x, x2: lastNode ? lastNode.x + lastNode.w / 2 : workstation.x + workstation.w };
   return {
     bus,
-    width: WIDTH,
+    width,
     height: cluster.y + cluster.h + 8,
+    narrow,
     cluster,
     workstation,
+    workstationPort,
     nodes: nodeBoxes,
     pods,
     services,

@@ -1,6 +1,8 @@
-// Turns a route trace into points on the map: one per hop that has a place there.
+// Turns a route trace into points on the map: one per hop that has a place there. Between places
+// the packet travels along the node network (the bus above the nodes), and it enters a node's box
+// below the header, so the route never crosses a node's name or address.
 import type { Hop, RouteTrace } from "../../../worker/sim/net/trace.ts";
-import { type MapLayout, podKey, serviceKey } from "./layout.ts";
+import { type Box, type MapLayout, podKey, serviceKey } from "./layout.ts";
 
 export interface RoutePoint {
   x: number;
@@ -9,21 +11,33 @@ export interface RoutePoint {
   hop: number;
 }
 
-/** The point a hop is drawn at, or undefined when the map does not show its object. */
-export function hopPoint(hop: Hop, trace: RouteTrace, layout: MapLayout): { x: number; y: number } | undefined {
+interface Place {
+  x: number;
+  y: number;
+  /** The way from the node network to the place, starting on the bus. */
+  via: Array<{ x: number; y: number }>;
+  /** Identifies the object, so hops at one object join directly instead of through the bus. */
+  object: string;
+}
+
+/** Pods are entered from the gap left of their node, at the gap above their row. */
+const ROW_GAP = 3;
+
+function place(hop: Hop, trace: RouteTrace, layout: MapLayout): Place | undefined {
   const ref = hop.ref;
   if (hop.kind === "dns") return undefined;
-  if (!ref) {
-    if (hop.kind === "client" && trace.from.kind === "workstation") return { x: layout.workstation.x + layout.workstation.w / 2, y: layout.workstation.y };
-    return undefined;
-  }
+  const ws = layout.workstationPort;
+  const workstation = { ...ws, via: [{ x: ws.x, y: layout.bus.y }], object: "Workstation" };
+  if (!ref) return hop.kind === "client" && trace.from.kind === "workstation" ? workstation : undefined;
   switch (ref.kind) {
     case "Workstation":
-      return { x: layout.workstation.x + layout.workstation.w / 2, y: layout.workstation.y };
+      return workstation;
     case "Node": {
       const node = layout.nodes.find((n) => n.node.name === ref.name);
+      if (!node) return undefined;
       // A request arrives at a node's address from the node network above it.
-      return node ? { x: node.box.x + node.box.w / 2, y: node.box.y } : undefined;
+      const x = node.box.x + node.box.w / 2;
+      return { x, y: node.box.y, via: [{ x, y: layout.bus.y }], object: "Node/" + ref.name };
     }
     case "Service": {
       const key = serviceKey({ namespace: ref.namespace ?? "default", name: ref.name });
@@ -31,32 +45,51 @@ export function hopPoint(hop: Hop, trace: RouteTrace, layout: MapLayout): { x: n
       if (!svc) return undefined;
       // In on the left of the service's bottom edge, out to the chosen endpoint on the right, so
       // the way up and the way down do not draw over each other.
-      const share = hop.kind === "endpoint" ? 0.68 : 0.32;
-      return { x: svc.box.x + svc.box.w * share, y: svc.box.y + svc.box.h };
+      const x = svc.box.x + svc.box.w * (hop.kind === "endpoint" ? 0.68 : 0.32);
+      return { x, y: svc.box.y + svc.box.h, via: [{ x, y: layout.bus.y }], object: "Service/" + key };
     }
     case "Pod": {
       const key = podKey({ namespace: ref.namespace ?? "default", name: ref.name });
       const pod = layout.pods.find((p) => podKey(p.pod) === key);
+      if (!pod) return undefined;
+      const node = layout.nodes.find((n) => n.node.name === pod.pod.node)?.box;
+      const x = pod.box.x + pod.box.w / 2;
       // The top edge, so the arrow does not cover the pod's name.
-      return pod ? { x: pod.box.x + pod.box.w / 2, y: pod.box.y } : undefined;
+      return { x, y: pod.box.y, via: node ? podEntry(pod.box, node, layout) : [{ x, y: layout.bus.y }], object: "Pod/" + key };
     }
   }
+}
+
+/** Down the gap left of the node, then across below the header (or between pod rows) to the pod. */
+function podEntry(pod: Box, node: Box, layout: MapLayout): Array<{ x: number; y: number }> {
+  const gapX = node.x - 5;
+  const y = pod.y - ROW_GAP;
+  return [
+    { x: gapX, y: layout.bus.y },
+    { x: gapX, y },
+    { x: pod.x + pod.w / 2, y },
+  ];
 }
 
 /** The points of the route in order, with consecutive duplicates merged. */
 export function routePoints(trace: RouteTrace, layout: MapLayout): RoutePoint[] {
   const points: RoutePoint[] = [];
-  trace.hops.forEach((hop, i) => {
-    const p = hopPoint(hop, trace, layout);
-    if (!p) return;
+  const push = (p: { x: number; y: number }, hop: number) => {
     const last = points[points.length - 1];
     if (last && last.x === p.x && last.y === p.y) return;
-    // Between the workstation and a node the packet travels along the node network.
-    const fromOutside = last && trace.hops[last.hop].ref?.kind !== "Node" && trace.hops[last.hop].ref?.kind !== "Pod" && last.y === layout.workstation.y;
-    if (fromOutside && hop.ref?.kind === "Node") {
-      points.push({ x: last.x, y: layout.bus.y, hop: i }, { x: p.x, y: layout.bus.y, hop: i });
+    points.push({ x: p.x, y: p.y, hop });
+  };
+  let previous: Place | undefined;
+  trace.hops.forEach((hop, i) => {
+    const here = place(hop, trace, layout);
+    if (!here) return;
+    if (previous && previous.object !== here.object) {
+      // Back out to the node network the way we came in, along it, and in to the next place.
+      for (const p of [...previous.via].reverse()) push(p, i);
+      for (const p of here.via) push(p, i);
     }
-    points.push({ ...p, hop: i });
+    push(here, i);
+    previous = here;
   });
   return points;
 }

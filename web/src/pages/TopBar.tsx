@@ -9,7 +9,7 @@ export function TopBar(props: { connected?: boolean; children?: ComponentChildre
   return (
     <header class="topbar">
       <a class="brand" href="/" title="Start a new playground">
-        <span class="logo" aria-hidden="true">⎈</span> Kube Service Playground
+        <span class="logo" aria-hidden="true">⎈</span> <span class="brand-name">Kube Service Playground</span>
       </a>
       {props.connected !== undefined && (
         <span class={"conn " + (props.connected ? "on" : "off")} role="status">

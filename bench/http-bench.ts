@@ -94,8 +94,10 @@ async function main(): Promise<void> {
     await pool(CREATES, CLIENTS, () => createAndAnswer(together));
     console.log(`session create + first command, ${CLIENTS} at once: n=${together.length} p50 ${ms(percentile(together, 50))} p99 ${ms(percentile(together, 99))} errors ${createErrors}`);
 
-    // 2. Steady load.
+    // 2. Steady load; first the same pacing against /healthz, the runtime's own floor.
     const clients = await Promise.all(Array.from({ length: CLIENTS }, async () => toClient(await createSession(base))));
+    const floor = await baseline(base, Math.min(5000, SECONDS * 1000));
+    console.log(`baseline GET /healthz at the same pacing: n=${floor.length} p50 ${ms(percentile(floor, 50))} p99 ${ms(percentile(floor, 99))}`);
     const load = await drive(base, clients, SECONDS * 1000);
     const rate = load.latencies.length / SECONDS;
     console.log(
@@ -170,6 +172,26 @@ async function drive(base: string, clients: Client[], durationMs: number, tolera
     }),
   );
   return { latencies, errors };
+}
+
+/** The same clients and pacing against /healthz: what `wrangler dev` costs before any session work. */
+async function baseline(base: string, durationMs: number): Promise<number[]> {
+  const latencies: number[] = [];
+  const end = performance.now() + durationMs;
+  await Promise.all(
+    Array.from({ length: CLIENTS }, async () => {
+      await sleep(Math.random() * COMMAND_INTERVAL_MS);
+      while (performance.now() < end) {
+        const t0 = performance.now();
+        const response = await fetch(`${base}/healthz`);
+        await response.arrayBuffer();
+        latencies.push(performance.now() - t0);
+        const wait = COMMAND_INTERVAL_MS - (performance.now() - t0);
+        if (wait > 0) await sleep(wait);
+      }
+    }),
+  );
+  return latencies;
 }
 
 async function verify(base: string, clients: Client[]): Promise<{ checked: number; missing: number }> {

@@ -123,12 +123,13 @@ describe("starting a lesson from the top bar", () => {
   it("lists the built-in lessons and opens a session that follows the chosen one", async () => {
     const page = await newPage(browser, { viewport: { width: 1440, height: 900 }, colorScheme: "dark" });
     await openNewSession(page);
+    const before = page.url();
     await page.getByRole("button", { name: "Start a lesson" }).click();
     const items = page.locator(".picker-item");
     await items.first().waitFor();
     expect(await items.evaluateAll((els) => els.map((e) => e.getAttribute("data-lesson")))).toEqual(expect.arrayContaining([LESSON, "deployments-load-balancing", "debugging-services"]));
     await page.locator(`.picker-item[data-lesson="${LESSON}"]`).click();
-    await page.waitForURL(/\/s\/[A-Za-z0-9_-]+#key=/);
+    await page.waitForURL((url) => url.href !== before && /^\/s\/[A-Za-z0-9_-]+$/.test(url.pathname) && url.hash.startsWith("#key="));
     await page.locator(`.lesson[data-lesson="${LESSON}"]`).waitFor();
     await page.locator(".command-input").waitFor();
     await page.screenshot({ path: `${RESULTS}/lesson-dark.png` });

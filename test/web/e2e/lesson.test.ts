@@ -133,6 +133,14 @@ describe("starting a lesson from the top bar", () => {
     await page.locator(`.lesson[data-lesson="${LESSON}"]`).waitFor();
     await page.locator(".command-input").waitFor();
     await page.screenshot({ path: `${RESULTS}/lesson-dark.png` });
+    // On a phone: one column, the lesson's current step above the console, no sideways scroll.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.waitForTimeout(300);
+    const lesson = (await page.locator(".lesson").boundingBox())!;
+    const terminal = (await page.locator(".console").boundingBox())!;
+    expect(terminal.y).toBeGreaterThanOrEqual(lesson.y + lesson.height - 1);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await page.screenshot({ path: `${RESULTS}/lesson-phone.png`, fullPage: true });
     await page.context().close();
   });
 });

@@ -75,6 +75,15 @@ describe("look and speed", () => {
     const mapBox = (await page.locator(".map").boundingBox())!;
     expect(mapBox.y).toBeGreaterThanOrEqual(consoleBox.y + consoleBox.height - 1);
     expect(consoleBox.width).toBeLessThanOrEqual(390);
+    // The page never scrolls sideways; the map fits the width, laid out for a phone, not cut off.
+    const widths = await page.evaluate(() => ({ page: document.documentElement.scrollWidth, viewport: document.documentElement.clientWidth }));
+    expect(widths.page).toBeLessThanOrEqual(widths.viewport);
+    const svg = (await page.locator(".map svg").boundingBox())!;
+    expect(svg.x).toBeGreaterThanOrEqual(0);
+    expect(svg.x + svg.width).toBeLessThanOrEqual(390);
+    const viewBoxWidth = Number((await page.locator(".map svg").getAttribute("viewBox"))!.split(" ")[2]);
+    expect(viewBoxWidth / svg.width).toBeLessThan(1.1); // drawn at its own scale: the text stays legible
+    await page.waitForTimeout(3000); // Let the route animation finish.
     await page.screenshot({ path: `${RESULTS}/phone.png`, fullPage: true });
     await page.context().close();
   });

@@ -46,10 +46,10 @@ export function allocateNodePort(range: { min: number; max: number }, used: Read
 }
 
 /** The lowest free address from .2 of the node's pod CIDR, skipping recently released ones. */
-export function allocatePodIP(podCIDR: string, used: ReadonlySet<string>, released: Readonly<Record<string, number>>, now: number): string | undefined {
+export function allocatePodIP(podCIDR: string, used: ReadonlySet<string>, released: Readonly<Record<string, number>>, now: number, from = 2): string | undefined {
   const cidr = parseCidr(podCIDR);
   if (!cidr) return undefined;
-  for (let n = 2; n < cidr.size - 1; n++) {
+  for (let n = Math.max(2, from); n < cidr.size - 1; n++) {
     const ip = numberToIp(cidr.base + n);
     if (used.has(ip)) continue;
     const until = released[ip];

@@ -13,6 +13,7 @@ import { serviceEnvFor } from "./service-env.ts";
 import {
   nextResourceVersion,
   objectKey,
+  podIPHint,
   podIPsOnNode,
   podOwners,
   podsOnNode,
@@ -20,6 +21,7 @@ import {
   putObject,
   removeObject,
   replicaSetsOwnedBy,
+  setPodIPHint,
   unscheduledPods,
   writeObject,
 } from "./store.ts";
@@ -373,25 +375,32 @@ function scheduler(tx: Tx, now: number): void {
   const pending = [...unscheduledPods(tx)];
   if (pending.length === 0) return;
   const nodes = Object.values(tx.state.nodes).sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : 1));
+  const usable = nodes.filter((n) => nodeReady(n) && !n.spec.unschedulable);
+  const limits = usable.map(maxPods);
+  // Pods with the same tolerations see the same nodes: filter the taints once per distinct set.
+  const candidatesFor = new Map<unknown, number[]>();
   for (const key of pending) {
     const pod = tx.state.pods[key];
     if (!pod || pod.metadata.deletionTimestamp) continue;
+    // Most pods share the API server's default tolerations array, so identity is a good key.
+    const tolerationKey: unknown = pod.spec.tolerations ?? candidatesFor;
+    let candidates = candidatesFor.get(tolerationKey);
+    if (!candidates) {
+      candidates = [];
+      usable.forEach((n, i) => {
+        if (!(n.spec.taints ?? []).some((t) => (t.effect === "NoSchedule" || t.effect === "NoExecute") && !tolerates(pod, t))) candidates!.push(i);
+      });
+      candidatesFor.set(tolerationKey, candidates);
+    }
     let best: Node | undefined;
     let bestCount = Infinity;
-    let tainted = 0;
+    const notReady = nodes.length - usable.length;
+    const tainted = usable.length - candidates.length;
     let full = 0;
-    let notReady = 0;
-    for (const n of nodes) {
-      if (!nodeReady(n) || n.spec.unschedulable) {
-        notReady++;
-        continue;
-      }
-      if ((n.spec.taints ?? []).some((t) => (t.effect === "NoSchedule" || t.effect === "NoExecute") && !tolerates(pod, t))) {
-        tainted++;
-        continue;
-      }
+    for (const i of candidates) {
+      const n = usable[i];
       const count = podsOnNode(tx, n.metadata.name);
-      if (count >= maxPods(n)) {
+      if (count >= limits[i]) {
         full++;
         continue;
       }
@@ -482,7 +491,9 @@ function kubelet(tx: Tx, now: number, random: Random): void {
       const at = runtime.scheduledAt ?? runtime.createdAt;
       if (pod.spec.hostNetwork) podIP = hostIP;
       else if (!podIP) {
-        podIP = allocatePodIP(node?.spec.podCIDR ?? "", podIPsOnNode(tx, nodeName), tx.state.releasedPodIPs, now);
+        const from = podIPHint(tx, nodeName);
+        podIP = allocatePodIP(node?.spec.podCIDR ?? "", podIPsOnNode(tx, nodeName), tx.state.releasedPodIPs, now, from);
+        if (podIP) setPodIPHint(tx, nodeName, Number(podIP.slice(podIP.lastIndexOf(".") + 1)) + 1);
         if (!podIP) {
           // The node's range is exhausted: the sandbox cannot get a network (FailedCreatePodSandBox).
           tx.write("podRuntime")[key] = { ...runtime, nextAt: undefined };
@@ -492,10 +503,12 @@ function kubelet(tx: Tx, now: number, random: Random): void {
       next = { ...runtime, sandboxAt: at, containers: admitContainers(pod, at, random), serviceEnv: envFor(pod) };
     }
     const containers = advanceContainers(pod, next.containers!, now, random);
+    const changed = containers !== next.containers || next !== runtime;
     next = { ...next, containers };
     next.nextAt = nextChangeAt(next);
-    const status = podStatusAt(pod, next, containers, hostIP, podIP!, now);
-    if (!sameJson(status, pod.status)) {
+    // Status is a function of the containers: unchanged containers, unchanged status.
+    if (changed) {
+      const status = podStatusAt(pod, next, containers, hostIP, podIP!, now);
       putObject(tx, "pods", key, { ...pod, metadata: { ...pod.metadata, resourceVersion: nextResourceVersion(tx) }, status });
     } else {
       nextResourceVersion(tx);

@@ -65,8 +65,17 @@ export function canonicalJson(value: unknown): string {
 }
 
 /** RFC 3339 with second precision in UTC, as metav1.Time marshals: 2026-01-01T00:00:05Z. */
+const rfcCache = new Map<number, string>();
 export function rfc3339(ms: number): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(".000Z", "Z");
+  const seconds = Math.floor(ms / 1000);
+  let text = rfcCache.get(seconds);
+  if (text === undefined) {
+    // Many objects share a second: one string for all of them keeps big clusters small.
+    if (rfcCache.size > 4096) rfcCache.clear();
+    text = new Date(seconds * 1000).toISOString().replace(".000Z", "Z");
+    rfcCache.set(seconds, text);
+  }
+  return text;
 }
 
 export function parseRfc3339(text: string | undefined): number | undefined {

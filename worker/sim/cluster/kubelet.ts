@@ -6,7 +6,7 @@
 import type { Random } from "../random.ts";
 import { newContainerID, parseRfc3339, rfc3339 } from "./ids.ts";
 import { findImage, isSystemImage, normalizedImage } from "./images.ts";
-import { processBehaviour, startErrorMessage } from "./process.ts";
+import { processBehaviour } from "./process.ts";
 import type { Container, ContainerRuntime, ContainerStatus, Pod, PodCondition, PodRuntime, PodStatus } from "./types.ts";
 
 export const CREATE_MS = { min: 1000, spread: 1000 };
@@ -169,21 +169,41 @@ function containerStatus(c: ContainerRuntime, spec: Container, pod: Pod): Contai
     status.lastState = {
       terminated: { exitCode: lastExit.exitCode, reason: lastExit.exitCode === 128 ? "StartError" : lastExit.exitCode === 0 ? "Completed" : "Error", startedAt: rfc3339(lastExit.startedAt), finishedAt: rfc3339(lastExit.finishedAt) },
     };
-    if (c.phase === "crash-backoff") status.state.waiting!.message = status.state.waiting!.message;
   }
-  if (c.phase === "exited" && c.exitCode === 128) status.state.terminated!.reason = "StartError";
-  void startErrorMessage;
   return status;
 }
+
+// Conditions are small values repeated across pods (same type, status and second): one shared
+// object per distinct value keeps a cluster of tens of thousands of pods small.
+const conditionCache = new Map<string, PodCondition>();
 
 function condition(type: PodCondition["type"], ok: boolean, at: number, previous: PodCondition[] | undefined, reason?: string, message?: string): PodCondition {
   const status = ok ? "True" : "False";
   const before = previous?.find((c) => c.type === type);
   const since = before && before.status === status ? before.lastTransitionTime : rfc3339(at);
-  const out: PodCondition = { type, status, lastProbeTime: null, lastTransitionTime: since };
-  if (!ok && reason) out.reason = reason;
-  if (!ok && message) out.message = message;
+  const r = ok ? undefined : reason;
+  const m = ok ? undefined : message;
+  if (before && before.status === status && before.reason === r && before.message === m) return before;
+  const key = `${type}|${status}|${since}|${r ?? ""}|${m ?? ""}`;
+  let out = conditionCache.get(key);
+  if (!out) {
+    out = { type, status, lastProbeTime: null, lastTransitionTime: since };
+    if (r) out.reason = r;
+    if (m) out.message = m;
+    if (conditionCache.size > 8192) conditionCache.clear();
+    conditionCache.set(key, out);
+  }
   return out;
+}
+
+const hostIPsCache = new Map<string, Array<{ ip: string }>>();
+function hostIPsOf(ip: string): Array<{ ip: string }> {
+  let list = hostIPsCache.get(ip);
+  if (!list) {
+    if (hostIPsCache.size > 1024) hostIPsCache.clear();
+    hostIPsCache.set(ip, (list = [{ ip }]));
+  }
+  return list;
 }
 
 /** The status the kubelet reports for a pod on `node` with the given containers, at `now`. */
@@ -217,7 +237,7 @@ export function podStatusAt(pod: Pod, runtime: PodRuntime, containers: Container
     conditions,
     containerStatuses: statuses,
     hostIP,
-    hostIPs: [{ ip: hostIP }],
+    hostIPs: hostIPsOf(hostIP),
     phase,
     podIP,
     podIPs: [{ ip: podIP }],

@@ -5,6 +5,14 @@ import { fieldDuplicate, fieldInvalid, fieldNotSupported, fieldRequired, isDNS11
 import { parseImage } from "./images.ts";
 import type { Container, ContainerPort, EnvVar, PodSpec } from "./types.ts";
 
+// Defaults shared by every pod that does not set them: objects are never edited in place, and
+// one copy for thirty thousand pods keeps the heap small.
+const EMPTY: Record<string, unknown> = {};
+const DEFAULT_TOLERATIONS: Array<Record<string, unknown>> = [
+  { effect: "NoExecute", key: "node.kubernetes.io/not-ready", operator: "Exists", tolerationSeconds: 300 },
+  { effect: "NoExecute", key: "node.kubernetes.io/unreachable", operator: "Exists", tolerationSeconds: 300 },
+];
+
 const RESTART_POLICIES = ["Always", "Never", "OnFailure"] as const;
 const PROTOCOLS = ["SCTP", "TCP", "UDP"] as const;
 
@@ -101,7 +109,7 @@ function defaultContainer(c: Record<string, unknown>): Container {
     out.env = (c.env as Array<Record<string, unknown>>).map((e): EnvVar => (e.value === undefined ? { name: e.name as string } : { name: e.name as string, value: String(e.value) }));
   }
   out.imagePullPolicy = (c.imagePullPolicy as string) ?? defaultPullPolicy(out.image);
-  out.resources = isRecord(c.resources) ? c.resources : {};
+  out.resources = isRecord(c.resources) && Object.keys(c.resources).length > 0 ? c.resources : EMPTY;
   out.terminationMessagePath = typeof c.terminationMessagePath === "string" ? c.terminationMessagePath : "/dev/termination-log";
   out.terminationMessagePolicy = typeof c.terminationMessagePolicy === "string" ? c.terminationMessagePolicy : "File";
   return out;
@@ -115,7 +123,7 @@ export function defaultPodSpec(spec: Record<string, unknown>, forTemplate = fals
     enableServiceLinks: typeof spec.enableServiceLinks === "boolean" ? spec.enableServiceLinks : true,
     restartPolicy: (spec.restartPolicy as PodSpec["restartPolicy"]) ?? "Always",
     schedulerName: typeof spec.schedulerName === "string" ? spec.schedulerName : "default-scheduler",
-    securityContext: isRecord(spec.securityContext) ? spec.securityContext : {},
+    securityContext: isRecord(spec.securityContext) && Object.keys(spec.securityContext).length > 0 ? spec.securityContext : EMPTY,
     terminationGracePeriodSeconds: typeof spec.terminationGracePeriodSeconds === "number" ? spec.terminationGracePeriodSeconds : 30,
   };
   if (typeof spec.nodeName === "string" && spec.nodeName) out.nodeName = spec.nodeName;
@@ -126,11 +134,12 @@ export function defaultPodSpec(spec: Record<string, unknown>, forTemplate = fals
     out.serviceAccountName = typeof spec.serviceAccountName === "string" ? spec.serviceAccountName : "default";
     out.preemptionPolicy = "PreemptLowerPriority";
     out.priority = 0;
-    const tolerations = [...(out.tolerations ?? [])];
-    for (const key of ["node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"]) {
-      if (!tolerations.some((t) => t.key === key)) tolerations.push({ effect: "NoExecute", key, operator: "Exists", tolerationSeconds: 300 });
+    if (!out.tolerations || out.tolerations.length === 0) out.tolerations = DEFAULT_TOLERATIONS;
+    else {
+      const tolerations = [...out.tolerations];
+      for (const d of DEFAULT_TOLERATIONS) if (!tolerations.some((t) => t.key === d.key)) tolerations.push(d);
+      out.tolerations = tolerations;
     }
-    out.tolerations = tolerations;
   } else if (typeof spec.serviceAccountName === "string") {
     out.serviceAccountName = spec.serviceAccountName;
   }

@@ -2,6 +2,12 @@
 // container starts (pkg/kubelet/envvars FromServices): the Docker-links style variables.
 import type { Service } from "./types.ts";
 
+/**
+ * Services recorded per pod. The kubelet has no such limit, but every pod keeps its variables in
+ * the session state: beyond this many Services in a namespace the first ones (by name) are kept.
+ */
+export const MAX_SERVICE_LINKS = 100;
+
 function envName(name: string): string {
   return name.toUpperCase().replace(/-/g, "_");
 }
@@ -33,7 +39,10 @@ export function serviceEnvVars(service: Service, into: Record<string, string>): 
 export function serviceEnvFor(services: Iterable<Service>, namespace: string, enableServiceLinks: boolean, master: Service | undefined): Record<string, string> {
   const env: Record<string, string> = {};
   if (enableServiceLinks) {
-    const sorted = [...services].filter((s) => s.metadata.namespace === namespace).sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : 1));
+    const sorted = [...services]
+      .filter((s) => s.metadata.namespace === namespace)
+      .sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : 1))
+      .slice(0, MAX_SERVICE_LINKS);
     for (const s of sorted) serviceEnvVars(s, env);
   }
   if (master && (namespace !== "default" || !enableServiceLinks)) serviceEnvVars(master, env);

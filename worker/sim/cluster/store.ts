@@ -54,6 +54,8 @@ interface PodIndex {
   byOwner: Multi;
   /** Pods not yet bound to a node. */
   unscheduled: Set<string>;
+  /** Per node, the lowest host offset that may be free (addresses below it are taken). */
+  ipHint: Map<string, number>;
 }
 
 class Indexes {
@@ -103,7 +105,10 @@ function addPod(ix: PodIndex, key: string, p: Pod, sign: 1 | -1): void {
   }
   if (node && p.status.podIP && !p.spec.hostNetwork) {
     if (sign === 1) ix.ipsPerNode.add(node, p.status.podIP);
-    else ix.ipsPerNode.delete(node, p.status.podIP);
+    else {
+      ix.ipsPerNode.delete(node, p.status.podIP);
+      ix.ipHint.delete(node);
+    }
   }
   const owner = controllerUid(p);
   if (owner) {
@@ -124,7 +129,7 @@ function serviceIndex(tx: Tx): ServiceIndex {
 function podIndex(tx: Tx): PodIndex {
   const ix = indexesOf(tx);
   if (!ix.pods) {
-    ix.pods = { perNode: new Map(), ipsPerNode: new Multi(), byOwner: new Multi(), unscheduled: new Set() };
+    ix.pods = { perNode: new Map(), ipsPerNode: new Multi(), byOwner: new Multi(), unscheduled: new Set(), ipHint: new Map() };
     const pods = tx.state.pods;
     for (const key in pods) addPod(ix.pods, key, pods[key], 1);
   }
@@ -223,4 +228,12 @@ export function writeObject<C extends StoredCollection>(tx: Tx, collection: C, k
   const next = { ...o, metadata: { ...o.metadata, resourceVersion: nextResourceVersion(tx) } } as ObjectOf<C>;
   putObject(tx, collection, key, next);
   return next;
+}
+
+/** Where the pod IP search on a node may start, and where the next one should. */
+export function podIPHint(tx: Tx, node: string): number {
+  return podIndex(tx).ipHint.get(node) ?? 2;
+}
+export function setPodIPHint(tx: Tx, node: string, offset: number): void {
+  podIndex(tx).ipHint.set(node, offset);
 }

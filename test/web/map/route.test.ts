@@ -38,18 +38,20 @@ describe("the route on the map", () => {
       [layout.workstationPort.x, bus], // along the node network
       [node.x + node.w / 2, bus],
       [node.x + node.w / 2, node.y], // the node's address
-      [node.x + node.w / 2, bus], // back on the network, up to the service
-      [svc.x + svc.w * 0.32, bus],
-      [svc.x + svc.w * 0.32, svc.y + svc.h],
-      [svc.x + svc.w * 0.68, svc.y + svc.h], // out to the endpoint elsewhere, so the lines do not overlap
-      [svc.x + svc.w * 0.68, bus],
+      [node.x + node.w / 2, bus], // back on the network, up the gap beside the service's column
+      [svc.x - 6, bus],
+      [svc.x - 6, svc.y + svc.h],
+      [svc.x, svc.y + svc.h],
+      [svc.x + svc.w, svc.y + svc.h], // out to the endpoint elsewhere, so the lines do not overlap
+      [svc.x + svc.w + 6, svc.y + svc.h],
+      [svc.x + svc.w + 6, bus],
       [podNode.x - 5, bus], // down the gap beside the pod's node
       [podNode.x - 5, pod.y - 3],
       [pod.x + pod.w / 2, pod.y - 3], // across below the node's header
       [pod.x + pod.w / 2, pod.y],
     ]);
-    expect(points.map((p) => p.hop)).toEqual([0, 1, 1, 1, 2, 2, 2, 3, 4, 4, 4, 4, 4]);
-    expect(pathOf(points).match(/L/g)).toHaveLength(12);
+    expect(points.map((p) => p.hop)).toEqual([0, 1, 1, 1, 2, 2, 2, 2, 3, 4, 4, 4, 4, 4, 4]);
+    expect(pathOf(points).match(/L/g)).toHaveLength(14);
   });
 
   it("puts a hop without a place of its own at the last point before it", () => {
@@ -72,32 +74,46 @@ function crosses(a: { x: number; y: number }, b: { x: number; y: number }, r: { 
   return x1 < r.x + r.w && x2 > r.x && y1 < r.y + r.h && y2 > r.y;
 }
 
-describe("the route and the nodes' names", () => {
+describe("the route and the names on the map", () => {
   const nodes = ["controlplane", "node01", "node02"];
   const scene = fc.record({
     pods: fc.uniqueArray(fc.record({ name: fc.constantFrom("a", "b", "c", "d", "e", "f", "g", "h"), node: fc.constantFrom(...nodes) }), { selector: (p) => p.name, minLength: 1, maxLength: 8 }),
     target: fc.nat(),
     entry: fc.constantFrom(...nodes),
     width: fc.constantFrom(760, 320, 360, 390, 500),
+    others: fc.integer({ min: 0, max: 7 }),
   });
 
-  it("never crosses a node's header (its name and IP), whatever pod it goes to", () => {
+  it("never crosses a node's header (its name and IP) or another service, whatever pod it goes to", () => {
     fc.assert(
-      fc.property(scene, ({ pods, target, entry, width }) => {
+      fc.property(scene, ({ pods, target, entry, width, others }) => {
         const chosen = pods[target % pods.length];
         const v = view(
           pods.map((p) => pod(p.name, { node: p.node, labels: { app: "x" } })),
-          [service("svc", { selector: { app: "x" }, endpoints: [{ ip: "10.244.1.9", port: 80, pod: chosen.name, node: chosen.node }] })],
+          [
+            ...Array.from({ length: others }, (_, i) => service(`before${i}`)),
+            service("svc", { selector: { app: "x" }, endpoints: [{ ip: "10.244.1.9", port: 80, pod: chosen.name, node: chosen.node }] }),
+            ...Array.from({ length: 3 }, (_, i) => service(`after${i}`)),
+          ],
         );
         const l = layoutMap(v, assignSlots(emptySlots(), v, false, width), false, width);
         const hops = trace.hops.map((h) =>
-          h.ref?.kind === "Node" ? { ...h, ref: { ...h.ref, name: entry } } : h.ref?.kind === "Pod" ? { ...h, ref: { ...h.ref, name: chosen.name } } : h,
+          h.ref?.kind === "Node"
+            ? { ...h, ref: { ...h.ref, name: entry } }
+            : h.ref?.kind === "Pod"
+              ? { ...h, ref: { ...h.ref, name: chosen.name } }
+              : h.ref?.kind === "Service"
+                ? { ...h, ref: { ...h.ref, name: "svc" } }
+                : h,
         );
         const points = routePoints({ ...trace, hops }, l);
         expect(points.length).toBeGreaterThan(5);
         for (const { box } of l.nodes) {
           const header = { x: box.x, y: box.y + 2, w: box.w, h: 40 };
           for (let i = 1; i < points.length; i++) expect(crosses(points[i - 1], points[i], header)).toBe(false);
+        }
+        for (const { box } of l.services) {
+          for (let i = 1; i < points.length; i++) expect(crosses(points[i - 1], points[i], box), `${box.x},${box.y}`).toBe(false);
         }
       }),
     );

@@ -22,6 +22,8 @@ interface Place {
 
 /** Pods are entered from the gap left of their node, at the gap above their row. */
 const ROW_GAP = 3;
+/** Services are reached along the middle of the gap beside their column. */
+const SERVICE_LANE = 6;
 
 function place(hop: Hop, trace: RouteTrace, layout: MapLayout): Place | undefined {
   const ref = hop.ref;
@@ -43,10 +45,14 @@ function place(hop: Hop, trace: RouteTrace, layout: MapLayout): Place | undefine
       const key = serviceKey({ namespace: ref.namespace ?? "default", name: ref.name });
       const svc = layout.services.find((s) => serviceKey(s.service) === key);
       if (!svc) return undefined;
-      // In on the left of the service's bottom edge, out to the chosen endpoint on the right, so
-      // the way up and the way down do not draw over each other.
-      const x = svc.box.x + svc.box.w * (hop.kind === "endpoint" ? 0.68 : 0.32);
-      return { x, y: svc.box.y + svc.box.h, via: [{ x, y: layout.bus.y }], object: "Service/" + key };
+      // In at the bottom-left corner, out to the chosen endpoint from the bottom-right one, so the
+      // way up and the way down do not draw over each other. Both run in the gaps between service
+      // columns, so they never cross the services below.
+      const out = hop.kind === "endpoint";
+      const x = out ? svc.box.x + svc.box.w : svc.box.x;
+      const lane = out ? x + SERVICE_LANE : x - SERVICE_LANE;
+      const y = svc.box.y + svc.box.h;
+      return { x, y, via: [{ x: lane, y: layout.bus.y }, { x: lane, y }], object: "Service/" + key };
     }
     case "Pod": {
       const key = podKey({ namespace: ref.namespace ?? "default", name: ref.name });

@@ -54,6 +54,20 @@ describe("the route on the map", () => {
     expect(pathOf(points).match(/L/g)).toHaveLength(14);
   });
 
+  it("leaves a service by its right-hand lane when the endpoint hop names the pod (as the data plane does)", () => {
+    const hops = trace.hops.map((h) => (h.kind === "endpoint" ? { ...h, ref: { kind: "Pod" as const, namespace: "default", name: "nginx" } } : h));
+    const points = routePoints({ ...trace, hops }, layout);
+    const svc = layout.services[0].box;
+    const y = svc.y + svc.h;
+    const at = points.findIndex((p) => p.x === svc.x && p.y === y);
+    expect(points.slice(at, at + 4).map(({ x, y }) => [x, y])).toEqual([
+      [svc.x, y],
+      [svc.x + svc.w, y],
+      [svc.x + svc.w + 6, y],
+      [svc.x + svc.w + 6, layout.bus.y],
+    ]);
+  });
+
   it("puts a hop without a place of its own at the last point before it", () => {
     const withDns = { ...trace, hops: [trace.hops[0], { kind: "dns" as const, label: "dns", note: "" }, ...trace.hops.slice(1)] };
     const points = routePoints(withDns, layout);

@@ -16,6 +16,8 @@ interface Place {
   y: number;
   /** The way from the node network to the place, starting on the bus. */
   via: Array<{ x: number; y: number }>;
+  /** The way back to the node network, ending on the bus, when it is not `via` reversed. */
+  leave?: Array<{ x: number; y: number }>;
   /** Identifies the object, so hops at one object join directly instead of through the bus. */
   object: string;
 }
@@ -48,11 +50,12 @@ function place(hop: Hop, trace: RouteTrace, layout: MapLayout): Place | undefine
       // In at the bottom-left corner, out to the chosen endpoint from the bottom-right one, so the
       // way up and the way down do not draw over each other. Both run in the gaps between service
       // columns, so they never cross the services below.
-      const out = hop.kind === "endpoint";
-      const x = out ? svc.box.x + svc.box.w : svc.box.x;
-      const lane = out ? x + SERVICE_LANE : x - SERVICE_LANE;
       const y = svc.box.y + svc.box.h;
-      return { x, y, via: [{ x: lane, y: layout.bus.y }, { x: lane, y }], object: "Service/" + key };
+      const left = svc.box.x;
+      const right = svc.box.x + svc.box.w;
+      const outward = [{ x: right, y }, { x: right + SERVICE_LANE, y }, { x: right + SERVICE_LANE, y: layout.bus.y }];
+      if (hop.kind === "endpoint") return { x: right, y, via: [...outward].reverse().slice(0, -1), leave: outward.slice(1), object: "Service/" + key };
+      return { x: left, y, via: [{ x: left - SERVICE_LANE, y: layout.bus.y }, { x: left - SERVICE_LANE, y }], leave: outward, object: "Service/" + key };
     }
     case "Pod": {
       const key = podKey({ namespace: ref.namespace ?? "default", name: ref.name });
@@ -91,7 +94,7 @@ export function routePoints(trace: RouteTrace, layout: MapLayout): RoutePoint[] 
     if (!here) return;
     if (previous && previous.object !== here.object) {
       // Back out to the node network the way we came in, along it, and in to the next place.
-      for (const p of [...previous.via].reverse()) push(p, i);
+      for (const p of previous.leave ?? [...previous.via].reverse()) push(p, i);
       for (const p of here.via) push(p, i);
     }
     push(here, i);

@@ -22,6 +22,7 @@ import {
   removeObject,
   replicaSetsOwnedBy,
   setPodIPHint,
+  stashIndexes,
   unscheduledPods,
   writeObject,
 } from "./store.ts";
@@ -66,6 +67,7 @@ export function reconcile(tx: Tx, now: number, random: Random): void {
     if (tx.state.resourceVersion === before) break;
   }
   settled.set(tx.state.pods, tx.state.resourceVersion);
+  stashIndexes(tx);
 }
 
 interface Ctx {

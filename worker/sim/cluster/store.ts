@@ -68,13 +68,40 @@ class Indexes {
 
 const byTx = new WeakMap<Tx, Indexes>();
 
+/**
+ * Indexes left by a finished reconcile, for the next transaction over the same state to adopt
+ * instead of rescanning. Keyed by the pods record; valid only if every collection record is the
+ * very same object and resourceVersion is unchanged. Adoption removes the entry, so an index is
+ * never shared by two transactions (a dropped transaction just loses it).
+ */
+const stash = new WeakMap<object, { records: object[]; ix: Indexes }>();
+
+function recordsOf(state: ClusterState): object[] {
+  return [state.pods, state.services, state.replicaSets, state.deployments, state.namespaces, state.nodes];
+}
+
 function indexesOf(tx: Tx): Indexes {
   let ix = byTx.get(tx);
   if (!ix || ix.rv !== tx.state.resourceVersion) {
-    ix = new Indexes(tx.state.resourceVersion);
+    const left = stash.get(tx.state.pods);
+    const records = recordsOf(tx.state);
+    if (left && left.ix.rv === tx.state.resourceVersion && left.records.every((r, i) => r === records[i])) {
+      ix = left.ix;
+      stash.delete(tx.state.pods);
+    } else {
+      ix = new Indexes(tx.state.resourceVersion);
+    }
     byTx.set(tx, ix);
   }
   return ix;
+}
+
+/** Offers this transaction's indexes to the next one (called when a reconcile finishes). */
+export function stashIndexes(tx: Tx): void {
+  const ix = byTx.get(tx);
+  if (!ix || ix.rv !== tx.state.resourceVersion) return;
+  stash.set(tx.state.pods, { records: recordsOf(tx.state), ix });
+  byTx.delete(tx);
 }
 
 /** Hands out the next resourceVersion without invalidating this Tx's indexes. */

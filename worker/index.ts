@@ -6,3 +6,4 @@ export { Session } from "./session/session.ts";
 export { Snapshot } from "./session/snapshot.ts";
 
 export default app;
+export { StoredLesson } from "./session/stored-lesson.ts";

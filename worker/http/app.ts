@@ -3,6 +3,7 @@
 
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
+import { lessons } from "../routes/lessons.ts";
 import { proxy } from "../routes/proxy.ts";
 import { sessions } from "../routes/sessions.ts";
 import { snapshots } from "../routes/snapshots.ts";
@@ -21,6 +22,7 @@ app.get("/healthz", (c) => c.json({ status: "ok" }));
 app.route("/api/sessions/:id/proxy", proxy);
 app.route("/api/sessions", sessions);
 app.route("/api/snapshots", snapshots);
+app.route("/api/lessons", lessons);
 
 app.all("/api/*", () => {
   throw new ApiError(404, "not_found", "No such API endpoint.");
@@ -35,7 +37,7 @@ app.all("*", (c) => c.env.ASSETS.fetch(c.req.raw));
 app.notFound(() => errorResponse(404, "not_found", "No such endpoint."));
 
 app.onError((error) => {
-  if (error instanceof ApiError) return errorResponse(error.status, error.code, error.message, error.retryAfterSeconds);
+  if (error instanceof ApiError) return errorResponse(error.status, error.code, error.message, error.retryAfterSeconds, error.details);
   if (error instanceof HTTPException && error.status < 500) return errorResponse(error.status, "bad_request", error.message);
   // Durable Objects can be momentarily overloaded or reset; those are worth a retry.
   const retryable = typeof error === "object" && error !== null && ("overloaded" in error || "retryable" in error);

@@ -6,11 +6,11 @@ import { ApiError } from "./errors.ts";
 
 export const MAX_BODY_BYTES = 16 * 1024;
 
-const tooLarge = () => new ApiError(413, "payload_too_large", `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`);
+const tooLarge = (limit: number) => new ApiError(413, "payload_too_large", `Request bodies are limited to ${limit} bytes here.`);
 
-export async function readBodyText(request: Request): Promise<string> {
+export async function readBodyText(request: Request, limit = MAX_BODY_BYTES): Promise<string> {
   const declared = request.headers.get("Content-Length");
-  if (declared !== null && Number(declared) > MAX_BODY_BYTES) throw tooLarge();
+  if (declared !== null && Number(declared) > limit) throw tooLarge(limit);
   if (!request.body) return "";
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -19,9 +19,9 @@ export async function readBodyText(request: Request): Promise<string> {
     const { done, value } = await reader.read();
     if (done) break;
     size += value.byteLength;
-    if (size > MAX_BODY_BYTES) {
+    if (size > limit) {
       await reader.cancel();
-      throw tooLarge();
+      throw tooLarge(limit);
     }
     chunks.push(value);
   }

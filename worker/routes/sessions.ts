@@ -3,10 +3,13 @@
 import { Hono } from "hono";
 import * as v from "valibot";
 import { readJson } from "../http/body.ts";
-import { ApiError } from "../http/errors.ts";
+import { ApiError, jsonResponse } from "../http/errors.ts";
 import { sessionStub, unwrap } from "../http/stubs.ts";
 import { MAX_COMMAND_BYTES } from "../sim/engine.ts";
+import { findLesson } from "../http/lessons.ts";
 import { isWellFormedId, newSessionId } from "../session/ids.ts";
+import type { Outcome } from "../session/outcome.ts";
+import type { CommandReply, SessionView } from "../session/session.ts";
 
 /** Setup commands a new session may run. */
 export const MAX_SETUP_COMMANDS = 50;
@@ -30,17 +33,18 @@ export const sessions = new Hono<{ Bindings: Env }>();
 
 sessions.post("/", async (c) => {
   const body = await readJson(c.req.raw, CreateBody, {});
-  if (body.lesson !== undefined) {
-    // Lessons are served once the lessons work lands (issue 6); until then every id is unknown.
-    throw new ApiError(400, "unknown_lesson", `There is no lesson "${body.lesson}".`);
-  }
   if (body.from !== undefined && !isWellFormedId(body.from)) {
     throw new ApiError(404, "snapshot_not_found", "No snapshot with this id exists (snapshot ids are 22 URL-safe characters).");
   }
+  if (body.from !== undefined && body.lesson !== undefined) {
+    throw new ApiError(400, "bad_request", "Give either from (a fork keeps its snapshot's lesson) or lesson, not both.");
+  }
+  const lesson = body.lesson === undefined ? undefined : await findLesson(c.env, body.lesson);
+  if (body.lesson !== undefined && !lesson) throw new ApiError(400, "unknown_lesson", `There is no lesson "${body.lesson}".`);
   // 128 random bits make a collision practically impossible; one retry covers the impossible.
   for (let attempt = 0; ; attempt++) {
     const id = newSessionId();
-    const outcome = await sessionStub(c.env, id).create({ id, from: body.from, setup: body.setup });
+    const outcome = await sessionStub(c.env, id).create({ id, from: body.from, setup: body.setup, lesson });
     if (!outcome.ok && outcome.status === 409 && attempt === 0) continue;
     const created = unwrap(outcome);
     c.header("Location", `/api/sessions/${id}`);
@@ -49,13 +53,17 @@ sessions.post("/", async (c) => {
 });
 
 sessions.get("/:id", async (c) => {
-  return c.json(unwrap(await sessionStub(c.env, c.req.param("id")).read()));
+  // The view's lesson types are too deep for the RPC result types; the value is plain JSON.
+  const outcome = (await sessionStub(c.env, c.req.param("id")).read()) as unknown as Outcome<SessionView>;
+  return jsonResponse(unwrap(outcome));
 });
 
 sessions.post("/:id/commands", async (c) => {
   const stub = sessionStub(c.env, c.req.param("id"));
   const { command } = await readJson(c.req.raw, CommandBody);
-  return c.json(unwrap(await stub.command(bearerKey(c.req.header("Authorization")), command)));
+  // The reply's lesson types are too deep for the RPC result types; the value is plain JSON.
+  const typed = stub as unknown as { command(key: string | undefined, command: string): Promise<Outcome<CommandReply>> };
+  return jsonResponse(unwrap(await typed.command(bearerKey(c.req.header("Authorization")), command)));
 });
 
 sessions.get("/:id/live", async (c) => {

@@ -2,7 +2,9 @@
 //
 // Server -> client:
 //   {type:"hello", sessionId, seq, prompt, transcriptStart, cluster}  on connect (then replay, if ?since=)
-//   {type:"command", entry}            a command applied by anyone (HTTP or WebSocket), in seq order
+//   {type:"command", entry, lesson?}   a command applied by anyone (HTTP or WebSocket), in seq order;
+//                                      `lesson` is its effect on the lesson's progress, if any
+//   {type:"lesson", progress, events, status}  a lesson step completed as the clock moved
 //   {type:"cluster", seq, cluster}     the cluster view after a change (command or pod lifecycle)
 //   {type:"auth", ok:true}             the edit key in an auth message was right
 //   {type:"ack", id, seq}              a command this socket sent was applied as `seq`
@@ -16,6 +18,7 @@
 import * as v from "valibot";
 import { MAX_COMMAND_BYTES } from "../sim/engine.ts";
 import type { ClusterView } from "../sim/view.ts";
+import type { LessonUpdate } from "./lesson-run.ts";
 import type { TranscriptEntry } from "./transcript.ts";
 
 /** Largest client message accepted, in bytes. */
@@ -33,7 +36,8 @@ export type ClientMessage = v.InferOutput<typeof ClientMessage>;
 
 export type ServerMessage =
   | { type: "hello"; sessionId: string; seq: number; prompt: string; transcriptStart: number; cluster: ClusterView }
-  | { type: "command"; entry: TranscriptEntry }
+  | { type: "command"; entry: TranscriptEntry; lesson?: LessonUpdate }
+  | ({ type: "lesson" } & LessonUpdate)
   | { type: "cluster"; seq: number; cluster: ClusterView }
   | { type: "auth"; ok: true }
   | { type: "ack"; id: string; seq: number }

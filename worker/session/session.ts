@@ -17,6 +17,8 @@ import { newEditKey, newSnapshotId } from "./ids.ts";
 import { ClientMessage, MAX_LIVE_MESSAGE_BYTES, PING, PONG, type ServerMessage, type SocketAttachment } from "./live.ts";
 import { failure, type Failure, type Outcome, sessionNotFound, snapshotNotFound, success } from "./outcome.ts";
 import { type ProxiedResponse, type ProxyRequest, routeProxyRequest } from "./proxy.ts";
+import { advanceLesson, type Lesson, type LessonProgress, startLesson } from "../sim/lessons/index.ts";
+import { type LessonRun, type LessonUpdate, type LessonView, lessonUpdate, lessonView, readLessonRun, writeLessonRun, writeProgress } from "./lesson-run.ts";
 import { TokenBucket } from "./rate-limit.ts";
 import type { Snapshot } from "./snapshot.ts";
 import { SessionStorage } from "./storage.ts";
@@ -35,6 +37,8 @@ export interface CreateSessionInit {
   from?: string;
   /** Commands to run after creation (or after the fork), recorded with `setup: true`. */
   setup?: string[];
+  /** A lesson to follow: its setup commands run first, then its progress starts. */
+  lesson?: Lesson;
 }
 
 export interface CreatedSession {
@@ -43,6 +47,8 @@ export interface CreatedSession {
   seq: number;
   prompt: string;
   from?: string;
+  /** The id of the lesson the session follows (its own, or the snapshot's). */
+  lesson?: string;
 }
 
 export interface SessionView {
@@ -54,12 +60,15 @@ export interface SessionView {
   transcriptStart: number;
   cluster: ClusterView;
   transcript: TranscriptEntry[];
+  lesson: LessonView | null;
 }
 
 export interface CommandReply extends TranscriptEntry {
   /** The route of the last request the command made, when it made one. */
   trace?: TranscriptEntry["traces"][number];
   changed: boolean;
+  /** When the session follows a lesson: what this command did to the progress. */
+  lesson?: LessonUpdate;
 }
 
 interface Meta {
@@ -75,6 +84,7 @@ export interface FrozenSession {
   state: SessionState;
   transcript: TranscriptEntry[];
   seq: number;
+  lesson?: LessonRun;
 }
 
 export class Session extends DurableObject<Env> {
@@ -83,6 +93,7 @@ export class Session extends DurableObject<Env> {
   private readonly bucket: TokenBucket;
   private meta: Meta | undefined;
   private state: SessionState | undefined;
+  private lessonRun: LessonRun | undefined;
   /** The alarm this instance scheduled; unknown after a wake-up. */
   private alarmAt: number | undefined;
   private queue: Promise<unknown> = Promise.resolve();
@@ -115,13 +126,22 @@ export class Session extends DurableObject<Env> {
         this.storage.saveState(undefined, initial);
         for (const entry of base?.transcript ?? []) this.storage.appendTranscript(entry);
         this.writeMeta(meta);
+        if (base?.lesson) writeLessonRun(this.storage, base.lesson);
       });
       this.meta = meta;
       this.state = initial;
-      for (const command of init.setup ?? []) this.apply(command, true);
+      this.lessonRun = base?.lesson;
+      for (const command of [...(init.lesson?.setup ?? []), ...(init.setup ?? [])]) this.apply(command, true);
+      if (init.lesson) {
+        // The lesson starts once its setup has run, so its first step sees the prepared cluster.
+        const run: LessonRun = { lesson: init.lesson, progress: startLesson(init.lesson, this.state).progress };
+        this.ctx.storage.transactionSync(() => writeLessonRun(this.storage, run));
+        this.lessonRun = run;
+      }
       this.scheduleAlarm();
       const created: CreatedSession = { id: init.id, editKey, seq: this.meta.seq, prompt: promptOf(this.state.shell) };
       if (init.from !== undefined) created.from = init.from;
+      if (this.lessonRun) created.lesson = this.lessonRun.lesson.id;
       return success(created);
     });
   }
@@ -130,14 +150,16 @@ export class Session extends DurableObject<Env> {
     if (!this.load()) return sessionNotFound();
     this.touch();
     const transcript = this.storage.transcriptSince(0, READ_TRANSCRIPT_BUDGET);
+    const current = this.current();
     return success({
       id: this.meta!.id,
       seq: this.meta!.seq,
       createdAt: this.meta!.createdAt,
       prompt: promptOf(this.state!.shell),
       transcriptStart: transcript[0]?.seq ?? this.meta!.seq + 1,
-      cluster: clusterView(this.current()),
+      cluster: clusterView(current),
       transcript,
+      lesson: this.lessonRun ? lessonView(this.lessonRun, current) : null,
     });
   }
 
@@ -159,6 +181,7 @@ export class Session extends DurableObject<Env> {
       if (limited) return limited;
       const snapshotId = newSnapshotId();
       const frozen: FrozenSession = { state: this.current(), transcript: this.storage.transcriptSince(0, READ_TRANSCRIPT_BUDGET), seq: this.meta!.seq };
+      if (this.lessonRun) frozen.lesson = this.lessonRun;
       const stored = await snapshots(this.env).get(snapshots(this.env).idFromName(snapshotId)).freeze(snapshotId, frozen);
       if (!stored.ok) return stored as Failure;
       this.touch();
@@ -270,8 +293,11 @@ export class Session extends DurableObject<Env> {
       }
       const next = tick(this.state!, now);
       if (next !== this.state) {
-        this.persist(next, []);
+        // Pods that became ready may complete a lesson step without a command.
+        const advanced = this.lessonRun ? advanceLesson(this.lessonRun.lesson, this.lessonRun.progress, next, { traces: [] }) : undefined;
+        this.persist(next, [], advanced?.progress);
         this.broadcast({ type: "cluster", seq: this.meta!.seq, cluster: clusterView(next) });
+        if (advanced && advanced.events.length > 0) this.broadcast({ type: "lesson", ...lessonUpdate(advanced) });
       }
       this.scheduleAlarm();
     });
@@ -291,16 +317,18 @@ export class Session extends DurableObject<Env> {
       at: now,
     };
     if (setup) entry.setup = true;
-    this.persist(result.state, [entry]);
-    this.broadcast({ type: "command", entry });
+    const advanced = this.lessonRun ? lessonUpdate(advanceLesson(this.lessonRun.lesson, this.lessonRun.progress, result.state, { traces: result.traces })) : undefined;
+    this.persist(result.state, [entry], advanced?.progress);
+    this.broadcast(advanced ? { type: "command", entry, lesson: advanced } : { type: "command", entry });
     if (result.changed) this.broadcast({ type: "cluster", seq: entry.seq, cluster: clusterView(result.state) });
     if (result.changed) this.scheduleAlarm();
     const reply: CommandReply = { ...entry, changed: result.changed };
+    if (advanced) reply.lesson = advanced;
     if (result.traces.length > 0) reply.trace = result.traces[result.traces.length - 1];
     return reply;
   }
 
-  private persist(next: SessionState, entries: TranscriptEntry[]): void {
+  private persist(next: SessionState, entries: TranscriptEntry[], progress?: LessonProgress): void {
     const meta = this.meta!;
     const now = Date.now();
     const seq = entries.length > 0 ? entries[entries.length - 1].seq : meta.seq;
@@ -310,8 +338,10 @@ export class Session extends DurableObject<Env> {
       for (const entry of entries) this.storage.appendTranscript(entry);
       if (seq !== meta.seq) this.storage.setMeta("seq", String(seq));
       if (lastActiveAt !== meta.lastActiveAt) this.storage.setMeta("lastActiveAt", String(lastActiveAt));
+      if (progress && progress !== this.lessonRun?.progress) writeProgress(this.storage, progress);
     });
     this.state = next;
+    if (progress && this.lessonRun) this.lessonRun = { ...this.lessonRun, progress };
     this.meta = { ...meta, seq, lastActiveAt };
   }
 
@@ -332,6 +362,7 @@ export class Session extends DurableObject<Env> {
     const keyHash = this.storage.getMeta("keyHash");
     if (!state || id === undefined || keyHash === undefined) return false;
     this.state = state;
+    this.lessonRun = readLessonRun(this.storage);
     this.meta = {
       id,
       keyHash,
@@ -395,6 +426,7 @@ export class Session extends DurableObject<Env> {
     await this.ctx.storage.deleteAll();
     this.meta = undefined;
     this.state = undefined;
+    this.lessonRun = undefined;
   }
 
   private broadcast(message: ServerMessage): void {

@@ -5,6 +5,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { promptOf } from "../sim/shell/prompt.ts";
 import { type ClusterView, clusterView } from "../sim/view.ts";
+import { type LessonView, lessonView, readLessonRun, writeLessonRun } from "./lesson-run.ts";
 import { failure, type Outcome, snapshotNotFound, success } from "./outcome.ts";
 import type { FrozenSession } from "./session.ts";
 import { SessionStorage } from "./storage.ts";
@@ -20,6 +21,7 @@ export interface SnapshotView {
   transcriptStart: number;
   cluster: ClusterView;
   transcript: TranscriptEntry[];
+  lesson: LessonView | null;
 }
 
 export class Snapshot extends DurableObject<Env> {
@@ -37,6 +39,7 @@ export class Snapshot extends DurableObject<Env> {
       this.storage.setMeta("id", snapshotId);
       this.storage.setMeta("createdAt", String(createdAt));
       this.storage.setMeta("seq", String(frozen.seq));
+      if (frozen.lesson) writeLessonRun(this.storage, frozen.lesson);
     });
     await this.ctx.storage.setAlarm(createdAt + SNAPSHOT_LIFETIME_MS);
     return success({ createdAt });
@@ -45,7 +48,7 @@ export class Snapshot extends DurableObject<Env> {
   read(): Outcome<SnapshotView> {
     const frozen = this.exportForFork();
     if (!frozen.ok) return frozen;
-    const { state, transcript, seq } = frozen.value;
+    const { state, transcript, seq, lesson } = frozen.value;
     return success({
       snapshotId: this.storage.getMeta("id")!,
       createdAt: Number(this.storage.getMeta("createdAt")),
@@ -54,6 +57,7 @@ export class Snapshot extends DurableObject<Env> {
       transcriptStart: transcript[0]?.seq ?? seq + 1,
       cluster: clusterView(state),
       transcript,
+      lesson: lesson ? lessonView(lesson, state) : null,
     });
   }
 
@@ -63,6 +67,8 @@ export class Snapshot extends DurableObject<Env> {
     const state = this.storage.loadState();
     if (!state) return snapshotNotFound();
     this.frozen = { state, transcript: this.storage.transcriptSince(0), seq: Number(this.storage.getMeta("seq")) };
+    const lesson = readLessonRun(this.storage);
+    if (lesson) this.frozen.lesson = lesson;
     return success(this.frozen);
   }
 

@@ -41,7 +41,9 @@ describe("POST /api/sessions", () => {
     ["setup that is not a list of strings", { setup: [1, 2] }, 400, "bad_request"],
     ["more than 50 setup commands", { setup: Array.from({ length: 51 }, () => "true") }, 400, "bad_request"],
     ["a setup command over 8 KB", { setup: ["x".repeat(8 * 1024 + 1)] }, 400, "bad_request"],
-    ["a lesson (lessons are not served yet)", { lesson: "services-101" }, 400, "unknown_lesson"],
+    ["an unknown lesson", { lesson: "services-101" }, 400, "unknown_lesson"],
+    ["a malformed uploaded-lesson id", { lesson: "u-../../x" }, 400, "unknown_lesson"],
+    ["both a snapshot and a lesson", { from: "AAAAAAAAAAAAAAAAAAAAAA", lesson: "services-nodeport" }, 400, "bad_request"],
     ["a malformed snapshot id", { from: "../../etc" }, 404, "snapshot_not_found"],
     ["an unknown snapshot id", { from: "AAAAAAAAAAAAAAAAAAAAAA" }, 404, "snapshot_not_found"],
   ])("refuses %s", async (_name, body, status, code) => {

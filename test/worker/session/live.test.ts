@@ -140,5 +140,5 @@ describe("pod lifecycle on the live socket", () => {
     const running = await watcher.next((m) => m.type === "cluster" && statusOf(m) === "Running", 10_000);
     expect(running.seq).toBe(1);
     watcher.close();
-  });
+  }, 15_000);
 });

@@ -7,6 +7,8 @@ import type { Random } from "../random.ts";
 import { newContainerID, parseRfc3339, rfc3339 } from "./ids.ts";
 import { findImage, isSystemImage, normalizedImage } from "./images.ts";
 import { processBehaviour } from "./process.ts";
+import { nextResourceVersion } from "./store.ts";
+import type { Tx } from "./tx.ts";
 import type { Container, ContainerRuntime, ContainerStatus, Pod, PodCondition, PodRuntime, PodStatus } from "./types.ts";
 
 export const CREATE_MS = { min: 1000, spread: 1000 };
@@ -41,7 +43,7 @@ function start(c: ContainerRuntime, spec: Container, at: number, random: Random,
     ...c,
     phase: "running",
     since: at,
-    until: behaviour.kind === "forever" ? undefined : at + behaviour.afterMs,
+    until: behaviour.kind === "exits" ? at + behaviour.afterMs : undefined,
     containerID: newContainerID(random),
     startedAt: at,
     restartCount: restart ? c.restartCount + 1 : c.restartCount,
@@ -69,7 +71,8 @@ function step(c: ContainerRuntime, spec: Container, restartPolicy: string, rando
       return { ...c, phase: "pull-backoff", since: at, until: at - PULL_ERROR_MS + backoffMs(c.pullAttempts) };
     case "running": {
       const behaviour = processBehaviour(spec);
-      const exitCode = behaviour.kind === "exits" ? behaviour.exitCode : 0;
+      // An attached client may have reported how the process ended (endAttachedProcess).
+      const exitCode = c.exitCode ?? (behaviour.kind === "exits" ? behaviour.exitCode : 0);
       const restarts = restartPolicy === "Always" || (restartPolicy === "OnFailure" && exitCode !== 0);
       return { ...c, phase: "exited", since: at, until: restarts ? at + EXITED_NOTICE_MS : undefined, exitCode };
     }
@@ -99,6 +102,23 @@ export function advanceContainers(pod: Pod, containers: ContainerRuntime[], now:
     }
   });
   return out;
+}
+
+/**
+ * The process of a running container ended at `now` with `exitCode`, as seen by the client
+ * attached to it (the shell of `kubectl run -it` exited, or its one-shot command finished). The
+ * kubelet notices on its next pass (restart or Completed/Error, per restartPolicy).
+ */
+export function endAttachedProcess(tx: Tx, podKey: string, container: string, exitCode: number, now: number): boolean {
+  const runtime = tx.state.podRuntime[podKey];
+  const i = runtime?.containers?.findIndex((c) => c.name === container) ?? -1;
+  if (!runtime?.containers || i < 0 || runtime.containers[i].phase !== "running") return false;
+  const containers = runtime.containers.slice();
+  containers[i] = { ...containers[i], until: now, exitCode };
+  // A new resourceVersion makes the controllers' "nothing changed" shortcut look again.
+  nextResourceVersion(tx);
+  tx.write("podRuntime")[podKey] = { ...runtime, containers, nextAt: Math.min(runtime.nextAt ?? now, now) };
+  return true;
 }
 
 export function nextChangeAt(runtime: PodRuntime): number | undefined {

@@ -112,6 +112,10 @@ function defaultContainer(c: Record<string, unknown>): Container {
   out.resources = isRecord(c.resources) && Object.keys(c.resources).length > 0 ? c.resources : EMPTY;
   out.terminationMessagePath = typeof c.terminationMessagePath === "string" ? c.terminationMessagePath : "/dev/termination-log";
   out.terminationMessagePolicy = typeof c.terminationMessagePolicy === "string" ? c.terminationMessagePolicy : "File";
+  // false is the zero value the API server omits; only true is stored.
+  if (c.stdin === true) out.stdin = true;
+  if (c.stdinOnce === true) out.stdinOnce = true;
+  if (c.tty === true) out.tty = true;
   return out;
 }
 

@@ -6,9 +6,19 @@ import type { Container } from "./types.ts";
 
 export type ProcessBehaviour =
   | { kind: "forever" }
+  /**
+   * `kubectl run -i` of a client program the console runs for real (wget, curl, nslookup ...):
+   * it runs while the attached client watches, and that client reports how it ended
+   * (endAttachedProcess). Until then it is running.
+   */
+  | { kind: "attached" }
   | { kind: "exits"; afterMs: number; exitCode: number; reason: "Completed" | "Error" | "StartError" };
 
 const FOREVER: ProcessBehaviour = { kind: "forever" };
+const ATTACHED: ProcessBehaviour = { kind: "attached" };
+
+/** Programs whose run the console simulates itself (output, exit code) when a client attaches. */
+export const ATTACHABLE_PROGRAMS = new Set(["wget", "curl", "nslookup", "ping", "echo", "cat", "env", "printenv", "hostname"]);
 
 /** Programs a shell in the catalogue's images can start (builtins and common utilities). */
 const KNOWN_PROGRAMS = new Set([
@@ -53,8 +63,11 @@ export function processBehaviour(container: Container): ProcessBehaviour {
   const command = container.command ?? [];
   const args = container.args ?? [];
   if (command.length === 0 && args.length === 0) {
-    // The image's own CMD: a server runs; busybox/alpine/ubuntu's `sh` exits at once without a TTY.
-    return image?.server ? FOREVER : { kind: "exits", afterMs: 0, exitCode: 0, reason: "Completed" };
+    // The image's own CMD: a server runs; busybox/alpine/ubuntu's shell reads its stdin, so it
+    // exits at once on the empty stdin a container gets, but waits when stdin is kept open (-i).
+    if (image?.server) return FOREVER;
+    if (container.stdin && image?.shell && image.repository !== "curlimages/curl") return FOREVER;
+    return { kind: "exits", afterMs: 0, exitCode: 0, reason: "Completed" };
   }
   // Without a command, args go to the image's entrypoint: a server keeps running with them.
   if (command.length === 0 && image?.server) return FOREVER;
@@ -66,8 +79,12 @@ export function processBehaviour(container: Container): ProcessBehaviour {
   const shell = ["sh", "bash", "ash"].includes(base);
   if (shell) {
     const c = argv.indexOf("-c");
-    return c >= 0 ? analyseScript(argv.slice(c + 1).join(" ")) : { kind: "exits", afterMs: 0, exitCode: 0, reason: "Completed" };
+    if (c >= 0) return analyseScript(argv.slice(c + 1).join(" "));
+    // An interactive shell (or `cat`) waits on an open stdin; on an empty one it ends at once.
+    return container.stdin ? FOREVER : { kind: "exits", afterMs: 0, exitCode: 0, reason: "Completed" };
   }
+  if (base === "cat" && argv.length === 1 && container.stdin) return FOREVER;
+  if (container.stdin && container.stdinOnce && ATTACHABLE_PROGRAMS.has(base)) return ATTACHED;
   return analyseScript(argv.join(" "));
 }
 

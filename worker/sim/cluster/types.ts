@@ -51,6 +51,11 @@ export interface Container {
   resources?: Record<string, unknown>;
   terminationMessagePath?: string;
   terminationMessagePolicy?: string;
+  /** `kubectl run -i`: the runtime keeps the container's stdin open for an attaching client. */
+  stdin?: boolean;
+  /** Close stdin after the first attach session ends (`kubectl run -i` sets it). */
+  stdinOnce?: boolean;
+  tty?: boolean;
 }
 
 export interface PodSpec {

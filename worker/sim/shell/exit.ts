@@ -2,6 +2,7 @@
 // leaving a `kubectl run --rm -it` shell deletes its pod, as kubectl does after the session.
 
 import { deleteObject } from "../cluster/api-server.ts";
+import { endAttachSession } from "./pod-exec.ts";
 import type { ProgramContext } from "./types.ts";
 
 export function exit(ctx: ProgramContext): number {
@@ -22,6 +23,12 @@ export function exit(ctx: ProgramContext): number {
     case "pod": {
       ctx.shell.pop();
       if (frame.shell === "bash") ctx.out("exit\n");
+      if (frame.attached) {
+        // The shell was the container's main process: it ends, and kubectl run takes over.
+        const pod = ctx.tx.state.pods[`${frame.namespace}/${frame.pod}`];
+        const tty = pod?.spec.containers.find((c) => c.name === frame.container)?.tty === true;
+        return endAttachSession(ctx, { namespace: frame.namespace, pod: frame.pod, container: frame.container, tty, removeOnExit: frame.removeOnExit === true }, code);
+      }
       if (frame.removeOnExit) {
         const result = deleteObject(ctx.tx, "pods", frame.namespace, frame.pod, { now: ctx.now, random: ctx.random });
         if (result.ok) ctx.out(`pod "${frame.pod}" deleted from ${frame.namespace} namespace\n`);

@@ -2,8 +2,11 @@
 // moves the console into the pod (a new frame on the shell stack); any other command runs as a
 // program inside the pod, found in the image's filesystem or failing with containerd's real error.
 
+import { deleteObject } from "../cluster/api-server.ts";
+import { reconcile } from "../cluster/controllers.ts";
 import { newHex } from "../cluster/ids.ts";
 import { findImage } from "../cluster/images.ts";
+import { endAttachedProcess } from "../cluster/kubelet.ts";
 import { availableAt } from "./availability.ts";
 import { findProgram } from "./programs.ts";
 import { parseLine } from "./tokenizer.ts";
@@ -114,4 +117,87 @@ function runIn(ctx: ProgramContext, frame: ShellFrame, argv: string[], stdin: st
   } finally {
     shell.pop();
   }
+}
+
+/** What `kubectl attach` (and so `kubectl run -i`) prints on stderr once it is attached. */
+export const ATTACH_NOTICE =
+  "All commands and output from this session will be recorded in container logs, including credentials and sensitive information passed through the command prompt.\n" +
+  "If you don't see a command prompt, try pressing enter.\n";
+
+export interface AttachSession {
+  namespace: string;
+  pod: string;
+  container: string;
+  tty: boolean;
+  removeOnExit: boolean;
+}
+
+/** `kubectl run -i`: the container's own one-shot command, run while kubectl is attached. */
+export function runAttachedCommand(ctx: ProgramContext, session: AttachSession, argv: string[]): number {
+  const frame: ShellFrame = { kind: "pod", namespace: session.namespace, pod: session.pod, container: session.container, shell: "sh" };
+  return runIn(ctx, frame, argv, undefined, (t) => ctx.out(t));
+}
+
+/** The interactive shell of `kubectl run -it`: the console moves into the pod. */
+export function enterAttachedShell(ctx: ProgramContext, session: AttachSession, shell: "sh" | "bash"): void {
+  ctx.shell.push({
+    kind: "pod",
+    namespace: session.namespace,
+    pod: session.pod,
+    container: session.container,
+    shell,
+    attached: true,
+    ...(session.removeOnExit ? { removeOnExit: true } : {}),
+  });
+}
+
+/** How long kubectl run waits for the pod to finish after the session (--pod-running-timeout). */
+const EXIT_WAIT_MS = 60_000;
+
+/**
+ * The attached process ended with `exitCode`: what kubectl run does next (run.go Run): the
+ * reattach hint for a TTY session of a restartPolicy Always pod (attach.go reattachMessage);
+ * for Never/OnFailure, wait for the pod to finish and take its exit code; with --rm, delete the pod.
+ * Returns kubectl's exit code.
+ */
+export function endAttachSession(ctx: ProgramContext, session: AttachSession, exitCode: number): number {
+  const key = `${session.namespace}/${session.pod}`;
+  const tx = ctx.tx;
+  endAttachedProcess(tx, key, session.container, exitCode, tx.state.now);
+  reconcile(tx, tx.state.now, ctx.random);
+  const pod = tx.state.pods[key];
+  const restartPolicy = pod?.spec.restartPolicy ?? "Always";
+  if (session.tty && restartPolicy === "Always") {
+    ctx.out(`Session ended, resume using 'kubectl attach ${session.pod} -c ${session.container} -i -t' command when the pod is running\n`);
+  }
+  const waitForExit = restartPolicy !== "Always";
+  const finished = (): boolean => {
+    const p = tx.state.pods[key];
+    return !p || p.status.phase === "Succeeded" || (restartPolicy === "Never" && p.status.phase === "Failed");
+  };
+  let waited = !waitForExit || finished();
+  const start = tx.state.now;
+  for (let t = start + 1000; !waited && t <= start + EXIT_WAIT_MS; t += 1000) {
+    reconcile(tx, t, ctx.random);
+    waited = finished();
+  }
+  const final = tx.state.pods[key];
+  // run.go defers the removal, so it happens before the exit status is reported.
+  if (session.removeOnExit && final) {
+    const removed = deleteObject(tx, "pods", session.namespace, session.pod, { now: tx.state.now, random: ctx.random });
+    if (removed.ok) ctx.out(`pod "${session.pod}" deleted from ${session.namespace} namespace\n`);
+  }
+  if (!waitForExit) return 0;
+  if (!waited) {
+    ctx.err("error: timed out waiting for the condition\n");
+    return 1;
+  }
+  if (!final || final.status.phase === "Succeeded") return 0;
+  const terminated = final.status.containerStatuses?.[0]?.state.terminated;
+  if (!terminated || terminated.exitCode === 0) {
+    ctx.err(`error: pod ${session.namespace}/${session.pod} failed with unknown exit code\n`);
+    return 1;
+  }
+  ctx.err(`pod ${session.namespace}/${session.pod} terminated (${terminated.reason})\n`);
+  return terminated.exitCode;
 }

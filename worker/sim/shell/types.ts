@@ -16,6 +16,8 @@ export type ShellFrame =
       shell: "sh" | "bash";
       /** `kubectl run --rm -it`: delete the pod when this shell exits. */
       removeOnExit?: boolean;
+      /** `kubectl run -it`: this shell is the container's main process (kubectl attach), not an exec. */
+      attached?: boolean;
     };
 
 export interface ProgramContext {

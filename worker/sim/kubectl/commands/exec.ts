@@ -3,7 +3,8 @@
 
 import type { Pod, SubmittedObject } from "../../cluster/types.ts";
 import { findImage } from "../../cluster/images.ts";
-import { execInPod } from "../../shell/pod-exec.ts";
+import { processBehaviour } from "../../cluster/process.ts";
+import { ATTACH_NOTICE, type AttachSession, endAttachSession, enterAttachedShell, execInPod, runAttachedCommand } from "../../shell/pod-exec.ts";
 import { create, get, waitUntil } from "../api.ts";
 import { fail, type Kubectl } from "../context.ts";
 import { statusErrorText, usageErrorText } from "../errors.ts";
@@ -73,25 +74,44 @@ export function resolveTarget(k: Kubectl, podName: string, containerFlag: string
   return { pod, container };
 }
 
-/** kubectl run -it [--rm]: create the pod, wait for it to run, then attach to it. */
+/**
+ * kubectl run -i [-t] [--rm] (run.go Run + handleAttachPod): create the pod, wait until it runs,
+ * attach to its main process. A shell moves the console into the pod until `exit`; a one-shot
+ * client command runs attached and prints its output; a pod that finished before kubectl could
+ * attach has its logs printed instead. Then the session ends as endAttachSession describes.
+ */
 export function runInteractive(k: Kubectl, pod: SubmittedObject, removeOnExit: boolean, tty: boolean): number {
   const name = pod.metadata!.name!;
+  const key = `${k.namespace}/${name}`;
   const created = create(k, { ...pod, metadata: { ...pod.metadata, namespace: k.namespace } });
   if (!created.ok) return fail(k, statusErrorText(created.status));
-  const running = waitUntil(k, 60_000, () => {
-    const p = k.ctx.tx.state.pods[`${k.namespace}/${name}`];
-    return !!p && (p.status.phase === "Running" || p.status.phase === "Succeeded" || p.status.phase === "Failed");
-  });
-  const current = k.ctx.tx.state.pods[`${k.namespace}/${name}`];
-  if (!running || !current || current.status.phase !== "Running") {
-    return fail(k, `error: timed out waiting for the condition`);
+  const phase = () => k.ctx.tx.state.pods[key]?.status.phase;
+  const started = waitUntil(k, 60_000, () => phase() === "Running" || phase() === "Succeeded" || phase() === "Failed");
+  if (!started) return fail(k, "error: timed out waiting for the condition");
+  const current = k.ctx.tx.state.pods[key];
+  const container = current.spec.containers[0];
+  const session: AttachSession = { namespace: k.namespace, pod: name, container: container.name, tty, removeOnExit };
+  const behaviour = processBehaviour(container);
+  if (current.status.phase !== "Running") {
+    // Finished before the attach: kubectl prints the logs, then reports as after a session.
+    for (const line of k.ctx.tx.state.podRuntime[key]?.logs ?? []) k.out(`${line}\n`);
+    return endAttachSession(k.ctx, session, current.status.containerStatuses?.[0]?.state.terminated?.exitCode ?? 0);
   }
-  const image = findImage(current.spec.containers[0].image);
-  if (tty) k.err("If you don't see a command prompt, try pressing enter.\n");
-  const args = [...(current.spec.containers[0].command ?? []), ...(current.spec.containers[0].args ?? [])];
-  const shellWord = args[0] ?? image?.shell ?? "sh";
-  return execInPod(k.ctx, { namespace: k.namespace, pod: name, container: name }, args.length ? args : [shellWord], {
-    interactive: tty,
-    removeOnExit,
-  });
+  k.err(ATTACH_NOTICE);
+  const argv = [...(container.command ?? []), ...(container.args ?? [])];
+  if (behaviour.kind === "attached") return endAttachSession(k.ctx, session, runAttachedCommand(k.ctx, session, argv));
+  const image = findImage(container.image);
+  const word = argv[0] ?? image?.shell ?? "sh";
+  const base = word.slice(word.lastIndexOf("/") + 1);
+  if (behaviour.kind === "forever" && (base === "sh" || base === "bash" || base === "ash") && !argv.includes("-c")) {
+    enterAttachedShell(k.ctx, session, base === "bash" ? "bash" : "sh");
+    return 0;
+  }
+  // A process the console does not run for real (a server, `sleep`): its output so far is
+  // shown; kubectl stays attached until it ends, which the console models as a detach.
+  for (const line of k.ctx.tx.state.podRuntime[key]?.logs ?? []) k.out(`${line}\n`);
+  if (behaviour.kind === "forever") return 0;
+  const finished = waitUntil(k, 60_000, () => phase() !== "Running" || k.ctx.tx.state.podRuntime[key]?.containers?.[0]?.phase !== "running");
+  const exited = k.ctx.tx.state.podRuntime[key]?.containers?.[0];
+  return endAttachSession(k.ctx, session, finished ? (exited?.exitCode ?? 0) : 0);
 }

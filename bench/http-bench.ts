@@ -8,7 +8,8 @@
 //   4. restart test: load again, stop the server in the middle, start it on the same storage and
 //      check every acknowledged command again (and that the sessions carry on).
 //
-// Usage: npm run bench:http   (env: BENCH_CLIENTS=50 BENCH_SECONDS=10 BENCH_CREATES=100 BENCH_INTERVAL_MS=200)
+// Usage: npm run bench:http   (env: BENCH_CLIENTS=50 BENCH_SECONDS=10 BENCH_CREATES=100 BENCH_INTERVAL_MS=200
+//                              BENCH_STORAGE_DIR=/tmp)
 
 import { type ChildProcess, spawn } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
@@ -60,7 +61,8 @@ const commandsFor = (n: number, i: number): string => {
 
 async function main(): Promise<void> {
   mkdirSync("dist/web", { recursive: true });
-  const storage = mkdtempSync(join(tmpdir(), "http-bench-"));
+  // BENCH_STORAGE_DIR=/dev/shm keeps the local Durable Object storage in memory (no disk syncs).
+  const storage = mkdtempSync(join(process.env.BENCH_STORAGE_DIR ?? tmpdir(), "http-bench-"));
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   // The Worker is bundled once and served as built: `wrangler dev` would otherwise reload (and

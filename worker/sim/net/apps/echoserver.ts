@@ -1,17 +1,17 @@
 // registry.k8s.io/echoserver:1.10 (nginx 1.13.3 with a Lua handler): describes the request it got.
 
-import { header, httpDate } from "../http.ts";
+import { header, httpDate, pathOf } from "../http.ts";
+import { byName, httpReply } from "./reply.ts";
 import type { App } from "./types.ts";
 
 export const echoserver: App = ({ request, client, local, hostname, now }) => {
-  const q = request.target.indexOf("?");
-  const path = q < 0 ? request.target : request.target.slice(0, q);
-  const query = q < 0 ? "" : request.target.slice(q + 1);
+  const path = pathOf(request.target);
+  const query = request.target.slice(path.length + 1);
   const host = header(request, "Host") ?? local.ip;
   const hostOnly = host.replace(/:\d+$/, "");
-  const headers = request.headers
+  const requestHeaders = request.headers
     .map(([k, v]) => [k.toLowerCase(), v] as const)
-    .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+    .sort(byName)
     .map(([k, v]) => `\t${k}=${v}`)
     .join("\n");
   const body = `
@@ -34,7 +34,7 @@ Request Information:
 \trequest_uri=http://${hostOnly}:${local.port}${request.target}
 
 Request Headers:
-${headers}
+${requestHeaders}
 
 Request Body:
 \t-no body in request-
@@ -42,19 +42,18 @@ Request Body:
 
 `;
   return {
-    reply: {
-      kind: "http",
-      version: "HTTP/1.1",
-      status: 200,
-      reason: "OK",
-      headers: [
+    reply: httpReply(
+      request,
+      200,
+      "OK",
+      [
         ["Date", httpDate(now)],
         ["Content-Type", "text/plain"],
         ["Transfer-Encoding", "chunked"],
         ["Connection", "keep-alive"],
         ["Server", "echoserver"],
       ],
-      body: request.method === "HEAD" ? "" : body,
-    },
+      body,
+    ),
   };
 };

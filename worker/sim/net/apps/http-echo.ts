@@ -1,27 +1,20 @@
 // hashicorp/http-echo 1.0: answers every path with its -text argument and a newline.
 
-import { byteLength, httpDate } from "../http.ts";
+import { httpDate } from "../http.ts";
+import { contentLength, httpReply } from "./reply.ts";
 import type { App } from "./types.ts";
 
 export const httpEcho: App = ({ request, args, now }) => {
   const text = textArg(args ?? []) ?? "hello-world";
   const body = `${text}\n`;
-  return {
-    reply: {
-      kind: "http",
-      version: "HTTP/1.1",
-      status: 200,
-      reason: "OK",
-      headers: [
-        ["X-App-Name", "http-echo"],
-        ["X-App-Version", "1.0.0"],
-        ["Date", httpDate(now)],
-        ["Content-Length", String(byteLength(body))],
-        ["Content-Type", "text/plain; charset=utf-8"],
-      ],
-      body: request.method === "HEAD" ? "" : body,
-    },
-  };
+  const headers: Array<[string, string]> = [
+    ["X-App-Name", "http-echo"],
+    ["X-App-Version", "1.0.0"],
+    ["Date", httpDate(now)],
+    contentLength(body),
+    ["Content-Type", "text/plain; charset=utf-8"],
+  ];
+  return { reply: httpReply(request, 200, "OK", headers, body) };
 };
 
 /** Go's flag package: -text=x, --text=x, -text x. */

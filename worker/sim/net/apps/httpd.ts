@@ -1,6 +1,7 @@
 // The official httpd image (2.4.65): htdocs/index.html is "It works!", anything else Apache's 404.
 
-import { byteLength, httpDate, pathOf } from "../http.ts";
+import { httpDate, pathOf } from "../http.ts";
+import { contentLength, httpReply } from "./reply.ts";
 import type { App } from "./types.ts";
 
 const INDEX = "<html><body><h1>It works!</h1></body></html>\n";
@@ -17,40 +18,18 @@ const SERVER = "Apache/2.4.65 (Unix)";
 export const httpd: App = ({ request, now }) => {
   const path = pathOf(request.target);
   const date = httpDate(now);
-  const head = request.method === "HEAD";
   if (path === "/" || path === "/index.html") {
-    return {
-      reply: {
-        kind: "http",
-        version: "HTTP/1.1",
-        status: 200,
-        reason: "OK",
-        headers: [
-          ["Date", date],
-          ["Server", SERVER],
-          ["Last-Modified", "Mon, 11 Jun 2007 18:53:14 GMT"],
-          ["ETag", '"2d-432a5e4a73a80"'],
-          ["Accept-Ranges", "bytes"],
-          ["Content-Length", String(byteLength(INDEX))],
-          ["Content-Type", "text/html"],
-        ],
-        body: head ? "" : INDEX,
-      },
-    };
+    const headers: Array<[string, string]> = [
+      ["Date", date],
+      ["Server", SERVER],
+      ["Last-Modified", "Mon, 11 Jun 2007 18:53:14 GMT"],
+      ["ETag", '"2d-432a5e4a73a80"'],
+      ["Accept-Ranges", "bytes"],
+      contentLength(INDEX),
+      ["Content-Type", "text/html"],
+    ];
+    return { reply: httpReply(request, 200, "OK", headers, INDEX) };
   }
-  return {
-    reply: {
-      kind: "http",
-      version: "HTTP/1.1",
-      status: 404,
-      reason: "Not Found",
-      headers: [
-        ["Date", date],
-        ["Server", SERVER],
-        ["Content-Length", String(byteLength(NOT_FOUND))],
-        ["Content-Type", "text/html; charset=iso-8859-1"],
-      ],
-      body: head ? "" : NOT_FOUND,
-    },
-  };
+  const headers: Array<[string, string]> = [["Date", date], ["Server", SERVER], contentLength(NOT_FOUND), ["Content-Type", "text/html; charset=iso-8859-1"]];
+  return { reply: httpReply(request, 404, "Not Found", headers, NOT_FOUND) };
 };

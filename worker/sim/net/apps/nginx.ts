@@ -1,7 +1,8 @@
 // The official nginx image (nginx:latest = 1.29.3, Debian 13): the stock welcome page on `/`,
 // nginx's own 404 page elsewhere, and the image's `main` access-log format.
 
-import { byteLength, header, httpDate, logDate, pathOf, slashDate, type HttpResponse } from "../http.ts";
+import { byteLength, header, httpDate, logDate, pathOf, slashDate, type HttpRequest, type HttpResponse } from "../http.ts";
+import { contentLength, httpReply } from "./reply.ts";
 import type { App } from "./types.ts";
 
 export const NGINX_VERSION = "1.29.3";
@@ -9,6 +10,8 @@ export const NGINX_VERSION = "1.29.3";
 export const NGINX_FIRST_WORKER_PID = 29;
 /** mtime of the files in /usr/share/nginx/html in the image (the release build). */
 const INDEX_MTIME = Date.UTC(2025, 9, 28, 12, 5, 10);
+const INDEX_LAST_MODIFIED = httpDate(INDEX_MTIME);
+const SERVER = `nginx/${NGINX_VERSION}`;
 
 export const NGINX_WELCOME = `<!DOCTYPE html>
 <html>
@@ -65,18 +68,16 @@ function errorPage(status: number, reason: string): string {
 export const nginx: App = ({ request, client, now, logged }) => {
   const path = pathOf(request.target);
   let error: string | undefined;
-  const head = request.method === "HEAD";
   let response: HttpResponse;
   const date = httpDate(now);
-  if (request.method !== "GET" && !head) {
-    const body = errorPage(405, "Not Allowed");
-    response = page(405, "Not Allowed", date, body);
+  if (request.method !== "GET" && request.method !== "HEAD") {
+    response = page(request, 405, "Not Allowed", date);
   } else if (path === "/" || path === "/index.html") {
-    response = staticFile(NGINX_WELCOME, date);
+    response = staticFile(request, NGINX_WELCOME, date);
   } else if (path === "/50x.html") {
-    response = staticFile(NGINX_50X, date);
+    response = staticFile(request, NGINX_50X, date);
   } else {
-    response = page(404, "Not Found", date, errorPage(404, "Not Found"));
+    response = page(request, 404, "Not Found", date);
     // ngx_http_static_module logs the failed open() to the error log (stderr, so also the
     // container log) before the access-log line. The connection number approximates nginx's
     // shared counter from the lines logged so far; the worker alternates over the two CPUs' workers.
@@ -85,8 +86,8 @@ export const nginx: App = ({ request, client, now, logged }) => {
     const host = header(request, "Host");
     error = `${slashDate(now)} [error] ${pid}#${pid}: *${connection} open() "/usr/share/nginx/html${decodePath(path)}" failed (2: No such file or directory), client: ${client.ip}, server: localhost, request: "${request.method} ${request.target} HTTP/1.1"${host ? `, host: "${host}"` : ""}`;
   }
-  const sent = head ? 0 : byteLength(response.body);
-  if (head) response = { ...response, body: "" };
+  // $body_bytes_sent: a HEAD reply carries none.
+  const sent = byteLength(response.body);
   const agent = header(request, "User-Agent") ?? "-";
   const referer = header(request, "Referer") ?? "-";
   const forwarded = header(request, "X-Forwarded-For") ?? "-";
@@ -104,40 +105,28 @@ function decodePath(path: string): string {
 }
 
 /** A file of the image's html directory, with the headers nginx's static module sends. */
-function staticFile(body: string, date: string): HttpResponse {
+function staticFile(request: HttpRequest, body: string, date: string): HttpResponse {
   const length = byteLength(body);
-  return {
-    kind: "http",
-    version: "HTTP/1.1",
-    status: 200,
-    reason: "OK",
-    headers: [
-      ["Server", `nginx/${NGINX_VERSION}`],
+  return httpReply(
+    request,
+    200,
+    "OK",
+    [
+      ["Server", SERVER],
       ["Date", date],
       ["Content-Type", "text/html"],
       ["Content-Length", String(length)],
-      ["Last-Modified", httpDate(INDEX_MTIME)],
+      ["Last-Modified", INDEX_LAST_MODIFIED],
       ["Connection", "keep-alive"],
       ["ETag", `"${Math.floor(INDEX_MTIME / 1000).toString(16)}-${length.toString(16)}"`],
       ["Accept-Ranges", "bytes"],
     ],
     body,
-  };
+  );
 }
 
-function page(status: number, reason: string, date: string, body: string): HttpResponse {
-  return {
-    kind: "http",
-    version: "HTTP/1.1",
-    status,
-    reason,
-    headers: [
-      ["Server", `nginx/${NGINX_VERSION}`],
-      ["Date", date],
-      ["Content-Type", "text/html"],
-      ["Content-Length", String(byteLength(body))],
-      ["Connection", "keep-alive"],
-    ],
-    body,
-  };
+/** One of nginx's built-in error pages. */
+function page(request: HttpRequest, status: number, reason: string, date: string): HttpResponse {
+  const body = errorPage(status, reason);
+  return httpReply(request, status, reason, [["Server", SERVER], ["Date", date], ["Content-Type", "text/html"], contentLength(body), ["Connection", "keep-alive"]], body);
 }

@@ -1,41 +1,29 @@
 // traefik/whoami: prints the host name, every interface address, the peer address it saw and the
 // request as Go's Request.Write serialises it, so load balancing and SNAT become visible.
 
-import { byteLength, httpDate, pathOf } from "../http.ts";
+import { header, httpDate, pathOf } from "../http.ts";
+import { byName, contentLength, httpReply } from "./reply.ts";
 import type { App } from "./types.ts";
 
 export const whoami: App = ({ request, client, local, hostname, now }) => {
   const path = pathOf(request.target);
   if (path === "/health") {
-    return { reply: { kind: "http", version: "HTTP/1.1", status: 200, reason: "OK", headers: [["Date", httpDate(now)], ["Content-Length", "0"]], body: "" } };
+    return { reply: httpReply(request, 200, "OK", [["Date", httpDate(now)], contentLength("")], "") };
   }
   const lines = [`Hostname: ${hostname}`, "IP: 127.0.0.1", "IP: ::1", `IP: ${local.ip}`, `IP: ${linkLocal(local.ip)}`, `RemoteAddr: ${client.ip}:${client.port}`];
   lines.push(`${request.method} ${request.target} HTTP/1.1`);
-  const host = request.headers.find(([k]) => k.toLowerCase() === "host");
-  if (host) lines.push(`Host: ${host[1]}`);
-  const agent = request.headers.find(([k]) => k.toLowerCase() === "user-agent");
-  if (agent) lines.push(`User-Agent: ${agent[1]}`);
+  const host = header(request, "Host");
+  if (host !== undefined) lines.push(`Host: ${host}`);
+  const agent = header(request, "User-Agent");
+  if (agent !== undefined) lines.push(`User-Agent: ${agent}`);
   // Go writes the remaining headers sorted by canonical name.
   const rest = request.headers
     .filter(([k]) => !["host", "user-agent"].includes(k.toLowerCase()))
     .map(([k, v]) => [canonical(k), v] as const)
-    .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    .sort(byName);
   for (const [k, v] of rest) lines.push(`${k}: ${v}`);
   const body = lines.join("\n") + "\n\n";
-  return {
-    reply: {
-      kind: "http",
-      version: "HTTP/1.1",
-      status: 200,
-      reason: "OK",
-      headers: [
-        ["Date", httpDate(now)],
-        ["Content-Length", String(byteLength(body))],
-        ["Content-Type", "text/plain; charset=utf-8"],
-      ],
-      body: request.method === "HEAD" ? "" : body,
-    },
-  };
+  return { reply: httpReply(request, 200, "OK", [["Date", httpDate(now)], contentLength(body), ["Content-Type", "text/plain; charset=utf-8"]], body) };
 };
 
 function canonical(name: string): string {

@@ -1,0 +1,17 @@
+// The HTTP/1.1 response a simulated server sends. A HEAD request gets the same status and headers
+// (Content-Length included, counting the body a GET would get) and no body, as RFC 9110 §9.3.2 asks.
+
+import { byteLength, type HttpRequest, type HttpResponse } from "../http.ts";
+
+export function httpReply(request: HttpRequest, status: number, reason: string, headers: Array<[string, string]>, body: string): HttpResponse {
+  return { kind: "http", version: "HTTP/1.1", status, reason, headers, body: request.method === "HEAD" ? "" : body };
+}
+
+export function contentLength(body: string): [string, string] {
+  return ["Content-Length", String(byteLength(body))];
+}
+
+/** Orders header pairs by name, byte-wise (Go's sort.Strings, Lua's table.sort). */
+export function byName(a: readonly [string, string], b: readonly [string, string]): number {
+  return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0;
+}

@@ -9,6 +9,7 @@ import { createObject, deletePodGracefully } from "./api-server.ts";
 import { podTemplateHash, rfc3339 } from "./ids.ts";
 import { advanceContainers, admitContainers, nextChangeAt, podStatusAt } from "./kubelet.ts";
 import { matchesRequirements, requirementsOfLabelSelector } from "./label-selector.ts";
+import { specOnNode } from "./pod-spec.ts";
 import { serviceEnvFor } from "./service-env.ts";
 import {
   nextResourceVersion,
@@ -424,7 +425,7 @@ function scheduler(tx: Tx, now: number): void {
       if (rt && rt.nextAt !== undefined) tx.write("podRuntime")[key] = { ...rt, nextAt: undefined };
       continue;
     }
-    writeObject(tx, "pods", key, { ...pod, spec: { ...pod.spec, nodeName: best.metadata.name } });
+    writeObject(tx, "pods", key, { ...pod, spec: specOnNode(pod.spec, best.metadata.name) });
     const rt = tx.state.podRuntime[key] ?? { createdAt: now, logs: [] };
     tx.write("podRuntime")[key] = { ...rt, scheduledAt: now, nextAt: now };
   }

@@ -1,62 +1,41 @@
 // The endpoints controller as a derived view: EndpointSlices and Endpoints are computed from
 // Services and Pods when read, never stored. Three caches keep that cheap:
-// - a label index of the pods (namespace -> "key=value" -> pods), one per pods record and
-//   resourceVersion, so a selector finds its pods without scanning the cluster;
+// - the store's label index of the pods (namespace -> "key=value" -> pod keys), kept up to date
+//   by every pod write, so a selector finds its pods without scanning the cluster;
 // - a memo per Service object holding the pods it matched and the slices built from them, so a
 //   Service whose pods did not change returns the very same slices (and objects) as before;
 // - the full map for allEndpointSlices, per (services record, pods record, resourceVersion).
 import { NAME_ALPHABET, fnv32a } from "./ids.ts";
 import { ipToNumber } from "./ipv4.ts";
+import { podLabelIndex } from "./store.ts";
 import type { ClusterState, EndpointSlice, Endpoints, Pod, Service, ServicePort } from "./types.ts";
 
 type Protocol = "TCP" | "UDP" | "SCTP";
 
-interface LabelIndex {
-  byNamespace: Map<string, Map<string, Pod[]>>;
-}
-
-const labelIndexes = new WeakMap<object, { rv: number; index: LabelIndex }>();
-
-function labelIndex(state: ClusterState): LabelIndex {
-  const hit = labelIndexes.get(state.pods);
-  if (hit && hit.rv === state.resourceVersion) return hit.index;
-  const byNamespace = new Map<string, Map<string, Pod[]>>();
-  const pods = state.pods;
-  for (const key in pods) {
-    const pod = pods[key];
-    const labels = pod.metadata.labels;
-    if (!labels) continue;
-    const ns = pod.metadata.namespace ?? "default";
-    let m = byNamespace.get(ns);
-    if (!m) byNamespace.set(ns, (m = new Map()));
-    for (const k in labels) {
-      const pair = `${k}=${labels[k]}`;
-      const list = m.get(pair);
-      if (list) list.push(pod);
-      else m.set(pair, [pod]);
-    }
-  }
-  const index = { byNamespace };
-  labelIndexes.set(state.pods, { rv: state.resourceVersion, index });
-  return index;
-}
-
-/** Pods a Service selects, in the pods record's order. */
+/** Pods a Service selects, in the order the label index holds them (creation order). */
 function selectedPods(state: ClusterState, service: Service): Pod[] {
   const selector = service.spec.selector;
   if (!selector) return [];
   const keys = Object.keys(selector);
   if (keys.length === 0) return [];
-  const m = labelIndex(state).byNamespace.get(service.metadata.namespace ?? "default");
-  if (!m) return [];
-  let smallest: Pod[] | undefined;
+  const index = podLabelIndex(state);
+  const ns = service.metadata.namespace ?? "default";
+  let smallest: ReadonlySet<string> | undefined;
   for (const k of keys) {
-    const list = m.get(`${k}=${selector[k]}`);
-    if (!list) return [];
-    if (!smallest || list.length < smallest.length) smallest = list;
+    const set = index.podsWith(ns, k, selector[k]);
+    if (set.size === 0) return [];
+    if (!smallest || set.size < smallest.size) smallest = set;
   }
-  if (keys.length === 1) return smallest!;
-  return smallest!.filter((p) => keys.every((k) => p.metadata.labels![k] === selector[k]));
+  // Sized up front: the memo keeps this list, and a pushed-to array keeps spare capacity.
+  const pods: Pod[] = new Array(smallest!.size);
+  const all = state.pods;
+  let n = 0;
+  for (const key of smallest!) {
+    const pod = all[key];
+    if (keys.length === 1 || keys.every((k) => pod.metadata.labels![k] === selector[k])) pods[n++] = pod;
+  }
+  pods.length = n;
+  return pods;
 }
 
 const isReady = (p: Pod): boolean => p.status.conditions?.some((c) => c.type === "Ready" && c.status === "True") ?? false;
@@ -78,6 +57,17 @@ function suffix(seed: string): string {
     h = Math.floor(h / NAME_ALPHABET.length) ^ fnv32a(`${seed}/${i}`);
   }
   return out;
+}
+
+type TargetRef = { kind: "Pod"; name: string; namespace: string; uid: string };
+
+// Endpoint conditions take few values: one frozen object per combination, not one per endpoint.
+const CONDITIONS = new Map<number, EndpointSlice["endpoints"][number]["conditions"]>();
+function conditionsOf(ready: boolean, serving: boolean, terminating: boolean): EndpointSlice["endpoints"][number]["conditions"] {
+  const key = (ready ? 1 : 0) + (serving ? 2 : 0) + (terminating ? 4 : 0);
+  let c = CONDITIONS.get(key);
+  if (!c) CONDITIONS.set(key, (c = Object.freeze({ ready, serving, terminating })));
+  return c;
 }
 
 interface Derived {
@@ -120,7 +110,8 @@ function sliceMeta(service: Service, name: string, managed: boolean): EndpointSl
 function derivedUid(seed: string): string {
   const h = (s: string) => fnv32a(seed + s).toString(16).padStart(8, "0");
   const a = h("a") + h("b") + h("c") + h("d");
-  return `${a.slice(0, 8)}-${a.slice(8, 12)}-4${a.slice(13, 16)}-8${a.slice(17, 20)}-${a.slice(20, 32)}`;
+  // join: one flat string (a template literal would keep a rope of the pieces alive).
+  return [a.slice(0, 8), a.slice(8, 12), "4" + a.slice(13, 16), "8" + a.slice(17, 20), a.slice(20, 32)].join("-");
 }
 
 /** The API server's own address behind the `kubernetes` Service (control-plane InternalIPs). */
@@ -177,7 +168,7 @@ function derive(state: ClusterState, service: Service, pods: Pod[]): Derived {
     const key = ports.map((p) => `${p.name}:${p.port}/${p.protocol}`).join(",");
     const g = groups.get(key);
     if (g) g.pods.push(pod);
-    else groups.set(key, { ports, pods: [pod] });
+    else groups.set(key, { ports: ports.slice(), pods: [pod] });
   }
 
   const slices: EndpointSlice[] = [];
@@ -185,18 +176,25 @@ function derive(state: ClusterState, service: Service, pods: Pod[]): Derived {
   const sortedGroups = [...groups.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1));
   for (const [key, g] of sortedGroups) {
     const sorted = g.pods.slice().sort((a, b) => ipOrder(a.status.podIP!, b.status.podIP!));
+    // One targetRef per pod, shared by its slice endpoint and its Endpoints address.
+    const refs = new Map<Pod, TargetRef>();
+    const refOf = (p: Pod): TargetRef => {
+      let ref = refs.get(p);
+      if (!ref) refs.set(p, (ref = { kind: "Pod", name: p.metadata.name, namespace: ns, uid: p.metadata.uid }));
+      return ref;
+    };
     slices.push({
       apiVersion: "discovery.k8s.io/v1",
       kind: "EndpointSlice",
-      metadata: sliceMeta(service, `${service.metadata.name}-${suffix(`${service.metadata.uid}/${key}`)}`, true),
+      metadata: sliceMeta(service, [service.metadata.name, suffix(`${service.metadata.uid}/${key}`)].join("-"), true),
       addressType: "IPv4",
       endpoints: sorted.map((p) => {
         const terminating = !!p.metadata.deletionTimestamp;
         const ready = isReady(p);
         const ep: EndpointSlice["endpoints"][number] = {
           addresses: [p.status.podIP!],
-          conditions: { ready: ready && !terminating, serving: ready, terminating },
-          targetRef: { kind: "Pod", name: p.metadata.name, namespace: ns, uid: p.metadata.uid },
+          conditions: conditionsOf(ready && !terminating, ready, terminating),
+          targetRef: refOf(p),
         };
         if (p.spec.nodeName) ep.nodeName = p.spec.nodeName;
         return ep;
@@ -204,10 +202,7 @@ function derive(state: ClusterState, service: Service, pods: Pod[]): Derived {
       ports: g.ports,
     });
     const address = (p: Pod) => {
-      const a: { ip: string; nodeName?: string; targetRef: { kind: "Pod"; name: string; namespace: string; uid: string } } = {
-        ip: p.status.podIP!,
-        targetRef: { kind: "Pod", name: p.metadata.name, namespace: ns, uid: p.metadata.uid },
-      };
+      const a: { ip: string; nodeName?: string; targetRef: TargetRef } = { ip: p.status.podIP!, targetRef: refOf(p) };
       if (p.spec.nodeName) a.nodeName = p.spec.nodeName;
       return a;
     };
@@ -228,14 +223,15 @@ function derive(state: ClusterState, service: Service, pods: Pod[]): Derived {
     slices.push({
       apiVersion: "discovery.k8s.io/v1",
       kind: "EndpointSlice",
-      metadata: sliceMeta(service, `${service.metadata.name}-${suffix(`${service.metadata.uid}/`)}`, true),
+      metadata: sliceMeta(service, [service.metadata.name, suffix(`${service.metadata.uid}/`)].join("-"), true),
       addressType: "IPv4",
       endpoints: [],
       ports: [],
     });
   }
-  if (subsets.length) endpoints.subsets = subsets;
-  return { pods, slices, endpoints };
+  if (subsets.length) endpoints.subsets = subsets.slice();
+  // Exact-size copies: these lists live as long as the Service, pushed-to arrays keep spare room.
+  return { pods, slices: slices.slice(), endpoints };
 }
 
 function derived(state: ClusterState, service: Service): Derived {

@@ -99,11 +99,24 @@ export function isSystemImage(image: string): boolean {
   return systemRepositories.has(parseImage(image).repository);
 }
 
+// One string per image name, not one per pod that runs it.
+const normalized = new Map<string, string>();
+
 /** The image reference as the container runtime reports it: `docker.io/library/nginx:latest`. */
 export function normalizedImage(image: string): string {
+  let out = normalized.get(image);
+  if (out === undefined) {
+    out = normalize(image);
+    if (normalized.size > 1024) normalized.clear();
+    normalized.set(image, out);
+  }
+  return out;
+}
+
+function normalize(image: string): string {
   const { repository, tag } = parseImage(image);
   const first = repository.split("/")[0];
   const hasRegistry = repository.includes("/") && (first.includes(".") || first.includes(":") || first === "localhost");
   const full = hasRegistry ? repository : repository.includes("/") ? `docker.io/${repository}` : `docker.io/library/${repository}`;
-  return `${full}:${tag || "latest"}`;
+  return [full, tag || "latest"].join(":");
 }

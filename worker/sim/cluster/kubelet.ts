@@ -39,15 +39,16 @@ export function admitContainers(pod: Pod, at: number, random: Random): Container
 
 function start(c: ContainerRuntime, spec: Container, at: number, random: Random, restart: boolean): ContainerRuntime {
   const behaviour = processBehaviour(spec);
-  const next: ContainerRuntime = {
-    ...c,
-    phase: "running",
+  // Object.assign, not a spread that adds keys: V8 (Node 20) gives every such spread result a
+  // hidden class of its own, 300 bytes per container in a big cluster.
+  const next: ContainerRuntime = Object.assign({}, c, {
+    phase: "running" as const,
     since: at,
     until: behaviour.kind === "exits" ? at + behaviour.afterMs : undefined,
     containerID: newContainerID(random),
     startedAt: at,
     restartCount: restart ? c.restartCount + 1 : c.restartCount,
-  };
+  });
   delete next.exitCode;
   if (restart && c.containerID !== undefined && c.startedAt !== undefined && c.exitCode !== undefined) {
     next.lastTerminated = { exitCode: c.exitCode, startedAt: c.startedAt, finishedAt: c.since, containerID: c.containerID };
@@ -129,10 +130,18 @@ export function nextChangeAt(runtime: PodRuntime): number | undefined {
 
 // ---------------------------------------------------------------- status
 
+// One string per image, not per container status (a big cluster runs few distinct images).
+const imageIDs = new Map<string, string>();
 function imageID(image: string): string {
-  const info = findImage(image);
-  const repo = normalizedImage(image).replace(/:[^:/]*$/, "");
-  return `${repo}@${info?.digest ?? "sha256:" + "0".repeat(64)}`;
+  let id = imageIDs.get(image);
+  if (id === undefined) {
+    const info = findImage(image);
+    const repo = normalizedImage(image).replace(/:[^:/]*$/, "");
+    id = [repo, info?.digest ?? "sha256:" + "0".repeat(64)].join("@");
+    if (imageIDs.size > 1024) imageIDs.clear();
+    imageIDs.set(image, id);
+  }
+  return id;
 }
 
 function terminatedReason(c: ContainerRuntime): string {

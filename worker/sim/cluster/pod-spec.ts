@@ -116,13 +116,89 @@ function defaultContainer(c: Record<string, unknown>): Container {
   if (c.stdin === true) out.stdin = true;
   if (c.stdinOnce === true) out.stdinOnce = true;
   if (c.tty === true) out.tty = true;
+  return shared(out);
+}
+
+// Pods are mostly copies of a few containers (a Deployment's template, `kubectl run`): equal
+// defaulted containers, container lists and specs are one object each, which is safe as objects
+// are never edited in place. Keys are built from plain values only; anything else (command,
+// env, resources) makes the object its own.
+const MAX_SHARED = 4096;
+const sharedContainers = new Map<string, Container>();
+const sharedLists = new WeakMap<Container, Container[]>();
+const sharedSpecs = new WeakMap<Container[], Map<string, PodSpec>>();
+
+/** A key of the object's own plain fields in order, or undefined if one is not plain. */
+function plainKey(o: object, allow: (key: string, value: unknown) => string | undefined): string | undefined {
+  let key = "";
+  for (const [k, v] of Object.entries(o)) {
+    const t = typeof v;
+    // JSON text of the value: unambiguous whatever a user puts in a name or an image.
+    const part = t === "string" || t === "number" || t === "boolean" ? `${k}=${JSON.stringify(v)}` : allow(k, v);
+    if (part === undefined) return undefined;
+    key += part + ",";
+  }
+  return key;
+}
+
+function shared(c: Container): Container {
+  const key = plainKey(c, (k, v) => {
+    if (v === EMPTY) return `${k}=EMPTY`;
+    if (k !== "ports") return undefined;
+    let text = "ports=";
+    for (const p of v as ContainerPort[]) {
+      const pk = plainKey(p, () => undefined);
+      if (pk === undefined) return undefined;
+      text += `[${pk}]`;
+    }
+    return text;
+  });
+  if (key === undefined) return c;
+  const hit = sharedContainers.get(key);
+  if (hit) return hit;
+  if (sharedContainers.size >= MAX_SHARED) sharedContainers.clear();
+  sharedContainers.set(key, c);
+  return c;
+}
+
+function sharedList(containers: Container[]): Container[] {
+  if (containers.length !== 1) return containers;
+  let list = sharedLists.get(containers[0]);
+  if (!list) sharedLists.set(containers[0], (list = containers));
+  return list;
+}
+
+function sharedSpec(spec: PodSpec): PodSpec {
+  const key = plainKey(spec, (k, v) => (k === "containers" ? "c" : v === EMPTY ? `${k}=EMPTY` : v === DEFAULT_TOLERATIONS ? `${k}=DEFAULT` : undefined));
+  if (key === undefined) return spec;
+  let byKey = sharedSpecs.get(spec.containers);
+  if (!byKey) sharedSpecs.set(spec.containers, (byKey = new Map()));
+  const hit = byKey.get(key);
+  if (hit) return hit;
+  byKey.set(key, spec);
+  return spec;
+}
+
+const scheduledSpecs = new WeakMap<PodSpec, Map<string, PodSpec>>();
+
+/** The spec bound to a node (what the scheduler writes): one object per spec and node. */
+export function specOnNode(spec: PodSpec, nodeName: string): PodSpec {
+  let byNode = scheduledSpecs.get(spec);
+  if (!byNode) scheduledSpecs.set(spec, (byNode = new Map()));
+  let out = byNode.get(nodeName);
+  if (!out) {
+    // Object.assign, not a spread that adds a key: V8 (Node 20) would give each result a
+    // hidden class of its own.
+    out = Object.assign({}, spec, { nodeName });
+    byNode.set(nodeName, out);
+  }
   return out;
 }
 
 /** The spec with the API server's defaults filled in; `spec` must have passed validatePodSpec. */
 export function defaultPodSpec(spec: Record<string, unknown>, forTemplate = false): PodSpec {
   const out: PodSpec = {
-    containers: (spec.containers as Array<Record<string, unknown>>).map(defaultContainer),
+    containers: sharedList((spec.containers as Array<Record<string, unknown>>).map(defaultContainer)),
     dnsPolicy: typeof spec.dnsPolicy === "string" ? spec.dnsPolicy : "ClusterFirst",
     enableServiceLinks: typeof spec.enableServiceLinks === "boolean" ? spec.enableServiceLinks : true,
     restartPolicy: (spec.restartPolicy as PodSpec["restartPolicy"]) ?? "Always",
@@ -147,5 +223,5 @@ export function defaultPodSpec(spec: Record<string, unknown>, forTemplate = fals
   } else if (typeof spec.serviceAccountName === "string") {
     out.serviceAccountName = spec.serviceAccountName;
   }
-  return out;
+  return sharedSpec(out);
 }

@@ -3,6 +3,7 @@
 // the data without rescanning it. Indexes live beside one Tx and are built on first use (one
 // scan); a write by anyone that bypasses this module still bumps resourceVersion, which makes
 // the next use rebuild them, so they can be stale only in speed, never in content.
+import { LabelIndex } from "./label-index.ts";
 import type { Tx } from "./tx.ts";
 import type { ClusterState, Deployment, KubeObject, Namespace, Pod, ReplicaSet, Service } from "./types.ts";
 
@@ -62,11 +63,15 @@ class Indexes {
   services?: ServiceIndex;
   pods?: PodIndex;
   replicaSetsByOwner?: Multi;
+  /** Built when a reader first needs it (endpoints), then kept up to date by every pod write. */
+  labels?: LabelIndex;
   userObjects?: number;
   constructor(public rv: number) {}
 }
 
 const byTx = new WeakMap<Tx, Indexes>();
+/** The indexes last used by a transaction, by its state object (what readers are handed). */
+const byState = new WeakMap<ClusterState, Indexes>();
 
 /**
  * Indexes left by a finished reconcile, for the next transaction over the same state to adopt
@@ -92,6 +97,7 @@ function indexesOf(tx: Tx): Indexes {
       ix = new Indexes(tx.state.resourceVersion);
     }
     byTx.set(tx, ix);
+    byState.set(tx.state, ix);
   }
   return ix;
 }
@@ -231,9 +237,19 @@ function reindex(tx: Tx, ix: Indexes, collection: StoredCollection, key: string,
   if (collection === "services" && ix.services) {
     if (before) addService(ix.services, before as Service, -1);
     if (after) addService(ix.services, after as Service, 1);
-  } else if (collection === "pods" && ix.pods) {
-    if (before) addPod(ix.pods, key, before as Pod, -1);
-    if (after) addPod(ix.pods, key, after as Pod, 1);
+  } else if (collection === "pods") {
+    if (ix.pods) {
+      if (before) addPod(ix.pods, key, before as Pod, -1);
+      if (after) addPod(ix.pods, key, after as Pod, 1);
+    }
+    const b = before?.metadata.labels;
+    const a = after?.metadata.labels;
+    // Status writes keep the labels object: nothing to do for the usual write.
+    if (ix.labels && a !== b) {
+      if (ix.labels.sealed) ix.labels = ix.labels.fork();
+      if (b) ix.labels.remove(before!.metadata.namespace ?? "default", b, key);
+      if (a) ix.labels.add(after!.metadata.namespace ?? "default", a, key);
+    }
   } else if (collection === "replicaSets" && ix.replicaSetsByOwner) {
     const b = before && controllerUid(before);
     const a = after && controllerUid(after);
@@ -243,6 +259,44 @@ function reindex(tx: Tx, ix: Indexes, collection: StoredCollection, key: string,
 }
 
 export type { Deployment, Namespace, ReplicaSet };
+
+function buildLabelIndex(pods: ClusterState["pods"]): LabelIndex {
+  const index = new LabelIndex();
+  for (const key in pods) {
+    const meta = pods[key].metadata;
+    if (meta.labels) index.add(meta.namespace ?? "default", meta.labels, key);
+  }
+  return index;
+}
+
+const published = new WeakMap<object, { rv: number; index: LabelIndex }>();
+
+/**
+ * The pods' label index for a state, as readers (the endpoints controller) see it: taken from the
+ * transaction or finished reconcile that produced this very state when there is one, so a change
+ * of a few pods costs a few bucket updates instead of a scan. What is returned is sealed.
+ */
+export function podLabelIndex(state: ClusterState): LabelIndex {
+  const hit = published.get(state.pods);
+  if (hit && hit.rv === state.resourceVersion) return hit.index;
+  let ix = byState.get(state);
+  if (ix && ix.rv !== state.resourceVersion) ix = undefined;
+  if (!ix) {
+    const left = stash.get(state.pods);
+    const records = recordsOf(state);
+    if (left && left.ix.rv === state.resourceVersion && left.records.every((r, i) => r === records[i])) ix = left.ix;
+  }
+  let index: LabelIndex;
+  if (ix) {
+    // Writers fork a sealed index before changing it; this state's view stays as it is.
+    index = ix.labels ??= buildLabelIndex(state.pods);
+  } else {
+    index = buildLabelIndex(state.pods);
+  }
+  index.sealed = true;
+  published.set(state.pods, { rv: state.resourceVersion, index });
+  return index;
+}
 
 /** Owner uid -> pod keys, for the garbage collector. */
 export function podOwners(tx: Tx): ReadonlyMap<string, ReadonlySet<string>> {

@@ -20,17 +20,22 @@ export function dryRunOf(k: Kubectl, flags: Flags): DryRun | number {
   return fail(k, `error: Invalid dry-run value (${value}). Must be "none", "server", or "client".`);
 }
 
-/** Parses `a=b,c=d` (kubectl run/expose --labels). */
-export function parseLabelMap(text: string): { ok: true; labels: Record<string, string> } | { ok: false; error: string } {
+/**
+ * A flag holding `a=b,c=d` (run/expose --labels, expose --selector): undefined when it is not
+ * given, else the map, or the exit code after printing kubectl's error for it.
+ */
+export function labelMapFlag(k: Kubectl, flags: Flags, name: string): Record<string, string> | number | undefined {
+  const text = flags.string(name);
+  if (text === "") return undefined;
   const labels: Record<string, string> = {};
   for (const part of text.split(",")) {
     const eq = part.indexOf("=");
-    if (eq < 0 || part.indexOf("=", eq + 1) >= 0) return { ok: false, error: `unexpected label spec: ${part}` };
+    if (eq < 0 || part.indexOf("=", eq + 1) >= 0) return fail(k, `error: unexpected label spec: ${part}`);
     const key = part.slice(0, eq);
-    if (key === "") return { ok: false, error: "unexpected empty label key" };
+    if (key === "") return fail(k, "error: unexpected empty label key");
     labels[key] = part.slice(eq + 1);
   }
-  return { ok: true, labels };
+  return labels;
 }
 
 export function typeOfKind(kind: string): ResourceType {

@@ -7,7 +7,7 @@ import { dryRunFlag, outputFlag, type Command } from "../command.ts";
 import { fail, type Kubectl } from "../context.ts";
 import { errorText } from "../errors.ts";
 import type { Flags } from "../flags.ts";
-import { createAndPrint, dryRunOf, parseLabelMap } from "./common.ts";
+import { createAndPrint, dryRunOf, labelMapFlag } from "./common.ts";
 
 export const exposeCommand: Command = {
   name: "expose",
@@ -62,12 +62,9 @@ function runExpose(k: Kubectl, flags: Flags): number {
   if (!["pods", "services", "deployments", "replicasets"].includes(type.name)) return fail(k, errorText(`cannot expose a ${groupKind}`));
 
   // Selector: --selector, else introspection.
-  let selector: Record<string, string>;
-  if (flags.string("selector") !== "") {
-    const s = parseLabelMap(flags.string("selector"));
-    if (!s.ok) return fail(k, errorText(s.error));
-    selector = s.labels;
-  } else {
+  let selector = labelMapFlag(k, flags, "selector");
+  if (typeof selector === "number") return selector;
+  if (!selector) {
     const found = selectorOf(object as Pod | Service | Deployment | ReplicaSet, type.name);
     if (typeof found === "string") return fail(k, errorText(`couldn't retrieve selectors via --selector flag or introspection: ${found}`));
     selector = found;
@@ -90,12 +87,8 @@ function runExpose(k: Kubectl, flags: Flags): number {
   const affinity = flags.string("session-affinity");
   if (affinity !== "" && affinity !== "None" && affinity !== "ClientIP") return fail(k, errorText(`unknown session affinity: ${affinity}`));
 
-  let labels = { ...(object.metadata.labels ?? {}) };
-  if (flags.string("labels") !== "") {
-    const l = parseLabelMap(flags.string("labels"));
-    if (!l.ok) return fail(k, errorText(l.error));
-    labels = l.labels;
-  }
+  const labels = labelMapFlag(k, flags, "labels") ?? { ...(object.metadata.labels ?? {}) };
+  if (typeof labels === "number") return labels;
   const serviceName = (flags.string("name") || name).slice(0, 63);
   const targetText = flags.string("target-port");
   const servicePorts = ports.map((p, i) => {

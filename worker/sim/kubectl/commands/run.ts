@@ -5,7 +5,7 @@ import { dryRunFlag, outputFlag, type Command } from "../command.ts";
 import { fail, type Kubectl } from "../context.ts";
 import { usageErrorText } from "../errors.ts";
 import type { Flags } from "../flags.ts";
-import { createAndPrint, dryRunOf, parseLabelMap } from "./common.ts";
+import { createAndPrint, dryRunOf, labelMapFlag } from "./common.ts";
 import { runInteractive } from "./exec.ts";
 
 export const runCommand: Command = {
@@ -66,12 +66,8 @@ function runRun(k: Kubectl, flags: Flags): number {
     port = Number(portText);
   }
   if (flags.bool("expose") && port === undefined) return fail(k, usageErrorText(k.path, "--port must be set when exposing a service"));
-  let labels: Record<string, string> = { run: name };
-  if (flags.string("labels") !== "") {
-    const parsed = parseLabelMap(flags.string("labels"));
-    if (!parsed.ok) return fail(k, `error: ${parsed.error}`);
-    labels = parsed.labels;
-  }
+  const labels = labelMapFlag(k, flags, "labels") ?? { run: name };
+  if (typeof labels === "number") return labels;
   const env: Array<{ name: string; value: string }> = [];
   for (const e of flags.list("env")) {
     const eq = e.indexOf("=");

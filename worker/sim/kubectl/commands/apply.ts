@@ -9,7 +9,7 @@ import { statusErrorText } from "../errors.ts";
 import type { Flags } from "../flags.ts";
 import { decodeError, parseManifests, validateManifest } from "../manifest.ts";
 import { kindString, lookupResource } from "../resources.ts";
-import { dryRunOf } from "./common.ts";
+import { dryRunOf, reportErrors } from "./common.ts";
 
 const LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
 
@@ -119,8 +119,7 @@ export function applyManifests(k: Kubectl, flags: Flags, mode: "create" | "apply
     const changed = result.value.metadata.resourceVersion !== live.metadata.resourceVersion;
     k.out(`${label} ${changed ? "configured" : "unchanged"}\n`);
   }
-  for (const e of errors) k.err(e);
-  return errors.length > 0 ? 1 : 0;
+  return reportErrors(k, errors);
 }
 
 function alreadyExistsStatus(resource: string, group: string, name: string) {

@@ -82,6 +82,12 @@ function printResult(
   return 0;
 }
 
+/** kubectl reports each object's failure after the work it could do; any failure makes the exit code 1. */
+export function reportErrors(k: Kubectl, errors: string[]): number {
+  for (const e of errors) k.err(e);
+  return errors.length > 0 ? 1 : 0;
+}
+
 export function requireOneName(k: Kubectl, flags: Flags): string | number {
   if (flags.args.length !== 1) {
     return fail(k, `error: exactly one NAME is required, got ${flags.args.length}\nSee '${k.path} -h' for help and examples`);

@@ -10,6 +10,7 @@ import type { Flags } from "../flags.ts";
 import { kindString } from "../resources.ts";
 import { parseSelector } from "../selector.ts";
 import { remove, waitUntil } from "../api.ts";
+import { reportErrors } from "./common.ts";
 
 export const deleteCommand: Command = {
   name: "delete",
@@ -110,7 +111,5 @@ function runDelete(k: Kubectl, flags: Flags): number {
       }),
     );
   }
-  const shown = ignoreNotFound ? errors.filter((e) => !e.includes("(NotFound)")) : errors;
-  for (const e of shown) k.err(e);
-  return shown.length > 0 ? 1 : 0;
+  return reportErrors(k, ignoreNotFound ? errors.filter((e) => !e.includes("(NotFound)")) : errors);
 }

@@ -7,6 +7,7 @@ import { errorText } from "../errors.ts";
 import type { Flags } from "../flags.ts";
 import { parseOutputFormat, printStructured, printTables } from "../printers/output.ts";
 import { parseSelector } from "../selector.ts";
+import { reportErrors } from "./common.ts";
 
 export const ENDPOINTS_WARNING = "Warning: v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice\n";
 
@@ -110,7 +111,6 @@ function runGet(k: Kubectl, flags: Flags): number {
     const allNamespaced = groups.every((g) => g.type.namespaced);
     k.err(allNamespaced && !allNamespaces ? `No resources found in ${k.namespace} namespace.\n` : "No resources found\n");
   }
-  for (const error of errors) k.err(error);
-  return errors.length > 0 ? 1 : 0;
+  return reportErrors(k, errors);
 }
 

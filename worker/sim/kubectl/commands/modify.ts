@@ -13,6 +13,9 @@ import { apiVersionOf, kindString, type ResourceType } from "../resources.ts";
 import { parseSelector } from "../selector.ts";
 import { parse as parseYaml } from "yaml";
 import { mergePatch } from "./apply.ts";
+import { reportErrors } from "./common.ts";
+
+const NO_RESOURCES = "one or more resources must be specified as <resource> <name> or <resource>/<name>";
 
 function targets(k: Kubectl, flags: Flags, args: string[]): { groups: Array<{ type: ResourceType; objects: AnyObject[] }>; errors: string[] } | number {
   const parsed = parseResourceArgs(args);
@@ -24,7 +27,7 @@ function targets(k: Kubectl, flags: Flags, args: string[]): { groups: Array<{ ty
     selector = s.requirements;
   }
   if (!parsed.byName && !selector && !(flags.has("all") && flags.bool("all"))) {
-    return fail(k, usageErrorText(k.path, "one or more resources must be specified as <resource> <name> or <resource>/<name>"));
+    return fail(k, usageErrorText(k.path, NO_RESOURCES));
   }
   if (parsed.requests.some((r) => r.type.name === "endpoints" || r.type.name === "endpointslices")) {
     return fail(k, "error: endpoints and endpointslices are managed by the endpoints controller in this playground");
@@ -32,11 +35,15 @@ function targets(k: Kubectl, flags: Flags, args: string[]): { groups: Array<{ ty
   return fetchResources(k.ctx.tx.state, parsed.requests, flags.has("all-namespaces") && flags.bool("all-namespaces") ? undefined : k.namespace, selector);
 }
 
-function submit(k: Kubectl, type: ResourceType, object: KubeObject): ReturnType<typeof update> {
+/** Sends the changed object back; a rejection goes to `errors` (kubectl carries on with the next object). */
+function submit(k: Kubectl, type: ResourceType, object: KubeObject, errors: string[]): KubeObject | undefined {
   const next = clone(object) as unknown as SubmittedObject & { apiVersion: string };
   next.apiVersion = apiVersionOf(type);
   next.kind = type.kind;
-  return update(k, next);
+  const result = update(k, next);
+  if (result.ok) return result.value;
+  errors.push(statusErrorText(result.status));
+  return undefined;
 }
 
 export const labelCommand: Command = {
@@ -78,7 +85,7 @@ export const labelCommand: Command = {
       }
     }
     if (removeKeys.some((key) => key in add)) return fail(k, errorText("can not both modify and remove a label in the same command"));
-    if (resourceArgs.length === 0) return fail(k, usageErrorText(k.path, "one or more resources must be specified as <resource> <name> or <resource>/<name>"));
+    if (resourceArgs.length === 0) return fail(k, usageErrorText(k.path, NO_RESOURCES));
     const found = targets(k, flags, resourceArgs);
     if (typeof found === "number") return found;
     const errors = [...found.errors];
@@ -96,18 +103,14 @@ export const labelCommand: Command = {
         for (const key of removeKeys) delete labels[key];
         const before = JSON.stringify(object.metadata.labels ?? {});
         const next = { ...object, metadata: { ...object.metadata, labels } } as KubeObject;
-        const result = submit(k, group.type, next);
-        if (!result.ok) {
-          errors.push(statusErrorText(result.status));
-          continue;
-        }
-        const changed = JSON.stringify(result.value.metadata.labels ?? {}) !== before;
-        const verb = !changed ? "not labeled" : removeKeys.length > 0 && Object.keys(add).length === 0 ? "unlabeled" : Object.keys(add).length > 0 && removeKeys.length > 0 ? "labeled" : "labeled";
+        const updated = submit(k, group.type, next, errors);
+        if (!updated) continue;
+        const changed = JSON.stringify(updated.metadata.labels ?? {}) !== before;
+        const verb = !changed ? "not labeled" : removeKeys.length > 0 && Object.keys(add).length === 0 ? "unlabeled" : "labeled";
         k.out(flags.string("output") === "name" ? `${kindString(group.type)}/${object.metadata.name}\n` : `${kindString(group.type)}/${object.metadata.name} ${verb}\n`);
       }
     }
-    for (const e of errors) k.err(e);
-    return errors.length > 0 ? 1 : 0;
+    return reportErrors(k, errors);
   },
 };
 
@@ -132,7 +135,7 @@ export const scaleCommand: Command = {
     const replicas = flags.int("replicas");
     if (!flags.changed("replicas")) return fail(k, `error: required flag(s) "replicas" not set`);
     if (replicas < 0) return fail(k, "error: The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0");
-    if (flags.args.length === 0) return fail(k, usageErrorText(k.path, "one or more resources must be specified as <resource> <name> or <resource>/<name>"));
+    if (flags.args.length === 0) return fail(k, usageErrorText(k.path, NO_RESOURCES));
     const found = targets(k, flags, flags.args);
     if (typeof found === "number") return found;
     const errors = [...found.errors];
@@ -148,16 +151,10 @@ export const scaleCommand: Command = {
           continue;
         }
         const next = { ...object, spec: { ...(object as { spec: object }).spec, replicas } } as unknown as KubeObject;
-        const result = submit(k, group.type, next);
-        if (!result.ok) {
-          errors.push(statusErrorText(result.status));
-          continue;
-        }
-        k.out(`${kindString(group.type)}/${object.metadata.name} scaled\n`);
+        if (submit(k, group.type, next, errors)) k.out(`${kindString(group.type)}/${object.metadata.name} scaled\n`);
       }
     }
-    for (const e of errors) k.err(e);
-    return errors.length > 0 ? 1 : 0;
+    return reportErrors(k, errors);
   },
 };
 
@@ -191,7 +188,7 @@ export const patchCommand: Command = {
       patch = JSON.parse(patchText);
     } catch {
       try {
-        patch = parseYamlish(patchText);
+        patch = parseYaml(patchText);
       } catch {
         return fail(k, errorText(`unable to parse "${patchText}": yaml: did not find expected node content`));
       }
@@ -202,7 +199,7 @@ export const patchCommand: Command = {
       const into = patchType === "json" ? "jsonpatch.Patch" : "map[string]interface {}";
       return fail(k, errorText(`unable to parse "${patchText}": json: cannot unmarshal ${got} into Go value of type ${into}`));
     }
-    if (flags.args.length === 0) return fail(k, usageErrorText(k.path, "one or more resources must be specified as <resource> <name> or <resource>/<name>"));
+    if (flags.args.length === 0) return fail(k, usageErrorText(k.path, NO_RESOURCES));
     const found = targets(k, flags, flags.args);
     if (typeof found === "number") return found;
     const errors = [...found.errors];
@@ -220,23 +217,15 @@ export const patchCommand: Command = {
         } else {
           next = patchType === "strategic" ? strategicMerge(clone(object), patch) : mergePatch(clone(object), patch);
         }
-        const result = submit(k, group.type, next as KubeObject);
-        if (!result.ok) {
-          errors.push(statusErrorText(result.status));
-          continue;
-        }
-        const changed = result.value.metadata.resourceVersion !== object.metadata.resourceVersion;
+        const updated = submit(k, group.type, next as KubeObject, errors);
+        if (!updated) continue;
+        const changed = updated.metadata.resourceVersion !== object.metadata.resourceVersion;
         k.out(`${label} patched${changed ? "" : " (no change)"}\n`);
       }
     }
-    for (const e of errors) k.err(e);
-    return errors.length > 0 ? 1 : 0;
+    return reportErrors(k, errors);
   },
 };
-
-function parseYamlish(text: string): unknown {
-  return parseYaml(text);
-}
 
 /** Strategic merge for the lists learners patch: ports by port, containers by name. */
 function strategicMerge(target: unknown, patch: unknown): unknown {

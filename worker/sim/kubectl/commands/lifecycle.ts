@@ -170,7 +170,7 @@ export const waitCommand: Command = {
         failed = t.plural;
         break;
       }
-      k.out(forText === "delete" ? `${t.label} condition met\n` : `${t.label} condition met\n`);
+      k.out(`${t.label} condition met\n`);
     }
     if (failed) return fail(k, `error: timed out waiting for the condition on ${failed}`);
     return 0;

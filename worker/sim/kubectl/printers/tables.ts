@@ -2,6 +2,7 @@
 // pkg/printers/internalversion/printers.go, for the kinds the playground serves.
 
 import type {
+  Container,
   Deployment,
   Endpoints,
   EndpointSlice,
@@ -102,15 +103,13 @@ export const tables: Record<ResourceName, TableDefinition> = {
     narrow: 5,
     row: (o, now) => {
       const d = o as Deployment;
-      const containers = d.spec.template.spec.containers;
       return [
         d.metadata.name,
         `${d.status.readyReplicas ?? 0}/${d.spec.replicas}`,
         String(d.status.updatedReplicas ?? 0),
         String(d.status.availableReplicas ?? 0),
         age(d.metadata.creationTimestamp, now),
-        containers.map((c) => c.name).join(","),
-        containers.map((c) => c.image).join(","),
+        ...containerCells(d.spec.template.spec.containers),
         formatLabelSelector(d.spec.selector),
       ];
     },
@@ -120,20 +119,23 @@ export const tables: Record<ResourceName, TableDefinition> = {
     narrow: 5,
     row: (o, now) => {
       const r = o as ReplicaSet;
-      const containers = r.spec.template.spec.containers;
       return [
         r.metadata.name,
         String(r.spec.replicas),
         String(r.status.replicas ?? 0),
         String(r.status.readyReplicas ?? 0),
         age(r.metadata.creationTimestamp, now),
-        containers.map((c) => c.name).join(","),
-        containers.map((c) => c.image).join(","),
+        ...containerCells(r.spec.template.spec.containers),
         formatLabelSelector(r.spec.selector),
       ];
     },
   },
 };
+
+/** layoutContainerCells: the CONTAINERS and IMAGES cells of the workload tables. */
+function containerCells(containers: Container[]): [string, string] {
+  return [containers.map((c) => c.name).join(","), containers.map((c) => c.image).join(",")];
+}
 
 /** printPod: READY, STATUS (reason overrides), RESTARTS with "(Xs ago)". */
 export function podRow(pod: Pod, now: number): string[] {

@@ -8,7 +8,6 @@ const ID_BYTES = 16;
 const KEY_BYTES = 32;
 
 const ID_PATTERN = /^[A-Za-z0-9_-]{21}[AQgw]$/;
-const KEY_PATTERN = /^[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]$/;
 
 export function newSessionId(): string {
   return randomBase64Url(ID_BYTES);
@@ -25,10 +24,6 @@ export function newEditKey(): string {
 /** True for a string that newSessionId/newSnapshotId could have produced. */
 export function isWellFormedId(value: string): boolean {
   return ID_PATTERN.test(value);
-}
-
-export function isWellFormedEditKey(value: string): boolean {
-  return KEY_PATTERN.test(value);
 }
 
 function randomBase64Url(bytes: number): string {

@@ -14,10 +14,6 @@ const collections: Record<ResourceKind, keyof ClusterState> = {
   namespaces: "namespaces",
 };
 
-export function collectionOf(kind: ResourceKind): Record<string, KubeObject> {
-  return collections[kind] as unknown as Record<string, KubeObject>;
-}
-
 function table(state: ClusterState, kind: ResourceKind): Record<string, KubeObject> {
   return state[collections[kind]] as unknown as Record<string, KubeObject>;
 }
@@ -31,11 +27,4 @@ export function readObject<T extends KubeObject>(state: ClusterState, kind: Reso
 /** Objects of a kind, in one namespace (or all when undefined), sorted as the API server lists them. */
 export function readList<T extends KubeObject>(state: ClusterState, kind: ResourceKind, namespace: string | undefined): T[] {
   return listObjects(state, kind, namespace) as T[];
-}
-
-export function compareObjects(a: { metadata: { namespace?: string; name: string } }, b: { metadata: { namespace?: string; name: string } }): number {
-  const na = a.metadata.namespace ?? "";
-  const nb = b.metadata.namespace ?? "";
-  if (na !== nb) return na < nb ? -1 : 1;
-  return a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0;
 }

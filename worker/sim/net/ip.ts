@@ -47,12 +47,6 @@ export function parseCidr(text: string): Cidr | undefined {
   return { base: base - (base % size), size, text };
 }
 
-export function inCidr(cidr: Cidr | undefined, ip: string): boolean {
-  if (!cidr) return false;
-  const n = ipToInt(ip);
-  return n >= cidr.base && n < cidr.base + cidr.size;
-}
-
 /** The n-th address of a CIDR (0 = network address). */
 export function cidrAddress(cidr: Cidr, n: number): string {
   return intToIp(cidr.base + n);

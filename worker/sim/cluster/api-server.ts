@@ -18,6 +18,7 @@ import {
 import { fieldForbidden, fieldInvalid, fieldNotSupported, fieldRequired, formatValue, isDNS1035Label, isDNS1123Label, isDNS1123Subdomain, validateLabels } from "./field-errors.ts";
 import { canonicalJson, newUid, randomSuffix, rfc3339 } from "./ids.ts";
 import { type LabelSelectorRequirement, matchesRequirements } from "./label-selector.ts";
+import { killingEvents } from "./kubelet-events.ts";
 import { defaultPodSpec, validatePodSpec } from "./pod-spec.ts";
 import { prepareServiceSpec } from "./service-spec.ts";
 import { SYSTEM_NAMESPACES, isUserObject, nextResourceVersion, objectKey, putObject, removeObject, usedClusterIPs, usedNodePorts, userObjectCount } from "./store.ts";
@@ -430,6 +431,7 @@ export function deletePodGracefully(tx: Tx, key: string, pod: Pod, ctx: ApiConte
   };
   putObject(tx, "pods", key, next);
   const runtime = tx.state.podRuntime[key];
+  killingEvents(tx, pod, runtime?.containers, ctx.now);
   const goneAt = ctx.now + Math.min(grace * 1000, POD_TERMINATION_MS.min + ctx.random.int(POD_TERMINATION_MS.spread));
   tx.write("podRuntime")[key] = { ...(runtime ?? { createdAt: ctx.now, logs: [] }), goneAt, nextAt: Math.min(runtime?.nextAt ?? goneAt, goneAt) };
   return next;

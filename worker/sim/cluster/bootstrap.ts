@@ -170,6 +170,7 @@ export function bootstrapCluster(options: BootstrapOptions): ClusterState {
     replicaSets: {},
     podRuntime: {},
     releasedPodIPs: {},
+    events: [],
   };
   const tx = new Tx(empty);
   const create = (obj: SubmittedObject, at: number): void => {

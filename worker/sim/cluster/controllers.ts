@@ -6,7 +6,9 @@
 import type { Random } from "../random.ts";
 import { POD_IP_REUSE_DELAY_MS, allocatePodIP } from "./allocators.ts";
 import { createObject, deletePodGracefully } from "./api-server.ts";
+import { involvedObject, recordEvent } from "./events.ts";
 import { podTemplateHash, rfc3339 } from "./ids.ts";
+import { containerStepEvents } from "./kubelet-events.ts";
 import { advanceContainers, admitContainers, nextChangeAt, podStatusAt } from "./kubelet.ts";
 import { matchesRequirements, requirementsOfLabelSelector } from "./label-selector.ts";
 import { specOnNode } from "./pod-spec.ts";
@@ -197,11 +199,13 @@ function deploymentController(tx: Tx, ctx: Ctx): void {
       if (!created.ok) continue;
       const rs = created.value as ReplicaSet;
       current = [objectKey(rs.metadata.namespace, rs.metadata.name), rs];
+      if (desired > 0) scalingEvent(tx, d, rs, 0, desired, ctx.now);
     } else if (current[1].spec.replicas !== desired || current[1].metadata.annotations?.["deployment.kubernetes.io/desired-replicas"] !== String(desired)) {
       const rs = current[1];
       const rev = revisionOf(rs) || revision;
       const updated = { ...rs, metadata: { ...rs.metadata, annotations: { ...(rs.metadata.annotations ?? {}), ...annotations(desired, rev) } }, spec: { ...rs.spec, replicas: desired } };
       current = [current[0], writeObject(tx, "replicaSets", current[0], updated)];
+      if (rs.spec.replicas !== desired) scalingEvent(tx, d, rs, rs.spec.replicas, desired, ctx.now);
     }
     // Rolling update: old ReplicaSets shrink as the new one's pods become available.
     const newAvailable = current[1].status.availableReplicas ?? 0;
@@ -210,7 +214,10 @@ function deploymentController(tx: Tx, ctx: Ctx): void {
     for (const [k, rs] of old) {
       const target = Math.min(rs.spec.replicas, allowance);
       allowance -= target;
-      if (target !== rs.spec.replicas) writeObject(tx, "replicaSets", k, { ...rs, spec: { ...rs.spec, replicas: target } });
+      if (target !== rs.spec.replicas) {
+        writeObject(tx, "replicaSets", k, { ...rs, spec: { ...rs.spec, replicas: target } });
+        scalingEvent(tx, d, rs, rs.spec.replicas, target, ctx.now);
+      }
     }
     const rev = String(revisionOf(current[1]));
     if (d.metadata.annotations?.["deployment.kubernetes.io/revision"] !== rev) {
@@ -297,6 +304,14 @@ function deletionRank(a: Pod, b: Pod): number {
   return a.metadata.name < b.metadata.name ? -1 : 1;
 }
 
+const RS_CONTROLLER = { component: "replicaset-controller" };
+const DEPLOYMENT_CONTROLLER = { component: "deployment-controller" };
+
+/** deployment controller scaleReplicaSet's event. */
+function scalingEvent(tx: Tx, d: Deployment, rs: ReplicaSet, from: number, to: number, at: number): void {
+  recordEvent(tx, involvedObject(d), "Normal", "ScalingReplicaSet", `Scaled ${to > from ? "up" : "down"} replica set ${rs.metadata.name} from ${from} to ${to}`, DEPLOYMENT_CONTROLLER, at);
+}
+
 function replicaSetController(tx: Tx, ctx: Ctx): void {
   for (const rs of Object.values(tx.state.replicaSets)) {
     const pods: Array<[string, Pod]> = [];
@@ -325,10 +340,14 @@ function replicaSetController(tx: Tx, ctx: Ctx): void {
           ctx,
         );
         if (!created.ok) break;
+        recordEvent(tx, involvedObject(rs), "Normal", "SuccessfulCreate", `Created pod: ${created.value.metadata.name}`, RS_CONTROLLER, ctx.now);
       }
     } else if (diff < 0) {
       pods.sort((a, b) => deletionRank(a[1], b[1]));
-      for (const [key, pod] of pods.slice(0, -diff)) deletePodGracefully(tx, key, pod, ctx);
+      for (const [key, pod] of pods.slice(0, -diff)) {
+        deletePodGracefully(tx, key, pod, ctx);
+        recordEvent(tx, involvedObject(rs), "Normal", "SuccessfulDelete", `Deleted pod: ${pod.metadata.name}`, RS_CONTROLLER, ctx.now);
+      }
     }
   }
 }
@@ -373,6 +392,8 @@ function tolerates(pod: Pod, taint: { key: string; effect: string; value?: strin
 function maxPods(n: Node): number {
   return Number(n.status.allocatable.pods ?? 110);
 }
+
+const SCHEDULER = { component: "default-scheduler" };
 
 function scheduler(tx: Tx, now: number): void {
   const pending = [...unscheduledPods(tx)];
@@ -420,12 +441,14 @@ function scheduler(tx: Tx, now: number): void {
       const message = `0/${nodes.length} nodes are available: ${parts.join(", ")}. preemption: 0/${nodes.length} nodes are available: ${[tainted ? `${tainted} Preemption is not helpful for scheduling` : "", full ? `${full} No preemption victims found for incoming pod` : ""].filter(Boolean).join(", ")}.`;
       const conditions = [{ type: "PodScheduled" as const, status: "False" as const, lastProbeTime: null, lastTransitionTime: rfc3339(now), reason: "Unschedulable", message }];
       const old = pod.status.conditions?.[0];
+      if (old?.message !== message) recordEvent(tx, involvedObject(pod), "Warning", "FailedScheduling", message, SCHEDULER, now);
       if (old?.message !== message) writeObject(tx, "pods", key, { ...pod, status: { ...pod.status, conditions: old?.message === undefined ? conditions : [{ ...conditions[0], lastTransitionTime: old.lastTransitionTime }] } });
       const rt = tx.state.podRuntime[key];
       if (rt && rt.nextAt !== undefined) tx.write("podRuntime")[key] = { ...rt, nextAt: undefined };
       continue;
     }
     writeObject(tx, "pods", key, { ...pod, spec: specOnNode(pod.spec, best.metadata.name) });
+    recordEvent(tx, involvedObject(pod), "Normal", "Scheduled", `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to ${best.metadata.name}`, SCHEDULER, now);
     const rt = tx.state.podRuntime[key] ?? { createdAt: now, logs: [] };
     tx.write("podRuntime")[key] = { ...rt, scheduledAt: now, nextAt: now };
   }
@@ -505,7 +528,7 @@ function kubelet(tx: Tx, now: number, random: Random): void {
       }
       next = { ...runtime, sandboxAt: at, containers: admitContainers(pod, at, random), serviceEnv: envFor(pod) };
     }
-    const containers = advanceContainers(pod, next.containers!, now, random);
+    const containers = advanceContainers(pod, next.containers!, now, random, (spec, before, after) => containerStepEvents(tx, pod, spec, before, after));
     const changed = containers !== next.containers || next !== runtime;
     next = { ...next, containers };
     next.nextAt = nextChangeAt(next);

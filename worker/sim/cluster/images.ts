@@ -28,25 +28,27 @@ export interface ImageInfo {
   shell?: "sh" | "bash";
   /** The digest kubectl describe shows as Image ID. */
   digest: string;
+  /** Compressed size of the linux/amd64 image, what the kubelet's Pulled event reports. */
+  size: number;
 }
 
 // Every image with a shell has these (coreutils and grep on Debian/Ubuntu, applets in busybox).
 const basics: Tool[] = ["sh", "cat", "env", "hostname", "grep", "head", "tail", "wc"];
 
 const catalogue: ImageInfo[] = [
-  { repository: "nginx", defaultTag: "latest", server: { kind: "nginx", ports: [{ port: 80, protocol: "TCP" }] }, tools: [...basics, "bash", "curl"], shell: "bash", digest: "sha256:0d17b565c37bcbd895e9d92315a05c1c3c9a29f762b011a10c54a66cd53c9b31" },
-  { repository: "httpd", defaultTag: "latest", server: { kind: "httpd", ports: [{ port: 80, protocol: "TCP" }] }, tools: [...basics, "bash"], shell: "bash", digest: "sha256:f4c5c2c6d8d1f8c5b0f16a6f8e2fd8f7c3f0f1d1e8b7c2a4e7f6a2a9d3c5e1b7" },
-  { repository: "tomcat", defaultTag: "latest", server: { kind: "tomcat", ports: [{ port: 8080, protocol: "TCP" }] }, tools: [...basics, "bash", "curl"], shell: "bash", digest: "sha256:3e2b4c0f9a7d1e6c8b5a4f3e2d1c0b9a8f7e6d5c4b3a2f1e0d9c8b7a6f5e4d3c" },
-  { repository: "traefik/whoami", defaultTag: "latest", server: { kind: "whoami", ports: [{ port: 80, protocol: "TCP" }] }, tools: [], digest: "sha256:43a68d10b9dfcfc3ffbfe4dd42100dc9aeaf29b3a5636c856337a5940f1b4f1c" },
-  { repository: "hashicorp/http-echo", defaultTag: "latest", server: { kind: "http-echo", ports: [{ port: 5678, protocol: "TCP" }] }, tools: [], digest: "sha256:fcb75f691c8b0414d670ae570240cbf95502cc18a9ba57e982ecac589760a186" },
-  { repository: "registry.k8s.io/echoserver", defaultTag: "1.10", server: { kind: "echoserver", ports: [{ port: 8080, protocol: "TCP" }] }, tools: [...basics, "bash", "curl"], shell: "bash", digest: "sha256:cb5c1bddd1b5665e1867a7fa1b5fa843a47ee433bbb75d4293888b71def53229" },
-  { repository: "redis", defaultTag: "latest", server: { kind: "redis", ports: [{ port: 6379, protocol: "TCP" }] }, tools: [...basics, "bash"], shell: "bash", digest: "sha256:1b7c17f650602d97a10724d796f45f0b5250d47ee5ba02f28de89f8a1531f3ce" },
-  { repository: "mysql", defaultTag: "latest", server: { kind: "mysql", ports: [{ port: 3306, protocol: "TCP" }, { port: 33060, protocol: "TCP" }] }, tools: [...basics, "bash"], shell: "bash", digest: "sha256:2be51594eba5983f47e67ff5cb87d666a223e309c6c64450f30b5c59a788ea40" },
-  { repository: "postgres", defaultTag: "latest", server: { kind: "postgres", ports: [{ port: 5432, protocol: "TCP" }] }, tools: [...basics, "bash"], shell: "bash", digest: "sha256:4ec37d2a07a0067f176fdcc9d4bb633a5724d2cc4f892c7a2046d054bb6939e5" },
-  { repository: "busybox", defaultTag: "latest", tools: [...basics, "wget", "nslookup", "ping"], shell: "sh", digest: "sha256:d82f458899c9696cb26a7c02d5568f81c8c8223f8661bb2a7988b269c8b9051e" },
-  { repository: "alpine", defaultTag: "latest", tools: [...basics, "wget", "nslookup", "ping"], shell: "sh", digest: "sha256:4bcff63911fcb4448bd4fdacec207030997caf25e9bea4045fa6c8c44de311d1" },
-  { repository: "curlimages/curl", defaultTag: "latest", tools: [...basics, "curl", "wget", "nslookup", "ping"], shell: "sh", digest: "sha256:9a1ed35addb45476afa911696297f8e115993df459278ed036182dd2cd22b67b" },
-  { repository: "ubuntu", defaultTag: "latest", tools: [...basics, "bash"], shell: "bash", digest: "sha256:66460d557b25769b102175144d538d88219c077c678a49af4afca6fbfc1b5252" },
+  { repository: "nginx", defaultTag: "latest", server: { kind: "nginx", ports: [{ port: 80, protocol: "TCP" }] }, tools: [...basics, "bash", "curl"], shell: "bash", digest: "sha256:0d17b565c37bcbd895e9d92315a05c1c3c9a29f762b011a10c54a66cd53c9b31", size: 72223946 },
+  { repository: "httpd", defaultTag: "latest", server: { kind: "httpd", ports: [{ port: 80, protocol: "TCP" }] }, tools: [...basics, "bash"], shell: "bash", digest: "sha256:f4c5c2c6d8d1f8c5b0f16a6f8e2fd8f7c3f0f1d1e8b7c2a4e7f6a2a9d3c5e1b7", size: 45192442 },
+  { repository: "tomcat", defaultTag: "latest", server: { kind: "tomcat", ports: [{ port: 8080, protocol: "TCP" }] }, tools: [...basics, "bash", "curl"], shell: "bash", digest: "sha256:3e2b4c0f9a7d1e6c8b5a4f3e2d1c0b9a8f7e6d5c4b3a2f1e0d9c8b7a6f5e4d3c", size: 176573842 },
+  { repository: "traefik/whoami", defaultTag: "latest", server: { kind: "whoami", ports: [{ port: 80, protocol: "TCP" }] }, tools: [], digest: "sha256:43a68d10b9dfcfc3ffbfe4dd42100dc9aeaf29b3a5636c856337a5940f1b4f1c", size: 3195934 },
+  { repository: "hashicorp/http-echo", defaultTag: "latest", server: { kind: "http-echo", ports: [{ port: 5678, protocol: "TCP" }] }, tools: [], digest: "sha256:fcb75f691c8b0414d670ae570240cbf95502cc18a9ba57e982ecac589760a186", size: 2889436 },
+  { repository: "registry.k8s.io/echoserver", defaultTag: "1.10", server: { kind: "echoserver", ports: [{ port: 8080, protocol: "TCP" }] }, tools: [...basics, "bash", "curl"], shell: "bash", digest: "sha256:cb5c1bddd1b5665e1867a7fa1b5fa843a47ee433bbb75d4293888b71def53229", size: 46237695 },
+  { repository: "redis", defaultTag: "latest", server: { kind: "redis", ports: [{ port: 6379, protocol: "TCP" }] }, tools: [...basics, "bash"], shell: "bash", digest: "sha256:1b7c17f650602d97a10724d796f45f0b5250d47ee5ba02f28de89f8a1531f3ce", size: 52524384 },
+  { repository: "mysql", defaultTag: "latest", server: { kind: "mysql", ports: [{ port: 3306, protocol: "TCP" }, { port: 33060, protocol: "TCP" }] }, tools: [...basics, "bash"], shell: "bash", digest: "sha256:2be51594eba5983f47e67ff5cb87d666a223e309c6c64450f30b5c59a788ea40", size: 233637152 },
+  { repository: "postgres", defaultTag: "latest", server: { kind: "postgres", ports: [{ port: 5432, protocol: "TCP" }] }, tools: [...basics, "bash"], shell: "bash", digest: "sha256:4ec37d2a07a0067f176fdcc9d4bb633a5724d2cc4f892c7a2046d054bb6939e5", size: 158496553 },
+  { repository: "busybox", defaultTag: "latest", tools: [...basics, "wget", "nslookup", "ping"], shell: "sh", digest: "sha256:d82f458899c9696cb26a7c02d5568f81c8c8223f8661bb2a7988b269c8b9051e", size: 2156518 },
+  { repository: "alpine", defaultTag: "latest", tools: [...basics, "wget", "nslookup", "ping"], shell: "sh", digest: "sha256:4bcff63911fcb4448bd4fdacec207030997caf25e9bea4045fa6c8c44de311d1", size: 3642049 },
+  { repository: "curlimages/curl", defaultTag: "latest", tools: [...basics, "curl", "wget", "nslookup", "ping"], shell: "sh", digest: "sha256:9a1ed35addb45476afa911696297f8e115993df459278ed036182dd2cd22b67b", size: 10125497 },
+  { repository: "ubuntu", defaultTag: "latest", tools: [...basics, "bash"], shell: "bash", digest: "sha256:66460d557b25769b102175144d538d88219c077c678a49af4afca6fbfc1b5252", size: 29724697 },
 ];
 
 const byRepository = new Map(catalogue.map((image) => [image.repository, image]));

@@ -89,14 +89,24 @@ function step(c: ContainerRuntime, spec: Container, restartPolicy: string, rando
 }
 
 /** Advances every container to `now`. Returns the same array when nothing was due. */
-export function advanceContainers(pod: Pod, containers: ContainerRuntime[], now: number, random: Random): ContainerRuntime[] {
+export function advanceContainers(
+  pod: Pod,
+  containers: ContainerRuntime[],
+  now: number,
+  random: Random,
+  onStep?: (spec: Container, before: ContainerRuntime, after: ContainerRuntime) => void,
+): ContainerRuntime[] {
   let out = containers;
   const restartPolicy = pod.spec.restartPolicy ?? "Always";
   containers.forEach((c0, i) => {
     let c = c0;
     const spec = pod.spec.containers[i] ?? pod.spec.containers[0];
     // A long jump of the clock goes through every step; 5m back-offs bound the count.
-    for (let guard = 0; c.until !== undefined && c.until <= now && guard < 10_000; guard++) c = step(c, spec, restartPolicy, random);
+    for (let guard = 0; c.until !== undefined && c.until <= now && guard < 10_000; guard++) {
+      const next = step(c, spec, restartPolicy, random);
+      onStep?.(spec, c, next);
+      c = next;
+    }
     if (c !== c0) {
       if (out === containers) out = containers.slice();
       out[i] = c;

@@ -13,7 +13,8 @@ export type Collection =
   | "replicaSets"
   | "podRuntime"
   | "releasedPodIPs"
-  | "affinity";
+  | "affinity"
+  | "events";
 
 export class Tx {
   private readonly base: ClusterState;
@@ -38,7 +39,9 @@ export class Tx {
   /** A writable copy of a collection (copied once per transaction). */
   write<C extends Collection>(collection: C): ClusterState[C] {
     if (!this.copied.has(collection)) {
-      this.next[collection] = { ...this.base[collection] } as ClusterState[C];
+      const base = this.base[collection];
+      // events is a list; every other collection is a record (absent ones start empty).
+      this.next[collection] = (collection === "events" ? [...((base as unknown[] | undefined) ?? [])] : { ...base }) as ClusterState[C];
       this.copied.add(collection);
     }
     return this.next[collection];

@@ -322,6 +322,34 @@ export interface ClusterState {
    * the last packet. Optional: absent until a request meets a ClientIP-affinity Service.
    */
   affinity?: Record<string, { endpoint: string; at: number }>;
+  /**
+   * Recorded Events (events.ts), oldest first, about MAX_EVENTS of them. Optional: sessions
+   * created before events existed have none.
+   */
+  events?: ClusterEvent[];
+}
+
+/** A core/v1 Event in the compact form the store keeps (events.ts expands it for readers). */
+export interface ClusterEvent {
+  /** involvedObject */
+  kind: string;
+  apiVersion: string;
+  namespace?: string;
+  name: string;
+  uid: string;
+  fieldPath?: string;
+  type: "Normal" | "Warning";
+  reason: string;
+  message: string;
+  /** source.component and source.host */
+  component: string;
+  host?: string;
+  /** firstTimestamp / lastTimestamp, simulated ms. */
+  first: number;
+  last: number;
+  count: number;
+  /** metadata.name (its namespace is the object's, `default` for cluster-scoped ones). */
+  eventName: string;
 }
 
 /** discovery.k8s.io/v1 EndpointSlice, derived from Services and Pods by the endpoints controller. */

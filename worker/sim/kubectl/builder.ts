@@ -1,6 +1,7 @@
 // kubectl's resource builder: turns `pods`, `pods,svc a b`, `pod/a service/b`, `all` into the
 // objects they name, with the API server's NotFound errors for names that do not exist.
 
+import { listEvents } from "../cluster/events.ts";
 import { notFound } from "../cluster/api-status.ts";
 import type { LabelSelectorRequirement } from "../cluster/label-selector.ts";
 import { matchesRequirements } from "../cluster/label-selector.ts";
@@ -104,6 +105,8 @@ export function readOne(state: ClusterState, type: ResourceType, namespace: stri
       return getEndpoints(state, namespace, name);
     case "endpointslices":
       return getEndpointSlice(state, namespace, name);
+    case "events":
+      return listEvents(state, namespace).find((e) => e.metadata.name === name);
     default:
       return readObject(state, type.name, namespace, name) as AnyObject | undefined;
   }
@@ -115,6 +118,8 @@ export function readAll(state: ClusterState, type: ResourceType, namespace: stri
       return listEndpoints(state, namespace);
     case "endpointslices":
       return listEndpointSlices(state, namespace);
+    case "events":
+      return listEvents(state, namespace);
     default:
       return readList(state, type.name, namespace) as AnyObject[];
   }

@@ -10,7 +10,8 @@ export type ResourceName =
   | "nodes"
   | "namespaces"
   | "deployments"
-  | "replicasets";
+  | "replicasets"
+  | "events";
 
 export interface ResourceType {
   name: ResourceName;
@@ -31,13 +32,13 @@ export const resourceTypes: readonly ResourceType[] = [
   { name: "deployments", singular: "deployment", shortNames: ["deploy"], kind: "Deployment", group: "apps", version: "v1", namespaced: true },
   { name: "replicasets", singular: "replicaset", shortNames: ["rs"], kind: "ReplicaSet", group: "apps", version: "v1", namespaced: true },
   { name: "endpointslices", singular: "endpointslice", shortNames: [], kind: "EndpointSlice", group: "discovery.k8s.io", version: "v1", namespaced: true },
+  { name: "events", singular: "event", shortNames: ["ev"], kind: "Event", group: "", version: "v1", namespaced: true },
 ];
 
 /** Types a real cluster serves that the playground does not simulate (plural and short names). */
 const unsimulated: Record<string, string> = {
   configmaps: "configmaps", cm: "configmaps", configmap: "configmaps",
   secrets: "secrets", secret: "secrets",
-  events: "events", ev: "events", event: "events",
   serviceaccounts: "serviceaccounts", sa: "serviceaccounts", serviceaccount: "serviceaccounts",
   ingresses: "ingresses", ing: "ingresses", ingress: "ingresses",
   daemonsets: "daemonsets", ds: "daemonsets", daemonset: "daemonsets",
@@ -69,7 +70,7 @@ export function lookupResource(text: string): ResourceLookup {
   }
   const known = unsimulated[base];
   if (known && groupPart === undefined) {
-    return { ok: false, error: `error: the playground does not simulate ${known}; it serves pods, services, endpoints, endpointslices, nodes, namespaces, deployments and replicasets\n` };
+    return { ok: false, error: `error: the playground does not simulate ${known}; it serves pods, services, endpoints, endpointslices, events, nodes, namespaces, deployments and replicasets\n` };
   }
   return { ok: false, error: `error: the server doesn't have a resource type "${text}"\n` };
 }

@@ -18,6 +18,8 @@ import type { AnyObject } from "../printers/tables.ts";
 import type { ResourceType } from "../resources.ts";
 import { parseSelector } from "../selector.ts";
 import { readList } from "../store-read.ts";
+import { type EventObject, eventsFor } from "../../cluster/events.ts";
+import { describeEvent } from "../printers/describe.ts";
 import { matchesRequirements } from "../../cluster/label-selector.ts";
 import { ENDPOINTS_WARNING } from "./get.ts";
 import type { Flags } from "../flags.ts";
@@ -63,14 +65,14 @@ function runDescribe(k: Kubectl, flags: Flags): number {
     let all = readAll(state, request.type, request.type.namespaced ? namespace : undefined);
     if (selector) all = all.filter((o) => matchesRequirements(o.metadata.labels, selector));
     if (request.names.length === 0) {
-      for (const o of all) texts.push(describeOne(k, request.type, o));
+      for (const o of all) texts.push(describeOne(k, request.type, o, flags.bool("show-events")));
       continue;
     }
     for (const name of request.names) {
       const exact = all.find((o) => o.metadata.name === name);
       const matches = exact ? [exact] : all.filter((o) => o.metadata.name.startsWith(name));
       if (matches.length === 0) errors.push(notFoundText(request.type, name));
-      for (const o of matches) texts.push(describeOne(k, request.type, o));
+      for (const o of matches) texts.push(describeOne(k, request.type, o, flags.bool("show-events")));
     }
   }
   if (texts.length > 0) k.out(texts.join("\n\n"));
@@ -82,31 +84,34 @@ function runDescribe(k: Kubectl, flags: Flags): number {
   return errors.length > 0 ? 1 : 0;
 }
 
-function describeOne(k: Kubectl, type: ResourceType, object: AnyObject): string {
+function describeOne(k: Kubectl, type: ResourceType, object: AnyObject, showEvents: boolean): string {
   const state = k.ctx.tx.state;
   const now = state.now;
+  const eventsOf = (o: AnyObject) => (showEvents ? eventsFor(state, o) : []);
   switch (type.name) {
     case "pods":
-      return describePod(object as Pod, now);
+      return describePod(object as Pod, now, eventsOf(object));
     case "services":
-      return describeService(object as Service, slicesOfService(state, object as Service));
+      return describeService(object as Service, slicesOfService(state, object as Service), eventsOf(object), now);
     case "endpoints":
       return describeEndpoints(object as Endpoints);
     case "nodes": {
       const pods = readList<Pod>(state, "pods", undefined).filter((p) => p.spec.nodeName === object.metadata.name);
-      return describeNode(object as Node, pods, now);
+      return describeNode(object as Node, pods, now, eventsOf(object));
     }
     case "deployments":
-      return describeDeployment(object as Deployment, readList<ReplicaSet>(state, "replicasets", object.metadata.namespace));
+      return describeDeployment(object as Deployment, readList<ReplicaSet>(state, "replicasets", object.metadata.namespace), eventsOf(object), now);
     case "replicasets": {
       const rs = object as ReplicaSet;
       const pods = readList<Pod>(state, "pods", rs.metadata.namespace).filter((p) => p.metadata.ownerReferences?.some((o) => o.uid === rs.metadata.uid));
-      return describeReplicaSet(rs, pods);
+      return describeReplicaSet(rs, pods, eventsOf(object), now);
     }
     case "namespaces":
       return describeNamespace(object as Namespace);
     case "endpointslices":
       return describeEndpointSliceText(object);
+    case "events":
+      return describeEvent(object as EventObject);
   }
 }
 

@@ -1,7 +1,7 @@
 // kubectl describe for the kinds the playground serves, after kubectl pkg/describe/describe.go:
 // the same field order, the same PrefixWriter indentation (two spaces per level), and one
-// tabwriter(0, 8, 2, ' ') over the whole text. The cluster records no Events, so every
-// describe ends with `Events: <none>`.
+// tabwriter(0, 8, 2, ' ') over the whole text, flushed before the Events table (DescribeEvents),
+// which so aligns on its own.
 
 import type {
   Container,
@@ -15,18 +15,41 @@ import type {
   Service,
 } from "../../cluster/types.ts";
 import type { EndpointSlice } from "../../cluster/types.ts";
+import type { EventObject } from "../../cluster/events.ts";
 import { age } from "./duration.ts";
 import { formatLabels, formatLabelSelector } from "./labels.ts";
 import { describeWriter, tabwrite } from "./tabwriter.ts";
 import { nodeRoles } from "./tables.ts";
 
 class PrefixWriter {
+  private done = "";
   private text = "";
   write(level: number, line: string): void {
     this.text += "  ".repeat(level) + line;
   }
+  /** tabwriter.Flush: what was written so far is aligned on its own. */
+  flushPart(): void {
+    this.done += tabwrite(this.text, describeWriter);
+    this.text = "";
+  }
   flush(): string {
-    return tabwrite(this.text, describeWriter);
+    return this.done + tabwrite(this.text, describeWriter);
+  }
+}
+
+/** describe.go DescribeEvents; `events` sorted by lastTimestamp (events.ts eventsFor). */
+function describeEvents(w: PrefixWriter, events: readonly EventObject[], now: number): void {
+  if (events.length === 0) {
+    w.write(0, "Events:\t<none>\n");
+    return;
+  }
+  w.flushPart();
+  w.write(0, "Events:\n  Type\tReason\tAge\tFrom\tMessage\n");
+  w.write(1, "----\t------\t----\t----\t-------\n");
+  for (const e of events) {
+    const first = age(e.firstTimestamp, now);
+    const interval = e.count > 1 ? `${age(e.lastTimestamp, now)} (x${e.count} over ${first})` : first;
+    w.write(1, `${e.type}\t${e.reason}\t${interval}\t${e.source.component}\t${e.message.trim()}\n`);
   }
 }
 
@@ -65,7 +88,7 @@ function annotationLines(annotations: Record<string, string> | undefined): strin
     .map((k) => `${k}: ${annotations![k]}`);
 }
 
-export function describePod(pod: Pod, now: number): string {
+export function describePod(pod: Pod, now: number, events: readonly EventObject[] = []): string {
   const w = new PrefixWriter();
   w.write(0, `Name:\t${pod.metadata.name}\n`);
   w.write(0, `Namespace:\t${pod.metadata.namespace}\n`);
@@ -101,7 +124,7 @@ export function describePod(pod: Pod, now: number): string {
   w.write(0, `QoS Class:\t${pod.status.qosClass ?? "BestEffort"}\n`);
   w.write(0, "Node-Selectors:\t<none>\n");
   writeMultiline(w, 0, "Tolerations", tolerationLines(pod.spec.tolerations));
-  w.write(0, "Events:\t<none>\n");
+  describeEvents(w, events, now);
   return w.flush();
 }
 
@@ -182,7 +205,7 @@ function describeState(w: PrefixWriter, title: string, state: ContainerState): v
 }
 
 /** describeService; `slices` are the Service's EndpointSlices (ready endpoints are listed). */
-export function describeService(service: Service, slices: EndpointSlice[] | undefined): string {
+export function describeService(service: Service, slices: EndpointSlice[] | undefined, events: readonly EventObject[] = [], now = 0): string {
   const w = new PrefixWriter();
   const spec = service.spec;
   w.write(0, `Name:\t${service.metadata.name}\n`);
@@ -211,7 +234,7 @@ export function describeService(service: Service, slices: EndpointSlice[] | unde
   w.write(0, `Session Affinity:\t${spec.sessionAffinity}\n`);
   if (spec.externalTrafficPolicy) w.write(0, `External Traffic Policy:\t${spec.externalTrafficPolicy}\n`);
   if (spec.internalTrafficPolicy) w.write(0, `Internal Traffic Policy:\t${spec.internalTrafficPolicy}\n`);
-  w.write(0, "Events:\t<none>\n");
+  describeEvents(w, events, now);
   return w.flush();
 }
 
@@ -268,7 +291,7 @@ export function describeEndpoints(endpoints: Endpoints): string {
   return w.flush();
 }
 
-export function describeNode(node: Node, pods: Pod[], now: number): string {
+export function describeNode(node: Node, pods: Pod[], now: number, events: readonly EventObject[] = []): string {
   const w = new PrefixWriter();
   w.write(0, `Name:\t${node.metadata.name}\n`);
   w.write(0, `Roles:\t${nodeRoles(node)}\n`);
@@ -326,11 +349,11 @@ export function describeNode(node: Node, pods: Pod[], now: number): string {
   w.write(1, "--------\t--------\t------\n");
   w.write(1, "cpu\t0 (0%)\t0 (0%)\n");
   w.write(1, "memory\t0 (0%)\t0 (0%)\n");
-  w.write(0, "Events:\t<none>\n");
+  describeEvents(w, events, now);
   return w.flush();
 }
 
-export function describeDeployment(deployment: Deployment, replicaSets: ReplicaSet[]): string {
+export function describeDeployment(deployment: Deployment, replicaSets: ReplicaSet[], events: readonly EventObject[] = [], now = 0): string {
   const w = new PrefixWriter();
   const d = deployment;
   w.write(0, `Name:\t${d.metadata.name}\n`);
@@ -375,11 +398,11 @@ export function describeDeployment(deployment: Deployment, replicaSets: ReplicaS
   const oldActive = old.filter((rs) => rs.spec.replicas > 0 || (rs.status.replicas ?? 0) > 0);
   w.write(0, `OldReplicaSets:\t${oldActive.length ? oldActive.map(describeRs).join(", ") : "<none>"}\n`);
   w.write(0, `NewReplicaSet:\t${newest ? describeRs(newest) : "<none>"}\n`);
-  w.write(0, "Events:\t<none>\n");
+  describeEvents(w, events, now);
   return w.flush();
 }
 
-export function describeReplicaSet(rs: ReplicaSet, pods: Pod[]): string {
+export function describeReplicaSet(rs: ReplicaSet, pods: Pod[], events: readonly EventObject[] = [], now = 0): string {
   const w = new PrefixWriter();
   w.write(0, `Name:\t${rs.metadata.name}\n`);
   w.write(0, `Namespace:\t${rs.metadata.namespace}\n`);
@@ -397,7 +420,7 @@ export function describeReplicaSet(rs: ReplicaSet, pods: Pod[]): string {
   w.write(1, "Volumes:\t<none>\n");
   w.write(1, "Node-Selectors:\t<none>\n");
   w.write(1, "Tolerations:\t<none>\n");
-  w.write(0, "Events:\t<none>\n");
+  describeEvents(w, events, now);
   return w.flush();
 }
 
@@ -411,5 +434,44 @@ export function describeNamespace(ns: Namespace): string {
   w.write(0, "No resource quota.\n");
   w.write(0, "\n");
   w.write(0, "No LimitRange resource.\n");
+  return w.flush();
+}
+
+/**
+ * An Event has no describer of its own: kubectl's generic describer prints its fields in key
+ * order, keys split into words (`firstTimestamp` -> `First Timestamp`), maps indented below.
+ */
+export function describeEvent(e: EventObject): string {
+  const w = new PrefixWriter();
+  w.write(0, `Name:\t${e.metadata.name}\n`);
+  w.write(0, `Namespace:\t${e.metadata.namespace}\n`);
+  w.write(0, "Labels:\t<none>\n");
+  w.write(0, "Annotations:\t<none>\n");
+  w.write(0, "API Version:\tv1\n");
+  w.write(0, `Count:\t${e.count}\n`);
+  w.write(0, "Event Time:\t<nil>\n");
+  w.write(0, `First Timestamp:\t${e.firstTimestamp}\n`);
+  w.write(0, "Involved Object:\n");
+  w.write(1, `API Version:\t${e.involvedObject.apiVersion}\n`);
+  if (e.involvedObject.fieldPath) w.write(1, `Field Path:\t${e.involvedObject.fieldPath}\n`);
+  w.write(1, `Kind:\t${e.involvedObject.kind}\n`);
+  w.write(1, `Name:\t${e.involvedObject.name}\n`);
+  if (e.involvedObject.namespace) w.write(1, `Namespace:\t${e.involvedObject.namespace}\n`);
+  w.write(1, `UID:\t${e.involvedObject.uid}\n`);
+  w.write(0, "Kind:\tEvent\n");
+  w.write(0, `Last Timestamp:\t${e.lastTimestamp}\n`);
+  w.write(0, `Message:\t${e.message}\n`);
+  w.write(0, "Metadata:\n");
+  w.write(1, `Creation Timestamp:\t${e.metadata.creationTimestamp}\n`);
+  w.write(1, `Resource Version:\t${e.metadata.resourceVersion}\n`);
+  w.write(1, `UID:\t${e.metadata.uid}\n`);
+  w.write(0, `Reason:\t${e.reason}\n`);
+  w.write(0, `Reporting Component:\t${e.reportingComponent}\n`);
+  w.write(0, `Reporting Instance:\t${e.reportingInstance}\n`);
+  w.write(0, "Source:\n");
+  w.write(1, `Component:\t${e.source.component}\n`);
+  if (e.source.host) w.write(1, `Host:\t${e.source.host}\n`);
+  w.write(0, `Type:\t${e.type}\n`);
+  w.write(0, "Events:\t<none>\n");
   return w.flush();
 }

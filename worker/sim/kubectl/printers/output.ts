@@ -57,8 +57,8 @@ export function printTables(groups: readonly Fetched[], options: TableOptions): 
 
 export function printTable(type: ResourceType, objects: readonly AnyObject[], options: TableOptions): string {
   const def = tables[type.name];
-  const count = options.wide ? def.columns.length : def.narrow;
-  let header = def.columns.slice(0, count);
+  const shown = options.wide ? def.columns.map((_, i) => i) : (def.narrowColumns ?? def.columns.slice(0, def.narrow).map((_, i) => i));
+  let header = shown.map((i) => def.columns[i]);
   if (options.allNamespaces && type.namespaced) header = ["NAMESPACE", ...header];
   const labelColumns = options.labelColumns ?? [];
   header = [...header, ...labelColumns.map((l) => l.split("/").pop()!.toUpperCase())];
@@ -67,7 +67,8 @@ export function printTable(type: ResourceType, objects: readonly AnyObject[], op
   if (!options.noHeaders) lines.push(header.join("\t"));
   const prefix = options.withKind ? `${kindString(type)}/` : "";
   for (const object of objects) {
-    let cells = def.row(object, options.now).slice(0, count);
+    const row = def.row(object, options.now);
+    let cells = shown.map((i) => row[i]);
     cells[0] = prefix + cells[0];
     if (options.allNamespaces && type.namespaced) cells = [object.metadata.namespace ?? "", ...cells];
     for (const l of labelColumns) cells.push(object.metadata.labels?.[l] ?? "");

@@ -12,20 +12,45 @@ import type {
   ReplicaSet,
   Service,
 } from "../../cluster/types.ts";
+import type { EventObject } from "../../cluster/events.ts";
 import type { ResourceName } from "../resources.ts";
 import { age, humanDuration } from "./duration.ts";
 import { formatLabels, formatLabelSelector } from "./labels.ts";
 
-export type AnyObject = Pod | Service | Endpoints | EndpointSlice | Node | Namespace | Deployment | ReplicaSet;
+export type AnyObject = Pod | Service | Endpoints | EndpointSlice | Node | Namespace | Deployment | ReplicaSet | EventObject;
 
 export interface TableDefinition {
   columns: string[];
   /** How many of the columns are shown without -o wide. */
   narrow: number;
+  /** When the narrow columns are not a prefix of the wide ones: their indexes. */
+  narrowColumns?: number[];
   row(object: AnyObject, now: number): string[];
 }
 
 export const tables: Record<ResourceName, TableDefinition> = {
+  // printers.go printEvent: the wide table puts SUBOBJECT and SOURCE before MESSAGE.
+  events: {
+    columns: ["LAST SEEN", "TYPE", "REASON", "OBJECT", "SUBOBJECT", "SOURCE", "MESSAGE", "FIRST SEEN", "COUNT", "NAME"],
+    narrow: 4,
+    narrowColumns: [0, 1, 2, 3, 6],
+    row: (o, now) => {
+      const e = o as EventObject;
+      const source = [e.source.component, ...(e.source.host ? [e.source.host] : [])].join(", ");
+      return [
+        age(e.lastTimestamp, now),
+        e.type,
+        e.reason,
+        `${e.involvedObject.kind.toLowerCase()}/${e.involvedObject.name}`,
+        e.involvedObject.fieldPath ?? "",
+        source,
+        e.message.trim(),
+        age(e.firstTimestamp, now),
+        String(e.count),
+        e.metadata.name,
+      ];
+    },
+  },
   pods: {
     columns: ["NAME", "READY", "STATUS", "RESTARTS", "AGE", "IP", "NODE", "NOMINATED NODE", "READINESS GATES"],
     narrow: 5,

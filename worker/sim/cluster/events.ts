@@ -1,0 +1,168 @@
+// Events, as the scheduler, the kubelet and the controllers record them through client-go's
+// event recorder: one entry per (object, source, type, reason, message), a repeat raising its
+// count and lastTimestamp (the correlator's deduplication). The store keeps the latest
+// MAX_EVENTS entries (by first occurrence) in a compact form; readers expand them to core/v1
+// Events and drop those older than the API server's one-hour --event-ttl.
+import { fnv32a, rfc3339 } from "./ids.ts";
+import type { Tx } from "./tx.ts";
+import type { ClusterEvent, ClusterState, KubeObject } from "./types.ts";
+
+export const MAX_EVENTS = 1000;
+/** kube-apiserver --event-ttl default. */
+export const EVENT_TTL_MS = 60 * 60 * 1000;
+
+export interface EventSource {
+  component: string;
+  host?: string;
+}
+
+export interface InvolvedObject {
+  kind: string;
+  apiVersion: string;
+  namespace?: string;
+  name: string;
+  uid: string;
+  fieldPath?: string;
+}
+
+export function involvedObject(obj: KubeObject, fieldPath?: string): InvolvedObject {
+  const ref: InvolvedObject = { kind: obj.kind, apiVersion: obj.apiVersion, name: obj.metadata.name, uid: obj.metadata.uid };
+  if (obj.metadata.namespace !== undefined) ref.namespace = obj.metadata.namespace;
+  if (fieldPath) ref.fieldPath = fieldPath;
+  return ref;
+}
+
+const dedupeKey = (e: { uid: string; fieldPath?: string; component: string; reason: string; message: string }): string =>
+  `${e.uid}|${e.fieldPath ?? ""}|${e.component}|${e.reason}|${e.message}`;
+
+/**
+ * Dedupe key -> position, per writable events array (rebuilt with one scan when a transaction
+ * first writes, and after each trim).
+ */
+const indexes = new WeakMap<object, Map<string, number>>();
+
+function indexOf(list: ClusterEvent[]): Map<string, number> {
+  let ix = indexes.get(list);
+  if (!ix) {
+    ix = new Map();
+    for (let i = 0; i < list.length; i++) ix.set(dedupeKey(list[i]), i);
+    indexes.set(list, ix);
+  }
+  return ix;
+}
+
+/**
+ * The event's name as client-go makes it: the object's name and the time in hex nanoseconds
+ * (milliseconds in hex, then a sub-millisecond part that keeps names apart).
+ */
+function eventName(ref: InvolvedObject, at: number, seq: number): string {
+  return `${ref.name}.${at.toString(16)}${((fnv32a(ref.uid) + seq) % 0x100000).toString(16).padStart(5, "0")}`;
+}
+
+export function recordEvent(
+  tx: Tx,
+  ref: InvolvedObject,
+  type: "Normal" | "Warning",
+  reason: string,
+  message: string,
+  source: EventSource,
+  at: number,
+): void {
+  const list = tx.write("events") as ClusterEvent[];
+  const ix = indexOf(list);
+  const dk = dedupeKey({ uid: ref.uid, fieldPath: ref.fieldPath, component: source.component, reason, message });
+  const existing = ix.get(dk);
+  if (existing !== undefined) {
+    const before = list[existing];
+    list[existing] = { ...before, count: before.count + 1, last: Math.max(before.last, at), first: Math.min(before.first, at) };
+    return;
+  }
+  const event: ClusterEvent = { ...ref, type, reason, message, component: source.component, first: at, last: at, count: 1, eventName: eventName(ref, at, list.length) };
+  if (source.host) event.host = source.host;
+  ix.set(dk, list.length);
+  list.push(event);
+  // Trimmed in batches, oldest first: a splice and an index rebuild per quarter of the cap.
+  if (list.length > MAX_EVENTS + MAX_EVENTS / 4) {
+    list.splice(0, list.length - MAX_EVENTS);
+    indexes.delete(list);
+  }
+}
+
+/** core/v1 Event as the API server returns it. */
+export interface EventObject {
+  apiVersion: "v1";
+  kind: "Event";
+  metadata: { name: string; namespace: string; uid: string; resourceVersion: string; creationTimestamp: string; labels?: Record<string, string> };
+  involvedObject: { kind: string; namespace?: string; name: string; uid: string; apiVersion: string; fieldPath?: string };
+  reason: string;
+  message: string;
+  source: EventSource;
+  firstTimestamp: string;
+  lastTimestamp: string;
+  count: number;
+  type: "Normal" | "Warning";
+  eventTime: null;
+  reportingComponent: string;
+  reportingInstance: string;
+}
+
+function expand(e: ClusterEvent): EventObject {
+  const namespace = e.namespace ?? "default";
+  const involved: EventObject["involvedObject"] = { kind: e.kind, name: e.name, uid: e.uid, apiVersion: e.apiVersion };
+  if (e.namespace !== undefined) involved.namespace = e.namespace;
+  if (e.fieldPath) involved.fieldPath = e.fieldPath;
+  const source: EventSource = { component: e.component };
+  if (e.host) source.host = e.host;
+  const hash = fnv32a(`${namespace}/${e.eventName}`).toString(16).padStart(8, "0");
+  return {
+    apiVersion: "v1",
+    kind: "Event",
+    metadata: {
+      name: e.eventName,
+      namespace,
+      // Derived from the name: stable for the event's life, unique enough among 1,000.
+      uid: `${hash}-${hash.slice(0, 4)}-4${hash.slice(5, 8)}-8${hash.slice(1, 4)}-${hash}${hash.slice(0, 4)}`,
+      resourceVersion: String(e.last),
+      creationTimestamp: rfc3339(e.first),
+    },
+    involvedObject: involved,
+    reason: e.reason,
+    message: e.message,
+    source,
+    firstTimestamp: rfc3339(e.first),
+    lastTimestamp: rfc3339(e.last),
+    count: e.count,
+    type: e.type,
+    eventTime: null,
+    reportingComponent: e.component,
+    reportingInstance: e.host ?? "",
+  };
+}
+
+const live = (e: ClusterEvent, now: number): boolean => e.last > now - EVENT_TTL_MS;
+
+/**
+ * Events of one namespace (all when undefined) in the API server's list order (namespace,
+ * name). Events of cluster-scoped objects (nodes) live in the default namespace, as on a real
+ * cluster.
+ */
+export function listEvents(state: ClusterState, namespace: string | undefined): EventObject[] {
+  const out: EventObject[] = [];
+  for (const e of state.events ?? []) {
+    if ((namespace === undefined || (e.namespace ?? "default") === namespace) && live(e, state.now)) out.push(expand(e));
+  }
+  const key = (o: EventObject) => `${o.metadata.namespace}/${o.metadata.name}`;
+  return out.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+}
+
+const LIFECYCLE: Record<string, number> = { Scheduled: 0, Pulling: 1, Pulled: 2, Created: 3, Started: 4, BackOff: 5, Failed: 6, Killing: 7 };
+
+/** Events about one object (describe's search by involvedObject uid), oldest lastTimestamp first. */
+export function eventsFor(state: ClusterState, obj: { metadata: { uid: string } }): EventObject[] {
+  const out: ClusterEvent[] = [];
+  for (const e of state.events ?? []) if (e.uid === obj.metadata.uid && live(e, state.now)) out.push(e);
+  // Events of the same second come in the order a pod's life produces them (the store keeps
+  // first occurrences in order, not the last occurrence of a repeat).
+  out.sort((a, b) => a.last - b.last || (LIFECYCLE[a.reason] ?? 9) - (LIFECYCLE[b.reason] ?? 9));
+  return out.map(expand);
+}

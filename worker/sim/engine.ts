@@ -5,6 +5,7 @@ import { bootstrapCluster } from "./cluster/bootstrap.ts";
 import { reconcile } from "./cluster/controllers.ts";
 import { Tx } from "./cluster/tx.ts";
 import type { ClusterState } from "./cluster/types.ts";
+import { byteLength } from "./net/http.ts";
 import type { RouteTrace } from "./net/trace.ts";
 import { createRandom } from "./random.ts";
 import { promptOf } from "./shell/prompt.ts";
@@ -72,7 +73,7 @@ export function execute(state: SessionState, input: string, env: { now: number }
     changed: false,
   });
 
-  if (utf8Length(input) > MAX_COMMAND_BYTES) {
+  if (byteLength(input) > MAX_COMMAND_BYTES) {
     return fail(`-bash: command line too long (over ${MAX_COMMAND_BYTES} bytes)\n`, 1);
   }
   const parsed = parseLine(input);
@@ -144,13 +145,4 @@ export function execute(state: SessionState, input: string, env: { now: number }
 
 function sameShell(a: ShellFrame[], b: ShellFrame[]): boolean {
   return a.length === b.length && a.every((frame, i) => frame === b[i]);
-}
-
-function utf8Length(text: string): number {
-  let n = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    n += c < 0x80 ? 1 : c < 0x800 ? 2 : c >= 0xd800 && c < 0xdc00 ? (i++, 4) : 3;
-  }
-  return n;
 }

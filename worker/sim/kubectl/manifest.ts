@@ -3,6 +3,7 @@
 
 import * as v from "valibot";
 import { parseAllDocuments } from "yaml";
+import { byteLength } from "../net/http.ts";
 
 export const MAX_MANIFEST_BYTES = 64 * 1024;
 
@@ -77,8 +78,9 @@ const goStructOf: Record<string, string> = {
 };
 
 export function parseManifests(text: string, source = "STDIN"): ManifestParse {
-  if (byteLength(text) > MAX_MANIFEST_BYTES) {
-    return { ok: false, error: `error: the manifest is too large (${byteLength(text)} bytes); the limit is ${MAX_MANIFEST_BYTES} bytes\n` };
+  const bytes = byteLength(text);
+  if (bytes > MAX_MANIFEST_BYTES) {
+    return { ok: false, error: `error: the manifest is too large (${bytes} bytes); the limit is ${MAX_MANIFEST_BYTES} bytes\n` };
   }
   let docs;
   try {
@@ -155,13 +157,4 @@ function expectedGoType(field: string, expected: string): string {
   if (expected.includes("Array")) return "[]string";
   if (expected.includes("Object") || expected.includes("record")) return "map[string]string";
   return "string";
-}
-
-function byteLength(text: string): number {
-  let n = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    n += c < 0x80 ? 1 : c < 0x800 ? 2 : c >= 0xd800 && c < 0xdc00 ? (i++, 4) : 3;
-  }
-  return n;
 }

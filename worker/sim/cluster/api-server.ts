@@ -134,7 +134,8 @@ function validateSelectorAgainstTemplate(spec: Record<string, unknown>, kindName
 
 function defaultTemplate(template: Record<string, unknown>): PodTemplateSpec {
   const meta = isRecord(template.metadata) ? template.metadata : {};
-  const out: PodTemplateSpec = { metadata: { creationTimestamp: null }, spec: defaultPodSpec(template.spec as Record<string, unknown>, true) };
+  // 1.34 no longer serializes the template's zero creationTimestamp (`creationTimestamp: null`).
+  const out: PodTemplateSpec = { metadata: {}, spec: defaultPodSpec(template.spec as Record<string, unknown>, true) };
   const labels = copyLabels(meta.labels);
   if (labels) out.metadata.labels = labels;
   if (isRecord(meta.annotations) && Object.keys(meta.annotations).length > 0) out.metadata.annotations = { ...(meta.annotations as Record<string, string>) };
@@ -219,7 +220,7 @@ function buildObject(tx: Tx, info: KindInfo, sub: SubmittedObject, meta: ObjectM
             replicas,
             revisionHistoryLimit: typeof spec.revisionHistoryLimit === "number" ? spec.revisionHistoryLimit : 10,
             selector,
-            strategy: isRecord(spec.strategy) ? spec.strategy : { rollingUpdate: { maxSurge: "25%", maxUnavailable: "25%" }, type: "RollingUpdate" },
+            strategy: defaultStrategy(spec.strategy),
             template,
           },
           status: old ? (old as Deployment).status : {},
@@ -251,6 +252,15 @@ function buildObject(tx: Tx, info: KindInfo, sub: SubmittedObject, meta: ObjectM
       return { ok: true, obj: { ...node, metadata: meta, spec: nextSpec } };
     }
   }
+}
+
+/** SetDefaults_Deployment: RollingUpdate with 25% surge and 25% unavailable unless set. */
+function defaultStrategy(strategy: unknown): Record<string, unknown> {
+  const s = isRecord(strategy) ? strategy : {};
+  const type = typeof s.type === "string" ? s.type : "RollingUpdate";
+  if (type !== "RollingUpdate") return { ...s, type };
+  const ru = isRecord(s.rollingUpdate) ? s.rollingUpdate : {};
+  return { ...s, rollingUpdate: { ...ru, maxSurge: ru.maxSurge ?? "25%", maxUnavailable: ru.maxUnavailable ?? "25%" }, type };
 }
 
 function goLabelSelector(s: LabelSelector): { toString(): string } {

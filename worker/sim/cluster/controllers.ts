@@ -135,7 +135,8 @@ function garbageCollector(tx: Tx, ctx: Ctx): void {
 const hashCache = new WeakMap<PodTemplateSpec, string>();
 function templateHash(template: PodTemplateSpec): string {
   let h = hashCache.get(template);
-  if (h === undefined) hashCache.set(template, (h = podTemplateHash(template)));
+  // ComputeHash hashes the Go struct, whose zero creationTimestamp is part of the template.
+  if (h === undefined) hashCache.set(template, (h = podTemplateHash({ ...template, metadata: { creationTimestamp: null, ...template.metadata } })));
   return h;
 }
 

@@ -15,8 +15,13 @@ export function sessionStub(env: Env, id: string) {
   return namespace.get(namespace.idFromName(id));
 }
 
-export function snapshotStub(env: Env, id: string) {
+/** A snapshot id that could not have been issued names no snapshot: 404 (also for a fork's `from`). */
+export function requireSnapshotId(id: string): void {
   if (!isWellFormedId(id)) throw new ApiError(404, "snapshot_not_found", "No snapshot with this id exists (snapshot ids are 22 URL-safe characters).");
+}
+
+export function snapshotStub(env: Env, id: string) {
+  requireSnapshotId(id);
   const namespace = env.SNAPSHOTS as DurableObjectNamespace<Snapshot>;
   return namespace.get(namespace.idFromName(id));
 }

@@ -4,10 +4,10 @@ import { Hono } from "hono";
 import * as v from "valibot";
 import { readJson } from "../http/body.ts";
 import { ApiError, jsonResponse } from "../http/errors.ts";
-import { sessionStub, unwrap } from "../http/stubs.ts";
+import { requireSnapshotId, sessionStub, unwrap } from "../http/stubs.ts";
 import { MAX_COMMAND_BYTES } from "../sim/engine.ts";
 import { findLesson } from "../http/lessons.ts";
-import { isWellFormedId, newSessionId } from "../session/ids.ts";
+import { newSessionId } from "../session/ids.ts";
 import type { Outcome } from "../session/outcome.ts";
 import type { CommandReply, SessionView } from "../session/session.ts";
 
@@ -33,9 +33,7 @@ export const sessions = new Hono<{ Bindings: Env }>();
 
 sessions.post("/", async (c) => {
   const body = await readJson(c.req.raw, CreateBody, {});
-  if (body.from !== undefined && !isWellFormedId(body.from)) {
-    throw new ApiError(404, "snapshot_not_found", "No snapshot with this id exists (snapshot ids are 22 URL-safe characters).");
-  }
+  if (body.from !== undefined) requireSnapshotId(body.from);
   if (body.from !== undefined && body.lesson !== undefined) {
     throw new ApiError(400, "bad_request", "Give either from (a fork keeps its snapshot's lesson) or lesson, not both.");
   }

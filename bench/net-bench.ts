@@ -1,6 +1,7 @@
 // Routed requests per second through a NodePort, with the route trace built, on a small cluster
 // (10 Services) and a large one (10,000 Services, 30,000 pods), plus the cost of the first request
-// after a change of the pods (index rebuild). Run: npx tsx bench/net-bench.ts
+// after a change of the pods (index rebuild). Run: npx tsx bench/net-bench.ts (bench/sim-bench.ts
+// imports the same functions).
 
 import { bootstrapCluster } from "../worker/sim/cluster/bootstrap.ts";
 import type { ClusterState, Pod, Service } from "../worker/sim/cluster/types.ts";
@@ -9,10 +10,11 @@ import type { Place } from "../worker/sim/net/places.ts";
 import { route } from "../worker/sim/net/router.ts";
 import type { RouteTrace } from "../worker/sim/net/trace.ts";
 import { createRandom } from "../worker/sim/random.ts";
+import { isMain } from "./is-main.ts";
 
 const NOW = Date.UTC(2025, 10, 26, 10);
 
-function pod(name: string, node: string, ip: string, app: string): Pod {
+export function pod(name: string, node: string, ip: string, app: string): Pod {
   const ts = "2025-11-26T09:59:00Z";
   return {
     apiVersion: "v1",
@@ -44,7 +46,8 @@ function service(i: number): Service {
   };
 }
 
-function build(services: number, podsPerService: number): ClusterState {
+/** A cluster of `services` Services (NodePort for the first 2,000) with their Running pods. */
+export function buildNetCluster(services: number, podsPerService: number): ClusterState {
   const base = bootstrapCluster({ now: NOW, random: createRandom(1) });
   const pods: Record<string, Pod> = { ...base.pods };
   const svcs: Record<string, Service> = { ...base.services };
@@ -64,7 +67,16 @@ function build(services: number, podsPerService: number): ClusterState {
   return { ...base, pods, services: svcs, resourceVersion: base.resourceVersion + 1 };
 }
 
-function bench(label: string, state: ClusterState, nodePort: number): number {
+export interface RouteRate {
+  perSecond: number;
+  usEach: number;
+  /** The first request, index build included. */
+  firstMs: number;
+}
+
+/** Routes `iterations` requests from the workstation to node01's NodePort, building each trace. */
+export function routeRate(state: ClusterState, nodePort: number, iterations = 1_000_000): RouteRate {
+  const label = `NodePort ${nodePort}`;
   const from: Place = { kind: "workstation", name: "workstation", ip: "192.168.56.1" };
   const random = createRandom(42);
   const t0 = performance.now();
@@ -74,7 +86,6 @@ function bench(label: string, state: ClusterState, nodePort: number): number {
   const firstMs = performance.now() - t0;
   if (first.result !== "delivered") throw new Error(`${label}: not delivered: ${JSON.stringify(first)}`);
   const traces: RouteTrace[] = [];
-  const iterations = 1_000_000;
   let sink = 0;
   const start = performance.now();
   for (let i = 0; i < iterations; i++) {
@@ -92,25 +103,34 @@ function bench(label: string, state: ClusterState, nodePort: number): number {
     sink += trace.hops.length;
   }
   const ms = performance.now() - start;
-  const perSecond = Math.round((iterations / ms) * 1000);
-  console.log(`${label}: ${perSecond.toLocaleString("en")} routed requests/s with trace (${((ms * 1000) / iterations).toFixed(2)} us each); first request incl. index build ${firstMs.toFixed(1)} ms [${sink > 0 ? "ok" : ""}]`);
-  return perSecond;
+  if (sink === 0 || traces.length === 0) throw new Error(`${label}: no hops`);
+  return { perSecond: Math.round((iterations / ms) * 1000), usEach: (ms * 1000) / iterations, firstMs };
 }
 
-const small = build(10, 3);
-const large = build(10_000, 3);
-const heap = process.memoryUsage().heapUsed / 1e6;
-console.log(`clusters built: small ${Object.keys(small.pods).length} pods, large ${Object.keys(large.services).length} services / ${Object.keys(large.pods).length} pods; heap ${heap.toFixed(0)} MB`);
-bench("small (10 services)", small, 30005);
-const a = bench("small (10 services)", small, 30005);
-bench("large (10,000 services, 30,000 pods)", large, 30005);
-const b = bench("large (10,000 services, 30,000 pods)", large, 30005);
-console.log(`large/small time ratio: ${(a / b).toFixed(2)}x`);
+/** The first routed request after one more pod for one Service (a new pods record). */
+export function firstRequestAfterPodChange(large: ClusterState): number {
+  const scaled: ClusterState = { ...large, pods: { ...large.pods, "default/p-5-3": pod("p-5-3", "node02", "10.250.9.9", "app-5") }, resourceVersion: large.resourceVersion + 1 };
+  const t0 = performance.now();
+  const idx = netIndex(scaled);
+  const out = route(idx, { from: { kind: "workstation", name: "workstation", ip: "192.168.56.1" }, srcPort: 1, dstIP: "192.168.56.11", dstPort: 30005, protocol: "TCP" }, { random: createRandom(1), now: NOW });
+  const ms = performance.now() - t0;
+  if (out.result !== "delivered") throw new Error(`after a pod change: ${out.result}`);
+  return ms;
+}
 
-// A scale-like change: one pod more for one Service gives a new pods record; the next request
-// rebuilds the pod index and that Service's endpoints.
-const scaled: ClusterState = { ...large, pods: { ...large.pods, "default/p-5-3": pod("p-5-3", "node02", "10.250.9.9", "app-5") }, resourceVersion: large.resourceVersion + 1 };
-const t0 = performance.now();
-const idx = netIndex(scaled);
-const out = route(idx, { from: { kind: "workstation", name: "workstation", ip: "192.168.56.1" }, srcPort: 1, dstIP: "192.168.56.11", dstPort: 30005, protocol: "TCP" }, { random: createRandom(1), now: NOW });
-console.log(`after a change of the pods on the large cluster: first routed request ${(performance.now() - t0).toFixed(1)} ms (${out.result})`);
+if (isMain(import.meta.url)) {
+  const small = buildNetCluster(10, 3);
+  const large = buildNetCluster(10_000, 3);
+  const heap = process.memoryUsage().heapUsed / 1e6;
+  console.log(`clusters built: small ${Object.keys(small.pods).length} pods, large ${Object.keys(large.services).length} services / ${Object.keys(large.pods).length} pods; heap ${heap.toFixed(0)} MB`);
+  const show = (label: string, r: RouteRate) =>
+    console.log(`${label}: ${r.perSecond.toLocaleString("en")} routed requests/s with trace (${r.usEach.toFixed(2)} us each); first request incl. index build ${r.firstMs.toFixed(1)} ms`);
+  show("small (10 services)", routeRate(small, 30005));
+  const a = routeRate(small, 30005);
+  show("small (10 services)", a);
+  show("large (10,000 services, 30,000 pods)", routeRate(large, 30005));
+  const b = routeRate(large, 30005);
+  show("large (10,000 services, 30,000 pods)", b);
+  console.log(`large/small time ratio: ${(a.perSecond / b.perSecond).toFixed(2)}x`);
+  console.log(`after a change of the pods on the large cluster: first routed request ${firstRequestAfterPodChange(large).toFixed(1)} ms`);
+}

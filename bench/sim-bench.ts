@@ -1,0 +1,180 @@
+// Every simulator benchmark in one process, one table: `npm run bench`
+// (= node --expose-gc via tsx, so heap figures are taken after a full collection).
+// The pieces live in bench/kubectl-bench.ts, bench/cluster-bench.ts and bench/net-bench.ts, which
+// still run on their own for more detail. Wall-clock times on a shared machine move with its
+// load: the load average is printed with the table.
+import { availableParallelism, loadavg } from "node:os";
+import { createObject } from "../worker/sim/cluster/api-server.ts";
+import { reconcile } from "../worker/sim/cluster/controllers.ts";
+import { allEndpointSlices } from "../worker/sim/cluster/endpoints.ts";
+import { Tx } from "../worker/sim/cluster/tx.ts";
+import type { SubmittedObject } from "../worker/sim/cluster/types.ts";
+import { MAX_COMMAND_BYTES, type SessionState, createSession, execute, tick } from "../worker/sim/engine.ts";
+import { createRandom } from "../worker/sim/random.ts";
+import { T0, buildCluster, engineScale, heapMB, sessionOf, withScaledDeployment } from "./cluster-bench.ts";
+import { kubectlCluster, measureCommand } from "./kubectl-bench.ts";
+import { buildNetCluster, routeRate } from "./net-bench.ts";
+
+interface Row {
+  measure: string;
+  value: string;
+  goal?: string;
+  ok?: boolean;
+}
+
+const rows: Row[] = [];
+const row = (measure: string, value: string, goal?: string, ok?: boolean): void => {
+  rows.push({ measure, value, goal, ok });
+  console.error(`  ${measure}: ${value}`);
+};
+const ms = (n: number): string => `${n.toFixed(n < 10 ? 2 : 0)} ms`;
+const median = (xs: number[]): number => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+// ---------------------------------------------------------------- kubectl get pods
+
+{
+  const cluster = kubectlCluster();
+  const c = measureCommand(cluster, "kubectl get pods", 100);
+  row("kubectl get pods, 1,000 pods", `${c.perSecond.toFixed(0)} commands/s, ${ms(c.ms)} each`);
+}
+
+// ---------------------------------------------------------------- applying 1,000 objects
+
+function manifests(count: number): string[] {
+  const docs: string[] = [];
+  for (let i = 0; i < count / 2; i++) {
+    docs.push(`apiVersion: v1\nkind: Service\nmetadata:\n  name: svc-${i}\nspec:\n  selector:\n    app: app-${i}\n  ports:\n  - port: 80\n    targetPort: 80\n`);
+    docs.push(`apiVersion: v1\nkind: Pod\nmetadata:\n  name: pod-${i}\n  labels:\n    app: app-${i}\nspec:\n  containers:\n  - name: web\n    image: nginx\n    ports:\n    - containerPort: 80\n`);
+  }
+  return docs;
+}
+
+/** `kubectl apply -f - <<EOF` commands, each as large as one console command may be. */
+function applyCommands(docs: string[]): string[] {
+  const commands: string[] = [];
+  let body = "";
+  const wrap = (b: string) => `kubectl apply -f - <<EOF\n${b}EOF`;
+  for (const doc of docs) {
+    const next = body ? `${body}---\n${doc}` : doc;
+    if (Buffer.byteLength(wrap(next)) > MAX_COMMAND_BYTES) {
+      commands.push(wrap(body));
+      body = doc;
+    } else body = next;
+  }
+  if (body) commands.push(wrap(body));
+  return commands;
+}
+
+{
+  const docs = manifests(1000);
+  const commands = applyCommands(docs);
+  let session = createSession({ seed: 3, now: T0, maxObjects: 50_000 });
+  let now = T0 + 1000;
+  const t0 = performance.now();
+  let created = 0;
+  for (const command of commands) {
+    const r = execute(session, command, { now });
+    if (r.exitCode !== 0) throw new Error(r.output);
+    created += r.output.split("\n").filter((l) => l.endsWith(" created")).length;
+    session = r.state;
+    now += 100;
+  }
+  const engineMs = performance.now() - t0;
+  if (created !== 1000) throw new Error(`apply created ${created} objects`);
+  const largest = Math.max(...commands.map((c) => Buffer.byteLength(c)));
+  row("apply 1,000 objects via engine", `${ms(engineMs)} (${commands.length} kubectl apply -f - commands of <= ${(largest / 1024).toFixed(1)} KB)`);
+
+  const objects: SubmittedObject[] = [];
+  for (let i = 0; i < 500; i++) {
+    objects.push({ apiVersion: "v1", kind: "Service", metadata: { name: `svc-${i}` }, spec: { selector: { app: `app-${i}` }, ports: [{ port: 80, targetPort: 80 }] } });
+    objects.push({ apiVersion: "v1", kind: "Pod", metadata: { name: `pod-${i}`, labels: { app: `app-${i}` } }, spec: { containers: [{ name: "web", image: "nginx", ports: [{ containerPort: 80 }] }] } });
+  }
+  const base = createSession({ seed: 3, now: T0, maxObjects: 50_000 }).cluster;
+  const random = createRandom(3);
+  const t1 = performance.now();
+  const tx = new Tx(base);
+  for (const o of objects) {
+    const r = createObject(tx, o, { now: T0 + 1000, random });
+    if (!r.ok) throw new Error(r.status.message);
+  }
+  reconcile(tx, T0 + 1000, random);
+  tx.commit();
+  row("apply 1,000 objects via API (one transaction)", ms(performance.now() - t1));
+}
+
+// ---------------------------------------------------------------- state size
+
+{
+  let session: SessionState = createSession({ seed: 4, now: T0 });
+  const empty = Buffer.byteLength(JSON.stringify(session));
+  const random = createRandom(4);
+  const tx = new Tx(session.cluster);
+  for (let i = 0; i < 50; i++) {
+    createObject(tx, { apiVersion: "v1", kind: "Service", metadata: { name: `svc-${i}` }, spec: { selector: { app: `app-${i}` }, ports: [{ port: 80 }] } }, { now: T0, random });
+    createObject(tx, { apiVersion: "v1", kind: "Pod", metadata: { name: `pod-${i}`, labels: { app: `app-${i}` } }, spec: { containers: [{ name: "web", image: "nginx" }] } }, { now: T0, random });
+  }
+  reconcile(tx, T0, random);
+  session = tick({ ...session, cluster: tx.commit() }, T0 + 10_000);
+  const bytes = Buffer.byteLength(JSON.stringify(session));
+  row("state size, 100 objects (50 svc + 50 Running pods)", `${bytes.toLocaleString("en")} bytes JSON (fresh cluster: ${empty.toLocaleString("en")})`);
+}
+
+// ---------------------------------------------------------------- applying until routable
+
+{
+  const runs = [0, 1, 2].map(() => buildCluster(1000, 1000, 5).ms);
+  const m = median(runs);
+  row("1,000 svc + 1,000 pods -> all routable", `${ms(m)} (median of 3: ${runs.map((r) => r.toFixed(0)).join(", ")})`, "< 100 ms", m < 100);
+}
+
+{
+  const before = heapMB();
+  const large = buildCluster(10_000, 30_000, 122);
+  row("10,000 svc + 30,000 pods -> all routable", ms(large.ms), "< 2 s", large.ms < 2000);
+  const heap = heapMB();
+  row("heap used at that size", `${heap.toFixed(0)} MB (${before.toFixed(0)} MB before building it)`, "< 100 MB", heap < 100);
+  let session = sessionOf(withScaledDeployment(large.state));
+  const scales: Array<ReturnType<typeof engineScale>> = [];
+  for (let i = 0; i < 5; i++) {
+    const e = engineScale(session);
+    scales.push(e);
+    session = e.session;
+  }
+  const pick = (f: (e: (typeof scales)[number]) => number) => median(scales.map(f));
+  row(
+    "one kubectl scale on the large cluster (median of 5)",
+    `${ms(pick((e) => e.total))}: command ${ms(pick((e) => e.commandMs))} + until Ready ${ms(pick((e) => e.readyMs))} + first request ${ms(pick((e) => e.firstRequestMs))}`,
+  );
+  allEndpointSlices(session.cluster);
+}
+
+// ---------------------------------------------------------------- routing
+
+{
+  const small = buildNetCluster(10, 3);
+  routeRate(small, 30005, 200_000);
+  const a = routeRate(small, 30005);
+  row("routed req/s via NodePort + trace, 10 svc", `${a.perSecond.toLocaleString("en")}/s (${a.usEach.toFixed(2)} us each)`, ">= 600,000/s", a.perSecond >= 600_000);
+  const large = buildNetCluster(10_000, 3);
+  routeRate(large, 30005, 200_000);
+  const b = routeRate(large, 30005);
+  const ratio = a.perSecond / b.perSecond;
+  row(
+    "routed req/s via NodePort + trace, 10,000 svc / 30,000 pods",
+    `${b.perSecond.toLocaleString("en")}/s (${b.usEach.toFixed(2)} us each, ${ratio.toFixed(2)}x the small)`,
+    ">= 600,000/s, <= 1.5x",
+    b.perSecond >= 600_000 && ratio <= 1.5,
+  );
+}
+
+// ---------------------------------------------------------------- the table
+
+const width = (f: (r: Row) => string, title: string) => Math.max(title.length, ...rows.map((r) => f(r).length));
+const w1 = width((r) => r.measure, "measure");
+const w2 = width((r) => r.value, "value");
+const w3 = width((r) => r.goal ?? "", "goal");
+const line = (a: string, b: string, c: string, d: string) => `${a.padEnd(w1)} | ${b.padEnd(w2)} | ${c.padEnd(w3)} | ${d}`;
+console.log(`\nsim benchmarks: node ${process.version}, ${availableParallelism()} cores, load average ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+console.log(line("measure", "value", "goal", ""));
+console.log(`${"-".repeat(w1)}-+-${"-".repeat(w2)}-+-${"-".repeat(w3)}-+-----`);
+for (const r of rows) console.log(line(r.measure, r.value, r.goal ?? "", r.ok === undefined ? "" : r.ok ? "met" : "MISSED"));

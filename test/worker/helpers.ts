@@ -22,9 +22,7 @@ export interface Created {
 }
 
 export async function createSession(body: unknown = {}): Promise<Created> {
-  const response = await postJson("/api/sessions", body);
-  if (response.status !== 201) throw new Error(`create failed: ${response.status} ${await response.text()}`);
-  return (await response.json()) as Created;
+  return jsonOf<Created>(await postJson("/api/sessions", body), 201, "create");
 }
 
 export interface Entry {
@@ -43,9 +41,7 @@ export function command(id: string, key: string | undefined, text: string): Prom
 }
 
 export async function run(id: string, key: string, text: string): Promise<Entry> {
-  const response = await command(id, key, text);
-  if (response.status !== 200) throw new Error(`command failed: ${response.status} ${await response.text()}`);
-  return (await response.json()) as Entry;
+  return jsonOf<Entry>(await command(id, key, text), 200, "command");
 }
 
 export interface View {
@@ -58,9 +54,13 @@ export interface View {
 }
 
 export async function read(id: string): Promise<View> {
-  const response = await request(`/api/sessions/${id}`);
-  if (response.status !== 200) throw new Error(`read failed: ${response.status} ${await response.text()}`);
-  return (await response.json()) as View;
+  return jsonOf<View>(await request(`/api/sessions/${id}`), 200, "read");
+}
+
+/** The body of a response that must have `status`; anything else fails the test with the body. */
+async function jsonOf<T>(response: Response, status: number, what: string): Promise<T> {
+  if (response.status !== status) throw new Error(`${what} failed: ${response.status} ${await response.text()}`);
+  return (await response.json()) as T;
 }
 
 export async function errorOf(response: Response): Promise<{ status: number; code: string; message: string }> {

@@ -296,7 +296,8 @@ export class Session extends DurableObject<Env> {
         // Pods that became ready may complete a lesson step without a command.
         const advanced = this.lessonRun ? advanceLesson(this.lessonRun.lesson, this.lessonRun.progress, next, { traces: [] }) : undefined;
         this.persist(next, [], advanced?.progress);
-        this.broadcast({ type: "cluster", seq: this.meta!.seq, cluster: clusterView(next) });
+        const seq = this.meta!.seq;
+        this.broadcast(() => ({ type: "cluster", seq, cluster: clusterView(next) }));
         if (advanced && advanced.events.length > 0) this.broadcast({ type: "lesson", ...lessonUpdate(advanced) });
       }
       this.scheduleAlarm();
@@ -320,8 +321,10 @@ export class Session extends DurableObject<Env> {
     const advanced = this.lessonRun ? lessonUpdate(advanceLesson(this.lessonRun.lesson, this.lessonRun.progress, result.state, { traces: result.traces })) : undefined;
     this.persist(result.state, [entry], advanced?.progress);
     this.broadcast(advanced ? { type: "command", entry, lesson: advanced } : { type: "command", entry });
-    if (result.changed) this.broadcast({ type: "cluster", seq: entry.seq, cluster: clusterView(result.state) });
-    if (result.changed) this.scheduleAlarm();
+    if (result.changed) {
+      this.broadcast(() => ({ type: "cluster", seq: entry.seq, cluster: clusterView(result.state) }));
+      this.scheduleAlarm();
+    }
     const reply: CommandReply = { ...entry, changed: result.changed };
     if (advanced) reply.lesson = advanced;
     if (result.traces.length > 0) reply.trace = result.traces[result.traces.length - 1];
@@ -429,10 +432,11 @@ export class Session extends DurableObject<Env> {
     this.lessonRun = undefined;
   }
 
-  private broadcast(message: ServerMessage): void {
+  /** `message` may be a function, so that a cluster view nobody watches is never built. */
+  private broadcast(message: ServerMessage | (() => ServerMessage)): void {
     const sockets = this.ctx.getWebSockets();
     if (sockets.length === 0) return;
-    const text = JSON.stringify(message);
+    const text = JSON.stringify(typeof message === "function" ? message() : message);
     for (const ws of sockets) {
       try {
         ws.send(text);

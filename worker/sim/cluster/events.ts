@@ -36,16 +36,20 @@ const dedupeKey = (e: { uid: string; fieldPath?: string; component: string; reas
   `${e.uid}|${e.fieldPath ?? ""}|${e.component}|${e.reason}|${e.message}`;
 
 /**
- * Dedupe key -> position, per writable events array (rebuilt with one scan when a transaction
- * first writes, and after each trim).
+ * Dedupe key -> position + base, per writable events array (built with one scan when a
+ * transaction first writes; a trim removes the trimmed keys and raises base, no rescan).
  */
-const indexes = new WeakMap<object, Map<string, number>>();
+interface EventIndex {
+  at: Map<string, number>;
+  base: number;
+}
+const indexes = new WeakMap<object, EventIndex>();
 
-function indexOf(list: ClusterEvent[]): Map<string, number> {
+function indexOf(list: ClusterEvent[]): EventIndex {
   let ix = indexes.get(list);
   if (!ix) {
-    ix = new Map();
-    for (let i = 0; i < list.length; i++) ix.set(dedupeKey(list[i]), i);
+    ix = { at: new Map(), base: 0 };
+    for (let i = 0; i < list.length; i++) ix.at.set(dedupeKey(list[i]), i);
     indexes.set(list, ix);
   }
   return ix;
@@ -71,8 +75,9 @@ export function recordEvent(
   const list = tx.write("events") as ClusterEvent[];
   const ix = indexOf(list);
   const dk = dedupeKey({ uid: ref.uid, fieldPath: ref.fieldPath, component: source.component, reason, message });
-  const existing = ix.get(dk);
-  if (existing !== undefined) {
+  const found = ix.at.get(dk);
+  if (found !== undefined) {
+    const existing = found - ix.base;
     const before = list[existing];
     list[existing] = { ...before, count: before.count + 1, last: Math.max(before.last, at), first: Math.min(before.first, at) };
     return;
@@ -81,12 +86,14 @@ export function recordEvent(
   // class of its own, which made events half the cost of starting 30,000 pods.
   const event: ClusterEvent = Object.assign({}, ref, { type, reason, message, component: source.component, first: at, last: at, count: 1, eventName: eventName(ref, at, list.length) });
   if (source.host) event.host = source.host;
-  ix.set(dk, list.length);
+  ix.at.set(dk, ix.base + list.length);
   list.push(event);
-  // Trimmed in batches, oldest first: a splice and an index rebuild per quarter of the cap.
+  // Trimmed in batches, oldest first: a splice per quarter of the cap.
   if (list.length > MAX_EVENTS + MAX_EVENTS / 4) {
-    list.splice(0, list.length - MAX_EVENTS);
-    indexes.delete(list);
+    const drop = list.length - MAX_EVENTS;
+    for (let i = 0; i < drop; i++) ix.at.delete(dedupeKey(list[i]));
+    list.splice(0, drop);
+    ix.base += drop;
   }
 }
 

@@ -1,5 +1,6 @@
 // The endpoints controller as a derived view: EndpointSlices and Endpoints are computed from
-// Services and Pods when read, never stored. Three caches keep that cheap:
+// Services and Pods when read, never stored (Endpoints only when asked for, from the slices).
+// Three caches keep that cheap:
 // - the store's label index of the pods (namespace -> "key=value" -> pod keys), kept up to date
 //   by every pod write, so a selector finds its pods without scanning the cluster;
 // - a memo per Service object holding the pods it matched and the slices built from them, so a
@@ -59,8 +60,6 @@ function suffix(seed: string): string {
   return out;
 }
 
-type TargetRef = { kind: "Pod"; name: string; namespace: string; uid: string };
-
 // Endpoint conditions take few values: one frozen object per combination, not one per endpoint.
 const CONDITIONS = new Map<number, EndpointSlice["endpoints"][number]["conditions"]>();
 function conditionsOf(ready: boolean, serving: boolean, terminating: boolean): EndpointSlice["endpoints"][number]["conditions"] {
@@ -73,7 +72,8 @@ function conditionsOf(ready: boolean, serving: boolean, terminating: boolean): E
 interface Derived {
   pods: Pod[];
   slices: EndpointSlice[];
-  endpoints: Endpoints;
+  /** Built on first request (selector Services), from the slices. */
+  endpoints?: Endpoints;
 }
 
 const memo = new WeakMap<Service, Derived>();
@@ -125,7 +125,7 @@ function apiServerAddresses(state: ClusterState): string[] {
   return ips.sort(ipOrder);
 }
 
-function derive(state: ClusterState, service: Service, pods: Pod[]): Derived {
+function endpointsShell(service: Service): Endpoints {
   const ns = service.metadata.namespace ?? "default";
   const endpointsMeta: Endpoints["metadata"] = {
     name: service.metadata.name,
@@ -135,9 +135,41 @@ function derive(state: ClusterState, service: Service, pods: Pod[]): Derived {
     creationTimestamp: service.metadata.creationTimestamp,
   };
   if (service.metadata.labels) endpointsMeta.labels = { ...service.metadata.labels };
-  const endpoints: Endpoints = { apiVersion: "v1", kind: "Endpoints", metadata: endpointsMeta };
+  return { apiVersion: "v1", kind: "Endpoints", metadata: endpointsMeta };
+}
 
+/**
+ * The v1 Endpoints of a selector Service, read off its slices (built only when asked for: few
+ * commands print them): ready and not-ready addresses per slice, terminating pods left out.
+ */
+function endpointsFromSlices(service: Service, slices: readonly EndpointSlice[]): Endpoints {
+  const endpoints = endpointsShell(service);
+  const subsets: NonNullable<Endpoints["subsets"]> = [];
+  for (const slice of slices) {
+    const ready: NonNullable<NonNullable<Endpoints["subsets"]>[number]["addresses"]> = [];
+    const notReady: typeof ready = [];
+    for (const ep of slice.endpoints) {
+      if (ep.conditions.terminating) continue;
+      const a: (typeof ready)[number] = { ip: ep.addresses[0], targetRef: ep.targetRef };
+      if (ep.nodeName) a.nodeName = ep.nodeName;
+      (ep.conditions.ready ? ready : notReady).push(a);
+    }
+    if (ready.length || notReady.length) {
+      const subset: NonNullable<Endpoints["subsets"]>[number] = {};
+      if (ready.length) subset.addresses = ready;
+      if (notReady.length) subset.notReadyAddresses = notReady;
+      subset.ports = slice.ports.map((p) => (p.name ? { name: p.name, port: p.port, protocol: p.protocol } : { port: p.port, protocol: p.protocol }));
+      subsets.push(subset);
+    }
+  }
+  if (subsets.length) endpoints.subsets = subsets;
+  return endpoints;
+}
+
+function derive(state: ClusterState, service: Service, pods: Pod[]): Derived {
+  const ns = service.metadata.namespace ?? "default";
   if (!service.spec.selector) {
+    const endpoints = endpointsShell(service);
     if (!(ns === "default" && service.metadata.name === "kubernetes")) return { pods, slices: [], endpoints };
     // Maintained by the API server itself: its advertise address and secure port.
     const ips = apiServerAddresses(state);
@@ -172,17 +204,9 @@ function derive(state: ClusterState, service: Service, pods: Pod[]): Derived {
   }
 
   const slices: EndpointSlice[] = [];
-  const subsets: NonNullable<Endpoints["subsets"]> = [];
   const sortedGroups = [...groups.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1));
   for (const [key, g] of sortedGroups) {
     const sorted = g.pods.slice().sort((a, b) => ipOrder(a.status.podIP!, b.status.podIP!));
-    // One targetRef per pod, shared by its slice endpoint and its Endpoints address.
-    const refs = new Map<Pod, TargetRef>();
-    const refOf = (p: Pod): TargetRef => {
-      let ref = refs.get(p);
-      if (!ref) refs.set(p, (ref = { kind: "Pod", name: p.metadata.name, namespace: ns, uid: p.metadata.uid }));
-      return ref;
-    };
     slices.push({
       apiVersion: "discovery.k8s.io/v1",
       kind: "EndpointSlice",
@@ -194,29 +218,13 @@ function derive(state: ClusterState, service: Service, pods: Pod[]): Derived {
         const ep: EndpointSlice["endpoints"][number] = {
           addresses: [p.status.podIP!],
           conditions: conditionsOf(ready && !terminating, ready, terminating),
-          targetRef: refOf(p),
+          targetRef: { kind: "Pod", name: p.metadata.name, namespace: ns, uid: p.metadata.uid },
         };
         if (p.spec.nodeName) ep.nodeName = p.spec.nodeName;
         return ep;
       }),
       ports: g.ports,
     });
-    const address = (p: Pod) => {
-      const a: { ip: string; nodeName?: string; targetRef: TargetRef } = { ip: p.status.podIP!, targetRef: refOf(p) };
-      if (p.spec.nodeName) a.nodeName = p.spec.nodeName;
-      return a;
-    };
-    // The Endpoints controller leaves terminating pods out entirely.
-    const live = sorted.filter((p) => !p.metadata.deletionTimestamp);
-    const ready = live.filter(isReady).map(address);
-    const notReady = live.filter((p) => !isReady(p)).map(address);
-    if (ready.length || notReady.length) {
-      const subset: NonNullable<Endpoints["subsets"]>[number] = {};
-      if (ready.length) subset.addresses = ready;
-      if (notReady.length) subset.notReadyAddresses = notReady;
-      subset.ports = g.ports.map((p) => (p.name ? { name: p.name, port: p.port, protocol: p.protocol } : { port: p.port, protocol: p.protocol }));
-      subsets.push(subset);
-    }
   }
   if (slices.length === 0) {
     // The controller keeps one empty placeholder slice for a Service that selects nothing.
@@ -229,9 +237,8 @@ function derive(state: ClusterState, service: Service, pods: Pod[]): Derived {
       ports: [],
     });
   }
-  if (subsets.length) endpoints.subsets = subsets.slice();
-  // Exact-size copies: these lists live as long as the Service, pushed-to arrays keep spare room.
-  return { pods, slices: slices.slice(), endpoints };
+  // An exact-size copy: the list lives as long as the Service, a pushed-to array keeps spare room.
+  return { pods, slices: slices.slice() };
 }
 
 function derived(state: ClusterState, service: Service): Derived {
@@ -257,7 +264,9 @@ export function endpointSlicesFor(state: ClusterState, service: Service | string
 /** The v1 Endpoints object of a Service (no subsets when nothing is selected). */
 export function endpointsFor(state: ClusterState, service: Service | string): Endpoints | undefined {
   const s = serviceOf(state, service);
-  return s ? derived(state, s).endpoints : undefined;
+  if (!s) return undefined;
+  const d = derived(state, s);
+  return (d.endpoints ??= endpointsFromSlices(s, d.slices));
 }
 
 const allCache = new WeakMap<object, { pods: object; rv: number; map: Map<string, EndpointSlice[]> }>();

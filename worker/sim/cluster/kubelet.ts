@@ -9,7 +9,7 @@ import { findImage, isSystemImage, normalizedImage } from "./images.ts";
 import { processBehaviour } from "./process.ts";
 import { nextResourceVersion } from "./store.ts";
 import type { Tx } from "./tx.ts";
-import type { Container, ContainerRuntime, ContainerStatus, Pod, PodCondition, PodRuntime, PodStatus } from "./types.ts";
+import type { Container, ContainerRuntime, ContainerState, ContainerStatus, Pod, PodCondition, PodRuntime, PodStatus } from "./types.ts";
 
 export const CREATE_MS = { min: 1000, spread: 1000 };
 /** How long ErrImagePull shows before the kubelet reports ImagePullBackOff. */
@@ -159,6 +159,19 @@ function terminatedReason(c: ContainerRuntime): string {
   return c.exitCode === 0 ? "Completed" : "Error";
 }
 
+// Container states repeat across pods (no last state; running since the same second): shared
+// frozen objects keep a big cluster small, and objects are never edited in place.
+const NO_STATE: ContainerState = Object.freeze({});
+const runningStates = new Map<string, ContainerState>();
+function runningSince(startedAt: string): ContainerState {
+  let state = runningStates.get(startedAt);
+  if (!state) {
+    if (runningStates.size > 4096) runningStates.clear();
+    runningStates.set(startedAt, (state = Object.freeze({ running: Object.freeze({ startedAt }) })));
+  }
+  return state;
+}
+
 function containerStatus(c: ContainerRuntime, spec: Container, pod: Pod): ContainerStatus {
   const pulled = c.phase !== "creating" && c.phase !== "pull-error" && c.phase !== "pull-backoff";
   const status: ContainerStatus = {
@@ -168,8 +181,8 @@ function containerStatus(c: ContainerRuntime, spec: Container, pod: Pod): Contai
     ready: c.phase === "running",
     started: c.phase === "running",
     restartCount: c.restartCount,
-    state: {},
-    lastState: {},
+    state: NO_STATE,
+    lastState: NO_STATE,
   };
   if (c.containerID && c.phase !== "creating") status.containerID = c.containerID;
   switch (c.phase) {
@@ -188,7 +201,7 @@ function containerStatus(c: ContainerRuntime, spec: Container, pod: Pod): Contai
       status.state = { waiting: { reason: "ImagePullBackOff", message: `Back-off pulling image "${spec.image}"` } };
       break;
     case "running":
-      status.state = { running: { startedAt: rfc3339(c.since) } };
+      status.state = runningSince(rfc3339(c.since));
       break;
     case "exited":
       status.state = { terminated: { exitCode: c.exitCode ?? 0, reason: terminatedReason(c), startedAt: rfc3339(c.startedAt ?? c.since), finishedAt: rfc3339(c.since) } };
@@ -235,6 +248,22 @@ function condition(type: PodCondition["type"], ok: boolean, at: number, previous
   return out;
 }
 
+/** One frozen list per distinct sequence of (shared) conditions: a trie of WeakMaps by identity. */
+interface ListNode {
+  next: WeakMap<object, ListNode>;
+  list?: PodCondition[];
+}
+const conditionLists: ListNode = { next: new WeakMap() };
+function sharedList(list: PodCondition[]): PodCondition[] {
+  let node = conditionLists;
+  for (const c of list) {
+    let child = node.next.get(c);
+    if (!child) node.next.set(c, (child = { next: new WeakMap() }));
+    node = child;
+  }
+  return (node.list ??= Object.freeze(list) as PodCondition[]);
+}
+
 const hostIPsCache = new Map<string, Array<{ ip: string }>>();
 function hostIPsOf(ip: string): Array<{ ip: string }> {
   let list = hostIPsCache.get(ip);
@@ -265,13 +294,13 @@ export function podStatusAt(pod: Pod, runtime: PodRuntime, containers: Container
   const changedAt = Math.min(now, Math.max(...containers.map((c) => c.since)));
   const sandboxAt = runtime.sandboxAt ?? scheduledAt;
   const sandboxUp = !(phase === "Succeeded" || phase === "Failed");
-  const conditions: PodCondition[] = [
+  const conditions: PodCondition[] = sharedList([
     condition("PodReadyToStartContainers", sandboxUp, sandboxUp ? sandboxAt : now, previous),
     condition("Initialized", true, scheduledAt, previous),
     condition("Ready", ready, changedAt, previous, notReadyReason, notReadyMessage),
     condition("ContainersReady", ready, changedAt, previous, notReadyReason, notReadyMessage),
     condition("PodScheduled", true, scheduledAt, previous),
-  ];
+  ]);
   const status: PodStatus = {
     conditions,
     containerStatuses: statuses,

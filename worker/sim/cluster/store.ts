@@ -4,6 +4,7 @@
 // scan); a write by anyone that bypasses this module still bumps resourceVersion, which makes
 // the next use rebuild them, so they can be stale only in speed, never in content.
 import { LabelIndex } from "./label-index.ts";
+import { PodAddressIndex } from "./pod-address-index.ts";
 import type { Tx } from "./tx.ts";
 import type { ClusterState, Deployment, KubeObject, Namespace, Pod, ReplicaSet, Service } from "./types.ts";
 
@@ -65,6 +66,8 @@ class Indexes {
   replicaSetsByOwner?: Multi;
   /** Built when a reader first needs it (endpoints), then kept up to date by every pod write. */
   labels?: LabelIndex;
+  /** Likewise for the data plane: pods by IP, host-network pods by node. */
+  addresses?: PodAddressIndex;
   userObjects?: number;
   constructor(public rv: number) {}
 }
@@ -250,6 +253,11 @@ function reindex(tx: Tx, ix: Indexes, collection: StoredCollection, key: string,
       if (b) ix.labels.remove(before!.metadata.namespace ?? "default", b, key);
       if (a) ix.labels.add(after!.metadata.namespace ?? "default", a, key);
     }
+    if (ix.addresses && addressChanged(before as Pod | undefined, after as Pod | undefined)) {
+      if (ix.addresses.sealed) ix.addresses = ix.addresses.fork();
+      if (before) ix.addresses.update(key, before as Pod, -1);
+      if (after) ix.addresses.update(key, after as Pod, 1);
+    }
   } else if (collection === "replicaSets" && ix.replicaSetsByOwner) {
     const b = before && controllerUid(before);
     const a = after && controllerUid(after);
@@ -260,6 +268,17 @@ function reindex(tx: Tx, ix: Indexes, collection: StoredCollection, key: string,
 
 export type { Deployment, Namespace, ReplicaSet };
 
+function addressChanged(before: Pod | undefined, after: Pod | undefined): boolean {
+  if (!before || !after) return true;
+  return before.status.podIP !== after.status.podIP || before.spec.hostNetwork !== after.spec.hostNetwork || before.spec.nodeName !== after.spec.nodeName;
+}
+
+function buildAddressIndex(pods: ClusterState["pods"]): PodAddressIndex {
+  const index = new PodAddressIndex();
+  for (const key in pods) index.update(key, pods[key], 1);
+  return index;
+}
+
 function buildLabelIndex(pods: ClusterState["pods"]): LabelIndex {
   const index = new LabelIndex();
   for (const key in pods) {
@@ -269,32 +288,43 @@ function buildLabelIndex(pods: ClusterState["pods"]): LabelIndex {
   return index;
 }
 
-const published = new WeakMap<object, { rv: number; index: LabelIndex }>();
+/** The indexes of the transaction or finished reconcile that produced this very state, if any. */
+function indexesFor(state: ClusterState): Indexes | undefined {
+  const ix = byState.get(state);
+  if (ix && ix.rv === state.resourceVersion) return ix;
+  const left = stash.get(state.pods);
+  const records = recordsOf(state);
+  if (left && left.ix.rv === state.resourceVersion && left.records.every((r, i) => r === records[i])) return left.ix;
+  return undefined;
+}
+
+const publishedLabels = new WeakMap<object, { rv: number; index: LabelIndex }>();
+const publishedAddresses = new WeakMap<object, { rv: number; index: PodAddressIndex }>();
 
 /**
  * The pods' label index for a state, as readers (the endpoints controller) see it: taken from the
  * transaction or finished reconcile that produced this very state when there is one, so a change
- * of a few pods costs a few bucket updates instead of a scan. What is returned is sealed.
+ * of a few pods costs a few bucket updates instead of a scan. What is returned is sealed (writers
+ * fork a sealed index before changing it: this state's view stays as it is).
  */
 export function podLabelIndex(state: ClusterState): LabelIndex {
-  const hit = published.get(state.pods);
+  const hit = publishedLabels.get(state.pods);
   if (hit && hit.rv === state.resourceVersion) return hit.index;
-  let ix = byState.get(state);
-  if (ix && ix.rv !== state.resourceVersion) ix = undefined;
-  if (!ix) {
-    const left = stash.get(state.pods);
-    const records = recordsOf(state);
-    if (left && left.ix.rv === state.resourceVersion && left.records.every((r, i) => r === records[i])) ix = left.ix;
-  }
-  let index: LabelIndex;
-  if (ix) {
-    // Writers fork a sealed index before changing it; this state's view stays as it is.
-    index = ix.labels ??= buildLabelIndex(state.pods);
-  } else {
-    index = buildLabelIndex(state.pods);
-  }
+  const ix = indexesFor(state);
+  const index = ix ? (ix.labels ??= buildLabelIndex(state.pods)) : buildLabelIndex(state.pods);
   index.sealed = true;
-  published.set(state.pods, { rv: state.resourceVersion, index });
+  publishedLabels.set(state.pods, { rv: state.resourceVersion, index });
+  return index;
+}
+
+/** Pods by IP and host-network pods by node for a state (the data plane's view), like podLabelIndex. */
+export function podAddressIndex(state: ClusterState): PodAddressIndex {
+  const hit = publishedAddresses.get(state.pods);
+  if (hit && hit.rv === state.resourceVersion) return hit.index;
+  const ix = indexesFor(state);
+  const index = ix ? (ix.addresses ??= buildAddressIndex(state.pods)) : buildAddressIndex(state.pods);
+  index.sealed = true;
+  publishedAddresses.set(state.pods, { rv: state.resourceVersion, index });
   return index;
 }
 

@@ -1,12 +1,15 @@
 // The data plane's view of the cluster, derived from the state and cached on the identity of the
 // records it reads (state.services, state.pods, state.nodes). A command that changes pods gives a
-// new `state.pods` record and so a new pod index; the service index survives. Lookups are map hits:
-// nothing here scans all services or pods per request.
+// new `state.pods` record and so a new pod view, over the store's pod address index (which follows
+// pod writes instead of rescanning); the service index survives. Lookups are map hits: nothing here
+// scans all services or pods per request.
 //
 // Like kube-proxy, service tracking (services by ClusterIP:port and nodePort, endpoints per
 // service port) is kept apart from the proxier (router.ts), which only reads this index.
 
 import { endpointSlicesFor } from "../cluster/endpoints.ts";
+import type { PodAddressIndex } from "../cluster/pod-address-index.ts";
+import { podAddressIndex } from "../cluster/store.ts";
 import type { ClusterState, Node, Pod, Service, ServicePort } from "../cluster/types.ts";
 import { type Cidr, cidrAddress, parseCidr } from "./ip.ts";
 import { endpointChainName, portProtoHash, servicePortNameOf } from "./kube-proxy-names.ts";
@@ -72,9 +75,44 @@ interface ServiceIndex {
   byKey: Map<string, ServicePortInfo[]>;
 }
 
-interface PodIndex {
-  byIP: Map<string, PodInfo>;
-  hostNetwork: Map<string, PodInfo[]>;
+/**
+ * Pods as the data plane sees them, per state: the store's address index (kept up to date by
+ * every pod write, so a scale does not rescan the cluster) resolved to PodInfo on first lookup.
+ */
+class PodIndex {
+  private readonly infos = new Map<string, PodInfo>();
+  private readonly hostNetworkInfos = new Map<string, { keys: readonly string[]; infos: PodInfo[] }>();
+
+  constructor(
+    private readonly pods: Record<string, Pod>,
+    private readonly addresses: PodAddressIndex,
+  ) {}
+
+  byIP(ip: string): PodInfo | undefined {
+    const key = this.addresses.podAt(ip);
+    return key === undefined ? undefined : this.info(key);
+  }
+
+  hostNetwork(nodeName: string): readonly PodInfo[] {
+    const keys = this.addresses.hostNetworkPods(nodeName);
+    let hit = this.hostNetworkInfos.get(nodeName);
+    if (!hit || hit.keys !== keys) {
+      hit = { keys, infos: keys.map((k) => this.info(k)).filter((i): i is PodInfo => i !== undefined) };
+      this.hostNetworkInfos.set(nodeName, hit);
+    }
+    return hit.infos;
+  }
+
+  private info(key: string): PodInfo | undefined {
+    const pod = this.pods[key];
+    if (!pod?.status.podIP) return undefined;
+    let info = this.infos.get(key);
+    if (!info || info.pod !== pod) {
+      info = { key, pod, ip: pod.status.podIP, nodeName: pod.spec.nodeName, hostNetwork: pod.spec.hostNetwork === true };
+      this.infos.set(key, info);
+    }
+    return info;
+  }
 }
 
 interface NodeIndex {
@@ -84,7 +122,7 @@ interface NodeIndex {
 }
 
 const serviceIndexes = new WeakMap<Record<string, Service>, ServiceIndex>();
-const podIndexes = new WeakMap<Record<string, Pod>, PodIndex>();
+const podIndexes = new WeakMap<Record<string, Pod>, { rv: number; index: PodIndex }>();
 const nodeIndexes = new WeakMap<Record<string, Node>, NodeIndex>();
 const endpointCaches = new WeakMap<Record<string, Pod>, WeakMap<Record<string, Service>, Map<ServicePortInfo, EndpointInfo[]>>>();
 const podCIDRs = new Map<string, Cidr | undefined>();
@@ -98,7 +136,7 @@ export class NetIndex {
 
   constructor(readonly state: ClusterState) {
     this.services = serviceIndexOf(state.services);
-    this.pods = podIndexOf(state.pods);
+    this.pods = podIndexOf(state);
     this.nodes = nodeIndexOf(state.nodes);
     let byServices = endpointCaches.get(state.pods);
     if (!byServices) endpointCaches.set(state.pods, (byServices = new WeakMap()));
@@ -114,7 +152,8 @@ export class NetIndex {
   stale(): boolean {
     return (
       this.services !== serviceIndexes.get(this.state.services) ||
-      this.pods !== podIndexes.get(this.state.pods) ||
+      this.pods !== podIndexes.get(this.state.pods)?.index ||
+      podIndexes.get(this.state.pods)?.rv !== this.state.resourceVersion ||
       this.nodes !== nodeIndexes.get(this.state.nodes)
     );
   }
@@ -132,11 +171,11 @@ export class NetIndex {
   }
 
   podByIP(ip: string): PodInfo | undefined {
-    return this.pods.byIP.get(ip);
+    return this.pods.byIP(ip);
   }
 
   hostNetworkPods(nodeName: string): readonly PodInfo[] {
-    return this.pods.hostNetwork.get(nodeName) ?? [];
+    return this.pods.hostNetwork(nodeName);
   }
 
   /** All ports of the Service owning this ClusterIP; undefined when no Service owns the address. */
@@ -242,24 +281,11 @@ function serviceIndexOf(services: Record<string, Service>): ServiceIndex {
   return index;
 }
 
-function podIndexOf(pods: Record<string, Pod>): PodIndex {
-  let index = podIndexes.get(pods);
-  if (index) return index;
-  index = { byIP: new Map(), hostNetwork: new Map() };
-  for (const key in pods) {
-    const pod = pods[key];
-    const ip = pod.status.podIP;
-    if (!ip) continue;
-    const info: PodInfo = { key, pod, ip, nodeName: pod.spec.nodeName, hostNetwork: pod.spec.hostNetwork === true };
-    if (info.hostNetwork) {
-      if (info.nodeName) push(index.hostNetwork, info.nodeName, info);
-    } else {
-      // A terminating pod keeps its IP until it is gone; a newer pod never shares it (IPs are not
-      // reused at once), so the first wins.
-      if (!index.byIP.has(ip)) index.byIP.set(ip, info);
-    }
-  }
-  podIndexes.set(pods, index);
+function podIndexOf(state: ClusterState): PodIndex {
+  const hit = podIndexes.get(state.pods);
+  if (hit && hit.rv === state.resourceVersion) return hit.index;
+  const index = new PodIndex(state.pods, podAddressIndex(state));
+  podIndexes.set(state.pods, { rv: state.resourceVersion, index });
   return index;
 }
 

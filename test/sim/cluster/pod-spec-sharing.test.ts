@@ -1,0 +1,59 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { defaultPodSpec, specOnNode } from "../../../worker/sim/cluster/pod-spec.ts";
+
+const containerArb = fc.record(
+  {
+    name: fc.constantFrom("web", "app"),
+    image: fc.constantFrom("nginx", "nginx:1.27", "busybox", 'we"ird,image=x'),
+    ports: fc.array(fc.record({ containerPort: fc.constantFrom(80, 8080), name: fc.constantFrom(undefined, "http") }, { requiredKeys: ["containerPort"] }), { maxLength: 2 }),
+    command: fc.constantFrom(undefined, ["sleep", "3600"]),
+    tty: fc.constantFrom(undefined, true),
+  },
+  { requiredKeys: ["name", "image"] },
+);
+const specArb = fc.record(
+  {
+    containers: fc.array(containerArb, { minLength: 1, maxLength: 2 }).map((cs) => cs.map((c, i) => ({ ...c, name: `${c.name}${i}` }))),
+    restartPolicy: fc.constantFrom(undefined, "Never"),
+    enableServiceLinks: fc.constantFrom(undefined, false),
+    hostNetwork: fc.constantFrom(undefined, true),
+  },
+  { requiredKeys: ["containers"] },
+);
+
+describe("defaulted pod specs", () => {
+  it("are one shared object for equal submitted specs, and distinct (with their own JSON) otherwise", () => {
+    fc.assert(
+      fc.property(specArb, specArb, fc.boolean(), (a, b, forTemplate) => {
+        const sa = defaultPodSpec(structuredClone(a) as Record<string, unknown>, forTemplate);
+        const sa2 = defaultPodSpec(structuredClone(a) as Record<string, unknown>, forTemplate);
+        const sb = defaultPodSpec(structuredClone(b) as Record<string, unknown>, forTemplate);
+        expect(JSON.stringify(sa2)).toBe(JSON.stringify(sa));
+        const sameJson = JSON.stringify(sa) === JSON.stringify(sb);
+        if (!sameJson) expect(sa).not.toBe(sb);
+        for (let i = 0; i < sa.containers.length; i++) {
+          if (JSON.stringify(sa.containers[i]) !== JSON.stringify(sb.containers[i] ?? null)) expect(sa.containers[i]).not.toBe(sb.containers[i]);
+        }
+      }),
+    );
+  });
+
+  it("share containers when nothing but plain values differ from an equal container", () => {
+    const one = defaultPodSpec({ containers: [{ name: "web", image: "nginx", ports: [{ containerPort: 80 }] }] });
+    const two = defaultPodSpec({ containers: [{ name: "web", image: "nginx", ports: [{ containerPort: 80 }] }] });
+    expect(two).toBe(one);
+    expect(two.containers[0]).toBe(one.containers[0]);
+    const other = defaultPodSpec({ containers: [{ name: "web", image: "nginx", ports: [{ containerPort: 81 }] }] });
+    expect(other.containers[0]).not.toBe(one.containers[0]);
+    expect(other.containers[0].ports).toEqual([{ containerPort: 81, protocol: "TCP" }]);
+  });
+
+  it("bound to a node are one object per spec and node, with nodeName last as a spread would put it", () => {
+    const spec = defaultPodSpec({ containers: [{ name: "web", image: "nginx" }] });
+    const a = specOnNode(spec, "node01");
+    expect(specOnNode(spec, "node01")).toBe(a);
+    expect(specOnNode(spec, "node02")).not.toBe(a);
+    expect(JSON.stringify(a)).toBe(JSON.stringify({ ...spec, nodeName: "node01" }));
+  });
+});

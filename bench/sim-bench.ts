@@ -122,9 +122,11 @@ function applyCommands(docs: string[]): string[] {
 // ---------------------------------------------------------------- applying until routable
 
 {
-  const runs = [0, 1, 2].map(() => buildCluster(1000, 1000, 5).ms);
+  // One warm-up build (the JIT), then the median of five.
+  buildCluster(1000, 1000, 5);
+  const runs = [0, 1, 2, 3, 4].map(() => buildCluster(1000, 1000, 5).ms);
   const m = median(runs);
-  row("1,000 svc + 1,000 pods -> all routable", `${ms(m)} (median of 3: ${runs.map((r) => r.toFixed(0)).join(", ")})`, "< 100 ms", m < 100);
+  row("1,000 svc + 1,000 pods -> all routable", `${ms(m)} (median of 5 after a warm-up: ${runs.map((r) => r.toFixed(0)).join(", ")})`, "< 100 ms", m < 100);
 }
 
 {

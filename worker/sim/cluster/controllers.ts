@@ -402,6 +402,8 @@ function scheduler(tx: Tx, now: number): void {
   const nodes = Object.values(tx.state.nodes).sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : 1));
   const usable = nodes.filter((n) => nodeReady(n) && !n.spec.unschedulable);
   const limits = usable.map(maxPods);
+  // Pods per usable node, kept here as this pass binds pods (thousands of pods x nodes lookups).
+  const counts = usable.map((n) => podsOnNode(tx, n.metadata.name));
   // Pods with the same tolerations see the same nodes: filter the taints once per distinct set.
   const candidatesFor = new Map<unknown, number[]>();
   for (const key of pending) {
@@ -418,19 +420,21 @@ function scheduler(tx: Tx, now: number): void {
       candidatesFor.set(tolerationKey, candidates);
     }
     let best: Node | undefined;
+    let bestIndex = -1;
     let bestCount = Infinity;
     const notReady = nodes.length - usable.length;
     const tainted = usable.length - candidates.length;
     let full = 0;
     for (const i of candidates) {
       const n = usable[i];
-      const count = podsOnNode(tx, n.metadata.name);
+      const count = counts[i];
       if (count >= limits[i]) {
         full++;
         continue;
       }
       if (count < bestCount) {
         best = n;
+        bestIndex = i;
         bestCount = count;
       }
     }
@@ -449,6 +453,7 @@ function scheduler(tx: Tx, now: number): void {
       continue;
     }
     writeObject(tx, "pods", key, { ...pod, spec: specOnNode(pod.spec, best.metadata.name) });
+    counts[bestIndex]++;
     recordEvent(tx, involvedObject(pod), "Normal", "Scheduled", `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to ${best.metadata.name}`, SCHEDULER, now);
     const rt = tx.state.podRuntime[key] ?? { createdAt: now, logs: [] };
     tx.write("podRuntime")[key] = { ...rt, scheduledAt: now, nextAt: now };

@@ -131,21 +131,22 @@ const sharedSpecs = new WeakMap<Container[], Map<string, PodSpec>>();
 /** A key of the object's own plain fields in order, or undefined if one is not plain. */
 function plainKey(o: object, allow: (key: string, value: unknown) => string | undefined): string | undefined {
   let key = "";
-  for (const [k, v] of Object.entries(o)) {
-    const t = typeof v;
-    // JSON text of the value: unambiguous whatever a user puts in a name or an image.
-    const part = t === "string" || t === "number" || t === "boolean" ? `${k}=${JSON.stringify(v)}` : allow(k, v);
+  const record = o as Record<string, unknown>;
+  for (const k in record) {
+    const v = record[k];
+    // Strings as JSON text: unambiguous whatever a user puts in a name or an image.
+    const part = typeof v === "string" ? JSON.stringify(v) : typeof v === "number" || typeof v === "boolean" ? String(v) : allow(k, v);
     if (part === undefined) return undefined;
-    key += part + ",";
+    key += k + "=" + part + ",";
   }
   return key;
 }
 
 function shared(c: Container): Container {
   const key = plainKey(c, (k, v) => {
-    if (v === EMPTY) return `${k}=EMPTY`;
+    if (v === EMPTY) return "EMPTY";
     if (k !== "ports") return undefined;
-    let text = "ports=";
+    let text = "";
     for (const p of v as ContainerPort[]) {
       const pk = plainKey(p, () => undefined);
       if (pk === undefined) return undefined;
@@ -169,7 +170,7 @@ function sharedList(containers: Container[]): Container[] {
 }
 
 function sharedSpec(spec: PodSpec): PodSpec {
-  const key = plainKey(spec, (k, v) => (k === "containers" ? "c" : v === EMPTY ? `${k}=EMPTY` : v === DEFAULT_TOLERATIONS ? `${k}=DEFAULT` : undefined));
+  const key = plainKey(spec, (k, v) => (k === "containers" ? "c" : v === EMPTY ? "EMPTY" : v === DEFAULT_TOLERATIONS ? "DEFAULT" : undefined));
   if (key === undefined) return spec;
   let byKey = sharedSpecs.get(spec.containers);
   if (!byKey) sharedSpecs.set(spec.containers, (byKey = new Map()));

@@ -1,16 +1,30 @@
 // IPv4 arithmetic on plain numbers, for the allocators and the CIDR checks.
 
 export function ipToNumber(ip: string): number | undefined {
-  const parts = ip.split(".");
-  if (parts.length !== 4) return undefined;
+  // Parsed by hand (this runs for every pod IP sort and allocation): four decimal octets of
+  // 1-3 digits, no leading zeros, each at most 255.
   let n = 0;
-  for (const part of parts) {
-    if (!/^\d{1,3}$/.test(part)) return undefined;
-    const v = Number(part);
-    if (v > 255 || (part.length > 1 && part[0] === "0")) return undefined;
+  let parts = 0;
+  let i = 0;
+  while (parts < 4) {
+    const start = i;
+    let v = 0;
+    while (i < ip.length) {
+      const c = ip.charCodeAt(i);
+      if (c < 48 || c > 57) break;
+      v = v * 10 + (c - 48);
+      i++;
+    }
+    const len = i - start;
+    if (len === 0 || len > 3 || v > 255 || (len > 1 && ip.charCodeAt(start) === 48)) return undefined;
     n = n * 256 + v;
+    parts++;
+    if (parts < 4) {
+      if (ip.charCodeAt(i) !== 46) return undefined;
+      i++;
+    }
   }
-  return n;
+  return i === ip.length ? n : undefined;
 }
 
 export function numberToIp(n: number): string {
@@ -25,7 +39,19 @@ export interface Cidr {
   size: number;
 }
 
+const cidrs = new Map<string, Cidr | undefined>();
+
+/** Parsed once per text: the allocators ask for the same few CIDRs for every pod and Service. */
 export function parseCidr(cidr: string): Cidr | undefined {
+  if (cidrs.has(cidr)) return cidrs.get(cidr);
+  const parsed = parse(cidr);
+  if (cidrs.size > 1024) cidrs.clear();
+  // Frozen: every caller shares the one object.
+  cidrs.set(cidr, parsed && Object.freeze(parsed));
+  return parsed;
+}
+
+function parse(cidr: string): Cidr | undefined {
   const [ip, bits] = cidr.split("/");
   const base = ipToNumber(ip);
   const prefix = Number(bits);

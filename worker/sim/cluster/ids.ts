@@ -12,45 +12,67 @@ export function randomSuffix(random: Random, length = 5): string {
   return out;
 }
 
-// Ids are built as character codes and turned into one flat string: appending character by
-// character leaves V8 a rope of one node per character (2 KB for a container id), and a cluster
-// keeps tens of thousands of them.
+// Ids are built as character codes in one reused buffer and turned into one flat string:
+// appending character by character leaves V8 a rope of one node per character (2 KB for a
+// container id), and a cluster keeps tens of thousands of them.
 const HEX_CODES = Array.from("0123456789abcdef", (c) => c.charCodeAt(0));
 const DASH = 45;
+const buffer = new Uint16Array(256);
+let length = 0;
 
-function pushHex(random: Random, digits: number, codes: number[]): void {
-  for (let i = 0; i < digits; i++) codes.push(HEX_CODES[random.int(16)]);
+function put(code: number): void {
+  buffer[length++] = code;
+}
+
+function putHex(random: Random, digits: number): void {
+  for (let i = 0; i < digits; i++) buffer[length++] = HEX_CODES[random.int(16)];
+}
+
+function take(): string {
+  const out = String.fromCharCode.apply(null, buffer.subarray(0, length) as unknown as number[]);
+  length = 0;
+  return out;
 }
 
 function hex(random: Random, digits: number): string {
-  const codes: number[] = [];
-  pushHex(random, digits, codes);
-  return String.fromCharCode(...codes);
+  let out = "";
+  // Long runs go through the buffer in pieces of its size (newHex may be asked for any length).
+  while (digits > 0) {
+    const n = Math.min(digits, buffer.length);
+    length = 0;
+    putHex(random, n);
+    out += take();
+    digits -= n;
+  }
+  return out;
 }
 
 /** A version 4 UUID, as metadata.uid. */
 export function newUid(random: Random): string {
   const variant = "89ab".charCodeAt(random.int(4));
-  const codes: number[] = [];
-  pushHex(random, 8, codes);
-  codes.push(DASH);
-  pushHex(random, 4, codes);
-  codes.push(DASH, 52 /* 4 */);
-  pushHex(random, 3, codes);
-  codes.push(DASH, variant);
-  pushHex(random, 3, codes);
-  codes.push(DASH);
-  pushHex(random, 12, codes);
-  return String.fromCharCode(...codes);
+  length = 0;
+  putHex(random, 8);
+  put(DASH);
+  putHex(random, 4);
+  put(DASH);
+  put(52 /* 4 */);
+  putHex(random, 3);
+  put(DASH);
+  put(variant);
+  putHex(random, 3);
+  put(DASH);
+  putHex(random, 12);
+  return take();
 }
 
 const CONTAINERD = Array.from("containerd://", (c) => c.charCodeAt(0));
 
 /** `containerd://<64 hex>`, as containerStatuses[].containerID. */
 export function newContainerID(random: Random): string {
-  const codes = CONTAINERD.slice();
-  pushHex(random, 64, codes);
-  return String.fromCharCode(...codes);
+  length = 0;
+  for (const c of CONTAINERD) put(c);
+  putHex(random, 64);
+  return take();
 }
 
 export function newHex(random: Random, digits: number): string {

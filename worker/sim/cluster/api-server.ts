@@ -21,7 +21,7 @@ import { type LabelSelectorRequirement, matchesRequirements } from "./label-sele
 import { killingEvents } from "./kubelet-events.ts";
 import { defaultPodSpec, validatePodSpec } from "./pod-spec.ts";
 import { prepareServiceSpec } from "./service-spec.ts";
-import { SYSTEM_NAMESPACES, isUserObject, nextResourceVersion, objectKey, putObject, removeObject, usedClusterIPs, usedNodePorts, userObjectCount } from "./store.ts";
+import { NO_LOGS, SYSTEM_NAMESPACES, isUserObject, nextResourceVersion, objectKey, putObject, removeObject, usedClusterIPs, usedNodePorts, userObjectCount } from "./store.ts";
 import type { Tx } from "./tx.ts";
 import type { ClusterState, Deployment, KubeObject, LabelSelector, Labels, Namespace, ObjectMeta, Pod, PodTemplateSpec, ReplicaSet, Service, SubmittedObject } from "./types.ts";
 
@@ -323,7 +323,7 @@ export function createObject(tx: Tx, obj: SubmittedObject, ctx: ApiContext): Api
   putObject(tx, info.collection, key, built.obj as never);
   if (info.resource === "pods") {
     const runtime = tx.write("podRuntime");
-    runtime[key] = { createdAt: ctx.now, logs: [], nextAt: ctx.now };
+    runtime[key] = { createdAt: ctx.now, logs: NO_LOGS, nextAt: ctx.now };
   }
   return { ok: true, value: built.obj };
 }

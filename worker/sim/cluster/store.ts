@@ -21,6 +21,9 @@ export function isUserObject(collection: StoredCollection, obj: KubeObject): boo
   return !(collection === "services" && ns === "default" && obj.metadata.name === "kubernetes");
 }
 
+/** The log of a pod that printed nothing yet: one frozen empty list (appending makes a new one). */
+export const NO_LOGS: string[] = Object.freeze([]) as unknown as string[];
+
 export function objectKey(namespace: string | undefined, name: string): string {
   return namespace === undefined ? name : `${namespace}/${name}`;
 }

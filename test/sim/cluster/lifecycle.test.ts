@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { deleteObject, getObject, listObjects, updateObject } from "../../../worker/sim/cluster/api-server.ts";
 import { nextTransitionAt } from "../../../worker/sim/cluster/controllers.ts";
+import { serviceEnvOf } from "../../../worker/sim/cluster/service-env.ts";
 import type { Deployment, Pod, SubmittedObject } from "../../../worker/sim/cluster/types.ts";
 import { T0, apply, cluster, create, deployment, pod, statusOf } from "./helpers.ts";
 
@@ -110,7 +111,7 @@ describe("pod lifecycle over simulated time", () => {
     });
     s = apply(s, random, T0 + 3000);
     const ip = s.services["default/my-db"].spec.clusterIP;
-    expect(s.podRuntime["default/app"].serviceEnv).toMatchObject({
+    expect(serviceEnvOf(s, s.podRuntime["default/app"])).toMatchObject({
       MY_DB_SERVICE_HOST: ip,
       MY_DB_SERVICE_PORT: "5432",
       MY_DB_SERVICE_PORT_SQL: "5432",

@@ -36,7 +36,6 @@ export interface PodOptions {
   command?: string[];
   args?: string[];
   hostNetwork?: boolean;
-  serviceEnv?: Record<string, string>;
 }
 
 export function withPod(state: ClusterState, o: PodOptions): ClusterState {
@@ -80,7 +79,7 @@ export function withPod(state: ClusterState, o: PodOptions): ClusterState {
     ...state,
     resourceVersion: state.resourceVersion + 1,
     pods: { ...state.pods, [key]: pod },
-    podRuntime: { ...state.podRuntime, [key]: { createdAt: NOW - 60_000, logs: [], serviceEnv: o.serviceEnv } },
+    podRuntime: { ...state.podRuntime, [key]: { createdAt: NOW - 60_000, logs: [] } },
   };
 }
 

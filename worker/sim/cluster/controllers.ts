@@ -12,7 +12,7 @@ import { containerStepEvents } from "./kubelet-events.ts";
 import { advanceContainers, admitContainers, nextChangeAt, podStatusAt } from "./kubelet.ts";
 import { matchesRequirements, requirementsOfLabelSelector } from "./label-selector.ts";
 import { specOnNode } from "./pod-spec.ts";
-import { serviceEnvFor } from "./service-env.ts";
+import { recordServiceLinks, serviceLinksFor, sweepServiceLinks } from "./service-env.ts";
 import {
   nextResourceVersion,
   objectKey,
@@ -475,25 +475,27 @@ function kubelet(tx: Tx, now: number, random: Random): void {
   }
   if (due.length === 0) return;
   let servicesByNamespace: Map<string, Service[]> | undefined;
-  const envCache = new Map<string, Record<string, string>>();
-  const envFor = (pod: Pod): Record<string, string> => {
+  // Pods of one namespace admitted in one pass see the same Services: one lookup each.
+  const linksCache = new Map<string, string | undefined>();
+  let linksAdded = false;
+  const linksFor = (pod: Pod): string | undefined => {
     const ns = pod.metadata.namespace ?? "default";
     const links = pod.spec.enableServiceLinks !== false;
     const cacheKey = `${links}/${ns}`;
-    let env = envCache.get(cacheKey);
-    if (!env) {
-      if (!servicesByNamespace) {
-        servicesByNamespace = new Map();
-        for (const s of Object.values(tx.state.services)) {
-          const list = servicesByNamespace.get(s.metadata.namespace ?? "default") ?? [];
-          list.push(s);
-          servicesByNamespace.set(s.metadata.namespace ?? "default", list);
-        }
+    if (linksCache.has(cacheKey)) return linksCache.get(cacheKey);
+    if (!servicesByNamespace) {
+      servicesByNamespace = new Map();
+      for (const s of Object.values(tx.state.services)) {
+        const list = servicesByNamespace.get(s.metadata.namespace ?? "default") ?? [];
+        list.push(s);
+        servicesByNamespace.set(s.metadata.namespace ?? "default", list);
       }
-      env = serviceEnvFor(servicesByNamespace.get(ns) ?? [], ns, links, tx.state.services["default/kubernetes"]);
-      envCache.set(cacheKey, env);
     }
-    return env;
+    const setsBefore = tx.state.serviceLinkSets;
+    const id = recordServiceLinks(tx, serviceLinksFor(servicesByNamespace.get(ns) ?? [], ns, links, tx.state.services["default/kubernetes"]));
+    if (id !== undefined && setsBefore?.[id] === undefined) linksAdded = true;
+    linksCache.set(cacheKey, id);
+    return id;
   };
 
   for (const key of due) {
@@ -532,7 +534,9 @@ function kubelet(tx: Tx, now: number, random: Random): void {
           continue;
         }
       }
-      next = { ...runtime, sandboxAt: at, containers: admitContainers(pod, at, random), serviceEnv: envFor(pod) };
+      next = { ...runtime, sandboxAt: at, containers: admitContainers(pod, at, random) };
+      const links = linksFor(pod);
+      if (links !== undefined) next.serviceLinks = links;
     }
     const containers = advanceContainers(pod, next.containers!, now, random, (spec, before, after) => containerStepEvents(tx, pod, spec, before, after));
     const changed = containers !== next.containers || next !== runtime;
@@ -547,6 +551,8 @@ function kubelet(tx: Tx, now: number, random: Random): void {
     }
     tx.write("podRuntime")[key] = next;
   }
+  // A new set may replace older ones whose pods are gone: drop what nothing refers to.
+  if (linksAdded) sweepServiceLinks(tx);
   pruneReleasedIPs(tx, now);
 }
 

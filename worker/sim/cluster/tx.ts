@@ -14,7 +14,9 @@ export type Collection =
   | "podRuntime"
   | "releasedPodIPs"
   | "affinity"
-  | "events";
+  | "events"
+  | "serviceLinks"
+  | "serviceLinkSets";
 
 export class Tx {
   private readonly base: ClusterState;
@@ -37,14 +39,14 @@ export class Tx {
   }
 
   /** A writable copy of a collection (copied once per transaction). */
-  write<C extends Collection>(collection: C): ClusterState[C] {
+  write<C extends Collection>(collection: C): NonNullable<ClusterState[C]> {
     if (!this.copied.has(collection)) {
       const base = this.base[collection];
       // events is a list; every other collection is a record (absent ones start empty).
       this.next[collection] = (collection === "events" ? [...((base as unknown[] | undefined) ?? [])] : { ...base }) as ClusterState[C];
       this.copied.add(collection);
     }
-    return this.next[collection];
+    return this.next[collection]!;
   }
 
   setNow(now: number): void {

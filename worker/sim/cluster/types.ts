@@ -251,7 +251,12 @@ export interface PodRuntime {
   /** Simulated ms when each lifecycle step happens; the reconciler turns them into status. */
   createdAt: number;
   scheduledAt?: number;
-  /** Env vars of Services that existed when the pod started (`<NAME>_SERVICE_HOST` ...). */
+  /**
+   * The Services that existed when the pod started (their `<NAME>_SERVICE_HOST` ... variables):
+   * an id in ClusterState.serviceLinkSets (service-env.ts). Absent when it saw none.
+   */
+  serviceLinks?: string;
+  /** The variables themselves, as sessions saved before serviceLinks kept them (read only). */
   serviceEnv?: Record<string, string>;
   /** Lines the container printed (nginx access log, ...), newest last, bounded. */
   logs: string[];
@@ -327,7 +332,20 @@ export interface ClusterState {
    * created before events existed have none.
    */
   events?: ClusterEvent[];
+  /**
+   * Services as starting pods saw them, shared by every pod that saw the same (service-env.ts):
+   * snapshot id -> ServiceLink, and set id -> the snapshot ids one pod got, in order. Optional:
+   * absent until a pod starts.
+   */
+  serviceLinks?: Record<string, ServiceLink>;
+  serviceLinkSets?: Record<string, string[]>;
 }
+
+/** One port of a ServiceLink: port, protocol, and the port's name if it has one. */
+export type ServiceLinkPort = [port: number, protocol: string, name?: string];
+
+/** A Service as a starting pod saw it: name, clusterIP, then its ports (at least one). */
+export type ServiceLink = [name: string, clusterIP: string, ...ports: ServiceLinkPort[]];
 
 /** A core/v1 Event in the compact form the store keeps (events.ts expands it for readers). */
 export interface ClusterEvent {

@@ -1,5 +1,6 @@
 // Small programs every place has: hostname, env, cat, echo, clear.
 
+import { serviceEnvOf } from "../cluster/service-env.ts";
 import { currentPlace } from "../net/tools/where.ts";
 import { readFile } from "./files.ts";
 import type { ProgramContext } from "./types.ts";
@@ -31,7 +32,7 @@ export function env(ctx: ProgramContext): number {
     lines.push("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
     lines.push(`HOSTNAME=${place.hostNetwork ? place.nodeName : place.name}`);
     for (const e of container?.env ?? []) lines.push(`${e.name}=${e.value ?? ""}`);
-    const serviceEnv = state.podRuntime[place.key]?.serviceEnv ?? {};
+    const serviceEnv = serviceEnvOf(state, state.podRuntime[place.key]);
     for (const name of Object.keys(serviceEnv).sort()) lines.push(`${name}=${serviceEnv[name]}`);
     for (const [k, v] of IMAGE_ENV[repository] ?? []) lines.push(`${k}=${v}`);
     lines.push("HOME=/root");

@@ -1,21 +1,29 @@
 // SQLite layout of a session (and of a snapshot, which uses the same tables, frozen):
 //
-//   meta(key, value)            id, key hash, timestamps, last seq
+//   meta(key, value)            id, key hash, timestamps, last seq, rate-limit bucket
 //   state_object(part, key, ord, json)
-//                               the SessionState: part "" key "root" holds everything but the
-//                               cluster's maps, each cluster map (pods, services, ...) is stored one
-//                               object per row under part "cluster.<map>", `ord` keeping the map's
-//                               key order (a reloaded map iterates exactly as the one in memory)
+//                               the SessionState: part "" key "root" holds the small rest (shell,
+//                               rng, config, clocks), each cluster map (pods, services, ...) is
+//                               stored one object per row under part "cluster.<map>", `ord`
+//                               keeping the map's key order (a reloaded map iterates exactly as the
+//                               one in memory), and each cluster list (events) one element per row
+//                               under part "list.<name>", in `ord` order (key = the ord)
 //   transcript(seq, json)       the last TRANSCRIPT_LIMIT entries
 //
 // One row per object keeps every value far below SQLite's 2 MB row limit however large the
 // cluster grows, and lets a command write only what it changed: the simulation never edits an
 // object in place (see worker/sim/cluster/tx.ts), so an object whose reference is unchanged is
-// unchanged, and the diff below is a pointer comparison per object of a touched map.
+// unchanged, and the diff below is a pointer comparison per object of a touched map or list. The
+// root row is written only when one of its values changed (a read-only command writes nothing).
 //
 // Key order: JavaScript keeps insertion order, so a new key gets an `ord` above all others and a
 // kept key keeps its own. Only a key deleted and re-added within one command moves; that is
 // detected (the kept keys' relative order changed) and the map's order is rewritten.
+//
+// Lists: the events list changes by replacing elements in place (a repeat raises a count),
+// appending, and dropping the oldest from the front; the diff aligns the new list with the old one
+// by reference (so a dropped front deletes rows instead of rewriting every later row) and writes
+// the elements that differ. Any other edit is still stored correctly, just with more writes.
 
 import type { SessionState } from "../sim/engine.ts";
 import { forStorage, TRANSCRIPT_LIMIT, type TranscriptEntry } from "./transcript.ts";
@@ -23,9 +31,14 @@ import { forStorage, TRANSCRIPT_LIMIT, type TranscriptEntry } from "./transcript
 const ROOT_PART = "";
 const ROOT_KEY = "root";
 const MAP_PREFIX = "cluster.";
+const LIST_PREFIX = "list.";
 
 export class SessionStorage {
   private lastOrd: number | undefined;
+  /** The row ords of each list this object wrote or loaded, by list reference (lists are never edited in place). */
+  private readonly listOrds = new WeakMap<unknown[], number[]>();
+  /** The stored root predates list rows: the next save rewrites it even if no value changed. */
+  private rootOutdated = false;
 
   constructor(private readonly sql: SqlStorage) {}
 
@@ -53,20 +66,38 @@ export class SessionStorage {
 
   loadState(): SessionState | undefined {
     if (!this.exists()) return undefined;
-    const rows = this.sql.exec<{ part: string; key: string; json: string }>("SELECT part, key, json FROM state_object ORDER BY part, ord").toArray();
+    const rows = this.sql.exec<{ part: string; key: string; ord: number; json: string }>("SELECT part, key, ord, json FROM state_object ORDER BY part, ord").toArray();
     const root = rows.find((row) => row.part === ROOT_PART && row.key === ROOT_KEY);
     if (!root) return undefined;
     const stored = JSON.parse(root.json) as StoredRoot;
     const maps = new Set(stored.mapNames);
+    // Roots written before lists had rows keep their lists among the scalars.
+    const lists = new Set(stored.listNames ?? []);
+    this.rootOutdated = stored.listNames === undefined;
     const cluster: Record<string, unknown> = {};
     for (const name of stored.clusterOrder) {
       if (maps.has(name)) cluster[name] = {};
+      else if (lists.has(name)) cluster[name] = [];
       else if (name in stored.clusterScalars) cluster[name] = stored.clusterScalars[name];
     }
+    const ords = new Map<unknown[], number[]>();
     for (const row of rows) {
-      if (!row.part.startsWith(MAP_PREFIX)) continue;
-      const map = cluster[row.part.slice(MAP_PREFIX.length)] as Record<string, unknown> | undefined;
-      if (map) map[row.key] = JSON.parse(row.json);
+      if (row.part.startsWith(MAP_PREFIX)) {
+        const map = cluster[row.part.slice(MAP_PREFIX.length)] as Record<string, unknown> | undefined;
+        if (map) map[row.key] = JSON.parse(row.json);
+      } else if (row.part.startsWith(LIST_PREFIX)) {
+        const name = row.part.slice(LIST_PREFIX.length);
+        const list = cluster[name];
+        if (!lists.has(name) || !Array.isArray(list)) continue;
+        list.push(JSON.parse(row.json));
+        const listOrds = ords.get(list) ?? [];
+        listOrds.push(row.ord);
+        ords.set(list, listOrds);
+      }
+    }
+    for (const name of lists) {
+      const list = cluster[name];
+      if (Array.isArray(list)) this.listOrds.set(list, ords.get(list) ?? []);
     }
     const state: Record<string, unknown> = {};
     for (const field of stored.stateOrder) {
@@ -82,13 +113,19 @@ export class SessionStorage {
     const nextCluster = cluster as unknown as Record<string, unknown>;
     const previousCluster = previous?.cluster as unknown as Record<string, unknown> | undefined;
     const mapNames: string[] = [];
+    const listNames: string[] = [];
     const clusterScalars: Record<string, unknown> = {};
-    for (const [name, value] of Object.entries(nextCluster)) {
-      if (isMap(value)) mapNames.push(name);
+    for (const name in nextCluster) {
+      const value = nextCluster[name];
+      if (Array.isArray(value)) listNames.push(name);
+      else if (isMap(value)) mapNames.push(name);
       else clusterScalars[name] = value;
     }
-    const root: StoredRoot = { rest, stateOrder: Object.keys(next), clusterOrder: Object.keys(nextCluster), clusterScalars, mapNames };
-    this.putPart(ROOT_PART, ROOT_KEY, JSON.stringify(root), 0);
+    if (!previous || this.rootOutdated || rootChanged(previous, next)) {
+      this.rootOutdated = false;
+      const root: StoredRoot = { rest, stateOrder: Object.keys(next), clusterOrder: Object.keys(nextCluster), clusterScalars, mapNames, listNames };
+      this.putPart(ROOT_PART, ROOT_KEY, JSON.stringify(root), 0);
+    }
 
     for (const name of mapNames) {
       const nextMap = nextCluster[name] as Record<string, unknown>;
@@ -97,7 +134,8 @@ export class SessionStorage {
       if (previousMap === nextMap) continue;
       const part = MAP_PREFIX + name;
       const reordered = previousMap !== undefined && keptKeysReordered(previousMap, nextMap);
-      for (const [key, value] of Object.entries(nextMap)) {
+      for (const key in nextMap) {
+        const value = nextMap[key];
         if (value === undefined) {
           if (previousMap && key in previousMap) this.deletePart(part, key);
         } else if (reordered || !previousMap || !(key in previousMap)) {
@@ -107,18 +145,55 @@ export class SessionStorage {
         }
       }
       if (previousMap) {
-        for (const key of Object.keys(previousMap)) {
+        for (const key in previousMap) {
           if (!(key in nextMap)) this.deletePart(part, key);
         }
       }
     }
+    for (const name of listNames) {
+      const before = previousCluster?.[name];
+      this.saveList(name, Array.isArray(before) ? before : undefined, nextCluster[name] as unknown[]);
+    }
     if (previousCluster) {
-      for (const [name, value] of Object.entries(previousCluster)) {
-        if (isMap(value) && !isMap(nextCluster[name])) {
-          this.sql.exec("DELETE FROM state_object WHERE part = ?", MAP_PREFIX + name);
-        }
+      for (const name in previousCluster) {
+        const value = previousCluster[name];
+        if (isMap(value) && !isMap(nextCluster[name])) this.deleteWholePart(MAP_PREFIX + name);
+        if (Array.isArray(value) && !Array.isArray(nextCluster[name])) this.deleteWholePart(LIST_PREFIX + name);
       }
     }
+  }
+
+  /** Writes list `next` as rows in order, given `previous`, the list last written or loaded under this name. */
+  private saveList(name: string, previous: unknown[] | undefined, next: unknown[]): void {
+    if (previous === next) return;
+    const part = LIST_PREFIX + name;
+    const previousOrds = previous ? this.listOrds.get(previous) : undefined;
+    if (!previous || !previousOrds) {
+      // Unknown rows (a root from before lists had rows, or a first write): start the part afresh.
+      if (previous) this.deleteWholePart(part);
+      const ords: number[] = [];
+      for (const value of next) {
+        const ord = this.newOrd();
+        this.putPart(part, String(ord), JSON.stringify(value), ord);
+        ords.push(ord);
+      }
+      this.listOrds.set(next, ords);
+      return;
+    }
+    const dropped = frontDropped(previous, next);
+    const kept = Math.min(next.length, previous.length - dropped);
+    const ords: number[] = previousOrds.slice(dropped, dropped + kept);
+    for (let i = 0; i < dropped; i++) this.deletePart(part, String(previousOrds[i]));
+    for (let i = dropped + kept; i < previous.length; i++) this.deletePart(part, String(previousOrds[i]));
+    for (let i = 0; i < kept; i++) {
+      if (next[i] !== previous[i + dropped]) this.updatePart(part, String(ords[i]), JSON.stringify(next[i]));
+    }
+    for (let i = kept; i < next.length; i++) {
+      const ord = this.newOrd();
+      this.putPart(part, String(ord), JSON.stringify(next[i]), ord);
+      ords.push(ord);
+    }
+    this.listOrds.set(next, ords);
   }
 
   appendTranscript(entry: TranscriptEntry): void {
@@ -161,6 +236,10 @@ export class SessionStorage {
     this.sql.exec("DELETE FROM state_object WHERE part = ? AND key = ?", part, key);
   }
 
+  private deleteWholePart(part: string): void {
+    this.sql.exec("DELETE FROM state_object WHERE part = ?", part);
+  }
+
   /** Increasing across all maps of this object; read from storage once per wake-up. */
   private newOrd(): number {
     if (this.lastOrd === undefined) {
@@ -177,6 +256,48 @@ interface StoredRoot {
   clusterOrder: string[];
   clusterScalars: Record<string, unknown>;
   mapNames: string[];
+  /** Absent in roots written before lists had rows of their own (their lists are scalars). */
+  listNames?: string[];
+}
+
+/**
+ * True when a value the root row holds differs: a top-level field other than the cluster, a
+ * cluster scalar (clocks, config), or the set or order of fields. Values are compared by
+ * reference, which is exact for an immutably updated state.
+ */
+function rootChanged(previous: SessionState, next: SessionState): boolean {
+  const a = previous as unknown as Record<string, unknown>;
+  const b = next as unknown as Record<string, unknown>;
+  if (!sameFields(a, b, (name) => name !== "cluster")) return true;
+  const ca = a.cluster as Record<string, unknown>;
+  const cb = b.cluster as Record<string, unknown>;
+  return !sameFields(ca, cb, (name) => !isMap(cb[name]) && !Array.isArray(cb[name]));
+}
+
+/** Same field names in the same order, and the same values for the fields `compare` selects. */
+function sameFields(a: Record<string, unknown>, b: Record<string, unknown>, compare: (name: string) => boolean): boolean {
+  const names = Object.keys(b);
+  let i = 0;
+  for (const name in a) {
+    if (names[i++] !== name) return false;
+    // A field that changes kind (map, list, scalar) changes the root's name lists.
+    if (isMap(a[name]) !== isMap(b[name]) || Array.isArray(a[name]) !== Array.isArray(b[name])) return false;
+    if (compare(name) && a[name] !== b[name]) return false;
+  }
+  return i === names.length;
+}
+
+/**
+ * How many elements `next` dropped from the front of `previous`: found by locating one of
+ * next's first elements in previous (an element may have been replaced, so a few are tried).
+ * 0 when nothing lines up; the caller's diff is correct whatever this says.
+ */
+function frontDropped(previous: unknown[], next: unknown[]): number {
+  for (let j = 0; j < Math.min(4, next.length); j++) {
+    const at = previous.indexOf(next[j]);
+    if (at >= j) return at - j;
+  }
+  return 0;
 }
 
 /**

@@ -101,3 +101,115 @@ describe("SessionStorage", () => {
     });
   });
 });
+
+/** The SQL a SessionStorage runs, counted: statements that write and the bytes of their arguments. */
+function counting(sql: SqlStorage): { sql: SqlStorage; writes: () => { rows: number; bytes: number }; reset: () => void } {
+  let rows = 0;
+  let bytes = 0;
+  const wrapped = {
+    exec(query: string, ...bindings: unknown[]) {
+      if (/^\s*(INSERT|UPDATE|DELETE)/i.test(query)) {
+        rows++;
+        for (const b of bindings) bytes += typeof b === "string" ? b.length : 8;
+      }
+      return sql.exec(query, ...(bindings as never[]));
+    },
+  };
+  return { sql: wrapped as unknown as SqlStorage, writes: () => ({ rows, bytes }), reset: () => ((rows = 0), (bytes = 0)) };
+}
+
+describe("SessionStorage lists (events)", () => {
+  const event = (n: number, count = 1) => ({ reason: "Started", message: `event ${n}`, count });
+
+  it("round-trips a list through appends, in-place replacements, a dropped front and a removal", async () => {
+    await withStorage((storage) => {
+      const s1 = stateWith({ now: 1, pods: {}, events: [event(1), event(2), event(3)] });
+      expectRoundTrip(storage, undefined, s1);
+      const e1 = (s1.cluster as any).events as unknown[];
+      const s2 = stateWith({ ...s1.cluster, events: [e1[0], event(2, 2), e1[2], event(4)] });
+      expectRoundTrip(storage, s1, s2);
+      const e2 = (s2.cluster as any).events as unknown[];
+      const s3 = stateWith({ ...s2.cluster, events: [e2[2], e2[3], event(5)] });
+      expectRoundTrip(storage, s2, s3);
+      const s4 = stateWith({ ...s3.cluster, events: [] });
+      expectRoundTrip(storage, s3, s4);
+      const s5 = stateWith({ ...s4.cluster, events: [event(6)] });
+      expectRoundTrip(storage, s4, s5);
+      // The list disappears altogether.
+      const { events: _gone, ...withoutEvents } = s5.cluster as any;
+      expectRoundTrip(storage, s5, stateWith(withoutEvents));
+    });
+  });
+
+  it("reads a root written before lists had rows (the list inside the root) and moves it to rows", async () => {
+    await withStorage((storage, sql) => {
+      const root = { rest: { version: 1, shell: [], rng: 7 }, stateOrder: ["version", "cluster", "shell", "rng"], clusterOrder: ["now", "events"], clusterScalars: { now: 5, events: [event(1), event(2)] }, mapNames: [] };
+      sql.exec("INSERT INTO state_object (part, key, ord, json) VALUES ('', 'root', 0, ?)", JSON.stringify(root));
+      const loaded = storage.loadState()!;
+      expect((loaded.cluster as any).events).toEqual([event(1), event(2)]);
+      const next = { ...loaded, cluster: { ...loaded.cluster, events: [...(loaded.cluster as any).events, event(3)] } } as SessionState;
+      expectRoundTrip(storage, loaded, next);
+      expect(sql.exec("SELECT COUNT(*) AS n FROM state_object WHERE part = 'list.events'").one().n).toBe(3);
+    });
+  });
+
+  it("round-trips any sequence of list edits, also after a reload (property)", async () => {
+    const op = fc.oneof(
+      fc.record({ kind: fc.constant("push" as const), value: fc.integer() }),
+      fc.record({ kind: fc.constant("replace" as const), at: fc.nat(), value: fc.integer() }),
+      fc.record({ kind: fc.constant("dropFront" as const), n: fc.nat(5) }),
+      fc.record({ kind: fc.constant("removeAt" as const), at: fc.nat() }),
+      fc.record({ kind: fc.constant("reload" as const) }),
+    );
+    await withStorage((storage, sql) => {
+      fc.assert(
+        fc.property(fc.array(fc.array(op, { maxLength: 4 }), { maxLength: 10 }), (steps) => {
+          sql.exec("DELETE FROM state_object");
+          let state = stateWith({ now: 0, events: [] });
+          storage.saveState(undefined, state);
+          for (const step of steps) {
+            const events: unknown[] = [...(state.cluster as any).events];
+            let reload = false;
+            for (const edit of step) {
+              if (edit.kind === "push") events.push({ v: edit.value });
+              else if (edit.kind === "replace" && events.length > 0) events[edit.at % events.length] = { v: edit.value };
+              else if (edit.kind === "dropFront") events.splice(0, edit.n);
+              else if (edit.kind === "removeAt" && events.length > 0) events.splice(edit.at % events.length, 1);
+              else if (edit.kind === "reload") reload = true;
+            }
+            const next = stateWith({ ...(state.cluster as any), events });
+            storage.saveState(state, next);
+            const loaded = storage.loadState()!;
+            expect(JSON.stringify(loaded)).toBe(JSON.stringify(next));
+            state = reload ? loaded : next;
+          }
+        }),
+        { numRuns: 200 },
+      );
+    });
+  });
+
+  it("writes only what changed: one row for a new event, nothing for an unchanged state", async () => {
+    await withStorage((_storage, raw) => {
+      const { sql, writes, reset } = counting(raw);
+      const storage = new SessionStorage(sql);
+      const events = Array.from({ length: 1000 }, (_, i) => event(i));
+      const s1 = stateWith({ now: 1, pods: { a: { v: 1 } }, events });
+      storage.saveState(undefined, s1);
+      reset();
+      // A new state value with the same contents (the shell list too).
+      storage.saveState(s1, { ...s1, cluster: { ...s1.cluster } });
+      expect(writes().rows).toBe(0);
+      const s2 = { ...s1, cluster: { ...s1.cluster, events: [...events, event(1000)] } } as SessionState;
+      storage.saveState(s1, s2);
+      expect(writes().rows).toBe(1);
+      expect(writes().bytes).toBeLessThan(100);
+      // Trimming the oldest 250 deletes their rows and rewrites nothing else.
+      reset();
+      const trimmed = ((s2.cluster as any).events as unknown[]).slice(250);
+      storage.saveState(s2, { ...s2, cluster: { ...s2.cluster, events: trimmed } } as SessionState);
+      expect(writes().rows).toBe(250);
+      expect(JSON.stringify((storage.loadState()!.cluster as any).events)).toBe(JSON.stringify(trimmed));
+    });
+  });
+});

@@ -1,22 +1,37 @@
-// A token bucket per session: `ratePerSecond` tokens flow in, at most `burst` are kept, a command
-// takes one. Kept in the Durable Object's memory: an eviction refills the bucket, which only ever
-// errs on the generous side.
+// A token bucket: `ratePerSecond` tokens flow in, at most `burst` are kept, a request takes one.
+// Its whole state is two numbers (tokens, and when they were counted), which the owner stores
+// after every successful take, so that a Durable Object evicted and woken again (or restarted)
+// carries on with the same bucket: eviction cannot be used to refill it. A refused take needs no
+// write: the stored state refills to the same value.
 
 export interface RateLimitConfig {
   ratePerSecond: number;
   burst: number;
 }
 
+export interface BucketState {
+  tokens: number;
+  /** ms since the epoch when `tokens` was counted. */
+  updatedAt: number;
+}
+
 export class TokenBucket {
   private tokens: number;
   private updatedAt: number;
 
+  /** A full bucket, or one carrying on from a stored state. */
   constructor(
     readonly config: RateLimitConfig,
     now: number,
+    stored?: BucketState,
   ) {
-    this.tokens = config.burst;
-    this.updatedAt = now;
+    this.tokens = stored ? Math.min(config.burst, Math.max(0, stored.tokens)) : config.burst;
+    this.updatedAt = stored ? stored.updatedAt : now;
+  }
+
+  /** What to store to carry on later. */
+  get state(): BucketState {
+    return { tokens: this.tokens, updatedAt: this.updatedAt };
   }
 
   /** Takes a token if there is one; otherwise says how many ms until there will be. */
@@ -30,4 +45,16 @@ export class TokenBucket {
     }
     return { ok: false, retryAfterMs: Math.ceil(((1 - this.tokens) * 1000) / this.config.ratePerSecond) };
   }
+}
+
+/** The stored form: "tokens,updatedAt". */
+export function encodeBucket(state: BucketState): string {
+  return `${state.tokens},${state.updatedAt}`;
+}
+
+/** The state from its stored form; undefined when absent or unreadable (a full bucket then). */
+export function decodeBucket(text: string | undefined): BucketState | undefined {
+  if (text === undefined) return undefined;
+  const [tokens, updatedAt] = text.split(",").map(Number);
+  return Number.isFinite(tokens) && Number.isFinite(updatedAt) ? { tokens, updatedAt } : undefined;
 }

@@ -19,7 +19,7 @@ import { failure, type Failure, type Outcome, sessionNotFound, snapshotNotFound,
 import { type ProxiedResponse, type ProxyRequest, routeProxyRequest } from "./proxy.ts";
 import { advanceLesson, type Lesson, type LessonProgress, startLesson } from "../sim/lessons/index.ts";
 import { type LessonRun, type LessonUpdate, type LessonView, lessonUpdate, lessonView, readLessonRun, writeLessonRun, writeProgress } from "./lesson-run.ts";
-import { TokenBucket } from "./rate-limit.ts";
+import { decodeBucket, encodeBucket, TokenBucket } from "./rate-limit.ts";
 import type { Snapshot } from "./snapshot.ts";
 import { SessionStorage } from "./storage.ts";
 import type { TranscriptEntry } from "./transcript.ts";
@@ -28,6 +28,8 @@ import type { TranscriptEntry } from "./transcript.ts";
 export const IDLE_LIFETIME_MS = 30 * 24 * 60 * 60 * 1000;
 /** Reads and watchers count as activity, but are written down at most this often. */
 const ACTIVITY_WRITE_INTERVAL_MS = 60 * 60 * 1000;
+/** The meta row holding the command rate limit's bucket. */
+const BUCKET_KEY = "rateBucket";
 /** Upper bound on the transcript a read returns, so a reply stays far below RPC limits. */
 const READ_TRANSCRIPT_BUDGET = 8 * 1024 * 1024;
 
@@ -90,7 +92,8 @@ export interface FrozenSession {
 export class Session extends DurableObject<Env> {
   private readonly storage: SessionStorage;
   private readonly settings: Settings;
-  private readonly bucket: TokenBucket;
+  /** The command rate limit; restored from storage on wake-up, stored after every token taken. */
+  private bucket: TokenBucket | undefined;
   private meta: Meta | undefined;
   private state: SessionState | undefined;
   private lessonRun: LessonRun | undefined;
@@ -102,7 +105,6 @@ export class Session extends DurableObject<Env> {
     super(ctx, env);
     this.storage = new SessionStorage(ctx.storage.sql);
     this.settings = readSettings(env);
-    this.bucket = new TokenBucket(this.settings.commandRate, Date.now());
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, PONG));
   }
 
@@ -131,6 +133,7 @@ export class Session extends DurableObject<Env> {
       this.meta = meta;
       this.state = initial;
       this.lessonRun = base?.lesson;
+      this.bucket = new TokenBucket(this.settings.commandRate, now);
       for (const command of [...(init.lesson?.setup ?? []), ...(init.setup ?? [])]) this.apply(command, true);
       if (init.lesson) {
         // The lesson starts once its setup has run, so its first step sees the prepared cluster.
@@ -366,6 +369,7 @@ export class Session extends DurableObject<Env> {
     if (!state || id === undefined || keyHash === undefined) return false;
     this.state = state;
     this.lessonRun = readLessonRun(this.storage);
+    this.bucket ??= new TokenBucket(this.settings.commandRate, Date.now(), decodeBucket(this.storage.getMeta(BUCKET_KEY)));
     this.meta = {
       id,
       keyHash,
@@ -384,11 +388,20 @@ export class Session extends DurableObject<Env> {
     this.meta = { ...this.meta!, lastActiveAt: now };
   }
 
+  /**
+   * Takes a token, or says why not. The bucket is written at once: the write joins the command's
+   * own transaction (writes before the next await are committed together), so it costs one small
+   * row, not a commit, and an eviction or restart finds the bucket as it was.
+   */
   private rateLimited(): Failure | undefined {
-    const taken = this.bucket.take(Date.now());
-    if (taken.ok) return undefined;
+    const bucket = this.bucket!;
+    const taken = bucket.take(Date.now());
+    if (taken.ok) {
+      this.storage.setMeta(BUCKET_KEY, encodeBucket(bucket.state));
+      return undefined;
+    }
     const seconds = Math.max(1, Math.ceil(taken.retryAfterMs / 1000));
-    const { ratePerSecond, burst } = this.bucket.config;
+    const { ratePerSecond, burst } = bucket.config;
     return failure(429, "rate_limited", `Too many commands for this session (at most ${ratePerSecond} per second, bursts of ${burst}); retry in ${seconds} s.`, seconds);
   }
 

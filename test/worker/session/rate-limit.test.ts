@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { TokenBucket } from "../../../worker/session/rate-limit.ts";
+import { decodeBucket, encodeBucket, TokenBucket } from "../../../worker/session/rate-limit.ts";
 
 describe("TokenBucket", () => {
   it("allows a burst, then one command per 1/rate seconds", () => {
@@ -25,5 +25,26 @@ describe("TokenBucket", () => {
     expect(bucket.take(0).ok).toBe(false);
     expect(bucket.take(10_500).ok).toBe(false);
     expect(bucket.take(11_000).ok).toBe(true);
+  });
+});
+
+describe("a stored TokenBucket", () => {
+  it("carries on where it was stored: an empty bucket stays empty, then refills at the rate", () => {
+    const bucket = new TokenBucket({ ratePerSecond: 20, burst: 40 }, 0);
+    for (let i = 0; i < 40; i++) bucket.take(0);
+    const restored = new TokenBucket({ ratePerSecond: 20, burst: 40 }, 1_000_000, decodeBucket(encodeBucket(bucket.state)));
+    expect(restored.take(10)).toMatchObject({ ok: false, retryAfterMs: 40 });
+    expect(restored.take(50)).toEqual({ ok: true });
+  });
+
+  it("never restores more than the burst, nor fewer than no tokens", () => {
+    const generous = new TokenBucket({ ratePerSecond: 1, burst: 2 }, 0, { tokens: 1e9, updatedAt: 0 });
+    expect([generous.take(0).ok, generous.take(0).ok, generous.take(0).ok]).toEqual([true, true, false]);
+    const negative = new TokenBucket({ ratePerSecond: 1, burst: 2 }, 0, { tokens: -5, updatedAt: 0 });
+    expect(negative.take(1000)).toEqual({ ok: true });
+  });
+
+  it.each([[undefined], [""], ["x,y"], ["1"], ["NaN,5"]])("reads %j as no stored state (a full bucket)", (text) => {
+    expect(decodeBucket(text)).toBeUndefined();
   });
 });

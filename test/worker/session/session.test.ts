@@ -55,6 +55,22 @@ describe("Session durable object", () => {
     for (const reply of replies) expect(view.transcript[reply.seq - 1].command).toBe(reply.command);
   });
 
+  it("keeps its command rate limit through an eviction: an emptied bucket is still empty after it", async () => {
+    const session = await createSession();
+    const burst = await Promise.all(Array.from({ length: 60 }, (_, i) => command(session.id, session.editKey, `echo ${i}`)));
+    expect(burst.some((r) => r.status === 429)).toBe(true);
+    const started = Date.now();
+    await evictDurableObject(stubOf(session.id));
+    const after = await Promise.all(Array.from({ length: 30 }, (_, i) => command(session.id, session.editKey, `echo again ${i}`)));
+    const accepted = after.filter((r) => r.status === 200).length;
+    // Only what 20/s refilled meanwhile (a fresh bucket would take all 30); the 2 spare tokens
+    // cover a token refilled between the burst's end and its last refusal.
+    const elapsedSeconds = (Date.now() - started) / 1000;
+    expect(accepted).toBeLessThanOrEqual(Math.ceil(elapsedSeconds * 20) + 2);
+    expect(accepted).toBeLessThan(30);
+    expect(after.filter((r) => r.status !== 200 && r.status !== 429)).toEqual([]);
+  });
+
   it("deletes itself after 30 days without activity, telling its watchers", async () => {
     const session = await createSession();
     const stub = stubOf(session.id);

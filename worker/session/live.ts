@@ -5,7 +5,10 @@
 //   {type:"command", entry, lesson?}   a command applied by anyone (HTTP or WebSocket), in seq order;
 //                                      `lesson` is its effect on the lesson's progress, if any
 //   {type:"lesson", progress, events, status}  a lesson step completed as the clock moved
-//   {type:"cluster", seq, cluster}     the cluster view after a change (command or pod lifecycle)
+//   {type:"cluster", seq, cluster}     the cluster view after a change (command, proxy request or pod lifecycle)
+//   {type:"request", trace, status, at}  a request from outside through the proxy (a browser tab on
+//                                      a NodePort link): its route and the HTTP status it got; not
+//                                      a command (no seq, not in the transcript)
 //   {type:"auth", ok:true}             the edit key in an auth message was right
 //   {type:"ack", id, seq}              a command this socket sent was applied as `seq`
 //   {type:"error", code, message, id?, retryAfterSeconds?}   a message was refused; nothing changed
@@ -17,6 +20,7 @@
 
 import * as v from "valibot";
 import { MAX_COMMAND_BYTES } from "../sim/engine.ts";
+import type { RouteTrace } from "../sim/net/trace.ts";
 import type { ClusterView } from "../sim/view.ts";
 import type { LessonUpdate } from "./lesson-run.ts";
 import type { TranscriptEntry } from "./transcript.ts";
@@ -39,6 +43,7 @@ export type ServerMessage =
   | { type: "command"; entry: TranscriptEntry; lesson?: LessonUpdate }
   | ({ type: "lesson" } & LessonUpdate)
   | { type: "cluster"; seq: number; cluster: ClusterView }
+  | { type: "request"; trace: RouteTrace; status: number; at: number }
   | { type: "auth"; ok: true }
   | { type: "ack"; id: string; seq: number }
   | { type: "error"; code: string; message: string; id?: string; retryAfterSeconds?: number }

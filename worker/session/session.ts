@@ -198,8 +198,23 @@ export class Session extends DurableObject<Env> {
       if (!this.load()) return sessionNotFound();
       const limited = this.rateLimited();
       if (limited) return limited;
-      const { response, state } = routeProxyRequest(this.state!, request, Date.now());
-      if (state !== this.state) this.persist(state, []);
+      const now = Date.now();
+      const previous = this.state!;
+      const { response, state } = routeProxyRequest(previous, request, now);
+      // A request from outside can complete a lesson step (e.g. "reach the NodePort from outside").
+      const advanced = this.lessonRun ? advanceLesson(this.lessonRun.lesson, this.lessonRun.progress, state, { traces: [response.trace] }) : undefined;
+      // Its effects (nginx's access log, session affinity, pods that finished starting) are
+      // stored like a command's, in one transaction before the reply; it is not a command, so it
+      // gets no transcript entry and no seq.
+      this.persist(state, [], advanced?.progress);
+      this.touch();
+      const seq = this.meta!.seq;
+      this.broadcast({ type: "request", trace: response.trace, status: response.status, at: now });
+      if (state.cluster !== previous.cluster) {
+        this.broadcast(() => ({ type: "cluster", seq, cluster: clusterView(state) }));
+        this.scheduleAlarm();
+      }
+      if (advanced && advanced.events.length > 0) this.broadcast({ type: "lesson", ...lessonUpdate(advanced) });
       return success(response);
     });
   }

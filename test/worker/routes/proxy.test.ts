@@ -1,5 +1,7 @@
+import { env } from "cloudflare:workers";
+import { evictDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { advanceClock, createSession, errorOf, read, request, run } from "../helpers.ts";
+import { advanceClock, createSession, errorOf, isType, read, request, run, Watcher } from "../helpers.ts";
 
 interface ClusterView {
   nodes: Array<{ name: string; ip: string }>;
@@ -118,5 +120,61 @@ describe("ANY /api/sessions/:id/proxy/<host>:<port>/<path>", () => {
     const response = await request(`/api/sessions/${session.id}/proxy/${nodeIP}:${nodePort}/`, { method: "HEAD" });
     expect(response.status).toBe(200);
     expect(await response.text()).toBe("");
+  });
+});
+
+describe("proxy requests and watchers", () => {
+  it("are broadcast as request messages with the route, then the cluster they changed, but never enter the transcript", async () => {
+    const { session, nodeIP, nodePort, podIP } = await nginxSession();
+    const seq = (await read(session.id)).seq;
+    const watchers = [await Watcher.open(session.id), await Watcher.open(session.id)];
+    const before = Date.now();
+    const response = await request(`/api/sessions/${session.id}/proxy/${nodeIP}:${nodePort}/`);
+    expect(response.status).toBe(200);
+    for (const watcher of watchers) {
+      const message = await watcher.next(isType("request"));
+      expect(message).toMatchObject({ type: "request", status: 200, trace: { verdict: "answered", to: { host: nodeIP, port: nodePort } } });
+      expect(JSON.stringify(message.trace)).toContain(podIP);
+      expect(message.trace).toEqual(JSON.parse(response.headers.get("X-Route-Trace")!));
+      expect(message.at).toBeGreaterThanOrEqual(before);
+      // nginx wrote an access-log line: the cluster changed, so the view follows.
+      expect(await watcher.next(isType("cluster"))).toMatchObject({ seq });
+      expect(watcher.messages.filter((m) => m.type === "command")).toEqual([]);
+    }
+    for (const watcher of watchers) watcher.close();
+    expect((await read(session.id)).seq).toBe(seq);
+  });
+
+  it("tell watchers about requests that went nowhere too (504 from a pod IP)", async () => {
+    const { session, podIP } = await nginxSession();
+    const watcher = await Watcher.open(session.id);
+    expect((await request(`/api/sessions/${session.id}/proxy/${podIP}:80/`)).status).toBe(504);
+    expect(await watcher.next(isType("request"))).toMatchObject({ status: 504, trace: { verdict: "timed-out", to: { host: podIP, port: 80 } } });
+    watcher.close();
+  });
+
+  it("store what the request changed (nginx's access log) before answering: it survives an eviction", async () => {
+    const { session, nodeIP, nodePort } = await nginxSession();
+    expect((await request(`/api/sessions/${session.id}/proxy/${nodeIP}:${nodePort}/from-the-tab`)).status).toBe(404);
+    await evictDurableObject(env.SESSIONS.get(env.SESSIONS.idFromName(session.id)));
+    const logs = await run(session.id, session.editKey, "kubectl logs nginx");
+    expect(logs.output).toMatch(/"GET \/from-the-tab HTTP\/1\.1" 404/);
+  });
+});
+
+describe("proxy requests and lessons", () => {
+  it("count as requests from outside: a browser tab on the pod IP completes the lesson's step", async () => {
+    const session = await createSession({ lesson: "services-nodeport" });
+    await run(session.id, session.editKey, "kubectl run nginx --image=nginx");
+    await advanceClock(session.id, 60_000);
+    await run(session.id, session.editKey, "kubectl get pods -o wide");
+    const pod = ((await read(session.id)).cluster as unknown as ClusterView).pods.find((p) => p.name === "nginx")!;
+    const watcher = await Watcher.open(session.id);
+    expect((await request(`/api/sessions/${session.id}/proxy/${pod.ip}:80/`)).status).toBe(504);
+    const lesson = await watcher.next(isType("lesson"));
+    expect(lesson.events).toEqual([{ type: "step-completed", lessonId: "services-nodeport", stepId: "pod-ip-from-outside" }]);
+    watcher.close();
+    const view = (await read(session.id)) as unknown as { lesson: { progress: { completed: string[] } } };
+    expect(view.lesson.progress.completed).toEqual(["run-a-pod", "pod-ip-from-outside"]);
   });
 });

@@ -6,16 +6,21 @@ import type { RateLimitConfig } from "./session/rate-limit.ts";
 export interface Settings {
   maxObjects: number;
   commandRate: RateLimitConfig;
+  /** Lesson uploads per client address: the per-minute figure, as a bucket with that burst. */
+  lessonUploadRate: RateLimitConfig;
 }
 
 export interface SettingsEnv {
   MAX_OBJECTS?: string;
   COMMAND_RATE_PER_SECOND?: string;
   COMMAND_BURST?: string;
+  LESSON_UPLOADS_PER_MINUTE?: string;
 }
 
 export function readSettings(env: SettingsEnv): Settings {
+  const uploadsPerMinute = positiveInt(env.LESSON_UPLOADS_PER_MINUTE, 10);
   return {
+    lessonUploadRate: { ratePerSecond: uploadsPerMinute / 60, burst: uploadsPerMinute },
     maxObjects: positiveInt(env.MAX_OBJECTS, 500),
     commandRate: {
       ratePerSecond: positiveInt(env.COMMAND_RATE_PER_SECOND, 20),

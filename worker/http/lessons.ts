@@ -1,15 +1,24 @@
 // Finding a lesson by the id a course page uses: a built-in lesson's slug, or the stored id of an
-// uploaded one (`u-` and 22 base64url characters), whose Durable Object holds it.
+// uploaded one (`u-` and 22 base64url characters: the first 128 bits of the SHA-256 of the
+// lesson's canonical JSON), whose Durable Object holds it.
 
 import { findBuiltinLesson } from "../sim/lessons/builtin.ts";
 import type { Lesson } from "../sim/lessons/index.ts";
-import { isWellFormedId, newSnapshotId } from "../session/ids.ts";
+import { base64Url, isWellFormedId } from "../session/ids.ts";
 import type { StoredLesson } from "../session/stored-lesson.ts";
+import type { UploadLimiter } from "../session/upload-limiter.ts";
 
 const UPLOADED_PREFIX = "u-";
 
-export function newUploadedLessonId(): string {
-  return UPLOADED_PREFIX + newSnapshotId();
+/**
+ * The id of an uploaded lesson, from its content: the same lesson (whatever the file's format,
+ * spacing, comments or key order) gets the same id, so uploading it again stores nothing new.
+ * `json` is the lesson as validated (JSON.stringify of the parser's output, whose key order is
+ * the schema's).
+ */
+export async function uploadedLessonId(json: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(json));
+  return UPLOADED_PREFIX + base64Url(new Uint8Array(digest).slice(0, 16));
 }
 
 export function isUploadedLessonId(id: string): boolean {
@@ -20,6 +29,12 @@ export function lessonStub(env: Env, id: string) {
   // The generated Env loses the class through the Env -> index.ts -> class cycle; name it here.
   const namespace = env.LESSONS as DurableObjectNamespace<StoredLesson>;
   return namespace.get(namespace.idFromName(id));
+}
+
+/** The upload rate limit of one client (see uploadClientKey). */
+export function uploadLimiterStub(env: Env, clientKey: string) {
+  const namespace = env.UPLOAD_LIMITS as DurableObjectNamespace<UploadLimiter>;
+  return namespace.get(namespace.idFromName(clientKey));
 }
 
 /** The lesson with this id, or undefined when there is none (malformed ids included). */

@@ -1,3 +1,5 @@
+import { env } from "cloudflare:workers";
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { advanceClock, createSession, errorOf, isType, postJson, read, request, run, Watcher } from "../helpers.ts";
 
@@ -16,9 +18,20 @@ solution:
   - kubectl run web --image=nginx
 `;
 
-function upload(text: string, contentType = "text/yaml"): Promise<Response> {
-  return request("/api/lessons", { method: "POST", headers: { "Content-Type": contentType }, body: text });
+/** A client address of its own for every upload unless given: tests do not share a rate-limit bucket. */
+function upload(text: string, contentType = "text/yaml", clientIp: string | null = randomIp()): Promise<Response> {
+  const headers: Record<string, string> = { "Content-Type": contentType };
+  if (clientIp !== null) headers["CF-Connecting-IP"] = clientIp;
+  return request("/api/lessons", { method: "POST", headers, body: text });
 }
+
+function randomIp(): string {
+  const [a, b, c] = crypto.getRandomValues(new Uint8Array(3));
+  return `10.${a}.${b}.${c}`;
+}
+
+/** A small valid lesson whose content (and so id) depends on `n`. */
+const lessonNumbered = (n: string) => LESSON_YAML.replace("title: A pod", `title: A pod ${n}`);
 
 interface LessonBlock {
   lesson: { id: string };
@@ -42,7 +55,7 @@ describe("/api/lessons", () => {
     expect((await request("/api/lessons/u-AAAAAAAAAAAAAAAAAAAAAA")).status).toBe(404);
   });
 
-  it("stores an uploaded YAML lesson under a random id that sessions can follow", async () => {
+  it("stores an uploaded YAML lesson under an id made from its content, which sessions can follow", async () => {
     const response = await upload(LESSON_YAML);
     expect(response.status).toBe(201);
     const { id, lesson } = (await response.json()) as { id: string; lesson: { id: string } };
@@ -57,7 +70,9 @@ describe("/api/lessons", () => {
 
   it("accepts the same lesson as JSON", async () => {
     const json = JSON.stringify({ id: "json-lesson", title: "T", summary: "S", steps: [{ id: "a", title: "A", text: "x", check: { object: { kind: "Pod", name: "web" } } }], solution: ["kubectl run web --image=nginx"] });
-    expect((await upload(json, "application/json")).status).toBe(201);
+    const response = await upload(json, "application/json");
+    expect(response.status).toBe(201);
+    expect(response.headers.get("Location")).toBe(`/api/lessons/${((await response.json()) as { id: string }).id}`);
   });
 
   it("refuses an invalid lesson with every error, naming its path", async () => {
@@ -71,6 +86,109 @@ describe("/api/lessons", () => {
 
   it("refuses a lesson file over 64 KB", async () => {
     expect(await errorOf(await upload(`${LESSON_YAML}# ${"x".repeat(65 * 1024)}\n`))).toMatchObject({ status: 413 });
+  });
+});
+
+describe("uploaded lessons: one id per content", () => {
+  it("answers an identical upload with the same id (200, nothing stored again), also when the file is JSON", async () => {
+    const text = lessonNumbered("same");
+    const first = await upload(text);
+    expect(first.status).toBe(201);
+    const { id } = (await first.json()) as { id: string };
+    const again = await upload(text);
+    expect(again.status).toBe(200);
+    expect(again.headers.get("Location")).toBe(`/api/lessons/${id}`);
+    expect(((await again.json()) as { id: string }).id).toBe(id);
+    // Other spacing, a comment, and the same lesson written as JSON: the same lesson, the same id.
+    const reformatted = await upload(`# the same lesson\n${text.replace("title: A pod same", "title:    A pod same")}`);
+    expect(((await reformatted.json()) as { id: string }).id).toBe(id);
+    const asJson = JSON.stringify({ solution: ["kubectl run web --image=nginx"], id: "my-first-lesson", title: "A pod same", summary: "Run one pod.", steps: [{ id: "run-it", title: "Run it", text: "Run `kubectl run web --image=nginx`.", check: { object: { kind: "Pod", name: "web" } } }] });
+    expect(((await (await upload(asJson, "application/json")).json()) as { id: string }).id).toBe(id);
+  });
+
+  it("gives different lessons different ids", async () => {
+    const ids = new Set<string>();
+    for (const n of ["a", "b", "c"]) ids.add(((await (await upload(lessonNumbered(n))).json()) as { id: string }).id);
+    expect(ids.size).toBe(3);
+  });
+});
+
+describe("uploaded lessons: rate limit per client address", () => {
+  it("allows 10 uploads a minute from one address, then answers 429 with Retry-After; other addresses are not affected", async () => {
+    const ip = randomIp();
+    const statuses: number[] = [];
+    for (let i = 0; i < 10; i++) statuses.push((await upload(lessonNumbered(`limit-${ip}-${i}`), "text/yaml", ip)).status);
+    expect(statuses).toEqual(Array(10).fill(201));
+    const refused = await upload(lessonNumbered(`limit-${ip}-x`), "text/yaml", ip);
+    expect(refused.status).toBe(429);
+    // One upload every 6 s refills.
+    expect(Number(refused.headers.get("Retry-After"))).toBeGreaterThanOrEqual(5);
+    expect(Number(refused.headers.get("Retry-After"))).toBeLessThanOrEqual(6);
+    expect(await errorOf(refused)).toMatchObject({ code: "rate_limited" });
+    // Invalid files count too (the limit guards the parser), and the refusal comes before reading the body.
+    expect((await upload("not: a lesson", "text/yaml", ip)).status).toBe(429);
+    expect((await upload(lessonNumbered(`other-${ip}`), "text/yaml", randomIp())).status).toBe(201);
+  });
+
+  it("counts IPv6 addresses by their /64", async () => {
+    const prefix = `2001:db8:${Math.floor(Math.random() * 0xffff).toString(16)}:1`;
+    for (let i = 0; i < 10; i++) expect((await upload(lessonNumbered(`v6-${prefix}-${i}`), "text/yaml", `${prefix}::${i + 1}`)).status).toBe(201);
+    expect((await upload(lessonNumbered(`v6-${prefix}-x`), "text/yaml", `${prefix}:0:0:0:ffff`)).status).toBe(429);
+  });
+
+  it("puts requests without CF-Connecting-IP (local runs) in one shared bucket", async () => {
+    let refused = 0;
+    for (let i = 0; i < 12; i++) if ((await upload(lessonNumbered(`local-${i}`), "text/yaml", null)).status === 429) refused++;
+    expect(refused).toBeGreaterThanOrEqual(2);
+  });
+
+  it.each([
+    [undefined, "local"],
+    ["", "local"],
+    ["203.0.113.7", "ip:203.0.113.7"],
+    ["2001:db8:a:b:c:d:e:f", "ip6:2001:db8:a:b"],
+    ["2001:0db8:000a::1", "ip6:2001:db8:a:0"],
+    ["::1", "ip6:0:0:0:0"],
+    ["2001:DB8::", "ip6:2001:db8:0:0"],
+  ])("keys %j as %j", async (ip, key) => {
+    const { uploadClientKey } = await import("../../../worker/session/upload-limiter.ts");
+    expect(uploadClientKey(ip)).toBe(key);
+  });
+});
+
+describe("uploaded lessons: expiry", () => {
+  const stubOf = (id: string) => env.LESSONS.get(env.LESSONS.idFromName(id));
+  const YEAR = 365 * 24 * 60 * 60 * 1000;
+
+  /** Moves the lesson's last use back by `ms`, as if that much time had passed. */
+  async function age(id: string, ms: number): Promise<void> {
+    await runInDurableObject(stubOf(id), (instance, state) => {
+      state.storage.sql.exec("UPDATE lesson_use SET used_at = used_at - ?", ms);
+      (instance as unknown as { usedAt: number | undefined }).usedAt = undefined;
+    });
+  }
+
+  it("deletes a lesson unused for a year when its alarm fires", async () => {
+    const { id } = (await (await upload(lessonNumbered("expiring"))).json()) as { id: string };
+    await age(id, YEAR + 1000);
+    expect(await runDurableObjectAlarm(stubOf(id))).toBe(true);
+    expect(await errorOf(await request(`/api/lessons/${id}`))).toMatchObject({ status: 404, code: "lesson_not_found" });
+    expect((await createSession({ lesson: id }).catch((e: Error) => e.message))).toMatch(/400/);
+    // Uploaded again, it is back under the same id.
+    expect((await upload(lessonNumbered("expiring"))).status).toBe(201);
+  });
+
+  it("keeps a lesson that was used within the year and sets its alarm a year after that use", async () => {
+    const { id } = (await (await upload(lessonNumbered("used"))).json()) as { id: string };
+    await age(id, YEAR - 2 * 24 * 60 * 60 * 1000);
+    // A read counts as use (written down at most daily).
+    expect((await request(`/api/lessons/${id}`)).status).toBe(200);
+    expect(await runDurableObjectAlarm(stubOf(id))).toBe(true);
+    expect((await request(`/api/lessons/${id}`)).status).toBe(200);
+    await runInDurableObject(stubOf(id), async (_instance, state) => {
+      const alarm = await state.storage.getAlarm();
+      expect(alarm).toBeGreaterThan(Date.now() + YEAR - 60_000);
+    });
   });
 });
 

@@ -20,6 +20,7 @@ import { canonicalJson, newUid, randomSuffix, rfc3339 } from "./ids.ts";
 import { type LabelSelectorRequirement, matchesRequirements } from "./label-selector.ts";
 import { killingEvents } from "./kubelet-events.ts";
 import { defaultPodSpec, validatePodSpec } from "./pod-spec.ts";
+import { admitServiceAccount, isMirrorPod, keepServiceAccountVolume } from "./service-account.ts";
 import { prepareServiceSpec } from "./service-spec.ts";
 import { NO_LOGS, SYSTEM_NAMESPACES, isUserObject, nextResourceVersion, objectKey, putObject, removeObject, usedClusterIPs, usedNodePorts, userObjectCount } from "./store.ts";
 import type { Tx } from "./tx.ts";
@@ -164,9 +165,10 @@ function buildObject(tx: Tx, info: KindInfo, sub: SubmittedObject, meta: ObjectM
     case "pods": {
       const causes = validatePodSpec(sub.spec, "spec");
       if (causes.length) return bad(causes);
-      const podSpec = defaultPodSpec(spec);
+      let podSpec = defaultPodSpec(spec);
       if (old) {
         const before = old as Pod;
+        podSpec = keepServiceAccountVolume(podSpec, before.spec);
         // Only images may change in a running pod (ValidatePodUpdate).
         const strip = (s: Pod["spec"]) => canonicalJson({ ...s, nodeName: undefined, containers: s.containers.map((c) => ({ ...c, image: "" })) });
         if (strip(podSpec) !== strip({ ...before.spec })) {
@@ -179,6 +181,8 @@ function buildObject(tx: Tx, info: KindInfo, sub: SubmittedObject, meta: ObjectM
         }
         return { ok: true, obj: { ...before, metadata: meta, spec: { ...before.spec, containers: podSpec.containers } } };
       }
+      const owner = meta.ownerReferences?.find((o) => o.controller)?.uid;
+      podSpec = admitServiceAccount(podSpec, owner ?? meta.uid, isMirrorPod(meta.annotations), owner !== undefined);
       const pod: Pod = { apiVersion: "v1", kind: "Pod", metadata: meta, spec: podSpec, status: { phase: "Pending", qosClass: "BestEffort" } };
       return { ok: true, obj: pod };
     }

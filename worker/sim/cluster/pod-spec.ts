@@ -1,9 +1,10 @@
 // Validation and defaulting of a pod spec (core/v1 ValidatePodSpec and SetDefaults_PodSpec /
 // SetDefaults_Container), for Pods and for the templates of Deployments and ReplicaSets.
 import type { StatusCause } from "./api-status.ts";
-import { fieldDuplicate, fieldInvalid, fieldNotSupported, fieldRequired, isDNS1123Label, isValidPortName, isValidPortNum } from "./field-errors.ts";
+import { fieldDuplicate, fieldForbidden, fieldInvalid, fieldNotSupported, fieldRequired, isDNS1123Label, isValidPortName, isValidPortNum } from "./field-errors.ts";
 import { parseImage } from "./images.ts";
-import type { Container, ContainerPort, EnvVar, PodSpec } from "./types.ts";
+import { isOwnSpec } from "./service-account.ts";
+import type { Container, ContainerPort, EnvVar, PodSpec, Volume, VolumeMount } from "./types.ts";
 
 // Defaults shared by every pod that does not set them: objects are never edited in place, and
 // one copy for thirty thousand pods keeps the heap small.
@@ -19,9 +20,48 @@ const PROTOCOLS = ["SCTP", "TCP", "UDP"] as const;
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 const stringList = (v: unknown): string[] | undefined => (Array.isArray(v) && v.every((x) => typeof x === "string") ? (v as string[]) : undefined);
 
+/** Volume names of a spec (validateVolumes); an entry per volume, valid or not. */
+function validateVolumes(volumes: unknown, path: string, errs: StatusCause[]): Set<string> {
+  const names = new Set<string>();
+  if (volumes === undefined || volumes === null) return names;
+  if (!Array.isArray(volumes)) {
+    errs.push(fieldInvalid(`${path}.volumes`, volumes, "must be a list"));
+    return names;
+  }
+  volumes.forEach((v, i) => {
+    const vp = `${path}.volumes[${i}]`;
+    if (!isRecord(v) || typeof v.name !== "string" || v.name === "") return void errs.push(fieldRequired(`${vp}.name`));
+    for (const e of isDNS1123Label(v.name)) errs.push(fieldInvalid(`${vp}.name`, v.name, e));
+    if (names.has(v.name)) errs.push(fieldDuplicate(`${vp}.name`, v.name));
+    names.add(v.name);
+    const sources = Object.keys(v).filter((k) => k !== "name" && isRecord(v[k]));
+    if (sources.length === 0) errs.push(fieldRequired(vp, "must specify a volume type"));
+    else if (sources.length > 1) errs.push(fieldForbidden(`${vp}.${sources[1]}`, "may not specify more than 1 volume type"));
+  });
+  return names;
+}
+
+function validateVolumeMounts(mounts: unknown, path: string, volumes: ReadonlySet<string>, errs: StatusCause[]): void {
+  if (mounts === undefined || mounts === null) return;
+  if (!Array.isArray(mounts)) return void errs.push(fieldInvalid(path, mounts, "must be a list"));
+  const paths = new Set<string>();
+  mounts.forEach((m, j) => {
+    const mp = `${path}[${j}]`;
+    if (!isRecord(m)) return void errs.push(fieldRequired(`${mp}.name`));
+    if (typeof m.name !== "string" || m.name === "") errs.push(fieldRequired(`${mp}.name`));
+    else if (!volumes.has(m.name)) errs.push({ field: `${mp}.name`, message: `Not found: ${JSON.stringify(m.name)}` });
+    if (typeof m.mountPath !== "string" || m.mountPath === "") errs.push(fieldRequired(`${mp}.mountPath`));
+    else {
+      if (paths.has(m.mountPath)) errs.push(fieldInvalid(`${mp}.mountPath`, m.mountPath, "must be unique"));
+      paths.add(m.mountPath);
+    }
+  });
+}
+
 export function validatePodSpec(spec: unknown, path: string, allowedRestart: readonly string[] = RESTART_POLICIES): StatusCause[] {
   const errs: StatusCause[] = [];
   if (!isRecord(spec)) return [fieldRequired(path)];
+  const volumeNames = validateVolumes(spec.volumes, path, errs);
   const containers = spec.containers;
   if (!Array.isArray(containers) || containers.length === 0) {
     errs.push(fieldRequired(`${path}.containers`));
@@ -71,6 +111,7 @@ export function validatePodSpec(spec: unknown, path: string, allowedRestart: rea
             if (!isRecord(e) || typeof e.name !== "string" || e.name === "") errs.push(fieldRequired(`${cp}.env[${j}].name`));
           });
       }
+      validateVolumeMounts(c.volumeMounts, `${cp}.volumeMounts`, volumeNames, errs);
       if (c.imagePullPolicy !== undefined && !["Always", "IfNotPresent", "Never"].includes(c.imagePullPolicy as string)) {
         errs.push(fieldNotSupported(`${cp}.imagePullPolicy`, c.imagePullPolicy, ["Always", "IfNotPresent", "Never"]));
       }
@@ -116,6 +157,14 @@ function defaultContainer(c: Record<string, unknown>): Container {
   if (c.stdin === true) out.stdin = true;
   if (c.stdinOnce === true) out.stdinOnce = true;
   if (c.tty === true) out.tty = true;
+  if (Array.isArray(c.volumeMounts) && c.volumeMounts.length > 0) {
+    out.volumeMounts = (c.volumeMounts as Array<Record<string, unknown>>).map((m): VolumeMount => {
+      const mount: VolumeMount = { mountPath: m.mountPath as string, name: m.name as string };
+      if (m.readOnly === true) mount.readOnly = true;
+      if (typeof m.subPath === "string" && m.subPath !== "") mount.subPath = m.subPath;
+      return mount;
+    });
+  }
   return shared(out);
 }
 
@@ -184,6 +233,8 @@ const scheduledSpecs = new WeakMap<PodSpec, Map<string, PodSpec>>();
 
 /** The spec bound to a node (what the scheduler writes): one object per spec and node. */
 export function specOnNode(spec: PodSpec, nodeName: string): PodSpec {
+  // A spec of one pod (its own token volume) is not worth a cache entry.
+  if (isOwnSpec(spec)) return Object.assign({}, spec, { nodeName });
   let byNode = scheduledSpecs.get(spec);
   if (!byNode) scheduledSpecs.set(spec, (byNode = new Map()));
   let out = byNode.get(nodeName);
@@ -193,6 +244,16 @@ export function specOnNode(spec: PodSpec, nodeName: string): PodSpec {
     out = Object.assign({}, spec, { nodeName });
     byNode.set(nodeName, out);
   }
+  return out;
+}
+
+/** SetDefaults for the volume sources users write most: file modes and emptyDir's empty object. */
+function defaultVolume(v: Volume): Volume {
+  const out: Volume = { ...v };
+  if (isRecord(v.configMap)) out.configMap = { defaultMode: 420, ...v.configMap };
+  if (isRecord(v.secret)) out.secret = { defaultMode: 420, ...v.secret };
+  if (isRecord(v.projected)) out.projected = { defaultMode: 420, ...v.projected };
+  if (isRecord(v.hostPath)) out.hostPath = { type: "", ...v.hostPath };
   return out;
 }
 
@@ -210,6 +271,8 @@ export function defaultPodSpec(spec: Record<string, unknown>, forTemplate = fals
   if (typeof spec.nodeName === "string" && spec.nodeName) out.nodeName = spec.nodeName;
   if (spec.hostNetwork === true) out.hostNetwork = true;
   if (Array.isArray(spec.tolerations)) out.tolerations = spec.tolerations as PodSpec["tolerations"];
+  if (Array.isArray(spec.volumes) && spec.volumes.length > 0) out.volumes = (spec.volumes as Volume[]).map(defaultVolume);
+  if (typeof spec.automountServiceAccountToken === "boolean") out.automountServiceAccountToken = spec.automountServiceAccountToken;
   if (!forTemplate) {
     // Set on Pods only, by the ServiceAccount and DefaultTolerationSeconds admission plugins.
     out.serviceAccountName = typeof spec.serviceAccountName === "string" ? spec.serviceAccountName : "default";

@@ -56,6 +56,33 @@ export interface Container {
   /** Close stdin after the first attach session ends (`kubectl run -i` sets it). */
   stdinOnce?: boolean;
   tty?: boolean;
+  volumeMounts?: VolumeMount[];
+}
+
+export interface VolumeMount {
+  name: string;
+  mountPath: string;
+  readOnly?: boolean;
+  subPath?: string;
+}
+
+/** A pod volume: its name and one source (kept as the client sent it, projected as admitted). */
+export interface Volume {
+  name: string;
+  projected?: {
+    defaultMode?: number;
+    sources: Array<{
+      serviceAccountToken?: { expirationSeconds?: number; path: string; audience?: string };
+      configMap?: { name: string; items?: Array<{ key: string; path: string }>; optional?: boolean };
+      secret?: { name: string; items?: Array<{ key: string; path: string }>; optional?: boolean };
+      downwardAPI?: { items?: Array<Record<string, unknown>> };
+    }>;
+  };
+  emptyDir?: { medium?: string; sizeLimit?: string };
+  configMap?: { name: string; defaultMode?: number; optional?: boolean; items?: Array<{ key: string; path: string }> };
+  secret?: { secretName: string; defaultMode?: number; optional?: boolean };
+  hostPath?: { path: string; type?: string };
+  [source: string]: unknown;
 }
 
 export interface PodSpec {
@@ -65,6 +92,10 @@ export interface PodSpec {
   dnsPolicy?: string;
   schedulerName?: string;
   serviceAccountName?: string;
+  /** Deprecated copy of serviceAccountName the API server still fills in. */
+  serviceAccount?: string;
+  automountServiceAccountToken?: boolean;
+  volumes?: Volume[];
   terminationGracePeriodSeconds?: number;
   tolerations?: Array<Record<string, unknown>>;
   hostNetwork?: boolean;

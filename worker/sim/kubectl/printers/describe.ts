@@ -13,6 +13,7 @@ import type {
   Pod,
   ReplicaSet,
   Service,
+  Volume,
 } from "../../cluster/types.ts";
 import type { EndpointSlice } from "../../cluster/types.ts";
 import type { EventObject } from "../../cluster/events.ts";
@@ -120,7 +121,7 @@ export function describePod(pod: Pod, now: number, events: readonly EventObject[
     w.write(1, "Type\tStatus\n");
     for (const c of conditions) w.write(1, `${c.type} \t${c.status} \n`);
   }
-  w.write(0, "Volumes:\t<none>\n");
+  describeVolumes(w, pod.spec.volumes, "");
   w.write(0, `QoS Class:\t${pod.status.qosClass ?? "BestEffort"}\n`);
   w.write(0, "Node-Selectors:\t<none>\n");
   writeMultiline(w, 0, "Tolerations", tolerationLines(pod.spec.tolerations));
@@ -182,7 +183,45 @@ function describeContainers(w: PrefixWriter, title: string, containers: Containe
       w.write(2, "Environment:\n");
       for (const e of env) w.write(3, `${e.name}:\t${e.value ?? ""}\n`);
     }
-    w.write(2, "Mounts:\t<none>\n");
+    const mounts = [...(container.volumeMounts ?? [])].sort((a, b) => (a.mountPath < b.mountPath ? -1 : a.mountPath > b.mountPath ? 1 : 0));
+    w.write(2, mounts.length === 0 ? "Mounts:\t<none>\n" : "Mounts:\n");
+    for (const m of mounts) {
+      const flags = [m.readOnly ? "ro" : "rw"];
+      if (m.subPath) flags.push(`path=${JSON.stringify(m.subPath)}`);
+      w.write(3, `${m.mountPath} from ${m.name} (${flags.join(",")})\n`);
+    }
+  }
+}
+
+/** describeVolumes: each volume by its source, as describe.go prints the common ones. */
+function describeVolumes(w: PrefixWriter, volumes: Volume[] | undefined, space: string): void {
+  if (!volumes || volumes.length === 0) {
+    w.write(0, `${space}Volumes:\t<none>\n`);
+    return;
+  }
+  w.write(0, `${space}Volumes:\n`);
+  for (const v of volumes) {
+    w.write(1, `${space ? " " : ""}${v.name}:\n`);
+    if (v.projected) {
+      w.write(2, "Type:\tProjected (a volume that contains injected data from multiple sources)\n");
+      for (const source of v.projected.sources ?? []) {
+        if (source.secret) w.write(2, `SecretName:\t${source.secret.name}\n    Optional:\t${source.secret.optional === true}\n`);
+        else if (source.downwardAPI) w.write(2, "DownwardAPI:\ttrue\n");
+        else if (source.configMap) w.write(2, `ConfigMapName:\t${source.configMap.name}\n    Optional:\t${source.configMap.optional === true}\n`);
+        else if (source.serviceAccountToken) w.write(2, `TokenExpirationSeconds:\t${source.serviceAccountToken.expirationSeconds ?? 3600}\n`);
+      }
+    } else if (v.emptyDir) {
+      const limit = v.emptyDir.sizeLimit && v.emptyDir.sizeLimit !== "0" ? v.emptyDir.sizeLimit : "<unset>";
+      w.write(2, `Type:\tEmptyDir (a temporary directory that shares a pod's lifetime)\n    Medium:\t${v.emptyDir.medium ?? ""}\n    SizeLimit:\t${limit}\n`);
+    } else if (v.hostPath) {
+      w.write(2, `Type:\tHostPath (bare host directory volume)\n    Path:\t${v.hostPath.path}\n    HostPathType:\t${v.hostPath.type ?? ""}\n`);
+    } else if (v.secret) {
+      w.write(2, `Type:\tSecret (a volume populated by a Secret)\n    SecretName:\t${v.secret.secretName}\n    Optional:\t${v.secret.optional === true}\n`);
+    } else if (v.configMap) {
+      w.write(2, `Type:\tConfigMap (a volume populated by a ConfigMap)\n    Name:\t${v.configMap.name}\n    Optional:\t${v.configMap.optional === true}\n`);
+    } else {
+      w.write(1, "<unknown>\n");
+    }
   }
 }
 
@@ -380,7 +419,7 @@ export function describeDeployment(deployment: Deployment, replicaSets: ReplicaS
     writeMultiline(w, 1, "Annotations", annotationLines(d.spec.template.metadata.annotations));
   }
   describeContainers(w, "Containers", d.spec.template.spec.containers, undefined, " ");
-  w.write(1, "Volumes:\t<none>\n");
+  describeVolumes(w, d.spec.template.spec.volumes, "  ");
   w.write(1, "Node-Selectors:\t<none>\n");
   w.write(1, "Tolerations:\t<none>\n");
   const conditions = (s.conditions ?? []) as Array<{ type: string; status: string; reason?: string }>;
@@ -417,7 +456,7 @@ export function describeReplicaSet(rs: ReplicaSet, pods: Pod[], events: readonly
   w.write(0, "Pod Template:\n");
   writeMultiline(w, 1, "Labels", labelLines(rs.spec.template.metadata.labels));
   describeContainers(w, "Containers", rs.spec.template.spec.containers, undefined, " ");
-  w.write(1, "Volumes:\t<none>\n");
+  describeVolumes(w, rs.spec.template.spec.volumes, "  ");
   w.write(1, "Node-Selectors:\t<none>\n");
   w.write(1, "Tolerations:\t<none>\n");
   describeEvents(w, events, now);

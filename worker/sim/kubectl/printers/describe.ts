@@ -353,7 +353,14 @@ export function describeNode(node: Node, pods: Pod[], now: number, events: reado
   w.write(1, "Type\tStatus\tLastHeartbeatTime\tLastTransitionTime\tReason\tMessage\n");
   w.write(1, "----\t------\t-----------------\t------------------\t------\t-------\n");
   for (const c of node.status.conditions) {
-    w.write(1, `${c.type} \t${c.status} \t${rfc1123z(c.lastHeartbeatTime)} \t${rfc1123z(c.lastTransitionTime)} \t${c.reason} \t${c.message}\n`);
+    // The kubelet reports node status every 5 minutes (nodeStatusReportFrequency) when nothing
+    // changes: the heartbeat is the last report before now, derived from the clock.
+    // NetworkUnavailable is the CNI's (flannel sets it once), not the kubelet's.
+    // One report carries every kubelet condition: they share the heartbeat (Ready's phase).
+    const since = Date.parse(c.lastHeartbeatTime);
+    const phase = Date.parse(node.status.conditions.find((x) => x.type === "Ready")?.lastHeartbeatTime ?? c.lastHeartbeatTime);
+    const beat = c.type !== "NetworkUnavailable" && now > phase ? now - ((now - phase) % 300_000) : since;
+    w.write(1, `${c.type} \t${c.status} \t${rfc1123z(beat - (beat % 1000))} \t${rfc1123z(c.lastTransitionTime)} \t${c.reason} \t${c.message}\n`);
   }
   w.write(0, "Addresses:\n");
   for (const a of node.status.addresses) w.write(1, `${a.type}:\t${a.address}\n`);

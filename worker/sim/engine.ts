@@ -78,7 +78,8 @@ export function execute(state: SessionState, input: string, env: { now: number }
   }
   const parsed = parseLine(input);
   if (!parsed.ok) return fail(parsed.error, 2);
-  const { pipeline, stdin } = parsed.line;
+  const { pipeline, stdin, then = [] } = parsed.line;
+  let depthBefore = state.shell.length;
 
   const random = createRandom(state.rng);
   const tx = new Tx(state.cluster);
@@ -93,11 +94,31 @@ export function execute(state: SessionState, input: string, env: { now: number }
     if (pipeline.length === 0) {
       return finish(0);
     }
+    let exitCode = runPipeline(pipeline, stdin);
+    // A list (`a && b || c; d`): each part after the first runs or not on the status so far,
+    // and a skipped part leaves the status as it was (bash). A part that moved the console into
+    // or out of a shell (ssh, exec -it, exit) ends the line: the rest would belong to that shell.
+    for (const item of then) {
+      if (shell.length !== depthBefore) break;
+      if ((item.op === "&&" && exitCode !== 0) || (item.op === "||" && exitCode === 0)) continue;
+      depthBefore = shell.length;
+      exitCode = runPipeline(item.pipeline, undefined);
+    }
+    return finish(exitCode);
+  } catch (error) {
+    // A bug must never corrupt a session: drop the transaction and report it like a crash.
+    const message = error instanceof Error ? error.message : String(error);
+    return fail(`error: internal error in the simulator: ${message}\n`, 1);
+  }
+
+  /** One pipeline, its stages in order; the exit code is the last stage's (bash without pipefail). */
+  function runPipeline(stages: string[][], firstStdin: string | undefined): number {
+    depthBefore = shell.length;
     let exitCode = 0;
-    let pipeIn: string | undefined = stdin;
-    for (let i = 0; i < pipeline.length; i++) {
-      const argv = pipeline[i];
-      const last = i === pipeline.length - 1;
+    let pipeIn: string | undefined = firstStdin;
+    for (let i = 0; i < stages.length; i++) {
+      const argv = stages[i];
+      const last = i === stages.length - 1;
       let stdout = "";
       const ctx: ProgramContext = {
         argv,
@@ -126,11 +147,7 @@ export function execute(state: SessionState, input: string, env: { now: number }
       // Controllers react to what the program wrote (ReplicaSets create pods, endpoints follow).
       reconcile(tx, tx.state.now, random);
     }
-    return finish(exitCode);
-  } catch (error) {
-    // A bug must never corrupt a session: drop the transaction and report it like a crash.
-    const message = error instanceof Error ? error.message : String(error);
-    return fail(`error: internal error in the simulator: ${message}\n`, 1);
+    return exitCode;
   }
 
   function finish(exitCode: number): CommandResult {

@@ -40,12 +40,44 @@ describe("parseLine", () => {
     expect(parseLine(input)).toEqual({ ok: false, error });
   });
 
-  it("rejects sequencing and file redirections with a clear message", () => {
-    for (const input of ["a ; b", "a && b", "a || b", "a > f", "a < f", "a &"]) {
+  it("rejects file redirections and background jobs with a clear message", () => {
+    for (const input of ["a > f", "a < f", "a &", "a & b"]) {
       const result = parseLine(input);
       expect(result.ok).toBe(false);
       if (!result.ok) expect(result.error).toMatch(/^-bash: .*\n$/);
     }
+  });
+
+  it.each([
+    ["a && b", { pipeline: [["a"]], then: [{ op: "&&", pipeline: [["b"]] }] }],
+    ["a || b", { pipeline: [["a"]], then: [{ op: "||", pipeline: [["b"]] }] }],
+    ["a ; b", { pipeline: [["a"]], then: [{ op: ";", pipeline: [["b"]] }] }],
+    ["a;b;", { pipeline: [["a"]], then: [{ op: ";", pipeline: [["b"]] }] }],
+    ["a | b && c | d || e", { pipeline: [["a"], ["b"]], then: [{ op: "&&", pipeline: [["c"], ["d"]] }, { op: "||", pipeline: [["e"]] }] }],
+    ["kubectl delete pod nginx && kubectl run nginx --image=nginx", { pipeline: [["kubectl", "delete", "pod", "nginx"]], then: [{ op: "&&", pipeline: [["kubectl", "run", "nginx", "--image=nginx"]] }] }],
+    ["echo 'a && b' \\; c", { pipeline: [["echo", "a && b", ";", "c"]] }],
+  ])("reads the list %j", (input, line) => {
+    expect(parseLine(input)).toEqual({ ok: true, line });
+  });
+
+  it.each([
+    ["&& b", "-bash: syntax error near unexpected token `&&'\n"],
+    ["; b", "-bash: syntax error near unexpected token `;'\n"],
+    ["a ;; b", "-bash: syntax error near unexpected token `;'\n"],
+    ["a && || b", "-bash: syntax error near unexpected token `||'\n"],
+    ["a | && b", "-bash: syntax error near unexpected token `&&'\n"],
+    ["a &&", "-bash: syntax error: unexpected end of file\n"],
+    ["a ||", "-bash: syntax error: unexpected end of file\n"],
+  ])("rejects the broken list %j as bash does", (input, error) => {
+    expect(parseLine(input)).toEqual({ ok: false, error });
+  });
+
+  it("feeds a heredoc to the first command of a list, and refuses one further on", () => {
+    expect(parseLine("kubectl apply -f - <<EOF && kubectl get pods\nkind: Pod\nEOF")).toEqual({
+      ok: true,
+      line: { pipeline: [["kubectl", "apply", "-f", "-"]], stdin: "kind: Pod\n", then: [{ op: "&&", pipeline: [["kubectl", "get", "pods"]] }] },
+    });
+    expect(parseLine("a && cat <<EOF\nx\nEOF")).toEqual({ ok: false, error: "-bash: a heredoc is supported only on the first command of a line\n" });
   });
 
   it("feeds a heredoc body to the first command", () => {

@@ -78,21 +78,29 @@ export function execInPod(ctx: ProgramContext, target: ExecTarget, argv: string[
   return code;
 }
 
-/** `sh -c 'a | b'` inside the pod: the same tokenizer as the console, then each stage in turn. */
+/** `sh -c 'a | b && c'` inside the pod: the same tokenizer as the console, then each stage in turn. */
 function runScript(ctx: ProgramContext, frame: ShellFrame, script: string): number {
   const parsed = parseLine(script);
   if (!parsed.ok) {
     ctx.err(parsed.error.replace(/^-bash:/, `${frame.kind === "pod" ? frame.shell : "sh"}:`));
     return 2;
   }
-  let input = parsed.line.stdin;
-  let code = 0;
-  const stages = parsed.line.pipeline;
-  for (let i = 0; i < stages.length; i++) {
-    let captured = "";
-    const last = i === stages.length - 1;
-    code = runIn(ctx, frame, stages[i], input, (t) => (last ? ctx.out(t) : (captured += t)), true);
-    input = captured;
+  const runPipeline = (stages: string[][], stdin: string | undefined): number => {
+    let input = stdin;
+    let code = 0;
+    for (let i = 0; i < stages.length; i++) {
+      let captured = "";
+      const last = i === stages.length - 1;
+      code = runIn(ctx, frame, stages[i], input, (t) => (last ? ctx.out(t) : (captured += t)), true);
+      input = captured;
+    }
+    return code;
+  };
+  let code = runPipeline(parsed.line.pipeline, parsed.line.stdin);
+  // `a && b || c; d`: as in the console (bash's lists).
+  for (const item of parsed.line.then ?? []) {
+    if ((item.op === "&&" && code !== 0) || (item.op === "||" && code === 0)) continue;
+    code = runPipeline(item.pipeline, undefined);
   }
   return code;
 }

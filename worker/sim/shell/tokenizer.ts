@@ -1,5 +1,5 @@
 // Splits what the user typed into argv words, the way a POSIX shell (bash) would: quotes,
-// backslash escapes, comments, pipes, heredocs and here-strings. There is no variable expansion
+// backslash escapes, comments, pipes, lists (`&&`, `||`, `;`), heredocs and here-strings. There is no variable expansion
 // and no globbing: the console has no environment, and kubectl's arguments never need them.
 
 export interface ParsedLine {
@@ -9,6 +9,16 @@ export interface ParsedLine {
   stdin?: string;
   /** A warning bash prints before running the line (a heredoc ended by end of input). */
   warning?: string;
+  /**
+   * The pipelines after the first, each with the operator before it (bash's list): `&&` runs it
+   * when the status so far is 0, `||` when it is not, `;` always.
+   */
+  then?: ListItem[];
+}
+
+export interface ListItem {
+  op: "&&" | "||" | ";";
+  pipeline: string[][];
 }
 
 export type ParseResult = { ok: true; line: ParsedLine } | { ok: false; error: string };
@@ -239,10 +249,13 @@ function onlyComments(rest: string): boolean {
 }
 
 function build(tokens: Token[]): ParseResult {
-  const pipeline: string[][] = [];
+  const first: string[][] = [];
+  const then: ListItem[] = [];
+  let pipeline = first;
   let current: string[] = [];
   let stdin: string | undefined;
   let warning: string | undefined;
+  /** After `|`, `&&` or `||` a command must follow; after `;` the line may end. */
   let expectCommand = false;
 
   for (const token of tokens) {
@@ -253,39 +266,46 @@ function build(tokens: Token[]): ParseResult {
         break;
       case "heredoc":
       case "herestring":
-        if (pipeline.length > 0) {
-          return { ok: false, error: "-bash: a heredoc is supported only on the first command of a pipeline\n" };
+        if (pipeline.length > 0 || then.length > 0) {
+          return { ok: false, error: "-bash: a heredoc is supported only on the first command of a line\n" };
         }
         if (stdin !== undefined) return { ok: false, error: "-bash: only one heredoc per command is supported\n" };
         stdin = token.kind === "heredoc" ? token.body : token.text + "\n";
         if (token.kind === "heredoc" && token.warning) warning = token.warning;
         break;
       case "op":
-        if (token.text === "|") {
-          if (current.length === 0) return { ok: false, error: syntaxError("|") };
-          pipeline.push(current);
-          current = [];
-          expectCommand = true;
-          break;
-        }
         if (token.text === "newline") break;
         if (token.text === ">" || token.text === "<") {
           return { ok: false, error: "-bash: redirections to files are not supported in this console\n" };
         }
-        if (current.length === 0 && pipeline.length === 0) return { ok: false, error: syntaxError(token.text) };
-        return {
-          ok: false,
-          error: `-bash: '${token.text}' is not supported in this console; run one command per line\n`,
-        };
+        if (token.text === "&") {
+          if (current.length === 0) return { ok: false, error: syntaxError("&") };
+          return { ok: false, error: "-bash: '&' (background jobs) is not supported in this console\n" };
+        }
+        // Nothing before the operator: `| x`, `a && || b`, `; x`, `a ;; b`.
+        if (current.length === 0) return { ok: false, error: syntaxError(token.text) };
+        pipeline.push(current);
+        current = [];
+        if (token.text === "|") {
+          expectCommand = true;
+          break;
+        }
+        pipeline = [];
+        then.push({ op: token.text, pipeline });
+        expectCommand = token.text !== ";";
+        break;
     }
   }
   if (expectCommand && current.length === 0) {
     return { ok: false, error: "-bash: syntax error: unexpected end of file\n" };
   }
   if (current.length > 0) pipeline.push(current);
-  const line: ParsedLine = { pipeline };
+  // A trailing `;` ends the list without another command.
+  if (then.length > 0 && then[then.length - 1].pipeline.length === 0) then.pop();
+  const line: ParsedLine = { pipeline: first };
   if (stdin !== undefined) line.stdin = stdin;
   if (warning !== undefined) line.warning = warning;
+  if (then.length > 0) line.then = then;
   return { ok: true, line };
 }
 

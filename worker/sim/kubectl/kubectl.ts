@@ -40,6 +40,18 @@ export function runKubectl(ctx: ProgramContext, argv: string[]): number {
   if (word === "help") return help(ctx, rest);
   const top = commands.find((c) => c.name === word || c.aliases?.includes(word));
   if (!top) {
+    // The cluster runs no metrics-server: real kubectl's answer without one.
+    if (word === "top" && ["pod", "pods", "po", "node", "nodes", "no"].includes(rest.find((a) => !a.startsWith("-")) ?? "")) {
+      ctx.err("error: Metrics API not available\n");
+      return 1;
+    }
+    if (word === "port-forward") {
+      ctx.err(
+        'error: "kubectl port-forward" is not available in this playground: it would hold the console open. ' +
+          "Reach the pod through a NodePort Service (kubectl expose ... --type NodePort, then curl NODE_IP:NODE_PORT) or from inside the cluster (kubectl exec -it POD -- sh)\n",
+      );
+      return 1;
+    }
     if (realShorts[word]) {
       ctx.err(`error: "kubectl ${word}" is not available in this playground\n`);
       return 1;

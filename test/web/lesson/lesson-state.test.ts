@@ -17,7 +17,8 @@ describe("lesson progress on the page", () => {
     expect(first.model).toMatchObject({ justCompleted: ["run"], checked: false });
     const again = applyUpdate(first.model, report, { kind: "command", seq: 4 });
     expect(again.events).toEqual([]);
-    expect(again.model).toMatchObject({ justCompleted: ["run"] });
+    // The new step has not been tried: its "not yet" stays hidden until the learner's next command.
+    expect(again.model).toMatchObject({ justCompleted: ["run"], checked: false });
   });
 
   it("shows the verdict of each command and clears the done note on the next one", () => {

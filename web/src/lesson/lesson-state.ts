@@ -48,8 +48,9 @@ export function applyUpdate(
     lesson: model.lesson,
     progress: after,
     status: update.status,
-    // A step that just began has not been tried yet; otherwise a command's verdict is worth showing.
-    checked: completedNow.length > 0 ? false : source.kind === "command" || model.checked,
+    // A step that just began has not been tried yet, also when the report that began it arrives
+    // again (HTTP, then the socket); a later command's verdict is worth showing.
+    checked: completedNow.length > 0 ? false : (source.kind === "command" && source.seq > model.seq) || model.checked,
     justCompleted: completedNow.length > 0 ? completedNow : after.currentStep === before.currentStep ? keepIfSame(model, source) : [],
     seq: source.kind === "command" ? Math.max(model.seq, source.seq) : model.seq,
   };

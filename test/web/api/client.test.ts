@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { lessonState, parseLiveMessage, proxyUrl } from "../../../web/src/api/client.ts";
+import { lessonState, paced, parseLiveMessage, proxyUrl } from "../../../web/src/api/client.ts";
+import { ApiError } from "../../../web/src/api/types.ts";
 import { view } from "../fixtures.ts";
 
 const entry = { seq: 3, command: "kubectl get pods", output: "No resources found in default namespace.\n", exitCode: 0, prompt: "$ ", traces: [], at: 1 };
@@ -46,5 +47,29 @@ describe("lesson progress over the socket", () => {
 describe("proxy links", () => {
   it("send the browser through the session's proxy", () => {
     expect(proxyUrl("abc", "192.168.56.11", 30080, "/x")).toBe("/api/sessions/abc/proxy/192.168.56.11:30080/x");
+  });
+});
+
+describe("commands at the session's pace", () => {
+  const limited = (retryAfter?: number) => new ApiError(429, "rate_limited", "Too many commands", retryAfter);
+
+  it("waits as long as a 429 asks and tries again, so a long paste runs to its end", async () => {
+    const waits: number[] = [];
+    let calls = 0;
+    const result = await paced(async () => {
+      if (++calls < 3) throw limited(calls === 1 ? 2 : undefined);
+      return "ran";
+    }, async (ms) => void waits.push(ms));
+    expect(result).toBe("ran");
+    expect(waits).toEqual([2000, 1000]);
+  });
+
+  it("passes other errors on at once and gives up on a 429 after its tries", async () => {
+    const waits: number[] = [];
+    const wait = async (ms: number) => void waits.push(ms);
+    await expect(paced(async () => { throw new ApiError(403, "forbidden", "no"); }, wait)).rejects.toMatchObject({ status: 403 });
+    expect(waits).toEqual([]);
+    await expect(paced(async () => { throw limited(1); }, wait, 3)).rejects.toMatchObject({ status: 429 });
+    expect(waits).toHaveLength(2);
   });
 });

@@ -28,7 +28,8 @@ async function call<T>(method: string, path: string, body?: unknown, key?: strin
   }
   if (!response.ok) {
     const error = (data as { error?: { code?: string; message?: string } }).error;
-    throw new ApiError(response.status, error?.code ?? "http_" + response.status, error?.message ?? `HTTP ${response.status}`);
+    const retryAfter = Number(response.headers.get("retry-after") ?? NaN);
+    throw new ApiError(response.status, error?.code ?? "http_" + response.status, error?.message ?? `HTTP ${response.status}`, Number.isFinite(retryAfter) ? retryAfter : undefined);
   }
   return data as T;
 }
@@ -44,9 +45,27 @@ export async function getSession(id: string): Promise<SessionDoc> {
   return { ...doc, id: doc.id ?? id, transcript: (doc.transcript ?? []).map(normaliseEntry), lesson: lessonState(doc.lesson) };
 }
 
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Calls again while the server says "too many commands" (429), after the wait it asks for: a
+ * pasted script of 60 lines runs to its end at the session's pace instead of stopping at the
+ * burst limit. Gives up after `tries` attempts.
+ */
+export async function paced<T>(attempt: () => Promise<T>, wait: (ms: number) => Promise<void> = sleep, tries = 20): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (!(error instanceof ApiError) || error.status !== 429 || i >= tries) throw error;
+      await wait(Math.max(250, (error.retryAfter ?? 1) * 1000));
+    }
+  }
+}
+
 /** The response is the transcript entry, with the lesson's progress beside it when there is a lesson. */
 export async function runCommand(id: string, key: string, command: string): Promise<CommandResult> {
-  const raw = await call<TranscriptEntry & { lesson?: unknown }>("POST", `/api/sessions/${enc(id)}/commands`, { command }, key);
+  const raw = await paced(() => call<TranscriptEntry & { lesson?: unknown }>("POST", `/api/sessions/${enc(id)}/commands`, { command }, key));
   const entry = normaliseEntry({ ...raw, command: raw.command ?? command });
   const lesson = lessonUpdate(raw.lesson);
   return lesson ? { entry, lesson } : { entry };

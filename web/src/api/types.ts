@@ -82,6 +82,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** For 429: seconds the server asks to wait before trying again. */
+    readonly retryAfter?: number,
   ) {
     super(message);
   }

@@ -203,6 +203,8 @@ describe("combinators", () => {
     ["allOf lists what fails", { allOf: [yes, no, { endpoints: { service: "db" } }] }, false, "there is no pod db in namespace default; and there is no service db in namespace default"],
     ["anyOf passes when one passes", { anyOf: [no, yes] }, true, ""],
     ["anyOf explains every alternative", { anyOf: [no, { object: { kind: "Service", name: "db" } }] }, false, "none of these holds yet: there is no pod db in namespace default; or there is no service db in namespace default"],
+    ["allOf says a shared reason once", { allOf: [{ object: { kind: "Service", name: "db" } }, { endpoints: { service: "db" } }] }, false, "there is no service db in namespace default"],
+    ["anyOf says a shared reason once, without 'none of these'", { anyOf: [no, no] }, false, "there is no pod db in namespace default"],
     ["not passes when the inner fails", { not: no }, true, ""],
     ["not says what should not be so", { not: yes }, false, "this should not be so, but pod nginx exists"],
   ])("%s", (_name, check, passed, explanation) => {

@@ -32,18 +32,25 @@ export function leaves<K extends "request" | "changed">(check: Check, kind: K, p
   return kind in check ? [{ path, check: check as Extract<Check, Record<K, unknown>> }] : [];
 }
 
+/** Each reason once: a Service that is missing fails both its object and its endpoints check. */
+function distinct(results: CheckResult[]): string[] {
+  return [...new Set(results.map((r) => r.explanation))];
+}
+
 export function evaluateCheck(check: Check, cluster: ClusterState, memory: StepMemory, path = "check"): CheckResult {
   if ("allOf" in check) {
     const results = check.allOf.map((c, i) => evaluateCheck(c, cluster, memory, `${path}.allOf[${i}]`));
     const failed = results.filter((r) => !r.passed);
     return failed.length
-      ? { passed: false, explanation: failed.map((r) => r.explanation).join("; and ") }
+      ? { passed: false, explanation: distinct(failed).join("; and ") }
       : { passed: true, explanation: results.map((r) => r.explanation).join("; ") };
   }
   if ("anyOf" in check) {
     const results = check.anyOf.map((c, i) => evaluateCheck(c, cluster, memory, `${path}.anyOf[${i}]`));
     const passed = results.find((r) => r.passed);
-    return passed ?? { passed: false, explanation: `none of these holds yet: ${results.map((r) => r.explanation).join("; or ")}` };
+    if (passed) return passed;
+    const reasons = distinct(results);
+    return { passed: false, explanation: reasons.length === 1 ? reasons[0] : `none of these holds yet: ${reasons.join("; or ")}` };
   }
   if ("not" in check) {
     const inner = evaluateCheck(check.not, cluster, memory, `${path}.not`);

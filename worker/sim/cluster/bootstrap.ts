@@ -211,15 +211,7 @@ export function bootstrapCluster(options: BootstrapOptions): ClusterState {
   ns("kube-public", start);
   ns("kube-system", start);
   addNode("controlplane", 0, start);
-  create(
-    {
-      apiVersion: "v1",
-      kind: "Service",
-      metadata: { name: "kubernetes", namespace: "default", labels: { component: "apiserver", provider: "kubernetes" } },
-      spec: { clusterIP: "10.96.0.1", ports: [{ name: "https", port: 443, protocol: "TCP", targetPort: 6443 }] },
-    },
-    start + 1000,
-  );
+  create(kubernetesService(), start + 1000);
   create(staticPod("etcd", "registry.k8s.io/etcd:3.6.4-0", ["etcd", "--advertise-client-urls=https://192.168.56.10:2379", "--data-dir=/var/lib/etcd"]), start + 4000);
   create(staticPod("kube-apiserver", `registry.k8s.io/kube-apiserver:${KUBERNETES_VERSION}`, ["kube-apiserver", "--advertise-address=192.168.56.10", "--secure-port=6443", "--service-cluster-ip-range=10.96.0.0/12"]), start + 4000);
   create(staticPod("kube-controller-manager", `registry.k8s.io/kube-controller-manager:${KUBERNETES_VERSION}`, ["kube-controller-manager", "--allocate-node-cidrs=true", "--cluster-cidr=10.244.0.0/16"]), start + 4000);
@@ -300,4 +292,14 @@ export function bootstrapCluster(options: BootstrapOptions): ClusterState {
 /** controller-revision-hash of a DaemonSet: 8-10 characters of the name alphabet. */
 function safeHash(random: Random): string {
   return randomSuffix(random, 8 + random.int(3));
+}
+
+/** The `kubernetes` Service the API server keeps in `default` (it puts it back when deleted). */
+export function kubernetesService(): SubmittedObject {
+  return {
+    apiVersion: "v1",
+    kind: "Service",
+    metadata: { name: "kubernetes", namespace: "default", labels: { component: "apiserver", provider: "kubernetes" } },
+    spec: { clusterIP: "10.96.0.1", ports: [{ name: "https", port: 443, protocol: "TCP", targetPort: 6443 }] },
+  };
 }

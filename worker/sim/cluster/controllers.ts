@@ -6,6 +6,7 @@
 import type { Random } from "../random.ts";
 import { POD_IP_REUSE_DELAY_MS, allocatePodIP } from "./allocators.ts";
 import { createObject, deletePodGracefully } from "./api-server.ts";
+import { kubernetesService } from "./bootstrap.ts";
 import { involvedObject, recordEvent } from "./events.ts";
 import { podTemplateHash, rfc3339 } from "./ids.ts";
 import { containerStepEvents } from "./kubelet-events.ts";
@@ -60,6 +61,7 @@ export function reconcile(tx: Tx, now: number, random: Random): void {
   for (let pass = 0; pass < 6; pass++) {
     const before = tx.state.resourceVersion;
     namespaceController(tx, ctx);
+    apiServerServiceController(tx, ctx);
     garbageCollector(tx, ctx);
     deploymentController(tx, ctx);
     replicaSetController(tx, ctx);
@@ -79,6 +81,14 @@ interface Ctx {
 }
 
 // ---------------------------------------------------------------- namespaces and GC
+
+// The API server's own controller recreates `default/kubernetes` when someone deletes it, so
+// pods can always reach the API at 10.96.0.1:443.
+function apiServerServiceController(tx: Tx, ctx: Ctx): void {
+  const state = tx.state;
+  if (state.services["default/kubernetes"] || state.namespaces["default"]?.status.phase !== "Active") return;
+  createObject(tx, kubernetesService(), ctx);
+}
 
 function namespaceController(tx: Tx, ctx: Ctx): void {
   for (const [name, ns] of Object.entries(tx.state.namespaces)) {

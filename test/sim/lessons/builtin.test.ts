@@ -5,6 +5,9 @@ import { builtinLessons, builtinLessonSummaries, findBuiltinLesson } from "../..
 import { renderMarkdown } from "../../../worker/sim/lessons/markdown.ts";
 import { validateLesson } from "../../../worker/sim/lessons/schema.ts";
 import { runSolution } from "../../../worker/sim/lessons/solution.ts";
+import { createSession, execute } from "../../../worker/sim/engine.ts";
+import { promptOf } from "../../../worker/sim/shell/prompt.ts";
+import { splitCommands } from "../../../worker/sim/shell/tokenizer.ts";
 
 describe("built-in lessons", () => {
   it("are generated from lessons/*.yaml (run `npm run lessons:build` after editing one)", () => {
@@ -32,5 +35,39 @@ describe("built-in lessons", () => {
     const transcript = report.lines.map((l) => `${l.prompt}${l.command}\n${l.output}`).join("");
     expect(report.errors, transcript).toEqual([]);
     expect(report.completed).toEqual(lesson.steps.map((s) => s.id));
+  });
+});
+
+describe("run buttons of the built-in lessons", () => {
+  // A learner who clicks every run button in order, one second apart, and types nothing else
+  // except `exit` where the text tells them to leave a node: every kubectl command a button
+  // types must work, so no button walks into "container not found" or "kubectl: command not found".
+  it.each(builtinLessons.map((l) => [l.id, l] as const))("%s: every kubectl command a run button types succeeds", (_id, lesson) => {
+    let now = Date.UTC(2026, 0, 5, 9, 0, 0);
+    let state = createSession({ seed: 1, now });
+    const run = (command: string) => {
+      now += 1_000;
+      const result = execute(state, command, { now });
+      state = result.state;
+      return result;
+    };
+    for (const command of lesson.setup ?? []) run(command);
+    const failures: string[] = [];
+    for (const step of lesson.steps) {
+      for (const block of renderMarkdown(step.text)) {
+        if (block.type !== "code" || !block.runnable) continue;
+        for (const command of splitCommands(block.text)) {
+          if (/^kubectl\b/.test(command) && !promptOf(state.shell).startsWith("student@workstation")) {
+            if (!/`exit`/.test(step.text)) failures.push(`${step.id}: "${command}" runs on ${promptOf(state.shell).trim()} and the text never says \`exit\``);
+            run("exit");
+          }
+          const result = run(command);
+          // `kubectl exec` passes on the exit code of a program that ran: that is the lesson's point.
+          const programRan = /command terminated with exit code \d+\n$/.test(result.output);
+          if (/^kubectl\b/.test(command) && result.exitCode !== 0 && !programRan) failures.push(`${step.id}: "${command}" -> ${result.output.trim()}`);
+        }
+      }
+    }
+    expect(failures).toEqual([]);
   });
 });

@@ -199,7 +199,7 @@ export const builtinLessonData: readonly Lesson[] = [
       {
         "id": "database-by-name",
         "title": "A database behind a ClusterIP Service",
-        "text": "Apps inside the cluster talk to each other through Services too. Run a Redis database and\ngive it a ClusterIP Service (the default type):\n\n```sh\nkubectl run db --image=redis\nkubectl expose pod db --port 6379\n```\n\nRun an app pod and, from inside it, reach the database **by the Service's name**. Cluster\nDNS resolves `db` to the Service's ClusterIP:\n\n```sh\nkubectl run app --image=nginx\nkubectl exec app -- curl http://db:6379\n```\n\nRedis does not speak HTTP, so curl reports `Empty reply from server` — but the connection\nwas made: the name resolved and the Service forwarded it to the pod. Compare with a name\nthat does not exist: `kubectl exec app -- curl http://nosuchdb:6379`.",
+        "text": "Back on your workstation (type `exit` first if your prompt still says `student@node01`:\nkubectl lives on the workstation), apps inside the cluster talk to each other through\nServices too. Run a Redis database and give it a ClusterIP Service (the default type):\n\n```sh\nkubectl run db --image=redis\nkubectl expose pod db --port 6379\n```\n\nRun an app pod and, from inside it, reach the database **by the Service's name**. Cluster\nDNS resolves `db` to the Service's ClusterIP:\n\n```sh\nkubectl run app --image=nginx\nkubectl wait --for=condition=Ready pod/app\nkubectl exec app -- curl http://db:6379\n```\n\n(`kubectl wait` holds until the pod is Ready: `kubectl exec` needs a running container.)\n\nRedis does not speak HTTP, so curl reports `Empty reply from server` — but the connection\nwas made: the name resolved and the Service forwarded it to the pod. Compare with a name\nthat does not exist: `kubectl exec app -- curl http://nosuchdb:6379`.",
         "hints": [
           "Wait until `app` is Running before `kubectl exec` (`kubectl get pods`).",
           "From the workstation the name `db` means nothing: cluster DNS only serves pods."
@@ -254,7 +254,7 @@ export const builtinLessonData: readonly Lesson[] = [
       {
         "id": "pod-ip-changes",
         "title": "Pod IPs change, Services stay",
-        "text": "Note the database pod's IP, then delete the pod and start it again:\n\n```sh\nkubectl get pod db -o wide\nkubectl delete pod db\nkubectl run db --image=redis\nkubectl get pod db -o wide\n```\n\nThe new pod has a **new IP**. An app that had saved the old IP would now be broken. The\nService kept its name and ClusterIP, and its selector `run=db` found the new pod:\n\n```sh\nkubectl exec app -- curl http://db:6379\n```\n\nThat is why apps reach databases through a Service, never through a pod IP.",
+        "text": "Note the database pod's IP, then delete the pod and start it again:\n\n```sh\nkubectl get pod db -o wide\nkubectl delete pod db\nkubectl run db --image=redis\nkubectl wait --for=condition=Ready pod/db\nkubectl get pod db -o wide\n```\n\nThe new pod has a **new IP**. An app that had saved the old IP would now be broken. The\nService kept its name and ClusterIP, and its selector `run=db` found the new pod:\n\n```sh\nkubectl exec app -- curl http://db:6379\n```\n\nThat is why apps reach databases through a Service, never through a pod IP.",
         "hints": [
           "Compare the IP column before and after: the step completes when it has changed."
         ],
@@ -323,10 +323,11 @@ export const builtinLessonData: readonly Lesson[] = [
       "kubectl run db --image=redis",
       "kubectl expose pod db --port 6379",
       "kubectl run app --image=nginx",
-      "kubectl get pods",
+      "kubectl wait --for=condition=Ready pod/app",
       "kubectl exec app -- curl http://db:6379",
       "kubectl delete pod db",
       "kubectl run db --image=redis",
+      "kubectl wait --for=condition=Ready pod/db",
       "kubectl get pod db -o wide",
       "kubectl exec app -- curl http://db:6379"
     ]

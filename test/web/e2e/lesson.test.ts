@@ -144,3 +144,47 @@ describe("starting a lesson from the top bar", () => {
     await page.context().close();
   });
 });
+
+describe("a course author's own lesson", () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await launch();
+  });
+  afterAll(async () => browser?.close());
+
+  const yaml = `id: long-commands
+title: Long commands
+summary: A lesson whose command is longer than the panel is wide.
+steps:
+  - id: expose
+    title: Expose it
+    text: |
+      \`\`\`sh
+      kubectl create deployment web --image=nginx --replicas=2 && kubectl expose deployment web --port 8080 --target-port 80 --type NodePort
+      \`\`\`
+    check:
+      object: { kind: Service, name: web }
+solution:
+  - kubectl create deployment web --image=nginx --replicas=2
+  - kubectl expose deployment web --port 8080 --target-port 80 --type NodePort
+`;
+
+  it("is uploaded, embeds, and wraps a long command clear of its run button", async () => {
+    const response = await fetch(`${baseUrl()}/api/lessons`, { method: "POST", headers: { "content-type": "application/yaml" }, body: yaml });
+    expect(response.ok).toBe(true);
+    const { id } = (await response.json()) as { id: string };
+    const page = await newPage(browser, { viewport: { width: 390, height: 844 } });
+    await page.goto(`${baseUrl()}/embed?lesson=${encodeURIComponent(id)}&map=0`);
+    const block = page.locator(".lesson .code-block.runnable").first();
+    await block.waitFor();
+    const fits = await block.evaluate((el) => {
+      const pre = el.querySelector("pre")!;
+      const code = el.querySelector("code")!.getBoundingClientRect();
+      const button = el.querySelector("button")!.getBoundingClientRect();
+      return { hidden: pre.scrollWidth - pre.clientWidth, clear: button.left - code.right };
+    });
+    expect(fits.hidden).toBeLessThanOrEqual(0);
+    expect(fits.clear).toBeGreaterThanOrEqual(0);
+    await page.context().close();
+  });
+});

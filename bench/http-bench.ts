@@ -9,10 +9,10 @@
 //      check every acknowledged command again (and that the sessions carry on).
 //
 // Usage: npm run bench:http   (env: BENCH_CLIENTS=50 BENCH_SECONDS=10 BENCH_CREATES=100 BENCH_INTERVAL_MS=200
-//                              BENCH_STORAGE_DIR=/tmp)
+//                              BENCH_STORAGE_DIR=/tmp BENCH_PROFILE=/tmp/worker.cpuprofile)
 
 import { type ChildProcess, spawn } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -27,6 +27,8 @@ const CREATES = Number(process.env.BENCH_CREATES ?? 100);
  * trivial requests/s there), so latency then measures queueing, not the server.
  */
 const COMMAND_INTERVAL_MS = Math.max(55, Number(process.env.BENCH_INTERVAL_MS ?? 200));
+/** BENCH_PROFILE=<file.cpuprofile>: a V8 CPU profile of the Worker and its Durable Objects during the steady load (open it in Chrome DevTools), and its top functions printed. */
+const PROFILE = process.env.BENCH_PROFILE;
 
 interface Ack {
   seq: number;
@@ -74,7 +76,8 @@ async function main(): Promise<void> {
   const assets = join(storage, "assets");
   cpSync("dist/web", assets, { recursive: true });
   console.log(`http-bench: ${CLIENTS} clients, one command each every ${COMMAND_INTERVAL_MS} ms, ${SECONDS} s, wrangler dev on ${base}`);
-  let server = await startServer(port, storage, script);
+  const inspectorPort = PROFILE ? await freePort() : undefined;
+  let server = await startServer(port, storage, script, inspectorPort);
   try {
     // 1. Session create + first command: one visitor at a time, then CLIENTS at once.
     let createErrors = 0;
@@ -98,13 +101,28 @@ async function main(): Promise<void> {
 
     // 2. Steady load; first the same pacing against /healthz, the runtime's own floor.
     const clients = await Promise.all(Array.from({ length: CLIENTS }, async () => toClient(await createSession(base))));
+    const floorUsageBefore = serverUsage(server);
     const floor = await baseline(base, Math.min(5000, SECONDS * 1000));
-    console.log(`baseline GET /healthz at the same pacing: n=${floor.length} p50 ${ms(percentile(floor, 50))} p99 ${ms(percentile(floor, 99))}`);
+    const floorUsage = usageDelta(floorUsageBefore, serverUsage(server));
+    const floorCost = floorUsage ? `; workerd CPU ${(floorUsage.workerdCpuMs / floor.length).toFixed(2)} ms per request` : "";
+    console.log(`baseline GET /healthz at the same pacing: n=${floor.length} p50 ${ms(percentile(floor, 50))} p99 ${ms(percentile(floor, 99))}${floorCost}`);
+    const usageBefore = serverUsage(server);
+    const profiler = PROFILE ? await startProfiler(inspectorPort) : undefined;
     const load = await drive(base, clients, SECONDS * 1000);
+    const usage = usageDelta(usageBefore, serverUsage(server));
+    if (profiler) await profiler.stop(PROFILE!);
     const rate = load.latencies.length / SECONDS;
     console.log(
       `commands: n=${load.latencies.length} (${rate.toFixed(0)}/s) p50 ${ms(percentile(load.latencies, 50))} p99 ${ms(percentile(load.latencies, 99))} max ${ms(Math.max(...load.latencies))} errors ${load.errors}`,
     );
+    // Latency on a shared machine measures the neighbours too; the server's own CPU time and disk
+    // writes per command do not.
+    if (usage) {
+      const n = load.latencies.length;
+      console.log(
+        `server cost per command: workerd CPU ${(usage.workerdCpuMs / n).toFixed(2)} ms, all server processes ${(usage.cpuMs / n).toFixed(2)} ms, disk writes ${(usage.writeBytes / n / 1024).toFixed(1)} KB`,
+      );
+    }
     const verified = await verify(base, clients);
     console.log(`transcripts: ${verified.checked} acknowledged commands checked, ${verified.missing} missing or misplaced`);
 
@@ -240,10 +258,11 @@ function runWrangler(args: string[]): Promise<void> {
   });
 }
 
-async function startServer(port: number, storage: string, script: string): Promise<ChildProcess> {
+async function startServer(port: number, storage: string, script: string, inspectorPort?: number): Promise<ChildProcess> {
+  const inspector = inspectorPort === undefined ? [] : ["--inspector-port", String(inspectorPort)];
   const child = spawn(
     process.execPath,
-    [...WRANGLER, "dev", script, "--config", "wrangler.toml", "--assets", join(storage, "assets"), "--no-bundle", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", storage, "--log-level", process.env.BENCH_LOG_LEVEL ?? "warn"],
+    [...WRANGLER, "dev", script, "--config", "wrangler.toml", "--assets", join(storage, "assets"), "--no-bundle", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", storage, "--log-level", process.env.BENCH_LOG_LEVEL ?? "warn", ...inspector],
     { env: WRANGLER_ENV, stdio: ["ignore", process.env.BENCH_LOG_LEVEL ? "inherit" : "ignore", "inherit"], detached: true },
   );
   const deadline = performance.now() + 60_000;
@@ -270,6 +289,120 @@ async function stopServer(child: ChildProcess): Promise<void> {
   });
   await Promise.race([exited, timeout]);
   await exited;
+}
+
+/** Connects to `wrangler dev`'s inspector and starts V8's sampling profiler in the Worker's isolate. */
+async function startProfiler(port: number | undefined): Promise<{ stop(file: string): Promise<void> }> {
+  // `ws` comes with wrangler's dependencies (Node 20 has no WebSocket client); it has no types here.
+  const wsModule: string = "ws";
+  const { default: WebSocket } = (await import(wsModule)) as { default: new (url: string) => InspectorSocket };
+  const targets = (await (await fetch(`http://127.0.0.1:${port}/json`)).json()) as Array<{ webSocketDebuggerUrl: string; title?: string }>;
+  const socket = new WebSocket(targets[0].webSocketDebuggerUrl);
+  await new Promise((resolve, reject) => socket.once("open", resolve).once("error", reject));
+  let nextId = 0;
+  const call = (method: string, params: object = {}) =>
+    new Promise<{ result?: unknown }>((resolve) => {
+      const id = ++nextId;
+      const onMessage = (data: Buffer) => {
+        const message = JSON.parse(data.toString()) as { id?: number; result?: unknown };
+        if (message.id !== id) return;
+        socket.off("message", onMessage);
+        resolve(message);
+      };
+      socket.on("message", onMessage);
+      socket.send(JSON.stringify({ id, method, params }));
+    });
+  await call("Profiler.enable");
+  await call("Profiler.setSamplingInterval", { interval: 200 });
+  await call("Profiler.start");
+  return {
+    async stop(file: string) {
+      const { result } = await call("Profiler.stop");
+      const profile = (result as { profile: CpuProfile }).profile;
+      writeFileSync(file, JSON.stringify(profile));
+      socket.close();
+      printProfile(profile, file);
+    },
+  };
+}
+
+interface InspectorSocket {
+  once(event: "open" | "error", listener: (value: unknown) => void): InspectorSocket;
+  on(event: "message", listener: (data: Buffer) => void): void;
+  off(event: "message", listener: (data: Buffer) => void): void;
+  send(text: string): void;
+  close(): void;
+}
+
+interface CpuProfile {
+  nodes: Array<{ id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }>;
+  samples: number[];
+  timeDeltas: number[];
+}
+
+/** Self time per function and total time per function (inclusive), top entries. */
+function printProfile(profile: CpuProfile, file: string): void {
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const parent = new Map<number, number>();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+  const self = new Map<string, number>();
+  const total = new Map<string, number>();
+  let all = 0;
+  const label = (id: number) => {
+    const frame = byId.get(id)!.callFrame;
+    return `${frame.functionName || "(anonymous)"} ${frame.url.split("/").pop()}:${frame.lineNumber + 1}`;
+  };
+  profile.samples.forEach((id, i) => {
+    const us = profile.timeDeltas[i] ?? 0;
+    all += us;
+    self.set(label(id), (self.get(label(id)) ?? 0) + us);
+    const seen = new Set<string>();
+    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+      const name = label(at);
+      if (seen.has(name)) continue;
+      seen.add(name);
+      total.set(name, (total.get(name) ?? 0) + us);
+    }
+  });
+  const top = (map: Map<string, number>, n: number) =>
+    [...map].sort((a, b) => b[1] - a[1]).slice(0, n).map(([name, us]) => `  ${((100 * us) / all).toFixed(1).padStart(5)}%  ${name}`).join("\n");
+  console.log(`profile: ${file} (${(all / 1000).toFixed(0)} ms sampled)\nself time:\n${top(self, 25)}\ninclusive time:\n${top(total, 40)}`);
+}
+
+interface Usage {
+  cpuMs: number;
+  workerdCpuMs: number;
+  writeBytes: number;
+}
+
+/** CPU time and bytes written to disk by the server's process group (Linux /proc; undefined elsewhere). */
+function serverUsage(child: ChildProcess): Usage | undefined {
+  if (child.pid === undefined || !existsSync("/proc/self/stat")) return undefined;
+  const tick = 10; // ms per clock tick (USER_HZ is 100 on Linux)
+  const usage: Usage = { cpuMs: 0, workerdCpuMs: 0, writeBytes: 0 };
+  for (const entry of readdirSync("/proc")) {
+    if (!/^[0-9]+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      // Fields after the command name, which is in parentheses and may contain spaces.
+      const name = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      if (Number(fields[2]) !== child.pid) continue; // process group
+      const cpu = (Number(fields[11]) + Number(fields[12])) * tick;
+      usage.cpuMs += cpu;
+      if (name.startsWith("workerd")) usage.workerdCpuMs += cpu;
+      const io = /^write_bytes: ([0-9]+)$/m.exec(readFileSync(`/proc/${entry}/io`, "utf8"));
+      if (io) usage.writeBytes += Number(io[1]);
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+  return usage;
+}
+
+function usageDelta(before: Usage | undefined, after: Usage | undefined): Usage | undefined {
+  if (!before || !after) return undefined;
+  return { cpuMs: after.cpuMs - before.cpuMs, workerdCpuMs: after.workerdCpuMs - before.workerdCpuMs, writeBytes: after.writeBytes - before.writeBytes };
 }
 
 async function pool(count: number, concurrency: number, task: (i: number) => Promise<void>): Promise<void> {

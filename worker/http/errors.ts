@@ -22,5 +22,10 @@ export function errorResponse(status: number, code: string, message: string, ret
 
 /** A JSON answer without Hono's type-level JSON mapping, which gives up on deep types (lessons). */
 export function jsonResponse(value: unknown, status = 200): Response {
-  return new Response(JSON.stringify(value), { status, headers: { "Content-Type": "application/json; charset=utf-8" } });
+  return jsonTextResponse(JSON.stringify(value), status);
+}
+
+/** A JSON answer from text that is JSON already. */
+export function jsonTextResponse(json: string, status = 200): Response {
+  return new Response(json, { status, headers: { "Content-Type": "application/json; charset=utf-8" } });
 }

@@ -3,13 +3,13 @@
 import { Hono } from "hono";
 import * as v from "valibot";
 import { readJson } from "../http/body.ts";
-import { ApiError, jsonResponse } from "../http/errors.ts";
+import { ApiError, jsonResponse, jsonTextResponse } from "../http/errors.ts";
 import { requireSnapshotId, sessionStub, unwrap } from "../http/stubs.ts";
 import { MAX_COMMAND_BYTES } from "../sim/engine.ts";
 import { findLesson } from "../http/lessons.ts";
 import { newSessionId } from "../session/ids.ts";
 import type { Outcome } from "../session/outcome.ts";
-import type { CommandReply, SessionView } from "../session/session.ts";
+import type { SessionView } from "../session/session.ts";
 
 /** Setup commands a new session may run. */
 export const MAX_SETUP_COMMANDS = 50;
@@ -59,9 +59,8 @@ sessions.get("/:id", async (c) => {
 sessions.post("/:id/commands", async (c) => {
   const stub = sessionStub(c.env, c.req.param("id"));
   const { command } = await readJson(c.req.raw, CommandBody);
-  // The reply's lesson types are too deep for the RPC result types; the value is plain JSON.
-  const typed = stub as unknown as { command(key: string | undefined, command: string): Promise<Outcome<CommandReply>> };
-  return jsonResponse(unwrap(await typed.command(bearerKey(c.req.header("Authorization")), command)));
+  // The session answers the CommandReply already as JSON text.
+  return jsonTextResponse(unwrap(await stub.command(bearerKey(c.req.header("Authorization")), command)));
 });
 
 sessions.get("/:id/live", async (c) => {

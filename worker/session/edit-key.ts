@@ -4,17 +4,26 @@
 
 import { base64Url } from "./ids.ts";
 
+const HASH_BYTES = 32;
+
 export async function hashEditKey(key: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(key));
-  return base64Url(new Uint8Array(digest));
+  return base64Url(await digest(key));
 }
 
-/** True when `presented` hashes to `storedHash`. Both hashes have the same length, as timingSafeEqual needs. */
-export async function editKeyMatches(presented: string | undefined, storedHash: string): Promise<boolean> {
-  if (presented === undefined) return false;
-  const presentedHash = await hashEditKey(presented);
-  const a = new TextEncoder().encode(presentedHash);
-  const b = new TextEncoder().encode(storedHash);
-  if (a.byteLength !== b.byteLength) return false;
-  return crypto.subtle.timingSafeEqual(a, b);
+/** The stored hash (base64url) as bytes, to compare with; decoded once per wake-up by its owner. */
+export function decodeKeyHash(storedHash: string): Uint8Array {
+  const binary = atob(storedHash.replace(/-/g, "+").replace(/_/g, "/"));
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+/** True when `presented` hashes to `storedHash` (decodeKeyHash's bytes). */
+export async function editKeyMatches(presented: string | undefined, storedHash: Uint8Array): Promise<boolean> {
+  if (presented === undefined || storedHash.byteLength !== HASH_BYTES) return false;
+  return crypto.subtle.timingSafeEqual(await digest(presented), storedHash);
+}
+
+async function digest(key: string): Promise<Uint8Array> {
+  return new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(key)));
 }

@@ -12,7 +12,7 @@ import { createSession, execute, type SessionState, tick } from "../sim/engine.t
 import { promptOf } from "../sim/shell/prompt.ts";
 import { nextTransitionAt } from "../sim/cluster/controllers.ts";
 import { type ClusterView, clusterView } from "../sim/view.ts";
-import { editKeyMatches, hashEditKey } from "./edit-key.ts";
+import { decodeKeyHash, editKeyMatches, hashEditKey } from "./edit-key.ts";
 import { newEditKey, newSnapshotId } from "./ids.ts";
 import { ClientMessage, MAX_LIVE_MESSAGE_BYTES, PING, PONG, type ServerMessage, type SocketAttachment } from "./live.ts";
 import { failure, type Failure, type Outcome, sessionNotFound, snapshotNotFound, success } from "./outcome.ts";
@@ -92,6 +92,8 @@ export interface FrozenSession {
 export class Session extends DurableObject<Env> {
   private readonly storage: SessionStorage;
   private readonly settings: Settings;
+  /** The stored edit-key hash as bytes, decoded once per wake-up. */
+  private keyHashBytes: Uint8Array | undefined;
   /** The command rate limit; restored from storage on wake-up, stored after every token taken. */
   private bucket: TokenBucket | undefined;
   private meta: Meta | undefined;
@@ -131,6 +133,7 @@ export class Session extends DurableObject<Env> {
         if (base?.lesson) writeLessonRun(this.storage, base.lesson);
       });
       this.meta = meta;
+      this.keyHashBytes = undefined;
       this.state = initial;
       this.lessonRun = base?.lesson;
       this.bucket = new TokenBucket(this.settings.commandRate, now);
@@ -166,13 +169,18 @@ export class Session extends DurableObject<Env> {
     });
   }
 
-  async command(editKey: string | undefined, command: string): Promise<Outcome<CommandReply>> {
+  /**
+   * Runs a command for whoever holds the edit key. The answer is the CommandReply as JSON text,
+   * built from the JSON the transcript stores: a string crosses RPC without a structured clone of
+   * the output and traces, and the Worker sends it as it is.
+   */
+  async command(editKey: string | undefined, command: string): Promise<Outcome<string>> {
     return this.serialized(async () => {
       if (!this.load()) return sessionNotFound();
-      if (!(await editKeyMatches(editKey, this.meta!.keyHash))) return forbidden(editKey);
+      if (!(await editKeyMatches(editKey, this.keyHash()))) return forbidden(editKey);
       const limited = this.rateLimited();
       if (limited) return limited;
-      return success(this.apply(command, false));
+      return success(this.apply(command, false).json);
     });
   }
 
@@ -267,7 +275,7 @@ export class Session extends DurableObject<Env> {
         return;
       }
       if (parsed.type === "auth") {
-        if (await editKeyMatches(parsed.key, this.meta!.keyHash)) {
+        if (await editKeyMatches(parsed.key, this.keyHash())) {
           ws.serializeAttachment({ canEdit: true } satisfies SocketAttachment);
           send(ws, { type: "auth", ok: true });
         } else {
@@ -286,8 +294,8 @@ export class Session extends DurableObject<Env> {
         send(ws, { type: "error", code: limited.code, message: limited.message, retryAfterSeconds: limited.retryAfterSeconds, ...(id === undefined ? {} : { id }) });
         return;
       }
-      const entry = this.apply(parsed.command, false);
-      if (id !== undefined) send(ws, { type: "ack", id, seq: entry.seq });
+      const applied = this.apply(parsed.command, false);
+      if (id !== undefined) send(ws, { type: "ack", id, seq: applied.seq });
     });
   }
 
@@ -322,8 +330,12 @@ export class Session extends DurableObject<Env> {
     });
   }
 
-  /** Runs a command, stores the result and its transcript entry in one transaction, then broadcasts. */
-  private apply(command: string, setup: boolean): CommandReply {
+  /**
+   * Runs a command, stores the result and its transcript entry in one transaction, then
+   * broadcasts. The entry is serialized once: the same text is stored, broadcast and (with the
+   * reply's extra fields) answered.
+   */
+  private apply(command: string, setup: boolean): { seq: number; json: string } {
     const now = Date.now();
     const result = execute(this.state!, command, { now });
     const entry: TranscriptEntry = {
@@ -336,27 +348,32 @@ export class Session extends DurableObject<Env> {
       at: now,
     };
     if (setup) entry.setup = true;
+    const entryJson = JSON.stringify(entry);
     const advanced = this.lessonRun ? lessonUpdate(advanceLesson(this.lessonRun.lesson, this.lessonRun.progress, result.state, { traces: result.traces })) : undefined;
-    this.persist(result.state, [entry], advanced?.progress);
-    this.broadcast(advanced ? { type: "command", entry, lesson: advanced } : { type: "command", entry });
+    this.persist(result.state, [{ entry, json: entryJson }], advanced?.progress);
+    const lessonJson = advanced ? JSON.stringify(advanced) : undefined;
+    this.broadcastText(() => `{"type":"command","entry":${entryJson}${lessonJson === undefined ? "" : `,"lesson":${lessonJson}`}}`);
     if (result.changed) {
       this.broadcast(() => ({ type: "cluster", seq: entry.seq, cluster: clusterView(result.state) }));
       this.scheduleAlarm();
     }
-    const reply: CommandReply = { ...entry, changed: result.changed };
-    if (advanced) reply.lesson = advanced;
-    if (result.traces.length > 0) reply.trace = result.traces[result.traces.length - 1];
-    return reply;
+    // The reply is the entry and these fields, in this order (CommandReply).
+    const extra: Omit<CommandReply, keyof TranscriptEntry | "lesson"> = { changed: result.changed };
+    let tail = `,"changed":${extra.changed}`;
+    if (lessonJson !== undefined) tail += `,"lesson":${lessonJson}`;
+    if (result.traces.length > 0) tail += `,"trace":${JSON.stringify(result.traces[result.traces.length - 1])}`;
+    return { seq: entry.seq, json: `${entryJson.slice(0, -1)}${tail}}` };
   }
 
-  private persist(next: SessionState, entries: TranscriptEntry[], progress?: LessonProgress): void {
+  /** Stores a new state, with transcript entries (and their JSON text, when already made), in one transaction. */
+  private persist(next: SessionState, entries: Array<{ entry: TranscriptEntry; json?: string }>, progress?: LessonProgress): void {
     const meta = this.meta!;
     const now = Date.now();
-    const seq = entries.length > 0 ? entries[entries.length - 1].seq : meta.seq;
+    const seq = entries.length > 0 ? entries[entries.length - 1].entry.seq : meta.seq;
     const lastActiveAt = entries.length > 0 ? now : meta.lastActiveAt;
     this.ctx.storage.transactionSync(() => {
       this.storage.saveState(this.state, next);
-      for (const entry of entries) this.storage.appendTranscript(entry);
+      for (const { entry, json } of entries) this.storage.appendTranscript(entry, json);
       if (seq !== meta.seq) this.storage.setMeta("seq", String(seq));
       if (lastActiveAt !== meta.lastActiveAt) this.storage.setMeta("lastActiveAt", String(lastActiveAt));
       if (progress && progress !== this.lessonRun?.progress) writeProgress(this.storage, progress);
@@ -364,6 +381,11 @@ export class Session extends DurableObject<Env> {
     this.state = next;
     if (progress && this.lessonRun) this.lessonRun = { ...this.lessonRun, progress };
     this.meta = { ...meta, seq, lastActiveAt };
+  }
+
+  private keyHash(): Uint8Array {
+    this.keyHashBytes ??= decodeKeyHash(this.meta!.keyHash);
+    return this.keyHashBytes;
   }
 
   private writeMeta(meta: Meta): void {
@@ -456,18 +478,24 @@ export class Session extends DurableObject<Env> {
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
     this.meta = undefined;
+    this.keyHashBytes = undefined;
     this.state = undefined;
     this.lessonRun = undefined;
   }
 
   /** `message` may be a function, so that a cluster view nobody watches is never built. */
   private broadcast(message: ServerMessage | (() => ServerMessage)): void {
+    this.broadcastText(() => JSON.stringify(typeof message === "function" ? message() : message));
+  }
+
+  /** A message already serialized (a ServerMessage's JSON), made only when someone watches. */
+  private broadcastText(text: () => string): void {
     const sockets = this.ctx.getWebSockets();
     if (sockets.length === 0) return;
-    const text = JSON.stringify(typeof message === "function" ? message() : message);
+    const message = text();
     for (const ws of sockets) {
       try {
-        ws.send(text);
+        ws.send(message);
       } catch {
         // A socket that is closing misses the message; it replays with ?since= when it returns.
       }

@@ -196,8 +196,11 @@ export class SessionStorage {
     this.listOrds.set(next, ords);
   }
 
-  appendTranscript(entry: TranscriptEntry): void {
-    this.sql.exec("INSERT INTO transcript (seq, json) VALUES (?, ?)", entry.seq, JSON.stringify(forStorage(entry)));
+  /** Stores an entry; `json`, when given, is JSON.stringify(entry), made once by the caller. */
+  appendTranscript(entry: TranscriptEntry, json?: string): void {
+    const stored = forStorage(entry);
+    const text = stored === entry && json !== undefined ? json : JSON.stringify(stored);
+    this.sql.exec("INSERT INTO transcript (seq, json) VALUES (?, ?)", entry.seq, text);
     if (entry.seq > TRANSCRIPT_LIMIT) {
       this.sql.exec("DELETE FROM transcript WHERE seq <= ?", entry.seq - TRANSCRIPT_LIMIT);
     }

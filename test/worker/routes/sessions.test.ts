@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { command, createSession, errorOf, postJson, read, request, run } from "../helpers.ts";
+import { command, createSession, errorOf, isType, postJson, read, request, run, Watcher } from "../helpers.ts";
 
 const ID = /^[A-Za-z0-9_-]{22}$/;
 const KEY = /^[A-Za-z0-9_-]{43}$/;
@@ -64,6 +64,12 @@ describe("POST /api/sessions", () => {
     const response = await request("/api/sessions", { method: "POST", body: stream });
     expect(await errorOf(response)).toMatchObject({ status: 413, code: "payload_too_large" });
   });
+
+  it("checks the size of what arrived even when Content-Length claims less", async () => {
+    const big = JSON.stringify({ setup: ["x".repeat(17 * 1024)] });
+    const response = await request("/api/sessions", { method: "POST", headers: { "Content-Type": "application/json", "Content-Length": "100" }, body: big });
+    expect(await errorOf(response)).toMatchObject({ status: 413, code: "payload_too_large" });
+  });
 });
 
 describe("GET /api/sessions/:id", () => {
@@ -100,6 +106,24 @@ describe("POST /api/sessions/:id/commands", () => {
     const entry = await response.json();
     expect(entry).toMatchObject({ seq: 1, command: "no-such-program --flag", exitCode: 127, prompt: "student@workstation:~$ ", traces: [] });
     expect((entry as { output: string }).output).toBe("no-such-program: command not found\n");
+  });
+
+  it("answers the stored transcript entry plus changed, lesson and trace, in that order, and broadcasts the same entry", async () => {
+    const created = await createSession({ setup: ["kubectl run web --image=nginx"] });
+    const watcher = await Watcher.open(created.id);
+    const response = await command(created.id, created.editKey, "curl -m 2 http://10.96.0.1/");
+    expect(response.headers.get("Content-Type")).toBe("application/json; charset=utf-8");
+    const reply = (await response.json()) as Record<string, unknown>;
+    expect(Object.keys(reply)).toEqual(["seq", "command", "output", "exitCode", "prompt", "traces", "at", "changed", "trace"]);
+    const stored = (await read(created.id)).transcript.find((e) => e.seq === reply.seq)!;
+    const { changed, trace, ...entry } = reply;
+    expect(entry).toEqual(stored);
+    expect(trace).toEqual((stored.traces as unknown[])[0]);
+    expect(typeof changed).toBe("boolean");
+    expect((await watcher.next(isType("command"))).entry).toEqual(stored);
+    watcher.close();
+    const plain = (await (await command(created.id, created.editKey, "kubectl get pods")).json()) as Record<string, unknown>;
+    expect(Object.keys(plain)).toEqual(["seq", "command", "output", "exitCode", "prompt", "traces", "at", "changed"]);
   });
 
   it("numbers commands 1, 2, 3 in the order they were applied", async () => {

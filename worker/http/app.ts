@@ -14,7 +14,9 @@ export const app = new Hono<{ Bindings: Env }>();
 
 app.use("*", async (c, next) => {
   await next();
-  c.res = withSecurityHeaders(c.res, responseKind(c.req.path));
+  const secured = withSecurityHeaders(c.res, responseKind(c.req.path));
+  // Hono's setter copies the response again; only a copied (immutable) one needs it.
+  if (secured !== c.res) c.res = secured;
 });
 
 app.get("/healthz", (c) => c.json({ status: "ok" }));

@@ -27,11 +27,25 @@ export function responseKind(path: string): ResponseKind {
   return "page";
 }
 
+/**
+ * The response with the security headers set: in place when its headers may change (responses
+ * this Worker made), on a copy when they are immutable (a fetched asset).
+ */
 export function withSecurityHeaders(response: Response, kind: ResponseKind): Response {
   // A WebSocket handshake answer cannot be rebuilt (its socket would be lost) and carries no content.
   if (response.status === 101 || response.webSocket) return response;
-  const secured = new Response(response.body, response);
-  const headers = secured.headers;
+  try {
+    setSecurityHeaders(response.headers, kind);
+    return response;
+  } catch {
+    // Immutable headers (the first set throws, so nothing was changed).
+    const secured = new Response(response.body, response);
+    setSecurityHeaders(secured.headers, kind);
+    return secured;
+  }
+}
+
+function setSecurityHeaders(headers: Headers, kind: ResponseKind): void {
   headers.set("X-Content-Type-Options", "nosniff");
   headers.set("Referrer-Policy", "no-referrer");
   switch (kind) {
@@ -53,5 +67,4 @@ export function withSecurityHeaders(response: Response, kind: ResponseKind): Res
       headers.delete("Set-Cookie");
       break;
   }
-  return secured;
 }

@@ -96,6 +96,8 @@ export class Session extends DurableObject<Env> {
   private keyHashBytes: Uint8Array | undefined;
   /** The command rate limit; restored from storage on wake-up, stored after every token taken. */
   private bucket: TokenBucket | undefined;
+  /** A token was taken since the bucket was last stored. */
+  private bucketUnsaved = false;
   private meta: Meta | undefined;
   private state: SessionState | undefined;
   private lessonRun: LessonRun | undefined;
@@ -190,6 +192,7 @@ export class Session extends DurableObject<Env> {
       if (!this.load()) return sessionNotFound();
       const limited = this.rateLimited();
       if (limited) return limited;
+      this.storeBucket();
       const snapshotId = newSnapshotId();
       const frozen: FrozenSession = { state: this.current(), transcript: this.storage.transcriptSince(0, READ_TRANSCRIPT_BUDGET), seq: this.meta!.seq };
       if (this.lessonRun) frozen.lesson = this.lessonRun;
@@ -374,13 +377,24 @@ export class Session extends DurableObject<Env> {
     this.ctx.storage.transactionSync(() => {
       this.storage.saveState(this.state, next);
       for (const { entry, json } of entries) this.storage.appendTranscript(entry, json);
-      if (seq !== meta.seq) this.storage.setMeta("seq", String(seq));
-      if (lastActiveAt !== meta.lastActiveAt) this.storage.setMeta("lastActiveAt", String(lastActiveAt));
+      // The small meta rows a command changes, in one statement.
+      const changed: Array<[string, string]> = [];
+      if (seq !== meta.seq) changed.push(["seq", String(seq)]);
+      if (lastActiveAt !== meta.lastActiveAt) changed.push(["lastActiveAt", String(lastActiveAt)]);
+      if (this.bucketUnsaved) changed.push([BUCKET_KEY, encodeBucket(this.bucket!.state)]);
+      this.storage.setMetas(changed);
+      this.bucketUnsaved = false;
       if (progress && progress !== this.lessonRun?.progress) writeProgress(this.storage, progress);
     });
     this.state = next;
     if (progress && this.lessonRun) this.lessonRun = { ...this.lessonRun, progress };
     this.meta = { ...meta, seq, lastActiveAt };
+  }
+
+  private storeBucket(): void {
+    if (!this.bucketUnsaved) return;
+    this.storage.setMeta(BUCKET_KEY, encodeBucket(this.bucket!.state));
+    this.bucketUnsaved = false;
   }
 
   private keyHash(): Uint8Array {
@@ -426,15 +440,15 @@ export class Session extends DurableObject<Env> {
   }
 
   /**
-   * Takes a token, or says why not. The bucket is written at once: the write joins the command's
-   * own transaction (writes before the next await are committed together), so it costs one small
-   * row, not a commit, and an eviction or restart finds the bucket as it was.
+   * Takes a token, or says why not. The new bucket is stored with the change the token pays for
+   * (persist, one transaction), or by the caller (storeBucket) when there is none, so an eviction
+   * or restart finds the bucket as it was.
    */
   private rateLimited(): Failure | undefined {
     const bucket = this.bucket!;
     const taken = bucket.take(Date.now());
     if (taken.ok) {
-      this.storage.setMeta(BUCKET_KEY, encodeBucket(bucket.state));
+      this.bucketUnsaved = true;
       return undefined;
     }
     const seconds = Math.max(1, Math.ceil(taken.retryAfterMs / 1000));

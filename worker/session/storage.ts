@@ -64,6 +64,13 @@ export class SessionStorage {
     this.sql.exec("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", key, value);
   }
 
+  /** Several meta rows in one statement (a command changes two or three). */
+  setMetas(entries: ReadonlyArray<readonly [string, string]>): void {
+    if (entries.length === 0) return;
+    const rows = entries.map(() => "(?, ?)").join(", ");
+    this.sql.exec(`INSERT INTO meta (key, value) VALUES ${rows} ON CONFLICT (key) DO UPDATE SET value = excluded.value`, ...entries.flat());
+  }
+
   loadState(): SessionState | undefined {
     if (!this.exists()) return undefined;
     const rows = this.sql.exec<{ part: string; key: string; ord: number; json: string }>("SELECT part, key, ord, json FROM state_object ORDER BY part, ord").toArray();

@@ -118,6 +118,20 @@ function counting(sql: SqlStorage): { sql: SqlStorage; writes: () => { rows: num
   return { sql: wrapped as unknown as SqlStorage, writes: () => ({ rows, bytes }), reset: () => ((rows = 0), (bytes = 0)) };
 }
 
+describe("SessionStorage meta", () => {
+  it("writes several rows in one statement, inserting new keys and replacing old ones", async () => {
+    await withStorage((storage) => {
+      storage.setMeta("seq", "1");
+      storage.setMetas([]);
+      storage.setMetas([
+        ["seq", "2"],
+        ["lastActiveAt", "5"],
+      ]);
+      expect([storage.getMeta("seq"), storage.getMeta("lastActiveAt"), storage.getMeta("none")]).toEqual(["2", "5", undefined]);
+    });
+  });
+});
+
 describe("SessionStorage lists (events)", () => {
   const event = (n: number, count = 1) => ({ reason: "Started", message: `event ${n}`, count });
 

@@ -26,7 +26,7 @@ describe("a step's text on the page", () => {
     ["markup inside a code block", "```sh\necho <iframe src=//evil>\n```", "echo <iframe src=//evil>"],
   ])("keeps raw HTML as text: %s", (_, markdown, literal) => {
     const out = render(markdown);
-    for (const tag of tags(out)) expect(["div", "p", "strong", "pre", "code", "button"]).toContain(tag);
+    for (const tag of tags(out)) expect(["div", "p", "strong", "pre", "code", "span", "button"]).toContain(tag);
     expect(text(out)).toContain(literal);
   });
 
@@ -54,6 +54,11 @@ describe("a step's text on the page", () => {
     (buttons[0].props.onClick as () => void)();
     expect(onRun).toHaveBeenCalledWith("kubectl run nginx --image=nginx");
     expect(text(byTag(out, "pre"))).toContain("curl http://<pod-ip>");
+  });
+
+  it("shows each line of a block as its own line, so a wrapped long command reads as one", () => {
+    const lines = byClass(render("```sh\nkubectl run app --image=nginx\n\nkubectl get pods\n```"), "code-line");
+    expect(lines.map((l) => text([l]))).toEqual(["kubectl run app --image=nginx", "", "kubectl get pods"]);
   });
 
   it("hands a multi-line block over whole (the console splits it as a paste)", () => {

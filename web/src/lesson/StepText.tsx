@@ -24,7 +24,13 @@ function BlockView({ block, onRun }: { block: Block; onRun?(command: string): vo
       return (
         <div class={"code-block" + (block.runnable ? " runnable" : "")}>
           <pre>
-            <code>{block.text}</code>
+            <code>
+              {block.text.split("\n").map((line, i) => (
+                <span class="code-line" key={i}>
+                  {line}
+                </span>
+              ))}
+            </code>
           </pre>
           {block.runnable && (
             <button

@@ -90,7 +90,14 @@ describe("endpoints checks", () => {
       { endpoints: { service: "web", min: 3 } },
       cluster({ pods: [pod("a", { labels: { app: "web" }, ip: "10.244.1.2" }), pod("b", { labels: { app: "web" }, ip: "10.244.2.2" })], services: [service("web", { selector: { app: "web" } })] }),
       false,
-      "the service web has 2 endpoints: 10.244.1.2:80, 10.244.2.2:80; expected at least 3",
+      "the service web has 2 endpoints: 10.244.1.2:80, 10.244.2.2:80; expected at least 3 (its selector app=web matches 2 pods, all of them ready)",
+    ],
+    [
+      "names the pods that are not ready yet when there are too few endpoints",
+      { endpoints: { service: "web", min: 2 } },
+      cluster({ pods: [pod("a", { labels: { app: "web" }, ip: "10.244.1.2" }), pod("b", { labels: { app: "web" }, ready: false, waiting: "ContainerCreating", ip: "10.244.2.2" })], services: [service("web", { selector: { app: "web" } })] }),
+      false,
+      "the service web has 1 endpoint: 10.244.1.2:80; expected at least 2 (its selector app=web matches 2 pods: pod b is not ready (ContainerCreating))",
     ],
   ])("%s", (_name, check, state, passed, explanation) => {
     const result = evaluate(check, state);

@@ -62,7 +62,7 @@ export function whyNoEndpoints(cluster: ClusterState, service: Service, found: S
       : `its selector ${shown} matches no pod`;
   }
   const reasons: string[] = [];
-  for (const pod of found.selected.slice(0, 3)) {
+  for (const pod of found.selected) {
     if (!podReady(pod)) {
       reasons.push(`pod ${pod.metadata.name} is not ready (${podStatusText(pod)})`);
       continue;
@@ -70,8 +70,11 @@ export function whyNoEndpoints(cluster: ClusterState, service: Service, found: S
     const missing = service.spec.ports.find((p) => resolveTargetPort(pod, p.targetPort) === undefined);
     if (missing) reasons.push(`pod ${pod.metadata.name} has no container port named ${String(missing.targetPort)}`);
   }
-  const more = found.selected.length > 3 ? `, and ${found.selected.length - 3} more` : "";
-  return `its selector ${shown} matches ${found.selected.length === 1 ? "1 pod" : `${found.selected.length} pods`}: ${reasons.join("; ")}${more}`;
+  const count = found.selected.length === 1 ? "1 pod" : `${found.selected.length} pods`;
+  // Every matched pod serving and still too few endpoints: the check wants more pods.
+  if (reasons.length === 0) return `its selector ${shown} matches ${count}, ${found.selected.length === 1 ? "and it is ready" : "all of them ready"}`;
+  const more = reasons.length > 3 ? `, and ${reasons.length - 3} more` : "";
+  return `its selector ${shown} matches ${count}: ${reasons.slice(0, 3).join("; ")}${more}`;
 }
 
 /** A hint when pods carry the selector's keys with other values ("pod nginx has run=nginx"). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { needsMoreInput } from "../../../web/src/console/input-lines.ts";
+import { commandLines, needsMoreInput } from "../../../web/src/console/input-lines.ts";
 
 describe("when a typed line needs more input", () => {
   it.each([
@@ -15,5 +15,13 @@ describe("when a typed line needs more input", () => {
   ])("%j -> %s", (text, expected) => {
     // A quoted "<<" followed by a space and no word is not a heredoc.
     expect(needsMoreInput(text)).toBe(expected);
+  });
+});
+
+describe("the lines a command shows in the transcript", () => {
+  it("ends a heredoc at its delimiter, even when the command ends with a newline (a lesson's setup)", () => {
+    expect(commandLines("kubectl apply -f - <<EOF\nkind: Pod\nEOF\n")).toEqual(["kubectl apply -f - <<EOF", "kind: Pod", "EOF"]);
+    expect(commandLines("kubectl get pods")).toEqual(["kubectl get pods"]);
+    expect(commandLines("cat <<EOF\n\nEOF")).toEqual(["cat <<EOF", "", "EOF"]);
   });
 });

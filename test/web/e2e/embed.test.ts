@@ -59,6 +59,11 @@ describe("the embed in a course page", () => {
     await frame.locator(".command-input").waitFor();
     // The setup ran: the transcript shows it, and the theme came from the URL.
     await expect.poll(() => frame.locator(".transcript").textContent()).toContain("kubectl run seeded --image=nginx");
+    // Folded: there to look at, not in the way (a debugging lesson's setup would give its faults away).
+    const prepared = frame.locator(".setup-entries");
+    expect(await prepared.getAttribute("open")).toBeNull();
+    expect(await prepared.locator("summary").textContent()).toBe("Prepared for you: 1 command ran before you started");
+    expect(await frame.locator(".transcript .entry:not(.local)").first().isVisible()).toBe(false);
     expect(await frame.locator("html").getAttribute("data-theme")).toBe("dark");
     const link = frame.getByRole("link", { name: /Open in full playground/ });
     expect(await link.getAttribute("href")).toMatch(/^\/s\/[A-Za-z0-9_-]+#key=/);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { applyUpdate, lessonModel } from "../../../web/src/lesson/lesson-state.ts";
+import { applyUpdate, learnerTyped, lessonModel } from "../../../web/src/lesson/lesson-state.ts";
 import { lesson, model, notYet, progress } from "./fixtures.ts";
 
 describe("lesson progress on the page", () => {
@@ -8,6 +8,12 @@ describe("lesson progress on the page", () => {
     expect(lessonModel(state, false)).toMatchObject({ checked: false, justCompleted: [] });
     expect(lessonModel(state, true)).toMatchObject({ checked: true });
     expect(lessonModel(null, true)).toBeNull();
+  });
+
+  it("does not count the setup's commands as the learner's (no verdict before they type)", () => {
+    expect(learnerTyped([{ setup: true }, { setup: true }])).toBe(false);
+    expect(learnerTyped([{ setup: true }, {}])).toBe(true);
+    expect(learnerTyped([])).toBe(false);
   });
 
   it("reports a completed step once, though the report arrives twice (HTTP and socket)", () => {

@@ -112,7 +112,7 @@ export function proxyUrl(sessionId: string, host: string, port: number, path = "
 /** The route traces of older servers came as a single `trace`; the page always sees a list. */
 function normaliseEntry(raw: TranscriptEntry & { trace?: TranscriptEntry["traces"][number] }): TranscriptEntry {
   const traces = raw.traces ?? (raw.trace ? [raw.trace] : []);
-  return {
+  const entry: TranscriptEntry = {
     seq: raw.seq,
     command: raw.command,
     output: raw.output ?? "",
@@ -120,6 +120,8 @@ function normaliseEntry(raw: TranscriptEntry & { trace?: TranscriptEntry["traces
     prompt: raw.prompt,
     traces,
   };
+  if (raw.setup) entry.setup = true;
+  return entry;
 }
 
 /**

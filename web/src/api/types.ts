@@ -38,6 +38,8 @@ export interface TranscriptEntry {
   /** The prompt after the command ran. */
   prompt: string;
   traces: RouteTrace[];
+  /** Run when the session was created (a lesson's or an embed's setup), not typed by the learner. */
+  setup?: boolean;
 }
 
 export interface SessionDoc {

@@ -6,7 +6,7 @@ import type { ClusterView, RouteTrace, TranscriptEntry } from "../api/types.ts";
 import { copyText } from "../lib/clipboard.ts";
 import { storage } from "../lib/storage.ts";
 import { complete } from "./completion.ts";
-import { needsMoreInput } from "./input-lines.ts";
+import { commandLines, needsMoreInput } from "./input-lines.ts";
 import { linkify, openable, type Segment } from "./links.ts";
 
 export const FIRST_HINT = "kubectl run nginx --image=nginx";
@@ -59,7 +59,7 @@ export function Console(props: ConsoleProps) {
   // History is kept per session; a session opened elsewhere starts from its transcript.
   useEffect(() => {
     const stored = props.historyKey ? storage.history(props.historyKey) : [];
-    const list = stored.length ? stored : entries.map((e) => e.command);
+    const list = stored.length ? stored : entries.filter((e) => !e.setup).map((e) => e.command);
     historyRef.current = { list, index: list.length, draft: "" };
     // Only when the session changes: later entries are pushed as they are run.
   }, [props.historyKey]);
@@ -203,6 +203,26 @@ export function Console(props: ConsoleProps) {
   };
 
   const visible = entries.filter((e) => e.seq > clearedAt);
+  // The setup's commands come first; folded, so that a lesson's preparation (the faults of a
+  // debugging lesson) is there to look at but not given away.
+  const prepared = visible.filter((e) => e.setup);
+  const typed = visible.filter((e) => !e.setup);
+  const entryView = (entry: TranscriptEntry, withLocal = true) => (
+    <>
+      <EntryView
+        key={entry.seq}
+        entry={entry}
+        promptBefore={promptBefore(entries, entry)}
+        targets={targets}
+        proxyHref={props.proxyHref}
+        onShowRoute={props.onShowRoute}
+      />
+      {withLocal &&
+        localAfter(entry.seq).map((l) => (
+          <LocalView key={"l" + l.id} line={l} />
+        ))}
+    </>
+  );
   const localAfter = (seq: number) => local.filter((l) => l.afterSeq === seq);
   const firstLocal = local.filter((l) => !entries.some((e) => e.seq === l.afterSeq) && l.afterSeq <= lastSeq);
 
@@ -213,21 +233,19 @@ export function Console(props: ConsoleProps) {
           {firstLocal.map((l) => (
             <LocalView key={"l" + l.id} line={l} />
           ))}
-          {visible.map((entry) => (
-            <>
-              <EntryView
-                key={entry.seq}
-                entry={entry}
-                promptBefore={promptBefore(entries, entry)}
-                targets={targets}
-                proxyHref={props.proxyHref}
-                onShowRoute={props.onShowRoute}
-              />
-              {localAfter(entry.seq).map((l) => (
-                <LocalView key={"l" + l.id} line={l} />
-              ))}
-            </>
+          {prepared.length > 0 && (
+            <details class="setup-entries">
+              <summary>
+                Prepared for you: {prepared.length === 1 ? "1 command" : `${prepared.length} commands`} ran before you started
+              </summary>
+              {prepared.map((e) => entryView(e, false))}
+            </details>
+          )}
+          {/* What the learner did in this terminal before their first command (^C, Tab lists). */}
+          {local.filter((l) => prepared.some((e) => e.seq === l.afterSeq)).map((l) => (
+            <LocalView key={"l" + l.id} line={l} />
           ))}
+          {typed.map((e) => entryView(e))}
         </div>
         {hint && !readOnly && entries.length === 0 && (
           <p class="hint">
@@ -329,7 +347,7 @@ function EntryView(props: {
 }) {
   const { entry } = props;
   const [copied, setCopied] = useState(false);
-  const lines = entry.command.split("\n");
+  const lines = commandLines(entry.command);
   const output = trimNewline(entry.output);
   return (
     <div class="entry" data-seq={entry.seq} data-exit-code={entry.exitCode}>

@@ -20,3 +20,8 @@ export function needsMoreInput(text: string): boolean {
   }
   return false;
 }
+
+/** The lines a command shows in the transcript: a heredoc's final newline closes it, adding no line. */
+export function commandLines(command: string): string[] {
+  return command.replace(/\n$/, "").split("\n");
+}

@@ -19,6 +19,11 @@ export interface LessonModel {
 /** Where a report came from: a command (with its seq), the clock, or a fresh read of the session. */
 export type UpdateSource = { kind: "command"; seq: number } | { kind: "clock" } | { kind: "refresh" };
 
+/** The learner has run a command of their own (the setup's commands do not count). */
+export function learnerTyped(transcript: ReadonlyArray<{ setup?: boolean }>): boolean {
+  return transcript.some((e) => !e.setup);
+}
+
 /** The model for a session document's lesson; `typed` says the learner has already run commands. */
 export function lessonModel(state: LessonState | null, typed: boolean): LessonModel | null {
   if (!state) return null;

@@ -4,7 +4,7 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import * as api from "../api/client.ts";
 import type { ClusterView, LessonEvent, LessonUpdate, TranscriptEntry } from "../api/types.ts";
-import { applyUpdate, lessonModel, type LessonModel, type UpdateSource } from "../lesson/lesson-state.ts";
+import { applyUpdate, learnerTyped, lessonModel, type LessonModel, type UpdateSource } from "../lesson/lesson-state.ts";
 import { storage } from "../lib/storage.ts";
 
 export type Source = { kind: "session"; id: string; key?: string } | { kind: "snapshot"; snapshotId: string };
@@ -85,7 +85,7 @@ export function useSession(source: Source, hooks: SessionHooks = {}) {
           cluster: doc.cluster,
           transcript: doc.transcript,
           prompt: doc.prompt,
-          lesson: lessonModel(doc.lesson, doc.transcript.length > 0),
+          lesson: lessonModel(doc.lesson, learnerTyped(doc.transcript)),
           loaded: true,
           id: source.kind === "session" ? source.id : undefined,
           key: source.kind === "session" ? source.key : undefined,

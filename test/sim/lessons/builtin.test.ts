@@ -5,7 +5,8 @@ import { builtinLessons, builtinLessonSummaries, findBuiltinLesson } from "../..
 import { renderMarkdown } from "../../../worker/sim/lessons/markdown.ts";
 import { validateLesson } from "../../../worker/sim/lessons/schema.ts";
 import { runSolution } from "../../../worker/sim/lessons/solution.ts";
-import { createSession, execute } from "../../../worker/sim/engine.ts";
+import { createSession, execute, tick } from "../../../worker/sim/engine.ts";
+import { advanceLesson, evaluateStep, startLesson } from "../../../worker/sim/lessons/progress.ts";
 import { promptOf } from "../../../worker/sim/shell/prompt.ts";
 import { splitCommands } from "../../../worker/sim/shell/tokenizer.ts";
 
@@ -69,5 +70,50 @@ describe("run buttons of the built-in lessons", () => {
       }
     }
     expect(failures).toEqual([]);
+  });
+
+  // A step whose commands are all behind run buttons (nothing to fill in) is completed by clicking
+  // them in order, one second apart (a pod may still become ready a few seconds later): the buttons
+  // never leave a learner on a refused request.
+  it.each(builtinLessons.map((l) => [l.id, l] as const))("%s: clicking every run button of a step completes it", (_id, lesson) => {
+    let now = Date.UTC(2026, 0, 5, 9, 0, 0);
+    let state = createSession({ seed: 1, now });
+    const run = (command: string) => {
+      now += 1_000;
+      const result = execute(state, command, { now });
+      state = result.state;
+      return result;
+    };
+    for (const command of lesson.setup ?? []) run(command);
+    let { progress } = startLesson(lesson, state);
+    const stuck: string[] = [];
+    for (const step of lesson.steps) {
+      const blocks = renderMarkdown(step.text).filter((b) => b.type === "code");
+      const runnable = blocks.every((b) => b.type === "code" && b.runnable);
+      for (const block of blocks) {
+        if (block.type !== "code" || !block.runnable) continue;
+        for (const command of splitCommands(block.text)) {
+          if (/^kubectl\b/.test(command) && !promptOf(state.shell).startsWith("student@workstation")) run("exit");
+          if (lesson.steps[progress.currentStep]?.id !== step.id) break;
+          const result = run(command);
+          progress = advanceLesson(lesson, progress, state, result).progress;
+        }
+      }
+      // A pod becoming ready completes a step by the clock, without another command.
+      for (let i = 0; i < 2 && lesson.steps[progress.currentStep]?.id === step.id; i++) {
+        now += 5_000;
+        state = tick(state, now);
+        progress = advanceLesson(lesson, progress, state, { traces: [] }).progress;
+      }
+      if (runnable && lesson.steps[progress.currentStep]?.id === step.id) stuck.push(`${step.id}: ${evaluateStep(lesson, progress, state)?.explanation}`);
+      // Finish the step the way its solution would, so the next one starts where the lesson expects.
+      for (let i = 0; i < 30 && lesson.steps[progress.currentStep]?.id === step.id; i++) {
+        now += 5_000;
+        state = tick(state, now);
+        progress = advanceLesson(lesson, progress, state, { traces: [] }).progress;
+      }
+      if (lesson.steps[progress.currentStep]?.id === step.id) break;
+    }
+    expect(stuck).toEqual([]);
   });
 });

@@ -594,7 +594,7 @@ export const builtinLessonData: readonly Lesson[] = [
       {
         "id": "are-the-pods-working",
         "title": "Are the pods working?",
-        "text": "The **shop** Service has the right selector and still has no endpoints:\n\n```sh\nkubectl get endpoints shop\nkubectl get pods\n```\n\nIts pod is not ready — `ErrImagePull`, then `ImagePullBackOff`. A pod that is not ready is\nnever an endpoint. Find out why:\n\n```sh\nkubectl describe pod shop\n```\n\nLook at the container's `Image` and `State`: the image name has a typo, `ngnix`, so the\nnode cannot pull it. Recreate the pod with the right image; the Service picks the new\npod up by its label `run=shop`:\n\n```sh\nkubectl delete pod shop\nkubectl run shop --image=nginx\nkubectl get pods\nkubectl exec client -- curl http://shop\n```",
+        "text": "The **shop** Service has the right selector and still has no endpoints:\n\n```sh\nkubectl get endpoints shop\nkubectl get pods\n```\n\nIts pod is not ready — `ErrImagePull`, then `ImagePullBackOff`. A pod that is not ready is\nnever an endpoint. Find out why:\n\n```sh\nkubectl describe pod shop\n```\n\nLook at the container's `Image` and `State`: the image name has a typo, `ngnix`, so the\nnode cannot pull it. Recreate the pod with the right image; the Service picks the new\npod up by its label `run=shop`:\n\n```sh\nkubectl delete pod shop\nkubectl run shop --image=nginx\nkubectl wait --for=condition=Ready pod/shop\nkubectl exec client -- curl http://shop\n```\n\n`kubectl wait` holds until the new pod is Ready: only then is it an endpoint of `shop`.",
         "hints": [
           "Wait for the new pod to be Running before the last curl."
         ],
@@ -679,7 +679,7 @@ export const builtinLessonData: readonly Lesson[] = [
       "kubectl describe pod shop",
       "kubectl delete pod shop",
       "kubectl run shop --image=nginx",
-      "kubectl get pods",
+      "kubectl wait --for=condition=Ready pod/shop",
       "kubectl exec client -- curl http://shop",
       "kubectl get pods -o wide",
       "curl -m 5 http://{{otherNodeIP local}}:30080",

@@ -78,6 +78,12 @@ describe("lesson schema", () => {
     if (!bad.ok) expect(bad.errors[0]).toMatch(/^the lesson file is not valid YAML or JSON/);
   });
 
+  it.each(["", "# only a comment\n", "   \n"])("says an empty file (%j) is empty", (source) => {
+    const result = parseLesson(source);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.errors).toEqual([expect.stringMatching(/^the lesson file is empty/)]);
+  });
+
   it("refuses a file that is too large before parsing it", () => {
     const result = parseLesson("#".repeat(300 * 1024));
     expect(result.ok).toBe(false);

@@ -222,6 +222,8 @@ export function parseLesson(source: string): LessonParseResult {
     const message = error instanceof Error ? error.message : String(error);
     return { ok: false, errors: [`the lesson file is not valid YAML or JSON: ${message.split("\n")[0]}`] };
   }
+  // An empty body, or a document of nothing but comments, reads as null.
+  if (value === null || value === undefined) return { ok: false, errors: ["the lesson file is empty: expected a YAML or JSON object with id, title, summary, steps and solution"] };
   return validateLesson(value);
 }
 

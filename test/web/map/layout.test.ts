@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { assignSlots, emptySlots, layoutMap, mapWidth, podKey, statusClass, WIDTH } from "../../../web/src/map/layout.ts";
+import { assignSlots, emptySlots, layoutMap, mapWidth, pendingNote, podKey, statusClass, WIDTH } from "../../../web/src/map/layout.ts";
 import { pod, service, view } from "../fixtures.ts";
 
 const NODES = ["node01", "node02"];
@@ -126,5 +126,14 @@ describe("the map on a phone", () => {
         }
       }),
     );
+  });
+});
+
+describe("the note about pods no node has taken", () => {
+  const waiting = (n: number) => Array.from({ length: n }, (_, i) => pod(`huge-${i}`, { node: undefined, status: "Pending", ready: false }));
+
+  it("names a few and counts the rest, so hundreds of pending pods stay one line", () => {
+    expect(pendingNote(waiting(2))).toBe("Not scheduled yet (2): huge-0 (Pending), huge-1 (Pending)");
+    expect(pendingNote(waiting(300))).toBe("Not scheduled yet (300): huge-0 (Pending), huge-1 (Pending), huge-2 (Pending), huge-3 (Pending), huge-4 (Pending) and 295 more");
   });
 });

@@ -2,7 +2,7 @@
 // endpoints, and the route of the last request drawn and animated over it.
 import { useLayoutEffect, useMemo, useRef, useState } from "preact/hooks";
 import type { ClusterView, RouteTrace } from "../api/types.ts";
-import { assignSlots, emptySlots, layoutMap, mapWidth, podKey, serviceKey, statusClass, unscheduled, type Slots } from "./layout.ts";
+import { assignSlots, emptySlots, layoutMap, mapWidth, pendingNote, podKey, serviceKey, statusClass, unscheduled, type Slots } from "./layout.ts";
 import { pathOf, pointForHop, routePoints } from "./route.ts";
 
 export interface ClusterMapProps {
@@ -261,7 +261,7 @@ export function ClusterMap(props: ClusterMapProps) {
         </svg>
       </div>
       {pending.length > 0 && (
-        <p class="map-note">Not scheduled yet: {pending.map((p) => `${p.name} (${p.status})`).join(", ")}</p>
+        <p class="map-note">{pendingNote(pending)}</p>
       )}
     </figure>
   );

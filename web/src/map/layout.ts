@@ -219,6 +219,16 @@ export function unscheduled(view: ClusterView, showSystem: boolean): PodView[] {
   return view.pods.filter((p) => (showSystem || !isSystem(p)) && (!p.node || !names.has(p.node)));
 }
 
+/**
+ * The line under the map for pods no node has taken: the first few by name, then a count, so that
+ * 300 pods waiting for room (every node is at its 110-pod limit) do not bury the route panel.
+ */
+export function pendingNote(pods: PodView[], shown = 5): string {
+  const named = pods.slice(0, shown).map((p) => `${p.name} (${p.status})`).join(", ");
+  const rest = pods.length - shown;
+  return `Not scheduled yet (${pods.length}): ${named}${rest > 0 ? ` and ${rest} more` : ""}`;
+}
+
 /** A status as a colour class: the same words kubectl prints in STATUS. */
 export function statusClass(pod: PodView): "ok" | "wait" | "bad" | "done" | "gone" {
   const s = pod.status;

@@ -48,3 +48,21 @@ describe("engine", () => {
     });
   });
 });
+
+describe("the simulated clock", () => {
+  it("keeps flowing after a command that skipped ahead (kubectl delete waits for the pod to go)", () => {
+    const t0 = Date.UTC(2026, 0, 1);
+    let state = createSession({ seed: 1, now: t0 });
+    state = execute(state, "kubectl run web --image=nginx", { now: t0 + 1000 }).state;
+    const deleted = execute(state, "kubectl delete pod web", { now: t0 + 10_000 });
+    // Real kubectl blocks until the pod is gone; the simulation moves its clock instead.
+    expect(deleted.state.cluster.now).toBeGreaterThan(t0 + 10_000);
+    const skew = deleted.state.cluster.now - (t0 + 10_000);
+    expect(deleted.state.clockSkew).toBe(skew);
+    state = execute(deleted.state, "kubectl run web --image=nginx", { now: t0 + 11_000 }).state;
+    // Two seconds of the caller's time later the new pod is two seconds old, not frozen at 0s.
+    const listed = execute(state, "kubectl get pod web", { now: t0 + 13_000 });
+    expect(listed.output).toMatch(/^web\s+1\/1\s+Running\s+0\s+2s$/m);
+    expect(listed.state.cluster.now).toBe(t0 + 13_000 + skew);
+  });
+});

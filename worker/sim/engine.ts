@@ -22,6 +22,13 @@ export interface SessionState {
   shell: ShellFrame[];
   /** The random source's state after the last command. */
   rng: number;
+  /**
+   * How far simulated time runs ahead of the caller's clock, in ms. Commands that block in real
+   * kubectl (delete, wait, rollout status) move simulated time forward instead of making the
+   * learner wait; the skew keeps time flowing from there rather than freezing until the caller's
+   * clock catches up.
+   */
+  clockSkew?: number;
 }
 
 export interface CommandResult {
@@ -54,11 +61,21 @@ export function createSession(options: CreateSessionOptions): SessionState {
   };
 }
 
+/** Simulated time for a caller's clock reading. */
+export function simulatedNow(state: SessionState, now: number): number {
+  return Math.max(now + (state.clockSkew ?? 0), state.cluster.now);
+}
+
+/** The caller's clock reading at which simulated time reaches `simulated` (for timers). */
+export function callerTimeOf(state: SessionState, simulated: number): number {
+  return simulated - (state.clockSkew ?? 0);
+}
+
 /** Advances the cluster to `now` (pods start, crash, finish terminating) without a command. */
 export function tick(state: SessionState, now: number): SessionState {
   const random = createRandom(state.rng);
   const tx = new Tx(state.cluster);
-  reconcile(tx, Math.max(now, state.cluster.now), random);
+  reconcile(tx, simulatedNow(state, now), random);
   if (!tx.dirty) return state;
   return { ...state, cluster: tx.commit(), rng: random.state };
 }
@@ -83,7 +100,7 @@ export function execute(state: SessionState, input: string, env: { now: number }
 
   const random = createRandom(state.rng);
   const tx = new Tx(state.cluster);
-  const now = Math.max(env.now, state.cluster.now);
+  const now = simulatedNow(state, env.now);
   const shell = state.shell.slice();
   // bash warns before running a heredoc that reached the end of input.
   let output = parsed.line.warning ?? "";
@@ -153,9 +170,11 @@ export function execute(state: SessionState, input: string, env: { now: number }
   function finish(exitCode: number): CommandResult {
     const shellChanged = !sameShell(shell, state.shell);
     const changed = tx.dirty || shellChanged;
+    const clockSkew = Math.max(state.clockSkew ?? 0, tx.state.now - env.now);
+    const skew = clockSkew > 0 ? { clockSkew } : {};
     const next: SessionState = changed
-      ? { ...state, cluster: tx.commit(), shell, rng: random.state }
-      : { ...state, rng: random.state };
+      ? { ...state, cluster: tx.commit(), shell, rng: random.state, ...skew }
+      : { ...state, rng: random.state, ...skew };
     return { state: next, output, exitCode, prompt: promptOf(shell), traces, changed };
   }
 }

@@ -56,7 +56,8 @@ async function interactive(options: TranscriptOptions): Promise<void> {
       rl.prompt();
       continue;
     }
-    now = Math.max(now + options.stepMs, state.cluster.now);
+    // Time a command skipped (kubectl delete/wait) is carried by the state's clock skew.
+    now += options.stepMs;
     const result = execute(state, pending, { now });
     pending = "";
     state = result.state;

@@ -28,7 +28,6 @@ export function runScript(script: string, options: TranscriptOptions = defaultTr
     now += options.stepMs;
     const result = execute(state, command, { now });
     state = result.state;
-    now = Math.max(now, state.cluster.now);
     transcript += renderStep(prompt, command, result.output, result.exitCode);
     prompt = result.prompt;
   }

@@ -140,6 +140,7 @@ export function execute(state: SessionState, input: string, env: { now: number }
       const ctx: ProgramContext = {
         argv,
         stdin: pipeIn,
+        stdoutIsTerminal: last,
         tx,
         random,
         now: tx.state.now,

@@ -20,6 +20,8 @@ export interface ExecTarget {
 
 export interface ExecOptions {
   interactive: boolean;
+  /** `-t`: the command's output goes to a terminal (defaults to `interactive`). */
+  tty?: boolean;
   /** `kubectl run --rm -it`: the pod is deleted when its shell exits. */
   removeOnExit?: boolean;
 }
@@ -72,14 +74,15 @@ export function execInPod(ctx: ProgramContext, target: ExecTarget, argv: string[
     return 0;
   }
   let code: number;
-  if (SHELLS.has(base) && argv[1] === "-c") code = runScript(ctx, frame, argv[2] ?? "");
-  else code = runIn(ctx, frame, argv, undefined, (t) => ctx.out(t));
+  const terminal = options.tty ?? options.interactive;
+  if (SHELLS.has(base) && argv[1] === "-c") code = runScript(ctx, frame, argv[2] ?? "", terminal);
+  else code = runIn(ctx, frame, argv, undefined, (t) => ctx.out(t), terminal);
   if (code !== 0) ctx.err(`command terminated with exit code ${code}\n`);
   return code;
 }
 
 /** `sh -c 'a | b && c'` inside the pod: the same tokenizer as the console, then each stage in turn. */
-function runScript(ctx: ProgramContext, frame: ShellFrame, script: string): number {
+function runScript(ctx: ProgramContext, frame: ShellFrame, script: string, terminal: boolean): number {
   const parsed = parseLine(script);
   if (!parsed.ok) {
     ctx.err(parsed.error.replace(/^-bash:/, `${frame.kind === "pod" ? frame.shell : "sh"}:`));
@@ -91,7 +94,7 @@ function runScript(ctx: ProgramContext, frame: ShellFrame, script: string): numb
     for (let i = 0; i < stages.length; i++) {
       let captured = "";
       const last = i === stages.length - 1;
-      code = runIn(ctx, frame, stages[i], input, (t) => (last ? ctx.out(t) : (captured += t)), true);
+      code = runIn(ctx, frame, stages[i], input, (t) => (last ? ctx.out(t) : (captured += t)), last && terminal, true);
       input = captured;
     }
     return code;
@@ -105,7 +108,15 @@ function runScript(ctx: ProgramContext, frame: ShellFrame, script: string): numb
   return code;
 }
 
-function runIn(ctx: ProgramContext, frame: ShellFrame, argv: string[], stdin: string | undefined, out: (t: string) => void, viaShell = false): number {
+function runIn(
+  ctx: ProgramContext,
+  frame: ShellFrame,
+  argv: string[],
+  stdin: string | undefined,
+  out: (t: string) => void,
+  terminal: boolean,
+  viaShell = false,
+): number {
   const name = argv[0].slice(argv[0].lastIndexOf("/") + 1);
   const shell = ctx.shell;
   shell.push(frame);
@@ -121,7 +132,7 @@ function runIn(ctx: ProgramContext, frame: ShellFrame, argv: string[], stdin: st
       ctx.err(program);
       return 127;
     }
-    return program({ ...ctx, argv: [name, ...argv.slice(1)], stdin, out, shell });
+    return program({ ...ctx, argv: [name, ...argv.slice(1)], stdin, stdoutIsTerminal: terminal, out, shell });
   } finally {
     shell.pop();
   }
@@ -143,7 +154,7 @@ export interface AttachSession {
 /** `kubectl run -i`: the container's own one-shot command, run while kubectl is attached. */
 export function runAttachedCommand(ctx: ProgramContext, session: AttachSession, argv: string[]): number {
   const frame: ShellFrame = { kind: "pod", namespace: session.namespace, pod: session.pod, container: session.container, shell: "sh" };
-  return runIn(ctx, frame, argv, undefined, (t) => ctx.out(t));
+  return runIn(ctx, frame, argv, undefined, (t) => ctx.out(t), session.tty);
 }
 
 /** The interactive shell of `kubectl run -it`: the console moves into the pod. */

@@ -25,6 +25,11 @@ export interface ProgramContext {
   argv: string[];
   /** Standard input (a heredoc body), if any. */
   stdin?: string;
+  /**
+   * False when standard output is a pipe or `kubectl exec` without -t: curl then prints its
+   * progress meter on standard error, as it does when it is not writing to a terminal.
+   */
+  stdoutIsTerminal?: boolean;
   tx: Tx;
   random: Random;
   /** Simulated time, ms since the epoch. */

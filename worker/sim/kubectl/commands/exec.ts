@@ -50,6 +50,7 @@ function runExec(k: Kubectl, flags: Flags): number {
   if (typeof target === "number") return target;
   return execInPod(k.ctx, { namespace: k.namespace, pod: podName, container: target.container }, command, {
     interactive: flags.bool("stdin") && flags.bool("tty"),
+    tty: flags.bool("tty"),
   });
 }
 

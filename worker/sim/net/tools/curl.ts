@@ -228,8 +228,9 @@ export function curl(ctx: ProgramContext): number {
   const v = (line: string) => {
     if (o.verbose) verbose.push(line);
   };
-  const failWith = (code: number, message: string, writeOutCode = "000"): number => {
+  const failWith = (code: number, message: string, writeOutCode = "000", spentMs = 0): number => {
     if (o.verbose) ctx.err(verbose.join(""));
+    if (showsMeter(ctx, o)) ctx.err(METER_HEADER + meterLine(0, 0, spentMs));
     if (o.writeOut !== undefined) ctx.out(writeOut(o.writeOut, { http_code: writeOutCode, size: 0, ip: "", port: 0, url: o.url! }));
     if (showErrors) ctx.err(`curl: (${code}) ${message}\n`);
     return code;
@@ -293,7 +294,7 @@ function connectFailure(
   target: Target,
   outcome: Extract<ExchangeOutcome, { kind: "refused" | "timed-out" }>,
   v: (line: string) => void,
-  failWith: (code: number, message: string) => number,
+  failWith: (code: number, message: string, writeOutCode?: string, spentMs?: number) => number,
 ): number {
   const from = `from ${outcome.local.ip} port ${outcome.local.port} `;
   if (outcome.kind === "refused") {
@@ -311,7 +312,7 @@ function connectFailure(
     const text = `Connection timed out after ${ms} milliseconds`;
     v(`* ${text}\n`);
     v(`${flavor.closing}\n`);
-    return failWith(28, text);
+    return failWith(28, text, undefined, ms);
   }
   // Linux retries a SYN 6 times (1+2+4+8+16+32+64 s) before connect() gives up with ETIMEDOUT.
   const ms = 129000 + ctx.random.int(6000);
@@ -321,7 +322,7 @@ function connectFailure(
     : `Failed to connect to ${target.host} port ${target.port} after ${ms} ms: ${flavor.couldntConnect}`;
   v(`* ${text}\n`);
   v(`${flavor.closing}\n`);
-  return failWith(flavor.legacy ? 7 : 28, text);
+  return failWith(flavor.legacy ? 7 : 28, text, undefined, ms);
 }
 
 function answered(ctx: ProgramContext, o: Options, flavor: Flavor, target: Target, ip: string, reply: HttpResponse, verbose: string[]): number {
@@ -348,22 +349,30 @@ function answered(ctx: ProgramContext, o: Options, flavor: Flavor, target: Targe
   if (!o.head) stdout += reply.body;
   const size = o.head ? 0 : byteLength(reply.body);
   const toFile = o.output !== undefined;
+  if (showsMeter(ctx, o)) ctx.err(METER_HEADER + meterLine(100, size, 0));
   if (!toFile) ctx.out(stdout);
-  else if (!o.silent) ctx.err(progressMeter(size));
   if (o.verbose) ctx.err(`* Connection #0 to host ${target.host} left intact\n`);
   if (o.writeOut !== undefined) ctx.out(writeOut(o.writeOut, { http_code: String(reply.status), size, ip, port: target.port, url: o.url! }));
   return 0;
 }
 
-/** The meter curl prints on stderr when the body goes to a file (-o) and -s is not given. */
-function progressMeter(size: number): string {
+// curl draws its progress meter on stderr unless -s, whenever the body does not go to a
+// terminal: into a file (-o), a pipe, or `kubectl exec` without -t.
+function showsMeter(ctx: ProgramContext, o: Options): boolean {
+  return !o.silent && (o.output !== undefined || (!o.verbose && ctx.stdoutIsTerminal === false));
+}
+
+const METER_HEADER =
+  "  % Total    % Received % Xferd  Average Speed   Time    Time     Time  Current\n" +
+  "                                 Dload  Upload   Total   Spent    Left  Speed\n";
+
+/** The meter's last line: percent, sizes, average speed and the time spent (curl's progress.c). */
+function meterLine(percent: number, size: number, spentMs: number): string {
   const pad = (s: string, n: number) => s.padStart(n);
   const speed = size === 0 ? "0" : `${Math.max(1, Math.round(size * 1.2))}`;
-  return (
-    "  % Total    % Received % Xferd  Average Speed   Time    Time     Time  Current\n" +
-    "                                 Dload  Upload   Total   Spent    Left  Speed\n" +
-    `100 ${pad(String(size), 5)}  100 ${pad(String(size), 5)}    0     0  ${pad(speed, 5)}      0 --:--:-- --:--:-- --:--:-- ${pad(speed, 5)}\n`
-  );
+  const seconds = Math.floor(spentMs / 1000);
+  const spent = seconds === 0 ? "--:--:--" : ` ${Math.floor(seconds / 3600)}:${String(Math.floor(seconds / 60) % 60).padStart(2, "0")}:${String(seconds % 60).padStart(2, "0")}`;
+  return `${pad(String(percent), 3)} ${pad(String(size), 5)}  ${pad(String(percent), 3)} ${pad(String(size), 5)}    0     0  ${pad(speed, 5)}      0 --:--:-- ${spent} --:--:-- ${pad(speed, 5)}\n`;
 }
 
 function writeOut(format: string, values: { http_code: string; size: number; ip: string; port: number; url: string }): string {

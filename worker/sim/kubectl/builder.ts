@@ -8,8 +8,9 @@ import { matchesRequirements } from "../cluster/label-selector.ts";
 import type { ClusterState } from "../cluster/types.ts";
 import { getEndpoints, getEndpointSlice, listEndpoints, listEndpointSlices } from "./derived.ts";
 import { statusErrorText } from "./errors.ts";
+import { convertFieldSelector, matchesFields, parseFieldSelector, selectableFields } from "./field-selector.ts";
 import type { AnyObject } from "./printers/tables.ts";
-import { allCategory, lookupResource, qualifiedResource, resourceType, type ResourceType } from "./resources.ts";
+import { allCategory, apiVersionOf, lookupResource, qualifiedResource, resourceType, type ResourceType } from "./resources.ts";
 import { readList, readObject } from "./store-read.ts";
 
 export interface ResourceRequest {
@@ -64,12 +65,22 @@ export interface Fetched {
   objects: AnyObject[];
 }
 
-/** Reads what the requests name. `namespace` undefined means all namespaces. */
+/** --field-selector as kubectl sends it, with the label selector text its list errors quote. */
+export interface FieldSelectorOption {
+  fieldSelector: string;
+  labelSelector: string;
+}
+
+/**
+ * Reads what the requests name. `namespace` undefined means all namespaces. A field selector the
+ * server rejects for a type fails that type's list alone, with the message kubectl's builder makes.
+ */
 export function fetchResources(
   state: ClusterState,
   requests: readonly ResourceRequest[],
   namespace: string | undefined,
   selector: readonly LabelSelectorRequirement[] | undefined,
+  fields?: FieldSelectorOption,
 ): { groups: Fetched[]; errors: string[] } {
   const groups: Fetched[] = [];
   const errors: string[] = [];
@@ -84,12 +95,32 @@ export function fetchResources(
         else errors.push(notFoundText(request.type, name));
       }
     } else {
+      let fieldRequirements;
+      if (fields) {
+        const parsed = parseFieldSelector(fields.fieldSelector);
+        const converted = parsed.ok ? convertFieldSelector(request.type, parsed.requirements) : parsed;
+        if (!converted.ok) {
+          errors.push(listErrorText(request.type, fields, converted.error));
+          continue;
+        }
+        fieldRequirements = converted.requirements;
+      }
       objects = readAll(state, request.type, ns);
       if (selector) objects = objects.filter((o) => matchesRequirements(o.metadata.labels, selector));
+      if (fieldRequirements && fieldRequirements.length > 0) {
+        const wanted = fieldRequirements;
+        objects = objects.filter((o) => matchesFields(selectableFields(request.type, o), wanted));
+      }
     }
     groups.push({ type: request.type, objects });
   }
   return { groups, errors };
+}
+
+/** cli-runtime's Selector.Visit rewording of a BadRequest from a list with selectors. */
+function listErrorText(type: ResourceType, fields: FieldSelectorOption, message: string): string {
+  const gvr = `${apiVersionOf(type).includes("/") ? "" : "/"}${apiVersionOf(type)}, Resource=${type.name}`;
+  return `Error from server (BadRequest): Unable to find ${JSON.stringify(gvr)} that match label selector ${JSON.stringify(fields.labelSelector)}, field selector ${JSON.stringify(fields.fieldSelector)}: ${message}\n`;
 }
 
 export function notFoundText(type: ResourceType, name: string): string {

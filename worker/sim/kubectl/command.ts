@@ -42,6 +42,11 @@ export const selectorFlag: FlagSpec = {
   type: "string",
   usage: "Selector (label query) to filter on, supports '=', '==', '!=', 'in', 'notin'.(e.g. -l key1=value1,key2=value2,key3 in (value3)). Matching objects must satisfy all of the specified label constraints.",
 };
+export const fieldSelectorFlag: FlagSpec = {
+  name: "field-selector",
+  type: "string",
+  usage: "Selector (field query) to filter on, supports '=', '==', and '!='.(e.g. --field-selector key1=value1,key2=value2). The server only supports a limited number of field queries per type.",
+};
 export const allNamespacesFlag: FlagSpec = {
   name: "all-namespaces",
   short: "A",

@@ -3,6 +3,7 @@
 import type { ApiResult } from "../../cluster/api-status.ts";
 import type { KubeObject, SubmittedObject } from "../../cluster/types.ts";
 import { create, createDryRun } from "../api.ts";
+import type { FieldSelectorOption } from "../builder.ts";
 import { fail, type Kubectl } from "../context.ts";
 import { errorText, statusErrorText } from "../errors.ts";
 import type { Flags } from "../flags.ts";
@@ -86,6 +87,13 @@ function printResult(
 export function reportErrors(k: Kubectl, errors: string[]): number {
   for (const e of errors) k.err(e);
   return errors.length > 0 ? 1 : 0;
+}
+
+/** --field-selector as the builder takes it (FieldSelectorParam): trimmed, and none when empty. */
+export function fieldSelectorOption(flags: Flags): FieldSelectorOption | undefined {
+  const fieldSelector = flags.string("field-selector").trim();
+  if (fieldSelector === "") return undefined;
+  return { fieldSelector, labelSelector: flags.string("selector").trim() };
 }
 
 export function requireOneName(k: Kubectl, flags: Flags): string | number {

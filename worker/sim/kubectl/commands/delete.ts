@@ -3,14 +3,14 @@
 
 import type { ResourceKind } from "../../cluster/api-status.ts";
 import { fetchResources, parseResourceArgs } from "../builder.ts";
-import { allNamespacesFlag, selectorFlag, type Command } from "../command.ts";
+import { allNamespacesFlag, fieldSelectorFlag, selectorFlag, type Command } from "../command.ts";
 import { fail, type Kubectl } from "../context.ts";
 import { statusErrorText } from "../errors.ts";
 import type { Flags } from "../flags.ts";
 import { kindString } from "../resources.ts";
 import { parseSelector } from "../selector.ts";
 import { remove, waitUntil } from "../api.ts";
-import { reportErrors } from "./common.ts";
+import { fieldSelectorOption, reportErrors } from "./common.ts";
 
 export const deleteCommand: Command = {
   name: "delete",
@@ -30,6 +30,7 @@ export const deleteCommand: Command = {
   kubectl delete pods --all`,
   flags: [
     selectorFlag,
+    fieldSelectorFlag,
     allNamespacesFlag,
     { name: "all", type: "bool", usage: "Delete all resources, in the namespace of the specified resource types." },
     { name: "now", type: "bool", usage: "If true, resources are signaled for immediate shutdown (same as --grace-period=1)." },
@@ -53,9 +54,10 @@ function runDelete(k: Kubectl, flags: Flags): number {
   if (!parsed.ok) return fail(k, parsed.error);
   const all = flags.bool("all");
   const selectorText = flags.string("selector");
-  if (parsed.byName && (all || selectorText)) return fail(k, "error: name cannot be provided when a selector is specified");
-  if (all && selectorText) return fail(k, "error: setting 'all' parameter but found a non empty selector. ");
-  if (!parsed.byName && !all && !flags.changed("selector")) {
+  const fields = fieldSelectorOption(flags);
+  if (parsed.byName && (all || selectorText || fields)) return fail(k, "error: name cannot be provided when a selector is specified");
+  if (all && (selectorText || fields)) return fail(k, "error: setting 'all' parameter but found a non empty selector. ");
+  if (!parsed.byName && !all && !flags.changed("selector") && !fields) {
     return fail(k, `error: resource(s) were provided, but no name was specified`);
   }
   if (parsed.requests.some((r) => r.type.name === "endpoints" || r.type.name === "endpointslices")) {
@@ -79,7 +81,7 @@ function runDelete(k: Kubectl, flags: Flags): number {
     k.err("Warning: Immediate deletion does not wait for confirmation that the running resource has been terminated. The resource may continue to run on the cluster indefinitely.\n");
   }
   const allNamespaces = flags.bool("all-namespaces");
-  const { groups, errors } = fetchResources(k.ctx.tx.state, parsed.requests, allNamespaces ? undefined : k.namespace, selector);
+  const { groups, errors } = fetchResources(k.ctx.tx.state, parsed.requests, allNamespaces ? undefined : k.namespace, selector, fields);
   const ignoreNotFound = flags.bool("ignore-not-found");
   const operation = force && grace === 0 ? "force deleted" : "deleted";
   const deleted: Array<{ kind: ResourceKind; namespace?: string; name: string }> = [];

@@ -1,13 +1,13 @@
 // kubectl get: tables, -o wide|name|yaml|json|jsonpath, --show-labels, -l, -n, -A.
 
 import { fetchResources, parseResourceArgs } from "../builder.ts";
-import { allNamespacesFlag, outputFlag, selectorFlag, type Command } from "../command.ts";
+import { allNamespacesFlag, fieldSelectorFlag, outputFlag, selectorFlag, type Command } from "../command.ts";
 import { fail, type Kubectl } from "../context.ts";
 import { errorText } from "../errors.ts";
 import type { Flags } from "../flags.ts";
 import { parseOutputFormat, printStructured, printTables } from "../printers/output.ts";
 import { parseSelector } from "../selector.ts";
-import { reportErrors } from "./common.ts";
+import { fieldSelectorOption, reportErrors } from "./common.ts";
 
 export const ENDPOINTS_WARNING = "Warning: v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice\n";
 
@@ -46,6 +46,7 @@ Use "kubectl api-resources" for a complete list of supported resources.`,
     allNamespacesFlag,
     outputFlag,
     selectorFlag,
+    fieldSelectorFlag,
     { name: "show-labels", type: "bool", usage: "When printing, show all labels as the last column (default hide labels column)." },
     { name: "no-headers", type: "bool", usage: "When using the default or custom-column output format, don't print headers (default print headers)." },
     { name: "watch", short: "w", type: "bool", usage: "After listing/getting the requested object, watch for changes." },
@@ -75,7 +76,8 @@ function runGet(k: Kubectl, flags: Flags): number {
   if (!parsed.ok) return fail(k, parsed.error);
   const allNamespaces = flags.bool("all-namespaces");
   const selectorText = flags.string("selector");
-  if (parsed.byName && selectorText) return fail(k, "error: name cannot be provided when a selector is specified");
+  const fields = fieldSelectorOption(flags);
+  if (parsed.byName && (selectorText || fields)) return fail(k, "error: name cannot be provided when a selector is specified");
   if (parsed.byName && allNamespaces) return fail(k, "error: a resource cannot be retrieved by name across all namespaces");
   let selector;
   if (flags.changed("selector")) {
@@ -86,7 +88,7 @@ function runGet(k: Kubectl, flags: Flags): number {
   if (parsed.requests.some((r) => r.type.name === "endpoints")) k.err(ENDPOINTS_WARNING);
 
   const namespace = allNamespaces ? undefined : k.namespace;
-  const { groups, errors } = fetchResources(k.ctx.tx.state, parsed.requests, namespace, selector);
+  const { groups, errors } = fetchResources(k.ctx.tx.state, parsed.requests, namespace, selector, fields);
   const total = groups.reduce((n, g) => n + g.objects.length, 0);
 
   if (format.format.kind === "table") {

@@ -360,9 +360,8 @@ export class Session extends DurableObject<Env> {
       this.broadcast(() => ({ type: "cluster", seq: entry.seq, cluster: clusterView(result.state) }));
       this.scheduleAlarm();
     }
-    // The reply is the entry and these fields, in this order (CommandReply).
-    const extra: Omit<CommandReply, keyof TranscriptEntry | "lesson"> = { changed: result.changed };
-    let tail = `,"changed":${extra.changed}`;
+    // The reply (CommandReply) is the entry, then changed, lesson and trace, in this order.
+    let tail = `,"changed":${result.changed}`;
     if (lessonJson !== undefined) tail += `,"lesson":${lessonJson}`;
     if (result.traces.length > 0) tail += `,"trace":${JSON.stringify(result.traces[result.traces.length - 1])}`;
     return { seq: entry.seq, json: `${entryJson.slice(0, -1)}${tail}}` };

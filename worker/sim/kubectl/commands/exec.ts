@@ -6,6 +6,7 @@ import { findImage } from "../../cluster/images.ts";
 import { processBehaviour } from "../../cluster/process.ts";
 import { ATTACH_NOTICE, type AttachSession, endAttachSession, enterAttachedShell, execInPod, runAttachedCommand } from "../../shell/pod-exec.ts";
 import { create, get, waitUntil } from "../api.ts";
+import { attachablePod } from "../attachable-pod.ts";
 import { fail, type Kubectl } from "../context.ts";
 import { statusErrorText, usageErrorText } from "../errors.ts";
 import type { Flags } from "../flags.ts";
@@ -40,12 +41,9 @@ function runExec(k: Kubectl, flags: Flags): number {
     return fail(k, usageErrorText(k.path, "exec [POD] [COMMAND] is not supported anymore. Use exec [POD] -- [COMMAND] instead"));
   }
   if (command.length === 0) return fail(k, "error: you must specify at least one command for the container");
-  let podName = before[0];
-  if (podName.includes("/")) {
-    const [type, name] = podName.split("/", 2);
-    if (!["pod", "pods", "po"].includes(type.toLowerCase())) return fail(k, `error: cannot attach to ${type}: only pods are supported by this console`);
-    podName = name;
-  }
+  const attachable = attachablePod(k, before[0]);
+  if ("error" in attachable) return fail(k, attachable.error);
+  const podName = attachable.pod;
   const target = resolveTarget(k, podName, flags.string("container"));
   if (typeof target === "number") return target;
   return execInPod(k.ctx, { namespace: k.namespace, pod: podName, container: target.container }, command, {

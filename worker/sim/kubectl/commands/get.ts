@@ -105,7 +105,7 @@ function runGet(k: Kubectl, flags: Flags): number {
       }),
     );
   } else if (total > 0 || !parsed.byName) {
-    const printed = printStructured(format.format, groups, parsed.singleItem);
+    const printed = printStructured(format.format, groups, parsed.singleItem, { noHeaders: flags.bool("no-headers") });
     if (printed.error) return fail(k, printed.error);
     k.out(printed.out);
   }

@@ -17,6 +17,12 @@ export function runJsonPath(template: string, data: unknown): JsonPathResult {
   return { ok: true, output: render(parsed.nodes, data) };
 }
 
+/** One path (`.a.b[*].c`) against data: every value it reaches, or undefined when it does not parse. */
+export function findResults(path: string, data: unknown): unknown[] | undefined {
+  const steps = parsePath(path);
+  return steps ? evaluate(steps, data) : undefined;
+}
+
 function parseTemplate(template: string): { ok: true; nodes: Node[] } | { ok: false; error: string } {
   const root: Node[] = [];
   const stack: Array<{ nodes: Node[]; range?: Node & { kind: "range" } }> = [{ nodes: root }];

@@ -1,7 +1,8 @@
-// kubectl's printers behind -o: tables (default and wide), name, yaml, json and jsonpath.
+// kubectl's printers behind -o: tables (default and wide), name, yaml, json, jsonpath and custom-columns.
 
 import type { Fetched } from "../builder.ts";
 import { apiVersionOf, kindString, type ResourceType } from "../resources.ts";
+import { parseCustomColumns, printCustomColumns, type CustomColumn } from "./custom-columns.ts";
 import { runJsonPath } from "./jsonpath.ts";
 import { formatLabels } from "./labels.ts";
 import { toJson, toYaml } from "./serialize.ts";
@@ -13,7 +14,8 @@ export type OutputFormat =
   | { kind: "name" }
   | { kind: "yaml" }
   | { kind: "json" }
-  | { kind: "jsonpath"; template: string };
+  | { kind: "jsonpath"; template: string }
+  | { kind: "custom-columns"; columns: CustomColumn[] };
 
 const allowed =
   "custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml";
@@ -28,6 +30,12 @@ export function parseOutputFormat(text: string, allowTable = true): { ok: true; 
   if (jp) {
     if (jp[1] === "") return { ok: false, error: "error: template format specified but no template given\n" };
     return { ok: true, format: { kind: "jsonpath", template: jp[1] } };
+  }
+  const cc = /^custom-columns(?:=(.*))?$/s.exec(text);
+  // Only get's printer flags offer custom columns; create/run/expose answer with "unable to match".
+  if (cc && allowTable) {
+    const parsed = parseCustomColumns(cc[1] ?? "");
+    return parsed.ok ? { ok: true, format: { kind: "custom-columns", columns: parsed.columns } } : parsed;
   }
   if (text === "jsonpath") return { ok: false, error: "error: template format specified but no template given\n" };
   return { ok: false, error: `error: unable to match a printer suitable for the output format "${text}", allowed formats are: ${allowed}\n` };
@@ -88,8 +96,16 @@ function listOf(items: unknown[]): unknown {
 }
 
 /** yaml/json/jsonpath/name output of fetched objects; `single` prints the object, not a List. */
-export function printStructured(format: OutputFormat, groups: readonly Fetched[], single: boolean): { out: string; error?: string } {
+export function printStructured(
+  format: OutputFormat,
+  groups: readonly Fetched[],
+  single: boolean,
+  options: { noHeaders?: boolean } = {},
+): { out: string; error?: string } {
   const items = groups.flatMap((g) => g.objects.map((o) => ({ type: g.type, object: asServed(g.type, o) })));
+  if (format.kind === "custom-columns") {
+    return { out: printCustomColumns(format.columns, items.map((i) => i.object), options.noHeaders === true) };
+  }
   if (format.kind === "name") {
     return { out: items.map((i) => `${kindString(i.type)}/${i.object.metadata.name}\n`).join("") };
   }

@@ -8,7 +8,7 @@ import { DurableObject } from "cloudflare:workers";
 import * as v from "valibot";
 import { readSettings, type Settings } from "../config.ts";
 import { errorResponse } from "../http/errors.ts";
-import { createSession, execute, type SessionState, tick } from "../sim/engine.ts";
+import { callerTimeOf, createSession, execute, type SessionState, tick } from "../sim/engine.ts";
 import { promptOf } from "../sim/shell/prompt.ts";
 import { nextTransitionAt } from "../sim/cluster/controllers.ts";
 import { type ClusterView, clusterView } from "../sim/view.ts";
@@ -472,7 +472,9 @@ export class Session extends DurableObject<Env> {
   private scheduleAlarm(): void {
     const idleAt = this.meta!.lastActiveAt + IDLE_LIFETIME_MS;
     const watched = this.ctx.getWebSockets().length > 0;
-    const transition = watched ? nextTransitionAt(this.state!.cluster) : undefined;
+    const simulated = watched ? nextTransitionAt(this.state!.cluster) : undefined;
+    // The cluster's clock may run ahead of ours (kubectl delete/wait skip time): wake at our time.
+    const transition = simulated === undefined ? undefined : callerTimeOf(this.state!, simulated);
     const target = transition === undefined ? idleAt : Math.min(idleAt, Math.max(transition, Date.now()));
     if (this.alarmAt !== undefined && this.alarmAt <= target) return;
     this.alarmAt = target;

@@ -7,6 +7,7 @@ import type { Random } from "../random.ts";
 import { POD_IP_REUSE_DELAY_MS, allocatePodIP } from "./allocators.ts";
 import { createObject, deletePodGracefully } from "./api-server.ts";
 import { kubernetesService } from "./bootstrap.ts";
+import { withProps } from "./compact.ts";
 import { involvedObject, recordEvent } from "./events.ts";
 import { podTemplateHash, rfc3339 } from "./ids.ts";
 import { containerStepEvents } from "./kubelet-events.ts";
@@ -550,12 +551,12 @@ function kubelet(tx: Tx, now: number, random: Random): void {
     }
     const containers = advanceContainers(pod, next.containers!, now, random, (spec, before, after) => containerStepEvents(tx, pod, spec, before, after));
     const changed = containers !== next.containers || next !== runtime;
-    next = { ...next, containers };
+    next = withProps(next, { containers });
     next.nextAt = nextChangeAt(next);
     // Status is a function of the containers: unchanged containers, unchanged status.
     if (changed) {
       const status = podStatusAt(pod, next, containers, hostIP, podIP!, now);
-      putObject(tx, "pods", key, { ...pod, metadata: { ...pod.metadata, resourceVersion: nextResourceVersion(tx) }, status });
+      putObject(tx, "pods", key, withProps(pod, { metadata: withProps(pod.metadata, { resourceVersion: nextResourceVersion(tx) }), status }));
     } else {
       nextResourceVersion(tx);
     }

@@ -3,6 +3,7 @@
 import type { StatusCause } from "./api-status.ts";
 import { fieldDuplicate, fieldForbidden, fieldInvalid, fieldNotSupported, fieldRequired, isDNS1123Label, isValidPortName, isValidPortNum } from "./field-errors.ts";
 import { parseImage } from "./images.ts";
+import { withProps } from "./compact.ts";
 import { isOwnSpec } from "./service-account.ts";
 import type { Container, ContainerPort, EnvVar, PodSpec, Volume, VolumeMount } from "./types.ts";
 
@@ -234,14 +235,13 @@ const scheduledSpecs = new WeakMap<PodSpec, Map<string, PodSpec>>();
 /** The spec bound to a node (what the scheduler writes): one object per spec and node. */
 export function specOnNode(spec: PodSpec, nodeName: string): PodSpec {
   // A spec of one pod (its own token volume) is not worth a cache entry.
-  if (isOwnSpec(spec)) return Object.assign({}, spec, { nodeName });
+  if (isOwnSpec(spec)) return withProps(spec, { nodeName });
   let byNode = scheduledSpecs.get(spec);
   if (!byNode) scheduledSpecs.set(spec, (byNode = new Map()));
   let out = byNode.get(nodeName);
   if (!out) {
-    // Object.assign, not a spread that adds a key: V8 (Node 20) would give each result a
-    // hidden class of its own.
-    out = Object.assign({}, spec, { nodeName });
+    // Not a spread that adds a key: V8 (Node 20) would give each result a hidden class of its own.
+    out = withProps(spec, { nodeName });
     byNode.set(nodeName, out);
   }
   return out;

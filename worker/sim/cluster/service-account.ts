@@ -2,6 +2,7 @@
 // Pod: the service account's name (and its deprecated copy spec.serviceAccount), and the
 // projected `kube-api-access-<5>` volume with the token, the cluster CA and the namespace,
 // mounted read-only into every container at /var/run/secrets/kubernetes.io/serviceaccount.
+import { withProps } from "./compact.ts";
 import { NAME_ALPHABET } from "./ids.ts";
 import type { Container, PodSpec, Volume, VolumeMount } from "./types.ts";
 
@@ -89,7 +90,7 @@ function withTokenMount(containers: Container[], volumeName: string): Container[
   return containers.map((c) => {
     if (c.volumeMounts?.some((m) => m.mountPath === SERVICE_ACCOUNT_MOUNT_PATH)) return c;
     const mount: VolumeMount = { mountPath: SERVICE_ACCOUNT_MOUNT_PATH, name: volumeName, readOnly: true };
-    return Object.assign({}, c, { volumeMounts: [...(c.volumeMounts ?? []), mount] });
+    return withProps(c, { volumeMounts: [...(c.volumeMounts ?? []), mount] });
   });
 }
 

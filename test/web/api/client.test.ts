@@ -14,8 +14,13 @@ describe("live messages", () => {
     expect(parseLiveMessage({ type: "expired" })).toEqual([{ kind: "expired" }]);
   });
 
+  it("reads a request that came in through the proxy, with its route, so the map can animate it", () => {
+    const trace = { request: "GET http://192.168.56.11:30080/", from: { kind: "workstation", name: "workstation", ip: "192.168.56.1" }, to: { host: "192.168.56.11", port: 30080, path: "/" }, hops: [], verdict: "answered", status: 200, reason: "nginx answered" };
+    expect(parseLiveMessage({ type: "request", trace, status: 200, at: 5 })).toEqual([{ kind: "request", trace, status: 200 }]);
+  });
+
   it("ignores what it does not know", () => {
-    for (const m of [null, 3, "x", { type: "pong" }, { type: "ack", id: "1", seq: 2 }, { type: "cluster", cluster: {} }]) {
+    for (const m of [null, 3, "x", { type: "pong" }, { type: "ack", id: "1", seq: 2 }, { type: "cluster", cluster: {} }, { type: "request", trace: { hops: "no" } }]) {
       expect(parseLiveMessage(m)).toEqual([]);
     }
   });

@@ -90,6 +90,9 @@ describe("the seed flow in the browser", () => {
     await tab.waitForLoadState();
     expect(await tab.content()).toContain("<h1>Welcome to nginx!</h1>");
     await tab.close();
+    // The session hears of the tab's request live, and the map shows its route.
+    await expect.poll(() => page.locator(".trace .trace-request").textContent(), { timeout: 10_000 }).toMatch(/^GET http:\/\/.*\(browser, through the playground's proxy\)$/);
+    await expect.poll(() => page.locator(".trace .verdict").textContent()).toContain("answered");
   });
 
   it("shows where a request from outside to a pod IP stops, and why", async () => {

@@ -9,6 +9,7 @@ import {
   type LessonSummary,
   type LessonUpdate,
   type LiveEvent,
+  type RouteTrace,
   type SessionDoc,
   type SnapshotDoc,
   type TranscriptEntry,
@@ -145,6 +146,11 @@ export function parseLiveMessage(data: unknown): LiveEvent[] {
     case "lesson": {
       const update = lessonUpdate(m);
       return update ? [{ kind: "lesson", update }] : [];
+    }
+    case "request": {
+      const trace = m.trace as RouteTrace | undefined;
+      if (!trace || typeof trace !== "object" || !Array.isArray(trace.hops)) return [];
+      return [{ kind: "request", trace, status: typeof m.status === "number" ? m.status : undefined }];
     }
     case "expired":
       return [{ kind: "expired" }];

@@ -77,6 +77,8 @@ export type LiveEvent =
   | { kind: "command"; entry: TranscriptEntry; lesson?: LessonUpdate }
   | { kind: "lesson"; update: LessonUpdate }
   | { kind: "cluster"; cluster: ClusterView; prompt?: string }
+  /** A request that came through the proxy (a browser tab on a NodePort): no command, a route. */
+  | { kind: "request"; trace: RouteTrace; status?: number }
   | { kind: "expired" };
 
 export class ApiError extends Error {

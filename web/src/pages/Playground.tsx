@@ -34,6 +34,10 @@ export function Playground(props: PlaygroundProps) {
       if (entry.traces.length) showTrace(entry.traces[entry.traces.length - 1], entry, entry.traces.length - 1);
       props.hooks?.onEntry?.(entry);
     },
+    onRequest(trace) {
+      setShown({ trace, id: `request-${Date.now()}`, step: 0, playing: true });
+      props.hooks?.onRequest?.(trace);
+    },
   });
   const { model } = session;
 

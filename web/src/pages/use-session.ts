@@ -3,7 +3,7 @@
 // session of the visitor's own on its first command.
 import { useEffect, useRef, useState } from "preact/hooks";
 import * as api from "../api/client.ts";
-import type { ClusterView, LessonEvent, LessonUpdate, TranscriptEntry } from "../api/types.ts";
+import type { ClusterView, LessonEvent, LessonUpdate, RouteTrace, TranscriptEntry } from "../api/types.ts";
 import { applyUpdate, learnerTyped, lessonModel, type LessonModel, type UpdateSource } from "../lesson/lesson-state.ts";
 import { storage } from "../lib/storage.ts";
 
@@ -32,6 +32,8 @@ export interface SessionHooks {
   onLoaded?(model: SessionModel): void;
   /** Steps completed and the lesson completed, each reported once, after the command's entry. */
   onLessonEvents?(events: LessonEvent[]): void;
+  /** A request came in through the proxy (someone opened a NodePort in a browser tab). */
+  onRequest?(trace: RouteTrace): void;
 }
 
 const TRANSITIONAL = new Set(["Pending", "ContainerCreating", "PodInitializing", "Terminating"]);
@@ -112,6 +114,7 @@ export function useSession(source: Source, hooks: SessionHooks = {}) {
           applyLesson(event.lesson, { kind: "command", seq: event.entry.seq });
         } else if (event.kind === "lesson") applyLesson(event.update, { kind: "clock" });
         else if (event.kind === "expired") update({ error: "This session expired after 30 days without use." });
+        else if (event.kind === "request") hooksRef.current.onRequest?.(event.trace);
         else update((m) => ({ cluster: newer(m.cluster, event.cluster), prompt: event.prompt ?? m.prompt }));
       },
       (connected) => update({ connected }),

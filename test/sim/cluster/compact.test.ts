@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { withProps } from "../../../worker/sim/cluster/compact.ts";
+import { appended, withProps } from "../../../worker/sim/cluster/compact.ts";
 
 const key = fc.oneof(fc.constantFrom("name", "uid", "nodeName", "containers", "0", "12", "a-b"), fc.string({ maxLength: 6 }));
 const record = fc.dictionary(key, fc.oneof(fc.integer(), fc.string(), fc.constant(undefined), fc.constant(null)), { maxKeys: 14 });
@@ -31,5 +31,17 @@ describe("withProps", () => {
     const out = withProps(source, { b: 3 });
     expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
     expect(JSON.stringify(out)).toBe(JSON.stringify({ ...source, b: 3 }));
+  });
+});
+
+describe("appended", () => {
+  it("gives what [...list, item] gives and leaves the list alone", () => {
+    fc.assert(
+      fc.property(fc.option(fc.array(fc.integer()), { nil: undefined }), fc.integer(), (list, item) => {
+        const before = list?.slice();
+        expect(appended(list, item)).toStrictEqual([...(list ?? []), item]);
+        expect(list).toStrictEqual(before);
+      }),
+    );
   });
 });

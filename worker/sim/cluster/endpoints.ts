@@ -92,19 +92,13 @@ function sliceMeta(service: Service, name: string, managed: boolean): EndpointSl
   const labels: Record<string, string> = { ...(service.metadata.labels ?? {}) };
   if (managed) labels["endpointslice.kubernetes.io/managed-by"] = "endpointslice-controller.k8s.io";
   labels["kubernetes.io/service-name"] = service.metadata.name;
-  const meta: EndpointSlice["metadata"] = {
-    name,
-    namespace: service.metadata.namespace,
-    uid: derivedUid(`${service.metadata.uid}/${name}`),
-    resourceVersion: service.metadata.resourceVersion,
-    creationTimestamp: service.metadata.creationTimestamp,
-    labels,
-  };
-  if (managed) {
-    meta.generateName = `${service.metadata.name}-`;
-    meta.ownerReferences = [{ apiVersion: "v1", kind: "Service", name: service.metadata.name, uid: service.metadata.uid, controller: true, blockOwnerDeletion: true }];
-  }
-  return meta;
+  const namespace = service.metadata.namespace;
+  const uid = derivedUid(`${service.metadata.uid}/${name}`);
+  const { resourceVersion, creationTimestamp } = service.metadata;
+  if (!managed) return { name, namespace, uid, resourceVersion, creationTimestamp, labels };
+  // One literal with every key: keys added later would go to a property array (~40 B a slice).
+  const ownerReferences = [{ apiVersion: "v1", kind: "Service", name: service.metadata.name, uid: service.metadata.uid, controller: true, blockOwnerDeletion: true }];
+  return { name, namespace, uid, resourceVersion, creationTimestamp, labels, generateName: `${service.metadata.name}-`, ownerReferences };
 }
 
 function derivedUid(seed: string): string {

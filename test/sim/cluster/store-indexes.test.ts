@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { createObject, deleteObject, getObject, updateObject } from "../../../worker/sim/cluster/api-server.ts";
-import { LabelIndex } from "../../../worker/sim/cluster/label-index.ts";
+import { LabelIndex, keyCount } from "../../../worker/sim/cluster/label-index.ts";
 import { PodAddressIndex } from "../../../worker/sim/cluster/pod-address-index.ts";
 import { podAddressIndex, podLabelIndex } from "../../../worker/sim/cluster/store.ts";
 import type { ClusterState, Pod } from "../../../worker/sim/cluster/types.ts";
@@ -105,6 +105,36 @@ describe("LabelIndex", () => {
     const a = new LabelIndex();
     a.sealed = true;
     expect(() => a.add("default", { app: "web" }, "default/p1")).toThrow(/sealed/);
+  });
+
+  it("holds a pair's pods in the order they were added, small buckets and big ones alike, and a sealed index keeps its view", () => {
+    const op = fc.record({ add: fc.boolean(), pod: fc.integer({ min: 0, max: 40 }), seal: fc.boolean() });
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 120 }), (ops) => {
+        let index = new LabelIndex();
+        let model: string[] = [];
+        const views: Array<{ index: LabelIndex; keys: string[] }> = [];
+        for (const o of ops) {
+          const key = `default/p${o.pod}`;
+          if (o.add) {
+            index.add("default", { app: "web" }, key);
+            if (!model.includes(key)) model = [...model, key];
+          } else {
+            index.remove("default", { app: "web" }, key);
+            model = model.filter((k) => k !== key);
+          }
+          if (o.seal) {
+            index.seal();
+            views.push({ index, keys: model });
+            index = index.fork();
+          }
+          const keys = index.podsWith("default", "app", "web");
+          expect([...keys]).toEqual(model);
+          expect(keyCount(keys)).toBe(model.length);
+        }
+        for (const v of views) expect([...v.index.podsWith("default", "app", "web")]).toEqual(v.keys);
+      }),
+    );
   });
 
   it("keeps namespaces apart", () => {

@@ -8,6 +8,7 @@
 // - the full map for allEndpointSlices, per (services record, pods record, resourceVersion).
 import { NAME_ALPHABET, fnv32a } from "./ids.ts";
 import { ipToNumber } from "./ipv4.ts";
+import { type PodKeys, keyCount } from "./label-index.ts";
 import { podLabelIndex } from "./store.ts";
 import type { ClusterState, EndpointSlice, Endpoints, Pod, Service, ServicePort } from "./types.ts";
 
@@ -21,14 +22,19 @@ function selectedPods(state: ClusterState, service: Service): Pod[] {
   if (keys.length === 0) return [];
   const index = podLabelIndex(state);
   const ns = service.metadata.namespace ?? "default";
-  let smallest: ReadonlySet<string> | undefined;
+  let smallest: PodKeys | undefined;
+  let smallestCount = 0;
   for (const k of keys) {
     const set = index.podsWith(ns, k, selector[k]);
-    if (set.size === 0) return [];
-    if (!smallest || set.size < smallest.size) smallest = set;
+    const count = keyCount(set);
+    if (count === 0) return [];
+    if (!smallest || count < smallestCount) {
+      smallest = set;
+      smallestCount = count;
+    }
   }
   // Sized up front: the memo keeps this list, and a pushed-to array keeps spare capacity.
-  const pods: Pod[] = new Array(smallest!.size);
+  const pods: Pod[] = new Array(smallestCount);
   const all = state.pods;
   let n = 0;
   for (const key of smallest!) {

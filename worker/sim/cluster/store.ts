@@ -315,7 +315,7 @@ export function podLabelIndex(state: ClusterState): LabelIndex {
   if (hit && hit.rv === state.resourceVersion) return hit.index;
   const ix = indexesFor(state);
   const index = ix ? (ix.labels ??= buildLabelIndex(state.pods)) : buildLabelIndex(state.pods);
-  index.sealed = true;
+  index.seal();
   publishedLabels.set(state.pods, { rv: state.resourceVersion, index });
   return index;
 }

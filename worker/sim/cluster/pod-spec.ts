@@ -4,7 +4,7 @@ import type { StatusCause } from "./api-status.ts";
 import { fieldDuplicate, fieldForbidden, fieldInvalid, fieldNotSupported, fieldRequired, isDNS1123Label, isValidPortName, isValidPortNum } from "./field-errors.ts";
 import { parseImage } from "./images.ts";
 import { withProps } from "./compact.ts";
-import { isOwnSpec } from "./service-account.ts";
+import { isSharedSpec, markSharedSpec } from "./service-account.ts";
 import type { Container, ContainerPort, EnvVar, PodSpec, Volume, VolumeMount } from "./types.ts";
 
 // Defaults shared by every pod that does not set them: objects are never edited in place, and
@@ -226,7 +226,7 @@ function sharedSpec(spec: PodSpec): PodSpec {
   if (!byKey) sharedSpecs.set(spec.containers, (byKey = new Map()));
   const hit = byKey.get(key);
   if (hit) return hit;
-  byKey.set(key, spec);
+  byKey.set(key, markSharedSpec(spec));
   return spec;
 }
 
@@ -234,8 +234,8 @@ const scheduledSpecs = new WeakMap<PodSpec, Map<string, PodSpec>>();
 
 /** The spec bound to a node (what the scheduler writes): one object per spec and node. */
 export function specOnNode(spec: PodSpec, nodeName: string): PodSpec {
-  // A spec of one pod (its own token volume) is not worth a cache entry.
-  if (isOwnSpec(spec)) return withProps(spec, { nodeName });
+  // Only a spec that pods share is worth a cache entry (not one pod's own, with its token volume).
+  if (!isSharedSpec(spec)) return withProps(spec, { nodeName });
   let byNode = scheduledSpecs.get(spec);
   if (!byNode) scheduledSpecs.set(spec, (byNode = new Map()));
   let out = byNode.get(nodeName);

@@ -52,10 +52,18 @@ function suffixOf(uid: string): string {
 }
 
 const admitted = new WeakMap<PodSpec, Map<string, PodSpec>>();
-const ownSpecs = new WeakSet<PodSpec>();
+// The specs many pods share (equal defaulted specs, a controller's pods): a set of the few shared
+// ones rather than of the pods' own specs, which would take an entry per pod (~1 MB for 30,000).
+const sharedSpecs = new WeakSet<PodSpec>();
 
-/** True for the spec of a pod with a token volume of its own (no other pod shares it). */
-export const isOwnSpec = (spec: PodSpec): boolean => ownSpecs.has(spec);
+/** Marks a spec that equal pods share (never edited in place); returns it. */
+export function markSharedSpec(spec: PodSpec): PodSpec {
+  sharedSpecs.add(spec);
+  return spec;
+}
+
+/** True for a spec that pods share, false for one of a single pod (its own token volume). */
+export const isSharedSpec = (spec: PodSpec): boolean => sharedSpecs.has(spec);
 
 /**
  * The pod spec as the plugin admits it on create; `uid` seeds the volume name. With `shared`
@@ -64,15 +72,11 @@ export const isOwnSpec = (spec: PodSpec): boolean => ownSpecs.has(spec);
  */
 export function admitServiceAccount(spec: PodSpec, uid: string, mirror: boolean, shared: boolean): PodSpec {
   if (mirror) return spec;
-  if (!shared) {
-    const own = admit(spec, uid);
-    ownSpecs.add(own);
-    return own;
-  }
+  if (!shared) return admit(spec, uid);
   let byUid = admitted.get(spec);
   if (!byUid) admitted.set(spec, (byUid = new Map()));
   let out = byUid.get(uid);
-  if (!out) byUid.set(uid, (out = admit(spec, uid)));
+  if (!out) byUid.set(uid, (out = markSharedSpec(admit(spec, uid))));
   return out;
 }
 

@@ -1,6 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { createObject } from "../../../worker/sim/cluster/api-server.ts";
 import { defaultPodSpec, specOnNode } from "../../../worker/sim/cluster/pod-spec.ts";
+import { Tx } from "../../../worker/sim/cluster/tx.ts";
+import { T0, cluster } from "./helpers.ts";
 
 const containerArb = fc.record(
   {
@@ -55,5 +58,26 @@ describe("defaulted pod specs", () => {
     expect(specOnNode(spec, "node01")).toBe(a);
     expect(specOnNode(spec, "node02")).not.toBe(a);
     expect(JSON.stringify(a)).toBe(JSON.stringify({ ...spec, nodeName: "node01" }));
+  });
+});
+
+describe("labels of created objects", () => {
+  it("are one frozen object for equal labels in equal order, and an object of their own otherwise", () => {
+    const { state, random } = cluster(3);
+    const tx = new Tx(state);
+    const make = (name: string, labels: Record<string, string>) => {
+      const r = createObject(tx, { apiVersion: "v1", kind: "Pod", metadata: { name, labels }, spec: { containers: [{ name: "web", image: "nginx" }] } }, { now: T0, random });
+      if (!r.ok) throw new Error(r.status.message);
+      return r.value.metadata.labels!;
+    };
+    const a = make("a", { app: "web", tier: "front" });
+    const b = make("b", { app: "web", tier: "front" });
+    const c = make("c", { tier: "front", app: "web" });
+    const d = make("d", { app: "api" });
+    expect(b).toBe(a);
+    expect(Object.isFrozen(a)).toBe(true);
+    expect(c).not.toBe(a);
+    expect(Object.keys(c)).toEqual(["tier", "app"]);
+    expect(d).toEqual({ app: "api" });
   });
 });

@@ -86,8 +86,23 @@ function checkMeta(tx: Tx, info: KindInfo, meta: NonNullable<SubmittedObject["me
   return causes;
 }
 
+// Pods created together mostly carry equal labels (one manifest, a template's replicas): equal
+// copies are one frozen object (objects are never edited in place). Recent ones only: sharing
+// happens between neighbours, and the cache must not hold a big cluster's worth of keys.
+const MAX_SHARED_LABELS = 256;
+const sharedLabels = new Map<string, Labels>();
+
 function copyLabels(labels: unknown): Labels | undefined {
-  return isRecord(labels) && Object.keys(labels).length > 0 ? { ...(labels as Labels) } : undefined;
+  if (!isRecord(labels) || Object.keys(labels).length === 0) return undefined;
+  const copy = { ...(labels as Labels) };
+  for (const k in copy) if (typeof copy[k] !== "string") return copy;
+  // JSON of string values: equal text, equal keys in equal order.
+  const key = JSON.stringify(copy);
+  const hit = sharedLabels.get(key);
+  if (hit) return hit;
+  if (sharedLabels.size >= MAX_SHARED_LABELS) sharedLabels.clear();
+  sharedLabels.set(key, Object.freeze(copy));
+  return copy;
 }
 
 // ---------------------------------------------------------------- kind-specific specs

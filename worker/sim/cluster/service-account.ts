@@ -8,6 +8,7 @@ import type { Container, PodSpec, Volume, VolumeMount } from "./types.ts";
 
 export const SERVICE_ACCOUNT_MOUNT_PATH = "/var/run/secrets/kubernetes.io/serviceaccount";
 const TOKEN_VOLUME_PREFIX = "kube-api-access-";
+const TOKEN_VOLUME_PREFIX_CODES = Array.from(TOKEN_VOLUME_PREFIX, (c) => c.charCodeAt(0));
 
 const freeze = <T>(value: T): T => {
   if (value && typeof value === "object") {
@@ -34,21 +35,22 @@ export function isMirrorPod(annotations: Record<string, string> | undefined): bo
 }
 
 /**
- * The volume's 5-character suffix. The plugin draws it at random per pod; here it is drawn from a
+ * `kube-api-access-` and the volume's 5-character suffix. The plugin draws it at random per pod; here it is drawn from a
  * (random) uid: the pod's own, or for a pod of a ReplicaSet the ReplicaSet's, so that its pods
  * keep sharing one spec object (a name of its own costs a pod ~0.5 KB of heap). Admitting a pod
  * so takes nothing from the session's random stream.
  */
-function suffixOf(uid: string): string {
+function volumeNameOf(uid: string): string {
   let h = 0x811c9dc5;
   for (let i = 0; i < uid.length; i++) h = Math.imul(h ^ uid.charCodeAt(i), 0x01000193);
   h >>>= 0;
-  let out = "";
+  // Character codes made into one flat string: prefix + suffix would be a rope of two.
+  const codes = TOKEN_VOLUME_PREFIX_CODES.slice();
   for (let i = 0; i < 5; i++) {
-    out += NAME_ALPHABET[h % NAME_ALPHABET.length];
+    codes.push(NAME_ALPHABET.charCodeAt(h % NAME_ALPHABET.length));
     h = Math.floor(h / NAME_ALPHABET.length);
   }
-  return out;
+  return String.fromCharCode(...codes);
 }
 
 const admitted = new WeakMap<PodSpec, Map<string, PodSpec>>();
@@ -84,7 +86,7 @@ function admit(spec: PodSpec, uid: string): PodSpec {
   const name = spec.serviceAccountName ?? "default";
   if (spec.automountServiceAccountToken === false) return { ...spec, serviceAccount: name, serviceAccountName: name };
   const existing = spec.volumes?.find((v) => v.name.startsWith(TOKEN_VOLUME_PREFIX))?.name;
-  const volumeName = existing ?? TOKEN_VOLUME_PREFIX + suffixOf(uid);
+  const volumeName = existing ?? volumeNameOf(uid);
   const volumes = existing ? spec.volumes : appended(spec.volumes, { name: volumeName, projected: TOKEN_SOURCE });
   // One literal with every key: V8 sizes the object once (adding keys later cost ~0.3 KB a pod).
   return { ...spec, containers: withTokenMount(spec.containers, volumeName), serviceAccount: name, serviceAccountName: name, volumes };

@@ -1,6 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { createObject } from "../../../worker/sim/cluster/api-server.ts";
+import { reconcile } from "../../../worker/sim/cluster/controllers.ts";
+import { endpointSlicesFor } from "../../../worker/sim/cluster/endpoints.ts";
 import { defaultPodSpec, specOnNode } from "../../../worker/sim/cluster/pod-spec.ts";
 import { Tx } from "../../../worker/sim/cluster/tx.ts";
 import { T0, cluster } from "./helpers.ts";
@@ -79,5 +81,30 @@ describe("labels of created objects", () => {
     expect(c).not.toBe(a);
     expect(Object.keys(c)).toEqual(["tier", "app"]);
     expect(d).toEqual({ app: "api" });
+  });
+});
+
+describe("Services and their EndpointSlices", () => {
+  it("share one frozen status, ipFamilies list and slice ports list among equal ones, with the JSON of their own copies", () => {
+    const { state, random } = cluster(4);
+    const tx = new Tx(state);
+    for (const name of ["a", "b"]) {
+      const r = createObject(tx, { apiVersion: "v1", kind: "Service", metadata: { name }, spec: { selector: { app: "web" }, ports: [{ port: 80 }] } }, { now: T0, random });
+      if (!r.ok) throw new Error(r.status.message);
+    }
+    const r = createObject(tx, { apiVersion: "v1", kind: "Pod", metadata: { name: "p", labels: { app: "web" } }, spec: { containers: [{ name: "web", image: "nginx" }] } }, { now: T0, random });
+    if (!r.ok) throw new Error(r.status.message);
+    reconcile(tx, T0, random);
+    reconcile(tx, T0 + 5000, random);
+    const s = tx.commit();
+    const [a, b] = [s.services["default/a"], s.services["default/b"]];
+    expect(b.status).toBe(a.status);
+    expect(b.spec.ipFamilies).toBe(a.spec.ipFamilies);
+    expect(Object.isFrozen(a.status) && Object.isFrozen(a.spec.ipFamilies)).toBe(true);
+    expect(JSON.stringify(a.status)).toBe('{"loadBalancer":{}}');
+    const [sa, sb] = [endpointSlicesFor(s, "default/a")[0], endpointSlicesFor(s, "default/b")[0]];
+    expect(sb.ports).toBe(sa.ports);
+    expect(Object.isFrozen(sa.ports)).toBe(true);
+    expect(sa.ports).toEqual([{ name: "", port: 80, protocol: "TCP" }]);
   });
 });

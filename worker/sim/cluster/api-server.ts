@@ -89,6 +89,9 @@ function checkMeta(tx: Tx, info: KindInfo, meta: NonNullable<SubmittedObject["me
 // Pods created together mostly carry equal labels (one manifest, a template's replicas): equal
 // copies are one frozen object (objects are never edited in place). Recent ones only: sharing
 // happens between neighbours, and the cache must not hold a big cluster's worth of keys.
+/** What every new Service starts with (shared and frozen: objects are never edited in place). */
+const NEW_SERVICE_STATUS: Service["status"] = Object.freeze({ loadBalancer: Object.freeze({}) });
+
 const MAX_SHARED_LABELS = 256;
 const sharedLabels = new Map<string, Labels>();
 
@@ -211,7 +214,7 @@ function buildObject(tx: Tx, info: KindInfo, sub: SubmittedObject, meta: ObjectM
         old: old as Service | undefined,
       });
       if (!result.ok) return result.internal ? { ok: false, status: internalError(result.internal) } : bad(result.causes);
-      const status = old ? (old as Service).status : { loadBalancer: {} };
+      const status = old ? (old as Service).status : NEW_SERVICE_STATUS;
       const svc: Service = { apiVersion: "v1", kind: "Service", metadata: meta, spec: result.spec, status };
       return { ok: true, obj: svc };
     }

@@ -84,6 +84,23 @@ interface Derived {
 
 const memo = new WeakMap<Service, Derived>();
 
+type SlicePort = { name: string; port: number; protocol: Protocol };
+
+// Most Services' slices list the same ports (80/TCP): one frozen list per distinct list, so ten
+// thousand Services do not keep ten thousand equal copies. The key names every field of every
+// port (port names are DNS labels: no ":" or ","), so equal keys are equal lists.
+const MAX_SHARED_PORTS = 1024;
+const sharedPorts = new Map<string, SlicePort[]>();
+function slicePorts(key: string, ports: SlicePort[]): SlicePort[] {
+  let list = sharedPorts.get(key);
+  if (!list) {
+    if (sharedPorts.size >= MAX_SHARED_PORTS) sharedPorts.clear();
+    list = Object.freeze(ports.map((p) => Object.freeze(p))) as SlicePort[];
+    sharedPorts.set(key, list);
+  }
+  return list;
+}
+
 function sameList(a: readonly Pod[], b: readonly Pod[]): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
@@ -200,7 +217,7 @@ function derive(state: ClusterState, service: Service, pods: Pod[]): Derived {
     const key = ports.map((p) => `${p.name}:${p.port}/${p.protocol}`).join(",");
     const g = groups.get(key);
     if (g) g.pods.push(pod);
-    else groups.set(key, { ports: ports.slice(), pods: [pod] });
+    else groups.set(key, { ports: slicePorts(key, ports), pods: [pod] });
   }
 
   const slices: EndpointSlice[] = [];

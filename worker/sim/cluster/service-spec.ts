@@ -11,6 +11,8 @@ import type { ClusterConfig, Service, ServicePort, ServiceSpec, ServiceType } fr
 
 const TYPES = ["ClusterIP", "ExternalName", "LoadBalancer", "NodePort"] as const;
 const PROTOCOLS = ["SCTP", "TCP", "UDP"] as const;
+/** Every Service's ipFamilies (single-stack IPv4): one frozen list, never edited in place. */
+const IPV4_ONLY = Object.freeze(["IPv4"]) as string[];
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
@@ -144,7 +146,7 @@ export function prepareServiceSpec(input: unknown, alloc: ServiceAllocation): Sp
     }
     result.clusterIP = clusterIP;
     result.clusterIPs = [clusterIP];
-    result.ipFamilies = ["IPv4"];
+    result.ipFamilies = IPV4_ONLY;
     result.ipFamilyPolicy = "SingleStack";
     result.internalTrafficPolicy = (itp as ServiceSpec["internalTrafficPolicy"]) ?? "Cluster";
   }

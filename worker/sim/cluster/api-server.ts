@@ -16,6 +16,7 @@ import {
   notFound,
 } from "./api-status.ts";
 import { withProps } from "./compact.ts";
+import { podQosClass } from "./quantity.ts";
 import { fieldForbidden, fieldInvalid, fieldNotSupported, fieldRequired, formatValue, isDNS1035Label, isDNS1123Label, isDNS1123Subdomain, validateLabels } from "./field-errors.ts";
 import { canonicalJson, newUid, randomSuffix, rfc3339 } from "./ids.ts";
 import { type LabelSelectorRequirement, matchesRequirements } from "./label-selector.ts";
@@ -202,7 +203,7 @@ function buildObject(tx: Tx, info: KindInfo, sub: SubmittedObject, meta: ObjectM
       }
       const owner = meta.ownerReferences?.find((o) => o.controller)?.uid;
       podSpec = admitServiceAccount(podSpec, owner ?? meta.uid, isMirrorPod(meta.annotations), owner !== undefined);
-      const pod: Pod = { apiVersion: "v1", kind: "Pod", metadata: meta, spec: podSpec, status: { phase: "Pending", qosClass: "BestEffort" } };
+      const pod: Pod = { apiVersion: "v1", kind: "Pod", metadata: meta, spec: podSpec, status: { phase: "Pending", qosClass: podQosClass(podSpec) } };
       return { ok: true, obj: pod };
     }
     case "services": {

@@ -111,7 +111,19 @@ const CONTROL_PLANE_TOLERATIONS = [
   { effect: "NoSchedule", key: "node-role.kubernetes.io/control-plane" },
 ];
 
-function staticPod(component: string, image: string, command: string[]): SubmittedObject {
+// The requests kubeadm's static pod manifests, CoreDNS' Deployment and flannel's DaemonSet set
+// (kube-proxy sets none). Frozen: every pod of a kind shares one object.
+const requests = (list: Record<string, string>): Record<string, unknown> => Object.freeze({ requests: Object.freeze(list) });
+const SYSTEM_RESOURCES = {
+  etcd: requests({ cpu: "100m", memory: "100Mi" }),
+  "kube-apiserver": requests({ cpu: "250m" }),
+  "kube-controller-manager": requests({ cpu: "200m" }),
+  "kube-scheduler": requests({ cpu: "100m" }),
+  coredns: Object.freeze({ limits: Object.freeze({ memory: "170Mi" }), requests: Object.freeze({ cpu: "100m", memory: "70Mi" }) }),
+  "kube-flannel": requests({ cpu: "100m", memory: "50Mi" }),
+} as const;
+
+function staticPod(component: keyof typeof SYSTEM_RESOURCES, image: string, command: string[]): SubmittedObject {
   return {
     apiVersion: "v1",
     kind: "Pod",
@@ -126,7 +138,7 @@ function staticPod(component: string, image: string, command: string[]): Submitt
       hostNetwork: true,
       priorityClassName: "system-node-critical",
       tolerations: [{ effect: "NoExecute", operator: "Exists" }],
-      containers: [{ name: component, image, command }],
+      containers: [{ name: component, image, command, resources: SYSTEM_RESOURCES[component] }],
     },
   };
 }
@@ -200,6 +212,7 @@ export function bootstrapCluster(options: BootstrapOptions): ClusterState {
         image: "ghcr.io/flannel-io/flannel:v0.27.3",
         command: ["/opt/bin/flanneld"],
         args: ["--ip-masq", "--kube-subnet-mgr"],
+        resources: SYSTEM_RESOURCES["kube-flannel"],
       }),
       at + 20_000,
     );
@@ -260,6 +273,7 @@ export function bootstrapCluster(options: BootstrapOptions): ClusterState {
                   { containerPort: 53, name: "dns-tcp", protocol: "TCP" },
                   { containerPort: 9153, name: "metrics", protocol: "TCP" },
                 ],
+                resources: SYSTEM_RESOURCES.coredns,
               },
             ],
             dnsPolicy: "Default",

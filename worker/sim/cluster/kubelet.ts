@@ -311,7 +311,7 @@ export function podStatusAt(pod: Pod, runtime: PodRuntime, containers: Container
     phase,
     podIP,
     podIPs: [{ ip: podIP }],
-    qosClass: "BestEffort",
+    qosClass: pod.status.qosClass ?? "BestEffort",
     startTime: pod.status.startTime ?? rfc3339(scheduledAt),
   };
   return status;

@@ -38,3 +38,58 @@ describe("describeNode", () => {
     expect(row("NetworkUnavailable")).toContain(`${stamp(Date.parse(network.lastHeartbeatTime))}   ${stamp(Date.parse(network.lastTransitionTime))}`);
   });
 });
+
+describe("describeNode resource accounting", () => {
+  const now = start;
+  const control = state.nodes.controlplane;
+  const onControlPlane = Object.values(state.pods)
+    .filter((p) => p.spec.nodeName === "controlplane")
+    .sort((a, b) => `${a.metadata.namespace}/${a.metadata.name}`.localeCompare(`${b.metadata.namespace}/${b.metadata.name}`));
+  const text = describeNode(control, onControlPlane, now);
+  const rows = text.split("\n");
+  const row = (name: string) => rows.find((l) => l.includes(` ${name} `) || l.trimStart().startsWith(`${name} `))!.trim().split(/ {2,}/);
+
+  it.each([
+    ["etcd-controlplane", ["100m (5%)", "0 (0%)", "100Mi (2%)", "0 (0%)"]],
+    ["kube-apiserver-controlplane", ["250m (12%)", "0 (0%)", "0 (0%)", "0 (0%)"]],
+    ["kube-controller-manager-controlplane", ["200m (10%)", "0 (0%)", "0 (0%)", "0 (0%)"]],
+    ["kube-scheduler-controlplane", ["100m (5%)", "0 (0%)", "0 (0%)", "0 (0%)"]],
+  ])("prints %s's requests and limits as shares of allocatable", (name, cells) => {
+    expect(row(name).slice(2, 6)).toEqual(cells);
+  });
+
+  it("prints CoreDNS's memory limit, flannel's requests and kube-proxy's none", () => {
+    const named = (prefix: string) => rows.filter((l) => l.trimStart().split(/\s+/)[1]?.startsWith(prefix)).map((l) => l.trim().split(/ {2,}/).slice(2, 6));
+    expect(named("coredns-")).toEqual([
+      ["100m (5%)", "0 (0%)", "70Mi (1%)", "170Mi (4%)"],
+      ["100m (5%)", "0 (0%)", "70Mi (1%)", "170Mi (4%)"],
+    ]);
+    expect(named("kube-flannel-ds-")).toEqual([["100m (5%)", "0 (0%)", "50Mi (1%)", "0 (0%)"]]);
+    expect(named("kube-proxy-")).toEqual([["0 (0%)", "0 (0%)", "0 (0%)", "0 (0%)"]]);
+  });
+
+  it("totals the node's pods in kubectl's Allocated resources table, hugepages included", () => {
+    expect(text.slice(text.indexOf("Allocated resources:"))).toBe(
+      [
+        "Allocated resources:",
+        "  (Total limits may be over 100 percent, i.e., overcommitted.)",
+        "  Resource           Requests    Limits",
+        "  --------           --------    ------",
+        "  cpu                950m (47%)  0 (0%)",
+        "  memory             290Mi (7%)  340Mi (8%)",
+        "  ephemeral-storage  0 (0%)      0 (0%)",
+        "  hugepages-1Gi      0 (0%)      0 (0%)",
+        "  hugepages-2Mi      0 (0%)      0 (0%)",
+        "Events:              <none>",
+        "",
+      ].join("\n"),
+    );
+  });
+
+  it("leaves an empty column after Name, as describe.go's double tab does", () => {
+    const header = rows.find((l) => l.includes("CPU Requests"))!;
+    const longest = Math.max(...onControlPlane.map((p) => p.metadata.name.length));
+    expect(header.indexOf("CPU Requests") - (header.indexOf(" Name ") + 1)).toBe(longest + 4);
+    expect(text).toContain(`Non-terminated Pods:          (${onControlPlane.length} in total)\n`);
+  });
+});

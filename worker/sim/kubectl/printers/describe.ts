@@ -21,6 +21,7 @@ import { age } from "./duration.ts";
 import { formatLabels, formatLabelSelector } from "./labels.ts";
 import { describeWriter, tabwrite } from "./tabwriter.ts";
 import { nodeRoles } from "./tables.ts";
+import { formatQuantity, parseQuantity, podRequestsAndLimits, type Quantity, quantityValue, ZERO_QUANTITY } from "../../cluster/quantity.ts";
 
 class PrefixWriter {
   private done = "";
@@ -150,6 +151,22 @@ function portLines(container: Container): { ports: string; hostPorts: string; pl
   };
 }
 
+/** describe.go describeContainerResource: limits, then requests, each sorted by name, canonical. */
+function describeContainerResources(w: PrefixWriter, container: Container): void {
+  for (const [title, key] of [["Limits", "limits"], ["Requests", "requests"]] as const) {
+    const list = container.resources?.[key];
+    if (list === null || typeof list !== "object") continue;
+    const names = Object.keys(list).sort();
+    if (names.length === 0) continue;
+    w.write(2, `${title}:\n`);
+    for (const name of names) {
+      const value = (list as Record<string, unknown>)[name];
+      const q = parseQuantity(value);
+      w.write(3, `${name}:\t${q ? formatQuantity(q) : String(value)}\n`);
+    }
+  }
+}
+
 function describeContainers(w: PrefixWriter, title: string, containers: Container[], pod: Pod | undefined, space: string): void {
   w.write(pod ? 0 : 1, `${title}:\n`);
   for (const container of containers) {
@@ -177,6 +194,7 @@ function describeContainers(w: PrefixWriter, title: string, containers: Containe
       w.write(2, `Ready:\t${status.ready ? "True" : "False"}\n`);
       w.write(2, `Restart Count:\t${status.restartCount}\n`);
     }
+    describeContainerResources(w, container);
     const env = container.env ?? [];
     if (env.length === 0) w.write(2, "Environment:\t<none>\n");
     else {
@@ -330,6 +348,63 @@ export function describeEndpoints(endpoints: Endpoints): string {
   return w.flush();
 }
 
+/** Whole percent of `part` in `whole`, truncated as Go's int64(float64) conversion does. */
+function percent(part: number, whole: number): number {
+  return Math.trunc((part / whole) * 100);
+}
+
+/** describe.go describeNodeResource: each pod's cpu/memory and the node's totals, against allocatable. */
+function describeNodeResource(w: PrefixWriter, pods: Pod[], node: Node, now: number): void {
+  const allocatable = Object.keys(node.status.allocatable).length > 0 ? node.status.allocatable : node.status.capacity;
+  const allocated = (name: string) => parseQuantity(allocatable[name]) ?? ZERO_QUANTITY;
+  const cpu = allocated("cpu").milli;
+  const memory = quantityValue(allocated("memory"));
+  const cell = (q: Quantity | undefined, cpuColumn: boolean) => {
+    const value = q ?? ZERO_QUANTITY;
+    return `${formatQuantity(value)} (${percent(cpuColumn ? value.milli : quantityValue(value), cpuColumn ? cpu : memory)}%)`;
+  };
+  w.write(0, `Non-terminated Pods:\t(${pods.length} in total)\n`);
+  w.write(1, "Namespace\tName\t\tCPU Requests\tCPU Limits\tMemory Requests\tMemory Limits\tAge\n");
+  w.write(1, "---------\t----\t\t------------\t----------\t---------------\t-------------\t---\n");
+  const requests = new Map<string, Quantity>();
+  const limits = new Map<string, Quantity>();
+  const sum = (total: Map<string, Quantity>, own: Map<string, Quantity>) => {
+    for (const [name, q] of own) {
+      const before = total.get(name);
+      total.set(name, before ? { milli: before.milli + q.milli, binary: before.binary } : q);
+    }
+  };
+  for (const p of pods) {
+    const own = podRequestsAndLimits(p.spec);
+    sum(requests, own.requests);
+    sum(limits, own.limits);
+    const row = [cell(own.requests.get("cpu"), true), cell(own.limits.get("cpu"), true), cell(own.requests.get("memory"), false), cell(own.limits.get("memory"), false)];
+    w.write(1, `${p.metadata.namespace}\t${p.metadata.name}\t\t${row.join("\t")}\t${age(p.metadata.creationTimestamp, now)}\n`);
+  }
+  w.write(0, "Allocated resources:\n  (Total limits may be over 100 percent, i.e., overcommitted.)\n");
+  w.write(1, "Resource\tRequests\tLimits\n");
+  w.write(1, "--------\t--------\t------\n");
+  // The totals' percentages are 0 where nothing is allocatable (unlike the per-pod rows).
+  const total = (name: string) => {
+    const whole = name === "cpu" ? cpu : quantityValue(allocated(name));
+    const share = (q: Quantity | undefined) => {
+      const value = q ?? ZERO_QUANTITY;
+      return `${formatQuantity(value)} (${whole === 0 ? 0 : percent(name === "cpu" ? value.milli : quantityValue(value), whole)}%)`;
+    };
+    w.write(1, `${name}\t${share(requests.get(name))}\t${share(limits.get(name))}\n`);
+  };
+  total("cpu");
+  total("memory");
+  total("ephemeral-storage");
+  const names = Object.keys(allocatable).sort();
+  for (const name of names) if (name.startsWith("hugepages-")) total(name);
+  // Extended resources (anything but the standard container resources and pods) print without percentages.
+  for (const name of names) {
+    if (["cpu", "memory", "ephemeral-storage", "pods"].includes(name) || name.startsWith("hugepages-")) continue;
+    w.write(1, `${name}\t${formatQuantity(requests.get(name) ?? ZERO_QUANTITY)}\t${formatQuantity(limits.get(name) ?? ZERO_QUANTITY)}\n`);
+  }
+}
+
 export function describeNode(node: Node, pods: Pod[], now: number, events: readonly EventObject[] = []): string {
   const w = new PrefixWriter();
   w.write(0, `Name:\t${node.metadata.name}\n`);
@@ -382,19 +457,7 @@ export function describeNode(node: Node, pods: Pod[], now: number, events: reado
   w.write(1, `Kube-Proxy Version:\t${info.kubeProxyVersion}\n`);
   w.write(0, `PodCIDR:\t${node.spec.podCIDR}\n`);
   w.write(0, `PodCIDRs:\t${node.spec.podCIDRs.join(",")}\n`);
-  const running = pods.filter((p) => p.status.phase !== "Succeeded" && p.status.phase !== "Failed");
-  w.write(0, `Non-terminated Pods:\t(${running.length} in total)\n`);
-  w.write(1, "Namespace\tName\tCPU Requests\tCPU Limits\tMemory Requests\tMemory Limits\tAge\n");
-  w.write(1, "---------\t----\t------------\t----------\t---------------\t-------------\t---\n");
-  for (const p of running) {
-    w.write(1, `${p.metadata.namespace}\t${p.metadata.name}\t0 (0%)\t0 (0%)\t0 (0%)\t0 (0%)\t${age(p.metadata.creationTimestamp, now)}\n`);
-  }
-  w.write(0, "Allocated resources:\n");
-  w.write(1, "(Total limits may be over 100 percent, i.e., overcommitted.)\n");
-  w.write(1, "Resource\tRequests\tLimits\n");
-  w.write(1, "--------\t--------\t------\n");
-  w.write(1, "cpu\t0 (0%)\t0 (0%)\n");
-  w.write(1, "memory\t0 (0%)\t0 (0%)\n");
+  describeNodeResource(w, pods.filter((p) => p.status.phase !== "Succeeded" && p.status.phase !== "Failed"), node, now);
   describeEvents(w, events, now);
   return w.flush();
 }

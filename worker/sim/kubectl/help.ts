@@ -75,7 +75,8 @@ export function commandHelp(command: Command, path: string): string {
     for (const sub of command.subcommands) out += `  ${sub.name.padEnd(12)}  ${sub.short}\n`;
     out += "\n";
   }
-  if (command.examples) out += `Examples:\n${command.examples}\n\n`;
+  // kubectl indents every example line, blank ones too (templates.Examples).
+  if (command.examples) out += `Examples:\n${command.examples.replace(/^$/gm, "  ")}\n\n`;
   const flags = command.flags.filter((f) => f.usage).sort((a, b) => a.name.localeCompare(b.name));
   if (flags.length > 0) {
     out += "Options:\n";

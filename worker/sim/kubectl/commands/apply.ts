@@ -16,15 +16,18 @@ const LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
 export const applyCommand: Command = {
   name: "apply",
   short: "Apply a configuration to a resource by file name or stdin",
-  long: `Apply a configuration to a resource by file name or stdin. The resource name must be specified. This resource will be created if it doesn't exist yet. To use 'apply', always create the resource initially with either 'apply' or 'create --save-config'.
+  long: `Make the cluster match the configuration in a file or in standard input.
 
- JSON and YAML formats are accepted.`,
+ Objects that do not exist yet are created; existing ones are changed to what the file says, and the applied configuration is remembered in an annotation so that later applies can tell which fields were removed. Both YAML and JSON are read, and one file may hold several objects separated by ---.`,
   usage: "apply (-f FILENAME | -k DIRECTORY)",
-  examples: `  # Apply the configuration in pod.json to a pod
-  kubectl apply -f ./pod.json
+  examples: `  # Create or update the objects in a manifest
+  kubectl apply -f web.yaml
 
-  # Apply the JSON passed into stdin to a pod
-  cat pod.json | kubectl apply -f -`,
+  # Apply a manifest piped in on standard input
+  cat web.yaml | kubectl apply -f -
+
+  # See what would be sent, without changing the cluster
+  kubectl apply -f web.yaml --dry-run=client -o yaml`,
   flags: [filenameFlag, dryRunFlag, outputFlag],
   run: (k, flags) => {
     if (flags.list("filename").length === 0) {

@@ -148,13 +148,24 @@ const namespace: Command = {
 export const createCommand: Command = {
   name: "create",
   short: "Create a resource from a file or from stdin",
-  long: "Create a resource from a file or from stdin.\n\n JSON and YAML formats are accepted.",
-  usage: "create -f FILENAME",
-  examples: `  # Create a pod using the data in pod.json
-  kubectl create -f ./pod.json
+  long: `Create the resources described in a file, or in standard input when the file name is -.
 
-  # Create a pod based on the JSON passed into stdin
-  cat pod.json | kubectl create -f -`,
+ Both YAML and JSON are read. Creating an object that already exists is an error; use apply to create or update.`,
+  usage: "create -f FILENAME",
+  examples: `  # Create everything described in a manifest
+  kubectl create -f web.yaml
+
+  # Create from standard input
+  cat web.yaml | kubectl create -f -
+
+  # Create a deployment running nginx with three pods
+  kubectl create deployment web --image=nginx --replicas=3
+
+  # Create a namespace
+  kubectl create namespace team-a
+
+  # Check the manifest that would be created, without creating it
+  kubectl create deployment web --image=nginx --dry-run=client -o yaml`,
   flags: [filenameFlag, dryRunFlag, outputFlag],
   subcommands: [deployment, namespace, service],
   run: (k: Kubectl, flags: Flags) => {

@@ -15,19 +15,30 @@ import { fieldSelectorOption, reportErrors } from "./common.ts";
 export const deleteCommand: Command = {
   name: "delete",
   short: "Delete resources by file names, stdin, resources and names, or by resources and label selector",
-  long: "Delete resources by file names, stdin, resources and names, or by resources and label selector.",
+  long: `Delete resources named on the command line, selected by labels, or described in a file.
+
+ Pods are given their termination grace period (30 seconds by default) to shut down; --grace-period and --now shorten it, and --force together with --grace-period=0 removes the pod at once without waiting. Deleting a Deployment or ReplicaSet also deletes the objects it owns. By default the command waits until the objects are gone (--wait=false returns immediately).`,
   usage: "delete ([-f FILENAME] | [-k DIRECTORY] | TYPE [(NAME | -l label | --all)])",
-  examples: `  # Delete a pod with minimal delay
-  kubectl delete pod foo --now
+  examples: `  # Delete one pod
+  kubectl delete pod web
 
-  # Delete pods and services with same names "baz" and "foo"
-  kubectl delete pod,service baz foo
+  # Delete a deployment and the replica sets and pods it owns
+  kubectl delete deployment web
 
-  # Delete pods and services with label name=myLabel
-  kubectl delete pods,services -l name=myLabel
+  # Delete a pod and a service that share the name web
+  kubectl delete pod,service web
 
-  # Delete all pods
-  kubectl delete pods --all`,
+  # Delete every pod labelled app=web
+  kubectl delete pods -l app=web
+
+  # Delete all pods in the current namespace without waiting for them to stop
+  kubectl delete pods --all --wait=false
+
+  # Remove a pod immediately
+  kubectl delete pod web --grace-period=0 --force
+
+  # Delete the objects described in a manifest
+  kubectl delete -f web.yaml`,
   flags: [
     selectorFlag,
     fieldSelectorFlag,

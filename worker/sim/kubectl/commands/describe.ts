@@ -27,18 +27,24 @@ import type { Flags } from "../flags.ts";
 export const describeCommand: Command = {
   name: "describe",
   short: "Show details of a specific resource or group of resources",
-  long: `Show details of a specific resource or group of resources.
+  long: `Print a readable, detailed report on one or more objects.
 
- Print a detailed description of the selected resources, including related resources such as events or controllers. You may select a single object by name, all objects of that type, provide a name prefix, or label selector.`,
+ Besides the object's own fields the report includes related information such as the events recorded for it, the pods behind a Service, or the pods running on a node. Name one object, give a name prefix to describe all objects whose names start with it, select objects with -l, or name only a type to describe every object of that type.`,
   usage: "describe (-f FILENAME | TYPE [NAME_PREFIX | -l label] | TYPE/NAME)",
-  examples: `  # Describe a node
-  kubectl describe nodes kubernetes-node-emt8.c.myproject.internal
+  examples: `  # Everything about one pod, events included
+  kubectl describe pod web
 
-  # Describe a pod
-  kubectl describe pods/nginx
+  # A Service, with its endpoints
+  kubectl describe service web
 
-  # Describe pods by label name=myLabel
-  kubectl describe pods -l name=myLabel`,
+  # A node, with its capacity and the pods it runs
+  kubectl describe node node01
+
+  # Every pod whose name starts with web-
+  kubectl describe pods web-
+
+  # All pods labelled app=web
+  kubectl describe pods -l app=web`,
   flags: [selectorFlag, allNamespacesFlag, { name: "show-events", type: "bool", defaultValue: "true", usage: "If true, display events related to the described object." }],
   run: runDescribe,
 };

@@ -15,14 +15,21 @@ import type { Command } from "../command.ts";
 export const execCommand: Command = {
   name: "exec",
   short: "Execute a command in a container",
-  long: "Execute a command in a container.",
-  usage: "exec (POD | TYPE/NAME) [-c CONTAINER] [flags] -- COMMAND [args...]",
-  examples: `  # Get output from running the 'date' command from pod mypod, using the first container by default
-  kubectl exec mypod -- date
+  long: `Run a command inside a running container.
 
-  # Switch to raw terminal mode; sends stdin to 'bash' in ruby-container from pod mypod
-  # and sends stdout/stderr from 'bash' back to the client
-  kubectl exec mypod -c ruby-container -i -t -- bash -il`,
+ Everything after -- is the command and its arguments. The first container of the pod is used unless -c names another. -i passes your input to the command and -t gives it a terminal, which interactive shells need. Instead of a pod you may name a Deployment, ReplicaSet or Service (TYPE/NAME); one of its pods is picked.`,
+  usage: "exec (POD | TYPE/NAME) [-c CONTAINER] [flags] -- COMMAND [args...]",
+  examples: `  # Print the host name as seen inside pod web
+  kubectl exec web -- hostname
+
+  # Open an interactive shell in the pod
+  kubectl exec -it web -- sh
+
+  # Run the command in a named container of the pod
+  kubectl exec web -c sidecar -- cat /etc/hostname
+
+  # Call a Service from inside a pod of deployment client
+  kubectl exec deploy/client -- wget -qO- http://web`,
   flags: [
     { name: "container", short: "c", type: "string", usage: "Container name. If omitted, use the kubectl.kubernetes.io/default-container annotation for selecting the container to be attached or the first container in the pod will be chosen" },
     { name: "stdin", short: "i", type: "bool", usage: "Pass stdin to the container" },

@@ -12,19 +12,28 @@ import { createAndPrint, dryRunOf, labelMapFlag } from "./common.ts";
 export const exposeCommand: Command = {
   name: "expose",
   short: "Take a replication controller, service, deployment or pod and expose it as a new Kubernetes service",
-  long: `Expose a resource as a new Kubernetes service.
+  long: `Create a Service that sends traffic to an existing pod, Deployment, ReplicaSet or Service.
 
- Looks up a deployment, service, replica set, replication controller or pod by name and uses the selector for that resource as the selector for a new service on the specified port. A deployment or replica set will be exposed as a service only if its selector is convertible to a selector that service supports, i.e. when the selector contains only the matchLabels component. Note that if no port is specified via --port and the exposed resource has multiple ports, all will be re-used by the new service. Also if no labels are specified, the new service will re-use the labels from the resource it exposes.
+ The new Service selects the same pods as the object it exposes: a pod's labels, or the label selector of a Deployment or ReplicaSet (which must consist of matchLabels only). Without --port the Service takes the ports the object already declares. Without --target-port the pods are reached on the same port the Service listens on. Without --labels the Service copies the labels of the exposed object. --type chooses ClusterIP (the default), NodePort or LoadBalancer.
 
- Possible resources include (case insensitive):
+ Accepted resource types (case does not matter):
 
  pod (po), service (svc), replicationcontroller (rc), deployment (deploy), replicaset (rs)`,
   usage: "expose (-f FILENAME | TYPE NAME) [--port=port] [--protocol=TCP|UDP|SCTP] [--target-port=number-or-name] [--name=name] [--external-ip=external-ip-of-service] [--type=type]",
-  examples: `  # Create a service for an nginx deployment, which serves on port 80 and connects to the containers on port 8000
-  kubectl expose deployment nginx --port=80 --target-port=8000
+  examples: `  # Put a ClusterIP Service on port 80 in front of the pods of deployment web
+  kubectl expose deployment web --port=80
 
-  # Create a service for a pod valid-pod, which serves on port 444 with the name "frontend"
-  kubectl expose pod valid-pod --port=444 --name=frontend`,
+  # Listen on port 80 and forward to port 8080 in the pods
+  kubectl expose deployment web --port=80 --target-port=8080
+
+  # Reach the deployment from outside the cluster through a port on every node
+  kubectl expose deployment web --type=NodePort --port=80
+
+  # Expose a single pod under a Service name of your choice
+  kubectl expose pod web --port=80 --name=web-direct
+
+  # Expose a UDP port
+  kubectl expose deployment dns-cache --port=53 --protocol=UDP`,
   flags: [
     { name: "port", type: "string", usage: "The port that the service should serve on. Copied from the resource being exposed, if unspecified" },
     { name: "target-port", type: "string", usage: "Name or number for the port on the container that the service should direct traffic to. Optional." },

@@ -14,34 +14,38 @@ export const ENDPOINTS_WARNING = "Warning: v1 Endpoints is deprecated in v1.33+;
 export const getCommand: Command = {
   name: "get",
   short: "Display one or many resources",
-  long: `Display one or many resources.
+  long: `List resources, or show selected ones.
 
- Prints a table of the most important information about the specified resources. You can filter the list using a label selector and the --selector flag. If the desired resource type is namespaced you will only see results in the current namespace unless you pass --all-namespaces.
-
- By specifying the output as 'template' and providing a Go template as the value of the --template flag, you can filter the attributes of the fetched resources.
+ The default output is a table with the most useful columns of each kind; -o wide adds more of them, and -o yaml, -o json, -o name, -o jsonpath=... and -o custom-columns=... print the objects in other forms. Namespaced kinds are listed from the current namespace only unless -n NAMESPACE or --all-namespaces (-A) is given. -l filters by labels and --field-selector by fields; --watch keeps printing changes as they happen.
 
 Use "kubectl api-resources" for a complete list of supported resources.`,
   usage: "get [(-o|--output=)json|yaml|name|go-template|go-template-file|template|templatefile|jsonpath|jsonpath-as-json|jsonpath-file|custom-columns|custom-columns-file|wide] (TYPE[.VERSION][.GROUP] [NAME | -l label] | TYPE[.VERSION][.GROUP]/NAME ...) [flags]",
-  examples: `  # List all pods in ps output format
+  examples: `  # List the pods in the current namespace
   kubectl get pods
 
-  # List all pods in ps output format with more information (such as node name)
+  # Include the pod IP and the node each pod runs on
   kubectl get pods -o wide
 
-  # List a single replication controller with specified NAME in ps output format
-  kubectl get replicationcontroller web
+  # List pods of every namespace
+  kubectl get pods -A
 
-  # List all pods in the 'kube-system' namespace
-  kubectl get pods -n kube-system
+  # Only the pods labelled app=web, with all their labels shown
+  kubectl get pods -l app=web --show-labels
 
-  # List a single pod in JSON output format
-  kubectl get -o json pod web-pod-13je7
+  # Several kinds at once
+  kubectl get deployments,services,endpoints
 
-  # Return only the phase value of the specified pod
-  kubectl get -o template pod/web-pod-13je7 --template={{.status.phase}}
+  # One Service in full, as YAML
+  kubectl get service web -o yaml
 
-  # List all replication controllers and services together in ps output format
-  kubectl get rc,services`,
+  # Just the IP of every pod
+  kubectl get pods -o jsonpath='{.items[*].status.podIP}'
+
+  # Pick your own columns
+  kubectl get pods -o custom-columns=NAME:.metadata.name,NODE:.spec.nodeName
+
+  # Keep printing the pods as they change
+  kubectl get pods --watch`,
   flags: [
     allNamespacesFlag,
     outputFlag,

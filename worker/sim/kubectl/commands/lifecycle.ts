@@ -180,13 +180,24 @@ export const waitCommand: Command = {
 export const logsCommand: Command = {
   name: "logs",
   short: "Print the logs for a container in a pod",
-  long: "Print the logs for a container in a pod or specified resource. If the pod has only one container, the container name is optional.",
-  usage: "logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]",
-  examples: `  # Return snapshot logs from pod nginx with only one container
-  kubectl logs nginx
+  long: `Print what a container wrote to its standard output and standard error.
 
-  # Display only the most recent 20 lines of output in pod nginx
-  kubectl logs --tail=20 nginx`,
+ For a pod with one container the container name may be left out; otherwise choose it with -c. A Deployment, ReplicaSet or Service (TYPE/NAME) stands for one of its pods. -f keeps following the log as new lines arrive, --tail limits the output to the last lines, and -p shows the log of the container's previous run after a restart.`,
+  usage: "logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]",
+  examples: `  # The log of pod web
+  kubectl logs web
+
+  # Only the last 20 lines
+  kubectl logs web --tail=20
+
+  # Keep printing new lines as they are written
+  kubectl logs -f web
+
+  # The log of one pod of deployment web
+  kubectl logs deploy/web
+
+  # The log of the run before the last restart, with timestamps
+  kubectl logs web -p --timestamps`,
   flags: [
     { name: "container", short: "c", type: "string", usage: "Print the logs of this container" },
     { name: "tail", type: "int", defaultValue: "-1", usage: "Lines of recent log file to display. Defaults to -1 with no selector, showing all log lines otherwise 10, if a selector is provided." },

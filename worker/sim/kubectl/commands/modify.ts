@@ -117,13 +117,21 @@ export const labelCommand: Command = {
 export const scaleCommand: Command = {
   name: "scale",
   short: "Set a new size for a deployment, replica set, or replication controller",
-  long: "Set a new size for a deployment, replica set, replication controller, or stateful set.",
-  usage: "scale [--resource-version=version] [--current-replicas=count] --replicas=COUNT (-f FILENAME | TYPE NAME)",
-  examples: `  # Scale a replica set named 'foo' to 3
-  kubectl scale --replicas=3 rs/foo
+  long: `Change the number of replicas of a Deployment, ReplicaSet, ReplicationController or StatefulSet.
 
-  # Scale a deployment named 'mysql' to 3
-  kubectl scale --replicas=3 deployment/mysql`,
+ The controller then creates or removes pods until the count matches. With --current-replicas the change is made only if the object has that many replicas right now, which guards against overwriting someone else's change.`,
+  usage: "scale [--resource-version=version] [--current-replicas=count] --replicas=COUNT (-f FILENAME | TYPE NAME)",
+  examples: `  # Run five pods of deployment web
+  kubectl scale deployment web --replicas=5
+
+  # The same, naming the object as TYPE/NAME
+  kubectl scale --replicas=5 deployment/web
+
+  # Scale down to one, but only if it currently has five
+  kubectl scale deployment web --current-replicas=5 --replicas=1
+
+  # Stop all pods of a deployment while keeping the deployment
+  kubectl scale deployment web --replicas=0`,
   flags: [
     { name: "replicas", type: "int", defaultValue: "-1", usage: "The new desired number of replicas. Required." },
     { name: "current-replicas", type: "int", defaultValue: "-1", usage: "Precondition for current size." },

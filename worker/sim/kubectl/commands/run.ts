@@ -11,19 +11,27 @@ import { runInteractive } from "./exec.ts";
 export const runCommand: Command = {
   name: "run",
   short: "Run a particular image on the cluster",
-  long: "Create and run a particular image in a pod.",
+  long: `Start one pod that runs the given container image.
+
+ The pod gets the label run=NAME unless --labels says otherwise. Arguments after -- are passed to the image's entrypoint, or replace it when --command is given. With -i (and -t) the terminal is attached to the container, and --rm removes the pod once that session ends. --expose also creates a ClusterIP Service in front of the pod on --port.`,
   usage: "run NAME --image=image [--env=\"key=value\"] [--port=port] [--dry-run=server|client] [--overrides=inline-json] [--command] -- [COMMAND] [args...]",
-  examples: `  # Start a nginx pod
-  kubectl run nginx --image=nginx
+  examples: `  # Run a web server in a pod called web
+  kubectl run web --image=nginx
 
-  # Start a hazelcast pod and let the container expose port 5701
-  kubectl run hazelcast --image=hazelcast/hazelcast --port=5701
+  # Run it with a container port declared and a Service created for it
+  kubectl run web --image=nginx --port=80 --expose
 
-  # Start a busybox pod and keep it in the foreground, don't restart it if it exits
-  kubectl run -i -t busybox --image=busybox --restart=Never
+  # Give the pod its own labels and an environment variable
+  kubectl run api --image=nginx --labels="app=api,tier=backend" --env="MODE=demo"
 
-  # Start the nginx pod using a different command and custom arguments
-  kubectl run nginx --image=nginx --command -- <cmd> <arg1> ... <argN>`,
+  # Open a throwaway shell in a new pod; the pod is removed when the shell exits
+  kubectl run -it --rm client --image=busybox --restart=Never -- sh
+
+  # Run a one-off command instead of the image's own entrypoint
+  kubectl run probe --image=busybox --restart=Never --command -- wget -qO- http://web
+
+  # Show the pod manifest that would be sent, without creating anything
+  kubectl run web --image=nginx --dry-run=client -o yaml`,
   flags: [
     { name: "image", type: "string", usage: "The image for the container to run." },
     { name: "port", type: "string", usage: "The port that this container exposes." },

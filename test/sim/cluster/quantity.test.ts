@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { formatQuantity, parseQuantity, podQosClass, podRequestsAndLimits } from "../../../worker/sim/cluster/quantity.ts";
 import type { PodSpec } from "../../../worker/sim/cluster/types.ts";
-import { T0, apply, cluster, create, pod } from "./helpers.ts";
+import { T0, apply, cluster, create, deployment, pod } from "./helpers.ts";
 
 const spec = (...resources: Array<Record<string, unknown> | undefined>): PodSpec => ({
   containers: resources.map((r, i) => ({ name: `c${i}`, image: "nginx", ...(r ? { resources: r } : {}) })),
@@ -89,6 +89,24 @@ describe("a pod's QoS class", () => {
     const qos = (name: string) => Object.values(later.pods).find((p) => p.metadata.name === name)?.status;
     expect(qos("asks")).toMatchObject({ phase: "Running", qosClass: "Burstable" });
     expect(qos("plain")).toMatchObject({ phase: "Running", qosClass: "BestEffort" });
+  });
+
+  it("comes with requests defaulted from limits on pods, but not on a Deployment's template", () => {
+    const { state, random } = cluster();
+    const limits = { cpu: "500m", memory: "128Mi" };
+    const after = apply(state, random, T0 + 1000, (tx) => {
+      create(tx, pod("capped", "nginx", { resources: { limits } }), T0 + 1000, random);
+      const d = deployment("capped-web", 1);
+      const template = (d.spec as { template: { spec: { containers: Array<Record<string, unknown>> } } }).template;
+      template.spec.containers[0].resources = { limits };
+      create(tx, d, T0 + 1000, random);
+    });
+    const capped = Object.values(after.pods).find((p) => p.metadata.name === "capped")!;
+    expect(capped.spec.containers[0].resources).toEqual({ limits, requests: limits });
+    expect(capped.status.qosClass).toBe("Guaranteed");
+    expect(Object.values(after.deployments).find((d) => d.metadata.name === "capped-web")!.spec.template.spec.containers[0].resources).toEqual({ limits });
+    const fromTemplate = Object.values(after.pods).find((p) => p.metadata.name.startsWith("capped-web-"))!;
+    expect(fromTemplate.spec.containers[0].resources).toEqual({ limits, requests: limits });
   });
 
   it("is Burstable for the system pods with kubeadm's, CoreDNS' and flannel's requests, and BestEffort for kube-proxy", () => {

@@ -135,7 +135,22 @@ export function defaultPullPolicy(image: string): string {
   return !at && (tag === "" || tag === "latest") ? "Always" : "IfNotPresent";
 }
 
-function defaultContainer(c: Record<string, unknown>): Container {
+/**
+ * SetDefaults_Pod (pods only, not templates): a limit without a request of the same resource also
+ * becomes its request. The given object is kept (and stays shared) when nothing is missing.
+ */
+function defaultRequests(resources: Record<string, unknown>): Record<string, unknown> {
+  const limits = resources.limits;
+  if (!isRecord(limits)) return resources;
+  const requests = isRecord(resources.requests) ? resources.requests : {};
+  const missing = Object.keys(limits).filter((name) => !(name in requests));
+  if (missing.length === 0) return resources;
+  const filled: Record<string, unknown> = { ...requests };
+  for (const name of missing) filled[name] = limits[name];
+  return { ...resources, requests: filled };
+}
+
+function defaultContainer(c: Record<string, unknown>, forTemplate: boolean): Container {
   const out: Container = { name: c.name as string, image: (c.image as string).trim() };
   const command = stringList(c.command);
   const args = stringList(c.args);
@@ -151,7 +166,7 @@ function defaultContainer(c: Record<string, unknown>): Container {
     out.env = (c.env as Array<Record<string, unknown>>).map((e): EnvVar => (e.value === undefined ? { name: e.name as string } : { name: e.name as string, value: String(e.value) }));
   }
   out.imagePullPolicy = (c.imagePullPolicy as string) ?? defaultPullPolicy(out.image);
-  out.resources = isRecord(c.resources) && Object.keys(c.resources).length > 0 ? c.resources : EMPTY;
+  out.resources = isRecord(c.resources) && Object.keys(c.resources).length > 0 ? (forTemplate ? c.resources : defaultRequests(c.resources)) : EMPTY;
   out.terminationMessagePath = typeof c.terminationMessagePath === "string" ? c.terminationMessagePath : "/dev/termination-log";
   out.terminationMessagePolicy = typeof c.terminationMessagePolicy === "string" ? c.terminationMessagePolicy : "File";
   // false is the zero value the API server omits; only true is stored.
@@ -260,7 +275,7 @@ function defaultVolume(v: Volume): Volume {
 /** The spec with the API server's defaults filled in; `spec` must have passed validatePodSpec. */
 export function defaultPodSpec(spec: Record<string, unknown>, forTemplate = false): PodSpec {
   const out: PodSpec = {
-    containers: sharedList((spec.containers as Array<Record<string, unknown>>).map(defaultContainer)),
+    containers: sharedList((spec.containers as Array<Record<string, unknown>>).map((c) => defaultContainer(c, forTemplate))),
     dnsPolicy: typeof spec.dnsPolicy === "string" ? spec.dnsPolicy : "ClusterFirst",
     enableServiceLinks: typeof spec.enableServiceLinks === "boolean" ? spec.enableServiceLinks : true,
     restartPolicy: (spec.restartPolicy as PodSpec["restartPolicy"]) ?? "Always",

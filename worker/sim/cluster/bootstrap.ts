@@ -100,8 +100,10 @@ function makeNode(name: string, index: number, created: number, random: Random, 
         systemUUID: newUid(random),
         bootID: newUid(random),
       },
-      capacity: { cpu: "2", "ephemeral-storage": "30297152Ki", "hugepages-1Gi": "0", "hugepages-2Mi": "0", memory: "4005888Ki", pods: String(maxPods) },
-      allocatable: { cpu: "2", "ephemeral-storage": "27921511440", "hugepages-1Gi": "0", "hugepages-2Mi": "0", memory: "3903488Ki", pods: String(maxPods) },
+      // Memory as the kubelet reports a VM's: Ki not a whole number of Mi (the API would print a
+      // whole one canonically as Mi); allocatable is capacity less the 100Mi eviction threshold.
+      capacity: { cpu: "2", "ephemeral-storage": "30297152Ki", "hugepages-1Gi": "0", "hugepages-2Mi": "0", memory: "4005892Ki", pods: String(maxPods) },
+      allocatable: { cpu: "2", "ephemeral-storage": "27921511440", "hugepages-1Gi": "0", "hugepages-2Mi": "0", memory: "3903492Ki", pods: String(maxPods) },
     },
   };
 }

@@ -20,44 +20,44 @@ export interface Command {
 
 /** Flags every kubectl command accepts (kubectl's persistent flags, the ones that matter here). */
 export const globalFlags: FlagSpec[] = [
-  { name: "namespace", short: "n", type: "string", usage: "If present, the namespace scope for this CLI request" },
-  { name: "kubeconfig", type: "string", usage: "Path to the kubeconfig file to use for CLI requests." },
-  { name: "context", type: "string", usage: "The name of the kubeconfig context to use" },
-  { name: "cluster", type: "string", usage: "The name of the kubeconfig cluster to use" },
-  { name: "user", type: "string", usage: "The name of the kubeconfig user to use" },
-  { name: "request-timeout", type: "string", defaultValue: "0", usage: "The length of time to wait before giving up on a single server request." },
-  { name: "v", short: "v", type: "int", defaultValue: "0", usage: "number for the log level verbosity" },
-  { name: "help", short: "h", type: "bool", usage: "help for this command" },
+  { name: "namespace", short: "n", type: "string", usage: "Namespace to work in for this command, instead of the current one" },
+  { name: "kubeconfig", type: "string", usage: "Kubeconfig file to read cluster, user and context settings from." },
+  { name: "context", type: "string", usage: "Kubeconfig context to use for this command" },
+  { name: "cluster", type: "string", usage: "Kubeconfig cluster to talk to for this command" },
+  { name: "user", type: "string", usage: "Kubeconfig user to authenticate as for this command" },
+  { name: "request-timeout", type: "string", defaultValue: "0", usage: "How long one request to the API server may take before kubectl stops waiting (0 means no limit)." },
+  { name: "v", short: "v", type: "int", defaultValue: "0", usage: "how much kubectl logs about its own work (higher is chattier)" },
+  { name: "help", short: "h", type: "bool", usage: "show this help" },
 ];
 
 export const outputFlag: FlagSpec = {
   name: "output",
   short: "o",
   type: "string",
-  usage: "Output format. One of: (json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file, custom-columns, custom-columns-file, wide).",
+  usage: "How to print the result: a table by default, or one of (json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file, custom-columns, custom-columns-file, wide).",
 };
 export const selectorFlag: FlagSpec = {
   name: "selector",
   short: "l",
   type: "string",
-  usage: "Selector (label query) to filter on, supports '=', '==', '!=', 'in', 'notin'.(e.g. -l key1=value1,key2=value2,key3 in (value3)). Matching objects must satisfy all of the specified label constraints.",
+  usage: "Keep only objects whose labels match, e.g. -l app=web,tier!=db or -l 'env in (dev,test)'. Operators: '=', '==', '!=', 'in', 'notin'; every comma-separated part must match.",
 };
 export const fieldSelectorFlag: FlagSpec = {
   name: "field-selector",
   type: "string",
-  usage: "Selector (field query) to filter on, supports '=', '==', and '!='.(e.g. --field-selector key1=value1,key2=value2). The server only supports a limited number of field queries per type.",
+  usage: "Keep only objects whose fields match, e.g. --field-selector status.phase=Running,spec.nodeName=node-1. Operators: '=', '==', '!='; each resource type allows only a few fields.",
 };
 export const allNamespacesFlag: FlagSpec = {
   name: "all-namespaces",
   short: "A",
   type: "bool",
-  usage: "If present, list the requested object(s) across all namespaces. Namespace in current context is ignored even if specified with --namespace.",
+  usage: "Look in every namespace at once; any --namespace or context namespace is ignored.",
 };
-export const filenameFlag: FlagSpec = { name: "filename", short: "f", type: "stringSlice", usage: "The files that contain the configurations to apply." };
+export const filenameFlag: FlagSpec = { name: "filename", short: "f", type: "stringSlice", usage: "Manifest file(s) describing the objects; '-' reads from standard input." };
 export const dryRunFlag: FlagSpec = {
   name: "dry-run",
   type: "string",
   noOptDefault: "unchanged",
   defaultValue: "none",
-  usage: `Must be "none", "server", or "client". If client strategy, only print the object that would be sent, without sending it. If server strategy, submit server-side request without persisting the resource.`,
+  usage: `Try the change without saving it: "client" prints what would be sent, "server" has the API server check it but store nothing, "none" (the default) really makes the change.`,
 };

@@ -21,9 +21,9 @@ const deployment: Command = {
   # Create a deployment named my-dep that runs the busybox image and expose port 5701
   kubectl create deployment my-dep --image=busybox --port=5701`,
   flags: [
-    { name: "image", type: "stringSlice", usage: "Image names to run. A deployment can have multiple images set for multi-container pod." },
-    { name: "replicas", short: "r", type: "int", defaultValue: "1", usage: "Number of replicas to create. Default is 1." },
-    { name: "port", type: "int", defaultValue: "-1", usage: "The containerPort that this deployment exposes." },
+    { name: "image", type: "stringSlice", usage: "Container image for the pods; give it more than once for several containers per pod." },
+    { name: "replicas", short: "r", type: "int", defaultValue: "1", usage: "How many pods the Deployment should run." },
+    { name: "port", type: "int", defaultValue: "-1", usage: "Container port to declare in the pod template." },
     dryRunFlag,
     outputFlag,
   ],
@@ -81,9 +81,9 @@ function serviceCommand(type: "ClusterIP" | "NodePort" | "LoadBalancer"): Comman
         : `  # Create a new ${type} service named my-cs
   kubectl create service ${sub} my-cs --tcp=5678:8080`,
     flags: [
-      { name: "tcp", type: "stringSlice", usage: "Port pairs can be specified as '<port>:<targetPort>'." },
-      ...(type === "NodePort" ? [{ name: "node-port", type: "int" as const, defaultValue: "0", usage: "Port used to expose the service on each node in a cluster." }] : []),
-      ...(type === "ClusterIP" ? [{ name: "clusterip", type: "string" as const, usage: "Assign your own ClusterIP or set to 'None' for a 'headless' service (no loadbalancing)." }] : []),
+      { name: "tcp", type: "stringSlice", usage: "Service port and the pod port it forwards to, as '<port>:<targetPort>'." },
+      ...(type === "NodePort" ? [{ name: "node-port", type: "int" as const, defaultValue: "0", usage: "Port opened on every node for this Service; 0 lets the cluster pick one." }] : []),
+      ...(type === "ClusterIP" ? [{ name: "clusterip", type: "string" as const, usage: "Pick the Service's cluster IP yourself, or 'None' for a headless Service that hands out pod IPs directly." }] : []),
       dryRunFlag,
       outputFlag,
     ],

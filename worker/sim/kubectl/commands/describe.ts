@@ -45,7 +45,7 @@ export const describeCommand: Command = {
 
   # All pods labelled app=web
   kubectl describe pods -l app=web`,
-  flags: [selectorFlag, allNamespacesFlag, { name: "show-events", type: "bool", defaultValue: "true", usage: "If true, display events related to the described object." }],
+  flags: [selectorFlag, allNamespacesFlag, { name: "show-events", type: "bool", defaultValue: "true", usage: "List the recent events about each object at the end." }],
   run: runDescribe,
 };
 

@@ -31,10 +31,10 @@ export const execCommand: Command = {
   # Call a Service from inside a pod of deployment client
   kubectl exec deploy/client -- wget -qO- http://web`,
   flags: [
-    { name: "container", short: "c", type: "string", usage: "Container name. If omitted, use the kubectl.kubernetes.io/default-container annotation for selecting the container to be attached or the first container in the pod will be chosen" },
-    { name: "stdin", short: "i", type: "bool", usage: "Pass stdin to the container" },
-    { name: "tty", short: "t", type: "bool", usage: "Stdin is a TTY" },
-    { name: "quiet", short: "q", type: "bool", usage: "Only print output from the remote session" },
+    { name: "container", short: "c", type: "string", usage: "Which container to run the command in; by default the one named by the kubectl.kubernetes.io/default-container annotation, else the pod's first container" },
+    { name: "stdin", short: "i", type: "bool", usage: "Send your input to the command" },
+    { name: "tty", short: "t", type: "bool", usage: "Run the command in a terminal (use with -i for a shell)" },
+    { name: "quiet", short: "q", type: "bool", usage: "Print only the command's own output, no kubectl messages" },
   ],
   run: runExec,
 };

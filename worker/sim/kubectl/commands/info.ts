@@ -17,8 +17,8 @@ export const versionCommand: Command = {
   examples: `  # Print the client and server versions for the current context
   kubectl version`,
   flags: [
-    { name: "client", type: "bool", usage: "If true, shows client version only (no server required)." },
-    { name: "output", short: "o", type: "string", usage: "One of 'yaml' or 'json'." },
+    { name: "client", type: "bool", usage: "Print only kubectl's own version, without asking the cluster." },
+    { name: "output", short: "o", type: "string", usage: "Print the versions as 'yaml' or 'json'." },
   ],
   run: (k, flags) => {
     const version = k.ctx.tx.state.config.kubernetesVersion;
@@ -77,8 +77,8 @@ export const apiResourcesCommand: Command = {
   examples: `  # Print the supported API resources
   kubectl api-resources`,
   flags: [
-    { name: "namespaced", type: "bool", defaultValue: "true", usage: "If false, non-namespaced resources will be returned, otherwise returning namespaced resources by default." },
-    { name: "output", short: "o", type: "string", usage: "Output format. One of: (wide, name)." },
+    { name: "namespaced", type: "bool", defaultValue: "true", usage: "With =false, list only cluster-wide resource types; with =true, only namespaced ones." },
+    { name: "output", short: "o", type: "string", usage: "How to print the list: 'wide' adds columns, 'name' prints just names." },
   ],
   run: (k, flags) => {
     let types = [...resourceTypes].sort((a, b) => (a.group === b.group ? a.name.localeCompare(b.name) : a.group.localeCompare(b.group)));

@@ -57,7 +57,7 @@ const status: Command = {
   usage: "rollout status (TYPE NAME | TYPE/NAME) [flags]",
   examples: `  # Watch the rollout status of a deployment
   kubectl rollout status deployment/nginx`,
-  flags: [{ name: "timeout", type: "duration", defaultValue: "0s", usage: "The length of time to wait before ending watch, zero means never." }],
+  flags: [{ name: "timeout", type: "duration", defaultValue: "0s", usage: "How long to keep watching the rollout before giving up; 0 waits forever." }],
   run: (k, flags) => {
     const first = deploymentArg(k, flags);
     if (typeof first === "number") return first;
@@ -126,9 +126,9 @@ export const waitCommand: Command = {
   kubectl delete pod/busybox1
   kubectl wait --for=delete pod/busybox1 --timeout=60s`,
   flags: [
-    { name: "for", type: "string", usage: "The condition to wait on: [create|delete|condition=condition-name[=condition-value]|jsonpath='{JSONPath expression}'=[JSONPath value]]." },
-    { name: "timeout", type: "duration", defaultValue: "30s", usage: "The length of time to wait before giving up." },
-    { name: "all", type: "bool", usage: "Select all resources in the namespace of the specified resource types" },
+    { name: "for", type: "string", usage: "What to wait for: create, delete, condition=NAME[=VALUE], or jsonpath='{EXPRESSION}'=VALUE." },
+    { name: "timeout", type: "duration", defaultValue: "30s", usage: "How long to wait before failing." },
+    { name: "all", type: "bool", usage: "Act on every object of the given types in the namespace" },
     selectorFlag,
   ],
   run: (k, flags) => {
@@ -199,11 +199,11 @@ export const logsCommand: Command = {
   # The log of the run before the last restart, with timestamps
   kubectl logs web -p --timestamps`,
   flags: [
-    { name: "container", short: "c", type: "string", usage: "Print the logs of this container" },
-    { name: "tail", type: "int", defaultValue: "-1", usage: "Lines of recent log file to display. Defaults to -1 with no selector, showing all log lines otherwise 10, if a selector is provided." },
-    { name: "follow", short: "f", type: "bool", usage: "Specify if the logs should be streamed." },
-    { name: "previous", short: "p", type: "bool", usage: "If true, print the logs for the previous instance of the container in a pod if it exists." },
-    { name: "timestamps", type: "bool", usage: "Include timestamps on each line in the log output" },
+    { name: "container", short: "c", type: "string", usage: "Which container of the pod to read logs from" },
+    { name: "tail", type: "int", defaultValue: "-1", usage: "Show only this many of the latest lines; -1 shows them all." },
+    { name: "follow", short: "f", type: "bool", usage: "Keep streaming new lines as they are written (refused in this console, which would never return)." },
+    { name: "previous", short: "p", type: "bool", usage: "Show the logs of the container's previous run, from before its last restart." },
+    { name: "timestamps", type: "bool", usage: "Start each log line with the time it was written" },
     selectorFlag,
   ],
   run: (k, flags) => {

@@ -64,8 +64,8 @@ export const labelCommand: Command = {
   # Update pod 'foo' by removing a label named 'bar' if it exists
   kubectl label pods foo bar-`,
   flags: [
-    { name: "overwrite", type: "bool", usage: "If true, allow labels to be overwritten, otherwise reject label updates that overwrite existing labels." },
-    { name: "all", type: "bool", usage: "Select all resources, in the namespace of the specified resource types" },
+    { name: "overwrite", type: "bool", usage: "Allow changing the value of a label that is already set; without it such changes are refused." },
+    { name: "all", type: "bool", usage: "Act on every object of the given types in the namespace" },
     allNamespacesFlag,
     selectorFlag,
     outputFlag,
@@ -133,9 +133,9 @@ export const scaleCommand: Command = {
   # Stop all pods of a deployment while keeping the deployment
   kubectl scale deployment web --replicas=0`,
   flags: [
-    { name: "replicas", type: "int", defaultValue: "-1", usage: "The new desired number of replicas. Required." },
-    { name: "current-replicas", type: "int", defaultValue: "-1", usage: "Precondition for current size." },
-    { name: "all", type: "bool", usage: "Select all resources in the namespace of the specified resource types" },
+    { name: "replicas", type: "int", defaultValue: "-1", usage: "How many pods the workload should run. Required." },
+    { name: "current-replicas", type: "int", defaultValue: "-1", usage: "Scale only if the workload currently has exactly this many replicas." },
+    { name: "all", type: "bool", usage: "Act on every object of the given types in the namespace" },
     selectorFlag,
     outputFlag,
   ],
@@ -180,8 +180,8 @@ export const patchCommand: Command = {
   # Update a container's image using a JSON patch with positional arrays
   kubectl patch pod valid-pod --type='json' -p='[{"op": "replace", "path": "/spec/containers/0/image", "value":"new image"}]'`,
   flags: [
-    { name: "patch", short: "p", type: "string", usage: "The patch to be applied to the resource JSON file." },
-    { name: "type", type: "string", defaultValue: "strategic", usage: "The type of patch being provided; one of [json merge strategic]" },
+    { name: "patch", short: "p", type: "string", usage: "The change to apply, written as JSON or YAML." },
+    { name: "type", type: "string", defaultValue: "strategic", usage: "How the patch is read: json (a list of operations), merge or strategic" },
     outputFlag,
   ],
   run: (k, flags) => {

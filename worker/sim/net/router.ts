@@ -268,13 +268,11 @@ class Proxier {
       hop.note = `${sp.serviceKey} has no ready endpoints, so kube-proxy rejects the connection at once.`;
       return this.fail("refused", noEndpointsReason(sp));
     }
+    const local = sp.service.spec.internalTrafficPolicy === "Local";
+    const chain = local ? `KUBE-SVL-${hash}` : `KUBE-SVC-${hash}`;
     let candidates = endpoints;
-    let chain = `KUBE-SVC-${hash}`;
-    const rules = [`-A KUBE-SERVICES -m comment --comment "${spn} cluster IP" -m ${proto} -p ${proto} -d ${dstIP} --dport ${dstPort} -j KUBE-SVC-${hash}`];
-    if (sp.service.spec.internalTrafficPolicy === "Local") {
+    if (local) {
       candidates = endpoints.filter((e) => e.nodeName === srcNode);
-      chain = `KUBE-SVL-${hash}`;
-      rules[0] = rules[0].replace(`-j KUBE-SVC-${hash}`, `-j KUBE-SVL-${hash}`);
       if (candidates.length === 0) {
         hop.rule = `-A KUBE-SERVICES -m comment --comment "${spn} has no local endpoints" -m ${proto} -p ${proto} -d ${dstIP} --dport ${dstPort} -j DROP`;
         hop.rules = [hop.rule];
@@ -282,6 +280,7 @@ class Proxier {
         return this.fail("timed-out", `${sp.serviceKey} has internalTrafficPolicy: Local and none of its ready pods runs on ${srcNode}; the packet is dropped.`);
       }
     }
+    const rules = [`-A KUBE-SERVICES -m comment --comment "${spn} cluster IP" -m ${proto} -p ${proto} -d ${dstIP} --dport ${dstPort} -j ${chain}`];
     const podCIDR = this.index.podCIDR;
     const fromPodNetwork = podCIDR !== undefined && podCIDR.size > 0 && inPodNetwork(this.index, this.src.ip);
     const masquerade = !fromPodNetwork;

@@ -150,10 +150,11 @@ export class NetIndex {
 
   /** A Tx's state object is reused while its records are replaced: detect that. */
   stale(): boolean {
+    const pods = podIndexes.get(this.state.pods);
     return (
       this.services !== serviceIndexes.get(this.state.services) ||
-      this.pods !== podIndexes.get(this.state.pods)?.index ||
-      podIndexes.get(this.state.pods)?.rv !== this.state.resourceVersion ||
+      this.pods !== pods?.index ||
+      pods.rv !== this.state.resourceVersion ||
       this.nodes !== nodeIndexes.get(this.state.nodes)
     );
   }

@@ -2,26 +2,15 @@
 // its state: the lesson is written once, the progress after every command that may advance it.
 
 import type { SessionState } from "../sim/engine.ts";
-import { type AdvanceResult, evaluateStep, type Lesson, type LessonEvent, type LessonProgress, type StepStatus } from "../sim/lessons/index.ts";
+import { type AdvanceResult, evaluateStep, type Lesson, type LessonProgress } from "../sim/lessons/index.ts";
+import type { LessonUpdate, LessonView } from "../sim/wire.ts";
 import type { SessionStorage } from "./storage.ts";
+
+export type { LessonUpdate, LessonView };
 
 export interface LessonRun {
   lesson: Lesson;
   progress: LessonProgress;
-}
-
-/** What reads return: the lesson, where the learner is, and how the current step stands now. */
-export interface LessonView {
-  lesson: Lesson;
-  progress: LessonProgress;
-  status: StepStatus | null;
-}
-
-/** What a command (or a clock tick) did to the progress. */
-export interface LessonUpdate {
-  progress: LessonProgress;
-  events: LessonEvent[];
-  status: StepStatus | null;
 }
 
 export function lessonView(run: LessonRun, state: SessionState): LessonView {

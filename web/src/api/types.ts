@@ -2,8 +2,9 @@
 import type { RouteTrace } from "../../../worker/sim/net/trace.ts";
 import type { ClusterView } from "../../../worker/sim/view.ts";
 import type { Lesson, LessonEvent, LessonProgress, StepStatus } from "../../../worker/sim/lessons/index.ts";
+import type { LessonUpdate, LessonView, TranscriptEntry as WireTranscriptEntry } from "../../../worker/sim/wire.ts";
 
-export type { ClusterView, Lesson, LessonEvent, LessonProgress, RouteTrace, StepStatus };
+export type { ClusterView, Lesson, LessonEvent, LessonProgress, LessonUpdate, RouteTrace, StepStatus };
 
 /** A built-in lesson as `GET /api/lessons` lists it. */
 export interface LessonSummary {
@@ -15,32 +16,13 @@ export interface LessonSummary {
 }
 
 /** The lesson a session follows, as session and snapshot documents carry it. */
-export interface LessonState {
-  lesson: Lesson;
-  progress: LessonProgress;
-  /** The current step's check as it stands; null once the lesson is complete. */
-  status: StepStatus | null;
-}
+export type LessonState = LessonView;
 
-/** What a command (or a clock tick that completed a step) did to the lesson's progress. */
-export interface LessonUpdate {
-  progress: LessonProgress;
-  events: LessonEvent[];
-  status: StepStatus | null;
-}
-
-/** One command of a session's transcript, as a terminal showed it. */
-export interface TranscriptEntry {
-  seq: number;
-  command: string;
-  output: string;
-  exitCode: number;
-  /** The prompt after the command ran. */
-  prompt: string;
-  traces: RouteTrace[];
-  /** Run when the session was created (a lesson's or an embed's setup), not typed by the learner. */
-  setup?: boolean;
-}
+/**
+ * One command of a session's transcript as the page keeps it: the server's entry without its
+ * wall-clock `at`, which the page has no use for (client.ts leaves it out when it reads entries).
+ */
+export type TranscriptEntry = Omit<WireTranscriptEntry, "at">;
 
 export interface SessionDoc {
   id: string;

@@ -5,25 +5,13 @@
 // Events and drop those older than the API server's one-hour --event-ttl.
 import { fnv32a, rfc3339 } from "./ids.ts";
 import type { Tx } from "./tx.ts";
-import type { ClusterEvent, ClusterState, KubeObject } from "./types.ts";
+import type { ClusterEvent, ClusterState, EventSource, InvolvedObject, KubeObject } from "./types.ts";
+
+export type { EventSource, InvolvedObject };
 
 export const MAX_EVENTS = 1000;
 /** kube-apiserver --event-ttl default. */
 export const EVENT_TTL_MS = 60 * 60 * 1000;
-
-export interface EventSource {
-  component: string;
-  host?: string;
-}
-
-export interface InvolvedObject {
-  kind: string;
-  apiVersion: string;
-  namespace?: string;
-  name: string;
-  uid: string;
-  fieldPath?: string;
-}
 
 export function involvedObject(obj: KubeObject, fieldPath?: string): InvolvedObject {
   const ref: InvolvedObject = { kind: obj.kind, apiVersion: obj.apiVersion, name: obj.metadata.name, uid: obj.metadata.uid };
@@ -102,7 +90,7 @@ export interface EventObject {
   apiVersion: "v1";
   kind: "Event";
   metadata: { name: string; namespace: string; uid: string; resourceVersion: string; creationTimestamp: string; labels?: Record<string, string> };
-  involvedObject: { kind: string; namespace?: string; name: string; uid: string; apiVersion: string; fieldPath?: string };
+  involvedObject: InvolvedObject;
   reason: string;
   message: string;
   source: EventSource;
@@ -117,7 +105,7 @@ export interface EventObject {
 
 function expand(e: ClusterEvent): EventObject {
   const namespace = e.namespace ?? "default";
-  const involved: EventObject["involvedObject"] = { kind: e.kind, name: e.name, uid: e.uid, apiVersion: e.apiVersion };
+  const involved: InvolvedObject = { kind: e.kind, name: e.name, uid: e.uid, apiVersion: e.apiVersion };
   if (e.namespace !== undefined) involved.namespace = e.namespace;
   if (e.fieldPath) involved.fieldPath = e.fieldPath;
   const source: EventSource = { component: e.component };

@@ -378,21 +378,30 @@ export type ServiceLinkPort = [port: number, protocol: string, name?: string];
 /** A Service as a starting pod saw it: name, clusterIP, then its ports (at least one). */
 export type ServiceLink = [name: string, clusterIP: string, ...ports: ServiceLinkPort[]];
 
-/** A core/v1 Event in the compact form the store keeps (events.ts expands it for readers). */
-export interface ClusterEvent {
-  /** involvedObject */
+/** A core/v1 Event's involvedObject. */
+export interface InvolvedObject {
   kind: string;
   apiVersion: string;
   namespace?: string;
   name: string;
   uid: string;
   fieldPath?: string;
+}
+
+/** A core/v1 Event's source. */
+export interface EventSource {
+  component: string;
+  host?: string;
+}
+
+/**
+ * A core/v1 Event in the compact form the store keeps (events.ts expands it for readers): the
+ * involvedObject's and the source's fields flattened into the entry.
+ */
+export interface ClusterEvent extends InvolvedObject, EventSource {
   type: "Normal" | "Warning";
   reason: string;
   message: string;
-  /** source.component and source.host */
-  component: string;
-  host?: string;
   /** firstTimestamp / lastTimestamp, simulated ms. */
   first: number;
   last: number;

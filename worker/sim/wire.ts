@@ -1,0 +1,39 @@
+// Shapes of the session API (DESIGN.md, "HTTP API (v1)") that the Worker sends and the page reads.
+// Declared once, here, because the sim project is the one both worker/ and web/ may import; the
+// module holds types only, so it adds nothing to either bundle.
+import type { Lesson, LessonEvent, LessonProgress, StepStatus } from "./lessons/index.ts";
+import type { RouteTrace } from "./net/trace.ts";
+
+/** One command of a session's transcript, as the console showed it. */
+export interface TranscriptEntry {
+  /** 1, 2, 3, ... with no gaps: the order the session applied the commands in. */
+  seq: number;
+  command: string;
+  /** Standard output and error, interleaved as a terminal shows them. */
+  output: string;
+  exitCode: number;
+  /** The prompt after the command. */
+  prompt: string;
+  /** Routes of the requests the command made (curl makes one; most commands none). */
+  traces: RouteTrace[];
+  /** Wall-clock time the command was applied, ms since the epoch. */
+  at: number;
+  /** Present on commands a session ran at creation (a lesson's or an embed's `setup`), not typed by the learner. */
+  setup?: true;
+}
+
+/** The lesson a session follows, as session and snapshot documents carry it. */
+export interface LessonView {
+  lesson: Lesson;
+  /** Where the learner is. */
+  progress: LessonProgress;
+  /** The current step's check as it stands; null once the lesson is complete. */
+  status: StepStatus | null;
+}
+
+/** What a command (or a clock tick that completed a step) did to the lesson's progress. */
+export interface LessonUpdate {
+  progress: LessonProgress;
+  events: LessonEvent[];
+  status: StepStatus | null;
+}

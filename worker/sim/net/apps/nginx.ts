@@ -13,16 +13,19 @@ const INDEX_MTIME = Date.UTC(2025, 9, 28, 12, 5, 10);
 const INDEX_LAST_MODIFIED = httpDate(INDEX_MTIME);
 const SERVER = `nginx/${NGINX_VERSION}`;
 
-export const NGINX_WELCOME = `<!DOCTYPE html>
-<html>
-<head>
-<title>Welcome to nginx!</title>
-<style>
+/** The stylesheet the image's index.html and 50x.html share. */
+const PAGE_STYLE = `<style>
 html { color-scheme: light dark; }
 body { width: 35em; margin: 0 auto;
 font-family: Tahoma, Verdana, Arial, sans-serif; }
 </style>
-</head>
+`;
+
+export const NGINX_WELCOME = `<!DOCTYPE html>
+<html>
+<head>
+<title>Welcome to nginx!</title>
+${PAGE_STYLE}</head>
 <body>
 <h1>Welcome to nginx!</h1>
 <p>If you see this page, the nginx web server is successfully installed and
@@ -43,12 +46,7 @@ export const NGINX_50X = `<!DOCTYPE html>
 <html>
 <head>
 <title>Error</title>
-<style>
-html { color-scheme: light dark; }
-body { width: 35em; margin: 0 auto;
-font-family: Tahoma, Verdana, Arial, sans-serif; }
-</style>
-</head>
+${PAGE_STYLE}</head>
 <body>
 <h1>An error occurred.</h1>
 <p>Sorry, the page you are looking for is currently unavailable.<br/>

@@ -1,29 +1,19 @@
 // "Start a lesson": the built-in lessons; picking one starts a new session that follows it.
-import { useEffect, useRef, useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import { createSession, listLessons } from "../api/client.ts";
 import type { LessonSummary } from "../api/types.ts";
 import { sessionPath } from "../lib/route.ts";
 import { storage } from "../lib/storage.ts";
+import { usePopover } from "../lib/use-popover.ts";
 
 export function LessonPicker() {
-  const [open, setOpen] = useState(false);
+  const { open, setOpen, root } = usePopover<HTMLDivElement>();
   const [lessons, setLessons] = useState<LessonSummary[] | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const root = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
-    if (!open) return;
-    if (!lessons) listLessons().then(setLessons, (e) => setError((e as Error).message));
-    const close = (event: Event) => {
-      if (event instanceof KeyboardEvent ? event.key === "Escape" : !root.current?.contains(event.target as Node)) setOpen(false);
-    };
-    document.addEventListener("pointerdown", close);
-    document.addEventListener("keydown", close);
-    return () => {
-      document.removeEventListener("pointerdown", close);
-      document.removeEventListener("keydown", close);
-    };
+    if (open && !lessons) listLessons().then(setLessons, (e) => setError((e as Error).message));
   }, [open]);
 
   const start = async (id: string) => {

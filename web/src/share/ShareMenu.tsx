@@ -1,7 +1,8 @@
 // One button, three links: a snapshot (everyone gets a copy), the live edit link, the watch link.
-import { useEffect, useRef, useState } from "preact/hooks";
+import { useState } from "preact/hooks";
 import { copyText } from "../lib/clipboard.ts";
 import { absolute, sessionPath } from "../lib/route.ts";
+import { usePopover } from "../lib/use-popover.ts";
 
 export interface ShareMenuProps {
   sessionId?: string;
@@ -13,24 +14,10 @@ export interface ShareMenuProps {
 type Kind = "snapshot" | "live" | "watch";
 
 export function ShareMenu(props: ShareMenuProps) {
-  const [open, setOpen] = useState(false);
+  const { open, setOpen, root } = usePopover<HTMLDivElement>();
   const [link, setLink] = useState<{ kind: Kind; url: string; copied: boolean } | null>(null);
   const [busy, setBusy] = useState<Kind | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const root = useRef<HTMLDivElement>(null);
-
-  useEffect(() => {
-    if (!open) return;
-    const close = (event: Event) => {
-      if (event instanceof KeyboardEvent ? event.key === "Escape" : !root.current?.contains(event.target as Node)) setOpen(false);
-    };
-    document.addEventListener("pointerdown", close);
-    document.addEventListener("keydown", close);
-    return () => {
-      document.removeEventListener("pointerdown", close);
-      document.removeEventListener("keydown", close);
-    };
-  }, [open]);
 
   const share = async (kind: Kind) => {
     setBusy(kind);

@@ -179,11 +179,10 @@ function deploymentController(tx: Tx, ctx: Ctx): void {
     const desired = d.spec.replicas;
     let current = owned.find(([, rs]) => rs.metadata.labels?.["pod-template-hash"] === hash);
     const revision = Math.max(0, ...owned.map(([, rs]) => revisionOf(rs)));
-    const annotations = (replicas: number, rev: number) => ({
+    const annotations = (rev: number) => ({
       "deployment.kubernetes.io/desired-replicas": String(desired),
       "deployment.kubernetes.io/max-replicas": String(desired + maxSurge(d)),
       "deployment.kubernetes.io/revision": String(rev),
-      ...(replicas >= 0 ? {} : {}),
     });
     if (!current) {
       const labels = { ...(d.spec.template.metadata.labels ?? {}), "pod-template-hash": hash };
@@ -196,7 +195,7 @@ function deploymentController(tx: Tx, ctx: Ctx): void {
             name: `${d.metadata.name}-${hash}`,
             namespace: d.metadata.namespace,
             labels,
-            annotations: annotations(desired, revision + 1),
+            annotations: annotations(revision + 1),
             ownerReferences: [{ apiVersion: "apps/v1", kind: "Deployment", name: d.metadata.name, uid: d.metadata.uid, controller: true, blockOwnerDeletion: true }],
           },
           spec: {
@@ -215,7 +214,7 @@ function deploymentController(tx: Tx, ctx: Ctx): void {
     } else if (current[1].spec.replicas !== desired || current[1].metadata.annotations?.["deployment.kubernetes.io/desired-replicas"] !== String(desired)) {
       const rs = current[1];
       const rev = revisionOf(rs) || revision;
-      const updated = { ...rs, metadata: { ...rs.metadata, annotations: { ...(rs.metadata.annotations ?? {}), ...annotations(desired, rev) } }, spec: { ...rs.spec, replicas: desired } };
+      const updated = { ...rs, metadata: { ...rs.metadata, annotations: { ...(rs.metadata.annotations ?? {}), ...annotations(rev) } }, spec: { ...rs.spec, replicas: desired } };
       current = [current[0], writeObject(tx, "replicaSets", current[0], updated)];
       if (rs.spec.replicas !== desired) scalingEvent(tx, d, rs, rs.spec.replicas, desired, ctx.now);
     }
@@ -457,8 +456,10 @@ function scheduler(tx: Tx, now: number): void {
       const message = `0/${nodes.length} nodes are available: ${parts.join(", ")}. preemption: 0/${nodes.length} nodes are available: ${[tainted ? `${tainted} Preemption is not helpful for scheduling` : "", full ? `${full} No preemption victims found for incoming pod` : ""].filter(Boolean).join(", ")}.`;
       const conditions = [{ type: "PodScheduled" as const, status: "False" as const, lastProbeTime: null, lastTransitionTime: rfc3339(now), reason: "Unschedulable", message }];
       const old = pod.status.conditions?.[0];
-      if (old?.message !== message) recordEvent(tx, involvedObject(pod), "Warning", "FailedScheduling", message, SCHEDULER, now);
-      if (old?.message !== message) writeObject(tx, "pods", key, { ...pod, status: { ...pod.status, conditions: old?.message === undefined ? conditions : [{ ...conditions[0], lastTransitionTime: old.lastTransitionTime }] } });
+      if (old?.message !== message) {
+        recordEvent(tx, involvedObject(pod), "Warning", "FailedScheduling", message, SCHEDULER, now);
+        writeObject(tx, "pods", key, { ...pod, status: { ...pod.status, conditions: old?.message === undefined ? conditions : [{ ...conditions[0], lastTransitionTime: old.lastTransitionTime }] } });
+      }
       const rt = tx.state.podRuntime[key];
       if (rt && rt.nextAt !== undefined) tx.write("podRuntime")[key] = { ...rt, nextAt: undefined };
       continue;

@@ -402,11 +402,13 @@ export class Session extends DurableObject<Env> {
   }
 
   private writeMeta(meta: Meta): void {
-    this.storage.setMeta("id", meta.id);
-    this.storage.setMeta("keyHash", meta.keyHash);
-    this.storage.setMeta("createdAt", String(meta.createdAt));
-    this.storage.setMeta("lastActiveAt", String(meta.lastActiveAt));
-    this.storage.setMeta("seq", String(meta.seq));
+    this.storage.setMetas([
+      ["id", meta.id],
+      ["keyHash", meta.keyHash],
+      ["createdAt", String(meta.createdAt)],
+      ["lastActiveAt", String(meta.lastActiveAt)],
+      ["seq", String(meta.seq)],
+    ]);
   }
 
   /** Loads meta and state from storage on first use after a wake-up; false when the session does not exist. */

@@ -19,7 +19,6 @@ export type Protocol = "TCP" | "UDP" | "SCTP";
 export interface NodeInfo {
   name: string;
   ip: string;
-  podCIDR?: Cidr;
   /** The node's address on the pod bridge (cni0, .1 of its pod CIDR): SNAT source towards local pods. */
   bridgeIP?: string;
   /** The node's flannel.1 address (.0 of its pod CIDR): SNAT source towards pods on other nodes. */
@@ -33,8 +32,6 @@ export interface ServicePortInfo {
   protocol: Protocol;
   /** `ns/name` or `ns/name:portName`, kube-proxy's ServicePortName. */
   servicePortName: string;
-  /** undefined for headless Services (clusterIP None). */
-  clusterIP?: string;
   /** Filled on first use: hashing is not free and most ports are never routed to. */
   chainHash?: string;
   /** Rule and note texts built on first use (they depend only on this port and a node or mode). */
@@ -268,7 +265,6 @@ function serviceIndexOf(services: Record<string, Service>): ServiceIndex {
         port,
         protocol: port.protocol ?? "TCP",
         servicePortName: servicePortNameOf(key, port.name),
-        clusterIP,
       };
       infos.push(info);
       if (port.nodePort && (spec.type === "NodePort" || spec.type === "LoadBalancer")) {
@@ -302,7 +298,6 @@ function nodeIndexOf(nodes: Record<string, Node>): NodeIndex {
     const info: NodeInfo = {
       name: node.metadata.name,
       ip,
-      podCIDR,
       bridgeIP: podCIDR ? cidrAddress(podCIDR, 1) : undefined,
       tunnelIP: podCIDR ? cidrAddress(podCIDR, 0) : undefined,
     };

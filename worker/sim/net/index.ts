@@ -43,7 +43,6 @@ export interface PodInfo {
   pod: Pod;
   ip: string;
   nodeName?: string;
-  hostNetwork: boolean;
   /** Hop label, reference and notes, built on first use. */
   label?: string;
   ref?: { kind: "Pod"; namespace: string; name: string };
@@ -105,7 +104,7 @@ class PodIndex {
     if (!pod?.status.podIP) return undefined;
     let info = this.infos.get(key);
     if (!info || info.pod !== pod) {
-      info = { key, pod, ip: pod.status.podIP, nodeName: pod.spec.nodeName, hostNetwork: pod.spec.hostNetwork === true };
+      info = { key, pod, ip: pod.status.podIP, nodeName: pod.spec.nodeName };
       this.infos.set(key, info);
     }
     return info;

@@ -241,7 +241,8 @@ export class Session extends DurableObject<Env> {
     const [client, server] = [pair[0], pair[1]];
     this.ctx.acceptWebSocket(server);
     server.serializeAttachment({ canEdit: false } satisfies SocketAttachment);
-    const transcript = since === undefined ? [] : this.storage.transcriptSince(since, READ_TRANSCRIPT_BUDGET);
+    // Replayed entries go out as stored: no parse and re-serialization of up to the whole budget.
+    const transcript = since === undefined ? [] : this.storage.transcriptJsonSince(since, READ_TRANSCRIPT_BUDGET);
     send(server, {
       type: "hello",
       sessionId: this.meta!.id,
@@ -250,7 +251,7 @@ export class Session extends DurableObject<Env> {
       transcriptStart: transcript[0]?.seq ?? this.meta!.seq + 1,
       cluster: clusterView(this.current()),
     });
-    for (const entry of transcript) send(server, { type: "command", entry });
+    for (const row of transcript) sendText(server, `{"type":"command","entry":${row.json}}`);
     this.touch();
     this.scheduleAlarm();
     return new Response(null, { status: 101, webSocket: client });
@@ -534,8 +535,13 @@ function forbidden(presented: string | undefined): Failure {
 }
 
 function send(ws: WebSocket, message: ServerMessage): void {
+  sendText(ws, JSON.stringify(message));
+}
+
+/** A ServerMessage already serialized. */
+function sendText(ws: WebSocket, text: string): void {
   try {
-    ws.send(JSON.stringify(message));
+    ws.send(text);
   } catch {
     // Closing socket.
   }

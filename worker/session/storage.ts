@@ -218,14 +218,19 @@ export class SessionStorage {
    * newest entries that fit are returned, so a reply stays bounded however long the outputs were.
    */
   transcriptSince(since = 0, budget = Number.POSITIVE_INFINITY): TranscriptEntry[] {
-    const entries: TranscriptEntry[] = [];
+    return this.transcriptJsonSince(since, budget).map((row) => JSON.parse(row.json) as TranscriptEntry);
+  }
+
+  /** transcriptSince as stored: each entry's JSON text unparsed, for a caller that only forwards it. */
+  transcriptJsonSince(since = 0, budget = Number.POSITIVE_INFINITY): Array<{ seq: number; json: string }> {
+    const rows: Array<{ seq: number; json: string }> = [];
     let used = 0;
-    for (const row of this.sql.exec<{ json: string }>("SELECT json FROM transcript WHERE seq > ? ORDER BY seq DESC", since)) {
+    for (const row of this.sql.exec<{ seq: number; json: string }>("SELECT seq, json FROM transcript WHERE seq > ? ORDER BY seq DESC", since)) {
       used += row.json.length;
-      if (used > budget && entries.length > 0) break;
-      entries.push(JSON.parse(row.json) as TranscriptEntry);
+      if (used > budget && rows.length > 0) break;
+      rows.push({ seq: row.seq, json: row.json });
     }
-    return entries.reverse();
+    return rows.reverse();
   }
 
   private putPart(part: string, key: string, json: string, ord: number): void {

@@ -8,6 +8,7 @@ import type { ClusterState, Pod } from "./cluster/types.ts";
 import type { SessionState } from "./engine.ts";
 import { podSummary } from "./kubectl/printers/tables.ts";
 import { WORKSTATION_IP, WORKSTATION_NAME } from "./net/places.ts";
+import { nodeInternalIP, nodeReady } from "./cluster/conditions.ts";
 
 export interface ClusterView {
   /** Simulated time the view was taken at (ms since the epoch). */
@@ -63,11 +64,11 @@ export function clusterView(state: SessionState): ClusterView {
     workstation: { name: WORKSTATION_NAME, ip: WORKSTATION_IP },
     nodes: Object.values(cluster.nodes).map((node) => ({
       name: node.metadata.name,
-      ip: node.status.addresses.find((a) => a.type === "InternalIP")?.address ?? "",
+      ip: nodeInternalIP(node) ?? "",
       roles: Object.keys(node.metadata.labels ?? {})
         .filter((label) => label.startsWith(ROLE_PREFIX))
         .map((label) => label.slice(ROLE_PREFIX.length)),
-      ready: node.status.conditions.some((c) => c.type === "Ready" && c.status === "True"),
+      ready: nodeReady(node),
       podCIDR: node.spec.podCIDR,
     })),
     pods: Object.values(cluster.pods).map((pod) => podView(pod, cluster)),

@@ -33,6 +33,7 @@ import {
 } from "./store.ts";
 import type { Tx } from "./tx.ts";
 import type { ClusterState, Deployment, Node, Pod, PodRuntime, PodTemplateSpec, ReplicaSet, Service } from "./types.ts";
+import { nodeInternalIP, nodeReady, podReady as isReady } from "./conditions.ts";
 
 const settled = new WeakMap<object, number>();
 const nextCache = new WeakMap<object, { rv: number; at: number | undefined }>();
@@ -299,7 +300,6 @@ function deploymentStatus(tx: Tx, now: number): void {
 // ---------------------------------------------------------------- replicasets
 
 const active = (p: Pod | undefined): p is Pod => !!p && !p.metadata.deletionTimestamp && p.status.phase !== "Succeeded" && p.status.phase !== "Failed";
-const isReady = (p: Pod): boolean => p.status.conditions?.some((c) => c.type === "Ready" && c.status === "True") ?? false;
 
 /** controller.ActivePods ranking: the pods a scale-down removes first come first. */
 function deletionRank(a: Pod, b: Pod): number {
@@ -387,10 +387,6 @@ function replicaSetStatus(tx: Tx): void {
 
 // ---------------------------------------------------------------- scheduler
 
-function nodeReady(n: Node): boolean {
-  return n.status.conditions.some((c) => c.type === "Ready" && c.status === "True");
-}
-
 function tolerates(pod: Pod, taint: { key: string; effect: string; value?: string }): boolean {
   return (pod.spec.tolerations ?? []).some((t) => {
     const tol = t as { key?: string; operator?: string; value?: string; effect?: string };
@@ -474,10 +470,6 @@ function scheduler(tx: Tx, now: number): void {
 
 // ---------------------------------------------------------------- kubelet
 
-function nodeIP(n: Node | undefined): string {
-  return n?.status.addresses.find((a) => a.type === "InternalIP")?.address ?? "";
-}
-
 function kubelet(tx: Tx, now: number, random: Random): void {
   const due: string[] = [];
   const runtimes = tx.state.podRuntime;
@@ -530,7 +522,7 @@ function kubelet(tx: Tx, now: number, random: Random): void {
       continue;
     }
     const node = tx.state.nodes[nodeName];
-    const hostIP = nodeIP(node);
+    const hostIP = nodeInternalIP(node) ?? "";
     let next: PodRuntime = runtime;
     let podIP = pod.status.podIP;
     if (!runtime.containers) {

@@ -11,6 +11,7 @@ import { ipToNumber } from "./ipv4.ts";
 import { type PodKeys, keyCount } from "./label-index.ts";
 import { podLabelIndex } from "./store.ts";
 import type { ClusterState, EndpointSlice, Endpoints, Pod, Service, ServicePort } from "./types.ts";
+import { nodeInternalIP, podReady as isReady } from "./conditions.ts";
 
 type Protocol = "TCP" | "UDP" | "SCTP";
 
@@ -45,7 +46,6 @@ function selectedPods(state: ClusterState, service: Service): Pod[] {
   return pods;
 }
 
-const isReady = (p: Pod): boolean => p.status.conditions?.some((c) => c.type === "Ready" && c.status === "True") ?? false;
 
 /** The port a pod serves a Service port on, or undefined when a named targetPort is missing. */
 function resolvePort(pod: Pod, port: ServicePort): number | undefined {
@@ -136,7 +136,7 @@ function apiServerAddresses(state: ClusterState): string[] {
   const ips: string[] = [];
   for (const n of Object.values(state.nodes)) {
     if (n.metadata.labels?.["node-role.kubernetes.io/control-plane"] === undefined) continue;
-    const ip = n.status.addresses.find((a) => a.type === "InternalIP")?.address;
+    const ip = nodeInternalIP(n);
     if (ip) ips.push(ip);
   }
   return ips.sort(ipOrder);

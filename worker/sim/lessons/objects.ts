@@ -3,6 +3,7 @@
 import type { ClusterState, Deployment, KubeObject, Pod } from "../cluster/types.ts";
 import { showLabels } from "./fields.ts";
 import type { ObjectKind, ObjectRef } from "./schema.ts";
+import { nodeInternalIP, nodeReady, podReady as readyCondition } from "../cluster/conditions.ts";
 
 const COLLECTION = {
   Pod: "pods",
@@ -65,7 +66,7 @@ function plural(word: string): string {
 /** Is the pod Ready (its Ready condition True) and not being deleted? */
 export function podReady(pod: Pod): boolean {
   if (pod.metadata.deletionTimestamp) return false;
-  return pod.status.conditions?.some((c) => c.type === "Ready" && c.status === "True") ?? false;
+  return readyCondition(pod);
 }
 
 /** What `kubectl get pods` prints in STATUS: Running, ContainerCreating, ImagePullBackOff, Terminating ... */
@@ -94,7 +95,7 @@ export function objectReady(object: KubeObject): boolean | undefined {
     case "ReplicaSet":
       return object.spec.replicas > 0 && (object.status.readyReplicas ?? 0) >= object.spec.replicas;
     case "Node":
-      return object.status.conditions.some((c) => c.type === "Ready" && c.status === "True");
+      return nodeReady(object);
     default:
       return undefined;
   }
@@ -117,8 +118,8 @@ export function notReadyReason(object: KubeObject): string {
 export function nodeIPs(cluster: ClusterState): Map<string, string> {
   const ips = new Map<string, string>();
   for (const node of Object.values(cluster.nodes)) {
-    const address = node.status.addresses.find((a) => a.type === "InternalIP");
-    if (address) ips.set(node.metadata.name, address.address);
+    const address = nodeInternalIP(node);
+    if (address) ips.set(node.metadata.name, address);
   }
   return ips;
 }

@@ -13,6 +13,7 @@ import { podAddressIndex } from "../cluster/store.ts";
 import type { ClusterState, Node, Pod, Service, ServicePort } from "../cluster/types.ts";
 import { type Cidr, cidrAddress, parseCidr } from "./ip.ts";
 import { endpointChainName, portProtoHash, servicePortNameOf } from "./kube-proxy-names.ts";
+import { nodeInternalIP } from "../cluster/conditions.ts";
 
 export type Protocol = "TCP" | "UDP" | "SCTP";
 
@@ -291,7 +292,7 @@ function nodeIndexOf(nodes: Record<string, Node>): NodeIndex {
   index = { byIP: new Map(), byName: new Map(), list: [] };
   for (const name in nodes) {
     const node = nodes[name];
-    const ip = node.status.addresses.find((a) => a.type === "InternalIP")?.address;
+    const ip = nodeInternalIP(node);
     if (!ip) continue;
     const podCIDR = node.spec.podCIDR ? parseCidr(node.spec.podCIDR) : undefined;
     const info: NodeInfo = {

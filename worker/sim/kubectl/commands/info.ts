@@ -5,6 +5,7 @@ import { fail } from "../context.ts";
 import { tableWriter, tabwrite } from "../printers/tabwriter.ts";
 import { resourceTypes } from "../resources.ts";
 import { toJson, toYaml } from "../printers/serialize.ts";
+import { nodeInternalIP } from "../../cluster/conditions.ts";
 
 /** The kustomize library kubectl v1.34 embeds. */
 const KUSTOMIZE_VERSION = "v5.7.1";
@@ -57,7 +58,7 @@ export const clusterInfoCommand: Command = {
   run: (k, flags) => {
     if (flags.args[0] === "dump") return fail(k, "error: \"kubectl cluster-info dump\" is not available in this playground");
     const controlplane = k.ctx.tx.state.nodes["controlplane"];
-    const ip = controlplane?.status.addresses.find((a) => a.type === "InternalIP")?.address ?? "127.0.0.1";
+    const ip = nodeInternalIP(controlplane) ?? "127.0.0.1";
     const server = `https://${ip}:6443`;
     let out = `Kubernetes control plane is running at ${server}\n`;
     if (k.ctx.tx.state.services["kube-system/kube-dns"]) {

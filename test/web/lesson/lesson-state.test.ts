@@ -27,11 +27,13 @@ describe("lesson progress on the page", () => {
     expect(again.model).toMatchObject({ justCompleted: ["run"], checked: false });
   });
 
-  it("shows the verdict of each command and clears the done note on the next one", () => {
+  it("shows the verdict of each command and keeps the done note until the next step is done", () => {
     const m = model(1, { justCompleted: ["run"], seq: 4 });
     const next = applyUpdate(m, { progress: progress(1), status: notYet("expose", "no endpoints") }, { kind: "command", seq: 5 });
     expect(next.events).toEqual([]);
-    expect(next.model).toMatchObject({ checked: true, justCompleted: [], status: { explanation: "no endpoints" }, seq: 5 });
+    expect(next.model).toMatchObject({ checked: true, justCompleted: ["run"], status: { explanation: "no endpoints" }, seq: 5 });
+    const done = applyUpdate(next.model, { progress: progress(2), status: null }, { kind: "clock" });
+    expect(done.model).toMatchObject({ justCompleted: ["expose"] });
   });
 
   it("never moves backwards for a late report", () => {

@@ -10,7 +10,7 @@ export interface LessonModel {
   status: StepStatus | null;
   /** The status is the verdict on a command typed in this step, so the learner should see it. */
   checked: boolean;
-  /** Steps the latest report completed, for a moment of "done". */
+  /** Steps the latest advance completed: the "done" note stays above the step that followed. */
   justCompleted: string[];
   /** Sequence number of the command the status belongs to; a report about an older one is stale. */
   seq: number;
@@ -56,14 +56,11 @@ export function applyUpdate(
     // A step that just began has not been tried yet, also when the report that began it arrives
     // again (HTTP, then the socket); a later command's verdict is worth showing.
     checked: completedNow.length > 0 ? false : (source.kind === "command" && source.seq > model.seq) || model.checked,
-    justCompleted: completedNow.length > 0 ? completedNow : after.currentStep === before.currentStep ? keepIfSame(model, source) : [],
+    // Kept until the next step is done: a command typed while the completion was on its way must
+    // not wipe the note the learner has not seen yet.
+    justCompleted: completedNow.length > 0 ? completedNow : model.justCompleted,
     seq: source.kind === "command" ? Math.max(model.seq, source.seq) : model.seq,
   };
   if (isComplete(next) && !isComplete(model)) events.push({ type: "lesson-completed", lessonId });
   return { model: next, events };
-}
-
-/** The same report delivered twice keeps its "done" notice; a new command clears it. */
-function keepIfSame(model: LessonModel, source: UpdateSource): string[] {
-  return source.kind === "command" && source.seq > model.seq ? [] : model.justCompleted;
 }

@@ -56,8 +56,10 @@ export function Console(props: ConsoleProps) {
   const lastSeq = entries.length ? entries[entries.length - 1].seq : 0;
   const targets = useMemo(() => openable(view), [view]);
 
-  // History is kept per session; a session opened elsewhere starts from its transcript.
-  useEffect(() => {
+  // History is kept per session; a session opened elsewhere starts from its transcript. A layout
+  // effect, so that it is in place before the input can first take a key (a plain effect runs
+  // after paint, and an Up pressed in between found no history).
+  useLayoutEffect(() => {
     const stored = props.historyKey ? storage.history(props.historyKey) : [];
     const list = stored.length ? stored : entries.filter((e) => !e.setup).map((e) => e.command);
     historyRef.current = { list, index: list.length, draft: "" };

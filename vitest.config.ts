@@ -34,6 +34,9 @@ export default defineConfig({
           hookTimeout: 120_000,
           // One server and a 2-core machine: files run one after another.
           fileParallelism: false,
+          // In CI the page shares two cores with the workerd tests; a browser step that loses a race
+          // to the machine gets one more try (a real fault fails both, and the report shows the retry).
+          retry: process.env.CI ? 1 : 0,
         },
       },
       {

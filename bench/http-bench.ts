@@ -1,5 +1,5 @@
-// HTTP load test of the whole server: starts `wrangler dev` on a free loopback port with its own
-// local storage, then
+// HTTP load test of the whole server: starts it on a free loopback port with its own local
+// storage, then
 //   1. creates sessions and times session-create + first command (goal p50 < 50 ms);
 //   2. drives CLIENTS concurrent clients, one session each, for SECONDS, typing as fast as the
 //      per-session rate limit allows, and times every command (goal p99 < 25 ms, 0 errors);
@@ -8,8 +8,13 @@
 //   4. restart test: load again, stop the server in the middle, start it on the same storage and
 //      check every acknowledged command again (and that the sessions carry on).
 //
+// It does all of that twice: against `wrangler dev` (what `npm start` runs) and against the same
+// built Worker on one workerd without wrangler's dev proxy in front (bench/workerd-server.ts), so
+// the figures say what our server costs and what the dev tool adds.
+//
 // Usage: npm run bench:http   (env: BENCH_CLIENTS=50 BENCH_SECONDS=10 BENCH_CREATES=100 BENCH_INTERVAL_MS=200
-//                              BENCH_STORAGE_DIR=/tmp BENCH_PROFILE=/tmp/worker.cpuprofile)
+//                              BENCH_SERVERS=wrangler,workerd BENCH_STORAGE_DIR=/tmp
+//                              BENCH_PROFILE=/tmp/worker.cpuprofile)
 
 import { type ChildProcess, spawn } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -27,8 +32,13 @@ const CREATES = Number(process.env.BENCH_CREATES ?? 100);
  * trivial requests/s there), so latency then measures queueing, not the server.
  */
 const COMMAND_INTERVAL_MS = Math.max(55, Number(process.env.BENCH_INTERVAL_MS ?? 200));
-/** BENCH_PROFILE=<file.cpuprofile>: a V8 CPU profile of the Worker and its Durable Objects during the steady load (open it in Chrome DevTools), and its top functions printed. */
+/** BENCH_PROFILE=<file.cpuprofile>: a V8 CPU profile of the Worker and its Durable Objects during the steady load under `wrangler dev` (open it in Chrome DevTools), and its top functions printed. */
 const PROFILE = process.env.BENCH_PROFILE;
+
+/** `wrangler`: `wrangler dev`, as `npm start` runs it. `workerd`: the same bundle on one workerd, no dev proxy. */
+type ServerKind = "wrangler" | "workerd";
+const SERVERS = (process.env.BENCH_SERVERS ?? "wrangler,workerd").split(",").map((s) => s.trim()) as ServerKind[];
+const SERVER_NAMES: Record<ServerKind, string> = { wrangler: "wrangler dev", workerd: "workerd alone (no dev proxy)" };
 
 interface Ack {
   seq: number;
@@ -62,22 +72,31 @@ const commandsFor = (n: number, i: number): string => {
 };
 
 async function main(): Promise<void> {
+  for (const kind of SERVERS) if (!(kind in SERVER_NAMES)) throw new Error(`BENCH_SERVERS: unknown server ${kind} (wrangler, workerd)`);
   mkdirSync("dist/web", { recursive: true });
+  let ok = true;
+  for (const kind of SERVERS) ok = (await benchServer(kind)) && ok;
+  console.log(ok ? "http-bench: OK" : "http-bench: FAILED");
+  process.exitCode = ok ? 0 : 1;
+}
+
+async function benchServer(kind: ServerKind): Promise<boolean> {
   // BENCH_STORAGE_DIR=/dev/shm keeps the local Durable Object storage in memory (no disk syncs).
-  const storage = mkdtempSync(join(process.env.BENCH_STORAGE_DIR ?? tmpdir(), "http-bench-"));
+  const root = mkdtempSync(join(process.env.BENCH_STORAGE_DIR ?? tmpdir(), "http-bench-"));
+  const storage = join(root, "state");
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   // The Worker is bundled once and served as built: `wrangler dev` would otherwise reload (and
   // fail requests in flight) whenever a source file changes while the benchmark runs.
-  const bundle = join(storage, "bundle");
+  const bundle = join(root, "bundle");
   await runWrangler(["deploy", "--dry-run", "--outdir", bundle]);
-  const script = join(bundle, "index.js");
   // A private copy of the page, for the same reason (the page may be rebuilt meanwhile).
-  const assets = join(storage, "assets");
+  const assets = join(root, "assets");
   cpSync("dist/web", assets, { recursive: true });
-  console.log(`http-bench: ${CLIENTS} clients, one command each every ${COMMAND_INTERVAL_MS} ms, ${SECONDS} s, wrangler dev on ${base}`);
-  const inspectorPort = PROFILE ? await freePort() : undefined;
-  let server = await startServer(port, storage, script, inspectorPort);
+  const files: ServerFiles = { kind, port, storage, bundle, assets };
+  console.log(`\nhttp-bench: ${CLIENTS} clients, one command each every ${COMMAND_INTERVAL_MS} ms, ${SECONDS} s, ${SERVER_NAMES[kind]} on ${base}`);
+  const inspectorPort = PROFILE && kind === "wrangler" ? await freePort() : undefined;
+  let server = await startServer(files, inspectorPort);
   try {
     // 1. Session create + first command: one visitor at a time, then CLIENTS at once.
     let createErrors = 0;
@@ -134,7 +153,7 @@ async function main(): Promise<void> {
     const interrupted = await during;
     console.log(`restart: server stopped after ${stopAfter} ms of load; ${interrupted.latencies.length} commands acknowledged before, ${clients.reduce((n, c) => n + c.unknown.length, 0)} in flight`);
     const t0 = performance.now();
-    server = await startServer(port, storage, script);
+    server = await startServer(files);
     console.log(`restart: server ready again in ${ms(performance.now() - t0)}`);
     const afterRestart = await verify(base, clients);
     console.log(`restart: ${afterRestart.checked} acknowledged commands checked after restart, ${afterRestart.missing} missing or misplaced`);
@@ -146,12 +165,10 @@ async function main(): Promise<void> {
       if (reply.seq > last && reply.seq <= last + 1 + client.unknown.length) continued++;
     }
     console.log(`restart: ${continued}/${clients.length} sessions carry on with the next seq`);
-    const ok = createErrors === 0 && load.errors === 0 && verified.missing === 0 && afterRestart.missing === 0 && continued === clients.length;
-    console.log(ok ? "http-bench: OK" : "http-bench: FAILED");
-    process.exitCode = ok ? 0 : 1;
+    return createErrors === 0 && load.errors === 0 && verified.missing === 0 && afterRestart.missing === 0 && continued === clients.length;
   } finally {
     await stopServer(server);
-    rmSync(storage, { recursive: true, force: true });
+    rmSync(root, { recursive: true, force: true });
   }
 }
 
@@ -194,7 +211,7 @@ async function drive(base: string, clients: Client[], durationMs: number, tolera
   return { latencies, errors };
 }
 
-/** The same clients and pacing against /healthz: what `wrangler dev` costs before any session work. */
+/** The same clients and pacing against /healthz: what the server costs before any session work. */
 async function baseline(base: string, durationMs: number): Promise<number[]> {
   const latencies: number[] = [];
   const end = performance.now() + durationMs;
@@ -258,16 +275,33 @@ function runWrangler(args: string[]): Promise<void> {
   });
 }
 
-async function startServer(port: number, storage: string, script: string, inspectorPort?: number): Promise<ChildProcess> {
+interface ServerFiles {
+  kind: ServerKind;
+  port: number;
+  /** Local Durable Object storage, kept across a restart. */
+  storage: string;
+  /** The Worker as `wrangler deploy --dry-run` built it. */
+  bundle: string;
+  assets: string;
+}
+
+function serverArgs({ kind, port, storage, bundle, assets }: ServerFiles, inspectorPort?: number): string[] {
+  if (kind === "workerd") return ["--no-warnings", "--import", "tsx", "bench/workerd-server.ts", String(port), storage, bundle, assets];
   const inspector = inspectorPort === undefined ? [] : ["--inspector-port", String(inspectorPort)];
-  const child = spawn(
-    process.execPath,
-    [...WRANGLER, "dev", script, "--config", "wrangler.toml", "--assets", join(storage, "assets"), "--no-bundle", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", storage, "--log-level", process.env.BENCH_LOG_LEVEL ?? "warn", ...inspector],
-    { env: WRANGLER_ENV, stdio: ["ignore", process.env.BENCH_LOG_LEVEL ? "inherit" : "ignore", "inherit"], detached: true },
-  );
+  const script = join(bundle, "index.js");
+  return [...WRANGLER, "dev", script, "--config", "wrangler.toml", "--assets", assets, "--no-bundle", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", storage, "--log-level", process.env.BENCH_LOG_LEVEL ?? "warn", ...inspector];
+}
+
+async function startServer(files: ServerFiles, inspectorPort?: number): Promise<ChildProcess> {
+  const { kind, port } = files;
+  const child = spawn(process.execPath, serverArgs(files, inspectorPort), {
+    env: WRANGLER_ENV,
+    stdio: ["ignore", process.env.BENCH_LOG_LEVEL ? "inherit" : "ignore", "inherit"],
+    detached: true,
+  });
   const deadline = performance.now() + 60_000;
   while (performance.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`wrangler dev exited with ${child.exitCode}`);
+    if (child.exitCode !== null) throw new Error(`${SERVER_NAMES[kind]} exited with ${child.exitCode}`);
     try {
       const response = await fetch(`http://127.0.0.1:${port}/healthz`);
       if (response.ok) return child;
@@ -276,7 +310,7 @@ async function startServer(port: number, storage: string, script: string, inspec
     }
     await sleep(100);
   }
-  throw new Error("wrangler dev did not become ready within 60 s");
+  throw new Error(`${SERVER_NAMES[kind]} did not become ready within 60 s`);
 }
 
 async function stopServer(child: ChildProcess): Promise<void> {

@@ -10,8 +10,10 @@ import type { RouteTrace } from "./net/trace.ts";
 import { createRandom } from "./random.ts";
 import { promptOf } from "./shell/prompt.ts";
 import { findProgram } from "./shell/programs.ts";
+import { ListRunner, type ShellHost } from "./shell/list-runner.ts";
 import { parseLine } from "./shell/tokenizer.ts";
 import type { ProgramContext, ShellFrame } from "./shell/types.ts";
+import { exportedEnvironment, lookupVariable, withStatus } from "./shell/variables.ts";
 
 export const MAX_COMMAND_BYTES = 8 * 1024;
 
@@ -95,8 +97,7 @@ export function execute(state: SessionState, input: string, env: { now: number }
   }
   const parsed = parseLine(input);
   if (!parsed.ok) return fail(parsed.error, 2);
-  const { pipeline, stdin, then = [] } = parsed.line;
-  let depthBefore = state.shell.length;
+  const { pipeline } = parsed.line;
 
   const random = createRandom(state.rng);
   const tx = new Tx(state.cluster);
@@ -106,69 +107,79 @@ export function execute(state: SessionState, input: string, env: { now: number }
   let output = parsed.line.warning ?? "";
   const traces: RouteTrace[] = [];
 
+  const top = () => shell[shell.length - 1];
+  const host: ShellHost = {
+    get name() {
+      const frame = top();
+      return frame.kind === "pod" ? frame.shell : "-bash";
+    },
+    frame: top,
+    setFrame: (frame) => {
+      shell[shell.length - 1] = frame;
+    },
+    lookup: (name) => lookupVariable(tx.state, shell, top(), name),
+    exported: () => exportedEnvironment(tx.state, shell, top()),
+    run: runProgram,
+    write: (text) => {
+      output += text;
+    },
+    err: (text) => {
+      output += text;
+    },
+    save: () => {
+      const saved = shell.slice();
+      return () => void shell.splice(0, shell.length, ...saved);
+    },
+    depth: () => shell.length,
+  };
+
   try {
     reconcile(tx, now, random);
-    if (pipeline.length === 0) {
-      return finish(0);
-    }
-    let exitCode = runPipeline(pipeline, stdin);
+    // A blank line or a comment leaves `$?` as it was.
+    if (pipeline.length === 0) return finish(top().status ?? 0);
     // A list (`a && b || c; d`): each part after the first runs or not on the status so far,
     // and a skipped part leaves the status as it was (bash). A part that moved the console into
     // or out of a shell (ssh, exec -it, exit) ends the line: the rest would belong to that shell.
-    for (const item of then) {
-      if (shell.length !== depthBefore) break;
-      if ((item.op === "&&" && exitCode !== 0) || (item.op === "||" && exitCode === 0)) continue;
-      depthBefore = shell.length;
-      exitCode = runPipeline(item.pipeline, undefined);
-    }
-    return finish(exitCode);
+    const runner = new ListRunner(host, top().status ?? 0);
+    return finish(runner.runLine(parsed.line));
   } catch (error) {
     // A bug must never corrupt a session: drop the transaction and report it like a crash.
     const message = error instanceof Error ? error.message : String(error);
     return fail(`error: internal error in the simulator: ${message}\n`, 1);
   }
 
-  /** One pipeline, its stages in order; the exit code is the last stage's (bash without pipefail). */
-  function runPipeline(stages: string[][], firstStdin: string | undefined): number {
-    depthBefore = shell.length;
-    let exitCode = 0;
-    let pipeIn: string | undefined = firstStdin;
-    for (let i = 0; i < stages.length; i++) {
-      const argv = stages[i];
-      const last = i === stages.length - 1;
-      let stdout = "";
-      const ctx: ProgramContext = {
-        argv,
-        stdin: pipeIn,
-        stdoutIsTerminal: last,
-        tx,
-        random,
-        now: tx.state.now,
-        shell,
-        out: (text) => {
-          if (last) output += text;
-          else stdout += text;
-        },
-        err: (text) => {
-          output += text;
-        },
-        trace: (t) => traces.push(t),
-      };
-      const program = findProgram(argv[0], shell[shell.length - 1], tx.state);
-      if (typeof program === "string") {
-        ctx.err(program);
-        exitCode = 127;
-      } else {
-        exitCode = program(ctx);
-      }
-      pipeIn = stdout;
-      // Controllers react to what the program wrote (ReplicaSets create pods, endpoints follow).
-      reconcile(tx, tx.state.now, random);
+  /** One program, its words expanded; `terminal`: its standard output is the console, not a pipe. */
+  function runProgram(argv: string[], stdin: string | undefined, terminal: boolean, out: (text: string) => void): number {
+    const ctx: ProgramContext = {
+      argv,
+      stdin,
+      stdoutIsTerminal: terminal,
+      tx,
+      random,
+      now: tx.state.now,
+      shell,
+      out,
+      err: (text) => {
+        output += text;
+      },
+      trace: (t) => traces.push(t),
+    };
+    const program = findProgram(argv[0], top(), tx.state);
+    let exitCode: number;
+    if (typeof program === "string") {
+      ctx.err(program);
+      exitCode = 127;
+    } else {
+      exitCode = program(ctx);
     }
+    // Controllers react to what the program wrote (ReplicaSets create pods, endpoints follow).
+    reconcile(tx, tx.state.now, random);
     return exitCode;
   }
 
   function finish(exitCode: number): CommandResult {
+    // `$?` of the next line; the frame stays the same object after a success.
+    shell[shell.length - 1] = withStatus(top(), exitCode);
     const shellChanged = !sameShell(shell, state.shell);
     const changed = tx.dirty || shellChanged;
     const clockSkew = Math.max(state.clockSkew ?? 0, tx.state.now - env.now);

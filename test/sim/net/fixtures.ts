@@ -140,7 +140,10 @@ export interface RunResult {
 export function run(state: ClusterState, where: ShellFrame[], line: string, seed = 1): RunResult {
   const parsed = parseLine(line);
   if (!parsed.ok) throw new Error(parsed.error);
-  const argv = parsed.line.pipeline[0];
+  const argv = parsed.line.pipeline[0].map((word) => {
+    if (typeof word !== "string") throw new Error(`run(): "${line}" has expansions; use execute() for those`);
+    return word;
+  });
   const tx = new Tx(state);
   const random = createRandom(seed);
   const shell = where.slice();

@@ -8,9 +8,11 @@ import { newHex } from "../cluster/ids.ts";
 import { findImage } from "../cluster/images.ts";
 import { endAttachedProcess } from "../cluster/kubelet.ts";
 import { availableAt } from "./availability.ts";
+import { ListRunner, type ShellHost } from "./list-runner.ts";
 import { findProgram } from "./programs.ts";
 import { parseLine } from "./tokenizer.ts";
 import type { ProgramContext, ShellFrame } from "./types.ts";
+import { exportedEnvironment, lookupVariable } from "./variables.ts";
 
 export interface ExecTarget {
   namespace: string;
@@ -88,24 +90,27 @@ function runScript(ctx: ProgramContext, frame: ShellFrame, script: string, termi
     ctx.err(parsed.error.replace(/^-bash:/, `${frame.kind === "pod" ? frame.shell : "sh"}:`));
     return 2;
   }
-  const runPipeline = (stages: string[][], stdin: string | undefined): number => {
-    let input = stdin;
-    let code = 0;
-    for (let i = 0; i < stages.length; i++) {
-      let captured = "";
-      const last = i === stages.length - 1;
-      code = runIn(ctx, frame, stages[i], input, (t) => (last ? ctx.out(t) : (captured += t)), last && terminal, true);
-      input = captured;
-    }
-    return code;
+  let local = frame;
+  const host: ShellHost = {
+    name: frame.kind === "pod" ? frame.shell : "sh",
+    frame: () => local,
+    setFrame: (next) => {
+      local = next;
+    },
+    lookup: (name) => lookupVariable(ctx.tx.state, ctx.shell, local, name),
+    exported: () => exportedEnvironment(ctx.tx.state, ctx.shell, local),
+    run: (argv, stdin, toTerminal, out) => runIn(ctx, local, argv, stdin, out, toTerminal && terminal, true),
+    write: (text) => ctx.out(text),
+    err: (text) => ctx.err(text),
+    save: () => {
+      const saved = local;
+      return () => {
+        local = saved;
+      };
+    },
   };
-  let code = runPipeline(parsed.line.pipeline, parsed.line.stdin);
   // `a && b || c; d`: as in the console (bash's lists).
-  for (const item of parsed.line.then ?? []) {
-    if ((item.op === "&&" && code !== 0) || (item.op === "||" && code === 0)) continue;
-    code = runPipeline(item.pipeline, undefined);
-  }
-  return code;
+  return new ListRunner(host, 0).runLine(parsed.line);
 }
 
 function runIn(

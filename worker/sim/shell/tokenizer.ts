@@ -1,10 +1,20 @@
-// Splits what the user typed into argv words, the way a POSIX shell (bash) would: quotes,
-// backslash escapes, comments, pipes, lists (`&&`, `||`, `;`), heredocs and here-strings. There is no variable expansion
-// and no globbing: the console has no environment, and kubectl's arguments never need them.
+// Splits what the user typed into words, the way a POSIX shell (bash) would: quotes, backslash
+// escapes, comments, pipes, lists (`&&`, `||`, `;`), heredocs and here-strings. Words that hold
+// `$NAME`, `${NAME}`, `$?`, `$(...)` or backquotes keep their parts, to be expanded when their
+// command runs (shell/expand.ts); other words are plain strings. There is no globbing.
+
+/** A piece of a word; `quoted` pieces were inside quotes (or escaped), so they are never split. */
+export type WordPart =
+  | { kind: "text"; text: string; quoted: boolean }
+  | { kind: "param"; name: string; quoted: boolean }
+  | { kind: "command"; source: string; quoted: boolean };
+
+/** A word as typed: a plain string, or its parts when it has something to expand. */
+export type Word = string | { parts: WordPart[] };
 
 export interface ParsedLine {
   /** One or more commands joined by `|`. Empty when the line is blank or a comment. */
-  pipeline: string[][];
+  pipeline: Word[][];
   /** The heredoc body (`<<EOF ... EOF`), fed to the first command's standard input. */
   stdin?: string;
   /** A warning bash prints before running the line (a heredoc ended by end of input). */
@@ -18,13 +28,13 @@ export interface ParsedLine {
 
 export interface ListItem {
   op: "&&" | "||" | ";";
-  pipeline: string[][];
+  pipeline: Word[][];
 }
 
 export type ParseResult = { ok: true; line: ParsedLine } | { ok: false; error: string };
 
 type Token =
-  | { kind: "word"; text: string }
+  | { kind: "word"; text: string; parts?: WordPart[] }
   | { kind: "op"; text: "|" | "||" | "&&" | ";" | "&" | ">" | "<" | "newline" }
   | { kind: "heredoc"; body: string; warning?: string }
   | { kind: "herestring"; text: string };
@@ -48,11 +58,36 @@ function scanCommand(input: string, start: number): Scan {
   let i = start;
   let word = "";
   let inWord = false;
+  let parts: WordPart[] = [];
+  let expands = false;
 
   const flush = () => {
-    if (inWord) tokens.push({ kind: "word", text: word });
+    if (inWord) tokens.push(expands ? { kind: "word", text: word, parts } : { kind: "word", text: word });
     word = "";
     inWord = false;
+    parts = [];
+    expands = false;
+  };
+  const addText = (text: string, quoted: boolean) => {
+    word += text;
+    inWord = true;
+    const last = parts[parts.length - 1];
+    if (last?.kind === "text" && last.quoted === quoted) last.text += text;
+    else parts.push({ kind: "text", text, quoted });
+  };
+  /** `$...` or a backquote at `at`: adds the expansion and returns where the word goes on, or an error. */
+  const addDollar = (at: number, quoted: boolean): { next: number; error?: string } => {
+    const found = scanExpansion(input, at);
+    if (found.error) return { next: input.length, error: found.error };
+    if (!found.part) {
+      addText("$", quoted);
+      return { next: at + 1 };
+    }
+    word += input.slice(at, found.end);
+    inWord = true;
+    expands = true;
+    parts.push(found.part.kind === "param" ? { ...found.part, quoted } : { ...found.part, quoted });
+    return { next: found.end };
   };
 
   while (i < input.length) {
@@ -66,22 +101,21 @@ function scanCommand(input: string, start: number): Scan {
         i += 2; // line continuation
         continue;
       }
-      word += input[i + 1];
-      inWord = true;
+      addText(input[i + 1], true);
       i += 2;
       continue;
     }
     if (c === "'") {
       const close = input.indexOf("'", i + 1);
       if (close < 0) return { tokens, end: input.length, error: unexpectedEof("'") };
-      word += input.slice(i + 1, close);
-      inWord = true;
+      addText(input.slice(i + 1, close), true);
       i = close + 1;
       continue;
     }
     if (c === '"') {
       let j = i + 1;
       let text = "";
+      addText("", true); // "" is a word, even when empty
       while (j < input.length && input[j] !== '"') {
         // Inside double quotes a backslash escapes only $ ` " \ and newline.
         if (input[j] === "\\" && j + 1 < input.length && '$`"\\\n'.includes(input[j + 1])) {
@@ -89,13 +123,26 @@ function scanCommand(input: string, start: number): Scan {
           j += 2;
           continue;
         }
+        if (input[j] === "$" || input[j] === "`") {
+          if (text) addText(text, true);
+          text = "";
+          const expanded = addDollar(j, true);
+          if (expanded.error) return { tokens, end: input.length, error: expanded.error };
+          j = expanded.next;
+          continue;
+        }
         text += input[j];
         j++;
       }
       if (j >= input.length) return { tokens, end: input.length, error: unexpectedEof('"') };
-      word += text;
-      inWord = true;
+      if (text) addText(text, true);
       i = j + 1;
+      continue;
+    }
+    if (c === "$" || c === "`") {
+      const expanded = addDollar(i, false);
+      if (expanded.error) return { tokens, end: input.length, error: expanded.error };
+      i = expanded.next;
       continue;
     }
     if (c === "#" && !inWord) {
@@ -151,13 +198,69 @@ function scanCommand(input: string, start: number): Scan {
       i++;
       continue;
     }
-    word += c;
-    inWord = true;
+    addText(c, false);
     i++;
   }
   flush();
   readHeredocBodies(input, input.length, pendingHeredocs, tokens);
   return { tokens, end: input.length };
+}
+
+type Found = { part?: { kind: "param"; name: string } | { kind: "command"; source: string }; end: number; error?: string };
+
+/** What `$` (or a backquote) at `at` starts: a parameter, a command substitution, or nothing (a plain `$`). */
+function scanExpansion(input: string, at: number): Found {
+  if (input[at] === "`") {
+    let j = at + 1;
+    let source = "";
+    while (j < input.length && input[j] !== "`") {
+      if (input[j] === "\\" && j + 1 < input.length && "$`\\".includes(input[j + 1])) {
+        source += input[j + 1];
+        j += 2;
+        continue;
+      }
+      source += input[j++];
+    }
+    if (j >= input.length) return { end: input.length, error: unexpectedEof("`") };
+    return { part: { kind: "command", source }, end: j + 1 };
+  }
+  const next = input[at + 1];
+  if (next === "(") {
+    const close = matchingParen(input, at + 2);
+    if (close < 0) return { end: input.length, error: unexpectedEof(")") };
+    return { part: { kind: "command", source: input.slice(at + 2, close) }, end: close + 1 };
+  }
+  if (next === "{") {
+    const close = input.indexOf("}", at + 2);
+    if (close < 0) return { end: input.length, error: unexpectedEof("}") };
+    const name = input.slice(at + 2, close);
+    if (!/^([A-Za-z_][A-Za-z0-9_]*|[0-9]|[?#$])$/.test(name)) return { end: input.length, error: `-bash: \${${name}}: bad substitution\n` };
+    return { part: { kind: "param", name }, end: close + 1 };
+  }
+  const name = /^([A-Za-z_][A-Za-z0-9_]*|[0-9?#$])/.exec(input.slice(at + 1, at + 257));
+  if (!name) return { end: at + 1 };
+  return { part: { kind: "param", name: name[1] }, end: at + 1 + name[1].length };
+}
+
+/** Where the `)` that closes a `$(` opened before `from` is, skipping quotes and nested parentheses; -1 if none. */
+function matchingParen(input: string, from: number): number {
+  let depth = 1;
+  for (let j = from; j < input.length; j++) {
+    const c = input[j];
+    if (c === "\\") j++;
+    else if (c === "'") {
+      const close = input.indexOf("'", j + 1);
+      if (close < 0) return -1;
+      j = close;
+    } else if (c === '"') {
+      let k = j + 1;
+      while (k < input.length && input[k] !== '"') k += input[k] === "\\" ? 2 : 1;
+      if (k >= input.length) return -1;
+      j = k;
+    } else if (c === "(") depth++;
+    else if (c === ")" && --depth === 0) return j;
+  }
+  return -1;
 }
 
 function syntaxError(next: string | undefined): string {
@@ -249,10 +352,10 @@ function onlyComments(rest: string): boolean {
 }
 
 function build(tokens: Token[]): ParseResult {
-  const first: string[][] = [];
+  const first: Word[][] = [];
   const then: ListItem[] = [];
   let pipeline = first;
-  let current: string[] = [];
+  let current: Word[] = [];
   let stdin: string | undefined;
   let warning: string | undefined;
   /** After `|`, `&&` or `||` a command must follow; after `;` the line may end. */
@@ -261,7 +364,7 @@ function build(tokens: Token[]): ParseResult {
   for (const token of tokens) {
     switch (token.kind) {
       case "word":
-        current.push(token.text);
+        current.push(token.parts ? { parts: token.parts } : token.text);
         expectCommand = false;
         break;
       case "heredoc":

@@ -4,11 +4,21 @@ import type { Tx } from "../cluster/tx.ts";
 import type { RouteTrace } from "../net/trace.ts";
 import type { Random } from "../random.ts";
 
+/** What a shell remembers between commands: its variables and the status of the last command. */
+export interface ShellVariables {
+  /** Variables set with `NAME=value` or `export`, by name. */
+  vars?: Record<string, string>;
+  /** Names of the variables that `export` marked (`env` lists them). */
+  exported?: string[];
+  /** `$?` when the last command failed; absent after a success. */
+  status?: number;
+}
+
 /** One place in the stack of shells: the workstation, a node after `ssh`, a pod after `exec -it`. */
 export type ShellFrame =
-  | { kind: "workstation"; user: string; host: string }
-  | { kind: "node"; node: string; user: string }
-  | {
+  | ({ kind: "workstation"; user: string; host: string } & ShellVariables)
+  | ({ kind: "node"; node: string; user: string } & ShellVariables)
+  | ({
       kind: "pod";
       namespace: string;
       pod: string;
@@ -18,7 +28,7 @@ export type ShellFrame =
       removeOnExit?: boolean;
       /** `kubectl run -it`: this shell is the container's main process (kubectl attach), not an exec. */
       attached?: boolean;
-    };
+    } & ShellVariables);
 
 export interface ProgramContext {
   /** argv[0] is the program name as typed. */

@@ -1,0 +1,71 @@
+// Shell variables in the console, as a learner of Services uses them: a NodePort read with
+// kubectl into a variable, then curl'd; `$?` after a failed request; the Service variables a pod
+// got from the kubelet; and each shell (workstation, node, pod) keeping its own.
+import { describe, expect, it } from "vitest";
+import { createSession, execute, type SessionState } from "../../../worker/sim/engine.ts";
+
+function console_() {
+  let now = Date.UTC(2026, 0, 1);
+  let state: SessionState = createSession({ seed: 11, now });
+  return (command: string) => {
+    now += 3000;
+    const result = execute(state, command, { now });
+    state = result.state;
+    return result;
+  };
+}
+
+describe("shell variables in the console", () => {
+  const run = console_();
+  run("kubectl run web --image=nginx");
+  run("kubectl expose pod web --port 80 --type NodePort");
+  const nodePort = run("kubectl get svc web -o jsonpath='{.spec.ports[0].nodePort}'").output;
+
+  it("keeps a NodePort read with $(kubectl ...) for the next command, which curls it", () => {
+    const set = run("NODE_PORT=$(kubectl get svc web -o jsonpath='{.spec.ports[0].nodePort}')");
+    expect(set).toMatchObject({ output: "", exitCode: 0 });
+    expect(run('echo "port $NODE_PORT"').output).toBe(`port ${nodePort}\n`);
+    const curl = run("curl -s -o /dev/null -w '%{http_code}' http://192.168.56.12:$NODE_PORT");
+    expect(curl.output).toBe("200");
+    expect(curl.traces[0].hops.length).toBeGreaterThan(2);
+  });
+
+  it("answers $? with the last status, on the same line and on the next", () => {
+    expect(run("curl -s -m 1 http://10.96.0.1; echo $?").output).toBe("28\n");
+    run("curl -s -m 1 http://10.96.0.1");
+    expect(run("echo $?").output).toBe("28\n");
+    expect(run("echo $?").output).toBe("0\n");
+  });
+
+  it("exports, lists and unsets variables as bash does", () => {
+    run("export TARGET=$(kubectl get svc web -o jsonpath='{.spec.clusterIP}')");
+    expect(run("env | grep TARGET").output).toMatch(/^TARGET=10\.\d+\.\d+\.\d+\n$/);
+    expect(run("export | grep TARGET").output).toMatch(/^declare -x TARGET="10\.\d+\.\d+\.\d+"\n$/);
+    run("unset TARGET");
+    expect(run('echo "[$TARGET]"').output).toBe("[]\n");
+    expect(run("export 9lives=1")).toMatchObject({ output: "-bash: export: `9lives=1': not a valid identifier\n", exitCode: 1 });
+    expect(run("echo $HOME $USER $HOSTNAME").output).toBe("/home/student student workstation\n");
+  });
+
+  it("runs a substitution in a subshell: what it sets does not stay", () => {
+    expect(run("echo $(X=inner; echo $X) [$X]").output).toBe("inner []\n");
+  });
+
+  it("expands a pod's Service variables inside the pod, not on the workstation", () => {
+    run("kubectl run client --image=busybox -- sleep 3600");
+    run("kubectl get pods");
+    const inPod = run(`kubectl exec client -- sh -c 'wget -qO- http://$WEB_SERVICE_HOST:$WEB_SERVICE_PORT | head -1'`);
+    expect(inPod.output).toBe("<!DOCTYPE html>\n");
+    expect(run('echo "[$WEB_SERVICE_HOST]"').output).toBe("[]\n");
+  });
+
+  it("gives each shell its own variables: a pod shell's are gone after exit", () => {
+    run("kubectl exec -it client -- sh");
+    expect(run('X=1; echo "$X in $HOSTNAME"').output).toBe("1 in client\n");
+    run("exit");
+    expect(run('echo "[$X]"').output).toBe("[]\n");
+    run("ssh node01");
+    expect(run("echo $HOSTNAME").output).toBe("node01\n");
+    run("exit");
+  });
+});

@@ -1,0 +1,160 @@
+// Runs a parsed line as bash does: each list part on the status so far (`&&`, `||`, `;`), each
+// pipeline's stages in turn, and each simple command after expanding its words. Assignments,
+// `export` and `unset` are the shell's own; everything else is a program, which the caller runs.
+// The console (engine.ts) and `sh -c` in a pod (pod-exec.ts) both run lines through here.
+
+import { assignmentOf, expandJoined, expandWords, isValidName, type Expansion } from "./expand.ts";
+import { parseLine, type ParsedLine, type Word } from "./tokenizer.ts";
+import type { ShellFrame } from "./types.ts";
+import { withExported, withoutVariables, withVariables } from "./variables.ts";
+
+export interface ShellHost {
+  /** How the shell names itself in its errors: `-bash` on a login, `sh` or `bash` in a pod. */
+  readonly name: string;
+  /** The frame the line runs in; variables are read from and written to it. */
+  frame(): ShellFrame;
+  setFrame(frame: ShellFrame): void;
+  lookup(name: string): string | undefined;
+  /** The environment `export` lists, as name and value. */
+  exported(): Array<[string, string]>;
+  /** Runs a program. `terminal`: its standard output goes to the terminal (not a pipe or a capture). */
+  run(argv: string[], stdin: string | undefined, terminal: boolean, out: (text: string) => void): number;
+  /** Standard output and standard error of the terminal. */
+  write(text: string): void;
+  err(text: string): void;
+  /** A mark to return to after a command substitution, which runs in a subshell: nothing it does to the shell stays. */
+  save(): () => void;
+  /** How deep the console's shell stack is; a part that changed it (ssh, exec -it, exit) ends the line. */
+  depth?(): number;
+}
+
+export class ListRunner {
+  /** `$?`. */
+  status: number;
+  /** The status of the last command substitution in the command being expanded. */
+  private substituted: number | undefined;
+
+  constructor(
+    private readonly host: ShellHost,
+    status: number,
+  ) {
+    this.status = status;
+  }
+
+  private readonly expansion: Expansion = {
+    lookup: (name) => this.host.lookup(name),
+    status: () => this.status,
+    substitute: (source) => this.substitute(source),
+  };
+
+  /** The whole line; `out` receives the last stage's standard output (the terminal when absent). */
+  runLine(line: ParsedLine, out?: (text: string) => void): number {
+    let depth = this.host.depth?.();
+    let code = this.runPipeline(line.pipeline, line.stdin, out);
+    for (const item of line.then ?? []) {
+      if (depth !== this.host.depth?.()) break;
+      if ((item.op === "&&" && code !== 0) || (item.op === "||" && code === 0)) continue;
+      depth = this.host.depth?.();
+      code = this.runPipeline(item.pipeline, undefined, out);
+    }
+    return code;
+  }
+
+  /** One pipeline, its stages in order; the status is the last stage's (bash without pipefail). */
+  runPipeline(stages: Word[][], firstStdin: string | undefined, out?: (text: string) => void): number {
+    let code = 0;
+    let pipeIn = firstStdin;
+    for (let i = 0; i < stages.length; i++) {
+      const last = i === stages.length - 1;
+      let captured = "";
+      const sink = last ? (out ?? ((text: string) => this.host.write(text))) : (text: string) => (captured += text);
+      code = this.runSimple(stages[i], pipeIn, last && out === undefined, sink);
+      pipeIn = captured;
+    }
+    this.status = code;
+    return code;
+  }
+
+  /** `terminal`: standard output goes to the terminal, not into a pipe or a substitution. */
+  private runSimple(words: Word[], stdin: string | undefined, terminal: boolean, out: (text: string) => void): number {
+    this.substituted = undefined;
+    let k = 0;
+    while (k < words.length && assignmentOf(words[k])) k++;
+    if (k === words.length) {
+      // Only assignments: they set shell variables; the status is that of the last substitution.
+      const values: Record<string, string> = {};
+      for (const word of words) {
+        const assignment = assignmentOf(word)!;
+        values[assignment.name] = expandJoined(assignment.value, this.expansion);
+      }
+      this.host.setFrame(withVariables(this.host.frame(), values));
+      return this.substituted ?? 0;
+    }
+    // Assignments before a command only reach that command's environment, which no program here reads.
+    const rest = words.slice(k);
+    if (rest[0] === "export") return this.export(rest.slice(1), out);
+    const argv = expandWords(rest, this.expansion);
+    if (argv.length === 0) return this.substituted ?? 0;
+    if (argv[0] === "unset") return this.unset(argv.slice(1));
+    return this.host.run(argv, stdin, terminal, out);
+  }
+
+  /** `export NAME=value NAME ...`, or the exported environment with no names (bash's `declare -x`). */
+  private export(words: Word[], out: (text: string) => void): number {
+    const args: Array<{ name: string; value?: string }> = [];
+    for (const word of words) {
+      const assignment = assignmentOf(word);
+      if (assignment) args.push({ name: assignment.name, value: expandJoined(assignment.value, this.expansion) });
+      else for (const name of expandWords([word], this.expansion)) args.push({ name });
+    }
+    const names = args.filter((a) => a.name !== "-p");
+    if (names.length === 0) {
+      const lines = this.host.exported().sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      out(lines.map(([name, value]) => `declare -x ${name}="${value.replace(/(["\\$`])/g, "\\$1")}"\n`).join(""));
+      return 0;
+    }
+    let code = 0;
+    let frame = this.host.frame();
+    for (const { name, value } of names) {
+      if (!isValidName(name)) {
+        this.host.err(`${this.host.name}: export: \`${value === undefined ? name : `${name}=${value}`}': not a valid identifier\n`);
+        code = 1;
+        continue;
+      }
+      frame = value === undefined ? withExported(frame, [name]) : withVariables(frame, { [name]: value }, true);
+    }
+    this.host.setFrame(frame);
+    return code;
+  }
+
+  private unset(names: string[]): number {
+    let code = 0;
+    const valid = names.filter((name) => {
+      if (name === "-v" || isValidName(name)) return true;
+      this.host.err(`${this.host.name}: unset: \`${name}': not a valid identifier\n`);
+      code = 1;
+      return false;
+    });
+    this.host.setFrame(withoutVariables(this.host.frame(), valid.filter((n) => n !== "-v")));
+    return code;
+  }
+
+  /** `$(...)`: runs in a subshell; its standard output becomes the word, its errors go to the terminal. */
+  private substitute(source: string): string {
+    const parsed = parseLine(source);
+    if (!parsed.ok) {
+      this.host.err(parsed.error.replace(/^-bash:/, `${this.host.name}:`));
+      this.status = 2;
+      return "";
+    }
+    const restore = this.host.save();
+    const inner = new ListRunner(this.host, this.status);
+    let captured = "";
+    if (parsed.line.warning) this.host.err(parsed.line.warning);
+    const code = parsed.line.pipeline.length === 0 ? 0 : inner.runLine(parsed.line, (text) => (captured += text));
+    restore();
+    this.status = code;
+    this.substituted = code;
+    return captured;
+  }
+}

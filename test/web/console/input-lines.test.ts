@@ -12,6 +12,12 @@ describe("when a typed line needs more input", () => {
     ["kubectl run a \\", true],
     ["echo a<<b", true],
     ["echo 'a << b'", false],
+    ["kubectl get pods -o jsonpath='{.items[*]", true],
+    ["kubectl get pods -o jsonpath='{.items[*]\n.metadata.name}'", false],
+    ['echo "open', true],
+    ["NP=$(kubectl get svc web", true],
+    ["NP=$(kubectl get svc web)", false],
+    ["echo `hostname", true],
   ])("%j -> %s", (text, expected) => {
     // A quoted "<<" followed by a space and no word is not a heredoc.
     expect(needsMoreInput(text)).toBe(expected);

@@ -1,11 +1,15 @@
-// When a typed line is not a whole command yet: an open heredoc (`<<EOF` until a line `EOF`) or
-// a trailing backslash. The shell then shows its continuation prompt and keeps reading.
+// When a typed line is not a whole command yet: an open heredoc (`<<EOF` until a line `EOF`), a
+// trailing backslash, or an open quote, backquote or `$(`. The shell then shows its continuation
+// prompt and keeps reading.
+
+import { isUnfinished } from "../../../worker/sim/shell/tokenizer.ts";
 
 const HEREDOC = /<<(-?)\s*(['"]?)([A-Za-z_][A-Za-z0-9_]*)\2/g;
 
 export function needsMoreInput(text: string): boolean {
   const lines = text.split("\n");
   if (lines[lines.length - 1].endsWith("\\")) return true;
+  if (isUnfinished(text)) return true;
   let i = 0;
   while (i < lines.length) {
     // A "<<" inside quotes is text, not a heredoc.

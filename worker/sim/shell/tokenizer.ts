@@ -347,6 +347,12 @@ export function parseLine(input: string): ParseResult {
   return build(scan.tokens);
 }
 
+/** The text ends inside quotes, backquotes or `$(`: bash would show its continuation prompt and read on. */
+export function isUnfinished(input: string): boolean {
+  const scan = scanCommand(input, 0);
+  return scan.error !== undefined && scan.error.startsWith("-bash: unexpected EOF while looking for matching");
+}
+
 function onlyComments(rest: string): boolean {
   return rest.split("\n").every((line) => line.trim() === "" || line.trim().startsWith("#"));
 }

@@ -47,6 +47,15 @@ describe("shell variables in the console", () => {
     expect(run("echo $HOME $USER $HOSTNAME").output).toBe("/home/student student workstation\n");
   });
 
+  it("expands variables in a heredoc, unless its delimiter is quoted", () => {
+    run("APP=echo PORT=5678");
+    const applied = run("kubectl apply -f - <<EOF\napiVersion: v1\nkind: Service\nmetadata:\n  name: $APP\nspec:\n  selector:\n    app: $APP\n  ports:\n  - port: $PORT\nEOF");
+    expect(applied).toMatchObject({ output: "service/echo created\n", exitCode: 0 });
+    expect(run("kubectl get svc echo -o jsonpath='{.spec.ports[0].port}'").output).toBe("5678");
+    expect(run("cat <<'EOF'\n$APP \\$PORT\nEOF").output).toBe("$APP \\$PORT\n");
+    expect(run("cat <<EOF\n$APP \\$PORT $(hostname)\nEOF").output).toBe("echo $PORT workstation\n");
+  });
+
   it("runs a substitution in a subshell: what it sets does not stay", () => {
     expect(run("echo $(X=inner; echo $X) [$X]").output).toBe("inner []\n");
   });

@@ -3,7 +3,7 @@
 // `NODE_PORT=$(kubectl get svc web -o jsonpath='{.spec.ports[0].nodePort}')`. No globbing, no
 // arithmetic, no `${x:-default}` forms: a learner of Services needs variables and `$(...)`.
 
-import type { Word, WordPart } from "./tokenizer.ts";
+import { scanExpansion, type Word, type WordPart } from "./tokenizer.ts";
 
 export interface Expansion {
   /** A variable's value, or undefined when it is unset (expands to nothing, as in bash). */
@@ -84,4 +84,35 @@ export function assignmentOf(word: Word): { name: string; value: readonly WordPa
 /** A name `export` and `unset` accept. */
 export function isValidName(name: string): boolean {
   return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name);
+}
+
+/**
+ * A heredoc body under an unquoted delimiter: parameters, `$(...)` and backquotes expand, a
+ * backslash keeps `$`, `` ` `` and `\` literal (and joins lines), and quotes are plain text.
+ */
+export function expandHeredoc(body: string, x: Expansion): string {
+  const parts: WordPart[] = [];
+  let text = "";
+  for (let i = 0; i < body.length; ) {
+    const c = body[i];
+    if (c === "\\" && i + 1 < body.length && "$`\\\n".includes(body[i + 1])) {
+      if (body[i + 1] !== "\n") text += body[i + 1];
+      i += 2;
+      continue;
+    }
+    if (c === "$" || c === "`") {
+      const found = scanExpansion(body, i);
+      if (found.part && !found.error) {
+        parts.push({ kind: "text", text, quoted: true });
+        text = "";
+        parts.push({ ...found.part, quoted: true } as WordPart);
+        i = found.end;
+        continue;
+      }
+    }
+    text += c;
+    i++;
+  }
+  parts.push({ kind: "text", text, quoted: true });
+  return expandJoined(parts, x);
 }

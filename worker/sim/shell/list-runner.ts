@@ -3,7 +3,7 @@
 // `export` and `unset` are the shell's own; everything else is a program, which the caller runs.
 // The console (engine.ts) and `sh -c` in a pod (pod-exec.ts) both run lines through here.
 
-import { assignmentOf, expandJoined, expandWords, isValidName, type Expansion } from "./expand.ts";
+import { assignmentOf, expandHeredoc, expandJoined, expandWords, isValidName, type Expansion } from "./expand.ts";
 import { parseLine, type ParsedLine, type Word } from "./tokenizer.ts";
 import type { ShellFrame } from "./types.ts";
 import { withExported, withoutVariables, withVariables } from "./variables.ts";
@@ -50,7 +50,8 @@ export class ListRunner {
   /** The whole line; `out` receives the last stage's standard output (the terminal when absent). */
   runLine(line: ParsedLine, out?: (text: string) => void): number {
     let depth = this.host.depth?.();
-    let code = this.runPipeline(line.pipeline, line.stdin, out);
+    const stdin = line.stdin !== undefined && line.stdinExpands ? expandHeredoc(line.stdin, this.expansion) : line.stdin;
+    let code = this.runPipeline(line.pipeline, stdin, out);
     for (const item of line.then ?? []) {
       if (depth !== this.host.depth?.()) break;
       if ((item.op === "&&" && code !== 0) || (item.op === "||" && code === 0)) continue;

@@ -17,6 +17,8 @@ export interface ParsedLine {
   pipeline: Word[][];
   /** The heredoc body (`<<EOF ... EOF`), fed to the first command's standard input. */
   stdin?: string;
+  /** The heredoc's delimiter was not quoted: `$NAME`, `$(...)` and backquotes in the body expand. */
+  stdinExpands?: boolean;
   /** A warning bash prints before running the line (a heredoc ended by end of input). */
   warning?: string;
   /**
@@ -36,7 +38,7 @@ export type ParseResult = { ok: true; line: ParsedLine } | { ok: false; error: s
 type Token =
   | { kind: "word"; text: string; parts?: WordPart[] }
   | { kind: "op"; text: "|" | "||" | "&&" | ";" | "&" | ">" | "<" | "newline" }
-  | { kind: "heredoc"; body: string; warning?: string }
+  | { kind: "heredoc"; body: string; warning?: string; expands?: boolean }
   | { kind: "herestring"; text: string };
 
 interface Scan {
@@ -54,7 +56,7 @@ const unexpectedEof = (quote: string) => `-bash: unexpected EOF while looking fo
  */
 function scanCommand(input: string, start: number): Scan {
   const tokens: Token[] = [];
-  const pendingHeredocs: Array<{ delimiter: string; stripTabs: boolean; index: number }> = [];
+  const pendingHeredocs: Array<{ delimiter: string; stripTabs: boolean; index: number; expands: boolean }> = [];
   let i = start;
   let word = "";
   let inWord = false;
@@ -189,7 +191,7 @@ function scanCommand(input: string, start: number): Scan {
         const next = readWordAfter(input, i);
         if (next.error) return { tokens, end: input.length, error: next.error };
         if (next.word === undefined) return { tokens, end: input.length, error: syntaxError(next.nextChar) };
-        pendingHeredocs.push({ delimiter: next.word, stripTabs, index: tokens.length });
+        pendingHeredocs.push({ delimiter: next.word, stripTabs, index: tokens.length, expands: !next.quoted });
         tokens.push({ kind: "heredoc", body: "" });
         i = next.end;
         continue;
@@ -206,10 +208,10 @@ function scanCommand(input: string, start: number): Scan {
   return { tokens, end: input.length };
 }
 
-type Found = { part?: { kind: "param"; name: string } | { kind: "command"; source: string }; end: number; error?: string };
+export type Found = { part?: { kind: "param"; name: string } | { kind: "command"; source: string }; end: number; error?: string };
 
 /** What `$` (or a backquote) at `at` starts: a parameter, a command substitution, or nothing (a plain `$`). */
-function scanExpansion(input: string, at: number): Found {
+export function scanExpansion(input: string, at: number): Found {
   if (input[at] === "`") {
     let j = at + 1;
     let source = "";
@@ -268,13 +270,13 @@ function syntaxError(next: string | undefined): string {
 }
 
 /** The word after `<<`, `<<-` or `<<<`, with its quotes removed (quoting only turns off expansion). */
-function readWordAfter(input: string, start: number): { word?: string; end: number; error?: string; nextChar?: string } {
+function readWordAfter(input: string, start: number): { word?: string; quoted?: boolean; end: number; error?: string; nextChar?: string } {
   let i = start;
   while (input[i] === " " || input[i] === "\t") i++;
   const sub = scanWord(input, i);
   if (sub.error) return { end: input.length, error: sub.error };
   if (sub.word === undefined) return { end: i, nextChar: input[i] };
-  return { word: sub.word, end: sub.end };
+  return { word: sub.word, quoted: /['"\\]/.test(input.slice(i, sub.end)), end: sub.end };
 }
 
 function scanWord(input: string, start: number): { word?: string; end: number; error?: string } {
@@ -309,7 +311,7 @@ function scanWord(input: string, start: number): { word?: string; end: number; e
 function readHeredocBodies(
   input: string,
   start: number,
-  pending: Array<{ delimiter: string; stripTabs: boolean; index: number }>,
+  pending: Array<{ delimiter: string; stripTabs: boolean; index: number; expands: boolean }>,
   tokens: Token[],
 ): number {
   let i = start;
@@ -332,7 +334,7 @@ function readHeredocBodies(
     const warning = closed
       ? undefined
       : `-bash: warning: here-document at line 1 delimited by end-of-file (wanted \`${doc.delimiter}')\n`;
-    tokens[doc.index] = { kind: "heredoc", body, warning };
+    tokens[doc.index] = { kind: "heredoc", body, warning, ...(doc.expands && /[$`\\]/.test(body) ? { expands: true } : {}) };
   }
   pending.length = 0;
   return i;
@@ -363,6 +365,7 @@ function build(tokens: Token[]): ParseResult {
   let pipeline = first;
   let current: Word[] = [];
   let stdin: string | undefined;
+  let stdinExpands = false;
   let warning: string | undefined;
   /** After `|`, `&&` or `||` a command must follow; after `;` the line may end. */
   let expectCommand = false;
@@ -380,6 +383,7 @@ function build(tokens: Token[]): ParseResult {
         }
         if (stdin !== undefined) return { ok: false, error: "-bash: only one heredoc per command is supported\n" };
         stdin = token.kind === "heredoc" ? token.body : token.text + "\n";
+        stdinExpands = token.kind === "heredoc" && token.expands === true;
         if (token.kind === "heredoc" && token.warning) warning = token.warning;
         break;
       case "op":
@@ -413,6 +417,7 @@ function build(tokens: Token[]): ParseResult {
   if (then.length > 0 && then[then.length - 1].pipeline.length === 0) then.pop();
   const line: ParsedLine = { pipeline: first };
   if (stdin !== undefined) line.stdin = stdin;
+  if (stdinExpands) line.stdinExpands = true;
   if (warning !== undefined) line.warning = warning;
   if (then.length > 0) line.then = then;
   return { ok: true, line };

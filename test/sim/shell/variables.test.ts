@@ -58,6 +58,8 @@ describe("shell variables in the console", () => {
 
   it("runs a substitution in a subshell: what it sets does not stay", () => {
     expect(run("echo $(X=inner; echo $X) [$X]").output).toBe("inner []\n");
+    // Its lines run one after another, as if joined with ;.
+    expect(run("echo $(hostname\nnosuch\necho done)")).toMatchObject({ output: "nosuch: command not found\nworkstation done\n", exitCode: 0 });
   });
 
   it("expands a pod's Service variables inside the pod, not on the workstation", () => {

@@ -126,6 +126,16 @@ describe("the console", () => {
     expect(await entries(page).last().locator(".typed").first().textContent()).toBe("cat <<END");
   });
 
+  it("continues an open quote with >, and keeps what it read in a shell variable for the next command", async () => {
+    await input().fill('MSG="pod IP:');
+    await input().press("Enter");
+    expect(await page.locator(".input-line .prompt").textContent()).toBe("> ");
+    await input().fill(`$(kubectl get pod nginx -o jsonpath='{.status.podIP}')"`);
+    await input().press("Enter");
+    await expect.poll(() => page.locator(".input-line .prompt").textContent()).toBe("student@workstation:~$ ");
+    expect(await typeCommand(page, 'echo "$MSG"')).toMatch(/^pod IP:\n10\.244\.\d+\.\d+$/);
+  });
+
   it("copies an output with its copy button", async () => {
     await typeCommand(page, "kubectl get pods");
     const last = entries(page).last();

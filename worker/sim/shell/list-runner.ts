@@ -4,7 +4,7 @@
 // The console (engine.ts) and `sh -c` in a pod (pod-exec.ts) both run lines through here.
 
 import { assignmentOf, expandHeredoc, expandJoined, expandWords, isValidName, type Expansion } from "./expand.ts";
-import { parseLine, type ParsedLine, type Word } from "./tokenizer.ts";
+import { parseLine, splitCommands, type ParsedLine, type Word } from "./tokenizer.ts";
 import type { ShellFrame } from "./types.ts";
 import { withExported, withoutVariables, withVariables } from "./variables.ts";
 
@@ -140,19 +140,22 @@ export class ListRunner {
     return code;
   }
 
-  /** `$(...)`: runs in a subshell; its standard output becomes the word, its errors go to the terminal. */
+  /** `$(...)`: runs in a subshell, its lines one after another; its standard output becomes the word, its errors go to the terminal. */
   private substitute(source: string): string {
-    const parsed = parseLine(source);
-    if (!parsed.ok) {
-      this.host.err(parsed.error.replace(/^-bash:/, `${this.host.name}:`));
-      this.status = 2;
-      return "";
-    }
     const restore = this.host.save();
     const inner = new ListRunner(this.host, this.status);
     let captured = "";
-    if (parsed.line.warning) this.host.err(parsed.line.warning);
-    const code = parsed.line.pipeline.length === 0 ? 0 : inner.runLine(parsed.line, (text) => (captured += text));
+    let code = 0;
+    for (const command of splitCommands(source)) {
+      const parsed = parseLine(command);
+      if (!parsed.ok) {
+        this.host.err(parsed.error.replace(/^-bash:/, `${this.host.name}:`));
+        code = inner.status = 2;
+        continue;
+      }
+      if (parsed.line.warning) this.host.err(parsed.line.warning);
+      if (parsed.line.pipeline.length > 0) code = inner.runLine(parsed.line, (text) => (captured += text));
+    }
     restore();
     this.status = code;
     this.substituted = code;

@@ -149,7 +149,7 @@ export function execute(state: SessionState, input: string, env: { now: number }
   }
 
   /** One program, its words expanded; `terminal`: its standard output is the console, not a pipe. */
-  function runProgram(argv: string[], stdin: string | undefined, terminal: boolean, out: (text: string) => void): number {
+  function runProgram(argv: string[], stdin: string | undefined, terminal: boolean, out: (text: string) => void, err: (text: string) => void): number {
     const ctx: ProgramContext = {
       argv,
       stdin,
@@ -159,9 +159,7 @@ export function execute(state: SessionState, input: string, env: { now: number }
       now: tx.state.now,
       shell,
       out,
-      err: (text) => {
-        output += text;
-      },
+      err,
       trace: (t) => traces.push(t),
     };
     const program = findProgram(argv[0], top(), tx.state);

@@ -14,12 +14,12 @@ export interface Expansion {
   substitute(source: string): string;
 }
 
-/** The words of a command after expansion and field splitting (an unquoted empty expansion vanishes). */
+/** The words of a command after expansion and field splitting (an unquoted empty expansion vanishes; redirections are not words). */
 export function expandWords(words: readonly Word[], x: Expansion): string[] {
   const fields: string[] = [];
   for (const word of words) {
     if (typeof word === "string") fields.push(word);
-    else fields.push(...expandWord(word.parts, x, true));
+    else if ("parts" in word) fields.push(...expandWord(word.parts, x, true));
   }
   return fields;
 }
@@ -72,6 +72,7 @@ function param(name: string, x: Expansion): string {
 
 /** `NAME=value` (the value's parts), when the word is an assignment. */
 export function assignmentOf(word: Word): { name: string; value: readonly WordPart[] } | undefined {
+  if (typeof word !== "string" && !("parts" in word)) return undefined;
   const parts: readonly WordPart[] = typeof word === "string" ? [{ kind: "text", text: word, quoted: false }] : word.parts;
   const first = parts[0];
   if (!first || first.kind !== "text" || first.quoted) return undefined;

@@ -17,8 +17,8 @@ export interface ShellHost {
   lookup(name: string): string | undefined;
   /** The environment `export` lists, as name and value. */
   exported(): Array<[string, string]>;
-  /** Runs a program. `terminal`: its standard output goes to the terminal (not a pipe or a capture). */
-  run(argv: string[], stdin: string | undefined, terminal: boolean, out: (text: string) => void): number;
+  /** Runs a program. `terminal`: its standard output goes to the terminal (not a pipe, a capture or /dev/null). */
+  run(argv: string[], stdin: string | undefined, terminal: boolean, out: (text: string) => void, err: (text: string) => void): number;
   /** Standard output and standard error of the terminal. */
   write(text: string): void;
   err(text: string): void;
@@ -77,8 +77,23 @@ export class ListRunner {
   }
 
   /** `terminal`: standard output goes to the terminal, not into a pipe or a substitution. */
-  private runSimple(words: Word[], stdin: string | undefined, terminal: boolean, out: (text: string) => void): number {
+  private runSimple(all: Word[], stdin: string | undefined, terminal: boolean, stdout: (text: string) => void): number {
     this.substituted = undefined;
+    // Redirections, left to right: `> /dev/null 2>&1` silences both, `2>&1 > /dev/null` only stdout.
+    const fds = { 1: { write: stdout, terminal }, 2: { write: (text: string) => this.host.err(text), terminal: true } };
+    const words: Word[] = [];
+    for (const word of all) {
+      if (typeof word === "string" || !("redirect" in word)) {
+        words.push(word);
+        continue;
+      }
+      const r = word.redirect;
+      if ("dup" in r) fds[r.fd] = fds[r.dup];
+      else if (r.fd === 0) stdin = "";
+      else for (const fd of r.fd === "both" ? ([1, 2] as const) : [r.fd]) fds[fd] = { write: () => {}, terminal: false };
+    }
+    const out = fds[1].write;
+    const err = fds[2].write;
     let k = 0;
     while (k < words.length && assignmentOf(words[k])) k++;
     if (k === words.length) {
@@ -93,15 +108,15 @@ export class ListRunner {
     }
     // Assignments before a command only reach that command's environment, which no program here reads.
     const rest = words.slice(k);
-    if (rest[0] === "export") return this.export(rest.slice(1), out);
+    if (rest[0] === "export") return this.export(rest.slice(1), out, err);
     const argv = expandWords(rest, this.expansion);
     if (argv.length === 0) return this.substituted ?? 0;
-    if (argv[0] === "unset") return this.unset(argv.slice(1));
-    return this.host.run(argv, stdin, terminal, out);
+    if (argv[0] === "unset") return this.unset(argv.slice(1), err);
+    return this.host.run(argv, stdin, fds[1].terminal, out, err);
   }
 
   /** `export NAME=value NAME ...`, or the exported environment with no names (bash's `declare -x`). */
-  private export(words: Word[], out: (text: string) => void): number {
+  private export(words: Word[], out: (text: string) => void, err: (text: string) => void): number {
     const args: Array<{ name: string; value?: string }> = [];
     for (const word of words) {
       const assignment = assignmentOf(word);
@@ -118,7 +133,7 @@ export class ListRunner {
     let frame = this.host.frame();
     for (const { name, value } of names) {
       if (!isValidName(name)) {
-        this.host.err(`${this.host.name}: export: \`${value === undefined ? name : `${name}=${value}`}': not a valid identifier\n`);
+        err(`${this.host.name}: export: \`${value === undefined ? name : `${name}=${value}`}': not a valid identifier\n`);
         code = 1;
         continue;
       }
@@ -128,11 +143,11 @@ export class ListRunner {
     return code;
   }
 
-  private unset(names: string[]): number {
+  private unset(names: string[], err: (text: string) => void): number {
     let code = 0;
     const valid = names.filter((name) => {
       if (name === "-v" || isValidName(name)) return true;
-      this.host.err(`${this.host.name}: unset: \`${name}': not a valid identifier\n`);
+      err(`${this.host.name}: unset: \`${name}': not a valid identifier\n`);
       code = 1;
       return false;
     });

@@ -99,7 +99,7 @@ function runScript(ctx: ProgramContext, frame: ShellFrame, script: string, termi
     },
     lookup: (name) => lookupVariable(ctx.tx.state, ctx.shell, local, name),
     exported: () => exportedEnvironment(ctx.tx.state, ctx.shell, local),
-    run: (argv, stdin, toTerminal, out) => runIn(ctx, local, argv, stdin, out, toTerminal && terminal, true),
+    run: (argv, stdin, toTerminal, out, err) => runIn({ ...ctx, err }, local, argv, stdin, out, toTerminal && terminal, true),
     write: (text) => ctx.out(text),
     err: (text) => ctx.err(text),
     save: () => {

@@ -9,8 +9,14 @@ export type WordPart =
   | { kind: "param"; name: string; quoted: boolean }
   | { kind: "command"; source: string; quoted: boolean };
 
-/** A word as typed: a plain string, or its parts when it has something to expand. */
-export type Word = string | { parts: WordPart[] };
+/**
+ * A redirection of a simple command: `> /dev/null`, `2>/dev/null`, `&> /dev/null`, `2>&1`,
+ * `>&2`, `< /dev/null`. Only /dev/null is a file here; others are refused when the line is parsed.
+ */
+export type Redirect = { fd: 0 | 1 | 2 | "both"; to: "null" } | { fd: 1 | 2; dup: 1 | 2 };
+
+/** A word as typed: a plain string, its parts when it has something to expand, or a redirection. */
+export type Word = string | { parts: WordPart[] } | { redirect: Redirect };
 
 export interface ParsedLine {
   /** One or more commands joined by `|`. Empty when the line is blank or a comment. */
@@ -37,7 +43,8 @@ export type ParseResult = { ok: true; line: ParsedLine } | { ok: false; error: s
 
 type Token =
   | { kind: "word"; text: string; parts?: WordPart[] }
-  | { kind: "op"; text: "|" | "||" | "&&" | ";" | "&" | ">" | "<" | "newline" }
+  | { kind: "op"; text: "|" | "||" | "&&" | ";" | "&" | "newline" }
+  | { kind: "redirect"; redirect?: Redirect; file: string }
   | { kind: "heredoc"; body: string; warning?: string; expands?: boolean }
   | { kind: "herestring"; text: string };
 
@@ -162,14 +169,29 @@ function scanCommand(input: string, start: number): Scan {
       const bodies = readHeredocBodies(input, i, pendingHeredocs, tokens);
       return { tokens, end: bodies };
     }
-    if (c === "|" || c === "&" || c === ";" || c === ">") {
+    if (c === ">" || (c === "<" && input[i + 1] !== "<") || (c === "&" && input[i + 1] === ">")) {
+      // A lone digit right before the operator names the descriptor (`2>`); anything else is a word.
+      const fd = !expands && /^[0-9]$/.test(word) && parts.length === 1 && parts[0].kind === "text" && !parts[0].quoted ? Number(word) : undefined;
+      if (fd === undefined) flush();
+      else {
+        word = "";
+        inWord = false;
+        parts = [];
+      }
+      const found = scanRedirect(input, i, fd);
+      if (found.error) return { tokens, end: input.length, error: found.error };
+      tokens.push(found.token!);
+      i = found.end;
+      continue;
+    }
+    if (c === "|" || c === "&" || c === ";") {
       flush();
       const two = input.slice(i, i + 2);
       if (two === "||" || two === "&&") {
         tokens.push({ kind: "op", text: two });
         i += 2;
       } else {
-        tokens.push({ kind: "op", text: c as "|" | "&" | ";" | ">" });
+        tokens.push({ kind: "op", text: c as "|" | "&" | ";" });
         i++;
       }
       continue;
@@ -196,9 +218,6 @@ function scanCommand(input: string, start: number): Scan {
         i = next.end;
         continue;
       }
-      tokens.push({ kind: "op", text: "<" });
-      i++;
-      continue;
     }
     addText(c, false);
     i++;
@@ -263,6 +282,37 @@ function matchingParen(input: string, from: number): number {
     else if (c === ")" && --depth === 0) return j;
   }
   return -1;
+}
+
+/** The redirection at `at` (`>`, `>>`, `<`, `&>`, `>&N`), its target read; `fd` when a digit came before it. */
+function scanRedirect(input: string, at: number, fd: number | undefined): { token?: Token; end: number; error?: string } {
+  let i = at;
+  let both = false;
+  if (input[i] === "&") {
+    both = true;
+    i++;
+  }
+  const reading = input[i] === "<";
+  i++;
+  if (!reading && input[i] === ">") i++; // >> appends; to /dev/null it is the same
+  const target = fd ?? (reading ? 0 : 1);
+  if (!both && !reading && input[i] === "&") {
+    // `2>&1`, `>&2`: a duplicate of another descriptor.
+    const dup = /^[0-9]+/.exec(input.slice(i + 1));
+    if (!dup) return { end: input.length, error: syntaxError(input[i + 1]) };
+    const end = i + 1 + dup[0].length;
+    if ((target !== 1 && target !== 2) || (dup[0] !== "1" && dup[0] !== "2")) {
+      return { end, token: { kind: "redirect", file: `&${dup[0]}` } };
+    }
+    return { end, token: { kind: "redirect", redirect: { fd: target, dup: Number(dup[0]) as 1 | 2 }, file: `&${dup[0]}` } };
+  }
+  const next = readWordAfter(input, i);
+  if (next.error) return { end: input.length, error: next.error };
+  if (next.word === undefined) return { end: input.length, error: syntaxError(next.nextChar) };
+  const file = next.word;
+  const supported = file === "/dev/null" && (both || target <= 2);
+  const redirect: Redirect | undefined = supported ? { fd: both ? "both" : (target as 0 | 1 | 2), to: "null" } : undefined;
+  return { end: next.end, token: redirect ? { kind: "redirect", redirect, file } : { kind: "redirect", file } };
 }
 
 function syntaxError(next: string | undefined): string {
@@ -386,11 +436,13 @@ function build(tokens: Token[]): ParseResult {
         stdinExpands = token.kind === "heredoc" && token.expands === true;
         if (token.kind === "heredoc" && token.warning) warning = token.warning;
         break;
+      case "redirect":
+        if (!token.redirect) return { ok: false, error: "-bash: redirections to files are not supported in this console\n" };
+        current.push({ redirect: token.redirect });
+        expectCommand = false;
+        break;
       case "op":
         if (token.text === "newline") break;
-        if (token.text === ">" || token.text === "<") {
-          return { ok: false, error: "-bash: redirections to files are not supported in this console\n" };
-        }
         if (token.text === "&") {
           if (current.length === 0) return { ok: false, error: syntaxError("&") };
           return { ok: false, error: "-bash: '&' (background jobs) is not supported in this console\n" };

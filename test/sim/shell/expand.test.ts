@@ -50,7 +50,7 @@ describe("expanding a command's words", () => {
     const parsed = parseLine(`echo $(kubectl get svc -o jsonpath='{.items[?(@.spec.type=="NodePort")].metadata.name}' | grep ")")`);
     expect(parsed.ok).toBe(true);
     if (!parsed.ok) return;
-    const word = parsed.line.pipeline[0][1] as Exclude<Word, string>;
+    const word = parsed.line.pipeline[0][1] as Extract<Word, { parts: unknown }>;
     expect(word.parts).toEqual([{ kind: "command", quoted: false, source: `kubectl get svc -o jsonpath='{.items[?(@.spec.type=="NodePort")].metadata.name}' | grep ")"` }]);
   });
 

@@ -26,7 +26,7 @@ import { admitServiceAccount, isMirrorPod, keepServiceAccountVolume } from "./se
 import { prepareServiceSpec } from "./service-spec.ts";
 import { NO_LOGS, SYSTEM_NAMESPACES, isUserObject, nextResourceVersion, objectKey, putObject, removeObject, usedClusterIPs, usedNodePorts, userObjectCount } from "./store.ts";
 import type { Tx } from "./tx.ts";
-import type { ClusterState, Deployment, KubeObject, LabelSelector, Labels, Namespace, ObjectMeta, Pod, PodTemplateSpec, ReplicaSet, Service, SubmittedObject } from "./types.ts";
+import type { ClusterState, DaemonSet, Deployment, KubeObject, LabelSelector, Labels, Namespace, ObjectMeta, Pod, PodTemplateSpec, ReplicaSet, Service, SubmittedObject } from "./types.ts";
 
 export type { ApiResult, ApiStatus, ResourceKind, StatusCause } from "./api-status.ts";
 export type { LabelSelectorRequirement } from "./label-selector.ts";
@@ -42,7 +42,7 @@ export const POD_TERMINATION_MS = { min: 2000, spread: 1000 };
 
 interface KindInfo {
   resource: ResourceKind;
-  collection: "pods" | "services" | "deployments" | "replicaSets" | "nodes" | "namespaces";
+  collection: "pods" | "services" | "deployments" | "replicaSets" | "daemonSets" | "nodes" | "namespaces";
   apiVersion: string;
   group: string;
   namespaced: boolean;
@@ -54,6 +54,7 @@ const KINDS: Record<string, KindInfo> = {
   Service: { resource: "services", collection: "services", apiVersion: "v1", group: "", namespaced: true, validateName: isDNS1035Label },
   Deployment: { resource: "deployments", collection: "deployments", apiVersion: "apps/v1", group: "apps", namespaced: true, validateName: isDNS1123Subdomain },
   ReplicaSet: { resource: "replicasets", collection: "replicaSets", apiVersion: "apps/v1", group: "apps", namespaced: true, validateName: isDNS1123Subdomain },
+  DaemonSet: { resource: "daemonsets", collection: "daemonSets", apiVersion: "apps/v1", group: "apps", namespaced: true, validateName: isDNS1123Subdomain },
   Namespace: { resource: "namespaces", collection: "namespaces", apiVersion: "v1", group: "", namespaced: false, validateName: isDNS1123Label },
   Node: { resource: "nodes", collection: "nodes", apiVersion: "v1", group: "", namespaced: false, validateName: isDNS1123Subdomain },
 };
@@ -72,8 +73,10 @@ function kindOf(obj: SubmittedObject): KindInfo | ApiStatus {
   return info;
 }
 
+const NO_OBJECTS: Record<string, KubeObject> = Object.freeze({}) as Record<string, KubeObject>;
+
 function collectionOf(state: ClusterState, info: KindInfo): Record<string, KubeObject> {
-  return state[info.collection] as Record<string, KubeObject>;
+  return (state[info.collection] as Record<string, KubeObject> | undefined) ?? NO_OBJECTS;
 }
 
 /** Common metadata checks: namespace exists, name valid, labels valid. */
@@ -144,6 +147,55 @@ function validateSelectorAgainstTemplate(spec: Record<string, unknown>, kindName
         causes.push(fieldInvalid("spec.template.metadata.labels", tlabels, "`selector` does not match template `labels`"));
       }
     }
+  }
+  if (!template) causes.push(fieldRequired("spec.template"));
+  else {
+    causes.push(...validateLabels(tmeta.labels, "spec.template.metadata.labels"));
+    causes.push(...validatePodSpec(template.spec, "spec.template.spec", ["Always"]));
+  }
+  return causes;
+}
+
+/** The selector's requirements, or undefined for a selector that selects nothing (absent). */
+function selectorRequirements(selector: Record<string, unknown>): LabelSelectorRequirement[] {
+  const matchLabels = isRecord(selector.matchLabels) ? (selector.matchLabels as Labels) : {};
+  const exprs = Array.isArray(selector.matchExpressions) ? selector.matchExpressions : [];
+  const reqs: LabelSelectorRequirement[] = Object.entries(matchLabels).map(([key, v]) => ({ key, operator: "=", values: [v] }));
+  for (const e of exprs) {
+    if (!isRecord(e)) continue;
+    const op = ({ In: "in", NotIn: "notin", Exists: "exists", DoesNotExist: "!" } as const)[e.operator as "In"];
+    if (op) reqs.push({ key: String(e.key), operator: op, values: Array.isArray(e.values) ? e.values.map(String) : [] });
+  }
+  return reqs;
+}
+
+/**
+ * ValidateDaemonSetSpec, in its order: the selector's own checks; a template whose labels the
+ * selector does not match (an absent selector matches nothing, so apps/v1 reports only that);
+ * an empty selector; the pod template, which must restart Always.
+ */
+function validateDaemonSetSpec(spec: Record<string, unknown>): StatusCause[] {
+  const causes: StatusCause[] = [];
+  const selector = isRecord(spec.selector) ? spec.selector : undefined;
+  const template = isRecord(spec.template) ? spec.template : undefined;
+  const tmeta = template && isRecord(template.metadata) ? template.metadata : {};
+  const tlabels = isRecord(tmeta.labels) ? (tmeta.labels as Labels) : {};
+  if (selector) {
+    causes.push(...validateLabels(selector.matchLabels, "spec.selector.matchLabels"));
+    const exprs = Array.isArray(selector.matchExpressions) ? selector.matchExpressions : [];
+    exprs.forEach((e, i) => {
+      if (!isRecord(e) || !["In", "NotIn", "Exists", "DoesNotExist"].includes(e.operator as string)) {
+        causes.push(fieldNotSupported(`spec.selector.matchExpressions[${i}].operator`, isRecord(e) ? e.operator : e, ["In", "NotIn", "Exists", "DoesNotExist"]));
+      }
+    });
+  }
+  const reqs = selector ? selectorRequirements(selector) : undefined;
+  if (!reqs || !matchesRequirements(tlabels, reqs)) {
+    causes.push(fieldInvalid("spec.template.metadata.labels", tlabels, "`selector` does not match template `labels`"));
+  }
+  if (selector && reqs && reqs.length === 0) {
+    // field.Invalid prints a struct value with %#v.
+    causes.push({ field: "spec.selector", message: `Invalid value: ${goLabelSelector(selectorOf(selector))}: empty selector is invalid for daemonset` });
   }
   if (!template) causes.push(fieldRequired("spec.template"));
   else {
@@ -260,6 +312,8 @@ function buildObject(tx: Tx, info: KindInfo, sub: SubmittedObject, meta: ObjectM
       };
       return { ok: true, obj: rs };
     }
+    case "daemonsets":
+      return buildDaemonSet(sub, spec, meta, old as DaemonSet | undefined);
     case "namespaces": {
       const ns: Namespace = old
         ? { ...(old as Namespace), metadata: meta }
@@ -278,6 +332,38 @@ function buildObject(tx: Tx, info: KindInfo, sub: SubmittedObject, meta: ObjectM
   }
 }
 
+export const TEMPLATE_GENERATION = "deprecated.daemonset.template.generation";
+
+/**
+ * A DaemonSet as the API server stores it: RollingUpdate (maxSurge 0, maxUnavailable 1) and a
+ * revisionHistoryLimit of 10 by default; generation, and its copy in the deprecated template
+ * generation annotation, go up when the template changes.
+ */
+function buildDaemonSet(sub: SubmittedObject, spec: Record<string, unknown>, meta: ObjectMeta, old: DaemonSet | undefined): Built {
+  const causes = validateDaemonSetSpec(spec);
+  if (old && isRecord(spec.selector) && canonicalJson(selectorOf(spec.selector)) !== canonicalJson(old.spec.selector)) {
+    causes.push({ field: "spec.selector", message: `Invalid value: ${goLabelSelector(selectorOf(spec.selector))}: field is immutable` });
+  }
+  if (causes.length) return { ok: false, status: invalid(sub.kind, "apps", meta.name, causes) };
+  const template = defaultTemplate(spec.template as Record<string, unknown>);
+  const strategy = isRecord(spec.updateStrategy) ? spec.updateStrategy : {};
+  const type = typeof strategy.type === "string" ? strategy.type : "RollingUpdate";
+  const rolling = isRecord(strategy.rollingUpdate) ? strategy.rollingUpdate : {};
+  const next: DaemonSet["spec"] = {
+    revisionHistoryLimit: typeof spec.revisionHistoryLimit === "number" ? spec.revisionHistoryLimit : 10,
+    selector: selectorOf(spec.selector as Record<string, unknown>),
+    template,
+    updateStrategy: type === "RollingUpdate" ? { rollingUpdate: { maxSurge: (rolling.maxSurge as number | string) ?? 0, maxUnavailable: (rolling.maxUnavailable as number | string) ?? 1 }, type } : { type },
+  };
+  const templateChanged = !old || canonicalJson(old.spec.template) !== canonicalJson(template);
+  const specChanged = !old || canonicalJson(old.spec) !== canonicalJson(next);
+  meta.generation = old ? (old.metadata.generation ?? 1) + (specChanged ? 1 : 0) : 1;
+  const templateGeneration = old && !templateChanged ? (old.metadata.annotations?.[TEMPLATE_GENERATION] ?? String(meta.generation)) : String(meta.generation);
+  meta.annotations = { ...(meta.annotations ?? {}), [TEMPLATE_GENERATION]: templateGeneration };
+  const status: DaemonSet["status"] = old ? old.status : { currentNumberScheduled: 0, desiredNumberScheduled: 0, numberMisscheduled: 0, numberReady: 0 };
+  return { ok: true, obj: { apiVersion: "apps/v1", kind: "DaemonSet", metadata: meta, spec: next, status } };
+}
+
 /** SetDefaults_Deployment: RollingUpdate with 25% surge and 25% unavailable unless set. */
 function defaultStrategy(strategy: unknown): Record<string, unknown> {
   const s = isRecord(strategy) ? strategy : {};
@@ -293,7 +379,8 @@ function goLabelSelector(s: LabelSelector): { toString(): string } {
 
 // ---------------------------------------------------------------- create / update / delete
 
-export function createObject(tx: Tx, obj: SubmittedObject, ctx: ApiContext): ApiResult<KubeObject> {
+/** `uid`: for bootstrap's replay of a history whose objects were already referred to by uid. */
+export function createObject(tx: Tx, obj: SubmittedObject, ctx: ApiContext, uid?: string): ApiResult<KubeObject> {
   const info = kindOf(obj);
   if ("code" in info) return fail(info);
   const sub = obj;
@@ -326,7 +413,7 @@ export function createObject(tx: Tx, obj: SubmittedObject, ctx: ApiContext): Api
   const key = objectKey(namespace, name);
   if (records[key]) return fail(alreadyExists(info.resource, name));
 
-  const metadata: ObjectMeta = { name, uid: newUid(ctx.random), resourceVersion: "", creationTimestamp: rfc3339(ctx.now) };
+  const metadata: ObjectMeta = { name, uid: uid ?? newUid(ctx.random), resourceVersion: "", creationTimestamp: rfc3339(ctx.now) };
   if (generateName && !meta.name) metadata.generateName = generateName;
   if (namespace !== undefined) metadata.namespace = namespace;
   const labels = copyLabels(meta.labels);
@@ -435,7 +522,7 @@ export function deleteObject(tx: Tx, kind: ResourceKind, namespace: string | und
     case "nodes":
       return fail(forbidden("nodes", name, "this playground's nodes cannot be removed"));
     default:
-      // Services go at once; Deployments and ReplicaSets too, their dependents follow through
+      // Services go at once; Deployments, ReplicaSets and DaemonSets too, their dependents follow through
       // the garbage collector (background propagation, kubectl's default).
       nextResourceVersion(tx);
       removeObject(tx, info.collection, key);

@@ -15,7 +15,7 @@ export interface ApiStatus {
 
 export type ApiResult<T> = { ok: true; value: T } | { ok: false; status: ApiStatus };
 
-export type ResourceKind = "pods" | "services" | "deployments" | "replicasets" | "nodes" | "namespaces";
+export type ResourceKind = "pods" | "services" | "deployments" | "replicasets" | "daemonsets" | "nodes" | "namespaces";
 
 /** The API group of each resource ("" for core). */
 export const RESOURCE_GROUP: Record<ResourceKind, string> = {
@@ -25,6 +25,7 @@ export const RESOURCE_GROUP: Record<ResourceKind, string> = {
   namespaces: "",
   deployments: "apps",
   replicasets: "apps",
+  daemonsets: "apps",
 };
 
 /** `deployments.apps`, `pods`: how errors name a resource. */

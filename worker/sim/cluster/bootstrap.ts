@@ -10,10 +10,11 @@
 import type { Random } from "../random.ts";
 import { createObject } from "./api-server.ts";
 import { reconcile } from "./controllers.ts";
+import { daemonPodFor } from "./daemon-sets.ts";
 import { newHex, newUid, randomSuffix, rfc3339 } from "./ids.ts";
 import { nextResourceVersion, putObject } from "./store.ts";
 import { Tx } from "./tx.ts";
-import type { ClusterState, Node, SubmittedObject } from "./types.ts";
+import type { ClusterState, DaemonSet, Node, SubmittedObject } from "./types.ts";
 
 export const CLUSTER_AGE_MS = 25 * 60 * 1000;
 export const KUBERNETES_VERSION = "v1.34.1";
@@ -145,18 +146,29 @@ function staticPod(component: keyof typeof SYSTEM_RESOURCES, image: string, comm
   };
 }
 
-function daemonPod(random: Random, owner: { name: string; uid: string; hash: string }, namespace: string, node: string, labels: Record<string, string>, container: Record<string, unknown>): SubmittedObject {
+/** kubeadm's kube-proxy addon and flannel's kube-flannel-ds, as their manifests have them. */
+function daemonSetManifest(name: string, namespace: string, labels: Record<string, string>, selector: Record<string, string>, spec: Record<string, unknown>): SubmittedObject {
   return {
-    apiVersion: "v1",
-    kind: "Pod",
-    metadata: {
-      name: `${owner.name}-${randomSuffix(random)}`,
-      namespace,
-      labels: { ...labels, "controller-revision-hash": owner.hash, "pod-template-generation": "1" },
-      ownerReferences: [{ apiVersion: "apps/v1", kind: "DaemonSet", name: owner.name, uid: owner.uid, controller: true, blockOwnerDeletion: true }],
+    apiVersion: "apps/v1",
+    kind: "DaemonSet",
+    metadata: { name, namespace, labels },
+    spec: {
+      selector: { matchLabels: selector },
+      template: { metadata: { labels }, spec: { hostNetwork: true, priorityClassName: "system-node-critical", ...spec } },
+      updateStrategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } },
     },
-    spec: { nodeName: node, hostNetwork: true, priorityClassName: "system-node-critical", tolerations: [{ operator: "Exists" }], containers: [container] },
   };
+}
+
+/**
+ * A DaemonSet's pod on a node, as its controller made it back then: the pod the controller
+ * submits, with the name the API server generated and bound to the node (the history replay
+ * keeps the scheduler out of it).
+ */
+function daemonPod(random: Random, ds: DaemonSet, node: string): SubmittedObject {
+  const pod = daemonPodFor(ds, node);
+  const { generateName: _, ...metadata } = pod.metadata!;
+  return { ...pod, metadata: { ...metadata, name: `${ds.metadata.name}-${randomSuffix(random)}` }, spec: { ...(pod.spec as object), nodeName: node } };
 }
 
 export function bootstrapCluster(options: BootstrapOptions): ClusterState {
@@ -197,27 +209,50 @@ export function bootstrapCluster(options: BootstrapOptions): ClusterState {
     node.metadata.resourceVersion = nextResourceVersion(tx);
     putObject(tx, "nodes", name, node);
   };
-  const kubeProxy = { name: "kube-proxy", uid: newUid(random), hash: safeHash(random) };
-  const flannel = { name: "kube-flannel-ds", uid: newUid(random), hash: safeHash(random) };
-  const nodePods = (node: string, at: number): void => {
-    create(
-      daemonPod(random, kubeProxy, "kube-system", node, { "k8s-app": "kube-proxy" }, {
+  // The uids come first, and two discarded draws where the revision hashes were once drawn, so
+  // every later name and address stays what it was in sessions made before DaemonSets existed.
+  const kubeProxyUid = newUid(random);
+  safeHash(random);
+  const flannelUid = newUid(random);
+  safeHash(random);
+  const kubeProxyManifest = daemonSetManifest("kube-proxy", "kube-system", { "k8s-app": "kube-proxy" }, { "k8s-app": "kube-proxy" }, {
+    nodeSelector: { "kubernetes.io/os": "linux" },
+    tolerations: [{ operator: "Exists" }],
+    containers: [
+      {
         name: "kube-proxy",
         image: `registry.k8s.io/kube-proxy:${KUBERNETES_VERSION}`,
-        command: ["/usr/local/bin/kube-proxy", "--config=/var/lib/kube-proxy/config.conf", `--hostname-override=${node}`],
-      }),
-      at,
-    );
-    create(
-      daemonPod(random, flannel, "kube-flannel", node, { app: "flannel", "k8s-app": "flannel", tier: "node" }, {
+        command: ["/usr/local/bin/kube-proxy", "--config=/var/lib/kube-proxy/config.conf", "--hostname-override=$(NODE_NAME)"],
+      },
+    ],
+  });
+  const flannelManifest = daemonSetManifest("kube-flannel-ds", "kube-flannel", { app: "flannel", "k8s-app": "flannel", tier: "node" }, { app: "flannel" }, {
+    tolerations: [{ effect: "NoSchedule", operator: "Exists" }],
+    containers: [
+      {
         name: "kube-flannel",
         image: "ghcr.io/flannel-io/flannel:v0.27.3",
         command: ["/opt/bin/flanneld"],
         args: ["--ip-masq", "--kube-subnet-mgr"],
         resources: SYSTEM_RESOURCES["kube-flannel"],
-      }),
-      at + 20_000,
-    );
+      },
+    ],
+  });
+  const daemonSetsAt = start + 9000;
+  // The DaemonSets as the API server stored them; they join the store once every node has its
+  // pods, so their controller meets a finished history instead of racing the replay.
+  const stored = (manifest: SubmittedObject, uid: string): DaemonSet => {
+    const result = createObject(new Tx(tx.state), manifest, { now: daemonSetsAt, random }, uid);
+    if (!result.ok) throw new Error(`bootstrap: ${result.status.message}`);
+    return result.value as DaemonSet;
+  };
+  let kubeProxy: DaemonSet | undefined;
+  let flannel: DaemonSet | undefined;
+  const nodePods = (node: string, at: number): void => {
+    kubeProxy ??= stored(kubeProxyManifest, kubeProxyUid);
+    flannel ??= stored(flannelManifest, flannelUid);
+    create(daemonPod(random, kubeProxy, node), at);
+    create(daemonPod(random, flannel, node), at + 20_000);
   };
 
   // kubeadm init
@@ -300,6 +335,10 @@ export function bootstrapCluster(options: BootstrapOptions): ClusterState {
     reconcile(tx, at, random);
     nodePods(`node${String(i).padStart(2, "0")}`, at + 2000);
     reconcile(tx, at + 2000, random);
+  }
+  for (const [manifest, uid] of [[kubeProxyManifest, kubeProxyUid], [flannelManifest, flannelUid]] as const) {
+    const result = createObject(tx, manifest, { now: daemonSetsAt, random }, uid);
+    if (!result.ok) throw new Error(`bootstrap: ${result.status.message}`);
   }
   reconcile(tx, options.now, random);
   return tx.commit();

@@ -1,6 +1,6 @@
 // Controllers and the kubelet, run by the engine before and after every command and as the
 // clock moves: namespace deletion, garbage collection, the deployment controller, the
-// ReplicaSet controller, the scheduler, and the kubelet's pod lifecycle. Each pass only writes
+// ReplicaSet and DaemonSet controllers, the scheduler, and the kubelet's pod lifecycle. Each pass only writes
 // what changes; when nothing was written since the last pass and no pod is due to change, a
 // reconcile costs a couple of lookups.
 import type { Random } from "../random.ts";
@@ -10,6 +10,7 @@ import { kubernetesService } from "./bootstrap.ts";
 import { withProps } from "./compact.ts";
 import { involvedObject, recordEvent } from "./events.ts";
 import { podTemplateHash, rfc3339 } from "./ids.ts";
+import { daemonSetController, pinnedNode, toleratesTaint } from "./daemon-sets.ts";
 import { containerStepEvents } from "./kubelet-events.ts";
 import { advanceContainers, admitContainers, nextChangeAt, podStatusAt } from "./kubelet.ts";
 import { matchesRequirements, requirementsOfLabelSelector } from "./label-selector.ts";
@@ -67,6 +68,7 @@ export function reconcile(tx: Tx, now: number, random: Random): void {
     garbageCollector(tx, ctx);
     deploymentController(tx, ctx);
     replicaSetController(tx, ctx);
+    daemonSetController(tx, ctx);
     scheduler(tx, now);
     kubelet(tx, now, random);
     replicaSetStatus(tx);
@@ -96,8 +98,8 @@ function namespaceController(tx: Tx, ctx: Ctx): void {
   for (const [name, ns] of Object.entries(tx.state.namespaces)) {
     if (ns.status.phase !== "Terminating") continue;
     const prefix = `${name}/`;
-    for (const c of ["deployments", "replicaSets", "services"] as const) {
-      for (const key of Object.keys(tx.state[c])) {
+    for (const c of ["deployments", "replicaSets", "daemonSets", "services"] as const) {
+      for (const key of Object.keys(tx.state[c] ?? {})) {
         if (key.startsWith(prefix)) {
           nextResourceVersion(tx);
           removeObject(tx, c, key);
@@ -128,12 +130,16 @@ function garbageCollector(tx: Tx, ctx: Ctx): void {
       removeObject(tx, "replicaSets", key);
     } else rsUids.add(rs.metadata.uid);
   }
+  // Sessions saved before DaemonSets existed have none: their daemon pods are left alone.
+  const daemonSets = tx.state.daemonSets;
+  const dsUids = new Set<string>();
+  for (const ds of Object.values(daemonSets ?? {})) dsUids.add(ds.metadata.uid);
   const orphans: string[] = [];
   for (const [uid, keys] of podOwners(tx)) {
-    if (rsUids.has(uid)) continue;
+    if (rsUids.has(uid) || dsUids.has(uid)) continue;
     for (const key of keys) {
       const ref = tx.state.pods[key]?.metadata.ownerReferences?.find((r) => r.controller);
-      if (ref?.kind === "ReplicaSet") orphans.push(key);
+      if (ref?.kind === "ReplicaSet" || (ref?.kind === "DaemonSet" && daemonSets)) orphans.push(key);
     }
   }
   for (const key of orphans) {
@@ -388,12 +394,15 @@ function replicaSetStatus(tx: Tx): void {
 // ---------------------------------------------------------------- scheduler
 
 function tolerates(pod: Pod, taint: { key: string; effect: string; value?: string }): boolean {
-  return (pod.spec.tolerations ?? []).some((t) => {
-    const tol = t as { key?: string; operator?: string; value?: string; effect?: string };
-    if (tol.effect && tol.effect !== taint.effect) return false;
-    if (tol.operator === "Exists") return !tol.key || tol.key === taint.key;
-    return tol.key === taint.key && (tol.value ?? "") === (taint.value ?? "");
-  });
+  return toleratesTaint(pod.spec.tolerations, taint);
+}
+
+function matchesNodeSelector(pod: Pod, node: Node): boolean {
+  const selector = pod.spec.nodeSelector;
+  if (!selector) return true;
+  const labels = node.metadata.labels ?? {};
+  for (const k in selector) if (labels[k] !== selector[k]) return false;
+  return true;
 }
 
 function maxPods(n: Node): number {
@@ -416,20 +425,28 @@ function scheduler(tx: Tx, now: number): void {
     const pod = tx.state.pods[key];
     if (!pod || pod.metadata.deletionTimestamp) continue;
     // Most pods share the API server's default tolerations array, so identity is a good key.
+    // Pods with a nodeSelector or pinned to a node by affinity (daemon pods) are filtered alone.
+    const pinned = pinnedNode(pod.spec);
+    const special = pinned !== undefined || pod.spec.nodeSelector !== undefined;
     const tolerationKey: unknown = pod.spec.tolerations ?? candidatesFor;
-    let candidates = candidatesFor.get(tolerationKey);
+    let candidates = special ? undefined : candidatesFor.get(tolerationKey);
+    let mismatched = 0;
     if (!candidates) {
       candidates = [];
       usable.forEach((n, i) => {
+        if (special && ((pinned !== undefined && n.metadata.name !== pinned) || !matchesNodeSelector(pod, n))) {
+          mismatched++;
+          return;
+        }
         if (!(n.spec.taints ?? []).some((t) => (t.effect === "NoSchedule" || t.effect === "NoExecute") && !tolerates(pod, t))) candidates!.push(i);
       });
-      candidatesFor.set(tolerationKey, candidates);
+      if (!special) candidatesFor.set(tolerationKey, candidates);
     }
     let best: Node | undefined;
     let bestIndex = -1;
     let bestCount = Infinity;
     const notReady = nodes.length - usable.length;
-    const tainted = usable.length - candidates.length;
+    const tainted = usable.length - candidates.length - mismatched;
     let full = 0;
     for (const i of candidates) {
       const n = usable[i];
@@ -446,10 +463,11 @@ function scheduler(tx: Tx, now: number): void {
     }
     if (!best) {
       const parts: string[] = [];
+      if (mismatched) parts.push(`${mismatched} node(s) didn't match Pod's node affinity/selector`);
       if (tainted) parts.push(`${tainted} node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }`);
       if (full) parts.push(`${full} Too many pods`);
       if (notReady) parts.push(`${notReady} node(s) were unschedulable`);
-      const message = `0/${nodes.length} nodes are available: ${parts.join(", ")}. preemption: 0/${nodes.length} nodes are available: ${[tainted ? `${tainted} Preemption is not helpful for scheduling` : "", full ? `${full} No preemption victims found for incoming pod` : ""].filter(Boolean).join(", ")}.`;
+      const message = `0/${nodes.length} nodes are available: ${parts.join(", ")}. preemption: 0/${nodes.length} nodes are available: ${[mismatched + tainted ? `${mismatched + tainted} Preemption is not helpful for scheduling` : "", full ? `${full} No preemption victims found for incoming pod` : ""].filter(Boolean).join(", ")}.`;
       const conditions = [{ type: "PodScheduled" as const, status: "False" as const, lastProbeTime: null, lastTransitionTime: rfc3339(now), reason: "Unschedulable", message }];
       const old = pod.status.conditions?.[0];
       if (old?.message !== message) {

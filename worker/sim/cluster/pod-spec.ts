@@ -286,6 +286,8 @@ export function defaultPodSpec(spec: Record<string, unknown>, forTemplate = fals
   if (typeof spec.nodeName === "string" && spec.nodeName) out.nodeName = spec.nodeName;
   if (spec.hostNetwork === true) out.hostNetwork = true;
   if (Array.isArray(spec.tolerations)) out.tolerations = spec.tolerations as PodSpec["tolerations"];
+  if (isRecord(spec.nodeSelector) && Object.keys(spec.nodeSelector).length > 0) out.nodeSelector = spec.nodeSelector as Record<string, string>;
+  if (isRecord(spec.affinity) && Object.keys(spec.affinity).length > 0) out.affinity = spec.affinity;
   if (Array.isArray(spec.volumes) && spec.volumes.length > 0) out.volumes = (spec.volumes as Volume[]).map(defaultVolume);
   if (typeof spec.automountServiceAccountToken === "boolean") out.automountServiceAccountToken = spec.automountServiceAccountToken;
   if (!forTemplate) {

@@ -6,11 +6,11 @@
 import { LabelIndex } from "./label-index.ts";
 import { PodAddressIndex } from "./pod-address-index.ts";
 import type { Tx } from "./tx.ts";
-import type { ClusterState, Deployment, KubeObject, Namespace, Pod, ReplicaSet, Service } from "./types.ts";
+import type { ClusterState, DaemonSet, Deployment, KubeObject, Namespace, Pod, ReplicaSet, Service } from "./types.ts";
 
 export const SYSTEM_NAMESPACES = new Set(["kube-system", "kube-public", "kube-node-lease", "kube-flannel"]);
 
-export type StoredCollection = "pods" | "services" | "deployments" | "replicaSets" | "namespaces" | "nodes";
+export type StoredCollection = "pods" | "services" | "deployments" | "replicaSets" | "daemonSets" | "namespaces" | "nodes";
 
 /** Objects that count against config.maxObjects: everything a user (or their controllers) made. */
 export function isUserObject(collection: StoredCollection, obj: KubeObject): boolean {
@@ -87,8 +87,10 @@ const byState = new WeakMap<ClusterState, Indexes>();
  */
 const stash = new WeakMap<object, { records: object[]; ix: Indexes }>();
 
+const NO_DAEMON_SETS = {};
+
 function recordsOf(state: ClusterState): object[] {
-  return [state.pods, state.services, state.replicaSets, state.deployments, state.namespaces, state.nodes];
+  return [state.pods, state.services, state.replicaSets, state.deployments, state.namespaces, state.nodes, state.daemonSets ?? NO_DAEMON_SETS];
 }
 
 function indexesOf(tx: Tx): Indexes {
@@ -190,9 +192,9 @@ function replicaSetsByOwnerIndex(tx: Tx): Multi {
 
 function countUserObjects(state: ClusterState): number {
   let n = 0;
-  const collections: StoredCollection[] = ["pods", "services", "deployments", "replicaSets", "namespaces"];
+  const collections: StoredCollection[] = ["pods", "services", "deployments", "replicaSets", "daemonSets", "namespaces"];
   for (const c of collections) {
-    const record = state[c] as Record<string, KubeObject>;
+    const record = (state[c] ?? {}) as Record<string, KubeObject>;
     for (const key in record) if (isUserObject(c, record[key])) n++;
   }
   return n;
@@ -212,7 +214,7 @@ export function userObjectCount(tx: Tx): number {
   return ix.userObjects;
 }
 
-type ObjectOf<C extends StoredCollection> = ClusterState[C][string];
+type ObjectOf<C extends StoredCollection> = NonNullable<ClusterState[C]>[string];
 
 /** Stores (or replaces) an object and keeps the indexes in step. */
 export function putObject<C extends StoredCollection>(tx: Tx, collection: C, key: string, obj: ObjectOf<C>): void {
@@ -226,7 +228,7 @@ export function putObject<C extends StoredCollection>(tx: Tx, collection: C, key
 /** Removes an object at once (no grace) and keeps the indexes in step. */
 export function removeObject(tx: Tx, collection: StoredCollection, key: string): KubeObject | undefined {
   const ix = indexesOf(tx);
-  const before = (tx.state[collection] as Record<string, KubeObject>)[key];
+  const before = (tx.state[collection] as Record<string, KubeObject> | undefined)?.[key];
   if (!before) return undefined;
   const record = tx.write(collection) as Record<string, KubeObject>;
   delete record[key];
@@ -269,7 +271,7 @@ function reindex(tx: Tx, ix: Indexes, collection: StoredCollection, key: string,
   }
 }
 
-export type { Deployment, Namespace, ReplicaSet };
+export type { DaemonSet, Deployment, Namespace, ReplicaSet };
 
 function addressChanged(before: Pod | undefined, after: Pod | undefined): boolean {
   if (!before || !after) return true;

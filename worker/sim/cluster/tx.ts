@@ -11,6 +11,7 @@ export type Collection =
   | "services"
   | "deployments"
   | "replicaSets"
+  | "daemonSets"
   | "podRuntime"
   | "releasedPodIPs"
   | "affinity"

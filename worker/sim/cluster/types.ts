@@ -103,6 +103,9 @@ export interface PodSpec {
   preemptionPolicy?: string;
   priority?: number;
   securityContext?: Record<string, unknown>;
+  nodeSelector?: Record<string, string>;
+  /** Kept as sent; the scheduler reads nodeAffinity's required matchFields on metadata.name (what DaemonSet pods carry). */
+  affinity?: Record<string, unknown>;
 }
 
 export interface PodCondition {
@@ -237,6 +240,28 @@ export interface ReplicaSet {
   };
 }
 
+export interface DaemonSet {
+  apiVersion: "apps/v1";
+  kind: "DaemonSet";
+  metadata: ObjectMeta;
+  spec: {
+    selector: LabelSelector;
+    template: PodTemplateSpec;
+    updateStrategy: { type: string; rollingUpdate?: { maxSurge: number | string; maxUnavailable: number | string } };
+    revisionHistoryLimit: number;
+  };
+  status: {
+    currentNumberScheduled: number;
+    desiredNumberScheduled: number;
+    numberAvailable?: number;
+    numberMisscheduled: number;
+    numberReady: number;
+    numberUnavailable?: number;
+    observedGeneration?: number;
+    updatedNumberScheduled?: number;
+  };
+}
+
 export interface NodeAddress {
   type: "InternalIP" | "ExternalIP" | "Hostname";
   address: string;
@@ -275,7 +300,7 @@ export interface Namespace {
   status: { phase: "Active" | "Terminating" };
 }
 
-export type KubeObject = Pod | Service | Deployment | ReplicaSet | Node | Namespace;
+export type KubeObject = Pod | Service | Deployment | ReplicaSet | DaemonSet | Node | Namespace;
 
 /** What the kubelet and container runtime know about a pod, kept beside the Pod object. */
 export interface PodRuntime {
@@ -331,7 +356,7 @@ export interface ClusterConfig {
   nodePortRange: { min: number; max: number };
   clusterDomain: string;
   dnsServiceIP: string;
-  /** Cap on stored objects (pods, services, deployments, replicasets, namespaces). */
+  /** Cap on stored objects (pods, services, deployments, replicasets, daemonsets, namespaces). */
   maxObjects: number;
 }
 
@@ -348,6 +373,8 @@ export interface ClusterState {
   services: Record<string, Service>;
   deployments: Record<string, Deployment>;
   replicaSets: Record<string, ReplicaSet>;
+  /** Keyed like pods. Optional: sessions saved before DaemonSets were simulated have none. */
+  daemonSets?: Record<string, DaemonSet>;
   /** Keyed like pods. */
   podRuntime: Record<string, PodRuntime>;
   /** Pod IPs released recently, with the time they become reusable, so a recreated pod gets a new IP. */

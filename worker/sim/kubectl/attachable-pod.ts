@@ -5,7 +5,7 @@
 
 import type { LabelSelectorRequirement } from "../cluster/label-selector.ts";
 import { matchesRequirements, requirementsOfLabelSelector, requirementsOfMap } from "../cluster/label-selector.ts";
-import type { Deployment, Pod, ReplicaSet, Service } from "../cluster/types.ts";
+import type { DaemonSet, Deployment, Pod, ReplicaSet, Service } from "../cluster/types.ts";
 import { get, waitUntil } from "./api.ts";
 import { notFoundText, readOne } from "./builder.ts";
 import type { Kubectl } from "./context.ts";
@@ -34,7 +34,7 @@ export function attachablePod(k: Kubectl, arg: string): { pod: string } | { erro
   if (name === "") return { error: "error: arguments in resource/name form must have a single resource and name\n" };
   const type = found.type;
   if (type.name === "pods") return { pod: name };
-  if (type.name !== "deployments" && type.name !== "replicasets" && type.name !== "services") {
+  if (type.name !== "deployments" && type.name !== "replicasets" && type.name !== "daemonsets" && type.name !== "services") {
     const goType = goTypes[type.name];
     if (!readOne(k.ctx.tx.state, type, k.namespace, name)) return { error: notFoundText(type, name) };
     return { error: `error: cannot attach to ${goType}: selector for ${goType} not implemented\n` };
@@ -49,7 +49,7 @@ export function attachablePod(k: Kubectl, arg: string): { pod: string } | { erro
     }
     selector = requirementsOfMap(service.spec.selector);
   } else {
-    selector = requirementsOfLabelSelector((object.value as Deployment | ReplicaSet).spec.selector);
+    selector = requirementsOfLabelSelector((object.value as Deployment | ReplicaSet | DaemonSet).spec.selector);
   }
   const matching = () => readList<Pod>(k.ctx.tx.state, "pods", k.namespace).filter((p) => matchesRequirements(p.metadata.labels, selector));
   if (matching().length === 0 && !waitUntil(k, POD_RUNNING_TIMEOUT_MS, () => matching().length > 0)) {

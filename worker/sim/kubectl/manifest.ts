@@ -64,6 +64,18 @@ const specSchemas: Record<string, { goKind: string; schema: v.GenericSchema }> =
       ),
     }),
   },
+  DaemonSet: {
+    goKind: "DaemonSet",
+    schema: v.looseObject({
+      metadata: v.optional(meta),
+      spec: v.optional(
+        v.looseObject({
+          selector: v.optional(v.looseObject({ matchLabels: v.optional(labels) })),
+          template: v.optional(v.looseObject({ metadata: v.optional(meta), spec: v.optional(podSpec) })),
+        }),
+      ),
+    }),
+  },
   Namespace: { goKind: "Namespace", schema: v.looseObject({ metadata: v.optional(meta) }) },
 };
 

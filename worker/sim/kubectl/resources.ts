@@ -11,6 +11,7 @@ export type ResourceName =
   | "namespaces"
   | "deployments"
   | "replicasets"
+  | "daemonsets"
   | "events";
 
 export interface ResourceType {
@@ -31,6 +32,7 @@ export const resourceTypes: readonly ResourceType[] = [
   { name: "namespaces", singular: "namespace", shortNames: ["ns"], kind: "Namespace", group: "", version: "v1", namespaced: false },
   { name: "deployments", singular: "deployment", shortNames: ["deploy"], kind: "Deployment", group: "apps", version: "v1", namespaced: true },
   { name: "replicasets", singular: "replicaset", shortNames: ["rs"], kind: "ReplicaSet", group: "apps", version: "v1", namespaced: true },
+  { name: "daemonsets", singular: "daemonset", shortNames: ["ds"], kind: "DaemonSet", group: "apps", version: "v1", namespaced: true },
   { name: "endpointslices", singular: "endpointslice", shortNames: [], kind: "EndpointSlice", group: "discovery.k8s.io", version: "v1", namespaced: true },
   { name: "events", singular: "event", shortNames: ["ev"], kind: "Event", group: "", version: "v1", namespaced: true },
 ];
@@ -41,7 +43,6 @@ const unsimulated: Record<string, string> = {
   secrets: "secrets", secret: "secrets",
   serviceaccounts: "serviceaccounts", sa: "serviceaccounts", serviceaccount: "serviceaccounts",
   ingresses: "ingresses", ing: "ingresses", ingress: "ingresses",
-  daemonsets: "daemonsets", ds: "daemonsets", daemonset: "daemonsets",
   statefulsets: "statefulsets", sts: "statefulsets", statefulset: "statefulsets",
   jobs: "jobs", job: "jobs", cronjobs: "cronjobs", cj: "cronjobs", cronjob: "cronjobs",
   persistentvolumes: "persistentvolumes", pv: "persistentvolumes",
@@ -70,7 +71,7 @@ export function lookupResource(text: string): ResourceLookup {
   }
   const known = unsimulated[base];
   if (known && groupPart === undefined) {
-    return { ok: false, error: `error: the playground does not simulate ${known}; it serves pods, services, endpoints, endpointslices, events, nodes, namespaces, deployments and replicasets\n` };
+    return { ok: false, error: `error: the playground does not simulate ${known}; it serves pods, services, endpoints, endpointslices, events, nodes, namespaces, deployments, replicasets and daemonsets\n` };
   }
   return { ok: false, error: `error: the server doesn't have a resource type "${text}"\n` };
 }
@@ -99,5 +100,8 @@ export function apiVersionOf(type: ResourceType): string {
   return type.group === "" ? type.version : `${type.group}/${type.version}`;
 }
 
-/** What `kubectl get all` expands to, in kubectl's order (those the playground serves). */
-export const allCategory: readonly ResourceName[] = ["pods", "services", "deployments", "replicasets"];
+/**
+ * What `kubectl get all` expands to, in kubectl's order (those the playground serves): discovery
+ * order, core before apps and, within apps, daemonsets, deployments, replicasets.
+ */
+export const allCategory: readonly ResourceName[] = ["pods", "services", "daemonsets", "deployments", "replicasets"];

@@ -10,12 +10,13 @@ const collections: Record<ResourceKind, keyof ClusterState> = {
   services: "services",
   deployments: "deployments",
   replicasets: "replicaSets",
+  daemonsets: "daemonSets",
   nodes: "nodes",
   namespaces: "namespaces",
 };
 
 function table(state: ClusterState, kind: ResourceKind): Record<string, KubeObject> {
-  return state[collections[kind]] as unknown as Record<string, KubeObject>;
+  return (state[collections[kind]] ?? {}) as unknown as Record<string, KubeObject>;
 }
 
 export function readObject<T extends KubeObject>(state: ClusterState, kind: ResourceKind, namespace: string | undefined, name: string): T | undefined {

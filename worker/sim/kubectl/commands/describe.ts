@@ -1,11 +1,12 @@
 // kubectl describe TYPE [NAME_PREFIX] | TYPE/NAME.
 
-import type { Deployment, Endpoints, Namespace, Node, Pod, ReplicaSet, Service } from "../../cluster/types.ts";
+import type { DaemonSet, Deployment, Endpoints, Namespace, Node, Pod, ReplicaSet, Service } from "../../cluster/types.ts";
 import { notFoundText, parseResourceArgs, readAll } from "../builder.ts";
 import { allNamespacesFlag, selectorFlag, type Command } from "../command.ts";
 import { fail, type Kubectl } from "../context.ts";
 import { slicesOfService } from "../derived.ts";
 import {
+  describeDaemonSet,
   describeDeployment,
   describeEndpoints,
   describeNamespace,
@@ -20,7 +21,7 @@ import { parseSelector } from "../selector.ts";
 import { readList } from "../store-read.ts";
 import { type EventObject, eventsFor } from "../../cluster/events.ts";
 import { describeEvent } from "../printers/describe.ts";
-import { matchesRequirements } from "../../cluster/label-selector.ts";
+import { matchesRequirements, requirementsOfLabelSelector } from "../../cluster/label-selector.ts";
 import { ENDPOINTS_WARNING } from "./get.ts";
 import type { Flags } from "../flags.ts";
 
@@ -111,6 +112,14 @@ function describeOne(k: Kubectl, type: ResourceType, object: AnyObject, showEven
       const rs = object as ReplicaSet;
       const pods = readList<Pod>(state, "pods", rs.metadata.namespace).filter((p) => p.metadata.ownerReferences?.some((o) => o.uid === rs.metadata.uid));
       return describeReplicaSet(rs, pods, eventsOf(object), now);
+    }
+    case "daemonsets": {
+      const ds = object as DaemonSet;
+      const selector = requirementsOfLabelSelector(ds.spec.selector);
+      const pods = readList<Pod>(state, "pods", ds.metadata.namespace).filter(
+        (p) => matchesRequirements(p.metadata.labels, selector) && p.metadata.ownerReferences?.some((o) => o.controller && o.uid === ds.metadata.uid),
+      );
+      return describeDaemonSet(ds, pods, eventsOf(object), now);
     }
     case "namespaces":
       return describeNamespace(object as Namespace);

@@ -1,7 +1,7 @@
 // kubectl rollout restart|status, wait --for, logs: commands that watch the cluster over
 // simulated time.
 
-import type { Deployment, Pod } from "../../cluster/types.ts";
+import type { DaemonSet, Deployment, Pod } from "../../cluster/types.ts";
 import { parseGoDuration, type Flags } from "../flags.ts";
 import { clone, update, waitUntil } from "../api.ts";
 import { parseResourceArgs, notFoundText, readOne } from "../builder.ts";
@@ -14,16 +14,19 @@ import { readList } from "../store-read.ts";
 import { findImage } from "../../cluster/images.ts";
 import { startupLog } from "../../net/apps/startup-log.ts";
 
-function deploymentArg(k: Kubectl, flags: Flags): Deployment | number {
+/** The Deployment or DaemonSet a rollout subcommand names (the kinds with a restarter and a status viewer here). */
+function workloadArg(k: Kubectl, flags: Flags): Deployment | DaemonSet | number {
   if (flags.args.length === 0) return fail(k, "error: required resource not specified");
   const parsed = parseResourceArgs(flags.args, false);
   if (!parsed.ok) return fail(k, parsed.error);
   const request = parsed.requests[0];
-  if (request.type.name !== "deployments") return fail(k, errorText(`no restarter has been implemented for ${kindString(request.type)}`).replace("restarter", k.path.endsWith("status") ? "status viewer" : "restarter"));
+  if (request.type.name !== "deployments" && request.type.name !== "daemonsets") {
+    return fail(k, errorText(`no restarter has been implemented for ${kindString(request.type)}`).replace("restarter", k.path.endsWith("status") ? "status viewer" : "restarter"));
+  }
   if (request.names.length === 0) return fail(k, usageErrorText(k.path, "required resource not specified"));
   const d = readOne(k.ctx.tx.state, request.type, k.namespace, request.names[0]);
   if (!d) return fail(k, notFoundText(request.type, request.names[0]));
-  return d as Deployment;
+  return d as Deployment | DaemonSet;
 }
 
 const restart: Command = {
@@ -37,7 +40,7 @@ const restart: Command = {
   kubectl rollout restart deployment/nginx`,
   flags: [],
   run: (k, flags) => {
-    const d = deploymentArg(k, flags);
+    const d = workloadArg(k, flags);
     if (typeof d === "number") return d;
     const next = clone(d);
     next.spec.template.metadata.annotations = {
@@ -46,7 +49,7 @@ const restart: Command = {
     };
     const result = update(k, next as never);
     if (!result.ok) return fail(k, statusErrorText(result.status));
-    k.out(`deployment.apps/${d.metadata.name} restarted\n`);
+    k.out(`${d.kind.toLowerCase()}.apps/${d.metadata.name} restarted\n`);
     return 0;
   },
 };
@@ -59,10 +62,11 @@ const status: Command = {
   kubectl rollout status deployment/nginx`,
   flags: [{ name: "timeout", type: "duration", defaultValue: "0s", usage: "How long to keep watching the rollout before giving up; 0 waits forever." }],
   run: (k, flags) => {
-    const first = deploymentArg(k, flags);
+    const first = workloadArg(k, flags);
     if (typeof first === "number") return first;
     const key = `${first.metadata.namespace}/${first.metadata.name}`;
     const limit = parseGoDuration(flags.string("timeout")) || 600_000;
+    if (first.kind === "DaemonSet") return daemonSetRolloutStatus(k, first, key, limit);
     let last = "";
     const ok = waitUntil(k, limit, () => {
       const d = k.ctx.tx.state.deployments[key];
@@ -85,8 +89,37 @@ const status: Command = {
   },
 };
 
-function readOneType() {
-  const parsed = parseResourceArgs(["deployments"]);
+/** polymorphichelpers DaemonSetStatusViewer, watched until it reports done. */
+function daemonSetRolloutStatus(k: Kubectl, first: DaemonSet, key: string, limit: number): number {
+  if (first.spec.updateStrategy.type !== "RollingUpdate") return fail(k, "error: rollout status is only available for RollingUpdate strategy type");
+  let last = "";
+  let done = "";
+  const ok = waitUntil(k, limit, () => {
+    const d = k.ctx.tx.state.daemonSets?.[key];
+    if (!d) return true;
+    const s = d.status;
+    let line: string;
+    if ((d.metadata.generation ?? 1) > (s.observedGeneration ?? 0)) line = "Waiting for daemon set spec update to be observed...\n";
+    else if ((s.updatedNumberScheduled ?? 0) < s.desiredNumberScheduled) {
+      line = `Waiting for daemon set "${d.metadata.name}" rollout to finish: ${s.updatedNumberScheduled ?? 0} out of ${s.desiredNumberScheduled} new pods have been updated...\n`;
+    } else if ((s.numberAvailable ?? 0) < s.desiredNumberScheduled) {
+      line = `Waiting for daemon set "${d.metadata.name}" rollout to finish: ${s.numberAvailable ?? 0} of ${s.desiredNumberScheduled} updated pods are available...\n`;
+    } else {
+      done = `daemon set "${d.metadata.name}" successfully rolled out\n`;
+      return true;
+    }
+    if (line !== last) k.out(line);
+    last = line;
+    return false;
+  });
+  if (!k.ctx.tx.state.daemonSets?.[key]) return fail(k, notFoundText(readOneType("daemonsets"), first.metadata.name));
+  if (!ok) return fail(k, "error: timed out waiting for the condition");
+  k.out(done);
+  return 0;
+}
+
+function readOneType(name = "deployments") {
+  const parsed = parseResourceArgs([name]);
   if (!parsed.ok) throw new Error("deployments type missing");
   return parsed.requests[0].type;
 }
@@ -220,7 +253,7 @@ export const logsCommand: Command = {
       const owner = readOne(state, request.type, k.namespace, request.names[0]);
       if (!owner) return fail(k, notFoundText(request.type, request.names[0]));
       if (request.type.name === "pods") podName = owner.metadata.name;
-      else if (request.type.name === "deployments" || request.type.name === "replicasets") {
+      else if (request.type.name === "deployments" || request.type.name === "replicasets" || request.type.name === "daemonsets") {
         const selector = (owner as Deployment).spec.selector.matchLabels ?? {};
         const pods = readList<Pod>(state, "pods", k.namespace).filter((p) => Object.entries(selector).every(([key, v]) => p.metadata.labels?.[key] === v));
         if (pods.length === 0) return fail(k, `error: timed out waiting for the condition`);

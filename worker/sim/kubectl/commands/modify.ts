@@ -148,6 +148,11 @@ export const scaleCommand: Command = {
     if (typeof found === "number") return found;
     const errors = [...found.errors];
     for (const group of found.groups) {
+      // A DaemonSet has no scale subresource: the scale client's GET of .../daemonsets/NAME/scale is a 404.
+      if (group.type.name === "daemonsets") {
+        for (const _ of group.objects) errors.push("Error from server (NotFound): the server could not find the requested resource\n");
+        continue;
+      }
       if (group.type.name !== "deployments" && group.type.name !== "replicasets") {
         for (const o of group.objects) errors.push(errorText(`no objects passed to scale ${group.type.name} "${o.metadata.name}" is not scalable`));
         continue;

@@ -6,11 +6,13 @@
 import type {
   Container,
   ContainerState,
+  DaemonSet,
   Deployment,
   Endpoints,
   Namespace,
   Node,
   Pod,
+  PodTemplateSpec,
   ReplicaSet,
   Service,
   Volume,
@@ -124,7 +126,7 @@ export function describePod(pod: Pod, now: number, events: readonly EventObject[
   }
   describeVolumes(w, pod.spec.volumes, "");
   w.write(0, `QoS Class:\t${pod.status.qosClass ?? "BestEffort"}\n`);
-  w.write(0, "Node-Selectors:\t<none>\n");
+  writeMultiline(w, 0, "Node-Selectors", labelLines(pod.spec.nodeSelector));
   writeMultiline(w, 0, "Tolerations", tolerationLines(pod.spec.tolerations));
   describeEvents(w, events, now);
   return w.flush();
@@ -135,7 +137,8 @@ function tolerationLines(tolerations: Array<Record<string, unknown>> | undefined
     let s = String(t.key ?? "");
     if (t.value) s += `=${t.value}`;
     if (t.effect) s += `:${t.effect}`;
-    if (t.operator === "Exists" && !t.value) s += " op=Exists";
+    // A bare `operator: Exists` (tolerates everything) prints without the separating space.
+    if (t.operator === "Exists" && !t.value) s += t.key || t.effect ? " op=Exists" : "op=Exists";
     if (t.tolerationSeconds !== undefined) s += ` for ${t.tolerationSeconds}s`;
     return s;
   });
@@ -531,6 +534,45 @@ export function describeReplicaSet(rs: ReplicaSet, pods: Pod[], events: readonly
   w.write(1, "Tolerations:\t<none>\n");
   describeEvents(w, events, now);
   return w.flush();
+}
+
+/**
+ * describe.go describeDaemonSet. Pods Status counts the pods the selector matches that the
+ * DaemonSet controls (getPodStatusForController); Waiting is Pending.
+ */
+export function describeDaemonSet(ds: DaemonSet, pods: Pod[], events: readonly EventObject[] = [], now = 0): string {
+  const w = new PrefixWriter();
+  w.write(0, `Name:\t${ds.metadata.name}\n`);
+  w.write(0, `Namespace:\t${ds.metadata.namespace}\n`);
+  w.write(0, `Selector:\t${formatLabelSelector(ds.spec.selector)}\n`);
+  w.write(0, `Node-Selector:\t${formatLabels(ds.spec.template.spec.nodeSelector)}\n`);
+  writeMultiline(w, 0, "Labels", labelLines(ds.metadata.labels));
+  writeMultiline(w, 0, "Annotations", annotationLines(ds.metadata.annotations));
+  const s = ds.status;
+  w.write(0, `Desired Number of Nodes Scheduled: ${s.desiredNumberScheduled ?? 0}\n`);
+  w.write(0, `Current Number of Nodes Scheduled: ${s.currentNumberScheduled ?? 0}\n`);
+  w.write(0, `Number of Nodes Scheduled with Up-to-date Pods: ${s.updatedNumberScheduled ?? 0}\n`);
+  w.write(0, `Number of Nodes Scheduled with Available Pods: ${s.numberAvailable ?? 0}\n`);
+  w.write(0, `Number of Nodes Misscheduled: ${s.numberMisscheduled ?? 0}\n`);
+  const count = (phase: string) => pods.filter((p) => p.status.phase === phase).length;
+  w.write(0, `Pods Status:\t${count("Running")} Running / ${count("Pending")} Waiting / ${count("Succeeded")} Succeeded / ${count("Failed")} Failed\n`);
+  describePodTemplate(w, ds.spec.template);
+  describeEvents(w, events, now);
+  return w.flush();
+}
+
+/** describe.go DescribePodTemplate. */
+function describePodTemplate(w: PrefixWriter, template: PodTemplateSpec): void {
+  w.write(0, "Pod Template:\n");
+  writeMultiline(w, 1, "Labels", labelLines(template.metadata.labels));
+  if (template.metadata.annotations && Object.keys(template.metadata.annotations).length > 0) {
+    writeMultiline(w, 1, "Annotations", annotationLines(template.metadata.annotations));
+  }
+  if (template.spec.serviceAccountName) w.write(1, `Service Account:\t${template.spec.serviceAccountName}\n`);
+  describeContainers(w, "Containers", template.spec.containers, undefined, " ");
+  describeVolumes(w, template.spec.volumes, "  ");
+  writeMultiline(w, 1, "Node-Selectors", labelLines(template.spec.nodeSelector));
+  writeMultiline(w, 1, "Tolerations", tolerationLines(template.spec.tolerations));
 }
 
 export function describeNamespace(ns: Namespace): string {

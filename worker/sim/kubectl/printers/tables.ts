@@ -3,6 +3,7 @@
 
 import type {
   Container,
+  DaemonSet,
   Deployment,
   Endpoints,
   EndpointSlice,
@@ -17,7 +18,7 @@ import type { ResourceName } from "../resources.ts";
 import { age, humanDuration } from "./duration.ts";
 import { formatLabels, formatLabelSelector } from "./labels.ts";
 
-export type AnyObject = Pod | Service | Endpoints | EndpointSlice | Node | Namespace | Deployment | ReplicaSet | EventObject;
+export type AnyObject = Pod | Service | Endpoints | EndpointSlice | Node | Namespace | Deployment | ReplicaSet | DaemonSet | EventObject;
 
 export interface TableDefinition {
   columns: string[];
@@ -133,6 +134,26 @@ export const tables: Record<ResourceName, TableDefinition> = {
         `${d.status.readyReplicas ?? 0}/${d.spec.replicas}`,
         String(d.status.updatedReplicas ?? 0),
         String(d.status.availableReplicas ?? 0),
+        age(d.metadata.creationTimestamp, now),
+        ...containerCells(d.spec.template.spec.containers),
+        formatLabelSelector(d.spec.selector),
+      ];
+    },
+  },
+  // printDaemonSet: NODE SELECTOR is the template's nodeSelector.
+  daemonsets: {
+    columns: ["NAME", "DESIRED", "CURRENT", "READY", "UP-TO-DATE", "AVAILABLE", "NODE SELECTOR", "AGE", "CONTAINERS", "IMAGES", "SELECTOR"],
+    narrow: 8,
+    row: (o, now) => {
+      const d = o as DaemonSet;
+      return [
+        d.metadata.name,
+        String(d.status.desiredNumberScheduled ?? 0),
+        String(d.status.currentNumberScheduled ?? 0),
+        String(d.status.numberReady ?? 0),
+        String(d.status.updatedNumberScheduled ?? 0),
+        String(d.status.numberAvailable ?? 0),
+        formatLabels(d.spec.template.spec.nodeSelector),
         age(d.metadata.creationTimestamp, now),
         ...containerCells(d.spec.template.spec.containers),
         formatLabelSelector(d.spec.selector),

@@ -72,7 +72,9 @@ export function commandHelp(command: Command, path: string): string {
   let out = `${command.long ?? command.short}\n\n`;
   if (command.subcommands?.length) {
     out += "Available Commands:\n";
-    for (const sub of command.subcommands) out += `  ${sub.name.padEnd(12)}  ${sub.short}\n`;
+    // cobra pads names to the longest one (at least 11), then three spaces.
+    const width = Math.max(11, ...command.subcommands.map((sub) => sub.name.length));
+    for (const sub of command.subcommands) out += `  ${sub.name.padEnd(width)}   ${sub.short}\n`;
     out += "\n";
   }
   // kubectl indents every example line, blank ones too (templates.Examples).

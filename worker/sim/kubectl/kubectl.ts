@@ -8,6 +8,7 @@ import type { Kubectl } from "./context.ts";
 import { flagErrorText } from "./errors.ts";
 import { FlagSet, Flags, type FlagSpec } from "./flags.ts";
 import { commandHelp, commandOrder, realShorts, rootHelp, suggestionsFor } from "./help.ts";
+import { CLUSTER_NAME, kubeconfigOf, type KubeContext } from "./kubeconfig.ts";
 
 export function kubectlProgram(ctx: ProgramContext): number {
   const frame = ctx.shell[ctx.shell.length - 1];
@@ -96,9 +97,21 @@ export function runKubectl(ctx: ProgramContext, argv: string[]): number {
     ctx.out(commandHelp(command, path));
     return 0;
   }
+  // The kubeconfig says which cluster this talks to and where it works without -n.
+  const kubeconfig = kubeconfigOf(ctx.shell[ctx.shell.length - 1]);
+  const contextName = flags.changed("context") ? flags.string("context") : kubeconfig.currentContext;
+  const context = kubeconfig.contexts.find((c) => c.name === contextName);
+  if (top.name !== "config") {
+    const unreachable = serverUnreachable(ctx, contextName, context);
+    if (unreachable) {
+      ctx.err(unreachable);
+      return 1;
+    }
+  }
   const namespaceExplicit = flags.changed("namespace");
-  const namespace = namespaceExplicit ? flags.string("namespace") : "default";
-  if (namespaceExplicit && namespace === "") {
+  const namespace = namespaceExplicit ? flags.string("namespace") : context?.namespace || "default";
+  // `config set-context --namespace=` clears a context's namespace: its own flag, not the global one.
+  if (namespaceExplicit && namespace === "" && top.name !== "config") {
     ctx.err("error: a namespace must be specified when using --namespace\n"); // kubectl: empty -n
     return 1;
   }
@@ -111,6 +124,29 @@ export function runKubectl(ctx: ProgramContext, argv: string[]): number {
     err: (t) => ctx.err(t),
   };
   return command.run(k, flags);
+}
+
+/**
+ * What kubectl prints before giving up when its kubeconfig leads nowhere: a context that does not
+ * exist, or one without a cluster (client-go then falls back to localhost:8080, where nothing
+ * listens). Undefined when the context reaches the cluster.
+ */
+function serverUnreachable(ctx: ProgramContext, name: string, context: KubeContext | undefined): string | undefined {
+  if (!context) {
+    return name ? `Error in configuration: context was not found for specified context: ${name}\n` : "error: current-context is not set\n";
+  }
+  if (context.cluster === CLUSTER_NAME) return undefined;
+  // Discovery retries a few times, each failure logged by klog, before kubectl's own message.
+  const t = new Date(ctx.now);
+  const pad = (n: number, w = 2) => String(n).padStart(w, "0");
+  const pid = 20000 + ctx.random.int(20000);
+  let text = "";
+  for (let i = 0; i < 5; i++) {
+    const micros = t.getUTCMilliseconds() * 1000 + 157 + i * 1231;
+    const stamp = `${pad(t.getUTCMonth() + 1)}${pad(t.getUTCDate())} ${pad(t.getUTCHours())}:${pad(t.getUTCMinutes())}:${pad(t.getUTCSeconds())}.${pad(micros, 6)}`;
+    text += `E${stamp}   ${pid} memcache.go:265] "Unhandled Error" err="couldn't get current server API group list: Get \\"http://localhost:8080/api?timeout=32s\\": dial tcp 127.0.0.1:8080: connect: connection refused"\n`;
+  }
+  return text + "The connection to the server localhost:8080 was refused - did you specify the right host or port?\n";
 }
 
 function mergeFlags(own: readonly FlagSpec[], globals: readonly FlagSpec[]): FlagSpec[] {

@@ -1,6 +1,7 @@
 // Where the console is, and what a program (kubectl, curl, ssh, ...) gets when it runs.
 
 import type { Tx } from "../cluster/tx.ts";
+import type { Kubeconfig } from "../kubectl/kubeconfig.ts";
 import type { RouteTrace } from "../net/trace.ts";
 import type { Random } from "../random.ts";
 
@@ -16,8 +17,8 @@ export interface ShellVariables {
 
 /** One place in the stack of shells: the workstation, a node after `ssh`, a pod after `exec -it`. */
 export type ShellFrame =
-  | ({ kind: "workstation"; user: string; host: string } & ShellVariables)
-  | ({ kind: "node"; node: string; user: string } & ShellVariables)
+  | ({ kind: "workstation"; user: string; host: string; kubeconfig?: Kubeconfig } & ShellVariables)
+  | ({ kind: "node"; node: string; user: string; kubeconfig?: Kubeconfig } & ShellVariables)
   | ({
       kind: "pod";
       namespace: string;

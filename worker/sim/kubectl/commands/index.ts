@@ -2,6 +2,7 @@
 
 import type { Command } from "../command.ts";
 import { applyCommand } from "./apply.ts";
+import { configCommand } from "./config.ts";
 import { createCommand } from "./create.ts";
 import { deleteCommand } from "./delete.ts";
 import { describeCommand } from "./describe.ts";
@@ -31,4 +32,5 @@ export const commands: Command[] = [
   labelCommand,
   apiResourcesCommand,
   versionCommand,
+  configCommand,
 ];

@@ -1,0 +1,67 @@
+// The kubeconfig kubectl reads where it runs: kubeadm's admin.conf, copied to ~/.kube/config of
+// the workstation's user (and of the controlplane's). One cluster and one user; contexts can be
+// added and switched, and a context's namespace is where kubectl works without -n. It is kept on
+// the shell frame (the file lives on that machine) and stored only once it differs from the default.
+
+import type { ShellFrame } from "../shell/types.ts";
+
+export const CLUSTER_NAME = "kubernetes";
+export const USER_NAME = "kubernetes-admin";
+export const ADMIN_CONTEXT = `${USER_NAME}@${CLUSTER_NAME}`;
+export const API_SERVER = "https://192.168.56.10:6443";
+
+export interface KubeContext {
+  name: string;
+  /** Empty when the context names no cluster: kubectl then falls back to localhost:8080. */
+  cluster: string;
+  user: string;
+  namespace?: string;
+}
+
+export interface Kubeconfig {
+  contexts: KubeContext[];
+  /** Empty when unset (after deleting the current context). */
+  currentContext: string;
+}
+
+const DEFAULT: Kubeconfig = {
+  contexts: [{ name: ADMIN_CONTEXT, cluster: CLUSTER_NAME, user: USER_NAME }],
+  currentContext: ADMIN_CONTEXT,
+};
+
+export function kubeconfigOf(frame: ShellFrame): Kubeconfig {
+  return (frame.kind === "pod" ? undefined : frame.kubeconfig) ?? DEFAULT;
+}
+
+/** The frame with its kubeconfig replaced (pods have none: kubectl does not run there). */
+export function withKubeconfig(frame: ShellFrame, kubeconfig: Kubeconfig): ShellFrame {
+  if (frame.kind === "pod") return frame;
+  return { ...frame, kubeconfig };
+}
+
+/** Where the file is, for kubectl's messages: the home of the user whose shell this is. */
+export function kubeconfigPath(frame: ShellFrame): string {
+  const user = frame.kind === "workstation" || frame.kind === "node" ? frame.user : "root";
+  return `${user === "root" ? "/root" : `/home/${user}`}/.kube/config`;
+}
+
+/** The file as `kubectl config view` prints it (certificates redacted), contexts sorted by name. */
+export function kubeconfigDocument(kubeconfig: Kubeconfig, minify: boolean): Record<string, unknown> {
+  const contexts = minify ? kubeconfig.contexts.filter((c) => c.name === kubeconfig.currentContext) : [...kubeconfig.contexts];
+  contexts.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const usesCluster = !minify || contexts.some((c) => c.cluster === CLUSTER_NAME);
+  const usesUser = !minify || contexts.some((c) => c.user === USER_NAME);
+  return {
+    apiVersion: "v1",
+    clusters: usesCluster ? [{ cluster: { "certificate-authority-data": "DATA+OMITTED", server: API_SERVER }, name: CLUSTER_NAME }] : null,
+    contexts: contexts.map((c) => ({
+      // client-go's Context: cluster and user are always written, namespace only when set.
+      context: { cluster: c.cluster, ...(c.namespace ? { namespace: c.namespace } : {}), user: c.user },
+      name: c.name,
+    })),
+    "current-context": kubeconfig.currentContext,
+    kind: "Config",
+    preferences: {},
+    users: usesUser ? [{ name: USER_NAME, user: { "client-certificate-data": "DATA+OMITTED", "client-key-data": "DATA+OMITTED" } }] : null,
+  };
+}

@@ -18,9 +18,11 @@ const PROGRAMS: Record<ClusterView["shell"]["kind"], string[]> = {
 };
 
 const SUBCOMMANDS = [
-  "annotate", "api-resources", "apply", "cluster-info", "create", "delete", "describe", "edit", "exec",
+  "annotate", "api-resources", "apply", "cluster-info", "config", "create", "delete", "describe", "edit", "exec",
   "explain", "expose", "get", "label", "logs", "rollout", "run", "scale", "set", "version",
 ];
+
+const CONFIG_SUBCOMMANDS = ["current-context", "delete-context", "get-clusters", "get-contexts", "get-users", "set-context", "use-context", "view"];
 
 const RESOURCE_TYPES = [
   "all", "deployments", "endpoints", "endpointslices", "namespaces", "nodes", "pods", "replicasets", "services",
@@ -51,6 +53,7 @@ const FLAGS: Record<string, string[]> = {
   logs: ["-c", "--container", "-f", "--follow", "--tail", "--previous", "-p"],
   label: ["--overwrite", "--all", "-l", "--selector"],
   scale: ["--replicas"],
+  config: ["--current", "--minify", "--namespace", "-o", "--output"],
 };
 
 const FLAG_VALUES: Record<string, (view: ClusterView | undefined) => string[]> = {
@@ -201,6 +204,8 @@ function kubectlOptions(args: string[], word: string, view: ClusterView | undefi
       return { prefix: "", partial: word, options: rest.length === 0 ? namesOf("pod", view, namespace) : [] };
     case "create":
       return { prefix: "", partial: word, options: rest.length === 0 ? ["deployment", "namespace", "service"] : [] };
+    case "config":
+      return { prefix: "", partial: word, options: rest.length === 0 ? CONFIG_SUBCOMMANDS : [] };
     default:
       return { prefix: "", partial: word, options: [] };
   }

@@ -17,7 +17,7 @@ export const deleteCommand: Command = {
   short: "Delete resources by file names, stdin, resources and names, or by resources and label selector",
   long: `Delete resources named on the command line, selected by labels, or described in a file.
 
- Pods are given their termination grace period (30 seconds by default) to shut down; --grace-period and --now shorten it, and --force together with --grace-period=0 removes the pod at once without waiting. Deleting a Deployment or ReplicaSet also deletes the objects it owns. By default the command waits until the objects are gone (--wait=false returns immediately).`,
+ Pods are given their termination grace period (30 seconds by default) to shut down; --grace-period and --now shorten it, and --force together with --grace-period=0 removes the pod at once without waiting. Deleting a Deployment, ReplicaSet or DaemonSet also deletes the objects it owns. By default the command waits until the objects are gone (--wait=false returns immediately).`,
   usage: "delete ([-f FILENAME] | [-k DIRECTORY] | TYPE [(NAME | -l label | --all)])",
   examples: `  # Delete one pod
   kubectl delete pod web

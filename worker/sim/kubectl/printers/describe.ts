@@ -132,8 +132,10 @@ export function describePod(pod: Pod, now: number, events: readonly EventObject[
   return w.flush();
 }
 
+/** printTolerationsMultilineWithIndent: sorted by key. */
 function tolerationLines(tolerations: Array<Record<string, unknown>> | undefined): string[] {
-  return (tolerations ?? []).map((t) => {
+  const byKey = [...(tolerations ?? [])].sort((a, b) => (String(a.key ?? "") < String(b.key ?? "") ? -1 : String(a.key ?? "") > String(b.key ?? "") ? 1 : 0));
+  return byKey.map((t) => {
     let s = String(t.key ?? "");
     if (t.value) s += `=${t.value}`;
     if (t.effect) s += `:${t.effect}`;

@@ -1,6 +1,7 @@
 // Every kubectl command the playground runs.
 
 import type { Command } from "../command.ts";
+import { annotateCommand } from "./annotate.ts";
 import { applyCommand } from "./apply.ts";
 import { configCommand } from "./config.ts";
 import { createCommand } from "./create.ts";
@@ -30,6 +31,7 @@ export const commands: Command[] = [
   patchCommand,
   waitCommand,
   labelCommand,
+  annotateCommand,
   apiResourcesCommand,
   versionCommand,
   configCommand,

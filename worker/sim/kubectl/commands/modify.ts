@@ -15,9 +15,9 @@ import { parse as parseYaml } from "yaml";
 import { mergePatch } from "./apply.ts";
 import { reportErrors } from "./common.ts";
 
-const NO_RESOURCES = "one or more resources must be specified as <resource> <name> or <resource>/<name>";
+export const NO_RESOURCES = "one or more resources must be specified as <resource> <name> or <resource>/<name>";
 
-function targets(k: Kubectl, flags: Flags, args: string[]): { groups: Array<{ type: ResourceType; objects: AnyObject[] }>; errors: string[] } | number {
+export function targets(k: Kubectl, flags: Flags, args: string[]): { groups: Array<{ type: ResourceType; objects: AnyObject[] }>; errors: string[] } | number {
   const parsed = parseResourceArgs(args);
   if (!parsed.ok) return fail(k, parsed.error);
   let selector;
@@ -36,7 +36,7 @@ function targets(k: Kubectl, flags: Flags, args: string[]): { groups: Array<{ ty
 }
 
 /** Sends the changed object back; a rejection goes to `errors` (kubectl carries on with the next object). */
-function submit(k: Kubectl, type: ResourceType, object: KubeObject, errors: string[]): KubeObject | undefined {
+export function submit(k: Kubectl, type: ResourceType, object: KubeObject, errors: string[]): KubeObject | undefined {
   const next = clone(object) as unknown as SubmittedObject & { apiVersion: string };
   next.apiVersion = apiVersionOf(type);
   next.kind = type.kind;

@@ -14,6 +14,7 @@ import { apiResourcesCommand, clusterInfoCommand, versionCommand } from "./info.
 import { logsCommand, rolloutCommand, waitCommand } from "./lifecycle.ts";
 import { labelCommand, patchCommand, scaleCommand } from "./modify.ts";
 import { runCommand } from "./run.ts";
+import { setCommand } from "./set.ts";
 
 export const commands: Command[] = [
   createCommand,
@@ -32,6 +33,7 @@ export const commands: Command[] = [
   waitCommand,
   labelCommand,
   annotateCommand,
+  setCommand,
   apiResourcesCommand,
   versionCommand,
   configCommand,

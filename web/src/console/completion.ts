@@ -204,6 +204,8 @@ function kubectlOptions(args: string[], word: string, view: ClusterView | undefi
       return { prefix: "", partial: word, options: rest.length === 0 ? namesOf("pod", view, namespace) : [] };
     case "create":
       return { prefix: "", partial: word, options: rest.length === 0 ? ["deployment", "namespace", "service"] : [] };
+    case "set":
+      return { prefix: "", partial: word, options: rest.length === 0 ? ["image"] : rest.length === 1 ? ["daemonset", "deployment", "pod", "replicaset"] : [] };
     case "config":
       return { prefix: "", partial: word, options: rest.length === 0 ? CONFIG_SUBCOMMANDS : [] };
     default:

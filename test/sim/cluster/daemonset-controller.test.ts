@@ -119,8 +119,10 @@ describe("the DaemonSet controller", () => {
     expect(fresh.spec.affinity).toEqual({
       nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchFields: [{ key: "metadata.name", operator: "In", values: ["node01"] }] }] } },
     });
+    // After the three of the cluster's creation (kubeadm's history), one for the new pod.
     const dsEvents = eventsFor(s, ds).map((e) => [e.reason, e.message, e.source.component]);
-    expect(dsEvents).toEqual([["SuccessfulCreate", `Created pod: ${fresh.metadata.name}`, "daemonset-controller"]]);
+    expect(dsEvents).toHaveLength(4);
+    expect(dsEvents[3]).toEqual(["SuccessfulCreate", `Created pod: ${fresh.metadata.name}`, "daemonset-controller"]);
     const podEvents = eventsFor(s, fresh).map((e) => `${e.source.component}: ${e.message}`);
     expect(podEvents[0]).toBe(`default-scheduler: Successfully assigned kube-system/${fresh.metadata.name} to node01`);
   });

@@ -137,7 +137,12 @@ describe("kubectl describe daemonset", () => {
         "  Volumes:         <none>",
         "  Node-Selectors:  kubernetes.io/os=linux",
         "  Tolerations:     op=Exists",
-        "Events:            <none>",
+        "Events:",
+        "  Type    Reason            Age   From                  Message",
+        "  ----    ------            ----  ----                  -------",
+        "  Normal  SuccessfulCreate  24m   daemonset-controller  Created pod: kube-proxy-xh8z7",
+        "  Normal  SuccessfulCreate  23m   daemonset-controller  Created pod: kube-proxy-9948j",
+        "  Normal  SuccessfulCreate  23m   daemonset-controller  Created pod: kube-proxy-j8c6w",
         "",
       ].join("\n"),
     );
@@ -147,7 +152,7 @@ describe("kubectl describe daemonset", () => {
     const run = session();
     run("kubectl delete pod -n kube-system kube-proxy-9948j");
     const out = run("kubectl describe ds kube-proxy -n kube-system").output;
-    expect(out).toMatch(/Events:\n  Type    Reason            Age   From                  Message\n  ----    ------            ----  ----                  -------\n  Normal  SuccessfulCreate  \d+s +daemonset-controller  Created pod: kube-proxy-[a-z0-9]{5}\n$/);
+    expect(out).toMatch(/Created pod: kube-proxy-j8c6w\n  Normal  SuccessfulCreate  \d+s +daemonset-controller  Created pod: kube-proxy-[a-z0-9]{5}\n$/);
   });
 });
 

@@ -11,6 +11,7 @@ import type { Random } from "../random.ts";
 import { createObject } from "./api-server.ts";
 import { reconcile } from "./controllers.ts";
 import { daemonPodFor } from "./daemon-sets.ts";
+import { involvedObject, recordEvent } from "./events.ts";
 import { newHex, newUid, randomSuffix, rfc3339 } from "./ids.ts";
 import { nextResourceVersion, putObject } from "./store.ts";
 import { Tx } from "./tx.ts";
@@ -251,8 +252,16 @@ export function bootstrapCluster(options: BootstrapOptions): ClusterState {
   const nodePods = (node: string, at: number): void => {
     kubeProxy ??= stored(kubeProxyManifest, kubeProxyUid);
     flannel ??= stored(flannelManifest, flannelUid);
-    create(daemonPod(random, kubeProxy, node), at);
-    create(daemonPod(random, flannel, node), at + 20_000);
+    daemonPodCreated(kubeProxy, node, at);
+    daemonPodCreated(flannel, node, at + 20_000);
+  };
+  // What the DaemonSet controller and the scheduler recorded for each of those pods.
+  const daemonPodCreated = (ds: DaemonSet, node: string, at: number): void => {
+    const result = createObject(tx, daemonPod(random, ds, node), { now: at, random });
+    if (!result.ok) throw new Error(`bootstrap: ${result.status.message}`);
+    const pod = result.value;
+    recordEvent(tx, involvedObject(ds), "Normal", "SuccessfulCreate", `Created pod: ${pod.metadata.name}`, { component: "daemonset-controller" }, at);
+    recordEvent(tx, involvedObject(pod), "Normal", "Scheduled", `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to ${node}`, { component: "default-scheduler" }, at);
   };
 
   // kubeadm init

@@ -47,7 +47,7 @@ function run(s: ClusterState, random: Random, from: number, to: number): Cluster
 function taint(s: ClusterState, random: Random, at: number, node: string, taints: Node["spec"]["taints"]): ClusterState {
   return apply(s, random, at, (tx) => {
     const n = tx.state.nodes[node];
-    const r = updateObject(tx, { apiVersion: "v1", kind: "Node", metadata: { name: node }, spec: { ...n.spec, taints } }, { now: at, random });
+    const r = updateObject(tx, { ...n, spec: { ...n.spec, taints } } as unknown as SubmittedObject, { now: at, random });
     if (!r.ok) throw new Error(r.status.message);
   });
 }
@@ -125,6 +125,22 @@ describe("the DaemonSet controller", () => {
     expect(dsEvents[3]).toEqual(["SuccessfulCreate", `Created pod: ${fresh.metadata.name}`, "daemonset-controller"]);
     const podEvents = eventsFor(s, fresh).map((e) => `${e.source.component}: ${e.message}`);
     expect(podEvents[0]).toBe(`default-scheduler: Successfully assigned kube-system/${fresh.metadata.name} to node01`);
+  });
+
+  it("recreates its pod on a cordoned node, which ordinary pods avoid", () => {
+    const { state, random } = cluster(1);
+    const ds = dsOf(state, "kube-system/kube-proxy");
+    const victim = podsOf(state, ds).find((p) => p.spec.nodeName === "node01")!;
+    let s = apply(state, random, T0 + 1000, (tx) => {
+      const n = tx.state.nodes.node01;
+      const cordon = updateObject(tx, { ...n, spec: { ...n.spec, unschedulable: true } } as unknown as SubmittedObject, { now: T0 + 1000, random });
+      if (!cordon.ok) throw new Error(cordon.status.message);
+      deleteObject(tx, "pods", "kube-system", victim.metadata.name, { now: T0 + 1000, random });
+      create(tx, { apiVersion: "v1", kind: "Pod", metadata: { name: "web" }, spec: { containers: [{ name: "web", image: "nginx" }] } }, T0 + 1000, random);
+    });
+    s = run(s, random, T0 + 2000, T0 + 10_000);
+    expect(nodesOf(s, ds)).toEqual(["controlplane", "node01", "node02"]);
+    expect(s.pods["default/web"].spec.nodeName).toBe("node02");
   });
 
   it.each([

@@ -410,17 +410,27 @@ function maxPods(n: Node): number {
 }
 
 const SCHEDULER = { component: "default-scheduler" };
+const UNSCHEDULABLE_TAINT = { key: "node.kubernetes.io/unschedulable", effect: "NoSchedule" };
+
+/** The nodes (indexes into the usable ones) a pod may go to, and why the others may not. */
+interface Candidates {
+  nodes: number[];
+  mismatched: number;
+  cordoned: number;
+}
 
 function scheduler(tx: Tx, now: number): void {
   const pending = [...unscheduledPods(tx)];
   if (pending.length === 0) return;
   const nodes = Object.values(tx.state.nodes).sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : 1));
-  const usable = nodes.filter((n) => nodeReady(n) && !n.spec.unschedulable);
+  // Cordoned nodes stay in: the NodeUnschedulable filter lets through pods that tolerate its
+  // taint (daemon pods do).
+  const usable = nodes.filter((n) => nodeReady(n));
   const limits = usable.map(maxPods);
   // Pods per usable node, kept here as this pass binds pods (thousands of pods x nodes lookups).
   const counts = usable.map((n) => podsOnNode(tx, n.metadata.name));
   // Pods with the same tolerations see the same nodes: filter the taints once per distinct set.
-  const candidatesFor = new Map<unknown, number[]>();
+  const candidatesFor = new Map<unknown, Candidates>();
   for (const key of pending) {
     const pod = tx.state.pods[key];
     if (!pod || pod.metadata.deletionTimestamp) continue;
@@ -429,24 +439,23 @@ function scheduler(tx: Tx, now: number): void {
     const pinned = pinnedNode(pod.spec);
     const special = pinned !== undefined || pod.spec.nodeSelector !== undefined;
     const tolerationKey: unknown = pod.spec.tolerations ?? candidatesFor;
-    let candidates = special ? undefined : candidatesFor.get(tolerationKey);
-    let mismatched = 0;
-    if (!candidates) {
-      candidates = [];
+    let found = special ? undefined : candidatesFor.get(tolerationKey);
+    if (!found) {
+      found = { nodes: [], mismatched: 0, cordoned: 0 };
+      const c = found;
       usable.forEach((n, i) => {
-        if (special && ((pinned !== undefined && n.metadata.name !== pinned) || !matchesNodeSelector(pod, n))) {
-          mismatched++;
-          return;
-        }
-        if (!(n.spec.taints ?? []).some((t) => (t.effect === "NoSchedule" || t.effect === "NoExecute") && !tolerates(pod, t))) candidates!.push(i);
+        if (special && ((pinned !== undefined && n.metadata.name !== pinned) || !matchesNodeSelector(pod, n))) c.mismatched++;
+        else if (n.spec.unschedulable && !tolerates(pod, UNSCHEDULABLE_TAINT)) c.cordoned++;
+        else if (!(n.spec.taints ?? []).some((t) => (t.effect === "NoSchedule" || t.effect === "NoExecute") && !tolerates(pod, t))) c.nodes.push(i);
       });
-      if (!special) candidatesFor.set(tolerationKey, candidates);
+      if (!special) candidatesFor.set(tolerationKey, found);
     }
+    const { nodes: candidates, mismatched } = found;
     let best: Node | undefined;
     let bestIndex = -1;
     let bestCount = Infinity;
-    const notReady = nodes.length - usable.length;
-    const tainted = usable.length - candidates.length - mismatched;
+    const notReady = nodes.length - usable.length + found.cordoned;
+    const tainted = usable.length - candidates.length - mismatched - found.cordoned;
     let full = 0;
     for (const i of candidates) {
       const n = usable[i];

@@ -44,7 +44,16 @@ export function toleratesTaint(tolerations: readonly Toleration[] | undefined, t
   });
 }
 
+const tolerationsCache = new WeakMap<PodSpec, Toleration[]>();
+
+/** The template's tolerations plus the daemon ones (one array per template: specs are never edited). */
 function daemonTolerations(spec: PodSpec): Toleration[] {
+  let out = tolerationsCache.get(spec);
+  if (!out) tolerationsCache.set(spec, (out = withDaemonTolerations(spec)));
+  return out;
+}
+
+function withDaemonTolerations(spec: PodSpec): Toleration[] {
   const out = [...((spec.tolerations ?? []) as Toleration[])];
   const extra = spec.hostNetwork ? [...DAEMON_TOLERATIONS, HOST_NETWORK_TOLERATION] : DAEMON_TOLERATIONS;
   for (const t of extra) {

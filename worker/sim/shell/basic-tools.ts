@@ -1,6 +1,7 @@
 // Small programs every place has: hostname, env, cat, echo, clear.
 
-import { currentPlace } from "../net/tools/where.ts";
+import { allAddresses } from "../net/tools/ip.ts";
+import { currentPlace, imageOf } from "../net/tools/where.ts";
 import { readFile } from "./files.ts";
 import type { ProgramContext } from "./types.ts";
 import { exportedEnvironment } from "./variables.ts";
@@ -9,8 +10,39 @@ export function hostname(ctx: ProgramContext): number {
   const place = currentPlace(ctx);
   if (!place) return 1;
   const name = place.kind === "pod" ? (place.hostNetwork ? place.nodeName : place.name) : place.name;
-  ctx.out(`${name}\n`);
-  return 0;
+  const option = ctx.argv.slice(1).find((a) => a.startsWith("-"));
+  // busybox's applet (busybox, alpine images) has no -I; Debian's and Ubuntu's hostname do.
+  const busybox = place.kind === "pod" && ["busybox", "alpine", "curlimages/curl"].includes(imageOf(ctx, place) ?? "");
+  switch (option) {
+    case undefined:
+    case "-s":
+    case "--short":
+    case "-f":
+    case "--fqdn":
+      ctx.out(`${name}\n`);
+      return 0;
+    case "-i":
+    case "--ip-address": {
+      // The addresses the name has in /etc/hosts, as the resolver finds them.
+      const hosts = readFile(ctx.tx.state, place, "/etc/hosts") ?? "";
+      const addresses = hosts
+        .split("\n")
+        .map((line) => line.split(/\s+/))
+        .filter((fields) => fields.slice(1).includes(name))
+        .map((fields) => fields[0]);
+      ctx.out(busybox ? `${addresses[0] ?? place.ip}\n` : `${(addresses.length ? addresses : [place.ip]).join(" ")} \n`.replace(/ \n$/, "\n"));
+      return 0;
+    }
+    case "-I":
+    case "--all-ip-addresses":
+      if (!busybox) {
+        ctx.out(`${allAddresses(ctx, place)}\n`);
+        return 0;
+      }
+      break;
+  }
+  ctx.err(busybox ? `hostname: invalid option -- '${option.replace(/^-+/, "")[0]}'\n` : `hostname: invalid option -- '${option.replace(/^-+/, "")[0]}'\nTry 'hostname --help' for more information.\n`);
+  return 1;
 }
 
 export function env(ctx: ProgramContext): number {

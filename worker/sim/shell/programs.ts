@@ -4,6 +4,7 @@
 import type { ClusterState } from "../cluster/types.ts";
 import { curl } from "../net/tools/curl.ts";
 import { nslookup } from "../net/tools/nslookup.ts";
+import { ifconfig, ip } from "../net/tools/ip.ts";
 import { ping } from "../net/tools/ping.ts";
 import { wget } from "../net/tools/wget.ts";
 import { availableAt, notFoundMessage } from "./availability.ts";
@@ -20,6 +21,8 @@ const programs: Record<string, Program> = {
   wget,
   nslookup,
   ping,
+  ip,
+  ifconfig,
   ssh,
   exit,
   logout: exit,

@@ -25,7 +25,7 @@ const SUBCOMMANDS = [
 const CONFIG_SUBCOMMANDS = ["current-context", "delete-context", "get-clusters", "get-contexts", "get-users", "set-context", "use-context", "view"];
 
 const RESOURCE_TYPES = [
-  "all", "deployments", "endpoints", "endpointslices", "namespaces", "nodes", "pods", "replicasets", "services",
+  "all", "daemonsets", "deployments", "endpoints", "endpointslices", "namespaces", "nodes", "pods", "replicasets", "services",
 ];
 
 /** Short and singular names kubectl accepts, mapped to the kind they mean. */

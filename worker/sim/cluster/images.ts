@@ -101,6 +101,28 @@ export function isSystemImage(image: string): boolean {
   return systemRepositories.has(parseImage(image).repository);
 }
 
+/**
+ * Tags a catalogue image plausibly has: versions (`1.29`, `1.29.3-alpine3.22`, `7-alpine`,
+ * `v1.10`) and the named variants the official images publish. The registry's real tag lists are
+ * not here, so a version that never existed still pulls; a typo such as `lastest` or
+ * `1.27-alpin`, the classic ErrImagePull of a debugging exercise, does not.
+ */
+const VERSION_TAG = /^v?\d+(\.\d+){0,3}([-_.](alpine|slim|bookworm|bullseye|bookworm-slim|trixie|noble|jammy|focal|perl|otel|musl|glibc|uclibc|jdk\d+|jre\d+|temurin|openjdk)[a-z0-9.-]*)*$/;
+const NAMED_TAG = /^(latest|stable|mainline|edge|lts|alpine|slim|bookworm|bullseye|trixie|noble|jammy|focal|perl|otel|musl|glibc|uclibc|jdk\d+|jre\d+)([-.](alpine|slim|perl|otel|trixie|bookworm|noble|jammy)[a-z0-9.]*)*$/;
+
+export function hasTag(image: string): boolean {
+  if (image.includes("@")) return true;
+  const { tag } = parseImage(image);
+  return tag === "" || VERSION_TAG.test(tag) || NAMED_TAG.test(tag);
+}
+
+/** Why a pull fails: no such repository, or a repository without that tag (containerd's words). */
+export function pullError(image: string): "no-repository" | "no-tag" | undefined {
+  if (isSystemImage(image)) return undefined;
+  if (!findImage(image)) return "no-repository";
+  return hasTag(image) ? undefined : "no-tag";
+}
+
 // One string per image name, not one per pod that runs it.
 const normalized = new Map<string, string>();
 

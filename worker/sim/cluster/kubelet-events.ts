@@ -3,7 +3,7 @@
 // Failed for pull errors and start errors, BackOff for image pulls and crash loops, Killing.
 import { type InvolvedObject, involvedObject, recordEvent } from "./events.ts";
 import { fnv32a } from "./ids.ts";
-import { findImage, isSystemImage, normalizedImage } from "./images.ts";
+import { findImage, isSystemImage, normalizedImage, pullError } from "./images.ts";
 import { processBehaviour, startErrorMessage } from "./process.ts";
 import type { Tx } from "./tx.ts";
 import type { Container, ContainerRuntime, Pod } from "./types.ts";
@@ -26,7 +26,8 @@ function pullMs(pod: Pod, c: ContainerRuntime, firstPull: boolean): number {
 
 export function pullErrorMessage(image: string): string {
   const ref = normalizedImage(image);
-  return `failed to pull and unpack image "${ref}": failed to resolve reference "${ref}": pull access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed`;
+  const cause = pullError(image) === "no-tag" ? `${ref}: not found` : "pull access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed";
+  return `failed to pull and unpack image "${ref}": failed to resolve reference "${ref}": ${cause}`;
 }
 
 const kubelet = (pod: Pod) => ({ component: "kubelet", host: pod.spec.nodeName });

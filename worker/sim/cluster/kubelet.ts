@@ -6,7 +6,8 @@
 import type { Random } from "../random.ts";
 import { withProps } from "./compact.ts";
 import { newContainerID, parseRfc3339, rfc3339 } from "./ids.ts";
-import { findImage, isSystemImage, normalizedImage } from "./images.ts";
+import { findImage, normalizedImage, pullError } from "./images.ts";
+import { pullErrorMessage } from "./kubelet-events.ts";
 import { processBehaviour } from "./process.ts";
 import { nextResourceVersion } from "./store.ts";
 import type { Tx } from "./tx.ts";
@@ -24,7 +25,7 @@ export function backoffMs(attempt: number): number {
   return Math.min(BACKOFF_INITIAL_MS * 2 ** Math.max(0, attempt - 1), BACKOFF_MAX_MS);
 }
 
-const canPull = (image: string): boolean => isSystemImage(image) || findImage(image) !== undefined;
+const canPull = (image: string): boolean => pullError(image) === undefined;
 
 /** Containers of a pod the kubelet has just admitted (sandbox being created, images pulling). */
 export function admitContainers(pod: Pod, at: number, random: Random): ContainerRuntime[] {
@@ -195,7 +196,7 @@ function containerStatus(c: ContainerRuntime, spec: Container, pod: Pod): Contai
       status.state = {
         waiting: {
           reason: "ErrImagePull",
-          message: `failed to pull and unpack image "${normalizedImage(spec.image)}": failed to resolve reference "${normalizedImage(spec.image)}": pull access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed`,
+          message: pullErrorMessage(spec.image),
         },
       };
       break;

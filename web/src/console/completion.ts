@@ -42,7 +42,7 @@ type Kind = "pod" | "service" | "deployment" | "node" | "namespace" | "endpoints
 
 const COMMON_FLAGS = ["--namespace", "-n", "--help", "-h"];
 const FLAGS: Record<string, string[]> = {
-  get: ["-o", "--output", "-l", "--selector", "-A", "--all-namespaces", "-w", "--watch", "--show-labels", "--no-headers"],
+  get: ["-o", "--output", "-l", "--selector", "-A", "--all-namespaces", "-w", "--watch", "--show-labels", "--no-headers", "--sort-by"],
   describe: ["-l", "--selector", "-A", "--all-namespaces"],
   delete: ["-l", "--selector", "--all", "--force", "--grace-period", "--now", "--wait"],
   run: ["--image", "--port", "--labels", "-l", "--env", "--restart", "--rm", "-i", "-t", "-it", "--expose", "--command", "--dry-run", "-o"],

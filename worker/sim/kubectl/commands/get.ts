@@ -7,6 +7,8 @@ import { errorText } from "../errors.ts";
 import type { Flags } from "../flags.ts";
 import { parseOutputFormat, printStructured, printTables } from "../printers/output.ts";
 import { parseSelector } from "../selector.ts";
+import { sortObjects } from "../sort-by.ts";
+import { watch } from "../watch.ts";
 import { fieldSelectorOption, reportErrors } from "./common.ts";
 
 export const ENDPOINTS_WARNING = "Warning: v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice\n";
@@ -56,16 +58,18 @@ Use "kubectl api-resources" for a complete list of supported resources.`,
     { name: "watch", short: "w", type: "bool", usage: "Print the objects, then keep printing a line each time one changes." },
     { name: "watch-only", type: "bool", usage: "Print only changes to the objects, skipping the initial list." },
     { name: "label-columns", short: "L", type: "stringSlice", usage: "Show the values of these labels (comma-separated keys) as extra columns." },
+    { name: "sort-by", type: "string", usage: "Order the objects by the value of this JSONPath field, e.g. '{.metadata.name}' or .status.podIP." },
   ],
   run: runGet,
 };
 
 function runGet(k: Kubectl, flags: Flags): number {
-  if (flags.bool("watch") || flags.bool("watch-only")) {
-    return fail(k, "error: watching (-w) is not available in this console: it would never return. Run the command again to see changes.");
-  }
+  const watching = flags.bool("watch") || flags.bool("watch-only");
   const format = parseOutputFormat(flags.string("output"));
   if (!format.ok) return fail(k, format.error);
+  if (watching && format.format.kind !== "table") {
+    return fail(k, "error: watching (-w) prints tables only in this console; leave out -o, or use -o wide");
+  }
   if (flags.bool("show-labels") && format.format.kind !== "table") {
     return fail(k, errorText(`--show-labels option cannot be used with ${flags.string("output")} printer`));
   }
@@ -83,7 +87,7 @@ function runGet(k: Kubectl, flags: Flags): number {
   const fields = fieldSelectorOption(flags);
   if (parsed.byName && (selectorText || fields)) return fail(k, "error: name cannot be provided when a selector is specified");
   if (parsed.byName && allNamespaces) return fail(k, "error: a resource cannot be retrieved by name across all namespaces");
-  let selector;
+  let selector: ReturnType<typeof parseSelector> extends infer R ? (R extends { ok: true; requirements: infer Q } ? Q : never) | undefined : never;
   if (flags.changed("selector")) {
     const s = parseSelector(selectorText);
     if (!s.ok) return fail(k, `Error from server (BadRequest): ${s.error}`);
@@ -92,8 +96,47 @@ function runGet(k: Kubectl, flags: Flags): number {
   if (parsed.requests.some((r) => r.type.name === "endpoints")) k.err(ENDPOINTS_WARNING);
 
   const namespace = allNamespaces ? undefined : k.namespace;
-  const { groups, errors } = fetchResources(k.ctx.tx.state, parsed.requests, namespace, selector, fields);
+  const fetch = () => fetchResources(k.ctx.tx.state, parsed.requests, namespace, selector, fields);
+  const { groups: fetched, errors } = fetch();
+  const sortBy = flags.string("sort-by");
+  const groups = [];
+  for (const group of fetched) {
+    if (!sortBy) {
+      groups.push(group);
+      continue;
+    }
+    const sorted = sortObjects(group.objects, sortBy);
+    if (!sorted.ok) return fail(k, sorted.error);
+    groups.push({ ...group, objects: sorted.objects });
+  }
   const total = groups.reduce((n, g) => n + g.objects.length, 0);
+
+  if (watching) {
+    if (groups.length !== 1) return fail(k, "error: you may only specify a single resource type");
+    if (errors.length > 0) return reportErrors(k, errors);
+    const type = groups[0].type;
+    const empty = type.namespaced && !allNamespaces ? `No resources found in ${k.namespace} namespace.\n` : "No resources found\n";
+    watch(k, {
+      type,
+      read: () => {
+        const objects = fetch().groups[0]?.objects ?? [];
+        const sorted = sortBy ? sortObjects(objects, sortBy) : undefined;
+        return sorted?.ok ? sorted.objects : objects;
+      },
+      options: {
+        wide: format.format.kind === "table" && format.format.wide,
+        showLabels: flags.bool("show-labels"),
+        allNamespaces,
+        withKind: false,
+        noHeaders: flags.bool("no-headers"),
+        labelColumns: flags.list("label-columns"),
+        now: k.ctx.tx.state.now,
+      },
+      only: flags.bool("watch-only"),
+      empty,
+    });
+    return 0;
+  }
 
   if (format.format.kind === "table") {
     const withKind = groups.length > 1;

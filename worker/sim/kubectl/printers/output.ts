@@ -64,6 +64,14 @@ export function printTables(groups: readonly Fetched[], options: TableOptions): 
 }
 
 export function printTable(type: ResourceType, objects: readonly AnyObject[], options: TableOptions): string {
+  const { header, rows } = tableCells(type, objects, options);
+  const lines = options.noHeaders ? [] : [header.join("\t")];
+  for (const cells of rows) lines.push(cells.join("\t"));
+  return tabwrite(lines.join("\n") + "\n", tableWriter);
+}
+
+/** The cells of a table before alignment: its header and one row per object. */
+export function tableCells(type: ResourceType, objects: readonly AnyObject[], options: TableOptions): { header: string[]; rows: string[][] } {
   const def = tables[type.name];
   const shown = options.wide ? def.columns.map((_, i) => i) : (def.narrowColumns ?? def.columns.slice(0, def.narrow).map((_, i) => i));
   let header = shown.map((i) => def.columns[i]);
@@ -71,8 +79,7 @@ export function printTable(type: ResourceType, objects: readonly AnyObject[], op
   const labelColumns = options.labelColumns ?? [];
   header = [...header, ...labelColumns.map((l) => l.split("/").pop()!.toUpperCase())];
   if (options.showLabels) header = [...header, "LABELS"];
-  const lines: string[] = [];
-  if (!options.noHeaders) lines.push(header.join("\t"));
+  const rows: string[][] = [];
   const prefix = options.withKind ? `${kindString(type)}/` : "";
   for (const object of objects) {
     const row = def.row(object, options.now);
@@ -81,9 +88,9 @@ export function printTable(type: ResourceType, objects: readonly AnyObject[], op
     if (options.allNamespaces && type.namespaced) cells = [object.metadata.namespace ?? "", ...cells];
     for (const l of labelColumns) cells.push(object.metadata.labels?.[l] ?? "");
     if (options.showLabels) cells.push(formatLabels(object.metadata.labels));
-    lines.push(cells.join("\t"));
+    rows.push(cells);
   }
-  return tabwrite(lines.join("\n") + "\n", tableWriter);
+  return { header, rows };
 }
 
 /** The object as the API server returns it: apiVersion and kind set. */

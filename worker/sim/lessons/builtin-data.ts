@@ -26,10 +26,11 @@ export const builtinLessonData: readonly Lesson[] = [
       {
         "id": "pod-ip-from-outside",
         "title": "Try the pod IP from outside",
-        "text": "Your console runs on a **workstation outside the cluster**. Try to reach the pod directly,\nusing the IP from the previous step (`-m 5` gives up after five seconds):\n\n```sh norun\ncurl -m 5 http://<pod-ip>\n```\n\nIt times out. Pod IPs live on the cluster's internal network; nothing outside knows how to\nroute to them.",
+        "text": "Your console runs on a **workstation outside the cluster**. Try to reach the pod directly,\nusing the IP from the previous step (`-m 5` gives up after five seconds):\n\n```sh norun\ncurl -m 5 http://<pod-ip>\n```\n\nIt times out. Pod IPs live on the cluster's internal network; nothing outside knows how to\nroute to them. The workstation's routing table shows it: a route to the node network\n`192.168.56.0/24` and nothing for `10.244.0.0/16`.\n\n```sh\nip route\n```",
         "hints": [
           "Copy the IP from the IP column of `kubectl get pods -o wide`.",
-          "The request should time out: that is the point of this step."
+          "The request should time out: that is the point of this step.",
+          "Compare with a node: `ssh node01`, then `ip route` lists a route for each node's pod subnet (over `cni0` or `flannel.1`). `exit` comes back."
         ],
         "check": {
           "request": {

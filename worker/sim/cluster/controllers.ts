@@ -186,7 +186,8 @@ function deploymentController(tx: Tx, ctx: Ctx): void {
     const desired = d.spec.replicas;
     let current = owned.find(([, rs]) => rs.metadata.labels?.["pod-template-hash"] === hash);
     const revision = Math.max(0, ...owned.map(([, rs]) => revisionOf(rs)));
-    const annotations = (rev: number) => ({
+    const annotations = (rev: number): Record<string, string> => ({
+      ...copiedAnnotations(d),
       "deployment.kubernetes.io/desired-replicas": String(desired),
       "deployment.kubernetes.io/max-replicas": String(desired + maxSurge(d)),
       "deployment.kubernetes.io/revision": String(rev),
@@ -218,12 +219,19 @@ function deploymentController(tx: Tx, ctx: Ctx): void {
       const rs = created.value as ReplicaSet;
       current = [objectKey(rs.metadata.namespace, rs.metadata.name), rs];
       if (desired > 0) scalingEvent(tx, d, rs, 0, desired, ctx.now);
-    } else if (current[1].spec.replicas !== desired || current[1].metadata.annotations?.["deployment.kubernetes.io/desired-replicas"] !== String(desired)) {
+    } else {
       const rs = current[1];
-      const rev = revisionOf(rs) || revision;
-      const updated = { ...rs, metadata: { ...rs.metadata, annotations: { ...(rs.metadata.annotations ?? {}), ...annotations(rev) } }, spec: { ...rs.spec, replicas: desired } };
-      current = [current[0], writeObject(tx, "replicaSets", current[0], updated)];
-      if (rs.spec.replicas !== desired) scalingEvent(tx, d, rs, rs.spec.replicas, desired, ctx.now);
+      // An older ReplicaSet whose template is back (rollout undo) becomes the newest revision again.
+      const own = revisionOf(rs);
+      const rev = own > 0 && own < revision ? revision + 1 : own || revision;
+      const want = annotations(rev);
+      if (rev !== own) want["deployment.kubernetes.io/revision-history"] = [rs.metadata.annotations?.["deployment.kubernetes.io/revision-history"], String(own)].filter(Boolean).join(",");
+      const have = rs.metadata.annotations ?? {};
+      if (rs.spec.replicas !== desired || Object.keys(want).some((k) => have[k] !== want[k])) {
+        const updated = { ...rs, metadata: { ...rs.metadata, annotations: { ...have, ...want } }, spec: { ...rs.spec, replicas: desired } };
+        current = [current[0], writeObject(tx, "replicaSets", current[0], updated)];
+        if (rs.spec.replicas !== desired) scalingEvent(tx, d, rs, rs.spec.replicas, desired, ctx.now);
+      }
     }
     // Rolling update: old ReplicaSets shrink as the new one's pods become available.
     const newAvailable = current[1].status.availableReplicas ?? 0;
@@ -242,6 +250,20 @@ function deploymentController(tx: Tx, ctx: Ctx): void {
       writeObject(tx, "deployments", key, { ...d, metadata: { ...d.metadata, annotations: { ...(d.metadata.annotations ?? {}), "deployment.kubernetes.io/revision": rev } } });
     }
   }
+}
+
+/** The Deployment's own annotations the controller copies onto its new ReplicaSet (change-cause among them). */
+const NOT_COPIED = new Set([
+  "kubectl.kubernetes.io/last-applied-configuration",
+  "deployment.kubernetes.io/revision",
+  "deployment.kubernetes.io/revision-history",
+  "deployment.kubernetes.io/desired-replicas",
+  "deployment.kubernetes.io/max-replicas",
+]);
+function copiedAnnotations(d: Deployment): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(d.metadata.annotations ?? {})) if (!NOT_COPIED.has(k)) out[k] = v;
+  return out;
 }
 
 function sameJson(a: unknown, b: unknown): boolean {

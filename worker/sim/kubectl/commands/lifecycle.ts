@@ -1,7 +1,7 @@
 // kubectl rollout restart|status, wait --for, logs: commands that watch the cluster over
 // simulated time.
 
-import type { DaemonSet, Deployment, Pod } from "../../cluster/types.ts";
+import type { DaemonSet, Deployment, Pod, ReplicaSet } from "../../cluster/types.ts";
 import { parseGoDuration, type Flags } from "../flags.ts";
 import { clone, update, waitUntil } from "../api.ts";
 import { parseResourceArgs, notFoundText, readOne } from "../builder.ts";
@@ -10,6 +10,8 @@ import { fail, type Kubectl } from "../context.ts";
 import { errorText, statusErrorText, usageErrorText } from "../errors.ts";
 import { rfc3339 } from "../../cluster/ids.ts";
 import { kindString } from "../resources.ts";
+import { describeRevisionTemplate } from "../printers/describe.ts";
+import { tabwrite } from "../printers/tabwriter.ts";
 import { readList } from "../store-read.ts";
 import { findImage } from "../../cluster/images.ts";
 import { startupLog } from "../../net/apps/startup-log.ts";
@@ -89,6 +91,101 @@ const status: Command = {
   },
 };
 
+/** A Deployment's revisions: its ReplicaSets by their revision annotation, oldest first. */
+function revisionsOf(k: Kubectl, d: Deployment): Array<{ revision: number; rs: ReplicaSet }> {
+  const out: Array<{ revision: number; rs: ReplicaSet }> = [];
+  for (const rs of Object.values(k.ctx.tx.state.replicaSets)) {
+    if (rs.metadata.namespace !== d.metadata.namespace) continue;
+    if (!rs.metadata.ownerReferences?.some((o) => o.uid === d.metadata.uid && o.controller)) continue;
+    const revision = Number(rs.metadata.annotations?.["deployment.kubernetes.io/revision"] ?? 0);
+    if (revision > 0) out.push({ revision, rs });
+  }
+  return out.sort((a, b) => a.revision - b.revision);
+}
+
+/** The Deployment a history/undo names; DaemonSets have no ControllerRevisions here. */
+function deploymentArg(k: Kubectl, flags: Flags): Deployment | number {
+  const w = workloadArg(k, flags);
+  if (typeof w === "number") return w;
+  if (w.kind !== "Deployment") return fail(k, `error: "${k.path}" is not available for daemonsets in this playground (it keeps no ControllerRevisions)`);
+  return w;
+}
+
+const history: Command = {
+  name: "history",
+  short: "View rollout history",
+  long: "View previous rollout revisions and configurations.",
+  usage: "rollout history (TYPE NAME | TYPE/NAME) [flags]",
+  examples: `  # View the rollout history of a deployment
+  kubectl rollout history deployment/abc
+
+  # View the details of deployment revision 3
+  kubectl rollout history deployment/abc --revision=3`,
+  flags: [{ name: "revision", type: "int", defaultValue: "0", usage: "Show the pod template of this revision instead of the list." }],
+  run: (k, flags) => {
+    const d = deploymentArg(k, flags);
+    if (typeof d === "number") return d;
+    const revisions = revisionsOf(k, d);
+    const wanted = flags.int("revision");
+    const name = `deployment.apps/${d.metadata.name}`;
+    if (wanted > 0) {
+      const found = revisions.find((r) => r.revision === wanted);
+      if (!found) return fail(k, `error: unable to find the specified revision`);
+      k.out(`${name} with revision #${wanted}\n${describeRevisionTemplate(found.rs.spec.template)}\n`);
+      return 0;
+    }
+    // polymorphichelpers.printHistory: a tabwriter with padding 2, then the name printer's line.
+    const rows = ["REVISION\tCHANGE-CAUSE", ...revisions.map((r) => `${r.revision}\t${r.rs.metadata.annotations?.["kubernetes.io/change-cause"] || "<none>"}`)];
+    k.out(`${name} \n${tabwrite(rows.join("\n") + "\n", { minwidth: 0, padding: 2 })}\n`);
+    return 0;
+  },
+};
+
+const undo: Command = {
+  name: "undo",
+  short: "Undo a previous rollout",
+  long: "Roll back to a previous rollout.",
+  usage: "rollout undo (TYPE NAME | TYPE/NAME) [flags]",
+  examples: `  # Roll back to the previous deployment
+  kubectl rollout undo deployment/abc
+
+  # Roll back to revision 3
+  kubectl rollout undo deployment/abc --to-revision=3`,
+  flags: [{ name: "to-revision", type: "int", defaultValue: "0", usage: "The revision to go back to; 0 means the one before the current." }],
+  run: (k, flags) => {
+    const d = deploymentArg(k, flags);
+    if (typeof d === "number") return d;
+    const revisions = revisionsOf(k, d);
+    const current = Number(d.metadata.annotations?.["deployment.kubernetes.io/revision"] ?? 0);
+    const to = flags.int("to-revision");
+    let target: ReplicaSet | undefined;
+    if (to > 0) {
+      target = revisions.find((r) => r.revision === to)?.rs;
+      if (!target) return fail(k, `error: unable to find specified revision ${to} in history`);
+    } else {
+      const previous = revisions.filter((r) => r.revision !== current);
+      if (revisions.length === 0) return fail(k, `error: no rollout history found for deployment "${d.metadata.name}"`);
+      if (previous.length === 0) return fail(k, `error: no revision found for deployment "${d.metadata.name}"`);
+      target = previous[previous.length - 1].rs;
+    }
+    const name = `deployment.apps/${d.metadata.name}`;
+    // The ReplicaSet's template without the hash label the controller added is the revision's template.
+    const labels = { ...(target.spec.template.metadata.labels ?? {}) };
+    delete labels["pod-template-hash"];
+    const template = { ...target.spec.template, metadata: { ...target.spec.template.metadata, labels } };
+    if (JSON.stringify(template) === JSON.stringify(d.spec.template)) {
+      k.out(`${name} skipped rollback (current template already matches revision ${to > 0 ? to : revisions.find((r) => r.rs === target)?.revision})\n`);
+      return 0;
+    }
+    const next = clone(d);
+    next.spec.template = clone(template);
+    const result = update(k, next as never);
+    if (!result.ok) return fail(k, statusErrorText(result.status));
+    k.out(`${name} rolled back\n`);
+    return 0;
+  },
+};
+
 /** polymorphichelpers DaemonSetStatusViewer, watched until it reports done. */
 function daemonSetRolloutStatus(k: Kubectl, first: DaemonSet, key: string, limit: number): number {
   if (first.spec.updateStrategy.type !== "RollingUpdate") return fail(k, "error: rollout status is only available for RollingUpdate strategy type");
@@ -144,7 +241,7 @@ export const rolloutCommand: Command = {
   # Restart a deployment
   kubectl rollout restart deployment/abc`,
   flags: [],
-  subcommands: [restart, status],
+  subcommands: [history, restart, status, undo],
 };
 
 export const waitCommand: Command = {

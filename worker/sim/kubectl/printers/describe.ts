@@ -563,6 +563,13 @@ export function describeDaemonSet(ds: DaemonSet, pods: Pod[], events: readonly E
   return w.flush();
 }
 
+/** `kubectl rollout history --revision=N`: one revision's pod template, as DescribePodTemplate prints it. */
+export function describeRevisionTemplate(template: PodTemplateSpec): string {
+  const w = new PrefixWriter();
+  describePodTemplate(w, template);
+  return w.flush();
+}
+
 /** describe.go DescribePodTemplate. */
 function describePodTemplate(w: PrefixWriter, template: PodTemplateSpec): void {
   w.write(0, "Pod Template:\n");

@@ -18,8 +18,8 @@ const PROGRAMS: Record<ClusterView["shell"]["kind"], string[]> = {
 };
 
 const SUBCOMMANDS = [
-  "annotate", "api-resources", "apply", "cluster-info", "config", "create", "delete", "describe", "edit", "exec",
-  "explain", "expose", "get", "label", "logs", "rollout", "run", "scale", "set", "version",
+  "annotate", "api-resources", "apply", "cluster-info", "config", "cordon", "create", "delete", "describe", "drain", "edit", "exec",
+  "explain", "expose", "get", "label", "logs", "rollout", "run", "scale", "set", "uncordon", "version",
 ];
 
 const CONFIG_SUBCOMMANDS = ["current-context", "delete-context", "get-clusters", "get-contexts", "get-users", "set-context", "use-context", "view"];
@@ -54,6 +54,7 @@ const FLAGS: Record<string, string[]> = {
   label: ["--overwrite", "--all", "-l", "--selector"],
   scale: ["--replicas"],
   config: ["--current", "--minify", "--namespace", "-o", "--output"],
+  drain: ["--ignore-daemonsets", "--force", "--delete-emptydir-data", "--timeout"],
 };
 
 const FLAG_VALUES: Record<string, (view: ClusterView | undefined) => string[]> = {
@@ -206,6 +207,10 @@ function kubectlOptions(args: string[], word: string, view: ClusterView | undefi
       return { prefix: "", partial: word, options: rest.length === 0 ? ["deployment", "namespace", "service"] : [] };
     case "set":
       return { prefix: "", partial: word, options: rest.length === 0 ? ["image"] : rest.length === 1 ? ["daemonset", "deployment", "pod", "replicaset"] : [] };
+    case "cordon":
+    case "uncordon":
+    case "drain":
+      return { prefix: "", partial: word, options: rest.length === 0 ? namesOf("node", view, namespace) : [] };
     case "config":
       return { prefix: "", partial: word, options: rest.length === 0 ? CONFIG_SUBCOMMANDS : [] };
     default:

@@ -7,6 +7,7 @@ import { configCommand } from "./config.ts";
 import { createCommand } from "./create.ts";
 import { deleteCommand } from "./delete.ts";
 import { describeCommand } from "./describe.ts";
+import { cordonCommand, drainCommand, uncordonCommand } from "./drain.ts";
 import { execCommand } from "./exec.ts";
 import { exposeCommand } from "./expose.ts";
 import { getCommand } from "./get.ts";
@@ -37,4 +38,7 @@ export const commands: Command[] = [
   apiResourcesCommand,
   versionCommand,
   configCommand,
+  cordonCommand,
+  uncordonCommand,
+  drainCommand,
 ];

@@ -50,6 +50,15 @@ describe("kubectl get --watch", () => {
     expect(lines[lines.length - 1]).toMatch(/^one {4}\d\/1 {5}Terminating {3}0 {10}\d+s$/);
   });
 
+  it("never shows a pod deleted while it was being created as ready", () => {
+    const run = console_();
+    run("kubectl create deployment web --image=nginx --replicas=2");
+    run("kubectl delete pod -l app=web --wait=false");
+    const terminating = run("kubectl get pods -w").output.split("\n").filter((l) => l.includes("Terminating"));
+    expect(terminating.length).toBeGreaterThan(0);
+    expect(terminating.every((l) => / 0\/1 +Terminating /.test(l))).toBe(true);
+  });
+
   it("answers as kubectl does for several types, other formats and nothing to list", () => {
     const run = console_();
     expect(run("kubectl get pods,svc -w")).toEqual({ output: "error: you may only specify a single resource type\n", exitCode: 1 });

@@ -19,7 +19,7 @@ const PROGRAMS: Record<ClusterView["shell"]["kind"], string[]> = {
 
 const SUBCOMMANDS = [
   "annotate", "api-resources", "apply", "cluster-info", "config", "cordon", "create", "delete", "describe", "drain", "edit", "exec",
-  "explain", "expose", "get", "label", "logs", "rollout", "run", "scale", "set", "uncordon", "version",
+  "explain", "expose", "get", "label", "logs", "rollout", "run", "scale", "set", "taint", "uncordon", "version",
 ];
 
 const CONFIG_SUBCOMMANDS = ["current-context", "delete-context", "get-clusters", "get-contexts", "get-users", "set-context", "use-context", "view"];
@@ -207,6 +207,8 @@ function kubectlOptions(args: string[], word: string, view: ClusterView | undefi
       return { prefix: "", partial: word, options: rest.length === 0 ? ["deployment", "namespace", "service"] : [] };
     case "set":
       return { prefix: "", partial: word, options: rest.length === 0 ? ["image"] : rest.length === 1 ? ["daemonset", "deployment", "pod", "replicaset"] : [] };
+    case "taint":
+      return { prefix: "", partial: word, options: rest.length === 0 ? ["nodes"] : rest.length === 1 ? namesOf("node", view, namespace) : [] };
     case "cordon":
     case "uncordon":
     case "drain":

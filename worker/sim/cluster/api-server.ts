@@ -326,7 +326,8 @@ function buildObject(tx: Tx, info: KindInfo, sub: SubmittedObject, meta: ObjectM
       const node = old as KubeObject & { kind: "Node" };
       const nextSpec = { ...node.spec };
       if (typeof spec.unschedulable === "boolean") nextSpec.unschedulable = spec.unschedulable || undefined;
-      if (Array.isArray(spec.taints)) nextSpec.taints = spec.taints as typeof nextSpec.taints;
+      // An empty list is stored as none, as the API server omits empty taints.
+      if (Array.isArray(spec.taints)) nextSpec.taints = spec.taints.length > 0 ? (spec.taints as typeof nextSpec.taints) : undefined;
       return { ok: true, obj: { ...node, metadata: meta, spec: nextSpec } };
     }
   }

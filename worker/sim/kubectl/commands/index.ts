@@ -16,6 +16,7 @@ import { logsCommand, rolloutCommand, waitCommand } from "./lifecycle.ts";
 import { labelCommand, patchCommand, scaleCommand } from "./modify.ts";
 import { runCommand } from "./run.ts";
 import { setCommand } from "./set.ts";
+import { taintCommand } from "./taint.ts";
 
 export const commands: Command[] = [
   createCommand,
@@ -41,4 +42,5 @@ export const commands: Command[] = [
   cordonCommand,
   uncordonCommand,
   drainCommand,
+  taintCommand,
 ];

@@ -38,4 +38,15 @@ describe("kubectl taint", () => {
     run("kubectl scale deployment web --replicas=6");
     expect(run("kubectl get pods -o jsonpath='{.items[*].spec.nodeName}'").output).toContain("node01");
   });
+
+  it("evicts pods that do not tolerate a NoExecute taint, and the Deployment replaces them elsewhere", () => {
+    run("kubectl scale deployment web --replicas=4");
+    run("kubectl get pods");
+    expect(run("kubectl taint nodes node02 maintenance=now:NoExecute").output).toBe("node/node02 tainted\n");
+    run("kubectl get pods");
+    expect(run("kubectl get pods -o jsonpath='{.items[*].spec.nodeName}'").output).toBe("node01 node01 node01 node01");
+    expect(run("kubectl get events --field-selector reason=TaintManagerEviction -o name").output).toMatch(/^(event\/web-.+\n)+$/);
+    // kube-proxy tolerates every taint, so it stays.
+    expect(run("kubectl get pods -n kube-system -l k8s-app=kube-proxy -o jsonpath='{.items[*].spec.nodeName}'").output).toContain("node02");
+  });
 });

@@ -69,6 +69,7 @@ export function reconcile(tx: Tx, now: number, random: Random): void {
     deploymentController(tx, ctx);
     replicaSetController(tx, ctx);
     daemonSetController(tx, ctx);
+    taintEvictionController(tx, ctx);
     scheduler(tx, now);
     kubelet(tx, now, random);
     replicaSetStatus(tx);
@@ -82,6 +83,28 @@ export function reconcile(tx: Tx, now: number, random: Random): void {
 interface Ctx {
   now: number;
   random: Random;
+}
+
+// ---------------------------------------------------------------- taint eviction
+
+/**
+ * A NoExecute taint evicts the pods on its node that do not tolerate it (the taint-eviction
+ * controller; tolerationSeconds are not simulated: eviction is immediate). Nodes are few, so the
+ * common case, no NoExecute taint anywhere, costs one look at each node.
+ */
+function taintEvictionController(tx: Tx, ctx: Ctx): void {
+  const tainted = new Map<string, Array<{ key: string; effect: string; value?: string }>>();
+  for (const node of Object.values(tx.state.nodes)) {
+    const noExecute = (node.spec.taints ?? []).filter((t) => t.effect === "NoExecute");
+    if (noExecute.length > 0) tainted.set(node.metadata.name, noExecute);
+  }
+  if (tainted.size === 0) return;
+  for (const [key, pod] of Object.entries(tx.state.pods)) {
+    const taints = pod.spec.nodeName ? tainted.get(pod.spec.nodeName) : undefined;
+    if (!taints || pod.metadata.deletionTimestamp || taints.every((t) => tolerates(pod, t))) continue;
+    recordEvent(tx, involvedObject(pod), "Normal", "TaintManagerEviction", `Marking for deletion Pod ${key}`, { component: "taint-eviction-controller" }, ctx.now);
+    deletePodGracefully(tx, key, pod, ctx);
+  }
 }
 
 // ---------------------------------------------------------------- namespaces and GC

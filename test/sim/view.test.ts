@@ -25,6 +25,15 @@ describe("clusterView", () => {
     expect(view.shell).toEqual({ kind: "workstation", name: "workstation" });
   });
 
+  it("marks a cordoned node and lists a node's taints as kubectl writes them", () => {
+    const view = clusterView(run(["kubectl cordon node01", "kubectl taint nodes node02 dedicated=gpu:NoSchedule"]));
+    const byName = Object.fromEntries(view.nodes.map((n) => [n.name, n]));
+    expect(byName.node01).toMatchObject({ unschedulable: true });
+    expect(byName.node02.taints).toEqual(["dedicated=gpu:NoSchedule"]);
+    expect(byName.controlplane.taints).toEqual(["node-role.kubernetes.io/control-plane:NoSchedule"]);
+    expect(byName.node02.unschedulable).toBeUndefined();
+  });
+
   it("joins a NodePort service to the ready pod it selects, on the pod's listening port", () => {
     const view = clusterView(
       run(["kubectl run nginx --image=nginx", "kubectl expose pod nginx --port 8080 --target-port 80 --type NodePort"]),

@@ -20,6 +20,10 @@ export interface ClusterView {
     roles: string[];
     ready: boolean;
     podCIDR: string;
+    /** Cordoned (`kubectl cordon`): the scheduler places no new pods here. */
+    unschedulable?: boolean;
+    /** Taints as kubectl writes them, `key=value:Effect`. */
+    taints?: string[];
   }>;
   pods: Array<{
     namespace: string;
@@ -70,6 +74,8 @@ export function clusterView(state: SessionState): ClusterView {
         .map((label) => label.slice(ROLE_PREFIX.length)),
       ready: nodeReady(node),
       podCIDR: node.spec.podCIDR,
+      ...(node.spec.unschedulable ? { unschedulable: true } : {}),
+      ...(node.spec.taints?.length ? { taints: node.spec.taints.map((t) => `${t.key}${t.value ? `=${t.value}` : ""}:${t.effect}`) } : {}),
     })),
     pods: Object.values(cluster.pods).map((pod) => podView(pod, cluster)),
     services: Object.values(cluster.services).map((service) => {

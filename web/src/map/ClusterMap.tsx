@@ -58,7 +58,7 @@ export function ClusterMap(props: ClusterMapProps) {
     <figure class={"map" + (layout.narrow ? " narrow" : "")} aria-label="Cluster map" ref={figure}>
       <div class="map-tools">
         <span class="map-summary">
-          {view.nodes.length} nodes · {layout.pods.length} pods · {layout.services.length} services
+          {count(view.nodes.length, "node")} · {count(layout.pods.length, "pod")} · {count(layout.services.length, "service")}
         </span>
         <label class="toggle">
           <input type="checkbox" checked={showSystem} onChange={props.onToggleSystem} /> system pods
@@ -70,7 +70,7 @@ export function ClusterMap(props: ClusterMapProps) {
           viewBox={`0 0 ${layout.width} ${layout.height}`}
           width="100%"
           role="img"
-          aria-label={`Cluster with ${view.nodes.length} nodes, ${layout.pods.length} pods and ${layout.services.length} services`}
+          aria-label={`Cluster with ${count(view.nodes.length, "node")}, ${count(layout.pods.length, "pod")} and ${count(layout.services.length, "service")}`}
           data-endpoints={endpointsShown}
         >
           <defs>
@@ -126,7 +126,7 @@ export function ClusterMap(props: ClusterMapProps) {
 
           {layout.nodes.map(({ node, box }) => (
             <g key={node.name} class={"node" + (node.ready ? "" : " not-ready") + (isActive("Node", undefined, node.name) ? " active" : "")} data-name={node.name} data-ip={node.ip}>
-              <title>{`${node.name} ${node.ip}\nroles: ${node.roles.join(",") || "<none>"}\npod CIDR ${node.podCIDR}`}</title>
+              <title>{`${node.name} ${node.ip}\nroles: ${node.roles.join(",") || "<none>"}\npod CIDR ${node.podCIDR}${node.unschedulable ? "\ncordoned: no new pods are placed here" : ""}${node.taints?.length ? `\ntaints: ${node.taints.join(", ")}` : ""}`}</title>
               <rect x={box.x} y={box.y} width={box.w} height={box.h} rx="8" />
             </g>
           ))}
@@ -168,6 +168,7 @@ export function ClusterMap(props: ClusterMapProps) {
               <text x={box.x + 8} y={box.y + 18} class="title">
                 {fit(node.name, Math.floor(box.w / 8))}
                 {view.shell.kind === "node" && view.shell.name === node.name ? " (you)" : ""}
+                {nodeMark(node) && <tspan class="node-mark">{` ${nodeMark(node)}`}</tspan>}
               </text>
               <text x={box.x + 8} y={box.y + 34} class="sub">
                 {node.ip}
@@ -278,4 +279,17 @@ function fmtLabels(labels: Record<string, string>): string {
   return Object.entries(labels)
     .map(([k, v]) => `${k}=${v}`)
     .join(",");
+}
+
+/** A word on a node that takes pods differently from the others: cordoned, or tainted by the learner. */
+function nodeMark(node: ClusterView["nodes"][number]): string {
+  if (node.unschedulable) return "cordoned";
+  // The control plane's own taint is how kubeadm sets it up; only other taints are news.
+  const own = (node.taints ?? []).filter((t) => !t.startsWith("node-role.kubernetes.io/control-plane"));
+  return own.length > 0 ? "tainted" : "";
+}
+
+/** "1 service", "3 services". */
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? "" : "s"}`;
 }

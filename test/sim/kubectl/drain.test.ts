@@ -28,6 +28,13 @@ describe("cordon and uncordon", () => {
     expect(run("kubectl get node node01").output).toMatch(/\nnode01 +Ready +<none> /);
     expect(run("kubectl cordon nope")).toEqual({ output: 'Error from server (NotFound): nodes "nope" not found\n', exitCode: 1 });
   });
+
+  it("give a cordoned node the unschedulable taint, as the node lifecycle controller does, and take it away", () => {
+    run("kubectl cordon node02");
+    expect(run("kubectl get node node02 -o jsonpath='{.spec.taints}'").output).toBe('[{"effect":"NoSchedule","key":"node.kubernetes.io/unschedulable"}]');
+    run("kubectl uncordon node02");
+    expect(run("kubectl get node node02 -o jsonpath='{.spec.taints}'").output).toBe("");
+  });
 });
 
 describe("drain", () => {

@@ -53,7 +53,10 @@ function makeNode(name: string, index: number, created: number, random: Random, 
   const podCIDR = `10.244.${index}.0/24`;
   const ts = rfc3339(created);
   const ready = rfc3339(created + 35_000);
-  const mac = Array.from({ length: 6 }, () => newHex(random, 2)).join(":");
+  // A VTEP's MAC is unicast and locally administered: the first byte has bit 0 clear, bit 1 set.
+  const octets = Array.from({ length: 6 }, () => newHex(random, 2));
+  octets[0] = ((parseInt(octets[0], 16) & 0xfc) | 0x02).toString(16).padStart(2, "0");
+  const mac = octets.join(":");
   return {
     apiVersion: "v1",
     kind: "Node",

@@ -69,6 +69,7 @@ export function reconcile(tx: Tx, now: number, random: Random): void {
     deploymentController(tx, ctx);
     replicaSetController(tx, ctx);
     daemonSetController(tx, ctx);
+    nodeLifecycleController(tx);
     taintEvictionController(tx, ctx);
     scheduler(tx, now);
     kubelet(tx, now, random);
@@ -83,6 +84,22 @@ export function reconcile(tx: Tx, now: number, random: Random): void {
 interface Ctx {
   now: number;
   random: Random;
+}
+
+// ---------------------------------------------------------------- node lifecycle
+
+/** A cordoned node carries the `node.kubernetes.io/unschedulable:NoSchedule` taint, as the node lifecycle controller sets it. */
+function nodeLifecycleController(tx: Tx): void {
+  for (const [name, node] of Object.entries(tx.state.nodes)) {
+    const taints = node.spec.taints ?? [];
+    const has = taints.some((t) => t.key === UNSCHEDULABLE_TAINT.key && t.effect === UNSCHEDULABLE_TAINT.effect);
+    const want = node.spec.unschedulable === true;
+    if (has === want) continue;
+    const next = want ? [...taints, { ...UNSCHEDULABLE_TAINT }] : taints.filter((t) => !(t.key === UNSCHEDULABLE_TAINT.key && t.effect === UNSCHEDULABLE_TAINT.effect));
+    const spec = { ...node.spec, taints: next.length > 0 ? next : undefined };
+    if (!spec.taints) delete spec.taints;
+    writeObject(tx, "nodes", name, { ...node, spec });
+  }
 }
 
 // ---------------------------------------------------------------- taint eviction

@@ -37,6 +37,11 @@ describe("ip and ifconfig", () => {
     expect(onNode).toMatch(new RegExp(`^${eth0![1]}: veth[0-9a-f]{8}@if2: .* master cni0 state UP group default$`, "m"));
     expect(onNode).toContain(`    inet ${subnet}.1/24 brd ${subnet}.255 scope global cni0\n`);
     expect(onNode).toContain(`    inet ${subnet}.0/32 scope global flannel.1\n`);
+    // flannel.1 has the VTEP MAC flannel publishes on the node, a unicast, locally administered one.
+    const vtep = /"VtepMAC":"([0-9a-f:]+)"/.exec(run(`kubectl get node ${nodeOf("b")} -o yaml | grep VtepMAC`).output)?.[1];
+    expect(vtep).toBeDefined();
+    expect(parseInt(vtep!.slice(0, 2), 16) & 0x03).toBe(0x02);
+    expect(onNode).toMatch(new RegExp(`3: flannel\\.1: .*\n    link/ether ${vtep} brd`));
   });
 
   it("route a pod's traffic through cni0, and a node's to other nodes' pods over flannel.1", () => {

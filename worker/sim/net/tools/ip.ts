@@ -73,7 +73,10 @@ function nodeNetwork(state: ClusterState, node: string): { interfaces: Interface
   const routes: Route[] = [];
   if (!info) return { interfaces, routes };
   interfaces.push({ index: 2, name: "eth0", mtu: 1500, mac: macOf(`eth0/${node}`), inet: { address: info.ip, prefix: 24, broadcast: broadcastOf(info.ip, 24), scope: "global" }, kind: "ether" });
-  if (info.tunnelIP) interfaces.push({ index: 3, name: "flannel.1", mtu: FLANNEL_MTU, mac: macOf(`flannel/${node}`), inet: { address: info.tunnelIP, prefix: 32, scope: "global" }, kind: "vxlan" });
+  // flannel.1's MAC is the VTEP address flannel publishes in the node's annotation.
+  const backend = state.nodes[node]?.metadata.annotations?.["flannel.alpha.coreos.com/backend-data"];
+  const vtep = backend ? /"VtepMAC":"([0-9a-f:]{17})"/.exec(backend)?.[1] : undefined;
+  if (info.tunnelIP) interfaces.push({ index: 3, name: "flannel.1", mtu: FLANNEL_MTU, mac: vtep ?? macOf(`flannel/${node}`), inet: { address: info.tunnelIP, prefix: 32, scope: "global" }, kind: "vxlan" });
   if (info.bridgeIP) interfaces.push({ index: 4, name: "cni0", mtu: FLANNEL_MTU, mac: macOf(`cni0/${node}`), inet: { address: info.bridgeIP, prefix: 24, broadcast: broadcastOf(info.bridgeIP, 24), scope: "global" }, kind: "bridge" });
   podsOn(state, node).forEach((pod, i) => {
     interfaces.push({ index: 5 + i, name: `veth${macOf(pod.metadata.uid).replace(/:/g, "").slice(0, 8)}`, peer: 2, mtu: FLANNEL_MTU, mac: macOf(`veth/${pod.metadata.uid}`), kind: "veth" });

@@ -10,6 +10,8 @@ import type { RouteTrace } from "./net/trace.ts";
 import { createRandom } from "./random.ts";
 import { promptOf } from "./shell/prompt.ts";
 import { findProgram } from "./shell/programs.ts";
+// Registers the kubelet's runner for containers' own one-shot commands (their output is their log).
+import "./shell/container-process.ts";
 import { ListRunner, type ShellHost } from "./shell/list-runner.ts";
 import { parseLine } from "./shell/tokenizer.ts";
 import type { ProgramContext, ShellFrame } from "./shell/types.ts";

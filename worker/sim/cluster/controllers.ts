@@ -11,6 +11,7 @@ import { withProps } from "./compact.ts";
 import { involvedObject, recordEvent } from "./events.ts";
 import { podTemplateHash, rfc3339 } from "./ids.ts";
 import { daemonSetController, pinnedNode, toleratesTaint } from "./daemon-sets.ts";
+import { runContainerCommandAt } from "./container-commands.ts";
 import { containerStepEvents } from "./kubelet-events.ts";
 import { advanceContainers, admitContainers, nextChangeAt, podStatusAt } from "./kubelet.ts";
 import { matchesRequirements, requirementsOfLabelSelector } from "./label-selector.ts";
@@ -631,9 +632,21 @@ function kubelet(tx: Tx, now: number, random: Random): void {
       const links = linksFor(pod);
       if (links !== undefined) next.serviceLinks = links;
     }
-    const containers = advanceContainers(pod, next.containers!, now, random, (spec, before, after) => containerStepEvents(tx, pod, spec, before, after));
+    let oneShotLog: string[] | undefined;
+    const containers = advanceContainers(pod, next.containers!, now, random, (spec, before, after) => {
+      containerStepEvents(tx, pod, spec, before, after);
+      if (after.phase !== "running" || before.phase === "running") return;
+      // A command that ends by itself runs now, in the pod's place; what it prints is its log and
+      // its status is the container's exit code.
+      if (!tx.state.pods[key]?.status.podIP && podIP) putObject(tx, "pods", key, withProps(pod, { status: { ...pod.status, podIP, podIPs: [{ ip: podIP }], hostIP } }));
+      const result = runContainerCommandAt(tx, random, after.since, key, spec.name);
+      if (!result) return;
+      after.exitCode = result.exitCode;
+      oneShotLog = result.output === "" ? [] : result.output.replace(/\n$/, "").split("\n");
+    });
     const changed = containers !== next.containers || next !== runtime;
     next = withProps(next, { containers });
+    if (oneShotLog) next = { ...next, logs: oneShotLog };
     next.nextAt = nextChangeAt(next);
     // Status is a function of the containers: unchanged containers, unchanged status.
     if (changed) {

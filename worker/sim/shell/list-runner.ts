@@ -26,6 +26,8 @@ export interface ShellHost {
   save(): () => void;
   /** How deep the console's shell stack is; a part that changed it (ssh, exec -it, exit) ends the line. */
   depth?(): number;
+  /** A script (`sh -c`): `exit [N]` ends it with status N. The console's `exit` is a program instead (it leaves a shell). */
+  script?: boolean;
 }
 
 export class ListRunner {
@@ -33,6 +35,8 @@ export class ListRunner {
   status: number;
   /** The status of the last command substitution in the command being expanded. */
   private substituted: number | undefined;
+  /** Set by `exit` in a script: nothing more runs. */
+  private exited: number | undefined;
 
   constructor(
     private readonly host: ShellHost,
@@ -53,12 +57,13 @@ export class ListRunner {
     const stdin = line.stdin !== undefined && line.stdinExpands ? expandHeredoc(line.stdin, this.expansion) : line.stdin;
     let code = this.runPipeline(line.pipeline, stdin, out);
     for (const item of line.then ?? []) {
+      if (this.exited !== undefined) return this.exited;
       if (depth !== this.host.depth?.()) break;
       if ((item.op === "&&" && code !== 0) || (item.op === "||" && code === 0)) continue;
       depth = this.host.depth?.();
       code = this.runPipeline(item.pipeline, undefined, out);
     }
-    return code;
+    return this.exited ?? code;
   }
 
   /** One pipeline, its stages in order; the status is the last stage's (bash without pipefail). */
@@ -112,6 +117,14 @@ export class ListRunner {
     const argv = expandWords(rest, this.expansion);
     if (argv.length === 0) return this.substituted ?? 0;
     if (argv[0] === "unset") return this.unset(argv.slice(1), err);
+    if (argv[0] === "exit" && this.host.script) {
+      const n = argv[1] === undefined ? this.status : Number(argv[1]);
+      if (!Number.isInteger(n)) {
+        err(`${this.host.name}: exit: ${argv[1]}: numeric argument required\n`);
+        this.exited = 2;
+      } else this.exited = ((n % 256) + 256) % 256;
+      return this.exited;
+    }
     return this.host.run(argv, stdin, fds[1].terminal, out, err);
   }
 

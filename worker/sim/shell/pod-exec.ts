@@ -93,6 +93,7 @@ function runScript(ctx: ProgramContext, frame: ShellFrame, script: string, termi
   let local = frame;
   const host: ShellHost = {
     name: frame.kind === "pod" ? frame.shell : "sh",
+    script: true,
     frame: () => local,
     setFrame: (next) => {
       local = next;
@@ -160,6 +161,19 @@ export interface AttachSession {
 export function runAttachedCommand(ctx: ProgramContext, session: AttachSession, argv: string[]): number {
   const frame: ShellFrame = { kind: "pod", namespace: session.namespace, pod: session.pod, container: session.container, shell: "sh" };
   return runIn(ctx, frame, argv, undefined, (t) => ctx.out(t), session.tty);
+}
+
+/**
+ * A container's own one-shot command, run by the kubelet when the container starts (no client
+ * attached): `sh -c 'wget -qO- web'`, `curl -s http://web`, `echo hello`. Standard output and
+ * standard error both go to `out` (the container log). Undefined when the command's program is
+ * not in the image, which the kubelet reports as a start error instead.
+ */
+export function runContainerCommand(ctx: ProgramContext, frame: ShellFrame, argv: string[]): number | undefined {
+  const name = argv[0].slice(argv[0].lastIndexOf("/") + 1);
+  if (!availableAt(frame, ctx.tx.state, name)) return undefined;
+  if (SHELLS.has(name) && argv[1] === "-c") return runScript(ctx, frame, argv[2] ?? "", false);
+  return runIn(ctx, frame, argv, undefined, (t) => ctx.out(t), false);
 }
 
 /** The interactive shell of `kubectl run -it`: the console moves into the pod. */

@@ -331,7 +331,7 @@ export const logsCommand: Command = {
   flags: [
     { name: "container", short: "c", type: "string", usage: "Which container of the pod to read logs from" },
     { name: "tail", type: "int", defaultValue: "-1", usage: "Show only this many of the latest lines; -1 shows them all." },
-    { name: "follow", short: "f", type: "bool", usage: "Keep streaming new lines as they are written (refused in this console, which would never return)." },
+    { name: "follow", short: "f", type: "bool", usage: "Keep printing new lines as they are written, until the container stops (here also once it has been quiet for a while)." },
     { name: "previous", short: "p", type: "bool", usage: "Show the logs of the container's previous run, from before its last restart." },
     { name: "timestamps", type: "bool", usage: "Start each log line with the time it was written" },
     selectorFlag,
@@ -340,7 +340,6 @@ export const logsCommand: Command = {
     if (flags.args.length === 0) {
       return fail(k, `error: expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command\nSee '${k.path} -h' for help and examples`);
     }
-    if (flags.bool("follow")) return fail(k, "error: following logs (-f) is not available in this console: it would never return. Run the command again to see new lines.");
     let podName = flags.args[0];
     const state = k.ctx.tx.state;
     if (podName.includes("/")) {
@@ -373,7 +372,8 @@ export const logsCommand: Command = {
       if (!status?.lastState.terminated) {
         return fail(k, `Error from server (BadRequest): previous terminated container "${container}" in pod "${podName}" not found`);
       }
-    } else if (!status || status.state.waiting) {
+    } else if (!status || (status.state.waiting && !status.lastState.terminated)) {
+      // A container waiting to restart (CrashLoopBackOff) still has its last run's log to show.
       const reason = status?.state.waiting?.reason ?? "ContainerCreating";
       const verb = reason === "ContainerCreating" || reason === "PodInitializing" ? "waiting to start" : "waiting to start";
       const image = pod.spec.containers.find((c) => c.name === container)?.image ?? "";
@@ -383,14 +383,41 @@ export const logsCommand: Command = {
       }
       return fail(k, `Error from server (BadRequest): container "${container}" in pod "${podName}" is ${verb}: ${detail}`.replace(`: ${image}`, ""));
     }
-    const runtime = state.podRuntime[`${k.namespace}/${podName}`];
+    const key = `${k.namespace}/${podName}`;
+    const runtime = state.podRuntime[key];
     let lines = [...containerStartup(state, pod, container), ...(runtime?.logs ?? [])];
     const tail = flags.int("tail");
     if (tail >= 0) lines = lines.slice(Math.max(0, lines.length - tail));
-    k.out(lines.map((l) => (l.endsWith("\n") ? l : `${l}\n`)).join(""));
+    const print = (more: string[]) => k.out(more.map((l) => (l.endsWith("\n") ? l : `${l}\n`)).join(""));
+    print(lines);
+    if (flags.bool("follow") && !flags.bool("previous")) followLog(k, key, container, runtime?.logs?.length ?? 0, print);
     return 0;
   },
 };
+
+/**
+ * `logs -f`: new lines as simulated time runs on. It ends when the container stops (as a real
+ * follow does) or, for a server that keeps running, once nothing was written for a while: a real
+ * follow would wait for Ctrl+C.
+ */
+function followLog(k: Kubectl, key: string, container: string, seen: number, print: (lines: string[]) => void): void {
+  const uid = k.ctx.tx.state.pods[key]?.metadata.uid;
+  const restarts = () => k.ctx.tx.state.pods[key]?.status.containerStatuses?.find((s) => s.name === container)?.restartCount ?? 0;
+  const startRestarts = restarts();
+  let quietSince = k.ctx.tx.state.now;
+  waitUntil(k, 60_000, () => {
+    const pod = k.ctx.tx.state.pods[key];
+    if (!pod || pod.metadata.uid !== uid) return true;
+    const logs = k.ctx.tx.state.podRuntime[key]?.logs ?? [];
+    if (logs.length > seen) {
+      print(logs.slice(seen));
+      seen = logs.length;
+      quietSince = k.ctx.tx.state.now;
+    }
+    const running = pod.status.containerStatuses?.find((s) => s.name === container)?.state.running !== undefined;
+    return !running || restarts() !== startRestarts || k.ctx.tx.state.now - quietSince >= 8_000;
+  });
+}
 
 /** What the container's process printed when it started (derived, not stored: see startup-log.ts). */
 function containerStartup(state: Kubectl["ctx"]["tx"]["state"], pod: Pod, container: string): string[] {

@@ -11,7 +11,7 @@ import { withProps } from "./compact.ts";
 import { involvedObject, recordEvent } from "./events.ts";
 import { podTemplateHash, rfc3339 } from "./ids.ts";
 import { daemonSetController, pinnedNode, toleratesTaint } from "./daemon-sets.ts";
-import { runContainerCommandAt } from "./container-commands.ts";
+import { runContainerCommandAt, runReadinessProbeAt } from "./container-commands.ts";
 import { containerStepEvents } from "./kubelet-events.ts";
 import { advanceContainers, admitContainers, nextChangeAt, podStatusAt } from "./kubelet.ts";
 import { matchesRequirements, requirementsOfLabelSelector } from "./label-selector.ts";
@@ -633,9 +633,11 @@ function kubelet(tx: Tx, now: number, random: Random): void {
       if (links !== undefined) next.serviceLinks = links;
     }
     let oneShotLog: string[] | undefined;
+    const probed: Array<{ name: string; at: number }> = [];
     const containers = advanceContainers(pod, next.containers!, now, random, (spec, before, after) => {
       containerStepEvents(tx, pod, spec, before, after);
       if (after.phase !== "running" || before.phase === "running") return;
+      if (spec.readinessProbe) probed.push({ name: spec.name, at: after.since + (spec.readinessProbe.initialDelaySeconds ?? 0) * 1000 });
       // A command that ends by itself runs now, in the pod's place; what it prints is its log and
       // its status is the container's exit code.
       if (!tx.state.pods[key]?.status.podIP && podIP) putObject(tx, "pods", key, withProps(pod, { status: { ...pod.status, podIP, podIPs: [{ ip: podIP }], hostIP } }));
@@ -656,10 +658,34 @@ function kubelet(tx: Tx, now: number, random: Random): void {
       nextResourceVersion(tx);
     }
     tx.write("podRuntime")[key] = next;
+    if (probed.length > 0) probeReadiness(tx, key, probed, hostIP, podIP!, now, random);
   }
   // A new set may replace older ones whose pods are gone: drop what nothing refers to.
   if (linksAdded) sweepServiceLinks(tx);
   pruneReleasedIPs(tx, now);
+}
+
+/**
+ * Readiness probes of containers that just started, once the pod is up (its server listens): the
+ * verdict holds for the run, since the simulated apps answer the same way each time. A failure is
+ * the kubelet's Unhealthy event; the pod stays out of its Services' endpoints.
+ */
+function probeReadiness(tx: Tx, key: string, probed: Array<{ name: string; at: number }>, hostIP: string, podIP: string, now: number, random: Random): void {
+  for (const { name, at } of probed) {
+    const result = runReadinessProbeAt(tx, random, Math.min(at, now), key, name);
+    const runtime = tx.state.podRuntime[key];
+    const pod = tx.state.pods[key];
+    if (!result || !runtime?.containers || !pod) continue;
+    const i = runtime.containers.findIndex((c) => c.name === name);
+    if (i < 0 || runtime.containers[i].phase !== "running") continue;
+    const containers = runtime.containers.slice();
+    containers[i] = { ...containers[i], probeReady: result.ok };
+    const next = { ...runtime, containers };
+    tx.write("podRuntime")[key] = next;
+    if (!result.ok) recordEvent(tx, involvedObject(pod, `spec.containers{${name}}`), "Warning", "Unhealthy", `Readiness probe failed: ${result.message}`, { component: "kubelet", host: pod.spec.nodeName }, Math.min(at, now));
+    const status = podStatusAt(pod, next, containers, hostIP, podIP, now);
+    putObject(tx, "pods", key, withProps(pod, { metadata: withProps(pod.metadata, { resourceVersion: nextResourceVersion(tx) }), status }));
+  }
 }
 
 function pruneReleasedIPs(tx: Tx, now: number): void {

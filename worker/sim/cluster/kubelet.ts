@@ -52,6 +52,8 @@ function start(c: ContainerRuntime, spec: Container, at: number, random: Random,
     restartCount: restart ? c.restartCount + 1 : c.restartCount,
   });
   delete next.exitCode;
+  // Each run is probed afresh: not ready until its readiness probe passes.
+  delete next.probeReady;
   if (restart && c.containerID !== undefined && c.startedAt !== undefined && c.exitCode !== undefined) {
     next.lastTerminated = { exitCode: c.exitCode, startedAt: c.startedAt, finishedAt: c.since, containerID: c.containerID };
   }
@@ -177,13 +179,18 @@ function runningSince(startedAt: string): ContainerState {
   return state;
 }
 
+/** Running, and past its readiness probe when it has one. */
+function containerReady(c: ContainerRuntime, spec: Container): boolean {
+  return c.phase === "running" && (spec.readinessProbe === undefined || c.probeReady === true);
+}
+
 function containerStatus(c: ContainerRuntime, spec: Container, pod: Pod): ContainerStatus {
   const pulled = c.phase !== "creating" && c.phase !== "pull-error" && c.phase !== "pull-backoff";
   let status: ContainerStatus = {
     name: c.name,
     image: normalizedImage(spec.image),
     imageID: pulled || c.restartCount > 0 ? imageID(spec.image) : "",
-    ready: c.phase === "running",
+    ready: containerReady(c, spec),
     started: c.phase === "running",
     restartCount: c.restartCount,
     state: NO_STATE,
@@ -291,8 +298,8 @@ export function podStatusAt(pod: Pod, runtime: PodRuntime, containers: Container
   let phase: PodStatus["phase"] = "Running";
   if (allExited && restartPolicy !== "Always") phase = containers.every((c) => c.exitCode === 0) ? "Succeeded" : "Failed";
   else if (neverStarted) phase = "Pending";
-  const ready = containers.every((c) => c.phase === "running");
-  const unready = containers.filter((c) => c.phase !== "running").map((c) => c.name);
+  const ready = containers.every((c, i) => containerReady(c, specs[i] ?? specs[0]));
+  const unready = containers.filter((c, i) => !containerReady(c, specs[i] ?? specs[0])).map((c) => c.name);
   const notReadyReason = phase === "Succeeded" || phase === "Failed" ? "PodCompleted" : "ContainersNotReady";
   const notReadyMessage = notReadyReason === "PodCompleted" ? undefined : `containers with unready status: [${unready.join(" ")}]`;
   const scheduledAt = runtime.scheduledAt ?? runtime.createdAt;

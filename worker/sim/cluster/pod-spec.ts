@@ -5,7 +5,7 @@ import { fieldDuplicate, fieldForbidden, fieldInvalid, fieldNotSupported, fieldR
 import { parseImage } from "./images.ts";
 import { withProps } from "./compact.ts";
 import { isSharedSpec, markSharedSpec } from "./service-account.ts";
-import type { Container, ContainerPort, EnvVar, PodSpec, Volume, VolumeMount } from "./types.ts";
+import type { Container, ContainerPort, EnvVar, PodSpec, Probe, Volume, VolumeMount } from "./types.ts";
 
 // Defaults shared by every pod that does not set them: objects are never edited in place, and
 // one copy for thirty thousand pods keeps the heap small.
@@ -113,6 +113,9 @@ export function validatePodSpec(spec: unknown, path: string, allowedRestart: rea
           });
       }
       validateVolumeMounts(c.volumeMounts, `${cp}.volumeMounts`, volumeNames, errs);
+      for (const kind of ["readinessProbe", "livenessProbe"] as const) {
+        if (c[kind] !== undefined) errs.push(...probeErrors(c[kind], `${cp}.${kind}`));
+      }
       if (c.imagePullPolicy !== undefined && !["Always", "IfNotPresent", "Never"].includes(c.imagePullPolicy as string)) {
         errs.push(fieldNotSupported(`${cp}.imagePullPolicy`, c.imagePullPolicy, ["Always", "IfNotPresent", "Never"]));
       }
@@ -173,6 +176,8 @@ function defaultContainer(c: Record<string, unknown>, forTemplate: boolean): Con
   if (c.stdin === true) out.stdin = true;
   if (c.stdinOnce === true) out.stdinOnce = true;
   if (c.tty === true) out.tty = true;
+  if (isRecord(c.readinessProbe)) out.readinessProbe = defaultProbe(c.readinessProbe);
+  if (isRecord(c.livenessProbe)) out.livenessProbe = defaultProbe(c.livenessProbe);
   if (Array.isArray(c.volumeMounts) && c.volumeMounts.length > 0) {
     out.volumeMounts = (c.volumeMounts as Array<Record<string, unknown>>).map((m): VolumeMount => {
       const mount: VolumeMount = { mountPath: m.mountPath as string, name: m.name as string };
@@ -305,4 +310,47 @@ export function defaultPodSpec(spec: Record<string, unknown>, forTemplate = fals
     out.serviceAccountName = spec.serviceAccountName;
   }
   return sharedSpec(out);
+}
+
+/** validation.validateProbe: exactly one handler, a port on httpGet and tcpSocket, positive numbers. */
+function probeErrors(probe: unknown, path: string): ReturnType<typeof fieldInvalid>[] {
+  if (!isRecord(probe)) return [fieldInvalid(path, probe, "must be an object")];
+  const handlers = ["exec", "httpGet", "tcpSocket", "grpc"].filter((h) => probe[h] !== undefined);
+  if (handlers.length === 0) return [fieldRequired(path, "must specify a handler type")];
+  if (handlers.length > 1) return [fieldForbidden(`${path}.${handlers[1]}`, "may not specify more than 1 handler type")];
+  const errs: ReturnType<typeof fieldInvalid>[] = [];
+  for (const h of ["httpGet", "tcpSocket"]) {
+    const handler = probe[h];
+    if (handler === undefined) continue;
+    if (!isRecord(handler) || handler.port === undefined || handler.port === "" || handler.port === 0) errs.push(fieldRequired(`${path}.${h}.port`, ""));
+    else if (typeof handler.port === "number" && (handler.port < 1 || handler.port > 65535)) errs.push(fieldInvalid(`${path}.${h}.port`, handler.port, "must be between 1 and 65535, inclusive"));
+  }
+  if (probe.exec !== undefined && (!isRecord(probe.exec) || !Array.isArray(probe.exec.command) || probe.exec.command.length === 0)) {
+    errs.push(fieldRequired(`${path}.exec.command`, ""));
+  }
+  if (probe.grpc !== undefined) errs.push(fieldNotSupported(`${path}.grpc`, "grpc", ["exec", "httpGet", "tcpSocket"]));
+  for (const n of ["initialDelaySeconds", "timeoutSeconds", "periodSeconds", "successThreshold", "failureThreshold"]) {
+    const v = probe[n];
+    if (v !== undefined && (typeof v !== "number" || !Number.isInteger(v) || v < 0)) errs.push(fieldInvalid(`${path}.${n}`, v, "must be greater than or equal to 0"));
+  }
+  return errs;
+}
+
+/** SetDefaults_Probe and SetDefaults_HTTPGetAction. */
+function defaultProbe(p: Record<string, unknown>): Probe {
+  const out: Probe = {
+    timeoutSeconds: typeof p.timeoutSeconds === "number" && p.timeoutSeconds > 0 ? p.timeoutSeconds : 1,
+    periodSeconds: typeof p.periodSeconds === "number" && p.periodSeconds > 0 ? p.periodSeconds : 10,
+    successThreshold: typeof p.successThreshold === "number" && p.successThreshold > 0 ? p.successThreshold : 1,
+    failureThreshold: typeof p.failureThreshold === "number" && p.failureThreshold > 0 ? p.failureThreshold : 3,
+  };
+  if (typeof p.initialDelaySeconds === "number" && p.initialDelaySeconds > 0) out.initialDelaySeconds = p.initialDelaySeconds;
+  if (isRecord(p.httpGet)) {
+    const h = p.httpGet;
+    out.httpGet = { path: typeof h.path === "string" && h.path !== "" ? h.path : "/", port: h.port as number | string, scheme: typeof h.scheme === "string" ? h.scheme : "HTTP" };
+    if (typeof h.host === "string" && h.host !== "") out.httpGet.host = h.host;
+  }
+  if (isRecord(p.tcpSocket)) out.tcpSocket = { port: p.tcpSocket.port as number | string };
+  if (isRecord(p.exec)) out.exec = { command: (p.exec.command as unknown[]).map(String) };
+  return out;
 }

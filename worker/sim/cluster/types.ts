@@ -57,6 +57,22 @@ export interface Container {
   stdinOnce?: boolean;
   tty?: boolean;
   volumeMounts?: VolumeMount[];
+  /** Checked by the kubelet: a container that fails it is not ready, so its pod is no endpoint. */
+  readinessProbe?: Probe;
+  /** Stored as given; the kubelet here does not restart containers on it. */
+  livenessProbe?: Probe;
+}
+
+/** core/v1 Probe with its handler; the numbers carry the API server's defaults. */
+export interface Probe {
+  httpGet?: { path: string; port: number | string; scheme: string; host?: string };
+  tcpSocket?: { port: number | string; host?: string };
+  exec?: { command: string[] };
+  initialDelaySeconds?: number;
+  timeoutSeconds: number;
+  periodSeconds: number;
+  successThreshold: number;
+  failureThreshold: number;
 }
 
 export interface VolumeMount {
@@ -347,6 +363,8 @@ export interface ContainerRuntime {
   startedAt?: number;
   exitCode?: number;
   lastTerminated?: { exitCode: number; startedAt: number; finishedAt: number; containerID: string };
+  /** The readiness probe's verdict since this run started; undefined when there is no probe. */
+  probeReady?: boolean;
 }
 
 export interface ClusterConfig {

@@ -69,7 +69,9 @@ export function cat(ctx: ProgramContext): number {
     }
     const text = readFile(ctx.tx.state, place, path);
     if (text === undefined) {
-      ctx.err(`cat: ${path}: No such file or directory\n`);
+      // busybox's applet words it its own way; coreutils (Debian, Ubuntu) the other.
+      const busybox = place.kind === "pod" && ["busybox", "alpine", "curlimages/curl"].includes(imageOf(ctx, place) ?? "");
+      ctx.err(busybox ? `cat: can't open '${path}': No such file or directory\n` : `cat: ${path}: No such file or directory\n`);
       code = 1;
     } else ctx.out(text);
   }

@@ -17,7 +17,7 @@ import type {
   Service,
   Volume,
 } from "../../cluster/types.ts";
-import type { EndpointSlice } from "../../cluster/types.ts";
+import type { EndpointSlice, Probe } from "../../cluster/types.ts";
 import type { EventObject } from "../../cluster/events.ts";
 import { age } from "./duration.ts";
 import { formatLabels, formatLabelSelector } from "./labels.ts";
@@ -172,6 +172,15 @@ function describeContainerResources(w: PrefixWriter, container: Container): void
   }
 }
 
+/** describe.go DescribeProbe: the handler as a URL or command, then the timings. */
+function describeProbe(probe: Probe): string {
+  const attrs = `delay=${probe.initialDelaySeconds ?? 0}s timeout=${probe.timeoutSeconds}s period=${probe.periodSeconds}s #success=${probe.successThreshold} #failure=${probe.failureThreshold}`;
+  if (probe.exec) return `exec [${probe.exec.command.join(" ")}] ${attrs}`;
+  if (probe.httpGet) return `http-get ${probe.httpGet.scheme.toLowerCase()}://${probe.httpGet.host ?? ""}:${probe.httpGet.port}${probe.httpGet.path} ${attrs}`;
+  if (probe.tcpSocket) return `tcp-socket ${probe.tcpSocket.host ?? ""}:${probe.tcpSocket.port} ${attrs}`;
+  return `unknown ${attrs}`;
+}
+
 function describeContainers(w: PrefixWriter, title: string, containers: Container[], pod: Pod | undefined, space: string): void {
   w.write(pod ? 0 : 1, `${title}:\n`);
   for (const container of containers) {
@@ -200,6 +209,8 @@ function describeContainers(w: PrefixWriter, title: string, containers: Containe
       w.write(2, `Restart Count:\t${status.restartCount}\n`);
     }
     describeContainerResources(w, container);
+    if (container.livenessProbe) w.write(2, `Liveness:\t${describeProbe(container.livenessProbe)}\n`);
+    if (container.readinessProbe) w.write(2, `Readiness:\t${describeProbe(container.readinessProbe)}\n`);
     const env = container.env ?? [];
     if (env.length === 0) w.write(2, "Environment:\t<none>\n");
     else {

@@ -638,6 +638,8 @@ function kubelet(tx: Tx, now: number, random: Random): void {
       containerStepEvents(tx, pod, spec, before, after);
       if (after.phase !== "running" || before.phase === "running") return;
       if (spec.readinessProbe) probed.push({ name: spec.name, at: after.since + (spec.readinessProbe.initialDelaySeconds ?? 0) * 1000 });
+      // The image's own process (a server) is not a one-shot command: nothing to run here.
+      if (!spec.command?.length && !spec.args?.length) return;
       // A command that ends by itself runs now, in the pod's place; what it prints is its log and
       // its status is the container's exit code.
       if (!tx.state.pods[key]?.status.podIP && podIP) putObject(tx, "pods", key, withProps(pod, { status: { ...pod.status, podIP, podIPs: [{ ip: podIP }], hostIP } }));

@@ -496,7 +496,7 @@ export const builtinLessonData: readonly Lesson[] = [
   {
     "id": "debugging-services",
     "title": "Debugging a Service",
-    "summary": "Four Services are broken in four classic ways: a wrong targetPort, a selector that matches nothing, a pod that never gets ready, and a Local traffic policy met on the wrong node. Find each fault by following the questions of the Kubernetes \"Debug Services\" guide, and fix it.",
+    "summary": "Five Services are broken in five classic ways: a wrong targetPort, a selector that matches nothing, a pod that never gets ready, a readiness probe that never passes, and a Local traffic policy met on the wrong node. Find each fault by following the questions of the Kubernetes \"Debug Services\" guide, and fix it.",
     "setup": [
       "kubectl create deployment web --image=nginx --replicas=2",
       "kubectl apply -f - <<EOF\napiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector:\n    app: web\n  ports:\n  - port: 80\n    targetPort: 8080\nEOF\n",
@@ -504,6 +504,8 @@ export const builtinLessonData: readonly Lesson[] = [
       "kubectl apply -f - <<EOF\napiVersion: v1\nkind: Service\nmetadata:\n  name: api\nspec:\n  selector:\n    app: api-server\n  ports:\n  - port: 80\n    targetPort: 80\nEOF\n",
       "kubectl run shop --image=ngnix",
       "kubectl expose pod shop --port 80",
+      "kubectl apply -f - <<EOF\napiVersion: v1\nkind: Pod\nmetadata:\n  name: health\n  labels:\n    app: health\nspec:\n  containers:\n  - name: web\n    image: nginx\n    readinessProbe:\n      httpGet:\n        path: /healthz\n        port: 80\nEOF\n",
+      "kubectl expose pod health --port 80",
       "kubectl run local --image=nginx",
       "kubectl apply -f - <<EOF\napiVersion: v1\nkind: Service\nmetadata:\n  name: local\nspec:\n  type: NodePort\n  externalTrafficPolicy: Local\n  selector:\n    run: local\n  ports:\n  - port: 80\n    targetPort: 80\n    nodePort: 30080\nEOF\n",
       "kubectl run client --image=curlimages/curl -- sleep 3600"
@@ -629,6 +631,43 @@ export const builtinLessonData: readonly Lesson[] = [
         }
       },
       {
+        "id": "readiness-probe",
+        "title": "Running, but not ready",
+        "text": "The **health** Service selects one pod, and that pod is `Running`; yet the Service has no\nendpoints:\n\n```sh\nkubectl get pod health\nkubectl get endpoints health\n```\n\n`READY 0/1`: the container runs, but its **readiness probe** fails, and a pod that is not\nready is never an endpoint. The kubelet says why:\n\n```sh\nkubectl describe pod health\n```\n\nLook at the `Readiness:` line and the `Unhealthy` event: the probe asks nginx for\n`/healthz`, a page nginx does not have, and gets 404. A probe cannot be changed on a running\npod, so recreate the pod with a path nginx serves:\n\n```sh\nkubectl delete pod health\nkubectl apply -f - <<EOF\napiVersion: v1\nkind: Pod\nmetadata:\n  name: health\n  labels:\n    app: health\nspec:\n  containers:\n  - name: web\n    image: nginx\n    readinessProbe:\n      httpGet:\n        path: /\n        port: 80\nEOF\nkubectl wait --for=condition=Ready pod/health\nkubectl exec client -- curl http://health\n```",
+        "hints": [
+          "`kubectl logs health` shows the probe's requests: `GET /healthz` answered 404, from `kube-probe`.",
+          "Only the path changes: nginx answers `/` with 200, and any answer from 200 to 399 passes."
+        ],
+        "check": {
+          "allOf": [
+            {
+              "object": {
+                "kind": "Pod",
+                "name": "health",
+                "ready": true
+              }
+            },
+            {
+              "endpoints": {
+                "service": "health"
+              }
+            },
+            {
+              "request": {
+                "from": {
+                  "kind": "pod"
+                },
+                "to": {
+                  "kind": "service",
+                  "service": "health"
+                },
+                "verdict": "answered"
+              }
+            }
+          ]
+        }
+      },
+      {
         "id": "local-traffic-policy",
         "title": "Local traffic policy on the wrong node",
         "text": "The **local** Service is a NodePort on port 30080. Call it on each node from your\nworkstation (node IPs: `kubectl get nodes -o wide`):\n\n```sh norun\ncurl -m 5 http://<node-ip>:30080\n```\n\nOne node answers, the others time out. Why?\n\n```sh\nkubectl describe svc local\nkubectl get pods -o wide\n```\n\n`External Traffic Policy: Local` keeps the client's real IP, but a node only accepts the\ntraffic when **it runs a ready endpoint itself**; the others drop it. Call the node that\nruns the `local` pod — or, if you do not need the client IP, switch the policy back to\n`Cluster` so that every node forwards:\n\n```sh\nkubectl patch svc local -p '{\"spec\":{\"externalTrafficPolicy\":\"Cluster\"}}'\n```",
@@ -682,6 +721,11 @@ export const builtinLessonData: readonly Lesson[] = [
       "kubectl run shop --image=nginx",
       "kubectl wait --for=condition=Ready pod/shop",
       "kubectl exec client -- curl http://shop",
+      "kubectl describe pod health",
+      "kubectl delete pod health",
+      "kubectl apply -f - <<EOF\napiVersion: v1\nkind: Pod\nmetadata:\n  name: health\n  labels:\n    app: health\nspec:\n  containers:\n  - name: web\n    image: nginx\n    readinessProbe:\n      httpGet:\n        path: /\n        port: 80\nEOF\n",
+      "kubectl wait --for=condition=Ready pod/health",
+      "kubectl exec client -- curl http://health",
       "kubectl get pods -o wide",
       "curl -m 5 http://{{otherNodeIP local}}:30080",
       "curl -m 5 http://{{hostIP local}}:30080"

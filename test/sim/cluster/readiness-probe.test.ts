@@ -3,18 +3,9 @@
 // Services' endpoints, with the kubelet's Unhealthy event; the probe is stored as the API server
 // defaults it and described as kubectl describes it.
 import { describe, expect, it } from "vitest";
-import { createSession, execute, type SessionState } from "../../../worker/sim/engine.ts";
+import { simTerminal } from "../console.ts";
 
-function console_() {
-  let now = Date.UTC(2026, 0, 1);
-  let state: SessionState = createSession({ seed: 41, now });
-  return (command: string) => {
-    now += 4000;
-    const result = execute(state, command, { now });
-    state = result.state;
-    return { output: result.output, exitCode: result.exitCode };
-  };
-}
+const console_ = () => simTerminal(41, 4000);
 
 const pod = (name: string, probe: string, extra = "") =>
   `kubectl apply -f - <<EOF\napiVersion: v1\nkind: Pod\nmetadata:\n  name: ${name}\n  labels: {app: web}\nspec:\n  containers:\n  - name: web\n    image: nginx\n${extra}    readinessProbe:\n${probe}\nEOF`;

@@ -1,17 +1,8 @@
 // kubectl annotate: annotations set, refused without --overwrite, removed, listed, with kubectl's words.
 import { describe, expect, it } from "vitest";
-import { createSession, execute, type SessionState } from "../../../worker/sim/engine.ts";
+import { simTerminal } from "../console.ts";
 
-function console_() {
-  let now = Date.UTC(2026, 0, 1);
-  let state: SessionState = createSession({ seed: 8, now });
-  return (command: string) => {
-    now += 2000;
-    const result = execute(state, command, { now });
-    state = result.state;
-    return { output: result.output, exitCode: result.exitCode };
-  };
-}
+const console_ = () => simTerminal(8, 2000);
 
 describe("kubectl annotate", () => {
   const run = console_();

@@ -1,18 +1,9 @@
 // kubectl config: the kubeconfig kubeadm gives (one cluster, one user, one context), read as real
 // kubectl prints it, and the context's namespace deciding where kubectl works without -n.
 import { describe, expect, it } from "vitest";
-import { createSession, execute, type SessionState } from "../../../worker/sim/engine.ts";
+import { simTerminal } from "../console.ts";
 
-function console_() {
-  let now = Date.UTC(2026, 0, 1);
-  let state: SessionState = createSession({ seed: 21, now });
-  return (command: string) => {
-    now += 2000;
-    const result = execute(state, command, { now });
-    state = result.state;
-    return { output: result.output, exitCode: result.exitCode };
-  };
-}
+const console_ = () => simTerminal(21, 2000);
 
 const VIEW = `apiVersion: v1
 clusters:

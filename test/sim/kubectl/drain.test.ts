@@ -1,18 +1,9 @@
 // kubectl cordon, uncordon and drain: scheduling switched off and on, and a drain that refuses
 // DaemonSet pods and pods without a controller unless told, then evicts and waits.
 import { describe, expect, it } from "vitest";
-import { createSession, execute, type SessionState } from "../../../worker/sim/engine.ts";
+import { simTerminal } from "../console.ts";
 
-function console_() {
-  let now = Date.UTC(2026, 0, 1);
-  let state: SessionState = createSession({ seed: 23, now });
-  return (command: string) => {
-    now += 3000;
-    const result = execute(state, command, { now });
-    state = result.state;
-    return { output: result.output, exitCode: result.exitCode };
-  };
-}
+const console_ = () => simTerminal(23, 3000);
 
 describe("cordon and uncordon", () => {
   const run = console_();

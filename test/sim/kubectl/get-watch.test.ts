@@ -1,19 +1,10 @@
 // kubectl get -w: the list, then a line per change as simulated time moves on, with the column
 // widths kubectl's watch keeps; --sort-by orders by a JSONPath field.
 import { describe, expect, it } from "vitest";
-import { createSession, execute, type SessionState } from "../../../worker/sim/engine.ts";
+import { simTerminal } from "../console.ts";
 import { naturalCompare } from "../../../worker/sim/kubectl/sort-by.ts";
 
-function console_(stepMs = 100) {
-  let now = Date.UTC(2026, 0, 1);
-  let state: SessionState = createSession({ seed: 17, now });
-  return (command: string) => {
-    now += stepMs;
-    const result = execute(state, command, { now });
-    state = result.state;
-    return { output: result.output, exitCode: result.exitCode };
-  };
-}
+const console_ = (stepMs = 100) => simTerminal(17, stepMs);
 
 describe("kubectl get --watch", () => {
   it("shows new pods going from ContainerCreating to Running, then gives the prompt back", () => {

@@ -1,18 +1,9 @@
 // kubectl logs -f: the log so far, then what is written while simulated time runs on; it returns
 // when the container stops or has been quiet for a while (a real follow waits for Ctrl+C).
 import { describe, expect, it } from "vitest";
-import { createSession, execute, type SessionState } from "../../../worker/sim/engine.ts";
+import { simTerminal } from "../console.ts";
 
-function console_() {
-  let now = Date.UTC(2026, 0, 1);
-  let state: SessionState = createSession({ seed: 37, now });
-  return (command: string) => {
-    now += 4000;
-    const result = execute(state, command, { now });
-    state = result.state;
-    return { output: result.output, exitCode: result.exitCode };
-  };
-}
+const console_ = () => simTerminal(37, 4000);
 
 describe("kubectl logs -f", () => {
   it("prints a server's log and gives the prompt back once it is quiet", () => {

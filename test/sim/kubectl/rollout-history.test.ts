@@ -1,18 +1,9 @@
 // kubectl rollout history and undo on a Deployment: revisions are its ReplicaSets; undo brings an
 // older template back as the newest revision; change-cause comes from the Deployment's annotation.
 import { describe, expect, it } from "vitest";
-import { createSession, execute, type SessionState } from "../../../worker/sim/engine.ts";
+import { simTerminal } from "../console.ts";
 
-function console_() {
-  let now = Date.UTC(2026, 0, 1);
-  let state: SessionState = createSession({ seed: 19, now });
-  return (command: string) => {
-    now += 2000;
-    const result = execute(state, command, { now });
-    state = result.state;
-    return { output: result.output, exitCode: result.exitCode };
-  };
-}
+const console_ = () => simTerminal(19, 2000);
 
 describe("kubectl rollout history and undo", () => {
   const run = console_();

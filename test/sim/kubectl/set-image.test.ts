@@ -1,18 +1,9 @@
 // kubectl set image: a Deployment rolls to the new image through a new ReplicaSet; a pod's
 // container restarts with it; kubectl's words for no change, a wrong container and a Service.
 import { describe, expect, it } from "vitest";
-import { createSession, execute, type SessionState } from "../../../worker/sim/engine.ts";
+import { simTerminal } from "../console.ts";
 
-function console_() {
-  let now = Date.UTC(2026, 0, 1);
-  let state: SessionState = createSession({ seed: 13, now });
-  return (command: string) => {
-    now += 3000;
-    const result = execute(state, command, { now });
-    state = result.state;
-    return { output: result.output, exitCode: result.exitCode };
-  };
-}
+const console_ = () => simTerminal(13, 3000);
 
 describe("kubectl set image", () => {
   const run = console_();

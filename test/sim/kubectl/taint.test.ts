@@ -1,18 +1,9 @@
 // kubectl taint nodes: taints added and removed with kubectl's words and errors, and the scheduler
 // keeping pods without a toleration off a NoSchedule node.
 import { describe, expect, it } from "vitest";
-import { createSession, execute, type SessionState } from "../../../worker/sim/engine.ts";
+import { simTerminal } from "../console.ts";
 
-function console_() {
-  let now = Date.UTC(2026, 0, 1);
-  let state: SessionState = createSession({ seed: 29, now });
-  return (command: string) => {
-    now += 3000;
-    const result = execute(state, command, { now });
-    state = result.state;
-    return { output: result.output, exitCode: result.exitCode };
-  };
-}
+const console_ = () => simTerminal(29, 3000);
 
 describe("kubectl taint", () => {
   const run = console_();

@@ -2,18 +2,9 @@
 // prints is its log, and its status is the container's exit code. That is how
 // `kubectl run client --image=busybox --restart=Never -- wget -qO- http://web` tests a Service.
 import { describe, expect, it } from "vitest";
-import { createSession, execute, type SessionState } from "../../../worker/sim/engine.ts";
+import { simTerminal } from "../console.ts";
 
-function console_() {
-  let now = Date.UTC(2026, 0, 1);
-  let state: SessionState = createSession({ seed: 31, now });
-  return (command: string) => {
-    now += 4000;
-    const result = execute(state, command, { now });
-    state = result.state;
-    return { output: result.output, exitCode: result.exitCode };
-  };
-}
+const console_ = () => simTerminal(31, 4000);
 
 describe("a container's one-shot command", () => {
   const run = console_();

@@ -1,19 +1,10 @@
 // Redirections to /dev/null and between standard output and standard error, as bash applies
 // them (left to right); any other file is refused, since the console has no files to write.
 import { describe, expect, it } from "vitest";
-import { createSession, execute, type SessionState } from "../../../worker/sim/engine.ts";
+import { simTerminal } from "../console.ts";
 import { parseLine } from "../../../worker/sim/shell/tokenizer.ts";
 
-function console_() {
-  let now = Date.UTC(2026, 0, 1);
-  let state: SessionState = createSession({ seed: 3, now });
-  return (command: string) => {
-    now += 3000;
-    const result = execute(state, command, { now });
-    state = result.state;
-    return { output: result.output, exitCode: result.exitCode };
-  };
-}
+const console_ = () => simTerminal(3, 3000);
 
 describe("redirections", () => {
   const run = console_();

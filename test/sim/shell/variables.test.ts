@@ -2,18 +2,9 @@
 // kubectl into a variable, then curl'd; `$?` after a failed request; the Service variables a pod
 // got from the kubelet; and each shell (workstation, node, pod) keeping its own.
 import { describe, expect, it } from "vitest";
-import { createSession, execute, type SessionState } from "../../../worker/sim/engine.ts";
+import { simConsole } from "../console.ts";
 
-function console_() {
-  let now = Date.UTC(2026, 0, 1);
-  let state: SessionState = createSession({ seed: 11, now });
-  return (command: string) => {
-    now += 3000;
-    const result = execute(state, command, { now });
-    state = result.state;
-    return result;
-  };
-}
+const console_ = () => simConsole(11, 3000);
 
 describe("shell variables in the console", () => {
   const run = console_();

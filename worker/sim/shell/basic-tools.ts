@@ -93,3 +93,26 @@ export function clear(ctx: ProgramContext): number {
   ctx.out("\x1b[H\x1b[2J\x1b[3J");
   return 0;
 }
+
+/** seq [FIRST [INCREMENT]] LAST: one number a line. */
+export function seq(ctx: ProgramContext): number {
+  const args = ctx.argv.slice(1);
+  const nums = args.map(Number);
+  const bad = args.find((a) => !/^-?\d+(\.\d+)?$/.test(a));
+  if (args.length === 0 || args.length > 3 || bad !== undefined) {
+    ctx.err(args.length === 0 ? "seq: missing operand\nTry 'seq --help' for more information.\n" : `seq: invalid floating point argument: '${bad ?? args[3]}'\nTry 'seq --help' for more information.\n`);
+    return 1;
+  }
+  const [first, step, last] = nums.length === 1 ? [1, 1, nums[0]] : nums.length === 2 ? [nums[0], 1, nums[1]] : [nums[0], nums[1], nums[2]];
+  if (step === 0) {
+    ctx.err("seq: invalid Zero increment value: '0'\nTry 'seq --help' for more information.\n");
+    return 1;
+  }
+  const lines: string[] = [];
+  for (let n = first; step > 0 ? n <= last : n >= last; n += step) {
+    lines.push(String(n));
+    if (lines.length > 100_000) break;
+  }
+  ctx.out(lines.length ? lines.join("\n") + "\n" : "");
+  return 0;
+}

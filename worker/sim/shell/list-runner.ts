@@ -4,7 +4,7 @@
 // The console (engine.ts) and `sh -c` in a pod (pod-exec.ts) both run lines through here.
 
 import { assignmentOf, expandHeredoc, expandJoined, expandWords, isValidName, type Expansion } from "./expand.ts";
-import { parseLine, splitCommands, type ParsedLine, type Word } from "./tokenizer.ts";
+import { parseLine, splitCommands, type ListItem, type ParsedLine, type Word } from "./tokenizer.ts";
 import type { ShellFrame } from "./types.ts";
 import { withExported, withoutVariables, withVariables } from "./variables.ts";
 
@@ -53,17 +53,41 @@ export class ListRunner {
 
   /** The whole line; `out` receives the last stage's standard output (the terminal when absent). */
   runLine(line: ParsedLine, out?: (text: string) => void): number {
-    let depth = this.host.depth?.();
     const stdin = line.stdin !== undefined && line.stdinExpands ? expandHeredoc(line.stdin, this.expansion) : line.stdin;
-    let code = this.runPipeline(line.pipeline, stdin, out);
-    for (const item of line.then ?? []) {
-      if (this.exited !== undefined) return this.exited;
-      if (depth !== this.host.depth?.()) break;
-      if ((item.op === "&&" && code !== 0) || (item.op === "||" && code === 0)) continue;
-      depth = this.host.depth?.();
-      code = this.runPipeline(item.pipeline, undefined, out);
+    const items: ListItem[] = [{ op: ";", pipeline: line.pipeline }, ...(line.then ?? [])];
+    const compound = parseCompound(items);
+    if (typeof compound === "string") {
+      this.host.err(`${this.host.name}: ${compound}\n`);
+      this.status = 2;
+      return 2;
     }
+    return this.runList(compound, stdin, out);
+  }
+
+  /** A list (`a && b || c; d`, loops among them): each part runs or not on the status so far (bash). */
+  private runList(list: Compound[], stdin: string | undefined, out?: (text: string) => void): number {
+    let depth = this.host.depth?.();
+    let code = this.status;
+    list.forEach((item, i) => {
+      if (this.exited !== undefined || (i > 0 && depth !== this.host.depth?.())) return;
+      if (i > 0 && ((item.op === "&&" && code !== 0) || (item.op === "||" && code === 0))) return;
+      depth = this.host.depth?.();
+      code = item.kind === "for" ? this.runFor(item, out) : this.runPipeline(item.pipeline, i === 0 ? stdin : undefined, out);
+    });
     return this.exited ?? code;
+  }
+
+  /** `for NAME in WORDS; do LIST; done`: the variable takes each word in turn. */
+  private runFor(loop: Extract<Compound, { kind: "for" }>, out?: (text: string) => void): number {
+    const values = expandWords(loop.words, this.expansion);
+    let code = 0;
+    for (const value of values.slice(0, MAX_LOOP_ITERATIONS)) {
+      if (this.exited !== undefined) break;
+      this.host.setFrame(withVariables(this.host.frame(), { [loop.name]: value }));
+      code = this.runList(loop.body, undefined, out);
+    }
+    this.status = code;
+    return code;
   }
 
   /** One pipeline, its stages in order; the status is the last stage's (bash without pipefail). */
@@ -117,6 +141,9 @@ export class ListRunner {
     const argv = expandWords(rest, this.expansion);
     if (argv.length === 0) return this.substituted ?? 0;
     if (argv[0] === "unset") return this.unset(argv.slice(1), err);
+    // The shell's own `true`, `:` and `false`.
+    if (argv[0] === "true" || argv[0] === ":") return 0;
+    if (argv[0] === "false") return 1;
     if (argv[0] === "exit" && this.host.script) {
       const n = argv[1] === undefined ? this.status : Number(argv[1]);
       if (!Number.isInteger(n)) {
@@ -189,4 +216,61 @@ export class ListRunner {
     this.substituted = code;
     return captured;
   }
+}
+
+/** A `for` loop runs its body at most this many times (a console must answer). */
+const MAX_LOOP_ITERATIONS = 1000;
+
+/** A list part: a pipeline, or a `for` loop with its body (itself a list). */
+type Compound =
+  | { kind: "pipeline"; op: ListItem["op"]; pipeline: Word[][] }
+  | { kind: "for"; op: ListItem["op"]; name: string; words: Word[]; body: Compound[] };
+
+/** The literal text of a word, when it has nothing to expand. */
+const literal = (word: Word | undefined): string | undefined => (typeof word === "string" ? word : undefined);
+
+/**
+ * Finds `for NAME in WORDS; do ...; done` in a flat list. The tokenizer splits the loop at its
+ * semicolons, so `do` starts the first part of the body and a part that is just `done` ends it.
+ * A syntax error is bash's message (without the shell's name).
+ */
+function parseCompound(items: ListItem[]): Compound[] | string {
+  const out: Compound[] = [];
+  let i = 0;
+  const parse = (until: "done" | undefined): Compound[] | string => {
+    const list: Compound[] = [];
+    while (i < items.length) {
+      const item = items[i];
+      const first = item.pipeline[0] ?? [];
+      if (until && item.pipeline.length === 1 && first.length === 1 && literal(first[0]) === until) {
+        i++;
+        return list;
+      }
+      if (literal(first[0]) === "for" && item.pipeline.length === 1) {
+        const name = literal(first[1]);
+        if (!name) return `syntax error near unexpected token \`${first[1] === undefined ? "newline" : "$"}'`;
+        if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) return `\`${name}': not a valid identifier`;
+        const words = literal(first[2]) === "in" ? first.slice(3) : [];
+        i++;
+        const body = items[i];
+        const bodyFirst = body?.pipeline[0] ?? [];
+        if (!body || literal(bodyFirst[0]) !== "do") return "syntax error: unexpected end of file";
+        // `do` is not a command: the body's first part is what follows it.
+        items[i] = { ...body, op: ";", pipeline: [bodyFirst.slice(1), ...body.pipeline.slice(1)] };
+        if (items[i].pipeline[0].length === 0) return "syntax error near unexpected token `done'";
+        const inner = parse("done");
+        if (typeof inner === "string") return inner;
+        list.push({ kind: "for", op: item.op, name, words, body: inner });
+        continue;
+      }
+      if (literal(first[0]) === "do" || literal(first[0]) === "done") return `syntax error near unexpected token \`${literal(first[0])}'`;
+      list.push({ kind: "pipeline", op: item.op, pipeline: item.pipeline });
+      i++;
+    }
+    return until ? "syntax error: unexpected end of file" : list;
+  };
+  const list = parse(undefined);
+  if (typeof list === "string") return list;
+  out.push(...list);
+  return out;
 }

@@ -47,3 +47,19 @@ describe("for loops", () => {
     expect(run(command).output).toBe(output);
   });
 });
+
+describe("sleep", () => {
+  it("moves the cluster's clock on instead of making the learner wait", () => {
+    const run = simTerminal(47, 100);
+    run("kubectl create deployment web --image=nginx --replicas=2");
+    expect(run("kubectl get pods").output).toContain("ContainerCreating");
+    expect(run("sleep 3; kubectl get pods").output).toMatch(/web-\S+ +1\/1 +Running +0 +3s\n/);
+    expect(run("sleep 1m; kubectl get deploy web").output).toMatch(/\nweb +2\/2 +2 +2 +6\ds\n/);
+  });
+
+  it("answers coreutils' errors", () => {
+    const run = simTerminal(47);
+    expect(run("sleep")).toEqual({ output: "sleep: missing operand\nTry 'sleep --help' for more information.\n", exitCode: 1 });
+    expect(run("sleep soon")).toEqual({ output: "sleep: invalid time interval 'soon'\nTry 'sleep --help' for more information.\n", exitCode: 1 });
+  });
+});

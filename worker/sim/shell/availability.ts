@@ -6,7 +6,7 @@ import { findImage, type Tool } from "../cluster/images.ts";
 import type { ClusterState } from "../cluster/types.ts";
 import type { ShellFrame } from "./types.ts";
 
-const HOST_TOOLS = ["curl", "ssh", "ping", "nslookup", "ip", "cat", "env", "hostname", "echo", "seq", "exit", "logout", "clear", "grep", "head", "tail", "wc"];
+const HOST_TOOLS = ["curl", "ssh", "ping", "nslookup", "ip", "cat", "env", "hostname", "echo", "seq", "sleep", "exit", "logout", "clear", "grep", "head", "tail", "wc"];
 const WORKSTATION = new Set([...HOST_TOOLS, "kubectl"]);
 const NODE = new Set(HOST_TOOLS);
 const CONTROL_PLANE = new Set([...HOST_TOOLS, "kubectl"]);

@@ -3,6 +3,7 @@
 import { allAddresses } from "../net/tools/ip.ts";
 import { currentPlace, imageOf } from "../net/tools/where.ts";
 import { readFile } from "./files.ts";
+import { reconcile } from "../cluster/controllers.ts";
 import type { ProgramContext } from "./types.ts";
 import { exportedEnvironment } from "./variables.ts";
 
@@ -114,5 +115,34 @@ export function seq(ctx: ProgramContext): number {
     if (lines.length > 100_000) break;
   }
   ctx.out(lines.length ? lines.join("\n") + "\n" : "");
+  return 0;
+}
+
+/** Most a `sleep` moves the clock: a console command must answer. */
+const MAX_SLEEP_MS = 10 * 60_000;
+
+/**
+ * sleep N[smhd]: the cluster's clock moves on by that much (second by second, so pods finish
+ * starting and controllers react in order), as `kubectl wait` does, instead of making the learner
+ * wait. Several arguments add up, as in coreutils.
+ */
+export function sleep(ctx: ProgramContext): number {
+  const args = ctx.argv.slice(1);
+  if (args.length === 0) {
+    ctx.err("sleep: missing operand\nTry 'sleep --help' for more information.\n");
+    return 1;
+  }
+  let ms = 0;
+  for (const arg of args) {
+    const m = /^(\d+(?:\.\d+)?)([smhd]?)$/.exec(arg);
+    if (!m) {
+      ctx.err(`sleep: invalid time interval '${arg}'\nTry 'sleep --help' for more information.\n`);
+      return 1;
+    }
+    ms += Number(m[1]) * { "": 1000, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as "" | "s" | "m" | "h" | "d"];
+  }
+  const start = ctx.tx.state.now;
+  const end = start + Math.min(ms, MAX_SLEEP_MS);
+  for (let t = Math.min(start + 1000, end); t <= end; t = t === end ? end + 1 : Math.min(t + 1000, end)) reconcile(ctx.tx, t, ctx.random);
   return 0;
 }

@@ -8,7 +8,7 @@ import { ifconfig, ip } from "../net/tools/ip.ts";
 import { ping } from "../net/tools/ping.ts";
 import { wget } from "../net/tools/wget.ts";
 import { availableAt, notFoundMessage } from "./availability.ts";
-import { cat, clear, echo, env, hostname, seq } from "./basic-tools.ts";
+import { cat, clear, echo, env, hostname, seq, sleep } from "./basic-tools.ts";
 import { exit } from "./exit.ts";
 import { ssh } from "./ssh.ts";
 import { grep, head, tail, wc } from "./text-filters.ts";
@@ -31,6 +31,7 @@ const programs: Record<string, Program> = {
   cat,
   echo,
   seq,
+  sleep,
   clear,
   kubectl: kubectlProgram,
   grep,

@@ -1,6 +1,7 @@
 // for loops, seq and brace sequences: the way a learner sends several requests at once to watch a
 // Service spread them over its pods.
 import { describe, expect, it } from "vitest";
+import { splitCommands } from "../../../worker/sim/shell/tokenizer.ts";
 import { simTerminal } from "../console.ts";
 
 describe("for loops", () => {
@@ -61,5 +62,17 @@ describe("sleep", () => {
     const run = simTerminal(47);
     expect(run("sleep")).toEqual({ output: "sleep: missing operand\nTry 'sleep --help' for more information.\n", exitCode: 1 });
     expect(run("sleep soon")).toEqual({ output: "sleep: invalid time interval 'soon'\nTry 'sleep --help' for more information.\n", exitCode: 1 });
+  });
+});
+
+describe("loops over several lines", () => {
+  it("run as one command when typed or pasted line by line, as bash reads a script", () => {
+    const run = simTerminal(53);
+    expect(run("for i in 1 2\ndo\n  echo $i\ndone").output).toBe("1\n2\n");
+    expect(run("echo one\necho two").output).toBe("one\ntwo\n");
+  });
+
+  it("stay together when a paste is split into commands", () => {
+    expect(splitCommands("kubectl get pods\nfor i in 1 2\ndo echo $i\ndone\necho after\n")).toEqual(["kubectl get pods", "for i in 1 2\ndo echo $i\ndone", "echo after"]);
   });
 });

@@ -18,6 +18,10 @@ describe("when a typed line needs more input", () => {
     ["NP=$(kubectl get svc web", true],
     ["NP=$(kubectl get svc web)", false],
     ["echo `hostname", true],
+    ["for i in 1 2; do", true],
+    ["for i in 1 2\ndo echo $i", true],
+    ["for i in 1 2; do echo $i; done", false],
+    ["for i in 1 2\ndo echo $i\ndone", false],
   ])("%j -> %s", (text, expected) => {
     // A quoted "<<" followed by a space and no word is not a heredoc.
     expect(needsMoreInput(text)).toBe(expected);

@@ -255,9 +255,12 @@ function parseCompound(items: ListItem[]): Compound[] | string {
         const body = items[i];
         const bodyFirst = body?.pipeline[0] ?? [];
         if (!body || literal(bodyFirst[0]) !== "do") return "syntax error: unexpected end of file";
-        // `do` is not a command: the body's first part is what follows it.
-        items[i] = { ...body, op: ";", pipeline: [bodyFirst.slice(1), ...body.pipeline.slice(1)] };
-        if (items[i].pipeline[0].length === 0) return "syntax error near unexpected token `done'";
+        // `do` is not a command: the body's first part is what follows it (or the next line).
+        if (bodyFirst.length === 1 && body.pipeline.length === 1) i++;
+        else items[i] = { ...body, op: ";", pipeline: [bodyFirst.slice(1), ...body.pipeline.slice(1)] };
+        if (!items[i]) return "syntax error: unexpected end of file";
+        const start = items[i].pipeline[0] ?? [];
+        if (start.length === 0 || literal(start[0]) === "done") return "syntax error near unexpected token `done'";
         const inner = parse("done");
         if (typeof inner === "string") return inner;
         list.push({ kind: "for", op: item.op, name, words, body: inner });

@@ -390,23 +390,55 @@ function readHeredocBodies(
   return i;
 }
 
-export function parseLine(input: string): ParseResult {
-  const scan = scanCommand(input, 0);
-  if (scan.error) return { ok: false, error: scan.error };
-  if (input.slice(scan.end).trim().length > 0 && !onlyComments(input.slice(scan.end))) {
-    return { ok: false, error: "-bash: this console runs one command at a time; send each line on its own\n" };
+/** Every command of the input, lines joined as bash runs a script: a newline separates like `;`. */
+function scanAll(input: string): { tokens: Token[]; error?: string } {
+  const tokens: Token[] = [];
+  let start = 0;
+  while (start < input.length) {
+    const scan = scanCommand(input, start);
+    if (scan.error) return { tokens, error: scan.error };
+    if (scan.tokens.length > 0) {
+      if (tokens.length > 0) tokens.push({ kind: "op", text: ";" });
+      tokens.push(...scan.tokens);
+    }
+    if (scan.end <= start) break;
+    start = scan.end;
   }
+  return { tokens };
+}
+
+export function parseLine(input: string): ParseResult {
+  const scan = scanAll(input);
+  if (scan.error) return { ok: false, error: scan.error };
   return build(scan.tokens);
 }
 
-/** The text ends inside quotes, backquotes or `$(`: bash would show its continuation prompt and read on. */
+/**
+ * The text ends inside quotes, backquotes or `$(`, or inside a `for` loop without its `done`:
+ * bash would show its continuation prompt and read on.
+ */
 export function isUnfinished(input: string): boolean {
-  const scan = scanCommand(input, 0);
-  return scan.error !== undefined && scan.error.startsWith("-bash: unexpected EOF while looking for matching");
+  const scan = scanAll(input);
+  if (scan.error !== undefined) return scan.error.startsWith("-bash: unexpected EOF while looking for matching");
+  return openLoops(scan.tokens) > 0;
 }
 
-function onlyComments(rest: string): boolean {
-  return rest.split("\n").every((line) => line.trim() === "" || line.trim().startsWith("#"));
+/** How many `for` loops the tokens open and do not close with `done` (keywords start a command). */
+function openLoops(tokens: Token[]): number {
+  let open = 0;
+  let atStart = true;
+  for (const token of tokens) {
+    if (token.kind === "op") {
+      atStart = true;
+      continue;
+    }
+    if (atStart && token.kind === "word" && !token.parts) {
+      if (token.text === "for") open++;
+      else if (token.text === "done") open--;
+    }
+    atStart = false;
+  }
+  return open;
 }
 
 function build(tokens: Token[]): ParseResult {
@@ -483,11 +515,21 @@ export function splitCommands(script: string): string[] {
   const commands: string[] = [];
   let start = 0;
   while (start < script.length) {
-    const scan = scanCommand(script, start);
-    const end = scan.error ? script.length : scan.end;
+    // A loop's lines stay together up to its `done`.
+    const tokens: Token[] = [];
+    let end = start;
+    let error = false;
+    do {
+      const scan = scanCommand(script, end);
+      tokens.push(...scan.tokens, { kind: "op", text: ";" });
+      error = scan.error !== undefined;
+      const next = error ? script.length : scan.end;
+      if (next <= end) break;
+      end = next;
+    } while (!error && end < script.length && openLoops(tokens) > 0);
     let text = script.slice(start, end);
     if (text.endsWith("\n")) text = text.slice(0, -1);
-    if (scan.tokens.length > 0 || scan.error) commands.push(text);
+    if (tokens.some((t) => t.kind !== "op") || error) commands.push(text);
     if (end <= start) break;
     start = end;
   }

@@ -22,7 +22,7 @@ import { type LessonRun, type LessonUpdate, type LessonView, lessonUpdate, lesso
 import { decodeBucket, encodeBucket, TokenBucket } from "./rate-limit.ts";
 import type { Snapshot } from "./snapshot.ts";
 import { SessionStorage } from "./storage.ts";
-import type { TranscriptEntry } from "./transcript.ts";
+import { ENTRY_TRACES_LIMIT, type TranscriptEntry } from "./transcript.ts";
 
 /** A session with no activity for this long deletes itself. */
 export const IDLE_LIFETIME_MS = 30 * 24 * 60 * 60 * 1000;
@@ -348,7 +348,8 @@ export class Session extends DurableObject<Env> {
       output: result.output,
       exitCode: result.exitCode,
       prompt: result.prompt,
-      traces: result.traces,
+      // A loop of requests keeps its last routes only; the lesson below sees all of them.
+      traces: result.traces.length > ENTRY_TRACES_LIMIT ? result.traces.slice(-ENTRY_TRACES_LIMIT) : result.traces,
       at: now,
     };
     if (setup) entry.setup = true;

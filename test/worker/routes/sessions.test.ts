@@ -126,6 +126,18 @@ describe("POST /api/sessions/:id/commands", () => {
     expect(Object.keys(plain)).toEqual(["seq", "command", "output", "exitCode", "prompt", "traces", "at", "changed"]);
   });
 
+  it("keeps the last 20 routes of a loop of requests in the entry, and answers with the last one", async () => {
+    const created = await createSession({ setup: ["kubectl run web --image=nginx", "kubectl expose pod web --port 80 --type NodePort"] });
+    await run(created.id, created.editKey, "sleep 3");
+    const reply = (await (await command(created.id, created.editKey, "NP=$(kubectl get svc web -o jsonpath='{.spec.ports[0].nodePort}'); for i in $(seq 30); do curl -s -o /dev/null http://192.168.56.11:$NP; done")).json()) as {
+      traces: Array<{ verdict: string }>;
+      trace: unknown;
+    };
+    expect(reply.traces).toHaveLength(20);
+    expect(reply.traces.every((t) => t.verdict === "answered")).toBe(true);
+    expect(reply.trace).toEqual(reply.traces[19]);
+  });
+
   it("numbers commands 1, 2, 3 in the order they were applied", async () => {
     const created = await createSession();
     for (let i = 1; i <= 3; i++) expect((await run(created.id, created.editKey, `echo ${i}`)).seq).toBe(i);

@@ -33,6 +33,12 @@ describe("for loops", () => {
     expect(out).toHaveLength(3);
   });
 
+  it("stop after 1,000 rounds in all, nested loops included, as a console command must finish", () => {
+    const stopped = run("for i in $(seq 3); do for j in $(seq 600); do :; done; done; echo after");
+    expect(stopped).toEqual({ output: "-bash: loop stopped after 1000 rounds: a command in this console must finish\n", exitCode: 1 });
+    expect(run("for i in $(seq 1000); do :; done; echo $i").output).toBe("1000\n");
+  });
+
   it("answer bash's syntax errors", () => {
     expect(run("for x in 1 2; echo nope")).toEqual({ output: "-bash: syntax error: unexpected end of file\n", exitCode: 2 });
     expect(run("for 1x in a; do echo; done")).toEqual({ output: "-bash: `1x': not a valid identifier\n", exitCode: 2 });

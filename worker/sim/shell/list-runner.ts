@@ -41,6 +41,8 @@ export class ListRunner {
   constructor(
     private readonly host: ShellHost,
     status: number,
+    /** Loop rounds left for the whole command, nested loops and substitutions included. */
+    private readonly budget = { rounds: MAX_LOOP_ROUNDS },
   ) {
     this.status = status;
   }
@@ -81,8 +83,13 @@ export class ListRunner {
   private runFor(loop: Extract<Compound, { kind: "for" }>, out?: (text: string) => void): number {
     const values = expandWords(loop.words, this.expansion);
     let code = 0;
-    for (const value of values.slice(0, MAX_LOOP_ITERATIONS)) {
+    for (const value of values) {
       if (this.exited !== undefined) break;
+      if (this.budget.rounds-- <= 0) {
+        this.host.err(`${this.host.name}: loop stopped after ${MAX_LOOP_ROUNDS} rounds: a command in this console must finish\n`);
+        this.exited = 1;
+        break;
+      }
       this.host.setFrame(withVariables(this.host.frame(), { [loop.name]: value }));
       code = this.runList(loop.body, undefined, out);
     }
@@ -198,7 +205,7 @@ export class ListRunner {
   /** `$(...)`: runs in a subshell, its lines one after another; its standard output becomes the word, its errors go to the terminal. */
   private substitute(source: string): string {
     const restore = this.host.save();
-    const inner = new ListRunner(this.host, this.status);
+    const inner = new ListRunner(this.host, this.status, this.budget);
     let captured = "";
     let code = 0;
     for (const command of splitCommands(source)) {
@@ -218,8 +225,8 @@ export class ListRunner {
   }
 }
 
-/** A `for` loop runs its body at most this many times (a console must answer). */
-const MAX_LOOP_ITERATIONS = 1000;
+/** Loop rounds one command may run in all (a console must answer). */
+const MAX_LOOP_ROUNDS = 1000;
 
 /** A list part: a pipeline, or a `for` loop with its body (itself a list). */
 type Compound =

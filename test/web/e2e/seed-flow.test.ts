@@ -102,4 +102,12 @@ describe("the seed flow in the browser", () => {
     await expect.poll(() => page.locator(".trace .verdict").textContent()).toMatch(/timed out/);
     await expect.poll(() => page.locator(".map .stop").count()).toBe(1);
   });
+
+  it("runs a loop of requests through a shell variable and animates the last route", async () => {
+    await typeCommand(page, `NP=$(kubectl get svc nginx -o jsonpath='{.spec.ports[0].nodePort}')`);
+    const out = await typeCommand(page, `for i in 1 2 3; do curl -s -o /dev/null -w '%{http_code} ' http://${nodeIP}:$NP/; done`);
+    expect(out).toBe("200 200 200 ");
+    await expect.poll(() => page.locator(".map .route").getAttribute("data-verdict")).toBe("answered");
+    await expect.poll(() => page.locator(".trace .verdict").textContent()).toContain("answered");
+  });
 });

@@ -12,9 +12,9 @@ export interface Completion {
 }
 
 const PROGRAMS: Record<ClusterView["shell"]["kind"], string[]> = {
-  workstation: ["kubectl", "curl", "ssh", "ip", "echo", "export", "clear", "exit"],
-  node: ["kubectl", "curl", "ping", "ip", "exit", "clear", "hostname", "cat"],
-  pod: ["curl", "wget", "nslookup", "ping", "ip", "ifconfig", "cat", "env", "hostname", "exit", "clear"],
+  workstation: ["kubectl", "curl", "ssh", "ip", "echo", "export", "for", "seq", "sleep", "clear", "exit"],
+  node: ["kubectl", "curl", "ping", "ip", "seq", "sleep", "exit", "clear", "hostname", "cat"],
+  pod: ["curl", "wget", "nslookup", "ping", "ip", "ifconfig", "cat", "env", "hostname", "seq", "sleep", "exit", "clear"],
 };
 
 const SUBCOMMANDS = [

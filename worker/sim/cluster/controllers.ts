@@ -91,15 +91,14 @@ interface Ctx {
 
 /** A cordoned node carries the `node.kubernetes.io/unschedulable:NoSchedule` taint, as the node lifecycle controller sets it. */
 function nodeLifecycleController(tx: Tx): void {
+  const isIt = (t: { key: string; effect: string }) => t.key === UNSCHEDULABLE_TAINT.key && t.effect === UNSCHEDULABLE_TAINT.effect;
   for (const [name, node] of Object.entries(tx.state.nodes)) {
     const taints = node.spec.taints ?? [];
-    const has = taints.some((t) => t.key === UNSCHEDULABLE_TAINT.key && t.effect === UNSCHEDULABLE_TAINT.effect);
     const want = node.spec.unschedulable === true;
-    if (has === want) continue;
-    const next = want ? [...taints, { ...UNSCHEDULABLE_TAINT }] : taints.filter((t) => !(t.key === UNSCHEDULABLE_TAINT.key && t.effect === UNSCHEDULABLE_TAINT.effect));
-    const spec = { ...node.spec, taints: next.length > 0 ? next : undefined };
-    if (!spec.taints) delete spec.taints;
-    writeObject(tx, "nodes", name, { ...node, spec });
+    if (taints.some(isIt) === want) continue;
+    const next = want ? [...taints, { ...UNSCHEDULABLE_TAINT }] : taints.filter((t) => !isIt(t));
+    const { taints: _old, ...rest } = node.spec;
+    writeObject(tx, "nodes", name, { ...node, spec: next.length > 0 ? { ...rest, taints: next } : rest });
   }
 }
 

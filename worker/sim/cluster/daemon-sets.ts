@@ -153,9 +153,12 @@ export function daemonSetController(tx: Tx, ctx: Ctx): void {
     if (unchanged(tx, ds, pods)) continue;
     manage(tx, ds, pods, ctx);
     const after = tx.state.daemonSets![key];
-    if (after) updateStatus(tx, key, after, ownedPods(tx, after));
+    if (!after) continue;
+    // The status write changes the DaemonSet, not its pods: one read of them serves both.
+    const podsAfter = ownedPods(tx, after);
+    updateStatus(tx, key, after, podsAfter);
     const now = tx.state.daemonSets![key];
-    if (now) seen.set(now, { nodes: tx.state.nodes, pods: ownedPods(tx, now) });
+    if (now) seen.set(now, { nodes: tx.state.nodes, pods: podsAfter });
   }
 }
 

@@ -298,8 +298,8 @@ export function podStatusAt(pod: Pod, runtime: PodRuntime, containers: Container
   let phase: PodStatus["phase"] = "Running";
   if (allExited && restartPolicy !== "Always") phase = containers.every((c) => c.exitCode === 0) ? "Succeeded" : "Failed";
   else if (neverStarted) phase = "Pending";
-  const ready = containers.every((c, i) => containerReady(c, specs[i] ?? specs[0]));
-  const unready = containers.filter((c, i) => !containerReady(c, specs[i] ?? specs[0])).map((c) => c.name);
+  const ready = statuses.every((s) => s.ready);
+  const unready = statuses.filter((s) => !s.ready).map((s) => s.name);
   const notReadyReason = phase === "Succeeded" || phase === "Failed" ? "PodCompleted" : "ContainersNotReady";
   const notReadyMessage = notReadyReason === "PodCompleted" ? undefined : `containers with unready status: [${unready.join(" ")}]`;
   const scheduledAt = runtime.scheduledAt ?? runtime.createdAt;

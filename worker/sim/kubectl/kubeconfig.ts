@@ -3,12 +3,14 @@
 // added and switched, and a context's namespace is where kubectl works without -n. It is kept on
 // the shell frame (the file lives on that machine) and stored only once it differs from the default.
 
+import { nodeInternalIP } from "../cluster/conditions.ts";
+import type { ClusterState } from "../cluster/types.ts";
 import type { ShellFrame } from "../shell/types.ts";
+import { homeOf } from "../shell/variables.ts";
 
 export const CLUSTER_NAME = "kubernetes";
 export const USER_NAME = "kubernetes-admin";
 export const ADMIN_CONTEXT = `${USER_NAME}@${CLUSTER_NAME}`;
-export const API_SERVER = "https://192.168.56.10:6443";
 
 export interface KubeContext {
   name: string;
@@ -42,18 +44,23 @@ export function withKubeconfig(frame: ShellFrame, kubeconfig: Kubeconfig): Shell
 /** Where the file is, for kubectl's messages: the home of the user whose shell this is. */
 export function kubeconfigPath(frame: ShellFrame): string {
   const user = frame.kind === "workstation" || frame.kind === "node" ? frame.user : "root";
-  return `${user === "root" ? "/root" : `/home/${user}`}/.kube/config`;
+  return `${homeOf(user)}/.kube/config`;
+}
+
+/** The API server kubeadm's kubeconfig points at: the control plane node's address, port 6443. */
+export function apiServerURL(state: ClusterState): string {
+  return `https://${nodeInternalIP(state.nodes["controlplane"]) ?? "127.0.0.1"}:6443`;
 }
 
 /** The file as `kubectl config view` prints it (certificates redacted), contexts sorted by name. */
-export function kubeconfigDocument(kubeconfig: Kubeconfig, minify: boolean): Record<string, unknown> {
+export function kubeconfigDocument(kubeconfig: Kubeconfig, minify: boolean, server: string): Record<string, unknown> {
   const contexts = minify ? kubeconfig.contexts.filter((c) => c.name === kubeconfig.currentContext) : [...kubeconfig.contexts];
   contexts.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const usesCluster = !minify || contexts.some((c) => c.cluster === CLUSTER_NAME);
   const usesUser = !minify || contexts.some((c) => c.user === USER_NAME);
   return {
     apiVersion: "v1",
-    clusters: usesCluster ? [{ cluster: { "certificate-authority-data": "DATA+OMITTED", server: API_SERVER }, name: CLUSTER_NAME }] : null,
+    clusters: usesCluster ? [{ cluster: { "certificate-authority-data": "DATA+OMITTED", server }, name: CLUSTER_NAME }] : null,
     contexts: contexts.map((c) => ({
       // client-go's Context: cluster and user are always written, namespace only when set.
       context: { cluster: c.cluster, ...(c.namespace ? { namespace: c.namespace } : {}), user: c.user },

@@ -24,20 +24,21 @@ class WatchWriter {
   constructor(private readonly write: (text: string) => void) {}
 
   line(cells: string[]): void {
-    cells.forEach((cell, i) => {
-      if (i < cells.length - 1) this.widths[i] = Math.max(this.widths[i] ?? 0, tableWriter.minwidth, [...cell].length + tableWriter.padding);
-    });
+    this.widen(cells);
     this.write(cells.map((cell, i) => (i < cells.length - 1 ? cell.padEnd(this.widths[i]) : cell)).join("") + "\n");
   }
 
   /** The initial table sets the widths, as one block through the tabwriter would. */
   block(rows: string[][]): void {
-    for (const cells of rows) {
-      cells.forEach((cell, i) => {
-        if (i < cells.length - 1) this.widths[i] = Math.max(this.widths[i] ?? 0, tableWriter.minwidth, [...cell].length + tableWriter.padding);
-      });
-    }
+    for (const cells of rows) this.widen(cells);
     for (const cells of rows) this.line(cells);
+  }
+
+  /** Every cell but the last is padded: widths only grow. */
+  private widen(cells: string[]): void {
+    cells.forEach((cell, i) => {
+      if (i < cells.length - 1) this.widths[i] = Math.max(this.widths[i] ?? 0, tableWriter.minwidth, [...cell].length + tableWriter.padding);
+    });
   }
 }
 

@@ -1,7 +1,7 @@
 // Small programs every place has: hostname, env, cat, echo, clear.
 
 import { allAddresses } from "../net/tools/ip.ts";
-import { currentPlace, imageOf } from "../net/tools/where.ts";
+import { currentPlace, usesBusybox } from "../net/tools/where.ts";
 import { readFile } from "./files.ts";
 import { reconcile } from "../cluster/controllers.ts";
 import type { ProgramContext } from "./types.ts";
@@ -13,7 +13,7 @@ export function hostname(ctx: ProgramContext): number {
   const name = place.kind === "pod" ? (place.hostNetwork ? place.nodeName : place.name) : place.name;
   const option = ctx.argv.slice(1).find((a) => a.startsWith("-"));
   // busybox's applet (busybox, alpine images) has no -I; Debian's and Ubuntu's hostname do.
-  const busybox = place.kind === "pod" && ["busybox", "alpine", "curlimages/curl"].includes(imageOf(ctx, place) ?? "");
+  const busybox = usesBusybox(ctx, place);
   switch (option) {
     case undefined:
     case "-s":
@@ -71,8 +71,7 @@ export function cat(ctx: ProgramContext): number {
     const text = readFile(ctx.tx.state, place, path);
     if (text === undefined) {
       // busybox's applet words it its own way; coreutils (Debian, Ubuntu) the other.
-      const busybox = place.kind === "pod" && ["busybox", "alpine", "curlimages/curl"].includes(imageOf(ctx, place) ?? "");
-      ctx.err(busybox ? `cat: can't open '${path}': No such file or directory\n` : `cat: ${path}: No such file or directory\n`);
+      ctx.err(usesBusybox(ctx, place) ? `cat: can't open '${path}': No such file or directory\n` : `cat: ${path}: No such file or directory\n`);
       code = 1;
     } else ctx.out(text);
   }
@@ -143,6 +142,9 @@ export function sleep(ctx: ProgramContext): number {
   }
   const start = ctx.tx.state.now;
   const end = start + Math.min(ms, MAX_SLEEP_MS);
-  for (let t = Math.min(start + 1000, end); t <= end; t = t === end ? end + 1 : Math.min(t + 1000, end)) reconcile(ctx.tx, t, ctx.random);
+  for (let t = start; t < end; ) {
+    t = Math.min(t + 1000, end);
+    reconcile(ctx.tx, t, ctx.random);
+  }
   return 0;
 }

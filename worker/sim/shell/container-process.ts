@@ -8,6 +8,9 @@ import { processBehaviour } from "../cluster/process.ts";
 import { exchange } from "../net/exchange.ts";
 import { netIndex } from "../net/index.ts";
 import { runContainerCommand } from "./pod-exec.ts";
+import type { Tx } from "../cluster/tx.ts";
+import type { Container, Pod } from "../cluster/types.ts";
+import type { Random } from "../random.ts";
 import type { ProgramContext, ShellFrame } from "./types.ts";
 
 setContainerCommandRunner((tx, random, now, podKey, container) => {
@@ -19,7 +22,13 @@ setContainerCommandRunner((tx, random, now, podKey, container) => {
   if (behaviour.kind !== "exits" || behaviour.afterMs > 0) return undefined;
   const argv = [...(spec.command ?? []), ...(spec.args ?? [])];
   if (argv.length === 0) return undefined;
-  const frame: ShellFrame = { kind: "pod", namespace: pod.metadata.namespace ?? "default", pod: pod.metadata.name, container, shell: findImage(spec.image)?.shell ?? "sh" };
+  const run = runInContainer(tx, random, now, pod, spec, argv);
+  return run.exitCode === undefined ? undefined : { output: run.output, exitCode: run.exitCode };
+});
+
+/** Runs argv in the container as the kubelet's runtime does: no terminal, both streams kept together. */
+function runInContainer(tx: Tx, random: Random, now: number, pod: Pod, spec: Container, argv: string[]): { output: string; exitCode: number | undefined } {
+  const frame: ShellFrame = { kind: "pod", namespace: pod.metadata.namespace ?? "default", pod: pod.metadata.name, container: spec.name, shell: findImage(spec.image)?.shell ?? "sh" };
   let output = "";
   const ctx: ProgramContext = {
     argv,
@@ -33,8 +42,8 @@ setContainerCommandRunner((tx, random, now, podKey, container) => {
     trace: () => {},
   };
   const exitCode = runContainerCommand(ctx, frame, argv);
-  return exitCode === undefined ? undefined : { output, exitCode };
-});
+  return { output, exitCode };
+}
 
 /** The kubelet's readiness probe, from the node into the pod: its verdict and the kubelet's message. */
 setReadinessProbeRunner((tx, random, now, podKey, container) => {
@@ -46,10 +55,7 @@ setReadinessProbeRunner((tx, random, now, podKey, container) => {
   const portOf = (port: number | string): number | undefined =>
     typeof port === "number" ? port : /^\d+$/.test(port) ? Number(port) : spec.ports?.find((p) => p.name === port)?.containerPort;
   if (probe.exec) {
-    const frame: ShellFrame = { kind: "pod", namespace: pod.metadata.namespace ?? "default", pod: pod.metadata.name, container, shell: findImage(spec.image)?.shell ?? "sh" };
-    let output = "";
-    const ctx: ProgramContext = { argv: probe.exec.command, tx, random, now, shell: [], stdoutIsTerminal: false, out: (t) => (output += t), err: (t) => (output += t), trace: () => {} };
-    const code = runContainerCommand(ctx, frame, probe.exec.command);
+    const { output, exitCode: code } = runInContainer(tx, random, now, pod, spec, probe.exec.command);
     if (code === undefined) return { ok: false, message: `OCI runtime exec failed: exec failed: unable to start container process: exec: "${probe.exec.command[0]}": executable file not found in $PATH: unknown` };
     return code === 0 ? { ok: true, message: "" } : { ok: false, message: output.trimEnd() || `command ${JSON.stringify(probe.exec.command.join(" "))} exited with ${code}` };
   }
@@ -65,7 +71,8 @@ setReadinessProbeRunner((tx, random, now, podKey, container) => {
   const request = {
     method: "GET",
     target: path,
-    headers: [["Host", `${podIP}:${port}`], ["User-Agent", "kube-probe/1.34"], ["Accept", "*/*"], ["Connection", "close"]] as Array<[string, string]>,
+    // The kubelet names itself with the cluster's major.minor version.
+    headers: [["Host", `${podIP}:${port}`], ["User-Agent", `kube-probe/${tx.state.config.kubernetesVersion.replace(/^v/, "").split(".").slice(0, 2).join(".")}`], ["Accept", "*/*"], ["Connection", "close"]] as Array<[string, string]>,
   };
   const outcome = exchange(env, { place, command: `kubelet readiness probe ${url}`, host: podIP, port, request });
   const dial = `dial tcp ${podIP}:${port}: connect: connection refused`;

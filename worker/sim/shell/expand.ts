@@ -18,7 +18,7 @@ export interface Expansion {
 export function expandWords(words: readonly Word[], x: Expansion): string[] {
   const fields: string[] = [];
   for (const word of words) {
-    if (typeof word === "string") fields.push(...braceRange(word));
+    if (typeof word === "string") fields.push(word);
     else if ("parts" in word) fields.push(...expandWord(word.parts, x, true));
   }
   return fields;
@@ -116,17 +116,4 @@ export function expandHeredoc(body: string, x: Expansion): string {
   }
   parts.push({ kind: "text", text, quoted: true });
   return expandJoined(parts, x);
-}
-
-/** bash's brace expansion of a sequence, `web-{1..3}` -> web-1 web-2 web-3 (the form loops use). */
-function braceRange(word: string): string[] {
-  const m = /^([^{}]*)\{(-?\d+)\.\.(-?\d+)\}([^{}]*)$/.exec(word);
-  if (!m) return [word];
-  const from = Number(m[2]);
-  const to = Number(m[3]);
-  if (Math.abs(to - from) > 10_000) return [word];
-  const step = from <= to ? 1 : -1;
-  const out: string[] = [];
-  for (let n = from; step > 0 ? n <= to : n >= to; n += step) out.push(`${m[1]}${n}${m[4]}`);
-  return out;
 }

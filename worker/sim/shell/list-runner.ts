@@ -256,7 +256,7 @@ function parseCompound(items: ListItem[]): Compound[] | string {
       if (literal(first[0]) === "for" && item.pipeline.length === 1) {
         const name = literal(first[1]);
         if (!name) return `syntax error near unexpected token \`${first[1] === undefined ? "newline" : "$"}'`;
-        if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) return `\`${name}': not a valid identifier`;
+        if (!isValidName(name)) return `\`${name}': not a valid identifier`;
         const words = literal(first[2]) === "in" ? first.slice(3) : [];
         i++;
         const body = items[i];

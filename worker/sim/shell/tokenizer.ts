@@ -71,7 +71,10 @@ function scanCommand(input: string, start: number): Scan {
   let expands = false;
 
   const flush = () => {
-    if (inWord) tokens.push(expands ? { kind: "word", text: word, parts } : { kind: "word", text: word });
+    // Brace expansion is lexical and only on unquoted text: `web-{1..3}` is three words, `'{1..3}'` one.
+    const unquoted = !expands && parts.length === 1 && parts[0].kind === "text" && !parts[0].quoted;
+    if (inWord && unquoted) for (const text of braceRange(word)) tokens.push({ kind: "word", text });
+    else if (inWord) tokens.push(expands ? { kind: "word", text: word, parts } : { kind: "word", text: word });
     word = "";
     inWord = false;
     parts = [];
@@ -313,6 +316,19 @@ function scanRedirect(input: string, at: number, fd: number | undefined): { toke
   const supported = file === "/dev/null" && (both || target <= 2);
   const redirect: Redirect | undefined = supported ? { fd: both ? "both" : (target as 0 | 1 | 2), to: "null" } : undefined;
   return { end: next.end, token: redirect ? { kind: "redirect", redirect, file } : { kind: "redirect", file } };
+}
+
+/** bash's brace expansion of a number sequence, `web-{1..3}` -> web-1 web-2 web-3 (the form loops use). */
+function braceRange(word: string): string[] {
+  const m = /^([^{}]*)\{(-?\d+)\.\.(-?\d+)\}([^{}]*)$/.exec(word);
+  if (!m) return [word];
+  const from = Number(m[2]);
+  const to = Number(m[3]);
+  if (Math.abs(to - from) > 10_000) return [word];
+  const step = from <= to ? 1 : -1;
+  const out: string[] = [];
+  for (let n = from; step > 0 ? n <= to : n >= to; n += step) out.push(`${m[1]}${n}${m[4]}`);
+  return out;
 }
 
 function syntaxError(next: string | undefined): string {

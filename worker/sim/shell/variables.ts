@@ -36,7 +36,7 @@ export function environmentOf(state: ClusterState, shell: readonly ShellFrame[],
   }
   const login = shell.find((f) => f.kind === "workstation");
   const user = frame.kind === "node" ? frame.user : login?.kind === "workstation" ? login.user : "student";
-  const home = user === "root" ? "/root" : `/home/${user}`;
+  const home = homeOf(user);
   return [
     ["SHELL", "/bin/bash"],
     ["PWD", home],
@@ -49,6 +49,11 @@ export function environmentOf(state: ClusterState, shell: readonly ShellFrame[],
     ["PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:/usr/games:/usr/local/games:/snap/bin"],
     ["_", "/usr/bin/env"],
   ];
+}
+
+/** A login's home directory on the workstation and the nodes. */
+export function homeOf(user: string): string {
+  return user === "root" ? "/root" : `/home/${user}`;
 }
 
 /** What `$name` expands to in `frame`; undefined when the variable is unset. */

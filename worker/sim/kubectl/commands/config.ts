@@ -5,7 +5,7 @@
 import type { Command } from "../command.ts";
 import { fail, type Kubectl } from "../context.ts";
 import type { Flags } from "../flags.ts";
-import { ADMIN_CONTEXT, kubeconfigDocument, kubeconfigOf, kubeconfigPath, withKubeconfig, type KubeContext, type Kubeconfig } from "../kubeconfig.ts";
+import { ADMIN_CONTEXT, apiServerURL, kubeconfigDocument, kubeconfigOf, kubeconfigPath, withKubeconfig, type KubeContext, type Kubeconfig } from "../kubeconfig.ts";
 import { runJsonPath } from "../printers/jsonpath.ts";
 import { toJson, toYaml } from "../printers/serialize.ts";
 import { tableWriter, tabwrite } from "../printers/tabwriter.ts";
@@ -219,7 +219,7 @@ const view: Command = {
       if (!kubeconfig.currentContext) return fail(k, "error: current-context must exist in order to minify");
       if (!kubeconfig.contexts.some((c) => c.name === kubeconfig.currentContext)) return fail(k, `error: cannot locate context ${kubeconfig.currentContext}`);
     }
-    const document = kubeconfigDocument(kubeconfig, flags.bool("minify"));
+    const document = kubeconfigDocument(kubeconfig, flags.bool("minify"), apiServerURL(k.ctx.tx.state));
     const output = flags.string("output");
     if (output === "yaml") k.out(toYaml(document));
     else if (output === "json") k.out(toJson(document));

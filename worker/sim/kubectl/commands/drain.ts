@@ -8,14 +8,15 @@ import { notFoundText } from "../builder.ts";
 import type { Command } from "../command.ts";
 import { fail, type Kubectl } from "../context.ts";
 import { statusErrorText, usageErrorText } from "../errors.ts";
-import type { Flags } from "../flags.ts";
+import { parseGoDuration, type Flags } from "../flags.ts";
 import { resourceType } from "../resources.ts";
 
 const nodes = () => resourceType("nodes");
 
 /** Reads the named node, or says it is not there. */
 function nodeArg(k: Kubectl, flags: Flags): Node | number {
-  if (flags.args.length === 0) return fail(k, usageErrorText(k.path, "USAGE: cordon NODE [flags]".replace("cordon", k.path.split(" ").pop()!)));
+  // cobra's Use line of the command (`cordon NODE`), as kubectl quotes it.
+  if (flags.args.length === 0) return fail(k, usageErrorText(k.path, `USAGE: ${k.path.replace(/^kubectl /, "")} NODE [flags]`));
   const node = k.ctx.tx.state.nodes[flags.args[0]];
   if (!node) return fail(k, notFoundText(nodes(), flags.args[0]));
   return node;
@@ -131,7 +132,7 @@ export const drainCommand: Command = {
     }
     // Eviction is a graceful delete: kubectl waits for each pod to be gone and says so.
     const pending = new Set(evict.map((p) => `${p.metadata.namespace}/${p.metadata.name}`));
-    const limit = Number(flags.string("timeout").replace(/s$/, "")) * 1000 || 600_000;
+    const limit = parseGoDuration(flags.string("timeout")) || 600_000;
     const done = waitUntil(k, limit, () => {
       for (const key of [...pending]) {
         const current = k.ctx.tx.state.pods[key];

@@ -1,11 +1,12 @@
 // kubectl get: tables, -o wide|name|yaml|json|jsonpath, --show-labels, -l, -n, -A.
 
-import { fetchResources, parseResourceArgs } from "../builder.ts";
+import type { LabelSelectorRequirement } from "../../cluster/label-selector.ts";
+import { fetchResources, parseResourceArgs, type Fetched } from "../builder.ts";
 import { allNamespacesFlag, fieldSelectorFlag, outputFlag, selectorFlag, type Command } from "../command.ts";
 import { fail, type Kubectl } from "../context.ts";
 import { errorText } from "../errors.ts";
 import type { Flags } from "../flags.ts";
-import { parseOutputFormat, printStructured, printTables } from "../printers/output.ts";
+import { parseOutputFormat, printStructured, printTables, type TableOptions } from "../printers/output.ts";
 import { parseSelector } from "../selector.ts";
 import { sortObjects } from "../sort-by.ts";
 import { watch } from "../watch.ts";
@@ -87,7 +88,7 @@ function runGet(k: Kubectl, flags: Flags): number {
   const fields = fieldSelectorOption(flags);
   if (parsed.byName && (selectorText || fields)) return fail(k, "error: name cannot be provided when a selector is specified");
   if (parsed.byName && allNamespaces) return fail(k, "error: a resource cannot be retrieved by name across all namespaces");
-  let selector: ReturnType<typeof parseSelector> extends infer R ? (R extends { ok: true; requirements: infer Q } ? Q : never) | undefined : never;
+  let selector: readonly LabelSelectorRequirement[] | undefined;
   if (flags.changed("selector")) {
     const s = parseSelector(selectorText);
     if (!s.ok) return fail(k, `Error from server (BadRequest): ${s.error}`);
@@ -96,70 +97,58 @@ function runGet(k: Kubectl, flags: Flags): number {
   if (parsed.requests.some((r) => r.type.name === "endpoints")) k.err(ENDPOINTS_WARNING);
 
   const namespace = allNamespaces ? undefined : k.namespace;
-  const fetch = () => fetchResources(k.ctx.tx.state, parsed.requests, namespace, selector, fields);
-  const { groups: fetched, errors } = fetch();
   const sortBy = flags.string("sort-by");
-  const groups = [];
-  for (const group of fetched) {
-    if (!sortBy) {
-      groups.push(group);
-      continue;
-    }
+  const sortedGroup = (group: Fetched): Fetched | string => {
+    if (!sortBy) return group;
     const sorted = sortObjects(group.objects, sortBy);
-    if (!sorted.ok) return fail(k, sorted.error);
-    groups.push({ ...group, objects: sorted.objects });
+    return sorted.ok ? { ...group, objects: sorted.objects } : sorted.error;
+  };
+  const fetched = fetchResources(k.ctx.tx.state, parsed.requests, namespace, selector, fields);
+  const errors = fetched.errors;
+  const groups: Fetched[] = [];
+  for (const group of fetched.groups) {
+    const sorted = sortedGroup(group);
+    if (typeof sorted === "string") return fail(k, sorted);
+    groups.push(sorted);
   }
   const total = groups.reduce((n, g) => n + g.objects.length, 0);
+  const noneFound = () =>
+    groups.every((g) => g.type.namespaced) && !allNamespaces ? `No resources found in ${k.namespace} namespace.\n` : "No resources found\n";
+  const tableOptions = (withKind: boolean): TableOptions => ({
+    wide: format.format.kind === "table" && format.format.wide,
+    showLabels: flags.bool("show-labels"),
+    allNamespaces,
+    withKind,
+    noHeaders: flags.bool("no-headers"),
+    labelColumns: flags.list("label-columns"),
+    now: k.ctx.tx.state.now,
+  });
 
   if (watching) {
     if (groups.length !== 1) return fail(k, "error: you may only specify a single resource type");
     if (errors.length > 0) return reportErrors(k, errors);
-    const type = groups[0].type;
-    const empty = type.namespaced && !allNamespaces ? `No resources found in ${k.namespace} namespace.\n` : "No resources found\n";
     watch(k, {
-      type,
+      type: groups[0].type,
       read: () => {
-        const objects = fetch().groups[0]?.objects ?? [];
-        const sorted = sortBy ? sortObjects(objects, sortBy) : undefined;
-        return sorted?.ok ? sorted.objects : objects;
+        const again = fetchResources(k.ctx.tx.state, parsed.requests, namespace, selector, fields).groups[0];
+        const sorted = again ? sortedGroup(again) : undefined;
+        return typeof sorted === "object" ? sorted.objects : (again?.objects ?? []);
       },
-      options: {
-        wide: format.format.kind === "table" && format.format.wide,
-        showLabels: flags.bool("show-labels"),
-        allNamespaces,
-        withKind: false,
-        noHeaders: flags.bool("no-headers"),
-        labelColumns: flags.list("label-columns"),
-        now: k.ctx.tx.state.now,
-      },
+      options: tableOptions(false),
       only: flags.bool("watch-only"),
-      empty,
+      empty: noneFound(),
     });
     return 0;
   }
 
   if (format.format.kind === "table") {
-    const withKind = groups.length > 1;
-    k.out(
-      printTables(groups, {
-        wide: format.format.wide,
-        showLabels: flags.bool("show-labels"),
-        allNamespaces,
-        withKind,
-        noHeaders: flags.bool("no-headers"),
-        labelColumns: flags.list("label-columns"),
-        now: k.ctx.tx.state.now,
-      }),
-    );
+    k.out(printTables(groups, tableOptions(groups.length > 1)));
   } else if (total > 0 || !parsed.byName) {
     const printed = printStructured(format.format, groups, parsed.singleItem, { noHeaders: flags.bool("no-headers") });
     if (printed.error) return fail(k, printed.error);
     k.out(printed.out);
   }
-  if (total === 0 && errors.length === 0 && format.format.kind === "table") {
-    const allNamespaced = groups.every((g) => g.type.namespaced);
-    k.err(allNamespaced && !allNamespaces ? `No resources found in ${k.namespace} namespace.\n` : "No resources found\n");
-  }
+  if (total === 0 && errors.length === 0 && format.format.kind === "table") k.err(noneFound());
   return reportErrors(k, errors);
 }
 

@@ -5,7 +5,7 @@ import { fail } from "../context.ts";
 import { tableWriter, tabwrite } from "../printers/tabwriter.ts";
 import { resourceTypes } from "../resources.ts";
 import { toJson, toYaml } from "../printers/serialize.ts";
-import { nodeInternalIP } from "../../cluster/conditions.ts";
+import { apiServerURL } from "../kubeconfig.ts";
 
 /** The kustomize library kubectl v1.34 embeds. */
 const KUSTOMIZE_VERSION = "v5.7.1";
@@ -57,9 +57,7 @@ export const clusterInfoCommand: Command = {
   flags: [],
   run: (k, flags) => {
     if (flags.args[0] === "dump") return fail(k, "error: \"kubectl cluster-info dump\" is not available in this playground");
-    const controlplane = k.ctx.tx.state.nodes["controlplane"];
-    const ip = nodeInternalIP(controlplane) ?? "127.0.0.1";
-    const server = `https://${ip}:6443`;
+    const server = apiServerURL(k.ctx.tx.state);
     let out = `Kubernetes control plane is running at ${server}\n`;
     if (k.ctx.tx.state.services["kube-system/kube-dns"]) {
       out += `CoreDNS is running at ${server}/api/v1/namespaces/kube-system/services/kube-dns:dns/proxy\n`;

@@ -4,11 +4,12 @@
 // and flannel.1 (the tunnel, .0) and routes other nodes' pod subnets over flannel.1; the
 // workstation has a route to the node network only, so pod and service IPs go nowhere from there.
 
+import { numberToIp, parseCidr } from "../../cluster/ipv4.ts";
 import type { ClusterState, Pod } from "../../cluster/types.ts";
 import type { ProgramContext } from "../../shell/types.ts";
 import { netIndex } from "../index.ts";
 import type { Place } from "../places.ts";
-import { currentPlace, imageOf } from "./where.ts";
+import { currentPlace, usesBusybox } from "./where.ts";
 
 interface Interface {
   index: number;
@@ -47,11 +48,15 @@ function macOf(seed: string): string {
   return bytes.map((b) => b.toString(16).padStart(2, "0")).join(":");
 }
 
+/** The last address of the block `address/prefix`. */
 function broadcastOf(address: string, prefix: number): string {
-  const n = address.split(".").reduce((acc, part) => (acc << 8) | Number(part), 0) >>> 0;
-  const mask = prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
-  const b = (n | ~mask) >>> 0;
-  return [b >>> 24, (b >>> 16) & 0xff, (b >>> 8) & 0xff, b & 0xff].join(".");
+  const cidr = parseCidr(`${address}/${prefix}`);
+  return cidr ? numberToIp(cidr.base + cidr.size - 1) : address;
+}
+
+/** `255.255.255.0` for 24. */
+function netmaskOf(prefix: number): string {
+  return numberToIp(prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0);
 }
 
 const LOOPBACK: Interface = { index: 1, name: "lo", mtu: 65536, mac: "00:00:00:00:00:00", inet: { address: "127.0.0.1", prefix: 8, scope: "host" }, kind: "loopback" };
@@ -97,8 +102,7 @@ function nodeNetwork(state: ClusterState, node: string): { interfaces: Interface
 }
 
 function compareCidr(a: string, b: string): number {
-  const key = (cidr: string) => cidr.split("/")[0].split(".").reduce((acc, part) => acc * 256 + Number(part), 0);
-  return key(a) - key(b);
+  return (parseCidr(a)?.base ?? 0) - (parseCidr(b)?.base ?? 0);
 }
 
 /** A pod's own view: lo and eth0, paired with its veth on the node, and routes via cni0. */
@@ -114,7 +118,7 @@ function podNetwork(state: ClusterState, place: Extract<Place, { kind: "pod" }>)
     ? [
         { to: "default", via: bridge, dev: "eth0" },
         { to: state.config.podCIDR, via: bridge, dev: "eth0" },
-        { to: `${broadcastOf(place.ip, 24).replace(/\.255$/, ".0")}/24`, dev: "eth0", src: place.ip },
+        { to: state.nodes[place.nodeName]?.spec.podCIDR ?? `${place.ip}/24`, dev: "eth0", src: place.ip },
       ]
     : [];
   return { interfaces, routes };
@@ -129,11 +133,6 @@ function networkOf(ctx: ProgramContext, place: Place): { interfaces: Interface[]
     interfaces: [LOOPBACK, { index: 2, name: "eth0", mtu: 1500, mac: macOf("eth0/workstation"), inet: { address: place.ip, prefix: 24, broadcast: broadcastOf(place.ip, 24), scope: "global" }, kind: "ether" }],
     routes: [{ to: "192.168.56.0/24", dev: "eth0", src: place.ip }],
   };
-}
-
-/** busybox's applets print a little differently from iproute2 (no `proto kernel`, padding). */
-function isBusybox(ctx: ProgramContext, place: Place): boolean {
-  return place.kind === "pod" && !["ubuntu"].includes(imageOf(ctx, place) ?? "");
 }
 
 function flags(i: Interface, busybox: boolean): string {
@@ -205,7 +204,7 @@ export function ip(ctx: ProgramContext): number {
   const place = currentPlace(ctx);
   if (!place) return 1;
   const args = ctx.argv.slice(1).filter((a) => a !== "-4");
-  const busybox = isBusybox(ctx, place);
+  const busybox = usesBusybox(ctx, place);
   const { interfaces, routes } = networkOf(ctx, place);
   const object = args[0];
   if (object === undefined || object === "help") {
@@ -258,8 +257,7 @@ export function ifconfig(ctx: ProgramContext): number {
     const head = i.kind === "loopback" ? "Link encap:Local Loopback  " : `Link encap:Ethernet  HWaddr ${i.mac.toUpperCase()}  `;
     let text = `${i.name.padEnd(10)}${head}\n`;
     if (i.inet) {
-      const bits = i.inet.prefix === 0 ? 0 : (0xffffffff << (32 - i.inet.prefix)) >>> 0;
-      const mask = [bits >>> 24, (bits >>> 16) & 0xff, (bits >>> 8) & 0xff, bits & 0xff].join(".");
+      const mask = netmaskOf(i.inet.prefix);
       text += `          inet addr:${i.inet.address}${i.inet.broadcast ? `  Bcast:${i.inet.broadcast}` : ""}  Mask:${mask}\n`;
     }
     text += i.kind === "loopback" ? "          UP LOOPBACK RUNNING  MTU:65536  Metric:1\n" : `          UP BROADCAST RUNNING MULTICAST  MTU:${i.mtu}  Metric:1\n`;

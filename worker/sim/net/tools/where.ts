@@ -23,6 +23,14 @@ export function imageOf(ctx: ProgramContext, place: Place): string | undefined {
   return container ? findImage(container.image)?.repository : undefined;
 }
 
+/** The place is a pod whose image's tools are busybox's applets (busybox, alpine, curlimages/curl). */
+export function usesBusybox(ctx: ProgramContext, place: Place): boolean {
+  if (place.kind !== "pod") return false;
+  const pod = ctx.tx.state.pods[place.key];
+  const container = pod?.spec.containers.find((c) => c.name === place.container) ?? pod?.spec.containers[0];
+  return container ? findImage(container.image)?.busybox === true : false;
+}
+
 /** The command line as typed, for traces (argv joined, quoting words that need it). */
 export function commandText(argv: string[]): string {
   return argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, "'\\''")}'`)).join(" ");

@@ -9,6 +9,7 @@ import { sessions } from "../routes/sessions.ts";
 import { snapshots } from "../routes/snapshots.ts";
 import { ApiError, errorResponse } from "./errors.ts";
 import { responseKind, withSecurityHeaders } from "./security-headers.ts";
+import { writeGuard } from "./write-guard.ts";
 
 export const app = new Hono<{ Bindings: Env }>();
 
@@ -18,6 +19,9 @@ app.use("*", async (c, next) => {
   // Hono's setter copies the response again; only a copied (immutable) one needs it.
   if (secured !== c.res) c.res = secured;
 });
+
+// Writes only from this site's pages, with a body type a cross-site form cannot send.
+app.use("/api/*", writeGuard());
 
 app.get("/healthz", (c) => c.json({ status: "ok" }));
 

@@ -61,7 +61,7 @@ describe("POST /api/sessions", () => {
         controller.close();
       },
     });
-    const response = await request("/api/sessions", { method: "POST", body: stream });
+    const response = await request("/api/sessions", { method: "POST", headers: { "Content-Type": "application/json" }, body: stream });
     expect(await errorOf(response)).toMatchObject({ status: 413, code: "payload_too_large" });
   });
 

@@ -16,6 +16,7 @@ import { ListRunner, type ShellHost } from "./shell/list-runner.ts";
 import { parseLine } from "./shell/tokenizer.ts";
 import type { ProgramContext, ShellFrame } from "./shell/types.ts";
 import { exportedEnvironment, lookupVariable, withStatus } from "./shell/variables.ts";
+import { createWorkBudget, KILLED_STATUS, killedReport, WorkLimitReached, type WorkBudget } from "./shell/work.ts";
 
 export const MAX_COMMAND_BYTES = 8 * 1024;
 
@@ -84,7 +85,18 @@ export function tick(state: SessionState, now: number): SessionState {
   return { ...state, cluster: tx.commit(), rng: random.state };
 }
 
-export function execute(state: SessionState, input: string, env: { now: number }): CommandResult {
+export interface ExecuteEnv {
+  /** The caller's clock, ms since the epoch. */
+  now: number;
+  /**
+   * The work this line may do (shell/work.ts). A fresh budget of WORK_BUDGET units when absent;
+   * pass one budget to several lines (a setup list, a lesson's setup) to give them one budget in
+   * all: the line that uses it up is stopped, and `used` says how much was spent.
+   */
+  work?: WorkBudget;
+}
+
+export function execute(state: SessionState, input: string, env: ExecuteEnv): CommandResult {
   const fail = (output: string, exitCode = 1): CommandResult => ({
     state,
     output,
@@ -108,6 +120,7 @@ export function execute(state: SessionState, input: string, env: { now: number }
   // bash warns before running a heredoc that reached the end of input.
   let output = parsed.line.warning ?? "";
   const traces: RouteTrace[] = [];
+  const work = env.work ?? createWorkBudget();
 
   const top = () => shell[shell.length - 1];
   const host: ShellHost = {
@@ -142,17 +155,25 @@ export function execute(state: SessionState, input: string, env: { now: number }
     // A list (`a && b || c; d`): each part after the first runs or not on the status so far,
     // and a skipped part leaves the status as it was (bash). A part that moved the console into
     // or out of a shell (ssh, exec -it, exit) ends the line: the rest would belong to that shell.
-    const runner = new ListRunner(host, top().status ?? 0);
+    const runner = new ListRunner(host, top().status ?? 0, work);
     return finish(runner.runLine(parsed.line));
   } catch (error) {
+    if (error instanceof WorkLimitReached) {
+      // Like a killed job: what it printed and changed stays. Controllers still react to the
+      // changes it made, as they would after any program.
+      output += killedReport(error);
+      reconcile(tx, tx.state.now, random);
+      return finish(KILLED_STATUS);
+    }
     // A bug must never corrupt a session: drop the transaction and report it like a crash.
     const message = error instanceof Error ? error.message : String(error);
     return fail(`error: internal error in the simulator: ${message}\n`, 1);
   }
 
   /** One program, its words expanded; `terminal`: its standard output is the console, not a pipe. */
-  function runProgram(argv: string[], stdin: string | undefined, terminal: boolean, out: (text: string) => void, err: (text: string) => void): number {
+  function runProgram(argv: string[], stdin: string | undefined, terminal: boolean, out: (text: string) => void, err: (text: string) => void, work: WorkBudget): number {
     const ctx: ProgramContext = {
+      work,
       argv,
       stdin,
       stdoutIsTerminal: terminal,

@@ -6,6 +6,7 @@ import { readFile } from "./files.ts";
 import { reconcile } from "../cluster/controllers.ts";
 import type { ProgramContext } from "./types.ts";
 import { exportedEnvironment } from "./variables.ts";
+import { spend, WORK_COST } from "./work.ts";
 
 export function hostname(ctx: ProgramContext): number {
   const place = currentPlace(ctx);
@@ -108,14 +109,28 @@ export function seq(ctx: ProgramContext): number {
     ctx.err("seq: invalid Zero increment value: '0'\nTry 'seq --help' for more information.\n");
     return 1;
   }
-  const lines: string[] = [];
+  // Written a block at a time, as the real one fills its buffer: `seq 100000000` is stopped by the
+  // work budget part-way (shell/work.ts) instead of building all its lines first.
+  let block = "";
+  let count = 0;
   for (let n = first; step > 0 ? n <= last : n >= last; n += step) {
-    lines.push(String(n));
-    if (lines.length > 100_000) break;
+    block += `${n}\n`;
+    if (++count === SEQ_BLOCK_LINES) {
+      spend(ctx.work, block.length);
+      ctx.out(block);
+      block = "";
+      count = 0;
+    }
   }
-  ctx.out(lines.length ? lines.join("\n") + "\n" : "");
+  if (block) {
+    spend(ctx.work, block.length);
+    ctx.out(block);
+  }
   return 0;
 }
+
+/** Lines seq writes at a time. */
+const SEQ_BLOCK_LINES = 4096;
 
 /** Most a `sleep` moves the clock: a console command must answer. */
 const MAX_SLEEP_MS = 10 * 60_000;
@@ -144,6 +159,7 @@ export function sleep(ctx: ProgramContext): number {
   const end = start + Math.min(ms, MAX_SLEEP_MS);
   for (let t = start; t < end; ) {
     t = Math.min(t + 1000, end);
+    spend(ctx.work, WORK_COST.sleepSecond);
     reconcile(ctx.tx, t, ctx.random);
   }
   return 0;

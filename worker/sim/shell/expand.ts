@@ -4,6 +4,7 @@
 // arithmetic, no `${x:-default}` forms: a learner of Services needs variables and `$(...)`.
 
 import { scanExpansion, type Word, type WordPart } from "./tokenizer.ts";
+import { WORK_COST } from "./work.ts";
 
 export interface Expansion {
   /** A variable's value, or undefined when it is unset (expands to nothing, as in bash). */
@@ -12,6 +13,8 @@ export interface Expansion {
   status(): number;
   /** Runs `source` in the same place and returns what it wrote to standard output. */
   substitute(source: string): string;
+  /** Counts work against the line's budget (shell/work.ts); throws when it runs out. */
+  spend?(units: number): void;
 }
 
 /** The words of a command after expansion and field splitting (an unquoted empty expansion vanishes; redirections are not words). */
@@ -19,8 +22,10 @@ export function expandWords(words: readonly Word[], x: Expansion): string[] {
   const fields: string[] = [];
   for (const word of words) {
     if (typeof word === "string") fields.push(word);
-    else if ("parts" in word) fields.push(...expandWord(word.parts, x, true));
+    // One push at a time: a spread of a huge list of fields would overflow the stack.
+    else if ("parts" in word) for (const field of expandWord(word.parts, x, true)) fields.push(field);
   }
+  x.spend?.(fields.length * WORK_COST.field);
   return fields;
 }
 
@@ -41,6 +46,8 @@ function expandWord(parts: readonly WordPart[], x: Expansion, split: boolean): s
       continue;
     }
     const value = part.kind === "param" ? param(part.name, x) : x.substitute(part.source).replace(/\n+$/, "");
+    // Copying the value into the word is work too: `A=$A$A` doubles it each time.
+    x.spend?.(value.length);
     if (part.quoted || !split) {
       current += value;
       present = true;

@@ -7,6 +7,7 @@ import { assignmentOf, expandHeredoc, expandJoined, expandWords, isValidName, ty
 import { parseLine, splitCommands, type ListItem, type ParsedLine, type Word } from "./tokenizer.ts";
 import type { ShellFrame } from "./types.ts";
 import { withExported, withoutVariables, withVariables } from "./variables.ts";
+import { createWorkBudget, MAX_SUBSTITUTION_DEPTH, spend, WORK_COST, WorkLimitReached, type WorkBudget } from "./work.ts";
 
 export interface ShellHost {
   /** How the shell names itself in its errors: `-bash` on a login, `sh` or `bash` in a pod. */
@@ -18,7 +19,7 @@ export interface ShellHost {
   /** The environment `export` lists, as name and value. */
   exported(): Array<[string, string]>;
   /** Runs a program. `terminal`: its standard output goes to the terminal (not a pipe, a capture or /dev/null). */
-  run(argv: string[], stdin: string | undefined, terminal: boolean, out: (text: string) => void, err: (text: string) => void): number;
+  run(argv: string[], stdin: string | undefined, terminal: boolean, out: (text: string) => void, err: (text: string) => void, work: WorkBudget): number;
   /** Standard output and standard error of the terminal. */
   write(text: string): void;
   err(text: string): void;
@@ -41,8 +42,12 @@ export class ListRunner {
   constructor(
     private readonly host: ShellHost,
     status: number,
+    /** The work the whole line may do (shell/work.ts), shared with its substitutions and the scripts it runs. */
+    readonly work: WorkBudget = createWorkBudget(),
     /** Loop rounds left for the whole command, nested loops and substitutions included. */
     private readonly budget = { rounds: MAX_LOOP_ROUNDS },
+    /** How many command substitutions this one runs inside. */
+    private readonly depth = 0,
   ) {
     this.status = status;
   }
@@ -51,6 +56,7 @@ export class ListRunner {
     lookup: (name) => this.host.lookup(name),
     status: () => this.status,
     substitute: (source) => this.substitute(source),
+    spend: (units) => spend(this.work, units),
   };
 
   /** The whole line; `out` receives the last stage's standard output (the terminal when absent). */
@@ -85,6 +91,7 @@ export class ListRunner {
     let code = 0;
     for (const value of values) {
       if (this.exited !== undefined) break;
+      spend(this.work, WORK_COST.round);
       if (this.budget.rounds-- <= 0) {
         this.host.err(`${this.host.name}: loop stopped after ${MAX_LOOP_ROUNDS} rounds: a command in this console must finish\n`);
         this.exited = 1;
@@ -104,7 +111,12 @@ export class ListRunner {
     for (let i = 0; i < stages.length; i++) {
       const last = i === stages.length - 1;
       let captured = "";
-      const sink = last ? (out ?? ((text: string) => this.host.write(text))) : (text: string) => (captured += text);
+      const write = last ? (out ?? ((text: string) => this.host.write(text))) : (text: string) => (captured += text);
+      // Every byte a stage writes, into a pipe, a substitution or onto the terminal, is work.
+      const sink = (text: string) => {
+        spend(this.work, text.length);
+        write(text);
+      };
       code = this.runSimple(stages[i], pipeIn, last && out === undefined, sink);
       pipeIn = captured;
     }
@@ -116,7 +128,16 @@ export class ListRunner {
   private runSimple(all: Word[], stdin: string | undefined, terminal: boolean, stdout: (text: string) => void): number {
     this.substituted = undefined;
     // Redirections, left to right: `> /dev/null 2>&1` silences both, `2>&1 > /dev/null` only stdout.
-    const fds = { 1: { write: stdout, terminal }, 2: { write: (text: string) => this.host.err(text), terminal: true } };
+    const fds = {
+      1: { write: stdout, terminal },
+      2: {
+        write: (text: string) => {
+          spend(this.work, text.length);
+          this.host.err(text);
+        },
+        terminal: true,
+      },
+    };
     const words: Word[] = [];
     for (const word of all) {
       if (typeof word === "string" || !("redirect" in word)) {
@@ -135,15 +156,18 @@ export class ListRunner {
     if (k === words.length) {
       // Only assignments: they set shell variables; the status is that of the last substitution.
       const values: Record<string, string> = {};
+      spend(this.work, WORK_COST.builtin);
       for (const word of words) {
         const assignment = assignmentOf(word)!;
         values[assignment.name] = expandJoined(assignment.value, this.expansion);
+        spend(this.work, values[assignment.name].length);
       }
       this.host.setFrame(withVariables(this.host.frame(), values));
       return this.substituted ?? 0;
     }
     // Assignments before a command only reach that command's environment, which no program here reads.
     const rest = words.slice(k);
+    spend(this.work, WORK_COST.builtin);
     if (rest[0] === "export") return this.export(rest.slice(1), out, err);
     const argv = expandWords(rest, this.expansion);
     if (argv.length === 0) return this.substituted ?? 0;
@@ -159,7 +183,8 @@ export class ListRunner {
       } else this.exited = ((n % 256) + 256) % 256;
       return this.exited;
     }
-    return this.host.run(argv, stdin, fds[1].terminal, out, err);
+    spend(this.work, WORK_COST.program);
+    return this.host.run(argv, stdin, fds[1].terminal, out, err, this.work);
   }
 
   /** `export NAME=value NAME ...`, or the exported environment with no names (bash's `declare -x`). */
@@ -204,21 +229,29 @@ export class ListRunner {
 
   /** `$(...)`: runs in a subshell, its lines one after another; its standard output becomes the word, its errors go to the terminal. */
   private substitute(source: string): string {
+    spend(this.work, WORK_COST.subshell + source.length);
+    if (this.depth >= MAX_SUBSTITUTION_DEPTH) {
+      throw new WorkLimitReached(`The playground stopped this command: its command substitutions nest more than ${MAX_SUBSTITUTION_DEPTH} deep.`);
+    }
     const restore = this.host.save();
-    const inner = new ListRunner(this.host, this.status, this.budget);
+    const inner = new ListRunner(this.host, this.status, this.work, this.budget, this.depth + 1);
     let captured = "";
     let code = 0;
-    for (const command of splitCommands(source)) {
-      const parsed = parseLine(command);
-      if (!parsed.ok) {
-        this.host.err(parsed.error.replace(/^-bash:/, `${this.host.name}:`));
-        code = inner.status = 2;
-        continue;
+    try {
+      for (const command of splitCommands(source)) {
+        const parsed = parseLine(command);
+        if (!parsed.ok) {
+          this.host.err(parsed.error.replace(/^-bash:/, `${this.host.name}:`));
+          code = inner.status = 2;
+          continue;
+        }
+        if (parsed.line.warning) this.host.err(parsed.line.warning);
+        if (parsed.line.pipeline.length > 0) code = inner.runLine(parsed.line, (text) => (captured += text));
       }
-      if (parsed.line.warning) this.host.err(parsed.line.warning);
-      if (parsed.line.pipeline.length > 0) code = inner.runLine(parsed.line, (text) => (captured += text));
+    } finally {
+      // A subshell stopped half-way leaves nothing behind either.
+      restore();
     }
-    restore();
     this.status = code;
     this.substituted = code;
     return captured;

@@ -13,6 +13,7 @@ import { findProgram } from "./programs.ts";
 import { parseLine } from "./tokenizer.ts";
 import type { ProgramContext, ShellFrame } from "./types.ts";
 import { exportedEnvironment, lookupVariable } from "./variables.ts";
+import { createWorkBudget, KILLED_STATUS, WorkLimitReached } from "./work.ts";
 
 export interface ExecTarget {
   namespace: string;
@@ -100,7 +101,7 @@ function runScript(ctx: ProgramContext, frame: ShellFrame, script: string, termi
     },
     lookup: (name) => lookupVariable(ctx.tx.state, ctx.shell, local, name),
     exported: () => exportedEnvironment(ctx.tx.state, ctx.shell, local),
-    run: (argv, stdin, toTerminal, out, err) => runIn({ ...ctx, err }, local, argv, stdin, out, toTerminal && terminal, true),
+    run: (argv, stdin, toTerminal, out, err, work) => runIn({ ...ctx, err, work }, local, argv, stdin, out, toTerminal && terminal, true),
     write: (text) => ctx.out(text),
     err: (text) => ctx.err(text),
     save: () => {
@@ -111,7 +112,7 @@ function runScript(ctx: ProgramContext, frame: ShellFrame, script: string, termi
     },
   };
   // `a && b || c; d`: as in the console (bash's lists).
-  return new ListRunner(host, 0).runLine(parsed.line);
+  return new ListRunner(host, 0, ctx.work).runLine(parsed.line);
 }
 
 function runIn(
@@ -172,8 +173,16 @@ export function runAttachedCommand(ctx: ProgramContext, session: AttachSession, 
 export function runContainerCommand(ctx: ProgramContext, frame: ShellFrame, argv: string[]): number | undefined {
   const name = argv[0].slice(argv[0].lastIndexOf("/") + 1);
   if (!availableAt(frame, ctx.tx.state, name)) return undefined;
-  if (SHELLS.has(name) && argv[1] === "-c") return runScript(ctx, frame, argv[2] ?? "", false);
-  return runIn(ctx, frame, argv, undefined, (t) => ctx.out(t), false);
+  // The process gets its own budget: it runs inside the controllers, on no console's line. Past
+  // it the container is killed (SIGKILL, 137), as the kubelet kills one past its limits.
+  const own: ProgramContext = { ...ctx, work: createWorkBudget() };
+  try {
+    if (SHELLS.has(name) && argv[1] === "-c") return runScript(own, frame, argv[2] ?? "", false);
+    return runIn(own, frame, argv, undefined, (t) => ctx.out(t), false);
+  } catch (error) {
+    if (error instanceof WorkLimitReached) return KILLED_STATUS;
+    throw error;
+  }
 }
 
 /** The interactive shell of `kubectl run -it`: the console moves into the pod. */

@@ -4,6 +4,7 @@ import type { Tx } from "../cluster/tx.ts";
 import type { Kubeconfig } from "../kubectl/kubeconfig.ts";
 import type { RouteTrace } from "../net/trace.ts";
 import type { Random } from "../random.ts";
+import type { WorkBudget } from "./work.ts";
 
 /** What a shell remembers between commands: its variables and the status of the last command. */
 export interface ShellVariables {
@@ -52,6 +53,8 @@ export interface ProgramContext {
   err(text: string): void;
   /** Record the route a request took. */
   trace(trace: RouteTrace): void;
+  /** The work budget of the line this program runs in (shell/work.ts); shells it starts share it. */
+  work?: WorkBudget;
 }
 
 /** A program returns its exit code. It may throw only for bugs; the engine turns that into an error. */

@@ -2,8 +2,9 @@
 // nginx's own 404 page elsewhere, and the image's `main` access-log format.
 
 import { byteLength, header, httpDate, logDate, pathOf, slashDate, type HttpRequest, type HttpResponse } from "../http.ts";
+import { nginxHeadVerdict } from "./header-limits.ts";
 import { contentLength, httpReply } from "./reply.ts";
-import type { App } from "./types.ts";
+import type { App, AppRequest } from "./types.ts";
 
 export const NGINX_VERSION = "1.29.3";
 /** The first worker's PID: the entrypoint's scripts use up the PIDs before it. */
@@ -60,10 +61,18 @@ the error log for details.</p>
 
 /** nginx's built-in error pages end their lines with CRLF (src/http/ngx_http_special_response.c). */
 function errorPage(status: number, reason: string): string {
-  return `<html>\r\n<head><title>${status} ${reason}</title></head>\r\n<body>\r\n<center><h1>${status} ${reason}</h1></center>\r\n<hr><center>nginx/${NGINX_VERSION}</center>\r\n</body>\r\n</html>\r\n`;
+  return `<html>\r\n<head><title>${status} ${reason}</title></head>\r\n<body>\r\n<center><h1>${status} ${reason}</h1></center>\r\n${PAGE_TAIL}`;
 }
 
-export const nginx: App = ({ request, client, now, logged }) => {
+const PAGE_TAIL = `<hr><center>nginx/${NGINX_VERSION}</center>\r\n</body>\r\n</html>\r\n`;
+
+/** ngx_http_error_494_page: the status line says 400, the page names the real cause. */
+const HEADER_TOO_LARGE_PAGE = `<html>\r\n<head><title>400 Request Header Or Cookie Too Large</title></head>\r\n<body>\r\n<center><h1>400 Bad Request</h1></center>\r\n<center>Request Header Or Cookie Too Large</center>\r\n${PAGE_TAIL}`;
+
+export const nginx: App = (req) => {
+  const verdict = nginxHeadVerdict(req.request);
+  if (!verdict.ok) return headTooLarge(req, verdict);
+  const { request, client, now, logged } = req;
   const path = pathOf(request.target);
   let error: string | undefined;
   let response: HttpResponse;
@@ -92,6 +101,23 @@ export const nginx: App = ({ request, client, now, logged }) => {
   const log = `${client.ip} - - [${logDate(now)}] "${request.method} ${request.target} HTTP/1.1" ${response.status} ${sent} "${referer}" "${agent}" "${forwarded}"`;
   return { reply: response, log: error ? [error, log] : [log] };
 };
+
+/**
+ * A head past large_client_header_buffers. nginx answers before it has the whole request and
+ * closes the connection (keepalive is off for these errors). It logs the reason at `info`, below
+ * the image's `notice` error log, so only the access line shows: the request line as far as it
+ * was read, and the fields parsed before the one that did not fit.
+ */
+function headTooLarge({ request, client, now }: AppRequest, verdict: Exclude<ReturnType<typeof nginxHeadVerdict>, { ok: true }>): ReturnType<App> {
+  const [status, reason, body] = verdict.status === 414 ? [414, "Request-URI Too Large", errorPage(414, "Request-URI Too Large")] : [400, "Bad Request", HEADER_TOO_LARGE_PAGE];
+  const headers: Array<[string, string]> = [["Server", SERVER], ["Date", httpDate(now)], ["Content-Type", "text/html"], contentLength(body), ["Connection", "close"]];
+  const reply = httpReply(request, status, reason, headers, body);
+  const parsed = verdict.status === 494 ? verdict.parsed : [];
+  const field = (name: string) => parsed.find(([k]) => k.toLowerCase() === name.toLowerCase())?.[1] ?? "-";
+  const line = verdict.status === 414 ? verdict.line : verdict.requestLine;
+  const log = `${client.ip} - - [${logDate(now)}] "${line}" ${status} ${byteLength(reply.body)} "${field("Referer")}" "${field("User-Agent")}" "${field("X-Forwarded-For")}"`;
+  return { reply, log: [log] };
+}
 
 /** nginx maps the URI to a file after percent-decoding it. */
 function decodePath(path: string): string {

@@ -8,6 +8,7 @@ import { POD_IP_REUSE_DELAY_MS, allocatePodIP } from "./allocators.ts";
 import { createObject, deletePodGracefully } from "./api-server.ts";
 import { kubernetesService } from "./bootstrap.ts";
 import { withProps } from "./compact.ts";
+import { appendContainerLog } from "./container-log.ts";
 import { involvedObject, recordEvent } from "./events.ts";
 import { podTemplateHash, rfc3339 } from "./ids.ts";
 import { daemonSetController, pinnedNode, toleratesTaint } from "./daemon-sets.ts";
@@ -649,7 +650,7 @@ function kubelet(tx: Tx, now: number, random: Random): void {
     });
     const changed = containers !== next.containers || next !== runtime;
     next = withProps(next, { containers });
-    if (oneShotLog) next = { ...next, logs: oneShotLog };
+    if (oneShotLog) next = appendContainerLog({ ...next, logs: [], logBytes: 0 }, oneShotLog, now);
     next.nextAt = nextChangeAt(next);
     // Status is a function of the containers: unchanged containers, unchanged status.
     if (changed) {

@@ -330,8 +330,12 @@ export interface PodRuntime {
   serviceLinks?: string;
   /** The variables themselves, as sessions saved before serviceLinks kept them (read only). */
   serviceEnv?: Record<string, string>;
-  /** Lines the container printed (nginx access log, ...), newest last, bounded. */
+  /** Lines of the current log file (nginx access log, ...), newest last; see container-log.ts. */
   logs: string[];
+  /** Bytes of `logs` as written to the file (a line and its newline each); absent in older sessions. */
+  logBytes?: number;
+  /** When the log file was last rotated: `kubectl logs` shows nothing written before it. */
+  logRotatedAt?: number;
   /** For crashing containers: when the current back-off ends. */
   nextRestartAt?: number;
   lastTerminatedAt?: number;

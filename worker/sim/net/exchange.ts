@@ -3,7 +3,7 @@
 // the Tx: the access-log line of the answering container, the session-affinity memory.
 
 import type { Tx } from "../cluster/tx.ts";
-import type { PodRuntime } from "../cluster/types.ts";
+import { appendContainerLog } from "../cluster/container-log.ts";
 import type { Random } from "../random.ts";
 import { listenerAt } from "./apps/listeners.ts";
 import { resolveHost } from "./dns.ts";
@@ -12,9 +12,6 @@ import { netIndex, type Protocol } from "./index.ts";
 import { traceFrom, type Place } from "./places.ts";
 import { route } from "./router.ts";
 import type { Endpoint, Hop, RouteTrace } from "./trace.ts";
-
-/** Lines kept per pod, as the kubelet keeps a bounded log file. */
-export const MAX_LOG_LINES = 1000;
 
 export interface ExchangeEnv {
   tx: Tx;
@@ -81,7 +78,7 @@ export function exchange(env: ExchangeEnv, input: ExchangeInput): ExchangeOutcom
     now: env.now,
     logged: listener.podKey ? (env.tx.state.podRuntime[listener.podKey]?.logs.length ?? 0) : 0,
   });
-  if (result.log && listener.logs && listener.podKey) appendLog(env.tx, listener.podKey, result.log);
+  if (result.log && listener.logs && listener.podKey) appendLog(env.tx, listener.podKey, result.log, env.now);
   const reply = result.reply;
   const sees = `It sees the client as ${delivery.client.ip}:${delivery.client.port}.`;
   if (reply.kind === "http") {
@@ -94,13 +91,10 @@ export function exchange(env: ExchangeEnv, input: ExchangeInput): ExchangeOutcom
   return { kind: "reply", ip, local, reply };
 }
 
-function appendLog(tx: Tx, podKey: string, lines: string[]): void {
+function appendLog(tx: Tx, podKey: string, lines: string[], now: number): void {
   const runtime = tx.state.podRuntime[podKey];
   if (!runtime) return;
-  const logs = [...runtime.logs, ...lines];
-  if (logs.length > MAX_LOG_LINES) logs.splice(0, logs.length - MAX_LOG_LINES);
-  const next: PodRuntime = { ...runtime, logs };
-  tx.write("podRuntime")[podKey] = next;
+  tx.write("podRuntime")[podKey] = appendContainerLog(runtime, lines, now);
 }
 
 function writeAffinity(tx: Tx, key: string, entry: { endpoint: string; at: number }): void {

@@ -385,7 +385,7 @@ export const logsCommand: Command = {
     }
     const key = `${k.namespace}/${podName}`;
     const runtime = state.podRuntime[key];
-    let lines = [...containerStartup(state, pod, container), ...(runtime?.logs ?? [])];
+    let lines = [...containerStartup(state, pod, container, runtime?.logRotatedAt), ...(runtime?.logs ?? [])];
     const tail = flags.int("tail");
     if (tail >= 0) lines = lines.slice(Math.max(0, lines.length - tail));
     const print = (more: string[]) => k.out(more.map((l) => (l.endsWith("\n") ? l : `${l}\n`)).join(""));
@@ -405,10 +405,17 @@ function followLog(k: Kubectl, key: string, container: string, seen: number, pri
   const restarts = () => k.ctx.tx.state.pods[key]?.status.containerStatuses?.find((s) => s.name === container)?.restartCount ?? 0;
   const startRestarts = restarts();
   let quietSince = k.ctx.tx.state.now;
+  let rotatedAt = k.ctx.tx.state.podRuntime[key]?.logRotatedAt;
   waitUntil(k, 60_000, () => {
     const pod = k.ctx.tx.state.pods[key];
     if (!pod || pod.metadata.uid !== uid) return true;
-    const logs = k.ctx.tx.state.podRuntime[key]?.logs ?? [];
+    const runtime = k.ctx.tx.state.podRuntime[key];
+    const logs = runtime?.logs ?? [];
+    // A rotation starts a new file: following continues from its first line, as the kubelet's reader does.
+    if (runtime?.logRotatedAt !== rotatedAt) {
+      rotatedAt = runtime?.logRotatedAt;
+      seen = 0;
+    }
     if (logs.length > seen) {
       print(logs.slice(seen));
       seen = logs.length;
@@ -420,11 +427,13 @@ function followLog(k: Kubectl, key: string, container: string, seen: number, pri
 }
 
 /** What the container's process printed when it started (derived, not stored: see startup-log.ts). */
-function containerStartup(state: Kubectl["ctx"]["tx"]["state"], pod: Pod, container: string): string[] {
+function containerStartup(state: Kubectl["ctx"]["tx"]["state"], pod: Pod, container: string, logRotatedAt: number | undefined): string[] {
   const spec = pod.spec.containers.find((c) => c.name === container);
   const server = spec && !spec.command ? findImage(spec.image)?.server : undefined;
   const startedAt = pod.status.containerStatuses?.find((s) => s.name === container)?.state.running?.startedAt;
   if (!server || !startedAt) return [];
+  // The start-up lines went to a file rotated away since.
+  if (logRotatedAt !== undefined && logRotatedAt >= Date.parse(startedAt)) return [];
   const node = pod.spec.nodeName ? state.nodes[pod.spec.nodeName] : undefined;
   return startupLog(server.kind, {
     startedAt: Date.parse(startedAt),

@@ -15,27 +15,25 @@ export interface ApiStatus {
 
 export type ApiResult<T> = { ok: true; value: T } | { ok: false; status: ApiStatus };
 
-export type ResourceKind = "pods" | "services" | "deployments" | "replicasets" | "daemonsets" | "nodes" | "namespaces";
+/** A resource name as the API serves it: `pods`, `deployments`. */
+export type ResourceKind = string;
 
-/** The API group of each resource ("" for core). */
-export const RESOURCE_GROUP: Record<ResourceKind, string> = {
-  pods: "",
-  services: "",
-  nodes: "",
-  namespaces: "",
+/** The API group of resources outside the core group; every other resource is core (""). */
+export const RESOURCE_GROUP: Readonly<Record<string, string>> = {
   deployments: "apps",
   replicasets: "apps",
   daemonsets: "apps",
+  endpointslices: "discovery.k8s.io",
 };
 
 /** `deployments.apps`, `pods`: how errors name a resource. */
 export function qualifiedResource(kind: ResourceKind): string {
-  const group = RESOURCE_GROUP[kind];
+  const group = RESOURCE_GROUP[kind] ?? "";
   return group ? `${kind}.${group}` : kind;
 }
 
 function details(kind: ResourceKind, name: string): ApiStatus["details"] {
-  const group = RESOURCE_GROUP[kind];
+  const group = RESOURCE_GROUP[kind] ?? "";
   return group ? { name, group, kind } : { name, kind };
 }
 

@@ -1,17 +1,15 @@
 // kubectl's resource builder: turns `pods`, `pods,svc a b`, `pod/a service/b`, `all` into the
 // objects they name, with the API server's NotFound errors for names that do not exist.
 
-import { listEvents } from "../cluster/events.ts";
 import { notFound } from "../cluster/api-status.ts";
 import type { LabelSelectorRequirement } from "../cluster/label-selector.ts";
 import { matchesRequirements } from "../cluster/label-selector.ts";
 import type { ClusterState } from "../cluster/types.ts";
-import { getEndpoints, getEndpointSlice, listEndpoints, listEndpointSlices } from "./derived.ts";
 import { statusErrorText } from "./errors.ts";
 import { convertFieldSelector, matchesFields, parseFieldSelector, selectableFields } from "./field-selector.ts";
 import type { AnyObject } from "./printers/tables.ts";
 import { allCategory, apiVersionOf, lookupResource, qualifiedResource, resourceType, type ResourceType } from "./resources.ts";
-import { readList, readObject } from "./store-read.ts";
+import { listKind, readKind } from "../kinds/index.ts";
 
 export interface ResourceRequest {
   type: ResourceType;
@@ -131,27 +129,9 @@ export function notFoundText(type: ResourceType, name: string): string {
 }
 
 export function readOne(state: ClusterState, type: ResourceType, namespace: string, name: string): AnyObject | undefined {
-  switch (type.name) {
-    case "endpoints":
-      return getEndpoints(state, namespace, name);
-    case "endpointslices":
-      return getEndpointSlice(state, namespace, name);
-    case "events":
-      return listEvents(state, namespace).find((e) => e.metadata.name === name);
-    default:
-      return readObject(state, type.name, namespace, name) as AnyObject | undefined;
-  }
+  return readKind(state, type.def, namespace, name);
 }
 
 export function readAll(state: ClusterState, type: ResourceType, namespace: string | undefined): AnyObject[] {
-  switch (type.name) {
-    case "endpoints":
-      return listEndpoints(state, namespace);
-    case "endpointslices":
-      return listEndpointSlices(state, namespace);
-    case "events":
-      return listEvents(state, namespace);
-    default:
-      return readList(state, type.name, namespace) as AnyObject[];
-  }
+  return listKind(state, type.def, namespace);
 }

@@ -2,22 +2,22 @@
 // controller (worker/sim/cluster/endpoints.ts); kubectl reads them like stored objects.
 
 import { endpointSlicesFor, endpointsFor } from "../cluster/endpoints.ts";
+import { listRecord } from "../cluster/listing.ts";
 import type { ClusterState, Endpoints, EndpointSlice, Service } from "../cluster/types.ts";
-import { readList, readObject } from "./store-read.ts";
 
 export function listEndpoints(state: ClusterState, namespace: string | undefined): Endpoints[] {
-  return readList<Service>(state, "services", namespace)
+  return listRecord(state, state.services, true, namespace)
     .map((service) => endpointsFor(state, service))
     .filter((e): e is Endpoints => e !== undefined);
 }
 
 export function getEndpoints(state: ClusterState, namespace: string, name: string): Endpoints | undefined {
-  const service = readObject<Service>(state, "services", namespace, name);
+  const service = Object.hasOwn(state.services, `${namespace}/${name}`) ? state.services[`${namespace}/${name}`] : undefined;
   return service ? endpointsFor(state, service) : undefined;
 }
 
 export function listEndpointSlices(state: ClusterState, namespace: string | undefined): EndpointSlice[] {
-  const slices = readList<Service>(state, "services", namespace).flatMap((service) => endpointSlicesFor(state, service));
+  const slices = listRecord(state, state.services, true, namespace).flatMap((service) => endpointSlicesFor(state, service));
   return slices.sort((a, b) =>
     a.metadata.namespace === b.metadata.namespace
       ? a.metadata.name.localeCompare(b.metadata.name)

@@ -3,8 +3,6 @@
 // the per-kind field label conversion that rejects unknown fields, and the registry's selectable
 // fields each object offers (pkg/registry/*/strategy.go ToSelectableFields).
 
-import type { EventObject } from "../cluster/events.ts";
-import type { Namespace, Node, Pod, Service } from "../cluster/types.ts";
 import type { AnyObject } from "./printers/tables.ts";
 import type { ResourceType } from "./resources.ts";
 
@@ -76,55 +74,21 @@ function unescapeValue(s: string): string | { error: string } {
   return out;
 }
 
-/** Field labels each kind's conversion function accepts (pkg/apis/core/v1/conversion.go). */
-const supported: Partial<Record<ResourceType["name"], readonly string[]>> = {
-  pods: [
-    "metadata.name",
-    "metadata.namespace",
-    "spec.nodeName",
-    "spec.restartPolicy",
-    "spec.schedulerName",
-    "spec.serviceAccountName",
-    "spec.hostNetwork",
-    "status.phase",
-    "status.podIP",
-    "status.podIPs",
-    "status.nominatedNodeName",
-  ],
-  nodes: ["metadata.name", "spec.unschedulable"],
-  namespaces: ["status.phase", "metadata.name"],
-  services: ["metadata.namespace", "metadata.name", "spec.clusterIP", "spec.type"],
-  events: [
-    "involvedObject.kind",
-    "involvedObject.namespace",
-    "involvedObject.name",
-    "involvedObject.uid",
-    "involvedObject.apiVersion",
-    "involvedObject.resourceVersion",
-    "involvedObject.fieldPath",
-    "reason",
-    "reportingComponent",
-    "source",
-    "type",
-    "metadata.namespace",
-    "metadata.name",
-  ],
-};
-
 /**
  * The API server's field label conversion, term by term in sorted order: the first unknown field
  * fails the list. Kinds without their own function get runtime.DefaultMetaV1FieldSelectorConversion.
  */
 export function convertFieldSelector(type: ResourceType, requirements: readonly FieldRequirement[]): FieldSelectorParse {
-  const known = supported[type.name];
+  const fields = type.def.fieldSelectors;
   const out: FieldRequirement[] = [];
   for (const r of requirements) {
-    if (type.name === "pods" && r.field === "spec.host") {
-      out.push({ ...r, field: "spec.nodeName" });
+    const alias = fields?.aliases?.[r.field];
+    if (alias) {
+      out.push({ ...r, field: alias });
       continue;
     }
-    if (known) {
-      if (!known.includes(r.field)) return { ok: false, error: `field label not supported: ${r.field}` };
+    if (fields) {
+      if (!fields.labels.includes(r.field)) return { ok: false, error: `field label not supported: ${r.field}` };
     } else if (r.field !== "metadata.name" && r.field !== "metadata.namespace") {
       return { ok: false, error: `"${r.field}" is not a known field selector: only "metadata.name", "metadata.namespace"` };
     }
@@ -137,50 +101,8 @@ export function convertFieldSelector(type: ResourceType, requirements: readonly 
 export function selectableFields(type: ResourceType, object: AnyObject): Record<string, string> {
   const meta: Record<string, string> = { "metadata.name": object.metadata.name };
   if (type.namespaced) meta["metadata.namespace"] = object.metadata.namespace ?? "";
-  switch (type.name) {
-    case "pods": {
-      const pod = object as Pod;
-      return {
-        ...meta,
-        "spec.nodeName": pod.spec.nodeName ?? "",
-        "spec.restartPolicy": pod.spec.restartPolicy ?? "",
-        "spec.schedulerName": pod.spec.schedulerName ?? "",
-        "spec.serviceAccountName": pod.spec.serviceAccountName ?? "",
-        "spec.hostNetwork": String(pod.spec.hostNetwork === true),
-        "status.phase": pod.status.phase,
-        "status.podIP": pod.status.podIPs?.[0]?.ip ?? "",
-        "status.nominatedNodeName": "",
-      };
-    }
-    case "nodes":
-      return { ...meta, "spec.unschedulable": String((object as Node).spec.unschedulable === true) };
-    case "namespaces":
-      return { ...meta, "status.phase": (object as Namespace).status.phase };
-    case "services": {
-      const service = object as Service;
-      return { ...meta, "spec.clusterIP": service.spec.clusterIP ?? "", "spec.type": service.spec.type };
-    }
-    case "events": {
-      const event = object as EventObject;
-      const involved = event.involvedObject as EventObject["involvedObject"] & { resourceVersion?: string };
-      return {
-        ...meta,
-        "involvedObject.kind": involved.kind,
-        "involvedObject.namespace": involved.namespace ?? "",
-        "involvedObject.name": involved.name,
-        "involvedObject.uid": involved.uid,
-        "involvedObject.apiVersion": involved.apiVersion,
-        "involvedObject.resourceVersion": involved.resourceVersion ?? "",
-        "involvedObject.fieldPath": involved.fieldPath ?? "",
-        reason: event.reason,
-        reportingComponent: event.reportingComponent,
-        source: event.source.component || event.reportingComponent,
-        type: event.type,
-      };
-    }
-    default:
-      return meta;
-  }
+  const own = type.def.fieldSelectors?.values(object);
+  return own ? { ...meta, ...own } : meta;
 }
 
 export function matchesFields(fields: Record<string, string>, requirements: readonly FieldRequirement[]): boolean {

@@ -1,41 +1,34 @@
-// The resource types kubectl knows through discovery: names, short names, kinds and groups.
-// The playground's API server serves the first block; the second block exists on every real
-// cluster but is not simulated, and is answered with a clear message instead of a false one.
+// The resource types kubectl knows through discovery: names, short names, kinds and groups of
+// the kinds in the registry (worker/sim/kinds). Types that exist on every real cluster but are
+// not simulated are answered with a clear message instead of a false one.
+import { type KindDefinition, kinds } from "../kinds/index.ts";
 
-export type ResourceName =
-  | "pods"
-  | "services"
-  | "endpoints"
-  | "endpointslices"
-  | "nodes"
-  | "namespaces"
-  | "deployments"
-  | "replicasets"
-  | "daemonsets"
-  | "events";
+/** A resource name the playground serves (`pods`, `deployments`): the plural of a registered kind. */
+export type ResourceName = string;
 
 export interface ResourceType {
   name: ResourceName;
   singular: string;
-  shortNames: string[];
+  shortNames: readonly string[];
   kind: string;
   group: string;
   version: string;
   namespaced: boolean;
+  /** The kind's registry entry: its table, describer, storage and strategy. */
+  def: KindDefinition;
 }
 
-export const resourceTypes: readonly ResourceType[] = [
-  { name: "pods", singular: "pod", shortNames: ["po"], kind: "Pod", group: "", version: "v1", namespaced: true },
-  { name: "services", singular: "service", shortNames: ["svc"], kind: "Service", group: "", version: "v1", namespaced: true },
-  { name: "endpoints", singular: "endpoints", shortNames: ["ep"], kind: "Endpoints", group: "", version: "v1", namespaced: true },
-  { name: "nodes", singular: "node", shortNames: ["no"], kind: "Node", group: "", version: "v1", namespaced: false },
-  { name: "namespaces", singular: "namespace", shortNames: ["ns"], kind: "Namespace", group: "", version: "v1", namespaced: false },
-  { name: "deployments", singular: "deployment", shortNames: ["deploy"], kind: "Deployment", group: "apps", version: "v1", namespaced: true },
-  { name: "replicasets", singular: "replicaset", shortNames: ["rs"], kind: "ReplicaSet", group: "apps", version: "v1", namespaced: true },
-  { name: "daemonsets", singular: "daemonset", shortNames: ["ds"], kind: "DaemonSet", group: "apps", version: "v1", namespaced: true },
-  { name: "endpointslices", singular: "endpointslice", shortNames: [], kind: "EndpointSlice", group: "discovery.k8s.io", version: "v1", namespaced: true },
-  { name: "events", singular: "event", shortNames: ["ev"], kind: "Event", group: "", version: "v1", namespaced: true },
-];
+/** Discovery: one resource per registered kind, in the registry's order. */
+export const resourceTypes: readonly ResourceType[] = kinds.map((def) => ({
+  name: def.plural,
+  singular: def.singular,
+  shortNames: def.shortNames,
+  kind: def.kind,
+  group: def.group,
+  version: def.version,
+  namespaced: def.namespaced,
+  def,
+}));
 
 /** Types a real cluster serves that the playground does not simulate (plural and short names). */
 const unsimulated: Record<string, string> = {
@@ -54,6 +47,9 @@ const unsimulated: Record<string, string> = {
   horizontalpodautoscalers: "horizontalpodautoscalers", hpa: "horizontalpodautoscalers",
 };
 
+/** `pods, services, ... and daemonsets`. */
+const servedList = `${resourceTypes.slice(0, -1).map((t) => t.name).join(", ")} and ${resourceTypes[resourceTypes.length - 1].name}`;
+
 export type ResourceLookup =
   | { ok: true; type: ResourceType }
   | { ok: false; error: string };
@@ -71,7 +67,7 @@ export function lookupResource(text: string): ResourceLookup {
   }
   const known = unsimulated[base];
   if (known && groupPart === undefined) {
-    return { ok: false, error: `error: the playground does not simulate ${known}; it serves pods, services, endpoints, endpointslices, events, nodes, namespaces, deployments, replicasets and daemonsets\n` };
+    return { ok: false, error: `error: the playground does not simulate ${known}; it serves ${servedList}\n` };
   }
   return { ok: false, error: `error: the server doesn't have a resource type "${text}"\n` };
 }
@@ -101,7 +97,10 @@ export function apiVersionOf(type: ResourceType): string {
 }
 
 /**
- * What `kubectl get all` expands to, in kubectl's order (those the playground serves): discovery
- * order, core before apps and, within apps, daemonsets, deployments, replicasets.
+ * What `kubectl get all` expands to, in kubectl's order (those the playground serves): the kinds
+ * in the category `all`, in discovery order, core before apps and, within apps, by name.
  */
-export const allCategory: readonly ResourceName[] = ["pods", "services", "daemonsets", "deployments", "replicasets"];
+export const allCategory: readonly ResourceName[] = resourceTypes
+  .filter((t) => t.def.categories.includes("all"))
+  .sort((a, b) => (a.group === b.group ? (a.group === "" ? 0 : a.name.localeCompare(b.name)) : a.group === "" ? -1 : b.group === "" ? 1 : a.group.localeCompare(b.group)))
+  .map((t) => t.name);

@@ -60,7 +60,8 @@ export function applyManifests(k: Kubectl, flags: Flags, mode: "create" | "apply
     const metadata = (typeof object.metadata === "object" && object.metadata !== null ? object.metadata : {}) as Record<string, unknown>;
     const name = typeof metadata.name === "string" ? metadata.name : "";
     const type = lookupResource(kind);
-    const servable = type.ok && ["Pod", "Service", "Deployment", "ReplicaSet", "DaemonSet", "Namespace"].includes(type.type.kind) && type.type.kind === kind;
+    // Kinds clients may write (a strategy in the registry); Nodes join through their kubelet.
+    const servable = type.ok && type.type.def.strategy !== undefined && type.type.kind !== "Node" && type.type.kind === kind;
     if (!servable || !type.ok) {
       errors.push(`error: resource mapping not found for name: "${name}" namespace: "${typeof metadata.namespace === "string" ? metadata.namespace : ""}" from "STDIN": no matches for kind "${kind}" in version "${apiVersion}"\nensure CRDs are installed first\n`);
       continue;

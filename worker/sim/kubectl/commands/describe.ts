@@ -1,27 +1,13 @@
 // kubectl describe TYPE [NAME_PREFIX] | TYPE/NAME.
 
-import type { DaemonSet, Deployment, Endpoints, Namespace, Node, Pod, ReplicaSet, Service } from "../../cluster/types.ts";
 import { notFoundText, parseResourceArgs, readAll } from "../builder.ts";
 import { allNamespacesFlag, selectorFlag, type Command } from "../command.ts";
 import { fail, type Kubectl } from "../context.ts";
-import { slicesOfService } from "../derived.ts";
-import {
-  describeDaemonSet,
-  describeDeployment,
-  describeEndpoints,
-  describeNamespace,
-  describeNode,
-  describePod,
-  describeReplicaSet,
-  describeService,
-} from "../printers/describe.ts";
 import type { AnyObject } from "../printers/tables.ts";
 import type { ResourceType } from "../resources.ts";
 import { parseSelector } from "../selector.ts";
-import { readList } from "../store-read.ts";
-import { type EventObject, eventsFor } from "../../cluster/events.ts";
-import { describeEvent } from "../printers/describe.ts";
-import { matchesRequirements, requirementsOfLabelSelector } from "../../cluster/label-selector.ts";
+import { eventsFor } from "../../cluster/events.ts";
+import { matchesRequirements } from "../../cluster/label-selector.ts";
 import { ENDPOINTS_WARNING } from "./get.ts";
 import type { Flags } from "../flags.ts";
 
@@ -93,66 +79,5 @@ function runDescribe(k: Kubectl, flags: Flags): number {
 
 function describeOne(k: Kubectl, type: ResourceType, object: AnyObject, showEvents: boolean): string {
   const state = k.ctx.tx.state;
-  const now = state.now;
-  const eventsOf = (o: AnyObject) => (showEvents ? eventsFor(state, o) : []);
-  switch (type.name) {
-    case "pods":
-      return describePod(object as Pod, now, eventsOf(object));
-    case "services":
-      return describeService(object as Service, slicesOfService(state, object as Service), eventsOf(object), now);
-    case "endpoints":
-      return describeEndpoints(object as Endpoints);
-    case "nodes": {
-      const pods = readList<Pod>(state, "pods", undefined).filter((p) => p.spec.nodeName === object.metadata.name);
-      return describeNode(object as Node, pods, now, eventsOf(object));
-    }
-    case "deployments":
-      return describeDeployment(object as Deployment, readList<ReplicaSet>(state, "replicasets", object.metadata.namespace), eventsOf(object), now);
-    case "replicasets": {
-      const rs = object as ReplicaSet;
-      const pods = readList<Pod>(state, "pods", rs.metadata.namespace).filter((p) => p.metadata.ownerReferences?.some((o) => o.uid === rs.metadata.uid));
-      return describeReplicaSet(rs, pods, eventsOf(object), now);
-    }
-    case "daemonsets": {
-      const ds = object as DaemonSet;
-      const selector = requirementsOfLabelSelector(ds.spec.selector);
-      const pods = readList<Pod>(state, "pods", ds.metadata.namespace).filter(
-        (p) => matchesRequirements(p.metadata.labels, selector) && p.metadata.ownerReferences?.some((o) => o.controller && o.uid === ds.metadata.uid),
-      );
-      return describeDaemonSet(ds, pods, eventsOf(object), now);
-    }
-    case "namespaces":
-      return describeNamespace(object as Namespace);
-    case "endpointslices":
-      return describeEndpointSliceText(object);
-    case "events":
-      return describeEvent(object as EventObject);
-  }
-}
-
-function describeEndpointSliceText(object: AnyObject): string {
-  const s = object as import("../../cluster/types.ts").EndpointSlice;
-  const lines = [
-    `Name:         ${s.metadata.name}`,
-    `Namespace:    ${s.metadata.namespace}`,
-    `Labels:       ${Object.keys(s.metadata.labels ?? {}).sort().map((key) => `${key}=${s.metadata.labels![key]}`).join("\n              ") || "<none>"}`,
-    `Annotations:  <none>`,
-    `AddressType:  ${s.addressType}`,
-    `Ports:`,
-    `  Name     Port  Protocol`,
-    `  ----     ----  --------`,
-    ...s.ports.map((p) => `  ${(p.name || "<unset>").padEnd(7)}  ${String(p.port).padEnd(4)}  ${p.protocol}`),
-    `Endpoints:`,
-    ...s.endpoints.flatMap((e) => [
-      `  - Addresses:  ${e.addresses.join(",")}`,
-      `    Conditions:`,
-      `      Ready:    ${e.conditions.ready}`,
-      `    Hostname:   <unset>`,
-      `    TargetRef:  Pod/${e.targetRef?.name ?? ""}`,
-      `    NodeName:   ${e.nodeName ?? "<unset>"}`,
-      `    Zone:       <unset>`,
-    ]),
-    `Events:         <none>`,
-  ];
-  return lines.join("\n") + "\n";
+  return type.def.describe(state, object, showEvents ? eventsFor(state, object) : []);
 }

@@ -7,7 +7,7 @@ import { runJsonPath } from "./jsonpath.ts";
 import { formatLabels } from "./labels.ts";
 import { toJson, toYaml } from "./serialize.ts";
 import { tableWriter, tabwrite } from "./tabwriter.ts";
-import { tables, type AnyObject } from "./tables.ts";
+import type { AnyObject } from "./tables.ts";
 
 export type OutputFormat =
   | { kind: "table"; wide: boolean }
@@ -72,7 +72,7 @@ export function printTable(type: ResourceType, objects: readonly AnyObject[], op
 
 /** The cells of a table before alignment: its header and one row per object. */
 export function tableCells(type: ResourceType, objects: readonly AnyObject[], options: TableOptions): { header: string[]; rows: string[][] } {
-  const def = tables[type.name];
+  const def = type.def.table;
   const shown = options.wide ? def.columns.map((_, i) => i) : (def.narrowColumns ?? def.columns.slice(0, def.narrow).map((_, i) => i));
   let header = shown.map((i) => def.columns[i]);
   if (options.allNamespaces && type.namespaced) header = ["NAMESPACE", ...header];

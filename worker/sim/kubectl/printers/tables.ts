@@ -14,9 +14,7 @@ import type {
   Service,
 } from "../../cluster/types.ts";
 import type { EventObject } from "../../cluster/events.ts";
-import type { ResourceName } from "../resources.ts";
 import { age, humanDuration } from "./duration.ts";
-import { formatLabels, formatLabelSelector } from "./labels.ts";
 
 export type AnyObject = Pod | Service | Endpoints | EndpointSlice | Node | Namespace | Deployment | ReplicaSet | DaemonSet | EventObject;
 
@@ -29,157 +27,9 @@ export interface TableDefinition {
   row(object: AnyObject, now: number): string[];
 }
 
-export const tables: Record<ResourceName, TableDefinition> = {
-  // printers.go printEvent: the wide table puts SUBOBJECT and SOURCE before MESSAGE.
-  events: {
-    columns: ["LAST SEEN", "TYPE", "REASON", "OBJECT", "SUBOBJECT", "SOURCE", "MESSAGE", "FIRST SEEN", "COUNT", "NAME"],
-    narrow: 4,
-    narrowColumns: [0, 1, 2, 3, 6],
-    row: (o, now) => {
-      const e = o as EventObject;
-      const source = [e.source.component, ...(e.source.host ? [e.source.host] : [])].join(", ");
-      return [
-        age(e.lastTimestamp, now),
-        e.type,
-        e.reason,
-        `${e.involvedObject.kind.toLowerCase()}/${e.involvedObject.name}`,
-        e.involvedObject.fieldPath ?? "",
-        source,
-        e.message.trim(),
-        age(e.firstTimestamp, now),
-        String(e.count),
-        e.metadata.name,
-      ];
-    },
-  },
-  pods: {
-    columns: ["NAME", "READY", "STATUS", "RESTARTS", "AGE", "IP", "NODE", "NOMINATED NODE", "READINESS GATES"],
-    narrow: 5,
-    row: (o, now) => podRow(o as Pod, now),
-  },
-  services: {
-    columns: ["NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)", "AGE", "SELECTOR"],
-    narrow: 6,
-    row: (o, now) => {
-      const s = o as Service;
-      return [
-        s.metadata.name,
-        s.spec.type,
-        s.spec.clusterIPs?.[0] ?? s.spec.clusterIP ?? "<none>",
-        externalIP(s),
-        portString(s),
-        age(s.metadata.creationTimestamp, now),
-        formatLabels(s.spec.selector),
-      ];
-    },
-  },
-  endpoints: {
-    columns: ["NAME", "ENDPOINTS", "AGE"],
-    narrow: 3,
-    row: (o, now) => {
-      const e = o as Endpoints;
-      return [e.metadata.name, formatEndpoints(e), age(e.metadata.creationTimestamp, now)];
-    },
-  },
-  endpointslices: {
-    columns: ["NAME", "ADDRESSTYPE", "PORTS", "ENDPOINTS", "AGE"],
-    narrow: 5,
-    row: (o, now) => {
-      const e = o as EndpointSlice;
-      return [
-        e.metadata.name,
-        e.addressType,
-        listWithMore(e.ports.map((p) => (p.port !== undefined ? String(p.port) : p.name || "*"))),
-        listWithMore(e.endpoints.flatMap((ep) => ep.addresses)),
-        age(e.metadata.creationTimestamp, now),
-      ];
-    },
-  },
-  nodes: {
-    columns: ["NAME", "STATUS", "ROLES", "AGE", "VERSION", "INTERNAL-IP", "EXTERNAL-IP", "OS-IMAGE", "KERNEL-VERSION", "CONTAINER-RUNTIME"],
-    narrow: 5,
-    row: (o, now) => {
-      const n = o as Node;
-      const info = n.status.nodeInfo;
-      const address = (type: string) => n.status.addresses.find((a) => a.type === type)?.address ?? "<none>";
-      return [
-        n.metadata.name,
-        nodeStatus(n),
-        nodeRoles(n),
-        age(n.metadata.creationTimestamp, now),
-        info.kubeletVersion,
-        address("InternalIP"),
-        address("ExternalIP"),
-        info.osImage || "<unknown>",
-        info.kernelVersion || "<unknown>",
-        info.containerRuntimeVersion || "<unknown>",
-      ];
-    },
-  },
-  namespaces: {
-    columns: ["NAME", "STATUS", "AGE"],
-    narrow: 3,
-    row: (o, now) => {
-      const n = o as Namespace;
-      return [n.metadata.name, n.status.phase, age(n.metadata.creationTimestamp, now)];
-    },
-  },
-  deployments: {
-    columns: ["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE", "CONTAINERS", "IMAGES", "SELECTOR"],
-    narrow: 5,
-    row: (o, now) => {
-      const d = o as Deployment;
-      return [
-        d.metadata.name,
-        `${d.status.readyReplicas ?? 0}/${d.spec.replicas}`,
-        String(d.status.updatedReplicas ?? 0),
-        String(d.status.availableReplicas ?? 0),
-        age(d.metadata.creationTimestamp, now),
-        ...containerCells(d.spec.template.spec.containers),
-        formatLabelSelector(d.spec.selector),
-      ];
-    },
-  },
-  // printDaemonSet: NODE SELECTOR is the template's nodeSelector.
-  daemonsets: {
-    columns: ["NAME", "DESIRED", "CURRENT", "READY", "UP-TO-DATE", "AVAILABLE", "NODE SELECTOR", "AGE", "CONTAINERS", "IMAGES", "SELECTOR"],
-    narrow: 8,
-    row: (o, now) => {
-      const d = o as DaemonSet;
-      return [
-        d.metadata.name,
-        String(d.status.desiredNumberScheduled ?? 0),
-        String(d.status.currentNumberScheduled ?? 0),
-        String(d.status.numberReady ?? 0),
-        String(d.status.updatedNumberScheduled ?? 0),
-        String(d.status.numberAvailable ?? 0),
-        formatLabels(d.spec.template.spec.nodeSelector),
-        age(d.metadata.creationTimestamp, now),
-        ...containerCells(d.spec.template.spec.containers),
-        formatLabelSelector(d.spec.selector),
-      ];
-    },
-  },
-  replicasets: {
-    columns: ["NAME", "DESIRED", "CURRENT", "READY", "AGE", "CONTAINERS", "IMAGES", "SELECTOR"],
-    narrow: 5,
-    row: (o, now) => {
-      const r = o as ReplicaSet;
-      return [
-        r.metadata.name,
-        String(r.spec.replicas),
-        String(r.status.replicas ?? 0),
-        String(r.status.readyReplicas ?? 0),
-        age(r.metadata.creationTimestamp, now),
-        ...containerCells(r.spec.template.spec.containers),
-        formatLabelSelector(r.spec.selector),
-      ];
-    },
-  },
-};
 
 /** layoutContainerCells: the CONTAINERS and IMAGES cells of the workload tables. */
-function containerCells(containers: Container[]): [string, string] {
+export function containerCells(containers: Container[]): [string, string] {
   return [containers.map((c) => c.name).join(","), containers.map((c) => c.image).join(",")];
 }
 
@@ -290,7 +140,7 @@ export function formatEndpoints(endpoints: Endpoints): string {
 }
 
 /** listWithMoreString (EndpointSlice columns). */
-function listWithMore(items: string[]): string {
+export function listWithMore(items: string[]): string {
   const max = 3;
   const shown = items.slice(0, max);
   if (items.length > max) return `${shown.join(",")} + ${items.length - max} more...`;

@@ -1,0 +1,62 @@
+// The kind registry: every served kind is found by all its names, discovery and `get all` come
+// from it, and the generic API server writes only kinds that have a strategy.
+import { describe, expect, it } from "vitest";
+import { createObject } from "../../../worker/sim/cluster/api-server.ts";
+import { Tx } from "../../../worker/sim/cluster/tx.ts";
+import { createSession } from "../../../worker/sim/engine.ts";
+import { kinds, kindByName, kindByResource } from "../../../worker/sim/kinds/index.ts";
+import { allCategory, lookupResource } from "../../../worker/sim/kubectl/resources.ts";
+import { createRandom } from "../../../worker/sim/random.ts";
+import { simTerminal } from "../console.ts";
+
+describe("the kind registry", () => {
+  it("finds every kind by plural, singular, kind and short names, and no two kinds share a name", () => {
+    const seen = new Map<string, string>();
+    for (const def of kinds) {
+      for (const name of [def.plural, def.singular, def.kind.toLowerCase(), ...def.shortNames]) {
+        const found = lookupResource(name);
+        expect(found.ok && found.type.def).toBe(def);
+        const owner = seen.get(name);
+        if (owner !== undefined) expect(owner).toBe(def.kind);
+        seen.set(name, def.kind);
+      }
+      expect(kindByResource(def.plural)).toBe(def);
+      expect(kindByName(def.kind)).toBe(def);
+    }
+  });
+
+  it("expands `all` to the kinds in the category all, core first, then apps by name", () => {
+    expect(allCategory).toEqual(["pods", "services", "daemonsets", "deployments", "replicasets"]);
+  });
+
+  it("lists one api-resources row per kind", () => {
+    const run = simTerminal(3);
+    const rows = run("kubectl api-resources").output.trim().split("\n").slice(1);
+    expect(rows.length).toBe(kinds.length);
+    expect(run("kubectl api-resources -o name").output.split("\n").filter(Boolean).sort()).toEqual(
+      kinds.map((k) => (k.group ? `${k.plural}.${k.group}` : k.plural)).sort(),
+    );
+  });
+
+  it("refuses to store kinds that only the controllers derive (no strategy)", () => {
+    const session = createSession({ seed: 1, now: Date.UTC(2026, 0, 1) });
+    const tx = new Tx(session.cluster);
+    const result = createObject(tx, { apiVersion: "v1", kind: "Endpoints", metadata: { name: "x" } }, { now: tx.state.now, random: createRandom(1) });
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.status.message).toBe('no matches for kind "Endpoints" in version "v1"');
+  });
+
+  it("serves get and describe of every kind through its table and describer", () => {
+    const run = simTerminal(5);
+    run("kubectl create deployment web --image=nginx");
+    run("kubectl expose deployment web --port=80");
+    for (const def of kinds) {
+      const get = run(`kubectl get ${def.plural} -A`);
+      expect(get.exitCode).toBe(0);
+      expect(get.output).toMatch(new RegExp(`^(NAMESPACE +)?${def.table.columns[0]}  `, "m"));
+      const described = run(`kubectl describe ${def.plural} -A`);
+      expect(described.exitCode).toBe(0);
+      expect(described.output).toMatch(/^Name: /m);
+    }
+  });
+});

@@ -1,0 +1,70 @@
+// The registry: every kind the playground's API server serves, in discovery order. The API
+// server, kubectl's discovery, get, describe and the verbs over objects all go through this list;
+// a new kind is its module and one line here.
+import { listRecord } from "../cluster/listing.ts";
+import type { ClusterState, KubeObject } from "../cluster/types.ts";
+import type { AnyObject } from "../kubectl/printers/tables.ts";
+import { daemonSetKind } from "./daemon-set.ts";
+import { deploymentKind } from "./deployment.ts";
+import { endpointSliceKind } from "./endpoint-slice.ts";
+import { endpointsKind } from "./endpoints.ts";
+import { eventKind } from "./event.ts";
+import { namespaceKind } from "./namespace.ts";
+import { nodeKind } from "./node.ts";
+import { podKind } from "./pod.ts";
+import { replicaSetKind } from "./replica-set.ts";
+import { serviceKind } from "./service.ts";
+import type { KindDefinition } from "./types.ts";
+
+export type { KindDefinition } from "./types.ts";
+
+export const kinds: readonly KindDefinition[] = [
+  podKind,
+  serviceKind,
+  endpointsKind,
+  endpointSliceKind,
+  eventKind,
+  nodeKind,
+  namespaceKind,
+  deploymentKind,
+  replicaSetKind,
+  daemonSetKind,
+];
+
+const byPlural = new Map(kinds.map((k) => [k.plural, k]));
+const byKind = new Map(kinds.map((k) => [k.kind, k]));
+
+/** The kind served under a resource name (`pods`), if any. */
+export const kindByResource = (plural: string): KindDefinition | undefined => byPlural.get(plural);
+
+/** The kind of an object's `kind` field (`Pod`), if served. */
+export const kindByName = (kind: string): KindDefinition | undefined => byKind.get(kind);
+
+/** `v1`, `apps/v1`. */
+export const apiVersionOfKind = (def: KindDefinition): string => (def.group === "" ? def.version : `${def.group}/${def.version}`);
+
+const NO_OBJECTS: Record<string, KubeObject> = Object.freeze({}) as Record<string, KubeObject>;
+
+/** The stored collection of a kind (empty for derived kinds and absent collections). */
+export function storedObjects(state: ClusterState, def: KindDefinition): Record<string, KubeObject> {
+  if (!("collection" in def.storage)) return NO_OBJECTS;
+  return (state[def.storage.collection] as Record<string, KubeObject> | undefined) ?? NO_OBJECTS;
+}
+
+export function storageKey(def: KindDefinition, namespace: string | undefined, name: string): string {
+  return def.namespaced ? `${namespace ?? "default"}/${name}` : name;
+}
+
+/** GET: one object of a kind. */
+export function readKind(state: ClusterState, def: KindDefinition, namespace: string | undefined, name: string): AnyObject | undefined {
+  if ("derived" in def.storage) return def.storage.derived.get(state, namespace ?? "default", name);
+  const record = storedObjects(state, def);
+  const key = storageKey(def, namespace, name);
+  return Object.hasOwn(record, key) ? (record[key] as AnyObject) : undefined;
+}
+
+/** LIST: the objects of a kind in a namespace (all when undefined), in the API server's order. */
+export function listKind(state: ClusterState, def: KindDefinition, namespace: string | undefined): AnyObject[] {
+  if ("derived" in def.storage) return def.storage.derived.list(state, def.namespaced ? namespace : undefined);
+  return listRecord(state, storedObjects(state, def), def.namespaced, namespace) as AnyObject[];
+}

@@ -27,10 +27,16 @@ export async function newPage(browser: Browser, options: BrowserContextOptions =
 /** Opens `/`, which creates a session, and waits for the console. Returns the session id and key. */
 export async function openNewSession(page: Page): Promise<{ id: string; key: string }> {
   await page.goto(baseUrl() + "/");
-  await page.waitForURL(/\/s\/[A-Za-z0-9_-]+#key=/);
+  // The page shows /s/<id> and keeps the key in localStorage, out of the address bar.
+  await page.waitForURL((url) => /^\/s\/[A-Za-z0-9_-]+$/.test(url.pathname) && url.hash === "");
   await page.locator(".command-input").waitFor();
-  const url = new URL(page.url());
-  return { id: url.pathname.split("/")[2], key: new URLSearchParams(url.hash.slice(1)).get("key")! };
+  const id = new URL(page.url()).pathname.split("/")[2];
+  return { id, key: (await storedKey(page, id))! };
+}
+
+/** The edit key this browser remembers for a session. */
+export function storedKey(page: Page, id: string): Promise<string | null> {
+  return page.evaluate((name) => localStorage.getItem(name), `kube-playground:key:${id}`);
 }
 
 export const entries = (page: Page) => page.locator(".transcript .entry:not(.local)");

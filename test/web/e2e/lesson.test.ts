@@ -129,7 +129,7 @@ describe("starting a lesson from the top bar", () => {
     await items.first().waitFor();
     expect(await items.evaluateAll((els) => els.map((e) => e.getAttribute("data-lesson")))).toEqual(expect.arrayContaining([LESSON, "deployments-load-balancing", "debugging-services"]));
     await page.locator(`.picker-item[data-lesson="${LESSON}"]`).click();
-    await page.waitForURL((url) => url.href !== before && /^\/s\/[A-Za-z0-9_-]+$/.test(url.pathname) && url.hash.startsWith("#key="));
+    await page.waitForURL((url) => url.href !== before && /^\/s\/[A-Za-z0-9_-]+$/.test(url.pathname) && url.hash === "");
     await page.locator(`.lesson[data-lesson="${LESSON}"]`).waitFor();
     await page.locator(".command-input").waitFor();
     await page.screenshot({ path: `${RESULTS}/lesson-dark.png` });

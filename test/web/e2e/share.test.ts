@@ -1,8 +1,9 @@
 // The three share links: a snapshot that each visitor forks on their first command, the live
-// edit link, and the read-only watch link that follows the session as it changes.
+// edit link, and the read-only watch link that follows the session as it changes. The edit key
+// lives in the browser's storage, not in the address bar.
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { baseUrl, entries, launch, newPage, openNewSession, typeCommand } from "./browser.ts";
+import { baseUrl, entries, launch, newPage, openNewSession, RESULTS, storedKey, typeCommand } from "./browser.ts";
 
 async function shareLink(page: Page, kind: "snapshot" | "live" | "watch"): Promise<string> {
   await page.getByRole("button", { name: "Share" }).click();
@@ -46,7 +47,7 @@ describe("sharing", () => {
     // The snapshot shows what was done so far.
     await expect.poll(() => entries(visitor).count()).toBe(ownerEntries);
     await typeCommand(visitor, "kubectl run mine --image=nginx");
-    await visitor.waitForURL(/\/s\/[A-Za-z0-9_-]+#key=/);
+    await visitor.waitForURL((url) => /^\/s\/[A-Za-z0-9_-]+$/.test(url.pathname) && url.hash === "");
     const forkId = new URL(visitor.url()).pathname.split("/")[2];
     expect(forkId).not.toBe(session.id);
     await expect.poll(() => visitor.locator('.map .pod[data-name="mine"]').count()).toBe(1);
@@ -76,8 +77,8 @@ describe("sharing", () => {
     expect(refused.status()).toBe(403);
 
     await watcher.getByRole("button", { name: "Make my own copy" }).click();
-    await watcher.waitForURL(/\/s\/[A-Za-z0-9_-]+#key=/);
-    expect(new URL(watcher.url()).pathname).not.toBe(`/s/${session.id}`);
+    await watcher.waitForURL((url) => url.pathname !== `/s/${session.id}` && url.hash === "");
+    expect(new URL(watcher.url()).pathname).toMatch(/^\/s\/[A-Za-z0-9_-]+$/);
     await watcher.locator(".command-input").waitFor();
     await watcher.context().close();
   });
@@ -87,8 +88,46 @@ describe("sharing", () => {
     expect(link).toBe(`${new URL(owner.url()).origin}/s/${session.id}#key=${session.key}`);
     const guest = await newPage(browser);
     await guest.goto(link);
+    await guest.waitForURL(`${baseUrl()}/s/${session.id}`);
     await typeCommand(guest, "kubectl get pods");
     await expect.poll(() => owner.locator(".transcript").textContent(), { timeout: 10_000 }).toContain("kubectl get pods");
     await guest.context().close();
+  });
+
+  it("offers the edit link marked as such, apart from the other two", async () => {
+    await owner.getByRole("button", { name: "Share" }).click();
+    const edit = owner.locator('.share-item[data-share="live"]');
+    expect(await edit.innerText()).toBe("Edit link\nanyone with it can change this cluster");
+    await edit.click();
+    await owner.locator('.share-url[data-kind="live"]').waitFor();
+    expect(await owner.locator(".share-warning").innerText()).toMatch(/holds the edit key/);
+    await owner.screenshot({ path: `${RESULTS}/share-menu-edit.png`, clip: { x: 780, y: 0, width: 500, height: 320 } });
+    await owner.locator('.share-item[data-share="watch"]').click();
+    await owner.locator('.share-url[data-kind="watch"]').waitFor();
+    expect(await owner.locator(".share-warning").count()).toBe(0);
+    await owner.keyboard.press("Escape");
+  });
+
+  it("takes the key out of the address bar and the tab's history; a reload stays editable", async () => {
+    expect(owner.url()).toBe(`${baseUrl()}/s/${session.id}`);
+    const page = await newPage(browser);
+    await page.goto(`${baseUrl()}/s/${session.id}#key=${encodeURIComponent(session.key)}`);
+    await page.waitForURL(`${baseUrl()}/s/${session.id}`);
+    expect(await storedKey(page, session.id)).toBe(session.key);
+    // The entry with the key was replaced, not kept: back leaves the site, forward shows /s/<id>.
+    await page.goBack();
+    expect(page.url()).toBe("about:blank");
+    await page.goForward();
+    expect(page.url()).toBe(`${baseUrl()}/s/${session.id}`);
+    await page.reload();
+    await page.locator(".command-input").waitFor();
+    expect(await page.locator(".banner.watch").count()).toBe(0);
+    expect(await typeCommand(page, "kubectl get pods -o name")).toMatch(/pod\/web/);
+    // Another browser (no stored key) opening the bare address only watches.
+    const stranger = await newPage(browser);
+    await stranger.goto(`${baseUrl()}/s/${session.id}`);
+    await stranger.locator(".banner.watch").waitFor();
+    await page.context().close();
+    await stranger.context().close();
   });
 });

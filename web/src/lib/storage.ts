@@ -13,12 +13,15 @@ function read(name: string): string | null {
   }
 }
 
-function write(name: string, value: string | null): void {
+/** True when the value is stored (reading it back gives it). */
+function write(name: string, value: string | null): boolean {
   try {
     if (value === null) localStorage.removeItem(PREFIX + name);
     else localStorage.setItem(PREFIX + name, value);
+    return localStorage.getItem(PREFIX + name) === value;
   } catch {
     // Remembering is a convenience; the page works without it.
+    return false;
   }
 }
 
@@ -34,7 +37,8 @@ function readJson<T>(name: string, fallback: T): T {
 
 export const storage = {
   editKey: (sessionId: string) => read(`key:${sessionId}`),
-  setEditKey: (sessionId: string, key: string) => write(`key:${sessionId}`, key),
+  /** False when this browser would not keep it. */
+  setEditKey: (sessionId: string, key: string): boolean => write(`key:${sessionId}`, key),
 
   history: (sessionId: string) => readJson<string[]>(`history:${sessionId}`, []),
   pushHistory(sessionId: string, command: string): string[] {
@@ -47,11 +51,11 @@ export const storage = {
 
   embedSession: (embedId: string) => readJson<{ id: string; key: string } | null>(`embed:${embedId}`, null),
   setEmbedSession: (embedId: string, session: { id: string; key: string } | null) =>
-    write(`embed:${embedId}`, session ? JSON.stringify(session) : null),
+    void write(`embed:${embedId}`, session ? JSON.stringify(session) : null),
 
   visited: () => read("visited") === "1",
-  setVisited: () => write("visited", "1"),
+  setVisited: () => void write("visited", "1"),
 
   theme: () => read("theme") as "light" | "dark" | null,
-  setTheme: (theme: "light" | "dark" | null) => write("theme", theme),
+  setTheme: (theme: "light" | "dark" | null) => void write("theme", theme),
 };

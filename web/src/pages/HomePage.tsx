@@ -1,8 +1,7 @@
-// `/`: a new session, then its page. The edit key goes into the fragment and localStorage.
+// `/`: a new session, then its page at `/s/<id>`. The edit key goes into localStorage.
 import { useEffect, useState } from "preact/hooks";
 import { createSession } from "../api/client.ts";
-import { storage } from "../lib/storage.ts";
-import { sessionPath } from "../lib/route.ts";
+import { keepKeyOutOfAddressBar } from "../lib/edit-key.ts";
 import { TopBar } from "./TopBar.tsx";
 
 export function HomePage(props: { onCreated(id: string, key: string): void }) {
@@ -13,8 +12,7 @@ export function HomePage(props: { onCreated(id: string, key: string): void }) {
     createSession({}).then(
       ({ id, editKey }) => {
         if (cancelled) return;
-        storage.setEditKey(id, editKey);
-        history.replaceState(null, "", sessionPath(id, editKey));
+        keepKeyOutOfAddressBar(id, editKey);
         props.onCreated(id, editKey);
       },
       (e) => !cancelled && setError((e as Error).message),

@@ -1,5 +1,7 @@
-// `/s/<id>`: the owner's playground with the key, the read-only watch view without it.
-import { useState } from "preact/hooks";
+// `/s/<id>`: the owner's playground with the key, the read-only watch view without it. A key that
+// arrives in the fragment (`/s/<id>#key=...`) moves into this browser's storage at once.
+import { useEffect, useState } from "preact/hooks";
+import { keepKeyOutOfAddressBar } from "../lib/edit-key.ts";
 import { sessionPath } from "../lib/route.ts";
 import { storage } from "../lib/storage.ts";
 import { ShareMenu } from "../share/ShareMenu.tsx";
@@ -8,7 +10,9 @@ import { TopBar } from "./TopBar.tsx";
 
 export function SessionPage(props: { id: string; urlKey?: string }) {
   const key = props.urlKey ?? storage.editKey(props.id) ?? undefined;
-  if (props.urlKey) storage.setEditKey(props.id, props.urlKey);
+  useEffect(() => {
+    if (props.urlKey) keepKeyOutOfAddressBar(props.id, props.urlKey);
+  }, [props.id, props.urlKey]);
   return (
     <Playground
       source={{ kind: "session", id: props.id, key }}

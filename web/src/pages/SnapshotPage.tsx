@@ -1,7 +1,7 @@
 // `/p/<snapshotId>`: a frozen cluster; the first command forks it into the visitor's own session
 // and the URL becomes that session's.
 import { useState } from "preact/hooks";
-import { sessionPath } from "../lib/route.ts";
+import { keepKeyOutOfAddressBar } from "../lib/edit-key.ts";
 import { ShareMenu } from "../share/ShareMenu.tsx";
 import { Playground } from "./Playground.tsx";
 import { TopBar } from "./TopBar.tsx";
@@ -13,7 +13,7 @@ export function SnapshotPage(props: { snapshotId: string }) {
       source={{ kind: "snapshot", snapshotId: props.snapshotId }}
       hooks={{
         onSession(id, key) {
-          history.replaceState(null, "", sessionPath(id, key));
+          keepKeyOutOfAddressBar(id, key);
           setOwn({ id, key });
         },
       }}

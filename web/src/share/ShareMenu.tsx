@@ -1,4 +1,5 @@
-// One button, three links: a snapshot (everyone gets a copy), the live edit link, the watch link.
+// One button, three links: a snapshot (everyone gets a copy), the edit link (it carries the edit
+// key, the only place the page still shows it), the watch link.
 import { useState } from "preact/hooks";
 import { copyText } from "../lib/clipboard.ts";
 import { absolute, sessionPath } from "../lib/route.ts";
@@ -39,7 +40,7 @@ export function ShareMenu(props: ShareMenuProps) {
   const item = (kind: Kind, title: string, detail: string, enabled = true) =>
     enabled && (
       <li>
-        <button type="button" class="share-item" data-share={kind} onClick={() => share(kind)} disabled={busy !== null}>
+        <button type="button" class={kind === "live" ? "share-item edit" : "share-item"} data-share={kind} onClick={() => share(kind)} disabled={busy !== null}>
           <strong>{title}</strong>
           <span>{detail}</span>
         </button>
@@ -55,7 +56,7 @@ export function ShareMenu(props: ShareMenuProps) {
         <div class="share-menu" role="dialog" aria-label="Share this cluster">
           <ul>
             {item("snapshot", "Copy link", "others get their own copy")}
-            {item("live", "Live link", "others can type", !!props.sessionId && !!props.editKey)}
+            {item("live", "Edit link", "anyone with it can change this cluster", !!props.sessionId && !!props.editKey)}
             {item("watch", "Watch link", "read-only", !!props.sessionId)}
           </ul>
           {link && (
@@ -65,6 +66,11 @@ export function ShareMenu(props: ShareMenuProps) {
                 {link.copied ? "Copied" : "Select and copy the link"}
               </span>
             </div>
+          )}
+          {link?.kind === "live" && (
+            <p class="share-warning" role="note">
+              This link holds the edit key: share it only with people who may change this cluster.
+            </p>
           )}
           {error && <p class="error" role="alert">{error}</p>}
         </div>

@@ -36,8 +36,9 @@ describe("look and speed", () => {
   beforeAll(async () => {
     browser = await launch();
     const page = await newPage(browser);
-    await openNewSession(page);
-    sessionUrl = page.url();
+    const { key } = await openNewSession(page);
+    // The edit link (a fresh browser context has no stored key): each test sees the owner's view.
+    sessionUrl = `${page.url()}#key=${encodeURIComponent(key)}`;
     // A small scene worth looking at: a pod, a NodePort service, a request through it.
     await typeCommand(page, "kubectl run nginx --image=nginx");
     await typeCommand(page, "kubectl create deployment web --image=traefik/whoami --replicas=3");

@@ -33,6 +33,7 @@ export interface Entry {
   prompt: string;
   traces: unknown[];
   at: number;
+  hint?: { message: string; corrected: string; found: string[] };
   setup?: true;
 }
 

@@ -352,6 +352,7 @@ export class Session extends DurableObject<Env> {
       traces: result.traces.length > ENTRY_TRACES_LIMIT ? result.traces.slice(-ENTRY_TRACES_LIMIT) : result.traces,
       at: now,
     };
+    if (result.hint) entry.hint = result.hint;
     if (setup) entry.setup = true;
     const entryJson = JSON.stringify(entry);
     const advanced = this.lessonRun ? lessonUpdate(advanceLesson(this.lessonRun.lesson, this.lessonRun.progress, result.state, { traces: result.traces })) : undefined;

@@ -8,6 +8,7 @@ import type { ClusterState } from "./cluster/types.ts";
 import { byteLength } from "./net/http.ts";
 import type { RouteTrace } from "./net/trace.ts";
 import { createRandom } from "./random.ts";
+import { pasteHint, type PasteHint } from "./shell/paste-hints.ts";
 import { promptOf } from "./shell/prompt.ts";
 import { findProgram } from "./shell/programs.ts";
 // Registers the kubelet's runner for containers' own one-shot commands (their output is their log).
@@ -47,6 +48,12 @@ export interface CommandResult {
   traces: RouteTrace[];
   /** False when the command changed nothing in the cluster or the shell. */
   changed: boolean;
+  /**
+   * Typographic characters pasted from a document (en dashes, curly quotes, no-break spaces, a
+   * prompt) that made the command fail or changed its meaning, and the command as meant. Kept
+   * apart from `output`, which stays exactly what the shell and the programs printed.
+   */
+  hint?: PasteHint;
 }
 
 export interface CreateSessionOptions {
@@ -97,6 +104,12 @@ export interface ExecuteEnv {
 }
 
 export function execute(state: SessionState, input: string, env: ExecuteEnv): CommandResult {
+  const result = executeLine(state, input, env);
+  const hint = pasteHint(input, result.exitCode);
+  return hint ? { ...result, hint } : result;
+}
+
+function executeLine(state: SessionState, input: string, env: ExecuteEnv): CommandResult {
   const fail = (output: string, exitCode = 1): CommandResult => ({
     state,
     output,

@@ -3,6 +3,9 @@
 // module holds types only, so it adds nothing to either bundle.
 import type { Lesson, LessonEvent, LessonProgress, StepStatus } from "./lessons/index.ts";
 import type { RouteTrace } from "./net/trace.ts";
+import type { PasteHint } from "./shell/paste-hints.ts";
+
+export type { PasteHint };
 
 /** One command of a session's transcript, as the console showed it. */
 export interface TranscriptEntry {
@@ -18,6 +21,12 @@ export interface TranscriptEntry {
   traces: RouteTrace[];
   /** Wall-clock time the command was applied, ms since the epoch. */
   at: number;
+  /**
+   * Present when typographic characters pasted from a document (en dashes, curly quotes, no-break
+   * spaces, a prompt) made the command fail or changed its meaning: what was found and the command
+   * as meant. Not output: `output` is exactly what the shell and the programs printed.
+   */
+  hint?: PasteHint;
   /** Present on commands a session ran at creation (a lesson's or an embed's `setup`), not typed by the learner. */
   setup?: true;
 }

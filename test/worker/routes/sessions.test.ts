@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { command, createSession, errorOf, isType, postJson, read, request, run, Watcher } from "../helpers.ts";
+import { command, createSession, type Entry, errorOf, isCommand, isType, postJson, read, request, run, Watcher } from "../helpers.ts";
 
 const ID = /^[A-Za-z0-9_-]{22}$/;
 const KEY = /^[A-Za-z0-9_-]{43}$/;
@@ -124,6 +124,26 @@ describe("POST /api/sessions/:id/commands", () => {
     watcher.close();
     const plain = (await (await command(created.id, created.editKey, "kubectl get pods")).json()) as Record<string, unknown>;
     expect(Object.keys(plain)).toEqual(["seq", "command", "output", "exitCode", "prompt", "traces", "at", "changed"]);
+  });
+
+  it("answers a pasted command's hint as its own field, stored and broadcast with the entry, never in the output", async () => {
+    const created = await createSession({ setup: ["kubectl run web --image=nginx"] });
+    const watcher = await Watcher.open(created.id);
+    const pasted = "kubectl expose pod web –name web-svc –port 8080 –target-port 80 –type NodePort";
+    const reply = await run(created.id, created.editKey, pasted);
+    expect(reply).toMatchObject({ exitCode: 1, output: "error: couldn't find port via --port flag or introspection\n" });
+    expect(reply.hint).toEqual({
+      message: "pasted text has 4 × en dash (U+2013): options start with a plain `-` or `--`, so these were passed on as words.",
+      corrected: "kubectl expose pod web --name web-svc --port 8080 --target-port 80 --type NodePort",
+      found: ["en dash (U+2013)"],
+    });
+    const stored = (await read(created.id)).transcript.find((e) => e.seq === reply.seq)!;
+    expect(stored.hint).toEqual(reply.hint);
+    expect(((await watcher.next(isCommand(reply.seq))).entry as Entry).hint).toEqual(reply.hint);
+    watcher.close();
+    const fixed = await run(created.id, created.editKey, reply.hint!.corrected);
+    expect(fixed).toMatchObject({ exitCode: 0, output: "service/web-svc exposed\n" });
+    expect(fixed).not.toHaveProperty("hint");
   });
 
   it("keeps the last 20 routes of a loop of requests in the entry, and answers with the last one", async () => {

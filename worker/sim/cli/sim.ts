@@ -7,7 +7,7 @@
 import { createInterface } from "node:readline";
 import { createSession, execute } from "../engine.ts";
 import { parseLine } from "../shell/tokenizer.ts";
-import { defaultTranscriptOptions, runScript, type TranscriptOptions } from "./transcript.ts";
+import { defaultTranscriptOptions, renderHint, runScript, type TranscriptOptions } from "./transcript.ts";
 
 function parseArgs(argv: string[]): TranscriptOptions {
   const options = { ...defaultTranscriptOptions };
@@ -62,6 +62,8 @@ async function interactive(options: TranscriptOptions): Promise<void> {
     pending = "";
     state = result.state;
     process.stdout.write(result.output);
+    if (result.output !== "" && !result.output.endsWith("\n") && result.hint) process.stdout.write("\n");
+    if (result.hint) process.stdout.write(renderHint(result.hint));
     prompt = result.prompt;
     rl.setPrompt(prompt);
     rl.prompt();

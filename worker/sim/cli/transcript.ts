@@ -3,6 +3,7 @@
 // Used by `npm run sim` with piped input and by the golden tests, so both agree byte for byte.
 
 import { createSession, execute, type SessionState } from "../engine.ts";
+import type { PasteHint } from "../shell/paste-hints.ts";
 import { splitCommands } from "../shell/tokenizer.ts";
 
 export interface TranscriptOptions {
@@ -28,15 +29,21 @@ export function runScript(script: string, options: TranscriptOptions = defaultTr
     now += options.stepMs;
     const result = execute(state, command, { now });
     state = result.state;
-    transcript += renderStep(prompt, command, result.output, result.exitCode);
+    transcript += renderStep(prompt, command, result.output, result.exitCode, result.hint);
     prompt = result.prompt;
   }
   return { transcript, state };
 }
 
-export function renderStep(prompt: string, command: string, output: string, exitCode: number): string {
+export function renderStep(prompt: string, command: string, output: string, exitCode: number, hint?: PasteHint): string {
   let text = `${prompt}${command}\n${output}`;
   if (output !== "" && !output.endsWith("\n")) text += "\n";
   if (exitCode !== 0) text += `[exit ${exitCode}]\n`;
+  if (hint) text += renderHint(hint);
   return text;
+}
+
+/** The hint as `npm run sim` prints it: after the output and its exit status, marked as not part of them. */
+export function renderHint(hint: PasteHint): string {
+  return `hint: ${hint.message}\nhint: meant: ${hint.corrected.replace(/\n/g, "\nhint:        ")}\n`;
 }

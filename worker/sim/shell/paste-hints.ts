@@ -49,6 +49,9 @@ const CHARS: Record<string, CharInfo> = {
 };
 
 const DASHES = /[\u2010-\u2015\u2212]/;
+// Sticky: matched where the scan is, without copying the rest of an 8 KB line each time.
+const TRAILING_SPACES = /[ \t]+(?=\n|$)/y;
+const OPTION_NAME = /[A-Za-z][\w-]*/y;
 const WORD_END = /[\s;|&<>()]/;
 
 /** A named character as the hint shows it: "en dash (U+2013)". */
@@ -150,10 +153,11 @@ function scan(line: string): { findings: Finding[]; cut: boolean } {
     if (c === "\\") {
       // A backslash that only escapes spaces at the end of a line: bash joins the next line only
       // when the backslash is the last character, so the command ended here.
-      const rest = /^\\[ \t]+(?=\n|$)/.exec(line.slice(i));
+      TRAILING_SPACES.lastIndex = i + 1;
+      const rest = TRAILING_SPACES.exec(line);
       if (rest) {
-        findings.push({ at: i + 1, length: rest[0].length - 1, replacement: "", chars: "", strong: true, reason: "a `\\` followed by spaces ends the line: bash continues a command on the next line only when `\\` is the last character, so the next line ran on its own" });
-        i += rest[0].length - 1;
+        findings.push({ at: i + 1, length: rest[0].length, replacement: "", chars: "", strong: true, reason: "a `\\` followed by spaces ends the line: bash continues a command on the next line only when `\\` is the last character, so the next line ran on its own" });
+        i += rest[0].length;
         continue;
       }
       i++;
@@ -207,7 +211,8 @@ function unquoted(line: string, i: number, wordStart: boolean): Finding | undefi
     // `−−port`, `—type`). One dash before a one-letter name is a short option (`–n`).
     let end = i;
     while (end < line.length && DASHES.test(line[end])) end++;
-    const name = /^[A-Za-z][\w-]*/.exec(line.slice(end))?.[0];
+    OPTION_NAME.lastIndex = end;
+    const name = OPTION_NAME.exec(line)?.[0];
     if (wordStart && name) {
       const dashes = end - i > 1 || name.length > 1 ? "--" : "-";
       return { at: i, length: end - i, replacement: dashes, chars: line.slice(i, end), strong: true, reason: "options start with a plain `-` or `--`, so these were passed on as words" };

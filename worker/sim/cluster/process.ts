@@ -1,6 +1,7 @@
 // What the main process of a container does once started: run forever (a server, `sleep
 // infinity`, a `while true` loop) or exit after some time with an exit code. Decided from the
 // image's default process and the command and args of the spec, the way a shell would run them.
+import { databaseEntrypoint, literalEnvironment } from "./database-entrypoint.ts";
 import { findImage, isSystemImage } from "./images.ts";
 import type { Container } from "./types.ts";
 
@@ -18,14 +19,14 @@ const FOREVER: ProcessBehaviour = { kind: "forever" };
 const ATTACHED: ProcessBehaviour = { kind: "attached" };
 
 /** Programs whose run the console simulates itself (output, exit code) when a client attaches. */
-export const ATTACHABLE_PROGRAMS = new Set(["wget", "curl", "nslookup", "ping", "echo", "cat", "env", "printenv", "hostname"]);
+export const ATTACHABLE_PROGRAMS = new Set(["wget", "curl", "nslookup", "ping", "echo", "cat", "env", "printenv", "hostname", "redis-cli", "psql", "mysql"]);
 
 /** Programs a shell in the catalogue's images can start (builtins and common utilities). */
 const KNOWN_PROGRAMS = new Set([
   "sh", "bash", "ash", "echo", "printf", "sleep", "tail", "cat", "env", "printenv", "hostname", "wget", "curl", "nslookup",
   "ping", "true", "false", "exit", "date", "ls", "pwd", "id", "whoami", "uname", "test", "[", "set", "export", "cd", "trap",
   "while", "for", "if", "until", "do", "done", "read", "yes", "top", "watch", "nc", "touch", "mkdir", "rm", "cp", "mv", "grep",
-  "head", "timeout", "exec", "/bin/sh", "/bin/bash", "/bin/ash", "/bin/sleep", "/bin/echo", "/usr/bin/tail", "/usr/bin/env",
+  "head", "timeout", "exec", "redis-cli", "psql", "mysql", "/bin/sh", "/bin/bash", "/bin/ash", "/bin/sleep", "/bin/echo", "/usr/bin/tail", "/usr/bin/env",
 ]);
 
 const SERVER_PROGRAMS = ["nginx", "httpd", "apachectl", "httpd-foreground", "catalina.sh", "redis-server", "mysqld", "docker-entrypoint.sh", "postgres", "/whoami", "/http-echo", "python", "node", "java"];
@@ -65,12 +66,12 @@ export function processBehaviour(container: Container): ProcessBehaviour {
   if (command.length === 0 && args.length === 0) {
     // The image's own CMD: a server runs; busybox/alpine/ubuntu's shell reads its stdin, so it
     // exits at once on the empty stdin a container gets, but waits when stdin is kept open (-i).
-    if (image?.server) return FOREVER;
+    if (image?.server) return serverBehaviour(container);
     if (container.stdin && image?.shell && image.repository !== "curlimages/curl") return FOREVER;
     return { kind: "exits", afterMs: 0, exitCode: 0, reason: "Completed" };
   }
-  // Without a command, args go to the image's entrypoint: a server keeps running with them.
-  if (command.length === 0 && image?.server) return FOREVER;
+  // Without a command, args go to the image's entrypoint: options keep its server running.
+  if (runsImageServer(container)) return serverBehaviour(container);
   const argv = command.length > 0 ? [...command, ...args] : args;
   const program = argv[0];
   const base = program.split("/").pop() ?? program;
@@ -86,6 +87,29 @@ export function processBehaviour(container: Container): ProcessBehaviour {
   if (base === "cat" && argv.length === 1 && container.stdin) return FOREVER;
   if (container.stdin && container.stdinOnce && ATTACHABLE_PROGRAMS.has(base)) return ATTACHED;
   return analyseScript(argv.join(" "));
+}
+
+/**
+ * The container runs its image's server: no command, and any args are the server's own (options,
+ * or the server program itself). docker-library's entrypoints (nginx, redis, postgres, mysql ...)
+ * exec a first arg that is not an option, so `kubectl run c --image=redis -- redis-cli ping` runs
+ * redis-cli instead; images without a shell (whoami, http-echo) take every arg as a flag.
+ */
+export function runsImageServer(container: Container): boolean {
+  const image = findImage(container.image);
+  if (!image?.server || container.command?.length) return false;
+  const first = container.args?.[0];
+  if (first === undefined || !image.shell || first.startsWith("-")) return true;
+  const base = first.split("/").pop() ?? first;
+  return SERVER_PROGRAMS.some((s) => first === s || base === s.replace(/^\//, ""));
+}
+
+/** The image's own entrypoint: a server runs, unless the database image refuses its environment. */
+function serverBehaviour(container: Container): ProcessBehaviour {
+  const kind = findImage(container.image)?.server?.kind;
+  if (kind !== "postgres" && kind !== "mysql") return FOREVER;
+  const verdict = databaseEntrypoint(kind, literalEnvironment(container));
+  return verdict.ok ? FOREVER : { kind: "exits", afterMs: verdict.afterMs, exitCode: 1, reason: "Error" };
 }
 
 function startError(): ProcessBehaviour {

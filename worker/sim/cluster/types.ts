@@ -336,6 +336,8 @@ export interface PodRuntime {
   logBytes?: number;
   /** When the log file was last rotated: `kubectl logs` shows nothing written before it. */
   logRotatedAt?: number;
+  /** What database processes hold in memory, by container name (net/apps/server-data.ts). */
+  serverData?: Record<string, ServerData>;
   /** For crashing containers: when the current back-off ends. */
   nextRestartAt?: number;
   lastTerminatedAt?: number;
@@ -347,6 +349,16 @@ export interface PodRuntime {
   nextAt?: number;
   /** For a deleted pod: when the kubelet has killed it and the object disappears. */
   goneAt?: number;
+}
+
+/** A database process's in-memory data (no volume): it belongs to one run of the container. */
+export interface ServerData {
+  /** The run it belongs to: a restarted container starts empty. */
+  containerID: string;
+  /** redis's keyspace (string values). */
+  keys?: Record<string, string>;
+  /** SQL tables by name: column names and rows of values (null as null). */
+  tables?: Record<string, { columns: string[]; rows: Array<Array<string | null>> }>;
 }
 
 /**

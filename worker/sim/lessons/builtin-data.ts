@@ -200,9 +200,9 @@ export const builtinLessonData: readonly Lesson[] = [
       {
         "id": "database-by-name",
         "title": "A database behind a ClusterIP Service",
-        "text": "Back on your workstation (type `exit` first if your prompt still says `student@node01`:\nkubectl lives on the workstation), apps inside the cluster talk to each other through\nServices too. Run a Redis database and give it a ClusterIP Service (the default type):\n\n```sh\nkubectl run db --image=redis\nkubectl expose pod db --port 6379\n```\n\nRun an app pod and, from inside it, reach the database **by the Service's name**. Cluster\nDNS resolves `db` to the Service's ClusterIP:\n\n```sh\nkubectl run app --image=nginx\nkubectl wait --for=condition=Ready pod/app\nkubectl exec app -- curl http://db:6379\n```\n\n(`kubectl wait` holds until the pod is Ready: `kubectl exec` needs a running container.)\n\nRedis does not speak HTTP, so curl reports `Empty reply from server` — but the connection\nwas made: the name resolved and the Service forwarded it to the pod. Compare with a name\nthat does not exist: `kubectl exec app -- curl http://nosuchdb:6379`.",
+        "text": "Back on your workstation (type `exit` first if your prompt still says `student@node01`:\nkubectl lives on the workstation), apps inside the cluster talk to each other through\nServices too. Run a Redis database and give it a ClusterIP Service (the default type):\n\n```sh\nkubectl run db --image=redis\nkubectl expose pod db --port 6379\n```\n\nRun a client pod and, from inside it, reach the database **by the Service's name**. Cluster\nDNS resolves `db` to the Service's ClusterIP; the redis image ships Redis's own client,\n`redis-cli`:\n\n```sh\nkubectl run -it --rm client --image=redis --restart=Never -- redis-cli -h db ping\n```\n\nRedis answers `PONG`: the name resolved, the Service forwarded the connection to the pod,\nand the database replied. Store something in it (`--rm` deletes each client pod when it\nends, so every run gets a name of its own):\n\n```sh\nkubectl run -it --rm writer --image=redis --restart=Never -- redis-cli -h db set greeting hello\n```\n\nCompare with a name that does not exist:\n`kubectl run -it --rm typo --image=redis --restart=Never -- redis-cli -h nosuchdb ping`.",
         "hints": [
-          "Wait until `app` is Running before `kubectl exec` (`kubectl get pods`).",
+          "Wait until `db` is Running (`kubectl get pods`): a Service without a ready pod refuses connections.",
           "From the workstation the name `db` means nothing: cluster DNS only serves pods."
         ],
         "check": {
@@ -255,7 +255,7 @@ export const builtinLessonData: readonly Lesson[] = [
       {
         "id": "pod-ip-changes",
         "title": "Pod IPs change, Services stay",
-        "text": "Note the database pod's IP, then delete the pod and start it again:\n\n```sh\nkubectl get pod db -o wide\nkubectl delete pod db\nkubectl run db --image=redis\nkubectl wait --for=condition=Ready pod/db\nkubectl get pod db -o wide\n```\n\nThe new pod has a **new IP**. An app that had saved the old IP would now be broken. The\nService kept its name and ClusterIP, and its selector `run=db` found the new pod:\n\n```sh\nkubectl exec app -- curl http://db:6379\n```\n\nThat is why apps reach databases through a Service, never through a pod IP.",
+        "text": "Note the database pod's IP, then delete the pod and start it again:\n\n```sh\nkubectl get pod db -o wide\nkubectl delete pod db\nkubectl run db --image=redis\nkubectl wait --for=condition=Ready pod/db\nkubectl get pod db -o wide\n```\n\nThe new pod has a **new IP**. An app that had saved the old IP would now be broken. The\nService kept its name and ClusterIP, and its selector `run=db` found the new pod:\n\n```sh\nkubectl run -it --rm reader --image=redis --restart=Never -- redis-cli -h db get greeting\n```\n\nThe name still reaches the database, but it answers `(nil)`: this Redis kept its data in\nmemory only, and the new pod started empty (that is what volumes are for).\n\nThat is why apps reach databases through a Service, never through a pod IP.",
         "hints": [
           "Compare the IP column before and after: the step completes when it has changed."
         ],
@@ -323,14 +323,14 @@ export const builtinLessonData: readonly Lesson[] = [
       "exit",
       "kubectl run db --image=redis",
       "kubectl expose pod db --port 6379",
-      "kubectl run app --image=nginx",
-      "kubectl wait --for=condition=Ready pod/app",
-      "kubectl exec app -- curl http://db:6379",
+      "kubectl wait --for=condition=Ready pod/db",
+      "kubectl run -it --rm client --image=redis --restart=Never -- redis-cli -h db ping",
+      "kubectl run -it --rm writer --image=redis --restart=Never -- redis-cli -h db set greeting hello",
       "kubectl delete pod db",
       "kubectl run db --image=redis",
       "kubectl wait --for=condition=Ready pod/db",
       "kubectl get pod db -o wide",
-      "kubectl exec app -- curl http://db:6379"
+      "kubectl run -it --rm reader --image=redis --restart=Never -- redis-cli -h db get greeting"
     ]
   },
   {

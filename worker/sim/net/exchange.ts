@@ -5,13 +5,13 @@
 import type { Tx } from "../cluster/tx.ts";
 import { appendContainerLog } from "../cluster/container-log.ts";
 import type { Random } from "../random.ts";
-import { listenerAt } from "./apps/listeners.ts";
+import { listenerAt, type Listener } from "./apps/listeners.ts";
 import { resolveHost } from "./dns.ts";
 import type { HttpRequest, Reply } from "./http.ts";
 import { netIndex, type Protocol } from "./index.ts";
 import { traceFrom, type Place } from "./places.ts";
 import { route } from "./router.ts";
-import type { Endpoint, Hop, RouteTrace } from "./trace.ts";
+import type { Endpoint, Hop, RouteTrace, Verdict } from "./trace.ts";
 
 export interface ExchangeEnv {
   tx: Tx;
@@ -36,10 +36,44 @@ export type ExchangeOutcome =
   | { kind: "timed-out"; ip: string; local: Endpoint }
   | { kind: "reply"; ip: string; local: Endpoint; reply: Reply };
 
-export function exchange(env: ExchangeEnv, input: ExchangeInput): ExchangeOutcome {
+/** Where a connection is being made, for routing and the trace. */
+export interface ConnectInput {
+  place: Place;
+  /** The command as typed, for the trace. */
+  command: string;
+  host: string;
+  port: number;
+  protocol?: Protocol;
+  /** What the trace shows after host:port (an HTTP path). */
+  path?: string;
+}
+
+/** A TCP connection that reached a listening process: the client now talks to `listener`. */
+export interface Connection {
+  ip: string;
+  local: Endpoint;
+  listener: Listener;
+  /** The peer address the process sees (after any SNAT) and the address it accepted on. */
+  client: Endpoint;
+  dst: Endpoint;
+  /** The trace so far; `finish` completes it with what the process did. */
+  finish(verdict: Verdict, note: string, status?: number): void;
+}
+
+export type ConnectOutcome =
+  | { kind: "not-resolved" }
+  | { kind: "refused"; ip: string; local: Endpoint }
+  | { kind: "timed-out"; ip: string; local: Endpoint }
+  | { kind: "connected"; connection: Connection };
+
+/**
+ * Resolves the host, routes a connection through kube-proxy's rules and finds the process that
+ * accepts it. A failure is traced here; a connection is traced once the caller calls `finish`.
+ */
+export function connect(env: ExchangeEnv, input: ConnectInput): ConnectOutcome {
   const state = env.tx.state;
   const index = netIndex(state);
-  const to = { host: input.host, port: input.port, path: input.request.target };
+  const to = input.path === undefined ? { host: input.host, port: input.port } : { host: input.host, port: input.port, path: input.path };
   const base = { request: input.command, from: traceFrom(input.place), to };
   const resolved = resolveHost(state, index, input.place, input.host);
   if (!resolved.ok) {
@@ -68,10 +102,22 @@ export function exchange(env: ExchangeEnv, input: ExchangeInput): ExchangeOutcom
     return { kind: "refused", ip, local };
   }
   const listener = found.listener;
+  const finish = (verdict: Verdict, note: string, status?: number): void => {
+    hops.push({ kind: "process", label: listener.label, before: { src: delivery.client, dst: delivery.dst }, note: `${note} It sees the client as ${delivery.client.ip}:${delivery.client.port}.` });
+    env.trace({ ...base, hops, verdict, ...(status === undefined ? {} : { status }), reason: verdict === "answered" && status !== undefined ? `${listener.label} answered with HTTP ${status}.` : note });
+  };
+  return { kind: "connected", connection: { ip, local, listener, client: delivery.client, dst: delivery.dst, finish } };
+}
+
+export function exchange(env: ExchangeEnv, input: ExchangeInput): ExchangeOutcome {
+  const connected = connect(env, { place: input.place, command: input.command, host: input.host, port: input.port, protocol: input.protocol, path: input.request.target });
+  if (connected.kind !== "connected") return connected;
+  const { connection } = connected;
+  const { listener, ip, local } = connection;
   const result = listener.app({
     request: input.request,
-    client: delivery.client,
-    local: delivery.dst,
+    client: connection.client,
+    local: connection.dst,
     pod: listener.pod,
     args: listener.args,
     hostname: listener.hostname,
@@ -80,14 +126,8 @@ export function exchange(env: ExchangeEnv, input: ExchangeInput): ExchangeOutcom
   });
   if (result.log && listener.logs && listener.podKey) appendLog(env.tx, listener.podKey, result.log, env.now);
   const reply = result.reply;
-  const sees = `It sees the client as ${delivery.client.ip}:${delivery.client.port}.`;
-  if (reply.kind === "http") {
-    hops.push({ kind: "process", label: listener.label, before: { src: delivery.client, dst: delivery.dst }, note: `${listener.label} answered ${reply.status}${reply.reason ? ` ${reply.reason}` : ""}. ${sees}` });
-    env.trace({ ...base, hops, verdict: "answered", status: reply.status, reason: `${listener.label} answered with HTTP ${reply.status}.` });
-  } else {
-    hops.push({ kind: "process", label: listener.label, before: { src: delivery.client, dst: delivery.dst }, note: `${reply.note} ${sees}` });
-    env.trace({ ...base, hops, verdict: reply.kind === "closed" ? "empty-reply" : "answered", reason: reply.note });
-  }
+  if (reply.kind === "http") connection.finish("answered", `${listener.label} answered ${reply.status}${reply.reason ? ` ${reply.reason}` : ""}.`, reply.status);
+  else connection.finish(reply.kind === "closed" ? "empty-reply" : "answered", reply.note);
   return { kind: "reply", ip, local, reply };
 }
 

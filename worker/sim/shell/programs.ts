@@ -6,6 +6,7 @@ import { curl } from "../net/tools/curl.ts";
 import { nslookup } from "../net/tools/nslookup.ts";
 import { ifconfig, ip } from "../net/tools/ip.ts";
 import { ping } from "../net/tools/ping.ts";
+import { redisCli } from "../net/tools/redis-cli.ts";
 import { wget } from "../net/tools/wget.ts";
 import { availableAt, notFoundMessage } from "./availability.ts";
 import { cat, clear, echo, env, hostname, seq, sleep } from "./basic-tools.ts";
@@ -38,6 +39,7 @@ const programs: Record<string, Program> = {
   head,
   tail,
   wc,
+  "redis-cli": redisCli,
 };
 
 /** The program to run, or the shell's error text when there is none. */

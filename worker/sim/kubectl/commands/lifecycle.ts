@@ -14,6 +14,8 @@ import { describeRevisionTemplate } from "../printers/describe.ts";
 import { tabwrite } from "../printers/tabwriter.ts";
 import { readList } from "../store-read.ts";
 import { findImage } from "../../cluster/images.ts";
+import { literalEnvironment } from "../../cluster/database-entrypoint.ts";
+import { runsImageServer } from "../../cluster/process.ts";
 import { startupLog } from "../../net/apps/startup-log.ts";
 
 /** The Deployment or DaemonSet a rollout subcommand names (the kinds with a restarter and a status viewer here). */
@@ -385,7 +387,7 @@ export const logsCommand: Command = {
     }
     const key = `${k.namespace}/${podName}`;
     const runtime = state.podRuntime[key];
-    let lines = [...containerStartup(state, pod, container, runtime?.logRotatedAt), ...(runtime?.logs ?? [])];
+    let lines = [...containerStartup(state, pod, container, runtime?.logRotatedAt, flags.bool("previous")), ...(runtime?.logs ?? [])];
     const tail = flags.int("tail");
     if (tail >= 0) lines = lines.slice(Math.max(0, lines.length - tail));
     const print = (more: string[]) => k.out(more.map((l) => (l.endsWith("\n") ? l : `${l}\n`)).join(""));
@@ -427,11 +429,15 @@ function followLog(k: Kubectl, key: string, container: string, seen: number, pri
 }
 
 /** What the container's process printed when it started (derived, not stored: see startup-log.ts). */
-function containerStartup(state: Kubectl["ctx"]["tx"]["state"], pod: Pod, container: string, logRotatedAt: number | undefined): string[] {
+function containerStartup(state: Kubectl["ctx"]["tx"]["state"], pod: Pod, container: string, logRotatedAt: number | undefined, previous: boolean): string[] {
   const spec = pod.spec.containers.find((c) => c.name === container);
-  const server = spec && !spec.command ? findImage(spec.image)?.server : undefined;
-  const startedAt = pod.status.containerStatuses?.find((s) => s.name === container)?.state.running?.startedAt;
-  if (!server || !startedAt) return [];
+  const server = spec && runsImageServer(spec) ? findImage(spec.image)?.server : undefined;
+  const status = pod.status.containerStatuses?.find((s) => s.name === container);
+  // The run whose log is read: the current one (running, or ended and waiting to restart), or with -p the one before.
+  const startedAt = previous
+    ? status?.lastState.terminated?.startedAt
+    : (status?.state.running?.startedAt ?? status?.state.terminated?.startedAt ?? (status?.state.waiting ? status.lastState.terminated?.startedAt : undefined));
+  if (!spec || !server || !startedAt) return [];
   // The start-up lines went to a file rotated away since.
   if (logRotatedAt !== undefined && logRotatedAt >= Date.parse(startedAt)) return [];
   const node = pod.spec.nodeName ? state.nodes[pod.spec.nodeName] : undefined;
@@ -439,5 +445,6 @@ function containerStartup(state: Kubectl["ctx"]["tx"]["state"], pod: Pod, contai
     startedAt: Date.parse(startedAt),
     kernelVersion: node?.status.nodeInfo?.kernelVersion ?? "",
     cpus: Number(node?.status.capacity?.cpu ?? "1") || 1,
+    env: literalEnvironment(spec),
   });
 }

@@ -2,6 +2,7 @@
 // server unless the spec replaces the command; a container that is not running listens on nothing.
 
 import { findImage, type ServerKind } from "../../cluster/images.ts";
+import { runsImageServer } from "../../cluster/process.ts";
 import type { Pod } from "../../cluster/types.ts";
 import type { NetIndex } from "../index.ts";
 import type { DeliveryTarget } from "../router.ts";
@@ -38,6 +39,8 @@ export interface Listener {
   hostname: string;
   /** True for processes that write HTTP access logs to the container's log. */
   logs: boolean;
+  /** The image's server, for clients that speak its own protocol (redis-cli, psql, mysql). */
+  server?: ServerKind;
 }
 
 export type ListenResult = { listener: Listener } | { listener?: undefined; why: string };
@@ -71,7 +74,7 @@ function podListener(pod: Pod, key: string, port: number, hostname: string): Lis
   for (const container of pod.spec.containers) {
     const image = findImage(container.image);
     const server = image?.server;
-    if (!server || container.command) continue;
+    if (!server || !runsImageServer(container)) continue;
     if (!server.ports.some((p) => p.port === port && p.protocol === "TCP")) continue;
     const status = statuses.find((s) => s.name === container.name);
     if (!status?.state.running) {
@@ -88,6 +91,7 @@ function podListener(pod: Pod, key: string, port: number, hostname: string): Lis
         args: container.args,
         hostname,
         logs: server.kind === "nginx",
+        server: server.kind,
       },
     };
   }
@@ -95,7 +99,7 @@ function podListener(pod: Pod, key: string, port: number, hostname: string): Lis
   const listening = pod.spec.containers
     .flatMap((c) => {
       const server = findImage(c.image)?.server;
-      return server && !c.command ? server.ports.map((p) => p.port) : [];
+      return server && runsImageServer(c) ? server.ports.map((p) => p.port) : [];
     })
     .join(", ");
   return {

@@ -2,6 +2,7 @@
 // `kubectl logs` shows first. They depend only on the image, the container's start time and the
 // node it runs on, so they are derived here rather than stored in the session state.
 
+import { databaseEntrypoint } from "../../cluster/database-entrypoint.ts";
 import type { ServerKind } from "../../cluster/images.ts";
 import { slashDate } from "../http.ts";
 import { NGINX_FIRST_WORKER_PID, NGINX_VERSION } from "./nginx.ts";
@@ -13,6 +14,8 @@ export interface StartupContext {
   kernelVersion: string;
   /** The node's CPU count: nginx's `worker_processes auto` starts one worker per CPU. */
   cpus: number;
+  /** The container's environment: the database images' entrypoints check their password variables. */
+  env?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -60,6 +63,12 @@ export function startupLog(kind: ServerKind, ctx: StartupContext): string[] {
     case "http-echo":
       // hashicorp/http-echo's main: log.Printf("[INFO] server is listening on %s\n", *listenFlag).
       return [`${slashDate(ctx.startedAt)} [INFO] server is listening on :5678`];
+    case "postgres":
+    case "mysql": {
+      // Only the entrypoint's refusal is printed; a started server's initdb/mysqld output is long and version-specific.
+      const verdict = databaseEntrypoint(kind, ctx.env ?? {});
+      return verdict.ok ? [] : verdict.log(ctx.startedAt);
+    }
     default:
       return [];
   }

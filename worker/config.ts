@@ -8,6 +8,8 @@ export interface Settings {
   commandRate: RateLimitConfig;
   /** Lesson uploads per client address: the per-minute figure, as a bucket with that burst. */
   lessonUploadRate: RateLimitConfig;
+  /** New sessions per client address. */
+  sessionCreateRate: RateLimitConfig;
 }
 
 export interface SettingsEnv {
@@ -15,12 +17,15 @@ export interface SettingsEnv {
   COMMAND_RATE_PER_SECOND?: string;
   COMMAND_BURST?: string;
   LESSON_UPLOADS_PER_MINUTE?: string;
+  SESSION_CREATE_BURST?: string;
+  SESSION_CREATES_PER_MINUTE?: string;
 }
 
 export function readSettings(env: SettingsEnv): Settings {
   const uploadsPerMinute = positiveInt(env.LESSON_UPLOADS_PER_MINUTE, 10);
   return {
     lessonUploadRate: { ratePerSecond: uploadsPerMinute / 60, burst: uploadsPerMinute },
+    sessionCreateRate: { ratePerSecond: positiveInt(env.SESSION_CREATES_PER_MINUTE, 60) / 60, burst: positiveInt(env.SESSION_CREATE_BURST, 60) },
     maxObjects: positiveInt(env.MAX_OBJECTS, 500),
     commandRate: {
       ratePerSecond: positiveInt(env.COMMAND_RATE_PER_SECOND, 20),

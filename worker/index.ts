@@ -5,6 +5,6 @@ import { app } from "./http/app.ts";
 export { Session } from "./session/session.ts";
 export { Snapshot } from "./session/snapshot.ts";
 export { StoredLesson } from "./session/stored-lesson.ts";
-export { UploadLimiter } from "./session/upload-limiter.ts";
+export { ClientLimiter } from "./session/client-limiter.ts";
 
 export default app;

@@ -5,8 +5,20 @@ import { exports } from "cloudflare:workers";
 
 export const ORIGIN = "https://playground.test";
 
+/**
+ * A request to the Worker. A new session comes from a client address of its own unless the test
+ * names one (CF-Connecting-IP), so that tests do not share one address's creation allowance.
+ */
 export function request(path: string, init?: RequestInit): Promise<Response> {
-  return exports.default.fetch(new Request(ORIGIN + path, init));
+  const built = new Request(ORIGIN + path, init);
+  if (built.method === "POST" && path === "/api/sessions" && !built.headers.has("CF-Connecting-IP")) built.headers.set("CF-Connecting-IP", randomClientIp());
+  return exports.default.fetch(built);
+}
+
+/** An address in 10.0.0.0/8, random enough that two tests never share one. */
+export function randomClientIp(): string {
+  const [a, b, c] = crypto.getRandomValues(new Uint8Array(3));
+  return `10.${a}.${b}.${c}`;
 }
 
 export function postJson(path: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {

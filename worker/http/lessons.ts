@@ -6,7 +6,6 @@ import { findBuiltinLesson } from "../sim/lessons/builtin.ts";
 import type { Lesson } from "../sim/lessons/index.ts";
 import { base64Url, isWellFormedId } from "../session/ids.ts";
 import type { StoredLesson } from "../session/stored-lesson.ts";
-import type { UploadLimiter } from "../session/upload-limiter.ts";
 
 const UPLOADED_PREFIX = "u-";
 
@@ -31,11 +30,6 @@ export function lessonStub(env: Env, id: string) {
   return namespace.get(namespace.idFromName(id));
 }
 
-/** The upload rate limit of one client (see uploadClientKey). */
-export function uploadLimiterStub(env: Env, clientKey: string) {
-  const namespace = env.UPLOAD_LIMITS as DurableObjectNamespace<UploadLimiter>;
-  return namespace.get(namespace.idFromName(clientKey));
-}
 
 /** The lesson with this id, or undefined when there is none (malformed ids included). */
 export async function findLesson(env: Env, id: string): Promise<Lesson | undefined> {

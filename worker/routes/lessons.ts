@@ -3,9 +3,9 @@
 import { Hono } from "hono";
 import { readBodyText } from "../http/body.ts";
 import { ApiError } from "../http/errors.ts";
-import { findLesson, lessonStub, uploadedLessonId, uploadLimiterStub } from "../http/lessons.ts";
+import { lessonUploadAllowance, spend } from "../http/client-limits.ts";
+import { findLesson, lessonStub, uploadedLessonId } from "../http/lessons.ts";
 import { unwrap } from "../http/stubs.ts";
-import { uploadClientKey } from "../session/upload-limiter.ts";
 import { builtinLessonSummaries } from "../sim/lessons/builtin.ts";
 import { parseLesson } from "../sim/lessons/index.ts";
 
@@ -24,7 +24,7 @@ lessons.get("/:id", async (c) => {
 
 lessons.post("/", async (c) => {
   // Every attempt counts, valid or not: the limit guards the parser as much as the storage.
-  unwrap(await uploadLimiterStub(c.env, uploadClientKey(c.req.header("CF-Connecting-IP"))).take());
+  await spend(c.env, lessonUploadAllowance(c.env, c.req.raw));
   const parsed = parseLesson(await readBodyText(c.req.raw, MAX_LESSON_BYTES));
   if (!parsed.ok) throw new ApiError(400, "invalid_lesson", parsed.errors[0] ?? "The lesson file is not valid.", undefined, parsed.errors);
   const json = JSON.stringify(parsed.lesson);

@@ -3,6 +3,7 @@
 import { Hono } from "hono";
 import * as v from "valibot";
 import { readJson } from "../http/body.ts";
+import { sessionCreationAllowance, spend } from "../http/client-limits.ts";
 import { ApiError, jsonResponse, jsonTextResponse } from "../http/errors.ts";
 import { requireSnapshotId, sessionStub, unwrap } from "../http/stubs.ts";
 import { MAX_COMMAND_BYTES } from "../sim/engine.ts";
@@ -32,6 +33,8 @@ const CommandBody = v.strictObject({
 export const sessions = new Hono<{ Bindings: Env }>();
 
 sessions.post("/", async (c) => {
+  // Every attempt counts, valid or not: the limit guards the parser as much as the new objects.
+  await spend(c.env, sessionCreationAllowance(c.env, c.req.raw));
   const body = await readJson(c.req.raw, CreateBody, {});
   if (body.from !== undefined) requireSnapshotId(body.from);
   if (body.from !== undefined && body.lesson !== undefined) {

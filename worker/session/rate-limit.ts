@@ -25,7 +25,8 @@ export class TokenBucket {
     now: number,
     stored?: BucketState,
   ) {
-    this.tokens = stored ? Math.min(config.burst, Math.max(0, stored.tokens)) : config.burst;
+    // A charge (below) may leave a debt of at most one burst.
+    this.tokens = stored ? Math.min(config.burst, Math.max(-config.burst, stored.tokens)) : config.burst;
     this.updatedAt = stored ? stored.updatedAt : now;
   }
 
@@ -34,16 +35,30 @@ export class TokenBucket {
     return { tokens: this.tokens, updatedAt: this.updatedAt };
   }
 
+  /**
+   * Takes `count` tokens for work already admitted (a new session's setup commands), going into
+   * debt when there are not enough (at most one burst): the tokens that follow wait for the refill,
+   * so one request cannot run a burst of setup and then a burst of commands.
+   */
+  charge(count: number, now: number): void {
+    this.refill(now);
+    this.tokens = Math.max(-this.config.burst, this.tokens - count);
+  }
+
   /** Takes a token if there is one; otherwise says how many ms until there will be. */
   take(now: number): { ok: true } | { ok: false; retryAfterMs: number } {
-    const elapsed = Math.max(0, now - this.updatedAt);
-    this.tokens = Math.min(this.config.burst, this.tokens + (elapsed * this.config.ratePerSecond) / 1000);
-    this.updatedAt = Math.max(this.updatedAt, now);
+    this.refill(now);
     if (this.tokens >= 1) {
       this.tokens -= 1;
       return { ok: true };
     }
     return { ok: false, retryAfterMs: Math.ceil(((1 - this.tokens) * 1000) / this.config.ratePerSecond) };
+  }
+
+  private refill(now: number): void {
+    const elapsed = Math.max(0, now - this.updatedAt);
+    this.tokens = Math.min(this.config.burst, this.tokens + (elapsed * this.config.ratePerSecond) / 1000);
+    this.updatedAt = Math.max(this.updatedAt, now);
   }
 }
 

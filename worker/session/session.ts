@@ -139,7 +139,11 @@ export class Session extends DurableObject<Env> {
       this.state = initial;
       this.lessonRun = base?.lesson;
       this.bucket = new TokenBucket(this.settings.commandRate, now);
-      for (const command of [...(init.lesson?.setup ?? []), ...(init.setup ?? [])]) this.apply(command, true);
+      const setup = [...(init.lesson?.setup ?? []), ...(init.setup ?? [])];
+      // Setup commands are commands: they draw on the new session's bucket (stored with the first one).
+      this.bucket.charge(setup.length, now);
+      this.bucketUnsaved = setup.length > 0;
+      for (const command of setup) this.apply(command, true);
       if (init.lesson) {
         // The lesson starts once its setup has run, so its first step sees the prepared cluster.
         const run: LessonRun = { lesson: init.lesson, progress: startLesson(init.lesson, this.state).progress };

@@ -151,8 +151,8 @@ describe("uploaded lessons: rate limit per client address", () => {
     ["::1", "ip6:0:0:0:0"],
     ["2001:DB8::", "ip6:2001:db8:0:0"],
   ])("keys %j as %j", async (ip, key) => {
-    const { uploadClientKey } = await import("../../../worker/session/upload-limiter.ts");
-    expect(uploadClientKey(ip)).toBe(key);
+    const { clientKey } = await import("../../../worker/session/client-limiter.ts");
+    expect(clientKey(ip)).toBe(key);
   });
 });
 

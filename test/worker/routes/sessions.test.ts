@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { command, createSession, type Entry, errorOf, isCommand, isType, postJson, read, request, run, Watcher } from "../helpers.ts";
+import { command, createSession, type Entry, errorOf, isCommand, isType, postJson, randomClientIp, read, request, run, Watcher } from "../helpers.ts";
 
 const ID = /^[A-Za-z0-9_-]{22}$/;
 const KEY = /^[A-Za-z0-9_-]{43}$/;
@@ -216,6 +216,46 @@ describe("POST /api/sessions/:id/commands", () => {
     expect(Number(limited.headers.get("Retry-After"))).toBeGreaterThanOrEqual(1);
     expect(await errorOf(limited)).toMatchObject({ code: "rate_limited" });
     expect((await read(created.id)).seq).toBe(accepted);
+  });
+});
+
+describe("POST /api/sessions from one address", () => {
+  const createFrom = (ip: string | null) => request("/api/sessions", { method: "POST", headers: ip === null ? {} : { "CF-Connecting-IP": ip } });
+
+  it("lets a class of 50 join within a minute, refuses past the burst of 60 with 429 and Retry-After, and leaves other addresses alone", async () => {
+    const ip = randomClientIp();
+    const started = Date.now();
+    const statuses = (await Promise.all(Array.from({ length: 60 }, () => createFrom(ip)))).map((r) => r.status);
+    expect(statuses.filter((s) => s !== 201)).toEqual([]);
+    // One a second flows back in while they are created (a few seconds here): those pass too.
+    let extra = 0;
+    let refused = await createFrom(ip);
+    while (refused.status === 201 && extra < 30) {
+      extra++;
+      refused = await createFrom(ip);
+    }
+    expect(extra).toBeLessThanOrEqual(Math.ceil((Date.now() - started) / 1000));
+    expect(await errorOf(refused)).toMatchObject({ status: 429, code: "rate_limited" });
+    expect(Number(refused.headers.get("Retry-After"))).toBeGreaterThanOrEqual(1);
+    expect((await createFrom(randomClientIp())).status).toBe(201);
+  }, 30_000);
+
+  it("counts attempts that fail too: the parser is guarded as well", async () => {
+    const ip = randomClientIp();
+    const started = Date.now();
+    const bad = await Promise.all(Array.from({ length: 60 }, () => postJson("/api/sessions", "{nope", { "CF-Connecting-IP": ip })));
+    expect(bad.every((r) => r.status === 400)).toBe(true);
+    let created = 0;
+    while ((await createFrom(ip)).status === 201 && created < 30) created++;
+    expect(created).toBeLessThanOrEqual(Math.ceil((Date.now() - started) / 1000));
+  }, 30_000);
+
+  it("runs setup commands against the new session's command limit: 50 of them leave the editor waiting", async () => {
+    const created = await createSession({ setup: Array.from({ length: 50 }, (_, i) => `echo ${i}`) });
+    expect(created.seq).toBe(50);
+    const response = await command(created.id, created.editKey, "echo after");
+    expect(await errorOf(response)).toMatchObject({ status: 429, code: "rate_limited" });
+    expect((await read(created.id)).seq).toBe(50);
   });
 });
 

@@ -28,6 +28,22 @@ describe("TokenBucket", () => {
   });
 });
 
+describe("TokenBucket.charge", () => {
+  it("takes admitted work from the bucket, into a debt the following takes wait out", () => {
+    const bucket = new TokenBucket({ ratePerSecond: 20, burst: 40 }, 0);
+    bucket.charge(50, 0);
+    expect(bucket.state.tokens).toBe(-10);
+    expect(bucket.take(0)).toEqual({ ok: false, retryAfterMs: 550 });
+    expect(bucket.take(550)).toEqual({ ok: true });
+  });
+
+  it("owes at most one burst", () => {
+    const bucket = new TokenBucket({ ratePerSecond: 20, burst: 40 }, 0);
+    bucket.charge(1000, 0);
+    expect(bucket.state.tokens).toBe(-40);
+  });
+});
+
 describe("a stored TokenBucket", () => {
   it("carries on where it was stored: an empty bucket stays empty, then refills at the rate", () => {
     const bucket = new TokenBucket({ ratePerSecond: 20, burst: 40 }, 0);
@@ -37,11 +53,12 @@ describe("a stored TokenBucket", () => {
     expect(restored.take(50)).toEqual({ ok: true });
   });
 
-  it("never restores more than the burst, nor fewer than no tokens", () => {
+  it("never restores more than the burst, nor a debt of more than one burst", () => {
     const generous = new TokenBucket({ ratePerSecond: 1, burst: 2 }, 0, { tokens: 1e9, updatedAt: 0 });
     expect([generous.take(0).ok, generous.take(0).ok, generous.take(0).ok]).toEqual([true, true, false]);
     const negative = new TokenBucket({ ratePerSecond: 1, burst: 2 }, 0, { tokens: -5, updatedAt: 0 });
-    expect(negative.take(1000)).toEqual({ ok: true });
+    expect(negative.take(2999)).toMatchObject({ ok: false, retryAfterMs: 1 });
+    expect(negative.take(3000)).toEqual({ ok: true });
   });
 
   it.each([[undefined], [""], ["x,y"], ["1"], ["NaN,5"]])("reads %j as no stored state (a full bucket)", (text) => {

@@ -1,0 +1,38 @@
+// The per-client limits the Worker enforces before waking a session: which bucket a request draws
+// on and how big it is. Session creation takes an allowance source, so that the classroom's
+// students (50 joining within a minute from one school address) can draw on their class's own
+// allowance instead of the school address's.
+
+import { readSettings } from "../config.ts";
+import { type ClientLimit, type ClientLimiter, clientKey } from "../session/client-limiter.ts";
+import { unwrap } from "./stubs.ts";
+
+export function clientLimiterStub(env: Env, key: string) {
+  // The generated Env loses the class through the Env -> index.ts -> class cycle; name it here.
+  const namespace = env.CLIENT_LIMITS as DurableObjectNamespace<ClientLimiter>;
+  return namespace.get(namespace.idFromName(key));
+}
+
+/** Where a limited request draws from: whose limiter object, and which of its buckets. */
+export interface Allowance {
+  key: string;
+  limit: ClientLimit;
+}
+
+/** Takes one token from the allowance, or throws its 429 (with Retry-After) into the error funnel. */
+export async function spend(env: Env, allowance: Allowance): Promise<void> {
+  unwrap(await clientLimiterStub(env, allowance.key).take(allowance.limit));
+}
+
+export function lessonUploadAllowance(env: Env, request: Request): Allowance {
+  return { key: clientKey(request.headers.get("CF-Connecting-IP") ?? undefined), limit: { bucket: "lesson-upload", config: readSettings(env).lessonUploadRate, what: "lesson uploads" } };
+}
+
+/**
+ * The allowance a new session draws on. Today: the client's address. The classroom issue adds a
+ * source here (a class's join link names its class, whose allowance is sized by its teacher), and
+ * every caller keeps calling this one function.
+ */
+export function sessionCreationAllowance(env: Env, request: Request): Allowance {
+  return { key: clientKey(request.headers.get("CF-Connecting-IP") ?? undefined), limit: { bucket: "session-create", config: readSettings(env).sessionCreateRate, what: "new sessions" } };
+}

@@ -10,6 +10,7 @@ import { readSettings, type Settings } from "../config.ts";
 import { errorResponse } from "../http/errors.ts";
 import { callerTimeOf, createSession, execute, type SessionState, tick } from "../sim/engine.ts";
 import { promptOf } from "../sim/shell/prompt.ts";
+import { createWorkBudget, type WorkBudget } from "../sim/shell/work.ts";
 import { nextTransitionAt } from "../sim/cluster/controllers.ts";
 import { type ClusterView, clusterView } from "../sim/view.ts";
 import { decodeKeyHash, editKeyMatches, hashEditKey } from "./edit-key.ts";
@@ -143,7 +144,9 @@ export class Session extends DurableObject<Env> {
       // Setup commands are commands: they draw on the new session's bucket (stored with the first one).
       this.bucket.charge(setup.length, now);
       this.bucketUnsaved = setup.length > 0;
-      for (const command of setup) this.apply(command, true);
+      // ... and share one work budget, as one list: 50 setup lines cannot do 50 lines' worth of work.
+      const work = createWorkBudget();
+      for (const command of setup) this.apply(command, true, work);
       if (init.lesson) {
         // The lesson starts once its setup has run, so its first step sees the prepared cluster.
         const run: LessonRun = { lesson: init.lesson, progress: startLesson(init.lesson, this.state).progress };
@@ -343,9 +346,9 @@ export class Session extends DurableObject<Env> {
    * broadcasts. The entry is serialized once: the same text is stored, broadcast and (with the
    * reply's extra fields) answered.
    */
-  private apply(command: string, setup: boolean): { seq: number; json: string } {
+  private apply(command: string, setup: boolean, work?: WorkBudget): { seq: number; json: string } {
     const now = Date.now();
-    const result = execute(this.state!, command, { now });
+    const result = execute(this.state!, command, work ? { now, work } : { now });
     const entry: TranscriptEntry = {
       seq: this.meta!.seq + 1,
       command,

@@ -259,6 +259,18 @@ describe("POST /api/sessions from one address", () => {
   });
 });
 
+describe("setup commands share one work budget", () => {
+  it("stops the setup line that uses the list's budget up, and every one after it, as killed jobs", async () => {
+    const heavy = "seq 200000 | wc -l";
+    const created = await createSession({ setup: [heavy, heavy, heavy, "echo after"] });
+    const view = await read(created.id);
+    expect(view.transcript.map((e) => e.exitCode)).toEqual([0, 0, 137, 137]);
+    expect(view.transcript[2].output).toMatch(/^Killed\n/);
+    // The same line alone, as a command, has a budget of its own.
+    expect((await run(created.id, created.editKey, heavy)).exitCode).toBe(0);
+  }, 30_000);
+});
+
 describe("unknown API paths", () => {
   it.each([
     ["GET", "/api/nothing"],

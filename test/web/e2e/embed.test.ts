@@ -1,5 +1,6 @@
-// The embed inside an iframe on a course page of another origin: it announces itself, reports
-// each command, obeys "run", and keeps the visitor's session across a reload.
+// The embed inside an iframe on a course page of another origin: it announces itself to that
+// origin only, reports each command, obeys "run" only when its URL allows it, and keeps the
+// visitor's session across a reload, apart from other sites' embeds of the same lesson.
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Browser, Page } from "playwright-core";
@@ -14,6 +15,7 @@ interface Message {
   output?: string;
 }
 
+/** A course page that records the playground's messages and can send it "run". */
 const hostPage = (src: string) => `<!doctype html>
 <html><body>
 <h1>A course page</h1>
@@ -21,8 +23,12 @@ const hostPage = (src: string) => `<!doctype html>
 <iframe id="pg" src="${src}" width="900" height="600" title="Kubernetes playground"></iframe>
 <script>
   window.messages = [];
+  window.origins = [];
   window.addEventListener("message", (e) => {
-    if (e.data && e.data.source === "kube-playground") window.messages.push(e.data);
+    if (e.data && e.data.source === "kube-playground") {
+      window.messages.push(e.data);
+      window.origins.push(e.origin);
+    }
   });
   document.getElementById("run").onclick = () =>
     document.getElementById("pg").contentWindow.postMessage({ type: "run", command: "kubectl get nodes" }, "*");
@@ -39,7 +45,7 @@ describe("the embed in a course page", () => {
     browser = await launch();
     host = createServer((_req, res) => {
       res.writeHead(200, { "content-type": "text/html" });
-      res.end(hostPage(`${baseUrl()}/embed?setup=${encodeURIComponent("kubectl run seeded --image=nginx")}&map=1&theme=dark`));
+      res.end(hostPage(`${baseUrl()}/embed?setup=${encodeURIComponent("kubectl run seeded --image=nginx")}&map=1&theme=dark&allowParentCommands=1`));
     });
     await new Promise<void>((resolve) => host.listen(0, "127.0.0.1", resolve));
     hostUrl = `http://127.0.0.1:${(host.address() as AddressInfo).port}/`;
@@ -55,6 +61,8 @@ describe("the embed in a course page", () => {
   it("posts ready once its private session is loaded", async () => {
     await page.goto(hostUrl);
     await expect.poll(async () => (await messages()).filter((m) => m.type === "ready").length, { timeout: 20_000 }).toBe(1);
+    // From the playground's origin, to this page's.
+    expect(await page.evaluate(() => (window as unknown as { origins: string[] }).origins)).toEqual([new URL(baseUrl()).origin]);
     const frame = page.frameLocator("#pg");
     await frame.locator(".command-input").waitFor();
     // The setup ran: the transcript shows it, and the theme came from the URL.
@@ -70,7 +78,7 @@ describe("the embed in a course page", () => {
     expect(await link.getAttribute("target")).toBe("_blank");
   });
 
-  it("types a command the course page sends with run, and reports it", async () => {
+  it("types a command the course page sends with run (allowParentCommands=1), and reports it", async () => {
     await page.click("#run");
     const frame = page.frameLocator("#pg");
     await expect.poll(() => frame.locator(".transcript").textContent(), { timeout: 10_000 }).toContain("kubectl get nodes");
@@ -103,5 +111,101 @@ describe("the embed in a course page", () => {
     await frame.locator(".command-input").waitFor();
     expect(await frame.locator(".map").count()).toBe(0);
     await frame.context().close();
+  });
+});
+
+describe("the embed's edges", () => {
+  let browser: Browser;
+  const servers: Server[] = [];
+  // Two course sites on one machine: 127.0.0.1 on two ports are two origins (and one site, so the
+  // browser's own storage partitioning does not separate them: only the embed's keying does).
+  const sites: string[] = [];
+
+  /** Pages: /plain (no allowParentCommands) and /allow, each with ?setup= for the embed's setup. */
+  const route = (url: URL): string => {
+    const setup = url.searchParams.get("setup") ?? "kubectl create namespace edges";
+    const embed = `${baseUrl()}/embed?setup=${encodeURIComponent(setup)}&map=0`;
+    return hostPage(url.pathname === "/allow" ? `${embed}&allowParentCommands=1` : embed);
+  };
+
+  beforeAll(async () => {
+    browser = await launch();
+    for (let i = 0; i < 2; i++) {
+      const server = createServer((req, res) => {
+        res.writeHead(200, { "content-type": "text/html" });
+        res.end(route(new URL(req.url!, "http://host")));
+      });
+      await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+      servers.push(server);
+      sites.push(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    }
+  });
+  afterAll(async () => {
+    await browser?.close();
+    for (const server of servers) server.close();
+  });
+
+  const messages = (page: Page) => page.evaluate(() => (window as unknown as { messages: Message[] }).messages);
+  const readySession = async (page: Page) => {
+    await expect.poll(async () => (await messages(page)).find((m) => m.type === "ready")?.session, { timeout: 20_000 }).toBeTruthy();
+    return (await messages(page)).find((m) => m.type === "ready")!.session!;
+  };
+
+  it("ignores run from its parent without allowParentCommands=1", async () => {
+    const page = await newPage(browser);
+    await page.goto(`${sites[0]}/plain`);
+    await readySession(page);
+    const frame = page.frameLocator("#pg");
+    await frame.locator(".command-input").waitFor();
+    await page.click("#run");
+    // The same page with allowParentCommands=1 runs it within a second or two (the test above).
+    await page.waitForTimeout(3000);
+    expect(await frame.locator(".transcript").textContent()).not.toContain("kubectl get nodes");
+    expect((await messages(page)).some((m) => m.type === "command" && m.command === "kubectl get nodes")).toBe(false);
+    await page.context().close();
+  });
+
+  it("keeps a separate session for each site that embeds the same setup", async () => {
+    const context = await browser.newContext();
+    const first = await context.newPage();
+    await first.goto(`${sites[0]}/allow?setup=${encodeURIComponent("kubectl create namespace shared")}`);
+    const firstSession = await readySession(first);
+    const second = await context.newPage();
+    await second.goto(`${sites[1]}/allow?setup=${encodeURIComponent("kubectl create namespace shared")}`);
+    const secondSession = await readySession(second);
+    expect(secondSession).not.toBe(firstSession);
+    // Each site still gets its own visitor's session back.
+    await first.reload();
+    expect(await readySession(first)).toBe(firstSession);
+    await second.reload();
+    expect(await readySession(second)).toBe(secondSession);
+    await context.close();
+  });
+
+  it("posts every message with the course page's origin as targetOrigin, never \"*\"", async () => {
+    const context = await browser.newContext();
+    // Watches the embed's own postMessage calls: `parent` is [Replaceable], so the embed's frame
+    // can be given a parent that records the targetOrigin and passes the message on.
+    await context.addInitScript((playground: string) => {
+      if (location.origin !== playground || window.parent === window) return;
+      const real = window.parent;
+      const posted: string[] = [];
+      (window as unknown as { posted: string[] }).posted = posted;
+      Object.defineProperty(window, "parent", {
+        configurable: true,
+        value: { postMessage: (message: unknown, targetOrigin: string) => (posted.push(targetOrigin), real.postMessage(message, targetOrigin)) },
+      });
+    }, new URL(baseUrl()).origin);
+    const page = await context.newPage();
+    await page.goto(`${sites[1]}/plain?setup=${encodeURIComponent("kubectl create namespace watched")}`);
+    await readySession(page);
+    const frame = page.frames().find((f) => f.url().startsWith(`${baseUrl()}/embed`))!;
+    await frame.locator(".command-input").pressSequentially("kubectl get ns");
+    await frame.locator(".command-input").press("Enter");
+    await expect.poll(async () => (await messages(page)).some((m) => m.type === "command"), { timeout: 10_000 }).toBe(true);
+    const posted = await frame.evaluate(() => (window as unknown as { posted: string[] }).posted);
+    expect(posted.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(posted)).toEqual(new Set([sites[1]]));
+    await context.close();
   });
 });

@@ -1,10 +1,12 @@
-// `/embed?lesson=|snapshot=|setup=&map=0|1&theme=`: the compact view for course pages. Each
-// visitor gets a private session per embed, remembered so that a reload keeps their work. The
-// parent page hears `ready`, every command and the lesson's progress, and may send `run` (see
-// notes/readme-web.md).
+// `/embed?lesson=|snapshot=|setup=&map=0|1&theme=&allowParentCommands=1&parentOrigin=`: the
+// compact view for course pages. Each visitor gets a private session per embed and embedding
+// origin, remembered so that a reload keeps their work. The parent page hears `ready`, every
+// command and the lesson's progress (posted to its origin only), and may send `run` when the
+// embed's URL allows it (see README, "Embedding in a course page").
 import { useEffect, useState } from "preact/hooks";
 import { createSession, getSession } from "../api/client.ts";
 import type { CreateSessionBody, LessonEvent, TranscriptEntry } from "../api/types.ts";
+import { parentOrigin } from "../lib/parent-origin.ts";
 import { sessionPath } from "../lib/route.ts";
 import { storage } from "../lib/storage.ts";
 import { Playground } from "./Playground.tsx";
@@ -23,15 +25,29 @@ export function embedSetup(params: URLSearchParams): { embedId: string; body: Cr
   return { embedId: "blank", body: {} };
 }
 
-function post(message: Record<string, unknown>) {
-  if (window.parent === window) return;
-  // The messages carry nothing secret (never the edit key), so any embedding page may read them.
-  window.parent.postMessage({ source: MESSAGE_SOURCE, version: PROTOCOL_VERSION, ...message }, "*");
+const framed = () => window.parent !== window;
+
+/** The embedding page's origin, null when framed by a page whose origin cannot be known. */
+function embedder(params: URLSearchParams): string | null {
+  if (!framed()) return location.origin;
+  return parentOrigin({ ancestorOrigins: location.ancestorOrigins, referrer: document.referrer, declared: params.get("parentOrigin") });
+}
+
+function post(origin: string | null, message: Record<string, unknown>) {
+  // Commands and their output are the learner's: only the page that embeds them hears them.
+  // Unknown parent origin: nothing is posted rather than broadcast to "*".
+  if (!framed() || origin === null) return;
+  window.parent.postMessage({ source: MESSAGE_SOURCE, version: PROTOCOL_VERSION, ...message }, origin);
 }
 
 export function EmbedPage(props: { params: URLSearchParams }) {
   const { embedId, body } = embedSetup(props.params);
   const showMap = props.params.get("map") !== "0";
+  // Typing into a learner's console is the parent's only when the embed's URL says so.
+  const allowParentCommands = props.params.get("allowParentCommands") === "1";
+  const [origin] = useState(() => embedder(props.params));
+  // Two sites embedding the same lesson keep apart sessions; "unknown" holds the frames whose parent is not known.
+  const storedAs = `${origin ?? "unknown"} ${embedId}`;
   // `created`: this visit started the session, so its lesson (if any) starts now.
   const [session, setSession] = useState<{ id: string; key: string; created: boolean } | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -40,31 +56,32 @@ export function EmbedPage(props: { params: URLSearchParams }) {
   useEffect(() => {
     let cancelled = false;
     (async () => {
-      const stored = storage.embedSession(embedId);
+      const stored = storage.embedSession(storedAs);
       if (stored) {
         try {
           await getSession(stored.id);
           if (!cancelled) setSession({ ...stored, created: false });
           return;
         } catch {
-          storage.setEmbedSession(embedId, null); // Gone (expired): start afresh.
+          storage.setEmbedSession(storedAs, null); // Gone (expired): start afresh.
         }
       }
       const created = await createSession(body);
       const own = { id: created.id, key: created.editKey };
-      storage.setEmbedSession(embedId, own);
+      storage.setEmbedSession(storedAs, own);
       storage.setEditKey(own.id, own.key);
       if (!cancelled) setSession({ ...own, created: true });
     })().catch((e) => !cancelled && setError((e as Error).message));
     return () => {
       cancelled = true;
     };
-  }, [embedId]);
+  }, [storedAs]);
 
   useEffect(() => {
+    if (!allowParentCommands || origin === null || !framed()) return;
     let n = 0;
     const onMessage = (event: MessageEvent) => {
-      if (event.source !== window.parent || window.parent === window) return;
+      if (event.source !== window.parent || event.origin !== origin) return;
       const data = event.data as { type?: unknown; command?: unknown } | null;
       if (data && data.type === "run" && typeof data.command === "string" && data.command.length > 0) {
         setInject({ id: ++n, command: data.command });
@@ -72,7 +89,7 @@ export function EmbedPage(props: { params: URLSearchParams }) {
     };
     window.addEventListener("message", onMessage);
     return () => window.removeEventListener("message", onMessage);
-  }, []);
+  }, [allowParentCommands, origin]);
 
   if (error) return <p class="embed-error" role="alert">Could not start the playground: {error}</p>;
   if (!session) return <p class="embed-loading" aria-busy="true">Starting your cluster…</p>;
@@ -84,14 +101,14 @@ export function EmbedPage(props: { params: URLSearchParams }) {
       inject={inject}
       hooks={{
         onLoaded: (model) => {
-          post({ type: "ready", session: session.id });
-          if (session.created && model.lesson) post({ type: "lesson-started", lessonId: model.lesson.lesson.id, session: session.id });
+          post(origin, { type: "ready", session: session.id });
+          if (session.created && model.lesson) post(origin, { type: "lesson-started", lessonId: model.lesson.lesson.id, session: session.id });
         },
         onLessonEvents: (events: LessonEvent[]) => {
-          for (const event of events) post({ ...event, session: session.id });
+          for (const event of events) post(origin, { ...event, session: session.id });
         },
         onEntry: (entry: TranscriptEntry) =>
-          post({
+          post(origin, {
             type: "command",
             session: session.id,
             seq: entry.seq,

@@ -14,6 +14,8 @@ import { createRandom } from "../worker/sim/random.ts";
 import { T0, buildCluster, engineScale, heapMB, sessionOf, withScaledDeployment } from "./cluster-bench.ts";
 import { kubectlCluster, measureCommand } from "./kubectl-bench.ts";
 import { buildNetCluster, routeRate } from "./net-bench.ts";
+import { type Measured, shortCommand, workReport } from "./work-bench.ts";
+import { WORK_BUDGET } from "../worker/sim/shell/work.ts";
 
 interface Row {
   measure: string;
@@ -169,6 +171,16 @@ function applyCommands(docs: string[]): string[] {
     ">= 600,000/s, <= 1.5x",
     b.perSecond >= 600_000 && ratio <= 1.5,
   );
+}
+
+// ---------------------------------------------------------------- the work budget
+
+{
+  const { transcripts, loop, attacks } = workReport();
+  const units = (m: Measured) => `${m.units.toLocaleString("en")} units (${(WORK_BUDGET / m.units).toFixed(1)}x headroom), ${ms(m.cpuMs)} CPU: ${shortCommand(m.command)}`;
+  row("work budget: heaviest command of goldens + lessons", units(transcripts), ">= 10x headroom", WORK_BUDGET / transcripts.units >= 10);
+  row("work budget: heaviest loop of 1,000 requests/gets", units(loop), "< 250 ms, fits", loop.cpuMs < 250 && loop.exitCode === 0);
+  for (const a of attacks) row(`attack, CPU until stopped: ${shortCommand(a.command)}`, `${ms(a.cpuMs)}, exit ${a.exitCode}`, "< 250 ms", a.cpuMs < 250);
 }
 
 // ---------------------------------------------------------------- the table

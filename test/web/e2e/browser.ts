@@ -1,5 +1,6 @@
 // Chromium (Debian's, via playwright-core) and the few things every page test does with it.
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { type Browser, type BrowserContextOptions, chromium, type Page } from "playwright-core";
 import { inject } from "vitest";
 
@@ -76,4 +77,18 @@ export async function paste(page: Page, text: string): Promise<void> {
     data.setData("text/plain", value);
     input.dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }));
   }, text);
+}
+
+let axeSource: string | undefined;
+
+/** axe-core's violations on the page (or inside `selector`), as "rule: target, ..." lines. */
+export async function axeViolations(page: Page, selector?: string): Promise<string[]> {
+  // Evaluated rather than added as a <script>: the page's Content-Security-Policy (rightly) refuses inline scripts.
+  axeSource ??= readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+  await page.evaluate(axeSource);
+  return page.evaluate(async (context) => {
+    const axe = (window as unknown as { axe: { run(context: unknown): Promise<{ violations: { id: string; nodes: { target: unknown[] }[] }[] }> } }).axe;
+    const result = await axe.run(context ?? document);
+    return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+  }, selector ?? null);
 }

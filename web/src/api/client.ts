@@ -122,6 +122,8 @@ function normaliseEntry(raw: TranscriptEntry & { trace?: TranscriptEntry["traces
     traces,
   };
   if (raw.setup) entry.setup = true;
+  // A paste hint is beside the output, never in it (worker/sim/shell/paste-hints.ts).
+  if (raw.hint && typeof raw.hint.message === "string" && typeof raw.hint.corrected === "string") entry.hint = raw.hint;
   return entry;
 }
 

@@ -3,8 +3,9 @@ import type { RouteTrace } from "../../../worker/sim/net/trace.ts";
 import type { ClusterView } from "../../../worker/sim/view.ts";
 import type { Lesson, LessonEvent, LessonProgress, StepStatus } from "../../../worker/sim/lessons/index.ts";
 import type { LessonUpdate, LessonView, TranscriptEntry as WireTranscriptEntry } from "../../../worker/sim/wire.ts";
+import type { PasteHint } from "../../../worker/sim/shell/paste-hints.ts";
 
-export type { ClusterView, Lesson, LessonEvent, LessonProgress, LessonUpdate, RouteTrace, StepStatus };
+export type { ClusterView, Lesson, PasteHint, LessonEvent, LessonProgress, LessonUpdate, RouteTrace, StepStatus };
 
 /** A built-in lesson as `GET /api/lessons` lists it. */
 export interface LessonSummary {

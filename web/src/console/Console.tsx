@@ -2,7 +2,7 @@
 // Up/Down history, Tab completion, Ctrl+C, Ctrl+L; multi-line pastes run command by command.
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from "preact/hooks";
 import { splitCommands } from "../../../worker/sim/shell/tokenizer.ts";
-import type { ClusterView, RouteTrace, TranscriptEntry } from "../api/types.ts";
+import type { ClusterView, PasteHint, RouteTrace, TranscriptEntry } from "../api/types.ts";
 import { copyText } from "../lib/clipboard.ts";
 import { storage } from "../lib/storage.ts";
 import { complete } from "./completion.ts";
@@ -108,6 +108,21 @@ export function Console(props: ConsoleProps) {
     }
     // Give the keyboard back to the terminal after each batch, as a shell does.
     requestAnimationFrame(() => input.current?.focus({ preventScroll: true }));
+  };
+
+  // A paste hint's corrected command goes on the input line, to be read (and edited) before Enter
+  // runs it; the lines of a multi-line command go before it as `> ` continuation lines.
+  const useCommand = (command: string) => {
+    const lines = command.split("\n");
+    const last = lines.pop()!;
+    setContinued(lines);
+    setValue(last);
+    requestAnimationFrame(() => {
+      const el = input.current;
+      if (!el) return;
+      el.focus();
+      el.setSelectionRange(last.length, last.length);
+    });
   };
 
   const submit = (commands: string[]) => {
@@ -218,6 +233,7 @@ export function Console(props: ConsoleProps) {
         targets={targets}
         proxyHref={props.proxyHref}
         onShowRoute={props.onShowRoute}
+        onUseCommand={readOnly ? undefined : useCommand}
       />
       {withLocal &&
         localAfter(entry.seq).map((l) => (
@@ -346,11 +362,14 @@ function EntryView(props: {
   targets: Set<string>;
   proxyHref?: ConsoleProps["proxyHref"];
   onShowRoute?: ConsoleProps["onShowRoute"];
+  onUseCommand?(command: string): void;
 }) {
   const { entry } = props;
   const [copied, setCopied] = useState(false);
   const lines = commandLines(entry.command);
   const output = trimNewline(entry.output);
+  const pre = useRef<HTMLPreElement>(null);
+  const wide = useOverflowsSideways(pre, output);
   return (
     <div class="entry" data-seq={entry.seq} data-exit-code={entry.exitCode}>
       {lines.map((line, i) => (
@@ -363,7 +382,8 @@ function EntryView(props: {
       ))}
       {output && (
         <div class="output-wrap">
-          <pre class="output">
+          {/* A table wider than the terminal scrolls sideways; focusable then, so arrow keys can scroll it. */}
+          <pre class="output" ref={pre} tabIndex={wide ? 0 : undefined}>
             <Linked segments={linkify(output, props.targets)} proxyHref={props.proxyHref} />
           </pre>
           <div class="entry-tools">
@@ -386,8 +406,59 @@ function EntryView(props: {
           </div>
         </div>
       )}
+      {entry.hint && <PasteHintView hint={entry.hint} onUse={props.onUseCommand} />}
     </div>
   );
+}
+
+/** Whether the element's content is wider than the element (a table on a phone), kept up to date as it resizes. */
+function useOverflowsSideways(ref: { current: HTMLElement | null }, content: string): boolean {
+  const [wide, setWide] = useState(false);
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    const check = () => setWide(el.scrollWidth > el.clientWidth);
+    check();
+    const observer = new ResizeObserver(check);
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, [content]);
+  return wide;
+}
+
+/**
+ * What the playground adds after a command pasted from a document: not program output (it is not
+ * in `output`, and looks different), the characters found and the command as meant.
+ */
+function PasteHintView({ hint, onUse }: { hint: PasteHint; onUse?(command: string): void }) {
+  return (
+    <div class="paste-hint">
+      <p class="paste-hint-message">
+        <span class="paste-hint-label">hint:</span> <Ticked text={hint.message} />
+      </p>
+      <p class="paste-hint-meant">
+        <span class="paste-hint-label">meant:</span> <code class="paste-hint-command"><Words text={hint.corrected} /></code>
+      </p>
+      {onUse && (
+        <button type="button" class="paste-hint-use" onClick={() => onUse(hint.corrected)}>
+          Use the corrected command
+        </button>
+      )}
+    </div>
+  );
+}
+
+/**
+ * A command that wraps between its words only: a line broken after the first `-` of `--type`
+ * would show a learner, in a hint about dashes, the `- -type` they must not type.
+ */
+function Words({ text }: { text: string }) {
+  return <>{text.split(/(\s+)/).map((part, i) => (i % 2 || !part ? part : <span key={i} class="word">{part}</span>))}</>;
+}
+
+/** `code` in a hint's sentence, as the plain-text hint writes it, shown as code. */
+function Ticked({ text }: { text: string }) {
+  return <>{text.split("`").map((part, i) => (i % 2 ? <code key={i}>{part}</code> : part))}</>;
 }
 
 function Linked({ segments, proxyHref }: { segments: Segment[]; proxyHref?: ConsoleProps["proxyHref"] }) {

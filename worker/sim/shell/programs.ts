@@ -6,6 +6,8 @@ import { curl } from "../net/tools/curl.ts";
 import { nslookup } from "../net/tools/nslookup.ts";
 import { ifconfig, ip } from "../net/tools/ip.ts";
 import { ping } from "../net/tools/ping.ts";
+import { mysqlClient } from "../net/tools/mysql-client.ts";
+import { psql } from "../net/tools/psql.ts";
 import { redisCli } from "../net/tools/redis-cli.ts";
 import { wget } from "../net/tools/wget.ts";
 import { availableAt, notFoundMessage } from "./availability.ts";
@@ -40,6 +42,8 @@ const programs: Record<string, Program> = {
   tail,
   wc,
   "redis-cli": redisCli,
+  psql,
+  mysql: mysqlClient,
 };
 
 /** The program to run, or the shell's error text when there is none. */

@@ -1,7 +1,9 @@
 // What the database clients (redis-cli, psql, mysql) share: a TCP connection through the routing
 // core (DNS, Service, kube-proxy, the trace) to the server process they speak to.
 
-import type { ServerKind } from "../../cluster/images.ts";
+import { databaseEntrypoint, literalEnvironment, type DatabaseAccount, type DatabaseKind } from "../../cluster/database-entrypoint.ts";
+import { findImage, type ServerKind } from "../../cluster/images.ts";
+import { runsImageServer } from "../../cluster/process.ts";
 import type { ProgramContext } from "../../shell/types.ts";
 import { lookupVariable } from "../../shell/variables.ts";
 import { connect, type Connection } from "../exchange.ts";
@@ -35,4 +37,40 @@ export function clientPlace(ctx: ProgramContext): Place | undefined {
 export function envVar(ctx: ProgramContext, name: string): string | undefined {
   const frame = ctx.shell[ctx.shell.length - 1];
   return lookupVariable(ctx.tx.state, ctx.shell, frame, name);
+}
+
+/**
+ * The account the database container's entrypoint created, from the container's environment.
+ * The environment is the literal `env` for now; Secret and ConfigMap references resolve here
+ * once the kubelet resolves them for the container.
+ */
+export function serverAccount(ctx: ProgramContext, podKey: string, container: string, kind: DatabaseKind): DatabaseAccount | undefined {
+  const spec = ctx.tx.state.pods[podKey]?.spec.containers.find((c) => c.name === container);
+  if (!spec) return undefined;
+  const verdict = databaseEntrypoint(kind, literalEnvironment(spec));
+  return verdict.ok ? verdict.account : undefined;
+}
+
+/** The pod container the program runs in, when it is the database server's own container. */
+export function localServer(ctx: ProgramContext, place: Place, kind: ServerKind): { podKey: string; container: string } | undefined {
+  if (place.kind !== "pod") return undefined;
+  const spec = ctx.tx.state.pods[place.key]?.spec.containers.find((c) => c.name === place.container);
+  if (!spec || !runsImageServer(spec) || findImage(spec.image)?.server?.kind !== kind) return undefined;
+  return { podKey: place.key, container: place.container };
+}
+
+/** Splits a -c / -e string into statements at semicolons outside quotes. */
+export function splitStatements(sql: string): string[] {
+  const out: string[] = [];
+  let current = "";
+  let quoted = false;
+  for (const ch of sql) {
+    if (ch === "'") quoted = !quoted;
+    if (ch === ";" && !quoted) {
+      if (current.trim()) out.push(current.trim());
+      current = "";
+    } else current += ch;
+  }
+  if (current.trim()) out.push(current.trim());
+  return out;
 }

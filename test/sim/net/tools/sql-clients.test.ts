@@ -1,0 +1,84 @@
+// psql and mysql in their images: statements through the Service, the clients' own tables, and
+// the real errors for a wrong password, an unknown host, a Service without endpoints and bad SQL.
+import { describe, expect, it } from "vitest";
+import { alignedTable } from "../../../../worker/sim/net/tools/psql.ts";
+import { simConsole } from "../../console.ts";
+
+function cluster() {
+  const run = simConsole(9, 4000);
+  run("kubectl run pg --image=postgres --env=POSTGRES_PASSWORD=pw");
+  run("kubectl expose pod pg --port 5432");
+  run("kubectl run my --image=mysql --env=MYSQL_ROOT_PASSWORD=pw --env=MYSQL_DATABASE=shop");
+  run("kubectl expose pod my --port 3306");
+  run("kubectl run pgc --image=postgres -- sleep infinity");
+  run("kubectl run pgw --image=postgres --env=PGPASSWORD=pw -- sleep infinity");
+  run("kubectl run pgx --image=postgres --env=PGPASSWORD=nope -- sleep infinity");
+  run("kubectl run myc --image=mysql --env=MYSQL_ALLOW_EMPTY_PASSWORD=1");
+  run("kubectl get pods");
+  run("kubectl get pods");
+  return (command: string) => {
+    const { output, exitCode, traces } = run(command);
+    return { output, exitCode, traces };
+  };
+}
+
+const T = "command terminated with exit code";
+
+describe("psql", () => {
+  it.each([
+    ["a literal, through the Service, with PGPASSWORD", "kubectl exec -it pgw -- psql -h pg -U postgres -c 'select 1'", " ?column? \n----------\n        1\n(1 row)\n\n"],
+    ["the local socket in the server's own container", "kubectl exec -it pg -- psql -U postgres -c 'select current_user'", " current_user \n--------------\n postgres\n(1 row)\n\n"],
+    ["no password", "kubectl exec -it pgc -- psql -h pg -U postgres -c 'select 1'", `psql: error: connection to server at "pg" (IP), port 5432 failed: fe_sendauth: no password supplied\n${T} 2\n`],
+    ["a wrong password", "kubectl exec -it pgx -- psql -h pg -U postgres -c 'select 1'", `psql: error: connection to server at "pg" (IP), port 5432 failed: FATAL:  password authentication failed for user "postgres"\n${T} 2\n`],
+    ["an unknown host", "kubectl exec -it pgc -- psql -h nosuch -U postgres -c 'select 1'", `psql: error: could not translate host name "nosuch" to address: Name or service not known\n${T} 2\n`],
+    ["no server in this container", "kubectl exec -it pgc -- psql -U postgres", `psql: error: connection to server on socket "/var/run/postgresql/.s.PGSQL.5432" failed: No such file or directory\n\tIs the server running locally and accepting connections on that socket?\n${T} 2\n`],
+    ["bad SQL", "kubectl exec -it pg -- psql -U postgres -c 'select 1 frm t'", `ERROR:  syntax error at or near "frm"\nLINE 1: select 1 frm t\n                 ^\n${T} 1\n`],
+    ["an unknown function", "kubectl exec -it pg -- psql -U postgres -c 'select foo()'", `ERROR:  function foo() does not exist\nLINE 1: select foo()\n               ^\nHINT:  No function matches the given name and argument types. You might need to add explicit type casts.\n${T} 1\n`],
+  ])("%s", (_, command, expected) => {
+    const run = cluster();
+    const ip = /pg +ClusterIP +([\d.]+)/.exec(run("kubectl get svc pg").output)![1];
+    expect(run(command).output).toBe(expected.replace("IP", ip));
+  });
+  it("keeps tables for the container's run and routes through the Service", () => {
+    const run = cluster();
+    run("kubectl exec pg -- psql -U postgres -c 'create table t (id int, name text)'");
+    run("kubectl exec pg -- psql -U postgres -c \"insert into t values (1, 'alice'), (22, 'bob')\"");
+    const select = run("kubectl exec -it pgw -- psql -h pg -U postgres -c 'select * from t'");
+    expect(select.output).toBe(" id | name  \n----+-------\n  1 | alice\n 22 | bob\n(2 rows)\n\n");
+    expect(select.traces.at(-1)?.hops.map((h) => h.kind)).toEqual(["dns", "client", "service", "endpoint", "pod", "process"]);
+    run("kubectl delete pod pg");
+    run("kubectl get pods");
+    expect(run("kubectl exec -it pgw -- psql -h pg -U postgres -c 'select 1'").output).toMatch(/^psql: error: connection to server at "pg" \([\d.]+\), port 5432 failed: Connection refused\n\tIs the server running on that host and accepting TCP\/IP connections\?\n/);
+  });
+  it("centres headers and aligns numbers right, text left", () => {
+    expect(alignedTable([{ name: "x", numeric: false }, { name: "y", numeric: false }], [["a", "hello"]])).toBe(" x |   y   \n---+-------\n a | hello\n(1 row)\n\n");
+    expect(alignedTable([{ name: "n", numeric: true }], [])).toBe(" n \n---\n(0 rows)\n\n");
+  });
+});
+
+describe("mysql", () => {
+  const warning = "mysql: [Warning] Using a password on the command line interface can be insecure.\n";
+  it.each([
+    ["a boxed table on a terminal", "kubectl exec -it myc -- mysql -h my -uroot -ppw -e 'select 1'", `${warning}+---+\n| 1 |\n+---+\n| 1 |\n+---+\n`],
+    ["tab-separated lines without one", "kubectl exec myc -- mysql -h my -uroot -ppw -e 'select 1, version()'", `${warning}1\tversion()\n1\t8.4.7\n`],
+    ["a wrong password", "kubectl exec -it myc -- mysql -h my -uroot -pnope -e 'select 1'", `${warning}ERROR 1045 (28000): Access denied for user 'root'@'CLIENT' (using password: YES)\n${T} 1\n`],
+    ["no password", "kubectl exec -it myc -- mysql -h my -uroot -e 'select 1'", `ERROR 1045 (28000): Access denied for user 'root'@'CLIENT' (using password: NO)\n${T} 1\n`],
+    ["an unknown host", "kubectl exec -it myc -- mysql -h nosuch -uroot -ppw -e 'select 1'", `${warning}ERROR 2005 (HY000): Unknown MySQL server host 'nosuch' (-2)\n${T} 1\n`],
+    ["an unknown database", "kubectl exec -it myc -- mysql -h my -uroot -ppw -D nope -e 'select 1'", `${warning}ERROR 1049 (42000): Unknown database 'nope'\n${T} 1\n`],
+    ["a table without a database", "kubectl exec -it my -- mysql -uroot -ppw -e 'create table t (id int)'", `${warning}ERROR 1046 (3D000) at line 1: No database selected\n${T} 1\n`],
+    ["bad SQL", "kubectl exec -it my -- mysql -uroot -ppw -e 'selec 1'", `${warning}ERROR 1064 (42000) at line 1: You have an error in your SQL syntax; check the manual that corresponds to your MySQL server version for the right syntax to use near 'selec 1' at line 1\n${T} 1\n`],
+  ])("%s", (_, command, expected) => {
+    const run = cluster();
+    const client = /myc +1\/1 +Running +0 +\S+ +([\d.]+)/.exec(run("kubectl get pods -o wide").output)![1];
+    expect(run(command).output).toBe(expected.replace("CLIENT", client));
+  });
+  it("stores rows in the database MYSQL_DATABASE created, and refuses once the Service has no endpoints", () => {
+    const run = cluster();
+    expect(run(`kubectl exec -it my -- mysql -uroot -ppw shop -e "create table t (id int, name varchar(20)); insert into t values (7, 'x'); select * from t"`).output).toBe(
+      `${warning}+----+------+\n| id | name |\n+----+------+\n|  7 | x    |\n+----+------+\n`,
+    );
+    run("kubectl delete pod my");
+    run("kubectl get pods");
+    expect(run("kubectl exec -it myc -- mysql -h my -uroot -ppw -e 'select 1'").output).toBe(`${warning}ERROR 2003 (HY000): Can't connect to MySQL server on 'my:3306' (111)\n${T} 1\n`);
+  });
+});

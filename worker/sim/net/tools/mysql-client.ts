@@ -1,0 +1,152 @@
+// The mysql client of the mysql image (8.4), with -e: `mysql -h db -uroot -pPASS -e 'select 1'`
+// prints mysql's boxed table on a terminal and tab-separated lines otherwise (batch mode), as the
+// real client does. Errors carry the client's and server's numbers and texts (errmsg-utf8.txt).
+
+import type { ProgramContext } from "../../shell/types.ts";
+import { MYSQL_SERVER_VERSION } from "../../cluster/database-entrypoint.ts";
+import { readServerData, writeServerData } from "../apps/server-data.ts";
+import { runSql, type SqlColumn } from "../apps/sql-server.ts";
+import { clientPlace, dbConnect, envVar, localServer, serverAccount, splitStatements } from "./db-client.ts";
+
+/** The boxed table of an interactive (terminal) result. */
+export function boxedTable(columns: SqlColumn[], rows: Array<Array<string | null>>): string {
+  const cells = rows.map((r) => r.map((v) => v ?? "NULL"));
+  const widths = columns.map((c, i) => Math.max(c.name.length, ...cells.map((r) => r[i].length)));
+  const rule = `+${widths.map((w) => "-".repeat(w + 2)).join("+")}+`;
+  const line = (values: string[], header: boolean) => `| ${values.map((v, i) => (!header && columns[i].numeric ? v.padStart(widths[i]) : v.padEnd(widths[i]))).join(" | ")} |`;
+  return [rule, line(columns.map((c) => c.name), true), rule, ...cells.map((r) => line(r, false)), rule].join("\n") + "\n";
+}
+
+export function mysqlClient(ctx: ProgramContext): number {
+  let host: string | undefined;
+  let port = 3306;
+  let user: string | undefined;
+  let password = envVar(ctx, "MYSQL_PWD");
+  let passwordOnCommandLine = false;
+  let database: string | undefined;
+  const statements: string[] = [];
+  const argv = ctx.argv;
+  for (let i = 1; i < argv.length; i++) {
+    const a = argv[i];
+    const long = /^--(host|port|user|password|database|execute)=(.*)$/.exec(a);
+    if (long) {
+      const value = long[2];
+      if (long[1] === "host") host = value;
+      else if (long[1] === "port") port = Number(value);
+      else if (long[1] === "user") user = value;
+      else if (long[1] === "password") (password = value, (passwordOnCommandLine = true));
+      else if (long[1] === "database") database = value;
+      else statements.push(value);
+      continue;
+    }
+    const short = /^-([hPuDep])(.*)$/.exec(a);
+    if (short) {
+      const [, option, attached] = short;
+      if (option === "p") {
+        // -p takes its value only attached (-pSECRET); alone it would prompt on the terminal.
+        if (attached) (password = attached, (passwordOnCommandLine = true));
+        else {
+          ctx.err("mysql: reading a password at its prompt is not simulated here; give it as -pPASSWORD or MYSQL_PWD\n");
+          return 1;
+        }
+        continue;
+      }
+      const value = attached || argv[++i];
+      if (value === undefined) {
+        ctx.err(`mysql: option '-${option}' requires an argument.\n`);
+        return 1;
+      }
+      if (option === "h") host = value;
+      else if (option === "P") port = Number(value);
+      else if (option === "u") user = value;
+      else if (option === "D") database = value;
+      else statements.push(value);
+      continue;
+    }
+    if (a.startsWith("-") && a.length > 1) {
+      ctx.err(`mysql: [ERROR] mysql: unknown option '${a}'.\n`);
+      return 1;
+    }
+    database ??= a;
+  }
+  user ??= "root";
+  if (passwordOnCommandLine) ctx.err("mysql: [Warning] Using a password on the command line interface can be insecure.\n");
+  const place = clientPlace(ctx);
+  if (!place) return 1;
+
+  let target: { podKey: string; container: string };
+  let clientHost: string;
+  let finish: ((note: string) => void) | undefined;
+  if (host === undefined || host === "localhost") {
+    const server = localServer(ctx, place, "mysql");
+    if (!server) {
+      ctx.err("ERROR 2002 (HY000): Can't connect to local MySQL server through socket '/var/run/mysqld/mysqld.sock' (2)\n");
+      return 1;
+    }
+    target = server;
+    clientHost = "localhost";
+  } else {
+    const outcome = dbConnect(ctx, place, host, port, "mysql");
+    if (outcome.kind === "not-resolved") {
+      ctx.err(`ERROR 2005 (HY000): Unknown MySQL server host '${host}' (-2)\n`);
+      return 1;
+    }
+    if (outcome.kind === "refused" || outcome.kind === "timed-out") {
+      ctx.err(`ERROR 2003 (HY000): Can't connect to MySQL server on '${host}:${port}' (${outcome.kind === "refused" ? 111 : 110})\n`);
+      return 1;
+    }
+    if (outcome.kind === "other-protocol") {
+      outcome.connection.finish("answered", `${outcome.connection.listener.label} does not speak the MySQL protocol.`);
+      ctx.err("ERROR 2013 (HY000): Lost connection to MySQL server at 'reading initial communication packet', system error: 0\n");
+      return 1;
+    }
+    target = outcome.connection.listener;
+    clientHost = outcome.connection.client.ip;
+    const connection = outcome.connection;
+    finish = (note) => connection.finish("answered", note);
+  }
+  const account = serverAccount(ctx, target.podKey, target.container, "mysql");
+  if (!account) return 1;
+  if (user !== account.user || account.password === undefined || (password ?? "") !== account.password) {
+    finish?.(`mysqld denied access to '${user}'@'${clientHost}'.`);
+    ctx.err(`ERROR 1045 (28000): Access denied for user '${user}'@'${clientHost}' (using password: ${password ? "YES" : "NO"})\n`);
+    return 1;
+  }
+  const databases = ["information_schema", "mysql", "performance_schema", "sys", ...(account.database ? [account.database] : [])];
+  if (database !== undefined && !databases.includes(database)) {
+    finish?.(`mysqld has no database ${database}.`);
+    ctx.err(`ERROR 1049 (42000): Unknown database '${database}'\n`);
+    return 1;
+  }
+  finish?.(`mysqld accepted '${user}'@'${clientHost}'.`);
+  if (statements.length === 0) {
+    ctx.out(
+      `Welcome to the MySQL monitor.  Commands end with ; or \\g.\nYour MySQL connection id is 8\nServer version: ${MYSQL_SERVER_VERSION} MySQL Community Server - GPL\n\n` +
+        "Copyright (c) 2000, 2025, Oracle and/or its affiliates.\n\nOracle is a registered trademark of Oracle Corporation and/or its\naffiliates. Other names may be trademarks of their respective\nowners.\n\n" +
+        "Type 'help;' or '\\h' for help. Type '\\c' to clear the current input statement.\n\n",
+    );
+    ctx.err("mysql: its interactive prompt is not simulated here; give the statements with -e, e.g. mysql -uroot -pPASS -e 'select 1'\n");
+    return 1;
+  }
+  let data = readServerData(ctx.tx, target.podKey, target.container) ?? { containerID: "" };
+  const session = { dialect: "mysql" as const, user, database: database ?? "", accountHost: clientHost === "localhost" ? "localhost" : "%", now: ctx.now };
+  for (const statement of statements.flatMap(splitStatements)) {
+    const { result, data: next } = runSql(data, session, statement);
+    if (result.kind === "error") {
+      ctx.err(`ERROR ${result.code} (${result.state}) at line 1: ${result.message}\n`);
+      return 1;
+    }
+    if (next) {
+      if (!writeServerData(ctx.tx, target.podKey, target.container, next)) {
+        ctx.err("ERROR 1114 (HY000) at line 1: The table is full\n");
+        return 1;
+      }
+      data = next;
+    }
+    if (result.kind !== "rows") continue;
+    if (ctx.stdoutIsTerminal === false) {
+      ctx.out([result.columns.map((c) => c.name), ...result.rows.map((r) => r.map((v) => v ?? "NULL"))].map((r) => `${r.join("\t")}\n`).join(""));
+    } else ctx.out(boxedTable(result.columns, result.rows));
+  }
+  return 0;
+}

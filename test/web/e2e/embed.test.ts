@@ -105,6 +105,19 @@ describe("the embed in a course page", () => {
     await expect.poll(() => page.frameLocator("#pg").locator(".transcript").textContent()).toContain("kubectl get pods");
   });
 
+  it("opens the same session, editable, in the full playground, with the key out of its address bar", async () => {
+    const session = (await messages()).find((m) => m.type === "ready")!.session!;
+    const [full] = await Promise.all([
+      page.context().waitForEvent("page"),
+      page.frameLocator("#pg").getByRole("link", { name: /Open in full playground/ }).click(),
+    ]);
+    await full.waitForURL(`${baseUrl()}/s/${session}`);
+    await full.locator(".command-input").waitFor();
+    expect(await full.locator(".banner.watch").count()).toBe(0);
+    await expect.poll(() => full.locator(".transcript").textContent()).toContain("kubectl get pods");
+    await full.close();
+  });
+
   it("hides the map with map=0", async () => {
     const frame = await newPage(browser);
     await frame.goto(`${baseUrl()}/embed?map=0`);

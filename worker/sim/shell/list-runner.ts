@@ -6,7 +6,7 @@
 import { assignmentOf, expandHeredoc, expandJoined, expandWords, isValidName, type Expansion } from "./expand.ts";
 import { parseLine, splitCommands, type ListItem, type ParsedLine, type Word } from "./tokenizer.ts";
 import type { ShellFrame } from "./types.ts";
-import { withExported, withoutVariables, withVariables } from "./variables.ts";
+import { withExported, withoutVariables, withVariables, withVariablesOf } from "./variables.ts";
 import { createWorkBudget, MAX_SUBSTITUTION_DEPTH, spend, WORK_COST, WorkLimitReached, type WorkBudget } from "./work.ts";
 
 export interface ShellHost {
@@ -165,7 +165,6 @@ export class ListRunner {
       this.host.setFrame(withVariables(this.host.frame(), values));
       return this.substituted ?? 0;
     }
-    // Assignments before a command only reach that command's environment, which no program here reads.
     const rest = words.slice(k);
     spend(this.work, WORK_COST.builtin);
     if (rest[0] === "export") return this.export(rest.slice(1), out, err);
@@ -184,7 +183,20 @@ export class ListRunner {
       return this.exited;
     }
     spend(this.work, WORK_COST.program);
-    return this.host.run(argv, stdin, fds[1].terminal, out, err, this.work);
+    if (k === 0) return this.host.run(argv, stdin, fds[1].terminal, out, err, this.work);
+    // Assignments before a command are exported to that command only (PGPASSWORD=x psql ...).
+    const prefix: Record<string, string> = {};
+    for (const word of words.slice(0, k)) {
+      const assignment = assignmentOf(word)!;
+      prefix[assignment.name] = expandJoined(assignment.value, this.expansion);
+    }
+    const before = this.host.frame();
+    const depth = this.host.depth?.();
+    this.host.setFrame(withVariables(before, prefix, true));
+    const code = this.host.run(argv, stdin, fds[1].terminal, out, err, this.work);
+    // A program that moved the console to another shell (ssh, exec -it) left this frame behind as it was.
+    if (this.host.depth?.() === depth) this.host.setFrame(withVariablesOf(this.host.frame(), before, Object.keys(prefix)));
+    return code;
   }
 
   /** `export NAME=value NAME ...`, or the exported environment with no names (bash's `declare -x`). */

@@ -108,6 +108,18 @@ export function withoutVariables(frame: ShellFrame, names: string[]): ShellFrame
   return next;
 }
 
+/**
+ * The frame with `names` as they were in `before`: what a command's prefix assignments
+ * (`PGPASSWORD=x psql ...`) set for that command only is undone once it ends.
+ */
+export function withVariablesOf(frame: ShellFrame, before: ShellFrame, names: string[]): ShellFrame {
+  let next = withoutVariables(frame, names);
+  const kept: Record<string, string> = {};
+  for (const name of names) if (before.vars?.[name] !== undefined) kept[name] = before.vars[name];
+  next = withVariables(next, kept);
+  return withExported(next, names.filter((n) => before.exported?.includes(n)));
+}
+
 /** The frame remembering `$?` (the same frame when nothing changes, so a success writes nothing). */
 export function withStatus(frame: ShellFrame, status: number): ShellFrame {
   if ((frame.status ?? 0) === status) return frame;

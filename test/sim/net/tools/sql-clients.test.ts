@@ -82,3 +82,11 @@ describe("mysql", () => {
     expect(run("kubectl exec -it myc -- mysql -h my -uroot -ppw -e 'select 1'").output).toBe(`${warning}ERROR 2003 (HY000): Can't connect to MySQL server on 'my:3306' (111)\n${T} 1\n`);
   });
 });
+
+describe("a variable set before the client", () => {
+  it("reaches that command only, as bash exports it to the command alone", () => {
+    const run = cluster();
+    expect(run(`kubectl exec -it pgc -- bash -c "PGPASSWORD=pw psql -h pg -U postgres -c 'select 1' && echo [\\$PGPASSWORD]"`).output).toBe(" ?column? \n----------\n        1\n(1 row)\n\n[]\n");
+    expect(run(`kubectl exec -it pgc -- bash -c "PGPASSWORD=nope psql -h pg -U postgres -c 'select 1'"`).output).toMatch(/FATAL: {2}password authentication failed for user "postgres"/);
+  });
+});

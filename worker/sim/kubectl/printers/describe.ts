@@ -186,9 +186,11 @@ function describeContainers(w: PrefixWriter, title: string, containers: Containe
   for (const container of containers) {
     const status = pod?.status.containerStatuses?.find((s) => s.name === container.name);
     w.write(1, `${space}${container.name}:\n`);
-    if (status?.containerID) w.write(2, `Container ID:\t${status.containerID}\n`);
+    // describeContainerBasicInfo: a container with a status shows both IDs, empty until the runtime
+    // has made the container (ContainerCreating, image pull failing); one without a status shows neither.
+    if (status) w.write(2, `Container ID:\t${status.containerID ?? ""}\n`);
     w.write(2, `Image:\t${container.image}\n`);
-    if (pod) w.write(2, `Image ID:\t${status?.imageID ?? ""}\n`);
+    if (status) w.write(2, `Image ID:\t${status.imageID ?? ""}\n`);
     const ports = portLines(container);
     w.write(2, `${ports.plural ? "Ports" : "Port"}:\t${ports.ports}\n`);
     w.write(2, `${ports.plural ? "Host Ports" : "Host Port"}:\t${ports.hostPorts}\n`);

@@ -95,6 +95,22 @@ describe("the seed flow in the browser", () => {
     await expect.poll(() => page.locator(".trace .verdict").textContent()).toContain("answered");
   });
 
+  it("keeps a link whose printed path climbs with .. or %2e%2e inside the session's proxy", async () => {
+    const base = `http://${nodeIP}:${nodePort}`;
+    await typeCommand(page, `echo ${base}/../../../../s/X#key=K ${base}/%2e%2e/%2E%2e/index.html ${base}/a/%2e%2e%2f..%2fs`);
+    const links = page.locator(".transcript .entry").last().locator("pre.output a");
+    expect(await links.allTextContents()).toEqual([`${base}/../../../../s/X#key=K`, `${base}/%2e%2e/%2E%2e/index.html`]);
+    const session = await page.evaluate(() => location.pathname.split("/")[2]);
+    const prefix = `${new URL(page.url()).origin}/api/sessions/${session}/proxy/${nodeIP}:${nodePort}`;
+    expect(await links.evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).href))).toEqual([`${prefix}/s/X#key=K`, `${prefix}/index.html`]);
+    // The second one opens nginx's page through the proxy, as the plain address does.
+    const [tab] = await Promise.all([page.waitForEvent("popup"), links.nth(1).click()]);
+    await tab.waitForLoadState();
+    expect(tab.url()).toBe(`${prefix}/index.html`);
+    expect(await tab.content()).toContain("<h1>Welcome to nginx!</h1>");
+    await tab.close();
+  });
+
   it("shows where a request from outside to a pod IP stops, and why", async () => {
     const podIP = (await page.locator('.map .pod[data-name="nginx"]').getAttribute("data-ip"))!;
     await typeCommand(page, `curl -m 2 http://${podIP}/`);

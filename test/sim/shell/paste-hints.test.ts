@@ -111,7 +111,8 @@ const HINTED: Array<{ why: string; line: string; output: string | RegExp; exitCo
   {
     why: "a zero-width no-break space (a byte-order mark) inside a name",
     line: "kubectl get pod ngi\uFEFFnx",
-    output: 'Error from server (NotFound): pods "ngi\uFEFFnx" not found\n',
+    // The API server quotes the name with Go's %q, which writes the invisible character as an escape.
+    output: 'Error from server (NotFound): pods "ngi\\ufeffnx" not found\n',
     exitCode: 1,
     corrected: "kubectl get pod nginx",
     found: ["zero width no-break space (U+FEFF)"],
@@ -148,6 +149,60 @@ const HINTED: Array<{ why: string; line: string; output: string | RegExp; exitCo
     corrected: "kubectl run web-2 --image=nginx",
     found: ["en dash (U+2013)"],
   },
+  {
+    // cobra quotes the word with Go's %q, as real kubectl prints it: the invisible character shows.
+    why: "a zero-width space between kubectl's command and its argument",
+    line: "kubectl get\u200Bpods",
+    output: 'error: unknown command "get\\u200bpods" for "kubectl"\n',
+    exitCode: 1,
+    corrected: "kubectl getpods",
+    found: ["zero width space (U+200B)"],
+  },
+  {
+    // A Windows line ending: bash ends lines at LF, so the CR is the last word's last character,
+    // and kubectl quotes the word with %q.
+    why: "a Windows line ending after a resource type",
+    line: "kubectl get pods\r",
+    output: 'error: the server doesn\'t have a resource type "pods\\r"\n',
+    exitCode: 1,
+    corrected: "kubectl get pods",
+    found: ["carriage return (U+000D)"],
+  },
+  {
+    why: "a Windows line ending after an image",
+    line: "kubectl run web --image=nginx\r",
+    output: 'error: Invalid image name "nginx\\r": invalid reference format\n',
+    exitCode: 1,
+    corrected: "kubectl run web --image=nginx",
+    found: ["carriage return (U+000D)"],
+  },
+  {
+    why: "a Windows line ending after a backslash, which escapes the CR instead of the line end",
+    line: "kubectl get pods nginx \\\r",
+    output: /^NAME .*\nnginx .*\nError from server \(NotFound\): pods "\\r" not found\n$/,
+    exitCode: 1,
+    corrected: "kubectl get pods nginx \\",
+    found: ["carriage return (U+000D)"],
+  },
+  {
+    // It worked, but printed a CR: never what was meant.
+    why: "a Windows line ending on a command that succeeds",
+    line: "echo hi\r",
+    output: "hi\r\n",
+    exitCode: 0,
+    corrected: "echo hi",
+    found: ["carriage return (U+000D)"],
+  },
+  {
+    // bash matched the delimiter `EOF\r` with the line `EOF\r`; the body kept its CRs. The command
+    // as meant drops all of them, or its `EOF` would never close.
+    why: "a heredoc with Windows line endings",
+    line: "cat <<EOF\r\nhello\r\nEOF\r",
+    output: "hello\r\n",
+    exitCode: 0,
+    corrected: "cat <<EOF\nhello\nEOF",
+    found: ["carriage return (U+000D)"],
+  },
 ];
 
 describe("pasted characters that get a hint", () => {
@@ -182,9 +237,17 @@ const LEGITIMATE: string[] = [
   "# a comment about the lesson",
   "echo $HOME",
   "kubectl get pods \\",
-  // The console reads a carriage return as a word break, so a Windows line ending changes nothing.
-  "kubectl get pods\r",
+  // A carriage return the learner quoted is their text.
+  "echo 'a\rb'",
 ];
+
+describe("a Windows line ending on a line of its own", () => {
+  it("is a command named CR, which bash names ANSI-C quoted; no command was meant, so no hint", () => {
+    const run = simConsole(5);
+    expect(run("\r")).toMatchObject({ output: "$'\\r': command not found\n", exitCode: 127 });
+    expect(run("\r").hint).toBeUndefined();
+  });
+});
 
 describe("input that must not get a hint", () => {
   for (const line of LEGITIMATE) {

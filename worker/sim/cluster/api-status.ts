@@ -1,4 +1,5 @@
 // The API server's error statuses (apimachinery pkg/api/errors), with its exact messages.
+import { goQuote } from "../go-quote.ts";
 
 export interface StatusCause {
   field: string;
@@ -38,11 +39,11 @@ function details(kind: ResourceKind, name: string): ApiStatus["details"] {
 }
 
 export function notFound(kind: ResourceKind, name: string): ApiStatus {
-  return { code: 404, reason: "NotFound", message: `${qualifiedResource(kind)} "${name}" not found`, details: details(kind, name) };
+  return { code: 404, reason: "NotFound", message: `${qualifiedResource(kind)} ${goQuote(name)} not found`, details: details(kind, name) };
 }
 
 export function alreadyExists(kind: ResourceKind, name: string): ApiStatus {
-  return { code: 409, reason: "AlreadyExists", message: `${qualifiedResource(kind)} "${name}" already exists`, details: details(kind, name) };
+  return { code: 409, reason: "AlreadyExists", message: `${qualifiedResource(kind)} ${goQuote(name)} already exists`, details: details(kind, name) };
 }
 
 export function conflict(kind: ResourceKind, name: string): ApiStatus {

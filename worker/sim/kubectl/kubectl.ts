@@ -1,6 +1,7 @@
 // The kubectl program: finds the command the way cobra does (global flags may come first),
 // parses its flags with pflag semantics, and runs it. Output and errors are kubectl's own.
 
+import { goQuote } from "../go-quote.ts";
 import type { ProgramContext } from "../shell/types.ts";
 import { globalFlags, type Command } from "./command.ts";
 import { commands } from "./commands/index.ts";
@@ -58,7 +59,8 @@ export function runKubectl(ctx: ProgramContext, argv: string[]): number {
       return 1;
     }
     const suggestions = suggestionsFor(word, commandOrder);
-    let text = `error: unknown command "${word}" for "kubectl"\n`;
+    // cobra quotes with %q: an invisible character pasted into the word shows as `\u200b`.
+    let text = `error: unknown command ${goQuote(word)} for "kubectl"\n`;
     if (suggestions.length > 0) text += `\nDid you mean this?\n${suggestions.map((s) => `\t${s}\n`).join("")}\n`;
     ctx.err(text);
     return 1;

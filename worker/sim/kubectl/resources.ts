@@ -1,6 +1,7 @@
 // The resource types kubectl knows through discovery: names, short names, kinds and groups of
 // the kinds in the registry (worker/sim/kinds). Types that exist on every real cluster but are
 // not simulated are answered with a clear message instead of a false one.
+import { goQuote } from "../go-quote.ts";
 import { type KindDefinition, kinds } from "../kinds/index.ts";
 
 /** A resource name the playground serves (`pods`, `deployments`): the plural of a registered kind. */
@@ -69,7 +70,8 @@ export function lookupResource(text: string): ResourceLookup {
   if (known && groupPart === undefined) {
     return { ok: false, error: `error: the playground does not simulate ${known}; it serves ${servedList}\n` };
   }
-  return { ok: false, error: `error: the server doesn't have a resource type "${text}"\n` };
+  // cli-runtime's builder quotes with %q, so a `\r` or a zero-width space left in the word shows.
+  return { ok: false, error: `error: the server doesn't have a resource type ${goQuote(text)}\n` };
 }
 
 function groupMatches(type: ResourceType, groupPart: string): boolean {

@@ -5,6 +5,7 @@
 import { findImage, type Tool } from "../cluster/images.ts";
 import type { ClusterState } from "../cluster/types.ts";
 import type { ShellFrame } from "./types.ts";
+import { bashPrintable } from "./ansic-quote.ts";
 
 const HOST_TOOLS = ["curl", "ssh", "ping", "nslookup", "ip", "cat", "env", "hostname", "echo", "seq", "sleep", "exit", "logout", "clear", "grep", "head", "tail", "wc"];
 const WORKSTATION = new Set([...HOST_TOOLS, "kubectl"]);
@@ -39,6 +40,7 @@ export function availableAt(frame: ShellFrame, cluster: ClusterState, name: stri
 
 /** What the shell of that place prints for a command it cannot find. */
 export function notFoundMessage(frame: ShellFrame, name: string): string {
-  if (frame.kind === "pod") return frame.shell === "bash" ? `bash: ${name}: command not found\n` : `sh: ${name}: not found\n`;
-  return `${name}: command not found\n`;
+  // bash shows a name with a control character ANSI-C quoted (`$'\r'`); busybox's sh as it is.
+  if (frame.kind === "pod") return frame.shell === "bash" ? `bash: ${bashPrintable(name)}: command not found\n` : `sh: ${name}: not found\n`;
+  return `${bashPrintable(name)}: command not found\n`;
 }

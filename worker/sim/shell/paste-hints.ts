@@ -17,7 +17,7 @@ export interface PasteHint {
 interface CharInfo {
   name: string;
   replacement: string;
-  what: "dash" | "quote" | "space" | "invisible";
+  what: "dash" | "quote" | "space" | "invisible" | "line-end";
 }
 
 /** Unicode names (the standard's, lower-cased) and what a shell user meant by each. */
@@ -46,6 +46,8 @@ const CHARS: Record<string, CharInfo> = {
   "\u200D": { name: "zero width joiner", replacement: "", what: "invisible" },
   "\u2060": { name: "word joiner", replacement: "", what: "invisible" },
   "\uFEFF": { name: "zero width no-break space", replacement: "", what: "invisible" },
+  // A Windows line ending (CR LF) read by bash, which ends lines at LF only.
+  "\r": { name: "carriage return", replacement: "", what: "line-end" },
 };
 
 const DASHES = /[\u2010-\u2015\u2212]/;
@@ -160,6 +162,12 @@ function scan(line: string): { findings: Finding[]; cut: boolean } {
         i += rest[0].length;
         continue;
       }
+      // `\` before a Windows line ending escapes the `\r`, not the line end: the same, and the `\r` goes.
+      if (line[i + 1] === "\r" && (i + 2 === line.length || line[i + 2] === "\n")) {
+        findings.push(unquoted(line, i + 1, false)!);
+        i++;
+        continue;
+      }
       i++;
       wordStart = false;
       continue;
@@ -184,6 +192,13 @@ function scan(line: string): { findings: Finding[]; cut: boolean } {
       continue;
     }
     wordStart = /\s/.test(c) || /[;|&<>(=]/.test(c);
+  }
+  // A heredoc written with Windows line endings: its delimiter took the `\r` and so do its body's
+  // lines (bash matched `EOF\r` with `EOF\r`); the command as meant drops every one of them.
+  if (heredoc && findings.some((f) => f.chars === "\r" && f.at === wordsEnd - 1)) {
+    for (let at = line.indexOf("\r", wordsEnd); at !== -1; at = line.indexOf("\r", at + 1)) {
+      if (at + 1 === line.length || line[at + 1] === "\n") findings.push(unquoted(line, at, false)!);
+    }
   }
   // A quote left open by a curly one closing it (`'{.items}’`): those inside it are the fix too.
   let cut = false;
@@ -233,6 +248,9 @@ function unquoted(line: string, i: number, wordStart: boolean): Finding | undefi
   }
   if (info.what === "space") {
     return { at: i, length: 1, replacement: " ", chars: c, strong: true, reason: "bash splits words only at plain spaces and tabs, so the words around it ran together" };
+  }
+  if (info.what === "line-end") {
+    return { at: i, length: 1, replacement: "", chars: c, strong: true, reason: "the text has Windows line endings (CR LF): bash ends a line at LF only, so each carriage return stayed part of the line's last word" };
   }
   return { at: i, length: 1, replacement: "", chars: c, strong: true, reason: "an invisible character stayed part of a word" };
 }

@@ -7,6 +7,7 @@ import { reconcile } from "../cluster/controllers.ts";
 import { newHex } from "../cluster/ids.ts";
 import { findImage } from "../cluster/images.ts";
 import { endAttachedProcess } from "../cluster/kubelet.ts";
+import { bashPrintable } from "./ansic-quote.ts";
 import { availableAt } from "./availability.ts";
 import { ListRunner, type ShellHost } from "./list-runner.ts";
 import { findProgram } from "./programs.ts";
@@ -130,7 +131,7 @@ function runIn(
   try {
     if (!availableAt(frame, ctx.tx.state, name) || name === "exit") {
       if (viaShell) {
-        ctx.err(frame.kind === "pod" && frame.shell === "bash" ? `bash: line 1: ${name}: command not found\n` : `sh: ${name}: not found\n`);
+        ctx.err(frame.kind === "pod" && frame.shell === "bash" ? `bash: line 1: ${bashPrintable(name)}: command not found\n` : `sh: ${name}: not found\n`);
       }
       return 127;
     }

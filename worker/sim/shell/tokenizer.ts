@@ -161,7 +161,9 @@ function scanCommand(input: string, start: number): Scan {
       while (i < input.length && input[i] !== "\n") i++;
       continue;
     }
-    if (c === " " || c === "\t" || c === "\r") {
+    // Only spaces and tabs (IFS's blanks) and newlines end a word: a Windows line ending's `\r` is
+    // an ordinary character to bash, which is why a CRLF script answers `$'\r': command not found`.
+    if (c === " " || c === "\t") {
       flush();
       i++;
       continue;
@@ -365,7 +367,7 @@ function scanWord(input: string, start: number): { word?: string; end: number; e
       i += 2;
       continue;
     }
-    if (" \t\r\n|&;<>()".includes(c)) break;
+    if (" \t\n|&;<>()".includes(c)) break;
     word += c;
     any = true;
     i++;
@@ -389,7 +391,6 @@ function readHeredocBodies(
       const lineEnd = nl < 0 ? input.length : nl;
       let line = input.slice(i, lineEnd);
       i = nl < 0 ? input.length : nl + 1;
-      if (line.endsWith("\r")) line = line.slice(0, -1);
       if (doc.stripTabs) line = line.replace(/^\t+/, "");
       if (line === doc.delimiter) {
         closed = true;

@@ -1,6 +1,7 @@
 // kubectl rollout restart|status, wait --for, logs: commands that watch the cluster over
 // simulated time.
 
+import { goQuote } from "../../go-quote.ts";
 import type { DaemonSet, Deployment, Pod, ReplicaSet } from "../../cluster/types.ts";
 import { parseGoDuration, type Flags } from "../flags.ts";
 import { clone, update, waitUntil } from "../api.ts";
@@ -360,7 +361,7 @@ export const logsCommand: Command = {
       } else return fail(k, errorText(`cannot get the logs from ${kindString(request.type)}`));
     }
     const pod = state.pods[`${k.namespace}/${podName}`];
-    if (!pod) return fail(k, `Error from server (NotFound): pods "${podName}" not found`);
+    if (!pod) return fail(k, `Error from server (NotFound): pods ${goQuote(podName)} not found`);
     const names = pod.spec.containers.map((c) => c.name);
     let container = flags.string("container");
     if (container === "") {

@@ -1,5 +1,6 @@
 // kubectl run: one pod (labels run=<name>), optionally a ClusterIP Service for it (--expose).
 
+import { goQuote } from "../../go-quote.ts";
 import type { SubmittedObject } from "../../cluster/types.ts";
 import { dryRunFlag, outputFlag, type Command } from "../command.ts";
 import { fail, type Kubectl } from "../context.ts";
@@ -58,7 +59,7 @@ function runRun(k: Kubectl, flags: Flags): number {
   if (name === "") return fail(k, usageErrorText(k.path, "NAME is required for run"));
   if (!/^[a-z0-9]+(?:[._-][a-z0-9]+|__)*(?:(?::\d+)?\/[a-z0-9]+(?:[._-]+[a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/.test(image)
     && !/^[a-zA-Z0-9.-]+(?::\d+)?\/[a-z0-9._/-]+(?::[\w][\w.-]{0,127})?$/.test(image)) {
-    return fail(k, `error: Invalid image name "${image}": invalid reference format`);
+    return fail(k, `error: Invalid image name ${goQuote(image)}: invalid reference format`);
   }
   const restart = flags.string("restart");
   if (!["Always", "OnFailure", "Never"].includes(restart)) {

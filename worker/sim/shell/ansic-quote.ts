@@ -14,7 +14,6 @@ const ESCAPES: Record<string, string> = {
   "'": "\\'",
 };
 
-// eslint-disable-next-line no-control-regex
 const CONTROL = /[\x00-\x1f\x7f]/;
 
 /** `name` as bash names it in a message: `$'\r'` for a carriage return, `kubectl` for kubectl. */

@@ -2,7 +2,7 @@
 // Generic over the kinds of the registry (worker/sim/kinds): it checks metadata (with the real
 // messages), enforces the session's object cap, resourceVersion and uid rules, and stores through
 // store.ts so the indexes follow; what is particular to a kind is that kind's strategy.
-import { apiVersionOfKind, kindByName, kindByResource, listKind, readKind, storageKey, storedObjects } from "../kinds/index.ts";
+import { apiVersionOfKind, kindByName, kindByResource, listKind, readKind, storageKey, storeLocation, storedObjects } from "../kinds/index.ts";
 import type { ApiContext, KindDefinition, KindStrategy } from "../kinds/types.ts";
 import { copyLabels, isRecord } from "../kinds/templates.ts";
 import {
@@ -21,7 +21,7 @@ import { withProps } from "./compact.ts";
 import { fieldInvalid, fieldRequired, validateLabels } from "./field-errors.ts";
 import { canonicalJson, newUid, randomSuffix, rfc3339 } from "./ids.ts";
 import { type LabelSelectorRequirement, matchesRequirements } from "./label-selector.ts";
-import { type StoredCollection, isUserObject, nextResourceVersion, objectKey, putObject, removeObject, userObjectCount } from "./store.ts";
+import { type StoreLocation, isUserObject, nextResourceVersion, objectKey, putAt, removeAt, userObjectCount } from "./store.ts";
 import type { Tx } from "./tx.ts";
 import type { ClusterState, KubeObject, ObjectMeta, SubmittedObject } from "./types.ts";
 
@@ -34,7 +34,7 @@ export { TEMPLATE_GENERATION } from "../kinds/daemon-set.ts";
 
 interface Writable {
   def: KindDefinition;
-  collection: StoredCollection;
+  collection: StoreLocation;
   strategy: KindStrategy;
 }
 
@@ -43,12 +43,12 @@ const fail = (status: ApiStatus): { ok: false; status: ApiStatus } => ({ ok: fal
 /** The kind a client's object names, if the server stores it and clients may write it. */
 function kindOf(obj: SubmittedObject): Writable | ApiStatus {
   const def = typeof obj?.kind === "string" ? kindByName(obj.kind) : undefined;
-  const writable = def?.strategy && "collection" in def.storage ? def : undefined;
+  const writable = def?.strategy && storeLocation(def) ? def : undefined;
   const version = obj?.apiVersion ?? (writable ? apiVersionOfKind(writable) : undefined);
   if (!writable || version !== apiVersionOfKind(writable)) {
     return badRequest(`no matches for kind ${JSON.stringify(String(obj?.kind ?? ""))} in version ${JSON.stringify(String(version ?? ""))}`);
   }
-  return { def: writable, collection: (writable.storage as { collection: StoredCollection }).collection, strategy: writable.strategy! };
+  return { def: writable, collection: storeLocation(writable)!, strategy: writable.strategy! };
 }
 
 /** Common metadata checks: name valid, labels valid, annotations a string map. */
@@ -110,7 +110,7 @@ export function createObject(tx: Tx, obj: SubmittedObject, ctx: ApiContext, uid?
   // Keys were added one by one: a compact copy drops the property array (~40 B an object).
   const built = strategy.build(tx, sub, withProps(metadata, {}), ctx, undefined);
   if (!built.ok) return built;
-  if (isUserObject(collection, built.obj)) {
+  if (isUserObject("collection" in collection ? collection.collection : collection.resource, built.obj)) {
     const used = userObjectCount(tx);
     const limit = state.config.maxObjects;
     if (used >= limit) {
@@ -118,7 +118,7 @@ export function createObject(tx: Tx, obj: SubmittedObject, ctx: ApiContext, uid?
     }
   }
   built.obj.metadata.resourceVersion = nextResourceVersion(tx);
-  putObject(tx, collection, key, built.obj as never);
+  putAt(tx, collection, key, built.obj);
   strategy.afterCreate?.(tx, key, built.obj, ctx);
   return { ok: true, value: built.obj };
 }
@@ -164,7 +164,7 @@ export function updateObject(tx: Tx, obj: SubmittedObject, ctx: ApiContext): Api
   // An update that changes nothing is a no-op for the API server: same resourceVersion.
   if (canonicalJson(built.obj) === canonicalJson(old)) return { ok: true, value: old };
   built.obj.metadata.resourceVersion = nextResourceVersion(tx);
-  putObject(tx, collection, key, built.obj as never);
+  putAt(tx, collection, key, built.obj);
   strategy.afterUpdate?.(tx, key, old, built.obj, ctx);
   return { ok: true, value: built.obj };
 }
@@ -172,7 +172,8 @@ export function updateObject(tx: Tx, obj: SubmittedObject, ctx: ApiContext): Api
 
 export function deleteObject(tx: Tx, kind: ResourceKind, namespace: string | undefined, name: string, ctx: ApiContext): ApiResult<KubeObject> {
   const def = kindByResource(kind);
-  if (!def || !def.strategy || !("collection" in def.storage)) return fail(badRequest(`the server doesn't have a resource type "${kind}"`));
+  const at = def && def.strategy ? storeLocation(def) : undefined;
+  if (!def || !def.strategy || !at) return fail(badRequest(`the server doesn't have a resource type "${kind}"`));
   const key = storageKey(def, namespace, name);
   const old = storedObjects(tx.state, def)[key];
   if (!old) return fail(notFound(kind, name));
@@ -180,7 +181,7 @@ export function deleteObject(tx: Tx, kind: ResourceKind, namespace: string | und
   // Services go at once; Deployments, ReplicaSets and DaemonSets too, their dependents follow through
   // the garbage collector (background propagation, kubectl's default).
   nextResourceVersion(tx);
-  removeObject(tx, def.storage.collection, key);
+  removeAt(tx, at, key);
   return { ok: true, value: old };
 }
 
@@ -188,7 +189,7 @@ export function deleteObject(tx: Tx, kind: ResourceKind, namespace: string | und
 
 export function getObject(state: ClusterState, kind: ResourceKind, namespace: string | undefined, name: string): ApiResult<KubeObject> {
   const def = kindByResource(kind);
-  if (!def || !("collection" in def.storage)) return fail(badRequest(`the server doesn't have a resource type "${kind}"`));
+  if (!def || !storeLocation(def)) return fail(badRequest(`the server doesn't have a resource type "${kind}"`));
   const obj = readKind(state, def, namespace, name) as KubeObject | undefined;
   return obj ? { ok: true, value: obj } : fail(notFound(kind, name));
 }
@@ -196,7 +197,7 @@ export function getObject(state: ClusterState, kind: ResourceKind, namespace: st
 /** Objects of a kind, sorted by namespace then name as kubectl prints them. */
 export function listObjects(state: ClusterState, kind: ResourceKind, namespace?: string, selector?: LabelSelectorRequirement[]): KubeObject[] {
   const def = kindByResource(kind);
-  if (!def || !("collection" in def.storage)) return [];
+  if (!def || !storeLocation(def)) return [];
   const all = listKind(state, def, namespace) as KubeObject[];
   return selector && selector.length > 0 ? all.filter((o) => matchesRequirements(o.metadata.labels, selector)) : all;
 }

@@ -17,6 +17,7 @@ import { containerStepEvents } from "./kubelet-events.ts";
 import { advanceContainers, admitContainers, nextChangeAt, podStatusAt } from "./kubelet.ts";
 import { matchesRequirements, requirementsOfLabelSelector } from "./label-selector.ts";
 import { specOnNode } from "./pod-spec.ts";
+import { rootCAPublisher } from "./root-ca-publisher.ts";
 import { recordServiceLinks, serviceLinksFor, sweepServiceLinks } from "./service-env.ts";
 import {
   nextResourceVersion,
@@ -27,6 +28,7 @@ import {
   podsOnNode,
   podsOwnedBy,
   putObject,
+  removeAt,
   removeObject,
   replicaSetsOwnedBy,
   setPodIPHint,
@@ -66,6 +68,7 @@ export function reconcile(tx: Tx, now: number, random: Random): void {
   for (let pass = 0; pass < 6; pass++) {
     const before = tx.state.resourceVersion;
     namespaceController(tx, ctx);
+    rootCAPublisher(tx, ctx);
     apiServerServiceController(tx, ctx);
     garbageCollector(tx, ctx);
     deploymentController(tx, ctx);
@@ -144,6 +147,15 @@ function namespaceController(tx: Tx, ctx: Ctx): void {
         if (key.startsWith(prefix)) {
           nextResourceVersion(tx);
           removeObject(tx, c, key);
+        }
+      }
+    }
+    // The generic store's kinds (ConfigMaps, Secrets, ...) go at once too.
+    for (const resource of Object.keys(tx.state.objects ?? {})) {
+      for (const key of Object.keys(tx.state.objects![resource])) {
+        if (key.startsWith(prefix)) {
+          nextResourceVersion(tx);
+          removeAt(tx, { resource }, key);
         }
       }
     }

@@ -67,6 +67,22 @@ export function isDNS1123Subdomain(value: string): string[] {
   return errs;
 }
 
+const CONFIG_MAP_KEY = "[-._a-zA-Z0-9]+";
+const configMapKeyRe = new RegExp(`^${CONFIG_MAP_KEY}$`);
+
+/** IsConfigMapKey: a key of a ConfigMap's or a Secret's data (a file name when mounted). */
+export function isConfigMapKey(value: string): string[] {
+  const errs: string[] = [];
+  if (value.length > 253) errs.push(maxLen(253));
+  if (!configMapKeyRe.test(value)) {
+    errs.push(regexError("a valid config key must consist of alphanumeric characters, '-', '_' or '.'", CONFIG_MAP_KEY, ["key.name", "KEY_NAME", "key-name"]));
+  }
+  if (value === ".") errs.push("must not be '.'");
+  else if (value === "..") errs.push("must not be '..'");
+  else if (value.startsWith("..")) errs.push("must not start with '..'");
+  return errs;
+}
+
 export function isDNS1035Label(value: string): string[] {
   const errs: string[] = [];
   if (value.length > 63) errs.push(maxLen(63));

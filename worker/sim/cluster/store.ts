@@ -6,15 +6,49 @@
 import { LabelIndex } from "./label-index.ts";
 import { PodAddressIndex } from "./pod-address-index.ts";
 import type { Tx } from "./tx.ts";
-import type { ClusterState, DaemonSet, Deployment, KubeObject, Namespace, Pod, ReplicaSet, Service } from "./types.ts";
+import type { ClusterState, DaemonSet, Deployment, GenericObject, KubeObject, Namespace, Pod, ReplicaSet, Service } from "./types.ts";
 
 export const SYSTEM_NAMESPACES = new Set(["kube-system", "kube-public", "kube-node-lease", "kube-flannel"]);
 
 export type StoredCollection = "pods" | "services" | "deployments" | "replicaSets" | "daemonSets" | "namespaces" | "nodes";
 
+/** Where a stored kind lives: a ClusterState collection of its own, or the generic store by resource name. */
+export type StoreLocation = { collection: StoredCollection } | { resource: string };
+
+const NO_RECORD: Record<string, KubeObject> = Object.freeze({}) as Record<string, KubeObject>;
+
+/** The stored objects at a location (an empty frozen record when there are none). */
+export function recordAt(state: ClusterState, at: StoreLocation): Record<string, KubeObject> {
+  const record = "collection" in at ? state[at.collection] : state.objects?.[at.resource];
+  return (record as Record<string, KubeObject> | undefined) ?? NO_RECORD;
+}
+
+/** Stores (or replaces) an object at a location and keeps the indexes in step. */
+export function putAt(tx: Tx, at: StoreLocation, key: string, obj: KubeObject): void {
+  if ("collection" in at) return putObject(tx, at.collection, key, obj as never);
+  const ix = indexesOf(tx);
+  const record = tx.writeResource(at.resource);
+  const before = record[key];
+  record[key] = obj as GenericObject;
+  reindex(tx, ix, at.resource, key, before, obj);
+}
+
+/** Removes an object at a location at once and keeps the indexes in step. */
+export function removeAt(tx: Tx, at: StoreLocation, key: string): KubeObject | undefined {
+  if ("collection" in at) return removeObject(tx, at.collection, key);
+  const before = tx.state.objects?.[at.resource]?.[key];
+  if (!before) return undefined;
+  const ix = indexesOf(tx);
+  delete tx.writeResource(at.resource)[key];
+  reindex(tx, ix, at.resource, key, before, undefined);
+  return before;
+}
+
 /** Objects that count against config.maxObjects: everything a user (or their controllers) made. */
-export function isUserObject(collection: StoredCollection, obj: KubeObject): boolean {
+export function isUserObject(collection: string, obj: KubeObject): boolean {
   if (collection === "nodes") return false;
+  // The root CA publisher's ConfigMap is in every namespace, made by the cluster.
+  if (collection === "configmaps" && obj.metadata.name === "kube-root-ca.crt") return false;
   if (collection === "namespaces") return obj.metadata.name !== "default" && !SYSTEM_NAMESPACES.has(obj.metadata.name);
   const ns = obj.metadata.namespace ?? "default";
   if (SYSTEM_NAMESPACES.has(ns)) return false;
@@ -87,10 +121,11 @@ const byState = new WeakMap<ClusterState, Indexes>();
  */
 const stash = new WeakMap<object, { records: object[]; ix: Indexes }>();
 
-const NO_DAEMON_SETS = {};
+/** Stands for a collection a state does not have yet (older sessions, no generic objects). */
+const ABSENT_RECORD = {};
 
 function recordsOf(state: ClusterState): object[] {
-  return [state.pods, state.services, state.replicaSets, state.deployments, state.namespaces, state.nodes, state.daemonSets ?? NO_DAEMON_SETS];
+  return [state.pods, state.services, state.replicaSets, state.deployments, state.namespaces, state.nodes, state.daemonSets ?? ABSENT_RECORD, state.objects ?? ABSENT_RECORD];
 }
 
 function indexesOf(tx: Tx): Indexes {
@@ -197,6 +232,10 @@ function countUserObjects(state: ClusterState): number {
     const record = (state[c] ?? {}) as Record<string, KubeObject>;
     for (const key in record) if (isUserObject(c, record[key])) n++;
   }
+  for (const resource in state.objects ?? {}) {
+    const record = state.objects![resource];
+    for (const key in record) if (isUserObject(resource, record[key])) n++;
+  }
   return n;
 }
 
@@ -236,7 +275,7 @@ export function removeObject(tx: Tx, collection: StoredCollection, key: string):
   return before;
 }
 
-function reindex(tx: Tx, ix: Indexes, collection: StoredCollection, key: string, before: KubeObject | undefined, after: KubeObject | undefined): void {
+function reindex(tx: Tx, ix: Indexes, collection: string, key: string, before: KubeObject | undefined, after: KubeObject | undefined): void {
   // Another writer may have bumped the version in between; then these indexes are dropped anyway.
   if (ix.rv !== tx.state.resourceVersion) return;
   if (ix.userObjects !== undefined) {

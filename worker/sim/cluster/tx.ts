@@ -2,7 +2,7 @@
 // first time it is written in this transaction, and objects are replaced, never edited in place.
 // Commit returns the new state value; dropping the Tx leaves the old state untouched.
 
-import type { ClusterState } from "./types.ts";
+import type { ClusterState, GenericObject } from "./types.ts";
 
 export type Collection =
   | "nodes"
@@ -23,6 +23,8 @@ export class Tx {
   private readonly base: ClusterState;
   private next: ClusterState;
   private readonly copied = new Set<Collection>();
+  /** Resources of the generic store (ClusterState.objects) copied in this transaction. */
+  private readonly copiedResources = new Set<string>();
 
   constructor(base: ClusterState) {
     this.base = base;
@@ -36,7 +38,7 @@ export class Tx {
 
   /** True once anything was written. */
   get dirty(): boolean {
-    return this.copied.size > 0;
+    return this.copied.size > 0 || this.copiedResources.size > 0;
   }
 
   /** A writable copy of a collection (copied once per transaction). */
@@ -48,6 +50,16 @@ export class Tx {
       this.copied.add(collection);
     }
     return this.next[collection]!;
+  }
+
+  /** A writable copy of one resource's record in the generic store (the map and the record copied once). */
+  writeResource(resource: string): Record<string, GenericObject> {
+    if (!this.copiedResources.has(resource)) {
+      if (this.copiedResources.size === 0) this.next.objects = { ...(this.base.objects ?? {}) };
+      this.next.objects![resource] = { ...(this.base.objects?.[resource] ?? {}) };
+      this.copiedResources.add(resource);
+    }
+    return this.next.objects![resource];
   }
 
   setNow(now: number): void {

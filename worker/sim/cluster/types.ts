@@ -316,7 +316,18 @@ export interface Namespace {
   status: { phase: "Active" | "Terminating" };
 }
 
-export type KubeObject = Pod | Service | Deployment | ReplicaSet | DaemonSet | Node | Namespace;
+/**
+ * An object of a kind kept in the generic store (ClusterState.objects): ConfigMap, Secret and the
+ * kinds after them. Its own fields (data, type, spec...) are typed by its kind's module.
+ */
+export interface GenericObject {
+  apiVersion: string;
+  kind: string;
+  metadata: ObjectMeta;
+  [field: string]: unknown;
+}
+
+export type KubeObject = Pod | Service | Deployment | ReplicaSet | DaemonSet | Node | Namespace | GenericObject;
 
 /** What the kubelet and container runtime know about a pod, kept beside the Pod object. */
 export interface PodRuntime {
@@ -409,6 +420,11 @@ export interface ClusterState {
   replicaSets: Record<string, ReplicaSet>;
   /** Keyed like pods. Optional: sessions saved before DaemonSets were simulated have none. */
   daemonSets?: Record<string, DaemonSet>;
+  /**
+   * The generic store: resource name (`configmaps`) -> objects keyed like pods. Kinds added since
+   * the registry live here. Optional: absent until such an object exists.
+   */
+  objects?: Record<string, Record<string, GenericObject>>;
   /** Keyed like pods. */
   podRuntime: Record<string, PodRuntime>;
   /** Pod IPs released recently, with the time they become reusable, so a recreated pod gets a new IP. */

@@ -2,8 +2,10 @@
 // server, kubectl's discovery, get, describe and the verbs over objects all go through this list;
 // a new kind is its module and one line here.
 import { listRecord } from "../cluster/listing.ts";
+import { type StoreLocation, recordAt } from "../cluster/store.ts";
 import type { ClusterState, KubeObject } from "../cluster/types.ts";
 import type { AnyObject } from "../kubectl/printers/tables.ts";
+import { configMapKind } from "./config-map.ts";
 import { daemonSetKind } from "./daemon-set.ts";
 import { deploymentKind } from "./deployment.ts";
 import { endpointSliceKind } from "./endpoint-slice.ts";
@@ -29,6 +31,7 @@ export const kinds: readonly KindDefinition[] = [
   deploymentKind,
   replicaSetKind,
   daemonSetKind,
+  configMapKind,
 ];
 
 const byPlural = new Map(kinds.map((k) => [k.plural, k]));
@@ -45,10 +48,15 @@ export const apiVersionOfKind = (def: KindDefinition): string => (def.group === 
 
 const NO_OBJECTS: Record<string, KubeObject> = Object.freeze({}) as Record<string, KubeObject>;
 
-/** The stored collection of a kind (empty for derived kinds and absent collections). */
+/** Where a stored kind's objects live; undefined for derived kinds. */
+export function storeLocation(def: KindDefinition): StoreLocation | undefined {
+  return "derived" in def.storage ? undefined : def.storage;
+}
+
+/** The stored objects of a kind (empty for derived kinds and absent collections). */
 export function storedObjects(state: ClusterState, def: KindDefinition): Record<string, KubeObject> {
-  if (!("collection" in def.storage)) return NO_OBJECTS;
-  return (state[def.storage.collection] as Record<string, KubeObject> | undefined) ?? NO_OBJECTS;
+  const at = storeLocation(def);
+  return at ? recordAt(state, at) : NO_OBJECTS;
 }
 
 export function storageKey(def: KindDefinition, namespace: string | undefined, name: string): string {

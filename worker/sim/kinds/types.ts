@@ -20,6 +20,8 @@ export type Built = { ok: true; obj: KubeObject } | { ok: false; status: ApiStat
 export type KindStorage =
   /** A collection of ClusterState keyed by `namespace/name` (or name when cluster-scoped). */
   | { collection: StoredCollection }
+  /** The generic store (ClusterState.objects) under its resource name. */
+  | { resource: string }
   /** Computed from other objects on every read (Endpoints, EndpointSlices, Events). */
   | { derived: { get(state: ClusterState, namespace: string, name: string): AnyObject | undefined; list(state: ClusterState, namespace: string | undefined): AnyObject[] } };
 

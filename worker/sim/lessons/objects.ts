@@ -1,6 +1,6 @@
 // Finding the objects a check names, and describing them the way kubectl would.
 
-import type { ClusterState, Deployment, KubeObject, Pod } from "../cluster/types.ts";
+import type { ClusterState, Deployment, KubeObject, Node, Pod, ReplicaSet } from "../cluster/types.ts";
 import { showLabels } from "./fields.ts";
 import type { ObjectKind, ObjectRef } from "./schema.ts";
 import { nodeInternalIP, nodeReady, podReady as readyCondition } from "../cluster/conditions.ts";
@@ -88,14 +88,17 @@ export function deploymentReady(deployment: Deployment): boolean {
 /** Readiness of any object a check may ask about; undefined when the kind has no readiness. */
 export function objectReady(object: KubeObject): boolean | undefined {
   switch (object.kind) {
+    // The generic store's objects carry a kind string too: the cases name the typed kinds.
     case "Pod":
-      return podReady(object);
+      return podReady(object as Pod);
     case "Deployment":
-      return deploymentReady(object);
-    case "ReplicaSet":
-      return object.spec.replicas > 0 && (object.status.readyReplicas ?? 0) >= object.spec.replicas;
+      return deploymentReady(object as Deployment);
+    case "ReplicaSet": {
+      const rs = object as ReplicaSet;
+      return rs.spec.replicas > 0 && (rs.status.readyReplicas ?? 0) >= rs.spec.replicas;
+    }
     case "Node":
-      return nodeReady(object);
+      return nodeReady(object as Node);
     default:
       return undefined;
   }
@@ -105,10 +108,12 @@ export function objectReady(object: KubeObject): boolean | undefined {
 export function notReadyReason(object: KubeObject): string {
   switch (object.kind) {
     case "Pod":
-      return `its status is ${podStatusText(object)}`;
+      return `its status is ${podStatusText(object as Pod)}`;
     case "Deployment":
-    case "ReplicaSet":
-      return `${object.status.readyReplicas ?? 0} of ${object.spec.replicas} replicas are ready`;
+    case "ReplicaSet": {
+      const workload = object as Deployment | ReplicaSet;
+      return `${workload.status.readyReplicas ?? 0} of ${workload.spec.replicas} replicas are ready`;
+    }
     default:
       return "it is not ready";
   }

@@ -25,7 +25,7 @@ import { describeWriter, tabwrite } from "./tabwriter.ts";
 import { nodeRoles } from "./tables.ts";
 import { formatQuantity, parseQuantity, podRequestsAndLimits, type Quantity, quantityValue, ZERO_QUANTITY } from "../../cluster/quantity.ts";
 
-class PrefixWriter {
+export class PrefixWriter {
   private done = "";
   private text = "";
   write(level: number, line: string): void {
@@ -42,7 +42,7 @@ class PrefixWriter {
 }
 
 /** describe.go DescribeEvents; `events` sorted by lastTimestamp (events.ts eventsFor). */
-function describeEvents(w: PrefixWriter, events: readonly EventObject[], now: number): void {
+export function describeEvents(w: PrefixWriter, events: readonly EventObject[], now: number): void {
   if (events.length === 0) {
     w.write(0, "Events:\t<none>\n");
     return;
@@ -70,7 +70,7 @@ export function rfc1123z(timestamp: string | number | undefined): string {
   return `${days[d.getUTCDay()]}, ${p(d.getUTCDate())} ${months[d.getUTCMonth()]} ${d.getUTCFullYear()} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())} +0000`;
 }
 
-function writeMultiline(w: PrefixWriter, level: number, title: string, entries: string[]): void {
+export function writeMultiline(w: PrefixWriter, level: number, title: string, entries: string[]): void {
   if (entries.length === 0) {
     w.write(level, `${title}:\t<none>\n`);
     return;
@@ -79,13 +79,13 @@ function writeMultiline(w: PrefixWriter, level: number, title: string, entries: 
   for (const entry of entries.slice(1)) w.write(level, `\t${entry}\n`);
 }
 
-function labelLines(labels: Record<string, string> | undefined): string[] {
+export function labelLines(labels: Record<string, string> | undefined): string[] {
   return Object.keys(labels ?? {})
     .sort()
     .map((k) => `${k}=${labels![k]}`);
 }
 
-function annotationLines(annotations: Record<string, string> | undefined): string[] {
+export function annotationLines(annotations: Record<string, string> | undefined): string[] {
   return Object.keys(annotations ?? {})
     .filter((k) => k !== LAST_APPLIED)
     .sort()

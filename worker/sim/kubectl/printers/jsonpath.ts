@@ -96,7 +96,7 @@ function parsePath(text: string): Step[] | undefined {
       steps.push({ kind: "recursive", name: m[0] });
       i += 2 + m[0].length;
     } else if (t[i] === ".") {
-      const m = /^[A-Za-z0-9_\-\\/]*(?:\\\.[A-Za-z0-9_\-/]*)*/.exec(t.slice(i + 1));
+      const m = /^[A-Za-z0-9_\-/]*(?:\\\.[A-Za-z0-9_\-/]*)*/.exec(t.slice(i + 1));
       const name = (m?.[0] ?? "").replace(/\\\./g, ".");
       if (name) steps.push({ kind: "field", name });
       i += 1 + (m?.[0].length ?? 0);

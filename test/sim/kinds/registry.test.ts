@@ -50,6 +50,7 @@ describe("the kind registry", () => {
     const run = simTerminal(5);
     run("kubectl create deployment web --image=nginx");
     run("kubectl expose deployment web --port=80");
+    run("kubectl apply -f - <<EOF\napiVersion: v1\nkind: Secret\nmetadata:\n  name: db\nstringData:\n  password: x\nEOF");
     for (const def of kinds) {
       const get = run(`kubectl get ${def.plural} -A`);
       expect(get.exitCode).toBe(0);

@@ -15,6 +15,7 @@ import { namespaceKind } from "./namespace.ts";
 import { nodeKind } from "./node.ts";
 import { podKind } from "./pod.ts";
 import { replicaSetKind } from "./replica-set.ts";
+import { secretKind } from "./secret.ts";
 import { serviceKind } from "./service.ts";
 import type { KindDefinition } from "./types.ts";
 
@@ -32,6 +33,7 @@ export const kinds: readonly KindDefinition[] = [
   replicaSetKind,
   daemonSetKind,
   configMapKind,
+  secretKind,
 ];
 
 const byPlural = new Map(kinds.map((k) => [k.plural, k]));

@@ -6,7 +6,7 @@ import type { EventObject } from "../cluster/events.ts";
 import { fieldForbidden, fieldInvalid, isConfigMapKey, isDNS1123Subdomain } from "../cluster/field-errors.ts";
 import { canonicalJson } from "../cluster/ids.ts";
 import type { GenericObject, ObjectMeta } from "../cluster/types.ts";
-import { PrefixWriter, annotationLines, describeEvents, labelLines, writeMultiline } from "../kubectl/printers/describe.ts";
+import { PrefixWriter, describeEvents, writeNamespacedHeader } from "../kubectl/printers/describe.ts";
 import { age } from "../kubectl/printers/duration.ts";
 import { isRecord } from "./templates.ts";
 import type { KindDefinition } from "./types.ts";
@@ -52,10 +52,7 @@ function validateConfigMap(cm: ConfigMap, old: ConfigMap | undefined): StatusCau
 /** describe.go describeConfigMap (keys sorted; Go ranges over the map in random order). */
 function describeConfigMap(cm: ConfigMap, events: readonly EventObject[], now: number): string {
   const w = new PrefixWriter();
-  w.write(0, `Name:\t${cm.metadata.name}\n`);
-  w.write(0, `Namespace:\t${cm.metadata.namespace}\n`);
-  writeMultiline(w, 0, "Labels", labelLines(cm.metadata.labels));
-  writeMultiline(w, 0, "Annotations", annotationLines(cm.metadata.annotations));
+  writeNamespacedHeader(w, cm.metadata);
   w.write(0, "\nData\n====\n");
   for (const [k, v] of Object.entries(cm.data ?? {})) w.write(0, `${k}:\n----\n${v}\n\n`);
   w.write(0, "\nBinaryData\n====\n");

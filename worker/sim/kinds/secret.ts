@@ -5,7 +5,7 @@ import { badRequest, invalid, type StatusCause } from "../cluster/api-status.ts"
 import { fieldForbidden, fieldInvalid, fieldRequired, isConfigMapKey, isDNS1123Subdomain } from "../cluster/field-errors.ts";
 import { canonicalJson } from "../cluster/ids.ts";
 import type { GenericObject, ObjectMeta } from "../cluster/types.ts";
-import { PrefixWriter, annotationLines, labelLines, writeMultiline } from "../kubectl/printers/describe.ts";
+import { PrefixWriter, writeNamespacedHeader } from "../kubectl/printers/describe.ts";
 import { age } from "../kubectl/printers/duration.ts";
 import { decodeBase64Bytes, encodeBase64, utf8Text } from "../base64.ts";
 import { sortedStrings } from "./config-map.ts";
@@ -95,10 +95,7 @@ function jsonObjectError(text: string): string | undefined {
 /** describe.go describeSecret: sizes only (a service account token is shown, as kubectl does). */
 function describeSecret(secret: Secret): string {
   const w = new PrefixWriter();
-  w.write(0, `Name:\t${secret.metadata.name}\n`);
-  w.write(0, `Namespace:\t${secret.metadata.namespace}\n`);
-  writeMultiline(w, 0, "Labels", labelLines(secret.metadata.labels));
-  writeMultiline(w, 0, "Annotations", annotationLines(secret.metadata.annotations));
+  writeNamespacedHeader(w, secret.metadata);
   w.write(0, `\nType:\t${secret.type}\n`);
   w.write(0, "\nData\n====\n");
   for (const [k, v] of Object.entries(secret.data ?? {})) {

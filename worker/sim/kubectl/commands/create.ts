@@ -1,4 +1,4 @@
-// kubectl create deployment | service clusterip|nodeport | namespace | -f -.
+// kubectl create deployment | service clusterip|nodeport | namespace | configmap | secret | -f -.
 
 import type { SubmittedObject } from "../../cluster/types.ts";
 import { dryRunFlag, filenameFlag, outputFlag, type Command } from "../command.ts";
@@ -6,6 +6,7 @@ import { fail, type Kubectl } from "../context.ts";
 import type { Flags } from "../flags.ts";
 import { createAndPrint, dryRunOf, requireOneName } from "./common.ts";
 import { applyManifests } from "./apply.ts";
+import { dataCommands } from "./create-data.ts";
 
 const deployment: Command = {
   name: "deployment",
@@ -167,7 +168,7 @@ export const createCommand: Command = {
   # Check the manifest that would be created, without creating it
   kubectl create deployment web --image=nginx --dry-run=client -o yaml`,
   flags: [filenameFlag, dryRunFlag, outputFlag],
-  subcommands: [deployment, namespace, service],
+  subcommands: [dataCommands[0], deployment, namespace, dataCommands[1], service],
   run: (k: Kubectl, flags: Flags) => {
     const files = flags.list("filename");
     if (files.length === 0) {

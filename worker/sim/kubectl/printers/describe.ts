@@ -79,6 +79,14 @@ export function writeMultiline(w: PrefixWriter, level: number, title: string, en
   for (const entry of entries.slice(1)) w.write(level, `\t${entry}\n`);
 }
 
+/** The Name, Namespace, Labels and Annotations lines most describers start with. */
+export function writeNamespacedHeader(w: PrefixWriter, meta: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> }): void {
+  w.write(0, `Name:\t${meta.name}\n`);
+  w.write(0, `Namespace:\t${meta.namespace}\n`);
+  writeMultiline(w, 0, "Labels", labelLines(meta.labels));
+  writeMultiline(w, 0, "Annotations", annotationLines(meta.annotations));
+}
+
 export function labelLines(labels: Record<string, string> | undefined): string[] {
   return Object.keys(labels ?? {})
     .sort()

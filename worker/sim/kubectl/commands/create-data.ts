@@ -1,0 +1,156 @@
+// kubectl create configmap | secret generic|tls|docker-registry (kubectl pkg/cmd/create
+// create_configmap.go, create_secret.go, create_secret_tls.go, create_secret_docker.go): the
+// object built on the client, with kubectl's own errors for bad sources. The playground's
+// workstation has no files of the learner's, so file sources answer as for a missing file.
+import type { SubmittedObject } from "../../cluster/types.ts";
+import { encodeBase64 } from "../../base64.ts";
+import { isConfigMapKey } from "../../cluster/field-errors.ts";
+import { dryRunFlag, outputFlag, type Command } from "../command.ts";
+import { fail, type Kubectl } from "../context.ts";
+import type { Flags } from "../flags.ts";
+import { createAndPrint, dryRunOf, requireOneName } from "./common.ts";
+
+type Sources = { ok: true; data: Record<string, string> } | { ok: false; error: string };
+
+/** --from-literal key=value pairs, checked and added in order as kubectl does. */
+function literalSources(flags: Flags, keyError: (key: string, errs: string[]) => string, duplicate: (key: string) => string): Sources {
+  const data: Record<string, string> = {};
+  for (const file of [...flags.list("from-file"), ...(flags.has("from-env-file") ? flags.list("from-env-file") : [])]) {
+    const path = file.includes("=") ? file.slice(file.indexOf("=") + 1) : file;
+    return { ok: false, error: `error: error reading ${path}: no such file or directory` };
+  }
+  for (const literal of flags.list("from-literal")) {
+    const eq = literal.indexOf("=");
+    if (eq < 0) return { ok: false, error: `error: invalid literal source ${literal}, expected key=value` };
+    const key = literal.slice(0, eq);
+    const errs = isConfigMapKey(key);
+    if (errs.length > 0) return { ok: false, error: keyError(key, errs) };
+    if (Object.hasOwn(data, key)) return { ok: false, error: duplicate(key) };
+    data[key] = literal.slice(eq + 1);
+  }
+  return { ok: true, data };
+}
+
+function submit(k: Kubectl, flags: Flags, obj: SubmittedObject): number {
+  const dryRun = dryRunOf(k, flags);
+  if (typeof dryRun === "number") return dryRun;
+  return createAndPrint(k, flags, obj, "created", dryRun);
+}
+
+/** What every create configmap/secret command ends its flags with (--append-hash is not simulated). */
+const commonFlags = [dryRunFlag, outputFlag];
+
+const sourceFlags = [
+  { name: "from-file", type: "stringSlice" as const, usage: "A file (or key=file) whose content becomes one key; the playground's workstation has no files of yours yet." },
+  { name: "from-literal", type: "stringArray" as const, usage: "A key and its value, as key=value; give it once per key." },
+  { name: "from-env-file", type: "stringSlice" as const, usage: "A file of KEY=value lines, one key each." },
+];
+
+const configMap: Command = {
+  name: "configmap",
+  aliases: ["cm"],
+  short: "Create a config map from a local file, directory or literal value",
+  usage: "create configmap NAME [--from-file=[key=]source] [--from-literal=key1=value1] [--dry-run=server|client|none]",
+  examples: `  # Create a config map named my-config with key1=config1 and key2=config2
+  kubectl create configmap my-config --from-literal=key1=config1 --from-literal=key2=config2`,
+  flags: [...sourceFlags, ...commonFlags],
+  run: (k, flags) => {
+    const name = requireOneName(k, flags);
+    if (typeof name === "number") return name;
+    const sources = literalSources(
+      flags,
+      (key, errs) => `error: ${JSON.stringify(key)} is not a valid key name for a ConfigMap: ${errs.join(",")}`,
+      (key) => `error: cannot add key ${JSON.stringify(key)}, another key by that name already exists in Data for ConfigMap ${JSON.stringify(name)}`,
+    );
+    if (!sources.ok) return fail(k, sources.error);
+    const obj: SubmittedObject & { data?: Record<string, string> } = { apiVersion: "v1", kind: "ConfigMap", metadata: { name } };
+    if (Object.keys(sources.data).length > 0) obj.data = sources.data;
+    return submit(k, flags, obj);
+  },
+};
+
+const secretKeyError = (key: string, errs: string[]) => `error: ${JSON.stringify(key)} is not valid key name for a Secret ${errs.join(";")}`;
+
+const generic: Command = {
+  name: "generic",
+  short: "Create a secret from a local file, directory, or literal value",
+  usage: "create secret generic NAME [--type=string] [--from-file=[key=]source] [--from-literal=key1=value1] [--dry-run=server|client|none]",
+  examples: `  # Create a new secret named my-secret with key1=supersecret and key2=topsecret
+  kubectl create secret generic my-secret --from-literal=key1=supersecret --from-literal=key2=topsecret`,
+  flags: [...sourceFlags, { name: "type", type: "string", usage: "The type of secret to create (Opaque when not given)." }, ...commonFlags],
+  run: (k, flags) => {
+    const name = requireOneName(k, flags);
+    if (typeof name === "number") return name;
+    const sources = literalSources(flags, secretKeyError, (key) => `error: cannot add key ${key}, another key by that name already exists`);
+    if (!sources.ok) return fail(k, sources.error);
+    const obj: SubmittedObject & { data?: Record<string, string>; type?: string } = { apiVersion: "v1", kind: "Secret", metadata: { name } };
+    const keys = Object.keys(sources.data);
+    if (keys.length > 0) obj.data = Object.fromEntries(keys.sort().map((key) => [key, encodeBase64(sources.data[key])]));
+    if (flags.string("type") !== "") obj.type = flags.string("type");
+    return submit(k, flags, obj);
+  },
+};
+
+const tls: Command = {
+  name: "tls",
+  short: "Create a TLS secret",
+  usage: "create secret tls NAME --cert=path/to/cert/file --key=path/to/key/file [--dry-run=server|client|none]",
+  examples: `  # Create a new TLS secret named tls-secret with the given key pair
+  kubectl create secret tls tls-secret --cert=path/to/tls.crt --key=path/to/tls.key`,
+  flags: [
+    { name: "cert", type: "string", usage: "Path to PEM encoded public key certificate." },
+    { name: "key", type: "string", usage: "Path to private key associated with given certificate." },
+    ...commonFlags,
+  ],
+  run: (k, flags) => {
+    const name = requireOneName(k, flags);
+    if (typeof name === "number") return name;
+    const cert = flags.string("cert");
+    if (cert === "" || flags.string("key") === "") return fail(k, "error: key and cert must be specified");
+    return fail(k, `error: Cannot read file ${cert}, open ${cert}: no such file or directory`);
+  },
+};
+
+const dockerRegistry: Command = {
+  name: "docker-registry",
+  short: "Create a secret for use with a Docker registry",
+  usage: "create secret docker-registry NAME --docker-username=user --docker-password=password --docker-email=email [--docker-server=string] [--from-file=[key=]source] [--dry-run=server|client|none]",
+  examples: `  # If you do not already have a .dockercfg file, create a dockercfg secret directly
+  kubectl create secret docker-registry my-secret --docker-server=DOCKER_REGISTRY_SERVER --docker-username=DOCKER_USER --docker-password=DOCKER_PASSWORD --docker-email=DOCKER_EMAIL`,
+  flags: [
+    { name: "docker-server", type: "string", defaultValue: "https://index.docker.io/v1/", usage: "Server location for Docker registry." },
+    { name: "docker-username", type: "string", usage: "Username for Docker registry authentication." },
+    { name: "docker-password", type: "string", usage: "Password for Docker registry authentication." },
+    { name: "docker-email", type: "string", usage: "Email for Docker registry." },
+    { name: "from-file", type: "stringSlice", usage: "A .dockerconfigjson file to use as is." },
+    ...commonFlags,
+  ],
+  run: (k, flags) => {
+    const name = requireOneName(k, flags);
+    if (typeof name === "number") return name;
+    const files = flags.list("from-file");
+    if (files.length > 0) return fail(k, `error: error reading ${files[0].slice(files[0].indexOf("=") + 1)}: no such file or directory`);
+    const username = flags.string("docker-username");
+    const password = flags.string("docker-password");
+    const server = flags.string("docker-server");
+    if (username === "" || password === "" || server === "") {
+      return fail(k, "error: either --from-file or the combination of --docker-username, --docker-password and --docker-server is required");
+    }
+    const entry: Record<string, string> = { username, password };
+    if (flags.string("docker-email") !== "") entry.email = flags.string("docker-email");
+    entry.auth = encodeBase64(`${username}:${password}`);
+    const config = JSON.stringify({ auths: { [server]: entry } });
+    const obj = { apiVersion: "v1", kind: "Secret", metadata: { name }, data: { ".dockerconfigjson": encodeBase64(config) }, type: "kubernetes.io/dockerconfigjson" };
+    return submit(k, flags, obj as SubmittedObject);
+  },
+};
+
+const secret: Command = {
+  name: "secret",
+  short: "Create a secret using a specified subcommand",
+  usage: "create secret (docker-registry | generic | tls) [options]",
+  flags: [],
+  subcommands: [dockerRegistry, generic, tls],
+};
+
+export const dataCommands: readonly Command[] = [configMap, secret];

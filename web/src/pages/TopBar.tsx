@@ -8,9 +8,12 @@ export function TopBar(props: { connected?: boolean; children?: ComponentChildre
   const [theme, setTheme] = useState(currentTheme);
   return (
     <header class="topbar">
-      <a class="brand" href="/" title="Start a new playground">
-        <span class="logo" aria-hidden="true">⎈</span> <span class="brand-name">Kube Service Playground</span>
-      </a>
+      {/* The page's one top-level heading, for screen readers' heading navigation (axe: page-has-heading-one). */}
+      <h1 class="brand-heading">
+        <a class="brand" href="/" title="Start a new playground">
+          <span class="logo" aria-hidden="true">⎈</span> <span class="brand-name">Kube Service Playground</span>
+        </a>
+      </h1>
       {props.connected !== undefined && (
         <span class={"conn " + (props.connected ? "on" : "off")} role="status">
           {props.connected ? "live" : "offline"}

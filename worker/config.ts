@@ -6,6 +6,8 @@ import type { RateLimitConfig } from "./session/rate-limit.ts";
 export interface Settings {
   maxObjects: number;
   commandRate: RateLimitConfig;
+  /** Per session, what anyone may do without its key (snapshots, proxy requests): its own bucket. */
+  keylessRate: RateLimitConfig;
   /** Lesson uploads per client address: the per-minute figure, as a bucket with that burst. */
   lessonUploadRate: RateLimitConfig;
   /** New sessions per client address. */
@@ -16,6 +18,8 @@ export interface SettingsEnv {
   MAX_OBJECTS?: string;
   COMMAND_RATE_PER_SECOND?: string;
   COMMAND_BURST?: string;
+  KEYLESS_RATE_PER_SECOND?: string;
+  KEYLESS_BURST?: string;
   LESSON_UPLOADS_PER_MINUTE?: string;
   SESSION_CREATE_BURST?: string;
   SESSION_CREATES_PER_MINUTE?: string;
@@ -27,6 +31,7 @@ export function readSettings(env: SettingsEnv): Settings {
     lessonUploadRate: { ratePerSecond: uploadsPerMinute / 60, burst: uploadsPerMinute },
     sessionCreateRate: { ratePerSecond: positiveInt(env.SESSION_CREATES_PER_MINUTE, 60) / 60, burst: positiveInt(env.SESSION_CREATE_BURST, 60) },
     maxObjects: positiveInt(env.MAX_OBJECTS, 500),
+    keylessRate: { ratePerSecond: positiveInt(env.KEYLESS_RATE_PER_SECOND, 10), burst: positiveInt(env.KEYLESS_BURST, 20) },
     commandRate: {
       ratePerSecond: positiveInt(env.COMMAND_RATE_PER_SECOND, 20),
       burst: positiveInt(env.COMMAND_BURST, 40),

@@ -63,7 +63,8 @@ function setSecurityHeaders(headers: Headers, kind: ResponseKind): void {
       headers.delete("X-Frame-Options");
       break;
     case "proxy":
-      headers.set("Content-Security-Policy", "sandbox");
+      // Sandboxed, and framed only by this site's pages (never by a page pretending to be the app).
+      headers.set("Content-Security-Policy", "sandbox; frame-ancestors 'self'");
       headers.delete("Set-Cookie");
       break;
   }

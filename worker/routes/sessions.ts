@@ -84,9 +84,10 @@ sessions.get("/:id/live", async (c) => {
 sessions.post("/:id/snapshots", async (c) => {
   const stub = sessionStub(c.env, c.req.param("id"));
   await readJson(c.req.raw, v.strictObject({}), {});
-  const snapshot = unwrap(await stub.snapshot());
+  const { created, ...snapshot } = unwrap(await stub.snapshot());
   c.header("Location", `/api/snapshots/${snapshot.snapshotId}`);
-  return c.json(snapshot, 201);
+  // An unchanged session's existing snapshot: 200, as nothing new was created.
+  return c.json(snapshot, created ? 201 : 200);
 });
 
 /** The key from `Authorization: Bearer <key>`; undefined when absent (a different scheme counts as absent). */

@@ -2,14 +2,14 @@
 // response. Refusals are values rather than exceptions because exceptions lose their shape on the
 // way back over RPC.
 
-export type FailureStatus = 400 | 403 | 404 | 409 | 413 | 429;
+export type FailureStatus = 400 | 403 | 404 | 409 | 413 | 429 | 503;
 
 export interface Failure {
   ok: false;
   status: FailureStatus;
   code: string;
   message: string;
-  /** For 429: seconds until a retry can succeed. */
+  /** For 429 and 503: seconds until a retry can succeed. */
   retryAfterSeconds?: number;
 }
 

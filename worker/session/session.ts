@@ -20,6 +20,7 @@ import { failure, type Failure, type Outcome, sessionNotFound, snapshotNotFound,
 import { type ProxiedResponse, type ProxyRequest, routeProxyRequest } from "./proxy.ts";
 import { advanceLesson, type Lesson, type LessonProgress, startLesson } from "../sim/lessons/index.ts";
 import { type LessonRun, type LessonUpdate, type LessonView, lessonUpdate, lessonView, readLessonRun, writeLessonRun, writeProgress } from "./lesson-run.ts";
+import { clientKey } from "./client-limiter.ts";
 import { decodeBucket, encodeBucket, TokenBucket } from "./rate-limit.ts";
 import type { Snapshot } from "./snapshot.ts";
 import { SessionStorage } from "./storage.ts";
@@ -29,8 +30,18 @@ import { ENTRY_TRACES_LIMIT, type TranscriptEntry } from "./transcript.ts";
 export const IDLE_LIFETIME_MS = 30 * 24 * 60 * 60 * 1000;
 /** Reads and watchers count as activity, but are written down at most this often. */
 const ACTIVITY_WRITE_INTERVAL_MS = 60 * 60 * 1000;
-/** The meta row holding the command rate limit's bucket. */
-const BUCKET_KEY = "rateBucket";
+/**
+ * The session's rate buckets and the meta rows holding them: one for the editor's commands, one
+ * for what anyone may do without the key (snapshots, proxy requests), so that a watcher can never
+ * use up the editor's commands.
+ */
+type BucketName = "commands" | "keyless";
+const BUCKET_KEYS: Record<BucketName, string> = { commands: "rateBucket", keyless: "keylessBucket" };
+/** Snapshots one session may take (a snapshot of an unchanged session is not a new one). */
+export const MAX_SNAPSHOTS_PER_SESSION = 100;
+/** Live sockets one session may hold open, and of those from one client address (a class of 50 behind one school address watching its teacher fits). */
+export const MAX_SOCKETS_PER_SESSION = 100;
+export const MAX_SOCKETS_PER_CLIENT = 60;
 /** Upper bound on the transcript a read returns, so a reply stays far below RPC limits. */
 const READ_TRANSCRIPT_BUDGET = 8 * 1024 * 1024;
 
@@ -95,10 +106,12 @@ export class Session extends DurableObject<Env> {
   private readonly settings: Settings;
   /** The stored edit-key hash as bytes, decoded once per wake-up. */
   private keyHashBytes: Uint8Array | undefined;
-  /** The command rate limit; restored from storage on wake-up, stored after every token taken. */
-  private bucket: TokenBucket | undefined;
-  /** A token was taken since the bucket was last stored. */
-  private bucketUnsaved = false;
+  /** The rate limits; restored from storage on wake-up, stored after every token taken. */
+  private buckets: Partial<Record<BucketName, TokenBucket>> = {};
+  /** Buckets a token was taken from since they were last stored. */
+  private readonly unsavedBuckets = new Set<BucketName>();
+  /** The snapshot of the session as it is now, if one was taken since the last change ("seq id"; "" for none). */
+  private snapshotOf: string | undefined;
   private meta: Meta | undefined;
   private state: SessionState | undefined;
   private lessonRun: LessonRun | undefined;
@@ -114,7 +127,7 @@ export class Session extends DurableObject<Env> {
   }
 
   async create(init: CreateSessionInit): Promise<Outcome<CreatedSession>> {
-    return this.serialized(async () => {
+    return this.serializedStoring(async () => {
       if (this.storage.exists()) return failure(409, "session_exists", "A session with this id already exists.");
       let base: FrozenSession | undefined;
       if (init.from !== undefined) {
@@ -139,11 +152,12 @@ export class Session extends DurableObject<Env> {
       this.keyHashBytes = undefined;
       this.state = initial;
       this.lessonRun = base?.lesson;
-      this.bucket = new TokenBucket(this.settings.commandRate, now);
+      this.buckets = { commands: new TokenBucket(this.settings.commandRate, now), keyless: new TokenBucket(this.settings.keylessRate, now) };
+      this.snapshotOf = "";
       const setup = [...(init.lesson?.setup ?? []), ...(init.setup ?? [])];
       // Setup commands are commands: they draw on the new session's bucket (stored with the first one).
-      this.bucket.charge(setup.length, now);
-      this.bucketUnsaved = setup.length > 0;
+      this.buckets.commands!.charge(setup.length, now);
+      if (setup.length > 0) this.unsavedBuckets.add("commands");
       // ... and share one work budget, as one list: 50 setup lines cannot do 50 lines' worth of work.
       const work = createWorkBudget();
       for (const command of setup) this.apply(command, true, work);
@@ -184,37 +198,54 @@ export class Session extends DurableObject<Env> {
    * the output and traces, and the Worker sends it as it is.
    */
   async command(editKey: string | undefined, command: string): Promise<Outcome<string>> {
-    return this.serialized(async () => {
+    return this.serializedStoring(async () => {
       if (!this.load()) return sessionNotFound();
       if (!(await editKeyMatches(editKey, this.keyHash()))) return forbidden(editKey);
-      const limited = this.rateLimited();
+      const limited = this.rateLimited("commands");
       if (limited) return limited;
       return success(this.apply(command, false).json);
     });
   }
 
-  /** Freezes the current state and transcript into a new Snapshot. Reading needs no key, so neither does this. */
-  async snapshot(): Promise<Outcome<{ snapshotId: string; seq: number }>> {
-    return this.serialized(async () => {
+  /**
+   * Freezes the current state and transcript into a new Snapshot. Reading needs no key, so neither
+   * does this: it draws on the keyless bucket. A session unchanged since its last snapshot (no
+   * command, proxy request or stored pod transition) answers that snapshot (`created: false`)
+   * instead of copying it again; a session takes at most MAX_SNAPSHOTS_PER_SESSION.
+   */
+  async snapshot(): Promise<Outcome<{ snapshotId: string; seq: number; created: boolean }>> {
+    return this.serializedStoring<{ snapshotId: string; seq: number; created: boolean }>(async () => {
       if (!this.load()) return sessionNotFound();
-      const limited = this.rateLimited();
+      const limited = this.rateLimited("keyless");
       if (limited) return limited;
-      this.storeBucket();
+      this.storeBuckets();
+      const [lastSeq, lastId] = this.snapshotOf!.split(" ");
+      if (lastId !== undefined && Number(lastSeq) === this.meta!.seq) return success({ snapshotId: lastId, seq: this.meta!.seq, created: false });
+      const taken = Number(this.storage.getMeta("snapshotCount") ?? "0");
+      if (taken >= MAX_SNAPSHOTS_PER_SESSION) {
+        return failure(409, "snapshot_limit", `This session has taken its ${MAX_SNAPSHOTS_PER_SESSION} snapshots; start a new session (or fork one of its snapshots) for more.`);
+      }
       const snapshotId = newSnapshotId();
       const frozen: FrozenSession = { state: this.current(), transcript: this.storage.transcriptSince(0, READ_TRANSCRIPT_BUDGET), seq: this.meta!.seq };
       if (this.lessonRun) frozen.lesson = this.lessonRun;
       const stored = await snapshots(this.env).get(snapshots(this.env).idFromName(snapshotId)).freeze(snapshotId, frozen);
       if (!stored.ok) return stored as Failure;
+      this.snapshotOf = `${frozen.seq} ${snapshotId}`;
+      this.storage.setMetas([
+        ["snapshotCount", String(taken + 1)],
+        ["snapshotOf", this.snapshotOf],
+      ]);
       this.touch();
-      return success({ snapshotId, seq: frozen.seq });
+      return success({ snapshotId, seq: frozen.seq, created: true });
     });
   }
 
   /** A real HTTP request from outside, routed through the simulated cluster from the workstation. */
   async proxy(request: ProxyRequest): Promise<Outcome<ProxiedResponse>> {
-    return this.serialized(async () => {
+    return this.serializedStoring(async () => {
       if (!this.load()) return sessionNotFound();
-      const limited = this.rateLimited();
+      // Keyless: anyone with the link may send one, so it draws on the keyless bucket, not the editor's.
+      const limited = this.rateLimited("keyless");
       if (limited) return limited;
       const now = Date.now();
       const previous = this.state!;
@@ -244,9 +275,17 @@ export class Session extends DurableObject<Env> {
     }
     const sinceParam = new URL(request.url).searchParams.get("since");
     const since = sinceParam === null ? undefined : Number(sinceParam);
+    // Each socket is tagged with its client's address, so the caps below count without storage.
+    const client = clientKey(request.headers.get("CF-Connecting-IP") ?? undefined);
+    if (this.ctx.getWebSockets().length >= MAX_SOCKETS_PER_SESSION) {
+      return errorResponse(429, "too_many_sockets", `This session has ${MAX_SOCKETS_PER_SESSION} live connections already; retry when one closes.`, 30);
+    }
+    if (this.ctx.getWebSockets(client).length >= MAX_SOCKETS_PER_CLIENT) {
+      return errorResponse(429, "too_many_sockets", `Your address has ${MAX_SOCKETS_PER_CLIENT} live connections to this session already; close one first.`, 30);
+    }
     const pair = new WebSocketPair();
-    const [client, server] = [pair[0], pair[1]];
-    this.ctx.acceptWebSocket(server);
+    const [clientSocket, server] = [pair[0], pair[1]];
+    this.ctx.acceptWebSocket(server, [client]);
     server.serializeAttachment({ canEdit: false } satisfies SocketAttachment);
     // Replayed entries go out as stored: no parse and re-serialization of up to the whole budget.
     const transcript = since === undefined ? [] : this.storage.transcriptJsonSince(since, READ_TRANSCRIPT_BUDGET);
@@ -261,7 +300,7 @@ export class Session extends DurableObject<Env> {
     for (const row of transcript) sendText(server, `{"type":"command","entry":${row.json}}`);
     this.touch();
     this.scheduleAlarm();
-    return new Response(null, { status: 101, webSocket: client });
+    return new Response(null, { status: 101, webSocket: clientSocket });
   }
 
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
@@ -300,12 +339,20 @@ export class Session extends DurableObject<Env> {
         send(ws, { type: "error", code: "forbidden", message: "Read-only: send {\"type\":\"auth\",\"key\":...} with the edit key first.", ...(id === undefined ? {} : { id }) });
         return;
       }
-      const limited = this.rateLimited();
+      const limited = this.rateLimited("commands");
       if (limited) {
         send(ws, { type: "error", code: limited.code, message: limited.message, retryAfterSeconds: limited.retryAfterSeconds, ...(id === undefined ? {} : { id }) });
         return;
       }
-      const applied = this.apply(parsed.command, false);
+      let applied: { seq: number };
+      try {
+        applied = this.apply(parsed.command, false);
+      } catch (error) {
+        if (!(error instanceof StorageFailed)) throw error;
+        this.forgetLoaded();
+        send(ws, { type: "error", code: "storage_error", message: STORAGE_FAILED_MESSAGE, ...(id === undefined ? {} : { id }) });
+        return;
+      }
       if (id !== undefined) send(ws, { type: "ack", id, seq: applied.seq });
     });
   }
@@ -320,6 +367,16 @@ export class Session extends DurableObject<Env> {
   }
 
   override async alarm(): Promise<void> {
+    try {
+      await this.alarmTask();
+    } catch (error) {
+      // A failed write: reload what is stored; the runtime retries the alarm.
+      if (error instanceof StorageFailed) this.forgetLoaded();
+      throw error;
+    }
+  }
+
+  private async alarmTask(): Promise<void> {
     await this.serialized(async () => {
       this.alarmAt = undefined;
       if (!this.load()) return;
@@ -383,27 +440,46 @@ export class Session extends DurableObject<Env> {
     const now = Date.now();
     const seq = entries.length > 0 ? entries[entries.length - 1].entry.seq : meta.seq;
     const lastActiveAt = entries.length > 0 ? now : meta.lastActiveAt;
-    this.ctx.storage.transactionSync(() => {
-      this.storage.saveState(this.state, next);
-      for (const { entry, json } of entries) this.storage.appendTranscript(entry, json);
-      // The small meta rows a command changes, in one statement.
-      const changed: Array<[string, string]> = [];
-      if (seq !== meta.seq) changed.push(["seq", String(seq)]);
-      if (lastActiveAt !== meta.lastActiveAt) changed.push(["lastActiveAt", String(lastActiveAt)]);
-      if (this.bucketUnsaved) changed.push([BUCKET_KEY, encodeBucket(this.bucket!.state)]);
-      this.storage.setMetas(changed);
-      this.bucketUnsaved = false;
-      if (progress && progress !== this.lessonRun?.progress) writeProgress(this.storage, progress);
-    });
+    // Any change makes the last snapshot a picture of the past.
+    const snapshotOutdated = this.snapshotOf !== "" && next !== this.state;
+    try {
+      this.ctx.storage.transactionSync(() => {
+        this.storage.saveState(this.state, next);
+        for (const { entry, json } of entries) this.storage.appendTranscript(entry, json);
+        // The small meta rows a command changes, in one statement.
+        const changed: Array<[string, string]> = [];
+        if (seq !== meta.seq) changed.push(["seq", String(seq)]);
+        if (lastActiveAt !== meta.lastActiveAt) changed.push(["lastActiveAt", String(lastActiveAt)]);
+        for (const name of this.unsavedBuckets) changed.push([BUCKET_KEYS[name], encodeBucket(this.buckets[name]!.state)]);
+        if (snapshotOutdated) changed.push(["snapshotOf", ""]);
+        this.storage.setMetas(changed);
+        if (progress && progress !== this.lessonRun?.progress) writeProgress(this.storage, progress);
+      });
+    } catch (error) {
+      // Nothing of the transaction was stored (SQLITE_TOOBIG, a full disk, ...): the caller answers
+      // 503 and the object reloads the stored state, so nothing is half-applied.
+      throw new StorageFailed(error);
+    }
+    this.unsavedBuckets.clear();
+    if (snapshotOutdated) this.snapshotOf = "";
     this.state = next;
     if (progress && this.lessonRun) this.lessonRun = { ...this.lessonRun, progress };
     this.meta = { ...meta, seq, lastActiveAt };
   }
 
-  private storeBucket(): void {
-    if (!this.bucketUnsaved) return;
-    this.storage.setMeta(BUCKET_KEY, encodeBucket(this.bucket!.state));
-    this.bucketUnsaved = false;
+  private storeBuckets(): void {
+    if (this.unsavedBuckets.size === 0) return;
+    this.storage.setMetas([...this.unsavedBuckets].map((name) => [BUCKET_KEYS[name], encodeBucket(this.buckets[name]!.state)] as const));
+    this.unsavedBuckets.clear();
+  }
+
+  /** After a failed write: what is in memory may be ahead of storage, so the next call loads it again. */
+  private forgetLoaded(): void {
+    this.meta = undefined;
+    this.state = undefined;
+    this.lessonRun = undefined;
+    this.snapshotOf = undefined;
+    this.storage.forgetCaches();
   }
 
   private keyHash(): Uint8Array {
@@ -431,7 +507,9 @@ export class Session extends DurableObject<Env> {
     if (!state || id === undefined || keyHash === undefined) return false;
     this.state = state;
     this.lessonRun = readLessonRun(this.storage);
-    this.bucket ??= new TokenBucket(this.settings.commandRate, Date.now(), decodeBucket(this.storage.getMeta(BUCKET_KEY)));
+    this.buckets.commands ??= new TokenBucket(this.settings.commandRate, Date.now(), decodeBucket(this.storage.getMeta(BUCKET_KEYS.commands)));
+    this.buckets.keyless ??= new TokenBucket(this.settings.keylessRate, Date.now(), decodeBucket(this.storage.getMeta(BUCKET_KEYS.keyless)));
+    this.snapshotOf = this.storage.getMeta("snapshotOf") ?? "";
     this.meta = {
       id,
       keyHash,
@@ -455,16 +533,17 @@ export class Session extends DurableObject<Env> {
    * (persist, one transaction), or by the caller (storeBucket) when there is none, so an eviction
    * or restart finds the bucket as it was.
    */
-  private rateLimited(): Failure | undefined {
-    const bucket = this.bucket!;
+  private rateLimited(name: BucketName): Failure | undefined {
+    const bucket = this.buckets[name]!;
     const taken = bucket.take(Date.now());
     if (taken.ok) {
-      this.bucketUnsaved = true;
+      this.unsavedBuckets.add(name);
       return undefined;
     }
     const seconds = Math.max(1, Math.ceil(taken.retryAfterMs / 1000));
     const { ratePerSecond, burst } = bucket.config;
-    return failure(429, "rate_limited", `Too many commands for this session (at most ${ratePerSecond} per second, bursts of ${burst}); retry in ${seconds} s.`, seconds);
+    const what = name === "commands" ? "commands" : "snapshots and proxy requests";
+    return failure(429, "rate_limited", `Too many ${what} for this session (at most ${ratePerSecond} per second, bursts of ${burst}); retry in ${seconds} s.`, seconds);
   }
 
   /**
@@ -529,11 +608,34 @@ export class Session extends DurableObject<Env> {
     }
   }
 
+  /** serialized, answering a failed write as a 503 instead of an internal error. */
+  private serializedStoring<T>(task: () => Promise<Outcome<T>>): Promise<Outcome<T>> {
+    return this.serialized(async () => {
+      try {
+        return await task();
+      } catch (error) {
+        if (!(error instanceof StorageFailed)) throw error;
+        console.error("storage failed", error.cause);
+        this.forgetLoaded();
+        return failure(503, "storage_error", STORAGE_FAILED_MESSAGE, 1);
+      }
+    });
+  }
+
   /** Runs `task` after every task queued before it: one order for all commands, whatever awaits inside. */
   private serialized<T>(task: () => Promise<T>): Promise<T> {
     const run = this.queue.then(task, task);
     this.queue = run.catch(() => undefined);
     return run;
+  }
+}
+
+const STORAGE_FAILED_MESSAGE = "The session could not store this change (its storage refused it); nothing was changed.";
+
+/** A write transaction that failed and was rolled back. */
+class StorageFailed extends Error {
+  constructor(override readonly cause: unknown) {
+    super(`storage failed: ${cause instanceof Error ? cause.message : String(cause)}`);
   }
 }
 

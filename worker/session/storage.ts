@@ -42,6 +42,12 @@ export class SessionStorage {
 
   constructor(private readonly sql: SqlStorage) {}
 
+  /** After a rolled-back write: what this object remembers about the rows may be wrong; load again. */
+  forgetCaches(): void {
+    this.lastOrd = undefined;
+    this.rootOutdated = false;
+  }
+
   /** True once the tables exist, i.e. the object was created. Reads nothing else. */
   exists(): boolean {
     return this.sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").toArray().length > 0;

@@ -48,7 +48,7 @@ describe("ANY /api/sessions/:id/proxy/<host>:<port>/<path>", () => {
   it("sandboxes every answer, never sets a cookie and carries the route trace", async () => {
     const session = await createSession();
     const response = await request(`/api/sessions/${session.id}/proxy/10.244.1.5:80/index.html`, { headers: { Cookie: "a=b" } });
-    expect(response.headers.get("Content-Security-Policy")).toBe("sandbox");
+    expect(response.headers.get("Content-Security-Policy")).toBe("sandbox; frame-ancestors 'self'");
     expect(response.headers.get("X-Content-Type-Options")).toBe("nosniff");
     expect(response.headers.get("Set-Cookie")).toBe(null);
     const trace = JSON.parse(response.headers.get("X-Route-Trace")!);
@@ -68,7 +68,7 @@ describe("ANY /api/sessions/:id/proxy/<host>:<port>/<path>", () => {
     expect(response.status).toBe(200);
     expect(response.headers.get("Content-Type")).toBe("text/html");
     expect(response.headers.get("Server")).toMatch(/^nginx/);
-    expect(response.headers.get("Content-Security-Policy")).toBe("sandbox");
+    expect(response.headers.get("Content-Security-Policy")).toBe("sandbox; frame-ancestors 'self'");
     const body = await response.text();
     expect(body).toContain("<title>Welcome to nginx!</title>");
     const trace = JSON.parse(response.headers.get("X-Route-Trace")!);

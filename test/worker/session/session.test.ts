@@ -11,7 +11,7 @@ const DAY = 24 * 60 * 60 * 1000;
 /** Lifts the rate limit of one session's live instance (tests that need more than a burst at once). */
 async function unlimited(id: string): Promise<void> {
   await runInDurableObject(stubOf(id), (instance) => {
-    (instance as unknown as { bucket: TokenBucket }).bucket = new TokenBucket({ ratePerSecond: 10_000, burst: 10_000 }, Date.now());
+    (instance as unknown as { buckets: { commands: TokenBucket } }).buckets.commands = new TokenBucket({ ratePerSecond: 10_000, burst: 10_000 }, Date.now());
   });
 }
 

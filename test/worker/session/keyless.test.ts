@@ -1,0 +1,124 @@
+import { env } from "cloudflare:workers";
+import { runInDurableObject } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { MAX_SNAPSHOTS_PER_SESSION } from "../../../worker/session/session.ts";
+import { command, createSession, errorOf, postJson, randomClientIp, read, request, run, Watcher } from "../helpers.ts";
+
+const stubOf = (id: string) => env.SESSIONS.get(env.SESSIONS.idFromName(id));
+const snapshot = (id: string) => postJson(`/api/sessions/${id}/snapshots`, {});
+
+describe("what anyone may do without the key", () => {
+  it("draws on a bucket of its own: a watcher's burst of snapshots and proxy requests never makes the editor's commands answer 429", async () => {
+    const session = await createSession();
+    // Changing the session between snapshots, so that each is a new one.
+    const keyless = await Promise.all(
+      Array.from({ length: 60 }, (_, i) => (i % 2 === 0 ? snapshot(session.id) : request(`/api/sessions/${session.id}/proxy/192.168.56.11:30080/`))),
+    );
+    expect(keyless.some((r) => r.status === 429)).toBe(true);
+    const commands = await Promise.all(Array.from({ length: 40 }, (_, i) => command(session.id, session.editKey, `echo ${i}`)));
+    expect(commands.map((r) => r.status)).toEqual(commands.map(() => 200));
+  });
+
+  it("answers the existing snapshot (200) for an unchanged session, and a new one (201) once it changed", async () => {
+    const session = await createSession();
+    const first = await snapshot(session.id);
+    expect(first.status).toBe(201);
+    const { snapshotId } = (await first.json()) as { snapshotId: string };
+    const again = await snapshot(session.id);
+    expect(again.status).toBe(200);
+    expect(await again.json()).toEqual({ snapshotId, seq: 0 });
+    expect(again.headers.get("Location")).toBe(`/api/snapshots/${snapshotId}`);
+    await run(session.id, session.editKey, "echo changed");
+    const changed = await snapshot(session.id);
+    expect(changed.status).toBe(201);
+    expect(((await changed.json()) as { snapshotId: string }).snapshotId).not.toBe(snapshotId);
+  });
+
+  it("counts a proxy request as a change (it moves the cluster's random source, logs, affinity): the next snapshot is a new one", async () => {
+    const session = await createSession();
+    expect((await snapshot(session.id)).status).toBe(201);
+    expect((await snapshot(session.id)).status).toBe(200);
+    await request(`/api/sessions/${session.id}/proxy/192.168.56.11:30080/`);
+    expect((await snapshot(session.id)).status).toBe(201);
+  });
+
+  it(`caps a session at ${MAX_SNAPSHOTS_PER_SESSION} snapshots (409 snapshot_limit)`, async () => {
+    const session = await createSession();
+    await runInDurableObject(stubOf(session.id), (instance) => {
+      (instance as unknown as { storage: { setMeta(k: string, v: string): void } }).storage.setMeta("snapshotCount", String(MAX_SNAPSHOTS_PER_SESSION - 1));
+    });
+    expect((await snapshot(session.id)).status).toBe(201);
+    // The same picture again is not a new snapshot, so the cap does not stop it.
+    expect((await snapshot(session.id)).status).toBe(200);
+    await run(session.id, session.editKey, "echo changed");
+    expect(await errorOf(await snapshot(session.id))).toMatchObject({ status: 409, code: "snapshot_limit" });
+  });
+});
+
+describe("live sockets", () => {
+  const open = (id: string, ip: string) => request(`/api/sessions/${id}/live`, { headers: { Upgrade: "websocket", "CF-Connecting-IP": ip } });
+
+  it("are capped at 60 per client address and 100 per session, past which the upgrade is refused with 429", async () => {
+    const session = await createSession();
+    const school = randomClientIp();
+    const sockets: WebSocket[] = [];
+    const accept = (response: Response) => {
+      expect(response.status).toBe(101);
+      response.webSocket!.accept();
+      sockets.push(response.webSocket!);
+    };
+    for (let i = 0; i < 60; i++) accept(await open(session.id, school));
+    const refused = await open(session.id, school);
+    expect(await errorOf(refused)).toMatchObject({ status: 429, code: "too_many_sockets" });
+    expect(refused.headers.get("Retry-After")).toBe("30");
+    for (let i = 0; i < 40; i++) accept(await open(session.id, randomClientIp()));
+    expect(await errorOf(await open(session.id, randomClientIp()))).toMatchObject({ status: 429, code: "too_many_sockets" });
+    // A closed socket frees its place.
+    sockets.pop()!.close(1000, "bye");
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const again = await open(session.id, randomClientIp());
+    expect(again.status).toBe(101);
+    again.webSocket!.accept();
+    again.webSocket!.close();
+    for (const socket of sockets) socket.close(1000, "done");
+  }, 30_000);
+});
+
+describe("a write the storage refuses", () => {
+  /** Makes the session's next transcript write fail as SQLite fails a row over its size limit. */
+  async function breakTranscriptWrites(id: string): Promise<void> {
+    await runInDurableObject(stubOf(id), (instance) => {
+      const storage = (instance as unknown as { storage: { appendTranscript: (...args: unknown[]) => void } }).storage;
+      storage.appendTranscript = () => {
+        throw new Error("string or blob too big: SQLITE_TOOBIG");
+      };
+    });
+  }
+
+  it("answers 503 storage_error and leaves the state and the transcript as they were; the session carries on", async () => {
+    const session = await createSession();
+    await run(session.id, session.editKey, "kubectl run web --image=nginx");
+    const before = await read(session.id);
+    const watcher = await Watcher.open(session.id);
+    await breakTranscriptWrites(session.id);
+    const failed = await command(session.id, session.editKey, "kubectl run other --image=nginx");
+    expect(await errorOf(failed)).toMatchObject({ status: 503, code: "storage_error" });
+    expect(failed.headers.get("Retry-After")).toBe("1");
+    const after = await read(session.id);
+    expect(after.seq).toBe(before.seq);
+    expect(after.transcript).toEqual(before.transcript);
+    expect(after.cluster.pods.map((p) => p.name)).toEqual(before.cluster.pods.map((p) => p.name));
+    expect(after.cluster.pods.some((p) => p.name === "other")).toBe(false);
+    // Watchers heard nothing of the command that was not stored.
+    expect(watcher.messages.filter((m) => m.type === "command")).toEqual([]);
+    watcher.close();
+    // The object reloaded what was stored (the broken storage object too, as a new instance would).
+    await runInDurableObject(stubOf(session.id), (instance) => {
+      const storage = (instance as unknown as { storage: { appendTranscript: unknown } }).storage;
+      delete (storage as { appendTranscript?: unknown }).appendTranscript;
+    });
+    const next = await run(session.id, session.editKey, "kubectl get pods -o name");
+    expect(next.seq).toBe(before.seq + 1);
+    expect(next.output).toBe("pod/web\n");
+  });
+});

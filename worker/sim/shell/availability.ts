@@ -7,7 +7,7 @@ import type { ClusterState } from "../cluster/types.ts";
 import type { ShellFrame } from "./types.ts";
 import { bashPrintable } from "./ansic-quote.ts";
 
-const HOST_TOOLS = ["curl", "ssh", "ping", "nslookup", "ip", "cat", "env", "hostname", "echo", "seq", "sleep", "exit", "logout", "clear", "grep", "head", "tail", "wc"];
+const HOST_TOOLS = ["curl", "ssh", "ping", "nslookup", "ip", "cat", "env", "hostname", "echo", "seq", "sleep", "exit", "logout", "clear", "grep", "head", "tail", "wc", "base64"];
 const WORKSTATION = new Set([...HOST_TOOLS, "kubectl"]);
 const NODE = new Set(HOST_TOOLS);
 const CONTROL_PLANE = new Set([...HOST_TOOLS, "kubectl"]);

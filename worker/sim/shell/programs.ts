@@ -14,12 +14,14 @@ import { availableAt, notFoundMessage } from "./availability.ts";
 import { cat, clear, echo, env, hostname, seq, sleep } from "./basic-tools.ts";
 import { exit } from "./exit.ts";
 import { ssh } from "./ssh.ts";
+import { base64 } from "./base64.ts";
 import { grep, head, tail, wc } from "./text-filters.ts";
 import { kubectlProgram } from "../kubectl/kubectl.ts";
 import type { Program, ShellFrame } from "./types.ts";
 
 /** Programs by name. Each program checks for itself where it may run. */
 const programs: Record<string, Program> = {
+  base64,
   curl,
   wget,
   nslookup,

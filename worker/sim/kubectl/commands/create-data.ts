@@ -4,6 +4,7 @@
 // workstation has no files of the learner's, so file sources answer as for a missing file.
 import type { SubmittedObject } from "../../cluster/types.ts";
 import { encodeBase64 } from "../../base64.ts";
+import { goQuote } from "../../go-quote.ts";
 import { isConfigMapKey } from "../../cluster/field-errors.ts";
 import { dryRunFlag, outputFlag, type Command } from "../command.ts";
 import { fail, type Kubectl } from "../context.ts";
@@ -59,8 +60,8 @@ const configMap: Command = {
     if (typeof name === "number") return name;
     const sources = literalSources(
       flags,
-      (key, errs) => `error: ${JSON.stringify(key)} is not a valid key name for a ConfigMap: ${errs.join(",")}`,
-      (key) => `error: cannot add key ${JSON.stringify(key)}, another key by that name already exists in Data for ConfigMap ${JSON.stringify(name)}`,
+      (key, errs) => `error: ${goQuote(key)} is not a valid key name for a ConfigMap: ${errs.join(",")}`,
+      (key) => `error: cannot add key ${goQuote(key)}, another key by that name already exists in Data for ConfigMap ${goQuote(name)}`,
     );
     if (!sources.ok) return fail(k, sources.error);
     const obj: SubmittedObject & { data?: Record<string, string> } = { apiVersion: "v1", kind: "ConfigMap", metadata: { name } };
@@ -69,7 +70,7 @@ const configMap: Command = {
   },
 };
 
-const secretKeyError = (key: string, errs: string[]) => `error: ${JSON.stringify(key)} is not valid key name for a Secret ${errs.join(";")}`;
+const secretKeyError = (key: string, errs: string[]) => `error: ${goQuote(key)} is not valid key name for a Secret ${errs.join(";")}`;
 
 const generic: Command = {
   name: "generic",

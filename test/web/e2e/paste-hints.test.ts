@@ -53,7 +53,7 @@ describe("a command pasted from course notes", () => {
     await button.focus();
     await page.keyboard.press("Enter");
     await expect.poll(() => input().inputValue()).toBe(MEANT);
-    expect(await page.evaluate(() => document.activeElement?.classList.contains("command-input"))).toBe(true);
+    await expect.poll(() => page.evaluate(() => document.activeElement?.classList.contains("command-input"))).toBe(true);
     await page.keyboard.press("Enter");
     await expect.poll(() => entries(page).count()).toBe(3);
     const entry = entries(page).last();

@@ -117,12 +117,12 @@ export function Console(props: ConsoleProps) {
     const last = lines.pop()!;
     setContinued(lines);
     setValue(last);
-    requestAnimationFrame(() => {
-      const el = input.current;
-      if (!el) return;
-      el.focus();
-      el.setSelectionRange(last.length, last.length);
-    });
+    // At once, as Up does: the keyboard is on the command before the next key arrives.
+    const el = input.current;
+    if (!el) return;
+    el.value = last;
+    el.focus();
+    el.setSelectionRange(last.length, last.length);
   };
 
   const submit = (commands: string[]) => {

@@ -7,7 +7,7 @@ import type { FieldSelectorOption } from "../builder.ts";
 import { fail, type Kubectl } from "../context.ts";
 import { errorText, statusErrorText } from "../errors.ts";
 import type { Flags } from "../flags.ts";
-import { parseOutputFormat, printStructured } from "../printers/output.ts";
+import { loadTemplate, parseOutputFormat, printStructured } from "../printers/output.ts";
 import { kindString, lookupResource, type ResourceType } from "../resources.ts";
 
 export type DryRun = "none" | "client" | "server";
@@ -51,7 +51,8 @@ export function typeOfKind(kind: string): ResourceType {
  */
 export function createAndPrint(k: Kubectl, flags: Flags, obj: SubmittedObject, verb: string, dryRun: DryRun): number {
   const output = flags.string("output");
-  const format = parseOutputFormat(output, false);
+  const parsedFormat = parseOutputFormat(output, false);
+  const format = parsedFormat.ok ? loadTemplate(parsedFormat.format) : parsedFormat;
   if (output !== "" && !format.ok) return fail(k, format.error);
   const type = typeOfKind(obj.kind);
   if (dryRun === "client") {

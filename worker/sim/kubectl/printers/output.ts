@@ -3,7 +3,8 @@
 import type { Fetched } from "../builder.ts";
 import { apiVersionOf, kindString, type ResourceType } from "../resources.ts";
 import { parseCustomColumns, printCustomColumns, type CustomColumn } from "./custom-columns.ts";
-import { runJsonPath } from "./jsonpath.ts";
+import { checkJsonPath, runJsonPath } from "./jsonpath.ts";
+import { readTemplateFile } from "./template-file.ts";
 import { formatLabels } from "./labels.ts";
 import { toJson, toYaml } from "./serialize.ts";
 import { tableWriter, tabwrite } from "./tabwriter.ts";
@@ -14,7 +15,7 @@ export type OutputFormat =
   | { kind: "name" }
   | { kind: "yaml" }
   | { kind: "json" }
-  | { kind: "jsonpath"; template: string }
+  | { kind: "jsonpath"; template: string; source?: "inline" | "file"; asJson?: boolean }
   | { kind: "custom-columns"; columns: CustomColumn[] };
 
 const allowed =
@@ -26,10 +27,11 @@ export function parseOutputFormat(text: string, allowTable = true): { ok: true; 
   if (text === "name") return { ok: true, format: { kind: "name" } };
   if (text === "yaml") return { ok: true, format: { kind: "yaml" } };
   if (text === "json") return { ok: true, format: { kind: "json" } };
-  const jp = /^jsonpath=(.*)$/s.exec(text);
+  const jp = /^(jsonpath|jsonpath-as-json|jsonpath-file)=(.*)$/s.exec(text);
   if (jp) {
-    if (jp[1] === "") return { ok: false, error: "error: template format specified but no template given\n" };
-    return { ok: true, format: { kind: "jsonpath", template: jp[1] } };
+    if (jp[2] === "") return { ok: false, error: "error: template format specified but no template given\n" };
+    const kind = jp[1] === "jsonpath-file" ? "file" : "inline";
+    return { ok: true, format: { kind: "jsonpath", template: jp[2], source: kind, asJson: jp[1] === "jsonpath-as-json" } };
   }
   const cc = /^custom-columns(?:=(.*))?$/s.exec(text);
   // Only get's printer flags offer custom columns; create/run/expose answer with "unable to match".
@@ -37,8 +39,27 @@ export function parseOutputFormat(text: string, allowTable = true): { ok: true; 
     const parsed = parseCustomColumns(cc[1] ?? "");
     return parsed.ok ? { ok: true, format: { kind: "custom-columns", columns: parsed.columns } } : parsed;
   }
-  if (text === "jsonpath") return { ok: false, error: "error: template format specified but no template given\n" };
+  if (text === "jsonpath" || text === "jsonpath-as-json" || text === "jsonpath-file") {
+    return { ok: false, error: "error: template format specified but no template given\n" };
+  }
   return { ok: false, error: `error: unable to match a printer suitable for the output format "${text}", allowed formats are: ${allowed}\n` };
+}
+
+/**
+ * Makes the printer's template ready as kubectl's ToPrinter does: reads a template file, parses the
+ * template. `get` does this when it first prints, after fetching; create, run and expose before they send anything.
+ */
+export function loadTemplate(format: OutputFormat): { ok: true; format: OutputFormat } | { ok: false; error: string } {
+  if (format.kind !== "jsonpath") return { ok: true, format };
+  let template = format.template;
+  if (format.source === "file") {
+    const read = readTemplateFile(template);
+    if (!read.ok) return { ok: false, error: `error: error reading --template ${template}, ${read.error}\n` };
+    template = read.text;
+  }
+  const parsed = checkJsonPath(template);
+  if (!parsed.ok) return parsed;
+  return { ok: true, format: { ...format, template, source: "inline" } };
 }
 
 export interface TableOptions {
@@ -120,7 +141,10 @@ export function printStructured(
   if (format.kind === "yaml") return { out: toYaml(data) };
   if (format.kind === "json") return { out: toJson(data) };
   if (format.kind === "jsonpath") {
-    const result = runJsonPath(format.template, data);
+    const loaded = loadTemplate(format);
+    if (!loaded.ok) return { out: "", error: loaded.error };
+    const template = loaded.format.kind === "jsonpath" ? loaded.format.template : format.template;
+    const result = runJsonPath(template, data, { asJson: format.asJson });
     return result.ok ? { out: result.output } : { out: "", error: result.error };
   }
   return { out: "" };

@@ -11,6 +11,7 @@ import { createRandom } from "./random.ts";
 import { pasteHint, type PasteHint } from "./shell/paste-hints.ts";
 import { promptOf } from "./shell/prompt.ts";
 import { findProgram } from "./shell/programs.ts";
+import { filesOf } from "./shell/fs-context.ts";
 // Registers the kubelet's runner for containers' own one-shot commands (their output is their log).
 import "./shell/container-process.ts";
 import { ListRunner, type ShellHost } from "./shell/list-runner.ts";
@@ -159,6 +160,7 @@ function executeLine(state: SessionState, input: string, env: ExecuteEnv): Comma
       return () => void shell.splice(0, shell.length, ...saved);
     },
     depth: () => shell.length,
+    files: () => filesOf(tx, top(), tx.state.now, work),
   };
 
   try {

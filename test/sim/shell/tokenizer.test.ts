@@ -40,12 +40,22 @@ describe("parseLine", () => {
     expect(parseLine(input)).toEqual({ ok: false, error });
   });
 
-  it("rejects file redirections and background jobs with a clear message", () => {
-    for (const input of ["a > f", "a < f", "a &", "a & b"]) {
+  it("rejects redirections of other descriptors and background jobs with a clear message", () => {
+    for (const input of ["a 3> f", "a 4< f", "a &", "a & b"]) {
       const result = parseLine(input);
       expect(result.ok).toBe(false);
       if (!result.ok) expect(result.error).toMatch(/^-bash: .*\n$/);
     }
+  });
+
+  it.each([
+    ["a > f", { fd: 1, file: "f" }],
+    ["a >> 'my file'", { fd: 1, file: "my file", append: true }],
+    ["a 2>err.txt", { fd: 2, file: "err.txt" }],
+    ["a &> all", { fd: "both", file: "all" }],
+    ["a < in.yaml", { fd: 0, file: "in.yaml" }],
+  ])("reads the file redirection in %j", (input, redirect) => {
+    expect(parseLine(input)).toEqual({ ok: true, line: { pipeline: [["a", { redirect }]] } });
   });
 
   it.each([

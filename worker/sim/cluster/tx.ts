@@ -17,7 +17,8 @@ export type Collection =
   | "affinity"
   | "events"
   | "serviceLinks"
-  | "serviceLinkSets";
+  | "serviceLinkSets"
+  | "files";
 
 export class Tx {
   private readonly base: ClusterState;

@@ -447,7 +447,19 @@ export interface ClusterState {
    */
   serviceLinks?: Record<string, ServiceLink>;
   serviceLinkSets?: Record<string, string[]>;
+  /**
+   * What learners wrote to the machines' file systems (files/store.ts): `machine|path` -> the
+   * entry. Only writes are stored; the files an image or the system generates are computed.
+   * Optional: absent until something is written.
+   */
+  files?: Record<string, StoredEntry>;
 }
+
+/**
+ * A file system entry as written: a file with its text, a directory, or `gone` (an image's or
+ * the system's file that was removed). `mtime` is simulated ms; `mode` the permission bits.
+ */
+export type StoredEntry = { type: "file"; data: string; mode: number; mtime: number } | { type: "dir"; mode: number; mtime: number } | { type: "gone" };
 
 /** One port of a ServiceLink: port, protocol, and the port's name if it has one. */
 export type ServiceLinkPort = [port: number, protocol: string, name?: string];

@@ -7,7 +7,10 @@ import type { ClusterState } from "../cluster/types.ts";
 import type { ShellFrame } from "./types.ts";
 import { bashPrintable } from "./ansic-quote.ts";
 
-const HOST_TOOLS = ["curl", "ssh", "ping", "nslookup", "ip", "cat", "env", "hostname", "echo", "seq", "sleep", "exit", "logout", "clear", "grep", "head", "tail", "wc", "base64"];
+/** coreutils' file tools, on every machine with a shell. */
+export const FILE_TOOLS = ["ls", "cp", "mv", "rm", "mkdir", "touch", "tee"] as const;
+const HOST_TOOLS = ["curl", "ssh", "ping", "nslookup", "ip", "cat", "env", "hostname", "echo", "seq", "sleep", "exit", "logout", "clear", "grep", "head", "tail", "wc", "base64", ...FILE_TOOLS];
+
 const WORKSTATION = new Set([...HOST_TOOLS, "kubectl"]);
 const NODE = new Set(HOST_TOOLS);
 const CONTROL_PLANE = new Set([...HOST_TOOLS, "kubectl"]);

@@ -55,30 +55,6 @@ export function env(ctx: ProgramContext): number {
   return 0;
 }
 
-export function cat(ctx: ProgramContext): number {
-  const paths = ctx.argv.slice(1).filter((a) => a !== "--");
-  if (paths.length === 0) {
-    ctx.out(ctx.stdin ?? "");
-    return 0;
-  }
-  const place = currentPlace(ctx);
-  if (!place) return 1;
-  let code = 0;
-  for (const path of paths) {
-    if (path === "-") {
-      ctx.out(ctx.stdin ?? "");
-      continue;
-    }
-    const text = readFile(ctx.tx.state, place, path);
-    if (text === undefined) {
-      // busybox's applet words it its own way; coreutils (Debian, Ubuntu) the other.
-      ctx.err(usesBusybox(ctx, place) ? `cat: can't open '${path}': No such file or directory\n` : `cat: ${path}: No such file or directory\n`);
-      code = 1;
-    } else ctx.out(text);
-  }
-  return code;
-}
-
 export function echo(ctx: ProgramContext): number {
   let args = ctx.argv.slice(1);
   let newline = true;

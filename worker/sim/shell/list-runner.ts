@@ -5,6 +5,8 @@
 
 import { assignmentOf, expandHeredoc, expandJoined, expandWords, isValidName, type Expansion } from "./expand.ts";
 import { parseLine, splitCommands, type ListItem, type ParsedLine, type Word } from "./tokenizer.ts";
+import type { Errno } from "../files/file-system.ts";
+import { errnoText, expandTilde, type ShellFiles } from "./fs-context.ts";
 import type { ShellFrame } from "./types.ts";
 import { withExported, withoutVariables, withVariables, withVariablesOf } from "./variables.ts";
 import { createWorkBudget, MAX_SUBSTITUTION_DEPTH, spend, WORK_COST, WorkLimitReached, type WorkBudget } from "./work.ts";
@@ -29,6 +31,8 @@ export interface ShellHost {
   depth?(): number;
   /** A script (`sh -c`): `exit [N]` ends it with status N. The console's `exit` is a program instead (it leaves a shell). */
   script?: boolean;
+  /** The file system of the frame the line runs in, for redirections, `cd` and `pwd`; undefined when its machine is gone. */
+  files?(): ShellFiles | undefined;
 }
 
 export class ListRunner {
@@ -139,6 +143,9 @@ export class ListRunner {
       },
     };
     const words: Word[] = [];
+    /** Files opened for output, written when the command ends (each in one write, as a full buffer is). */
+    const opened: Array<{ path: string; text: string }> = [];
+    let files: ShellFiles | undefined;
     for (const word of all) {
       if (typeof word === "string" || !("redirect" in word)) {
         words.push(word);
@@ -146,9 +153,74 @@ export class ListRunner {
       }
       const r = word.redirect;
       if ("dup" in r) fds[r.fd] = fds[r.dup];
-      else if (r.fd === 0) stdin = "";
-      else for (const fd of r.fd === "both" ? ([1, 2] as const) : [r.fd]) fds[fd] = { write: () => {}, terminal: false };
+      else if ("to" in r) {
+        if (r.fd === 0) stdin = "";
+        else for (const fd of r.fd === "both" ? ([1, 2] as const) : [r.fd]) fds[fd] = { write: () => {}, terminal: false };
+      } else {
+        // bash opens each file before the command runs: a failure is its error, and the command does not run.
+        files ??= this.host.files?.();
+        const path = files ? files.resolve(expandTilde(r.file, files.fs.machine.home)) : r.file;
+        const failed = (errno: Errno, reading: boolean) => {
+          fds[2].write(this.redirectError(r.file, errno, reading, files?.fs.machine.busybox ?? false));
+          return 1;
+        };
+        if (!files) return failed("ENOENT", r.fd === 0);
+        if (r.fd === 0) {
+          const read = files.fs.read(path);
+          if (!read.ok) return failed(read.errno, true);
+          stdin = read.value;
+          continue;
+        }
+        // `>` truncates (or creates) the file now; `>>` creates it if missing and keeps what it holds.
+        const opening = files.fs.write(path, "", r.append === true);
+        if (!opening.ok) return failed(opening.errno, false);
+        const file = { path, text: "" };
+        opened.push(file);
+        const sink = {
+          write: (text: string) => {
+            spend(this.work, text.length);
+            file.text += text;
+          },
+          terminal: false,
+        };
+        for (const fd of r.fd === "both" ? ([1, 2] as const) : [r.fd]) fds[fd] = sink;
+      }
     }
+    const code = this.runCommand(words, stdin, fds);
+    // What the command wrote goes into its files now; a full disk is the program's write error.
+    let failed = false;
+    for (const file of opened) {
+      if (file.text === "" || !files) continue;
+      const written = files.fs.write(file.path, file.text, true);
+      if (!written.ok && !failed) {
+        failed = true;
+        fds[2].write(this.writeError(words, written.errno));
+      }
+    }
+    return failed && code === 0 ? 1 : code;
+  }
+
+  /** How the shell reports a redirection's file it could not open (bash, dash or busybox's ash). */
+  private redirectError(file: string, errno: Errno, reading: boolean, busybox: boolean): string {
+    const name = this.host.name;
+    if (name === "sh" && busybox) return `sh: can't ${reading ? "open" : "create"} ${reading ? `'${file}'` : file}: ${errno === "ENOENT" && !reading ? "nonexistent directory" : errnoText(errno)}\n`;
+    // Debian's sh is dash: it numbers the line and words a missing directory its own way.
+    if (name === "sh") return `sh: 1: cannot ${reading ? "open" : "create"} ${file}: ${errno === "ENOENT" ? (reading ? "No such file" : "Directory nonexistent") : errnoText(errno)}\n`;
+    return `${name}${this.host.script ? ": line 1" : ""}: ${file}: ${errnoText(errno)}\n`;
+  }
+
+  /** A program's message when its standard output could not be written (a full disk). */
+  private writeError(words: Word[], errno: Errno): string {
+    const first = words.find((w) => typeof w === "string" && !assignmentOf(w));
+    const program = typeof first === "string" ? first.slice(first.lastIndexOf("/") + 1) : "";
+    // echo and printf are bash builtins; Go programs report the failed write on os.Stdout; coreutils their own way.
+    if (program === "echo" || program === "printf") return `${this.host.name}: ${program}: write error: ${errnoText(errno)}\n`;
+    if (program === "kubectl") return `error: write /dev/stdout: ${errnoText(errno).toLowerCase()}\n`;
+    return `${program}: write error: ${errnoText(errno)}\n`;
+  }
+
+  /** A simple command with its descriptors set up: assignments, builtins, or a program. */
+  private runCommand(words: Word[], stdin: string | undefined, fds: Record<1 | 2, { write: (text: string) => void; terminal: boolean }>): number {
     const out = fds[1].write;
     const err = fds[2].write;
     let k = 0;
@@ -171,6 +243,12 @@ export class ListRunner {
     const argv = expandWords(rest, this.expansion);
     if (argv.length === 0) return this.substituted ?? 0;
     if (argv[0] === "unset") return this.unset(argv.slice(1), err);
+    if (argv[0] === "cd") return this.cd(argv.slice(1), err);
+    if (argv[0] === "pwd") {
+      const files = this.host.files?.();
+      out(`${files?.cwd ?? "/"}\n`);
+      return 0;
+    }
     // The shell's own `true`, `:` and `false`.
     if (argv[0] === "true" || argv[0] === ":") return 0;
     if (argv[0] === "false") return 1;
@@ -227,6 +305,43 @@ export class ListRunner {
     return code;
   }
 
+  /** bash's `cd [DIR]`: no argument is $HOME, `-` the previous directory (and prints it). */
+  private cd(args: string[], err: (text: string) => void): number {
+    const files = this.host.files?.();
+    if (!files) return 1;
+    const shell = this.host.name;
+    if (args.length > 1) {
+      err(`${shell}: cd: too many arguments\n`);
+      return 1;
+    }
+    const frame = this.host.frame();
+    let target = args[0] ?? this.host.lookup("HOME") ?? files.fs.machine.home;
+    if (target === "-") {
+      const previous = frame.vars?.OLDPWD;
+      if (previous === undefined) {
+        err(`${shell}: cd: OLDPWD not set\n`);
+        return 1;
+      }
+      target = previous;
+    }
+    const path = files.resolve(target);
+    const stat = files.fs.stat(path);
+    const errno: Errno | undefined = !stat.ok ? stat.errno : stat.value.type !== "dir" ? "ENOTDIR" : undefined;
+    if (errno || (stat.ok && !files.fs.isDir(path))) {
+      err(`${shell}: cd: ${target}: ${errnoText(errno ?? "ENOTDIR")}\n`);
+      return 1;
+    }
+    if (!files.fs.list(path).ok && files.fs.machine.user !== "root") {
+      // Entering needs the search bit; /root is 700.
+      err(`${shell}: cd: ${target}: ${errnoText("EACCES")}\n`);
+      return 1;
+    }
+    const next = withVariables(frame, { OLDPWD: files.cwd });
+    this.host.setFrame(path === (frame.kind === "pod" ? "/" : files.fs.machine.home) ? withoutCwd(next) : { ...next, cwd: path });
+    if (args[0] === "-") this.host.write(`${path}\n`);
+    return 0;
+  }
+
   private unset(names: string[], err: (text: string) => void): number {
     let code = 0;
     const valid = names.filter((name) => {
@@ -268,6 +383,14 @@ export class ListRunner {
     this.substituted = code;
     return captured;
   }
+}
+
+/** The frame in its default directory (its home, or `/` in a container). */
+function withoutCwd(frame: ShellFrame): ShellFrame {
+  if (frame.cwd === undefined) return frame;
+  const next = { ...frame };
+  delete next.cwd;
+  return next;
 }
 
 /** Loop rounds one command may run in all (a console must answer). */

@@ -11,6 +11,7 @@ import { bashPrintable } from "./ansic-quote.ts";
 import { availableAt } from "./availability.ts";
 import { ListRunner, type ShellHost } from "./list-runner.ts";
 import { findProgram } from "./programs.ts";
+import { filesOf } from "./fs-context.ts";
 import { parseLine } from "./tokenizer.ts";
 import type { ProgramContext, ShellFrame } from "./types.ts";
 import { exportedEnvironment, lookupVariable } from "./variables.ts";
@@ -105,6 +106,7 @@ function runScript(ctx: ProgramContext, frame: ShellFrame, script: string, termi
     run: (argv, stdin, toTerminal, out, err, work) => runIn({ ...ctx, err, work }, local, argv, stdin, out, toTerminal && terminal, true),
     write: (text) => ctx.out(text),
     err: (text) => ctx.err(text),
+    files: () => filesOf(ctx.tx, local, ctx.tx.state.now, ctx.work),
     save: () => {
       const saved = local;
       return () => {

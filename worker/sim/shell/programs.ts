@@ -11,7 +11,8 @@ import { psql } from "../net/tools/psql.ts";
 import { redisCli } from "../net/tools/redis-cli.ts";
 import { wget } from "../net/tools/wget.ts";
 import { availableAt, notFoundMessage } from "./availability.ts";
-import { cat, clear, echo, env, hostname, seq, sleep } from "./basic-tools.ts";
+import { clear, echo, env, hostname, seq, sleep } from "./basic-tools.ts";
+import { cat, cp, ls, mkdir, mv, rm, tee, touch } from "./file-tools.ts";
 import { exit } from "./exit.ts";
 import { ssh } from "./ssh.ts";
 import { base64 } from "./base64.ts";
@@ -34,6 +35,13 @@ const programs: Record<string, Program> = {
   hostname,
   env,
   cat,
+  ls,
+  cp,
+  mv,
+  rm,
+  mkdir,
+  touch,
+  tee,
   echo,
   seq,
   sleep,

@@ -1,6 +1,7 @@
 // The filters learners pipe kubectl into: grep (-i -v -c -n -w -E -e, -A/-B/-C context), head,
-// tail and wc. They read standard input only; files do not exist in this console.
+// tail and wc, on standard input or on files (named as the real tools name them in their output).
 
+import { readOperands } from "./file-tools.ts";
 import type { ProgramContext } from "./types.ts";
 
 function lines(stdin: string | undefined): string[] {
@@ -128,10 +129,6 @@ export function grep(ctx: ProgramContext): number {
     ctx.err("Usage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.\n");
     return 2;
   }
-  if (files.length > 0) {
-    for (const f of files) ctx.err(`grep: ${f}: No such file or directory\n`);
-    return 2;
-  }
   let regex: RegExp;
   try {
     const sources = patterns.map((p) => (fixed ? p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&") : extended ? p : basicToJs(p)));
@@ -142,16 +139,47 @@ export function grep(ctx: ProgramContext): number {
     ctx.err("grep: Unmatched ( or \\(\n");
     return 2;
   }
-  const input = lines(ctx.stdin);
+  let found = 0;
+  let failed = false;
+  // One file at a time, so its lines and its errors come in order.
+  for (const operand of files.length > 0 ? files.map((f) => [f]) : [[]]) {
+    const read = readOperands(ctx, "grep", operand);
+    failed ||= read.failed;
+    const source = read.inputs[0];
+    if (!source) continue;
+    // With more than one file each line names its file, as grep -H does.
+    const prefix = files.length > 1 ? source.name : undefined;
+    const total = grepOne(ctx, lines(source.text), regex, { invert, quiet, count, numbers, only, before, after }, prefix);
+    found += total;
+    if (quiet && found > 0) return 0;
+  }
+  return failed && !(quiet && found > 0) ? 2 : found > 0 ? 0 : 1;
+}
+
+interface GrepOptions {
+  invert: boolean;
+  quiet: boolean;
+  count: boolean;
+  numbers: boolean;
+  only: boolean;
+  before: number;
+  after: number;
+}
+
+/** One input's matches; returns how many lines matched. */
+function grepOne(ctx: ProgramContext, input: string[], regex: RegExp, o: GrepOptions, name: string | undefined): number {
+  const { invert, quiet, count, only, before, after } = o;
+  const numbers = o.numbers;
   const matched = input.map((line) => {
     regex.lastIndex = 0;
     return regex.test(line) !== invert;
   });
   const total = matched.filter(Boolean).length;
-  if (quiet) return total > 0 ? 0 : 1;
+  if (quiet) return total;
+  const lead = (sep: string) => (name === undefined ? "" : `${name}${sep}`);
   if (count) {
-    ctx.out(`${total}\n`);
-    return total > 0 ? 0 : 1;
+    ctx.out(`${lead(":")}${total}\n`);
+    return total;
   }
   let out = "";
   let lastPrinted = -1;
@@ -159,27 +187,28 @@ export function grep(ctx: ProgramContext): number {
     if (!matched[i]) continue;
     const from = Math.max(0, i - before, lastPrinted + 1);
     if ((before > 0 || after > 0) && lastPrinted >= 0 && from > lastPrinted + 1) out += "--\n";
-    for (let j = from; j < i; j++) out += `${numbers ? `${j + 1}-` : ""}${input[j]}\n`;
+    for (let j = from; j < i; j++) out += `${lead("-")}${numbers ? `${j + 1}-` : ""}${input[j]}\n`;
     if (only && !invert) {
       regex.lastIndex = 0;
-      for (const m of input[i].matchAll(regex)) if (m[0]) out += `${numbers ? `${i + 1}:` : ""}${m[0]}\n`;
-    } else out += `${numbers ? `${i + 1}:` : ""}${input[i]}\n`;
+      for (const m of input[i].matchAll(regex)) if (m[0]) out += `${lead(":")}${numbers ? `${i + 1}:` : ""}${m[0]}\n`;
+    } else out += `${lead(":")}${numbers ? `${i + 1}:` : ""}${input[i]}\n`;
     lastPrinted = i;
     let j = i + 1;
     for (; j < input.length && j <= i + after; j++) {
       if (matched[j]) break;
-      out += `${numbers ? `${j + 1}-` : ""}${input[j]}\n`;
+      out += `${lead("-")}${numbers ? `${j + 1}-` : ""}${input[j]}\n`;
       lastPrinted = j;
     }
   }
   ctx.out(out);
-  return total > 0 ? 0 : 1;
+  return total;
 }
 
-function countArg(ctx: ProgramContext, program: string): { n: number; fromStart: boolean } | number {
+function countArg(ctx: ProgramContext, program: string): { n: number; fromStart: boolean; files: string[] } | number {
   const args = ctx.argv.slice(1);
   let n = 10;
   let fromStart = false;
+  const files: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     let value: string | undefined;
@@ -187,8 +216,11 @@ function countArg(ctx: ProgramContext, program: string): { n: number; fromStart:
     else if (a.startsWith("-n")) value = a.slice(2);
     else if (a.startsWith("--lines=")) value = a.slice(8);
     else if (/^-\d+$/.test(a)) value = a.slice(1);
-    else {
-      ctx.err(a.startsWith("-") ? `${program}: invalid option -- '${a.slice(1)}'\nTry '${program} --help' for more information.\n` : `${program}: cannot open '${a}' for reading: No such file or directory\n`);
+    else if (!a.startsWith("-") || a === "-") {
+      files.push(a);
+      continue;
+    } else {
+      ctx.err(`${program}: invalid option -- '${a.slice(1)}'\nTry '${program} --help' for more information.\n`);
       return 1;
     }
     if (value === undefined) {
@@ -205,45 +237,73 @@ function countArg(ctx: ProgramContext, program: string): { n: number; fromStart:
     }
     n = Number(value);
   }
-  return { n, fromStart };
+  return { n, fromStart, files };
 }
 
 export function head(ctx: ProgramContext): number {
   const arg = countArg(ctx, "head");
   if (typeof arg === "number") return arg;
-  ctx.out(lines(ctx.stdin).slice(0, arg.n).map((l) => `${l}\n`).join(""));
-  return 0;
+  return eachInput(ctx, "head", arg.files, (text) => lines(text).slice(0, arg.n).map((l) => `${l}\n`).join(""));
 }
 
 export function tail(ctx: ProgramContext): number {
   const arg = countArg(ctx, "tail");
   if (typeof arg === "number") return arg;
-  const all = lines(ctx.stdin);
-  const picked = arg.fromStart ? all.slice(Math.max(0, arg.n - 1)) : arg.n === 0 ? [] : all.slice(-arg.n);
-  ctx.out(picked.map((l) => `${l}\n`).join(""));
-  return 0;
+  return eachInput(ctx, "tail", arg.files, (text) => {
+    const all = lines(text);
+    const picked = arg.fromStart ? all.slice(Math.max(0, arg.n - 1)) : arg.n === 0 ? [] : all.slice(-arg.n);
+    return picked.map((l) => `${l}\n`).join("");
+  });
+}
+
+/** head and tail: each input's part, under a `==> NAME <==` header when there are several. */
+function eachInput(ctx: ProgramContext, program: string, files: string[], part: (text: string) => string): number {
+  const { inputs, failed } = readOperands(ctx, program, files);
+  let out = "";
+  inputs.forEach((input, i) => {
+    if (files.length > 1) out += `${i > 0 ? "\n" : ""}==> ${input.name === "-" ? "standard input" : input.name} <==\n`;
+    out += part(input.text);
+  });
+  ctx.out(out);
+  return failed ? 1 : 0;
 }
 
 export function wc(ctx: ProgramContext): number {
   const args = ctx.argv.slice(1);
-  const text = ctx.stdin ?? "";
-  const counts = { l: (text.match(/\n/g) ?? []).length, w: text.split(/\s+/).filter((w) => w).length, c: utf8Bytes(text) };
   let wanted: Array<"l" | "w" | "c"> = [];
+  const files: string[] = [];
   for (const a of args) {
+    if (!a.startsWith("-") || a === "-") {
+      files.push(a);
+      continue;
+    }
     if (!/^-[lwcm]+$/.test(a)) {
-      ctx.err(a.startsWith("-") ? `wc: invalid option -- '${a.slice(1)}'\nTry 'wc --help' for more information.\n` : `wc: ${a}: No such file or directory\n`);
+      ctx.err(`wc: invalid option -- '${a.slice(1)}'\nTry 'wc --help' for more information.\n`);
       return 1;
     }
     for (const f of a.slice(1)) wanted.push(f === "m" ? "c" : (f as "l" | "w" | "c"));
   }
   if (wanted.length === 0) wanted = ["l", "w", "c"];
   const order = (["l", "w", "c"] as const).filter((f) => wanted.includes(f));
-  if (order.length === 1) ctx.out(`${counts[order[0]]}\n`);
-  else {
-    const width = Math.max(...order.map((f) => String(counts[f]).length));
-    ctx.out(order.map((f) => String(counts[f]).padStart(width)).join(" ") + "\n");
+  const countsOf = (text: string) => ({ l: (text.match(/\n/g) ?? []).length, w: text.split(/\s+/).filter((w) => w).length, c: utf8Bytes(text) });
+  if (files.length === 0) {
+    const counts = countsOf(ctx.stdin ?? "");
+    if (order.length === 1) ctx.out(`${counts[order[0]]}\n`);
+    else {
+      const width = Math.max(...order.map((f) => String(counts[f]).length));
+      ctx.out(order.map((f) => String(counts[f]).padStart(width)).join(" ") + "\n");
+    }
+    return 0;
   }
-  return 0;
+  const { inputs, failed } = readOperands(ctx, "wc", files);
+  const rows = inputs.map((input) => ({ name: input.name, counts: countsOf(input.text) }));
+  if (rows.length > 1) rows.push({ name: "total", counts: { l: 0, w: 0, c: 0 } });
+  for (const row of rows.slice(0, rows.length > 1 ? -1 : undefined)) for (const f of order) rows[rows.length - 1].counts[f] += rows.length > 1 ? row.counts[f] : 0;
+  // coreutils sizes the columns by the files' total size; a single count needs no padding.
+  const totalBytes = inputs.reduce((sum, input) => sum + utf8Bytes(input.text), 0);
+  const width = order.length === 1 ? 1 : String(totalBytes).length;
+  ctx.out(rows.map((row) => `${order.map((f) => String(row.counts[f]).padStart(width)).join(" ")} ${row.name}\n`).join(""));
+  return failed ? 1 : 0;
 }
 
 function utf8Bytes(text: string): number {

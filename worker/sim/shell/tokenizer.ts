@@ -11,9 +11,10 @@ export type WordPart =
 
 /**
  * A redirection of a simple command: `> /dev/null`, `2>/dev/null`, `&> /dev/null`, `2>&1`,
- * `>&2`, `< /dev/null`. Only /dev/null is a file here; others are refused when the line is parsed.
+ * `>&2`, `< /dev/null`, and to or from a file (`> f`, `>> f`, `2> f`, `&> f`, `< f`), whose
+ * name is as typed (quotes removed; `~` is expanded when the command runs).
  */
-export type Redirect = { fd: 0 | 1 | 2 | "both"; to: "null" } | { fd: 1 | 2; dup: 1 | 2 };
+export type Redirect = { fd: 0 | 1 | 2 | "both"; to: "null" } | { fd: 1 | 2; dup: 1 | 2 } | { fd: 0 | 1 | 2 | "both"; file: string; append?: true };
 
 /** A word as typed: a plain string, its parts when it has something to expand, or a redirection. */
 export type Word = string | { parts: WordPart[] } | { redirect: Redirect };
@@ -73,7 +74,10 @@ function scanCommand(input: string, start: number): Scan {
   const flush = () => {
     // Brace expansion is lexical and only on unquoted text: `web-{1..3}` is three words, `'{1..3}'` one.
     const unquoted = !expands && parts.length === 1 && parts[0].kind === "text" && !parts[0].quoted;
-    if (inWord && unquoted) for (const text of braceRange(word)) tokens.push({ kind: "word", text });
+    // Tilde expansion (bash): an unquoted `~` or `~/...` at the start of a word is $HOME.
+    if (inWord && unquoted && (word === "~" || word.startsWith("~/"))) {
+      tokens.push({ kind: "word", text: word, parts: [{ kind: "param", name: "HOME", quoted: true }, { kind: "text", text: word.slice(1), quoted: true }] });
+    } else if (inWord && unquoted) for (const text of braceRange(word)) tokens.push({ kind: "word", text });
     else if (inWord) tokens.push(expands ? { kind: "word", text: word, parts } : { kind: "word", text: word });
     word = "";
     inWord = false;
@@ -299,7 +303,8 @@ function scanRedirect(input: string, at: number, fd: number | undefined): { toke
   }
   const reading = input[i] === "<";
   i++;
-  if (!reading && input[i] === ">") i++; // >> appends; to /dev/null it is the same
+  const append = !reading && input[i] === ">";
+  if (append) i++;
   const target = fd ?? (reading ? 0 : 1);
   if (!both && !reading && input[i] === "&") {
     // `2>&1`, `>&2`: a duplicate of another descriptor.
@@ -315,8 +320,9 @@ function scanRedirect(input: string, at: number, fd: number | undefined): { toke
   if (next.error) return { end: input.length, error: next.error };
   if (next.word === undefined) return { end: input.length, error: syntaxError(next.nextChar) };
   const file = next.word;
-  const supported = file === "/dev/null" && (both || target <= 2);
-  const redirect: Redirect | undefined = supported ? { fd: both ? "both" : (target as 0 | 1 | 2), to: "null" } : undefined;
+  const which = both ? "both" : (target as 0 | 1 | 2);
+  const supported = both || target <= 2;
+  const redirect: Redirect | undefined = !supported ? undefined : file === "/dev/null" ? { fd: which, to: "null" } : { fd: which, file, ...(append ? { append: true as const } : {}) };
   return { end: next.end, token: redirect ? { kind: "redirect", redirect, file } : { kind: "redirect", file } };
 }
 
@@ -486,7 +492,7 @@ function build(tokens: Token[]): ParseResult {
         if (token.kind === "heredoc" && token.warning) warning = token.warning;
         break;
       case "redirect":
-        if (!token.redirect) return { ok: false, error: "-bash: redirections to files are not supported in this console\n" };
+        if (!token.redirect) return { ok: false, error: "-bash: redirections of descriptors other than 0, 1 and 2 are not supported in this console\n" };
         current.push({ redirect: token.redirect });
         expectCommand = false;
         break;

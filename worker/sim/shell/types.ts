@@ -14,6 +14,8 @@ export interface ShellVariables {
   exported?: string[];
   /** `$?` when the last command failed; absent after a success. */
   status?: number;
+  /** The working directory after `cd`; absent: the login's home (the workstation, a node) or `/` (a container). */
+  cwd?: string;
 }
 
 /** One place in the stack of shells: the workstation, a node after `ssh`, a pod after `exec -it`. */

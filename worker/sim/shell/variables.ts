@@ -39,7 +39,7 @@ export function environmentOf(state: ClusterState, shell: readonly ShellFrame[],
   const home = homeOf(user);
   return [
     ["SHELL", "/bin/bash"],
-    ["PWD", home],
+    ["PWD", frame.cwd ?? home],
     ["LOGNAME", user],
     ["HOME", home],
     ["LANG", "C.UTF-8"],

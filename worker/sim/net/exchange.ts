@@ -3,6 +3,8 @@
 // the Tx: the access-log line of the answering container, the session-affinity memory.
 
 import type { Tx } from "../cluster/tx.ts";
+import type { ClusterState, Pod } from "../cluster/types.ts";
+import { containerMachine, storedEntry } from "../files/store.ts";
 import { appendContainerLog } from "../cluster/container-log.ts";
 import type { Random } from "../random.ts";
 import { listenerAt, type Listener } from "./apps/listeners.ts";
@@ -123,12 +125,23 @@ export function exchange(env: ExchangeEnv, input: ExchangeInput): ExchangeOutcom
     hostname: listener.hostname,
     now: env.now,
     logged: listener.podKey ? (env.tx.state.podRuntime[listener.podKey]?.logs.length ?? 0) : 0,
+    written: (path) => writtenInPod(env.tx.state, listener.pod, path),
   });
   if (result.log && listener.logs && listener.podKey) appendLog(env.tx, listener.podKey, result.log, env.now);
   const reply = result.reply;
   if (reply.kind === "http") connection.finish("answered", `${listener.label} answered ${reply.status}${reply.reason ? ` ${reply.reason}` : ""}.`, reply.status);
   else connection.finish(reply.kind === "closed" ? "empty-reply" : "answered", reply.note);
   return { kind: "reply", ip, local, reply };
+}
+
+/** A file written in one of the pod's containers (the process serves what its container holds). */
+function writtenInPod(state: ClusterState, pod: Pod | undefined, path: string): { data: string; mtime: number } | "gone" | undefined {
+  for (const container of pod?.spec.containers ?? []) {
+    const entry = storedEntry(state, containerMachine(pod!, container.name), path);
+    if (entry?.type === "gone") return "gone";
+    if (entry?.type === "file") return { data: entry.data, mtime: entry.mtime };
+  }
+  return undefined;
 }
 
 function appendLog(tx: Tx, podKey: string, lines: string[], now: number): void {

@@ -1,5 +1,6 @@
-// kubectl apply -f - and kubectl create -f -: each document created, or (apply) merged into the
-// live object with the three-way rule of the last-applied-configuration annotation.
+// kubectl apply -f and kubectl create -f (files, directories, `-` for standard input): each
+// document created, or (apply) merged into the live object with the three-way rule of the
+// last-applied-configuration annotation.
 
 import type { KubeObject, SubmittedObject } from "../../cluster/types.ts";
 import { create, createDryRun, get, update } from "../api.ts";
@@ -7,7 +8,8 @@ import { dryRunFlag, filenameFlag, outputFlag, type Command } from "../command.t
 import { fail, type Kubectl } from "../context.ts";
 import { statusErrorText } from "../errors.ts";
 import type { Flags } from "../flags.ts";
-import { decodeError, parseManifests, validateManifest } from "../manifest.ts";
+import { readManifestSources } from "../files.ts";
+import { decodeError, parseManifests, validateManifest, type Manifest } from "../manifest.ts";
 import { kindString, lookupResource } from "../resources.ts";
 import { dryRunOf, reportErrors } from "./common.ts";
 
@@ -38,22 +40,25 @@ export const applyCommand: Command = {
 };
 
 export function applyManifests(k: Kubectl, flags: Flags, mode: "create" | "apply"): number {
-  const files = flags.list("filename");
-  for (const file of files) {
-    if (file !== "-") return fail(k, `error: the path "${file}" does not exist`);
-  }
+  const read = readManifestSources(k, flags.list("filename"));
+  if (!read.ok) return fail(k, read.error);
   const dryRun = dryRunOf(k, flags);
   if (typeof dryRun === "number") return dryRun;
-  const input = k.ctx.stdin ?? "";
-  const parsed = parseManifests(input);
-  if (!parsed.ok) return fail(k, parsed.error);
-  if (parsed.manifests.length === 0) return fail(k, `error: no objects passed to ${mode}`);
+  const all: Array<{ manifest: Manifest; source: string }> = [];
+  for (const { source, text } of read.sources) {
+    const parsed = parseManifests(text, source);
+    if (!parsed.ok) return fail(k, parsed.error);
+    for (const manifest of parsed.manifests) all.push({ manifest, source });
+  }
+  if (all.length === 0) return fail(k, `error: no objects passed to ${mode}`);
   const errors: string[] = [];
-  for (const manifest of parsed.manifests) {
-    const invalid = validateManifest(manifest);
+  for (const { manifest, source } of all) {
+    const invalid = validateManifest(manifest, source);
     if (invalid) return fail(k, invalid);
   }
-  for (const manifest of parsed.manifests) {
+  for (const { manifest, source } of all) {
+    // kubectl names the file each object came from in its errors (`STDIN` for standard input).
+    const from = (text: string) => text.replace(/"STDIN"/g, JSON.stringify(source));
     const object = manifest.object;
     const kind = String(object.kind);
     const apiVersion = String(object.apiVersion);
@@ -63,28 +68,28 @@ export function applyManifests(k: Kubectl, flags: Flags, mode: "create" | "apply
     // Kinds clients may write (a strategy in the registry); Nodes join through their kubelet.
     const servable = type.ok && type.type.def.strategy !== undefined && type.type.kind !== "Node" && type.type.kind === kind;
     if (!servable || !type.ok) {
-      errors.push(`error: resource mapping not found for name: "${name}" namespace: "${typeof metadata.namespace === "string" ? metadata.namespace : ""}" from "STDIN": no matches for kind "${kind}" in version "${apiVersion}"\nensure CRDs are installed first\n`);
+      errors.push(from(`error: resource mapping not found for name: "${name}" namespace: "${typeof metadata.namespace === "string" ? metadata.namespace : ""}" from "STDIN": no matches for kind "${kind}" in version "${apiVersion}"\nensure CRDs are installed first\n`));
       continue;
     }
     const expectedVersion = type.type.group ? `${type.type.group}/${type.type.version}` : type.type.version;
     if (apiVersion !== expectedVersion) {
-      errors.push(`error: resource mapping not found for name: "${name}" namespace: "" from "STDIN": no matches for kind "${kind}" in version "${apiVersion}"\nensure CRDs are installed first\n`);
+      errors.push(from(`error: resource mapping not found for name: "${name}" namespace: "" from "STDIN": no matches for kind "${kind}" in version "${apiVersion}"\nensure CRDs are installed first\n`));
       continue;
     }
     const decode = decodeError(manifest, mode === "create" ? "creating" : "applying");
     if (decode) {
-      errors.push(decode.replace('error when applying "STDIN"', 'error when creating "STDIN"'));
+      errors.push(from(decode.replace('error when applying "STDIN"', 'error when creating "STDIN"')));
       continue;
     }
     if (name === "") {
-      errors.push(`error: error when retrieving current configuration of:\nResource: "${type.type.name}", GroupVersionKind: "${apiVersion}, Kind=${kind}"\nName: "", Namespace: "${k.namespace}"\nfrom server for: "STDIN": resource name may not be empty\n`);
+      errors.push(from(`error: error when retrieving current configuration of:\nResource: "${type.type.name}", GroupVersionKind: "${apiVersion}, Kind=${kind}"\nName: "", Namespace: "${k.namespace}"\nfrom server for: "STDIN": resource name may not be empty\n`));
       continue;
     }
     let namespace: string | undefined;
     if (type.type.namespaced) {
       const own = typeof metadata.namespace === "string" && metadata.namespace !== "" ? metadata.namespace : undefined;
       if (own && k.namespaceExplicit && own !== k.namespace) {
-        errors.push(`error: the namespace from the provided object "${own}" does not match the namespace "${k.namespace}". You must pass '--namespace=${own}' to perform this operation.\n`);
+        errors.push(from(`error: the namespace from the provided object "${own}" does not match the namespace "${k.namespace}". You must pass '--namespace=${own}' to perform this operation.\n`));
         continue;
       }
       namespace = own ?? k.namespace;
@@ -94,13 +99,13 @@ export function applyManifests(k: Kubectl, flags: Flags, mode: "create" | "apply
     const existing = get(k, type.type.name as "pods", namespace, name);
     if (mode === "create" || !existing.ok) {
       if (mode === "create" && existing.ok) {
-        errors.push(statusErrorText(alreadyExistsStatus(type.type.name, type.type.group, name)).replace(": ", ': error when creating "STDIN": '));
+        errors.push(from(statusErrorText(alreadyExistsStatus(type.type.name, type.type.group, name)).replace(": ", ': error when creating "STDIN": ')));
         continue;
       }
       const submitted = mode === "apply" ? withLastApplied(desired) : desired;
       const result = dryRun === "none" ? create(k, submitted as unknown as SubmittedObject) : createDryRun(k, submitted as unknown as SubmittedObject);
       if (!result.ok) {
-        errors.push(result.status.reason === "Invalid" ? statusErrorText(result.status) : statusErrorText(result.status).replace(/^(Error from server \([A-Za-z]+\)): /, '$1: error when creating "STDIN": '));
+        errors.push(from(result.status.reason === "Invalid" ? statusErrorText(result.status) : statusErrorText(result.status).replace(/^(Error from server \([A-Za-z]+\)): /, '$1: error when creating "STDIN": ')));
         continue;
       }
       k.out(`${label} created${dryRunSuffix(dryRun)}\n`);
@@ -117,7 +122,7 @@ export function applyManifests(k: Kubectl, flags: Flags, mode: "create" | "apply
     }
     const result = update(k, merged as unknown as SubmittedObject);
     if (!result.ok) {
-      errors.push(statusErrorText(result.status));
+      errors.push(from(statusErrorText(result.status)));
       continue;
     }
     const changed = result.value.metadata.resourceVersion !== live.metadata.resourceVersion;

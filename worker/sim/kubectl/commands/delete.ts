@@ -1,9 +1,14 @@
-// kubectl delete: by name, TYPE/NAME, -l, --all. Like kubectl (--wait=true), it returns once the
+// kubectl delete: by name, TYPE/NAME, -l, --all, -f FILE (files, directories, `-`). Like kubectl (--wait=true), it returns once the
 // objects are gone, letting simulated time pass while pods terminate.
 
 import type { ResourceKind } from "../../cluster/api-status.ts";
 import { fetchResources, parseResourceArgs } from "../builder.ts";
-import { allNamespacesFlag, fieldSelectorFlag, selectorFlag, type Command } from "../command.ts";
+import { allNamespacesFlag, fieldSelectorFlag, filenameFlag, selectorFlag, type Command } from "../command.ts";
+import { readManifestSources } from "../files.ts";
+import { parseManifests } from "../manifest.ts";
+import { get } from "../api.ts";
+import { lookupResource } from "../resources.ts";
+import type { Fetched } from "../builder.ts";
 import { fail, type Kubectl } from "../context.ts";
 import { statusErrorText } from "../errors.ts";
 import type { Flags } from "../flags.ts";
@@ -40,6 +45,7 @@ export const deleteCommand: Command = {
   # Delete the objects described in a manifest
   kubectl delete -f web.yaml`,
   flags: [
+    filenameFlag,
     selectorFlag,
     fieldSelectorFlag,
     allNamespacesFlag,
@@ -54,14 +60,48 @@ export const deleteCommand: Command = {
   run: runDelete,
 };
 
+/** `delete -f`: the objects the files describe, each looked up by kind, namespace and name. */
+function fromFiles(k: Kubectl, names: string[]): { groups: Fetched[]; errors: string[] } | string {
+  const read = readManifestSources(k, names);
+  if (!read.ok) return read.error;
+  const groups: Fetched[] = [];
+  const errors: string[] = [];
+  for (const { source, text } of read.sources) {
+    const parsed = parseManifests(text, source);
+    if (!parsed.ok) return parsed.error.replace(/\n$/, "");
+    for (const { object } of parsed.manifests) {
+      const kind = String(object.kind ?? "");
+      const metadata = (typeof object.metadata === "object" && object.metadata !== null ? object.metadata : {}) as Record<string, unknown>;
+      const name = typeof metadata.name === "string" ? metadata.name : "";
+      const found = lookupResource(kind);
+      if (!found.ok) {
+        errors.push(`error: resource mapping not found for name: "${name}" namespace: "" from "${source}": no matches for kind "${kind}" in version "${String(object.apiVersion ?? "")}"\nensure CRDs are installed first\n`);
+        continue;
+      }
+      const type = found.type;
+      const namespace = type.namespaced ? (typeof metadata.namespace === "string" && metadata.namespace ? metadata.namespace : k.namespace) : undefined;
+      const live = get(k, type.name as "pods", namespace, name);
+      if (!live.ok) {
+        errors.push(`Error from server (NotFound): error when deleting "${source}": ${type.group ? `${type.name}.${type.group}` : type.name} "${name}" not found\n`);
+        continue;
+      }
+      const group = groups.find((g) => g.type === type);
+      if (group) group.objects.push(live.value as never);
+      else groups.push({ type, objects: [live.value as never] } as Fetched);
+    }
+  }
+  return { groups, errors };
+}
+
 function runDelete(k: Kubectl, flags: Flags): number {
-  if (flags.args.length === 0) {
+  const filenames = flags.list("filename");
+  if (flags.args.length === 0 && filenames.length === 0) {
     return fail(
       k,
       `error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'`,
     );
   }
-  const parsed = parseResourceArgs(flags.args);
+  const parsed = filenames.length > 0 ? ({ ok: true, byName: true, requests: [] } as const) : parseResourceArgs(flags.args);
   if (!parsed.ok) return fail(k, parsed.error);
   const all = flags.bool("all");
   const selectorText = flags.string("selector");
@@ -92,7 +132,9 @@ function runDelete(k: Kubectl, flags: Flags): number {
     k.err("Warning: Immediate deletion does not wait for confirmation that the running resource has been terminated. The resource may continue to run on the cluster indefinitely.\n");
   }
   const allNamespaces = flags.bool("all-namespaces");
-  const { groups, errors } = fetchResources(k.ctx.tx.state, parsed.requests, allNamespaces ? undefined : k.namespace, selector, fields);
+  const fetched = filenames.length > 0 ? fromFiles(k, filenames) : fetchResources(k.ctx.tx.state, parsed.requests, allNamespaces ? undefined : k.namespace, selector, fields);
+  if (typeof fetched === "string") return fail(k, fetched);
+  const { groups, errors } = fetched;
   const ignoreNotFound = flags.bool("ignore-not-found");
   const operation = force && grace === 0 ? "force deleted" : "deleted";
   const deleted: Array<{ kind: ResourceKind; namespace?: string; name: string }> = [];

@@ -11,7 +11,6 @@ export const NGINX_VERSION = "1.29.3";
 export const NGINX_FIRST_WORKER_PID = 29;
 /** mtime of the files in /usr/share/nginx/html in the image (the release build). */
 const INDEX_MTIME = Date.UTC(2025, 9, 28, 12, 5, 10);
-const INDEX_LAST_MODIFIED = httpDate(INDEX_MTIME);
 const SERVER = `nginx/${NGINX_VERSION}`;
 
 /** The stylesheet the image's index.html and 50x.html share. */
@@ -79,10 +78,16 @@ export const nginx: App = (req) => {
   const date = httpDate(now);
   if (request.method !== "GET" && request.method !== "HEAD") {
     response = page(request, 405, "Not Allowed", date);
-  } else if (path === "/" || path === "/index.html") {
-    response = staticFile(request, NGINX_WELCOME, date);
-  } else if (path === "/50x.html") {
-    response = staticFile(request, NGINX_50X, date);
+  } else if (served(req, path) !== undefined) {
+    const file = served(req, path)!;
+    response = staticFile(request, file.data, date, file.mtime);
+  } else if (path === "/" && req.written?.(`${HTML_ROOT}/index.html`) === "gone") {
+    // No index file: the image's autoindex is off, so the directory is forbidden.
+    response = page(request, 403, "Forbidden", date);
+    const connection = (logged ?? 0) + 1;
+    const pid = NGINX_FIRST_WORKER_PID + ((connection - 1) % 2);
+    const host = header(request, "Host");
+    error = `${slashDate(now)} [error] ${pid}#${pid}: *${connection} directory index of "${HTML_ROOT}/" is forbidden, client: ${client.ip}, server: localhost, request: "${request.method} ${request.target} HTTP/1.1"${host ? `, host: "${host}"` : ""}`;
   } else {
     response = page(request, 404, "Not Found", date);
     // ngx_http_static_module logs the failed open() to the error log (stderr, so also the
@@ -128,8 +133,26 @@ function decodePath(path: string): string {
   }
 }
 
-/** A file of the image's html directory, with the headers nginx's static module sends. */
-function staticFile(request: HttpRequest, body: string, date: string): HttpResponse {
+/** The document root of the image's default server (conf.d/default.conf). */
+const HTML_ROOT = "/usr/share/nginx/html";
+
+/**
+ * The file nginx serves for a path: what was written in the container's document root, else the
+ * image's index.html and 50x.html; `/` is the index file.
+ */
+function served(req: AppRequest, path: string): { data: string; mtime: number } | undefined {
+  const file = decodePath(path === "/" ? "/index.html" : path);
+  if (file.includes("/../") || file.endsWith("/..")) return undefined;
+  const written = req.written?.(HTML_ROOT + file);
+  if (written === "gone") return undefined;
+  if (written) return written;
+  if (file === "/index.html") return { data: NGINX_WELCOME, mtime: INDEX_MTIME };
+  if (file === "/50x.html") return { data: NGINX_50X, mtime: INDEX_MTIME };
+  return undefined;
+}
+
+/** A file of the html directory, with the headers nginx's static module sends. */
+function staticFile(request: HttpRequest, body: string, date: string, mtime = INDEX_MTIME): HttpResponse {
   const length = byteLength(body);
   return httpReply(
     request,
@@ -140,9 +163,9 @@ function staticFile(request: HttpRequest, body: string, date: string): HttpRespo
       ["Date", date],
       ["Content-Type", "text/html"],
       ["Content-Length", String(length)],
-      ["Last-Modified", INDEX_LAST_MODIFIED],
+      ["Last-Modified", httpDate(mtime)],
       ["Connection", "keep-alive"],
-      ["ETag", `"${Math.floor(INDEX_MTIME / 1000).toString(16)}-${length.toString(16)}"`],
+      ["ETag", `"${Math.floor(mtime / 1000).toString(16)}-${length.toString(16)}"`],
       ["Accept-Ranges", "bytes"],
     ],
     body,

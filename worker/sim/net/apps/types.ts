@@ -19,6 +19,11 @@ export interface AppRequest {
   now: number;
   /** Lines the container has logged so far: nginx numbers its connections (`*N`) from it. */
   logged?: number;
+  /**
+   * What was written over the container's own file at `path` (files/store.ts): a file's text and
+   * mtime, `gone` when it was removed, undefined when the image's file (or none) is there.
+   */
+  written?(path: string): { data: string; mtime: number } | "gone" | undefined;
 }
 
 export interface AppResult {

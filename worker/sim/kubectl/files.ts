@@ -1,0 +1,48 @@
+// Where kubectl reads `-f`: standard input for `-`, a file of the workstation (or of the node it
+// runs on), or every .json, .yaml and .yml file of a directory, as kubectl's resource builder
+// visits them (FileVisitor; directories are not entered without -R).
+
+import { baseName } from "../files/file-system.ts";
+import { programFiles } from "../shell/fs-context.ts";
+import type { Kubectl } from "./context.ts";
+
+export interface ManifestSource {
+  /** How kubectl names it in its errors: `STDIN`, or the path as given (`dir/web.yaml` in a directory). */
+  source: string;
+  text: string;
+}
+
+/** The extensions kubectl reads in a directory (resource.FileExtensions). */
+const EXTENSIONS = [".json", ".yaml", ".yml"];
+
+export function readManifestSources(k: Kubectl, names: string[]): { ok: true; sources: ManifestSource[] } | { ok: false; error: string } {
+  const sources: ManifestSource[] = [];
+  const files = programFiles(k.ctx);
+  for (const name of names) {
+    if (name === "-") {
+      sources.push({ source: "STDIN", text: k.ctx.stdin ?? "" });
+      continue;
+    }
+    if (/^https?:\/\//.test(name)) return { ok: false, error: `error: unable to read URL "${name}", server reported 404 Not Found, status code=404` };
+    const path = files?.resolve(name);
+    const stat = files && path ? files.fs.stat(path) : undefined;
+    if (!files || !path || !stat?.ok) {
+      if (stat && !stat.ok && stat.errno === "EACCES") return { ok: false, error: `error: stat ${name}: permission denied` };
+      return { ok: false, error: `error: the path "${name}" does not exist` };
+    }
+    if (stat.value.type === "dir") {
+      const listed = files.fs.list(path);
+      const found = (listed.ok ? listed.value : []).filter((entry) => EXTENSIONS.some((ext) => entry.endsWith(ext)) && !files.fs.isDir(`${path}/${entry}`));
+      if (found.length === 0) return { ok: false, error: `error: error reading [${name}]: recognized file extensions are [.json .yaml .yml]` };
+      for (const entry of found) {
+        const read = files.fs.read(`${path === "/" ? "" : path}/${entry}`);
+        if (read.ok) sources.push({ source: `${name.replace(/\/+$/, "")}/${baseName(entry)}`, text: read.value });
+      }
+      continue;
+    }
+    const read = files.fs.read(path);
+    if (!read.ok) return { ok: false, error: `error: open ${name}: ${read.errno === "EACCES" ? "permission denied" : "no such file or directory"}` };
+    sources.push({ source: name, text: read.value });
+  }
+  return { ok: true, sources };
+}

@@ -22,3 +22,22 @@ describe("kubectl -f FILE", () => {
     expect(run(line)).toEqual({ output, exitCode });
   });
 });
+
+describe("kubectl create configmap and secret from files", () => {
+  const run = simTerminal(32);
+  run("echo 'server { listen 80; }' > app.conf && mkdir conf && echo a > conf/one.txt && echo b > conf/two.txt && echo 'A=1' > env.txt");
+
+  it.each([
+    ["kubectl create configmap c1 --from-file=app.conf --from-file=custom=app.conf --dry-run=client -o jsonpath='{.data}'", '{"app.conf":"server { listen 80; }\\n","custom":"server { listen 80; }\\n"}', 0],
+    ["kubectl create configmap c2 --from-file=conf --dry-run=client -o jsonpath='{.data}'", '{"one.txt":"a\\n","two.txt":"b\\n"}', 0],
+    ["kubectl create configmap c3 --from-file=nope.conf", "error: error reading nope.conf: no such file or directory\n", 1],
+    ["kubectl create configmap c4 --from-file=k=conf", "error: cannot give a key name for a directory path\n", 1],
+    ["kubectl create configmap c5 --from-env-file=env.txt --dry-run=client -o jsonpath='{.data}'", '{"A":"1"}', 0],
+    ["kubectl create configmap c6 --from-env-file=env.txt --from-literal=a=b", "error: from-env-file cannot be combined with from-file or from-literal\n", 1],
+    ["kubectl create secret generic s1 --from-file=app.conf --dry-run=client -o jsonpath='{.data}'", '{"app.conf":"c2VydmVyIHsgbGlzdGVuIDgwOyB9Cg=="}', 0],
+    ["kubectl create secret tls t --cert=app.conf --key=app.conf", "error: failed to load key pair tls: failed to find any PEM data in certificate input\n", 1],
+    ["kubectl create secret tls t --cert=nope --key=app.conf", "error: Cannot read file nope, open nope: no such file or directory\n", 1],
+  ])("%s", (line, output, exitCode) => {
+    expect(run(line)).toEqual({ output, exitCode });
+  });
+});

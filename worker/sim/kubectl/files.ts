@@ -46,3 +46,27 @@ export function readManifestSources(k: Kubectl, names: string[]): { ok: true; so
   }
   return { ok: true, sources };
 }
+
+/** A local file's text for kubectl (--from-file, --cert, a template file); `errno` in Go's words when it cannot be read. */
+export function readLocalFile(k: Kubectl, name: string): { ok: true; text: string } | { ok: false; error: string; missing: boolean } {
+  const files = programFiles(k.ctx);
+  const read = files ? files.fs.read(files.resolve(name)) : ({ ok: false, errno: "ENOENT" } as const);
+  if (read.ok) return { ok: true, text: read.value };
+  const error = read.errno === "EACCES" ? "permission denied" : read.errno === "EISDIR" ? "is a directory" : read.errno === "ENOTDIR" ? "not a directory" : "no such file or directory";
+  return { ok: false, error, missing: read.errno === "ENOENT" || read.errno === "ENOTDIR" };
+}
+
+/** The regular files of a local directory (name and text), or undefined when `name` is not a directory. */
+export function readLocalDirectory(k: Kubectl, name: string): Array<{ name: string; text: string }> | undefined {
+  const files = programFiles(k.ctx);
+  if (!files) return undefined;
+  const path = files.resolve(name);
+  if (!files.fs.isDir(path)) return undefined;
+  const listed = files.fs.list(path);
+  const out: Array<{ name: string; text: string }> = [];
+  for (const entry of listed.ok ? listed.value : []) {
+    const read = files.fs.read(`${path === "/" ? "" : path}/${entry}`);
+    if (read.ok) out.push({ name: entry, text: read.value });
+  }
+  return out;
+}

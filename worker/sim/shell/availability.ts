@@ -9,13 +9,13 @@ import { bashPrintable } from "./ansic-quote.ts";
 
 /** coreutils' file tools, on every machine with a shell. */
 export const FILE_TOOLS = ["ls", "cp", "mv", "rm", "mkdir", "touch", "tee"] as const;
-const HOST_TOOLS = ["curl", "ssh", "ping", "nslookup", "ip", "cat", "env", "hostname", "echo", "seq", "sleep", "exit", "logout", "clear", "grep", "head", "tail", "wc", "base64", ...FILE_TOOLS];
+const HOST_TOOLS = ["curl", "ssh", "ping", "nslookup", "ip", "cat", "env", "hostname", "echo", "printf", "seq", "sleep", "exit", "logout", "clear", "grep", "head", "tail", "wc", "base64", ...FILE_TOOLS];
 
 const WORKSTATION = new Set([...HOST_TOOLS, "kubectl"]);
 const NODE = new Set(HOST_TOOLS);
 const CONTROL_PLANE = new Set([...HOST_TOOLS, "kubectl"]);
 /** Shell builtins (and applets every shell image has) available in an interactive pod shell. */
-const SHELL_BUILTINS = ["echo", "exit", "clear"];
+const SHELL_BUILTINS = ["echo", "printf", "exit", "clear"];
 
 /** The image tools of a pod's container, or undefined when the pod or image is unknown. */
 export function containerTools(cluster: ClusterState, namespace: string, pod: string, container: string): readonly Tool[] | undefined {

@@ -140,3 +140,106 @@ export function sleep(ctx: ProgramContext): number {
   }
   return 0;
 }
+
+/** The backslash escapes of printf's format (and of %b arguments). Returns the text and whether `\c` stopped output. */
+function printfEscapes(text: string): { text: string; stop: boolean } {
+  let out = "";
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c !== "\\" || i + 1 >= text.length) {
+      out += c;
+      continue;
+    }
+    const n = text[++i];
+    const simple: Record<string, string> = { n: "\n", t: "\t", r: "\r", a: "\x07", b: "\b", f: "\f", v: "\v", e: "\x1b", "\\": "\\", '"': '"', "'": "'" };
+    if (n in simple) out += simple[n];
+    else if (n === "c") return { text: out, stop: true };
+    else if (/[0-7]/.test(n)) {
+      const m = /^[0-7]{1,3}/.exec(text.slice(n === "0" ? i + 1 : i))![0] ?? "";
+      out += String.fromCharCode(parseInt(m || "0", 8));
+      i += m.length - (n === "0" ? 0 : 1);
+    } else out += `\\${n}`;
+  }
+  return { text: out, stop: false };
+}
+
+/** bash's printf builtin: %s %b %c %d %i %u %x %X %o %f %e %g %% with flags, width and precision; the format repeats while arguments remain. */
+export function printf(ctx: ProgramContext): number {
+  const args = ctx.argv.slice(1);
+  if (args[0] === "--") args.shift();
+  if (args.length === 0) {
+    ctx.err("-bash: printf: usage: printf [-v var] format [arguments]\n");
+    return 2;
+  }
+  const format = args[0];
+  const values = args.slice(1);
+  let next = 0;
+  let code = 0;
+  let out = "";
+  const spec = /%([-+ #0]*)(\*|\d+)?(?:\.(\*|\d+))?([sbcdiuxXofeEgG%])|%/g;
+  for (;;) {
+    const start = next;
+    let stop = false;
+    let last = 0;
+    let piece = "";
+    for (const m of format.matchAll(spec)) {
+      piece += format.slice(last, m.index);
+      last = m.index! + m[0].length;
+      if (m[0] === "%%" || m[4] === "%") {
+        piece += "%";
+        continue;
+      }
+      if (!m[4]) {
+        piece += m[0];
+        continue;
+      }
+      const [, flags = "", widthSpec, precSpec, conv] = m;
+      const width = widthSpec === "*" ? Number(values[next++] ?? 0) : widthSpec ? Number(widthSpec) : 0;
+      const precision = precSpec === "*" ? Number(values[next++] ?? 0) : precSpec !== undefined ? Number(precSpec) : undefined;
+      const arg = values[next++];
+      let text: string;
+      if (conv === "s" || conv === "b" || conv === "c") {
+        text = arg ?? "";
+        if (conv === "b") {
+          const escaped = printfEscapes(text);
+          text = escaped.text;
+          stop ||= escaped.stop;
+        }
+        if (conv === "c") text = text.slice(0, 1);
+        if (precision !== undefined) text = text.slice(0, precision);
+      } else {
+        let n = 0;
+        const raw = arg ?? "";
+        if (raw !== "") {
+          const quoted = /^['"](.)/.exec(raw);
+          n = quoted ? quoted[1].codePointAt(0)! : Number(raw);
+          if (!quoted && (raw.trim() === "" || Number.isNaN(n) || (!/[feEgG]/.test(conv) && !/^[-+]?(0x[0-9a-f]+|\d+)$/i.test(raw.trim())))) {
+            ctx.err(`-bash: printf: ${raw}: invalid number\n`);
+            code = 1;
+            n = Number.isNaN(parseFloat(raw)) ? 0 : Math.trunc(parseFloat(raw));
+          }
+        }
+        if (/[diu]/.test(conv)) text = String(Math.trunc(n));
+        else if (conv === "x") text = Math.trunc(n).toString(16);
+        else if (conv === "X") text = Math.trunc(n).toString(16).toUpperCase();
+        else if (conv === "o") text = Math.trunc(n).toString(8);
+        else if (conv === "f") text = n.toFixed(precision ?? 6);
+        else if (conv === "e" || conv === "E") text = n.toExponential(precision ?? 6).replace(/e([+-])(\d)$/, "e$10$2");
+        else text = String(Number(n.toPrecision(precision || 6)));
+        if (conv === "E") text = text.toUpperCase();
+        if (flags.includes("+") && n >= 0) text = `+${text}`;
+        if (precision !== undefined && /[diuxXo]/.test(conv)) text = text.replace(/^(-?)(\d+)/, (_, s: string, d: string) => s + d.padStart(precision, "0"));
+        if (flags.includes("0") && !flags.includes("-") && width > text.length) text = text.replace(/^([-+]?)/, (s) => s) && (text.startsWith("-") || text.startsWith("+") ? text[0] + text.slice(1).padStart(width - 1, "0") : text.padStart(width, "0"));
+      }
+      piece += flags.includes("-") ? text.padEnd(width) : text.padStart(width);
+    }
+    piece += format.slice(last);
+    const escaped = printfEscapes(piece);
+    out += escaped.text;
+    if (escaped.stop || stop) break;
+    // The format is used again for the arguments left, as long as it used any.
+    if (next >= values.length || next === start) break;
+  }
+  ctx.out(out);
+  return code;
+}

@@ -11,7 +11,7 @@ import { psql } from "../net/tools/psql.ts";
 import { redisCli } from "../net/tools/redis-cli.ts";
 import { wget } from "../net/tools/wget.ts";
 import { availableAt, notFoundMessage } from "./availability.ts";
-import { clear, echo, env, hostname, seq, sleep } from "./basic-tools.ts";
+import { clear, echo, env, hostname, printf, seq, sleep } from "./basic-tools.ts";
 import { cat, cp, ls, mkdir, mv, rm, tee, touch } from "./file-tools.ts";
 import { exit } from "./exit.ts";
 import { ssh } from "./ssh.ts";
@@ -43,6 +43,7 @@ const programs: Record<string, Program> = {
   touch,
   tee,
   echo,
+  printf,
   seq,
   sleep,
   clear,

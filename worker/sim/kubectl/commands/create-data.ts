@@ -1,7 +1,8 @@
 // kubectl create configmap | secret generic|tls|docker-registry (kubectl pkg/cmd/create
 // create_configmap.go, create_secret.go, create_secret_tls.go, create_secret_docker.go): the
-// object built on the client, with kubectl's own errors for bad sources. The playground's
-// workstation has no files of the learner's, so file sources answer as for a missing file.
+// object built on the client, with kubectl's own errors for bad sources. Files are read from the
+// machine kubectl runs on (the workstation): --from-file (a file, key=file, or a directory's
+// files), --from-env-file, and tls's --cert and --key.
 import type { SubmittedObject } from "../../cluster/types.ts";
 import { encodeBase64 } from "../../base64.ts";
 import { goQuote } from "../../go-quote.ts";
@@ -9,16 +10,58 @@ import { isConfigMapKey } from "../../cluster/field-errors.ts";
 import { dryRunFlag, outputFlag, type Command } from "../command.ts";
 import { fail, type Kubectl } from "../context.ts";
 import type { Flags } from "../flags.ts";
+import { readLocalDirectory, readLocalFile } from "../files.ts";
 import { createAndPrint, dryRunOf, requireOneName } from "./common.ts";
 
 type Sources = { ok: true; data: Record<string, string> } | { ok: false; error: string };
 
-/** --from-literal key=value pairs, checked and added in order as kubectl does. */
-function literalSources(flags: Flags, keyError: (key: string, errs: string[]) => string, duplicate: (key: string) => string): Sources {
+/** --from-file, --from-literal and --from-env-file sources, checked and added in that order as kubectl does. */
+function literalSources(k: Kubectl, flags: Flags, keyError: (key: string, errs: string[]) => string, duplicate: (key: string) => string): Sources {
   const data: Record<string, string> = {};
-  for (const file of [...flags.list("from-file"), ...(flags.has("from-env-file") ? flags.list("from-env-file") : [])]) {
-    const path = file.includes("=") ? file.slice(file.indexOf("=") + 1) : file;
-    return { ok: false, error: `error: error reading ${path}: no such file or directory` };
+  const envFiles = flags.has("from-env-file") ? flags.list("from-env-file") : [];
+  if (envFiles.length > 0 && (flags.list("from-file").length > 0 || flags.list("from-literal").length > 0)) {
+    return { ok: false, error: "error: from-env-file cannot be combined with from-file or from-literal" };
+  }
+  const add = (key: string, value: string): string | undefined => {
+    const errs = isConfigMapKey(key);
+    if (errs.length > 0) return keyError(key, errs);
+    if (Object.hasOwn(data, key)) return duplicate(key);
+    data[key] = value;
+    return undefined;
+  };
+  for (const source of flags.list("from-file")) {
+    const eq = source.indexOf("=");
+    const key = eq >= 0 ? source.slice(0, eq) : "";
+    const path = eq >= 0 ? source.slice(eq + 1) : source;
+    if (eq >= 0 && (key === "" || path === "")) return { ok: false, error: `error: key names or file paths cannot be empty` };
+    const dir = readLocalDirectory(k, path);
+    if (dir) {
+      if (key !== "") return { ok: false, error: `error: cannot give a key name for a directory path` };
+      for (const file of dir) {
+        const problem = add(file.name, file.text);
+        if (problem) return { ok: false, error: problem };
+      }
+      continue;
+    }
+    const read = readLocalFile(k, path);
+    if (!read.ok) return { ok: false, error: `error: error reading ${path}: ${read.error}` };
+    const problem = add(key || path.slice(path.lastIndexOf("/") + 1), read.text);
+    if (problem) return { ok: false, error: problem };
+  }
+  for (const path of envFiles) {
+    const read = readLocalFile(k, path);
+    if (!read.ok) return { ok: false, error: `error: error reading ${path}: ${read.error}` };
+    // godotenv-like lines: KEY=value; blank lines and # comments skipped, leading spaces dropped.
+    for (const raw of read.text.split("\n")) {
+      const line = raw.replace(/^\s+/, "").replace(/\r$/, "");
+      if (line === "" || line.startsWith("#")) continue;
+      const at = line.indexOf("=");
+      const key = at >= 0 ? line.slice(0, at) : line;
+      if (at < 0) continue;
+      const errs = isConfigMapKey(key);
+      if (errs.length > 0) return { ok: false, error: `error: ${goQuote(key)} is not a valid key name: ${errs.join(";")}` };
+      data[key] = line.slice(at + 1);
+    }
   }
   for (const literal of flags.list("from-literal")) {
     const eq = literal.indexOf("=");
@@ -42,7 +85,7 @@ function submit(k: Kubectl, flags: Flags, obj: SubmittedObject): number {
 const commonFlags = [dryRunFlag, outputFlag];
 
 const sourceFlags = [
-  { name: "from-file", type: "stringSlice" as const, usage: "A file (or key=file) whose content becomes one key; the playground's workstation has no files of yours yet." },
+  { name: "from-file", type: "stringSlice" as const, usage: "A file (or key=file) whose content becomes one key, or a directory whose files each become one." },
   { name: "from-literal", type: "stringArray" as const, usage: "A key and its value, as key=value; give it once per key." },
   { name: "from-env-file", type: "stringSlice" as const, usage: "A file of KEY=value lines, one key each." },
 ];
@@ -59,6 +102,7 @@ const configMap: Command = {
     const name = requireOneName(k, flags);
     if (typeof name === "number") return name;
     const sources = literalSources(
+      k,
       flags,
       (key, errs) => `error: ${goQuote(key)} is not a valid key name for a ConfigMap: ${errs.join(",")}`,
       (key) => `error: cannot add key ${goQuote(key)}, another key by that name already exists in Data for ConfigMap ${goQuote(name)}`,
@@ -82,7 +126,7 @@ const generic: Command = {
   run: (k, flags) => {
     const name = requireOneName(k, flags);
     if (typeof name === "number") return name;
-    const sources = literalSources(flags, secretKeyError, (key) => `error: cannot add key ${key}, another key by that name already exists`);
+    const sources = literalSources(k, flags, secretKeyError, (key) => `error: cannot add key ${key}, another key by that name already exists`);
     if (!sources.ok) return fail(k, sources.error);
     const obj: SubmittedObject & { data?: Record<string, string>; type?: string } = { apiVersion: "v1", kind: "Secret", metadata: { name } };
     const keys = Object.keys(sources.data);
@@ -108,7 +152,16 @@ const tls: Command = {
     if (typeof name === "number") return name;
     const cert = flags.string("cert");
     if (cert === "" || flags.string("key") === "") return fail(k, "error: key and cert must be specified");
-    return fail(k, `error: Cannot read file ${cert}, open ${cert}: no such file or directory`);
+    const key = flags.string("key");
+    const certText = readLocalFile(k, cert);
+    if (!certText.ok) return fail(k, `error: Cannot read file ${cert}, open ${cert}: ${certText.error}`);
+    const keyText = readLocalFile(k, key);
+    if (!keyText.ok) return fail(k, `error: Cannot read file ${key}, open ${key}: ${keyText.error}`);
+    // tls.X509KeyPair first looks for PEM blocks of the right kind in each input.
+    if (!/-----BEGIN CERTIFICATE-----[\s\S]*-----END CERTIFICATE-----/.test(certText.text)) return fail(k, "error: failed to load key pair tls: failed to find any PEM data in certificate input");
+    if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*-----END [A-Z ]*PRIVATE KEY-----/.test(keyText.text)) return fail(k, "error: failed to load key pair tls: failed to find any PEM data in key input");
+    const obj = { apiVersion: "v1", kind: "Secret", metadata: { name }, data: { "tls.crt": encodeBase64(certText.text), "tls.key": encodeBase64(keyText.text) }, type: "kubernetes.io/tls" };
+    return submit(k, flags, obj as SubmittedObject);
   },
 };
 
@@ -130,7 +183,18 @@ const dockerRegistry: Command = {
     const name = requireOneName(k, flags);
     if (typeof name === "number") return name;
     const files = flags.list("from-file");
-    if (files.length > 0) return fail(k, `error: error reading ${files[0].slice(files[0].indexOf("=") + 1)}: no such file or directory`);
+    if (files.length > 0) {
+      // The given .dockerconfigjson files as they are, each under its key.
+      const data: Record<string, string> = {};
+      for (const source of files) {
+        const eq = source.indexOf("=");
+        const path = eq >= 0 ? source.slice(eq + 1) : source;
+        const read = readLocalFile(k, path);
+        if (!read.ok) return fail(k, `error: error reading ${path}: ${read.error}`);
+        data[eq >= 0 ? source.slice(0, eq) : path.slice(path.lastIndexOf("/") + 1)] = encodeBase64(read.text);
+      }
+      return submit(k, flags, { apiVersion: "v1", kind: "Secret", metadata: { name }, data, type: "kubernetes.io/dockerconfigjson" } as unknown as SubmittedObject);
+    }
     const username = flags.string("docker-username");
     const password = flags.string("docker-password");
     const server = flags.string("docker-server");

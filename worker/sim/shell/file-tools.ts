@@ -84,7 +84,8 @@ export function readOperands(ctx: ProgramContext, program: string, operands: str
     if (read.ok) inputs.push({ name, text: read.value });
     else {
       failed = true;
-      ctx.err(program === "head" || program === "tail" ? `${program}: ${read.errno === "EISDIR" ? `error reading '${name}'` : `cannot open '${name}' for reading`}: ${errnoText(read.errno)}\n` : `${program}: ${name}: ${errnoText(read.errno)}\n`);
+      if (program === "sed") ctx.err(`sed: ${read.errno === "EISDIR" ? `couldn't edit ${name}: not a regular file` : `can't read ${name}: ${errnoText(read.errno)}`}\n`);
+      else ctx.err(program === "head" || program === "tail" ? `${program}: ${read.errno === "EISDIR" ? `error reading '${name}'` : `cannot open '${name}' for reading`}: ${errnoText(read.errno)}\n` : `${program}: ${name}: ${errnoText(read.errno)}\n`);
     }
   }
   return { inputs, failed };

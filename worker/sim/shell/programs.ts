@@ -13,6 +13,7 @@ import { wget } from "../net/tools/wget.ts";
 import { availableAt, notFoundMessage } from "./availability.ts";
 import { clear, echo, env, hostname, printf, seq, sleep } from "./basic-tools.ts";
 import { cat, cp, ls, mkdir, mv, rm, tee, touch } from "./file-tools.ts";
+import { sed } from "./sed.ts";
 import { exit } from "./exit.ts";
 import { ssh } from "./ssh.ts";
 import { base64 } from "./base64.ts";
@@ -42,6 +43,7 @@ const programs: Record<string, Program> = {
   mkdir,
   touch,
   tee,
+  sed,
   echo,
   printf,
   seq,

@@ -12,7 +12,7 @@ function lines(stdin: string | undefined): string[] {
 }
 
 /** Turns a basic regular expression (grep's default) into a JavaScript one. */
-function basicToJs(pattern: string): string {
+export function basicToJs(pattern: string): string {
   let out = "";
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i];

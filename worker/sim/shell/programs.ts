@@ -14,6 +14,7 @@ import { availableAt, notFoundMessage } from "./availability.ts";
 import { clear, echo, env, hostname, printf, seq, sleep } from "./basic-tools.ts";
 import { cat, cp, ls, mkdir, mv, rm, tee, touch } from "./file-tools.ts";
 import { sed } from "./sed.ts";
+import { diff } from "./diff.ts";
 import { exit } from "./exit.ts";
 import { ssh } from "./ssh.ts";
 import { base64 } from "./base64.ts";
@@ -44,6 +45,7 @@ const programs: Record<string, Program> = {
   touch,
   tee,
   sed,
+  diff,
   echo,
   printf,
   seq,

@@ -113,3 +113,25 @@ describe("moving and copying", () => {
     expect(run("rm -r moved src && ls")).toEqual({ output: "", exitCode: 0 });
   });
 });
+
+describe("redirection targets that expand", () => {
+  const run = simTerminal(11);
+
+  it.each([
+    ["S=web; echo hi > $S.yaml; cat web.yaml", "hi\n", 0],
+    ["echo w > $(echo sub).txt; cat sub.txt", "w\n", 0],
+    ["echo x > ~/t.txt; cat t.txt", "x\n", 0],
+    ['echo y > "$NOPE"', "-bash: : No such file or directory\n", 1],
+    ["echo z > $NOPE", "-bash: $NOPE: ambiguous redirect\n", 1],
+    ['F="a b"; echo q > $F', "-bash: $F: ambiguous redirect\n", 1],
+    ['F="a b"; echo q > "$F"; cat "a b"', "q\n", 0],
+  ])("%s", (line, output, exitCode) => {
+    expect(run(line)).toEqual({ output, exitCode });
+  });
+
+  it("quotes names on a terminal as GNU ls does, and not in a pipe", () => {
+    run("touch \"it's\"");
+    expect(run("ls").output).toBe("'a b'  \"it's\"   sub.txt   t.txt   web.yaml\n");
+    expect(run("ls | head -2").output).toBe("a b\nit's\n");
+  });
+});

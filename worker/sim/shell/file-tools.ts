@@ -163,7 +163,13 @@ export function ls(ctx: ProgramContext): number {
     } else if (stat.value.type === "dir" && !parsed.flags.has("d")) dirArgs.push({ name, path });
     else fileArgs.push({ name, stat: stat.value, path });
   }
-  const render = (entries: Array<{ name: string; stat: Stat; path: string }>, total: boolean): string => {
+  // On a terminal GNU ls quotes names as a shell would need them (shell-escape), and when any
+  // name is quoted, pads the others with a space so the names line up.
+  const quoting = ctx.stdoutIsTerminal !== false && !busybox;
+  const render = (raw: Array<{ name: string; stat: Stat; path: string }>, total: boolean): string => {
+    const quoted = quoting ? raw.map((e) => shellEscape(e.name)) : raw.map((e) => e.name);
+    const anyQuoted = quoted.some((q, i) => q !== raw[i].name);
+    const entries = raw.map((e, i) => ({ ...e, name: anyQuoted && quoted[i] === e.name ? ` ${e.name}` : quoted[i] }));
     if (!long) return onePerLine ? entries.map((e) => `${e.name}\n`).join("") : columns(entries.map((e) => e.name));
     const links = (e: { stat: Stat; path: string }) => (e.stat.type === "dir" ? 2 + subdirectories(files.fs, e.path) : 1);
     const wLinks = Math.max(0, ...entries.map((e) => String(links(e)).length));
@@ -209,6 +215,14 @@ export function ls(ctx: ProgramContext): number {
   }
   ctx.out(output);
   return code;
+}
+
+/** coreutils' shell-escape quoting of a file name: as is when safe, else in single (or double) quotes. */
+function shellEscape(name: string): string {
+  if (/^[A-Za-z0-9_.\/:@%+=,^-]+$/.test(name) && !name.startsWith("~")) return name;
+  if (!name.includes("'")) return `'${name}'`;
+  if (!/["$`\\]/.test(name)) return `"${name}"`;
+  return `'${name.replace(/'/g, "'\\''")}'`;
 }
 
 /** A directory's subdirectories: each one's `..` is a link to it. */

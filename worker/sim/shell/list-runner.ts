@@ -4,9 +4,9 @@
 // The console (engine.ts) and `sh -c` in a pod (pod-exec.ts) both run lines through here.
 
 import { assignmentOf, expandHeredoc, expandJoined, expandWords, isValidName, type Expansion } from "./expand.ts";
-import { parseLine, splitCommands, type ListItem, type ParsedLine, type Word } from "./tokenizer.ts";
+import { parseLine, splitCommands, wordOf, type ListItem, type ParsedLine, type Word } from "./tokenizer.ts";
 import type { Errno } from "../files/file-system.ts";
-import { errnoText, expandTilde, type ShellFiles } from "./fs-context.ts";
+import { errnoText, type ShellFiles } from "./fs-context.ts";
 import type { ShellFrame } from "./types.ts";
 import { withExported, withoutVariables, withVariables, withVariablesOf } from "./variables.ts";
 import { createWorkBudget, MAX_SUBSTITUTION_DEPTH, spend, WORK_COST, WorkLimitReached, type WorkBudget } from "./work.ts";
@@ -159,9 +159,24 @@ export class ListRunner {
       } else {
         // bash opens each file before the command runs: a failure is its error, and the command does not run.
         files ??= this.host.files?.();
-        const path = files ? files.resolve(expandTilde(r.file, files.fs.machine.home)) : r.file;
+        let target = r.file;
+        if (r.raw !== undefined) {
+          // bash expands the target like a word; anything but one field is an ambiguous redirect.
+          const word = wordOf(r.raw);
+          const fields = word === undefined ? [] : expandWords([word], this.expansion);
+          if (fields.length !== 1) {
+            fds[2].write(`${this.host.name}: ${r.raw}: ambiguous redirect\n`);
+            return 1;
+          }
+          target = fields[0];
+        }
+        const path = files ? files.resolve(target) : target;
+        if (target === "") {
+          fds[2].write(this.redirectError("", "ENOENT", r.fd === 0, files?.fs.machine.busybox ?? false));
+          return 1;
+        }
         const failed = (errno: Errno, reading: boolean) => {
-          fds[2].write(this.redirectError(r.file, errno, reading, files?.fs.machine.busybox ?? false));
+          fds[2].write(this.redirectError(target, errno, reading, files?.fs.machine.busybox ?? false));
           return 1;
         };
         if (!files) return failed("ENOENT", r.fd === 0);

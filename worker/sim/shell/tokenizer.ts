@@ -14,7 +14,11 @@ export type WordPart =
  * `>&2`, `< /dev/null`, and to or from a file (`> f`, `>> f`, `2> f`, `&> f`, `< f`), whose
  * name is as typed (quotes removed; `~` is expanded when the command runs).
  */
-export type Redirect = { fd: 0 | 1 | 2 | "both"; to: "null" } | { fd: 1 | 2; dup: 1 | 2 } | { fd: 0 | 1 | 2 | "both"; file: string; append?: true };
+export type Redirect =
+  | { fd: 0 | 1 | 2 | "both"; to: "null" }
+  | { fd: 1 | 2; dup: 1 | 2 }
+  /** `raw`: the target as typed, when it has something to expand (`> $NAME.yaml`, `> ~/f`). */
+  | { fd: 0 | 1 | 2 | "both"; file: string; append?: true; raw?: string };
 
 /** A word as typed: a plain string, its parts when it has something to expand, or a redirection. */
 export type Word = string | { parts: WordPart[] } | { redirect: Redirect };
@@ -320,10 +324,19 @@ function scanRedirect(input: string, at: number, fd: number | undefined): { toke
   if (next.error) return { end: input.length, error: next.error };
   if (next.word === undefined) return { end: input.length, error: syntaxError(next.nextChar) };
   const file = next.word;
+  const typed = input.slice(i, next.end).trim();
+  const expands = /[$`]/.test(typed) || typed.startsWith("~");
   const which = both ? "both" : (target as 0 | 1 | 2);
   const supported = both || target <= 2;
-  const redirect: Redirect | undefined = !supported ? undefined : file === "/dev/null" ? { fd: which, to: "null" } : { fd: which, file, ...(append ? { append: true as const } : {}) };
+  const redirect: Redirect | undefined = !supported ? undefined : file === "/dev/null" ? { fd: which, to: "null" } : { fd: which, file, ...(append ? { append: true as const } : {}), ...(expands ? { raw: typed } : {}) };
   return { end: next.end, token: redirect ? { kind: "redirect", redirect, file } : { kind: "redirect", file } };
+}
+
+/** The word `raw` is, as the tokenizer reads it (for a redirection's target, expanded when its command runs). */
+export function wordOf(raw: string): Word | undefined {
+  const token = scanCommand(raw, 0).tokens[0];
+  if (token?.kind !== "word") return undefined;
+  return token.parts ? { parts: token.parts } : token.text;
 }
 
 /** bash's brace expansion of a number sequence, `web-{1..3}` -> web-1 web-2 web-3 (the form loops use). */
@@ -371,6 +384,15 @@ function scanWord(input: string, start: number): { word?: string; end: number; e
       word += input[i + 1];
       any = true;
       i += 2;
+      continue;
+    }
+    if (c === "$" && input[i + 1] === "(") {
+      // A command substitution in the word (`> $(date +%F).log`) is part of it, parentheses and all.
+      const close = matchingParen(input, i + 2);
+      if (close < 0) return { end: input.length, error: unexpectedEof(")") };
+      word += input.slice(i, close + 1);
+      any = true;
+      i = close + 1;
       continue;
     }
     if (" \t\n|&;<>()".includes(c)) break;

@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { SessionState } from "../../../worker/sim/engine.ts";
+import { createSession, execute, type SessionState } from "../../../worker/sim/engine.ts";
 import { SessionStorage } from "../../../worker/session/storage.ts";
 
 /** A fresh, never-created object: an empty SQLite database to store states in. */
@@ -26,6 +26,25 @@ function expectRoundTrip(storage: SessionStorage, previous: SessionState | undef
 }
 
 describe("SessionStorage", () => {
+  it("keeps a session's files and working directory across a reload, a file a row", async () => {
+    await withStorage((storage, sql) => {
+      let state = createSession({ seed: 5, now: Date.UTC(2026, 0, 1) });
+      storage.saveState(undefined, state);
+      const before = state;
+      for (const command of ["mkdir -p work", "cd work", "kubectl create deployment web --image=nginx --dry-run=client -o yaml > web.yaml", "echo note > note.txt"]) {
+        state = execute(state, command, { now: Date.UTC(2026, 0, 1, 0, 0, 5) }).state;
+      }
+      storage.saveState(before, state);
+      const loaded = storage.loadState()!;
+      expect(JSON.stringify(loaded)).toBe(JSON.stringify(state));
+      const rows = sql.exec<{ key: string }>("SELECT key FROM state_object WHERE part = 'cluster.files' ORDER BY key").toArray();
+      expect(rows.map((r) => r.key)).toEqual(["workstation|/home/student/work", "workstation|/home/student/work/note.txt", "workstation|/home/student/work/web.yaml"]);
+      const again = execute(loaded, "cat note.txt && pwd", { now: Date.UTC(2026, 0, 1, 0, 1) });
+      expect(again.output).toBe("note\n/home/student/work\n");
+      expect(again.prompt).toBe("student@workstation:~/work$ ");
+    });
+  });
+
   it("reports whether the object was created", async () => {
     const stub = env.SESSIONS.get(env.SESSIONS.idFromName("never-created"));
     await runInDurableObject(stub, (_instance, state) => {

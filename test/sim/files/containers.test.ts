@@ -44,5 +44,9 @@ describe("files in containers", () => {
     expect(run("kubectl exec bb -- cat /nope").output).toBe("cat: can't open '/nope': No such file or directory\ncommand terminated with exit code 1\n");
     expect(run("kubectl exec bb -- sh -c 'echo y > /nope/x'").output).toBe("sh: can't create /nope/x: nonexistent directory\ncommand terminated with exit code 1\n");
     expect(run("kubectl exec bb -- ls /").output).toBe("bin\ndev\netc\nhome\nlib\nlib64\nproc\nroot\nsys\ntmp\nusr\nvar\n");
+    // On a terminal busybox lays names out in columns as wide as the longest name plus two.
+    expect(run("kubectl exec -it bb -- ls /").output).toBe("bin    etc    lib    proc   sys    usr\ndev    home   lib64  root   tmp    var\n");
+    expect(run("kubectl exec bb -- ls /nope")).toEqual({ output: "ls: /nope: No such file or directory\ncommand terminated with exit code 1\n", exitCode: 1 });
+    expect(run("kubectl exec bb -- sh -c 'echo hi > /tmp/x; ls -l /tmp'").output).toBe("total 4\n-rw-r--r--    1 root     root             3 Jan  1 00:02 x\n");
   });
 });

@@ -140,6 +140,24 @@ function columns(names: string[], width = 80): string {
   return names.join("\n") + "\n";
 }
 
+/** busybox ls's columns: every column as wide as the longest name plus two, filled top to bottom. */
+function busyboxColumns(names: string[], width = 80): string {
+  if (names.length === 0) return "";
+  const column = Math.max(...names.map((n) => n.length)) + 2;
+  const cols = Math.max(1, Math.floor(width / column));
+  const rows = Math.ceil(names.length / cols);
+  let out = "";
+  for (let r = 0; r < rows; r++) {
+    const line: string[] = [];
+    for (let c = 0; c < cols; c++) {
+      const name = names[c * rows + r];
+      if (name !== undefined) line.push(name);
+    }
+    out += line.map((n, i) => (i < line.length - 1 ? n.padEnd(column) : n)).join("") + "\n";
+  }
+  return out;
+}
+
 export function ls(ctx: ProgramContext): number {
   const files = filesFor(ctx);
   if (!files) return 2;
@@ -159,7 +177,8 @@ export function ls(ctx: ProgramContext): number {
     const stat = files.fs.stat(path);
     if (!stat.ok) {
       ctx.err(busybox ? `ls: ${name}: ${errnoText(stat.errno)}\n` : `ls: cannot access '${name}': ${errnoText(stat.errno)}\n`);
-      code = 2;
+      // coreutils exits 2 for a serious trouble like this; busybox's applet 1 (EXIT_FAILURE).
+      code = busybox ? 1 : 2;
     } else if (stat.value.type === "dir" && !parsed.flags.has("d")) dirArgs.push({ name, path });
     else fileArgs.push({ name, stat: stat.value, path });
   }
@@ -170,7 +189,7 @@ export function ls(ctx: ProgramContext): number {
     const quoted = quoting ? raw.map((e) => shellEscape(e.name)) : raw.map((e) => e.name);
     const anyQuoted = quoted.some((q, i) => q !== raw[i].name);
     const entries = raw.map((e, i) => ({ ...e, name: anyQuoted && quoted[i] === e.name ? ` ${e.name}` : quoted[i] }));
-    if (!long) return onePerLine ? entries.map((e) => `${e.name}\n`).join("") : columns(entries.map((e) => e.name));
+    if (!long) return onePerLine ? entries.map((e) => `${e.name}\n`).join("") : busybox ? busyboxColumns(entries.map((e) => e.name)) : columns(entries.map((e) => e.name));
     const links = (e: { stat: Stat; path: string }) => (e.stat.type === "dir" ? 2 + subdirectories(files.fs, e.path) : 1);
     const wLinks = Math.max(0, ...entries.map((e) => String(links(e)).length));
     const wOwner = Math.max(0, ...entries.map((e) => e.stat.owner.length));
@@ -193,7 +212,7 @@ export function ls(ctx: ProgramContext): number {
     const listed = files.fs.list(dir.path);
     if (!listed.ok) {
       ctx.err(busybox ? `ls: can't open '${dir.name}': ${errnoText(listed.errno)}\n` : `ls: cannot open directory '${dir.name}': ${errnoText(listed.errno)}\n`);
-      code = 2;
+      code = busybox ? 1 : 2;
       continue;
     }
     const entries: Array<{ name: string; stat: Stat; path: string }> = [];

@@ -42,6 +42,7 @@ describe("files in containers", () => {
     run("kubectl run bb --image=busybox --restart=Never -- sleep 3600");
     run("sleep 10");
     expect(run("kubectl exec bb -- cat /nope").output).toBe("cat: can't open '/nope': No such file or directory\ncommand terminated with exit code 1\n");
+    expect(run("kubectl exec bb -- cat /etc").output).toBe("cat: read error: Is a directory\ncommand terminated with exit code 1\n");
     expect(run("kubectl exec bb -- sh -c 'echo y > /nope/x'").output).toBe("sh: can't create /nope/x: nonexistent directory\ncommand terminated with exit code 1\n");
     expect(run("kubectl exec bb -- ls /").output).toBe("bin\ndev\netc\nhome\nlib\nlib64\nproc\nroot\nsys\ntmp\nusr\nvar\n");
     // On a terminal busybox lays names out in columns as wide as the longest name plus two.

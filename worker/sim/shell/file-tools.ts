@@ -62,7 +62,9 @@ export function cat(ctx: ProgramContext): number {
     const read = files.fs.read(files.resolve(path));
     if (read.ok) ctx.out(read.value);
     else {
-      ctx.err(busybox && read.errno !== "EISDIR" ? `cat: can't open '${path}': ${errnoText(read.errno)}\n` : `cat: ${path}: ${errnoText(read.errno)}\n`);
+      // busybox opens a directory fine and fails reading it (bb_copyfd's "read error").
+      if (busybox) ctx.err(read.errno === "EISDIR" ? `cat: read error: ${errnoText(read.errno)}\n` : `cat: can't open '${path}': ${errnoText(read.errno)}\n`);
+      else ctx.err(`cat: ${path}: ${errnoText(read.errno)}\n`);
       code = 1;
     }
   }

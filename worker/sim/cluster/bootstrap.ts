@@ -7,12 +7,12 @@
 // Node network: 192.168.56.0/24 (VirtualBox's host-only network, which kubeadm lab setups such
 // as Vagrant boxes use): controlplane .10, node01 .11, node02 .12, nodeNN .10+NN.
 // Pod network: flannel's 10.244.0.0/16 with one /24 per node in join order.
-import type { Random } from "../random.ts";
+import { type Random, createRandom } from "../random.ts";
 import { createObject } from "./api-server.ts";
 import { reconcile } from "./controllers.ts";
 import { daemonPodFor } from "./daemon-sets.ts";
 import { involvedObject, recordEvent } from "./events.ts";
-import { newHex, newUid, randomSuffix, rfc3339 } from "./ids.ts";
+import { fnv32a, newHex, newUid, randomSuffix, rfc3339 } from "./ids.ts";
 import { nextResourceVersion, putObject } from "./store.ts";
 import { Tx } from "./tx.ts";
 import type { ClusterState, DaemonSet, Node, SubmittedObject } from "./types.ts";
@@ -208,6 +208,13 @@ export function bootstrapCluster(options: BootstrapOptions): ClusterState {
     if (!result.ok) throw new Error(`bootstrap: ${result.status.message}`);
   };
   const ns = (name: string, at: number, labels?: Record<string, string>): void => create({ apiVersion: "v1", kind: "Namespace", metadata: { name, labels } }, at);
+  // The add-ons' service accounts (kubeadm's coredns and kube-proxy, flannel's manifest), drawn
+  // from their own random streams so that every other name and address stays what it was.
+  const serviceAccount = (name: string, namespace: string, at: number): void => {
+    const own = createRandom(fnv32a(`serviceaccount/${namespace}/${name}`));
+    const result = createObject(tx, { apiVersion: "v1", kind: "ServiceAccount", metadata: { name, namespace } }, { now: at, random: own }, newUid(own));
+    if (!result.ok) throw new Error(`bootstrap: ${result.status.message}`);
+  };
   const addNode = (name: string, index: number, at: number): void => {
     const node = makeNode(name, index, at, random, maxPods);
     node.metadata.resourceVersion = nextResourceVersion(tx);
@@ -300,6 +307,8 @@ export function bootstrapCluster(options: BootstrapOptions): ClusterState {
     },
     start + 9000,
   );
+  serviceAccount("coredns", "kube-system", start + 9000);
+  serviceAccount("kube-proxy", "kube-system", start + 9000);
   create(
     {
       apiVersion: "apps/v1",
@@ -337,6 +346,7 @@ export function bootstrapCluster(options: BootstrapOptions): ClusterState {
   );
   // The CNI is applied; then CoreDNS (tolerating the control-plane taint) lands on the only node.
   ns("kube-flannel", start + 9000, { "k8s-app": "flannel", "pod-security.kubernetes.io/enforce": "privileged" });
+  serviceAccount("flannel", "kube-flannel", start + 9000);
   nodePods("controlplane", start + 9000);
   reconcile(tx, start + 30_000, random);
   reconcile(tx, start + 45_000, random);

@@ -18,6 +18,7 @@ import { advanceContainers, admitContainers, nextChangeAt, podStatusAt } from ".
 import { matchesRequirements, requirementsOfLabelSelector } from "./label-selector.ts";
 import { specOnNode } from "./pod-spec.ts";
 import { rootCAPublisher } from "./root-ca-publisher.ts";
+import { serviceAccountController } from "./service-account-controller.ts";
 import { recordServiceLinks, serviceLinksFor, sweepServiceLinks } from "./service-env.ts";
 import {
   nextResourceVersion,
@@ -68,6 +69,7 @@ export function reconcile(tx: Tx, now: number, random: Random): void {
   for (let pass = 0; pass < 6; pass++) {
     const before = tx.state.resourceVersion;
     namespaceController(tx, ctx);
+    serviceAccountController(tx, ctx);
     rootCAPublisher(tx, ctx);
     apiServerServiceController(tx, ctx);
     garbageCollector(tx, ctx);

@@ -49,6 +49,8 @@ export function isUserObject(collection: string, obj: KubeObject): boolean {
   if (collection === "nodes") return false;
   // The root CA publisher's ConfigMap is in every namespace, made by the cluster.
   if (collection === "configmaps" && obj.metadata.name === "kube-root-ca.crt") return false;
+  // So is the service account controller's `default` account.
+  if (collection === "serviceaccounts" && obj.metadata.name === "default") return false;
   if (collection === "namespaces") return obj.metadata.name !== "default" && !SYSTEM_NAMESPACES.has(obj.metadata.name);
   const ns = obj.metadata.namespace ?? "default";
   if (SYSTEM_NAMESPACES.has(ns)) return false;

@@ -17,6 +17,7 @@ import { podKind } from "./pod.ts";
 import { replicaSetKind } from "./replica-set.ts";
 import { secretKind } from "./secret.ts";
 import { serviceKind } from "./service.ts";
+import { serviceAccountKind } from "./service-account.ts";
 import type { KindDefinition } from "./types.ts";
 
 export type { KindDefinition } from "./types.ts";
@@ -34,6 +35,7 @@ export const kinds: readonly KindDefinition[] = [
   daemonSetKind,
   configMapKind,
   secretKind,
+  serviceAccountKind,
 ];
 
 const byPlural = new Map(kinds.map((k) => [k.plural, k]));

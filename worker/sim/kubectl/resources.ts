@@ -33,7 +33,6 @@ export const resourceTypes: readonly ResourceType[] = kinds.map((def) => ({
 
 /** Types a real cluster serves that the playground does not simulate (plural and short names). */
 const unsimulated: Record<string, string> = {
-  serviceaccounts: "serviceaccounts", sa: "serviceaccounts", serviceaccount: "serviceaccounts",
   ingresses: "ingresses", ing: "ingresses", ingress: "ingresses",
   statefulsets: "statefulsets", sts: "statefulsets", statefulset: "statefulsets",
   jobs: "jobs", job: "jobs", cronjobs: "cronjobs", cj: "cronjobs", cronjob: "cronjobs",

@@ -1,4 +1,4 @@
-// kubectl create deployment | service clusterip|nodeport | namespace | configmap | secret | -f -.
+// kubectl create deployment | service clusterip|nodeport | namespace | configmap | secret | serviceaccount | -f -.
 
 import type { SubmittedObject } from "../../cluster/types.ts";
 import { dryRunFlag, filenameFlag, outputFlag, type Command } from "../command.ts";
@@ -146,6 +146,23 @@ const namespace: Command = {
   },
 };
 
+const serviceAccount: Command = {
+  name: "serviceaccount",
+  aliases: ["sa"],
+  short: "Create a service account with the specified name",
+  usage: "create serviceaccount NAME [--dry-run=server|client|none]",
+  examples: `  # Create a new service account named my-service-account
+  kubectl create serviceaccount my-service-account`,
+  flags: [dryRunFlag, outputFlag],
+  run: (k, flags) => {
+    const name = requireOneName(k, flags);
+    if (typeof name === "number") return name;
+    const dryRun = dryRunOf(k, flags);
+    if (typeof dryRun === "number") return dryRun;
+    return createAndPrint(k, flags, { apiVersion: "v1", kind: "ServiceAccount", metadata: { name } }, "created", dryRun);
+  },
+};
+
 export const createCommand: Command = {
   name: "create",
   short: "Create a resource from a file or from stdin",
@@ -168,7 +185,7 @@ export const createCommand: Command = {
   # Check the manifest that would be created, without creating it
   kubectl create deployment web --image=nginx --dry-run=client -o yaml`,
   flags: [filenameFlag, dryRunFlag, outputFlag],
-  subcommands: [dataCommands[0], deployment, namespace, dataCommands[1], service],
+  subcommands: [dataCommands[0], deployment, namespace, dataCommands[1], service, serviceAccount],
   run: (k: Kubectl, flags: Flags) => {
     const files = flags.list("filename");
     if (files.length === 0) {

@@ -6,7 +6,7 @@
 // - a memo per Service object holding the pods it matched and the slices built from them, so a
 //   Service whose pods did not change returns the very same slices (and objects) as before;
 // - the full map for allEndpointSlices, per (services record, pods record, resourceVersion).
-import { NAME_ALPHABET, fnv32a } from "./ids.ts";
+import { NAME_ALPHABET, derivedUid, fnv32a } from "./ids.ts";
 import { ipToNumber } from "./ipv4.ts";
 import { type PodKeys, keyCount } from "./label-index.ts";
 import { podLabelIndex } from "./store.ts";
@@ -122,13 +122,6 @@ function sliceMeta(service: Service, name: string, managed: boolean): EndpointSl
   // One literal with every key: keys added later would go to a property array (~40 B a slice).
   const ownerReferences = [{ apiVersion: "v1", kind: "Service", name: service.metadata.name, uid: service.metadata.uid, controller: true, blockOwnerDeletion: true }];
   return { name, namespace, uid, resourceVersion, creationTimestamp, labels, generateName: `${service.metadata.name}-`, ownerReferences };
-}
-
-function derivedUid(seed: string): string {
-  const h = (s: string) => fnv32a(seed + s).toString(16).padStart(8, "0");
-  const a = h("a") + h("b") + h("c") + h("d");
-  // join: one flat string (a template literal would keep a rope of the pieces alive).
-  return [a.slice(0, 8), a.slice(8, 12), "4" + a.slice(13, 16), "8" + a.slice(17, 20), a.slice(20, 32)].join("-");
 }
 
 /** The API server's own address behind the `kubernetes` Service (control-plane InternalIPs). */

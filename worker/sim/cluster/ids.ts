@@ -129,3 +129,11 @@ export function parseRfc3339(text: string | undefined): number | undefined {
   const ms = Date.parse(text);
   return Number.isNaN(ms) ? undefined : ms;
 }
+
+/** A uid for an object derived on read (no random draw): the same seed gives the same uid. */
+export function derivedUid(seed: string): string {
+  const h = (s: string) => fnv32a(seed + s).toString(16).padStart(8, "0");
+  const a = h("a") + h("b") + h("c") + h("d");
+  // join: one flat string (a template literal would keep a rope of the pieces alive).
+  return [a.slice(0, 8), a.slice(8, 12), "4" + a.slice(13, 16), "8" + a.slice(17, 20), a.slice(20, 32)].join("-");
+}

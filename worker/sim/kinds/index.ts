@@ -11,6 +11,7 @@ import { deploymentKind } from "./deployment.ts";
 import { endpointSliceKind } from "./endpoint-slice.ts";
 import { endpointsKind } from "./endpoints.ts";
 import { eventKind } from "./event.ts";
+import { leaseKind } from "./lease.ts";
 import { namespaceKind } from "./namespace.ts";
 import { nodeKind } from "./node.ts";
 import { podKind } from "./pod.ts";
@@ -36,6 +37,7 @@ export const kinds: readonly KindDefinition[] = [
   configMapKind,
   secretKind,
   serviceAccountKind,
+  leaseKind,
 ];
 
 const byPlural = new Map(kinds.map((k) => [k.plural, k]));

@@ -5,6 +5,7 @@ import { isDNS1123Subdomain } from "../cluster/field-errors.ts";
 import { listRecord } from "../cluster/listing.ts";
 import type { Node } from "../cluster/types.ts";
 import { describeNode } from "../kubectl/printers/describe.ts";
+import { NODE_LEASE_NAMESPACE, getNodeLease } from "../cluster/node-lease.ts";
 import { age } from "../kubectl/printers/duration.ts";
 import { nodeRoles, nodeStatus } from "../kubectl/printers/tables.ts";
 import { isRecord } from "./templates.ts";
@@ -61,6 +62,7 @@ export const nodeKind: KindDefinition = {
   },
   describe: (state, object, events) => {
     const pods = listRecord(state, state.pods, true).filter((p) => p.spec.nodeName === object.metadata.name);
-    return describeNode(object as Node, pods, state.now, events);
+    // describe.go reads the node's Lease from kube-node-lease, as the Lease kind serves it.
+    return describeNode(object as Node, pods, state.now, events, getNodeLease(state, NODE_LEASE_NAMESPACE, object.metadata.name));
   },
 };

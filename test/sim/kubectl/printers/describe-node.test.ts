@@ -2,6 +2,7 @@
 
 import { describe, expect, it } from "vitest";
 import { bootstrapCluster } from "../../../../worker/sim/cluster/bootstrap.ts";
+import { nodeLease } from "../../../../worker/sim/cluster/node-lease.ts";
 import { describeNode } from "../../../../worker/sim/kubectl/printers/describe.ts";
 import { createRandom } from "../../../../worker/sim/random.ts";
 
@@ -17,7 +18,7 @@ describe("describeNode", () => {
     ["9.9 s after a renewal", created + 69_900, created + 60_000],
     ["at the next renewal", created + 70_000, created + 70_000],
   ])("shows the kubelet's lease held under the node name, renewed every 10 s (%s)", (_, now, renewed) => {
-    const text = describeNode(node, [], now);
+    const text = describeNode(node, [], now, [], nodeLease(node, now));
     const stamp = new Date(renewed).toUTCString().replace("GMT", "+0000");
     expect(text).toContain(`Unschedulable:      false\nLease:\n  HolderIdentity:  node01\n  AcquireTime:     <unset>\n  RenewTime:       ${stamp}\nConditions:\n`);
   });

@@ -19,6 +19,7 @@ import type {
 } from "../../cluster/types.ts";
 import type { EndpointSlice, Probe } from "../../cluster/types.ts";
 import type { EventObject } from "../../cluster/events.ts";
+import type { Lease } from "../../cluster/node-lease.ts";
 import { age } from "./duration.ts";
 import { formatLabels, formatLabelSelector } from "./labels.ts";
 import { describeWriter, tabwrite } from "./tabwriter.ts";
@@ -431,7 +432,7 @@ function describeNodeResource(w: PrefixWriter, pods: Pod[], node: Node, now: num
   }
 }
 
-export function describeNode(node: Node, pods: Pod[], now: number, events: readonly EventObject[] = []): string {
+export function describeNode(node: Node, pods: Pod[], now: number, events: readonly EventObject[] = [], lease?: Lease): string {
   const w = new PrefixWriter();
   w.write(0, `Name:\t${node.metadata.name}\n`);
   w.write(0, `Roles:\t${nodeRoles(node)}\n`);
@@ -441,15 +442,12 @@ export function describeNode(node: Node, pods: Pod[], now: number, events: reado
   const taints = (node.spec.taints ?? []).map((t) => `${t.key}${t.value ? `=${t.value}` : ""}:${t.effect}`);
   writeMultiline(w, 0, "Taints", taints);
   w.write(0, `Unschedulable:\t${node.spec.unschedulable ? "true" : "false"}\n`);
-  // describe.go prints the node's Lease from kube-node-lease. The kubelet holds it under its node
-  // name without an acquire time and renews it every 10 s (a quarter of the 40 s lease duration),
-  // so the renew time is derived from the clock rather than stored.
-  const created = Date.parse(node.metadata.creationTimestamp);
-  const renewed = now - ((now - created) % 10_000);
+  // describe.go describeNodeLease: the node's Lease from kube-node-lease (<unset> without one).
+  const micro = (t: string | undefined) => (t === undefined ? "<unset>" : rfc1123z(t));
   w.write(0, "Lease:\n");
-  w.write(1, `HolderIdentity:\t${node.metadata.name}\n`);
-  w.write(1, "AcquireTime:\t<unset>\n");
-  w.write(1, `RenewTime:\t${rfc1123z(renewed - (renewed % 1000))}\n`);
+  w.write(1, `HolderIdentity:\t${lease?.spec.holderIdentity ?? "<unset>"}\n`);
+  w.write(1, `AcquireTime:\t${micro(lease?.spec.acquireTime)}\n`);
+  w.write(1, `RenewTime:\t${micro(lease?.spec.renewTime)}\n`);
   w.write(0, "Conditions:\n");
   w.write(1, "Type\tStatus\tLastHeartbeatTime\tLastTransitionTime\tReason\tMessage\n");
   w.write(1, "----\t------\t-----------------\t------------------\t------\t-------\n");

@@ -187,10 +187,12 @@ export class FileSystem {
     spend(this.work, data.length);
     const before = stat.ok && append ? (this.read(path) as { ok: true; value: string }).value : "";
     const mode = stat.ok ? stat.value.mode : this.machine.user === "root" ? 0o644 : 0o664;
-    dropStaleLayers(this.tx);
     const key = entryKey(this.machine.id, path);
     const old = storedEntry(this.state, this.machine.id, path);
-    const free = SESSION_FILE_BYTES - (usedBytes(this.state) - (old ? entryBytes(key, old) : 0)) - byteLength(key);
+    const freeNow = () => SESSION_FILE_BYTES - (usedBytes(this.state) - (old ? entryBytes(key, old) : 0)) - byteLength(key);
+    // Gone containers' layers only matter for space: they are dropped when a write needs it.
+    if (freeNow() < byteLength(before) + byteLength(data)) dropStaleLayers(this.tx);
+    const free = freeNow();
     const room = Math.max(0, Math.min(FILE_BYTES, free) - byteLength(before));
     const fits = byteLength(data) <= room;
     const kept = fits ? data : prefixOfBytes(data, room);
@@ -205,8 +207,8 @@ export class FileSystem {
     if (stat.errno !== "ENOENT") return stat;
     const why = this.mayCreateIn(parentOf(path));
     if (why) return fail(why);
-    dropStaleLayers(this.tx);
     const key = entryKey(this.machine.id, path);
+    if (usedBytes(this.state) + byteLength(key) > SESSION_FILE_BYTES) dropStaleLayers(this.tx);
     if (usedBytes(this.state) + byteLength(key) > SESSION_FILE_BYTES) return fail("ENOSPC");
     putEntry(this.tx, this.machine.id, path, { type: "dir", mode: this.machine.user === "root" ? 0o755 : 0o775, mtime: this.now });
     return ok(undefined);

@@ -2,7 +2,8 @@
 // `machine|path`. Plain data, so files persist with the session (one storage row per entry) and
 // travel in snapshots and forks. A container's machine id names the pod's uid and the container's
 // restart count: a restarted container or a recreated pod starts from its image again, as with a
-// real container's writable layer, and the entries of gone containers are dropped on the next write.
+// real container's writable layer, and the entries of gone containers are dropped when a write
+// needs their space (nothing can reach them any more).
 
 import type { ClusterState, Pod, StoredEntry } from "../cluster/types.ts";
 import type { Tx } from "../cluster/tx.ts";
@@ -50,16 +51,47 @@ export function storedChildren(state: ClusterState, machine: string, dir: string
   return out;
 }
 
+/** Data sizes of entries already measured: entries are never changed in place, so a size stays true. */
+const dataBytes = new WeakMap<StoredEntry, number>();
+
 /** What an entry counts against the session's space: its name and its data. */
 export function entryBytes(key: string, entry: StoredEntry): number {
-  return byteLength(key) + (entry.type === "file" ? byteLength(entry.data) : 0);
+  if (entry.type !== "file") return byteLength(key);
+  let size = dataBytes.get(entry);
+  if (size === undefined) {
+    size = byteLength(entry.data);
+    dataBytes.set(entry, size);
+  }
+  return byteLength(key) + size;
 }
+
+/**
+ * The total of each files map as last counted. A transaction copies the map once and then edits
+ * its copy only through putEntry and dropStaleLayers, which keep the total right; so a line that
+ * writes a thousand files counts the map once, not once per write.
+ */
+const totals = new WeakMap<Record<string, StoredEntry>, number>();
 
 /** Bytes the session's files use now. */
 export function usedBytes(state: ClusterState): number {
-  let used = 0;
-  for (const key in state.files ?? {}) used += entryBytes(key, state.files![key]);
+  const files = state.files;
+  if (!files) return 0;
+  let used = totals.get(files);
+  if (used === undefined) {
+    used = 0;
+    for (const key in files) used += entryBytes(key, files[key]);
+    totals.set(files, used);
+  }
   return used;
+}
+
+/** Sets or deletes `key` in a writable files map, keeping its counted total right. */
+function setKey(files: Record<string, StoredEntry>, key: string, entry: StoredEntry | undefined): void {
+  const total = totals.get(files);
+  const old = Object.prototype.hasOwnProperty.call(files, key) ? files[key] : undefined;
+  if (entry === undefined) delete files[key];
+  else files[key] = entry;
+  if (total !== undefined) totals.set(files, total - (old ? entryBytes(key, old) : 0) + (entry ? entryBytes(key, entry) : 0));
 }
 
 /** Drops the entries of containers that restarted or whose pods are gone: nothing can reach them again. */
@@ -78,13 +110,10 @@ export function dropStaleLayers(tx: Tx): void {
   }
   if (stale.length === 0) return;
   const writable = tx.write("files");
-  for (const key of stale) delete writable[key];
+  for (const key of stale) setKey(writable, key, undefined);
 }
 
 /** Sets (or with undefined, forgets) the entry at `path` of `machine`. */
 export function putEntry(tx: Tx, machine: string, path: string, entry: StoredEntry | undefined): void {
-  const files = tx.write("files");
-  const key = entryKey(machine, path);
-  if (entry === undefined) delete files[key];
-  else files[key] = entry;
+  setKey(tx.write("files"), entryKey(machine, path), entry);
 }

@@ -11,6 +11,8 @@ import { createRandom } from "./random.ts";
 import { pasteHint, type PasteHint } from "./shell/paste-hints.ts";
 import { promptOf } from "./shell/prompt.ts";
 import { findProgram } from "./shell/programs.ts";
+import type { EditorOpen, EditorReply, EditorRequest, PendingEdit } from "./shell/editor.ts";
+import { finishEdit as finishPendingEdit } from "./shell/edit-finish.ts";
 import { filesOf } from "./shell/fs-context.ts";
 // Registers the kubelet's runner for containers' own one-shot commands (their output is their log).
 import "./shell/container-process.ts";
@@ -36,6 +38,11 @@ export interface SessionState {
    * clock catches up.
    */
   clockSkew?: number;
+  /**
+   * An editor the console opened (vi FILE, kubectl edit) and waits on: the command that opened
+   * it ends when the page saves or cancels it (finishEdit). No other command runs meanwhile.
+   */
+  editing?: PendingEdit;
 }
 
 export interface CommandResult {
@@ -55,6 +62,8 @@ export interface CommandResult {
    * apart from `output`, which stays exactly what the shell and the programs printed.
    */
   hint?: PasteHint;
+  /** The command opened an editor and waits for it: what the page's editor panel shows. */
+  editor?: EditorRequest;
 }
 
 export interface CreateSessionOptions {
@@ -102,6 +111,11 @@ export interface ExecuteEnv {
    * all: the line that uses it up is stopped, and `used` says how much was spent.
    */
   work?: WorkBudget;
+  /**
+   * True where a browser console can show an editor (the Worker's sessions). Without it vi, vim,
+   * nano and kubectl edit say that they need the browser console (`npm run sim`, tests).
+   */
+  editors?: boolean;
 }
 
 export function execute(state: SessionState, input: string, env: ExecuteEnv): CommandResult {
@@ -120,6 +134,9 @@ function executeLine(state: SessionState, input: string, env: ExecuteEnv): Comma
     changed: false,
   });
 
+  if (state.editing) {
+    return fail(`-bash: the console is in ${state.editing.editor} (${state.editing.title}): save or cancel the edit first\n`, 1);
+  }
   if (byteLength(input) > MAX_COMMAND_BYTES) {
     return fail(`-bash: command line too long (over ${MAX_COMMAND_BYTES} bytes)\n`, 1);
   }
@@ -135,6 +152,12 @@ function executeLine(state: SessionState, input: string, env: ExecuteEnv): Comma
   let output = parsed.line.warning ?? "";
   const traces: RouteTrace[] = [];
   const work = env.work ?? createWorkBudget();
+  let opened: PendingEdit | undefined;
+  const openEditor = env.editors
+    ? (request: EditorOpen) => {
+        opened ??= { ...request, token: editToken(random), command: input };
+      }
+    : undefined;
 
   const top = () => shell[shell.length - 1];
   const host: ShellHost = {
@@ -160,6 +183,7 @@ function executeLine(state: SessionState, input: string, env: ExecuteEnv): Comma
       return () => void shell.splice(0, shell.length, ...saved);
     },
     depth: () => shell.length,
+    halted: () => opened !== undefined,
     files: () => filesOf(tx, top(), tx.state.now, work),
   };
 
@@ -199,6 +223,7 @@ function executeLine(state: SessionState, input: string, env: ExecuteEnv): Comma
       out,
       err,
       trace: (t) => traces.push(t),
+      ...(openEditor ? { openEditor } : {}),
     };
     const program = findProgram(argv[0], top(), tx.state);
     let exitCode: number;
@@ -217,14 +242,80 @@ function executeLine(state: SessionState, input: string, env: ExecuteEnv): Comma
     // `$?` of the next line; the frame stays the same object after a success.
     shell[shell.length - 1] = withStatus(top(), exitCode);
     const shellChanged = !sameShell(shell, state.shell);
-    const changed = tx.dirty || shellChanged;
+    const changed = tx.dirty || shellChanged || opened !== undefined;
     const clockSkew = Math.max(state.clockSkew ?? 0, tx.state.now - env.now);
     const skew = clockSkew > 0 ? { clockSkew } : {};
+    const editing = opened ? { editing: opened } : {};
     const next: SessionState = changed
-      ? { ...state, cluster: tx.commit(), shell, rng: random.state, ...skew }
+      ? { ...state, cluster: tx.commit(), shell, rng: random.state, ...skew, ...editing }
       : { ...state, rng: random.state, ...skew };
-    return { state: next, output, exitCode, prompt: promptOf(shell), traces, changed };
+    const result: CommandResult = { state: next, output, exitCode, prompt: promptOf(shell), traces, changed };
+    if (opened) result.editor = editorRequestOf(opened);
+    return result;
   }
+}
+
+/** The part of a pending edit the page sees. */
+export function editorRequestOf(pending: PendingEdit): EditorRequest {
+  const { token, editor, title, content, message } = pending;
+  return message === undefined ? { token, editor, title, content } : { token, editor, title, content, message };
+}
+
+/** An edit's token: names it so that a save meant for an earlier editor is refused. */
+function editToken(random: { int(n: number): number }): string {
+  let token = "";
+  for (let i = 0; i < 4; i++) token += random.int(0x10000).toString(16).padStart(4, "0");
+  return token;
+}
+
+/**
+ * Ends the command that opened the pending editor: the saved text is written to the file, or
+ * kubectl edit applies it; a cancel leaves everything as it was. The editor may open again (a
+ * failed write, an invalid object): the result then carries a new editor request. The caller
+ * checks that the reply's token is the pending edit's.
+ */
+export function finishEdit(state: SessionState, reply: EditorReply, env: ExecuteEnv): CommandResult {
+  const pending = state.editing;
+  if (!pending || pending.token !== reply.token) throw new Error("finishEdit: no pending edit with that token");
+  const random = createRandom(state.rng);
+  const tx = new Tx(state.cluster);
+  const now = simulatedNow(state, env.now);
+  reconcile(tx, now, random);
+  const shell = state.shell.slice();
+  let output = "";
+  const traces: RouteTrace[] = [];
+  let reopened: PendingEdit | undefined;
+  const ctx: ProgramContext = {
+    work: env.work ?? createWorkBudget(),
+    argv: [pending.editor],
+    tx,
+    random,
+    now: tx.state.now,
+    shell,
+    out: (text) => void (output += text),
+    err: (text) => void (output += text),
+    trace: (t) => traces.push(t),
+    openEditor: (request) => {
+      reopened ??= { ...request, token: editToken(random), command: pending.command };
+    },
+  };
+  let exitCode: number;
+  try {
+    exitCode = finishPendingEdit(ctx, pending, reply);
+    reconcile(tx, tx.state.now, random);
+  } catch (error) {
+    if (!(error instanceof WorkLimitReached)) throw error;
+    output += killedReport(error);
+    reconcile(tx, tx.state.now, random);
+    exitCode = KILLED_STATUS;
+  }
+  if (!reopened) shell[shell.length - 1] = withStatus(shell[shell.length - 1], exitCode);
+  const clockSkew = Math.max(state.clockSkew ?? 0, tx.state.now - env.now);
+  const { editing: _closed, ...rest } = state;
+  const next: SessionState = { ...rest, cluster: tx.commit(), shell, rng: random.state, ...(clockSkew > 0 ? { clockSkew } : {}), ...(reopened ? { editing: reopened } : {}) };
+  const result: CommandResult = { state: next, output, exitCode, prompt: promptOf(shell), traces, changed: true };
+  if (reopened) result.editor = editorRequestOf(reopened);
+  return result;
 }
 
 function sameShell(a: ShellFrame[], b: ShellFrame[]): boolean {

@@ -31,6 +31,8 @@ export interface ShellHost {
   depth?(): number;
   /** A script (`sh -c`): `exit [N]` ends it with status N. The console's `exit` is a program instead (it leaves a shell). */
   script?: boolean;
+  /** True once a program opened an editor: the line waits for it, so nothing after it runs now. */
+  halted?(): boolean;
   /** The file system of the frame the line runs in, for redirections, `cd` and `pwd`; undefined when its machine is gone. */
   files?(): ShellFiles | undefined;
 }
@@ -81,7 +83,7 @@ export class ListRunner {
     let depth = this.host.depth?.();
     let code = this.status;
     list.forEach((item, i) => {
-      if (this.exited !== undefined || (i > 0 && depth !== this.host.depth?.())) return;
+      if (this.exited !== undefined || this.host.halted?.() || (i > 0 && depth !== this.host.depth?.())) return;
       if (i > 0 && ((item.op === "&&" && code !== 0) || (item.op === "||" && code === 0))) return;
       depth = this.host.depth?.();
       code = item.kind === "for" ? this.runFor(item, out) : this.runPipeline(item.pipeline, i === 0 ? stdin : undefined, out);
@@ -94,7 +96,7 @@ export class ListRunner {
     const values = expandWords(loop.words, this.expansion);
     let code = 0;
     for (const value of values) {
-      if (this.exited !== undefined) break;
+      if (this.exited !== undefined || this.host.halted?.()) break;
       spend(this.work, WORK_COST.round);
       if (this.budget.rounds-- <= 0) {
         this.host.err(`${this.host.name}: loop stopped after ${MAX_LOOP_ROUNDS} rounds: a command in this console must finish\n`);

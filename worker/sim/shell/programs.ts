@@ -15,6 +15,7 @@ import { clear, echo, env, hostname, printf, seq, sleep } from "./basic-tools.ts
 import { cat, cp, ls, mkdir, mv, rm, tee, touch } from "./file-tools.ts";
 import { sed } from "./sed.ts";
 import { diff } from "./diff.ts";
+import { editorProgram } from "./editor.ts";
 import { exit } from "./exit.ts";
 import { ssh } from "./ssh.ts";
 import { base64 } from "./base64.ts";
@@ -46,6 +47,9 @@ const programs: Record<string, Program> = {
   tee,
   sed,
   diff,
+  vi: editorProgram,
+  vim: editorProgram,
+  nano: editorProgram,
   echo,
   printf,
   seq,

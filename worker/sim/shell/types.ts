@@ -4,6 +4,7 @@ import type { Tx } from "../cluster/tx.ts";
 import type { Kubeconfig } from "../kubectl/kubeconfig.ts";
 import type { RouteTrace } from "../net/trace.ts";
 import type { Random } from "../random.ts";
+import type { EditorOpen } from "./editor.ts";
 import type { WorkBudget } from "./work.ts";
 
 /** What a shell remembers between commands: its variables and the status of the last command. */
@@ -57,6 +58,12 @@ export interface ProgramContext {
   trace(trace: RouteTrace): void;
   /** The work budget of the line this program runs in (shell/work.ts); shells it starts share it. */
   work?: WorkBudget;
+  /**
+   * Opens the browser console's editor (shell/editor.ts): the rest of the line does not run, and
+   * the command ends when the edit is saved or cancelled. Absent where there is no browser
+   * terminal (`npm run sim`, a script in a pod).
+   */
+  openEditor?(request: EditorOpen): void;
 }
 
 /** A program returns its exit code. It may throw only for bugs; the engine turns that into an error. */

@@ -7,6 +7,7 @@ import { configCommand } from "./config.ts";
 import { createCommand } from "./create.ts";
 import { deleteCommand } from "./delete.ts";
 import { describeCommand } from "./describe.ts";
+import { editCommand } from "./edit.ts";
 import { cordonCommand, drainCommand, uncordonCommand } from "./drain.ts";
 import { execCommand } from "./exec.ts";
 import { exposeCommand } from "./expose.ts";
@@ -31,6 +32,7 @@ export const commands: Command[] = [
   logsCommand,
   execCommand,
   applyCommand,
+  editCommand,
   patchCommand,
   waitCommand,
   labelCommand,

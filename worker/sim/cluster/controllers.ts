@@ -14,6 +14,7 @@ import { podTemplateHash, rfc3339 } from "./ids.ts";
 import { daemonSetController, pinnedNode, toleratesTaint } from "./daemon-sets.ts";
 import { runContainerCommandAt, runReadinessProbeAt } from "./container-commands.ts";
 import { containerStepEvents } from "./kubelet-events.ts";
+import { resolveEnvironment } from "./container-env.ts";
 import { advanceContainers, admitContainers, nextChangeAt, podStatusAt } from "./kubelet.ts";
 import { matchesRequirements, requirementsOfLabelSelector } from "./label-selector.ts";
 import { specOnNode } from "./pod-spec.ts";
@@ -38,7 +39,7 @@ import {
   writeObject,
 } from "./store.ts";
 import type { Tx } from "./tx.ts";
-import type { ClusterState, Deployment, Node, Pod, PodRuntime, PodTemplateSpec, ReplicaSet, Service } from "./types.ts";
+import type { ClusterState, Container, Deployment, Node, Pod, PodRuntime, PodTemplateSpec, ReplicaSet, Service } from "./types.ts";
 import { nodeInternalIP, nodeReady, podReady as isReady } from "./conditions.ts";
 
 const settled = new WeakMap<object, number>();
@@ -648,7 +649,8 @@ function kubelet(tx: Tx, now: number, random: Random): void {
     }
     let oneShotLog: string[] | undefined;
     const probed: Array<{ name: string; at: number }> = [];
-    const containers = advanceContainers(pod, next.containers!, now, random, (spec, before, after) => {
+    const resolve = (spec: Container) => resolveEnvironment(tx.state, tx.state.pods[key] ?? pod, spec);
+    const containers = advanceContainers(pod, next.containers!, now, random, resolve, (spec, before, after) => {
       containerStepEvents(tx, pod, spec, before, after);
       if (after.phase !== "running" || before.phase === "running") return;
       if (spec.readinessProbe) probed.push({ name: spec.name, at: after.since + (spec.readinessProbe.initialDelaySeconds ?? 0) * 1000 });

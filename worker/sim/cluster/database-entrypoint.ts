@@ -3,8 +3,6 @@
 // the simulated containers have no volume) the superuser needs a password variable, or the script
 // prints its error to the container log and exits 1, which the kubelet turns into CrashLoopBackOff.
 
-import type { Container } from "./types.ts";
-
 export type DatabaseKind = "postgres" | "mysql";
 
 /** Who may log in, as the entrypoint set it up. */
@@ -21,16 +19,6 @@ export type EntrypointVerdict = { ok: true; account: DatabaseAccount } | { ok: f
 
 export const MYSQL_SERVER_VERSION = "8.4.7";
 const MYSQL_PACKAGE_VERSION = `${MYSQL_SERVER_VERSION}-1.el9`;
-
-/**
- * The container's environment as its process sees it. Literal values only for now: `valueFrom`
- * (Secrets, ConfigMaps) is resolved by whoever builds the environment and passed in instead.
- */
-export function literalEnvironment(container: Container): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const e of container.env ?? []) env[e.name] = e.value ?? "";
-  return env;
-}
 
 /** The entrypoint's verdict on an environment: the account it creates, or its error and exit. */
 export function databaseEntrypoint(kind: DatabaseKind, env: Readonly<Record<string, string>>): EntrypointVerdict {

@@ -13,7 +13,7 @@ export type ServerKind =
   | "mysql"
   | "postgres";
 
-export type Tool = "sh" | "bash" | "curl" | "wget" | "nslookup" | "ping" | "ip" | "ifconfig" | "cat" | "env" | "hostname" | "seq" | "sleep" | "grep" | "head" | "tail" | "wc" | "base64" | "ls" | "cp" | "mv" | "rm" | "mkdir" | "touch" | "tee" | "sed" | "diff" | "vi" | "redis-cli" | "psql" | "mysql";
+export type Tool = "sh" | "bash" | "curl" | "wget" | "nslookup" | "ping" | "ip" | "ifconfig" | "cat" | "env" | "printenv" | "hostname" | "seq" | "sleep" | "grep" | "head" | "tail" | "wc" | "base64" | "ls" | "cp" | "mv" | "rm" | "mkdir" | "touch" | "tee" | "sed" | "diff" | "vi" | "redis-cli" | "psql" | "mysql";
 
 export interface ImageInfo {
   /** Repository as written in a pod spec, without tag (docker.io/library/ prefix removed). */
@@ -35,7 +35,7 @@ export interface ImageInfo {
 }
 
 // Every image with a shell has these (coreutils and grep on Debian/Ubuntu, applets in busybox).
-const basics: Tool[] = ["sh", "cat", "env", "hostname", "seq", "sleep", "grep", "head", "tail", "wc", "base64", "ls", "cp", "mv", "rm", "mkdir", "touch", "tee", "sed", "diff"];
+const basics: Tool[] = ["sh", "cat", "env", "printenv", "hostname", "seq", "sleep", "grep", "head", "tail", "wc", "base64", "ls", "cp", "mv", "rm", "mkdir", "touch", "tee", "sed", "diff"];
 
 const catalogue: ImageInfo[] = [
   { repository: "nginx", defaultTag: "latest", server: { kind: "nginx", ports: [{ port: 80, protocol: "TCP" }] }, tools: [...basics, "bash", "curl"], shell: "bash", digest: "sha256:0d17b565c37bcbd895e9d92315a05c1c3c9a29f762b011a10c54a66cd53c9b31", size: 72223946 },

@@ -42,12 +42,14 @@ function pullEvents(tx: Tx, pod: Pod, spec: Container, c: ContainerRuntime, from
   const policy = spec.imagePullPolicy ?? "IfNotPresent";
   // The node already has the cluster's own images (kubeadm pre-pulls them), and an image it
   // pulled for this container before.
-  const present = isSystemImage(spec.image) || (policy !== "Always" && (c.restartCount > 0 || c.startedAt !== undefined));
+  // A container whose config failed had its image pulled for that attempt.
+  const pulledBefore = c.restartCount > 0 || c.startedAt !== undefined || c.phase === "config-error";
+  const present = isSystemImage(spec.image) || (policy !== "Always" && pulledBefore);
   if (policy === "Never" || present) {
     recordEvent(tx, r, "Normal", "Pulled", `Container image "${spec.image}" already present on machine`, kubelet(pod), at);
     return;
   }
-  const ms = pullMs(pod, c, c.startedAt === undefined);
+  const ms = pullMs(pod, c, !pulledBefore);
   const size = findImage(spec.image)?.size ?? 0;
   recordEvent(tx, r, "Normal", "Pulling", `Pulling image "${spec.image}"`, kubelet(pod), Math.max(from, at - ms));
   recordEvent(tx, r, "Normal", "Pulled", `Successfully pulled image "${spec.image}" in ${goDuration(ms)} (${goDuration(ms)} including waiting). Image size: ${size} bytes.`, kubelet(pod), at);
@@ -63,7 +65,7 @@ export function containerStepEvents(tx: Tx, pod: Pod, spec: Container, before: C
     case "running": {
       pullEvents(tx, pod, spec, before, pullFrom, at);
       recordEvent(tx, r, "Normal", "Created", `Created container: ${spec.name}`, kubelet(pod), at);
-      const behaviour = processBehaviour(spec);
+      const behaviour = processBehaviour(spec, after.env);
       if (behaviour.kind === "exits" && behaviour.reason === "StartError") {
         recordEvent(tx, r, "Warning", "Failed", `Error: ${startErrorMessage(spec)}`, kubelet(pod), at);
       } else {
@@ -71,6 +73,11 @@ export function containerStepEvents(tx: Tx, pod: Pod, spec: Container, before: C
       }
       return;
     }
+    case "config-error":
+      // kuberuntime startContainer: the image is ensured, then generateContainerConfig fails.
+      pullEvents(tx, pod, spec, before, pullFrom, at);
+      recordEvent(tx, r, "Warning", "Failed", `Error: ${after.configError}`, kubelet(pod), at);
+      return;
     case "pull-error":
       recordEvent(tx, r, "Normal", "Pulling", `Pulling image "${spec.image}"`, kubelet(pod), Math.max(pullFrom, at - 1000));
       recordEvent(tx, r, "Warning", "Failed", `Failed to pull image "${spec.image}": ${pullErrorMessage(spec.image)}`, kubelet(pod), at);

@@ -5,6 +5,7 @@
 // containerStatuses), the way the kubelet's status manager reports it.
 import type { Random } from "../random.ts";
 import { withProps } from "./compact.ts";
+import { hasEnvReferences, type EnvResolution } from "./container-env.ts";
 import { newContainerID, parseRfc3339, rfc3339 } from "./ids.ts";
 import { findImage, normalizedImage, pullError } from "./images.ts";
 import { pullErrorMessage } from "./kubelet-events.ts";
@@ -20,6 +21,14 @@ export const PULL_ERROR_MS = 2000;
 export const EXITED_NOTICE_MS = 1000;
 export const BACKOFF_INITIAL_MS = 10_000;
 export const BACKOFF_MAX_MS = 300_000;
+/**
+ * A pod whose sync failed (a container's config could not be made) is synced again after the pod
+ * worker's back-off, kubelet.go backOffPeriod, jittered by up to half (workerBackOffPeriodJitterFactor).
+ */
+export const CONFIG_RETRY_MS = { min: 10_000, spread: 5000 };
+
+/** The kubelet's view of a container's environment: resolved from the cluster when it starts. */
+export type EnvironmentResolver = (spec: Container) => EnvResolution;
 
 export function backoffMs(attempt: number): number {
   return Math.min(BACKOFF_INITIAL_MS * 2 ** Math.max(0, attempt - 1), BACKOFF_MAX_MS);
@@ -39,8 +48,13 @@ export function admitContainers(pod: Pod, at: number, random: Random): Container
   }));
 }
 
-function start(c: ContainerRuntime, spec: Container, at: number, random: Random, restart: boolean): ContainerRuntime {
-  const behaviour = processBehaviour(spec);
+function start(c: ContainerRuntime, spec: Container, at: number, random: Random, restart: boolean, resolve: EnvironmentResolver): ContainerRuntime {
+  // generateContainerConfig: the environment is made before the container is created.
+  const resolved = resolve(spec);
+  if (!resolved.ok) {
+    return { ...c, phase: "config-error", since: at, until: at + CONFIG_RETRY_MS.min + random.int(CONFIG_RETRY_MS.spread), configError: resolved.message };
+  }
+  const behaviour = processBehaviour(spec, resolved.env);
   // Not a spread that adds keys: V8 (Node 20) gives every such spread result a hidden class of
   // its own, 300 bytes per container in a big cluster.
   const next: ContainerRuntime = withProps(c, {
@@ -52,6 +66,10 @@ function start(c: ContainerRuntime, spec: Container, at: number, random: Random,
     restartCount: restart ? c.restartCount + 1 : c.restartCount,
   });
   delete next.exitCode;
+  delete next.configError;
+  // Only references need a copy: literal values are read from the spec.
+  if (hasEnvReferences(spec)) next.env = resolved.env;
+  else delete next.env;
   // Each run is probed afresh: not ready until its readiness probe passes.
   delete next.probeReady;
   if (restart && c.containerID !== undefined && c.startedAt !== undefined && c.exitCode !== undefined) {
@@ -61,21 +79,22 @@ function start(c: ContainerRuntime, spec: Container, at: number, random: Random,
 }
 
 /** One step of a container whose current phase has ended (c.until <= now). */
-function step(c: ContainerRuntime, spec: Container, restartPolicy: string, random: Random): ContainerRuntime {
+function step(c: ContainerRuntime, spec: Container, restartPolicy: string, random: Random, resolve: EnvironmentResolver): ContainerRuntime {
   const at = c.until!;
   switch (c.phase) {
     case "creating":
-    case "pull-backoff": {
+    case "pull-backoff":
+    case "config-error": {
       if (!canPull(spec.image)) {
         const attempts = c.pullAttempts + 1;
         return { ...c, phase: "pull-error", since: at, until: at + PULL_ERROR_MS, pullAttempts: attempts };
       }
-      return start({ ...c, pullAttempts: 0 }, spec, at, random, c.exitCode !== undefined);
+      return start({ ...c, pullAttempts: 0 }, spec, at, random, c.exitCode !== undefined, resolve);
     }
     case "pull-error":
       return { ...c, phase: "pull-backoff", since: at, until: at - PULL_ERROR_MS + backoffMs(c.pullAttempts) };
     case "running": {
-      const behaviour = processBehaviour(spec);
+      const behaviour = processBehaviour(spec, c.env);
       // An attached client may have reported how the process ended (endAttachedProcess).
       const exitCode = c.exitCode ?? (behaviour.kind === "exits" ? behaviour.exitCode : 0);
       const restarts = restartPolicy === "Always" || (restartPolicy === "OnFailure" && exitCode !== 0);
@@ -83,12 +102,12 @@ function step(c: ContainerRuntime, spec: Container, restartPolicy: string, rando
     }
     case "exited": {
       // The first restart is immediate; after that the kubelet waits 10s, 20s, 40s ... 5m.
-      if (c.restartCount === 0) return start(c, spec, at, random, true);
+      if (c.restartCount === 0) return start(c, spec, at, random, true, resolve);
       const until = c.since + backoffMs(c.restartCount);
-      return until <= at ? start(c, spec, at, random, true) : { ...c, phase: "crash-backoff", until };
+      return until <= at ? start(c, spec, at, random, true, resolve) : { ...c, phase: "crash-backoff", until };
     }
     case "crash-backoff":
-      return start({ ...c, since: c.since }, spec, at, random, true);
+      return start({ ...c, since: c.since }, spec, at, random, true, resolve);
   }
 }
 
@@ -98,6 +117,7 @@ export function advanceContainers(
   containers: ContainerRuntime[],
   now: number,
   random: Random,
+  resolve: EnvironmentResolver,
   onStep?: (spec: Container, before: ContainerRuntime, after: ContainerRuntime) => void,
 ): ContainerRuntime[] {
   let out = containers;
@@ -110,7 +130,7 @@ export function advanceContainers(
     if (pod.metadata.deletionTimestamp && c.phase !== "running" && c.phase !== "exited" && c.until !== undefined) c = { ...c, until: undefined };
     // A long jump of the clock goes through every step; 5m back-offs bound the count.
     for (let guard = 0; c.until !== undefined && c.until <= now && guard < 10_000; guard++) {
-      const next = step(c, spec, restartPolicy, random);
+      const next = step(c, spec, restartPolicy, random, resolve);
       onStep?.(spec, c, next);
       c = next;
     }
@@ -185,7 +205,7 @@ function containerReady(c: ContainerRuntime, spec: Container): boolean {
 }
 
 function containerStatus(c: ContainerRuntime, spec: Container, pod: Pod): ContainerStatus {
-  const pulled = c.phase !== "creating" && c.phase !== "pull-error" && c.phase !== "pull-backoff";
+  const pulled = c.phase !== "creating" && c.phase !== "pull-error" && c.phase !== "pull-backoff" && c.phase !== "config-error";
   let status: ContainerStatus = {
     name: c.name,
     image: normalizedImage(spec.image),
@@ -212,6 +232,9 @@ function containerStatus(c: ContainerRuntime, spec: Container, pod: Pod): Contai
       break;
     case "pull-backoff":
       status.state = { waiting: { reason: "ImagePullBackOff", message: `Back-off pulling image "${spec.image}"` } };
+      break;
+    case "config-error":
+      status.state = { waiting: { reason: "CreateContainerConfigError", message: c.configError ?? "" } };
       break;
     case "running":
       status.state = runningSince(rfc3339(c.since));
@@ -292,7 +315,7 @@ export function podStatusAt(pod: Pod, runtime: PodRuntime, containers: Container
   const previous = pod.status.conditions;
   const specs = pod.spec.containers;
   const statuses = containers.map((c, i) => containerStatus(c, specs[i] ?? specs[0], pod));
-  const neverStarted = containers.some((c) => c.restartCount === 0 && (c.phase === "creating" || c.phase === "pull-error" || c.phase === "pull-backoff"));
+  const neverStarted = containers.some((c) => c.restartCount === 0 && (c.phase === "creating" || c.phase === "pull-error" || c.phase === "pull-backoff" || (c.phase === "config-error" && c.startedAt === undefined)));
   const allExited = containers.every((c) => c.phase === "exited" && c.until === undefined);
   const restartPolicy = pod.spec.restartPolicy ?? "Always";
   let phase: PodStatus["phase"] = "Running";

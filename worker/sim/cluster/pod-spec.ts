@@ -1,11 +1,11 @@
 // Validation and defaulting of a pod spec (core/v1 ValidatePodSpec and SetDefaults_PodSpec /
 // SetDefaults_Container), for Pods and for the templates of Deployments and ReplicaSets.
 import type { StatusCause } from "./api-status.ts";
-import { fieldDuplicate, fieldForbidden, fieldInvalid, fieldNotSupported, fieldRequired, isDNS1123Label, isValidPortName, isValidPortNum } from "./field-errors.ts";
+import { fieldDuplicate, fieldForbidden, fieldInvalid, fieldNotSupported, fieldRequired, isConfigMapKey, isDNS1123Label, isDNS1123Subdomain, isValidPortName, isValidPortNum } from "./field-errors.ts";
 import { parseImage } from "./images.ts";
 import { withProps } from "./compact.ts";
 import { isSharedSpec, markSharedSpec } from "./service-account.ts";
-import type { Container, ContainerPort, EnvVar, PodSpec, Probe, Volume, VolumeMount } from "./types.ts";
+import type { Container, ContainerPort, EnvFromSource, EnvVar, EnvVarSource, KeySelector, PodSpec, Probe, Volume, VolumeMount } from "./types.ts";
 
 // Defaults shared by every pod that does not set them: objects are never edited in place, and
 // one copy for thirty thousand pods keeps the heap small.
@@ -20,6 +20,92 @@ const PROTOCOLS = ["SCTP", "TCP", "UDP"] as const;
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 const stringList = (v: unknown): string[] | undefined => (Array.isArray(v) && v.every((x) => typeof x === "string") ? (v as string[]) : undefined);
+
+/** validateConfigMapKeySelector / validateSecretKeySelector: a valid object name and key. */
+function validateKeySelector(s: unknown, path: string, errs: StatusCause[]): void {
+  if (!isRecord(s)) return void errs.push(fieldRequired(`${path}.key`));
+  const name = typeof s.name === "string" ? s.name : "";
+  // ValidateNameFunc(ValidateSecretName) with prefix=false: an empty name is checked too.
+  for (const msg of isDNS1123Subdomain(name)) errs.push(fieldInvalid(`${path}.name`, name, msg));
+  if (typeof s.key !== "string" || s.key === "") errs.push(fieldRequired(`${path}.key`));
+  else for (const msg of isConfigMapKey(s.key)) errs.push(fieldInvalid(`${path}.key`, s.key, msg));
+}
+
+const DOWNWARD_ENV_FIELDS = ["metadata.name", "metadata.namespace", "metadata.uid", "spec.nodeName", "spec.serviceAccountName", "status.hostIP", "status.hostIPs", "status.podIP", "status.podIPs"];
+
+/** validateEnvVarValueFrom: exactly one source, and none beside a non-empty value. */
+function validateEnvVarValueFrom(e: Record<string, unknown>, path: string, errs: StatusCause[]): void {
+  const from = e.valueFrom;
+  if (from === undefined || from === null) return;
+  if (!isRecord(from)) return void errs.push(fieldInvalid(path, "", "must specify one of: `fieldRef`, `resourceFieldRef`, `configMapKeyRef` or `secretKeyRef`"));
+  let sources = 0;
+  if (from.fieldRef !== undefined && from.fieldRef !== null) {
+    sources++;
+    const ref = isRecord(from.fieldRef) ? from.fieldRef : {};
+    const fieldPath = typeof ref.fieldPath === "string" ? ref.fieldPath : "";
+    if (fieldPath === "") errs.push(fieldRequired(`${path}.fieldRef.fieldPath`));
+    else if (!/^metadata\.(labels|annotations)\['.+'\]$/.test(fieldPath) && !DOWNWARD_ENV_FIELDS.includes(fieldPath)) {
+      errs.push(fieldNotSupported(`${path}.fieldRef.fieldPath`, fieldPath, DOWNWARD_ENV_FIELDS));
+    }
+  }
+  if (from.resourceFieldRef !== undefined && from.resourceFieldRef !== null) {
+    sources++;
+    const ref = isRecord(from.resourceFieldRef) ? from.resourceFieldRef : {};
+    if (typeof ref.resource !== "string" || ref.resource === "") errs.push(fieldRequired(`${path}.resourceFieldRef.resource`));
+  }
+  if (from.configMapKeyRef !== undefined && from.configMapKeyRef !== null) {
+    sources++;
+    validateKeySelector(from.configMapKeyRef, `${path}.configMapKeyRef`, errs);
+  }
+  if (from.secretKeyRef !== undefined && from.secretKeyRef !== null) {
+    sources++;
+    validateKeySelector(from.secretKeyRef, `${path}.secretKeyRef`, errs);
+  }
+  if (sources === 0) errs.push(fieldInvalid(path, "", "must specify one of: `fieldRef`, `resourceFieldRef`, `configMapKeyRef` or `secretKeyRef`"));
+  else if (typeof e.value === "string" && e.value !== "") errs.push(fieldInvalid(path, "", "may not be specified when `value` is not empty"));
+  else if (sources > 1) errs.push(fieldInvalid(path, "", "may not have more than one field specified at a time"));
+}
+
+/** ValidateEnvFrom: one of configMapRef or secretRef, with a valid name. */
+function validateEnvFrom(list: unknown, path: string, errs: StatusCause[]): void {
+  if (!Array.isArray(list)) return void errs.push(fieldInvalid(path, list, "must be a list"));
+  list.forEach((ev, i) => {
+    const ip = `${path}[${i}]`;
+    const source = isRecord(ev) ? ev : {};
+    let sources = 0;
+    for (const kind of ["configMapRef", "secretRef"] as const) {
+      const ref = source[kind];
+      if (ref === undefined || ref === null) continue;
+      sources++;
+      const name = isRecord(ref) && typeof ref.name === "string" ? ref.name : "";
+      if (name === "") errs.push(fieldRequired(`${ip}.${kind}.name`));
+      else for (const msg of isDNS1123Subdomain(name)) errs.push(fieldInvalid(`${ip}.${kind}.name`, name, msg));
+    }
+    // Both messages name the list, not the entry, as ValidateEnvFrom does.
+    if (sources === 0) errs.push(fieldInvalid(path, "", "must specify one of: `configMapRef` or `secretRef`"));
+    else if (sources > 1) errs.push(fieldInvalid(path, "", "may not have more than one field specified at a time"));
+  });
+}
+
+/** validateConfigMapVolumeSource / validateSecretVolumeSource: a name, file modes, items' keys and paths. */
+function validateKeyToPathVolume(source: Record<string, unknown>, nameField: string, path: string, errs: StatusCause[]): void {
+  const name = source[nameField];
+  if (typeof name !== "string" || name === "") errs.push(fieldRequired(`${path}.${nameField}`));
+  const mode = source.defaultMode;
+  if (mode !== undefined && (typeof mode !== "number" || !Number.isInteger(mode) || mode < 0 || mode > 0o777)) {
+    errs.push(fieldInvalid(`${path}.defaultMode`, mode, "must be a number between 0 and 0777 (octal), both inclusive"));
+  }
+  if (source.items === undefined) return;
+  if (!Array.isArray(source.items)) return void errs.push(fieldInvalid(`${path}.items`, source.items, "must be a list"));
+  source.items.forEach((item, i) => {
+    const ip = `${path}.items[${i}]`;
+    const it = isRecord(item) ? item : {};
+    if (typeof it.key !== "string" || it.key === "") errs.push(fieldRequired(`${ip}.key`));
+    if (typeof it.path !== "string" || it.path === "") errs.push(fieldRequired(`${ip}.path`));
+    else if (it.path.startsWith("/")) errs.push(fieldInvalid(`${ip}.path`, it.path, "must be a relative path"));
+    else if (it.path.split("/").includes("..")) errs.push(fieldInvalid(`${ip}.path`, it.path, "must not contain '..'"));
+  });
+}
 
 /** Volume names of a spec (validateVolumes); an entry per volume, valid or not. */
 function validateVolumes(volumes: unknown, path: string, errs: StatusCause[]): Set<string> {
@@ -38,6 +124,8 @@ function validateVolumes(volumes: unknown, path: string, errs: StatusCause[]): S
     const sources = Object.keys(v).filter((k) => k !== "name" && isRecord(v[k]));
     if (sources.length === 0) errs.push(fieldRequired(vp, "must specify a volume type"));
     else if (sources.length > 1) errs.push(fieldForbidden(`${vp}.${sources[1]}`, "may not specify more than 1 volume type"));
+    if (isRecord(v.configMap)) validateKeyToPathVolume(v.configMap, "name", `${vp}.configMap`, errs);
+    if (isRecord(v.secret)) validateKeyToPathVolume(v.secret, "secretName", `${vp}.secret`, errs);
   });
   return names;
 }
@@ -110,8 +198,10 @@ export function validatePodSpec(spec: unknown, path: string, allowedRestart: rea
         else
           c.env.forEach((e, j) => {
             if (!isRecord(e) || typeof e.name !== "string" || e.name === "") errs.push(fieldRequired(`${cp}.env[${j}].name`));
+            if (isRecord(e)) validateEnvVarValueFrom(e, `${cp}.env[${j}].valueFrom`, errs);
           });
       }
+      if (c.envFrom !== undefined) validateEnvFrom(c.envFrom, `${cp}.envFrom`, errs);
       validateVolumeMounts(c.volumeMounts, `${cp}.volumeMounts`, volumeNames, errs);
       for (const kind of ["readinessProbe", "livenessProbe"] as const) {
         if (c[kind] !== undefined) errs.push(...probeErrors(c[kind], `${cp}.${kind}`));
@@ -166,7 +256,20 @@ function defaultContainer(c: Record<string, unknown>, forTemplate: boolean): Con
     });
   }
   if (Array.isArray(c.env) && c.env.length > 0) {
-    out.env = (c.env as Array<Record<string, unknown>>).map((e): EnvVar => (e.value === undefined ? { name: e.name as string } : { name: e.name as string, value: String(e.value) }));
+    out.env = (c.env as Array<Record<string, unknown>>).map((e): EnvVar => {
+      const v: EnvVar = e.value === undefined ? { name: e.name as string } : { name: e.name as string, value: String(e.value) };
+      if (isRecord(e.valueFrom)) v.valueFrom = defaultEnvVarSource(e.valueFrom);
+      return v;
+    });
+  }
+  if (Array.isArray(c.envFrom) && c.envFrom.length > 0) {
+    out.envFrom = (c.envFrom as Array<Record<string, unknown>>).map((e): EnvFromSource => {
+      const from: EnvFromSource = {};
+      if (typeof e.prefix === "string" && e.prefix !== "") from.prefix = e.prefix;
+      if (isRecord(e.configMapRef)) from.configMapRef = namedRef(e.configMapRef);
+      if (isRecord(e.secretRef)) from.secretRef = namedRef(e.secretRef);
+      return from;
+    });
   }
   out.imagePullPolicy = (c.imagePullPolicy as string) ?? defaultPullPolicy(out.image);
   out.resources = isRecord(c.resources) && Object.keys(c.resources).length > 0 ? (forTemplate ? c.resources : defaultRequests(c.resources)) : EMPTY;
@@ -264,6 +367,25 @@ export function specOnNode(spec: PodSpec, nodeName: string): PodSpec {
     out = withProps(spec, { nodeName });
     byNode.set(nodeName, out);
   }
+  return out;
+}
+
+const namedRef = (r: Record<string, unknown>): { name: string; optional?: boolean } =>
+  typeof r.optional === "boolean" ? { name: String(r.name ?? ""), optional: r.optional } : { name: String(r.name ?? "") };
+
+function keySelector(r: Record<string, unknown>): KeySelector {
+  const s: KeySelector = { name: String(r.name ?? ""), key: String(r.key ?? "") };
+  if (typeof r.optional === "boolean") s.optional = r.optional;
+  return s;
+}
+
+/** An EnvVarSource as stored (fields in the Go struct's order); fieldRef's apiVersion defaults to v1. */
+function defaultEnvVarSource(from: Record<string, unknown>): EnvVarSource {
+  const out: EnvVarSource = {};
+  if (isRecord(from.fieldRef)) out.fieldRef = { apiVersion: typeof from.fieldRef.apiVersion === "string" && from.fieldRef.apiVersion !== "" ? from.fieldRef.apiVersion : "v1", fieldPath: String(from.fieldRef.fieldPath) };
+  if (isRecord(from.resourceFieldRef)) out.resourceFieldRef = from.resourceFieldRef as EnvVarSource["resourceFieldRef"];
+  if (isRecord(from.configMapKeyRef)) out.configMapKeyRef = keySelector(from.configMapKeyRef);
+  if (isRecord(from.secretKeyRef)) out.secretKeyRef = keySelector(from.secretKeyRef);
   return out;
 }
 

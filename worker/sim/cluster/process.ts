@@ -1,7 +1,8 @@
 // What the main process of a container does once started: run forever (a server, `sleep
 // infinity`, a `while true` loop) or exit after some time with an exit code. Decided from the
 // image's default process and the command and args of the spec, the way a shell would run them.
-import { databaseEntrypoint, literalEnvironment } from "./database-entrypoint.ts";
+import { literalEnvironment } from "./container-env.ts";
+import { databaseEntrypoint } from "./database-entrypoint.ts";
 import { findImage, isSystemImage } from "./images.ts";
 import type { Container } from "./types.ts";
 
@@ -58,7 +59,11 @@ function analyseScript(script: string): ProcessBehaviour {
   return { kind: "exits", afterMs: seconds * 1000, exitCode: code, reason: code === 0 ? "Completed" : "Error" };
 }
 
-export function processBehaviour(container: Container): ProcessBehaviour {
+/**
+ * `env` is the environment the process starts with (container-env.ts); a database image's
+ * entrypoint reads its password there. Without it, the container's literal values.
+ */
+export function processBehaviour(container: Container, env?: Readonly<Record<string, string>>): ProcessBehaviour {
   if (isSystemImage(container.image)) return FOREVER;
   const image = findImage(container.image);
   const command = container.command ?? [];
@@ -66,12 +71,12 @@ export function processBehaviour(container: Container): ProcessBehaviour {
   if (command.length === 0 && args.length === 0) {
     // The image's own CMD: a server runs; busybox/alpine/ubuntu's shell reads its stdin, so it
     // exits at once on the empty stdin a container gets, but waits when stdin is kept open (-i).
-    if (image?.server) return serverBehaviour(container);
+    if (image?.server) return serverBehaviour(container, env);
     if (container.stdin && image?.shell && image.repository !== "curlimages/curl") return FOREVER;
     return { kind: "exits", afterMs: 0, exitCode: 0, reason: "Completed" };
   }
   // Without a command, args go to the image's entrypoint: options keep its server running.
-  if (runsImageServer(container)) return serverBehaviour(container);
+  if (runsImageServer(container)) return serverBehaviour(container, env);
   const argv = command.length > 0 ? [...command, ...args] : args;
   const program = argv[0];
   const base = program.split("/").pop() ?? program;
@@ -105,10 +110,10 @@ export function runsImageServer(container: Container): boolean {
 }
 
 /** The image's own entrypoint: a server runs, unless the database image refuses its environment. */
-function serverBehaviour(container: Container): ProcessBehaviour {
+function serverBehaviour(container: Container, env: Readonly<Record<string, string>> | undefined): ProcessBehaviour {
   const kind = findImage(container.image)?.server?.kind;
   if (kind !== "postgres" && kind !== "mysql") return FOREVER;
-  const verdict = databaseEntrypoint(kind, literalEnvironment(container));
+  const verdict = databaseEntrypoint(kind, env ?? literalEnvironment(container));
   return verdict.ok ? FOREVER : { kind: "exits", afterMs: verdict.afterMs, exitCode: 1, reason: "Error" };
 }
 

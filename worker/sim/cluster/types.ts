@@ -38,6 +38,29 @@ export interface ContainerPort {
 export interface EnvVar {
   name: string;
   value?: string;
+  /** Where the kubelet reads the value when the container starts (core/v1 EnvVarSource). */
+  valueFrom?: EnvVarSource;
+}
+
+/** A key of a ConfigMap or Secret in the pod's namespace. */
+export interface KeySelector {
+  name: string;
+  key: string;
+  optional?: boolean;
+}
+
+export interface EnvVarSource {
+  configMapKeyRef?: KeySelector;
+  secretKeyRef?: KeySelector;
+  fieldRef?: { apiVersion: string; fieldPath: string };
+  resourceFieldRef?: { containerName?: string; resource: string; divisor?: string | number };
+}
+
+/** core/v1 EnvFromSource: every key of a ConfigMap or Secret, optionally prefixed. */
+export interface EnvFromSource {
+  prefix?: string;
+  configMapRef?: { name: string; optional?: boolean };
+  secretRef?: { name: string; optional?: boolean };
 }
 
 export interface Container {
@@ -47,6 +70,7 @@ export interface Container {
   args?: string[];
   ports?: ContainerPort[];
   env?: EnvVar[];
+  envFrom?: EnvFromSource[];
   imagePullPolicy?: string;
   resources?: Record<string, unknown>;
   terminationMessagePath?: string;
@@ -95,8 +119,8 @@ export interface Volume {
     }>;
   };
   emptyDir?: { medium?: string; sizeLimit?: string };
-  configMap?: { name: string; defaultMode?: number; optional?: boolean; items?: Array<{ key: string; path: string }> };
-  secret?: { secretName: string; defaultMode?: number; optional?: boolean };
+  configMap?: { name: string; defaultMode?: number; optional?: boolean; items?: Array<{ key: string; path: string; mode?: number }> };
+  secret?: { secretName: string; defaultMode?: number; optional?: boolean; items?: Array<{ key: string; path: string; mode?: number }> };
   hostPath?: { path: string; type?: string };
   [source: string]: unknown;
 }
@@ -379,7 +403,7 @@ export interface ServerData {
  */
 export interface ContainerRuntime {
   name: string;
-  phase: "creating" | "pull-error" | "pull-backoff" | "running" | "exited" | "crash-backoff";
+  phase: "creating" | "pull-error" | "pull-backoff" | "config-error" | "running" | "exited" | "crash-backoff";
   /** When this phase began. */
   since: number;
   /** When this phase ends on its own (a process exits, a back-off expires); undefined = never. */
@@ -392,6 +416,13 @@ export interface ContainerRuntime {
   lastTerminated?: { exitCode: number; startedAt: number; finishedAt: number; containerID: string };
   /** The readiness probe's verdict since this run started; undefined when there is no probe. */
   probeReady?: boolean;
+  /** config-error: why the kubelet could not make the container's config (`secret "db" not found`). */
+  configError?: string;
+  /**
+   * The environment resolved from ConfigMaps, Secrets and the pod's fields when this run started
+   * (container-env.ts); only for containers that have such references, as literals need no copy.
+   */
+  env?: Record<string, string>;
 }
 
 export interface ClusterConfig {

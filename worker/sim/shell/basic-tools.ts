@@ -1,4 +1,4 @@
-// Small programs every place has: hostname, env, cat, echo, clear.
+// Small programs every place has: hostname, env, printenv, echo, printf, clear.
 
 import { allAddresses } from "../net/tools/ip.ts";
 import { currentPlace, usesBusybox } from "../net/tools/where.ts";
@@ -53,6 +53,25 @@ export function env(ctx: ProgramContext): number {
   const lines = exportedEnvironment(ctx.tx.state, ctx.shell, frame).map(([name, value]) => `${name}=${value}`);
   ctx.out(lines.join("\n") + "\n");
   return 0;
+}
+
+/** printenv: the whole environment as env prints it, or the value of each name given (1 if one is unset). */
+export function printenv(ctx: ProgramContext): number {
+  if (!currentPlace(ctx)) return 1;
+  const frame = ctx.shell[ctx.shell.length - 1];
+  const environment = exportedEnvironment(ctx.tx.state, ctx.shell, frame);
+  const names = ctx.argv.slice(1).filter((a) => a !== "--");
+  if (names.length === 0) {
+    ctx.out(environment.map(([name, value]) => `${name}=${value}\n`).join(""));
+    return 0;
+  }
+  let code = 0;
+  for (const name of names) {
+    const found = environment.find(([key]) => key === name);
+    if (found) ctx.out(`${found[1]}\n`);
+    else code = 1;
+  }
+  return code;
 }
 
 export function echo(ctx: ProgramContext): number {

@@ -3,6 +3,7 @@
 // and readiness probes (a request from the node into the pod, or a command in the container).
 
 import { setContainerCommandRunner, setReadinessProbeRunner } from "../cluster/container-commands.ts";
+import { containerEnvironment } from "../cluster/container-env.ts";
 import { findImage } from "../cluster/images.ts";
 import { processBehaviour } from "../cluster/process.ts";
 import { exchange } from "../net/exchange.ts";
@@ -18,7 +19,7 @@ setContainerCommandRunner((tx, random, now, podKey, container) => {
   const spec = pod?.spec.containers.find((c) => c.name === container);
   if (!pod || !spec) return undefined;
   // Only commands that end by themselves at once: servers, sleeps and loops keep the heuristics.
-  const behaviour = processBehaviour(spec);
+  const behaviour = processBehaviour(spec, containerEnvironment(tx.state, podKey, container));
   if (behaviour.kind !== "exits" || behaviour.afterMs > 0) return undefined;
   const argv = [...(spec.command ?? []), ...(spec.args ?? [])];
   if (argv.length === 0) return undefined;

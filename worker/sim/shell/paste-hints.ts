@@ -257,6 +257,6 @@ function unquoted(line: string, i: number, wordStart: boolean): Finding | undefi
 
 /** Programs whose name after a `# ` prompt shows the line was a command, not a comment. */
 const PROGRAMS = new Set([
-  "kubectl", "curl", "wget", "nslookup", "ping", "ip", "ifconfig", "ssh", "exit", "hostname", "env", "cat",
+  "kubectl", "curl", "wget", "nslookup", "ping", "ip", "ifconfig", "ssh", "exit", "hostname", "env", "printenv", "cat",
   "echo", "seq", "sleep", "clear", "grep", "head", "tail", "wc", "for", "export", "unset", "kubeadm", "sudo",
 ]);

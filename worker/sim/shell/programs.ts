@@ -11,7 +11,7 @@ import { psql } from "../net/tools/psql.ts";
 import { redisCli } from "../net/tools/redis-cli.ts";
 import { wget } from "../net/tools/wget.ts";
 import { availableAt, notFoundMessage } from "./availability.ts";
-import { clear, echo, env, hostname, printf, seq, sleep } from "./basic-tools.ts";
+import { clear, echo, env, hostname, printenv, printf, seq, sleep } from "./basic-tools.ts";
 import { cat, cp, ls, mkdir, mv, rm, tee, touch } from "./file-tools.ts";
 import { sed } from "./sed.ts";
 import { diff } from "./diff.ts";
@@ -37,6 +37,7 @@ const programs: Record<string, Program> = {
   logout: exit,
   hostname,
   env,
+  printenv,
   cat,
   ls,
   cp,

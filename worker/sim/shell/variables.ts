@@ -2,6 +2,7 @@
 // Service variables the kubelet gave it; a login's HOME, USER, PATH...), bash's own HOSTNAME, and
 // what the learner set with `NAME=value` or `export`. Frames are values: a change returns a new one.
 
+import { containerEnvironment } from "../cluster/container-env.ts";
 import { serviceEnvOf } from "../cluster/service-env.ts";
 import type { ClusterState } from "../cluster/types.ts";
 import { netIndex } from "../net/index.ts";
@@ -27,9 +28,11 @@ export function environmentOf(state: ClusterState, shell: readonly ShellFrame[],
       ["PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"],
       ["HOSTNAME", place.hostNetwork ? place.nodeName : place.name],
     ];
-    for (const e of container?.env ?? []) lines.push([e.name, e.value ?? ""]);
+    const env = container ? containerEnvironment(state, place.key, container.name) : {};
+    for (const name of Object.keys(env)) lines.push([name, env[name]]);
     const serviceEnv = serviceEnvOf(state, state.podRuntime[place.key]);
-    for (const name of Object.keys(serviceEnv).sort()) lines.push([name, serviceEnv[name]]);
+    // The kubelet leaves out a Service variable the container sets itself.
+    for (const name of Object.keys(serviceEnv).sort()) if (!Object.hasOwn(env, name)) lines.push([name, serviceEnv[name]]);
     lines.push(...(IMAGE_ENV[repository] ?? []));
     lines.push(["HOME", "/root"]);
     return lines;

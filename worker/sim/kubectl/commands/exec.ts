@@ -4,6 +4,7 @@
 import type { Pod, SubmittedObject } from "../../cluster/types.ts";
 import { findImage } from "../../cluster/images.ts";
 import { processBehaviour } from "../../cluster/process.ts";
+import { containerEnvironment } from "../../cluster/container-env.ts";
 import { ATTACH_NOTICE, type AttachSession, endAttachSession, enterAttachedShell, execInPod, runAttachedCommand } from "../../shell/pod-exec.ts";
 import { create, get, waitUntil } from "../api.ts";
 import { attachablePod } from "../attachable-pod.ts";
@@ -97,7 +98,7 @@ export function runInteractive(k: Kubectl, pod: SubmittedObject, removeOnExit: b
   const current = k.ctx.tx.state.pods[key];
   const container = current.spec.containers[0];
   const session: AttachSession = { namespace: k.namespace, pod: name, container: container.name, tty, removeOnExit };
-  const behaviour = processBehaviour(container);
+  const behaviour = processBehaviour(container, containerEnvironment(k.ctx.tx.state, key, container.name));
   if (current.status.phase !== "Running") {
     // Finished before the attach: kubectl prints the logs, then reports as after a session.
     for (const line of k.ctx.tx.state.podRuntime[key]?.logs ?? []) k.out(`${line}\n`);

@@ -15,7 +15,7 @@ import { describeRevisionTemplate } from "../printers/describe.ts";
 import { tabwrite } from "../printers/tabwriter.ts";
 import { readList } from "../store-read.ts";
 import { findImage } from "../../cluster/images.ts";
-import { literalEnvironment } from "../../cluster/database-entrypoint.ts";
+import { containerEnvironment } from "../../cluster/container-env.ts";
 import { runsImageServer } from "../../cluster/process.ts";
 import { startupLog } from "../../net/apps/startup-log.ts";
 
@@ -446,6 +446,6 @@ function containerStartup(state: Kubectl["ctx"]["tx"]["state"], pod: Pod, contai
     startedAt: Date.parse(startedAt),
     kernelVersion: node?.status.nodeInfo?.kernelVersion ?? "",
     cpus: Number(node?.status.capacity?.cpu ?? "1") || 1,
-    env: literalEnvironment(spec),
+    env: containerEnvironment(state, `${pod.metadata.namespace ?? "default"}/${pod.metadata.name}`, container),
   });
 }

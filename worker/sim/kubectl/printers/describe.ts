@@ -20,6 +20,7 @@ import type {
 import type { EndpointSlice, Probe } from "../../cluster/types.ts";
 import type { EventObject } from "../../cluster/events.ts";
 import type { Lease } from "../../cluster/node-lease.ts";
+import { fieldValue } from "../../cluster/downward-api.ts";
 import { age } from "./duration.ts";
 import { formatLabels, formatLabelSelector } from "./labels.ts";
 import { describeWriter, tabwrite } from "./tabwriter.ts";
@@ -222,12 +223,8 @@ function describeContainers(w: PrefixWriter, title: string, containers: Containe
     describeContainerResources(w, container);
     if (container.livenessProbe) w.write(2, `Liveness:\t${describeProbe(container.livenessProbe)}\n`);
     if (container.readinessProbe) w.write(2, `Readiness:\t${describeProbe(container.readinessProbe)}\n`);
-    const env = container.env ?? [];
-    if (env.length === 0) w.write(2, "Environment:\t<none>\n");
-    else {
-      w.write(2, "Environment:\n");
-      for (const e of env) w.write(3, `${e.name}:\t${e.value ?? ""}\n`);
-    }
+    if (container.envFrom?.length) describeContainerEnvFrom(w, container);
+    describeContainerEnvVars(w, container, pod);
     const mounts = [...(container.volumeMounts ?? [])].sort((a, b) => (a.mountPath < b.mountPath ? -1 : a.mountPath > b.mountPath ? 1 : 0));
     w.write(2, mounts.length === 0 ? "Mounts:\t<none>\n" : "Mounts:\n");
     for (const m of mounts) {
@@ -235,6 +232,39 @@ function describeContainers(w: PrefixWriter, title: string, containers: Containe
       if (m.subPath) flags.push(`path=${JSON.stringify(m.subPath)}`);
       w.write(3, `${m.mountPath} from ${m.name} (${flags.join(",")})\n`);
     }
+  }
+}
+
+/** describeContainerEnvVars: literal values line by line, references by where they point. */
+function describeContainerEnvVars(w: PrefixWriter, container: Container, pod: Pod | undefined): void {
+  const env = container.env ?? [];
+  w.write(2, env.length === 0 ? "Environment:\t<none>\n" : "Environment:\n");
+  for (const e of env) {
+    const from = e.valueFrom;
+    if (!from) {
+      (e.value ?? "").split("\n").forEach((line, i) => w.write(3, i === 0 ? `${e.name}:\t${line}\n` : `\t${line}\n`));
+    } else if (from.fieldRef) {
+      // EnvValueRetriever: fieldpath.ExtractFieldPathAsString knows the metadata fields only.
+      const value = pod && from.fieldRef.fieldPath.startsWith("metadata.") ? fieldValue(pod, from.fieldRef.fieldPath) : "";
+      w.write(3, `${e.name}:\t${value} (${from.fieldRef.apiVersion}:${from.fieldRef.fieldPath})\n`);
+    } else if (from.resourceFieldRef) {
+      w.write(3, `${e.name}:\t (${from.resourceFieldRef.resource})\n`);
+    } else if (from.secretKeyRef) {
+      w.write(3, `${e.name}:\t<set to the key '${from.secretKeyRef.key}' in secret '${from.secretKeyRef.name}'>\tOptional: ${from.secretKeyRef.optional === true}\n`);
+    } else if (from.configMapKeyRef) {
+      w.write(3, `${e.name}:\t<set to the key '${from.configMapKeyRef.key}' of config map '${from.configMapKeyRef.name}'>\tOptional: ${from.configMapKeyRef.optional === true}\n`);
+    }
+  }
+}
+
+/** describeContainerEnvFrom: each ConfigMap or Secret a container takes every key of. */
+function describeContainerEnvFrom(w: PrefixWriter, container: Container): void {
+  w.write(2, "Environment Variables from:\n");
+  for (const e of container.envFrom ?? []) {
+    const [from, ref] = e.configMapRef ? ["ConfigMap", e.configMapRef] : e.secretRef ? ["Secret", e.secretRef] : ["", undefined];
+    const optional = ref?.optional === true;
+    if (!e.prefix) w.write(3, `${ref?.name ?? ""}\t${from}\tOptional: ${optional}\n`);
+    else w.write(3, `${ref?.name ?? ""}\t${from} with prefix '${e.prefix}'\tOptional: ${optional}\n`);
   }
 }
 

@@ -1,7 +1,8 @@
 // What the database clients (redis-cli, psql, mysql) share: a TCP connection through the routing
 // core (DNS, Service, kube-proxy, the trace) to the server process they speak to.
 
-import { databaseEntrypoint, literalEnvironment, type DatabaseAccount, type DatabaseKind } from "../../cluster/database-entrypoint.ts";
+import { containerEnvironment } from "../../cluster/container-env.ts";
+import { databaseEntrypoint, type DatabaseAccount, type DatabaseKind } from "../../cluster/database-entrypoint.ts";
 import { findImage, type ServerKind } from "../../cluster/images.ts";
 import { runsImageServer } from "../../cluster/process.ts";
 import type { ProgramContext } from "../../shell/types.ts";
@@ -40,14 +41,13 @@ export function envVar(ctx: ProgramContext, name: string): string | undefined {
 }
 
 /**
- * The account the database container's entrypoint created, from the container's environment.
- * The environment is the literal `env` for now; Secret and ConfigMap references resolve here
- * once the kubelet resolves them for the container.
+ * The account the database container's entrypoint created, from the container's environment
+ * (its literal values and what the kubelet resolved from Secrets and ConfigMaps).
  */
 export function serverAccount(ctx: ProgramContext, podKey: string, container: string, kind: DatabaseKind): DatabaseAccount | undefined {
   const spec = ctx.tx.state.pods[podKey]?.spec.containers.find((c) => c.name === container);
   if (!spec) return undefined;
-  const verdict = databaseEntrypoint(kind, literalEnvironment(spec));
+  const verdict = databaseEntrypoint(kind, containerEnvironment(ctx.tx.state, podKey, container));
   return verdict.ok ? verdict.account : undefined;
 }
 

@@ -90,3 +90,46 @@ describe("a variable set before the client", () => {
     expect(run(`kubectl exec -it pgc -- bash -c "PGPASSWORD=nope psql -h pg -U postgres -c 'select 1'"`).output).toMatch(/FATAL: {2}password authentication failed for user "postgres"/);
   });
 });
+
+describe("database passwords from Secrets", () => {
+  const secretPod = (name: string, image: string, variable: string) =>
+    `kubectl apply -f - <<EOF
+apiVersion: v1
+kind: Pod
+metadata:
+  name: ${name}
+  labels: {app: ${name}}
+spec:
+  containers:
+  - name: db
+    image: ${image}
+    env:
+    - name: ${variable}
+      valueFrom:
+        secretKeyRef: {name: db, key: password}
+EOF`;
+
+  it.each([
+    { image: "postgres", variable: "POSTGRES_PASSWORD", port: 5432, client: "PGPASSWORD=s3cret psql -h db -U postgres -c 'select 1'", expected: " ?column? \n----------\n        1\n(1 row)\n\n" },
+    { image: "mysql", variable: "MYSQL_ROOT_PASSWORD", port: 3306, client: "mysql -h db -uroot -ps3cret -e 'select 1'", expected: "mysql: [Warning] Using a password on the command line interface can be insecure.\n1\n1\n" },
+  ])("$image starts with $variable from a Secret, and its client logs in with it through a Service", ({ image, variable, port, client, expected }) => {
+    const run = simConsole(12, 4000);
+    run("kubectl create secret generic db --from-literal=password=s3cret");
+    run(secretPod("db", image, variable));
+    run(`kubectl expose pod db --port ${port}`);
+    run(`kubectl run c --image=${image} -- sleep infinity`);
+    run("kubectl wait --for=condition=Ready pod/db pod/c");
+    expect(run(`kubectl exec c -- bash -c "${client}"`).output).toBe(expected);
+  });
+
+  it("postgres waits in CreateContainerConfigError for its Secret, then starts with it", () => {
+    const run = simConsole(13, 4000);
+    run(secretPod("db", "postgres", "POSTGRES_PASSWORD"));
+    expect(run("kubectl get pod db -o jsonpath='{.status.containerStatuses[0].state.waiting.reason}'").output).toBe("CreateContainerConfigError");
+    run("kubectl create secret generic db --from-literal=password=s3cret");
+    run("sleep 16");
+    expect(run("kubectl get pod db -o jsonpath='{.status.containerStatuses[0].ready}'").output).toBe("true");
+    expect(run("kubectl exec db -- printenv POSTGRES_PASSWORD").output).toBe("s3cret\n");
+    expect(run("kubectl exec db -- bash -c \"PGPASSWORD=s3cret psql -h localhost -U postgres -c 'select 1'\"").output).toBe(" ?column? \n----------\n        1\n(1 row)\n\n");
+  });
+});

@@ -18,6 +18,7 @@ import { resolveEnvironment } from "./container-env.ts";
 import { advanceContainers, admitContainers, nextChangeAt, podStatusAt } from "./kubelet.ts";
 import { matchesRequirements, requirementsOfLabelSelector } from "./label-selector.ts";
 import { specOnNode } from "./pod-spec.ts";
+import { resourceQuotaController } from "./resource-quota-controller.ts";
 import { rootCAPublisher } from "./root-ca-publisher.ts";
 import { serviceAccountController } from "./service-account-controller.ts";
 import { recordServiceLinks, serviceLinksFor, sweepServiceLinks } from "./service-env.ts";
@@ -83,6 +84,7 @@ export function reconcile(tx: Tx, now: number, random: Random): void {
     kubelet(tx, now, random);
     replicaSetStatus(tx);
     deploymentStatus(tx, now);
+    resourceQuotaController(tx);
     if (tx.state.resourceVersion === before) break;
   }
   settled.set(tx.state.pods, tx.state.resourceVersion);

@@ -12,10 +12,12 @@ import { endpointSliceKind } from "./endpoint-slice.ts";
 import { endpointsKind } from "./endpoints.ts";
 import { eventKind } from "./event.ts";
 import { leaseKind } from "./lease.ts";
+import { limitRangeKind } from "./limit-range.ts";
 import { namespaceKind } from "./namespace.ts";
 import { nodeKind } from "./node.ts";
 import { podKind } from "./pod.ts";
 import { replicaSetKind } from "./replica-set.ts";
+import { resourceQuotaKind } from "./resource-quota.ts";
 import { secretKind } from "./secret.ts";
 import { serviceKind } from "./service.ts";
 import { serviceAccountKind } from "./service-account.ts";
@@ -38,6 +40,8 @@ export const kinds: readonly KindDefinition[] = [
   secretKind,
   serviceAccountKind,
   leaseKind,
+  resourceQuotaKind,
+  limitRangeKind,
 ];
 
 const byPlural = new Map(kinds.map((k) => [k.plural, k]));

@@ -4,9 +4,28 @@ import { isDNS1123Label } from "../cluster/field-errors.ts";
 import { rfc3339 } from "../cluster/ids.ts";
 import { SYSTEM_NAMESPACES, nextResourceVersion, putObject } from "../cluster/store.ts";
 import type { Namespace } from "../cluster/types.ts";
-import { describeNamespace } from "../kubectl/printers/describe.ts";
+import { listRecord } from "../cluster/listing.ts";
+import type { ClusterState } from "../cluster/types.ts";
+import { PrefixWriter, annotationLines, labelLines, writeMultiline } from "../kubectl/printers/describe.ts";
+import { type LimitRange, describeLimitRanges } from "./limit-range.ts";
+import { type ResourceQuota, describeResourceQuotas } from "./resource-quota.ts";
 import { age } from "../kubectl/printers/duration.ts";
 import type { KindDefinition } from "./types.ts";
+
+/** describe.go describeNamespace: the namespace, then its ResourceQuotas and LimitRanges. */
+function describeNamespace(state: ClusterState, ns: Namespace): string {
+  const w = new PrefixWriter();
+  w.write(0, `Name:\t${ns.metadata.name}\n`);
+  writeMultiline(w, 0, "Labels", labelLines(ns.metadata.labels));
+  writeMultiline(w, 0, "Annotations", annotationLines(ns.metadata.annotations));
+  w.write(0, `Status:\t${ns.status.phase}\n`);
+  const inNamespace = (resource: string) => listRecord(state, state.objects?.[resource] ?? {}, true, ns.metadata.name);
+  w.write(0, "\n");
+  describeResourceQuotas(w, inNamespace("resourcequotas") as ResourceQuota[]);
+  w.write(0, "\n");
+  describeLimitRanges(w, inNamespace("limitranges") as LimitRange[]);
+  return w.flush();
+}
 
 export const namespaceKind: KindDefinition = {
   kind: "Namespace",
@@ -53,5 +72,5 @@ export const namespaceKind: KindDefinition = {
     labels: ["status.phase", "metadata.name"],
     values: (object) => ({ "status.phase": (object as Namespace).status.phase }),
   },
-  describe: (_state, object) => describeNamespace(object as Namespace),
+  describe: (state, object) => describeNamespace(state, object as Namespace),
 };

@@ -1,6 +1,8 @@
-// kubectl create deployment | service clusterip|nodeport | namespace | configmap | secret | serviceaccount | -f -.
+// kubectl create deployment | service clusterip|nodeport | namespace | quota | configmap | secret | serviceaccount | -f -.
 
+import { formatQuantity, parseQuantity } from "../../cluster/quantity.ts";
 import type { SubmittedObject } from "../../cluster/types.ts";
+import { QUANTITY_PATTERN_ERROR } from "../../kinds/resource-quota.ts";
 import { dryRunFlag, filenameFlag, outputFlag, type Command } from "../command.ts";
 import { fail, type Kubectl } from "../context.ts";
 import type { Flags } from "../flags.ts";
@@ -163,6 +165,55 @@ const serviceAccount: Command = {
   },
 };
 
+const quota: Command = {
+  name: "quota",
+  aliases: ["resourcequota"],
+  short: "Create a quota with the specified name",
+  long: "Create a resource quota with the specified name, hard limits, and optional scopes.",
+  usage: "create quota NAME [--hard=key1=value1,key2=value2] [--scopes=Scope1,Scope2] [--dry-run=server|client|none]",
+  examples: `  # Create a new resource quota named my-quota
+  kubectl create quota my-quota --hard=cpu=1,memory=1G,pods=2,services=3,replicationcontrollers=2,resourcequotas=1,secrets=5,persistentvolumeclaims=10
+
+  # Create a new resource quota named best-effort
+  kubectl create quota best-effort --hard=pods=100 --scopes=BestEffort`,
+  flags: [
+    { name: "hard", type: "string", usage: "A comma-delimited set of resource=quantity pairs that define a hard limit." },
+    { name: "scopes", type: "string", usage: "A comma-delimited set of quota scopes that must all match each object tracked by the quota." },
+    dryRunFlag,
+    outputFlag,
+  ],
+  run: (k, flags) => {
+    const name = requireOneName(k, flags);
+    if (typeof name === "number") return name;
+    // create_quota.go populateResourceListV1 and parseScopes.
+    const hard: Record<string, string> = {};
+    const hardText = flags.string("hard");
+    if (hardText !== "") {
+      for (const pair of hardText.split(",")) {
+        const parts = pair.split("=");
+        if (parts.length !== 2) return fail(k, `error: Invalid argument syntax ${pair}, expected <resource>=<value>`);
+        const q = parseQuantity(parts[1]);
+        if (!q) return fail(k, `error: ${QUANTITY_PATTERN_ERROR}`);
+        hard[parts[0]] = formatQuantity(q);
+      }
+    }
+    const scopes: string[] = [];
+    const scopesText = flags.string("scopes");
+    if (scopesText !== "") {
+      for (const scope of scopesText.split(",")) {
+        if (scope === "") return fail(k, `error: invalid resource quota scope ""`);
+        scopes.push(scope);
+      }
+    }
+    const spec: Record<string, unknown> = {};
+    if (Object.keys(hard).length > 0) spec.hard = hard;
+    if (scopes.length > 0) spec.scopes = scopes;
+    const dryRun = dryRunOf(k, flags);
+    if (typeof dryRun === "number") return dryRun;
+    return createAndPrint(k, flags, { apiVersion: "v1", kind: "ResourceQuota", metadata: { name }, spec, status: {} }, "created", dryRun);
+  },
+};
+
 export const createCommand: Command = {
   name: "create",
   short: "Create a resource from a file or from stdin",
@@ -185,7 +236,7 @@ export const createCommand: Command = {
   # Check the manifest that would be created, without creating it
   kubectl create deployment web --image=nginx --dry-run=client -o yaml`,
   flags: [filenameFlag, dryRunFlag, outputFlag],
-  subcommands: [dataCommands[0], deployment, namespace, dataCommands[1], service, serviceAccount],
+  subcommands: [dataCommands[0], deployment, namespace, quota, dataCommands[1], service, serviceAccount],
   run: (k: Kubectl, flags: Flags) => {
     const files = flags.list("filename");
     if (files.length === 0) {

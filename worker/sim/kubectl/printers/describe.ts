@@ -633,19 +633,6 @@ function describePodTemplate(w: PrefixWriter, template: PodTemplateSpec): void {
   writeMultiline(w, 1, "Tolerations", tolerationLines(template.spec.tolerations));
 }
 
-export function describeNamespace(ns: Namespace): string {
-  const w = new PrefixWriter();
-  w.write(0, `Name:\t${ns.metadata.name}\n`);
-  writeMultiline(w, 0, "Labels", labelLines(ns.metadata.labels));
-  writeMultiline(w, 0, "Annotations", annotationLines(ns.metadata.annotations));
-  w.write(0, `Status:\t${ns.status.phase}\n`);
-  w.write(0, "\n");
-  w.write(0, "No resource quota.\n");
-  w.write(0, "\n");
-  w.write(0, "No LimitRange resource.\n");
-  return w.flush();
-}
-
 /**
  * An Event has no describer of its own: kubectl's generic describer prints its fields in key
  * order, keys split into words (`firstTimestamp` -> `First Timestamp`), maps indented below.

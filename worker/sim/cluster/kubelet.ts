@@ -50,11 +50,14 @@ export function admitContainers(pod: Pod, at: number, random: Random): Container
 
 function start(c: ContainerRuntime, spec: Container, at: number, random: Random, restart: boolean, resolve: EnvironmentResolver): ContainerRuntime {
   // generateContainerConfig: the environment is made before the container is created.
-  const resolved = resolve(spec);
-  if (!resolved.ok) {
+  // Literal values only (most containers): nothing to look up, nothing to copy.
+  const references = hasEnvReferences(spec);
+  const resolved = references ? resolve(spec) : undefined;
+  if (resolved && !resolved.ok) {
     return { ...c, phase: "config-error", since: at, until: at + CONFIG_RETRY_MS.min + random.int(CONFIG_RETRY_MS.spread), configError: resolved.message };
   }
-  const behaviour = processBehaviour(spec, resolved.env);
+  const env = resolved?.ok ? resolved.env : undefined;
+  const behaviour = processBehaviour(spec, env);
   // Not a spread that adds keys: V8 (Node 20) gives every such spread result a hidden class of
   // its own, 300 bytes per container in a big cluster.
   const next: ContainerRuntime = withProps(c, {
@@ -68,7 +71,7 @@ function start(c: ContainerRuntime, spec: Container, at: number, random: Random,
   delete next.exitCode;
   delete next.configError;
   // Only references need a copy: literal values are read from the spec.
-  if (hasEnvReferences(spec)) next.env = resolved.env;
+  if (env) next.env = env;
   else delete next.env;
   // Each run is probed afresh: not ready until its readiness probe passes.
   delete next.probeReady;

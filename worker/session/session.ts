@@ -37,6 +37,17 @@ const ACTIVITY_WRITE_INTERVAL_MS = 60 * 60 * 1000;
  */
 type BucketName = "commands" | "keyless";
 const BUCKET_KEYS: Record<BucketName, string> = { commands: "rateBucket", keyless: "keylessBucket" };
+/**
+ * A command takes one token before it runs; once it has run, the work it did past what its token
+ * covers is charged too, one more token per WORK_UNITS_PER_TOKEN, going into debt when the bucket
+ * is short. The token covers the work of ordinary typing (`kubectl get svc` is ~2,000 units, a loop
+ * of 10 curl requests ~20,000), which never notices; a command stopped at the budget (WORK_BUDGET,
+ * 500,000) costs 5 in all. Such commands are ~25 ms of CPU at most on the one thread every session
+ * shares (bench/work-bench.ts), so at 20 tokens a second a session running them back to back gets
+ * 4 a second, ~10% of a core, and 429s in between.
+ */
+export const WORK_COVERED_BY_TOKEN = 25_000;
+export const WORK_UNITS_PER_TOKEN = 118_750;
 /** Snapshots one session may take (a snapshot of an unchanged session is not a new one). */
 export const MAX_SNAPSHOTS_PER_SESSION = 100;
 /** Live sockets one session may hold open, and of those from one client address (a class of 50 behind one school address watching its teacher fits). */
@@ -155,7 +166,8 @@ export class Session extends DurableObject<Env> {
       this.buckets = { commands: new TokenBucket(this.settings.commandRate, now), keyless: new TokenBucket(this.settings.keylessRate, now) };
       this.snapshotOf = "";
       const setup = [...(init.lesson?.setup ?? []), ...(init.setup ?? [])];
-      // Setup commands are commands: they draw on the new session's bucket (stored with the first one).
+      // Setup commands are commands: they draw on the new session's bucket (stored with the first
+      // one), one token each now and their work as they run (apply).
       this.buckets.commands!.charge(setup.length, now);
       if (setup.length > 0) this.unsavedBuckets.add("commands");
       // ... and share one work budget, as one list: 50 setup lines cannot do 50 lines' worth of work.
@@ -203,7 +215,7 @@ export class Session extends DurableObject<Env> {
       if (!(await editKeyMatches(editKey, this.keyHash()))) return forbidden(editKey);
       const limited = this.rateLimited("commands");
       if (limited) return limited;
-      return success(this.apply(command, false).json);
+      return success(this.apply(command, false, createWorkBudget()).json);
     });
   }
 
@@ -346,7 +358,7 @@ export class Session extends DurableObject<Env> {
       }
       let applied: { seq: number };
       try {
-        applied = this.apply(parsed.command, false);
+        applied = this.apply(parsed.command, false, createWorkBudget());
       } catch (error) {
         if (!(error instanceof StorageFailed)) throw error;
         this.forgetLoaded();
@@ -399,13 +411,17 @@ export class Session extends DurableObject<Env> {
   }
 
   /**
-   * Runs a command, stores the result and its transcript entry in one transaction, then
-   * broadcasts. The entry is serialized once: the same text is stored, broadcast and (with the
-   * reply's extra fields) answered.
+   * Runs a command on `work` (a fresh budget, or the one a setup list shares), charges the command
+   * bucket for the work it used, stores the result, its transcript entry and the bucket in one
+   * transaction, then broadcasts. The entry is serialized once: the same text is stored, broadcast
+   * and (with the reply's extra fields) answered.
    */
-  private apply(command: string, setup: boolean, work?: WorkBudget): { seq: number; json: string } {
+  private apply(command: string, setup: boolean, work: WorkBudget): { seq: number; json: string } {
     const now = Date.now();
-    const result = execute(this.state!, command, work ? { now, work } : { now });
+    const before = work.used;
+    const result = execute(this.state!, command, { now, work });
+    this.buckets.commands!.charge(Math.max(0, work.used - before - WORK_COVERED_BY_TOKEN) / WORK_UNITS_PER_TOKEN, now);
+    this.unsavedBuckets.add("commands");
     const entry: TranscriptEntry = {
       seq: this.meta!.seq + 1,
       command,
@@ -542,8 +558,12 @@ export class Session extends DurableObject<Env> {
     }
     const seconds = Math.max(1, Math.ceil(taken.retryAfterMs / 1000));
     const { ratePerSecond, burst } = bucket.config;
+    const limits =
+      name === "commands"
+        ? `at most ${ratePerSecond} per second, bursts of ${burst}; a command that did heavy work, such as a long loop, counts as up to 5`
+        : `at most ${ratePerSecond} per second, bursts of ${burst}`;
     const what = name === "commands" ? "commands" : "snapshots and proxy requests";
-    return failure(429, "rate_limited", `Too many ${what} for this session (at most ${ratePerSecond} per second, bursts of ${burst}); retry in ${seconds} s.`, seconds);
+    return failure(429, "rate_limited", `Too many ${what} for this session (${limits}); retry in ${seconds} s.`, seconds);
   }
 
   /**

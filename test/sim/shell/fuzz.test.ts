@@ -29,6 +29,9 @@ const stopped = [
   "seq 100000000 | wc -l",
   `kubectl exec b -- sh -c 'for i in $(seq 1000); do seq 100000 | grep -c 9; done'`,
   "for i in $(seq 1000); do sleep 600; done",
+  // 800 programs, and a million echo rounds cut to 1,000 by the loop limit: past 500,000 units too.
+  `${"seq 10 | ".repeat(800)}wc -l`,
+  "for i in $(seq 1000); do for j in $(seq 1000); do echo $i$j; done; done",
 ];
 
 /** Payloads that end on their own (a limit of their own, an error) well inside the budget. */
@@ -36,9 +39,7 @@ const finishing = [
   "echo {1..100000000}",
   "for i in {1..100000000}; do :; done",
   "head -c 100000000000",
-  `${"seq 10 | ".repeat(800)}wc -l`,
   `cat <<EOF\n${"line of a long heredoc $HOME\n".repeat(250)}EOF`,
-  "for i in $(seq 1000); do for j in $(seq 1000); do echo $i$j; done; done",
 ];
 const payloads = [...stopped, ...finishing];
 

@@ -219,6 +219,31 @@ describe("POST /api/sessions/:id/commands", () => {
   });
 });
 
+describe("the command bucket is charged for the work a command did", () => {
+  it("answers 429 after a handful of commands stopped at the work budget, while 40 ordinary commands at once all run", async () => {
+    const heavy = await createSession();
+    let accepted = 0;
+    let refused: Response | undefined;
+    while (!refused && accepted < 40) {
+      const response = await command(heavy.id, heavy.editKey, "for i in {1..1000}; do seq 100000 | grep -c 9; done");
+      if (response.status === 429) refused = response;
+      else {
+        expect(((await response.json()) as { exitCode: number }).exitCode).toBe(137);
+        accepted++;
+      }
+    }
+    // A burst of 40 tokens, 5 a command stopped at the budget, plus what refills while they run.
+    expect(accepted).toBeGreaterThanOrEqual(8);
+    expect(accepted).toBeLessThan(20);
+    const error = await errorOf(refused!);
+    expect(error).toMatchObject({ status: 429, code: "rate_limited" });
+    expect(error.message).toContain("a command that did heavy work, such as a long loop, counts as up to 5");
+    const plain = await createSession();
+    const statuses = await Promise.all(Array.from({ length: 40 }, () => command(plain.id, plain.editKey, "kubectl get svc").then((r) => r.status)));
+    expect(statuses).toEqual(statuses.map(() => 200));
+  });
+});
+
 describe("POST /api/sessions from one address", () => {
   const createFrom = (ip: string | null) => request("/api/sessions", { method: "POST", headers: ip === null ? {} : { "CF-Connecting-IP": ip } });
 
@@ -261,7 +286,7 @@ describe("POST /api/sessions from one address", () => {
 
 describe("setup commands share one work budget", () => {
   it("stops the setup line that uses the list's budget up, and every one after it, as killed jobs", async () => {
-    const heavy = "seq 200000 | wc -l";
+    const heavy = "seq 20000 | wc -l";
     const created = await createSession({ setup: [heavy, heavy, heavy, "echo after"] });
     const view = await read(created.id);
     expect(view.transcript.map((e) => e.exitCode)).toEqual([0, 0, 137, 137]);

@@ -9,11 +9,14 @@
 /**
  * Units one command line (or one setup list given one budget) may spend. A unit is about one
  * byte of text moved; a program start or a fork costs as much as the bytes it takes about as long
- * to run. Sized so that a line stopped by it has used at most ~200 ms of CPU on the development
- * machine (bench/work-bench.ts), which is also what 1,000 rounds of a curl-and-grep loop need
- * with room to spare.
+ * to run. Sized from what a console needs: the heaviest command of the golden transcripts and the
+ * built-in lessons uses ~9,000 and the kubernetes.io pages loop 10-ish requests (~20,000), so this
+ * is 50x the first and 25x the second, and a loop of 100 curl or kubectl rounds (~200,000-390,000)
+ * still completes. It also keeps every command a small slice of the server's one thread: a line
+ * stopped by it has used ~25 ms of CPU at most on the development machine (bench/work-bench.ts),
+ * while the session's command bucket is charged for the work (worker/session/session.ts).
  */
-export const WORK_BUDGET = 6_000_000;
+export const WORK_BUDGET = 500_000;
 
 /** What each piece of work costs, in units. */
 export const WORK_COST = {

@@ -7,7 +7,10 @@ import { FILE_BYTES, SESSION_FILE_BYTES, usedBytes } from "../../../worker/sim/f
 describe("file space limits", () => {
   it("keeps 256 KB of a bigger file and reports the write error as seq and bash do", () => {
     const run = simConsole(21);
-    const big = run("seq 1 60000 > big.txt");
+    // In three commands: 256 KB in one is past a command's work budget (each byte counts out of seq, through the redirection and into the file).
+    expect(run("seq 1 25000 > big.txt").exitCode).toBe(0);
+    expect(run("seq 25001 40000 >> big.txt").exitCode).toBe(0);
+    const big = run("seq 40001 60000 >> big.txt");
     expect(big.output).toBe("seq: write error: No space left on device\n");
     expect(big.exitCode).toBe(1);
     expect(run("wc -c big.txt").output).toBe(`${FILE_BYTES} big.txt\n`);
@@ -16,13 +19,17 @@ describe("file space limits", () => {
 
   it("stops at 1 MB for the whole session, keeping every file already written", () => {
     const run = simConsole(22);
-    run("seq 1 40000 > a");
+    // ~229 KB: four fit in 1 MB, a fifth does not (built in two commands, each within its work budget).
+    run("seq 1 20000 > a");
+    run("seq 20001 40000 >> a");
     const size = run("wc -c a").output;
-    expect(run("cp a b && cp a c && cp a d").exitCode).toBe(0);
+    // One copy a command: each reads and writes ~229 KB, three are past one command's work budget.
+    for (const copy of ["cp a b", "cp a c", "cp a d"]) expect(run(copy).exitCode).toBe(0);
     const full = run("cp a e");
     expect(full.output).toBe("cp: error writing 'e': No space left on device\n");
     expect(usedBytes(full.state.cluster)).toBeLessThanOrEqual(SESSION_FILE_BYTES);
-    expect(run("wc -c a b c d").output).toBe(`${size.split(" ")[0].padStart(6)} a\n${size.split(" ")[0].padStart(6)} b\n${size.split(" ")[0].padStart(6)} c\n${size.split(" ")[0].padStart(6)} d\n${String(4 * Number(size.split(" ")[0])).padStart(6)} total\n`);
+    // One file a command: reading all four is past one command's work budget.
+    for (const name of ["a", "b", "c", "d"]) expect(run(`wc -c ${name}`).output).toBe(`${size.split(" ")[0]} ${name}\n`);
     expect(run("kubectl version --client > v.txt").output).toBe("error: write /dev/stdout: no space left on device\n");
     // Removing files gives the space back.
     run("rm e b");

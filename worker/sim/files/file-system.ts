@@ -133,10 +133,15 @@ export class FileSystem {
     if (stat.value.type === "dir") return fail("EISDIR");
     if (!this.may(stat.value, 4)) return fail("EACCES");
     if (stat.value.type === "dev") return ok("");
-    const stored = storedEntry(this.state, this.machine.id, path);
-    const data = stored?.type === "file" ? stored.data : (this.machine.base.get(path) as Extract<BaseNode, { type: "file" }>).data();
+    const data = this.contents(path);
     spend(this.work, data.length);
     return ok(data);
+  }
+
+  /** A regular file's text, without counting it as work: an append extends a file, it does not read it. */
+  private contents(path: string): string {
+    const stored = storedEntry(this.state, this.machine.id, path);
+    return stored?.type === "file" ? stored.data : (this.machine.base.get(path) as Extract<BaseNode, { type: "file" }>).data();
   }
 
   /** Names in a directory, in byte order. */
@@ -185,7 +190,7 @@ export class FileSystem {
       if (why) return fail(why);
     }
     spend(this.work, data.length);
-    const before = stat.ok && append ? (this.read(path) as { ok: true; value: string }).value : "";
+    const before = stat.ok && append ? this.contents(path) : "";
     const mode = stat.ok ? stat.value.mode : this.machine.user === "root" ? 0o644 : 0o664;
     const key = entryKey(this.machine.id, path);
     const old = storedEntry(this.state, this.machine.id, path);

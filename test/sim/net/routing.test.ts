@@ -76,7 +76,7 @@ describe("routing with ready endpoints", () => {
     const ep = trace.hops.find((h) => h.kind === "endpoint")!;
     expect(ep.before!.src.ip).toBe("192.168.56.1");
     expect(["10.244.1.1", "10.244.1.0"]).toContain(ep.after!.src.ip);
-    expect(ep.rule).toMatch(/^-A KUBE-SEP-[A-Z2-7]{16} -m comment --comment "default\/web" -m tcp -p tcp -j DNAT --to-destination 10\.244\.[12]\.[57]:80$/);
+    expect(ep.rule).toMatch(/^-A KUBE-SEP-[A-Z2-7]{16} -p tcp -m comment --comment "default\/web" -m tcp -j DNAT --to-destination 10\.244\.[12]\.[57]:80$/);
   });
 
   it("keeps the pod's address for ClusterIP traffic from a pod (no masquerade)", () => {
@@ -88,7 +88,7 @@ describe("routing with ready endpoints", () => {
   it("names chains as kube-proxy does (the kubernetes Service is KUBE-SVC-NPX46M4PTMTKRN6Y)", () => {
     const { trace } = curlVerdict(state, onNode("node01"), "https://10.96.0.1:443");
     const svc = trace.hops.find((h) => h.kind === "service")!;
-    expect(svc.rules![0]).toBe('-A KUBE-SERVICES -m comment --comment "default/kubernetes:https cluster IP" -m tcp -p tcp -d 10.96.0.1 --dport 443 -j KUBE-SVC-NPX46M4PTMTKRN6Y');
+    expect(svc.rules![0]).toBe('-A KUBE-SERVICES -d 10.96.0.1/32 -p tcp -m comment --comment "default/kubernetes:https cluster IP" -m tcp --dport 443 -j KUBE-SVC-NPX46M4PTMTKRN6Y');
   });
 });
 
@@ -103,8 +103,8 @@ describe("routing when endpoints are missing or wrong", () => {
   const withClient = (s: ClusterState) => withPod(s, { name: "near", node: "node01", ip: "10.244.1.11", image: "curlimages/curl", command: ["sleep", "3600"] });
 
   const table: Array<[string, ClusterState, ShellFrame[], string, string, RegExp]> = [
-    ["no endpoints, NodePort from outside", noPods, [WORKSTATION], `${IPS.node01}:30080`, "refused", /has no endpoints" -m addrtype --dst-type LOCAL -m tcp -p tcp --dport 30080 -j REJECT/],
-    ["no endpoints, ClusterIP from a node", noPods, onNode("node01"), "10.96.100.10:8080", "refused", /has no endpoints" -m tcp -p tcp -d 10\.96\.100\.10 --dport 8080 -j REJECT/],
+    ["no endpoints, NodePort from outside", noPods, [WORKSTATION], `${IPS.node01}:30080`, "refused", /^-A KUBE-EXTERNAL-SERVICES -p tcp -m comment --comment "default\/web has no endpoints" -m addrtype --dst-type LOCAL -m tcp --dport 30080 -j REJECT --reject-with icmp-port-unreachable$/],
+    ["no endpoints, ClusterIP from a node", noPods, onNode("node01"), "10.96.100.10:8080", "refused", /^-A KUBE-SERVICES -d 10\.96\.100\.10\/32 -p tcp -m comment --comment "default\/web has no endpoints" -m tcp --dport 8080 -j REJECT --reject-with icmp-port-unreachable$/],
     ["not-ready pod, NodePort", notReady, [WORKSTATION], `${IPS.node02}:30080`, "refused", /REJECT/],
     ["not-ready pod, ClusterIP from a pod", withClient(notReady), inPod("near"), "web:8080", "refused", /REJECT/],
     ["wrong targetPort, NodePort", wrongTarget, [WORKSTATION], `${IPS.node01}:30080`, "refused", /DNAT --to-destination 10\.244\.1\.5:8080/],
@@ -140,7 +140,7 @@ describe("externalTrafficPolicy and internalTrafficPolicy Local", () => {
   it("drops traffic on a node without a local endpoint, so the client times out", () => {
     const got = curlVerdict(local, [WORKSTATION], `${IPS.node02}:30080`);
     expect(got.verdict).toBe("timed-out");
-    expect(got.trace.hops.at(-1)!.rule).toContain('"default/web has no local endpoints" -m addrtype --dst-type LOCAL -m tcp -p tcp --dport 30080 -j DROP');
+    expect(got.trace.hops.at(-1)!.rule).toBe('-A KUBE-EXTERNAL-SERVICES -p tcp -m comment --comment "default/web has no local endpoints" -m addrtype --dst-type LOCAL -m tcp --dport 30080 -j DROP');
     expect(got.result.err).toBe("");
     expect(got.result.code).toBe(28);
   });
@@ -167,7 +167,7 @@ describe("sessionAffinity ClientIP", () => {
     expect(hosts.size).toBe(1);
     expect(Object.keys(state.affinity ?? {})).toEqual(["default/who/TCP|192.168.56.1"]);
     const again = run(state, [WORKSTATION], `curl -s ${IPS.node01}:30090`, 99);
-    expect(again.traces[0].hops.find((h) => h.kind === "service")!.rule).toMatch(/-m recent --name KUBE-SEP-[A-Z2-7]{16} --rcheck --seconds 60 --reap/);
+    expect(again.traces[0].hops.find((h) => h.kind === "service")!.rule).toMatch(/-m recent --rcheck --seconds 60 --reap --name KUBE-SEP-[A-Z2-7]{16} --mask 255\.255\.255\.255 --rsource -j KUBE-SEP-/);
   });
 
   it("spreads requests without affinity", () => {

@@ -195,6 +195,11 @@ export class NetIndex {
     return undefined;
   }
 
+  /** Every port of every Service (headless ones included), for the node's whole rule set. */
+  *allServicePorts(): Iterable<ServicePortInfo> {
+    for (const ports of this.services.byKey.values()) yield* ports;
+  }
+
   portsOfService(serviceKey: string): readonly ServicePortInfo[] {
     return this.services.byKey.get(serviceKey) ?? [];
   }

@@ -6,7 +6,26 @@
 import type { Random } from "../random.ts";
 import type { Endpoint, Hop } from "./trace.ts";
 import type { EndpointInfo, NetIndex, NodeInfo, PodInfo, Protocol, ServicePortInfo } from "./index.ts";
-import { probabilityText } from "./kube-proxy-names.ts";
+import {
+  affinityRule,
+  clusterIPFilterRule,
+  clusterIPRule,
+  clusterMasqRule,
+  endpointPickRule,
+  extJumpRule,
+  extLocalMasqRule,
+  extLocalRouteRule,
+  extMasqRule,
+  extPodTrafficRule,
+  MASQUERADE_RULE,
+  NODEPORTS_JUMP,
+  nodePortFilterRule,
+  nodePortRule,
+  saveText,
+  sepDnatRule,
+  sepMasqRule,
+} from "./kube-proxy-rules.ts";
+import { DEFAULT_AFFINITY_SECONDS } from "./kube-proxy-ruleset.ts";
 import { nodeOfPlace, type Place } from "./places.ts";
 
 export interface AffinityEntry {
@@ -47,10 +66,9 @@ export type RouteOutcome =
   | { result: "delivered"; hops: Hop[]; delivery: Delivery; affinity?: { key: string; entry: AffinityEntry } }
   | { result: "refused" | "timed-out"; hops: Hop[]; reason: string };
 
-const DEFAULT_AFFINITY_SECONDS = 10800;
-
-const MASQUERADE_RULE = `-A KUBE-POSTROUTING -m comment --comment "kubernetes service traffic requiring SNAT" -j MASQUERADE --random-fully`;
-const NODEPORTS_JUMP = `-A KUBE-SERVICES -m comment --comment "kubernetes service nodeports; NOTE: this must be the last rule in this chain" -m addrtype --dst-type LOCAL -j KUBE-NODEPORTS`;
+// The rule texts of the hops are kube-proxy-rules.ts's builders, as iptables-save prints them.
+const MASQUERADE_TEXT = saveText(MASQUERADE_RULE);
+const NODEPORTS_JUMP_TEXT = saveText(NODEPORTS_JUMP);
 
 /** Texts that depend only on a service port and a small key are built once per port (hot path). */
 function memo<T extends string | string[]>(sp: ServicePortInfo, key: string, make: () => T): T {
@@ -176,20 +194,20 @@ class Proxier {
     const proto = protocol.toLowerCase();
     const hash = this.index.chainHash(sp);
     const spn = sp.servicePortName;
-    const nodePortRule = memo(sp, "np", () => `-A KUBE-NODEPORTS -m comment --comment "${spn}" -m ${proto} -p ${proto} --dport ${dstPort} -j KUBE-EXT-${hash}`);
+    const npRule = memo(sp, "np", () => saveText(nodePortRule(spn, proto, dstPort, hash)));
     const endpoints = this.index.endpoints(sp);
     const nodeHop: Hop = {
       kind: "node",
       label: node.name,
       ref: { kind: "Node", name: node.name },
       before: { src: this.src, dst: this.dst },
-      rule: nodePortRule,
-      rules: [NODEPORTS_JUMP, nodePortRule],
+      rule: npRule,
+      rules: [NODEPORTS_JUMP_TEXT, npRule],
       note: memo(sp, node.name, () => `NodePort ${dstPort} is open on every node; on ${node.name} it belongs to ${sp.serviceKey} (port ${sp.port.port}).`),
     };
     this.hops.push(nodeHop);
     if (endpoints.length === 0) {
-      const reject = `-A KUBE-EXTERNAL-SERVICES -m comment --comment "${spn} has no endpoints" -m addrtype --dst-type LOCAL -m ${proto} -p ${proto} --dport ${dstPort} -j REJECT`;
+      const reject = saveText(nodePortFilterRule(spn, proto, dstPort, "REJECT"));
       nodeHop.rule = reject;
       nodeHop.rules = [reject];
       nodeHop.note = `${sp.serviceKey} has no ready endpoints, so kube-proxy rejects the connection at once.`;
@@ -207,26 +225,26 @@ class Proxier {
     if (local && !fromPod && !fromThisNode) {
       candidates = endpoints.filter((e) => e.nodeName === node.name);
       if (candidates.length === 0) {
-        const drop = `-A KUBE-EXTERNAL-SERVICES -m comment --comment "${spn} has no local endpoints" -m addrtype --dst-type LOCAL -m ${proto} -p ${proto} --dport ${dstPort} -j DROP`;
+        const drop = saveText(nodePortFilterRule(spn, proto, dstPort, "DROP"));
         nodeHop.rule = drop;
         nodeHop.rules = [drop];
         nodeHop.note = `externalTrafficPolicy: Local and no ready endpoint of ${sp.serviceKey} runs on ${node.name}: kube-proxy drops the packet (no reply, the client waits).`;
         return this.fail("timed-out", `${sp.serviceKey} has externalTrafficPolicy: Local and none of its ready pods runs on ${node.name}; the packet is dropped. Try the IP of a node that runs one of its pods.`);
       }
       chain = `KUBE-SVL-${hash}`;
-      extRules.push(`-A KUBE-EXT-${hash} -j KUBE-SVL-${hash}`);
+      extRules.push(saveText(extJumpRule(hash, chain)));
     } else if (local && fromPod) {
-      extRules.push(`-A KUBE-EXT-${hash} -m comment --comment "pod traffic for ${spn} external destinations" -s ${this.index.podCIDR?.text ?? "10.244.0.0/16"} -j KUBE-SVC-${hash}`);
+      extRules.push(saveText(extPodTrafficRule(hash, spn, this.index.podCIDR?.text ?? this.index.state.config.podCIDR)));
     } else if (local) {
       masquerade = true;
       extRules.push(
-        `-A KUBE-EXT-${hash} -m comment --comment "masquerade LOCAL traffic for ${spn} external destinations" -m addrtype --src-type LOCAL -j KUBE-MARK-MASQ`,
-        `-A KUBE-EXT-${hash} -m comment --comment "route LOCAL traffic for ${spn} external destinations" -m addrtype --src-type LOCAL -j KUBE-SVC-${hash}`,
+        saveText(extLocalMasqRule(hash, spn)),
+        saveText(extLocalRouteRule(hash, spn)),
       );
     } else {
       masquerade = true;
       extRules.push(
-        ...memo(sp, "ext", () => [`-A KUBE-EXT-${hash} -m comment --comment "masquerade traffic for ${spn} external destinations" -j KUBE-MARK-MASQ`, `-A KUBE-EXT-${hash} -j KUBE-SVC-${hash}`]),
+        ...memo(sp, "ext", () => [saveText(extMasqRule(hash, spn)), saveText(extJumpRule(hash, `KUBE-SVC-${hash}`))]),
       );
     }
     nodeHop.rules!.push(...extRules);
@@ -263,7 +281,7 @@ class Proxier {
     };
     this.hops.push(hop);
     if (endpoints.length === 0) {
-      hop.rule = `-A KUBE-SERVICES -m comment --comment "${spn} has no endpoints" -m ${proto} -p ${proto} -d ${dstIP} --dport ${dstPort} -j REJECT`;
+      hop.rule = saveText(clusterIPFilterRule(spn, proto, dstIP, dstPort, "REJECT"));
       hop.rules = [hop.rule];
       hop.note = `${sp.serviceKey} has no ready endpoints, so kube-proxy rejects the connection at once.`;
       return this.fail("refused", noEndpointsReason(sp));
@@ -274,18 +292,18 @@ class Proxier {
     if (local) {
       candidates = endpoints.filter((e) => e.nodeName === srcNode);
       if (candidates.length === 0) {
-        hop.rule = `-A KUBE-SERVICES -m comment --comment "${spn} has no local endpoints" -m ${proto} -p ${proto} -d ${dstIP} --dport ${dstPort} -j DROP`;
+        hop.rule = saveText(clusterIPFilterRule(spn, proto, dstIP, dstPort, "DROP"));
         hop.rules = [hop.rule];
         hop.note = `internalTrafficPolicy: Local and no ready endpoint of ${sp.serviceKey} runs on ${srcNode}: kube-proxy drops the packet.`;
         return this.fail("timed-out", `${sp.serviceKey} has internalTrafficPolicy: Local and none of its ready pods runs on ${srcNode}; the packet is dropped.`);
       }
     }
-    const rules = [`-A KUBE-SERVICES -m comment --comment "${spn} cluster IP" -m ${proto} -p ${proto} -d ${dstIP} --dport ${dstPort} -j ${chain}`];
+    const rules = [saveText(clusterIPRule(spn, proto, dstIP, dstPort, chain))];
     const podCIDR = this.index.podCIDR;
     const fromPodNetwork = podCIDR !== undefined && podCIDR.size > 0 && inPodNetwork(this.index, this.src.ip);
     const masquerade = !fromPodNetwork;
     if (masquerade) {
-      rules.push(`-A ${chain} -m comment --comment "${spn} cluster IP" -m ${proto} -p ${proto} -d ${dstIP} --dport ${dstPort} ! -s ${podCIDR?.text ?? "10.244.0.0/16"} -j KUBE-MARK-MASQ`);
+      rules.push(saveText(clusterMasqRule(chain, spn, proto, dstIP, dstPort, podCIDR?.text ?? this.index.state.config.podCIDR)));
     }
     hop.rule = rules[0];
     hop.rules = rules;
@@ -316,7 +334,7 @@ class Proxier {
           if (e.text === entry.endpoint) {
             chosen = e;
             const sep = this.index.sepChain(sp, e);
-            pickRule = `-A ${chain} -m comment --comment "${spn} -> ${e.text}" -m recent --name ${sep} --rcheck --seconds ${timeout} --reap -j ${sep}`;
+            pickRule = saveText(affinityRule(chain, spn, e.text, sep, timeout));
             break;
           }
         }
@@ -345,11 +363,11 @@ class Proxier {
     const snatIP = masquerade ? snatAddress(node, ep.nodeName) : clientIP;
     const after = { src: masquerade ? { ip: snatIP, port: this.src.port } : this.src, dst: { ip: ep.ip, port: ep.port } };
     if (!ep.sepRules) {
-      const dnat = `-A ${sep} -m comment --comment "${spn}" -m ${sp.protocol.toLowerCase()} -p ${sp.protocol.toLowerCase()} -j DNAT --to-destination ${ep.text}`;
-      ep.sepRules = [[dnat], [dnat, MASQUERADE_RULE]];
+      const dnat = saveText(sepDnatRule(sep, spn, sp.protocol.toLowerCase(), ep.text, affinity));
+      ep.sepRules = [[dnat], [dnat, MASQUERADE_TEXT]];
     }
     let sepRules = ep.sepRules[masquerade ? 1 : 0];
-    if (hairpin) sepRules = [`-A ${sep} -m comment --comment "${spn}" -s ${ep.ip}/32 -j KUBE-MARK-MASQ`, ...sepRules];
+    if (hairpin) sepRules = [saveText(sepMasqRule(sep, spn, ep.ip)), ...sepRules];
     const how = chosen && pickRule.includes("--rcheck")
       ? `sessionAffinity: ClientIP: ${clientIP} used ${ep.text} before, so it sticks to it.`
       : candidates.length === 1
@@ -392,11 +410,7 @@ class Proxier {
   private pickRule(sp: ServicePortInfo, chain: string, e: EndpointInfo, i: number, n: number): string {
     const cached = e.pick;
     if (cached && cached.chain === chain && cached.i === i && cached.n === n) return cached.text;
-    const sep = this.index.sepChain(sp, e);
-    const text =
-      i === n - 1
-        ? `-A ${chain} -m comment --comment "${sp.servicePortName} -> ${e.text}" -j ${sep}`
-        : `-A ${chain} -m comment --comment "${sp.servicePortName} -> ${e.text}" -m statistic --mode random --probability ${probabilityText(1 / (n - i))} -j ${sep}`;
+    const text = saveText(endpointPickRule(chain, sp.servicePortName, e.text, this.index.sepChain(sp, e), i, n));
     e.pick = { chain, i, n, text };
     return text;
   }

@@ -11,9 +11,12 @@ import { bashPrintable } from "./ansic-quote.ts";
 export const FILE_TOOLS = ["ls", "cp", "mv", "rm", "mkdir", "touch", "tee", "sed", "diff"] as const;
 const HOST_TOOLS = ["vi", "vim", "nano", "curl", "ssh", "ping", "nslookup", "ip", "cat", "env", "printenv", "hostname", "echo", "printf", "seq", "sleep", "exit", "logout", "clear", "grep", "head", "tail", "wc", "base64", ...FILE_TOOLS];
 
+/** Netfilter's tools and sudo, on the nodes. */
+const NODE_TOOLS = ["sudo", "iptables", "iptables-save"];
+
 const WORKSTATION = new Set([...HOST_TOOLS, "kubectl"]);
-const NODE = new Set(HOST_TOOLS);
-const CONTROL_PLANE = new Set([...HOST_TOOLS, "kubectl"]);
+const NODE = new Set([...HOST_TOOLS, ...NODE_TOOLS]);
+const CONTROL_PLANE = new Set([...HOST_TOOLS, ...NODE_TOOLS, "kubectl"]);
 /** Shell builtins (and applets every shell image has) available in an interactive pod shell. */
 const SHELL_BUILTINS = ["echo", "printf", "exit", "clear"];
 

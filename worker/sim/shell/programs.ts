@@ -18,10 +18,43 @@ import { diff } from "./diff.ts";
 import { editorProgram } from "./editor.ts";
 import { exit } from "./exit.ts";
 import { ssh } from "./ssh.ts";
+import { iptables, iptablesSave } from "../net/tools/iptables.ts";
 import { base64 } from "./base64.ts";
 import { grep, head, tail, wc } from "./text-filters.ts";
 import { kubectlProgram } from "../kubectl/kubectl.ts";
-import type { Program, ShellFrame } from "./types.ts";
+import type { Program, ProgramContext, ShellFrame } from "./types.ts";
+
+/**
+ * sudo on the lab's machines: the login user may run any command as root without a password (as
+ * on a Vagrant or kubeadm lab box). The command runs in the same place with user root. It lives
+ * here because it looks programs up by name.
+ */
+function sudo(ctx: ProgramContext): number {
+  const args = ctx.argv.slice(1);
+  if (args.length === 0) {
+    ctx.err("usage: sudo -h | -K | -k | -V\nusage: sudo -v [-ABkNnS] [-g group] [-h host] [-p prompt] [-u user]\nusage: sudo -l [-ABkNnS] [-g group] [-h host] [-p prompt] [-U user]\n            [-u user] [command [arg ...]]\nusage: sudo [-ABbEHkNnPS] [-C num] [-D directory]\n            [-g group] [-h host] [-p prompt] [-R directory] [-T timeout]\n            [-u user] [VAR=value] [-i | -s] [command [arg ...]]\nusage: sudo -e [-ABkNnS] [-C num] [-D directory] [-g group] [-h host] [-p\n            prompt] [-R directory] [-T timeout] [-u user] file ...\n");
+    return 1;
+  }
+  const frame = ctx.shell[ctx.shell.length - 1];
+  if (frame.kind === "pod") {
+    ctx.err(`sh: sudo: not found\n`);
+    return 127;
+  }
+  const root: ShellFrame = { ...frame, user: "root" };
+  const program = findProgram(args[0], root, ctx.tx.state);
+  if (typeof program === "string") {
+    ctx.err(`sudo: ${args[0]}: command not found\n`);
+    return 1;
+  }
+  const shell = ctx.shell;
+  shell.push(root);
+  try {
+    return program({ ...ctx, argv: args, shell });
+  } finally {
+    // A command that moved the console (ssh, exit) leaves the stack as it made it.
+    if (shell[shell.length - 1] === root) shell.pop();
+  }
+}
 
 /** Programs by name. Each program checks for itself where it may run. */
 const programs: Record<string, Program> = {
@@ -33,6 +66,9 @@ const programs: Record<string, Program> = {
   ip,
   ifconfig,
   ssh,
+  sudo,
+  iptables,
+  "iptables-save": iptablesSave,
   exit,
   logout: exit,
   hostname,

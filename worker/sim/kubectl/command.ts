@@ -36,6 +36,11 @@ export const outputFlag: FlagSpec = {
   type: "string",
   usage: "How to print the result: a table by default, or one of (json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, jsonpath-as-json, jsonpath-file, custom-columns, custom-columns-file, wide).",
 };
+export const templateFlag: FlagSpec = {
+  name: "template",
+  type: "string",
+  usage: "Template string or path to template file to use when -o=go-template, -o=go-template-file. The template format is golang templates [http://golang.org/pkg/text/template/#pkg-overview].",
+};
 export const selectorFlag: FlagSpec = {
   name: "selector",
   short: "l",

@@ -50,8 +50,9 @@ export function typeOfKind(kind: string): ResourceType {
  * with -o. Returns the exit code.
  */
 export function createAndPrint(k: Kubectl, flags: Flags, obj: SubmittedObject, verb: string, dryRun: DryRun): number {
-  const output = flags.string("output");
-  const parsedFormat = parseOutputFormat(output, false);
+  // --template alone means -o go-template, as kubectl's PrintFlags have it.
+  const output = flags.string("output") || (flags.string("template") !== "" ? "go-template" : "");
+  const parsedFormat = parseOutputFormat(output, false, flags.string("template"));
   const format = parsedFormat.ok ? loadTemplate(parsedFormat.format) : parsedFormat;
   if (output !== "" && !format.ok) return fail(k, format.error);
   const type = typeOfKind(obj.kind);
@@ -76,8 +77,8 @@ function printResult(
 ): number {
   if (output !== "" && format.ok && format.format.kind !== "name") {
     const printed = printStructured(format.format, [{ type, objects: [obj as never] }], true);
-    if (printed.error) return fail(k, printed.error);
     k.out(printed.out);
+    if (printed.error) return fail(k, printed.error);
     return 0;
   }
   k.out(output === "name" ? `${kindString(type)}/${obj.metadata.name}\n` : `${kindString(type)}/${obj.metadata.name} ${verb}\n`);

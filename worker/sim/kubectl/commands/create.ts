@@ -3,7 +3,7 @@
 import { formatQuantity, parseQuantity } from "../../cluster/quantity.ts";
 import type { SubmittedObject } from "../../cluster/types.ts";
 import { QUANTITY_PATTERN_ERROR } from "../../kinds/resource-quota.ts";
-import { dryRunFlag, filenameFlag, outputFlag, type Command } from "../command.ts";
+import { dryRunFlag, filenameFlag, outputFlag, templateFlag, type Command } from "../command.ts";
 import { fail, type Kubectl } from "../context.ts";
 import type { Flags } from "../flags.ts";
 import { createAndPrint, dryRunOf, requireOneName } from "./common.ts";
@@ -28,7 +28,7 @@ const deployment: Command = {
     { name: "replicas", short: "r", type: "int", defaultValue: "1", usage: "How many pods the Deployment should run." },
     { name: "port", type: "int", defaultValue: "-1", usage: "Container port to declare in the pod template." },
     dryRunFlag,
-    outputFlag,
+    outputFlag, templateFlag,
   ],
   run: (k, flags) => {
     const images = flags.list("image");
@@ -88,7 +88,7 @@ function serviceCommand(type: "ClusterIP" | "NodePort" | "LoadBalancer"): Comman
       ...(type === "NodePort" ? [{ name: "node-port", type: "int" as const, defaultValue: "0", usage: "Port opened on every node for this Service; 0 lets the cluster pick one." }] : []),
       ...(type === "ClusterIP" ? [{ name: "clusterip", type: "string" as const, usage: "Pick the Service's cluster IP yourself, or 'None' for a headless Service that hands out pod IPs directly." }] : []),
       dryRunFlag,
-      outputFlag,
+      outputFlag, templateFlag,
     ],
     run: (k, flags) => {
       const name = requireOneName(k, flags);
@@ -138,7 +138,7 @@ const namespace: Command = {
   usage: "create namespace NAME [--dry-run=server|client|none]",
   examples: `  # Create a new namespace named my-namespace
   kubectl create namespace my-namespace`,
-  flags: [dryRunFlag, outputFlag],
+  flags: [dryRunFlag, outputFlag, templateFlag],
   run: (k, flags) => {
     const name = requireOneName(k, flags);
     if (typeof name === "number") return name;
@@ -155,7 +155,7 @@ const serviceAccount: Command = {
   usage: "create serviceaccount NAME [--dry-run=server|client|none]",
   examples: `  # Create a new service account named my-service-account
   kubectl create serviceaccount my-service-account`,
-  flags: [dryRunFlag, outputFlag],
+  flags: [dryRunFlag, outputFlag, templateFlag],
   run: (k, flags) => {
     const name = requireOneName(k, flags);
     if (typeof name === "number") return name;
@@ -180,7 +180,7 @@ const quota: Command = {
     { name: "hard", type: "string", usage: "A comma-delimited set of resource=quantity pairs that define a hard limit." },
     { name: "scopes", type: "string", usage: "A comma-delimited set of quota scopes that must all match each object tracked by the quota." },
     dryRunFlag,
-    outputFlag,
+    outputFlag, templateFlag,
   ],
   run: (k, flags) => {
     const name = requireOneName(k, flags);
@@ -235,7 +235,7 @@ export const createCommand: Command = {
 
   # Check the manifest that would be created, without creating it
   kubectl create deployment web --image=nginx --dry-run=client -o yaml`,
-  flags: [filenameFlag, dryRunFlag, outputFlag],
+  flags: [filenameFlag, dryRunFlag, outputFlag, templateFlag],
   subcommands: [dataCommands[0], deployment, namespace, quota, dataCommands[1], service, serviceAccount],
   run: (k: Kubectl, flags: Flags) => {
     const files = flags.list("filename");

@@ -3,7 +3,7 @@
 
 import type { Deployment, Pod, ReplicaSet, Service, SubmittedObject } from "../../cluster/types.ts";
 import { parseResourceArgs, notFoundText, readOne } from "../builder.ts";
-import { dryRunFlag, outputFlag, type Command } from "../command.ts";
+import { dryRunFlag, outputFlag, templateFlag, type Command } from "../command.ts";
 import { fail, type Kubectl } from "../context.ts";
 import { errorText } from "../errors.ts";
 import type { Flags } from "../flags.ts";
@@ -47,7 +47,7 @@ export const exposeCommand: Command = {
     { name: "external-ip", type: "string", usage: "An extra IP address, outside the cluster's control, on which the Service also accepts traffic." },
     { name: "load-balancer-ip", type: "string", usage: "Ask for this IP on a LoadBalancer Service; empty lets the provider choose." },
     dryRunFlag,
-    outputFlag,
+    outputFlag, templateFlag,
   ],
   run: runExpose,
 };

@@ -2,7 +2,7 @@
 
 import type { LabelSelectorRequirement } from "../../cluster/label-selector.ts";
 import { fetchResources, parseResourceArgs, type Fetched } from "../builder.ts";
-import { allNamespacesFlag, fieldSelectorFlag, outputFlag, selectorFlag, type Command } from "../command.ts";
+import { allNamespacesFlag, fieldSelectorFlag, outputFlag, templateFlag, selectorFlag, type Command } from "../command.ts";
 import { fail, type Kubectl } from "../context.ts";
 import { errorText } from "../errors.ts";
 import type { Flags } from "../flags.ts";
@@ -51,7 +51,7 @@ Use "kubectl api-resources" for a complete list of supported resources.`,
   kubectl get pods --watch`,
   flags: [
     allNamespacesFlag,
-    outputFlag,
+    outputFlag, templateFlag,
     selectorFlag,
     fieldSelectorFlag,
     { name: "show-labels", type: "bool", usage: "Add a LABELS column listing each object's labels." },
@@ -66,7 +66,7 @@ Use "kubectl api-resources" for a complete list of supported resources.`,
 
 function runGet(k: Kubectl, flags: Flags): number {
   const watching = flags.bool("watch") || flags.bool("watch-only");
-  const format = parseOutputFormat(flags.string("output"));
+  const format = parseOutputFormat(flags.string("output"), true, flags.string("template"));
   if (!format.ok) return fail(k, format.error);
   if (watching && format.format.kind !== "table") {
     return fail(k, "error: watching (-w) prints tables only in this console; leave out -o, or use -o wide");
@@ -145,8 +145,8 @@ function runGet(k: Kubectl, flags: Flags): number {
     k.out(printTables(groups, tableOptions(groups.length > 1)));
   } else if (total > 0 || !parsed.byName) {
     const printed = printStructured(format.format, groups, parsed.singleItem, { noHeaders: flags.bool("no-headers") });
-    if (printed.error) return fail(k, printed.error);
     k.out(printed.out);
+    if (printed.error) return fail(k, printed.error);
   }
   if (total === 0 && errors.length === 0 && format.format.kind === "table") k.err(noneFound());
   return reportErrors(k, errors);

@@ -2,7 +2,7 @@
 
 import { goQuote } from "../../go-quote.ts";
 import type { SubmittedObject } from "../../cluster/types.ts";
-import { dryRunFlag, outputFlag, type Command } from "../command.ts";
+import { dryRunFlag, outputFlag, templateFlag, type Command } from "../command.ts";
 import { fail, type Kubectl } from "../context.ts";
 import { usageErrorText } from "../errors.ts";
 import type { Flags } from "../flags.ts";
@@ -46,7 +46,7 @@ export const runCommand: Command = {
     { name: "rm", type: "bool", usage: "Remove the pod once its session ends; only with an attached session (-i)." },
     { name: "image-pull-policy", type: "string", usage: "When to pull the image: Always, IfNotPresent or Never." },
     dryRunFlag,
-    outputFlag,
+    outputFlag, templateFlag,
   ],
   run: runRun,
 };

@@ -1,8 +1,9 @@
-// kubectl's printers behind -o: tables (default and wide), name, yaml, json, jsonpath and custom-columns.
+// kubectl's printers behind -o: tables (default and wide), name, yaml, json, jsonpath, go-template and custom-columns.
 
 import type { Fetched } from "../builder.ts";
 import { apiVersionOf, kindString, type ResourceType } from "../resources.ts";
 import { parseCustomColumns, printCustomColumns, type CustomColumn } from "./custom-columns.ts";
+import { parseGoTemplate } from "./go-template.ts";
 import { checkJsonPath, runJsonPath } from "./jsonpath.ts";
 import { readTemplateFile } from "./template-file.ts";
 import { formatLabels } from "./labels.ts";
@@ -16,12 +17,36 @@ export type OutputFormat =
   | { kind: "yaml" }
   | { kind: "json" }
   | { kind: "jsonpath"; template: string; source?: "inline" | "file"; asJson?: boolean }
+  | { kind: "go-template"; template: string; source?: "inline" | "file" }
   | { kind: "custom-columns"; columns: CustomColumn[] };
 
 const allowed =
   "custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml";
+// create, run and expose print objects they built: no tables, so no custom columns either.
+const allowedWithoutTables = "go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,yaml";
 
-export function parseOutputFormat(text: string, allowTable = true): { ok: true; format: OutputFormat } | { ok: false; error: string } {
+const templateFormats = ["go-template", "go-template-file", "template", "templatefile", "jsonpath", "jsonpath-as-json", "jsonpath-file"];
+
+/**
+ * -o as kubectl's PrintFlags read it. `templateArgument` is --template: alone it means -o go-template,
+ * and with a bare template format (-o jsonpath, -o go-template-file) it is that format's template.
+ */
+export function parseOutputFormat(text: string, allowTable = true, templateArgument = ""): { ok: true; format: OutputFormat } | { ok: false; error: string } {
+  if (templateArgument !== "") {
+    if (text === "") text = "go-template";
+    if (templateFormats.includes(text)) text = `${text}=${templateArgument}`;
+    else if (templateFormats.some((f) => text.startsWith(f + "="))) text = `\0${text}`;
+  }
+  const unmatched = (shown: string) =>
+    `error: unable to match a printer suitable for the output format "${shown}", allowed formats are: ${allowTable ? allowed : allowedWithoutTables}\n`;
+  // Given both, kubectl finds no printer for -o go-template=X --template=Y.
+  if (text.startsWith("\0")) return { ok: false, error: unmatched(text.slice(1)) };
+  const gt = /^(go-template|go-template-file|template|templatefile)=(.*)$/s.exec(text);
+  if (gt) {
+    if (gt[2] === "") return { ok: false, error: "error: template format specified but no template given\n" };
+    const source = gt[1].endsWith("file") ? "file" : "inline";
+    return { ok: true, format: { kind: "go-template", template: gt[2], source } };
+  }
   if (text === "" && allowTable) return { ok: true, format: { kind: "table", wide: false } };
   if (text === "wide" && allowTable) return { ok: true, format: { kind: "table", wide: true } };
   if (text === "name") return { ok: true, format: { kind: "name" } };
@@ -39,10 +64,8 @@ export function parseOutputFormat(text: string, allowTable = true): { ok: true; 
     const parsed = parseCustomColumns(cc[1] ?? "");
     return parsed.ok ? { ok: true, format: { kind: "custom-columns", columns: parsed.columns } } : parsed;
   }
-  if (text === "jsonpath" || text === "jsonpath-as-json" || text === "jsonpath-file") {
-    return { ok: false, error: "error: template format specified but no template given\n" };
-  }
-  return { ok: false, error: `error: unable to match a printer suitable for the output format "${text}", allowed formats are: ${allowed}\n` };
+  if (templateFormats.includes(text)) return { ok: false, error: "error: template format specified but no template given\n" };
+  return { ok: false, error: unmatched(text) };
 }
 
 /**
@@ -50,14 +73,14 @@ export function parseOutputFormat(text: string, allowTable = true): { ok: true; 
  * template. `get` does this when it first prints, after fetching; create, run and expose before they send anything.
  */
 export function loadTemplate(format: OutputFormat): { ok: true; format: OutputFormat } | { ok: false; error: string } {
-  if (format.kind !== "jsonpath") return { ok: true, format };
+  if (format.kind !== "jsonpath" && format.kind !== "go-template") return { ok: true, format };
   let template = format.template;
   if (format.source === "file") {
     const read = readTemplateFile(template);
     if (!read.ok) return { ok: false, error: `error: error reading --template ${template}, ${read.error}\n` };
     template = read.text;
   }
-  const parsed = checkJsonPath(template);
+  const parsed = format.kind === "jsonpath" ? checkJsonPath(template) : parseGoTemplate(template);
   if (!parsed.ok) return parsed;
   return { ok: true, format: { ...format, template, source: "inline" } };
 }
@@ -123,7 +146,7 @@ function listOf(items: unknown[]): unknown {
   return { apiVersion: "v1", items, kind: "List", metadata: { resourceVersion: "" } };
 }
 
-/** yaml/json/jsonpath/name output of fetched objects; `single` prints the object, not a List. */
+/** yaml/json/jsonpath/go-template/name output of fetched objects; `single` prints the object, not a List. `out` holds stdout even when there is an error. */
 export function printStructured(
   format: OutputFormat,
   groups: readonly Fetched[],
@@ -146,6 +169,15 @@ export function printStructured(
     const template = loaded.format.kind === "jsonpath" ? loaded.format.template : format.template;
     const result = runJsonPath(template, data, { asJson: format.asJson });
     return result.ok ? { out: result.output } : { out: "", error: result.error };
+  }
+  if (format.kind === "go-template") {
+    const loaded = loadTemplate(format);
+    if (!loaded.ok) return { out: "", error: loaded.error };
+    const parsed = parseGoTemplate(loaded.format.kind === "go-template" ? loaded.format.template : format.template);
+    if (!parsed.ok) return { out: "", error: parsed.error };
+    // What the template printed before an execution error, and kubectl's debugging text, go to stdout.
+    const result = parsed.run(data);
+    return result.ok ? { out: result.output } : { out: result.output, error: result.error };
   }
   return { out: "" };
 }

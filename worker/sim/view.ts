@@ -2,7 +2,7 @@
 // GET /api/sessions/:id returns it as `cluster`; the live WebSocket sends it after each change.
 
 import { endpointSlicesFor } from "./cluster/endpoints.ts";
-import { findImage } from "./cluster/images.ts";
+import { serverPorts } from "./cluster/process.ts";
 import { SYSTEM_NAMESPACES } from "./cluster/store.ts";
 import type { ClusterState, Pod } from "./cluster/types.ts";
 import type { SessionState } from "./engine.ts";
@@ -133,7 +133,7 @@ function podView(pod: Pod, cluster: ClusterState): ClusterView["pods"][number] {
     ready: summary.ready === pod.spec.containers.length && summary.status === "Running",
     labels: pod.metadata.labels ?? {},
     image,
-    listening: running && !pod.spec.containers[0]?.command ? (findImage(image)?.server?.ports.map((p) => p.port) ?? []) : [],
+    listening: running && pod.spec.containers[0] ? serverPorts(pod.spec.containers[0]).map((p) => p.port) : [],
     owner,
     system: SYSTEM_NAMESPACES.has(namespace),
   };

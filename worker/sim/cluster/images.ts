@@ -11,7 +11,13 @@ export type ServerKind =
   | "echoserver"
   | "redis"
   | "mysql"
-  | "postgres";
+  | "postgres"
+  | "serve-hostname"
+  | "agnhost"
+  | "kubernetes-bootcamp"
+  | "node-hello"
+  | "hello-app"
+  | "echo-server";
 
 export type Tool = "sh" | "bash" | "curl" | "wget" | "nslookup" | "ping" | "ip" | "ifconfig" | "cat" | "env" | "printenv" | "hostname" | "seq" | "sleep" | "grep" | "head" | "tail" | "wc" | "base64" | "ls" | "cp" | "mv" | "rm" | "mkdir" | "touch" | "tee" | "sed" | "diff" | "vi" | "redis-cli" | "psql" | "mysql";
 
@@ -28,6 +34,11 @@ export interface ImageInfo {
   shell?: "sh" | "bash";
   /** Its tools are busybox's applets (they word their output and errors their own way). */
   busybox?: true;
+  /**
+   * The only tags the registry has, when they are few and known (the tutorials' images): any
+   * other tag fails to pull, as `kubernetes-bootcamp:v10` does in the rolling-update tutorial.
+   */
+  tags?: string[];
   /** The digest kubectl describe shows as Image ID. */
   digest: string;
   /** Compressed size of the linux/amd64 image, what the kubelet's Pulled event reports. */
@@ -50,6 +61,16 @@ const catalogue: ImageInfo[] = [
   { repository: "busybox", defaultTag: "latest", busybox: true, tools: [...basics, "vi", "wget", "nslookup", "ping", "ip", "ifconfig"], shell: "sh", digest: "sha256:d82f458899c9696cb26a7c02d5568f81c8c8223f8661bb2a7988b269c8b9051e", size: 2156518 },
   { repository: "alpine", defaultTag: "latest", busybox: true, tools: [...basics, "vi", "wget", "nslookup", "ping", "ip", "ifconfig"], shell: "sh", digest: "sha256:4bcff63911fcb4448bd4fdacec207030997caf25e9bea4045fa6c8c44de311d1", size: 3642049 },
   { repository: "curlimages/curl", defaultTag: "latest", busybox: true, tools: [...basics, "vi", "curl", "wget", "nslookup", "ping", "ip", "ifconfig"], shell: "sh", digest: "sha256:9a1ed35addb45476afa911696297f8e115993df459278ed036182dd2cd22b67b", size: 10125497 },
+  // The docs' and courses' sample apps (their ports are the ones their sources listen on).
+  { repository: "registry.k8s.io/serve_hostname", defaultTag: "latest", server: { kind: "serve-hostname", ports: [{ port: 9376, protocol: "TCP" }] }, tools: [], digest: "sha256:bab70473a6d8ef65a22625dc9a1b0f0452e811530fdbe77e4408523460177ff1", size: 2354214 },
+  // agnhost's ports depend on its subcommand (serverPorts below); netexec is what most pages run.
+  { repository: "registry.k8s.io/e2e-test-images/agnhost", defaultTag: "2.53", server: { kind: "agnhost", ports: [{ port: 8080, protocol: "TCP" }, { port: 8081, protocol: "UDP" }] }, tools: [...basics, "vi", "bash", "curl", "ping"], shell: "sh", busybox: true, digest: "sha256:99c6b4bb4a1e1df3f0b3752168c89358794d02258ebebc26bf21c29399011a85", size: 51312376 },
+  { repository: "gcr.io/google-samples/kubernetes-bootcamp", defaultTag: "v1", tags: ["v1"], server: { kind: "kubernetes-bootcamp", ports: [{ port: 8080, protocol: "TCP" }] }, tools: [...basics, "bash", "curl"], shell: "bash", digest: "sha256:0d6b8ee63bb57c5f5b6156f446b3bc3b3c143d233037f3a2f00e279c8fcc64af", size: 77624813 },
+  // The rolling-update tutorial's second version.
+  { repository: "jocatalin/kubernetes-bootcamp", defaultTag: "v2", tags: ["v1", "v2"], server: { kind: "kubernetes-bootcamp", ports: [{ port: 8080, protocol: "TCP" }] }, tools: [...basics, "bash", "curl"], shell: "bash", digest: "sha256:fb1a3ced00cecfc1f83f18ab5cd14199e30adc1b49aa4244f5d65ad3f5feb2a5", size: 77624909 },
+  { repository: "gcr.io/google-samples/node-hello", defaultTag: "1.0", tags: ["1.0"], server: { kind: "node-hello", ports: [{ port: 8080, protocol: "TCP" }] }, tools: [...basics, "bash", "curl"], shell: "bash", digest: "sha256:d238d0ab54efb76ec0f7b1da666cefa9b40be59ef34346a761b8adc2dd45459b", size: 254362310 },
+  { repository: "gcr.io/google-samples/hello-app", defaultTag: "1.0", tags: ["1.0", "2.0"], server: { kind: "hello-app", ports: [{ port: 8080, protocol: "TCP" }] }, tools: [], digest: "sha256:845f77fab71033404f4cfceaa1ddb27b70c3551ceb22a5e7f4498cdda6c9daea", size: 4305340 },
+  { repository: "kicbase/echo-server", defaultTag: "latest", tags: ["1.0", "latest"], server: { kind: "echo-server", ports: [{ port: 8080, protocol: "TCP" }] }, tools: [], digest: "sha256:127ac38a2bb9537b7f252addff209ea6801edcac8a92c8b1104dacd66a583ed6", size: 2167658 },
   { repository: "ubuntu", defaultTag: "latest", tools: [...basics, "bash"], shell: "bash", digest: "sha256:66460d557b25769b102175144d538d88219c077c678a49af4afca6fbfc1b5252", size: 29724697 },
 ];
 
@@ -75,9 +96,22 @@ export function parseImage(image: string): ImageRef {
   return { repository: rest, tag };
 }
 
+/**
+ * k8s.gcr.io is the old name of registry.k8s.io (frozen since April 2023, its images mirrored):
+ * pages written before then pull the same images by it.
+ */
+export function canonicalRepository(repository: string): string {
+  return repository.startsWith("k8s.gcr.io/") ? `registry.k8s.io/${repository.slice("k8s.gcr.io/".length)}` : repository;
+}
+
 /** The catalogue entry for an image reference, or undefined when the registry has no such image. */
 export function findImage(image: string): ImageInfo | undefined {
-  return byRepository.get(parseImage(image).repository);
+  return byRepository.get(canonicalRepository(parseImage(image).repository));
+}
+
+/** The tag a reference pulls: its own, or `latest` when it names none. */
+export function imageTag(image: string): string {
+  return parseImage(image).tag || "latest";
 }
 
 export function allImages(): readonly ImageInfo[] {
@@ -100,7 +134,7 @@ const systemRepositories = new Set([
 ]);
 
 export function isSystemImage(image: string): boolean {
-  return systemRepositories.has(parseImage(image).repository);
+  return systemRepositories.has(canonicalRepository(parseImage(image).repository));
 }
 
 /**
@@ -115,6 +149,8 @@ const NAMED_TAG = /^(latest|stable|mainline|edge|lts|alpine|slim|bookworm|bullse
 export function hasTag(image: string): boolean {
   if (image.includes("@")) return true;
   const { tag } = parseImage(image);
+  const known = findImage(image)?.tags;
+  if (known) return known.includes(tag || "latest");
   return tag === "" || VERSION_TAG.test(tag) || NAMED_TAG.test(tag);
 }
 

@@ -102,16 +102,72 @@ export function processBehaviour(container: Container, env?: Readonly<Record<str
  */
 export function runsImageServer(container: Container): boolean {
   const image = findImage(container.image);
-  if (!image?.server || container.command?.length) return false;
+  if (!image?.server) return false;
+  // agnhost's ENTRYPOINT is /agnhost: its args are always agnhost's, and pages also spell it out.
+  if (image.server.kind === "agnhost") return !container.command?.length || isAgnhost(container.command[0]);
+  if (container.command?.length) return false;
   const first = container.args?.[0];
   if (first === undefined || !image.shell || first.startsWith("-")) return true;
   const base = first.split("/").pop() ?? first;
   return SERVER_PROGRAMS.some((s) => first === s || base === s.replace(/^\//, ""));
 }
 
+function isAgnhost(program: string): boolean {
+  return program === "/agnhost" || program === "agnhost";
+}
+
+/** The arguments the image's server process gets (after its program name), when it runs one. */
+export function serverArgs(container: Container): string[] {
+  const command = container.command ?? [];
+  return [...command.slice(1), ...(container.args ?? [])];
+}
+
+/** agnhost's subcommands that serve until stopped; any other prints and exits. */
+const AGNHOST_SERVERS = new Set(["netexec", "serve-hostname"]);
+
+/**
+ * A Go flag's value as cobra/pflag reads it: `--name=v`, `-name=v`, `--name v`. Undefined when
+ * the flag is absent.
+ */
+export function flagValue(args: readonly string[], name: string): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const m = /^--?([^=]+)(?:=(.*))?$/s.exec(args[i]);
+    if (!m || m[1] !== name) continue;
+    if (m[2] !== undefined) return m[2];
+    return args[i + 1];
+  }
+  return undefined;
+}
+
+/**
+ * The ports a container's server process listens on: the image's, except where the process's
+ * flags choose them (agnhost netexec --http-port/--udp-port, serve-hostname --port).
+ */
+export function serverPorts(container: Container): Array<{ port: number; protocol: "TCP" | "UDP" }> {
+  const server = findImage(container.image)?.server;
+  if (!server || !runsImageServer(container)) return [];
+  if (server.kind !== "agnhost") return server.ports;
+  const args = serverArgs(container);
+  const port = (name: string, fallback: number): number => {
+    const value = flagValue(args, name);
+    const n = value === undefined ? fallback : Number(value);
+    return Number.isInteger(n) ? n : fallback;
+  };
+  if (args[0] === "netexec") {
+    const ports: Array<{ port: number; protocol: "TCP" | "UDP" }> = [{ port: port("http-port", 8080), protocol: "TCP" }];
+    const udp = port("udp-port", 8081);
+    if (udp !== -1) ports.push({ port: udp, protocol: "UDP" });
+    return ports;
+  }
+  if (args[0] === "serve-hostname") return [{ port: port("port", 9376), protocol: "TCP" }];
+  return [];
+}
+
 /** The image's own entrypoint: a server runs, unless the database image refuses its environment. */
 function serverBehaviour(container: Container, env: Readonly<Record<string, string>> | undefined): ProcessBehaviour {
   const kind = findImage(container.image)?.server?.kind;
+  // agnhost without a serving subcommand prints cobra's help (or the subcommand's output) and exits 0.
+  if (kind === "agnhost" && !AGNHOST_SERVERS.has(serverArgs(container)[0] ?? "")) return { kind: "exits", afterMs: 0, exitCode: 0, reason: "Completed" };
   if (kind !== "postgres" && kind !== "mysql") return FOREVER;
   const verdict = databaseEntrypoint(kind, env ?? literalEnvironment(container));
   return verdict.ok ? FOREVER : { kind: "exits", afterMs: verdict.afterMs, exitCode: 1, reason: "Error" };

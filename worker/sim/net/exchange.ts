@@ -122,6 +122,8 @@ export function exchange(env: ExchangeEnv, input: ExchangeInput): ExchangeOutcom
     local: connection.dst,
     pod: listener.pod,
     args: listener.args,
+    image: listener.image,
+    startedAt: startedAt(listener),
     hostname: listener.hostname,
     now: env.now,
     logged: listener.podKey ? (env.tx.state.podRuntime[listener.podKey]?.logs.length ?? 0) : 0,
@@ -132,6 +134,12 @@ export function exchange(env: ExchangeEnv, input: ExchangeInput): ExchangeOutcom
   if (reply.kind === "http") connection.finish("answered", `${listener.label} answered ${reply.status}${reply.reason ? ` ${reply.reason}` : ""}.`, reply.status);
   else connection.finish(reply.kind === "closed" ? "empty-reply" : "answered", reply.note);
   return { kind: "reply", ip, local, reply };
+}
+
+function startedAt(listener: Listener): number | undefined {
+  const status = listener.pod?.status.containerStatuses?.find((s) => s.name === listener.container);
+  const at = status?.state.running?.startedAt;
+  return at ? Date.parse(at) : undefined;
 }
 
 /** A file written in one of the pod's containers (the process serves what its container holds). */

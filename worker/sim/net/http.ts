@@ -74,3 +74,30 @@ export function pathOf(target: string): string {
   const q = target.indexOf("?");
   return q < 0 ? target : target.slice(0, q);
 }
+
+/**
+ * A query string's first value for `name`, as Go's Request.FormValue reads it (url.ParseQuery:
+ * `&`-separated pairs, `+` for a space, %XX escapes; a pair with a bad escape is skipped).
+ */
+export function queryValue(target: string, name: string): string | undefined {
+  const q = target.indexOf("?");
+  if (q < 0) return undefined;
+  for (const pair of target.slice(q + 1).split("&")) {
+    if (pair === "" || pair.includes(";")) continue;
+    const eq = pair.indexOf("=");
+    const key = unescapeQuery(eq < 0 ? pair : pair.slice(0, eq));
+    const value = unescapeQuery(eq < 0 ? "" : pair.slice(eq + 1));
+    if (key === name && value !== undefined) return value;
+  }
+  return undefined;
+}
+
+function unescapeQuery(text: string): string | undefined {
+  if (/%(?![0-9a-fA-F]{2})/.test(text)) return undefined;
+  try {
+    return decodeURIComponent(text.replace(/\+/g, " "));
+  } catch {
+    // Escapes that are not UTF-8: Go keeps the raw bytes; here each becomes the character of its code.
+    return text.replace(/\+/g, " ").replace(/%([0-9a-fA-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
+  }
+}

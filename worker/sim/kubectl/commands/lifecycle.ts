@@ -16,7 +16,7 @@ import { tabwrite } from "../printers/tabwriter.ts";
 import { readList } from "../store-read.ts";
 import { findImage } from "../../cluster/images.ts";
 import { containerEnvironment } from "../../cluster/container-env.ts";
-import { runsImageServer } from "../../cluster/process.ts";
+import { runsImageServer, serverArgs, serverPorts } from "../../cluster/process.ts";
 import { startupLog } from "../../net/apps/startup-log.ts";
 
 /** The Deployment or DaemonSet a rollout subcommand names (the kinds with a restarter and a status viewer here). */
@@ -447,5 +447,8 @@ function containerStartup(state: Kubectl["ctx"]["tx"]["state"], pod: Pod, contai
     kernelVersion: node?.status.nodeInfo?.kernelVersion ?? "",
     cpus: Number(node?.status.capacity?.cpu ?? "1") || 1,
     env: containerEnvironment(state, `${pod.metadata.namespace ?? "default"}/${pod.metadata.name}`, container),
+    hostname: pod.spec.hostNetwork && pod.spec.nodeName ? pod.spec.nodeName : pod.metadata.name,
+    ports: serverPorts(spec),
+    args: serverArgs(spec),
   });
 }

@@ -2,12 +2,18 @@
 // server unless the spec replaces the command; a container that is not running listens on nothing.
 
 import { findImage, type ServerKind } from "../../cluster/images.ts";
-import { runsImageServer } from "../../cluster/process.ts";
+import { runsImageServer, serverArgs, serverPorts } from "../../cluster/process.ts";
 import type { Pod } from "../../cluster/types.ts";
 import type { NetIndex } from "../index.ts";
 import type { DeliveryTarget } from "../router.ts";
 import { mysql, postgres, redis, sshd, tlsOnly } from "./databases.ts";
+import { agnhost } from "./agnhost.ts";
+import { echoServer } from "./echo-server.ts";
 import { echoserver } from "./echoserver.ts";
+import { helloApp } from "./hello-app.ts";
+import { kubernetesBootcamp } from "./kubernetes-bootcamp.ts";
+import { nodeHello } from "./node-hello.ts";
+import { serveHostname } from "./serve-hostname.ts";
 import { httpEcho } from "./http-echo.ts";
 import { httpd } from "./httpd.ts";
 import { nginx } from "./nginx.ts";
@@ -25,7 +31,16 @@ const apps: Record<ServerKind, App> = {
   redis,
   mysql,
   postgres,
+  "serve-hostname": serveHostname,
+  agnhost,
+  "kubernetes-bootcamp": kubernetesBootcamp,
+  "node-hello": nodeHello,
+  "hello-app": helloApp,
+  "echo-server": echoServer,
 };
+
+/** Servers that write a line to their container's log for each request they answer. */
+const LOGS_REQUESTS = new Set<ServerKind>(["nginx", "serve-hostname", "agnhost", "kubernetes-bootcamp", "hello-app", "echo-server"]);
 
 export interface Listener {
   app: App;
@@ -36,6 +51,8 @@ export interface Listener {
   pod?: Pod;
   container?: string;
   args?: string[];
+  /** The image reference the container runs (hello-app and the bootcamp answer with its version). */
+  image?: string;
   hostname: string;
   /** True for processes that write HTTP access logs to the container's log. */
   logs: boolean;
@@ -72,10 +89,9 @@ function podListener(pod: Pod, key: string, port: number, hostname: string): Lis
   const statuses = pod.status.containerStatuses ?? [];
   const notRunning: string[] = [];
   for (const container of pod.spec.containers) {
-    const image = findImage(container.image);
-    const server = image?.server;
+    const server = findImage(container.image)?.server;
     if (!server || !runsImageServer(container)) continue;
-    if (!server.ports.some((p) => p.port === port && p.protocol === "TCP")) continue;
+    if (!serverPorts(container).some((p) => p.port === port && p.protocol === "TCP")) continue;
     const status = statuses.find((s) => s.name === container.name);
     if (!status?.state.running) {
       notRunning.push(container.name);
@@ -88,19 +104,17 @@ function podListener(pod: Pod, key: string, port: number, hostname: string): Lis
         podKey: key,
         pod,
         container: container.name,
-        args: container.args,
+        args: serverArgs(container),
+        image: container.image,
         hostname,
-        logs: server.kind === "nginx",
+        logs: LOGS_REQUESTS.has(server.kind),
         server: server.kind,
       },
     };
   }
   if (notRunning.length) return { why: `Container ${notRunning[0]} of pod ${key} is not running, so nothing listens on port ${port}.` };
   const listening = pod.spec.containers
-    .flatMap((c) => {
-      const server = findImage(c.image)?.server;
-      return server && runsImageServer(c) ? server.ports.map((p) => p.port) : [];
-    })
+    .flatMap((c) => serverPorts(c).filter((p) => p.protocol === "TCP").map((p) => p.port))
     .join(", ");
   return {
     why: listening

@@ -15,3 +15,12 @@ export function contentLength(body: string): [string, string] {
 export function byName(a: readonly [string, string], b: readonly [string, string]): number {
   return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0;
 }
+
+/** Go's textproto.CanonicalMIMEHeaderKey: `user-agent` becomes `User-Agent`. */
+export function canonicalHeaderKey(name: string): string {
+  return name
+    .toLowerCase()
+    .split("-")
+    .map((part) => (part ? part[0].toUpperCase() + part.slice(1) : part))
+    .join("-");
+}

@@ -5,6 +5,7 @@
 import { databaseEntrypoint } from "../../cluster/database-entrypoint.ts";
 import type { ServerKind } from "../../cluster/images.ts";
 import { slashDate } from "../http.ts";
+import { bootcampStartup } from "./kubernetes-bootcamp.ts";
 import { NGINX_FIRST_WORKER_PID, NGINX_VERSION } from "./nginx.ts";
 
 export interface StartupContext {
@@ -16,6 +17,12 @@ export interface StartupContext {
   cpus: number;
   /** The container's environment: the database images' entrypoints check their password variables. */
   env?: Readonly<Record<string, string>>;
+  /** The host name the process sees (the pod's name): the bootcamp prints it. */
+  hostname?: string;
+  /** The server's ports as its flags chose them (agnhost), TCP first. */
+  ports?: ReadonlyArray<{ port: number; protocol: "TCP" | "UDP" }>;
+  /** The server's arguments: agnhost's subcommand. */
+  args?: readonly string[];
 }
 
 /**
@@ -63,6 +70,23 @@ export function startupLog(kind: ServerKind, ctx: StartupContext): string[] {
     case "http-echo":
       // hashicorp/http-echo's main: log.Printf("[INFO] server is listening on %s\n", *listenFlag).
       return [`${slashDate(ctx.startedAt)} [INFO] server is listening on :5678`];
+    case "serve-hostname":
+      // log.Printf("Serving on port %d.\n", port)
+      return [`${slashDate(ctx.startedAt)} Serving on port ${tcpPort(ctx, 9376)}.`];
+    case "agnhost": {
+      const at = slashDate(ctx.startedAt);
+      if (ctx.args?.[0] === "serve-hostname") return [`${at} Serving on port ${tcpPort(ctx, 9376)}.`];
+      if (ctx.args?.[0] !== "netexec") return [];
+      // startServer logs synchronously; the UDP goroutine's line ("%s %d" with an empty bind address) follows.
+      const udp = ctx.ports?.find((p) => p.protocol === "UDP");
+      return [`${at} Started HTTP server on port ${tcpPort(ctx, 8080)}`, ...(udp ? [`${at} Started UDP server on port  ${udp.port}`] : [])];
+    }
+    case "kubernetes-bootcamp":
+      return bootcampStartup(ctx.startedAt, ctx.hostname ?? "");
+    case "hello-app":
+      return [`${slashDate(ctx.startedAt)} Server listening on port 8080`];
+    case "echo-server":
+      return ["Echo server listening on port 8080."];
     case "postgres":
     case "mysql": {
       // Only the entrypoint's refusal is printed; a started server's initdb/mysqld output is long and version-specific.
@@ -72,4 +96,8 @@ export function startupLog(kind: ServerKind, ctx: StartupContext): string[] {
     default:
       return [];
   }
+}
+
+function tcpPort(ctx: StartupContext, fallback: number): number {
+  return ctx.ports?.find((p) => p.protocol === "TCP")?.port ?? fallback;
 }

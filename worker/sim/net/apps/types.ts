@@ -12,8 +12,12 @@ export interface AppRequest {
   local: Endpoint;
   /** The pod whose container runs the process (undefined for a node's own daemons). */
   pod?: Pod;
-  /** The container's args (http-echo reads -text from them). */
+  /** The server process's arguments (http-echo reads -text from them, agnhost its subcommand). */
   args?: string[];
+  /** The image reference the container runs (hello-app and the bootcamp print their version). */
+  image?: string;
+  /** When the container started (ms): agnhost's `/` prints Go's monotonic reading since then. */
+  startedAt?: number;
   /** The host name the process sees (the pod name, or the node name with hostNetwork). */
   hostname: string;
   now: number;

@@ -2,7 +2,7 @@
 // request as Go's Request.Write serialises it, so load balancing and SNAT become visible.
 
 import { header, httpDate, pathOf } from "../http.ts";
-import { byName, contentLength, httpReply } from "./reply.ts";
+import { byName, canonicalHeaderKey, contentLength, httpReply } from "./reply.ts";
 import type { App } from "./types.ts";
 
 export const whoami: App = ({ request, client, local, hostname, now }) => {
@@ -19,20 +19,12 @@ export const whoami: App = ({ request, client, local, hostname, now }) => {
   // Go writes the remaining headers sorted by canonical name.
   const rest = request.headers
     .filter(([k]) => !["host", "user-agent"].includes(k.toLowerCase()))
-    .map(([k, v]) => [canonical(k), v] as const)
+    .map(([k, v]) => [canonicalHeaderKey(k), v] as const)
     .sort(byName);
   for (const [k, v] of rest) lines.push(`${k}: ${v}`);
   const body = lines.join("\n") + "\n\n";
   return { reply: httpReply(request, 200, "OK", [["Date", httpDate(now)], contentLength(body), ["Content-Type", "text/plain; charset=utf-8"]], body) };
 };
-
-function canonical(name: string): string {
-  return name
-    .toLowerCase()
-    .split("-")
-    .map((part) => (part ? part[0].toUpperCase() + part.slice(1) : part))
-    .join("-");
-}
 
 /** A stable fe80:: address derived from the IPv4 one (the veth's link-local address). */
 function linkLocal(ip: string): string {

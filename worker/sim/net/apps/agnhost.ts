@@ -1,0 +1,58 @@
+// registry.k8s.io/e2e-test-images/agnhost: one binary, the subcommand chosen by its first arg.
+// `netexec` (test/images/agnhost/netexec/netexec.go) serves /hostname, /echo?msg=&code=,
+// /clientip, /healthz and `/` (the time), logging each request with Go's log package;
+// `serve-hostname` answers every path with the host name.
+
+import { pathOf, queryValue, slashDate } from "../http.ts";
+import { goReply } from "./go-reply.ts";
+import { serveHostname } from "./serve-hostname.ts";
+import type { App, AppRequest, AppResult } from "./types.ts";
+
+export const agnhost: App = (req) => {
+  if (req.args?.[0] === "serve-hostname") return serveHostname(req);
+  return netexec(req);
+};
+
+function netexec(req: AppRequest): AppResult {
+  const { request, client, hostname, now } = req;
+  const path = pathOf(request.target);
+  const log = (line: string) => [`${slashDate(now)} ${line}`];
+  // http.ServeMux: exact paths for these handlers, everything else falls to "/".
+  switch (path) {
+    case "/hostname":
+      return { reply: goReply(request, now, 200, hostname), log: log("GET /hostname") };
+    case "/hostName":
+      return { reply: goReply(request, now, 200, hostname), log: log("GET /hostName") };
+    case "/clientip":
+      return { reply: goReply(request, now, 200, `${client.ip}:${client.port}`), log: log("GET /clientip") };
+    case "/healthz":
+      // The UDP server on --udp-port marks the process ready as soon as it starts.
+      return { reply: goReply(request, now, 200, ""), log: log("GET /healthz") };
+    case "/echo": {
+      const msg = queryValue(request.target, "msg") ?? "";
+      const code = queryValue(request.target, "code") ?? "";
+      const lines = log(`GET /echo?msg=${msg}&code=${code}`);
+      if (code === "") return { reply: goReply(request, now, 200, msg), log: lines };
+      // strconv.Atoi: an optional sign and decimal digits only.
+      if (!/^[+-]?\d+$/.test(code)) return { reply: goReply(request, now, 200, `argument 'code' must be an integer or empty, got ${JSON.stringify(code)}\n`), log: lines };
+      const status = Number(code);
+      // w.WriteHeader panics on codes outside 100-999; net/http recovers and drops the connection.
+      if (status < 100 || status > 999) return { reply: { kind: "closed", note: `agnhost's handler panicked on WriteHeader(${status}) and Go's server closed the connection.` }, log: [...lines, `${slashDate(now)} http: panic serving ${client.ip}:${client.port}: invalid WriteHeader code ${status}`] };
+      return { reply: goReply(request, now, status, msg), log: lines };
+    }
+    default:
+      return { reply: goReply(request, now, 200, `NOW: ${goTime(now, req.startedAt)}`), log: log("GET /") };
+  }
+}
+
+/** Go's `%v` of time.Now() in a UTC container: `2026-01-01 00:00:05.123 +0000 UTC m=+12.345000001`. */
+function goTime(now: number, startedAt: number | undefined): string {
+  const d = new Date(now);
+  const pad = (n: number, w = 2) => String(n).padStart(w, "0");
+  const ms = d.getUTCMilliseconds();
+  const fraction = ms ? `.${pad(ms, 3).replace(/0+$/, "")}` : "";
+  const wall = `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}${fraction} +0000 UTC`;
+  // The monotonic reading counts from the process's start, with nanosecond digits.
+  const since = Math.max(0, now - (startedAt ?? now));
+  return `${wall} m=+${Math.floor(since / 1000)}.${pad((since % 1000) * 1_000_000, 9)}`;
+}

@@ -1,0 +1,34 @@
+// A reply from Go's net/http server for a handler that writes a short body and sets no headers:
+// Date, the Content-Length it computes for a body written before the handler returns, and the
+// Content-Type http.DetectContentType sniffs from the first bytes.
+
+import { httpDate, type HttpRequest, type HttpResponse } from "../http.ts";
+import { contentLength, httpReply } from "./reply.ts";
+
+const REASONS: Record<number, string> = {
+  200: "OK",
+  201: "Created",
+  302: "Found",
+  400: "Bad Request",
+  404: "Not Found",
+  412: "Precondition Failed",
+  417: "Expectation Failed",
+  500: "Internal Server Error",
+};
+
+export function goReply(request: HttpRequest, now: number, status: number, body: string, contentType = sniff(body)): HttpResponse {
+  const headers: Array<[string, string]> = [["Date", httpDate(now)], contentLength(body)];
+  if (body !== "") headers.push(["Content-Type", contentType]);
+  return httpReply(request, status, REASONS[status] ?? statusText(status), headers, body);
+}
+
+/** Go's http.StatusText for the codes agnhost's /echo?code= may ask for; empty for unknown ones. */
+function statusText(status: number): string {
+  const known: Record<number, string> = { 202: "Accepted", 204: "No Content", 301: "Moved Permanently", 307: "Temporary Redirect", 401: "Unauthorized", 403: "Forbidden", 418: "I'm a teapot", 502: "Bad Gateway", 503: "Service Unavailable", 504: "Gateway Timeout" };
+  return known[status] ?? "status code " + status;
+}
+
+/** http.DetectContentType for the bodies these servers write: JSON objects and text sniff as text/plain. */
+function sniff(body: string): string {
+  return /^\s*</.test(body) && /^\s*<(!DOCTYPE HTML|HTML|HEAD|SCRIPT|IFRAME|H1|DIV|FONT|TABLE|A|STYLE|TITLE|B|BODY|BR|P|!--)[ >]/i.test(body) ? "text/html; charset=utf-8" : "text/plain; charset=utf-8";
+}

@@ -2,11 +2,12 @@
 
 import { Hono } from "hono";
 import * as v from "valibot";
-import { readJson } from "../http/body.ts";
+import { MAX_BODY_BYTES, parseJsonBody, readBodyText, readJson } from "../http/body.ts";
 import { sessionCreationAllowance, spend } from "../http/client-limits.ts";
 import { ApiError, jsonResponse, jsonTextResponse } from "../http/errors.ts";
 import { requireSnapshotId, sessionStub, unwrap } from "../http/stubs.ts";
 import { MAX_COMMAND_BYTES } from "../sim/engine.ts";
+import { FILE_BYTES } from "../sim/files/store.ts";
 import { findLesson } from "../http/lessons.ts";
 import { newSessionId } from "../session/ids.ts";
 import type { Outcome } from "../session/outcome.ts";
@@ -26,9 +27,20 @@ const CreateBody = v.strictObject({
   lesson: v.optional(v.string()),
 });
 
-const CommandBody = v.strictObject({
-  command: v.pipe(v.string(), v.maxBytes(MAX_COMMAND_BYTES, `a command is limited to ${MAX_COMMAND_BYTES} bytes`)),
-});
+/** A command, or the editor's answer (its text is at most a file's size: FILE_BYTES). */
+const CommandBody = v.union([
+  v.strictObject({
+    command: v.pipe(v.string(), v.maxBytes(MAX_COMMAND_BYTES, `a command is limited to ${MAX_COMMAND_BYTES} bytes`)),
+  }),
+  v.strictObject({
+    editor: v.union([
+      v.strictObject({ token: v.pipe(v.string(), v.maxLength(64)), content: v.pipe(v.string(), v.maxBytes(FILE_BYTES, `an edited file is limited to ${FILE_BYTES} bytes`)) }),
+      v.strictObject({ token: v.pipe(v.string(), v.maxLength(64)), cancel: v.literal(true) }),
+    ]),
+  }),
+]);
+/** JSON escapes can double a text's size; an editor's save is the one large body of this API. */
+const COMMAND_BODY_BYTES = 2 * FILE_BYTES + 1024;
 
 export const sessions = new Hono<{ Bindings: Env }>();
 
@@ -55,15 +67,22 @@ sessions.post("/", async (c) => {
 
 sessions.get("/:id", async (c) => {
   // The view's lesson types are too deep for the RPC result types; the value is plain JSON.
-  const outcome = (await sessionStub(c.env, c.req.param("id")).read()) as unknown as Outcome<SessionView>;
+  const outcome = (await sessionStub(c.env, c.req.param("id")).read(bearerKey(c.req.header("Authorization")))) as unknown as Outcome<SessionView>;
   return jsonResponse(unwrap(outcome));
 });
 
 sessions.post("/:id/commands", async (c) => {
   const stub = sessionStub(c.env, c.req.param("id"));
-  const { command } = await readJson(c.req.raw, CommandBody);
+  const text = await readBodyText(c.req.raw, COMMAND_BODY_BYTES);
+  // Only the editor's save may be larger than the API's other bodies.
+  if (!/^\s*\{\s*"editor"\s*:/.test(text) && new TextEncoder().encode(text).byteLength > MAX_BODY_BYTES) {
+    throw new ApiError(413, "payload_too_large", `Request bodies are limited to ${MAX_BODY_BYTES} bytes here.`);
+  }
+  const body = parseJsonBody(text, CommandBody);
+  const key = bearerKey(c.req.header("Authorization"));
   // The session answers the CommandReply already as JSON text.
-  return jsonTextResponse(unwrap(await stub.command(bearerKey(c.req.header("Authorization")), command)));
+  if ("editor" in body) return jsonTextResponse(unwrap(await stub.editorReply(key, body.editor)));
+  return jsonTextResponse(unwrap(await stub.command(key, body.command)));
 });
 
 sessions.get("/:id/live", async (c) => {

@@ -8,7 +8,9 @@ import { DurableObject } from "cloudflare:workers";
 import * as v from "valibot";
 import { readSettings, type Settings } from "../config.ts";
 import { errorResponse } from "../http/errors.ts";
-import { callerTimeOf, createSession, execute, type SessionState, tick } from "../sim/engine.ts";
+import { callerTimeOf, createSession, editorRequestOf, execute, finishEdit, type CommandResult, type SessionState, tick } from "../sim/engine.ts";
+import type { EditorReply } from "../sim/shell/editor.ts";
+import type { EditingView, EditorRequest } from "../sim/wire.ts";
 import { promptOf } from "../sim/shell/prompt.ts";
 import { createWorkBudget, type WorkBudget } from "../sim/shell/work.ts";
 import { nextTransitionAt } from "../sim/cluster/controllers.ts";
@@ -86,9 +88,15 @@ export interface SessionView {
   cluster: ClusterView;
   transcript: TranscriptEntry[];
   lesson: LessonView | null;
+  /** The editor open in the console, if any (its text only goes to the edit key's holder). */
+  editing: EditingView | null;
+  /** For a read with the edit key while an editor is open: the editor to reopen. */
+  edit?: EditorRequest;
 }
 
 export interface CommandReply extends TranscriptEntry {
+  /** The command opened an editor: its text and the token a save or cancel quotes. */
+  edit?: EditorRequest;
   /** The route of the last request the command made, when it made one. */
   trace?: TranscriptEntry["traces"][number];
   changed: boolean;
@@ -187,7 +195,11 @@ export class Session extends DurableObject<Env> {
     });
   }
 
-  read(): Outcome<SessionView> {
+  async read(editKey?: string): Promise<Outcome<SessionView>> {
+    if (!this.load()) return sessionNotFound();
+    // Only the key's holder gets the open editor's text and token (to reopen it after a reload).
+    const open = this.state!.editing;
+    const edit = editKey !== undefined && open && (await editKeyMatches(editKey, this.keyHash())) ? editorRequestOf(open) : undefined;
     if (!this.load()) return sessionNotFound();
     this.touch();
     const transcript = this.storage.transcriptSince(0, READ_TRANSCRIPT_BUDGET);
@@ -201,6 +213,8 @@ export class Session extends DurableObject<Env> {
       cluster: clusterView(current),
       transcript,
       lesson: this.lessonRun ? lessonView(this.lessonRun, current) : null,
+      editing: editingOf(this.state!),
+      ...(edit ? { edit } : {}),
     });
   }
 
@@ -215,7 +229,31 @@ export class Session extends DurableObject<Env> {
       if (!(await editKeyMatches(editKey, this.keyHash()))) return forbidden(editKey);
       const limited = this.rateLimited("commands");
       if (limited) return limited;
+      const open = this.state!.editing;
+      if (open) return failure(409, "editor_open", `The console is in ${open.editor} (${open.title}): save or cancel the edit first.`);
       return success(this.apply(command, false, createWorkBudget()).json);
+    });
+  }
+
+  /**
+   * The editor's save or cancel, for whoever holds the edit key: the command that opened it ends
+   * (the file is written, kubectl edit applies the object), or the editor reopens. Ordered,
+   * key-checked and rate-limited like a command; the answer is a CommandReply as JSON text.
+   */
+  async editorReply(editKey: string | undefined, reply: EditorReply): Promise<Outcome<string>> {
+    return this.serializedStoring(async () => {
+      if (!this.load()) return sessionNotFound();
+      if (!(await editKeyMatches(editKey, this.keyHash()))) return forbidden(editKey);
+      const limited = this.rateLimited("commands");
+      if (limited) return limited;
+      const open = this.state!.editing;
+      if (!open) return failure(409, "no_editor", "No editor is open in this console.");
+      if (open.token !== reply.token) return failure(409, "stale_editor", "That editor is no longer open (it was saved, left or reopened); reload the session.");
+      const now = Date.now();
+      const work = createWorkBudget();
+      const result = finishEdit(this.state!, reply, { now, work });
+      this.chargeWork(work.used, now);
+      return success(this.record(open.command ?? "", result, false, "cancel" in reply ? "cancelled" : "saved").json);
     });
   }
 
@@ -356,6 +394,11 @@ export class Session extends DurableObject<Env> {
         send(ws, { type: "error", code: limited.code, message: limited.message, retryAfterSeconds: limited.retryAfterSeconds, ...(id === undefined ? {} : { id }) });
         return;
       }
+      const open = this.state!.editing;
+      if (open) {
+        send(ws, { type: "error", code: "editor_open", message: `The console is in ${open.editor} (${open.title}): save or cancel the edit first.`, ...(id === undefined ? {} : { id }) });
+        return;
+      }
       let applied: { seq: number };
       try {
         applied = this.apply(parsed.command, false, createWorkBudget());
@@ -419,9 +462,21 @@ export class Session extends DurableObject<Env> {
   private apply(command: string, setup: boolean, work: WorkBudget): { seq: number; json: string } {
     const now = Date.now();
     const before = work.used;
-    const result = execute(this.state!, command, { now, work });
-    this.buckets.commands!.charge(Math.max(0, work.used - before - WORK_COVERED_BY_TOKEN) / WORK_UNITS_PER_TOKEN, now);
+    // Setup commands run with nobody at the console: an editor there would wait forever.
+    const result = execute(this.state!, command, { now, work, editors: !setup });
+    this.chargeWork(work.used - before, now);
+    return this.record(command, result, setup);
+  }
+
+  /** Work beyond what a token covers costs more of the command bucket (a heavy command is several commands). */
+  private chargeWork(used: number, now: number): void {
+    this.buckets.commands!.charge(Math.max(0, used - WORK_COVERED_BY_TOKEN) / WORK_UNITS_PER_TOKEN, now);
     this.unsavedBuckets.add("commands");
+  }
+
+  /** Stores a command's (or an editor's) result and its transcript entry in one transaction, then broadcasts. */
+  private record(command: string, result: CommandResult, setup: boolean, resumed?: "saved" | "cancelled"): { seq: number; json: string } {
+    const now = Date.now();
     const entry: TranscriptEntry = {
       seq: this.meta!.seq + 1,
       command,
@@ -434,6 +489,8 @@ export class Session extends DurableObject<Env> {
     };
     if (result.hint) entry.hint = result.hint;
     if (setup) entry.setup = true;
+    if (result.editor) entry.editing = { editor: result.editor.editor, title: result.editor.title };
+    if (resumed) entry.resumed = resumed;
     const entryJson = JSON.stringify(entry);
     const advanced = this.lessonRun ? lessonUpdate(advanceLesson(this.lessonRun.lesson, this.lessonRun.progress, result.state, { traces: result.traces })) : undefined;
     this.persist(result.state, [{ entry, json: entryJson }], advanced?.progress);
@@ -447,6 +504,7 @@ export class Session extends DurableObject<Env> {
     let tail = `,"changed":${result.changed}`;
     if (lessonJson !== undefined) tail += `,"lesson":${lessonJson}`;
     if (result.traces.length > 0) tail += `,"trace":${JSON.stringify(result.traces[result.traces.length - 1])}`;
+    if (result.editor) tail += `,"edit":${JSON.stringify(result.editor)}`;
     return { seq: entry.seq, json: `${entryJson.slice(0, -1)}${tail}}` };
   }
 
@@ -657,6 +715,10 @@ class StorageFailed extends Error {
   constructor(override readonly cause: unknown) {
     super(`storage failed: ${cause instanceof Error ? cause.message : String(cause)}`);
   }
+}
+
+function editingOf(state: SessionState): EditingView | null {
+  return state.editing ? { editor: state.editing.editor, title: state.editing.title } : null;
 }
 
 function forbidden(presented: string | undefined): Failure {

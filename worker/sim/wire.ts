@@ -3,9 +3,17 @@
 // module holds types only, so it adds nothing to either bundle.
 import type { Lesson, LessonEvent, LessonProgress, StepStatus } from "./lessons/index.ts";
 import type { RouteTrace } from "./net/trace.ts";
+import type { EditorName, EditorRequest } from "./shell/editor.ts";
 import type { PasteHint } from "./shell/paste-hints.ts";
 
-export type { PasteHint };
+export type { EditorName, EditorRequest, PasteHint };
+
+/** An editor open in the console: what watchers see (`student is editing svc.yaml`), never its text. */
+export interface EditingView {
+  editor: EditorName;
+  /** The file as typed, or kubectl edit's temporary file. */
+  title: string;
+}
 
 /** One command of a session's transcript, as the console showed it. */
 export interface TranscriptEntry {
@@ -29,6 +37,13 @@ export interface TranscriptEntry {
   hint?: PasteHint;
   /** Present on commands a session ran at creation (a lesson's or an embed's `setup`), not typed by the learner. */
   setup?: true;
+  /** The command opened an editor (vi FILE, kubectl edit), or reopened it: it was still open when this entry was recorded. */
+  editing?: EditingView;
+  /**
+   * The entry continues the command of the entry before it, whose editor was saved or left:
+   * `output` is the rest of that command's output (`service/web edited`), `command` repeats it.
+   */
+  resumed?: "saved" | "cancelled";
 }
 
 /** The lesson a session follows, as session and snapshot documents carry it. */

@@ -5,6 +5,7 @@ import {
   type CommandResult,
   type CreateSessionBody,
   type CreatedSession,
+  type EditorRequest,
   type LessonState,
   type LessonSummary,
   type LessonUpdate,
@@ -41,8 +42,8 @@ export function createSession(body: CreateSessionBody = {}): Promise<CreatedSess
   return call("POST", "/api/sessions", body);
 }
 
-export async function getSession(id: string): Promise<SessionDoc> {
-  const doc = await call<SessionDoc>("GET", `/api/sessions/${enc(id)}`);
+export async function getSession(id: string, key?: string): Promise<SessionDoc> {
+  const doc = await call<SessionDoc>("GET", `/api/sessions/${enc(id)}`, undefined, key);
   return { ...doc, id: doc.id ?? id, transcript: (doc.transcript ?? []).map(normaliseEntry), lesson: lessonState(doc.lesson) };
 }
 
@@ -66,10 +67,23 @@ export async function paced<T>(attempt: () => Promise<T>, wait: (ms: number) => 
 
 /** The response is the transcript entry, with the lesson's progress beside it when there is a lesson. */
 export async function runCommand(id: string, key: string, command: string): Promise<CommandResult> {
-  const raw = await paced(() => call<TranscriptEntry & { lesson?: unknown }>("POST", `/api/sessions/${enc(id)}/commands`, { command }, key));
+  return commandResult(await paced(() => call<CommandReply>("POST", `/api/sessions/${enc(id)}/commands`, { command }, key)), command);
+}
+
+/** The editor's answer: the saved text, or leaving without saving. Ends the command that opened it (or reopens the editor). */
+export async function answerEditor(id: string, key: string, editor: { token: string; content: string } | { token: string; cancel: true }): Promise<CommandResult> {
+  return commandResult(await paced(() => call<CommandReply>("POST", `/api/sessions/${enc(id)}/commands`, { editor }, key)), "");
+}
+
+type CommandReply = TranscriptEntry & { lesson?: unknown; edit?: EditorRequest };
+
+function commandResult(raw: CommandReply, command: string): CommandResult {
   const entry = normaliseEntry({ ...raw, command: raw.command ?? command });
+  const result: CommandResult = { entry };
   const lesson = lessonUpdate(raw.lesson);
-  return lesson ? { entry, lesson } : { entry };
+  if (lesson) result.lesson = lesson;
+  if (raw.edit && typeof raw.edit.token === "string" && typeof raw.edit.content === "string") result.edit = raw.edit;
+  return result;
 }
 
 export async function listLessons(): Promise<LessonSummary[]> {
@@ -122,6 +136,8 @@ function normaliseEntry(raw: TranscriptEntry & { trace?: TranscriptEntry["traces
     traces,
   };
   if (raw.setup) entry.setup = true;
+  if (raw.editing) entry.editing = raw.editing;
+  if (raw.resumed) entry.resumed = raw.resumed;
   // A paste hint is beside the output, never in it (worker/sim/shell/paste-hints.ts).
   if (raw.hint && typeof raw.hint.message === "string" && typeof raw.hint.corrected === "string") entry.hint = raw.hint;
   return entry;

@@ -2,10 +2,10 @@
 import type { RouteTrace } from "../../../worker/sim/net/trace.ts";
 import type { ClusterView } from "../../../worker/sim/view.ts";
 import type { Lesson, LessonEvent, LessonProgress, StepStatus } from "../../../worker/sim/lessons/index.ts";
-import type { LessonUpdate, LessonView, TranscriptEntry as WireTranscriptEntry } from "../../../worker/sim/wire.ts";
+import type { EditingView, EditorRequest, LessonUpdate, LessonView, TranscriptEntry as WireTranscriptEntry } from "../../../worker/sim/wire.ts";
 import type { PasteHint } from "../../../worker/sim/shell/paste-hints.ts";
 
-export type { ClusterView, Lesson, PasteHint, LessonEvent, LessonProgress, LessonUpdate, RouteTrace, StepStatus };
+export type { ClusterView, EditingView, EditorRequest, Lesson, PasteHint, LessonEvent, LessonProgress, LessonUpdate, RouteTrace, StepStatus };
 
 /** A built-in lesson as `GET /api/lessons` lists it. */
 export interface LessonSummary {
@@ -32,6 +32,10 @@ export interface SessionDoc {
   /** The prompt the console shows now. */
   prompt: string;
   lesson: LessonState | null;
+  /** The editor open in the console (vi, kubectl edit), if any. */
+  editing?: EditingView | null;
+  /** With the edit key while an editor is open: the editor to reopen. */
+  edit?: EditorRequest;
 }
 
 export interface SnapshotDoc {
@@ -46,6 +50,8 @@ export interface SnapshotDoc {
 export interface CommandResult {
   entry: TranscriptEntry;
   lesson?: LessonUpdate;
+  /** The command opened an editor (or reopened it): what the editor panel shows. */
+  edit?: EditorRequest;
 }
 
 export interface CreatedSession {

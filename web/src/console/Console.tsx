@@ -26,6 +26,8 @@ export interface ConsoleProps {
   /** Commands to type in from outside (an embedding page's "run" button); consumed in order. */
   inject?: { id: number; command: string };
   compact?: boolean;
+  /** An editor has the terminal's place (vi, kubectl edit); the console keeps its state meanwhile. */
+  hidden?: boolean;
 }
 
 /** Lines only this terminal shows (not part of the session): ^C, completion lists, errors. */
@@ -61,7 +63,7 @@ export function Console(props: ConsoleProps) {
   // after paint, and an Up pressed in between found no history).
   useLayoutEffect(() => {
     const stored = props.historyKey ? storage.history(props.historyKey) : [];
-    const list = stored.length ? stored : entries.filter((e) => !e.setup).map((e) => e.command);
+    const list = stored.length ? stored : entries.filter((e) => !e.setup && !e.resumed).map((e) => e.command);
     historyRef.current = { list, index: list.length, draft: "" };
     // Only when the session changes: later entries are pushed as they are run.
   }, [props.historyKey]);
@@ -70,6 +72,11 @@ export function Console(props: ConsoleProps) {
     const el = scroller.current;
     if (el) el.scrollTop = el.scrollHeight;
   }, [entries.length, local.length, running, continued.length, clearedAt]);
+
+  // Back from the editor: the keyboard goes to the command line again.
+  useEffect(() => {
+    if (!props.hidden) requestAnimationFrame(() => input.current?.focus({ preventScroll: true }));
+  }, [props.hidden]);
 
   const addLocal = (line: Omit<LocalLine, "id" | "afterSeq">) =>
     setLocal((lines) => [...lines, { ...line, id: ++localIds, afterSeq: lastSeqRef.current }]);
@@ -245,7 +252,7 @@ export function Console(props: ConsoleProps) {
   const firstLocal = local.filter((l) => !entries.some((e) => e.seq === l.afterSeq) && l.afterSeq <= lastSeq);
 
   return (
-    <section class={"console" + (props.compact ? " compact" : "")} aria-label="Terminal" onClick={(e) => focusUnlessSelecting(e, input.current)}>
+    <section class={"console" + (props.compact ? " compact" : "")} hidden={props.hidden} aria-label="Terminal" onClick={(e) => focusUnlessSelecting(e, input.current)}>
       <div class="console-scroll" ref={scroller}>
         <div class="transcript" role="log" aria-live="polite" aria-relevant="additions text">
           {firstLocal.map((l) => (
@@ -264,6 +271,11 @@ export function Console(props: ConsoleProps) {
             <LocalView key={"l" + l.id} line={l} />
           ))}
           {typed.map((e) => entryView(e))}
+          {typed.length > 0 && typed[typed.length - 1].editing && (
+            <p class="editing-note">
+              {readOnly ? "The student is editing" : "Editing"} {typed[typed.length - 1].editing!.title} in {typed[typed.length - 1].editing!.editor}…
+            </p>
+          )}
         </div>
         {hint && !readOnly && entries.length === 0 && (
           <p class="hint">
@@ -372,7 +384,8 @@ function EntryView(props: {
   const wide = useOverflowsSideways(pre, output);
   return (
     <div class="entry" data-seq={entry.seq} data-exit-code={entry.exitCode}>
-      {lines.map((line, i) => (
+      {/* The rest of a command that waited on the editor: its line is already shown above. */}
+      {!entry.resumed && lines.map((line, i) => (
         <div class="line" key={i}>
           <span class="prompt">{i === 0 ? props.promptBefore : "> "}</span>
           <span class="typed">

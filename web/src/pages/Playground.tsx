@@ -5,6 +5,7 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { proxyUrl } from "../api/client.ts";
 import type { RouteTrace, TranscriptEntry } from "../api/types.ts";
 import { Console } from "../console/Console.tsx";
+import { EditorPanel } from "../editor/EditorPanel.tsx";
 import { LessonPanel } from "../lesson/LessonPanel.tsx";
 import { ClusterMap } from "../map/ClusterMap.tsx";
 import { TracePanel } from "../map/TracePanel.tsx";
@@ -90,8 +91,10 @@ export function Playground(props: PlaygroundProps) {
       {props.header?.(session)}
       <main class="panes">
         {lesson && <LessonPanel model={lesson} onRun={session.editable ? type : undefined} />}
+        {model.edit && session.editable && <EditorPanel request={model.edit} onAnswer={session.answerEditor} />}
         {model.loaded ? (
           <Console
+            hidden={!!model.edit && session.editable}
             historyKey={historyKey}
             entries={model.transcript}
             prompt={model.prompt}

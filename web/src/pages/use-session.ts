@@ -3,7 +3,7 @@
 // session of the visitor's own on its first command.
 import { useEffect, useRef, useState } from "preact/hooks";
 import * as api from "../api/client.ts";
-import type { ClusterView, LessonEvent, LessonUpdate, RouteTrace, TranscriptEntry } from "../api/types.ts";
+import type { ClusterView, EditorRequest, LessonEvent, LessonUpdate, RouteTrace, TranscriptEntry } from "../api/types.ts";
 import { applyUpdate, learnerTyped, lessonModel, type LessonModel, type UpdateSource } from "../lesson/lesson-state.ts";
 import { storage } from "../lib/storage.ts";
 
@@ -21,6 +21,8 @@ export interface SessionModel {
   connected: boolean;
   /** The lesson the session follows, if any. */
   lesson: LessonModel | null;
+  /** An editor this page opened (vi, kubectl edit) and has not left yet. */
+  edit?: EditorRequest;
 }
 
 export interface SessionHooks {
@@ -79,7 +81,8 @@ export function useSession(source: Source, hooks: SessionHooks = {}) {
   // First load.
   useEffect(() => {
     let cancelled = false;
-    const load = source.kind === "snapshot" ? api.getSnapshot(source.snapshotId) : api.getSession(source.id);
+    // With the key, an editor left open (a reload mid-edit) comes back with its text.
+    const load = source.kind === "snapshot" ? api.getSnapshot(source.snapshotId) : api.getSession(source.id, source.key);
     load.then(
       (doc) => {
         if (cancelled) return;
@@ -92,6 +95,7 @@ export function useSession(source: Source, hooks: SessionHooks = {}) {
           id: source.kind === "session" ? source.id : undefined,
           key: source.kind === "session" ? source.key : undefined,
           snapshotId: source.kind === "snapshot" ? source.snapshotId : undefined,
+          edit: "edit" in doc ? doc.edit : undefined,
         });
         hooksRef.current.onLoaded?.(loaded);
       },
@@ -158,10 +162,22 @@ export function useSession(source: Source, hooks: SessionHooks = {}) {
       update({ id, key });
       hooksRef.current.onSession?.(id, key);
     }
-    const { entry, lesson } = await api.runCommand(id, key, command);
+    const { entry, lesson, edit } = await api.runCommand(id, key, command);
     addEntry(entry);
+    if (edit) update({ edit });
     applyLesson(lesson, { kind: "command", seq: entry.seq });
     // The socket sends the new cluster view; without it, ask for it.
+    if (!current.current.connected) void refresh();
+  };
+
+  /** The open editor's answer: the saved text or a cancel. The editor closes, or reopens (a failed write, an invalid kubectl edit). */
+  const answerEditor = async (answer: { content: string } | { cancel: true }) => {
+    const open = current.current.edit;
+    if (!open || !target?.key) return;
+    const { entry, lesson, edit } = await api.answerEditor(target.id, target.key, { token: open.token, ...answer });
+    addEntry(entry);
+    update({ edit });
+    applyLesson(lesson, { kind: "command", seq: entry.seq });
     if (!current.current.connected) void refresh();
   };
 
@@ -179,7 +195,7 @@ export function useSession(source: Source, hooks: SessionHooks = {}) {
     throw new Error("Nothing to share yet.");
   };
 
-  return { model, run, fork, snapshot, editable: !!(target?.key) || source.kind === "snapshot" };
+  return { model, run, answerEditor, fork, snapshot, editable: !!(target?.key) || source.kind === "snapshot" };
 }
 
 function lastSeq(list: TranscriptEntry[]): number {

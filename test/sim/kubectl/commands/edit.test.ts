@@ -85,4 +85,13 @@ describe("kubectl edit", () => {
     expect(result.exitCode).toBe(1);
     expect(result.output).toContain("needs the browser console");
   });
+
+  it("edits as JSON with -o json", async () => {
+    const c = withWeb();
+    const opened = c.run("kubectl edit svc web -o json");
+    expect(opened.editor?.title).toMatch(/\.json$/);
+    expect(opened.editor?.content).toContain('"port": 80,');
+    const saved = c.reply({ token: opened.editor!.token, content: opened.editor!.content.replace('"port": 80,', '"port": 81,') });
+    expect(saved.output).toBe("service/web edited\n");
+  });
 });

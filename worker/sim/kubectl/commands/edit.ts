@@ -14,7 +14,7 @@ import { outputFlag, type Command } from "../command.ts";
 import { fail, type Kubectl } from "../context.ts";
 import { parseManifests } from "../manifest.ts";
 import { asServed } from "../printers/output.ts";
-import { toYaml } from "../printers/serialize.ts";
+import { toJson, toYaml } from "../printers/serialize.ts";
 import { kindString, lookupResource, qualifiedResource, type ResourceType } from "../resources.ts";
 import { mergePatch } from "./apply.ts";
 import { targets } from "./modify.ts";
@@ -36,8 +36,10 @@ export const editCommand: Command = {
 
   # Use an alternative editor
   KUBE_EDITOR="nano" kubectl edit svc/registry`,
-  flags: [outputFlag],
+  flags: [{ ...outputFlag, usage: "Output format. One of: (json, yaml)." }],
   run: (k, flags) => {
+    const output = flags.string("output");
+    if (output !== "" && output !== "yaml" && output !== "json") return fail(k, `error: unable to match a printer suitable for the output format "${output}", allowed formats are: json,yaml`);
     const found = targets(k, flags, flags.args);
     if (typeof found === "number") return found;
     for (const e of found.errors) k.err(e);
@@ -57,8 +59,8 @@ export const editCommand: Command = {
     if (!k.ctx.openEditor) return fail(k, `error: there was a problem with the editor "${chosen.editor}": ${chosen.editor}: this editor needs the browser console`);
     const served = objects.map(({ type, object }) => asServed(type, object));
     const document = served.length === 1 ? served[0] : { apiVersion: "v1", items: served, kind: "List", metadata: { resourceVersion: "" } };
-    const content = HEADER + toYaml(document);
-    const title = `/tmp/kubectl-edit-${String(k.ctx.random.int(1e9)).padStart(9, "0")}.yaml`;
+    const content = HEADER + (output === "json" ? toJson(document) : toYaml(document));
+    const title = `/tmp/kubectl-edit-${String(k.ctx.random.int(1e9)).padStart(9, "0")}.${output === "json" ? "json" : "yaml"}`;
     k.ctx.openEditor({
       editor: chosen.editor,
       title,

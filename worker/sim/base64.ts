@@ -19,25 +19,32 @@ export function utf8Bytes(text: string): number[] {
   return out;
 }
 
-/** Text from UTF-8 bytes; a byte that starts no valid sequence reads as U+FFFD. */
+/** Text from UTF-8 bytes as Go decodes them: a byte that starts no valid sequence (overlong forms and
+ * surrogates included) reads as U+FFFD. */
 export function utf8Text(bytes: readonly number[]): string {
   let out = "";
-  let i = 0;
-  while (i < bytes.length) {
+  for (let i = 0; i < bytes.length; ) {
     const b = bytes[i];
-    const extra = b < 0x80 ? 0 : b >= 0xc2 && b < 0xe0 ? 1 : b >= 0xe0 && b < 0xf0 ? 2 : b >= 0xf0 && b < 0xf5 ? 3 : -1;
-    let cp = extra === 0 ? b : extra > 0 ? b & (0x3f >> extra) : -1;
-    for (let k = 1; k <= extra && cp >= 0; k++) {
-      const c = bytes[i + k];
-      cp = c !== undefined && (c & 0xc0) === 0x80 ? (cp << 6) | (c & 63) : -1;
+    if (b < 0x80) {
+      out += String.fromCharCode(b);
+      i++;
+      continue;
     }
-    if (cp < 0) {
+    const need = b >= 0xc2 && b < 0xe0 ? 1 : b >= 0xe0 && b < 0xf0 ? 2 : b >= 0xf0 && b < 0xf5 ? 3 : 0;
+    let cp = b & (need === 1 ? 0x1f : need === 2 ? 0x0f : 0x07);
+    let ok = need > 0;
+    for (let k = 1; ok && k <= need; k++) {
+      const c = bytes[i + k];
+      if (c === undefined || (c & 0xc0) !== 0x80) ok = false;
+      else cp = (cp << 6) | (c & 63);
+    }
+    if (!ok || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) || (need === 2 && cp < 0x800) || (need === 3 && cp < 0x10000)) {
       out += "\ufffd";
       i++;
-    } else {
-      out += String.fromCodePoint(cp);
-      i += extra + 1;
+      continue;
     }
+    out += String.fromCodePoint(cp);
+    i += need + 1;
   }
   return out;
 }

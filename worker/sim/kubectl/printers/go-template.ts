@@ -9,6 +9,7 @@
 
 import { goQuote } from "../../go-quote.ts";
 import { formatFloatG, formatV, GoNumber, goJson, goKind, goTypeName, numberOf, sortedKeys, type GoValue } from "./go-values.ts";
+import { utf8Bytes, utf8Text } from "../../base64.ts";
 
 // ---------------------------------------------------------------------------------------------
 // Lexer (text/template/parse/lex.go)
@@ -532,49 +533,7 @@ function unquoteString(lit: string): string | undefined {
     else bytes.push(...utf8Bytes(String.fromCodePoint(r.value)));
     i = r.next;
   }
-  return decodeUtf8(bytes);
-}
-
-function utf8Bytes(s: string): number[] {
-  const out: number[] = [];
-  for (const ch of s) {
-    let cp = ch.codePointAt(0)!;
-    if (cp >= 0xd800 && cp <= 0xdfff) cp = 0xfffd;
-    if (cp < 0x80) out.push(cp);
-    else if (cp < 0x800) out.push(0xc0 | (cp >> 6), 0x80 | (cp & 63));
-    else if (cp < 0x10000) out.push(0xe0 | (cp >> 12), 0x80 | ((cp >> 6) & 63), 0x80 | (cp & 63));
-    else out.push(0xf0 | (cp >> 18), 0x80 | ((cp >> 12) & 63), 0x80 | ((cp >> 6) & 63), 0x80 | (cp & 63));
-  }
-  return out;
-}
-
-/** UTF-8 bytes as text; an invalid byte becomes U+FFFD, as a terminal shows it. */
-function decodeUtf8(bytes: number[]): string {
-  let out = "";
-  for (let i = 0; i < bytes.length; ) {
-    const b = bytes[i];
-    if (b < 0x80) {
-      out += String.fromCharCode(b);
-      i++;
-      continue;
-    }
-    const need = b >= 0xc2 && b < 0xe0 ? 1 : b >= 0xe0 && b < 0xf0 ? 2 : b >= 0xf0 && b < 0xf5 ? 3 : 0;
-    let cp = b & (need === 1 ? 0x1f : need === 2 ? 0x0f : 0x07);
-    let ok = need > 0;
-    for (let k = 1; ok && k <= need; k++) {
-      const c = bytes[i + k];
-      if (c === undefined || (c & 0xc0) !== 0x80) ok = false;
-      else cp = (cp << 6) | (c & 63);
-    }
-    if (!ok || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) || (need === 2 && cp < 0x800) || (need === 3 && cp < 0x10000)) {
-      out += "\ufffd";
-      i++;
-      continue;
-    }
-    out += String.fromCodePoint(cp);
-    i += need + 1;
-  }
-  return out;
+  return utf8Text(bytes);
 }
 
 function byteLength(s: string): number {
@@ -1697,7 +1656,7 @@ function sliceValue(item: GoValue, ...indexes: GoValue[]): GoValue {
   indexes.forEach((index, i) => (idx[i] = indexArg(unwrapInterface(index), len)));
   if (idx[0] > idx[1]) throw new CallError(`invalid slice index: ${idx[0]} > ${idx[1]}`);
   if (indexes.length < 3) {
-    if (kind === "string") return decodeUtf8(utf8Bytes(item as string).slice(idx[0], idx[1]));
+    if (kind === "string") return utf8Text(utf8Bytes(item as string).slice(idx[0], idx[1]));
     return (item as GoValue[]).slice(idx[0], idx[1]);
   }
   if (idx[1] > idx[2]) throw new CallError(`invalid slice index: ${idx[1]} > ${idx[2]}`);
@@ -1759,7 +1718,7 @@ function base64decode(s: string): string {
     for (; j < 4; j++) {
       clean();
       if (i >= chars.length) {
-        if (j === 0) return decodeUtf8(bytes);
+        if (j === 0) return utf8Text(bytes);
         fail(i - j);
       }
       const c = chars[i];
@@ -1785,7 +1744,7 @@ function base64decode(s: string): string {
     else if (quantum.length === 3) bytes.push((quantum[0] << 2) | (quantum[1] >> 4), ((quantum[1] & 15) << 4) | (quantum[2] >> 2));
     else if (quantum.length === 2) bytes.push((quantum[0] << 2) | (quantum[1] >> 4));
   }
-  return decodeUtf8(bytes);
+  return utf8Text(bytes);
 }
 
 /** fmt.Sprint: a space between two operands when neither is a string. */

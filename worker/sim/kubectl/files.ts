@@ -5,6 +5,7 @@
 import { baseName } from "../files/file-system.ts";
 import { programFiles } from "../shell/fs-context.ts";
 import type { Kubectl } from "./context.ts";
+import type { ReadTemplateFile } from "./printers/template-file.ts";
 
 export interface ManifestSource {
   /** How kubectl names it in its errors: `STDIN`, or the path as given (`dir/web.yaml` in a directory). */
@@ -69,4 +70,14 @@ export function readLocalDirectory(k: Kubectl, name: string): Array<{ name: stri
     if (read.ok) out.push({ name: entry, text: read.value });
   }
   return out;
+}
+
+/** How -o go-template-file=F and -o jsonpath-file=F read F: os.ReadFile's error text, which kubectl wraps. */
+export function templateFileReader(k: Kubectl): ReadTemplateFile {
+  return (path) => {
+    const read = readLocalFile(k, path);
+    if (read.ok) return read;
+    // os.ReadFile opens a directory fine and fails on reading it.
+    return { ok: false, error: `${read.error === "is a directory" ? "read" : "open"} ${path}: ${read.error}` };
+  };
 }

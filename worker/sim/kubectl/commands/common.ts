@@ -6,6 +6,7 @@ import { create, createDryRun } from "../api.ts";
 import type { FieldSelectorOption } from "../builder.ts";
 import { fail, type Kubectl } from "../context.ts";
 import { errorText, statusErrorText } from "../errors.ts";
+import { templateFileReader } from "../files.ts";
 import type { Flags } from "../flags.ts";
 import { loadTemplate, parseOutputFormat, printStructured } from "../printers/output.ts";
 import { kindString, lookupResource, type ResourceType } from "../resources.ts";
@@ -53,7 +54,7 @@ export function createAndPrint(k: Kubectl, flags: Flags, obj: SubmittedObject, v
   // --template alone means -o go-template, as kubectl's PrintFlags have it.
   const output = flags.string("output") || (flags.string("template") !== "" ? "go-template" : "");
   const parsedFormat = parseOutputFormat(output, false, flags.string("template"));
-  const format = parsedFormat.ok ? loadTemplate(parsedFormat.format) : parsedFormat;
+  const format = parsedFormat.ok ? loadTemplate(parsedFormat.format, templateFileReader(k)) : parsedFormat;
   if (output !== "" && !format.ok) return fail(k, format.error);
   const type = typeOfKind(obj.kind);
   if (dryRun === "client") {
@@ -76,7 +77,7 @@ function printResult(
   verb: string,
 ): number {
   if (output !== "" && format.ok && format.format.kind !== "name") {
-    const printed = printStructured(format.format, [{ type, objects: [obj as never] }], true);
+    const printed = printStructured(format.format, [{ type, objects: [obj as never] }], true, { readFile: templateFileReader(k) });
     k.out(printed.out);
     if (printed.error) return fail(k, printed.error);
     return 0;

@@ -5,6 +5,7 @@ import { fetchResources, parseResourceArgs, type Fetched } from "../builder.ts";
 import { allNamespacesFlag, fieldSelectorFlag, outputFlag, templateFlag, selectorFlag, type Command } from "../command.ts";
 import { fail, type Kubectl } from "../context.ts";
 import { errorText } from "../errors.ts";
+import { templateFileReader } from "../files.ts";
 import type { Flags } from "../flags.ts";
 import { parseOutputFormat, printStructured, printTables, type TableOptions } from "../printers/output.ts";
 import { parseSelector } from "../selector.ts";
@@ -144,7 +145,7 @@ function runGet(k: Kubectl, flags: Flags): number {
   if (format.format.kind === "table") {
     k.out(printTables(groups, tableOptions(groups.length > 1)));
   } else if (total > 0 || !parsed.byName) {
-    const printed = printStructured(format.format, groups, parsed.singleItem, { noHeaders: flags.bool("no-headers") });
+    const printed = printStructured(format.format, groups, parsed.singleItem, { noHeaders: flags.bool("no-headers"), readFile: templateFileReader(k) });
     k.out(printed.out);
     if (printed.error) return fail(k, printed.error);
   }

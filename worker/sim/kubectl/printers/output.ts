@@ -5,7 +5,7 @@ import { apiVersionOf, kindString, type ResourceType } from "../resources.ts";
 import { parseCustomColumns, printCustomColumns, type CustomColumn } from "./custom-columns.ts";
 import { parseGoTemplate } from "./go-template.ts";
 import { checkJsonPath, runJsonPath } from "./jsonpath.ts";
-import { readTemplateFile } from "./template-file.ts";
+import type { ReadTemplateFile } from "./template-file.ts";
 import { formatLabels } from "./labels.ts";
 import { toJson, toYaml } from "./serialize.ts";
 import { tableWriter, tabwrite } from "./tabwriter.ts";
@@ -72,11 +72,11 @@ export function parseOutputFormat(text: string, allowTable = true, templateArgum
  * Makes the printer's template ready as kubectl's ToPrinter does: reads a template file, parses the
  * template. `get` does this when it first prints, after fetching; create, run and expose before they send anything.
  */
-export function loadTemplate(format: OutputFormat): { ok: true; format: OutputFormat } | { ok: false; error: string } {
+export function loadTemplate(format: OutputFormat, readFile: ReadTemplateFile): { ok: true; format: OutputFormat } | { ok: false; error: string } {
   if (format.kind !== "jsonpath" && format.kind !== "go-template") return { ok: true, format };
   let template = format.template;
   if (format.source === "file") {
-    const read = readTemplateFile(template);
+    const read = readFile(template);
     if (!read.ok) return { ok: false, error: `error: error reading --template ${template}, ${read.error}\n` };
     template = read.text;
   }
@@ -151,7 +151,7 @@ export function printStructured(
   format: OutputFormat,
   groups: readonly Fetched[],
   single: boolean,
-  options: { noHeaders?: boolean } = {},
+  options: { noHeaders?: boolean; readFile: ReadTemplateFile },
 ): { out: string; error?: string } {
   const items = groups.flatMap((g) => g.objects.map((o) => ({ type: g.type, object: asServed(g.type, o) })));
   if (format.kind === "custom-columns") {
@@ -164,14 +164,14 @@ export function printStructured(
   if (format.kind === "yaml") return { out: toYaml(data) };
   if (format.kind === "json") return { out: toJson(data) };
   if (format.kind === "jsonpath") {
-    const loaded = loadTemplate(format);
+    const loaded = loadTemplate(format, options.readFile);
     if (!loaded.ok) return { out: "", error: loaded.error };
     const template = loaded.format.kind === "jsonpath" ? loaded.format.template : format.template;
     const result = runJsonPath(template, data, { asJson: format.asJson });
     return result.ok ? { out: result.output } : { out: "", error: result.error };
   }
   if (format.kind === "go-template") {
-    const loaded = loadTemplate(format);
+    const loaded = loadTemplate(format, options.readFile);
     if (!loaded.ok) return { out: "", error: loaded.error };
     const parsed = parseGoTemplate(loaded.format.kind === "go-template" ? loaded.format.template : format.template);
     if (!parsed.ok) return { out: "", error: parsed.error };

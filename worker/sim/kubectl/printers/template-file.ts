@@ -1,9 +1,8 @@
-// Where -o jsonpath-file=FILE and -o go-template-file=FILE read their template. kubectl runs on the
-// workstation, which has no files yet; the workstation's file system plugs in here when it comes,
-// and until then every path answers as os.ReadFile does for a file that is not there.
+// Where -o jsonpath-file=FILE and -o go-template-file=FILE read their template: the printers stay
+// free of the shell, and the command that prints hands them a reader of the machine kubectl runs on
+// (templateFileReader in ../files.ts).
 
 export type TemplateFileResult = { ok: true; text: string } | { ok: false; error: string };
 
-export function readTemplateFile(path: string): TemplateFileResult {
-  return { ok: false, error: `open ${path}: no such file or directory` };
-}
+/** Reads a template file; `error` is os.ReadFile's error text (`open F: no such file or directory`). */
+export type ReadTemplateFile = (path: string) => TemplateFileResult;

@@ -86,16 +86,20 @@ export function execInPod(ctx: ProgramContext, target: ExecTarget, argv: string[
   return code;
 }
 
-/** `sh -c 'a | b && c'` inside the pod: the same tokenizer as the console, then each stage in turn. */
-function runScript(ctx: ProgramContext, frame: ShellFrame, script: string, terminal: boolean): number {
+/**
+ * `sh -c 'a | b && c'` inside the pod, or the command `ssh node01 CMD` hands to the node's bash:
+ * the same tokenizer as the console, then each stage in turn, with `frame` on the shell stack.
+ */
+export function runScript(ctx: ProgramContext, frame: ShellFrame, script: string, terminal: boolean): number {
+  const shellName = frame.kind === "pod" ? frame.shell : frame.kind === "node" ? "bash" : "sh";
   const parsed = parseLine(script);
   if (!parsed.ok) {
-    ctx.err(parsed.error.replace(/^-bash:/, `${frame.kind === "pod" ? frame.shell : "sh"}:`));
+    ctx.err(parsed.error.replace(/^-bash:/, frame.kind === "node" ? "bash: -c: line 1:" : `${shellName}:`));
     return 2;
   }
   let local = frame;
   const host: ShellHost = {
-    name: frame.kind === "pod" ? frame.shell : "sh",
+    name: shellName,
     script: true,
     frame: () => local,
     setFrame: (next) => {
@@ -133,7 +137,7 @@ function runIn(
   try {
     if (!availableAt(frame, ctx.tx.state, name) || name === "exit") {
       if (viaShell) {
-        ctx.err(frame.kind === "pod" && frame.shell === "bash" ? `bash: line 1: ${bashPrintable(name)}: command not found\n` : `sh: ${name}: not found\n`);
+        ctx.err((frame.kind === "pod" && frame.shell === "bash") || frame.kind === "node" ? `bash: line 1: ${bashPrintable(name)}: command not found\n` : `sh: ${name}: not found\n`);
       }
       return 127;
     }

@@ -4,18 +4,22 @@
 import { resolveHost } from "../net/dns.ts";
 import { netIndex } from "../net/index.ts";
 import { currentPlace } from "../net/tools/where.ts";
-import type { ProgramContext } from "./types.ts";
+import { runScript } from "./pod-exec.ts";
+import type { ProgramContext, ShellFrame } from "./types.ts";
 
 export function ssh(ctx: ProgramContext): number {
   const args = ctx.argv.slice(1);
   let destination: string | undefined;
+  let command: string[] = [];
+  let tty = false;
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     if (/^-[lpiFoJ]$/.test(a)) i++;
     else if (!a.startsWith("-")) {
       destination = a;
+      command = args.slice(i + 1);
       break;
-    }
+    } else if (/^-[A-Za-z]*t/.test(a)) tty = true;
   }
   if (!destination) {
     ctx.err(
@@ -43,8 +47,20 @@ export function ssh(ctx: ProgramContext): number {
     return 255;
   }
   const user = ctx.shell[0].kind === "workstation" ? ctx.shell[0].user : "student";
+  const frame: ShellFrame = { kind: "node", node: node.name, user: at >= 0 ? destination.slice(0, at) : user };
+  if (command.length > 0) {
+    // As ssh does: the words joined by spaces are one line for the remote user's shell, which runs
+    // it without a terminal (unless -t) and without the login banner; its status is ssh's.
+    const depth = ctx.shell.length;
+    try {
+      return runScript(ctx, frame, command.join(" "), tty);
+    } finally {
+      // The remote shell ends with the command, whatever the command did to the stack (a nested ssh).
+      ctx.shell.length = depth;
+    }
+  }
   const info = state.nodes[node.name]?.status.nodeInfo;
   ctx.out(`Welcome to ${info?.osImage ?? "Ubuntu 24.04.3 LTS"} (GNU/Linux ${info?.kernelVersion ?? "6.8.0-87-generic"} x86_64)\n\n`);
-  ctx.shell.push({ kind: "node", node: node.name, user: at >= 0 ? destination.slice(0, at) : user });
+  ctx.shell.push(frame);
   return 0;
 }

@@ -43,6 +43,8 @@ export interface Machine {
   base: Map<string, BaseNode>;
   /** mtime of the base files: when the machine booted or the container started. */
   bootTime: number;
+  /** Mount points mounted read-only (configMap and secret volumes): nothing under them may change. */
+  readOnly?: string[];
 }
 
 export interface Stat {
@@ -108,6 +110,11 @@ export class FileSystem {
     return { type: base.type, mode: base.mode, owner, size, mtime: this.machine.bootTime, stored: false };
   }
 
+  /** Whether the path is on a read-only mount (the kernel answers EROFS before any permission check). */
+  private onReadOnly(path: string): boolean {
+    return this.machine.readOnly?.some((m) => path === m || path.startsWith(`${m}/`)) ?? false;
+  }
+
   private may(stat: Stat, bit: 4 | 2 | 1): boolean {
     if (this.machine.user === "root") return bit !== 1 || stat.type === "dir" || (stat.mode & 0o111) !== 0;
     const bits = stat.owner === this.machine.user ? (stat.mode >> 6) & 7 : stat.mode & 7;
@@ -171,6 +178,7 @@ export class FileSystem {
     const special = base?.type === "dir" ? base.special : undefined;
     // /sys is mounted read-only in a container; /proc has no place for new files.
     if (special && this.machine.user === "root") return special === "sys" ? "EROFS" : "ENOENT";
+    if (this.onReadOnly(dir)) return "EROFS";
     return this.may(stat.value, 2) ? undefined : "EACCES";
   }
 
@@ -183,6 +191,7 @@ export class FileSystem {
     if (!stat.ok && stat.errno !== "ENOENT") return stat;
     if (stat.ok) {
       if (stat.value.type === "dir") return fail("EISDIR");
+      if (this.onReadOnly(path)) return fail("EROFS");
       if (!this.may(stat.value, 2)) return fail("EACCES");
       if (stat.value.type === "dev") return ok(byteLength(data));
     } else {
@@ -243,6 +252,7 @@ export class FileSystem {
       const written = this.write(path, "");
       return written.ok ? ok(undefined) : written;
     }
+    if (this.onReadOnly(path)) return fail("EROFS");
     if (!this.may(stat.value, 2)) return fail("EACCES");
     const stored = storedEntry(this.state, this.machine.id, path);
     if (stored && stored.type !== "gone") putEntry(this.tx, this.machine.id, path, { ...stored, mtime: this.now });
@@ -267,6 +277,7 @@ export class FileSystem {
 
   /** Sets the entry exactly (mv keeps a moved file's mode and mtime). */
   place(path: string, entry: StoredEntry): Result<void> {
+    if (this.onReadOnly(path)) return fail("EROFS");
     const key = entryKey(this.machine.id, path);
     const old = storedEntry(this.state, this.machine.id, path);
     if (usedBytes(this.state) - (old ? entryBytes(key, old) : 0) + entryBytes(key, entry) > SESSION_FILE_BYTES) return fail("ENOSPC");

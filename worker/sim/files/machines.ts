@@ -11,6 +11,7 @@ import { readFile } from "../shell/files.ts";
 import type { ShellFrame } from "../shell/types.ts";
 import type { BaseNode, Machine } from "./file-system.ts";
 import { containerMachine, nodeMachine, WORKSTATION_MACHINE } from "./store.ts";
+import { apiDataMounts, isUnder, type VolumeMountView } from "./volumes.ts";
 
 /** The nginx package's /etc/nginx/conf.d/default.conf as the image ships it (the entrypoint adds the IPv6 listen). */
 export const NGINX_DEFAULT_CONF = `server {
@@ -73,7 +74,7 @@ export function machineOf(state: ClusterState, frame: ShellFrame): Machine | und
     const pod = state.pods[`${frame.namespace}/${frame.pod}`];
     const container = pod?.spec.containers.find((c) => c.name === frame.container) ?? pod?.spec.containers[0];
     if (!pod || !container) return undefined;
-    return containerMachineOf(state, place, pod.metadata.uid ? containerMachine(pod, container.name) : "", container.image, startedAt(state, frame.namespace, frame.pod, container.name));
+    return containerMachineOf(state, place, pod.metadata.uid ? containerMachine(pod, container.name) : "", container.image, startedAt(state, frame.namespace, frame.pod, container.name), apiDataMounts(state, pod, container));
   }
   const user = frame.user;
   const home = user === "root" ? "/root" : `/home/${user}`;
@@ -90,7 +91,7 @@ export function machineOf(state: ClusterState, frame: ShellFrame): Machine | und
 }
 
 /** A container's files: its image's, and what the kubelet mounts. */
-export function containerMachineOf(state: ClusterState, place: Place, id: string, image: string, bootTime: number): Machine {
+export function containerMachineOf(state: ClusterState, place: Place, id: string, image: string, bootTime: number, mounts: VolumeMountView[] = []): Machine {
   const info = findImage(image);
   const busybox = info?.busybox === true;
   const base = new Map<string, BaseNode>();
@@ -104,7 +105,16 @@ export function containerMachineOf(state: ClusterState, place: Place, id: string
     base.set("/etc/nginx/conf.d/default.conf", { type: "file", mode: 0o644, data: () => NGINX_DEFAULT_CONF });
     fillParents(base);
   }
-  return { id, user: "root", home: "/root", busybox, base, bootTime };
+  for (const mount of mounts) {
+    // The mount hides what the image had there.
+    for (const path of [...base.keys()]) if (isUnder(mount.path, path)) base.delete(path);
+    // An API-data volume's directory is world-writable on the node (the mount itself is read-only).
+    base.set(mount.path, { type: "dir", mode: 0o777 });
+    for (const [relative, file] of mount.files) base.set(`${mount.path}/${relative}`, { type: "file", mode: file.mode, data: () => file.data });
+    fillParents(base);
+  }
+  const readOnly = mounts.map((m) => m.path);
+  return { id, user: "root", home: "/root", busybox, base, bootTime, ...(readOnly.length ? { readOnly } : {}) };
 }
 
 function addDirs(base: Map<string, BaseNode>, names: string[]): void {

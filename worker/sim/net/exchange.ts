@@ -5,6 +5,7 @@
 import type { Tx } from "../cluster/tx.ts";
 import type { ClusterState, Pod } from "../cluster/types.ts";
 import { containerMachine, storedEntry } from "../files/store.ts";
+import { apiDataMounts, mountedFileAt } from "../files/volumes.ts";
 import { appendContainerLog } from "../cluster/container-log.ts";
 import type { Random } from "../random.ts";
 import { listenerAt, type Listener } from "./apps/listeners.ts";
@@ -127,7 +128,7 @@ export function exchange(env: ExchangeEnv, input: ExchangeInput): ExchangeOutcom
     hostname: listener.hostname,
     now: env.now,
     logged: listener.podKey ? (env.tx.state.podRuntime[listener.podKey]?.logs.length ?? 0) : 0,
-    written: (path) => writtenInPod(env.tx.state, listener.pod, path),
+    written: (path) => writtenInPod(env.tx.state, listener.pod, listener.container, path),
   });
   if (result.log && listener.logs && listener.podKey) appendLog(env.tx, listener.podKey, result.log, env.now);
   const reply = result.reply;
@@ -137,13 +138,26 @@ export function exchange(env: ExchangeEnv, input: ExchangeInput): ExchangeOutcom
 }
 
 function startedAt(listener: Listener): number | undefined {
-  const status = listener.pod?.status.containerStatuses?.find((s) => s.name === listener.container);
+  return listener.pod && listener.container ? containerStartedAt(listener.pod, listener.container) : undefined;
+}
+
+function containerStartedAt(pod: Pod, container: string): number | undefined {
+  const status = pod.status.containerStatuses?.find((s) => s.name === container);
   const at = status?.state.running?.startedAt;
   return at ? Date.parse(at) : undefined;
 }
 
-/** A file written in one of the pod's containers (the process serves what its container holds). */
-function writtenInPod(state: ClusterState, pod: Pod | undefined, path: string): { data: string; mtime: number } | "gone" | undefined {
+/**
+ * A file written in one of the pod's containers or mounted in the serving one from a ConfigMap
+ * or Secret (the process serves what its container holds).
+ */
+function writtenInPod(state: ClusterState, pod: Pod | undefined, containerName: string | undefined, path: string): { data: string; mtime: number } | "gone" | undefined {
+  const serving = pod?.spec.containers.find((c) => c.name === containerName);
+  if (pod && serving) {
+    const mounted = mountedFileAt(apiDataMounts(state, pod, serving), path);
+    if (mounted === "gone") return "gone";
+    if (mounted) return { data: mounted.data, mtime: containerStartedAt(pod, serving.name) ?? state.now };
+  }
   for (const container of pod?.spec.containers ?? []) {
     const entry = storedEntry(state, containerMachine(pod!, container.name), path);
     if (entry?.type === "gone") return "gone";

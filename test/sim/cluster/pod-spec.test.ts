@@ -86,7 +86,7 @@ describe("pod spec validation of env sources and volumes", () => {
     const run = simTerminal(42);
     const ok = run(
       pod(
-        "    env:\n    - name: N\n      valueFrom:\n        fieldRef: {fieldPath: metadata.name}\n    envFrom:\n    - prefix: P_\n      secretRef: {name: s, optional: true}",
+        "    env:\n    - name: POD_NAME\n      valueFrom:\n        fieldRef: {fieldPath: metadata.name}\n    envFrom:\n    - prefix: P_\n      secretRef: {name: s, optional: true}",
         "  volumes:\n  - name: v\n    configMap: {name: c}",
       ),
     );

@@ -96,7 +96,9 @@ export function parseManifests(text: string, source = "STDIN"): ManifestParse {
   }
   let docs;
   try {
-    docs = parseAllDocuments(text, { prettyErrors: true, uniqueKeys: false });
+    // kubectl reads manifests with sigs.k8s.io/yaml, i.e. go-yaml v2's YAML 1.1 rules: `defaultMode: 0400`
+    // is octal (256) and an unquoted yes/on is a boolean, where YAML 1.2 would read 400 and a string.
+    docs = parseAllDocuments(text, { prettyErrors: true, uniqueKeys: false, version: "1.1" });
   } catch (error) {
     return { ok: false, error: `error: error parsing ${source}: error converting YAML to JSON: yaml: ${String(error)}\n` };
   }

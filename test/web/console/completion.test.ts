@@ -42,10 +42,17 @@ describe("Tab completion", () => {
   });
 
   it("completes in the middle of a line and keeps what follows", () => {
-    const line = "kubectl get se -o wide";
-    const result = complete(line, "kubectl get se".length, cluster);
-    expect(result.line).toBe("kubectl get services  -o wide");
-    expect(result.cursor).toBe("kubectl get services ".length);
+    // "se" is ambiguous now that secrets and serviceaccounts exist, as in real kubectl's completion.
+    const line = "kubectl get depl -o wide";
+    const result = complete(line, "kubectl get depl".length, cluster);
+    expect(result.line).toBe("kubectl get deployments  -o wide");
+    expect(result.cursor).toBe("kubectl get deployments ".length);
+  });
+
+  it("offers the kinds and tools this stop added", () => {
+    expect(tab("kubectl get se").candidates).toEqual(["secrets", "serviceaccounts", "services"]);
+    expect(tab("kubectl get config").candidates).toEqual(["configmaps"]);
+    expect(tab("na").candidates).toEqual(["nano"]);
   });
 
   it("never changes a line it cannot complete", () => {

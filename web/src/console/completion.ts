@@ -11,10 +11,13 @@ export interface Completion {
   candidates: string[];
 }
 
+// The programs each place has (worker/sim/shell: the workstation's and nodes' tools, the file tools and
+// editors, and what every image with a shell has); image-specific clients (psql, redis-cli) are left out.
+const FILE_TOOLS = ["cat", "cd", "cp", "diff", "head", "ls", "mkdir", "mv", "nano", "pwd", "rm", "sed", "tail", "tee", "touch", "vi", "vim", "wc"];
 const PROGRAMS: Record<ClusterView["shell"]["kind"], string[]> = {
-  workstation: ["kubectl", "curl", "ssh", "ip", "echo", "export", "for", "seq", "sleep", "clear", "exit"],
-  node: ["kubectl", "curl", "ping", "ip", "seq", "sleep", "exit", "clear", "hostname", "cat"],
-  pod: ["curl", "wget", "nslookup", "ping", "ip", "ifconfig", "cat", "env", "hostname", "seq", "sleep", "exit", "clear"],
+  workstation: ["kubectl", "curl", "ssh", "ip", "echo", "export", "for", "seq", "sleep", "clear", "exit", "base64", "printf", "printenv", ...FILE_TOOLS],
+  node: ["kubectl", "curl", "ping", "ip", "seq", "sleep", "exit", "clear", "hostname", "sudo", "iptables", "iptables-save", "base64", "printenv", ...FILE_TOOLS],
+  pod: ["curl", "wget", "nslookup", "ping", "ip", "ifconfig", "env", "printenv", "hostname", "seq", "sleep", "exit", "clear", "base64", ...FILE_TOOLS],
 };
 
 const SUBCOMMANDS = [
@@ -25,7 +28,8 @@ const SUBCOMMANDS = [
 const CONFIG_SUBCOMMANDS = ["current-context", "delete-context", "get-clusters", "get-contexts", "get-users", "set-context", "use-context", "view"];
 
 const RESOURCE_TYPES = [
-  "all", "daemonsets", "deployments", "endpoints", "endpointslices", "namespaces", "nodes", "pods", "replicasets", "services",
+  "all", "configmaps", "daemonsets", "deployments", "endpoints", "endpointslices", "events", "leases", "limitranges", "namespaces",
+  "nodes", "pods", "replicasets", "resourcequotas", "secrets", "serviceaccounts", "services",
 ];
 
 /** Short and singular names kubectl accepts, mapped to the kind they mean. */

@@ -218,17 +218,22 @@ export class Session extends DurableObject<Env> {
     });
   }
 
+  /** Runs `body` in order, for whoever holds the edit key and within the command rate limit. */
+  private asKeyHolder(editKey: string | undefined, body: () => Outcome<string>): Promise<Outcome<string>> {
+    return this.serializedStoring(async () => {
+      if (!this.load()) return sessionNotFound();
+      if (!(await editKeyMatches(editKey, this.keyHash()))) return forbidden(editKey);
+      return this.rateLimited("commands") ?? body();
+    });
+  }
+
   /**
    * Runs a command for whoever holds the edit key. The answer is the CommandReply as JSON text,
    * built from the JSON the transcript stores: a string crosses RPC without a structured clone of
    * the output and traces, and the Worker sends it as it is.
    */
   async command(editKey: string | undefined, command: string): Promise<Outcome<string>> {
-    return this.serializedStoring(async () => {
-      if (!this.load()) return sessionNotFound();
-      if (!(await editKeyMatches(editKey, this.keyHash()))) return forbidden(editKey);
-      const limited = this.rateLimited("commands");
-      if (limited) return limited;
+    return this.asKeyHolder(editKey, () => {
       const open = this.state!.editing;
       if (open) return failure(409, "editor_open", `The console is in ${open.editor} (${open.title}): save or cancel the edit first.`);
       return success(this.apply(command, false, createWorkBudget()).json);
@@ -241,11 +246,7 @@ export class Session extends DurableObject<Env> {
    * key-checked and rate-limited like a command; the answer is a CommandReply as JSON text.
    */
   async editorReply(editKey: string | undefined, reply: EditorReply): Promise<Outcome<string>> {
-    return this.serializedStoring(async () => {
-      if (!this.load()) return sessionNotFound();
-      if (!(await editKeyMatches(editKey, this.keyHash()))) return forbidden(editKey);
-      const limited = this.rateLimited("commands");
-      if (limited) return limited;
+    return this.asKeyHolder(editKey, () => {
       const open = this.state!.editing;
       if (!open) return failure(409, "no_editor", "No editor is open in this console.");
       if (open.token !== reply.token) return failure(409, "stale_editor", "That editor is no longer open (it was saved, left or reopened); reload the session.");

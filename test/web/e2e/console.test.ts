@@ -61,7 +61,9 @@ describe("the console", () => {
     };
     expect(await tab("kub")).toBe("kubectl ");
     expect(await tab("kubectl desc")).toBe("kubectl describe ");
-    expect(await tab("kubectl get serv")).toBe("kubectl get services ");
+    expect(await tab("kubectl get depl")).toBe("kubectl get deployments ");
+    // services and serviceaccounts share "service": Tab completes the common part, as bash does.
+    expect(await tab("kubectl get serv")).toBe("kubectl get service");
     expect(await tab("kubectl describe pod ngi")).toBe("kubectl describe pod nginx ");
     expect(await tab("kubectl expose pod nginx --target-p")).toBe("kubectl expose pod nginx --target-port ");
     expect(await tab("kubectl expose pod nginx --type Node")).toBe("kubectl expose pod nginx --type NodePort ");

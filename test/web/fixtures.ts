@@ -22,6 +22,7 @@ export function service(name: string, extra: Partial<Service> = {}): Service {
 export function view(pods: Pod[] = [], services: Service[] = []): ClusterView {
   return {
     now: 0,
+    profile: { cni: "flannel", loadBalancer: "metallb", ingress: "none" },
     workstation: { name: "workstation", ip: "192.168.56.1" },
     nodes: [
       { name: "controlplane", ip: "192.168.56.10", roles: ["control-plane"], ready: true, podCIDR: "10.244.0.0/24" },

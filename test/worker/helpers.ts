@@ -62,7 +62,7 @@ export interface View {
   seq: number;
   prompt: string;
   transcriptStart: number;
-  cluster: { pods: Array<{ name: string; status: string }>; services: unknown[]; nodes: unknown[] };
+  cluster: { pods: Array<{ name: string; status: string }>; services: unknown[]; nodes: unknown[]; profile: Record<string, string> };
   transcript: Entry[];
 }
 

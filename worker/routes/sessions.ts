@@ -7,6 +7,7 @@ import { sessionCreationAllowance, spend } from "../http/client-limits.ts";
 import { ApiError, jsonResponse, jsonTextResponse } from "../http/errors.ts";
 import { requireSnapshotId, sessionStub, unwrap } from "../http/stubs.ts";
 import { MAX_COMMAND_BYTES } from "../sim/engine.ts";
+import { ClusterProfileInput } from "../sim/cluster/profile.ts";
 import { FILE_BYTES } from "../sim/files/store.ts";
 import { findLesson } from "../http/lessons.ts";
 import { newSessionId } from "../session/ids.ts";
@@ -25,6 +26,7 @@ const CreateBody = v.strictObject({
     ),
   ),
   lesson: v.optional(v.string()),
+  cluster: v.optional(ClusterProfileInput),
 });
 
 /** A command, or the editor's answer (its text is at most a file's size: FILE_BYTES). */
@@ -52,12 +54,15 @@ sessions.post("/", async (c) => {
   if (body.from !== undefined && body.lesson !== undefined) {
     throw new ApiError(400, "bad_request", "Give either from (a fork keeps its snapshot's lesson) or lesson, not both.");
   }
+  if (body.from !== undefined && body.cluster !== undefined) {
+    throw new ApiError(400, "bad_request", "Give either from (a fork keeps its snapshot's cluster) or cluster, not both.");
+  }
   const lesson = body.lesson === undefined ? undefined : await findLesson(c.env, body.lesson);
   if (body.lesson !== undefined && !lesson) throw new ApiError(400, "unknown_lesson", `There is no lesson "${body.lesson}".`);
   // 128 random bits make a collision practically impossible; one retry covers the impossible.
   for (let attempt = 0; ; attempt++) {
     const id = newSessionId();
-    const outcome = await sessionStub(c.env, id).create({ id, from: body.from, setup: body.setup, lesson });
+    const outcome = await sessionStub(c.env, id).create({ id, from: body.from, setup: body.setup, lesson, cluster: body.cluster });
     if (!outcome.ok && outcome.status === 409 && attempt === 0) continue;
     const created = unwrap(outcome);
     c.header("Location", `/api/sessions/${id}`);

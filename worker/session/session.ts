@@ -4,6 +4,7 @@
 // API, so idle watchers cost nothing). Its alarm advances pod lifecycles and deletes the session
 // after 30 days without activity.
 
+import { type ClusterProfileRequest, resolveProfile } from "../sim/cluster/profile.ts";
 import { DurableObject } from "cloudflare:workers";
 import * as v from "valibot";
 import { readSettings, type Settings } from "../config.ts";
@@ -66,6 +67,8 @@ export interface CreateSessionInit {
   setup?: string[];
   /** A lesson to follow: its setup commands run first, then its progress starts. */
   lesson?: Lesson;
+  /** The CNI and add-ons of a new cluster (not of a fork: it keeps its snapshot's). */
+  cluster?: ClusterProfileRequest;
 }
 
 export interface CreatedSession {
@@ -158,7 +161,13 @@ export class Session extends DurableObject<Env> {
       const editKey = newEditKey();
       const keyHash = await hashEditKey(editKey);
       const now = Date.now();
-      const initial = base?.state ?? createSession({ seed: randomSeed(), now, maxObjects: this.settings.maxObjects });
+      const initial = base?.state ?? createSession({
+          seed: randomSeed(),
+          now,
+          maxObjects: this.settings.maxObjects,
+          // The lesson chooses the cluster it was written for; the request may say more.
+          profile: resolveProfile({ ...init.lesson?.cluster, ...init.cluster }),
+        });
       const meta: Meta = { id: init.id, keyHash, createdAt: now, lastActiveAt: now, seq: base?.seq ?? 0 };
       this.ctx.storage.transactionSync(() => {
         this.storage.createSchema();

@@ -4,6 +4,7 @@
 import { bootstrapCluster } from "./cluster/bootstrap.ts";
 import { reconcile } from "./cluster/controllers.ts";
 import { Tx } from "./cluster/tx.ts";
+import type { ClusterProfile } from "./cluster/profile.ts";
 import type { ClusterState } from "./cluster/types.ts";
 import { byteLength } from "./net/http.ts";
 import type { RouteTrace } from "./net/trace.ts";
@@ -70,11 +71,13 @@ export interface CreateSessionOptions {
   seed: number;
   now: number;
   maxObjects?: number;
+  /** The CNI and add-ons the cluster is built with; the default profile when absent. */
+  profile?: ClusterProfile;
 }
 
 export function createSession(options: CreateSessionOptions): SessionState {
   const random = createRandom(options.seed);
-  const cluster = bootstrapCluster({ now: options.now, random, maxObjects: options.maxObjects });
+  const cluster = bootstrapCluster({ now: options.now, random, maxObjects: options.maxObjects, profile: options.profile });
   return {
     version: 1,
     cluster,

@@ -1,6 +1,7 @@
 // The cluster as the page draws it: a small, documented shape derived from the session state.
 // GET /api/sessions/:id returns it as `cluster`; the live WebSocket sends it after each change.
 
+import { type ClusterProfile, profileOf } from "./cluster/profile.ts";
 import { endpointSlicesFor } from "./cluster/endpoints.ts";
 import { serverPorts } from "./cluster/process.ts";
 import { SYSTEM_NAMESPACES } from "./cluster/store.ts";
@@ -13,6 +14,8 @@ import { nodeInternalIP, nodeReady } from "./cluster/conditions.ts";
 export interface ClusterView {
   /** Simulated time the view was taken at (ms since the epoch). */
   now: number;
+  /** The CNI and add-ons the cluster was built with. */
+  profile: ClusterProfile;
   workstation: { name: string; ip: string };
   nodes: Array<{
     name: string;
@@ -65,6 +68,7 @@ export function clusterView(state: SessionState): ClusterView {
   const frame = state.shell[state.shell.length - 1];
   return {
     now: cluster.now,
+    profile: profileOf(cluster),
     workstation: { name: WORKSTATION_NAME, ip: WORKSTATION_IP },
     nodes: Object.values(cluster.nodes).map((node) => ({
       name: node.metadata.name,

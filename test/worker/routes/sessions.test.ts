@@ -45,10 +45,26 @@ describe("POST /api/sessions", () => {
     ["a malformed uploaded-lesson id", { lesson: "u-../../x" }, 400, "unknown_lesson"],
     ["both a snapshot and a lesson", { from: "AAAAAAAAAAAAAAAAAAAAAA", lesson: "services-nodeport" }, 400, "bad_request"],
     ["a malformed snapshot id", { from: "../../etc" }, 404, "snapshot_not_found"],
+    ["a network plugin that is not offered", { cluster: { cni: "weave" } }, 400, "bad_request"],
+    ["an unknown cluster option", { cluster: { storage: "ceph" } }, 400, "bad_request"],
+    ["both a snapshot and a cluster", { from: "AAAAAAAAAAAAAAAAAAAAAA", cluster: { cni: "calico" } }, 400, "bad_request"],
     ["an unknown snapshot id", { from: "AAAAAAAAAAAAAAAAAAAAAA" }, 404, "snapshot_not_found"],
   ])("refuses %s", async (_name, body, status, code) => {
     const response = await postJson("/api/sessions", body);
     expect(await errorOf(response)).toMatchObject({ status, code });
+  });
+
+  it("builds the cluster it is asked for (cni, load balancer, ingress) and reports it in the view", async () => {
+    const created = await createSession({ cluster: { cni: "calico", loadBalancer: "none" } });
+    const view = await read(created.id);
+    expect(view.cluster.profile).toEqual({ cni: "calico", loadBalancer: "none", ingress: "none" });
+    const plain = await read((await createSession()).id);
+    expect(plain.cluster.profile).toEqual({ cni: "flannel", loadBalancer: "metallb", ingress: "none" });
+  });
+
+  it("names the allowed values when a cluster option is wrong", async () => {
+    const response = await postJson("/api/sessions", { cluster: { cni: "weave" } });
+    expect((await errorOf(response)).message).toContain("cni must be flannel or calico");
   });
 
   it("refuses a body over 16 KB with 413, by Content-Length and by what really arrives", async () => {

@@ -59,7 +59,19 @@ export interface CreatedSession {
   editKey: string;
 }
 
-export type CreateSessionBody = Record<string, never> | { from: string } | { setup: string[] } | { lesson: string };
+/** The CNI and add-ons a new cluster is built with (worker/sim/cluster/profile.ts); the server checks the values. */
+export interface ClusterRequest {
+  cni?: string;
+  loadBalancer?: string;
+  ingress?: string;
+}
+
+export type CreateSessionBody =
+  | Record<string, never>
+  | { from: string }
+  | { setup: string[]; cluster?: ClusterRequest }
+  | { lesson: string; cluster?: ClusterRequest }
+  | { cluster: ClusterRequest };
 
 /** What the live socket delivers, normalised. */
 export type LiveEvent =

@@ -1,11 +1,12 @@
-// `/embed?lesson=|snapshot=|setup=&map=0|1&theme=&allowParentCommands=1&parentOrigin=`: the
+// `/embed?lesson=|snapshot=|setup=&cni=&loadBalancer=&ingress=&map=0|1&theme=&allowParentCommands=1&parentOrigin=`: the
 // compact view for course pages. Each visitor gets a private session per embed and embedding
 // origin, remembered so that a reload keeps their work. The parent page hears `ready`, every
 // command and the lesson's progress (posted to its origin only), and may send `run` when the
 // embed's URL allows it (see README, "Embedding in a course page").
 import { useEffect, useState } from "preact/hooks";
 import { createSession, getSession } from "../api/client.ts";
-import type { CreateSessionBody, LessonEvent, TranscriptEntry } from "../api/types.ts";
+import type { LessonEvent, TranscriptEntry } from "../api/types.ts";
+import { embedSetup } from "../lib/embed-setup.ts";
 import { parentOrigin } from "../lib/parent-origin.ts";
 import { sessionPath } from "../lib/route.ts";
 import { storage } from "../lib/storage.ts";
@@ -13,17 +14,6 @@ import { Playground } from "./Playground.tsx";
 
 export const MESSAGE_SOURCE = "kube-playground";
 const PROTOCOL_VERSION = 1;
-
-export function embedSetup(params: URLSearchParams): { embedId: string; body: CreateSessionBody } {
-  const lesson = params.get("lesson");
-  if (lesson) return { embedId: `lesson:${lesson}`, body: { lesson } };
-  const snapshot = params.get("snapshot");
-  if (snapshot) return { embedId: `snapshot:${snapshot}`, body: { from: snapshot } };
-  // setup=cmd&setup=cmd, or one setup= with commands on separate lines.
-  const setup = params.getAll("setup").flatMap((s) => s.split("\n")).map((s) => s.trim()).filter(Boolean);
-  if (setup.length) return { embedId: `setup:${setup.join("\n")}`, body: { setup } };
-  return { embedId: "blank", body: {} };
-}
 
 const framed = () => window.parent !== window;
 

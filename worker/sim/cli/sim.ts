@@ -3,22 +3,31 @@
 //   --seed N        random seed (default 1)
 //   --start ISO     simulated start time (default 2026-01-01T00:00:00Z)
 //   --step-ms N     simulated time per command (default 4000)
+//   --cni flannel|calico, --load-balancer metallb|none, --ingress none|nginx
+//                   the cluster's network plugin and add-ons (default flannel, metallb, none)
 
 import { createInterface } from "node:readline";
+import * as v from "valibot";
+import { ClusterProfileInput, resolveProfile } from "../cluster/profile.ts";
 import { createSession, execute } from "../engine.ts";
 import { parseLine } from "../shell/tokenizer.ts";
 import { defaultTranscriptOptions, renderHint, runScript, type TranscriptOptions } from "./transcript.ts";
 
 function parseArgs(argv: string[]): TranscriptOptions {
   const options = { ...defaultTranscriptOptions };
+  const profile: Record<string, string> = {};
+  const usage = "usage: npm run sim -- [--seed N] [--start ISO-TIME] [--step-ms N] [--cni flannel|calico] [--load-balancer metallb|none] [--ingress none|nginx] [< script.txt]\n";
   for (let i = 0; i < argv.length; i++) {
     const [name, inline] = argv[i].split("=", 2);
     const value = inline ?? argv[++i];
     if (name === "--seed") options.seed = Number(value);
     else if (name === "--start") options.start = Date.parse(value);
     else if (name === "--step-ms") options.stepMs = Number(value);
+    else if (name === "--cni") profile.cni = value;
+    else if (name === "--load-balancer") profile.loadBalancer = value;
+    else if (name === "--ingress") profile.ingress = value;
     else {
-      process.stderr.write(`sim: unknown option ${argv[i]}\nusage: npm run sim -- [--seed N] [--start ISO-TIME] [--step-ms N] [< script.txt]\n`);
+      process.stderr.write(`sim: unknown option ${argv[i]}\n${usage}`);
       process.exit(2);
     }
     if (Number.isNaN(options.seed) || Number.isNaN(options.start) || Number.isNaN(options.stepMs)) {
@@ -26,7 +35,12 @@ function parseArgs(argv: string[]): TranscriptOptions {
       process.exit(2);
     }
   }
-  return options;
+  const parsed = v.safeParse(ClusterProfileInput, profile);
+  if (!parsed.success) {
+    process.stderr.write(`sim: ${parsed.issues[0].message}\n${usage}`);
+    process.exit(2);
+  }
+  return { ...options, profile: resolveProfile(parsed.output) };
 }
 
 async function readAll(): Promise<string> {
@@ -36,7 +50,7 @@ async function readAll(): Promise<string> {
 }
 
 async function interactive(options: TranscriptOptions): Promise<void> {
-  let state = createSession({ seed: options.seed, now: options.start });
+  let state = createSession({ seed: options.seed, now: options.start, profile: options.profile });
   let now = options.start;
   let prompt = "student@workstation:~$ ";
   const rl = createInterface({ input: process.stdin, output: process.stdout, historySize: 1000, terminal: true });

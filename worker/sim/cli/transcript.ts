@@ -2,6 +2,7 @@
 // the command (heredoc lines included), its output, and `[exit N]` after a failing command.
 // Used by `npm run sim` with piped input and by the golden tests, so both agree byte for byte.
 
+import type { ClusterProfile } from "../cluster/profile.ts";
 import { createSession, execute, type SessionState } from "../engine.ts";
 import type { PasteHint } from "../shell/paste-hints.ts";
 import { splitCommands } from "../shell/tokenizer.ts";
@@ -12,6 +13,8 @@ export interface TranscriptOptions {
   start: number;
   /** Simulated time that passes before each command (typing and reading time). */
   stepMs: number;
+  /** The CNI and add-ons of the cluster (`--cni`, `--load-balancer`, `--ingress`). */
+  profile?: ClusterProfile;
 }
 
 export const defaultTranscriptOptions: TranscriptOptions = {
@@ -21,7 +24,7 @@ export const defaultTranscriptOptions: TranscriptOptions = {
 };
 
 export function runScript(script: string, options: TranscriptOptions = defaultTranscriptOptions): { transcript: string; state: SessionState } {
-  let state = createSession({ seed: options.seed, now: options.start });
+  let state = createSession({ seed: options.seed, now: options.start, profile: options.profile });
   let now = options.start;
   let prompt = "student@workstation:~$ ";
   let transcript = "";

@@ -15,6 +15,7 @@ import { involvedObject, recordEvent } from "./events.ts";
 import { fnv32a, newHex, newUid, randomSuffix, rfc3339 } from "./ids.ts";
 import { nextResourceVersion, putObject } from "./store.ts";
 import { Tx } from "./tx.ts";
+import { type ClusterProfile, DEFAULT_PROFILE } from "./profile.ts";
 import type { ClusterState, DaemonSet, Node, SubmittedObject } from "./types.ts";
 
 export const CLUSTER_AGE_MS = 25 * 60 * 1000;
@@ -29,6 +30,8 @@ export interface BootstrapOptions {
   workers?: number;
   /** The kubelet's --max-pods (allocatable pods per node); 110 by default, as kubeadm. */
   maxPodsPerNode?: number;
+  /** The CNI and add-ons (profile.ts); the default profile when absent. */
+  profile?: ClusterProfile;
 }
 
 function nodeAddress(index: number): string {
@@ -189,6 +192,7 @@ export function bootstrapCluster(options: BootstrapOptions): ClusterState {
       clusterDomain: "cluster.local",
       dnsServiceIP: "10.96.0.10",
       maxObjects: options.maxObjects ?? 500,
+      profile: { ...(options.profile ?? DEFAULT_PROFILE) },
     },
     now: start,
     resourceVersion: 0,

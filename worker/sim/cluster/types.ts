@@ -1,6 +1,7 @@
 // Kubernetes objects as the API server stores them (the subset the playground needs), plus the
 // runtime facts a real cluster keeps outside the objects (container state, logs, allocators).
 // Everything here is plain JSON: a ClusterState survives JSON.stringify/parse unchanged.
+import type { ClusterProfile } from "./profile.ts";
 
 export type Labels = Record<string, string>;
 
@@ -434,6 +435,8 @@ export interface ClusterConfig {
   dnsServiceIP: string;
   /** Cap on stored objects (pods, services, deployments, replicasets, daemonsets, namespaces). */
   maxObjects: number;
+  /** The CNI and add-ons the cluster was built with (profile.ts); absent in clusters saved before. */
+  profile?: ClusterProfile;
 }
 
 export interface ClusterState {

@@ -2,6 +2,7 @@
 // Every error names the path of the bad field, e.g.
 // `steps[2].check.object.fields["spec.type"]: Invalid type: Expected "ClusterIP" | "NodePort" | ...`.
 
+import { type ClusterProfileRequest, ClusterProfileInput } from "../cluster/profile.ts";
 import * as v from "valibot";
 import { parse as parseYaml } from "yaml";
 import { parseFieldPath } from "./fields.ts";
@@ -92,6 +93,8 @@ export interface Lesson {
   id: string;
   title: string;
   summary: string;
+  /** The cluster the lesson is written for (its CNI and add-ons); the default profile when absent. */
+  cluster?: ClusterProfileRequest;
   /** Commands run before the learner starts (e.g. a broken setup to debug). */
   setup?: string[];
   steps: LessonStep[];
@@ -191,6 +194,7 @@ const lessonSchema = v.pipe(
     id: slug,
     title: text(200),
     summary: text(1_000),
+    cluster: v.optional(ClusterProfileInput),
     setup: v.optional(v.pipe(v.array(command), v.maxLength(100))),
     steps: v.pipe(v.array(stepSchema), v.minLength(1, "a lesson needs at least one step"), v.maxLength(50)),
     solution: v.pipe(v.array(command), v.minLength(1, "a lesson needs a reference solution"), v.maxLength(500)),

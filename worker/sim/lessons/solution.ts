@@ -7,6 +7,7 @@
 // of the node running the pod), {{otherNodeIP nginx}} (a node not running it); `ns/name` for
 // another namespace. They are filled in from the cluster right before the command runs.
 
+import { resolveProfile } from "../cluster/profile.ts";
 import type { ClusterState } from "../cluster/types.ts";
 import { createSession, execute, type SessionState } from "../engine.ts";
 import { promptOf } from "../shell/prompt.ts";
@@ -101,7 +102,7 @@ function resolveOne(kind: string, arg: string, cluster: ClusterState): string | 
 export function runSolution(lesson: Lesson, options: SolutionOptions = {}): SolutionReport {
   const stepMs = options.stepMs ?? 5_000;
   let now = options.start ?? Date.UTC(2026, 0, 5, 9, 0, 0);
-  let state: SessionState = createSession({ seed: options.seed ?? 1, now });
+  let state: SessionState = createSession({ seed: options.seed ?? 1, now, profile: resolveProfile(lesson.cluster) });
   const lines: SolutionLine[] = [];
   const errors: string[] = [];
   const notes: string[] = [];

@@ -1,0 +1,25 @@
+import { describe, expect, it } from "vitest";
+import { embedSetup } from "../../../web/src/lib/embed-setup.ts";
+
+const setupOf = (query: string) => embedSetup(new URLSearchParams(query));
+
+describe("the embed's session request", () => {
+  it("asks for a blank default cluster when the URL says nothing", () => {
+    expect(setupOf("")).toEqual({ embedId: "blank", body: {} });
+  });
+
+  it("passes the cluster profile with a lesson, and remembers a different session per profile", () => {
+    const calico = setupOf("lesson=netpol&cni=calico");
+    expect(calico.body).toEqual({ lesson: "netpol", cluster: { cni: "calico" } });
+    expect(calico.embedId).not.toBe(setupOf("lesson=netpol").embedId);
+    expect(setupOf("cni=calico&loadBalancer=none&ingress=nginx").body).toEqual({ cluster: { cni: "calico", loadBalancer: "none", ingress: "nginx" } });
+  });
+
+  it("passes setup commands with the profile", () => {
+    expect(setupOf("setup=kubectl%20get%20pods&cni=calico").body).toEqual({ setup: ["kubectl get pods"], cluster: { cni: "calico" } });
+  });
+
+  it("forks a snapshot as it is: a snapshot keeps its own cluster", () => {
+    expect(setupOf("snapshot=AAAA&cni=calico").body).toEqual({ from: "AAAA" });
+  });
+});

@@ -36,6 +36,17 @@ describe("the work budget", () => {
     expect(run("kubectl get pods").output).toBe("No resources found in default namespace.\n");
   });
 
+  it("stops a brace sequence longer than any budget pays for before making its words, and expands one that fits", () => {
+    const run = simTerminal(65);
+    for (const line of ["echo {1..100000000}", "for i in {1..100000000}; do :; done; echo after", "echo x{100000000..1}y | wc -c"]) {
+      expect(run(line)).toEqual({ output: `Killed\n${limitSentence}`, exitCode: 137 });
+    }
+    expect(run("echo web-{1..3} {3..1}")).toEqual({ output: "web-1 web-2 web-3 3 2 1\n", exitCode: 0 });
+    expect(run("echo {1..20000} | wc -w").output).toBe("20000\n");
+    // Quoted, it is no sequence at all.
+    expect(run("echo '{1..100000000}'").output).toBe("{1..100000000}\n");
+  });
+
   it("stops command substitutions nested too deep", () => {
     const run = simTerminal(64);
     const nested = (n: number) => `echo ${"$(echo ".repeat(n)}hi${")".repeat(n)}`;

@@ -45,6 +45,14 @@ function expandWord(parts: readonly WordPart[], x: Expansion, split: boolean): s
       if (part.quoted || part.text !== "") present = true;
       continue;
     }
+    if (part.kind === "sequence") {
+      // More words than any budget pays for: spending for them stops the line before one is made.
+      // (Only a caller without a budget gets past this, and it gets the text as typed.)
+      x.spend?.(part.count * WORK_COST.field);
+      current += part.text;
+      present = true;
+      continue;
+    }
     const value = part.kind === "param" ? param(part.name, x) : x.substitute(part.source).replace(/\n+$/, "");
     // Copying the value into the word is work too: `A=$A$A` doubles it each time.
     x.spend?.(value.length);

@@ -1,6 +1,7 @@
 // The filters learners pipe kubectl into: grep (-i -v -c -n -w -E -e, -A/-B/-C context), head,
 // tail and wc, on standard input or on files (named as the real tools name them in their output).
 
+import { utf8Bytes as utf8Encode, utf8Text } from "../base64.ts";
 import { readOperands } from "./file-tools.ts";
 import type { ProgramContext } from "./types.ts";
 
@@ -241,9 +242,58 @@ function countArg(ctx: ProgramContext, program: string): { n: number; fromStart:
 }
 
 export function head(ctx: ProgramContext): number {
-  const arg = countArg(ctx, "head");
+  // -c N (--bytes): the first N bytes; -c -N: all but the last N. The last of -n and -c given wins.
+  let bytes: { n: number; allBut: boolean } | undefined;
+  const rest: string[] = [ctx.argv[0]];
+  const args = ctx.argv.slice(1);
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    let value: string | undefined;
+    if (a === "-c" || a === "--bytes") {
+      value = args[++i];
+      if (value === undefined) {
+        ctx.err(`head: option requires an argument -- 'c'\nTry 'head --help' for more information.\n`);
+        return 1;
+      }
+    } else if (/^-c./.test(a)) value = a.slice(2);
+    else if (a.startsWith("--bytes=")) value = a.slice(8);
+    else {
+      if (a === "-n" || a === "--lines" || /^-n./.test(a) || a.startsWith("--lines=") || /^-\d+$/.test(a)) bytes = undefined;
+      rest.push(a);
+      if (a === "-n" || a === "--lines") rest.push(args[++i]);
+      continue;
+    }
+    const parsed = byteCount(value);
+    if (typeof parsed === "string") {
+      ctx.err(`head: invalid number of bytes: '${value}'${parsed}\n`);
+      return 1;
+    }
+    bytes = parsed;
+  }
+  const arg = countArg({ ...ctx, argv: rest.filter((a) => a !== undefined) }, "head");
   if (typeof arg === "number") return arg;
-  return eachInput(ctx, "head", arg.files, (text) => lines(text).slice(0, arg.n).map((l) => `${l}\n`).join(""));
+  if (!bytes) return eachInput(ctx, "head", arg.files, (text) => lines(text).slice(0, arg.n).map((l) => `${l}\n`).join(""));
+  const { n, allBut } = bytes;
+  return eachInput(ctx, "head", arg.files, (text) => {
+    const encoded = utf8Encode(text);
+    // A character cut in two reads as Go and a terminal read an incomplete UTF-8 sequence (U+FFFD).
+    return utf8Text(encoded.slice(0, allBut ? Math.max(0, encoded.length - n) : Math.min(encoded.length, n)));
+  });
+}
+
+/** Multipliers of coreutils' size suffixes (xstrtoumax with "bkKmMGTPEZYRQ0"): K is 1024, KB 1000, KiB 1024. */
+const SIZE_POWERS = "KMGTPEZYRQ";
+
+/** head -c's number (as coreutils reads it), or what follows the complaint about it. */
+function byteCount(value: string): { n: number; allBut: boolean } | string {
+  const m = /^\s*([+-]?)(\d+)(b|([kKmMgGtTpPeEzZyYrRqQ])(iB|B)?)?$/.exec(value);
+  if (!m) return "";
+  let count = BigInt(m[2]);
+  if (m[3] === "b") count *= 512n;
+  else if (m[4]) count *= (m[5] === "B" ? 1000n : 1024n) ** BigInt(SIZE_POWERS.indexOf(m[4].toUpperCase()) + 1);
+  if (count > 0xffff_ffff_ffff_ffffn) return ": Value too large for defined data type";
+  // Past what any input here holds, a count means "all of it".
+  return { n: count > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(count), allBut: m[1] === "-" };
 }
 
 export function tail(ctx: ProgramContext): number {

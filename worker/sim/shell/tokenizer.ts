@@ -3,11 +3,18 @@
 // `$NAME`, `${NAME}`, `$?`, `$(...)` or backquotes keep their parts, to be expanded when their
 // command runs (shell/expand.ts); other words are plain strings. There is no globbing.
 
+import { WORK_BUDGET, WORK_COST } from "./work.ts";
+
 /** A piece of a word; `quoted` pieces were inside quotes (or escaped), so they are never split. */
 export type WordPart =
   | { kind: "text"; text: string; quoted: boolean }
   | { kind: "param"; name: string; quoted: boolean }
-  | { kind: "command"; source: string; quoted: boolean };
+  | { kind: "command"; source: string; quoted: boolean }
+  /**
+   * A brace sequence whose words alone cost more than any command may spend (`{1..100000000}`):
+   * kept as its count, so expanding it stops the line at the work budget without making them.
+   */
+  | { kind: "sequence"; text: string; count: number; quoted: false };
 
 /**
  * A redirection of a simple command: `> /dev/null`, `2>/dev/null`, `&> /dev/null`, `2>&1`,
@@ -81,7 +88,7 @@ function scanCommand(input: string, start: number): Scan {
     // Tilde expansion (bash): an unquoted `~` or `~/...` at the start of a word is $HOME.
     if (inWord && unquoted && (word === "~" || word.startsWith("~/"))) {
       tokens.push({ kind: "word", text: word, parts: [{ kind: "param", name: "HOME", quoted: true }, { kind: "text", text: word.slice(1), quoted: true }] });
-    } else if (inWord && unquoted) for (const text of braceRange(word)) tokens.push({ kind: "word", text });
+    } else if (inWord && unquoted) tokens.push(...braceRange(word));
     else if (inWord) tokens.push(expands ? { kind: "word", text: word, parts } : { kind: "word", text: word });
     word = "";
     inWord = false;
@@ -340,15 +347,17 @@ export function wordOf(raw: string): Word | undefined {
 }
 
 /** bash's brace expansion of a number sequence, `web-{1..3}` -> web-1 web-2 web-3 (the form loops use). */
-function braceRange(word: string): string[] {
+function braceRange(word: string): Array<Token & { kind: "word" }> {
   const m = /^([^{}]*)\{(-?\d+)\.\.(-?\d+)\}([^{}]*)$/.exec(word);
-  if (!m) return [word];
+  if (!m) return [{ kind: "word", text: word }];
   const from = Number(m[2]);
   const to = Number(m[3]);
-  if (Math.abs(to - from) > 10_000) return [word];
+  const count = Math.abs(to - from) + 1;
+  // Words past what a budget can pay for are never made: the line stops when it expands them.
+  if (count * WORK_COST.field > WORK_BUDGET) return [{ kind: "word", text: word, parts: [{ kind: "sequence", text: word, count, quoted: false }] }];
   const step = from <= to ? 1 : -1;
-  const out: string[] = [];
-  for (let n = from; step > 0 ? n <= to : n >= to; n += step) out.push(`${m[1]}${n}${m[4]}`);
+  const out: Array<Token & { kind: "word" }> = [];
+  for (let n = from; step > 0 ? n <= to : n >= to; n += step) out.push({ kind: "word", text: `${m[1]}${n}${m[4]}` });
   return out;
 }
 

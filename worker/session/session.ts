@@ -25,6 +25,7 @@ import { advanceLesson, type Lesson, type LessonProgress, startLesson } from "..
 import { type LessonRun, type LessonUpdate, type LessonView, lessonUpdate, lessonView, readLessonRun, writeLessonRun, writeProgress } from "./lesson-run.ts";
 import { clientKey } from "./client-limiter.ts";
 import { decodeBucket, encodeBucket, TokenBucket } from "./rate-limit.ts";
+import type { FrozenSession } from "./frozen.ts";
 import type { Snapshot } from "./snapshot.ts";
 import { SessionStorage } from "./storage.ts";
 import { ENTRY_TRACES_LIMIT, type TranscriptEntry } from "./transcript.ts";
@@ -113,14 +114,6 @@ interface Meta {
   createdAt: number;
   lastActiveAt: number;
   seq: number;
-}
-
-/** What a Snapshot hands to a fork. */
-export interface FrozenSession {
-  state: SessionState;
-  transcript: TranscriptEntry[];
-  seq: number;
-  lesson?: LessonRun;
 }
 
 export class Session extends DurableObject<Env> {

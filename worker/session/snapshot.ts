@@ -7,7 +7,7 @@ import { promptOf } from "../sim/shell/prompt.ts";
 import { type ClusterView, clusterView } from "../sim/view.ts";
 import { type LessonView, lessonView, readLessonRun, writeLessonRun } from "./lesson-run.ts";
 import { failure, type Outcome, snapshotNotFound, success } from "./outcome.ts";
-import type { FrozenSession } from "./session.ts";
+import type { FrozenSession } from "./frozen.ts";
 import { SessionStorage } from "./storage.ts";
 import type { TranscriptEntry } from "./transcript.ts";
 

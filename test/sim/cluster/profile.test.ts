@@ -21,7 +21,7 @@ describe("cluster profiles", () => {
   it("reads a cluster saved before profiles existed as the default profile", () => {
     const state = createSession({ seed: 1, now: Date.UTC(2026, 0, 1) });
     const { profile: _, ...config } = state.cluster.config;
-    expect(profileOf({ ...state.cluster, config })).toEqual(DEFAULT_PROFILE);
+    expect(profileOf({ ...state.cluster, config: config as typeof state.cluster.config })).toEqual(DEFAULT_PROFILE);
   });
 
   it.each([

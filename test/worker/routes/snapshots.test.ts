@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import type { FrozenSession } from "../../../worker/session/session.ts";
+import type { FrozenSession } from "../../../worker/session/frozen.ts";
 import type { Snapshot } from "../../../worker/session/snapshot.ts";
 import { createSession, errorOf, postJson, read, request, run } from "../helpers.ts";
 

@@ -10,6 +10,7 @@
 import { type Random, createRandom } from "../random.ts";
 import { createObject } from "./api-server.ts";
 import { reconcile } from "./controllers.ts";
+import { kubernetesService } from "./kubernetes-service.ts";
 import { daemonPodFor } from "./daemon-sets.ts";
 import { involvedObject, recordEvent } from "./events.ts";
 import { fnv32a, newHex, newUid, randomSuffix, rfc3339 } from "./ids.ts";
@@ -373,14 +374,4 @@ export function bootstrapCluster(options: BootstrapOptions): ClusterState {
 /** controller-revision-hash of a DaemonSet: 8-10 characters of the name alphabet. */
 function safeHash(random: Random): string {
   return randomSuffix(random, 8 + random.int(3));
-}
-
-/** The `kubernetes` Service the API server keeps in `default` (it puts it back when deleted). */
-export function kubernetesService(): SubmittedObject {
-  return {
-    apiVersion: "v1",
-    kind: "Service",
-    metadata: { name: "kubernetes", namespace: "default", labels: { component: "apiserver", provider: "kubernetes" } },
-    spec: { clusterIP: "10.96.0.1", ports: [{ name: "https", port: 443, protocol: "TCP", targetPort: 6443 }] },
-  };
 }

@@ -6,7 +6,7 @@
 import type { Random } from "../random.ts";
 import { POD_IP_REUSE_DELAY_MS, allocatePodIP } from "./allocators.ts";
 import { createObject, deletePodGracefully } from "./api-server.ts";
-import { kubernetesService } from "./bootstrap.ts";
+import { kubernetesService } from "./kubernetes-service.ts";
 import { withProps } from "./compact.ts";
 import { appendContainerLog } from "./container-log.ts";
 import { involvedObject, recordEvent } from "./events.ts";

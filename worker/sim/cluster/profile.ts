@@ -3,7 +3,6 @@
 // controller. Sessions, lessons, the embed and `npm run sim` ask for one; snapshots and forks keep
 // their cluster's, because it lives in the cluster's config.
 import * as v from "valibot";
-import type { ClusterState } from "./types.ts";
 
 export interface ClusterProfile {
   /**
@@ -33,6 +32,6 @@ export function resolveProfile(request: ClusterProfileRequest | undefined): Clus
 }
 
 /** The cluster's profile; clusters saved before profiles existed were built with the default. */
-export function profileOf(state: ClusterState): ClusterProfile {
+export function profileOf(state: { config: { profile?: ClusterProfile } }): ClusterProfile {
   return state.config.profile ?? DEFAULT_PROFILE;
 }

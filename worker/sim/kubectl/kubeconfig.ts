@@ -6,25 +6,14 @@
 import { nodeInternalIP } from "../cluster/conditions.ts";
 import type { ClusterState } from "../cluster/types.ts";
 import type { ShellFrame } from "../shell/types.ts";
+import type { Kubeconfig, KubeContext } from "./kubeconfig-types.ts";
 import { homeOf } from "../shell/variables.ts";
 
 export const CLUSTER_NAME = "kubernetes";
 export const USER_NAME = "kubernetes-admin";
 export const ADMIN_CONTEXT = `${USER_NAME}@${CLUSTER_NAME}`;
 
-export interface KubeContext {
-  name: string;
-  /** Empty when the context names no cluster: kubectl then falls back to localhost:8080. */
-  cluster: string;
-  user: string;
-  namespace?: string;
-}
-
-export interface Kubeconfig {
-  contexts: KubeContext[];
-  /** Empty when unset (after deleting the current context). */
-  currentContext: string;
-}
+export type { Kubeconfig, KubeContext } from "./kubeconfig-types.ts";
 
 const DEFAULT: Kubeconfig = {
   contexts: [{ name: ADMIN_CONTEXT, cluster: CLUSTER_NAME, user: USER_NAME }],

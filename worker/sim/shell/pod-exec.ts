@@ -10,7 +10,7 @@ import { endAttachedProcess } from "../cluster/kubelet.ts";
 import { bashPrintable } from "./ansic-quote.ts";
 import { availableAt } from "./availability.ts";
 import { ListRunner, type ShellHost } from "./list-runner.ts";
-import { findProgram } from "./programs.ts";
+import { findProgram } from "./program-lookup.ts";
 import { filesOf } from "./fs-context.ts";
 import { parseLine } from "./tokenizer.ts";
 import type { ProgramContext, ShellFrame } from "./types.ts";

@@ -1,6 +1,7 @@
 // Which program a word names, in the place the console is. A pod only has the tools its image
 // ships; the workstation has kubectl, curl and ssh; nodes have curl, ping and (controlplane) kubectl.
 
+import { registerProgramLookup } from "./program-lookup.ts";
 import type { ClusterState } from "../cluster/types.ts";
 import { curl } from "../net/tools/curl.ts";
 import { nslookup } from "../net/tools/nslookup.ts";
@@ -110,3 +111,6 @@ export function findProgram(name: string, frame: ShellFrame, cluster: ClusterSta
   if (program && availableAt(frame, cluster, base)) return program;
   return notFoundMessage(frame, name);
 }
+
+// Shells that programs start (kubectl exec, ssh) find programs through program-lookup.ts.
+registerProgramLookup(findProgram);

@@ -1,10 +1,10 @@
 // Where the console is, and what a program (kubectl, curl, ssh, ...) gets when it runs.
 
 import type { Tx } from "../cluster/tx.ts";
-import type { Kubeconfig } from "../kubectl/kubeconfig.ts";
+import type { Kubeconfig } from "../kubectl/kubeconfig-types.ts";
 import type { RouteTrace } from "../net/trace.ts";
 import type { Random } from "../random.ts";
-import type { EditorOpen } from "./editor.ts";
+import type { EditorOpen } from "./editor-types.ts";
 import type { WorkBudget } from "./work.ts";
 
 /** What a shell remembers between commands: its variables and the status of the last command. */

@@ -8,12 +8,12 @@
 //   4. restart test: load again, stop the server in the middle, start it on the same storage and
 //      check every acknowledged command again (and that the sessions carry on).
 //
-// It does all of that twice: against `wrangler dev` (what `npm start` runs) and against the same
-// built Worker on one workerd without wrangler's dev proxy in front (bench/workerd-server.ts), so
-// the figures say what our server costs and what the dev tool adds.
+// It does all of that twice: against `npm start`'s server (scripts/start.ts: the built Worker on one
+// workerd through Miniflare) and against `wrangler dev` (`npm run dev`, with its dev proxy in front),
+// so the figures say what our server costs and what the dev tool adds.
 //
 // Usage: npm run bench:http   (env: BENCH_CLIENTS=50 BENCH_SECONDS=10 BENCH_CREATES=100 BENCH_INTERVAL_MS=200
-//                              BENCH_SERVERS=wrangler,workerd BENCH_STORAGE_DIR=/tmp
+//                              BENCH_SERVERS=start,wrangler BENCH_STORAGE_DIR=/tmp
 //                              BENCH_PROFILE=/tmp/worker.cpuprofile)
 
 import { type ChildProcess, spawn } from "node:child_process";
@@ -32,13 +32,14 @@ const CREATES = Number(process.env.BENCH_CREATES ?? 100);
  * trivial requests/s there), so latency then measures queueing, not the server.
  */
 const COMMAND_INTERVAL_MS = Math.max(55, Number(process.env.BENCH_INTERVAL_MS ?? 200));
-/** BENCH_PROFILE=<file.cpuprofile>: a V8 CPU profile of the Worker and its Durable Objects during the steady load under `wrangler dev` (open it in Chrome DevTools), and its top functions printed. */
+/** BENCH_PROFILE=<file.cpuprofile>: a V8 CPU profile of the Worker and its Durable Objects during the steady load (open it in Chrome DevTools), and its top functions printed; with two servers, `.<server>` goes before the extension. */
 const PROFILE = process.env.BENCH_PROFILE;
 
-/** `wrangler`: `wrangler dev`, as `npm start` runs it. `workerd`: the same bundle on one workerd, no dev proxy. */
-type ServerKind = "wrangler" | "workerd";
-const SERVERS = (process.env.BENCH_SERVERS ?? "wrangler,workerd").split(",").map((s) => s.trim()) as ServerKind[];
-const SERVER_NAMES: Record<ServerKind, string> = { wrangler: "wrangler dev", workerd: "workerd alone (no dev proxy)" };
+/** `start`: `npm start`'s server, the bundle on one workerd, no dev proxy (`workerd` is another name for it). `wrangler`: `wrangler dev`, as `npm run dev` runs it. */
+type ServerKind = "start" | "wrangler";
+const SERVER_ALIASES: Record<string, ServerKind> = { start: "start", workerd: "start", wrangler: "wrangler" };
+const SERVER_NAMES: Record<ServerKind, string> = { start: "npm start (workerd, no dev proxy)", wrangler: "wrangler dev (npm run dev)" };
+const SERVERS = (process.env.BENCH_SERVERS ?? "start,wrangler").split(",").map((s) => s.trim());
 
 interface Ack {
   seq: number;
@@ -72,15 +73,16 @@ const commandsFor = (n: number, i: number): string => {
 };
 
 async function main(): Promise<void> {
-  for (const kind of SERVERS) if (!(kind in SERVER_NAMES)) throw new Error(`BENCH_SERVERS: unknown server ${kind} (wrangler, workerd)`);
+  for (const name of SERVERS) if (!(name in SERVER_ALIASES)) throw new Error(`BENCH_SERVERS: unknown server ${name} (start, wrangler)`);
   mkdirSync("dist/web", { recursive: true });
   let ok = true;
-  for (const kind of SERVERS) ok = (await benchServer(kind)) && ok;
+  const kinds = SERVERS.map((name) => SERVER_ALIASES[name]);
+  for (const kind of kinds) ok = (await benchServer(kind, PROFILE && kinds.length > 1 ? PROFILE.replace(/(\.cpuprofile)?$/, `.${kind}$1`) : PROFILE)) && ok;
   console.log(ok ? "http-bench: OK" : "http-bench: FAILED");
   process.exitCode = ok ? 0 : 1;
 }
 
-async function benchServer(kind: ServerKind): Promise<boolean> {
+async function benchServer(kind: ServerKind, profileFile: string | undefined): Promise<boolean> {
   // BENCH_STORAGE_DIR=/dev/shm keeps the local Durable Object storage in memory (no disk syncs).
   const root = mkdtempSync(join(process.env.BENCH_STORAGE_DIR ?? tmpdir(), "http-bench-"));
   const storage = join(root, "state");
@@ -95,7 +97,7 @@ async function benchServer(kind: ServerKind): Promise<boolean> {
   cpSync("dist/web", assets, { recursive: true });
   const files: ServerFiles = { kind, port, storage, bundle, assets };
   console.log(`\nhttp-bench: ${CLIENTS} clients, one command each every ${COMMAND_INTERVAL_MS} ms, ${SECONDS} s, ${SERVER_NAMES[kind]} on ${base}`);
-  const inspectorPort = PROFILE && kind === "wrangler" ? await freePort() : undefined;
+  const inspectorPort = profileFile ? await freePort() : undefined;
   let server = await startServer(files, inspectorPort);
   try {
     // 1. Session create + first command: one visitor at a time, then CLIENTS at once.
@@ -126,10 +128,10 @@ async function benchServer(kind: ServerKind): Promise<boolean> {
     const floorCost = floorUsage ? `; workerd CPU ${(floorUsage.workerdCpuMs / floor.length).toFixed(2)} ms per request` : "";
     console.log(`baseline GET /healthz at the same pacing: n=${floor.length} p50 ${ms(percentile(floor, 50))} p99 ${ms(percentile(floor, 99))}${floorCost}`);
     const usageBefore = serverUsage(server);
-    const profiler = PROFILE ? await startProfiler(inspectorPort) : undefined;
+    const profiler = profileFile ? await startProfiler(inspectorPort) : undefined;
     const load = await drive(base, clients, SECONDS * 1000);
     const usage = usageDelta(usageBefore, serverUsage(server));
-    if (profiler) await profiler.stop(PROFILE!);
+    if (profiler) await profiler.stop(profileFile!);
     const rate = load.latencies.length / SECONDS;
     console.log(
       `commands: n=${load.latencies.length} (${rate.toFixed(0)}/s) p50 ${ms(percentile(load.latencies, 50))} p99 ${ms(percentile(load.latencies, 99))} max ${ms(Math.max(...load.latencies))} errors ${load.errors}`,
@@ -293,8 +295,8 @@ interface ServerFiles {
 }
 
 function serverArgs({ kind, port, storage, bundle, assets }: ServerFiles, inspectorPort?: number): string[] {
-  if (kind === "workerd") return ["--no-warnings", "--import", "tsx", "bench/workerd-server.ts", String(port), storage, bundle, assets];
   const inspector = inspectorPort === undefined ? [] : ["--inspector-port", String(inspectorPort)];
+  if (kind === "start") return ["--no-warnings", "--import", "tsx", "scripts/start.ts", "--port", String(port), "--persist-to", storage, "--bundle", bundle, "--assets", assets, ...inspector];
   const script = join(bundle, "index.js");
   return [...WRANGLER, "dev", script, "--config", "wrangler.toml", "--assets", assets, "--no-bundle", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", storage, "--log-level", process.env.BENCH_LOG_LEVEL ?? "warn", ...inspector];
 }
@@ -332,7 +334,7 @@ async function stopServer(child: ChildProcess): Promise<void> {
   await exited;
 }
 
-/** Connects to `wrangler dev`'s inspector and starts V8's sampling profiler in the Worker's isolate. */
+/** Connects to the server's inspector and starts V8's sampling profiler in the Worker's isolate. */
 async function startProfiler(port: number | undefined): Promise<{ stop(file: string): Promise<void> }> {
   // `ws` comes with wrangler's dependencies (Node 20 has no WebSocket client); it has no types here.
   const wsModule: string = "ws";

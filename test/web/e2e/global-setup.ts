@@ -1,5 +1,5 @@
-// Builds the page and starts the real server (`npm start`'s wrangler dev) on a free loopback
-// port with its own throwaway storage; stops it afterwards.
+// Builds the page and starts the real server (`npm start`'s scripts/start.ts: the built Worker on
+// workerd through Miniflare) on a free loopback port with its own throwaway storage; stops it afterwards.
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -19,7 +19,7 @@ const root = fileURLToPath(new URL("../../..", import.meta.url));
 async function waitUntilUp(url: string, server: ChildProcess, log: () => string): Promise<void> {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
-    if (server.exitCode !== null) throw new Error(`wrangler dev exited (${server.exitCode}):\n${log()}`);
+    if (server.exitCode !== null) throw new Error(`the server exited (${server.exitCode}):\n${log()}`);
     try {
       const response = await fetch(url + "/healthz");
       if (response.ok) return;
@@ -28,7 +28,7 @@ async function waitUntilUp(url: string, server: ChildProcess, log: () => string)
     }
     await new Promise((r) => setTimeout(r, 200));
   }
-  throw new Error(`wrangler dev did not answer /healthz within 60 s:\n${log()}`);
+  throw new Error(`the server did not answer /healthz within 60 s:\n${log()}`);
 }
 
 export default async function setup(project: TestProject) {
@@ -44,11 +44,12 @@ export default async function setup(project: TestProject) {
   // detached: the server gets its own process group, so stopping it stops workerd with it.
   const server = spawn(
     process.execPath,
-    [join(root, "node_modules/wrangler/wrangler-dist/cli.js"), "dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", state],
+    ["--import", "tsx", join(root, "scripts/start.ts"), "--port", String(port), "--persist-to", state],
     {
       cwd: root,
       detached: true,
-      env: { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false", CI: "1" },
+      // As for the page: vitest's NODE_ENV=test would otherwise reach the Worker's bundle.
+      env: { ...process.env, NODE_ENV: "production" },
       stdio: ["ignore", "pipe", "pipe"],
     },
   );

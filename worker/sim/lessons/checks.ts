@@ -7,6 +7,7 @@ import { describeRef, kindWord, namespaceOf, notReadyReason, objectReady, select
 import { emptyRequestMemory, type RequestMemory } from "./requests.ts";
 import type { ChangedCheck, Check, EndpointsCheck, ObjectCheck, ObjectRef, RequestCheck, RequestTarget } from "./schema.ts";
 import { serviceEndpoints, whyNoEndpoints } from "./service-endpoints.ts";
+import { sameJson } from "../same-json.ts";
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
@@ -163,9 +164,6 @@ export function watchedValue(check: ChangedCheck, cluster: ClusterState): JsonVa
   return values.length === 0 ? null : values.sort();
 }
 
-function sameJson(a: JsonValue, b: JsonValue): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
-}
 
 function evaluateChanged(check: ChangedCheck, cluster: ClusterState, before: JsonValue): CheckResult {
   const now = watchedValue(check, cluster);

@@ -7,12 +7,14 @@ import { matchesRequirements, requirementsOfLabelSelector } from "../cluster/lab
 import { listRecord } from "../cluster/listing.ts";
 import { validatePodSpec } from "../cluster/pod-spec.ts";
 import type { DaemonSet, Labels, ObjectMeta, SubmittedObject } from "../cluster/types.ts";
-import { describeDaemonSet } from "../kubectl/printers/describe.ts";
 import { age } from "../kubectl/printers/duration.ts";
 import { formatLabels, formatLabelSelector } from "../kubectl/printers/labels.ts";
 import { containerCells } from "../kubectl/printers/tables.ts";
 import { defaultTemplate, goLabelSelector, isRecord, selectorOf, selectorRequirements } from "./templates.ts";
 import type { Built, KindDefinition } from "./types.ts";
+import { type Namespace, type Node, type Pod } from "../cluster/types.ts";
+import { type EventObject } from "../cluster/events.ts";
+import { PrefixWriter, annotationLines, describeEvents, describePodTemplate, labelLines, writeMultiline } from "../kubectl/printers/describe.ts";
 
 /**
  * ValidateDaemonSetSpec, in its order: the selector's own checks; a template whose labels the
@@ -82,6 +84,31 @@ function buildDaemonSet(sub: SubmittedObject, spec: Record<string, unknown>, met
   return { ok: true, obj: { apiVersion: "apps/v1", kind: "DaemonSet", metadata: meta, spec: next, status } };
 }
 
+
+/**
+ * describe.go describeDaemonSet. Pods Status counts the pods the selector matches that the
+ * DaemonSet controls (getPodStatusForController); Waiting is Pending.
+ */
+function describeDaemonSet(ds: DaemonSet, pods: Pod[], events: readonly EventObject[] = [], now = 0): string {
+  const w = new PrefixWriter();
+  w.write(0, `Name:\t${ds.metadata.name}\n`);
+  w.write(0, `Namespace:\t${ds.metadata.namespace}\n`);
+  w.write(0, `Selector:\t${formatLabelSelector(ds.spec.selector)}\n`);
+  w.write(0, `Node-Selector:\t${formatLabels(ds.spec.template.spec.nodeSelector)}\n`);
+  writeMultiline(w, 0, "Labels", labelLines(ds.metadata.labels));
+  writeMultiline(w, 0, "Annotations", annotationLines(ds.metadata.annotations));
+  const s = ds.status;
+  w.write(0, `Desired Number of Nodes Scheduled: ${s.desiredNumberScheduled ?? 0}\n`);
+  w.write(0, `Current Number of Nodes Scheduled: ${s.currentNumberScheduled ?? 0}\n`);
+  w.write(0, `Number of Nodes Scheduled with Up-to-date Pods: ${s.updatedNumberScheduled ?? 0}\n`);
+  w.write(0, `Number of Nodes Scheduled with Available Pods: ${s.numberAvailable ?? 0}\n`);
+  w.write(0, `Number of Nodes Misscheduled: ${s.numberMisscheduled ?? 0}\n`);
+  const count = (phase: string) => pods.filter((p) => p.status.phase === phase).length;
+  w.write(0, `Pods Status:\t${count("Running")} Running / ${count("Pending")} Waiting / ${count("Succeeded")} Succeeded / ${count("Failed")} Failed\n`);
+  describePodTemplate(w, ds.spec.template);
+  describeEvents(w, events, now);
+  return w.flush();
+}
 
 export const daemonSetKind: KindDefinition = {
   kind: "DaemonSet",

@@ -1,8 +1,48 @@
 // Event (core/v1), kept compact in ClusterState.events and expanded for readers (events.ts).
 import { type EventObject, listEvents } from "../cluster/events.ts";
-import { describeEvent } from "../kubectl/printers/describe.ts";
 import { age } from "../kubectl/printers/duration.ts";
 import type { KindDefinition } from "./types.ts";
+import { type Namespace } from "../cluster/types.ts";
+import { PrefixWriter } from "../kubectl/printers/describe.ts";
+
+/**
+ * An Event has no describer of its own: kubectl's generic describer prints its fields in key
+ * order, keys split into words (`firstTimestamp` -> `First Timestamp`), maps indented below.
+ */
+function describeEvent(e: EventObject): string {
+  const w = new PrefixWriter();
+  w.write(0, `Name:\t${e.metadata.name}\n`);
+  w.write(0, `Namespace:\t${e.metadata.namespace}\n`);
+  w.write(0, "Labels:\t<none>\n");
+  w.write(0, "Annotations:\t<none>\n");
+  w.write(0, "API Version:\tv1\n");
+  w.write(0, `Count:\t${e.count}\n`);
+  w.write(0, "Event Time:\t<nil>\n");
+  w.write(0, `First Timestamp:\t${e.firstTimestamp}\n`);
+  w.write(0, "Involved Object:\n");
+  w.write(1, `API Version:\t${e.involvedObject.apiVersion}\n`);
+  if (e.involvedObject.fieldPath) w.write(1, `Field Path:\t${e.involvedObject.fieldPath}\n`);
+  w.write(1, `Kind:\t${e.involvedObject.kind}\n`);
+  w.write(1, `Name:\t${e.involvedObject.name}\n`);
+  if (e.involvedObject.namespace) w.write(1, `Namespace:\t${e.involvedObject.namespace}\n`);
+  w.write(1, `UID:\t${e.involvedObject.uid}\n`);
+  w.write(0, "Kind:\tEvent\n");
+  w.write(0, `Last Timestamp:\t${e.lastTimestamp}\n`);
+  w.write(0, `Message:\t${e.message}\n`);
+  w.write(0, "Metadata:\n");
+  w.write(1, `Creation Timestamp:\t${e.metadata.creationTimestamp}\n`);
+  w.write(1, `Resource Version:\t${e.metadata.resourceVersion}\n`);
+  w.write(1, `UID:\t${e.metadata.uid}\n`);
+  w.write(0, `Reason:\t${e.reason}\n`);
+  w.write(0, `Reporting Component:\t${e.reportingComponent}\n`);
+  w.write(0, `Reporting Instance:\t${e.reportingInstance}\n`);
+  w.write(0, "Source:\n");
+  w.write(1, `Component:\t${e.source.component}\n`);
+  if (e.source.host) w.write(1, `Host:\t${e.source.host}\n`);
+  w.write(0, `Type:\t${e.type}\n`);
+  w.write(0, "Events:\t<none>\n");
+  return w.flush();
+}
 
 export const eventKind: KindDefinition = {
   kind: "Event",

@@ -3,12 +3,36 @@
 import { isDNS1123Subdomain } from "../cluster/field-errors.ts";
 import { listRecord } from "../cluster/listing.ts";
 import type { ReplicaSet } from "../cluster/types.ts";
-import { describeReplicaSet } from "../kubectl/printers/describe.ts";
 import { age } from "../kubectl/printers/duration.ts";
 import { formatLabelSelector } from "../kubectl/printers/labels.ts";
 import { containerCells } from "../kubectl/printers/tables.ts";
 import { isRecord, prepareReplicatedSpec } from "./templates.ts";
 import type { KindDefinition } from "./types.ts";
+import { type Namespace, type Node, type Pod } from "../cluster/types.ts";
+import { type EventObject } from "../cluster/events.ts";
+import { PrefixWriter, annotationLines, describeContainers, describeEvents, describeVolumes, labelLines, writeMultiline } from "../kubectl/printers/describe.ts";
+
+function describeReplicaSet(rs: ReplicaSet, pods: Pod[], events: readonly EventObject[] = [], now = 0): string {
+  const w = new PrefixWriter();
+  w.write(0, `Name:\t${rs.metadata.name}\n`);
+  w.write(0, `Namespace:\t${rs.metadata.namespace}\n`);
+  w.write(0, `Selector:\t${formatLabelSelector(rs.spec.selector)}\n`);
+  writeMultiline(w, 0, "Labels", labelLines(rs.metadata.labels));
+  writeMultiline(w, 0, "Annotations", annotationLines(rs.metadata.annotations));
+  const owner = rs.metadata.ownerReferences?.find((o) => o.controller);
+  if (owner) w.write(0, `Controlled By:\t${owner.kind}/${owner.name}\n`);
+  w.write(0, `Replicas:\t${rs.status.replicas ?? 0} current / ${rs.spec.replicas} desired\n`);
+  const count = (phase: string) => pods.filter((p) => p.status.phase === phase).length;
+  w.write(0, `Pods Status:\t${count("Running")} Running / ${count("Pending")} Waiting / ${count("Succeeded")} Succeeded / ${count("Failed")} Failed\n`);
+  w.write(0, "Pod Template:\n");
+  writeMultiline(w, 1, "Labels", labelLines(rs.spec.template.metadata.labels));
+  describeContainers(w, "Containers", rs.spec.template.spec.containers, undefined, " ");
+  describeVolumes(w, rs.spec.template.spec.volumes, "  ");
+  w.write(1, "Node-Selectors:\t<none>\n");
+  w.write(1, "Tolerations:\t<none>\n");
+  describeEvents(w, events, now);
+  return w.flush();
+}
 
 export const replicaSetKind: KindDefinition = {
   kind: "ReplicaSet",

@@ -1,5 +1,6 @@
-// kubectl describe for the kinds the playground serves, after kubectl pkg/describe/describe.go:
-// the same field order, the same PrefixWriter indentation (two spaces per level), and one
+// kubectl describe's shared machinery, after kubectl pkg/describe/describe.go, and the pod
+// describer with the pod-template parts the workload kinds reuse (each kind's own describer lives
+// in its module under worker/sim/kinds/): the same field order, the same PrefixWriter indentation (two spaces per level), and one
 // tabwriter(0, 8, 2, ' ') over the whole text, flushed before the Events table (DescribeEvents),
 // which so aligns on its own.
 
@@ -191,7 +192,7 @@ function describeProbe(probe: Probe): string {
   return `unknown ${attrs}`;
 }
 
-function describeContainers(w: PrefixWriter, title: string, containers: Container[], pod: Pod | undefined, space: string): void {
+export function describeContainers(w: PrefixWriter, title: string, containers: Container[], pod: Pod | undefined, space: string): void {
   w.write(pod ? 0 : 1, `${title}:\n`);
   for (const container of containers) {
     const status = pod?.status.containerStatuses?.find((s) => s.name === container.name);
@@ -269,7 +270,7 @@ function describeContainerEnvFrom(w: PrefixWriter, container: Container): void {
 }
 
 /** describeVolumes: each volume by its source, as describe.go prints the common ones. */
-function describeVolumes(w: PrefixWriter, volumes: Volume[] | undefined, space: string): void {
+export function describeVolumes(w: PrefixWriter, volumes: Volume[] | undefined, space: string): void {
   if (!volumes || volumes.length === 0) {
     w.write(0, `${space}Volumes:\t<none>\n`);
     return;
@@ -379,238 +380,12 @@ function formatEndpointSlicesList(slices: EndpointSlice[] | undefined, portName:
 }
 const formatSliceEndpoints = formatEndpointSlicesList;
 
-export function describeEndpoints(endpoints: Endpoints): string {
-  const w = new PrefixWriter();
-  w.write(0, `Name:\t${endpoints.metadata.name}\n`);
-  w.write(0, `Namespace:\t${endpoints.metadata.namespace}\n`);
-  writeMultiline(w, 0, "Labels", labelLines(endpoints.metadata.labels));
-  writeMultiline(w, 0, "Annotations", annotationLines(endpoints.metadata.annotations));
-  w.write(0, "Subsets:\n");
-  for (const subset of endpoints.subsets ?? []) {
-    const ready = (subset.addresses ?? []).map((a) => a.ip);
-    const notReady = (subset.notReadyAddresses ?? []).map((a) => a.ip);
-    w.write(1, `Addresses:\t${ready.length ? ready.join(",") : "<none>"}\n`);
-    w.write(1, `NotReadyAddresses:\t${notReady.length ? notReady.join(",") : "<none>"}\n`);
-    const ports = subset.ports ?? [];
-    if (ports.length === 0) w.write(1, "Ports:\t<none>\n");
-    else {
-      w.write(1, "Ports:\n");
-      w.write(2, "Name\tPort\tProtocol\n");
-      w.write(2, "----\t----\t--------\n");
-      for (const p of ports) w.write(2, `${p.name || "<unset>"}\t${p.port}\t${p.protocol}\n`);
-    }
-    w.write(0, "\n");
-  }
-  w.write(0, "Events:\t<none>\n");
-  return w.flush();
-}
 
-/** Whole percent of `part` in `whole`, truncated as Go's int64(float64) conversion does. */
-function percent(part: number, whole: number): number {
-  return Math.trunc((part / whole) * 100);
-}
 
-/** describe.go describeNodeResource: each pod's cpu/memory and the node's totals, against allocatable. */
-function describeNodeResource(w: PrefixWriter, pods: Pod[], node: Node, now: number): void {
-  const allocatable = Object.keys(node.status.allocatable).length > 0 ? node.status.allocatable : node.status.capacity;
-  const allocated = (name: string) => parseQuantity(allocatable[name]) ?? ZERO_QUANTITY;
-  const cpu = allocated("cpu").milli;
-  const memory = quantityValue(allocated("memory"));
-  const cell = (q: Quantity | undefined, cpuColumn: boolean) => {
-    const value = q ?? ZERO_QUANTITY;
-    return `${formatQuantity(value)} (${percent(cpuColumn ? value.milli : quantityValue(value), cpuColumn ? cpu : memory)}%)`;
-  };
-  w.write(0, `Non-terminated Pods:\t(${pods.length} in total)\n`);
-  w.write(1, "Namespace\tName\t\tCPU Requests\tCPU Limits\tMemory Requests\tMemory Limits\tAge\n");
-  w.write(1, "---------\t----\t\t------------\t----------\t---------------\t-------------\t---\n");
-  const requests = new Map<string, Quantity>();
-  const limits = new Map<string, Quantity>();
-  const sum = (total: Map<string, Quantity>, own: Map<string, Quantity>) => {
-    for (const [name, q] of own) {
-      const before = total.get(name);
-      total.set(name, before ? { milli: before.milli + q.milli, binary: before.binary } : q);
-    }
-  };
-  for (const p of pods) {
-    const own = podRequestsAndLimits(p.spec);
-    sum(requests, own.requests);
-    sum(limits, own.limits);
-    const row = [cell(own.requests.get("cpu"), true), cell(own.limits.get("cpu"), true), cell(own.requests.get("memory"), false), cell(own.limits.get("memory"), false)];
-    w.write(1, `${p.metadata.namespace}\t${p.metadata.name}\t\t${row.join("\t")}\t${age(p.metadata.creationTimestamp, now)}\n`);
-  }
-  w.write(0, "Allocated resources:\n  (Total limits may be over 100 percent, i.e., overcommitted.)\n");
-  w.write(1, "Resource\tRequests\tLimits\n");
-  w.write(1, "--------\t--------\t------\n");
-  // The totals' percentages are 0 where nothing is allocatable (unlike the per-pod rows).
-  const total = (name: string) => {
-    const whole = name === "cpu" ? cpu : quantityValue(allocated(name));
-    const share = (q: Quantity | undefined) => {
-      const value = q ?? ZERO_QUANTITY;
-      return `${formatQuantity(value)} (${whole === 0 ? 0 : percent(name === "cpu" ? value.milli : quantityValue(value), whole)}%)`;
-    };
-    w.write(1, `${name}\t${share(requests.get(name))}\t${share(limits.get(name))}\n`);
-  };
-  total("cpu");
-  total("memory");
-  total("ephemeral-storage");
-  const names = Object.keys(allocatable).sort();
-  for (const name of names) if (name.startsWith("hugepages-")) total(name);
-  // Extended resources (anything but the standard container resources and pods) print without percentages.
-  for (const name of names) {
-    if (["cpu", "memory", "ephemeral-storage", "pods"].includes(name) || name.startsWith("hugepages-")) continue;
-    w.write(1, `${name}\t${formatQuantity(requests.get(name) ?? ZERO_QUANTITY)}\t${formatQuantity(limits.get(name) ?? ZERO_QUANTITY)}\n`);
-  }
-}
 
-export function describeNode(node: Node, pods: Pod[], now: number, events: readonly EventObject[] = [], lease?: Lease): string {
-  const w = new PrefixWriter();
-  w.write(0, `Name:\t${node.metadata.name}\n`);
-  w.write(0, `Roles:\t${nodeRoles(node)}\n`);
-  writeMultiline(w, 0, "Labels", labelLines(node.metadata.labels));
-  writeMultiline(w, 0, "Annotations", annotationLines(node.metadata.annotations));
-  w.write(0, `CreationTimestamp:\t${rfc1123z(node.metadata.creationTimestamp)}\n`);
-  const taints = (node.spec.taints ?? []).map((t) => `${t.key}${t.value ? `=${t.value}` : ""}:${t.effect}`);
-  writeMultiline(w, 0, "Taints", taints);
-  w.write(0, `Unschedulable:\t${node.spec.unschedulable ? "true" : "false"}\n`);
-  // describe.go describeNodeLease: the node's Lease from kube-node-lease (<unset> without one).
-  const micro = (t: string | undefined) => (t === undefined ? "<unset>" : rfc1123z(t));
-  w.write(0, "Lease:\n");
-  w.write(1, `HolderIdentity:\t${lease?.spec.holderIdentity ?? "<unset>"}\n`);
-  w.write(1, `AcquireTime:\t${micro(lease?.spec.acquireTime)}\n`);
-  w.write(1, `RenewTime:\t${micro(lease?.spec.renewTime)}\n`);
-  w.write(0, "Conditions:\n");
-  w.write(1, "Type\tStatus\tLastHeartbeatTime\tLastTransitionTime\tReason\tMessage\n");
-  w.write(1, "----\t------\t-----------------\t------------------\t------\t-------\n");
-  for (const c of node.status.conditions) {
-    // The kubelet reports node status every 5 minutes (nodeStatusReportFrequency) when nothing
-    // changes: the heartbeat is the last report before now, derived from the clock.
-    // NetworkUnavailable is the CNI's (flannel sets it once), not the kubelet's.
-    // One report carries every kubelet condition: they share the heartbeat (Ready's phase).
-    const since = Date.parse(c.lastHeartbeatTime);
-    const phase = Date.parse(node.status.conditions.find((x) => x.type === "Ready")?.lastHeartbeatTime ?? c.lastHeartbeatTime);
-    const beat = c.type !== "NetworkUnavailable" && now > phase ? now - ((now - phase) % 300_000) : since;
-    w.write(1, `${c.type} \t${c.status} \t${rfc1123z(beat - (beat % 1000))} \t${rfc1123z(c.lastTransitionTime)} \t${c.reason} \t${c.message}\n`);
-  }
-  w.write(0, "Addresses:\n");
-  for (const a of node.status.addresses) w.write(1, `${a.type}:\t${a.address}\n`);
-  for (const [title, list] of [["Capacity", node.status.capacity], ["Allocatable", node.status.allocatable]] as const) {
-    w.write(0, `${title}:\n`);
-    for (const key of Object.keys(list).sort()) w.write(1, `${key}:\t${list[key]}\n`);
-  }
-  const info = node.status.nodeInfo;
-  w.write(0, "System Info:\n");
-  w.write(1, `Machine ID:\t${info.machineID}\n`);
-  w.write(1, `System UUID:\t${info.systemUUID}\n`);
-  w.write(1, `Boot ID:\t${info.bootID}\n`);
-  w.write(1, `Kernel Version:\t${info.kernelVersion}\n`);
-  w.write(1, `OS Image:\t${info.osImage}\n`);
-  w.write(1, `Operating System:\t${info.operatingSystem}\n`);
-  w.write(1, `Architecture:\t${info.architecture}\n`);
-  w.write(1, `Container Runtime Version:\t${info.containerRuntimeVersion}\n`);
-  w.write(1, `Kubelet Version:\t${info.kubeletVersion}\n`);
-  w.write(1, `Kube-Proxy Version:\t${info.kubeProxyVersion}\n`);
-  w.write(0, `PodCIDR:\t${node.spec.podCIDR}\n`);
-  w.write(0, `PodCIDRs:\t${node.spec.podCIDRs.join(",")}\n`);
-  describeNodeResource(w, pods.filter((p) => p.status.phase !== "Succeeded" && p.status.phase !== "Failed"), node, now);
-  describeEvents(w, events, now);
-  return w.flush();
-}
 
-export function describeDeployment(deployment: Deployment, replicaSets: ReplicaSet[], events: readonly EventObject[] = [], now = 0): string {
-  const w = new PrefixWriter();
-  const d = deployment;
-  w.write(0, `Name:\t${d.metadata.name}\n`);
-  w.write(0, `Namespace:\t${d.metadata.namespace}\n`);
-  w.write(0, `CreationTimestamp:\t${rfc1123z(d.metadata.creationTimestamp)}\n`);
-  writeMultiline(w, 0, "Labels", labelLines(d.metadata.labels));
-  writeMultiline(w, 0, "Annotations", annotationLines(d.metadata.annotations));
-  w.write(0, `Selector:\t${formatLabelSelector(d.spec.selector)}\n`);
-  const s = d.status;
-  w.write(
-    0,
-    `Replicas:\t${d.spec.replicas} desired | ${s.updatedReplicas ?? 0} updated | ${s.replicas ?? 0} total | ${s.availableReplicas ?? 0} available | ${s.unavailableReplicas ?? 0} unavailable\n`,
-  );
-  const strategy = (d.spec.strategy?.type as string | undefined) ?? "RollingUpdate";
-  w.write(0, `StrategyType:\t${strategy}\n`);
-  w.write(0, "MinReadySeconds:\t0\n");
-  if (strategy === "RollingUpdate") {
-    const ru = (d.spec.strategy?.rollingUpdate ?? {}) as { maxUnavailable?: string | number; maxSurge?: string | number };
-    w.write(0, `RollingUpdateStrategy:\t${ru.maxUnavailable ?? "25%"} max unavailable, ${ru.maxSurge ?? "25%"} max surge\n`);
-  }
-  w.write(0, "Pod Template:\n");
-  writeMultiline(w, 1, "Labels", labelLines(d.spec.template.metadata.labels));
-  if (d.spec.template.metadata.annotations && Object.keys(d.spec.template.metadata.annotations).length > 0) {
-    writeMultiline(w, 1, "Annotations", annotationLines(d.spec.template.metadata.annotations));
-  }
-  describeContainers(w, "Containers", d.spec.template.spec.containers, undefined, " ");
-  describeVolumes(w, d.spec.template.spec.volumes, "  ");
-  w.write(1, "Node-Selectors:\t<none>\n");
-  w.write(1, "Tolerations:\t<none>\n");
-  const conditions = (s.conditions ?? []) as Array<{ type: string; status: string; reason?: string }>;
-  if (conditions.length > 0) {
-    w.write(0, "Conditions:\n");
-    w.write(1, "Type\tStatus\tReason\n");
-    w.write(1, "----\t------\t------\n");
-    for (const c of conditions) w.write(1, `${c.type} \t${c.status}\t${c.reason ?? ""}\n`);
-  }
-  const owned = replicaSets.filter((rs) => rs.metadata.ownerReferences?.some((o) => o.uid === d.metadata.uid));
-  const revision = (rs: ReplicaSet) => Number(rs.metadata.annotations?.["deployment.kubernetes.io/revision"] ?? "0");
-  owned.sort((a, b) => revision(b) - revision(a));
-  const [newest, ...old] = owned;
-  const describeRs = (rs: ReplicaSet) => `${rs.metadata.name} (${rs.status.replicas ?? 0}/${rs.spec.replicas} replicas created)`;
-  const oldActive = old.filter((rs) => rs.spec.replicas > 0 || (rs.status.replicas ?? 0) > 0);
-  w.write(0, `OldReplicaSets:\t${oldActive.length ? oldActive.map(describeRs).join(", ") : "<none>"}\n`);
-  w.write(0, `NewReplicaSet:\t${newest ? describeRs(newest) : "<none>"}\n`);
-  describeEvents(w, events, now);
-  return w.flush();
-}
 
-export function describeReplicaSet(rs: ReplicaSet, pods: Pod[], events: readonly EventObject[] = [], now = 0): string {
-  const w = new PrefixWriter();
-  w.write(0, `Name:\t${rs.metadata.name}\n`);
-  w.write(0, `Namespace:\t${rs.metadata.namespace}\n`);
-  w.write(0, `Selector:\t${formatLabelSelector(rs.spec.selector)}\n`);
-  writeMultiline(w, 0, "Labels", labelLines(rs.metadata.labels));
-  writeMultiline(w, 0, "Annotations", annotationLines(rs.metadata.annotations));
-  const owner = rs.metadata.ownerReferences?.find((o) => o.controller);
-  if (owner) w.write(0, `Controlled By:\t${owner.kind}/${owner.name}\n`);
-  w.write(0, `Replicas:\t${rs.status.replicas ?? 0} current / ${rs.spec.replicas} desired\n`);
-  const count = (phase: string) => pods.filter((p) => p.status.phase === phase).length;
-  w.write(0, `Pods Status:\t${count("Running")} Running / ${count("Pending")} Waiting / ${count("Succeeded")} Succeeded / ${count("Failed")} Failed\n`);
-  w.write(0, "Pod Template:\n");
-  writeMultiline(w, 1, "Labels", labelLines(rs.spec.template.metadata.labels));
-  describeContainers(w, "Containers", rs.spec.template.spec.containers, undefined, " ");
-  describeVolumes(w, rs.spec.template.spec.volumes, "  ");
-  w.write(1, "Node-Selectors:\t<none>\n");
-  w.write(1, "Tolerations:\t<none>\n");
-  describeEvents(w, events, now);
-  return w.flush();
-}
 
-/**
- * describe.go describeDaemonSet. Pods Status counts the pods the selector matches that the
- * DaemonSet controls (getPodStatusForController); Waiting is Pending.
- */
-export function describeDaemonSet(ds: DaemonSet, pods: Pod[], events: readonly EventObject[] = [], now = 0): string {
-  const w = new PrefixWriter();
-  w.write(0, `Name:\t${ds.metadata.name}\n`);
-  w.write(0, `Namespace:\t${ds.metadata.namespace}\n`);
-  w.write(0, `Selector:\t${formatLabelSelector(ds.spec.selector)}\n`);
-  w.write(0, `Node-Selector:\t${formatLabels(ds.spec.template.spec.nodeSelector)}\n`);
-  writeMultiline(w, 0, "Labels", labelLines(ds.metadata.labels));
-  writeMultiline(w, 0, "Annotations", annotationLines(ds.metadata.annotations));
-  const s = ds.status;
-  w.write(0, `Desired Number of Nodes Scheduled: ${s.desiredNumberScheduled ?? 0}\n`);
-  w.write(0, `Current Number of Nodes Scheduled: ${s.currentNumberScheduled ?? 0}\n`);
-  w.write(0, `Number of Nodes Scheduled with Up-to-date Pods: ${s.updatedNumberScheduled ?? 0}\n`);
-  w.write(0, `Number of Nodes Scheduled with Available Pods: ${s.numberAvailable ?? 0}\n`);
-  w.write(0, `Number of Nodes Misscheduled: ${s.numberMisscheduled ?? 0}\n`);
-  const count = (phase: string) => pods.filter((p) => p.status.phase === phase).length;
-  w.write(0, `Pods Status:\t${count("Running")} Running / ${count("Pending")} Waiting / ${count("Succeeded")} Succeeded / ${count("Failed")} Failed\n`);
-  describePodTemplate(w, ds.spec.template);
-  describeEvents(w, events, now);
-  return w.flush();
-}
 
 /** `kubectl rollout history --revision=N`: one revision's pod template, as DescribePodTemplate prints it. */
 export function describeRevisionTemplate(template: PodTemplateSpec): string {
@@ -620,7 +395,7 @@ export function describeRevisionTemplate(template: PodTemplateSpec): string {
 }
 
 /** describe.go DescribePodTemplate. */
-function describePodTemplate(w: PrefixWriter, template: PodTemplateSpec): void {
+export function describePodTemplate(w: PrefixWriter, template: PodTemplateSpec): void {
   w.write(0, "Pod Template:\n");
   writeMultiline(w, 1, "Labels", labelLines(template.metadata.labels));
   if (template.metadata.annotations && Object.keys(template.metadata.annotations).length > 0) {
@@ -633,41 +408,3 @@ function describePodTemplate(w: PrefixWriter, template: PodTemplateSpec): void {
   writeMultiline(w, 1, "Tolerations", tolerationLines(template.spec.tolerations));
 }
 
-/**
- * An Event has no describer of its own: kubectl's generic describer prints its fields in key
- * order, keys split into words (`firstTimestamp` -> `First Timestamp`), maps indented below.
- */
-export function describeEvent(e: EventObject): string {
-  const w = new PrefixWriter();
-  w.write(0, `Name:\t${e.metadata.name}\n`);
-  w.write(0, `Namespace:\t${e.metadata.namespace}\n`);
-  w.write(0, "Labels:\t<none>\n");
-  w.write(0, "Annotations:\t<none>\n");
-  w.write(0, "API Version:\tv1\n");
-  w.write(0, `Count:\t${e.count}\n`);
-  w.write(0, "Event Time:\t<nil>\n");
-  w.write(0, `First Timestamp:\t${e.firstTimestamp}\n`);
-  w.write(0, "Involved Object:\n");
-  w.write(1, `API Version:\t${e.involvedObject.apiVersion}\n`);
-  if (e.involvedObject.fieldPath) w.write(1, `Field Path:\t${e.involvedObject.fieldPath}\n`);
-  w.write(1, `Kind:\t${e.involvedObject.kind}\n`);
-  w.write(1, `Name:\t${e.involvedObject.name}\n`);
-  if (e.involvedObject.namespace) w.write(1, `Namespace:\t${e.involvedObject.namespace}\n`);
-  w.write(1, `UID:\t${e.involvedObject.uid}\n`);
-  w.write(0, "Kind:\tEvent\n");
-  w.write(0, `Last Timestamp:\t${e.lastTimestamp}\n`);
-  w.write(0, `Message:\t${e.message}\n`);
-  w.write(0, "Metadata:\n");
-  w.write(1, `Creation Timestamp:\t${e.metadata.creationTimestamp}\n`);
-  w.write(1, `Resource Version:\t${e.metadata.resourceVersion}\n`);
-  w.write(1, `UID:\t${e.metadata.uid}\n`);
-  w.write(0, `Reason:\t${e.reason}\n`);
-  w.write(0, `Reporting Component:\t${e.reportingComponent}\n`);
-  w.write(0, `Reporting Instance:\t${e.reportingInstance}\n`);
-  w.write(0, "Source:\n");
-  w.write(1, `Component:\t${e.source.component}\n`);
-  if (e.source.host) w.write(1, `Host:\t${e.source.host}\n`);
-  w.write(0, `Type:\t${e.type}\n`);
-  w.write(0, "Events:\t<none>\n");
-  return w.flush();
-}

@@ -1,10 +1,10 @@
 // kubectl describe node: the Lease section describe.go prints between Unschedulable and Conditions.
 
 import { describe, expect, it } from "vitest";
-import { bootstrapCluster } from "../../../../worker/sim/cluster/bootstrap.ts";
-import { nodeLease } from "../../../../worker/sim/cluster/node-lease.ts";
-import { describeNode } from "../../../../worker/sim/kubectl/printers/describe.ts";
-import { createRandom } from "../../../../worker/sim/random.ts";
+import { bootstrapCluster } from "../../../worker/sim/cluster/bootstrap.ts";
+import { nodeLease } from "../../../worker/sim/cluster/node-lease.ts";
+import { describeNode } from "../../../worker/sim/kinds/node.ts";
+import { createRandom } from "../../../worker/sim/random.ts";
 
 const start = Date.UTC(2026, 0, 1, 0, 0, 0);
 const state = bootstrapCluster({ now: start, random: createRandom(3) });

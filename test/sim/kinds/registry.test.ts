@@ -52,6 +52,7 @@ describe("the kind registry", () => {
     run("kubectl expose deployment web --port=80");
     run("kubectl apply -f - <<EOF\napiVersion: v1\nkind: Secret\nmetadata:\n  name: db\nstringData:\n  password: x\nEOF");
     run("kubectl create quota q --hard=pods=5");
+    run("kubectl apply -f - <<EOF\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: deny\nspec:\n  podSelector: {}\nEOF");
     run("kubectl apply -f - <<EOF\napiVersion: v1\nkind: LimitRange\nmetadata:\n  name: lr\nspec:\n  limits:\n  - type: Container\n    max:\n      cpu: '1'\nEOF");
     for (const def of kinds) {
       const get = run(`kubectl get ${def.plural} -A`);

@@ -14,6 +14,7 @@ import { eventKind } from "./event.ts";
 import { leaseKind } from "./lease.ts";
 import { limitRangeKind } from "./limit-range.ts";
 import { namespaceKind } from "./namespace.ts";
+import { networkPolicyKind } from "./network-policy.ts";
 import { nodeKind } from "./node.ts";
 import { podKind } from "./pod.ts";
 import { replicaSetKind } from "./replica-set.ts";
@@ -42,6 +43,7 @@ export const kinds: readonly KindDefinition[] = [
   leaseKind,
   resourceQuotaKind,
   limitRangeKind,
+  networkPolicyKind,
 ];
 
 const byPlural = new Map(kinds.map((k) => [k.plural, k]));

@@ -9,6 +9,7 @@ import { runContainerCommandAt, runReadinessProbeAt } from "./container-commands
 import { containerStepEvents } from "./kubelet-events.ts";
 import { resolveEnvironment } from "./container-env.ts";
 import { admitContainers, advanceContainers, nextChangeAt, podStatusAt } from "./kubelet.ts";
+import { waitForVolumes } from "./volume-mount.ts";
 import { recordServiceLinks, serviceLinksFor, sweepServiceLinks } from "./service-env.ts";
 import { nextResourceVersion, podIPHint, podIPsOnNode, putObject, removeObject, setPodIPHint } from "./store.ts";
 import type { Tx } from "./tx.ts";
@@ -87,6 +88,8 @@ export function kubelet(tx: Tx, now: number, random: Random): void {
       const links = linksFor(pod);
       if (links !== undefined) next.serviceLinks = links;
     }
+    // Volumes are set up before any container is created; a missing ConfigMap or Secret holds them all.
+    if (next.containers!.every((c) => c.phase === "creating" && c.containerID === undefined)) next = waitForVolumes(tx, pod, next, now);
     let oneShotLog: string[] | undefined;
     const probed: Array<{ name: string; at: number }> = [];
     const resolve = (spec: Container) => resolveEnvironment(tx.state, tx.state.pods[key] ?? pod, spec);

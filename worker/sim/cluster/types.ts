@@ -381,6 +381,8 @@ export interface PodRuntime {
   containers?: ContainerRuntime[];
   /** When the pod sandbox got its network (the pod IP shows from then on). */
   sandboxAt?: number;
+  /** Failed set-ups of its configMap/secret volumes so far (volume-mount.ts); absent once mounted. */
+  mountFailures?: number;
   /** Simulated ms of the next status change of this pod; undefined when it is stable. */
   nextAt?: number;
   /** For a deleted pod: when the kubelet has killed it and the object disappears. */

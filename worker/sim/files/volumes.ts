@@ -1,7 +1,7 @@
 // The kubelet's configMap and secret volumes as a container sees them: each key (or each item's
 // path) a file under the mount path, from the object as it is now, the mount read-only
 // (the kubelet mounts API-data volumes read-only, so writes get EROFS). A mount hides what the
-// image had under its path. A missing object mounts empty (the kubelet's FailedMount is not modelled).
+// image had under its path. A pod whose object or key is missing never starts (cluster/volume-mount.ts).
 import { decodeBase64Bytes, utf8Text } from "../base64.ts";
 import type { ConfigMap } from "../kinds/config-map.ts";
 import { secretValue, type Secret } from "../kinds/secret.ts";

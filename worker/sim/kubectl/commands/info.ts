@@ -6,6 +6,7 @@ import { tableWriter, tabwrite } from "../printers/tabwriter.ts";
 import { resourceTypes } from "../resources.ts";
 import { toJson, toYaml } from "../printers/serialize.ts";
 import { apiServerURL } from "../kubeconfig.ts";
+import { serverVersion } from "../../cluster/version.ts";
 
 /** The kustomize library kubectl v1.34 embeds. */
 const KUSTOMIZE_VERSION = "v5.7.1";
@@ -23,18 +24,7 @@ export const versionCommand: Command = {
   ],
   run: (k, flags) => {
     const version = k.ctx.tx.state.config.kubernetesVersion;
-    const [major, minor] = version.replace(/^v/, "").split(".");
-    const info = {
-      major,
-      minor,
-      gitVersion: version,
-      gitCommit: "93248f9ae092f571eb870b7664c534bfc7d00f03",
-      gitTreeState: "clean",
-      buildDate: "2025-09-09T19:43:15Z",
-      goVersion: "go1.24.6",
-      compiler: "gc",
-      platform: "linux/amd64",
-    };
+    const info = serverVersion(version);
     const output = flags.string("output");
     const data: Record<string, unknown> = { clientVersion: info, kustomizeVersion: KUSTOMIZE_VERSION };
     if (!flags.bool("client")) data.serverVersion = info;

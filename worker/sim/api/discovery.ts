@@ -1,0 +1,102 @@
+// Discovery as the API server serves it (apiserver pkg/endpoints/discovery): /api, /apis, the
+// group/version resource lists and aggregated discovery (apidiscovery.k8s.io/v2), all generated
+// from the kind registry, so a kind added there is discoverable by real kubectl without more code.
+
+import { type KindDefinition, kinds } from "../kinds/index.ts";
+
+/** What this phase of the API serves: reads. Writes, watch and subresources come with their handlers. */
+export const SERVED_VERBS: readonly string[] = ["get", "list"];
+
+/** The address kubeadm's API server advertises (`--advertise-address`, port 6443). */
+const SERVER_ADDRESS = "192.168.56.10:6443";
+
+export interface GroupVersion {
+  group: string;
+  version: string;
+  kinds: KindDefinition[];
+}
+
+/** The served group/versions: the core group first, then the named groups in registry order. */
+export function groupVersions(): GroupVersion[] {
+  const out: GroupVersion[] = [];
+  for (const def of kinds) {
+    let gv = out.find((g) => g.group === def.group && g.version === def.version);
+    if (!gv) {
+      gv = { group: def.group, version: def.version, kinds: [] };
+      out.push(gv);
+    }
+    gv.kinds.push(def);
+  }
+  return out.sort((a, b) => (a.group === "" ? -1 : b.group === "" ? 1 : 0));
+}
+
+export function findGroupVersion(group: string, version: string): GroupVersion | undefined {
+  return groupVersions().find((g) => g.group === group && g.version === version);
+}
+
+const groupVersionText = (gv: GroupVersion): string => (gv.group === "" ? gv.version : `${gv.group}/${gv.version}`);
+
+/** GET /api: metav1.APIVersions. */
+export function apiVersions(): unknown {
+  return { kind: "APIVersions", versions: ["v1"], serverAddressByClientCIDRs: [{ clientCIDR: "0.0.0.0/0", serverAddress: SERVER_ADDRESS }] };
+}
+
+/** GET /apis: metav1.APIGroupList of the named groups. */
+export function apiGroupList(): unknown {
+  return {
+    kind: "APIGroupList",
+    apiVersion: "v1",
+    groups: groupVersions()
+      .filter((gv) => gv.group !== "")
+      .map((gv) => {
+        const version = { groupVersion: groupVersionText(gv), version: gv.version };
+        return { name: gv.group, versions: [version], preferredVersion: version };
+      }),
+  };
+}
+
+/** GET /api/v1, /apis/<group>/<version>: metav1.APIResourceList. */
+export function apiResourceList(gv: GroupVersion): unknown {
+  return {
+    kind: "APIResourceList",
+    apiVersion: "v1",
+    groupVersion: groupVersionText(gv),
+    resources: gv.kinds.map((def) => ({
+      name: def.plural,
+      singularName: def.singular,
+      namespaced: def.namespaced,
+      kind: def.kind,
+      verbs: SERVED_VERBS,
+      ...(def.shortNames.length > 0 ? { shortNames: def.shortNames } : {}),
+      ...(def.categories.length > 0 ? { categories: def.categories } : {}),
+    })),
+  };
+}
+
+/**
+ * Aggregated discovery (apidiscovery.k8s.io/v2 APIGroupDiscoveryList): `/api` answers the core
+ * group, `/apis` the named groups, each with every resource of every version in one document.
+ */
+export function aggregatedDiscovery(core: boolean): unknown {
+  const items = groupVersions()
+    .filter((gv) => (gv.group === "") === core)
+    .map((gv) => ({
+      metadata: core ? { creationTimestamp: null } : { name: gv.group, creationTimestamp: null },
+      versions: [
+        {
+          version: gv.version,
+          resources: gv.kinds.map((def) => ({
+            resource: def.plural,
+            responseKind: { group: def.group, version: def.version, kind: def.kind },
+            scope: def.namespaced ? "Namespaced" : "Cluster",
+            singularResource: def.singular,
+            verbs: SERVED_VERBS,
+            ...(def.shortNames.length > 0 ? { shortNames: def.shortNames } : {}),
+            ...(def.categories.length > 0 ? { categories: def.categories } : {}),
+          })),
+          freshness: "Current",
+        },
+      ],
+    }));
+  return { kind: "APIGroupDiscoveryList", apiVersion: "apidiscovery.k8s.io/v2", metadata: {}, items };
+}

@@ -1,0 +1,32 @@
+// The kubeconfig a learner downloads for a session: one cluster (the session's API over this
+// site's address), one user and one context named after the session, namespace default. With the
+// edit key its user carries the key as bearer token and may write; without it the user has no
+// credentials and the API treats it as system:anonymous, which may read.
+
+import { toYaml } from "../kubectl/printers/serialize.ts";
+
+export interface PlaygroundKubeconfigInit {
+  /** The site's origin as the client reaches it (`http://127.0.0.1:8787`). */
+  origin: string;
+  sessionId: string;
+  /** The edit key, for a kubeconfig that may write. */
+  token?: string;
+}
+
+/** The context (and cluster and user) name: the session's, so several sessions fit in one file. */
+export function contextName(sessionId: string): string {
+  return `playground-${sessionId}`;
+}
+
+export function playgroundKubeconfig(init: PlaygroundKubeconfigInit): string {
+  const name = contextName(init.sessionId);
+  return toYaml({
+    apiVersion: "v1",
+    kind: "Config",
+    clusters: [{ name, cluster: { server: `${init.origin}/api/sessions/${init.sessionId}/k8s` } }],
+    users: [{ name, user: init.token === undefined ? {} : { token: init.token } }],
+    contexts: [{ name, context: { cluster: name, user: name, namespace: "default" } }],
+    "current-context": name,
+    preferences: {},
+  });
+}

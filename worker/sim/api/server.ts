@@ -1,0 +1,256 @@
+// The session as a Kubernetes API server, for the learner's own kubectl and client libraries: a
+// pure function from the cluster state and one HTTP request to the response the real API server
+// would give. Everything is generic over the kind registry (worker/sim/kinds): GET and LIST read
+// through the same functions as the console's kubectl, tables come from the same printers.
+// Authentication (which token is whose) is the caller's; this decides what a user may do.
+
+import { decodeBase64Bytes, encodeBase64, utf8Text } from "../base64.ts";
+import { matchesRequirements } from "../cluster/label-selector.ts";
+import type { ClusterState } from "../cluster/types.ts";
+import { serverVersion } from "../cluster/version.ts";
+import { goQuote } from "../go-quote.ts";
+import { apiVersionOfKind, type KindDefinition, listKind, readKind } from "../kinds/index.ts";
+import { convertFieldSelector, matchesFields, parseFieldSelector, selectableFields } from "../kubectl/field-selector.ts";
+import type { AnyObject } from "../kubectl/printers/tables.ts";
+import { resourceTypes } from "../kubectl/resources.ts";
+import { parseSelector } from "../kubectl/selector.ts";
+import { aggregatedDiscovery, apiGroupList, apiResourceList, apiVersions, findGroupVersion } from "./discovery.ts";
+import { type IncludeObject, tableOf } from "./table.ts";
+
+export interface KubeApiRequest {
+  method: string;
+  /** The path below the API's base (`/api/v1/namespaces/default/pods`), not decoded. */
+  path: string;
+  query: Readonly<Record<string, string>>;
+  /** The Accept header ("" when absent). */
+  accept: string;
+  /** Whether the caller is the session's editor (the edit key as bearer token) or anonymous. */
+  canWrite: boolean;
+}
+
+export interface KubeApiResponse {
+  status: number;
+  contentType: string;
+  body: string;
+}
+
+const JSON_TYPE = "application/json";
+const TABLE_TYPE = "application/json;as=Table;v=v1;g=meta.k8s.io";
+const DISCOVERY_TYPE = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList";
+
+/** The user an API server without credentials calls the request's sender. */
+export const ANONYMOUS_USER = "system:anonymous";
+
+const WRITE_VERBS: Readonly<Record<string, string>> = { POST: "create", PUT: "update", PATCH: "patch", DELETE: "delete" };
+
+export function serveKubeApi(cluster: ClusterState, request: KubeApiRequest): KubeApiResponse {
+  const method = request.method.toUpperCase();
+  const segments = request.path.split("/").filter((s) => s !== "").map(safeDecode);
+  if (segments.some((s) => s === undefined)) return status(404, "NotFound", "the server could not find the requested resource", {});
+  const path = segments as string[];
+  const isRead = method === "GET" || method === "HEAD";
+
+  // Non-resource URLs.
+  if (path.length === 1 && path[0] === "version") return isRead ? json(serverVersion(cluster.config.kubernetesVersion)) : notAllowed();
+  if (path.length === 1 && (path[0] === "api" || path[0] === "apis")) {
+    if (!isRead) return notAllowed();
+    if (acceptsAggregated(request.accept)) return { status: 200, contentType: DISCOVERY_TYPE, body: JSON.stringify(aggregatedDiscovery(path[0] === "api")) };
+    return json(path[0] === "api" ? apiVersions() : apiGroupList());
+  }
+
+  // /api/v1/... or /apis/<group>/<version>/...
+  let group: string;
+  let version: string;
+  let rest: string[];
+  if (path[0] === "api" && path.length >= 2) [group, version, rest] = ["", path[1], path.slice(2)];
+  else if (path[0] === "apis" && path.length >= 3) [group, version, rest] = [path[1], path[2], path.slice(3)];
+  else return notFoundPath();
+  const gv = findGroupVersion(group, version);
+  if (!gv) return notFoundPath();
+  if (rest.length === 0) return isRead ? json(apiResourceList(gv)) : notAllowed();
+
+  // namespaces/<ns>/<resource>[/<name>] or <resource>[/<name>] (namespaces/<name> is the Namespace).
+  let namespace: string | undefined;
+  if (rest[0] === "namespaces" && rest.length >= 3) {
+    namespace = rest[1];
+    rest = rest.slice(2);
+  }
+  const def = gv.kinds.find((k) => k.plural === rest[0]);
+  if (!def || rest.length > 2 || (namespace !== undefined && !def.namespaced)) return notFoundPath();
+  const name = rest[1];
+  if (name === "") return notFoundPath();
+
+  if (!isRead) {
+    const verb = WRITE_VERBS[method];
+    if (verb === undefined) return notAllowed();
+    if (!request.canWrite) return forbidden(def, method === "DELETE" && name === undefined ? "deletecollection" : verb, namespace, name);
+    // Writes are the API's next step; until then the server does not offer them.
+    return notAllowed();
+  }
+  if (request.query.watch === "1" || request.query.watch === "true") return notAllowed();
+
+  const table = tableRequested(request.accept);
+  const include = includeObject(request.query.includeObject);
+  if (typeof include !== "string") return include;
+  const resourceVersion = String(cluster.resourceVersion);
+
+  if (name !== undefined) {
+    const object = readKind(cluster, def, namespace, name);
+    if (!object) return objectNotFound(def, name);
+    if (table) return { status: 200, contentType: TABLE_TYPE, body: JSON.stringify(tableOf(def, [object], cluster.now, include, resourceVersion)) };
+    return json({ ...object, apiVersion: apiVersionOfKind(def), kind: def.kind });
+  }
+
+  const listed = list(cluster, def, namespace, request.query);
+  if ("status" in listed) return listed;
+  const { items, metadata } = listed;
+  if (table) {
+    const built = tableOf(def, items, cluster.now, include, resourceVersion) as { metadata: Record<string, unknown> };
+    built.metadata = { ...built.metadata, ...metadata };
+    return { status: 200, contentType: TABLE_TYPE, body: JSON.stringify(built) };
+  }
+  return json({ kind: `${def.kind}List`, apiVersion: apiVersionOfKind(def), metadata: { resourceVersion, ...metadata }, items });
+}
+
+/** LIST with labelSelector, fieldSelector and limit/continue, in the API server's order. */
+function list(cluster: ClusterState, def: KindDefinition, namespace: string | undefined, query: Readonly<Record<string, string>>): { items: AnyObject[]; metadata: Record<string, unknown> } | KubeApiResponse {
+  let items = listKind(cluster, def, namespace);
+  if (query.labelSelector) {
+    const parsed = parseSelector(query.labelSelector);
+    if (!parsed.ok) return status(400, "BadRequest", parsed.error);
+    items = items.filter((o) => matchesRequirements(o.metadata.labels, parsed.requirements));
+  }
+  if (query.fieldSelector) {
+    const type = resourceTypes.find((t) => t.def === def)!;
+    const parsed = parseFieldSelector(query.fieldSelector);
+    const converted = parsed.ok ? convertFieldSelector(type, parsed.requirements) : parsed;
+    if (!converted.ok) return status(400, "BadRequest", converted.error);
+    items = items.filter((o) => matchesFields(selectableFields(type, o), converted.requirements));
+  }
+  let start = 0;
+  if (query.continue) {
+    const token = decodeContinue(query.continue);
+    if (token === undefined) return status(400, "BadRequest", "continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)");
+    // The next page starts after the last key the previous page returned, whatever changed since.
+    start = items.findIndex((o) => objectKey(o) > token);
+    if (start < 0) start = items.length;
+  }
+  const limit = query.limit === undefined ? 0 : Number(query.limit);
+  if (!Number.isInteger(limit) || limit < 0) return status(400, "BadRequest", `strconv.ParseInt: parsing ${goQuote(query.limit ?? "")}: invalid syntax`);
+  const end = limit > 0 ? Math.min(items.length, start + limit) : items.length;
+  const page = items.slice(start, end);
+  const metadata: Record<string, unknown> = {};
+  if (end < items.length) {
+    metadata.continue = encodeContinue(objectKey(page[page.length - 1]));
+    metadata.remainingItemCount = items.length - end;
+  }
+  return { items: page, metadata };
+}
+
+function objectKey(object: AnyObject): string {
+  return `${object.metadata.namespace ?? ""}/${object.metadata.name}`;
+}
+
+function encodeContinue(key: string): string {
+  return encodeBase64(JSON.stringify({ v: "meta.k8s.io/v1", start: key }));
+}
+
+function decodeContinue(token: string): string | undefined {
+  try {
+    const decoded = decodeBase64Bytes(token);
+    if (!decoded.ok) return undefined;
+    const value = JSON.parse(utf8Text(decoded.bytes)) as { v?: unknown; start?: unknown };
+    return value.v === "meta.k8s.io/v1" && typeof value.start === "string" ? value.start : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Media types of an Accept header, with their parameters. */
+function acceptedTypes(accept: string): Array<{ type: string; params: Record<string, string> }> {
+  return accept.split(",").map((part) => {
+    const [type, ...params] = part.split(";").map((p) => p.trim());
+    const record: Record<string, string> = {};
+    for (const p of params) {
+      const eq = p.indexOf("=");
+      if (eq > 0) record[p.slice(0, eq).toLowerCase()] = p.slice(eq + 1);
+    }
+    return { type: type.toLowerCase(), params: record };
+  });
+}
+
+/** kubectl asks for tables first; a client that lists application/json before it prefers JSON. */
+function tableRequested(accept: string): boolean {
+  for (const t of acceptedTypes(accept)) {
+    if (t.type === JSON_TYPE && t.params.as === "Table" && t.params.g === "meta.k8s.io" && (t.params.v === "v1" || t.params.v === "v1beta1")) return true;
+    if (t.type === JSON_TYPE && t.params.as === undefined) return false;
+  }
+  return false;
+}
+
+function acceptsAggregated(accept: string): boolean {
+  for (const t of acceptedTypes(accept)) {
+    if (t.type === JSON_TYPE && t.params.as === "APIGroupDiscoveryList" && t.params.g === "apidiscovery.k8s.io" && t.params.v === "v2") return true;
+    if (t.type === JSON_TYPE && t.params.as === undefined) return false;
+  }
+  return false;
+}
+
+function includeObject(value: string | undefined): IncludeObject | KubeApiResponse {
+  if (value === undefined || value === "") return "Metadata";
+  if (value === "None" || value === "Metadata" || value === "Object") return value;
+  return status(400, "BadRequest", `Unsupported value: ${goQuote(value)}: supported values: "Metadata", "None", "Object"`);
+}
+
+function json(value: unknown, code = 200): KubeApiResponse {
+  return { status: code, contentType: JSON_TYPE, body: JSON.stringify(value) };
+}
+
+/** A metav1.Status failure, as the API server writes it. */
+function status(code: number, reason: string, message: string, details?: Record<string, unknown>): KubeApiResponse {
+  const body: Record<string, unknown> = { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message, reason };
+  if (details !== undefined) body.details = details;
+  body.code = code;
+  return json(body, code);
+}
+
+function notFoundPath(): KubeApiResponse {
+  return status(404, "NotFound", "the server could not find the requested resource", {});
+}
+
+function notAllowed(): KubeApiResponse {
+  return status(405, "MethodNotAllowed", "the server does not allow this method on the requested resource", {});
+}
+
+function qualified(def: KindDefinition): string {
+  return def.group === "" ? def.plural : `${def.plural}.${def.group}`;
+}
+
+function details(def: KindDefinition, name: string | undefined): Record<string, unknown> {
+  return { ...(name === undefined ? {} : { name }), ...(def.group === "" ? {} : { group: def.group }), kind: def.plural };
+}
+
+function objectNotFound(def: KindDefinition, name: string): KubeApiResponse {
+  return status(404, "NotFound", `${qualified(def)} ${goQuote(name)} not found`, details(def, name));
+}
+
+/** The RBAC authorizer's refusal (apiserver endpoints/handlers/responsewriters.forbiddenMessage). */
+function forbidden(def: KindDefinition, verb: string, namespace: string | undefined, name: string | undefined): KubeApiResponse {
+  const subject = name === undefined ? qualified(def) : `${qualified(def)} ${goQuote(name)}`;
+  const scope = namespace === undefined ? "at the cluster scope" : `in the namespace ${goQuote(namespace)}`;
+  const message = `${subject} is forbidden: User ${goQuote(ANONYMOUS_USER)} cannot ${verb} resource ${goQuote(def.plural)} in API group ${goQuote(def.group)} ${scope}`;
+  return status(403, "Forbidden", message, details(def, name));
+}
+
+/** The API server's answer to a token it does not know. */
+export function unauthorized(): KubeApiResponse {
+  return status(401, "Unauthorized", "Unauthorized");
+}
+
+function safeDecode(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
+}

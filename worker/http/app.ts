@@ -4,6 +4,7 @@
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { lessons } from "../routes/lessons.ts";
+import { k8s } from "../routes/k8s.ts";
 import { proxy } from "../routes/proxy.ts";
 import { sessions } from "../routes/sessions.ts";
 import { snapshots } from "../routes/snapshots.ts";
@@ -26,6 +27,7 @@ app.use("/api/*", writeGuard());
 app.get("/healthz", (c) => c.json({ status: "ok" }));
 
 app.route("/api/sessions/:id/proxy", proxy);
+app.route("/api/sessions/:id/k8s", k8s);
 app.route("/api/sessions", sessions);
 app.route("/api/snapshots", snapshots);
 app.route("/api/lessons", lessons);

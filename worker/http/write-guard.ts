@@ -17,6 +17,16 @@ export const JSON_TYPES = ["application/json"] as const;
 /** The types a lesson file may be sent as; text/plain is not one: a cross-site form can send it. */
 export const LESSON_TYPES = ["application/json", "application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml"] as const;
 
+/** What the API server takes as request bodies (JSON, YAML and the patch types kubectl sends). */
+export const KUBE_API_TYPES = [
+  "application/json",
+  "application/yaml",
+  "application/merge-patch+json",
+  "application/strategic-merge-patch+json",
+  "application/json-patch+json",
+  "application/apply-patch+yaml",
+] as const;
+
 export interface WritePolicy {
   /** The request paths the row covers (the first matching row applies). */
   path: RegExp;
@@ -42,6 +52,9 @@ export const WRITE_POLICIES: readonly WritePolicy[] = [
   // The live socket: the page opens it same-origin; a foreign page holding its visitors' sockets
   // open would only use up the session's socket allowance.
   { path: /^\/api\/sessions\/[^/]+\/live$/, accepts: JSON_TYPES, sameOrigin: "all" },
+  // The Kubernetes API: clients outside a browser (kubectl, client libraries) send no Origin; no
+  // page but this site's has a reason to drive it. Its bodies are the API server's media types.
+  { path: /^\/api\/sessions\/[^/]+\/k8s(\/|$)/, accepts: KUBE_API_TYPES, sameOrigin: "all" },
   { path: /^\/api\/lessons\/?$/, accepts: LESSON_TYPES, sameOrigin: "writes" },
   // Everything else under /api takes JSON.
   { path: /^\/api(\/|$)/, accepts: JSON_TYPES, sameOrigin: "writes" },

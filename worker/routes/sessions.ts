@@ -10,6 +10,7 @@ import { MAX_COMMAND_BYTES } from "../sim/engine.ts";
 import { ClusterProfileInput } from "../sim/cluster/profile.ts";
 import { FILE_BYTES } from "../sim/files/store.ts";
 import { findLesson } from "../http/lessons.ts";
+import { kubeconfigResponse } from "./k8s.ts";
 import { newSessionId } from "../session/ids.ts";
 import type { Outcome } from "../session/outcome.ts";
 import type { SessionView } from "../session/session.ts";
@@ -104,6 +105,8 @@ sessions.get("/:id/live", async (c) => {
   if (since !== undefined) url.searchParams.set("since", since);
   return stub.fetch(new Request(url, c.req.raw));
 });
+
+sessions.get("/:id/kubeconfig", (c) => kubeconfigResponse(c.env, c.req.param("id"), c.req.url, c.req.header("Authorization")));
 
 sessions.post("/:id/snapshots", async (c) => {
   const stub = sessionStub(c.env, c.req.param("id"));

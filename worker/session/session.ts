@@ -21,6 +21,7 @@ import { newEditKey, newSnapshotId } from "./ids.ts";
 import { ClientMessage, MAX_LIVE_MESSAGE_BYTES, PING, PONG, type ServerMessage, type SocketAttachment } from "./live.ts";
 import { failure, type Failure, type Outcome, sessionNotFound, snapshotNotFound, success } from "./outcome.ts";
 import { type ProxiedResponse, type ProxyRequest, routeProxyRequest } from "./proxy.ts";
+import { type KubeApiRequest, type KubeApiResponse, serveKubeApi, unauthorized } from "../sim/api/server.ts";
 import { advanceLesson, type Lesson, type LessonProgress, startLesson } from "../sim/lessons/index.ts";
 import { type LessonRun, type LessonUpdate, type LessonView, lessonUpdate, lessonView, readLessonRun, writeLessonRun, writeProgress } from "./lesson-run.ts";
 import { clientKey } from "./client-limiter.ts";
@@ -318,6 +319,33 @@ export class Session extends DurableObject<Env> {
       }
       if (advanced && advanced.events.length > 0) this.broadcast({ type: "lesson", ...lessonUpdate(advanced) });
       return success(response);
+    });
+  }
+
+  /** Whether the session exists and, when a key is given, whether it is the session's (403 if not). */
+  async checkKey(editKey: string | undefined): Promise<Outcome<true>> {
+    if (!this.load()) return sessionNotFound();
+    if (editKey !== undefined && !(await editKeyMatches(editKey, this.keyHash()))) return forbidden(editKey);
+    return success(true);
+  }
+
+  /**
+   * A request to the session's Kubernetes API (worker/sim/api): the edit key as bearer token is the
+   * editor, no token is system:anonymous (reads only), any other token is refused as the API server
+   * refuses an unknown one (401). Ordered with the commands; a read draws on the bucket of its
+   * caller (the editor's commands, or the keyless one) and changes nothing.
+   */
+  async kubeApi(token: string | undefined, request: Omit<KubeApiRequest, "canWrite">): Promise<Outcome<KubeApiResponse>> {
+    return this.serializedStoring(async () => {
+      if (!this.load()) return sessionNotFound();
+      const editor = token !== undefined && (await editKeyMatches(token, this.keyHash()));
+      if (!this.load()) return sessionNotFound();
+      if (token !== undefined && !editor) return success(unauthorized());
+      const limited = this.rateLimited(editor ? "commands" : "keyless");
+      if (limited) return limited;
+      this.storeBuckets();
+      this.touch();
+      return success(serveKubeApi(this.current().cluster, { ...request, canWrite: editor }));
     });
   }
 

@@ -1,0 +1,66 @@
+// /api/sessions/:id/k8s/...: the session as a Kubernetes API server (worker/sim/api/server.ts), and
+// /api/sessions/:id/kubeconfig, the file that points a learner's own kubectl at it. The Worker
+// only carries the request to the session and its answer back; the session decides everything.
+
+import { Hono } from "hono";
+import { sessionStub } from "../http/stubs.ts";
+import { contextName, playgroundKubeconfig } from "../sim/api/kubeconfig.ts";
+import type { KubeApiResponse } from "../sim/api/server.ts";
+import type { Failure } from "../session/outcome.ts";
+
+export const k8s = new Hono<{ Bindings: Env }>();
+
+const K8S_PATH = /^\/api\/sessions\/([^/]+)\/k8s(\/.*)?$/;
+
+k8s.all("/*", async (c) => {
+  const url = new URL(c.req.url);
+  const match = K8S_PATH.exec(url.pathname);
+  const id = match?.[1] ?? "";
+  const stub = sessionStub(c.env, id);
+  const query: Record<string, string> = {};
+  // A repeated parameter counts once, as the first value (as Go's url.Values.Get reads it).
+  for (const [name, value] of url.searchParams) if (!Object.hasOwn(query, name)) query[name] = value;
+  const outcome = await stub.kubeApi(bearerToken(c.req.header("Authorization")), {
+    method: c.req.method,
+    path: match?.[2] ?? "/",
+    query,
+    accept: c.req.header("Accept") ?? "",
+  });
+  const answer: KubeApiResponse = outcome.ok ? outcome.value : failureStatus(outcome as Failure);
+  const headers: Record<string, string> = { "Content-Type": answer.contentType, "Cache-Control": "no-store" };
+  if (!outcome.ok && (outcome as Failure).retryAfterSeconds !== undefined) headers["Retry-After"] = String((outcome as Failure).retryAfterSeconds);
+  return new Response(c.req.method === "HEAD" ? null : answer.body, { status: answer.status, headers });
+});
+
+/** The session's refusals (unknown session, too many requests) as the API server's Status objects. */
+function failureStatus(failed: Failure): KubeApiResponse {
+  const reasons: Record<number, string> = { 404: "NotFound", 429: "TooManyRequests", 503: "ServiceUnavailable", 403: "Forbidden", 400: "BadRequest" };
+  const body: Record<string, unknown> = { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: failed.message, reason: reasons[failed.status] ?? "InternalError" };
+  if (failed.retryAfterSeconds !== undefined) body.details = { retryAfterSeconds: failed.retryAfterSeconds };
+  body.code = failed.status;
+  return { status: failed.status, contentType: "application/json", body: JSON.stringify(body) };
+}
+
+/** GET /api/sessions/:id/kubeconfig: the editor's (with the key) or a read-only one. */
+export async function kubeconfigResponse(env: Env, id: string, requestUrl: string, authorization: string | undefined): Promise<Response> {
+  const stub = sessionStub(env, id);
+  const token = bearerToken(authorization);
+  const checked = await stub.checkKey(token);
+  if (!checked.ok) {
+    const failed = checked as Failure;
+    return Response.json({ error: { code: failed.code, message: failed.message } }, { status: failed.status });
+  }
+  const body = playgroundKubeconfig({ origin: new URL(requestUrl).origin, sessionId: id, ...(token === undefined ? {} : { token }) });
+  return new Response(body, {
+    headers: {
+      "Content-Type": "application/yaml; charset=utf-8",
+      "Content-Disposition": `attachment; filename="${contextName(id)}${token === undefined ? "-read-only" : ""}.kubeconfig"`,
+      "Cache-Control": "no-store",
+    },
+  });
+}
+
+function bearerToken(header: string | undefined): string | undefined {
+  const match = header?.match(/^Bearer\s+(\S+)\s*$/i);
+  return match ? match[1] : undefined;
+}

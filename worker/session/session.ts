@@ -9,7 +9,7 @@ import { DurableObject } from "cloudflare:workers";
 import * as v from "valibot";
 import { readSettings, type Settings } from "../config.ts";
 import { errorResponse } from "../http/errors.ts";
-import { callerTimeOf, createSession, editorRequestOf, execute, finishEdit, type CommandResult, type SessionState, tick } from "../sim/engine.ts";
+import { callerTimeOf, createSession, simulatedNow, editorRequestOf, execute, finishEdit, type CommandResult, type SessionState, tick } from "../sim/engine.ts";
 import type { EditorReply } from "../sim/shell/editor.ts";
 import type { EditingView, EditorRequest } from "../sim/wire.ts";
 import { promptOf } from "../sim/shell/prompt.ts";
@@ -345,7 +345,8 @@ export class Session extends DurableObject<Env> {
       if (limited) return limited;
       this.storeBuckets();
       this.touch();
-      return success(serveKubeApi(this.current().cluster, { ...request, canWrite: editor }));
+      const current = this.current();
+      return success(serveKubeApi(current.cluster, { ...request, canWrite: editor }, simulatedNow(current, Date.now())));
     });
   }
 

@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { bootstrapCluster } from "../../../worker/sim/cluster/bootstrap.ts";
 import { nodeLease } from "../../../worker/sim/cluster/node-lease.ts";
-import { describeNode } from "../../../worker/sim/kinds/node.ts";
+import { describeNode, nodeAsOf } from "../../../worker/sim/kinds/node.ts";
 import { createRandom } from "../../../worker/sim/random.ts";
 
 const start = Date.UTC(2026, 0, 1, 0, 0, 0);
@@ -32,11 +32,21 @@ describe("describeNode", () => {
     const ready = node.status.conditions.find((c) => c.type === "Ready")!;
     const network = node.status.conditions.find((c) => c.type === "NetworkUnavailable")!;
     const at = Date.parse(ready.lastHeartbeatTime);
-    const text = describeNode(node, [], at + after);
+    // A read at that time (every GET and LIST) finds the node with that heartbeat.
+    const text = describeNode(nodeAsOf(node, at + after), [], at + after);
     const stamp = (ms: number) => new Date(ms).toUTCString().replace("GMT", "+0000");
     const row = (type: string) => text.split("\n").find((l) => l.trimStart().startsWith(type + " "))!;
     expect(row("Ready")).toContain(`${stamp(at + reported)}   ${stamp(Date.parse(ready.lastTransitionTime))}`);
     expect(row("NetworkUnavailable")).toContain(`${stamp(Date.parse(network.lastHeartbeatTime))}   ${stamp(Date.parse(network.lastTransitionTime))}`);
+  });
+});
+
+describe("nodeAsOf", () => {
+  it("keeps the last heartbeat of a kubelet that stopped posting (Ready Unknown)", () => {
+    const node = state.nodes.node01;
+    const stopped = { ...node, status: { ...node.status, conditions: node.status.conditions.map((c) => (c.type === "Ready" ? { ...c, status: "Unknown" as const } : c)) } };
+    expect(nodeAsOf(stopped, Date.parse(node.metadata.creationTimestamp) + 3_600_000)).toBe(stopped);
+    expect(nodeAsOf(node, Date.parse(node.metadata.creationTimestamp) + 3_600_000)).not.toBe(node);
   });
 });
 

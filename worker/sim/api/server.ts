@@ -43,7 +43,13 @@ export const ANONYMOUS_USER = "system:anonymous";
 
 const WRITE_VERBS: Readonly<Record<string, string>> = { POST: "create", PUT: "update", PATCH: "patch", DELETE: "delete" };
 
-export function serveKubeApi(cluster: ClusterState, request: KubeApiRequest): KubeApiResponse {
+/**
+ * `now` is the simulated time of the request (engine's simulatedNow): tables print ages from it,
+ * as the console's kubectl does, even when nothing in the cluster changed since its last write.
+ */
+export function serveKubeApi(stored: ClusterState, request: KubeApiRequest, now: number = stored.now): KubeApiResponse {
+  // Reads see the cluster at the request's time, as a console command's reconcile does.
+  const cluster = now > stored.now ? { ...stored, now } : stored;
   const method = request.method.toUpperCase();
   const segments = request.path.split("/").filter((s) => s !== "").map(safeDecode);
   if (segments.some((s) => s === undefined)) return status(404, "NotFound", "the server could not find the requested resource", {});

@@ -80,11 +80,15 @@ export function readKind(state: ClusterState, def: KindDefinition, namespace: st
   if ("derived" in def.storage) return def.storage.derived.get(state, namespace ?? "default", name);
   const record = storedObjects(state, def);
   const key = storageKey(def, namespace, name);
-  return Object.hasOwn(record, key) ? (record[key] as AnyObject) : undefined;
+  if (!Object.hasOwn(record, key)) return undefined;
+  const object = record[key] as AnyObject;
+  return def.readAt ? def.readAt(object, state.now) : object;
 }
 
 /** LIST: the objects of a kind in a namespace (all when undefined), in the API server's order. */
 export function listKind(state: ClusterState, def: KindDefinition, namespace: string | undefined): AnyObject[] {
   if ("derived" in def.storage) return def.storage.derived.list(state, def.namespaced ? namespace : undefined);
-  return listRecord(state, storedObjects(state, def), def.namespaced, namespace) as AnyObject[];
+  const objects = listRecord(state, storedObjects(state, def), def.namespaced, namespace) as AnyObject[];
+  const readAt = def.readAt;
+  return readAt ? objects.map((o) => readAt(o, state.now)) : objects;
 }

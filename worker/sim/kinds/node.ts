@@ -7,6 +7,7 @@ import type { Node } from "../cluster/types.ts";
 import { NODE_LEASE_NAMESPACE, getNodeLease } from "../cluster/node-lease.ts";
 import { age } from "../kubectl/printers/duration.ts";
 import { nodeRoles, nodeStatus } from "../kubectl/printers/tables.ts";
+import { rfc3339 } from "../cluster/ids.ts";
 import { isRecord } from "./templates.ts";
 import type { KindDefinition } from "./types.ts";
 import { type Container, type Namespace, type Pod } from "../cluster/types.ts";
@@ -92,14 +93,8 @@ export function describeNode(node: Node, pods: Pod[], now: number, events: reado
   w.write(1, "Type\tStatus\tLastHeartbeatTime\tLastTransitionTime\tReason\tMessage\n");
   w.write(1, "----\t------\t-----------------\t------------------\t------\t-------\n");
   for (const c of node.status.conditions) {
-    // The kubelet reports node status every 5 minutes (nodeStatusReportFrequency) when nothing
-    // changes: the heartbeat is the last report before now, derived from the clock.
-    // NetworkUnavailable is the CNI's (flannel sets it once), not the kubelet's.
-    // One report carries every kubelet condition: they share the heartbeat (Ready's phase).
-    const since = Date.parse(c.lastHeartbeatTime);
-    const phase = Date.parse(node.status.conditions.find((x) => x.type === "Ready")?.lastHeartbeatTime ?? c.lastHeartbeatTime);
-    const beat = c.type !== "NetworkUnavailable" && now > phase ? now - ((now - phase) % 300_000) : since;
-    w.write(1, `${c.type} \t${c.status} \t${rfc1123z(beat - (beat % 1000))} \t${rfc1123z(c.lastTransitionTime)} \t${c.reason} \t${c.message}\n`);
+    // The heartbeat is the node as read at now (nodeAsOf, below).
+    w.write(1, `${c.type} \t${c.status} \t${rfc1123z(c.lastHeartbeatTime)} \t${rfc1123z(c.lastTransitionTime)} \t${c.reason} \t${c.message}\n`);
   }
   w.write(0, "Addresses:\n");
   for (const a of node.status.addresses) w.write(1, `${a.type}:\t${a.address}\n`);
@@ -150,6 +145,7 @@ export const nodeKind: KindDefinition = {
     },
     delete: (_tx, key) => ({ ok: false, status: forbidden("nodes", key, "this playground's nodes cannot be removed") }),
   },
+  readAt: (o, now) => nodeAsOf(o as Node, now),
   table: {
     columns: ["NAME", "STATUS", "ROLES", "AGE", "VERSION", "INTERNAL-IP", "EXTERNAL-IP", "OS-IMAGE", "KERNEL-VERSION", "CONTAINER-RUNTIME"],
     narrow: 5,
@@ -181,3 +177,27 @@ export const nodeKind: KindDefinition = {
     return describeNode(object as Node, pods, state.now, events, getNodeLease(state, NODE_LEASE_NAMESPACE, object.metadata.name));
   },
 };
+
+/** The kubelet's node status report period when nothing changes (nodeStatusReportFrequency). */
+const NODE_STATUS_REPORT_MS = 300_000;
+
+/**
+ * The node as of `now`: the kubelet reports its status every 5 minutes when nothing changes, so
+ * the heartbeat of its conditions is the last report before now (Ready's heartbeat sets the phase:
+ * one report carries them all). NetworkUnavailable is the CNI's (flannel sets it once), not the kubelet's.
+ */
+export function nodeAsOf(node: Node, now: number): Node {
+  const ready = node.status.conditions.find((c) => c.type === "Ready");
+  const phase = ready ? Date.parse(ready.lastHeartbeatTime) : NaN;
+  // A kubelet that stopped posting (Ready Unknown) keeps its last heartbeat.
+  if (!ready || ready.status === "Unknown" || !(now > phase)) return node;
+  const beat = now - ((now - phase) % NODE_STATUS_REPORT_MS);
+  const heartbeat = rfc3339(beat - (beat % 1000));
+  let changed = false;
+  const conditions = node.status.conditions.map((c) => {
+    if (c.type === "NetworkUnavailable" || c.lastHeartbeatTime === heartbeat) return c;
+    changed = true;
+    return { ...c, lastHeartbeatTime: heartbeat };
+  });
+  return changed ? { ...node, status: { ...node.status, conditions } } : node;
+}

@@ -66,6 +66,12 @@ export interface KindDefinition {
   fieldSelectors?: { labels: readonly string[]; aliases?: Readonly<Record<string, string>>; values(object: AnyObject): Record<string, string> };
   /** kubectl get's columns (printers.go), normal and -o wide. */
   table: TableDefinition;
+  /**
+   * The object as a read at `now` finds it, where a status the kubelet reports on its own cadence
+   * is derived from the clock instead of being stored on every beat (a Node's heartbeats). Every
+   * read applies it, so the console's kubectl and the session's API serve the same object.
+   */
+  readAt?(object: AnyObject, now: number): AnyObject;
   /** kubectl describe (describe.go): the object and what the describer looks up beside it. */
   describe(state: ClusterState, object: AnyObject, events: readonly EventObject[]): string;
 }

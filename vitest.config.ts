@@ -43,6 +43,18 @@ export default defineConfig({
         },
       },
       {
+        // Real kubectl (the Cloud SDK's 1.33, else /usr/bin/kubectl) against a session's Kubernetes
+        // API on the real server, compared with the console's output for the same commands.
+        test: {
+          name: "oracle",
+          include: ["test/oracle/**/*.test.ts"],
+          environment: "node",
+          globalSetup: ["test/web/e2e/global-setup.ts"],
+          testTimeout: 180_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
         test: {
           name: "sim",
           include: ["test/sim/**/*.test.ts"],

@@ -56,12 +56,14 @@ function resolvePort(pod: Pod, port: ServicePort): number | undefined {
   return undefined;
 }
 
-function suffix(seed: string): string {
+/** Five characters of the name alphabet derived from `seed` (an EndpointSlice's generated suffix). */
+export function endpointSliceSuffix(seed: string): string {
   let h = fnv32a(seed);
   let out = "";
   for (let i = 0; i < 5; i++) {
     out += NAME_ALPHABET[h % NAME_ALPHABET.length];
-    h = Math.floor(h / NAME_ALPHABET.length) ^ fnv32a(`${seed}/${i}`);
+    // `^` yields a signed 32-bit number; `>>> 0` keeps it unsigned so the index never goes negative.
+    h = (Math.floor(h / NAME_ALPHABET.length) ^ fnv32a(`${seed}/${i}`)) >>> 0;
   }
   return out;
 }
@@ -220,7 +222,7 @@ function derive(state: ClusterState, service: Service, pods: Pod[]): Derived {
     slices.push({
       apiVersion: "discovery.k8s.io/v1",
       kind: "EndpointSlice",
-      metadata: sliceMeta(service, [service.metadata.name, suffix(`${service.metadata.uid}/${key}`)].join("-"), true),
+      metadata: sliceMeta(service, [service.metadata.name, endpointSliceSuffix(`${service.metadata.uid}/${key}`)].join("-"), true),
       addressType: "IPv4",
       endpoints: sorted.map((p) => {
         const terminating = !!p.metadata.deletionTimestamp;
@@ -240,7 +242,7 @@ function derive(state: ClusterState, service: Service, pods: Pod[]): Derived {
     slices.push({
       apiVersion: "discovery.k8s.io/v1",
       kind: "EndpointSlice",
-      metadata: sliceMeta(service, [service.metadata.name, suffix(`${service.metadata.uid}/`)].join("-"), true),
+      metadata: sliceMeta(service, [service.metadata.name, endpointSliceSuffix(`${service.metadata.uid}/`)].join("-"), true),
       addressType: "IPv4",
       endpoints: [],
       ports: [],

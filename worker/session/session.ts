@@ -24,7 +24,7 @@ import { type ProxiedResponse, type ProxyRequest, routeProxyRequest } from "./pr
 import { type KubeApiRequest, type KubeApiResponse, serveKubeApi, unauthorized } from "../sim/api/server.ts";
 import { advanceLesson, type Lesson, type LessonProgress, startLesson } from "../sim/lessons/index.ts";
 import { type LessonRun, type LessonUpdate, type LessonView, lessonUpdate, lessonView, readLessonRun, writeLessonRun, writeProgress } from "./lesson-run.ts";
-import { clientKey } from "./client-limiter.ts";
+import { clientKey } from "./client-key.ts";
 import { decodeBucket, encodeBucket, TokenBucket } from "./rate-limit.ts";
 import type { FrozenSession } from "./frozen.ts";
 import type { Snapshot } from "./snapshot.ts";
@@ -732,9 +732,15 @@ export class Session extends DurableObject<Env> {
     });
   }
 
-  /** Runs `task` after every task queued before it: one order for all commands, whatever awaits inside. */
+  /**
+   * Runs `task` after every task queued before it: one order for all commands, whatever awaits
+   * inside. Each task first yields to the event loop: every Durable Object on a machine shares its
+   * thread, so without the yield one session's queue of commands (each up to the work budget) would
+   * run back to back and every other session's requests would wait behind all of them.
+   */
   private serialized<T>(task: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(task, task);
+    const turn = () => scheduler.wait(0).then(task);
+    const run = this.queue.then(turn, turn);
     this.queue = run.catch(() => undefined);
     return run;
   }

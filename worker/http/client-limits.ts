@@ -4,7 +4,8 @@
 // allowance instead of the school address's.
 
 import { readSettings } from "../config.ts";
-import { type ClientLimit, type ClientLimiter, clientKey } from "../session/client-limiter.ts";
+import { type ClientLimit, type ClientLimiter } from "../session/client-limiter.ts";
+import { clientKey } from "../session/client-key.ts";
 import { unwrap } from "./stubs.ts";
 
 export function clientLimiterStub(env: Env, key: string) {

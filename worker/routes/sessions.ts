@@ -3,7 +3,7 @@
 import { Hono } from "hono";
 import * as v from "valibot";
 import { MAX_BODY_BYTES, parseJsonBody, readBodyText, readJson } from "../http/body.ts";
-import { sessionCreationAllowance, spend } from "../http/client-limits.ts";
+import { clientLimiterStub, sessionCreationAllowance, spend } from "../http/client-limits.ts";
 import { ApiError, jsonResponse, jsonTextResponse } from "../http/errors.ts";
 import { requireSnapshotId, sessionStub, unwrap } from "../http/stubs.ts";
 import { MAX_COMMAND_BYTES } from "../sim/engine.ts";
@@ -49,7 +49,8 @@ export const sessions = new Hono<{ Bindings: Env }>();
 
 sessions.post("/", async (c) => {
   // Every attempt counts, valid or not: the limit guards the parser as much as the new objects.
-  await spend(c.env, sessionCreationAllowance(c.env, c.req.raw));
+  const allowance = sessionCreationAllowance(c.env, c.req.raw);
+  await spend(c.env, allowance);
   const body = await readJson(c.req.raw, CreateBody, {});
   if (body.from !== undefined) requireSnapshotId(body.from);
   if (body.from !== undefined && body.lesson !== undefined) {
@@ -63,7 +64,8 @@ sessions.post("/", async (c) => {
   // 128 random bits make a collision practically impossible; one retry covers the impossible.
   for (let attempt = 0; ; attempt++) {
     const id = newSessionId();
-    const outcome = await sessionStub(c.env, id).create({ id, from: body.from, setup: body.setup, lesson, cluster: body.cluster });
+    // Through the allowance's limiter: one client's creations run one at a time (createInTurn).
+    const outcome = await clientLimiterStub(c.env, allowance.key).createInTurn({ id, from: body.from, setup: body.setup, lesson, cluster: body.cluster });
     if (!outcome.ok && outcome.status === 409 && attempt === 0) continue;
     const created = unwrap(outcome);
     c.header("Location", `/api/sessions/${id}`);

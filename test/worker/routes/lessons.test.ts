@@ -151,7 +151,7 @@ describe("uploaded lessons: rate limit per client address", () => {
     ["::1", "ip6:0:0:0:0"],
     ["2001:DB8::", "ip6:2001:db8:0:0"],
   ])("keys %j as %j", async (ip, key) => {
-    const { clientKey } = await import("../../../worker/session/client-limiter.ts");
+    const { clientKey } = await import("../../../worker/session/client-key.ts");
     expect(clientKey(ip)).toBe(key);
   });
 });

@@ -550,7 +550,7 @@ export class Session extends DurableObject<Env> {
     const snapshotOutdated = this.snapshotOf !== "" && next !== this.state;
     try {
       this.ctx.storage.transactionSync(() => {
-        this.storage.saveState(this.state, next);
+        if (next !== this.state) this.storage.saveState(this.state, next);
         for (const { entry, json } of entries) this.storage.appendTranscript(entry, json);
         // The small meta rows a command changes, in one statement.
         const changed: Array<[string, string]> = [];

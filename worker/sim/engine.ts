@@ -249,9 +249,14 @@ function executeLine(state: SessionState, input: string, env: ExecuteEnv): Comma
     const clockSkew = Math.max(state.clockSkew ?? 0, tx.state.now - env.now);
     const skew = clockSkew > 0 ? { clockSkew } : {};
     const editing = opened ? { editing: opened } : {};
-    const next: SessionState = changed
-      ? { ...state, cluster: tx.commit(), shell, rng: random.state, ...skew, ...editing }
-      : { ...state, rng: random.state, ...skew };
+    // A command that changed nothing (a read, a failed command) returns the same state object: the
+    // session then stores nothing of the cluster for it (only its transcript entry).
+    const untouched = !changed && random.state === state.rng && clockSkew === (state.clockSkew ?? 0);
+    const next: SessionState = untouched
+      ? state
+      : changed
+        ? { ...state, cluster: tx.commit(), shell, rng: random.state, ...skew, ...editing }
+        : { ...state, rng: random.state, ...skew };
     const result: CommandResult = { state: next, output, exitCode, prompt: promptOf(shell), traces, changed };
     if (opened) result.editor = editorRequestOf(opened);
     return result;

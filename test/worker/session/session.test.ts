@@ -3,7 +3,7 @@ import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "c
 import { describe, expect, it } from "vitest";
 import { TokenBucket } from "../../../worker/session/rate-limit.ts";
 import { SessionStorage } from "../../../worker/session/storage.ts";
-import { command, createSession, isType, read, request, run, Watcher } from "../helpers.ts";
+import { command, createSession, isType, postJson, read, request, run, Watcher } from "../helpers.ts";
 
 const stubOf = (id: string) => env.SESSIONS.get(env.SESSIONS.idFromName(id));
 const DAY = 24 * 60 * 60 * 1000;
@@ -38,6 +38,30 @@ describe("Session durable object", () => {
       const inMemory = (instance as unknown as { state: unknown }).state;
       expect(new SessionStorage(state.storage.sql).loadState()).toEqual(inMemory);
     });
+  });
+
+  it("stores nothing of the cluster for a read-only command: only its transcript entry and the seq, activity and rate-limit rows", async () => {
+    const session = await createSession();
+    await run(session.id, session.editKey, "kubectl get pods -A");
+    // With a snapshot taken, a change would also mark it outdated (a "snapshotOf" row).
+    expect((await postJson(`/api/sessions/${session.id}/snapshots`, {})).status).toBe(201);
+    const writes: string[] = [];
+    await runInDurableObject(stubOf(session.id), (instance) => {
+      const sql = (instance as unknown as { storage: { sql: SqlStorage } }).storage.sql;
+      const exec = sql.exec.bind(sql);
+      // Every statement the object runs from here on, with its bindings (the meta keys it sets).
+      Object.defineProperty(sql, "exec", {
+        configurable: true,
+        value: (query: string, ...bindings: unknown[]) => {
+          if (!/^\s*SELECT/i.test(query)) writes.push(`${query.trim().split(/\s+/).slice(0, 3).join(" ")} ${bindings.filter((b, i) => query.includes("meta") && i % 2 === 0).join(",")}`.trim());
+          return exec(query, ...bindings);
+        },
+      });
+    });
+    for (const text of ["kubectl get pods -A", "kubectl get nodes -o wide", "kubectl describe node controlplane", "kubectl get svc"]) {
+      expect((await run(session.id, session.editKey, text)).exitCode).toBe(0);
+    }
+    expect(writes).toEqual(Array.from({ length: 4 }, () => ["INSERT INTO transcript", "INSERT INTO meta seq,lastActiveAt,rateBucket"]).flat());
   });
 
   it("applies 100 concurrent commands exactly once each, with consecutive seq", async () => {

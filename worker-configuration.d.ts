@@ -16,6 +16,7 @@ declare namespace Cloudflare {
 		LESSON_UPLOADS_PER_MINUTE: "10";
 		SESSION_CREATE_BURST: "60";
 		SESSION_CREATES_PER_MINUTE: "60";
+		LIVE_OPENS_PER_MINUTE: "150";
 		SESSIONS: DurableObjectNamespace<import("./worker/index").Session>;
 		SNAPSHOTS: DurableObjectNamespace<import("./worker/index").Snapshot>;
 		LESSONS: DurableObjectNamespace<import("./worker/index").StoredLesson>;

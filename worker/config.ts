@@ -12,6 +12,8 @@ export interface Settings {
   lessonUploadRate: RateLimitConfig;
   /** New sessions per client address. */
   sessionCreateRate: RateLimitConfig;
+  /** Live sockets opened per client address, across sessions: the per-minute figure, as a bucket with that burst. */
+  liveOpenRate: RateLimitConfig;
 }
 
 export interface SettingsEnv {
@@ -23,13 +25,16 @@ export interface SettingsEnv {
   LESSON_UPLOADS_PER_MINUTE?: string;
   SESSION_CREATE_BURST?: string;
   SESSION_CREATES_PER_MINUTE?: string;
+  LIVE_OPENS_PER_MINUTE?: string;
 }
 
 export function readSettings(env: SettingsEnv): Settings {
   const uploadsPerMinute = positiveInt(env.LESSON_UPLOADS_PER_MINUTE, 10);
+  const liveOpensPerMinute = positiveInt(env.LIVE_OPENS_PER_MINUTE, 150);
   return {
     lessonUploadRate: { ratePerSecond: uploadsPerMinute / 60, burst: uploadsPerMinute },
     sessionCreateRate: { ratePerSecond: positiveInt(env.SESSION_CREATES_PER_MINUTE, 60) / 60, burst: positiveInt(env.SESSION_CREATE_BURST, 60) },
+    liveOpenRate: { ratePerSecond: liveOpensPerMinute / 60, burst: liveOpensPerMinute },
     maxObjects: positiveInt(env.MAX_OBJECTS, 500),
     keylessRate: { ratePerSecond: positiveInt(env.KEYLESS_RATE_PER_SECOND, 10), burst: positiveInt(env.KEYLESS_BURST, 20) },
     commandRate: {

@@ -11,7 +11,8 @@ export const ORIGIN = "https://playground.test";
  */
 export function request(path: string, init?: RequestInit): Promise<Response> {
   const built = new Request(ORIGIN + path, init);
-  if (built.method === "POST" && path === "/api/sessions" && !built.headers.has("CF-Connecting-IP")) built.headers.set("CF-Connecting-IP", randomClientIp());
+  const limited = (built.method === "POST" && path === "/api/sessions") || /^\/api\/sessions\/[^/]+\/live(\?|$)/.test(path);
+  if (limited && !built.headers.has("CF-Connecting-IP")) built.headers.set("CF-Connecting-IP", randomClientIp());
   return exports.default.fetch(built);
 }
 

@@ -30,6 +30,14 @@ export function lessonUploadAllowance(env: Env, request: Request): Allowance {
 }
 
 /**
+ * Live sockets opened from one address, whichever sessions they watch: each session caps its own
+ * sockets, and this caps how fast one address can open them across many sessions.
+ */
+export function liveOpenAllowance(env: Env, request: Request): Allowance {
+  return { key: clientKey(request.headers.get("CF-Connecting-IP") ?? undefined), limit: { bucket: "live-open", config: readSettings(env).liveOpenRate, what: "live connections opened" } };
+}
+
+/**
  * The allowance a new session draws on. Today: the client's address. The classroom issue adds a
  * source here (a class's join link names its class, whose allowance is sized by its teacher), and
  * every caller keeps calling this one function.

@@ -3,7 +3,7 @@
 import { Hono } from "hono";
 import * as v from "valibot";
 import { MAX_BODY_BYTES, parseJsonBody, readBodyText, readJson } from "../http/body.ts";
-import { clientLimiterStub, sessionCreationAllowance, spend } from "../http/client-limits.ts";
+import { clientLimiterStub, liveOpenAllowance, sessionCreationAllowance, spend } from "../http/client-limits.ts";
 import { ApiError, jsonResponse, jsonTextResponse } from "../http/errors.ts";
 import { requireSnapshotId, sessionStub, unwrap } from "../http/stubs.ts";
 import { MAX_COMMAND_BYTES } from "../sim/engine.ts";
@@ -98,6 +98,8 @@ sessions.get("/:id/live", async (c) => {
   if (c.req.header("Upgrade")?.toLowerCase() !== "websocket") {
     throw new ApiError(426, "upgrade_required", "This endpoint is a WebSocket: connect with Upgrade: websocket.");
   }
+  // Every attempt counts, across this address's sessions (each session caps its own sockets too).
+  await spend(c.env, liveOpenAllowance(c.env, c.req.raw));
   const since = c.req.query("since");
   if (since !== undefined && !/^(0|[1-9][0-9]{0,14})$/.test(since)) {
     throw new ApiError(400, "bad_request", "since must be a sequence number (a non-negative integer).");

@@ -82,6 +82,30 @@ describe("live sockets", () => {
     again.webSocket!.close();
     for (const socket of sockets) socket.close(1000, "done");
   }, 30_000);
+
+  it("opened from one address across sessions: 150 a minute (also the burst), then 429 rate_limited with Retry-After", async () => {
+    const ip = randomClientIp();
+    const sessions = await Promise.all([createSession(), createSession(), createSession()]);
+    let opened = 0;
+    let refused: Response | undefined;
+    // Each socket is closed at once: the limit is on how fast they are opened, not how many are open.
+    while (!refused && opened < 300) {
+      const response = await open(sessions[opened % 3].id, ip);
+      if (response.status !== 101) refused = response;
+      else {
+        response.webSocket!.accept();
+        response.webSocket!.close(1000, "done");
+        opened++;
+      }
+    }
+    // The burst, and the refill (2.5 a second) while they were opened.
+    expect(opened).toBeGreaterThanOrEqual(150);
+    expect(opened).toBeLessThan(200);
+    expect(await errorOf(refused!)).toMatchObject({ status: 429, code: "rate_limited", message: expect.stringContaining("Too many live connections opened from your address (at most 150 a minute, bursts of 150)") });
+    expect(Number(refused!.headers.get("Retry-After"))).toBeGreaterThanOrEqual(1);
+    // Another address is not held up by it.
+    expect((await open(sessions[0].id, randomClientIp())).status).toBe(101);
+  }, 30_000);
 });
 
 describe("a write the storage refuses", () => {

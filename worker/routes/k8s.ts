@@ -28,8 +28,13 @@ k8s.all("/*", async (c) => {
   });
   const answer: KubeApiResponse = outcome.ok ? outcome.value : failureStatus(outcome as Failure);
   const headers: Record<string, string> = { "Content-Type": answer.contentType, "Cache-Control": "no-store" };
+  const headerList: Array<[string, string]> = [];
+  // The API server's form (RFC 7234 warn-code 299, agent "-"); kubectl prints "Warning: <text>".
+  for (const warning of answer.warnings ?? []) headerList.push(["Warning", `299 - ${JSON.stringify(warning)}`]);
   if (!outcome.ok && (outcome as Failure).retryAfterSeconds !== undefined) headers["Retry-After"] = String((outcome as Failure).retryAfterSeconds);
-  return new Response(c.req.method === "HEAD" ? null : answer.body, { status: answer.status, headers });
+  const response = new Response(c.req.method === "HEAD" ? null : answer.body, { status: answer.status, headers });
+  for (const [name, value] of headerList) response.headers.append(name, value);
+  return response;
 });
 
 /** The session's refusals (unknown session, too many requests) as the API server's Status objects. */

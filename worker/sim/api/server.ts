@@ -32,6 +32,8 @@ export interface KubeApiResponse {
   status: number;
   contentType: string;
   body: string;
+  /** Texts of `Warning: 299 - "<text>"` headers (deprecations), which kubectl prints on stderr. */
+  warnings?: string[];
 }
 
 const JSON_TYPE = "application/json";
@@ -85,6 +87,13 @@ export function serveKubeApi(stored: ClusterState, request: KubeApiRequest, now:
   if (!def || rest.length > 2 || (namespace !== undefined && !def.namespaced)) return notFoundPath();
   const name = rest[1];
   if (name === "") return notFoundPath();
+  const answer = serveResource(cluster, request, def, namespace, name);
+  return def.deprecationWarning === undefined ? answer : { ...answer, warnings: [def.deprecationWarning] };
+}
+
+function serveResource(cluster: ClusterState, request: KubeApiRequest, def: KindDefinition, namespace: string | undefined, name: string | undefined): KubeApiResponse {
+  const method = request.method.toUpperCase();
+  const isRead = method === "GET" || method === "HEAD";
 
   if (!isRead) {
     const verb = WRITE_VERBS[method];

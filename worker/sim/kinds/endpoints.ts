@@ -42,6 +42,7 @@ export const endpointsKind: KindDefinition = {
   shortNames: ["ep"],
   categories: [],
   namespaced: true,
+  deprecationWarning: "v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice",
   storage: { derived: { get: getEndpoints, list: listEndpoints } },
   table: {
     columns: ["NAME", "ENDPOINTS", "AGE"],

@@ -55,6 +55,11 @@ export interface KindDefinition {
   /** Discovery categories; `all` is what `kubectl get all` expands to. */
   categories: readonly string[];
   namespaced: boolean;
+  /**
+   * The API server's deprecation warning for the kind's version (a `Warning: 299` header on every
+   * request for it, which kubectl prints as `Warning: <text>`).
+   */
+  deprecationWarning?: string;
   storage: KindStorage;
   /** Absent for kinds only the server's controllers write (read-only to clients here). */
   strategy?: KindStrategy;

@@ -8,7 +8,7 @@ import type { ResourceType } from "../resources.ts";
 import { parseSelector } from "../selector.ts";
 import { eventsFor } from "../../cluster/events.ts";
 import { matchesRequirements } from "../../cluster/label-selector.ts";
-import { ENDPOINTS_WARNING } from "./get.ts";
+import { deprecationWarnings } from "./get.ts";
 import type { Flags } from "../flags.ts";
 
 export const describeCommand: Command = {
@@ -51,7 +51,7 @@ function runDescribe(k: Kubectl, flags: Flags): number {
   }
   const state = k.ctx.tx.state;
   const namespace = flags.bool("all-namespaces") ? undefined : k.namespace;
-  if (parsed.requests.some((r) => r.type.name === "endpoints")) k.err(ENDPOINTS_WARNING);
+  for (const warning of deprecationWarnings(parsed.requests)) k.err(warning);
   const texts: string[] = [];
   const errors: string[] = [];
   for (const request of parsed.requests) {

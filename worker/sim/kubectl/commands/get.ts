@@ -1,7 +1,7 @@
 // kubectl get: tables, -o wide|name|yaml|json|jsonpath, --show-labels, -l, -n, -A.
 
 import type { LabelSelectorRequirement } from "../../cluster/label-selector.ts";
-import { fetchResources, parseResourceArgs, type Fetched } from "../builder.ts";
+import { fetchResources, parseResourceArgs, type Fetched, type ResourceRequest } from "../builder.ts";
 import { allNamespacesFlag, fieldSelectorFlag, outputFlag, templateFlag, selectorFlag, type Command } from "../command.ts";
 import { fail, type Kubectl } from "../context.ts";
 import { errorText } from "../errors.ts";
@@ -13,7 +13,11 @@ import { sortObjects } from "../sort-by.ts";
 import { watch } from "../watch.ts";
 import { fieldSelectorOption, reportErrors } from "./common.ts";
 
-export const ENDPOINTS_WARNING = "Warning: v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice\n";
+/** The API server's deprecation warnings for the kinds requested, as kubectl prints them (once each). */
+export function deprecationWarnings(requests: readonly ResourceRequest[]): string[] {
+  const texts = requests.map((r) => r.type.def.deprecationWarning).filter((w): w is string => w !== undefined);
+  return [...new Set(texts)].map((w) => `Warning: ${w}\n`);
+}
 
 export const getCommand: Command = {
   name: "get",
@@ -95,7 +99,7 @@ function runGet(k: Kubectl, flags: Flags): number {
     if (!s.ok) return fail(k, `Error from server (BadRequest): ${s.error}`);
     selector = s.requirements;
   }
-  if (parsed.requests.some((r) => r.type.name === "endpoints")) k.err(ENDPOINTS_WARNING);
+  for (const warning of deprecationWarnings(parsed.requests)) k.err(warning);
 
   const namespace = allNamespaces ? undefined : k.namespace;
   const sortBy = flags.string("sort-by");

@@ -32,8 +32,9 @@ describe("ServiceAccounts", () => {
     run(manifest("apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: builder\n  labels:\n    team: ci\nsecrets:\n- name: old-token\nimagePullSecrets:\n- name: regcred\n- name: mirror"));
     expect(run("kubectl get sa builder").output).toMatch(/^NAME +SECRETS +AGE\nbuilder +1 +\d+s\n$/);
     expect(run("kubectl describe sa builder").output).toBe(
-      "Name:                builder\nNamespace:           default\nLabels:              team=ci\nAnnotations:         <none>\nImage pull secrets:  regcred\n                     mirror\nEvents:              <none>\n",
+      // Real kubectl 1.28-1.33 against the session's API print the same.
+      "Name:                builder\nNamespace:           default\nLabels:              team=ci\nAnnotations:         <none>\nImage pull secrets:  regcred (not found)\n                     mirror (not found)\nMountable secrets:   old-token (not found)\nTokens:              <none>\nEvents:              <none>\n",
     );
-    expect(run("kubectl describe sa default").output).toContain("Image pull secrets:  <none>\nEvents:              <none>\n");
+    expect(run("kubectl describe sa default").output).toContain("Image pull secrets:  <none>\nMountable secrets:   <none>\nTokens:              <none>\nEvents:              <none>\n");
   });
 });

@@ -1,6 +1,7 @@
 // ServiceAccount (core/v1): pkg/registry/core/serviceaccount/strategy.go with
 // ValidateServiceAccount, printers.go printServiceAccount (NAME SECRETS AGE) and describe.go
-// describeServiceAccount (image pull secrets only, since kubectl 1.28). The `default` account of
+// describeServiceAccount (image pull, mountable and token secrets: kubectl 1.28-1.33 print all
+// three, checked against the real clients through the session's API). The `default` account of
 // every namespace is the service account controller's (cluster/service-account-controller.ts).
 import { isDNS1123Subdomain } from "../cluster/field-errors.ts";
 import type { GenericObject, ObjectMeta } from "../cluster/types.ts";
@@ -30,12 +31,33 @@ function references(value: unknown, fields: readonly string[]): Array<Record<str
 
 const OBJECT_REFERENCE_FIELDS = ["apiVersion", "fieldPath", "kind", "name", "namespace", "resourceVersion", "uid"];
 
-function describeServiceAccount(sa: ServiceAccount, events: Parameters<typeof describeEvents>[1], now: number): string {
+/**
+ * describe.go describeServiceAccount: the three lists in their headers' sorted order, a pull or
+ * mountable secret that does not exist marked "(not found)", tokens the Secrets of type
+ * service-account-token that name this account (and its uid).
+ */
+function describeServiceAccount(sa: ServiceAccount, secrets: readonly GenericObject[], events: Parameters<typeof describeEvents>[1], now: number): string {
   const w = new PrefixWriter();
   writeNamespacedHeader(w, sa.metadata);
-  const names = (sa.imagePullSecrets ?? []).map((s) => s.name);
-  if (names.length === 0) w.write(0, "Image pull secrets:\t<none>\n");
-  names.forEach((name, i) => w.write(0, `${i === 0 ? "Image pull secrets:" : "                   "}\t${name}\n`));
+  const existing = new Set(secrets.map((s) => s.metadata.name));
+  const found = (name: string) => (existing.has(name) ? name : `${name} (not found)`);
+  const tokens = secrets.filter((s) => {
+    const annotations = s.metadata.annotations ?? {};
+    return (
+      (s as { type?: string }).type === "kubernetes.io/service-account-token" &&
+      annotations["kubernetes.io/service-account.name"] === sa.metadata.name &&
+      (annotations["kubernetes.io/service-account.uid"] ?? "") === sa.metadata.uid
+    );
+  });
+  const lists: Array<[string, string[]]> = [
+    ["Image pull secrets:", (sa.imagePullSecrets ?? []).map((s) => found(s.name))],
+    ["Mountable secrets: ", (sa.secrets ?? []).map((s) => found(s.name ?? ""))],
+    ["Tokens:            ", tokens.map((s) => s.metadata.name)],
+  ];
+  for (const [header, names] of lists) {
+    if (names.length === 0) w.write(0, `${header}\t<none>\n`);
+    names.forEach((name, i) => w.write(0, `${i === 0 ? header : "                   "}\t${name}\n`));
+  }
   describeEvents(w, events, now);
   return w.flush();
 }
@@ -72,5 +94,8 @@ export const serviceAccountKind: KindDefinition = {
       return [sa.metadata.name, String(sa.secrets?.length ?? 0), age(sa.metadata.creationTimestamp, now)];
     },
   },
-  describe: (state, object, events) => describeServiceAccount(object as unknown as ServiceAccount, events, state.now),
+  describe: (state, object, events) => {
+    const secrets = Object.values(state.objects?.secrets ?? {}).filter((s) => s.metadata.namespace === object.metadata.namespace);
+    return describeServiceAccount(object as unknown as ServiceAccount, secrets, events, state.now);
+  },
 };

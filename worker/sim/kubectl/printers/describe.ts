@@ -96,11 +96,25 @@ export function labelLines(labels: Record<string, string> | undefined): string[]
     .map((k) => `${k}=${labels![k]}`);
 }
 
+/** describe.go maxAnnotationLen: longer annotations (key, ": " and value) go on lines of their own. */
+const MAX_ANNOTATION_LEN = 140;
+
+/**
+ * printAnnotationsMultiline's entries: `key: value`, or, for a value too long or of several
+ * lines, `key:` and then each line indented by two and cut at 138 characters with "...".
+ */
 export function annotationLines(annotations: Record<string, string> | undefined): string[] {
-  return Object.keys(annotations ?? {})
-    .filter((k) => k !== LAST_APPLIED)
-    .sort()
-    .map((k) => `${k}: ${annotations![k]}`);
+  const lines: string[] = [];
+  for (const key of Object.keys(annotations ?? {}).filter((k) => k !== LAST_APPLIED).sort()) {
+    const value = annotations![key].replace(/\n$/, "");
+    if (value.length + key.length + 2 > MAX_ANNOTATION_LEN || value.includes("\n")) {
+      lines.push(`${key}:`);
+      for (const line of value.split("\n")) lines.push(`  ${line.length > MAX_ANNOTATION_LEN - 2 ? `${line.slice(0, MAX_ANNOTATION_LEN - 2)}...` : line}`);
+    } else {
+      lines.push(`${key}: ${value}`);
+    }
+  }
+  return lines;
 }
 
 export function describePod(pod: Pod, now: number, events: readonly EventObject[] = []): string {

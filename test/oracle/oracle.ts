@@ -22,6 +22,7 @@ export const SETUP = [
   "kubectl run web --image=nginx",
   "kubectl expose pod web --port 80 --type NodePort",
   "kubectl create deployment api --image=httpd --replicas=2",
+  "kubectl create serviceaccount builder",
 ];
 
 /** Read-only commands of the golden transcripts and the seed lesson, as a learner types them. */
@@ -51,6 +52,22 @@ export const COMMANDS = [
   "kubectl describe svc web",
   "kubectl describe node node01",
   "kubectl describe deploy api",
+  "kubectl get ep",
+  "kubectl get endpointslices",
+  "kubectl describe ep web",
+  "kubectl get node node01 -o yaml",
+  "kubectl get lease -n kube-node-lease",
+  "kubectl describe rs",
+  "kubectl describe ns default",
+  "kubectl describe cm kube-root-ca.crt",
+  "kubectl describe sa default",
+  "kubectl describe sa builder",
+  "kubectl get events",
+  "kubectl get ds -A",
+  "kubectl get pods -n kube-system -o wide",
+  "kubectl get pods --field-selector spec.nodeName=node01",
+  "kubectl get svc,deploy",
+  "kubectl get deploy api -o jsonpath={.status.readyReplicas}",
 ];
 
 export interface Comparison {
@@ -81,12 +98,12 @@ async function consoleOutput(baseUrl: string, session: Session, command: string)
   return ((await response.json()) as { output: string }).output;
 }
 
-/** Real kubectl's stdout then stderr (the console shows both in one stream). */
+/** Real kubectl's stdout and stderr in one stream, in the order written, as a terminal (and the console) shows them. */
 function kubectlOutput(kubeconfig: string, home: string, command: string): Promise<string> {
   const args = splitWords(command).slice(1);
   return new Promise((resolve) => {
-    execFile(KUBECTL, ["--kubeconfig", kubeconfig, ...args], { env: { PATH: process.env.PATH ?? "", HOME: home }, timeout: 30_000 }, (_error, stdout, stderr) => {
-      resolve(stdout + stderr);
+    execFile("/bin/sh", ["-c", '"$0" "$@" 2>&1', KUBECTL, "--kubeconfig", kubeconfig, ...args], { env: { PATH: process.env.PATH ?? "", HOME: home }, timeout: 30_000 }, (_error, stdout) => {
+      resolve(stdout);
     });
   });
 }

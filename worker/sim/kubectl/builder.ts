@@ -116,7 +116,7 @@ export function fetchResources(
 }
 
 /** cli-runtime's Selector.Visit rewording of a BadRequest from a list with selectors. */
-function listErrorText(type: ResourceType, fields: FieldSelectorOption, message: string): string {
+export function listErrorText(type: ResourceType, fields: FieldSelectorOption, message: string): string {
   const gvr = `${apiVersionOf(type).includes("/") ? "" : "/"}${apiVersionOf(type)}, Resource=${type.name}`;
   return `Error from server (BadRequest): Unable to find ${JSON.stringify(gvr)} that match label selector ${JSON.stringify(fields.labelSelector)}, field selector ${JSON.stringify(fields.fieldSelector)}: ${message}\n`;
 }

@@ -1,7 +1,7 @@
 // kubectl get: tables, -o wide|name|yaml|json|jsonpath, --show-labels, -l, -n, -A.
 
 import type { LabelSelectorRequirement } from "../../cluster/label-selector.ts";
-import { fetchResources, parseResourceArgs, type Fetched, type ResourceRequest } from "../builder.ts";
+import { fetchResources, listErrorText, parseResourceArgs, type Fetched, type ResourceRequest } from "../builder.ts";
 import { allNamespacesFlag, fieldSelectorFlag, outputFlag, templateFlag, selectorFlag, type Command } from "../command.ts";
 import { fail, type Kubectl } from "../context.ts";
 import { errorText } from "../errors.ts";
@@ -96,7 +96,11 @@ function runGet(k: Kubectl, flags: Flags): number {
   let selector: readonly LabelSelectorRequirement[] | undefined;
   if (flags.changed("selector")) {
     const s = parseSelector(selectorText);
-    if (!s.ok) return fail(k, `Error from server (BadRequest): ${s.error}`);
+    // The server refuses the selector of each type's LIST; the builder words each refusal.
+    if (!s.ok) {
+      const texts = { labelSelector: selectorText.trim(), fieldSelector: fields?.fieldSelector ?? "" };
+      return reportErrors(k, parsed.requests.map((r) => listErrorText(r.type, texts, s.error)));
+    }
     selector = s.requirements;
   }
   for (const warning of deprecationWarnings(parsed.requests)) k.err(warning);

@@ -68,6 +68,14 @@ export const COMMANDS = [
   "kubectl get pods --field-selector spec.nodeName=node01",
   "kubectl get svc,deploy",
   "kubectl get deploy api -o jsonpath={.status.readyReplicas}",
+  "kubectl api-resources",
+  "kubectl get pods --field-selector spec.bogus=1",
+  "kubectl get pods,deploy -l a!b",
+  "kubectl get deploy api -o wide",
+  "kubectl get pods,svc -o wide",
+  "kubectl get nodes --show-labels",
+  "kubectl describe pod",
+  "kubectl describe nodes controlplane",
 ];
 
 export interface Comparison {

@@ -162,7 +162,7 @@ function endpointsFromSlices(service: Service, slices: readonly EndpointSlice[])
     const notReady: typeof ready = [];
     for (const ep of slice.endpoints) {
       if (ep.conditions.terminating) continue;
-      const a: (typeof ready)[number] = { ip: ep.addresses[0], targetRef: ep.targetRef };
+      const a: (typeof ready)[number] = ep.hostname ? { ip: ep.addresses[0], hostname: ep.hostname, targetRef: ep.targetRef } : { ip: ep.addresses[0], targetRef: ep.targetRef };
       if (ep.nodeName) a.nodeName = ep.nodeName;
       (ep.conditions.ready ? ready : notReady).push(a);
     }
@@ -228,10 +228,12 @@ function derive(state: ClusterState, service: Service, pods: Pod[]): Derived {
         const terminating = !!p.metadata.deletionTimestamp;
         const ready = isReady(p);
         const addresses = [p.status.podIP!];
-        const conditions = conditionsOf(ready && !terminating, ready, terminating);
+        // podToEndpoint: publishNotReadyAddresses makes every endpoint ready, terminating ones too.
+        const conditions = conditionsOf(service.spec.publishNotReadyAddresses === true || (ready && !terminating), ready, terminating);
         const targetRef = { kind: "Pod" as const, name: p.metadata.name, namespace: ns, uid: p.metadata.uid };
         // One literal per key set: a key added later would go to a property array (~40 B each).
         const ep: EndpointSlice["endpoints"][number] = p.spec.nodeName ? { addresses, conditions, targetRef, nodeName: p.spec.nodeName } : { addresses, conditions, targetRef };
+        if (p.spec.hostname && p.spec.subdomain === service.metadata.name) return { ...ep, hostname: p.spec.hostname };
         return ep;
       }),
       ports: g.ports,

@@ -218,6 +218,11 @@ export function validatePodSpec(spec: unknown, path: string, allowedRestart: rea
   if (spec.terminationGracePeriodSeconds !== undefined && (typeof spec.terminationGracePeriodSeconds !== "number" || spec.terminationGracePeriodSeconds < 0)) {
     errs.push(fieldInvalid(`${path}.terminationGracePeriodSeconds`, spec.terminationGracePeriodSeconds, "must be greater than or equal to 0"));
   }
+  // ValidatePodSpec: hostname and subdomain are DNS-1123 labels when set.
+  for (const f of ["hostname", "subdomain"]) {
+    const v = spec[f];
+    if (typeof v === "string" && v !== "") for (const e of isDNS1123Label(v)) errs.push(fieldInvalid(`${path}.${f}`, v, e));
+  }
   return errs;
 }
 
@@ -411,6 +416,8 @@ export function defaultPodSpec(spec: Record<string, unknown>, forTemplate = fals
     terminationGracePeriodSeconds: typeof spec.terminationGracePeriodSeconds === "number" ? spec.terminationGracePeriodSeconds : 30,
   };
   if (typeof spec.nodeName === "string" && spec.nodeName) out.nodeName = spec.nodeName;
+  if (typeof spec.hostname === "string" && spec.hostname) out.hostname = spec.hostname;
+  if (typeof spec.subdomain === "string" && spec.subdomain) out.subdomain = spec.subdomain;
   if (spec.hostNetwork === true) out.hostNetwork = true;
   if (Array.isArray(spec.tolerations)) out.tolerations = spec.tolerations as PodSpec["tolerations"];
   if (isRecord(spec.nodeSelector) && Object.keys(spec.nodeSelector).length > 0) out.nodeSelector = spec.nodeSelector as Record<string, string>;

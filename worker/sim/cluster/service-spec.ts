@@ -127,6 +127,7 @@ export function prepareServiceSpec(input: unknown, alloc: ServiceAllocation): Sp
   // An exact-size copy of the pushed-to list (a pushed-to array keeps spare room); the port
   // objects are the same, so the allocation below still reaches them.
   const result: ServiceSpec = { type, ports: ports.slice(), sessionAffinity };
+  if (spec.publishNotReadyAddresses === true) result.publishNotReadyAddresses = true;
   if (isRecord(spec.selector) && Object.keys(spec.selector).length > 0) result.selector = { ...(spec.selector as Record<string, string>) };
   if (type === "ExternalName") {
     result.externalName = spec.externalName as string;

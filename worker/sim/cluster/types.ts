@@ -129,6 +129,9 @@ export interface Volume {
 export interface PodSpec {
   containers: Container[];
   nodeName?: string;
+  /** The pod's own host name and its `<hostname>.<subdomain>` DNS name under a headless Service (StatefulSet pods). */
+  hostname?: string;
+  subdomain?: string;
   restartPolicy?: "Always" | "OnFailure" | "Never";
   dnsPolicy?: string;
   schedulerName?: string;
@@ -224,6 +227,8 @@ export interface ServiceSpec {
   ipFamilyPolicy?: string;
   loadBalancerIP?: string;
   allocateLoadBalancerNodePorts?: boolean;
+  /** Not-ready pods count as ready endpoints (and get DNS records), as a StatefulSet's peers need. */
+  publishNotReadyAddresses?: boolean;
 }
 
 export interface Service {
@@ -545,6 +550,8 @@ export interface EndpointSlice {
     addresses: string[];
     conditions: { ready: boolean; serving: boolean; terminating: boolean };
     nodeName?: string;
+    /** The pod's spec.hostname when its spec.subdomain names this Service (CoreDNS's `<hostname>.<service>` record). */
+    hostname?: string;
     /** Absent for manual endpoints (the `kubernetes` Service's API server address). */
     targetRef?: { kind: "Pod"; name: string; namespace: string; uid: string };
   }>;
@@ -558,8 +565,8 @@ export interface Endpoints {
   kind: "Endpoints";
   metadata: ObjectMeta;
   subsets?: Array<{
-    addresses?: Array<{ ip: string; nodeName?: string; targetRef?: { kind: "Pod"; name: string; namespace: string; uid: string } }>;
-    notReadyAddresses?: Array<{ ip: string; nodeName?: string; targetRef?: { kind: "Pod"; name: string; namespace: string; uid: string } }>;
+    addresses?: Array<{ ip: string; hostname?: string; nodeName?: string; targetRef?: { kind: "Pod"; name: string; namespace: string; uid: string } }>;
+    notReadyAddresses?: Array<{ ip: string; hostname?: string; nodeName?: string; targetRef?: { kind: "Pod"; name: string; namespace: string; uid: string } }>;
     ports?: Array<{ name?: string; port: number; protocol: "TCP" | "UDP" | "SCTP" }>;
   }>;
 }

@@ -5,6 +5,7 @@
 // /etc/hosts (the lab's node names) and an upstream resolver that knows no cluster names; the
 // playground has no internet, so every other name fails.
 
+import { endpointSlicesFor } from "../cluster/endpoints.ts";
 import type { ClusterState } from "../cluster/types.ts";
 import type { NetIndex } from "./index.ts";
 import { isIPv4 } from "./ip.ts";
@@ -42,9 +43,25 @@ export function clusterLookup(state: ClusterState, index: NetIndex, fqdn: string
     if (!service || service.spec.type === "ExternalName") return { rcode: "NXDOMAIN", ips: [] };
     const clusterIP = service.spec.clusterIP;
     if (clusterIP && clusterIP !== "None") return { rcode: "NOERROR", ips: [clusterIP], serviceKey: key };
+    // Headless: one A record per ready endpoint, ports or none (a Service without ports still has them).
     const ips = new Set<string>();
-    for (const sp of index.portsOfService(key)) for (const e of index.endpoints(sp)) ips.add(e.ip);
+    for (const slice of endpointSlicesFor(state, service)) for (const e of slice.endpoints) if (e.conditions.ready) ips.add(e.addresses[0]);
     return { rcode: ips.size ? "NOERROR" : "NXDOMAIN", ips: [...ips].sort(), serviceKey: key };
+  }
+  if (labels.length === 4 && labels[3] === "svc") {
+    // `<hostname>.<service>.<ns>.svc`: a headless Service's endpoint by its hostname (a pod whose
+    // spec.subdomain names the Service, as StatefulSet pods are), or by its dashed IP.
+    const key = `${labels[2]}/${labels[1]}`;
+    const service = state.services[key];
+    if (service && service.spec.type !== "ExternalName" && service.spec.clusterIP === "None") {
+      for (const slice of endpointSlicesFor(state, service)) {
+        for (const e of slice.endpoints) {
+          const ip = e.addresses[0];
+          if (e.conditions.ready && (e.hostname === labels[0] || ip.replace(/\./g, "-") === labels[0])) return { rcode: "NOERROR", ips: [ip], serviceKey: key };
+        }
+      }
+    }
+    return { rcode: "NXDOMAIN", ips: [] };
   }
   if (labels.length === 3 && labels[2] === "pod") {
     const ip = labels[0].replace(/-/g, ".");

@@ -26,7 +26,7 @@ describe("the kind registry", () => {
   });
 
   it("expands `all` to the kinds in the category all, core first, then apps by name", () => {
-    expect(allCategory).toEqual(["pods", "services", "daemonsets", "deployments", "replicasets"]);
+    expect(allCategory).toEqual(["pods", "services", "daemonsets", "deployments", "replicasets", "statefulsets"]);
   });
 
   it("lists one api-resources row per kind", () => {
@@ -52,6 +52,7 @@ describe("the kind registry", () => {
     run("kubectl expose deployment web --port=80");
     run("kubectl apply -f - <<EOF\napiVersion: v1\nkind: Secret\nmetadata:\n  name: db\nstringData:\n  password: x\nEOF");
     run("kubectl create quota q --hard=pods=5");
+    run("kubectl apply -f - <<EOF\napiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: db\nspec:\n  selector:\n    matchLabels:\n      app: db\n  template:\n    metadata:\n      labels:\n        app: db\n    spec:\n      containers:\n      - name: redis\n        image: redis\nEOF");
     run("kubectl apply -f - <<EOF\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: deny\nspec:\n  podSelector: {}\nEOF");
     run("kubectl apply -f - <<EOF\napiVersion: v1\nkind: LimitRange\nmetadata:\n  name: lr\nspec:\n  limits:\n  - type: Container\n    max:\n      cpu: '1'\nEOF");
     for (const def of kinds) {

@@ -24,6 +24,7 @@ export const RESOURCE_GROUP: Readonly<Record<string, string>> = {
   deployments: "apps",
   replicasets: "apps",
   daemonsets: "apps",
+  statefulsets: "apps",
   endpointslices: "discovery.k8s.io",
 };
 

@@ -1,6 +1,6 @@
 // The control loop: the controllers and the kubelet, run by the engine before and after every
 // command and as the clock moves, in the order below (each lives in its own module: namespace
-// deletion, garbage collection, the deployment, ReplicaSet and DaemonSet controllers, the
+// deletion, garbage collection, the deployment, ReplicaSet, DaemonSet and StatefulSet controllers, the
 // scheduler, the kubelet's pod lifecycle, ...). Each pass only writes
 // what changes; when nothing was written since the last pass and no pod is due to change, a
 // reconcile costs a couple of lookups.
@@ -17,6 +17,7 @@ import { resourceQuotaController } from "./resource-quota-controller.ts";
 import { rootCAPublisher } from "./root-ca-publisher.ts";
 import { scheduler } from "./scheduler.ts";
 import { serviceAccountController } from "./service-account-controller.ts";
+import { statefulSetController } from "./stateful-set-controller.ts";
 import { stashIndexes } from "./store.ts";
 import type { Tx } from "./tx.ts";
 import type { ClusterState } from "./types.ts";
@@ -56,6 +57,7 @@ export function reconcile(tx: Tx, now: number, random: Random): void {
     deploymentController(tx, ctx);
     replicaSetController(tx, ctx);
     daemonSetController(tx, ctx);
+    statefulSetController(tx, ctx);
     nodeLifecycleController(tx);
     taintEvictionController(tx, ctx);
     scheduler(tx, now);

@@ -22,6 +22,7 @@ import { resourceQuotaKind } from "./resource-quota.ts";
 import { secretKind } from "./secret.ts";
 import { serviceKind } from "./service.ts";
 import { serviceAccountKind } from "./service-account.ts";
+import { statefulSetKind } from "./stateful-set.ts";
 import type { KindDefinition } from "./types.ts";
 
 export type { KindDefinition } from "./types.ts";
@@ -37,6 +38,7 @@ export const kinds: readonly KindDefinition[] = [
   deploymentKind,
   replicaSetKind,
   daemonSetKind,
+  statefulSetKind,
   configMapKind,
   secretKind,
   serviceAccountKind,

@@ -43,7 +43,7 @@ export function validateSelectorAgainstTemplate(spec: Record<string, unknown>, k
     const matchLabels = isRecord(selector.matchLabels) ? (selector.matchLabels as Labels) : {};
     const exprs = Array.isArray(selector.matchExpressions) ? selector.matchExpressions : [];
     if (Object.keys(matchLabels).length === 0 && exprs.length === 0) {
-      causes.push(fieldInvalid("spec.selector", "", `empty selector is invalid for ${kindName === "Deployment" ? "deployment" : "replicaset"}`));
+      causes.push(fieldInvalid("spec.selector", "", `empty selector is invalid for ${kindName.toLowerCase()}`));
     } else {
       causes.push(...validateLabels(selector.matchLabels, "spec.selector.matchLabels"));
       exprs.forEach((e, i) => {

@@ -153,7 +153,7 @@ export const scaleCommand: Command = {
         for (const _ of group.objects) errors.push("Error from server (NotFound): the server could not find the requested resource\n");
         continue;
       }
-      if (group.type.name !== "deployments" && group.type.name !== "replicasets") {
+      if (group.type.name !== "deployments" && group.type.name !== "replicasets" && group.type.name !== "statefulsets") {
         for (const o of group.objects) errors.push(errorText(`no objects passed to scale ${group.type.name} "${o.metadata.name}" is not scalable`));
         continue;
       }

@@ -133,4 +133,34 @@ describe("the StatefulSet controller", () => {
     settle(run, 6);
     expect(run("kubectl get pods").output).toBe("No resources found in default namespace.\n");
   });
+
+  it("answers kubectl rollout status, history, undo and restart in kubectl's words", () => {
+    const run = simTerminal(18, 1000);
+    run(manifest(2));
+    expect(run("kubectl rollout status sts/web").output).toMatch(/partitioned roll out complete: 2 new pods have been updated\.\.\.\n$/);
+    run("kubectl set image sts/web nginx=nginx:1.28");
+    expect(run("kubectl rollout status statefulset web").exitCode).toBe(0);
+    expect(run("kubectl rollout history sts/web").output).toBe("statefulset.apps/web \nREVISION  CHANGE-CAUSE\n1         <none>\n2         <none>\n\n");
+    expect(run("kubectl rollout history sts/web --revision=1").output).toContain("    Image:         nginx:1.27\n");
+    expect(run("kubectl rollout undo sts/web").output).toBe("statefulset.apps/web rolled back\n");
+    run("kubectl rollout status sts/web");
+    settle(run, 3);
+    expect(podNames(run)).toEqual(["web-0=Running/nginx:1.27", "web-1=Running/nginx:1.27"]);
+    // The template rolled back to is revision 1 again, renumbered as the newest.
+    expect(run("kubectl rollout history sts/web").output).toBe("statefulset.apps/web \nREVISION  CHANGE-CAUSE\n2         <none>\n3         <none>\n\n");
+    expect(run("kubectl rollout undo sts/web --to-revision=9").output).toBe("error: unable to find specified revision 9 in history\n");
+    expect(run("kubectl rollout restart sts/web").output).toBe("statefulset.apps/web restarted\n");
+    run("kubectl rollout status sts/web");
+    settle(run, 3);
+    const restarted = run("kubectl get pod web-0 -o jsonpath='{.metadata.annotations}'").output;
+    expect(restarted).toContain("kubectl.kubernetes.io/restartedAt");
+  });
+
+  it("refuses rollout status for OnDelete, as the status viewer does", () => {
+    const run = simTerminal(19, 1000);
+    run(manifest(1, "nginx", "  updateStrategy:\n    type: OnDelete\n"));
+    const out = run("kubectl rollout status sts/web");
+    expect(out.exitCode).toBe(1);
+    expect(out.output).toBe("error: rollout status is only available for RollingUpdate strategy type\n");
+  });
 });

@@ -3,6 +3,8 @@
 
 import { goQuote } from "../../go-quote.ts";
 import type { DaemonSet, Deployment, Pod, ReplicaSet } from "../../cluster/types.ts";
+import type { StatefulSet } from "../../kinds/stateful-set.ts";
+import { revisionsOf as statefulSetRevisions } from "../../cluster/stateful-set-controller.ts";
 import { parseGoDuration, type Flags } from "../flags.ts";
 import { clone, update, waitUntil } from "../api.ts";
 import { parseResourceArgs, notFoundText, readOne } from "../builder.ts";
@@ -19,19 +21,19 @@ import { containerEnvironment } from "../../cluster/container-env.ts";
 import { runsImageServer, serverArgs, serverPorts } from "../../cluster/process.ts";
 import { startupLog } from "../../net/apps/startup-log.ts";
 
-/** The Deployment or DaemonSet a rollout subcommand names (the kinds with a restarter and a status viewer here). */
-function workloadArg(k: Kubectl, flags: Flags): Deployment | DaemonSet | number {
+/** The Deployment, DaemonSet or StatefulSet a rollout subcommand names (the kinds with a restarter and a status viewer). */
+function workloadArg(k: Kubectl, flags: Flags): Deployment | DaemonSet | StatefulSet | number {
   if (flags.args.length === 0) return fail(k, "error: required resource not specified");
   const parsed = parseResourceArgs(flags.args, false);
   if (!parsed.ok) return fail(k, parsed.error);
   const request = parsed.requests[0];
-  if (request.type.name !== "deployments" && request.type.name !== "daemonsets") {
+  if (request.type.name !== "deployments" && request.type.name !== "daemonsets" && request.type.name !== "statefulsets") {
     return fail(k, errorText(`no restarter has been implemented for ${kindString(request.type)}`).replace("restarter", k.path.endsWith("status") ? "status viewer" : "restarter"));
   }
   if (request.names.length === 0) return fail(k, usageErrorText(k.path, "required resource not specified"));
   const d = readOne(k.ctx.tx.state, request.type, k.namespace, request.names[0]);
   if (!d) return fail(k, notFoundText(request.type, request.names[0]));
-  return d as Deployment | DaemonSet;
+  return d as unknown as Deployment | DaemonSet | StatefulSet;
 }
 
 const restart: Command = {
@@ -72,6 +74,7 @@ const status: Command = {
     const key = `${first.metadata.namespace}/${first.metadata.name}`;
     const limit = parseGoDuration(flags.string("timeout")) || 600_000;
     if (first.kind === "DaemonSet") return daemonSetRolloutStatus(k, first, key, limit);
+    if (first.kind === "StatefulSet") return statefulSetRolloutStatus(k, first, key, limit);
     let last = "";
     const ok = waitUntil(k, limit, () => {
       const d = k.ctx.tx.state.deployments[key];
@@ -106,12 +109,20 @@ function revisionsOf(k: Kubectl, d: Deployment): Array<{ revision: number; rs: R
   return out.sort((a, b) => a.revision - b.revision);
 }
 
-/** The Deployment a history/undo names; DaemonSets have no ControllerRevisions here. */
-function deploymentArg(k: Kubectl, flags: Flags): Deployment | number {
+/** The Deployment or StatefulSet a history/undo names; DaemonSets have no ControllerRevisions here. */
+function deploymentArg(k: Kubectl, flags: Flags): Deployment | StatefulSet | number {
   const w = workloadArg(k, flags);
   if (typeof w === "number") return w;
-  if (w.kind !== "Deployment") return fail(k, `error: "${k.path}" is not available for daemonsets in this playground (it keeps no ControllerRevisions)`);
+  if (w.kind === "DaemonSet") return fail(k, `error: "${k.path}" is not available for daemonsets in this playground (it keeps no ControllerRevisions)`);
   return w;
+}
+
+/** A StatefulSet's revisions as history and undo read them: ControllerRevisions by number, each with its template. */
+function statefulSetHistory(k: Kubectl, set: StatefulSet): Array<{ revision: number; template: StatefulSet["spec"]["template"]; changeCause?: string }> {
+  return statefulSetRevisions(k.ctx.tx, set).map((r) => {
+    const { $patch: _, ...template } = r.data.spec.template;
+    return { revision: r.revision, template, changeCause: r.metadata.annotations?.["kubernetes.io/change-cause"] };
+  });
 }
 
 const history: Command = {
@@ -128,8 +139,25 @@ const history: Command = {
   run: (k, flags) => {
     const d = deploymentArg(k, flags);
     if (typeof d === "number") return d;
-    const revisions = revisionsOf(k, d);
     const wanted = flags.int("revision");
+    if (d.kind === "StatefulSet") {
+      const revisions = statefulSetHistory(k, d);
+      const name = `statefulset.apps/${d.metadata.name}`;
+      if (wanted > 0) {
+        const found = revisions.find((r) => r.revision === wanted);
+        if (!found) return fail(k, `error: unable to find the specified revision`);
+        k.out(`${name} with revision #${wanted}\n${describeRevisionTemplate(found.template)}\n`);
+        return 0;
+      }
+      if (revisions.length === 0) {
+        k.out(`No rollout history found.\n`);
+        return 0;
+      }
+      const rows = ["REVISION\tCHANGE-CAUSE", ...revisions.map((r) => `${r.revision}\t${r.changeCause || "<none>"}`)];
+      k.out(`${name} \n${tabwrite(rows.join("\n") + "\n", { minwidth: 0, padding: 2 })}\n`);
+      return 0;
+    }
+    const revisions = revisionsOf(k, d);
     const name = `deployment.apps/${d.metadata.name}`;
     if (wanted > 0) {
       const found = revisions.find((r) => r.revision === wanted);
@@ -158,6 +186,7 @@ const undo: Command = {
   run: (k, flags) => {
     const d = deploymentArg(k, flags);
     if (typeof d === "number") return d;
+    if (d.kind === "StatefulSet") return undoStatefulSet(k, d, flags.int("to-revision"));
     const revisions = revisionsOf(k, d);
     const current = Number(d.metadata.annotations?.["deployment.kubernetes.io/revision"] ?? 0);
     const to = flags.int("to-revision");
@@ -188,6 +217,70 @@ const undo: Command = {
     return 0;
   },
 };
+
+/**
+ * polymorphichelpers StatefulSetRollbacker: the revision before the newest (or --to-revision) is
+ * applied as the set's template; the controller then renumbers it as the newest revision.
+ */
+function undoStatefulSet(k: Kubectl, set: StatefulSet, to: number): number {
+  const revisions = statefulSetHistory(k, set);
+  const name = `statefulset.apps/${set.metadata.name}`;
+  let target: (typeof revisions)[number] | undefined;
+  if (to > 0) {
+    target = revisions.find((r) => r.revision === to);
+    if (!target) return fail(k, `error: unable to find specified revision ${to} in history`);
+  } else {
+    if (revisions.length <= 1) return fail(k, `error: no last revision to roll back to`);
+    target = revisions[revisions.length - 2];
+  }
+  if (JSON.stringify(target.template) === JSON.stringify(set.spec.template)) {
+    k.out(`${name} skipped rollback (current template already matches revision ${target.revision})\n`);
+    return 0;
+  }
+  const next = clone(set);
+  next.spec.template = clone(target.template);
+  const result = update(k, next as never);
+  if (!result.ok) return fail(k, statusErrorText(result.status));
+  k.out(`${name} rolled back\n`);
+  return 0;
+}
+
+/** polymorphichelpers StatefulSetStatusViewer, watched until it reports done. */
+function statefulSetRolloutStatus(k: Kubectl, first: StatefulSet, key: string, limit: number): number {
+  if (first.spec.updateStrategy.type !== "RollingUpdate") return fail(k, "error: rollout status is only available for RollingUpdate strategy type");
+  let last = "";
+  let done = "";
+  const read = () => k.ctx.tx.state.objects?.statefulsets?.[key] as StatefulSet | undefined;
+  const ok = waitUntil(k, limit, () => {
+    const sts = read();
+    if (!sts) return true;
+    const s = sts.status;
+    const replicas = sts.spec.replicas;
+    let line: string;
+    if (!s.observedGeneration || (sts.metadata.generation ?? 1) > s.observedGeneration) line = "Waiting for statefulset spec update to be observed...\n";
+    else if ((s.readyReplicas ?? 0) < replicas) line = `Waiting for ${replicas - (s.readyReplicas ?? 0)} pods to be ready...\n`;
+    else if (sts.spec.updateStrategy.rollingUpdate) {
+      // A defaulted RollingUpdate always has a partition, so this is the branch kubectl takes.
+      const want = replicas - sts.spec.updateStrategy.rollingUpdate.partition;
+      if ((s.updatedReplicas ?? 0) < want) line = `Waiting for partitioned roll out to finish: ${s.updatedReplicas ?? 0} out of ${want} new pods have been updated...\n`;
+      else {
+        done = `partitioned roll out complete: ${s.updatedReplicas ?? 0} new pods have been updated...\n`;
+        return true;
+      }
+    } else if (s.updateRevision !== s.currentRevision) line = `waiting for statefulset rolling update to complete ${s.updatedReplicas ?? 0} pods at revision ${s.updateRevision}...\n`;
+    else {
+      done = `statefulset rolling update complete ${s.currentReplicas ?? 0} pods at revision ${s.currentRevision}...\n`;
+      return true;
+    }
+    if (line !== last) k.out(line);
+    last = line;
+    return false;
+  });
+  if (!read()) return fail(k, notFoundText(readOneType("statefulsets"), first.metadata.name));
+  if (!ok) return fail(k, "error: timed out waiting for the condition");
+  k.out(done);
+  return 0;
+}
 
 /** polymorphichelpers DaemonSetStatusViewer, watched until it reports done. */
 function daemonSetRolloutStatus(k: Kubectl, first: DaemonSet, key: string, limit: number): number {

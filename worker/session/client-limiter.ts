@@ -60,7 +60,15 @@ export class ClientLimiter extends DurableObject<Env> {
   createInTurn(init: CreateSessionInit): Promise<Outcome<CreatedSession>> {
     // The generated Env loses the class through the Env -> index.ts -> Session cycle; name it here.
     const namespace = this.env.SESSIONS as DurableObjectNamespace<Session>;
-    const turn = () => namespace.get(namespace.idFromName(init.id)).create(init) as unknown as Promise<Outcome<CreatedSession>>;
+    const turn = async (): Promise<Outcome<CreatedSession>> => {
+      const result = await namespace.get(namespace.idFromName(init.id)).create(init);
+      // An RPC result is disposable; this one goes back over another RPC call, so hand on a plain
+      // copy and release the original (workerd warns about results left to the garbage collector).
+      const plain = JSON.parse(JSON.stringify(result)) as Outcome<CreatedSession>;
+      const dispose = (Symbol as unknown as { dispose?: symbol }).dispose;
+      if (dispose) (result as unknown as Record<symbol, (() => void) | undefined>)[dispose]?.();
+      return plain;
+    };
     const run = this.creating.then(turn, turn);
     this.creating = run.catch(() => undefined);
     return run;

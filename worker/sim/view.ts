@@ -4,7 +4,7 @@
 import { type ClusterProfile, profileOf } from "./cluster/profile.ts";
 import { endpointSlicesFor } from "./cluster/endpoints.ts";
 import { serverPorts } from "./cluster/process.ts";
-import { SYSTEM_NAMESPACES } from "./cluster/store.ts";
+import { isSystemNamespace } from "./cluster/store.ts";
 import type { ClusterState, Pod } from "./cluster/types.ts";
 import type { SessionState } from "./engine.ts";
 import { podSummary } from "./kubectl/printers/tables.ts";
@@ -102,7 +102,7 @@ export function clusterView(state: SessionState): ClusterView {
         ports: service.spec.ports.map((p) => ({ name: p.name, port: p.port, targetPort: p.targetPort, nodePort: p.nodePort, protocol: p.protocol })),
         endpoints,
         externalTrafficPolicy: service.spec.externalTrafficPolicy,
-        system: SYSTEM_NAMESPACES.has(namespace),
+        system: isSystemNamespace(namespace),
       };
     }),
     deployments: Object.values(cluster.deployments).map((deployment) => ({
@@ -139,6 +139,6 @@ function podView(pod: Pod, cluster: ClusterState): ClusterView["pods"][number] {
     image,
     listening: running && pod.spec.containers[0] ? serverPorts(pod.spec.containers[0]).map((p) => p.port) : [],
     owner,
-    system: SYSTEM_NAMESPACES.has(namespace),
+    system: isSystemNamespace(namespace),
   };
 }

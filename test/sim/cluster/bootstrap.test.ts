@@ -23,7 +23,7 @@ describe("the bootstrapped cluster", () => {
   });
 
   it("has the kubeadm namespaces and the kubernetes and kube-dns Services", () => {
-    expect(Object.keys(state.namespaces).sort()).toEqual(["default", "kube-flannel", "kube-node-lease", "kube-public", "kube-system"]);
+    expect(Object.keys(state.namespaces).sort()).toEqual(["default", "kube-flannel", "kube-node-lease", "kube-public", "kube-system", "metallb-system"]);
     const k = state.services["default/kubernetes"];
     expect(k.spec).toMatchObject({ clusterIP: "10.96.0.1", ports: [{ name: "https", port: 443, protocol: "TCP", targetPort: 6443 }] });
     expect(k.spec.selector).toBeUndefined();
@@ -34,7 +34,7 @@ describe("the bootstrapped cluster", () => {
     expect(endpointSlicesFor(state, dns)[0].endpoints.map((e) => e.addresses[0])).toEqual(["10.244.0.2", "10.244.0.3"]);
   });
 
-  it("runs the system pods kubectl get pods -A shows on kubeadm with flannel, all Running", () => {
+  it("runs the system pods kubectl get pods -A shows on kubeadm with flannel and MetalLB, all Running", () => {
     const pods = listObjects(state, "pods") as Pod[];
     const names = pods.map((p) => `${p.metadata.namespace}/${p.metadata.name}`.replace(/-[a-z0-9]{5}$/, "-xxxxx").replace(/coredns-[a-z0-9]+-/, "coredns-hash-"));
     expect(names).toEqual([
@@ -50,6 +50,11 @@ describe("the bootstrapped cluster", () => {
       "kube-system/kube-proxy-xxxxx",
       "kube-system/kube-proxy-xxxxx",
       "kube-system/kube-scheduler-controlplane",
+      // MetalLB (the default profile's load balancer): its controller and a speaker per node.
+      "metallb-system/controller-7fd767b459-xxxxx",
+      "metallb-system/speaker-xxxxx",
+      "metallb-system/speaker-xxxxx",
+      "metallb-system/speaker-xxxxx",
     ]);
     for (const p of pods) {
       expect(statusOf(p)).toBe("Running");

@@ -79,7 +79,7 @@ describe("the endpoints controller (derived view)", () => {
     });
     s = apply(s, random, T0 + 5000);
     const before = allEndpointSlices(s);
-    expect([...before.keys()].sort()).toEqual(["default/kubernetes", "default/one", "default/two", "kube-system/kube-dns"]);
+    expect([...before.keys()].sort()).toEqual(["default/kubernetes", "default/one", "default/two", "kube-system/kube-dns", "metallb-system/metallb-webhook-service"]);
     s = apply(s, random, T0 + 6000, (tx) => void create(tx, namedPod("two-b", { app: "two" }, []), T0 + 6000, random));
     const after = allEndpointSlices(s);
     expect(after.get("default/one")).toBe(before.get("default/one"));

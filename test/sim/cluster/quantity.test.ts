@@ -109,11 +109,12 @@ describe("a pod's QoS class", () => {
     expect(fromTemplate.spec.containers[0].resources).toEqual({ limits, requests: limits });
   });
 
-  it("is Burstable for the system pods with kubeadm's, CoreDNS' and flannel's requests, and BestEffort for kube-proxy", () => {
+  it("is Burstable for the system pods with kubeadm's, CoreDNS' and flannel's requests, and BestEffort for kube-proxy and MetalLB's", () => {
     const { state } = cluster();
     for (const p of Object.values(state.pods)) {
       const name = p.metadata.name;
-      expect([name, p.status.qosClass]).toEqual([name, name.startsWith("kube-proxy") ? "BestEffort" : "Burstable"]);
+      const requestless = name.startsWith("kube-proxy") || p.metadata.namespace === "metallb-system";
+      expect([name, p.status.qosClass]).toEqual([name, requestless ? "BestEffort" : "Burstable"]);
     }
   });
 });

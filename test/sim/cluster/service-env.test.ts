@@ -136,10 +136,11 @@ describe("Service link tables", () => {
     const id = [...ids][0]!;
     // The 20 Services and `kubernetes`, which is in default too.
     expect(s.serviceLinkSets![id]).toHaveLength(21);
-    // Each Service is stored once, however many pods saw it (and kube-system's once more).
+    // Each Service is stored once, however many pods saw it (and kube-system's and
+    // metallb-system's once more).
     const referenced = new Set(Object.values(s.serviceLinkSets!).flat());
     expect(Object.keys(s.serviceLinks!).sort()).toEqual([...referenced].sort());
-    expect(referenced.size).toBe(22);
+    expect(referenced.size).toBe(23);
     expect(serviceEnvOf(s, s.podRuntime["default/p-7"]).SVC_13_SERVICE_PORT).toBe("80");
   });
 

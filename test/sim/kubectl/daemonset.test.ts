@@ -38,13 +38,14 @@ const TEMPLATE = `  template:
         command: ["sleep", "infinity"]`;
 
 describe("kubectl get daemonsets", () => {
-  it("lists kube-proxy and kube-flannel-ds with the real columns, NAMESPACE first under -A", () => {
+  it("lists kube-proxy, kube-flannel-ds and MetalLB's speaker with the real columns, NAMESPACE first under -A", () => {
     const run = session();
     expect(run("kubectl get ds -A").output).toBe(
       [
-        "NAMESPACE      NAME              DESIRED   CURRENT   READY   UP-TO-DATE   AVAILABLE   NODE SELECTOR            AGE",
-        "kube-flannel   kube-flannel-ds   3         3         3       3            3           <none>                   24m",
-        "kube-system    kube-proxy        3         3         3       3            3           kubernetes.io/os=linux   24m",
+        "NAMESPACE        NAME              DESIRED   CURRENT   READY   UP-TO-DATE   AVAILABLE   NODE SELECTOR            AGE",
+        "kube-flannel     kube-flannel-ds   3         3         3       3            3           <none>                   24m",
+        "kube-system      kube-proxy        3         3         3       3            3           kubernetes.io/os=linux   24m",
+        "metallb-system   speaker           3         3         3       3            3           kubernetes.io/os=linux   21m",
         "",
       ].join("\n"),
     );

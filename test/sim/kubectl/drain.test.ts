@@ -37,7 +37,7 @@ describe("drain", () => {
   it("refuses DaemonSet pods and pods no controller manages, listing them", () => {
     const refused = run("kubectl drain node01");
     expect(refused.exitCode).toBe(1);
-    expect(refused.output).toMatch(/^node\/node01 cordoned\nerror: unable to drain node "node01" due to error: \[cannot delete Pods declare no controller \(use --force to override\): default\/solo, cannot delete DaemonSet-managed Pods \(use --ignore-daemonsets to ignore\): kube-flannel\/kube-flannel-ds-[a-z0-9]{5}, kube-system\/kube-proxy-[a-z0-9]{5}\], continuing command...\nThere are pending nodes to be drained:\n node01\n/);
+    expect(refused.output).toMatch(/^node\/node01 cordoned\nerror: unable to drain node "node01" due to error: \[cannot delete Pods declare no controller \(use --force to override\): default\/solo, cannot delete DaemonSet-managed Pods \(use --ignore-daemonsets to ignore\): kube-flannel\/kube-flannel-ds-[a-z0-9]{5}, kube-system\/kube-proxy-[a-z0-9]{5}, metallb-system\/speaker-[a-z0-9]{5}\], continuing command...\nThere are pending nodes to be drained:\n node01\n/);
   });
 
   it("evicts the rest with --ignore-daemonsets --force, and the Deployment's pods come back elsewhere", () => {

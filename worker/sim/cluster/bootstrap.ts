@@ -17,6 +17,7 @@ import { fnv32a, newHex, newUid, randomSuffix, rfc3339 } from "./ids.ts";
 import { nextResourceVersion, putObject } from "./store.ts";
 import { Tx } from "./tx.ts";
 import { type ClusterProfile, DEFAULT_PROFILE } from "./profile.ts";
+import { DEFAULT_POOL, METALLB_NAMESPACE, METALLB_VERSION } from "./metallb.ts";
 import type { ClusterState, DaemonSet, Node, SubmittedObject } from "./types.ts";
 
 export const CLUSTER_AGE_MS = 25 * 60 * 1000;
@@ -367,8 +368,118 @@ export function bootstrapCluster(options: BootstrapOptions): ClusterState {
     const result = createObject(tx, manifest, { now: daemonSetsAt, random }, uid);
     if (!result.ok) throw new Error(`bootstrap: ${result.status.message}`);
   }
+  if ((options.profile ?? DEFAULT_PROFILE).loadBalancer === "metallb") {
+    // The joined cluster settles first (with the session's random stream, as without MetalLB).
+    reconcile(tx, start + METALLB_INSTALLED_AFTER_MS, random);
+    installMetalLB(tx, start + METALLB_INSTALLED_AFTER_MS);
+  }
   reconcile(tx, options.now, random);
   return tx.commit();
+}
+
+/** When the cluster's admin applied MetalLB's manifest and pool: a few minutes after the last join. */
+const METALLB_INSTALLED_AFTER_MS = 4 * 60 * 1000;
+
+/**
+ * `kubectl apply -f metallb-native.yaml` (v0.15.2) and then the address pool and its
+ * L2Advertisement, as MetalLB's installation guide has them. Everything draws from a random stream
+ * of its own, so the rest of the cluster (names, addresses) is what it is without MetalLB.
+ * Differences from the manifest: the CRDs, RBAC and the webhook configuration are not objects
+ * here, and the pods have no probes (nothing in the playground scrapes /metrics).
+ */
+function installMetalLB(tx: Tx, at: number): void {
+  const random = createRandom(fnv32a("metallb-native"));
+  const create = (obj: SubmittedObject, when = at): void => {
+    const result = createObject(tx, obj, { now: when, random });
+    if (!result.ok) throw new Error(`bootstrap: ${result.status.message}`);
+  };
+  const labels = { app: "metallb" };
+  const ns = METALLB_NAMESPACE;
+  create({ apiVersion: "v1", kind: "Namespace", metadata: { name: ns, labels: { "pod-security.kubernetes.io/audit": "privileged", "pod-security.kubernetes.io/enforce": "privileged", "pod-security.kubernetes.io/warn": "privileged" } } });
+  create({ apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "controller", namespace: ns, labels } });
+  create({ apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "speaker", namespace: ns, labels } });
+  create({ apiVersion: "v1", kind: "Secret", metadata: { name: "webhook-server-cert", namespace: ns } } as SubmittedObject);
+  create({ apiVersion: "v1", kind: "Service", metadata: { name: "metallb-webhook-service", namespace: ns }, spec: { ports: [{ port: 443, targetPort: 9443 }], selector: { component: "controller" } } });
+  const controllerLabels = { app: "metallb", component: "controller" };
+  create({
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    metadata: { name: "controller", namespace: ns, labels: controllerLabels },
+    spec: {
+      revisionHistoryLimit: 3,
+      selector: { matchLabels: controllerLabels },
+      template: {
+        metadata: { annotations: { "prometheus.io/port": "7472", "prometheus.io/scrape": "true" }, labels: controllerLabels },
+        spec: {
+          containers: [
+            {
+              name: "controller",
+              image: `quay.io/metallb/controller:${METALLB_VERSION}`,
+              args: ["--port=7472", "--log-level=info", "--tls-min-version=VersionTLS12"],
+              env: [
+                { name: "METALLB_ML_SECRET_NAME", value: "metallb-memberlist" },
+                { name: "METALLB_DEPLOYMENT", value: "controller" },
+              ],
+              ports: [
+                { containerPort: 7472, name: "monitoring" },
+                { containerPort: 9443, name: "webhook-server", protocol: "TCP" },
+              ],
+            },
+          ],
+          nodeSelector: { "kubernetes.io/os": "linux" },
+          serviceAccountName: "controller",
+          terminationGracePeriodSeconds: 0,
+        },
+      },
+    },
+  });
+  const speakerLabels = { app: "metallb", component: "speaker" };
+  create({
+    apiVersion: "apps/v1",
+    kind: "DaemonSet",
+    metadata: { name: "speaker", namespace: ns, labels: speakerLabels },
+    spec: {
+      selector: { matchLabels: speakerLabels },
+      template: {
+        metadata: { annotations: { "prometheus.io/port": "7472", "prometheus.io/scrape": "true" }, labels: speakerLabels },
+        spec: {
+          containers: [
+            {
+              name: "speaker",
+              image: `quay.io/metallb/speaker:${METALLB_VERSION}`,
+              args: ["--port=7472", "--log-level=info"],
+              env: [
+                { name: "METALLB_NODE_NAME", valueFrom: { fieldRef: { fieldPath: "spec.nodeName" } } },
+                { name: "METALLB_HOST", valueFrom: { fieldRef: { fieldPath: "status.hostIP" } } },
+                { name: "METALLB_ML_BIND_ADDR", valueFrom: { fieldRef: { fieldPath: "status.podIP" } } },
+                { name: "METALLB_ML_LABELS", value: "app=metallb,component=speaker" },
+              ],
+              ports: [
+                { containerPort: 7472, name: "monitoring" },
+                { containerPort: 7946, name: "memberlist-tcp" },
+                { containerPort: 7946, name: "memberlist-udp", protocol: "UDP" },
+              ],
+            },
+          ],
+          hostNetwork: true,
+          nodeSelector: { "kubernetes.io/os": "linux" },
+          serviceAccountName: "speaker",
+          terminationGracePeriodSeconds: 2,
+          tolerations: [
+            { effect: "NoSchedule", key: "node-role.kubernetes.io/master", operator: "Exists" },
+            { effect: "NoSchedule", key: "node-role.kubernetes.io/control-plane", operator: "Exists" },
+          ],
+        },
+      },
+    },
+  });
+  reconcile(tx, at, random);
+  reconcile(tx, at + 30_000, random);
+  reconcile(tx, at + 60_000, random);
+  // The pool and its advertisement, applied once the webhook answers.
+  create({ apiVersion: "metallb.io/v1beta1", kind: "IPAddressPool", metadata: { name: DEFAULT_POOL.name, namespace: ns }, spec: { addresses: DEFAULT_POOL.addresses } } as SubmittedObject, at + 90_000);
+  create({ apiVersion: "metallb.io/v1beta1", kind: "L2Advertisement", metadata: { name: "default-l2", namespace: ns }, spec: { ipAddressPools: [DEFAULT_POOL.name] } } as SubmittedObject, at + 90_000);
+  reconcile(tx, at + 90_000, random);
 }
 
 /** controller-revision-hash of a DaemonSet: 8-10 characters of the name alphabet. */

@@ -10,6 +10,7 @@ import { deploymentController, deploymentStatus } from "./deployment-controller.
 import { garbageCollector } from "./garbage-collector.ts";
 import { kubelet } from "./kubelet-sync.ts";
 import { apiServerServiceController } from "./kubernetes-service.ts";
+import { metallbController, metallbDueAt, metallbSpeakers } from "./metallb.ts";
 import { namespaceController } from "./namespace-controller.ts";
 import { nodeLifecycleController, taintEvictionController } from "./node-lifecycle-controller.ts";
 import { replicaSetController, replicaSetStatus } from "./replica-set-controller.ts";
@@ -36,14 +37,16 @@ export function nextTransitionAt(state: ClusterState): number | undefined {
     if (n !== undefined && (at === undefined || n < at)) at = n;
   }
   nextCache.set(state.podRuntime, { rv: state.resourceVersion, at });
-  return at;
+  const lb = metallbDueAt(state);
+  return lb !== undefined && (at === undefined || lb < at) ? lb : at;
 }
 
 export function reconcile(tx: Tx, now: number, random: Random): void {
+  // Due times are those after the clock as it was: read them before it moves.
+  const due = settled.get(tx.state.pods) === tx.state.resourceVersion ? nextTransitionAt(tx.state) : undefined;
   tx.setNow(now);
   const state = tx.state;
   if (settled.get(state.pods) === state.resourceVersion) {
-    const due = nextTransitionAt(state);
     if (due === undefined || due > now) return;
   }
   const ctx = { now, random };
@@ -64,6 +67,8 @@ export function reconcile(tx: Tx, now: number, random: Random): void {
     kubelet(tx, now, random);
     replicaSetStatus(tx);
     deploymentStatus(tx, now);
+    metallbController(tx, now);
+    metallbSpeakers(tx, now);
     resourceQuotaController(tx);
     if (tx.state.resourceVersion === before) break;
   }

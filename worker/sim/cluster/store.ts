@@ -9,6 +9,10 @@ import type { Tx } from "./tx.ts";
 import type { ClusterState, DaemonSet, Deployment, GenericObject, KubeObject, Namespace, Pod, ReplicaSet, Service } from "./types.ts";
 
 export const SYSTEM_NAMESPACES = new Set(["kube-system", "kube-public", "kube-node-lease", "kube-flannel"]);
+/** Add-ons' namespaces (MetalLB's): the cluster's own like the above, but a learner may delete them. */
+export const ADDON_NAMESPACES = new Set(["metallb-system"]);
+
+export const isSystemNamespace = (namespace: string): boolean => SYSTEM_NAMESPACES.has(namespace) || ADDON_NAMESPACES.has(namespace);
 
 export type StoredCollection = "pods" | "services" | "deployments" | "replicaSets" | "daemonSets" | "namespaces" | "nodes";
 
@@ -51,9 +55,9 @@ export function isUserObject(collection: string, obj: KubeObject): boolean {
   if (collection === "configmaps" && obj.metadata.name === "kube-root-ca.crt") return false;
   // So is the service account controller's `default` account.
   if (collection === "serviceaccounts" && obj.metadata.name === "default") return false;
-  if (collection === "namespaces") return obj.metadata.name !== "default" && !SYSTEM_NAMESPACES.has(obj.metadata.name);
+  if (collection === "namespaces") return obj.metadata.name !== "default" && !isSystemNamespace(obj.metadata.name);
   const ns = obj.metadata.namespace ?? "default";
-  if (SYSTEM_NAMESPACES.has(ns)) return false;
+  if (isSystemNamespace(ns)) return false;
   return !(collection === "services" && ns === "default" && obj.metadata.name === "kubernetes");
 }
 

@@ -18,7 +18,8 @@ export type Collection =
   | "events"
   | "serviceLinks"
   | "serviceLinkSets"
-  | "files";
+  | "files"
+  | "loadBalancerAnnouncements";
 
 export class Tx {
   private readonly base: ClusterState;

@@ -236,7 +236,7 @@ export interface Service {
   kind: "Service";
   metadata: ObjectMeta;
   spec: ServiceSpec;
-  status: { loadBalancer: { ingress?: Array<{ ip?: string; hostname?: string }> } };
+  status: { loadBalancer: { ingress?: Array<{ ip?: string; hostname?: string; ipMode?: "VIP" | "Proxy" }> } };
 }
 
 export interface LabelSelector {
@@ -494,6 +494,12 @@ export interface ClusterState {
    * Optional: absent until something is written.
    */
   files?: Record<string, StoredEntry>;
+  /**
+   * The node whose MetalLB speaker announces each LoadBalancer Service's address, as last
+   * reported in a `nodeAssigned` event (cluster/metallb.ts): Service key -> node and the Service's
+   * uid. Optional: absent until a load-balancer address is announced.
+   */
+  loadBalancerAnnouncements?: Record<string, { node: string; uid: string }>;
 }
 
 /**

@@ -13,6 +13,7 @@ import { endpointsKind } from "./endpoints.ts";
 import { eventKind } from "./event.ts";
 import { leaseKind } from "./lease.ts";
 import { limitRangeKind } from "./limit-range.ts";
+import { ipAddressPoolKind, l2AdvertisementKind } from "./metallb.ts";
 import { namespaceKind } from "./namespace.ts";
 import { networkPolicyKind } from "./network-policy.ts";
 import { nodeKind } from "./node.ts";
@@ -46,6 +47,8 @@ export const kinds: readonly KindDefinition[] = [
   resourceQuotaKind,
   limitRangeKind,
   networkPolicyKind,
+  ipAddressPoolKind,
+  l2AdvertisementKind,
 ];
 
 const byPlural = new Map(kinds.map((k) => [k.plural, k]));

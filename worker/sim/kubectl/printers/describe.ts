@@ -351,7 +351,8 @@ export function describeService(service: Service, slices: EndpointSlice[] | unde
   if (spec.loadBalancerIP) w.write(0, `Desired LoadBalancer IP:\t${spec.loadBalancerIP}\n`);
   if (spec.externalName) w.write(0, `External Name:\t${spec.externalName}\n`);
   const ingress = service.status.loadBalancer.ingress ?? [];
-  if (ingress.length > 0) w.write(0, `LoadBalancer Ingress:\t${ingress.map((i) => i.ip || i.hostname).join(", ")}\n`);
+  // buildIngressString: the IP (else the hostname) and, when set, the ipMode in parentheses.
+  if (ingress.length > 0) w.write(0, `LoadBalancer Ingress:\t${ingress.map((i) => (i.ip || i.hostname) + (i.ipMode ? ` (${i.ipMode})` : "")).join(", ")}\n`);
   for (const port of spec.ports) {
     const name = port.name || "<unset>";
     w.write(0, `Port:\t${name}\t${port.port}/${port.protocol}\n`);

@@ -4,7 +4,8 @@
 // imports the same functions).
 
 import { bootstrapCluster } from "../worker/sim/cluster/bootstrap.ts";
-import type { ClusterState, Pod, Service } from "../worker/sim/cluster/types.ts";
+import { resolveProfile } from "../worker/sim/cluster/profile.ts";
+import type { ClusterState, GenericObject, Pod, Service } from "../worker/sim/cluster/types.ts";
 import { netIndex } from "../worker/sim/net/index.ts";
 import type { Place } from "../worker/sim/net/places.ts";
 import { route } from "../worker/sim/net/router.ts";
@@ -47,8 +48,8 @@ function service(i: number): Service {
 }
 
 /** A cluster of `services` Services (NodePort for the first 2,000) with their Running pods. */
-export function buildNetCluster(services: number, podsPerService: number): ClusterState {
-  const base = bootstrapCluster({ now: NOW, random: createRandom(1) });
+export function buildNetCluster(services: number, podsPerService: number, cni: "flannel" | "calico" = "flannel"): ClusterState {
+  const base = bootstrapCluster({ now: NOW, random: createRandom(1), profile: resolveProfile({ cni }) });
   const pods: Record<string, Pod> = { ...base.pods };
   const svcs: Record<string, Service> = { ...base.services };
   const nodes = ["node01", "node02"];
@@ -65,6 +66,35 @@ export function buildNetCluster(services: number, podsPerService: number): Clust
     }
   }
   return { ...base, pods, services: svcs, resourceVersion: base.resourceVersion + 1 };
+}
+
+/**
+ * The same cluster with `count` NetworkPolicies in default, spread over the Services' pods (each
+ * pod selected by count/services of them). Every policy isolates its pods for ingress; only the
+ * last tenth allow what a NodePort request brings (the node's pod-network address kube-proxy
+ * masquerades to, port 80), so a routed request is checked against every rule of its pod's other policies first.
+ */
+export function withPolicies(state: ClusterState, count: number, services: number): ClusterState {
+  const policies: Record<string, GenericObject> = {};
+  for (let i = 0; i < count; i++) {
+    const allowsNodes = i >= count - count / 10;
+    const name = `np-${String(i).padStart(3, "0")}`;
+    policies[`default/${name}`] = {
+      apiVersion: "networking.k8s.io/v1",
+      kind: "NetworkPolicy",
+      metadata: { name, namespace: "default", uid: `np-${i}`, resourceVersion: "1", creationTimestamp: "2025-11-26T09:59:00Z", generation: 1 },
+      spec: {
+        podSelector: { matchLabels: { app: `app-${i % services}` } },
+        ingress: [
+          allowsNodes
+            ? { from: [{ ipBlock: { cidr: "10.244.0.0/16", except: ["10.244.128.0/17"] } }], ports: [{ protocol: "TCP", port: 80 }] }
+            : { from: [{ podSelector: { matchLabels: { role: `client-${i}` } } }, { namespaceSelector: { matchLabels: { team: "none" } } }], ports: [{ protocol: "TCP", port: "http" }] },
+        ],
+        policyTypes: ["Ingress"],
+      },
+    };
+  }
+  return { ...state, objects: { ...state.objects, networkpolicies: policies }, resourceVersion: state.resourceVersion + 1 };
 }
 
 export interface RouteRate {

@@ -9,6 +9,7 @@ import { endpointSlicesFor } from "../cluster/endpoints.ts";
 import type { ClusterState } from "../cluster/types.ts";
 import type { NetIndex } from "./index.ts";
 import { isIPv4 } from "./ip.ts";
+import { dnsBlocked } from "./policy.ts";
 import { WORKSTATION_IP, type Place } from "./places.ts";
 import type { Hop } from "./trace.ts";
 
@@ -105,6 +106,8 @@ export function resolveHost(state: ClusterState, index: NetIndex, place: Place, 
   if (place.kind === "pod" && !place.hostNetwork) {
     if (host.toLowerCase() === "localhost") return { ok: true, ips: ["127.0.0.1"], canonical: "localhost" };
     if (host.toLowerCase() === place.name.toLowerCase()) return { ok: true, ips: [place.ip], canonical: host };
+    const blocked = dnsBlocked(index, place.ip);
+    if (blocked) return { ok: false, hop: { kind: "dns", label: `DNS ${host}`, note: blocked } };
     const trailingDot = host.endsWith(".");
     const dots = (host.match(/\./g) ?? []).length;
     const candidates: string[] = [];

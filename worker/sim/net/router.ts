@@ -27,6 +27,7 @@ import {
 } from "./kube-proxy-rules.ts";
 import { DEFAULT_AFFINITY_SECONDS } from "./kube-proxy-ruleset.ts";
 import { nodeOfPlace, type Place } from "./places.ts";
+import { type Direction, type PolicyDecision, type PolicyIndex, policyIndex } from "./policy.ts";
 
 export interface AffinityEntry {
   /** The endpoint (`ip:port`) the client sticks to. */
@@ -89,6 +90,8 @@ class Proxier {
   private readonly hops: Hop[] = [];
   private src: Endpoint;
   private readonly dst: Endpoint;
+  /** Set on Calico clusters with NetworkPolicies; flannel enforces none. */
+  private readonly policies: PolicyIndex | undefined;
 
   constructor(
     private readonly index: NetIndex,
@@ -97,6 +100,7 @@ class Proxier {
   ) {
     this.src = { ip: req.from.ip, port: req.srcPort };
     this.dst = { ip: req.dstIP, port: req.dstPort };
+    this.policies = policyIndex(index.state);
   }
 
   run(): RouteOutcome {
@@ -189,6 +193,8 @@ class Proxier {
         before: { src: this.src, dst: this.dst },
         note: `${dstPort} is not a NodePort of any Service, so no kube-proxy rule matches; the packet goes to ${node.name}'s own sockets.`,
       });
+      const dropped = this.police(undefined, this.dst, this.src);
+      if (dropped) return dropped;
       return { result: "delivered", hops: this.hops, delivery: { target: { kind: "node", node }, dst: this.dst, client: this.src } };
     }
     const proto = protocol.toLowerCase();
@@ -388,8 +394,10 @@ class Proxier {
     this.src = after.src;
     const dst = after.dst;
     const pod = this.index.podByIP(ep.ip);
+    const dropped = this.police(pod, dst, after.src);
+    if (dropped) return dropped;
     if (pod) {
-      this.hops.push(podHop(pod, natNode, after.src, dst));
+      this.hops.push(this.policed(podHop(pod, natNode, after.src, dst)));
       return { result: "delivered", hops: this.hops, delivery: { target: { kind: "pod", pod }, dst, client: after.src }, affinity: affinityWrite };
     }
     const epNode = this.index.nodeByIP(ep.ip);
@@ -405,6 +413,65 @@ class Proxier {
     }
     this.hops.push({ kind: "pod", label: ep.text, before: { src: after.src, dst }, note: `No pod has the address ${ep.ip} any more.` });
     return this.fail("timed-out", `The endpoint ${ep.text} no longer exists.`);
+  }
+
+  /** The decisions that let the packet through, shown on the delivering hop. */
+  private allowedBy: PolicyDecision[] | undefined;
+
+  /**
+   * Calico's check of a packet about to be delivered (after DNAT and SNAT): the sending pod's
+   * egress, then the receiving pod's ingress. A drop ends the route here, timed out.
+   */
+  private police(target: PodInfo | undefined, dst: Endpoint, client: Endpoint): RouteOutcome | undefined {
+    const policies = this.policies;
+    if (!policies) return undefined;
+    const from = this.req.from;
+    const protocol = this.req.protocol;
+    if (from.kind === "pod" && !from.hostNetwork) {
+      const source = this.index.podByIP(from.ip);
+      if (source) {
+        const decision = policies.decide(this.index, "egress", source, dst.ip, dst.port, protocol);
+        if (!decision.allowed) return this.dropped(source, "egress", decision);
+        if (decision.policy) (this.allowedBy ??= []).push(decision);
+      }
+    }
+    if (target && !target.pod.spec.hostNetwork) {
+      // The node's own connections to its pods (the kubelet's probes) are never blocked.
+      const fromOwnNode = (from.kind === "node" && from.name === target.nodeName) || (from.kind === "pod" && from.hostNetwork && from.nodeName === target.nodeName);
+      if (!fromOwnNode) {
+        const decision = policies.decide(this.index, "ingress", target, client.ip, dst.port, protocol);
+        if (!decision.allowed) return this.dropped(target, "ingress", decision);
+        if (decision.policy) (this.allowedBy ??= []).push(decision);
+      }
+    }
+    return undefined;
+  }
+
+  private dropped(pod: PodInfo, direction: Direction, decision: PolicyDecision): RouteOutcome {
+    this.hops.push({
+      kind: "pod",
+      label: `pod ${pod.key}`,
+      ref: podRef(pod.key),
+      before: { src: this.src, dst: this.dst },
+      note: decision.note,
+      policy: { names: decision.names ?? [], direction, verdict: "dropped" },
+    });
+    return this.fail("timed-out", decision.note);
+  }
+
+  /** The delivering hop (a fresh object) with the policies that allowed the packet. */
+  private policed(hop: Hop): Hop {
+    const allowed = this.allowedBy;
+    if (!allowed) return hop;
+    const last = allowed[allowed.length - 1];
+    if (allowed.length === 1) {
+      const notes = (last.hopNotes ??= new Map());
+      let note = notes.get(hop.note);
+      if (note === undefined) notes.set(hop.note, (note = `${hop.note} ${last.note}`));
+      hop.note = note;
+    } else hop.note = `${hop.note} ${allowed.map((a) => a.note).join(" ")}`;
+    hop.policy = last.hopPolicy ??= { names: [last.policy!], direction: last.direction!, rule: last.rule, verdict: "allowed" };
+    return hop;
   }
 
   private pickRule(sp: ServicePortInfo, chain: string, e: EndpointInfo, i: number, n: number): string {
@@ -424,7 +491,9 @@ class Proxier {
       src = { ip: snatAddress(this.index.nodeByName(srcNode), pod.nodeName), port: src.port };
     }
     this.src = src;
-    this.hops.push(podHop(pod, srcNode, src, this.dst));
+    const dropped = this.police(pod, this.dst, src);
+    if (dropped) return dropped;
+    this.hops.push(this.policed(podHop(pod, srcNode, src, this.dst)));
     return { result: "delivered", hops: this.hops, delivery: { target: { kind: "pod", pod }, dst: this.dst, client: src } };
   }
 }

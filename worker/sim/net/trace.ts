@@ -40,6 +40,11 @@ export interface Hop {
   rules?: string[];
   /** Plain-language explanation of what happened here. */
   note: string;
+  /**
+   * The NetworkPolicy that decided at this hop (Calico clusters): `ns/name`, the direction, the
+   * 1-based rule that allowed the packet (none when dropped: no rule of any selecting policy did).
+   */
+  policy?: { names: string[]; direction: "ingress" | "egress"; rule?: number; verdict: "allowed" | "dropped" };
 }
 
 export interface RouteTrace {

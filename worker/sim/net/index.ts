@@ -68,6 +68,8 @@ export interface EndpointInfo {
 
 interface ServiceIndex {
   byClusterIP: Map<string, ServicePortInfo[]>;
+  /** LoadBalancer Services by the address in their status (a load balancer's ingress IP). */
+  byLoadBalancerIP: Map<string, ServicePortInfo[]>;
   byNodePort: Map<number, ServicePortInfo[]>;
   byKey: Map<string, ServicePortInfo[]>;
 }
@@ -181,6 +183,11 @@ export class NetIndex {
     return this.services.byClusterIP.get(ip);
   }
 
+  /** All ports of the LoadBalancer Service whose load-balancer address this is, if any. */
+  portsAtLoadBalancerIP(ip: string): readonly ServicePortInfo[] | undefined {
+    return this.services.byLoadBalancerIP.get(ip);
+  }
+
   servicePortAt(ip: string, port: number, protocol: Protocol): ServicePortInfo | undefined {
     const ports = this.services.byClusterIP.get(ip);
     if (!ports) return undefined;
@@ -256,7 +263,7 @@ function readyEndpoints(state: ClusterState, sp: ServicePortInfo): EndpointInfo[
 function serviceIndexOf(services: Record<string, Service>): ServiceIndex {
   let index = serviceIndexes.get(services);
   if (index) return index;
-  index = { byClusterIP: new Map(), byNodePort: new Map(), byKey: new Map() };
+  index = { byClusterIP: new Map(), byLoadBalancerIP: new Map(), byNodePort: new Map(), byKey: new Map() };
   for (const key in services) {
     const service = services[key];
     const spec = service.spec;
@@ -278,6 +285,7 @@ function serviceIndexOf(services: Record<string, Service>): ServiceIndex {
     }
     index.byKey.set(key, infos);
     if (clusterIP) index.byClusterIP.set(clusterIP, infos);
+    if (spec.type === "LoadBalancer") for (const ingress of service.status.loadBalancer.ingress ?? []) if (ingress.ip) index.byLoadBalancerIP.set(ingress.ip, infos);
   }
   serviceIndexes.set(services, index);
   return index;

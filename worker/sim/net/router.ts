@@ -17,6 +17,8 @@ import {
   extLocalRouteRule,
   extMasqRule,
   extPodTrafficRule,
+  externalDestinationFilterRule,
+  externalDestinationRule,
   MASQUERADE_RULE,
   NODEPORTS_JUMP,
   nodePortFilterRule,
@@ -113,10 +115,16 @@ class Proxier {
     if (from.kind === "workstation") {
       const node = this.index.nodeByIP(dstIP);
       if (node) return this.atNode(node);
+      const lb = this.index.portsAtLoadBalancerIP(dstIP);
+      if (lb) return this.atLoadBalancerIP(lb, undefined);
       return this.fail("timed-out", this.outsideReason(dstIP));
     }
 
     const srcNode = nodeOfPlace(from)!;
+    // kube-proxy matches a load-balancer address in KUBE-SERVICES on the node the packet starts
+    // from, so from inside the cluster it never goes out to the announcing node.
+    const lb = this.index.portsAtLoadBalancerIP(dstIP);
+    if (lb) return this.atLoadBalancerIP(lb, srcNode);
     const sp = this.index.servicePortAt(dstIP, this.req.dstPort, this.req.protocol);
     if (sp) return this.clusterIP(sp, srcNode);
     const vipPorts = this.index.portsAtClusterIP(dstIP);
@@ -201,7 +209,6 @@ class Proxier {
     const hash = this.index.chainHash(sp);
     const spn = sp.servicePortName;
     const npRule = memo(sp, "np", () => saveText(nodePortRule(spn, proto, dstPort, hash)));
-    const endpoints = this.index.endpoints(sp);
     const nodeHop: Hop = {
       kind: "node",
       label: node.name,
@@ -212,8 +219,72 @@ class Proxier {
       note: memo(sp, node.name, () => `NodePort ${dstPort} is open on every node; on ${node.name} it belongs to ${sp.serviceKey} (port ${sp.port.port}).`),
     };
     this.hops.push(nodeHop);
+    return this.external(node, sp, nodeHop, (target) => saveText(nodePortFilterRule(spn, proto, dstPort, target)));
+  }
+
+  /**
+   * A LoadBalancer Service's address. From outside, the node whose MetalLB speaker announces it
+   * answers ARP for it (layer 2) and gets the packet; from a node or a pod, that node's own
+   * KUBE-SERVICES rule catches it. Then the KUBE-EXT chain, as for a NodePort.
+   */
+  private atLoadBalancerIP(ports: readonly ServicePortInfo[], srcNode: string | undefined): RouteOutcome {
+    const { dstIP, dstPort, protocol } = this.req;
+    const serviceKey = ports[0].serviceKey;
+    let node: NodeInfo | undefined;
+    let arp = "";
+    if (srcNode === undefined) {
+      const announced = this.index.state.loadBalancerAnnouncements?.[serviceKey]?.node;
+      node = announced ? this.index.nodeByName(announced) : undefined;
+      if (!node) {
+        this.hops.push({
+          kind: "service",
+          label: `service ${serviceKey}`,
+          ref: serviceRef(serviceKey),
+          before: { src: this.src, dst: this.dst },
+          note: `${dstIP} is the load-balancer address of ${serviceKey}, but no MetalLB speaker announces it, so no host on the node network answers ARP for it and the packet is never sent.`,
+        });
+        return this.fail("timed-out", `Nothing answers for ${dstIP}: MetalLB announces a Service's address only while the Service has a ready endpoint and a speaker runs on a node allowed to announce it.`);
+      }
+      arp = `${node.name}'s MetalLB speaker answers ARP for ${dstIP} (layer 2: it was elected to announce ${serviceKey}), so the packet goes to ${node.name} (${node.ip}). `;
+    } else node = this.index.nodeByName(srcNode);
+    const sp = ports.find((p) => p.port.port === dstPort && p.protocol === protocol);
+    const before = { src: this.src, dst: this.dst };
+    if (!node || !sp) {
+      const defined = ports.map((p) => `${p.port.port}/${p.protocol}`).join(",");
+      this.hops.push({
+        kind: "node",
+        label: node?.name ?? serviceKey,
+        ...(node ? { ref: { kind: "Node" as const, name: node.name } } : {}),
+        before,
+        note: `${arp}${serviceKey} defines only ${defined}: no KUBE-SERVICES rule matches port ${dstPort}, and no node owns the address, so the packet is dropped.`,
+      });
+      return this.fail("timed-out", `${serviceKey} has no port ${dstPort}; its load-balancer address answers only on the ports the Service defines.`);
+    }
+    const proto = protocol.toLowerCase();
+    const hash = this.index.chainHash(sp);
+    const spn = sp.servicePortName;
+    const lbRule = memo(sp, `lb|${dstIP}`, () => saveText(externalDestinationRule(spn, proto, dstIP, dstPort, "loadbalancer IP", hash)));
+    const nodeHop: Hop = {
+      kind: "node",
+      label: srcNode === undefined ? `${node.name} (announces ${dstIP})` : node.name,
+      ref: { kind: "Node", name: node.name },
+      before,
+      rule: lbRule,
+      rules: [lbRule],
+      note: `${arp}${dstIP}:${dstPort} is the load-balancer address of ${sp.serviceKey}; ${node.name}'s KUBE-SERVICES rule for it sends the packet to the Service's KUBE-EXT chain.`,
+    };
+    this.hops.push(nodeHop);
+    return this.external(node, sp, nodeHop, (target) => saveText(externalDestinationFilterRule(spn, proto, dstIP, dstPort, target)));
+  }
+
+  /** Traffic from outside a Service's ClusterIP (NodePort, load-balancer IP): KUBE-EXT, then KUBE-SVC/SVL. */
+  private external(node: NodeInfo, sp: ServicePortInfo, nodeHop: Hop, filterRule: (target: "REJECT" | "DROP") => string): RouteOutcome {
+    const { protocol } = this.req;
+    const hash = this.index.chainHash(sp);
+    const spn = sp.servicePortName;
+    const endpoints = this.index.endpoints(sp);
     if (endpoints.length === 0) {
-      const reject = saveText(nodePortFilterRule(spn, proto, dstPort, "REJECT"));
+      const reject = filterRule("REJECT");
       nodeHop.rule = reject;
       nodeHop.rules = [reject];
       nodeHop.note = `${sp.serviceKey} has no ready endpoints, so kube-proxy rejects the connection at once.`;
@@ -231,7 +302,7 @@ class Proxier {
     if (local && !fromPod && !fromThisNode) {
       candidates = endpoints.filter((e) => e.nodeName === node.name);
       if (candidates.length === 0) {
-        const drop = saveText(nodePortFilterRule(spn, proto, dstPort, "DROP"));
+        const drop = filterRule("DROP");
         nodeHop.rule = drop;
         nodeHop.rules = [drop];
         nodeHop.note = `externalTrafficPolicy: Local and no ready endpoint of ${sp.serviceKey} runs on ${node.name}: kube-proxy drops the packet (no reply, the client waits).`;

@@ -520,6 +520,7 @@ export class Session extends DurableObject<Env> {
       at: now,
     };
     if (result.hint) entry.hint = result.hint;
+    if (result.notes) entry.notes = result.notes;
     if (setup) entry.setup = true;
     if (result.editor) entry.editing = { editor: result.editor.editor, title: result.editor.title };
     if (resumed) entry.resumed = resumed;

@@ -63,6 +63,11 @@ export interface CommandResult {
    * apart from `output`, which stays exactly what the shell and the programs printed.
    */
   hint?: PasteHint;
+  /**
+   * What the playground says about a command beside its output (shell/types.ts ProgramContext.note):
+   * e.g. that an address on the internet cannot be fetched because the playground has no internet.
+   */
+  notes?: string[];
   /** The command opened an editor and waits for it: what the page's editor panel shows. */
   editor?: EditorRequest;
 }
@@ -154,6 +159,7 @@ function executeLine(state: SessionState, input: string, env: ExecuteEnv): Comma
   // bash warns before running a heredoc that reached the end of input.
   let output = parsed.line.warning ?? "";
   const traces: RouteTrace[] = [];
+  const notes: string[] = [];
   const work = env.work ?? createWorkBudget();
   let opened: PendingEdit | undefined;
   const openEditor = env.editors
@@ -226,6 +232,9 @@ function executeLine(state: SessionState, input: string, env: ExecuteEnv): Comma
       out,
       err,
       trace: (t) => traces.push(t),
+      note: (text) => {
+        if (!notes.includes(text)) notes.push(text);
+      },
       ...(openEditor ? { openEditor } : {}),
     };
     const program = findProgram(argv[0], top(), tx.state);
@@ -258,6 +267,7 @@ function executeLine(state: SessionState, input: string, env: ExecuteEnv): Comma
         ? { ...state, cluster: tx.commit(), shell, rng: random.state, ...skew, ...editing }
         : { ...state, rng: random.state, ...skew };
     const result: CommandResult = { state: next, output, exitCode, prompt: promptOf(shell), traces, changed };
+    if (notes.length) result.notes = notes;
     if (opened) result.editor = editorRequestOf(opened);
     return result;
   }

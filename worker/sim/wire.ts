@@ -35,6 +35,8 @@ export interface TranscriptEntry {
    * as meant. Not output: `output` is exactly what the shell and the programs printed.
    */
   hint?: PasteHint;
+  /** The playground's notes beside the output (engine.ts CommandResult.notes): no internet, say. */
+  notes?: string[];
   /** Present on commands a session ran at creation (a lesson's or an embed's `setup`), not typed by the learner. */
   setup?: true;
   /** The command opened an editor (vi FILE, kubectl edit), or reopened it: it was still open when this entry was recorded. */

@@ -140,6 +140,7 @@ function normaliseEntry(raw: TranscriptEntry & { trace?: TranscriptEntry["traces
   if (raw.resumed) entry.resumed = raw.resumed;
   // A paste hint is beside the output, never in it (worker/sim/shell/paste-hints.ts).
   if (raw.hint && typeof raw.hint.message === "string" && typeof raw.hint.corrected === "string") entry.hint = raw.hint;
+  if (Array.isArray(raw.notes) && raw.notes.every((n) => typeof n === "string")) entry.notes = raw.notes;
   return entry;
 }
 

@@ -420,6 +420,11 @@ function EntryView(props: {
         </div>
       )}
       {entry.hint && <PasteHintView hint={entry.hint} onUse={props.onUseCommand} />}
+      {entry.notes?.map((note, i) => (
+        <p class="paste-hint paste-hint-message" key={`note-${i}`}>
+          <span class="paste-hint-label">hint:</span> {note}
+        </p>
+      ))}
     </div>
   );
 }

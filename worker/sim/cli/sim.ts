@@ -11,7 +11,7 @@ import * as v from "valibot";
 import { ClusterProfileInput, resolveProfile } from "../cluster/profile.ts";
 import { createSession, execute } from "../engine.ts";
 import { parseLine } from "../shell/tokenizer.ts";
-import { defaultTranscriptOptions, renderHint, runScript, type TranscriptOptions } from "./transcript.ts";
+import { defaultTranscriptOptions, renderHint, renderNotes, runScript, type TranscriptOptions } from "./transcript.ts";
 
 function parseArgs(argv: string[]): TranscriptOptions {
   const options = { ...defaultTranscriptOptions };
@@ -76,8 +76,9 @@ async function interactive(options: TranscriptOptions): Promise<void> {
     pending = "";
     state = result.state;
     process.stdout.write(result.output);
-    if (result.output !== "" && !result.output.endsWith("\n") && result.hint) process.stdout.write("\n");
+    if (result.output !== "" && !result.output.endsWith("\n") && (result.hint || result.notes)) process.stdout.write("\n");
     if (result.hint) process.stdout.write(renderHint(result.hint));
+    if (result.notes) process.stdout.write(renderNotes(result.notes));
     prompt = result.prompt;
     rl.setPrompt(prompt);
     rl.prompt();

@@ -32,18 +32,24 @@ export function runScript(script: string, options: TranscriptOptions = defaultTr
     now += options.stepMs;
     const result = execute(state, command, { now });
     state = result.state;
-    transcript += renderStep(prompt, command, result.output, result.exitCode, result.hint);
+    transcript += renderStep(prompt, command, result.output, result.exitCode, result.hint, result.notes);
     prompt = result.prompt;
   }
   return { transcript, state };
 }
 
-export function renderStep(prompt: string, command: string, output: string, exitCode: number, hint?: PasteHint): string {
+export function renderStep(prompt: string, command: string, output: string, exitCode: number, hint?: PasteHint, notes?: readonly string[]): string {
   let text = `${prompt}${command}\n${output}`;
   if (output !== "" && !output.endsWith("\n")) text += "\n";
   if (exitCode !== 0) text += `[exit ${exitCode}]\n`;
   if (hint) text += renderHint(hint);
+  if (notes) text += renderNotes(notes);
   return text;
+}
+
+/** The playground's notes (engine.ts CommandResult.notes), marked as not part of the output like a hint. */
+export function renderNotes(notes: readonly string[]): string {
+  return notes.map((note) => `hint: ${note}\n`).join("");
 }
 
 /** The hint as `npm run sim` prints it: after the output and its exit status, marked as not part of them. */

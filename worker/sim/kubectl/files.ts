@@ -2,6 +2,7 @@
 // runs on), or every .json, .yaml and .yml file of a directory, as kubectl's resource builder
 // visits them (FileVisitor; directories are not entered without -R).
 
+import { lookupCatalogue, offlineNotice } from "../catalogue/index.ts";
 import { baseName } from "../files/file-system.ts";
 import { programFiles } from "../shell/fs-context.ts";
 import type { Kubectl } from "./context.ts";
@@ -24,7 +25,16 @@ export function readManifestSources(k: Kubectl, names: string[]): { ok: true; so
       sources.push({ source: "STDIN", text: k.ctx.stdin ?? "" });
       continue;
     }
-    if (/^https?:\/\//.test(name)) return { ok: false, error: `error: unable to read URL "${name}", server reported 404 Not Found, status code=404` };
+    if (/^https?:\/\//.test(name)) {
+      // The catalogue stands in for the internet; Go's client follows k8s.io's redirect.
+      const hit = lookupCatalogue(name);
+      if (hit) {
+        sources.push({ source: name, text: hit.file.text });
+        continue;
+      }
+      k.ctx.note?.(offlineNotice(name));
+      return { ok: false, error: `Unable to connect to the server: dial tcp: lookup ${urlHost(name)} on 127.0.0.53:53: no such host` };
+    }
     const path = files?.resolve(name);
     const stat = files && path ? files.fs.stat(path) : undefined;
     if (!files || !path || !stat?.ok) {
@@ -46,6 +56,13 @@ export function readManifestSources(k: Kubectl, names: string[]): { ok: true; so
     sources.push({ source: name, text: read.value });
   }
   return { ok: true, sources };
+}
+
+/** The host of an http(s) URL as Go's dialer names it (no port, no credentials). */
+function urlHost(url: string): string {
+  const authority = url.replace(/^https?:\/\//, "").split(/[/?#]/)[0];
+  const host = authority.slice(authority.lastIndexOf("@") + 1);
+  return host.startsWith("[") ? host.slice(1, host.indexOf("]")) : host.replace(/:\d*$/, "");
 }
 
 /** A local file's text for kubectl (--from-file, --cert, a template file); `errno` in Go's words when it cannot be read. */

@@ -56,6 +56,11 @@ export interface ProgramContext {
   err(text: string): void;
   /** Record the route a request took. */
   trace(trace: RouteTrace): void;
+  /**
+   * A note for the learner beside the output, never in it: what the playground cannot do that a
+   * real machine could (fetch an address on the internet). Absent where nobody reads notes.
+   */
+  note?(text: string): void;
   /** The work budget of the line this program runs in (shell/work.ts); shells it starts share it. */
   work?: WorkBudget;
   /**

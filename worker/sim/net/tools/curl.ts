@@ -4,6 +4,7 @@
 // those versions (reference §5.1). Times are simulated: a dropped SYN "waits" for the kernel's
 // retries (about 130 s) in the message only; the console never waits and the clock does not move.
 
+import { type CatalogueHit, isInternetHost, lookupCatalogue, offlineNotice } from "../../catalogue/index.ts";
 import type { ProgramContext } from "../../shell/types.ts";
 import { exchange, type ExchangeOutcome } from "../exchange.ts";
 import type { HttpRequest, HttpResponse } from "../http.ts";
@@ -48,6 +49,8 @@ interface Options {
   headers: Array<[string, string]>;
   method?: string;
   fail: boolean;
+  /** -L: follow redirects (the catalogue's k8s.io addresses answer with one). */
+  location: boolean;
   data?: string;
   userAgent?: string;
 }
@@ -81,7 +84,7 @@ const LONG_FLAGS: Record<string, string> = {
 type Parsed = { ok: true; options: Options } | { ok: false; message: string; code: number };
 
 function parse(argv: string[]): Parsed {
-  const o: Options = { silent: false, showError: false, verbose: false, head: false, include: false, headers: [], fail: false };
+  const o: Options = { silent: false, showError: false, verbose: false, head: false, include: false, headers: [], fail: false, location: false };
   const set = (flag: string, value: string): string | undefined => {
     switch (flag) {
       case "o":
@@ -163,6 +166,7 @@ function flag(o: Options, c: string): void {
   else if (c === "I") o.head = true;
   else if (c === "i") o.include = true;
   else if (c === "f") o.fail = true;
+  else if (c === "L") o.location = true;
 }
 
 interface Target {
@@ -251,10 +255,13 @@ export function curl(ctx: ProgramContext): number {
   if (o.data !== undefined) {
     headers.push(["Content-Length", String(byteLength(o.data))], ["Content-Type", "application/x-www-form-urlencoded"]);
   }
+  const hit = lookupCatalogue(o.url);
+  if (hit) return fromCatalogue(ctx, o, flavor, target, hit, method, verbose);
   const request: HttpRequest = { method, target: target.path, headers, body: o.data };
   const outcome = exchange(exchangeEnv(ctx), { place, command: commandText(ctx.argv), host: target.host, port: target.port, request });
 
   if (outcome.kind === "not-resolved") {
+    if (isInternetHost(target.host)) ctx.note?.(offlineNotice(o.url));
     v(`* Could not resolve host: ${target.host}\n`);
     v(`${flavor.closing}\n`);
     return failWith(6, `Could not resolve host: ${target.host}`);
@@ -285,6 +292,28 @@ export function curl(ctx: ProgramContext): number {
     return failWith(1, "Received HTTP/0.9 when not allowed");
   }
   return answered(ctx, o, flavor, target, outcome.ip, reply, verbose);
+}
+
+/**
+ * A file of the catalogue (catalogue/index.ts), which stands in for the internet: served with the
+ * body as published. A k8s.io address first answers with its permanent redirect to kubernetes.io,
+ * which curl follows only with -L.
+ */
+function fromCatalogue(ctx: ProgramContext, o: Options, flavor: Flavor, target: Target, hit: CatalogueHit, method: string, verbose: string[]): number {
+  const raw = target.host === "raw.githubusercontent.com";
+  const reply: HttpResponse =
+    hit.redirectedTo && !o.location
+      ? { kind: "http", version: "HTTP/2", status: 301, reason: "", headers: [["location", hit.redirectedTo], ["content-length", "0"]], body: "" }
+      : {
+          kind: "http",
+          version: "HTTP/2",
+          status: 200,
+          reason: "",
+          headers: [...(raw ? [["content-type", "text/plain; charset=utf-8"] as [string, string]] : []), ["content-length", String(byteLength(hit.file.text))]],
+          body: method === "HEAD" ? "" : hit.file.text,
+        };
+  if (o.verbose) verbose.push(`> ${method} ${target.path} HTTP/2\n> Host: ${target.host}\n> User-Agent: ${o.userAgent ?? `curl/${flavor.version}`}\n> Accept: */*\n> \n`);
+  return answered(ctx, o, flavor, target, "", reply, verbose);
 }
 
 function connectFailure(

@@ -2,6 +2,7 @@
 // messages come from networking/wget.c: "can't connect to remote host (ip): Connection refused",
 // "bad address 'x'", "server returned error: HTTP/1.1 404 Not Found", "download timed out".
 
+import { isInternetHost, lookupCatalogue, offlineNotice } from "../../catalogue/index.ts";
 import type { ProgramContext } from "../../shell/types.ts";
 import { exchange } from "../exchange.ts";
 import { byteLength } from "../http.ts";
@@ -83,6 +84,25 @@ export function wget(ctx: ProgramContext): number {
   if (!place) return 1;
   const m = /^(?:(https?|ftp):\/\/)?([^/:?#]*)(?::(\d+))?([^#]*)/.exec(url)!;
   const scheme = m[1] ?? "http";
+  // The catalogue stands in for the internet; wget follows k8s.io's redirect on its own.
+  const hit = lookupCatalogue(url);
+  if (hit) {
+    const text = spider ? "" : hit.file.text;
+    const name = output ?? (url.split(/[?#]/)[0].split("/").pop() || "index.html");
+    if (!quiet) ctx.err(`Connecting to ${m[2]} (${m[2]}:${scheme === "https" ? 443 : 80})\n`);
+    if (spider) {
+      if (!quiet) ctx.err("remote file exists\n");
+      return 0;
+    }
+    if (output === "-") {
+      if (!quiet) ctx.err("writing to stdout\n");
+      ctx.out(text);
+      if (!quiet) ctx.err(`${progressLine("-", byteLength(text))}written to stdout\n`);
+      return 0;
+    }
+    if (!quiet) ctx.err(`saving to '${name}'\n${progressLine(name, byteLength(text))}'${name}' saved\n`);
+    return 0;
+  }
   if (scheme !== "http") {
     ctx.err(`wget: not an http or ftp url: ${url}\n`);
     return 1;
@@ -101,6 +121,7 @@ export function wget(ctx: ProgramContext): number {
     request: { method: spider ? "HEAD" : "GET", target: path, headers: requestHeaders },
   });
   if (outcome.kind === "not-resolved") {
+    if (isInternetHost(host)) ctx.note?.(offlineNotice(url));
     ctx.err(`wget: bad address '${host}'\n`);
     return 1;
   }

@@ -13,6 +13,7 @@ import { callerTimeOf, createSession, simulatedNow, editorRequestOf, execute, fi
 import type { EditorReply } from "../sim/shell/editor.ts";
 import type { EditingView, EditorRequest } from "../sim/wire.ts";
 import { promptOf } from "../sim/shell/prompt.ts";
+import { EMPTY_HISTORY, remember, type History } from "../sim/shell/history.ts";
 import { createWorkBudget, type WorkBudget } from "../sim/shell/work.ts";
 import { nextTransitionAt } from "../sim/cluster/controllers.ts";
 import { type ClusterView, clusterView } from "../sim/view.ts";
@@ -97,6 +98,8 @@ export interface SessionView {
   editing: EditingView | null;
   /** For a read with the edit key while an editor is open: the editor to reopen. */
   edit?: EditorRequest;
+  /** The console's history (`history` lists it; the page's Up key recalls it), oldest first. */
+  history: string[];
 }
 
 export interface CommandReply extends TranscriptEntry {
@@ -107,6 +110,11 @@ export interface CommandReply extends TranscriptEntry {
   changed: boolean;
   /** When the session follows a lesson: what this command did to the progress. */
   lesson?: LessonUpdate;
+  /**
+   * The whole history, when the command changed it otherwise than by keeping the line as typed
+   * (a `!` reference expanded, `history -c`, `history -d`, an event not found).
+   */
+  history?: string[];
 }
 
 interface Meta {
@@ -218,6 +226,7 @@ export class Session extends DurableObject<Env> {
       lesson: this.lessonRun ? lessonView(this.lessonRun, current) : null,
       editing: editingOf(this.state!),
       ...(edit ? { edit } : {}),
+      history: this.state!.history?.lines ?? [],
     });
   }
 
@@ -495,7 +504,7 @@ export class Session extends DurableObject<Env> {
     const now = Date.now();
     const before = work.used;
     // Setup commands run with nobody at the console: an editor there would wait forever.
-    const result = execute(this.state!, command, { now, work, editors: !setup });
+    const result = execute(this.state!, command, { now, work, editors: !setup, typed: !setup });
     this.chargeWork(work.used - before, now);
     return this.record(command, result, setup);
   }
@@ -525,6 +534,7 @@ export class Session extends DurableObject<Env> {
     if (result.editor) entry.editing = { editor: result.editor.editor, title: result.editor.title };
     if (resumed) entry.resumed = resumed;
     const entryJson = JSON.stringify(entry);
+    const history = historyUnlessTyped(this.state!.history, result.state.history, command, !setup && resumed === undefined);
     const advanced = this.lessonRun ? lessonUpdate(advanceLesson(this.lessonRun.lesson, this.lessonRun.progress, result.state, { traces: result.traces })) : undefined;
     this.persist(result.state, [{ entry, json: entryJson }], advanced?.progress);
     const lessonJson = advanced ? JSON.stringify(advanced) : undefined;
@@ -538,6 +548,7 @@ export class Session extends DurableObject<Env> {
     if (lessonJson !== undefined) tail += `,"lesson":${lessonJson}`;
     if (result.traces.length > 0) tail += `,"trace":${JSON.stringify(result.traces[result.traces.length - 1])}`;
     if (result.editor) tail += `,"edit":${JSON.stringify(result.editor)}`;
+    if (history) tail += `,"history":${JSON.stringify(history)}`;
     return { seq: entry.seq, json: `${entryJson.slice(0, -1)}${tail}}` };
   }
 
@@ -754,6 +765,18 @@ class StorageFailed extends Error {
   constructor(override readonly cause: unknown) {
     super(`storage failed: ${cause instanceof Error ? cause.message : String(cause)}`);
   }
+}
+
+/**
+ * The history for the command's reply when it is not what the page makes of it by itself (its list
+ * with the line as typed kept, shell/history.ts's remember): an expansion, a clear, a deletion.
+ */
+function historyUnlessTyped(before: History | undefined, after: History | undefined, command: string, typed: boolean): string[] | undefined {
+  const expected = typed ? remember(before ?? EMPTY_HISTORY, command) : (before ?? EMPTY_HISTORY);
+  const now = after ?? EMPTY_HISTORY;
+  if (now === expected) return undefined;
+  const same = expected.lines.length === now.lines.length && expected.lines.every((line, i) => line === now.lines[i]);
+  return same ? undefined : now.lines;
 }
 
 function editingOf(state: SessionState): EditingView | null {

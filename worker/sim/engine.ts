@@ -11,6 +11,7 @@ import type { RouteTrace } from "./net/trace.ts";
 import { createRandom } from "./random.ts";
 import { pasteHint, type PasteHint } from "./shell/paste-hints.ts";
 import { promptOf } from "./shell/prompt.ts";
+import { EMPTY_HISTORY, expandHistory, remember, type History } from "./shell/history.ts";
 import { findProgram } from "./shell/programs.ts";
 import type { EditorOpen, EditorReply, EditorRequest, PendingEdit } from "./shell/editor.ts";
 import { finishEdit as finishPendingEdit } from "./shell/edit-finish.ts";
@@ -44,6 +45,8 @@ export interface SessionState {
    * it ends when the page saves or cancels it (finishEdit). No other command runs meanwhile.
    */
   editing?: PendingEdit;
+  /** The lines typed at the console, as bash's history keeps them (shell/history.ts); absent: none yet. */
+  history?: History;
 }
 
 export interface CommandResult {
@@ -124,6 +127,11 @@ export interface ExecuteEnv {
    * nano and kubectl edit say that they need the browser console (`npm run sim`, tests).
    */
   editors?: boolean;
+  /**
+   * A line typed at the console (not a lesson's setup or a script): bash expands `!` history
+   * references in it, echoes the expanded line, and keeps the line in its history.
+   */
+  typed?: boolean;
 }
 
 export function execute(state: SessionState, input: string, env: ExecuteEnv): CommandResult {
@@ -148,8 +156,25 @@ function executeLine(state: SessionState, input: string, env: ExecuteEnv): Comma
   if (byteLength(input) > MAX_COMMAND_BYTES) {
     return fail(`-bash: command line too long (over ${MAX_COMMAND_BYTES} bytes)\n`, 1);
   }
+  // History expansion comes first, on the line as read, in bash (not in the images' sh).
+  const before = state.history ?? EMPTY_HISTORY;
+  const reading = state.shell[state.shell.length - 1];
+  let echoed = "";
+  if (env.typed && (reading.kind !== "pod" || reading.shell === "bash")) {
+    const expansion = expandHistory(input, before, reading.kind === "pod" ? "bash" : "-bash");
+    // The line is dropped: not run, not kept in history, and `$?` stays as it was.
+    if (!expansion.ok) return fail(expansion.error, 1);
+    if (expansion.expanded) {
+      input = expansion.line;
+      echoed = `${input}\n`;
+    }
+  }
+  // bash keeps the line before running it: `history` lists itself.
+  let history = env.typed ? remember(before, input) : before;
+  const historyOf = (next: SessionState): SessionState => (history === before ? next : { ...next, history });
+
   const parsed = parseLine(input);
-  if (!parsed.ok) return fail(parsed.error, 2);
+  if (!parsed.ok) return { ...fail(echoed + parsed.error, 2), state: historyOf(state) };
   const { pipeline } = parsed.line;
 
   const random = createRandom(state.rng);
@@ -157,7 +182,7 @@ function executeLine(state: SessionState, input: string, env: ExecuteEnv): Comma
   const now = simulatedNow(state, env.now);
   const shell = state.shell.slice();
   // bash warns before running a heredoc that reached the end of input.
-  let output = parsed.line.warning ?? "";
+  let output = echoed + (parsed.line.warning ?? "");
   const traces: RouteTrace[] = [];
   const notes: string[] = [];
   const work = env.work ?? createWorkBudget();
@@ -236,6 +261,7 @@ function executeLine(state: SessionState, input: string, env: ExecuteEnv): Comma
         if (!notes.includes(text)) notes.push(text);
       },
       ...(openEditor ? { openEditor } : {}),
+      ...(env.typed ? { history: { get: () => history, set: (next: History) => void (history = next) } } : {}),
     };
     const program = findProgram(argv[0], top(), tx.state);
     let exitCode: number;
@@ -261,11 +287,13 @@ function executeLine(state: SessionState, input: string, env: ExecuteEnv): Comma
     // A command that changed nothing (a read, a failed command) returns the same state object: the
     // session then stores nothing of the cluster for it (only its transcript entry).
     const untouched = !changed && random.state === state.rng && clockSkew === (state.clockSkew ?? 0);
-    const next: SessionState = untouched
-      ? state
-      : changed
-        ? { ...state, cluster: tx.commit(), shell, rng: random.state, ...skew, ...editing }
-        : { ...state, rng: random.state, ...skew };
+    const next: SessionState = historyOf(
+      untouched
+        ? state
+        : changed
+          ? { ...state, cluster: tx.commit(), shell, rng: random.state, ...skew, ...editing }
+          : { ...state, rng: random.state, ...skew },
+    );
     const result: CommandResult = { state: next, output, exitCode, prompt: promptOf(shell), traces, changed };
     if (notes.length) result.notes = notes;
     if (opened) result.editor = editorRequestOf(opened);

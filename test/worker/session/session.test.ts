@@ -40,7 +40,7 @@ describe("Session durable object", () => {
     });
   });
 
-  it("stores nothing of the cluster for a read-only command: only its transcript entry and the seq, activity and rate-limit rows", async () => {
+  it("stores nothing of the cluster for a read-only command: only the root row (the history gained the line), its transcript entry and the seq, activity and rate-limit rows", async () => {
     const session = await createSession();
     await run(session.id, session.editKey, "kubectl get pods -A");
     // With a snapshot taken, a change would also mark it outdated (a "snapshotOf" row).
@@ -61,7 +61,29 @@ describe("Session durable object", () => {
     for (const text of ["kubectl get pods -A", "kubectl get nodes -o wide", "kubectl describe node controlplane", "kubectl get svc"]) {
       expect((await run(session.id, session.editKey, text)).exitCode).toBe(0);
     }
-    expect(writes).toEqual(Array.from({ length: 4 }, () => ["INSERT INTO transcript", "INSERT INTO meta seq,lastActiveAt,rateBucket"]).flat());
+    // The first is a repeat of the line before: bash's history (HISTCONTROL=ignoreboth) does not keep it again.
+    // The second changes the state (its history), which makes the snapshot a picture of the past.
+    expect(writes).toEqual([
+      "INSERT INTO transcript",
+      "INSERT INTO meta seq,lastActiveAt,rateBucket",
+      ...["INSERT INTO state_object", "INSERT INTO transcript", "INSERT INTO meta seq,lastActiveAt,rateBucket,snapshotOf"],
+      ...Array.from({ length: 2 }, () => ["INSERT INTO state_object", "INSERT INTO transcript", "INSERT INTO meta seq,lastActiveAt,rateBucket"]).flat(),
+    ]);
+  });
+
+  it("keeps the console's history: setup lines stay out, the read lists it, a reply carries it only when it is not the line as typed", async () => {
+    const session = await createSession({ setup: ["kubectl run web --image=nginx"] });
+    const first = (await run(session.id, session.editKey, "echo one")) as unknown as Record<string, unknown>;
+    expect(first.history).toBeUndefined();
+    const again = (await run(session.id, session.editKey, "!!")) as unknown as Record<string, unknown>;
+    expect(again).toMatchObject({ command: "!!", output: "echo one\none\n", exitCode: 0 });
+    // `!!` entered history as `echo one`, a repeat that ignoreboth does not keep.
+    expect(again.history).toEqual(["echo one"]);
+    const cleared = (await run(session.id, session.editKey, "history -c")) as unknown as Record<string, unknown>;
+    expect(cleared.history).toEqual([]);
+    await run(session.id, session.editKey, "history");
+    await evictDurableObject(stubOf(session.id));
+    expect(((await read(session.id)) as unknown as { history: string[] }).history).toEqual(["history"]);
   });
 
   it("applies 100 concurrent commands exactly once each, with consecutive seq", async () => {

@@ -72,7 +72,7 @@ async function interactive(options: TranscriptOptions): Promise<void> {
     }
     // Time a command skipped (kubectl delete/wait) is carried by the state's clock skew.
     now += options.stepMs;
-    const result = execute(state, pending, { now });
+    const result = execute(state, pending, { now, typed: true });
     pending = "";
     state = result.state;
     process.stdout.write(result.output);

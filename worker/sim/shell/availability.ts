@@ -9,7 +9,7 @@ import { bashPrintable } from "./ansic-quote.ts";
 
 /** coreutils' file tools, on every machine with a shell. */
 export const FILE_TOOLS = ["ls", "cp", "mv", "rm", "mkdir", "touch", "tee", "sed", "diff"] as const;
-const HOST_TOOLS = ["vi", "vim", "nano", "curl", "ssh", "ping", "nslookup", "ip", "cat", "env", "printenv", "hostname", "echo", "printf", "seq", "sleep", "exit", "logout", "clear", "grep", "head", "tail", "wc", "base64", ...FILE_TOOLS];
+const HOST_TOOLS = ["vi", "vim", "nano", "curl", "ssh", "ping", "nslookup", "ip", "cat", "env", "printenv", "hostname", "echo", "printf", "seq", "sleep", "exit", "logout", "clear", "grep", "head", "tail", "wc", "base64", "help", "man", "history", ...FILE_TOOLS];
 
 /** Netfilter's tools and sudo, on the nodes. */
 const NODE_TOOLS = ["sudo", "iptables", "iptables-save"];
@@ -19,6 +19,8 @@ const NODE = new Set([...HOST_TOOLS, ...NODE_TOOLS]);
 const CONTROL_PLANE = new Set([...HOST_TOOLS, ...NODE_TOOLS, "kubectl"]);
 /** Shell builtins (and applets every shell image has) available in an interactive pod shell. */
 const SHELL_BUILTINS = ["echo", "printf", "exit", "clear"];
+/** Builtins of bash only (an image with bash, `kubectl exec -it ... -- bash`). */
+const BASH_BUILTINS = ["help", "history"];
 
 /** The image tools of a pod's container, or undefined when the pod or image is unknown. */
 export function containerTools(cluster: ClusterState, namespace: string, pod: string, container: string): readonly Tool[] | undefined {
@@ -38,6 +40,8 @@ export function availableAt(frame: ShellFrame, cluster: ClusterState, name: stri
     }
     case "pod": {
       if (SHELL_BUILTINS.includes(name)) return true;
+      // bash's builtins; the images' sh (dash, busybox) has neither.
+      if (frame.shell === "bash" && BASH_BUILTINS.includes(name)) return true;
       const tools = containerTools(cluster, frame.namespace, frame.pod, frame.container) ?? [];
       return (tools as readonly string[]).includes(name);
     }

@@ -18,6 +18,8 @@ import { sed } from "./sed.ts";
 import { diff } from "./diff.ts";
 import { editorProgram } from "./editor.ts";
 import { exit } from "./exit.ts";
+import { help, man } from "./help.ts";
+import { historyBuiltin } from "./history.ts";
 import { ssh } from "./ssh.ts";
 import { iptables, iptablesSave } from "../net/tools/iptables.ts";
 import { base64 } from "./base64.ts";
@@ -72,6 +74,9 @@ const programs: Record<string, Program> = {
   "iptables-save": iptablesSave,
   exit,
   logout: exit,
+  help,
+  man,
+  history: historyBuiltin,
   hostname,
   env,
   printenv,

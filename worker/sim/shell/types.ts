@@ -19,6 +19,19 @@ export interface ShellVariables {
   cwd?: string;
 }
 
+/** The console's history list (shell/history.ts): `lines[0]` is entry number `base`. */
+export interface History {
+  lines: string[];
+  /** The number of lines[0]; absent: 1. */
+  base?: number;
+}
+
+/** What `history` may do to the list the engine keeps. */
+export interface HistoryAccess {
+  get(): History;
+  set(history: History): void;
+}
+
 /** One place in the stack of shells: the workstation, a node after `ssh`, a pod after `exec -it`. */
 export type ShellFrame =
   | ({ kind: "workstation"; user: string; host: string; kubeconfig?: Kubeconfig } & ShellVariables)
@@ -69,6 +82,8 @@ export interface ProgramContext {
    * terminal (`npm run sim`, a script in a pod).
    */
   openEditor?(request: EditorOpen): void;
+  /** The interactive shell's history list (`history`); absent where there is none (a script, a setup line). */
+  history?: HistoryAccess;
 }
 
 /** A program returns its exit code. It may throw only for bugs; the engine turns that into an error. */

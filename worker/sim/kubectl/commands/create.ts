@@ -1,5 +1,6 @@
 // kubectl create deployment | service clusterip|nodeport | namespace | quota | configmap | secret | serviceaccount | -f -.
 
+import { isDNS1123Subdomain } from "../../cluster/field-errors.ts";
 import { formatQuantity, parseQuantity } from "../../cluster/quantity.ts";
 import type { SubmittedObject } from "../../cluster/types.ts";
 import { QUANTITY_PATTERN_ERROR } from "../../kinds/resource-quota.ts";
@@ -71,19 +72,23 @@ const deployment: Command = {
   },
 };
 
-function serviceCommand(type: "ClusterIP" | "NodePort" | "LoadBalancer"): Command {
+function serviceCommand(type: "ClusterIP" | "NodePort" | "LoadBalancer" | "ExternalName"): Command {
   const sub = type.toLowerCase();
   return {
     name: sub,
-    short: `Create a ${type} service`,
-    usage: `create service ${sub} NAME [--tcp=<port>:<targetPort>] [--dry-run=server|client|none]`,
+    short: type === "ExternalName" ? "Create an ExternalName service" : `Create a ${type} service`,
+    usage: type === "ExternalName" ? "create service externalname NAME --external-name external.name [--dry-run=server|client|none]" : `create service ${sub} NAME [--tcp=<port>:<targetPort>] [--dry-run=server|client|none]`,
     examples:
       type === "NodePort"
         ? `  # Create a new NodePort service named my-ns
   kubectl create service nodeport my-ns --tcp=5678:8080`
-        : `  # Create a new ${type} service named my-cs
+        : type === "ExternalName"
+          ? `  # Create a new ExternalName service named my-ns
+  kubectl create service externalname my-ns --external-name bar.com`
+          : `  # Create a new ${type} service named my-cs
   kubectl create service ${sub} my-cs --tcp=5678:8080`,
     flags: [
+      ...(type === "ExternalName" ? [{ name: "external-name", type: "string" as const, usage: "The DNS name the Service stands for: cluster DNS answers the Service's name with a CNAME to it." }] : []),
       { name: "tcp", type: "stringSlice", usage: "Service port and the pod port it forwards to, as '<port>:<targetPort>'." },
       ...(type === "NodePort" ? [{ name: "node-port", type: "int" as const, defaultValue: "0", usage: "Port opened on every node for this Service; 0 lets the cluster pick one." }] : []),
       ...(type === "ClusterIP" ? [{ name: "clusterip", type: "string" as const, usage: "Pick the Service's cluster IP yourself, or 'None' for a headless Service that hands out pod IPs directly." }] : []),
@@ -93,9 +98,13 @@ function serviceCommand(type: "ClusterIP" | "NodePort" | "LoadBalancer"): Comman
     run: (k, flags) => {
       const name = requireOneName(k, flags);
       if (typeof name === "number") return name;
+      // cobra's MarkFlagRequired("external-name") is checked before the command runs.
+      if (type === "ExternalName" && !flags.changed("external-name")) return fail(k, `error: required flag(s) "external-name" not set`);
       const tcp = flags.list("tcp");
       const clusterIP = type === "ClusterIP" ? flags.string("clusterip") : "";
-      if (tcp.length === 0 && clusterIP !== "None") return fail(k, "error: at least one tcp port specifier must be provided");
+      const externalName = type === "ExternalName" ? flags.string("external-name") : "";
+      if (tcp.length === 0 && clusterIP !== "None" && type !== "ExternalName") return fail(k, "error: at least one tcp port specifier must be provided");
+      if (type === "ExternalName" && isDNS1123Subdomain(externalName).length > 0) return fail(k, `error: invalid service external name ${externalName}`);
       const ports: Array<Record<string, unknown>> = [];
       for (const spec of tcp) {
         const [portText, targetText = portText, ...extra] = spec.split(":");
@@ -108,6 +117,7 @@ function serviceCommand(type: "ClusterIP" | "NodePort" | "LoadBalancer"): Comman
       }
       const spec: Record<string, unknown> = { ports, selector: { app: name }, type };
       if (clusterIP !== "") spec.clusterIP = clusterIP;
+      if (type === "ExternalName") spec.externalName = externalName;
       const obj: SubmittedObject = {
         apiVersion: "v1",
         kind: "Service",
@@ -128,7 +138,7 @@ const service: Command = {
   short: "Create a service using a specified subcommand",
   usage: "create service [flags]",
   flags: [],
-  subcommands: [serviceCommand("ClusterIP"), serviceCommand("NodePort"), serviceCommand("LoadBalancer")],
+  subcommands: [serviceCommand("ClusterIP"), serviceCommand("ExternalName"), serviceCommand("LoadBalancer"), serviceCommand("NodePort")],
 };
 
 const namespace: Command = {

@@ -12,6 +12,7 @@ import { endpointSliceKind } from "./endpoint-slice.ts";
 import { endpointsKind } from "./endpoints.ts";
 import { eventKind } from "./event.ts";
 import { leaseKind } from "./lease.ts";
+import { ingressClassKind, ingressKind } from "./ingress.ts";
 import { limitRangeKind } from "./limit-range.ts";
 import { ipAddressPoolKind, l2AdvertisementKind } from "./metallb.ts";
 import { namespaceKind } from "./namespace.ts";
@@ -47,6 +48,8 @@ export const kinds: readonly KindDefinition[] = [
   resourceQuotaKind,
   limitRangeKind,
   networkPolicyKind,
+  ingressKind,
+  ingressClassKind,
   ipAddressPoolKind,
   l2AdvertisementKind,
 ];

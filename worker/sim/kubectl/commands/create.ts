@@ -1,4 +1,4 @@
-// kubectl create deployment | service clusterip|nodeport | namespace | quota | configmap | secret | serviceaccount | -f -.
+// kubectl create deployment | ingress | service clusterip|nodeport | namespace | quota | configmap | secret | serviceaccount | -f -.
 
 import { isDNS1123Subdomain } from "../../cluster/field-errors.ts";
 import { formatQuantity, parseQuantity } from "../../cluster/quantity.ts";
@@ -10,6 +10,7 @@ import type { Flags } from "../flags.ts";
 import { createAndPrint, dryRunOf, requireOneName } from "./common.ts";
 import { applyManifests } from "./apply.ts";
 import { dataCommands } from "./create-data.ts";
+import { ingressCommand } from "./create-ingress.ts";
 
 const deployment: Command = {
   name: "deployment",
@@ -246,7 +247,7 @@ export const createCommand: Command = {
   # Check the manifest that would be created, without creating it
   kubectl create deployment web --image=nginx --dry-run=client -o yaml`,
   flags: [filenameFlag, dryRunFlag, outputFlag, templateFlag],
-  subcommands: [dataCommands[0], deployment, namespace, quota, dataCommands[1], service, serviceAccount],
+  subcommands: [dataCommands[0], deployment, ingressCommand, namespace, quota, dataCommands[1], service, serviceAccount],
   run: (k: Kubectl, flags: Flags) => {
     const files = flags.list("filename");
     if (files.length === 0) {

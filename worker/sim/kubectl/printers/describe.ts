@@ -369,7 +369,7 @@ export function describeService(service: Service, slices: EndpointSlice[] | unde
 }
 
 /** describe.go formatEndpointSlices: ready endpoints of the named port, 3 then " + N more...". */
-function formatEndpointSlicesList(slices: EndpointSlice[] | undefined, portName: string): string {
+export function formatEndpointSlicesList(slices: EndpointSlice[] | undefined, portName: string): string {
   if (!slices || slices.length === 0) return "<none>";
   const list: string[] = [];
   const max = 3;

@@ -29,6 +29,9 @@ export type SpecResult = { ok: true; spec: ServiceSpec } | { ok: false; causes: 
 
 const needsNodePorts = (type: string): boolean => type === "NodePort" || type === "LoadBalancer";
 
+/** apiservice.NeedsHealthCheck: kube-proxy serves a health check node port for this Service. */
+export const needsHealthCheck = (spec: ServiceSpec): boolean => spec.type === "LoadBalancer" && spec.externalTrafficPolicy === "Local";
+
 function goServicePort(port: number, protocol: string): string {
   return `core.ServicePort{Name:"", Protocol:"${protocol}", AppProtocol:(*string)(nil), Port:${port}, TargetPort:intstr.IntOrString{Type:0, IntVal:0, StrVal:""}, NodePort:0}`;
 }
@@ -112,6 +115,22 @@ export function prepareServiceSpec(input: unknown, alloc: ServiceAllocation): Sp
       errs.push(fieldInvalid("spec.externalTrafficPolicy", etp, "may only be set for externally-accessible services"));
     }
   }
+  // healthCheckNodePort (ValidateService, validateServiceExternalTrafficFieldsUpdate and
+  // dropTypeDependentFields): only a LoadBalancer with externalTrafficPolicy: Local has one.
+  const hcnp = typeof spec.healthCheckNodePort === "number" ? spec.healthCheckNodePort : 0;
+  const needsHC = type === "LoadBalancer" && etp === "Local";
+  const oldHC = old && needsHealthCheck(old.spec) ? old.spec.healthCheckNodePort : undefined;
+  let keepHC = false;
+  if (spec.healthCheckNodePort !== undefined && spec.healthCheckNodePort !== null && typeof spec.healthCheckNodePort !== "number") {
+    errs.push(fieldInvalid("spec.healthCheckNodePort", spec.healthCheckNodePort, "must be an integer"));
+  } else if (hcnp !== 0 && !needsHC) {
+    // A port left over from before the change of type or policy is cleared, not refused.
+    if (oldHC !== hcnp) errs.push(fieldInvalid("spec.healthCheckNodePort", hcnp, "may only be set when `type` is 'LoadBalancer' and `externalTrafficPolicy` is 'Local'"));
+  } else if (hcnp !== 0) {
+    for (const e of isValidPortNum(hcnp)) errs.push(fieldInvalid("spec.healthCheckNodePort", hcnp, e));
+    if (oldHC !== undefined && oldHC !== hcnp) errs.push(fieldForbidden("spec.healthCheckNodePort", "field is immutable"));
+    keepHC = oldHC === hcnp;
+  }
   const itp = spec.internalTrafficPolicy as string | undefined;
   if (itp !== undefined && !["Cluster", "Local"].includes(itp)) errs.push(fieldNotSupported("spec.internalTrafficPolicy", itp, ["Cluster", "Local"]));
   if (type === "ExternalName" && (typeof spec.externalName !== "string" || spec.externalName === "")) errs.push(fieldRequired("spec.externalName"));
@@ -163,6 +182,7 @@ export function prepareServiceSpec(input: unknown, alloc: ServiceAllocation): Sp
       if (typeof spec.loadBalancerIP === "string") result.loadBalancerIP = spec.loadBalancerIP;
     }
     const ownPorts = new Set<number>(old ? old.spec.ports.flatMap((p) => (p.nodePort ? [p.nodePort] : [])) : []);
+    if (old?.spec.healthCheckNodePort) ownPorts.add(old.spec.healthCheckNodePort);
     const used = new Set(alloc.usedNodePorts);
     for (const p of ownPorts) used.delete(p);
     // patchAllocatedValues: a port sent without nodePort keeps the one it had, matched by name.
@@ -194,6 +214,21 @@ export function prepareServiceSpec(input: unknown, alloc: ServiceAllocation): Sp
         p.nodePort = port;
         used.add(port);
       }
+    }
+    // allocHealthCheckNodePort: after the node ports, from the same range (even when
+    // allocateLoadBalancerNodePorts is false); an update keeps the port it had.
+    if (needsHC) {
+      let port = hcnp || oldHC || 0;
+      if (port && !keepHC && !(port === oldHC && hcnp === 0)) {
+        if (port < min || port > max) return { ok: false, causes: [], internal: `failed to allocate requested HealthCheck NodePort ${port}: provided port is not in the valid range. The range of valid ports is ${min}-${max}` };
+        if (used.has(port)) return { ok: false, causes: [], internal: `failed to allocate requested HealthCheck NodePort ${port}: provided port is already allocated` };
+      }
+      if (!port) {
+        const next = allocateNodePort(alloc.config.nodePortRange, used, alloc.random);
+        if (next === undefined) return { ok: false, causes: [], internal: "failed to allocate a HealthCheck NodePort 0: range is full" };
+        port = next;
+      }
+      result.healthCheckNodePort = port;
     }
   } else {
     for (const p of ports) delete p.nodePort;

@@ -175,6 +175,7 @@ function addService(ix: ServiceIndex, s: Service, sign: 1 | -1): void {
   const op = sign === 1 ? "add" : "delete";
   for (const ip of s.spec.clusterIPs ?? (s.spec.clusterIP ? [s.spec.clusterIP] : [])) if (ip !== "None") ix.clusterIPs[op](ip);
   for (const p of s.spec.ports ?? []) if (p.nodePort) ix.nodePorts[op](p.nodePort);
+  if (s.spec.healthCheckNodePort) ix.nodePorts[op](s.spec.healthCheckNodePort);
 }
 
 function addPod(ix: PodIndex, key: string, p: Pod, sign: 1 | -1): void {

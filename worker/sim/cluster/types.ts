@@ -222,6 +222,8 @@ export interface ServiceSpec {
   sessionAffinity: "None" | "ClientIP";
   sessionAffinityConfig?: { clientIP: { timeoutSeconds: number } };
   externalTrafficPolicy?: "Cluster" | "Local";
+  /** The node port kube-proxy answers health checks on (LoadBalancer with externalTrafficPolicy: Local). */
+  healthCheckNodePort?: number;
   internalTrafficPolicy?: "Cluster" | "Local";
   ipFamilies?: string[];
   ipFamilyPolicy?: string;

@@ -98,7 +98,7 @@ export function connect(env: ExchangeEnv, input: ConnectInput): ConnectOutcome {
   }
   if (outcome.affinity) writeAffinity(env.tx, outcome.affinity.key, outcome.affinity.entry);
   const { delivery } = outcome;
-  const found = listenerAt(index, delivery.target, delivery.dst.port);
+  const found = listenerAt(index, delivery.target, delivery.dst.port, delivery.dst.ip);
   if (!found.listener) {
     hops.push({ kind: "process", label: "no listener", before: { src: delivery.client, dst: delivery.dst }, note: found.why });
     env.trace({ ...base, hops, verdict: "refused", reason: found.why });

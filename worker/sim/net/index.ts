@@ -72,6 +72,8 @@ interface ServiceIndex {
   byLoadBalancerIP: Map<string, ServicePortInfo[]>;
   byNodePort: Map<number, ServicePortInfo[]>;
   byKey: Map<string, ServicePortInfo[]>;
+  /** Services kube-proxy runs a health check server for, by their healthCheckNodePort. */
+  byHealthCheckNodePort: Map<number, string>;
 }
 
 /**
@@ -202,6 +204,21 @@ export class NetIndex {
     return undefined;
   }
 
+  /** The Service whose health check node port this is (kube-proxy's health check server), if any. */
+  serviceAtHealthCheckNodePort(port: number): string | undefined {
+    return this.services.byHealthCheckNodePort.get(port);
+  }
+
+  /**
+   * kube-proxy's localEndpoints for a Service on a node (EndpointsMap.LocalReadyEndpoints): its
+   * ready endpoints there, counted by IP over all its ports.
+   */
+  localReadyEndpoints(serviceKey: string, nodeName: string): number {
+    const ips = new Set<string>();
+    for (const sp of this.portsOfService(serviceKey)) for (const e of this.endpoints(sp)) if (e.nodeName === nodeName) ips.add(e.ip);
+    return ips.size;
+  }
+
   /** Every port of every Service (headless ones included), for the node's whole rule set. */
   *allServicePorts(): Iterable<ServicePortInfo> {
     for (const ports of this.services.byKey.values()) yield* ports;
@@ -263,7 +280,7 @@ function readyEndpoints(state: ClusterState, sp: ServicePortInfo): EndpointInfo[
 function serviceIndexOf(services: Record<string, Service>): ServiceIndex {
   let index = serviceIndexes.get(services);
   if (index) return index;
-  index = { byClusterIP: new Map(), byLoadBalancerIP: new Map(), byNodePort: new Map(), byKey: new Map() };
+  index = { byClusterIP: new Map(), byLoadBalancerIP: new Map(), byNodePort: new Map(), byKey: new Map(), byHealthCheckNodePort: new Map() };
   for (const key in services) {
     const service = services[key];
     const spec = service.spec;
@@ -284,6 +301,7 @@ function serviceIndexOf(services: Record<string, Service>): ServiceIndex {
       }
     }
     index.byKey.set(key, infos);
+    if (spec.healthCheckNodePort && spec.type === "LoadBalancer" && spec.externalTrafficPolicy === "Local") index.byHealthCheckNodePort.set(spec.healthCheckNodePort, key);
     if (clusterIP) index.byClusterIP.set(clusterIP, infos);
     if (spec.type === "LoadBalancer") for (const ingress of service.status.loadBalancer.ingress ?? []) if (ingress.ip) index.byLoadBalancerIP.set(ingress.ip, infos);
   }

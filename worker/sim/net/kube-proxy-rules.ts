@@ -235,6 +235,9 @@ export function healthCheckNodePortRule(spn: string, port: number): Rule {
   return { chain: "KUBE-NODEPORTS", proto: "tcp", matches: [comment(`${spn} health check node port`), { m: "proto", proto: "tcp", dport: port }], target: "ACCEPT" };
 }
 
+/** filter INPUT: kube-proxy's jump to KUBE-NODEPORTS, where health check node ports are accepted. */
+export const HEALTH_CHECK_JUMP: Rule = { chain: "INPUT", matches: [comment("kubernetes health check service ports")], target: "KUBE-NODEPORTS" };
+
 /** The last rule of KUBE-SERVICES: anything for a local address goes on to KUBE-NODEPORTS. */
 export const NODEPORTS_JUMP: Rule = {
   chain: "KUBE-SERVICES",

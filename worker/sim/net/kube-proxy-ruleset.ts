@@ -16,6 +16,8 @@ import {
   extMasqRule,
   extPodTrafficRule,
   externalDestinationFilterRule,
+  HEALTH_CHECK_JUMP,
+  healthCheckNodePortRule,
   externalDestinationRule,
   MARK_MASQ_RULE,
   MASQ_MARK,
@@ -95,7 +97,7 @@ export function nodeRuleset(index: NetIndex, nodeName: string): Ruleset {
   // The jumps kube-proxy prepends to the built-in chains (iptablesJumpChains), then kubelet's and flannel's.
   const firewallJump = (chain: string): Rule => ({ chain, matches: [ctNew, c("kubernetes load balancer firewall")], target: "KUBE-PROXY-FIREWALL" });
   filter.add(firewallJump("INPUT"));
-  filter.add({ chain: "INPUT", matches: [c("kubernetes health check service ports")], target: "KUBE-NODEPORTS" });
+  filter.add(HEALTH_CHECK_JUMP);
   filter.add({ chain: "INPUT", matches: [ctNew, c("kubernetes externally-visible service portals")], target: "KUBE-EXTERNAL-SERVICES" });
   filter.add({ chain: "INPUT", matches: [], target: "KUBE-FIREWALL" });
   filter.add(firewallJump("FORWARD"));
@@ -196,6 +198,8 @@ function servicePortRules(index: NetIndex, sp: ServicePortInfo, nodeName: string
     if (hasEndpoints) nat.add(nodePortRule(spn, proto, nodePort, hash));
     if (!hasExternal) filter.add(nodePortFilterRule(spn, proto, nodePort, filterTarget));
   }
+  // Whether or not the node has local endpoints, the health check port is let in (proxier.go).
+  if (spec.healthCheckNodePort && spec.type === "LoadBalancer" && etpLocal) filter.add(healthCheckNodePortRule(spn, spec.healthCheckNodePort));
 
   if (hasInternal) nat.add(clusterMasqRule(internalChain, spn, proto, clusterIP, port, podCIDR));
 

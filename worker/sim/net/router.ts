@@ -19,6 +19,8 @@ import {
   extPodTrafficRule,
   externalDestinationFilterRule,
   externalDestinationRule,
+  HEALTH_CHECK_JUMP,
+  healthCheckNodePortRule,
   MASQUERADE_RULE,
   NODEPORTS_JUMP,
   nodePortFilterRule,
@@ -193,6 +195,24 @@ class Proxier {
   private atNode(node: NodeInfo): RouteOutcome {
     const { dstPort, protocol } = this.req;
     const sp = this.index.servicePortAtNodePort(dstPort, protocol);
+    const hcService = protocol === "TCP" && !sp ? this.index.serviceAtHealthCheckNodePort(dstPort) : undefined;
+    if (hcService !== undefined) {
+      // The first of the Service's ports (in rule order) carries the ACCEPT that matches.
+      const first = [...this.index.portsOfService(hcService)].sort((a, b) => (a.servicePortName < b.servicePortName ? -1 : 1))[0];
+      const accept = saveText(healthCheckNodePortRule(first?.servicePortName ?? hcService, dstPort));
+      this.hops.push({
+        kind: "node",
+        label: node.name,
+        ref: { kind: "Node", name: node.name },
+        before: { src: this.src, dst: this.dst },
+        rule: accept,
+        rules: [saveText(HEALTH_CHECK_JUMP), accept],
+        note: `${dstPort} is the healthCheckNodePort of ${hcService}: kube-proxy accepts it on every node and answers it itself with the node's count of ready local endpoints.`,
+      });
+      const dropped = this.police(undefined, this.dst, this.src);
+      if (dropped) return dropped;
+      return { result: "delivered", hops: this.hops, delivery: { target: { kind: "node", node }, dst: this.dst, client: this.src } };
+    }
     if (!sp) {
       this.hops.push({
         kind: "node",

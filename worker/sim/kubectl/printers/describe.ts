@@ -364,6 +364,7 @@ export function describeService(service: Service, slices: EndpointSlice[] | unde
   w.write(0, `Session Affinity:\t${spec.sessionAffinity}\n`);
   if (spec.externalTrafficPolicy) w.write(0, `External Traffic Policy:\t${spec.externalTrafficPolicy}\n`);
   if (spec.internalTrafficPolicy) w.write(0, `Internal Traffic Policy:\t${spec.internalTrafficPolicy}\n`);
+  if (spec.healthCheckNodePort) w.write(0, `HealthCheck NodePort:\t${spec.healthCheckNodePort}\n`);
   describeEvents(w, events, now);
   return w.flush();
 }

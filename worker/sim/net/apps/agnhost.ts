@@ -4,7 +4,7 @@
 // `serve-hostname` answers every path with the host name.
 
 import { pathOf, queryValue, slashDate } from "../http.ts";
-import { goReply } from "./go-reply.ts";
+import { goReply, goTime } from "./go-reply.ts";
 import { serveHostname } from "./serve-hostname.ts";
 import type { App, AppRequest, AppResult } from "./types.ts";
 
@@ -43,16 +43,4 @@ function netexec(req: AppRequest): AppResult {
     default:
       return { reply: goReply(request, now, 200, `NOW: ${goTime(now, req.startedAt)}`), log: log("GET /") };
   }
-}
-
-/** Go's `%v` of time.Now() in a UTC container: `2026-01-01 00:00:05.123 +0000 UTC m=+12.345000001`. */
-function goTime(now: number, startedAt: number | undefined): string {
-  const d = new Date(now);
-  const pad = (n: number, w = 2) => String(n).padStart(w, "0");
-  const ms = d.getUTCMilliseconds();
-  const fraction = ms ? `.${pad(ms, 3).replace(/0+$/, "")}` : "";
-  const wall = `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}${fraction} +0000 UTC`;
-  // The monotonic reading counts from the process's start, with nanosecond digits.
-  const since = Math.max(0, now - (startedAt ?? now));
-  return `${wall} m=+${Math.floor(since / 1000)}.${pad((since % 1000) * 1_000_000, 9)}`;
 }

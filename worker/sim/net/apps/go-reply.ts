@@ -32,3 +32,15 @@ function statusText(status: number): string {
 function sniff(body: string): string {
   return /^\s*</.test(body) && /^\s*<(!DOCTYPE HTML|HTML|HEAD|SCRIPT|IFRAME|H1|DIV|FONT|TABLE|A|STYLE|TITLE|B|BODY|BR|P|!--)[ >]/i.test(body) ? "text/html; charset=utf-8" : "text/plain; charset=utf-8";
 }
+
+/** Go's `%v` of time.Now() in a UTC container: `2026-01-01 00:00:05.123 +0000 UTC m=+12.345000001`. */
+export function goTime(now: number, startedAt: number | undefined): string {
+  const d = new Date(now);
+  const pad = (n: number, w = 2) => String(n).padStart(w, "0");
+  const ms = d.getUTCMilliseconds();
+  const fraction = ms ? `.${pad(ms, 3).replace(/0+$/, "")}` : "";
+  const wall = `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}${fraction} +0000 UTC`;
+  // The monotonic reading counts from the process's start, with nanosecond digits.
+  const since = Math.max(0, now - (startedAt ?? now));
+  return `${wall} m=+${Math.floor(since / 1000)}.${pad((since % 1000) * 1_000_000, 9)}`;
+}

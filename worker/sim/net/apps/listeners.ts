@@ -16,6 +16,7 @@ import { nodeHello } from "./node-hello.ts";
 import { serveHostname } from "./serve-hostname.ts";
 import { httpEcho } from "./http-echo.ts";
 import { httpd } from "./httpd.ts";
+import { kubeProxyServer } from "./kube-proxy.ts";
 import { nginx } from "./nginx.ts";
 import { tomcat } from "./tomcat.ts";
 import type { App } from "./types.ts";
@@ -62,7 +63,8 @@ export interface Listener {
 
 export type ListenResult = { listener: Listener } | { listener?: undefined; why: string };
 
-export function listenerAt(index: NetIndex, target: DeliveryTarget, port: number): ListenResult {
+/** The process listening on `port` of the delivery target, reached at `dstIP` (a node's loopback-only servers need it). */
+export function listenerAt(index: NetIndex, target: DeliveryTarget, port: number, dstIP = ""): ListenResult {
   if (target.kind === "pod") {
     const { pod, key } = target.pod;
     return podListener(pod, key, port, pod.metadata.name);
@@ -72,6 +74,8 @@ export function listenerAt(index: NetIndex, target: DeliveryTarget, port: number
     const found = podListener(info.pod, info.key, port, node.name);
     if (found.listener) return found;
   }
+  const proxy = kubeProxyServer(index, node, port, dstIP);
+  if (proxy) return { listener: { ...proxy, hostname: node.name, logs: false } };
   if (port === 22) return { listener: { app: sshd, label: `sshd on ${node.name}`, hostname: node.name, logs: false } };
   if (port === 10250) return { listener: { app: tlsOnly, label: `kubelet on ${node.name}`, hostname: node.name, logs: false } };
   const nodeObject = index.state.nodes[node.name];

@@ -18,6 +18,8 @@ import { nextResourceVersion, putObject } from "./store.ts";
 import { Tx } from "./tx.ts";
 import { type ClusterProfile, DEFAULT_PROFILE } from "./profile.ts";
 import { DEFAULT_POOL, METALLB_NAMESPACE, METALLB_VERSION } from "./metallb.ts";
+import { CALICO_ADDRESS_ANNOTATION, CALICO_TUNNEL_ANNOTATION, CALICO_VERSION, blockText, claimBlock } from "./calico-ipam.ts";
+import { type Cidr, numberToIp } from "./ipv4.ts";
 import type { ClusterState, DaemonSet, Node, SubmittedObject } from "./types.ts";
 
 export const CLUSTER_AGE_MS = 25 * 60 * 1000;
@@ -41,7 +43,7 @@ function nodeAddress(index: number): string {
   return `${NODE_NETWORK_BASE[0]}.${NODE_NETWORK_BASE[1]}.${NODE_NETWORK_BASE[2] + Math.floor(n / 256)}.${n % 256}`;
 }
 
-function makeNode(name: string, index: number, created: number, random: Random, maxPods: number): Node {
+function makeNode(name: string, index: number, created: number, random: Random, maxPods: number, calicoBlock?: Cidr): Node {
   const controlPlane = index === 0;
   const labels: Record<string, string> = {
     "beta.kubernetes.io/arch": "amd64",
@@ -72,10 +74,16 @@ function makeNode(name: string, index: number, created: number, random: Random, 
       creationTimestamp: ts,
       labels,
       annotations: {
-        "flannel.alpha.coreos.com/backend-data": `{"VNI":1,"VtepMAC":"${mac}"}`,
-        "flannel.alpha.coreos.com/backend-type": "vxlan",
-        "flannel.alpha.coreos.com/kube-subnet-manager": "true",
-        "flannel.alpha.coreos.com/public-ip": ip,
+        // What the CNI's node agent publishes: flannel its VXLAN endpoint, calico-node its
+        // detected address and its tunl0 address (the first of the node's IPAM block).
+        ...(calicoBlock
+          ? { [CALICO_ADDRESS_ANNOTATION]: `${ip}/24`, [CALICO_TUNNEL_ANNOTATION]: numberToIp(calicoBlock.base) }
+          : {
+              "flannel.alpha.coreos.com/backend-data": `{"VNI":1,"VtepMAC":"${mac}"}`,
+              "flannel.alpha.coreos.com/backend-type": "vxlan",
+              "flannel.alpha.coreos.com/kube-subnet-manager": "true",
+              "flannel.alpha.coreos.com/public-ip": ip,
+            }),
         "kubeadm.alpha.kubernetes.io/cri-socket": "unix:///var/run/containerd/containerd.sock",
         "node.alpha.kubernetes.io/ttl": "0",
         "volumes.kubernetes.io/controller-managed-attach-detach": "true",
@@ -92,7 +100,9 @@ function makeNode(name: string, index: number, created: number, random: Random, 
         { type: "Hostname", address: name },
       ],
       conditions: [
-        { type: "NetworkUnavailable", status: "False", reason: "FlannelIsUp", message: "Flannel is running on this node", lastHeartbeatTime: ready, lastTransitionTime: ready },
+        calicoBlock
+          ? { type: "NetworkUnavailable", status: "False", reason: "CalicoIsUp", message: "Calico is running on this node", lastHeartbeatTime: ready, lastTransitionTime: ready }
+          : { type: "NetworkUnavailable", status: "False", reason: "FlannelIsUp", message: "Flannel is running on this node", lastHeartbeatTime: ready, lastTransitionTime: ready },
         { type: "MemoryPressure", status: "False", reason: "KubeletHasSufficientMemory", message: "kubelet has sufficient memory available", lastHeartbeatTime: ts, lastTransitionTime: ts },
         { type: "DiskPressure", status: "False", reason: "KubeletHasNoDiskPressure", message: "kubelet has no disk pressure", lastHeartbeatTime: ts, lastTransitionTime: ts },
         { type: "PIDPressure", status: "False", reason: "KubeletHasSufficientPID", message: "kubelet has sufficient PID available", lastHeartbeatTime: ts, lastTransitionTime: ts },
@@ -221,8 +231,14 @@ export function bootstrapCluster(options: BootstrapOptions): ClusterState {
     const result = createObject(tx, { apiVersion: "v1", kind: "ServiceAccount", metadata: { name, namespace } }, { now: at, random: own }, newUid(own));
     if (!result.ok) throw new Error(`bootstrap: ${result.status.message}`);
   };
+  const profile = options.profile ?? DEFAULT_PROFILE;
+  const calico = profile.cni === "calico";
+  const claimed = new Set<string>();
   const addNode = (name: string, index: number, at: number): void => {
-    const node = makeNode(name, index, at, random, maxPods);
+    // calico-node claims the node's IPAM block as it starts (here: as the node joins).
+    const block = calico ? claimBlock(empty.config.podCIDR, name, claimed) : undefined;
+    if (block) claimed.add(blockText(block));
+    const node = makeNode(name, index, at, random, maxPods, block);
     node.metadata.resourceVersion = nextResourceVersion(tx);
     putObject(tx, "nodes", name, node);
   };
@@ -255,6 +271,8 @@ export function bootstrapCluster(options: BootstrapOptions): ClusterState {
       },
     ],
   });
+  const calicoManifest = daemonSetManifest("calico-node", "kube-system", { "k8s-app": "calico-node" }, { "k8s-app": "calico-node" }, calicoNodeSpec());
+  const cniManifest = calico ? calicoManifest : flannelManifest;
   const daemonSetsAt = start + 9000;
   // The DaemonSets as the API server stored them; they join the store once every node has its
   // pods, so their controller meets a finished history instead of racing the replay.
@@ -267,7 +285,7 @@ export function bootstrapCluster(options: BootstrapOptions): ClusterState {
   let flannel: DaemonSet | undefined;
   const nodePods = (node: string, at: number): void => {
     kubeProxy ??= stored(kubeProxyManifest, kubeProxyUid);
-    flannel ??= stored(flannelManifest, flannelUid);
+    flannel ??= stored(cniManifest, flannelUid);
     daemonPodCreated(kubeProxy, node, at);
     daemonPodCreated(flannel, node, at + 20_000);
   };
@@ -351,8 +369,11 @@ export function bootstrapCluster(options: BootstrapOptions): ClusterState {
     start + 9000,
   );
   // The CNI is applied; then CoreDNS (tolerating the control-plane taint) lands on the only node.
-  ns("kube-flannel", start + 9000, { "k8s-app": "flannel", "pod-security.kubernetes.io/enforce": "privileged" });
-  serviceAccount("flannel", "kube-flannel", start + 9000);
+  if (calico) installCalico(tx, start + 9000, serviceAccount);
+  else {
+    ns("kube-flannel", start + 9000, { "k8s-app": "flannel", "pod-security.kubernetes.io/enforce": "privileged" });
+    serviceAccount("flannel", "kube-flannel", start + 9000);
+  }
   nodePods("controlplane", start + 9000);
   reconcile(tx, start + 30_000, random);
   reconcile(tx, start + 45_000, random);
@@ -364,11 +385,11 @@ export function bootstrapCluster(options: BootstrapOptions): ClusterState {
     nodePods(`node${String(i).padStart(2, "0")}`, at + 2000);
     reconcile(tx, at + 2000, random);
   }
-  for (const [manifest, uid] of [[kubeProxyManifest, kubeProxyUid], [flannelManifest, flannelUid]] as const) {
+  for (const [manifest, uid] of [[kubeProxyManifest, kubeProxyUid], [cniManifest, flannelUid]] as const) {
     const result = createObject(tx, manifest, { now: daemonSetsAt, random }, uid);
     if (!result.ok) throw new Error(`bootstrap: ${result.status.message}`);
   }
-  if ((options.profile ?? DEFAULT_PROFILE).loadBalancer === "metallb") {
+  if (profile.loadBalancer === "metallb") {
     // The joined cluster settles first (with the session's random stream, as without MetalLB).
     reconcile(tx, start + METALLB_INSTALLED_AFTER_MS, random);
     installMetalLB(tx, start + METALLB_INSTALLED_AFTER_MS);
@@ -376,6 +397,141 @@ export function bootstrapCluster(options: BootstrapOptions): ClusterState {
   reconcile(tx, options.now, random);
   return tx.commit();
 }
+
+/**
+ * calico-node's pod template in projectcalico/calico manifests/calico.yaml (v3.32.1): the
+ * defaults kubeadm tutorials keep (IPIP Always, VXLAN Never) with CALICO_IPV4POOL_CIDR set to the
+ * kubeadm --pod-network-cidr. Left out: the init containers (upgrade-ipam, install-cni,
+ * ebpf-bootstrap; the simulator runs none), the host-path volumes and the exec probes.
+ */
+function calicoNodeSpec(): Record<string, unknown> {
+  const fromConfig = (key: string) => ({ valueFrom: { configMapKeyRef: { name: "calico-config", key } } });
+  return {
+    nodeSelector: { "kubernetes.io/os": "linux" },
+    tolerations: [
+      { effect: "NoSchedule", operator: "Exists" },
+      { key: "CriticalAddonsOnly", operator: "Exists" },
+      { effect: "NoExecute", operator: "Exists" },
+    ],
+    serviceAccountName: "calico-node",
+    terminationGracePeriodSeconds: 0,
+    containers: [
+      {
+        name: "calico-node",
+        image: `quay.io/calico/node:${CALICO_VERSION}`,
+        env: [
+          { name: "DATASTORE_TYPE", value: "kubernetes" },
+          { name: "WAIT_FOR_DATASTORE", value: "true" },
+          { name: "NODENAME", valueFrom: { fieldRef: { fieldPath: "spec.nodeName" } } },
+          { name: "CALICO_NETWORKING_BACKEND", ...fromConfig("calico_backend") },
+          { name: "CLUSTER_TYPE", value: "k8s,bgp" },
+          { name: "IP", value: "autodetect" },
+          { name: "CALICO_IPV4POOL_IPIP", value: "Always" },
+          { name: "CALICO_IPV4POOL_VXLAN", value: "Never" },
+          { name: "CALICO_IPV6POOL_VXLAN", value: "Never" },
+          { name: "FELIX_IPINIPMTU", ...fromConfig("veth_mtu") },
+          { name: "FELIX_VXLANMTU", ...fromConfig("veth_mtu") },
+          { name: "FELIX_WIREGUARDMTU", ...fromConfig("veth_mtu") },
+          { name: "CALICO_IPV4POOL_CIDR", value: "10.244.0.0/16" },
+          { name: "CALICO_DISABLE_FILE_LOGGING", value: "true" },
+          { name: "FELIX_DEFAULTENDPOINTTOHOSTACTION", value: "ACCEPT" },
+          { name: "FELIX_IPV6SUPPORT", value: "false" },
+          { name: "FELIX_HEALTHENABLED", value: "true" },
+        ],
+        securityContext: { privileged: true },
+        resources: { requests: { cpu: "250m" } },
+      },
+    ],
+  };
+}
+
+/**
+ * The rest of `kubectl apply -f calico.yaml` (v3.32.1): its service accounts, calico-config and
+ * the calico-kube-controllers Deployment (its pod lands on the control plane, tolerating the
+ * taint). The CRDs, RBAC objects and the PodDisruptionBudget are not objects here. The service
+ * accounts draw from their own random streams, as the other add-ons' do.
+ */
+function installCalico(tx: Tx, at: number, serviceAccount: (name: string, namespace: string, at: number) => void): void {
+  const random = createRandom(fnv32a("calico.yaml"));
+  const create = (obj: SubmittedObject): void => {
+    const result = createObject(tx, obj, { now: at, random });
+    if (!result.ok) throw new Error(`bootstrap: ${result.status.message}`);
+  };
+  serviceAccount("calico-kube-controllers", "kube-system", at);
+  serviceAccount("calico-node", "kube-system", at);
+  serviceAccount("calico-cni-plugin", "kube-system", at);
+  create({
+    apiVersion: "v1",
+    kind: "ConfigMap",
+    metadata: { name: "calico-config", namespace: "kube-system" },
+    data: { typha_service_name: "none", calico_backend: "bird", veth_mtu: "0", cni_network_config: CALICO_CNI_NETWORK_CONFIG },
+  } as SubmittedObject);
+  const labels = { "k8s-app": "calico-kube-controllers" };
+  create({
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    metadata: { name: "calico-kube-controllers", namespace: "kube-system", labels },
+    spec: {
+      replicas: 1,
+      selector: { matchLabels: labels },
+      strategy: { type: "Recreate" },
+      template: {
+        metadata: { name: "calico-kube-controllers", namespace: "kube-system", labels },
+        spec: {
+          nodeSelector: { "kubernetes.io/os": "linux" },
+          tolerations: [
+            { key: "CriticalAddonsOnly", operator: "Exists" },
+            { key: "node-role.kubernetes.io/master", effect: "NoSchedule" },
+            { key: "node-role.kubernetes.io/control-plane", effect: "NoSchedule" },
+          ],
+          serviceAccountName: "calico-kube-controllers",
+          priorityClassName: "system-cluster-critical",
+          containers: [
+            {
+              name: "calico-kube-controllers",
+              image: `quay.io/calico/kube-controllers:${CALICO_VERSION}`,
+              env: [
+                { name: "ENABLED_CONTROLLERS", value: "node,loadbalancer" },
+                { name: "DATASTORE_TYPE", value: "kubernetes" },
+              ],
+              securityContext: { runAsNonRoot: true },
+            },
+          ],
+        },
+      },
+    },
+  });
+}
+
+/** calico-config's cni_network_config, as the manifest has it (install-cni fills the placeholders). */
+const CALICO_CNI_NETWORK_CONFIG = `{
+  "name": "k8s-pod-network",
+  "cniVersion": "0.3.1",
+  "plugins": [
+    {
+      "type": "calico",
+      "log_level": "info",
+      "log_file_path": "/var/log/calico/cni/cni.log",
+      "datastore_type": "kubernetes",
+      "nodename": "__KUBERNETES_NODE_NAME__",
+      "mtu": __CNI_MTU__,
+      "ipam": {
+          "type": "calico-ipam"
+      },
+      "policy": {
+          "type": "k8s"
+      },
+      "kubernetes": {
+          "kubeconfig": "__KUBECONFIG_FILEPATH__"
+      }
+    },
+    {
+      "type": "portmap",
+      "snat": true,
+      "capabilities": {"portMappings": true}
+    }
+  ]
+}`;
 
 /** When the cluster's admin applied MetalLB's manifest and pool: a few minutes after the last join. */
 const METALLB_INSTALLED_AFTER_MS = 4 * 60 * 1000;

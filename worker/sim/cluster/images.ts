@@ -119,7 +119,7 @@ export function allImages(): readonly ImageInfo[] {
 }
 
 /**
- * Images of the cluster's own components (kubeadm control plane, kube-proxy, CoreDNS, flannel, MetalLB).
+ * Images of the cluster's own components (kubeadm control plane, kube-proxy, CoreDNS, flannel or Calico, MetalLB).
  * They are not in the catalogue above (no lesson runs them), but the node already has them, so a
  * recreated CoreDNS pod starts like the original did.
  */
@@ -131,6 +131,8 @@ const systemRepositories = new Set([
   "registry.k8s.io/kube-proxy",
   "registry.k8s.io/coredns/coredns",
   "ghcr.io/flannel-io/flannel",
+  "quay.io/calico/node",
+  "quay.io/calico/kube-controllers",
   "quay.io/metallb/controller",
   "quay.io/metallb/speaker",
 ]);

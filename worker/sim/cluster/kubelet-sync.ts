@@ -2,6 +2,7 @@
 // readiness probes, and releasing the IPs of pods that are gone.
 import type { Random } from "../random.ts";
 import { POD_IP_REUSE_DELAY_MS, allocatePodIP } from "./allocators.ts";
+import { allocateBlockIP, calicoBlockOf } from "./calico-ipam.ts";
 import { withProps } from "./compact.ts";
 import { appendContainerLog } from "./container-log.ts";
 import { involvedObject, recordEvent } from "./events.ts";
@@ -75,9 +76,14 @@ export function kubelet(tx: Tx, now: number, random: Random): void {
       const at = runtime.scheduledAt ?? runtime.createdAt;
       if (pod.spec.hostNetwork) podIP = hostIP;
       else if (!podIP) {
-        const from = podIPHint(tx, nodeName);
-        podIP = allocatePodIP(node?.spec.podCIDR ?? "", podIPsOnNode(tx, nodeName), tx.state.releasedPodIPs, now, from);
-        if (podIP) setPodIPHint(tx, nodeName, Number(podIP.slice(podIP.lastIndexOf(".") + 1)) + 1);
+        // Calico's IPAM hands out its block of the node; flannel's host-local the node's podCIDR.
+        const block = calicoBlockOf(node);
+        if (block) podIP = allocateBlockIP(block, podIPsOnNode(tx, nodeName), tx.state.releasedPodIPs, now);
+        else {
+          const from = podIPHint(tx, nodeName);
+          podIP = allocatePodIP(node?.spec.podCIDR ?? "", podIPsOnNode(tx, nodeName), tx.state.releasedPodIPs, now, from);
+          if (podIP) setPodIPHint(tx, nodeName, Number(podIP.slice(podIP.lastIndexOf(".") + 1)) + 1);
+        }
         if (!podIP) {
           // The node's range is exhausted: the sandbox cannot get a network (FailedCreatePodSandBox).
           tx.write("podRuntime")[key] = { ...runtime, nextAt: undefined };

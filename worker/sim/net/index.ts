@@ -14,6 +14,7 @@ import type { ClusterState, Node, Pod, Service, ServicePort } from "../cluster/t
 import { type Cidr, cidrAddress, parseCidr } from "./ip.ts";
 import { endpointChainName, portProtoHash, servicePortNameOf } from "./kube-proxy-names.ts";
 import { nodeInternalIP } from "../cluster/conditions.ts";
+import { CALICO_TUNNEL_ANNOTATION, blockText, calicoBlockOf } from "../cluster/calico-ipam.ts";
 
 export type Protocol = "TCP" | "UDP" | "SCTP";
 
@@ -22,8 +23,13 @@ export interface NodeInfo {
   ip: string;
   /** The node's address on the pod bridge (cni0, .1 of its pod CIDR): SNAT source towards local pods. */
   bridgeIP?: string;
-  /** The node's flannel.1 address (.0 of its pod CIDR): SNAT source towards pods on other nodes. */
+  /**
+   * The node's tunnel address, SNAT source towards pods on other nodes: flannel.1's (.0 of its
+   * pod CIDR) or Calico's tunl0 (the first address of its IPAM block).
+   */
   tunnelIP?: string;
+  /** Calico nodes: the node's IPAM block (`10.244.192.128/26`); absent on flannel nodes. */
+  calicoBlock?: string;
 }
 
 export interface ServicePortInfo {
@@ -326,12 +332,16 @@ function nodeIndexOf(nodes: Record<string, Node>): NodeIndex {
     const ip = nodeInternalIP(node);
     if (!ip) continue;
     const podCIDR = node.spec.podCIDR ? parseCidr(node.spec.podCIDR) : undefined;
-    const info: NodeInfo = {
-      name: node.metadata.name,
-      ip,
-      bridgeIP: podCIDR ? cidrAddress(podCIDR, 1) : undefined,
-      tunnelIP: podCIDR ? cidrAddress(podCIDR, 0) : undefined,
-    };
+    const block = calicoBlockOf(node);
+    // Calico has no bridge: pods hang off cali* veths, other nodes' blocks are routed over tunl0.
+    const info: NodeInfo = block
+      ? { name: node.metadata.name, ip, tunnelIP: node.metadata.annotations![CALICO_TUNNEL_ANNOTATION], calicoBlock: blockText(block) }
+      : {
+          name: node.metadata.name,
+          ip,
+          bridgeIP: podCIDR ? cidrAddress(podCIDR, 1) : undefined,
+          tunnelIP: podCIDR ? cidrAddress(podCIDR, 0) : undefined,
+        };
     index.byIP.set(ip, info);
     index.byName.set(info.name, info);
     index.list.push(info);

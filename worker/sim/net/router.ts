@@ -488,7 +488,7 @@ class Proxier {
     const dropped = this.police(pod, dst, after.src);
     if (dropped) return dropped;
     if (pod) {
-      this.hops.push(this.policed(podHop(pod, natNode, after.src, dst)));
+      this.hops.push(this.policed(podHop(this.index, pod, natNode, after.src, dst)));
       return { result: "delivered", hops: this.hops, delivery: { target: { kind: "pod", pod }, dst, client: after.src }, affinity: affinityWrite };
     }
     const epNode = this.index.nodeByIP(ep.ip);
@@ -584,7 +584,7 @@ class Proxier {
     this.src = src;
     const dropped = this.police(pod, this.dst, src);
     if (dropped) return dropped;
-    this.hops.push(this.policed(podHop(pod, srcNode, src, this.dst)));
+    this.hops.push(this.policed(podHop(this.index, pod, srcNode, src, this.dst)));
     return { result: "delivered", hops: this.hops, delivery: { target: { kind: "pod", pod }, dst: this.dst, client: src } };
   }
 }
@@ -608,18 +608,25 @@ function inPodNetwork(index: NetIndex, ip: string): boolean {
 
 function snatAddress(node: NodeInfo | undefined, endpointNode: string | undefined): string {
   if (!node) return "0.0.0.0";
+  // MASQUERADE takes the outgoing route's source: cni0's address on flannel; on Calico the /32
+  // route over a cali* veth has none, so the kernel picks the node's own (eth0) address.
   if (endpointNode === node.name) return node.bridgeIP ?? node.ip;
   return node.tunnelIP ?? node.ip;
 }
 
-function podHop(pod: PodInfo, fromNode: string, src: Endpoint, dst: Endpoint): Hop {
+function podHop(index: NetIndex, pod: PodInfo, fromNode: string, src: Endpoint, dst: Endpoint): Hop {
   const notes = (pod.notes ??= new Map());
   let note = notes.get(fromNode);
   if (note === undefined) {
+    const calico = index.nodeByName(fromNode)?.calicoBlock !== undefined;
     note =
       pod.nodeName === fromNode
-        ? `${pod.ip} is on ${fromNode}: delivered over the node's bridge (cni0).`
-        : `${pod.ip} is on ${pod.nodeName ?? "another node"}: carried from ${fromNode} over the pod network (flannel VXLAN).`;
+        ? calico
+          ? `${pod.ip} is on ${fromNode}: delivered over the pod's veth (cali*), a /32 route.`
+          : `${pod.ip} is on ${fromNode}: delivered over the node's bridge (cni0).`
+        : calico
+          ? `${pod.ip} is on ${pod.nodeName ?? "another node"}: carried from ${fromNode} over the pod network (Calico IPIP, tunl0).`
+          : `${pod.ip} is on ${pod.nodeName ?? "another node"}: carried from ${fromNode} over the pod network (flannel VXLAN).`;
     notes.set(fromNode, note);
   }
   pod.label ??= `pod ${pod.key}`;

@@ -13,7 +13,7 @@ const K = new Uint32Array([
   0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
 ]);
 
-function utf8(text: string): number[] {
+export function utf8(text: string): number[] {
   const bytes: number[] = [];
   for (let i = 0; i < text.length; i++) {
     let c = text.charCodeAt(i);

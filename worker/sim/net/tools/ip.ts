@@ -8,6 +8,8 @@ import { numberToIp, parseCidr } from "../../cluster/ipv4.ts";
 import type { ClusterState, Pod } from "../../cluster/types.ts";
 import type { ProgramContext } from "../../shell/types.ts";
 import { netIndex } from "../index.ts";
+import { sha1Hex } from "../sha1.ts";
+import { CALICO_IPIP_MTU } from "../../cluster/calico-ipam.ts";
 import type { Place } from "../places.ts";
 import { currentPlace, usesBusybox } from "./where.ts";
 
@@ -20,7 +22,9 @@ interface Interface {
   mac: string;
   /** Address with prefix length, and broadcast; none for a bare veth. */
   inet?: { address: string; prefix: number; broadcast?: string; scope: "host" | "global" };
-  kind: "loopback" | "ether" | "vxlan" | "bridge" | "veth";
+  kind: "loopback" | "ether" | "vxlan" | "bridge" | "veth" | "ipip";
+  /** The bridge a veth is enslaved to (flannel's cni0); Calico's cali* veths have none. */
+  master?: string;
 }
 
 interface Route {
@@ -31,6 +35,11 @@ interface Route {
   /** Connected routes: kernel-made, link scope, with the source address. */
   src?: string;
   onlink?: boolean;
+  /** Calico: its local block is a blackhole route, and bird programs the routes to other blocks. */
+  type?: "blackhole";
+  proto?: "bird";
+  /** A link-scope route without a source address (Calico's /32 per pod, the pod's gateway). */
+  scopeLink?: boolean;
 }
 
 const FLANNEL_MTU = 1450;
@@ -78,13 +87,14 @@ function nodeNetwork(state: ClusterState, node: string): { interfaces: Interface
   const routes: Route[] = [];
   if (!info) return { interfaces, routes };
   interfaces.push({ index: 2, name: "eth0", mtu: 1500, mac: macOf(`eth0/${node}`), inet: { address: info.ip, prefix: 24, broadcast: broadcastOf(info.ip, 24), scope: "global" }, kind: "ether" });
+  if (info.calicoBlock) return calicoNodeNetwork(state, node, interfaces);
   // flannel.1's MAC is the VTEP address flannel publishes in the node's annotation.
   const backend = state.nodes[node]?.metadata.annotations?.["flannel.alpha.coreos.com/backend-data"];
   const vtep = backend ? /"VtepMAC":"([0-9a-f:]{17})"/.exec(backend)?.[1] : undefined;
   if (info.tunnelIP) interfaces.push({ index: 3, name: "flannel.1", mtu: FLANNEL_MTU, mac: vtep ?? macOf(`flannel/${node}`), inet: { address: info.tunnelIP, prefix: 32, scope: "global" }, kind: "vxlan" });
   if (info.bridgeIP) interfaces.push({ index: 4, name: "cni0", mtu: FLANNEL_MTU, mac: macOf(`cni0/${node}`), inet: { address: info.bridgeIP, prefix: 24, broadcast: broadcastOf(info.bridgeIP, 24), scope: "global" }, kind: "bridge" });
   podsOn(state, node).forEach((pod, i) => {
-    interfaces.push({ index: 5 + i, name: `veth${macOf(pod.metadata.uid).replace(/:/g, "").slice(0, 8)}`, peer: 2, mtu: FLANNEL_MTU, mac: macOf(`veth/${pod.metadata.uid}`), kind: "veth" });
+    interfaces.push({ index: 5 + i, name: `veth${macOf(pod.metadata.uid).replace(/:/g, "").slice(0, 8)}`, peer: 2, mtu: FLANNEL_MTU, mac: macOf(`veth/${pod.metadata.uid}`), kind: "veth", master: "cni0" });
   });
   routes.push({ to: "default", via: "192.168.56.1", dev: "eth0" });
   const subnets: Array<{ node: string; cidr: string; tunnel?: string }> = [];
@@ -101,6 +111,37 @@ function nodeNetwork(state: ClusterState, node: string): { interfaces: Interface
   return { interfaces, routes };
 }
 
+/**
+ * A Calico node (IPIP Always): tunl0 with the first address of the node's block, one cali* veth
+ * per pod (the CNI plugin's name, "cali" + sha1("namespace.pod")[:11], and the fixed MAC
+ * ee:ee:ee:ee:ee:ee Calico gives every host-side veth); routes: the own block as a blackhole,
+ * a /32 per local pod over its veth, and every other node's block via that node over tunl0, as
+ * BIRD programs them.
+ */
+function calicoNodeNetwork(state: ClusterState, node: string, interfaces: Interface[]): { interfaces: Interface[]; routes: Route[] } {
+  const index = netIndex(state);
+  const info = index.nodeByName(node)!;
+  interfaces.push({ index: 3, name: "tunl0", mtu: CALICO_IPIP_MTU, mac: "0.0.0.0", inet: { address: info.tunnelIP!, prefix: 32, scope: "global" }, kind: "ipip" });
+  const local: Route[] = [];
+  podsOn(state, node).forEach((pod, i) => {
+    const name = calicoVethName(pod);
+    interfaces.push({ index: 4 + i, name, peer: 2, mtu: CALICO_IPIP_MTU, mac: "ee:ee:ee:ee:ee:ee", kind: "veth" });
+    local.push({ to: pod.status.podIP!, dev: name, scopeLink: true });
+  });
+  const routes: Route[] = [{ to: "default", via: "192.168.56.1", dev: "eth0" }];
+  const pod: Route[] = [{ to: info.calicoBlock!, dev: "", type: "blackhole", proto: "bird" }, ...local];
+  for (const other of index.nodeList) {
+    if (other.name !== node && other.calicoBlock) pod.push({ to: other.calicoBlock, via: other.ip, dev: "tunl0", proto: "bird", onlink: true });
+  }
+  pod.sort((a, b) => compareCidr(a.to.includes("/") ? a.to : `${a.to}/32`, b.to.includes("/") ? b.to : `${b.to}/32`));
+  routes.push(...pod, { to: "192.168.56.0/24", dev: "eth0", src: info.ip });
+  return { interfaces, routes };
+}
+
+function calicoVethName(pod: Pod): string {
+  return `cali${sha1Hex(`${pod.metadata.namespace}.${pod.metadata.name}`).slice(0, 11)}`;
+}
+
 function compareCidr(a: string, b: string): number {
   return (parseCidr(a)?.base ?? 0) - (parseCidr(b)?.base ?? 0);
 }
@@ -109,7 +150,19 @@ function compareCidr(a: string, b: string): number {
 function podNetwork(state: ClusterState, place: Extract<Place, { kind: "pod" }>): { interfaces: Interface[]; routes: Route[] } {
   const pod = state.pods[place.key];
   const veth = pod ? podsOn(state, place.nodeName).findIndex((p) => p.metadata.uid === pod.metadata.uid) : -1;
-  const bridge = netIndex(state).nodeByName(place.nodeName)?.bridgeIP;
+  const nodeInfo = netIndex(state).nodeByName(place.nodeName);
+  if (nodeInfo?.calicoBlock) {
+    // Calico: a /32 on eth0 and a default route via the link-local gateway 169.254.1.1, which
+    // the host side answers by proxy ARP.
+    return {
+      interfaces: [LOOPBACK, { index: 2, name: "eth0", peer: veth >= 0 ? 4 + veth : undefined, mtu: CALICO_IPIP_MTU, mac: macOf(pod?.metadata.uid ?? place.key), inet: { address: place.ip, prefix: 32, scope: "global" }, kind: "ether" }],
+      routes: [
+        { to: "default", via: "169.254.1.1", dev: "eth0" },
+        { to: "169.254.1.1", dev: "eth0", scopeLink: true },
+      ],
+    };
+  }
+  const bridge = nodeInfo?.bridgeIP;
   const interfaces: Interface[] = [
     LOOPBACK,
     { index: 2, name: "eth0", peer: veth >= 0 ? 5 + veth : undefined, mtu: FLANNEL_MTU, mac: macOf(pod?.metadata.uid ?? place.key), inet: { address: place.ip, prefix: 24, broadcast: broadcastOf(place.ip, 24), scope: "global" }, kind: "ether" },
@@ -137,6 +190,7 @@ function networkOf(ctx: ProgramContext, place: Place): { interfaces: Interface[]
 
 function flags(i: Interface, busybox: boolean): string {
   if (i.kind === "loopback") return "<LOOPBACK,UP,LOWER_UP>";
+  if (i.kind === "ipip") return "<NOARP,UP,LOWER_UP>";
   // busybox shows the carrier flag of a veth whose peer lives in another namespace.
   return busybox && i.peer !== undefined ? "<BROADCAST,MULTICAST,UP,LOWER_UP,M-DOWN>" : "<BROADCAST,MULTICAST,UP,LOWER_UP>";
 }
@@ -151,16 +205,17 @@ function linkLocal(mac: string): string {
 
 /** The first line of an interface: index, name, flags, mtu, queueing, state (iproute2 only). */
 function headLine(i: Interface, busybox: boolean, link: boolean): string {
-  const name = i.peer !== undefined ? `${i.name}@if${i.peer}` : i.name;
+  const name = i.peer !== undefined ? `${i.name}@if${i.peer}` : i.kind === "ipip" ? `${i.name}@NONE` : i.name;
   const qdisc = i.kind === "ether" && i.peer === undefined ? "fq_codel" : "noqueue";
-  const qlen = i.kind === "loopback" || i.kind === "bridge" || qdisc === "fq_codel" ? " qlen 1000" : "";
+  const qlen = i.kind === "loopback" || i.kind === "bridge" || i.kind === "ipip" || qdisc === "fq_codel" ? " qlen 1000" : "";
   if (busybox) return `${i.index}: ${name}: ${flags(i, true)} mtu ${i.mtu} qdisc ${qdisc}${qlen || " "}\n`;
-  const master = i.kind === "veth" ? " master cni0" : "";
-  const state = i.kind === "loopback" || i.kind === "vxlan" ? "UNKNOWN" : "UP";
+  const master = i.master ? ` master ${i.master}` : "";
+  const state = i.kind === "loopback" || i.kind === "vxlan" || i.kind === "ipip" ? "UNKNOWN" : "UP";
   return `${i.index}: ${name}: ${flags(i, false)} mtu ${i.mtu} qdisc ${qdisc}${master} state ${state}${link ? " mode DEFAULT" : ""} group default${qlen}\n`;
 }
 
 function linkLine(i: Interface, busybox: boolean): string {
+  if (i.kind === "ipip") return "    link/ipip 0.0.0.0 brd 0.0.0.0\n";
   const brd = i.kind === "loopback" ? "00:00:00:00:00:00" : "ff:ff:ff:ff:ff:ff";
   const netns = busybox || i.peer === undefined ? "" : i.kind === "veth" ? ` link-netns cni-${macOf(i.name).replace(/:/g, "")}` : " link-netnsid 0";
   return `    link/${i.kind === "loopback" ? "loopback" : "ether"} ${i.mac} brd ${brd}${netns}\n`;
@@ -177,7 +232,7 @@ function addrText(interfaces: Interface[], busybox: boolean, only?: string): str
     }
     // Every interface but the tunnel has an IPv6 address: ::1 on lo, a link-local one elsewhere.
     if (i.kind === "loopback") out += "    inet6 ::1/128 scope host \n       valid_lft forever preferred_lft forever\n";
-    else if (i.kind !== "vxlan") out += `    inet6 ${linkLocal(i.mac)}/64 scope link \n       valid_lft forever preferred_lft forever\n`;
+    else if (i.kind !== "vxlan" && i.kind !== "ipip") out += `    inet6 ${linkLocal(i.mac)}/64 scope link \n       valid_lft forever preferred_lft forever\n`;
   }
   return out;
 }
@@ -189,8 +244,10 @@ function linkText(interfaces: Interface[], busybox: boolean): string {
 function routeText(routes: Route[], busybox: boolean): string {
   return routes
     .map((r) => {
+      if (r.type === "blackhole") return `blackhole ${r.to}${r.proto ? ` proto ${r.proto}` : ""} \n`;
+      if (r.scopeLink) return `${r.to} dev ${r.dev} scope link \n`;
       if (r.src) return busybox ? `${r.to} dev ${r.dev} scope link  src ${r.src} \n` : `${r.to} dev ${r.dev} proto kernel scope link src ${r.src} \n`;
-      return `${r.to} via ${r.via} dev ${r.dev}${r.onlink ? " onlink" : ""} \n`;
+      return `${r.to} via ${r.via} dev ${r.dev}${r.proto ? ` proto ${r.proto}` : ""}${r.onlink ? " onlink" : ""} \n`;
     })
     .join("");
 }

@@ -19,6 +19,7 @@ import { namespaceKind } from "./namespace.ts";
 import { networkPolicyKind } from "./network-policy.ts";
 import { nodeKind } from "./node.ts";
 import { podKind } from "./pod.ts";
+import { clusterRoleBindingKind, clusterRoleKind, roleBindingKind, roleKind } from "./rbac.ts";
 import { replicaSetKind } from "./replica-set.ts";
 import { resourceQuotaKind } from "./resource-quota.ts";
 import { secretKind } from "./secret.ts";
@@ -50,6 +51,10 @@ export const kinds: readonly KindDefinition[] = [
   networkPolicyKind,
   ingressKind,
   ingressClassKind,
+  roleKind,
+  roleBindingKind,
+  clusterRoleKind,
+  clusterRoleBindingKind,
   ipAddressPoolKind,
   l2AdvertisementKind,
 ];

@@ -10,6 +10,7 @@ import { describeCommand } from "./describe.ts";
 import { editCommand } from "./edit.ts";
 import { cordonCommand, drainCommand, uncordonCommand } from "./drain.ts";
 import { execCommand } from "./exec.ts";
+import { explainCommand } from "./explain.ts";
 import { exposeCommand } from "./expose.ts";
 import { getCommand } from "./get.ts";
 import { apiResourcesCommand, clusterInfoCommand, versionCommand } from "./info.ts";
@@ -39,6 +40,7 @@ export const commands: Command[] = [
   annotateCommand,
   setCommand,
   apiResourcesCommand,
+  explainCommand,
   versionCommand,
   configCommand,
   cordonCommand,

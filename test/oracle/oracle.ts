@@ -76,6 +76,14 @@ export const COMMANDS = [
   "kubectl get nodes --show-labels",
   "kubectl describe pod",
   "kubectl describe nodes controlplane",
+  "kubectl explain pods",
+  "kubectl explain deploy.spec.strategy.type",
+  "kubectl explain svc.spec --recursive",
+  "kubectl explain pods.spec.containers.resources",
+  "kubectl explain lease.spec",
+  "kubectl explain pod.spec.nope",
+  "kubectl explain nope",
+  "kubectl explain pods --api-version=apps/v1",
 ];
 
 export interface Comparison {

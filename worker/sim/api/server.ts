@@ -8,6 +8,7 @@ import { decodeBase64Bytes, encodeBase64, utf8Text } from "../base64.ts";
 import { matchesRequirements } from "../cluster/label-selector.ts";
 import type { ClusterState } from "../cluster/types.ts";
 import { serverVersion } from "../cluster/version.ts";
+import { openApiV2Document, openApiV3Index, servedV3Document } from "../explain/openapi.ts";
 import { goQuote } from "../go-quote.ts";
 import { apiVersionOfKind, type KindDefinition, listKind, readKind } from "../kinds/index.ts";
 import { convertFieldSelector, matchesFields, parseFieldSelector, selectableFields } from "../kubectl/field-selector.ts";
@@ -64,6 +65,15 @@ export function serveKubeApi(stored: ClusterState, request: KubeApiRequest, now:
     if (!isRead) return notAllowed();
     if (acceptsAggregated(request.accept)) return { status: 200, contentType: DISCOVERY_TYPE, body: JSON.stringify(aggregatedDiscovery(path[0] === "api")) };
     return json(path[0] === "api" ? apiVersions() : apiGroupList());
+  }
+
+  // The OpenAPI documents kubectl explain and client-side validation read.
+  if (path[0] === "openapi") {
+    if (!isRead) return notAllowed();
+    if (path.length === 2 && path[1] === "v2") return json(openApiV2Document());
+    if (path.length === 2 && path[1] === "v3") return json(openApiV3Index());
+    const served = path[1] === "v3" ? servedV3Document(path.slice(2).join("/")) : undefined;
+    return served ? { status: 200, contentType: JSON_TYPE, body: served.body } : notFoundPath();
   }
 
   // /api/v1/... or /apis/<group>/<version>/...

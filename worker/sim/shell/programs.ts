@@ -21,6 +21,7 @@ import { exit } from "./exit.ts";
 import { help, man } from "./help.ts";
 import { historyBuiltin } from "./history.ts";
 import { ssh } from "./ssh.ts";
+import { crictl } from "./crictl.ts";
 import { iptables, iptablesSave } from "../net/tools/iptables.ts";
 import { base64 } from "./base64.ts";
 import { grep, head, tail, wc } from "./text-filters.ts";
@@ -72,6 +73,7 @@ const programs: Record<string, Program> = {
   sudo,
   iptables,
   "iptables-save": iptablesSave,
+  crictl,
   exit,
   logout: exit,
   help,

@@ -361,6 +361,16 @@ export interface GenericObject {
 
 export type KubeObject = Pod | Service | Deployment | ReplicaSet | DaemonSet | Node | Namespace | GenericObject;
 
+/** One connection in a node's conntrack table: the original and the reply direction's addresses. */
+export interface ConntrackEntry {
+  node: string;
+  protocol: "tcp" | "udp";
+  orig: { src: string; dst: string; sport: number; dport: number };
+  reply: { src: string; dst: string; sport: number; dport: number };
+  /** Simulated ms of the connection's last packet (its close, for TCP). */
+  at: number;
+}
+
 /** What the kubelet and container runtime know about a pod, kept beside the Pod object. */
 export interface PodRuntime {
   /** Simulated ms when each lifecycle step happens; the reconciler turns them into status. */
@@ -478,6 +488,11 @@ export interface ClusterState {
    * the last packet. Optional: absent until a request meets a ClientIP-affinity Service.
    */
   affinity?: Record<string, { endpoint: string; at: number }>;
+  /**
+   * The nodes' connection tracking of recent connections through Services (written by the data
+   * plane, net/conntrack.ts): key `node|proto|src:sport|dst:dport`. Optional: absent until one.
+   */
+  conntrack?: Record<string, ConntrackEntry>;
   /**
    * Recorded Events (events.ts), oldest first, about MAX_EVENTS of them. Optional: sessions
    * created before events existed have none.

@@ -9,6 +9,7 @@ import { apiDataMounts, mountedFileAt } from "../files/volumes.ts";
 import { appendContainerLog } from "../cluster/container-log.ts";
 import type { Random } from "../random.ts";
 import { listenerAt, type Listener } from "./apps/listeners.ts";
+import { trackConnection } from "./conntrack.ts";
 import { resolveHost } from "./dns.ts";
 import type { HttpRequest, Reply } from "./http.ts";
 import { netIndex, type Protocol } from "./index.ts";
@@ -105,6 +106,8 @@ export function connect(env: ExchangeEnv, input: ConnectInput): ConnectOutcome {
     return { kind: "refused", ip, local };
   }
   const listener = found.listener;
+  // The NATing node's conntrack remembers the accepted connection (through a Service only).
+  if (delivery.natNode) trackConnection(env.tx, delivery.natNode, { src: local, dst: { ip, port: input.port } }, { src: delivery.dst, dst: delivery.client }, env.now);
   const finish = (verdict: Verdict, note: string, status?: number): void => {
     hops.push({ kind: "process", label: listener.label, before: { src: delivery.client, dst: delivery.dst }, note: `${note} It sees the client as ${delivery.client.ip}:${delivery.client.port}.` });
     env.trace({ ...base, hops, verdict, ...(status === undefined ? {} : { status }), reason: verdict === "answered" && status !== undefined ? `${listener.label} answered with HTTP ${status}.` : note });

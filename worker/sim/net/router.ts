@@ -65,6 +65,8 @@ export interface Delivery {
   dst: Endpoint;
   /** The source the receiving process sees (after SNAT, if any). */
   client: Endpoint;
+  /** The node whose kube-proxy rules rewrote the connection (DNAT, maybe SNAT): its conntrack holds it. */
+  natNode?: string;
 }
 
 export type RouteOutcome =
@@ -489,7 +491,7 @@ class Proxier {
     if (dropped) return dropped;
     if (pod) {
       this.hops.push(this.policed(podHop(this.index, pod, natNode, after.src, dst)));
-      return { result: "delivered", hops: this.hops, delivery: { target: { kind: "pod", pod }, dst, client: after.src }, affinity: affinityWrite };
+      return { result: "delivered", hops: this.hops, delivery: { target: { kind: "pod", pod }, dst, client: after.src, natNode }, affinity: affinityWrite };
     }
     const epNode = this.index.nodeByIP(ep.ip);
     if (epNode) {
@@ -500,7 +502,7 @@ class Proxier {
         before: { src: after.src, dst },
         note: `The endpoint is a hostNetwork pod: it listens on ${epNode.name}'s own address.`,
       });
-      return { result: "delivered", hops: this.hops, delivery: { target: { kind: "node", node: epNode }, dst, client: after.src }, affinity: affinityWrite };
+      return { result: "delivered", hops: this.hops, delivery: { target: { kind: "node", node: epNode }, dst, client: after.src, natNode }, affinity: affinityWrite };
     }
     this.hops.push({ kind: "pod", label: ep.text, before: { src: after.src, dst }, note: `No pod has the address ${ep.ip} any more.` });
     return this.fail("timed-out", `The endpoint ${ep.text} no longer exists.`);

@@ -11,8 +11,8 @@ import { bashPrintable } from "./ansic-quote.ts";
 export const FILE_TOOLS = ["ls", "cp", "mv", "rm", "mkdir", "touch", "tee", "sed", "diff"] as const;
 const HOST_TOOLS = ["vi", "vim", "nano", "curl", "ssh", "ping", "nslookup", "ip", "cat", "env", "printenv", "hostname", "echo", "printf", "seq", "sleep", "exit", "logout", "clear", "grep", "head", "tail", "wc", "base64", "help", "man", "history", ...FILE_TOOLS];
 
-/** Netfilter's tools, crictl and sudo, on the nodes. */
-const NODE_TOOLS = ["sudo", "iptables", "iptables-save", "crictl"];
+/** Netfilter's tools (iptables, conntrack), crictl and sudo, on the nodes. */
+const NODE_TOOLS = ["sudo", "iptables", "iptables-save", "crictl", "conntrack"];
 
 const WORKSTATION = new Set([...HOST_TOOLS, "kubectl"]);
 const NODE = new Set([...HOST_TOOLS, ...NODE_TOOLS]);

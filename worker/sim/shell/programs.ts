@@ -23,6 +23,7 @@ import { historyBuiltin } from "./history.ts";
 import { ssh } from "./ssh.ts";
 import { crictl } from "./crictl.ts";
 import { iptables, iptablesSave } from "../net/tools/iptables.ts";
+import { conntrack } from "../net/tools/conntrack.ts";
 import { base64 } from "./base64.ts";
 import { grep, head, tail, wc } from "./text-filters.ts";
 import { kubectlProgram } from "../kubectl/kubectl.ts";
@@ -74,6 +75,7 @@ const programs: Record<string, Program> = {
   iptables,
   "iptables-save": iptablesSave,
   crictl,
+  conntrack,
   exit,
   logout: exit,
   help,

@@ -3,15 +3,38 @@
 // (kubernetes-sigs/reference-docs gen-resourcesdocs/api/v1.34/swagger.json, the API server's
 // /openapi/v2). Descriptions stay Kubernetes' own; only keys that explain and the served OpenAPI
 // documents use are kept, so the Worker bundle carries no more than it serves.
-// Usage: npx tsx scripts/kind-schemas-generate.ts path/to/swagger.json
+// Custom resources' kinds come from their CRDs (MetalLB v0.15.2's config/crd/bases/*.yaml), as the
+// API server's CRD OpenAPI builder publishes them: named by the reversed group
+// (io.metallb.v1beta1.IPAddressPool), the schema inline, metadata a reference to ObjectMeta.
+// Usage: npx tsx scripts/kind-schemas-generate.ts path/to/swagger.json [crd.yaml ...]
+// (re-run it when a kind joins the registry: test/sim/explain fails until its schema is here).
 import { readFileSync, writeFileSync } from "node:fs";
+import { parseAllDocuments } from "yaml";
 import { kinds } from "../worker/sim/kinds/index.ts";
 
 type Schema = Record<string, unknown>;
-const source = process.argv[2];
-if (!source) throw new Error("usage: kind-schemas-generate.ts SWAGGER_JSON");
+const [source, ...crdFiles] = process.argv.slice(2);
+if (!source) throw new Error("usage: kind-schemas-generate.ts SWAGGER_JSON [CRD_YAML ...]");
 const swagger = JSON.parse(readFileSync(source, "utf8")) as { definitions: Record<string, Schema> };
-const all = swagger.definitions;
+const all = { ...swagger.definitions };
+
+interface Crd {
+  spec: { group: string; names: { kind: string }; versions: Array<{ name: string; schema?: { openAPIV3Schema?: Schema } }> };
+}
+// TypeMeta's and the object metadata's fields, the same doc comments on every kind.
+const typeMeta = (all["io.k8s.api.core.v1.ConfigMap"].properties ?? {}) as Record<string, Schema>;
+for (const file of crdFiles) {
+  for (const document of parseAllDocuments(readFileSync(file, "utf8"))) {
+    const crd = document.toJS() as Crd;
+    for (const version of crd.spec.versions) {
+      const schema = version.schema?.openAPIV3Schema;
+      if (!schema) continue;
+      const name = `${crd.spec.group.split(".").reverse().join(".")}.${version.name}.${crd.spec.names.kind}`;
+      const properties = { ...(schema.properties as Record<string, Schema>), apiVersion: typeMeta.apiVersion, kind: typeMeta.kind, metadata: typeMeta.metadata };
+      all[name] = { ...schema, properties, "x-kubernetes-group-version-kind": [{ group: crd.spec.group, version: version.name, kind: crd.spec.names.kind }] };
+    }
+  }
+}
 
 const KEPT = ["description", "type", "format", "items", "$ref", "additionalProperties", "required", "properties"];
 
@@ -39,7 +62,7 @@ function compact(schema: Schema, refs: Set<string>): Schema {
       out[key] = compact(value as Schema, refs);
     } else out[key] = value;
   }
-  const values = enumOf(schema.description);
+  const values = Array.isArray(schema.enum) ? schema.enum : enumOf(schema.description);
   if (values) out.enum = values;
   return out;
 }

@@ -6,8 +6,8 @@ import { createSession } from "../../../worker/sim/engine.ts";
 import { kinds } from "../../../worker/sim/kinds/index.ts";
 
 const state = createSession({ seed: 3, now: Date.UTC(2026, 0, 1) });
-const get = (path: string, method = "GET") => {
-  const response = serveKubeApi(state.cluster, { method, path, query: {}, accept: "application/json", canWrite: false });
+const get = (path: string, method = "GET", accept = "application/json") => {
+  const response = serveKubeApi(state.cluster, { method, path, query: {}, accept, canWrite: false });
   return { ...response, json: JSON.parse(response.body) as Record<string, any> };
 };
 
@@ -38,6 +38,18 @@ describe("the session's OpenAPI documents", () => {
     expect(v2.swagger).toBe("2.0");
     expect(v2.definitions["io.k8s.api.core.v1.Pod"].properties.spec.$ref).toBe("#/definitions/io.k8s.api.core.v1.PodSpec");
     expect(v2.definitions["io.k8s.api.core.v1.Pod"]["x-kubernetes-group-version-kind"]).toEqual([{ group: "", version: "v1", kind: "Pod" }]);
+  });
+
+  it("lists only the operations discovery serves, each naming its kind", () => {
+    const core = get("/openapi/v3/api/v1").json;
+    expect(Object.keys(core.paths["/api/v1/namespaces/{namespace}/pods/{name}"])).toEqual(["get"]);
+    expect(core.paths["/api/v1/nodes"].get["x-kubernetes-group-version-kind"]).toEqual({ group: "", version: "v1", kind: "Node" });
+  });
+
+  it("refuses /openapi/v2 to a client that accepts only protobuf, as kubectl's validation asks", () => {
+    const response = get("/openapi/v2", "GET", "application/com.github.proto-openapi.spec.v2@v1.0+protobuf");
+    expect(response.status).toBe(406);
+    expect(response.json.reason).toBe("NotAcceptable");
   });
 
   it("answers 404 for a document it does not serve and 405 for writes", () => {

@@ -70,7 +70,11 @@ export function serveKubeApi(stored: ClusterState, request: KubeApiRequest, now:
   // The OpenAPI documents kubectl explain and client-side validation read.
   if (path[0] === "openapi") {
     if (!isRead) return notAllowed();
-    if (path.length === 2 && path[1] === "v2") return json(openApiV2Document());
+    if (path.length === 2 && path[1] === "v2") {
+      // kubectl asks for the protobuf encoding only; this server writes the document as JSON.
+      if (!acceptsJson(request.accept)) return status(406, "NotAcceptable", "only the following media types are accepted: application/json");
+      return json(openApiV2Document());
+    }
     if (path.length === 2 && path[1] === "v3") return json(openApiV3Index());
     const served = path[1] === "v3" ? servedV3Document(path.slice(2).join("/")) : undefined;
     return served ? { status: 200, contentType: JSON_TYPE, body: served.body } : notFoundPath();
@@ -211,6 +215,12 @@ function tableRequested(accept: string): boolean {
     if (t.type === JSON_TYPE && t.params.as === undefined) return false;
   }
   return false;
+}
+
+/** Whether JSON is among what the client accepts (no Accept header accepts anything). */
+function acceptsJson(accept: string): boolean {
+  if (accept.trim() === "") return true;
+  return acceptedTypes(accept).some((t) => t.type === JSON_TYPE || t.type === "application/*" || t.type === "*/*");
 }
 
 function acceptsAggregated(accept: string): boolean {

@@ -3,6 +3,7 @@
 // from Kubernetes' own OpenAPI by scripts/kind-schemas-generate.ts). kubectl explain reads the
 // v3 documents, in the console and in a learner's own kubectl alike, so both print the same.
 
+import { SERVED_VERBS } from "../api/discovery.ts";
 import { type KindDefinition, kinds } from "../kinds/index.ts";
 import data from "./definitions.json" with { type: "json" };
 
@@ -111,7 +112,25 @@ function servedGroupVersions(): ServedGroupVersion[] {
   return out;
 }
 
-/** The resource's paths with the operations that name its kind (what explain looks the kind up by). */
+/** Where each verb is served: on the collection or on one object, and with which HTTP method. */
+const OPERATIONS: ReadonlyArray<{ verb: string; method: string; onObject: boolean; action: string; writes: boolean }> = [
+  { verb: "list", method: "get", onObject: false, action: "list", writes: false },
+  { verb: "create", method: "post", onObject: false, action: "post", writes: true },
+  { verb: "deletecollection", method: "delete", onObject: false, action: "deletecollection", writes: false },
+  { verb: "get", method: "get", onObject: true, action: "get", writes: false },
+  { verb: "update", method: "put", onObject: true, action: "put", writes: true },
+  { verb: "patch", method: "patch", onObject: true, action: "patch", writes: true },
+  { verb: "delete", method: "delete", onObject: true, action: "delete", writes: false },
+];
+
+/**
+ * Query parameters of the writing operations. kubectl looks for fieldValidation on a kind's PATCH
+ * operation (cli-runtime's QueryParamVerifierV3) to leave validation to the server; without it,
+ * it validates on the client from the protobuf /openapi/v2.
+ */
+const WRITE_PARAMETERS: readonly Schema[] = ["dryRun", "fieldManager", "fieldValidation"].map((name) => ({ name, in: "query", schema: { type: "string", uniqueItems: true } }));
+
+/** The resource's paths with the operations the API serves (discovery's verbs), each naming its kind (what explain looks the kind up by). */
 function resourcePaths(defs: readonly KindDefinition[]): Record<string, Schema> {
   const paths: Record<string, Schema> = {};
   for (const def of defs) {
@@ -119,15 +138,21 @@ function resourcePaths(defs: readonly KindDefinition[]): Record<string, Schema> 
     if (!root) continue;
     const prefix = def.group === "" ? `/api/${def.version}` : `/apis/${def.group}/${def.version}`;
     const base = def.namespaced ? `${prefix}/namespaces/{namespace}/${def.plural}` : `${prefix}/${def.plural}`;
-    const operation = (id: string, list: boolean): Schema => ({
-      description: `${list ? "list or watch" : "read the specified"} ${list ? `objects of kind ${def.kind}` : def.kind}`,
-      operationId: id,
-      responses: { "200": { description: "OK", content: { "application/json": { schema: { $ref: `#/components/schemas/${list ? `${root}List` : root}` } } } } },
-      "x-kubernetes-action": list ? "list" : "get",
-      "x-kubernetes-group-version-kind": gvkOf(def),
-    });
-    paths[base] = { get: operation(`list${def.kind}`, true) };
-    paths[`${base}/{name}`] = { get: operation(`read${def.kind}`, false) };
+    for (const op of OPERATIONS) {
+      if (!SERVED_VERBS.includes(op.verb)) continue;
+      const path = op.onObject ? `${base}/{name}` : base;
+      const schemaName = op.verb === "list" ? `${root}List` : root;
+      paths[path] = {
+        ...paths[path],
+        [op.method]: {
+          operationId: `${op.verb}${def.namespaced ? "Namespaced" : ""}${def.kind}`,
+          ...(op.writes ? { parameters: WRITE_PARAMETERS } : {}),
+          responses: { "200": { description: "OK", content: { "application/json": { schema: { $ref: `#/components/schemas/${schemaName}` } } } } },
+          "x-kubernetes-action": op.action,
+          "x-kubernetes-group-version-kind": gvkOf(def),
+        },
+      };
+    }
   }
   return paths;
 }

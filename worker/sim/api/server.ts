@@ -8,7 +8,7 @@ import { decodeBase64Bytes, encodeBase64, utf8Text } from "../base64.ts";
 import { matchesRequirements } from "../cluster/label-selector.ts";
 import type { ClusterState } from "../cluster/types.ts";
 import { serverVersion } from "../cluster/version.ts";
-import { openApiV2Document, openApiV3Index, servedV3Document } from "../explain/openapi.ts";
+import { openApiV3Index, servedV2Document, servedV3Document } from "../explain/openapi.ts";
 import { goQuote } from "../go-quote.ts";
 import { apiVersionOfKind, type KindDefinition, listKind, readKind } from "../kinds/index.ts";
 import { convertFieldSelector, matchesFields, parseFieldSelector, selectableFields } from "../kubectl/field-selector.ts";
@@ -73,7 +73,7 @@ export function serveKubeApi(stored: ClusterState, request: KubeApiRequest, now:
     if (path.length === 2 && path[1] === "v2") {
       // kubectl asks for the protobuf encoding only; this server writes the document as JSON.
       if (!acceptsJson(request.accept)) return status(406, "NotAcceptable", "only the following media types are accepted: application/json");
-      return json(openApiV2Document());
+      return { status: 200, contentType: JSON_TYPE, body: servedV2Document() };
     }
     if (path.length === 2 && path[1] === "v3") return json(openApiV3Index());
     const served = path[1] === "v3" ? servedV3Document(path.slice(2).join("/")) : undefined;

@@ -185,16 +185,16 @@ function digest(text: string): string {
   return (a.toString(16).padStart(8, "0") + b.toString(16).padStart(8, "0")).toUpperCase();
 }
 
-const documentHashes = new Map<string, string>();
+const servedDocuments = new Map<string, { body: string; hash: string } | undefined>();
 
-/** The document of a path as served, and its hash (computed once: the documents never change). */
+/** The document of a path as served, and its hash (built once: the documents never change while the Worker runs). */
 export function servedV3Document(path: string): { body: string; hash: string } | undefined {
+  if (servedDocuments.has(path)) return servedDocuments.get(path);
   const document = openApiV3Document(path);
-  if (!document) return undefined;
-  const body = JSON.stringify(document);
-  let hash = documentHashes.get(path);
-  if (hash === undefined) documentHashes.set(path, (hash = digest(body)));
-  return { body, hash };
+  const body = document === undefined ? undefined : JSON.stringify(document);
+  const served = body === undefined ? undefined : { body, hash: digest(body) };
+  servedDocuments.set(path, served);
+  return served;
 }
 
 /** GET /openapi/v3: the discovery of the per group/version documents. */
@@ -207,7 +207,15 @@ export function openApiV3Index(): Schema {
   return { paths };
 }
 
-/** GET /openapi/v2: one Swagger 2.0 document of every served kind, as the API server's /openapi/v2. */
+let servedV2: string | undefined;
+
+/** GET /openapi/v2's body, built once. */
+export function servedV2Document(): string {
+  servedV2 ??= JSON.stringify(openApiV2Document());
+  return servedV2;
+}
+
+/** One Swagger 2.0 document of every served kind, as the API server's /openapi/v2. */
 export function openApiV2Document(): Schema {
   const roots = kindsByRoot(kinds);
   const definitions: Record<string, Schema> = {};

@@ -7,6 +7,7 @@
 // Node network: 192.168.56.0/24 (VirtualBox's host-only network, which kubeadm lab setups such
 // as Vagrant boxes use): controlplane .10, node01 .11, node02 .12, nodeNN .10+NN.
 // Pod network: flannel's 10.244.0.0/16 with one /24 per node in join order.
+import { kubeadmCorefile } from "../net/coredns.ts";
 import { type Random, createRandom } from "../random.ts";
 import { createObject } from "./api-server.ts";
 import { reconcile } from "./controllers.ts";
@@ -332,6 +333,12 @@ export function bootstrapCluster(options: BootstrapOptions): ClusterState {
     start + 9000,
   );
   serviceAccount("coredns", "kube-system", start + 9000);
+  // kubeadm's CoreDNS ConfigMap, from a random stream of its own like the service accounts.
+  {
+    const own = createRandom(fnv32a("configmap/kube-system/coredns"));
+    const result = createObject(tx, { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "coredns", namespace: "kube-system" }, data: { Corefile: kubeadmCorefile(empty.config.clusterDomain) } } as SubmittedObject, { now: start + 9000, random: own }, newUid(own));
+    if (!result.ok) throw new Error(`bootstrap: ${result.status.message}`);
+  }
   serviceAccount("kube-proxy", "kube-system", start + 9000);
   create(
     {

@@ -1,30 +1,38 @@
-// Name resolution as each place does it. Pods (dnsPolicy ClusterFirst) ask CoreDNS at the
-// kube-dns ClusterIP with the search path `<ns>.svc.<domain> svc.<domain> <domain>` and ndots:5;
-// CoreDNS's kubernetes plugin answers Services (headless ones with their ready pod IPs) and
-// `a-b-c-d.<ns>.pod.<domain>` names. Nodes, hostNetwork pods and the workstation use their
-// /etc/hosts (the lab's node names) and an upstream resolver that knows no cluster names; the
-// playground has no internet, so every other name fails.
+// Name resolution as each place does it. A pod's /etc/resolv.conf comes from its dnsPolicy: with
+// ClusterFirst (the default; ClusterFirstWithHostNet for hostNetwork pods) it names the kube-dns
+// ClusterIP, the search path `<ns>.svc.<domain> svc.<domain> <domain>` and ndots:5. A query is a
+// UDP packet to that nameserver through the data plane (kube-proxy's DNAT to a CoreDNS pod, the
+// NetworkPolicies), answered by the CoreDNS pod from its Corefile (coredns.ts): CoreDNS scaled to
+// 0 or a policy without DNS egress makes resolution fail as it really does. Nodes, hostNetwork
+// pods with ClusterFirst, dnsPolicy Default pods and the workstation use their /etc/hosts (the
+// lab's node names) and an upstream resolver that knows no cluster names; the playground has no
+// internet, so every other name fails.
 
-import { endpointSlicesFor } from "../cluster/endpoints.ts";
-import type { ClusterState } from "../cluster/types.ts";
+import type { ClusterState, Pod } from "../cluster/types.ts";
+import { createRandom } from "../random.ts";
+import { fnv32a } from "../cluster/ids.ts";
+import { clusterCorefile, corednsAnswer, type DnsReply, type QType } from "./coredns.ts";
 import type { NetIndex } from "./index.ts";
 import { isIPv4 } from "./ip.ts";
-import { dnsBlocked } from "./policy.ts";
 import { WORKSTATION_IP, type Place } from "./places.ts";
+import { route, type RouteEnv } from "./router.ts";
 import type { Hop } from "./trace.ts";
 
-export type Rcode = "NOERROR" | "NXDOMAIN" | "SERVFAIL";
+export { clusterLookup, type Answer, type Rcode } from "./cluster-records.ts";
 
-export interface Answer {
-  rcode: Rcode;
-  ips: string[];
-  /** The Service the name belongs to, for the trace. */
-  serviceKey?: string;
+export interface ResolvConf {
+  nameservers: string[];
+  search: string[];
+  ndots: number;
 }
 
 /** Whether the place asks cluster DNS (CoreDNS) or the host's resolver. */
-export function usesClusterDNS(place: Place): boolean {
-  return place.kind === "pod" && !place.hostNetwork;
+export function usesClusterDNS(place: Place, state?: ClusterState): boolean {
+  if (place.kind !== "pod") return false;
+  const policy = state?.pods[place.key]?.spec.dnsPolicy ?? "ClusterFirst";
+  if (policy === "Default") return false;
+  if (policy === "ClusterFirstWithHostNet") return true;
+  return !place.hostNetwork;
 }
 
 export function searchPath(state: ClusterState, namespace: string): string[] {
@@ -32,49 +40,59 @@ export function searchPath(state: ClusterState, namespace: string): string[] {
   return [`${namespace}.svc.${domain}`, `svc.${domain}`, domain];
 }
 
-/** CoreDNS's answer to an A query for a fully qualified name. */
-export function clusterLookup(state: ClusterState, index: NetIndex, fqdn: string): Answer {
-  const name = fqdn.toLowerCase().replace(/\.$/, "");
-  const domain = state.config.clusterDomain;
-  if (name !== domain && !name.endsWith(`.${domain}`)) return { rcode: "NXDOMAIN", ips: [] };
-  const labels = name.slice(0, Math.max(0, name.length - domain.length - 1)).split(".");
-  if (labels.length === 3 && labels[2] === "svc") {
-    const key = `${labels[1]}/${labels[0]}`;
-    const service = state.services[key];
-    if (!service || service.spec.type === "ExternalName") return { rcode: "NXDOMAIN", ips: [] };
-    const clusterIP = service.spec.clusterIP;
-    if (clusterIP && clusterIP !== "None") return { rcode: "NOERROR", ips: [clusterIP], serviceKey: key };
-    // Headless: one A record per ready endpoint, ports or none (a Service without ports still has them).
-    const ips = new Set<string>();
-    for (const slice of endpointSlicesFor(state, service)) for (const e of slice.endpoints) if (e.conditions.ready) ips.add(e.addresses[0]);
-    return { rcode: ips.size ? "NOERROR" : "NXDOMAIN", ips: [...ips].sort(), serviceKey: key };
+/** The resolver configuration the kubelet writes for a cluster-DNS pod. */
+export function resolvConf(state: ClusterState, place: Place): ResolvConf {
+  const namespace = place.kind === "pod" ? place.namespace : "default";
+  return { nameservers: [state.config.dnsServiceIP], search: searchPath(state, namespace), ndots: 5 };
+}
+
+/** The time and session-affinity memory a query's packet is routed with. */
+export type DnsEnv = Pick<RouteEnv, "now" | "affinity">;
+
+export type DnsQueryResult =
+  | { kind: "reply"; reply: DnsReply; hops: Hop[]; server: string }
+  | { kind: "timed-out" | "refused"; hops: Hop[]; reason: string; server: string };
+
+function isCoreDNS(pod: Pod): boolean {
+  return pod.spec.containers.some((c) => /(^|\/)coredns\/coredns(:|@|$)/.test(c.image) || /(^|\/)coredns(:|@|$)/.test(c.image));
+}
+
+/**
+ * One DNS question sent from a place to server:53 over UDP, through the router as any packet is.
+ * A CoreDNS pod answers from the cluster's Corefile; anything else that receives it has no DNS
+ * server, and a packet the router drops is a timeout.
+ */
+export function queryServer(state: ClusterState, index: NetIndex, from: Place, server: string, qname: string, qtype: QType, env?: DnsEnv, depth = 0): DnsQueryResult {
+  // A stream of its own per question, so resolving takes nothing from the session's random stream
+  // (the connection that follows picks its port and endpoint as it did before DNS was routed).
+  const now = env?.now ?? state.now;
+  const routeEnv: RouteEnv = { random: createRandom(fnv32a(`${from.ip}|${server}|${qname}|${now}`)), now, affinity: env?.affinity };
+  const outcome = route(index, { from, srcPort: 32768 + routeEnv.random.int(28232), dstIP: server, dstPort: 53, protocol: "UDP" }, routeEnv);
+  if (outcome.result !== "delivered") return { kind: outcome.result, hops: outcome.hops, reason: outcome.reason, server };
+  const target = outcome.delivery.target;
+  if (target.kind !== "pod" || !isCoreDNS(target.pod.pod)) {
+    return { kind: "refused", hops: outcome.hops, server, reason: `Nothing listens on UDP port 53 at ${server}: the host answers with ICMP port unreachable.` };
   }
-  if (labels.length === 4 && labels[3] === "svc") {
-    // `<hostname>.<service>.<ns>.svc`: a headless Service's endpoint by its hostname (a pod whose
-    // spec.subdomain names the Service, as StatefulSet pods are), or by its dashed IP.
-    const key = `${labels[2]}/${labels[1]}`;
-    const service = state.services[key];
-    if (service && service.spec.type !== "ExternalName" && service.spec.clusterIP === "None") {
-      for (const slice of endpointSlicesFor(state, service)) {
-        for (const e of slice.endpoints) {
-          const ip = e.addresses[0];
-          if (e.conditions.ready && (e.hostname === labels[0] || ip.replace(/\./g, "-") === labels[0])) return { rcode: "NOERROR", ips: [ip], serviceKey: key };
-        }
-      }
+  const corefile = clusterCorefile(state);
+  if (!corefile.ok) return { kind: "timed-out", hops: outcome.hops, server, reason: `CoreDNS cannot load its Corefile (${corefile.error}), so no DNS server runs in ${target.pod.key}.` };
+  const coredns = target.pod;
+  const corePlace: Place = { kind: "pod", name: coredns.pod.metadata.name, namespace: coredns.key.slice(0, coredns.key.indexOf("/")), key: coredns.key, ip: coredns.ip, nodeName: coredns.nodeName ?? "", hostNetwork: coredns.pod.spec.hostNetwork === true, container: coredns.pod.spec.containers[0].name };
+  const reply = corednsAnswer(state, index, corefile.servers, qname, qtype, (upstream, name, type) => {
+    if (upstream === "/etc/resolv.conf") {
+      // CoreDNS runs with dnsPolicy Default: the node's upstream resolver, which (no internet in the lab) knows no such name.
+      return { rcode: "NXDOMAIN", answers: [], authoritative: false, by: "the node's upstream resolver" };
     }
-    return { rcode: "NXDOMAIN", ips: [] };
-  }
-  if (labels.length === 3 && labels[2] === "pod") {
-    const ip = labels[0].replace(/-/g, ".");
-    if (isIPv4(ip) && state.namespaces[labels[1]] !== undefined) return { rcode: "NOERROR", ips: [ip] };
-    return { rcode: "NXDOMAIN", ips: [] };
-  }
-  // Namespaces and `svc.<domain>` exist as empty non-terminals: NOERROR without an address.
-  if (labels.length === 2 && (labels[1] === "svc" || labels[1] === "pod") && state.namespaces[labels[0]] !== undefined) {
-    return { rcode: "NOERROR", ips: [] };
-  }
-  if (labels.length === 1 && (labels[0] === "svc" || labels[0] === "pod")) return { rcode: "NOERROR", ips: [] };
-  return { rcode: "NXDOMAIN", ips: [] };
+    if (!isIPv4(upstream) || depth >= 3) return { rcode: "SERVFAIL", answers: [], authoritative: false, by: `forward ${upstream}` };
+    const next = queryServer(state, index, corePlace, upstream, name, type, env, depth + 1);
+    return next.kind === "reply" ? next.reply : { rcode: "SERVFAIL", answers: [], authoritative: false, by: `forward ${upstream} (${next.reason})` };
+  });
+  const hop: Hop = {
+    kind: "dns",
+    label: `CoreDNS ${coredns.key}`,
+    ref: reply.serviceKey ? serviceRef(reply.serviceKey) : { kind: "Pod", namespace: coredns.pod.metadata.namespace, name: coredns.pod.metadata.name },
+    note: `${coredns.key} answered ${qtype} ${qname}: ${reply.rcode}${reply.answers.length ? ` ${reply.answers.map((r) => r.data).join(", ")}` : ""} (${reply.by}).`,
+  };
+  return { kind: "reply", reply, hops: [...outcome.hops, hop], server };
 }
 
 /** /etc/hosts of the workstation and the nodes: the lab's machines by name. */
@@ -97,39 +115,50 @@ function hostsLookup(index: NetIndex, place: Place, name: string): string | unde
 }
 
 export type Resolution =
-  | { ok: true; ips: string[]; canonical: string; hop?: Hop }
-  | { ok: false; hop: Hop };
+  | { ok: true; ips: string[]; canonical: string; hop?: Hop; hops?: Hop[] }
+  | { ok: false; hop: Hop; hops?: Hop[] };
+
+/** The names a resolver tries for a host, in order (ndots and the search path of resolv.conf). */
+export function candidateNames(conf: ResolvConf, host: string): string[] {
+  if (host.endsWith(".")) return [host.slice(0, -1)];
+  const dots = (host.match(/\./g) ?? []).length;
+  const searched = conf.search.map((s) => `${host}.${s}`);
+  return dots < conf.ndots ? [...searched, host] : [host, ...searched];
+}
 
 /** What getaddrinfo returns at this place for a host name (curl, wget, ping). */
-export function resolveHost(state: ClusterState, index: NetIndex, place: Place, host: string): Resolution {
+export function resolveHost(state: ClusterState, index: NetIndex, place: Place, host: string, env?: DnsEnv): Resolution {
   if (isIPv4(host)) return { ok: true, ips: [host], canonical: host };
-  if (place.kind === "pod" && !place.hostNetwork) {
+  if (place.kind === "pod" && usesClusterDNS(place, state)) {
     if (host.toLowerCase() === "localhost") return { ok: true, ips: ["127.0.0.1"], canonical: "localhost" };
     if (host.toLowerCase() === place.name.toLowerCase()) return { ok: true, ips: [place.ip], canonical: host };
-    const blocked = dnsBlocked(index, place.ip);
-    if (blocked) return { ok: false, hop: { kind: "dns", label: `DNS ${host}`, note: blocked } };
-    const trailingDot = host.endsWith(".");
-    const dots = (host.match(/\./g) ?? []).length;
-    const candidates: string[] = [];
-    if (trailingDot) candidates.push(host.slice(0, -1));
-    else {
-      if (dots < 5) for (const suffix of searchPath(state, place.namespace)) candidates.push(`${host}.${suffix}`);
-      candidates.push(host);
-    }
+    const conf = resolvConf(state, place);
+    const server = conf.nameservers[0];
+    const candidates = candidateNames(conf, host);
     for (const fqdn of candidates) {
-      const answer = clusterLookup(state, index, fqdn);
-      if (answer.rcode === "NOERROR" && answer.ips.length) {
+      const result = queryServer(state, index, place, server, fqdn, "A", env);
+      if (result.kind !== "reply") {
+        const hop: Hop = { kind: "dns", label: `DNS ${host}`, note: `The query for ${fqdn} to ${server}:53 got no answer (${result.kind === "refused" ? "port unreachable" : "timed out"}): ${result.reason}` };
+        return { ok: false, hop, hops: [...result.hops.slice(1), hop] };
+      }
+      const { reply } = result;
+      const ips = reply.answers.filter((r) => r.type === "A").map((r) => r.data);
+      if (reply.rcode === "NOERROR" && ips.length) {
         return {
           ok: true,
-          ips: answer.ips,
+          ips,
           canonical: fqdn,
           hop: {
             kind: "dns",
             label: `DNS ${host}`,
-            ref: answer.serviceKey ? serviceRef(answer.serviceKey) : undefined,
-            note: `CoreDNS (${state.config.dnsServiceIP}) answered ${fqdn} -> ${answer.ips.join(", ")}${fqdn === host ? "" : ` (the search path of /etc/resolv.conf expanded ${host})`}.`,
+            ref: reply.serviceKey ? serviceRef(reply.serviceKey) : undefined,
+            note: `CoreDNS (${server}) answered ${fqdn} -> ${ips.join(", ")}${fqdn === host ? "" : ` (the search path of /etc/resolv.conf expanded ${host})`}.`,
           },
         };
+      }
+      // A SERVFAIL or REFUSED ends the search as NXDOMAIN does not: glibc stops on it.
+      if (reply.rcode === "SERVFAIL" || reply.rcode === "REFUSED") {
+        return { ok: false, hop: { kind: "dns", label: `DNS ${host}`, note: `CoreDNS (${server}) answered ${fqdn} with ${reply.rcode} (${reply.by}).` } };
       }
     }
     return {
@@ -137,7 +166,7 @@ export function resolveHost(state: ClusterState, index: NetIndex, place: Place, 
       hop: {
         kind: "dns",
         label: `DNS ${host}`,
-        note: `CoreDNS (${state.config.dnsServiceIP}) knows no ${host}: tried ${candidates.join(", ")}. Services resolve as <service>, <service>.<namespace> or <service>.<namespace>.svc.${state.config.clusterDomain}.`,
+        note: `CoreDNS (${server}) knows no ${host}: tried ${candidates.join(", ")}. Services resolve as <service>, <service>.<namespace> or <service>.<namespace>.svc.${state.config.clusterDomain}.`,
       },
     };
   }

@@ -79,9 +79,9 @@ export function connect(env: ExchangeEnv, input: ConnectInput): ConnectOutcome {
   const index = netIndex(state);
   const to = input.path === undefined ? { host: input.host, port: input.port } : { host: input.host, port: input.port, path: input.path };
   const base = { request: input.command, from: traceFrom(input.place), to };
-  const resolved = resolveHost(state, index, input.place, input.host);
+  const resolved = resolveHost(state, index, input.place, input.host, { now: env.now, affinity: state.affinity });
   if (!resolved.ok) {
-    env.trace({ ...base, hops: [resolved.hop], verdict: "not-resolved", reason: resolved.hop.note });
+    env.trace({ ...base, hops: resolved.hops ?? [resolved.hop], verdict: "not-resolved", reason: resolved.hop.note });
     return { kind: "not-resolved" };
   }
   const ip = resolved.ips[0];

@@ -33,7 +33,7 @@ export function ssh(ctx: ProgramContext): number {
   if (!place) return 255;
   const state = ctx.tx.state;
   const index = netIndex(state);
-  const resolved = resolveHost(state, index, place, host);
+  const resolved = resolveHost(state, index, place, host, { now: ctx.now });
   if (!resolved.ok) {
     ctx.err(`ssh: Could not resolve hostname ${host.toLowerCase()}: Name or service not known\n`);
     return 255;

@@ -1,14 +1,23 @@
-// nslookup. In pods: busybox 1.37's (networking/nslookup.c): it asks the first nameserver of
-// /etc/resolv.conf for A then AAAA, one query per search domain when the name has no dot (and none
-// when it has one: busybox ignores ndots), and prints every reply as it comes (here in query
-// order): the records, "** server can't find NAME: RCODE" or "*** Can't find NAME: No answer". On the workstation and the nodes: bind9's nslookup against systemd-resolved (127.0.0.53),
-// which knows /etc/hosts but no cluster names.
+// nslookup. In pods: busybox 1.37's (networking/nslookup.c): it asks the server given after the
+// name, else the first nameserver of /etc/resolv.conf, for A then AAAA, one query per search
+// domain when the name has no dot (and none when it has one: busybox ignores ndots), and prints
+// every reply as it comes (here in query order): the records, "** server can't find NAME: RCODE"
+// or "*** Can't find NAME: No answer". Every query is a packet through the data plane answered by
+// a CoreDNS pod (dns.ts queryServer): with no answer busybox prints ";; connection timed out; no
+// servers could be reached". On the workstation and the nodes: bind9's nslookup, against
+// systemd-resolved (127.0.0.53, which knows /etc/hosts but no cluster names) or the server given.
 
 import type { ProgramContext } from "../../shell/types.ts";
-import { clusterLookup, hostsFile, searchPath, usesClusterDNS } from "../dns.ts";
+import { hostsFile, queryServer, resolvConf, usesClusterDNS, type DnsQueryResult } from "../dns.ts";
+import type { QType } from "../coredns.ts";
 import { netIndex } from "../index.ts";
 import { isIPv4 } from "../ip.ts";
+import type { Place } from "../places.ts";
 import { currentPlace } from "./where.ts";
+
+function reverseName(ip: string): string {
+  return ip.split(".").reverse().join(".") + ".in-addr.arpa";
+}
 
 export function nslookup(ctx: ProgramContext): number {
   const args = ctx.argv.slice(1).filter((a) => !a.startsWith("-"));
@@ -16,47 +25,28 @@ export function nslookup(ctx: ProgramContext): number {
   if (!place) return 1;
   const state = ctx.tx.state;
   const index = netIndex(state);
+  const busybox = place.kind === "pod";
   if (args.length === 0) {
-    ctx.err(usesClusterDNS(place) ? "BusyBox v1.37.0 (2024-09-26 21:31:42 UTC) multi-call binary.\n\nUsage: nslookup [-type=QUERY_TYPE] [-debug] HOST [DNS_SERVER]\n\nQuery DNS about HOST\n\nQUERY_TYPE: soa,ns,a,aaaa,cname,mx,txt,ptr,srv,any\n" : "");
+    ctx.err(busybox ? "BusyBox v1.37.0 (2024-09-26 21:31:42 UTC) multi-call binary.\n\nUsage: nslookup [-type=QUERY_TYPE] [-debug] HOST [DNS_SERVER]\n\nQuery DNS about HOST\n\nQUERY_TYPE: soa,ns,a,aaaa,cname,mx,txt,ptr,srv,any\n" : "");
     return 1;
   }
   const name = args[0];
-  if (place.kind === "pod" && !place.hostNetwork) {
-    const server = state.config.dnsServiceIP;
-    let out = `Server:\t\t${server}\nAddress:\t${server}:53\n\n`;
-    if (isIPv4(name)) {
-      const ptr = name.split(".").reverse().join(".") + ".in-addr.arpa";
-      const svc = Object.values(state.services).find((s) => s.spec.clusterIP === name);
-      const domain = state.config.clusterDomain;
-      if (svc) out += `${ptr}\tname = ${svc.metadata.name}.${svc.metadata.namespace}.svc.${domain}\n\n`;
-      else {
-        const pod = index.podByIP(name);
-        if (pod) out += `${ptr}\tname = ${name.replace(/\./g, "-")}.${pod.pod.metadata.namespace}.pod.${domain}\n\n`;
-        else out += `** server can't find ${ptr}: NXDOMAIN\n\n`;
-      }
-      ctx.out(out);
-      return out.includes("NXDOMAIN") ? 1 : 0;
+  const given = args[1];
+  const ask = (server: string, q: string, type: QType): DnsQueryResult => queryServer(state, index, place, server, q, type, { now: ctx.now, affinity: state.affinity });
+  if (busybox && (given !== undefined || usesClusterDNS(place, state))) {
+    const server = given ?? resolvConf(state, place).nameservers[0];
+    if (!isIPv4(server)) {
+      ctx.err(`nslookup: bad address '${server}'\n`);
+      return 1;
     }
-    const queries = name.includes(".") ? [name] : searchPath(state, place.namespace).map((s) => `${name}.${s}`);
-    // send_queries sets the exit code to 1 on any reply with an error rcode, even when another
-    // query of the search list found the name; a NOERROR reply without records (every AAAA query:
-    // the cluster is IPv4-only) prints "No answer" and leaves the exit code alone.
-    let exitCode = 0;
-    for (const type of ["A", "AAAA"]) {
-      for (const q of queries) {
-        const answer = clusterLookup(state, index, q);
-        if (answer.rcode !== "NOERROR") {
-          out += `** server can't find ${q}: ${answer.rcode}\n\n`;
-          exitCode = 1;
-        } else if (type === "A" && answer.ips.length) {
-          // CoreDNS is authoritative for the cluster domain: no "Non-authoritative answer:".
-          for (const ip of answer.ips) out += `Name:\t${q}\nAddress: ${ip}\n`;
-          out += "\n";
-        } else out += `*** Can't find ${q}: No answer\n\n`;
-      }
+    return busyboxLookup(ctx, place, server, name, ask);
+  }
+  if (given !== undefined) {
+    if (!isIPv4(given)) {
+      ctx.out(`;; Got SERVFAIL reply from 127.0.0.53, trying next server\nnslookup: couldn't get address for '${given}': not found\n`);
+      return 1;
     }
-    ctx.out(out);
-    return exitCode;
+    return bindLookup(ctx, given, name, ask);
   }
   const hostname = place.kind === "pod" ? place.nodeName : place.name;
   let out = "Server:\t\t127.0.0.53\nAddress:\t127.0.0.53#53\n\n";
@@ -69,4 +59,83 @@ export function nslookup(ctx: ProgramContext): number {
   out += `** server can't find ${name}: ${name.includes(".") ? "NXDOMAIN" : "SERVFAIL"}\n\n`;
   ctx.out(out);
   return 1;
+}
+
+type Ask = (server: string, q: string, type: QType) => DnsQueryResult;
+
+function noServer(ctx: ProgramContext, server: string, result: DnsQueryResult): number {
+  // busybox's send_queries gives up after its retries; a refused write also reports the errno.
+  let text = ";; connection timed out; no servers could be reached\n\n";
+  if (result.kind === "refused") text += `nslookup: write to '${server}': Connection refused\n`;
+  ctx.out(text);
+  return 1;
+}
+
+function busyboxLookup(ctx: ProgramContext, place: Place, server: string, name: string, ask: Ask): number {
+  const state = ctx.tx.state;
+  let out = `Server:\t\t${server}\nAddress:\t${server}:53\n\n`;
+  if (isIPv4(name)) {
+    const ptr = reverseName(name);
+    const result = ask(server, ptr, "PTR");
+    if (result.kind !== "reply") return noServer(ctx, server, result);
+    const names = result.reply.answers.filter((r) => r.type === "PTR");
+    if (names.length) for (const r of names) out += `${ptr}\tname = ${r.data.replace(/\.$/, "")}\n`;
+    else out += `** server can't find ${ptr}: ${result.reply.rcode === "NOERROR" ? "NXDOMAIN" : result.reply.rcode}\n`;
+    out += "\n";
+    ctx.out(out);
+    return names.length ? 0 : 1;
+  }
+  const search = place.kind === "pod" && usesClusterDNS(place, state) ? resolvConf(state, place).search : [];
+  const queries = name.includes(".") || search.length === 0 ? [name] : search.map((s) => `${name}.${s}`);
+  // send_queries sets the exit code to 1 on any reply with an error rcode, even when another
+  // query of the search list found the name; a NOERROR reply without records (every AAAA query:
+  // the cluster is IPv4-only) prints "No answer" and leaves the exit code alone.
+  let exitCode = 0;
+  let replies = 0;
+  for (const type of ["A", "AAAA"] as const) {
+    for (const q of queries) {
+      const result = ask(server, q, type);
+      if (result.kind !== "reply") {
+        if (replies === 0) return noServer(ctx, server, result);
+        continue;
+      }
+      replies++;
+      const { reply } = result;
+      const records = reply.answers.filter((r) => r.type === "A");
+      if (reply.rcode !== "NOERROR") {
+        out += `** server can't find ${q}: ${reply.rcode}\n\n`;
+        exitCode = 1;
+      } else if (type === "A" && records.length) {
+        // A forwarded answer lacks the AA bit: busybox then says so first.
+        if (!reply.authoritative) out += "Non-authoritative answer:\n";
+        for (const r of records) out += `Name:\t${r.name.replace(/\.$/, "")}\nAddress: ${r.data}\n`;
+        out += "\n";
+      } else out += `*** Can't find ${q}: No answer\n\n`;
+    }
+  }
+  ctx.out(out);
+  return exitCode;
+}
+
+/** bind9's nslookup against the given server: A, then AAAA printed only when it has records. */
+function bindLookup(ctx: ProgramContext, server: string, name: string, ask: Ask): number {
+  const query = isIPv4(name) ? reverseName(name) : name;
+  const result = ask(server, query, isIPv4(name) ? "PTR" : "A");
+  if (result.kind !== "reply") {
+    const why = result.kind === "refused" ? "connection refused" : "timed out";
+    ctx.out(`;; communications error to ${server}#53: ${why}\n`.repeat(result.kind === "refused" ? 1 : 3) + ";; no servers could be reached\n\n");
+    return 1;
+  }
+  let out = `Server:\t\t${server}\nAddress:\t${server}#53\n\n`;
+  const { reply } = result;
+  if (reply.rcode !== "NOERROR" || reply.answers.length === 0) {
+    out += `** server can't find ${query}: ${reply.rcode === "NOERROR" ? "NXDOMAIN" : reply.rcode}\n\n`;
+    ctx.out(out);
+    return 1;
+  }
+  if (!reply.authoritative) out += "Non-authoritative answer:\n";
+  for (const r of reply.answers) out += r.type === "PTR" ? `${query}\tname = ${r.data}\n` : `Name:\t${r.name.replace(/\.$/, "")}\nAddress: ${r.data}\n`;
+  out += "\n";
+  ctx.out(out);
+  return 0;
 }

@@ -34,10 +34,10 @@ export function ping(ctx: ProgramContext): number {
   }
   const state = ctx.tx.state;
   const index = netIndex(state);
-  const resolved = resolveHost(state, index, place, host);
+  const resolved = resolveHost(state, index, place, host, { now: ctx.now });
   const base = { request: commandText(argv), from: traceFrom(place), to: { host, port: 0 } };
   if (!resolved.ok) {
-    ctx.trace({ ...base, hops: [resolved.hop], verdict: "not-resolved", reason: resolved.hop.note });
+    ctx.trace({ ...base, hops: resolved.hops ?? [resolved.hop], verdict: "not-resolved", reason: resolved.hop.note });
     ctx.err(busybox ? `ping: bad address '${host}'\n` : `ping: ${host}: ${place.kind === "workstation" || place.kind === "node" ? "Temporary failure in name resolution" : "Name or service not known"}\n`);
     return busybox ? 1 : 2;
   }

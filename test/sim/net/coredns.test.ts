@@ -1,0 +1,104 @@
+// CoreDNS from its Corefile: kubeadm's default, the parse errors CoreDNS exits with, and what
+// pods resolve after the `coredns` ConfigMap is edited; queries go through the data plane, so
+// CoreDNS scaled to 0 makes resolution time out.
+import { describe, expect, it } from "vitest";
+import { kubeadmCorefile, parseCorefile } from "../../../worker/sim/net/coredns.ts";
+import { simTerminal } from "../console.ts";
+
+describe("parseCorefile", () => {
+  it("accepts kubeadm's default Corefile", () => {
+    const parsed = parseCorefile(kubeadmCorefile("cluster.local"));
+    expect(parsed.ok).toBe(true);
+    if (!parsed.ok) return;
+    expect(parsed.servers.map((s) => [s.zones, s.port])).toEqual([[["."], 53]]);
+    expect(parsed.servers[0].directives.map((d) => d.name)).toEqual(["errors", "health", "ready", "kubernetes", "prometheus", "forward", "cache", "loop", "reload", "loadbalance"]);
+  });
+
+  const broken: Array<[string, string, string]> = [
+    ["an unknown plugin", ".:53 {\n    errors\n    k8s_gateway example.com\n}\n", "/etc/coredns/Corefile:3 - Error during parsing: Unknown directive 'k8s_gateway'"],
+    ["forward without a target", ".:53 {\n    forward .\n}\n", "plugin/forward: /etc/coredns/Corefile:2 - Error during parsing: Wrong argument count or unexpected line ending after '.'"],
+    ["an unknown kubernetes property", ".:53 {\n    kubernetes cluster.local {\n       pods insecure\n       upstream\n    }\n}\n", "plugin/kubernetes: /etc/coredns/Corefile:4 - Error during parsing: unknown property 'upstream'"],
+    ["a missing closing brace", ".:53 {\n    kubernetes cluster.local {\n       pods insecure\n", "/etc/coredns/Corefile:3 - Error during parsing: Unexpected EOF"],
+    ["a stray closing brace", "errors\n}\n", "/etc/coredns/Corefile:2 - Error during parsing: Unexpected '}' because no matching opening brace"],
+  ];
+  it.each(broken)("rejects %s with CoreDNS's message", (_what, text, error) => {
+    expect(parseCorefile(text)).toEqual({ ok: false, error });
+  });
+});
+
+/** The coredns ConfigMap with this Corefile, applied as a learner would. */
+function corefile(body: string): string {
+  const indented = body.split("\n").map((l) => (l ? `    ${l}` : l)).join("\n");
+  return `kubectl apply -f - <<EOF
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: coredns
+  namespace: kube-system
+data:
+  Corefile: |
+${indented}
+EOF`;
+}
+
+function ready(seed: number) {
+  const run = simTerminal(seed, 2000);
+  run("kubectl run bb --image=busybox -- sleep 3600");
+  for (let i = 0; i < 4; i++) run("sleep 5");
+  return run;
+}
+
+const DEFAULT_BLOCK = `.:53 {
+    errors
+    kubernetes cluster.local in-addr.arpa ip6.arpa {
+       pods insecure
+       fallthrough in-addr.arpa ip6.arpa
+    }
+    forward . /etc/resolv.conf
+    cache 30
+    reload
+}`;
+
+describe("resolution through CoreDNS", () => {
+  it("times out when CoreDNS is scaled to 0 (nslookup's and curl's messages) and answers again once it is back", () => {
+    const run = ready(31);
+    expect(run("kubectl exec bb -- nslookup kubernetes.default.svc.cluster.local").output).toContain("Name:\tkubernetes.default.svc.cluster.local\nAddress: 10.96.0.1\n");
+    run("kubectl -n kube-system scale deployment coredns --replicas=0");
+    for (let i = 0; i < 3; i++) run("sleep 5");
+    expect(run("kubectl get endpointslices -n kube-system -l kubernetes.io/service-name=kube-dns -o jsonpath='{.items[0].endpoints}'").output).not.toMatch(/10\.244/);
+    const lookup = run("kubectl exec bb -- nslookup kubernetes.default.svc.cluster.local");
+    expect(lookup.output).toContain(";; connection timed out; no servers could be reached\n");
+    expect(lookup.exitCode).toBe(1);
+    run("kubectl run c --image=curlimages/curl -- sleep 3600");
+    for (let i = 0; i < 4; i++) run("sleep 5");
+    expect(run("kubectl exec c -- curl -s -S kubernetes").output).toContain("Could not resolve host: kubernetes");
+    run("kubectl -n kube-system scale deployment coredns --replicas=2");
+    for (let i = 0; i < 6; i++) run("sleep 5");
+    expect(run("kubectl exec bb -- nslookup kubernetes.default.svc.cluster.local").output).toContain("Address: 10.96.0.1\n");
+  });
+
+  it("asks the server given on the command line, in a pod and on a node", () => {
+    const run = ready(32);
+    const onNode = run("ssh node01 nslookup kubernetes.default.svc.cluster.local 10.96.0.10");
+    expect(onNode.output).toBe("Server:\t\t10.96.0.10\nAddress:\t10.96.0.10#53\n\nName:\tkubernetes.default.svc.cluster.local\nAddress: 10.96.0.1\n\n");
+    const bad = run("kubectl exec bb -- nslookup kubernetes.default.svc.cluster.local 10.96.0.1");
+    expect(bad.output).toBe(";; connection timed out; no servers could be reached\n\ncommand terminated with exit code 1\n");
+  });
+
+  // Each row: the Corefile applied, the name looked up from a pod, and what nslookup shows.
+  const edits: Array<[string, string, string, RegExp]> = [
+    ["the default block", DEFAULT_BLOCK, "kubernetes.default.svc.cluster.local", /Name:\tkubernetes\.default\.svc\.cluster\.local\nAddress: 10\.96\.0\.1\n/],
+    ["a hosts entry with fallthrough", DEFAULT_BLOCK.replace("    errors\n", "    errors\n    hosts {\n       10.0.0.50 db.example.com\n       fallthrough\n    }\n"), "db.example.com", /Name:\tdb\.example\.com\nAddress: 10\.0\.0\.50\n/],
+    ["hosts without fallthrough hides the cluster", DEFAULT_BLOCK.replace("    errors\n", "    errors\n    hosts {\n       10.0.0.50 db.example.com\n    }\n"), "kubernetes.default.svc.cluster.local", /\*\* server can't find kubernetes\.default\.svc\.cluster\.local: SERVFAIL/],
+    ["a rewrite of a name to a Service", DEFAULT_BLOCK.replace("    errors\n", "    errors\n    rewrite name api.internal kubernetes.default.svc.cluster.local\n"), "api.internal", /Address: 10\.96\.0\.1\n/],
+    ["pods disabled", DEFAULT_BLOCK.replace("pods insecure", "pods disabled"), "10-244-1-5.default.pod.cluster.local", /\*\* server can't find 10-244-1-5\.default\.pod\.cluster\.local: NXDOMAIN/],
+    ["pods insecure", DEFAULT_BLOCK, "10-244-1-5.default.pod.cluster.local", /Name:\t10-244-1-5\.default\.pod\.cluster\.local\nAddress: 10\.244\.1\.5\n/],
+    ["a stub zone forwarding to an address without a DNS server", `${DEFAULT_BLOCK}\nexample.local:53 {\n    errors\n    forward . 10.96.0.1\n}`, "db.example.local", /\*\* server can't find db\.example\.local: SERVFAIL/],
+    ["a zone nobody serves", `cluster.local:53 {\n    kubernetes cluster.local\n}`, "db.example.org", /\*\* server can't find db\.example\.org: REFUSED/],
+  ];
+  it.each(edits)("%s", (_what, body, name, expected) => {
+    const run = ready(33);
+    expect(run(corefile(body)).output).toBe("configmap/coredns configured\n");
+    expect(run(`kubectl exec bb -- nslookup ${name}`).output).toMatch(expected);
+  });
+});

@@ -1,0 +1,381 @@
+// CoreDNS as the cluster runs it: the Corefile of the `coredns` ConfigMap in kube-system (kubeadm's
+// default, or what a learner edited), parsed the way CoreDNS's Caddyfile parser does it (same
+// error texts: `/etc/coredns/Corefile:N - Error during parsing: Unknown directive 'x'`), and a
+// query answered by the server block whose zone matches longest, through its plugins in
+// CoreDNS's own order (plugin.cfg: rewrite, hosts, kubernetes, forward), whatever their order in
+// the Corefile. Plugins that only observe (errors, log, cache, health, ready, reload, loop,
+// loadbalance, prometheus) are accepted and change no answer.
+
+import type { ClusterState } from "../cluster/types.ts";
+import { clusterLookup } from "./cluster-records.ts";
+import type { NetIndex } from "./index.ts";
+import { isIPv4 } from "./ip.ts";
+
+/** Where CoreDNS reads its configuration (the Deployment's args `-conf /etc/coredns/Corefile`). */
+export const COREFILE_PATH = "/etc/coredns/Corefile";
+export const COREDNS_CONFIG_MAP = "kube-system/coredns";
+
+/** kubeadm's CoreDNSConfigMap (cmd/kubeadm/app/phases/addons/dns/manifests.go) rendered for a domain. */
+export function kubeadmCorefile(domain: string): string {
+  return [
+    ".:53 {",
+    "    errors",
+    "    health {",
+    "       lameduck 5s",
+    "    }",
+    "    ready",
+    `    kubernetes ${domain} in-addr.arpa ip6.arpa {`,
+    "       pods insecure",
+    "       fallthrough in-addr.arpa ip6.arpa",
+    "       ttl 30",
+    "    }",
+    "    prometheus :9153",
+    "    forward . /etc/resolv.conf {",
+    "       max_concurrent 1000",
+    "    }",
+    "    cache 30 {",
+    `       disable success ${domain}`,
+    `       disable denial ${domain}`,
+    "    }",
+    "    loop",
+    "    reload",
+    "    loadbalance",
+    "}",
+    "",
+  ].join("\n");
+}
+
+/** The plugins compiled into CoreDNS, in the order they handle a query (coredns/plugin.cfg). */
+const PLUGINS = [
+  "metadata", "cancel", "tls", "reload", "nsid", "bufsize", "root", "bind", "debug", "trace", "ready", "health", "pprof",
+  "prometheus", "errors", "log", "dnstap", "acl", "any", "chaos", "loadbalance", "cache", "rewrite", "dnssec", "autopath",
+  "template", "transfer", "hosts", "route53", "azure", "clouddns", "k8s_external", "kubernetes", "file", "auto",
+  "secondary", "etcd", "loop", "forward", "grpc", "erratic", "whoami", "on", "sign",
+];
+
+interface Token {
+  text: string;
+  line: number;
+}
+
+export interface Directive {
+  name: string;
+  args: string[];
+  line: number;
+  /** The lines of its `{ }` block, each a directive-like list of tokens. */
+  block: Directive[];
+}
+
+export interface ServerBlock {
+  /** Zones, lower case and fully qualified ("." or "example.local."). */
+  zones: string[];
+  port: number;
+  directives: Directive[];
+}
+
+export type Corefile = { ok: true; servers: ServerBlock[] } | { ok: false; error: string };
+
+function lex(text: string): Token[] {
+  const tokens: Token[] = [];
+  let line = 1;
+  let i = 0;
+  while (i < text.length) {
+    const c = text[i];
+    if (c === "\n") {
+      line++;
+      i++;
+    } else if (c === " " || c === "\t" || c === "\r") i++;
+    else if (c === "#") {
+      while (i < text.length && text[i] !== "\n") i++;
+    } else if (c === '"') {
+      let value = "";
+      const at = line;
+      i++;
+      while (i < text.length && text[i] !== '"') {
+        if (text[i] === "\\" && text[i + 1] === '"') i++;
+        if (text[i] === "\n") line++;
+        value += text[i++];
+      }
+      i++;
+      tokens.push({ text: value, line: at });
+    } else {
+      let value = "";
+      while (i < text.length && !/\s/.test(text[i])) value += text[i++];
+      tokens.push({ text: value, line });
+    }
+  }
+  return tokens;
+}
+
+class ParseError extends Error {}
+
+/** Parses a Corefile; errors read as CoreDNS prints them before it exits. */
+export function parseCorefile(text: string, file = COREFILE_PATH): Corefile {
+  const tokens = lex(text);
+  let cursor = 0;
+  const err = (line: number, message: string, plugin?: string): never => {
+    throw new ParseError(`${plugin ? `plugin/${plugin}: ` : ""}${file}:${line} - Error during parsing: ${message}`);
+  };
+  const servers: ServerBlock[] = [];
+  try {
+    while (cursor < tokens.length) {
+      const keys: Token[] = [];
+      const first = tokens[cursor].line;
+      while (cursor < tokens.length && tokens[cursor].text !== "{" && tokens[cursor].line === first) keys.push(tokens[cursor++]);
+      const braced = cursor < tokens.length && tokens[cursor].text === "{";
+      if (braced) cursor++;
+      const directives: Directive[] = [];
+      while (cursor < tokens.length) {
+        const t = tokens[cursor];
+        if (t.text === "}") {
+          if (!braced) err(t.line, "Unexpected '}' because no matching opening brace");
+          cursor++;
+          break;
+        }
+        if (!PLUGINS.includes(t.text)) err(t.line, `Unknown directive '${t.text}'`);
+        cursor++;
+        const directive: Directive = { name: t.text, args: [], line: t.line, block: [] };
+        while (cursor < tokens.length && tokens[cursor].line === t.line && tokens[cursor].text !== "{" && tokens[cursor].text !== "}") directive.args.push(tokens[cursor++].text);
+        if (cursor < tokens.length && tokens[cursor].text === "{" && tokens[cursor].line === t.line) {
+          cursor++;
+          for (;;) {
+            if (cursor >= tokens.length) err(tokens[tokens.length - 1].line, "Unexpected EOF");
+            const s = tokens[cursor];
+            if (s.text === "}") {
+              cursor++;
+              break;
+            }
+            const sub: Directive = { name: s.text, args: [], line: s.line, block: [] };
+            cursor++;
+            while (cursor < tokens.length && tokens[cursor].line === s.line && tokens[cursor].text !== "}") sub.args.push(tokens[cursor++].text);
+            directive.block.push(sub);
+          }
+        }
+        directives.push(directive);
+        if (cursor >= tokens.length && braced) err(tokens[tokens.length - 1].line, "Unexpected EOF");
+      }
+      const server = serverOf(keys, directives, err);
+      servers.push(server);
+    }
+  } catch (e) {
+    if (e instanceof ParseError) return { ok: false, error: e.message };
+    throw e;
+  }
+  return { ok: true, servers };
+}
+
+type Err = (line: number, message: string, plugin?: string) => never;
+
+function serverOf(keys: Token[], directives: Directive[], err: Err): ServerBlock {
+  const zones: string[] = [];
+  let port = 53;
+  for (const key of keys) {
+    for (const part of key.text.split(",").filter(Boolean)) {
+      const m = /^(?:dns:\/\/)?([^:]*)(?::(\d+))?$/.exec(part);
+      if (!m) err(key.line, `Unable to parse address '${part}'`);
+      if (m![2]) port = Number(m![2]);
+      zones.push(fqdn(m![1] || "."));
+    }
+  }
+  for (const d of directives) checkDirective(d, err);
+  return { zones, port, directives };
+}
+
+const KUBERNETES_PROPERTIES = new Set(["endpoint", "tls", "kubeconfig", "namespaces", "labels", "namespace_labels", "pods", "fallthrough", "ttl", "noendpoints", "ignore", "endpoint_pod_names", "multicluster", "startup_timeout", "apiserver_qps", "apiserver_burst", "apiserver_max_inflight"]);
+const FORWARD_PROPERTIES = new Set(["except", "force_tcp", "prefer_udp", "expire", "max_fails", "tls", "tls_servername", "policy", "health_check", "max_concurrent", "next", "failfast_all_unhealthy_upstreams", "failover"]);
+const HOSTS_PROPERTIES = new Set(["ttl", "no_reverse", "reload", "fallthrough"]);
+
+/** The checks each plugin's setup makes that a learner meets (CoreDNS exits with them). */
+function checkDirective(d: Directive, err: Err): void {
+  const unknown = (set: Set<string>) => {
+    for (const p of d.block) if (!set.has(p.name)) err(p.line, `unknown property '${p.name}'`, d.name);
+  };
+  switch (d.name) {
+    case "forward":
+      if (d.args.length < 2) err(d.line, `Wrong argument count or unexpected line ending after '${d.args.length ? d.args[d.args.length - 1] : d.name}'`, d.name);
+      unknown(FORWARD_PROPERTIES);
+      break;
+    case "kubernetes":
+      unknown(KUBERNETES_PROPERTIES);
+      for (const p of d.block) {
+        if (p.name === "pods" && !(p.args.length === 1 && ["disabled", "insecure", "verified"].includes(p.args[0]))) err(p.line, p.args.length === 1 ? `invalid option for 'pods': '${p.args[0]}'` : `Wrong argument count or unexpected line ending after 'pods'`, d.name);
+      }
+      break;
+    case "hosts":
+      for (const p of d.block) if (!HOSTS_PROPERTIES.has(p.name) && !isIPv4(p.name) && !p.name.includes(":")) err(p.line, `unknown property '${p.name}'`, d.name);
+      break;
+    case "rewrite":
+      if (d.args[0] === "name" || d.args[0] === "stop" || d.args[0] === "continue") {
+        const rest = d.args[0] === "name" ? d.args.slice(1) : d.args.slice(2);
+        const type = ["exact", "prefix", "suffix", "substring", "regex"].includes(rest[0]) ? rest.slice(1) : rest;
+        if (type.length < 2) err(d.line, `Wrong argument count or unexpected line ending after '${d.args[d.args.length - 1] ?? d.name}'`, d.name);
+      } else if (d.args.length === 0) err(d.line, `Wrong argument count or unexpected line ending after 'rewrite'`, d.name);
+      break;
+    case "cache":
+      if (d.args[0] !== undefined && !/^\d+$/.test(d.args[0]) && !d.args[0].includes(".")) err(d.line, `strconv.Atoi: parsing "${d.args[0]}": invalid syntax`, d.name);
+      break;
+  }
+}
+
+export function fqdn(name: string): string {
+  const lower = name.toLowerCase();
+  return lower.endsWith(".") ? lower : `${lower}.`;
+}
+
+function inZone(name: string, zone: string): boolean {
+  return zone === "." || name === zone || name.endsWith(`.${zone}`);
+}
+
+export type QType = "A" | "AAAA" | "PTR";
+export type DnsRcode = "NOERROR" | "NXDOMAIN" | "SERVFAIL" | "REFUSED";
+
+export interface Record {
+  name: string;
+  type: "A" | "CNAME" | "PTR";
+  ttl: number;
+  data: string;
+}
+
+export interface DnsReply {
+  rcode: DnsRcode;
+  answers: Record[];
+  /** The AA bit: set by the kubernetes and hosts plugins, not on forwarded answers. */
+  authoritative: boolean;
+  /** Which plugin answered, for the trace. */
+  by: string;
+  /** The Service the name belongs to, for the trace. */
+  serviceKey?: string;
+}
+
+/** How a CoreDNS pod reaches an upstream: forward's target (an IP, or the node's resolver). */
+export type Upstream = (target: string, qname: string, qtype: QType) => DnsReply;
+
+/** The answer a CoreDNS server running this Corefile gives to one question. */
+export function corednsAnswer(state: ClusterState, index: NetIndex, servers: readonly ServerBlock[], qnameIn: string, qtype: QType, upstream: Upstream): DnsReply {
+  let qname = fqdn(qnameIn);
+  let server: ServerBlock | undefined;
+  let best = -1;
+  for (const s of servers) {
+    if (s.port !== 53) continue;
+    for (const z of s.zones) if (inZone(qname, z) && z.length > best) ((best = z.length), (server = s));
+  }
+  if (!server) return { rcode: "REFUSED", answers: [], authoritative: false, by: "no server block" };
+  const byName = (name: string) => server!.directives.filter((d) => d.name === name);
+  for (const d of byName("rewrite")) qname = rewriteName(d, qname);
+  for (const d of byName("hosts")) {
+    const fall = d.block.find((p) => p.name === "fallthrough");
+    const origins = d.args.slice(1).filter((a) => !a.startsWith("/")).map(fqdn);
+    const zones = origins.length ? origins : server.zones;
+    if (qtype === "PTR" || !zones.some((z) => inZone(qname, z))) continue;
+    const ttl = Number(d.block.find((p) => p.name === "ttl")?.args[0] ?? 3600);
+    const ips = d.block.filter((p) => isIPv4(p.name) && p.args.some((n) => fqdn(n) === qname)).map((p) => p.name);
+    if (ips.length) {
+      return { rcode: "NOERROR", answers: qtype === "A" ? ips.map((ip) => ({ name: qname, type: "A", ttl, data: ip })) : [], authoritative: true, by: "hosts" };
+    }
+    if (fall && (fall.args.length === 0 || fall.args.some((z) => inZone(qname, fqdn(z))))) continue;
+    return { rcode: "SERVFAIL", answers: [], authoritative: false, by: "hosts" };
+  }
+  for (const d of byName("kubernetes")) {
+    const zones = d.args.length ? d.args.map(fqdn) : server.zones;
+    const zone = zones.filter((z) => inZone(qname, z)).sort((a, b) => b.length - a.length)[0];
+    if (!zone) continue;
+    const reply = kubernetesAnswer(state, index, d, zone, qname, qtype);
+    const fall = d.block.find((p) => p.name === "fallthrough");
+    if (reply.rcode === "NXDOMAIN" && fall && (fall.args.length === 0 || fall.args.some((z) => inZone(qname, fqdn(z))))) continue;
+    return reply;
+  }
+  for (const d of byName("forward")) {
+    const from = fqdn(d.args[0]);
+    if (!inZone(qname, from)) continue;
+    const except = d.block.find((p) => p.name === "except")?.args.map(fqdn) ?? [];
+    if (except.some((z) => inZone(qname, z))) continue;
+    const reply = upstream(d.args[1].replace(/^dns:\/\//, "").replace(/:53$/, ""), qname, qtype);
+    return { ...reply, authoritative: false, by: `forward ${d.args.slice(1).join(" ")}` };
+  }
+  // No plugin took the query: CoreDNS's "no next plugin found" is a SERVFAIL.
+  return { rcode: "SERVFAIL", answers: [], authoritative: false, by: "no plugin" };
+}
+
+function rewriteName(d: Directive, qname: string): string {
+  let args = d.args;
+  if (args[0] === "stop" || args[0] === "continue") args = args.slice(1);
+  if (args[0] !== "name") return qname;
+  let type = "exact";
+  let rest = args.slice(1);
+  if (["exact", "prefix", "suffix", "substring", "regex"].includes(rest[0])) ((type = rest[0]), (rest = rest.slice(1)));
+  const [from, to] = rest;
+  const bare = (s: string) => s.toLowerCase().replace(/\.$/, "");
+  const name = bare(qname);
+  switch (type) {
+    case "exact":
+      return name === bare(from) ? fqdn(to) : qname;
+    case "prefix":
+      return name.startsWith(from.toLowerCase()) ? fqdn(to + name.slice(from.length)) : qname;
+    case "suffix":
+      return name.endsWith(bare(from)) ? fqdn(name.slice(0, name.length - bare(from).length) + bare(to)) : qname;
+    case "substring":
+      return name.includes(from.toLowerCase()) ? fqdn(name.replace(from.toLowerCase(), to)) : qname;
+    case "regex": {
+      try {
+        const re = new RegExp(from);
+        const target = qname.toLowerCase();
+        return re.test(target) ? fqdn(target.replace(re, to.replace(/\{(\d)\}/g, "$$$1"))) : qname;
+      } catch {
+        return qname;
+      }
+    }
+  }
+  return qname;
+}
+
+function kubernetesAnswer(state: ClusterState, index: NetIndex, d: Directive, zone: string, qname: string, qtype: QType): DnsReply {
+  const ttl = Number(d.block.find((p) => p.name === "ttl")?.args[0] ?? 5);
+  const pods = d.block.find((p) => p.name === "pods")?.args[0] ?? "disabled";
+  const name = qname.slice(0, -1);
+  if (zone.endsWith("in-addr.arpa.")) {
+    if (qtype !== "PTR") return { rcode: "NXDOMAIN", answers: [], authoritative: true, by: "kubernetes" };
+    const ip = name.replace(/\.in-addr\.arpa$/, "").split(".").reverse().join(".");
+    const domain = clusterZone(d, zone);
+    const svc = Object.values(state.services).find((s) => s.spec.clusterIP === ip);
+    if (svc) return { rcode: "NOERROR", answers: [{ name: qname, type: "PTR", ttl, data: `${svc.metadata.name}.${svc.metadata.namespace}.svc.${domain}.` }], authoritative: true, by: "kubernetes", serviceKey: `${svc.metadata.namespace}/${svc.metadata.name}` };
+    const pod = index.podByIP(ip);
+    if (pod && pods !== "disabled") return { rcode: "NOERROR", answers: [{ name: qname, type: "PTR", ttl, data: `${ip.replace(/\./g, "-")}.${pod.pod.metadata.namespace}.pod.${domain}.` }], authoritative: true, by: "kubernetes" };
+    return { rcode: "NXDOMAIN", answers: [], authoritative: true, by: "kubernetes" };
+  }
+  if (zone.endsWith("ip6.arpa.")) return { rcode: "NXDOMAIN", answers: [], authoritative: true, by: "kubernetes" };
+  const domain = zone.slice(0, -1);
+  const labels = name === domain ? [] : name.slice(0, name.length - domain.length - 1).split(".");
+  if (labels.length === 3 && labels[2] === "pod") {
+    if (pods === "disabled") return { rcode: "NXDOMAIN", answers: [], authoritative: true, by: "kubernetes" };
+    const ip = labels[0].replace(/-/g, ".");
+    const verified = pods !== "verified" || index.podByIP(ip)?.pod.metadata.namespace === labels[1];
+    if (!verified) return { rcode: "NXDOMAIN", answers: [], authoritative: true, by: "kubernetes" };
+  }
+  const answer = clusterLookup({ ...state, config: { ...state.config, clusterDomain: domain } }, index, name);
+  const answers: Record[] = qtype === "A" ? answer.ips.map((ip) => ({ name: qname, type: "A", ttl, data: ip })) : [];
+  return { rcode: answer.rcode, answers, authoritative: true, by: "kubernetes", serviceKey: answer.serviceKey };
+}
+
+/** The forward zone of a kubernetes block used for reverse answers: its first non-arpa zone. */
+function clusterZone(d: Directive, fallback: string): string {
+  const zone = d.args.find((z) => !z.endsWith("arpa") && !z.endsWith("arpa."));
+  return zone ? zone.replace(/\.$/, "") : fallback.replace(/\.$/, "");
+}
+
+/** The Corefile the CoreDNS pods run: the ConfigMap's `Corefile` key, parsed. */
+export function clusterCorefile(state: ClusterState): Corefile {
+  const cm = state.objects?.configmaps?.[COREDNS_CONFIG_MAP] as { data?: { [key: string]: string } } | undefined;
+  const text = cm?.data?.Corefile;
+  if (text === undefined) return { ok: false, error: `open ${COREFILE_PATH}: no such file or directory` };
+  return cached(text);
+}
+
+const parsed = new Map<string, Corefile>();
+function cached(text: string): Corefile {
+  let hit = parsed.get(text);
+  if (!hit) {
+    if (parsed.size > 32) parsed.clear();
+    parsed.set(text, (hit = parseCorefile(text)));
+  }
+  return hit;
+}

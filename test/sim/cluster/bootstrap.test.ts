@@ -23,7 +23,7 @@ describe("the bootstrapped cluster", () => {
   });
 
   it("has the kubeadm namespaces and the kubernetes and kube-dns Services", () => {
-    expect(Object.keys(state.namespaces).sort()).toEqual(["default", "kube-flannel", "kube-node-lease", "kube-public", "kube-system", "metallb-system"]);
+    expect(Object.keys(state.namespaces).sort()).toEqual(["default", "kube-flannel", "kube-node-lease", "kube-public", "kube-system", "local-path-storage", "metallb-system"]);
     const k = state.services["default/kubernetes"];
     expect(k.spec).toMatchObject({ clusterIP: "10.96.0.1", ports: [{ name: "https", port: 443, protocol: "TCP", targetPort: 6443 }] });
     expect(k.spec.selector).toBeUndefined();
@@ -50,6 +50,8 @@ describe("the bootstrapped cluster", () => {
       "kube-system/kube-proxy-xxxxx",
       "kube-system/kube-proxy-xxxxx",
       "kube-system/kube-scheduler-controlplane",
+      // The local-path provisioner behind the default StorageClass.
+      "local-path-storage/local-path-provisioner-86f7b57669-xxxxx",
       // MetalLB (the default profile's load balancer): its controller and a speaker per node.
       "metallb-system/controller-7fd767b459-xxxxx",
       "metallb-system/speaker-xxxxx",

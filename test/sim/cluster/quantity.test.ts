@@ -109,11 +109,11 @@ describe("a pod's QoS class", () => {
     expect(fromTemplate.spec.containers[0].resources).toEqual({ limits, requests: limits });
   });
 
-  it("is Burstable for the system pods with kubeadm's, CoreDNS' and flannel's requests, and BestEffort for kube-proxy and MetalLB's", () => {
+  it("is Burstable for the system pods with kubeadm's, CoreDNS' and flannel's requests, and BestEffort for kube-proxy's, MetalLB's and the local-path provisioner's", () => {
     const { state } = cluster();
     for (const p of Object.values(state.pods)) {
       const name = p.metadata.name;
-      const requestless = name.startsWith("kube-proxy") || p.metadata.namespace === "metallb-system";
+      const requestless = name.startsWith("kube-proxy") || p.metadata.namespace === "metallb-system" || p.metadata.namespace === "local-path-storage";
       expect([name, p.status.qosClass]).toEqual([name, requestless ? "BestEffort" : "Burstable"]);
     }
   });

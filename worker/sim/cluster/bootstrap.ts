@@ -21,6 +21,9 @@ import { type ClusterProfile, DEFAULT_PROFILE } from "./profile.ts";
 import { DEFAULT_POOL, METALLB_NAMESPACE, METALLB_VERSION } from "./metallb.ts";
 import { CALICO_ADDRESS_ANNOTATION, CALICO_TUNNEL_ANNOTATION, CALICO_VERSION, blockText, claimBlock } from "./calico-ipam.ts";
 import { type Cidr, numberToIp } from "./ipv4.ts";
+import { APP_LABEL, CONFIG_JSON, HELPER_POD, LOCAL_PATH_NAMESPACE, LOCAL_PATH_PROVISIONER, LOCAL_PATH_VERSION, SETUP, TEARDOWN } from "./local-path.ts";
+import { DEFAULT_CLASS_ANNOTATION } from "../kinds/storage-class.ts";
+import { LOCAL_PATH_CLASS } from "./store.ts";
 import type { ClusterState, DaemonSet, Node, SubmittedObject } from "./types.ts";
 
 export const CLUSTER_AGE_MS = 25 * 60 * 1000;
@@ -401,6 +404,9 @@ export function bootstrapCluster(options: BootstrapOptions): ClusterState {
     reconcile(tx, start + METALLB_INSTALLED_AFTER_MS, random);
     installMetalLB(tx, start + METALLB_INSTALLED_AFTER_MS);
   }
+  // The local-path provisioner and its default StorageClass, applied after MetalLB (as kind ships them).
+  reconcile(tx, start + LOCAL_PATH_INSTALLED_AFTER_MS, random);
+  installLocalPath(tx, start + LOCAL_PATH_INSTALLED_AFTER_MS);
   reconcile(tx, options.now, random);
   return tx.commit();
 }
@@ -539,6 +545,8 @@ const CALICO_CNI_NETWORK_CONFIG = `{
     }
   ]
 }`;
+/** When the cluster's admin applied the local-path provisioner's manifest. */
+const LOCAL_PATH_INSTALLED_AFTER_MS = 6 * 60 * 1000;
 
 /** When the cluster's admin applied MetalLB's manifest and pool: a few minutes after the last join. */
 const METALLB_INSTALLED_AFTER_MS = 4 * 60 * 1000;
@@ -643,6 +651,60 @@ function installMetalLB(tx: Tx, at: number): void {
   create({ apiVersion: "metallb.io/v1beta1", kind: "IPAddressPool", metadata: { name: DEFAULT_POOL.name, namespace: ns }, spec: { addresses: DEFAULT_POOL.addresses } } as SubmittedObject, at + 90_000);
   create({ apiVersion: "metallb.io/v1beta1", kind: "L2Advertisement", metadata: { name: "default-l2", namespace: ns }, spec: { ipAddressPools: [DEFAULT_POOL.name] } } as SubmittedObject, at + 90_000);
   reconcile(tx, at + 90_000, random);
+}
+
+/** `kubectl apply -f local-path-storage.yaml` (RBAC objects are not simulated), with the class marked as the default as kind does. */
+function installLocalPath(tx: Tx, at: number): void {
+  const random = createRandom(fnv32a("local-path-storage"));
+  const create = (obj: SubmittedObject): void => {
+    const result = createObject(tx, obj, { now: at, random });
+    if (!result.ok) throw new Error(`bootstrap: ${result.status.message}`);
+  };
+  const ns = LOCAL_PATH_NAMESPACE;
+  create({ apiVersion: "v1", kind: "Namespace", metadata: { name: ns } });
+  create({ apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "local-path-provisioner-service-account", namespace: ns } });
+  create({
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    metadata: { name: "local-path-provisioner", namespace: ns },
+    spec: {
+      replicas: 1,
+      selector: { matchLabels: { app: APP_LABEL } },
+      template: {
+        metadata: { labels: { app: APP_LABEL } },
+        spec: {
+          serviceAccountName: "local-path-provisioner-service-account",
+          containers: [
+            {
+              name: "local-path-provisioner",
+              image: `docker.io/rancher/local-path-provisioner:${LOCAL_PATH_VERSION}`,
+              imagePullPolicy: "IfNotPresent",
+              command: ["local-path-provisioner", "--debug", "start", "--config", "/etc/config/config.json"],
+              ports: [{ name: "health", containerPort: 8080, protocol: "TCP" }],
+              volumeMounts: [{ name: "config-volume", mountPath: "/etc/config/" }],
+              env: [
+                { name: "POD_NAMESPACE", valueFrom: { fieldRef: { fieldPath: "metadata.namespace" } } },
+                { name: "CONFIG_MOUNT_PATH", value: "/etc/config/" },
+                { name: "HEALTH_PORT", value: "8080" },
+              ],
+            },
+          ],
+          volumes: [{ name: "config-volume", configMap: { name: "local-path-config" } }],
+        },
+      },
+    },
+  } as SubmittedObject);
+  create({
+    apiVersion: "storage.k8s.io/v1",
+    kind: "StorageClass",
+    metadata: { name: LOCAL_PATH_CLASS, annotations: { [DEFAULT_CLASS_ANNOTATION]: "true" } },
+    provisioner: LOCAL_PATH_PROVISIONER,
+    volumeBindingMode: "WaitForFirstConsumer",
+    reclaimPolicy: "Delete",
+  } as SubmittedObject);
+  create({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "local-path-config", namespace: ns }, data: { "config.json": CONFIG_JSON, setup: SETUP, teardown: TEARDOWN, "helperPod.yaml": HELPER_POD } } as SubmittedObject);
+  reconcile(tx, at, random);
+  reconcile(tx, at + 30_000, random);
 }
 
 /** controller-revision-hash of a DaemonSet: 8-10 characters of the name alphabet. */

@@ -119,7 +119,8 @@ export function allImages(): readonly ImageInfo[] {
 }
 
 /**
- * Images of the cluster's own components (kubeadm control plane, kube-proxy, CoreDNS, flannel or Calico, MetalLB).
+ * Images of the cluster's own components (kubeadm control plane, kube-proxy, CoreDNS, flannel or Calico, MetalLB,
+ * the local-path provisioner).
  * They are not in the catalogue above (no lesson runs them), but the node already has them, so a
  * recreated CoreDNS pod starts like the original did.
  */
@@ -135,6 +136,7 @@ const systemRepositories = new Set([
   "quay.io/calico/kube-controllers",
   "quay.io/metallb/controller",
   "quay.io/metallb/speaker",
+  "rancher/local-path-provisioner",
 ]);
 
 export function isSystemImage(image: string): boolean {

@@ -10,7 +10,10 @@ import type { ClusterState, DaemonSet, Deployment, GenericObject, KubeObject, Na
 
 export const SYSTEM_NAMESPACES = new Set(["kube-system", "kube-public", "kube-node-lease", "kube-flannel"]);
 /** Add-ons' namespaces (MetalLB's): the cluster's own like the above, but a learner may delete them. */
-export const ADDON_NAMESPACES = new Set(["metallb-system"]);
+export const ADDON_NAMESPACES = new Set(["metallb-system", "local-path-storage"]);
+
+/** The default StorageClass bootstrap installs (cluster/local-path.ts). */
+export const LOCAL_PATH_CLASS = "local-path";
 
 export const isSystemNamespace = (namespace: string): boolean => SYSTEM_NAMESPACES.has(namespace) || ADDON_NAMESPACES.has(namespace);
 
@@ -55,6 +58,8 @@ export function isUserObject(collection: string, obj: KubeObject): boolean {
   if (collection === "configmaps" && obj.metadata.name === "kube-root-ca.crt") return false;
   // So is the service account controller's `default` account.
   if (collection === "serviceaccounts" && obj.metadata.name === "default") return false;
+  // The cluster's default StorageClass came with it (the local-path provisioner's manifest).
+  if (collection === "storageclasses" && obj.metadata.name === LOCAL_PATH_CLASS) return false;
   if (collection === "namespaces") return obj.metadata.name !== "default" && !isSystemNamespace(obj.metadata.name);
   const ns = obj.metadata.namespace ?? "default";
   if (isSystemNamespace(ns)) return false;

@@ -27,6 +27,8 @@ export interface ObjectMeta {
   labels?: Labels;
   annotations?: Record<string, string>;
   ownerReferences?: OwnerReference[];
+  /** What must finish before the object goes (kubernetes.io/pvc-protection, ...). */
+  finalizers?: string[];
   generateName?: string;
 }
 

@@ -18,6 +18,8 @@ import { ipAddressPoolKind, l2AdvertisementKind } from "./metallb.ts";
 import { namespaceKind } from "./namespace.ts";
 import { networkPolicyKind } from "./network-policy.ts";
 import { nodeKind } from "./node.ts";
+import { persistentVolumeKind } from "./persistent-volume.ts";
+import { persistentVolumeClaimKind } from "./persistent-volume-claim.ts";
 import { podKind } from "./pod.ts";
 import { clusterRoleBindingKind, clusterRoleKind, roleBindingKind, roleKind } from "./rbac.ts";
 import { replicaSetKind } from "./replica-set.ts";
@@ -26,6 +28,7 @@ import { secretKind } from "./secret.ts";
 import { serviceKind } from "./service.ts";
 import { serviceAccountKind } from "./service-account.ts";
 import { statefulSetKind } from "./stateful-set.ts";
+import { storageClassKind } from "./storage-class.ts";
 import type { KindDefinition } from "./types.ts";
 
 export type { KindDefinition } from "./types.ts";
@@ -48,6 +51,8 @@ export const kinds: readonly KindDefinition[] = [
   leaseKind,
   resourceQuotaKind,
   limitRangeKind,
+  persistentVolumeClaimKind,
+  persistentVolumeKind,
   networkPolicyKind,
   ingressKind,
   ingressClassKind,
@@ -55,6 +60,7 @@ export const kinds: readonly KindDefinition[] = [
   roleBindingKind,
   clusterRoleKind,
   clusterRoleBindingKind,
+  storageClassKind,
   ipAddressPoolKind,
   l2AdvertisementKind,
 ];

@@ -36,12 +36,9 @@ const unsimulated: Record<string, string> = {
   ingresses: "ingresses", ing: "ingresses", ingress: "ingresses",
   statefulsets: "statefulsets", sts: "statefulsets", statefulset: "statefulsets",
   jobs: "jobs", job: "jobs", cronjobs: "cronjobs", cj: "cronjobs", cronjob: "cronjobs",
-  persistentvolumes: "persistentvolumes", pv: "persistentvolumes",
-  persistentvolumeclaims: "persistentvolumeclaims", pvc: "persistentvolumeclaims",
   replicationcontrollers: "replicationcontrollers", rc: "replicationcontrollers",
   networkpolicies: "networkpolicies", netpol: "networkpolicies",
   roles: "roles", rolebindings: "rolebindings", clusterroles: "clusterroles", clusterrolebindings: "clusterrolebindings",
-  storageclasses: "storageclasses", sc: "storageclasses",
   horizontalpodautoscalers: "horizontalpodautoscalers", hpa: "horizontalpodautoscalers",
 };
 

@@ -19,7 +19,7 @@ export type ServerKind =
   | "hello-app"
   | "echo-server";
 
-export type Tool = "sh" | "bash" | "curl" | "wget" | "nslookup" | "ping" | "ip" | "ifconfig" | "cat" | "env" | "printenv" | "hostname" | "seq" | "sleep" | "grep" | "head" | "tail" | "wc" | "base64" | "ls" | "cp" | "mv" | "rm" | "mkdir" | "touch" | "tee" | "sed" | "diff" | "vi" | "redis-cli" | "psql" | "mysql";
+export type Tool = "sh" | "bash" | "curl" | "wget" | "nc" | "nslookup" | "ping" | "ip" | "ifconfig" | "cat" | "env" | "printenv" | "hostname" | "seq" | "sleep" | "grep" | "head" | "tail" | "wc" | "base64" | "ls" | "cp" | "mv" | "rm" | "mkdir" | "touch" | "tee" | "sed" | "diff" | "vi" | "redis-cli" | "psql" | "mysql";
 
 export interface ImageInfo {
   /** Repository as written in a pod spec, without tag (docker.io/library/ prefix removed). */
@@ -58,7 +58,7 @@ const catalogue: ImageInfo[] = [
   { repository: "redis", defaultTag: "latest", server: { kind: "redis", ports: [{ port: 6379, protocol: "TCP" }] }, tools: [...basics, "bash", "redis-cli"], shell: "bash", digest: "sha256:1b7c17f650602d97a10724d796f45f0b5250d47ee5ba02f28de89f8a1531f3ce", size: 52524384 },
   { repository: "mysql", defaultTag: "latest", server: { kind: "mysql", ports: [{ port: 3306, protocol: "TCP" }, { port: 33060, protocol: "TCP" }] }, tools: [...basics, "bash", "mysql"], shell: "bash", digest: "sha256:2be51594eba5983f47e67ff5cb87d666a223e309c6c64450f30b5c59a788ea40", size: 233637152 },
   { repository: "postgres", defaultTag: "latest", server: { kind: "postgres", ports: [{ port: 5432, protocol: "TCP" }] }, tools: [...basics, "bash", "psql"], shell: "bash", digest: "sha256:4ec37d2a07a0067f176fdcc9d4bb633a5724d2cc4f892c7a2046d054bb6939e5", size: 158496553 },
-  { repository: "busybox", defaultTag: "latest", busybox: true, tools: [...basics, "vi", "wget", "nslookup", "ping", "ip", "ifconfig"], shell: "sh", digest: "sha256:d82f458899c9696cb26a7c02d5568f81c8c8223f8661bb2a7988b269c8b9051e", size: 2156518 },
+  { repository: "busybox", defaultTag: "latest", busybox: true, tools: [...basics, "vi", "wget", "nc", "nslookup", "ping", "ip", "ifconfig"], shell: "sh", digest: "sha256:d82f458899c9696cb26a7c02d5568f81c8c8223f8661bb2a7988b269c8b9051e", size: 2156518 },
   { repository: "alpine", defaultTag: "latest", busybox: true, tools: [...basics, "vi", "wget", "nslookup", "ping", "ip", "ifconfig"], shell: "sh", digest: "sha256:4bcff63911fcb4448bd4fdacec207030997caf25e9bea4045fa6c8c44de311d1", size: 3642049 },
   { repository: "curlimages/curl", defaultTag: "latest", busybox: true, tools: [...basics, "vi", "curl", "wget", "nslookup", "ping", "ip", "ifconfig"], shell: "sh", digest: "sha256:9a1ed35addb45476afa911696297f8e115993df459278ed036182dd2cd22b67b", size: 10125497 },
   // The docs' and courses' sample apps (their ports are the ones their sources listen on).

@@ -24,6 +24,7 @@ import { ssh } from "./ssh.ts";
 import { crictl } from "./crictl.ts";
 import { iptables, iptablesSave } from "../net/tools/iptables.ts";
 import { conntrack } from "../net/tools/conntrack.ts";
+import { nc } from "../net/tools/nc.ts";
 import { base64 } from "./base64.ts";
 import { grep, head, tail, wc } from "./text-filters.ts";
 import { kubectlProgram } from "../kubectl/kubectl.ts";
@@ -76,6 +77,7 @@ const programs: Record<string, Program> = {
   "iptables-save": iptablesSave,
   crictl,
   conntrack,
+  nc,
   exit,
   logout: exit,
   help,

@@ -13,7 +13,7 @@ function App() {
   const [route, setRoute] = useState<Route>(() => parseRoute(location));
   switch (route.page) {
     case "home":
-      return <HomePage onCreated={(id, key) => setRoute({ page: "session", id, key })} />;
+      return <HomePage fresh={route.fresh} onCreated={(id, key) => setRoute({ page: "session", id, key })} onResume={(id) => setRoute({ page: "session", id })} />;
     case "session":
       return <SessionPage key={route.id} id={route.id} urlKey={route.key} />;
     case "snapshot":

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { commandLines, needsMoreInput } from "../../../web/src/console/input-lines.ts";
+import { commandLines, needsMoreInput, pastedCommands, recalledLines } from "../../../web/src/console/input-lines.ts";
 
 describe("when a typed line needs more input", () => {
   it.each([
@@ -33,5 +33,28 @@ describe("the lines a command shows in the transcript", () => {
     expect(commandLines("kubectl apply -f - <<EOF\nkind: Pod\nEOF\n")).toEqual(["kubectl apply -f - <<EOF", "kind: Pod", "EOF"]);
     expect(commandLines("kubectl get pods")).toEqual(["kubectl get pods"]);
     expect(commandLines("cat <<EOF\n\nEOF")).toEqual(["cat <<EOF", "", "EOF"]);
+  });
+});
+
+describe("a multi-line paste, as a terminal runs it", () => {
+  it.each([
+    // Each line in turn, the last one too, with or without its newline.
+    ["kubectl run web --image=nginx\nkubectl get pods", { run: ["kubectl run web --image=nginx", "kubectl get pods"], continued: [], line: "" }],
+    ["kubectl run web --image=nginx\nkubectl get pods\n", { run: ["kubectl run web --image=nginx", "kubectl get pods"], continued: [], line: "" }],
+    ["echo a\r\necho b\r\n", { run: ["echo a", "echo b"], continued: [], line: "" }],
+    // A heredoc is one command; what follows it runs after it.
+    ["kubectl apply -f - <<EOF\nkind: Pod\nEOF\nkubectl get pods", { run: ["kubectl apply -f - <<EOF\nkind: Pod\nEOF", "kubectl get pods"], continued: [], line: "" }],
+    // An unfinished heredoc waits on `> ` lines; a last line without its newline is still on the input.
+    ["echo a\ncat <<EOF\nx\n", { run: ["echo a"], continued: ["cat <<EOF", "x"], line: "" }],
+    ["echo a\ncat <<EOF\nx", { run: ["echo a"], continued: ["cat <<EOF"], line: "x" }],
+  ])("%j", (pasted, expected) => {
+    expect(pastedCommands(pasted)).toEqual(expected);
+  });
+});
+
+describe("a command recalled from history", () => {
+  it("comes back line by line, a heredoc as it was typed", () => {
+    expect(recalledLines("kubectl apply -f - <<EOF\nkind: Pod\nEOF")).toEqual({ continued: ["kubectl apply -f - <<EOF", "kind: Pod"], line: "EOF" });
+    expect(recalledLines("kubectl get pods")).toEqual({ continued: [], line: "kubectl get pods" });
   });
 });

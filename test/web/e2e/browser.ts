@@ -27,7 +27,8 @@ export async function newPage(browser: Browser, options: BrowserContextOptions =
 
 /** Opens `/`, which creates a session, and waits for the console. Returns the session id and key. */
 export async function openNewSession(page: Page): Promise<{ id: string; key: string }> {
-  await page.goto(baseUrl() + "/");
+  // `/?new`: a new cluster even when this browser has one to resume (`/` would offer that first).
+  await page.goto(baseUrl() + "/?new");
   // The page shows /s/<id> and keeps the key in localStorage, out of the address bar.
   await page.waitForURL((url) => /^\/s\/[A-Za-z0-9_-]+$/.test(url.pathname) && url.hash === "");
   await page.locator(".command-input").waitFor();

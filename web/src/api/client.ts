@@ -44,7 +44,9 @@ export function createSession(body: CreateSessionBody = {}): Promise<CreatedSess
 
 export async function getSession(id: string, key?: string): Promise<SessionDoc> {
   const doc = await call<SessionDoc>("GET", `/api/sessions/${enc(id)}`, undefined, key);
-  return { ...doc, id: doc.id ?? id, transcript: (doc.transcript ?? []).map(normaliseEntry), lesson: lessonState(doc.lesson) };
+  const history = stringList(doc.history);
+  const { history: _raw, ...rest } = doc;
+  return { ...rest, id: doc.id ?? id, transcript: (doc.transcript ?? []).map(normaliseEntry), lesson: lessonState(doc.lesson), ...(history ? { history } : {}) };
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -75,7 +77,11 @@ export async function answerEditor(id: string, key: string, editor: { token: str
   return commandResult(await paced(() => call<CommandReply>("POST", `/api/sessions/${enc(id)}/commands`, { editor }, key)), "");
 }
 
-type CommandReply = TranscriptEntry & { lesson?: unknown; edit?: EditorRequest };
+type CommandReply = TranscriptEntry & { lesson?: unknown; edit?: EditorRequest; history?: unknown };
+
+function stringList(value: unknown): string[] | undefined {
+  return Array.isArray(value) && value.every((v) => typeof v === "string") ? value : undefined;
+}
 
 function commandResult(raw: CommandReply, command: string): CommandResult {
   const entry = normaliseEntry({ ...raw, command: raw.command ?? command });
@@ -83,6 +89,8 @@ function commandResult(raw: CommandReply, command: string): CommandResult {
   const lesson = lessonUpdate(raw.lesson);
   if (lesson) result.lesson = lesson;
   if (raw.edit && typeof raw.edit.token === "string" && typeof raw.edit.content === "string") result.edit = raw.edit;
+  const history = stringList(raw.history);
+  if (history) result.history = history;
   return result;
 }
 

@@ -36,6 +36,8 @@ export interface SessionDoc {
   editing?: EditingView | null;
   /** With the edit key while an editor is open: the editor to reopen. */
   edit?: EditorRequest;
+  /** The console's history (what `history` lists); absent from a server that does not keep it. */
+  history?: string[];
 }
 
 export interface SnapshotDoc {
@@ -52,6 +54,8 @@ export interface CommandResult {
   lesson?: LessonUpdate;
   /** The command opened an editor (or reopened it): what the editor panel shows. */
   edit?: EditorRequest;
+  /** The whole history, when the command changed it otherwise than by keeping the line as typed. */
+  history?: string[];
 }
 
 export interface CreatedSession {

@@ -6,14 +6,15 @@ import type { ClusterView, PasteHint, RouteTrace, TranscriptEntry } from "../api
 import { copyText } from "../lib/clipboard.ts";
 import { storage } from "../lib/storage.ts";
 import { complete } from "./completion.ts";
-import { commandLines, needsMoreInput } from "./input-lines.ts";
+import { commandLines, needsMoreInput, pastedCommands, recalledLines } from "./input-lines.ts";
 import { linkify, openable, type Segment } from "./links.ts";
-
-export const FIRST_HINT = "kubectl run nginx --image=nginx";
+import { nextStep } from "./next-step.ts";
 
 export interface ConsoleProps {
   /** Per-session history key; undefined for a snapshot (history starts when it forks). */
   historyKey?: string;
+  /** The session's history (what `history` lists), when the server keeps it: Up and Down walk it. */
+  history?: string[];
   entries: TranscriptEntry[];
   prompt: string;
   view?: ClusterView;
@@ -28,6 +29,8 @@ export interface ConsoleProps {
   compact?: boolean;
   /** An editor has the terminal's place (vi, kubectl edit); the console keeps its state meanwhile. */
   hidden?: boolean;
+  /** Suggest the lecture's next step under the prompt in the first commands (not in a lesson, which has its own). */
+  suggest?: boolean;
 }
 
 /** Lines only this terminal shows (not part of the session): ^C, completion lists, errors. */
@@ -48,7 +51,6 @@ export function Console(props: ConsoleProps) {
   const [running, setRunning] = useState<string | null>(null);
   const [local, setLocal] = useState<LocalLine[]>([]);
   const [clearedAt, setClearedAt] = useState(-1);
-  const [hint, setHint] = useState(() => !storage.visited());
   const queue = useRef<string[]>([]);
   const historyRef = useRef<{ list: string[]; index: number; draft: string }>({ list: [], index: 0, draft: "" });
   const lastKeyWasTab = useRef(false);
@@ -62,11 +64,15 @@ export function Console(props: ConsoleProps) {
   // effect, so that it is in place before the input can first take a key (a plain effect runs
   // after paint, and an Up pressed in between found no history).
   useLayoutEffect(() => {
+    if (props.history) {
+      historyRef.current = { list: props.history, index: props.history.length, draft: "" };
+      return;
+    }
     const stored = props.historyKey ? storage.history(props.historyKey) : [];
     const list = stored.length ? stored : entries.filter((e) => !e.setup && !e.resumed).map((e) => e.command);
     historyRef.current = { list, index: list.length, draft: "" };
-    // Only when the session changes: later entries are pushed as they are run.
-  }, [props.historyKey]);
+    // Only when the session or its history changes: without the session's, entries are pushed as they are run.
+  }, [props.historyKey, props.history]);
 
   useLayoutEffect(() => {
     const el = scroller.current;
@@ -84,6 +90,8 @@ export function Console(props: ConsoleProps) {
   lastSeqRef.current = lastSeq;
 
   const remember = (command: string) => {
+    // The session keeps its own history and sends it back with the command's result.
+    if (props.history) return;
     const h = historyRef.current;
     if (command.trim() && h.list[h.list.length - 1] !== command) h.list.push(command);
     if (props.historyKey && command.trim()) storage.pushHistory(props.historyKey, command);
@@ -134,10 +142,6 @@ export function Console(props: ConsoleProps) {
 
   const submit = (commands: string[]) => {
     if (readOnly) return;
-    if (hint) {
-      storage.setVisited();
-      setHint(false);
-    }
     const idle = queue.current.length === 0 && running === null;
     queue.current.push(...commands);
     if (idle) void drain();
@@ -172,9 +176,11 @@ export function Console(props: ConsoleProps) {
       el.value = "";
     } else if (event.key === "ArrowUp" || event.key === "ArrowDown") {
       event.preventDefault();
-      if (h.index === h.list.length) h.draft = el.value;
+      if (h.index === h.list.length) h.draft = [...continued, el.value].join("\n");
       h.index = Math.max(0, Math.min(h.list.length, h.index + (event.key === "ArrowUp" ? -1 : 1)));
-      const next = h.index === h.list.length ? h.draft : h.list[h.index];
+      // A heredoc or a multi-line command comes back as it was typed, line by line.
+      const { continued: before, line: next } = recalledLines(h.index === h.list.length ? h.draft : h.list[h.index]);
+      setContinued(before);
       setValue(next);
       el.value = next;
       requestAnimationFrame(() => el.setSelectionRange(next.length, next.length));
@@ -213,19 +219,17 @@ export function Console(props: ConsoleProps) {
     const el = event.currentTarget as HTMLInputElement;
     const start = el.selectionStart ?? el.value.length;
     const end = el.selectionEnd ?? start;
-    const whole = [...continued, el.value.slice(0, start) + text.replace(/\r\n?/g, "\n") + el.value.slice(end)].join("\n");
-    const endsLine = whole.endsWith("\n");
-    const commands = splitCommands(whole);
-    // As in a terminal, a last line without its newline stays in the input, unfinished.
-    let rest = "";
-    if (!endsLine && commands.length && !commands[commands.length - 1].includes("\n")) rest = commands.pop()!;
-    const unfinished = commands.length && needsMoreInput(commands[commands.length - 1]) ? commands.pop()! : null;
-    setContinued(unfinished ? unfinished.split("\n") : []);
+    const whole = [...continued, el.value.slice(0, start) + text + el.value.slice(end)].join("\n");
+    const { run, continued: open, line: rest } = pastedCommands(whole);
+    setContinued(open);
     setValue(rest);
     el.value = rest;
-    if (commands.length) submit(commands);
+    if (run.length) submit(run);
   };
 
+  const typedCount = entries.filter((e) => !e.setup).length;
+  // While a command runs, the next step waits for its result.
+  const step = props.suggest && !readOnly && running === null && !continued.length ? nextStep(view, entries) : null;
   const visible = entries.filter((e) => e.seq > clearedAt);
   // The setup's commands come first; folded, so that a lesson's preparation (the faults of a
   // debugging lesson) is there to look at but not given away.
@@ -277,13 +281,13 @@ export function Console(props: ConsoleProps) {
             </p>
           )}
         </div>
-        {hint && !readOnly && entries.length === 0 && (
+        {step && (
           <p class="hint">
-            try:{" "}
-            <button type="button" class="hint-command" onClick={() => { setValue(FIRST_HINT); input.current?.focus(); }}>
-              {FIRST_HINT}
-            </button>{" "}
-            <span class="hint-keys">(Tab completes, ↑ recalls)</span>
+            {typedCount === 0 ? "try" : "next"} ({step.why}):{" "}
+            <button type="button" class="hint-command" onClick={() => useCommand(step.command)}>
+              {step.command}
+            </button>
+            {typedCount === 0 && <span class="hint-keys"> (Tab completes, ↑ recalls, help explains)</span>}
           </p>
         )}
         {continued.map((line, i) => (

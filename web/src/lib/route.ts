@@ -1,7 +1,8 @@
 // Which page a URL asks for. The edit key travels in the fragment, never in the path or query.
 
 export type Route =
-  | { page: "home" }
+  /** `fresh`: `/?new`, a new cluster even when this browser has one to resume. */
+  | { page: "home"; fresh?: true }
   | { page: "session"; id: string; key?: string }
   | { page: "snapshot"; snapshotId: string }
   | { page: "embed"; params: URLSearchParams }
@@ -9,7 +10,7 @@ export type Route =
 
 export function parseRoute(url: { pathname: string; search: string; hash: string }): Route {
   const path = url.pathname.replace(/\/+$/, "") || "/";
-  if (path === "/") return { page: "home" };
+  if (path === "/") return new URLSearchParams(url.search).has("new") ? { page: "home", fresh: true } : { page: "home" };
   if (path === "/embed") return { page: "embed", params: new URLSearchParams(url.search) };
   const session = /^\/s\/([A-Za-z0-9_-]+)$/.exec(path);
   if (session) {

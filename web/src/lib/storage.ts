@@ -4,6 +4,17 @@
 
 const PREFIX = "kube-playground:";
 const HISTORY_LIMIT = 500;
+/** Playgrounds the start page lists. */
+const RECENT_LIMIT = 8;
+
+/** A playground this browser holds the edit key of, as the start page lists it. */
+export interface RecentPlayground {
+  id: string;
+  /** Commands typed in it (a lesson's setup not counted). */
+  commands: number;
+  /** When it was last opened or used here, ms since the epoch. */
+  at: number;
+}
 
 function read(name: string): string | null {
   try {
@@ -53,8 +64,17 @@ export const storage = {
   setEmbedSession: (embedId: string, session: { id: string; key: string } | null) =>
     void write(`embed:${embedId}`, session ? JSON.stringify(session) : null),
 
-  visited: () => read("visited") === "1",
-  setVisited: () => void write("visited", "1"),
+  /** This browser's playgrounds, most recently used first. */
+  recent: () => readJson<RecentPlayground[]>("recent", []).filter((r) => r && typeof r.id === "string" && typeof r.commands === "number" && typeof r.at === "number"),
+  rememberRecent(playground: RecentPlayground): void {
+    const others = storage.recent().filter((r) => r.id !== playground.id);
+    write("recent", JSON.stringify([playground, ...others].slice(0, RECENT_LIMIT)));
+  },
+
+  /** The first-visit orientation was dismissed. */
+  oriented: () => read("oriented") === "1",
+  setOriented: () => void write("oriented", "1"),
+
 
   theme: () => read("theme") as "light" | "dark" | null,
   setTheme: (theme: "light" | "dark" | null) => void write("theme", theme),

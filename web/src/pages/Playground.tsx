@@ -10,6 +10,8 @@ import { LessonPanel } from "../lesson/LessonPanel.tsx";
 import { ClusterMap } from "../map/ClusterMap.tsx";
 import { TracePanel } from "../map/TracePanel.tsx";
 import { type SessionHooks, type Source, useSession } from "./use-session.ts";
+import { Orientation } from "./Orientation.tsx";
+import { storage } from "../lib/storage.ts";
 
 export interface PlaygroundProps {
   source: Source;
@@ -29,6 +31,7 @@ export function Playground(props: PlaygroundProps) {
   const showTrace = (trace: RouteTrace, entry: TranscriptEntry, index = entry.traces.indexOf(trace)) =>
     setShown({ trace, id: `${entry.seq}-${index}-${Date.now()}`, step: 0, playing: true });
 
+  const [oriented, setOriented] = useState(() => storage.oriented());
   const session = useSession(props.source, {
     ...props.hooks,
     onEntry(entry) {
@@ -84,11 +87,24 @@ export function Playground(props: PlaygroundProps) {
   }
 
   const showMap = props.showMap !== false;
+  // The first visit's orientation: in a playground of one's own, not in an embed or a lesson.
+  const orient = oriented === false && !props.compact && !model.lesson && session.editable && props.source.kind === "session" && model.loaded;
   const historyKey = model.id;
   const lesson = model.lesson;
   return (
     <div class={"playground" + (props.compact ? " compact" : "") + (showMap ? "" : " no-map") + (lesson ? " with-lesson" : "")}>
       {props.header?.(session)}
+      {orient && (
+        <Orientation
+          view={model.cluster}
+          mapShown={showMap}
+          onRun={type}
+          onDismiss={() => {
+            storage.setOriented();
+            setOriented(true);
+          }}
+        />
+      )}
       <main class="panes">
         {lesson && <LessonPanel model={lesson} onRun={session.editable ? type : undefined} />}
         {model.edit && session.editable && <EditorPanel request={model.edit} onAnswer={session.answerEditor} />}
@@ -96,6 +112,7 @@ export function Playground(props: PlaygroundProps) {
           <Console
             hidden={!!model.edit && session.editable}
             historyKey={historyKey}
+            history={model.history}
             entries={model.transcript}
             prompt={model.prompt}
             view={model.cluster}
@@ -105,6 +122,7 @@ export function Playground(props: PlaygroundProps) {
             onShowRoute={(trace, entry) => showTrace(trace, entry)}
             inject={inject}
             compact={props.compact}
+            suggest={!lesson && !props.compact}
           />
         ) : (
           <section class="console loading" aria-busy="true">

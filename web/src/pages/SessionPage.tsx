@@ -22,6 +22,7 @@ export function SessionPage(props: { id: string; urlKey?: string }) {
             <ShareMenu sessionId={props.id} editKey={key} snapshot={session.snapshot} />
           </TopBar>
           {!key && <WatchBanner fork={session.fork} />}
+          {key && session.model.loaded && !session.model.error && <RememberRecent id={props.id} commands={session.model.transcript.filter((e) => !e.setup).length} />}
         </>
       )}
     />
@@ -54,4 +55,12 @@ function WatchBanner(props: { fork(): Promise<{ id: string; key: string }> }) {
       {error && <span class="error">{error}</span>}
     </div>
   );
+}
+
+/** Keeps this playground in the browser's recent list, for `/` to offer it back. */
+function RememberRecent(props: { id: string; commands: number }) {
+  useEffect(() => {
+    storage.rememberRecent({ id: props.id, commands: props.commands, at: Date.now() });
+  }, [props.id, props.commands]);
+  return null;
 }

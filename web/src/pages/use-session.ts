@@ -6,6 +6,7 @@ import * as api from "../api/client.ts";
 import type { ClusterView, EditorRequest, LessonEvent, LessonUpdate, RouteTrace, TranscriptEntry } from "../api/types.ts";
 import { applyUpdate, learnerTyped, lessonModel, type LessonModel, type UpdateSource } from "../lesson/lesson-state.ts";
 import { storage } from "../lib/storage.ts";
+import { remember } from "../../../worker/sim/shell/history.ts";
 
 export type Source = { kind: "session"; id: string; key?: string } | { kind: "snapshot"; snapshotId: string };
 
@@ -23,6 +24,8 @@ export interface SessionModel {
   lesson: LessonModel | null;
   /** An editor this page opened (vi, kubectl edit) and has not left yet. */
   edit?: EditorRequest;
+  /** The session's history, as its bash keeps it (`history`); absent for a snapshot. */
+  history?: string[];
 }
 
 export interface SessionHooks {
@@ -96,6 +99,7 @@ export function useSession(source: Source, hooks: SessionHooks = {}) {
           key: source.kind === "session" ? source.key : undefined,
           snapshotId: source.kind === "snapshot" ? source.snapshotId : undefined,
           edit: "edit" in doc ? doc.edit : undefined,
+          history: "history" in doc ? doc.history : undefined,
         });
         hooksRef.current.onLoaded?.(loaded);
       },
@@ -162,7 +166,10 @@ export function useSession(source: Source, hooks: SessionHooks = {}) {
       update({ id, key });
       hooksRef.current.onSession?.(id, key);
     }
-    const { entry, lesson, edit } = await api.runCommand(id, key, command);
+    const { entry, lesson, edit, history } = await api.runCommand(id, key, command);
+    // The session sends its history back only when it is not the line kept as typed (`!!`, `history -c`).
+    const known = current.current.history;
+    if (history || known) update({ history: history ?? remember({ lines: known! }, command).lines });
     addEntry(entry);
     if (edit) update({ edit });
     applyLesson(lesson, { kind: "command", seq: entry.seq });

@@ -17,7 +17,7 @@ describe("the console", () => {
   afterAll(async () => browser?.close());
 
   it("greets a first visitor with a hint that types itself in when clicked", async () => {
-    const hint = page.locator(".hint-command");
+    const hint = page.locator(".console .hint-command");
     expect(await hint.textContent()).toBe("kubectl run nginx --image=nginx");
     await hint.click();
     expect(await input().inputValue()).toBe("kubectl run nginx --image=nginx");

@@ -18,6 +18,8 @@ export function HomePage(props: { fresh?: boolean; onCreated(id: string, key: st
     createSession({}).then(
       ({ id, editKey }) => {
         if (cancelled) return;
+        // `/?new` asked for this one; the session's address does not carry the question on.
+        if (new URLSearchParams(location.search).has("new")) history.replaceState(history.state, "", "/");
         keepKeyOutOfAddressBar(id, editKey);
         props.onCreated(id, editKey);
       },

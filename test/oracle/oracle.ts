@@ -70,7 +70,7 @@ export const COMMANDS = [
   "kubectl get deploy api -o jsonpath={.status.readyReplicas}",
   "kubectl api-resources",
   "kubectl get pods --field-selector spec.bogus=1",
-  "kubectl get pods,deploy -l a!b",
+  "kubectl get pods,deploy -l 'a!b'",
   "kubectl get deploy api -o wide",
   "kubectl get pods,svc -o wide",
   "kubectl get nodes --show-labels",
@@ -124,9 +124,15 @@ function kubectlOutput(kubeconfig: string, home: string, command: string): Promi
   });
 }
 
-/** The commands above have no quotes: words are what a shell would split them into. */
+/**
+ * The commands above quote only whole words, with single quotes (where bash would otherwise expand
+ * them: `!` is history expansion at an interactive prompt): words are what a shell would split them into.
+ */
 function splitWords(command: string): string[] {
-  return command.split(/\s+/).filter((w) => w !== "");
+  return command
+    .split(/\s+/)
+    .filter((w) => w !== "")
+    .map((w) => (w.length >= 2 && w.startsWith("'") && w.endsWith("'") ? w.slice(1, -1) : w));
 }
 
 /** Runs every command in the console and in real kubectl on one new session. */

@@ -100,4 +100,21 @@ describe("storage", () => {
     const sc = `kubectl apply -f - <<EOF\napiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata:\n  name: fast\nprovisioner: example.com/fast\nreclaimPolicy: Recycle\nEOF`;
     expect(run(sc).output).toBe('The StorageClass "fast" is invalid: reclaimPolicy: Unsupported value: "Recycle": supported values: "Delete", "Retain"\n');
   });
+
+  it("gives each StatefulSet pod its claim <template>-<set>-<ordinal>, kept when the pod is made again", () => {
+    const run = simTerminal(17);
+    const sts = `kubectl apply -f - <<EOF\napiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: web\nspec:\n  serviceName: nginx\n  replicas: 2\n  selector:\n    matchLabels:\n      app: nginx\n  template:\n    metadata:\n      labels:\n        app: nginx\n    spec:\n      containers:\n      - name: nginx\n        image: nginx\n        volumeMounts:\n        - name: www\n          mountPath: /usr/share/nginx/html\n  volumeClaimTemplates:\n  - metadata:\n      name: www\n    spec:\n      accessModes: [ReadWriteOnce]\n      resources:\n        requests:\n          storage: 1Gi\nEOF`;
+    expect(run(sts).output).toBe("statefulset.apps/web created\n");
+    run("kubectl get pods");
+    run("kubectl get pods");
+    expect(run("kubectl get pvc -o custom-columns=NAME:.metadata.name,STATUS:.status.phase,APP:.metadata.labels.app --no-headers").output).toBe("www-web-0   Bound   nginx\nwww-web-1   Bound   nginx\n");
+    expect(run("kubectl describe pod web-0").output).toMatch(/  www:\n    Type: +PersistentVolumeClaim \(a reference to a PersistentVolumeClaim in the same namespace\)\n    ClaimName: +www-web-0\n    ReadOnly: +false\n/);
+    expect(run("kubectl describe sts web").output).toMatch(/Normal  SuccessfulCreate  \d+s +statefulset-controller  create Claim www-web-0 Pod web-0 in StatefulSet web success\n/);
+    const volume = run("kubectl get pvc www-web-0 -o jsonpath={.spec.volumeName}").output;
+    run("kubectl delete pod web-0");
+    run("kubectl get pods");
+    expect(run("kubectl get pod web-0 -o jsonpath={.spec.volumes[0].persistentVolumeClaim.claimName}").output).toBe("www-web-0");
+    expect(run("kubectl get pvc www-web-0 -o jsonpath={.spec.volumeName}").output).toBe(volume);
+    expect(run("kubectl get pvc --no-headers").output.split("\n").filter(Boolean).length).toBe(2);
+  });
 });

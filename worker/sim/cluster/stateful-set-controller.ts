@@ -17,7 +17,7 @@ import { rfc3339 } from "./ids.ts";
 import { nextResourceVersion, objectKey, podsOwnedBy, putAt } from "./store.ts";
 import type { Tx } from "./tx.ts";
 import type { GenericObject, Pod, PodTemplateSpec, SubmittedObject } from "./types.ts";
-import type { StatefulSet } from "../kinds/stateful-set.ts";
+import type { ClaimTemplate, StatefulSet } from "../kinds/stateful-set.ts";
 
 const STS_CONTROLLER = { component: "statefulset-controller" };
 const REVISIONS = { resource: "controllerrevisions" } as const;
@@ -93,6 +93,12 @@ function podFor(set: StatefulSet, revision: ControllerRevision, ordinal: number)
   const t = templateOf(revision);
   const name = `${set.metadata.name}-${ordinal}`;
   const spec: Record<string, unknown> = { ...t.spec, hostname: name };
+  // updateStorage: a volume per claim template naming the pod's claim, then the template's other volumes.
+  const templates = set.spec.volumeClaimTemplates ?? [];
+  if (templates.length > 0) {
+    const claimVolumes = templates.map((c) => ({ name: c.metadata.name, persistentVolumeClaim: { claimName: claimName(set, c, ordinal) } }));
+    spec.volumes = [...claimVolumes, ...(t.spec.volumes ?? []).filter((v) => !templates.some((c) => c.metadata.name === v.name))];
+  }
   if (set.spec.serviceName) spec.subdomain = set.spec.serviceName;
   return {
     apiVersion: "v1",
@@ -163,6 +169,8 @@ function manage(tx: Tx, set: StatefulSet, replicas: (Pod | undefined)[], condemn
       continue;
     }
     if (!pod) {
+      // createPersistentVolumeClaims: the pod's claims first, each kept when it exists already.
+      if (!createClaims(tx, set, ord, ctx)) return;
       // Below the partition a pod keeps the current revision (newVersionedStatefulSetPod).
       const revision = set.spec.updateStrategy.type === "OnDelete" || ord < partition ? current : update;
       const created = createObject(tx, podFor(set, revision, ord), ctx);
@@ -197,6 +205,38 @@ function manage(tx: Tx, set: StatefulSet, replicas: (Pod | undefined)[], condemn
       return;
     }
   }
+}
+
+/** A claim template's claim for an ordinal: <template>-<set>-<ordinal>. */
+export function claimName(set: StatefulSet, template: ClaimTemplate, ordinal: number): string {
+  return `${template.metadata.name}-${set.metadata.name}-${ordinal}`;
+}
+
+/**
+ * The claims of an ordinal's pod that do not exist yet, made from the set's templates with the
+ * selector's matchLabels added to their labels (getPersistentVolumeClaims). False when one could
+ * not be made: the pod waits, as the controller's create does.
+ */
+function createClaims(tx: Tx, set: StatefulSet, ordinal: number, ctx: ControllerContext): boolean {
+  const podName = `${set.metadata.name}-${ordinal}`;
+  for (const template of set.spec.volumeClaimTemplates ?? []) {
+    const name = claimName(set, template, ordinal);
+    if (tx.state.objects?.persistentvolumeclaims?.[objectKey(set.metadata.namespace, name)]) continue;
+    const labels = { ...(template.metadata.labels ?? {}), ...(set.spec.selector.matchLabels ?? {}) };
+    const claim = {
+      apiVersion: "v1",
+      kind: "PersistentVolumeClaim",
+      metadata: { name, namespace: set.metadata.namespace, labels, ...(template.metadata.annotations ? { annotations: { ...template.metadata.annotations } } : {}) },
+      spec: { ...template.spec },
+    } as SubmittedObject;
+    const created = createObject(tx, claim, ctx);
+    if (!created.ok) {
+      recordEvent(tx, involvedObject(set), "Warning", "FailedCreate", `create Claim ${name} for Pod ${podName} in StatefulSet ${set.metadata.name} failed error: ${created.status.message}`, STS_CONTROLLER, ctx.now);
+      return false;
+    }
+    recordEvent(tx, involvedObject(set), "Normal", "SuccessfulCreate", `create Claim ${name} Pod ${podName} in StatefulSet ${set.metadata.name} success`, STS_CONTROLLER, ctx.now);
+  }
+  return true;
 }
 
 function deletePod(tx: Tx, set: StatefulSet, pod: Pod, ctx: ControllerContext): void {

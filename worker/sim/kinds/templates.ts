@@ -65,7 +65,13 @@ export function validateSelectorAgainstTemplate(spec: Record<string, unknown>, k
   if (!template) causes.push(fieldRequired("spec.template"));
   else {
     causes.push(...validateLabels(tmeta.labels, "spec.template.metadata.labels"));
-    causes.push(...validatePodSpec(template.spec, "spec.template.spec", ["Always"]));
+    // A StatefulSet's pods get a volume per claim template (updateStorage), so its containers may
+    // mount them by name.
+    const claimVolumes = kindName === "StatefulSet" && Array.isArray(spec.volumeClaimTemplates)
+      ? spec.volumeClaimTemplates.filter(isRecord).map((t) => ({ name: String((isRecord(t.metadata) ? t.metadata.name : "") ?? ""), persistentVolumeClaim: { claimName: "claim" } }))
+      : [];
+    const podSpec = claimVolumes.length > 0 && isRecord(template.spec) ? { ...template.spec, volumes: [...(Array.isArray(template.spec.volumes) ? template.spec.volumes : []), ...claimVolumes] } : template.spec;
+    causes.push(...validatePodSpec(podSpec, "spec.template.spec", ["Always"]));
   }
   return causes;
 }

@@ -307,6 +307,9 @@ export function describeVolumes(w: PrefixWriter, volumes: Volume[] | undefined, 
       w.write(2, `Type:\tHostPath (bare host directory volume)\n    Path:\t${v.hostPath.path}\n    HostPathType:\t${v.hostPath.type ?? ""}\n`);
     } else if (v.secret) {
       w.write(2, `Type:\tSecret (a volume populated by a Secret)\n    SecretName:\t${v.secret.secretName}\n    Optional:\t${v.secret.optional === true}\n`);
+    } else if (v.persistentVolumeClaim) {
+      const claim = v.persistentVolumeClaim as { claimName?: string; readOnly?: boolean };
+      w.write(2, `Type:\tPersistentVolumeClaim (a reference to a PersistentVolumeClaim in the same namespace)\n    ClaimName:\t${claim.claimName ?? ""}\n    ReadOnly:\t${claim.readOnly === true}\n`);
     } else if (v.configMap) {
       w.write(2, `Type:\tConfigMap (a volume populated by a ConfigMap)\n    Name:\t${v.configMap.name}\n    Optional:\t${v.configMap.optional === true}\n`);
     } else {

@@ -7,9 +7,11 @@
 // Routes, bindings, vars, Durable Objects with their SQLite backends and the static assets come from
 // wrangler.toml as wrangler reads it; the Worker is the bundle `wrangler deploy` would upload.
 //
-// Usage: tsx scripts/start.ts [--port N] [--ip ADDR] [--persist-to DIR] [--bundle DIR] [--assets DIR]
-//                             [--inspector-port N]
+// Usage: tsx scripts/start.ts [--port N] [--https-port N] [--ip ADDR] [--persist-to DIR] [--bundle DIR]
+//                             [--assets DIR] [--inspector-port N]
 //   --port         default $PORT, else wrangler.toml's [dev] port (8787)
+//   --https-port   the same server over https (self-signed, made at start; scripts/https-front.ts),
+//                  default $HTTPS_PORT, else the http port + 1 (8788); kubectl writes through it
 //   --ip           default wrangler.toml's [dev] ip (127.0.0.1)
 //   --persist-to   local Durable Object storage, default .wrangler/state (the layout `wrangler dev
 //                  --persist-to` uses, so both commands see the same sessions)
@@ -20,12 +22,14 @@
 import { spawn } from "node:child_process";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { type HttpsFront, startHttpsFront } from "./https-front.ts";
 import { Log, LogLevel, Miniflare } from "miniflare";
 import { unstable_getMiniflareWorkerOptions, unstable_readConfig } from "wrangler";
 
 const { values: args } = parseArgs({
   options: {
     port: { type: "string" },
+    "https-port": { type: "string" },
     ip: { type: "string" },
     "persist-to": { type: "string", default: ".wrangler/state" },
     bundle: { type: "string" },
@@ -41,6 +45,11 @@ const ip = args.ip ?? config.dev.ip ?? "127.0.0.1";
 const port = Number(args.port ?? process.env.PORT ?? config.dev.port ?? 8787);
 if (!Number.isInteger(port) || port < 0 || port > 65535) {
   console.error(`start: invalid port ${args.port ?? process.env.PORT}`);
+  process.exit(2);
+}
+const httpsPort = Number(args["https-port"] ?? process.env.HTTPS_PORT ?? port + 1);
+if (!Number.isInteger(httpsPort) || httpsPort < 0 || httpsPort > 65535 || httpsPort === port) {
+  console.error(`start: invalid https port ${args["https-port"] ?? process.env.HTTPS_PORT ?? port + 1}`);
   process.exit(2);
 }
 const persistTo = resolve(args["persist-to"]);
@@ -85,11 +94,13 @@ const mf = new Miniflare({
 // (workerd stopped, its temporary files removed). Nothing acknowledged is lost by stopping: a command
 // is acknowledged only after its SQLite transaction commits.
 let stopping = false;
+let front: HttpsFront | undefined;
 const stop = (signal: NodeJS.Signals) => {
   // A second Ctrl+C while stopping gives up waiting.
   if (stopping) process.exit(130);
   stopping = true;
   console.log(`\nstart: ${signal}, stopping`);
+  front?.server.close();
   mf.dispose().then(
     () => process.exit(0),
     (error: unknown) => {
@@ -104,4 +115,8 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
 }
 
 const url = await mf.ready;
+front = await startHttpsFront({ ip, port: httpsPort, upstreamPort: Number(url.port) });
+const address = front.server.address();
+const httpsOrigin = `https://${ip}:${typeof address === "object" && address ? address.port : httpsPort}`;
 console.log(`Kube Service Playground on ${url.origin}  (storage: ${persistTo}; Ctrl+C stops)`);
+console.log(`                       and ${httpsOrigin}  (self-signed certificate: kubeconfigs from here skip verification; kubectl writes need https)`);

@@ -47,7 +47,7 @@ function failureStatus(failed: Failure): KubeApiResponse {
 }
 
 /** GET /api/sessions/:id/kubeconfig: the editor's (with the key) or a read-only one. */
-export async function kubeconfigResponse(env: Env, id: string, requestUrl: string, authorization: string | undefined): Promise<Response> {
+export async function kubeconfigResponse(env: Env, id: string, requestUrl: string, authorization: string | undefined, forwardedProto?: string): Promise<Response> {
   const stub = sessionStub(env, id);
   const token = bearerToken(authorization);
   const checked = await stub.checkKey(token);
@@ -55,7 +55,13 @@ export async function kubeconfigResponse(env: Env, id: string, requestUrl: strin
     const failed = checked as Failure;
     return Response.json({ error: { code: failed.code, message: failed.message } }, { status: failed.status });
   }
-  const body = playgroundKubeconfig({ origin: new URL(requestUrl).origin, sessionId: id, ...(token === undefined ? {} : { token }) });
+  const url = new URL(requestUrl);
+  // npm start's https address (scripts/https-front.ts) passes requests on over plain http to
+  // loopback and says so; only a plain-http loopback request can be one of those (on Cloudflare the
+  // Worker sees https already), so the header cannot make a deployment's kubeconfig skip TLS checks.
+  const viaLocalTls = url.protocol === "http:" && forwardedProto === "https" && isLoopback(url.hostname);
+  const origin = viaLocalTls ? `https://${url.host}` : url.origin;
+  const body = playgroundKubeconfig({ origin, sessionId: id, ...(token === undefined ? {} : { token }), ...(viaLocalTls ? { selfSigned: true } : {}) });
   return new Response(body, {
     headers: {
       "Content-Type": "application/yaml; charset=utf-8",
@@ -63,6 +69,10 @@ export async function kubeconfigResponse(env: Env, id: string, requestUrl: strin
       "Cache-Control": "no-store",
     },
   });
+}
+
+function isLoopback(hostname: string): boolean {
+  return hostname === "localhost" || hostname === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(hostname);
 }
 
 function bearerToken(header: string | undefined): string | undefined {

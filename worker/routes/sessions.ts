@@ -110,7 +110,7 @@ sessions.get("/:id/live", async (c) => {
   return stub.fetch(new Request(url, c.req.raw));
 });
 
-sessions.get("/:id/kubeconfig", (c) => kubeconfigResponse(c.env, c.req.param("id"), c.req.url, c.req.header("Authorization")));
+sessions.get("/:id/kubeconfig", (c) => kubeconfigResponse(c.env, c.req.param("id"), c.req.url, c.req.header("Authorization"), c.req.header("X-Forwarded-Proto")));
 
 sessions.post("/:id/snapshots", async (c) => {
   const stub = sessionStub(c.env, c.req.param("id"));

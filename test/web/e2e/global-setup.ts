@@ -11,6 +11,8 @@ import { freePort } from "../../../scripts/free-port.ts";
 declare module "vitest" {
   export interface ProvidedContext {
     baseUrl: string;
+    /** The same server over https (self-signed): kubectl sends a token only over TLS. */
+    httpsUrl: string;
   }
 }
 
@@ -39,12 +41,13 @@ export default async function setup(project: TestProject) {
     env: { ...process.env, NODE_ENV: "production" },
   });
   const port = await freePort();
+  const httpsPort = await freePort();
   const state = mkdtempSync(join(tmpdir(), "kube-playground-web-"));
   let output = "";
   // detached: the server gets its own process group, so stopping it stops workerd with it.
   const server = spawn(
     process.execPath,
-    ["--import", "tsx", join(root, "scripts/start.ts"), "--port", String(port), "--persist-to", state],
+    ["--import", "tsx", join(root, "scripts/start.ts"), "--port", String(port), "--https-port", String(httpsPort), "--persist-to", state],
     {
       cwd: root,
       detached: true,
@@ -72,6 +75,7 @@ export default async function setup(project: TestProject) {
     throw error;
   }
   project.provide("baseUrl", baseUrl);
+  project.provide("httpsUrl", `https://127.0.0.1:${httpsPort}`);
   return async () => {
     stop();
     await new Promise((r) => setTimeout(r, 300));

@@ -1,3 +1,4 @@
+import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { createSession, errorOf, ORIGIN, request } from "../helpers.ts";
@@ -25,6 +26,18 @@ describe("GET /api/sessions/:id/kubeconfig", () => {
     const session = await createSession();
     const config = parse(await (await request(`/api/sessions/${session.id}/kubeconfig`)).text());
     expect(config.users[0].user).toEqual({});
+  });
+
+  it("names npm start's https address, certificate unchecked, when that address passed a loopback request on", async () => {
+    const session = await createSession();
+    const path = `/api/sessions/${session.id}/kubeconfig`;
+    const viaFront = await exports.default.fetch(new Request(`http://127.0.0.1:8787${path}`, { headers: { "X-Forwarded-Proto": "https", Host: "127.0.0.1:8788" } }));
+    expect(parse(await viaFront.text()).clusters[0].cluster).toEqual({ server: `https://127.0.0.1:8787/api/sessions/${session.id}/k8s`, "insecure-skip-tls-verify": true });
+    // Plain http on loopback, and any request the Worker already sees as https (a deployment), keep their origin and checks.
+    const plain = await exports.default.fetch(new Request(`http://127.0.0.1:8787${path}`));
+    expect(parse(await plain.text()).clusters[0].cluster).toEqual({ server: `http://127.0.0.1:8787/api/sessions/${session.id}/k8s` });
+    const deployed = await request(path, { headers: { "X-Forwarded-Proto": "https" } });
+    expect(parse(await deployed.text()).clusters[0].cluster).toEqual({ server: `${ORIGIN}/api/sessions/${session.id}/k8s` });
   });
 
   it("refuses a wrong key and an unknown session", async () => {

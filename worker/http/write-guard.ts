@@ -25,6 +25,8 @@ export const KUBE_API_TYPES = [
   "application/strategic-merge-patch+json",
   "application/json-patch+json",
   "application/apply-patch+yaml",
+  // Typed clients (kubectl create deployment) send protobuf; the API answers it itself (415 Status).
+  "application/vnd.kubernetes.protobuf",
 ] as const;
 
 export interface WritePolicy {

@@ -10,6 +10,9 @@ import type { Failure } from "../session/outcome.ts";
 
 export const k8s = new Hono<{ Bindings: Env }>();
 
+/** The largest request body the API takes (the issue's limit; the real API server's is 3 MB). */
+const MAX_BODY_BYTES = 1024 * 1024;
+
 const K8S_PATH = /^\/api\/sessions\/([^/]+)\/k8s(\/.*)?$/;
 
 k8s.all("/*", async (c) => {
@@ -20,22 +23,32 @@ k8s.all("/*", async (c) => {
   const query: Record<string, string> = {};
   // A repeated parameter counts once, as the first value (as Go's url.Values.Get reads it).
   for (const [name, value] of url.searchParams) if (!Object.hasOwn(query, name)) query[name] = value;
+  const body = c.req.method === "GET" || c.req.method === "HEAD" ? "" : await c.req.text();
+  if (new TextEncoder().encode(body).byteLength > MAX_BODY_BYTES) {
+    return respond(c.req.method, { status: 413, contentType: "application/json", body: JSON.stringify({ kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: `Request entity too large: limit is ${MAX_BODY_BYTES}`, reason: "RequestEntityTooLarge", code: 413 }) });
+  }
   const outcome = await stub.kubeApi(bearerToken(c.req.header("Authorization")), {
     method: c.req.method,
     path: match?.[2] ?? "/",
     query,
     accept: c.req.header("Accept") ?? "",
+    body,
+    contentType: c.req.header("Content-Type") ?? "",
   });
   const answer: KubeApiResponse = outcome.ok ? outcome.value : failureStatus(outcome as Failure);
+  return respond(c.req.method, answer, outcome.ok ? undefined : (outcome as Failure).retryAfterSeconds);
+});
+
+function respond(method: string, answer: KubeApiResponse, retryAfterSeconds?: number): Response {
   const headers: Record<string, string> = { "Content-Type": answer.contentType, "Cache-Control": "no-store" };
   const headerList: Array<[string, string]> = [];
   // The API server's form (RFC 7234 warn-code 299, agent "-"); kubectl prints "Warning: <text>".
   for (const warning of answer.warnings ?? []) headerList.push(["Warning", `299 - ${JSON.stringify(warning)}`]);
-  if (!outcome.ok && (outcome as Failure).retryAfterSeconds !== undefined) headers["Retry-After"] = String((outcome as Failure).retryAfterSeconds);
-  const response = new Response(c.req.method === "HEAD" ? null : answer.body, { status: answer.status, headers });
+  if (retryAfterSeconds !== undefined) headers["Retry-After"] = String(retryAfterSeconds);
+  const response = new Response(method === "HEAD" ? null : answer.body, { status: answer.status, headers });
   for (const [name, value] of headerList) response.headers.append(name, value);
   return response;
-});
+}
 
 /** The session's refusals (unknown session, too many requests) as the API server's Status objects. */
 function failureStatus(failed: Failure): KubeApiResponse {

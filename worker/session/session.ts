@@ -22,7 +22,8 @@ import { newEditKey, newSnapshotId } from "./ids.ts";
 import { ClientMessage, MAX_LIVE_MESSAGE_BYTES, PING, PONG, type ServerMessage, type SocketAttachment } from "./live.ts";
 import { failure, type Failure, type Outcome, sessionNotFound, snapshotNotFound, success } from "./outcome.ts";
 import { type ProxiedResponse, type ProxyRequest, routeProxyRequest } from "./proxy.ts";
-import { type KubeApiRequest, type KubeApiResponse, serveKubeApi, unauthorized } from "../sim/api/server.ts";
+import { type KubeApiResponse, serveKubeApi, unauthorized } from "../sim/api/server.ts";
+import { type KubeApiWriteRequest, serveKubeApiWrite, WRITE_METHODS } from "../sim/api/writes.ts";
 import { advanceLesson, type Lesson, type LessonProgress, startLesson } from "../sim/lessons/index.ts";
 import { type LessonRun, type LessonUpdate, type LessonView, lessonUpdate, lessonView, readLessonRun, writeLessonRun, writeProgress } from "./lesson-run.ts";
 import { clientKey } from "./client-key.ts";
@@ -344,7 +345,7 @@ export class Session extends DurableObject<Env> {
    * refuses an unknown one (401). Ordered with the commands; a read draws on the bucket of its
    * caller (the editor's commands, or the keyless one) and changes nothing.
    */
-  async kubeApi(token: string | undefined, request: Omit<KubeApiRequest, "canWrite">): Promise<Outcome<KubeApiResponse>> {
+  async kubeApi(token: string | undefined, request: Omit<KubeApiWriteRequest, "canWrite">): Promise<Outcome<KubeApiResponse>> {
     return this.serializedStoring(async () => {
       if (!this.load()) return sessionNotFound();
       const editor = token !== undefined && (await editKeyMatches(token, this.keyHash()));
@@ -352,11 +353,41 @@ export class Session extends DurableObject<Env> {
       if (token !== undefined && !editor) return success(unauthorized());
       const limited = this.rateLimited(editor ? "commands" : "keyless");
       if (limited) return limited;
+      if (editor && WRITE_METHODS.has(request.method.toUpperCase())) return success(this.kubeApiWrite(request));
       this.storeBuckets();
       this.touch();
       const current = this.current();
       return success(serveKubeApi(current.cluster, { ...request, canWrite: editor }, simulatedNow(current, Date.now())));
     });
+  }
+
+  /**
+   * The editor's write through the Kubernetes API: a change of the session like a console command,
+   * in the same order, stored with its transcript entry (`kubectl-client: POST pods web` and the
+   * API server's answer) in one transaction and broadcast to the page.
+   */
+  private kubeApiWrite(request: Omit<KubeApiWriteRequest, "canWrite">): KubeApiResponse {
+    const written = serveKubeApiWrite(this.current(), { ...request, canWrite: true }, Date.now());
+    const { response } = written;
+    let outcome = `${response.status} ${STATUS_TEXT[response.status] ?? ""}`.trimEnd();
+    if (response.status >= 300) {
+      try {
+        const message = (JSON.parse(response.body) as { message?: string }).message;
+        if (message) outcome += `: ${message}`;
+      } catch {
+        // Not a Status: the code says it.
+      }
+    }
+    const shell = this.state!.shell;
+    this.record(`kubectl-client: ${written.summary}`, {
+      state: written.state,
+      output: `${outcome}\n`,
+      exitCode: response.status < 300 ? 0 : 1,
+      prompt: promptOf(shell),
+      traces: [],
+      changed: written.changed,
+    }, false);
+    return response;
   }
 
   override async fetch(request: Request): Promise<Response> {
@@ -757,6 +788,20 @@ export class Session extends DurableObject<Env> {
     return run;
   }
 }
+
+/** The reason phrases of the codes the API answers writes with, for the transcript. */
+const STATUS_TEXT: Readonly<Record<number, string>> = {
+  200: "OK",
+  201: "Created",
+  400: "Bad Request",
+  403: "Forbidden",
+  404: "Not Found",
+  405: "Method Not Allowed",
+  409: "Conflict",
+  415: "Unsupported Media Type",
+  422: "Unprocessable Entity",
+  500: "Internal Server Error",
+};
 
 const STORAGE_FAILED_MESSAGE = "The session could not store this change (its storage refused it); nothing was changed.";
 

@@ -1,7 +1,7 @@
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { createSession, errorOf, ORIGIN, request } from "../helpers.ts";
+import { createSession, errorOf, ORIGIN, read, request, run } from "../helpers.ts";
 
 describe("GET /api/sessions/:id/kubeconfig", () => {
   it("gives the editor a kubeconfig whose token is the edit key, pointing at the session's API", async () => {
@@ -69,6 +69,39 @@ describe("ANY /api/sessions/:id/k8s/...", () => {
     const response = await request(`/api/sessions/${session.id}/k8s/api/v1/namespaces/default/pods`, { method: "POST", headers: { "Content-Type": "application/json" }, body: "{}" });
     expect(response.status).toBe(403);
     expect(((await response.json()) as { message: string }).message).toBe('pods is forbidden: User "system:anonymous" cannot create resource "pods" in API group "" in the namespace "default"');
+  });
+
+  it("takes the editor's write as a change of the session: in the transcript as the request it was, then seen by the console", async () => {
+    const session = await createSession();
+    const pod = { apiVersion: "v1", kind: "Pod", metadata: { name: "web" }, spec: { containers: [{ name: "web", image: "nginx" }] } };
+    const created = await request(`/api/sessions/${session.id}/k8s/api/v1/namespaces/default/pods?fieldManager=kubectl-run`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Authorization: `Bearer ${session.editKey}` },
+      body: JSON.stringify(pod),
+    });
+    expect(created.status).toBe(201);
+    expect(await created.json()).toMatchObject({ kind: "Pod", metadata: { name: "web", namespace: "default" } });
+    const view = await read(session.id);
+    expect(view.transcript.map((e) => [e.command, e.output, e.exitCode])).toEqual([["kubectl-client: POST pods web", "201 Created\n", 0]]);
+    expect((await run(session.id, session.editKey, "kubectl get pod web -o name")).output).toBe("pod/web\n");
+    const again = await request(`/api/sessions/${session.id}/k8s/api/v1/namespaces/default/pods`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Authorization: `Bearer ${session.editKey}` },
+      body: JSON.stringify(pod),
+    });
+    expect(again.status).toBe(409);
+    expect((await read(session.id)).transcript.at(-1)).toMatchObject({ command: "kubectl-client: POST pods web", output: '409 Conflict: pods "web" already exists\n', exitCode: 1 });
+  });
+
+  it("refuses a body over 1 MB with the API server's RequestEntityTooLarge", async () => {
+    const session = await createSession();
+    const response = await request(`/api/sessions/${session.id}/k8s/api/v1/namespaces/default/configmaps`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Authorization: `Bearer ${session.editKey}` },
+      body: JSON.stringify({ data: { big: "x".repeat(1024 * 1024) } }),
+    });
+    expect(response.status).toBe(413);
+    expect(await response.json()).toMatchObject({ kind: "Status", reason: "RequestEntityTooLarge", message: "Request entity too large: limit is 1048576" });
   });
 
   it("answers an unknown session with a NotFound Status, and refuses pages of other sites", async () => {

@@ -37,7 +37,7 @@ export interface KubeApiResponse {
   warnings?: string[];
 }
 
-const JSON_TYPE = "application/json";
+export const JSON_TYPE = "application/json";
 const TABLE_TYPE = "application/json;as=Table;v=v1;g=meta.k8s.io";
 const DISCOVERY_TYPE = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList";
 
@@ -54,9 +54,8 @@ export function serveKubeApi(stored: ClusterState, request: KubeApiRequest, now:
   // Reads see the cluster at the request's time, as a console command's reconcile does.
   const cluster = now > stored.now ? { ...stored, now } : stored;
   const method = request.method.toUpperCase();
-  const segments = request.path.split("/").filter((s) => s !== "").map(safeDecode);
-  if (segments.some((s) => s === undefined)) return status(404, "NotFound", "the server could not find the requested resource", {});
-  const path = segments as string[];
+  const path = pathSegments(request.path);
+  if (path === undefined) return notFoundPath();
   const isRead = method === "GET" || method === "HEAD";
 
   // Non-resource URLs.
@@ -80,7 +79,27 @@ export function serveKubeApi(stored: ClusterState, request: KubeApiRequest, now:
     return served ? { status: 200, contentType: JSON_TYPE, body: served.body } : notFoundPath();
   }
 
-  // /api/v1/... or /apis/<group>/<version>/...
+  const target = resolveResource(path);
+  if ("status" in target) return target;
+  if (target.kind === "groupVersion") return isRead ? json(apiResourceList(target.gv)) : notAllowed();
+  const { def, namespace, name } = target;
+  if (target.subresource !== undefined) return notFoundPath();
+  const answer = serveResource(cluster, request, def, namespace, name);
+  return def.deprecationWarning === undefined ? answer : { ...answer, warnings: [def.deprecationWarning] };
+}
+
+export type ResolvedPath =
+  | { kind: "groupVersion"; gv: NonNullable<ReturnType<typeof findGroupVersion>> }
+  | { kind: "resource"; def: KindDefinition; namespace: string | undefined; name: string | undefined; subresource: string | undefined };
+
+/** Splits a request path into its segments, decoded; undefined when one is not valid percent-encoding. */
+export function pathSegments(path: string): string[] | undefined {
+  const segments = path.split("/").filter((s) => s !== "").map(safeDecode);
+  return segments.some((s) => s === undefined) ? undefined : (segments as string[]);
+}
+
+/** `/api/v1/namespaces/<ns>/<resource>[/<name>[/<subresource>]]` and the `/apis/<group>/<version>/...` forms. */
+export function resolveResource(path: readonly string[]): ResolvedPath | KubeApiResponse {
   let group: string;
   let version: string;
   let rest: string[];
@@ -89,7 +108,7 @@ export function serveKubeApi(stored: ClusterState, request: KubeApiRequest, now:
   else return notFoundPath();
   const gv = findGroupVersion(group, version);
   if (!gv) return notFoundPath();
-  if (rest.length === 0) return isRead ? json(apiResourceList(gv)) : notAllowed();
+  if (rest.length === 0) return { kind: "groupVersion", gv };
 
   // namespaces/<ns>/<resource>[/<name>] or <resource>[/<name>] (namespaces/<name> is the Namespace).
   let namespace: string | undefined;
@@ -98,11 +117,10 @@ export function serveKubeApi(stored: ClusterState, request: KubeApiRequest, now:
     rest = rest.slice(2);
   }
   const def = gv.kinds.find((k) => k.plural === rest[0]);
-  if (!def || rest.length > 2 || (namespace !== undefined && !def.namespaced)) return notFoundPath();
+  if (!def || rest.length > 3 || (namespace !== undefined && !def.namespaced)) return notFoundPath();
   const name = rest[1];
   if (name === "") return notFoundPath();
-  const answer = serveResource(cluster, request, def, namespace, name);
-  return def.deprecationWarning === undefined ? answer : { ...answer, warnings: [def.deprecationWarning] };
+  return { kind: "resource", def, namespace, name, subresource: rest[2] };
 }
 
 function serveResource(cluster: ClusterState, request: KubeApiRequest, def: KindDefinition, namespace: string | undefined, name: string | undefined): KubeApiResponse {
@@ -237,35 +255,35 @@ function includeObject(value: string | undefined): IncludeObject | KubeApiRespon
   return status(400, "BadRequest", `Unsupported value: ${goQuote(value)}: supported values: "Metadata", "None", "Object"`);
 }
 
-function json(value: unknown, code = 200): KubeApiResponse {
+export function json(value: unknown, code = 200): KubeApiResponse {
   return { status: code, contentType: JSON_TYPE, body: JSON.stringify(value) };
 }
 
 /** A metav1.Status failure, as the API server writes it. */
-function status(code: number, reason: string, message: string, details?: Record<string, unknown>): KubeApiResponse {
+export function status(code: number, reason: string, message: string, details?: Record<string, unknown>): KubeApiResponse {
   const body: Record<string, unknown> = { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message, reason };
   if (details !== undefined) body.details = details;
   body.code = code;
   return json(body, code);
 }
 
-function notFoundPath(): KubeApiResponse {
+export function notFoundPath(): KubeApiResponse {
   return status(404, "NotFound", "the server could not find the requested resource", {});
 }
 
-function notAllowed(): KubeApiResponse {
+export function notAllowed(): KubeApiResponse {
   return status(405, "MethodNotAllowed", "the server does not allow this method on the requested resource", {});
 }
 
-function qualified(def: KindDefinition): string {
+export function qualified(def: KindDefinition): string {
   return def.group === "" ? def.plural : `${def.plural}.${def.group}`;
 }
 
-function details(def: KindDefinition, name: string | undefined): Record<string, unknown> {
+export function details(def: KindDefinition, name: string | undefined): Record<string, unknown> {
   return { ...(name === undefined ? {} : { name }), ...(def.group === "" ? {} : { group: def.group }), kind: def.plural };
 }
 
-function objectNotFound(def: KindDefinition, name: string): KubeApiResponse {
+export function objectNotFound(def: KindDefinition, name: string): KubeApiResponse {
   return status(404, "NotFound", `${qualified(def)} ${goQuote(name)} not found`, details(def, name));
 }
 

@@ -59,6 +59,26 @@ export const allNamespacesFlag: FlagSpec = {
   usage: "Look in every namespace at once; any --namespace or context namespace is ignored.",
 };
 export const filenameFlag: FlagSpec = { name: "filename", short: "f", type: "stringSlice", usage: "Manifest file(s) describing the objects; '-' reads from standard input." };
+/**
+ * kubectl's --validate (strict/true, warn, ignore/false). The console's API server checks what it
+ * stores whatever the directive; the flag is read so that a command written for real kubectl runs.
+ */
+export const validateFlag: FlagSpec = {
+  name: "validate",
+  type: "string",
+  noOptDefault: "strict",
+  defaultValue: "strict",
+  usage: `Must be one of: strict (or true), warn, ignore (or false). "true" or "strict" will use a schema to validate the input and fail the request if invalid. "warn" will warn about unknown or duplicate fields without blocking the request. "false" or "ignore" will not perform any schema validation.`,
+};
+
+const GO_BOOLS = new Set(["1", "t", "T", "TRUE", "true", "True", "0", "f", "F", "FALSE", "false", "False"]);
+
+/** cmdutil.GetValidationDirective's refusal of a value it does not know, if it is one. */
+export function validateFlagError(value: string): string | undefined {
+  if (GO_BOOLS.has(value) || value === "strict" || value === "warn" || value === "ignore") return undefined;
+  return `error: invalid - validate option ${JSON.stringify(value)}; must be one of: strict (or true), warn, ignore (or false)`;
+}
+
 export const dryRunFlag: FlagSpec = {
   name: "dry-run",
   type: "string",

@@ -4,7 +4,7 @@
 
 import type { KubeObject, SubmittedObject } from "../../cluster/types.ts";
 import { create, createDryRun, get, update } from "../api.ts";
-import { dryRunFlag, filenameFlag, outputFlag, type Command } from "../command.ts";
+import { dryRunFlag, filenameFlag, outputFlag, validateFlag, validateFlagError, type Command } from "../command.ts";
 import { fail, type Kubectl } from "../context.ts";
 import { statusErrorText } from "../errors.ts";
 import type { Flags } from "../flags.ts";
@@ -30,7 +30,7 @@ export const applyCommand: Command = {
 
   # See what would be sent, without changing the cluster
   kubectl apply -f web.yaml --dry-run=client -o yaml`,
-  flags: [filenameFlag, dryRunFlag, outputFlag],
+  flags: [filenameFlag, dryRunFlag, outputFlag, validateFlag],
   run: (k, flags) => {
     if (flags.list("filename").length === 0) {
       return fail(k, "error: must specify one of -f and -k");
@@ -40,6 +40,8 @@ export const applyCommand: Command = {
 };
 
 export function applyManifests(k: Kubectl, flags: Flags, mode: "create" | "apply"): number {
+  const invalidDirective = flags.has("validate") ? validateFlagError(flags.string("validate")) : undefined;
+  if (invalidDirective) return fail(k, invalidDirective);
   const read = readManifestSources(k, flags.list("filename"));
   if (!read.ok) return fail(k, read.error);
   const dryRun = dryRunOf(k, flags);

@@ -4,7 +4,7 @@ import { isDNS1123Subdomain } from "../../cluster/field-errors.ts";
 import { formatQuantity, parseQuantity } from "../../cluster/quantity.ts";
 import type { SubmittedObject } from "../../cluster/types.ts";
 import { QUANTITY_PATTERN_ERROR } from "../../kinds/resource-quota.ts";
-import { dryRunFlag, filenameFlag, outputFlag, templateFlag, type Command } from "../command.ts";
+import { dryRunFlag, filenameFlag, outputFlag, templateFlag, validateFlag, type Command } from "../command.ts";
 import { fail, type Kubectl } from "../context.ts";
 import type { Flags } from "../flags.ts";
 import { createAndPrint, dryRunOf, requireOneName } from "./common.ts";
@@ -246,7 +246,7 @@ export const createCommand: Command = {
 
   # Check the manifest that would be created, without creating it
   kubectl create deployment web --image=nginx --dry-run=client -o yaml`,
-  flags: [filenameFlag, dryRunFlag, outputFlag, templateFlag],
+  flags: [filenameFlag, dryRunFlag, outputFlag, templateFlag, validateFlag],
   subcommands: [dataCommands[0], deployment, ingressCommand, namespace, quota, dataCommands[1], service, serviceAccount],
   run: (k: Kubectl, flags: Flags) => {
     const files = flags.list("filename");

@@ -1,0 +1,356 @@
+// Writes through the session's Kubernetes API: create (POST), update (PUT), patch (JSON patch,
+// merge patch, strategic merge patch, server-side apply), delete and deletecollection, and the
+// scale subresource. Every write goes through the API server of the simulation
+// (cluster/api-server.ts: the kinds' strategies, the same ones the console's kubectl uses), then
+// the controllers react, as after a console command. Pure: (session, request, clock) -> new
+// session and the API server's answer; the Durable Object orders, stores and broadcasts it.
+
+import { parse as parseYaml } from "yaml";
+import { createObject, deleteObject, updateObject } from "../cluster/api-server.ts";
+import type { ApiStatus } from "../cluster/api-status.ts";
+import { reconcile } from "../cluster/controllers.ts";
+import { matchesRequirements } from "../cluster/label-selector.ts";
+import { Tx } from "../cluster/tx.ts";
+import type { KubeObject, SubmittedObject } from "../cluster/types.ts";
+import { type SessionState, simulatedNow } from "../engine.ts";
+import { apiVersionOfKind, type KindDefinition, kindByName, listKind, readKind } from "../kinds/index.ts";
+import type { AnyObject } from "../kubectl/printers/tables.ts";
+import { parseSelector } from "../kubectl/selector.ts";
+import { createRandom, type Random } from "../random.ts";
+import { jsonPatch, mergePatch, type PatchResult, strategicMergePatch } from "./patch.ts";
+import { details, json, type KubeApiRequest, type KubeApiResponse, notAllowed, notFoundPath, objectNotFound, pathSegments, resolveResource, status } from "./server.ts";
+
+export interface KubeApiWriteRequest extends KubeApiRequest {
+  /** The request body as sent (JSON or YAML). */
+  body: string;
+  /** The Content-Type header ("" when absent). */
+  contentType: string;
+}
+
+export interface KubeApiWriteResult {
+  response: KubeApiResponse;
+  state: SessionState;
+  /** Whether the cluster changed (a dry run, a failure or a no-op update change nothing). */
+  changed: boolean;
+  /** How the transcript lists the request: `POST pods web`, `PATCH deployments/scale api -n prod`. */
+  summary: string;
+}
+
+export const WRITE_METHODS: ReadonlySet<string> = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+
+const PATCH_TYPES = ["application/json-patch+json", "application/merge-patch+json", "application/strategic-merge-patch+json", "application/apply-patch+yaml"] as const;
+
+interface Target {
+  def: KindDefinition;
+  namespace: string | undefined;
+  name: string | undefined;
+  subresource: string | undefined;
+}
+
+/** The editor's write (authorization is the caller's: only the edit key's holder gets here). */
+export function serveKubeApiWrite(state: SessionState, request: KubeApiWriteRequest, callerNow: number): KubeApiWriteResult {
+  const method = request.method.toUpperCase();
+  const unchanged = (response: KubeApiResponse, summary = `${method} ${request.path}`): KubeApiWriteResult => ({ response, state, changed: false, summary });
+  const path = pathSegments(request.path);
+  if (path === undefined) return unchanged(notFoundPath());
+  const resolved = resolveResource(path);
+  if ("status" in resolved) return unchanged(resolved);
+  if (resolved.kind === "groupVersion") return unchanged(notAllowed());
+  const target: Target = resolved;
+  const { def } = target;
+  const summary = summaryOf(method, target);
+  if (!WRITE_METHODS.has(method)) return unchanged(notAllowed(), summary);
+  if (target.subresource !== undefined && target.subresource !== "scale") return unchanged(notAllowed(), summary);
+  if (target.subresource === "scale" && !hasScale(def)) return unchanged(notFoundPath(), summary);
+  if (!def.strategy || "derived" in def.storage) return unchanged(notAllowed(), summary);
+
+  const random = createRandom(state.rng);
+  const dryRun = request.query.dryRun;
+  if (dryRun !== undefined && dryRun !== "" && dryRun !== "All") {
+    return unchanged(status(400, "BadRequest", `Unsupported value: ${JSON.stringify(dryRun)}: supported values: "All"`), summary);
+  }
+  const live = new Tx(state.cluster);
+  reconcile(live, simulatedNow(state, callerNow), random);
+  // A dry run goes through every check on a copy: nothing it does is kept, not even the random draws.
+  const tx = dryRun === "All" ? new Tx(live.commit()) : live;
+  const runRandom = dryRun === "All" ? createRandom(random.state) : random;
+  const response = write(tx, runRandom, method, target, request);
+  const withWarnings = def.deprecationWarning === undefined ? response : { ...response, warnings: [def.deprecationWarning] };
+  if (dryRun === "All" || response.status >= 300) {
+    // The clock still moved (pods that started meanwhile): kept only when something else is.
+    return { response: withWarnings, state, changed: false, summary: summaryOf(method, target, response, request) };
+  }
+  // Controllers react to the write as after a console command (a Deployment's ReplicaSet, its pods).
+  reconcile(tx, tx.state.now, random);
+  const next: SessionState = { ...state, cluster: tx.commit(), rng: random.state };
+  return { response: withWarnings, state: next, changed: true, summary: summaryOf(method, target, response, request) };
+}
+
+function write(tx: Tx, random: Random, method: string, target: Target, request: KubeApiWriteRequest): KubeApiResponse {
+  const { def, namespace, name } = target;
+  const ctx = { now: tx.state.now, random };
+  if (method === "DELETE") return name === undefined ? deleteCollection(tx, ctx, target, request) : deleteOne(tx, ctx, def, namespace, name, request);
+
+  const body = parseBody(request);
+  if ("status" in body) return body;
+  if (method === "POST") {
+    if (name !== undefined) return notAllowed();
+    const checked = checkBody(def, target, body.value, false);
+    if (checked) return checked;
+    const object = withNamespace(def, body.value, namespace);
+    return answer(createObject(tx, object as unknown as SubmittedObject, ctx), def, 201);
+  }
+  if (name === undefined) return notAllowed();
+  const current = readKind(tx.state, def, namespace, name) as KubeObject | undefined;
+
+  if (target.subresource === "scale") {
+    if (!current) return objectNotFound(def, name);
+    const scale = scaleOf(current);
+    let desired: Record<string, unknown>;
+    if (method === "PUT") {
+      desired = body.value;
+    } else {
+      const patched = patchObject(scale, body.value, request.contentType);
+      if (!patched.ok) return patched.response;
+      desired = patched.value;
+    }
+    const replicas = (desired.spec as { replicas?: unknown } | undefined)?.replicas;
+    if (replicas !== undefined && (typeof replicas !== "number" || !Number.isInteger(replicas))) return status(400, "BadRequest", "json: cannot unmarshal into Go struct field ScaleSpec.spec.replicas of type int32");
+    const updated = { ...clone(current), spec: { ...(current as unknown as { spec: Record<string, unknown> }).spec, replicas: replicas ?? 0 } } as Record<string, unknown>;
+    delete (updated.metadata as Record<string, unknown>).resourceVersion;
+    const result = updateObject(tx, updated as unknown as SubmittedObject, ctx);
+    if (!result.ok) return statusResponse(result.status);
+    return json(scaleOf(result.value));
+  }
+
+  if (method === "PUT") {
+    const checked = checkBody(def, target, body.value, true);
+    if (checked) return checked;
+    if (!current) return objectNotFound(def, name);
+    return answer(updateObject(tx, withNamespace(def, body.value, namespace) as unknown as SubmittedObject, ctx), def, 200);
+  }
+
+  // PATCH
+  const type = mediaType(request.contentType);
+  if (type === "application/apply-patch+yaml") {
+    if (!request.query.fieldManager) {
+      return status(422, "Invalid", 'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch', { group: "meta.k8s.io", kind: "PatchOptions", causes: [{ reason: "FieldValueRequired", message: "Required value: is required for apply patch", field: "fieldManager" }] });
+    }
+    const checked = checkBody(def, target, body.value, true);
+    if (checked) return checked;
+    const applied = withNamespace(def, body.value, namespace);
+    // Server-side apply of a new object creates it; of an existing one merges the applied
+    // configuration into it by the built-in kinds' merge keys. Not yet: managedFields, so fields a
+    // manager stops applying stay and two managers' conflicts are not detected.
+    if (!current) return answer(createObject(tx, applied as unknown as SubmittedObject, ctx), def, 201);
+    const merged = strategicMergePatch(stripForUpdate(current), applied);
+    if (!merged.ok) return status(400, "BadRequest", merged.message);
+    const mergedMeta = merged.value.metadata as Record<string, unknown>;
+    delete mergedMeta.resourceVersion;
+    return answer(updateObject(tx, merged.value as unknown as SubmittedObject, ctx), def, 200);
+  }
+  if (!current) return objectNotFound(def, name);
+  const patched = patchObject(stripForUpdate(current), body.value, request.contentType);
+  if (!patched.ok) return patched.response;
+  const object = patched.value;
+  const meta = (object.metadata ?? {}) as Record<string, unknown>;
+  if (meta.name !== name) return status(400, "BadRequest", `the name of the object (${String(meta.name)}) does not match the name on the URL (${name})`);
+  return answer(updateObject(tx, object as unknown as SubmittedObject, ctx), def, 200);
+}
+
+function patchObject(original: Record<string, unknown>, patch: Record<string, unknown> | unknown[], contentType: string): { ok: true; value: Record<string, unknown> } | { ok: false; response: KubeApiResponse } {
+  const type = mediaType(contentType);
+  let result: PatchResult;
+  if (type === "application/json-patch+json") result = jsonPatch(original, patch);
+  else if (type === "application/merge-patch+json") {
+    const merged = mergePatch(original, patch);
+    result = merged !== null && typeof merged === "object" && !Array.isArray(merged) ? { ok: true, value: merged as Record<string, unknown> } : { ok: false, message: "the patch did not leave an object" };
+  } else if (type === "application/strategic-merge-patch+json") result = strategicMergePatch(original, patch);
+  else return { ok: false, response: unsupportedMediaType(contentType) };
+  return result.ok ? result : { ok: false, response: status(422, "Invalid", result.message) };
+}
+
+/** The object as a client sends it back: without status and resourceVersion (an update never takes a status). */
+function stripForUpdate(object: KubeObject | AnyObject): Record<string, unknown> {
+  const copy = clone(object) as Record<string, unknown>;
+  delete copy.status;
+  return copy;
+}
+
+function deleteOne(tx: Tx, ctx: { now: number; random: Random }, def: KindDefinition, namespace: string | undefined, name: string, request: KubeApiWriteRequest): KubeApiResponse {
+  const options = deleteOptions(request);
+  if ("status" in options) return options;
+  const existing = readKind(tx.state, def, namespace, name) as KubeObject | undefined;
+  if (!existing) return objectNotFound(def, name);
+  if (options.propagationPolicy === "Orphan") orphanDependents(tx, ctx, existing.metadata.uid);
+  const result = deleteObject(tx, def.plural, namespace, name, ctx);
+  if (!result.ok) return statusResponse(result.status);
+  const after = readKind(tx.state, def, namespace, name);
+  // A graceful deletion (pods) answers the object as it now is, deletionTimestamp set; a removal
+  // answers Success naming what went (the generic registry's ReturnDeletedObject=false).
+  if (after) return json(withType(def, after));
+  return json({ kind: "Status", apiVersion: "v1", metadata: {}, status: "Success", details: { ...details(def, name), uid: existing.metadata.uid } });
+}
+
+function deleteCollection(tx: Tx, ctx: { now: number; random: Random }, target: Target, request: KubeApiWriteRequest): KubeApiResponse {
+  const { def, namespace } = target;
+  let items = listKind(tx.state, def, namespace);
+  if (request.query.labelSelector) {
+    const parsed = parseSelector(request.query.labelSelector);
+    if (!parsed.ok) return status(400, "BadRequest", parsed.error);
+    items = items.filter((o) => matchesRequirements(o.metadata.labels, parsed.requirements));
+  }
+  const options = deleteOptions(request);
+  if ("status" in options) return options;
+  const deleted: Array<Record<string, unknown>> = [];
+  for (const item of items) {
+    if (options.propagationPolicy === "Orphan") orphanDependents(tx, ctx, item.metadata.uid as string);
+    const result = deleteObject(tx, def.plural, item.metadata.namespace as string | undefined, item.metadata.name, ctx);
+    if (!result.ok) return statusResponse(result.status);
+    deleted.push(withType(def, readKind(tx.state, def, item.metadata.namespace as string | undefined, item.metadata.name) ?? item));
+  }
+  return json({ kind: `${def.kind}List`, apiVersion: apiVersionOfKind(def), metadata: { resourceVersion: String(tx.state.resourceVersion) }, items: deleted });
+}
+
+/** DeleteOptions from the body (kubectl sends one) or the query; Background and Foreground both leave dependents to the garbage collector. */
+function deleteOptions(request: KubeApiWriteRequest): { propagationPolicy?: string } | KubeApiResponse {
+  let policy = request.query.propagationPolicy;
+  if (request.body.trim() !== "") {
+    const body = parseBody(request);
+    if ("status" in body) return body;
+    const fromBody = (body.value as { propagationPolicy?: unknown }).propagationPolicy;
+    if (typeof fromBody === "string") policy = fromBody;
+  }
+  if (policy !== undefined && policy !== "Orphan" && policy !== "Background" && policy !== "Foreground") {
+    return status(422, "Invalid", `DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: ${JSON.stringify(policy)}: supported values: "Foreground", "Background", "Orphan", "nil"`);
+  }
+  return policy === undefined ? {} : { propagationPolicy: policy };
+}
+
+/** propagationPolicy=Orphan: the dependents lose their owner reference and stay. */
+function orphanDependents(tx: Tx, ctx: { now: number; random: Random }, uid: string): void {
+  for (const kind of ["ReplicaSet", "Pod"]) {
+    const def = kindByName(kind)!;
+    for (const object of listKind(tx.state, def, undefined)) {
+      const refs = ((object.metadata as { ownerReferences?: Array<{ uid: string }> }).ownerReferences ?? []);
+      if (!refs.some((r) => r.uid === uid)) continue;
+      const updated = stripForUpdate(object);
+      (updated.metadata as Record<string, unknown>).ownerReferences = refs.filter((r) => r.uid !== uid);
+      delete (updated.metadata as Record<string, unknown>).resourceVersion;
+      updateObject(tx, { ...updated, kind, apiVersion: apiVersionOfKind(def) } as unknown as SubmittedObject, ctx);
+    }
+  }
+}
+
+function hasScale(def: KindDefinition): boolean {
+  return def.kind === "Deployment" || def.kind === "ReplicaSet";
+}
+
+/** autoscaling/v1 Scale of a Deployment or ReplicaSet (status.selector as metav1.FormatLabelSelector writes it). */
+function scaleOf(object: KubeObject | AnyObject): Record<string, unknown> {
+  const o = object as unknown as { metadata: Record<string, unknown>; spec: { replicas?: number; selector?: { matchLabels?: Record<string, string>; matchExpressions?: Array<{ key: string; operator: string; values?: string[] }> } }; status?: { replicas?: number } };
+  const selector = o.spec.selector ?? {};
+  const parts = Object.entries(selector.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`);
+  for (const e of selector.matchExpressions ?? []) {
+    const values = [...(e.values ?? [])].sort().join(",");
+    if (e.operator === "In") parts.push(`${e.key} in (${values})`);
+    else if (e.operator === "NotIn") parts.push(`${e.key} notin (${values})`);
+    else if (e.operator === "Exists") parts.push(e.key);
+    else if (e.operator === "DoesNotExist") parts.push(`!${e.key}`);
+  }
+  const { name, namespace, uid, resourceVersion, creationTimestamp } = o.metadata;
+  return {
+    kind: "Scale",
+    apiVersion: "autoscaling/v1",
+    metadata: { name, namespace, uid, resourceVersion, creationTimestamp },
+    spec: { replicas: o.spec.replicas ?? 0 },
+    status: { replicas: o.status?.replicas ?? 0, selector: parts.join(",") },
+  };
+}
+
+/** The body's kind and apiVersion must be the URL's; its name, on a PUT or apply, the URL's. */
+function checkBody(def: KindDefinition, target: Target, object: Record<string, unknown>, named: boolean): KubeApiResponse | undefined {
+  const expected = apiVersionOfKind(def);
+  if (object.apiVersion !== undefined && object.apiVersion !== expected) {
+    return status(400, "BadRequest", `the API version in the data (${String(object.apiVersion)}) does not match the expected API version (${expected})`);
+  }
+  if (object.kind !== undefined && object.kind !== def.kind) {
+    return status(400, "BadRequest", `the kind in the data (${String(object.kind)}) does not match the expected kind (${def.kind})`);
+  }
+  const meta = (object.metadata ?? {}) as Record<string, unknown>;
+  if (target.namespace !== undefined && typeof meta.namespace === "string" && meta.namespace !== "" && meta.namespace !== target.namespace) {
+    return status(400, "BadRequest", "the namespace of the provided object does not match the namespace sent on the request");
+  }
+  if (named && meta.name !== target.name) return status(400, "BadRequest", `the name of the object (${String(meta.name ?? "")}) does not match the name on the URL (${target.name})`);
+  return undefined;
+}
+
+function withNamespace(def: KindDefinition, object: Record<string, unknown>, namespace: string | undefined): Record<string, unknown> {
+  const metadata = { ...((object.metadata as Record<string, unknown> | undefined) ?? {}) };
+  if (def.namespaced && namespace !== undefined) metadata.namespace = namespace;
+  return { ...object, apiVersion: apiVersionOfKind(def), kind: def.kind, metadata };
+}
+
+function parseBody(request: KubeApiWriteRequest): { value: Record<string, unknown> } | KubeApiResponse {
+  const type = mediaType(request.contentType);
+  const yaml = type === "application/yaml" || type === "application/apply-patch+yaml";
+  if (!yaml && type !== "application/json" && !(PATCH_TYPES as readonly string[]).includes(type)) return unsupportedMediaType(request.contentType);
+  let value: unknown;
+  try {
+    value = yaml ? parseYaml(request.body, { version: "1.1" }) : JSON.parse(request.body);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message.split("\n")[0] : String(error);
+    return status(400, "BadRequest", `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf (${reason})`);
+  }
+  if (value === null || typeof value !== "object") return status(400, "BadRequest", "Object 'Kind' is missing in the body");
+  return { value: value as Record<string, unknown> };
+}
+
+function unsupportedMediaType(contentType: string): KubeApiResponse {
+  return status(415, "UnsupportedMediaType", `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json (${contentType || "no Content-Type"})`);
+}
+
+function mediaType(contentType: string): string {
+  return contentType.split(";")[0].trim().toLowerCase();
+}
+
+function answer(result: { ok: true; value: KubeObject } | { ok: false; status: ApiStatus }, def: KindDefinition, code: number): KubeApiResponse {
+  if (!result.ok) return statusResponse(result.status);
+  return json(withType(def, result.value), code);
+}
+
+function withType(def: KindDefinition, object: KubeObject | AnyObject): Record<string, unknown> {
+  return { ...(object as unknown as Record<string, unknown>), apiVersion: apiVersionOfKind(def), kind: def.kind };
+}
+
+function statusResponse(s: ApiStatus): KubeApiResponse {
+  return status(s.code, s.reason, s.message, s.details as Record<string, unknown> | undefined);
+}
+
+function nameIn(body: string, contentType: string): string | undefined {
+  try {
+    const type = mediaType(contentType);
+    const value = (type === "application/yaml" ? parseYaml(body, { version: "1.1" }) : JSON.parse(body)) as { metadata?: { name?: unknown } } | null;
+    const name = value?.metadata?.name;
+    return typeof name === "string" && name !== "" ? name : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function clone<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}
+
+/** `POST pods web`, `PATCH deployments/scale api -n prod`, `DELETE pods -l app=web`. */
+function summaryOf(method: string, target: Target, response?: KubeApiResponse, request?: KubeApiWriteRequest): string {
+  let name = target.name;
+  if (name === undefined && method === "POST") {
+    // The name the server gave (generateName), else the one the client asked for.
+    const created = response && response.status < 300 ? nameIn(response.body, "application/json") : undefined;
+    name = created ?? (request ? nameIn(request.body, request.contentType) : undefined);
+  }
+  const resource = target.subresource === undefined ? target.def.plural : `${target.def.plural}/${target.subresource}`;
+  const ns = target.namespace !== undefined && target.namespace !== "default" ? ` -n ${target.namespace}` : "";
+  return `${method} ${resource}${name === undefined ? "" : ` ${name}`}${ns}`;
+}

@@ -26,7 +26,7 @@ describe("the kind registry", () => {
   });
 
   it("expands `all` to the kinds in the category all, core first, then apps by name", () => {
-    expect(allCategory).toEqual(["pods", "services", "daemonsets", "deployments", "replicasets", "statefulsets"]);
+    expect(allCategory).toEqual(["pods", "services", "daemonsets", "deployments", "replicasets", "statefulsets", "jobs"]);
   });
 
   it("lists one api-resources row per kind", () => {

@@ -1,6 +1,6 @@
 // The control loop: the controllers and the kubelet, run by the engine before and after every
 // command and as the clock moves, in the order below (each lives in its own module: namespace
-// deletion, garbage collection, the deployment, ReplicaSet, DaemonSet and StatefulSet controllers, the
+// deletion, garbage collection, the deployment, ReplicaSet, DaemonSet, StatefulSet and Job controllers, the
 // scheduler, the kubelet's pod lifecycle, ...). Each pass only writes
 // what changes; when nothing was written since the last pass and no pod is due to change, a
 // reconcile costs a couple of lookups.
@@ -8,6 +8,7 @@ import type { Random } from "../random.ts";
 import { daemonSetController } from "./daemon-sets.ts";
 import { deploymentController, deploymentStatus } from "./deployment-controller.ts";
 import { garbageCollector } from "./garbage-collector.ts";
+import { jobController, jobsDueAt } from "./job-controller.ts";
 import { kubelet } from "./kubelet-sync.ts";
 import { localPathProvisioner } from "./local-path.ts";
 import { apiServerServiceController } from "./kubernetes-service.ts";
@@ -39,8 +40,8 @@ export function nextTransitionAt(state: ClusterState): number | undefined {
     if (n !== undefined && (at === undefined || n < at)) at = n;
   }
   nextCache.set(state.podRuntime, { rv: state.resourceVersion, at });
-  const lb = metallbDueAt(state);
-  return lb !== undefined && (at === undefined || lb < at) ? lb : at;
+  for (const due of [metallbDueAt(state), jobsDueAt(state)]) if (due !== undefined && (at === undefined || due < at)) at = due;
+  return at;
 }
 
 export function reconcile(tx: Tx, now: number, random: Random): void {
@@ -65,6 +66,7 @@ export function reconcile(tx: Tx, now: number, random: Random): void {
     statefulSetController(tx, ctx);
     persistentVolumeController(tx, ctx);
     localPathProvisioner(tx, ctx);
+    jobController(tx, ctx);
     nodeLifecycleController(tx);
     taintEvictionController(tx, ctx);
     scheduler(tx, now);

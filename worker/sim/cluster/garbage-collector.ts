@@ -1,5 +1,5 @@
 // The garbage collector: dependents whose controlling owner is gone are deleted (ReplicaSets of a
-// deleted Deployment, pods of a deleted ReplicaSet, DaemonSet or StatefulSet and its revisions).
+// deleted Deployment, pods of a deleted ReplicaSet, DaemonSet, StatefulSet or Job, a StatefulSet's revisions).
 import { deletePodGracefully } from "./api-server.ts";
 import { nextResourceVersion, podOwners, removeAt, removeObject } from "./store.ts";
 import type { Tx } from "./tx.ts";
@@ -23,6 +23,7 @@ export function garbageCollector(tx: Tx, ctx: ControllerContext): void {
   for (const ds of Object.values(daemonSets ?? {})) dsUids.add(ds.metadata.uid);
   // StatefulSets and their ControllerRevisions live in the generic store.
   for (const sts of Object.values(tx.state.objects?.statefulsets ?? {})) dsUids.add(sts.metadata.uid);
+  for (const job of Object.values(tx.state.objects?.jobs ?? {})) dsUids.add(job.metadata.uid);
   for (const [key, rev] of Object.entries(tx.state.objects?.controllerrevisions ?? {})) {
     const owner = rev.metadata.ownerReferences?.find((r) => r.controller && r.kind === "StatefulSet");
     if (owner && !dsUids.has(owner.uid)) {
@@ -35,7 +36,7 @@ export function garbageCollector(tx: Tx, ctx: ControllerContext): void {
     if (rsUids.has(uid) || dsUids.has(uid)) continue;
     for (const key of keys) {
       const ref = tx.state.pods[key]?.metadata.ownerReferences?.find((r) => r.controller);
-      if (ref?.kind === "ReplicaSet" || ref?.kind === "StatefulSet" || (ref?.kind === "DaemonSet" && daemonSets)) orphans.push(key);
+      if (ref?.kind === "ReplicaSet" || ref?.kind === "StatefulSet" || ref?.kind === "Job" || (ref?.kind === "DaemonSet" && daemonSets)) orphans.push(key);
     }
   }
   for (const key of orphans) {

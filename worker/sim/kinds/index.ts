@@ -13,6 +13,7 @@ import { endpointsKind } from "./endpoints.ts";
 import { eventKind } from "./event.ts";
 import { leaseKind } from "./lease.ts";
 import { ingressClassKind, ingressKind } from "./ingress.ts";
+import { jobKind } from "./job.ts";
 import { limitRangeKind } from "./limit-range.ts";
 import { ipAddressPoolKind, l2AdvertisementKind } from "./metallb.ts";
 import { namespaceKind } from "./namespace.ts";
@@ -30,6 +31,7 @@ import { serviceAccountKind } from "./service-account.ts";
 import { statefulSetKind } from "./stateful-set.ts";
 import { storageClassKind } from "./storage-class.ts";
 import type { KindDefinition } from "./types.ts";
+import { validatingWebhookConfigurationKind } from "./validating-webhook-configuration.ts";
 
 export type { KindDefinition } from "./types.ts";
 
@@ -45,6 +47,7 @@ export const kinds: readonly KindDefinition[] = [
   replicaSetKind,
   daemonSetKind,
   statefulSetKind,
+  jobKind,
   configMapKind,
   secretKind,
   serviceAccountKind,
@@ -63,6 +66,7 @@ export const kinds: readonly KindDefinition[] = [
   storageClassKind,
   ipAddressPoolKind,
   l2AdvertisementKind,
+  validatingWebhookConfigurationKind,
 ];
 
 const byPlural = new Map(kinds.map((k) => [k.plural, k]));

@@ -1,0 +1,66 @@
+// Jobs as a learner meets them: a pod run to completion, the job's STATUS and COMPLETIONS, the
+// generated selector, the pod-failure back-off limit, and the TTL that deletes a finished job.
+import { describe, expect, it } from "vitest";
+import { simTerminal } from "../console.ts";
+
+const job = (name: string, command: string, extra = "", restart = "Never") => `kubectl apply -f - <<EOF
+apiVersion: batch/v1
+kind: Job
+metadata:
+  name: ${name}
+spec:
+${extra}  template:
+    spec:
+      restartPolicy: ${restart}
+      containers:
+      - name: c
+        image: busybox
+        command: ["sh", "-c", "${command}"]
+EOF`;
+
+function settle(run: ReturnType<typeof simTerminal>, times = 6): void {
+  for (let i = 0; i < times; i++) run("sleep 10");
+}
+
+describe("the Job controller", () => {
+  it("runs one pod to completion: Completed pod, Complete job with COMPLETIONS 1/1", () => {
+    const run = simTerminal(3, 1000);
+    expect(run(job("pi", "echo done")).output).toBe("job.batch/pi created\n");
+    settle(run);
+    const jobs = run("kubectl get jobs").output.split("\n");
+    expect(jobs[0]).toMatch(/^NAME\s+STATUS\s+COMPLETIONS\s+DURATION\s+AGE$/);
+    expect(jobs[1]).toMatch(/^pi\s+Complete\s+1\/1\s+\d+s\s+\d+s$/);
+    const pods = run("kubectl get pods -l batch.kubernetes.io/job-name=pi").output;
+    expect(pods).toMatch(/\npi-[a-z0-9]{5}\s+0\/1\s+Completed\s+0\s+/);
+    const conditions = run("kubectl get job pi -o jsonpath='{.status.conditions[*].type} {.status.succeeded} {.spec.backoffLimit} {.spec.completionMode}'").output;
+    expect(conditions).toBe("SuccessCriteriaMet Complete 1 6 NonIndexed");
+    const selector = run("kubectl get job pi -o jsonpath='{.spec.selector.matchLabels}'").output;
+    const uid = run("kubectl get job pi -o jsonpath='{.metadata.uid}'").output;
+    expect(selector).toBe(`{"batch.kubernetes.io/controller-uid":"${uid}"}`);
+    expect(run("kubectl describe job pi").output).toMatch(/Normal\s+SuccessfulCreate\s+\S+\s+job-controller\s+Created pod: pi-[a-z0-9]{5}\n[\s\S]*Normal\s+Completed\s+\S+\s+job-controller\s+Job completed\n/);
+  });
+
+  it("fails after backoffLimit failed pods (BackoffLimitExceeded)", () => {
+    const run = simTerminal(4, 1000);
+    run(job("bad", "exit 1", "  backoffLimit: 1\n"));
+    settle(run, 10);
+    expect(run("kubectl get jobs").output.split("\n")[1]).toMatch(/^bad\s+Failed\s+0\/1\s+/);
+    expect(run("kubectl get job bad -o jsonpath='{.status.failed} {.status.conditions[-1:].reason}'").output).toBe("2 BackoffLimitExceeded");
+  });
+
+  it("deletes a finished job and its pods once ttlSecondsAfterFinished has passed", () => {
+    const run = simTerminal(5, 1000);
+    run(job("once", "true", "  ttlSecondsAfterFinished: 0\n"));
+    settle(run);
+    expect(run("kubectl get jobs").output).toBe("No resources found in default namespace.\n");
+    settle(run, 6);
+    expect(run("kubectl get pods").output).toBe("No resources found in default namespace.\n");
+  });
+
+  it("refuses a pod template that would restart Always, and a selector it was not asked to take", () => {
+    const run = simTerminal(6, 1000);
+    const out = run(job("always", "true", "", "Always"));
+    expect(out.output).toBe('The Job "always" is invalid: spec.template.spec.restartPolicy: Unsupported value: "Always": supported values: "OnFailure", "Never"\n');
+    expect(out.exitCode).toBe(1);
+  });
+});

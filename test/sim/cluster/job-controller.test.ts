@@ -37,7 +37,10 @@ describe("the Job controller", () => {
     const selector = run("kubectl get job pi -o jsonpath='{.spec.selector.matchLabels}'").output;
     const uid = run("kubectl get job pi -o jsonpath='{.metadata.uid}'").output;
     expect(selector).toBe(`{"batch.kubernetes.io/controller-uid":"${uid}"}`);
-    expect(run("kubectl describe job pi").output).toMatch(/Normal\s+SuccessfulCreate\s+\S+\s+job-controller\s+Created pod: pi-[a-z0-9]{5}\n[\s\S]*Normal\s+Completed\s+\S+\s+job-controller\s+Job completed\n/);
+    const describe = run("kubectl describe job pi").output;
+    expect(describe).toContain(`Name:             pi\nNamespace:        default\nSelector:         batch.kubernetes.io/controller-uid=${uid}\n`);
+    expect(describe).toMatch(/\nParallelism:      1\nCompletions:      1\nCompletion Mode:  NonIndexed\nSuspend:          false\nBackoff Limit:    6\nStart Time:       .*\nCompleted At:     .*\nDuration:         \d+s\nPods Statuses:    0 Active \(0 Ready\) \/ 1 Succeeded \/ 0 Failed\nPod Template:\n/);
+    expect(describe).toMatch(/Normal\s+SuccessfulCreate\s+\S+\s+job-controller\s+Created pod: pi-[a-z0-9]{5}\n[\s\S]*Normal\s+Completed\s+\S+\s+job-controller\s+Job completed\n/);
   });
 
   it("fails after backoffLimit failed pods (BackoffLimitExceeded)", () => {

@@ -1,15 +1,17 @@
 // Job (batch/v1): pkg/registry/batch/job/strategy.go (PrepareForCreate's generated selector and
 // template labels), ValidateJob's checks on what is sent, SetDefaults_Job, and printers.go printJob
-// (STATUS from the conditions, COMPLETIONS succeeded/completions, DURATION start to completion).
+// (STATUS from the conditions, COMPLETIONS succeeded/completions, DURATION start to completion) and
+// describe.go describeJob.
 // The job controller that runs its pods is cluster/job-controller.ts.
 import { type StatusCause, invalid } from "../cluster/api-status.ts";
 import { fieldForbidden, fieldInvalid, fieldNotSupported, fieldRequired, isDNS1123Subdomain } from "../cluster/field-errors.ts";
 import { canonicalJson } from "../cluster/ids.ts";
 import { validatePodSpec } from "../cluster/pod-spec.ts";
 import type { GenericObject, LabelSelector, ObjectMeta, PodTemplateSpec } from "../cluster/types.ts";
-import { describeGeneric } from "../kubectl/printers/generic-describe.ts";
+import type { EventObject } from "../cluster/events.ts";
 import { age, humanDuration } from "../kubectl/printers/duration.ts";
 import { formatLabelSelector } from "../kubectl/printers/labels.ts";
+import { PrefixWriter, annotationLines, describeEvents, describePodTemplate, labelLines, rfc1123z, writeMultiline } from "../kubectl/printers/describe.ts";
 import { containerCells } from "../kubectl/printers/tables.ts";
 import { defaultTemplate, isRecord } from "./templates.ts";
 import type { Built, KindDefinition } from "./types.ts";
@@ -174,6 +176,35 @@ function durationCell(job: Job, now: number): string {
   return humanDuration(end - start);
 }
 
+/** describe.go describeJob. */
+export function describeJob(job: Job, events: readonly EventObject[], now: number): string {
+  const w = new PrefixWriter();
+  w.write(0, `Name:\t${job.metadata.name}\n`);
+  w.write(0, `Namespace:\t${job.metadata.namespace}\n`);
+  w.write(0, `Selector:\t${formatLabelSelector(job.spec.selector)}\n`);
+  writeMultiline(w, 0, "Labels", labelLines(job.metadata.labels));
+  writeMultiline(w, 0, "Annotations", annotationLines(job.metadata.annotations));
+  const controller = job.metadata.ownerReferences?.find((o) => o.controller);
+  if (controller) w.write(0, `Controlled By:\t${controller.kind}/${controller.name}\n`);
+  w.write(0, `Parallelism:\t${job.spec.parallelism}\n`);
+  w.write(0, `Completions:\t${job.spec.completions}\n`);
+  w.write(0, `Completion Mode:\t${job.spec.completionMode}\n`);
+  w.write(0, `Suspend:\t${job.spec.suspend}\n`);
+  w.write(0, `Backoff Limit:\t${job.spec.backoffLimit}\n`);
+  if (job.spec.ttlSecondsAfterFinished !== undefined) w.write(0, `TTL Seconds After Finished:\t${job.spec.ttlSecondsAfterFinished}\n`);
+  const { startTime, completionTime } = job.status;
+  if (startTime) w.write(0, `Start Time:\t${rfc1123z(startTime)}\n`);
+  if (completionTime) w.write(0, `Completed At:\t${rfc1123z(completionTime)}\n`);
+  if (startTime && completionTime) w.write(0, `Duration:\t${humanDuration(Date.parse(completionTime) - Date.parse(startTime))}\n`);
+  if (job.spec.activeDeadlineSeconds !== undefined) w.write(0, `Active Deadline Seconds:\t${job.spec.activeDeadlineSeconds}s\n`);
+  const counts = `${job.status.succeeded ?? 0} Succeeded / ${job.status.failed ?? 0} Failed`;
+  if (job.status.ready === undefined) w.write(0, `Pods Statuses:\t${job.status.active ?? 0} Active / ${counts}\n`);
+  else w.write(0, `Pods Statuses:\t${job.status.active ?? 0} Active (${job.status.ready} Ready) / ${counts}\n`);
+  describePodTemplate(w, job.spec.template);
+  describeEvents(w, events, now);
+  return w.flush();
+}
+
 export const jobKind: KindDefinition = {
   kind: "Job",
   group: "batch",
@@ -196,5 +227,5 @@ export const jobKind: KindDefinition = {
       return [job.metadata.name, jobStatus(job), completionsCell(job), durationCell(job, now), age(job.metadata.creationTimestamp, now), ...containerCells(job.spec.template.spec.containers), formatLabelSelector(job.spec.selector)];
     },
   },
-  describe: (state, object, events) => describeGeneric(object as unknown as Job, events, state.now),
+  describe: (state, object, events) => describeJob(object as unknown as Job, events, state.now),
 };

@@ -67,3 +67,36 @@ describe("the Job controller", () => {
     expect(out.exitCode).toBe(1);
   });
 });
+
+describe("kubectl create job", () => {
+  it("makes a Never-restarting job of one container named after it, the args after NAME its command", () => {
+    const run = simTerminal(7, 1000);
+    expect(run("kubectl create job hello --image=busybox --dry-run=client -o yaml -- date").output).toBe(`apiVersion: batch/v1
+kind: Job
+metadata:
+  name: hello
+spec:
+  template:
+    metadata: {}
+    spec:
+      containers:
+      - command:
+        - date
+        image: busybox
+        name: hello
+        resources: {}
+      restartPolicy: Never
+status: {}
+`);
+    expect(run("kubectl create job hello --image=busybox -- date").output).toBe("job.batch/hello created\n");
+    settle(run);
+    expect(run("kubectl get jobs").output.split("\n")[1]).toMatch(/^hello\s+Complete\s+1\/1\s+/);
+  });
+
+  it("refuses what kubectl refuses", () => {
+    const run = simTerminal(8, 1000);
+    expect(run("kubectl create job x").output).toBe("error: either --image or --from must be specified\n");
+    expect(run("kubectl create job x --image=busybox --from=cronjob/a").output).toBe("error: either --image or --from must be specified\n");
+    expect(run("kubectl create job").output).toBe("error: exactly one NAME is required, got 0\nSee 'kubectl create job -h' for help and examples\n");
+  });
+});

@@ -1,4 +1,4 @@
-// kubectl create deployment | ingress | service clusterip|nodeport | namespace | quota | configmap | secret | serviceaccount | -f -.
+// kubectl create deployment | ingress | job | service clusterip|nodeport | namespace | quota | configmap | secret | serviceaccount | -f -.
 
 import { isDNS1123Subdomain } from "../../cluster/field-errors.ts";
 import { formatQuantity, parseQuantity } from "../../cluster/quantity.ts";
@@ -65,6 +65,50 @@ const deployment: Command = {
         strategy: {},
         template: { metadata: { labels }, spec: { containers } },
       },
+      status: {},
+    };
+    const dryRun = dryRunOf(k, flags);
+    if (typeof dryRun === "number") return dryRun;
+    return createAndPrint(k, flags, obj, "created", dryRun);
+  },
+};
+
+/** create_job.go: one container named after the job, restartPolicy Never, the args after NAME its command. */
+const job: Command = {
+  name: "job",
+  short: "Create a job with the specified name",
+  usage: "create job NAME --image=image [--from=cronjob/name] -- [COMMAND] [args...]",
+  examples: `  # Create a job
+  kubectl create job my-job --image=busybox
+
+  # Create a job with a command
+  kubectl create job my-job --image=busybox -- date
+
+  # Create a job from a cron job named "a-cronjob"
+  kubectl create job test-job --from=cronjob/a-cronjob`,
+  flags: [
+    { name: "image", type: "string", usage: "Image name to run." },
+    { name: "from", type: "string", usage: "The name of the resource to create a Job from (only cronjob is supported)." },
+    dryRunFlag,
+    outputFlag, templateFlag,
+  ],
+  run: (k, flags) => {
+    if (flags.args.length === 0) return fail(k, `error: exactly one NAME is required, got 0\nSee '${k.path} -h' for help and examples`);
+    const [name, ...command] = flags.args;
+    const image = flags.string("image");
+    const from = flags.string("from");
+    if ((image === "" && from === "") || (image !== "" && from !== "")) return fail(k, "error: either --image or --from must be specified");
+    if (command.length > 0 && from !== "") return fail(k, "error: cannot specify --from and command");
+    // CronJobs are not served: the builder cannot map the resource type.
+    if (from !== "") return fail(k, `error: the server doesn't have a resource type "${from.split("/")[0]}"`);
+    const container: Record<string, unknown> = { image, name };
+    if (command.length > 0) container.command = command;
+    container.resources = {};
+    const obj: SubmittedObject = {
+      apiVersion: "batch/v1",
+      kind: "Job",
+      metadata: { name },
+      spec: { template: { metadata: {}, spec: { containers: [container], restartPolicy: "Never" } } },
       status: {},
     };
     const dryRun = dryRunOf(k, flags);
@@ -247,7 +291,7 @@ export const createCommand: Command = {
   # Check the manifest that would be created, without creating it
   kubectl create deployment web --image=nginx --dry-run=client -o yaml`,
   flags: [filenameFlag, dryRunFlag, outputFlag, templateFlag, validateFlag],
-  subcommands: [dataCommands[0], deployment, ingressCommand, namespace, quota, dataCommands[1], service, serviceAccount],
+  subcommands: [dataCommands[0], deployment, ingressCommand, job, namespace, quota, dataCommands[1], service, serviceAccount],
   run: (k: Kubectl, flags: Flags) => {
     const files = flags.list("filename");
     if (files.length === 0) {

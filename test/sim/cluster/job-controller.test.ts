@@ -88,8 +88,9 @@ spec:
       restartPolicy: Never
 status: {}
 `);
-    expect(run("kubectl create job hello --image=busybox -- date").output).toBe("job.batch/hello created\n");
+    expect(run("kubectl create job hello --image=busybox -- echo hello from the job").output).toBe("job.batch/hello created\n");
     settle(run);
+    expect(run("kubectl logs job/hello").output).toBe("hello from the job\n");
     expect(run("kubectl get jobs").output.split("\n")[1]).toMatch(/^hello\s+Complete\s+1\/1\s+/);
   });
 

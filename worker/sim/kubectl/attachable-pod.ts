@@ -1,7 +1,7 @@
 // The pod kubectl exec (and attach) talks to for `TYPE/NAME` (polymorphichelpers
-// AttachablePodForObject): a pod is itself; a deployment, replica set or service stands for the
-// pods its selector matches, the most active first (podutils.ActivePods, reversed). With none
-// yet, kubectl watches for one until --pod-running-timeout (1m0s) runs out.
+// AttachablePodForObject): a pod is itself; a deployment, replica set, daemon set, stateful set, job
+// or service stands for the pods its selector matches, the most active first (podutils.ActivePods,
+// reversed). With none yet, kubectl watches for one until --pod-running-timeout (1m0s) runs out.
 
 import type { LabelSelectorRequirement } from "../cluster/label-selector.ts";
 import { matchesRequirements, requirementsOfLabelSelector, requirementsOfMap } from "../cluster/label-selector.ts";
@@ -34,7 +34,7 @@ export function attachablePod(k: Kubectl, arg: string): { pod: string } | { erro
   if (name === "") return { error: "error: arguments in resource/name form must have a single resource and name\n" };
   const type = found.type;
   if (type.name === "pods") return { pod: name };
-  if (type.name !== "deployments" && type.name !== "replicasets" && type.name !== "daemonsets" && type.name !== "services") {
+  if (!["deployments", "replicasets", "daemonsets", "statefulsets", "jobs", "services"].includes(type.name)) {
     const goType = goTypes[type.name];
     if (!readOne(k.ctx.tx.state, type, k.namespace, name)) return { error: notFoundText(type, name) };
     return { error: `error: cannot attach to ${goType}: selector for ${goType} not implemented\n` };

@@ -445,7 +445,8 @@ export const logsCommand: Command = {
       const owner = readOne(state, request.type, k.namespace, request.names[0]);
       if (!owner) return fail(k, notFoundText(request.type, request.names[0]));
       if (request.type.name === "pods") podName = owner.metadata.name;
-      else if (request.type.name === "deployments" || request.type.name === "replicasets" || request.type.name === "daemonsets") {
+      else if (["deployments", "replicasets", "daemonsets", "statefulsets", "jobs"].includes(request.type.name)) {
+        // polymorphichelpers.SelectorsForObject: each of these selects its pods with spec.selector.
         const selector = (owner as Deployment).spec.selector.matchLabels ?? {};
         const pods = readList<Pod>(state, "pods", k.namespace).filter((p) => Object.entries(selector).every(([key, v]) => p.metadata.labels?.[key] === v));
         if (pods.length === 0) return fail(k, `error: timed out waiting for the condition`);

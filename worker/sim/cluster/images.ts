@@ -11,6 +11,7 @@ export type ServerKind =
   | "echoserver"
   | "redis"
   | "mysql"
+  | "mariadb"
   | "postgres"
   | "serve-hostname"
   | "agnhost"
@@ -19,7 +20,7 @@ export type ServerKind =
   | "hello-app"
   | "echo-server";
 
-export type Tool = "sh" | "bash" | "curl" | "wget" | "nc" | "nslookup" | "ping" | "ip" | "ifconfig" | "cat" | "env" | "printenv" | "hostname" | "seq" | "sleep" | "grep" | "head" | "tail" | "wc" | "base64" | "ls" | "cp" | "mv" | "rm" | "mkdir" | "touch" | "tee" | "sed" | "diff" | "vi" | "redis-cli" | "psql" | "mysql";
+export type Tool = "sh" | "bash" | "curl" | "wget" | "nc" | "nslookup" | "ping" | "ip" | "ifconfig" | "cat" | "env" | "printenv" | "hostname" | "seq" | "sleep" | "grep" | "head" | "tail" | "wc" | "base64" | "ls" | "cp" | "mv" | "rm" | "mkdir" | "touch" | "tee" | "sed" | "diff" | "vi" | "redis-cli" | "psql" | "mysql" | "mariadb";
 
 export interface ImageInfo {
   /** Repository as written in a pod spec, without tag (docker.io/library/ prefix removed). */
@@ -57,6 +58,9 @@ const catalogue: ImageInfo[] = [
   { repository: "registry.k8s.io/echoserver", defaultTag: "1.10", server: { kind: "echoserver", ports: [{ port: 8080, protocol: "TCP" }] }, tools: [...basics, "bash", "curl"], shell: "bash", digest: "sha256:cb5c1bddd1b5665e1867a7fa1b5fa843a47ee433bbb75d4293888b71def53229", size: 46237695 },
   { repository: "redis", defaultTag: "latest", server: { kind: "redis", ports: [{ port: 6379, protocol: "TCP" }] }, tools: [...basics, "bash", "redis-cli"], shell: "bash", digest: "sha256:1b7c17f650602d97a10724d796f45f0b5250d47ee5ba02f28de89f8a1531f3ce", size: 52524384 },
   { repository: "mysql", defaultTag: "latest", server: { kind: "mysql", ports: [{ port: 3306, protocol: "TCP" }, { port: 33060, protocol: "TCP" }] }, tools: [...basics, "bash", "mysql"], shell: "bash", digest: "sha256:2be51594eba5983f47e67ff5cb87d666a223e309c6c64450f30b5c59a788ea40", size: 233637152 },
+  // mariadb 11.8's image (Ubuntu 24.04): /usr/bin/mysql is a link to the mariadb client. The digest is a
+  // published mariadb:11.8 index; the size is the kubelet's figure for a mariadb 12.2 pull.
+  { repository: "mariadb", defaultTag: "latest", server: { kind: "mariadb", ports: [{ port: 3306, protocol: "TCP" }] }, tools: [...basics, "bash", "mariadb", "mysql"], shell: "bash", digest: "sha256:efb4959ef2c835cd735dbc388eb9ad6aab0c78dd64febcd51bc17481111890c4", size: 106765907 },
   { repository: "postgres", defaultTag: "latest", server: { kind: "postgres", ports: [{ port: 5432, protocol: "TCP" }] }, tools: [...basics, "bash", "psql"], shell: "bash", digest: "sha256:4ec37d2a07a0067f176fdcc9d4bb633a5724d2cc4f892c7a2046d054bb6939e5", size: 158496553 },
   { repository: "busybox", defaultTag: "latest", busybox: true, tools: [...basics, "vi", "wget", "nc", "nslookup", "ping", "ip", "ifconfig"], shell: "sh", digest: "sha256:d82f458899c9696cb26a7c02d5568f81c8c8223f8661bb2a7988b269c8b9051e", size: 2156518 },
   { repository: "alpine", defaultTag: "latest", busybox: true, tools: [...basics, "vi", "wget", "nslookup", "ping", "ip", "ifconfig"], shell: "sh", digest: "sha256:4bcff63911fcb4448bd4fdacec207030997caf25e9bea4045fa6c8c44de311d1", size: 3642049 },

@@ -20,17 +20,17 @@ const FOREVER: ProcessBehaviour = { kind: "forever" };
 const ATTACHED: ProcessBehaviour = { kind: "attached" };
 
 /** Programs whose run the console simulates itself (output, exit code) when a client attaches. */
-export const ATTACHABLE_PROGRAMS = new Set(["wget", "curl", "nslookup", "ping", "echo", "cat", "env", "printenv", "hostname", "redis-cli", "psql", "mysql"]);
+export const ATTACHABLE_PROGRAMS = new Set(["wget", "curl", "nslookup", "ping", "echo", "cat", "env", "printenv", "hostname", "redis-cli", "psql", "mysql", "mariadb"]);
 
 /** Programs a shell in the catalogue's images can start (builtins and common utilities). */
 const KNOWN_PROGRAMS = new Set([
   "sh", "bash", "ash", "echo", "printf", "sleep", "tail", "cat", "env", "printenv", "hostname", "wget", "curl", "nslookup",
   "ping", "true", "false", "exit", "date", "ls", "pwd", "id", "whoami", "uname", "test", "[", "set", "export", "cd", "trap",
   "while", "for", "if", "until", "do", "done", "read", "yes", "top", "watch", "nc", "touch", "mkdir", "rm", "cp", "mv", "grep",
-  "head", "timeout", "exec", "redis-cli", "psql", "mysql", "/bin/sh", "/bin/bash", "/bin/ash", "/bin/sleep", "/bin/echo", "/usr/bin/tail", "/usr/bin/env",
+  "head", "timeout", "exec", "redis-cli", "psql", "mysql", "mariadb", "/bin/sh", "/bin/bash", "/bin/ash", "/bin/sleep", "/bin/echo", "/usr/bin/tail", "/usr/bin/env",
 ]);
 
-const SERVER_PROGRAMS = ["nginx", "httpd", "apachectl", "httpd-foreground", "catalina.sh", "redis-server", "mysqld", "docker-entrypoint.sh", "postgres", "/whoami", "/http-echo", "python", "node", "java"];
+const SERVER_PROGRAMS = ["nginx", "httpd", "apachectl", "httpd-foreground", "catalina.sh", "redis-server", "mysqld", "mariadbd", "docker-entrypoint.sh", "postgres", "/whoami", "/http-echo", "python", "node", "java"];
 
 function sleepSeconds(arg: string | undefined): number | undefined {
   if (arg === undefined) return undefined;
@@ -168,7 +168,7 @@ function serverBehaviour(container: Container, env: Readonly<Record<string, stri
   const kind = findImage(container.image)?.server?.kind;
   // agnhost without a serving subcommand prints cobra's help (or the subcommand's output) and exits 0.
   if (kind === "agnhost" && !AGNHOST_SERVERS.has(serverArgs(container)[0] ?? "")) return { kind: "exits", afterMs: 0, exitCode: 0, reason: "Completed" };
-  if (kind !== "postgres" && kind !== "mysql") return FOREVER;
+  if (kind !== "postgres" && kind !== "mysql" && kind !== "mariadb") return FOREVER;
   const verdict = databaseEntrypoint(kind, env ?? literalEnvironment(container));
   return verdict.ok ? FOREVER : { kind: "exits", afterMs: verdict.afterMs, exitCode: 1, reason: "Error" };
 }

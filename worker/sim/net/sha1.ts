@@ -1,10 +1,16 @@
 // SHA-1 (FIPS 180-4), small and pure, for Calico's interface names: the CNI plugin names a pod's
-// host-side veth "cali" + hex(sha1("namespace.pod"))[:11].
+// host-side veth "cali" + hex(sha1("namespace.pod"))[:11]; MySQL's and MariaDB's
+// mysql_native_password hashes ('*' + hex(sha1(sha1(password)))).
 
 import { utf8 } from "./sha256.ts";
 
 export function sha1Hex(text: string): string {
-  const bytes = utf8(text);
+  return sha1Bytes(utf8(text)).map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** SHA-1 of a byte string, as its 20 bytes. */
+export function sha1Bytes(input: readonly number[]): number[] {
+  const bytes = [...input];
   const bitLength = bytes.length * 8;
   bytes.push(0x80);
   while (bytes.length % 64 !== 56) bytes.push(0);
@@ -34,5 +40,10 @@ export function sha1Hex(text: string): string {
     h3 = (h3 + d) >>> 0;
     h4 = (h4 + e) >>> 0;
   }
-  return [h0, h1, h2, h3, h4].map((h) => h.toString(16).padStart(8, "0")).join("");
+  return [h0, h1, h2, h3, h4].flatMap((h) => [h >>> 24, (h >>> 16) & 0xff, (h >>> 8) & 0xff, h & 0xff]);
+}
+
+/** The server's PASSWORD() of mysql_native_password: '*' and the upper-case hex of SHA1(SHA1(password)). */
+export function nativePasswordHash(password: string): string {
+  return `*${sha1Bytes(sha1Bytes(utf8(password))).map((b) => b.toString(16).padStart(2, "0")).join("").toUpperCase()}`;
 }

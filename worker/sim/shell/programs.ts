@@ -112,6 +112,7 @@ const programs: Record<string, Program> = {
   "redis-cli": redisCli,
   psql,
   mysql: mysqlClient,
+  mariadb: mysqlClient,
 };
 
 /** The program to run, or the shell's error text when there is none. */

@@ -15,12 +15,23 @@ describe("databaseEntrypoint", () => {
     ["mysql", { MYSQL_ROOT_PASSWORD: "s3cret" }, true],
     ["mysql", { MYSQL_ALLOW_EMPTY_PASSWORD: "yes" }, true],
     ["mysql", { MYSQL_RANDOM_ROOT_PASSWORD: "yes" }, true],
+    ["mariadb", {}, false],
+    ["mariadb", { MARIADB_PASSWORD: "x" }, false],
+    ["mariadb", { MARIADB_ROOT_PASSWORD: "s3cret" }, true],
+    ["mariadb", { MYSQL_ROOT_PASSWORD: "s3cret" }, true],
+    ["mariadb", { MARIADB_ROOT_PASSWORD_HASH: "*2470C0C06DEE42FD1618BB99005ADCA2EC9D1E19" }, true],
+    ["mariadb", { MARIADB_ROOT_PASSWORD_HASH: "*2470C0C06DEE42FD1618BB99005ADCA2EC9D1E19", MARIADB_ROOT_PASSWORD: "x" }, false],
+    ["mariadb", { MARIADB_ALLOW_EMPTY_ROOT_PASSWORD: "1" }, true],
+    ["mariadb", { MYSQL_ALLOW_EMPTY_PASSWORD: "1" }, true],
+    ["mariadb", { MARIADB_RANDOM_ROOT_PASSWORD: "1" }, true],
   ] as const)("%s with %j starts: %s", (kind, env, starts) => {
     expect(databaseEntrypoint(kind, env).ok).toBe(starts);
   });
   it("sets up the accounts the variables name", () => {
     expect(databaseEntrypoint("postgres", { POSTGRES_PASSWORD: "p", POSTGRES_USER: "app" })).toEqual({ ok: true, account: { user: "app", password: "p", trust: false, database: "app" } });
     expect(databaseEntrypoint("mysql", { MYSQL_ALLOW_EMPTY_PASSWORD: "1" })).toEqual({ ok: true, account: { user: "root", password: "", database: "" } });
+    // _mariadb_file_env: a MARIADB_ value wins over its MYSQL_ name.
+    expect(databaseEntrypoint("mariadb", { MYSQL_ROOT_PASSWORD: "old", MARIADB_ROOT_PASSWORD: "new", MYSQL_DATABASE: "shop" })).toEqual({ ok: true, account: { user: "root", password: "new", database: "shop" } });
   });
 });
 
@@ -66,5 +77,24 @@ describe("a database pod without its password variable", () => {
       "",
     ]);
     expect(run("kubectl describe pod db").output).toMatch(/Last State: {5}Terminated\n {6}Reason: {7}Error\n {6}Exit Code: {4}1/);
+  });
+  it("mariadb crash-loops with its entrypoint's notes, the cgroup warning and the error; with MARIADB_ROOT_PASSWORD it runs", () => {
+    const run = simTerminal(5, 4000);
+    run("kubectl run db --image=mariadb");
+    run("kubectl run ok --image=mariadb --env=MARIADB_ROOT_PASSWORD=s3cret");
+    for (let i = 0; i < 4; i++) run("kubectl get pods");
+    const pods = run("kubectl get pods").output;
+    expect(pods).toMatch(/db +0\/1 +(CrashLoopBackOff|Error) /);
+    expect(pods).toMatch(/ok +1\/1 +Running +0 /);
+    const log = run("kubectl logs db").output.split("\n");
+    expect(log.map((l) => l.replace(/^2026-01-01 00:00:\d\d\+00:00 /, "TIME "))).toEqual([
+      "TIME [Note] [Entrypoint]: Entrypoint script for MariaDB Server 1:11.8.8+maria~ubu2404 started.",
+      "TIME [Warn] [Entrypoint]: /sys/fs/cgroup//memory.pressure not writable, functionality unavailable to MariaDB",
+      "TIME [Note] [Entrypoint]: Switching to dedicated user 'mysql'",
+      "TIME [Note] [Entrypoint]: Entrypoint script for MariaDB Server 1:11.8.8+maria~ubu2404 started.",
+      "TIME [ERROR] [Entrypoint]: Database is uninitialized and password option is not specified",
+      "\tYou need to specify one of MARIADB_ROOT_PASSWORD, MARIADB_ROOT_PASSWORD_HASH, MARIADB_ALLOW_EMPTY_ROOT_PASSWORD and MARIADB_RANDOM_ROOT_PASSWORD",
+      "",
+    ]);
   });
 });

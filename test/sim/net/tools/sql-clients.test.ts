@@ -112,6 +112,7 @@ EOF`;
   it.each([
     { image: "postgres", variable: "POSTGRES_PASSWORD", port: 5432, client: "PGPASSWORD=s3cret psql -h db -U postgres -c 'select 1'", expected: " ?column? \n----------\n        1\n(1 row)\n\n" },
     { image: "mysql", variable: "MYSQL_ROOT_PASSWORD", port: 3306, client: "mysql -h db -uroot -ps3cret -e 'select 1'", expected: "mysql: [Warning] Using a password on the command line interface can be insecure.\n1\n1\n" },
+    { image: "mariadb", variable: "MARIADB_ROOT_PASSWORD", port: 3306, client: "mariadb -h db -uroot -ps3cret -e 'select 1'", expected: "1\n1\n" },
   ])("$image starts with $variable from a Secret, and its client logs in with it through a Service", ({ image, variable, port, client, expected }) => {
     const run = simConsole(12, 4000);
     run("kubectl create secret generic db --from-literal=password=s3cret");

@@ -22,6 +22,16 @@ export const mysql: App = () => ({
   },
 });
 
+/** mariadb greets first too: protocol 10, its version string ("5.5.5-" prefixed for old clients); the
+ *  packet is mysql's length plus the longer version (both name a 21-character auth plugin). */
+export const mariadb: App = () => ({
+  reply: {
+    kind: "banner",
+    bytes: "a\u0000\u0000\u0000\n5.5.5-11.8.8-MariaDB-ubu2404\u0000",
+    note: "mariadb sent its binary handshake greeting (protocol 10), which is not an HTTP response.",
+  },
+});
+
 /** sshd on every node greets first with its version line. */
 export const sshd: App = () => ({
   reply: { kind: "banner", bytes: "SSH-2.0-OpenSSH_9.6p1 Ubuntu-3ubuntu13.14\r\n", note: "sshd sent its SSH version line, which is not an HTTP response." },

@@ -6,7 +6,7 @@ import { runsImageServer, serverArgs, serverPorts } from "../../cluster/process.
 import type { Pod } from "../../cluster/types.ts";
 import type { NetIndex } from "../index.ts";
 import type { DeliveryTarget } from "../router.ts";
-import { mysql, postgres, redis, sshd, tlsOnly } from "./databases.ts";
+import { mariadb, mysql, postgres, redis, sshd, tlsOnly } from "./databases.ts";
 import { agnhost } from "./agnhost.ts";
 import { echoServer } from "./echo-server.ts";
 import { echoserver } from "./echoserver.ts";
@@ -31,6 +31,7 @@ const apps: Record<ServerKind, App> = {
   echoserver,
   redis,
   mysql,
+  mariadb,
   postgres,
   "serve-hostname": serveHostname,
   agnhost,

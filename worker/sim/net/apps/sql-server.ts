@@ -3,7 +3,7 @@
 // TABLE. Anything else is answered with the server's own syntax error, positioned as it would be.
 
 import type { ServerData } from "../../cluster/types.ts";
-import { MYSQL_SERVER_VERSION } from "../../cluster/database-entrypoint.ts";
+import { MARIADB_SERVER_VERSION, MYSQL_SERVER_VERSION } from "../../cluster/database-entrypoint.ts";
 
 export type SqlDialect = "postgres" | "mysql";
 
@@ -18,6 +18,8 @@ export interface SqlSession {
   database: string;
   /** The host part of the mysql account the session logged in as (`%`, `localhost`). */
   accountHost?: string;
+  /** Which server speaks the mysql dialect: MariaDB names itself in version() and its errors. */
+  server?: "mysql" | "mariadb";
   now: number;
 }
 
@@ -260,7 +262,7 @@ export function runSql(data: ServerData, session: SqlSession, sql: string): { re
     const fn = call ? `${lower}()` : lower;
     switch (fn) {
       case "version()":
-        return { value: pg ? POSTGRES_VERSION_STRING : MYSQL_SERVER_VERSION, numeric: false, pgName: "version" };
+        return { value: pg ? POSTGRES_VERSION_STRING : session.server === "mariadb" ? MARIADB_SERVER_VERSION : MYSQL_SERVER_VERSION, numeric: false, pgName: "version" };
       case "now()":
       case "current_timestamp":
         return { value: timestamp(session.now, pg), numeric: false, pgName: pg ? (call ? "now" : "current_timestamp") : "" };
@@ -302,7 +304,7 @@ function syntaxError(session: SqlSession, sql: string, at: number, unterminated:
     kind: "error",
     code: 1064,
     state: "42000",
-    message: `You have an error in your SQL syntax; check the manual that corresponds to your MySQL server version for the right syntax to use near '${trimmed.slice(at)}' at line 1`,
+    message: `You have an error in your SQL syntax; check the manual that corresponds to your ${session.server === "mariadb" ? "MariaDB" : "MySQL"} server version for the right syntax to use near '${trimmed.slice(at)}' at line 1`,
   };
 }
 

@@ -88,7 +88,8 @@ export function startupLog(kind: ServerKind, ctx: StartupContext): string[] {
     case "echo-server":
       return ["Echo server listening on port 8080."];
     case "postgres":
-    case "mysql": {
+    case "mysql":
+    case "mariadb": {
       // Only the entrypoint's refusal is printed; a started server's initdb/mysqld output is long and version-specific.
       const verdict = databaseEntrypoint(kind, ctx.env ?? {});
       return verdict.ok ? [] : verdict.log(ctx.startedAt);

@@ -1,4 +1,4 @@
-// What the database clients (redis-cli, psql, mysql) share: a TCP connection through the routing
+// What the database clients (redis-cli, psql, mysql, mariadb) share: a TCP connection through the routing
 // core (DNS, Service, kube-proxy, the trace) to the server process they speak to.
 
 import { containerEnvironment } from "../../cluster/container-env.ts";
@@ -19,13 +19,14 @@ export type DbConnectOutcome =
   | { kind: "other-protocol"; ip: string; connection: Connection }
   | { kind: "connected"; ip: string; connection: Connection & { listener: { podKey: string; container: string } } };
 
-/** Opens a connection from where the program runs to host:port, expecting `server` there. */
-export function dbConnect(ctx: ProgramContext, place: Place, host: string, port: number, server: ServerKind): DbConnectOutcome {
+/** Opens a connection from where the program runs to host:port, expecting `server` (or one of the servers that speak its protocol) there. */
+export function dbConnect(ctx: ProgramContext, place: Place, host: string, port: number, server: ServerKind | readonly ServerKind[]): DbConnectOutcome {
   const outcome = connect(exchangeEnv(ctx), { place, command: commandText(ctx.argv), host, port });
   if (outcome.kind !== "connected") return outcome.kind === "not-resolved" ? outcome : { kind: outcome.kind, ip: outcome.ip };
   const { connection } = outcome;
   const { listener } = connection;
-  if (listener.server !== server || !listener.podKey || !listener.container) return { kind: "other-protocol", ip: connection.ip, connection };
+  const speaks = typeof server === "string" ? [server] : server;
+  if (!listener.server || !speaks.includes(listener.server) || !listener.podKey || !listener.container) return { kind: "other-protocol", ip: connection.ip, connection };
   return { kind: "connected", ip: connection.ip, connection: connection as Connection & { listener: { podKey: string; container: string } } };
 }
 

@@ -1,9 +1,14 @@
-// The mysql client of the mysql image (8.4), with -e: `mysql -h db -uroot -pPASS -e 'select 1'`
-// prints mysql's boxed table on a terminal and tab-separated lines otherwise (batch mode), as the
-// real client does. Errors carry the client's and server's numbers and texts (errmsg-utf8.txt).
+// The mysql client of the mysql image (8.4) and the mariadb client of the mariadb image (11.8,
+// where `mysql` is the same client under its deprecated name), with -e:
+// `mysql -h db -uroot -pPASS -e 'select 1'` prints the boxed table on a terminal and tab-separated
+// lines otherwise (batch mode), as the real clients do. Errors carry the client's and server's numbers
+// and texts (mysql's errmsg-utf8.txt; MariaDB Connector/C's ma_errmsg.c and pvio_socket.c). Either
+// client speaks to either server: the protocol is the same.
 
 import type { ProgramContext } from "../../shell/types.ts";
-import { MYSQL_SERVER_VERSION } from "../../cluster/database-entrypoint.ts";
+import { MARIADB_SERVER_VERSION, MYSQL_SERVER_VERSION } from "../../cluster/database-entrypoint.ts";
+import { findImage, type ServerKind } from "../../cluster/images.ts";
+import { nativePasswordHash } from "../sha1.ts";
 import { readServerData, writeServerData } from "../apps/server-data.ts";
 import { runSql, type SqlColumn } from "../apps/sql-server.ts";
 import { clientPlace, dbConnect, envVar, localServer, serverAccount, splitStatements } from "./db-client.ts";
@@ -17,7 +22,30 @@ export function boxedTable(columns: SqlColumn[], rows: Array<Array<string | null
   return [rule, line(columns.map((c) => c.name), true), rule, ...cells.map((r) => line(r, false)), rule].join("\n") + "\n";
 }
 
+/** The servers that speak the MySQL protocol. */
+const MYSQL_PROTOCOL: ServerKind[] = ["mysql", "mariadb"];
+
+/** The version line of the welcome: the server's version and its version_comment. */
+function serverVersionLine(server: "mysql" | "mariadb"): string {
+  return server === "mariadb" ? `${MARIADB_SERVER_VERSION} mariadb.org binary distribution` : `${MYSQL_SERVER_VERSION} MySQL Community Server - GPL`;
+}
+
+/** Which client the program is: `mariadb`, or `mysql` in the mariadb image, is MariaDB's. */
+function clientFlavour(ctx: ProgramContext, program: string): "mysql" | "mariadb" {
+  if (program === "mariadb") return "mariadb";
+  const place = clientPlace(ctx);
+  if (place?.kind !== "pod") return "mysql";
+  const spec = ctx.tx.state.pods[place.key]?.spec.containers.find((c) => c.name === place.container);
+  return spec && findImage(spec.image)?.server?.kind === "mariadb" ? "mariadb" : "mysql";
+}
+
 export function mysqlClient(ctx: ProgramContext): number {
+  const name = ctx.argv[0];
+  const program = name.split("/").pop() ?? name;
+  const flavour = clientFlavour(ctx, program);
+  const maria = flavour === "mariadb";
+  // MariaDB's client warns when it runs under a mysql* name (the image links /usr/bin/mysql to it).
+  if (maria && program === "mysql") ctx.err(`${name}: Deprecated program name. It will be removed in a future release, use '/usr/bin/mariadb' instead\n`);
   let host: string | undefined;
   let port = 3306;
   let user: string | undefined;
@@ -46,14 +74,14 @@ export function mysqlClient(ctx: ProgramContext): number {
         // -p takes its value only attached (-pSECRET); alone it would prompt on the terminal.
         if (attached) (password = attached, (passwordOnCommandLine = true));
         else {
-          ctx.err("mysql: reading a password at its prompt is not simulated here; give it as -pPASSWORD or MYSQL_PWD\n");
+          ctx.err(`${name}: reading a password at its prompt is not simulated here; give it as -pPASSWORD or MYSQL_PWD\n`);
           return 1;
         }
         continue;
       }
       const value = attached || argv[++i];
       if (value === undefined) {
-        ctx.err(`mysql: option '-${option}' requires an argument.\n`);
+        ctx.err(`${name}: option '-${option}' requires an argument${maria ? "" : "."}\n`);
         return 1;
       }
       if (option === "h") host = value;
@@ -64,72 +92,91 @@ export function mysqlClient(ctx: ProgramContext): number {
       continue;
     }
     if (a.startsWith("-") && a.length > 1) {
-      ctx.err(`mysql: [ERROR] mysql: unknown option '${a}'.\n`);
+      ctx.err(maria ? `${name}: unknown option '${a}'\n` : `mysql: [ERROR] mysql: unknown option '${a}'.\n`);
       return 1;
     }
     database ??= a;
   }
   user ??= "root";
-  if (passwordOnCommandLine) ctx.err("mysql: [Warning] Using a password on the command line interface can be insecure.\n");
+  // Only Oracle's client warns about a password on the command line; MariaDB's never did.
+  if (passwordOnCommandLine && !maria) ctx.err("mysql: [Warning] Using a password on the command line interface can be insecure.\n");
   const place = clientPlace(ctx);
   if (!place) return 1;
 
-  let target: { podKey: string; container: string };
+  let target: { podKey: string; container: string; server: "mysql" | "mariadb" };
   let clientHost: string;
   let finish: ((note: string) => void) | undefined;
   if (host === undefined || host === "localhost") {
-    const server = localServer(ctx, place, "mysql");
+    const server = localServer(ctx, place, maria ? "mariadb" : "mysql");
     if (!server) {
-      ctx.err("ERROR 2002 (HY000): Can't connect to local MySQL server through socket '/var/run/mysqld/mysqld.sock' (2)\n");
+      ctx.err(
+        maria
+          ? "ERROR 2002 (HY000): Can't connect to local server through socket '/run/mysqld/mysqld.sock' (2)\n"
+          : "ERROR 2002 (HY000): Can't connect to local MySQL server through socket '/var/run/mysqld/mysqld.sock' (2)\n",
+      );
       return 1;
     }
-    target = server;
+    target = { ...server, server: flavour };
     clientHost = "localhost";
   } else {
-    const outcome = dbConnect(ctx, place, host, port, "mysql");
+    const outcome = dbConnect(ctx, place, host, port, MYSQL_PROTOCOL);
     if (outcome.kind === "not-resolved") {
-      ctx.err(`ERROR 2005 (HY000): Unknown MySQL server host '${host}' (-2)\n`);
+      ctx.err(maria ? `ERROR 2005 (HY000): Unknown server host '${host}' (-2)\n` : `ERROR 2005 (HY000): Unknown MySQL server host '${host}' (-2)\n`);
       return 1;
     }
     if (outcome.kind === "refused" || outcome.kind === "timed-out") {
-      ctx.err(`ERROR 2003 (HY000): Can't connect to MySQL server on '${host}:${port}' (${outcome.kind === "refused" ? 111 : 110})\n`);
+      const errno = outcome.kind === "refused" ? 111 : 110;
+      // Connector/C reports a failed TCP connect as CR_CONNECTION_ERROR (2002) with CR_CONN_HOST_ERROR's text.
+      ctx.err(maria ? `ERROR 2002 (HY000): Can't connect to server on '${host}' (${errno})\n` : `ERROR 2003 (HY000): Can't connect to MySQL server on '${host}:${port}' (${errno})\n`);
       return 1;
     }
     if (outcome.kind === "other-protocol") {
       outcome.connection.finish("answered", `${outcome.connection.listener.label} does not speak the MySQL protocol.`);
-      ctx.err("ERROR 2013 (HY000): Lost connection to MySQL server at 'reading initial communication packet', system error: 0\n");
+      ctx.err(
+        maria
+          ? "ERROR 2013 (HY000): Lost connection to server at 'handshake: reading initial communication packet', system error: 0\n"
+          : "ERROR 2013 (HY000): Lost connection to MySQL server at 'reading initial communication packet', system error: 0\n",
+      );
       return 1;
     }
-    target = outcome.connection.listener;
+    const listener = outcome.connection.listener;
+    target = { podKey: listener.podKey, container: listener.container, server: listener.server === "mariadb" ? "mariadb" : "mysql" };
     clientHost = outcome.connection.client.ip;
     const connection = outcome.connection;
     finish = (note) => connection.finish("answered", note);
   }
-  const account = serverAccount(ctx, target.podKey, target.container, "mysql");
+  const daemon = target.server === "mariadb" ? "mariadbd" : "mysqld";
+  const account = serverAccount(ctx, target.podKey, target.container, target.server);
   if (!account) return 1;
-  if (user !== account.user || account.password === undefined || (password ?? "") !== account.password) {
-    finish?.(`mysqld denied access to '${user}'@'${clientHost}'.`);
+  const given = password ?? "";
+  const passwordMatches = account.passwordHash !== undefined ? nativePasswordHash(given) === account.passwordHash.toUpperCase() : account.password !== undefined && given === account.password;
+  if (user !== account.user || !passwordMatches) {
+    finish?.(`${daemon} denied access to '${user}'@'${clientHost}'.`);
     ctx.err(`ERROR 1045 (28000): Access denied for user '${user}'@'${clientHost}' (using password: ${password ? "YES" : "NO"})\n`);
     return 1;
   }
   const databases = ["information_schema", "mysql", "performance_schema", "sys", ...(account.database ? [account.database] : [])];
   if (database !== undefined && !databases.includes(database)) {
-    finish?.(`mysqld has no database ${database}.`);
+    finish?.(`${daemon} has no database ${database}.`);
     ctx.err(`ERROR 1049 (42000): Unknown database '${database}'\n`);
     return 1;
   }
-  finish?.(`mysqld accepted '${user}'@'${clientHost}'.`);
+  finish?.(`${daemon} accepted '${user}'@'${clientHost}'.`);
   if (statements.length === 0) {
+    // MariaDB's client names the server it reached (mysql_get_server_name); Oracle's always says MySQL.
+    const serverName = maria && target.server === "mariadb" ? "MariaDB" : "MySQL";
     ctx.out(
-      `Welcome to the MySQL monitor.  Commands end with ; or \\g.\nYour MySQL connection id is 8\nServer version: ${MYSQL_SERVER_VERSION} MySQL Community Server - GPL\n\n` +
-        "Copyright (c) 2000, 2025, Oracle and/or its affiliates.\n\nOracle is a registered trademark of Oracle Corporation and/or its\naffiliates. Other names may be trademarks of their respective\nowners.\n\n" +
+      `Welcome to the ${maria ? "MariaDB" : "MySQL"} monitor.  Commands end with ; or \\g.\nYour ${serverName} connection id is 8\nServer version: ${serverVersionLine(target.server)}\n\n` +
+        (maria
+          ? "Copyright (c) 2000, 2018, Oracle, MariaDB Corporation Ab and others.\n\n"
+          : "Copyright (c) 2000, 2025, Oracle and/or its affiliates.\n\nOracle is a registered trademark of Oracle Corporation and/or its\naffiliates. Other names may be trademarks of their respective\nowners.\n\n") +
         "Type 'help;' or '\\h' for help. Type '\\c' to clear the current input statement.\n\n",
     );
-    ctx.err("mysql: its interactive prompt is not simulated here; give the statements with -e, e.g. mysql -uroot -pPASS -e 'select 1'\n");
+    ctx.err(`${name}: its interactive prompt is not simulated here; give the statements with -e, e.g. ${program} -uroot -pPASS -e 'select 1'\n`);
     return 1;
   }
   let data = readServerData(ctx.tx, target.podKey, target.container) ?? { containerID: "" };
-  const session = { dialect: "mysql" as const, user, database: database ?? "", accountHost: clientHost === "localhost" ? "localhost" : "%", now: ctx.now };
+  const session = { dialect: "mysql" as const, server: target.server, user, database: database ?? "", accountHost: clientHost === "localhost" ? "localhost" : "%", now: ctx.now };
   for (const statement of statements.flatMap(splitStatements)) {
     const { result, data: next } = runSql(data, session, statement);
     if (result.kind === "error") {

@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { resolveProfile } from "../../../worker/sim/cluster/profile.ts";
 import { describe, expect, it } from "vitest";
 import { BUILTIN_MODULE, builtinLessonFiles, generateBuiltinModule } from "../../../scripts/lessons-generate.ts";
 import { builtinLessons, builtinLessonSummaries, findBuiltinLesson } from "../../../worker/sim/lessons/builtin.ts";
@@ -15,8 +16,8 @@ describe("built-in lessons", () => {
     expect(readFileSync(BUILTIN_MODULE, "utf8")).toBe(generateBuiltinModule(builtinLessonFiles()));
   });
 
-  it("are the three lessons of the course, each valid", () => {
-    expect(builtinLessonSummaries().map((s) => s.id)).toEqual(["services-nodeport", "deployments-load-balancing", "debugging-services"]);
+  it("are the lessons of the course, each valid", () => {
+    expect(builtinLessonSummaries().map((s) => s.id)).toEqual(["services-nodeport", "deployments-load-balancing", "debugging-services", "networkpolicy", "networkpolicy-flannel"]);
     for (const lesson of builtinLessons) expect(validateLesson(lesson)).toEqual({ ok: true, lesson });
     expect(findBuiltinLesson("services-nodeport")?.title).toBe("Services and NodePort");
     expect(findBuiltinLesson("nope")).toBeUndefined();
@@ -45,7 +46,8 @@ describe("run buttons of the built-in lessons", () => {
   // types must work, so no button walks into "container not found" or "kubectl: command not found".
   it.each(builtinLessons.map((l) => [l.id, l] as const))("%s: every kubectl command a run button types succeeds", (_id, lesson) => {
     let now = Date.UTC(2026, 0, 5, 9, 0, 0);
-    let state = createSession({ seed: 1, now });
+    // On the cluster the lesson asks for (the NetworkPolicy lesson's Calico).
+    let state = createSession({ seed: 1, now, profile: resolveProfile(lesson.cluster) });
     const run = (command: string) => {
       now += 1_000;
       const result = execute(state, command, { now });
@@ -77,7 +79,8 @@ describe("run buttons of the built-in lessons", () => {
   // never leave a learner on a refused request.
   it.each(builtinLessons.map((l) => [l.id, l] as const))("%s: clicking every run button of a step completes it", (_id, lesson) => {
     let now = Date.UTC(2026, 0, 5, 9, 0, 0);
-    let state = createSession({ seed: 1, now });
+    // On the cluster the lesson asks for (the NetworkPolicy lesson's Calico).
+    let state = createSession({ seed: 1, now, profile: resolveProfile(lesson.cluster) });
     const run = (command: string) => {
       now += 1_000;
       const result = execute(state, command, { now });

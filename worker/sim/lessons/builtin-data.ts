@@ -730,5 +730,194 @@ export const builtinLessonData: readonly Lesson[] = [
       "curl -m 5 http://{{otherNodeIP local}}:30080",
       "curl -m 5 http://{{hostIP local}}:30080"
     ]
+  },
+  {
+    "id": "networkpolicy",
+    "title": "NetworkPolicy: who may talk to whom",
+    "summary": "By default every pod may talk to every other. A NetworkPolicy selects pods and lists what may reach them; the network plugin enforces it. On this Calico cluster, deny all traffic to a web server, watch a client time out, then let in only pods with the right label.",
+    "cluster": {
+      "cni": "calico"
+    },
+    "setup": [
+      "kubectl create deployment web --image=nginx --replicas=2",
+      "kubectl expose deployment web --port 80",
+      "kubectl run client --image=busybox -- sleep 3600",
+      "kubectl run intruder --image=busybox -- sleep 3600"
+    ],
+    "steps": [
+      {
+        "id": "open-by-default",
+        "title": "Everything is open by default",
+        "text": "This cluster runs **Calico** as its network plugin: see its pods, `calico-node` on every\nnode and `calico-kube-controllers`:\n\n```sh\nkubectl get pods -n kube-system -o wide\n```\n\nTwo web pods sit behind the Service `web`; `client` and `intruder` are busybox pods. No\nNetworkPolicy exists yet, so any pod may call any other:\n\n```sh\nkubectl exec client -- wget -qO- -T 5 http://web\n```",
+        "hints": [
+          "`kubectl get netpol` lists the policies: none yet."
+        ],
+        "check": {
+          "request": {
+            "from": {
+              "kind": "pod",
+              "name": "client"
+            },
+            "to": {
+              "kind": "name",
+              "service": "web"
+            },
+            "verdict": "answered"
+          }
+        }
+      },
+      {
+        "id": "deny-all",
+        "title": "Deny all ingress to the web pods",
+        "text": "A policy that selects the web pods and lists no ingress rules lets **nothing** in:\n\n```sh\nkubectl apply -f - <<EOF\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: web-deny-all\nspec:\n  podSelector:\n    matchLabels:\n      app: web\n  policyTypes:\n  - Ingress\nEOF\n```\n\n`kubectl describe netpol web-deny-all` says it in words: *Allowing ingress traffic: <none>\n(Selected pods are isolated for ingress connectivity)*.",
+        "check": {
+          "object": {
+            "kind": "NetworkPolicy",
+            "name": "web-deny-all",
+            "fields": {
+              "spec.podSelector.matchLabels.app": "web"
+            }
+          }
+        }
+      },
+      {
+        "id": "dropped",
+        "title": "Watch the request time out",
+        "text": "Call the Service again:\n\n```sh\nkubectl exec client -- wget -qO- -T 5 http://web\n```\n\nIt **times out**: Calico drops the packets (a DROP, not a REJECT, so nothing answers). The\nroute trace on the map names the policy that dropped them. DNS still works: the policy only\nisolates the web pods, not CoreDNS.",
+        "hints": [
+          "Selecting a pod in a policy makes it isolated; only what a rule allows gets in."
+        ],
+        "check": {
+          "request": {
+            "from": {
+              "kind": "pod",
+              "name": "client"
+            },
+            "to": {
+              "kind": "name",
+              "service": "web"
+            },
+            "verdict": "timed-out"
+          }
+        }
+      },
+      {
+        "id": "allow-labelled",
+        "title": "Let in only pods labelled access=true",
+        "text": "Policies add up: a second policy that allows pods with `access: \"true\"` opens a door for\nthem alone.\n\n```sh\nkubectl apply -f - <<EOF\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: web-allow-access\nspec:\n  podSelector:\n    matchLabels:\n      app: web\n  ingress:\n  - from:\n    - podSelector:\n        matchLabels:\n          access: \"true\"\n    ports:\n    - port: 80\nEOF\n```\n\nThen give `client` the label:\n\n```sh\nkubectl label pod client access=true\n```",
+        "check": {
+          "allOf": [
+            {
+              "object": {
+                "kind": "NetworkPolicy",
+                "name": "web-allow-access"
+              }
+            },
+            {
+              "object": {
+                "kind": "Pod",
+                "name": "client",
+                "fields": {
+                  "metadata.labels.access": "true"
+                }
+              }
+            }
+          ]
+        }
+      },
+      {
+        "id": "client-allowed",
+        "title": "The labelled client gets in",
+        "text": "```sh\nkubectl exec client -- wget -qO- -T 5 http://web\n```\n\nIt answers; the trace names the policy and the rule that allowed it.",
+        "check": {
+          "request": {
+            "from": {
+              "kind": "pod",
+              "name": "client"
+            },
+            "to": {
+              "kind": "name",
+              "service": "web"
+            },
+            "verdict": "answered"
+          }
+        }
+      },
+      {
+        "id": "intruder-dropped",
+        "title": "The unlabelled pod stays out",
+        "text": "```sh\nkubectl exec intruder -- wget -qO- -T 5 http://web\n```\n\nStill a timeout: `intruder` has no `access=true` label.\n\n**Enforcement belongs to the network plugin.** On a cluster built with flannel (the\ndefault cluster here, and many kubeadm tutorials), the API server stores the same policies\nand *nothing enforces them*: every request above would have been answered. The short lesson\n\"NetworkPolicy on flannel\" shows it.",
+        "check": {
+          "request": {
+            "from": {
+              "kind": "pod",
+              "name": "intruder"
+            },
+            "to": {
+              "kind": "name",
+              "service": "web"
+            },
+            "verdict": "timed-out"
+          }
+        }
+      }
+    ],
+    "solution": [
+      "kubectl exec client -- wget -qO- -T 5 http://web",
+      "kubectl apply -f - <<EOF\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: web-deny-all\nspec:\n  podSelector:\n    matchLabels:\n      app: web\n  policyTypes:\n  - Ingress\nEOF\n",
+      "kubectl exec client -- wget -qO- -T 5 http://web",
+      "kubectl apply -f - <<EOF\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: web-allow-access\nspec:\n  podSelector:\n    matchLabels:\n      app: web\n  ingress:\n  - from:\n    - podSelector:\n        matchLabels:\n          access: \"true\"\n    ports:\n    - port: 80\nEOF\n",
+      "kubectl label pod client access=true",
+      "kubectl exec client -- wget -qO- -T 5 http://web",
+      "kubectl exec intruder -- wget -qO- -T 5 http://web"
+    ]
+  },
+  {
+    "id": "networkpolicy-flannel",
+    "title": "NetworkPolicy on flannel",
+    "summary": "The same deny-all policy on a flannel cluster: the API server accepts and stores it, and traffic still flows, because flannel does not enforce NetworkPolicies.",
+    "cluster": {
+      "cni": "flannel"
+    },
+    "setup": [
+      "kubectl create deployment web --image=nginx --replicas=2",
+      "kubectl expose deployment web --port 80",
+      "kubectl run client --image=busybox -- sleep 3600"
+    ],
+    "steps": [
+      {
+        "id": "deny-all",
+        "title": "Apply a deny-all policy",
+        "text": "This cluster runs **flannel** (`kubectl get pods -n kube-flannel`). Isolate the web pods\nexactly as on the Calico cluster:\n\n```sh\nkubectl apply -f - <<EOF\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: web-deny-all\nspec:\n  podSelector:\n    matchLabels:\n      app: web\n  policyTypes:\n  - Ingress\nEOF\n```\n\nThe API server accepts it and `kubectl get netpol` lists it: storing a policy is the API\nserver's job, enforcing it is the network plugin's.",
+        "check": {
+          "object": {
+            "kind": "NetworkPolicy",
+            "name": "web-deny-all"
+          }
+        }
+      },
+      {
+        "id": "still-open",
+        "title": "Traffic still flows",
+        "text": "```sh\nkubectl exec client -- wget -qO- -T 5 http://web\n```\n\nnginx answers. flannel only connects pods; it has no policy engine, so the policy has no\neffect and nothing warns you. Use a plugin that enforces policies (Calico, Cilium) before\nrelying on them.",
+        "check": {
+          "request": {
+            "from": {
+              "kind": "pod",
+              "name": "client"
+            },
+            "to": {
+              "kind": "name",
+              "service": "web"
+            },
+            "verdict": "answered"
+          }
+        }
+      }
+    ],
+    "solution": [
+      "kubectl apply -f - <<EOF\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: web-deny-all\nspec:\n  podSelector:\n    matchLabels:\n      app: web\n  policyTypes:\n  - Ingress\nEOF\n",
+      "kubectl exec client -- wget -qO- -T 5 http://web"
+    ]
   }
 ];

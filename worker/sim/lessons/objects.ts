@@ -12,13 +12,16 @@ const COLLECTION = {
   ReplicaSet: "replicaSets",
   Node: "nodes",
   Namespace: "namespaces",
-} as const satisfies Record<ObjectKind, keyof ClusterState>;
+} as const satisfies Record<Exclude<ObjectKind, "NetworkPolicy">, keyof ClusterState>;
+
+/** The registry kinds (kinds/) a check may name, by their resource in state.objects. */
+const REGISTRY_RESOURCE = { NetworkPolicy: "networkpolicies" } as const;
 
 const CLUSTER_SCOPED: ReadonlySet<ObjectKind> = new Set(["Node", "Namespace"]);
 
 /** kubectl's lower-case name of a kind, for messages ("pod", "service"). */
 export function kindWord(kind: ObjectKind): string {
-  return kind === "ReplicaSet" ? "replicaset" : kind.toLowerCase();
+  return kind === "ReplicaSet" ? "replicaset" : kind === "NetworkPolicy" ? "networkpolicy" : kind.toLowerCase();
 }
 
 export function namespaceOf(ref: { namespace?: string }): string {
@@ -27,7 +30,7 @@ export function namespaceOf(ref: { namespace?: string }): string {
 
 /** The objects a reference selects, sorted by name: one by name, or all with matching labels. */
 export function selectObjects(cluster: ClusterState, ref: ObjectRef): KubeObject[] {
-  const collection = cluster[COLLECTION[ref.kind]] as Record<string, KubeObject>;
+  const collection = (ref.kind === "NetworkPolicy" ? (cluster.objects?.[REGISTRY_RESOURCE[ref.kind]] ?? {}) : cluster[COLLECTION[ref.kind]]) as Record<string, KubeObject>;
   const scoped = CLUSTER_SCOPED.has(ref.kind);
   const namespace = namespaceOf(ref);
   if (ref.name !== undefined) {

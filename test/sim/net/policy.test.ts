@@ -95,15 +95,28 @@ describe("NetworkPolicy on a Calico cluster", () => {
     expect(k.curl("dev", "tester", `http://${api}`).exitCode).toBe(28);
   });
 
-  it("ingress through a NodePort: the client is masqueraded to its node's pod-network address, which only an ipBlock admits", () => {
+  it("ingress through a NodePort on another node: the client is masqueraded to that node's tunl0 address, which only an ipBlock admits", () => {
     const k = cluster("calico");
     const nodePort = k.ok("kubectl get svc api -n prod -o jsonpath='{.spec.ports[0].nodePort}'");
-    const nodeIP = k.ok("kubectl get node node01 -o jsonpath='{.status.addresses[0].address}'");
+    const apiNode = k.ok("kubectl get pod api -n prod -o jsonpath='{.spec.nodeName}'");
+    const other = ["node01", "node02", "controlplane"].find((n) => n !== apiNode)!;
+    const nodeIP = k.ok(`kubectl get node ${other} -o jsonpath='{.status.addresses[0].address}'`);
     k.policy("prod", "p", apiPolicy("ingress:\n- from:\n  - podSelector: {}"));
     expect(k.run(`curl -s -o /dev/null -m 2 http://${nodeIP}:${nodePort}`).exitCode).toBe(28);
     k.policy("prod", "p", apiPolicy("ingress:\n- from:\n  - ipBlock: {cidr: 192.168.56.0/24}"));
     expect(k.run(`curl -s -o /dev/null -m 2 http://${nodeIP}:${nodePort}`).exitCode).toBe(28);
     k.policy("prod", "p", apiPolicy("ingress:\n- from:\n  - ipBlock: {cidr: 10.244.0.0/16}"));
+    expect(k.run(`curl -s -o /dev/null -m 2 http://${nodeIP}:${nodePort}`).exitCode).toBe(0);
+  });
+
+  it("ingress through a NodePort on the pod's own node: the client is that node's own address (the cali* route has no source), so a node-network ipBlock admits it", () => {
+    const k = cluster("calico");
+    const nodePort = k.ok("kubectl get svc api -n prod -o jsonpath='{.spec.ports[0].nodePort}'");
+    const apiNode = k.ok("kubectl get pod api -n prod -o jsonpath='{.spec.nodeName}'");
+    const nodeIP = k.ok(`kubectl get node ${apiNode} -o jsonpath='{.status.addresses[0].address}'`);
+    k.policy("prod", "p", apiPolicy("ingress:\n- from:\n  - ipBlock: {cidr: 10.244.0.0/16}"));
+    expect(k.run(`curl -s -o /dev/null -m 2 http://${nodeIP}:${nodePort}`).exitCode).toBe(28);
+    k.policy("prod", "p", apiPolicy("ingress:\n- from:\n  - ipBlock: {cidr: 192.168.56.0/24}"));
     expect(k.run(`curl -s -o /dev/null -m 2 http://${nodeIP}:${nodePort}`).exitCode).toBe(0);
   });
 

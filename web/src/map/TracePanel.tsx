@@ -1,6 +1,7 @@
 // The route of a request, hop by hop: addresses before and after each NAT, the rule that matched,
 // and where and why a request that got no answer stopped.
 import type { Endpoint, RouteTrace } from "../../../worker/sim/net/trace.ts";
+import { PolicyVerdict } from "./policy-verdict.ts";
 
 export interface TracePanelProps {
   trace: RouteTrace;
@@ -18,6 +19,7 @@ const VERDICT: Record<RouteTrace["verdict"], string> = {
 };
 
 const addr = (e: Endpoint) => `${e.ip}:${e.port}`;
+
 
 export function TracePanel({ trace, step, onStep, onReplay }: TracePanelProps) {
   const hop = trace.hops[step];
@@ -46,6 +48,7 @@ export function TracePanel({ trace, step, onStep, onReplay }: TracePanelProps) {
             {step + 1}/{trace.hops.length} · <strong>{hop.label}</strong> <span class="hop-kind">{hop.kind}</span>
           </p>
           <p class="hop-note">{hop.note}</p>
+          {hop.policy && <PolicyVerdict policy={hop.policy} />}
           {(hop.before || hop.after) && (
             <table class="nat">
               <thead>

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { complete } from "../../../web/src/console/completion.ts";
+import { complete, RESOURCE_TYPES } from "../../../web/src/console/completion.ts";
+import { kinds } from "../../../worker/sim/kinds/index.ts";
 import { pod, service, view } from "../fixtures.ts";
 
 const cluster = view([pod("nginx"), pod("nginx-2"), pod("coredns-abc", { namespace: "kube-system", system: true })], [service("nginx")]);
@@ -66,5 +67,18 @@ describe("Tab completion", () => {
     const inPod = { ...cluster, shell: { kind: "pod" as const, name: "nginx" } };
     expect(complete("nsl", 3, inPod).line).toBe("nslookup ");
     expect(complete("curl 10.244.1", 13, inPod).candidates).toContain("10.244.1.5:80");
+  });
+
+  it("offers every resource type the simulated API server serves, no more", () => {
+    expect([...RESOURCE_TYPES].sort()).toEqual(["all", ...kinds.map((k) => k.plural)].sort());
+    expect(tab("kubectl get netw").line).toBe("kubectl get networkpolicies ");
+    expect(tab("kubectl scale statef").line).toBe("kubectl scale statefulset ");
+  });
+
+  it("offers the node's tools for kube-proxy and the runtime", () => {
+    const onNode = { ...cluster, shell: { kind: "node" as const, name: "node01" } };
+    expect(complete("cri", 3, onNode).line).toBe("crictl ");
+    expect(complete("connt", 5, onNode).line).toBe("conntrack ");
+    expect(complete("hist", 4, cluster).line).toBe("history ");
   });
 });

@@ -15,8 +15,8 @@ export interface Completion {
 // editors, and what every image with a shell has); image-specific clients (psql, redis-cli) are left out.
 const FILE_TOOLS = ["cat", "cd", "cp", "diff", "head", "ls", "mkdir", "mv", "nano", "pwd", "rm", "sed", "tail", "tee", "touch", "vi", "vim", "wc"];
 const PROGRAMS: Record<ClusterView["shell"]["kind"], string[]> = {
-  workstation: ["kubectl", "curl", "ssh", "ip", "echo", "export", "for", "seq", "sleep", "clear", "exit", "base64", "printf", "printenv", ...FILE_TOOLS],
-  node: ["kubectl", "curl", "ping", "ip", "seq", "sleep", "exit", "clear", "hostname", "sudo", "iptables", "iptables-save", "base64", "printenv", ...FILE_TOOLS],
+  workstation: ["kubectl", "curl", "ssh", "ip", "echo", "export", "for", "seq", "sleep", "clear", "exit", "base64", "printf", "printenv", "help", "history", "man", ...FILE_TOOLS],
+  node: ["kubectl", "curl", "ping", "ip", "seq", "sleep", "exit", "clear", "hostname", "sudo", "iptables", "iptables-save", "crictl", "conntrack", "base64", "printenv", "help", "history", "man", ...FILE_TOOLS],
   pod: ["curl", "wget", "nslookup", "ping", "ip", "ifconfig", "env", "printenv", "hostname", "seq", "sleep", "exit", "clear", "base64", ...FILE_TOOLS],
 };
 
@@ -27,9 +27,12 @@ const SUBCOMMANDS = [
 
 const CONFIG_SUBCOMMANDS = ["current-context", "delete-context", "get-clusters", "get-contexts", "get-users", "set-context", "use-context", "view"];
 
-const RESOURCE_TYPES = [
-  "all", "configmaps", "daemonsets", "deployments", "endpoints", "endpointslices", "events", "leases", "limitranges", "namespaces",
-  "nodes", "pods", "replicasets", "resourcequotas", "secrets", "serviceaccounts", "services",
+/** The registry's resource names (worker/sim/kinds), kept here so the page does not load the simulation; a test compares them. */
+export const RESOURCE_TYPES = [
+  "all", "clusterrolebindings", "clusterroles", "configmaps", "daemonsets", "deployments", "endpoints", "endpointslices", "events",
+  "ingressclasses", "ingresses", "ipaddresspools", "jobs", "l2advertisements", "leases", "limitranges", "namespaces", "networkpolicies",
+  "nodes", "persistentvolumeclaims", "persistentvolumes", "pods", "replicasets", "resourcequotas", "rolebindings", "roles", "secrets",
+  "serviceaccounts", "services", "statefulsets", "storageclasses", "validatingwebhookconfigurations",
 ];
 
 /** Short and singular names kubectl accepts, mapped to the kind they mean. */
@@ -198,7 +201,7 @@ function kubectlOptions(args: string[], word: string, view: ClusterView | undefi
         return { prefix: word.slice(0, slash + 1), partial: word.slice(slash + 1), options: kind ? namesOf(kind, view, namespace) : [] };
       }
       if (rest.length === 0) {
-        const types = sub === "expose" ? ["deployment", "pod", "replicaset", "service"] : sub === "scale" ? ["deployment", "replicaset"] : RESOURCE_TYPES;
+        const types = sub === "expose" ? ["deployment", "pod", "replicaset", "service"] : sub === "scale" ? ["deployment", "replicaset", "statefulset"] : RESOURCE_TYPES;
         return { prefix: "", partial: word, options: types };
       }
       const kind = TYPE_ALIASES[rest[0].split(",")[0]];

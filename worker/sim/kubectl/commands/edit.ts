@@ -18,6 +18,7 @@ import { toJson, toYaml } from "../printers/serialize.ts";
 import { kindString, lookupResource, qualifiedResource, type ResourceType } from "../resources.ts";
 import { mergePatch } from "./apply.ts";
 import { targets } from "./modify.ts";
+import { equalJson } from "../../same-json.ts";
 
 type KubectlTarget = Extract<EditTarget, { kind: "kubectl" }>;
 
@@ -160,7 +161,7 @@ export function finishKubectlEdit(ctx: ProgramContext, pending: PendingEdit, tar
     if (!lookup.ok) continue;
     const type: ResourceType = lookup.type;
     const label = `${kindString(type)}/${String(meta.name)}`;
-    if (sameJson(original, object)) {
+    if (equalJson(original, object)) {
       k.out(`${label} skipped\n`);
       continue;
     }
@@ -199,7 +200,7 @@ function mergePatchOf(from: unknown, to: unknown): unknown {
   const patch: Record<string, unknown> = {};
   for (const key of Object.keys(to)) {
     if (!(key in from)) patch[key] = to[key];
-    else if (!sameJson(from[key], to[key])) patch[key] = isMap(from[key]) && isMap(to[key]) ? mergePatchOf(from[key], to[key]) : to[key];
+    else if (!equalJson(from[key], to[key])) patch[key] = isMap(from[key]) && isMap(to[key]) ? mergePatchOf(from[key], to[key]) : to[key];
   }
   for (const key of Object.keys(from)) if (!(key in to)) patch[key] = null;
   return patch;
@@ -212,11 +213,3 @@ function preserve(ctx: ProgramContext, path: string, text: string): void {
   if (written?.ok) ctx.err(`A copy of your changes has been stored to "${path}"\n`);
 }
 
-/** Equal as JSON values (key order aside). */
-function sameJson(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) return false;
-  const ka = Object.keys(a);
-  const kb = Object.keys(b);
-  return ka.length === kb.length && ka.every((key) => key in b && sameJson((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]));
-}

@@ -4,7 +4,7 @@
 declare namespace Cloudflare {
 	interface GlobalProps {
 		mainModule: typeof import("./worker/index");
-		durableNamespaces: "Session" | "Snapshot" | "StoredLesson" | "ClientLimiter";
+		durableNamespaces: "Session" | "Snapshot" | "StoredLesson" | "ClientLimiter" | "Classroom";
 	}
 	interface Env {
 		ASSETS: Fetcher;
@@ -17,10 +17,12 @@ declare namespace Cloudflare {
 		SESSION_CREATE_BURST: "60";
 		SESSION_CREATES_PER_MINUTE: "60";
 		LIVE_OPENS_PER_MINUTE: "150";
+		CLASS_CREATES_PER_HOUR: "20";
 		SESSIONS: DurableObjectNamespace<import("./worker/index").Session>;
 		SNAPSHOTS: DurableObjectNamespace<import("./worker/index").Snapshot>;
 		LESSONS: DurableObjectNamespace<import("./worker/index").StoredLesson>;
 		CLIENT_LIMITS: DurableObjectNamespace<import("./worker/index").ClientLimiter>;
+		CLASSES: DurableObjectNamespace<import("./worker/index").Classroom>;
 	}
 }
 interface Env extends Cloudflare.Env {}

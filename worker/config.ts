@@ -14,6 +14,8 @@ export interface Settings {
   sessionCreateRate: RateLimitConfig;
   /** Live sockets opened per client address, across sessions: the per-minute figure, as a bucket with that burst. */
   liveOpenRate: RateLimitConfig;
+  /** Classes created per client address: the per-hour figure, as a bucket with that burst. */
+  classCreateRate: RateLimitConfig;
 }
 
 export interface SettingsEnv {
@@ -26,12 +28,15 @@ export interface SettingsEnv {
   SESSION_CREATE_BURST?: string;
   SESSION_CREATES_PER_MINUTE?: string;
   LIVE_OPENS_PER_MINUTE?: string;
+  CLASS_CREATES_PER_HOUR?: string;
 }
 
 export function readSettings(env: SettingsEnv): Settings {
   const uploadsPerMinute = positiveInt(env.LESSON_UPLOADS_PER_MINUTE, 10);
   const liveOpensPerMinute = positiveInt(env.LIVE_OPENS_PER_MINUTE, 150);
+  const classesPerHour = positiveInt(env.CLASS_CREATES_PER_HOUR, 20);
   return {
+    classCreateRate: { ratePerSecond: classesPerHour / 3600, burst: classesPerHour },
     lessonUploadRate: { ratePerSecond: uploadsPerMinute / 60, burst: uploadsPerMinute },
     sessionCreateRate: { ratePerSecond: positiveInt(env.SESSION_CREATES_PER_MINUTE, 60) / 60, burst: positiveInt(env.SESSION_CREATE_BURST, 60) },
     liveOpenRate: { ratePerSecond: liveOpensPerMinute / 60, burst: liveOpensPerMinute },

@@ -3,6 +3,7 @@
 
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
+import { classes } from "../routes/classes.ts";
 import { lessons } from "../routes/lessons.ts";
 import { k8s } from "../routes/k8s.ts";
 import { proxy } from "../routes/proxy.ts";
@@ -31,6 +32,7 @@ app.route("/api/sessions/:id/k8s", k8s);
 app.route("/api/sessions", sessions);
 app.route("/api/snapshots", snapshots);
 app.route("/api/lessons", lessons);
+app.route("/api/classes", classes);
 
 app.all("/api/*", () => {
   throw new ApiError(404, "not_found", "No such API endpoint.");

@@ -37,11 +37,21 @@ export function liveOpenAllowance(env: Env, request: Request): Allowance {
   return { key: clientKey(request.headers.get("CF-Connecting-IP") ?? undefined), limit: { bucket: "live-open", config: readSettings(env).liveOpenRate, what: "live connections opened" } };
 }
 
+/** Classes created from one address (POST /api/classes). */
+export function classCreationAllowance(env: Env, request: Request): Allowance {
+  return { key: clientKey(request.headers.get("CF-Connecting-IP") ?? undefined), limit: { bucket: "class-create", config: readSettings(env).classCreateRate, what: "new classes" } };
+}
+
 /**
- * The allowance a new session draws on. Today: the client's address. The classroom issue adds a
- * source here (a class's join link names its class, whose allowance is sized by its teacher), and
- * every caller keeps calling this one function.
+ * Students joining one class (each join starts a session): the class's own allowance, not the
+ * school address's, so a room of students behind one address all get in. Its size is the class's
+ * cap; the refill lets a class that lost students to errors take new ones after a while.
  */
+export function classJoinAllowance(classId: string, maxStudents: number): Allowance {
+  return { key: `class:${classId}`, limit: { bucket: "student-join", config: { ratePerSecond: maxStudents / 3600, burst: maxStudents }, what: "students joining", whose: "this class" } };
+}
+
+/** The allowance a new session draws on (POST /api/sessions): the client's address. */
 export function sessionCreationAllowance(env: Env, request: Request): Allowance {
   return { key: clientKey(request.headers.get("CF-Connecting-IP") ?? undefined), limit: { bucket: "session-create", config: readSettings(env).sessionCreateRate, what: "new sessions" } };
 }

@@ -16,6 +16,8 @@ export interface ClientLimit {
   config: RateLimitConfig;
   /** "lesson uploads", "new sessions": the refusal says "Too many <what> from your address". */
   what: string;
+  /** Whose the allowance is, for the refusal: "from your address" unless said otherwise ("for this class"). */
+  whose?: string;
 }
 
 export class ClientLimiter extends DurableObject<Env> {
@@ -32,8 +34,10 @@ export class ClientLimiter extends DurableObject<Env> {
     const taken = bucket.take(now);
     if (!taken.ok) {
       const seconds = Math.max(1, Math.ceil(taken.retryAfterMs / 1000));
-      const perMinute = Math.round(config.ratePerSecond * 60);
-      return failure(429, "rate_limited", `Too many ${limit.what} from your address (at most ${perMinute} a minute, bursts of ${config.burst}); retry in ${seconds} s.`, seconds);
+      // A limit of a few an hour would read "at most 0 a minute".
+      const perMinute = config.ratePerSecond * 60;
+      const rate = perMinute >= 1 ? `${Math.round(perMinute)} a minute` : `${Math.round(perMinute * 60)} an hour`;
+      return failure(429, "rate_limited", `Too many ${limit.what} ${limit.whose ?? "from your address"} (at most ${rate}, bursts of ${config.burst}); retry in ${seconds} s.`, seconds);
     }
     const state = bucket.state;
     // Full again after this long; then the stored state says nothing a fresh bucket would not.

@@ -31,6 +31,7 @@ import { decodeBucket, encodeBucket, TokenBucket } from "./rate-limit.ts";
 import type { FrozenSession } from "./frozen.ts";
 import type { Snapshot } from "./snapshot.ts";
 import { SessionStorage } from "./storage.ts";
+import type { ClassReports, ProgressReport } from "../classroom/board.ts";
 import { ENTRY_TRACES_LIMIT, type TranscriptEntry } from "./transcript.ts";
 
 /** A session with no activity for this long deletes itself. */
@@ -73,6 +74,8 @@ export interface CreateSessionInit {
   lesson?: Lesson;
   /** The CNI and add-ons of a new cluster (not of a fork: it keeps its snapshot's). */
   cluster?: ClusterProfileRequest;
+  /** The class the session's student joined: it hears of every command and lesson move (worker/classroom). */
+  classId?: string;
 }
 
 export interface CreatedSession {
@@ -143,6 +146,12 @@ export class Session extends DurableObject<Env> {
   /** The alarm this instance scheduled; unknown after a wake-up. */
   private alarmAt: number | undefined;
   private queue: Promise<unknown> = Promise.resolve();
+  /** The class this session reports to ("" for none; undefined until loaded). */
+  private classId: string | undefined;
+  /** The class's stub, made once so that reports go out over one connection, in order. */
+  private classStub: ClassReports | undefined;
+  /** Reports to the class that failed (the class is gone or overloaded): counted, never the student's problem. */
+  private classReportFailures = 0;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -177,8 +186,10 @@ export class Session extends DurableObject<Env> {
         this.storage.saveState(undefined, initial);
         for (const entry of base?.transcript ?? []) this.storage.appendTranscript(entry);
         this.writeMeta(meta);
+        if (init.classId !== undefined) this.storage.setMeta("classId", init.classId);
         if (base?.lesson) writeLessonRun(this.storage, base.lesson);
       });
+      this.classId = init.classId ?? "";
       this.meta = meta;
       this.keyHashBytes = undefined;
       this.state = initial;
@@ -200,6 +211,8 @@ export class Session extends DurableObject<Env> {
         this.lessonRun = run;
       }
       this.scheduleAlarm();
+      // The class learns where its new student starts (a snapshot may be part-way through a lesson).
+      this.reportToClass();
       const created: CreatedSession = { id: init.id, editKey, seq: this.meta.seq, prompt: promptOf(this.state.shell) };
       if (init.from !== undefined) created.from = init.from;
       if (this.lessonRun) created.lesson = this.lessonRun.lesson.id;
@@ -327,7 +340,10 @@ export class Session extends DurableObject<Env> {
         this.broadcast(() => ({ type: "cluster", seq, cluster: clusterView(state) }));
         this.scheduleAlarm();
       }
-      if (advanced && advanced.events.length > 0) this.broadcast({ type: "lesson", ...lessonUpdate(advanced) });
+      if (advanced && advanced.events.length > 0) {
+        this.broadcast({ type: "lesson", ...lessonUpdate(advanced) });
+        this.reportToClass();
+      }
       return success(response);
     });
   }
@@ -519,7 +535,10 @@ export class Session extends DurableObject<Env> {
         this.persist(next, [], advanced?.progress);
         const seq = this.meta!.seq;
         this.broadcast(() => ({ type: "cluster", seq, cluster: clusterView(next) }));
-        if (advanced && advanced.events.length > 0) this.broadcast({ type: "lesson", ...lessonUpdate(advanced) });
+        if (advanced && advanced.events.length > 0) {
+          this.broadcast({ type: "lesson", ...lessonUpdate(advanced) });
+          this.reportToClass();
+        }
       }
       this.scheduleAlarm();
     });
@@ -574,6 +593,8 @@ export class Session extends DurableObject<Env> {
       this.broadcast(() => ({ type: "cluster", seq: entry.seq, cluster: clusterView(result.state) }));
       this.scheduleAlarm();
     }
+    // Setup commands run before the student is on the board; the class hears of the rest.
+    if (!setup) this.reportToClass({ command, exitCode: entry.exitCode });
     // The reply (CommandReply) is the entry, then changed, lesson and trace, in this order.
     let tail = `,"changed":${result.changed}`;
     if (lessonJson !== undefined) tail += `,"lesson":${lessonJson}`;
@@ -656,6 +677,7 @@ export class Session extends DurableObject<Env> {
     if (!state || id === undefined || keyHash === undefined) return false;
     this.state = state;
     this.lessonRun = readLessonRun(this.storage);
+    this.classId = this.storage.getMeta("classId") ?? "";
     this.buckets.commands ??= new TokenBucket(this.settings.commandRate, Date.now(), decodeBucket(this.storage.getMeta(BUCKET_KEYS.commands)));
     this.buckets.keyless ??= new TokenBucket(this.settings.keylessRate, Date.now(), decodeBucket(this.storage.getMeta(BUCKET_KEYS.keyless)));
     this.snapshotOf = this.storage.getMeta("snapshotOf") ?? "";
@@ -667,6 +689,36 @@ export class Session extends DurableObject<Env> {
       seq: Number(this.storage.getMeta("seq")),
     };
     return true;
+  }
+
+  /**
+   * Tells the session's class (if it has one) about a command or a lesson move, after the commit
+   * and without waiting: the student's command never waits on, or fails with, the class. A report
+   * that fails is counted and logged now and then; the next one carries the whole position again.
+   */
+  private reportToClass(command?: { command: string; exitCode: number }): void {
+    if (!this.classId) return;
+    const run = this.lessonRun;
+    const steps = run?.lesson.steps.length ?? 0;
+    const step = run ? Math.min(run.progress.currentStep, steps) : 0;
+    const report: ProgressReport = {
+      sessionId: this.meta!.id,
+      seq: this.meta!.seq,
+      at: Date.now(),
+      ...(command ? { command } : {}),
+      ...(run ? { lesson: { step, steps, stepTitle: run.lesson.steps[step]?.title ?? null, finished: step >= steps } } : {}),
+    };
+    // Typed by what it answers, not by its class: the class (worker/classroom) starts sessions, so
+    // naming it here would make the two modules import each other.
+    this.classStub ??= this.env.CLASSES.get(this.env.CLASSES.idFromName(this.classId)) as unknown as ClassReports;
+    const sent = this.classStub.report(report).catch((error: unknown) => {
+      this.classReportFailures++;
+      // The first failure and every hundredth: enough to notice, never a flood.
+      if (this.classReportFailures === 1 || this.classReportFailures % 100 === 0) {
+        console.warn(`session ${this.meta?.id}: ${this.classReportFailures} reports to class ${this.classId} failed`, error instanceof Error ? error.message : String(error));
+      }
+    });
+    this.ctx.waitUntil(sent);
   }
 
   /** Reads and watchers keep a session alive; the write is rate-limited to one an hour. */

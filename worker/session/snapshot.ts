@@ -61,6 +61,14 @@ export class Snapshot extends DurableObject<Env> {
     });
   }
 
+  /** Whether the snapshot exists, and the lesson it follows (id, title, steps), if any: what a class made from it shows. */
+  lessonSummary(): Outcome<{ id: string; title: string; steps: number } | null> {
+    const frozen = this.exportForFork();
+    if (!frozen.ok) return frozen;
+    const lesson = frozen.value.lesson?.lesson;
+    return success(lesson ? { id: lesson.id, title: lesson.title, steps: lesson.steps.length } : null);
+  }
+
   exportForFork(): Outcome<FrozenSession> {
     if (this.frozen) return success(this.frozen);
     if (!this.storage.exists()) return snapshotNotFound();

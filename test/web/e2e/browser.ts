@@ -82,14 +82,19 @@ export async function paste(page: Page, text: string): Promise<void> {
 
 let axeSource: string | undefined;
 
-/** axe-core's violations on the page (or inside `selector`), as "rule: target, ..." lines. */
-export async function axeViolations(page: Page, selector?: string): Promise<string[]> {
+/**
+ * axe-core's violations on the page (or inside `selector`), as "rule: target, ..." lines; only
+ * those of the given impacts when `impacts` is given.
+ */
+export async function axeViolations(page: Page, selector?: string, impacts?: string[]): Promise<string[]> {
   // Evaluated rather than added as a <script>: the page's Content-Security-Policy (rightly) refuses inline scripts.
   axeSource ??= readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
   await page.evaluate(axeSource);
-  return page.evaluate(async (context) => {
-    const axe = (window as unknown as { axe: { run(context: unknown): Promise<{ violations: { id: string; nodes: { target: unknown[] }[] }[] }> } }).axe;
+  return page.evaluate(async ({ context, only }) => {
+    const axe = (window as unknown as { axe: { run(context: unknown): Promise<{ violations: { id: string; impact: string; nodes: { target: unknown[] }[] }[] }> } }).axe;
     const result = await axe.run(context ?? document);
-    return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-  }, selector ?? null);
+    return result.violations
+      .filter((v) => !only || only.includes(v.impact))
+      .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+  }, { context: selector ?? null, only: impacts ?? null });
 }

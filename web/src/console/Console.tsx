@@ -9,6 +9,7 @@ import { complete } from "./completion.ts";
 import { commandLines, needsMoreInput, pastedCommands, recalledLines } from "./input-lines.ts";
 import { linkify, openable, type Segment } from "./links.ts";
 import { nextStep } from "./next-step.ts";
+import { announcement } from "./announcement.ts";
 
 export interface ConsoleProps {
   /** Per-session history key; undefined for a snapshot (history starts when it forks). */
@@ -258,7 +259,8 @@ export function Console(props: ConsoleProps) {
   return (
     <section class={"console" + (props.compact ? " compact" : "")} hidden={props.hidden} aria-label="Terminal" onClick={(e) => focusUnlessSelecting(e, input.current)}>
       <div class="console-scroll" ref={scroller}>
-        <div class="transcript" role="log" aria-live="polite" aria-relevant="additions text">
+        {/* Not a live region: a curl's whole HTML page would be read aloud. The status line below says what happened. */}
+        <div class="transcript">
           {firstLocal.map((l) => (
             <LocalView key={"l" + l.id} line={l} />
           ))}
@@ -309,6 +311,7 @@ export function Console(props: ConsoleProps) {
             <span class="prompt">{continued.length ? "> " : prompt}</span>
             <input
               ref={input}
+              id="command"
               class="command-input"
               aria-label="Command"
               aria-describedby="console-keys"
@@ -325,6 +328,9 @@ export function Console(props: ConsoleProps) {
           </label>
         )}
       </div>
+      <p class="announce visually-hidden" role="status">
+        {announcement(typed[typed.length - 1])}
+      </p>
       <p id="console-keys" class="visually-hidden">
         Enter runs the command. Tab completes; press Escape and then Tab to leave the terminal. Up and Down recall earlier commands.
       </p>

@@ -35,7 +35,7 @@ export function LessonPicker() {
         Start a lesson
       </button>
       {open && (
-        <div class="picker-menu" role="dialog" aria-label="Start a lesson">
+        <div class="picker-menu" role="dialog" tabIndex={-1} aria-label="Start a lesson">
           {!lessons && !error && <p class="picker-note" aria-busy="true">Loading lessons…</p>}
           {lessons && lessons.length === 0 && <p class="picker-note">No lessons on this server.</p>}
           {lessons && (

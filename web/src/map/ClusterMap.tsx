@@ -4,6 +4,7 @@ import { useLayoutEffect, useMemo, useRef, useState } from "preact/hooks";
 import type { ClusterView, RouteTrace } from "../api/types.ts";
 import { assignSlots, emptySlots, layoutMap, mapWidth, pendingNote, podKey, serviceKey, statusClass, unscheduled, type Slots } from "./layout.ts";
 import { pathOf, pointForHop, routePoints } from "./route.ts";
+import { reducedMotion } from "../lib/motion.ts";
 
 export interface ClusterMapProps {
   view: ClusterView;
@@ -25,6 +26,8 @@ export function ClusterMap(props: ClusterMapProps) {
   const { view, trace, showSystem } = props;
   const slots = useRef<Slots>(emptySlots());
   const [hover, setHover] = useState<string | null>(null);
+  // The focused (or tapped) pod's or service's details, in text under the map: a tooltip is for the mouse only.
+  const [detail, setDetail] = useState<string | null>(null);
   // The map always fits the width it has: scaled on a laptop, laid out anew for a phone.
   const figure = useRef<HTMLElement>(null);
   const [width, setWidth] = useState(() => mapWidth(undefined));
@@ -69,7 +72,8 @@ export function ClusterMap(props: ClusterMapProps) {
         <svg
           viewBox={`0 0 ${layout.width} ${layout.height}`}
           width="100%"
-          role="img"
+          // A group, not an image: its pods and services are focusable and named for assistive technology.
+          role="group"
           aria-label={`Cluster with ${count(view.nodes.length, "node")}, ${count(layout.pods.length, "pod")} and ${count(layout.services.length, "service")}`}
           data-endpoints={endpointsShown}
         >
@@ -193,16 +197,16 @@ export function ClusterMap(props: ClusterMapProps) {
                 onMouseEnter={() => setHover(key)}
                 onMouseLeave={() => setHover(null)}
                 tabIndex={0}
-                onFocus={() => setHover(key)}
+                role="img"
+                aria-label={serviceText(service).replaceAll("\n", ", ")}
+                onFocus={() => {
+                  setHover(key);
+                  setDetail(serviceText(service));
+                }}
                 onBlur={() => setHover(null)}
+                onClick={() => setDetail(serviceText(service))}
               >
-                <title>
-                  {`service ${key} (${service.type})\nClusterIP ${service.clusterIP}\nports ${service.ports
-                    .map((p) => `${p.port}${p.nodePort ? ":" + p.nodePort : ""}/${p.protocol} -> ${p.targetPort}`)
-                    .join(", ")}\nselector ${fmtLabels(service.selector) || "<none>"}\nendpoints ${
-                    service.endpoints.map((e) => `${e.ip}:${e.port}`).join(", ") || "<none>"
-                  }`}
-                </title>
+                <title>{serviceText(service)}</title>
                 <rect x={box.x} y={box.y} width={box.w} height={box.h} rx="6" />
                 <text x={box.x + 8} y={box.y + 17} class="title">
                   {fit(service.name, 14)}
@@ -229,8 +233,12 @@ export function ClusterMap(props: ClusterMapProps) {
               data-status={pod.status}
               data-ip={pod.ip}
               tabIndex={0}
+              role="img"
+              aria-label={podText(pod).replaceAll("\n", ", ")}
+              onFocus={() => setDetail(podText(pod))}
+              onClick={() => setDetail(podText(pod))}
             >
-              <title>{`pod ${podKey(pod)}\n${pod.ip ?? "no IP yet"} on ${pod.node ?? "no node"}\n${pod.status}${pod.ready ? " (ready)" : ""}\nimage ${pod.image}${pod.listening.length ? "\nlistens on " + pod.listening.join(", ") : ""}\nlabels ${fmtLabels(pod.labels) || "<none>"}`}</title>
+              <title>{podText(pod)}</title>
               <rect x={box.x} y={box.y} width={box.w} height={box.h} rx="6" />
               <circle class="dot" cx={box.x + 9} cy={box.y + 13} r="4" />
               <text x={box.x + 17} y={box.y + 17} class="title">
@@ -245,9 +253,11 @@ export function ClusterMap(props: ClusterMapProps) {
           {trace && points.length > 1 && (
             <g class={"route verdict-" + trace.verdict} key={props.traceId} data-verdict={trace.verdict} data-hops={trace.hops.length}>
               <path class="route-path" d={route} pathLength={1} marker-end={stopped ? undefined : "url(#arrow)"} />
-              <circle class="packet" r="6">
-                <animateMotion {...({ dur: `${0.5 * points.length}s`, path: route, fill: "freeze" } as Record<string, string>)} />
-              </circle>
+              {!reducedMotion() && (
+                <circle class="packet" r="6">
+                  <animateMotion {...({ dur: `${0.5 * points.length}s`, path: route, fill: "freeze" } as Record<string, string>)} />
+                </circle>
+              )}
             </g>
           )}
           {trace && current && (
@@ -264,8 +274,27 @@ export function ClusterMap(props: ClusterMapProps) {
       {pending.length > 0 && (
         <p class="map-note">{pendingNote(pending)}</p>
       )}
+      {detail && <p class="map-detail">{detail}</p>}
     </figure>
   );
+}
+
+type PodView = ClusterView["pods"][number];
+type ServiceView = ClusterView["services"][number];
+
+/** What a pod is, line by line: its tooltip, its name for a screen reader (lines joined) and the text under the map. */
+function podText(pod: PodView): string {
+  return `pod ${pod.name}, ${pod.status}${pod.ready ? " (ready)" : ""}\n${pod.ip ?? "no IP yet"} on ${pod.node ?? "no node"}${
+    pod.namespace !== "default" ? `\nnamespace ${pod.namespace}` : ""
+  }\nimage ${pod.image}${pod.listening.length ? "\nlistens on " + pod.listening.join(", ") : ""}\nlabels ${fmtLabels(pod.labels) || "<none>"}`;
+}
+
+/** What a service is, as kubectl get svc would say its ports (80:30080/TCP), and where it sends traffic. */
+function serviceText(service: ServiceView): string {
+  const ports = service.ports.map((p) => `${p.port}${p.nodePort ? ":" + p.nodePort : ""}/${p.protocol} to ${p.targetPort}`).join(", ");
+  return `service ${service.name}, ${service.type}, ClusterIP ${service.clusterIP}, port${service.ports.length === 1 ? "" : "s"} ${ports || "<none>"}${
+    service.namespace !== "default" ? `\nnamespace ${service.namespace}` : ""
+  }\nselector ${fmtLabels(service.selector) || "<none>"}\nendpoints ${service.endpoints.map((e) => `${e.ip}:${e.port}`).join(", ") || "<none>"}`;
 }
 
 /** The node's open NodePorts after its IP, as many as fit; none rather than a lone ellipsis. */

@@ -53,22 +53,25 @@ export function TracePanel({ trace, step, onStep, onReplay }: TracePanelProps) {
             <table class="nat">
               <thead>
                 <tr>
-                  <th />
-                  <th>source</th>
-                  <th>destination</th>
+                  {/* A header that names the column of "before"/"after" (axe: empty-table-header). */}
+                  <th scope="col">
+                    <span class="visually-hidden">when</span>
+                  </th>
+                  <th scope="col">source</th>
+                  <th scope="col">destination</th>
                 </tr>
               </thead>
               <tbody>
                 {hop.before && (
                   <tr>
-                    <th>before</th>
+                    <th scope="row">before</th>
                     <td>{addr(hop.before.src)}</td>
                     <td>{addr(hop.before.dst)}</td>
                   </tr>
                 )}
                 {hop.after && (
                   <tr class={hop.before && (addr(hop.before.dst) !== addr(hop.after.dst) || addr(hop.before.src) !== addr(hop.after.src)) ? "changed" : ""}>
-                    <th>after</th>
+                    <th scope="row">after</th>
                     <td>{addr(hop.after.src)}</td>
                     <td>{addr(hop.after.dst)}</td>
                   </tr>

@@ -12,6 +12,7 @@ import { TracePanel } from "../map/TracePanel.tsx";
 import { type SessionHooks, type Source, useSession } from "./use-session.ts";
 import { Orientation } from "./Orientation.tsx";
 import { storage } from "../lib/storage.ts";
+import { reducedMotion } from "../lib/motion.ts";
 
 export interface PlaygroundProps {
   source: Source;
@@ -28,8 +29,11 @@ const STEP_MS = 500;
 export function Playground(props: PlaygroundProps) {
   const [shown, setShown] = useState<{ trace: RouteTrace; id: string; step: number; playing: boolean } | null>(null);
   const [showSystem, setShowSystem] = useState(false);
+  // A new route plays hop by hop, or, with reduced motion, shows at once on its last hop.
+  const play = (trace: RouteTrace, id: string) =>
+    setShown(reducedMotion() ? { trace, id, step: trace.hops.length - 1, playing: false } : { trace, id, step: 0, playing: true });
   const showTrace = (trace: RouteTrace, entry: TranscriptEntry, index = entry.traces.indexOf(trace)) =>
-    setShown({ trace, id: `${entry.seq}-${index}-${Date.now()}`, step: 0, playing: true });
+    play(trace, `${entry.seq}-${index}-${Date.now()}`);
 
   const [oriented, setOriented] = useState(() => storage.oriented());
   const session = useSession(props.source, {
@@ -39,7 +43,7 @@ export function Playground(props: PlaygroundProps) {
       props.hooks?.onEntry?.(entry);
     },
     onRequest(trace) {
-      setShown({ trace, id: `request-${Date.now()}`, step: 0, playing: true });
+      play(trace, `request-${Date.now()}`);
       props.hooks?.onRequest?.(trace);
     },
   });
@@ -93,6 +97,19 @@ export function Playground(props: PlaygroundProps) {
   const lesson = model.lesson;
   return (
     <div class={"playground" + (props.compact ? " compact" : "") + (showMap ? "" : " no-map") + (lesson ? " with-lesson" : "")}>
+      {/* The first Tab stop (WCAG 2.4.1): past the top bar and the transcript's links to the command line. */}
+      {session.editable && model.loaded && (
+        <a
+          class="skip-link"
+          href="#command"
+          onClick={(event) => {
+            event.preventDefault();
+            document.getElementById("command")?.focus();
+          }}
+        >
+          Skip to the command line
+        </a>
+      )}
       {props.header?.(session)}
       {orient && (
         <Orientation
@@ -146,7 +163,7 @@ export function Playground(props: PlaygroundProps) {
                 trace={shown.trace}
                 step={shown.step}
                 onStep={(step) => setShown({ ...shown, step, playing: false })}
-                onReplay={() => setShown({ ...shown, id: shown.id + "r", step: 0, playing: true })}
+                onReplay={() => play(shown.trace, shown.id + "r")}
               />
             ) : (
               model.cluster && (

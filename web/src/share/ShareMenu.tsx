@@ -1,6 +1,6 @@
 // One button, three links: a snapshot (everyone gets a copy), the edit link (it carries the edit
 // key, the only place the page still shows it), the watch link.
-import { useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { copyText } from "../lib/clipboard.ts";
 import { absolute, sessionPath } from "../lib/route.ts";
 import { usePopover } from "../lib/use-popover.ts";
@@ -19,6 +19,12 @@ export function ShareMenu(props: ShareMenuProps) {
   const [link, setLink] = useState<{ kind: Kind; url: string; copied: boolean } | null>(null);
   const [busy, setBusy] = useState<Kind | null>(null);
   const [error, setError] = useState<string | null>(null);
+  // The link just made takes the focus: the button chosen is disabled while it worked, and the
+  // keyboard must not fall back to the page's start.
+  const linkInput = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    if (link) linkInput.current?.focus();
+  }, [link]);
 
   const share = async (kind: Kind) => {
     setBusy(kind);
@@ -53,7 +59,7 @@ export function ShareMenu(props: ShareMenuProps) {
         Share
       </button>
       {open && (
-        <div class="share-menu" role="dialog" aria-label="Share this cluster">
+        <div class="share-menu" role="dialog" tabIndex={-1} aria-label="Share this cluster">
           <ul>
             {item("snapshot", "Copy link", "others get their own copy")}
             {item("live", "Edit link", "anyone with it can change this cluster", !!props.sessionId && !!props.editKey)}
@@ -61,7 +67,7 @@ export function ShareMenu(props: ShareMenuProps) {
           </ul>
           {link && (
             <div class="share-result">
-              <input class="share-url" readOnly value={link.url} data-kind={link.kind} aria-label="Link" onFocus={(e) => (e.currentTarget as HTMLInputElement).select()} />
+              <input ref={linkInput} class="share-url" readOnly value={link.url} data-kind={link.kind} aria-label="Link" onFocus={(e) => (e.currentTarget as HTMLInputElement).select()} />
               <span class="copied" role="status">
                 {link.copied ? "Copied" : "Select and copy the link"}
               </span>

@@ -20,6 +20,8 @@ import { filesOf } from "./shell/fs-context.ts";
 import "./shell/container-process.ts";
 import { ListRunner, type ShellHost } from "./shell/list-runner.ts";
 import { parseLine } from "./shell/tokenizer.ts";
+import { EMPTY_JOBS, newJob, reportEnded } from "./shell/jobs.ts";
+import type { Job, JobControl, JobHold, JobTable } from "./shell/job-types.ts";
 import type { ProgramContext, ShellFrame } from "./shell/types.ts";
 import { exportedEnvironment, lookupVariable, withStatus } from "./shell/variables.ts";
 import { createWorkBudget, KILLED_STATUS, killedReport, WorkLimitReached, type WorkBudget } from "./shell/work.ts";
@@ -47,6 +49,8 @@ export interface SessionState {
   editing?: PendingEdit;
   /** The lines typed at the console, as bash's history keeps them (shell/history.ts); absent: none yet. */
   history?: History;
+  /** The workstation shell's jobs (shell/jobs.ts); absent: none yet. */
+  jobs?: JobTable;
 }
 
 export interface CommandResult {
@@ -153,6 +157,8 @@ function executeLine(state: SessionState, input: string, env: ExecuteEnv): Comma
   if (state.editing) {
     return fail(`-bash: the console is in ${state.editing.editor} (${state.editing.title}): save or cancel the edit first\n`, 1);
   }
+  const held = foregroundJob(state);
+  if (held) return fail(heldMessage(held), 1);
   if (byteLength(input) > MAX_COMMAND_BYTES) {
     return fail(`-bash: command line too long (over ${MAX_COMMAND_BYTES} bytes)\n`, 1);
   }
@@ -193,6 +199,12 @@ function executeLine(state: SessionState, input: string, env: ExecuteEnv): Comma
       }
     : undefined;
 
+  const before_jobs = state.jobs ?? EMPTY_JOBS;
+  // The line works on a copy: a line that fails half-way still keeps what it did, as with the cluster.
+  const jobs: JobControl = { table: { ...before_jobs, jobs: before_jobs.jobs.map((j) => ({ ...j })) }, lineStart: now, startedHere: new Set() };
+  /** The job a `&` is starting, which a long-running program hands itself to. */
+  let starting: Job | undefined;
+
   const top = () => shell[shell.length - 1];
   const host: ShellHost = {
     get name() {
@@ -217,7 +229,27 @@ function executeLine(state: SessionState, input: string, env: ExecuteEnv): Comma
       return () => void shell.splice(0, shell.length, ...saved);
     },
     depth: () => shell.length,
-    halted: () => opened !== undefined,
+    halted: () => opened !== undefined || jobs.table.foreground !== undefined,
+    background: (text, run) => {
+      // Job control is the workstation's login shell's (ssh and exec shells here run one line at a time).
+      if (shell.length !== 1) {
+        output += `${host.name}: '&' (background jobs) is supported only in the workstation's shell in this console\n`;
+        return 1;
+      }
+      const job = newJob(jobs, text, tx.state.now, (t) => (output += t));
+      jobs.table.jobs.push(job);
+      jobs.startedHere.add(job.id);
+      starting = job;
+      let code: number;
+      try {
+        code = run();
+      } finally {
+        starting = undefined;
+      }
+      // A program that finished at once (echo, a kubectl that failed) is a job that already ended.
+      if (job.until === undefined && !job.forward) job.ended = { at: tx.state.now, status: code };
+      return 0;
+    },
     files: () => filesOf(tx, top(), tx.state.now, work),
   };
 
@@ -261,6 +293,7 @@ function executeLine(state: SessionState, input: string, env: ExecuteEnv): Comma
         if (!notes.includes(text)) notes.push(text);
       },
       ...(openEditor ? { openEditor } : {}),
+      ...(shell.length === 1 && top().kind === "workstation" ? { jobs, hold } : {}),
       ...(env.typed ? { history: { get: () => history, set: (next: History) => void (history = next) } } : {}),
     };
     const program = findProgram(argv[0], top(), tx.state);
@@ -276,11 +309,32 @@ function executeLine(state: SessionState, input: string, env: ExecuteEnv): Comma
     return exitCode;
   }
 
+  /** A long-running program hands itself to job control: a background job's, or a port-forward that holds the console. */
+  function hold(what: JobHold): boolean {
+    const job = starting;
+    if (job) {
+      if (what.kind === "sleep") job.until = what.until;
+      else job.forward = what.forward;
+      return true;
+    }
+    if (what.kind !== "port-forward") return false;
+    // In the foreground it runs until Ctrl+C (interrupt): the console is held; bash prints no `[N] PID` for it.
+    const fg = newJob(jobs, input.trim(), tx.state.now, () => {});
+    fg.forward = what.forward;
+    jobs.table.jobs.push(fg);
+    jobs.startedHere.add(fg.id);
+    jobs.table.foreground = fg.id;
+    return true;
+  }
+
   function finish(exitCode: number): CommandResult {
+    // bash reports the jobs that ended before it shows the next prompt.
+    output += reportEnded(jobs, tx.state.now);
+    const jobsChanged = !sameJobs(jobs.table, before_jobs);
     // `$?` of the next line; the frame stays the same object after a success.
     shell[shell.length - 1] = withStatus(top(), exitCode);
     const shellChanged = !sameShell(shell, state.shell);
-    const changed = tx.dirty || shellChanged || opened !== undefined;
+    const changed = tx.dirty || shellChanged || opened !== undefined || jobsChanged;
     const clockSkew = Math.max(state.clockSkew ?? 0, tx.state.now - env.now);
     const skew = clockSkew > 0 ? { clockSkew } : {};
     const editing = opened ? { editing: opened } : {};
@@ -291,7 +345,7 @@ function executeLine(state: SessionState, input: string, env: ExecuteEnv): Comma
       untouched
         ? state
         : changed
-          ? { ...state, cluster: tx.commit(), shell, rng: random.state, ...skew, ...editing }
+          ? { ...state, cluster: tx.commit(), shell, rng: random.state, ...skew, ...editing, ...jobsOf(jobs.table) }
           : { ...state, rng: random.state, ...skew },
     );
     const result: CommandResult = { state: next, output, exitCode, prompt: promptOf(shell), traces, changed };
@@ -362,6 +416,42 @@ export function finishEdit(state: SessionState, reply: EditorReply, env: Execute
   const result: CommandResult = { state: next, output, exitCode, prompt: promptOf(shell), traces, changed: true };
   if (reopened) result.editor = editorRequestOf(reopened);
   return result;
+}
+
+/** The state's `jobs` field: absent while the table is empty and no pid was handed out. */
+function jobsOf(table: JobTable): { jobs?: JobTable } {
+  return table.jobs.length === 0 && table.lastPid === 0 && table.foreground === undefined ? {} : { jobs: table };
+}
+
+function sameJobs(a: JobTable, b: JobTable): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** The job holding the console in the foreground, if any. */
+export function foregroundJob(state: SessionState): Job | undefined {
+  const table = state.jobs;
+  return table?.foreground === undefined ? undefined : table.jobs.find((j) => j.id === table.foreground);
+}
+
+function heldMessage(job: Job): string {
+  return `-bash: the console is running \`${job.command}\` in the foreground: press Ctrl+C to stop it (start it with \`&\` to keep using the console)\n`;
+}
+
+/**
+ * Ctrl+C in the console: SIGINT to the foreground job (a port-forward holding the console). It
+ * ends without a word (the terminal shows `^C`) and `$?` becomes 130, as bash reports it.
+ */
+export function interrupt(state: SessionState): CommandResult {
+  const held = foregroundJob(state);
+  const prompt = promptOf(state.shell);
+  if (!held || !state.jobs) return { state, output: "", exitCode: state.shell[state.shell.length - 1].status ?? 0, prompt, traces: [], changed: false };
+  const table: JobTable = { ...state.jobs, jobs: state.jobs.jobs.filter((j) => j !== held) };
+  delete table.foreground;
+  const shell = state.shell.slice();
+  shell[shell.length - 1] = withStatus(shell[shell.length - 1], 130);
+  const { jobs: _old, ...rest } = state;
+  const next: SessionState = { ...rest, shell, ...jobsOf(table) };
+  return { state: next, output: "", exitCode: 130, prompt, traces: [], changed: true };
 }
 
 function sameShell(a: ShellFrame[], b: ShellFrame[]): boolean {

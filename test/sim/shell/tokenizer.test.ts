@@ -40,8 +40,17 @@ describe("parseLine", () => {
     expect(parseLine(input)).toEqual({ ok: false, error });
   });
 
-  it("rejects redirections of other descriptors and background jobs with a clear message", () => {
-    for (const input of ["a 3> f", "a 4< f", "a &", "a & b"]) {
+  it("marks a pipeline ended by `&` as a background job with its text as bash's jobs shows it", () => {
+    expect(parseLine("sleep 30 &")).toEqual({ ok: true, line: { pipeline: [["sleep", "30"]], background: true, jobText: "sleep 30" } });
+    expect(parseLine("a > /dev/null 2>&1 & b")).toEqual({
+      ok: true,
+      line: { pipeline: [["a", { redirect: { fd: 1, to: "null" } }, { redirect: { fd: 2, dup: 1 } }]], background: true, jobText: "a > /dev/null 2>&1", then: [{ op: ";", pipeline: [["b"]] }] },
+    });
+    expect(parseLine("a; b | c &")).toEqual({ ok: true, line: { pipeline: [["a"]], then: [{ op: ";", pipeline: [["b"], ["c"]], background: true, jobText: "b | c" }] } });
+  });
+
+  it("rejects redirections of other descriptors and a whole and-or list in the background with a clear message", () => {
+    for (const input of ["a 3> f", "a 4< f", "a && b &"]) {
       const result = parseLine(input);
       expect(result.ok).toBe(false);
       if (!result.ok) expect(result.error).toMatch(/^-bash: .*\n$/);

@@ -151,6 +151,8 @@ export function sleep(ctx: ProgramContext): number {
     ms += Number(m[1]) * { "": 1000, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as "" | "s" | "m" | "h" | "d"];
   }
   const start = ctx.tx.state.now;
+  // `sleep N &`: a job that ends at its time, while the console goes on.
+  if (ctx.hold?.({ kind: "sleep", until: start + ms })) return 0;
   const end = start + Math.min(ms, MAX_SLEEP_MS);
   for (let t = start; t < end; ) {
     t = Math.min(t + 1000, end);

@@ -33,6 +33,11 @@ export interface ShellHost {
   script?: boolean;
   /** True once a program opened an editor: the line waits for it, so nothing after it runs now. */
   halted?(): boolean;
+  /**
+   * Runs a pipeline ended by `&` as a job (`run` runs it); absent where the shell has no job
+   * control. Returns the status `$?` takes (0 once the job started).
+   */
+  background?(text: string, run: () => number): number;
   /** The file system of the frame the line runs in, for redirections, `cd` and `pwd`; undefined when its machine is gone. */
   files?(): ShellFiles | undefined;
 }
@@ -68,7 +73,8 @@ export class ListRunner {
   /** The whole line; `out` receives the last stage's standard output (the terminal when absent). */
   runLine(line: ParsedLine, out?: (text: string) => void): number {
     const stdin = line.stdin !== undefined && line.stdinExpands ? expandHeredoc(line.stdin, this.expansion) : line.stdin;
-    const items: ListItem[] = [{ op: ";", pipeline: line.pipeline }, ...(line.then ?? [])];
+    const first: ListItem = { op: ";", pipeline: line.pipeline, ...(line.background ? { background: true as const, jobText: line.jobText ?? "" } : {}) };
+    const items: ListItem[] = [first, ...(line.then ?? [])];
     const compound = parseCompound(items);
     if (typeof compound === "string") {
       this.host.err(`${this.host.name}: ${compound}\n`);
@@ -86,9 +92,23 @@ export class ListRunner {
       if (this.exited !== undefined || this.host.halted?.() || (i > 0 && depth !== this.host.depth?.())) return;
       if (i > 0 && ((item.op === "&&" && code !== 0) || (item.op === "||" && code === 0))) return;
       depth = this.host.depth?.();
-      code = item.kind === "for" ? this.runFor(item, out) : this.runPipeline(item.pipeline, i === 0 ? stdin : undefined, out);
+      const input = i === 0 ? stdin : undefined;
+      if (item.kind === "pipeline" && item.background) code = this.runBackground(item.pipeline, item.jobText ?? "", input);
+      else code = item.kind === "for" ? this.runFor(item, out) : this.runPipeline(item.pipeline, input, out);
     });
     return this.exited ?? code;
+  }
+
+  /** `PIPELINE &`: a job of the shell; its output still goes to the terminal, as a background job's does. */
+  private runBackground(stages: Word[][], text: string, stdin: string | undefined): number {
+    if (!this.host.background) {
+      this.host.err(`${this.host.name}: '&' (background jobs) is supported only in the workstation's shell in this console\n`);
+      this.status = 1;
+      return 1;
+    }
+    const code = this.host.background(text, () => this.runPipeline(stages, stdin));
+    this.status = code;
+    return code;
   }
 
   /** `for NAME in WORDS; do LIST; done`: the variable takes each word in turn. */
@@ -415,7 +435,7 @@ const MAX_LOOP_ROUNDS = 1000;
 
 /** A list part: a pipeline, or a `for` loop with its body (itself a list). */
 type Compound =
-  | { kind: "pipeline"; op: ListItem["op"]; pipeline: Word[][] }
+  | { kind: "pipeline"; op: ListItem["op"]; pipeline: Word[][]; background?: true; jobText?: string }
   | { kind: "for"; op: ListItem["op"]; name: string; words: Word[]; body: Compound[] };
 
 /** The literal text of a word, when it has nothing to expand. */
@@ -459,7 +479,7 @@ function parseCompound(items: ListItem[]): Compound[] | string {
         continue;
       }
       if (literal(first[0]) === "do" || literal(first[0]) === "done") return `syntax error near unexpected token \`${literal(first[0])}'`;
-      list.push({ kind: "pipeline", op: item.op, pipeline: item.pipeline });
+      list.push({ kind: "pipeline", op: item.op, pipeline: item.pipeline, ...(item.background ? { background: true as const, jobText: item.jobText } : {}) });
       i++;
     }
     return until ? "syntax error: unexpected end of file" : list;

@@ -26,6 +26,8 @@ import { iptables, iptablesSave } from "../net/tools/iptables.ts";
 import { conntrack } from "../net/tools/conntrack.ts";
 import { nc } from "../net/tools/nc.ts";
 import { base64 } from "./base64.ts";
+import { EMPTY_JOBS, fgBuiltin, jobsBuiltin, killBuiltin, waitBuiltin } from "./jobs.ts";
+import type { JobControl } from "./job-types.ts";
 import { grep, head, tail, wc } from "./text-filters.ts";
 import { kubectlProgram } from "../kubectl/kubectl.ts";
 import type { Program, ProgramContext, ShellFrame } from "./types.ts";
@@ -61,6 +63,9 @@ function sudo(ctx: ProgramContext): number {
     if (shell[shell.length - 1] === root) shell.pop();
   }
 }
+
+/** The job table a job builtin works on: the workstation's, or an empty one where a shell has no jobs (a node). */
+const jobControlOf = (ctx: ProgramContext): JobControl => ctx.jobs ?? { table: { ...EMPTY_JOBS, jobs: [] }, lineStart: ctx.now, startedHere: new Set() };
 
 /** Programs by name. Each program checks for itself where it may run. */
 const programs: Record<string, Program> = {
@@ -103,6 +108,10 @@ const programs: Record<string, Program> = {
   printf,
   seq,
   sleep,
+  jobs: (ctx) => jobsBuiltin(ctx, jobControlOf(ctx)),
+  fg: (ctx) => fgBuiltin(ctx, jobControlOf(ctx)),
+  kill: (ctx) => killBuiltin(ctx, jobControlOf(ctx)),
+  wait: (ctx) => waitBuiltin(ctx, jobControlOf(ctx)),
   clear,
   kubectl: kubectlProgram,
   grep,

@@ -44,11 +44,18 @@ export interface ParsedLine {
    * when the status so far is 0, `||` when it is not, `;` always.
    */
   then?: ListItem[];
+  /** The first pipeline ended with `&`: it runs as a background job (its text in `jobText`). */
+  background?: true;
+  /** The text of a background pipeline as bash's `jobs` shows it (words as typed, without the `&`). */
+  jobText?: string;
 }
 
 export interface ListItem {
   op: "&&" | "||" | ";";
   pipeline: Word[][];
+  /** The pipeline ended with `&`: a background job. */
+  background?: true;
+  jobText?: string;
 }
 
 export type ParseResult = { ok: true; line: ParsedLine } | { ok: false; error: string };
@@ -505,8 +512,13 @@ function build(tokens: Token[]): ParseResult {
   let warning: string | undefined;
   /** After `|`, `&&` or `||` a command must follow; after `;` the line may end. */
   let expectCommand = false;
+  /** The first pipeline's `&`, if it has one. */
+  const firstMarks: { background?: true; jobText?: string } = {};
+  /** The current pipeline as typed, for `jobs`. */
+  let jobText = "";
 
   for (const token of tokens) {
+    jobText += tokenText(token);
     switch (token.kind) {
       case "word":
         current.push(token.parts ? { parts: token.parts } : token.text);
@@ -529,19 +541,30 @@ function build(tokens: Token[]): ParseResult {
         break;
       case "op":
         if (token.text === "newline") break;
-        if (token.text === "&") {
-          if (current.length === 0) return { ok: false, error: syntaxError("&") };
-          return { ok: false, error: "-bash: '&' (background jobs) is not supported in this console\n" };
-        }
-        // Nothing before the operator: `| x`, `a && || b`, `; x`, `a ;; b`.
+        // Nothing before the operator: `| x`, `a && || b`, `; x`, `a ;; b`, `&` alone.
         if (current.length === 0) return { ok: false, error: syntaxError(token.text) };
         pipeline.push(current);
         current = [];
+        if (token.text === "&") {
+          // `a & b`: a runs in the background and b right away, as after `;`.
+          const item = then.length > 0 ? then[then.length - 1] : undefined;
+          // bash puts the whole and-or list (`a && b &`) in one background job; this console runs one pipeline as a job.
+          if (item && item.op !== ";") return { ok: false, error: "-bash: '&' after '&&' or '||' (a whole list as a background job) is not supported in this console\n" };
+          const text = jobText.trim();
+          if (item) Object.assign(item, { background: true, jobText: text });
+          else Object.assign(firstMarks, { background: true, jobText: text });
+          jobText = "";
+          pipeline = [];
+          then.push({ op: ";", pipeline });
+          expectCommand = false;
+          break;
+        }
         if (token.text === "|") {
           expectCommand = true;
           break;
         }
         pipeline = [];
+        jobText = "";
         then.push({ op: token.text, pipeline });
         expectCommand = token.text !== ";";
         break;
@@ -553,12 +576,32 @@ function build(tokens: Token[]): ParseResult {
   if (current.length > 0) pipeline.push(current);
   // A trailing `;` ends the list without another command.
   if (then.length > 0 && then[then.length - 1].pipeline.length === 0) then.pop();
-  const line: ParsedLine = { pipeline: first };
+  const line: ParsedLine = { pipeline: first, ...firstMarks };
   if (stdin !== undefined) line.stdin = stdin;
   if (stdinExpands) line.stdinExpands = true;
   if (warning !== undefined) line.warning = warning;
   if (then.length > 0) line.then = then;
   return { ok: true, line };
+}
+
+/** A token as bash's job table shows it: words as typed, operators and redirections spaced. */
+function tokenText(token: Token): string {
+  switch (token.kind) {
+    case "word":
+      return ` ${token.text}`;
+    case "op":
+      return token.text === "|" ? " |" : token.text === "&&" || token.text === "||" || token.text === ";" ? ` ${token.text}` : "";
+    case "redirect": {
+      const r = token.redirect;
+      if (!r) return ` > ${token.file}`;
+      const fd = r.fd === "both" ? "&" : r.fd === 2 ? "2" : "";
+      if ("dup" in r) return ` ${fd}>&${r.dup}`;
+      const arrow = r.fd === 0 ? "<" : "append" in r && r.append ? ">>" : ">";
+      return ` ${fd}${arrow} ${"to" in r ? "/dev/null" : (r.raw ?? r.file)}`;
+    }
+    default:
+      return "";
+  }
 }
 
 /**

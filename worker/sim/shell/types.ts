@@ -6,6 +6,7 @@ import type { RouteTrace } from "../net/trace.ts";
 import type { Random } from "../random.ts";
 import type { EditorOpen } from "./editor-types.ts";
 import type { WorkBudget } from "./work.ts";
+import type { JobControl, JobHold } from "./job-types.ts";
 
 /** What a shell remembers between commands: its variables and the status of the last command. */
 export interface ShellVariables {
@@ -84,6 +85,14 @@ export interface ProgramContext {
   openEditor?(request: EditorOpen): void;
   /** The interactive shell's history list (`history`); absent where there is none (a script, a setup line). */
   history?: HistoryAccess;
+  /** The workstation's job table (`jobs`, `fg`, `kill`, `wait`); absent elsewhere. */
+  jobs?: JobControl;
+  /**
+   * A program that runs until it is stopped or for a while (sleep, kubectl port-forward) hands
+   * itself to the shell's job control: true when the shell took it (a job started with `&`, or a
+   * port-forward that holds the console), and the program returns at once; false: run as usual.
+   */
+  hold?(hold: JobHold): boolean;
 }
 
 /** A program returns its exit code. It may throw only for bugs; the engine turns that into an error. */

@@ -1,8 +1,10 @@
 // Entry point: picks the page from the URL and applies the theme.
 import { render } from "preact";
-import { useState } from "preact/hooks";
+import type { ComponentType } from "preact";
+import { useEffect, useState } from "preact/hooks";
 import { initTheme } from "./lib/theme.ts";
 import { parseRoute, type Route } from "./lib/route.ts";
+import { ClassPage } from "./pages/ClassPage.tsx";
 import { EmbedPage } from "./pages/EmbedPage.tsx";
 import { HomePage } from "./pages/HomePage.tsx";
 import { SessionPage } from "./pages/SessionPage.tsx";
@@ -20,6 +22,10 @@ function App() {
       return <SnapshotPage snapshotId={route.snapshotId} />;
     case "embed":
       return <EmbedPage params={route.params} />;
+    case "class":
+      return <ClassPage classId={route.classId} />;
+    case "board":
+      return <LazyBoard classId={route.classId} urlKey={route.key} />;
     case "not-found":
       return (
         <main class="starting">
@@ -30,6 +36,23 @@ function App() {
         </main>
       );
   }
+}
+
+type BoardProps = { classId: string; urlKey?: string };
+
+/** The teacher's board, fetched only when a board link is opened (it is not part of the first load). */
+function LazyBoard(props: BoardProps) {
+  const [Board, setBoard] = useState<ComponentType<BoardProps> | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    import("./pages/BoardPage.tsx").then(
+      (module) => setBoard(() => module.BoardPage),
+      (e) => setError((e as Error).message),
+    );
+  }, []);
+  if (error) return <p class="starting" role="alert">Could not load the board: {error}</p>;
+  if (!Board) return <p class="starting" aria-busy="true">Loading the board…</p>;
+  return <Board {...props} />;
 }
 
 const route = parseRoute(location);

@@ -12,6 +12,10 @@ describe("page routes", () => {
     ["/s/abc_-1", { page: "session", id: "abc_-1", key: undefined }],
     ["/s/abc#key=k3y", { page: "session", id: "abc", key: "k3y" }],
     ["/p/snap", { page: "snapshot", snapshotId: "snap" }],
+    ["/c/cls_-1", { page: "class", classId: "cls_-1" }],
+    ["/c/cls/board", { page: "board", classId: "cls", key: undefined }],
+    ["/c/cls/board#key=t34cher", { page: "board", classId: "cls", key: "t34cher" }],
+    ["/c/cls/other", { page: "not-found" }],
     ["/s/a/b", { page: "not-found" }],
     ["/s/a%20b", { page: "not-found" }],
   ])("%s", (href, expected) => {

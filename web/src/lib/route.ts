@@ -6,6 +6,10 @@ export type Route =
   | { page: "session"; id: string; key?: string }
   | { page: "snapshot"; snapshotId: string }
   | { page: "embed"; params: URLSearchParams }
+  /** A class's student link. */
+  | { page: "class"; classId: string }
+  /** A class's board; the teacher key travels in the fragment. */
+  | { page: "board"; classId: string; key?: string }
   | { page: "not-found" };
 
 export function parseRoute(url: { pathname: string; search: string; hash: string }): Route {
@@ -16,6 +20,12 @@ export function parseRoute(url: { pathname: string; search: string; hash: string
   if (session) {
     const key = new URLSearchParams(url.hash.replace(/^#/, "")).get("key") ?? undefined;
     return { page: "session", id: session[1], key: key || undefined };
+  }
+  const classPage = /^\/c\/([A-Za-z0-9_-]+)(\/board)?$/.exec(path);
+  if (classPage) {
+    if (!classPage[2]) return { page: "class", classId: classPage[1] };
+    const key = new URLSearchParams(url.hash.replace(/^#/, "")).get("key") ?? undefined;
+    return { page: "board", classId: classPage[1], key: key || undefined };
   }
   const snapshot = /^\/p\/([A-Za-z0-9_-]+)$/.exec(path);
   if (snapshot) return { page: "snapshot", snapshotId: snapshot[1] };

@@ -64,6 +64,13 @@ export const storage = {
   setEmbedSession: (embedId: string, session: { id: string; key: string } | null) =>
     void write(`embed:${embedId}`, session ? JSON.stringify(session) : null),
 
+  /** The session this browser joined a class with: the student link brings it back. */
+  classSession: (classId: string) => readJson<{ sessionId: string; name: string } | null>(`class:${classId}`, null),
+  setClassSession: (classId: string, joined: { sessionId: string; name: string } | null) => void write(`class:${classId}`, joined ? JSON.stringify(joined) : null),
+  /** A class's teacher key, kept here rather than in the board's address. */
+  teacherKey: (classId: string) => read(`teacher:${classId}`),
+  setTeacherKey: (classId: string, key: string): boolean => write(`teacher:${classId}`, key),
+
   /** This browser's playgrounds, most recently used first. */
   recent: () => readJson<RecentPlayground[]>("recent", []).filter((r) => r && typeof r.id === "string" && typeof r.commands === "number" && typeof r.at === "number"),
   rememberRecent(playground: RecentPlayground): void {

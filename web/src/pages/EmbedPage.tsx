@@ -1,8 +1,9 @@
-// `/embed?lesson=|snapshot=|setup=&cni=&loadBalancer=&ingress=&map=0|1&theme=&allowParentCommands=1&parentOrigin=`: the
+// `/embed?lesson=|snapshot=|setup=|class=&cni=&loadBalancer=&ingress=&map=0|1&theme=&allowParentCommands=1&parentOrigin=`: the
 // compact view for course pages. Each visitor gets a private session per embed and embedding
 // origin, remembered so that a reload keeps their work. The parent page hears `ready`, every
 // command and the lesson's progress (posted to its origin only), and may send `run` when the
-// embed's URL allows it (see README, "Embedding in a course page").
+// embed's URL allows it (see README, "Embedding in a course page"). With `class=<classId>` the
+// visitor joins that class (a name first) and the messages carry the class id.
 import { useEffect, useState } from "preact/hooks";
 import { createSession, getSession } from "../api/client.ts";
 import type { LessonEvent, TranscriptEntry } from "../api/types.ts";
@@ -10,6 +11,7 @@ import { embedSetup } from "../lib/embed-setup.ts";
 import { parentOrigin } from "../lib/parent-origin.ts";
 import { sessionPath } from "../lib/route.ts";
 import { storage } from "../lib/storage.ts";
+import { JoinForm, useClassInfo } from "./ClassPage.tsx";
 import { Playground } from "./Playground.tsx";
 
 export const MESSAGE_SOURCE = "kube-playground";
@@ -31,7 +33,40 @@ function post(origin: string | null, message: Record<string, unknown>) {
 }
 
 export function EmbedPage(props: { params: URLSearchParams }) {
+  const classId = props.params.get("class");
+  return classId ? <ClassEmbed classId={classId} params={props.params} /> : <EmbedSession params={props.params} />;
+}
+
+/** A class's embed: the visitor joins the class (or is back in the session this browser joined it with). */
+function ClassEmbed(props: { classId: string; params: URLSearchParams }) {
+  const info = useClassInfo(props.classId);
+  const [joined, setJoined] = useState(() => {
+    const stored = storage.classSession(props.classId);
+    return stored && storage.editKey(stored.sessionId) !== null ? stored : null;
+  });
+  // Joined in this visit: the lesson starts now (the embedding page hears lesson-started).
+  const [fresh, setFresh] = useState(false);
+  if (joined) return <EmbedSession params={props.params} joined={{ id: joined.sessionId, key: storage.editKey(joined.sessionId)!, classId: props.classId, created: fresh }} message={info.value?.message?.text} />;
+  if (info.error) return <p class="embed-error" role="alert">Could not open the class: {info.error}</p>;
+  if (!info.value) return <p class="embed-loading" aria-busy="true">Loading the class…</p>;
+  return (
+    <main class="starting class-join">
+      <JoinForm
+        info={info.value}
+        onJoined={(j) => {
+          setFresh(true);
+          setJoined(j);
+        }}
+      />
+    </main>
+  );
+}
+
+function EmbedSession(props: { params: URLSearchParams; joined?: { id: string; key: string; classId: string; created: boolean }; message?: string }) {
   const { embedId, body } = embedSetup(props.params);
+  const classId = props.joined?.classId;
+  // Every message names the session, and the class when the embed is bound to one.
+  const whose = (id: string) => (classId ? { session: id, class: classId } : { session: id });
   const showMap = props.params.get("map") !== "0";
   // Typing into a learner's console is the parent's only when the embed's URL says so.
   const allowParentCommands = props.params.get("allowParentCommands") === "1";
@@ -45,6 +80,11 @@ export function EmbedPage(props: { params: URLSearchParams }) {
 
   useEffect(() => {
     let cancelled = false;
+    if (props.joined) {
+      // getClass checks the class is still there; the session itself was made by joining.
+      setSession({ id: props.joined.id, key: props.joined.key, created: props.joined.created });
+      return;
+    }
     (async () => {
       const stored = storage.embedSession(storedAs);
       if (stored) {
@@ -91,16 +131,16 @@ export function EmbedPage(props: { params: URLSearchParams }) {
       inject={inject}
       hooks={{
         onLoaded: (model) => {
-          post(origin, { type: "ready", session: session.id });
-          if (session.created && model.lesson) post(origin, { type: "lesson-started", lessonId: model.lesson.lesson.id, session: session.id });
+          post(origin, { type: "ready", ...whose(session.id) });
+          if (session.created && model.lesson) post(origin, { type: "lesson-started", lessonId: model.lesson.lesson.id, ...whose(session.id) });
         },
         onLessonEvents: (events: LessonEvent[]) => {
-          for (const event of events) post(origin, { ...event, session: session.id });
+          for (const event of events) post(origin, { ...event, ...whose(session.id) });
         },
         onEntry: (entry: TranscriptEntry) =>
           post(origin, {
             type: "command",
-            session: session.id,
+            ...whose(session.id),
             seq: entry.seq,
             command: entry.command,
             output: entry.output,
@@ -112,6 +152,11 @@ export function EmbedPage(props: { params: URLSearchParams }) {
       header={() => (
         <header class="embed-bar">
           <span class="brand">⎈ Kube Service Playground</span>
+          {props.message && (
+            <span class="class-message" role="status">
+              Teacher: {props.message}
+            </span>
+          )}
           <span class="spacer" />
           <a href={sessionPath(session.id, session.key)} target="_blank" rel="noopener">
             Open in full playground ↗

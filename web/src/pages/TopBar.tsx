@@ -2,6 +2,7 @@
 import type { ComponentChildren } from "preact";
 import { useState } from "preact/hooks";
 import { LessonPicker } from "../lesson/LessonPicker.tsx";
+import { ClassCreator } from "../share/ClassCreator.tsx";
 import { currentTheme, toggleTheme } from "../lib/theme.ts";
 
 export function TopBar(props: { connected?: boolean; children?: ComponentChildren }) {
@@ -21,6 +22,7 @@ export function TopBar(props: { connected?: boolean; children?: ComponentChildre
       )}
       <span class="spacer" />
       <LessonPicker />
+      <ClassCreator />
       {props.children}
       <button
         type="button"

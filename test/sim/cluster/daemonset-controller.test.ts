@@ -178,7 +178,8 @@ describe("the DaemonSet controller", () => {
   ])("%s", (_, effect, nodes, counts) => {
     const { s: settled, random } = withDaemonSet(daemonSet("agent"));
     let s = taint(settled, random, T0 + 20_000, "node02", [{ key: "dedicated", value: "db", effect }]);
-    s = apply(s, random, T0 + 30_000);
+    // `sleep infinity` as PID 1 ignores SIGTERM: an evicted pod goes when its 30 s grace period ends.
+    s = apply(s, random, T0 + 60_000);
     const ds = dsOf(s, "default/agent");
     expect(nodesOf(s, ds)).toEqual(nodes);
     expect([ds.status.desiredNumberScheduled, ds.status.numberMisscheduled]).toEqual([counts.desired, counts.misscheduled]);
@@ -193,6 +194,9 @@ describe("the DaemonSet controller", () => {
     });
     s = apply(s, random, T0 + 30_000);
     expect(s.daemonSets?.["default/agent"]).toBeUndefined();
+    // The pods are Terminating: `sleep infinity` ignores SIGTERM and is killed when the grace period ends.
+    expect(podsOf(s, ds).map((p) => !!p.metadata.deletionTimestamp)).toEqual([true, true]);
+    s = apply(s, random, T0 + 60_000);
     expect(podsOf(s, ds)).toEqual([]);
   });
 
@@ -210,7 +214,8 @@ describe("the DaemonSet controller", () => {
     expect(ds.metadata.annotations?.["deprecated.daemonset.template.generation"]).toBe("2");
     // Right after the update one pod is on its way out and no new one is ready yet.
     expect(podsOf(s, ds).filter((p) => p.metadata.deletionTimestamp)).toHaveLength(1);
-    s = run(s, random, T0 + 21_000, T0 + 60_000);
+    // Each old pod takes its 30 s grace period to go (`sleep infinity` ignores SIGTERM).
+    s = run(s, random, T0 + 21_000, T0 + 120_000);
     const pods = podsOf(s, ds);
     expect(pods.map((p) => [p.spec.nodeName, p.spec.containers[0].image, p.metadata.labels?.["pod-template-generation"]])).toEqual([
       ["node01", "busybox:1.36", "2"],

@@ -193,6 +193,10 @@ describe("kubectl apply and create of a DaemonSet", () => {
     run(manifest(`  selector:\n    matchLabels:\n      app: agent\n${TEMPLATE}`));
     run("kubectl get pods");
     expect(run("kubectl delete ds agent").output).toBe('daemonset.apps "agent" deleted from default namespace\n');
+    // kubectl waits for the DaemonSet only; its pods run `sleep infinity`, which ignores SIGTERM, so
+    // they stay Terminating until the kubelet kills them at the end of their 30 s grace period.
+    expect(run("kubectl get pods").output).toMatch(/^NAME .*\nagent-\w{5}\s+1\/1\s+Terminating\s+0\s+\S+\nagent-\w{5}\s+1\/1\s+Terminating\s+0\s+\S+\n$/);
+    run("sleep 30");
     expect(run("kubectl get ds,pods").output).toBe("No resources found in default namespace.\n");
   });
 });

@@ -183,7 +183,7 @@ function deleteOne(tx: Tx, ctx: { now: number; random: Random }, def: KindDefini
   const existing = readKind(tx.state, def, namespace, name) as KubeObject | undefined;
   if (!existing) return objectNotFound(def, name);
   if (options.propagationPolicy === "Orphan") orphanDependents(tx, ctx, existing.metadata.uid);
-  const result = deleteObject(tx, def.plural, namespace, name, ctx);
+  const result = deleteObject(tx, def.plural, namespace, name, { ...ctx, gracePeriodSeconds: options.gracePeriodSeconds });
   if (!result.ok) return statusResponse(result.status);
   const after = readKind(tx.state, def, namespace, name);
   // A graceful deletion (pods) answers the object as it now is, deletionTimestamp set; a removal
@@ -205,7 +205,7 @@ function deleteCollection(tx: Tx, ctx: { now: number; random: Random }, target: 
   const deleted: Array<Record<string, unknown>> = [];
   for (const item of items) {
     if (options.propagationPolicy === "Orphan") orphanDependents(tx, ctx, item.metadata.uid as string);
-    const result = deleteObject(tx, def.plural, item.metadata.namespace as string | undefined, item.metadata.name, ctx);
+    const result = deleteObject(tx, def.plural, item.metadata.namespace as string | undefined, item.metadata.name, { ...ctx, gracePeriodSeconds: options.gracePeriodSeconds });
     if (!result.ok) return statusResponse(result.status);
     deleted.push(withType(def, readKind(tx.state, def, item.metadata.namespace as string | undefined, item.metadata.name) ?? item));
   }
@@ -213,18 +213,27 @@ function deleteCollection(tx: Tx, ctx: { now: number; random: Random }, target: 
 }
 
 /** DeleteOptions from the body (kubectl sends one) or the query; Background and Foreground both leave dependents to the garbage collector. */
-function deleteOptions(request: KubeApiWriteRequest): { propagationPolicy?: string } | KubeApiResponse {
+function deleteOptions(request: KubeApiWriteRequest): { propagationPolicy?: string; gracePeriodSeconds?: number } | KubeApiResponse {
   let policy = request.query.propagationPolicy;
+  let grace: unknown = request.query.gracePeriodSeconds === undefined ? undefined : Number(request.query.gracePeriodSeconds);
   if (request.body.trim() !== "") {
     const body = parseBody(request);
     if ("status" in body) return body;
-    const fromBody = (body.value as { propagationPolicy?: unknown }).propagationPolicy;
-    if (typeof fromBody === "string") policy = fromBody;
+    const fromBody = body.value as { propagationPolicy?: unknown; gracePeriodSeconds?: unknown };
+    if (typeof fromBody.propagationPolicy === "string") policy = fromBody.propagationPolicy;
+    if (fromBody.gracePeriodSeconds !== undefined && fromBody.gracePeriodSeconds !== null) grace = fromBody.gracePeriodSeconds;
   }
   if (policy !== undefined && policy !== "Orphan" && policy !== "Background" && policy !== "Foreground") {
     return status(422, "Invalid", `DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: ${JSON.stringify(policy)}: supported values: "Foreground", "Background", "Orphan", "nil"`);
   }
-  return policy === undefined ? {} : { propagationPolicy: policy };
+  if (grace !== undefined && (typeof grace !== "number" || !Number.isInteger(grace))) {
+    return status(400, "BadRequest", `gracePeriodSeconds: Invalid value: ${JSON.stringify(request.query.gracePeriodSeconds ?? grace)}: must be an integer`);
+  }
+  const out: { propagationPolicy?: string; gracePeriodSeconds?: number } = {};
+  if (policy !== undefined) out.propagationPolicy = policy;
+  // A negative grace period means "the object's own", as kubectl's default -1 does.
+  if (typeof grace === "number" && grace >= 0) out.gracePeriodSeconds = grace;
+  return out;
 }
 
 /** propagationPolicy=Orphan: the dependents lose their owner reference and stay. */

@@ -29,7 +29,7 @@ export type { ApiResult, ApiStatus, ResourceKind, StatusCause } from "./api-stat
 export type { LabelSelectorRequirement } from "./label-selector.ts";
 export type { ApiContext } from "../kinds/types.ts";
 export { qualifiedResource } from "./api-status.ts";
-export { POD_TERMINATION_MS, deletePodGracefully } from "../kinds/pod.ts";
+export { deletePodGracefully } from "../kinds/pod.ts";
 export { TEMPLATE_GENERATION } from "../kinds/daemon-set.ts";
 
 interface Writable {

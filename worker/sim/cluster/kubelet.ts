@@ -124,13 +124,14 @@ export function advanceContainers(
   onStep?: (spec: Container, before: ContainerRuntime, after: ContainerRuntime) => void,
 ): ContainerRuntime[] {
   let out = containers;
-  const restartPolicy = pod.spec.restartPolicy ?? "Always";
+  // A pod being deleted restarts nothing: its containers stop for good (termination.ts).
+  const restartPolicy = pod.metadata.deletionTimestamp ? "Never" : (pod.spec.restartPolicy ?? "Always");
   containers.forEach((c0, i) => {
     let c = c0;
     const spec = pod.spec.containers[i] ?? pod.spec.containers[0];
-    // A pod being deleted starts nothing more: a container still being created or pulled stays
-    // so until the pod is gone (it never becomes ready while Terminating).
-    if (pod.metadata.deletionTimestamp && c.phase !== "running" && c.phase !== "exited" && c.until !== undefined) c = { ...c, until: undefined };
+    // A pod being deleted starts nothing more: a container still being created or pulled, or
+    // waiting to restart, stays so until the pod is gone (it never becomes ready while Terminating).
+    if (pod.metadata.deletionTimestamp && c.phase !== "running" && c.until !== undefined) c = { ...c, until: undefined };
     // A long jump of the clock goes through every step; 5m back-offs bound the count.
     for (let guard = 0; c.until !== undefined && c.until <= now && guard < 10_000; guard++) {
       const next = step(c, spec, restartPolicy, random, resolve);

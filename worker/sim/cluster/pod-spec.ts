@@ -5,7 +5,7 @@ import { fieldDuplicate, fieldForbidden, fieldInvalid, fieldNotSupported, fieldR
 import { parseImage } from "./images.ts";
 import { withProps } from "./compact.ts";
 import { isSharedSpec, markSharedSpec } from "./service-account.ts";
-import type { Container, ContainerPort, EnvFromSource, EnvVar, EnvVarSource, KeySelector, PodSpec, Probe, Volume, VolumeMount } from "./types.ts";
+import type { Container, ContainerPort, EnvFromSource, EnvVar, EnvVarSource, KeySelector, Lifecycle, LifecycleHandler, PodSpec, Probe, Volume, VolumeMount } from "./types.ts";
 
 // Defaults shared by every pod that does not set them: objects are never edited in place, and
 // one copy for thirty thousand pods keeps the heap small.
@@ -206,6 +206,7 @@ export function validatePodSpec(spec: unknown, path: string, allowedRestart: rea
       for (const kind of ["readinessProbe", "livenessProbe"] as const) {
         if (c[kind] !== undefined) errs.push(...probeErrors(c[kind], `${cp}.${kind}`));
       }
+      if (c.lifecycle !== undefined) errs.push(...lifecycleErrors(c.lifecycle, `${cp}.lifecycle`));
       if (c.imagePullPolicy !== undefined && !["Always", "IfNotPresent", "Never"].includes(c.imagePullPolicy as string)) {
         errs.push(fieldNotSupported(`${cp}.imagePullPolicy`, c.imagePullPolicy, ["Always", "IfNotPresent", "Never"]));
       }
@@ -286,6 +287,12 @@ function defaultContainer(c: Record<string, unknown>, forTemplate: boolean): Con
   if (c.tty === true) out.tty = true;
   if (isRecord(c.readinessProbe)) out.readinessProbe = defaultProbe(c.readinessProbe);
   if (isRecord(c.livenessProbe)) out.livenessProbe = defaultProbe(c.livenessProbe);
+  if (isRecord(c.lifecycle)) {
+    const lifecycle: Lifecycle = {};
+    if (isRecord(c.lifecycle.postStart)) lifecycle.postStart = defaultHandler(c.lifecycle.postStart);
+    if (isRecord(c.lifecycle.preStop)) lifecycle.preStop = defaultHandler(c.lifecycle.preStop);
+    if (lifecycle.postStart || lifecycle.preStop) out.lifecycle = lifecycle;
+  }
   if (Array.isArray(c.volumeMounts) && c.volumeMounts.length > 0) {
     out.volumeMounts = (c.volumeMounts as Array<Record<string, unknown>>).map((m): VolumeMount => {
       const mount: VolumeMount = { mountPath: m.mountPath as string, name: m.name as string };
@@ -482,4 +489,45 @@ function defaultProbe(p: Record<string, unknown>): Probe {
   if (isRecord(p.tcpSocket)) out.tcpSocket = { port: p.tcpSocket.port as number | string };
   if (isRecord(p.exec)) out.exec = { command: (p.exec.command as unknown[]).map(String) };
   return out;
+}
+
+/** A lifecycle handler with the API server's defaults (httpGet's path and scheme, as for probes). */
+function defaultHandler(h: Record<string, unknown>): LifecycleHandler {
+  const out: LifecycleHandler = {};
+  if (isRecord(h.exec)) out.exec = { command: Array.isArray(h.exec.command) ? h.exec.command.map(String) : [] };
+  if (isRecord(h.httpGet)) {
+    const g = h.httpGet;
+    out.httpGet = { path: typeof g.path === "string" && g.path !== "" ? g.path : "/", port: g.port as number | string, scheme: typeof g.scheme === "string" ? g.scheme : "HTTP" };
+    if (typeof g.host === "string" && g.host !== "") out.httpGet.host = g.host;
+  }
+  if (isRecord(h.tcpSocket)) out.tcpSocket = { port: h.tcpSocket.port as number | string };
+  if (isRecord(h.sleep)) out.sleep = { seconds: h.sleep.seconds as number };
+  return out;
+}
+
+/**
+ * validateLifecycle / validateHandler (pkg/apis/core/validation): each hook names exactly one
+ * handler; exec needs a command, httpGet a port, sleep a non-negative number of seconds.
+ */
+function lifecycleErrors(lifecycle: unknown, path: string): StatusCause[] {
+  if (!isRecord(lifecycle)) return [fieldInvalid(path, lifecycle, "must be an object")];
+  const errs: StatusCause[] = [];
+  for (const hook of ["postStart", "preStop"] as const) {
+    const h = lifecycle[hook];
+    if (h === undefined) continue;
+    const hp = `${path}.${hook}`;
+    if (!isRecord(h)) {
+      errs.push(fieldInvalid(hp, h, "must be an object"));
+      continue;
+    }
+    const given = ["exec", "httpGet", "tcpSocket", "sleep"].filter((k) => h[k] !== undefined && h[k] !== null);
+    if (given.length === 0) errs.push(fieldRequired(hp, "must specify a handler type"));
+    else if (given.length > 1) errs.push(fieldForbidden(`${hp}.${given[1]}`, "may not specify more than 1 handler type"));
+    if (isRecord(h.exec) && (!Array.isArray(h.exec.command) || h.exec.command.length === 0)) errs.push(fieldRequired(`${hp}.exec.command`));
+    if (isRecord(h.httpGet) && h.httpGet.port === undefined) errs.push(fieldRequired(`${hp}.httpGet.port`));
+    if (isRecord(h.sleep) && (typeof h.sleep.seconds !== "number" || !Number.isInteger(h.sleep.seconds) || h.sleep.seconds < 0)) {
+      errs.push(fieldInvalid(`${hp}.sleep.seconds`, h.sleep.seconds, "must be greater than or equal to 0"));
+    }
+  }
+  return errs;
 }

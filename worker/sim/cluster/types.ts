@@ -88,6 +88,21 @@ export interface Container {
   readinessProbe?: Probe;
   /** Stored as given; the kubelet here does not restart containers on it. */
   livenessProbe?: Probe;
+  /** preStop runs when the pod is deleted, before the stop signal (termination.ts); postStart is stored. */
+  lifecycle?: Lifecycle;
+}
+
+/** core/v1 LifecycleHandler: exactly one of exec, httpGet, tcpSocket (deprecated) or sleep. */
+export interface LifecycleHandler {
+  exec?: { command: string[] };
+  httpGet?: { path: string; port: number | string; scheme: string; host?: string };
+  tcpSocket?: { port: number | string; host?: string };
+  sleep?: { seconds: number };
+}
+
+export interface Lifecycle {
+  postStart?: LifecycleHandler;
+  preStop?: LifecycleHandler;
 }
 
 /** core/v1 Probe with its handler; the numbers carry the API server's defaults. */

@@ -2,7 +2,10 @@
 import { type ApiResult, invalid } from "../cluster/api-status.ts";
 import { fieldForbidden, isDNS1123Subdomain } from "../cluster/field-errors.ts";
 import { canonicalJson, rfc3339 } from "../cluster/ids.ts";
+import { POD_IP_REUSE_DELAY_MS } from "../cluster/allocators.ts";
 import { killingEvents } from "../cluster/kubelet-events.ts";
+import { nextChangeAt } from "../cluster/kubelet.ts";
+import { containerStop } from "../cluster/termination.ts";
 import { defaultPodSpec, validatePodSpec } from "../cluster/pod-spec.ts";
 import { podQosClass } from "../cluster/quantity.ts";
 import { admitServiceAccount, isMirrorPod, keepServiceAccountVolume } from "../cluster/service-account.ts";
@@ -14,21 +17,36 @@ import { podRow } from "../kubectl/printers/tables.ts";
 import { isRecord } from "./templates.ts";
 import type { ApiContext, KindDefinition } from "./types.ts";
 
-/** How long a deleted pod shows Terminating before the kubelet has killed it (simulated). */
-export const POD_TERMINATION_MS = { min: 2000, spread: 1000 };
+/** After its containers have stopped, the kubelet's status manager removes the pod within a second or two (simulated). */
+export const POD_REMOVAL_MS = { min: 1000, spread: 1000 };
 
-/** Sets deletionTimestamp; the kubelet removes the pod a couple of simulated seconds later. */
+/** Removes the pod from the store at once (no kubelet confirmation), releasing its IP as the kubelet would. */
+function removePodNow(tx: Tx, key: string, pod: Pod, now: number): void {
+  nextResourceVersion(tx);
+  removeObject(tx, "pods", key);
+  if (pod.status.podIP && !pod.spec.hostNetwork && pod.spec.nodeName) tx.write("releasedPodIPs")[pod.status.podIP] = now + POD_IP_REUSE_DELAY_MS;
+  const runtime = tx.write("podRuntime");
+  delete runtime[key];
+}
+
+/**
+ * The pod registry's graceful deletion (strategy.go CheckGracefulDelete, rest.BeforeDelete): the
+ * grace period is the request's or the pod's terminationGracePeriodSeconds; an unscheduled or
+ * finished pod, or a zero grace period (--force --grace-period=0), goes at once. Otherwise
+ * deletionTimestamp is now + grace and the kubelet stops the containers (termination.ts); the pod
+ * goes when they have stopped. A second delete may only shorten the grace period.
+ */
 export function deletePodGracefully(tx: Tx, key: string, pod: Pod, ctx: ApiContext): Pod {
-  if (pod.metadata.deletionTimestamp) return pod;
-  if (!pod.spec.nodeName) {
-    // Never scheduled: no kubelet has to stop anything, the object goes at once.
-    nextResourceVersion(tx);
-    removeObject(tx, "pods", key);
-    const runtime = tx.write("podRuntime");
-    delete runtime[key];
+  let grace = ctx.gracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds ?? 30;
+  if (!pod.spec.nodeName || pod.status.phase === "Succeeded" || pod.status.phase === "Failed") grace = 0;
+  if (pod.metadata.deletionTimestamp) {
+    const current = pod.metadata.deletionGracePeriodSeconds ?? 0;
+    if (grace >= current) return pod;
+  }
+  if (grace === 0) {
+    removePodNow(tx, key, pod, ctx.now);
     return pod;
   }
-  const grace = pod.spec.terminationGracePeriodSeconds ?? 30;
   const next: Pod = {
     ...pod,
     metadata: {
@@ -40,9 +58,24 @@ export function deletePodGracefully(tx: Tx, key: string, pod: Pod, ctx: ApiConte
   };
   putObject(tx, "pods", key, next);
   const runtime = tx.state.podRuntime[key];
-  killingEvents(tx, pod, runtime?.containers, ctx.now);
-  const goneAt = ctx.now + Math.min(grace * 1000, POD_TERMINATION_MS.min + ctx.random.int(POD_TERMINATION_MS.spread));
-  tx.write("podRuntime")[key] = { ...(runtime ?? { createdAt: ctx.now, logs: [] }), goneAt, nextAt: Math.min(runtime?.nextAt ?? goneAt, goneAt) };
+  if (!pod.metadata.deletionTimestamp) killingEvents(tx, pod, runtime?.containers, ctx.now);
+  let lastStop = ctx.now;
+  const containers = runtime?.containers?.map((c) => {
+    const spec = pod.spec.containers.find((s) => s.name === c.name);
+    if (c.phase !== "running" || !spec) return c;
+    const stop = containerStop(spec, c, ctx.now, grace * 1000);
+    // A second, shorter delete cannot make a container stop later than already planned.
+    if (!stop || (c.until !== undefined && c.until <= stop.at)) {
+      lastStop = Math.max(lastStop, c.until ?? lastStop);
+      return c;
+    }
+    lastStop = Math.max(lastStop, stop.at);
+    return { ...c, until: stop.at, exitCode: stop.exitCode };
+  });
+  const goneAt = lastStop + POD_REMOVAL_MS.min + ctx.random.int(POD_REMOVAL_MS.spread);
+  const base = runtime ?? { createdAt: ctx.now, logs: [] };
+  const updated = containers ? { ...base, containers } : { ...base };
+  tx.write("podRuntime")[key] = { ...updated, goneAt, nextAt: Math.min(nextChangeAt({ ...updated, goneAt }) ?? goneAt, goneAt) };
   return next;
 }
 

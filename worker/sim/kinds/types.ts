@@ -12,6 +12,8 @@ import type { Random } from "../random.ts";
 export interface ApiContext {
   now: number;
   random: Random;
+  /** DeleteOptions.gracePeriodSeconds of a delete request, when it gives one. */
+  gracePeriodSeconds?: number;
 }
 
 export type Built = { ok: true; obj: KubeObject } | { ok: false; status: ApiStatus };

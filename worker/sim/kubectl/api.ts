@@ -27,8 +27,9 @@ export function update(k: Kubectl, obj: SubmittedObject): ApiResult<KubeObject> 
   return updateObject(k.ctx.tx, obj, apiContext(k));
 }
 
-export function remove(k: Kubectl, kind: ResourceKind, namespace: string | undefined, name: string): ApiResult<KubeObject> {
-  return deleteObject(k.ctx.tx, kind, namespace, name, apiContext(k));
+/** DELETE of one object; `gracePeriodSeconds` is DeleteOptions' (kubectl delete --grace-period, --now, --force). */
+export function remove(k: Kubectl, kind: ResourceKind, namespace: string | undefined, name: string, gracePeriodSeconds?: number): ApiResult<KubeObject> {
+  return deleteObject(k.ctx.tx, kind, namespace, name, gracePeriodSeconds === undefined ? apiContext(k) : { ...apiContext(k), gracePeriodSeconds });
 }
 
 export function get(k: Kubectl, kind: ResourceKind, namespace: string | undefined, name: string): ApiResult<KubeObject> {

@@ -142,7 +142,7 @@ function runDelete(k: Kubectl, flags: Flags): number {
   for (const group of groups) {
     for (const object of group.objects) {
       total++;
-      const result = remove(k, group.type.name as ResourceKind, object.metadata.namespace, object.metadata.name);
+      const result = remove(k, group.type.name as ResourceKind, object.metadata.namespace, object.metadata.name, grace >= 0 ? grace : undefined);
       if (!result.ok) {
         errors.push(statusErrorText(result.status));
         continue;
@@ -158,7 +158,11 @@ function runDelete(k: Kubectl, flags: Flags): number {
   if (total === 0 && errors.length === 0) k.out("No resources found\n");
   if (flags.bool("wait") && deleted.some((d) => d.kind === "pods" || d.kind === "namespaces")) {
     const state = () => k.ctx.tx.state;
-    waitUntil(k, 120_000, () =>
+    // kubectl waits without a limit (a week, for --timeout=0): the longest grace period of what is
+    // going bounds it here, plus time for the kubelet to see the containers stop.
+    const pods = deleted.filter((d) => d.kind === "pods").map((d) => state().pods[`${d.namespace}/${d.name}`]);
+    const longest = Math.max(60, ...pods.map((p) => p?.metadata.deletionGracePeriodSeconds ?? 0));
+    waitUntil(k, (longest + 60) * 1000, () =>
       deleted.every((d) => {
         if (d.kind === "pods") return !state().pods[`${d.namespace}/${d.name}`];
         if (d.kind === "namespaces") return !state().namespaces[d.name];

@@ -124,7 +124,8 @@ export function clusterView(state: SessionState): ClusterView {
 function podView(pod: Pod, cluster: ClusterState): ClusterView["pods"][number] {
   const namespace = pod.metadata.namespace ?? "default";
   const summary = podSummary(pod, cluster.now);
-  const running = pod.status.phase === "Running" && !pod.metadata.deletionTimestamp;
+  // A terminating pod's server keeps listening until its container stops (preStop, grace period).
+  const running = pod.status.phase === "Running" && pod.status.containerStatuses?.[0]?.state.running !== undefined;
   const image = pod.spec.containers[0]?.image ?? "";
   const replicaSet = pod.metadata.ownerReferences?.find((o) => o.kind === "ReplicaSet")?.name;
   const owner = replicaSet ? cluster.replicaSets[`${namespace}/${replicaSet}`]?.metadata.ownerReferences?.find((o) => o.kind === "Deployment")?.name : undefined;

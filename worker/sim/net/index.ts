@@ -63,6 +63,8 @@ export interface EndpointInfo {
   text: string;
   nodeName?: string;
   podKey?: string;
+  /** A serving endpoint of a pod being deleted, used only while its Service has no ready one. */
+  terminating?: boolean;
   sepChain?: string;
   /** The last statistic/jump rule written for this endpoint (chain, position and count fixed it). */
   pick?: { chain: string; i: number; n: number; text: string };
@@ -131,14 +133,23 @@ interface NodeIndex {
 const serviceIndexes = new WeakMap<Record<string, Service>, ServiceIndex>();
 const podIndexes = new WeakMap<Record<string, Pod>, { rv: number; index: PodIndex }>();
 const nodeIndexes = new WeakMap<Record<string, Node>, NodeIndex>();
-const endpointCaches = new WeakMap<Record<string, Pod>, WeakMap<Record<string, Service>, Map<ServicePortInfo, EndpointInfo[]>>>();
+/**
+ * A service port's endpoints as kube-proxy sorts them (topology.go CategorizeEndpoints): the ready
+ * ones, and the serving, terminating ones it falls back to when none is ready.
+ */
+interface PortEndpoints {
+  ready: EndpointInfo[];
+  servingTerminating: EndpointInfo[];
+}
+
+const endpointCaches = new WeakMap<Record<string, Pod>, WeakMap<Record<string, Service>, Map<ServicePortInfo, PortEndpoints>>>();
 const podCIDRs = new Map<string, Cidr | undefined>();
 
 export class NetIndex {
   private readonly services: ServiceIndex;
   private readonly pods: PodIndex;
   private readonly nodes: NodeIndex;
-  private readonly endpointCache: Map<ServicePortInfo, EndpointInfo[]>;
+  private readonly endpointCache: Map<ServicePortInfo, PortEndpoints>;
   readonly podCIDR?: Cidr;
 
   constructor(readonly state: ClusterState) {
@@ -216,12 +227,12 @@ export class NetIndex {
   }
 
   /**
-   * kube-proxy's localEndpoints for a Service on a node (EndpointsMap.LocalReadyEndpoints): its
-   * ready endpoints there, counted by IP over all its ports.
+   * kube-proxy's health check count for a Service on a node (EndpointsMap.LocalReadyEndpoints): its
+   * ready endpoints there, counted by IP over all its ports (terminating ones do not count).
    */
   localReadyEndpoints(serviceKey: string, nodeName: string): number {
     const ips = new Set<string>();
-    for (const sp of this.portsOfService(serviceKey)) for (const e of this.endpoints(sp)) if (e.nodeName === nodeName) ips.add(e.ip);
+    for (const sp of this.portsOfService(serviceKey)) for (const e of this.categorized(sp).ready) if (e.nodeName === nodeName) ips.add(e.ip);
     return ips.size;
   }
 
@@ -234,14 +245,30 @@ export class NetIndex {
     return this.services.byKey.get(serviceKey) ?? [];
   }
 
-  /** Ready endpoints of a service port, sorted as kube-proxy writes its rules (by ip:port). */
-  endpoints(sp: ServicePortInfo): readonly EndpointInfo[] {
+  private categorized(sp: ServicePortInfo): PortEndpoints {
     let list = this.endpointCache.get(sp);
     if (!list) {
-      list = readyEndpoints(this.state, sp);
+      list = usableEndpoints(this.state, sp);
       this.endpointCache.set(sp, list);
     }
     return list;
+  }
+
+  /**
+   * The endpoints of a service port kube-proxy's Cluster chain uses, sorted as it writes its rules
+   * (by ip:port): the ready ones; when none is ready anywhere, the serving, terminating ones
+   * (KEP-1669), so connections still reach pods that are shutting down.
+   */
+  endpoints(sp: ServicePortInfo): readonly EndpointInfo[] {
+    const c = this.categorized(sp);
+    return c.ready.length > 0 ? c.ready : c.servingTerminating;
+  }
+
+  /** The endpoints of the Local chain on a node: its ready ones there, else its serving, terminating ones there. */
+  localEndpoints(sp: ServicePortInfo, nodeName: string): readonly EndpointInfo[] {
+    const c = this.categorized(sp);
+    const ready = c.ready.filter((e) => e.nodeName === nodeName);
+    return ready.length > 0 ? ready : c.servingTerminating.filter((e) => e.nodeName === nodeName);
   }
 
   chainHash(sp: ServicePortInfo): string {
@@ -253,9 +280,10 @@ export class NetIndex {
   }
 }
 
-function readyEndpoints(state: ClusterState, sp: ServicePortInfo): EndpointInfo[] {
+function usableEndpoints(state: ClusterState, sp: ServicePortInfo): PortEndpoints {
   const portName = sp.port.name ?? "";
-  const list: EndpointInfo[] = [];
+  const ready: EndpointInfo[] = [];
+  const servingTerminating: EndpointInfo[] = [];
   const seen = new Set<string>();
   for (const slice of endpointSlicesFor(state, sp.service)) {
     let port: number | undefined;
@@ -264,23 +292,29 @@ function readyEndpoints(state: ClusterState, sp: ServicePortInfo): EndpointInfo[
     }
     if (port === undefined) continue;
     for (const ep of slice.endpoints) {
-      if (!ep.conditions.ready) continue;
+      const { ready: isReady, serving, terminating } = ep.conditions;
+      const list = isReady ? ready : serving && terminating ? servingTerminating : undefined;
+      if (!list) continue;
       for (const ip of ep.addresses) {
         const text = `${ip}:${port}`;
         if (seen.has(text)) continue;
         seen.add(text);
-        list.push({
+        const info: EndpointInfo = {
           ip,
           port,
           text,
           nodeName: ep.nodeName,
           podKey: ep.targetRef ? `${ep.targetRef.namespace}/${ep.targetRef.name}` : undefined,
-        });
+        };
+        if (!isReady) info.terminating = true;
+        list.push(info);
       }
     }
   }
-  list.sort((a, b) => (a.text < b.text ? -1 : a.text > b.text ? 1 : 0));
-  return list;
+  const byText = (a: EndpointInfo, b: EndpointInfo) => (a.text < b.text ? -1 : a.text > b.text ? 1 : 0);
+  ready.sort(byText);
+  servingTerminating.sort(byText);
+  return { ready, servingTerminating };
 }
 
 function serviceIndexOf(services: Record<string, Service>): ServiceIndex {

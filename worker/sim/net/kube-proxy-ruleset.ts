@@ -160,7 +160,7 @@ function servicePortRules(index: NetIndex, sp: ServicePortInfo, nodeName: string
   const hash = index.chainHash(sp);
   const port = sp.port.port;
   const endpoints = index.endpoints(sp);
-  const local = endpoints.filter((e) => e.nodeName === nodeName);
+  const local = index.localEndpoints(sp, nodeName);
   const hasEndpoints = endpoints.length > 0;
   const itpLocal = spec.internalTrafficPolicy === "Local";
   const etpLocal = spec.externalTrafficPolicy === "Local";
@@ -222,7 +222,10 @@ function servicePortRules(index: NetIndex, sp: ServicePortInfo, nodeName: string
   if (usesCluster) writeChain(svcChain, endpoints);
   if (usesLocal) writeChain(svlChain, local);
 
-  const reachable = usesCluster ? endpoints : usesLocal ? local : [];
+  // allReachableEndpoints: the Local chain may hold terminating endpoints the Cluster chain has not.
+  const reachable = usesCluster && usesLocal && local.some((e) => !endpoints.includes(e))
+    ? [...endpoints, ...local.filter((e) => !endpoints.includes(e))].sort((a, b) => (a.text < b.text ? -1 : a.text > b.text ? 1 : 0))
+    : usesCluster ? endpoints : usesLocal ? local : [];
   for (const e of reachable) {
     const sep = index.sepChain(sp, e);
     nat.add(sepMasqRule(sep, spn, e.ip));

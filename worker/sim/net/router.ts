@@ -322,7 +322,7 @@ class Proxier {
     let candidates = endpoints;
     let chain = `KUBE-SVC-${hash}`;
     if (local && !fromPod && !fromThisNode) {
-      candidates = endpoints.filter((e) => e.nodeName === node.name);
+      candidates = this.index.localEndpoints(sp, node.name);
       if (candidates.length === 0) {
         const drop = filterRule("DROP");
         nodeHop.rule = drop;
@@ -389,7 +389,7 @@ class Proxier {
     const chain = local ? `KUBE-SVL-${hash}` : `KUBE-SVC-${hash}`;
     let candidates = endpoints;
     if (local) {
-      candidates = endpoints.filter((e) => e.nodeName === srcNode);
+      candidates = this.index.localEndpoints(sp, srcNode);
       if (candidates.length === 0) {
         hop.rule = saveText(clusterIPFilterRule(spn, proto, dstIP, dstPort, "DROP"));
         hop.rules = [hop.rule];
@@ -452,6 +452,10 @@ class Proxier {
     }
     const ep = chosen!;
     const sep = this.index.sepChain(sp, ep);
+    if (ep.terminating) {
+      // CategorizeEndpoints' fallback (KEP-1669): said once per hop, next to the policy's note.
+      serviceHop.note = `${serviceHop.note ? `${serviceHop.note} ` : ""}${sp.serviceKey} has no ready endpoint${chain.startsWith("KUBE-SVL") ? ` on ${natNode}` : ""}, so kube-proxy uses its serving, terminating ones (pods being deleted that still answer) until a ready one appears.`;
+    }
     if (affinity) affinityWrite = { key, entry: { endpoint: ep.text, at: this.env.now } };
     serviceHop.rules!.push(pickRule);
     serviceHop.rule = pickRule;

@@ -102,6 +102,16 @@ describe("writes through the session's Kubernetes API", () => {
     expect(console(svc.state, "kubectl get svc web")).toBe('Error from server (NotFound): services "web" not found\n');
   });
 
+  it("takes DeleteOptions.gracePeriodSeconds from the body or the query: a shorter grace period, or 0 to remove the pod at once", () => {
+    const state = session(["kubectl run a --image=nginx", "kubectl run b --image=nginx", "kubectl run c --image=nginx"]);
+    const a = send(state, "DELETE", "/api/v1/namespaces/default/pods/a", { kind: "DeleteOptions", apiVersion: "v1", gracePeriodSeconds: 5 });
+    expect(a.json.metadata.deletionGracePeriodSeconds).toBe(5);
+    const b = send(a.state, "DELETE", "/api/v1/namespaces/default/pods/b", "", "", { gracePeriodSeconds: "0" });
+    expect(b.json).toMatchObject({ kind: "Status", status: "Success", details: { name: "b", kind: "pods" } });
+    const c = send(b.state, "DELETE", "/api/v1/namespaces/default/pods/c", "", "", { gracePeriodSeconds: "soon" });
+    expect(c.response.status).toBe(400);
+  });
+
   it("deletecollection with a label selector, and Orphan leaves a Deployment's ReplicaSet in place", () => {
     const state = session(["kubectl run a --image=nginx -l tier=x", "kubectl run b --image=nginx -l tier=x", "kubectl run c --image=nginx", "kubectl create deployment api --image=httpd"]);
     const some = send(state, "DELETE", "/api/v1/namespaces/default/pods", "", "", { labelSelector: "tier=x" });

@@ -227,7 +227,8 @@ function deleteOptions(request: KubeApiWriteRequest): { propagationPolicy?: stri
     return status(422, "Invalid", `DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: ${JSON.stringify(policy)}: supported values: "Foreground", "Background", "Orphan", "nil"`);
   }
   if (grace !== undefined && (typeof grace !== "number" || !Number.isInteger(grace))) {
-    return status(400, "BadRequest", `gracePeriodSeconds: Invalid value: ${JSON.stringify(request.query.gracePeriodSeconds ?? grace)}: must be an integer`);
+    // The parameter codec's conversion error (strconv.ParseInt), answered as a bad request.
+    return status(400, "BadRequest", `strconv.ParseInt: parsing ${JSON.stringify(String(request.query.gracePeriodSeconds ?? grace))}: invalid syntax`);
   }
   const out: { propagationPolicy?: string; gracePeriodSeconds?: number } = {};
   if (policy !== undefined) out.propagationPolicy = policy;

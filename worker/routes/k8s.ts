@@ -6,6 +6,7 @@ import { Hono } from "hono";
 import { sessionStub } from "../http/stubs.ts";
 import { contextName, playgroundKubeconfig } from "../sim/api/kubeconfig.ts";
 import type { KubeApiResponse } from "../sim/api/server.ts";
+import { isWatch } from "../sim/api/watch.ts";
 import type { Failure } from "../session/outcome.ts";
 
 export const k8s = new Hono<{ Bindings: Env }>();
@@ -27,14 +28,36 @@ k8s.all("/*", async (c) => {
   if (new TextEncoder().encode(body).byteLength > MAX_BODY_BYTES) {
     return respond(c.req.method, { status: 413, contentType: "application/json", body: JSON.stringify({ kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: `Request entity too large: limit is ${MAX_BODY_BYTES}`, reason: "RequestEntityTooLarge", code: 413 }) });
   }
-  const outcome = await stub.kubeApi(bearerToken(c.req.header("Authorization")), {
+  const request = {
     method: c.req.method,
     path: match?.[2] ?? "/",
     query,
     accept: c.req.header("Accept") ?? "",
     body,
     contentType: c.req.header("Content-Type") ?? "",
-  });
+  };
+  const token = bearerToken(c.req.header("Authorization"));
+  if (c.req.method === "GET" && isWatch(request.path, query)) {
+    const watched = await stub.kubeWatch(token, request);
+    if (!watched.ok) return respond(c.req.method, failureStatus(watched as Failure), (watched as Failure).retryAfterSeconds);
+    const { response, stream, watchId } = watched.value;
+    if (!stream) return respond(c.req.method, response);
+    // Events go out as they happen: compressed (Cloudflare's front line, and Miniflare after it,
+    // gzip JSON for clients that accept it) they would wait in the compressor's buffer. A body that
+    // names its encoding is left alone, as the API server leaves its watches uncompressed.
+    const headers = new Headers({ "Content-Type": response.contentType, "Cache-Control": "no-store, no-transform", "Content-Encoding": "identity" });
+    for (const warning of response.warnings ?? []) headers.append("Warning", `299 - ${JSON.stringify(warning)}`);
+    // The client went away (request.signal fires when a write to it fails): the object frees the watch's place.
+    if (watchId !== undefined) {
+      const signal = c.req.raw.signal;
+      const close = () => c.executionCtx.waitUntil(stub.closeKubeWatch(watchId).catch(() => undefined));
+      if (signal.aborted) close();
+      else signal.addEventListener("abort", close, { once: true });
+    }
+    // Piped here rather than handed on whole, so that the write that finds the client gone fails in this request.
+    return new Response((stream as ReadableStream<Uint8Array>).pipeThrough(new TransformStream<Uint8Array, Uint8Array>()), { status: 200, headers });
+  }
+  const outcome = await stub.kubeApi(token, request);
   const answer: KubeApiResponse = outcome.ok ? outcome.value : failureStatus(outcome as Failure);
   return respond(c.req.method, answer, outcome.ok ? undefined : (outcome as Failure).retryAfterSeconds);
 });

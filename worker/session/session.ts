@@ -22,8 +22,10 @@ import { newEditKey, newSnapshotId } from "./ids.ts";
 import { ClientMessage, MAX_LIVE_MESSAGE_BYTES, PING, PONG, type ServerMessage, type SocketAttachment } from "./live.ts";
 import { failure, type Failure, type Outcome, sessionNotFound, snapshotNotFound, success } from "./outcome.ts";
 import { type ProxiedResponse, type ProxyRequest, routeProxyRequest } from "./proxy.ts";
+import type { ClusterState } from "../sim/cluster/types.ts";
 import { type KubeApiResponse, serveKubeApi, unauthorized } from "../sim/api/server.ts";
 import { type KubeApiWriteRequest, serveKubeApiWrite, WRITE_METHODS } from "../sim/api/writes.ts";
+import { bookmarkLine, clusterAt, errorLine, eventLine, parseWatch, type WatchSpec, type WatchView, watchChanges, watchView } from "../sim/api/watch.ts";
 import { advanceLesson, type Lesson, type LessonProgress, startLesson } from "../sim/lessons/index.ts";
 import { type LessonRun, type LessonUpdate, type LessonView, lessonUpdate, lessonView, readLessonRun, writeLessonRun, writeProgress } from "./lesson-run.ts";
 import { clientKey } from "./client-key.ts";
@@ -61,6 +63,31 @@ export const MAX_SNAPSHOTS_PER_SESSION = 100;
 /** Live sockets one session may hold open, and of those from one client address (a class of 50 behind one school address watching its teacher fits). */
 export const MAX_SOCKETS_PER_SESSION = 100;
 export const MAX_SOCKETS_PER_CLIENT = 60;
+/** Open watches (`?watch=1`) one session serves at once; past them 429, as priority and fairness would answer. */
+export const MAX_WATCHES_PER_SESSION = 20;
+/** How often an idle watch that asked for bookmarks gets one (the API server's is about a minute). */
+const BOOKMARK_INTERVAL_MS = 60_000;
+/** Cluster states kept in memory so a watch from an earlier resourceVersion gets what changed since (the API server's watch cache keeps a window too). */
+const WATCH_HISTORY = 64;
+
+/** A watch the session streams to: what it selects, what it has seen, where its lines go. */
+interface OpenWatch {
+  id: number;
+  spec: WatchSpec;
+  view: WatchView;
+  writer: WritableStreamDefaultWriter<Uint8Array>;
+  first: boolean;
+  timers: Array<ReturnType<typeof setTimeout>>;
+}
+
+/** A watch's answer: the stream of its events, or the API server's refusal. */
+export interface KubeWatchAnswer {
+  response: KubeApiResponse;
+  stream?: ReadableStream<Uint8Array>;
+  /** Names the open watch for closeKubeWatch. */
+  watchId?: number;
+}
+
 /** Upper bound on the transcript a read returns, so a reply stays far below RPC limits. */
 const READ_TRANSCRIPT_BUDGET = 8 * 1024 * 1024;
 
@@ -152,6 +179,11 @@ export class Session extends DurableObject<Env> {
   private classStub: ClassReports | undefined;
   /** Reports to the class that failed (the class is gone or overloaded): counted, never the student's problem. */
   private classReportFailures = 0;
+  /** Open watches; in memory only: a stream does not outlive the object, and a client watches again. */
+  private readonly watches = new Set<OpenWatch>();
+  /** The cluster as stored by the last commits, oldest first; in memory only (a watch from before a wake-up gets 410 and lists again). */
+  private clusterHistory: ClusterState[] = [];
+  private lastWatchId = 0;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -375,6 +407,110 @@ export class Session extends DurableObject<Env> {
       const current = this.current();
       return success(serveKubeApi(current.cluster, { ...request, canWrite: editor }, simulatedNow(current, Date.now())));
     });
+  }
+
+  /**
+   * `?watch=1`: a stream of the API server's watch events for what the request selects, sent as
+   * the session changes (commands, API writes, the alarm's pod transitions) until the client goes,
+   * timeoutSeconds passes or the object is evicted. Anyone who may read may watch.
+   */
+  async kubeWatch(token: string | undefined, request: Omit<KubeApiWriteRequest, "canWrite">): Promise<Outcome<KubeWatchAnswer>> {
+    return this.serializedStoring<KubeWatchAnswer>(async () => {
+      if (!this.load()) return sessionNotFound();
+      const editor = token !== undefined && (await editKeyMatches(token, this.keyHash()));
+      if (!this.load()) return sessionNotFound();
+      if (token !== undefined && !editor) return success({ response: unauthorized() });
+      const limited = this.rateLimited(editor ? "commands" : "keyless");
+      if (limited) return limited;
+      this.storeBuckets();
+      this.touch();
+      const cluster = this.state!.cluster;
+      const spec = parseWatch(cluster, { ...request, canWrite: editor });
+      if ("status" in spec) return success({ response: spec });
+      if (this.watches.size >= MAX_WATCHES_PER_SESSION) {
+        // An idle watch whose client has gone (a Ctrl+C'd kubectl get -w) is found only by writing to
+        // it: each gets a blank line, which JSON stream decoders skip between objects (Go's
+        // json.Decoder in client-go), and the places of those gone are free when the client retries.
+        for (const open of this.watches) this.sendWatchLine(open, "\n");
+        return failure(429, "too_many_watches", `too many open watches on this session (at most ${MAX_WATCHES_PER_SESSION}); close one and retry`, 1);
+      }
+      const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
+      let from: ClusterState | KubeApiResponse = cluster;
+      if (spec.since !== undefined) {
+        from = clusterAt(this.historyUpTo(cluster), spec.since);
+        // Too new is refused before the stream; too old is the stream's one ERROR event.
+        if ("status" in from && from.status !== 410) return success({ response: from });
+      }
+      const watch: OpenWatch = { id: ++this.lastWatchId, spec, view: "status" in from ? new Map() : watchView(from, spec), writer: writable.getWriter(), first: true, timers: [] };
+      if ("status" in from) {
+        this.sendWatchLine(watch, errorLine(from));
+        watch.writer.close().catch(() => undefined);
+        return success({ response: { status: 200, contentType: "application/json", body: "" }, stream: readable });
+      }
+      this.watches.add(watch);
+      if (spec.sendInitial) for (const { object } of watch.view.values()) this.sendWatchLine(watch, eventLine(spec, { type: "ADDED", object }, cluster.now, this.firstOf(watch)));
+      else this.sendWatchChanges(watch, cluster);
+      watch.timers.push(setTimeout(() => this.closeWatch(watch), spec.timeoutSeconds * 1000));
+      if (spec.bookmarks) {
+        const bookmark = () => this.sendWatchLine(watch, bookmarkLine(spec, this.state?.cluster.resourceVersion ?? 0));
+        watch.timers.push(setInterval(bookmark, BOOKMARK_INTERVAL_MS));
+        // The API server also sends one 2 s before the watch ends, so the client resumes from as late as it can (cacher's nextBookmarkTime).
+        if (spec.timeoutSeconds > 2 && spec.timeoutSeconds * 1000 - 2000 < BOOKMARK_INTERVAL_MS) watch.timers.push(setTimeout(bookmark, spec.timeoutSeconds * 1000 - 2000));
+      }
+      // The client went away: its next line fails, and the watch is dropped.
+      watch.writer.closed.catch(() => this.closeWatch(watch));
+      this.scheduleAlarm();
+      // The stream's framing type, whatever its objects are (apiserver handlers/watch.go: JSON streams as application/json).
+      return success({ response: { status: 200, contentType: "application/json", body: "", ...(spec.def.deprecationWarning === undefined ? {} : { warnings: [spec.def.deprecationWarning] }) }, stream: readable, watchId: watch.id });
+    });
+  }
+
+  /**
+   * The client of watch `id` went away (the Worker saw its response cancelled). A stream's end does
+   * not reach the object by itself until a write fails, and an idle watch writes nothing, so
+   * without this it would hold one of the session's 20 places until its timeout.
+   */
+  closeKubeWatch(id: number): void {
+    for (const watch of this.watches) if (watch.id === id) this.closeWatch(watch);
+  }
+
+  private firstOf(watch: OpenWatch): boolean {
+    const first = watch.first;
+    watch.first = false;
+    return first;
+  }
+
+  private sendWatchLine(watch: OpenWatch, line: string): void {
+    watch.writer.write(new TextEncoder().encode(line)).catch(() => this.closeWatch(watch));
+  }
+
+  private closeWatch(watch: OpenWatch): void {
+    if (!this.watches.delete(watch)) return;
+    for (const timer of watch.timers) clearTimeout(timer);
+    watch.writer.close().catch(() => undefined);
+  }
+
+  /** Sends every open watch the events between what it saw and the cluster as stored now. */
+  private notifyWatches(): void {
+    if (!this.state) return;
+    const cluster = this.state.cluster;
+    this.clusterHistory = this.historyUpTo(cluster).slice(-WATCH_HISTORY);
+    for (const watch of this.watches) this.sendWatchChanges(watch, cluster);
+  }
+
+  private sendWatchChanges(watch: OpenWatch, cluster: ClusterState): void {
+    const view = watchView(cluster, watch.spec);
+    for (const event of watchChanges(watch.view, view)) this.sendWatchLine(watch, eventLine(watch.spec, event, cluster.now, this.firstOf(watch)));
+    watch.view = view;
+  }
+
+  /** The kept states ending with `current`; a state whose resourceVersion went back (a restored snapshot) starts them over. */
+  private historyUpTo(current: ClusterState): ClusterState[] {
+    const last = this.clusterHistory[this.clusterHistory.length - 1];
+    if (last === current) return this.clusterHistory;
+    if (last === undefined || current.resourceVersion < last.resourceVersion) return [current];
+    if (current.resourceVersion === last.resourceVersion) return [...this.clusterHistory.slice(0, -1), current];
+    return [...this.clusterHistory, current];
   }
 
   /**
@@ -635,6 +771,7 @@ export class Session extends DurableObject<Env> {
     this.state = next;
     if (progress && this.lessonRun) this.lessonRun = { ...this.lessonRun, progress };
     this.meta = { ...meta, seq, lastActiveAt };
+    this.notifyWatches();
   }
 
   private storeBuckets(): void {
@@ -649,6 +786,7 @@ export class Session extends DurableObject<Env> {
     this.state = undefined;
     this.lessonRun = undefined;
     this.snapshotOf = undefined;
+    this.clusterHistory = [];
     this.storage.forgetCaches();
   }
 
@@ -767,7 +905,7 @@ export class Session extends DurableObject<Env> {
    */
   private scheduleAlarm(): void {
     const idleAt = this.meta!.lastActiveAt + IDLE_LIFETIME_MS;
-    const watched = this.ctx.getWebSockets().length > 0;
+    const watched = this.ctx.getWebSockets().length > 0 || this.watches.size > 0;
     const simulated = watched ? nextTransitionAt(this.state!.cluster) : undefined;
     // The cluster's clock may run ahead of ours (kubectl delete/wait skip time): wake at our time.
     const transition = simulated === undefined ? undefined : callerTimeOf(this.state!, simulated);
@@ -786,6 +924,9 @@ export class Session extends DurableObject<Env> {
         // Already closed.
       }
     }
+    // Watches end as the API server ends them when it goes: the stream closes and the client lists again (and finds nothing).
+    for (const watch of this.watches) this.closeWatch(watch);
+    this.clusterHistory = [];
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
     this.meta = undefined;

@@ -160,7 +160,7 @@ function serveResource(cluster: ClusterState, request: KubeApiRequest, def: Kind
 }
 
 /** LIST with labelSelector, fieldSelector and limit/continue, in the API server's order. */
-function list(cluster: ClusterState, def: KindDefinition, namespace: string | undefined, query: Readonly<Record<string, string>>): { items: AnyObject[]; metadata: Record<string, unknown> } | KubeApiResponse {
+export function list(cluster: ClusterState, def: KindDefinition, namespace: string | undefined, query: Readonly<Record<string, string>>): { items: AnyObject[]; metadata: Record<string, unknown> } | KubeApiResponse {
   let items = listKind(cluster, def, namespace);
   if (query.labelSelector) {
     const parsed = parseSelector(query.labelSelector);
@@ -227,7 +227,7 @@ function acceptedTypes(accept: string): Array<{ type: string; params: Record<str
 }
 
 /** kubectl asks for tables first; a client that lists application/json before it prefers JSON. */
-function tableRequested(accept: string): boolean {
+export function tableRequested(accept: string): boolean {
   for (const t of acceptedTypes(accept)) {
     if (t.type === JSON_TYPE && t.params.as === "Table" && t.params.g === "meta.k8s.io" && (t.params.v === "v1" || t.params.v === "v1beta1")) return true;
     if (t.type === JSON_TYPE && t.params.as === undefined) return false;
@@ -249,7 +249,7 @@ function acceptsAggregated(accept: string): boolean {
   return false;
 }
 
-function includeObject(value: string | undefined): IncludeObject | KubeApiResponse {
+export function includeObject(value: string | undefined): IncludeObject | KubeApiResponse {
   if (value === undefined || value === "") return "Metadata";
   if (value === "None" || value === "Metadata" || value === "Object") return value;
   return status(400, "BadRequest", `Unsupported value: ${goQuote(value)}: supported values: "Metadata", "None", "Object"`);

@@ -10,6 +10,7 @@ import { commandLines, needsMoreInput, pastedCommands, recalledLines } from "./i
 import { linkify, openable, type Segment } from "./links.ts";
 import { nextStep } from "./next-step.ts";
 import { announcement } from "./announcement.ts";
+import { verdictText } from "../map/TracePanel.tsx";
 
 export interface ConsoleProps {
   /** Per-session history key; undefined for a snapshot (history starts when it forks). */
@@ -391,43 +392,64 @@ function EntryView(props: {
   const lines = commandLines(entry.command);
   const output = trimNewline(entry.output);
   const pre = useRef<HTMLPreElement>(null);
-  const wide = useOverflowsSideways(pre, output);
+  const [wrapped, setWrapped] = useState(false);
+  const wide = useOverflowsSideways(pre, output) && !wrapped;
+  const trace = entry.traces[entry.traces.length - 1];
+  // Beside the command, never over the output's text.
+  const tools = output && (
+    <span class="entry-tools">
+      {trace && props.onShowRoute && (
+        <button type="button" class="tool" onClick={() => props.onShowRoute!(trace, entry)}>
+          route
+        </button>
+      )}
+      {(wide || wrapped) && (
+        <button type="button" class="tool" aria-pressed={wrapped} onClick={() => setWrapped(!wrapped)} title="Wrap the output's long lines">
+          wrap
+        </button>
+      )}
+      <button
+        type="button"
+        class="tool"
+        aria-label="Copy output"
+        onClick={async () => {
+          setCopied(await copyText(entry.output));
+          setTimeout(() => setCopied(false), 1500);
+        }}
+      >
+        {copied ? "copied" : "copy"}
+      </button>
+    </span>
+  );
+  const shownLines = entry.resumed ? [] : lines;
   return (
     <div class="entry" data-seq={entry.seq} data-exit-code={entry.exitCode}>
       {/* The rest of a command that waited on the editor: its line is already shown above. */}
-      {!entry.resumed && lines.map((line, i) => (
+      {shownLines.map((line, i) => (
         <div class="line" key={i}>
           <span class="prompt">{i === 0 ? props.promptBefore : "> "}</span>
           <span class="typed">
+            {i === 0 && tools}
             <Linked segments={linkify(line, props.targets)} proxyHref={props.proxyHref} />
           </span>
         </div>
       ))}
       {output && (
         <div class="output-wrap">
-          {/* A table wider than the terminal scrolls sideways; focusable then, so arrow keys can scroll it. */}
-          <pre class="output" ref={pre} tabIndex={wide ? 0 : undefined}>
+          {shownLines.length === 0 && tools}
+          {/* A table wider than the terminal scrolls sideways, with a visible edge and a "wrap" button;
+              focusable then, so arrow keys can scroll it. */}
+          <pre class={"output" + (wide ? " wide" : "") + (wrapped ? " wrapped" : "")} ref={pre} tabIndex={wide ? 0 : undefined}>
             <Linked segments={linkify(output, props.targets)} proxyHref={props.proxyHref} />
           </pre>
-          <div class="entry-tools">
-            {entry.traces.length > 0 && props.onShowRoute && (
-              <button type="button" class="tool" onClick={() => props.onShowRoute!(entry.traces[entry.traces.length - 1], entry)}>
-                route
-              </button>
-            )}
-            <button
-              type="button"
-              class="tool"
-              aria-label="Copy output"
-              onClick={async () => {
-                setCopied(await copyText(entry.output));
-                setTimeout(() => setCopied(false), 1500);
-              }}
-            >
-              {copied ? "copied" : "copy"}
-            </button>
-          </div>
         </div>
+      )}
+      {/* On a phone the route panel is far below: the request's route in one line under its output. */}
+      {trace && (
+        <p class="route-compact" data-verdict={trace.verdict}>
+          <span class="route-compact-label">route:</span> {trace.hops.map((h) => h.label).join(" → ")}{" "}
+          <span class={"verdict " + trace.verdict}>{verdictText(trace)}</span>
+        </p>
       )}
       {entry.hint && <PasteHintView hint={entry.hint} onUse={props.onUseCommand} />}
       {entry.notes?.map((note, i) => (

@@ -20,6 +20,9 @@ const VERDICT: Record<RouteTrace["verdict"], string> = {
 
 const addr = (e: Endpoint) => `${e.ip}:${e.port}`;
 
+/** "answered 200", "timed out": how the request ended, as the panel's badge says it. */
+export const verdictText = (trace: RouteTrace) => VERDICT[trace.verdict] + (trace.status ? ` ${trace.status}` : "");
+
 
 export function TracePanel({ trace, step, onStep, onReplay }: TracePanelProps) {
   const hop = trace.hops[step];
@@ -29,8 +32,7 @@ export function TracePanel({ trace, step, onStep, onReplay }: TracePanelProps) {
       <header class="trace-head">
         <code class="trace-request">{trace.request}</code>
         <span class={"verdict " + trace.verdict}>
-          {VERDICT[trace.verdict]}
-          {trace.status ? ` ${trace.status}` : ""}
+          {verdictText(trace)}
         </span>
       </header>
       <ol class="hops">

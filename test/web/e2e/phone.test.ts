@@ -15,8 +15,9 @@ describe("on a phone", () => {
   beforeAll(async () => {
     browser = await launch();
     page = await newPage(browser, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+    // A returning visitor: the first visit's orientation was dismissed before.
+    await page.addInitScript(() => localStorage.setItem("kube-playground:oriented", "1"));
     await openNewSession(page);
-    await page.getByRole("button", { name: "Got it" }).click();
     await typeCommand(page, "kubectl run nginx --image=nginx");
     await typeCommand(page, "kubectl expose pod nginx --type NodePort --port 80");
     await typeUntil(page, "kubectl get pods", /nginx\s+1\/1\s+Running/);

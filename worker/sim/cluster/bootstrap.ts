@@ -7,6 +7,8 @@
 // Node network: 192.168.56.0/24 (VirtualBox's host-only network, which kubeadm lab setups such
 // as Vagrant boxes use): controlplane .10, node01 .11, node02 .12, nodeNN .10+NN.
 // Pod network: flannel's 10.244.0.0/16 with one /24 per node in join order.
+import { parseAllDocuments } from "yaml";
+import { lookupCatalogue } from "../catalogue/index.ts";
 import { kubeadmCorefile } from "../net/coredns.ts";
 import { type Random, createRandom } from "../random.ts";
 import { createObject } from "./api-server.ts";
@@ -407,6 +409,12 @@ export function bootstrapCluster(options: BootstrapOptions): ClusterState {
   // The local-path provisioner and its default StorageClass, applied after MetalLB (as kind ships them).
   reconcile(tx, start + LOCAL_PATH_INSTALLED_AFTER_MS, random);
   installLocalPath(tx, start + LOCAL_PATH_INSTALLED_AFTER_MS);
+  if (profile.ingress === "nginx") {
+    reconcile(tx, start + INGRESS_NGINX_INSTALLED_AFTER_MS, random);
+    installIngressNginx(tx, start + INGRESS_NGINX_INSTALLED_AFTER_MS);
+    // The Jobs' pods, the certificates, then the controller once its Secret mounts (passes as `kubectl wait` would see them).
+    for (const after of [1000, 5000, 15_000, 30_000, 60_000]) reconcile(tx, start + INGRESS_NGINX_INSTALLED_AFTER_MS + after, random);
+  }
   reconcile(tx, options.now, random);
   return tx.commit();
 }
@@ -547,6 +555,29 @@ const CALICO_CNI_NETWORK_CONFIG = `{
 }`;
 /** When the cluster's admin applied the local-path provisioner's manifest. */
 const LOCAL_PATH_INSTALLED_AFTER_MS = 6 * 60 * 1000;
+
+/** When the cluster's admin applied ingress-nginx's manifest: after the storage provisioner. */
+const INGRESS_NGINX_INSTALLED_AFTER_MS = 7 * 60 * 1000;
+
+/** The manifest a cluster with ingress-nginx from the start was given (the bare-metal one: NodePort). */
+export const INGRESS_NGINX_MANIFEST_URL = "https://raw.githubusercontent.com/kubernetes/ingress-nginx/controller-v1.15.1/deploy/static/provider/baremetal/deploy.yaml";
+
+/**
+ * `kubectl apply -f` of ingress-nginx's bare-metal deploy.yaml, every document as published, with a
+ * random stream of its own for the objects' names (the controllers that then run draw from the
+ * session's, as after any apply).
+ */
+function installIngressNginx(tx: Tx, at: number): void {
+  const file = lookupCatalogue(INGRESS_NGINX_MANIFEST_URL)?.file;
+  if (!file) throw new Error("bootstrap: ingress-nginx manifest missing from the catalogue");
+  const random = createRandom(fnv32a("ingress-nginx-baremetal"));
+  for (const doc of parseAllDocuments(file.text)) {
+    const obj = doc.toJS() as SubmittedObject | null;
+    if (!obj) continue;
+    const result = createObject(tx, obj, { now: at, random });
+    if (!result.ok) throw new Error(`bootstrap: ${result.status.message}`);
+  }
+}
 
 /** When the cluster's admin applied MetalLB's manifest and pool: a few minutes after the last join. */
 const METALLB_INSTALLED_AFTER_MS = 4 * 60 * 1000;

@@ -18,7 +18,8 @@ export type ServerKind =
   | "kubernetes-bootcamp"
   | "node-hello"
   | "hello-app"
-  | "echo-server";
+  | "echo-server"
+  | "ingress-nginx";
 
 export type Tool = "sh" | "bash" | "curl" | "wget" | "nc" | "nslookup" | "ping" | "ip" | "ifconfig" | "cat" | "env" | "printenv" | "hostname" | "seq" | "sleep" | "grep" | "head" | "tail" | "wc" | "base64" | "ls" | "cp" | "mv" | "rm" | "mkdir" | "touch" | "tee" | "sed" | "diff" | "vi" | "redis-cli" | "psql" | "mysql" | "mariadb";
 
@@ -44,6 +45,11 @@ export interface ImageInfo {
   digest: string;
   /** Compressed size of the linux/amd64 image, what the kubelet's Pulled event reports. */
   size: number;
+  /**
+   * A program image that runs one task and exits, with its own behaviour (cluster/webhook-certgen.ts)
+   * instead of a shell's: its args are its subcommand and flags.
+   */
+  task?: "kube-webhook-certgen";
 }
 
 // Every image with a shell has these (coreutils and grep on Debian/Ubuntu, applets in busybox).
@@ -75,6 +81,12 @@ const catalogue: ImageInfo[] = [
   { repository: "gcr.io/google-samples/node-hello", defaultTag: "1.0", tags: ["1.0"], server: { kind: "node-hello", ports: [{ port: 8080, protocol: "TCP" }] }, tools: [...basics, "bash", "curl"], shell: "bash", digest: "sha256:d238d0ab54efb76ec0f7b1da666cefa9b40be59ef34346a761b8adc2dd45459b", size: 254362310 },
   { repository: "gcr.io/google-samples/hello-app", defaultTag: "1.0", tags: ["1.0", "2.0"], server: { kind: "hello-app", ports: [{ port: 8080, protocol: "TCP" }] }, tools: [], digest: "sha256:845f77fab71033404f4cfceaa1ddb27b70c3551ceb22a5e7f4498cdda6c9daea", size: 4305340 },
   { repository: "kicbase/echo-server", defaultTag: "latest", tags: ["1.0", "latest"], server: { kind: "echo-server", ports: [{ port: 8080, protocol: "TCP" }] }, tools: [], digest: "sha256:127ac38a2bb9537b7f252addff209ea6801edcac8a92c8b1104dacd66a583ed6", size: 2167658 },
+  // ingress-nginx's deploy.yaml pins both by digest (controller-v1.15.1 and v1.14.5, certgen v1.6.9); the
+  // controller runs /nginx-ingress-controller on Alpine 3.23 (images/nginx/rootfs/Dockerfile), with bash
+  // and curl. 10254 is its health and metrics port (the probes' /healthz). The compressed sizes are not
+  // in the sources: plausible figures for a ~100 MB Alpine+OpenResty image and a static Go binary.
+  { repository: "registry.k8s.io/ingress-nginx/controller", defaultTag: "v1.15.1", tags: ["v1.15.1", "v1.14.5"], server: { kind: "ingress-nginx", ports: [{ port: 80, protocol: "TCP" }, { port: 443, protocol: "TCP" }, { port: 8443, protocol: "TCP" }, { port: 10254, protocol: "TCP" }] }, tools: [...basics, "bash", "curl"], shell: "bash", busybox: true, digest: "sha256:594ceea76b01c592858f803f9ff4d2cb40542cae2060410b2c95f75907d659e1", size: 104873621 },
+  { repository: "registry.k8s.io/ingress-nginx/kube-webhook-certgen", defaultTag: "v1.6.9", tags: ["v1.6.9"], task: "kube-webhook-certgen", tools: [], digest: "sha256:01038e7de14b78d702d2849c3aad72fd25903c4765af63cf16aa3398f5d5f2dd", size: 28941520 },
   { repository: "ubuntu", defaultTag: "latest", tools: [...basics, "bash"], shell: "bash", digest: "sha256:66460d557b25769b102175144d538d88219c077c678a49af4afca6fbfc1b5252", size: 29724697 },
 ];
 

@@ -178,7 +178,9 @@ function imageID(image: string): string {
   if (id === undefined) {
     const info = findImage(image);
     const repo = normalizedImage(image).replace(/:[^:/]*$/, "");
-    id = [repo, info?.digest ?? "sha256:" + "0".repeat(64)].join("@");
+    // A reference pinned by digest pulls that digest (ingress-nginx's manifests pin every image).
+    const pinned = /@(sha256:[0-9a-f]{64})$/.exec(image)?.[1];
+    id = [repo, pinned ?? info?.digest ?? "sha256:" + "0".repeat(64)].join("@");
     if (imageIDs.size > 1024) imageIDs.clear();
     imageIDs.set(image, id);
   }

@@ -30,7 +30,7 @@ const KNOWN_PROGRAMS = new Set([
   "head", "timeout", "exec", "redis-cli", "psql", "mysql", "mariadb", "/bin/sh", "/bin/bash", "/bin/ash", "/bin/sleep", "/bin/echo", "/usr/bin/tail", "/usr/bin/env",
 ]);
 
-const SERVER_PROGRAMS = ["nginx", "httpd", "apachectl", "httpd-foreground", "catalina.sh", "redis-server", "mysqld", "mariadbd", "docker-entrypoint.sh", "postgres", "/whoami", "/http-echo", "python", "node", "java"];
+const SERVER_PROGRAMS = ["/nginx-ingress-controller", "nginx", "httpd", "apachectl", "httpd-foreground", "catalina.sh", "redis-server", "mysqld", "mariadbd", "docker-entrypoint.sh", "postgres", "/whoami", "/http-echo", "python", "node", "java"];
 
 function sleepSeconds(arg: string | undefined): number | undefined {
   if (arg === undefined) return undefined;
@@ -66,6 +66,8 @@ function analyseScript(script: string): ProcessBehaviour {
 export function processBehaviour(container: Container, env?: Readonly<Record<string, string>>): ProcessBehaviour {
   if (isSystemImage(container.image)) return FOREVER;
   const image = findImage(container.image);
+  // A task image runs its program at start; what it did decides the exit code (the kubelet's runner).
+  if (image?.task) return { kind: "exits", afterMs: 0, exitCode: 0, reason: "Completed" };
   const command = container.command ?? [];
   const args = container.args ?? [];
   if (command.length === 0 && args.length === 0) {

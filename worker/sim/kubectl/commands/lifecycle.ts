@@ -9,9 +9,12 @@ import { parseGoDuration, type Flags } from "../flags.ts";
 import { clone, update, waitUntil } from "../api.ts";
 import { parseResourceArgs, notFoundText, readOne } from "../builder.ts";
 import { selectorFlag, type Command } from "../command.ts";
+import { parseSelector } from "../selector.ts";
+import { matchesRequirements, type LabelSelectorRequirement } from "../../cluster/label-selector.ts";
 import { fail, type Kubectl } from "../context.ts";
 import { errorText, statusErrorText, usageErrorText } from "../errors.ts";
 import { rfc3339 } from "../../cluster/ids.ts";
+import { serverVersion } from "../../cluster/version.ts";
 import { kindString } from "../resources.ts";
 import { describeRevisionTemplate } from "../printers/describe.ts";
 import { tabwrite } from "../printers/tabwriter.ts";
@@ -368,9 +371,21 @@ export const waitCommand: Command = {
     const parsed = parseResourceArgs(flags.args);
     if (!parsed.ok) return fail(k, parsed.error);
     const limit = parseGoDuration(flags.string("timeout")) ?? 30_000;
+    let selector: LabelSelectorRequirement[] | undefined;
+    if (flags.changed("selector")) {
+      const s = parseSelector(flags.string("selector"));
+      if (!s.ok) return fail(k, `Error from server (BadRequest): ${s.error}`);
+      selector = s.requirements;
+    }
     const targets: Array<{ label: string; plural: string; key: string; type: string; name: string }> = [];
     for (const request of parsed.requests) {
-      const names = request.names.length > 0 ? request.names : readList(k.ctx.tx.state, request.type.name as "pods", k.namespace).map((o) => o.metadata.name);
+      // -l picks the objects of a type given without names, as kubectl's resource builder does.
+      const names =
+        request.names.length > 0
+          ? request.names
+          : readList(k.ctx.tx.state, request.type.name as "pods", k.namespace)
+              .filter((o) => !selector || matchesRequirements(o.metadata.labels, selector))
+              .map((o) => o.metadata.name);
       for (const name of names) {
         if (!readOne(k.ctx.tx.state, request.type, k.namespace, name)) {
           if (forText === "delete") continue;
@@ -544,5 +559,8 @@ function containerStartup(state: Kubectl["ctx"]["tx"]["state"], pod: Pod, contai
     hostname: pod.spec.hostNetwork && pod.spec.nodeName ? pod.spec.nodeName : pod.metadata.name,
     ports: serverPorts(spec),
     args: serverArgs(spec),
+    image: spec.image,
+    namespace: pod.metadata.namespace ?? "default",
+    apiServer: { version: serverVersion(state.config.kubernetesVersion), host: state.services["default/kubernetes"]?.spec.clusterIP ?? "" },
   });
 }

@@ -10,6 +10,7 @@ import { mariadb, mysql, postgres, redis, sshd, tlsOnly } from "./databases.ts";
 import { agnhost } from "./agnhost.ts";
 import { echoServer } from "./echo-server.ts";
 import { echoserver } from "./echoserver.ts";
+import { ingressNginx } from "./ingress-nginx.ts";
 import { helloApp } from "./hello-app.ts";
 import { kubernetesBootcamp } from "./kubernetes-bootcamp.ts";
 import { nodeHello } from "./node-hello.ts";
@@ -39,10 +40,11 @@ const apps: Record<ServerKind, App> = {
   "node-hello": nodeHello,
   "hello-app": helloApp,
   "echo-server": echoServer,
+  "ingress-nginx": ingressNginx,
 };
 
 /** Servers that write a line to their container's log for each request they answer. */
-const LOGS_REQUESTS = new Set<ServerKind>(["nginx", "serve-hostname", "agnhost", "kubernetes-bootcamp", "hello-app", "echo-server"]);
+const LOGS_REQUESTS = new Set<ServerKind>(["nginx", "serve-hostname", "agnhost", "kubernetes-bootcamp", "hello-app", "echo-server", "ingress-nginx"]);
 
 export interface Listener {
   app: App;

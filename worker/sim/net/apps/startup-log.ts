@@ -5,6 +5,7 @@
 import { databaseEntrypoint } from "../../cluster/database-entrypoint.ts";
 import type { ServerKind } from "../../cluster/images.ts";
 import { slashDate } from "../http.ts";
+import { ingressNginxStartup } from "./ingress-nginx.ts";
 import { bootcampStartup } from "./kubernetes-bootcamp.ts";
 import { NGINX_FIRST_WORKER_PID, NGINX_VERSION } from "./nginx.ts";
 
@@ -23,6 +24,11 @@ export interface StartupContext {
   ports?: ReadonlyArray<{ port: number; protocol: "TCP" | "UDP" }>;
   /** The server's arguments: agnhost's subcommand. */
   args?: readonly string[];
+  /** The image reference (ingress-nginx prints its release). */
+  image?: string;
+  namespace?: string;
+  /** The API server's /version and the kubernetes Service's address (ingress-nginx's in-cluster client). */
+  apiServer?: { version: Record<string, string>; host: string };
 }
 
 /**
@@ -87,6 +93,8 @@ export function startupLog(kind: ServerKind, ctx: StartupContext): string[] {
       return [`${slashDate(ctx.startedAt)} Server listening on port 8080`];
     case "echo-server":
       return ["Echo server listening on port 8080."];
+    case "ingress-nginx":
+      return ingressNginxStartup({ startedAt: ctx.startedAt, image: ctx.image ?? "", podName: ctx.hostname ?? "", namespace: ctx.namespace ?? "", version: ctx.apiServer?.version ?? {}, apiHost: ctx.apiServer?.host ?? "" });
     case "postgres":
     case "mysql":
     case "mariadb": {

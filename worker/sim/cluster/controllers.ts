@@ -8,6 +8,7 @@ import type { Random } from "../random.ts";
 import { daemonSetController } from "./daemon-sets.ts";
 import { deploymentController, deploymentStatus } from "./deployment-controller.ts";
 import { garbageCollector } from "./garbage-collector.ts";
+import { ingressNginxDueAt, ingressNginxStatusController } from "./ingress-nginx-status.ts";
 import { jobController, jobsDueAt } from "./job-controller.ts";
 import { kubelet } from "./kubelet-sync.ts";
 import { localPathProvisioner } from "./local-path.ts";
@@ -39,8 +40,9 @@ export function nextTransitionAt(state: ClusterState): number | undefined {
     const n = runtime[key].nextAt;
     if (n !== undefined && (at === undefined || n < at)) at = n;
   }
+  for (const due of [metallbDueAt(state), jobsDueAt(state), ingressNginxDueAt(state)]) if (due !== undefined && (at === undefined || due < at)) at = due;
+  // Cached with the controllers' due times too: a hit must answer what a miss would.
   nextCache.set(state.podRuntime, { rv: state.resourceVersion, at });
-  for (const due of [metallbDueAt(state), jobsDueAt(state)]) if (due !== undefined && (at === undefined || due < at)) at = due;
   return at;
 }
 
@@ -75,6 +77,7 @@ export function reconcile(tx: Tx, now: number, random: Random): void {
     deploymentStatus(tx, now);
     metallbController(tx, now);
     metallbSpeakers(tx, now);
+    ingressNginxStatusController(tx, now);
     resourceQuotaController(tx);
     if (tx.state.resourceVersion === before) break;
   }

@@ -15,6 +15,8 @@ import type { HttpRequest, Reply } from "./http.ts";
 import { netIndex, type Protocol } from "./index.ts";
 import { traceFrom, type Place } from "./places.ts";
 import { route } from "./router.ts";
+import { serveIngress } from "./ingress-nginx.ts";
+import { flagValue, serverArgs } from "../cluster/process.ts";
 import type { Endpoint, Hop, RouteTrace, Verdict } from "./trace.ts";
 
 export interface ExchangeEnv {
@@ -60,8 +62,8 @@ export interface Connection {
   /** The peer address the process sees (after any SNAT) and the address it accepted on. */
   client: Endpoint;
   dst: Endpoint;
-  /** The trace so far; `finish` completes it with what the process did. */
-  finish(verdict: Verdict, note: string, status?: number): void;
+  /** The trace so far; `finish` completes it with what the process did (and, for a proxy, the hops after it). */
+  finish(verdict: Verdict, note: string, status?: number, after?: Hop[]): void;
 }
 
 export type ConnectOutcome =
@@ -108,8 +110,8 @@ export function connect(env: ExchangeEnv, input: ConnectInput): ConnectOutcome {
   const listener = found.listener;
   // The NATing node's conntrack remembers the accepted connection (through a Service only).
   if (delivery.natNode) trackConnection(env.tx, delivery.natNode, { src: local, dst: { ip, port: input.port } }, { src: delivery.dst, dst: delivery.client }, env.now);
-  const finish = (verdict: Verdict, note: string, status?: number): void => {
-    hops.push({ kind: "process", label: listener.label, before: { src: delivery.client, dst: delivery.dst }, note: `${note} It sees the client as ${delivery.client.ip}:${delivery.client.port}.` });
+  const finish = (verdict: Verdict, note: string, status?: number, after: Hop[] = []): void => {
+    hops.push({ kind: "process", label: listener.label, before: { src: delivery.client, dst: delivery.dst }, note: `${note} It sees the client as ${delivery.client.ip}:${delivery.client.port}.` }, ...after);
     env.trace({ ...base, hops, verdict, ...(status === undefined ? {} : { status }), reason: verdict === "answered" && status !== undefined ? `${listener.label} answered with HTTP ${status}.` : note });
   };
   return { kind: "connected", connection: { ip, local, listener, client: delivery.client, dst: delivery.dst, finish } };
@@ -120,6 +122,9 @@ export function exchange(env: ExchangeEnv, input: ExchangeInput): ExchangeOutcom
   if (connected.kind !== "connected") return connected;
   const { connection } = connected;
   const { listener, ip, local } = connection;
+  if (listener.server === "ingress-nginx" && listener.pod && listener.podKey && isControllerHttpPort(listener, connection.dst.port)) {
+    return proxyThroughIngress(env, input, connection);
+  }
   const result = listener.app({
     request: input.request,
     client: connection.client,
@@ -179,4 +184,53 @@ function writeAffinity(tx: Tx, key: string, entry: { endpoint: string; at: numbe
   const current = tx.state.affinity?.[key];
   if (current && current.endpoint === entry.endpoint && current.at === entry.at) return;
   tx.write("affinity")![key] = entry;
+}
+
+/** The controller's http port (containerPort `http`, 80 in the manifests): where Ingress rules apply. */
+function isControllerHttpPort(listener: Listener, port: number): boolean {
+  const spec = listener.pod?.spec.containers.find((c) => c.name === listener.container);
+  return (spec?.ports?.find((p) => p.name === "http")?.containerPort ?? 80) === port;
+}
+
+/**
+ * A request on ingress-nginx's http port: the controller matches it against the Ingresses and, for a
+ * rule, opens a second connection from its pod to a backend endpoint (net/ingress-nginx.ts); both
+ * legs make one trace, the controller's hop naming the rule.
+ */
+function proxyThroughIngress(env: ExchangeEnv, input: ExchangeInput, connection: Connection): ExchangeOutcome {
+  const { listener, ip, local } = connection;
+  const state = env.tx.state;
+  const pod = listener.pod!;
+  const spec = pod.spec.containers.find((c) => c.name === listener.container);
+  const place: Place = {
+    kind: "pod",
+    name: pod.metadata.name,
+    namespace: pod.metadata.namespace ?? "default",
+    key: listener.podKey!,
+    ip: pod.status.podIP ?? "",
+    nodeName: pod.spec.nodeName ?? "",
+    hostNetwork: pod.spec.hostNetwork === true,
+    container: listener.container ?? "",
+  };
+  const served = serveIngress({
+    state,
+    index: netIndex(state),
+    request: input.request,
+    client: connection.client,
+    local: connection.dst,
+    now: env.now,
+    logged: state.podRuntime[listener.podKey!]?.logs.length ?? 0,
+    pick: (n) => env.random.int(n),
+    annotationClass: (spec && flagValue(serverArgs(spec), "ingress-class")) ?? "nginx",
+    forward: (to, request) => {
+      let inner: RouteTrace | undefined;
+      const outcome = exchange({ ...env, trace: (t) => (inner = t) }, { place, command: input.command, host: to.ip, port: to.port, request });
+      // The inner trace starts at the controller pod, already on the outer trace.
+      const hops = (inner?.hops ?? []).filter((h) => h.kind !== "client");
+      return { outcome: outcome.kind === "reply" ? { kind: "reply", reply: outcome.reply } : { kind: outcome.kind }, hops };
+    },
+  });
+  appendLog(env.tx, listener.podKey!, served.log, env.now);
+  connection.finish("answered", served.note, served.reply.status, served.hops);
+  return { kind: "reply", ip, local, reply: served.reply };
 }

@@ -53,6 +53,8 @@ interface Options {
   location: boolean;
   data?: string;
   userAgent?: string;
+  /** --resolve HOST:PORT:ADDRESS entries, as given (checked when the transfer starts). */
+  resolve: string[];
 }
 
 const WITH_VALUE = new Set(["o", "w", "m", "H", "X", "d", "A", "e", "u", "x"]);
@@ -68,6 +70,7 @@ const LONG_WITH_VALUE: Record<string, string> = {
   "--referer": "e",
   "--connect-timeout": "connect-timeout",
   "--retry": "retry",
+  "--resolve": "resolve",
 };
 const LONG_FLAGS: Record<string, string> = {
   "--silent": "s",
@@ -84,7 +87,7 @@ const LONG_FLAGS: Record<string, string> = {
 type Parsed = { ok: true; options: Options } | { ok: false; message: string; code: number };
 
 function parse(argv: string[]): Parsed {
-  const o: Options = { silent: false, showError: false, verbose: false, head: false, include: false, headers: [], fail: false, location: false };
+  const o: Options = { silent: false, showError: false, verbose: false, head: false, include: false, headers: [], fail: false, location: false, resolve: [] };
   const set = (flag: string, value: string): string | undefined => {
     switch (flag) {
       case "o":
@@ -114,6 +117,9 @@ function parse(argv: string[]): Parsed {
         break;
       case "A":
         o.userAgent = value;
+        break;
+      case "resolve":
+        o.resolve.push(value);
         break;
     }
     return undefined;
@@ -257,8 +263,17 @@ export function curl(ctx: ProgramContext): number {
   }
   const hit = lookupCatalogue(o.url);
   if (hit) return fromCatalogue(ctx, o, flavor, target, hit, method, verbose);
+  // --resolve pre-fills curl's DNS cache: the connection goes to that address, the Host header stays the URL's.
+  let connectHost = target.host;
+  for (const entry of o.resolve) {
+    const m = /^(\+)?([^:]+):(\d+):(.+)$/.exec(entry);
+    if (!m) return failWith(49, `Couldn't parse CURLOPT_RESOLVE entry '${entry}'`);
+    v(`* Added ${m[2]}:${m[3]}:${m[4]} to DNS cache\n`);
+    if (m[2].toLowerCase() === target.host.toLowerCase() && Number(m[3]) === target.port) connectHost = m[4].replace(/^\[|\]$/g, "");
+  }
+  if (connectHost !== target.host) v(`* Hostname ${target.host} was found in DNS cache\n`);
   const request: HttpRequest = { method, target: target.path, headers, body: o.data };
-  const outcome = exchange(exchangeEnv(ctx), { place, command: commandText(ctx.argv), host: target.host, port: target.port, request });
+  const outcome = exchange(exchangeEnv(ctx), { place, command: commandText(ctx.argv), host: connectHost, port: target.port, request });
 
   if (outcome.kind === "not-resolved") {
     if (isInternetHost(target.host)) ctx.note?.(offlineNotice(o.url));
@@ -266,7 +281,7 @@ export function curl(ctx: ProgramContext): number {
     v(`${flavor.closing}\n`);
     return failWith(6, `Could not resolve host: ${target.host}`);
   }
-  if (flavor.resolvedLines && !/^\d+\.\d+\.\d+\.\d+$/.test(target.host)) {
+  if (flavor.resolvedLines && connectHost === target.host && !/^\d+\.\d+\.\d+\.\d+$/.test(target.host)) {
     v(`* Host ${target.host}:${target.port} was resolved.\n* IPv6: (none)\n* IPv4: ${outcome.ip}\n`);
   }
   v(`*   Trying ${outcome.ip}:${target.port}...\n`);

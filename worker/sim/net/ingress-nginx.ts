@@ -1,0 +1,323 @@
+// ingress-nginx's routing, as the nginx.conf its controller renders decides it
+// (rootfs/etc/nginx/template/nginx.tmpl and internal/ingress/controller at controller-v1.15.1):
+// - one `server` per host of the Ingresses it takes, and the catch-all `_` for rules without a host;
+//   nginx picks the server by the exact name, then the longest `*.suffix` wildcard, then `_`;
+// - in a server, each path is a `location`: Exact is `= /p`; Prefix `/p` becomes `/p/` plus `= /p`
+//   (location.go updateServerLocations); ImplementationSpecific stays the plain prefix `/p`; nginx
+//   takes an exact match, else the longest prefix; older Ingresses win a path both define;
+// - with rewrite-target (or use-regex) the server's paths become case-insensitive regexes `~* "^p"`,
+//   tried longest path first (the controller sorts locations by path, descending);
+// - no location: the server's `/`, the default backend (the template's internal server on
+//   127.0.0.1:8181, `return 404`), unless an Ingress gives spec.defaultBackend.
+// The proxying itself goes straight to the backend Service's ready endpoints (the Lua balancer's
+// round robin over its EndpointSlices), not through the ClusterIP.
+
+import type { Ingress, IngressBackend, PathType } from "../kinds/ingress.ts";
+import { servedByIngressNginx } from "../cluster/ingress-nginx-status.ts";
+import type { ClusterState } from "../cluster/types.ts";
+import { byteLength, header, httpDate, type HttpRequest, type HttpResponse, type Reply } from "./http.ts";
+import type { NetIndex } from "./index.ts";
+import { accessLogLine, DEFAULT_BACKEND_ADDRESS, defaultBackendReply, INGRESS_NGINX_404, requestId } from "./apps/ingress-nginx.ts";
+import { contentLength, httpReply } from "./apps/reply.ts";
+import type { Endpoint, Hop } from "./trace.ts";
+
+export interface IngressTarget {
+  /** `ns/name` of the Ingress whose rule matched. */
+  ingress: string;
+  host: string;
+  path: string;
+  pathType: PathType;
+  /** How nginx's location reads: `= /p`, `/p/`, `~* "^/p"`. */
+  location: string;
+  namespace: string;
+  service: string;
+  port: { number?: number; name?: string };
+  /** nginx.ingress.kubernetes.io/rewrite-target, when the Ingress sets one. */
+  rewrite?: string;
+  sslRedirect: boolean;
+}
+
+interface Location {
+  kind: "exact" | "prefix" | "regex";
+  path: string;
+  regex?: RegExp;
+  target: IngressTarget;
+}
+
+interface Server {
+  exact: Map<string, Location>;
+  /** Prefix locations, longest first; or regex ones in the controller's order. */
+  ordered: Location[];
+  /** The server's `/` when an Ingress sets it (else the default backend). */
+  root?: IngressTarget;
+}
+
+interface RoutingTable {
+  servers: Map<string, Server>;
+  /** Wildcard servers by their suffix (`.example.com`), longest first. */
+  wildcards: Array<[string, Server]>;
+  catchAll: Server;
+  /** Hosts that have a TLS section (ssl-redirect applies to them). */
+  tlsHosts: Set<string>;
+  count: number;
+}
+
+const REWRITE = "nginx.ingress.kubernetes.io/rewrite-target";
+const USE_REGEX = "nginx.ingress.kubernetes.io/use-regex";
+const SSL_REDIRECT = "nginx.ingress.kubernetes.io/ssl-redirect";
+
+function emptyServer(): Server {
+  return { exact: new Map(), ordered: [] };
+}
+
+function buildTable(state: ClusterState, annotationClass: string): RoutingTable {
+  const all = Object.values((state.objects?.ingresses ?? {}) as Record<string, Ingress>).filter((ing) => servedByIngressNginx(state, ing, annotationClass));
+  // The controller sorts Ingresses by creation time (then name): the older one keeps a contested path.
+  all.sort((a, b) => a.metadata.creationTimestamp.localeCompare(b.metadata.creationTimestamp) || `${a.metadata.namespace}/${a.metadata.name}`.localeCompare(`${b.metadata.namespace}/${b.metadata.name}`));
+  const servers = new Map<string, Server>();
+  const catchAll = emptyServer();
+  const tlsHosts = new Set<string>();
+  const regexServers = new Set<string>();
+  // Regex mode is per host: any Ingress on it with rewrite-target or use-regex turns all its paths into regexes.
+  for (const ing of all) {
+    const ann = ing.metadata.annotations ?? {};
+    const regex = ann[USE_REGEX] === "true" || (ann[REWRITE] !== undefined && ann[REWRITE] !== "");
+    for (const t of ing.spec.tls ?? []) for (const h of t.hosts ?? []) tlsHosts.add(h);
+    if (regex) for (const rule of ing.spec.rules ?? []) regexServers.add(rule.host ?? "_");
+  }
+  let count = 0;
+  for (const ing of all) {
+    const ns = ing.metadata.namespace ?? "default";
+    const key = `${ns}/${ing.metadata.name}`;
+    const ann = ing.metadata.annotations ?? {};
+    const rewrite = ann[REWRITE] || undefined;
+    const targetOf = (host: string, path: string, pathType: PathType, backend: IngressBackend, location: string): IngressTarget | undefined => {
+      if (!backend.service) return undefined;
+      const tls = tlsHosts.has(host);
+      return { ingress: key, host, path, pathType, location, namespace: ns, service: backend.service.name, port: backend.service.port, ...(rewrite ? { rewrite } : {}), sslRedirect: tls && ann[SSL_REDIRECT] !== "false" };
+    };
+    if (ing.spec.defaultBackend && !catchAll.root) catchAll.root = targetOf("_", "/", "ImplementationSpecific", ing.spec.defaultBackend, "/");
+    for (const rule of ing.spec.rules ?? []) {
+      const host = rule.host ?? "_";
+      let server = host === "_" ? catchAll : servers.get(host);
+      if (!server) servers.set(host, (server = emptyServer()));
+      const regex = regexServers.has(host);
+      for (const p of rule.http?.paths ?? []) {
+        const path = p.path ?? "/";
+        count++;
+        if (regex) {
+          if (server.ordered.some((l) => l.path === path)) continue;
+          const target = targetOf(host, path, p.pathType, p.backend, `~* "^${path}"`);
+          if (target) server.ordered.push({ kind: "regex", path, regex: new RegExp(`^${path}`, "i"), target });
+          continue;
+        }
+        const add = (kind: "exact" | "prefix", at: string) => {
+          const location = kind === "exact" ? `= ${at}` : at;
+          const target = targetOf(host, path, p.pathType, p.backend, location);
+          if (!target) return;
+          if (kind === "exact") {
+            if (!server!.exact.has(at)) server!.exact.set(at, { kind, path: at, target });
+          } else if (at === "/") {
+            server!.root ??= target;
+          } else if (!server!.ordered.some((l) => l.path === at)) server!.ordered.push({ kind, path: at, target });
+        };
+        if (p.pathType === "Exact") add("exact", path);
+        else if (p.pathType === "Prefix" && path !== "/") {
+          add("prefix", path.endsWith("/") ? path : `${path}/`);
+          add("exact", path);
+        } else add("prefix", path);
+      }
+    }
+  }
+  for (const server of [...servers.values(), catchAll]) {
+    // Longest prefix first; regexes in the controller's order (path descending, as strings).
+    server.ordered.sort((a, b) => (a.kind === "regex" ? (a.path < b.path ? 1 : a.path > b.path ? -1 : 0) : b.path.length - a.path.length));
+  }
+  const wildcards = [...servers].filter(([h]) => h.startsWith("*.")).map(([h, s]): [string, Server] => [h.slice(1), s]);
+  wildcards.sort((a, b) => b[0].length - a[0].length);
+  return { servers, wildcards, catchAll, tlsHosts, count };
+}
+
+// One table per (Ingresses, IngressClasses) pair of records: rebuilt only when either changes.
+const tables = new WeakMap<object, { classes: object | undefined; annotationClass: string; table: RoutingTable }>();
+
+export function routingTable(state: ClusterState, annotationClass = "nginx"): RoutingTable {
+  const ingresses = state.objects?.ingresses;
+  if (!ingresses) return buildTable(state, annotationClass);
+  const hit = tables.get(ingresses);
+  if (hit && hit.classes === state.objects?.ingressclasses && hit.annotationClass === annotationClass) return hit.table;
+  const table = buildTable(state, annotationClass);
+  tables.set(ingresses, { classes: state.objects?.ingressclasses, annotationClass, table });
+  return table;
+}
+
+/** The host nginx matches servers on: the Host header without its port, lower-cased. */
+export function requestHost(request: HttpRequest): string {
+  const h = (header(request, "Host") ?? "").toLowerCase();
+  return h.startsWith("[") ? h.slice(0, h.indexOf("]") + 1) : h.replace(/:\d*$/, "");
+}
+
+export type IngressMatch = { kind: "rule"; target: IngressTarget; server: string } | { kind: "default"; server: string };
+
+/** Which rule takes a request for host and path (the path without its query). */
+export function matchIngress(table: RoutingTable, host: string, path: string): IngressMatch {
+  let name = host;
+  let server = table.servers.get(host);
+  if (!server || host === "_") {
+    server = undefined;
+    for (const [suffix, s] of table.wildcards) {
+      if (host.endsWith(suffix) && host.length > suffix.length) {
+        server = s;
+        name = `*${suffix}`;
+        break;
+      }
+    }
+  }
+  if (!server) {
+    server = table.catchAll;
+    name = "_";
+  }
+  const exact = server.exact.get(path);
+  if (exact) return { kind: "rule", target: exact.target, server: name };
+  for (const l of server.ordered) {
+    if (l.kind === "regex" ? l.regex!.test(path) : path.startsWith(l.path)) return { kind: "rule", target: l.target, server: name };
+  }
+  if (server.root) return { kind: "rule", target: server.root, server: name };
+  return { kind: "default", server: name };
+}
+
+/** nginx's rewrite of the URI with rewrite-target: `$1`..`$9` are the location regex's groups. */
+export function rewritePath(target: IngressTarget, uri: string): string {
+  if (!target.rewrite) return uri;
+  const m = new RegExp(`^${target.path}`, "i").exec(uri.replace(/\?.*$/, ""));
+  const out = target.rewrite.replace(/\$(\d)/g, (_, d: string) => m?.[Number(d)] ?? "");
+  const query = uri.includes("?") ? uri.slice(uri.indexOf("?")) : "";
+  return out + query;
+}
+
+function errorPage(status: number, reason: string): string {
+  return `<html>\r\n<head><title>${status} ${reason}</title></head>\r\n<body>\r\n<center><h1>${status} ${reason}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n`;
+}
+
+function nginxPage(request: HttpRequest, now: number, status: number, reason: string, extra: Array<[string, string]> = []): HttpResponse {
+  const body = errorPage(status, reason);
+  return httpReply(request, status, reason, [["Date", httpDate(now)], ["Content-Type", "text/html"], contentLength(body), ["Connection", "keep-alive"], ...extra], body);
+}
+
+/** What the backend's answer looks like after nginx: its own Date and Connection, no Server (more_clear_headers). */
+function relayed(reply: HttpResponse, now: number): HttpResponse {
+  const drop = new Set(["server", "date", "connection", "keep-alive", "content-type", "content-length", "transfer-encoding"]);
+  const get = (name: string) => reply.headers.find(([k]) => k.toLowerCase() === name)?.[1];
+  const headers: Array<[string, string]> = [["Date", httpDate(now)]];
+  const type = get("content-type");
+  if (type !== undefined) headers.push(["Content-Type", type]);
+  const length = get("content-length");
+  if (length !== undefined) headers.push(["Content-Length", length]);
+  headers.push(["Connection", "keep-alive"]);
+  for (const h of reply.headers) if (!drop.has(h[0].toLowerCase())) headers.push(h);
+  return { ...reply, version: "HTTP/1.1", headers };
+}
+
+export interface ProxyLeg {
+  /** What the backend answered, or how the connection failed. */
+  outcome: { kind: "reply"; reply: Reply } | { kind: "refused" | "timed-out" | "not-resolved" };
+  /** The inner connection's hops (from the controller pod to the backend pod and its process). */
+  hops: Hop[];
+}
+
+export interface IngressRequest {
+  state: ClusterState;
+  index: NetIndex;
+  request: HttpRequest;
+  client: Endpoint;
+  /** The port the connection arrived at inside the controller pod (80). */
+  local: Endpoint;
+  now: number;
+  logged: number;
+  /** Picks among the endpoints (the balancer's round robin, replayable). */
+  pick(n: number): number;
+  /** The controller's --ingress-class. */
+  annotationClass: string;
+  /** Opens the connection to an endpoint and exchanges the proxied request. */
+  forward(to: Endpoint, request: HttpRequest): ProxyLeg;
+}
+
+export interface IngressResult {
+  reply: HttpResponse;
+  log: string[];
+  /** What the controller did, for its hop in the trace. */
+  note: string;
+  /** The Service hop and the proxied connection's hops, after the controller's. */
+  hops: Hop[];
+}
+
+/** One request on the controller's http port: match, rewrite, proxy, log. */
+export function serveIngress(req: IngressRequest): IngressResult {
+  const { request, now } = req;
+  const table = routingTable(req.state, req.annotationClass);
+  const host = requestHost(request);
+  const path = request.target.replace(/\?.*$/, "");
+  const match = matchIngress(table, host, path);
+  if (match.kind === "default") {
+    const reply = defaultBackendReply(request, now);
+    const log = accessLogLine(req, reply, { name: "upstream-default-backend", addr: DEFAULT_BACKEND_ADDRESS, length: byteLength(INGRESS_NGINX_404), status: 404 });
+    return { reply, log: [log], note: `No Ingress rule of class nginx matches host "${host || "(none)"}" and path ${path} (server ${match.server}): the default backend answers 404.`, hops: [] };
+  }
+  const t = match.target;
+  const rule = `${t.ingress}: ${t.host === "_" ? "*" : t.host}${t.path} (${t.pathType}, location ${t.location})`;
+  const upstreamName = `${t.namespace}-${t.service}-${t.port.number ?? t.port.name}`;
+  if (t.sslRedirect) {
+    // force-ssl-redirect's default code (ssl-redirect-code), to the same host and URI over https.
+    const reply = nginxPage(request, now, 308, "Permanent Redirect", [["Location", `https://${header(request, "Host") ?? host}${request.target}`]]);
+    return { reply, log: [accessLogLine(req, reply, { name: upstreamName, none: true })], note: `Rule ${rule} matched; the host has TLS, so ssl-redirect answers 308 to https.`, hops: [] };
+  }
+  const serviceKey = `${t.namespace}/${t.service}`;
+  const sp = req.index.portsOfService(serviceKey).find((p) => p.protocol === "TCP" && (t.port.number !== undefined ? p.port.port === t.port.number : p.port.name === t.port.name));
+  const endpoints = sp ? req.index.endpoints(sp) : [];
+  const serviceHop: Hop = {
+    kind: "service",
+    label: `service ${serviceKey}`,
+    ref: { kind: "Service", namespace: t.namespace, name: t.service },
+    note: sp
+      ? `ingress-nginx balances over the Service's ready endpoints itself (${endpoints.length}, from its EndpointSlices), not through its ClusterIP.`
+      : req.state.services[serviceKey]
+        ? `Service ${serviceKey} has no port ${t.port.number ?? t.port.name}.`
+        : `Service ${serviceKey} does not exist.`,
+  };
+  if (endpoints.length === 0) {
+    const reply = nginxPage(request, now, 503, "Service Temporarily Unavailable");
+    return { reply, log: [accessLogLine(req, reply, { name: upstreamName, none: true })], note: `Rule ${rule} matched, but ${serviceKey} has no ready endpoint: 503.`, hops: [serviceHop] };
+  }
+  const endpoint = endpoints[endpoints.length === 1 ? 0 : req.pick(endpoints.length)];
+  const uri = rewritePath(t, request.target);
+  const hostHeader = header(request, "Host") ?? "";
+  const proxied: HttpRequest = {
+    method: request.method,
+    target: uri,
+    headers: [
+      ["Host", hostHeader],
+      ["X-Request-ID", requestId(req)],
+      ["X-Real-IP", req.client.ip],
+      ["X-Forwarded-For", req.client.ip],
+      ["X-Forwarded-Host", hostHeader],
+      ["X-Forwarded-Port", String(req.local.port)],
+      ["X-Forwarded-Proto", "http"],
+      ["X-Forwarded-Scheme", "http"],
+      ["X-Scheme", "http"],
+      ...request.headers.filter(([k]) => !["host", "connection"].includes(k.toLowerCase())),
+    ],
+    ...(request.body !== undefined ? { body: request.body } : {}),
+  };
+  const leg = req.forward({ ip: endpoint.ip, port: endpoint.port }, proxied);
+  const rewritten = uri !== request.target ? ` rewritten to ${uri}` : "";
+  if (leg.outcome.kind !== "reply" || leg.outcome.reply.kind !== "http") {
+    const timedOut = leg.outcome.kind === "timed-out";
+    const reply = timedOut ? nginxPage(request, now, 504, "Gateway Time-out") : nginxPage(request, now, 502, "Bad Gateway");
+    const log = accessLogLine(req, reply, { name: upstreamName, addr: endpoint.text, length: 0, status: timedOut ? 504 : 502 });
+    return { reply, log: [log], note: `Rule ${rule} matched; ${endpoint.text}${rewritten} did not answer HTTP: ${reply.status}.`, hops: [serviceHop, ...leg.hops] };
+  }
+  const backend = leg.outcome.reply;
+  const reply = relayed(request.method === "HEAD" ? { ...backend, body: "" } : backend, now);
+  const log = accessLogLine(req, reply, { name: upstreamName, addr: endpoint.text, length: byteLength(backend.body), status: backend.status });
+  return { reply, log: [log], note: `Rule ${rule} matched: proxied to ${endpoint.text}${rewritten}.`, hops: [serviceHop, ...leg.hops] };
+}

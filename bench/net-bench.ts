@@ -9,6 +9,7 @@ import type { ClusterState, GenericObject, Pod, Service } from "../worker/sim/cl
 import { netIndex } from "../worker/sim/net/index.ts";
 import type { Place } from "../worker/sim/net/places.ts";
 import { route } from "../worker/sim/net/router.ts";
+import { matchIngress, routingTable } from "../worker/sim/net/ingress-nginx.ts";
 import type { RouteTrace } from "../worker/sim/net/trace.ts";
 import { createRandom } from "../worker/sim/random.ts";
 import { isMain } from "./is-main.ts";
@@ -164,4 +165,61 @@ if (isMain(import.meta.url)) {
   show("large (10,000 services, 30,000 pods)", b);
   console.log(`large/small time ratio: ${(a.perSecond / b.perSecond).toFixed(2)}x`);
   console.log(`after a change of the pods on the large cluster: first routed request ${firstRequestAfterPodChange(large).toFixed(1)} ms`);
+}
+
+/**
+ * The same cluster with `count` Ingresses of class nginx (and the IngressClass), one host each,
+ * three Prefix paths per host spread over the Services: ingress-nginx's routing table has
+ * count * 3 rules (plus their exact twins).
+ */
+export function withIngresses(state: ClusterState, count: number, services: number): ClusterState {
+  const ingresses: Record<string, GenericObject> = {};
+  for (let i = 0; i < count; i++) {
+    const name = `ing-${String(i).padStart(3, "0")}`;
+    const backend = (k: number) => ({ service: { name: `svc-${(i + k) % services}`, port: { number: 80 } } });
+    ingresses[`default/${name}`] = {
+      apiVersion: "networking.k8s.io/v1",
+      kind: "Ingress",
+      metadata: { name, namespace: "default", uid: `i-${i}`, resourceVersion: "1", creationTimestamp: "2025-11-26T09:59:00Z" },
+      spec: { ingressClassName: "nginx", rules: [{ host: `h${i}.example`, http: { paths: ["/", "/api", "/static"].map((path, k) => ({ path, pathType: "Prefix", backend: backend(k) })) } }] },
+      status: { loadBalancer: {} },
+    } as GenericObject;
+  }
+  const classes = { nginx: { apiVersion: "networking.k8s.io/v1", kind: "IngressClass", metadata: { name: "nginx", uid: "ic", resourceVersion: "1", creationTimestamp: "2025-11-26T09:59:00Z" }, spec: { controller: "k8s.io/ingress-nginx" } } as GenericObject };
+  return { ...state, objects: { ...(state.objects ?? {}), ingresses, ingressclasses: classes }, resourceVersion: state.resourceVersion + 1 };
+}
+
+/**
+ * What one request through ingress-nginx costs the router: the client's route to the NodePort, the
+ * rule match in the routing table, the endpoint's Service lookup and the controller pod's route to
+ * that endpoint, both traces built. The NodePort leg goes to svc-5's pods here, standing in for the
+ * controller's (same rules, same cost).
+ */
+export function ingressRouteRate(state: ClusterState, nodePort: number, iterations = 1_000_000): RouteRate {
+  const from: Place = { kind: "workstation", name: "workstation", ip: "192.168.56.1" };
+  const controller = state.pods["default/p-5-0"];
+  const podPlace: Place = { kind: "pod", name: "p-5-0", namespace: "default", key: "default/p-5-0", ip: controller.status.podIP!, nodeName: controller.spec.nodeName!, hostNetwork: false, container: "c" };
+  const random = createRandom(42);
+  const req = { from, srcPort: 40000, dstIP: "192.168.56.11", dstPort: nodePort, protocol: "TCP" as const };
+  let sink = 0;
+  const one = (i: number) => {
+    const index = netIndex(state);
+    const outer = route(index, req, { random, now: NOW });
+    const match = matchIngress(routingTable(state), `h${i % 100}.example`, "/api/users");
+    if (match.kind !== "rule") throw new Error("ingress bench: no rule matched");
+    const sp = index.portsOfService(`${match.target.namespace}/${match.target.service}`)[0];
+    const endpoints = index.endpoints(sp);
+    const endpoint = endpoints[random.int(endpoints.length)];
+    const inner = route(index, { from: podPlace, srcPort: 40001, dstIP: endpoint.ip, dstPort: endpoint.port, protocol: "TCP" }, { random, now: NOW });
+    if (inner.result !== "delivered" || outer.result !== "delivered") throw new Error("ingress bench: not delivered");
+    sink += outer.hops.length + inner.hops.length;
+  };
+  const t0 = performance.now();
+  one(0);
+  const firstMs = performance.now() - t0;
+  const start = performance.now();
+  for (let i = 0; i < iterations; i++) one(i);
+  const ms = performance.now() - start;
+  if (sink === 0) throw new Error("ingress bench: no hops");
+  return { perSecond: Math.round((iterations / ms) * 1000), usEach: (ms * 1000) / iterations, firstMs };
 }

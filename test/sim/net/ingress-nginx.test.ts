@@ -131,6 +131,12 @@ describe("routing through ingress-nginx", () => {
     expect(run(`curl -s -o /dev/null -w '%{http_code}' -H 'Host: secure.example' http://192.168.56.11:${port}/a`).output).toBe("200");
   });
 
+  it("ends a loop through itself (a rule whose backend is the controller's own Service) with 502", () => {
+    const { run, port } = cluster();
+    run('kubectl create ingress loop -n ingress-nginx --class=nginx --rule="/*=ingress-nginx-controller:80"');
+    expect(run(`curl -s -o /dev/null -w '%{http_code}' http://192.168.56.11:${port}/`).output).toBe("502");
+  });
+
   it("fills ADDRESS at the controller's next status sync, with the node it runs on", () => {
     const { run } = cluster();
     run('kubectl create ingress demo --class=nginx --rule="app.example/*=web:80"');

@@ -186,6 +186,9 @@ function writeAffinity(tx: Tx, key: string, entry: { endpoint: string; at: numbe
   tx.write("affinity")![key] = entry;
 }
 
+let proxyDepth = 0;
+const MAX_PROXY_DEPTH = 4;
+
 /** The controller's http port (containerPort `http`, 80 in the manifests): where Ingress rules apply. */
 function isControllerHttpPort(listener: Listener, port: number): boolean {
   const spec = listener.pod?.spec.containers.find((c) => c.name === listener.container);
@@ -223,8 +226,17 @@ function proxyThroughIngress(env: ExchangeEnv, input: ExchangeInput, connection:
     pick: (n) => env.random.int(n),
     annotationClass: (spec && flagValue(serverArgs(spec), "ingress-class")) ?? "nginx",
     forward: (to, request) => {
+      // An Ingress whose backend is the controller itself loops; real nginx runs out of worker
+      // connections, the simulator stops after a few rounds with the connection refused (502).
+      if (proxyDepth >= MAX_PROXY_DEPTH) return { outcome: { kind: "refused" }, hops: [] };
       let inner: RouteTrace | undefined;
-      const outcome = exchange({ ...env, trace: (t) => (inner = t) }, { place, command: input.command, host: to.ip, port: to.port, request });
+      let outcome: ExchangeOutcome;
+      proxyDepth++;
+      try {
+        outcome = exchange({ ...env, trace: (t) => (inner = t) }, { place, command: input.command, host: to.ip, port: to.port, request });
+      } finally {
+        proxyDepth--;
+      }
       // The inner trace starts at the controller pod, already on the outer trace.
       const hops = (inner?.hops ?? []).filter((h) => h.kind !== "client");
       return { outcome: outcome.kind === "reply" ? { kind: "reply", reply: outcome.reply } : { kind: outcome.kind }, hops };

@@ -147,6 +147,19 @@ describe("routing through ingress-nginx", () => {
     expect(run("kubectl describe ingress demo").output).toMatch(/Normal +Sync +\d+s \(x2 over \d+s\) +nginx-ingress-controller +Scheduled for sync\n/);
   });
 
+  it("with the cloud manifest: reached at MetalLB's address, the client's own address kept (externalTrafficPolicy Local), ADDRESS the load balancer's", () => {
+    const run = terminal(4);
+    run(`kubectl apply -f ${URL("cloud")}`);
+    run("kubectl wait --namespace ingress-nginx --for=condition=ready pod --selector=app.kubernetes.io/component=controller --timeout=120s");
+    run("kubectl create deployment web --image=traefik/whoami");
+    run("kubectl expose deployment web --port=80");
+    run('kubectl create ingress demo --class=nginx --rule="app.example/*=web:80"');
+    const lb = /LoadBalancer +\S+ +(192\.168\.\d+\.\d+) /.exec(run("kubectl get svc -n ingress-nginx ingress-nginx-controller").output)![1];
+    expect(run(`curl -s -H 'Host: app.example' http://${lb}/`).output).toContain("\nX-Real-Ip: 192.168.56.1\n");
+    run("sleep 60");
+    expect(run("kubectl get ingress demo -o jsonpath={.status.loadBalancer.ingress[0].ip}").output).toBe(lb);
+  });
+
   it("traces client -> node:nodePort -> controller pod (the rule) -> backend Service -> pod", () => {
     let now = Date.UTC(2026, 0, 1);
     let state: SessionState = createSession({ seed: 1, now, profile: resolveProfile({ ingress: "nginx" }) });

@@ -24,6 +24,8 @@ export const MAX_MESSAGE_CHARS = 500;
 export const CLASS_IDLE_LIFETIME_MS = 30 * 24 * 60 * 60 * 1000;
 /** Board sockets one class may hold open (a teacher's tabs and devices, an assistant's). */
 export const MAX_BOARD_SOCKETS = 20;
+/** Student sessions a class starts at once; more joins wait their turn (see startSession). */
+export const SESSION_STARTS_AT_ONCE = 4;
 /** Activity is written down at most this often (the deadline is 30 days away). */
 const ACTIVITY_WRITE_INTERVAL_MS = 60 * 60 * 1000;
 
@@ -59,8 +61,9 @@ export class Classroom extends DurableObject<Env> {
   private students: Map<string, StudentRow> | undefined;
   /** The seq of the latest report applied, per session. */
   private readonly lastSeq = new Map<string, number>();
-  /** The last session creation started (joins start sessions one at a time, in arrival order). */
-  private creating: Promise<unknown> = Promise.resolve();
+  /** Session starts under way, and the joins waiting for a slot (in arrival order). */
+  private starting = 0;
+  private readonly waitingToStart: Array<() => void> = [];
   /** Reports that named no student of this class (a deleted class, a forged call): counted, not stored. */
   private strayReports = 0;
 
@@ -260,20 +263,29 @@ export class Classroom extends DurableObject<Env> {
     this.lastSeq.clear();
   }
 
-  /** Starts a student's session; one at a time per class, so a room joining at once takes turns with everyone else's requests. */
-  private startSession(init: { id: string; classId: string; lesson?: Lesson; from?: string }): Promise<Outcome<CreatedSession>> {
-    const namespace = this.env.SESSIONS as DurableObjectNamespace<Session>;
-    const turn = async (): Promise<Outcome<CreatedSession>> => {
+  /**
+   * Starts a student's session, at most SESSION_STARTS_AT_ONCE at a time per class, the rest
+   * queued in arrival order: a room joining at once then takes turns with everyone else's requests
+   * on a machine's shared thread, while sessions (each its own object, often on other machines)
+   * still start several at a time.
+   */
+  private async startSession(init: { id: string; classId: string; lesson?: Lesson; from?: string }): Promise<Outcome<CreatedSession>> {
+    if (this.starting >= SESSION_STARTS_AT_ONCE) await new Promise<void>((resolve) => this.waitingToStart.push(resolve));
+    else this.starting++;
+    try {
+      const namespace = this.env.SESSIONS as DurableObjectNamespace<Session>;
       const result = await namespace.get(namespace.idFromName(init.id)).create(init);
       // An RPC result is disposable: keep a plain copy and release the original.
       const plain = JSON.parse(JSON.stringify(result)) as Outcome<CreatedSession>;
       const dispose = (Symbol as unknown as { dispose?: symbol }).dispose;
       if (dispose) (result as unknown as Record<symbol, (() => void) | undefined>)[dispose]?.();
       return plain;
-    };
-    const run = this.creating.then(turn, turn);
-    this.creating = run.catch(() => undefined);
-    return run;
+    } finally {
+      // The slot goes to the next in line, or is freed.
+      const next = this.waitingToStart.shift();
+      if (next) next();
+      else this.starting--;
+    }
   }
 
   /** undefined when `key` is the teacher key, else the refusal. */

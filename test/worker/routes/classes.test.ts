@@ -172,6 +172,15 @@ describe("students", () => {
     expect(b.class.students).toBe(2);
   });
 
+  it("all get in when a room joins at once: each its own session, every one on the board", async () => {
+    const created = await createClass();
+    const joined = await Promise.all(Array.from({ length: 12 }, (_, i) => join(created.id, `Student ${i}`)));
+    expect(new Set(joined.map((j) => j.sessionId)).size).toBe(12);
+    const b = await board(created);
+    expect(b.students.map((s) => s.sessionId).sort()).toEqual(joined.map((j) => j.sessionId).sort());
+    for (const j of joined) expect((await request(`/api/sessions/${j.sessionId}`)).status).toBe(200);
+  });
+
   it("refuses a name that is empty, longer than 40 characters or holds a line break (400); 40 emoji are 40 characters", async () => {
     const created = await createClass();
     for (const name of ["", "   ", "x".repeat(41), "a\nb", "tab\there"]) {

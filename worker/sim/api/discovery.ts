@@ -2,7 +2,8 @@
 // group/version resource lists and aggregated discovery (apidiscovery.k8s.io/v2), all generated
 // from the kind registry, so a kind added there is discoverable by real kubectl without more code.
 
-import { type KindDefinition, kinds } from "../kinds/index.ts";
+import type { ClusterState } from "../cluster/types.ts";
+import { type KindDefinition, kindServed, kinds } from "../kinds/index.ts";
 
 /** What this phase of the API serves: reads. Writes, watch and subresources come with their handlers. */
 export const SERVED_VERBS: readonly string[] = ["get", "list"];
@@ -16,10 +17,14 @@ export interface GroupVersion {
   kinds: KindDefinition[];
 }
 
-/** The served group/versions: the core group first, then the named groups in registry order. */
-export function groupVersions(): GroupVersion[] {
+/**
+ * The served group/versions: the core group first, then the named groups in registry order (a
+ * custom kind's only while its CRD is installed).
+ */
+export function groupVersions(state: ClusterState): GroupVersion[] {
   const out: GroupVersion[] = [];
   for (const def of kinds) {
+    if (!kindServed(state, def)) continue;
     let gv = out.find((g) => g.group === def.group && g.version === def.version);
     if (!gv) {
       gv = { group: def.group, version: def.version, kinds: [] };
@@ -30,8 +35,8 @@ export function groupVersions(): GroupVersion[] {
   return out.sort((a, b) => (a.group === "" ? -1 : b.group === "" ? 1 : 0));
 }
 
-export function findGroupVersion(group: string, version: string): GroupVersion | undefined {
-  return groupVersions().find((g) => g.group === group && g.version === version);
+export function findGroupVersion(state: ClusterState, group: string, version: string): GroupVersion | undefined {
+  return groupVersions(state).find((g) => g.group === group && g.version === version);
 }
 
 const groupVersionText = (gv: GroupVersion): string => (gv.group === "" ? gv.version : `${gv.group}/${gv.version}`);
@@ -42,17 +47,17 @@ export function apiVersions(): unknown {
 }
 
 /** GET /apis: metav1.APIGroupList of the named groups. */
-export function apiGroupList(): unknown {
-  return {
-    kind: "APIGroupList",
-    apiVersion: "v1",
-    groups: groupVersions()
-      .filter((gv) => gv.group !== "")
-      .map((gv) => {
-        const version = { groupVersion: groupVersionText(gv), version: gv.version };
-        return { name: gv.group, versions: [version], preferredVersion: version };
-      }),
-  };
+export function apiGroupList(state: ClusterState): unknown {
+  // One entry per group, its versions in served order; the first is the preferred one.
+  const groups: Array<{ name: string; versions: Array<{ groupVersion: string; version: string }>; preferredVersion: { groupVersion: string; version: string } }> = [];
+  for (const gv of groupVersions(state)) {
+    if (gv.group === "") continue;
+    const version = { groupVersion: groupVersionText(gv), version: gv.version };
+    const group = groups.find((g) => g.name === gv.group);
+    if (group) group.versions.push(version);
+    else groups.push({ name: gv.group, versions: [version], preferredVersion: version });
+  }
+  return { kind: "APIGroupList", apiVersion: "v1", groups };
 }
 
 /** GET /api/v1, /apis/<group>/<version>: metav1.APIResourceList. */
@@ -77,8 +82,8 @@ export function apiResourceList(gv: GroupVersion): unknown {
  * Aggregated discovery (apidiscovery.k8s.io/v2 APIGroupDiscoveryList): `/api` answers the core
  * group, `/apis` the named groups, each with every resource of every version in one document.
  */
-export function aggregatedDiscovery(core: boolean): unknown {
-  const items = groupVersions()
+export function aggregatedDiscovery(state: ClusterState, core: boolean): unknown {
+  const items = groupVersions(state)
     .filter((gv) => (gv.group === "") === core)
     .map((gv) => ({
       metadata: core ? { creationTimestamp: null } : { name: gv.group, creationTimestamp: null },

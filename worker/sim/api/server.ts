@@ -62,8 +62,8 @@ export function serveKubeApi(stored: ClusterState, request: KubeApiRequest, now:
   if (path.length === 1 && path[0] === "version") return isRead ? json(serverVersion(cluster.config.kubernetesVersion)) : notAllowed();
   if (path.length === 1 && (path[0] === "api" || path[0] === "apis")) {
     if (!isRead) return notAllowed();
-    if (acceptsAggregated(request.accept)) return { status: 200, contentType: DISCOVERY_TYPE, body: JSON.stringify(aggregatedDiscovery(path[0] === "api")) };
-    return json(path[0] === "api" ? apiVersions() : apiGroupList());
+    if (acceptsAggregated(request.accept)) return { status: 200, contentType: DISCOVERY_TYPE, body: JSON.stringify(aggregatedDiscovery(cluster, path[0] === "api")) };
+    return json(path[0] === "api" ? apiVersions() : apiGroupList(cluster));
   }
 
   // The OpenAPI documents kubectl explain and client-side validation read.
@@ -79,7 +79,7 @@ export function serveKubeApi(stored: ClusterState, request: KubeApiRequest, now:
     return served ? { status: 200, contentType: JSON_TYPE, body: served.body } : notFoundPath();
   }
 
-  const target = resolveResource(path);
+  const target = resolveResource(path, cluster);
   if ("status" in target) return target;
   if (target.kind === "groupVersion") return isRead ? json(apiResourceList(target.gv)) : notAllowed();
   const { def, namespace, name } = target;
@@ -99,14 +99,14 @@ export function pathSegments(path: string): string[] | undefined {
 }
 
 /** `/api/v1/namespaces/<ns>/<resource>[/<name>[/<subresource>]]` and the `/apis/<group>/<version>/...` forms. */
-export function resolveResource(path: readonly string[]): ResolvedPath | KubeApiResponse {
+export function resolveResource(path: readonly string[], state: ClusterState): ResolvedPath | KubeApiResponse {
   let group: string;
   let version: string;
   let rest: string[];
   if (path[0] === "api" && path.length >= 2) [group, version, rest] = ["", path[1], path.slice(2)];
   else if (path[0] === "apis" && path.length >= 3) [group, version, rest] = [path[1], path[2], path.slice(3)];
   else return notFoundPath();
-  const gv = findGroupVersion(group, version);
+  const gv = findGroupVersion(state, group, version);
   if (!gv) return notFoundPath();
   if (rest.length === 0) return { kind: "groupVersion", gv };
 

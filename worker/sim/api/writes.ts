@@ -53,7 +53,7 @@ export function serveKubeApiWrite(state: SessionState, request: KubeApiWriteRequ
   const unchanged = (response: KubeApiResponse, summary = `${method} ${request.path}`): KubeApiWriteResult => ({ response, state, changed: false, summary });
   const path = pathSegments(request.path);
   if (path === undefined) return unchanged(notFoundPath());
-  const resolved = resolveResource(path);
+  const resolved = resolveResource(path, state.cluster);
   if ("status" in resolved) return unchanged(resolved);
   if (resolved.kind === "groupVersion") return unchanged(notAllowed());
   const target: Target = resolved;

@@ -1,18 +1,19 @@
 // The catalogue: the few files on the internet that Kubernetes courses apply by URL, built in
 // byte for byte, because the playground has no internet. `kubectl apply|create -f URL`, curl and
 // wget read them here; any other address does not resolve, as on a machine without a network.
+import { files as gatewayApi } from "./gateway-api.ts";
 import { files as ingressNginx } from "./ingress-nginx.ts";
 import { files as kubernetesExamples } from "./kubernetes-examples.ts";
 import type { CatalogueFile } from "./types.ts";
 
 export type { CatalogueFile } from "./types.ts";
 
-export const catalogue: readonly CatalogueFile[] = [...kubernetesExamples, ...ingressNginx];
+export const catalogue: readonly CatalogueFile[] = [...kubernetesExamples, ...ingressNginx, ...gatewayApi];
 
 const byUrl = new Map(catalogue.map((f) => [f.url, f]));
 
 /** The hosts the catalogue's files come from: a name the playground's network cannot resolve. */
-export const catalogueHosts: readonly string[] = ["k8s.io", "kubernetes.io", "raw.githubusercontent.com"];
+export const catalogueHosts: readonly string[] = ["k8s.io", "kubernetes.io", "raw.githubusercontent.com", "github.com"];
 
 export interface CatalogueHit {
   file: CatalogueFile;
@@ -39,7 +40,7 @@ export function lookupCatalogue(url: string): CatalogueHit | undefined {
 
 /** The hint beside a failed fetch of an address outside the catalogue (never in the output). */
 export function offlineNotice(url: string): string {
-  return `the playground has no internet, so ${url} cannot be fetched; only its built-in catalogue (the kubernetes.io examples and ingress-nginx deploy.yaml files listed in the README) is served by URL.`;
+  return `the playground has no internet, so ${url} cannot be fetched; only its built-in catalogue (the kubernetes.io examples, ingress-nginx deploy.yaml files and the Gateway API's standard-install.yaml listed in the README) is served by URL.`;
 }
 
 // Top-level domains whose names are on the internet, not in the cluster: a failed lookup of one

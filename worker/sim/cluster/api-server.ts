@@ -2,7 +2,7 @@
 // Generic over the kinds of the registry (worker/sim/kinds): it checks metadata (with the real
 // messages), enforces the session's object cap, resourceVersion and uid rules, and stores through
 // store.ts so the indexes follow; what is particular to a kind is that kind's strategy.
-import { apiVersionOfKind, kindByName, kindByResource, listKind, readKind, storageKey, storeLocation, storedObjects } from "../kinds/index.ts";
+import { apiVersionOfKind, kindByName, kindByResource, kindServed, listKind, readKind, storageKey, storeLocation, storedObjects } from "../kinds/index.ts";
 import type { ApiContext, KindDefinition, KindStrategy } from "../kinds/types.ts";
 import { copyLabels, isRecord } from "../kinds/templates.ts";
 import {
@@ -41,8 +41,9 @@ interface Writable {
 const fail = (status: ApiStatus): { ok: false; status: ApiStatus } => ({ ok: false, status });
 
 /** The kind a client's object names, if the server stores it and clients may write it. */
-function kindOf(obj: SubmittedObject): Writable | ApiStatus {
-  const def = typeof obj?.kind === "string" ? kindByName(obj.kind) : undefined;
+function kindOf(state: ClusterState, obj: SubmittedObject): Writable | ApiStatus {
+  const named = typeof obj?.kind === "string" ? kindByName(obj.kind) : undefined;
+  const def = named && kindServed(state, named) ? named : undefined;
   const writable = def?.strategy && storeLocation(def) ? def : undefined;
   const version = obj?.apiVersion ?? (writable ? apiVersionOfKind(writable) : undefined);
   if (!writable || version !== apiVersionOfKind(writable)) {
@@ -66,7 +67,7 @@ function checkMeta(strategy: KindStrategy, meta: NonNullable<SubmittedObject["me
 
 /** `uid`: for bootstrap's replay of a history whose objects were already referred to by uid. */
 export function createObject(tx: Tx, obj: SubmittedObject, ctx: ApiContext, uid?: string): ApiResult<KubeObject> {
-  const info = kindOf(obj);
+  const info = kindOf(tx.state, obj);
   if ("code" in info) return fail(info);
   const { def, collection, strategy } = info;
   const sub = obj;
@@ -132,7 +133,7 @@ export function createObject(tx: Tx, obj: SubmittedObject, ctx: ApiContext, uid?
  * annotations; Deployments bump metadata.generation when their spec changes; status is kept.
  */
 export function updateObject(tx: Tx, obj: SubmittedObject, ctx: ApiContext): ApiResult<KubeObject> {
-  const info = kindOf(obj);
+  const info = kindOf(tx.state, obj);
   if ("code" in info) return fail(info);
   const { def, collection, strategy } = info;
   const meta = isRecord(obj.metadata) ? obj.metadata : {};

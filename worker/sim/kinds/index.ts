@@ -7,11 +7,13 @@ import type { ClusterState, KubeObject } from "../cluster/types.ts";
 import type { AnyObject } from "../kubectl/printers/tables.ts";
 import { configMapKind } from "./config-map.ts";
 import { daemonSetKind } from "./daemon-set.ts";
+import { CRD_RESOURCE, customResourceDefinitionKind } from "./custom-resource-definition.ts";
 import { deploymentKind } from "./deployment.ts";
 import { endpointSliceKind } from "./endpoint-slice.ts";
 import { endpointsKind } from "./endpoints.ts";
 import { eventKind } from "./event.ts";
 import { leaseKind } from "./lease.ts";
+import { backendTlsPolicyKind, gatewayClassKind, gatewayKind, grpcRouteKind, httpRouteKind, referenceGrantKind } from "./gateway-api.ts";
 import { ingressClassKind, ingressKind } from "./ingress.ts";
 import { jobKind } from "./job.ts";
 import { limitRangeKind } from "./limit-range.ts";
@@ -67,6 +69,13 @@ export const kinds: readonly KindDefinition[] = [
   ipAddressPoolKind,
   l2AdvertisementKind,
   validatingWebhookConfigurationKind,
+  customResourceDefinitionKind,
+  backendTlsPolicyKind,
+  gatewayClassKind,
+  gatewayKind,
+  grpcRouteKind,
+  httpRouteKind,
+  referenceGrantKind,
 ];
 
 const byPlural = new Map(kinds.map((k) => [k.plural, k]));
@@ -77,6 +86,13 @@ export const kindByResource = (plural: string): KindDefinition | undefined => by
 
 /** The kind of an object's `kind` field (`Pod`), if served. */
 export const kindByName = (kind: string): KindDefinition | undefined => byKind.get(kind);
+
+/** True when the API server serves the kind now: always, or while the CRD that defines it is stored. */
+export function kindServed(state: ClusterState, def: KindDefinition): boolean {
+  if (def.crd === undefined) return true;
+  const crds = state.objects?.[CRD_RESOURCE];
+  return crds !== undefined && Object.hasOwn(crds, def.crd);
+}
 
 /** `v1`, `apps/v1`. */
 export const apiVersionOfKind = (def: KindDefinition): string => (def.group === "" ? def.version : `${def.group}/${def.version}`);

@@ -58,6 +58,11 @@ export interface KindDefinition {
   categories: readonly string[];
   namespaced: boolean;
   /**
+   * The CustomResourceDefinition (`plural.group`) that serves the kind: until it is stored the
+   * kind is not served (discovery, explain and writes answer as for an unknown type).
+   */
+  crd?: string;
+  /**
    * The API server's deprecation warning for the kind's version (a `Warning: 299` header on every
    * request for it, which kubectl prints as `Warning: <text>`).
    */

@@ -28,7 +28,7 @@ const goTypes: Record<string, string> = {
 export function attachablePod(k: Kubectl, arg: string): { pod: string } | { error: string } {
   const slash = arg.indexOf("/");
   if (slash < 0) return { pod: arg };
-  const found = lookupResource(arg.slice(0, slash));
+  const found = lookupResource(arg.slice(0, slash), k.ctx.tx.state);
   if (!found.ok) return { error: found.error };
   const name = arg.slice(slash + 1);
   if (name === "") return { error: "error: arguments in resource/name form must have a single resource and name\n" };

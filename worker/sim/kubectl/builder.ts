@@ -20,7 +20,7 @@ export interface ResourceRequest {
 export type RequestParse = { ok: true; requests: ResourceRequest[]; byName: boolean; singleItem: boolean } | { ok: false; error: string };
 
 /** Parses `TYPE[,TYPE...] [NAME...]` or `TYPE/NAME...`. */
-export function parseResourceArgs(args: readonly string[], allowAll = true): RequestParse {
+export function parseResourceArgs(args: readonly string[], state: ClusterState, allowAll = true): RequestParse {
   if (args.some((a) => a.includes("/"))) {
     const requests: ResourceRequest[] = [];
     for (const arg of args) {
@@ -34,7 +34,7 @@ export function parseResourceArgs(args: readonly string[], allowAll = true): Req
       const typeText = arg.slice(0, slash);
       const name = arg.slice(slash + 1);
       if (name === "") return { ok: false, error: `error: arguments in resource/name form must have a single resource and name\n` };
-      const found = lookupResource(typeText);
+      const found = lookupResource(typeText, state);
       if (!found.ok) return found;
       const existing = requests.find((r) => r.type === found.type);
       if (existing) existing.names.push(name);
@@ -50,7 +50,7 @@ export function parseResourceArgs(args: readonly string[], allowAll = true): Req
       for (const name of allCategory) if (!requests.some((r) => r.type.name === name)) requests.push({ type: resourceType(name), names: [...names] });
       continue;
     }
-    const found = lookupResource(typeText);
+    const found = lookupResource(typeText, state);
     if (!found.ok) return found;
     if (!requests.some((r) => r.type === found.type)) requests.push({ type: found.type, names: [...names] });
   }

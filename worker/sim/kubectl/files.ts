@@ -12,6 +12,8 @@ export interface ManifestSource {
   /** How kubectl names it in its errors: `STDIN`, or the path as given (`dir/web.yaml` in a directory). */
   source: string;
   text: string;
+  /** A file of the catalogue (a published release manifest): not held to the console's size limit. */
+  catalogued?: boolean;
 }
 
 /** The extensions kubectl reads in a directory (resource.FileExtensions). */
@@ -29,7 +31,7 @@ export function readManifestSources(k: Kubectl, names: string[]): { ok: true; so
       // The catalogue stands in for the internet; Go's client follows k8s.io's redirect.
       const hit = lookupCatalogue(name);
       if (hit) {
-        sources.push({ source: name, text: hit.file.text });
+        sources.push({ source: name, text: hit.file.text, catalogued: true });
         continue;
       }
       k.ctx.note?.(offlineNotice(name));

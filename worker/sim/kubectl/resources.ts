@@ -2,7 +2,8 @@
 // the kinds in the registry (worker/sim/kinds). Types that exist on every real cluster but are
 // not simulated are answered with a clear message instead of a false one.
 import { goQuote } from "../go-quote.ts";
-import { type KindDefinition, kinds } from "../kinds/index.ts";
+import type { ClusterState } from "../cluster/types.ts";
+import { type KindDefinition, kindServed, kinds } from "../kinds/index.ts";
 
 /** A resource name the playground serves (`pods`, `deployments`): the plural of a registered kind. */
 export type ResourceName = string;
@@ -31,6 +32,11 @@ export const resourceTypes: readonly ResourceType[] = kinds.map((def) => ({
   def,
 }));
 
+/** Discovery as the cluster answers it now: kinds whose CRD is not installed are absent. */
+export function servedResourceTypes(state: ClusterState): ResourceType[] {
+  return resourceTypes.filter((t) => kindServed(state, t.def));
+}
+
 /** Types a real cluster serves that the playground does not simulate (plural and short names). */
 const unsimulated: Record<string, string> = {
   ingresses: "ingresses", ing: "ingresses", ingress: "ingresses",
@@ -42,22 +48,26 @@ const unsimulated: Record<string, string> = {
   horizontalpodautoscalers: "horizontalpodautoscalers", hpa: "horizontalpodautoscalers",
 };
 
+const builtIn = resourceTypes.filter((t) => t.def.crd === undefined);
 /** `pods, services, ... and daemonsets`. */
-const servedList = `${resourceTypes.slice(0, -1).map((t) => t.name).join(", ")} and ${resourceTypes[resourceTypes.length - 1].name}`;
+const servedList = `${builtIn.slice(0, -1).map((t) => t.name).join(", ")} and ${builtIn[builtIn.length - 1].name}`;
 
 export type ResourceLookup =
   | { ok: true; type: ResourceType }
   | { ok: false; error: string };
 
-/** Resolves `po`, `Pods`, `deploy.apps`, `deployments.v1.apps`, `Service` to a resource type. */
-export function lookupResource(text: string): ResourceLookup {
+/**
+ * Resolves `po`, `Pods`, `deploy.apps`, `deployments.v1.apps`, `Service` to a resource type the
+ * cluster serves now (a custom kind only while its CRD is installed).
+ */
+export function lookupResource(text: string, state: ClusterState): ResourceLookup {
   const lower = text.toLowerCase();
   const dot = lower.indexOf(".");
   const base = dot >= 0 ? lower.slice(0, dot) : lower;
   const groupPart = dot >= 0 ? lower.slice(dot + 1) : undefined;
   for (const type of resourceTypes) {
     const names = [type.name, type.singular, type.kind.toLowerCase(), ...type.shortNames];
-    if (!names.includes(base)) continue;
+    if (!names.includes(base) || !kindServed(state, type.def)) continue;
     if (groupPart === undefined || groupMatches(type, groupPart)) return { ok: true, type };
   }
   const known = unsimulated[base];

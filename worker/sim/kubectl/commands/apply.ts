@@ -47,8 +47,8 @@ export function applyManifests(k: Kubectl, flags: Flags, mode: "create" | "apply
   const dryRun = dryRunOf(k, flags);
   if (typeof dryRun === "number") return dryRun;
   const all: Array<{ manifest: Manifest; source: string }> = [];
-  for (const { source, text } of read.sources) {
-    const parsed = parseManifests(text, source);
+  for (const { source, text, catalogued } of read.sources) {
+    const parsed = parseManifests(text, source, catalogued ? Number.POSITIVE_INFINITY : undefined);
     if (!parsed.ok) return fail(k, parsed.error);
     for (const manifest of parsed.manifests) all.push({ manifest, source });
   }
@@ -66,7 +66,7 @@ export function applyManifests(k: Kubectl, flags: Flags, mode: "create" | "apply
     const apiVersion = String(object.apiVersion);
     const metadata = (typeof object.metadata === "object" && object.metadata !== null ? object.metadata : {}) as Record<string, unknown>;
     const name = typeof metadata.name === "string" ? metadata.name : "";
-    const type = lookupResource(kind);
+    const type = lookupResource(kind, k.ctx.tx.state);
     // Kinds clients may write (a strategy in the registry); Nodes join through their kubelet.
     const servable = type.ok && type.type.def.strategy !== undefined && type.type.kind !== "Node" && type.type.kind === kind;
     if (!servable || !type.ok) {

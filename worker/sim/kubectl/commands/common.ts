@@ -9,7 +9,7 @@ import { errorText, statusErrorText } from "../errors.ts";
 import { templateFileReader } from "../files.ts";
 import type { Flags } from "../flags.ts";
 import { loadTemplate, parseOutputFormat, printStructured } from "../printers/output.ts";
-import { kindString, lookupResource, type ResourceType } from "../resources.ts";
+import { kindString, lookupResource, resourceTypes, type ResourceType } from "../resources.ts";
 
 export type DryRun = "none" | "client" | "server";
 
@@ -40,10 +40,11 @@ export function labelMapFlag(k: Kubectl, flags: Flags, name: string): Record<str
   return labels;
 }
 
+/** The resource type of a kind the command itself names (`Deployment`), served or not. */
 export function typeOfKind(kind: string): ResourceType {
-  const found = lookupResource(kind);
-  if (!found.ok) throw new Error(`no resource type for kind ${kind}`);
-  return found.type;
+  const found = resourceTypes.find((t) => t.kind === kind);
+  if (!found) throw new Error(`no resource type for kind ${kind}`);
+  return found;
 }
 
 /**

@@ -66,14 +66,14 @@ function fromFiles(k: Kubectl, names: string[]): { groups: Fetched[]; errors: st
   if (!read.ok) return read.error;
   const groups: Fetched[] = [];
   const errors: string[] = [];
-  for (const { source, text } of read.sources) {
-    const parsed = parseManifests(text, source);
+  for (const { source, text, catalogued } of read.sources) {
+    const parsed = parseManifests(text, source, catalogued ? Number.POSITIVE_INFINITY : undefined);
     if (!parsed.ok) return parsed.error.replace(/\n$/, "");
     for (const { object } of parsed.manifests) {
       const kind = String(object.kind ?? "");
       const metadata = (typeof object.metadata === "object" && object.metadata !== null ? object.metadata : {}) as Record<string, unknown>;
       const name = typeof metadata.name === "string" ? metadata.name : "";
-      const found = lookupResource(kind);
+      const found = lookupResource(kind, k.ctx.tx.state);
       if (!found.ok) {
         errors.push(`error: resource mapping not found for name: "${name}" namespace: "" from "${source}": no matches for kind "${kind}" in version "${String(object.apiVersion ?? "")}"\nensure CRDs are installed first\n`);
         continue;
@@ -101,7 +101,7 @@ function runDelete(k: Kubectl, flags: Flags): number {
       `error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'`,
     );
   }
-  const parsed = filenames.length > 0 ? ({ ok: true, byName: true, requests: [] } as const) : parseResourceArgs(flags.args);
+  const parsed = filenames.length > 0 ? ({ ok: true, byName: true, requests: [] } as const) : parseResourceArgs(flags.args, k.ctx.tx.state);
   if (!parsed.ok) return fail(k, parsed.error);
   const all = flags.bool("all");
   const selectorText = flags.string("selector");

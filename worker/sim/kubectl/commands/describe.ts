@@ -41,7 +41,7 @@ function runDescribe(k: Kubectl, flags: Flags): number {
     k.err(`You must specify the type of resource to describe. Use "kubectl api-resources" for a complete list of supported resources.\n\n`);
     return fail(k, `error: Required resource not specified.\nSee 'kubectl describe -h' for help and examples`);
   }
-  const parsed = parseResourceArgs(flags.args);
+  const parsed = parseResourceArgs(flags.args, k.ctx.tx.state);
   if (!parsed.ok) return fail(k, parsed.error);
   let selector;
   if (flags.changed("selector")) {

@@ -157,7 +157,7 @@ export function finishKubectlEdit(ctx: ProgramContext, pending: PendingEdit, tar
       preserve(ctx, pending.title, edited);
       return fail(k, `error: the namespace from the provided object "${String(meta.namespace)}" does not match the namespace "${String(originalMeta.namespace)}". You must pass '--namespace=${String(meta.namespace)}' to perform this operation.`);
     }
-    const lookup = lookupResource(String(object.kind));
+    const lookup = lookupResource(String(object.kind), k.ctx.tx.state);
     if (!lookup.ok) continue;
     const type: ResourceType = lookup.type;
     const label = `${kindString(type)}/${String(meta.name)}`;

@@ -51,7 +51,7 @@ Use "kubectl api-resources" for a complete list of supported resources.`,
     const argument = flags.args[0].endsWith(".") ? flags.args[0].slice(0, -1) : flags.args[0];
     if (NOT_A_FIELD_PATH.test(argument) || argument.startsWith(".")) return fail(k, "error: invalid jsonpath syntax, first node must be field node");
     const [resourceWord, ...rest] = argument.split(".");
-    const found = lookupResource(resourceWord);
+    const found = lookupResource(resourceWord, k.ctx.tx.state);
     if (!found.ok) {
       // explain prints the mapper's NoResourceMatch as it is, without cmdutil's "error: ".
       return fail(k, found.error.startsWith("error: the server doesn't") ? found.error.slice("error: ".length) : found.error);

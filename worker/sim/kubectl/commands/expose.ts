@@ -59,7 +59,7 @@ function runExpose(k: Kubectl, flags: Flags): number {
       `error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'`,
     );
   }
-  const parsed = parseResourceArgs(flags.args, false);
+  const parsed = parseResourceArgs(flags.args, k.ctx.tx.state, false);
   if (!parsed.ok) return fail(k, parsed.error);
   const request = parsed.requests[0];
   if (request.names.length === 0) return fail(k, "error: resource(s) were provided, but no name was specified");

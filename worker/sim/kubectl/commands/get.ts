@@ -86,7 +86,7 @@ function runGet(k: Kubectl, flags: Flags): number {
       `error: Required resource not specified.\nUse "kubectl explain <resource>" for a detailed description of that resource (e.g. kubectl explain pods).\nSee 'kubectl get -h' for help and examples`,
     );
   }
-  const parsed = parseResourceArgs(flags.args);
+  const parsed = parseResourceArgs(flags.args, k.ctx.tx.state);
   if (!parsed.ok) return fail(k, parsed.error);
   const allNamespaces = flags.bool("all-namespaces");
   const selectorText = flags.string("selector");

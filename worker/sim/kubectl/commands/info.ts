@@ -3,7 +3,7 @@
 import type { Command } from "../command.ts";
 import { fail } from "../context.ts";
 import { tableWriter, tabwrite } from "../printers/tabwriter.ts";
-import { resourceTypes } from "../resources.ts";
+import { servedResourceTypes } from "../resources.ts";
 import { toJson, toYaml } from "../printers/serialize.ts";
 import { apiServerURL } from "../kubeconfig.ts";
 import { serverVersion } from "../../cluster/version.ts";
@@ -70,7 +70,7 @@ export const apiResourcesCommand: Command = {
     { name: "output", short: "o", type: "string", usage: "How to print the list: 'wide' adds columns, 'name' prints just names." },
   ],
   run: (k, flags) => {
-    let types = [...resourceTypes].sort((a, b) => (a.group === b.group ? a.name.localeCompare(b.name) : a.group.localeCompare(b.group)));
+    let types = servedResourceTypes(k.ctx.tx.state).sort((a, b) => (a.group === b.group ? a.name.localeCompare(b.name) : a.group.localeCompare(b.group)));
     if (flags.changed("namespaced")) types = types.filter((t) => t.namespaced === flags.bool("namespaced"));
     if (flags.string("output") === "name") {
       k.out(types.map((t) => (t.group ? `${t.name}.${t.group}\n` : `${t.name}\n`)).join(""));

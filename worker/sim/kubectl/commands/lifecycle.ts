@@ -15,7 +15,7 @@ import { fail, type Kubectl } from "../context.ts";
 import { errorText, statusErrorText, usageErrorText } from "../errors.ts";
 import { rfc3339 } from "../../cluster/ids.ts";
 import { serverVersion } from "../../cluster/version.ts";
-import { kindString } from "../resources.ts";
+import { kindString, resourceType } from "../resources.ts";
 import { describeRevisionTemplate } from "../printers/describe.ts";
 import { tabwrite } from "../printers/tabwriter.ts";
 import { readList } from "../store-read.ts";
@@ -27,7 +27,7 @@ import { startupLog } from "../../net/apps/startup-log.ts";
 /** The Deployment, DaemonSet or StatefulSet a rollout subcommand names (the kinds with a restarter and a status viewer). */
 function workloadArg(k: Kubectl, flags: Flags): Deployment | DaemonSet | StatefulSet | number {
   if (flags.args.length === 0) return fail(k, "error: required resource not specified");
-  const parsed = parseResourceArgs(flags.args, false);
+  const parsed = parseResourceArgs(flags.args, k.ctx.tx.state, false);
   if (!parsed.ok) return fail(k, parsed.error);
   const request = parsed.requests[0];
   if (request.type.name !== "deployments" && request.type.name !== "daemonsets" && request.type.name !== "statefulsets") {
@@ -315,9 +315,7 @@ function daemonSetRolloutStatus(k: Kubectl, first: DaemonSet, key: string, limit
 }
 
 function readOneType(name = "deployments") {
-  const parsed = parseResourceArgs([name]);
-  if (!parsed.ok) throw new Error("deployments type missing");
-  return parsed.requests[0].type;
+  return resourceType(name);
 }
 
 export const rolloutCommand: Command = {
@@ -368,7 +366,7 @@ export const waitCommand: Command = {
     if (flags.args.length === 0) {
       return fail(k, `error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'`);
     }
-    const parsed = parseResourceArgs(flags.args);
+    const parsed = parseResourceArgs(flags.args, k.ctx.tx.state);
     if (!parsed.ok) return fail(k, parsed.error);
     const limit = parseGoDuration(flags.string("timeout")) ?? 30_000;
     let selector: LabelSelectorRequirement[] | undefined;
@@ -454,7 +452,7 @@ export const logsCommand: Command = {
     let podName = flags.args[0];
     const state = k.ctx.tx.state;
     if (podName.includes("/")) {
-      const parsed = parseResourceArgs([podName]);
+      const parsed = parseResourceArgs([podName], k.ctx.tx.state);
       if (!parsed.ok) return fail(k, parsed.error);
       const request = parsed.requests[0];
       const owner = readOne(state, request.type, k.namespace, request.names[0]);

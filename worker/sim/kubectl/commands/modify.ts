@@ -18,7 +18,7 @@ import { reportErrors } from "./common.ts";
 export const NO_RESOURCES = "one or more resources must be specified as <resource> <name> or <resource>/<name>";
 
 export function targets(k: Kubectl, flags: Flags, args: string[]): { groups: Array<{ type: ResourceType; objects: AnyObject[] }>; errors: string[] } | number {
-  const parsed = parseResourceArgs(args);
+  const parsed = parseResourceArgs(args, k.ctx.tx.state);
   if (!parsed.ok) return fail(k, parsed.error);
   let selector;
   if (flags.has("selector") && flags.changed("selector")) {

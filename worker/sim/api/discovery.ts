@@ -19,12 +19,13 @@ export interface GroupVersion {
 
 /**
  * The served group/versions: the core group first, then the named groups in registry order (a
- * custom kind's only while its CRD is installed).
+ * custom kind's only while its CRD is installed; every kind without a state, for a caller that
+ * only looks at a path's shape).
  */
-export function groupVersions(state: ClusterState): GroupVersion[] {
+export function groupVersions(state: ClusterState | undefined): GroupVersion[] {
   const out: GroupVersion[] = [];
   for (const def of kinds) {
-    if (!kindServed(state, def)) continue;
+    if (state && !kindServed(state, def)) continue;
     let gv = out.find((g) => g.group === def.group && g.version === def.version);
     if (!gv) {
       gv = { group: def.group, version: def.version, kinds: [] };
@@ -35,7 +36,7 @@ export function groupVersions(state: ClusterState): GroupVersion[] {
   return out.sort((a, b) => (a.group === "" ? -1 : b.group === "" ? 1 : 0));
 }
 
-export function findGroupVersion(state: ClusterState, group: string, version: string): GroupVersion | undefined {
+export function findGroupVersion(state: ClusterState | undefined, group: string, version: string): GroupVersion | undefined {
   return groupVersions(state).find((g) => g.group === group && g.version === version);
 }
 

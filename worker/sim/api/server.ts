@@ -99,7 +99,8 @@ export function pathSegments(path: string): string[] | undefined {
 }
 
 /** `/api/v1/namespaces/<ns>/<resource>[/<name>[/<subresource>]]` and the `/apis/<group>/<version>/...` forms. */
-export function resolveResource(path: readonly string[], state: ClusterState): ResolvedPath | KubeApiResponse {
+/** `state`: the cluster whose CRDs decide which custom kinds exist (undefined: every registered kind). */
+export function resolveResource(path: readonly string[], state: ClusterState | undefined): ResolvedPath | KubeApiResponse {
   let group: string;
   let version: string;
   let rest: string[];

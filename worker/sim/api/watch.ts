@@ -37,7 +37,8 @@ export function isWatch(path: string, query: Readonly<Record<string, string>>): 
   if (query.watch !== "1" && query.watch !== "true") return false;
   const segments = pathSegments(path);
   if (segments === undefined) return true;
-  const resolved = resolveResource(segments);
+  // Only the path's shape matters here; the watch itself resolves against the cluster.
+  const resolved = resolveResource(segments, undefined);
   return "status" in resolved || resolved.kind !== "resource" || resolved.name === undefined;
 }
 
@@ -47,7 +48,7 @@ const MAX_TIMEOUT_SECONDS = 1800;
 export function parseWatch(cluster: ClusterState, request: KubeApiRequest): WatchSpec | KubeApiResponse {
   const path = pathSegments(request.path);
   if (path === undefined) return status(404, "NotFound", "the server could not find the requested resource", {});
-  const resolved = resolveResource(path);
+  const resolved = resolveResource(path, cluster);
   if ("status" in resolved) return resolved;
   if (resolved.kind !== "resource" || resolved.name !== undefined || resolved.subresource !== undefined) {
     return status(405, "MethodNotAllowed", "the server does not allow this method on the requested resource", {});

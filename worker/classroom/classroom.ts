@@ -190,12 +190,21 @@ export class Classroom extends DurableObject<Env> {
       const failed = classNotFound();
       return errorResponse(failed.status, failed.code, failed.message);
     }
-    if (this.ctx.getWebSockets().length >= MAX_BOARD_SOCKETS) {
-      return errorResponse(429, "too_many_sockets", `This class's board has ${MAX_BOARD_SOCKETS} live connections already; close one first.`, 30);
-    }
     const bearer = request.headers.get("Authorization")?.match(/^Bearer\s+(\S+)\s*$/i)?.[1];
     if (bearer !== undefined && (await this.checkTeacher(bearer))) {
       return errorResponse(403, "forbidden", "That is not this class's teacher key.");
+    }
+    const sockets = this.ctx.getWebSockets();
+    if (sockets.length >= MAX_BOARD_SOCKETS) {
+      // The class id is no secret (every student has it): sockets that never showed the key must
+      // not be able to keep the teacher out, so the oldest of them makes room.
+      const guest = sockets.find((ws) => !(ws.deserializeAttachment() as BoardSocketAttachment | null)?.teacher);
+      if (!guest) return errorResponse(429, "too_many_sockets", `This class's board has ${MAX_BOARD_SOCKETS} live connections already; close one first.`, 30);
+      try {
+        guest.close(1008, "making room for the teacher's board");
+      } catch {
+        // Already closing.
+      }
     }
     const pair = new WebSocketPair();
     const [client, server] = [pair[0], pair[1]];

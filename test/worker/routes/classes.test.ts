@@ -362,6 +362,25 @@ describe("GET /api/classes/:id/live", () => {
     socket.close(1000, "done");
   });
 
+  it("cannot be kept from the teacher by sockets that never showed the key: the oldest makes room", async () => {
+    const created = await createClass();
+    const guests: WebSocket[] = [];
+    for (let i = 0; i < 20; i++) {
+      const response = await open(created.id);
+      expect(response.status).toBe(101);
+      response.webSocket!.accept();
+      guests.push(response.webSocket!);
+    }
+    const teacher = await open(created.id, auth(created.teacherKey));
+    expect(teacher.status).toBe(101);
+    teacher.webSocket!.accept();
+    const messages = collect(teacher.webSocket!);
+    await until(() => messages.find((m) => m.type === "board"));
+    // Still 20: one guest went.
+    expect(await runInDurableObject(classStub(created.id), (_instance, state) => state.getWebSockets().length)).toBe(20);
+    for (const ws of [...guests.slice(1), teacher.webSocket!]) ws.close(1000, "done");
+  });
+
   it("takes the key as a bearer token on the upgrade (403 for a wrong one) and needs Upgrade (426)", async () => {
     const created = await createClass();
     expect(await errorOf(await open(created.id, auth("wrong")))).toMatchObject({ status: 403, code: "forbidden" });

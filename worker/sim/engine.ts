@@ -22,6 +22,7 @@ import { ListRunner, type ShellHost } from "./shell/list-runner.ts";
 import { parseLine } from "./shell/tokenizer.ts";
 import { EMPTY_JOBS, newJob, reportEnded } from "./shell/jobs.ts";
 import type { Job, JobControl, JobHold, JobTable } from "./shell/job-types.ts";
+import type { WorkstationForwards } from "./net/port-forward.ts";
 import type { ProgramContext, ShellFrame } from "./shell/types.ts";
 import { exportedEnvironment, lookupVariable, withStatus } from "./shell/variables.ts";
 import { createWorkBudget, KILLED_STATUS, killedReport, WorkLimitReached, type WorkBudget } from "./shell/work.ts";
@@ -253,6 +254,30 @@ function executeLine(state: SessionState, input: string, env: ExecuteEnv): Comma
     files: () => filesOf(tx, top(), tx.state.now, work),
   };
 
+  /** The ports the running port-forward jobs listen on; their lines go to the terminal, as a job's output does. */
+  const forwards: WorkstationForwards = {
+    at(ip, port) {
+      for (const job of jobs.table.jobs) {
+        const forward = job.forward;
+        if (!forward || job.ended) continue;
+        const listens = forward.addresses.some((a) => a === ip || (a === "0.0.0.0" && !ip.includes(":")) || a === "::");
+        const forwarded = forward.ports.find((p) => p.local === port);
+        if (!listens || !forwarded) continue;
+        return {
+          forward,
+          port: forwarded,
+          pid: job.pid,
+          out: (text) => {
+            if (!forward.quiet) output += text;
+          },
+          err: (text) => void (output += text),
+          lost: () => void (job.ended = { at: tx.state.now, status: 1 }),
+        };
+      }
+      return undefined;
+    },
+  };
+
   try {
     reconcile(tx, now, random);
     // A blank line or a comment leaves `$?` as it was.
@@ -293,7 +318,7 @@ function executeLine(state: SessionState, input: string, env: ExecuteEnv): Comma
         if (!notes.includes(text)) notes.push(text);
       },
       ...(openEditor ? { openEditor } : {}),
-      ...(shell.length === 1 && top().kind === "workstation" ? { jobs, hold } : {}),
+      ...(shell.length === 1 && top().kind === "workstation" ? { jobs, hold, forwards } : {}),
       ...(env.typed ? { history: { get: () => history, set: (next: History) => void (history = next) } } : {}),
     };
     const program = findProgram(argv[0], top(), tx.state);

@@ -47,13 +47,6 @@ export function runKubectl(ctx: ProgramContext, argv: string[]): number {
       ctx.err("error: Metrics API not available\n");
       return 1;
     }
-    if (word === "port-forward") {
-      ctx.err(
-        'error: "kubectl port-forward" is not available in this playground: it would hold the console open. ' +
-          "Reach the pod through a NodePort Service (kubectl expose ... --type NodePort, then curl NODE_IP:NODE_PORT) or from inside the cluster (kubectl exec -it POD -- sh)\n",
-      );
-      return 1;
-    }
     if (realShorts[word]) {
       ctx.err(`error: "kubectl ${word}" is not available in this playground\n`);
       return 1;

@@ -15,4 +15,6 @@ export interface PortForward {
   ports: ForwardedPort[];
   /** The addresses kubectl listens on (`--address`; default localhost: 127.0.0.1 and ::1). */
   addresses: string[];
+  /** kubectl's standard output is not the terminal (`> /dev/null &`): its `Handling connection` lines are not shown. */
+  quiet?: true;
 }

@@ -17,6 +17,7 @@ import { traceFrom, type Place } from "./places.ts";
 import { route } from "./router.ts";
 import { serveIngress } from "./ingress-nginx.ts";
 import { flagValue, serverArgs } from "../cluster/process.ts";
+import { forwardedConnect, type WorkstationForwards } from "./port-forward.ts";
 import type { Endpoint, Hop, RouteTrace, Verdict } from "./trace.ts";
 
 export interface ExchangeEnv {
@@ -24,6 +25,8 @@ export interface ExchangeEnv {
   random: Random;
   now: number;
   trace(trace: RouteTrace): void;
+  /** The workstation's running `kubectl port-forward` jobs: a connection to one of their ports takes its tunnel. */
+  forwards?: WorkstationForwards;
 }
 
 export interface ExchangeInput {
@@ -87,6 +90,8 @@ export function connect(env: ExchangeEnv, input: ConnectInput): ConnectOutcome {
     return { kind: "not-resolved" };
   }
   const ip = resolved.ips[0];
+  const forwarded = input.place.kind === "workstation" ? env.forwards?.at(ip, input.port) : undefined;
+  if (forwarded) return forwardedConnect(env, input, ip, forwarded);
   const srcPort = 32768 + env.random.int(28232);
   const local = { ip: input.place.ip, port: srcPort };
   const outcome = route(

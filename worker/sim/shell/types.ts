@@ -7,6 +7,7 @@ import type { Random } from "../random.ts";
 import type { EditorOpen } from "./editor-types.ts";
 import type { WorkBudget } from "./work.ts";
 import type { JobControl, JobHold } from "./job-types.ts";
+import type { WorkstationForwards } from "../net/port-forward.ts";
 
 /** What a shell remembers between commands: its variables and the status of the last command. */
 export interface ShellVariables {
@@ -93,6 +94,8 @@ export interface ProgramContext {
    * port-forward that holds the console), and the program returns at once; false: run as usual.
    */
   hold?(hold: JobHold): boolean;
+  /** The ports the workstation's `kubectl port-forward` jobs listen on (curl localhost:8080 takes their tunnel). */
+  forwards?: WorkstationForwards;
 }
 
 /** A program returns its exit code. It may throw only for bugs; the engine turns that into an error. */

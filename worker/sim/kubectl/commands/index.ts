@@ -16,6 +16,7 @@ import { getCommand } from "./get.ts";
 import { apiResourcesCommand, clusterInfoCommand, versionCommand } from "./info.ts";
 import { logsCommand, rolloutCommand, waitCommand } from "./lifecycle.ts";
 import { labelCommand, patchCommand, scaleCommand } from "./modify.ts";
+import { portForwardCommand } from "./port-forward.ts";
 import { runCommand } from "./run.ts";
 import { setCommand } from "./set.ts";
 import { taintCommand } from "./taint.ts";
@@ -32,6 +33,7 @@ export const commands: Command[] = [
   describeCommand,
   logsCommand,
   execCommand,
+  portForwardCommand,
   applyCommand,
   editCommand,
   patchCommand,

@@ -12,7 +12,7 @@ export function currentPlace(ctx: ProgramContext): Place | undefined {
 }
 
 export function exchangeEnv(ctx: ProgramContext): ExchangeEnv {
-  return { tx: ctx.tx, random: ctx.random, now: ctx.now, trace: ctx.trace };
+  return { tx: ctx.tx, random: ctx.random, now: ctx.now, trace: ctx.trace, ...(ctx.forwards ? { forwards: ctx.forwards } : {}) };
 }
 
 /** The image repository of the container a pod place runs in (tools differ per image). */

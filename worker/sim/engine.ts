@@ -22,7 +22,7 @@ import { ListRunner, type ShellHost } from "./shell/list-runner.ts";
 import { parseLine } from "./shell/tokenizer.ts";
 import { EMPTY_JOBS, newJob, reportEnded } from "./shell/jobs.ts";
 import type { Job, JobControl, JobHold, JobTable } from "./shell/job-types.ts";
-import type { WorkstationForwards } from "./net/port-forward.ts";
+import type { WorkstationForwards } from "./kubectl/port-forward-types.ts";
 import type { ProgramContext, ShellFrame } from "./shell/types.ts";
 import { exportedEnvironment, lookupVariable, withStatus } from "./shell/variables.ts";
 import { createWorkBudget, KILLED_STATUS, killedReport, WorkLimitReached, type WorkBudget } from "./shell/work.ts";

@@ -9,7 +9,7 @@
 import { createInterface } from "node:readline";
 import * as v from "valibot";
 import { ClusterProfileInput, resolveProfile } from "../cluster/profile.ts";
-import { createSession, execute } from "../engine.ts";
+import { createSession, execute, foregroundJob, interrupt } from "../engine.ts";
 import { parseLine } from "../shell/tokenizer.ts";
 import { defaultTranscriptOptions, renderHint, renderNotes, runScript, type TranscriptOptions } from "./transcript.ts";
 
@@ -57,6 +57,14 @@ async function interactive(options: TranscriptOptions): Promise<void> {
   let pending = "";
   rl.setPrompt(prompt);
   rl.prompt();
+  // Ctrl+C stops a foreground job (kubectl port-forward); with none it leaves, as before.
+  rl.on("SIGINT", () => {
+    if (!foregroundJob(state)) return rl.close();
+    state = interrupt(state).state;
+    process.stdout.write("^C\n");
+    rl.setPrompt(prompt);
+    rl.prompt();
+  });
   for await (const line of rl) {
     pending = pending === "" ? line : `${pending}\n${line}`;
     // Wait for the rest of a heredoc, a quote or a continuation line, as bash does with "> ".

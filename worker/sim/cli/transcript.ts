@@ -3,7 +3,7 @@
 // Used by `npm run sim` with piped input and by the golden tests, so both agree byte for byte.
 
 import type { ClusterProfile } from "../cluster/profile.ts";
-import { createSession, execute, type SessionState } from "../engine.ts";
+import { createSession, execute, foregroundJob, interrupt, type SessionState } from "../engine.ts";
 import type { PasteHint } from "../shell/paste-hints.ts";
 import { splitCommands } from "../shell/tokenizer.ts";
 
@@ -30,6 +30,16 @@ export function runScript(script: string, options: TranscriptOptions = defaultTr
   let transcript = "";
   for (const command of splitCommands(script)) {
     now += options.stepMs;
+    // A line `^C` is Ctrl+C typed at the terminal: it stops a foreground job (kubectl port-forward),
+    // which shows no prompt while it runs; at a prompt it only starts a new one.
+    if (command.trim() === "^C") {
+      const held = foregroundJob(state) !== undefined;
+      const result = interrupt(state);
+      state = result.state;
+      transcript += `${held ? "" : prompt}^C\n`;
+      prompt = result.prompt;
+      continue;
+    }
     const result = execute(state, command, { now });
     state = result.state;
     transcript += renderStep(prompt, command, result.output, result.exitCode, result.hint, result.notes);

@@ -18,3 +18,21 @@ export interface PortForward {
   /** kubectl's standard output is not the terminal (`> /dev/null &`): its `Handling connection` lines are not shown. */
   quiet?: true;
 }
+
+/** A port a running port-forward listens on, as the shell's job table offers it to the workstation's tools. */
+export interface ForwardListener {
+  forward: PortForward;
+  port: ForwardedPort;
+  /** The job's process id (klog prints it). */
+  pid: number;
+  /** kubectl's standard output and error, where the job writes them. */
+  out(text: string): void;
+  err(text: string): void;
+  /** kubectl ended: the connection to the pod was lost. */
+  lost(): void;
+}
+
+/** The port-forwards listening at the workstation, by address and port. */
+export interface WorkstationForwards {
+  at(ip: string, port: number): ForwardListener | undefined;
+}

@@ -7,7 +7,6 @@ import type { ClusterState, Pod } from "../cluster/types.ts";
 import { containerMachine, storedEntry } from "../files/store.ts";
 import { apiDataMounts, mountedFileAt } from "../files/volumes.ts";
 import { appendContainerLog } from "../cluster/container-log.ts";
-import type { Random } from "../random.ts";
 import { listenerAt, type Listener } from "./apps/listeners.ts";
 import { trackConnection } from "./conntrack.ts";
 import { resolveHost } from "./dns.ts";
@@ -17,17 +16,11 @@ import { traceFrom, type Place } from "./places.ts";
 import { route } from "./router.ts";
 import { serveIngress } from "./ingress-nginx.ts";
 import { flagValue, serverArgs } from "../cluster/process.ts";
-import { forwardedConnect, type WorkstationForwards } from "./port-forward.ts";
-import type { Endpoint, Hop, RouteTrace, Verdict } from "./trace.ts";
+import { forwardedConnect } from "./port-forward.ts";
+import type { ConnectInput, ConnectOutcome, Connection, ExchangeEnv } from "./connection.ts";
 
-export interface ExchangeEnv {
-  tx: Tx;
-  random: Random;
-  now: number;
-  trace(trace: RouteTrace): void;
-  /** The workstation's running `kubectl port-forward` jobs: a connection to one of their ports takes its tunnel. */
-  forwards?: WorkstationForwards;
-}
+export type { ConnectInput, ConnectOutcome, Connection, ExchangeEnv } from "./connection.ts";
+import type { Endpoint, Hop, RouteTrace, Verdict } from "./trace.ts";
 
 export interface ExchangeInput {
   place: Place;
@@ -44,36 +37,6 @@ export type ExchangeOutcome =
   | { kind: "refused"; ip: string; local: Endpoint }
   | { kind: "timed-out"; ip: string; local: Endpoint }
   | { kind: "reply"; ip: string; local: Endpoint; reply: Reply };
-
-/** Where a connection is being made, for routing and the trace. */
-export interface ConnectInput {
-  place: Place;
-  /** The command as typed, for the trace. */
-  command: string;
-  host: string;
-  port: number;
-  protocol?: Protocol;
-  /** What the trace shows after host:port (an HTTP path). */
-  path?: string;
-}
-
-/** A TCP connection that reached a listening process: the client now talks to `listener`. */
-export interface Connection {
-  ip: string;
-  local: Endpoint;
-  listener: Listener;
-  /** The peer address the process sees (after any SNAT) and the address it accepted on. */
-  client: Endpoint;
-  dst: Endpoint;
-  /** The trace so far; `finish` completes it with what the process did (and, for a proxy, the hops after it). */
-  finish(verdict: Verdict, note: string, status?: number, after?: Hop[]): void;
-}
-
-export type ConnectOutcome =
-  | { kind: "not-resolved" }
-  | { kind: "refused"; ip: string; local: Endpoint }
-  | { kind: "timed-out"; ip: string; local: Endpoint }
-  | { kind: "connected"; connection: Connection };
 
 /**
  * Resolves the host, routes a connection through kube-proxy's rules and finds the process that

@@ -6,32 +6,14 @@
 // the error and ends with `error: lost connection to pod`, as kubectl 1.30 and later do.
 
 import type { Pod } from "../cluster/types.ts";
-import type { ForwardedPort, PortForward } from "../kubectl/port-forward-types.ts";
+import type { ForwardListener, PortForward } from "../kubectl/port-forward-types.ts";
 import { sandboxID } from "../shell/crictl.ts";
 import { listenerAt } from "./apps/listeners.ts";
-import type { Connection, ConnectInput, ConnectOutcome, ExchangeEnv } from "./exchange.ts";
+import type { Connection, ConnectInput, ConnectOutcome, ExchangeEnv } from "./connection.ts";
 import { netIndex } from "./index.ts";
 import { traceFrom } from "./places.ts";
 import { sha256 } from "./sha256.ts";
 import type { Hop, Verdict } from "./trace.ts";
-
-/** A port a running port-forward listens on, as the shell's job table offers it to the workstation's tools. */
-export interface ForwardListener {
-  forward: PortForward;
-  port: ForwardedPort;
-  /** The job's process id (klog prints it). */
-  pid: number;
-  /** kubectl's standard output and error, where the job writes them. */
-  out(text: string): void;
-  err(text: string): void;
-  /** kubectl ended: the connection to the pod was lost. */
-  lost(): void;
-}
-
-/** The port-forwards listening at the workstation, by address and port. */
-export interface WorkstationForwards {
-  at(ip: string, port: number): ForwardListener | undefined;
-}
 
 /** The control plane node (the API server's), by its label. */
 function controlPlaneOf(env: ExchangeEnv): { name: string; ip: string } | undefined {
@@ -114,8 +96,8 @@ export function forwardedConnect(env: ExchangeEnv, input: ConnectInput, ip: stri
     return fail(`failed to execute portforward in network namespace "${netnsOf(alive)}": failed to connect to localhost:${port.remote} inside namespace "${sandbox}", IPv4: ${refused}`, found.why);
   }
   const process = found.listener;
-  const finish = (verdict: Verdict, note: string, status?: number): void => {
-    hops.push({ kind: "process", label: process.label, before: { src: inside, dst }, note: `${note} It sees the client as ${inside.ip}:${inside.port}.` });
+  const finish = (verdict: Verdict, note: string, status?: number, after: Hop[] = []): void => {
+    hops.push({ kind: "process", label: process.label, before: { src: inside, dst }, note: `${note} It sees the client as ${inside.ip}:${inside.port}.` }, ...after);
     env.trace({ ...base, hops, verdict, ...(status === undefined ? {} : { status }), reason: verdict === "answered" && status !== undefined ? `${process.label} answered with HTTP ${status}.` : note });
   };
   return { kind: "connected", connection: { ip, local, listener: process, client: inside, dst, finish } };

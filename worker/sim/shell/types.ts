@@ -7,7 +7,7 @@ import type { Random } from "../random.ts";
 import type { EditorOpen } from "./editor-types.ts";
 import type { WorkBudget } from "./work.ts";
 import type { JobControl, JobHold } from "./job-types.ts";
-import type { WorkstationForwards } from "../net/port-forward.ts";
+import type { WorkstationForwards } from "../kubectl/port-forward-types.ts";
 
 /** What a shell remembers between commands: its variables and the status of the last command. */
 export interface ShellVariables {

@@ -173,7 +173,7 @@ function runPortForward(k: Kubectl, flags: Flags): number {
   if (!found.ok) return fail(k, statusErrorText(found.status));
   const pod = found.value as Pod;
   const slash = args[0].indexOf("/");
-  const type = slash < 0 ? undefined : lookupResource(args[0].slice(0, slash));
+  const type = slash < 0 ? undefined : lookupResource(args[0].slice(0, slash), k.ctx.tx.state);
   let specs: string[] | string;
   if (type?.ok && type.type.name === "services") {
     const svc = get(k, "services", k.namespace, args[0].slice(slash + 1));

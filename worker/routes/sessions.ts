@@ -30,8 +30,9 @@ const CreateBody = v.strictObject({
   cluster: v.optional(ClusterProfileInput),
 });
 
-/** A command, or the editor's answer (its text is at most a file's size: FILE_BYTES). */
+/** A command, the editor's answer (its text is at most a file's size: FILE_BYTES), or Ctrl+C. */
 const CommandBody = v.union([
+  v.strictObject({ interrupt: v.literal(true) }),
   v.strictObject({
     command: v.pipe(v.string(), v.maxBytes(MAX_COMMAND_BYTES, `a command is limited to ${MAX_COMMAND_BYTES} bytes`)),
   }),
@@ -90,6 +91,7 @@ sessions.post("/:id/commands", async (c) => {
   const key = bearerKey(c.req.header("Authorization"));
   // The session answers the CommandReply already as JSON text.
   if ("editor" in body) return jsonTextResponse(unwrap(await stub.editorReply(key, body.editor)));
+  if ("interrupt" in body) return jsonTextResponse(unwrap(await stub.interrupt(key)));
   return jsonTextResponse(unwrap(await stub.command(key, body.command)));
 });
 

@@ -9,7 +9,7 @@ import { DurableObject } from "cloudflare:workers";
 import * as v from "valibot";
 import { readSettings, type Settings } from "../config.ts";
 import { errorResponse } from "../http/errors.ts";
-import { callerTimeOf, createSession, simulatedNow, editorRequestOf, execute, finishEdit, type CommandResult, type SessionState, tick } from "../sim/engine.ts";
+import { callerTimeOf, createSession, simulatedNow, editorRequestOf, execute, finishEdit, foregroundJob, interrupt, type CommandResult, type SessionState, tick } from "../sim/engine.ts";
 import type { EditorReply } from "../sim/shell/editor.ts";
 import type { EditingView, EditorRequest } from "../sim/wire.ts";
 import { promptOf } from "../sim/shell/prompt.ts";
@@ -313,6 +313,19 @@ export class Session extends DurableObject<Env> {
       const result = finishEdit(this.state!, reply, { now, work });
       this.chargeWork(work.used, now);
       return success(this.record(open.command ?? "", result, false, "cancel" in reply ? "cancelled" : "saved").json);
+    });
+  }
+
+  /**
+   * Ctrl+C in the console, for whoever holds the edit key: stops the command that holds the
+   * console in the foreground (kubectl port-forward). Ordered, key-checked and rate-limited like a
+   * command; the answer is a CommandReply as JSON text, an entry that resumes the stopped command.
+   */
+  async interrupt(editKey: string | undefined): Promise<Outcome<string>> {
+    return this.asKeyHolder(editKey, () => {
+      const held = foregroundJob(this.state!);
+      if (!held) return failure(409, "not_running", "No command runs in the foreground of this console.");
+      return success(this.record(held.command, interrupt(this.state!), false, "interrupted").json);
     });
   }
 
@@ -702,7 +715,7 @@ export class Session extends DurableObject<Env> {
   }
 
   /** Stores a command's (or an editor's) result and its transcript entry in one transaction, then broadcasts. */
-  private record(command: string, result: CommandResult, setup: boolean, resumed?: "saved" | "cancelled"): { seq: number; json: string } {
+  private record(command: string, result: CommandResult, setup: boolean, resumed?: TranscriptEntry["resumed"]): { seq: number; json: string } {
     const now = Date.now();
     const entry: TranscriptEntry = {
       seq: this.meta!.seq + 1,
@@ -719,6 +732,7 @@ export class Session extends DurableObject<Env> {
     if (setup) entry.setup = true;
     if (result.editor) entry.editing = { editor: result.editor.editor, title: result.editor.title };
     if (resumed) entry.resumed = resumed;
+    if (result.running) entry.running = true;
     const entryJson = JSON.stringify(entry);
     const history = historyUnlessTyped(this.state!.history, result.state.history, command, !setup && resumed === undefined);
     const advanced = this.lessonRun ? lessonUpdate(advanceLesson(this.lessonRun.lesson, this.lessonRun.progress, result.state, { traces: result.traces })) : undefined;

@@ -78,6 +78,8 @@ export interface CommandResult {
   notes?: string[];
   /** The command opened an editor and waits for it: what the page's editor panel shows. */
   editor?: EditorRequest;
+  /** The command still runs in the foreground (kubectl port-forward): the console waits for Ctrl+C (interrupt). */
+  running?: true;
 }
 
 export interface CreateSessionOptions {
@@ -376,6 +378,7 @@ function executeLine(state: SessionState, input: string, env: ExecuteEnv): Comma
     const result: CommandResult = { state: next, output, exitCode, prompt: promptOf(shell), traces, changed };
     if (notes.length) result.notes = notes;
     if (opened) result.editor = editorRequestOf(opened);
+    if (jobs.table.foreground !== undefined) result.running = true;
     return result;
   }
 }
@@ -463,8 +466,8 @@ function heldMessage(job: Job): string {
 }
 
 /**
- * Ctrl+C in the console: SIGINT to the foreground job (a port-forward holding the console). It
- * ends without a word (the terminal shows `^C`) and `$?` becomes 130, as bash reports it.
+ * Ctrl+C in the console: SIGINT to the foreground job (a port-forward holding the console). The
+ * terminal echoes `^C`; kubectl ends without a word and `$?` becomes 130, as bash reports it.
  */
 export function interrupt(state: SessionState): CommandResult {
   const held = foregroundJob(state);
@@ -476,7 +479,7 @@ export function interrupt(state: SessionState): CommandResult {
   shell[shell.length - 1] = withStatus(shell[shell.length - 1], 130);
   const { jobs: _old, ...rest } = state;
   const next: SessionState = { ...rest, shell, ...jobsOf(table) };
-  return { state: next, output: "", exitCode: 130, prompt, traces: [], changed: true };
+  return { state: next, output: "^C\n", exitCode: 130, prompt, traces: [], changed: true };
 }
 
 function sameShell(a: ShellFrame[], b: ShellFrame[]): boolean {

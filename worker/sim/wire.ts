@@ -42,10 +42,13 @@ export interface TranscriptEntry {
   /** The command opened an editor (vi FILE, kubectl edit), or reopened it: it was still open when this entry was recorded. */
   editing?: EditingView;
   /**
-   * The entry continues the command of the entry before it, whose editor was saved or left:
-   * `output` is the rest of that command's output (`service/web edited`), `command` repeats it.
+   * The entry continues the command of the entry before it, whose editor was saved or left, or
+   * which Ctrl+C stopped: `output` is the rest of that command's output (`service/web edited`,
+   * `^C`), `command` repeats it.
    */
-  resumed?: "saved" | "cancelled";
+  resumed?: "saved" | "cancelled" | "interrupted";
+  /** The command still runs in the foreground (kubectl port-forward) after this entry: the console waits until Ctrl+C. */
+  running?: true;
 }
 
 /** The lesson a session follows, as session and snapshot documents carry it. */

@@ -77,6 +77,11 @@ export async function answerEditor(id: string, key: string, editor: { token: str
   return commandResult(await paced(() => call<CommandReply>("POST", `/api/sessions/${enc(id)}/commands`, { editor }, key)), "");
 }
 
+/** Ctrl+C: stops the command that holds the console in the foreground (kubectl port-forward). */
+export async function interruptCommand(id: string, key: string): Promise<CommandResult> {
+  return commandResult(await paced(() => call<CommandReply>("POST", `/api/sessions/${enc(id)}/commands`, { interrupt: true }, key)), "");
+}
+
 type CommandReply = TranscriptEntry & { lesson?: unknown; edit?: EditorRequest; history?: unknown };
 
 function stringList(value: unknown): string[] | undefined {
@@ -146,6 +151,7 @@ function normaliseEntry(raw: TranscriptEntry & { trace?: TranscriptEntry["traces
   if (raw.setup) entry.setup = true;
   if (raw.editing) entry.editing = raw.editing;
   if (raw.resumed) entry.resumed = raw.resumed;
+  if (raw.running) entry.running = true;
   // A paste hint is beside the output, never in it (worker/sim/shell/paste-hints.ts).
   if (raw.hint && typeof raw.hint.message === "string" && typeof raw.hint.corrected === "string") entry.hint = raw.hint;
   if (Array.isArray(raw.notes) && raw.notes.every((n) => typeof n === "string")) entry.notes = raw.notes;

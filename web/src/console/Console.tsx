@@ -23,6 +23,8 @@ export interface ConsoleProps {
   readOnly: boolean;
   /** Runs one command; resolves when its result is in `entries`. */
   onRun(command: string): Promise<void>;
+  /** Ctrl+C while the last command still runs in the foreground (kubectl port-forward): the session stops it. */
+  onInterrupt?(): Promise<void>;
   /** Where a NodePort address opens in a browser tab. */
   proxyHref?(host: string, port: number, path: string): string;
   onShowRoute?(trace: RouteTrace, entry: TranscriptEntry): void;
@@ -199,6 +201,11 @@ export function Console(props: ConsoleProps) {
       }
     } else if (event.ctrlKey && event.key.toLowerCase() === "c" && !window.getSelection()?.toString()) {
       event.preventDefault();
+      // A command holding the terminal (kubectl port-forward) gets the interrupt; its entry shows the ^C.
+      if (entries[entries.length - 1]?.running && props.onInterrupt && el.value === "") {
+        void props.onInterrupt().catch((error: unknown) => addLocal({ text: error instanceof Error ? error.message : String(error) }));
+        return;
+      }
       addLocal({ prompt: continued.length ? "> " : prompt, command: el.value + "^C", text: "" });
       setContinued([]);
       setValue("");

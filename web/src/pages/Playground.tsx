@@ -135,6 +135,7 @@ export function Playground(props: PlaygroundProps) {
             view={model.cluster}
             readOnly={!session.editable}
             onRun={session.run}
+            onInterrupt={session.interrupt}
             proxyHref={model.id ? (host, port, path) => proxyUrl(model.id!, host, port, path) : undefined}
             onShowRoute={(trace, entry) => showTrace(trace, entry)}
             inject={inject}

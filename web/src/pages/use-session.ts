@@ -188,6 +188,15 @@ export function useSession(source: Source, hooks: SessionHooks = {}) {
     if (!current.current.connected) void refresh();
   };
 
+  /** Ctrl+C while a command holds the console (kubectl port-forward): the session stops it. */
+  const interrupt = async () => {
+    if (!target?.key) return;
+    const { entry, lesson } = await api.interruptCommand(target.id, target.key);
+    addEntry(entry);
+    applyLesson(lesson, { kind: "command", seq: entry.seq });
+    if (!current.current.connected) void refresh();
+  };
+
   /** A copy of this session (or snapshot) that the visitor can type into. */
   const fork = async (): Promise<{ id: string; key: string }> => {
     const snapshotId = source.kind === "snapshot" ? source.snapshotId : await api.createSnapshot(target!.id);
@@ -202,7 +211,7 @@ export function useSession(source: Source, hooks: SessionHooks = {}) {
     throw new Error("Nothing to share yet.");
   };
 
-  return { model, run, answerEditor, fork, snapshot, editable: !!(target?.key) || source.kind === "snapshot" };
+  return { model, run, answerEditor, interrupt, fork, snapshot, editable: !!(target?.key) || source.kind === "snapshot" };
 }
 
 function lastSeq(list: TranscriptEntry[]): number {

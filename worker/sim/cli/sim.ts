@@ -60,8 +60,9 @@ async function interactive(options: TranscriptOptions): Promise<void> {
   // Ctrl+C stops a foreground job (kubectl port-forward); with none it leaves, as before.
   rl.on("SIGINT", () => {
     if (!foregroundJob(state)) return rl.close();
-    state = interrupt(state).state;
-    process.stdout.write("^C\n");
+    const result = interrupt(state);
+    state = result.state;
+    process.stdout.write(result.output);
     rl.setPrompt(prompt);
     rl.prompt();
   });

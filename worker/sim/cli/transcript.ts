@@ -36,7 +36,7 @@ export function runScript(script: string, options: TranscriptOptions = defaultTr
       const held = foregroundJob(state) !== undefined;
       const result = interrupt(state);
       state = result.state;
-      transcript += `${held ? "" : prompt}^C\n`;
+      transcript += held ? result.output : `${prompt}^C\n`;
       prompt = result.prompt;
       continue;
     }

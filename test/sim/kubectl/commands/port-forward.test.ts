@@ -116,14 +116,15 @@ describe("kubectl port-forward", () => {
     };
     run("kubectl run web --image=nginx");
     run("sleep 30");
-    expect(run("kubectl port-forward pod/web 8080:80").output).toBe("Forwarding from 127.0.0.1:8080 -> 80\nForwarding from [::1]:8080 -> 80\n");
+    const held = run("kubectl port-forward pod/web 8080:80");
+    expect([held.output, held.running]).toEqual(["Forwarding from 127.0.0.1:8080 -> 80\nForwarding from [::1]:8080 -> 80\n", true]);
     expect(foregroundJob(state)?.command).toBe("kubectl port-forward pod/web 8080:80");
     const refused = run("curl localhost:8080");
     expect(refused.exitCode).toBe(1);
     expect(refused.output).toMatch(/press Ctrl\+C to stop it/);
     const stopped = interrupt(state);
     state = stopped.state;
-    expect([stopped.output, stopped.exitCode]).toEqual(["", 130]);
+    expect([stopped.output, stopped.exitCode, stopped.running]).toEqual(["^C\n", 130, undefined]);
     expect(run("echo $?").output).toBe("130\n");
     expect(run("jobs").output).toBe("");
     // fg brings a background forward to the foreground: it holds the console again.

@@ -15,14 +15,14 @@ export interface Completion {
 // editors, and what every image with a shell has); image-specific clients (psql, redis-cli) are left out.
 const FILE_TOOLS = ["cat", "cd", "cp", "diff", "head", "ls", "mkdir", "mv", "nano", "pwd", "rm", "sed", "tail", "tee", "touch", "vi", "vim", "wc"];
 const PROGRAMS: Record<ClusterView["shell"]["kind"], string[]> = {
-  workstation: ["kubectl", "curl", "ssh", "ip", "echo", "export", "for", "seq", "sleep", "clear", "exit", "base64", "printf", "printenv", "help", "history", "man", ...FILE_TOOLS],
+  workstation: ["kubectl", "curl", "ssh", "ip", "echo", "export", "for", "seq", "sleep", "jobs", "fg", "kill", "wait", "clear", "exit", "base64", "printf", "printenv", "help", "history", "man", ...FILE_TOOLS],
   node: ["kubectl", "curl", "ping", "ip", "seq", "sleep", "exit", "clear", "hostname", "sudo", "iptables", "iptables-save", "crictl", "conntrack", "base64", "printenv", "help", "history", "man", ...FILE_TOOLS],
   pod: ["curl", "wget", "nslookup", "ping", "ip", "ifconfig", "env", "printenv", "hostname", "seq", "sleep", "exit", "clear", "base64", ...FILE_TOOLS],
 };
 
 const SUBCOMMANDS = [
   "annotate", "api-resources", "apply", "cluster-info", "config", "cordon", "create", "delete", "describe", "drain", "edit", "exec",
-  "explain", "expose", "get", "label", "logs", "rollout", "run", "scale", "set", "taint", "uncordon", "version",
+  "explain", "expose", "get", "label", "logs", "port-forward", "rollout", "run", "scale", "set", "taint", "uncordon", "version",
 ];
 
 const CONFIG_SUBCOMMANDS = ["current-context", "delete-context", "get-clusters", "get-contexts", "get-users", "set-context", "use-context", "view"];
@@ -209,6 +209,7 @@ function kubectlOptions(args: string[], word: string, view: ClusterView | undefi
     }
     case "logs":
     case "exec":
+    case "port-forward":
       return { prefix: "", partial: word, options: rest.length === 0 ? namesOf("pod", view, namespace) : [] };
     case "create":
       return { prefix: "", partial: word, options: rest.length === 0 ? ["deployment", "namespace", "service"] : [] };

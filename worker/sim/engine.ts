@@ -473,8 +473,11 @@ export function interrupt(state: SessionState): CommandResult {
   const held = foregroundJob(state);
   const prompt = promptOf(state.shell);
   if (!held || !state.jobs) return { state, output: "", exitCode: state.shell[state.shell.length - 1].status ?? 0, prompt, traces: [], changed: false };
-  const table: JobTable = { ...state.jobs, jobs: state.jobs.jobs.filter((j) => j !== held) };
+  // SIGINT reaches the foreground process group: the job itself after fg or without &, but only
+  // the shell's `wait` when it waits for a background job, which runs on.
+  const table: JobTable = { ...state.jobs, jobs: state.jobs.waiting ? state.jobs.jobs : state.jobs.jobs.filter((j) => j !== held) };
   delete table.foreground;
+  delete table.waiting;
   const shell = state.shell.slice();
   shell[shell.length - 1] = withStatus(shell[shell.length - 1], 130);
   const { jobs: _old, ...rest } = state;

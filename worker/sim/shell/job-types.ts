@@ -24,6 +24,11 @@ export interface JobTable {
   lastPid: number;
   /** A job that holds the console in the foreground (a `kubectl port-forward` without `&`), by id. */
   foreground?: number;
+  /**
+   * The console waits in `wait` for the foreground job, which stays in its own process group:
+   * Ctrl+C then interrupts the wait only, and the job runs on (bash).
+   */
+  waiting?: true;
 }
 
 export type SignalName = "HUP" | "INT" | "KILL" | "TERM";

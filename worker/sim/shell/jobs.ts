@@ -291,8 +291,9 @@ export function waitBuiltin(ctx: ProgramContext, control: JobControl): number {
       continue;
     }
     if (job.until === undefined) {
-      // A port-forward never ends by itself: bash would wait for ever, so the console is held as by fg.
+      // A port-forward never ends by itself: bash would wait for ever, so the console is held until Ctrl+C.
       table.foreground = job.id;
+      table.waiting = true;
       return 0;
     }
     waitUntil(ctx, job.until);

@@ -127,8 +127,14 @@ describe("kubectl port-forward", () => {
     expect([stopped.output, stopped.exitCode, stopped.running]).toEqual(["^C\n", 130, undefined]);
     expect(run("echo $?").output).toBe("130\n");
     expect(run("jobs").output).toBe("");
-    // fg brings a background forward to the foreground: it holds the console again.
+    // `wait` for a forward holds the console too, but Ctrl+C interrupts the wait only: the job runs on.
     run("kubectl port-forward pod/web 8080:80 &");
+    expect(run("wait").running).toBe(true);
+    const waited = interrupt(state);
+    state = waited.state;
+    expect(waited.exitCode).toBe(130);
+    expect(run("jobs").output).toBe("[1]+  Running                 kubectl port-forward pod/web 8080:80 &\n");
+    // fg brings a background forward to the foreground: it holds the console again.
     expect(run("fg").output).toBe("kubectl port-forward pod/web 8080:80\n");
     expect(foregroundJob(state)).toBeDefined();
   });

@@ -5,7 +5,7 @@
 import { Hono } from "hono";
 import { sessionStub } from "../http/stubs.ts";
 import { contextName, playgroundKubeconfig } from "../sim/api/kubeconfig.ts";
-import type { KubeApiResponse } from "../sim/api/server.ts";
+import { isLogFollow, type KubeApiResponse } from "../sim/api/server.ts";
 import { isWatch } from "../sim/api/watch.ts";
 import type { Failure } from "../session/outcome.ts";
 
@@ -37,8 +37,9 @@ k8s.all("/*", async (c) => {
     contentType: c.req.header("Content-Type") ?? "",
   };
   const token = bearerToken(c.req.header("Authorization"));
-  if (c.req.method === "GET" && isWatch(request.path, query)) {
-    const watched = await stub.kubeWatch(token, request);
+  const follow = c.req.method === "GET" && isLogFollow(request.path, query);
+  if (follow || (c.req.method === "GET" && isWatch(request.path, query))) {
+    const watched = follow ? await stub.kubeLogFollow(token, request) : await stub.kubeWatch(token, request);
     if (!watched.ok) return respond(c.req.method, failureStatus(watched as Failure), (watched as Failure).retryAfterSeconds);
     const { response, stream, watchId } = watched.value;
     if (!stream) return respond(c.req.method, response);

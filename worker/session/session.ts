@@ -23,7 +23,8 @@ import { ClientMessage, MAX_LIVE_MESSAGE_BYTES, PING, PONG, type ServerMessage, 
 import { failure, type Failure, type Outcome, sessionNotFound, snapshotNotFound, success } from "./outcome.ts";
 import { type ProxiedResponse, type ProxyRequest, routeProxyRequest } from "./proxy.ts";
 import type { ClusterState } from "../sim/cluster/types.ts";
-import { type KubeApiResponse, serveKubeApi, unauthorized } from "../sim/api/server.ts";
+import { type KubeApiResponse, notFoundPath, pathSegments, podLogResponse, resolveResource, serveKubeApi, unauthorized } from "../sim/api/server.ts";
+import { followPodLog, type LogCursor, logCursor, logText } from "../sim/cluster/pod-log.ts";
 import { type KubeApiWriteRequest, serveKubeApiWrite, WRITE_METHODS } from "../sim/api/writes.ts";
 import { bookmarkLine, clusterAt, errorLine, eventLine, parseWatch, type WatchSpec, type WatchView, watchChanges, watchView } from "../sim/api/watch.ts";
 import { advanceLesson, type Lesson, type LessonProgress, startLesson } from "../sim/lessons/index.ts";
@@ -69,6 +70,8 @@ export const MAX_WATCHES_PER_SESSION = 20;
 const BOOKMARK_INTERVAL_MS = 60_000;
 /** Cluster states kept in memory so a watch from an earlier resourceVersion gets what changed since (the API server's watch cache keeps a window too). */
 const WATCH_HISTORY = 64;
+/** How long a log follow stays open at most, as a watch does. */
+const MAX_FOLLOW_MS = 30 * 60_000;
 
 /** A watch the session streams to: what it selects, what it has seen, where its lines go. */
 interface OpenWatch {
@@ -78,6 +81,14 @@ interface OpenWatch {
   writer: WritableStreamDefaultWriter<Uint8Array>;
   first: boolean;
   timers: Array<ReturnType<typeof setTimeout>>;
+}
+
+/** A follow of a container's log: where it has read to, where its lines go. */
+interface OpenFollow {
+  id: number;
+  cursor: LogCursor;
+  writer: WritableStreamDefaultWriter<Uint8Array>;
+  timer: ReturnType<typeof setTimeout>;
 }
 
 /** A watch's answer: the stream of its events, or the API server's refusal. */
@@ -184,6 +195,8 @@ export class Session extends DurableObject<Env> {
   /** The cluster as stored by the last commits, oldest first; in memory only (a watch from before a wake-up gets 410 and lists again). */
   private clusterHistory: ClusterState[] = [];
   private lastWatchId = 0;
+  /** Open follows of a container's log (`kubectl logs -f`); they count among the watches' places. */
+  private readonly follows = new Set<OpenFollow>();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -440,7 +453,7 @@ export class Session extends DurableObject<Env> {
       const cluster = this.state!.cluster;
       const spec = parseWatch(cluster, { ...request, canWrite: editor });
       if ("status" in spec) return success({ response: spec });
-      if (this.watches.size >= MAX_WATCHES_PER_SESSION) {
+      if (this.watches.size + this.follows.size >= MAX_WATCHES_PER_SESSION) {
         // An idle watch whose client has gone (a Ctrl+C'd kubectl get -w) is found only by writing to
         // it: each gets a blank line, which JSON stream decoders skip between objects (Go's
         // json.Decoder in client-go), and the places of those gone are free when the client retries.
@@ -485,6 +498,55 @@ export class Session extends DurableObject<Env> {
    */
   closeKubeWatch(id: number): void {
     for (const watch of this.watches) if (watch.id === id) this.closeWatch(watch);
+    for (const follow of this.follows) if (follow.id === id) this.closeFollow(follow);
+  }
+
+  /**
+   * pods/NAME/log with `follow=true` (`kubectl logs -f`): the log so far, then each line as the
+   * container writes it, until the container stops or restarts, the pod goes, the client goes or
+   * 30 minutes pass. Anyone who may read may follow; a follow takes one of the watches' places.
+   */
+  async kubeLogFollow(token: string | undefined, request: Omit<KubeApiWriteRequest, "canWrite">): Promise<Outcome<KubeWatchAnswer>> {
+    return this.serializedStoring<KubeWatchAnswer>(async () => {
+      if (!this.load()) return sessionNotFound();
+      const editor = token !== undefined && (await editKeyMatches(token, this.keyHash()));
+      if (!this.load()) return sessionNotFound();
+      if (token !== undefined && !editor) return success({ response: unauthorized() });
+      const limited = this.rateLimited(editor ? "commands" : "keyless");
+      if (limited) return limited;
+      this.storeBuckets();
+      this.touch();
+      const cluster = this.state!.cluster;
+      const target = resolveResource(pathSegments(request.path) ?? [], cluster);
+      if ("status" in target || target.kind !== "resource" || target.namespace === undefined || target.name === undefined) return success({ response: notFoundPath() });
+      const answered = podLogResponse(cluster, target.namespace, target.name, request.query);
+      if (answered.status !== 200 || answered.container === undefined || request.query.previous === "true") return success({ response: answered });
+      if (this.watches.size + this.follows.size >= MAX_WATCHES_PER_SESSION) {
+        return failure(429, "too_many_watches", `too many open watches on this session (at most ${MAX_WATCHES_PER_SESSION}); close one and retry`, 1);
+      }
+      const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
+      const follow: OpenFollow = { id: ++this.lastWatchId, cursor: logCursor(cluster, target.namespace, target.name, answered.container), writer: writable.getWriter(), timer: setTimeout(() => this.closeFollow(follow), MAX_FOLLOW_MS) };
+      this.follows.add(follow);
+      follow.writer.write(new TextEncoder().encode(answered.body)).catch(() => this.closeFollow(follow));
+      follow.writer.closed.catch(() => this.closeFollow(follow));
+      // A container that already stopped has nothing more to say.
+      this.sendFollowLines(follow, cluster);
+      this.scheduleAlarm();
+      return success({ response: { status: 200, contentType: "text/plain", body: "" }, stream: readable, watchId: follow.id });
+    });
+  }
+
+  private sendFollowLines(follow: OpenFollow, cluster: ClusterState): void {
+    const next = followPodLog(cluster, follow.cursor);
+    follow.cursor = next.cursor;
+    if (next.lines.length > 0) follow.writer.write(new TextEncoder().encode(logText(next.lines))).catch(() => this.closeFollow(follow));
+    if (next.ended) this.closeFollow(follow);
+  }
+
+  private closeFollow(follow: OpenFollow): void {
+    if (!this.follows.delete(follow)) return;
+    clearTimeout(follow.timer);
+    follow.writer.close().catch(() => undefined);
   }
 
   private firstOf(watch: OpenWatch): boolean {
@@ -509,6 +571,7 @@ export class Session extends DurableObject<Env> {
     const cluster = this.state.cluster;
     this.clusterHistory = this.historyUpTo(cluster).slice(-WATCH_HISTORY);
     for (const watch of this.watches) this.sendWatchChanges(watch, cluster);
+    for (const follow of this.follows) this.sendFollowLines(follow, cluster);
   }
 
   private sendWatchChanges(watch: OpenWatch, cluster: ClusterState): void {
@@ -919,7 +982,7 @@ export class Session extends DurableObject<Env> {
    */
   private scheduleAlarm(): void {
     const idleAt = this.meta!.lastActiveAt + IDLE_LIFETIME_MS;
-    const watched = this.ctx.getWebSockets().length > 0 || this.watches.size > 0;
+    const watched = this.ctx.getWebSockets().length > 0 || this.watches.size > 0 || this.follows.size > 0;
     const simulated = watched ? nextTransitionAt(this.state!.cluster) : undefined;
     // The cluster's clock may run ahead of ours (kubectl delete/wait skip time): wake at our time.
     const transition = simulated === undefined ? undefined : callerTimeOf(this.state!, simulated);
@@ -940,6 +1003,7 @@ export class Session extends DurableObject<Env> {
     }
     // Watches end as the API server ends them when it goes: the stream closes and the client lists again (and finds nothing).
     for (const watch of this.watches) this.closeWatch(watch);
+    for (const follow of this.follows) this.closeFollow(follow);
     this.clusterHistory = [];
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();

@@ -6,6 +6,7 @@
 
 import { decodeBase64Bytes, encodeBase64, utf8Text } from "../base64.ts";
 import { matchesRequirements } from "../cluster/label-selector.ts";
+import { logText, type PodLogOptions, readPodLog } from "../cluster/pod-log.ts";
 import type { ClusterState } from "../cluster/types.ts";
 import { serverVersion } from "../cluster/version.ts";
 import { openApiV3Index, servedV2Document, servedV3Document } from "../explain/openapi.ts";
@@ -83,6 +84,9 @@ export function serveKubeApi(stored: ClusterState, request: KubeApiRequest, now:
   if ("status" in target) return target;
   if (target.kind === "groupVersion") return isRead ? json(apiResourceList(target.gv)) : notAllowed();
   const { def, namespace, name } = target;
+  if (target.subresource === "log" && def.kind === "Pod" && namespace !== undefined && name !== undefined) {
+    return isRead ? podLogResponse(cluster, namespace, name, request.query) : notAllowed();
+  }
   if (target.subresource !== undefined) return notFoundPath();
   const answer = serveResource(cluster, request, def, namespace, name);
   return def.deprecationWarning === undefined ? answer : { ...answer, warnings: [def.deprecationWarning] };
@@ -158,6 +162,42 @@ function serveResource(cluster: ClusterState, request: KubeApiRequest, def: Kind
     return { status: 200, contentType: TABLE_TYPE, body: JSON.stringify(built) };
   }
   return json({ kind: `${def.kind}List`, apiVersion: apiVersionOfKind(def), metadata: { resourceVersion, ...metadata }, items });
+}
+
+/** Query parameters of pods/log as PodLogOptions (the parameter codec's errors for bad numbers and booleans). */
+export function podLogOptions(name: string, query: Readonly<Record<string, string>>): PodLogOptions | KubeApiResponse {
+  let tailLines: number | undefined;
+  if (query.tailLines !== undefined && query.tailLines !== "") {
+    tailLines = Number(query.tailLines);
+    if (!/^-?[0-9]+$/.test(query.tailLines) || !Number.isSafeInteger(tailLines)) return status(400, "BadRequest", `strconv.ParseInt: parsing ${JSON.stringify(query.tailLines)}: invalid syntax`);
+    if (tailLines < 0) return status(422, "Invalid", `PodLogOptions ${goQuote(name)} is invalid: tailLines: Invalid value: ${tailLines}: must be greater than or equal to 0`);
+  }
+  const previous = query.previous === undefined || query.previous === "" ? false : parseBool(query.previous);
+  if (previous === undefined) return status(400, "BadRequest", `strconv.ParseBool: parsing ${JSON.stringify(query.previous)}: invalid syntax`);
+  return { container: query.container, previous, tailLines };
+}
+
+function parseBool(value: string): boolean | undefined {
+  if (["1", "t", "T", "TRUE", "true", "True"].includes(value)) return true;
+  if (["0", "f", "F", "FALSE", "false", "False"].includes(value)) return false;
+  return undefined;
+}
+
+/** A `follow=true` read of pods/NAME/log: the DO streams it (what it has, then each new line). */
+export function isLogFollow(path: string, query: Readonly<Record<string, string>>): boolean {
+  if (query.follow === undefined || parseBool(query.follow) !== true) return false;
+  const segments = pathSegments(path);
+  const resolved = segments === undefined ? undefined : resolveResource(segments, undefined);
+  return resolved !== undefined && !("status" in resolved) && resolved.kind === "resource" && resolved.def.kind === "Pod" && resolved.subresource === "log" && resolved.name !== undefined && resolved.namespace !== undefined;
+}
+
+/** GET pods/NAME/log: the container's log as text/plain, or the API server's Status. */
+export function podLogResponse(cluster: ClusterState, namespace: string, name: string, query: Readonly<Record<string, string>>): KubeApiResponse & { container?: string } {
+  const options = podLogOptions(name, query);
+  if ("status" in options) return options;
+  const log = readPodLog(cluster, namespace, name, options);
+  if (!log.ok) return status(log.code, log.reason, log.message, log.code === 404 ? { name, kind: "pods" } : undefined);
+  return { status: 200, contentType: "text/plain", body: logText(log.lines), container: log.container };
 }
 
 /** LIST with labelSelector, fieldSelector and limit/continue, in the API server's order. */

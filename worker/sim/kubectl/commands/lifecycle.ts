@@ -19,10 +19,7 @@ import { kindString, resourceType } from "../resources.ts";
 import { describeRevisionTemplate } from "../printers/describe.ts";
 import { tabwrite } from "../printers/tabwriter.ts";
 import { readList } from "../store-read.ts";
-import { findImage } from "../../cluster/images.ts";
-import { containerEnvironment } from "../../cluster/container-env.ts";
-import { runsImageServer, serverArgs, serverPorts } from "../../cluster/process.ts";
-import { startupLog } from "../../net/apps/startup-log.ts";
+import { followPodLog, logCursor, logText, readPodLog } from "../../cluster/pod-log.ts";
 
 /** The Deployment, DaemonSet or StatefulSet a rollout subcommand names (the kinds with a restarter and a status viewer). */
 function workloadArg(k: Kubectl, flags: Flags): Deployment | DaemonSet | StatefulSet | number {
@@ -468,39 +465,23 @@ export const logsCommand: Command = {
       } else return fail(k, errorText(`cannot get the logs from ${kindString(request.type)}`));
     }
     const pod = state.pods[`${k.namespace}/${podName}`];
-    if (!pod) return fail(k, `Error from server (NotFound): pods ${goQuote(podName)} not found`);
+    // logs.go wraps the builder's NotFound ("... not found in namespace") in words of its own.
+    if (!pod) return fail(k, `error: error from server (NotFound): pods ${goQuote(podName)} not found in namespace ${goQuote(k.namespace)}`);
     const names = pod.spec.containers.map((c) => c.name);
     let container = flags.string("container");
+    // kubectl chooses the container itself (logsforobject.go) before it asks the API server.
     if (container === "") {
       container = names[0];
       if (names.length > 1) k.err(`Defaulted container "${container}" out of: ${names.join(", ")}\n`);
     } else if (!names.includes(container)) {
       return fail(k, `error: container ${container} is not valid for pod ${podName}`);
     }
-    const status = pod.status.containerStatuses?.find((s) => s.name === container);
-    if (flags.bool("previous")) {
-      if (!status?.lastState.terminated) {
-        return fail(k, `Error from server (BadRequest): previous terminated container "${container}" in pod "${podName}" not found`);
-      }
-    } else if (!status || (status.state.waiting && !status.lastState.terminated)) {
-      // A container waiting to restart (CrashLoopBackOff) still has its last run's log to show.
-      const reason = status?.state.waiting?.reason ?? "ContainerCreating";
-      const verb = reason === "ContainerCreating" || reason === "PodInitializing" ? "waiting to start" : "waiting to start";
-      const image = pod.spec.containers.find((c) => c.name === container)?.image ?? "";
-      const detail = reason === "ErrImagePull" || reason === "ImagePullBackOff" ? `trying and failing to pull image` : reason;
-      if (reason === "ErrImagePull" || reason === "ImagePullBackOff") {
-        return fail(k, `Error from server (BadRequest): container "${container}" in pod "${podName}" is waiting to start: image can't be pulled`);
-      }
-      return fail(k, `Error from server (BadRequest): container "${container}" in pod "${podName}" is ${verb}: ${detail}`.replace(`: ${image}`, ""));
-    }
-    const key = `${k.namespace}/${podName}`;
-    const runtime = state.podRuntime[key];
-    let lines = [...containerStartup(state, pod, container, runtime?.logRotatedAt, flags.bool("previous")), ...(runtime?.logs ?? [])];
     const tail = flags.int("tail");
-    if (tail >= 0) lines = lines.slice(Math.max(0, lines.length - tail));
-    const print = (more: string[]) => k.out(more.map((l) => (l.endsWith("\n") ? l : `${l}\n`)).join(""));
-    print(lines);
-    if (flags.bool("follow") && !flags.bool("previous")) followLog(k, key, container, runtime?.logs?.length ?? 0, print);
+    const log = readPodLog(state, k.namespace, podName, { container, previous: flags.bool("previous"), tailLines: tail >= 0 ? tail : undefined });
+    if (!log.ok) return fail(k, `Error from server (${log.reason}): ${log.message}`);
+    const print = (more: string[]) => k.out(logText(more));
+    print(log.lines);
+    if (flags.bool("follow") && !flags.bool("previous")) followLog(k, k.namespace, podName, container, print);
     return 0;
   },
 };
@@ -510,55 +491,17 @@ export const logsCommand: Command = {
  * follow does) or, for a server that keeps running, once nothing was written for a while: a real
  * follow would wait for Ctrl+C.
  */
-function followLog(k: Kubectl, key: string, container: string, seen: number, print: (lines: string[]) => void): void {
-  const uid = k.ctx.tx.state.pods[key]?.metadata.uid;
-  const restarts = () => k.ctx.tx.state.pods[key]?.status.containerStatuses?.find((s) => s.name === container)?.restartCount ?? 0;
-  const startRestarts = restarts();
+function followLog(k: Kubectl, namespace: string, podName: string, container: string, print: (lines: string[]) => void): void {
+  let cursor = logCursor(k.ctx.tx.state, namespace, podName, container);
   let quietSince = k.ctx.tx.state.now;
-  let rotatedAt = k.ctx.tx.state.podRuntime[key]?.logRotatedAt;
   waitUntil(k, 60_000, () => {
-    const pod = k.ctx.tx.state.pods[key];
-    if (!pod || pod.metadata.uid !== uid) return true;
-    const runtime = k.ctx.tx.state.podRuntime[key];
-    const logs = runtime?.logs ?? [];
-    // A rotation starts a new file: following continues from its first line, as the kubelet's reader does.
-    if (runtime?.logRotatedAt !== rotatedAt) {
-      rotatedAt = runtime?.logRotatedAt;
-      seen = 0;
-    }
-    if (logs.length > seen) {
-      print(logs.slice(seen));
-      seen = logs.length;
+    const next = followPodLog(k.ctx.tx.state, cursor);
+    cursor = next.cursor;
+    if (next.lines.length > 0) {
+      print(next.lines);
       quietSince = k.ctx.tx.state.now;
     }
-    const running = pod.status.containerStatuses?.find((s) => s.name === container)?.state.running !== undefined;
-    return !running || restarts() !== startRestarts || k.ctx.tx.state.now - quietSince >= 8_000;
+    return next.ended || k.ctx.tx.state.now - quietSince >= 8_000;
   });
 }
 
-/** What the container's process printed when it started (derived, not stored: see startup-log.ts). */
-function containerStartup(state: Kubectl["ctx"]["tx"]["state"], pod: Pod, container: string, logRotatedAt: number | undefined, previous: boolean): string[] {
-  const spec = pod.spec.containers.find((c) => c.name === container);
-  const server = spec && runsImageServer(spec) ? findImage(spec.image)?.server : undefined;
-  const status = pod.status.containerStatuses?.find((s) => s.name === container);
-  // The run whose log is read: the current one (running, or ended and waiting to restart), or with -p the one before.
-  const startedAt = previous
-    ? status?.lastState.terminated?.startedAt
-    : (status?.state.running?.startedAt ?? status?.state.terminated?.startedAt ?? (status?.state.waiting ? status.lastState.terminated?.startedAt : undefined));
-  if (!spec || !server || !startedAt) return [];
-  // The start-up lines went to a file rotated away since.
-  if (logRotatedAt !== undefined && logRotatedAt >= Date.parse(startedAt)) return [];
-  const node = pod.spec.nodeName ? state.nodes[pod.spec.nodeName] : undefined;
-  return startupLog(server.kind, {
-    startedAt: Date.parse(startedAt),
-    kernelVersion: node?.status.nodeInfo?.kernelVersion ?? "",
-    cpus: Number(node?.status.capacity?.cpu ?? "1") || 1,
-    env: containerEnvironment(state, `${pod.metadata.namespace ?? "default"}/${pod.metadata.name}`, container),
-    hostname: pod.spec.hostNetwork && pod.spec.nodeName ? pod.spec.nodeName : pod.metadata.name,
-    ports: serverPorts(spec),
-    args: serverArgs(spec),
-    image: spec.image,
-    namespace: pod.metadata.namespace ?? "default",
-    apiServer: { version: serverVersion(state.config.kubernetesVersion), host: state.services["default/kubernetes"]?.spec.clusterIP ?? "" },
-  });
-}

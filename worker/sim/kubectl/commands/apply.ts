@@ -9,7 +9,7 @@ import { fail, type Kubectl } from "../context.ts";
 import { statusErrorText } from "../errors.ts";
 import type { Flags } from "../flags.ts";
 import { readManifestSources } from "../files.ts";
-import { decodeError, parseManifests, validateManifest, type Manifest } from "../manifest.ts";
+import { decodeError, parseCatalogued, parseManifests, validateManifest, type Manifest } from "../manifest.ts";
 import { kindString, lookupResource } from "../resources.ts";
 import { dryRunOf, reportErrors } from "./common.ts";
 
@@ -48,7 +48,7 @@ export function applyManifests(k: Kubectl, flags: Flags, mode: "create" | "apply
   if (typeof dryRun === "number") return dryRun;
   const all: Array<{ manifest: Manifest; source: string }> = [];
   for (const { source, text, catalogued } of read.sources) {
-    const parsed = parseManifests(text, source, catalogued ? Number.POSITIVE_INFINITY : undefined);
+    const parsed = catalogued ? parseCatalogued(text, source) : parseManifests(text, source);
     if (!parsed.ok) return fail(k, parsed.error);
     for (const manifest of parsed.manifests) all.push({ manifest, source });
   }

@@ -5,7 +5,7 @@ import type { ResourceKind } from "../../cluster/api-status.ts";
 import { fetchResources, parseResourceArgs } from "../builder.ts";
 import { allNamespacesFlag, fieldSelectorFlag, filenameFlag, selectorFlag, type Command } from "../command.ts";
 import { readManifestSources } from "../files.ts";
-import { parseManifests } from "../manifest.ts";
+import { parseCatalogued, parseManifests } from "../manifest.ts";
 import { get } from "../api.ts";
 import { lookupResource } from "../resources.ts";
 import type { Fetched } from "../builder.ts";
@@ -67,7 +67,7 @@ function fromFiles(k: Kubectl, names: string[]): { groups: Fetched[]; errors: st
   const groups: Fetched[] = [];
   const errors: string[] = [];
   for (const { source, text, catalogued } of read.sources) {
-    const parsed = parseManifests(text, source, catalogued ? Number.POSITIVE_INFINITY : undefined);
+    const parsed = catalogued ? parseCatalogued(text, source) : parseManifests(text, source);
     if (!parsed.ok) return parsed.error.replace(/\n$/, "");
     for (const { object } of parsed.manifests) {
       const kind = String(object.kind ?? "");

@@ -89,6 +89,17 @@ describe("the console", () => {
     expect(await entries(page).count()).toBe(1);
   });
 
+  it("sends Ctrl+C to a kubectl port-forward that holds the console: it stops, and $? is 130", async () => {
+    await typeCommand(page, "kubectl run pf --image=nginx");
+    await typeCommand(page, "sleep 20");
+    expect(await typeCommand(page, "kubectl port-forward pod/pf 8080:80")).toBe("Forwarding from 127.0.0.1:8080 -> 80\nForwarding from [::1]:8080 -> 80");
+    const before = await entries(page).count();
+    await input().press("Control+c");
+    await expect.poll(() => entries(page).count()).toBe(before + 1);
+    expect(await entries(page).last().locator("pre.output").textContent()).toBe("^C");
+    expect(await typeCommand(page, "echo $?")).toBe("130");
+  });
+
   it("runs a paste of several commands one after another", async () => {
     await paste(page, "kubectl run a --image=nginx\nkubectl run b --image=nginx\n");
     await expect.poll(() => page.locator(".transcript").textContent(), { timeout: 10_000 }).toContain("pod/b created");

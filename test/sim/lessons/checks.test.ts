@@ -115,7 +115,7 @@ describe("request checks", () => {
 
   it.each<[string, unknown, RouteTrace[][], boolean, string]>([
     ["passes a NodePort answered on any node", { request: { from: "workstation", to: { kind: "nodePort", service: "nginx" }, verdict: "answered", status: 200 } }, [[answered]], true, ""],
-    ["explains that no such request was made", { request: { from: "workstation", to: "nodePort", verdict: "answered" } }, [[]], false, "no request from the workstation (outside the cluster) to a node's IP at the NodePort since this step started"],
+    ["explains that no such request was made", { request: { from: "workstation", to: "nodePort", verdict: "answered" } }, [[]], false, "no request from the workstation (outside the cluster) to a node's IP at the NodePort so far in this lesson"],
     [
       "explains the last request's verdict",
       { request: { from: "workstation", to: "nodePort", verdict: "answered", status: 200 } },

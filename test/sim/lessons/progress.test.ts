@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { advanceLesson, evaluateStep, lessonComplete, startLesson } from "../../../worker/sim/lessons/progress.ts";
 import { validateLesson, type Lesson } from "../../../worker/sim/lessons/schema.ts";
-import { cluster, pod } from "./fixtures.ts";
+import { cluster, pod, service, trace } from "./fixtures.ts";
 
 function twoSteps(): Lesson {
   const result = validateLesson({
@@ -70,5 +70,48 @@ describe("lesson progress", () => {
     const lesson = twoSteps();
     const foreign = { lessonId: "other", currentStep: 0, completed: [], remembered: {}, requests: {} };
     expect(advanceLesson(lesson, foreign, { cluster: db1 }, { traces: [] })).toEqual({ progress: foreign, events: [] });
+  });
+});
+
+describe("a forgiving lesson: requests count whenever they were made", () => {
+  const lesson = (() => {
+    const result = validateLesson({
+      id: "early",
+      title: "Early",
+      summary: "S",
+      steps: [
+        { id: "run-nginx", title: "Run nginx", text: "x", check: { object: { kind: "Pod", name: "nginx", ready: true } } },
+        { id: "expose", title: "Expose", text: "x", check: { object: { kind: "Service", name: "nginx" } } },
+        { id: "curl-node", title: "Curl a node", text: "x", check: { request: { from: "workstation", to: "nodePort", verdict: "answered" } } },
+      ],
+      solution: ["true"],
+    });
+    if (!result.ok) throw new Error(result.errors.join("\n"));
+    return result.lesson;
+  })();
+  const withPod = cluster({ pods: [pod("nginx")] });
+  const exposed = cluster({ pods: [pod("nginx")], services: [service("nginx", { type: "NodePort", ports: [{ port: 80, targetPort: 80, nodePort: 30080 }] })] });
+  const curl = trace({ host: "192.168.56.12", port: 30080, pod: "nginx" });
+
+  it("counts a curl made in an earlier step for the step that asks for it", () => {
+    let { progress } = startLesson(lesson, { cluster: withPod });
+    progress = advanceLesson(lesson, progress, { cluster: withPod }, { traces: [] }).progress;
+    expect(progress.completed).toEqual(["run-nginx"]);
+    // Still on "expose" (the command created the service), the learner already curls the NodePort.
+    const early = advanceLesson(lesson, progress, { cluster: exposed }, { traces: [curl] });
+    expect(early.progress.completed).toEqual(["run-nginx", "expose"]);
+    // The curl step starts knowing the curl: its check passes without another request.
+    expect(early.status).toMatchObject({ stepId: "curl-node", passed: true });
+    const next = advanceLesson(lesson, early.progress, { cluster: exposed }, { traces: [] });
+    expect(next.events).toContainEqual({ type: "lesson-completed", lessonId: "early" });
+    expect(next.progress.ahead).toBeUndefined();
+  });
+
+  it("does not count a request that failed", () => {
+    let { progress } = startLesson(lesson, { cluster: withPod });
+    progress = advanceLesson(lesson, progress, { cluster: withPod }, { traces: [trace({ host: "192.168.56.12", port: 30080, verdict: "refused" })] }).progress;
+    progress = advanceLesson(lesson, progress, { cluster: exposed }, { traces: [] }).progress;
+    expect(progress.currentStep).toBe(2);
+    expect(evaluateStep(lesson, progress, { cluster: exposed })?.passed).toBe(false);
   });
 });

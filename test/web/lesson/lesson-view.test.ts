@@ -59,6 +59,12 @@ describe("the lesson panel", () => {
     expect(text(byClass(tried, "not-yet"))).toBe("Not yet: the service nginx has no endpoints: its selector matches no ready pod");
   });
 
+  it("says at once that a step was done earlier, without waiting for an attempt", () => {
+    const out = render(model(2, { checked: false, status: { stepId: "curl", passed: true, explanation: "" } }));
+    expect(byClass(out, "not-yet")).toHaveLength(0);
+    expect(text(byClass(out, "passed"))).toBe("✓ Already done: you did this earlier; your next command moves on.");
+  });
+
   it("marks a step that was just completed", () => {
     const out = render(model(1, { justCompleted: ["run"] }));
     expect(text(byClass(out, "lesson-done-note"))).toBe("✓ Done: Run a pod");

@@ -96,6 +96,14 @@ export function LessonView({ model, hintsShown, onShowHint, onRun }: LessonViewP
 
 function CheckStatus({ model }: { model: LessonModel }) {
   const status = model.status;
+  // Done before the step began (a request made earlier counts): said at once, not after an attempt.
+  if (!model.checked && status?.passed && status.stepId === model.lesson.steps[model.progress.currentStep]?.id) {
+    return (
+      <p class="lesson-check passed" role="status" aria-live="polite">
+        <strong>✓ Already done:</strong> you did this earlier; your next command moves on.
+      </p>
+    );
+  }
   if (!model.checked || !status) {
     return (
       <p class="lesson-check waiting" role="status" aria-live="polite">

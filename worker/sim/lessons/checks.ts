@@ -238,7 +238,7 @@ function evaluateRequest(check: RequestCheck, memory: RequestMemory): CheckResul
   const shape = describeRequest(check);
   const count = check.count ?? 1;
   if (memory.seen === 0) {
-    return { passed: false, explanation: `no ${shape.slice(2)} since this step started` };
+    return { passed: false, explanation: `no ${shape.slice(2)} so far in this lesson` };
   }
   if (memory.hits < count) {
     const last = memory.last!;

@@ -16,8 +16,13 @@ export interface LessonProgress {
   completed: string[];
   /** `changed` checks of the current step: values when it started, by check path. */
   remembered: Record<string, JsonValue>;
-  /** `request` checks of the current step: what was seen since it started, by check path. */
+  /** `request` checks of the current step: what was seen during the lesson, by check path. */
   requests: Record<string, RequestMemory>;
+  /**
+   * `request` checks of the steps still to come, by step id and check path: a request made early
+   * (the node01 curl of step 4 that step 5 asks for) counts when its step starts.
+   */
+  ahead?: Record<string, Record<string, RequestMemory>>;
 }
 
 export type LessonEvent =
@@ -48,15 +53,31 @@ export function startLesson(lesson: Lesson, state: HasCluster): AdvanceResult {
   return { progress, events: [{ type: "lesson-started", lessonId: lesson.id }], status: evaluateStep(lesson, progress, state) };
 }
 
-/** Remembers what the step's checks compare against: values now, and no requests seen yet. */
+/** Remembers what the step's checks compare against: values now, and the requests already seen for it. */
 function beginStep(lesson: Lesson, progress: LessonProgress, cluster: ClusterState): LessonProgress {
   const step = lesson.steps[progress.currentStep];
-  if (!step) return { ...progress, remembered: {}, requests: {} };
+  const { [step?.id ?? ""]: early, ...ahead } = progress.ahead ?? {};
+  const rest = Object.keys(ahead).length ? { ahead } : {};
+  const { ahead: _old, ...base } = progress;
+  if (!step) return { ...base, ...rest, remembered: {}, requests: {} };
   const remembered: Record<string, JsonValue> = {};
   for (const { path, check } of leaves(step.check, "changed")) remembered[path] = watchedValue(check.changed, cluster);
   const requests: Record<string, RequestMemory> = {};
-  for (const { path } of leaves(step.check, "request")) requests[path] = emptyRequestMemory();
-  return { ...progress, remembered, requests };
+  for (const { path } of leaves(step.check, "request")) requests[path] = early?.[path] ?? emptyRequestMemory();
+  return { ...base, ...rest, remembered, requests };
+}
+
+/** Folds a command's traces into the request checks of the steps after the current one. */
+function recordAhead(lesson: Lesson, progress: LessonProgress, traces: readonly RouteTrace[], cluster: ClusterState): LessonProgress["ahead"] {
+  let ahead = progress.ahead;
+  for (const step of lesson.steps.slice(progress.currentStep + 1)) {
+    for (const { path, check } of leaves(step.check, "request")) {
+      const before = ahead?.[step.id]?.[path] ?? emptyRequestMemory();
+      const after = recordTraces(check.request, before, traces, cluster);
+      if (after !== before) ahead = { ...ahead, [step.id]: { ...ahead?.[step.id], [path]: after } };
+    }
+  }
+  return ahead;
 }
 
 /**
@@ -74,7 +95,8 @@ export function advanceLesson(lesson: Lesson, progress: LessonProgress, state: H
       requests[path] = recordTraces(check.request, requests[path] ?? emptyRequestMemory(), result.traces, state.cluster);
     }
   }
-  const recorded: LessonProgress = { ...progress, requests };
+  const ahead = result.traces.length ? recordAhead(lesson, progress, result.traces, state.cluster) : progress.ahead;
+  const recorded: LessonProgress = { ...progress, requests, ...(ahead ? { ahead } : {}) };
   const outcome = evaluateCheck(step.check, state.cluster, recorded);
   if (!outcome.passed) return { progress: recorded, events: [], status: { stepId: step.id, ...outcome } };
 

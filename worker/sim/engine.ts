@@ -1,8 +1,8 @@
 // The simulation's one entry point: (session state, command line, clock) -> new state, output,
 // route trace. Pure: the caller passes the clock; randomness comes from the seed kept in the state.
 
-import { bootstrapCluster } from "./cluster/bootstrap.ts";
 import { reconcile } from "./cluster/controllers.ts";
+import { clusterFromTemplate } from "./cluster/template.ts";
 import { Tx } from "./cluster/tx.ts";
 import type { ClusterProfile } from "./cluster/profile.ts";
 import type { ClusterState } from "./cluster/types.ts";
@@ -90,9 +90,13 @@ export interface CreateSessionOptions {
   profile?: ClusterProfile;
 }
 
+/**
+ * A new session: the profile's bootstrapped cluster (cluster/template.ts) with identities drawn
+ * from the seed and its clock at `now` (to the whole second).
+ */
 export function createSession(options: CreateSessionOptions): SessionState {
   const random = createRandom(options.seed);
-  const cluster = bootstrapCluster({ now: options.now, random, maxObjects: options.maxObjects, profile: options.profile });
+  const cluster = clusterFromTemplate({ now: options.now, random, maxObjects: options.maxObjects, profile: options.profile });
   return {
     version: 1,
     cluster,

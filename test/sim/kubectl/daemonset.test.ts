@@ -141,9 +141,9 @@ describe("kubectl describe daemonset", () => {
         "Events:",
         "  Type    Reason            Age   From                  Message",
         "  ----    ------            ----  ----                  -------",
-        "  Normal  SuccessfulCreate  24m   daemonset-controller  Created pod: kube-proxy-xh8z7",
-        "  Normal  SuccessfulCreate  23m   daemonset-controller  Created pod: kube-proxy-9948j",
-        "  Normal  SuccessfulCreate  23m   daemonset-controller  Created pod: kube-proxy-j8c6w",
+        "  Normal  SuccessfulCreate  24m   daemonset-controller  Created pod: kube-proxy-8c2l2",
+        "  Normal  SuccessfulCreate  23m   daemonset-controller  Created pod: kube-proxy-f8qdl",
+        "  Normal  SuccessfulCreate  23m   daemonset-controller  Created pod: kube-proxy-wgb8b",
         "",
       ].join("\n"),
     );
@@ -151,9 +151,9 @@ describe("kubectl describe daemonset", () => {
 
   it("lists the controller's events after a pod is recreated", () => {
     const run = session();
-    run("kubectl delete pod -n kube-system kube-proxy-9948j");
+    run("kubectl delete pod -n kube-system kube-proxy-f8qdl");
     const out = run("kubectl describe ds kube-proxy -n kube-system").output;
-    expect(out).toMatch(/Created pod: kube-proxy-j8c6w\n  Normal  SuccessfulCreate  \d+s +daemonset-controller  Created pod: kube-proxy-[a-z0-9]{5}\n$/);
+    expect(out).toMatch(/Created pod: kube-proxy-wgb8b\n  Normal  SuccessfulCreate  \d+s +daemonset-controller  Created pod: kube-proxy-[a-z0-9]{5}\n$/);
   });
 });
 

@@ -29,9 +29,9 @@ const CONFIG_SUBCOMMANDS = ["current-context", "delete-context", "get-clusters",
 
 /** The registry's resource names (worker/sim/kinds), kept here so the page does not load the simulation; a test compares them. */
 export const RESOURCE_TYPES = [
-  "all", "clusterrolebindings", "clusterroles", "configmaps", "daemonsets", "deployments", "endpoints", "endpointslices", "events",
-  "ingressclasses", "ingresses", "ipaddresspools", "jobs", "l2advertisements", "leases", "limitranges", "namespaces", "networkpolicies",
-  "nodes", "persistentvolumeclaims", "persistentvolumes", "pods", "replicasets", "resourcequotas", "rolebindings", "roles", "secrets",
+  "all", "backendtlspolicies", "clusterrolebindings", "clusterroles", "configmaps", "customresourcedefinitions", "daemonsets",
+  "deployments", "endpoints", "endpointslices", "events", "gatewayclasses", "gateways", "grpcroutes", "httproutes", "ingressclasses", "ingresses", "ipaddresspools", "jobs", "l2advertisements", "leases", "limitranges", "namespaces", "networkpolicies",
+  "nodes", "persistentvolumeclaims", "persistentvolumes", "pods", "referencegrants", "replicasets", "resourcequotas", "rolebindings", "roles", "secrets",
   "serviceaccounts", "services", "statefulsets", "storageclasses", "validatingwebhookconfigurations",
 ];
 

@@ -1,6 +1,7 @@
 // The three share links: a snapshot that each visitor forks on their first command, the live
 // edit link, and the read-only watch link that follows the session as it changes. The edit key
 // lives in the browser's storage, not in the address bar.
+import { readFileSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { baseUrl, entries, launch, newPage, openNewSession, RESULTS, storedKey, typeCommand } from "./browser.ts";
@@ -129,5 +130,24 @@ describe("sharing", () => {
     await stranger.locator(".banner.watch").waitFor();
     await page.context().close();
     await stranger.context().close();
+  });
+
+  it("downloads the read-only and the editor's kubeconfig, with the kubectl hint", async () => {
+    await owner.getByRole("button", { name: "Share" }).click();
+    await expect.poll(() => owner.locator(".share-hint").textContent()).toBe("kubectl --kubeconfig playground.kubeconfig get pods");
+    const readOnly = owner.waitForEvent("download");
+    await owner.locator('[data-kubeconfig="read-only"]').click();
+    const plain = await readOnly;
+    expect(plain.suggestedFilename()).toBe("playground.kubeconfig");
+    const plainText = readFileSync((await plain.path())!, "utf8");
+    expect(plainText).toContain(`server: ${new URL(owner.url()).origin}/api/sessions/${session.id}/k8s`);
+    expect(plainText).not.toContain("token:");
+    const edit = owner.waitForEvent("download");
+    await owner.locator('[data-kubeconfig="edit"]').click();
+    const editText = readFileSync((await (await edit).path())!, "utf8");
+    expect(editText).toContain(`token: ${session.key}`);
+    // Served over plain http here (npm start's first address): the note says where a writing one comes from.
+    await owner.locator(".share-note").waitFor();
+    await owner.keyboard.press("Escape");
   });
 });

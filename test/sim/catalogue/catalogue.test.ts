@@ -56,6 +56,13 @@ describe("kubectl -f URL", () => {
     expect(run(`kubectl create -f ${DEPLOYMENT}`).output).toBe('Error from server (AlreadyExists): error when creating "https://kubernetes.io/examples/application/deployment.yaml": deployments.apps "nginx-deployment" already exists\n');
   });
 
+  it("applies service/access/hello-application.yaml, whose hello-app image is pulled from Artifact Registry", () => {
+    const { run } = session();
+    expect(run("kubectl apply -f https://k8s.io/examples/service/access/hello-application.yaml").output).toBe("deployment.apps/hello-world created\n");
+    run("sleep 20");
+    expect(run("kubectl get deploy hello-world").output).toMatch(/^hello-world\s+2\/2\s/m);
+  });
+
   it("fails on any other address as kubectl does when the name does not resolve, the reason in a hint", () => {
     const r = session().run("kubectl apply -f https://example.com/app.yaml");
     expect(r.output).toBe("Unable to connect to the server: dial tcp: lookup example.com on 127.0.0.53:53: no such host\n");

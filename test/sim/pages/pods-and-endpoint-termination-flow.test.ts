@@ -6,7 +6,7 @@
 // learner reads off an earlier output (a pod, a slice) are read the same way.
 
 import { describe, expect, it } from "vitest";
-import { learner, missingLines } from "./page-replay.ts";
+import { learner, matches, missingLines } from "./page-replay.ts";
 
 const POD_WITH_GRACEFUL_TERMINATION = `apiVersion: apps/v1
 kind: Deployment
@@ -131,19 +131,19 @@ describe("kubernetes.io: Explore Termination Behavior for Pods And Their Endpoin
     k.wait(30);
   });
 
-  it("kubectl get endpointslice", () => {
+  matches("kubectl get endpointslice", () => {
     const out = k.type("kubectl get endpointslice").output;
     // The default namespace's `kubernetes` slice is listed too; the page left its row out.
     expect(missingLines(out, PAGE.getEndpointSlice)).toEqual([]);
     steps.slice = /^(nginx-service-\w+)\s/m.exec(out)![1];
   });
 
-  it("kubectl get endpointslices -o json -l kubernetes.io/service-name=nginx-service", () => {
+  matches("kubectl get endpointslices -o json -l kubernetes.io/service-name=nginx-service", () => {
     // With -l kubectl prints a List; the page shows the slice inside it, cut after its first endpoint's conditions.
     expect(missingLines(k.type("kubectl get endpointslices -o json -l kubernetes.io/service-name=nginx-service").output, PAGE.sliceJson)).toEqual([]);
   });
 
-  it("kubectl delete pod NAME, then kubectl get pods", () => {
+  matches("kubectl delete pod NAME, then kubectl get pods", () => {
     const pod = /^(nginx-deployment-\S+)\s/m.exec(k.type("kubectl get pods").output)![1];
     steps.pod = pod;
     // Era note: the page's next output shows the old pod still Terminating 8 s after the delete, so
@@ -156,7 +156,7 @@ describe("kubernetes.io: Explore Termination Behavior for Pods And Their Endpoin
     expect(out).toMatch(new RegExp(`^${pod}\\s+1/1\\s+Terminating\\s`, "m"));
   });
 
-  it("kubectl get endpointslice -o json NAME: the old endpoint is still there, terminating and serving", () => {
+  matches("kubectl get endpointslice -o json NAME: the old endpoint is still there, terminating and serving", () => {
     const out = k.type(`kubectl get endpointslice -o json ${steps.slice}`).output;
     expect(missingLines(out, PAGE.terminatingSlice, { dropLines: GKE_ZONE })).toEqual([]);
     expect(out).toContain(`"name": "${steps.pod}"`);

@@ -16,6 +16,12 @@ export const files: readonly CatalogueFile[] = [
     text: "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  labels:\n    app.kubernetes.io/name: load-balancer-example\n  name: hello-world\nspec:\n  replicas: 5\n  selector:\n    matchLabels:\n      app.kubernetes.io/name: load-balancer-example\n  template:\n    metadata:\n      labels:\n        app.kubernetes.io/name: load-balancer-example\n    spec:\n      containers:\n      - image: gcr.io/google-samples/hello-app:2.0\n        name: hello-world\n        ports:\n        - containerPort: 8080\n",
   },
   {
+    url: "https://kubernetes.io/examples/service/access/hello-application.yaml",
+    source: "kubernetes/website content/en/examples/service/access/hello-application.yaml",
+    version: "commit 7a090ad7363dc8f01a2304c43a0fa3d27b25b540",
+    text: "---\n{\n  apiVersion: \"apps/v1\",\n  kind: \"Deployment\",\n  metadata: {\n    name: \"hello-world\",\n  },\n  spec: {\n    selector: {\n      matchLabels: {\n        run: \"load-balancer-example\",\n      },\n    },\n    replicas: 2,\n    template: {\n      metadata: {\n        labels: {\n          run: \"load-balancer-example\",\n        },\n      },\n      spec: {\n        containers: [{\n          name: \"hello-world\",\n          image: \"us-docker.pkg.dev/google-samples/containers/gke/hello-app:2.0\",\n          ports: [{\n            containerPort: 8080,\n            protocol: \"TCP\",\n          }],\n        }],\n      },\n    },\n  },\n}\n",
+  },
+  {
     url: "https://kubernetes.io/examples/service/access/backend-deployment.yaml",
     source: "kubernetes/website content/en/examples/service/access/backend-deployment.yaml",
     version: "commit 3389c10e6a8eb36cadbfe89cdb28acd00b020388",

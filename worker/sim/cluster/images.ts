@@ -114,10 +114,15 @@ export function parseImage(image: string): ImageRef {
 
 /**
  * k8s.gcr.io is the old name of registry.k8s.io (frozen since April 2023, its images mirrored):
- * pages written before then pull the same images by it.
+ * pages written before then pull the same images by it. Google's sample images moved the other way,
+ * from Container Registry to Artifact Registry (us-docker.pkg.dev/google-samples/containers/gke/),
+ * which newer pages pull (kubernetes.io's service/access/hello-application.yaml): the same images.
  */
 export function canonicalRepository(repository: string): string {
-  return repository.startsWith("k8s.gcr.io/") ? `registry.k8s.io/${repository.slice("k8s.gcr.io/".length)}` : repository;
+  if (repository.startsWith("k8s.gcr.io/")) return `registry.k8s.io/${repository.slice("k8s.gcr.io/".length)}`;
+  const artifactRegistry = "us-docker.pkg.dev/google-samples/containers/gke/";
+  if (repository.startsWith(artifactRegistry)) return `gcr.io/google-samples/${repository.slice(artifactRegistry.length)}`;
+  return repository;
 }
 
 /** The catalogue entry for an image reference, or undefined when the registry has no such image. */

@@ -51,7 +51,7 @@ describe("lesson schema", () => {
     ["an empty step text", lesson({ steps: [step({ object: { kind: "Pod" } }, { text: "  " })] }), "steps[0].text: must not be empty"],
     ["an unknown check kind", withCheck({ objects: { kind: "Pod" } }), "steps[2].check.objects: unknown field"],
     ["two check kinds at once", withCheck({ object: { kind: "Pod" }, endpoints: { service: "x" } }), "steps[2].check: a check has exactly one kind"],
-    ["an unknown object kind", withCheck({ object: { kind: "Ingress" } }), 'steps[2].check.object.kind: Invalid type: Expected "Pod" | "Service" | "Deployment" | "ReplicaSet" | "Node" | "Namespace" | "NetworkPolicy" but received "Ingress"'],
+    ["an unknown object kind", withCheck({ object: { kind: "Ingres" } }), 'steps[2].check.object.kind: Invalid type: Expected "Pod" | "Service" | "Deployment" | "ReplicaSet" | "Node" | "Namespace" | "NetworkPolicy" | "Ingress" | "StatefulSet" | "ConfigMap" | "Secret" but received "Ingres"'],
     ["a bad service type", withCheck({ object: { kind: "Service", fields: { "spec.type": "Nodeport" } } }), 'steps[2].check.object.fields["spec.type"]: Invalid type: Expected "ClusterIP" | "NodePort" | "LoadBalancer" | "ExternalName" but received "Nodeport"'],
     ["a bad verdict", withCheck({ request: { to: "nodePort", verdict: "ok" } }), 'steps[2].check.request.verdict: Invalid type: Expected "answered" | "refused" | "timed-out" | "not-resolved" | "empty-reply" but received "ok"'],
     ["a bad target kind", withCheck({ request: { to: { kind: "ingress" } } }), 'steps[2].check.request.to.kind: Invalid type: Expected "nodePort" | "clusterIP" | "podIP" | "name" | "service" | "address" but received "ingress"'],

@@ -12,16 +12,20 @@ const COLLECTION = {
   ReplicaSet: "replicaSets",
   Node: "nodes",
   Namespace: "namespaces",
-} as const satisfies Record<Exclude<ObjectKind, "NetworkPolicy">, keyof ClusterState>;
+} as const satisfies Record<Exclude<ObjectKind, keyof typeof REGISTRY_RESOURCE>, keyof ClusterState>;
 
 /** The registry kinds (kinds/) a check may name, by their resource in state.objects. */
-const REGISTRY_RESOURCE = { NetworkPolicy: "networkpolicies" } as const;
+const REGISTRY_RESOURCE = { NetworkPolicy: "networkpolicies", Ingress: "ingresses", StatefulSet: "statefulsets", ConfigMap: "configmaps", Secret: "secrets" } as const;
 
 const CLUSTER_SCOPED: ReadonlySet<ObjectKind> = new Set(["Node", "Namespace"]);
 
+function isRegistryKind(kind: ObjectKind): kind is keyof typeof REGISTRY_RESOURCE {
+  return Object.prototype.hasOwnProperty.call(REGISTRY_RESOURCE, kind);
+}
+
 /** kubectl's lower-case name of a kind, for messages ("pod", "service"). */
 export function kindWord(kind: ObjectKind): string {
-  return kind === "ReplicaSet" ? "replicaset" : kind === "NetworkPolicy" ? "networkpolicy" : kind.toLowerCase();
+  return kind.toLowerCase();
 }
 
 export function namespaceOf(ref: { namespace?: string }): string {
@@ -30,7 +34,7 @@ export function namespaceOf(ref: { namespace?: string }): string {
 
 /** The objects a reference selects, sorted by name: one by name, or all with matching labels. */
 export function selectObjects(cluster: ClusterState, ref: ObjectRef): KubeObject[] {
-  const collection = (ref.kind === "NetworkPolicy" ? (cluster.objects?.[REGISTRY_RESOURCE[ref.kind]] ?? {}) : cluster[COLLECTION[ref.kind]]) as Record<string, KubeObject>;
+  const collection = (isRegistryKind(ref.kind) ? (cluster.objects?.[REGISTRY_RESOURCE[ref.kind]] ?? {}) : cluster[COLLECTION[ref.kind]]) as Record<string, KubeObject>;
   const scoped = CLUSTER_SCOPED.has(ref.kind);
   const namespace = namespaceOf(ref);
   if (ref.name !== undefined) {
@@ -100,6 +104,11 @@ export function objectReady(object: KubeObject): boolean | undefined {
       const rs = object as ReplicaSet;
       return rs.spec.replicas > 0 && (rs.status.readyReplicas ?? 0) >= rs.spec.replicas;
     }
+    case "StatefulSet": {
+      const set = object as unknown as { spec: { replicas?: number }; status?: { readyReplicas?: number } };
+      const want = set.spec.replicas ?? 1;
+      return want > 0 && (set.status?.readyReplicas ?? 0) >= want;
+    }
     case "Node":
       return nodeReady(object as Node);
     default:
@@ -116,6 +125,10 @@ export function notReadyReason(object: KubeObject): string {
     case "ReplicaSet": {
       const workload = object as Deployment | ReplicaSet;
       return `${workload.status.readyReplicas ?? 0} of ${workload.spec.replicas} replicas are ready`;
+    }
+    case "StatefulSet": {
+      const set = object as unknown as { spec: { replicas?: number }; status?: { readyReplicas?: number } };
+      return `${set.status?.readyReplicas ?? 0} of ${set.spec.replicas ?? 1} replicas are ready`;
     }
     default:
       return "it is not ready";

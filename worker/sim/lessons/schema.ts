@@ -10,7 +10,7 @@ import { parseFieldPath } from "./fields.ts";
 /** Largest lesson file accepted, in characters (a lesson is prose and a few dozen commands). */
 export const MAX_LESSON_CHARS = 256 * 1024;
 
-export type ObjectKind = "Pod" | "Service" | "Deployment" | "ReplicaSet" | "Node" | "Namespace" | "NetworkPolicy";
+export type ObjectKind = "Pod" | "Service" | "Deployment" | "ReplicaSet" | "Node" | "Namespace" | "NetworkPolicy" | "Ingress" | "StatefulSet" | "ConfigMap" | "Secret";
 export type FromKind = "workstation" | "node" | "pod";
 export type Verdict = "answered" | "refused" | "timed-out" | "not-resolved" | "empty-reply";
 
@@ -102,16 +102,16 @@ export interface Lesson {
   solution: string[];
 }
 
-const SLUG = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const slug = v.pipe(v.string(), v.regex(SLUG, "must be a slug: lower-case letters, digits and '-'"), v.maxLength(63));
-const text = (max: number) => v.pipe(v.string(), v.trim(), v.nonEmpty("must not be empty"), v.maxLength(max));
-const command = v.pipe(v.string(), v.nonEmpty("a command must not be empty"), v.maxLength(8 * 1024));
+export const SLUG = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+export const slug = v.pipe(v.string(), v.regex(SLUG, "must be a slug: lower-case letters, digits and '-'"), v.maxLength(63));
+export const text = (max: number) => v.pipe(v.string(), v.trim(), v.nonEmpty("must not be empty"), v.maxLength(max));
+export const command = v.pipe(v.string(), v.nonEmpty("a command must not be empty"), v.maxLength(8 * 1024));
 const labels = v.record(v.pipe(v.string(), v.nonEmpty()), v.string());
 const port = v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(65535));
 const positive = v.pipe(v.number(), v.integer(), v.minValue(1));
 const name = v.pipe(v.string(), v.nonEmpty("must not be empty"));
 
-const kinds = ["Pod", "Service", "Deployment", "ReplicaSet", "Node", "Namespace", "NetworkPolicy"] as const;
+const kinds = ["Pod", "Service", "Deployment", "ReplicaSet", "Node", "Namespace", "NetworkPolicy", "Ingress", "StatefulSet", "ConfigMap", "Secret"] as const;
 const verdicts = ["answered", "refused", "timed-out", "not-resolved", "empty-reply"] as const;
 const fromKinds = ["workstation", "node", "pod"] as const;
 
@@ -163,7 +163,7 @@ const changedCheck = v.strictObject({ ...refEntries, field: v.pipe(v.string(), v
 
 const CHECK_KINDS = ["object", "endpoints", "request", "changed", "allOf", "anyOf", "not"];
 
-const checkSchema: v.GenericSchema<unknown, Check> = v.lazy(() =>
+export const checkSchema: v.GenericSchema<unknown, Check> = v.lazy(() =>
   v.pipe(
     v.strictObject({
       object: v.optional(objectCheck),
@@ -231,7 +231,7 @@ export function parseLesson(source: string): LessonParseResult {
   return validateLesson(value);
 }
 
-function formatIssue(issue: v.BaseIssue<unknown>): string {
+export function formatIssue(issue: v.BaseIssue<unknown>): string {
   const path = formatPath(issue.path ?? []);
   const prefix = path ? `${path}: ` : "";
   if (issue.kind === "schema" && issue.type === "strict_object" && issue.expected === "never") {
@@ -277,7 +277,7 @@ const ENUM_FIELDS: Partial<Record<ObjectKind, Record<string, readonly string[]>>
   Namespace: { "status.phase": ["Active", "Terminating"] },
 };
 
-function checkFieldErrors(check: Check, path: string): string[] {
+export function checkFieldErrors(check: Check, path: string): string[] {
   if ("allOf" in check) return check.allOf.flatMap((c, i) => checkFieldErrors(c, `${path}.allOf[${i}]`));
   if ("anyOf" in check) return check.anyOf.flatMap((c, i) => checkFieldErrors(c, `${path}.anyOf[${i}]`));
   if ("not" in check) return checkFieldErrors(check.not, `${path}.not`);

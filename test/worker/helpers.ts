@@ -72,7 +72,7 @@ export async function read(id: string): Promise<View> {
 }
 
 /** The body of a response that must have `status`; anything else fails the test with the body. */
-async function jsonOf<T>(response: Response, status: number, what: string): Promise<T> {
+export async function jsonOf<T>(response: Response, status: number, what: string): Promise<T> {
   if (response.status !== status) throw new Error(`${what} failed: ${response.status} ${await response.text()}`);
   return (await response.json()) as T;
 }

@@ -5,6 +5,7 @@ import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { classes } from "../routes/classes.ts";
 import { lessons } from "../routes/lessons.ts";
+import { exams } from "../routes/exams.ts";
 import { k8s } from "../routes/k8s.ts";
 import { proxy } from "../routes/proxy.ts";
 import { sessions } from "../routes/sessions.ts";
@@ -32,6 +33,7 @@ app.route("/api/sessions/:id/k8s", k8s);
 app.route("/api/sessions", sessions);
 app.route("/api/snapshots", snapshots);
 app.route("/api/lessons", lessons);
+app.route("/api/exams", exams);
 app.route("/api/classes", classes);
 
 app.all("/api/*", () => {

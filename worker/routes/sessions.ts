@@ -13,7 +13,9 @@ import { findLesson } from "../http/lessons.ts";
 import { kubeconfigResponse } from "./k8s.ts";
 import { newSessionId } from "../session/ids.ts";
 import type { Outcome } from "../session/outcome.ts";
-import type { SessionView } from "../session/session.ts";
+import type { ExamState, SessionView } from "../session/session.ts";
+import { drawExam, MAX_DURATION_MINUTES, type Exam, type ExamReport } from "../sim/exams/index.ts";
+import { findBuiltinExam } from "../sim/exams/builtin.ts";
 
 /** Setup commands a new session may run. */
 export const MAX_SETUP_COMMANDS = 50;
@@ -28,6 +30,9 @@ const CreateBody = v.strictObject({
   ),
   lesson: v.optional(v.string()),
   cluster: v.optional(ClusterProfileInput),
+  exam: v.optional(v.pipe(v.string(), v.maxLength(100))),
+  seed: v.optional(v.pipe(v.number(), v.integer("seed must be a whole number"), v.minValue(0, "seed must be between 0 and 4294967295"), v.maxValue(0xffffffff, "seed must be between 0 and 4294967295"))),
+  durationMinutes: v.optional(v.pipe(v.number(), v.integer("durationMinutes must be a whole number"), v.minValue(1, "durationMinutes must be at least 1"), v.maxValue(MAX_DURATION_MINUTES, `durationMinutes must be at most ${MAX_DURATION_MINUTES}`))),
 });
 
 /** A command, the editor's answer (its text is at most a file's size: FILE_BYTES), or Ctrl+C. */
@@ -60,18 +65,37 @@ sessions.post("/", async (c) => {
   if (body.from !== undefined && body.cluster !== undefined) {
     throw new ApiError(400, "bad_request", "Give either from (a fork keeps its snapshot's cluster) or cluster, not both.");
   }
+  const exam = body.exam === undefined ? undefined : startableExam(body.exam, body);
+  if (exam && (body.from !== undefined || body.lesson !== undefined)) {
+    throw new ApiError(400, "bad_request", "An exam starts a new session of its own: give exam without from or lesson.");
+  }
+  if (body.exam === undefined && (body.seed !== undefined || body.durationMinutes !== undefined)) {
+    throw new ApiError(400, "bad_request", "seed and durationMinutes belong to an exam: give exam too.");
+  }
   const lesson = body.lesson === undefined ? undefined : await findLesson(c.env, body.lesson);
   if (body.lesson !== undefined && !lesson) throw new ApiError(400, "unknown_lesson", `There is no lesson "${body.lesson}".`);
   // 128 random bits make a collision practically impossible; one retry covers the impossible.
   for (let attempt = 0; ; attempt++) {
     const id = newSessionId();
     // Through the allowance's limiter: one client's creations run one at a time (createInTurn).
-    const outcome = await clientLimiterStub(c.env, allowance.key).createInTurn({ id, from: body.from, setup: body.setup, lesson, cluster: body.cluster });
+    const outcome = await clientLimiterStub(c.env, allowance.key).createInTurn({ id, from: body.from, setup: body.setup, lesson, cluster: body.cluster, exam });
     if (!outcome.ok && outcome.status === 409 && attempt === 0) continue;
     const created = unwrap(outcome);
     c.header("Location", `/api/sessions/${id}`);
     return c.json(created, 201);
   }
+});
+
+sessions.get("/:id/exam", async (c) => {
+  // The report's route traces are plain JSON; the RPC result types are too deep to name.
+  const outcome = (await sessionStub(c.env, c.req.param("id")).exam()) as unknown as Outcome<ExamState>;
+  return jsonResponse(unwrap(outcome));
+});
+
+sessions.post("/:id/exam/finish", async (c) => {
+  await readJson(c.req.raw, v.strictObject({}), {});
+  const outcome = (await sessionStub(c.env, c.req.param("id")).finishExamNow(bearerKey(c.req.header("Authorization")))) as unknown as Outcome<ExamReport>;
+  return jsonResponse(unwrap(outcome));
 });
 
 sessions.get("/:id", async (c) => {
@@ -122,6 +146,17 @@ sessions.post("/:id/snapshots", async (c) => {
   // An unchanged session's existing snapshot: 200, as nothing new was created.
   return c.json(snapshot, created ? 201 : 200);
 });
+
+/** The built-in exam drawn from the request's seed (a random one when absent: a retake is a new exam). */
+function startableExam(id: string, body: { seed?: number; durationMinutes?: number }): { exam: Exam; seed: number; durationMinutes?: number } {
+  const definition = findBuiltinExam(id);
+  if (!definition) throw new ApiError(400, "unknown_exam", `There is no exam "${id}"; GET /api/exams lists them.`);
+  const seed = body.seed ?? crypto.getRandomValues(new Uint32Array(1))[0];
+  const drawn = drawExam(definition, seed);
+  // A built-in exam draws a valid exam from every seed (npm run exam:check); this is the impossible case.
+  if (!drawn.ok) throw new ApiError(500, "exam_invalid", `The exam "${id}" drawn from seed ${seed} is not valid: ${drawn.errors[0]}`);
+  return { exam: drawn.exam, seed, ...(body.durationMinutes !== undefined ? { durationMinutes: body.durationMinutes } : {}) };
+}
 
 /** The key from `Authorization: Bearer <key>`; undefined when absent (a different scheme counts as absent). */
 function bearerKey(header: string | undefined): string | undefined {

@@ -27,7 +27,10 @@ import { type KubeApiResponse, notFoundPath, pathSegments, podLogResponse, resol
 import { followPodLog, type LogCursor, logCursor, logText } from "../sim/cluster/pod-log.ts";
 import { type KubeApiWriteRequest, serveKubeApiWrite, WRITE_METHODS } from "../sim/api/writes.ts";
 import { bookmarkLine, clusterAt, errorLine, eventLine, parseWatch, type WatchSpec, type WatchView, watchChanges, watchView } from "../sim/api/watch.ts";
+import { examSetup } from "../sim/exams/reference.ts";
 import { advanceLesson, type Lesson, type LessonProgress, startLesson } from "../sim/lessons/index.ts";
+import { contextErrors, examOver, examView, finishExamRun, prepareAnswerDirectories, recordExamCommand, sessionContexts, startExamRun, type Exam, type ExamReport, type ExamRun, type ExamView } from "../sim/exams/index.ts";
+import { examOverMessage, readExamRun, writeExamRun } from "./exam-state.ts";
 import { type LessonRun, type LessonUpdate, type LessonView, lessonUpdate, lessonView, readLessonRun, writeLessonRun, writeProgress } from "./lesson-run.ts";
 import { clientKey } from "./client-key.ts";
 import { decodeBucket, encodeBucket, TokenBucket } from "./rate-limit.ts";
@@ -112,6 +115,8 @@ export interface CreateSessionInit {
   lesson?: Lesson;
   /** The CNI and add-ons of a new cluster (not of a fork: it keeps its snapshot's). */
   cluster?: ClusterProfileRequest;
+  /** An exam to take (drawn from its seed): its setups run, then its clock starts. */
+  exam?: { exam: Exam; seed: number; durationMinutes?: number };
   /** The class the session's student joined: it hears of every command and lesson move (worker/classroom). */
   classId?: string;
 }
@@ -124,6 +129,13 @@ export interface CreatedSession {
   from?: string;
   /** The id of the lesson the session follows (its own, or the snapshot's). */
   lesson?: string;
+  /** The exam the session was started for: its tasks and deadline. */
+  exam?: ExamView;
+}
+
+/** GET /api/sessions/:id/exam: the running exam, or once it is over, with its final report. */
+export interface ExamState extends ExamView {
+  report?: ExamReport;
 }
 
 export interface SessionView {
@@ -181,6 +193,7 @@ export class Session extends DurableObject<Env> {
   private meta: Meta | undefined;
   private state: SessionState | undefined;
   private lessonRun: LessonRun | undefined;
+  private examRun: ExamRun | undefined;
   /** The alarm this instance scheduled; unknown after a wake-up. */
   private alarmAt: number | undefined;
   private queue: Promise<unknown> = Promise.resolve();
@@ -223,8 +236,13 @@ export class Session extends DurableObject<Env> {
           now,
           maxObjects: this.settings.maxObjects,
           // The lesson chooses the cluster it was written for; the request may say more.
-          profile: resolveProfile({ ...init.lesson?.cluster, ...init.cluster }),
+          profile: resolveProfile({ ...init.lesson?.cluster, ...init.exam?.exam.cluster, ...init.cluster }),
         });
+      if (init.exam) {
+        // An exam written for clusters this session does not have cannot be graded fairly.
+        const errors = contextErrors(init.exam.exam, sessionContexts(initial));
+        if (errors.length) return failure(400, "exam_context", `This exam cannot start here: ${errors.join("; ")}.`);
+      }
       const meta: Meta = { id: init.id, keyHash, createdAt: now, lastActiveAt: now, seq: base?.seq ?? 0 };
       this.ctx.storage.transactionSync(() => {
         this.storage.createSchema();
@@ -241,7 +259,7 @@ export class Session extends DurableObject<Env> {
       this.lessonRun = base?.lesson;
       this.buckets = { commands: new TokenBucket(this.settings.commandRate, now), keyless: new TokenBucket(this.settings.keylessRate, now) };
       this.snapshotOf = "";
-      const setup = [...(init.lesson?.setup ?? []), ...(init.setup ?? [])];
+      const setup = [...(init.lesson?.setup ?? []), ...(init.exam ? examSetup(init.exam.exam) : []), ...(init.setup ?? [])];
       // Setup commands are commands: they draw on the new session's bucket (stored with the first
       // one), one token each now and their work as they run (apply).
       this.buckets.commands!.charge(setup.length, now);
@@ -255,12 +273,22 @@ export class Session extends DurableObject<Env> {
         this.ctx.storage.transactionSync(() => writeLessonRun(this.storage, run));
         this.lessonRun = run;
       }
+      if (init.exam) {
+        // The clock starts once every setup ran; the answer directories are there from the start.
+        const started = Date.now();
+        const prepared = prepareAnswerDirectories(this.state, init.exam.exam, simulatedNow(this.state, started));
+        if (prepared !== this.state) this.persist(prepared, []);
+        const run = startExamRun(init.exam.exam, init.exam.seed, this.state, started, init.exam.durationMinutes);
+        this.ctx.storage.transactionSync(() => writeExamRun(this.storage, run));
+        this.examRun = run;
+      }
       this.scheduleAlarm();
       // The class learns where its new student starts (a snapshot may be part-way through a lesson).
       this.reportToClass();
       const created: CreatedSession = { id: init.id, editKey, seq: this.meta.seq, prompt: promptOf(this.state.shell) };
       if (init.from !== undefined) created.from = init.from;
       if (this.lessonRun) created.lesson = this.lessonRun.lesson.id;
+      if (this.examRun) created.exam = examView(this.examRun, Date.now());
       return success(created);
     });
   }
@@ -305,6 +333,8 @@ export class Session extends DurableObject<Env> {
    */
   async command(editKey: string | undefined, command: string): Promise<Outcome<string>> {
     return this.asKeyHolder(editKey, () => {
+      const over = this.examOverFailure();
+      if (over) return over;
       const open = this.state!.editing;
       if (open) return failure(409, "editor_open", `The console is in ${open.editor} (${open.title}): save or cancel the edit first.`);
       return success(this.apply(command, false, createWorkBudget()).json);
@@ -318,6 +348,8 @@ export class Session extends DurableObject<Env> {
    */
   async editorReply(editKey: string | undefined, reply: EditorReply): Promise<Outcome<string>> {
     return this.asKeyHolder(editKey, () => {
+      const over = this.examOverFailure();
+      if (over) return over;
       const open = this.state!.editing;
       if (!open) return failure(409, "no_editor", "No editor is open in this console.");
       if (open.token !== reply.token) return failure(409, "stale_editor", "That editor is no longer open (it was saved, left or reopened); reload the session.");
@@ -406,6 +438,52 @@ export class Session extends DurableObject<Env> {
     });
   }
 
+  /**
+   * GET /api/sessions/:id/exam: the running exam (tasks, time left), or once it is over (time up or
+   * Finish) the final report. Anyone with the link may read it, as they may read the session.
+   */
+  async exam(): Promise<Outcome<ExamState>> {
+    return this.serializedStoring(async () => {
+      if (!this.load()) return sessionNotFound();
+      if (!this.examRun) return noExam();
+      const now = Date.now();
+      // Time ran out since the last command: the report is made now, from the session as time left it.
+      if (examOver(this.examRun, now)) this.finishExam(now);
+      const run = this.examRun!;
+      return success({ ...examView(run, now), ...(run.report ? { report: run.report } : {}) });
+    });
+  }
+
+  /** POST /api/sessions/:id/exam/finish: ends the exam for the edit key's holder and answers the report. */
+  async finishExamNow(editKey: string | undefined): Promise<Outcome<ExamReport>> {
+    return this.serializedStoring(async () => {
+      if (!this.load()) return sessionNotFound();
+      if (!(await editKeyMatches(editKey, this.keyHash()))) return forbidden(editKey);
+      if (!this.load()) return sessionNotFound();
+      if (!this.examRun) return noExam();
+      this.finishExam(Date.now());
+      return success(this.examRun!.report!);
+    });
+  }
+
+  /** Grades the exam once and stores the report: from then on it is final. */
+  private finishExam(now: number): void {
+    const run = this.examRun!;
+    if (run.report) return;
+    const finished = finishExamRun(run, this.current(), now);
+    this.ctx.storage.transactionSync(() => writeExamRun(this.storage, finished));
+    this.examRun = finished;
+  }
+
+  /** After the deadline (or Finish), the console is closed: a clear refusal, and the report is made. */
+  private examOverFailure(): Failure | undefined {
+    if (!this.examRun) return undefined;
+    const now = Date.now();
+    if (!examOver(this.examRun, now)) return undefined;
+    this.finishExam(now);
+    return failure(409, "exam_over", examOverMessage(this.examRun));
+  }
+
   /** Whether the session exists and, when a key is given, whether it is the session's (403 if not). */
   async checkKey(editKey: string | undefined): Promise<Outcome<true>> {
     if (!this.load()) return sessionNotFound();
@@ -427,7 +505,12 @@ export class Session extends DurableObject<Env> {
       if (token !== undefined && !editor) return success(unauthorized());
       const limited = this.rateLimited(editor ? "commands" : "keyless");
       if (limited) return limited;
-      if (editor && WRITE_METHODS.has(request.method.toUpperCase())) return success(this.kubeApiWrite(request));
+      if (editor && WRITE_METHODS.has(request.method.toUpperCase())) {
+        // After the exam, kubectl pointed at the session's API changes nothing either.
+        const over = this.examOverFailure();
+        if (over) return over;
+        return success(this.kubeApiWrite(request));
+      }
       this.storeBuckets();
       this.touch();
       const current = this.current();
@@ -799,7 +882,8 @@ export class Session extends DurableObject<Env> {
     const entryJson = JSON.stringify(entry);
     const history = historyUnlessTyped(this.state!.history, result.state.history, command, !setup && resumed === undefined);
     const advanced = this.lessonRun ? lessonUpdate(advanceLesson(this.lessonRun.lesson, this.lessonRun.progress, result.state, { traces: result.traces })) : undefined;
-    this.persist(result.state, [{ entry, json: entryJson }], advanced?.progress);
+    const exam = this.examRun ? recordExamCommand(this.examRun, result.state, result.traces) : undefined;
+    this.persist(result.state, [{ entry, json: entryJson }], advanced?.progress, exam);
     const lessonJson = advanced ? JSON.stringify(advanced) : undefined;
     this.broadcastText(() => `{"type":"command","entry":${entryJson}${lessonJson === undefined ? "" : `,"lesson":${lessonJson}`}}`);
     if (result.changed) {
@@ -818,7 +902,7 @@ export class Session extends DurableObject<Env> {
   }
 
   /** Stores a new state, with transcript entries (and their JSON text, when already made), in one transaction. */
-  private persist(next: SessionState, entries: Array<{ entry: TranscriptEntry; json?: string }>, progress?: LessonProgress): void {
+  private persist(next: SessionState, entries: Array<{ entry: TranscriptEntry; json?: string }>, progress?: LessonProgress, exam?: ExamRun): void {
     const meta = this.meta!;
     const now = Date.now();
     const seq = entries.length > 0 ? entries[entries.length - 1].entry.seq : meta.seq;
@@ -837,6 +921,7 @@ export class Session extends DurableObject<Env> {
         if (snapshotOutdated) changed.push(["snapshotOf", ""]);
         this.storage.setMetas(changed);
         if (progress && progress !== this.lessonRun?.progress) writeProgress(this.storage, progress);
+        if (exam && exam !== this.examRun) writeExamRun(this.storage, exam);
       });
     } catch (error) {
       // Nothing of the transaction was stored (SQLITE_TOOBIG, a full disk, ...): the caller answers
@@ -847,6 +932,7 @@ export class Session extends DurableObject<Env> {
     if (snapshotOutdated) this.snapshotOf = "";
     this.state = next;
     if (progress && this.lessonRun) this.lessonRun = { ...this.lessonRun, progress };
+    if (exam) this.examRun = exam;
     this.meta = { ...meta, seq, lastActiveAt };
     this.notifyWatches();
   }
@@ -862,6 +948,7 @@ export class Session extends DurableObject<Env> {
     this.meta = undefined;
     this.state = undefined;
     this.lessonRun = undefined;
+    this.examRun = undefined;
     this.snapshotOf = undefined;
     this.clusterHistory = [];
     this.storage.forgetCaches();
@@ -892,6 +979,7 @@ export class Session extends DurableObject<Env> {
     if (!state || id === undefined || keyHash === undefined) return false;
     this.state = state;
     this.lessonRun = readLessonRun(this.storage);
+    this.examRun = readExamRun(this.storage);
     this.classId = this.storage.getMeta("classId") ?? "";
     this.buckets.commands ??= new TokenBucket(this.settings.commandRate, Date.now(), decodeBucket(this.storage.getMeta(BUCKET_KEYS.commands)));
     this.buckets.keyless ??= new TokenBucket(this.settings.keylessRate, Date.now(), decodeBucket(this.storage.getMeta(BUCKET_KEYS.keyless)));
@@ -1097,6 +1185,10 @@ function historyUnlessTyped(before: History | undefined, after: History | undefi
 
 function editingOf(state: SessionState): EditingView | null {
   return state.editing ? { editor: state.editing.editor, title: state.editing.title } : null;
+}
+
+function noExam(): Failure {
+  return failure(404, "no_exam", "This session was not started for an exam (POST /api/sessions with {\"exam\": ID} starts one).");
 }
 
 function forbidden(presented: string | undefined): Failure {

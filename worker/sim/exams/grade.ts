@@ -11,6 +11,7 @@ import { kubeconfigOf } from "../kubectl/kubeconfig.ts";
 import { describeRequest, evaluateCheck, leaves, watchedValue, type CheckResult, type JsonValue } from "../lessons/checks.ts";
 import { showMatcher } from "../lessons/fields.ts";
 import { describeRef } from "../lessons/objects.ts";
+import { resolvePlaceholders } from "../lessons/solution.ts";
 import { emptyRequestMemory, recordTraces, type RequestMemory } from "../lessons/requests.ts";
 import type { Check } from "../lessons/schema.ts";
 import type { RouteTrace } from "../net/trace.ts";
@@ -195,8 +196,9 @@ function gradeFile(check: FileCheck, state: SessionState): Omit<CheckReport, "na
 // ---- routes -------------------------------------------------------------------------------------
 
 /** The command the grader runs for a route check: curl where the check says, as a learner would. */
-export function routeCommand(check: RouteCheck): string {
-  const curl = `curl -sS -m 5 ${shellQuote(check.url)}`;
+export function routeCommand(check: RouteCheck, url = check.url): string {
+  const headers = Object.entries(check.headers ?? {}).map(([name, value]) => ` -H ${shellQuote(`${name}: ${value}`)}`).join("");
+  const curl = `curl -sS -m 5${headers} ${shellQuote(url)}`;
   const from = check.from;
   if (!from || "workstation" in from) return curl;
   if ("node" in from) return `ssh ${from.node} ${curl}`;
@@ -218,8 +220,11 @@ function describeFrom(check: RouteCheck): string {
 function gradeRoute(check: RouteCheck, state: SessionState): Omit<CheckReport, "name"> {
   const verdict = check.verdict ?? "answered";
   const outcome = check.status !== undefined ? `answered with status ${check.status}` : verdict === "answered" ? "answered" : verdict.replace("-", " ");
-  const expected = `a request to ${check.url} ${describeFrom(check)} is ${outcome}`;
-  const command = routeCommand(check);
+  const host = check.headers?.Host ?? check.headers?.host;
+  const expected = `a request to ${check.url}${host !== undefined ? ` with Host ${host}` : ""} ${describeFrom(check)} is ${outcome}`;
+  const filled = resolvePlaceholders(check.url, state.cluster);
+  if (!filled.ok) return { passed: false, expected, found: `the request cannot be made: ${filled.error}` };
+  const command = routeCommand(check, filled.command);
   const ran = runAtWorkstation(state, command);
   const trace = ran.traces.at(-1);
   if (!trace) {

@@ -35,7 +35,10 @@ export interface FileCheck {
 export interface RouteCheck {
   /** Where `curl` runs: the workstation (default), a node, or a pod (through kubectl exec). */
   from?: { workstation: true } | { node: string } | { pod: string; namespace?: string; container?: string };
+  /** May name values the cluster picks, filled in when grading: `http://{{externalIP shop/web}}/`. */
   url: string;
+  /** Request headers, e.g. `{Host: shop.example}` to reach an Ingress rule. */
+  headers?: Record<string, string>;
   verdict?: "answered" | "refused" | "timed-out" | "not-resolved" | "empty-reply";
   status?: number;
 }
@@ -122,6 +125,7 @@ const routeFrom = v.pipe(
 const routeCheck = v.strictObject({
   from: v.optional(routeFrom),
   url: v.pipe(v.string(), v.regex(/^https?:\/\/[^\s/]+/, "must be an http:// or https:// URL"), v.maxLength(2048)),
+  headers: v.optional(v.record(v.pipe(v.string(), v.regex(/^[A-Za-z0-9-]+$/, "must be a header name")), v.pipe(v.string(), v.regex(/^[^\r\n]*$/, "must be one line"), v.maxLength(1024)))),
   verdict: v.optional(v.picklist(verdicts)),
   status: v.optional(v.pipe(v.number(), v.integer(), v.minValue(100), v.maxValue(599))),
 });

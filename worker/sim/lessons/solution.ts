@@ -4,7 +4,8 @@
 // A solution cannot know values the cluster picks at random (a NodePort, a pod's IP), so its
 // commands may name them: {{nodeIP node01}}, {{nodePort nginx}}, {{clusterIP nginx}},
 // {{podIP nginx}}, {{podName app=web}} (the first pod with these labels), {{hostIP nginx}} (the IP
-// of the node running the pod), {{otherNodeIP nginx}} (a node not running it); `ns/name` for
+// of the node running the pod), {{otherNodeIP nginx}} (a node not running it), {{externalIP web}}
+// (a LoadBalancer Service's address); `ns/name` for
 // another namespace. They are filled in from the cluster right before the command runs.
 
 import { resolveProfile } from "../cluster/profile.ts";
@@ -46,7 +47,7 @@ export interface SolutionOptions {
   stepMs?: number;
 }
 
-const PLACEHOLDER = /\{\{\s*(nodeIP|nodePort|clusterIP|podIP|podName|hostIP|otherNodeIP)\s+([^\s}]+)\s*\}\}/g;
+const PLACEHOLDER = /\{\{\s*(nodeIP|nodePort|clusterIP|externalIP|podIP|podName|hostIP|otherNodeIP)\s+([^\s}]+)\s*\}\}/g;
 
 /** Fills the placeholders of a command from the cluster; an error names the one it cannot fill. */
 export function resolvePlaceholders(command: string, cluster: ClusterState): { ok: true; command: string } | { ok: false; error: string } {
@@ -75,6 +76,8 @@ function resolveOne(kind: string, arg: string, cluster: ClusterState): string | 
     }
     case "clusterIP":
       return cluster.services[key(arg)]?.spec.clusterIP;
+    case "externalIP":
+      return cluster.services[key(arg)]?.status?.loadBalancer?.ingress?.[0]?.ip;
     case "podIP":
       return cluster.pods[key(arg)]?.status.podIP;
     case "hostIP": {

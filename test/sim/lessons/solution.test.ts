@@ -23,7 +23,8 @@ describe("solution placeholders", () => {
   it.each([
     ["curl {{podIP missing}}", "cannot fill {{podIP missing}}: no such object or value in the cluster"],
     ["curl {{nodePort kubernetes}}", "cannot fill {{nodePort kubernetes}}: no such object or value in the cluster"],
-    ["curl {{externalIP nginx}}", "unknown placeholder in: curl {{externalIP nginx}}"],
+    ["curl {{externalIP nginx}}", "cannot fill {{externalIP nginx}}: no such object or value in the cluster"],
+    ["curl {{loadBalancerIP nginx}}", "unknown placeholder in: curl {{loadBalancerIP nginx}}"],
   ])("names what it cannot fill: %s", (command, error) => {
     expect(resolvePlaceholders(command, state)).toEqual({ ok: false, error });
   });

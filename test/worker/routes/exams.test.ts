@@ -72,6 +72,8 @@ describe("exams API", () => {
     const fix = started.exam.tasks.find((t) => t.id === "fix-selector")!;
     const [, name, namespace] = /The Service `([^`]+)` in namespace `([^`]+)`/.exec(fix.text)!;
     await run(id, editKey, `kubectl -n ${namespace} patch service ${name} -p '{"spec":{"selector":{"app":"${name}"}}}'`);
+    // Waiting as kubectl does moves the session's clock on: the deployment's pods become ready.
+    await run(id, editKey, `kubectl -n ${namespace} rollout status deployment/${name}`);
     expect((await finish(id)).status).toBe(403);
     const report = await jsonOf<Report>(await finish(id, editKey), 200, "finish");
     expect(report).toMatchObject({ score: 20, max: 100, passed: false });

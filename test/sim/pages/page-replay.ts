@@ -65,7 +65,7 @@ export function normalise(text: string, options: { dropLines?: RegExp[]; nodes?:
         // An age: the last column, or a column of -o wide's.
         .replace(/(^|\s)\d+[smhd](?:\d+[smhd])?(?=\s|$)/g, "$1<age>")
         // An allocated NodePort (30000-32767), in PORT(S), describe's NodePort line and YAML's nodePort.
-        .replace(/(:|<unset>\s+|nodePort"?:\s*)3[0-2]\d{3}\b/g, "$1<nodeport>")
+        .replace(/(:|<unset>\s+|[nN]odePort"?:\s*)3[0-2]\d{3}\b/g, "$1<nodeport>")
         .replace(/\s+/g, " ")
         .trim()
         // A JSON line's comma says whether a field follows, and the fields differ with the cluster (zone).

@@ -26,6 +26,7 @@ import { iptables, iptablesSave } from "../net/tools/iptables.ts";
 import { conntrack } from "../net/tools/conntrack.ts";
 import { nc } from "../net/tools/nc.ts";
 import { base64 } from "./base64.ts";
+import { openssl } from "./openssl.ts";
 import { EMPTY_JOBS, fgBuiltin, jobsBuiltin, killBuiltin, waitBuiltin } from "./jobs.ts";
 import type { JobControl } from "./job-types.ts";
 import { grep, head, tail, wc } from "./text-filters.ts";
@@ -70,6 +71,7 @@ const jobControlOf = (ctx: ProgramContext): JobControl => ctx.jobs ?? { table: {
 /** Programs by name. Each program checks for itself where it may run. */
 const programs: Record<string, Program> = {
   base64,
+  openssl,
   curl,
   wget,
   nslookup,

@@ -419,10 +419,12 @@ export class Session extends DurableObject<Env> {
       const { response, state } = routeProxyRequest(previous, request, now);
       // A request from outside can complete a lesson step (e.g. "reach the NodePort from outside").
       const advanced = this.lessonRun ? advanceLesson(this.lessonRun.lesson, this.lessonRun.progress, state, { traces: [response.trace] }) : undefined;
+      // ... and counts for an exam's request checks while the exam runs.
+      const exam = this.examRun && !examOver(this.examRun, now) ? recordExamCommand(this.examRun, state, [response.trace]) : undefined;
       // Its effects (nginx's access log, session affinity, pods that finished starting) are
       // stored like a command's, in one transaction before the reply; it is not a command, so it
       // gets no transcript entry and no seq.
-      this.persist(state, [], advanced?.progress);
+      this.persist(state, [], advanced?.progress, exam);
       this.touch();
       const seq = this.meta!.seq;
       this.broadcast({ type: "request", trace: response.trace, status: response.status, at: now });

@@ -116,3 +116,20 @@ describe("object checks on the registry's kinds", () => {
     expect(evaluateCheck({ object: { kind: "Ingress", name: "api" } }, state.cluster, memory)).toEqual({ passed: false, explanation: "there is no ingress api in namespace default" });
   });
 });
+
+describe("route checks", () => {
+  it("fill cluster-picked values into the URL when grading, and say when one is missing", async () => {
+    const exam = small(6);
+    const route = (url: string) => ({ ...exam, tasks: [{ ...exam.tasks[1], checks: [{ name: "r", route: { url, status: 200 } }] }] }) as Exam;
+    const { state, run } = startExamSession(exam, 6, START, 5_000);
+    const missing = gradeExam(route("http://{{externalIP api}}/"), 6, run.memory, state).tasks[0].checks[0];
+    expect(missing).toEqual({ name: "r", passed: false, expected: "a request to http://{{externalIP api}}/ from the workstation is answered with status 200", found: "the request cannot be made: cannot fill {{externalIP api}}: no such object or value in the cluster" });
+    const exposed = execute(state, "kubectl expose pod api --name=api-lb --type=LoadBalancer --port=80", { now: START + 120_000 });
+    expect(exposed.exitCode).toBe(0);
+    // MetalLB gives the address a moment after the Service is made.
+    const { tick } = await import("../../../worker/sim/engine.ts");
+    const later = tick(exposed.state, START + 130_000);
+    const answered = gradeExam(route("http://{{externalIP api-lb}}/"), 6, run.memory, later).tasks[0].checks[0];
+    expect(answered).toMatchObject({ passed: true, found: expect.stringMatching(/^the request was answered with status 200: nginx/) });
+  });
+});

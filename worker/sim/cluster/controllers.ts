@@ -15,6 +15,7 @@ import { localPathProvisioner } from "./local-path.ts";
 import { apiServerServiceController } from "./kubernetes-service.ts";
 import { metallbController, metallbDueAt, metallbSpeakers } from "./metallb.ts";
 import { namespaceController } from "./namespace-controller.ts";
+import { nginxGatewayFabricController } from "./nginx-gateway-fabric.ts";
 import { nodeLifecycleController, taintEvictionController } from "./node-lifecycle-controller.ts";
 import { replicaSetController, replicaSetStatus } from "./replica-set-controller.ts";
 import { resourceQuotaController } from "./resource-quota-controller.ts";
@@ -78,6 +79,7 @@ export function reconcile(tx: Tx, now: number, random: Random): void {
     metallbController(tx, now);
     metallbSpeakers(tx, now);
     ingressNginxStatusController(tx, now);
+    nginxGatewayFabricController(tx, ctx);
     resourceQuotaController(tx);
     if (tx.state.resourceVersion === before) break;
   }

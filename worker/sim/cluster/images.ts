@@ -19,7 +19,9 @@ export type ServerKind =
   | "node-hello"
   | "hello-app"
   | "echo-server"
-  | "ingress-nginx";
+  | "ingress-nginx"
+  | "nginx-gateway-fabric"
+  | "ngf-nginx";
 
 export type Tool = "sh" | "bash" | "curl" | "wget" | "nc" | "nslookup" | "ping" | "ip" | "ifconfig" | "cat" | "env" | "printenv" | "hostname" | "seq" | "sleep" | "grep" | "head" | "tail" | "wc" | "base64" | "ls" | "cp" | "mv" | "rm" | "mkdir" | "touch" | "tee" | "sed" | "diff" | "vi" | "redis-cli" | "psql" | "mysql" | "mariadb";
 
@@ -49,7 +51,7 @@ export interface ImageInfo {
    * A program image that runs one task and exits, with its own behaviour (cluster/webhook-certgen.ts)
    * instead of a shell's: its args are its subcommand and flags.
    */
-  task?: "kube-webhook-certgen";
+  task?: "kube-webhook-certgen" | "nginx-gateway-fabric";
 }
 
 // Every image with a shell has these (coreutils and grep on Debian/Ubuntu, applets in busybox).
@@ -87,6 +89,14 @@ const catalogue: ImageInfo[] = [
   // in the sources: plausible figures for a ~100 MB Alpine+OpenResty image and a static Go binary.
   { repository: "registry.k8s.io/ingress-nginx/controller", defaultTag: "v1.15.1", tags: ["v1.15.1", "v1.14.5"], server: { kind: "ingress-nginx", ports: [{ port: 80, protocol: "TCP" }, { port: 443, protocol: "TCP" }, { port: 8443, protocol: "TCP" }, { port: 10254, protocol: "TCP" }] }, tools: [...basics, "bash", "curl"], shell: "bash", busybox: true, digest: "sha256:594ceea76b01c592858f803f9ff4d2cb40542cae2060410b2c95f75907d659e1", size: 104873621 },
   { repository: "registry.k8s.io/ingress-nginx/kube-webhook-certgen", defaultTag: "v1.6.9", tags: ["v1.6.9"], task: "kube-webhook-certgen", tools: [], digest: "sha256:01038e7de14b78d702d2849c3aad72fd25903c4765af63cf16aa3398f5d5f2dd", size: 28941520 },
+  // NGINX Gateway Fabric 2.6.7 (deploy/default/deploy.yaml, not pinned by digest): one Go binary for the
+  // control plane (`controller`: agent gRPC 8443, metrics 9113, health 8081) and for the cert Job
+  // (`generate-certs`, which runs and exits); a distroless image without a shell. The data plane is
+  // its nginx image (build/Dockerfile.nginx: nginx on Alpine with the NGINX Agent), which listens on
+  // the Gateway's listener ports its provisioner declares, plus the readiness port 8081. The
+  // digests and sizes are not in the sources: stand-ins of the right form.
+  { repository: "ghcr.io/nginx/nginx-gateway-fabric", defaultTag: "2.6.7", tags: ["2.6.7"], server: { kind: "nginx-gateway-fabric", ports: [{ port: 8443, protocol: "TCP" }, { port: 9113, protocol: "TCP" }, { port: 8081, protocol: "TCP" }] }, task: "nginx-gateway-fabric", tools: [], digest: "sha256:6a1d3c8f0e2b5d7a9c4e6f8b1d3a5c7e9f2b4d6a8c1e3f5b7d9a2c4e6f8b1d3a", size: 31876544 },
+  { repository: "ghcr.io/nginx/nginx-gateway-fabric/nginx", defaultTag: "2.6.7", tags: ["2.6.7"], server: { kind: "ngf-nginx", ports: [{ port: 8081, protocol: "TCP" }] }, tools: [...basics], shell: "sh", busybox: true, digest: "sha256:3f8b2d6a9c1e4f7b0d3a6c9e2f5b8d1a4c7e0f3b6d9a2c5e8f1b4d7a0c3e6f9b", size: 58203117 },
   { repository: "ubuntu", defaultTag: "latest", tools: [...basics, "bash"], shell: "bash", digest: "sha256:66460d557b25769b102175144d538d88219c077c678a49af4afca6fbfc1b5252", size: 29724697 },
 ];
 

@@ -67,7 +67,7 @@ export function processBehaviour(container: Container, env?: Readonly<Record<str
   if (isSystemImage(container.image)) return FOREVER;
   const image = findImage(container.image);
   // A task image runs its program at start; what it did decides the exit code (the kubelet's runner).
-  if (image?.task) return { kind: "exits", afterMs: 0, exitCode: 0, reason: "Completed" };
+  if (image?.task && runsTask(container)) return { kind: "exits", afterMs: 0, exitCode: 0, reason: "Completed" };
   const command = container.command ?? [];
   const args = container.args ?? [];
   if (command.length === 0 && args.length === 0) {
@@ -105,6 +105,7 @@ export function processBehaviour(container: Container, env?: Readonly<Record<str
 export function runsImageServer(container: Container): boolean {
   const image = findImage(container.image);
   if (!image?.server) return false;
+  if (image.task) return !runsTask(container);
   // agnhost's ENTRYPOINT is /agnhost: its args are always agnhost's, and pages also spell it out.
   if (image.server.kind === "agnhost") return !container.command?.length || isAgnhost(container.command[0]);
   if (container.command?.length) return false;
@@ -116,6 +117,18 @@ export function runsImageServer(container: Container): boolean {
 
 function isAgnhost(program: string): boolean {
   return program === "/agnhost" || program === "agnhost";
+}
+
+/**
+ * A task image's program runs (and exits) rather than its server: always for a task-only image;
+ * NGINX Gateway Fabric's binary serves only as `controller` (any other subcommand, generate-certs
+ * in its Job, does its work and ends).
+ */
+export function runsTask(container: Container): boolean {
+  const image = findImage(container.image);
+  if (!image?.task) return false;
+  if (!image.server) return true;
+  return (container.command?.length ? [...container.command.slice(1), ...(container.args ?? [])] : (container.args ?? []))[0] !== "controller";
 }
 
 /** The arguments the image's server process gets (after its program name), when it runs one. */
@@ -148,6 +161,12 @@ export function flagValue(args: readonly string[], name: string): string | undef
 export function serverPorts(container: Container): Array<{ port: number; protocol: "TCP" | "UDP" }> {
   const server = findImage(container.image)?.server;
   if (!server || !runsImageServer(container)) return [];
+  // NGF's nginx listens where its configuration says: the Gateway's listener ports, which its
+  // provisioner declares as the container's ports (8081 answers the readiness probe).
+  if (server.kind === "ngf-nginx") {
+    const declared = (container.ports ?? []).map((p) => ({ port: p.containerPort, protocol: (p.protocol ?? "TCP") as "TCP" | "UDP" }));
+    return [...server.ports, ...declared.filter((d) => !server.ports.some((s) => s.port === d.port && s.protocol === d.protocol))];
+  }
   if (server.kind !== "agnhost") return server.ports;
   const args = serverArgs(container);
   const port = (name: string, fallback: number): number => {

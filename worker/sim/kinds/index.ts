@@ -13,6 +13,7 @@ import { endpointSliceKind } from "./endpoint-slice.ts";
 import { endpointsKind } from "./endpoints.ts";
 import { eventKind } from "./event.ts";
 import { leaseKind } from "./lease.ts";
+import { nginxGatewayKind, nginxProxyKind } from "./nginx-gateway-fabric.ts";
 import { backendTlsPolicyKind, gatewayClassKind, gatewayKind, grpcRouteKind, httpRouteKind, referenceGrantKind } from "./gateway-api.ts";
 import { ingressClassKind, ingressKind } from "./ingress.ts";
 import { jobKind } from "./job.ts";
@@ -76,6 +77,8 @@ export const kinds: readonly KindDefinition[] = [
   grpcRouteKind,
   httpRouteKind,
   referenceGrantKind,
+  nginxGatewayKind,
+  nginxProxyKind,
 ];
 
 const byPlural = new Map(kinds.map((k) => [k.plural, k]));

@@ -5,7 +5,8 @@
 import { setContainerCommandRunner, setReadinessProbeRunner } from "../cluster/container-commands.ts";
 import { containerEnvironment } from "../cluster/container-env.ts";
 import { findImage } from "../cluster/images.ts";
-import { processBehaviour } from "../cluster/process.ts";
+import { runNgfGenerateCerts } from "../cluster/ngf-generate-certs.ts";
+import { processBehaviour, runsTask } from "../cluster/process.ts";
 import { runWebhookCertgen } from "../cluster/webhook-certgen.ts";
 import { exchange } from "../net/exchange.ts";
 import { netIndex } from "../net/index.ts";
@@ -20,6 +21,7 @@ setContainerCommandRunner((tx, random, now, podKey, container) => {
   const spec = pod?.spec.containers.find((c) => c.name === container);
   if (!pod || !spec) return undefined;
   if (findImage(spec.image)?.task === "kube-webhook-certgen") return runWebhookCertgen(tx, random, now, pod, spec);
+  if (findImage(spec.image)?.task === "nginx-gateway-fabric" && runsTask(spec)) return runNgfGenerateCerts(tx, random, now, pod, spec);
   // Only commands that end by themselves at once: servers, sleeps and loops keep the heuristics.
   const behaviour = processBehaviour(spec, containerEnvironment(tx.state, podKey, container));
   if (behaviour.kind !== "exits" || behaviour.afterMs > 0) return undefined;

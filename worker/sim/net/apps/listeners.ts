@@ -11,6 +11,7 @@ import { agnhost } from "./agnhost.ts";
 import { echoServer } from "./echo-server.ts";
 import { echoserver } from "./echoserver.ts";
 import { ingressNginx } from "./ingress-nginx.ts";
+import { ngfController, ngfNginx } from "./nginx-gateway-fabric.ts";
 import { helloApp } from "./hello-app.ts";
 import { kubernetesBootcamp } from "./kubernetes-bootcamp.ts";
 import { nodeHello } from "./node-hello.ts";
@@ -41,6 +42,8 @@ const apps: Record<ServerKind, App> = {
   "hello-app": helloApp,
   "echo-server": echoServer,
   "ingress-nginx": ingressNginx,
+  "nginx-gateway-fabric": ngfController,
+  "ngf-nginx": ngfNginx,
 };
 
 /** Servers that write a line to their container's log for each request they answer. */

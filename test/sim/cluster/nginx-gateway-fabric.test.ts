@@ -1,0 +1,170 @@
+// NGINX Gateway Fabric 2.6.7 installed as its docs install it (the Gateway API CRDs, then its
+// crds.yaml and deploy/default/deploy.yaml by URL): the cert Job writes the TLS Secrets, the control
+// plane runs, GatewayClass nginx is accepted, a Gateway gets its data plane `<gateway>-nginx` with a
+// MetalLB address, and routes get their status per parent with NGF's reasons.
+import { beforeAll, describe, expect, it } from "vitest";
+import { createSession, execute, type SessionState } from "../../../worker/sim/engine.ts";
+
+const GATEWAY_API = "https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.4.1/standard-install.yaml";
+const NGF = "https://raw.githubusercontent.com/nginx/nginx-gateway-fabric/v2.6.7/deploy";
+
+interface Session {
+  run: (command: string) => { output: string; exitCode: number };
+  /** Lets `seconds` pass in 5-second steps, as a learner's next commands would. */
+  wait: (seconds: number) => void;
+  fork: () => Session;
+}
+
+function session(state: SessionState, start: number): Session {
+  let now = start;
+  const step = (command: string) => {
+    now += 2000;
+    const result = execute(state, command, { now });
+    state = result.state;
+    return { output: result.output, exitCode: result.exitCode };
+  };
+  return {
+    run: step,
+    wait: (seconds) => {
+      for (let t = 0; t < seconds; t += 5) {
+        now += 3000;
+        step("true");
+      }
+    },
+    fork: () => session(state, now),
+  };
+}
+
+const apply = (yaml: string) => `kubectl apply -f - <<'EOF'\n${yaml}EOF`;
+
+const GATEWAY = `apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata:
+  name: cafe
+spec:
+  gatewayClassName: nginx
+  listeners:
+  - name: http
+    port: 80
+    protocol: HTTP
+    hostname: "*.example.com"
+`;
+
+let installed: Session;
+
+beforeAll(() => {
+  const start = Date.UTC(2026, 0, 1);
+  const s = session(createSession({ seed: 3, now: start }), start);
+  expect(s.run(`kubectl apply -f ${GATEWAY_API}`).exitCode).toBe(0);
+  expect(s.run(`kubectl apply -f ${NGF}/crds.yaml`).exitCode).toBe(0);
+  const deploy = s.run(`kubectl apply -f ${NGF}/default/deploy.yaml`);
+  expect(deploy.exitCode).toBe(0);
+  expect(deploy.output).toContain("gatewayclass.gateway.networking.k8s.io/nginx created\nnginxgateway.gateway.nginx.org/nginx-gateway-config created\nnginxproxy.gateway.nginx.org/nginx-gateway-proxy-config created\n");
+  s.wait(15);
+  installed = s;
+}, 60_000);
+
+describe("NGINX Gateway Fabric's install", () => {
+  it("runs the cert Job, whose TLS Secrets let the control plane start", () => {
+    const s = installed.fork();
+    expect(s.run("kubectl get secrets -n nginx-gateway").output).toMatch(/^NAME +TYPE +DATA +AGE\nagent-tls +kubernetes.io\/tls +3 +\d+s\nserver-tls +kubernetes.io\/tls +3 +\d+s\n$/);
+    const pods = s.run("kubectl get pods -n nginx-gateway").output;
+    expect(pods).toMatch(/\nnginx-gateway-[a-z0-9]+-[a-z0-9]{5} +1\/1 +Running +0 /);
+    expect(pods).toMatch(/\nnginx-gateway-cert-generator-[a-z0-9]{5} +0\/1 +Completed +0 /);
+    expect(s.run("kubectl get secret server-tls -n nginx-gateway -o jsonpath='{.data}'").output).toMatch(/^\{"ca.crt":"[A-Za-z0-9+/=]+","tls.crt":"[A-Za-z0-9+/=]+","tls.key":"[A-Za-z0-9+/=]+"\}$/);
+  });
+
+  it("accepts GatewayClass nginx, saying the v1.4.1 CRDs are not the v1.5.1 it recommends", () => {
+    const s = installed.fork();
+    expect(s.run("kubectl get gatewayclass").output).toMatch(/^NAME +CONTROLLER +ACCEPTED +AGE\nnginx +gateway\.nginx\.org\/nginx-gateway-controller +True +\d+s\n$/);
+    const conditions = JSON.parse(s.run("kubectl get gatewayclass nginx -o jsonpath='{.status.conditions}'").output) as Array<Record<string, unknown>>;
+    expect(conditions.map(({ type, status, reason, message }) => ({ type, status, reason, message }))).toEqual([
+      { type: "Accepted", status: "True", reason: "Accepted", message: "The GatewayClass is accepted" },
+      { type: "SupportedVersion", status: "False", reason: "UnsupportedVersion", message: "The Gateway API CRD versions are not recommended. Recommended version is v1.5.1" },
+      { type: "ResolvedRefs", status: "True", reason: "ResolvedRefs", message: "The ParametersRef resource is resolved" },
+    ]);
+  });
+
+  it("leaves a GatewayClass of another controller Pending", () => {
+    const s = installed.fork();
+    s.run(apply("apiVersion: gateway.networking.k8s.io/v1\nkind: GatewayClass\nmetadata:\n  name: other\nspec:\n  controllerName: example.com/other\n"));
+    s.wait(5);
+    expect(s.run("kubectl get gatewayclass other -o jsonpath='{.status.conditions[0].reason}'").output).toBe("Pending");
+  });
+});
+
+describe("a Gateway of class nginx", () => {
+  it("gets its data plane <gateway>-nginx: a Deployment of NGF's nginx and a LoadBalancer Service with MetalLB's address", () => {
+    const s = installed.fork();
+    expect(s.run(apply(GATEWAY)).output).toBe("gateway.gateway.networking.k8s.io/cafe created\n");
+    s.wait(10);
+    expect(s.run("kubectl get gateway").output).toMatch(/^NAME +CLASS +ADDRESS +PROGRAMMED +AGE\ncafe +nginx +192\.168\.56\.200 +True +\d+s\n$/);
+    expect(s.run("kubectl get svc cafe-nginx").output).toMatch(/\ncafe-nginx +LoadBalancer +10\.[0-9.]+ +192\.168\.56\.200 +80:3\d{4}\/TCP +\d+s\n$/);
+    expect(s.run("kubectl get svc cafe-nginx -o jsonpath='{.spec.externalTrafficPolicy} {.spec.ports[0].name} {.metadata.ownerReferences[0].kind}/{.metadata.ownerReferences[0].name}'").output).toBe("Local port-80 Gateway/cafe");
+    expect(s.run("kubectl get deploy cafe-nginx -o jsonpath='{.spec.template.spec.containers[0].image} {.spec.template.spec.containers[0].ports[0].containerPort} {.spec.template.spec.serviceAccountName}'").output).toBe("ghcr.io/nginx/nginx-gateway-fabric/nginx:2.6.7 80 cafe-nginx");
+    expect(s.run("kubectl get pods -l gateway.networking.k8s.io/gateway-name=cafe").output).toMatch(/\ncafe-nginx-[a-z0-9]+-[a-z0-9]{5} +1\/1 +Running +0 /);
+    const listener = JSON.parse(s.run("kubectl get gateway cafe -o jsonpath='{.status.listeners[0]}'").output) as { attachedRoutes: number; conditions: Array<{ type: string; status: string }>; supportedKinds: unknown };
+    expect(listener.attachedRoutes).toBe(0);
+    expect(listener.conditions.map((c) => `${c.type}=${c.status}`)).toEqual(["Programmed=True", "Accepted=True", "ResolvedRefs=True", "Conflicted=False"]);
+    expect(listener.supportedKinds).toEqual([{ group: "gateway.networking.k8s.io", kind: "HTTPRoute" }, { group: "gateway.networking.k8s.io", kind: "GRPCRoute" }]);
+  });
+
+  it("adds a listener's port to its Service and Deployment", () => {
+    const s = installed.fork();
+    s.run(apply(GATEWAY));
+    s.wait(10);
+    s.run(apply(`${GATEWAY}  - name: alt\n    port: 8080\n    protocol: HTTP\n`));
+    s.wait(5);
+    expect(s.run("kubectl get svc cafe-nginx -o jsonpath='{.spec.ports[*].name}'").output).toBe("port-80 port-8080");
+    expect(s.run("kubectl get deploy cafe-nginx -o jsonpath='{.spec.template.spec.containers[0].ports[*].containerPort}'").output).toBe("80 8080");
+  });
+});
+
+describe("HTTPRoute status", () => {
+  const route = (name: string, spec: string) => `apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata:\n  name: ${name}\nspec:\n${spec}`;
+  const conditions = (s: Session, name: string) =>
+    (JSON.parse(s.run(`kubectl get httproute ${name} -o jsonpath='{.status.parents[0].conditions}'`).output) as Array<{ type: string; status: string; reason: string; message: string }>).map((c) => `${c.type}=${c.status} ${c.reason}: ${c.message}`);
+
+  let ready: Session;
+  beforeAll(() => {
+    ready = installed.fork();
+    ready.run(apply(GATEWAY));
+    ready.run("kubectl create deployment coffee --image=nginx");
+    ready.run("kubectl expose deployment coffee --port=80");
+    ready.wait(10);
+  });
+
+  it("an accepted route with resolved refs attaches to the listener", () => {
+    const s = ready.fork();
+    s.run(apply(route("coffee", "  parentRefs:\n  - name: cafe\n  hostnames: [cafe.example.com]\n  rules:\n  - backendRefs:\n    - name: coffee\n      port: 80\n")));
+    s.wait(5);
+    expect(conditions(s, "coffee")).toEqual(["Accepted=True Accepted: The Route is accepted", "ResolvedRefs=True ResolvedRefs: All references are resolved"]);
+    expect(s.run("kubectl get httproute coffee -o jsonpath='{.status.parents[0].controllerName} {.status.parents[0].parentRef}'").output).toBe('gateway.nginx.org/nginx-gateway-controller {"group":"gateway.networking.k8s.io","kind":"Gateway","name":"cafe","namespace":"default"}');
+    expect(s.run("kubectl get gateway cafe -o jsonpath='{.status.listeners[0].attachedRoutes}'").output).toBe("1");
+  });
+
+  it("names the listener it cannot find, the host names that do not match, and backends that do not resolve", () => {
+    const s = ready.fork();
+    s.run(apply(route("section", "  parentRefs:\n  - name: cafe\n    sectionName: https\n  rules:\n  - backendRefs:\n    - name: missing\n      port: 80\n")));
+    s.run(apply(route("host", "  parentRefs:\n  - name: cafe\n  hostnames: [shop.example.org]\n  rules:\n  - backendRefs:\n    - name: coffee\n      port: 80\n")));
+    s.run(apply(route("kind", "  parentRefs:\n  - name: cafe\n  rules:\n  - backendRefs:\n    - name: coffee\n      kind: Pod\n      port: 80\n")));
+    s.wait(5);
+    expect(conditions(s, "section")).toEqual(["Accepted=False NoMatchingParent: The Listener is not found for this parent ref", 'ResolvedRefs=False BackendNotFound: spec.rules[0].backendRefs[0].name: Not found: "missing"']);
+    expect(conditions(s, "host")[0]).toBe("Accepted=False NoMatchingListenerHostname: The Listener hostname does not match the Route hostnames");
+    expect(conditions(s, "kind")[1]).toBe('ResolvedRefs=False InvalidKind: spec.rules[0].backendRefs[0].kind: Unsupported value: "Pod": supported values: "Service"');
+    expect(s.run("kubectl get gateway cafe -o jsonpath='{.status.listeners[0].attachedRoutes}'").output).toBe("1");
+  });
+
+  it("a backend in another namespace needs a ReferenceGrant there", () => {
+    const s = ready.fork();
+    s.run("kubectl create namespace tea");
+    s.run("kubectl create deployment tea --image=nginx -n tea");
+    s.run("kubectl expose deployment tea --port=80 -n tea");
+    s.run(apply(route("tea", "  parentRefs:\n  - name: cafe\n  rules:\n  - backendRefs:\n    - name: tea\n      namespace: tea\n      port: 80\n")));
+    s.wait(5);
+    expect(conditions(s, "tea")[1]).toBe("ResolvedRefs=False RefNotPermitted: spec.rules[0].backendRefs[0].namespace: Forbidden: Backend ref to Service tea/tea not permitted by any ReferenceGrant");
+    s.run(apply("apiVersion: gateway.networking.k8s.io/v1beta1\nkind: ReferenceGrant\nmetadata:\n  name: cafe-routes\n  namespace: tea\nspec:\n  from:\n  - group: gateway.networking.k8s.io\n    kind: HTTPRoute\n    namespace: default\n  to:\n  - group: \"\"\n    kind: Service\n"));
+    s.wait(5);
+    expect(conditions(s, "tea")[1]).toBe("ResolvedRefs=True ResolvedRefs: All references are resolved");
+  });
+});

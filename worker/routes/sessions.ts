@@ -119,6 +119,16 @@ sessions.post("/:id/commands", async (c) => {
   return jsonTextResponse(unwrap(await stub.command(key, body.command)));
 });
 
+/** A learner's move in the session's lesson (the lesson panel's Check again, Skip and Back). */
+const LessonMoveBody = v.strictObject({ action: v.picklist(["check", "skip", "back"], 'action must be "check", "skip" or "back"') });
+
+sessions.post("/:id/lesson", async (c) => {
+  const stub = sessionStub(c.env, c.req.param("id"));
+  const body = await readJson(c.req.raw, LessonMoveBody);
+  // The session answers the LessonUpdate already as JSON text.
+  return jsonTextResponse(unwrap(await stub.lessonMove(bearerKey(c.req.header("Authorization")), body.action)));
+});
+
 sessions.get("/:id/live", async (c) => {
   const stub = sessionStub(c.env, c.req.param("id"));
   if (c.req.header("Upgrade")?.toLowerCase() !== "websocket") {

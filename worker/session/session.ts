@@ -28,7 +28,7 @@ import { followPodLog, type LogCursor, logCursor, logText } from "../sim/cluster
 import { type KubeApiWriteRequest, serveKubeApiWrite, WRITE_METHODS } from "../sim/api/writes.ts";
 import { bookmarkLine, clusterAt, errorLine, eventLine, parseWatch, type WatchSpec, type WatchView, watchChanges, watchView } from "../sim/api/watch.ts";
 import { examSetup } from "../sim/exams/reference.ts";
-import { advanceLesson, type Lesson, type LessonProgress, startLesson } from "../sim/lessons/index.ts";
+import { advanceLesson, backStep, checkAgain, type Lesson, type LessonProgress, skipStep, startLesson } from "../sim/lessons/index.ts";
 import { contextErrors, examOver, examView, finishExamRun, prepareAnswerDirectories, recordExamCommand, sessionContexts, startExamRun, type Exam, type ExamReport, type ExamRun, type ExamView } from "../sim/exams/index.ts";
 import { examOverMessage, readExamRun, writeExamRun } from "./exam-state.ts";
 import { type LessonRun, type LessonUpdate, type LessonView, lessonUpdate, lessonView, readLessonRun, writeLessonRun, writeProgress } from "./lesson-run.ts";
@@ -170,6 +170,10 @@ export interface CommandReply extends TranscriptEntry {
    */
   history?: string[];
 }
+
+/** The learner's moves in a lesson, besides commands. */
+export type LessonAction = "check" | "skip" | "back";
+const LESSON_MOVES = { check: checkAgain, skip: skipStep, back: backStep } as const;
 
 interface Meta {
   id: string;
@@ -371,6 +375,27 @@ export class Session extends DurableObject<Env> {
       const held = foregroundJob(this.state!);
       if (!held) return failure(409, "not_running", "No command runs in the foreground of this console.");
       return success(this.record(held.command, interrupt(this.state!), false, "interrupted").json);
+    });
+  }
+
+  /**
+   * A learner's move in the lesson ("Check again", "Skip", "Back"), for whoever holds the edit key:
+   * ordered, key-checked and rate-limited like a command. The progress is stored (a snapshot taken
+   * after it carries it), watchers see it live and the class hears of it. The answer is the
+   * LessonUpdate as JSON text.
+   */
+  async lessonMove(editKey: string | undefined, action: LessonAction): Promise<Outcome<string>> {
+    return this.asKeyHolder(editKey, () => {
+      const run = this.lessonRun;
+      if (!run) return failure(409, "no_lesson", "This session follows no lesson.");
+      const moved = LESSON_MOVES[action](run.lesson, run.progress, this.current());
+      if ("refused" in moved) return failure(409, "lesson_move_refused", moved.refused);
+      this.persist(this.state!, [], moved.progress);
+      this.touch();
+      const update = lessonUpdate(moved);
+      this.broadcast({ type: "lesson", ...update });
+      this.reportToClass();
+      return success(JSON.stringify(update));
     });
   }
 
@@ -910,7 +935,8 @@ export class Session extends DurableObject<Env> {
     const seq = entries.length > 0 ? entries[entries.length - 1].entry.seq : meta.seq;
     const lastActiveAt = entries.length > 0 ? now : meta.lastActiveAt;
     // Any change makes the last snapshot a picture of the past.
-    const snapshotOutdated = this.snapshotOf !== "" && next !== this.state;
+    const progressChanged = progress !== undefined && progress !== this.lessonRun?.progress;
+    const snapshotOutdated = this.snapshotOf !== "" && (next !== this.state || progressChanged);
     try {
       this.ctx.storage.transactionSync(() => {
         if (next !== this.state) this.storage.saveState(this.state, next);
@@ -922,7 +948,7 @@ export class Session extends DurableObject<Env> {
         for (const name of this.unsavedBuckets) changed.push([BUCKET_KEYS[name], encodeBucket(this.buckets[name]!.state)]);
         if (snapshotOutdated) changed.push(["snapshotOf", ""]);
         this.storage.setMetas(changed);
-        if (progress && progress !== this.lessonRun?.progress) writeProgress(this.storage, progress);
+        if (progressChanged) writeProgress(this.storage, progress);
         if (exam && exam !== this.examRun) writeExamRun(this.storage, exam);
       });
     } catch (error) {

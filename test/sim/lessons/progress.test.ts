@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { advanceLesson, evaluateStep, lessonComplete, startLesson } from "../../../worker/sim/lessons/progress.ts";
+import { advanceLesson, backStep, checkAgain, evaluateStep, lessonComplete, skipStep, startLesson } from "../../../worker/sim/lessons/progress.ts";
 import { validateLesson, type Lesson } from "../../../worker/sim/lessons/schema.ts";
 import { cluster, pod, service, trace } from "./fixtures.ts";
 
@@ -104,7 +104,8 @@ describe("a forgiving lesson: requests count whenever they were made", () => {
     expect(early.status).toMatchObject({ stepId: "curl-node", passed: true });
     const next = advanceLesson(lesson, early.progress, { cluster: exposed }, { traces: [] });
     expect(next.events).toContainEqual({ type: "lesson-completed", lessonId: "early" });
-    expect(next.progress.ahead).toBeUndefined();
+    // Kept for a return to the step (Back), which then still knows the curl.
+    expect(Object.keys(next.progress.ahead ?? {})).toEqual(["curl-node"]);
   });
 
   it("does not count a request that failed", () => {
@@ -113,5 +114,96 @@ describe("a forgiving lesson: requests count whenever they were made", () => {
     progress = advanceLesson(lesson, progress, { cluster: exposed }, { traces: [] }).progress;
     expect(progress.currentStep).toBe(2);
     expect(evaluateStep(lesson, progress, { cluster: exposed })?.passed).toBe(false);
+  });
+});
+
+describe("the learner's moves: Check again, Skip, Back", () => {
+  const lesson = (() => {
+    const result = validateLesson({
+      id: "moves",
+      title: "Moves",
+      summary: "S",
+      steps: [
+        { id: "run-nginx", title: "Run nginx", text: "x", check: { object: { kind: "Pod", name: "nginx", ready: true } } },
+        { id: "curl-node", title: "Curl a node", text: "x", check: { request: { from: "workstation", to: "nodePort", verdict: "answered" } } },
+        { id: "expose", title: "Expose", text: "x", check: { object: { kind: "Service", name: "nginx" } } },
+      ],
+      solution: ["true"],
+    });
+    if (!result.ok) throw new Error(result.errors.join("\n"));
+    return result.lesson;
+  })();
+  const empty = cluster();
+  const withPod = cluster({ pods: [pod("nginx")] });
+  const exposed = cluster({ pods: [pod("nginx")], services: [service("nginx", { type: "NodePort", ports: [{ port: 80, targetPort: 80, nodePort: 30080 }] })] });
+  const curl = trace({ host: "192.168.56.12", port: 30080, pod: "nginx" });
+  function moved<T>(result: T | { refused: string }): T {
+    if (typeof result === "object" && result !== null && "refused" in result) throw new Error(result.refused);
+    return result as T;
+  }
+
+  it("Check again completes a step the cluster now satisfies, without a command", () => {
+    const { progress } = startLesson(lesson, { cluster: empty });
+    const notYet = moved(checkAgain(lesson, progress, { cluster: empty }));
+    expect(notYet.events).toEqual([]);
+    expect(notYet.status).toEqual({ stepId: "run-nginx", passed: false, explanation: "there is no pod nginx in namespace default" });
+    const passed = moved(checkAgain(lesson, notYet.progress, { cluster: withPod }));
+    expect(passed.events).toEqual([{ type: "step-completed", lessonId: "moves", stepId: "run-nginx" }]);
+    expect(passed.progress.currentStep).toBe(1);
+  });
+
+  it("Skip leaves the step undone, begins the next one and reports the skip", () => {
+    const { progress } = startLesson(lesson, { cluster: empty });
+    const skipped = moved(skipStep(lesson, progress, { cluster: empty }));
+    expect(skipped.events).toEqual([{ type: "step-skipped", lessonId: "moves", stepId: "run-nginx" }]);
+    expect(skipped.progress).toMatchObject({ currentStep: 1, completed: [], skipped: ["run-nginx"], moves: 1 });
+    expect(skipped.status).toMatchObject({ stepId: "curl-node", passed: false });
+  });
+
+  it("skipping the last step completes the lesson, and a complete lesson has nothing to skip or check", () => {
+    let { progress } = startLesson(lesson, { cluster: empty });
+    for (let i = 0; i < 2; i++) progress = moved(skipStep(lesson, progress, { cluster: empty })).progress;
+    const last = moved(skipStep(lesson, progress, { cluster: empty }));
+    expect(last.events).toEqual([
+      { type: "step-skipped", lessonId: "moves", stepId: "expose" },
+      { type: "lesson-completed", lessonId: "moves" },
+    ]);
+    expect(lessonComplete(lesson, last.progress)).toBe(true);
+    expect(skipStep(lesson, last.progress, { cluster: empty })).toEqual({ refused: "The lesson is complete: there is no step to skip." });
+    expect(checkAgain(lesson, last.progress, { cluster: empty })).toEqual({ refused: "The lesson is complete: there is no step to check." });
+  });
+
+  it("Back reopens the step before, no longer done or skipped; the first step has no step before it", () => {
+    const { progress } = startLesson(lesson, { cluster: empty });
+    expect(backStep(lesson, progress, { cluster: empty })).toEqual({ refused: "This is the lesson's first step: there is no step before it." });
+    const done = advanceLesson(lesson, progress, { cluster: withPod }, { traces: [] }).progress;
+    const skipped = moved(skipStep(lesson, done, { cluster: withPod })).progress;
+    const back = moved(backStep(lesson, skipped, { cluster: withPod }));
+    expect(back.events).toEqual([{ type: "step-reopened", lessonId: "moves", stepId: "curl-node" }]);
+    expect(back.progress).toMatchObject({ currentStep: 1, completed: ["run-nginx"], skipped: [], moves: 2 });
+    const first = moved(backStep(lesson, back.progress, { cluster: withPod }));
+    expect(first.progress).toMatchObject({ currentStep: 0, completed: [] });
+    // The pod is still there: the reopened step passes at once, and says so.
+    expect(first.status).toMatchObject({ stepId: "run-nginx", passed: true });
+  });
+
+  it("Back from a complete lesson reopens its last step", () => {
+    let { progress } = startLesson(lesson, { cluster: empty });
+    for (let i = 0; i < 3; i++) progress = moved(skipStep(lesson, progress, { cluster: empty })).progress;
+    const back = moved(backStep(lesson, progress, { cluster: exposed }));
+    expect(back.progress.currentStep).toBe(2);
+    expect(back.status).toMatchObject({ stepId: "expose", passed: true });
+  });
+
+  it("a request made before a step was skipped, or in a step left by Back, still counts when the step begins again", () => {
+    let { progress } = startLesson(lesson, { cluster: withPod });
+    progress = advanceLesson(lesson, progress, { cluster: withPod }, { traces: [] }).progress;
+    // On "curl-node": the curl is made, then the learner skips on before the check ran again.
+    progress = moved(skipStep(lesson, { ...progress, requests: {} }, { cluster: exposed })).progress;
+    progress = advanceLesson(lesson, progress, { cluster: exposed }, { traces: [curl] }).progress;
+    expect(progress.completed).toEqual(["run-nginx", "expose"]);
+    expect(lessonComplete(lesson, progress)).toBe(true);
+    const back = moved(backStep(lesson, moved(backStep(lesson, progress, { cluster: exposed })).progress, { cluster: exposed }));
+    expect(back.status).toMatchObject({ stepId: "curl-node", passed: true });
   });
 });

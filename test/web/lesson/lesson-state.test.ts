@@ -65,4 +65,39 @@ describe("lesson progress on the page", () => {
     expect(applyUpdate(m, other, { kind: "clock" })).toEqual({ model: m, events: [] });
     expect(applyUpdate(null, other, { kind: "clock" })).toEqual({ model: null, events: [] });
   });
+
+  it("shows the verdict Check again asks for at once, and completes the step it finds done", () => {
+    const asked = applyUpdate(model(0), { progress: progress(0), status: notYet("run", "there is no pod nginx") }, { kind: "move", action: "check" });
+    expect(asked.events).toEqual([]);
+    expect(asked.model).toMatchObject({ checked: true, status: { passed: false } });
+    const done = applyUpdate(asked.model, { progress: progress(1), status: notYet("expose", "x") }, { kind: "move", action: "check" });
+    expect(done.events).toEqual([{ type: "step-completed", lessonId: "tiny", stepId: "run" }]);
+    expect(done.model).toMatchObject({ checked: false, justCompleted: ["run"] });
+  });
+
+  it("reports a skip once, and goes back only for a report with more moves", () => {
+    const skippedTo1 = { ...progress(1), completed: [], skipped: ["run"], moves: 1 };
+    const skip = applyUpdate(model(0), { progress: skippedTo1, status: notYet("expose", "x") }, { kind: "move", action: "skip" });
+    expect(skip.events).toEqual([{ type: "step-skipped", lessonId: "tiny", stepId: "run" }]);
+    expect(skip.model?.progress.currentStep).toBe(1);
+    // The same report again, from the socket.
+    expect(applyUpdate(skip.model, { progress: skippedTo1, status: notYet("expose", "x") }, { kind: "clock" }).events).toEqual([]);
+    const backTo0 = { ...progress(0), skipped: [], moves: 2 };
+    const back = applyUpdate(skip.model, { progress: backTo0, status: notYet("run", "x") }, { kind: "move", action: "back" });
+    expect(back.events).toEqual([{ type: "step-reopened", lessonId: "tiny", stepId: "run" }]);
+    expect(back.model).toMatchObject({ progress: { currentStep: 0 }, checked: false, justCompleted: [] });
+    // The skip's report arriving late (socket after HTTP) does not undo the Back.
+    const late = applyUpdate(back.model, { progress: skippedTo1, status: notYet("expose", "x") }, { kind: "clock" });
+    expect(late.model).toBe(back.model);
+    expect(late.events).toEqual([]);
+  });
+
+  it("completes the lesson when the last step is skipped", () => {
+    const end = { ...progress(3), completed: ["run", "expose"], skipped: ["curl"], moves: 1 };
+    const result = applyUpdate(model(2), { progress: end, status: null }, { kind: "move", action: "skip" });
+    expect(result.events).toEqual([
+      { type: "step-skipped", lessonId: "tiny", stepId: "curl" },
+      { type: "lesson-completed", lessonId: "tiny" },
+    ]);
+  });
 });

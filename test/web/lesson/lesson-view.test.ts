@@ -5,8 +5,9 @@ import type { LessonModel } from "../../../web/src/lesson/lesson-state.ts";
 import { all, byClass, byTag, text, tree } from "../vnodes.ts";
 import { lesson, model } from "./fixtures.ts";
 
-const render = (m: LessonModel, options: { hintsShown?: number; onShowHint?: () => void; onRun?: (c: string) => void } = {}) =>
-  tree(h(LessonView, { model: m, hintsShown: options.hintsShown ?? 0, onShowHint: options.onShowHint ?? (() => {}), onRun: options.onRun }));
+type Options = { hintsShown?: number; onShowHint?: () => void; onRun?: (c: string) => void; onMove?: (a: "check" | "skip" | "back") => void; moveError?: string };
+const render = (m: LessonModel, options: Options = {}) =>
+  tree(h(LessonView, { model: m, hintsShown: options.hintsShown ?? 0, onShowHint: options.onShowHint ?? (() => {}), onRun: options.onRun, onMove: options.onMove, moveError: options.moveError }));
 
 const stepStates = (out: ReturnType<typeof render>) =>
   byTag(byClass(out, "lesson-steps"), "li").map((li) => [li.props["data-step"], li.props.class, li.props["aria-current"]]);
@@ -76,5 +77,36 @@ describe("the lesson panel", () => {
     expect(stepStates(out).map(([, state]) => state)).toEqual(["done", "done", "done"]);
     expect(text(byClass(out, "lesson-complete"))).toContain("Lesson complete");
     expect(byClass(out, "lesson-step")).toHaveLength(0);
+  });
+
+  it("offers Back, Check again and Skip, named by what they do, to a learner who can type", () => {
+    const onMove = vi.fn();
+    const out = render(model(1), { onMove });
+    const group = all(out, (el) => el.props.role === "group")[0];
+    expect(group.props["aria-label"]).toBe("Lesson controls");
+    const buttons = byClass([group], "lesson-move");
+    expect(buttons.map((b) => text([b]))).toEqual(["← Back to step 1", "Check again", "Skip this step →"]);
+    expect(buttons.every((b) => b.tag === "button" && b.props.type === "button")).toBe(true);
+    for (const b of buttons) (b.props.onClick as () => void)();
+    expect(onMove.mock.calls.map(([a]) => a)).toEqual(["back", "check", "skip"]);
+  });
+
+  it("offers no Back on the first step, only Back once the lesson is complete, and nothing to a watcher", () => {
+    expect(byClass(render(model(0), { onMove: () => {} }), "lesson-move").map((b) => text([b]))).toEqual(["Check again", "Skip this step →"]);
+    expect(byClass(render(model(lesson.steps.length), { onMove: () => {} }), "lesson-move").map((b) => text([b]))).toEqual(["← Back to step 3"]);
+    expect(byClass(render(model(1)), "lesson-move")).toHaveLength(0);
+  });
+
+  it("marks skipped steps and says how many the end left behind", () => {
+    const skipped = model(lesson.steps.length, { progress: { ...model(0).progress, currentStep: 3, completed: ["run"], skipped: ["expose", "curl"] } });
+    const out = render(skipped);
+    expect(stepStates(out).map(([, state]) => state)).toEqual(["done", "skipped", "skipped"]);
+    expect(text(byClass(out, "lesson-complete"))).toContain("You reached the end of “A tiny lesson”, 2 of its 3 steps skipped: Back returns to them.");
+  });
+
+  it("says why a move failed", () => {
+    const out = render(model(1), { onMove: () => {}, moveError: "Too many commands for this session; retry in 2 s." });
+    const alert = all(out, (el) => el.props.role === "alert");
+    expect(alert.map((a) => text([a]))).toEqual(["Too many commands for this session; retry in 2 s."]);
   });
 });

@@ -82,6 +82,15 @@ export async function interruptCommand(id: string, key: string): Promise<Command
   return commandResult(await paced(() => call<CommandReply>("POST", `/api/sessions/${enc(id)}/commands`, { interrupt: true }, key)), "");
 }
 
+/** The lesson panel's Check again, Skip and Back: the session moves its lesson and answers the new progress. */
+export async function moveLesson(id: string, key: string, action: LessonAction): Promise<LessonUpdate> {
+  const update = lessonUpdate(await paced(() => call<unknown>("POST", `/api/sessions/${enc(id)}/lesson`, { action }, key)));
+  if (!update) throw new Error("The session answered the lesson move without the lesson's progress.");
+  return update;
+}
+
+export type LessonAction = "check" | "skip" | "back";
+
 type CommandReply = TranscriptEntry & { lesson?: unknown; edit?: EditorRequest; history?: unknown };
 
 function stringList(value: unknown): string[] | undefined {

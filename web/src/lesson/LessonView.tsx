@@ -1,5 +1,6 @@
 // The lesson beside the console: title, the steps with where the learner is, the current step's
-// text with runnable commands, hints on request, and the check's verdict after each command.
+// text with runnable commands, hints on request, the check's verdict after each command, and the
+// learner's own moves: Check again, Skip and Back.
 import { renderMarkdown } from "../../../worker/sim/lessons/markdown.ts";
 import { isComplete, type LessonModel } from "./lesson-state.ts";
 import { StepText } from "./StepText.tsx";
@@ -11,18 +12,28 @@ export interface LessonViewProps {
   onShowHint(): void;
   /** Types a command into the console; absent when the visitor cannot type (a watcher). */
   onRun?(command: string): void;
+  /** Asks the session to check, skip or go back; absent when the visitor cannot (a watcher). */
+  onMove?(action: LessonAction): void;
+  /** A move is on its way: its buttons wait. */
+  moving?: boolean;
+  /** Why the last move failed, if it did. */
+  moveError?: string;
 }
 
-export type StepState = "done" | "current" | "upcoming";
+export type LessonAction = "check" | "skip" | "back";
+
+export type StepState = "done" | "skipped" | "current" | "upcoming";
 
 export function stepState(model: Pick<LessonModel, "progress">, index: number, id: string): StepState {
-  if (model.progress.completed.includes(id) || index < model.progress.currentStep) return "done";
-  return index === model.progress.currentStep ? "current" : "upcoming";
+  if (index === model.progress.currentStep) return "current";
+  if (model.progress.completed.includes(id)) return "done";
+  if (model.progress.skipped?.includes(id)) return "skipped";
+  return index < model.progress.currentStep ? "done" : "upcoming";
 }
 
-const MARK: Record<StepState, string> = { done: "✓", current: "●", upcoming: "" };
+const MARK: Record<StepState, string> = { done: "✓", skipped: "↷", current: "●", upcoming: "" };
 
-export function LessonView({ model, hintsShown, onShowHint, onRun }: LessonViewProps) {
+export function LessonView({ model, hintsShown, onShowHint, onRun, onMove, moving, moveError }: LessonViewProps) {
   const { lesson, progress } = model;
   const complete = isComplete(model);
   const step = complete ? undefined : lesson.steps[progress.currentStep];
@@ -80,17 +91,59 @@ export function LessonView({ model, hintsShown, onShowHint, onRun }: LessonViewP
               )}
             </div>
           )}
-          <CheckStatus model={model} />
+          <div class="lesson-footer">
+            <CheckStatus model={model} />
+            {onMove && <LessonControls model={model} onMove={onMove} moving={moving} error={moveError} />}
+          </div>
         </section>
       ) : (
         <section class="lesson-complete" role="status">
           <h3>🎉 Lesson complete</h3>
           <p>
-            You finished all {lesson.steps.length} steps of “{lesson.title}”. The cluster is still yours: keep experimenting in the console.
+            {skippedCount(model) > 0
+              ? `You reached the end of “${lesson.title}”, ${skippedCount(model)} of its ${lesson.steps.length} steps skipped: Back returns to them.`
+              : `You finished all ${lesson.steps.length} steps of “${lesson.title}”.`}{" "}
+            The cluster is still yours: keep experimenting in the console.
           </p>
+          {onMove && <LessonControls model={model} onMove={onMove} moving={moving} error={moveError} />}
         </section>
       )}
     </aside>
+  );
+}
+
+function skippedCount(model: LessonModel): number {
+  return model.progress.skipped?.length ?? 0;
+}
+
+/** Check again, Skip and Back: plain buttons in the tab order, named by what they do. */
+function LessonControls({ model, onMove, moving, error }: { model: LessonModel; onMove(action: LessonAction): void; moving?: boolean; error?: string }) {
+  const { progress, lesson } = model;
+  const complete = isComplete(model);
+  const previous = Math.min(progress.currentStep, lesson.steps.length) - 1;
+  return (
+    <div class="lesson-controls" role="group" aria-label="Lesson controls">
+      {previous >= 0 && (
+        <button type="button" class="lesson-move" disabled={moving} onClick={() => onMove("back")}>
+          <span aria-hidden="true">← </span>Back to step {previous + 1}
+        </button>
+      )}
+      {!complete && (
+        <button type="button" class="lesson-move" disabled={moving} onClick={() => onMove("check")}>
+          Check again
+        </button>
+      )}
+      {!complete && (
+        <button type="button" class="lesson-move" disabled={moving} onClick={() => onMove("skip")}>
+          Skip this step<span aria-hidden="true"> →</span>
+        </button>
+      )}
+      {error && (
+        <p class="lesson-move-error" role="alert">
+          {error}
+        </p>
+      )}
+    </div>
   );
 }
 

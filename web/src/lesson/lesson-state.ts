@@ -1,7 +1,8 @@
 // The lesson as the page shows it, and how progress reports fold into it. Reports arrive twice
 // (the command's HTTP response and the live socket) and sometimes out of order, so the page works
 // out what is new by comparing progress rather than trusting each report's events: a step counts
-// as completed once, and progress never moves backwards.
+// as completed once, and progress moves backwards only by the learner's own move (Back), which
+// the progress counts (`moves`): a report with fewer moves is an old one.
 import type { Lesson, LessonEvent, LessonProgress, LessonState, LessonUpdate, StepStatus } from "../api/types.ts";
 
 export interface LessonModel {
@@ -17,7 +18,7 @@ export interface LessonModel {
 }
 
 /** Where a report came from: a command (with its seq), the clock, or a fresh read of the session. */
-export type UpdateSource = { kind: "command"; seq: number } | { kind: "clock" } | { kind: "refresh" };
+export type UpdateSource = { kind: "command"; seq: number } | { kind: "clock" } | { kind: "refresh" } | { kind: "move"; action: "check" | "skip" | "back" };
 
 /** The learner has run a command of their own (the setup's commands do not count). */
 export function learnerTyped(transcript: ReadonlyArray<{ setup?: boolean }>): boolean {
@@ -42,23 +43,35 @@ export function applyUpdate(
   if (!model || update.progress.lessonId !== model.lesson.id) return { model, events: [] };
   const before = model.progress;
   const after = update.progress;
-  if (after.currentStep < before.currentStep) return { model, events: [] };
-  if (after.currentStep === before.currentStep && source.kind === "command" && source.seq < model.seq) return { model, events: [] };
+  const movedBy = (after.moves ?? 0) - (before.moves ?? 0);
+  if (movedBy < 0) return { model, events: [] };
+  if (movedBy === 0 && after.currentStep < before.currentStep) return { model, events: [] };
+  if (movedBy === 0 && after.currentStep === before.currentStep && source.kind === "command" && source.seq < model.seq) return { model, events: [] };
 
   const lessonId = model.lesson.id;
   const known = new Set(before.completed);
   const completedNow = after.completed.filter((id) => !known.has(id));
-  const events: LessonEvent[] = completedNow.map((stepId) => ({ type: "step-completed", lessonId, stepId }));
+  const wasSkipped = new Set(before.skipped ?? []);
+  const skippedNow = (after.skipped ?? []).filter((id) => !wasSkipped.has(id));
+  const reopened = movedBy > 0 && after.currentStep < before.currentStep ? model.lesson.steps[after.currentStep]?.id : undefined;
+  const events: LessonEvent[] = [
+    ...completedNow.map((stepId): LessonEvent => ({ type: "step-completed", lessonId, stepId })),
+    ...skippedNow.map((stepId): LessonEvent => ({ type: "step-skipped", lessonId, stepId })),
+    ...(reopened ? [{ type: "step-reopened", lessonId, stepId: reopened } as LessonEvent] : []),
+  ];
+  const asked = source.kind === "move" && source.action === "check";
   const next: LessonModel = {
     lesson: model.lesson,
     progress: after,
     status: update.status,
     // A step that just began has not been tried yet, also when the report that began it arrives
-    // again (HTTP, then the socket); a later command's verdict is worth showing.
-    checked: completedNow.length > 0 ? false : (source.kind === "command" && source.seq > model.seq) || model.checked,
+    // again (HTTP, then the socket); a later command's verdict, or one asked for (Check again),
+    // is worth showing.
+    checked:
+      completedNow.length > 0 || movedBy > 0 ? false : asked || (source.kind === "command" && source.seq > model.seq) || model.checked,
     // Kept until the next step is done: a command typed while the completion was on its way must
-    // not wipe the note the learner has not seen yet.
-    justCompleted: completedNow.length > 0 ? completedNow : model.justCompleted,
+    // not wipe the note the learner has not seen yet. A move by hand starts afresh.
+    justCompleted: completedNow.length > 0 ? completedNow : movedBy > 0 ? [] : model.justCompleted,
     seq: source.kind === "command" ? Math.max(model.seq, source.seq) : model.seq,
   };
   if (isComplete(next) && !isComplete(model)) events.push({ type: "lesson-completed", lessonId });

@@ -123,7 +123,7 @@ export function Playground(props: PlaygroundProps) {
         />
       )}
       <main class="panes">
-        {lesson && <LessonPanel model={lesson} onRun={session.editable ? type : undefined} />}
+        {lesson && <LessonPanel model={lesson} onRun={session.editable ? type : undefined} onMove={session.editable ? session.moveLesson : undefined} />}
         {model.edit && session.editable && <EditorPanel request={model.edit} onAnswer={session.answerEditor} />}
         {model.loaded ? (
           <Console

@@ -152,20 +152,22 @@ export function useSession(source: Source, hooks: SessionHooks = {}) {
     }
   };
 
+  /** The session this page may change: its own, or (from a snapshot) a fork made now. */
+  const writable = async (): Promise<{ id: string; key: string }> => {
+    if (target?.id && target.key) return { id: target.id, key: target.key };
+    if (source.kind !== "snapshot") throw new Error("This session is read-only: make your own copy to type.");
+    const created = await api.createSession({ from: source.snapshotId });
+    const { id, editKey: key } = created;
+    storage.setEditKey(id, key);
+    setTarget({ id, key });
+    update({ id, key });
+    hooksRef.current.onSession?.(id, key);
+    return { id, key };
+  };
+
   /** Runs a command; a snapshot forks first. Resolves once the entry is in the transcript. */
   const run = async (command: string) => {
-    let id = target?.id;
-    let key = target?.key;
-    if (!id || !key) {
-      if (source.kind !== "snapshot") throw new Error("This session is read-only: make your own copy to type.");
-      const created = await api.createSession({ from: source.snapshotId });
-      id = created.id;
-      key = created.editKey;
-      storage.setEditKey(id, key);
-      setTarget({ id, key });
-      update({ id, key });
-      hooksRef.current.onSession?.(id, key);
-    }
+    const { id, key } = await writable();
     const { entry, lesson, edit, history } = await api.runCommand(id, key, command);
     // The session sends its history back only when it is not the line kept as typed (`!!`, `history -c`).
     const known = current.current.history;
@@ -197,6 +199,12 @@ export function useSession(source: Source, hooks: SessionHooks = {}) {
     if (!current.current.connected) void refresh();
   };
 
+  /** The lesson panel's Check again, Skip and Back; a snapshot forks first, as for a command. */
+  const moveLesson = async (action: api.LessonAction) => {
+    const { id, key } = await writable();
+    applyLesson(await api.moveLesson(id, key, action), { kind: "move", action });
+  };
+
   /** A copy of this session (or snapshot) that the visitor can type into. */
   const fork = async (): Promise<{ id: string; key: string }> => {
     const snapshotId = source.kind === "snapshot" ? source.snapshotId : await api.createSnapshot(target!.id);
@@ -211,7 +219,7 @@ export function useSession(source: Source, hooks: SessionHooks = {}) {
     throw new Error("Nothing to share yet.");
   };
 
-  return { model, run, answerEditor, interrupt, fork, snapshot, editable: !!(target?.key) || source.kind === "snapshot" };
+  return { model, run, moveLesson, answerEditor, interrupt, fork, snapshot, editable: !!(target?.key) || source.kind === "snapshot" };
 }
 
 function lastSeq(list: TranscriptEntry[]): number {

@@ -19,15 +19,25 @@ export interface LessonProgress {
   /** `request` checks of the current step: what was seen during the lesson, by check path. */
   requests: Record<string, RequestMemory>;
   /**
-   * `request` checks of the steps still to come, by step id and check path: a request made early
-   * (the node01 curl of step 4 that step 5 asks for) counts when its step starts.
+   * `request` checks of the other steps, by step id and check path: a request made early (the
+   * node01 curl of step 4 that step 5 asks for) counts when its step starts, and a step the
+   * learner goes back to keeps what it saw.
    */
   ahead?: Record<string, Record<string, RequestMemory>>;
+  /** Ids of the steps the learner skipped (not completed), in order. */
+  skipped?: string[];
+  /**
+   * How many times the learner moved by hand (Skip, Back): progress may then go backwards, and a
+   * report with a lower count is older than one with a higher (the page orders reports by it).
+   */
+  moves?: number;
 }
 
 export type LessonEvent =
   | { type: "lesson-started"; lessonId: string }
   | { type: "step-completed"; lessonId: string; stepId: string }
+  | { type: "step-skipped"; lessonId: string; stepId: string }
+  | { type: "step-reopened"; lessonId: string; stepId: string }
   | { type: "lesson-completed"; lessonId: string };
 
 /** How the current step stands after a command, for the page to show. */
@@ -67,10 +77,11 @@ function beginStep(lesson: Lesson, progress: LessonProgress, cluster: ClusterSta
   return { ...base, ...rest, remembered, requests };
 }
 
-/** Folds a command's traces into the request checks of the steps after the current one. */
+/** Folds a command's traces into the request checks of the steps other than the current one. */
 function recordAhead(lesson: Lesson, progress: LessonProgress, traces: readonly RouteTrace[], cluster: ClusterState): LessonProgress["ahead"] {
   let ahead = progress.ahead;
-  for (const step of lesson.steps.slice(progress.currentStep + 1)) {
+  for (const [index, step] of lesson.steps.entries()) {
+    if (index === progress.currentStep) continue;
     for (const { path, check } of leaves(step.check, "request")) {
       const before = ahead?.[step.id]?.[path] ?? emptyRequestMemory();
       const after = recordTraces(check.request, before, traces, cluster);
@@ -101,9 +112,11 @@ export function advanceLesson(lesson: Lesson, progress: LessonProgress, state: H
   if (!outcome.passed) return { progress: recorded, events: [], status: { stepId: step.id, ...outcome } };
 
   const events: LessonEvent[] = [{ type: "step-completed", lessonId: lesson.id, stepId: step.id }];
+  // The finished step's requests stay for a return to it (Back).
+  const kept = Object.keys(requests).length ? { ahead: { ...recorded.ahead, [step.id]: requests } } : {};
   const next = beginStep(
     lesson,
-    { ...recorded, currentStep: progress.currentStep + 1, completed: [...progress.completed, step.id] },
+    { ...recorded, ...kept, currentStep: progress.currentStep + 1, completed: [...progress.completed, step.id] },
     state.cluster,
   );
   if (next.currentStep >= lesson.steps.length) {
@@ -123,4 +136,63 @@ export function evaluateStep(lesson: Lesson, progress: LessonProgress, state: Ha
 
 export function lessonComplete(lesson: Lesson, progress: LessonProgress): boolean {
   return progress.lessonId === lesson.id && progress.currentStep >= lesson.steps.length;
+}
+
+/** Why a learner's move cannot be made now (the session answers 409 with it). */
+export interface LessonMoveRefused {
+  refused: string;
+}
+
+/**
+ * "Check again": the current step's check against the cluster as it is now, completing the step
+ * if it passes, as a command would (without one: the learner asks after the clock moved, or
+ * after a change made through the API).
+ */
+export function checkAgain(lesson: Lesson, progress: LessonProgress, state: HasCluster): AdvanceResult | LessonMoveRefused {
+  if (lessonComplete(lesson, progress)) return { refused: "The lesson is complete: there is no step to check." };
+  const advanced = advanceLesson(lesson, progress, state, { traces: [] });
+  return { ...advanced, status: advanced.status ?? evaluateStep(lesson, advanced.progress, state) };
+}
+
+/** "Skip": the current step is left undone (kept as skipped) and the next one begins. */
+export function skipStep(lesson: Lesson, progress: LessonProgress, state: HasCluster): AdvanceResult | LessonMoveRefused {
+  const step = lesson.steps[progress.currentStep];
+  if (!step || progress.lessonId !== lesson.id) return { refused: "The lesson is complete: there is no step to skip." };
+  // What the skipped step saw of its requests stays for a return to it (Back).
+  const ahead = Object.keys(progress.requests).length ? { ...progress.ahead, [step.id]: progress.requests } : progress.ahead;
+  const moved: LessonProgress = {
+    ...progress,
+    ...(ahead ? { ahead } : {}),
+    currentStep: progress.currentStep + 1,
+    skipped: [...(progress.skipped ?? []).filter((id) => id !== step.id), step.id],
+    moves: (progress.moves ?? 0) + 1,
+  };
+  const next = beginStep(lesson, moved, state.cluster);
+  const events: LessonEvent[] = [{ type: "step-skipped", lessonId: lesson.id, stepId: step.id }];
+  if (next.currentStep >= lesson.steps.length) {
+    events.push({ type: "lesson-completed", lessonId: lesson.id });
+    return { progress: next, events };
+  }
+  return { progress: next, events, status: evaluateStep(lesson, next, state) };
+}
+
+/**
+ * "Back": the step before the current one begins again, no longer done or skipped; its check
+ * compares with the cluster as it is now, and the requests the lesson saw still count.
+ */
+export function backStep(lesson: Lesson, progress: LessonProgress, state: HasCluster): AdvanceResult | LessonMoveRefused {
+  if (progress.lessonId !== lesson.id || progress.currentStep === 0) return { refused: "This is the lesson's first step: there is no step before it." };
+  const current = lesson.steps[progress.currentStep];
+  const previous = lesson.steps[Math.min(progress.currentStep, lesson.steps.length) - 1];
+  const ahead = current && Object.keys(progress.requests).length ? { ...progress.ahead, [current.id]: progress.requests } : progress.ahead;
+  const moved: LessonProgress = {
+    ...progress,
+    ...(ahead ? { ahead } : {}),
+    currentStep: Math.min(progress.currentStep, lesson.steps.length) - 1,
+    completed: progress.completed.filter((id) => id !== previous.id),
+    skipped: (progress.skipped ?? []).filter((id) => id !== previous.id),
+    moves: (progress.moves ?? 0) + 1,
+  };
+  const next = beginStep(lesson, moved, state.cluster);
+  return { progress: next, events: [{ type: "step-reopened", lessonId: lesson.id, stepId: previous.id }], status: evaluateStep(lesson, next, state) };
 }

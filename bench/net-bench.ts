@@ -10,6 +10,7 @@ import { netIndex } from "../worker/sim/net/index.ts";
 import type { Place } from "../worker/sim/net/places.ts";
 import { route } from "../worker/sim/net/router.ts";
 import { matchIngress, routingTable } from "../worker/sim/net/ingress-nginx.ts";
+import { gatewayTable, matchGateway } from "../worker/sim/net/gateway.ts";
 import type { RouteTrace } from "../worker/sim/net/trace.ts";
 import { createRandom } from "../worker/sim/random.ts";
 import { isMain } from "./is-main.ts";
@@ -187,6 +188,59 @@ export function withIngresses(state: ClusterState, count: number, services: numb
   }
   const classes = { nginx: { apiVersion: "networking.k8s.io/v1", kind: "IngressClass", metadata: { name: "nginx", uid: "ic", resourceVersion: "1", creationTimestamp: "2025-11-26T09:59:00Z" }, spec: { controller: "k8s.io/ingress-nginx" } } as GenericObject };
   return { ...state, objects: { ...(state.objects ?? {}), ingresses, ingressclasses: classes }, resourceVersion: state.resourceVersion + 1 };
+}
+
+/**
+ * The same cluster with a Gateway `web` of class nginx (one HTTP listener on 80) and `count`
+ * HTTPRoutes attached to it, one host each, three PathPrefix rules per host spread over the Services.
+ */
+export function withHttpRoutes(state: ClusterState, count: number, services: number): ClusterState {
+  const meta = (name: string, uid: string) => ({ name, namespace: "default", uid, resourceVersion: "1", creationTimestamp: "2025-11-26T09:59:00Z" });
+  const gateway = { apiVersion: "gateway.networking.k8s.io/v1", kind: "Gateway", metadata: meta("web", "gw"), spec: { gatewayClassName: "nginx", listeners: [{ name: "http", port: 80, protocol: "HTTP", allowedRoutes: { namespaces: { from: "Same" } } }] } } as GenericObject;
+  const httproutes: Record<string, GenericObject> = {};
+  for (let i = 0; i < count; i++) {
+    const name = `route-${String(i).padStart(3, "0")}`;
+    const rules = ["/", "/api", "/static"].map((value, k) => ({ matches: [{ path: { type: "PathPrefix", value } }], backendRefs: [{ group: "", kind: "Service", name: `svc-${(i + k) % services}`, port: 80, weight: 1 }] }));
+    httproutes[`default/${name}`] = { apiVersion: "gateway.networking.k8s.io/v1", kind: "HTTPRoute", metadata: meta(name, `r-${i}`), spec: { parentRefs: [{ group: "gateway.networking.k8s.io", kind: "Gateway", name: "web" }], hostnames: [`h${i}.example`], rules } } as GenericObject;
+  }
+  return { ...state, objects: { ...(state.objects ?? {}), gateways: { "default/web": gateway }, httproutes }, resourceVersion: state.resourceVersion + 1 };
+}
+
+/**
+ * What one request through a Gateway's data plane costs: the client's route to the NodePort (svc-5's
+ * pods stand in for the data plane), the HTTPRoute match, the backend's endpoints and the data-plane
+ * pod's route to one, both traces built.
+ */
+export function gatewayRouteRate(state: ClusterState, nodePort: number, iterations = 1_000_000): RouteRate {
+  const from: Place = { kind: "workstation", name: "workstation", ip: "192.168.56.1" };
+  const proxy = state.pods["default/p-5-0"];
+  const podPlace: Place = { kind: "pod", name: "p-5-0", namespace: "default", key: "default/p-5-0", ip: proxy.status.podIP!, nodeName: proxy.spec.nodeName!, hostNetwork: false, container: "c" };
+  const gateway = state.objects!.gateways!["default/web"];
+  const random = createRandom(42);
+  const req = { from, srcPort: 40000, dstIP: "192.168.56.11", dstPort: nodePort, protocol: "TCP" as const };
+  const requests = Array.from({ length: 100 }, (_, i) => ({ method: "GET", target: "/api/users", headers: [["Host", `h${i}.example`]] as Array<[string, string]> }));
+  let sink = 0;
+  const one = (i: number) => {
+    const index = netIndex(state);
+    const outer = route(index, req, { random, now: NOW });
+    const match = matchGateway(gatewayTable(state, gateway, 80), requests[i % 100]);
+    if (match.kind !== "rule") throw new Error("gateway bench: no rule matched");
+    const backend = match.entry.backends[0];
+    const sp = index.portsOfService(`${backend.namespace}/${backend.name}`)[0];
+    const endpoints = index.endpoints(sp);
+    const endpoint = endpoints[random.int(endpoints.length)];
+    const inner = route(index, { from: podPlace, srcPort: 40001, dstIP: endpoint.ip, dstPort: endpoint.port, protocol: "TCP" }, { random, now: NOW });
+    if (inner.result !== "delivered" || outer.result !== "delivered") throw new Error("gateway bench: not delivered");
+    sink += outer.hops.length + inner.hops.length;
+  };
+  const t0 = performance.now();
+  one(0);
+  const firstMs = performance.now() - t0;
+  const start = performance.now();
+  for (let i = 0; i < iterations; i++) one(i);
+  const ms = performance.now() - start;
+  if (sink === 0) throw new Error("gateway bench: no hops");
+  return { perSecond: Math.round((iterations / ms) * 1000), usEach: (ms * 1000) / iterations, firstMs };
 }
 
 /**

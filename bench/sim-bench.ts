@@ -13,7 +13,7 @@ import { MAX_COMMAND_BYTES, type SessionState, createSession, execute, tick } fr
 import { createRandom } from "../worker/sim/random.ts";
 import { T0, buildCluster, engineScale, heapMB, sessionOf, withScaledDeployment } from "./cluster-bench.ts";
 import { kubectlCluster, measureCommand } from "./kubectl-bench.ts";
-import { buildNetCluster, ingressRouteRate, routeRate, withIngresses, withPolicies } from "./net-bench.ts";
+import { buildNetCluster, gatewayRouteRate, ingressRouteRate, routeRate, withHttpRoutes, withIngresses, withPolicies } from "./net-bench.ts";
 import { NetIndex } from "../worker/sim/net/index.ts";
 import { nodeRuleset } from "../worker/sim/net/kube-proxy-ruleset.ts";
 import { saveTable } from "../worker/sim/net/tools/iptables.ts";
@@ -184,6 +184,11 @@ function applyCommands(docs: string[]): string[] {
   ingressRouteRate(ingressed, 30005, 200_000);
   const d = ingressRouteRate(ingressed, 30005);
   row("routed req/s via an Ingress (NodePort + rule + endpoint), 100 Ingresses", `${d.perSecond.toLocaleString("en")}/s (${d.usEach.toFixed(2)} us each)`, ">= 600,000/s", d.perSecond >= 600_000);
+  // NGINX Gateway Fabric's data plane with 100 HTTPRoutes (300 rules) on one Gateway: both legs and the match.
+  const routed = withHttpRoutes(buildNetCluster(10, 3), 100, 10);
+  gatewayRouteRate(routed, 30005, 200_000);
+  const g = gatewayRouteRate(routed, 30005);
+  row("routed req/s via a Gateway (NodePort + HTTPRoute match + endpoint), 100 HTTPRoutes", `${g.perSecond.toLocaleString("en")}/s (${g.usEach.toFixed(2)} us each)`, ">= 600,000/s", g.perSecond >= 600_000);
   // iptables-save on node01 of the large cluster: the whole rule set built and printed (a fresh
   // NetIndex each time, as after a change to the cluster), median of 5 after a warm-up.
   const stamp = "Mon Dec  7 07:19:07 2026";

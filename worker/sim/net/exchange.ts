@@ -15,6 +15,9 @@ import { netIndex, type Protocol } from "./index.ts";
 import { traceFrom, type Place } from "./places.ts";
 import { route } from "./router.ts";
 import { serveIngress } from "./ingress-nginx.ts";
+import { serveGateway } from "./gateway.ts";
+import { NGF_READINESS_PORT } from "./apps/nginx-gateway-fabric.ts";
+import type { GenericObject } from "../cluster/types.ts";
 import { flagValue, serverArgs } from "../cluster/process.ts";
 import { forwardedConnect } from "./port-forward.ts";
 import type { ConnectInput, ConnectOutcome, Connection, ExchangeEnv } from "./connection.ts";
@@ -93,6 +96,10 @@ export function exchange(env: ExchangeEnv, input: ExchangeInput): ExchangeOutcom
   if (listener.server === "ingress-nginx" && listener.pod && listener.podKey && isControllerHttpPort(listener, connection.dst.port)) {
     return proxyThroughIngress(env, input, connection);
   }
+  if (listener.server === "ngf-nginx" && listener.pod && listener.podKey && connection.dst.port !== NGF_READINESS_PORT) {
+    const gateway = dataPlaneGateway(env.tx.state, listener.pod);
+    if (gateway) return proxyThroughGateway(env, input, connection, gateway);
+  }
   const result = listener.app({
     request: input.request,
     client: connection.client,
@@ -152,6 +159,67 @@ function writeAffinity(tx: Tx, key: string, entry: { endpoint: string; at: numbe
   const current = tx.state.affinity?.[key];
   if (current && current.endpoint === entry.endpoint && current.at === entry.at) return;
   tx.write("affinity")![key] = entry;
+}
+
+/** The Gateway an NGF data-plane pod serves: its gateway-name label, in its namespace. */
+function dataPlaneGateway(state: ClusterState, pod: Pod): GenericObject | undefined {
+  const name = pod.metadata.labels?.["gateway.networking.k8s.io/gateway-name"];
+  return name ? state.objects?.gateways?.[`${pod.metadata.namespace ?? "default"}/${name}`] : undefined;
+}
+
+/** The pod a proxy's second leg starts from: the proxy's own. */
+function proxyPlace(listener: Listener): Place {
+  const pod = listener.pod!;
+  return {
+    kind: "pod",
+    name: pod.metadata.name,
+    namespace: pod.metadata.namespace ?? "default",
+    key: listener.podKey!,
+    ip: pod.status.podIP ?? "",
+    nodeName: pod.spec.nodeName ?? "",
+    hostNetwork: pod.spec.hostNetwork === true,
+    container: listener.container ?? "",
+  };
+}
+
+/** Exchanges the proxied request with a backend endpoint from the proxy's pod; the inner hops for the outer trace. */
+function forwardFrom(env: ExchangeEnv, input: ExchangeInput, place: Place, to: { ip: string; port: number }, request: HttpRequest): { outcome: { kind: "reply"; reply: Reply } | { kind: "refused" | "timed-out" | "not-resolved" }; hops: Hop[] } {
+  // A route whose backend is the proxy itself loops; the simulator stops after a few rounds (502).
+  if (proxyDepth >= MAX_PROXY_DEPTH) return { outcome: { kind: "refused" }, hops: [] };
+  let inner: RouteTrace | undefined;
+  let outcome: ExchangeOutcome;
+  proxyDepth++;
+  try {
+    outcome = exchange({ ...env, trace: (t) => (inner = t) }, { place, command: input.command, host: to.ip, port: to.port, request });
+  } finally {
+    proxyDepth--;
+  }
+  const hops = (inner?.hops ?? []).filter((h) => h.kind !== "client");
+  return { outcome: outcome.kind === "reply" ? { kind: "reply", reply: outcome.reply } : { kind: outcome.kind as "refused" | "timed-out" | "not-resolved" }, hops };
+}
+
+/**
+ * A request on a listener port of an NGINX Gateway Fabric data plane: the Gateway's HTTPRoutes
+ * decide (net/gateway.ts), and a matched rule's backend gets a second connection from the pod.
+ */
+function proxyThroughGateway(env: ExchangeEnv, input: ExchangeInput, connection: Connection, gateway: GenericObject): ExchangeOutcome {
+  const { listener, ip, local } = connection;
+  const state = env.tx.state;
+  const place = proxyPlace(listener);
+  const served = serveGateway({
+    state,
+    index: netIndex(state),
+    gateway,
+    request: input.request,
+    client: connection.client,
+    local: connection.dst,
+    now: env.now,
+    pick: (n) => env.random.int(n),
+    forward: (to, request) => forwardFrom(env, input, place, to, request),
+  });
+  appendLog(env.tx, listener.podKey!, served.log, env.now);
+  connection.finish("answered", served.note, served.reply.status, served.hops);
+  return { kind: "reply", ip, local, reply: served.reply };
 }
 
 let proxyDepth = 0;

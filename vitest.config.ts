@@ -1,6 +1,26 @@
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 
+// Issue 23's attacks, asserting a second session's latency (wall clock) while each runs: after
+// every other project has finished (groupOrder), alone, so no other test file shares the CPU with
+// the figures. Not in `npm test` yet, as its p99 figures need a machine not busy with other work:
+// `npm run test:abuse` sets TEST_ABUSE=1 to add it. To run it in `npm test`, make `abuse` unconditional.
+const abuse =
+  process.env.TEST_ABUSE === "1"
+    ? [
+        {
+          plugins: [cloudflareTest({ wrangler: { configPath: "./wrangler.toml" } })],
+          test: {
+            name: "abuse",
+            include: ["test/worker/abuse.test.ts"],
+            testTimeout: 30_000,
+            fileParallelism: false,
+            sequence: { groupOrder: 1 },
+          },
+        },
+      ]
+    : [];
+
 // Test projects: the simulation in Node; the Worker and Durable Object inside workerd
 // (test/worker, added with the sessions work); the page in Chromium (test/web).
 export default defineConfig({
@@ -12,11 +32,13 @@ export default defineConfig({
         test: {
           name: "worker",
           include: ["test/worker/**/*.test.ts"],
+          exclude: ["test/worker/abuse.test.ts"],
           // A file's first request loads the Worker's bundle into workerd and builds the cluster
           // template: seconds on a busy 2-core machine (15 s was once exceeded at load average 15).
           testTimeout: 30_000,
         },
       },
+      ...abuse,
       {
         // The page's pure modules (completion, map layout, links), in Node.
         test: {

@@ -21,6 +21,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort } from "../scripts/free-port.ts";
+import { isMain } from "./is-main.ts";
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 50);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -36,7 +37,7 @@ const COMMAND_INTERVAL_MS = Math.max(55, Number(process.env.BENCH_INTERVAL_MS ??
 const PROFILE = process.env.BENCH_PROFILE;
 
 /** `start`: `npm start`'s server, the bundle on one workerd, no dev proxy (`workerd` is another name for it). `wrangler`: `wrangler dev`, as `npm run dev` runs it. */
-type ServerKind = "start" | "wrangler";
+export type ServerKind = "start" | "wrangler";
 const SERVER_ALIASES: Record<string, ServerKind> = { start: "start", workerd: "start", wrangler: "wrangler" };
 const SERVER_NAMES: Record<ServerKind, string> = { start: "npm start (workerd, no dev proxy)", wrangler: "wrangler dev (npm run dev)" };
 const SERVERS = (process.env.BENCH_SERVERS ?? "start,wrangler").split(",").map((s) => s.trim());
@@ -277,14 +278,14 @@ async function postCommand(base: string, id: string, key: string, command: strin
 const WRANGLER = ["--no-warnings", "--experimental-vm-modules", "node_modules/wrangler/wrangler-dist/cli.js"];
 const WRANGLER_ENV = { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false" };
 
-function runWrangler(args: string[]): Promise<void> {
+export function runWrangler(args: string[]): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [...WRANGLER, ...args], { env: WRANGLER_ENV, stdio: ["ignore", "ignore", "inherit"] });
     child.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`wrangler ${args[0]} exited with ${code}`))));
   });
 }
 
-interface ServerFiles {
+export interface ServerFiles {
   kind: ServerKind;
   port: number;
   /** Local Durable Object storage, kept across a restart. */
@@ -301,7 +302,7 @@ function serverArgs({ kind, port, storage, bundle, assets }: ServerFiles, inspec
   return [...WRANGLER, "dev", script, "--config", "wrangler.toml", "--assets", assets, "--no-bundle", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", storage, "--log-level", process.env.BENCH_LOG_LEVEL ?? "warn", ...inspector];
 }
 
-async function startServer(files: ServerFiles, inspectorPort?: number): Promise<ChildProcess> {
+export async function startServer(files: ServerFiles, inspectorPort?: number): Promise<ChildProcess> {
   const { kind, port } = files;
   const child = spawn(process.execPath, serverArgs(files, inspectorPort), {
     env: WRANGLER_ENV,
@@ -322,7 +323,7 @@ async function startServer(files: ServerFiles, inspectorPort?: number): Promise<
   throw new Error(`${SERVER_NAMES[kind]} did not become ready within 60 s`);
 }
 
-async function stopServer(child: ChildProcess): Promise<void> {
+export async function stopServer(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.pid === undefined) return;
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   // The group holds wrangler and the workerd it started; nothing else.
@@ -457,7 +458,7 @@ async function pool(count: number, concurrency: number, task: (i: number) => Pro
   );
 }
 
-function percentile(values: number[], p: number): number {
+export function percentile(values: number[], p: number): number {
   if (values.length === 0) return Number.NaN;
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
@@ -471,4 +472,4 @@ function sleep(msToWait: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, msToWait));
 }
 
-await main();
+if (isMain(import.meta.url)) await main();

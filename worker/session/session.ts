@@ -270,7 +270,12 @@ export class Session extends DurableObject<Env> {
       if (setup.length > 0) this.unsavedBuckets.add("commands");
       // ... and share one work budget, as one list: 50 setup lines cannot do 50 lines' worth of work.
       const work = createWorkBudget();
-      for (const command of setup) this.apply(command, true, work);
+      for (const command of setup) {
+        // Each line is a command, and commands take turns with other sessions' requests (see
+        // serialized): 50 lines back to back would hold the thread every session shares.
+        await scheduler.wait(0);
+        this.apply(command, true, work);
+      }
       if (init.lesson) {
         // The lesson starts once its setup has run, so its first step sees the prepared cluster.
         const run: LessonRun = { lesson: init.lesson, progress: startLesson(init.lesson, this.state).progress };

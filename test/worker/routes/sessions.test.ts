@@ -321,6 +321,27 @@ describe("setup commands share one work budget", () => {
   }, 30_000);
 });
 
+describe("setup commands take turns with other sessions", () => {
+  it("another session's commands answer while a new session runs its 50 setup lines", async () => {
+    const other = await createSession();
+    await run(other.id, other.editKey, "kubectl get svc");
+    let created = false;
+    const creating = postJson("/api/sessions", { setup: Array.from({ length: 50 }, () => "echo hi") }).then(async (response) => {
+      expect(response.status).toBe(201);
+      await response.body?.cancel();
+      created = true;
+    });
+    let answered = 0;
+    while (!created) {
+      await run(other.id, other.editKey, "kubectl get svc");
+      answered++;
+    }
+    await creating;
+    // The list run in one go answered 2 in its time (only before its first line); a turn per line, 10 to 16.
+    expect(answered).toBeGreaterThanOrEqual(5);
+  }, 30_000);
+});
+
 describe("unknown API paths", () => {
   it.each([
     ["GET", "/api/nothing"],

@@ -187,7 +187,7 @@ describe("under attack, a second session's commands stay fast", () => {
     const seconds = (performance.now() - started) / 1000;
     expect(created).toBeLessThanOrEqual(60 + Math.ceil(seconds));
     expect(figures.p99).toBeLessThan(P99_LIMIT_MS);
-  }, 60_000);
+  });
 
   it("a class of 50 behind one school address, joining at once, all get in", async () => {
     const school = randomClientIp();

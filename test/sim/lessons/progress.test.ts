@@ -1,6 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { advanceLesson, backStep, checkAgain, evaluateStep, lessonComplete, skipStep, startLesson } from "../../../worker/sim/lessons/progress.ts";
 import { validateLesson, type Lesson } from "../../../worker/sim/lessons/schema.ts";
+import { findBuiltinLesson } from "../../../worker/sim/lessons/builtin.ts";
+import { resolvePlaceholders } from "../../../worker/sim/lessons/solution.ts";
+import { createSession, execute } from "../../../worker/sim/engine.ts";
+import { resolveProfile } from "../../../worker/sim/cluster/profile.ts";
 import { cluster, pod, service, trace } from "./fixtures.ts";
 
 function twoSteps(): Lesson {
@@ -205,5 +209,98 @@ describe("the learner's moves: Check again, Skip, Back", () => {
     expect(lessonComplete(lesson, progress)).toBe(true);
     const back = moved(backStep(lesson, moved(backStep(lesson, progress, { cluster: exposed })).progress, { cluster: exposed }));
     expect(back.status).toMatchObject({ stepId: "curl-node", passed: true });
+  });
+});
+
+describe("the seed lesson (services-nodeport), done early and out of order", () => {
+  const lesson = findBuiltinLesson("services-nodeport")!;
+
+  /** A learner at the console: each command 5 s after the last, the lesson advanced after each. */
+  function learner() {
+    let now = Date.UTC(2026, 0, 5, 9, 0, 0);
+    let state = createSession({ seed: 1, now, profile: resolveProfile(lesson.cluster) });
+    for (const command of lesson.setup ?? []) state = execute(state, command, { now }).state;
+    let progress = startLesson(lesson, state).progress;
+    const completed: string[] = [];
+    return {
+      run(command: string) {
+        now += 5_000;
+        const filled = resolvePlaceholders(command, state.cluster);
+        if (!filled.ok) throw new Error(filled.error);
+        const result = execute(state, filled.command, { now });
+        state = result.state;
+        const advanced = advanceLesson(lesson, progress, state, result);
+        progress = advanced.progress;
+        for (const e of advanced.events) if (e.type === "step-completed") completed.push(e.stepId);
+        return advanced;
+      },
+      get step() {
+        return lesson.steps[progress.currentStep]?.id ?? "complete";
+      },
+      completed,
+    };
+  }
+  const dbWork = [
+    "kubectl run db --image=redis",
+    "kubectl expose pod db --port 6379",
+    "kubectl wait --for=condition=Ready pod/db",
+    "kubectl run -it --rm client --image=redis --restart=Never -- redis-cli -h db ping",
+  ];
+  const recreateDb = ["kubectl delete pod db", "kubectl run db --image=redis", "kubectl wait --for=condition=Ready pod/db"];
+  const nginxSteps = [
+    "curl -m 5 http://{{podIP nginx}}",
+    "kubectl expose pod nginx --port 8080 --target-port 80 --type NodePort",
+    "curl http://{{nodeIP node01}}:{{nodePort nginx}}",
+    "curl http://{{nodeIP node02}}:{{nodePort nginx}}",
+    "kubectl label pod nginx run-",
+    "curl http://{{nodeIP node01}}:{{nodePort nginx}}",
+    "kubectl label pod nginx run=nginx",
+    "curl -m 5 http://{{clusterIP nginx}}:8080",
+    "ssh node01",
+    "curl http://{{clusterIP nginx}}:8080",
+    "exit",
+  ];
+
+  it("counts the database steps done first, the db pod recreated before its step began included", () => {
+    const l = learner();
+    l.run("kubectl run nginx --image=nginx");
+    l.run("kubectl get pods -o wide");
+    expect(l.step).toBe("pod-ip-from-outside");
+    // The whole database part, pod recreation included, long before its steps.
+    for (const command of [...dbWork, ...recreateDb]) l.run(command);
+    for (const command of nginxSteps) l.run(command);
+    // The database steps were done when they began: the nginx commands moved through them.
+    expect(["database-by-name", "pod-ip-changes"]).toContain(l.step);
+    const rest = [l.run("kubectl get pods"), ...(l.step === "complete" ? [] : [l.run("kubectl get pods")])];
+    expect(rest.at(-1)?.events).toContainEqual({ type: "lesson-completed", lessonId: lesson.id });
+    expect(l.completed).toEqual(lesson.steps.map((s) => s.id));
+  });
+
+  it("still asks for a new db pod IP when the pod was not recreated before its step", () => {
+    const l = learner();
+    l.run("kubectl run nginx --image=nginx");
+    l.run("kubectl get pods -o wide");
+    for (const command of [...dbWork, ...nginxSteps]) l.run(command);
+    if (l.step === "database-by-name") l.run("kubectl get pods");
+    expect(l.step).toBe("pod-ip-changes");
+    const waiting = l.run("kubectl get pods");
+    expect(waiting.status).toMatchObject({ stepId: "pod-ip-changes", passed: false });
+    expect(waiting.status?.explanation).toMatch(/^pod db still has status\.podIP 10\.244\.\d+\.\d+, as when this step started$/);
+    for (const command of recreateDb) l.run(command);
+    expect(l.step).toBe("complete");
+  });
+
+  it("counts a step's request made while an earlier step was current, out of order (every-node before curl-the-nodeport)", () => {
+    const l = learner();
+    l.run("kubectl run nginx --image=nginx");
+    l.run("kubectl get pods -o wide");
+    l.run("curl -m 5 http://{{podIP nginx}}");
+    l.run("kubectl expose pod nginx --port 8080 --target-port 80 --type NodePort");
+    expect(l.step).toBe("curl-the-nodeport");
+    // node02 first: it completes curl-the-nodeport and is the second half of every-node, which the
+    // node01 curl then completes.
+    expect(l.run("curl http://{{nodeIP node02}}:{{nodePort nginx}}").events).toEqual([{ type: "step-completed", lessonId: lesson.id, stepId: "curl-the-nodeport" }]);
+    expect(l.run("curl http://{{nodeIP node01}}:{{nodePort nginx}}").events).toEqual([{ type: "step-completed", lessonId: lesson.id, stepId: "every-node" }]);
+    expect(l.step).toBe("labels-and-selectors");
   });
 });

@@ -24,6 +24,12 @@ export interface LessonProgress {
    * learner goes back to keeps what it saw.
    */
   ahead?: Record<string, Record<string, RequestMemory>>;
+  /**
+   * `changed` checks of every step: the first value the lesson saw (not null), by step id and check
+   * path. A step begins comparing with it rather than with the value of the moment, so a change
+   * made before the step began (the db pod recreated early) counts.
+   */
+  firstSeen?: Record<string, Record<string, JsonValue>>;
   /** Ids of the steps the learner skipped (not completed), in order. */
   skipped?: string[];
   /**
@@ -59,7 +65,8 @@ export interface HasCluster {
 
 /** Progress at the start of a lesson (after its setup ran): step 0 begins now. */
 export function startLesson(lesson: Lesson, state: HasCluster): AdvanceResult {
-  const progress = beginStep(lesson, { lessonId: lesson.id, currentStep: 0, completed: [], remembered: {}, requests: {} }, state.cluster);
+  const start: LessonProgress = { lessonId: lesson.id, currentStep: 0, completed: [], remembered: {}, requests: {} };
+  const progress = beginStep(lesson, withFirstSeen(lesson, start, state.cluster), state.cluster);
   return { progress, events: [{ type: "lesson-started", lessonId: lesson.id }], status: evaluateStep(lesson, progress, state) };
 }
 
@@ -71,10 +78,23 @@ function beginStep(lesson: Lesson, progress: LessonProgress, cluster: ClusterSta
   const { ahead: _old, ...base } = progress;
   if (!step) return { ...base, ...rest, remembered: {}, requests: {} };
   const remembered: Record<string, JsonValue> = {};
-  for (const { path, check } of leaves(step.check, "changed")) remembered[path] = watchedValue(check.changed, cluster);
+  for (const { path, check } of leaves(step.check, "changed")) remembered[path] = progress.firstSeen?.[step.id]?.[path] ?? watchedValue(check.changed, cluster);
   const requests: Record<string, RequestMemory> = {};
   for (const { path } of leaves(step.check, "request")) requests[path] = early?.[path] ?? emptyRequestMemory();
   return { ...base, ...rest, remembered, requests };
+}
+
+/** Notes the first value (not null) of every step's `changed` checks; the same progress when nothing is new. */
+function withFirstSeen(lesson: Lesson, progress: LessonProgress, cluster: ClusterState): LessonProgress {
+  let firstSeen = progress.firstSeen;
+  for (const step of lesson.steps) {
+    for (const { path, check } of leaves(step.check, "changed")) {
+      if (firstSeen?.[step.id]?.[path] !== undefined) continue;
+      const value = watchedValue(check.changed, cluster);
+      if (value !== null) firstSeen = { ...firstSeen, [step.id]: { ...firstSeen?.[step.id], [path]: value } };
+    }
+  }
+  return firstSeen === progress.firstSeen ? progress : { ...progress, firstSeen };
 }
 
 /** Folds a command's traces into the request checks of the steps other than the current one. */
@@ -107,7 +127,7 @@ export function advanceLesson(lesson: Lesson, progress: LessonProgress, state: H
     }
   }
   const ahead = result.traces.length ? recordAhead(lesson, progress, result.traces, state.cluster) : progress.ahead;
-  const recorded: LessonProgress = { ...progress, requests, ...(ahead ? { ahead } : {}) };
+  const recorded: LessonProgress = withFirstSeen(lesson, { ...progress, requests, ...(ahead ? { ahead } : {}) }, state.cluster);
   const outcome = evaluateCheck(step.check, state.cluster, recorded);
   if (!outcome.passed) return { progress: recorded, events: [], status: { stepId: step.id, ...outcome } };
 

@@ -56,7 +56,7 @@ beforeAll(() => {
   const start = Date.UTC(2026, 0, 1);
   const s = session(createSession({ seed: 3, now: start }), start);
   expect(s.run(`kubectl apply -f ${GATEWAY_API}`).exitCode).toBe(0);
-  expect(s.run(`kubectl apply -f ${NGF}/crds.yaml`).exitCode).toBe(0);
+  expect(s.run(`kubectl apply --server-side -f ${NGF}/crds.yaml`).exitCode).toBe(0);
   const deploy = s.run(`kubectl apply -f ${NGF}/default/deploy.yaml`);
   expect(deploy.exitCode).toBe(0);
   expect(deploy.output).toContain("gatewayclass.gateway.networking.k8s.io/nginx created\nnginxgateway.gateway.nginx.org/nginx-gateway-config created\nnginxproxy.gateway.nginx.org/nginx-gateway-proxy-config created\n");
@@ -65,6 +65,19 @@ beforeAll(() => {
 }, 60_000);
 
 describe("NGINX Gateway Fabric's install", () => {
+  it("needs --server-side for its crds.yaml: NginxProxy's CRD is too big for client-side apply's annotation", () => {
+    const start = Date.UTC(2026, 0, 1);
+    const s = session(createSession({ seed: 3, now: start }), start);
+    const client = s.run(`kubectl apply -f ${NGF}/crds.yaml`);
+    expect(client.exitCode).toBe(1);
+    expect(client.output).toContain("customresourcedefinition.apiextensions.k8s.io/nginxgateways.gateway.nginx.org created\n");
+    expect(client.output.endsWith('The CustomResourceDefinition "nginxproxies.gateway.nginx.org" is invalid: metadata.annotations: Too long: may not be more than 262144 bytes\n')).toBe(true);
+    const server = s.run(`kubectl apply --server-side -f ${NGF}/crds.yaml`);
+    expect(server.exitCode).toBe(0);
+    expect(server.output.split("\n")[3]).toBe("customresourcedefinition.apiextensions.k8s.io/nginxproxies.gateway.nginx.org serverside-applied");
+    expect(s.run("kubectl get crd nginxproxies.gateway.nginx.org -o jsonpath='{.metadata.annotations}'").output).toBe('{"controller-gen.kubebuilder.io/version":"v0.20.1"}');
+  });
+
   it("runs the cert Job, whose TLS Secrets let the control plane start", () => {
     const s = installed.fork();
     expect(s.run("kubectl get secrets -n nginx-gateway").output).toMatch(/^NAME +TYPE +DATA +AGE\nagent-tls +kubernetes.io\/tls +3 +\d+s\nserver-tls +kubernetes.io\/tls +3 +\d+s\n$/);

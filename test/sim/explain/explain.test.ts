@@ -95,7 +95,7 @@ FIELDS:
 
   it("explains every registry kind (the Gateway API's and NGINX Gateway Fabric's once their CRDs are installed)", () => {
     run("kubectl apply -f https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.4.1/standard-install.yaml");
-    run("kubectl apply -f https://raw.githubusercontent.com/nginx/nginx-gateway-fabric/v2.6.7/deploy/crds.yaml");
+    run("kubectl apply --server-side -f https://raw.githubusercontent.com/nginx/nginx-gateway-fabric/v2.6.7/deploy/crds.yaml");
     for (const def of kinds) {
       const result = run(`kubectl explain ${def.group === "" ? def.plural : `${def.plural}.${def.group}`}`);
       expect(rootDefinition(def), `${def.kind} has no schema: run scripts/kind-schemas-generate.ts`).toBeDefined();

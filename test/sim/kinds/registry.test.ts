@@ -40,7 +40,7 @@ describe("the kind registry", () => {
     const run = simTerminal(3);
     expect(run("kubectl api-resources").output.trim().split("\n").length - 1).toBe(kinds.filter((k) => k.crd === undefined).length);
     run(`kubectl apply -f ${GATEWAY_API}`);
-    run(`kubectl apply -f ${NGF_CRDS}`);
+    run(`kubectl apply --server-side -f ${NGF_CRDS}`);
     const rows = run("kubectl api-resources").output.trim().split("\n").slice(1);
     expect(rows.length).toBe(kinds.length);
     expect(run("kubectl api-resources -o name").output.split("\n").filter(Boolean).sort()).toEqual(
@@ -79,7 +79,7 @@ describe("the kind registry", () => {
     expect(gw("GRPCRoute", "v1", "grpc", "  parentRefs:\n  - name: web\n").exitCode).toBe(0);
     expect(gw("ReferenceGrant", "v1beta1", "from-web", "  from:\n  - group: gateway.networking.k8s.io\n    kind: HTTPRoute\n    namespace: other\n  to:\n  - group: ''\n    kind: Service\n").exitCode).toBe(0);
     expect(gw("BackendTLSPolicy", "v1", "tls", "  targetRefs:\n  - group: ''\n    kind: Service\n    name: web\n  validation:\n    hostname: web.example.com\n    wellKnownCACertificates: System\n").exitCode).toBe(0);
-    run(`kubectl apply -f ${NGF_CRDS}`);
+    run(`kubectl apply --server-side -f ${NGF_CRDS}`);
     run("kubectl apply -f - <<EOF\napiVersion: gateway.nginx.org/v1alpha1\nkind: NginxGateway\nmetadata:\n  name: config\nspec:\n  logging:\n    level: info\nEOF");
     run("kubectl apply -f - <<EOF\napiVersion: gateway.nginx.org/v1alpha2\nkind: NginxProxy\nmetadata:\n  name: proxy\nspec: {}\nEOF");
     run("kubectl apply -f - <<EOF\napiVersion: v1\nkind: LimitRange\nmetadata:\n  name: lr\nspec:\n  limits:\n  - type: Container\n    max:\n      cpu: '1'\nEOF");

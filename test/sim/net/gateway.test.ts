@@ -42,7 +42,7 @@ let cafe: Session;
 beforeAll(() => {
   const start = Date.UTC(2026, 0, 1);
   const s = session(createSession({ seed: 5, now: start }), start);
-  for (const url of [GATEWAY_API, `${NGF}/crds.yaml`, `${NGF}/default/deploy.yaml`]) expect(s.run(`kubectl apply -f ${url}`).exitCode).toBe(0);
+  for (const command of [`kubectl apply -f ${GATEWAY_API}`, `kubectl apply --server-side -f ${NGF}/crds.yaml`, `kubectl apply -f ${NGF}/default/deploy.yaml`]) expect(s.run(command).exitCode).toBe(0);
   s.wait(15);
   s.run(apply("apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata:\n  name: cafe\nspec:\n  gatewayClassName: nginx\n  listeners:\n  - name: http\n    port: 80\n    protocol: HTTP\n"));
   for (const v of ["v1", "v2", "exact", "prefix", "longer", "post", "header"]) {

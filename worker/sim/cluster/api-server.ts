@@ -52,13 +52,34 @@ function kindOf(state: ClusterState, obj: SubmittedObject): Writable | ApiStatus
   return { def: writable, collection: storeLocation(writable)!, strategy: writable.strategy! };
 }
 
-/** Common metadata checks: name valid, labels valid, annotations a string map. */
+/** apimachinery's TotalAnnotationSizeLimitB: keys and values together, in bytes. */
+const TOTAL_ANNOTATION_SIZE = 256 * 1024;
+
+function utf8Length(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    n += c < 0x80 ? 1 : c < 0x800 ? 2 : c >= 0xd800 && c < 0xdc00 ? (i++, 4) : 3;
+  }
+  return n;
+}
+
+function annotationsSize(annotations: Record<string, string>): number {
+  let n = 0;
+  for (const key in annotations) n += utf8Length(key) + utf8Length(annotations[key]);
+  return n;
+}
+
+/** Common metadata checks: name valid, labels valid, annotations a string map within the size limit. */
 function checkMeta(strategy: KindStrategy, meta: NonNullable<SubmittedObject["metadata"]>, name: string): StatusCause[] {
   const causes: StatusCause[] = [];
   for (const e of strategy.validateName(name)) causes.push(fieldInvalid(meta.name ? "metadata.name" : "metadata.generateName", meta.name ?? meta.generateName, e));
   causes.push(...validateLabels(meta.labels, "metadata.labels"));
   if (meta.annotations !== undefined && (!isRecord(meta.annotations) || Object.values(meta.annotations).some((v) => typeof v !== "string"))) {
     causes.push(fieldInvalid("metadata.annotations", meta.annotations, "must be a map of string keys to string values"));
+  } else if (meta.annotations !== undefined && annotationsSize(meta.annotations) > TOTAL_ANNOTATION_SIZE) {
+    // apimachinery's ValidateAnnotationsSize: client-side apply's last-applied copy of a big CRD hits it.
+    causes.push({ field: "metadata.annotations", message: `Too long: may not be more than ${TOTAL_ANNOTATION_SIZE} bytes` });
   }
   return causes;
 }

@@ -7,13 +7,17 @@ import { create, createDryRun, get, update } from "../api.ts";
 import { dryRunFlag, filenameFlag, outputFlag, validateFlag, validateFlagError, type Command } from "../command.ts";
 import { fail, type Kubectl } from "../context.ts";
 import { statusErrorText } from "../errors.ts";
-import type { Flags } from "../flags.ts";
+import type { FlagSpec, Flags } from "../flags.ts";
 import { readManifestSources } from "../files.ts";
 import { decodeError, parseCatalogued, parseManifests, validateManifest, type Manifest } from "../manifest.ts";
 import { kindString, lookupResource } from "../resources.ts";
 import { dryRunOf, reportErrors } from "./common.ts";
 
 const LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
+
+const serverSideFlag: FlagSpec = { name: "server-side", type: "bool", usage: "If true, apply runs in the server instead of the client." };
+const forceConflictsFlag: FlagSpec = { name: "force-conflicts", type: "bool", usage: "If true, server-side apply will force the changes against conflicts." };
+const fieldManagerFlag: FlagSpec = { name: "field-manager", type: "string", defaultValue: "kubectl-client-side-apply", usage: "Name of the manager used to track field ownership." };
 
 export const applyCommand: Command = {
   name: "apply",
@@ -30,16 +34,23 @@ export const applyCommand: Command = {
 
   # See what would be sent, without changing the cluster
   kubectl apply -f web.yaml --dry-run=client -o yaml`,
-  flags: [filenameFlag, dryRunFlag, outputFlag, validateFlag],
+  flags: [filenameFlag, dryRunFlag, outputFlag, validateFlag, serverSideFlag, forceConflictsFlag, fieldManagerFlag],
   run: (k, flags) => {
     if (flags.list("filename").length === 0) {
       return fail(k, "error: must specify one of -f and -k");
     }
-    return applyManifests(k, flags, "apply");
+    return applyManifests(k, flags, flags.bool("server-side") ? "server-side" : "apply");
   },
 };
 
-export function applyManifests(k: Kubectl, flags: Flags, mode: "create" | "apply"): number {
+/**
+ * `create`, client-side `apply` (the last-applied annotation and its three-way merge), or
+ * `--server-side` apply: the API server merges the configuration itself and keeps no annotation,
+ * so a CRD too big for the annotation's 256 KiB applies (`serverside-applied` either way). Field
+ * ownership (managedFields, conflicts between managers) is not modelled: the configuration is
+ * merged over the live object.
+ */
+export function applyManifests(k: Kubectl, flags: Flags, mode: "create" | "apply" | "server-side"): number {
   const invalidDirective = flags.has("validate") ? validateFlagError(flags.string("validate")) : undefined;
   if (invalidDirective) return fail(k, invalidDirective);
   const read = readManifestSources(k, flags.list("filename"));
@@ -52,7 +63,7 @@ export function applyManifests(k: Kubectl, flags: Flags, mode: "create" | "apply
     if (!parsed.ok) return fail(k, parsed.error);
     for (const manifest of parsed.manifests) all.push({ manifest, source });
   }
-  if (all.length === 0) return fail(k, `error: no objects passed to ${mode}`);
+  if (all.length === 0) return fail(k, `error: no objects passed to ${mode === "create" ? "create" : "apply"}`);
   const errors: string[] = [];
   for (const { manifest, source } of all) {
     const invalid = validateManifest(manifest, source);
@@ -110,10 +121,23 @@ export function applyManifests(k: Kubectl, flags: Flags, mode: "create" | "apply
         errors.push(from(result.status.reason === "Invalid" ? statusErrorText(result.status) : statusErrorText(result.status).replace(/^(Error from server \([A-Za-z]+\)): /, '$1: error when creating "STDIN": ')));
         continue;
       }
-      k.out(`${label} created${dryRunSuffix(dryRun)}\n`);
+      k.out(`${label} ${mode === "server-side" ? "serverside-applied" : "created"}${dryRunSuffix(dryRun)}\n`);
       continue;
     }
     const live = existing.value;
+    if (mode === "server-side") {
+      const merged = mergePatch(stripStatus(live as unknown as Record<string, unknown>), desired) as Record<string, unknown>;
+      delete (merged.metadata as Record<string, unknown>).resourceVersion;
+      if (dryRun === "none") {
+        const result = update(k, merged as unknown as SubmittedObject);
+        if (!result.ok) {
+          errors.push(from(statusErrorText(result.status)));
+          continue;
+        }
+      }
+      k.out(`${label} serverside-applied${dryRunSuffix(dryRun)}\n`);
+      continue;
+    }
     const lastApplied = parseLastApplied(live);
     const patch = threeWay(lastApplied, withLastApplied(desired));
     const merged = mergePatch(stripStatus(live as unknown as Record<string, unknown>), patch) as Record<string, unknown>;

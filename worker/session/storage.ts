@@ -8,6 +8,10 @@
 //                               keeping the map's key order (a reloaded map iterates exactly as the
 //                               one in memory), and each cluster list (events) one element per row
 //                               under part "list.<name>", in `ord` order (key = the ord)
+//   history_line(num, line)     the console's history (SessionState.history), a line a row under
+//                               its bash number: a command appends its line (and drops the
+//                               oldest when the history is full) instead of rewriting the whole
+//                               history, up to 64 KB, with the root row
 //   transcript(seq, json)       the last TRANSCRIPT_LIMIT entries
 //
 // One row per object keeps every value far below SQLite's 2 MB row limit however large the
@@ -26,6 +30,7 @@
 // the elements that differ. Any other edit is still stored correctly, just with more writes.
 
 import type { SessionState } from "../sim/engine.ts";
+import type { History } from "../sim/shell/history.ts";
 import { forStorage, TRANSCRIPT_LIMIT, type TranscriptEntry } from "./transcript.ts";
 
 const ROOT_PART = "";
@@ -37,8 +42,16 @@ export class SessionStorage {
   private lastOrd: number | undefined;
   /** The row ords of each list this object wrote or loaded, by list reference (lists are never edited in place). */
   private readonly listOrds = new WeakMap<unknown[], number[]>();
-  /** The stored root predates list rows: the next save rewrites it even if no value changed. */
+  /** The stored root predates list rows or history rows: the next save rewrites it even if no value changed. */
   private rootOutdated = false;
+  /**
+   * The history whose lines the history_line rows hold (last loaded or written by this object);
+   * undefined when unknown. One value, not a set: a value written earlier (EMPTY_HISTORY after
+   * `history -c`) may come back after other lines were written.
+   */
+  private storedHistory: History | undefined;
+  /** Rows and bytes (of the values bound) this object's statements wrote, since it was made: what a command costs in storage. */
+  private readonly written = { statements: 0, rows: 0, bytes: 0 };
 
   constructor(private readonly sql: SqlStorage) {}
 
@@ -46,6 +59,12 @@ export class SessionStorage {
   forgetCaches(): void {
     this.lastOrd = undefined;
     this.rootOutdated = false;
+    this.storedHistory = undefined;
+  }
+
+  /** What the writes so far cost: statements run, rows SQLite wrote, bytes of the values bound to them. */
+  writeStats(): { statements: number; rows: number; bytes: number } {
+    return { ...this.written };
   }
 
   /** True once the tables exist, i.e. the object was created. Reads nothing else. */
@@ -58,6 +77,7 @@ export class SessionStorage {
       CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
       CREATE TABLE IF NOT EXISTS state_object (part TEXT NOT NULL, key TEXT NOT NULL, ord INTEGER NOT NULL, json TEXT NOT NULL, PRIMARY KEY (part, key)) WITHOUT ROWID;
       CREATE TABLE IF NOT EXISTS transcript (seq INTEGER PRIMARY KEY, json TEXT NOT NULL);
+      ${HISTORY_TABLE};
     `);
   }
 
@@ -67,14 +87,14 @@ export class SessionStorage {
   }
 
   setMeta(key: string, value: string): void {
-    this.sql.exec("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", key, value);
+    this.write("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", key, value);
   }
 
   /** Several meta rows in one statement (a command changes two or three). */
   setMetas(entries: ReadonlyArray<readonly [string, string]>): void {
     if (entries.length === 0) return;
     const rows = entries.map(() => "(?, ?)").join(", ");
-    this.sql.exec(`INSERT INTO meta (key, value) VALUES ${rows} ON CONFLICT (key) DO UPDATE SET value = excluded.value`, ...entries.flat());
+    this.write(`INSERT INTO meta (key, value) VALUES ${rows} ON CONFLICT (key) DO UPDATE SET value = excluded.value`, ...entries.flat());
   }
 
   loadState(): SessionState | undefined {
@@ -112,17 +132,33 @@ export class SessionStorage {
       const list = cluster[name];
       if (Array.isArray(list)) this.listOrds.set(list, ords.get(list) ?? []);
     }
+    // Roots written before history had rows keep it among the rest; the next save moves it.
+    if (stored.historyRows === undefined && stored.rest.history !== undefined) this.rootOutdated = true;
     const state: Record<string, unknown> = {};
     for (const field of stored.stateOrder) {
       if (field === "cluster") state.cluster = cluster;
+      else if (field === "history" && stored.historyRows) state.history = this.loadHistory(stored.historyBase);
       else if (field in stored.rest) state[field] = stored.rest[field];
     }
     return state as unknown as SessionState;
   }
 
+  /** The history as its rows hold it; `emptyBase` is the base of a history without lines (the root keeps it). */
+  private loadHistory(emptyBase: number | undefined): History {
+    const lines: string[] = [];
+    let base = emptyBase ?? 1;
+    for (const row of this.sql.exec<{ num: number; line: string }>("SELECT num, line FROM history_line ORDER BY num")) {
+      if (lines.length === 0) base = row.num;
+      lines.push(row.line);
+    }
+    const history: History = base === 1 ? { lines } : { lines, base };
+    this.storedHistory = history;
+    return history;
+  }
+
   /** Writes `next`, touching only the rows that differ from `previous` (the state last written). */
   saveState(previous: SessionState | undefined, next: SessionState): void {
-    const { cluster, ...rest } = next;
+    const { cluster, history: _history, ...rest } = next;
     const nextCluster = cluster as unknown as Record<string, unknown>;
     const previousCluster = previous?.cluster as unknown as Record<string, unknown> | undefined;
     const mapNames: string[] = [];
@@ -136,9 +172,12 @@ export class SessionStorage {
     }
     if (!previous || this.rootOutdated || rootChanged(previous, next)) {
       this.rootOutdated = false;
-      const root: StoredRoot = { rest, stateOrder: Object.keys(next), clusterOrder: Object.keys(nextCluster), clusterScalars, mapNames, listNames };
+      const root: StoredRoot = { rest, stateOrder: Object.keys(next), clusterOrder: Object.keys(nextCluster), clusterScalars, mapNames, listNames, historyRows: true };
+      const historyBase = emptyHistoryBase(next.history);
+      if (historyBase !== undefined) root.historyBase = historyBase;
       this.putPart(ROOT_PART, ROOT_KEY, JSON.stringify(root), 0);
     }
+    this.saveHistory(previous?.history, next.history);
 
     for (const name of mapNames) {
       const nextMap = nextCluster[name] as Record<string, unknown>;
@@ -209,13 +248,52 @@ export class SessionStorage {
     this.listOrds.set(next, ords);
   }
 
+  /**
+   * Writes history `next` as rows, given `previous`, the history of the state last written. A typed
+   * line appends a row (and deletes the rows that dropped off the front); anything else (`history
+   * -c`, `history -d`, a history whose rows this object does not know) rewrites them all.
+   */
+  private saveHistory(previous: History | undefined, next: History | undefined): void {
+    if (next !== undefined && this.storedHistory === next) return;
+    if (next === undefined) {
+      if (previous !== undefined) {
+        this.sql.exec(HISTORY_TABLE);
+        this.write("DELETE FROM history_line");
+      }
+      this.storedHistory = undefined;
+      return;
+    }
+    const nextBase = next.base ?? 1;
+    const appended = previous !== undefined && this.storedHistory === previous ? appendedLines(previous, next) : undefined;
+    if (appended === undefined) {
+      // Sessions stored before history had rows have no table yet.
+      this.sql.exec(HISTORY_TABLE);
+      this.write("DELETE FROM history_line");
+      this.insertHistory(nextBase, next.lines, 0);
+    } else {
+      if (nextBase > (previous!.base ?? 1)) this.write("DELETE FROM history_line WHERE num < ?", nextBase);
+      this.insertHistory(nextBase, next.lines, next.lines.length - appended);
+    }
+    this.storedHistory = next;
+  }
+
+  /** Inserts lines[from..] numbered from `base`, many rows a statement. */
+  private insertHistory(base: number, lines: string[], from: number): void {
+    for (let start = from; start < lines.length; start += HISTORY_ROWS_PER_STATEMENT) {
+      const end = Math.min(lines.length, start + HISTORY_ROWS_PER_STATEMENT);
+      const values: Array<string | number> = [];
+      for (let i = start; i < end; i++) values.push(base + i, lines[i]);
+      this.write(`INSERT INTO history_line (num, line) VALUES ${"(?, ?), ".repeat(end - start).slice(0, -2)}`, ...values);
+    }
+  }
+
   /** Stores an entry; `json`, when given, is JSON.stringify(entry), made once by the caller. */
   appendTranscript(entry: TranscriptEntry, json?: string): void {
     const stored = forStorage(entry);
     const text = stored === entry && json !== undefined ? json : JSON.stringify(stored);
-    this.sql.exec("INSERT INTO transcript (seq, json) VALUES (?, ?)", entry.seq, text);
+    this.write("INSERT INTO transcript (seq, json) VALUES (?, ?)", entry.seq, text);
     if (entry.seq > TRANSCRIPT_LIMIT) {
-      this.sql.exec("DELETE FROM transcript WHERE seq <= ?", entry.seq - TRANSCRIPT_LIMIT);
+      this.write("DELETE FROM transcript WHERE seq <= ?", entry.seq - TRANSCRIPT_LIMIT);
     }
   }
 
@@ -240,7 +318,7 @@ export class SessionStorage {
   }
 
   private putPart(part: string, key: string, json: string, ord: number): void {
-    this.sql.exec(
+    this.write(
       "INSERT INTO state_object (part, key, ord, json) VALUES (?, ?, ?, ?) ON CONFLICT (part, key) DO UPDATE SET json = excluded.json, ord = excluded.ord",
       part,
       key,
@@ -250,15 +328,23 @@ export class SessionStorage {
   }
 
   private updatePart(part: string, key: string, json: string): void {
-    this.sql.exec("UPDATE state_object SET json = ? WHERE part = ? AND key = ?", json, part, key);
+    this.write("UPDATE state_object SET json = ? WHERE part = ? AND key = ?", json, part, key);
   }
 
   private deletePart(part: string, key: string): void {
-    this.sql.exec("DELETE FROM state_object WHERE part = ? AND key = ?", part, key);
+    this.write("DELETE FROM state_object WHERE part = ? AND key = ?", part, key);
   }
 
   private deleteWholePart(part: string): void {
-    this.sql.exec("DELETE FROM state_object WHERE part = ?", part);
+    this.write("DELETE FROM state_object WHERE part = ?", part);
+  }
+
+  /** Runs a statement that writes, counting what it wrote. */
+  private write(query: string, ...bindings: Array<string | number>): void {
+    const cursor = this.sql.exec(query, ...bindings);
+    this.written.statements++;
+    this.written.rows += cursor.rowsWritten;
+    for (const value of bindings) this.written.bytes += typeof value === "string" ? value.length : 8;
   }
 
   /** Increasing across all maps of this object; read from storage once per wake-up. */
@@ -279,6 +365,30 @@ interface StoredRoot {
   mapNames: string[];
   /** Absent in roots written before lists had rows of their own (their lists are scalars). */
   listNames?: string[];
+  /** The state's history is in history_line; absent in roots written before (their history is in `rest`). */
+  historyRows?: true;
+  /** The base of a history without lines, which no row can tell. */
+  historyBase?: number;
+}
+
+const HISTORY_TABLE = "CREATE TABLE IF NOT EXISTS history_line (num INTEGER PRIMARY KEY, line TEXT NOT NULL)";
+/** Two values a row: SQLite's and the Durable Objects' limit on bound parameters (100) allows 50. */
+const HISTORY_ROWS_PER_STATEMENT = 50;
+
+function emptyHistoryBase(history: History | undefined): number | undefined {
+  return history !== undefined && history.lines.length === 0 && (history.base ?? 1) !== 1 ? history.base : undefined;
+}
+
+/**
+ * How many lines `next` appended to `previous`, when it is previous with its oldest lines dropped
+ * (its base moved by as many) and new lines after them, as bash's history grows; otherwise undefined.
+ */
+function appendedLines(previous: History, next: History): number | undefined {
+  const dropped = (next.base ?? 1) - (previous.base ?? 1);
+  const kept = previous.lines.length - dropped;
+  if (dropped < 0 || kept < 0 || next.lines.length < kept) return undefined;
+  for (let i = 0; i < kept; i++) if (next.lines[i] !== previous.lines[i + dropped]) return undefined;
+  return next.lines.length - kept;
 }
 
 /**
@@ -289,7 +399,9 @@ interface StoredRoot {
 function rootChanged(previous: SessionState, next: SessionState): boolean {
   const a = previous as unknown as Record<string, unknown>;
   const b = next as unknown as Record<string, unknown>;
-  if (!sameFields(a, b, (name) => name !== "cluster")) return true;
+  // The history has rows of its own; the root keeps only where a history without lines starts.
+  if (!sameFields(a, b, (name) => name !== "cluster" && name !== "history")) return true;
+  if (emptyHistoryBase(previous.history) !== emptyHistoryBase(next.history)) return true;
   const ca = a.cluster as Record<string, unknown>;
   const cb = b.cluster as Record<string, unknown>;
   return !sameFields(ca, cb, (name) => !isMap(cb[name]) && !Array.isArray(cb[name]));

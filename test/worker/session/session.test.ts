@@ -40,7 +40,7 @@ describe("Session durable object", () => {
     });
   });
 
-  it("stores nothing of the cluster for a read-only command: only the root row (the history gained the line), its transcript entry and the seq, activity and rate-limit rows", async () => {
+  it("stores nothing of the state for a read-only command but its line in the history: its history row, its transcript entry and the seq, activity and rate-limit rows", async () => {
     const session = await createSession();
     await run(session.id, session.editKey, "kubectl get pods -A");
     // With a snapshot taken, a change would also mark it outdated (a "snapshotOf" row).
@@ -66,8 +66,8 @@ describe("Session durable object", () => {
     expect(writes).toEqual([
       "INSERT INTO transcript",
       "INSERT INTO meta seq,lastActiveAt,rateBucket",
-      ...["INSERT INTO state_object", "INSERT INTO transcript", "INSERT INTO meta seq,lastActiveAt,rateBucket,snapshotOf"],
-      ...Array.from({ length: 2 }, () => ["INSERT INTO state_object", "INSERT INTO transcript", "INSERT INTO meta seq,lastActiveAt,rateBucket"]).flat(),
+      ...["INSERT INTO history_line", "INSERT INTO transcript", "INSERT INTO meta seq,lastActiveAt,rateBucket,snapshotOf"],
+      ...Array.from({ length: 2 }, () => ["INSERT INTO history_line", "INSERT INTO transcript", "INSERT INTO meta seq,lastActiveAt,rateBucket"]).flat(),
     ]);
   });
 

@@ -4,6 +4,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { createSession, execute, type SessionState } from "../../../worker/sim/engine.ts";
 import { SessionStorage } from "../../../worker/session/storage.ts";
+import { EMPTY_HISTORY, HISTORY_SIZE, remember } from "../../../worker/sim/shell/history.ts";
 
 /** A fresh, never-created object: an empty SQLite database to store states in. */
 async function withStorage(test: (storage: SessionStorage, sql: SqlStorage) => void): Promise<void> {
@@ -243,6 +244,129 @@ describe("SessionStorage lists (events)", () => {
       storage.saveState(s2, { ...s2, cluster: { ...s2.cluster, events: trimmed } } as SessionState);
       expect(writes().rows).toBe(250);
       expect(JSON.stringify((storage.loadState()!.cluster as any).events)).toBe(JSON.stringify(trimmed));
+    });
+  });
+});
+
+describe("SessionStorage history (a line a row)", () => {
+  const withHistory = (history: SessionState["history"]): SessionState => ({ ...stateWith({ now: 1, pods: {} }), history });
+
+  it("round-trips the history through typed lines, a full history dropping its oldest, history -d and history -c", async () => {
+    await withStorage((storage) => {
+      let state = createSession({ seed: 3, now: Date.UTC(2026, 0, 1) });
+      expectRoundTrip(storage, undefined, state);
+      const at = (s: number) => ({ now: Date.UTC(2026, 0, 1, 0, 0, s) });
+      for (const command of ["kubectl get pods", "echo one", "echo two", "history -d 2", "echo three", "history -c", "echo four", "history"]) {
+        const next = execute(state, command, { ...at(5), typed: true }).state;
+        expectRoundTrip(storage, state, next);
+        state = next;
+      }
+      expect(storage.loadState()!.history).toEqual({ lines: ["echo four", "history"] });
+    });
+  });
+
+  it("keeps the numbering of a history whose oldest lines dropped off, and of one emptied by history -d", async () => {
+    await withStorage((storage) => {
+      const s1 = withHistory({ lines: ["a", "b", "c"] });
+      expectRoundTrip(storage, undefined, s1);
+      const s2 = withHistory({ lines: ["b", "c", "d"], base: 2 });
+      expectRoundTrip(storage, s1, s2);
+      const s3 = withHistory({ lines: [], base: 5 });
+      expectRoundTrip(storage, s2, s3);
+      const s4 = withHistory({ lines: ["e"], base: 5 });
+      expectRoundTrip(storage, s3, s4);
+      const s5 = withHistory({ lines: ["e", "e", "f"], base: 5 });
+      expectRoundTrip(storage, s4, s5);
+    });
+  });
+
+  it("reads a root written before the history had rows (the history inside the root) and moves it to rows", async () => {
+    const stub = env.SESSIONS.get(env.SESSIONS.idFromName(`storage-${crypto.randomUUID()}`));
+    await runInDurableObject(stub, (_instance, state) => {
+      const sql = state.storage.sql;
+      // The schema of then: no history_line table.
+      sql.exec("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID");
+      sql.exec("CREATE TABLE state_object (part TEXT NOT NULL, key TEXT NOT NULL, ord INTEGER NOT NULL, json TEXT NOT NULL, PRIMARY KEY (part, key)) WITHOUT ROWID");
+      sql.exec("CREATE TABLE transcript (seq INTEGER PRIMARY KEY, json TEXT NOT NULL)");
+      const root = {
+        rest: { version: 1, shell: [], rng: 7, history: { lines: ["kubectl get pods", "ls"], base: 3 } },
+        stateOrder: ["version", "cluster", "shell", "rng", "history"],
+        clusterOrder: ["now"],
+        clusterScalars: { now: 5 },
+        mapNames: [],
+        listNames: [],
+      };
+      sql.exec("INSERT INTO state_object (part, key, ord, json) VALUES ('', 'root', 0, ?)", JSON.stringify(root));
+      const storage = new SessionStorage(sql);
+      const loaded = storage.loadState()!;
+      expect(loaded.history).toEqual({ lines: ["kubectl get pods", "ls"], base: 3 });
+      // A command that changes only the cluster still moves the history out of the root.
+      const next = { ...loaded, cluster: { ...loaded.cluster, now: 6 } } as SessionState;
+      expectRoundTrip(storage, loaded, next);
+      expect(sql.exec<{ num: number; line: string }>("SELECT num, line FROM history_line ORDER BY num").toArray()).toEqual([
+        { num: 3, line: "kubectl get pods" },
+        { num: 4, line: "ls" },
+      ]);
+      const rootJson = sql.exec<{ json: string }>("SELECT json FROM state_object WHERE part = '' AND key = 'root'").one().json;
+      expect(JSON.parse(rootJson).rest.history).toBeUndefined();
+      // Reloaded by a new object, it continues from the rows.
+      const again = new SessionStorage(sql);
+      const reloaded = again.loadState()!;
+      expect(JSON.stringify(reloaded)).toBe(JSON.stringify(next));
+      const typed = { ...reloaded, history: { lines: [...reloaded.history!.lines, "echo hi"], base: 3 } } as SessionState;
+      again.saveState(reloaded, typed);
+      expect(JSON.stringify(new SessionStorage(sql).loadState())).toBe(JSON.stringify(typed));
+    });
+  });
+
+  it("round-trips any sequence of history changes, also after a reload (property)", async () => {
+    const op = fc.oneof(
+      fc.record({ kind: fc.constant("type" as const), line: fc.constantFrom("a", "b", "kubectl get pods", "x".repeat(300)) }),
+      fc.record({ kind: fc.constant("delete" as const), at: fc.nat() }),
+      fc.record({ kind: fc.constant("clear" as const) }),
+      fc.record({ kind: fc.constant("reload" as const) }),
+    );
+    await withStorage((storage, sql) => {
+      fc.assert(
+        fc.property(fc.array(op, { maxLength: 30 }), (steps) => {
+          sql.exec("DELETE FROM state_object");
+          sql.exec("DELETE FROM history_line");
+          let state = withHistory(EMPTY_HISTORY);
+          storage.saveState(undefined, state);
+          for (const step of steps) {
+            let history = state.history!;
+            if (step.kind === "type") history = remember(history, step.line);
+            else if (step.kind === "delete" && history.lines.length > 0) {
+              const lines = history.lines.filter((_, i) => i !== step.at % history.lines.length);
+              history = history.base === undefined ? { lines } : { lines, base: history.base };
+            } else if (step.kind === "clear") history = EMPTY_HISTORY;
+            const next = { ...state, history };
+            storage.saveState(state, next);
+            const loaded = storage.loadState()!;
+            expect(JSON.stringify(loaded)).toBe(JSON.stringify(next));
+            state = step.kind === "reload" ? loaded : next;
+          }
+        }),
+        { numRuns: 100 },
+      );
+    });
+  });
+
+  it("writes a typed line as one row, and a full history's dropped line as one statement, not the whole history", async () => {
+    await withStorage((_storage, raw) => {
+      const { sql, writes, reset } = counting(raw);
+      const storage = new SessionStorage(sql);
+      let history = EMPTY_HISTORY;
+      for (let i = 0; i < HISTORY_SIZE; i++) history = remember(history, `kubectl get pod web-${i}`);
+      const s1 = withHistory(history);
+      storage.saveState(undefined, s1);
+      reset();
+      const s2 = withHistory(remember(history, "kubectl get svc"));
+      expect(s2.history!.base).toBe(2);
+      storage.saveState(s1, { ...s1, history: s2.history });
+      // The new line, and the dropped oldest one.
+      expect(writes()).toEqual({ rows: 2, bytes: "kubectl get svc".length + 2 * 8 });
+      expect(JSON.stringify(storage.loadState()!.history)).toBe(JSON.stringify(s2.history));
     });
   });
 });

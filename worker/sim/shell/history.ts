@@ -12,7 +12,8 @@ export type { History };
 export const HISTORY_SIZE = 1000;
 /**
  * Characters kept in all; older entries drop off first. The history is part of the session's
- * stored state, rewritten with each command: a thousand lines of 8 KiB each would be 8 MB.
+ * stored state (a line a row, worker/session/storage.ts), copied whole into every snapshot and
+ * fork and sent with every read: a thousand lines of 8 KiB each would be 8 MB.
  */
 export const HISTORY_CHARS = 64 * 1024;
 

@@ -5,6 +5,7 @@ import { files as gatewayApi } from "./gateway-api.ts";
 import { files as ingressNginx } from "./ingress-nginx.ts";
 import { files as kubernetesExamples } from "./kubernetes-examples.ts";
 import { files as nginxGatewayFabric } from "./nginx-gateway-fabric.ts";
+import { parsed } from "./parsed.ts";
 import type { CatalogueFile } from "./types.ts";
 
 export type { CatalogueFile } from "./types.ts";
@@ -12,6 +13,17 @@ export type { CatalogueFile } from "./types.ts";
 export const catalogue: readonly CatalogueFile[] = [...kubernetesExamples, ...ingressNginx, ...gatewayApi, ...nginxGatewayFabric];
 
 const byUrl = new Map(catalogue.map((f) => [f.url, f]));
+
+let parsedByText: Map<string, string> | undefined;
+
+/**
+ * The build-time parse of a big catalogue file (parsed.ts), by the file's text: the JSON of its
+ * manifests, or undefined for a file parsed at run time.
+ */
+export function preParsedManifests(text: string): string | undefined {
+  parsedByText ??= new Map(catalogue.filter((f) => parsed[f.url] !== undefined).map((f) => [f.text, parsed[f.url]]));
+  return parsedByText.get(text);
+}
 
 /** The hosts the catalogue's files come from: a name the playground's network cannot resolve. */
 export const catalogueHosts: readonly string[] = ["k8s.io", "kubernetes.io", "raw.githubusercontent.com", "github.com"];

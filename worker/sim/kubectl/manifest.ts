@@ -3,6 +3,7 @@
 
 import * as v from "valibot";
 import { parseAllDocuments } from "yaml";
+import { preParsedManifests } from "../catalogue/index.ts";
 import { byteLength } from "../net/http.ts";
 
 export const MAX_MANIFEST_BYTES = 64 * 1024;
@@ -94,10 +95,10 @@ const goStructOf: Record<string, string> = {
 // copy, so a second `apply -f URL` costs a JSON copy instead (same result, no clock involved).
 const cataloguedParses = new Map<string, string>();
 
-/** parseManifests for a file of the catalogue: no size limit, parsed once. */
+/** parseManifests for a file of the catalogue: no size limit; the big ones parsed at build time, the others once. */
 export function parseCatalogued(text: string, source: string): ManifestParse {
   const key = `${source}\n${text.length}`;
-  let json = cataloguedParses.get(key);
+  let json = preParsedManifests(text) ?? cataloguedParses.get(key);
   if (json === undefined) {
     json = JSON.stringify(parseManifests(text, source, Number.POSITIVE_INFINITY));
     cataloguedParses.set(key, json);

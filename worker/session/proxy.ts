@@ -76,6 +76,9 @@ export function routeProxyRequest(state: SessionState, request: ProxyRequest, no
     case "not-resolved":
       response = plain(502, `Bad Gateway: ${request.host} does not resolve from the workstation. ${routeTrace.reason}`, routeTrace);
       break;
+    case "tls-failed":
+      response = plain(502, `Bad Gateway: the TLS handshake with ${target} failed. ${routeTrace.reason}`, routeTrace);
+      break;
   }
   return { response, state: next };
 }

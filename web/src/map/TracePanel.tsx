@@ -16,6 +16,7 @@ const VERDICT: Record<RouteTrace["verdict"], string> = {
   "timed-out": "timed out",
   "not-resolved": "name not resolved",
   "empty-reply": "empty reply",
+  "tls-failed": "TLS handshake failed",
 };
 
 const addr = (e: Endpoint) => `${e.ip}:${e.port}`;

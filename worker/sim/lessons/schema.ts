@@ -12,7 +12,7 @@ export const MAX_LESSON_CHARS = 256 * 1024;
 
 export type ObjectKind = "Pod" | "Service" | "Deployment" | "ReplicaSet" | "Node" | "Namespace" | "NetworkPolicy" | "Ingress" | "StatefulSet" | "ConfigMap" | "Secret";
 export type FromKind = "workstation" | "node" | "pod";
-export type Verdict = "answered" | "refused" | "timed-out" | "not-resolved" | "empty-reply";
+export type Verdict = "answered" | "refused" | "timed-out" | "not-resolved" | "empty-reply" | "tls-failed";
 
 /** Selects objects: by name, or by their labels (a selector), in a namespace ("default" if unset). */
 export interface ObjectRef {
@@ -112,7 +112,7 @@ const positive = v.pipe(v.number(), v.integer(), v.minValue(1));
 const name = v.pipe(v.string(), v.nonEmpty("must not be empty"));
 
 const kinds = ["Pod", "Service", "Deployment", "ReplicaSet", "Node", "Namespace", "NetworkPolicy", "Ingress", "StatefulSet", "ConfigMap", "Secret"] as const;
-const verdicts = ["answered", "refused", "timed-out", "not-resolved", "empty-reply"] as const;
+const verdicts = ["answered", "refused", "timed-out", "not-resolved", "empty-reply", "tls-failed"] as const;
 const fromKinds = ["workstation", "node", "pod"] as const;
 
 const refEntries = {

@@ -18,6 +18,7 @@ import { serveIngress } from "./ingress-nginx.ts";
 import { serveGateway } from "./gateway.ts";
 import { NGF_READINESS_PORT } from "./apps/nginx-gateway-fabric.ts";
 import type { GenericObject } from "../cluster/types.ts";
+import { tlsServerOf, type TlsServer } from "./tls.ts";
 import { flagValue, serverArgs } from "../cluster/process.ts";
 import { forwardedConnect } from "./port-forward.ts";
 import type { ConnectInput, ConnectOutcome, Connection, ExchangeEnv } from "./connection.ts";
@@ -33,12 +34,18 @@ export interface ExchangeInput {
   port: number;
   protocol?: Protocol;
   request: HttpRequest;
+  /**
+   * https: the client's TLS handshake with what listens (undefined there: it speaks plain TCP).
+   * It returns the protocol agreed on, or false when the client gives up (the request is never sent).
+   */
+  tls?: { sni: string; handshake(server: TlsServer | undefined): { http2: boolean } | false };
 }
 
 export type ExchangeOutcome =
   | { kind: "not-resolved" }
   | { kind: "refused"; ip: string; local: Endpoint }
   | { kind: "timed-out"; ip: string; local: Endpoint }
+  | { kind: "tls-failed"; ip: string; local: Endpoint }
   | { kind: "reply"; ip: string; local: Endpoint; reply: Reply };
 
 /**
@@ -93,8 +100,24 @@ export function exchange(env: ExchangeEnv, input: ExchangeInput): ExchangeOutcom
   if (connected.kind !== "connected") return connected;
   const { connection } = connected;
   const { listener, ip, local } = connection;
-  if (listener.server === "ingress-nginx" && listener.pod && listener.podKey && isControllerHttpPort(listener, connection.dst.port)) {
-    return proxyThroughIngress(env, input, connection);
+  let http2 = false;
+  let overTls = false;
+  if (input.tls) {
+    const server = tlsServerOf(env.tx.state, listener, connection.dst.port, input.tls.sni, (path) => {
+      const file = writtenInPod(env.tx.state, listener.pod, listener.container, path);
+      return file && file !== "gone" ? file.data : undefined;
+    });
+    const agreed = input.tls.handshake(server);
+    if (!agreed) {
+      connection.finish("tls-failed", server ? `${listener.label} presented ${server.source}; the client did not accept it and closed the connection before sending the request.` : `${listener.label} does not speak TLS on port ${connection.dst.port}: the client's handshake failed.`);
+      return { kind: "tls-failed", ip, local };
+    }
+    http2 = agreed.http2;
+    overTls = true;
+  }
+  if (listener.server === "ingress-nginx" && listener.pod && listener.podKey && (isControllerHttpPort(listener, connection.dst.port) || overTls)) {
+    const outcome = proxyThroughIngress(env, input, connection, overTls ? { protocol: http2 ? "HTTP/2.0" : "HTTP/1.1" } : undefined);
+    return http2 && outcome.kind === "reply" ? { ...outcome, reply: asHttp2(outcome.reply) } : outcome;
   }
   if (listener.server === "ngf-nginx" && listener.pod && listener.podKey && connection.dst.port !== NGF_READINESS_PORT) {
     const gateway = dataPlaneGateway(env.tx.state, listener.pod);
@@ -114,7 +137,7 @@ export function exchange(env: ExchangeEnv, input: ExchangeInput): ExchangeOutcom
     written: (path) => writtenInPod(env.tx.state, listener.pod, listener.container, path),
   });
   if (result.log && listener.logs && listener.podKey) appendLog(env.tx, listener.podKey, result.log, env.now);
-  const reply = result.reply;
+  const reply = http2 ? asHttp2(result.reply) : result.reply;
   if (reply.kind === "http") connection.finish("answered", `${listener.label} answered ${reply.status}${reply.reason ? ` ${reply.reason}` : ""}.`, reply.status);
   else connection.finish(reply.kind === "closed" ? "empty-reply" : "answered", reply.note);
   return { kind: "reply", ip, local, reply };
@@ -236,7 +259,14 @@ function isControllerHttpPort(listener: Listener, port: number): boolean {
  * rule, opens a second connection from its pod to a backend endpoint (net/ingress-nginx.ts); both
  * legs make one trace, the controller's hop naming the rule.
  */
-function proxyThroughIngress(env: ExchangeEnv, input: ExchangeInput, connection: Connection): ExchangeOutcome {
+/** An HTTP/1.1 answer as an HTTP/2 client shows it: no reason phrase, lower-case names, no connection-specific fields (RFC 9113 §8.2). */
+function asHttp2(reply: Reply): Reply {
+  if (reply.kind !== "http") return reply;
+  const hopByHop = new Set(["connection", "keep-alive", "transfer-encoding", "upgrade", "proxy-connection"]);
+  return { ...reply, version: "HTTP/2", reason: "", headers: reply.headers.filter(([k]) => !hopByHop.has(k.toLowerCase())).map(([k, v]) => [k.toLowerCase(), v]) };
+}
+
+function proxyThroughIngress(env: ExchangeEnv, input: ExchangeInput, connection: Connection, https?: { protocol: "HTTP/1.1" | "HTTP/2.0" }): ExchangeOutcome {
   const { listener, ip, local } = connection;
   const state = env.tx.state;
   const pod = listener.pod!;
@@ -261,6 +291,7 @@ function proxyThroughIngress(env: ExchangeEnv, input: ExchangeInput, connection:
     logged: state.podRuntime[listener.podKey!]?.logs.length ?? 0,
     pick: (n) => env.random.int(n),
     annotationClass: (spec && flagValue(serverArgs(spec), "ingress-class")) ?? "nginx",
+    ...(https ? { https } : {}),
     forward: (to, request) => {
       // An Ingress whose backend is the controller itself loops; real nginx runs out of worker
       // connections, the simulator stops after a few rounds with the connection refused (502).
@@ -275,7 +306,8 @@ function proxyThroughIngress(env: ExchangeEnv, input: ExchangeInput, connection:
       }
       // The inner trace starts at the controller pod, already on the outer trace.
       const hops = (inner?.hops ?? []).filter((h) => h.kind !== "client");
-      return { outcome: outcome.kind === "reply" ? { kind: "reply", reply: outcome.reply } : { kind: outcome.kind }, hops };
+      // The proxied leg is plain HTTP, so it cannot fail a handshake.
+      return { outcome: outcome.kind === "reply" ? { kind: "reply", reply: outcome.reply } : { kind: outcome.kind === "tls-failed" ? "refused" : outcome.kind }, hops };
     },
   });
   appendLog(env.tx, listener.podKey!, served.log, env.now);

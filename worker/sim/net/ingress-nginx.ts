@@ -240,7 +240,12 @@ export interface IngressRequest {
   annotationClass: string;
   /** Opens the connection to an endpoint and exchanges the proxied request. */
   forward(to: Endpoint, request: HttpRequest): ProxyLeg;
+  /** The request came over TLS on the https port, in this protocol ("HTTP/2.0" after ALPN h2). */
+  https?: { protocol: "HTTP/1.1" | "HTTP/2.0" };
 }
+
+/** The template's HSTS header (hsts, hsts-max-age 31536000, hsts-include-subdomains defaults), sent on https. */
+export const HSTS: [string, string] = ["Strict-Transport-Security", "max-age=31536000; includeSubDomains"];
 
 export interface IngressResult {
   reply: HttpResponse;
@@ -251,8 +256,14 @@ export interface IngressResult {
   hops: Hop[];
 }
 
-/** One request on the controller's http port: match, rewrite, proxy, log. */
+/** One request on the controller's http or https port: match, rewrite, proxy, log. */
 export function serveIngress(req: IngressRequest): IngressResult {
+  const result = routeIngress(req);
+  if (!req.https) return result;
+  return { ...result, reply: { ...result.reply, headers: [...result.reply.headers, HSTS] } };
+}
+
+function routeIngress(req: IngressRequest): IngressResult {
   const { request, now } = req;
   const table = routingTable(req.state, req.annotationClass);
   const host = requestHost(request);
@@ -266,7 +277,7 @@ export function serveIngress(req: IngressRequest): IngressResult {
   const t = match.target;
   const rule = `${t.ingress}: ${t.host === "_" ? "*" : t.host}${t.path} (${t.pathType}, location ${t.location})`;
   const upstreamName = `${t.namespace}-${t.service}-${t.port.number ?? t.port.name}`;
-  if (t.sslRedirect) {
+  if (t.sslRedirect && !req.https) {
     // force-ssl-redirect's default code (ssl-redirect-code), to the same host and URI over https.
     const reply = nginxPage(request, now, 308, "Permanent Redirect", [["Location", `https://${header(request, "Host") ?? host}${request.target}`]]);
     return { reply, log: [accessLogLine(req, reply, { name: upstreamName, none: true })], note: `Rule ${rule} matched; the host has TLS, so ssl-redirect answers 308 to https.`, hops: [] };
@@ -291,6 +302,7 @@ export function serveIngress(req: IngressRequest): IngressResult {
   const endpoint = endpoints[endpoints.length === 1 ? 0 : req.pick(endpoints.length)];
   const uri = rewritePath(t, request.target);
   const hostHeader = header(request, "Host") ?? "";
+  const scheme = req.https ? "https" : "http";
   const proxied: HttpRequest = {
     method: request.method,
     target: uri,
@@ -301,9 +313,9 @@ export function serveIngress(req: IngressRequest): IngressResult {
       ["X-Forwarded-For", req.client.ip],
       ["X-Forwarded-Host", hostHeader],
       ["X-Forwarded-Port", String(req.local.port)],
-      ["X-Forwarded-Proto", "http"],
-      ["X-Forwarded-Scheme", "http"],
-      ["X-Scheme", "http"],
+      ["X-Forwarded-Proto", scheme],
+      ["X-Forwarded-Scheme", scheme],
+      ["X-Scheme", scheme],
       ...request.headers.filter(([k]) => !["host", "connection"].includes(k.toLowerCase())),
     ],
     ...(request.body !== undefined ? { body: request.body } : {}),

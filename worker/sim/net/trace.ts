@@ -5,7 +5,8 @@ export type Verdict =
   | "refused" // TCP RST / ICMP port unreachable: kube-proxy REJECT, or nothing listening
   | "timed-out" // dropped: unroutable from here, DROP rule, or a port nobody answers
   | "not-resolved" // DNS failure
-  | "empty-reply"; // connected, the process speaks another protocol and closed
+  | "empty-reply" // connected, the process speaks another protocol and closed
+  | "tls-failed"; // connected, the client's TLS handshake failed or it refused the certificate
 
 export interface Endpoint {
   ip: string;

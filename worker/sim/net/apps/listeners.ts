@@ -3,7 +3,8 @@
 
 import { findImage, type ServerKind } from "../../cluster/images.ts";
 import { runsImageServer, serverArgs, serverPorts } from "../../cluster/process.ts";
-import type { Pod } from "../../cluster/types.ts";
+import type { ClusterState, Pod } from "../../cluster/types.ts";
+import { nginxListens } from "./nginx-conf.ts";
 import type { NetIndex } from "../index.ts";
 import type { DeliveryTarget } from "../router.ts";
 import { mariadb, mysql, postgres, redis, sshd, tlsOnly } from "./databases.ts";
@@ -73,11 +74,11 @@ export type ListenResult = { listener: Listener } | { listener?: undefined; why:
 export function listenerAt(index: NetIndex, target: DeliveryTarget, port: number, dstIP = ""): ListenResult {
   if (target.kind === "pod") {
     const { pod, key } = target.pod;
-    return podListener(pod, key, port, pod.metadata.name);
+    return podListener(index.state, pod, key, port, pod.metadata.name);
   }
   const node = target.node;
   for (const info of index.hostNetworkPods(node.name)) {
-    const found = podListener(info.pod, info.key, port, node.name);
+    const found = podListener(index.state, info.pod, info.key, port, node.name);
     if (found.listener) return found;
   }
   const proxy = kubeProxyServer(index, node, port, dstIP);
@@ -92,7 +93,7 @@ export function listenerAt(index: NetIndex, target: DeliveryTarget, port: number
   return { why: `Nothing on ${node.name} listens on port ${port}, so its kernel answers with a TCP reset.` };
 }
 
-function podListener(pod: Pod, key: string, port: number, hostname: string): ListenResult {
+function podListener(state: ClusterState, pod: Pod, key: string, port: number, hostname: string): ListenResult {
   if (pod.status.phase !== "Running") {
     return { why: `Pod ${key} is ${pod.status.phase}: no process runs in it, so the connection is reset.` };
   }
@@ -101,7 +102,8 @@ function podListener(pod: Pod, key: string, port: number, hostname: string): Lis
   for (const container of pod.spec.containers) {
     const server = findImage(container.image)?.server;
     if (!server || !runsImageServer(container)) continue;
-    if (!serverPorts(container).some((p) => p.port === port && p.protocol === "TCP")) continue;
+    // nginx also listens where its conf.d files say (read only for ports the image does not serve).
+    if (!serverPorts(container).some((p) => p.port === port && p.protocol === "TCP") && !(server.kind === "nginx" && nginxListens(state, pod, container.name).some((l) => l.port === port))) continue;
     const status = statuses.find((s) => s.name === container.name);
     if (!status?.state.running) {
       notRunning.push(container.name);

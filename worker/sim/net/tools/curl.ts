@@ -6,7 +6,10 @@
 
 import { type CatalogueHit, isInternetHost, lookupCatalogue, offlineNotice } from "../../catalogue/index.ts";
 import type { ProgramContext } from "../../shell/types.ts";
-import { exchange, type ExchangeOutcome } from "../exchange.ts";
+import { exchange, type ExchangeInput, type ExchangeOutcome } from "../exchange.ts";
+import { certificatesIn } from "../../tls/x509.ts";
+import { programFiles } from "../../shell/fs-context.ts";
+import { CA_CERT_HELP, clientHandshake, http2RequestLines, type Handshake } from "./curl-tls.ts";
 import type { HttpRequest, HttpResponse } from "../http.ts";
 import { byteLength } from "../http.ts";
 import { commandText, currentPlace, exchangeEnv, imageOf } from "./where.ts";
@@ -55,6 +58,12 @@ interface Options {
   userAgent?: string;
   /** --resolve HOST:PORT:ADDRESS entries, as given (checked when the transfer starts). */
   resolve: string[];
+  /** -k: no verification of the server's certificate or name. */
+  insecure: boolean;
+  /** --cacert FILE: the CA certificates to verify the server with. */
+  cacert?: string;
+  /** --http1.1: ALPN offers only http/1.1. */
+  http1: boolean;
 }
 
 const WITH_VALUE = new Set(["o", "w", "m", "H", "X", "d", "A", "e", "u", "x"]);
@@ -71,6 +80,7 @@ const LONG_WITH_VALUE: Record<string, string> = {
   "--connect-timeout": "connect-timeout",
   "--retry": "retry",
   "--resolve": "resolve",
+  "--cacert": "cacert",
 };
 const LONG_FLAGS: Record<string, string> = {
   "--silent": "s",
@@ -87,7 +97,7 @@ const LONG_FLAGS: Record<string, string> = {
 type Parsed = { ok: true; options: Options } | { ok: false; message: string; code: number };
 
 function parse(argv: string[]): Parsed {
-  const o: Options = { silent: false, showError: false, verbose: false, head: false, include: false, headers: [], fail: false, location: false, resolve: [] };
+  const o: Options = { silent: false, showError: false, verbose: false, head: false, include: false, headers: [], fail: false, location: false, resolve: [], insecure: false, http1: false };
   const set = (flag: string, value: string): string | undefined => {
     switch (flag) {
       case "o":
@@ -120,6 +130,9 @@ function parse(argv: string[]): Parsed {
         break;
       case "resolve":
         o.resolve.push(value);
+        break;
+      case "cacert":
+        o.cacert = value;
         break;
     }
     return undefined;
@@ -173,6 +186,8 @@ function flag(o: Options, c: string): void {
   else if (c === "i") o.include = true;
   else if (c === "f") o.fail = true;
   else if (c === "L") o.location = true;
+  else if (c === "k") o.insecure = true;
+  else if (c === "http1.1") o.http1 = true;
 }
 
 interface Target {
@@ -242,7 +257,7 @@ export function curl(ctx: ProgramContext): number {
     if (o.verbose) ctx.err(verbose.join(""));
     if (showsMeter(ctx, o)) ctx.err(METER_HEADER + meterLine(0, 0, spentMs));
     if (o.writeOut !== undefined) ctx.out(writeOut(o.writeOut, { http_code: writeOutCode, size: 0, ip: "", port: 0, url: o.url! }));
-    if (showErrors) ctx.err(`curl: (${code}) ${message}\n`);
+    if (showErrors) ctx.err(`curl: (${code}) ${message}\n${code === 60 ? CA_CERT_HELP : ""}`);
     return code;
   };
 
@@ -273,7 +288,22 @@ export function curl(ctx: ProgramContext): number {
   }
   if (connectHost !== target.host) v(`* Hostname ${target.host} was found in DNS cache\n`);
   const request: HttpRequest = { method, target: target.path, headers, body: o.data };
-  const outcome = exchange(exchangeEnv(ctx), { place, command: commandText(ctx.argv), host: connectHost, port: target.port, request });
+  let handshake: Handshake | undefined;
+  const tls: ExchangeInput["tls"] =
+    target.scheme === "https"
+      ? {
+          sni: target.host,
+          handshake: (server) => {
+            const ca = o.insecure || o.cacert === undefined ? undefined : readCaFile(ctx, o.cacert);
+            if (ca === "unreadable") {
+              const message = `error setting certificate file: ${o.cacert}`;
+              handshake = { ok: false, code: 77, message, lines: `* ALPN: curl offers ${o.http1 ? "http/1.1" : "h2,http/1.1"}\n* TLSv1.3 (OUT), TLS handshake, Client hello (1):\n* ${message}\n` };
+            } else handshake = clientHandshake(server, { insecure: o.insecure, caFile: ca, http1Only: o.http1, host: target.host, now: ctx.now });
+            return handshake.ok ? { http2: handshake.http2 } : false;
+          },
+        }
+      : undefined;
+  const outcome = exchange(exchangeEnv(ctx), { place, command: commandText(ctx.argv), host: connectHost, port: target.port, request, ...(tls ? { tls } : {}) });
 
   if (outcome.kind === "not-resolved") {
     if (isInternetHost(target.host)) ctx.note?.(offlineNotice(o.url));
@@ -288,13 +318,21 @@ export function curl(ctx: ProgramContext): number {
   if (outcome.kind === "refused" || outcome.kind === "timed-out") return connectFailure(ctx, o, flavor, target, outcome, v, failWith);
 
   v(flavor.legacy ? `* Connected to ${target.host} (${outcome.ip}) port ${target.port} (#0)\n` : `* Connected to ${target.host} (${outcome.ip}) port ${target.port}\n`);
-  if (flavor.resolvedLines) v("* using HTTP/1.x\n");
-  v(`> ${method} ${target.path} HTTP/1.1\n`);
+  if (handshake) v(handshake.lines);
+  if (outcome.kind === "tls-failed" || (handshake && !handshake.ok)) {
+    v(`${flavor.closing}\n`);
+    const failed = handshake && !handshake.ok ? handshake : { code: 35, message: "OpenSSL/3.0.13: error:0A00010B:SSL routines::wrong version number" };
+    return failWith(failed.code, failed.message);
+  }
+  const http2 = handshake?.ok === true && handshake.http2;
+  if (http2) v(http2RequestLines(`https://${target.hostHeader}${target.path}`, method, target.hostHeader, target.path, headers));
+  else if (flavor.resolvedLines || handshake) v("* using HTTP/1.x\n");
+  v(`> ${method} ${target.path} ${http2 ? "HTTP/2" : "HTTP/1.1"}\n`);
   for (const [k, value] of headers) v(`> ${k}: ${value}\n`);
   v("> \n");
-  if (target.scheme === "https") {
-    return failWith(35, `OpenSSL/3.0.13: error:0A00010B:SSL routines::wrong version number`);
-  }
+  // A TLS 1.3 server sends its session tickets after the handshake: OpenSSL's default is two.
+  if (handshake) v("* TLSv1.3 (IN), TLS handshake, Newsession Ticket (4):\n* TLSv1.3 (IN), TLS handshake, Newsession Ticket (4):\n");
+  if (outcome.kind !== "reply") return failWith(35, "OpenSSL/3.0.13: error:0A00010B:SSL routines::wrong version number");
   const reply = outcome.reply;
   if (reply.kind === "closed") {
     v("* Empty reply from server\n");
@@ -447,4 +485,13 @@ function writeOut(format: string, values: { http_code: string; size: number; ip:
     .replace(/\\n/g, "\n")
     .replace(/\\t/g, "\t")
     .replace(/\\r/g, "\r");
+}
+
+/** --cacert's file on the machine curl runs on: its certificates, or unreadable (curl's exit 77). */
+function readCaFile(ctx: ProgramContext, path: string): { path: string; certificates: ReturnType<typeof certificatesIn> } | "unreadable" {
+  const files = programFiles(ctx);
+  const read = files?.fs.read(files.resolve(path));
+  if (!read?.ok) return "unreadable";
+  const certificates = certificatesIn(read.value);
+  return certificates.length ? { path, certificates } : "unreadable";
 }

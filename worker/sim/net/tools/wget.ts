@@ -135,6 +135,8 @@ export function wget(ctx: ProgramContext): number {
     ctx.err(timeout !== undefined ? "wget: download timed out\n" : `wget: can't connect to remote host (${outcome.ip}): Connection timed out\n`);
     return 1;
   }
+  // busybox wget hands https to an ssl_client helper; the exchange here never asks for TLS.
+  if (outcome.kind === "tls-failed") return 1;
   const reply = outcome.reply;
   if (reply.kind === "closed") {
     ctx.err("wget: error getting response\n");

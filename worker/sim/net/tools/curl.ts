@@ -326,7 +326,9 @@ export function curl(ctx: ProgramContext): number {
   }
   const http2 = handshake?.ok === true && handshake.http2;
   if (http2) v(http2RequestLines(`https://${target.hostHeader}${target.path}`, method, target.hostHeader, target.path, headers));
-  else if (flavor.resolvedLines || handshake) v("* using HTTP/1.x\n");
+  // curl 8's https connect filter names the ALPN result (cf-https-connect.c); plain http has no line before 8.6.
+  else if (handshake) v("* using HTTP/1.1\n");
+  else if (flavor.resolvedLines) v("* using HTTP/1.x\n");
   v(`> ${method} ${target.path} ${http2 ? "HTTP/2" : "HTTP/1.1"}\n`);
   for (const [k, value] of headers) v(`> ${k}: ${value}\n`);
   v("> \n");

@@ -122,6 +122,16 @@ describe("a Gateway of class nginx", () => {
     expect(listener.supportedKinds).toEqual([{ group: "gateway.networking.k8s.io", kind: "HTTPRoute" }, { group: "gateway.networking.k8s.io", kind: "GRPCRoute" }]);
   });
 
+  it("is deprovisioned with its Gateway: the Deployment, Service, ServiceAccount and Secret go", () => {
+    const s = installed.fork();
+    s.run(apply(GATEWAY));
+    s.wait(10);
+    expect(s.run("kubectl get deploy,svc,sa,secret -o name").output).toContain("deployment.apps/cafe-nginx\n");
+    s.run("kubectl delete gateway cafe");
+    s.wait(5);
+    expect(s.run("kubectl get deploy,svc,sa,secret -o name").output).toBe("service/kubernetes\nserviceaccount/default\n");
+  });
+
   it("adds a listener's port to its Service and Deployment", () => {
     const s = installed.fork();
     s.run(apply(GATEWAY));

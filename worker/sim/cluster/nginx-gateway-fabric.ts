@@ -14,7 +14,7 @@
 // Left out: the bootstrap and agent ConfigMaps and the init container (nothing here reads them),
 // GatewayClass conflicts, TLS listeners' certificate checks and ListenerSets.
 
-import { createObject, updateObject } from "./api-server.ts";
+import { createObject, deleteObject, updateObject } from "./api-server.ts";
 import { findImage } from "./images.ts";
 import { flagValue, runsImageServer, serverArgs } from "./process.ts";
 import { nextResourceVersion, objectKey, putAt } from "./store.ts";
@@ -309,6 +309,23 @@ function provision(tx: Tx, ctx: Ctx, cp: NgfControlPlane, gc: GenericObject, gw:
   }
 }
 
+/**
+ * The provisioner's deprovisionNginx: a deleted Gateway's data plane (the objects it labelled as
+ * managed by this instance and class, owned by a Gateway that is gone) is deleted.
+ */
+function deprovision(tx: Tx, ctx: Ctx, cp: NgfControlPlane): void {
+  const managedBy = `${cp.instance}-${cp.gatewayClass}`;
+  const gatewayUids = new Set(Object.values(objects(tx.state, "gateways")).map((g) => g.metadata.uid));
+  const stale = (o: { metadata: { labels?: Record<string, string>; ownerReferences?: Array<{ kind: string; uid: string }> } }) =>
+    o.metadata.labels?.["app.kubernetes.io/managed-by"] === managedBy && o.metadata.ownerReferences?.some((r) => r.kind === "Gateway" && !gatewayUids.has(r.uid)) === true;
+  const api = { now: ctx.now, random: ctx.random };
+  const doomed: Array<["deployments" | "services" | "serviceaccounts" | "secrets", { metadata: { name: string; namespace?: string } }]> = [];
+  for (const d of Object.values(tx.state.deployments)) if (stale(d)) doomed.push(["deployments", d]);
+  for (const svc of Object.values(tx.state.services)) if (stale(svc)) doomed.push(["services", svc]);
+  for (const resource of ["serviceaccounts", "secrets"] as const) for (const o of Object.values(objects(tx.state, resource))) if (stale(o)) doomed.push([resource, o]);
+  for (const [resource, o] of doomed) deleteObject(tx, resource, o.metadata.namespace, o.metadata.name, api);
+}
+
 /** getGatewayAddressesForStatus: a LoadBalancer's ingress IPs (or host names), else the ClusterIP. */
 function gatewayAddresses(service: Service | undefined): Rec[] {
   if (!service) return [];
@@ -504,6 +521,7 @@ export function nginxGatewayFabricController(tx: Tx, ctx: Ctx): void {
     if (isRec(gw.spec) && gw.spec.gatewayClassName === cp.gatewayClass && !gw.metadata.deletionTimestamp) ours.set(key, gw);
   }
   for (const gw of ours.values()) provision(tx, ctx, cp, gc, gw);
+  deprovision(tx, ctx, cp);
 
   // Routes first: the listeners count what attached to them.
   const attached: Attachment[] = [];

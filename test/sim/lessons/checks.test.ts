@@ -121,7 +121,7 @@ describe("request checks", () => {
       { request: { from: "workstation", to: "nodePort", verdict: "answered", status: 200 } },
       [[refused]],
       false,
-      "the last request to 192.168.56.11:30080 was refused: service default/nginx has no endpoints",
+      "curl 192.168.56.11:30080 was refused: service default/nginx has no endpoints",
     ],
     ["passes a pod IP timing out from outside", { request: { from: "workstation", to: "podIP", verdict: "timed-out" } }, [[podFromOutside]], true, ""],
     ["does not count a request of another shape", { request: { from: "pod", to: "podIP", verdict: "timed-out" } }, [[podFromOutside]], false, "no request from a pod to a pod IP"],

@@ -5,6 +5,8 @@ import { createSession, execute, type SessionState } from "../../../worker/sim/e
 import { advanceLesson, startLesson, type AdvanceResult } from "../../../worker/sim/lessons/progress.ts";
 import { resolvePlaceholders } from "../../../worker/sim/lessons/solution.ts";
 import { validateLesson, type Lesson } from "../../../worker/sim/lessons/schema.ts";
+import { findBuiltinLesson } from "../../../worker/sim/lessons/builtin.ts";
+import { fittingHints } from "../../../worker/sim/lessons/hints.ts";
 
 function lessonOf(check: unknown): Lesson {
   const result = validateLesson({ id: "t", title: "T", summary: "S", steps: [{ id: "only", title: "Only", text: "x", check }], solution: ["true"] });
@@ -53,7 +55,7 @@ describe("checks on the simulated cluster", () => {
       ["curl http://{{nodeIP node01}}:{{nodePort nginx}}"],
     );
     expect(outputs[0]).toMatch(/^curl: \(7\) Failed to connect to 192\.168\.56\.11 port \d+/);
-    expect(last.status?.explanation).toMatch(/^the last request to 192\.168\.56\.11:\d+ was refused: .+/);
+    expect(last.status?.explanation).toMatch(/^curl 192\.168\.56\.11:\d+ was refused: .+/);
   });
 
   it("explain a pod that cannot pull its image", () => {
@@ -86,5 +88,47 @@ describe("checks on the simulated cluster", () => {
       "kubectl get pods -o wide",
     ]);
     expect(events).toEqual(["step-completed", "lesson-completed"]);
+  });
+});
+
+describe("the seed lesson's expose step: each mistake gets a sentence naming it and the hint that fits", () => {
+  const seed = findBuiltinLesson("services-nodeport")!;
+  const expose = seed.steps.find((s) => s.id === "expose-nodeport")!;
+  const nginx = ["kubectl run nginx --image=nginx", "sleep 5"];
+
+  it.each<[string, string, string, string]>([
+    ["no --type NodePort", "kubectl expose pod nginx --port 8080 --target-port 80", "service nginx: spec.type is ClusterIP, not NodePort", "spec.type"],
+    ["a wrong targetPort", "kubectl expose pod nginx --port 8080 --target-port 8080 --type NodePort", "service nginx: spec.ports[0].targetPort is 8080, not 80", "spec.ports[0].targetPort"],
+    ["a wrong port", "kubectl expose pod nginx --port 80 --target-port 80 --type NodePort", "service nginx: spec.ports[0].port is 80, not 8080", "spec.ports[0].port"],
+    [
+      "the lecture's --name nginx-svc",
+      "kubectl expose pod nginx --name nginx-svc --port 8080 --target-port 80 --type NodePort",
+      "service nginx-svc is right except its name: this step needs the name nginx (the next steps use it)",
+      "name",
+    ],
+  ])("%s", (_name, command, sentence, mistake) => {
+    const { last } = play(expose.check, nginx, [command]);
+    expect(last.status).toMatchObject({ passed: false, explanation: sentence, mistakes: [mistake] });
+    const hints = fittingHints(expose, last.status);
+    expect(hints).toEqual([expose.hintsWhen![mistake]]);
+  });
+
+  it("a wrong targetPort gets the targetPort hint, not the --type NodePort one", () => {
+    const { last } = play(expose.check, nginx, ["kubectl expose pod nginx --port 8080 --target-port 8080 --type NodePort"]);
+    const [hint] = fittingHints(expose, last.status);
+    expect(hint).toContain("--target-port 80");
+    expect(hint).not.toContain("--type NodePort");
+  });
+
+  it("two mistakes at once name both, with both hints", () => {
+    const { last } = play(expose.check, nginx, ["kubectl expose pod nginx --port 8080 --target-port 8080"]);
+    expect(last.status?.explanation).toBe("service nginx: spec.type is ClusterIP, not NodePort; spec.ports[0].targetPort is 8080, not 80");
+    expect(fittingHints(expose, last.status)).toEqual([expose.hintsWhen!["spec.type"], expose.hintsWhen!["spec.ports[0].targetPort"]]);
+  });
+
+  it("a curl through a Service with a wrong targetPort names the port nobody listens on", () => {
+    const curlStep = seed.steps.find((s) => s.id === "curl-the-nodeport")!;
+    const { last } = play(curlStep.check, [...nginx, "kubectl expose pod nginx --port 8080 --target-port 8080 --type NodePort"], ["curl http://{{nodeIP node01}}:{{nodePort nginx}}"]);
+    expect(last.status?.explanation).toMatch(/^curl 192\.168\.56\.11:\d+ was refused: no process in pod default\/nginx listens on port 8080 \(it listens on 80\)/);
   });
 });

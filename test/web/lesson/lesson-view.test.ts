@@ -109,4 +109,12 @@ describe("the lesson panel", () => {
     const alert = all(out, (el) => el.props.role === "alert");
     expect(alert.map((a) => text([a]))).toEqual(["Too many commands for this session; retry in 2 s."]);
   });
+
+  it("shows the hint that fits the mistake the verdict names, only after an attempt", () => {
+    const withHints = { ...lesson, steps: lesson.steps.map((s) => (s.id === "expose" ? { ...s, hintsWhen: { "spec.type": "Add `--type NodePort`.", "spec.ports[0].targetPort": "nginx listens on 80." } } : s)) };
+    const status = { stepId: "expose", passed: false, explanation: "service nginx: spec.ports[0].targetPort is 8080, not 80", mistakes: ["spec.ports[0].targetPort"] };
+    const tried = render({ ...model(1), lesson: withHints, status, checked: true });
+    expect(byClass(byClass(tried, "fitting-hints"), "hint-box").map((b) => text([b]))).toEqual(["Hint for this mistake:nginx listens on 80."]);
+    expect(byClass(render({ ...model(1), lesson: withHints, status, checked: false }), "fitting-hints")).toHaveLength(0);
+  });
 });

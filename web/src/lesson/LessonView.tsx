@@ -2,6 +2,7 @@
 // text with runnable commands, hints on request, the check's verdict after each command, and the
 // learner's own moves: Check again, Skip and Back.
 import { renderMarkdown } from "../../../worker/sim/lessons/markdown.ts";
+import { fittingHints } from "../../../worker/sim/lessons/hints.ts";
 import { isComplete, type LessonModel } from "./lesson-state.ts";
 import { StepText } from "./StepText.tsx";
 
@@ -93,6 +94,7 @@ export function LessonView({ model, hintsShown, onShowHint, onRun, onMove, movin
           )}
           <div class="lesson-footer">
             <CheckStatus model={model} />
+            {model.checked && model.status?.stepId === step.id && <FittingHints hints={fittingHints(step, model.status)} onRun={onRun} />}
             {onMove && <LessonControls model={model} onMove={onMove} moving={moving} error={moveError} />}
           </div>
         </section>
@@ -109,6 +111,21 @@ export function LessonView({ model, hintsShown, onShowHint, onRun, onMove, movin
         </section>
       )}
     </aside>
+  );
+}
+
+/** The hint for the mistake the verdict names (a wrong targetPort gets the targetPort hint). */
+function FittingHints({ hints, onRun }: { hints: string[]; onRun?(command: string): void }) {
+  if (hints.length === 0) return null;
+  return (
+    <div class="fitting-hints">
+      {hints.map((hint, i) => (
+        <div class="hint-box" key={i}>
+          <span class="hint-label">Hint for this mistake:</span>
+          <StepText blocks={renderMarkdown(hint)} onRun={onRun} />
+        </div>
+      ))}
+    </div>
   );
 }
 

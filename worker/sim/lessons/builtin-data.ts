@@ -50,9 +50,15 @@ export const builtinLessonData: readonly Lesson[] = [
         "title": "Expose the pod with a NodePort Service",
         "text": "A Service gives the pod a stable address. Ask for type `NodePort` to open it to the outside:\n\n```sh\nkubectl expose pod nginx --port 8080 --target-port 80 --type NodePort\n```\n\n- `--port 8080` is the port of the **Service** (on its ClusterIP).\n- `--target-port 80` is the port the **process in the pod** listens on: nginx listens on 80.\n- `--type NodePort` also opens a port from 30000-32767 on every node.",
         "hints": [
-          "Without `--type NodePort` the Service is a ClusterIP Service: reachable only inside the cluster.",
           "If you made a mistake, `kubectl delete svc nginx` and expose again."
         ],
+        "hintsWhen": {
+          "spec.type": "Without `--type NodePort` the Service is a ClusterIP Service, reachable only inside the cluster: `kubectl delete svc nginx` and expose again with `--type NodePort`.",
+          "spec.ports[0].targetPort": "`--target-port` is the port the process in the pod listens on: nginx listens on 80. `kubectl delete svc nginx` and expose again with `--target-port 80`.",
+          "spec.ports[0].port": "`--port` is the Service's own port; this lesson uses 8080. `kubectl delete svc nginx` and expose again with `--port 8080`.",
+          "spec.selector": "The Service finds its pods by the selector `run=nginx`, the label `kubectl run` gave the pod: expose the pod (`kubectl expose pod nginx ...`) so the selector is copied from it.",
+          "name": "The next steps call the Service `nginx`: expose again without `--name` (or with `--name nginx`), and delete the other one if you like."
+        },
         "check": {
           "object": {
             "kind": "Service",

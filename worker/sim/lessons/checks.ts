@@ -15,6 +15,17 @@ export interface CheckResult {
   passed: boolean;
   /** When failed: why, in plain words. When passed: what holds. */
   explanation: string;
+  /**
+   * When failed: the mistakes found, each a field path of an object check (`spec.type`,
+   * `spec.ports[0].targetPort`), `ready`, or `name` (the object exists under another name); a
+   * step's `hintsWhen` gives the hint that fits each.
+   */
+  mistakes?: string[];
+}
+
+function withMistakes(result: CheckResult, mistakes: string[]): CheckResult {
+  const distinctMistakes = [...new Set(mistakes)];
+  return distinctMistakes.length ? { ...result, mistakes: distinctMistakes } : result;
 }
 
 /** What a step remembers between commands, keyed by the path of the check inside the step. */
@@ -43,7 +54,7 @@ export function evaluateCheck(check: Check, cluster: ClusterState, memory: StepM
     const results = check.allOf.map((c, i) => evaluateCheck(c, cluster, memory, `${path}.allOf[${i}]`));
     const failed = results.filter((r) => !r.passed);
     return failed.length
-      ? { passed: false, explanation: distinct(failed).join("; and ") }
+      ? withMistakes({ passed: false, explanation: distinct(failed).join("; and ") }, failed.flatMap((r) => r.mistakes ?? []))
       : { passed: true, explanation: results.map((r) => r.explanation).join("; ") };
   }
   if ("anyOf" in check) {
@@ -51,7 +62,10 @@ export function evaluateCheck(check: Check, cluster: ClusterState, memory: StepM
     const passed = results.find((r) => r.passed);
     if (passed) return passed;
     const reasons = distinct(results);
-    return { passed: false, explanation: reasons.length === 1 ? reasons[0] : `none of these holds yet: ${reasons.join("; or ")}` };
+    return withMistakes(
+      { passed: false, explanation: reasons.length === 1 ? reasons[0] : `none of these holds yet: ${reasons.join("; or ")}` },
+      results.flatMap((r) => r.mistakes ?? []),
+    );
   }
   if ("not" in check) {
     const inner = evaluateCheck(check.not, cluster, memory, `${path}.not`);
@@ -75,21 +89,25 @@ function liveObjects(cluster: ClusterState, ref: ObjectRef): { live: KubeObject[
   };
 }
 
-/** The fields of one object that do not match, as "spec.type is ClusterIP, not NodePort". */
-function mismatches(object: KubeObject, check: ObjectCheck): string[] {
-  const out: string[] = [];
+/** The fields of one object that do not match, as "spec.type is ClusterIP, not NodePort", each with its field (the mistake). */
+function fieldMismatches(object: KubeObject, check: ObjectCheck): Array<{ mistake: string; text: string }> {
+  const out: Array<{ mistake: string; text: string }> = [];
   for (const [field, matcher] of Object.entries(check.fields ?? {})) {
     const path = parseFieldPath(field);
     if (!path || matchField(object, path, matcher)) continue;
     const values = valuesAt(object, path);
     const actual = values.length === 0 ? "unset" : values.length === 1 ? showValue(values[0]) : values.map(showValue).join(", ");
-    out.push(`${field} is ${actual}, not ${showMatcher(matcher)}`);
+    out.push({ mistake: field, text: `${field} is ${actual}, not ${showMatcher(matcher)}` });
   }
   if (check.ready !== undefined) {
     const ready = objectReady(object);
-    if (ready !== undefined && ready !== check.ready) out.push(check.ready ? `it is not ready: ${notReadyReason(object)}` : "it is ready");
+    if (ready !== undefined && ready !== check.ready) out.push({ mistake: "ready", text: check.ready ? `it is not ready: ${notReadyReason(object)}` : "it is ready" });
   }
   return out;
+}
+
+function mismatches(object: KubeObject, check: ObjectCheck): string[] {
+  return fieldMismatches(object, check).map((m) => m.text);
 }
 
 function fieldSummary(check: ObjectCheck): string {
@@ -116,13 +134,26 @@ function evaluateObject(check: ObjectCheck, cluster: ClusterState): CheckResult 
     if (deleting.length > 0) return { passed: false, explanation: `${what} is being deleted` };
     const ns = namespaceOf(check);
     const where = check.kind === "Node" || check.kind === "Namespace" ? "" : ` in namespace ${ns}`;
+    // The right object under another name (the lecture's `--name nginx-svc`): the step needs the name.
+    if (check.name !== undefined && check.fields !== undefined) {
+      const { name: _name, ...unnamed } = check;
+      const namesake = liveObjects(cluster, unnamed).live.find((o) => mismatches(o, check).length === 0);
+      if (namesake) {
+        const word = kindWord(check.kind);
+        return {
+          passed: false,
+          explanation: `${word} ${namesake.metadata.name} is right except its name: this step needs the name ${check.name} (the next steps use it)`,
+          mistakes: ["name"],
+        };
+      }
+    }
     return { passed: false, explanation: check.name !== undefined ? `there is no ${kindWord(check.kind)} ${check.name}${where}` : `there are no ${what}${where && check.selector ? "" : where}` };
   }
   const first = live[0];
-  const reasons = mismatches(first, check);
+  const found = fieldMismatches(first, check);
   const subject = `${kindWord(check.kind)} ${first.metadata.name}`;
   const others = live.length > 1 ? ` (and ${live.length - 1} other ${kindWord(check.kind)}${live.length > 2 ? "s" : ""} do not match either)` : "";
-  return { passed: false, explanation: `${subject}: ${reasons.join("; ")}${others}` };
+  return withMistakes({ passed: false, explanation: `${subject}: ${found.map((m) => m.text).join("; ")}${others}` }, found.map((m) => m.mistake));
 }
 
 // ---- endpoints -------------------------------------------------------------------------------
@@ -227,7 +258,7 @@ function showOutcome(last: NonNullable<RequestMemory["last"]>): string {
   if (last.verdict === "answered") return last.status !== undefined ? `was answered with status ${last.status}` : "was answered";
   if (last.verdict === "empty-reply") return "got an empty reply";
   if (last.verdict === "not-resolved") return "could not resolve its host";
-  return `was ${last.verdict.replace("-", " ")}`;
+  return last.verdict === "timed-out" ? "timed out" : `was ${last.verdict}`;
 }
 
 function shortPod(pod: string): string {
@@ -242,9 +273,11 @@ function evaluateRequest(check: RequestCheck, memory: RequestMemory): CheckResul
   }
   if (memory.hits < count) {
     const last = memory.last!;
-    const why = `the last request to ${last.host}:${last.port} ${showOutcome(last)}${last.verdict === "answered" ? "" : `: ${lowerFirst(last.reason)}`}`;
-    const progress = count > 1 ? `${memory.hits} of ${count} requests${describeOutcome(check)} so far; ` : "";
-    return { passed: false, explanation: `${progress}${why}${memory.hits === 0 && count === 1 ? ` (expected ${shape.slice(2)}${describeOutcome(check) || " to be made"})` : ""}` };
+    // One sentence naming what happened and why, as the learner typed it: "curl 192.168.56.11:30281
+    // was refused: no process in pod default/nginx listens on port 8080 (it listens on 80) ...".
+    const why = `${clientOf(last.request)} ${last.host}:${last.port} ${showOutcome(last)}${last.verdict === "answered" ? "" : `: ${lowerFirst(last.reason)}`}`;
+    const progress = count > 1 ? `${memory.hits} of ${count} requests${describeOutcome(check)} so far; the last, ` : "";
+    return { passed: false, explanation: `${progress}${why}` };
   }
   if (check.distinctPods !== undefined && memory.pods.length < check.distinctPods) {
     const pods = memory.pods.map(shortPod);
@@ -265,6 +298,12 @@ function evaluateRequest(check: RequestCheck, memory: RequestMemory): CheckResul
   }
   const pods = check.distinctPods !== undefined ? ` (pods ${memory.pods.map(shortPod).join(", ")})` : "";
   return { passed: true, explanation: `${memory.hits === 1 ? shape : `${memory.hits} requests${shape.slice("a request".length)}`}${describeOutcome(check) ? ` ${describeOutcome(check).trim()}` : " made"}${pods}` };
+}
+
+/** The program that made a request (`curl`, `wget`, `redis-cli`), from its command line; "the request to" otherwise. */
+function clientOf(request: string): string {
+  const word = /^\s*([a-z][a-z0-9-]*)(\s|$)/.exec(request)?.[1];
+  return word ?? "the request to";
 }
 
 function lowerFirst(text: string): string {

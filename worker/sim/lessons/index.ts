@@ -5,3 +5,4 @@ export { startLesson, advanceLesson, evaluateStep, lessonComplete, checkAgain, s
 export type { LessonProgress, LessonEvent, AdvanceResult, StepStatus, LessonMoveRefused } from "./progress.ts";
 export { renderMarkdown, renderInline, inlineText } from "./markdown.ts";
 export type { Block, Inline } from "./markdown.ts";
+export { fittingHints } from "./hints.ts";

@@ -216,3 +216,4 @@ export function backStep(lesson: Lesson, progress: LessonProgress, state: HasClu
   const next = beginStep(lesson, moved, state.cluster);
   return { progress: next, events: [{ type: "step-reopened", lessonId: lesson.id, stepId: previous.id }], status: evaluateStep(lesson, next, state) };
 }
+

@@ -86,6 +86,11 @@ export interface LessonStep {
   /** Safe Markdown subset, see markdown.ts. */
   text: string;
   hints?: string[];
+  /**
+   * The hint that fits a mistake the check found (CheckResult.mistakes): a field path of an object
+   * check (`spec.ports[0].targetPort`), `ready` or `name`. Shown with the verdict that names it.
+   */
+  hintsWhen?: Record<string, string>;
   check: Check;
 }
 
@@ -186,6 +191,12 @@ const stepSchema = v.strictObject({
   title: text(200),
   text: text(20_000),
   hints: v.optional(v.pipe(v.array(text(2_000)), v.maxLength(10))),
+  hintsWhen: v.optional(
+    v.pipe(
+      v.record(v.pipe(v.string(), v.nonEmpty("a mistake must not be empty"), v.maxLength(200)), text(2_000)),
+      v.check((r) => Object.keys(r).length <= 20, "at most 20 hintsWhen entries"),
+    ),
+  ),
   check: checkSchema,
 });
 

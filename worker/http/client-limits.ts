@@ -4,7 +4,7 @@
 // allowance instead of the school address's.
 
 import { readSettings } from "../config.ts";
-import { type ClientLimit, type ClientLimiter } from "../session/client-limiter.ts";
+import { type ClientLimit, type ClientLimiter, refusal } from "../session/client-limiter.ts";
 import { clientKey } from "../session/client-key.ts";
 import { unwrap } from "./stubs.ts";
 
@@ -20,9 +20,47 @@ export interface Allowance {
   limit: ClientLimit;
 }
 
+/**
+ * Allowances this isolate has seen refused, until their bucket's next token. A bucket that refused
+ * stays empty until then whoever asks, so the same 429 is answered here without a round trip to the
+ * limiter object: 100 creates at once from one address then cost the Worker alone, on the thread
+ * every session shares. The window starts before the question was asked, so it never outlasts the
+ * bucket's own.
+ */
+const knownRefusals = new Map<string, number>();
+/** Addresses remembered at most; past it the map starts over (it is only a shortcut). */
+const MAX_KNOWN_REFUSALS = 10_000;
+/**
+ * This isolate's last question to each allowance's limiter: a request waits for the one before it,
+ * so a burst asks once more after a refusal has lapsed, not once per request.
+ */
+const asking = new Map<string, Promise<void>>();
+
 /** Takes one token from the allowance, or throws its 429 (with Retry-After) into the error funnel. */
 export async function spend(env: Env, allowance: Allowance): Promise<void> {
-  unwrap(await clientLimiterStub(env, allowance.key).take(allowance.limit));
+  const name = `${allowance.limit.bucket} ${allowance.key}`;
+  const before = asking.get(name);
+  const mine = (async () => {
+    if (before) await before.catch(() => undefined);
+    const asked = Date.now();
+    const refusedUntil = knownRefusals.get(name);
+    if (refusedUntil !== undefined) {
+      if (asked < refusedUntil) unwrap(refusal(allowance.limit, refusedUntil - asked));
+      knownRefusals.delete(name);
+    }
+    const taken = await clientLimiterStub(env, allowance.key).take(allowance.limit);
+    if (!taken.ok) {
+      if (knownRefusals.size >= MAX_KNOWN_REFUSALS) knownRefusals.clear();
+      knownRefusals.set(name, asked + taken.refusedForMs);
+    }
+    unwrap(taken);
+  })();
+  asking.set(name, mine);
+  try {
+    await mine;
+  } finally {
+    if (asking.get(name) === mine) asking.delete(name);
+  }
 }
 
 export function lessonUploadAllowance(env: Env, request: Request): Allowance {

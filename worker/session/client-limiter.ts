@@ -6,7 +6,7 @@
 // seen once leave nothing behind.
 
 import { DurableObject } from "cloudflare:workers";
-import { failure, type Outcome, success } from "./outcome.ts";
+import { type Failure, failure, type Outcome, success } from "./outcome.ts";
 import { decodeBucket, encodeBucket, type RateLimitConfig, TokenBucket } from "./rate-limit.ts";
 import type { CreatedSession, CreateSessionInit, Session } from "./session.ts";
 
@@ -20,11 +20,24 @@ export interface ClientLimit {
   whose?: string;
 }
 
+/** What take answers: a token, or the refusal and how long the bucket stays empty (ms). */
+export type Taken = { ok: true; value: { remaining: number } } | (Failure & { refusedForMs: number });
+
+/** The 429 for a limit whose bucket has its next token in `retryAfterMs`. */
+export function refusal(limit: ClientLimit, retryAfterMs: number): Failure {
+  const { config } = limit;
+  const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
+  // A limit of a few an hour would read "at most 0 a minute".
+  const perMinute = config.ratePerSecond * 60;
+  const rate = perMinute >= 1 ? `${Math.round(perMinute)} a minute` : `${Math.round(perMinute * 60)} an hour`;
+  return failure(429, "rate_limited", `Too many ${limit.what} ${limit.whose ?? "from your address"} (at most ${rate}, bursts of ${config.burst}); retry in ${seconds} s.`, seconds);
+}
+
 export class ClientLimiter extends DurableObject<Env> {
   /** The last session creation admitted from this client (see createInTurn). */
   private creating: Promise<unknown> = Promise.resolve();
 
-  take(limit: ClientLimit): Outcome<{ remaining: number }> {
+  take(limit: ClientLimit): Taken {
     const { config } = limit;
     const sql = this.ctx.storage.sql;
     sql.exec("CREATE TABLE IF NOT EXISTS buckets (name TEXT PRIMARY KEY, state TEXT NOT NULL, full_at INTEGER NOT NULL)");
@@ -32,13 +45,7 @@ export class ClientLimiter extends DurableObject<Env> {
     const now = Date.now();
     const bucket = new TokenBucket(config, now, decodeBucket(stored));
     const taken = bucket.take(now);
-    if (!taken.ok) {
-      const seconds = Math.max(1, Math.ceil(taken.retryAfterMs / 1000));
-      // A limit of a few an hour would read "at most 0 a minute".
-      const perMinute = config.ratePerSecond * 60;
-      const rate = perMinute >= 1 ? `${Math.round(perMinute)} a minute` : `${Math.round(perMinute * 60)} an hour`;
-      return failure(429, "rate_limited", `Too many ${limit.what} ${limit.whose ?? "from your address"} (at most ${rate}, bursts of ${config.burst}); retry in ${seconds} s.`, seconds);
-    }
+    if (!taken.ok) return { ...refusal(limit, taken.retryAfterMs), refusedForMs: taken.retryAfterMs };
     const state = bucket.state;
     // Full again after this long; then the stored state says nothing a fresh bucket would not.
     const fullAt = now + Math.ceil(((config.burst - state.tokens) * 1000) / config.ratePerSecond);

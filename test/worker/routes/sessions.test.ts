@@ -281,6 +281,29 @@ describe("POST /api/sessions from one address", () => {
     expect((await createFrom(randomClientIp())).status).toBe(201);
   }, 30_000);
 
+  it("answers a burst past the limit with the limiter's own 429, and admits the next create once a token is back", async () => {
+    const ip = randomClientIp();
+    await Promise.all(Array.from({ length: 60 }, () => createFrom(ip).then((r) => r.body?.cancel())));
+    let created = 0;
+    let refusedAt = Date.now();
+    while ((await createFrom(ip)).status === 201 && created < 30) {
+      created++;
+      refusedAt = Date.now();
+    }
+    // Refused now: these are answered from the Worker's memory of the refusal, the same as the
+    // limiter's; a token that came back since (one a second) lets one through.
+    const burst = await Promise.all(Array.from({ length: 20 }, () => createFrom(ip)));
+    const admitted = burst.filter((r) => r.status === 201);
+    expect(admitted.length).toBeLessThanOrEqual(Math.ceil((Date.now() - refusedAt) / 1000));
+    for (const response of burst.filter((r) => r.status !== 201)) {
+      expect(response.headers.get("Retry-After")).toBe("1");
+      expect(await errorOf(response)).toEqual({ status: 429, code: "rate_limited", message: "Too many new sessions from your address (at most 60 a minute, bursts of 60); retry in 1 s." });
+    }
+    // 60 a minute: one token a second. The remembered refusal ends no later than the bucket's own.
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    expect((await createFrom(ip)).status).toBe(201);
+  }, 30_000);
+
   it("counts attempts that fail too: the parser is guarded as well", async () => {
     const ip = randomClientIp();
     const started = Date.now();

@@ -7,6 +7,7 @@ import { sessionStub } from "../http/stubs.ts";
 import { contextName, playgroundKubeconfig } from "../sim/api/kubeconfig.ts";
 import { isLogFollow, type KubeApiResponse } from "../sim/api/server.ts";
 import { isWatch } from "../sim/api/watch.ts";
+import { execTarget } from "../sim/api/exec.ts";
 import type { Failure } from "../session/outcome.ts";
 
 export const k8s = new Hono<{ Bindings: Env }>();
@@ -24,6 +25,18 @@ k8s.all("/*", async (c) => {
   const query: Record<string, string> = {};
   // A repeated parameter counts once, as the first value (as Go's url.Values.Get reads it).
   for (const [name, value] of url.searchParams) if (!Object.hasOwn(query, name)) query[name] = value;
+  // pods/exec and pods/attach: the session answers the upgrade itself and holds the stream.
+  if (execTarget(match?.[2] ?? "/")) {
+    const headers = new Headers();
+    for (const name of ["Upgrade", "Connection", "Sec-WebSocket-Key", "Sec-WebSocket-Version", "Sec-WebSocket-Protocol", "Sec-WebSocket-Extensions", "Authorization"]) {
+      const value = c.req.header(name);
+      if (value !== undefined) headers.set(name, value);
+    }
+    headers.set("X-Kube-Path", match?.[2] ?? "/");
+    // The query as sent: command= repeats, once per word.
+    headers.set("X-Kube-Query", url.search);
+    return stub.fetch(new Request("https://session/k8s-exec", { method: c.req.method, headers }));
+  }
   const body = c.req.method === "GET" || c.req.method === "HEAD" ? "" : await c.req.text();
   if (new TextEncoder().encode(body).byteLength > MAX_BODY_BYTES) {
     return respond(c.req.method, { status: 413, contentType: "application/json", body: JSON.stringify({ kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: `Request entity too large: limit is ${MAX_BODY_BYTES}`, reason: "RequestEntityTooLarge", code: 413 }) });

@@ -23,9 +23,11 @@ import { ClientMessage, MAX_LIVE_MESSAGE_BYTES, PING, PONG, type ServerMessage, 
 import { failure, type Failure, type Outcome, sessionNotFound, snapshotNotFound, success } from "./outcome.ts";
 import { type ProxiedResponse, type ProxyRequest, routeProxyRequest } from "./proxy.ts";
 import type { ClusterState } from "../sim/cluster/types.ts";
-import { type KubeApiResponse, notFoundPath, pathSegments, podLogResponse, resolveResource, serveKubeApi, unauthorized } from "../sim/api/server.ts";
+import { type KubeApiResponse, notFoundPath, pathSegments, podLogResponse, resolveResource, serveKubeApi, status, unauthorized } from "../sim/api/server.ts";
 import { followPodLog, type LogCursor, logCursor, logText } from "../sim/cluster/pod-log.ts";
 import { type KubeApiWriteRequest, serveKubeApiWrite, WRITE_METHODS } from "../sim/api/writes.ts";
+import { chooseProtocol, CLOSE, containerNotRunning, ERROR, type ExecProtocol, type ExecSpec, execLine, execSpec, execTarget, exitCodeStatus, frame, internalErrorStatus, PlainLines, RESIZE, spdyRefused, STDERR, STDIN, STDOUT, successStatus, terminalOutput, transcriptCommand, TtyLine, upgradeRequired } from "../sim/api/exec.ts";
+import type { ShellFrame } from "../sim/shell/types.ts";
 import { bookmarkLine, clusterAt, errorLine, eventLine, parseWatch, type WatchSpec, type WatchView, watchChanges, watchView } from "../sim/api/watch.ts";
 import { examSetup } from "../sim/exams/reference.ts";
 import { advanceLesson, backStep, checkAgain, type Lesson, type LessonProgress, skipStep, startLesson } from "../sim/lessons/index.ts";
@@ -91,6 +93,25 @@ interface OpenFollow {
   id: number;
   cursor: LogCursor;
   writer: WritableStreamDefaultWriter<Uint8Array>;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+/** Exec and attach streams one session serves at once (the issue's limit); past them 429. */
+export const MAX_EXEC_STREAMS_PER_SESSION = 5;
+/** How long an exec stream stays open at most, as a watch does. */
+const MAX_EXEC_MS = 30 * 60_000;
+
+/** An open `kubectl exec` stream: its request, its socket, and the shell it runs in (its own, not the console's). */
+interface OpenExec {
+  spec: ExecSpec;
+  protocol: ExecProtocol;
+  socket: WebSocket;
+  /** [workstation], then the pod's shell while `exec -it POD -- sh` has one open. */
+  shell: ShellFrame[];
+  tty: TtyLine | undefined;
+  plain: PlainLines | undefined;
+  /** stdin's bytes as text; a character split across two messages waits for its end. */
+  decoder: TextDecoder;
   timer: ReturnType<typeof setTimeout>;
 }
 
@@ -214,6 +235,8 @@ export class Session extends DurableObject<Env> {
   private lastWatchId = 0;
   /** Open follows of a container's log (`kubectl logs -f`); they count among the watches' places. */
   private readonly follows = new Set<OpenFollow>();
+  /** Open exec streams (pods/exec over WebSocket). */
+  private readonly execs = new Set<OpenExec>();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -733,7 +756,223 @@ export class Session extends DurableObject<Env> {
     return response;
   }
 
+  /**
+   * pods/NAME/exec (and attach) as the API server serves them: authenticated, authorized (a
+   * read-only client is Forbidden), checked against the pod, then upgraded to a WebSocket speaking
+   * v5.channel.k8s.io (or v4). The command runs through the console's own `kubectl exec` in a shell
+   * of the stream's own; each is a change of the session like a console command, in the transcript
+   * as `kubectl-client: exec POD -- CMD`. At most MAX_EXEC_STREAMS_PER_SESSION at once.
+   */
+  private async kubeExec(request: Request): Promise<Response> {
+    const answer = (response: KubeApiResponse, retryAfterSeconds?: number): Response => {
+      const headers: Record<string, string> = { "Content-Type": response.contentType, "Cache-Control": "no-store" };
+      if (retryAfterSeconds !== undefined) headers["Retry-After"] = String(retryAfterSeconds);
+      return new Response(response.body, { status: response.status, headers });
+    };
+    const refused = (failed: Failure) => answer(status(failed.status, failed.status === 429 ? "TooManyRequests" : failed.status === 404 ? "NotFound" : "ServiceUnavailable", failed.message, failed.retryAfterSeconds === undefined ? undefined : { retryAfterSeconds: failed.retryAfterSeconds }), failed.retryAfterSeconds);
+    if (!this.load()) return refused(sessionNotFound());
+    const token = request.headers.get("Authorization")?.match(/^Bearer\s+(\S+)\s*$/i)?.[1];
+    const editor = token !== undefined && (await editKeyMatches(token, this.keyHash()));
+    if (!this.load()) return refused(sessionNotFound());
+    if (token !== undefined && !editor) return answer(unauthorized());
+    const limited = this.rateLimited(editor ? "commands" : "keyless");
+    if (limited) return refused(limited);
+    this.storeBuckets();
+    this.touch();
+    const path = request.headers.get("X-Kube-Path") ?? "";
+    const target = execTarget(path);
+    if (!target) return answer(notFoundPath());
+    if (!editor) {
+      // The authorizer's verb is the request's: GET (a WebSocket upgrade) is get, POST (SPDY) is create.
+      const verb = request.method === "POST" ? "create" : "get";
+      return answer(status(403, "Forbidden", `pods ${JSON.stringify(target.pod)} is forbidden: User "system:anonymous" cannot ${verb} resource "pods/${target.subresource}" in API group "" in the namespace ${JSON.stringify(target.namespace)}`, { name: target.pod, kind: "pods" }));
+    }
+    const cluster = this.current().cluster;
+    const spec = execSpec(cluster, target, [...new URLSearchParams(request.headers.get("X-Kube-Query") ?? "")]);
+    if ("status" in spec) return answer(spec);
+    const notRunning = containerNotRunning(cluster, spec);
+    if (notRunning) return answer(notRunning);
+    // Before the upgrade's kind: kubectl retries a refused WebSocket over SPDY, and prints that answer.
+    if (this.execs.size >= MAX_EXEC_STREAMS_PER_SESSION) {
+      return answer(status(429, "TooManyRequests", `too many open exec streams on this session (at most ${MAX_EXEC_STREAMS_PER_SESSION}); close one and retry`, { retryAfterSeconds: 1 }), 1);
+    }
+    const upgrade = (request.headers.get("Upgrade") ?? "").toLowerCase();
+    if (upgrade.startsWith("spdy/")) return answer(spdyRefused());
+    if (upgrade !== "websocket") return answer(upgradeRequired());
+    const protocol = chooseProtocol(request.headers.get("Sec-WebSocket-Protocol") ?? undefined);
+    if (!protocol) return answer(status(400, "BadRequest", "the WebSocket subprotocol must be one of v5.channel.k8s.io, v4.channel.k8s.io"));
+    if (spec.subresource === "attach") return answer(status(400, "BadRequest", "attach is not served yet: use kubectl exec -it POD -- sh"));
+    const pair = new WebSocketPair();
+    const [client, server] = [pair[0], pair[1]];
+    server.accept();
+    const exec: OpenExec = {
+      spec,
+      protocol,
+      socket: server,
+      shell: [this.state!.shell[0]].map((f) => (f.kind === "workstation" ? { kind: "workstation" as const, user: f.user, host: f.host } : f)),
+      tty: spec.tty ? new TtyLine() : undefined,
+      plain: spec.tty ? undefined : new PlainLines(),
+      decoder: new TextDecoder(),
+      timer: setTimeout(() => this.endExec(exec, internalErrorStatus("the exec stream reached its 30 minute limit")), MAX_EXEC_MS),
+    };
+    this.execs.add(exec);
+    server.addEventListener("message", (event) => {
+      // A binary message may come as a Blob (workerd does so here): read at once, handled in turn.
+      const raw: unknown = event.data;
+      const data: Promise<string | ArrayBuffer> = typeof raw === "string" ? Promise.resolve(raw) : raw instanceof Blob ? raw.arrayBuffer() : Promise.resolve((raw as ArrayBuffer).slice(0));
+      this.serialized(async () => this.execMessage(exec, await data)).catch(() => this.endExec(exec));
+    });
+    server.addEventListener("close", () => this.dropExec(exec));
+    server.addEventListener("error", () => this.dropExec(exec));
+    this.startExec(exec);
+    return new Response(null, { status: 101, webSocket: client, headers: { "Sec-WebSocket-Protocol": protocol } });
+  }
+
+  /** The command's first run: a one-shot command ends the stream; a lone shell with stdin stays open for lines. */
+  private startExec(exec: OpenExec): void {
+    const { spec } = exec;
+    const base = spec.command[0]?.slice(spec.command[0].lastIndexOf("/") + 1);
+    const shell = spec.stdin && spec.command.length === 1 && (base === "sh" || base === "bash" || base === "ash");
+    // The console's exec opens a shell for -it only; with -i alone it reads the lines sent instead, without a prompt.
+    const line = execLine(shell ? { ...spec, tty: true } : spec);
+    const run = this.runExecLine(exec, line, transcriptCommand(spec));
+    if (exec.shell.length > 1) {
+      if (exec.tty) this.sendExec(exec, STDOUT, promptOf(exec.shell));
+      return;
+    }
+    let stderr = run.stderr;
+    const terminated = `command terminated with exit code ${run.exitCode}\n`;
+    if (run.exitCode !== 0 && stderr.endsWith(terminated)) {
+      stderr = stderr.slice(0, -terminated.length);
+      this.sendOutput(exec, run.stdout, stderr);
+      this.endExec(exec, exitCodeStatus(spec.command, run.exitCode));
+      return;
+    }
+    const failed = run.exitCode !== 0 && run.stdout === "" ? /^error: (.*)\n$/s.exec(stderr) : null;
+    if (failed) {
+      this.endExec(exec, internalErrorStatus(failed[1]));
+      return;
+    }
+    this.sendOutput(exec, run.stdout, stderr);
+    this.endExec(exec, run.exitCode === 0 ? successStatus() : exitCodeStatus(spec.command, run.exitCode));
+  }
+
+  /**
+   * One line in the stream's shell: the session's cluster with the stream's shell, run by the
+   * engine as a console line; the cluster it leaves is the session's, stored and broadcast with
+   * its transcript entry. The console's own shell, history and jobs stay as they were.
+   */
+  private runExecLine(exec: OpenExec, line: string, command: string): { stdout: string; stderr: string; output: string; exitCode: number } {
+    const base = this.state!;
+    const { editing: _editing, jobs: _jobs, history: _history, ...rest } = base;
+    const own: SessionState = { ...rest, shell: exec.shell };
+    let stdout = "";
+    let stderr = "";
+    const now = Date.now();
+    const work = createWorkBudget();
+    const result = execute(own, line, { now, work, streams: { out: (t) => void (stdout += t), err: (t) => void (stderr += t) } });
+    this.chargeWork(work.used, now);
+    exec.shell = result.state.shell;
+    const next = result.state;
+    const same = next.cluster === base.cluster && next.rng === base.rng && next.clockSkew === base.clockSkew;
+    const merged: SessionState = same ? base : { ...base, cluster: next.cluster, rng: next.rng, ...(next.clockSkew === undefined ? {} : { clockSkew: next.clockSkew }) };
+    this.record(command, { ...result, state: merged, prompt: promptOf(base.shell), changed: !same && next.cluster !== base.cluster }, false);
+    return { stdout, stderr, output: result.output, exitCode: result.exitCode };
+  }
+
+  /** Input from the client: stdin bytes, a terminal resize, or (v5) the end of stdin. */
+  private execMessage(exec: OpenExec, data: string | ArrayBuffer): void {
+    if (!this.execs.has(exec)) return;
+    const bytes = typeof data === "string" ? new TextEncoder().encode(data) : new Uint8Array(data);
+    if (bytes.byteLength === 0) return;
+    const channel = bytes[0];
+    if (channel === RESIZE) return;
+    if (channel === CLOSE && exec.protocol === "v5.channel.k8s.io") {
+      if (bytes[1] === STDIN) {
+        for (const line of exec.plain?.end() ?? []) if (!this.execInput(exec, line)) return;
+        this.execEof(exec);
+      }
+      return;
+    }
+    if (channel !== STDIN || exec.shell.length < 2) return;
+    const input = exec.decoder.decode(bytes.subarray(1), { stream: true });
+    if (exec.tty) {
+      const event = exec.tty.feed(input);
+      if (event.echo !== "") this.sendExec(exec, STDOUT, event.echo);
+      for (const item of event.input) {
+        if (item === "eof") return this.execEof(exec);
+        if (item === "interrupt") this.sendExec(exec, STDOUT, promptOf(exec.shell));
+        else if (!this.execInput(exec, item.line)) return;
+      }
+      return;
+    }
+    for (const line of exec.plain!.feed(input)) if (!this.execInput(exec, line)) return;
+  }
+
+  /** Runs a line typed in the stream's shell; false once the shell has exited (the stream is over). */
+  private execInput(exec: OpenExec, line: string): boolean {
+    const limited = this.rateLimited("commands");
+    if (limited) {
+      this.sendExec(exec, exec.tty ? STDOUT : STDERR, terminalText(exec, `${limited.message}\n`));
+      if (exec.tty) this.sendExec(exec, STDOUT, promptOf(exec.shell));
+      return true;
+    }
+    const run = this.runExecLine(exec, line, `${transcriptCommand(exec.spec)}: ${line}`);
+    if (exec.tty) this.sendExec(exec, STDOUT, terminalOutput(run.output));
+    else this.sendOutput(exec, run.stdout, run.stderr);
+    if (exec.shell.length < 2) {
+      this.endExec(exec, run.exitCode === 0 ? successStatus() : exitCodeStatus(exec.spec.command, run.exitCode));
+      return false;
+    }
+    if (exec.tty) this.sendExec(exec, STDOUT, promptOf(exec.shell));
+    return true;
+  }
+
+  /** End of input: the shell exits with the status of its last command, as sh and bash do at EOF. */
+  private execEof(exec: OpenExec): void {
+    if (exec.shell.length < 2) return;
+    const status = exec.shell[exec.shell.length - 1].status ?? 0;
+    this.execInput(exec, `exit ${status}`);
+  }
+
+  private sendOutput(exec: OpenExec, stdout: string, stderr: string): void {
+    if (exec.tty) {
+      if (stdout + stderr !== "") this.sendExec(exec, STDOUT, terminalOutput(stdout + stderr));
+      return;
+    }
+    if (stdout !== "" && exec.spec.stdout) this.sendExec(exec, STDOUT, stdout);
+    if (stderr !== "" && exec.spec.stderr) this.sendExec(exec, STDERR, stderr);
+  }
+
+  private sendExec(exec: OpenExec, channel: number, data: string): void {
+    if (data === "") return;
+    try {
+      exec.socket.send(frame(channel, data));
+    } catch {
+      this.dropExec(exec);
+    }
+  }
+
+  /** The error channel's Status, then the close, as the API server ends a stream. */
+  private endExec(exec: OpenExec, statusJson?: string): void {
+    if (!this.execs.has(exec)) return;
+    if (statusJson !== undefined) this.sendExec(exec, ERROR, statusJson);
+    try {
+      exec.socket.close(1000, "");
+    } catch {
+      // Already closed.
+    }
+    this.dropExec(exec);
+  }
+
+  private dropExec(exec: OpenExec): void {
+    if (!this.execs.delete(exec)) return;
+    clearTimeout(exec.timer);
+  }
+
+
   override async fetch(request: Request): Promise<Response> {
+    if (new URL(request.url).pathname === "/k8s-exec") return this.serialized(() => this.kubeExec(request));
     if (!this.load()) {
       const failed = sessionNotFound();
       return errorResponse(failed.status, failed.code, failed.message);
@@ -1125,6 +1364,7 @@ export class Session extends DurableObject<Env> {
     // Watches end as the API server ends them when it goes: the stream closes and the client lists again (and finds nothing).
     for (const watch of this.watches) this.closeWatch(watch);
     for (const follow of this.follows) this.closeFollow(follow);
+    for (const exec of this.execs) this.endExec(exec);
     this.clusterHistory = [];
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
@@ -1250,4 +1490,9 @@ function snapshots(env: Env): DurableObjectNamespace<Snapshot> {
 
 function randomSeed(): number {
   return crypto.getRandomValues(new Uint32Array(1))[0];
+}
+
+/** Text for an exec stream's output channel: a terminal turns each newline into CR LF. */
+function terminalText(exec: { tty: unknown }, text: string): string {
+  return exec.tty ? terminalOutput(text) : text;
 }

@@ -143,6 +143,11 @@ export interface ExecuteEnv {
    * references in it, echoes the expanded line, and keeps the line in its history.
    */
   typed?: boolean;
+  /**
+   * Receives standard output and standard error apart, as they are written (they also go into the
+   * result's `output`, interleaved): pods/exec sends them on their own channels.
+   */
+  streams?: { out(text: string): void; err(text: string): void };
 }
 
 export function execute(state: SessionState, input: string, env: ExecuteEnv): CommandResult {
@@ -187,7 +192,10 @@ function executeLine(state: SessionState, input: string, env: ExecuteEnv): Comma
   const historyOf = (next: SessionState): SessionState => (history === before ? next : { ...next, history });
 
   const parsed = parseLine(input);
-  if (!parsed.ok) return { ...fail(echoed + parsed.error, 2), state: historyOf(state) };
+  if (!parsed.ok) {
+    env.streams?.err(echoed + parsed.error);
+    return { ...fail(echoed + parsed.error, 2), state: historyOf(state) };
+  }
   const { pipeline } = parsed.line;
 
   const random = createRandom(state.rng);
@@ -227,9 +235,11 @@ function executeLine(state: SessionState, input: string, env: ExecuteEnv): Comma
     run: runProgram,
     write: (text) => {
       output += text;
+      env.streams?.out(text);
     },
     err: (text) => {
       output += text;
+      env.streams?.err(text);
     },
     save: () => {
       const saved = shell.slice();
@@ -298,6 +308,7 @@ function executeLine(state: SessionState, input: string, env: ExecuteEnv): Comma
       // Like a killed job: what it printed and changed stays. Controllers still react to the
       // changes it made, as they would after any program.
       output += killedReport(error);
+      env.streams?.err(killedReport(error));
       reconcile(tx, tx.state.now, random);
       return finish(KILLED_STATUS);
     }

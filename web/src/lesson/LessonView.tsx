@@ -141,17 +141,17 @@ function LessonControls({ model, onMove, moving, error }: { model: LessonModel; 
   return (
     <div class="lesson-controls" role="group" aria-label="Lesson controls">
       {previous >= 0 && (
-        <button type="button" class="lesson-move" disabled={moving} onClick={() => onMove("back")}>
+        <button key="back" type="button" class="lesson-move" disabled={moving} onClick={() => onMove("back")}>
           <span aria-hidden="true">← </span>Back to step {previous + 1}
         </button>
       )}
       {!complete && (
-        <button type="button" class="lesson-move" disabled={moving} onClick={() => onMove("check")}>
+        <button key="check" type="button" class="lesson-move" disabled={moving} onClick={() => onMove("check")}>
           Check again
         </button>
       )}
       {!complete && (
-        <button type="button" class="lesson-move" disabled={moving} onClick={() => onMove("skip")}>
+        <button key="skip" type="button" class="lesson-move" disabled={moving} onClick={() => onMove("skip")}>
           Skip this step<span aria-hidden="true"> →</span>
         </button>
       )}

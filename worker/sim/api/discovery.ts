@@ -5,8 +5,12 @@
 import type { ClusterState } from "../cluster/types.ts";
 import { type KindDefinition, kindServed, kinds } from "../kinds/index.ts";
 
-/** What this phase of the API serves: reads. Writes, watch and subresources come with their handlers. */
-export const SERVED_VERBS: readonly string[] = ["get", "list"];
+/**
+ * The verbs discovery lists (`kubectl api-resources -o wide`): reads and watch. The writes are served
+ * but not listed yet: the OpenAPI documents (explain/openapi.ts) describe the operations of these
+ * verbs, and listing patch there changes how kubectl validates (fieldValidation), a step of its own.
+ */
+export const SERVED_VERBS: readonly string[] = ["get", "list", "watch"];
 
 /** The address kubeadm's API server advertises (`--advertise-address`, port 6443). */
 const SERVER_ADDRESS = "192.168.56.10:6443";

@@ -205,9 +205,13 @@ function proxyPlace(listener: Listener): Place {
   };
 }
 
-/** Exchanges the proxied request with a backend endpoint from the proxy's pod; the inner hops for the outer trace. */
+/**
+ * Exchanges a proxied request with a backend endpoint from the proxy's pod (ingress-nginx's
+ * controller, NGF's data plane); the inner hops go on the outer trace.
+ */
 function forwardFrom(env: ExchangeEnv, input: ExchangeInput, place: Place, to: { ip: string; port: number }, request: HttpRequest): { outcome: { kind: "reply"; reply: Reply } | { kind: "refused" | "timed-out" | "not-resolved" }; hops: Hop[] } {
-  // A route whose backend is the proxy itself loops; the simulator stops after a few rounds (502).
+  // A backend that is the proxy itself loops; real nginx runs out of worker connections, the
+  // simulator stops after a few rounds with the connection refused (502).
   if (proxyDepth >= MAX_PROXY_DEPTH) return { outcome: { kind: "refused" }, hops: [] };
   let inner: RouteTrace | undefined;
   let outcome: ExchangeOutcome;
@@ -217,8 +221,10 @@ function forwardFrom(env: ExchangeEnv, input: ExchangeInput, place: Place, to: {
   } finally {
     proxyDepth--;
   }
+  // The inner trace starts at the proxy's pod, already on the outer trace.
   const hops = (inner?.hops ?? []).filter((h) => h.kind !== "client");
-  return { outcome: outcome.kind === "reply" ? { kind: "reply", reply: outcome.reply } : { kind: outcome.kind as "refused" | "timed-out" | "not-resolved" }, hops };
+  // The proxied leg is plain HTTP, so it cannot fail a handshake.
+  return { outcome: outcome.kind === "reply" ? { kind: "reply", reply: outcome.reply } : { kind: outcome.kind === "tls-failed" ? "refused" : outcome.kind }, hops };
 }
 
 /**
@@ -269,18 +275,8 @@ function asHttp2(reply: Reply): Reply {
 function proxyThroughIngress(env: ExchangeEnv, input: ExchangeInput, connection: Connection, https?: { protocol: "HTTP/1.1" | "HTTP/2.0" }): ExchangeOutcome {
   const { listener, ip, local } = connection;
   const state = env.tx.state;
-  const pod = listener.pod!;
-  const spec = pod.spec.containers.find((c) => c.name === listener.container);
-  const place: Place = {
-    kind: "pod",
-    name: pod.metadata.name,
-    namespace: pod.metadata.namespace ?? "default",
-    key: listener.podKey!,
-    ip: pod.status.podIP ?? "",
-    nodeName: pod.spec.nodeName ?? "",
-    hostNetwork: pod.spec.hostNetwork === true,
-    container: listener.container ?? "",
-  };
+  const spec = listener.pod!.spec.containers.find((c) => c.name === listener.container);
+  const place = proxyPlace(listener);
   const served = serveIngress({
     state,
     index: netIndex(state),
@@ -292,23 +288,7 @@ function proxyThroughIngress(env: ExchangeEnv, input: ExchangeInput, connection:
     pick: (n) => env.random.int(n),
     annotationClass: (spec && flagValue(serverArgs(spec), "ingress-class")) ?? "nginx",
     ...(https ? { https } : {}),
-    forward: (to, request) => {
-      // An Ingress whose backend is the controller itself loops; real nginx runs out of worker
-      // connections, the simulator stops after a few rounds with the connection refused (502).
-      if (proxyDepth >= MAX_PROXY_DEPTH) return { outcome: { kind: "refused" }, hops: [] };
-      let inner: RouteTrace | undefined;
-      let outcome: ExchangeOutcome;
-      proxyDepth++;
-      try {
-        outcome = exchange({ ...env, trace: (t) => (inner = t) }, { place, command: input.command, host: to.ip, port: to.port, request });
-      } finally {
-        proxyDepth--;
-      }
-      // The inner trace starts at the controller pod, already on the outer trace.
-      const hops = (inner?.hops ?? []).filter((h) => h.kind !== "client");
-      // The proxied leg is plain HTTP, so it cannot fail a handshake.
-      return { outcome: outcome.kind === "reply" ? { kind: "reply", reply: outcome.reply } : { kind: outcome.kind === "tls-failed" ? "refused" : outcome.kind }, hops };
-    },
+    forward: (to, request) => forwardFrom(env, input, place, to, request),
   });
   appendLog(env.tx, listener.podKey!, served.log, env.now);
   connection.finish("answered", served.note, served.reply.status, served.hops);

@@ -50,6 +50,8 @@ export class SessionStorage {
    * `history -c`) may come back after other lines were written.
    */
   private storedHistory: History | undefined;
+  /** The row writes of the save under way (flushRows runs them). */
+  private pending: { wholeParts: string[]; deletes: Map<string, string[]>; upserts: Array<string | number> } = { wholeParts: [], deletes: new Map(), upserts: [] };
   /** Rows and bytes (of the values bound) this object's statements wrote, since it was made: what a command costs in storage. */
   private readonly written = { statements: 0, rows: 0, bytes: 0 };
 
@@ -158,6 +160,8 @@ export class SessionStorage {
 
   /** Writes `next`, touching only the rows that differ from `previous` (the state last written). */
   saveState(previous: SessionState | undefined, next: SessionState): void {
+    // Left over only by a save that threw half-way (its transaction rolled back).
+    this.pending = { wholeParts: [], deletes: new Map(), upserts: [] };
     const { cluster, history: _history, ...rest } = next;
     const nextCluster = cluster as unknown as Record<string, unknown>;
     const previousCluster = previous?.cluster as unknown as Record<string, unknown> | undefined;
@@ -213,6 +217,7 @@ export class SessionStorage {
         if (Array.isArray(value) && !Array.isArray(nextCluster[name])) this.deleteWholePart(LIST_PREFIX + name);
       }
     }
+    this.flushRows();
   }
 
   /** Writes list `next` as rows in order, given `previous`, the list last written or loaded under this name. */
@@ -317,26 +322,51 @@ export class SessionStorage {
     return rows.reverse();
   }
 
+  // A save collects its row writes and runs them as few statements as it can (flushRows): a
+  // command that changes a pod, its runtime, two events and the clocks is one upsert, not five.
+
   private putPart(part: string, key: string, json: string, ord: number): void {
-    this.write(
-      "INSERT INTO state_object (part, key, ord, json) VALUES (?, ?, ?, ?) ON CONFLICT (part, key) DO UPDATE SET json = excluded.json, ord = excluded.ord",
-      part,
-      key,
-      ord,
-      json,
-    );
+    this.pending.upserts.push(part, key, ord, json);
   }
 
+  /** Changes a stored row's value, keeping its ord. */
   private updatePart(part: string, key: string, json: string): void {
-    this.write("UPDATE state_object SET json = ? WHERE part = ? AND key = ?", json, part, key);
+    this.pending.upserts.push(part, key, KEEP_ORD, json);
   }
 
   private deletePart(part: string, key: string): void {
-    this.write("DELETE FROM state_object WHERE part = ? AND key = ?", part, key);
+    const keys = this.pending.deletes.get(part);
+    if (keys) keys.push(key);
+    else this.pending.deletes.set(part, [key]);
   }
 
   private deleteWholePart(part: string): void {
-    this.write("DELETE FROM state_object WHERE part = ?", part);
+    this.pending.wholeParts.push(part);
+  }
+
+  /**
+   * Runs the collected writes: whole parts deleted first (a list rewritten from scratch deletes its
+   * part, then puts its rows), then single rows, then the upserts. A save never deletes and puts
+   * the same row, so no other order matters.
+   */
+  private flushRows(): void {
+    const { wholeParts, deletes, upserts } = this.pending;
+    this.pending = { wholeParts: [], deletes: new Map(), upserts: [] };
+    for (const part of wholeParts) this.write("DELETE FROM state_object WHERE part = ?", part);
+    for (const [part, keys] of deletes) {
+      for (let start = 0; start < keys.length; start += MAX_BOUND - 1) {
+        const chunk = keys.slice(start, start + MAX_BOUND - 1);
+        this.write(`DELETE FROM state_object WHERE part = ? AND key IN (${"?, ".repeat(chunk.length).slice(0, -2)})`, part, ...chunk);
+      }
+    }
+    const perStatement = Math.floor(MAX_BOUND / 4);
+    for (let start = 0; start < upserts.length; start += perStatement * 4) {
+      const chunk = upserts.slice(start, start + perStatement * 4);
+      this.write(
+        `INSERT INTO state_object (part, key, ord, json) VALUES ${"(?, ?, ?, ?), ".repeat(chunk.length / 4).slice(0, -2)} ON CONFLICT (part, key) DO UPDATE SET json = excluded.json, ord = CASE WHEN excluded.ord = ${KEEP_ORD} THEN state_object.ord ELSE excluded.ord END`,
+        ...chunk,
+      );
+    }
   }
 
   /** Runs a statement that writes, counting what it wrote. */
@@ -371,9 +401,14 @@ interface StoredRoot {
   historyBase?: number;
 }
 
+/** An upsert's ord meaning "keep the stored row's" (ords start at 1; the root's is 0). */
+const KEEP_ORD = -1;
+/** Values one statement may bind: the Durable Objects' SQL API allows 100. */
+const MAX_BOUND = 100;
+
 const HISTORY_TABLE = "CREATE TABLE IF NOT EXISTS history_line (num INTEGER PRIMARY KEY, line TEXT NOT NULL)";
-/** Two values a row: SQLite's and the Durable Objects' limit on bound parameters (100) allows 50. */
-const HISTORY_ROWS_PER_STATEMENT = 50;
+/** Two values a row. */
+const HISTORY_ROWS_PER_STATEMENT = MAX_BOUND / 2;
 
 function emptyHistoryBase(history: History | undefined): number | undefined {
   return history !== undefined && history.lines.length === 0 && (history.base ?? 1) !== 1 ? history.base : undefined;

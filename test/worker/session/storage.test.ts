@@ -16,6 +16,8 @@ async function withStorage(test: (storage: SessionStorage, sql: SqlStorage) => v
   });
 }
 
+const event = (n: number, count = 1) => ({ reason: "Started", message: `event ${n}`, count });
+
 function stateWith(cluster: Record<string, unknown>): SessionState {
   return { version: 1, cluster, shell: [{ kind: "workstation", user: "u", host: "h" }], rng: 7 } as unknown as SessionState;
 }
@@ -93,6 +95,22 @@ describe("SessionStorage", () => {
     });
   });
 
+  it("writes a save's changed, new and deleted objects in one statement each, keeping the order of the changed ones", async () => {
+    await withStorage((_storage, raw) => {
+      const { sql, writes, reset } = counting(raw);
+      const storage = new SessionStorage(sql);
+      const s1 = stateWith({ now: 1, pods: { a: { v: 1 }, b: { v: 2 }, c: { v: 3 } }, services: { s: { v: 1 } }, events: [event(1)] });
+      storage.saveState(undefined, s1);
+      reset();
+      const { c: _c, ...kept } = (s1.cluster as any).pods;
+      const s2 = stateWith({ now: 2, pods: { ...kept, a: { v: 10 }, d: { v: 4 } }, services: { s: { v: 2 } }, events: [event(1), event(2)] });
+      expectRoundTrip(storage, s1, s2);
+      // The root, a, d, s and the new event in one upsert; c in one delete.
+      expect(writes().rows).toBe(2);
+      expect(Object.keys((storage.loadState()!.cluster as any).pods)).toEqual(["a", "b", "d"]);
+    });
+  });
+
   it("round-trips any sequence of immutable map edits (property)", async () => {
     const op = fc.oneof(
       fc.record({ kind: fc.constant("put" as const), key: fc.constantFrom("a", "b", "c", "d", "1", "10.0.0.1"), value: fc.integer() }),
@@ -153,8 +171,6 @@ describe("SessionStorage meta", () => {
 });
 
 describe("SessionStorage lists (events)", () => {
-  const event = (n: number, count = 1) => ({ reason: "Started", message: `event ${n}`, count });
-
   it("round-trips a list through appends, in-place replacements, a dropped front and a removal", async () => {
     await withStorage((storage) => {
       const s1 = stateWith({ now: 1, pods: {}, events: [event(1), event(2), event(3)] });
@@ -238,11 +254,11 @@ describe("SessionStorage lists (events)", () => {
       storage.saveState(s1, s2);
       expect(writes().rows).toBe(1);
       expect(writes().bytes).toBeLessThan(100);
-      // Trimming the oldest 250 deletes their rows and rewrites nothing else.
+      // Trimming the oldest 250 deletes their rows (99 a statement) and rewrites nothing else.
       reset();
       const trimmed = ((s2.cluster as any).events as unknown[]).slice(250);
       storage.saveState(s2, { ...s2, cluster: { ...s2.cluster, events: trimmed } } as SessionState);
-      expect(writes().rows).toBe(250);
+      expect(writes().rows).toBe(3);
       expect(JSON.stringify((storage.loadState()!.cluster as any).events)).toBe(JSON.stringify(trimmed));
     });
   });

@@ -33,7 +33,7 @@ async function writesOf(id: string, key: string, text: string): Promise<Stats & 
 }
 
 describe("what a command writes", () => {
-  it("a read-only command writes its transcript entry, its history line and the seq, activity and rate-limit rows; a write command what it changed, not the history", async () => {
+  it("a read-only command writes its transcript entry, its history line and the seq, activity and rate-limit rows; a write command what it changed in one statement, not the history", async () => {
     const session = await createSession();
     await runInDurableObject(stubOf(session.id), (instance) => {
       (instance as unknown as { buckets: { commands: TokenBucket } }).buckets.commands = new TokenBucket({ ratePerSecond: 10_000, burst: 10_000 }, Date.now());
@@ -54,10 +54,13 @@ describe("what a command writes", () => {
 
     // A write: the new pod, its runtime, its events, the root (clock, resourceVersion, random state), the line, the entry, the meta rows.
     const write = await writesOf(session.id, session.editKey, "kubectl run web --image=nginx");
-    expect(write.statements).toBeLessThanOrEqual(10);
+    // One statement for all the state rows (an upsert), then the line, the entry, the meta rows.
+    expect(write.statements).toBe(4);
     expect(write.bytes).toBeLessThan(8 * 1024);
     // Deleting it: the pod's row and the rows that changed with it; still far from the ~50 KB history.
     const deleted = await writesOf(session.id, session.editKey, "kubectl delete pod web");
     expect(deleted.bytes).toBeLessThan(8 * 1024);
+    // A delete statement for each map that lost a row (the pod, its runtime), one upsert for the rest.
+    expect(deleted.statements).toBeLessThanOrEqual(6);
   });
 });

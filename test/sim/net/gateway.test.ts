@@ -168,7 +168,7 @@ describe("HTTPRoute matching on NGF's data plane", () => {
     const r = s.run(`curl -s http://${LB}/`);
     expect(r.output).toBe("v1\n");
     const hops = r.traces?.[0]?.hops.map((h) => h.label) ?? [];
-    const proxy = hops.findIndex((h) => /^nginx in container nginx|cafe-nginx/.test(h));
+    const proxy = hops.findIndex((h) => h.startsWith("nginx (NGINX Gateway Fabric data plane) in container nginx of pod default/cafe-nginx-"));
     expect(proxy).toBeGreaterThan(0);
     expect(hops.slice(proxy)).toContain("service default/v1");
     const note = r.traces![0].hops.find((h) => h.note?.includes("HTTPRoute default/traced"))?.note ?? "";

@@ -47,6 +47,9 @@ const apps: Record<ServerKind, App> = {
   "ngf-nginx": ngfNginx,
 };
 
+/** What the trace calls a process whose image's kind is not its program's name. */
+const PROCESS_NAMES: Partial<Record<ServerKind, string>> = { "ngf-nginx": "nginx (NGINX Gateway Fabric data plane)", "nginx-gateway-fabric": "nginx-gateway (NGINX Gateway Fabric control plane)" };
+
 /** Servers that write a line to their container's log for each request they answer. */
 const LOGS_REQUESTS = new Set<ServerKind>(["nginx", "serve-hostname", "agnhost", "kubernetes-bootcamp", "hello-app", "echo-server", "ingress-nginx"]);
 
@@ -112,7 +115,7 @@ function podListener(state: ClusterState, pod: Pod, key: string, port: number, h
     return {
       listener: {
         app: apps[server.kind],
-        label: `${server.kind} in container ${container.name} of pod ${key}`,
+        label: `${PROCESS_NAMES[server.kind] ?? server.kind} in container ${container.name} of pod ${key}`,
         podKey: key,
         pod,
         container: container.name,

@@ -63,7 +63,7 @@ describe("the lesson panel", () => {
   it("says at once that a step was done earlier, without waiting for an attempt", () => {
     const out = render(model(2, { checked: false, status: { stepId: "curl", passed: true, explanation: "" } }));
     expect(byClass(out, "not-yet")).toHaveLength(0);
-    expect(text(byClass(out, "passed"))).toBe("✓ Already done: you did this earlier; your next command moves on.");
+    expect(text(byClass(out, "passed"))).toBe("✓ Already done: you did this earlier; your next command (or Check again) moves on.");
   });
 
   it("marks a step that was just completed", () => {

@@ -170,7 +170,7 @@ function CheckStatus({ model }: { model: LessonModel }) {
   if (!model.checked && status?.passed && status.stepId === model.lesson.steps[model.progress.currentStep]?.id) {
     return (
       <p class="lesson-check passed" role="status" aria-live="polite">
-        <strong>✓ Already done:</strong> you did this earlier; your next command moves on.
+        <strong>✓ Already done:</strong> you did this earlier; your next command (or Check again) moves on.
       </p>
     );
   }

@@ -17,7 +17,9 @@ function App() {
     case "home":
       return <HomePage fresh={route.fresh} onCreated={(id, key) => setRoute({ page: "session", id, key })} onResume={(id) => setRoute({ page: "session", id })} />;
     case "session":
-      return <SessionPage key={route.id} id={route.id} urlKey={route.key} />;
+      return <SessionPage key={route.id} id={route.id} urlKey={route.key} onExam={() => setRoute({ page: "exam", id: route.id })} />;
+    case "exam":
+      return <LazyExam key={route.id} id={route.id} urlKey={route.key} />;
     case "snapshot":
       return <SnapshotPage snapshotId={route.snapshotId} />;
     case "embed":
@@ -53,6 +55,23 @@ function LazyBoard(props: BoardProps) {
   if (error) return <p class="starting" role="alert">Could not load the board: {error}</p>;
   if (!Board) return <p class="starting" aria-busy="true">Loading the board…</p>;
   return <Board {...props} />;
+}
+
+type ExamProps = { id: string; urlKey?: string };
+
+/** The exam view and its report, fetched only when an exam is opened. */
+function LazyExam(props: ExamProps) {
+  const [Exam, setExam] = useState<ComponentType<ExamProps> | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    import("./exam/ExamPage.tsx").then(
+      (module) => setExam(() => module.ExamPage),
+      (e) => setError((e as Error).message),
+    );
+  }, []);
+  if (error) return <p class="starting" role="alert">Could not load the exam: {error}</p>;
+  if (!Exam) return <p class="starting" aria-busy="true">Loading the exam…</p>;
+  return <Exam {...props} />;
 }
 
 const route = parseRoute(location);

@@ -6,6 +6,9 @@ import {
   type CreateSessionBody,
   type CreatedSession,
   type EditorRequest,
+  type ExamReport,
+  type ExamState,
+  type ExamSummary,
   type LessonState,
   type LessonSummary,
   type LessonUpdate,
@@ -111,6 +114,26 @@ function commandResult(raw: CommandReply, command: string): CommandResult {
 export async function listLessons(): Promise<LessonSummary[]> {
   const { lessons } = await call<{ lessons?: LessonSummary[] }>("GET", "/api/lessons");
   return lessons ?? [];
+}
+
+export async function listExams(): Promise<ExamSummary[]> {
+  const { exams } = await call<{ exams?: ExamSummary[] }>("GET", "/api/exams");
+  return exams ?? [];
+}
+
+/** The running exam, or once it is over, with its report; null when the session has no exam. */
+export async function getExam(id: string): Promise<ExamState | null> {
+  try {
+    return await call<ExamState>("GET", `/api/sessions/${enc(id)}/exam`);
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404 && error.code === "no_exam") return null;
+    throw error;
+  }
+}
+
+/** Ends the exam now (the edit key's holder only) and answers its final report. */
+export function finishExam(id: string, key: string): Promise<ExamReport> {
+  return call("POST", `/api/sessions/${enc(id)}/exam/finish`, {}, key);
 }
 
 export async function createSnapshot(id: string, key?: string): Promise<string> {

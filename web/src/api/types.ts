@@ -4,7 +4,9 @@ import type { ClusterView } from "../../../worker/sim/view.ts";
 import type { Lesson, LessonEvent, LessonProgress, StepStatus } from "../../../worker/sim/lessons/index.ts";
 import type { EditingView, EditorRequest, LessonUpdate, LessonView, TranscriptEntry as WireTranscriptEntry } from "../../../worker/sim/wire.ts";
 import type { PasteHint } from "../../../worker/sim/shell/paste-hints.ts";
+import type { CheckReport, ExamReport, ExamView, TaskReport } from "../../../worker/sim/exams/index.ts";
 
+export type { CheckReport, ExamReport, ExamView, TaskReport };
 export type { ClusterView, EditingView, EditorRequest, Lesson, PasteHint, LessonEvent, LessonProgress, LessonUpdate, RouteTrace, StepStatus };
 
 /** A built-in lesson as `GET /api/lessons` lists it. */
@@ -61,6 +63,8 @@ export interface CommandResult {
 export interface CreatedSession {
   id: string;
   editKey: string;
+  /** The exam the session was started for. */
+  exam?: ExamView;
 }
 
 /** The CNI and add-ons a new cluster is built with (worker/sim/cluster/profile.ts); the server checks the values. */
@@ -75,7 +79,21 @@ export type CreateSessionBody =
   | { from: string }
   | { setup: string[]; cluster?: ClusterRequest }
   | { lesson: string; cluster?: ClusterRequest }
-  | { cluster: ClusterRequest };
+  | { cluster: ClusterRequest }
+  | { exam: string; seed?: number; durationMinutes?: number };
+
+/** One of GET /api/exams. */
+export interface ExamSummary {
+  id: string;
+  title: string;
+  summary: string;
+  durationMinutes: number;
+  tasks: number;
+  passPercent: number;
+}
+
+/** GET /api/sessions/:id/exam: the running exam, with its final report once it is over. */
+export type ExamState = ExamView & { report?: ExamReport };
 
 /** What the live socket delivers, normalised. */
 export type LiveEvent =

@@ -4,6 +4,8 @@ export type Route =
   /** `fresh`: `/?new`, a new cluster even when this browser has one to resume. */
   | { page: "home"; fresh?: true }
   | { page: "session"; id: string; key?: string }
+  /** An exam session: the exam while it runs, its report once it is over. */
+  | { page: "exam"; id: string; key?: string }
   | { page: "snapshot"; snapshotId: string }
   | { page: "embed"; params: URLSearchParams }
   /** A class's student link. */
@@ -21,6 +23,11 @@ export function parseRoute(url: { pathname: string; search: string; hash: string
     const key = new URLSearchParams(url.hash.replace(/^#/, "")).get("key") ?? undefined;
     return { page: "session", id: session[1], key: key || undefined };
   }
+  const exam = /^\/exam\/([A-Za-z0-9_-]+)$/.exec(path);
+  if (exam) {
+    const key = new URLSearchParams(url.hash.replace(/^#/, "")).get("key") ?? undefined;
+    return { page: "exam", id: exam[1], key: key || undefined };
+  }
   const classPage = /^\/c\/([A-Za-z0-9_-]+)(\/board)?$/.exec(path);
   if (classPage) {
     if (!classPage[2]) return { page: "class", classId: classPage[1] };
@@ -34,6 +41,10 @@ export function parseRoute(url: { pathname: string; search: string; hash: string
 
 export function sessionPath(id: string, key?: string): string {
   return `/s/${id}` + (key ? `#key=${encodeURIComponent(key)}` : "");
+}
+
+export function examPath(id: string, key?: string): string {
+  return `/exam/${id}` + (key ? `#key=${encodeURIComponent(key)}` : "");
 }
 
 export function absolute(path: string): string {

@@ -78,6 +78,13 @@ export const storage = {
     write("recent", JSON.stringify([playground, ...others].slice(0, RECENT_LIMIT)));
   },
 
+  /** The tasks of an exam session flagged for review. */
+  examFlags(sessionId: string): string[] {
+    const flags = readJson<unknown>(`exam-flags:${sessionId}`, []);
+    return Array.isArray(flags) ? flags.filter((f): f is string => typeof f === "string") : [];
+  },
+  setExamFlags: (sessionId: string, taskIds: string[]) => void write(`exam-flags:${sessionId}`, taskIds.length ? JSON.stringify(taskIds) : null),
+
   /** The first-visit orientation was dismissed. */
   oriented: () => read("oriented") === "1",
   setOriented: () => void write("oriented", "1"),

@@ -22,6 +22,10 @@ export interface PlaygroundProps {
   /** Renders above the console and map, given the session (share menu, banner). */
   header?(session: ReturnType<typeof useSession>): ComponentChildren;
   inject?: { id: number; command: string };
+  /** A panel beside the console in the lesson's place (an exam's tasks, its report). */
+  panel?: ComponentChildren;
+  /** A route to draw on the map and in the route panel (a report's failed route check). */
+  focusTrace?: { trace: RouteTrace; id: string };
 }
 
 const STEP_MS = 500;
@@ -58,6 +62,10 @@ export function Playground(props: PlaygroundProps) {
     if (props.inject) type(props.inject.command);
   }, [props.inject?.id]);
 
+  useEffect(() => {
+    if (props.focusTrace) play(props.focusTrace.trace, props.focusTrace.id);
+  }, [props.focusTrace?.id]);
+
   // The newest request's route when the page opens.
   const shownInitial = useRef(false);
   useEffect(() => {
@@ -92,11 +100,11 @@ export function Playground(props: PlaygroundProps) {
 
   const showMap = props.showMap !== false;
   // The first visit's orientation: in a playground of one's own, not in an embed or a lesson.
-  const orient = oriented === false && !props.compact && !model.lesson && session.editable && props.source.kind === "session" && model.loaded;
+  const orient = oriented === false && !props.compact && !model.lesson && !props.panel && session.editable && props.source.kind === "session" && model.loaded;
   const historyKey = model.id;
   const lesson = model.lesson;
   return (
-    <div class={"playground" + (props.compact ? " compact" : "") + (showMap ? "" : " no-map") + (lesson ? " with-lesson" : "")}>
+    <div class={"playground" + (props.compact ? " compact" : "") + (showMap ? "" : " no-map") + (lesson || props.panel ? " with-lesson" : "")}>
       {/* The first Tab stop (WCAG 2.4.1): past the top bar and the transcript's links to the command line. */}
       {session.editable && model.loaded && (
         <a
@@ -123,6 +131,7 @@ export function Playground(props: PlaygroundProps) {
         />
       )}
       <main class="panes">
+        {props.panel}
         {lesson && <LessonPanel model={lesson} onRun={session.editable ? type : undefined} onMove={session.editable ? session.moveLesson : undefined} />}
         {model.edit && session.editable && <EditorPanel request={model.edit} onAnswer={session.answerEditor} />}
         {model.loaded ? (
@@ -140,7 +149,7 @@ export function Playground(props: PlaygroundProps) {
             onShowRoute={(trace, entry) => showTrace(trace, entry)}
             inject={inject}
             compact={props.compact}
-            suggest={!lesson && !props.compact}
+            suggest={!lesson && !props.panel && !props.compact}
           />
         ) : (
           <section class="console loading" aria-busy="true">

@@ -1,18 +1,35 @@
 // `/s/<id>`: the owner's playground with the key, the read-only watch view without it. A key that
 // arrives in the fragment (`/s/<id>#key=...`) moves into this browser's storage at once.
 import { useEffect, useState } from "preact/hooks";
+import { getExam } from "../api/client.ts";
 import { keepKeyOutOfAddressBar } from "../lib/edit-key.ts";
-import { sessionPath } from "../lib/route.ts";
+import { examPath, sessionPath } from "../lib/route.ts";
 import { storage } from "../lib/storage.ts";
 import { ShareMenu } from "../share/ShareMenu.tsx";
 import { Playground } from "./Playground.tsx";
 import { TopBar } from "./TopBar.tsx";
 
-export function SessionPage(props: { id: string; urlKey?: string }) {
+export function SessionPage(props: { id: string; urlKey?: string; onExam?(): void }) {
   const key = props.urlKey ?? storage.editKey(props.id) ?? undefined;
   useEffect(() => {
     if (props.urlKey) keepKeyOutOfAddressBar(props.id, props.urlKey);
   }, [props.id, props.urlKey]);
+  // A session started for an exam opens as the exam (its report once over): its watch link shares the report.
+  useEffect(() => {
+    if (!props.onExam) return;
+    let cancelled = false;
+    getExam(props.id).then(
+      (exam) => {
+        if (!exam || cancelled) return;
+        history.replaceState(history.state, "", examPath(props.id));
+        props.onExam?.();
+      },
+      () => undefined,
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [props.id]);
   return (
     <Playground
       source={{ kind: "session", id: props.id, key }}

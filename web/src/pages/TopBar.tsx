@@ -1,6 +1,7 @@
 // The strip above the playground: name, connection state, page-specific actions, theme switch.
 import type { ComponentChildren } from "preact";
 import { useState } from "preact/hooks";
+import { ExamPicker } from "../exam/ExamPicker.tsx";
 import { LessonPicker } from "../lesson/LessonPicker.tsx";
 import { ClassCreator } from "../share/ClassCreator.tsx";
 import { currentTheme, toggleTheme } from "../lib/theme.ts";
@@ -22,6 +23,7 @@ export function TopBar(props: { connected?: boolean; children?: ComponentChildre
       )}
       <span class="spacer" />
       <LessonPicker />
+      <ExamPicker />
       <ClassCreator />
       {props.children}
       <button

@@ -135,13 +135,11 @@ function ReportActions(props: { id: string; state: FinishedExam }) {
   const [error, setError] = useState<string | null>(null);
   const [copied, setCopied] = useState<boolean | null>(null);
   const link = absolute(examPath(props.id));
-  // The duration this attempt was given (it may differ from the exam's default).
-  const minutes = Math.round((Date.parse(props.state.deadline) - Date.parse(props.state.startedAt)) / 60000);
   const retake = async () => {
     setBusy(true);
     setError(null);
     try {
-      const created = await createSession({ exam: props.state.examId, ...(minutes > 0 && minutes !== props.state.durationMinutes ? { durationMinutes: minutes } : {}) });
+      const created = await createSession({ exam: props.state.examId, durationMinutes: props.state.durationMinutes });
       storage.setEditKey(created.id, created.editKey);
       location.assign(examPath(created.id, created.editKey));
     } catch (e) {

@@ -83,7 +83,15 @@ export function CopyName(props: { text: string }) {
           setTimeout(() => setCopied(false), 1500);
         }}
       >
-        {copied ? "✓" : "⧉"}
+        {copied ? (
+          "✓"
+        ) : (
+          // Two sheets, one over the other: the usual copy sign, drawn (not every font has ⧉).
+          <svg width="12" height="12" viewBox="0 0 16 16" aria-hidden="true" focusable="false">
+            <rect x="5" y="5" width="9" height="9" rx="1.5" fill="none" stroke="currentColor" stroke-width="1.6" />
+            <path d="M3 11V3.5C3 2.7 3.7 2 4.5 2H11" fill="none" stroke="currentColor" stroke-width="1.6" />
+          </svg>
+        )}
       </button>
     </span>
   );

@@ -68,7 +68,8 @@ export function ClusterMap(props: ClusterMapProps) {
           {layout.hidden.pods + layout.hidden.services > 0 && ` (${layout.hidden.pods} hidden)`}
         </label>
       </div>
-      <div class="map-scroll">
+      {/* A tall cluster scrolls in here: a Tab stop lets the keyboard scroll it too (axe: scrollable-region-focusable). */}
+      <div class="map-scroll" tabIndex={0}>
         <svg
           viewBox={`0 0 ${layout.width} ${layout.height}`}
           width="100%"

@@ -38,8 +38,10 @@ export function ExamPicker() {
 
   return (
     <div class="lesson-picker exam-picker" ref={root}>
-      <button type="button" class="picker-button" aria-expanded={open} aria-haspopup="true" onClick={() => setOpen(!open)}>
-        Exam practice
+      <button type="button" class="picker-button" aria-label="Exam practice" aria-expanded={open} aria-haspopup="true" onClick={() => setOpen(!open)}>
+        {/* A phone's top bar has room for a short label only. */}
+        <span class="wide-label">Exam practice</span>
+        <span class="narrow-label">Exam</span>
       </button>
       {open && (
         <div class="picker-menu" role="dialog" tabIndex={-1} aria-label="Exam practice">

@@ -160,3 +160,45 @@ it.skipIf(!existsSync("/usr/bin/script"))("real kubectl exec -it opens the simul
     rmSync(home, { recursive: true, force: true });
   }
 });
+
+it.skipIf(!existsSync("/usr/bin/script"))("real kubectl attach -it reaches the shell a pod was started with, and its exit restarts the container", async () => {
+  const baseUrl = inject("baseUrl");
+  const pod = "kubectl apply -f - <<'EOF'\napiVersion: v1\nkind: Pod\nmetadata:\n  name: shell\nspec:\n  containers:\n  - name: shell\n    image: busybox\n    command: [sh]\n    stdin: true\n    tty: true\nEOF";
+  const created = await fetch(`${baseUrl}/api/sessions`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ setup: [...SETUP, pod] }) });
+  const session = (await created.json()) as Session;
+  const home = mkdtempSync(join(tmpdir(), "kube-oracle-attach-"));
+  try {
+    const kubeconfig = join(home, "kubeconfig");
+    writeFileSync(kubeconfig, await getInsecure(`${inject("httpsUrl")}/api/sessions/${session.id}/kubeconfig`, { Authorization: `Bearer ${session.editKey}` }));
+    await new Promise((r) => setTimeout(r, 5000));
+    const child = spawn("/usr/bin/script", ["-qfec", `"${KUBECTL}" --kubeconfig "${kubeconfig}" attach -it shell`, "/dev/null"], { env: { PATH: process.env.PATH ?? "", HOME: home, TERM: "dumb" }, stdio: ["pipe", "pipe", "pipe"] });
+    let screen = "";
+    child.stdout!.on("data", (d: Buffer) => (screen += d.toString("utf8")));
+    const until = async (text: string) => {
+      const deadline = Date.now() + 20_000;
+      while (!screen.includes(text) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      expect(screen).toContain(text);
+    };
+    await until("pressing enter.\r\n");
+    child.stdin!.write("\r");
+    await until("/ # ");
+    child.stdin!.write("hostname\r");
+    await until("shell\r\n/ # ");
+    child.stdin!.write("exit\r");
+    const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+    // The reattach hint is kubectl's own (attach.go), not the container's.
+    expect(screen).toBe("If you don't see a command prompt, try pressing enter.\r\n\r\n/ # hostname\r\nshell\r\n/ # exit\r\nSession ended, resume using 'kubectl attach shell -c shell -i -t' command when the pod is running\r\n");
+    expect(code).toBe(0);
+    // The main process ended: the kubelet starts the container again (restartPolicy Always), after its back-off.
+    let restarts = "";
+    for (const deadline = Date.now() + 20_000; restarts !== "1" && Date.now() < deadline; await new Promise((r) => setTimeout(r, 500))) {
+      restarts = (await kubectl(kubeconfig, home, "kubectl get pod shell -o jsonpath={.status.containerStatuses[0].restartCount}")).stdout;
+    }
+    expect(restarts).toBe("1");
+    // A server is not a shell: its output is what kubectl logs -f shows.
+    const server = await kubectl(kubeconfig, home, "kubectl attach web");
+    expect(server.stderr).toContain('attach is served for a container whose main process is an interactive shell (kubectl run -it web --image=busybox -- sh); the output of "web" is what kubectl logs -f shows');
+  } finally {
+    rmSync(home, { recursive: true, force: true });
+  }
+});

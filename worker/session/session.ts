@@ -26,7 +26,7 @@ import type { ClusterState } from "../sim/cluster/types.ts";
 import { type KubeApiResponse, notFoundPath, pathSegments, podLogResponse, resolveResource, serveKubeApi, status, unauthorized } from "../sim/api/server.ts";
 import { followPodLog, type LogCursor, logCursor, logText } from "../sim/cluster/pod-log.ts";
 import { type KubeApiWriteRequest, serveKubeApiWrite, WRITE_METHODS } from "../sim/api/writes.ts";
-import { chooseProtocol, CLOSE, containerNotRunning, ERROR, type ExecProtocol, type ExecSpec, execLine, execSpec, execTarget, exitCodeStatus, frame, internalErrorStatus, PlainLines, RESIZE, spdyRefused, STDERR, STDIN, STDOUT, successStatus, terminalOutput, transcriptCommand, TtyLine, upgradeRequired } from "../sim/api/exec.ts";
+import { attachFrame, chooseProtocol, CLOSE, containerNotRunning, ERROR, type ExecProtocol, type ExecSpec, execLine, execSpec, execTarget, exitCodeStatus, frame, internalErrorStatus, PlainLines, RESIZE, spdyRefused, STDERR, STDIN, STDOUT, successStatus, terminalOutput, transcriptCommand, TtyLine, upgradeRequired, withoutReattachHint } from "../sim/api/exec.ts";
 import type { ShellFrame } from "../sim/shell/types.ts";
 import { bookmarkLine, clusterAt, errorLine, eventLine, parseWatch, type WatchSpec, type WatchView, watchChanges, watchView } from "../sim/api/watch.ts";
 import { examSetup } from "../sim/exams/reference.ts";
@@ -792,7 +792,9 @@ export class Session extends DurableObject<Env> {
     if ("status" in spec) return answer(spec);
     const notRunning = containerNotRunning(cluster, spec);
     if (notRunning) return answer(notRunning);
-    // Before the upgrade's kind: kubectl retries a refused WebSocket over SPDY, and prints that answer.
+    // These before the upgrade's kind: kubectl retries a refused WebSocket over SPDY, and prints that answer.
+    const attached = spec.subresource === "attach" ? attachFrame(cluster, spec) : undefined;
+    if (attached && "contentType" in attached) return answer(attached);
     if (this.execs.size >= MAX_EXEC_STREAMS_PER_SESSION) {
       return answer(status(429, "TooManyRequests", `too many open exec streams on this session (at most ${MAX_EXEC_STREAMS_PER_SESSION}); close one and retry`, { retryAfterSeconds: 1 }), 1);
     }
@@ -801,7 +803,6 @@ export class Session extends DurableObject<Env> {
     if (upgrade !== "websocket") return answer(upgradeRequired());
     const protocol = chooseProtocol(request.headers.get("Sec-WebSocket-Protocol") ?? undefined);
     if (!protocol) return answer(status(400, "BadRequest", "the WebSocket subprotocol must be one of v5.channel.k8s.io, v4.channel.k8s.io"));
-    if (spec.subresource === "attach") return answer(status(400, "BadRequest", "attach is not served yet: use kubectl exec -it POD -- sh"));
     const pair = new WebSocketPair();
     const [client, server] = [pair[0], pair[1]];
     server.accept();
@@ -809,7 +810,7 @@ export class Session extends DurableObject<Env> {
       spec,
       protocol,
       socket: server,
-      shell: [this.state!.shell[0]].map((f) => (f.kind === "workstation" ? { kind: "workstation" as const, user: f.user, host: f.host } : f)),
+      shell: [...[this.state!.shell[0]].map((f) => (f.kind === "workstation" ? { kind: "workstation" as const, user: f.user, host: f.host } : f)), ...(attached ? [attached] : [])],
       tty: spec.tty ? new TtyLine() : undefined,
       plain: spec.tty ? undefined : new PlainLines(),
       decoder: new TextDecoder(),
@@ -831,6 +832,12 @@ export class Session extends DurableObject<Env> {
   /** The command's first run: a one-shot command ends the stream; a lone shell with stdin stays open for lines. */
   private startExec(exec: OpenExec): void {
     const { spec } = exec;
+    if (spec.subresource === "attach") {
+      // Attached to a shell that is already running: it prints nothing until a line comes (kubectl says to press Enter).
+      const base = this.state!;
+      this.record(transcriptCommand(spec), { state: base, output: "", exitCode: 0, prompt: promptOf(base.shell), traces: [], changed: false }, false);
+      return;
+    }
     const base = spec.command[0]?.slice(spec.command[0].lastIndexOf("/") + 1);
     const shell = spec.stdin && spec.command.length === 1 && (base === "sh" || base === "bash" || base === "ash");
     // The console's exec opens a shell for -it only; with -i alone it reads the lines sent instead, without a prompt.
@@ -918,8 +925,8 @@ export class Session extends DurableObject<Env> {
       return true;
     }
     const run = this.runExecLine(exec, line, `${transcriptCommand(exec.spec)}: ${line}`);
-    if (exec.tty) this.sendExec(exec, STDOUT, terminalOutput(run.output));
-    else this.sendOutput(exec, run.stdout, run.stderr);
+    if (exec.tty) this.sendExec(exec, STDOUT, terminalOutput(withoutReattachHint(run.output, exec.spec)));
+    else this.sendOutput(exec, withoutReattachHint(run.stdout, exec.spec), run.stderr);
     if (exec.shell.length < 2) {
       this.endExec(exec, run.exitCode === 0 ? successStatus() : exitCodeStatus(exec.spec.command, run.exitCode));
       return false;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createSession, execute, type SessionState } from "../../../worker/sim/engine.ts";
-import { chooseProtocol, execLine, execSpec, type ExecSpec, execTarget, exitCodeStatus, frame, PlainLines, shellWord, terminalOutput, transcriptCommand, TtyLine } from "../../../worker/sim/api/exec.ts";
+import { attachFrame, chooseProtocol, execLine, execSpec, type ExecSpec, execTarget, exitCodeStatus, frame, PlainLines, shellWord, terminalOutput, transcriptCommand, TtyLine } from "../../../worker/sim/api/exec.ts";
 
 const START = Date.UTC(2026, 0, 1);
 
@@ -84,6 +84,21 @@ describe("pods/exec of the session's Kubernetes API", () => {
     expect(err).toBe("ls: cannot access '/nope': No such file or directory\ncommand terminated with exit code 2\n");
     // The console shows them interleaved, in the order written.
     expect(result.output).toBe("ls: cannot access '/nope': No such file or directory\n/etc/hostname\ncommand terminated with exit code 2\n");
+  });
+});
+
+describe("pods/attach", () => {
+  const state = session(["kubectl run web --image=nginx", "kubectl apply -f - <<'EOF'\napiVersion: v1\nkind: Pod\nmetadata:\n  name: shell\nspec:\n  containers:\n  - name: shell\n    image: busybox\n    command: [sh]\n    stdin: true\n    tty: true\nEOF"]);
+  const spec = (pod: string): ExecSpec => ({ subresource: "attach", namespace: "default", pod, container: pod, command: [], stdin: true, stdout: true, stderr: false, tty: true });
+
+  it("attaches to a main process that is a shell with stdin, as that process", () => {
+    expect(attachFrame(state.cluster, spec("shell"))).toEqual({ kind: "pod", namespace: "default", pod: "shell", container: "shell", shell: "sh", attached: true });
+    expect(transcriptCommand(spec("shell"))).toBe("kubectl-client: attach -it shell -c shell");
+  });
+
+  it("refuses a server's process, whose output kubectl logs -f shows", () => {
+    const answer = attachFrame(state.cluster, spec("web"));
+    expect("contentType" in answer && answer.status).toBe(400);
   });
 });
 

@@ -4,7 +4,11 @@
 // error channel carries, and a terminal's line discipline for `kubectl exec -it`. The command itself
 // runs through the console's own `kubectl exec` (worker/sim/engine.ts), so both print the same.
 
+import { containerEnvironment } from "../cluster/container-env.ts";
+import { findImage } from "../cluster/images.ts";
+import { processBehaviour } from "../cluster/process.ts";
 import type { ClusterState, Pod } from "../cluster/types.ts";
+import type { ShellFrame } from "../shell/types.ts";
 import { utf8Bytes } from "../base64.ts";
 import { goQuote } from "../go-quote.ts";
 import { type KubeApiResponse, status } from "./server.ts";
@@ -244,4 +248,29 @@ export class PlainLines {
     this.pending = "";
     return rest === "" ? [] : [rest];
   }
+}
+
+/**
+ * pods/attach: the container's main process, when it is a shell (a pod started with
+ * `kubectl run -it NAME --image=busybox -- sh`): the frame the stream's lines run in, marked as the
+ * main process, so its `exit` ends the container as it would. Other processes (servers, one-shot
+ * commands) are not attachable here: their output is what `kubectl logs -f` shows.
+ */
+export function attachFrame(cluster: ClusterState, spec: ExecSpec): ShellFrame | KubeApiResponse {
+  const key = `${spec.namespace}/${spec.pod}`;
+  const container = cluster.pods[key]?.spec.containers.find((c) => c.name === spec.container);
+  if (!container) return status(404, "NotFound", `pods ${goQuote(spec.pod)} not found`, { name: spec.pod, kind: "pods" });
+  const argv = [...(container.command ?? []), ...(container.args ?? [])];
+  const word = argv[0] ?? findImage(container.image)?.shell ?? "sh";
+  const base = word.slice(word.lastIndexOf("/") + 1);
+  const behaviour = processBehaviour(container, containerEnvironment(cluster, key, container.name));
+  if (behaviour.kind !== "forever" || !["sh", "bash", "ash"].includes(base) || argv.includes("-c") || !container.stdin) {
+    return status(400, "BadRequest", `attach is served for a container whose main process is an interactive shell (kubectl run -it ${spec.pod} --image=busybox -- sh); the output of ${goQuote(spec.container)} is what kubectl logs -f shows`);
+  }
+  return { kind: "pod", namespace: spec.namespace, pod: spec.pod, container: spec.container, shell: base === "bash" ? "bash" : "sh", attached: true };
+}
+
+/** What kubectl attach prints itself when the shell ends (attach.go), which the console's exit prints for kubectl run. */
+export function withoutReattachHint(text: string, spec: ExecSpec): string {
+  return text.replace(`Session ended, resume using 'kubectl attach ${spec.pod} -c ${spec.container} -i -t' command when the pod is running\n`, "");
 }

@@ -7,6 +7,7 @@ import { parseRoute, type Route } from "./lib/route.ts";
 import { ClassPage } from "./pages/ClassPage.tsx";
 import { EmbedPage } from "./pages/EmbedPage.tsx";
 import { HomePage } from "./pages/HomePage.tsx";
+import { LazyExam } from "./pages/LazyExam.tsx";
 import { SessionPage } from "./pages/SessionPage.tsx";
 import { SnapshotPage } from "./pages/SnapshotPage.tsx";
 import "./styles.css";
@@ -55,23 +56,6 @@ function LazyBoard(props: BoardProps) {
   if (error) return <p class="starting" role="alert">Could not load the board: {error}</p>;
   if (!Board) return <p class="starting" aria-busy="true">Loading the board…</p>;
   return <Board {...props} />;
-}
-
-type ExamProps = { id: string; urlKey?: string };
-
-/** The exam view and its report, fetched only when an exam is opened. */
-function LazyExam(props: ExamProps) {
-  const [Exam, setExam] = useState<ComponentType<ExamProps> | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    import("./exam/ExamPage.tsx").then(
-      (module) => setExam(() => module.ExamPage),
-      (e) => setError((e as Error).message),
-    );
-  }, []);
-  if (error) return <p class="starting" role="alert">Could not load the exam: {error}</p>;
-  if (!Exam) return <p class="starting" aria-busy="true">Loading the exam…</p>;
-  return <Exam {...props} />;
 }
 
 const route = parseRoute(location);

@@ -1,6 +1,8 @@
 // Exam practice in real Chromium: the warm-up started from the top bar, taken from start to report
 // (two tasks solved in the console, the rest left), the score checked, a retake with another seed,
 // axe-core on the exam view and the report, and a phone's viewport. Screenshots in test-results/.
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import type { Browser, BrowserContextOptions, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { axeViolations, baseUrl, launch, newPage, RESULTS, typeCommand, typeUntil } from "./browser.ts";
@@ -164,5 +166,53 @@ describe("exam practice", () => {
     expect(await axeViolations(phone, undefined, ["serious", "critical"])).toEqual([]);
     await phone.screenshot({ path: `${RESULTS}/exam-phone.png` });
     await phone.context().close();
+  });
+});
+
+describe("an exam embedded in a course page", () => {
+  let browser: Browser;
+  let host: Server;
+  let page: Page;
+
+  beforeAll(async () => {
+    browser = await launch();
+    host = createServer((_req, res) => {
+      res.writeHead(200, { "content-type": "text/html" });
+      res.end(`<!doctype html><html lang="en"><body><h1>Mock exam</h1>
+<iframe src="${baseUrl()}/embed?exam=warm-up&seed=7" width="1200" height="760" title="Kubernetes exam"></iframe>
+<script>window.messages = []; addEventListener("message", (e) => { if (e.data && e.data.source === "kube-playground") window.messages.push(e.data); });</script>
+</body></html>`);
+    });
+    await new Promise<void>((resolve) => host.listen(0, "127.0.0.1", resolve));
+    page = await newPage(browser, { viewport: { width: 1240, height: 860 } });
+    await page.goto(`http://127.0.0.1:${(host.address() as AddressInfo).port}/`);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    host?.close();
+  });
+
+  const messages = (type: string) => page.evaluate((t) => (window as unknown as { messages: { type: string }[] }).messages.filter((m) => m.type === t), type);
+
+  it("posts the exam's progress as commands run, and its result on Finish, to the embedding page", async () => {
+    const frame = page.frameLocator("iframe");
+    const input = frame.locator(".command-input");
+    await input.waitFor();
+    await input.click();
+    await input.pressSequentially("kubectl get ns", { delay: 2 });
+    await input.press("Enter");
+    await page.waitForFunction(() => (window as unknown as { messages: { type: string; commands?: number }[] }).messages.some((m) => m.type === "exam-progress" && m.commands === 1));
+    const progress = (await messages("exam-progress")).at(-1) as unknown as { examId: string; secondsLeft: number; session: string };
+    expect(progress.examId).toBe("warm-up");
+    expect(progress.secondsLeft).toBeGreaterThan(25 * 60);
+
+    await frame.getByRole("button", { name: "Finish", exact: true }).click();
+    await frame.getByRole("button", { name: "Finish and see the report" }).click();
+    await page.waitForFunction(() => (window as unknown as { messages: { type: string }[] }).messages.some((m) => m.type === "exam-result"));
+    const [result] = (await messages("exam-result")) as unknown as { session: string; seed: number; score: number; max: number; passed: boolean; tasks: unknown[] }[];
+    expect(result).toMatchObject({ session: progress.session, seed: 7, score: 0, max: 100, passed: false });
+    expect(result.tasks).toHaveLength(6);
+    await frame.locator(".exam-score").waitFor();
+    await page.screenshot({ path: `${RESULTS}/exam-embed-report.png` });
   });
 });

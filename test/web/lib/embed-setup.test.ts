@@ -22,4 +22,13 @@ describe("the embed's session request", () => {
   it("forks a snapshot as it is: a snapshot keeps its own cluster", () => {
     expect(setupOf("snapshot=AAAA&cni=calico").body).toEqual({ from: "AAAA" });
   });
+
+  it("starts an exam, with the seed the URL gives (the same exam for every visitor) or a random one", () => {
+    expect(setupOf("exam=warm-up")).toEqual({ embedId: "exam:warm-up", body: { exam: "warm-up" } });
+    const seeded = setupOf("exam=warm-up&seed=42");
+    expect(seeded.body).toEqual({ exam: "warm-up", seed: 42 });
+    expect(seeded.embedId).not.toBe("exam:warm-up");
+    // Not a number: sent on for the server to refuse with its message.
+    expect(setupOf("exam=warm-up&seed=abc").body).toEqual({ exam: "warm-up", seed: NaN });
+  });
 });

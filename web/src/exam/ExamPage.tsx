@@ -17,7 +17,11 @@ export interface ExamPageProps {
   /** The embed's hooks: progress while the exam runs, the result once it is over. */
   onProgress?(progress: { secondsLeft: number; commands: number }): void;
   onResult?(state: ExamState): void;
+  /** A retake started (an embed keeps it as its session); without it the page opens the new exam. */
+  onRetake?(session: { id: string; key: string }): void;
   compact?: boolean;
+  /** In an embed: the frame's address stays the embed's (a reload finds the same session). */
+  embedded?: boolean;
 }
 
 export function ExamPage(props: ExamPageProps) {
@@ -27,7 +31,7 @@ export function ExamPage(props: ExamPageProps) {
   const [missing, setMissing] = useState(false);
 
   useEffect(() => {
-    if (props.urlKey) keepKeyOutOfAddressBar(props.id, props.urlKey, "exam");
+    if (props.urlKey && !props.embedded) keepKeyOutOfAddressBar(props.id, props.urlKey, "exam");
   }, [props.id, props.urlKey]);
 
   const load = () =>
@@ -64,7 +68,7 @@ export function ExamPage(props: ExamPageProps) {
     );
   }
   if (!state) return <p class="starting" aria-busy="true">Loading the exam…</p>;
-  if (state.report) return <ExamReportView id={props.id} state={state as ExamState & { report: NonNullable<ExamState["report"]> }} compact={props.compact} />;
+  if (state.report) return <ExamReportView id={props.id} state={state as ExamState & { report: NonNullable<ExamState["report"]> }} compact={props.compact} onRetake={props.onRetake} />;
   return (
     <ExamRunning
       id={props.id}

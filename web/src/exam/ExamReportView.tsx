@@ -13,7 +13,7 @@ import { ShareMenu } from "../share/ShareMenu.tsx";
 
 type FinishedExam = ExamState & { report: ExamReport };
 
-export function ExamReportView(props: { id: string; state: FinishedExam; compact?: boolean }) {
+export function ExamReportView(props: { id: string; state: FinishedExam; compact?: boolean; onRetake?(session: { id: string; key: string }): void }) {
   const [focus, setFocus] = useState<{ trace: RouteTrace; id: string } | undefined>();
   return (
     <Playground
@@ -21,7 +21,7 @@ export function ExamReportView(props: { id: string; state: FinishedExam; compact
       source={{ kind: "session", id: props.id }}
       compact={props.compact}
       focusTrace={focus}
-      panel={<ReportPanel id={props.id} state={props.state} onShowRoute={(trace, id) => setFocus({ trace, id: `${id}-${Date.now()}` })} />}
+      panel={<ReportPanel id={props.id} state={props.state} onRetake={props.onRetake} onShowRoute={(trace, id) => setFocus({ trace, id: `${id}-${Date.now()}` })} />}
       header={() => (
         <TopBar>
           <ShareMenu sessionId={props.id} snapshot={() => createSnapshot(props.id)} />
@@ -31,7 +31,7 @@ export function ExamReportView(props: { id: string; state: FinishedExam; compact
   );
 }
 
-function ReportPanel(props: { id: string; state: FinishedExam; onShowRoute(trace: RouteTrace, id: string): void }) {
+function ReportPanel(props: { id: string; state: FinishedExam; onRetake?(session: { id: string; key: string }): void; onShowRoute(trace: RouteTrace, id: string): void }) {
   const report = props.state.report;
   const percent = report.max > 0 ? Math.round((report.score / report.max) * 1000) / 10 : 0;
   return (
@@ -44,7 +44,7 @@ function ReportPanel(props: { id: string; state: FinishedExam; onShowRoute(trace
         </strong>{" "}
         ({percent}%) — {report.passed ? "passed" : "not passed"}: the pass mark is {report.passPercent}%.
       </p>
-      <ReportActions id={props.id} state={props.state} />
+      <ReportActions id={props.id} state={props.state} onRetake={props.onRetake} />
       <table class="exam-scores">
         <caption class="visually-hidden">Score per task</caption>
         <thead>
@@ -130,7 +130,7 @@ function CheckItem(props: { check: CheckReport; onShowRoute(): void }) {
   );
 }
 
-function ReportActions(props: { id: string; state: FinishedExam }) {
+function ReportActions(props: { id: string; state: FinishedExam; onRetake?(session: { id: string; key: string }): void }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [copied, setCopied] = useState<boolean | null>(null);
@@ -141,7 +141,8 @@ function ReportActions(props: { id: string; state: FinishedExam }) {
     try {
       const created = await createSession({ exam: props.state.examId, durationMinutes: props.state.durationMinutes });
       storage.setEditKey(created.id, created.editKey);
-      location.assign(examPath(created.id, created.editKey));
+      if (props.onRetake) props.onRetake({ id: created.id, key: created.editKey });
+      else location.assign(examPath(created.id, created.editKey));
     } catch (e) {
       setError((e as Error).message);
       setBusy(false);

@@ -14,6 +14,14 @@ function embedCluster(params: URLSearchParams): { cluster?: ClusterRequest; id: 
 }
 
 export function embedSetup(params: URLSearchParams): { embedId: string; body: CreateSessionBody } {
+  // `exam=ID&seed=N`: an exam of its own (a seed reproduces the same one for every visitor).
+  const exam = params.get("exam");
+  if (exam) {
+    const seed = params.get("seed");
+    // A seed that is not a number goes on as one the server refuses, with its message.
+    const drawn = seed === null ? undefined : Number(seed);
+    return { embedId: `exam:${exam}` + (drawn !== undefined ? ` seed=${drawn}` : ""), body: drawn !== undefined ? { exam, seed: drawn } : { exam } };
+  }
   const snapshot = params.get("snapshot");
   if (!params.get("lesson") && snapshot) return { embedId: `snapshot:${snapshot}`, body: { from: snapshot } };
   // A different cluster is a different session: the profile is part of what the embed remembers.

@@ -12,6 +12,7 @@ import { parentOrigin } from "../lib/parent-origin.ts";
 import { sessionPath } from "../lib/route.ts";
 import { storage } from "../lib/storage.ts";
 import { JoinForm, useClassInfo } from "./ClassPage.tsx";
+import { LazyExam } from "./LazyExam.tsx";
 import { Playground } from "./Playground.tsx";
 
 export const MESSAGE_SOURCE = "kube-playground";
@@ -123,6 +124,37 @@ function EmbedSession(props: { params: URLSearchParams; joined?: { id: string; k
 
   if (error) return <p class="embed-error" role="alert">Could not start the playground: {error}</p>;
   if (!session) return <p class="embed-loading" aria-busy="true">Starting your cluster…</p>;
+  if (props.params.get("exam")) {
+    // An exam: the course page hears its progress (each command, each minute) and its result.
+    return (
+      <LazyExam
+        key={session.id}
+        id={session.id}
+        urlKey={session.key}
+        compact
+        embedded
+        onProgress={(progress) => post(origin, { type: "exam-progress", ...whose(session.id), examId: props.params.get("exam"), ...progress })}
+        onResult={(state) => {
+          const report = state.report!;
+          post(origin, {
+            type: "exam-result",
+            ...whose(session.id),
+            examId: report.examId,
+            seed: report.seed,
+            score: report.score,
+            max: report.max,
+            passPercent: report.passPercent,
+            passed: report.passed,
+            tasks: report.tasks.map((t) => ({ id: t.id, weight: t.weight, score: t.score })),
+          });
+        }}
+        onRetake={(retake) => {
+          storage.setEmbedSession(storedAs, retake);
+          setSession({ ...retake, created: true });
+        }}
+      />
+    );
+  }
   return (
     <Playground
       compact

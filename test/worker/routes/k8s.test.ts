@@ -112,3 +112,78 @@ describe("ANY /api/sessions/:id/k8s/...", () => {
     expect((await request(`/api/sessions/${session.id}/k8s/api/v1/pods`, { headers: { Origin: "https://evil.test" } })).status).toBe(403);
   });
 });
+
+describe("pods/exec of /api/sessions/:id/k8s over WebSocket", () => {
+  const execPath = (id: string, query: string) => `/api/sessions/${id}/k8s/api/v1/namespaces/default/pods/box/exec?${query}`;
+  const upgrade = (protocol: string, key?: string): Record<string, string> => ({ Upgrade: "websocket", "Sec-WebSocket-Protocol": protocol, ...(key === undefined ? {} : { Authorization: `Bearer ${key}` }) });
+
+  async function ready(): Promise<{ id: string; editKey: string }> {
+    const session = await createSession({ setup: ["kubectl run box --image=busybox -- sleep 3600"] });
+    await run(session.id, session.editKey, "kubectl wait --for=condition=Ready pod/box");
+    return session;
+  }
+
+  /** Every message until the server closes, as [channel, text]. */
+  function messages(socket: WebSocket): Promise<Array<[number, string]>> {
+    const received: Array<[number, string]> = [];
+    return new Promise((resolve) => {
+      socket.addEventListener("message", async (event) => {
+        const data = event.data as unknown;
+        const bytes = new Uint8Array(data instanceof Blob ? await data.arrayBuffer() : (data as ArrayBuffer));
+        received.push([bytes[0], new TextDecoder().decode(bytes.subarray(1))]);
+      });
+      socket.addEventListener("close", () => setTimeout(() => resolve(received), 50));
+    });
+  }
+
+  it("runs the command and ends with the error channel's Status, on the subprotocol the client offered", async () => {
+    const session = await ready();
+    const response = await request(execPath(session.id, "command=sh&command=-c&command=echo+out%3B+echo+err+%3E%262%3B+exit+3&container=box&stdout=true&stderr=true"), { headers: upgrade("v4.channel.k8s.io", session.editKey) });
+    expect(response.status).toBe(101);
+    expect(response.headers.get("Sec-WebSocket-Protocol")).toBe("v4.channel.k8s.io");
+    const socket = response.webSocket!;
+    const done = messages(socket);
+    socket.accept();
+    const received = await done;
+    expect(received.slice(0, 2)).toEqual([[1, "out\n"], [2, "err\n"]]);
+    expect(JSON.parse(received[2][1])).toMatchObject({ status: "Failure", reason: "NonZeroExitCode", details: { causes: [{ reason: "ExitCode", message: "3" }] } });
+    const transcript = (await read(session.id)).transcript.map((e: { command: string }) => e.command);
+    expect(transcript).toContain("kubectl-client: exec box -- sh -c 'echo out; echo err >&2; exit 3'");
+  });
+
+  it("refuses a read-only client with the authorizer's verb for the method, SPDY with a clear error, and a plain GET", async () => {
+    const session = await ready();
+    const get = await request(execPath(session.id, "command=ls&stdout=true"), { headers: upgrade("v5.channel.k8s.io") });
+    expect(get.status).toBe(403);
+    expect((await get.json()) as { message: string }).toMatchObject({ message: 'pods "box" is forbidden: User "system:anonymous" cannot get resource "pods/exec" in API group "" in the namespace "default"' });
+    const post = await request(execPath(session.id, "command=ls&stdout=true"), { method: "POST", headers: { Upgrade: "SPDY/3.1" } });
+    expect(((await post.json()) as { message: string }).message).toContain('cannot create resource "pods/exec"');
+    const spdy = await request(execPath(session.id, "command=ls&stdout=true"), { method: "POST", headers: { Upgrade: "SPDY/3.1", Authorization: `Bearer ${session.editKey}` } });
+    expect(spdy.status).toBe(400);
+    expect(((await spdy.json()) as { message: string }).message).toMatch(/^SPDY\/3\.1 streaming is not supported by this server: use kubectl 1\.31 or newer/);
+    const plain = await request(execPath(session.id, "command=ls&stdout=true"), { headers: { Authorization: `Bearer ${session.editKey}` } });
+    expect(((await plain.json()) as { message: string }).message).toBe("Upgrade request required");
+  });
+
+  it("holds at most 5 streams a session: the 6th is 429 with Retry-After", async () => {
+    const session = await ready();
+    const open: WebSocket[] = [];
+    for (let i = 0; i < 5; i++) {
+      const response = await request(execPath(session.id, "command=sh&container=box&stdin=true&stdout=true"), { headers: upgrade("v5.channel.k8s.io", session.editKey) });
+      expect(response.status).toBe(101);
+      response.webSocket!.accept();
+      open.push(response.webSocket!);
+    }
+    const sixth = await request(execPath(session.id, "command=hostname&container=box&stdout=true"), { headers: upgrade("v5.channel.k8s.io", session.editKey) });
+    expect(sixth.status).toBe(429);
+    expect(sixth.headers.get("Retry-After")).toBe("1");
+    // The end of one shell's stdin (v5's CLOSE signal) ends it and frees its place.
+    const first = messages(open[0]);
+    open[0].send(Uint8Array.from([255, 0]));
+    expect((await first).at(-1)).toEqual([3, JSON.stringify({ metadata: {}, status: "Success" })]);
+    const next = await request(execPath(session.id, "command=hostname&container=box&stdout=true"), { headers: upgrade("v5.channel.k8s.io", session.editKey) });
+    expect(next.status).toBe(101);
+    next.webSocket!.accept();
+    for (const socket of open.slice(1)) socket.close(1000);
+  });
+});

@@ -158,6 +158,18 @@ describe("exam practice", () => {
     expect(drawn(retake)).not.toBe(drawn(before));
   });
 
+  it("ends by itself when time is up: the screen reader hears it, and the report replaces the exam", async () => {
+    const short = await newPage(browser);
+    await startWarmUp(short, 1);
+    expect(await short.locator(".exam-clock").innerText()).toMatch(/^0:[0-5]\d$|^1:00$/);
+    // The live status stays quiet until the end: no announcement every second.
+    expect(await short.locator('.exam-bar [role="status"]').innerText()).toBe("");
+    await short.waitForFunction(() => document.querySelector('.exam-bar [role="status"]')?.textContent === "Time is up", undefined, { timeout: 90_000 });
+    await short.locator(".exam-score").waitFor({ timeout: 30_000 });
+    expect(await short.locator(".exam-score").innerText()).toMatch(/^0 \/ 100/);
+    await short.context().close();
+  }, 150_000);
+
   it("fits a phone: the exam view without a sideways scroll and without barriers", async () => {
     const phone = await newPage(browser, PHONE);
     const phoneId = await startWarmUp(phone, 30);

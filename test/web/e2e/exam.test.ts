@@ -72,7 +72,9 @@ describe("exam practice", () => {
 
   it("keeps a task flagged for review across a reload", async () => {
     await page.locator(".exam-task-item").nth(3).click();
-    await page.getByRole("button", { name: "Flag for review" }).click();
+    const flag = page.getByRole("button", { name: "Flag for review" });
+    await flag.click();
+    expect(await flag.getAttribute("aria-pressed")).toBe("true");
     expect(await page.locator(".exam-task-item").nth(3).innerText()).toContain("flagged for review");
     await page.reload();
     await page.locator(".command-input").waitFor();

@@ -52,8 +52,9 @@ export function ExamTasks(props: { sessionId: string; exam: ExamView }) {
           <p key={i}>{paragraph.map((part, j) => (part.kind === "name" ? <CopyName key={j} text={part.text} /> : part.text))}</p>
         ))}
         <p class="exam-task-actions">
-          <button type="button" aria-pressed={flagged} onClick={toggleFlag}>
-            {flagged ? "⚑ Flagged for review" : "Flag for review"}
+          {/* A toggle keeps its name; aria-pressed says whether it is on. */}
+          <button type="button" class={flagged ? "exam-flag-on" : undefined} aria-pressed={flagged} onClick={toggleFlag}>
+            <span aria-hidden="true">{flagged ? "⚑ " : ""}</span>Flag for review
           </button>{" "}
           <button type="button" disabled={current === 0} onClick={() => setCurrent(current - 1)}>
             Previous task

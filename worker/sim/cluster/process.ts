@@ -108,11 +108,17 @@ export function runsImageServer(container: Container): boolean {
   if (image.task) return !runsTask(container);
   // agnhost's ENTRYPOINT is /agnhost: its args are always agnhost's, and pages also spell it out.
   if (image.server.kind === "agnhost") return !container.command?.length || isAgnhost(container.command[0]);
-  if (container.command?.length) return false;
+  // A command that names the server program itself (`-- /http-echo -text=v1`, `nginx -g 'daemon off;'`)
+  // runs the server with the rest as its flags; any other command (a shell, sleep) replaces it.
+  if (container.command?.length) return isServerProgram(container.command[0]);
   const first = container.args?.[0];
   if (first === undefined || !image.shell || first.startsWith("-")) return true;
-  const base = first.split("/").pop() ?? first;
-  return SERVER_PROGRAMS.some((s) => first === s || base === s.replace(/^\//, ""));
+  return isServerProgram(first);
+}
+
+function isServerProgram(program: string): boolean {
+  const base = program.split("/").pop() ?? program;
+  return SERVER_PROGRAMS.some((s) => program === s || base === s.replace(/^\//, ""));
 }
 
 function isAgnhost(program: string): boolean {

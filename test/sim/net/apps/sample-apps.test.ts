@@ -60,6 +60,21 @@ describe("sample apps answer on their port with their source's text", () => {
     const r = curl({ name: "netexec", image: "registry.k8s.io/e2e-test-images/agnhost:2.39", args: ["netexec", "--http-port=9000"] }, ":8080/hostname");
     expect(r.code).toBe(7);
   });
+
+  it.each([
+    [["/http-echo", "-text=v1"], undefined, "v1\n"],
+    [["/http-echo"], ["-text=v2"], "v2\n"],
+    [["http-echo", "-text=v3", "-listen=:5678"], undefined, "v3\n"],
+  ])("a command naming the image's own server program runs it with the rest as flags: %j %j", (command, args, expected) => {
+    const r = curl({ name: "echo-abc12", image: "hashicorp/http-echo", command, args }, ":5678/");
+    expect(r.code).toBe(0);
+    expect(r.output).toBe(expected);
+  });
+
+  it("a command that is not the server program (a shell, sleep) replaces the server: nothing listens", () => {
+    const r = curl({ name: "echo-abc12", image: "hashicorp/http-echo", command: ["sleep", "3600"] }, ":5678/", "-s -m 2");
+    expect(r.code).not.toBe(0);
+  });
 });
 
 describe("sample apps' logs", () => {

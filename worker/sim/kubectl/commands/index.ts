@@ -4,6 +4,7 @@ import type { Command } from "../command.ts";
 import { annotateCommand } from "./annotate.ts";
 import { applyCommand } from "./apply.ts";
 import { configCommand } from "./config.ts";
+import { cpCommand } from "./cp.ts";
 import { createCommand } from "./create.ts";
 import { deleteCommand } from "./delete.ts";
 import { describeCommand } from "./describe.ts";
@@ -34,6 +35,7 @@ export const commands: Command[] = [
   logsCommand,
   execCommand,
   portForwardCommand,
+  cpCommand,
   applyCommand,
   editCommand,
   patchCommand,

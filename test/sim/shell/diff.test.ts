@@ -38,4 +38,14 @@ describe("diff", () => {
     run("sed 's/replicas: 1/replicas: 3/' a.yaml > b.yaml");
     expect(run("diff a.yaml b.yaml")).toEqual({ output: "8c8\n<   replicas: 1\n---\n>   replicas: 3\n", exitCode: 1 });
   });
+
+  it("compares two directories file by file: Only in without -N, an empty file for the absent one with it", () => {
+    const run = simTerminal(74);
+    run("mkdir d1 d2; printf 'a\\n' > d1/same; printf 'a\\n' > d2/same; printf 'x\\n' > d1/f; printf 'y\\n' > d2/f; printf 'only\\n' > d1/g");
+    expect(run("diff d1 d2")).toEqual({ output: "diff d1/f d2/f\n1c1\n< x\n---\n> y\nOnly in d1: g\n", exitCode: 1 });
+    const unified = run("diff -u -N d1 d2");
+    expect(unified.exitCode).toBe(1);
+    expect(unified.output).toMatch(/^diff -u -N d1\/f d2\/f\n--- d1\/f\t\S+ \S+ \+0000\n\+\+\+ d2\/f\t\S+ \S+ \+0000\n@@ -1 \+1 @@\n-x\n\+y\ndiff -u -N d1\/g d2\/g\n--- d1\/g\t\S+ \S+ \+0000\n\+\+\+ d2\/g\t1970-01-01 00:00:00\.000000000 \+0000\n@@ -1 \+0,0 @@\n-only\n$/);
+    expect(run("diff d1/same d2")).toEqual({ output: "", exitCode: 0 });
+  });
 });

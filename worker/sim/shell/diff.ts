@@ -1,8 +1,9 @@
 // GNU diffutils' diff on two files (or `-` for standard input): the normal format (`2c2`, `< `,
 // `---`, `> `), the unified one (-u, -U N) and -q, exit status 0 when the same, 1 when different, 2
-// on trouble. Lines are matched with Myers' O(ND) algorithm, as GNU diff does.
+// on trouble; two directories compare the files they hold (-N: a file missing on one side is empty). Lines are matched with Myers' O(ND) algorithm, as GNU diff does.
 
 import { spend } from "./work.ts";
+import type { Errno } from "../files/file-system.ts";
 import { errnoText, programFiles } from "./fs-context.ts";
 import type { ProgramContext } from "./types.ts";
 
@@ -153,11 +154,15 @@ export function diff(ctx: ProgramContext): number {
   const args = ctx.argv.slice(1);
   let context: number | undefined;
   let brief = false;
+  let newFile = false;
+  /** The switches as given, for the `diff ...` line GNU diff prints before each pair of a directory. */
+  const switches: string[] = [];
   const operands: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     if (a === "-u" || a === "--unified") context = 3;
     else if (a === "-q" || a === "--brief") brief = true;
+    else if (a === "-N" || a === "--new-file") newFile = true;
     else if (a === "-U" || /^-U\d+$/.test(a) || a.startsWith("--unified=")) {
       const value = a === "-U" ? args[++i] : a.startsWith("-U") ? a.slice(2) : a.slice(10);
       if (value === undefined || !/^\d+$/.test(value)) {
@@ -165,10 +170,16 @@ export function diff(ctx: ProgramContext): number {
         return 2;
       }
       context = Number(value);
+      switches.push(a === "-U" ? `-U ${value}` : a);
+      continue;
     } else if (a.startsWith("-") && a !== "-") {
       ctx.err(`diff: ${a.startsWith("--") ? `unrecognized option '${a}'` : `invalid option -- '${a[1]}'`}\ndiff: Try 'diff --help' for more information.\n`);
       return 2;
-    } else operands.push(a);
+    } else {
+      operands.push(a);
+      continue;
+    }
+    switches.push(a);
   }
   if (operands.length < 2) {
     ctx.err(`diff: missing operand after '${operands[0] ?? "diff"}'\ndiff: Try 'diff --help' for more information.\n`);
@@ -179,32 +190,106 @@ export function diff(ctx: ProgramContext): number {
     return 2;
   }
   const files = programFiles(ctx);
+  const options = { context, brief, newFile, switches };
+  const dirs = operands.map((name) => name !== "-" && files !== undefined && files.fs.isDir(files.resolve(name)));
+  if (dirs[0] && dirs[1]) return diffDirectories(ctx, files!, operands[0], operands[1], options);
+  // A directory against a file compares the file of the same name in the directory.
+  if (dirs[0] !== dirs[1]) {
+    const dir = dirs[0] ? 0 : 1;
+    const other = operands[1 - dir];
+    if (other === "-") {
+      ctx.err(`diff: cannot compare '-' to a directory\n`);
+      return 2;
+    }
+    operands[dir] = `${operands[dir].replace(/\/+$/, "")}/${other.slice(other.lastIndexOf("/") + 1)}`;
+  }
   const texts: Array<{ text: string; mtime: number }> = [];
   for (const name of operands) {
     if (name === "-") {
       texts.push({ text: ctx.stdin ?? "", mtime: ctx.now });
       continue;
     }
-    const path = files?.resolve(name);
-    const read = files && path ? files.fs.read(path) : ({ ok: false, errno: "ENOENT" } as const);
-    if (!read.ok) {
+    const read = readOperand(files, name, false);
+    if ("errno" in read) {
       ctx.err(read.errno === "EISDIR" ? `diff: ${name}: Is a directory\n` : `diff: ${name}: ${errnoText(read.errno)}\n`);
       return 2;
     }
-    const stat = files!.fs.stat(path!);
-    texts.push({ text: read.value, mtime: stat.ok ? stat.value.mtime : ctx.now });
+    texts.push(read);
   }
-  const a = splitLines(texts[0].text);
-  const b = splitLines(texts[1].text);
+  const out = compareTexts(ctx, operands[0], operands[1], texts[0], texts[1], options);
+  ctx.out(out);
+  return out === "" ? 0 : 1;
+}
+
+interface DiffOptions {
+  context: number | undefined;
+  brief: boolean;
+  newFile: boolean;
+  switches: string[];
+}
+
+function readOperand(files: ReturnType<typeof programFiles>, name: string, absentIsEmpty: boolean): { text: string; mtime: number } | { errno: Errno } {
+  const path = files?.resolve(name);
+  const read = files && path ? files.fs.read(path) : ({ ok: false, errno: "ENOENT" } as const);
+  if (!read.ok) return absentIsEmpty && read.errno === "ENOENT" ? { text: "", mtime: 0 } : { errno: read.errno };
+  const stat = files!.fs.stat(path!);
+  return { text: read.value, mtime: stat.ok ? stat.value.mtime : 0 };
+}
+
+/** The output for two texts: empty when they are the same. */
+function compareTexts(ctx: ProgramContext, nameA: string, nameB: string, ta: { text: string; mtime: number }, tb: { text: string; mtime: number }, options: DiffOptions): string {
+  const a = splitLines(ta.text);
+  const b = splitLines(tb.text);
   // A last line without its newline differs from the same line with one.
   const lastA = a.lines.length - 1;
   const lastB = b.lines.length - 1;
   const aKeys = a.noNewline ? a.lines.map((l, i) => (i === lastA ? `${l}\0` : l)) : a.lines;
   const bKeys = b.noNewline ? b.lines.map((l, i) => (i === lastB ? `${l}\0` : l)) : b.lines;
   const hunks = changes(aKeys, bKeys, (units) => spend(ctx.work, units));
-  if (hunks.length === 0) return 0;
-  if (brief) ctx.out(`Files ${operands[0]} and ${operands[1]} differ\n`);
-  else if (context === undefined) ctx.out(normal(a, b, hunks));
-  else ctx.out(`--- ${operands[0]}\t${stamp(texts[0].mtime)}\n+++ ${operands[1]}\t${stamp(texts[1].mtime)}\n${unified(a, b, hunks, context)}`);
-  return 1;
+  if (hunks.length === 0) return "";
+  if (options.brief) return `Files ${nameA} and ${nameB} differ\n`;
+  if (options.context === undefined) return normal(a, b, hunks);
+  return `--- ${nameA}\t${stamp(ta.mtime)}\n+++ ${nameB}\t${stamp(tb.mtime)}\n${unified(a, b, hunks, options.context)}`;
+}
+
+/**
+ * Two directories (not recursive beyond what both hold): each name in byte order, `Only in DIR:
+ * NAME` for a file on one side, or with -N the absent file as empty (its time the epoch); each
+ * pair that differs under a `diff SWITCHES A B` line, as GNU diff prints it.
+ */
+function diffDirectories(ctx: ProgramContext, files: NonNullable<ReturnType<typeof programFiles>>, dirA: string, dirB: string, options: DiffOptions): number {
+  const list = (dir: string) => {
+    const listed = files.fs.list(files.resolve(dir));
+    return listed.ok ? listed.value : [];
+  };
+  const namesA = new Set(list(dirA));
+  const namesB = new Set(list(dirB));
+  const names = [...new Set([...namesA, ...namesB])].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
+  const join = (dir: string, name: string) => `${dir.replace(/\/+$/, "")}/${name}`;
+  let status = 0;
+  for (const name of names) {
+    const pathA = join(dirA, name);
+    const pathB = join(dirB, name);
+    if (!options.newFile && !(namesA.has(name) && namesB.has(name))) {
+      ctx.out(`Only in ${namesA.has(name) ? dirA : dirB}: ${name}\n`);
+      status = Math.max(status, 1);
+      continue;
+    }
+    const readA = readOperand(files, pathA, true);
+    const readB = readOperand(files, pathB, true);
+    if ("errno" in readA || "errno" in readB) {
+      const [path, errno] = "errno" in readA ? [pathA, readA.errno] : [pathB, (readB as { errno: Errno }).errno];
+      if (errno === "EISDIR") ctx.out(`Common subdirectories: ${pathA} and ${pathB}\n`);
+      else {
+        ctx.err(`diff: ${path}: ${errnoText(errno)}\n`);
+        status = 2;
+      }
+      continue;
+    }
+    const out = compareTexts(ctx, pathA, pathB, readA, readB, options);
+    if (out === "") continue;
+    ctx.out(options.brief ? out : `diff ${[...options.switches, pathA, pathB].join(" ")}\n${out}`);
+    status = Math.max(status, 1);
+  }
+  return status;
 }

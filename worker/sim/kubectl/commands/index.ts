@@ -8,6 +8,7 @@ import { cpCommand } from "./cp.ts";
 import { createCommand } from "./create.ts";
 import { deleteCommand } from "./delete.ts";
 import { describeCommand } from "./describe.ts";
+import { diffCommand } from "./diff.ts";
 import { editCommand } from "./edit.ts";
 import { cordonCommand, drainCommand, uncordonCommand } from "./drain.ts";
 import { execCommand } from "./exec.ts";
@@ -18,6 +19,7 @@ import { apiResourcesCommand, clusterInfoCommand, versionCommand } from "./info.
 import { logsCommand, rolloutCommand, waitCommand } from "./lifecycle.ts";
 import { labelCommand, patchCommand, scaleCommand } from "./modify.ts";
 import { portForwardCommand } from "./port-forward.ts";
+import { replaceCommand } from "./replace.ts";
 import { runCommand } from "./run.ts";
 import { setCommand } from "./set.ts";
 import { taintCommand } from "./taint.ts";
@@ -37,6 +39,8 @@ export const commands: Command[] = [
   portForwardCommand,
   cpCommand,
   applyCommand,
+  replaceCommand,
+  diffCommand,
   editCommand,
   patchCommand,
   waitCommand,

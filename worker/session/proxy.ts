@@ -1,5 +1,6 @@
 // Turns a real HTTP request into a request inside the simulated cluster, made from the
-// workstation (outside the cluster, where only nodeIP:nodePort answers), and its outcome into what
+// workstation (outside the cluster, where only nodeIP:nodePort answers, and localhost:PORT while a
+// kubectl port-forward listens there), and its outcome into what
 // the browser gets back. The routing is the net core's `exchange` (worker/sim/net/exchange.ts):
 // the same DNS, kube-proxy rules and apps that `curl` on the workstation meets, so the proxy and
 // the console can never disagree. Its side effects (nginx's access-log line, session affinity)
@@ -8,6 +9,8 @@
 import { Tx } from "../sim/cluster/tx.ts";
 import { type SessionState, tick } from "../sim/engine.ts";
 import { exchange } from "../sim/net/exchange.ts";
+import type { WorkstationForwards } from "../sim/kubectl/port-forward-types.ts";
+import { forwardAt } from "../sim/shell/forward-lookup.ts";
 import { WORKSTATION_IP, WORKSTATION_NAME } from "../sim/net/places.ts";
 import type { RouteTrace } from "../sim/net/trace.ts";
 import { createRandom } from "../sim/random.ts";
@@ -36,8 +39,28 @@ export function routeProxyRequest(state: SessionState, request: ProxyRequest, no
   const tx = new Tx(current.cluster);
   let trace: RouteTrace | undefined;
   const { host: hostHeader, ...otherHeaders } = request.headers;
+  // A running `kubectl port-forward` listens on the workstation's loopback: localhost:PORT links go
+  // through its tunnel as curl's requests do. Its `Handling connection` line would go to kubectl's
+  // terminal, which a browser request has none of; a forward whose pod is gone ends, as in curl.
+  let jobs = current.jobs;
+  const forwards: WorkstationForwards = {
+    at(ip, port) {
+      const found = forwardAt(jobs, ip, port);
+      if (!found) return undefined;
+      return {
+        forward: found.forward,
+        port: found.port,
+        pid: found.job.pid,
+        out: () => {},
+        err: () => {},
+        lost: () => {
+          jobs = { ...jobs!, jobs: jobs!.jobs.map((j) => (j.id === found.job.id ? { ...j, ended: { at: tx.state.now, status: 1 } } : j)) };
+        },
+      };
+    },
+  };
   const outcome = exchange(
-    { tx, random, now: Math.max(now, current.cluster.now), trace: (t) => (trace = t) },
+    { tx, random, now: Math.max(now, current.cluster.now), trace: (t) => (trace = t), forwards },
     {
       place: { kind: "workstation", name: WORKSTATION_NAME, ip: WORKSTATION_IP },
       command: `${request.method} http://${request.host}:${request.port}${request.path} (browser, through the playground's proxy)`,
@@ -51,7 +74,7 @@ export function routeProxyRequest(state: SessionState, request: ProxyRequest, no
       },
     },
   );
-  const next: SessionState = { ...current, cluster: tx.dirty ? tx.commit() : current.cluster, rng: random.state };
+  const next: SessionState = { ...current, cluster: tx.dirty ? tx.commit() : current.cluster, rng: random.state, ...(jobs !== current.jobs ? { jobs } : {}) };
   const routeTrace = trace ?? noTrace(request);
   const target = `${request.host}:${request.port}`;
   let response: ProxiedResponse;

@@ -21,6 +21,7 @@ import "./shell/container-process.ts";
 import { ListRunner, type ShellHost } from "./shell/list-runner.ts";
 import { parseLine } from "./shell/tokenizer.ts";
 import { EMPTY_JOBS, newJob, reportEnded } from "./shell/jobs.ts";
+import { forwardAt } from "./shell/forward-lookup.ts";
 import type { Job, JobControl, JobHold, JobTable } from "./shell/job-types.ts";
 import type { WorkstationForwards } from "./kubectl/port-forward-types.ts";
 import type { ProgramContext, ShellFrame } from "./shell/types.ts";
@@ -273,24 +274,19 @@ function executeLine(state: SessionState, input: string, env: ExecuteEnv): Comma
   /** The ports the running port-forward jobs listen on; their lines go to the terminal, as a job's output does. */
   const forwards: WorkstationForwards = {
     at(ip, port) {
-      for (const job of jobs.table.jobs) {
-        const forward = job.forward;
-        if (!forward || job.ended) continue;
-        const listens = forward.addresses.some((a) => a === ip || (a === "0.0.0.0" && !ip.includes(":")) || a === "::");
-        const forwarded = forward.ports.find((p) => p.local === port);
-        if (!listens || !forwarded) continue;
-        return {
-          forward,
-          port: forwarded,
-          pid: job.pid,
-          out: (text) => {
-            if (!forward.quiet) output += text;
-          },
-          err: (text) => void (output += text),
-          lost: () => void (job.ended = { at: tx.state.now, status: 1 }),
-        };
-      }
-      return undefined;
+      const found = forwardAt(jobs.table, ip, port);
+      if (!found) return undefined;
+      const { job, forward } = found;
+      return {
+        forward,
+        port: found.port,
+        pid: job.pid,
+        out: (text) => {
+          if (!forward.quiet) output += text;
+        },
+        err: (text) => void (output += text),
+        lost: () => void (job.ended = { at: tx.state.now, status: 1 }),
+      };
     },
   };
 

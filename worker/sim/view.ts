@@ -10,6 +10,7 @@ import type { SessionState } from "./engine.ts";
 import { podSummary } from "./kubectl/printers/tables.ts";
 import { WORKSTATION_IP, WORKSTATION_NAME } from "./net/places.ts";
 import { nodeInternalIP, nodeReady } from "./cluster/conditions.ts";
+import { loopbackForwards } from "./shell/forward-lookup.ts";
 
 export interface ClusterView {
   /** Simulated time the view was taken at (ms since the epoch). */
@@ -59,6 +60,8 @@ export interface ClusterView {
   deployments: Array<{ namespace: string; name: string; replicas: number; ready: number; selector: Record<string, string> }>;
   /** Where the console is now: workstation, a node, or a pod shell. */
   shell: { kind: "workstation" | "node" | "pod"; name: string };
+  /** Running `kubectl port-forward` jobs: the workstation's loopback ports (localhost:PORT) and the pod each reaches. */
+  forwards?: Array<{ port: number; namespace: string; pod: string; remote: number }>;
 }
 
 const ROLE_PREFIX = "node-role.kubernetes.io/";
@@ -112,6 +115,7 @@ export function clusterView(state: SessionState): ClusterView {
       ready: deployment.status.readyReplicas ?? 0,
       selector: deployment.spec.selector.matchLabels ?? {},
     })),
+    forwards: loopbackForwards(state.jobs),
     shell:
       frame.kind === "workstation"
         ? { kind: "workstation", name: frame.host }

@@ -103,3 +103,22 @@ describe("a link's path, resolved as a browser resolves it and kept under the pr
 function decodeURIComponentLoosely(text: string): string {
   return text.replace(/%([0-9a-fA-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
 }
+
+describe("localhost links while kubectl port-forward runs", () => {
+  const forwarding = openable({ ...view([], [service("nginx")]), forwards: [{ port: 8080, namespace: "default", pod: "web", remote: 80 }] });
+
+  it("links kubectl's Forwarding line and curl localhost:PORT to the forwarded port", () => {
+    expect(linkify("Forwarding from 127.0.0.1:8080 -> 80", forwarding)).toEqual([
+      { text: "Forwarding from " },
+      { text: "127.0.0.1:8080", host: "127.0.0.1", port: 8080, path: "/" },
+      { text: " -> 80" },
+    ]);
+    expect(linkify("curl http://localhost:8080/x", forwarding)).toEqual([{ text: "curl " }, { text: "http://localhost:8080/x", host: "localhost", port: 8080, path: "/x" }]);
+  });
+
+  it("leaves other ports, other names and a stopped forward's port as text", () => {
+    for (const text of ["curl localhost:9090", "curl mylocalhost:8080", "curl 127.0.0.2:8080"]) expect(linkify(text, forwarding)).toEqual([{ text }]);
+    expect(linkify("curl localhost:8080", targets)).toEqual([{ text: "curl localhost:8080" }]);
+  });
+});
+

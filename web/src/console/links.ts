@@ -1,6 +1,7 @@
 // Finds the addresses in console text that a browser can open through the session's proxy:
 // nodeIP:nodePort, the only way into the cluster from outside (a LoadBalancer service never gets
-// an external address here, so there is nothing else to open). The console prints what commands
+// an external address here), and localhost:PORT or 127.0.0.1:PORT while a `kubectl port-forward`
+// listens there on the workstation (the proxy sends it through the forward's tunnel). The console prints what commands
 // and apps wrote, so a link's path is untrusted: it is resolved as a browser resolves
 // `http://host:port<path>` (dot segments, `%2e%2e`, backslashes) and then sits under the session's
 // proxy prefix, which it can no longer leave.
@@ -8,7 +9,7 @@ import type { ClusterView } from "../../../worker/sim/view.ts";
 
 export type Segment = { text: string } | { text: string; host: string; port: number; path: string };
 
-const ADDRESS = /(https?:\/\/)?(\d{1,3}(?:\.\d{1,3}){3}):(\d{1,5})(\/[^\s'"<>]*)?/g;
+const ADDRESS = /(https?:\/\/)?(\d{1,3}(?:\.\d{1,3}){3}|\blocalhost):(\d{1,5})(\/[^\s'"<>]*)?/g;
 
 /** The node IP:nodePort pairs that answer from outside. */
 export function openable(view: ClusterView | undefined): Set<string> {
@@ -16,6 +17,10 @@ export function openable(view: ClusterView | undefined): Set<string> {
   if (!view) return set;
   const ports = view.services.flatMap((s) => s.ports.map((p) => p.nodePort).filter((p): p is number => !!p));
   for (const node of view.nodes) for (const port of ports) set.add(`${node.ip}:${port}`);
+  for (const forward of view.forwards ?? []) {
+    set.add(`localhost:${forward.port}`);
+    set.add(`127.0.0.1:${forward.port}`);
+  }
   return set;
 }
 

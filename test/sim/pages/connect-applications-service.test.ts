@@ -7,7 +7,7 @@
 // learner reads off an earlier output (a pod, an IP) are read the same way.
 
 import { describe, expect, it } from "vitest";
-import { environment, environmentDifference, eraDifference, learner, matches, missingLines, needsIssue } from "./page-replay.ts";
+import { environment, environmentDifference, eraDifference, learner, matches, missingLines } from "./page-replay.ts";
 
 const RUN_MY_NGINX = `---
 {
@@ -379,7 +379,7 @@ describe("kubernetes.io: Connecting Applications with Services", () => {
     k.wait(30);
   });
 
-  needsIssue(11, "kubectl get pods -l run=my-nginx -o custom-columns=POD_IP:.status.podIPs; curl -k https://POD_IP", "the image bprashanth/nginxhttps:1.0 and curl's TLS options", () => {
+  matches("kubectl get pods -l run=my-nginx -o custom-columns=POD_IP:.status.podIPs; curl -k https://POD_IP", () => {
     const out = k.type("kubectl get pods -l run=my-nginx -o custom-columns=POD_IP:.status.podIPs").output;
     const ip = /ip:([\d.]+)/.exec(out)![1];
     expect(k.type(`ssh node01 curl -k https://${ip}`).output).toContain("<h1>Welcome to nginx!</h1>");
@@ -394,7 +394,7 @@ describe("kubernetes.io: Connecting Applications with Services", () => {
     seen.curlPod = /^(curl-deployment-\S+)\s/m.exec(out)![1];
   });
 
-  needsIssue(11, "kubectl exec CURL_POD -- curl https://my-nginx --cacert /etc/nginx/ssl/tls.crt", "bprashanth/nginxhttps:1.0 serving https, and curl's --cacert", () => {
+  matches("kubectl exec CURL_POD -- curl https://my-nginx --cacert /etc/nginx/ssl/tls.crt", () => {
     expect(k.type(`kubectl exec ${seen.curlPod} -- curl https://my-nginx --cacert /etc/nginx/ssl/tls.crt`).output).toContain("<title>Welcome to nginx!</title>");
   });
 
@@ -428,7 +428,7 @@ describe("kubernetes.io: Connecting Applications with Services", () => {
     },
   );
 
-  needsIssue(11, "curl https://<EXTERNAL-IP> -k", "the image bprashanth/nginxhttps:1.0 serving https", () => {
+  matches("curl https://<EXTERNAL-IP> -k", () => {
     const ip = /^my-nginx\s+LoadBalancer\s+\S+\s+(\S+)/m.exec(k.type("kubectl get svc my-nginx").output)![1];
     expect(k.type(`curl https://${ip} -k`).output).toContain("<title>Welcome to nginx!</title>");
   });

@@ -18,6 +18,8 @@ export type ServerKind =
   | "kubernetes-bootcamp"
   | "node-hello"
   | "hello-app"
+  | "hello-go"
+  | "hello-frontend"
   | "echo-server"
   | "ingress-nginx"
   | "nginx-gateway-fabric"
@@ -82,6 +84,17 @@ const catalogue: ImageInfo[] = [
   { repository: "jocatalin/kubernetes-bootcamp", defaultTag: "v2", tags: ["v1", "v2"], server: { kind: "kubernetes-bootcamp", ports: [{ port: 8080, protocol: "TCP" }] }, tools: [...basics, "bash", "curl"], shell: "bash", digest: "sha256:fb1a3ced00cecfc1f83f18ab5cd14199e30adc1b49aa4244f5d65ad3f5feb2a5", size: 77624909 },
   { repository: "gcr.io/google-samples/node-hello", defaultTag: "1.0", tags: ["1.0"], server: { kind: "node-hello", ports: [{ port: 8080, protocol: "TCP" }] }, tools: [...basics, "bash", "curl"], shell: "bash", digest: "sha256:d238d0ab54efb76ec0f7b1da666cefa9b40be59ef34346a761b8adc2dd45459b", size: 254362310 },
   { repository: "gcr.io/google-samples/hello-app", defaultTag: "1.0", tags: ["1.0", "2.0"], server: { kind: "hello-app", ports: [{ port: 8080, protocol: "TCP" }] }, tools: [], digest: "sha256:845f77fab71033404f4cfceaa1ddb27b70c3551ceb22a5e7f4498cdda6c9daea", size: 4305340 },
+  // connecting-frontend-backend's pair. hello-go-gke:1.0 is kelseyhightower/app's hello service (HTTP on
+  // 80, health on 81); hello-frontend:1.0 is nginx with a conf.d file proxying every path to the `hello`
+  // Service (the page prints it). Their digests and sizes are not in the sources: stand-ins of the right form.
+  { repository: "gcr.io/google-samples/hello-go-gke", defaultTag: "1.0", tags: ["1.0"], server: { kind: "hello-go", ports: [{ port: 80, protocol: "TCP" }, { port: 81, protocol: "TCP" }] }, tools: [], digest: "sha256:2b0feb9da5a63a7c2d4c5e7e1e7f8e8c0c6e3c1a7f35b0b8d4f7e3a2c1b9d6e4", size: 2871542 },
+  { repository: "gcr.io/google-samples/hello-frontend", defaultTag: "1.0", tags: ["1.0"], server: { kind: "hello-frontend", ports: [{ port: 80, protocol: "TCP" }] }, tools: [...basics, "bash"], shell: "bash", digest: "sha256:7f3c1e5d9b2a4c6e8f0a1b3d5c7e9f2a4b6d8c0e1f3a5b7d9c2e4f6a8b0d1c3e", size: 69452212 },
+  // kubernetes/examples staging/https-nginx: FROM nginx with index2.html and a script that reloads nginx when
+  // its files change; the tutorial mounts the config (listen 80 and 443 ssl) and the certificate. Digest and
+  // size are stand-ins.
+  { repository: "bprashanth/nginxhttps", defaultTag: "1.0", tags: ["1.0"], server: { kind: "nginx", ports: [{ port: 80, protocol: "TCP" }] }, tools: [...basics, "bash", "curl"], shell: "bash", digest: "sha256:82028f2a1e4d3fbb7bd16b5a2a1d0e6a2e7bc7c3a1a0f69a4e5d3f1c2b0e9d8a", size: 44821316 },
+  // The old docs' busybox under Google's registry (the debug-service page runs it): a busybox build.
+  { repository: "gcr.io/google-containers/busybox", defaultTag: "latest", busybox: true, tools: [...basics, "vi", "wget", "nc", "nslookup", "ping", "ip", "ifconfig"], shell: "sh", digest: "sha256:d8d3bc2c183ed2f9f10e7258f84971202325ee6011ba137112e01e30f206de67", size: 676105 },
   { repository: "kicbase/echo-server", defaultTag: "latest", tags: ["1.0", "latest"], server: { kind: "echo-server", ports: [{ port: 8080, protocol: "TCP" }] }, tools: [], digest: "sha256:127ac38a2bb9537b7f252addff209ea6801edcac8a92c8b1104dacd66a583ed6", size: 2167658 },
   // ingress-nginx's deploy.yaml pins both by digest (controller-v1.15.1 and v1.14.5, certgen v1.6.9); the
   // controller runs /nginx-ingress-controller on Alpine 3.23 (images/nginx/rootfs/Dockerfile), with bash

@@ -123,7 +123,17 @@ export function exchange(env: ExchangeEnv, input: ExchangeInput): ExchangeOutcom
     const gateway = dataPlaneGateway(env.tx.state, listener.pod);
     if (gateway) return proxyThroughGateway(env, input, connection, gateway);
   }
+  // A proxying process's onward connections start from its pod; their hops join this trace.
+  const proxyHops: Hop[] = [];
+  const proxy = listener.server === "hello-frontend" && listener.pod && listener.podKey
+    ? (host: string, port: number, request: HttpRequest) => {
+        const forwarded = forwardFrom(env, input, proxyPlace(listener), { host, port }, request);
+        proxyHops.push(...forwarded.hops);
+        return forwarded.outcome;
+      }
+    : undefined;
   const result = listener.app({
+    ...(proxy ? { proxy } : {}),
     request: input.request,
     client: connection.client,
     local: connection.dst,
@@ -138,7 +148,7 @@ export function exchange(env: ExchangeEnv, input: ExchangeInput): ExchangeOutcom
   });
   if (result.log && listener.logs && listener.podKey) appendLog(env.tx, listener.podKey, result.log, env.now);
   const reply = http2 ? asHttp2(result.reply) : result.reply;
-  if (reply.kind === "http") connection.finish("answered", `${listener.label} answered ${reply.status}${reply.reason ? ` ${reply.reason}` : ""}.`, reply.status);
+  if (reply.kind === "http") connection.finish("answered", `${listener.label} answered ${reply.status}${reply.reason ? ` ${reply.reason}` : ""}.`, reply.status, proxyHops);
   else connection.finish(reply.kind === "closed" ? "empty-reply" : "answered", reply.note);
   return { kind: "reply", ip, local, reply };
 }
@@ -206,10 +216,11 @@ function proxyPlace(listener: Listener): Place {
 }
 
 /**
- * Exchanges a proxied request with a backend endpoint from the proxy's pod (ingress-nginx's
- * controller, NGF's data plane); the inner hops go on the outer trace.
+ * Exchanges a proxied request with a backend from the proxy's pod (ingress-nginx's controller,
+ * NGF's data plane, hello-frontend's nginx: an address, or a name its DNS resolves); the inner
+ * hops go on the outer trace.
  */
-function forwardFrom(env: ExchangeEnv, input: ExchangeInput, place: Place, to: { ip: string; port: number }, request: HttpRequest): { outcome: { kind: "reply"; reply: Reply } | { kind: "refused" | "timed-out" | "not-resolved" }; hops: Hop[] } {
+function forwardFrom(env: ExchangeEnv, input: ExchangeInput, place: Place, to: { ip: string; port: number } | { host: string; port: number }, request: HttpRequest): { outcome: { kind: "reply"; reply: Reply; ip: string } | { kind: "refused" | "timed-out" | "not-resolved"; ip?: string }; hops: Hop[] } {
   // A backend that is the proxy itself loops; real nginx runs out of worker connections, the
   // simulator stops after a few rounds with the connection refused (502).
   if (proxyDepth >= MAX_PROXY_DEPTH) return { outcome: { kind: "refused" }, hops: [] };
@@ -217,14 +228,16 @@ function forwardFrom(env: ExchangeEnv, input: ExchangeInput, place: Place, to: {
   let outcome: ExchangeOutcome;
   proxyDepth++;
   try {
-    outcome = exchange({ ...env, trace: (t) => (inner = t) }, { place, command: input.command, host: to.ip, port: to.port, request });
+    outcome = exchange({ ...env, trace: (t) => (inner = t) }, { place, command: input.command, host: "ip" in to ? to.ip : to.host, port: to.port, request });
   } finally {
     proxyDepth--;
   }
   // The inner trace starts at the proxy's pod, already on the outer trace.
   const hops = (inner?.hops ?? []).filter((h) => h.kind !== "client");
+  if (outcome.kind === "reply") return { outcome: { kind: "reply", reply: outcome.reply, ip: outcome.ip }, hops };
   // The proxied leg is plain HTTP, so it cannot fail a handshake.
-  return { outcome: outcome.kind === "reply" ? { kind: "reply", reply: outcome.reply } : { kind: outcome.kind === "tls-failed" ? "refused" : outcome.kind }, hops };
+  const kind = outcome.kind === "tls-failed" ? "refused" : outcome.kind;
+  return { outcome: "ip" in outcome ? { kind, ip: outcome.ip } : { kind }, hops };
 }
 
 /**

@@ -130,7 +130,9 @@ interface NodeIndex {
   list: NodeInfo[];
 }
 
-const serviceIndexes = new WeakMap<Record<string, Service>, ServiceIndex>();
+// Keyed on the record and the resourceVersion: within one transaction the record is written in
+// place (a line that deletes a Service and creates another), so its identity alone goes stale.
+const serviceIndexes = new WeakMap<Record<string, Service>, { rv: number; index: ServiceIndex }>();
 const podIndexes = new WeakMap<Record<string, Pod>, { rv: number; index: PodIndex }>();
 const nodeIndexes = new WeakMap<Record<string, Node>, NodeIndex>();
 /**
@@ -153,7 +155,7 @@ export class NetIndex {
   readonly podCIDR?: Cidr;
 
   constructor(readonly state: ClusterState) {
-    this.services = serviceIndexOf(state.services);
+    this.services = serviceIndexOf(state);
     this.pods = podIndexOf(state);
     this.nodes = nodeIndexOf(state.nodes);
     let byServices = endpointCaches.get(state.pods);
@@ -170,7 +172,8 @@ export class NetIndex {
   stale(): boolean {
     const pods = podIndexes.get(this.state.pods);
     return (
-      this.services !== serviceIndexes.get(this.state.services) ||
+      this.services !== serviceIndexes.get(this.state.services)?.index ||
+      serviceIndexes.get(this.state.services)?.rv !== this.state.resourceVersion ||
       this.pods !== pods?.index ||
       pods.rv !== this.state.resourceVersion ||
       this.nodes !== nodeIndexes.get(this.state.nodes)
@@ -317,10 +320,11 @@ function usableEndpoints(state: ClusterState, sp: ServicePortInfo): PortEndpoint
   return { ready, servingTerminating };
 }
 
-function serviceIndexOf(services: Record<string, Service>): ServiceIndex {
-  let index = serviceIndexes.get(services);
-  if (index) return index;
-  index = { byClusterIP: new Map(), byLoadBalancerIP: new Map(), byNodePort: new Map(), byKey: new Map(), byHealthCheckNodePort: new Map() };
+function serviceIndexOf(state: ClusterState): ServiceIndex {
+  const services = state.services;
+  const hit = serviceIndexes.get(services);
+  if (hit && hit.rv === state.resourceVersion) return hit.index;
+  const index: ServiceIndex = { byClusterIP: new Map(), byLoadBalancerIP: new Map(), byNodePort: new Map(), byKey: new Map(), byHealthCheckNodePort: new Map() };
   for (const key in services) {
     const service = services[key];
     const spec = service.spec;
@@ -345,7 +349,7 @@ function serviceIndexOf(services: Record<string, Service>): ServiceIndex {
     if (clusterIP) index.byClusterIP.set(clusterIP, infos);
     if (spec.type === "LoadBalancer") for (const ingress of service.status.loadBalancer.ingress ?? []) if (ingress.ip) index.byLoadBalancerIP.set(ingress.ip, infos);
   }
-  serviceIndexes.set(services, index);
+  serviceIndexes.set(services, { rv: state.resourceVersion, index });
   return index;
 }
 

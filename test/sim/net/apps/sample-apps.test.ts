@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { startupLog } from "../../../../worker/sim/net/apps/startup-log.ts";
 import { findImage, pullError } from "../../../../worker/sim/cluster/images.ts";
 import { processBehaviour, serverPorts } from "../../../../worker/sim/cluster/process.ts";
-import { cluster, inPod, run, withPod, type PodOptions } from "../fixtures.ts";
+import { cluster, inPod, run, withPod, withService, type PodOptions } from "../fixtures.ts";
 
 const DATE_LINE = /^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d /;
 
@@ -139,5 +139,43 @@ describe("the registry and the processes", () => {
 
   it("agnhost given its command in full listens where its flags say", () => {
     expect(serverPorts({ name: "a", image: "registry.k8s.io/e2e-test-images/agnhost:2.39", command: ["/agnhost", "netexec", "--http-port=8080", "--udp-port=-1"] })).toEqual([{ port: 8080, protocol: "TCP" }]);
+  });
+});
+
+describe("connecting-frontend-backend's pair: hello-go-gke behind hello-frontend's nginx", () => {
+  const frontend = () => {
+    let s = cluster();
+    s = withPod(s, { name: "frontend", ip: "10.244.1.40", image: "gcr.io/google-samples/hello-frontend:1.0" });
+    s = withPod(s, { name: "client", node: "node02", ip: "10.244.2.30", image: "curlimages/curl", command: ["sleep", "3600"] });
+    return s;
+  };
+
+  it("hello-go-gke answers every path with json.Encoder's line and logs it as LoggingHandler does", () => {
+    const r = curl({ name: "hello-abc12", image: "gcr.io/google-samples/hello-go-gke:1.0" }, "/any", "-si");
+    expect(r.out).toMatch(/^HTTP\/1\.1 200 OK\nDate: .+\nContent-Length: 20\nContent-Type: text\/plain; charset=utf-8\n\n\{"message":"Hello"\}\n$/);
+    expect(r.logs.at(-1)).toMatch(/^10\.244\.2\.30:\d+ - - \[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)? \+0000 UTC m=\+\d+\.\d{9}\] "GET \/any HTTP\/1\.1" curl\/[\d.]+$/);
+    expect(curl({ name: "hello-abc12", image: "gcr.io/google-samples/hello-go-gke:1.0" }, "/version").out).toBe('{"version":"1.0.0"}\n');
+    expect(curl({ name: "hello-abc12", image: "gcr.io/google-samples/hello-go-gke:1.0" }, ":81/healthz", "-s -o /dev/null -w %{http_code}").out).toBe("200");
+  });
+
+  it("hello-frontend proxies to the hello Service by name, with nginx's Server and the backend's body", () => {
+    let s = frontend();
+    s = withPod(s, { name: "hello-abc12", node: "node02", ip: "10.244.2.41", labels: { app: "hello" }, image: "gcr.io/google-samples/hello-go-gke:1.0" });
+    s = withService(s, { name: "hello", clusterIP: "10.96.50.50", selector: { app: "hello" }, ports: [{ port: 80 }] });
+    const r = run(s, inPod("client"), "curl -si http://10.244.1.40/");
+    expect(r.out).toMatch(/^HTTP\/1\.1 200 OK\nServer: nginx\/[\d.]+\nDate: .+\nContent-Length: 20\nContent-Type: text\/plain; charset=utf-8\nConnection: keep-alive\n\n\{"message":"Hello"\}\n$/);
+    // The backend saw nginx's upstream request: Host is the upstream block's name.
+    const trace = r.traces.at(-1)!;
+    expect(trace.verdict).toBe("answered");
+    expect(trace.hops.some((h) => h.kind === "dns" && h.label === "DNS hello")).toBe(true);
+  });
+
+  it("a hello Service without endpoints: kube-proxy rejects, the frontend answers nginx's 502 and logs why", () => {
+    const s = withService(frontend(), { name: "hello", clusterIP: "10.96.50.50", selector: { app: "hello" }, ports: [{ port: 80 }] });
+    const r = run(s, inPod("client"), "curl -s http://10.244.1.40/");
+    expect(r.out).toContain("<center><h1>502 Bad Gateway</h1></center>");
+    const logs = r.state.podRuntime["default/frontend"].logs;
+    expect(logs.at(-2)).toMatch(/\[error\] \d+#\d+: \*\d+ connect\(\) failed \(111: Connection refused\) while connecting to upstream, client: 10\.244\.2\.30, server: , request: "GET \/ HTTP\/1\.1", upstream: "http:\/\/10\.96\.50\.50:80\/", host: "10\.244\.1\.40"$/);
+    expect(logs.at(-1)).toMatch(/^10\.244\.2\.30 - - \[.+\] "GET \/ HTTP\/1\.1" 502 \d+ "-" "curl\/[\d.]+" "-"$/);
   });
 });

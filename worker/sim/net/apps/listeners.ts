@@ -14,6 +14,8 @@ import { echoserver } from "./echoserver.ts";
 import { ingressNginx } from "./ingress-nginx.ts";
 import { ngfController, ngfNginx } from "./nginx-gateway-fabric.ts";
 import { helloApp } from "./hello-app.ts";
+import { helloFrontend } from "./hello-frontend.ts";
+import { helloGo } from "./hello-go.ts";
 import { kubernetesBootcamp } from "./kubernetes-bootcamp.ts";
 import { nodeHello } from "./node-hello.ts";
 import { serveHostname } from "./serve-hostname.ts";
@@ -41,6 +43,8 @@ const apps: Record<ServerKind, App> = {
   "kubernetes-bootcamp": kubernetesBootcamp,
   "node-hello": nodeHello,
   "hello-app": helloApp,
+  "hello-go": helloGo,
+  "hello-frontend": helloFrontend,
   "echo-server": echoServer,
   "ingress-nginx": ingressNginx,
   "nginx-gateway-fabric": ngfController,
@@ -51,7 +55,7 @@ const apps: Record<ServerKind, App> = {
 const PROCESS_NAMES: Partial<Record<ServerKind, string>> = { "ngf-nginx": "nginx (NGINX Gateway Fabric data plane)", "nginx-gateway-fabric": "nginx-gateway (NGINX Gateway Fabric control plane)" };
 
 /** Servers that write a line to their container's log for each request they answer. */
-const LOGS_REQUESTS = new Set<ServerKind>(["nginx", "serve-hostname", "agnhost", "kubernetes-bootcamp", "hello-app", "echo-server", "ingress-nginx"]);
+const LOGS_REQUESTS = new Set<ServerKind>(["nginx", "serve-hostname", "agnhost", "kubernetes-bootcamp", "hello-app", "hello-go", "hello-frontend", "echo-server", "ingress-nginx"]);
 
 export interface Listener {
   app: App;

@@ -11,7 +11,8 @@ export const NGINX_VERSION = "1.29.3";
 export const NGINX_FIRST_WORKER_PID = 29;
 /** mtime of the files in /usr/share/nginx/html in the image (the release build). */
 const INDEX_MTIME = Date.UTC(2025, 9, 28, 12, 5, 10);
-const SERVER = `nginx/${NGINX_VERSION}`;
+export const NGINX_SERVER = `nginx/${NGINX_VERSION}`;
+const SERVER = NGINX_SERVER;
 
 /** The stylesheet the image's index.html and 50x.html share. */
 const PAGE_STYLE = `<style>
@@ -170,6 +171,11 @@ function staticFile(request: HttpRequest, body: string, date: string, mtime = IN
     ],
     body,
   );
+}
+
+/** One of nginx's built-in error pages, as a proxying nginx of the same image answers it (502, 504). */
+export function nginxErrorReply(request: HttpRequest, status: number, reason: string, now: number): HttpResponse {
+  return page(request, status, reason, httpDate(now));
 }
 
 /** One of nginx's built-in error pages. */

@@ -91,6 +91,11 @@ export function startupLog(kind: ServerKind, ctx: StartupContext): string[] {
       return bootcampStartup(ctx.startedAt, ctx.hostname ?? "");
     case "hello-app":
       return [`${slashDate(ctx.startedAt)} Server listening on port 8080`];
+    case "hello-go": {
+      // hello/main.go logs these before flag.Parse, so they name the defaults whatever the flags say.
+      const at = slashDate(ctx.startedAt);
+      return [`${at} Starting server...`, `${at} Health service listening on 0.0.0.0:81`, `${at} HTTP service listening on 0.0.0.0:80`];
+    }
     case "echo-server":
       return ["Echo server listening on port 8080."];
     case "ingress-nginx":

@@ -4,6 +4,9 @@ import type { Pod } from "../../cluster/types.ts";
 import type { Endpoint } from "../trace.ts";
 import type { HttpRequest, Reply } from "../http.ts";
 
+/** What a proxy's onward request came to: the upstream's reply, or why there was none. */
+export type Upstream = { kind: "reply"; reply: Reply; ip: string } | { kind: "refused" | "timed-out" | "not-resolved"; ip?: string };
+
 export interface AppRequest {
   request: HttpRequest;
   /** The peer address the process sees (after any SNAT). */
@@ -28,6 +31,11 @@ export interface AppRequest {
    * mtime, `gone` when it was removed, undefined when the image's file (or none) is there.
    */
   written?(path: string): { data: string; mtime: number } | "gone" | undefined;
+  /**
+   * For a proxying process (hello-frontend's nginx): opens a connection from its pod to host:port
+   * through the cluster's DNS and kube-proxy rules and sends the request.
+   */
+  proxy?(host: string, port: number, request: HttpRequest): Upstream;
 }
 
 export interface AppResult {

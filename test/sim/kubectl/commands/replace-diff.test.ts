@@ -60,7 +60,19 @@ describe("kubectl diff", () => {
     );
   });
 
+  it("masks a Secret's values as kubectl does: *** for each, *** (before) and *** (after) for a changed one", () => {
+    const run = lab();
+    run("kubectl create secret generic s --from-literal=user=admin --from-literal=pass=one");
+    run("kubectl create secret generic s --from-literal=user=admin --from-literal=pass=two --from-literal=new=x --dry-run=client -o yaml > s.yaml");
+    const out = run("kubectl diff -f s.yaml");
+    expect(out.exitCode).toBe(1);
+    expect(out.output).not.toMatch(/YWRtaW4|b25l|dHdv|eA==/);
+    expect(out.output).toContain("\n-  pass: '*** (before)'\n+  new: '***'\n+  pass: '*** (after)'\n");
+    expect(out.output).toContain("\n   user: '***'\n");
+  });
+
   it.each([
+    ["kubectl diff svc web -f svc.yaml", "error: Unexpected args: [svc web]\nSee 'kubectl diff -h' for help and examples\n"],
     ["kubectl diff", "error: must specify one of -f and -k\n"],
     ["kubectl diff -f nope.yaml", 'error: the path "nope.yaml" does not exist\n'],
   ])("%s exits 2", (line, output) => {

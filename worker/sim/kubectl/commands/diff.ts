@@ -16,7 +16,7 @@ import { exportedEnvironment } from "../../shell/variables.ts";
 import { get } from "../api.ts";
 import { filenameFlag, type Command } from "../command.ts";
 import type { Kubectl } from "../context.ts";
-import { statusErrorText } from "../errors.ts";
+import { statusErrorText, usageErrorText } from "../errors.ts";
 import type { Flags } from "../flags.ts";
 import { toYaml } from "../printers/serialize.ts";
 import { mergePatch, threeWay } from "./apply.ts";
@@ -57,6 +57,7 @@ function diffFail(k: Kubectl, text: string): number {
 
 function runDiff(k: Kubectl, flags: Flags): number {
   if (flags.list("filename").length === 0) return diffFail(k, "error: must specify one of -f and -k");
+  if (flags.args.length > 0) return diffFail(k, usageErrorText(k.path, `Unexpected args: [${flags.args.join(" ")}]`));
   const errors: string[] = [];
   const silent: Kubectl = { ...k, err: (t) => errors.push(t) };
   const objects = fileObjects(silent, flags, "diffing");
@@ -91,7 +92,10 @@ function runDiff(k: Kubectl, flags: Flags): number {
     else delete (metadata as { resourceVersion?: string }).resourceVersion;
     merged = { ...merged, value: { ...merged.value, metadata } };
     const fileName = `${type.group ? `${type.group}.` : ""}${type.version}.${type.kind}.${namespace ?? ""}.${name}`;
-    versions.push({ name: fileName, ...(live.ok ? { live: toYaml(served(type, live.value)) } : {}), merged: toYaml(served(type, merged.value)) });
+    let from: Record<string, unknown> | undefined = live.ok ? served(type, live.value) : undefined;
+    let to = served(type, merged.value);
+    if (type.group === "" && type.kind === "Secret") [from, to] = maskSecrets(from, to);
+    versions.push({ name: fileName, ...(from ? { live: toYaml(from) } : {}), merged: toYaml(to) });
   }
   const files = programFiles(k.ctx);
   if (!files) return diffFail(k, "error: the machine kubectl runs on is gone");
@@ -138,6 +142,25 @@ function runDiff(k: Kubectl, flags: Flags): number {
 }
 
 /** The object as the API server returns it: apiVersion and kind set. */
-function served(type: ResourceType, object: object): object {
+function served(type: ResourceType, object: object): Record<string, unknown> {
   return { ...object, apiVersion: apiVersionOf(type), kind: type.kind };
+}
+
+/**
+ * diff.go's Masker: a Secret's data values never reach the diff. Each is `***`; a key whose value
+ * changes is `*** (before)` and `*** (after)`, so that the change still shows.
+ */
+function maskSecrets(from: Record<string, unknown> | undefined, to: Record<string, unknown>): [Record<string, unknown> | undefined, Record<string, unknown>] {
+  const dataOf = (o: Record<string, unknown> | undefined) => (o && typeof o.data === "object" && o.data !== null ? (o.data as Record<string, unknown>) : undefined);
+  const before = dataOf(from);
+  const after = dataOf(to);
+  const maskedBefore: Record<string, unknown> = {};
+  const maskedAfter: Record<string, unknown> = {};
+  for (const key of Object.keys(before ?? {})) {
+    const changed = after !== undefined && key in after && after[key] !== before![key];
+    maskedBefore[key] = changed ? "*** (before)" : "***";
+    if (after !== undefined && key in after) maskedAfter[key] = changed ? "*** (after)" : "***";
+  }
+  for (const key of Object.keys(after ?? {})) if (!(key in maskedAfter)) maskedAfter[key] = "***";
+  return [before && from ? { ...from, data: maskedBefore } : from, after ? { ...to, data: maskedAfter } : to];
 }

@@ -31,7 +31,7 @@ const CONFIG_SUBCOMMANDS = ["current-context", "delete-context", "get-clusters",
 export const RESOURCE_TYPES = [
   "all", "backendtlspolicies", "clusterrolebindings", "clusterroles", "configmaps", "customresourcedefinitions", "daemonsets",
   "deployments", "endpoints", "endpointslices", "events", "gatewayclasses", "gateways", "grpcroutes", "httproutes", "ingressclasses", "ingresses", "ipaddresspools", "jobs", "l2advertisements", "leases", "limitranges", "namespaces", "networkpolicies",
-  "nodes", "persistentvolumeclaims", "persistentvolumes", "pods", "referencegrants", "replicasets", "resourcequotas", "rolebindings", "roles", "secrets",
+  "nginxgateways", "nginxproxies", "nodes", "persistentvolumeclaims", "persistentvolumes", "pods", "referencegrants", "replicasets", "resourcequotas", "rolebindings", "roles", "secrets",
   "serviceaccounts", "services", "statefulsets", "storageclasses", "validatingwebhookconfigurations",
 ];
 

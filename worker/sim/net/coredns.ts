@@ -251,7 +251,7 @@ export interface DnsReply {
 export type Upstream = (target: string, qname: string, qtype: QType) => DnsReply;
 
 /** The answer a CoreDNS server running this Corefile gives to one question. */
-export function corednsAnswer(state: ClusterState, index: NetIndex, servers: readonly ServerBlock[], qnameIn: string, qtype: QType, upstream: Upstream): DnsReply {
+export function corednsAnswer(state: ClusterState, index: NetIndex, servers: readonly ServerBlock[], qnameIn: string, qtype: QType, upstream: Upstream, depth = 0): DnsReply {
   let qname = fqdn(qnameIn);
   let server: ServerBlock | undefined;
   let best = -1;
@@ -279,7 +279,10 @@ export function corednsAnswer(state: ClusterState, index: NetIndex, servers: rea
     const zones = d.args.length ? d.args.map(fqdn) : server.zones;
     const zone = zones.filter((z) => inZone(qname, z)).sort((a, b) => b.length - a.length)[0];
     if (!zone) continue;
-    const reply = kubernetesAnswer(state, index, d, zone, qname, qtype);
+    // An ExternalName's target is looked up through this same server (the kubernetes plugin's
+    // upstream): forward for an outside name, itself for a cluster one.
+    const lookup = (target: string) => (depth < 8 ? corednsAnswer(state, index, servers, target, qtype, upstream, depth + 1) : undefined);
+    const reply = kubernetesAnswer(state, index, d, zone, qname, qtype, lookup);
     const fall = d.block.find((p) => p.name === "fallthrough");
     if (reply.rcode === "NXDOMAIN" && fall && (fall.args.length === 0 || fall.args.some((z) => inZone(qname, fqdn(z))))) continue;
     return reply;
@@ -328,7 +331,7 @@ function rewriteName(d: Directive, qname: string): string {
   return qname;
 }
 
-function kubernetesAnswer(state: ClusterState, index: NetIndex, d: Directive, zone: string, qname: string, qtype: QType): DnsReply {
+function kubernetesAnswer(state: ClusterState, index: NetIndex, d: Directive, zone: string, qname: string, qtype: QType, lookup: (target: string) => DnsReply | undefined): DnsReply {
   const ttl = Number(d.block.find((p) => p.name === "ttl")?.args[0] ?? 5);
   const pods = d.block.find((p) => p.name === "pods")?.args[0] ?? "disabled";
   const name = qname.slice(0, -1);
@@ -350,6 +353,19 @@ function kubernetesAnswer(state: ClusterState, index: NetIndex, d: Directive, zo
     const ip = labels[0].replace(/-/g, ".");
     const verified = pods !== "verified" || index.podByIP(ip)?.pod.metadata.namespace === labels[1];
     if (!verified) return { rcode: "NXDOMAIN", answers: [], authoritative: true, by: "kubernetes" };
+  }
+  if (labels.length === 3 && labels[2] === "svc") {
+    const key = `${labels[1]}/${labels[0]}`;
+    const service = state.services[key];
+    const target = service?.spec.type === "ExternalName" ? service.spec.externalName : undefined;
+    if (target && qtype !== "PTR") {
+      // plugin/backend_lookup.go A/AAAA: the Service's CNAME, then whatever the target's lookup
+      // answers; a target that does not resolve leaves the CNAME alone, still NOERROR.
+      const cname: Record = { name: qname, type: "CNAME", ttl, data: fqdn(target) };
+      const chased = lookup(fqdn(target));
+      const more = chased && chased.rcode === "NOERROR" ? chased.answers : [];
+      return { rcode: "NOERROR", answers: [cname, ...more], authoritative: true, by: "kubernetes", serviceKey: key };
+    }
   }
   const answer = clusterLookup({ ...state, config: { ...state.config, clusterDomain: domain } }, index, name);
   const answers: Record[] = qtype === "A" ? answer.ips.map((ip) => ({ name: qname, type: "A", ttl, data: ip })) : [];

@@ -101,14 +101,15 @@ function busyboxLookup(ctx: ProgramContext, place: Place, server: string, name: 
       }
       replies++;
       const { reply } = result;
-      const records = reply.answers.filter((r) => r.type === "A");
+      // An ExternalName's CNAME comes with the query's answer, A or AAAA alike.
+      const records = reply.answers.filter((r) => r.type === "CNAME" || (type === "A" && r.type === "A"));
       if (reply.rcode !== "NOERROR") {
         out += `** server can't find ${q}: ${reply.rcode}\n\n`;
         exitCode = 1;
-      } else if (type === "A" && records.length) {
+      } else if (records.length) {
         // A forwarded answer lacks the AA bit: busybox then says so first.
         if (!reply.authoritative) out += "Non-authoritative answer:\n";
-        for (const r of records) out += `Name:\t${r.name.replace(/\.$/, "")}\nAddress: ${r.data}\n`;
+        for (const r of records) out += r.type === "CNAME" ? `${r.name.replace(/\.$/, "")}\tcanonical name = ${r.data.replace(/\.$/, "")}\n` : `Name:\t${r.name.replace(/\.$/, "")}\nAddress: ${r.data}\n`;
         out += "\n";
       } else out += `*** Can't find ${q}: No answer\n\n`;
     }
@@ -134,7 +135,7 @@ function bindLookup(ctx: ProgramContext, server: string, name: string, ask: Ask)
     return 1;
   }
   if (!reply.authoritative) out += "Non-authoritative answer:\n";
-  for (const r of reply.answers) out += r.type === "PTR" ? `${query}\tname = ${r.data}\n` : `Name:\t${r.name.replace(/\.$/, "")}\nAddress: ${r.data}\n`;
+  for (const r of reply.answers) out += r.type === "PTR" ? `${query}\tname = ${r.data}\n` : r.type === "CNAME" ? `${r.name.replace(/\.$/, "")}\tcanonical name = ${r.data}\n` : `Name:\t${r.name.replace(/\.$/, "")}\nAddress: ${r.data}\n`;
   out += "\n";
   ctx.out(out);
   return 0;

@@ -95,6 +95,19 @@ describe("kubectl replace", () => {
     );
   });
 
+  it("recomputes apply's last-applied-configuration from the replaced object, so a later apply merges against it", () => {
+    const run = simConsole(5, 2000);
+    run("kubectl create deployment web --image=nginx --dry-run=client -o yaml > web.yaml");
+    run("kubectl apply -f web.yaml");
+    run("kubectl get deploy web -o yaml > live.yaml");
+    run("sed -i 's/replicas: 1/replicas: 3/' live.yaml");
+    expect(run("kubectl replace -f live.yaml").output).toBe("deployment.apps/web replaced\n");
+    const last = JSON.parse(run("kubectl get deploy web -o jsonpath='{.metadata.annotations.kubectl\\.kubernetes\\.io/last-applied-configuration}'").output) as { spec: { replicas: number }; metadata: { annotations?: Record<string, string> } };
+    expect(last.spec.replicas).toBe(3);
+    // Not itself nested inside: the deployment controller's revision annotation is all that was there.
+    expect(last.metadata.annotations).toEqual({ "deployment.kubernetes.io/revision": "1" });
+  });
+
   it("--force deletes, waits, and creates from the file (its resourceVersion ignored)", () => {
     const run = lab();
     run("kubectl run p --image=nginx");

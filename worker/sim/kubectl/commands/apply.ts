@@ -13,7 +13,7 @@ import { decodeError, parseCatalogued, parseManifests, validateManifest, type Ma
 import { kindString, lookupResource } from "../resources.ts";
 import { dryRunOf, reportErrors } from "./common.ts";
 
-const LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
+export const LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
 
 const serverSideFlag: FlagSpec = { name: "server-side", type: "bool", usage: "If true, apply runs in the server instead of the client." };
 const forceConflictsFlag: FlagSpec = { name: "force-conflicts", type: "bool", usage: "If true, server-side apply will force the changes against conflicts." };
@@ -171,7 +171,7 @@ function stripStatus(object: Record<string, unknown>): Record<string, unknown> {
   return rest;
 }
 
-function withLastApplied(desired: Record<string, unknown>): Record<string, unknown> {
+export function withLastApplied(desired: Record<string, unknown>): Record<string, unknown> {
   const metadata = { ...(desired.metadata as Record<string, unknown>) };
   const annotations = { ...((metadata.annotations as Record<string, string> | undefined) ?? {}) };
   annotations[LAST_APPLIED] = canonical(desired) + "\n";

@@ -11,6 +11,7 @@ import { fail, type Kubectl } from "../context.ts";
 import { statusErrorText, usageErrorText } from "../errors.ts";
 import type { Flags } from "../flags.ts";
 import { kindString } from "../resources.ts";
+import { LAST_APPLIED, withLastApplied } from "./apply.ts";
 import { reportErrors } from "./common.ts";
 import { fileObjects } from "./file-objects.ts";
 
@@ -44,8 +45,9 @@ function runReplace(k: Kubectl, flags: Flags): number {
   if (flags.list("filename").length === 0) return fail(k, usageErrorText(k.path, "Must specify --filename to replace"));
   const invalidDirective = flags.has("validate") ? validateFlagError(flags.string("validate")) : undefined;
   if (invalidDirective) return fail(k, invalidDirective);
-  const objects = fileObjects(k, flags, "replacing");
-  if (typeof objects === "number") return objects;
+  const read = fileObjects(k, flags, "replacing");
+  if (typeof read === "number") return read;
+  const objects = read.map((o) => ({ ...o, object: refreshLastApplied(o.object) }));
   const errors: string[] = [];
   const whenReplacing = (text: string, source: string) => text.replace(/^(Error from server \([A-Za-z]+\)): /, `$1: error when replacing "${source}": `);
   if (!flags.bool("force")) {
@@ -84,4 +86,18 @@ function runReplace(k: Kubectl, flags: Flags): number {
     k.out(`${kindString(type)}/${name} replaced\n`);
   }
   return reportErrors(k, errors);
+}
+
+/**
+ * util.CreateOrUpdateAnnotation without --save-config: an object that carries apply's
+ * last-applied-configuration gets it recomputed from what is sent, so a later apply merges
+ * against the replaced configuration, not the one before it.
+ */
+function refreshLastApplied(object: Record<string, unknown>): Record<string, unknown> {
+  const metadata = object.metadata as Record<string, unknown>;
+  const annotations = metadata.annotations as Record<string, string> | undefined;
+  if (!annotations?.[LAST_APPLIED]) return object;
+  const { [LAST_APPLIED]: _previous, ...others } = annotations;
+  const { annotations: _all, ...rest } = metadata;
+  return withLastApplied({ ...object, metadata: Object.keys(others).length > 0 ? { ...rest, annotations: others } : rest });
 }

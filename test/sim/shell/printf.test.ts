@@ -16,6 +16,9 @@ describe("printf", () => {
     ["printf '%c%c\\n' hello world", "hw\n", 0],
     ["printf '%03d,%+d,%-4d|\\n' 7 5 3", "007,+5,3   |\n", 0],
     ["printf 'no newline'", "no newline", 0],
+    ["printf '\\x41\\x4a\\x7\\n'", "AJ\x07\n", 0],
+    ["printf '\\u00e9\\U0001F600 %b\\n' '\\x42'", "é😀 B\n", 0],
+    ["printf '\\xg\\n'", "\\xg\n", 0],
     ["printf", "-bash: printf: usage: printf [-v var] format [arguments]\n", 2],
     ["printf 'apiVersion: v1\\nkind: Namespace\\nmetadata:\\n  name: %s\\n' team > ns.yaml && kubectl apply -f ns.yaml", "namespace/team created\n", 0],
   ])("%s", (line, output, exitCode) => {

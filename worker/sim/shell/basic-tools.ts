@@ -175,6 +175,13 @@ function printfEscapes(text: string): { text: string; stop: boolean } {
     const simple: Record<string, string> = { n: "\n", t: "\t", r: "\r", a: "\x07", b: "\b", f: "\f", v: "\v", e: "\x1b", "\\": "\\", '"': '"', "'": "'" };
     if (n in simple) out += simple[n];
     else if (n === "c") return { text: out, stop: true };
+    else if ((n === "x" || n === "u" || n === "U") && /^[0-9a-fA-F]/.test(text[i + 1] ?? "")) {
+      // \xHH (one or two hex digits), \uHHHH and \UHHHHHHHH (a Unicode character), as bash's printf reads them.
+      const digits = new RegExp(`^[0-9a-fA-F]{1,${n === "x" ? 2 : n === "u" ? 4 : 8}}`).exec(text.slice(i + 1))![0];
+      const code = parseInt(digits, 16);
+      out += code <= 0x10ffff ? String.fromCodePoint(code) : "";
+      i += digits.length;
+    }
     else if (/[0-7]/.test(n)) {
       const m = /^[0-7]{1,3}/.exec(text.slice(n === "0" ? i + 1 : i))![0] ?? "";
       out += String.fromCharCode(parseInt(m || "0", 8));

@@ -118,3 +118,18 @@ describe("ExternalName Services", () => {
     expect(run("kubectl exec bb -- wget -qO- -T 2 http://outside/").output).toContain("wget: bad address 'outside'");
   });
 });
+
+describe("busybox 1.28's nslookup (the kubernetes.io DNS-debugging page's image)", () => {
+  it("resolves through the search path and names each address by its PTR record; an unknown name is 'can't resolve'", () => {
+    const run = simTerminal(3, 2000);
+    run("kubectl run dnsutils --image=busybox:1.28 -- sleep 3600");
+    for (let i = 0; i < 4; i++) run("sleep 5");
+    const found = run("kubectl exec -i -t dnsutils -- nslookup kubernetes.default");
+    expect(found.output).toBe(
+      "Server:    10.96.0.10\nAddress 1: 10.96.0.10 kube-dns.kube-system.svc.cluster.local\n\nName:      kubernetes.default\nAddress 1: 10.96.0.1 kubernetes.default.svc.cluster.local\n",
+    );
+    const missing = run("kubectl exec dnsutils -- nslookup no-such-service");
+    expect(missing.output).toContain("nslookup: can't resolve 'no-such-service'\n");
+    expect(missing.output).toMatch(/command terminated with exit code 1\n$/);
+  });
+});

@@ -8,7 +8,8 @@
 // systemd-resolved (127.0.0.53, which knows /etc/hosts but no cluster names) or the server given.
 
 import type { ProgramContext } from "../../shell/types.ts";
-import { hostsFile, queryServer, resolvConf, usesClusterDNS, type DnsQueryResult } from "../dns.ts";
+import { candidateNames, hostsFile, queryServer, resolvConf, usesClusterDNS, type DnsQueryResult } from "../dns.ts";
+import { findImage, imageTag } from "../../cluster/images.ts";
 import type { QType } from "../coredns.ts";
 import { netIndex } from "../index.ts";
 import { isIPv4 } from "../ip.ts";
@@ -39,6 +40,7 @@ export function nslookup(ctx: ProgramContext): number {
       ctx.err(`nslookup: bad address '${server}'\n`);
       return 1;
     }
+    if (oldBusybox(ctx, place)) return oldBusyboxLookup(ctx, place, server, name, ask);
     return busyboxLookup(ctx, place, server, name, ask);
   }
   if (given !== undefined) {
@@ -62,6 +64,60 @@ export function nslookup(ctx: ProgramContext): number {
 }
 
 type Ask = (server: string, q: string, type: QType) => DnsQueryResult;
+
+/**
+ * busybox up to 1.28 (busybox:1.28, the kubernetes.io DNS-debugging page's image, and the old
+ * gcr.io/google-containers/busybox) had the old nslookup: it resolves the name as getaddrinfo does,
+ * through the search path of /etc/resolv.conf, and names each address by its PTR record.
+ */
+function oldBusybox(ctx: ProgramContext, place: Place): boolean {
+  if (place.kind !== "pod") return false;
+  const pod = ctx.tx.state.pods[place.key];
+  const container = pod?.spec.containers.find((c) => c.name === place.container) ?? pod?.spec.containers[0];
+  if (!container) return false;
+  const repository = findImage(container.image)?.repository;
+  if (repository === "gcr.io/google-containers/busybox") return true;
+  if (repository !== "busybox") return false;
+  const m = /^1\.(\d+)(?:\.|$|-)/.exec(imageTag(container.image));
+  return m !== null && Number(m[1]) <= 28;
+}
+
+function oldBusyboxLookup(ctx: ProgramContext, place: Place, server: string, name: string, ask: Ask): number {
+  const state = ctx.tx.state;
+  const ptrName = (ip: string): string | undefined => {
+    const result = ask(server, reverseName(ip), "PTR");
+    const ptr = result.kind === "reply" ? result.reply.answers.find((r) => r.type === "PTR") : undefined;
+    return ptr?.data.replace(/\.$/, "");
+  };
+  const addressLine = (ip: string) => {
+    const host = ptrName(ip);
+    return `Address 1: ${ip}${host ? ` ${host}` : ""}\n`;
+  };
+  const serverLines = `Server:    ${server}\n${addressLine(server)}\n`;
+  if (isIPv4(name)) {
+    ctx.out(`${serverLines}Name:      ${name}\n${addressLine(name)}`);
+    return 0;
+  }
+  const search = usesClusterDNS(place, state) ? resolvConf(state, place).search : [];
+  const conf = { nameservers: [server], search, ndots: 5 };
+  for (const q of candidateNames(conf, name)) {
+    const result = ask(server, q, "A");
+    if (result.kind !== "reply") {
+      ctx.out(serverLines);
+      ctx.err(`nslookup: can't resolve '${name}'\n`);
+      return 1;
+    }
+    const ips = result.reply.answers.filter((r) => r.type === "A").map((r) => r.data);
+    if (result.reply.rcode === "NOERROR" && ips.length) {
+      ctx.out(`${serverLines}Name:      ${name}\n${ips.map((ip, i) => addressLine(ip).replace("Address 1:", `Address ${i + 1}:`)).join("")}`);
+      return 0;
+    }
+    if (result.reply.rcode === "SERVFAIL" || result.reply.rcode === "REFUSED") break;
+  }
+  ctx.out(serverLines);
+  ctx.err(`nslookup: can't resolve '${name}'\n`);
+  return 1;
+}
 
 function noServer(ctx: ProgramContext, server: string, result: DnsQueryResult): number {
   // busybox's send_queries gives up after its retries; a refused write also reports the errno.

@@ -215,6 +215,10 @@ export class Session extends DurableObject<Env> {
   private readonly unsavedBuckets = new Set<BucketName>();
   /** The snapshot of the session as it is now, if one was taken since the last change ("seq id"; "" for none). */
   private snapshotOf: string | undefined;
+  /** The snapshot whose copy is being stored, if any: a snapshot of the same unchanged session shares its store. */
+  private storingSnapshot: StoringSnapshot | undefined;
+  /** Snapshots taken but not yet stored (nor counted in snapshotCount): they hold their places under the cap. */
+  private snapshotsStoring = 0;
   private meta: Meta | undefined;
   private state: SessionState | undefined;
   private lessonRun: LessonRun | undefined;
@@ -432,32 +436,74 @@ export class Session extends DurableObject<Env> {
    * does this: it draws on the keyless bucket. A session unchanged since its last snapshot (no
    * command, proxy request or stored pod transition) answers that snapshot (`created: false`)
    * instead of copying it again; a session takes at most MAX_SNAPSHOTS_PER_SESSION.
+   *
+   * Only the copy is taken in the command queue (synchronous); storing it in its Snapshot object is
+   * a round trip awaited outside the queue, so a watcher's snapshots never hold up the editor's
+   * commands. The copy's place under the cap is reserved until the store answers; snapshots of the
+   * same unchanged session meanwhile share that one store.
    */
-  async snapshot(): Promise<Outcome<{ snapshotId: string; seq: number; created: boolean }>> {
-    return this.serializedStoring<{ snapshotId: string; seq: number; created: boolean }>(async () => {
+  async snapshot(): Promise<Outcome<SnapshotTaken>> {
+    const taken = await this.serializedStoring<Promise<Outcome<SnapshotTaken>>>(async () => {
       if (!this.load()) return sessionNotFound();
       const limited = this.rateLimited("keyless");
       if (limited) return limited;
       this.storeBuckets();
       const [lastSeq, lastId] = this.snapshotOf!.split(" ");
-      if (lastId !== undefined && Number(lastSeq) === this.meta!.seq) return success({ snapshotId: lastId, seq: this.meta!.seq, created: false });
-      const taken = Number(this.storage.getMeta("snapshotCount") ?? "0");
-      if (taken >= MAX_SNAPSHOTS_PER_SESSION) {
+      if (lastId !== undefined && Number(lastSeq) === this.meta!.seq) return success(Promise.resolve(success<SnapshotTaken>({ snapshotId: lastId, seq: this.meta!.seq, created: false })));
+      const storing = this.storingSnapshot;
+      if (storing && this.unchangedSince(storing)) {
+        return success(storing.stored.then((outcome): Outcome<SnapshotTaken> => (outcome.ok ? success({ ...outcome.value, created: false }) : outcome)));
+      }
+      const counted = Number(this.storage.getMeta("snapshotCount") ?? "0");
+      if (counted + this.snapshotsStoring >= MAX_SNAPSHOTS_PER_SESSION) {
         return failure(409, "snapshot_limit", `This session has taken its ${MAX_SNAPSHOTS_PER_SESSION} snapshots; start a new session (or fork one of its snapshots) for more.`);
       }
       const snapshotId = newSnapshotId();
       const frozen: FrozenSession = { state: this.current(), transcript: this.storage.transcriptSince(0, READ_TRANSCRIPT_BUDGET), seq: this.meta!.seq };
       if (this.lessonRun) frozen.lesson = this.lessonRun;
-      const stored = await snapshots(this.env).get(snapshots(this.env).idFromName(snapshotId)).freeze(snapshotId, frozen);
-      if (!stored.ok) return stored as Failure;
-      this.snapshotOf = `${frozen.seq} ${snapshotId}`;
-      this.storage.setMetas([
-        ["snapshotCount", String(taken + 1)],
-        ["snapshotOf", this.snapshotOf],
-      ]);
       this.touch();
-      return success({ snapshotId, seq: frozen.seq, created: true });
+      const copyOf: SnapshotCopyOf = { state: this.state!, progress: this.lessonRun?.progress, seq: frozen.seq };
+      this.snapshotsStoring++;
+      const stored = this.storeSnapshot(snapshotId, frozen, copyOf);
+      // Its error is answered by whoever awaits it; marked handled so the runtime does not report it meanwhile.
+      stored.catch(() => undefined);
+      this.storingSnapshot = { ...copyOf, snapshotId, stored };
+      return success(stored);
     });
+    return taken.ok ? await taken.value : taken;
+  }
+
+  /**
+   * Stores a copy taken by snapshot() in its own Snapshot object, then counts it (and, if the session
+   * has not changed meanwhile, remembers it as the session's snapshot). A store that fails frees the
+   * reserved place and its error is the answer. Outside the command queue: what it changes is done
+   * synchronously once the store has answered, so no task of the queue sees it half done.
+   */
+  private async storeSnapshot(snapshotId: string, frozen: FrozenSession, copy: SnapshotCopyOf): Promise<Outcome<SnapshotTaken>> {
+    let stored: Outcome<{ createdAt: number }>;
+    try {
+      stored = await this.freezeSnapshot(snapshotId, frozen);
+    } finally {
+      this.snapshotsStoring--;
+      if (this.storingSnapshot?.snapshotId === snapshotId) this.storingSnapshot = undefined;
+    }
+    if (!stored.ok) return stored as Failure;
+    const changes: Array<[string, string]> = [["snapshotCount", String(Number(this.storage.getMeta("snapshotCount") ?? "0") + 1)]];
+    const current = this.meta !== undefined && this.unchangedSince(copy);
+    if (current) changes.push(["snapshotOf", `${frozen.seq} ${snapshotId}`]);
+    this.storage.setMetas(changes);
+    if (current) this.snapshotOf = `${frozen.seq} ${snapshotId}`;
+    return success({ snapshotId, seq: frozen.seq, created: true });
+  }
+
+  /** The round trip to the Snapshot object (a method of its own, so tests can make it slow or fail). */
+  private freezeSnapshot(snapshotId: string, frozen: FrozenSession): Promise<Outcome<{ createdAt: number }>> {
+    return snapshots(this.env).get(snapshots(this.env).idFromName(snapshotId)).freeze(snapshotId, frozen) as Promise<Outcome<{ createdAt: number }>>;
+  }
+
+  /** Whether the session is still as it was when `copy` was taken (the same stored state, progress and seq). */
+  private unchangedSince(copy: SnapshotCopyOf): boolean {
+    return this.state === copy.state && this.lessonRun?.progress === copy.progress && this.meta?.seq === copy.seq;
   }
 
   /** A real HTTP request from outside, routed through the simulated cluster from the workstation. */
@@ -1479,6 +1525,26 @@ function forbidden(presented: string | undefined): Failure {
 
 function send(ws: WebSocket, message: ServerMessage): void {
   sendText(ws, JSON.stringify(message));
+}
+
+/** What a snapshot request answers. */
+interface SnapshotTaken {
+  snapshotId: string;
+  seq: number;
+  created: boolean;
+}
+
+/** What a snapshot's copy was taken of: the stored state (the same object while nothing changed), the lesson progress and the seq. */
+interface SnapshotCopyOf {
+  state: SessionState;
+  progress: LessonProgress | undefined;
+  seq: number;
+}
+
+/** A snapshot's copy on its way to its Snapshot object, with the store's answer. */
+interface StoringSnapshot extends SnapshotCopyOf {
+  snapshotId: string;
+  stored: Promise<Outcome<SnapshotTaken>>;
 }
 
 /** A ServerMessage already serialized. */

@@ -146,3 +146,125 @@ describe("a write the storage refuses", () => {
     expect(next.output).toBe("pod/web\n");
   });
 });
+
+describe("snapshots while their copies are being stored", () => {
+  /** What the test double saw and lets through: shared with the object (one isolate), polled rather than awaited across requests. */
+  interface SlowStore {
+    calls: number;
+    released: boolean;
+    /** When set, every store fails with this error instead of going on. */
+    failWith?: Error;
+  }
+
+  /** Holds every store of the session's snapshots until the test releases it (or fails it). */
+  async function slowStores(id: string): Promise<SlowStore> {
+    const gate: SlowStore = { calls: 0, released: false };
+    await runInDurableObject(stubOf(id), (instance) => {
+      const session = instance as unknown as { freezeSnapshot: (...args: unknown[]) => Promise<unknown> };
+      const freeze = session.freezeSnapshot.bind(session);
+      session.freezeSnapshot = async (...args: unknown[]) => {
+        gate.calls++;
+        while (!gate.released) await scheduler.wait(5);
+        if (gate.failWith) throw gate.failWith;
+        return freeze(...args);
+      };
+    });
+    return gate;
+  }
+
+  async function until(condition: () => boolean, what: string): Promise<void> {
+    for (let waited = 0; !condition(); waited += 10) {
+      if (waited > 20_000) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+
+  it("never hold up the editor's commands: with 20 stores held, a command is answered before any snapshot", async () => {
+    const session = await createSession();
+    const gate = await slowStores(session.id);
+    const finished: string[] = [];
+    const snapshots: Array<Promise<Response>> = [];
+    try {
+      for (let i = 0; i < 20; i++) {
+        // A command between snapshots changes the session, so each snapshot is a new copy with a store of its own.
+        await run(session.id, session.editKey, `echo ${i}`);
+        snapshots.push(snapshot(session.id).then((response) => (finished.push(`snapshot ${i}`), response)));
+        // Requests may overtake one another on their way in: the next command waits until this copy was taken.
+        await until(() => gate.calls === i + 1, `store ${i + 1} to start`);
+      }
+      const answered = await command(session.id, session.editKey, "kubectl get pods");
+      finished.push("command");
+      expect(answered.status).toBe(200);
+      expect(finished).toEqual(["command"]);
+    } finally {
+      gate.released = true;
+    }
+    const answers = await Promise.all(snapshots);
+    expect(answers.map((r) => r.status)).toEqual(answers.map(() => 201));
+    const ids = await Promise.all(answers.map(async (r) => ((await r.json()) as { snapshotId: string }).snapshotId));
+    expect(new Set(ids).size).toBe(20);
+    // Each was stored: it reads back with the transcript as of its seq.
+    const last = (await (await request(`/api/snapshots/${ids[19]}`)).json()) as { seq: number; transcript: Array<{ command: string }> };
+    expect(last.transcript.at(-1)!.command).toBe("echo 19");
+    expect(last.seq).toBe(20);
+  });
+
+  it("of an unchanged session share one store and answer the same snapshot, once created (201) and otherwise existing (200)", async () => {
+    const session = await createSession();
+    const gate = await slowStores(session.id);
+    const pending = Array.from({ length: 5 }, () => snapshot(session.id));
+    try {
+      await until(() => gate.calls === 1, "the store to start");
+      // The other four have been through the queue too: a command behind them is answered.
+      expect((await command(session.id, session.editKey, "true")).status).toBe(200);
+    } finally {
+      gate.released = true;
+    }
+    const answers = await Promise.all(pending);
+    expect(gate.calls).toBe(1);
+    expect(answers.map((r) => r.status).sort()).toEqual([200, 200, 200, 200, 201]);
+    const ids = await Promise.all(answers.map(async (r) => ((await r.json()) as { snapshotId: string }).snapshotId));
+    expect(new Set(ids).size).toBe(1);
+  });
+
+  it(`count against the cap of ${MAX_SNAPSHOTS_PER_SESSION} while being stored`, async () => {
+    const session = await createSession();
+    await runInDurableObject(stubOf(session.id), (instance) => {
+      (instance as unknown as { storage: { setMeta(k: string, v: string): void } }).storage.setMeta("snapshotCount", String(MAX_SNAPSHOTS_PER_SESSION - 2));
+    });
+    const gate = await slowStores(session.id);
+    let first: Promise<Response>, second: Promise<Response>, refused: Response;
+    try {
+      first = snapshot(session.id);
+      await until(() => gate.calls === 1, "the first store to start");
+      await run(session.id, session.editKey, "echo one");
+      second = snapshot(session.id);
+      await until(() => gate.calls === 2, "the second store to start");
+      await run(session.id, session.editKey, "echo two");
+      refused = await snapshot(session.id);
+    } finally {
+      gate.released = true;
+    }
+    expect(await errorOf(refused)).toMatchObject({ status: 409, code: "snapshot_limit" });
+    expect([(await first).status, (await second).status]).toEqual([201, 201]);
+    expect(await errorOf(await snapshot(session.id))).toMatchObject({ status: 409, code: "snapshot_limit" });
+  });
+
+  it("whose store fails answer 503 and free their places under the cap", async () => {
+    const session = await createSession();
+    await runInDurableObject(stubOf(session.id), (instance) => {
+      (instance as unknown as { storage: { setMeta(k: string, v: string): void } }).storage.setMeta("snapshotCount", String(MAX_SNAPSHOTS_PER_SESSION - 1));
+    });
+    const gate = await slowStores(session.id);
+    // As a Durable Object that is overloaded or reset fails a call.
+    gate.failWith = Object.assign(new Error("Durable Object is overloaded"), { overloaded: true });
+    const pending = snapshot(session.id);
+    await until(() => gate.calls === 1, "the store to start");
+    gate.released = true;
+    expect(await errorOf(await pending)).toMatchObject({ status: 503, code: "unavailable" });
+    gate.failWith = undefined;
+    const again = await snapshot(session.id);
+    expect(again.status).toBe(201);
+    expect(gate.calls).toBe(2);
+  });
+});

@@ -30,37 +30,26 @@ export interface Allowance {
 const knownRefusals = new Map<string, number>();
 /** Addresses remembered at most; past it the map starts over (it is only a shortcut). */
 const MAX_KNOWN_REFUSALS = 10_000;
-/**
- * This isolate's last question to each allowance's limiter: a request waits for the one before it,
- * so a burst asks once more after a refusal has lapsed, not once per request.
- */
-const asking = new Map<string, Promise<void>>();
 
 /** Takes one token from the allowance, or throws its 429 (with Retry-After) into the error funnel. */
 export async function spend(env: Env, allowance: Allowance): Promise<void> {
+  // No request waits on another's question to the limiter: a promise settled by one request's I/O
+  // and awaited from another's is cross-request I/O, which workerd cancels as hung when the first
+  // request goes (a class of 50 joining at once hung that way). Each asks for itself; once a refusal
+  // is known, the rest of a burst is answered from memory.
   const name = `${allowance.limit.bucket} ${allowance.key}`;
-  const before = asking.get(name);
-  const mine = (async () => {
-    if (before) await before.catch(() => undefined);
-    const asked = Date.now();
-    const refusedUntil = knownRefusals.get(name);
-    if (refusedUntil !== undefined) {
-      if (asked < refusedUntil) unwrap(refusal(allowance.limit, refusedUntil - asked));
-      knownRefusals.delete(name);
-    }
-    const taken = await clientLimiterStub(env, allowance.key).take(allowance.limit);
-    if (!taken.ok) {
-      if (knownRefusals.size >= MAX_KNOWN_REFUSALS) knownRefusals.clear();
-      knownRefusals.set(name, asked + taken.refusedForMs);
-    }
-    unwrap(taken);
-  })();
-  asking.set(name, mine);
-  try {
-    await mine;
-  } finally {
-    if (asking.get(name) === mine) asking.delete(name);
+  const asked = Date.now();
+  const refusedUntil = knownRefusals.get(name);
+  if (refusedUntil !== undefined) {
+    if (asked < refusedUntil) unwrap(refusal(allowance.limit, refusedUntil - asked));
+    knownRefusals.delete(name);
   }
+  const taken = await clientLimiterStub(env, allowance.key).take(allowance.limit);
+  if (!taken.ok) {
+    if (knownRefusals.size >= MAX_KNOWN_REFUSALS) knownRefusals.clear();
+    knownRefusals.set(name, asked + taken.refusedForMs);
+  }
+  unwrap(taken);
 }
 
 export function lessonUploadAllowance(env: Env, request: Request): Allowance {

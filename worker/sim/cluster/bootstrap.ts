@@ -262,6 +262,8 @@ export function bootstrapCluster(options: BootstrapOptions): ClusterState {
         name: "kube-proxy",
         image: `registry.k8s.io/kube-proxy:${KUBERNETES_VERSION}`,
         command: ["/usr/local/bin/kube-proxy", "--config=/var/lib/kube-proxy/config.conf", "--hostname-override=$(NODE_NAME)"],
+        // kubeadm's manifest gives $(NODE_NAME) from the downward API, so each node's kube-proxy has its own name.
+        env: [{ name: "NODE_NAME", valueFrom: { fieldRef: { fieldPath: "spec.nodeName" } } }],
       },
     ],
   });

@@ -22,6 +22,7 @@ import { help, man } from "./help.ts";
 import { historyBuiltin } from "./history.ts";
 import { ssh } from "./ssh.ts";
 import { crictl } from "./crictl.ts";
+import { ps } from "./ps.ts";
 import { iptables, iptablesSave } from "../net/tools/iptables.ts";
 import { conntrack } from "../net/tools/conntrack.ts";
 import { nc } from "../net/tools/nc.ts";
@@ -83,6 +84,7 @@ const programs: Record<string, Program> = {
   iptables,
   "iptables-save": iptablesSave,
   crictl,
+  ps,
   conntrack,
   nc,
   exit,

@@ -265,7 +265,7 @@ function executeLine(state: SessionState, input: string, env: ExecuteEnv): Comma
         starting = undefined;
       }
       // A program that finished at once (echo, a kubectl that failed) is a job that already ended.
-      if (job.until === undefined && !job.forward) job.ended = { at: tx.state.now, status: code };
+      if (job.until === undefined && !job.forward && !job.deleting) job.ended = { at: tx.state.now, status: code };
       return 0;
     },
     files: () => filesOf(tx, top(), tx.state.now, work),
@@ -352,6 +352,7 @@ function executeLine(state: SessionState, input: string, env: ExecuteEnv): Comma
     const job = starting;
     if (job) {
       if (what.kind === "sleep") job.until = what.until;
+      else if (what.kind === "deletion") job.deleting = what.objects;
       else job.forward = what.forward;
       return true;
     }
@@ -367,7 +368,7 @@ function executeLine(state: SessionState, input: string, env: ExecuteEnv): Comma
 
   function finish(exitCode: number): CommandResult {
     // bash reports the jobs that ended before it shows the next prompt.
-    output += reportEnded(jobs, tx.state.now);
+    output += reportEnded(jobs, tx.state);
     const jobsChanged = !sameJobs(jobs.table, before_jobs);
     // `$?` of the next line; the frame stays the same object after a success.
     shell[shell.length - 1] = withStatus(top(), exitCode);

@@ -146,10 +146,10 @@ describe("kubernetes.io: Explore Termination Behavior for Pods And Their Endpoin
   matches("kubectl delete pod NAME, then kubectl get pods", () => {
     const pod = /^(nginx-deployment-\S+)\s/m.exec(k.type("kubectl get pods").output)![1];
     steps.pod = pod;
-    // Era note: the page's next output shows the old pod still Terminating 8 s after the delete, so
-    // it was taken while `kubectl delete` (which waits for the pod to go, 120 s here) had not
-    // returned, from another terminal. --wait=false reaches that moment in one console.
-    expect(k.type(`kubectl delete pod ${pod} --wait=false`).output).toBe(`pod "${pod}" deleted from default namespace\n`);
+    // The page's next output shows the old pod still Terminating 8 s after the delete, so it was
+    // taken while `kubectl delete` (which waits for the pod to go, 120 s here) had not returned,
+    // from another terminal. In one console the delete runs as a job and waits in the background.
+    expect(k.type(`kubectl delete pod ${pod} &`).output).toMatch(new RegExp(`^\\[1\\] \\d+\npod "${pod}" deleted from default namespace\n$`));
     k.wait(7);
     const out = k.type("kubectl get pods").output;
     expect(missingLines(out, PAGE.getPods, { rowsInAnyOrder: true })).toEqual([]);
@@ -162,9 +162,13 @@ describe("kubernetes.io: Explore Termination Behavior for Pods And Their Endpoin
     expect(out).toContain(`"name": "${steps.pod}"`);
   });
 
-  it("removes the old endpoint when the pod is gone, after the 120 s grace period", () => {
+  it("removes the old endpoint when the pod is gone, after the 120 s grace period, and the delete job ends", () => {
     k.wait(120);
-    const out = k.type(`kubectl get endpointslice -o json ${steps.slice}`).output;
+    // bash notices the job ended while the learner was at the prompt, and reports it after the next command's output.
+    const done = k.type(`kubectl get endpointslice -o json ${steps.slice}`).output;
+    const report = `[1]+  Done                    kubectl delete pod ${steps.pod}\n`;
+    expect(done.endsWith(report)).toBe(true);
+    const out = done.slice(0, -report.length);
     expect(out).not.toContain(steps.pod);
     expect(out.match(/"terminating": false/g)).toHaveLength(1);
     expect(k.type(`kubectl get pod ${steps.pod}`).output).toBe(`Error from server (NotFound): pods "${steps.pod}" not found\n`);

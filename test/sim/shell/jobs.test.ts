@@ -92,4 +92,36 @@ describe("background jobs", () => {
     run("ssh node01");
     expect(run("sleep 5 &")).toEqual({ output: "-bash: '&' (background jobs) is supported only in the workstation's shell in this console\n", exitCode: 1 });
   });
+
+  it("runs `kubectl delete pod X &` as a job that waits in the background until the pod is gone", () => {
+    const run = simTerminal(3, 1000);
+    run("kubectl run sl --image=busybox -- sleep 3600");
+    run("sleep 10");
+    // busybox's sleep as PID 1 ignores SIGTERM, so the pod goes only when its 30 s grace period ends.
+    expect(run("kubectl delete pod sl &").output).toMatch(/^\[1\] \d+\npod "sl" deleted from default namespace\n$/);
+    expect(run("kubectl get pods").output).toMatch(/^sl\s+1\/1\s+Terminating\s/m);
+    expect(run("jobs").output).toBe("[1]+  Running                 kubectl delete pod sl &\n");
+    expect(run("sleep 40").output).toBe("[1]+  Done                    kubectl delete pod sl\n");
+    expect(run("kubectl get pods").output).toBe("No resources found in default namespace.\n");
+  });
+
+  it("fg and wait wait for a background delete, moving the clock until the pod is gone", () => {
+    const run = simTerminal(3, 1000);
+    run("kubectl run a --image=busybox -- sleep 3600");
+    run("kubectl run b --image=busybox -- sleep 3600");
+    run("sleep 10");
+    run("kubectl delete pod a &");
+    expect(run("fg").output).toBe("kubectl delete pod a\n");
+    expect(run("kubectl get pod a").output).toBe(`Error from server (NotFound): pods "a" not found\n`);
+    expect(run("kubectl delete pod b & wait").output).toMatch(/^\[1\] \d+\npod "b" deleted from default namespace\n\[1\]\+  Done {20}kubectl delete pod b\n$/);
+    expect(run("kubectl get pods").output).toBe("No resources found in default namespace.\n");
+  });
+
+  it("ends at once when run with --wait=false, as a command that finished", () => {
+    const run = simTerminal(3, 1000);
+    run("kubectl run a --image=busybox -- sleep 3600");
+    run("sleep 10");
+    expect(run("kubectl delete pod a --wait=false &").output).toMatch(/^\[1\] \d+\npod "a" deleted from default namespace\n$/);
+    expect(run("true").output).toBe("[1]+  Done                    kubectl delete pod a --wait=false\n");
+  });
 });

@@ -14,6 +14,8 @@ export interface Job {
   until?: number;
   /** A `kubectl port-forward`: what it forwards, until it ends. */
   forward?: PortForward;
+  /** A `kubectl delete` (waiting, as it does by default): the objects it waits to see gone. */
+  deleting?: DeletionTarget[];
   /** Set once it ended: its exit status, or the signal that ended it. */
   ended?: { at: number; status: number; signal?: SignalName };
 }
@@ -31,10 +33,18 @@ export interface JobTable {
   waiting?: true;
 }
 
+/** An object a `kubectl delete` waits for: gone once no object of that uid is stored under its name. */
+export interface DeletionTarget {
+  kind: "pods" | "namespaces";
+  namespace?: string;
+  name: string;
+  uid: string;
+}
+
 export type SignalName = "HUP" | "INT" | "KILL" | "TERM";
 
 /** What a long-running program tells the shell when it runs as a job. */
-export type JobHold = { kind: "sleep"; until: number } | { kind: "port-forward"; forward: PortForward };
+export type JobHold = { kind: "sleep"; until: number } | { kind: "port-forward"; forward: PortForward } | { kind: "deletion"; objects: DeletionTarget[] };
 
 /** The job table a line works on: read and written by the engine, the builtins and the programs. */
 export interface JobControl {

@@ -1,11 +1,13 @@
 // bash's job control on the workstation: `CMD &` starts a job, `jobs` lists them, `fg` waits for
 // one, `kill %N|PID` signals one, `wait` waits for all. The simulator runs every program at once,
 // so a job is what a long-running program leaves behind: a `sleep` that ends at a simulated time,
-// or a `kubectl port-forward` that runs until it is killed. Formats are bash 5.2's (checked with an
+// a `kubectl delete` that ends when what it deleted is gone, or a `kubectl port-forward` that runs
+// until it is killed. Formats are bash 5.2's (checked with an
 // interactive bash: `[1] 3631`, `[1]+  Running                 sleep 30 &`, `[1]+  Terminated ...`).
 
 import { reconcile } from "../cluster/controllers.ts";
-import type { Job, JobControl, JobTable, SignalName } from "./job-types.ts";
+import type { ClusterState } from "../cluster/types.ts";
+import type { DeletionTarget, Job, JobControl, JobTable, SignalName } from "./job-types.ts";
 import type { ProgramContext } from "./types.ts";
 import { spend, WORK_COST } from "./work.ts";
 
@@ -33,10 +35,18 @@ export function newJob(control: JobControl, command: string, now: number, err: (
   return job;
 }
 
-/** Marks jobs whose time has come as ended (a sleep that ran out). */
-export function settleJobs(table: JobTable, now: number): void {
+/** Whether an object a `kubectl delete` waits for is gone (another object of the same name is not it). */
+function gone(state: ClusterState, target: DeletionTarget): boolean {
+  const object = target.kind === "pods" ? state.pods[`${target.namespace}/${target.name}`] : state.namespaces[target.name];
+  return object?.metadata.uid !== target.uid;
+}
+
+/** Marks jobs whose time has come as ended: a sleep that ran out, a delete whose objects are gone. */
+export function settleJobs(table: JobTable, state: ClusterState): void {
   for (const job of table.jobs) {
-    if (!job.ended && job.until !== undefined && job.until <= now) job.ended = { at: job.until, status: 0 };
+    if (job.ended) continue;
+    if (job.until !== undefined && job.until <= state.now) job.ended = { at: job.until, status: 0 };
+    else if (job.deleting?.every((t) => gone(state, t))) job.ended = { at: state.now, status: 0 };
   }
 }
 
@@ -70,9 +80,9 @@ function jobLine(table: JobTable, job: Job, long = false): string {
  * A job that ended the moment it started on this line (`echo hi &`) is reported after the next
  * line instead, as bash (whose prompt comes first) does.
  */
-export function reportEnded(control: JobControl, now: number): string {
+export function reportEnded(control: JobControl, state: ClusterState): string {
   const table = control.table;
-  settleJobs(table, now);
+  settleJobs(table, state);
   const due = table.jobs.filter((j) => j.ended && !(control.startedHere.has(j.id) && !j.ended.signal && j.ended.at === j.started));
   const text = due.map((j) => jobLine(table, j)).join("");
   table.jobs = table.jobs.filter((j) => !due.includes(j));
@@ -95,7 +105,7 @@ function findJob(table: JobTable, spec: string | undefined): Job | undefined {
 /** The jobs builtin: `jobs [-l|-p] [%N...]`; reported ended jobs leave the table. */
 export function jobsBuiltin(ctx: ProgramContext, control: JobControl): number {
   const table = control.table;
-  settleJobs(table, ctx.tx.state.now);
+  settleJobs(table, ctx.tx.state);
   let long = false;
   let pids = false;
   const specs: string[] = [];
@@ -133,7 +143,7 @@ export function signalJob(job: Job, signal: SignalName, now: number): void {
 /** `kill [-s SIG | -SIG | -n N] %N|PID ...` and `kill -l`. Processes other than jobs are not the playground's to signal. */
 export function killBuiltin(ctx: ProgramContext, control: JobControl): number {
   const table = control.table;
-  settleJobs(table, ctx.tx.state.now);
+  settleJobs(table, ctx.tx.state);
   const args = ctx.argv.slice(1);
   const usage = "kill: usage: kill [-s sigspec | -n signum | -sigspec] pid | jobspec ... or kill -l [sigspec]\n";
   let signal: SignalName = "TERM";
@@ -229,12 +239,29 @@ function waitUntil(ctx: ProgramContext, until: number): void {
 }
 
 /**
+ * Moves the clock second by second until a `kubectl delete` job's objects are gone, as kubectl's
+ * own wait does (bounded as delete.ts bounds it: the longest grace period plus a minute).
+ */
+function waitDeleted(ctx: ProgramContext, job: Job): void {
+  const targets = job.deleting ?? [];
+  const state = () => ctx.tx.state;
+  const pods = targets.filter((t) => t.kind === "pods").map((t) => state().pods[`${t.namespace}/${t.name}`]);
+  const limit = state().now + (Math.max(60, ...pods.map((p) => p?.metadata.deletionGracePeriodSeconds ?? 0)) + 60) * 1000;
+  for (let t = state().now; !targets.every((target) => gone(state(), target)) && t < limit; ) {
+    t += 1000;
+    spend(ctx.work, WORK_COST.sleepSecond);
+    reconcile(ctx.tx, t, ctx.random);
+  }
+  job.ended = { at: state().now, status: 0 };
+}
+
+/**
  * `fg [%N]`: bash prints the job's command and waits for it. A sleep's clock runs out; a job that
  * runs until it is stopped (port-forward) takes the console, which the caller then holds.
  */
 export function fgBuiltin(ctx: ProgramContext, control: JobControl): number {
   const table = control.table;
-  settleJobs(table, ctx.tx.state.now);
+  settleJobs(table, ctx.tx.state);
   const spec = ctx.argv[1];
   const job = findJob(table, spec);
   if (!job) {
@@ -252,8 +279,9 @@ export function fgBuiltin(ctx: ProgramContext, control: JobControl): number {
 /** Waits for a job in the foreground: its status, or it holds the console when it never ends by itself. */
 function waitForJob(ctx: ProgramContext, control: JobControl, job: Job): number {
   const table = control.table;
-  if (job.until !== undefined) {
-    waitUntil(ctx, job.until);
+  if (job.until !== undefined || job.deleting) {
+    if (job.until !== undefined) waitUntil(ctx, job.until);
+    else waitDeleted(ctx, job);
     table.jobs = table.jobs.filter((j) => j !== job);
     return 0;
   }
@@ -264,7 +292,7 @@ function waitForJob(ctx: ProgramContext, control: JobControl, job: Job): number 
 /** `wait [%N|PID ...]`: waits for the jobs (all of them with no argument) and returns the last one's status. */
 export function waitBuiltin(ctx: ProgramContext, control: JobControl): number {
   const table = control.table;
-  settleJobs(table, ctx.tx.state.now);
+  settleJobs(table, ctx.tx.state);
   const args = ctx.argv.slice(1);
   const bad = args.find((a) => a.startsWith("-") && !/^-\d+$/.test(a));
   if (bad) {
@@ -288,6 +316,11 @@ export function waitBuiltin(ctx: ProgramContext, control: JobControl): number {
   for (const job of waited) {
     if (job.ended) {
       code = job.ended.status;
+      continue;
+    }
+    if (job.deleting) {
+      waitDeleted(ctx, job);
+      code = 0;
       continue;
     }
     if (job.until === undefined) {

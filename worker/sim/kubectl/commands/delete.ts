@@ -14,6 +14,7 @@ import { statusErrorText } from "../errors.ts";
 import type { Flags } from "../flags.ts";
 import { kindString } from "../resources.ts";
 import { parseSelector } from "../selector.ts";
+import type { DeletionTarget } from "../../shell/job-types.ts";
 import { remove, waitUntil } from "../api.ts";
 import { fieldSelectorOption, reportErrors } from "./common.ts";
 
@@ -161,6 +162,13 @@ function runDelete(k: Kubectl, flags: Flags): number {
     // kubectl waits without a limit (a week, for --timeout=0): the longest grace period of what is
     // going bounds it here, plus time for the kubelet to see the containers stop.
     const pods = deleted.filter((d) => d.kind === "pods").map((d) => state().pods[`${d.namespace}/${d.name}`]);
+    // Run as a job (`kubectl delete pod x &`), it waits in the background: the job ends when they are gone.
+    const targets: DeletionTarget[] = [];
+    for (const d of deleted) {
+      const object = d.kind === "pods" ? state().pods[`${d.namespace}/${d.name}`] : d.kind === "namespaces" ? state().namespaces[d.name] : undefined;
+      if (object && (d.kind === "pods" || d.kind === "namespaces")) targets.push({ kind: d.kind, namespace: d.namespace, name: d.name, uid: object.metadata.uid });
+    }
+    if (targets.length > 0 && k.ctx.hold?.({ kind: "deletion", objects: targets })) return reportErrors(k, ignoreNotFound ? errors.filter((e) => !e.includes("(NotFound)")) : errors);
     const longest = Math.max(60, ...pods.map((p) => p?.metadata.deletionGracePeriodSeconds ?? 0));
     waitUntil(k, (longest + 60) * 1000, () =>
       deleted.every((d) => {

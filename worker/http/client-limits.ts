@@ -6,6 +6,7 @@
 import { readSettings } from "../config.ts";
 import { type ClientLimit, type ClientLimiter, refusal } from "../session/client-limiter.ts";
 import { clientKey } from "../session/client-key.ts";
+import { TokenBucket } from "../session/rate-limit.ts";
 import { unwrap } from "./stubs.ts";
 
 export function clientLimiterStub(env: Env, key: string) {
@@ -21,33 +22,37 @@ export interface Allowance {
 }
 
 /**
- * Allowances this isolate has seen refused, until their bucket's next token. A bucket that refused
- * stays empty until then whoever asks, so the same 429 is answered here without a round trip to the
- * limiter object: 100 creates at once from one address then cost the Worker alone, on the thread
- * every session shares. The window starts before the question was asked, so it never outlasts the
- * bucket's own.
+ * This isolate's own copy of each allowance's bucket, counted synchronously: the first line, before
+ * the limiter object. Every token the limiter object gives this isolate was first taken here, so the
+ * copy never holds fewer tokens than the object: it refuses only what the object would refuse too.
+ * A burst from one address (100 creates at once) then gets its refusals here, at the cost of a
+ * header parse, instead of all asking the object together before any refusal is known: only the
+ * allowance's worth go on, on the thread every session shares. The object stays the authority
+ * (other isolates, restarts); when it refuses, the copy takes on its empty bucket.
  */
-const knownRefusals = new Map<string, number>();
-/** Addresses remembered at most; past it the map starts over (it is only a shortcut). */
-const MAX_KNOWN_REFUSALS = 10_000;
+const localBuckets = new Map<string, TokenBucket>();
+/** Buckets kept at most; past it the map starts over (it is only a first line: the object decides). */
+const MAX_LOCAL_BUCKETS = 10_000;
 
 /** Takes one token from the allowance, or throws its 429 (with Retry-After) into the error funnel. */
 export async function spend(env: Env, allowance: Allowance): Promise<void> {
-  // No request waits on another's question to the limiter: a promise settled by one request's I/O
-  // and awaited from another's is cross-request I/O, which workerd cancels as hung when the first
-  // request goes (a class of 50 joining at once hung that way). Each asks for itself; once a refusal
-  // is known, the rest of a burst is answered from memory.
-  const name = `${allowance.limit.bucket} ${allowance.key}`;
+  const { limit } = allowance;
+  const name = `${limit.bucket} ${allowance.key}`;
   const asked = Date.now();
-  const refusedUntil = knownRefusals.get(name);
-  if (refusedUntil !== undefined) {
-    if (asked < refusedUntil) unwrap(refusal(allowance.limit, refusedUntil - asked));
-    knownRefusals.delete(name);
+  let local = localBuckets.get(name);
+  if (!local || local.config.ratePerSecond !== limit.config.ratePerSecond || local.config.burst !== limit.config.burst) {
+    if (localBuckets.size >= MAX_LOCAL_BUCKETS) localBuckets.clear();
+    local = new TokenBucket(limit.config, asked);
+    localBuckets.set(name, local);
   }
-  const taken = await clientLimiterStub(env, allowance.key).take(allowance.limit);
+  // Synchronous, and no request waits on another's promise: a promise settled by one request's I/O
+  // and awaited from another's is cross-request I/O, which workerd cancels as hung (commit 940cff7).
+  const first = local.take(asked);
+  if (!first.ok) unwrap(refusal(limit, first.retryAfterMs));
+  const taken = await clientLimiterStub(env, allowance.key).take(limit);
   if (!taken.ok) {
-    if (knownRefusals.size >= MAX_KNOWN_REFUSALS) knownRefusals.clear();
-    knownRefusals.set(name, asked + taken.refusedForMs);
+    // Empty until the object's next token, counted from before the question (so never longer).
+    localBuckets.set(name, new TokenBucket(limit.config, asked, { tokens: 1 - (taken.refusedForMs * limit.config.ratePerSecond) / 1000, updatedAt: asked }));
   }
   unwrap(taken);
 }

@@ -10,7 +10,13 @@
 import { describe, expect, it } from "vitest";
 import { advanceClock, command, createSession, errorOf, postJson, randomClientIp, read, request, run, type Created, type Entry } from "./helpers.ts";
 
-const SAMPLES = 100;
+/**
+ * Samples per figure. Of 100, the p99 is the second slowest, so one pause of the machine's own
+ * (a GC, another process) and one more fail it; of 200 it is the third slowest.
+ */
+const SAMPLES = 200;
+/** Commands the victim sends before measuring, unmeasured: its object, the Worker's code paths and workerd's JIT are warm. */
+const WARM_UP = 10;
 /** The victim types at most this often: faster than a person, within its own 20 commands a second. */
 const SAMPLE_INTERVAL_MS = 60;
 const P99_LIMIT_MS = 50;
@@ -52,27 +58,37 @@ const shown = (f: Latencies) => `p50 ${f.p50.toFixed(1)} ms, p99 ${f.p99.toFixed
 /** The victim's figures with no attack, measured first in this run: what the machine itself allows. */
 let baseline: Latencies | undefined;
 
-/** A new session, warm: its object is loaded and its first command compiled before measuring. */
+/** The victim's unmeasured commands (WARM_UP of them) before its samples. */
+async function warmUp(session: Created): Promise<void> {
+  for (let i = 0; i < WARM_UP; i++) await run(session.id, session.editKey, "kubectl get svc");
+}
+
+/** A new session, warm: its object is loaded and its commands' paths compiled before measuring. */
 async function warmSession(): Promise<Created> {
   const session = await createSession();
-  await run(session.id, session.editKey, "kubectl get svc");
+  await warmUp(session);
   return session;
 }
 
 /**
  * Runs `attackers` copies of `attackStep` back to back (each as soon as its previous one answered)
  * while the victim sends SAMPLES `kubectl get svc` one after another, and returns the victim's
- * latencies. The attack has started before the first sample and stops after the last.
+ * latencies. The attack's first requests are in flight before the first sample (its first step need
+ * not have answered: 100 parallel creates are measured from their first burst), and every attacker
+ * keeps going until the last sample has answered.
  */
 async function underAttack(attackStep: () => Promise<void>, attackers: number, victim?: Created): Promise<Latencies> {
   const session = victim ?? (await warmSession());
-  if (victim) await run(session.id, session.editKey, "kubectl get svc");
+  if (victim) await warmUp(session);
   let attacking = true;
   let steps = 0;
+  let sent = 0;
   const loops = Array.from({ length: attackers }, async () => {
     try {
       while (attacking) {
-        await attackStep();
+        const step = attackStep();
+        sent++;
+        await step;
         steps++;
       }
     } finally {
@@ -80,8 +96,9 @@ async function underAttack(attackStep: () => Promise<void>, attackers: number, v
       attacking = false;
     }
   });
-  // Let the attack start before the first sample.
-  while (steps === 0 && attacking) await sleep(5);
+  // Let the attack's first requests reach the Worker before the first sample.
+  while (sent === 0 && attacking) await sleep(1);
+  await sleep(10);
   let times: number[] = [];
   try {
     times = await sampleVictim(session, () => attacking);
@@ -167,7 +184,7 @@ describe("under attack, a second session's commands stay fast", () => {
     expect(afterSetup).toBe(429);
   });
 
-  it("100 parallel creates from one address: a burst of 60 is created, the rest are refused (429)", async () => {
+  it("100 parallel creates from one address, every second: a burst of 60 is created, the rest are refused (429)", async () => {
     const ip = randomClientIp();
     const statuses: number[] = [];
     const started = performance.now();
@@ -182,6 +199,7 @@ describe("under attack, a second session's commands stay fast", () => {
     }, 1);
     expect(statuses.filter((s) => s !== 201 && s !== 429)).toEqual([]);
     const created = statuses.filter((s) => s === 201).length;
+    console.log(`100 parallel creates, repeated: ${created} of ${statuses.length} created`);
     expect(created).toBeGreaterThanOrEqual(60);
     // The burst, plus one a second (60 a minute) while the attack ran.
     const seconds = (performance.now() - started) / 1000;

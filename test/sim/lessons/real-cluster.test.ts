@@ -132,3 +132,40 @@ describe("the seed lesson's expose step: each mistake gets a sentence naming it 
     expect(last.status?.explanation).toMatch(/^curl 192\.168\.56\.11:\d+ was refused: no process in pod default\/nginx listens on port 8080 \(it listens on 80\)/);
   });
 });
+
+describe("the seed lesson's request steps: a failed request's cause picks the hint", () => {
+  const seed = findBuiltinLesson("services-nodeport")!;
+  const step = (id: string) => seed.steps.find((s) => s.id === id)!;
+  const exposed = ["kubectl run nginx --image=nginx", "sleep 5", "kubectl expose pod nginx --port 8080 --target-port 80 --type NodePort"];
+
+  it.each<[string, string[], string, RegExp, string]>([
+    ["a wrong targetPort", ["kubectl run nginx --image=nginx", "sleep 5", "kubectl expose pod nginx --port 8080 --target-port 8080 --type NodePort"], "curl http://{{nodeIP node01}}:{{nodePort nginx}}", /^curl 192\.168\.56\.11:\d+ was refused: no process in pod default\/nginx listens on port 8080/, "port-closed"],
+    ["a Service without endpoints", [...exposed, "kubectl label pod nginx run-"], "curl http://{{nodeIP node01}}:{{nodePort nginx}}", /^curl 192\.168\.56\.11:\d+ was refused: /, "no-endpoints"],
+    [
+      "the Service port on a node's IP",
+      exposed,
+      "curl http://{{nodeIP node01}}:8080",
+      /^no request from the workstation \(outside the cluster\) to a node's IP at the NodePort of service nginx so far in this lesson; the last request near it, curl 192\.168\.56\.11:8080 was refused: nothing on node01 listens on port 8080, so its kernel answers with a TCP reset\.$/,
+      "node-port-closed",
+    ],
+  ])("%s", (_name, setup, command, sentence, cause) => {
+    const curl = step("curl-the-nodeport");
+    const { last } = play(curl.check, setup, [command]);
+    expect(last.status).toMatchObject({ passed: false, mistakes: [cause] });
+    expect(last.status?.explanation).toMatch(sentence);
+    expect(fittingHints(curl, last.status)).toEqual([curl.hintsWhen![cause]]);
+  });
+
+  it("the NodePort on a ClusterIP from a node gets the ClusterIP hint", () => {
+    const inside = step("clusterip-from-inside");
+    const { last } = play(inside.check, exposed, ["curl -m 2 http://{{clusterIP nginx}}:8080", "ssh node01", "curl -m 2 http://{{clusterIP nginx}}:{{nodePort nginx}}"]);
+    expect(last.status?.mistakes).toEqual(["no-service-port"]);
+    expect(fittingHints(inside, last.status)).toEqual([inside.hintsWhen!["no-service-port"]]);
+  });
+
+  it("a request that answered as the step wants completes it; a near miss before it does not stay in the way", () => {
+    const curl = step("curl-the-nodeport");
+    const { events } = play(curl.check, exposed, ["curl http://{{nodeIP node01}}:8080", "curl http://{{nodeIP node01}}:{{nodePort nginx}}"]);
+    expect(events).toContain("step-completed");
+  });
+});

@@ -82,6 +82,13 @@ export const builtinLessonData: readonly Lesson[] = [
           "Use the number after the colon in PORT(S), not 8080: the Service port only works inside the cluster.",
           "Any node's INTERNAL-IP works; the next step shows why."
         ],
+        "hintsWhen": {
+          "node-port-closed": "Nothing listens on that port of the node: the NodePort is the number after the colon in PORT(S) (`8080:3xxxx/TCP`), not 8080, which only the ClusterIP answers.",
+          "port-closed": "The request reached the pod, but nothing listens there on the Service's targetPort: `kubectl describe svc nginx` shows `TargetPort`; nginx listens on 80. `kubectl delete svc nginx` and expose again with `--target-port 80`.",
+          "no-endpoints": "The Service has no endpoints, so kube-proxy refuses at once: its selector matches no ready pod. Compare `Selector` in `kubectl describe svc nginx` with `kubectl get pods --show-labels`.",
+          "pod-not-running": "The pod is not running yet: wait until `kubectl get pods` shows it `Running`.",
+          "unreachable": "No node has that address: take an `INTERNAL-IP` from `kubectl get nodes -o wide`."
+        },
         "check": {
           "request": {
             "from": {
@@ -172,6 +179,9 @@ export const builtinLessonData: readonly Lesson[] = [
         "hints": [
           "Inside the cluster use the Service port (8080), not the NodePort."
         ],
+        "hintsWhen": {
+          "no-service-port": "A ClusterIP answers only on the ports its Service defines: use 8080 with the ClusterIP (the NodePort belongs to the nodes' addresses)."
+        },
         "check": {
           "allOf": [
             {
@@ -211,6 +221,10 @@ export const builtinLessonData: readonly Lesson[] = [
           "Wait until `db` is Running (`kubectl get pods`): a Service without a ready pod refuses connections.",
           "From the workstation the name `db` means nothing: cluster DNS only serves pods."
         ],
+        "hintsWhen": {
+          "not-resolved": "The name did not resolve: cluster DNS knows the Service by its name, `db` (check `kubectl get svc`); from another namespace it is `db.default`.",
+          "no-endpoints": "`db` has no ready endpoint yet, so the connection is refused: wait until the redis pod is `Running` (`kubectl get pods`), and check that the Service's selector matches its labels."
+        },
         "check": {
           "allOf": [
             {

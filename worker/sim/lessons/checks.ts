@@ -17,8 +17,10 @@ export interface CheckResult {
   explanation: string;
   /**
    * When failed: the mistakes found, each a field path of an object check (`spec.type`,
-   * `spec.ports[0].targetPort`), `ready`, or `name` (the object exists under another name); a
-   * step's `hintsWhen` gives the hint that fits each.
+   * `spec.ports[0].targetPort`), `ready`, or `name` (the object exists under another name), or for
+   * a request check the cause of the last request's failure (`no-endpoints`, `port-closed`, ...:
+   * net/trace.ts's TraceCause) or `status` (answered with another status); a step's `hintsWhen`
+   * gives the hint that fits each.
    */
   mistakes?: string[];
 }
@@ -269,7 +271,11 @@ function evaluateRequest(check: RequestCheck, memory: RequestMemory): CheckResul
   const shape = describeRequest(check);
   const count = check.count ?? 1;
   if (memory.seen === 0) {
-    return { passed: false, explanation: `no ${shape.slice(2)} so far in this lesson` };
+    const miss = memory.miss;
+    if (!miss) return { passed: false, explanation: `no ${shape.slice(2)} so far in this lesson` };
+    // The request the learner meant as this one, and why it failed: "curl 192.168.56.11:8080 was refused: ...".
+    const why = `${clientOf(miss.request)} ${miss.host}:${miss.port} ${showOutcome(miss)}: ${lowerFirst(miss.reason)}`;
+    return withMistakes({ passed: false, explanation: `no ${shape.slice(2)} so far in this lesson; the last request near it, ${why}` }, miss.cause ? [miss.cause] : []);
   }
   if (memory.hits < count) {
     const last = memory.last!;
@@ -277,7 +283,8 @@ function evaluateRequest(check: RequestCheck, memory: RequestMemory): CheckResul
     // was refused: no process in pod default/nginx listens on port 8080 (it listens on 80) ...".
     const why = `${clientOf(last.request)} ${last.host}:${last.port} ${showOutcome(last)}${last.verdict === "answered" ? "" : `: ${lowerFirst(last.reason)}`}`;
     const progress = count > 1 ? `${memory.hits} of ${count} requests${describeOutcome(check)} so far; the last, ` : "";
-    return { passed: false, explanation: `${progress}${why}` };
+    const mistake = last.cause ?? (last.verdict === "answered" && check.status !== undefined && last.status !== check.status ? "status" : undefined);
+    return withMistakes({ passed: false, explanation: `${progress}${why}` }, mistake ? [mistake] : []);
   }
   if (check.distinctPods !== undefined && memory.pods.length < check.distinctPods) {
     const pods = memory.pods.map(shortPod);

@@ -2,7 +2,7 @@
 // step keeps of them (counts, which pods answered, the last request) between commands.
 
 import type { ClusterState } from "../cluster/types.ts";
-import type { RouteTrace } from "../net/trace.ts";
+import type { RouteTrace, TraceCause } from "../net/trace.ts";
 import { labelsMatch, nodeIPs } from "./objects.ts";
 import type { RequestCheck, RequestTarget, Verdict } from "./schema.ts";
 
@@ -17,7 +17,35 @@ export interface RequestMemory {
   /** The pod of each of the last RECENT hits, oldest first ("" when no pod answered). */
   recent: string[];
   /** The last request of this shape, whatever its verdict. */
-  last?: { request: string; host: string; port: number; verdict: Verdict; status?: number; reason: string };
+  last?: LastRequest;
+  /**
+   * The last request that missed this shape narrowly and failed, while none of the shape was seen:
+   * the right host at another port (8080 on a node's IP instead of its NodePort), a node's IP for a
+   * Service, a name that did not resolve. Its cause tells the learner what went wrong.
+   */
+  miss?: LastRequest;
+}
+
+export interface LastRequest {
+  request: string;
+  host: string;
+  port: number;
+  verdict: Verdict;
+  status?: number;
+  reason: string;
+  cause?: TraceCause;
+}
+
+function lastOf(trace: RouteTrace): LastRequest {
+  return {
+    request: trace.request,
+    host: trace.to.host,
+    port: trace.to.port,
+    verdict: trace.verdict,
+    ...(trace.status !== undefined ? { status: trace.status } : {}),
+    reason: trace.reason,
+    ...(trace.cause !== undefined ? { cause: trace.cause } : {}),
+  };
 }
 
 const MAX_PODS = 32;
@@ -31,7 +59,10 @@ export function emptyRequestMemory(): RequestMemory {
 export function recordTraces(check: RequestCheck, memory: RequestMemory, traces: readonly RouteTrace[], cluster: ClusterState): RequestMemory {
   let next = memory;
   for (const trace of traces) {
-    if (!matchesShape(check, trace, cluster)) continue;
+    if (!matchesShape(check, trace, cluster)) {
+      if (next.seen === 0 && trace.verdict !== "answered" && nearMiss(check, trace, cluster)) next = { ...next, miss: lastOf(trace) };
+      continue;
+    }
     const hit = matchesOutcome(check, trace);
     const pod = answeringPod(trace);
     const pods = hit && pod && !next.pods.includes(pod) && next.pods.length < MAX_PODS ? [...next.pods, pod] : next.pods;
@@ -40,14 +71,7 @@ export function recordTraces(check: RequestCheck, memory: RequestMemory, traces:
       hits: next.hits + (hit ? 1 : 0),
       pods,
       recent: hit ? [...next.recent, pod ?? ""].slice(-RECENT) : next.recent,
-      last: {
-        request: trace.request,
-        host: trace.to.host,
-        port: trace.to.port,
-        verdict: trace.verdict,
-        ...(trace.status !== undefined ? { status: trace.status } : {}),
-        reason: trace.reason,
-      },
+      last: lastOf(trace),
     };
   }
   return next;
@@ -68,15 +92,29 @@ export function answeringPod(trace: RouteTrace): string | undefined {
   return undefined;
 }
 
+/** A request from the right client that missed the target narrowly: see RequestMemory.miss. */
+function nearMiss(check: RequestCheck, trace: RouteTrace, cluster: ClusterState): boolean {
+  if (!fromMatches(check, trace)) return false;
+  const to = check.to;
+  const host = trace.to.host.toLowerCase().replace(/\.$/, "");
+  const namespace = check.namespace ?? "default";
+  if (to.port !== undefined && trace.to.port !== to.port && matchesTarget(to, host, trace.to.port, namespace, cluster)) return true;
+  if ((to.kind === "nodePort" || to.kind === "service") && [...nodeIPs(cluster).values()].includes(host)) return true;
+  return (to.kind === "name" || to.kind === "service") && trace.verdict === "not-resolved";
+}
+
+function fromMatches(check: RequestCheck, trace: RouteTrace): boolean {
+  if (!check.from) return true;
+  if (trace.from.kind !== check.from.kind) return false;
+  return check.from.name === undefined || sameName(trace.from.name, check.from.name);
+}
+
 function sameName(actual: string, wanted: string): boolean {
   return actual === wanted || actual.endsWith(`/${wanted}`);
 }
 
 export function matchesShape(check: RequestCheck, trace: RouteTrace, cluster: ClusterState): boolean {
-  if (check.from) {
-    if (trace.from.kind !== check.from.kind) return false;
-    if (check.from.name !== undefined && !sameName(trace.from.name, check.from.name)) return false;
-  }
+  if (!fromMatches(check, trace)) return false;
   const to = check.to;
   if (to.port !== undefined && trace.to.port !== to.port) return false;
   return matchesTarget(to, trace.to.host.toLowerCase().replace(/\.$/, ""), trace.to.port, check.namespace ?? "default", cluster);

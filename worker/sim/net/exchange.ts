@@ -59,7 +59,7 @@ export function connect(env: ExchangeEnv, input: ConnectInput): ConnectOutcome {
   const base = { request: input.command, from: traceFrom(input.place), to };
   const resolved = resolveHost(state, index, input.place, input.host, { now: env.now, affinity: state.affinity });
   if (!resolved.ok) {
-    env.trace({ ...base, hops: resolved.hops ?? [resolved.hop], verdict: "not-resolved", reason: resolved.hop.note });
+    env.trace({ ...base, hops: resolved.hops ?? [resolved.hop], verdict: "not-resolved", reason: resolved.hop.note, cause: "not-resolved" });
     return { kind: "not-resolved" };
   }
   const ip = resolved.ips[0];
@@ -74,7 +74,7 @@ export function connect(env: ExchangeEnv, input: ConnectInput): ConnectOutcome {
   );
   const hops: Hop[] = resolved.hop ? [resolved.hop, ...outcome.hops] : outcome.hops;
   if (outcome.result !== "delivered") {
-    env.trace({ ...base, hops, verdict: outcome.result, reason: outcome.reason });
+    env.trace({ ...base, hops, verdict: outcome.result, reason: outcome.reason, cause: outcome.cause });
     return { kind: outcome.result, ip, local };
   }
   if (outcome.affinity) writeAffinity(env.tx, outcome.affinity.key, outcome.affinity.entry);
@@ -82,7 +82,7 @@ export function connect(env: ExchangeEnv, input: ConnectInput): ConnectOutcome {
   const found = listenerAt(index, delivery.target, delivery.dst.port, delivery.dst.ip);
   if (!found.listener) {
     hops.push({ kind: "process", label: "no listener", before: { src: delivery.client, dst: delivery.dst }, note: found.why });
-    env.trace({ ...base, hops, verdict: "refused", reason: found.why });
+    env.trace({ ...base, hops, verdict: "refused", reason: found.why, cause: found.cause });
     return { kind: "refused", ip, local };
   }
   const listener = found.listener;

@@ -4,7 +4,7 @@
 // before and after NAT and the rule text that matched.
 
 import type { Random } from "../random.ts";
-import type { Endpoint, Hop } from "./trace.ts";
+import type { Endpoint, Hop, TraceCause } from "./trace.ts";
 import type { EndpointInfo, NetIndex, NodeInfo, PodInfo, Protocol, ServicePortInfo } from "./index.ts";
 import {
   affinityRule,
@@ -71,7 +71,7 @@ export interface Delivery {
 
 export type RouteOutcome =
   | { result: "delivered"; hops: Hop[]; delivery: Delivery; affinity?: { key: string; entry: AffinityEntry } }
-  | { result: "refused" | "timed-out"; hops: Hop[]; reason: string };
+  | { result: "refused" | "timed-out"; hops: Hop[]; reason: string; cause: TraceCause };
 
 // The rule texts of the hops are kube-proxy-rules.ts's builders, as iptables-save prints them.
 const MASQUERADE_TEXT = saveText(MASQUERADE_RULE);
@@ -121,7 +121,7 @@ class Proxier {
       if (node) return this.atNode(node);
       const lb = this.index.portsAtLoadBalancerIP(dstIP);
       if (lb) return this.atLoadBalancerIP(lb, undefined);
-      return this.fail("timed-out", this.outsideReason(dstIP));
+      return this.fail("timed-out", this.outsideReason(dstIP), "unreachable");
     }
 
     const srcNode = nodeOfPlace(from)!;
@@ -142,7 +142,7 @@ class Proxier {
         before: { src: this.src, dst: this.dst },
         note: `${dstIP} is the ClusterIP of ${svc}, but the Service defines only ${defined}: no KUBE-SERVICES rule matches port ${this.req.dstPort}, and no host owns a virtual IP, so the packet goes to the default route and is lost.`,
       });
-      return this.fail("timed-out", `${svc} has no port ${this.req.dstPort}; a ClusterIP answers only on the ports its Service defines.`);
+      return this.fail("timed-out", `${svc} has no port ${this.req.dstPort}; a ClusterIP answers only on the ports its Service defines.`, "no-service-port");
     }
     const node = this.index.nodeByIP(dstIP);
     if (node) return this.atNode(node);
@@ -155,7 +155,7 @@ class Proxier {
       before: { src: this.src, dst: this.dst },
       note: `No node, pod or Service has the address ${dstIP}; the packet leaves by the default route and nothing answers.`,
     });
-    return this.fail("timed-out", `Nothing in or around the cluster has the address ${dstIP}.`);
+    return this.fail("timed-out", `Nothing in or around the cluster has the address ${dstIP}.`, "unreachable");
   }
 
   /** 127.0.0.0/8 never leaves the network namespace: the pod (or the node) talks to itself. */
@@ -175,7 +175,7 @@ class Proxier {
       this.hops.push({ kind: "node", label: node.name, ref: { kind: "Node", name: node.name }, before: here, note: `Loopback: the connection stays on ${node.name}.` });
       return { result: "delivered", hops: this.hops, delivery: { target: { kind: "node", node }, dst: this.dst, client: here.src } };
     }
-    return this.fail("refused", `Nothing on the ${from.name} listens on port ${this.req.dstPort}.`);
+    return this.fail("refused", `Nothing on the ${from.name} listens on port ${this.req.dstPort}.`, "port-closed");
   }
 
   private outsideReason(dstIP: string): string {
@@ -189,8 +189,8 @@ class Proxier {
     return `No host on the node network has the address ${dstIP}; from outside only the nodes' IPs answer.`;
   }
 
-  private fail(result: "refused" | "timed-out", reason: string): RouteOutcome {
-    return { result, hops: this.hops, reason };
+  private fail(result: "refused" | "timed-out", reason: string, cause: TraceCause): RouteOutcome {
+    return { result, hops: this.hops, reason, cause };
   }
 
   /** A packet that reached a node's own address: NodePort rules, else the node's own sockets. */
@@ -265,7 +265,7 @@ class Proxier {
           before: { src: this.src, dst: this.dst },
           note: `${dstIP} is the load-balancer address of ${serviceKey}, but no MetalLB speaker announces it, so no host on the node network answers ARP for it and the packet is never sent.`,
         });
-        return this.fail("timed-out", `Nothing answers for ${dstIP}: MetalLB announces a Service's address only while the Service has a ready endpoint and a speaker runs on a node allowed to announce it.`);
+        return this.fail("timed-out", `Nothing answers for ${dstIP}: MetalLB announces a Service's address only while the Service has a ready endpoint and a speaker runs on a node allowed to announce it.`, "not-announced");
       }
       arp = `${node.name}'s MetalLB speaker answers ARP for ${dstIP} (layer 2: it was elected to announce ${serviceKey}), so the packet goes to ${node.name} (${node.ip}). `;
     } else node = this.index.nodeByName(srcNode);
@@ -280,7 +280,7 @@ class Proxier {
         before,
         note: `${arp}${serviceKey} defines only ${defined}: no KUBE-SERVICES rule matches port ${dstPort}, and no node owns the address, so the packet is dropped.`,
       });
-      return this.fail("timed-out", `${serviceKey} has no port ${dstPort}; its load-balancer address answers only on the ports the Service defines.`);
+      return this.fail("timed-out", `${serviceKey} has no port ${dstPort}; its load-balancer address answers only on the ports the Service defines.`, "no-service-port");
     }
     const proto = protocol.toLowerCase();
     const hash = this.index.chainHash(sp);
@@ -310,7 +310,7 @@ class Proxier {
       nodeHop.rule = reject;
       nodeHop.rules = [reject];
       nodeHop.note = `${sp.serviceKey} has no ready endpoints, so kube-proxy rejects the connection at once.`;
-      return this.fail("refused", noEndpointsReason(sp));
+      return this.fail("refused", noEndpointsReason(sp), "no-endpoints");
     }
 
     const from = this.req.from;
@@ -328,7 +328,7 @@ class Proxier {
         nodeHop.rule = drop;
         nodeHop.rules = [drop];
         nodeHop.note = `externalTrafficPolicy: Local and no ready endpoint of ${sp.serviceKey} runs on ${node.name}: kube-proxy drops the packet (no reply, the client waits).`;
-        return this.fail("timed-out", `${sp.serviceKey} has externalTrafficPolicy: Local and none of its ready pods runs on ${node.name}; the packet is dropped. Try the IP of a node that runs one of its pods.`);
+        return this.fail("timed-out", `${sp.serviceKey} has externalTrafficPolicy: Local and none of its ready pods runs on ${node.name}; the packet is dropped. Try the IP of a node that runs one of its pods.`, "traffic-policy-local");
       }
       chain = `KUBE-SVL-${hash}`;
       extRules.push(saveText(extJumpRule(hash, chain)));
@@ -383,7 +383,7 @@ class Proxier {
       hop.rule = saveText(clusterIPFilterRule(spn, proto, dstIP, dstPort, "REJECT"));
       hop.rules = [hop.rule];
       hop.note = `${sp.serviceKey} has no ready endpoints, so kube-proxy rejects the connection at once.`;
-      return this.fail("refused", noEndpointsReason(sp));
+      return this.fail("refused", noEndpointsReason(sp), "no-endpoints");
     }
     const local = sp.service.spec.internalTrafficPolicy === "Local";
     const chain = local ? `KUBE-SVL-${hash}` : `KUBE-SVC-${hash}`;
@@ -394,7 +394,7 @@ class Proxier {
         hop.rule = saveText(clusterIPFilterRule(spn, proto, dstIP, dstPort, "DROP"));
         hop.rules = [hop.rule];
         hop.note = `internalTrafficPolicy: Local and no ready endpoint of ${sp.serviceKey} runs on ${srcNode}: kube-proxy drops the packet.`;
-        return this.fail("timed-out", `${sp.serviceKey} has internalTrafficPolicy: Local and none of its ready pods runs on ${srcNode}; the packet is dropped.`);
+        return this.fail("timed-out", `${sp.serviceKey} has internalTrafficPolicy: Local and none of its ready pods runs on ${srcNode}; the packet is dropped.`, "traffic-policy-local");
       }
     }
     const rules = [saveText(clusterIPRule(spn, proto, dstIP, dstPort, chain))];
@@ -509,7 +509,7 @@ class Proxier {
       return { result: "delivered", hops: this.hops, delivery: { target: { kind: "node", node: epNode }, dst, client: after.src, natNode }, affinity: affinityWrite };
     }
     this.hops.push({ kind: "pod", label: ep.text, before: { src: after.src, dst }, note: `No pod has the address ${ep.ip} any more.` });
-    return this.fail("timed-out", `The endpoint ${ep.text} no longer exists.`);
+    return this.fail("timed-out", `The endpoint ${ep.text} no longer exists.`, "endpoint-gone");
   }
 
   /** The decisions that let the packet through, shown on the delivering hop. */
@@ -553,7 +553,7 @@ class Proxier {
       note: decision.note,
       policy: { names: decision.names ?? [], direction, verdict: "dropped" },
     });
-    return this.fail("timed-out", decision.note);
+    return this.fail("timed-out", decision.note, "policy-dropped");
   }
 
   /** The delivering hop (a fresh object) with the policies that allowed the packet. */

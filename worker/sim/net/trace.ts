@@ -8,6 +8,23 @@ export type Verdict =
   | "empty-reply" // connected, the process speaks another protocol and closed
   | "tls-failed"; // connected, the client's TLS handshake failed or it refused the certificate
 
+/**
+ * Why a request failed, as a code a lesson can pick a hint by (the sentence in `reason` says it to
+ * a person): the learner's mistake behind each way a connection fails.
+ */
+export type TraceCause =
+  | "not-resolved" // the name has no address (a Service name misspelt, another namespace)
+  | "unreachable" // no host has the address from here (a pod IP from outside, a made-up IP)
+  | "no-service-port" // the ClusterIP or load-balancer address has no such port
+  | "node-port-closed" // a node's port that is no NodePort and where nothing listens
+  | "not-announced" // a load-balancer address nobody announces
+  | "no-endpoints" // the Service selects no ready pod
+  | "traffic-policy-local" // a Local traffic policy and no ready pod on that node
+  | "endpoint-gone" // the endpoint chosen no longer exists
+  | "policy-dropped" // a NetworkPolicy dropped it
+  | "pod-not-running" // the pod (or its server's container) does not run
+  | "port-closed"; // it reached the pod (or node), but nothing listens on that port: a wrong targetPort
+
 export interface Endpoint {
   ip: string;
   port: number;
@@ -59,4 +76,6 @@ export interface RouteTrace {
   status?: number;
   /** Why it ended that way, in one sentence. */
   reason: string;
+  /** When it failed: the cause, as a code. */
+  cause?: TraceCause;
 }

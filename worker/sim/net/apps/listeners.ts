@@ -7,6 +7,7 @@ import type { ClusterState, Pod } from "../../cluster/types.ts";
 import { nginxListens } from "./nginx-conf.ts";
 import type { NetIndex } from "../index.ts";
 import type { DeliveryTarget } from "../router.ts";
+import type { TraceCause } from "../trace.ts";
 import { mariadb, mysql, postgres, redis, sshd, tlsOnly } from "./databases.ts";
 import { agnhost } from "./agnhost.ts";
 import { echoServer } from "./echo-server.ts";
@@ -75,7 +76,7 @@ export interface Listener {
   server?: ServerKind;
 }
 
-export type ListenResult = { listener: Listener } | { listener?: undefined; why: string };
+export type ListenResult = { listener: Listener } | { listener?: undefined; why: string; cause: TraceCause };
 
 /** The process listening on `port` of the delivery target, reached at `dstIP` (a node's loopback-only servers need it). */
 export function listenerAt(index: NetIndex, target: DeliveryTarget, port: number, dstIP = ""): ListenResult {
@@ -97,12 +98,12 @@ export function listenerAt(index: NetIndex, target: DeliveryTarget, port: number
   if (port === 6443 && controlPlane) {
     return { listener: { app: tlsOnly, label: `kube-apiserver on ${node.name}`, hostname: node.name, logs: false } };
   }
-  return { why: `Nothing on ${node.name} listens on port ${port}, so its kernel answers with a TCP reset.` };
+  return { why: `Nothing on ${node.name} listens on port ${port}, so its kernel answers with a TCP reset.`, cause: "node-port-closed" };
 }
 
 function podListener(state: ClusterState, pod: Pod, key: string, port: number, hostname: string): ListenResult {
   if (pod.status.phase !== "Running") {
-    return { why: `Pod ${key} is ${pod.status.phase}: no process runs in it, so the connection is reset.` };
+    return { why: `Pod ${key} is ${pod.status.phase}: no process runs in it, so the connection is reset.`, cause: "pod-not-running" };
   }
   const statuses = pod.status.containerStatuses ?? [];
   const notRunning: string[] = [];
@@ -131,7 +132,7 @@ function podListener(state: ClusterState, pod: Pod, key: string, port: number, h
       },
     };
   }
-  if (notRunning.length) return { why: `Container ${notRunning[0]} of pod ${key} is not running, so nothing listens on port ${port}.` };
+  if (notRunning.length) return { why: `Container ${notRunning[0]} of pod ${key} is not running, so nothing listens on port ${port}.`, cause: "pod-not-running" };
   const listening = pod.spec.containers
     .flatMap((c) => serverPorts(c).filter((p) => p.protocol === "TCP").map((p) => p.port))
     .join(", ");
@@ -139,5 +140,6 @@ function podListener(state: ClusterState, pod: Pod, key: string, port: number, h
     why: listening
       ? `No process in pod ${key} listens on port ${port} (it listens on ${listening}): the pod answers with a TCP reset. Is the Service's targetPort right?`
       : `No process in pod ${key} listens on any port: the pod answers with a TCP reset.`,
+    cause: "port-closed",
   };
 }

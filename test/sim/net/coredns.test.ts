@@ -2,7 +2,7 @@
 // pods resolve after the `coredns` ConfigMap is edited; queries go through the data plane, so
 // CoreDNS scaled to 0 makes resolution time out.
 import { describe, expect, it } from "vitest";
-import { kubeadmCorefile, parseCorefile } from "../../../worker/sim/net/coredns.ts";
+import { corefileSha512, kubeadmCorefile, parseCorefile } from "../../../worker/sim/net/coredns.ts";
 import { simTerminal } from "../console.ts";
 
 describe("parseCorefile", () => {
@@ -23,6 +23,19 @@ describe("parseCorefile", () => {
   ];
   it.each(broken)("rejects %s with CoreDNS's message", (_what, text, error) => {
     expect(parseCorefile(text)).toEqual({ ok: false, error });
+  });
+});
+
+describe("corefileSha512 (the reload plugin's hash of the parsed Corefile)", () => {
+  // kubeadm's Corefile before `cache 30` got its disable lines: real CoreDNS pods log this hash.
+  const older = kubeadmCorefile("cluster.local").replace(/    cache 30 \{\n.*\n.*\n    \}/, "    cache 30");
+  it("is the hash real CoreDNS logs for kubeadm's Corefile", () => {
+    expect(older).toContain("    cache 30\n    loop\n");
+    expect(corefileSha512(older)).toBe("591cf328cccc12bc490481273e738df59329c62c0b729d94e8b61db9961c2fa5f046dd37f1cf888b953814040d180f52594972691cd6ff41be96639138a43908");
+  });
+  it("ignores comments and spacing on a line but not the line a token is on", () => {
+    expect(corefileSha512(older.replace("    errors\n", "    errors   # log errors\n"))).toBe(corefileSha512(older));
+    expect(corefileSha512(older.replace("    errors\n", "\n    errors\n"))).not.toBe(corefileSha512(older));
   });
 });
 
@@ -99,6 +112,8 @@ describe("resolution through CoreDNS", () => {
   it.each(edits)("%s", (_what, body, name, expected) => {
     const run = ready(33);
     expect(run(corefile(body)).output).toBe("configmap/coredns configured\n");
+    // The reload plugin's next tick (30s ± 7.5s) picks the new Corefile up.
+    run("sleep 40");
     expect(run(`kubectl exec bb -- nslookup ${name}`).output).toMatch(expected);
   });
 });
@@ -131,5 +146,75 @@ describe("busybox 1.28's nslookup (the kubernetes.io DNS-debugging page's image)
     const missing = run("kubectl exec dnsutils -- nslookup no-such-service");
     expect(missing.output).toContain("nslookup: can't resolve 'no-such-service'\n");
     expect(missing.output).toMatch(/command terminated with exit code 1\n$/);
+  });
+});
+
+describe("CoreDNS's reload plugin", () => {
+  const HOSTS = DEFAULT_BLOCK.replace("    errors\n", "    errors\n    hosts {\n       10.0.0.50 db.example.com\n       fallthrough\n    }\n");
+  const logs = (run: ReturnType<typeof ready>) => run("kubectl logs -n kube-system -l k8s-app=kube-dns --tail=-1").output;
+
+  it("logs the start, serves the old Corefile until its next tick, then reloads with caddy's lines", () => {
+    const run = ready(41);
+    const start = logs(run);
+    expect(start).toMatch(/^maxprocs: Leaving GOMAXPROCS=\d+: CPU quota undefined\n\.:53\n\[INFO\] plugin\/reload: Running configuration SHA512 = [0-9a-f]{128}\nCoreDNS-1\.12\.1\nlinux\/amd64, go1\.24\.1, 707c7c1\n/);
+    expect(start.match(/CoreDNS-1\.12\.1/g)).toHaveLength(2);
+    run(corefile(HOSTS));
+    // Ticks are 30s ± 7.5s apart: 2s after the edit at least one pod has not reloaded yet.
+    expect(logs(run).match(/\[INFO\] Reloading\n/g)?.length ?? 0).toBeLessThan(2);
+    run("sleep 40");
+    const after = logs(run);
+    const sha = corefileSha512(`${HOSTS}\n`);
+    expect(after.split(`[INFO] Reloading\n[INFO] plugin/reload: Running configuration SHA512 = ${sha}\n[INFO] Reloading complete\n`)).toHaveLength(3);
+    expect(run("kubectl exec bb -- nslookup db.example.com").output).toContain("Address: 10.0.0.50\n");
+  });
+
+  it("keeps the old configuration when the new one is refused, and logs why once", () => {
+    const run = ready(42);
+    run(corefile(HOSTS));
+    run("sleep 40");
+    run(corefile(HOSTS.replace("    errors\n", "    errors\n    k8s_gateway example.com\n")));
+    run("sleep 40");
+    run("sleep 40");
+    const after = logs(run);
+    const error = "/etc/coredns/Corefile:3 - Error during parsing: Unknown directive 'k8s_gateway'";
+    expect(after.split(`[INFO] Reloading\n[ERROR] Restart failed: ${error}\n[ERROR] plugin/reload: Corefile changed but reload failed: starting with listener file descriptors: ${error}\n`)).toHaveLength(3);
+    expect(run("kubectl exec bb -- nslookup db.example.com").output).toContain("Address: 10.0.0.50\n");
+  });
+
+  it("warns at each tick about a Corefile that does not parse", () => {
+    const run = ready(43);
+    run(corefile(DEFAULT_BLOCK.replace(/\}$/, "")));
+    run("sleep 100");
+    const warnings = logs(run).match(/\[WARNING\] plugin\/reload: Corefile parse failed: \/etc\/coredns\/Corefile:\d+ - Error during parsing: Unexpected EOF\n/g) ?? [];
+    // Two pods, each ticking two to four times in 100s.
+    expect(warnings.length).toBeGreaterThanOrEqual(4);
+    expect(logs(run)).not.toContain("[INFO] Reloading");
+    expect(run("kubectl exec bb -- nslookup kubernetes.default.svc.cluster.local").output).toContain("Address: 10.96.0.1\n");
+  });
+
+  it("picks an edit up at once in new pods (rollout restart), and never without reload in the running Corefile", () => {
+    const run = ready(44);
+    run(corefile(DEFAULT_BLOCK.replace("    reload\n", "")));
+    run("sleep 40");
+    run(corefile(HOSTS.replace("    reload\n", "")));
+    run("sleep 80");
+    expect(run("kubectl exec bb -- nslookup db.example.com").output).toContain("NXDOMAIN");
+    run("kubectl -n kube-system rollout restart deployment coredns");
+    for (let i = 0; i < 10; i++) run("sleep 5");
+    expect(run("kubectl exec bb -- nslookup db.example.com").output).toContain("Address: 10.0.0.50\n");
+    // The new pods' start: no reload plugin, so no SHA512 line.
+    expect(logs(run)).toMatch(/^maxprocs: [^\n]*\n\.:53\nCoreDNS-1\.12\.1\n/);
+  });
+});
+
+describe("kubectl logs -l", () => {
+  it("prints each matching pod's last 10 lines (--prefix names them), refuses a name with a selector, and says when nothing matches", () => {
+    const run = ready(45);
+    const out = run("kubectl logs -n kube-system -l k8s-app=kube-dns --prefix --tail=1").output;
+    expect(out).toMatch(/^\[pod\/coredns-[a-z0-9]+-[a-z0-9]{5}\/coredns\] linux\/amd64, go1\.24\.1, 707c7c1\n\[pod\/coredns-[a-z0-9]+-[a-z0-9]{5}\/coredns\] linux\/amd64, go1\.24\.1, 707c7c1\n$/);
+    const both = run("kubectl logs bb -l run=bb");
+    expect(both.output).toBe("error: only a selector (-l) or a POD name is allowed\nSee 'kubectl logs -h' for help and examples\n");
+    expect(both.exitCode).toBe(1);
+    expect(run("kubectl logs -l app=nothing").output).toBe("No resources found in default namespace.\n");
   });
 });

@@ -5,6 +5,7 @@
 // what changes; when nothing was written since the last pass and no pod is due to change, a
 // reconcile costs a couple of lookups.
 import type { Random } from "../random.ts";
+import { corednsDueAt, corednsProcesses } from "./coredns-process.ts";
 import { daemonSetController } from "./daemon-sets.ts";
 import { deploymentController, deploymentStatus } from "./deployment-controller.ts";
 import { garbageCollector } from "./garbage-collector.ts";
@@ -41,7 +42,7 @@ export function nextTransitionAt(state: ClusterState): number | undefined {
     const n = runtime[key].nextAt;
     if (n !== undefined && (at === undefined || n < at)) at = n;
   }
-  for (const due of [metallbDueAt(state), jobsDueAt(state), ingressNginxDueAt(state)]) if (due !== undefined && (at === undefined || due < at)) at = due;
+  for (const due of [metallbDueAt(state), jobsDueAt(state), ingressNginxDueAt(state), corednsDueAt(state)]) if (due !== undefined && (at === undefined || due < at)) at = due;
   // Cached with the controllers' due times too: a hit must answer what a miss would.
   nextCache.set(state.podRuntime, { rv: state.resourceVersion, at });
   return at;
@@ -74,6 +75,7 @@ export function reconcile(tx: Tx, now: number, random: Random): void {
     taintEvictionController(tx, ctx);
     scheduler(tx, now);
     kubelet(tx, now, random);
+    corednsProcesses(tx, now);
     replicaSetStatus(tx);
     deploymentStatus(tx, now);
     metallbController(tx, now);

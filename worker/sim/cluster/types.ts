@@ -421,6 +421,22 @@ export interface PodRuntime {
   nextAt?: number;
   /** For a deleted pod: when the kubelet has killed it and the object disappears. */
   goneAt?: number;
+  /** A CoreDNS container's process: the Corefile it runs and its reload plugin's ticker (cluster/coredns-process.ts). */
+  coredns?: CorednsRun;
+}
+
+/** One run of a CoreDNS container, as its process sees its configuration. */
+export interface CorednsRun {
+  /** The container run it belongs to: a restarted container loads the Corefile afresh. */
+  containerID: string;
+  /** The Corefile text it serves from. */
+  corefile: string;
+  /** When it loaded it (start or last reload): the reload plugin's ticker starts then. */
+  loadedAt: number;
+  /** The tick of the reload plugin that will find the changed Corefile; undefined when nothing is pending. */
+  reloadAt?: number;
+  /** The SHA512 of the last changed Corefile a reload failed to start: the ticker does not retry it. */
+  failedSha?: string;
 }
 
 /** A database process's in-memory data (no volume): it belongs to one run of the container. */

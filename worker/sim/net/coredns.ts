@@ -10,6 +10,7 @@ import type { ClusterState } from "../cluster/types.ts";
 import { clusterLookup } from "./cluster-records.ts";
 import type { NetIndex } from "./index.ts";
 import { isIPv4 } from "./ip.ts";
+import { sha512Hex } from "./sha512.ts";
 
 /** Where CoreDNS reads its configuration (the Deployment's args `-conf /etc/coredns/Corefile`). */
 export const COREFILE_PATH = "/etc/coredns/Corefile";
@@ -378,20 +379,61 @@ function clusterZone(d: Directive, fallback: string): string {
   return zone ? zone.replace(/\.$/, "") : fallback.replace(/\.$/, "");
 }
 
-/** The Corefile the CoreDNS pods run: the ConfigMap's `Corefile` key, parsed. */
-export function clusterCorefile(state: ClusterState): Corefile {
-  const cm = state.objects?.configmaps?.[COREDNS_CONFIG_MAP] as { data?: { [key: string]: string } } | undefined;
-  const text = cm?.data?.Corefile;
-  if (text === undefined) return { ok: false, error: `open ${COREFILE_PATH}: no such file or directory` };
-  return cached(text);
+/** encoding/json's string escaping (HTML-safe, as json.Marshal does it). */
+function goJsonString(s: string): string {
+  return JSON.stringify(s).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
-const parsed = new Map<string, Corefile>();
-function cached(text: string): Corefile {
-  let hit = parsed.get(text);
-  if (!hit) {
-    if (parsed.size > 32) parsed.clear();
-    parsed.set(text, (hit = parseCorefile(text)));
+/**
+ * The SHA512 the reload plugin logs: of json.Marshal of caddyfile.Parse's server blocks (each
+ * block's Keys and, per directive name, every token of its lines with File, Line and Text). The
+ * tokens carry no File (only imported ones do). The Corefile must parse; the hash is the same for files that differ only in comments and spacing.
+ */
+export function corefileSha512(text: string): string {
+  const tokens = lex(text);
+  const blocks: string[] = [];
+  let i = 0;
+  while (i < tokens.length) {
+    const keys: string[] = [];
+    let expectingAnother = false;
+    for (;;) {
+      const t = tokens[i];
+      if (t.text === "{") break;
+      let key = t.text;
+      expectingAnother = key.endsWith(",");
+      if (expectingAnother) key = key.slice(0, -1);
+      if (key !== "") keys.push(key);
+      i++;
+      if (i >= tokens.length) break;
+      if (!expectingAnother && tokens[i].line !== tokens[i - 1].line) break;
+    }
+    const braced = i < tokens.length && tokens[i].text === "{";
+    if (braced) i++;
+    const byName = new Map<string, Token[]>();
+    while (i < tokens.length) {
+      if (tokens[i].text === "}" && braced) {
+        i++;
+        break;
+      }
+      const name = tokens[i].text;
+      const list = byName.get(name) ?? [];
+      byName.set(name, list);
+      list.push(tokens[i++]);
+      let nesting = 0;
+      while (i < tokens.length) {
+        const t = tokens[i];
+        if (t.text === "{") nesting++;
+        else if (t.line !== tokens[i - 1].line && nesting === 0) break;
+        else if (t.text === "}" && nesting > 0) nesting--;
+        else if (t.text === "}") break;
+        list.push(t);
+        i++;
+      }
+      if (!braced && i < tokens.length && tokens[i].text !== "}" && tokens[i].line !== tokens[i - 1].line) break;
+    }
+    const names = [...byName.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const tokenJson = names.map((n) => `${goJsonString(n)}:[${byName.get(n)!.map((t) => `{"File":"","Line":${t.line},"Text":${goJsonString(t.text)}}`).join(",")}]`);
+    blocks.push(`{"Keys":[${keys.map(goJsonString).join(",")}],"Tokens":{${tokenJson.join(",")}}}`);
   }
-  return hit;
+  return sha512Hex(`[${blocks.join(",")}]`);
 }

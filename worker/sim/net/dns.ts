@@ -11,7 +11,8 @@
 import type { ClusterState, Pod } from "../cluster/types.ts";
 import { createRandom } from "../random.ts";
 import { fnv32a } from "../cluster/ids.ts";
-import { clusterCorefile, corednsAnswer, type DnsReply, type QType } from "./coredns.ts";
+import { parseCorefileCached, runningCorefile } from "../cluster/coredns-process.ts";
+import { COREFILE_PATH, corednsAnswer, type DnsReply, type QType } from "./coredns.ts";
 import type { NetIndex } from "./index.ts";
 import { isIPv4 } from "./ip.ts";
 import { WORKSTATION_IP, type Place } from "./places.ts";
@@ -73,7 +74,9 @@ export function queryServer(state: ClusterState, index: NetIndex, from: Place, s
   if (target.kind !== "pod" || !isCoreDNS(target.pod.pod)) {
     return { kind: "refused", hops: outcome.hops, server, reason: `Nothing listens on UDP port 53 at ${server}: the host answers with ICMP port unreachable.` };
   }
-  const corefile = clusterCorefile(state);
+  // The Corefile this CoreDNS process loaded (at start or at its last reload), not the ConfigMap as it is now.
+  const text = runningCorefile(state, target.pod.key);
+  const corefile = text === undefined ? ({ ok: false, error: `open ${COREFILE_PATH}: no such file or directory` } as const) : parseCorefileCached(text);
   if (!corefile.ok) return { kind: "timed-out", hops: outcome.hops, server, reason: `CoreDNS cannot load its Corefile (${corefile.error}), so no DNS server runs in ${target.pod.key}.` };
   const coredns = target.pod;
   const corePlace: Place = { kind: "pod", name: coredns.pod.metadata.name, namespace: coredns.key.slice(0, coredns.key.indexOf("/")), key: coredns.key, ip: coredns.ip, nodeName: coredns.nodeName ?? "", hostNetwork: coredns.pod.spec.hostNetwork === true, container: coredns.pod.spec.containers[0].name };

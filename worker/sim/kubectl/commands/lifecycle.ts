@@ -440,9 +440,15 @@ export const logsCommand: Command = {
     { name: "follow", short: "f", type: "bool", usage: "Keep printing new lines as they are written, until the container stops (here also once it has been quiet for a while)." },
     { name: "previous", short: "p", type: "bool", usage: "Show the logs of the container's previous run, from before its last restart." },
     { name: "timestamps", type: "bool", usage: "Start each log line with the time it was written" },
+    { name: "prefix", type: "bool", usage: "Prefix each log line with the log source (pod name and container name)" },
     selectorFlag,
   ],
   run: (k, flags) => {
+    const selectorText = flags.string("selector");
+    if (selectorText !== "") {
+      if (flags.args.length === 1) return fail(k, usageErrorText(k.path, "only a selector (-l) or a POD name is allowed"));
+      if (flags.args.length === 0) return logsBySelector(k, flags, selectorText);
+    }
     if (flags.args.length === 0) {
       return fail(k, `error: expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command\nSee '${k.path} -h' for help and examples`);
     }
@@ -485,6 +491,35 @@ export const logsCommand: Command = {
     return 0;
   },
 };
+
+/**
+ * `logs -l SELECTOR`: each matching pod's log in turn (kubectl's sequentialConsumeRequest; the
+ * order of its map is random, here the pods' names), the last 10 lines of each unless --tail says
+ * otherwise. The first pod whose log cannot be read ends the command with the API's error.
+ */
+function logsBySelector(k: Kubectl, flags: Flags, selectorText: string): number {
+  const selector = parseSelector(selectorText);
+  if (!selector.ok) return fail(k, `Error from server (BadRequest): ${selector.error}`);
+  const state = k.ctx.tx.state;
+  const pods = readList<Pod>(state, "pods", k.namespace).filter((p) => matchesRequirements(p.metadata.labels, selector.requirements));
+  if (pods.length === 0) {
+    k.err(`No resources found in ${k.namespace} namespace.\n`);
+    return 0;
+  }
+  const tail = flags.changed("tail") ? flags.int("tail") : 10;
+  const wanted = flags.string("container");
+  for (const pod of pods) {
+    const names = pod.spec.containers.map((c) => c.name);
+    if (wanted !== "" && !names.includes(wanted)) return fail(k, `error: container ${wanted} is not valid for pod ${pod.metadata.name}`);
+    const container = wanted || names[0];
+    if (wanted === "" && names.length > 1) k.err(`Defaulted container "${container}" out of: ${names.join(", ")}\n`);
+    const log = readPodLog(state, k.namespace, pod.metadata.name, { container, previous: flags.bool("previous"), tailLines: tail >= 0 ? tail : undefined });
+    if (!log.ok) return fail(k, `Error from server (${log.reason}): ${log.message}`);
+    const prefix = flags.bool("prefix") ? `[pod/${pod.metadata.name}/${container}] ` : "";
+    k.out(logText(log.lines.map((l) => prefix + l)));
+  }
+  return 0;
+}
 
 /**
  * `logs -f`: new lines as simulated time runs on. It ends when the container stops (as a real

@@ -121,14 +121,14 @@ describe("resolution through CoreDNS", () => {
 describe("ExternalName Services", () => {
   it("answer a CNAME to the externalName (with the target's own records when it is a cluster name); the name resolves no address when the target does not", () => {
     const run = ready(7);
-    run("kubectl create service externalname outside --external-name example.com");
+    run("kubectl create service externalname outside --external-name no-such-host.example.org");
     run("kubectl create service externalname inside --external-name kubernetes.default.svc.cluster.local");
     const outside = run("kubectl exec bb -- nslookup outside.default.svc.cluster.local");
-    expect(outside.output).toContain("outside.default.svc.cluster.local\tcanonical name = example.com\n");
+    expect(outside.output).toContain("outside.default.svc.cluster.local\tcanonical name = no-such-host.example.org\n");
     expect(outside.output).not.toContain("Address: ");
     const inside = run("kubectl exec bb -- nslookup inside.default.svc.cluster.local");
     expect(inside.output).toContain("inside.default.svc.cluster.local\tcanonical name = kubernetes.default.svc.cluster.local\nName:\tkubernetes.default.svc.cluster.local\nAddress: 10.96.0.1\n");
-    // curl follows the CNAME to the cluster name; the outside one has no address (no internet).
+    // wget follows the CNAME to the cluster name; the unregistered outside name has no address.
     expect(run("kubectl exec bb -- wget -qO- -T 2 http://inside:443/").output).not.toContain("bad address");
     expect(run("kubectl exec bb -- wget -qO- -T 2 http://outside/").output).toContain("wget: bad address 'outside'");
   });

@@ -5,8 +5,8 @@
 // NetworkPolicies), answered by the CoreDNS pod from its Corefile (coredns.ts): CoreDNS scaled to
 // 0 or a policy without DNS egress makes resolution fail as it really does. Nodes, hostNetwork
 // pods with ClusterFirst, dnsPolicy Default pods and the workstation use their /etc/hosts (the
-// lab's node names) and an upstream resolver that knows no cluster names; the playground has no
-// internet, so every other name fails.
+// lab's node names) and an upstream resolver that knows no cluster names but the simulated
+// outside world's (outside/index.ts); the workstation has no internet, so other names fail there.
 
 import type { ClusterState, Pod } from "../cluster/types.ts";
 import { createRandom } from "../random.ts";
@@ -15,6 +15,7 @@ import { parseCorefileCached, runningCorefile } from "../cluster/coredns-process
 import { COREFILE_PATH, corednsAnswer, type DnsReply, type QType } from "./coredns.ts";
 import type { NetIndex } from "./index.ts";
 import { isIPv4 } from "./ip.ts";
+import { outsideAnswer } from "./outside/index.ts";
 import { WORKSTATION_IP, type Place } from "./places.ts";
 import { route, type RouteEnv } from "./router.ts";
 import type { Hop } from "./trace.ts";
@@ -71,6 +72,11 @@ export function queryServer(state: ClusterState, index: NetIndex, from: Place, s
   const outcome = route(index, { from, srcPort: 32768 + routeEnv.random.int(28232), dstIP: server, dstPort: 53, protocol: "UDP" }, routeEnv);
   if (outcome.result !== "delivered") return { kind: outcome.result, hops: outcome.hops, reason: outcome.reason, server };
   const target = outcome.delivery.target;
+  if (target.kind === "outside" && target.host.resolver) {
+    const reply = outsideAnswer(qname, qtype, `${target.host.name}, a public resolver`);
+    const hop: Hop = { kind: "dns", label: `DNS ${target.host.name}`, note: `${target.host.name} (${server}) answered ${qtype} ${qname}: ${reply.rcode}${reply.answers.length ? ` ${reply.answers.map((r) => r.data).join(", ")}` : ""}.` };
+    return { kind: "reply", reply, hops: [...outcome.hops, hop], server };
+  }
   if (target.kind !== "pod" || !isCoreDNS(target.pod.pod)) {
     return { kind: "refused", hops: outcome.hops, server, reason: `Nothing listens on UDP port 53 at ${server}: the host answers with ICMP port unreachable.` };
   }
@@ -82,8 +88,8 @@ export function queryServer(state: ClusterState, index: NetIndex, from: Place, s
   const corePlace: Place = { kind: "pod", name: coredns.pod.metadata.name, namespace: coredns.key.slice(0, coredns.key.indexOf("/")), key: coredns.key, ip: coredns.ip, nodeName: coredns.nodeName ?? "", hostNetwork: coredns.pod.spec.hostNetwork === true, container: coredns.pod.spec.containers[0].name };
   const reply = corednsAnswer(state, index, corefile.servers, qname, qtype, (upstream, name, type) => {
     if (upstream === "/etc/resolv.conf") {
-      // CoreDNS runs with dnsPolicy Default: the node's upstream resolver, which (no internet in the lab) knows no such name.
-      return { rcode: "NXDOMAIN", answers: [], authoritative: false, by: "the node's upstream resolver" };
+      // CoreDNS runs with dnsPolicy Default: the node's upstream resolver, which knows the public names of the simulated outside world.
+      return outsideAnswer(name, type, "the node's upstream resolver");
     }
     if (!isIPv4(upstream) || depth >= 3) return { rcode: "SERVFAIL", answers: [], authoritative: false, by: `forward ${upstream}` };
     const next = queryServer(state, index, corePlace, upstream, name, type, env, depth + 1);
@@ -146,6 +152,7 @@ export function resolveHost(state: ClusterState, index: NetIndex, place: Place, 
       }
       const { reply } = result;
       const ips = reply.answers.filter((r) => r.type === "A").map((r) => r.data);
+      const cnames = reply.answers.filter((r) => r.type === "CNAME").map((r) => r.data.replace(/\.$/, ""));
       if (reply.rcode === "NOERROR" && ips.length) {
         return {
           ok: true,
@@ -155,7 +162,7 @@ export function resolveHost(state: ClusterState, index: NetIndex, place: Place, 
             kind: "dns",
             label: `DNS ${host}`,
             ref: reply.serviceKey ? serviceRef(reply.serviceKey) : undefined,
-            note: `CoreDNS (${server}) answered ${fqdn} -> ${ips.join(", ")}${fqdn === host ? "" : ` (the search path of /etc/resolv.conf expanded ${host})`}.`,
+            note: `CoreDNS (${server}) answered ${fqdn} -> ${cnames.length ? `CNAME ${cnames.join(" -> ")} -> ` : ""}${ips.join(", ")}${fqdn === host ? "" : ` (the search path of /etc/resolv.conf expanded ${host})`}${cnames.length ? "; the client connects to that address and still names the host it asked for" : ""}.`,
           },
         };
       }
@@ -169,19 +176,28 @@ export function resolveHost(state: ClusterState, index: NetIndex, place: Place, 
       hop: {
         kind: "dns",
         label: `DNS ${host}`,
-        note: `CoreDNS (${server}) knows no ${host}: tried ${candidates.join(", ")}. Services resolve as <service>, <service>.<namespace> or <service>.<namespace>.svc.${state.config.clusterDomain}.`,
+        note: `CoreDNS (${server}) knows no ${host}: tried ${candidates.join(", ")} and none has an address (names outside the cluster domain went on to the upstream DNS). Services resolve as <service>, <service>.<namespace> or <service>.<namespace>.svc.${state.config.clusterDomain}.`,
       },
     };
   }
   const ip = hostsLookup(index, place, host);
   if (ip) return { ok: true, ips: [ip], canonical: host, hop: { kind: "dns", label: `DNS ${host}`, note: `/etc/hosts: ${host} is ${ip}.` } };
+  if (place.kind !== "workstation") {
+    // Nodes (and pods on the node's resolver) ask the lab's upstream DNS, which knows the outside world.
+    const reply = outsideAnswer(host.replace(/\.$/, ""), "A", "the node's upstream resolver");
+    const ips = reply.answers.filter((r) => r.type === "A").map((r) => r.data);
+    if (ips.length) return { ok: true, ips, canonical: host, hop: { kind: "dns", label: `DNS ${host}`, note: `The node's upstream resolver answered ${host} -> ${ips.join(", ")} (a host of the simulated outside world).` } };
+  }
   const where = place.kind === "workstation" ? "The workstation" : place.kind === "node" ? `Node ${place.name}` : `Pod ${place.key} (hostNetwork)`;
   return {
     ok: false,
     hop: {
       kind: "dns",
       label: `DNS ${host}`,
-      note: `${where} does not use the cluster's DNS: its resolver knows only /etc/hosts (the lab's machines), so ${host} does not resolve. Service names resolve only inside pods.`,
+      note:
+        place.kind === "workstation"
+          ? `${where} does not use the cluster's DNS and has no internet connection (the lab is offline): its resolver knows only /etc/hosts (the lab's machines), so ${host} does not resolve. Service names resolve only inside pods; outside names (example.com, httpbin.org) only in pods and on the nodes.`
+          : `${where} does not use the cluster's DNS: /etc/hosts (the lab's machines) and its upstream resolver (the simulated outside world) know no ${host}, so it does not resolve. Service names resolve only through the cluster's DNS.`,
     },
   };
 }

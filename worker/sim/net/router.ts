@@ -31,6 +31,7 @@ import {
 } from "./kube-proxy-rules.ts";
 import { DEFAULT_AFFINITY_SECONDS } from "./kube-proxy-ruleset.ts";
 import { nodeOfPlace, type Place } from "./places.ts";
+import { type OutsideHost, outsideHostAt } from "./outside/index.ts";
 import { type Direction, type PolicyDecision, type PolicyIndex, policyIndex } from "./policy.ts";
 
 export interface AffinityEntry {
@@ -57,7 +58,7 @@ export interface RouteEnv {
   affinity?: AffinityTable;
 }
 
-export type DeliveryTarget = { kind: "pod"; pod: PodInfo } | { kind: "node"; node: NodeInfo };
+export type DeliveryTarget = { kind: "pod"; pod: PodInfo } | { kind: "node"; node: NodeInfo } | { kind: "outside"; host: OutsideHost };
 
 export interface Delivery {
   target: DeliveryTarget;
@@ -121,6 +122,8 @@ class Proxier {
       if (node) return this.atNode(node);
       const lb = this.index.portsAtLoadBalancerIP(dstIP);
       if (lb) return this.atLoadBalancerIP(lb, undefined);
+      const host = outsideHostAt(dstIP);
+      if (host) return this.fail("timed-out", `${dstIP} is ${host.name}, on the internet, and the workstation has no internet connection (the lab is offline); pods and nodes reach the simulated outside world through their node's NAT.`, "unreachable");
       return this.fail("timed-out", this.outsideReason(dstIP), "unreachable");
     }
 
@@ -148,6 +151,8 @@ class Proxier {
     if (node) return this.atNode(node);
     const pod = this.index.podByIP(dstIP);
     if (pod) return this.toPodDirect(pod, srcNode);
+    const outside = outsideHostAt(dstIP);
+    if (outside) return this.toOutside(outside, srcNode);
     this.hops.push({
       kind: "node",
       label: srcNode,
@@ -156,6 +161,46 @@ class Proxier {
       note: `No node, pod or Service has the address ${dstIP}; the packet leaves by the default route and nothing answers.`,
     });
     return this.fail("timed-out", `Nothing in or around the cluster has the address ${dstIP}.`, "unreachable");
+  }
+
+  /**
+   * A public address: the packet leaves by the node's default route. A pod's source address is
+   * masqueraded to the node's (the CNI's POSTROUTING rule for pod traffic leaving the pod network),
+   * so the outside host sees the node; a node's or hostNetwork pod's own address needs no NAT.
+   */
+  private toOutside(host: OutsideHost, srcNode: string): RouteOutcome {
+    const from = this.req.from;
+    const node = this.index.nodeByName(srcNode);
+    const dropped = this.police(undefined, this.dst, this.src);
+    if (dropped) return dropped;
+    const served = this.req.protocol === "UDP" ? host.resolver && this.dst.port === 53 : host.http !== undefined && this.dst.port === 80;
+    const before = { src: this.src, dst: this.dst };
+    if (from.kind === "pod" && !from.hostNetwork && node) {
+      const calico = node.calicoBlock !== undefined;
+      const cidr = this.index.state.config.podCIDR;
+      const rule = calico
+        ? "-A cali-nat-outgoing -m comment --comment \"cali:flqWnvo8yq4ULQLa\" -m set --match-set cali40masq-ipam-pools src -m set ! --match-set cali40all-ipam-pools dst -j MASQUERADE --random-fully"
+        : `-A FLANNEL-POSTRTG -s ${cidr} ! -d 224.0.0.0/4 -m comment --comment "flanneld masq" -j MASQUERADE --random-fully`;
+      this.src = { ip: node.ip, port: this.src.port };
+      this.hops.push({
+        kind: "node",
+        label: srcNode,
+        ref: { kind: "Node", name: srcNode },
+        before,
+        after: { src: this.src, dst: this.dst },
+        rule,
+        note: `${this.dst.ip} is outside the cluster: the packet leaves ${srcNode} by its default route, and ${calico ? "Calico's natOutgoing rule" : "flannel's masquerade rule"} in POSTROUTING rewrites the pod's address ${from.ip} to ${srcNode}'s ${node.ip} (SNAT), so the reply comes back to the node and conntrack returns it to the pod.`,
+      });
+    } else {
+      this.hops.push({ kind: "node", label: srcNode, ref: { kind: "Node", name: srcNode }, before, note: `${this.dst.ip} is outside the cluster: the packet leaves ${srcNode} by its default route with the node's own address ${this.src.ip}.` });
+    }
+    if (!served) {
+      const what = host.http ? "plain HTTP on TCP port 80 (HTTPS to the outside world is not simulated)" : "DNS on UDP port 53";
+      this.hops.push({ kind: "outside", label: host.name, before: { src: this.src, dst: this.dst }, note: `${host.name} (${host.ip}) serves only ${what}: its firewall drops anything else.` });
+      return this.fail("timed-out", `${host.name} does not answer ${this.req.protocol} port ${this.dst.port}; in the simulated outside world it serves only ${what}.`, "unreachable");
+    }
+    this.hops.push({ kind: "outside", label: host.name, before: { src: this.src, dst: this.dst }, note: `${host.name} (${host.ip}) on the simulated internet received it.` });
+    return { result: "delivered", hops: this.hops, delivery: { target: { kind: "outside", host }, dst: this.dst, client: this.src } };
   }
 
   /** 127.0.0.0/8 never leaves the network namespace: the pod (or the node) talks to itself. */

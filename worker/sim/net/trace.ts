@@ -37,6 +37,7 @@ export type HopKind =
   | "service" // matched a Service's ClusterIP:port (KUBE-SVC chain)
   | "endpoint" // kube-proxy chose an endpoint (KUBE-SEP, DNAT)
   | "pod" // arrived at a pod IP
+  | "outside" // left the cluster for a host on the (simulated) internet
   | "process"; // the process inside the pod that answered (or did not)
 
 export interface Hop {

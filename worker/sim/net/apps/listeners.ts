@@ -84,6 +84,11 @@ export function listenerAt(index: NetIndex, target: DeliveryTarget, port: number
     const { pod, key } = target.pod;
     return podListener(index.state, pod, key, port, pod.metadata.name);
   }
+  if (target.kind === "outside") {
+    const { host } = target;
+    if (host.http && port === 80) return { listener: { app: host.http.app, label: host.http.label, hostname: host.name, logs: false } };
+    return { why: `${host.name} (${host.ip}) serves ${host.http ? "plain HTTP on port 80" : "DNS on UDP port 53"} in the simulated outside world; nothing there answers TCP port ${port}.`, cause: "port-closed" };
+  }
   const node = target.node;
   for (const info of index.hostNetworkPods(node.name)) {
     const found = podListener(index.state, info.pod, info.key, port, node.name);

@@ -8,6 +8,7 @@
 // systemd-resolved (127.0.0.53, which knows /etc/hosts but no cluster names) or the server given.
 
 import type { ProgramContext } from "../../shell/types.ts";
+import { outsideAnswer } from "../outside/index.ts";
 import { candidateNames, hostsFile, queryServer, resolvConf, usesClusterDNS, type DnsQueryResult } from "../dns.ts";
 import { findImage, imageTag } from "../../cluster/images.ts";
 import type { QType } from "../coredns.ts";
@@ -56,6 +57,14 @@ export function nslookup(ctx: ProgramContext): number {
   if (entry) {
     out += `Non-authoritative answer:\nName:\t${name}\nAddress: ${entry[0]}\n\n`;
     ctx.out(out);
+    return 0;
+  }
+  // systemd-resolved forwards to the lab's upstream DNS, which knows the simulated outside world (not from the workstation: no internet).
+  const outside = place.kind === "workstation" ? undefined : outsideAnswer(name, "A", "the node's upstream resolver");
+  if (outside?.rcode === "NOERROR" && outside.answers.length) {
+    out += "Non-authoritative answer:\n";
+    for (const r of outside.answers) out += `Name:\t${r.name.replace(/\.$/, "")}\nAddress: ${r.data}\n`;
+    ctx.out(`${out}\n`);
     return 0;
   }
   out += `** server can't find ${name}: ${name.includes(".") ? "NXDOMAIN" : "SERVFAIL"}\n\n`;

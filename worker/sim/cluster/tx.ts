@@ -22,6 +22,15 @@ export type Collection =
   | "files"
   | "loadBalancerAnnouncements";
 
+// How many times each record was handed out for writing. A transaction writes its copy of a
+// collection in place, so a cache keyed on a record's identity alone goes stale inside the
+// transaction; keyed on identity and this count it stays valid for as long as the record is
+// unchanged, across resourceVersion bumps elsewhere (a pod's status, an event).
+const writeCounts = new WeakMap<object, number>();
+
+/** How many times this record was handed out by Tx.write (0 for one never written in place). */
+export const writeCount = (record: object): number => writeCounts.get(record) ?? 0;
+
 export class Tx {
   private readonly base: ClusterState;
   private next: ClusterState;
@@ -52,7 +61,9 @@ export class Tx {
       this.next[collection] = (collection === "events" ? [...((base as unknown[] | undefined) ?? [])] : { ...base }) as ClusterState[C];
       this.copied.add(collection);
     }
-    return this.next[collection]!;
+    const record = this.next[collection]!;
+    writeCounts.set(record, (writeCounts.get(record) ?? 0) + 1);
+    return record;
   }
 
   /** A writable copy of one resource's record in the generic store (the map and the record copied once). */

@@ -10,6 +10,7 @@
 import { endpointSlicesFor } from "../cluster/endpoints.ts";
 import type { PodAddressIndex } from "../cluster/pod-address-index.ts";
 import { podAddressIndex } from "../cluster/store.ts";
+import { writeCount } from "../cluster/tx.ts";
 import type { ClusterState, Node, Pod, Service, ServicePort } from "../cluster/types.ts";
 import { type Cidr, cidrAddress, parseCidr } from "./ip.ts";
 import { endpointChainName, portProtoHash, servicePortNameOf } from "./kube-proxy-names.ts";
@@ -130,9 +131,11 @@ interface NodeIndex {
   list: NodeInfo[];
 }
 
-// Keyed on the record and the resourceVersion: within one transaction the record is written in
-// place (a line that deletes a Service and creates another), so its identity alone goes stale.
-const serviceIndexes = new WeakMap<Record<string, Service>, { rv: number; index: ServiceIndex }>();
+// Keyed on the record and its write count: within one transaction the record is written in place
+// (a line that deletes a Service and creates another), so its identity alone goes stale. Not on
+// the resourceVersion, which every pod status and event moves: rebuilding 10,000 Services' index
+// for the first request after any change took ~20 ms.
+const serviceIndexes = new WeakMap<Record<string, Service>, { writes: number; index: ServiceIndex }>();
 const podIndexes = new WeakMap<Record<string, Pod>, { rv: number; index: PodIndex }>();
 const nodeIndexes = new WeakMap<Record<string, Node>, NodeIndex>();
 /**
@@ -173,7 +176,7 @@ export class NetIndex {
     const pods = podIndexes.get(this.state.pods);
     return (
       this.services !== serviceIndexes.get(this.state.services)?.index ||
-      serviceIndexes.get(this.state.services)?.rv !== this.state.resourceVersion ||
+      serviceIndexes.get(this.state.services)?.writes !== writeCount(this.state.services) ||
       this.pods !== pods?.index ||
       pods.rv !== this.state.resourceVersion ||
       this.nodes !== nodeIndexes.get(this.state.nodes)
@@ -323,7 +326,8 @@ function usableEndpoints(state: ClusterState, sp: ServicePortInfo): PortEndpoint
 function serviceIndexOf(state: ClusterState): ServiceIndex {
   const services = state.services;
   const hit = serviceIndexes.get(services);
-  if (hit && hit.rv === state.resourceVersion) return hit.index;
+  const writes = writeCount(services);
+  if (hit && hit.writes === writes) return hit.index;
   const index: ServiceIndex = { byClusterIP: new Map(), byLoadBalancerIP: new Map(), byNodePort: new Map(), byKey: new Map(), byHealthCheckNodePort: new Map() };
   for (const key in services) {
     const service = services[key];
@@ -349,7 +353,7 @@ function serviceIndexOf(state: ClusterState): ServiceIndex {
     if (clusterIP) index.byClusterIP.set(clusterIP, infos);
     if (spec.type === "LoadBalancer") for (const ingress of service.status.loadBalancer.ingress ?? []) if (ingress.ip) index.byLoadBalancerIP.set(ingress.ip, infos);
   }
-  serviceIndexes.set(services, { rv: state.resourceVersion, index });
+  serviceIndexes.set(services, { writes, index });
   return index;
 }
 

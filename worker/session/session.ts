@@ -1228,9 +1228,9 @@ export class Session extends DurableObject<Env> {
   /** Stores a new state, with transcript entries (and their JSON text, when already made), in one transaction. */
   private persist(next: SessionState, entries: Array<{ entry: TranscriptEntry; json?: string }>, progress?: LessonProgress, exam?: ExamRun): void {
     const meta = this.meta!;
-    const now = Date.now();
     const seq = entries.length > 0 ? entries[entries.length - 1].entry.seq : meta.seq;
-    const lastActiveAt = entries.length > 0 ? now : meta.lastActiveAt;
+    // The entry's time, which load reads back from its row.
+    const lastActiveAt = entries.length > 0 ? entries[entries.length - 1].entry.at : meta.lastActiveAt;
     // Any change makes the last snapshot a picture of the past.
     const progressChanged = progress !== undefined && progress !== this.lessonRun?.progress;
     const snapshotOutdated = this.snapshotOf !== "" && (next !== this.state || progressChanged);
@@ -1238,10 +1238,10 @@ export class Session extends DurableObject<Env> {
       this.ctx.storage.transactionSync(() => {
         if (next !== this.state) this.storage.saveState(this.state, next);
         for (const { entry, json } of entries) this.storage.appendTranscript(entry, json);
-        // The small meta rows a command changes, in one statement.
+        // The small meta rows a command changes, in one statement. Not the seq and activity time:
+        // the entry's row holds them (load reads them back), so a read-only command writes no
+        // meta row for them.
         const changed: Array<[string, string]> = [];
-        if (seq !== meta.seq) changed.push(["seq", String(seq)]);
-        if (lastActiveAt !== meta.lastActiveAt) changed.push(["lastActiveAt", String(lastActiveAt)]);
         for (const name of this.unsavedBuckets) changed.push([BUCKET_KEYS[name], encodeBucket(this.buckets[name]!.state)]);
         if (snapshotOutdated) changed.push(["snapshotOf", ""]);
         this.storage.setMetas(changed);
@@ -1309,12 +1309,15 @@ export class Session extends DurableObject<Env> {
     this.buckets.commands ??= new TokenBucket(this.settings.commandRate, Date.now(), decodeBucket(this.storage.getMeta(BUCKET_KEYS.commands)));
     this.buckets.keyless ??= new TokenBucket(this.settings.keylessRate, Date.now(), decodeBucket(this.storage.getMeta(BUCKET_KEYS.keyless)));
     this.snapshotOf = this.storage.getMeta("snapshotOf") ?? "";
+    // Commands store their seq and time in their transcript rows only (persist); meta keeps the
+    // values of creation, of a session made from a snapshot and of reads (touch).
+    const last = this.storage.lastTranscript();
     this.meta = {
       id,
       keyHash,
       createdAt: Number(this.storage.getMeta("createdAt")),
-      lastActiveAt: Number(this.storage.getMeta("lastActiveAt")),
-      seq: Number(this.storage.getMeta("seq")),
+      lastActiveAt: Math.max(Number(this.storage.getMeta("lastActiveAt")), last?.at ?? 0),
+      seq: Math.max(Number(this.storage.getMeta("seq")), last?.seq ?? 0),
     };
     return true;
   }

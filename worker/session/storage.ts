@@ -1,6 +1,7 @@
 // SQLite layout of a session (and of a snapshot, which uses the same tables, frozen):
 //
-//   meta(key, value)            id, key hash, timestamps, last seq, rate-limit bucket
+//   meta(key, value)            id, key hash, timestamps, seq, rate-limit bucket (a command's seq
+//                               and activity time are read from its transcript row)
 //   state_object(part, key, ord, json)
 //                               the SessionState: part "" key "root" holds the small rest (shell,
 //                               rng, config, clocks), each cluster map (pods, services, ...) is
@@ -300,6 +301,16 @@ export class SessionStorage {
     if (entry.seq > TRANSCRIPT_LIMIT) {
       this.write("DELETE FROM transcript WHERE seq <= ?", entry.seq - TRANSCRIPT_LIMIT);
     }
+  }
+
+  /**
+   * The newest entry's seq and time (undefined with an empty transcript). A command's seq and its
+   * activity time are those of the entry it appends, which the transcript row already holds, so
+   * they are read back from it on load instead of being written to meta with every command.
+   */
+  lastTranscript(): { seq: number; at: number } | undefined {
+    const rows = this.sql.exec<{ seq: number; at: number | null }>("SELECT seq, json_extract(json, '$.at') AS at FROM transcript ORDER BY seq DESC LIMIT 1").toArray();
+    return rows.length > 0 ? { seq: rows[0].seq, at: rows[0].at ?? 0 } : undefined;
   }
 
   /**

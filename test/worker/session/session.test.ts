@@ -40,7 +40,7 @@ describe("Session durable object", () => {
     });
   });
 
-  it("stores nothing of the state for a read-only command but its line in the history: its history row, its transcript entry and the seq, activity and rate-limit rows", async () => {
+  it("stores nothing of the state for a read-only command but its line in the history: its history row, its transcript entry (which holds its seq and time) and the rate-limit row", async () => {
     const session = await createSession();
     await run(session.id, session.editKey, "kubectl get pods -A");
     // With a snapshot taken, a change would also mark it outdated (a "snapshotOf" row).
@@ -65,10 +65,28 @@ describe("Session durable object", () => {
     // The second changes the state (its history), which makes the snapshot a picture of the past.
     expect(writes).toEqual([
       "INSERT INTO transcript",
-      "INSERT INTO meta seq,lastActiveAt,rateBucket",
-      ...["INSERT INTO history_line", "INSERT INTO transcript", "INSERT INTO meta seq,lastActiveAt,rateBucket,snapshotOf"],
-      ...Array.from({ length: 2 }, () => ["INSERT INTO history_line", "INSERT INTO transcript", "INSERT INTO meta seq,lastActiveAt,rateBucket"]).flat(),
+      "INSERT INTO meta rateBucket",
+      ...["INSERT INTO history_line", "INSERT INTO transcript", "INSERT INTO meta rateBucket,snapshotOf"],
+      ...Array.from({ length: 2 }, () => ["INSERT INTO history_line", "INSERT INTO transcript", "INSERT INTO meta rateBucket"]).flat(),
     ]);
+  });
+
+  it("reads a command's seq and activity time back from its transcript row after an eviction", async () => {
+    const session = await createSession();
+    const stub = stubOf(session.id);
+    for (const text of ["echo one", "echo two"]) await run(session.id, session.editKey, text);
+    // The meta rows as creation left them: a month old, seq 0.
+    await runInDurableObject(stub, (_instance, state) => {
+      const storage = new SessionStorage(state.storage.sql);
+      expect(storage.getMeta("seq")).toBe("0");
+      storage.setMeta("lastActiveAt", String(Date.now() - 31 * DAY));
+    });
+    await evictDurableObject(stub);
+    expect((await run(session.id, session.editKey, "echo three")).seq).toBe(3);
+    await evictDurableObject(stub);
+    // The idle deadline counts from the last command, not from the stored month-old value.
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    expect((await read(session.id)).transcript.map((e) => e.seq)).toEqual([1, 2, 3]);
   });
 
   it("keeps the console's history: setup lines stay out, the read lists it, a reply carries it only when it is not the line as typed", async () => {

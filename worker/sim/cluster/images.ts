@@ -25,7 +25,7 @@ export type ServerKind =
   | "nginx-gateway-fabric"
   | "ngf-nginx";
 
-export type Tool = "sh" | "bash" | "curl" | "wget" | "nc" | "nslookup" | "ping" | "ip" | "ifconfig" | "cat" | "env" | "printenv" | "hostname" | "seq" | "sleep" | "grep" | "head" | "tail" | "wc" | "base64" | "ls" | "cp" | "mv" | "rm" | "mkdir" | "touch" | "tee" | "sed" | "diff" | "vi" | "redis-cli" | "psql" | "mysql" | "mariadb";
+export type Tool = "sh" | "bash" | "ps" | "curl" | "wget" | "nc" | "nslookup" | "ping" | "ip" | "ifconfig" | "cat" | "env" | "printenv" | "hostname" | "seq" | "sleep" | "grep" | "head" | "tail" | "wc" | "base64" | "ls" | "cp" | "mv" | "rm" | "mkdir" | "touch" | "tee" | "sed" | "diff" | "vi" | "redis-cli" | "psql" | "mysql" | "mariadb";
 
 export interface ImageInfo {
   /** Repository as written in a pod spec, without tag (docker.io/library/ prefix removed). */
@@ -72,13 +72,13 @@ const catalogue: ImageInfo[] = [
   // published mariadb:11.8 index; the size is the kubelet's figure for a mariadb 12.2 pull.
   { repository: "mariadb", defaultTag: "latest", server: { kind: "mariadb", ports: [{ port: 3306, protocol: "TCP" }] }, tools: [...basics, "bash", "mariadb", "mysql"], shell: "bash", digest: "sha256:efb4959ef2c835cd735dbc388eb9ad6aab0c78dd64febcd51bc17481111890c4", size: 106765907 },
   { repository: "postgres", defaultTag: "latest", server: { kind: "postgres", ports: [{ port: 5432, protocol: "TCP" }] }, tools: [...basics, "bash", "psql"], shell: "bash", digest: "sha256:4ec37d2a07a0067f176fdcc9d4bb633a5724d2cc4f892c7a2046d054bb6939e5", size: 158496553 },
-  { repository: "busybox", defaultTag: "latest", busybox: true, tools: [...basics, "vi", "wget", "nc", "nslookup", "ping", "ip", "ifconfig"], shell: "sh", digest: "sha256:d82f458899c9696cb26a7c02d5568f81c8c8223f8661bb2a7988b269c8b9051e", size: 2156518 },
-  { repository: "alpine", defaultTag: "latest", busybox: true, tools: [...basics, "vi", "wget", "nslookup", "ping", "ip", "ifconfig"], shell: "sh", digest: "sha256:4bcff63911fcb4448bd4fdacec207030997caf25e9bea4045fa6c8c44de311d1", size: 3642049 },
-  { repository: "curlimages/curl", defaultTag: "latest", busybox: true, tools: [...basics, "vi", "curl", "wget", "nslookup", "ping", "ip", "ifconfig"], shell: "sh", digest: "sha256:9a1ed35addb45476afa911696297f8e115993df459278ed036182dd2cd22b67b", size: 10125497 },
+  { repository: "busybox", defaultTag: "latest", busybox: true, tools: [...basics, "ps", "vi", "wget", "nc", "nslookup", "ping", "ip", "ifconfig"], shell: "sh", digest: "sha256:d82f458899c9696cb26a7c02d5568f81c8c8223f8661bb2a7988b269c8b9051e", size: 2156518 },
+  { repository: "alpine", defaultTag: "latest", busybox: true, tools: [...basics, "ps", "vi", "wget", "nslookup", "ping", "ip", "ifconfig"], shell: "sh", digest: "sha256:4bcff63911fcb4448bd4fdacec207030997caf25e9bea4045fa6c8c44de311d1", size: 3642049 },
+  { repository: "curlimages/curl", defaultTag: "latest", busybox: true, tools: [...basics, "ps", "vi", "curl", "wget", "nslookup", "ping", "ip", "ifconfig"], shell: "sh", digest: "sha256:9a1ed35addb45476afa911696297f8e115993df459278ed036182dd2cd22b67b", size: 10125497 },
   // The docs' and courses' sample apps (their ports are the ones their sources listen on).
   { repository: "registry.k8s.io/serve_hostname", defaultTag: "latest", server: { kind: "serve-hostname", ports: [{ port: 9376, protocol: "TCP" }] }, tools: [], digest: "sha256:bab70473a6d8ef65a22625dc9a1b0f0452e811530fdbe77e4408523460177ff1", size: 2354214 },
   // agnhost's ports depend on its subcommand (serverPorts below); netexec is what most pages run.
-  { repository: "registry.k8s.io/e2e-test-images/agnhost", defaultTag: "2.53", server: { kind: "agnhost", ports: [{ port: 8080, protocol: "TCP" }, { port: 8081, protocol: "UDP" }] }, tools: [...basics, "vi", "bash", "curl", "ping"], shell: "sh", busybox: true, digest: "sha256:99c6b4bb4a1e1df3f0b3752168c89358794d02258ebebc26bf21c29399011a85", size: 51312376 },
+  { repository: "registry.k8s.io/e2e-test-images/agnhost", defaultTag: "2.53", server: { kind: "agnhost", ports: [{ port: 8080, protocol: "TCP" }, { port: 8081, protocol: "UDP" }] }, tools: [...basics, "ps", "vi", "bash", "curl", "ping"], shell: "sh", busybox: true, digest: "sha256:99c6b4bb4a1e1df3f0b3752168c89358794d02258ebebc26bf21c29399011a85", size: 51312376 },
   { repository: "gcr.io/google-samples/kubernetes-bootcamp", defaultTag: "v1", tags: ["v1"], server: { kind: "kubernetes-bootcamp", ports: [{ port: 8080, protocol: "TCP" }] }, tools: [...basics, "bash", "curl"], shell: "bash", digest: "sha256:0d6b8ee63bb57c5f5b6156f446b3bc3b3c143d233037f3a2f00e279c8fcc64af", size: 77624813 },
   // The rolling-update tutorial's second version.
   { repository: "jocatalin/kubernetes-bootcamp", defaultTag: "v2", tags: ["v1", "v2"], server: { kind: "kubernetes-bootcamp", ports: [{ port: 8080, protocol: "TCP" }] }, tools: [...basics, "bash", "curl"], shell: "bash", digest: "sha256:fb1a3ced00cecfc1f83f18ab5cd14199e30adc1b49aa4244f5d65ad3f5feb2a5", size: 77624909 },
@@ -94,13 +94,13 @@ const catalogue: ImageInfo[] = [
   // size are stand-ins.
   { repository: "bprashanth/nginxhttps", defaultTag: "1.0", tags: ["1.0"], server: { kind: "nginx", ports: [{ port: 80, protocol: "TCP" }] }, tools: [...basics, "bash", "curl"], shell: "bash", digest: "sha256:82028f2a1e4d3fbb7bd16b5a2a1d0e6a2e7bc7c3a1a0f69a4e5d3f1c2b0e9d8a", size: 44821316 },
   // The old docs' busybox under Google's registry (the debug-service page runs it): a busybox build.
-  { repository: "gcr.io/google-containers/busybox", defaultTag: "latest", busybox: true, tools: [...basics, "vi", "wget", "nc", "nslookup", "ping", "ip", "ifconfig"], shell: "sh", digest: "sha256:d8d3bc2c183ed2f9f10e7258f84971202325ee6011ba137112e01e30f206de67", size: 676105 },
+  { repository: "gcr.io/google-containers/busybox", defaultTag: "latest", busybox: true, tools: [...basics, "ps", "vi", "wget", "nc", "nslookup", "ping", "ip", "ifconfig"], shell: "sh", digest: "sha256:d8d3bc2c183ed2f9f10e7258f84971202325ee6011ba137112e01e30f206de67", size: 676105 },
   { repository: "kicbase/echo-server", defaultTag: "latest", tags: ["1.0", "latest"], server: { kind: "echo-server", ports: [{ port: 8080, protocol: "TCP" }] }, tools: [], digest: "sha256:127ac38a2bb9537b7f252addff209ea6801edcac8a92c8b1104dacd66a583ed6", size: 2167658 },
   // ingress-nginx's deploy.yaml pins both by digest (controller-v1.15.1 and v1.14.5, certgen v1.6.9); the
   // controller runs /nginx-ingress-controller on Alpine 3.23 (images/nginx/rootfs/Dockerfile), with bash
   // and curl. 10254 is its health and metrics port (the probes' /healthz). The compressed sizes are not
   // in the sources: plausible figures for a ~100 MB Alpine+OpenResty image and a static Go binary.
-  { repository: "registry.k8s.io/ingress-nginx/controller", defaultTag: "v1.15.1", tags: ["v1.15.1", "v1.14.5"], server: { kind: "ingress-nginx", ports: [{ port: 80, protocol: "TCP" }, { port: 443, protocol: "TCP" }, { port: 8443, protocol: "TCP" }, { port: 10254, protocol: "TCP" }] }, tools: [...basics, "bash", "curl"], shell: "bash", busybox: true, digest: "sha256:594ceea76b01c592858f803f9ff4d2cb40542cae2060410b2c95f75907d659e1", size: 104873621 },
+  { repository: "registry.k8s.io/ingress-nginx/controller", defaultTag: "v1.15.1", tags: ["v1.15.1", "v1.14.5"], server: { kind: "ingress-nginx", ports: [{ port: 80, protocol: "TCP" }, { port: 443, protocol: "TCP" }, { port: 8443, protocol: "TCP" }, { port: 10254, protocol: "TCP" }] }, tools: [...basics, "ps", "bash", "curl"], shell: "bash", busybox: true, digest: "sha256:594ceea76b01c592858f803f9ff4d2cb40542cae2060410b2c95f75907d659e1", size: 104873621 },
   { repository: "registry.k8s.io/ingress-nginx/kube-webhook-certgen", defaultTag: "v1.6.9", tags: ["v1.6.9"], task: "kube-webhook-certgen", tools: [], digest: "sha256:01038e7de14b78d702d2849c3aad72fd25903c4765af63cf16aa3398f5d5f2dd", size: 28941520 },
   // NGINX Gateway Fabric 2.6.7 (deploy/default/deploy.yaml, not pinned by digest): one Go binary for the
   // control plane (`controller`: agent gRPC 8443, metrics 9113, health 8081) and for the cert Job
@@ -109,7 +109,7 @@ const catalogue: ImageInfo[] = [
   // the Gateway's listener ports its provisioner declares, plus the readiness port 8081. The
   // digests and sizes are not in the sources: stand-ins of the right form.
   { repository: "ghcr.io/nginx/nginx-gateway-fabric", defaultTag: "2.6.7", tags: ["2.6.7"], server: { kind: "nginx-gateway-fabric", ports: [{ port: 8443, protocol: "TCP" }, { port: 9113, protocol: "TCP" }, { port: 8081, protocol: "TCP" }] }, task: "nginx-gateway-fabric", tools: [], digest: "sha256:6a1d3c8f0e2b5d7a9c4e6f8b1d3a5c7e9f2b4d6a8c1e3f5b7d9a2c4e6f8b1d3a", size: 31876544 },
-  { repository: "ghcr.io/nginx/nginx-gateway-fabric/nginx", defaultTag: "2.6.7", tags: ["2.6.7"], server: { kind: "ngf-nginx", ports: [{ port: 8081, protocol: "TCP" }] }, tools: [...basics], shell: "sh", busybox: true, digest: "sha256:3f8b2d6a9c1e4f7b0d3a6c9e2f5b8d1a4c7e0f3b6d9a2c5e8f1b4d7a0c3e6f9b", size: 58203117 },
+  { repository: "ghcr.io/nginx/nginx-gateway-fabric/nginx", defaultTag: "2.6.7", tags: ["2.6.7"], server: { kind: "ngf-nginx", ports: [{ port: 8081, protocol: "TCP" }] }, tools: [...basics, "ps"], shell: "sh", busybox: true, digest: "sha256:3f8b2d6a9c1e4f7b0d3a6c9e2f5b8d1a4c7e0f3b6d9a2c5e8f1b4d7a0c3e6f9b", size: 58203117 },
   { repository: "ubuntu", defaultTag: "latest", tools: [...basics, "bash"], shell: "bash", digest: "sha256:66460d557b25769b102175144d538d88219c077c678a49af4afca6fbfc1b5252", size: 29724697 },
 ];
 

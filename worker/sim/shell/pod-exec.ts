@@ -80,8 +80,9 @@ export function execInPod(ctx: ProgramContext, target: ExecTarget, argv: string[
   }
   let code: number;
   const terminal = options.tty ?? options.interactive;
-  if (SHELLS.has(base) && argv[1] === "-c") code = runScript(ctx, frame, argv[2] ?? "", terminal);
-  else code = runIn(ctx, frame, argv, undefined, (t) => ctx.out(t), terminal);
+  const exec: ShellFrame = { ...frame, transient: true };
+  if (SHELLS.has(base) && argv[1] === "-c") code = runScript(ctx, exec, argv[2] ?? "", terminal);
+  else code = runIn(ctx, exec, argv, undefined, (t) => ctx.out(t), terminal);
   if (code !== 0) ctx.err(`command terminated with exit code ${code}\n`);
   return code;
 }

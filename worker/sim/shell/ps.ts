@@ -5,6 +5,7 @@
 // are numbered in start order and CPU/memory figures are not modelled (0.0, 0:00).
 
 import type { ClusterState, Container, Pod } from "../cluster/types.ts";
+import { busyboxPs } from "./busybox-ps.ts";
 import { sandboxID } from "./crictl.ts";
 import type { ProgramContext } from "./types.ts";
 
@@ -21,7 +22,7 @@ interface Proc {
 const KUBELET = "/usr/bin/kubelet --bootstrap-kubeconfig=/etc/kubernetes/bootstrap-kubelet.conf --kubeconfig=/etc/kubernetes/kubelet.conf --config=/var/lib/kubelet/config.yaml --container-runtime-endpoint=unix:///var/run/containerd/containerd.sock --pod-infra-container-image=registry.k8s.io/pause:3.10";
 
 /** The kubelet expands `$(VAR)` in command and args from the container's env (a fieldRef included). */
-function expand(word: string, pod: Pod, c: Container): string {
+export function expandKubeletVariables(word: string, pod: Pod, c: Container): string {
   return word.replace(/\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (all, name: string) => {
     const env = c.env?.find((e) => e.name === name);
     if (!env) return all;
@@ -58,7 +59,7 @@ function processes(state: ClusterState, node: string, user: string, argv: string
       pid += c.restartCount + 1;
       const spec = pod.spec.containers.find((x) => x.name === c.name);
       if (c.phase !== "running" || !spec || c.startedAt === undefined) continue;
-      const words = [...(spec.command ?? []), ...(spec.args ?? [])].map((w) => expand(w, pod, spec));
+      const words = [...(spec.command ?? []), ...(spec.args ?? [])].map((w) => expandKubeletVariables(w, pod, spec));
       const command = words.length > 0 ? words.join(" ") : spec.image;
       list.push({ user: "root", pid: own, ppid: shim, startedAt: c.startedAt, tty: "?", stat: "Ssl", command });
     }
@@ -82,6 +83,7 @@ const USAGE = "\nUsage:\n ps [options]\n\n Try 'ps --help <simple|list|output|th
 
 export function ps(ctx: ProgramContext): number {
   const frame = ctx.shell[ctx.shell.length - 1];
+  if (frame.kind === "pod") return busyboxPs(ctx, frame);
   if (frame.kind !== "node") {
     ctx.err(`${ctx.argv[0]}: command not found\n`);
     return 127;

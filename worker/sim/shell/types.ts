@@ -48,6 +48,8 @@ export type ShellFrame =
       removeOnExit?: boolean;
       /** `kubectl run -it`: this shell is the container's main process (kubectl attach), not an exec. */
       attached?: boolean;
+      /** `kubectl exec POD -- CMD` (or `-- sh -c SCRIPT`): the process exec started, not an interactive shell. */
+      transient?: true;
     } & ShellVariables);
 
 export interface ProgramContext {

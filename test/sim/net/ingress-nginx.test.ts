@@ -119,7 +119,32 @@ describe("routing through ingress-nginx", () => {
     const { run, port } = cluster();
     run("kubectl create deployment web --image=traefik/whoami");
     run("kubectl expose deployment web --port=80");
-    run(`kubectl create ingress rw --class=nginx --rule="app.example/something(/|$)(.*)=web:80" --annotation='nginx.ingress.kubernetes.io/rewrite-target=/$2'`);
+    // A regex path is not a valid Exact or Prefix path for the admission webhook (strict-validate-path-type).
+    expect(run(`kubectl create ingress rw --class=nginx --rule="app.example/something(/|$)(.*)=web:80" --annotation='nginx.ingress.kubernetes.io/rewrite-target=/$2'`)).toEqual({
+      output: `Error from server (BadRequest): admission webhook "validate.nginx.ingress.kubernetes.io" denied the request: ingress contains invalid paths: path /something(/|$)(.*) cannot be used with pathType Exact\n`,
+      exitCode: 1,
+    });
+    run(`kubectl apply -f - <<'EOF'
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: rw
+  annotations:
+    nginx.ingress.kubernetes.io/rewrite-target: /$2
+spec:
+  ingressClassName: nginx
+  rules:
+  - host: app.example
+    http:
+      paths:
+      - path: /something(/|$)(.*)
+        pathType: ImplementationSpecific
+        backend:
+          service:
+            name: web
+            port:
+              number: 80
+EOF`);
     expect(run(`curl -s -H 'Host: app.example' http://192.168.56.11:${port}/something/new?q=1`).output).toContain("\nGET /new?q=1 HTTP/1.1\n");
     // The location is a case-insensitive regex (~*), as ingress-nginx renders it with rewrite-target.
     expect(run(`curl -s -H 'Host: app.example' http://192.168.56.11:${port}/SOMETHING`).output).toContain("\nGET / HTTP/1.1\n");

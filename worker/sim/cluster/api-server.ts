@@ -17,6 +17,7 @@ import {
   invalid,
   notFound,
 } from "./api-status.ts";
+import { validatingAdmission } from "./admission-webhooks.ts";
 import { withProps } from "./compact.ts";
 import { fieldInvalid, fieldRequired, validateLabels } from "./field-errors.ts";
 import { canonicalJson, newUid, randomSuffix, rfc3339 } from "./ids.ts";
@@ -132,6 +133,8 @@ export function createObject(tx: Tx, obj: SubmittedObject, ctx: ApiContext, uid?
   // Keys were added one by one: a compact copy drops the property array (~40 B an object).
   const built = strategy.build(tx, sub, withProps(metadata, {}), ctx, undefined);
   if (!built.ok) return built;
+  const denied = validatingAdmission(state, def, "CREATE", built.obj, undefined);
+  if (denied) return fail(denied);
   if (isUserObject("collection" in collection ? collection.collection : collection.resource, built.obj)) {
     const used = userObjectCount(tx);
     const limit = state.config.maxObjects;
@@ -183,6 +186,9 @@ export function updateObject(tx: Tx, obj: SubmittedObject, ctx: ApiContext): Api
   }
   const built = strategy.build(tx, obj, metadata, ctx, old);
   if (!built.ok) return built;
+  // Admission runs before storage finds an update changes nothing.
+  const denied = validatingAdmission(tx.state, def, "UPDATE", built.obj, old);
+  if (denied) return fail(denied);
   // An update that changes nothing is a no-op for the API server: same resourceVersion.
   if (canonicalJson(built.obj) === canonicalJson(old)) return { ok: true, value: old };
   built.obj.metadata.resourceVersion = nextResourceVersion(tx);

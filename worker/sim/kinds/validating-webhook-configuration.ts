@@ -2,8 +2,8 @@
 // it (SetDefaults_ValidatingWebhook, SetDefaults_Rule, SetDefaults_ServiceReference), the checks
 // ValidateValidatingWebhookConfiguration makes on each webhook's name, sideEffects and
 // admissionReviewVersions, printers.go printValidatingWebhook (NAME, WEBHOOKS, AGE) and the generic
-// describer kubectl uses for the kind. The API server does not call the webhooks: admission
-// webhooks are not simulated.
+// describer kubectl uses for the kind. The API server calls the webhooks in
+// cluster/admission-webhooks.ts.
 import { type StatusCause, invalid } from "../cluster/api-status.ts";
 import { fieldInvalid, fieldNotSupported, fieldRequired, isDNS1123Subdomain } from "../cluster/field-errors.ts";
 import type { GenericObject, ObjectMeta } from "../cluster/types.ts";

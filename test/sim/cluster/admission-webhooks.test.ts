@@ -4,6 +4,8 @@
 
 import { describe, expect, it } from "vitest";
 import { resolveProfile } from "../../../worker/sim/cluster/profile.ts";
+import { generateCerts } from "../../../worker/sim/cluster/webhook-certgen.ts";
+import { createRandom } from "../../../worker/sim/random.ts";
 import { createSession, execute, type SessionState } from "../../../worker/sim/engine.ts";
 
 function terminal(seed: number, withIngress: boolean): (command: string, stepMs?: number) => { output: string; exitCode: number } {
@@ -78,6 +80,16 @@ describe("calling the admission webhook", () => {
     });
     run(`kubectl patch validatingwebhookconfiguration ingress-nginx-admission --type=json -p='[{"op":"replace","path":"/webhooks/0/failurePolicy","value":"Ignore"}]'`);
     expect(run("kubectl annotate ingress web team=a").output).toBe("ingress.networking.k8s.io/web annotated\n");
+  });
+
+  it("names the CA of another install that fails the signature check (certgen's CAs all read O=nil1)", () => {
+    const run = terminal(11, true);
+    run('kubectl create ingress web --class=nginx --rule="app.example/*=web:80"');
+    const stale = btoa(generateCerts("ingress-nginx-controller-admission", Date.UTC(2025, 0, 1), createRandom(99)).ca);
+    run(`kubectl patch validatingwebhookconfiguration ingress-nginx-admission --type=json -p='[{"op":"replace","path":"/webhooks/0/clientConfig/caBundle","value":"${stale}"}]'`);
+    expect(run("kubectl annotate ingress web team=a").output).toBe(
+      `Error from server (InternalError): Internal error occurred: failed calling webhook "${HOOK}": failed to call webhook: Post "${URL}": tls: failed to verify certificate: x509: certificate signed by unknown authority (possibly because of "x509: ECDSA verification failure" while trying to verify candidate authority certificate "nil1")\n`,
+    );
   });
 
   it("stops once the webhook configuration is deleted", () => {

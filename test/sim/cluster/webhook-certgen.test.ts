@@ -6,6 +6,7 @@ import { createSession, execute, type SessionState } from "../../../worker/sim/e
 import { runWebhookCertgen } from "../../../worker/sim/cluster/webhook-certgen.ts";
 import { Tx } from "../../../worker/sim/cluster/tx.ts";
 import { createRandom } from "../../../worker/sim/random.ts";
+import { certificatesIn, signedBy } from "../../../worker/sim/tls/x509.ts";
 import type { Container, Pod } from "../../../worker/sim/cluster/types.ts";
 
 const IMAGE = "registry.k8s.io/ingress-nginx/kube-webhook-certgen:v1.6.9@sha256:01038e7de14b78d702d2849c3aad72fd25903c4765af63cf16aa3398f5d5f2dd";
@@ -58,7 +59,11 @@ describe("kube-webhook-certgen", () => {
     expect(created.output).toContain(`"msg":"creating new secret","source":"cmd/create.go:28"`);
     const secret = tx.state.objects?.secrets?.["ingress-nginx/ingress-nginx-admission"] as { data: Record<string, string> } | undefined;
     expect(Object.keys(secret?.data ?? {}).sort()).toEqual(["ca", "cert", "key"]);
-    expect(atob(secret!.data.ca)).toMatch(/^-----BEGIN CERTIFICATE-----\n[A-Za-z0-9+/=\n]+\n-----END CERTIFICATE-----\n$/);
+    // Certificates for the --host names, the serving one signed by the CA (test/sim/tls/certgen-certificates.test.ts has the fields).
+    const [ca] = certificatesIn(atob(secret!.data.ca));
+    const [cert] = certificatesIn(atob(secret!.data.cert));
+    expect(cert.altNames.map((n) => n.value)).toEqual(["ingress-nginx-controller-admission", "ingress-nginx-controller-admission.ingress-nginx.svc"]);
+    expect(signedBy(cert, ca)).toBe(true);
     expect(atob(secret!.data.key)).toMatch(/^-----BEGIN EC PRIVATE KEY-----\n/);
 
     const again = runWebhookCertgen(tx, random, at + 1000, pod(CREATE), CREATE);

@@ -7,11 +7,13 @@
 // A call goes where the real one goes: the ClusterIPServiceResolver turns clientConfig.service into
 // the Service's ClusterIP and port, kube-proxy sends the connection to a ready endpoint (none:
 // iptables REJECTs it, "connection refused"), the pod's process must listen there (a webhook
-// server the playground runs: ingress-nginx's controller with --validating-webhook), and TLS must
-// verify against clientConfig.caBundle. Errors read as apiserver's webhookutil.ErrCallingWebhook
+// server the playground runs: ingress-nginx's controller with --validating-webhook), and its
+// certificate must verify against clientConfig.caBundle for the name <service>.<namespace>.svc. Errors read as apiserver's webhookutil.ErrCallingWebhook
 // (InternalError) and webhookerrors.ToStatusErr (the webhook's own Status, at least 400).
 
+import { decodeBase64Bytes, utf8Text } from "../base64.ts";
 import type { Ingress } from "../kinds/ingress.ts";
+import { certificatesIn, sameName, signedBy } from "../tls/x509.ts";
 import type { KindDefinition } from "../kinds/types.ts";
 import { type ApiStatus, internalError } from "./api-status.ts";
 import { endpointSlicesFor } from "./endpoints.ts";
@@ -75,13 +77,48 @@ function hookUrl(hook: Webhook): string {
 
 type CallResult = { ok: true; denied?: string } | { ok: false; error: string };
 
-/** The base64 PEM the controller's certificate chains to: its webhook-cert Secret's `ca`. */
-function servingCa(state: ClusterState, pod: { metadata: { namespace?: string }; spec: { volumes?: Array<{ name: string; secret?: { secretName?: string } }> } }, certPath: string, mounts: ReadonlyArray<{ name: string; mountPath: string }>): string | undefined {
+/** The base64 PEM certificate the controller serves: its webhook-cert Secret's `cert`. */
+function servingCertificate(state: ClusterState, pod: { metadata: { namespace?: string }; spec: { volumes?: Array<{ name: string; secret?: { secretName?: string } }> } }, certPath: string, mounts: ReadonlyArray<{ name: string; mountPath: string }>): string | undefined {
   const mount = mounts.find((m) => certPath.startsWith(m.mountPath.endsWith("/") ? m.mountPath : `${m.mountPath}/`));
   const secretName = pod.spec.volumes?.find((v) => v.name === mount?.name)?.secret?.secretName;
   if (!secretName) return undefined;
   const secret = state.objects?.secrets?.[`${pod.metadata.namespace}/${secretName}`] as { data?: Record<string, string> } | undefined;
-  return secret?.data?.ca;
+  return secret?.data?.cert;
+}
+
+const pemOf = (base64: string | undefined): string => {
+  const decoded = decodeBase64Bytes(base64 ?? "");
+  return decoded.ok ? utf8Text(decoded.bytes) : "";
+};
+
+// An ECDSA verification takes tens of milliseconds and every Ingress write repeats the same one:
+// its (pure) answer is kept per certificate, bundle and name.
+const verified = new Map<string, string | undefined>();
+
+function verifyServer(served: string | undefined, caBundle: string | undefined, host: string): string | undefined {
+  const key = `${served}\n${caBundle}\n${host}`;
+  if (verified.has(key)) return verified.get(key);
+  if (verified.size >= 64) verified.clear();
+  const result = verifyServerUncached(served, caBundle, host);
+  verified.set(key, result);
+  return result;
+}
+
+/** crypto/tls's verification of the serving certificate against the caBundle, for the Service's DNS name (Go's words). */
+function verifyServerUncached(served: string | undefined, caBundle: string | undefined, host: string): string | undefined {
+  const [leaf] = certificatesIn(pemOf(served));
+  const pool = certificatesIn(pemOf(caBundle));
+  if (!leaf) return "tls: failed to verify certificate: x509: certificate signed by unknown authority";
+  if (!leaf.altNames.some((n) => n.kind === "DNS" && n.value.toLowerCase() === host)) {
+    const names = leaf.altNames.filter((n) => n.kind === "DNS").map((n) => n.value);
+    return names.length ? `tls: failed to verify certificate: x509: certificate is valid for ${names.join(", ")}, not ${host}` : `tls: failed to verify certificate: x509: certificate is not valid for any names, but wanted to match ${host}`;
+  }
+  if (pool.some((ca) => signedBy(leaf, ca))) return undefined;
+  // UnknownAuthorityError names a pool certificate with the issuer's name whose signature check failed.
+  const candidate = pool.find((ca) => sameName(ca.subject, leaf.issuer));
+  const name = candidate ? (candidate.subject.find(([t]) => t === "CN")?.[1] ?? candidate.subject.find(([t]) => t === "O")?.[1]) : undefined;
+  const hint = candidate && candidate.curve && name !== undefined ? ` (possibly because of "x509: ECDSA verification failure" while trying to verify candidate authority certificate "${name}")` : "";
+  return `tls: failed to verify certificate: x509: certificate signed by unknown authority${hint}`;
 }
 
 /** One call: resolve, connect, verify TLS, and ask the server. */
@@ -108,12 +145,9 @@ function callWebhook(state: ClusterState, hook: Webhook, obj: KubeObject): CallR
       const args = serverArgs(container);
       const listen = flagValue(args, "validating-webhook");
       if (!listen || Number(listen.slice(listen.lastIndexOf(":") + 1)) !== endpointPort) return refused;
-      const ca = servingCa(state, controller.pod, flagValue(args, "validating-webhook-certificate") ?? "", container.volumeMounts ?? []);
-      if (!ca || hook.clientConfig?.caBundle !== ca) {
-        // Go's x509 names a pool certificate with the issuer's subject that failed the signature check.
-        const hint = hook.clientConfig?.caBundle ? ` (possibly because of "x509: ECDSA verification failure" while trying to verify candidate authority certificate "nil1")` : "";
-        return { ok: false, error: `Post "${hookUrl(hook)}": tls: failed to verify certificate: x509: certificate signed by unknown authority${hint}` };
-      }
+      const served = servingCertificate(state, controller.pod, flagValue(args, "validating-webhook-certificate") ?? "", container.volumeMounts ?? []);
+      const tlsError = verifyServer(served, hook.clientConfig?.caBundle, `${ref.name}.${ref.namespace}.svc`);
+      if (tlsError) return { ok: false, error: `Post "${hookUrl(hook)}": ${tlsError}` };
       const configRef = (flagValue(args, "configmap") ?? "").replace("$(POD_NAMESPACE)", controller.pod.metadata.namespace ?? "");
       const config = (state.objects?.configmaps?.[configRef] as { data?: Record<string, string> } | undefined)?.data ?? {};
       // HandleAdmission refuses any other kind with an error, which ServeHTTP answers with a bare 500.

@@ -5,11 +5,14 @@
 // Secret is not there yet, so its Job's pod restarts (restartPolicy OnFailure) until `create` ran.
 // Its log is logrus's JSON with the onrik filename hook (cmd/root.go): keys sorted, level info.
 //
-// The certificates are PEM blocks of the sizes certgen's ECDSA P-256 ones have, drawn from the
-// session's random stream: the simulator has no X.509 signer and nothing in it parses them.
+// The certificates are real X.509 as pkg/certs GenerateCerts makes them (tls/x509.ts does the DER;
+// the keys' arithmetic is the simulation's): an ECDSA P-256 CA "O=nil1" (keyUsage certSign,
+// serverAuth, Go 1.26's SHA-256 key identifier) and a serving certificate "O=nil2" it signs for the
+// --host names (IPs as IP SANs), both valid from 5 minutes before now for 100 years, 128-bit serials.
 
 import { encodeBase64Bytes, utf8Bytes } from "../base64.ts";
 import type { Random } from "../random.ts";
+import { type AltName, ecPrivateKeyPem, generateEcKey, issue } from "../tls/x509.ts";
 import { createObject, getObject, updateObject } from "./api-server.ts";
 import { resolveEnvironment } from "./container-env.ts";
 import { flagValue } from "./process.ts";
@@ -42,11 +45,18 @@ function expand(arg: string, env: Readonly<Record<string, string>>): string {
   return arg.replace(/\$\$|\$\(([A-Za-z_][A-Za-z0-9_.-]*)\)/g, (whole, name: string | undefined) => (name === undefined ? "$" : (env[name] ?? whole)));
 }
 
-function pem(type: string, length: number, random: Random): string {
-  const bytes: number[] = [];
-  for (let i = 0; i < length; i++) bytes.push(random.int(256));
-  const body = encodeBase64Bytes(bytes).replace(/.{64}/g, "$&\n").replace(/\n$/, "");
-  return `-----BEGIN ${type}-----\n${body}\n-----END ${type}-----\n`;
+/** certs.GenerateCerts(host): the CA, the serving certificate and its key, in PEM. */
+export function generateCerts(host: string, now: number, random: Random): { ca: string; cert: string; key: string } {
+  const notBefore = Math.floor(now / 1000) * 1000 - 5 * 60_000;
+  const notAfter = notBefore + 100 * 365 * 24 * 3600_000;
+  // rand.Int(rand.Reader, 2^128).
+  const serial = () => Array.from({ length: 16 }, () => random.int(256));
+  const rootKey = generateEcKey(random);
+  const root = issue({ serial: serial(), subject: [["O", "nil1"]], notBefore, notAfter, key: rootKey, ca: true, serverAuth: true, go: true, keyUsage: 0x04, sha256KeyId: true });
+  const leafKey = generateEcKey(random);
+  const altNames: AltName[] = host.split(",").map((h) => (/^\d{1,3}(\.\d{1,3}){3}$/.test(h) ? { kind: "IP", value: h } : { kind: "DNS", value: h }));
+  const leaf = issue({ serial: serial(), subject: [["O", "nil2"]], notBefore, notAfter, key: leafKey, altNames, serverAuth: true, go: true, keyUsage: 0xa0, issuer: { certificate: root.certificate, key: rootKey } });
+  return { ca: root.pem, cert: leaf.pem, key: ecPrivateKeyPem(leafKey) };
 }
 
 function b64(text: string): string {
@@ -72,7 +82,8 @@ export function runWebhookCertgen(tx: Tx, random: Random, now: number, pod: Pod,
       return { output: lines.map((l) => `${l}\n`).join(""), exitCode: 0 };
     }
     lines.push(logLine(now, "info", "creating new secret", "cmd/create.go:28"));
-    const data = { ca: b64(pem("CERTIFICATE", 396, random)), cert: b64(pem("CERTIFICATE", 470, random)), key: b64(pem("EC PRIVATE KEY", 121, random)) };
+    const certs = generateCerts(flagValue(flags, "host") ?? "", now, random);
+    const data = { ca: b64(certs.ca), cert: b64(certs.cert), key: b64(certs.key) };
     const created = createObject(tx, { apiVersion: "v1", kind: "Secret", metadata: { name: secretName, namespace }, data } as SubmittedObject, { now, random });
     if (!created.ok) {
       lines.push(logLine(now, "fatal", "failed creating secret", "k8s/k8s.go:256", created.status.message));

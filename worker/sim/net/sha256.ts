@@ -29,7 +29,11 @@ export function utf8(text: string): number[] {
 }
 
 export function sha256(text: string): Uint8Array {
-  const data = utf8(text);
+  return sha256Bytes(utf8(text));
+}
+
+export function sha256Bytes(bytes: readonly number[]): Uint8Array {
+  const data = [...bytes];
   const bitLength = data.length * 8;
   data.push(0x80);
   while (data.length % 64 !== 56) data.push(0);

@@ -49,15 +49,23 @@ function keyUsageText(bits: number): string {
 /** `openssl x509 -noout -text`. */
 export function certificateText(cert: Certificate): string {
   const modulus = cert.modulus[0] & 0x80 ? [0, ...cert.modulus] : cert.modulus;
+  const signatureAlgorithm = cert.ecdsaSigned ? "ecdsa-with-SHA256" : "sha256WithRSAEncryption";
   let out = "Certificate:\n    Data:\n        Version: 3 (0x2)\n";
   out += serialText(cert.serial);
-  out += "        Signature Algorithm: sha256WithRSAEncryption\n";
+  out += `        Signature Algorithm: ${signatureAlgorithm}\n`;
   out += `        Issuer: ${opensslName(cert.issuer)}\n        Validity\n`;
   out += `            Not Before: ${opensslDate(cert.notBefore)}\n            Not After : ${opensslDate(cert.notAfter)}\n`;
-  out += `        Subject: ${opensslName(cert.subject)}\n        Subject Public Key Info:\n            Public Key Algorithm: rsaEncryption\n`;
-  out += `                Public-Key: (${cert.modulus.length * 8} bit)\n                Modulus:\n`;
-  out += hexLines(modulus, 15, "                    ");
-  out += "                Exponent: 65537 (0x10001)\n";
+  out += `        Subject: ${opensslName(cert.subject)}\n        Subject Public Key Info:\n`;
+  if (cert.curve) {
+    out += "            Public Key Algorithm: id-ecPublicKey\n                Public-Key: (256 bit)\n                pub:\n";
+    out += hexLines(cert.modulus, 15, "                    ");
+    out += "                ASN1 OID: prime256v1\n                NIST CURVE: P-256\n";
+  } else {
+    out += "            Public Key Algorithm: rsaEncryption\n";
+    out += `                Public-Key: (${cert.modulus.length * 8} bit)\n                Modulus:\n`;
+    out += hexLines(modulus, 15, "                    ");
+    out += "                Exponent: 65537 (0x10001)\n";
+  }
   const extensions = cert.extensions.map((name) => {
     switch (name) {
       case "subjectKeyId":
@@ -75,7 +83,7 @@ export function certificateText(cert: Certificate): string {
     }
   });
   if (extensions.length) out += "        X509v3 extensions:\n" + extensions.join("");
-  out += "    Signature Algorithm: sha256WithRSAEncryption\n    Signature Value:\n";
+  out += `    Signature Algorithm: ${signatureAlgorithm}\n    Signature Value:\n`;
   out += hexLines(cert.signature, 18, "        ");
   return out;
 }

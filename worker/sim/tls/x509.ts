@@ -1,12 +1,16 @@
-// X.509 v3 certificates and RSA keys as the simulation makes and reads them (RFC 5280): real DER in
-// real PEM, so `openssl x509 -text`, `kubectl create secret tls` and curl read the same fields a
-// real tool would. What is not real is the arithmetic: a key is random bytes of an RSA key's
-// shape, and a signature is SHA-1 over the signed part and the issuer's modulus, stretched to the
-// modulus's length. So the simulation can still tell which key issued a certificate (curl's
-// verification), without the seconds of big-number work RSA key generation takes.
+// X.509 v3 certificates with RSA or ECDSA P-256 keys as the simulation makes and reads them
+// (RFC 5280, RFC 5480 for EC keys, RFC 5915 for EC private keys): real DER in real PEM, so
+// `openssl x509 -text`, `kubectl create secret tls` and curl read the same fields a real tool would.
+// What is not real is RSA's arithmetic: an RSA key is random bytes of its shape, and its signature
+// is SHA-1 over the signed part and the issuer's modulus, stretched to the modulus's length, so the
+// simulation can still tell which key issued a certificate (curl's verification) without the
+// seconds of big-number work RSA key generation takes. P-256 keys and ECDSA signatures are real
+// (p256.ts, a few milliseconds): openssl and Go accept them.
 
 import { decodeBase64Bytes, encodeBase64Bytes, utf8Text } from "../base64.ts";
 import { sha1Bytes } from "../net/sha1.ts";
+import { sha256Bytes } from "../net/sha256.ts";
+import { ecdsaSign, ecdsaVerify, publicPoint, scalar } from "./p256.ts";
 import type { Random } from "../random.ts";
 import { bits, boolean, childrenOf, type Decoded, decodeAll, encode, explicit, implicit, integer, nullValue, octets, oid, oidText, sequence, set, TAG, text, unsigned, type Der } from "./der.ts";
 
@@ -23,8 +27,11 @@ export interface Certificate {
   /** Validity, ms since the epoch (whole seconds). */
   notBefore: number;
   notAfter: number;
-  /** The RSA modulus of the certified key. */
+  /** The RSA modulus of the certified key, or its EC point (0x04 || X || Y) when `curve` is set. */
   modulus: number[];
+  curve?: "prime256v1";
+  /** Signed with ecdsa-with-SHA256 (an EC issuer key) rather than sha256WithRSAEncryption. */
+  ecdsaSigned?: boolean;
   altNames: AltName[];
   /** basicConstraints CA:TRUE. */
   ca: boolean;
@@ -42,11 +49,18 @@ export interface Certificate {
 }
 
 export interface PrivateKey {
+  /** The RSA modulus, or the EC public point (0x04 || X || Y) when `curve` is set. */
   modulus: number[];
+  curve?: "prime256v1";
+  /** The EC private scalar (32 bytes). */
+  secret?: number[];
 }
 
 const RSA_ENCRYPTION = "1.2.840.113549.1.1.1";
 const SHA256_WITH_RSA = "1.2.840.113549.1.1.11";
+const EC_PUBLIC_KEY = "1.2.840.10045.2.1";
+const PRIME256V1 = "1.2.840.10045.3.1.7";
+const ECDSA_WITH_SHA256 = "1.2.840.10045.4.3.2";
 export type ExtensionName = keyof typeof EXT;
 const EXT = { subjectKeyId: "2.5.29.14", keyUsage: "2.5.29.15", altName: "2.5.29.17", basicConstraints: "2.5.29.19", authorityKeyId: "2.5.29.35", extKeyUsage: "2.5.29.37" };
 const SERVER_AUTH = "1.3.6.1.5.5.7.3.1";
@@ -79,6 +93,12 @@ export function generateKey(random: Random): PrivateKey {
   return { modulus };
 }
 
+/** An ECDSA P-256 key (Go's ecdsa.GenerateKey(elliptic.P256(), ...)): a 32-byte scalar and its uncompressed point. */
+export function generateEcKey(random: Random): PrivateKey {
+  const secret = scalar(randomBytes(random, 32));
+  return { curve: "prime256v1", secret, modulus: publicPoint(secret) };
+}
+
 function nameDer(name: DistinguishedName, printable: boolean): Der {
   return sequence(
     ...name.map(([type, value]) => {
@@ -96,10 +116,30 @@ function timeDer(ms: number): Der {
   return Number(digits.slice(0, 4)) < 2050 ? text(TAG.UTC_TIME, `${digits.slice(2)}Z`) : text(TAG.GENERALIZED_TIME, `${digits}Z`);
 }
 
-const publicKeyDer = (modulus: readonly number[]): Der => sequence(sequence(oid(RSA_ENCRYPTION), nullValue()), bits(encode(sequence(unsigned(modulus), integer(65537)))));
+const publicKeyDer = (key: PrivateKey): Der =>
+  key.curve ? sequence(sequence(oid(EC_PUBLIC_KEY), oid(PRIME256V1)), bits(key.modulus)) : sequence(sequence(oid(RSA_ENCRYPTION), nullValue()), bits(encode(sequence(unsigned(key.modulus), integer(65537)))));
+
+/** The subjectPublicKey BIT STRING's bytes: the PKCS#1 RSAPublicKey, or the EC point itself. */
+const publicKeyBytes = (key: Pick<PrivateKey, "modulus" | "curve">): number[] => (key.curve ? [...key.modulus] : encode(sequence(unsigned(key.modulus), integer(65537))));
 
 /** RFC 5280 §4.2.1.2 method 1 (openssl's and Go's): SHA-1 of the subjectPublicKey bits. */
 export const keyId = (modulus: readonly number[]): number[] => sha1Bytes(encode(sequence(unsigned(modulus), integer(65537))));
+
+/** The key identifier Go ≥ 1.25 computes when a CA template has none: RFC 7093 method 1, SHA-256 truncated to 160 bits. */
+const sha256KeyId = (key: PrivateKey): number[] => [...sha256Bytes(publicKeyBytes(key))].slice(0, 20);
+
+/** ECDSA with SHA-256 as an Ecdsa-Sig-Value (SEQUENCE { r, s }); the nonce derives from the key and the digest, as in RFC 6979. */
+function ecdsaSignature(tbs: readonly number[], secret: readonly number[]): number[] {
+  const digest = [...sha256Bytes(tbs)];
+  const { r, s } = ecdsaSign(digest, secret, [...sha256Bytes([...secret, ...digest])]);
+  return encode(sequence(unsigned(r), unsigned(s)));
+}
+
+function ecdsaSignatureValid(tbs: readonly number[], signature: readonly number[], point: readonly number[]): boolean {
+  const [value] = decodeAll(signature) ?? [];
+  const [r, s] = (value && childrenOf(value)) ?? [];
+  return r?.tag === TAG.INTEGER && s?.tag === TAG.INTEGER && ecdsaVerify([...sha256Bytes(tbs)], point, r.contents, s.contents);
+}
 
 function sign(tbs: readonly number[], issuerModulus: readonly number[]): number[] {
   const out: number[] = [];
@@ -120,15 +160,19 @@ export interface CertificateRequest {
   issuer?: { certificate: Certificate; key: PrivateKey };
   /** Go's encoding (PrintableString names, key usage, no key identifiers on leaves) instead of openssl's. */
   go?: boolean;
+  /** keyUsage's bits when the template sets them (Go only): e.g. 0x04 certSign alone. */
+  keyUsage?: number;
+  /** Go ≥ 1.25's SHA-256 subject key identifier for CAs (Go only). */
+  sha256KeyId?: boolean;
 }
 
 /** A certificate, signed by its issuer's key (or its own). */
 export function issue(req: CertificateRequest): { certificate: Certificate; pem: string } {
   const issuer = req.issuer?.certificate.subject ?? req.subject;
-  const issuerModulus = req.issuer?.key.modulus ?? req.key.modulus;
+  const issuerKey = req.issuer?.key ?? req.key;
   const ca = req.ca ?? false;
   const serverAuth = req.serverAuth ?? false;
-  const subjectKeyId = !req.go || ca ? keyId(req.key.modulus) : undefined;
+  const subjectKeyId = !req.go || ca ? (req.sha256KeyId ? sha256KeyId(req.key) : req.key.curve ? sha1Bytes(publicKeyBytes(req.key)) : keyId(req.key.modulus)) : undefined;
   const authorityKeyId = req.issuer ? req.issuer.certificate.subjectKeyId : req.go ? undefined : subjectKeyId;
   const extensions: Der[] = [];
   const names: ExtensionName[] = [];
@@ -136,8 +180,9 @@ export function issue(req: CertificateRequest): { certificate: Certificate; pem:
     names.push((Object.keys(EXT) as ExtensionName[]).find((k) => EXT[k] === id)!);
     extensions.push(sequence(oid(id), ...(critical ? [boolean(true)] : []), octets(encode(value))));
   };
-  const keyUsage = req.go ? (ca ? 0xa4 : 0xa0) : undefined;
-  if (keyUsage !== undefined) ext(EXT.keyUsage, true, { tag: TAG.BIT_STRING, bytes: [ca ? 2 : 5, keyUsage] });
+  const keyUsage = req.go ? (req.keyUsage ?? (ca ? 0xa4 : 0xa0)) : undefined;
+  // The BIT STRING drops trailing zero bits: its unused-bit count is that of the lowest bit set.
+  if (keyUsage !== undefined) ext(EXT.keyUsage, true, { tag: TAG.BIT_STRING, bytes: [Math.log2(keyUsage & -keyUsage), keyUsage] });
   if (req.go && serverAuth) ext(EXT.extKeyUsage, false, sequence(oid(SERVER_AUTH)));
   if (subjectKeyId && !req.go) ext(EXT.subjectKeyId, false, octets(subjectKeyId));
   if (authorityKeyId && !req.go) ext(EXT.authorityKeyId, false, sequence(implicit(0, authorityKeyId)));
@@ -146,7 +191,7 @@ export function issue(req: CertificateRequest): { certificate: Certificate; pem:
   if (req.go && authorityKeyId) ext(EXT.authorityKeyId, false, sequence(implicit(0, authorityKeyId)));
   const altNames = req.altNames ?? [];
   if (altNames.length) ext(EXT.altName, false, sequence(...altNames.map((n) => (n.kind === "DNS" ? implicit(2, [...n.value].map((c) => c.charCodeAt(0))) : implicit(7, n.value.split(".").map(Number))))));
-  const algorithm = sequence(oid(SHA256_WITH_RSA), nullValue());
+  const algorithm = issuerKey.curve ? sequence(oid(ECDSA_WITH_SHA256)) : sequence(oid(SHA256_WITH_RSA), nullValue());
   const tbs = encode(
     sequence(
       explicit(0, integer(2)),
@@ -155,13 +200,15 @@ export function issue(req: CertificateRequest): { certificate: Certificate; pem:
       nameDer(issuer, req.go ?? false),
       sequence(timeDer(req.notBefore), timeDer(req.notAfter)),
       nameDer(req.subject, req.go ?? false),
-      publicKeyDer(req.key.modulus),
+      publicKeyDer(req.key),
       ...(extensions.length ? [explicit(3, sequence(...extensions))] : []),
     ),
   );
-  const signature = sign(tbs, issuerModulus);
+  const signature = issuerKey.curve ? ecdsaSignature(tbs, issuerKey.secret ?? []) : sign(tbs, issuerKey.modulus);
   const der = encode({ tag: TAG.SEQUENCE, bytes: [...tbs, ...encode(algorithm), ...encode(bits(signature))] });
   const certificate: Certificate = { serial: trimSign([...req.serial]), issuer, subject: req.subject, notBefore: req.notBefore, notAfter: req.notAfter, modulus: req.key.modulus, altNames, ca, subjectKeyId, authorityKeyId, serverAuth, keyUsage, extensions: names, signature, tbs };
+  if (req.key.curve) certificate.curve = req.key.curve;
+  if (issuerKey.curve) certificate.ecdsaSigned = true;
   return { certificate, pem: pemBlock("CERTIFICATE", der) };
 }
 
@@ -176,6 +223,11 @@ export function privateKeyPem(key: PrivateKey, random: Random): string {
   };
   const rsa = sequence(integer(0), unsigned(key.modulus), integer(65537), part(256), part(128), part(128), part(128), part(128), part(128));
   return pemBlock("PRIVATE KEY", encode(sequence(integer(0), sequence(oid(RSA_ENCRYPTION), nullValue()), octets(encode(rsa)))));
+}
+
+/** RFC 5915 ECPrivateKey, as Go's x509.MarshalECPrivateKey writes it ("BEGIN EC PRIVATE KEY"). */
+export function ecPrivateKeyPem(key: PrivateKey): string {
+  return pemBlock("EC PRIVATE KEY", encode(sequence(integer(1), octets(key.secret ?? []), explicit(0, oid(PRIME256V1)), explicit(1, bits(key.modulus)))));
 }
 
 export function pemBlock(type: string, der: readonly number[]): string {
@@ -218,7 +270,7 @@ function readTime(node: Decoded): number | undefined {
 /** A certificate from its DER bytes; undefined when they are not one (openssl: "unable to load certificate"). */
 export function parseCertificate(der: readonly number[]): Certificate | undefined {
   const [cert] = decodeAll(der) ?? [];
-  const [tbsNode, , signatureNode] = (cert && childrenOf(cert)) ?? [];
+  const [tbsNode, signatureAlgorithmNode, signatureNode] = (cert && childrenOf(cert)) ?? [];
   if (!tbsNode || !signatureNode) return undefined;
   const fields = childrenOf(tbsNode);
   if (!fields) return undefined;
@@ -234,8 +286,10 @@ export function parseCertificate(der: readonly number[]): Certificate | undefine
   const subject = readName(subjectNode);
   const notBefore = readTime(validity[0]);
   const notAfter = readTime(validity[1]);
-  const [rsa] = decodeAll(spki[1].contents.slice(1)) ?? [];
-  const [modulus] = (rsa && childrenOf(rsa)) ?? [];
+  const algorithmId = childrenOf(spki[0])?.[0];
+  const ec = algorithmId !== undefined && oidText(algorithmId.contents) === EC_PUBLIC_KEY;
+  const [rsa] = ec ? [] : (decodeAll(spki[1].contents.slice(1)) ?? []);
+  const modulus = ec ? { contents: spki[1].contents.slice(1) } : ((rsa && childrenOf(rsa)) ?? [])[0];
   if (!issuer || !subject || notBefore === undefined || notAfter === undefined || !modulus) return undefined;
   const certificate: Certificate = {
     serial: trimSign(serialNode.contents),
@@ -243,7 +297,7 @@ export function parseCertificate(der: readonly number[]): Certificate | undefine
     subject,
     notBefore,
     notAfter,
-    modulus: trimSign(modulus.contents),
+    modulus: ec ? modulus.contents : trimSign(modulus.contents),
     altNames: [],
     ca: false,
     serverAuth: false,
@@ -251,6 +305,9 @@ export function parseCertificate(der: readonly number[]): Certificate | undefine
     signature: signatureNode.contents.slice(1),
     tbs: tbsNode.raw,
   };
+  if (ec) certificate.curve = "prime256v1";
+  const signatureAlgorithm = signatureAlgorithmNode && childrenOf(signatureAlgorithmNode)?.[0];
+  if (signatureAlgorithm && oidText(signatureAlgorithm.contents) === ECDSA_WITH_SHA256) certificate.ecdsaSigned = true;
   const extensions = fields[i]?.tag === 0xa3 ? childrenOf(childrenOf(fields[i])?.[0] ?? fields[i]) : undefined;
   for (const extension of extensions ?? []) {
     const parts = childrenOf(extension) ?? [];
@@ -287,6 +344,14 @@ export function parsePrivateKey(input: string): PrivateKey | undefined {
   for (const block of pemBlocks(input)) {
     if (!block.der) continue;
     let [node] = decodeAll(block.der) ?? [];
+    if (block.type === "EC PRIVATE KEY") {
+      const parts = (node && childrenOf(node)) ?? [];
+      const secret = parts[1]?.tag === TAG.OCTET_STRING ? parts[1].contents : undefined;
+      const publicKey = parts.find((p) => p.tag === 0xa1);
+      const point = publicKey && childrenOf(publicKey)?.[0];
+      if (secret && point?.tag === TAG.BIT_STRING) return { curve: "prime256v1", secret, modulus: point.contents.slice(1) };
+      continue;
+    }
     if (block.type === "PRIVATE KEY") {
       const octetString = node && childrenOf(node)?.[2];
       [node] = (octetString && decodeAll(octetString.contents)) ?? [];
@@ -303,7 +368,9 @@ export const sameName = (a: DistinguishedName, b: DistinguishedName): boolean =>
 
 /** Whether `issuer`'s key signed `cert` (the signature recomputed from the issuer's modulus). */
 export function signedBy(cert: Certificate, issuer: Certificate): boolean {
-  return sameName(cert.issuer, issuer.subject) && sameBytes(cert.signature, sign(cert.tbs, issuer.modulus));
+  if (!sameName(cert.issuer, issuer.subject)) return false;
+  if (issuer.curve) return cert.ecdsaSigned === true && ecdsaSignatureValid(cert.tbs, cert.signature, issuer.modulus);
+  return !cert.ecdsaSigned && sameBytes(cert.signature, sign(cert.tbs, issuer.modulus));
 }
 
 export const sameKey = (cert: Certificate, key: PrivateKey): boolean => sameBytes(cert.modulus, key.modulus);

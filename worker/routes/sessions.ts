@@ -8,6 +8,7 @@ import { ApiError, jsonResponse, jsonTextResponse } from "../http/errors.ts";
 import { requireSnapshotId, sessionStub, unwrap } from "../http/stubs.ts";
 import { MAX_COMMAND_BYTES } from "../sim/engine.ts";
 import { ClusterProfileInput } from "../sim/cluster/profile.ts";
+import { MAX_CLUSTERS } from "../sim/cluster/layout.ts";
 import { FILE_BYTES } from "../sim/files/store.ts";
 import { findLesson } from "../http/lessons.ts";
 import { kubeconfigResponse } from "./k8s.ts";
@@ -30,6 +31,20 @@ const CreateBody = v.strictObject({
   ),
   lesson: v.optional(v.string()),
   cluster: v.optional(ClusterProfileInput),
+  clusters: v.optional(
+    v.pipe(
+      v.array(
+        v.strictObject({
+          // A kubeconfig name that also reads well in a prompt and a URL: a DNS-1123 label.
+          name: v.pipe(v.string(), v.maxLength(63, "a cluster's name is at most 63 characters"), v.regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "a cluster's name must be lower-case letters, digits and '-', starting and ending with a letter or digit")),
+          profile: v.optional(ClusterProfileInput),
+        }),
+      ),
+      v.minLength(1, "clusters needs at least one cluster"),
+      v.maxLength(MAX_CLUSTERS, `a session has at most ${MAX_CLUSTERS} clusters`),
+      v.check((list) => new Set(list.map((c) => c.name)).size === list.length, "each cluster needs a name of its own"),
+    ),
+  ),
   exam: v.optional(v.pipe(v.string(), v.maxLength(100))),
   seed: v.optional(v.pipe(v.number(), v.integer("seed must be a whole number"), v.minValue(0, "seed must be between 0 and 4294967295"), v.maxValue(0xffffffff, "seed must be between 0 and 4294967295"))),
   durationMinutes: v.optional(v.pipe(v.number(), v.integer("durationMinutes must be a whole number"), v.minValue(1, "durationMinutes must be at least 1"), v.maxValue(MAX_DURATION_MINUTES, `durationMinutes must be at most ${MAX_DURATION_MINUTES}`))),
@@ -62,8 +77,8 @@ sessions.post("/", async (c) => {
   if (body.from !== undefined && body.lesson !== undefined) {
     throw new ApiError(400, "bad_request", "Give either from (a fork keeps its snapshot's lesson) or lesson, not both.");
   }
-  if (body.from !== undefined && body.cluster !== undefined) {
-    throw new ApiError(400, "bad_request", "Give either from (a fork keeps its snapshot's cluster) or cluster, not both.");
+  if (body.from !== undefined && (body.cluster !== undefined || body.clusters !== undefined)) {
+    throw new ApiError(400, "bad_request", `Give either from (a fork keeps its snapshot's clusters) or ${body.clusters !== undefined ? "clusters" : "cluster"}, not both.`);
   }
   const exam = body.exam === undefined ? undefined : startableExam(body.exam, body);
   if (exam && (body.from !== undefined || body.lesson !== undefined)) {
@@ -78,7 +93,7 @@ sessions.post("/", async (c) => {
   for (let attempt = 0; ; attempt++) {
     const id = newSessionId();
     // Through the allowance's limiter: one client's creations run one at a time (createInTurn).
-    const outcome = await clientLimiterStub(c.env, allowance.key).createInTurn({ id, from: body.from, setup: body.setup, lesson, cluster: body.cluster, exam });
+    const outcome = await clientLimiterStub(c.env, allowance.key).createInTurn({ id, from: body.from, setup: body.setup, lesson, cluster: body.cluster, clusters: body.clusters, exam });
     if (!outcome.ok && outcome.status === 409 && attempt === 0) continue;
     const created = unwrap(outcome);
     c.header("Location", `/api/sessions/${id}`);

@@ -136,6 +136,8 @@ export interface CreateSessionInit {
   lesson?: Lesson;
   /** The CNI and add-ons of a new cluster (not of a fork: it keeps its snapshot's). */
   cluster?: ClusterProfileRequest;
+  /** Several clusters, each its kubeconfig context (sim/contexts.ts); `cluster` is their default profile. */
+  clusters?: Array<{ name: string; profile?: ClusterProfileRequest }>;
   /** An exam to take (drawn from its seed): its setups run, then its clock starts. */
   exam?: { exam: Exam; seed: number; durationMinutes?: number };
   /** The class the session's student joined: it hears of every command and lesson move (worker/classroom). */
@@ -268,6 +270,9 @@ export class Session extends DurableObject<Env> {
           maxObjects: this.settings.maxObjects,
           // The lesson chooses the cluster it was written for; the request may say more.
           profile: resolveProfile({ ...init.lesson?.cluster, ...init.exam?.exam.cluster, ...init.cluster }),
+          ...(init.clusters
+            ? { clusters: init.clusters.map((c) => ({ name: c.name, profile: resolveProfile({ ...init.lesson?.cluster, ...init.exam?.exam.cluster, ...init.cluster, ...c.profile }) })) }
+            : {}),
         });
       if (init.exam) {
         // An exam written for clusters this session does not have cannot be graded fairly.

@@ -106,42 +106,50 @@ export class SessionStorage {
     const root = rows.find((row) => row.part === ROOT_PART && row.key === ROOT_KEY);
     if (!root) return undefined;
     const stored = JSON.parse(root.json) as StoredRoot;
-    const maps = new Set(stored.mapNames);
     // Roots written before lists had rows keep their lists among the scalars.
-    const lists = new Set(stored.listNames ?? []);
     this.rootOutdated = stored.listNames === undefined;
-    const cluster: Record<string, unknown> = {};
-    for (const name of stored.clusterOrder) {
-      if (maps.has(name)) cluster[name] = {};
-      else if (lists.has(name)) cluster[name] = [];
-      else if (name in stored.clusterScalars) cluster[name] = stored.clusterScalars[name];
-    }
+    const shapes: ClusterShape[] = [stored, ...(stored.otherClusters ?? [])];
+    const clusters = shapes.map((shape) => emptyCluster(shape));
     const ords = new Map<unknown[], number[]>();
     for (const row of rows) {
-      if (row.part.startsWith(MAP_PREFIX)) {
-        const map = cluster[row.part.slice(MAP_PREFIX.length)] as Record<string, unknown> | undefined;
+      const at = clusterPartOf(row.part);
+      if (!at || at.index >= clusters.length) continue;
+      const cluster = clusters[at.index];
+      if (at.part.startsWith(MAP_PREFIX)) {
+        const map = cluster[at.part.slice(MAP_PREFIX.length)] as Record<string, unknown> | undefined;
         if (map) map[row.key] = JSON.parse(row.json);
-      } else if (row.part.startsWith(LIST_PREFIX)) {
-        const name = row.part.slice(LIST_PREFIX.length);
+      } else if (at.part.startsWith(LIST_PREFIX)) {
+        const name = at.part.slice(LIST_PREFIX.length);
         const list = cluster[name];
-        if (!lists.has(name) || !Array.isArray(list)) continue;
+        if (!(shapes[at.index].listNames ?? []).includes(name) || !Array.isArray(list)) continue;
         list.push(JSON.parse(row.json));
         const listOrds = ords.get(list) ?? [];
         listOrds.push(row.ord);
         ords.set(list, listOrds);
       }
     }
-    for (const name of lists) {
-      const list = cluster[name];
-      if (Array.isArray(list)) this.listOrds.set(list, ords.get(list) ?? []);
-    }
+    clusters.forEach((cluster, i) => {
+      for (const name of shapes[i].listNames ?? []) {
+        const list = cluster[name];
+        if (Array.isArray(list)) this.listOrds.set(list, ords.get(list) ?? []);
+      }
+    });
     // Roots written before history had rows keep it among the rest; the next save moves it.
     if (stored.historyRows === undefined && stored.rest.history !== undefined) this.rootOutdated = true;
+    // A session with several clusters: the root names them; each cluster's rows are under its index.
+    const contexts = stored.rest.contexts as { names: string[]; current: string } | undefined;
+    const currentIndex = contexts ? contexts.names.indexOf(contexts.current) : 0;
     const state: Record<string, unknown> = {};
     for (const field of stored.stateOrder) {
-      if (field === "cluster") state.cluster = cluster;
+      if (field === "cluster") state.cluster = clusters[currentIndex];
       else if (field === "history" && stored.historyRows) state.history = this.loadHistory(stored.historyBase);
-      else if (field in stored.rest) state[field] = stored.rest[field];
+      else if (field === "contexts" && contexts) {
+        const parked: Record<string, unknown> = {};
+        contexts.names.forEach((name, i) => {
+          if (i !== currentIndex) parked[name] = clusters[i];
+        });
+        state.contexts = { names: contexts.names, current: contexts.current, parked };
+      } else if (field in stored.rest) state[field] = stored.rest[field];
     }
     return state as unknown as SessionState;
   }
@@ -163,33 +171,34 @@ export class SessionStorage {
   saveState(previous: SessionState | undefined, next: SessionState): void {
     // Left over only by a save that threw half-way (its transaction rolled back).
     this.pending = { wholeParts: [], deletes: new Map(), upserts: [] };
-    const { cluster, history: _history, ...rest } = next;
-    const nextCluster = cluster as unknown as Record<string, unknown>;
-    const previousCluster = previous?.cluster as unknown as Record<string, unknown> | undefined;
-    const mapNames: string[] = [];
-    const listNames: string[] = [];
-    const clusterScalars: Record<string, unknown> = {};
-    for (const name in nextCluster) {
-      const value = nextCluster[name];
-      if (Array.isArray(value)) listNames.push(name);
-      else if (isMap(value)) mapNames.push(name);
-      else clusterScalars[name] = value;
-    }
+    const { cluster: _cluster, history: _history, ...rest } = next;
+    // The parked clusters have rows of their own, as the current one: the root keeps their names.
+    if (next.contexts) rest.contexts = { names: next.contexts.names, current: next.contexts.current } as SessionState["contexts"];
+    const nextClusters = clustersOf(next);
+    const previousClusters = previous ? clustersOf(previous) : undefined;
+    const shapes = nextClusters.map((cluster) => shapeOf(cluster));
     if (!previous || this.rootOutdated || rootChanged(previous, next)) {
       this.rootOutdated = false;
-      const root: StoredRoot = { rest, stateOrder: Object.keys(next), clusterOrder: Object.keys(nextCluster), clusterScalars, mapNames, listNames, historyRows: true };
+      const root: StoredRoot = { rest, stateOrder: Object.keys(next), ...shapes[0], historyRows: true };
+      if (shapes.length > 1) root.otherClusters = shapes.slice(1);
       const historyBase = emptyHistoryBase(next.history);
       if (historyBase !== undefined) root.historyBase = historyBase;
       this.putPart(ROOT_PART, ROOT_KEY, JSON.stringify(root), 0);
     }
     this.saveHistory(previous?.history, next.history);
+    nextClusters.forEach((cluster, i) => this.saveCluster(clusterPrefix(i), previousClusters?.[i], cluster, shapes[i]));
+    this.flushRows();
+  }
 
-    for (const name of mapNames) {
+  /** One cluster's maps and lists as rows under `prefix`, given the cluster last written there. */
+  private saveCluster(prefix: string, previousCluster: Record<string, unknown> | undefined, nextCluster: Record<string, unknown>, shape: ClusterShape): void {
+    if (previousCluster === nextCluster) return;
+    for (const name of shape.mapNames) {
       const nextMap = nextCluster[name] as Record<string, unknown>;
       const before = previousCluster?.[name];
       const previousMap = isMap(before) ? before : undefined;
       if (previousMap === nextMap) continue;
-      const part = MAP_PREFIX + name;
+      const part = prefix + MAP_PREFIX + name;
       const reordered = previousMap !== undefined && keptKeysReordered(previousMap, nextMap);
       for (const key in nextMap) {
         const value = nextMap[key];
@@ -207,24 +216,22 @@ export class SessionStorage {
         }
       }
     }
-    for (const name of listNames) {
+    for (const name of shape.listNames ?? []) {
       const before = previousCluster?.[name];
-      this.saveList(name, Array.isArray(before) ? before : undefined, nextCluster[name] as unknown[]);
+      this.saveList(prefix + LIST_PREFIX + name, Array.isArray(before) ? before : undefined, nextCluster[name] as unknown[]);
     }
     if (previousCluster) {
       for (const name in previousCluster) {
         const value = previousCluster[name];
-        if (isMap(value) && !isMap(nextCluster[name])) this.deleteWholePart(MAP_PREFIX + name);
-        if (Array.isArray(value) && !Array.isArray(nextCluster[name])) this.deleteWholePart(LIST_PREFIX + name);
+        if (isMap(value) && !isMap(nextCluster[name])) this.deleteWholePart(prefix + MAP_PREFIX + name);
+        if (Array.isArray(value) && !Array.isArray(nextCluster[name])) this.deleteWholePart(prefix + LIST_PREFIX + name);
       }
     }
-    this.flushRows();
   }
 
-  /** Writes list `next` as rows in order, given `previous`, the list last written or loaded under this name. */
-  private saveList(name: string, previous: unknown[] | undefined, next: unknown[]): void {
+  /** Writes list `next` as rows in order, given `previous`, the list last written or loaded under this part. */
+  private saveList(part: string, previous: unknown[] | undefined, next: unknown[]): void {
     if (previous === next) return;
-    const part = LIST_PREFIX + name;
     const previousOrds = previous ? this.listOrds.get(previous) : undefined;
     if (!previous || !previousOrds) {
       // Unknown rows (a root from before lists had rows, or a first write): start the part afresh.
@@ -397,19 +404,73 @@ export class SessionStorage {
   }
 }
 
-/** The root row: the state without its cluster maps, and the key order of both objects. */
-interface StoredRoot {
-  rest: Record<string, unknown>;
-  stateOrder: string[];
+/** A cluster's fields as the root row keeps them: their order, the scalars, which are maps and lists. */
+interface ClusterShape {
   clusterOrder: string[];
   clusterScalars: Record<string, unknown>;
   mapNames: string[];
   /** Absent in roots written before lists had rows of their own (their lists are scalars). */
   listNames?: string[];
+}
+
+/**
+ * The root row: the state without its cluster maps, and the key order of both objects. Its
+ * cluster fields are the first cluster's; a session with several keeps the others' in
+ * `otherClusters` (in `contexts.names` order), their rows under `c<index>:`.
+ */
+interface StoredRoot extends ClusterShape {
+  rest: Record<string, unknown>;
+  stateOrder: string[];
+  otherClusters?: ClusterShape[];
   /** The state's history is in history_line; absent in roots written before (their history is in `rest`). */
   historyRows?: true;
   /** The base of a history without lines, which no row can tell. */
   historyBase?: number;
+}
+
+/** Where a session's cluster's rows are: the first's (the only one, mostly) as always, the others' under `c<index>:`. */
+function clusterPrefix(index: number): string {
+  return index === 0 ? "" : `c${index}:`;
+}
+
+/** A row's cluster (by index) and its part within that cluster; undefined for the root's part. */
+function clusterPartOf(part: string): { index: number; part: string } | undefined {
+  const m = /^c(\d+):/.exec(part);
+  if (m) return { index: Number(m[1]), part: part.slice(m[0].length) };
+  return part.startsWith(MAP_PREFIX) || part.startsWith(LIST_PREFIX) ? { index: 0, part } : undefined;
+}
+
+/** The state's clusters in storage order: `contexts.names`' order, or the one cluster. */
+function clustersOf(state: SessionState): Array<Record<string, unknown>> {
+  const contexts = state.contexts;
+  if (!contexts) return [state.cluster as unknown as Record<string, unknown>];
+  return contexts.names.map((name) => (name === contexts.current ? state.cluster : contexts.parked[name]) as unknown as Record<string, unknown>);
+}
+
+function shapeOf(cluster: Record<string, unknown>): ClusterShape {
+  const mapNames: string[] = [];
+  const listNames: string[] = [];
+  const clusterScalars: Record<string, unknown> = {};
+  for (const name in cluster) {
+    const value = cluster[name];
+    if (Array.isArray(value)) listNames.push(name);
+    else if (isMap(value)) mapNames.push(name);
+    else clusterScalars[name] = value;
+  }
+  return { clusterOrder: Object.keys(cluster), clusterScalars, mapNames, listNames };
+}
+
+/** A cluster with its scalars and empty maps and lists, in its stored field order, for the rows to fill. */
+function emptyCluster(shape: ClusterShape): Record<string, unknown> {
+  const maps = new Set(shape.mapNames);
+  const lists = new Set(shape.listNames ?? []);
+  const cluster: Record<string, unknown> = {};
+  for (const name of shape.clusterOrder) {
+    if (maps.has(name)) cluster[name] = {};
+    else if (lists.has(name)) cluster[name] = [];
+    else if (name in shape.clusterScalars) cluster[name] = shape.clusterScalars[name];
+  }
+  return cluster;
 }
 
 /** An upsert's ord meaning "keep the stored row's" (ords start at 1; the root's is 0). */

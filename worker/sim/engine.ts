@@ -9,6 +9,8 @@ import type { ClusterState } from "./cluster/types.ts";
 import { byteLength } from "./net/http.ts";
 import type { RouteTrace } from "./net/trace.ts";
 import { createRandom } from "./random.ts";
+import { actingCluster, contextsKubeconfig, LineClusters, SOLE_CLUSTER, tickClusters, type SessionContexts } from "./contexts.ts";
+import { MAX_CLUSTERS } from "./cluster/layout.ts";
 import { pasteHint, type PasteHint } from "./shell/paste-hints.ts";
 import { promptOf } from "./shell/prompt.ts";
 import { EMPTY_HISTORY, expandHistory, remember, type History } from "./shell/history.ts";
@@ -53,6 +55,8 @@ export interface SessionState {
   history?: History;
   /** The workstation shell's jobs (shell/jobs.ts); absent: none yet. */
   jobs?: JobTable;
+  /** A session with several clusters (contexts.ts): their names and the ones not current; absent: `cluster` is the only one. */
+  contexts?: SessionContexts;
 }
 
 export interface CommandResult {
@@ -89,6 +93,12 @@ export interface CreateSessionOptions {
   maxObjects?: number;
   /** The CNI and add-ons the cluster is built with; the default profile when absent. */
   profile?: ClusterProfile;
+  /**
+   * Several clusters (at most MAX_CLUSTERS, distinct names), each with its kubeconfig context of
+   * the same name and its own profile (`profile` when absent); the first is current. Absent: one
+   * cluster, kubeadm's `kubernetes`, as always.
+   */
+  clusters?: Array<{ name: string; profile?: ClusterProfile }>;
 }
 
 /**
@@ -97,12 +107,29 @@ export interface CreateSessionOptions {
  */
 export function createSession(options: CreateSessionOptions): SessionState {
   const random = createRandom(options.seed);
-  const cluster = clusterFromTemplate({ now: options.now, random, maxObjects: options.maxObjects, profile: options.profile });
+  const several = options.clusters;
+  if (!several) {
+    const cluster = clusterFromTemplate({ now: options.now, random, maxObjects: options.maxObjects, profile: options.profile });
+    return {
+      version: 1,
+      cluster,
+      shell: [{ kind: "workstation", user: "student", host: "workstation" }],
+      rng: random.state,
+    };
+  }
+  const names = several.map((c) => c.name);
+  if (names.length === 0 || names.length > MAX_CLUSTERS || new Set(names).size !== names.length) {
+    throw new Error(`createSession: 1 to ${MAX_CLUSTERS} clusters with distinct names`);
+  }
+  const clusters = several.map((c, layout) => clusterFromTemplate({ now: options.now, random, maxObjects: options.maxObjects, profile: c.profile ?? options.profile, layout }));
+  const parked: Record<string, ClusterState> = {};
+  for (let i = 1; i < names.length; i++) parked[names[i]] = clusters[i];
   return {
     version: 1,
-    cluster,
-    shell: [{ kind: "workstation", user: "student", host: "workstation" }],
+    cluster: clusters[0],
+    shell: [{ kind: "workstation", user: "student", host: "workstation", kubeconfig: contextsKubeconfig(names) }],
     rng: random.state,
+    contexts: { names, current: names[0], parked },
   };
 }
 
@@ -120,9 +147,12 @@ export function callerTimeOf(state: SessionState, simulated: number): number {
 export function tick(state: SessionState, now: number): SessionState {
   const random = createRandom(state.rng);
   const tx = new Tx(state.cluster);
-  reconcile(tx, simulatedNow(state, now), random);
-  if (!tx.dirty) return state;
-  return { ...state, cluster: tx.commit(), rng: random.state };
+  const at = simulatedNow(state, now);
+  reconcile(tx, at, random);
+  const others = state.contexts && tickClusters(state.contexts, at, random);
+  if (!tx.dirty && !others?.changed) return state;
+  const contexts = others?.changed && state.contexts ? { contexts: { ...state.contexts, parked: others.parked } } : {};
+  return { ...state, cluster: tx.dirty ? tx.commit() : state.cluster, rng: random.state, ...contexts };
 }
 
 export interface ExecuteEnv {
@@ -200,8 +230,12 @@ function executeLine(state: SessionState, input: string, env: ExecuteEnv): Comma
   const { pipeline } = parsed.line;
 
   const random = createRandom(state.rng);
-  const tx = new Tx(state.cluster);
   const now = simulatedNow(state, env.now);
+  // The line runs against the cluster of the shell it is typed in; kubectl may reach the others.
+  const lineClusters = new LineClusters(state.cluster, state.contexts, now, random);
+  const acting = state.contexts ? actingCluster(state.contexts, state.shell) : SOLE_CLUSTER;
+  const tx = lineClusters.tx(acting, false)!;
+  const clusters = lineClusters.view(acting);
   const shell = state.shell.slice();
   // bash warns before running a heredoc that reached the end of input.
   let output = echoed + (parsed.line.warning ?? "");
@@ -333,6 +367,7 @@ function executeLine(state: SessionState, input: string, env: ExecuteEnv): Comma
       ...(openEditor ? { openEditor } : {}),
       ...(shell.length === 1 && top().kind === "workstation" ? { jobs, hold, forwards } : {}),
       ...(env.typed ? { history: { get: () => history, set: (next: History) => void (history = next) } } : {}),
+      ...(clusters ? { clusters } : {}),
     };
     const program = findProgram(argv[0], top(), tx.state);
     let exitCode: number;
@@ -343,7 +378,7 @@ function executeLine(state: SessionState, input: string, env: ExecuteEnv): Comma
       exitCode = program(ctx);
     }
     // Controllers react to what the program wrote (ReplicaSets create pods, endpoints follow).
-    reconcile(tx, tx.state.now, random);
+    lineClusters.settle(tx);
     return exitCode;
   }
 
@@ -373,8 +408,8 @@ function executeLine(state: SessionState, input: string, env: ExecuteEnv): Comma
     // `$?` of the next line; the frame stays the same object after a success.
     shell[shell.length - 1] = withStatus(top(), exitCode);
     const shellChanged = !sameShell(shell, state.shell);
-    const changed = tx.dirty || shellChanged || opened !== undefined || jobsChanged;
-    const clockSkew = Math.max(state.clockSkew ?? 0, tx.state.now - env.now);
+    const changed = lineClusters.dirty || shellChanged || opened !== undefined || jobsChanged;
+    const clockSkew = Math.max(state.clockSkew ?? 0, lineClusters.latest() - env.now);
     const skew = clockSkew > 0 ? { clockSkew } : {};
     const editing = opened ? { editing: opened } : {};
     // A command that changed nothing (a read, a failed command) returns the same state object: the
@@ -384,7 +419,7 @@ function executeLine(state: SessionState, input: string, env: ExecuteEnv): Comma
       untouched
         ? state
         : changed
-          ? { ...state, cluster: tx.commit(), shell, rng: random.state, ...skew, ...editing, ...jobsOf(jobs.table) }
+          ? { ...state, ...lineClusters.commit(shell), shell, rng: random.state, ...skew, ...editing, ...jobsOf(jobs.table) }
           : { ...state, rng: random.state, ...skew },
     );
     const result: CommandResult = { state: next, output, exitCode, prompt: promptOf(shell), traces, changed };
@@ -418,8 +453,11 @@ export function finishEdit(state: SessionState, reply: EditorReply, env: Execute
   const pending = state.editing;
   if (!pending || pending.token !== reply.token) throw new Error("finishEdit: no pending edit with that token");
   const random = createRandom(state.rng);
-  const tx = new Tx(state.cluster);
   const now = simulatedNow(state, env.now);
+  const lineClusters = new LineClusters(state.cluster, state.contexts, now, random);
+  const acting = state.contexts ? actingCluster(state.contexts, state.shell) : SOLE_CLUSTER;
+  const tx = lineClusters.tx(acting, false)!;
+  const clusters = lineClusters.view(acting);
   reconcile(tx, now, random);
   const shell = state.shell.slice();
   let output = "";
@@ -438,6 +476,7 @@ export function finishEdit(state: SessionState, reply: EditorReply, env: Execute
     openEditor: (request) => {
       reopened ??= { ...request, token: editToken(random), command: pending.command };
     },
+    ...(clusters ? { clusters } : {}),
   };
   let exitCode: number;
   try {
@@ -450,9 +489,9 @@ export function finishEdit(state: SessionState, reply: EditorReply, env: Execute
     exitCode = KILLED_STATUS;
   }
   if (!reopened) shell[shell.length - 1] = withStatus(shell[shell.length - 1], exitCode);
-  const clockSkew = Math.max(state.clockSkew ?? 0, tx.state.now - env.now);
+  const clockSkew = Math.max(state.clockSkew ?? 0, lineClusters.latest() - env.now);
   const { editing: _closed, ...rest } = state;
-  const next: SessionState = { ...rest, cluster: tx.commit(), shell, rng: random.state, ...(clockSkew > 0 ? { clockSkew } : {}), ...(reopened ? { editing: reopened } : {}) };
+  const next: SessionState = { ...rest, ...lineClusters.commit(shell), shell, rng: random.state, ...(clockSkew > 0 ? { clockSkew } : {}), ...(reopened ? { editing: reopened } : {}) };
   const result: CommandResult = { state: next, output, exitCode, prompt: promptOf(shell), traces, changed: true };
   if (reopened) result.editor = editorRequestOf(reopened);
   return result;

@@ -11,6 +11,7 @@ import { podSummary } from "./kubectl/printers/tables.ts";
 import { WORKSTATION_IP, WORKSTATION_NAME } from "./net/places.ts";
 import { nodeInternalIP, nodeReady } from "./cluster/conditions.ts";
 import { loopbackForwards } from "./shell/forward-lookup.ts";
+import { kubeconfigOf } from "./kubectl/kubeconfig.ts";
 
 export interface ClusterView {
   /** Simulated time the view was taken at (ms since the epoch). */
@@ -62,6 +63,12 @@ export interface ClusterView {
   shell: { kind: "workstation" | "node" | "pod"; name: string };
   /** Running `kubectl port-forward` jobs: the workstation's loopback ports (localhost:PORT) and the pod each reaches. */
   forwards?: Array<{ port: number; namespace: string; pod: string; remote: number }>;
+  /**
+   * A session with several clusters: the workstation's current context, its cluster (the one this
+   * view draws), and the kubeconfig's contexts that name one of the session's clusters. Absent
+   * with one cluster.
+   */
+  contexts?: { current: string; cluster: string; names: string[] };
 }
 
 const ROLE_PREFIX = "node-role.kubernetes.io/";
@@ -116,12 +123,23 @@ export function clusterView(state: SessionState): ClusterView {
       selector: deployment.spec.selector.matchLabels ?? {},
     })),
     forwards: loopbackForwards(state.jobs),
+    ...(state.contexts ? { contexts: contextsView(state) } : {}),
     shell:
       frame.kind === "workstation"
         ? { kind: "workstation", name: frame.host }
         : frame.kind === "node"
           ? { kind: "node", name: frame.node }
           : { kind: "pod", name: `${frame.namespace}/${frame.pod}` },
+  };
+}
+
+function contextsView(state: SessionState): NonNullable<ClusterView["contexts"]> {
+  const kubeconfig = kubeconfigOf(state.shell[0]);
+  const names = state.contexts?.names ?? [];
+  return {
+    current: kubeconfig.currentContext,
+    cluster: state.contexts?.current ?? "",
+    names: kubeconfig.contexts.filter((c) => names.includes(c.cluster)).map((c) => c.name),
   };
 }
 

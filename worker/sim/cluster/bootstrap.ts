@@ -27,6 +27,7 @@ import { APP_LABEL, CONFIG_JSON, HELPER_POD, LOCAL_PATH_NAMESPACE, LOCAL_PATH_PR
 import { DEFAULT_CLASS_ANNOTATION } from "../kinds/storage-class.ts";
 import { LOCAL_PATH_CLASS } from "./store.ts";
 import type { ClusterState, DaemonSet, Node, SubmittedObject } from "./types.ts";
+import { clusterLayout, type ClusterLayout } from "./layout.ts";
 
 export const CLUSTER_AGE_MS = 25 * 60 * 1000;
 export const KUBERNETES_VERSION = "v1.34.1";
@@ -42,6 +43,8 @@ export interface BootstrapOptions {
   maxPodsPerNode?: number;
   /** The CNI and add-ons (profile.ts); the default profile when absent. */
   profile?: ClusterProfile;
+  /** Which of a session's clusters this is (layout.ts): its node names and ranges; 0 when absent. */
+  layout?: number;
 }
 
 function nodeAddress(index: number): string {
@@ -49,7 +52,7 @@ function nodeAddress(index: number): string {
   return `${NODE_NETWORK_BASE[0]}.${NODE_NETWORK_BASE[1]}.${NODE_NETWORK_BASE[2] + Math.floor(n / 256)}.${n % 256}`;
 }
 
-function makeNode(name: string, index: number, created: number, random: Random, maxPods: number, calicoBlock?: Cidr): Node {
+function makeNode(name: string, index: number, created: number, random: Random, maxPods: number, layout: ClusterLayout, calicoBlock?: Cidr): Node {
   const controlPlane = index === 0;
   const labels: Record<string, string> = {
     "beta.kubernetes.io/arch": "amd64",
@@ -62,8 +65,8 @@ function makeNode(name: string, index: number, created: number, random: Random, 
     labels["node-role.kubernetes.io/control-plane"] = "";
     labels["node.kubernetes.io/exclude-from-external-load-balancers"] = "";
   }
-  const ip = nodeAddress(index);
-  const podCIDR = `10.244.${index}.0/24`;
+  const ip = nodeAddress(layout.nodeOffset + index);
+  const podCIDR = `10.${layout.podOctet}.${index}.0/24`;
   const ts = rfc3339(created);
   const ready = rfc3339(created + 35_000);
   // A VTEP's MAC is unicast and locally administered: the first byte has bit 0 clear, bit 1 set.
@@ -151,18 +154,18 @@ const SYSTEM_RESOURCES = {
   "kube-flannel": requests({ cpu: "100m", memory: "50Mi" }),
 } as const;
 
-function staticPod(component: keyof typeof SYSTEM_RESOURCES, image: string, command: string[]): SubmittedObject {
+function staticPod(component: keyof typeof SYSTEM_RESOURCES, image: string, command: string[], node: string): SubmittedObject {
   return {
     apiVersion: "v1",
     kind: "Pod",
     metadata: {
-      name: `${component}-controlplane`,
+      name: `${component}-${node}`,
       namespace: "kube-system",
       labels: { component, tier: "control-plane" },
       annotations: { "kubernetes.io/config.source": "file" },
     },
     spec: {
-      nodeName: "controlplane",
+      nodeName: node,
       hostNetwork: true,
       priorityClassName: "system-node-critical",
       tolerations: [{ effect: "NoExecute", operator: "Exists" }],
@@ -201,16 +204,20 @@ export function bootstrapCluster(options: BootstrapOptions): ClusterState {
   const start = options.now - CLUSTER_AGE_MS;
   const workers = Math.max(0, Math.min(options.workers ?? 2, 200));
   const maxPods = options.maxPodsPerNode ?? 110;
+  const layout = clusterLayout(options.layout ?? 0);
+  const podNetwork = `10.${layout.podOctet}.0.0/16`;
+  const controlPlaneIP = nodeAddress(layout.nodeOffset);
   const empty: ClusterState = {
     config: {
       kubernetesVersion: KUBERNETES_VERSION,
-      podCIDR: "10.244.0.0/16",
-      serviceCIDR: "10.96.0.0/12",
+      podCIDR: podNetwork,
+      serviceCIDR: layout.serviceCIDR,
       nodePortRange: { min: 30000, max: 32767 },
       clusterDomain: "cluster.local",
-      dnsServiceIP: "10.96.0.10",
+      dnsServiceIP: layout.dnsServiceIP,
       maxObjects: options.maxObjects ?? 500,
       profile: { ...(options.profile ?? DEFAULT_PROFILE) },
+      ...(layout.index > 0 ? { layout: layout.index } : {}),
     },
     now: start,
     resourceVersion: 0,
@@ -244,7 +251,7 @@ export function bootstrapCluster(options: BootstrapOptions): ClusterState {
     // calico-node claims the node's IPAM block as it starts (here: as the node joins).
     const block = calico ? claimBlock(empty.config.podCIDR, name, claimed) : undefined;
     if (block) claimed.add(blockText(block));
-    const node = makeNode(name, index, at, random, maxPods, block);
+    const node = makeNode(name, index, at, random, maxPods, layout, block);
     node.metadata.resourceVersion = nextResourceVersion(tx);
     putObject(tx, "nodes", name, node);
   };
@@ -279,7 +286,7 @@ export function bootstrapCluster(options: BootstrapOptions): ClusterState {
       },
     ],
   });
-  const calicoManifest = daemonSetManifest("calico-node", "kube-system", { "k8s-app": "calico-node" }, { "k8s-app": "calico-node" }, calicoNodeSpec());
+  const calicoManifest = daemonSetManifest("calico-node", "kube-system", { "k8s-app": "calico-node" }, { "k8s-app": "calico-node" }, calicoNodeSpec(podNetwork));
   const cniManifest = calico ? calicoManifest : flannelManifest;
   const daemonSetsAt = start + 9000;
   // The DaemonSets as the API server stored them; they join the store once every node has its
@@ -311,12 +318,13 @@ export function bootstrapCluster(options: BootstrapOptions): ClusterState {
   ns("kube-node-lease", start);
   ns("kube-public", start);
   ns("kube-system", start);
-  addNode("controlplane", 0, start);
-  create(kubernetesService(), start + 1000);
-  create(staticPod("etcd", "registry.k8s.io/etcd:3.6.4-0", ["etcd", "--advertise-client-urls=https://192.168.56.10:2379", "--data-dir=/var/lib/etcd"]), start + 4000);
-  create(staticPod("kube-apiserver", `registry.k8s.io/kube-apiserver:${KUBERNETES_VERSION}`, ["kube-apiserver", "--advertise-address=192.168.56.10", "--secure-port=6443", "--service-cluster-ip-range=10.96.0.0/12"]), start + 4000);
-  create(staticPod("kube-controller-manager", `registry.k8s.io/kube-controller-manager:${KUBERNETES_VERSION}`, ["kube-controller-manager", "--allocate-node-cidrs=true", "--cluster-cidr=10.244.0.0/16"]), start + 4000);
-  create(staticPod("kube-scheduler", `registry.k8s.io/kube-scheduler:${KUBERNETES_VERSION}`, ["kube-scheduler", "--kubeconfig=/etc/kubernetes/scheduler.conf"]), start + 4000);
+  const cp = layout.controlPlane;
+  addNode(cp, 0, start);
+  create(kubernetesService(layout.serviceCIDR), start + 1000);
+  create(staticPod("etcd", "registry.k8s.io/etcd:3.6.4-0", ["etcd", `--advertise-client-urls=https://${controlPlaneIP}:2379`, "--data-dir=/var/lib/etcd"], cp), start + 4000);
+  create(staticPod("kube-apiserver", `registry.k8s.io/kube-apiserver:${KUBERNETES_VERSION}`, ["kube-apiserver", `--advertise-address=${controlPlaneIP}`, "--secure-port=6443", `--service-cluster-ip-range=${layout.serviceCIDR}`], cp), start + 4000);
+  create(staticPod("kube-controller-manager", `registry.k8s.io/kube-controller-manager:${KUBERNETES_VERSION}`, ["kube-controller-manager", "--allocate-node-cidrs=true", `--cluster-cidr=${podNetwork}`], cp), start + 4000);
+  create(staticPod("kube-scheduler", `registry.k8s.io/kube-scheduler:${KUBERNETES_VERSION}`, ["kube-scheduler", "--kubeconfig=/etc/kubernetes/scheduler.conf"], cp), start + 4000);
   create(
     {
       apiVersion: "v1",
@@ -328,7 +336,7 @@ export function bootstrapCluster(options: BootstrapOptions): ClusterState {
         annotations: { "prometheus.io/port": "9153", "prometheus.io/scrape": "true" },
       },
       spec: {
-        clusterIP: "10.96.0.10",
+        clusterIP: layout.dnsServiceIP,
         selector: { "k8s-app": "kube-dns" },
         ports: [
           { name: "dns", port: 53, protocol: "UDP", targetPort: 53 },
@@ -388,15 +396,15 @@ export function bootstrapCluster(options: BootstrapOptions): ClusterState {
     ns("kube-flannel", start + 9000, { "k8s-app": "flannel", "pod-security.kubernetes.io/enforce": "privileged" });
     serviceAccount("flannel", "kube-flannel", start + 9000);
   }
-  nodePods("controlplane", start + 9000);
+  nodePods(cp, start + 9000);
   reconcile(tx, start + 30_000, random);
   reconcile(tx, start + 45_000, random);
   // kubeadm join, one worker after the other.
   for (let i = 1; i <= workers; i++) {
     const at = start + 60_000 + i * 15_000;
-    addNode(`node${String(i).padStart(2, "0")}`, i, at);
+    addNode(layout.worker(i), i, at);
     reconcile(tx, at, random);
-    nodePods(`node${String(i).padStart(2, "0")}`, at + 2000);
+    nodePods(layout.worker(i), at + 2000);
     reconcile(tx, at + 2000, random);
   }
   for (const [manifest, uid] of [[kubeProxyManifest, kubeProxyUid], [cniManifest, flannelUid]] as const) {
@@ -406,7 +414,7 @@ export function bootstrapCluster(options: BootstrapOptions): ClusterState {
   if (profile.loadBalancer === "metallb") {
     // The joined cluster settles first (with the session's random stream, as without MetalLB).
     reconcile(tx, start + METALLB_INSTALLED_AFTER_MS, random);
-    installMetalLB(tx, start + METALLB_INSTALLED_AFTER_MS);
+    installMetalLB(tx, start + METALLB_INSTALLED_AFTER_MS, layout.metallbAddresses);
   }
   // The local-path provisioner and its default StorageClass, applied after MetalLB (as kind ships them).
   reconcile(tx, start + LOCAL_PATH_INSTALLED_AFTER_MS, random);
@@ -427,7 +435,7 @@ export function bootstrapCluster(options: BootstrapOptions): ClusterState {
  * kubeadm --pod-network-cidr. Left out: the init containers (upgrade-ipam, install-cni,
  * ebpf-bootstrap; the simulator runs none), the host-path volumes and the exec probes.
  */
-function calicoNodeSpec(): Record<string, unknown> {
+function calicoNodeSpec(podNetwork: string): Record<string, unknown> {
   const fromConfig = (key: string) => ({ valueFrom: { configMapKeyRef: { name: "calico-config", key } } });
   return {
     nodeSelector: { "kubernetes.io/os": "linux" },
@@ -455,7 +463,7 @@ function calicoNodeSpec(): Record<string, unknown> {
           { name: "FELIX_IPINIPMTU", ...fromConfig("veth_mtu") },
           { name: "FELIX_VXLANMTU", ...fromConfig("veth_mtu") },
           { name: "FELIX_WIREGUARDMTU", ...fromConfig("veth_mtu") },
-          { name: "CALICO_IPV4POOL_CIDR", value: "10.244.0.0/16" },
+          { name: "CALICO_IPV4POOL_CIDR", value: podNetwork },
           { name: "CALICO_DISABLE_FILE_LOGGING", value: "true" },
           { name: "FELIX_DEFAULTENDPOINTTOHOSTACTION", value: "ACCEPT" },
           { name: "FELIX_IPV6SUPPORT", value: "false" },
@@ -591,7 +599,7 @@ const METALLB_INSTALLED_AFTER_MS = 4 * 60 * 1000;
  * Differences from the manifest: the CRDs, RBAC and the webhook configuration are not objects
  * here, and the pods have no probes (nothing in the playground scrapes /metrics).
  */
-function installMetalLB(tx: Tx, at: number): void {
+function installMetalLB(tx: Tx, at: number, addresses: string): void {
   const random = createRandom(fnv32a("metallb-native"));
   const create = (obj: SubmittedObject, when = at): void => {
     const result = createObject(tx, obj, { now: when, random });
@@ -681,7 +689,7 @@ function installMetalLB(tx: Tx, at: number): void {
   reconcile(tx, at + 30_000, random);
   reconcile(tx, at + 60_000, random);
   // The pool and its advertisement, applied once the webhook answers.
-  create({ apiVersion: "metallb.io/v1beta1", kind: "IPAddressPool", metadata: { name: DEFAULT_POOL.name, namespace: ns }, spec: { addresses: DEFAULT_POOL.addresses } } as SubmittedObject, at + 90_000);
+  create({ apiVersion: "metallb.io/v1beta1", kind: "IPAddressPool", metadata: { name: DEFAULT_POOL.name, namespace: ns }, spec: { addresses: [addresses] } } as SubmittedObject, at + 90_000);
   create({ apiVersion: "metallb.io/v1beta1", kind: "L2Advertisement", metadata: { name: "default-l2", namespace: ns }, spec: { ipAddressPools: [DEFAULT_POOL.name] } } as SubmittedObject, at + 90_000);
   reconcile(tx, at + 90_000, random);
 }

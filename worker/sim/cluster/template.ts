@@ -195,11 +195,11 @@ export function fillTemplate(template: ClusterTemplate, identities: readonly str
 const templates = new Map<string, ClusterTemplate>();
 const MAX_TEMPLATES = 32;
 
-export function clusterTemplate(profile: ClusterProfile = DEFAULT_PROFILE, maxObjects?: number): ClusterTemplate {
-  const key = JSON.stringify([profile.cni, profile.loadBalancer, profile.ingress, maxObjects ?? null]);
+export function clusterTemplate(profile: ClusterProfile = DEFAULT_PROFILE, maxObjects?: number, layout = 0): ClusterTemplate {
+  const key = JSON.stringify([profile.cni, profile.loadBalancer, profile.ingress, maxObjects ?? null, layout]);
   let template = templates.get(key);
   if (!template) {
-    const cluster = bootstrapCluster({ now: TEMPLATE_NOW, random: createRandom(TEMPLATE_SEED), maxObjects, profile });
+    const cluster = bootstrapCluster({ now: TEMPLATE_NOW, random: createRandom(TEMPLATE_SEED), maxObjects, profile, layout });
     template = compileTemplate(cluster);
     if (templates.size >= MAX_TEMPLATES) templates.clear();
     templates.set(key, template);
@@ -208,7 +208,7 @@ export function clusterTemplate(profile: ClusterProfile = DEFAULT_PROFILE, maxOb
 }
 
 /** A new cluster for a session: the profile's template with the session's identities and clock. */
-export function clusterFromTemplate(options: { random: Random; now: number; profile?: ClusterProfile; maxObjects?: number }): ClusterState {
-  const template = clusterTemplate(options.profile, options.maxObjects);
+export function clusterFromTemplate(options: { random: Random; now: number; profile?: ClusterProfile; maxObjects?: number; layout?: number }): ClusterState {
+  const template = clusterTemplate(options.profile, options.maxObjects, options.layout);
   return fillTemplate(template, drawIdentities(template, options.random), options.now);
 }

@@ -489,6 +489,8 @@ export interface ClusterConfig {
   maxObjects: number;
   /** The CNI and add-ons the cluster was built with (profile.ts); absent in clusters saved before. */
   profile?: ClusterProfile;
+  /** Which of a session's clusters this is (cluster/layout.ts); absent: the first. */
+  layout?: number;
 }
 
 export interface ClusterState {

@@ -13,4 +13,8 @@ export interface Kubeconfig {
   contexts: KubeContext[];
   /** Empty when unset (after deleting the current context). */
   currentContext: string;
+  /** The cluster entries' names; absent: kubeadm's one, `kubernetes` (a session with several clusters lists each). */
+  clusters?: string[];
+  /** The user entries' names; absent: kubeadm's `kubernetes-admin`. */
+  users?: string[];
 }

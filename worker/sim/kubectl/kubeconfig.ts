@@ -8,6 +8,7 @@ import type { ClusterState } from "../cluster/types.ts";
 import type { ShellFrame } from "../shell/types.ts";
 import type { Kubeconfig, KubeContext } from "./kubeconfig-types.ts";
 import { homeOf } from "../shell/variables.ts";
+import { clusterLayout } from "../cluster/layout.ts";
 
 export const CLUSTER_NAME = "kubernetes";
 export const USER_NAME = "kubernetes-admin";
@@ -38,18 +39,32 @@ export function kubeconfigPath(frame: ShellFrame): string {
 
 /** The API server kubeadm's kubeconfig points at: the control plane node's address, port 6443. */
 export function apiServerURL(state: ClusterState): string {
-  return `https://${nodeInternalIP(state.nodes["controlplane"]) ?? "127.0.0.1"}:6443`;
+  return `https://${nodeInternalIP(state.nodes[clusterLayout(state.config.layout ?? 0).controlPlane]) ?? "127.0.0.1"}:6443`;
 }
 
-/** The file as `kubectl config view` prints it (certificates redacted), contexts sorted by name. */
-export function kubeconfigDocument(kubeconfig: Kubeconfig, minify: boolean, server: string): Record<string, unknown> {
+/** The kubeconfig's cluster entries' names (kubeadm's one when it lists none). */
+export function clusterNames(kubeconfig: Kubeconfig): string[] {
+  return kubeconfig.clusters ?? [CLUSTER_NAME];
+}
+
+/** The kubeconfig's user entries' names (kubeadm's one when it lists none). */
+export function userNames(kubeconfig: Kubeconfig): string[] {
+  return kubeconfig.users ?? [USER_NAME];
+}
+
+/**
+ * The file as `kubectl config view` prints it (certificates redacted), contexts, clusters and
+ * users sorted by name; `server` gives a cluster entry's API server.
+ */
+export function kubeconfigDocument(kubeconfig: Kubeconfig, minify: boolean, server: (cluster: string) => string): Record<string, unknown> {
+  const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
   const contexts = minify ? kubeconfig.contexts.filter((c) => c.name === kubeconfig.currentContext) : [...kubeconfig.contexts];
-  contexts.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  const usesCluster = !minify || contexts.some((c) => c.cluster === CLUSTER_NAME);
-  const usesUser = !minify || contexts.some((c) => c.user === USER_NAME);
+  contexts.sort((a, b) => byName(a.name, b.name));
+  const clusters = clusterNames(kubeconfig).filter((name) => !minify || contexts.some((c) => c.cluster === name)).sort(byName);
+  const users = userNames(kubeconfig).filter((name) => !minify || contexts.some((c) => c.user === name)).sort(byName);
   return {
     apiVersion: "v1",
-    clusters: usesCluster ? [{ cluster: { "certificate-authority-data": "DATA+OMITTED", server }, name: CLUSTER_NAME }] : null,
+    clusters: clusters.length > 0 ? clusters.map((name) => ({ cluster: { "certificate-authority-data": "DATA+OMITTED", server: server(name) }, name })) : null,
     contexts: contexts.map((c) => ({
       // client-go's Context: cluster and user are always written, namespace only when set.
       context: { cluster: c.cluster, ...(c.namespace ? { namespace: c.namespace } : {}), user: c.user },
@@ -58,6 +73,6 @@ export function kubeconfigDocument(kubeconfig: Kubeconfig, minify: boolean, serv
     "current-context": kubeconfig.currentContext,
     kind: "Config",
     preferences: {},
-    users: usesUser ? [{ name: USER_NAME, user: { "client-certificate-data": "DATA+OMITTED", "client-key-data": "DATA+OMITTED" } }] : null,
+    users: users.length > 0 ? users.map((name) => ({ name, user: { "client-certificate-data": "DATA+OMITTED", "client-key-data": "DATA+OMITTED" } })) : null,
   };
 }

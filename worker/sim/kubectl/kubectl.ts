@@ -10,6 +10,7 @@ import { flagErrorText } from "./errors.ts";
 import { FlagSet, Flags, type FlagSpec } from "./flags.ts";
 import { commandHelp, commandOrder, realShorts, rootHelp, suggestionsFor } from "./help.ts";
 import { CLUSTER_NAME, kubeconfigOf, type KubeContext } from "./kubeconfig.ts";
+import { clusterLayout } from "../cluster/layout.ts";
 
 export function kubectlProgram(ctx: ProgramContext): number {
   const frame = ctx.shell[ctx.shell.length - 1];
@@ -17,7 +18,8 @@ export function kubectlProgram(ctx: ProgramContext): number {
     ctx.err(frame.shell === "bash" ? "bash: kubectl: command not found\n" : "sh: kubectl: not found\n");
     return 127;
   }
-  if (frame.kind === "node" && frame.node !== "controlplane") {
+  // Only the control plane has kubectl and admin.conf (kubeadm's); a node belongs to the cluster `tx` is.
+  if (frame.kind === "node" && frame.node !== clusterLayout(ctx.tx.state.config.layout ?? 0).controlPlane) {
     ctx.err("kubectl: command not found\n");
     return 127;
   }
@@ -103,6 +105,13 @@ export function runKubectl(ctx: ProgramContext, argv: string[]): number {
       return 1;
     }
   }
+  // In a session with several clusters the workstation's context picks the cluster (a control
+  // plane's admin.conf names its own); the command then runs against that cluster.
+  const target = ctx.clusters && context && ctx.shell[ctx.shell.length - 1].kind === "workstation" && ctx.clusters.names.includes(context.cluster) ? context.cluster : undefined;
+  if (ctx.clusters && target !== undefined && target !== ctx.clusters.acting) {
+    const tx = ctx.clusters.tx(target)!;
+    ctx = { ...ctx, tx, now: tx.state.now, clusters: { ...ctx.clusters, acting: target } };
+  }
   const namespaceExplicit = flags.changed("namespace");
   const namespace = namespaceExplicit ? flags.string("namespace") : context?.namespace || "default";
   // `config set-context --namespace=` clears a context's namespace: its own flag, not the global one.
@@ -110,6 +119,7 @@ export function runKubectl(ctx: ProgramContext, argv: string[]): number {
     ctx.err("error: a namespace must be specified when using --namespace\n"); // kubectl: empty -n
     return 1;
   }
+  const depth = ctx.shell.length;
   const k: Kubectl = {
     ctx,
     namespace,
@@ -118,7 +128,16 @@ export function runKubectl(ctx: ProgramContext, argv: string[]): number {
     out: (t) => ctx.out(t),
     err: (t) => ctx.err(t),
   };
-  return command.run(k, flags);
+  const code = command.run(k, flags);
+  // A shell kubectl opened (exec -it, run -it) is in the cluster kubectl talked to.
+  if (ctx.clusters) {
+    const acting = ctx.clusters.acting;
+    for (let i = depth; i < ctx.shell.length; i++) {
+      const frame = ctx.shell[i];
+      if (frame.kind === "pod" && !frame.cluster) ctx.shell[i] = { ...frame, cluster: acting };
+    }
+  }
+  return code;
 }
 
 /**
@@ -130,7 +149,8 @@ function serverUnreachable(ctx: ProgramContext, name: string, context: KubeConte
   if (!context) {
     return name ? `Error in configuration: context was not found for specified context: ${name}\n` : "error: current-context is not set\n";
   }
-  if (context.cluster === CLUSTER_NAME) return undefined;
+  const onWorkstation = ctx.shell[ctx.shell.length - 1].kind === "workstation";
+  if (ctx.clusters && onWorkstation ? ctx.clusters.names.includes(context.cluster) : context.cluster === CLUSTER_NAME) return undefined;
   // Discovery retries a few times, each failure logged by klog, before kubectl's own message.
   const t = new Date(ctx.now);
   const pad = (n: number, w = 2) => String(n).padStart(w, "0");

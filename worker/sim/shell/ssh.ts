@@ -31,15 +31,33 @@ export function ssh(ctx: ProgramContext): number {
   const host = at >= 0 ? destination.slice(at + 1) : destination;
   const place = currentPlace(ctx);
   if (!place) return 255;
-  const state = ctx.tx.state;
-  const index = netIndex(state);
-  const resolved = resolveHost(state, index, place, host, { now: ctx.now });
+  // In a session with several clusters every cluster's nodes are on the lab's network, named in
+  // /etc/hosts as on the exam's jump host: a name is looked up in this shell's cluster, then the others'.
+  const clusters = ctx.clusters;
+  const others = clusters ? clusters.names.filter((name) => name !== clusters.acting) : [];
+  let state = ctx.tx.state;
+  let index = netIndex(state);
+  let resolved = resolveHost(state, index, place, host, { now: ctx.now });
+  let node = resolved.ok ? index.nodeByIP(resolved.ips[0]) : undefined;
+  let reached = ctx;
+  for (const name of node ? [] : others) {
+    const tx = clusters!.tx(name)!;
+    const otherIndex = netIndex(tx.state);
+    const other = resolveHost(tx.state, otherIndex, place, host, { now: ctx.now });
+    const otherNode = other.ok ? otherIndex.nodeByIP(other.ips[0]) : undefined;
+    if (!otherNode) continue;
+    state = tx.state;
+    index = otherIndex;
+    resolved = other;
+    node = otherNode;
+    reached = { ...ctx, tx, now: tx.state.now, clusters: { ...clusters!, acting: name } };
+    break;
+  }
   if (!resolved.ok) {
     ctx.err(`ssh: Could not resolve hostname ${host.toLowerCase()}: Name or service not known\n`);
     return 255;
   }
   const ip = resolved.ips[0];
-  const node = index.nodeByIP(ip);
   if (!node) {
     const inside = place.kind !== "workstation";
     const refused = inside && (index.podByIP(ip) !== undefined || ip.startsWith("127."));
@@ -47,13 +65,13 @@ export function ssh(ctx: ProgramContext): number {
     return 255;
   }
   const user = ctx.shell[0].kind === "workstation" ? ctx.shell[0].user : "student";
-  const frame: ShellFrame = { kind: "node", node: node.name, user: at >= 0 ? destination.slice(0, at) : user };
+  const frame: ShellFrame = { kind: "node", node: node.name, user: at >= 0 ? destination.slice(0, at) : user, ...(reached.clusters ? { cluster: reached.clusters.acting } : {}) };
   if (command.length > 0) {
     // As ssh does: the words joined by spaces are one line for the remote user's shell, which runs
     // it without a terminal (unless -t) and without the login banner; its status is ssh's.
     const depth = ctx.shell.length;
     try {
-      return runScript(ctx, frame, command.join(" "), tty);
+      return runScript(reached, frame, command.join(" "), tty);
     } finally {
       // The remote shell ends with the command, whatever the command did to the stack (a nested ssh).
       ctx.shell.length = depth;

@@ -37,7 +37,14 @@ export interface HistoryAccess {
 /** One place in the stack of shells: the workstation, a node after `ssh`, a pod after `exec -it`. */
 export type ShellFrame =
   | ({ kind: "workstation"; user: string; host: string; kubeconfig?: Kubeconfig } & ShellVariables)
-  | ({ kind: "node"; node: string; user: string; kubeconfig?: Kubeconfig } & ShellVariables)
+  | ({
+      kind: "node";
+      node: string;
+      user: string;
+      kubeconfig?: Kubeconfig;
+      /** The session cluster the node belongs to, in a session with several (contexts.ts). */
+      cluster?: string;
+    } & ShellVariables)
   | ({
       kind: "pod";
       namespace: string;
@@ -50,6 +57,8 @@ export type ShellFrame =
       attached?: boolean;
       /** `kubectl exec POD -- CMD` (or `-- sh -c SCRIPT`): the process exec started, not an interactive shell. */
       transient?: true;
+      /** The session cluster the pod runs in, in a session with several (contexts.ts). */
+      cluster?: string;
     } & ShellVariables);
 
 export interface ProgramContext {
@@ -98,6 +107,18 @@ export interface ProgramContext {
   hold?(hold: JobHold): boolean;
   /** The ports the workstation's `kubectl port-forward` jobs listen on (curl localhost:8080 takes their tunnel). */
   forwards?: WorkstationForwards;
+  /** The session's clusters, in a session with several (contexts.ts); absent: `tx` is the only one. */
+  clusters?: SessionClusters;
+}
+
+/** A session's clusters as a program reaches them: kubectl by its context, ssh by a node's name. */
+export interface SessionClusters {
+  /** The kubeconfig name of the cluster `tx` is. */
+  readonly acting: string;
+  /** Every cluster's name, in the order the session made them. */
+  readonly names: readonly string[];
+  /** The transaction of the named cluster (one per cluster and line); undefined for no such cluster. */
+  tx(name: string): Tx | undefined;
 }
 
 /** A program returns its exit code. It may throw only for bugs; the engine turns that into an error. */

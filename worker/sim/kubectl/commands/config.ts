@@ -5,7 +5,7 @@
 import type { Command } from "../command.ts";
 import { fail, type Kubectl } from "../context.ts";
 import type { Flags } from "../flags.ts";
-import { ADMIN_CONTEXT, apiServerURL, kubeconfigDocument, kubeconfigOf, kubeconfigPath, withKubeconfig, type KubeContext, type Kubeconfig } from "../kubeconfig.ts";
+import { ADMIN_CONTEXT, apiServerURL, clusterNames, kubeconfigDocument, userNames, kubeconfigOf, kubeconfigPath, withKubeconfig, type KubeContext, type Kubeconfig } from "../kubeconfig.ts";
 import { runJsonPath } from "../printers/jsonpath.ts";
 import { toJson, toYaml } from "../printers/serialize.ts";
 import { tableWriter, tabwrite } from "../printers/tabwriter.ts";
@@ -170,7 +170,7 @@ const getClusters: Command = {
   kubectl config get-clusters`,
   flags: [],
   run: (k) => {
-    k.out("NAME\nkubernetes\n");
+    k.out(`NAME\n${clusterNames(read(k)).map((name) => `${name}\n`).join("")}`);
     return 0;
   },
 };
@@ -184,7 +184,7 @@ const getUsers: Command = {
   kubectl config get-users`,
   flags: [],
   run: (k) => {
-    k.out("NAME\nkubernetes-admin\n");
+    k.out(`NAME\n${userNames(read(k)).map((name) => `${name}\n`).join("")}`);
     return 0;
   },
 };
@@ -219,7 +219,10 @@ const view: Command = {
       if (!kubeconfig.currentContext) return fail(k, "error: current-context must exist in order to minify");
       if (!kubeconfig.contexts.some((c) => c.name === kubeconfig.currentContext)) return fail(k, `error: cannot locate context ${kubeconfig.currentContext}`);
     }
-    const document = kubeconfigDocument(kubeconfig, flags.bool("minify"), apiServerURL(k.ctx.tx.state));
+    // The workstation's entries name the session's clusters; a control plane's admin.conf its own.
+    const clusters = k.ctx.shell[k.ctx.shell.length - 1].kind === "workstation" ? k.ctx.clusters : undefined;
+    const server = (name: string) => apiServerURL((clusters?.tx(name) ?? k.ctx.tx).state);
+    const document = kubeconfigDocument(kubeconfig, flags.bool("minify"), server);
     const output = flags.string("output");
     if (output === "yaml") k.out(toYaml(document));
     else if (output === "json") k.out(toJson(document));

@@ -5,15 +5,19 @@
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { runScript } from "../../../worker/sim/cli/transcript.ts";
+import { defaultTranscriptOptions, runScript, type TranscriptOptions } from "../../../worker/sim/cli/transcript.ts";
 
 const dir = import.meta.dirname;
 const scripts = readdirSync(dir).filter((f) => f.endsWith(".script.txt")).sort();
+/** Scripts that start from another session than the default (as `npm run sim -- --clusters ...`). */
+const OPTIONS: Record<string, Partial<TranscriptOptions>> = {
+  "contexts.script.txt": { clusters: ["k8s-c1", "k8s-c2", "k8s-c3"] },
+};
 
 describe("golden transcripts", () => {
   it.each(scripts)("%s matches its expected transcript", (file) => {
     const script = readFileSync(join(dir, file), "utf8");
-    const { transcript } = runScript(script);
+    const { transcript } = runScript(script, { ...defaultTranscriptOptions, ...OPTIONS[file] });
     const expectedPath = join(dir, file.replace(".script.txt", ".expected.txt"));
     if (process.env.UPDATE_GOLDEN === "1") writeFileSync(expectedPath, transcript);
     expect(transcript).toBe(readFileSync(expectedPath, "utf8"));

@@ -5,6 +5,7 @@ import type { ClusterView, RouteTrace } from "../api/types.ts";
 import { assignSlots, emptySlots, layoutMap, mapWidth, pendingNote, podKey, serviceKey, statusClass, unscheduled, type Slots } from "./layout.ts";
 import { pathOf, pointForHop, routePoints } from "./route.ts";
 import { reducedMotion } from "../lib/motion.ts";
+import { ContextSwitcher } from "./ContextSwitcher.tsx";
 
 export interface ClusterMapProps {
   view: ClusterView;
@@ -14,9 +15,12 @@ export interface ClusterMapProps {
   step: number;
   showSystem: boolean;
   onToggleSystem(): void;
+  /** A session with several clusters: switch the console's context (types `kubectl config use-context NAME`); absent when read-only. */
+  onUseContext?(name: string): void;
 }
 
 const MAX_ENDPOINT_LINES = 12;
+
 
 const fit = (text: string, max: number) => (text.length > max ? text.slice(0, max - 1) + "…" : text);
 /** Pod names differ at the end (web-65c457864b-nrfkq): keep both ends. */
@@ -60,6 +64,7 @@ export function ClusterMap(props: ClusterMapProps) {
   return (
     <figure class={"map" + (layout.narrow ? " narrow" : "")} aria-label="Cluster map" ref={figure}>
       <div class="map-tools">
+        {view.contexts && <ContextSwitcher contexts={view.contexts} onUseContext={props.onUseContext} />}
         <span class="map-summary">
           {count(view.nodes.length, "node")} · {count(layout.pods.length, "pod")} · {count(layout.services.length, "service")}
         </span>

@@ -7,6 +7,7 @@ import type { RouteTrace, TranscriptEntry } from "../api/types.ts";
 import { Console } from "../console/Console.tsx";
 import { EditorPanel } from "../editor/EditorPanel.tsx";
 import { LessonPanel } from "../lesson/LessonPanel.tsx";
+import { switchContextCommand } from "../map/contexts.ts";
 import { ClusterMap } from "../map/ClusterMap.tsx";
 import { TracePanel } from "../map/TracePanel.tsx";
 import { type SessionHooks, type Source, useSession } from "./use-session.ts";
@@ -166,6 +167,7 @@ export function Playground(props: PlaygroundProps) {
                 step={shown?.step ?? 0}
                 showSystem={showSystem}
                 onToggleSystem={() => setShowSystem(!showSystem)}
+                onUseContext={session.editable ? (name) => type(switchContextCommand(name)) : undefined}
               />
             )}
             {shown ? (
@@ -188,3 +190,4 @@ export function Playground(props: PlaygroundProps) {
     </div>
   );
 }
+

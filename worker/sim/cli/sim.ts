@@ -9,14 +9,15 @@
 import { createInterface } from "node:readline";
 import * as v from "valibot";
 import { ClusterProfileInput, resolveProfile } from "../cluster/profile.ts";
+import { MAX_CLUSTERS } from "../cluster/layout.ts";
 import { createSession, execute, foregroundJob, interrupt } from "../engine.ts";
 import { parseLine } from "../shell/tokenizer.ts";
-import { defaultTranscriptOptions, renderHint, renderNotes, runScript, type TranscriptOptions } from "./transcript.ts";
+import { defaultTranscriptOptions, renderHint, renderNotes, runScript, sessionOptions, type TranscriptOptions } from "./transcript.ts";
 
 function parseArgs(argv: string[]): TranscriptOptions {
   const options = { ...defaultTranscriptOptions };
   const profile: Record<string, string> = {};
-  const usage = "usage: npm run sim -- [--seed N] [--start ISO-TIME] [--step-ms N] [--cni flannel|calico] [--load-balancer metallb|none] [--ingress none|nginx] [< script.txt]\n";
+  const usage = "usage: npm run sim -- [--seed N] [--start ISO-TIME] [--step-ms N] [--cni flannel|calico] [--load-balancer metallb|none] [--ingress none|nginx] [--clusters NAME,NAME,...] [< script.txt]\n";
   for (let i = 0; i < argv.length; i++) {
     const [name, inline] = argv[i].split("=", 2);
     const value = inline ?? argv[++i];
@@ -26,7 +27,14 @@ function parseArgs(argv: string[]): TranscriptOptions {
     else if (name === "--cni") profile.cni = value;
     else if (name === "--load-balancer") profile.loadBalancer = value;
     else if (name === "--ingress") profile.ingress = value;
-    else {
+    else if (name === "--clusters") {
+      const names = value.split(",");
+      if (names.length > MAX_CLUSTERS || new Set(names).size !== names.length || !names.every((n) => /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(n))) {
+        process.stderr.write(`sim: --clusters takes 1 to ${MAX_CLUSTERS} distinct names (lower-case letters, digits, '-'): ${value}\n`);
+        process.exit(2);
+      }
+      options.clusters = names;
+    } else {
       process.stderr.write(`sim: unknown option ${argv[i]}\n${usage}`);
       process.exit(2);
     }
@@ -50,7 +58,7 @@ async function readAll(): Promise<string> {
 }
 
 async function interactive(options: TranscriptOptions): Promise<void> {
-  let state = createSession({ seed: options.seed, now: options.start, profile: options.profile });
+  let state = createSession(sessionOptions(options));
   let now = options.start;
   let prompt = "student@workstation:~$ ";
   const rl = createInterface({ input: process.stdin, output: process.stdout, historySize: 1000, terminal: true });

@@ -3,7 +3,7 @@
 // Used by `npm run sim` with piped input and by the golden tests, so both agree byte for byte.
 
 import type { ClusterProfile } from "../cluster/profile.ts";
-import { createSession, execute, foregroundJob, interrupt, type SessionState } from "../engine.ts";
+import { createSession, execute, foregroundJob, interrupt, type CreateSessionOptions, type SessionState } from "../engine.ts";
 import type { PasteHint } from "../shell/paste-hints.ts";
 import { splitCommands } from "../shell/tokenizer.ts";
 
@@ -15,6 +15,13 @@ export interface TranscriptOptions {
   stepMs: number;
   /** The CNI and add-ons of the cluster (`--cni`, `--load-balancer`, `--ingress`). */
   profile?: ClusterProfile;
+  /** Several clusters, a kubeconfig context each (`--clusters k8s-c1,k8s-c2`); absent: one. */
+  clusters?: string[];
+}
+
+/** The new session a transcript starts from. */
+export function sessionOptions(options: TranscriptOptions): CreateSessionOptions {
+  return { seed: options.seed, now: options.start, profile: options.profile, ...(options.clusters ? { clusters: options.clusters.map((name) => ({ name })) } : {}) };
 }
 
 export const defaultTranscriptOptions: TranscriptOptions = {
@@ -24,7 +31,7 @@ export const defaultTranscriptOptions: TranscriptOptions = {
 };
 
 export function runScript(script: string, options: TranscriptOptions = defaultTranscriptOptions): { transcript: string; state: SessionState } {
-  let state = createSession({ seed: options.seed, now: options.start, profile: options.profile });
+  let state = createSession(sessionOptions(options));
   let now = options.start;
   let prompt = "student@workstation:~$ ";
   let transcript = "";

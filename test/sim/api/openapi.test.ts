@@ -40,10 +40,17 @@ describe("the session's OpenAPI documents", () => {
     expect(v2.definitions["io.k8s.api.core.v1.Pod"]["x-kubernetes-group-version-kind"]).toEqual([{ group: "", version: "v1", kind: "Pod" }]);
   });
 
-  it("lists only the operations discovery serves, each naming its kind", () => {
+  it("lists the reads discovery serves and the writes the API serves, each naming its kind", () => {
     const core = get("/openapi/v3/api/v1").json;
-    expect(Object.keys(core.paths["/api/v1/namespaces/{namespace}/pods/{name}"])).toEqual(["get"]);
+    expect(Object.keys(core.paths["/api/v1/namespaces/{namespace}/pods/{name}"])).toEqual(["get", "put", "patch"]);
+    expect(Object.keys(core.paths["/api/v1/namespaces/{namespace}/pods"])).toEqual(["get", "post"]);
     expect(core.paths["/api/v1/nodes"].get["x-kubernetes-group-version-kind"]).toEqual({ group: "", version: "v1", kind: "Node" });
+  });
+
+  it("offers fieldValidation on patch, where kubectl looks before leaving validation to the server", () => {
+    const apps = get("/openapi/v3/apis/apps/v1").json;
+    const patch = apps.paths["/apis/apps/v1/namespaces/{namespace}/deployments/{name}"].patch;
+    expect(patch.parameters.map((p: { name: string }) => p.name)).toContain("fieldValidation");
   });
 
   it("refuses /openapi/v2 to a client that accepts only protobuf, as kubectl's validation asks", () => {

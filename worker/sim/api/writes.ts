@@ -17,6 +17,7 @@ import { apiVersionOfKind, type KindDefinition, kindByName, listKind, readKind }
 import type { AnyObject } from "../kubectl/printers/tables.ts";
 import { parseSelector } from "../kubectl/selector.ts";
 import { createRandom, type Random } from "../random.ts";
+import { bodyStrictErrors, type FieldValidation, goMapString, objectUnknownFields, patchDuplicateErrors, strictDecodingError } from "./field-validation.ts";
 import { jsonPatch, mergePatch, type PatchResult, strategicMergePatch } from "./patch.ts";
 import { details, json, type KubeApiRequest, type KubeApiResponse, notAllowed, notFoundPath, objectNotFound, pathSegments, resolveResource, status } from "./server.ts";
 
@@ -75,7 +76,8 @@ export function serveKubeApiWrite(state: SessionState, request: KubeApiWriteRequ
   const tx = dryRun === "All" ? new Tx(live.commit()) : live;
   const runRandom = dryRun === "All" ? createRandom(random.state) : random;
   const response = write(tx, runRandom, method, target, request);
-  const withWarnings = def.deprecationWarning === undefined ? response : { ...response, warnings: [def.deprecationWarning] };
+  const warnings = [...(response.warnings ?? []), ...(def.deprecationWarning === undefined ? [] : [def.deprecationWarning])];
+  const withWarnings = warnings.length === 0 ? response : { ...response, warnings };
   if (dryRun === "All" || response.status >= 300) {
     // The clock still moved (pods that started meanwhile): kept only when something else is.
     return { response: withWarnings, state, changed: false, summary: summaryOf(method, target, response, request) };
@@ -97,8 +99,10 @@ function write(tx: Tx, random: Random, method: string, target: Target, request: 
     if (name !== undefined) return notAllowed();
     const checked = checkBody(def, target, body.value, false);
     if (checked) return checked;
+    const strict = decodeStrictly(def, request, body.value, "CreateOptions");
+    if ("status" in strict) return strict;
     const object = withNamespace(def, body.value, namespace);
-    return answer(createObject(tx, object as unknown as SubmittedObject, ctx), def, 201);
+    return withStrictWarnings(answer(createObject(tx, object as unknown as SubmittedObject, ctx), def, 201), strict.warnings);
   }
   if (name === undefined) return notAllowed();
   const current = readKind(tx.state, def, namespace, name) as KubeObject | undefined;
@@ -126,8 +130,10 @@ function write(tx: Tx, random: Random, method: string, target: Target, request: 
   if (method === "PUT") {
     const checked = checkBody(def, target, body.value, true);
     if (checked) return checked;
+    const strict = decodeStrictly(def, request, body.value, "UpdateOptions");
+    if ("status" in strict) return strict;
     if (!current) return objectNotFound(def, name);
-    return answer(updateObject(tx, withNamespace(def, body.value, namespace) as unknown as SubmittedObject, ctx), def, 200);
+    return withStrictWarnings(answer(updateObject(tx, withNamespace(def, body.value, namespace) as unknown as SubmittedObject, ctx), def, 200), strict.warnings);
   }
 
   // PATCH
@@ -149,13 +155,72 @@ function write(tx: Tx, random: Random, method: string, target: Target, request: 
     delete mergedMeta.resourceVersion;
     return answer(updateObject(tx, merged.value as unknown as SubmittedObject, ctx), def, 200);
   }
+  const directive = fieldValidationOf(request.query, "PatchOptions");
+  if (typeof directive !== "string") return directive;
   if (!current) return objectNotFound(def, name);
   const patched = patchObject(stripForUpdate(current), body.value, request.contentType);
   if (!patched.ok) return patched.response;
   const object = patched.value;
+  let patchWarnings: string[] = [];
+  if (type === "application/strategic-merge-patch+json") {
+    const strict = patchStrictErrors(def, directive, request.body, body.value, object);
+    if ("status" in strict) return strict;
+    patchWarnings = strict.warnings;
+  }
   const meta = (object.metadata ?? {}) as Record<string, unknown>;
   if (meta.name !== name) return status(400, "BadRequest", `the name of the object (${String(meta.name)}) does not match the name on the URL (${name})`);
-  return answer(updateObject(tx, object as unknown as SubmittedObject, ctx), def, 200);
+  return withStrictWarnings(answer(updateObject(tx, object as unknown as SubmittedObject, ctx), def, 200), patchWarnings);
+}
+
+/**
+ * A create or update body through the strict decoder (apiserver handlers create.go/update.go):
+ * Strict refuses it as the decode error transformDecodeError writes, Warn answers with one
+ * Warning per error, Ignore says nothing.
+ */
+function decodeStrictly(def: KindDefinition, request: KubeApiWriteRequest, value: Record<string, unknown>, options: string): { warnings: string[] } | KubeApiResponse {
+  const directive = fieldValidationOf(request.query, options);
+  if (typeof directive !== "string") return directive;
+  if (directive === "Ignore") return { warnings: [] };
+  const errors = bodyStrictErrors(def, request.body, value, mediaType(request.contentType) === "application/json");
+  if (errors.length === 0) return { warnings: [] };
+  if (directive === "Warn") return { warnings: errors };
+  const version = String(value.apiVersion ?? def.version).split("/").pop();
+  return status(400, "BadRequest", `${def.kind} in version ${JSON.stringify(version)} cannot be handled as a ${def.kind}: ${strictDecodingError(errors)}`);
+}
+
+/**
+ * A strategic merge patch (handlers/patch.go applyPatchToObject): the patch's own duplicate
+ * members, then the patched object's unknown fields; Strict refuses the patch as an Invalid
+ * `patch` value printed as Go prints the decoded patch map.
+ */
+function patchStrictErrors(def: KindDefinition, directive: FieldValidation, body: string, patch: unknown, patched: Record<string, unknown>): { warnings: string[] } | KubeApiResponse {
+  if (directive === "Ignore") return { warnings: [] };
+  const errors = [...patchDuplicateErrors(body)];
+  for (const e of objectUnknownFields(def, patched)) if (!errors.includes(e)) errors.push(e);
+  if (errors.length === 0) return { warnings: [] };
+  if (directive === "Warn") return { warnings: errors };
+  const detail = strictDecodingError(errors);
+  const value = goMapString(patch);
+  const message = `Invalid value: ${JSON.stringify(value)}: ${detail}`;
+  return status(422, "Invalid", ` "" is invalid: patch: ${message}`, { causes: [{ reason: "FieldValueInvalid", message, field: "patch" }] });
+}
+
+/**
+ * The query's directive; an empty or absent one is Warn (apiserver handlers' fieldValidation()).
+ * `options`: the options kind named in the refusal (CreateOptions, UpdateOptions, PatchOptions).
+ */
+export function fieldValidationOf(query: Readonly<Record<string, string>>, options: string): FieldValidation | KubeApiResponse {
+  const value = query.fieldValidation ?? "";
+  if (value === "") return "Warn";
+  if (value === "Strict" || value === "Warn" || value === "Ignore") return value;
+  // apimachinery's ValidateFieldValidation: NotSupported over the sorted allowed set, "" included.
+  const message = `${options}.meta.k8s.io "" is invalid: fieldValidation: Unsupported value: ${JSON.stringify(value)}: supported values: "", "Ignore", "Strict", "Warn"`;
+  return status(422, "Invalid", message, { group: "meta.k8s.io", kind: options, causes: [{ reason: "FieldValueNotSupported", message: `Unsupported value: ${JSON.stringify(value)}: supported values: "", "Ignore", "Strict", "Warn"`, field: "fieldValidation" }] });
+}
+
+/** The decoder's warnings ride on whatever the request answers, a later failure too (the warning recorder is the request's). */
+function withStrictWarnings(response: KubeApiResponse, warnings: readonly string[]): KubeApiResponse {
+  return warnings.length === 0 ? response : { ...response, warnings: [...warnings, ...(response.warnings ?? [])] };
 }
 
 function patchObject(original: Record<string, unknown>, patch: Record<string, unknown> | unknown[], contentType: string): { ok: true; value: Record<string, unknown> } | { ok: false; response: KubeApiResponse } {

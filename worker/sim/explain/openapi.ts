@@ -18,6 +18,11 @@ interface GroupVersionKind {
   kind: string;
 }
 
+/** A definition of the registry's OpenAPI by name (`io.k8s.api.core.v1.PodSpec`). */
+export function definitionSchema(name: string): Schema | undefined {
+  return DEFINITIONS[name];
+}
+
 /** The definition name of a kind's object (`io.k8s.api.core.v1.Pod`), if its schema is known. */
 export function rootDefinition(def: KindDefinition): string | undefined {
   return ROOTS[`${def.group}/${def.version}/${def.kind}`];
@@ -130,7 +135,18 @@ const OPERATIONS: ReadonlyArray<{ verb: string; method: string; onObject: boolea
  */
 const WRITE_PARAMETERS: readonly Schema[] = ["dryRun", "fieldManager", "fieldValidation"].map((name) => ({ name, in: "query", schema: { type: "string", uniqueItems: true } }));
 
-/** The resource's paths with the operations the API serves (discovery's verbs), each naming its kind (what explain looks the kind up by). */
+/**
+ * Whether the API serves an operation on a kind: discovery's verbs, and the writes on every kind
+ * the API writes (writes.ts). Listing patch with its fieldValidation parameter is what makes
+ * kubectl leave validation to the server (fieldValidation=Strict) instead of downloading the
+ * protobuf /openapi/v2 this server does not write.
+ */
+function serves(def: KindDefinition, verb: string): boolean {
+  if (SERVED_VERBS.includes(verb)) return true;
+  return (verb === "create" || verb === "update" || verb === "patch") && def.strategy !== undefined && !("derived" in def.storage);
+}
+
+/** The resource's paths with the operations the API serves, each naming its kind (what explain looks the kind up by). */
 function resourcePaths(defs: readonly KindDefinition[]): Record<string, Schema> {
   const paths: Record<string, Schema> = {};
   for (const def of defs) {
@@ -139,7 +155,7 @@ function resourcePaths(defs: readonly KindDefinition[]): Record<string, Schema> 
     const prefix = def.group === "" ? `/api/${def.version}` : `/apis/${def.group}/${def.version}`;
     const base = def.namespaced ? `${prefix}/namespaces/{namespace}/${def.plural}` : `${prefix}/${def.plural}`;
     for (const op of OPERATIONS) {
-      if (!SERVED_VERBS.includes(op.verb)) continue;
+      if (!serves(def, op.verb)) continue;
       const path = op.onObject ? `${base}/{name}` : base;
       const schemaName = op.verb === "list" ? `${root}List` : root;
       paths[path] = {

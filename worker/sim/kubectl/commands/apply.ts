@@ -2,6 +2,7 @@
 // document created, or (apply) merged into the live object with the three-way rule of the
 // last-applied-configuration annotation.
 
+import { directiveOfValidateFlag, objectUnknownFields, strictDecodingError } from "../../api/field-validation.ts";
 import type { KubeObject, SubmittedObject } from "../../cluster/types.ts";
 import { create, createDryRun, get, update } from "../api.ts";
 import { dryRunFlag, filenameFlag, outputFlag, validateFlag, validateFlagError, type Command } from "../command.ts";
@@ -115,6 +116,16 @@ export function applyManifests(k: Kubectl, flags: Flags, mode: "create" | "apply
         errors.push(from(statusErrorText(alreadyExistsStatus(type.type.name, type.type.group, name)).replace(": ", ': error when creating "STDIN": ')));
         continue;
       }
+      // kubectl sends the object as JSON with sorted keys and --validate's directive; the API
+      // server's strict decoder names the fields the kind does not declare (server-side apply
+      // types the configuration against the schema instead, not modelled yet).
+      const directive = mode === "server-side" ? "Ignore" : directiveOfValidateFlag(flags.string("validate"));
+      const unknown = directive === "Ignore" ? [] : objectUnknownFields(type.type.def, desired);
+      if (unknown.length > 0 && directive === "Strict") {
+        errors.push(from(`Error from server (BadRequest): error when creating "STDIN": ${kind} in version "${type.type.version}" cannot be handled as a ${kind}: ${strictDecodingError(unknown)}\n`));
+        continue;
+      }
+      for (const warning of unknown) k.err(`Warning: ${warning}\n`);
       const submitted = mode === "apply" ? withLastApplied(desired) : desired;
       const result = dryRun === "none" ? create(k, submitted as unknown as SubmittedObject) : createDryRun(k, submitted as unknown as SubmittedObject);
       if (!result.ok) {

@@ -19,7 +19,13 @@ import { byteLength, header, httpDate, type HttpRequest, type HttpResponse, type
 import type { NetIndex } from "./index.ts";
 import { accessLogLine, DEFAULT_BACKEND_ADDRESS, defaultBackendReply, INGRESS_NGINX_404, requestId } from "./apps/ingress-nginx.ts";
 import { contentLength, httpReply } from "./apps/reply.ts";
+import { parseAddress, parseCidrText } from "./cidr-text.ts";
 import type { Endpoint, Hop } from "./trace.ts";
+
+/** nginx turns keep-alive off for a 413 (ngx_http_special_response_handler). */
+function closeConnection(reply: HttpResponse): HttpResponse {
+  return { ...reply, headers: reply.headers.map(([k, v]): [string, string] => (k === "Connection" ? [k, "close"] : [k, v])) };
+}
 
 export interface IngressTarget {
   /** `ns/name` of the Ingress whose rule matched. */
@@ -35,6 +41,26 @@ export interface IngressTarget {
   /** nginx.ingress.kubernetes.io/rewrite-target, when the Ingress sets one. */
   rewrite?: string;
   sslRedirect: boolean;
+  /** force-ssl-redirect: to https even without a TLS section. */
+  forceSslRedirect?: boolean;
+  /** temporal-redirect / permanent-redirect: `return code url` instead of proxying. */
+  redirect?: { url: string; code: number };
+  /** allowlist-source-range (or its alias whitelist-source-range): nginx's allow rules, then `deny all`. */
+  allowlist?: Array<{ text: string; contains(ip: string): boolean }>;
+  /** proxy-body-size as bytes (client_max_body_size; 0 is no limit). */
+  bodyLimit: number;
+  cors?: CorsConfig;
+}
+
+/** The CORS annotations as internal/ingress/annotations/cors parses them. */
+interface CorsConfig {
+  /** ["*"] or the allowed origins (a `*.` wildcard for one subdomain level). */
+  origins: string[];
+  methods: string;
+  headers: string;
+  credentials: boolean;
+  expose: string;
+  maxAge: number;
 }
 
 interface Location {
@@ -50,6 +76,8 @@ interface Server {
   ordered: Location[];
   /** The server's `/` when an Ingress sets it (else the default backend). */
   root?: IngressTarget;
+  /** app-root of an Ingress on the host: the server's `if ($uri = /) { return 302 ... }`. */
+  appRoot?: string;
 }
 
 interface RoutingTable {
@@ -65,6 +93,87 @@ interface RoutingTable {
 const REWRITE = "nginx.ingress.kubernetes.io/rewrite-target";
 const USE_REGEX = "nginx.ingress.kubernetes.io/use-regex";
 const SSL_REDIRECT = "nginx.ingress.kubernetes.io/ssl-redirect";
+const A = "nginx.ingress.kubernetes.io/";
+
+const TRUE = new Set(["1", "t", "T", "TRUE", "true", "True"]);
+
+/** nginx's size syntax (client_max_body_size): bytes, or k/m/g; undefined when it is not one. */
+function nginxSize(text: string): number | undefined {
+  const m = /^(\d+)([kKmMgG]?)$/.exec(text.trim());
+  if (!m) return undefined;
+  const unit = { "": 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[m[2].toLowerCase() as "" | "k" | "m" | "g"];
+  return Number(m[1]) * unit;
+}
+
+/** redirect.Parse: temporal-redirect wins (code 300-307, else 302), then permanent-redirect (300-308, else 301). */
+function redirectOf(ann: Record<string, string>): IngressTarget["redirect"] {
+  const code = (key: string, low: number, high: number, fallback: number) => {
+    const n = Number(ann[key]);
+    return Number.isInteger(n) && n >= low && n <= high ? n : fallback;
+  };
+  if (ann[`${A}temporal-redirect`]) return { url: ann[`${A}temporal-redirect`], code: code(`${A}temporal-redirect-code`, 300, 307, 302) };
+  if (ann[`${A}permanent-redirect`]) return { url: ann[`${A}permanent-redirect`], code: code(`${A}permanent-redirect-code`, 300, 308, 301) };
+  return undefined;
+}
+
+function allowlistOf(ann: Record<string, string>): IngressTarget["allowlist"] {
+  const value = ann[`${A}allowlist-source-range`] ?? ann[`${A}whitelist-source-range`];
+  if (value === undefined || value.trim() === "") return undefined;
+  const out: NonNullable<IngressTarget["allowlist"]> = [];
+  for (const part of value.split(",")) {
+    const text = part.trim();
+    const cidr = parseCidrText(text.includes("/") ? text : `${text}/${text.includes(":") ? 128 : 32}`);
+    if (!cidr) continue;
+    out.push({ text, contains: (ip: string) => { const a = parseAddress(ip); return a !== undefined && a.family === cidr.family && cidr.contains(a.value); } });
+  }
+  return out;
+}
+
+function corsOf(ann: Record<string, string>): CorsConfig | undefined {
+  if (!TRUE.has(ann[`${A}enable-cors`] ?? "")) return undefined;
+  const origins: string[] = [];
+  const given = ann[`${A}cors-allow-origin`];
+  for (const o of (given ?? "*").split(",").map((x) => x.trim()).filter((x) => x !== "")) {
+    if (o === "*") {
+      origins.splice(0, origins.length, "*");
+      break;
+    }
+    origins.push(o);
+  }
+  const maxAge = Number(ann[`${A}cors-max-age`]);
+  return {
+    origins: origins.length ? origins : ["*"],
+    methods: ann[`${A}cors-allow-methods`] || "GET, PUT, POST, DELETE, PATCH, OPTIONS",
+    headers: ann[`${A}cors-allow-headers`] || "DNT,Keep-Alive,User-Agent,X-Requested-With,If-Modified-Since,Cache-Control,Content-Type,Range,Authorization",
+    credentials: ann[`${A}cors-allow-credentials`] === undefined ? true : TRUE.has(ann[`${A}cors-allow-credentials`]),
+    expose: ann[`${A}cors-expose-headers`] ?? "",
+    maxAge: Number.isInteger(maxAge) && ann[`${A}cors-max-age`] !== undefined ? maxAge : 1728000,
+  };
+}
+
+/** The CORS headers the location's more_set_headers add, when the request's Origin is allowed (buildCorsOriginRegex). */
+function corsHeaders(cors: CorsConfig, request: HttpRequest): Array<[string, string]> | undefined {
+  const origin = header(request, "Origin") ?? "";
+  let allowed: string;
+  if (cors.origins[0] === "*") allowed = "*";
+  else {
+    const ok = cors.origins.some((o) => {
+      const m = /^(https?:\/\/)\*\.(.*)$/.exec(o);
+      return m ? origin.toLowerCase().startsWith(m[1]) && /^[A-Za-z0-9-]+$/.test(origin.slice(m[1].length, origin.length - m[2].length - 1)) && origin.toLowerCase().endsWith(`.${m[2].toLowerCase()}`) : origin.toLowerCase() === o.toLowerCase();
+    });
+    if (!ok) return undefined;
+    allowed = origin;
+  }
+  const out: Array<[string, string]> = [["Access-Control-Allow-Origin", allowed]];
+  if (cors.credentials) out.push(["Access-Control-Allow-Credentials", "true"]);
+  out.push(["Access-Control-Allow-Methods", cors.methods], ["Access-Control-Allow-Headers", cors.headers]);
+  if (cors.expose) out.push(["Access-Control-Expose-Headers", cors.expose]);
+  out.push(["Access-Control-Max-Age", String(cors.maxAge)]);
+  return out;
+}
+
+/** nginx's reason phrases for the status pages ingress-nginx's annotations can produce. */
+const REASONS: Record<number, string> = { 300: "Multiple Choices", 301: "Moved Permanently", 302: "Found", 303: "See Other", 304: "Not Modified", 305: "Use Proxy", 307: "Temporary Redirect", 308: "Permanent Redirect" };
 
 function emptyServer(): Server {
   return { exact: new Map(), ordered: [] };
@@ -94,13 +203,33 @@ function buildTable(state: ClusterState, annotationClass: string): RoutingTable 
     const targetOf = (host: string, path: string, pathType: PathType, backend: IngressBackend, location: string): IngressTarget | undefined => {
       if (!backend.service) return undefined;
       const tls = tlsHosts.has(host);
-      return { ingress: key, host, path, pathType, location, namespace: ns, service: backend.service.name, port: backend.service.port, ...(rewrite ? { rewrite } : {}), sslRedirect: tls && ann[SSL_REDIRECT] !== "false" };
+      const redirect = redirectOf(ann);
+      const allowlist = allowlistOf(ann);
+      const cors = corsOf(ann);
+      return {
+        ingress: key,
+        host,
+        path,
+        pathType,
+        location,
+        namespace: ns,
+        service: backend.service.name,
+        port: backend.service.port,
+        ...(rewrite ? { rewrite } : {}),
+        sslRedirect: tls && ann[SSL_REDIRECT] !== "false",
+        ...(TRUE.has(ann[`${A}force-ssl-redirect`] ?? "") ? { forceSslRedirect: true } : {}),
+        ...(redirect ? { redirect } : {}),
+        ...(allowlist ? { allowlist } : {}),
+        bodyLimit: nginxSize(ann[`${A}proxy-body-size`] ?? "") ?? 1024 * 1024,
+        ...(cors ? { cors } : {}),
+      };
     };
     if (ing.spec.defaultBackend && !catchAll.root) catchAll.root = targetOf("_", "/", "ImplementationSpecific", ing.spec.defaultBackend, "/");
     for (const rule of ing.spec.rules ?? []) {
       const host = rule.host ?? "_";
       let server = host === "_" ? catchAll : servers.get(host);
       if (!server) servers.set(host, (server = emptyServer()));
+      if (ann[`${A}app-root`] && server.appRoot === undefined) server.appRoot = ann[`${A}app-root`];
       const regex = regexServers.has(host);
       for (const p of rule.http?.paths ?? []) {
         const path = p.path ?? "/";
@@ -157,7 +286,7 @@ export function requestHost(request: HttpRequest): string {
   return h.startsWith("[") ? h.slice(0, h.indexOf("]") + 1) : h.replace(/:\d*$/, "");
 }
 
-export type IngressMatch = { kind: "rule"; target: IngressTarget; server: string } | { kind: "default"; server: string };
+export type IngressMatch = ({ kind: "rule"; target: IngressTarget; server: string } | { kind: "default"; server: string }) & { appRoot?: string };
 
 /** Which rule takes a request for host and path (the path without its query). */
 export function matchIngress(table: RoutingTable, host: string, path: string): IngressMatch {
@@ -177,13 +306,14 @@ export function matchIngress(table: RoutingTable, host: string, path: string): I
     server = table.catchAll;
     name = "_";
   }
+  const appRoot = server.appRoot !== undefined ? { appRoot: server.appRoot } : {};
   const exact = server.exact.get(path);
-  if (exact) return { kind: "rule", target: exact.target, server: name };
+  if (exact) return { kind: "rule", target: exact.target, server: name, ...appRoot };
   for (const l of server.ordered) {
-    if (l.kind === "regex" ? l.regex!.test(path) : path.startsWith(l.path)) return { kind: "rule", target: l.target, server: name };
+    if (l.kind === "regex" ? l.regex!.test(path) : path.startsWith(l.path)) return { kind: "rule", target: l.target, server: name, ...appRoot };
   }
-  if (server.root) return { kind: "rule", target: server.root, server: name };
-  return { kind: "default", server: name };
+  if (server.root) return { kind: "rule", target: server.root, server: name, ...appRoot };
+  return { kind: "default", server: name, ...appRoot };
 }
 
 /** nginx's rewrite of the URI with rewrite-target: `$1`..`$9` are the location regex's groups. */
@@ -269,6 +399,12 @@ function routeIngress(req: IngressRequest): IngressResult {
   const host = requestHost(request);
   const path = request.target.replace(/\?.*$/, "");
   const match = matchIngress(table, host, path);
+  const scheme = req.https ? "https" : "http";
+  // The server-level `if ($uri = /)` of app-root runs before nginx picks a location.
+  if (match.appRoot !== undefined && path === "/") {
+    const reply = nginxPage(request, now, 302, "Found", [["Location", `${scheme}://${header(request, "Host") ?? host}${match.appRoot}`]]);
+    return { reply, log: [accessLogLine(req, reply, { name: "-", none: true })], note: `app-root on host ${match.server}: a request for / answers 302 to ${match.appRoot}.`, hops: [] };
+  }
   if (match.kind === "default") {
     const reply = defaultBackendReply(request, now);
     const log = accessLogLine(req, reply, { name: "upstream-default-backend", addr: DEFAULT_BACKEND_ADDRESS, length: byteLength(INGRESS_NGINX_404), status: 404 });
@@ -277,10 +413,33 @@ function routeIngress(req: IngressRequest): IngressResult {
   const t = match.target;
   const rule = `${t.ingress}: ${t.host === "_" ? "*" : t.host}${t.path} (${t.pathType}, location ${t.location})`;
   const upstreamName = `${t.namespace}-${t.service}-${t.port.number ?? t.port.name}`;
-  if (t.sslRedirect && !req.https) {
+  // client_max_body_size is checked as the location is found, before its rewrite phase (keep-alive off).
+  const bodyLength = Number(header(request, "Content-Length") ?? byteLength(request.body ?? ""));
+  if (t.bodyLimit > 0 && bodyLength > t.bodyLimit) {
+    const reply = closeConnection(nginxPage(request, now, 413, "Request Entity Too Large"));
+    return { reply, log: [accessLogLine(req, reply, { name: upstreamName, none: true })], note: `Rule ${rule} matched; the body (${bodyLength} bytes) is over proxy-body-size (${t.bodyLimit}): 413.`, hops: [] };
+  }
+  // The location's rewrite phase: CORS (a preflight OPTIONS answers 204), then the redirect annotations' return.
+  const cors = t.cors ? corsHeaders(t.cors, request) : undefined;
+  const withCors = (reply: HttpResponse): HttpResponse => (cors ? { ...reply, headers: [...reply.headers, ...cors] } : reply);
+  if (cors && request.method === "OPTIONS") {
+    const reply = httpReply(request, 204, "No Content", [["Date", httpDate(now)], ["Connection", "keep-alive"], ...cors, ["Content-Type", "text/plain charset=UTF-8"], ["Content-Length", "0"]], "");
+    return { reply, log: [accessLogLine(req, reply, { name: upstreamName, none: true })], note: `Rule ${rule} matched; enable-cors answers the preflight OPTIONS with 204.`, hops: [] };
+  }
+  if (t.redirect) {
+    const reply = withCors(nginxPage(request, now, t.redirect.code, REASONS[t.redirect.code] ?? "", [["Location", t.redirect.url]]));
+    return { reply, log: [accessLogLine(req, reply, { name: upstreamName, none: true })], note: `Rule ${rule} matched; its redirect annotation answers ${t.redirect.code} to ${t.redirect.url}.`, hops: [] };
+  }
+  if ((t.sslRedirect || t.forceSslRedirect) && !req.https) {
     // force-ssl-redirect's default code (ssl-redirect-code), to the same host and URI over https.
-    const reply = nginxPage(request, now, 308, "Permanent Redirect", [["Location", `https://${header(request, "Host") ?? host}${request.target}`]]);
-    return { reply, log: [accessLogLine(req, reply, { name: upstreamName, none: true })], note: `Rule ${rule} matched; the host has TLS, so ssl-redirect answers 308 to https.`, hops: [] };
+    const reply = withCors(nginxPage(request, now, 308, "Permanent Redirect", [["Location", `https://${header(request, "Host") ?? host}${request.target}`]]));
+    const why = t.sslRedirect ? "the host has TLS, so ssl-redirect" : "force-ssl-redirect";
+    return { reply, log: [accessLogLine(req, reply, { name: upstreamName, none: true })], note: `Rule ${rule} matched; ${why} answers 308 to https.`, hops: [] };
+  }
+  // The access phase: allow each listed range, deny all others.
+  if (t.allowlist && !t.allowlist.some((r) => r.contains(req.client.ip))) {
+    const reply = withCors(nginxPage(request, now, 403, "Forbidden"));
+    return { reply, log: [accessLogLine(req, reply, { name: upstreamName, none: true })], note: `Rule ${rule} matched; ${req.client.ip} (the address nginx sees) is not in allowlist-source-range ${t.allowlist.map((r) => r.text).join(",")}: 403.`, hops: [] };
   }
   const serviceKey = `${t.namespace}/${t.service}`;
   const sp = req.index.portsOfService(serviceKey).find((p) => p.protocol === "TCP" && (t.port.number !== undefined ? p.port.port === t.port.number : p.port.name === t.port.name));
@@ -302,7 +461,6 @@ function routeIngress(req: IngressRequest): IngressResult {
   const endpoint = endpoints[endpoints.length === 1 ? 0 : req.pick(endpoints.length)];
   const uri = rewritePath(t, request.target);
   const hostHeader = header(request, "Host") ?? "";
-  const scheme = req.https ? "https" : "http";
   const proxied: HttpRequest = {
     method: request.method,
     target: uri,
@@ -329,7 +487,7 @@ function routeIngress(req: IngressRequest): IngressResult {
     return { reply, log: [log], note: `Rule ${rule} matched; ${endpoint.text}${rewritten} did not answer HTTP: ${reply.status}.`, hops: [serviceHop, ...leg.hops] };
   }
   const backend = leg.outcome.reply;
-  const reply = relayed(request.method === "HEAD" ? { ...backend, body: "" } : backend, now);
+  const reply = withCors(relayed(request.method === "HEAD" ? { ...backend, body: "" } : backend, now));
   const log = accessLogLine(req, reply, { name: upstreamName, addr: endpoint.text, length: byteLength(backend.body), status: backend.status });
   return { reply, log: [log], note: `Rule ${rule} matched: proxied to ${endpoint.text}${rewritten}.`, hops: [serviceHop, ...leg.hops] };
 }

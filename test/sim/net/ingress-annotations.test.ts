@@ -1,0 +1,104 @@
+// ingress-nginx's annotations as the nginx.conf its controller renders applies them (nginx.tmpl at
+// controller-v1.15.1 and the annotation parsers): app-root at the server, client_max_body_size when
+// the location is found, CORS and the redirect annotations' `return` in its rewrite phase, the Lua
+// ssl redirect after them, the allowlist in the access phase.
+
+import { describe, expect, it } from "vitest";
+import { resolveProfile } from "../../../worker/sim/cluster/profile.ts";
+import { createSession, execute, type SessionState } from "../../../worker/sim/engine.ts";
+
+function cluster(seed = 1) {
+  let now = Date.UTC(2026, 0, 1);
+  let state: SessionState = createSession({ seed, now, profile: resolveProfile({ ingress: "nginx" }) });
+  const run = (command: string) => {
+    now += 3000;
+    const result = execute(state, command, { now });
+    state = result.state;
+    return result.output;
+  };
+  const port = /80:(3\d{4})\/TCP/.exec(run("kubectl get svc -n ingress-nginx ingress-nginx-controller"))![1];
+  run("kubectl create deployment web --image=traefik/whoami");
+  run("kubectl expose deployment web --port=80");
+  return { run, port };
+}
+
+const A = "nginx.ingress.kubernetes.io";
+const page = (status: string) => `<head><title>${status}</title></head>`;
+
+describe("ingress-nginx's annotations", () => {
+  it("app-root: / answers 302 to the app's path, other paths go to the backend", () => {
+    const { run, port } = cluster();
+    run(`kubectl create ingress app --class=nginx --rule="app.example/*=web:80" --annotation=${A}/app-root=/dashboard`);
+    const root = run(`curl -si -H 'Host: app.example:8080' http://192.168.56.11:${port}/`);
+    expect(root).toMatch(/^HTTP\/1\.1 302 Found\n/);
+    expect(root).toContain("\nLocation: http://app.example:8080/dashboard\n");
+    expect(root).toContain(page("302 Found"));
+    expect(run(`curl -s -H 'Host: app.example' http://192.168.56.11:${port}/dashboard`)).toContain("\nGET /dashboard HTTP/1.1\n");
+  });
+
+  it("permanent-redirect answers 301 (or its -code), temporal-redirect 302, and wins over it", () => {
+    const { run, port } = cluster(2);
+    run(`kubectl create ingress old --class=nginx --rule="old.example/*=web:80" --annotation=${A}/permanent-redirect=https://new.example/`);
+    const moved = run(`curl -si -H 'Host: old.example' http://192.168.56.11:${port}/a`);
+    expect(moved).toMatch(/^HTTP\/1\.1 301 Moved Permanently\n/);
+    expect(moved).toContain("\nLocation: https://new.example/\n");
+    run(`kubectl annotate ingress old ${A}/permanent-redirect-code=308`);
+    expect(run(`curl -si -H 'Host: old.example' http://192.168.56.11:${port}/a`)).toMatch(/^HTTP\/1\.1 308 Permanent Redirect\n/);
+    run(`kubectl annotate ingress old ${A}/temporal-redirect=https://maintenance.example/`);
+    const temporal = run(`curl -si -H 'Host: old.example' http://192.168.56.11:${port}/a`);
+    expect(temporal).toMatch(/^HTTP\/1\.1 302 Found\n/);
+    expect(temporal).toContain("\nLocation: https://maintenance.example/\n");
+  });
+
+  it("force-ssl-redirect sends plain http to https without a TLS section", () => {
+    const { run, port } = cluster(3);
+    run(`kubectl create ingress web --class=nginx --rule="app.example/*=web:80" --annotation=${A}/force-ssl-redirect=true`);
+    const reply = run(`curl -si -H 'Host: app.example' http://192.168.56.11:${port}/a?b=1`);
+    expect(reply).toMatch(/^HTTP\/1\.1 308 Permanent Redirect\n/);
+    expect(reply).toContain("\nLocation: https://app.example/a?b=1\n");
+  });
+
+  it("allowlist-source-range (and whitelist-source-range) answers 403 to an address outside it: the one nginx sees after kube-proxy's SNAT", () => {
+    const { run, port } = cluster(4);
+    run(`kubectl create ingress web --class=nginx --rule="app.example/*=web:80" --annotation=${A}/allowlist-source-range=192.168.56.0/24`);
+    const denied = run(`curl -si -H 'Host: app.example' http://192.168.56.11:${port}/`);
+    expect(denied).toMatch(/^HTTP\/1\.1 403 Forbidden\n/);
+    expect(denied).toContain(page("403 Forbidden"));
+    // The request reaches the controller from the node's pod-network address (NodePort, externalTrafficPolicy Cluster).
+    const seen = /X-Real-Ip: (\S+)/.exec(run(`curl -s -H 'Host: other.example' http://192.168.56.11:${port}/`) + run(`kubectl annotate ingress web ${A}/allowlist-source-range- && curl -s -H 'Host: app.example' http://192.168.56.11:${port}/`))![1];
+    run(`kubectl annotate ingress web ${A}/whitelist-source-range=${seen}/32`);
+    expect(run(`curl -s -o /dev/null -w '%{http_code}' -H 'Host: app.example' http://192.168.56.11:${port}/`)).toBe("200");
+  });
+
+  it("proxy-body-size: a larger body is 413 and the connection closes", () => {
+    const { run, port } = cluster(5);
+    run(`kubectl create ingress web --class=nginx --rule="app.example/*=web:80" --annotation=${A}/proxy-body-size=8`);
+    const reply = run(`curl -si -d 'more than eight bytes' -H 'Host: app.example' http://192.168.56.11:${port}/`);
+    expect(reply).toMatch(/^HTTP\/1\.1 413 Request Entity Too Large\n/);
+    expect(reply).toContain("\nConnection: close\n");
+    expect(run(`curl -s -o /dev/null -w '%{http_code}' -d 'short' -H 'Host: app.example' http://192.168.56.11:${port}/`)).toBe("200");
+  });
+
+  it("enable-cors: a preflight OPTIONS is 204 with the default headers; responses carry them too", () => {
+    const { run, port } = cluster(6);
+    run(`kubectl create ingress api --class=nginx --rule="api.example/*=web:80" --annotation=${A}/enable-cors=true`);
+    const preflight = run(`curl -si -X OPTIONS -H 'Origin: https://ui.example' -H 'Host: api.example' http://192.168.56.11:${port}/v1`);
+    expect(preflight).toMatch(/^HTTP\/1\.1 204 No Content\n/);
+    for (const line of [
+      "Access-Control-Allow-Origin: *",
+      "Access-Control-Allow-Credentials: true",
+      "Access-Control-Allow-Methods: GET, PUT, POST, DELETE, PATCH, OPTIONS",
+      "Access-Control-Allow-Headers: DNT,Keep-Alive,User-Agent,X-Requested-With,If-Modified-Since,Cache-Control,Content-Type,Range,Authorization",
+      "Access-Control-Max-Age: 1728000",
+    ]) {
+      expect(preflight).toContain(`\n${line}\n`);
+    }
+    const get = run(`curl -si -H 'Host: api.example' http://192.168.56.11:${port}/v1`);
+    expect(get).toMatch(/^HTTP\/1\.1 200 OK\n/);
+    expect(get).toContain("\nAccess-Control-Allow-Origin: *\n");
+    // A list of origins: only a listed Origin gets the headers, echoed back.
+    run(`kubectl annotate ingress api ${A}/cors-allow-origin=https://ui.example`);
+    expect(run(`curl -si -H 'Origin: https://ui.example' -H 'Host: api.example' http://192.168.56.11:${port}/v1`)).toContain("\nAccess-Control-Allow-Origin: https://ui.example\n");
+    expect(run(`curl -si -H 'Origin: https://evil.example' -H 'Host: api.example' http://192.168.56.11:${port}/v1`)).not.toContain("Access-Control-Allow-Origin");
+  });
+});

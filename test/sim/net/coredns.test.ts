@@ -218,3 +218,31 @@ describe("kubectl logs -l", () => {
     expect(run("kubectl logs -l app=nothing").output).toBe("No resources found in default namespace.\n");
   });
 });
+
+describe("CoreDNS pods that start with a broken Corefile", () => {
+  it("exit with CoreDNS's parse error, go CrashLoopBackOff, and resolution in the cluster times out until the Corefile is fixed", () => {
+    const run = ready(46);
+    run(corefile(DEFAULT_BLOCK.replace("    errors\n", "    errors\n    foo\n")));
+    run("kubectl -n kube-system delete pod -l k8s-app=kube-dns");
+    for (let i = 0; i < 8; i++) run("sleep 5");
+    expect(run("kubectl get pods -n kube-system -l k8s-app=kube-dns").output).toMatch(/coredns-\S+\s+0\/1\s+(CrashLoopBackOff|Error)\s+\d/);
+    const logs = run("kubectl logs -n kube-system -l k8s-app=kube-dns").output;
+    expect(logs).toMatch(/^maxprocs: Leaving GOMAXPROCS=\d+: CPU quota undefined\n\/etc\/coredns\/Corefile:3 - Error during parsing: Unknown directive 'foo'\nmaxprocs: /);
+    const lookup = run("kubectl exec bb -- nslookup kubernetes.default.svc.cluster.local");
+    expect(lookup.output).toContain(";; connection timed out; no servers could be reached\n");
+    expect(lookup.exitCode).toBe(1);
+    // Fixed: the next restart after the back-off loads it and serves.
+    run(corefile(DEFAULT_BLOCK));
+    for (let i = 0; i < 16; i++) run("sleep 5");
+    expect(run("kubectl get pods -n kube-system -l k8s-app=kube-dns").output).toMatch(/coredns-\S+\s+1\/1\s+Running\s+\d/);
+    expect(run("kubectl exec bb -- nslookup kubernetes.default.svc.cluster.local").output).toContain("Address: 10.96.0.1\n");
+  });
+
+  it("exit with the plugin's error for a Corefile a plugin refuses", () => {
+    const run = ready(47);
+    run(corefile(DEFAULT_BLOCK.replace("    forward . /etc/resolv.conf\n", "    forward .\n")));
+    run("kubectl -n kube-system rollout restart deployment coredns");
+    for (let i = 0; i < 6; i++) run("sleep 5");
+    expect(run("kubectl logs -n kube-system -l k8s-app=kube-dns --tail=1").output).toContain("plugin/forward: /etc/coredns/Corefile:7 - Error during parsing: Wrong argument count or unexpected line ending after '.'\n");
+  });
+});

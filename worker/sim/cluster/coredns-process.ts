@@ -5,11 +5,13 @@
 // lines. A file that does not parse is only warned about at each tick; one whose plugins refuse it
 // is logged once as a failed reload: either way the old configuration keeps serving. The kubelet's
 // sync delay of ConfigMap volumes (up to a minute on a real node) is not modelled: the process
-// sees the ConfigMap as it is.
+// sees the ConfigMap as it is. A process that starts on a Corefile it cannot parse prints the
+// error and exits 1, so its container restarts with the kubelet's back-off (CrashLoopBackOff).
 
-import { COREDNS_CONFIG_MAP, corefileSha512, parseCorefile, type Corefile } from "../net/coredns.ts";
+import { COREDNS_CONFIG_MAP, COREFILE_PATH, corefileSha512, parseCorefile, type Corefile } from "../net/coredns.ts";
 import { appendContainerLog } from "./container-log.ts";
 import { fnv32a } from "./ids.ts";
+import { endAttachedProcess } from "./kubelet.ts";
 import type { Tx } from "./tx.ts";
 import type { ClusterState, CorednsRun, Pod, PodRuntime } from "./types.ts";
 
@@ -128,18 +130,34 @@ export function corednsProcesses(tx: Tx, now: number): void {
     const name = corednsContainer(pod);
     if (!name) continue;
     const c = runtime.containers.find((x) => x.name === name);
-    if (!c || c.phase !== "running" || c.containerID === undefined || current === undefined) continue;
+    if (!c || c.phase !== "running" || c.containerID === undefined) continue;
     let run = runtime.coredns;
     let logs: string[] = [];
     if (!run || run.containerID !== c.containerID) {
       const node = pod.spec.nodeName ? state.nodes[pod.spec.nodeName] : undefined;
       const cpus = Number(node?.status.capacity?.cpu ?? "1") || 1;
-      run = { containerID: c.containerID, corefile: current, loadedAt: c.startedAt ?? c.since };
+      const startedAt = c.startedAt ?? c.since;
+      const file = current === undefined ? undefined : parseCorefileCached(current);
+      if (current === undefined || !file?.ok) {
+        // coremain.Run: automaxprocs speaks first, then the Corefile is read and parsed; an error is
+        // mustLogFatal's (log.Fatal, no prefix: LogFlags are 0) and exit status 1. Each run logs
+        // afresh: `kubectl logs` shows the last run's lines.
+        const error = current === undefined ? `open ${COREFILE_PATH}: no such file or directory` : (file as { ok: false; error: string }).error;
+        const lines = [`maxprocs: Leaving GOMAXPROCS=${cpus}: CPU quota undefined`, error];
+        tx.write("podRuntime")[key] = appendContainerLog({ ...runtime, logs: [], logBytes: 0, coredns: { containerID: c.containerID, corefile: "", loadedAt: startedAt } }, lines, now);
+        endAttachedProcess(tx, key, name, 1, startedAt);
+        continue;
+      }
+      run = { containerID: c.containerID, corefile: current, loadedAt: startedAt };
       logs = corednsStartupLines(current, cpus);
     }
+    // The ConfigMap is gone: the reload plugin cannot read the file and silently keeps ticking.
+    if (current === undefined) continue;
+    const fresh = run !== runtime.coredns;
     const next = reloadStep(run, current, now, logs);
     if (next === runtime.coredns && logs.length === 0) continue;
-    let updated: PodRuntime = { ...runtime, coredns: next };
+    // A new run starts a new log (the kubelet's file for the container's new instance).
+    let updated: PodRuntime = fresh ? { ...runtime, logs: [], logBytes: 0, coredns: next } : { ...runtime, coredns: next };
     if (logs.length) updated = appendContainerLog(updated, logs, now);
     tx.write("podRuntime")[key] = updated;
   }

@@ -4,6 +4,7 @@ import { Hono } from "hono";
 import * as v from "valibot";
 import { MAX_BODY_BYTES, parseJsonBody, readBodyText, readJson } from "../http/body.ts";
 import { clientLimiterStub, liveOpenAllowance, sessionCreationAllowance, spend } from "../http/client-limits.ts";
+import { noteRefusal, refuseKnown } from "../http/command-refusals.ts";
 import { ApiError, jsonResponse, jsonTextResponse } from "../http/errors.ts";
 import { requireSnapshotId, sessionStub, unwrap } from "../http/stubs.ts";
 import { MAX_COMMAND_BYTES } from "../sim/engine.ts";
@@ -120,18 +121,25 @@ sessions.get("/:id", async (c) => {
 });
 
 sessions.post("/:id/commands", async (c) => {
-  const stub = sessionStub(c.env, c.req.param("id"));
+  const id = c.req.param("id");
+  const stub = sessionStub(c.env, id);
+  const authorization = c.req.header("Authorization");
+  // Read before any answer: a reply sent while the client still sends its body resets the connection.
   const text = await readBodyText(c.req.raw, COMMAND_BODY_BYTES);
+  // A key holder whose commands the session refuses now gets that 429 again here, at once.
+  refuseKnown(c.env, id, authorization);
   // Only the editor's save may be larger than the API's other bodies.
   if (!/^\s*\{\s*"editor"\s*:/.test(text) && new TextEncoder().encode(text).byteLength > MAX_BODY_BYTES) {
     throw new ApiError(413, "payload_too_large", `Request bodies are limited to ${MAX_BODY_BYTES} bytes here.`);
   }
   const body = parseJsonBody(text, CommandBody);
-  const key = bearerKey(c.req.header("Authorization"));
-  // The session answers the CommandReply already as JSON text.
-  if ("editor" in body) return jsonTextResponse(unwrap(await stub.editorReply(key, body.editor)));
-  if ("interrupt" in body) return jsonTextResponse(unwrap(await stub.interrupt(key)));
-  return jsonTextResponse(unwrap(await stub.command(key, body.command)));
+  const key = bearerKey(authorization);
+  // The session answers the CommandReply already as JSON text. All three draw on its command bucket.
+  const asked = Date.now();
+  const noted = (outcome: Outcome<string>) => unwrap(noteRefusal(id, authorization, asked, outcome));
+  if ("editor" in body) return jsonTextResponse(noted(await stub.editorReply(key, body.editor)));
+  if ("interrupt" in body) return jsonTextResponse(noted(await stub.interrupt(key)));
+  return jsonTextResponse(noted(await stub.command(key, body.command)));
 });
 
 /** A learner's move in the session's lesson (the lesson panel's Check again, Skip and Back). */

@@ -36,6 +36,7 @@ import { examOverMessage, readExamRun, writeExamRun } from "./exam-state.ts";
 import { type LessonRun, type LessonUpdate, type LessonView, lessonUpdate, lessonView, readLessonRun, writeLessonRun, writeProgress } from "./lesson-run.ts";
 import { clientKey } from "./client-key.ts";
 import { decodeBucket, encodeBucket, TokenBucket } from "./rate-limit.ts";
+import { type BucketName, sessionRefusal } from "./session-refusal.ts";
 import type { FrozenSession } from "./frozen.ts";
 import type { Snapshot } from "./snapshot.ts";
 import { SessionStorage } from "./storage.ts";
@@ -51,7 +52,6 @@ const ACTIVITY_WRITE_INTERVAL_MS = 60 * 60 * 1000;
  * for what anyone may do without the key (snapshots, proxy requests), so that a watcher can never
  * use up the editor's commands.
  */
-type BucketName = "commands" | "keyless";
 const BUCKET_KEYS: Record<BucketName, string> = { commands: "rateBucket", keyless: "keylessBucket" };
 /**
  * A command takes one token before it runs; once it has run, the work it did past what its token
@@ -1377,14 +1377,7 @@ export class Session extends DurableObject<Env> {
       this.unsavedBuckets.add(name);
       return undefined;
     }
-    const seconds = Math.max(1, Math.ceil(taken.retryAfterMs / 1000));
-    const { ratePerSecond, burst } = bucket.config;
-    const limits =
-      name === "commands"
-        ? `at most ${ratePerSecond} per second, bursts of ${burst}; a command that did heavy work, such as a long loop, counts as up to 5`
-        : `at most ${ratePerSecond} per second, bursts of ${burst}`;
-    const what = name === "commands" ? "commands" : "snapshots and proxy requests";
-    return failure(429, "rate_limited", `Too many ${what} for this session (${limits}); retry in ${seconds} s.`, seconds);
+    return sessionRefusal(name, bucket.config, taken.retryAfterMs);
   }
 
   /**

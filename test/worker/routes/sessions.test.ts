@@ -254,6 +254,13 @@ describe("the command bucket is charged for the work a command did", () => {
     const error = await errorOf(refused!);
     expect(error).toMatchObject({ status: 429, code: "rate_limited" });
     expect(error.message).toContain("a command that did heavy work, such as a long loop, counts as up to 5");
+    // While the debt lasts, the key holder's next command is refused the same way (the Worker may
+    // answer it from memory) ...
+    const again = await command(heavy.id, heavy.editKey, "echo again");
+    expect(Number(again.headers.get("Retry-After"))).toBeGreaterThanOrEqual(1);
+    expect(await errorOf(again)).toMatchObject({ status: 429, code: "rate_limited", message: expect.stringMatching(/^Too many commands for this session \(at most 20 per second, bursts of 40; .*\); retry in \d+ s\.$/) });
+    // ... but a wrong key is still told so by the session, not refused for the key holder's debt.
+    expect(await errorOf(await command(heavy.id, "x".repeat(43), "echo again"))).toMatchObject({ status: 403 });
     const plain = await createSession();
     const statuses = await Promise.all(Array.from({ length: 40 }, () => command(plain.id, plain.editKey, "kubectl get svc").then((r) => r.status)));
     expect(statuses).toEqual(statuses.map(() => 200));

@@ -1,0 +1,107 @@
+// The CPU one request costs workerd on `npm start`'s server (one workerd, no dev proxy): the
+// workerd process's user + system time (/proc, Linux) around REPS requests of each kind, one after
+// another. Unlike wall-clock latency it hardly moves with the machine's load, so it says where the
+// shared thread goes under an attack: a bare request (/healthz), a wrong key, kubectl get svc, the
+// attack commands of issue 23 (each in a fresh session) and a refused (429) command.
+// Usage: npx tsx bench/request-cpu.ts   (env: REPS=30; /proc's clock ticks are 10 ms, so use enough)
+
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { freePort } from "../scripts/free-port.ts";
+import { runWrangler, startServer, stopServer } from "./http-bench.ts";
+
+const REPS = Number(process.env.REPS ?? 30);
+const HEAVY_LOOP = "for i in {1..1000}; do seq 100000 | grep -c 9; done";
+const LINES: Record<string, string> = {
+  "kubectl get svc": "kubectl get svc",
+  "doubling string": "A=x; for i in {1..40}; do A=$A$A; done",
+  "heavy loop": HEAVY_LOOP,
+  "doubling with spaces, echoed": 'A=x; for i in {1..40}; do A="$A $A"; done; echo $A',
+};
+
+interface Session {
+  id: string;
+  editKey: string;
+}
+
+/** The pids under `pid` (the server's process group holds node, and the workerd it started). */
+function descendants(pid: number): number[] {
+  const out: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const parent = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      if (parent === pid) out.push(Number(entry), ...descendants(Number(entry)));
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return out;
+}
+
+/** User + system CPU of these processes so far, in ms (fields 14 and 15 of /proc/PID/stat, in 10 ms ticks). */
+function cpuMs(pids: number[]): number {
+  return pids.reduce((sum, pid) => {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return sum + (Number(fields[11]) + Number(fields[12])) * 10;
+  }, 0);
+}
+
+const root = mkdtempSync(join(process.env.BENCH_STORAGE_DIR ?? tmpdir(), "request-cpu-"));
+mkdirSync("dist/web", { recursive: true });
+const bundle = join(root, "bundle");
+await runWrangler(["deploy", "--dry-run", "--outdir", bundle]);
+const assets = join(root, "assets");
+cpSync("dist/web", assets, { recursive: true });
+const port = await freePort();
+const base = `http://127.0.0.1:${port}`;
+const server = await startServer({ kind: "start", port, storage: join(root, "state"), bundle, assets });
+const workerd = descendants(server.pid!).filter((pid) => readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("workerd"));
+let addresses = 0;
+/** Each request from an address of its own, so no client limit is shared between them. */
+const api = (path: string, init: RequestInit = {}) =>
+  fetch(base + path, { ...init, headers: { ...(init.headers as Record<string, string>), "CF-Connecting-IP": `2001:db8:${(++addresses).toString(16)}::1`, "Content-Type": "application/json" } });
+const create = async (): Promise<Session> => (await (await api("/api/sessions", { method: "POST", body: "{}" })).json()) as Session;
+const command = async (s: Session, line: string): Promise<number> => {
+  const response = await api(`/api/sessions/${s.id}/commands`, { method: "POST", headers: { Authorization: `Bearer ${s.editKey}` }, body: JSON.stringify({ command: line }) });
+  await response.arrayBuffer();
+  return response.status;
+};
+/** CPU ms per call of `each` over `count` calls. */
+const perCall = async (count: number, each: (i: number) => Promise<unknown>): Promise<number> => {
+  const before = cpuMs(workerd);
+  for (let i = 0; i < count; i++) await each(i);
+  return (cpuMs(workerd) - before) / count;
+};
+const load = () => loadavg().map((x) => x.toFixed(1)).join(" ");
+
+try {
+  console.log(`workerd CPU per request, ${REPS} requests a figure (3x for the cheap ones), load average ${load()}`);
+  for (let round = 1; round <= 2; round++) {
+    console.log(`round ${round}:`);
+    console.log(`  /healthz: ${(await perCall(REPS * 3, async () => void (await (await fetch(`${base}/healthz`)).arrayBuffer()))).toFixed(2)} ms`);
+    const someone = await create();
+    console.log(`  a command with a wrong key (403): ${(await perCall(REPS * 3, () => command({ id: someone.id, editKey: "x".repeat(43) }, "kubectl get svc"))).toFixed(2)} ms`);
+    for (const [name, line] of Object.entries(LINES)) {
+      const sessions: Session[] = [];
+      for (let i = 0; i < REPS; i++) {
+        const s = await create();
+        await command(s, "kubectl get svc");
+        sessions.push(s);
+      }
+      console.log(`  ${name}: ${(await perCall(REPS, (i) => command(sessions[i], line))).toFixed(2)} ms, then kubectl get svc in those sessions ${(await perCall(REPS, (i) => command(sessions[i], "kubectl get svc"))).toFixed(2)} ms`);
+    }
+    // A session whose bucket heavy commands have emptied; what runs when a token comes back is counted too.
+    const heavy = await create();
+    while ((await command(heavy, HEAVY_LOOP)) !== 429);
+    let refused = 0;
+    const each = await perCall(REPS * 3, async () => void ((await command(heavy, HEAVY_LOOP)) === 429 && refused++));
+    console.log(`  the heavy loop, back to back into a refusal: ${each.toFixed(2)} ms (${refused} of ${REPS * 3} refused, the rest ran); load average ${load()}`);
+  }
+} finally {
+  await stopServer(server);
+  rmSync(root, { recursive: true, force: true });
+}

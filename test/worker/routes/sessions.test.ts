@@ -251,16 +251,19 @@ describe("the command bucket is charged for the work a command did", () => {
     // A burst of 40 tokens, 5 a command stopped at the budget, plus what refills while they run.
     expect(accepted).toBeGreaterThanOrEqual(8);
     expect(accepted).toBeLessThan(20);
-    const error = await errorOf(refused!);
-    expect(error).toMatchObject({ status: 429, code: "rate_limited" });
-    expect(error.message).toContain("a command that did heavy work, such as a long loop, counts as up to 5");
-    // While the debt lasts, the key holder's next command is refused the same way (the Worker may
-    // answer it from memory) ...
-    const again = await command(heavy.id, heavy.editKey, "echo again");
-    expect(Number(again.headers.get("Retry-After"))).toBeGreaterThanOrEqual(1);
-    expect(await errorOf(again)).toMatchObject({ status: 429, code: "rate_limited", message: expect.stringMatching(/^Too many commands for this session \(at most 20 per second, bursts of 40; .*\); retry in \d+ s\.$/) });
-    // ... but a wrong key is still told so by the session, not refused for the key holder's debt.
-    expect(await errorOf(await command(heavy.id, "x".repeat(43), "echo again"))).toMatchObject({ status: 403 });
+    // At once, while the refusal may still hold: the key holder again (the Worker may answer from
+    // memory), and someone with a wrong key.
+    const [again, wrongKey] = await Promise.all([command(heavy.id, heavy.editKey, "echo again"), command(heavy.id, "x".repeat(43), "echo again")]);
+    const refusal = /^Too many commands for this session \(at most 20 per second, bursts of 40; a command that did heavy work, such as a long loop, counts as up to 5\); retry in \d+ s\.$/;
+    expect(Number(refused!.headers.get("Retry-After"))).toBeGreaterThanOrEqual(1);
+    expect(await errorOf(refused!)).toMatchObject({ status: 429, code: "rate_limited", message: expect.stringMatching(refusal) });
+    // The bucket may have refilled meanwhile (a busy machine); a refusal, if it is one, is the same.
+    if (again.status === 429) {
+      expect(Number(again.headers.get("Retry-After"))).toBeGreaterThanOrEqual(1);
+      expect(await errorOf(again)).toMatchObject({ status: 429, code: "rate_limited", message: expect.stringMatching(refusal) });
+    } else expect(again.status).toBe(200);
+    // A wrong key is told so by the session, never refused for the key holder's empty bucket.
+    expect(await errorOf(wrongKey)).toMatchObject({ status: 403, code: "forbidden" });
     const plain = await createSession();
     const statuses = await Promise.all(Array.from({ length: 40 }, () => command(plain.id, plain.editKey, "kubectl get svc").then((r) => r.status)));
     expect(statuses).toEqual(statuses.map(() => 200));

@@ -35,6 +35,39 @@ export interface StudentRow {
   /** The first and the latest command's time; null before the first. */
   firstActivity: number | null;
   lastActivity: number | null;
+  /** The student's exam, in a class that runs one; null otherwise. */
+  exam: ExamPosition | null;
+}
+
+/**
+ * Where a student is in the class's exam. The score is known once the exam ends (Finish or the
+ * deadline): grading takes 14-45 ms (npm run bench:exam), too much to run after every command.
+ */
+export interface ExamPosition {
+  examId: string;
+  seed: number;
+  tasks: number;
+  /** When the student's exam ends (null until their session has started it). */
+  deadline: number | null;
+  /** Seconds left as of the row's time; 0 once finished. */
+  secondsLeft: number | null;
+  finishedAt: number | null;
+  /** Points out of `max` (one decimal), and whether they reach the pass mark; null before the end. */
+  score: number | null;
+  max: number;
+  passed: boolean | null;
+}
+
+/** What a session reports of its exam. */
+export interface ExamReportSummary {
+  examId: string;
+  seed: number;
+  tasks: number;
+  deadline: number;
+  finishedAt: number | null;
+  score: number | null;
+  max: number;
+  passed: boolean | null;
 }
 
 /** What a student's session tells its class after committing a command (or a lesson change without one). */
@@ -45,6 +78,7 @@ export interface ProgressReport {
   at: number;
   command?: { command: string; exitCode: number };
   lesson?: LessonPosition;
+  exam?: ExamReportSummary;
 }
 
 /** What a session may call on its class (the Classroom object's report method). */
@@ -76,14 +110,26 @@ export function stuckReason(row: Pick<StudentRow, "failingStreak" | "finished" |
   return null;
 }
 
-/** The row with `stuck` as of `now`. */
+/** The row as of `now`: whether the student is stuck, and their exam's time left. */
 export function withStuck(row: StudentRow, now: number): StudentRow {
   const reason = stuckReason(row, now);
-  return { ...row, stuck: reason !== null, stuckReason: reason };
+  const exam = row.exam ? { ...row.exam, secondsLeft: secondsLeft(row.exam, now) } : null;
+  return { ...row, stuck: reason !== null, stuckReason: reason, exam };
+}
+
+function secondsLeft(exam: ExamPosition, now: number): number | null {
+  if (exam.finishedAt !== null) return 0;
+  if (exam.deadline === null) return null;
+  return Math.max(0, Math.ceil((exam.deadline - now) / 1000));
+}
+
+/** A student's exam before their session has reported: drawn from `seed`, not started. */
+export function newExamPosition(examId: string, seed: number, tasks: number): ExamPosition {
+  return { examId, seed, tasks, deadline: null, secondsLeft: null, finishedAt: null, score: null, max: 100, passed: null };
 }
 
 /** A new student's row: at the lesson's start (or where the snapshot they forked left off). */
-export function newStudent(name: string, sessionId: string, joinedAt: number, lesson: LessonPosition | undefined): StudentRow {
+export function newStudent(name: string, sessionId: string, joinedAt: number, lesson: LessonPosition | undefined, exam?: ExamPosition): StudentRow {
   return {
     name,
     sessionId,
@@ -100,6 +146,7 @@ export function newStudent(name: string, sessionId: string, joinedAt: number, le
     joinedAt,
     firstActivity: null,
     lastActivity: null,
+    exam: exam ?? null,
   };
 }
 
@@ -122,6 +169,12 @@ export function applyReport(row: StudentRow, report: ProgressReport): StudentRow
     next.stepTitle = lesson.stepTitle;
     next.finished = lesson.finished;
   }
+  const exam = report.exam;
+  if (exam) {
+    next.exam = { ...exam, secondsLeft: null };
+    // In an exam class, finished means the exam ended (Finish or time up).
+    if (!lesson) next.finished = exam.finishedAt !== null;
+  }
   return withStuck(next, report.at);
 }
 
@@ -133,6 +186,8 @@ function cutCommand(command: string): string {
 }
 
 export const CSV_HEADER = ["name", "session", "step", "steps", "step_title", "finished", "stuck", "commands", "failing_in_a_row", "joined", "first_activity", "last_activity"] as const;
+/** The columns a class running an exam adds: time_left in whole seconds. */
+export const CSV_EXAM_HEADER = ["exam", "seed", "score", "max", "passed", "finished_at", "time_left"] as const;
 
 /**
  * The board as CSV (RFC 4180: comma-separated, CRLF line ends, fields quoted when they hold a
@@ -140,10 +195,12 @@ export const CSV_HEADER = ["name", "session", "step", "steps", "step_title", "fi
  * a formula (starting with =, +, -, @, tab or CR) gets a leading apostrophe, as OWASP advises
  * against CSV injection. Times are ISO 8601 in UTC; step is the step the student is on, from 1.
  */
-export function boardCsv(rows: readonly StudentRow[], now: number): string {
-  const lines = [CSV_HEADER.join(",")];
+export function boardCsv(rows: readonly StudentRow[], now: number, exam = false): string {
+  const lines = [(exam ? [...CSV_HEADER, ...CSV_EXAM_HEADER] : CSV_HEADER).join(",")];
   for (const raw of rows) {
     const row = withStuck(raw, now);
+    const e = row.exam;
+    const examFields = !exam ? [] : [e?.examId ?? "", e ? String(e.seed) : "", e?.score == null ? "" : String(e.score), e ? String(e.max) : "", e?.passed == null ? "" : String(e.passed), iso(e?.finishedAt ?? null), e?.secondsLeft == null ? "" : String(e.secondsLeft)];
     lines.push(
       [
         csvText(row.name),
@@ -158,6 +215,7 @@ export function boardCsv(rows: readonly StudentRow[], now: number): string {
         iso(row.joinedAt),
         iso(row.firstActivity),
         iso(row.lastActivity),
+        ...examFields,
       ].join(","),
     );
   }

@@ -13,8 +13,10 @@ import { decodeKeyHash, editKeyMatches, hashEditKey } from "../session/edit-key.
 import { newEditKey, newSessionId } from "../session/ids.ts";
 import { failure, type Failure, type Outcome, success } from "../session/outcome.ts";
 import type { CreatedSession, Session } from "../session/session.ts";
-import { applyReport, boardCsv, type LessonPosition, newStudent, type ProgressReport, type StudentRow, withStuck } from "./board.ts";
-import { BoardClientMessage, type BoardServerMessage, type BoardSocketAttachment, type ClassInfo, MAX_BOARD_MESSAGE_BYTES } from "./live.ts";
+import { applyReport, boardCsv, type LessonPosition, newExamPosition, newStudent, type ProgressReport, type StudentRow, withStuck } from "./board.ts";
+import { BoardClientMessage, type BoardServerMessage, type BoardSocketAttachment, type ClassExamInfo, type ClassInfo, MAX_BOARD_MESSAGE_BYTES } from "./live.ts";
+import { findBuiltinExam } from "../sim/exams/builtin.ts";
+import { drawExam, type Exam } from "../sim/exams/index.ts";
 
 /** Students one class may have. */
 export const MAX_STUDENTS = 300;
@@ -36,6 +38,14 @@ export interface CreateClassInit {
   from?: string;
   /** The lesson the snapshot follows, if any (`from` only). */
   fromLesson?: LessonSummary | null;
+  exam?: ClassExam;
+}
+
+/** The exam a class runs: a built-in exam's id, and the seed all students share (null: one each). */
+export interface ClassExam extends ClassExamInfo {
+  seed: number | null;
+  /** Given when the class was made; the exam's own duration otherwise. */
+  durationMinutes: number;
 }
 
 export type LessonSummary = NonNullable<ClassInfo["lesson"]>;
@@ -48,6 +58,8 @@ interface ClassMeta {
   from: string | null;
   /** The snapshot's lesson (a class made from a snapshot). */
   fromLesson: LessonSummary | null;
+  /** Absent in classes stored before exams came to classes. */
+  exam?: ClassExam | null;
   open: boolean;
   message: { text: string; at: number } | null;
   createdAt: number;
@@ -64,6 +76,8 @@ export class Classroom extends DurableObject<Env> {
   /** Session starts under way, and the joins waiting for a slot (in arrival order). */
   private starting = 0;
   private readonly waitingToStart: Array<() => void> = [];
+  /** The exam drawn from the class's shared seed, once per wake-up. */
+  private sharedExam: { exam: Exam; seed: number } | undefined;
   /** Reports that named no student of this class (a deleted class, a forged call): counted, not stored. */
   private strayReports = 0;
 
@@ -78,7 +92,7 @@ export class Classroom extends DurableObject<Env> {
     const keyHash = await hashEditKey(teacherKey);
     if (this.load()) return failure(409, "class_exists", "A class with this id already exists.");
     const now = Date.now();
-    const meta: ClassMeta = { id: init.id, name: init.name, keyHash, lesson: init.lesson ?? null, from: init.from ?? null, fromLesson: init.fromLesson ?? null, open: true, message: null, createdAt: now, lastActiveAt: now };
+    const meta: ClassMeta = { id: init.id, name: init.name, keyHash, lesson: init.lesson ?? null, from: init.from ?? null, fromLesson: init.fromLesson ?? null, exam: init.exam ?? null, open: true, message: null, createdAt: now, lastActiveAt: now };
     const sql = this.ctx.storage.sql;
     this.ctx.storage.transactionSync(() => {
       sql.exec("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
@@ -113,15 +127,31 @@ export class Classroom extends DurableObject<Env> {
     const now = Date.now();
     const lesson = meta.lesson;
     const position: LessonPosition | undefined = lesson ? { step: 0, steps: lesson.steps.length, stepTitle: lesson.steps[0]?.title ?? null, finished: lesson.steps.length === 0 } : undefined;
-    const row = newStudent(name, sessionId, now, position);
+    const exam = meta.exam ? this.drawnExam(meta.exam) : undefined;
+    if (exam && !exam.ok) return exam;
+    const row = newStudent(name, sessionId, now, position, exam ? newExamPosition(meta.exam!.id, exam.value.seed, exam.value.exam.tasks.length) : undefined);
     this.ctx.storage.sql.exec("INSERT INTO students (session_id, position, last_seq, row) VALUES (?, ?, ?, ?)", sessionId, students.size, -1, JSON.stringify(row));
     students.set(sessionId, row);
     this.markActive(now);
-    const created = await this.startSession({ id: sessionId, classId: meta.id, ...(lesson ? { lesson } : {}), ...(meta.from ? { from: meta.from } : {}) });
+    const created = await this.startSession({
+      id: sessionId,
+      classId: meta.id,
+      ...(lesson ? { lesson } : {}),
+      ...(meta.from ? { from: meta.from } : {}),
+      ...(exam ? { exam: { ...exam.value, durationMinutes: meta.exam!.durationMinutes } } : {}),
+    });
     if (!created.ok) {
       this.ctx.storage.sql.exec("DELETE FROM students WHERE session_id = ?", sessionId);
       students.delete(sessionId);
       return created as Failure;
+    }
+    const started = students.get(sessionId)!;
+    const view = created.value.exam;
+    if (started.exam && started.exam.deadline === null && view) {
+      // The session's own report may still be on its way: the board shows the clock from the start.
+      const withDeadline: StudentRow = { ...started, exam: { ...started.exam, deadline: Date.parse(view.deadline) } };
+      this.ctx.storage.sql.exec("UPDATE students SET row = ? WHERE session_id = ?", JSON.stringify(withDeadline), sessionId);
+      students.set(sessionId, withDeadline);
     }
     this.broadcastStudent(students.get(sessionId)!, Date.now());
     return success({ sessionId, editKey: created.value.editKey });
@@ -165,7 +195,7 @@ export class Classroom extends DurableObject<Env> {
     if (denied) return denied;
     const now = Date.now();
     this.markActive(now);
-    return success({ name: meta.name, csv: boardCsv([...this.students!.values()], now) });
+    return success({ name: meta.name, csv: boardCsv([...this.students!.values()], now, Boolean(meta.exam)) });
   }
 
   /** The teacher's message to every student's page (the latest replaces the one before). */
@@ -278,7 +308,7 @@ export class Classroom extends DurableObject<Env> {
    * on a machine's shared thread, while sessions (each its own object, often on other machines)
    * still start several at a time.
    */
-  private async startSession(init: { id: string; classId: string; lesson?: Lesson; from?: string }): Promise<Outcome<CreatedSession>> {
+  private async startSession(init: { id: string; classId: string; lesson?: Lesson; from?: string; exam?: { exam: Exam; seed: number; durationMinutes: number } }): Promise<Outcome<CreatedSession>> {
     if (this.starting >= SESSION_STARTS_AT_ONCE) await new Promise<void>((resolve) => this.waitingToStart.push(resolve));
     else this.starting++;
     try {
@@ -295,6 +325,23 @@ export class Classroom extends DurableObject<Env> {
       if (next) next();
       else this.starting--;
     }
+  }
+
+  /**
+   * A new student's exam: the class's seed (the same exam for everyone, drawn once per wake-up) or
+   * a seed of their own (seedPerStudent).
+   */
+  private drawnExam(classExam: ClassExam): Outcome<{ exam: Exam; seed: number }> {
+    const seed = classExam.seed ?? crypto.getRandomValues(new Uint32Array(1))[0];
+    if (this.sharedExam?.seed === seed) return success(this.sharedExam);
+    const definition = findBuiltinExam(classExam.id);
+    // A class keeps its exam's id; a release that dropped the exam leaves the class without it.
+    if (!definition) return failure(409, "exam_gone", `This class's exam "${classExam.id}" no longer exists; ask your teacher for a new class.`);
+    const drawn = drawExam(definition, seed);
+    if (!drawn.ok) return failure(409, "exam_invalid", `The exam "${classExam.id}" drawn from seed ${seed} is not valid: ${drawn.errors[0]}`);
+    const value = { exam: drawn.exam, seed };
+    if (classExam.seed !== null) this.sharedExam = value;
+    return success(value);
   }
 
   /** undefined when `key` is the teacher key, else the refusal. */
@@ -340,6 +387,7 @@ export class Classroom extends DurableObject<Env> {
       name: meta.name,
       lesson: meta.lesson ? { id: meta.lesson.id, title: meta.lesson.title, steps: meta.lesson.steps.length } : meta.fromLesson,
       from: meta.from,
+      exam: meta.exam ? examInfo(meta.exam) : null,
       open: meta.open,
       message: meta.message,
       createdAt: meta.createdAt,
@@ -391,6 +439,10 @@ export class Classroom extends DurableObject<Env> {
     }
     return this.meta;
   }
+}
+
+function examInfo(exam: ClassExam): ClassExamInfo {
+  return { id: exam.id, title: exam.title, tasks: exam.tasks, durationMinutes: exam.durationMinutes, passPercent: exam.passPercent, seedPerStudent: exam.seedPerStudent };
 }
 
 export const classNotFound = (): Failure => failure(404, "class_not_found", "No class with this id exists (a class is deleted after 30 days without activity).");

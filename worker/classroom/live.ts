@@ -28,11 +28,22 @@ export interface ClassInfo {
   lesson: { id: string; title: string; steps: number } | null;
   /** The snapshot students start from, when the class was made from one. */
   from: string | null;
+  /** The exam every student takes, when the class runs one: one seed for all unless seedPerStudent. */
+  exam: ClassExamInfo | null;
   open: boolean;
   /** The teacher's latest message to the class. */
   message: { text: string; at: number } | null;
   createdAt: number;
   students: number;
+}
+
+export interface ClassExamInfo {
+  id: string;
+  title: string;
+  tasks: number;
+  durationMinutes: number;
+  passPercent: number;
+  seedPerStudent: boolean;
 }
 
 export type BoardServerMessage =

@@ -1,4 +1,4 @@
-// /api/classes: a teacher creates a class (from a lesson or a snapshot); students join it, each
+// /api/classes: a teacher creates a class (from a lesson, a snapshot or an exam); students join it, each
 // getting their own session; the teacher reads the board (JSON, CSV, live), posts a message and
 // closes the class. The teacher key travels as `Authorization: Bearer <teacherKey>` (the board
 // page keeps it in the URL fragment, as edit keys are kept).
@@ -10,7 +10,9 @@ import { classCreationAllowance, classJoinAllowance, liveOpenAllowance, spend } 
 import { ApiError, jsonResponse } from "../http/errors.ts";
 import { findLesson } from "../http/lessons.ts";
 import { snapshotStub, unwrap } from "../http/stubs.ts";
-import { type Classroom, MAX_MESSAGE_CHARS, MAX_STUDENTS } from "../classroom/classroom.ts";
+import { type Classroom, type ClassExam, MAX_MESSAGE_CHARS, MAX_STUDENTS } from "../classroom/classroom.ts";
+import { findBuiltinExam } from "../sim/exams/builtin.ts";
+import { drawExam, MAX_DURATION_MINUTES } from "../sim/exams/index.ts";
 import { isWellFormedId, newSessionId } from "../session/ids.ts";
 
 /** Characters in a class's name and in a student's display name. */
@@ -35,6 +37,10 @@ const CreateBody = v.strictObject({
   name: displayName("name", MAX_CLASS_NAME_CHARS),
   lesson: v.optional(v.pipe(v.string(), v.maxLength(100))),
   from: v.optional(v.pipe(v.string(), v.maxLength(100))),
+  exam: v.optional(v.pipe(v.string(), v.maxLength(100))),
+  seed: v.optional(v.pipe(v.number(), v.integer("seed must be a whole number"), v.minValue(0, "seed must be between 0 and 4294967295"), v.maxValue(0xffffffff, "seed must be between 0 and 4294967295"))),
+  seedPerStudent: v.optional(v.boolean()),
+  durationMinutes: v.optional(v.pipe(v.number(), v.integer("durationMinutes must be a whole number"), v.minValue(1, "durationMinutes must be at least 1"), v.maxValue(MAX_DURATION_MINUTES, `durationMinutes must be at most ${MAX_DURATION_MINUTES}`))),
 });
 
 const JoinBody = v.strictObject({ name: displayName("name", MAX_STUDENT_NAME_CHARS) });
@@ -54,9 +60,17 @@ classes.post("/", async (c) => {
   // Every attempt counts, valid or not: the limit guards the parser as much as the new objects.
   await spend(c.env, classCreationAllowance(c.env, c.req.raw));
   const body = await readJson(c.req.raw, CreateBody);
-  if ((body.lesson === undefined) === (body.from === undefined)) {
-    throw new ApiError(400, "bad_request", "Give the lesson (a lesson id) or from (a snapshot id) the class starts from: one of them.");
+  const starts = [body.lesson, body.from, body.exam].filter((given) => given !== undefined).length;
+  if (starts !== 1) {
+    throw new ApiError(400, "bad_request", "Give what the class starts from, one of: lesson (a lesson id), from (a snapshot id) or exam (an exam id).");
   }
+  if (body.exam === undefined && (body.seed !== undefined || body.seedPerStudent !== undefined || body.durationMinutes !== undefined)) {
+    throw new ApiError(400, "bad_request", "seed, seedPerStudent and durationMinutes belong to an exam: give exam too.");
+  }
+  if (body.seed !== undefined && body.seedPerStudent === true) {
+    throw new ApiError(400, "bad_request", "seed is the one exam every student takes; with seedPerStudent each draws their own: give one or the other.");
+  }
+  const exam = body.exam === undefined ? undefined : classExam(body.exam, body);
   const lesson = body.lesson === undefined ? undefined : await findLesson(c.env, body.lesson);
   if (body.lesson !== undefined && !lesson) throw new ApiError(400, "unknown_lesson", `There is no lesson "${body.lesson}".`);
   // A class whose students could not start is worse than one teacher told at once: the snapshot must exist.
@@ -64,7 +78,7 @@ classes.post("/", async (c) => {
   for (let attempt = 0; ; attempt++) {
     // Class ids look like session ids: 128 random bits.
     const id = newSessionId();
-    const outcome = await classStub(c.env, id).create({ id, name: body.name, ...(lesson ? { lesson } : {}), ...(body.from === undefined ? {} : { from: body.from, fromLesson }) });
+    const outcome = await classStub(c.env, id).create({ id, name: body.name, ...(lesson ? { lesson } : {}), ...(body.from === undefined ? {} : { from: body.from, fromLesson }), ...(exam ? { exam } : {}) });
     if (!outcome.ok && outcome.status === 409 && attempt === 0) continue;
     const { teacherKey } = unwrap(outcome);
     const origin = new URL(c.req.url).origin;
@@ -125,6 +139,30 @@ classes.get("/:id/live", async (c) => {
   if (authorization !== undefined) headers.set("Authorization", authorization);
   return stub.fetch(new Request("https://class/live", { headers }));
 });
+
+/**
+ * The exam a class runs: a built-in exam, one seed for the whole class (the request's, or a random
+ * one: students compare the same exam, as a teacher marking it would want) unless seedPerStudent.
+ * The shared seed is drawn here once, so a bad exam is the teacher's 400, not every student's.
+ */
+function classExam(id: string, body: { seed?: number; seedPerStudent?: boolean; durationMinutes?: number }): ClassExam {
+  const definition = findBuiltinExam(id);
+  if (!definition) throw new ApiError(400, "unknown_exam", `There is no exam "${id}"; GET /api/exams lists them.`);
+  const perStudent = body.seedPerStudent === true;
+  const seed = perStudent ? null : (body.seed ?? crypto.getRandomValues(new Uint32Array(1))[0]);
+  const drawn = drawExam(definition, seed ?? 0);
+  // A built-in exam draws a valid exam from every seed (npm run exam:check); this is the impossible case.
+  if (!drawn.ok) throw new ApiError(500, "exam_invalid", `The exam "${id}" drawn from seed ${seed ?? 0} is not valid: ${drawn.errors[0]}`);
+  return {
+    id,
+    title: definition.title,
+    tasks: drawn.exam.tasks.length,
+    durationMinutes: body.durationMinutes ?? definition.durationMinutes,
+    passPercent: definition.passPercent,
+    seedPerStudent: perStudent,
+    seed,
+  };
+}
 
 export function classStub(env: Env, id: string) {
   if (!isWellFormedId(id)) throw new ApiError(404, "class_not_found", "No class with this id exists (class ids are 22 URL-safe characters).");

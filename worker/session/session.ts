@@ -40,7 +40,7 @@ import { type BucketName, sessionRefusal } from "./session-refusal.ts";
 import type { FrozenSession } from "./frozen.ts";
 import type { Snapshot } from "./snapshot.ts";
 import { SessionStorage } from "./storage.ts";
-import type { ClassReports, ProgressReport } from "../classroom/board.ts";
+import type { ClassReports, ExamReportSummary, ProgressReport } from "../classroom/board.ts";
 import { ENTRY_TRACES_LIMIT, type TranscriptEntry } from "./transcript.ts";
 
 /** A session with no activity for this long deletes itself. */
@@ -579,6 +579,8 @@ export class Session extends DurableObject<Env> {
     const finished = finishExamRun(run, this.current(), now);
     this.ctx.storage.transactionSync(() => writeExamRun(this.storage, finished));
     this.examRun = finished;
+    // The class's board gets the final score (the only grading a class sees: see ExamPosition).
+    this.reportToClass();
   }
 
   /** After the deadline (or Finish), the console is closed: a clear refusal, and the report is made. */
@@ -1152,6 +1154,7 @@ export class Session extends DurableObject<Env> {
         await this.expire();
         return;
       }
+      if (this.examRun && this.classId && examOver(this.examRun, now)) this.finishExam(now);
       const next = tick(this.state!, now);
       if (next !== this.state) {
         // Pods that became ready may complete a lesson step without a command.
@@ -1343,6 +1346,7 @@ export class Session extends DurableObject<Env> {
       at: Date.now(),
       ...(command ? { command } : {}),
       ...(run ? { lesson: { step, steps, stepTitle: run.lesson.steps[step]?.title ?? null, finished: step >= steps } } : {}),
+      ...(this.examRun ? { exam: examSummary(this.examRun) } : {}),
     };
     // Typed by what it answers, not by its class: the class (worker/classroom) starts sessions, so
     // naming it here would make the two modules import each other.
@@ -1400,7 +1404,10 @@ export class Session extends DurableObject<Env> {
     const simulated = watched ? nextTransitionAt(this.state!.cluster) : undefined;
     // The cluster's clock may run ahead of ours (kubectl delete/wait skip time): wake at our time.
     const transition = simulated === undefined ? undefined : callerTimeOf(this.state!, simulated);
-    const target = transition === undefined ? idleAt : Math.min(idleAt, Math.max(transition, Date.now()));
+    let target = transition === undefined ? idleAt : Math.min(idleAt, Math.max(transition, Date.now()));
+    // A class's student who walks away still gets a final score at the deadline.
+    const exam = this.examRun;
+    if (exam && !exam.report && this.classId) target = Math.min(target, Math.max(exam.deadline, Date.now()));
     if (this.alarmAt !== undefined && this.alarmAt <= target) return;
     this.alarmAt = target;
     void this.ctx.storage.setAlarm(target);
@@ -1512,6 +1519,21 @@ function historyUnlessTyped(before: History | undefined, after: History | undefi
 
 function editingOf(state: SessionState): EditingView | null {
   return state.editing ? { editor: state.editing.editor, title: state.editing.title } : null;
+}
+
+/** What a class's board learns of a student's exam: the clock, and the score once it is final. */
+function examSummary(run: ExamRun): ExamReportSummary {
+  const report = run.report;
+  return {
+    examId: run.exam.id,
+    seed: run.seed,
+    tasks: run.exam.tasks.length,
+    deadline: run.deadline,
+    finishedAt: run.finishedAt ?? null,
+    score: report ? report.score : null,
+    max: report ? report.max : 100,
+    passed: report ? report.passed : null,
+  };
 }
 
 function noExam(): Failure {

@@ -419,3 +419,118 @@ describe("a class without activity", () => {
     expect((await request(`/api/classes/${created.id}`)).status).toBe(200);
   });
 });
+
+describe("a class running an exam", () => {
+  interface ExamRow {
+    examId: string;
+    seed: number;
+    tasks: number;
+    deadline: number | null;
+    secondsLeft: number | null;
+    finishedAt: number | null;
+    score: number | null;
+    max: number;
+    passed: boolean | null;
+  }
+  const examOf = (b: Board, sessionId: string) => (b.students.find((s) => s.sessionId === sessionId) as Student & { exam: ExamRow | null }).exam;
+  const createExamClass = (body: Record<string, unknown>) => createClass({ lesson: undefined, exam: "warm-up", ...body });
+  const sessionExam = async (id: string) => (await (await request(`/api/sessions/${id}/exam`)).json()) as { examId: string; seed: number; durationMinutes: number; tasks: Array<{ text: string }> };
+
+  it("is created with { exam, seed?, durationMinutes? }: the public info names the exam, not its seed", async () => {
+    const created = await createExamClass({ seed: 42, durationMinutes: 45 });
+    const info = (await (await request(`/api/classes/${created.id}`)).json()) as Record<string, unknown>;
+    expect(info).toMatchObject({ lesson: null, from: null, exam: { id: "warm-up", title: "Warm-up: Services in six tasks", tasks: 6, durationMinutes: 45, passPercent: 66, seedPerStudent: false } });
+    expect(JSON.stringify(info)).not.toContain('"seed"');
+    const defaults = await createExamClass({});
+    expect(((await (await request(`/api/classes/${defaults.id}`)).json()) as { exam: { durationMinutes: number } }).exam.durationMinutes).toBe(30);
+  });
+
+  it("refuses a bad body with 400 and the reason", async () => {
+    const bad = async (body: Record<string, unknown>, code: string, message: RegExp) => {
+      const response = await postJson("/api/classes", { name: "Exam day", ...body }, { "CF-Connecting-IP": randomClientIp() });
+      expect(await errorOf(response)).toMatchObject({ status: 400, code, message: expect.stringMatching(message) });
+    };
+    await bad({ exam: "warm-up", lesson: await uploadedLesson() }, "bad_request", /one of: lesson \(a lesson id\), from \(a snapshot id\) or exam \(an exam id\)/);
+    await bad({ exam: "warm-up", from: "x" }, "bad_request", /one of: lesson/);
+    await bad({}, "bad_request", /one of: lesson/);
+    await bad({ exam: "nope" }, "unknown_exam", /There is no exam "nope"; GET \/api\/exams lists them\./);
+    await bad({ lesson: await uploadedLesson(), seed: 3 }, "bad_request", /seed, seedPerStudent and durationMinutes belong to an exam: give exam too/);
+    await bad({ exam: "warm-up", seed: 3, seedPerStudent: true }, "bad_request", /give one or the other/);
+    await bad({ exam: "warm-up", durationMinutes: 0 }, "bad_request", /durationMinutes must be at least 1/);
+    await bad({ exam: "warm-up", seed: 1.5 }, "bad_request", /seed must be a whole number/);
+    await bad({ exam: "warm-up", seedPerStudent: "yes" }, "bad_request", /seedPerStudent/);
+  });
+
+  it("gives every student the same exam; the board shows each one's clock, then the score of one who finished", async () => {
+    const created = await createExamClass({ seed: 7, durationMinutes: 40 });
+    const ada = await join(created.id, "Ada");
+    const bob = await join(created.id, "Bob");
+    const [adaExam, bobExam] = [await sessionExam(ada.sessionId), await sessionExam(bob.sessionId)];
+    expect(adaExam).toMatchObject({ examId: "warm-up", seed: 7, durationMinutes: 40 });
+    expect(bobExam.seed).toBe(7);
+    expect(bobExam.tasks).toEqual(adaExam.tasks);
+
+    const before = await board(created);
+    for (const student of [ada, bob]) {
+      const exam = examOf(before, student.sessionId)!;
+      expect(exam).toMatchObject({ examId: "warm-up", seed: 7, tasks: 6, finishedAt: null, score: null, max: 100, passed: null });
+      expect(exam.deadline! - Date.now()).toBeGreaterThan(39 * 60_000);
+      expect(exam.secondsLeft).toBeGreaterThan(39 * 60);
+      expect(exam.secondsLeft).toBeLessThanOrEqual(40 * 60);
+    }
+
+    // Ada repairs the selector (the warm-up's 20-point task), then finishes.
+    const started = await sessionExam(ada.sessionId);
+    const fix = (started.tasks as Array<{ id?: string; text: string }>).find((t) => t.id === "fix-selector")!;
+    const [, name, namespace] = /The Service `([^`]+)` in namespace `([^`]+)`/.exec(fix.text)!;
+    await run(ada.sessionId, ada.editKey, `kubectl -n ${namespace} patch service ${name} -p '{"spec":{"selector":{"app":"${name}"}}}'`);
+    await run(ada.sessionId, ada.editKey, `kubectl -n ${namespace} rollout status deployment/${name}`);
+    const finished = await postJson(`/api/sessions/${ada.sessionId}/exam/finish`, {}, { Authorization: `Bearer ${ada.editKey}` });
+    expect(finished.status).toBe(200);
+    const after = await boardUntil(created, (b) => examOf(b, ada.sessionId)?.score !== null);
+    expect(examOf(after, ada.sessionId)).toMatchObject({ score: 20, max: 100, passed: false, secondsLeft: 0, finishedAt: expect.any(Number) });
+    const adaRow = after.students.find((s) => s.sessionId === ada.sessionId)!;
+    expect(adaRow).toMatchObject({ finished: true, step: null, commands: 2 });
+    expect(after.students.find((s) => s.sessionId === bob.sessionId)).toMatchObject({ finished: false, exam: { score: null } });
+
+    const csv = await request(`/api/classes/${created.id}/board.csv`, { headers: auth(created.teacherKey) });
+    const lines = (await csv.text()).split("\r\n");
+    expect(lines[0]).toBe("name,session,step,steps,step_title,finished,stuck,commands,failing_in_a_row,joined,first_activity,last_activity,exam,seed,score,max,passed,finished_at,time_left");
+    const adaLine = lines.find((l) => l.startsWith("Ada,"))!.split(",");
+    expect(adaLine.slice(12, 18)).toEqual(["warm-up", "7", "20", "100", "false", new Date(examOf(after, ada.sessionId)!.finishedAt!).toISOString()]);
+    expect(adaLine[18]).toBe("0");
+    const bobLine = lines.find((l) => l.startsWith("Bob,"))!.split(",");
+    expect(bobLine.slice(12, 17)).toEqual(["warm-up", "7", "", "100", ""]);
+    expect(Number(bobLine[18])).toBeGreaterThan(39 * 60);
+  });
+
+  it("gives each student a draw of their own with seedPerStudent", async () => {
+    const created = await createExamClass({ seedPerStudent: true });
+    const ada = await join(created.id, "Ada");
+    const bob = await join(created.id, "Bob");
+    const [a, b] = [await sessionExam(ada.sessionId), await sessionExam(bob.sessionId)];
+    // Two random 32-bit seeds are equal once in four billion classes.
+    expect(a.seed).not.toBe(b.seed);
+    const rows = await board(created);
+    expect(examOf(rows, ada.sessionId)!.seed).toBe(a.seed);
+    expect(examOf(rows, bob.sessionId)!.seed).toBe(b.seed);
+  });
+
+  it("scores a student who walked away at the deadline: the session's alarm grades the exam and reports it", async () => {
+    const created = await createExamClass({ seed: 3, durationMinutes: 1 });
+    const ada = await join(created.id, "Ada");
+    const session = env.SESSIONS.get(env.SESSIONS.idFromName(ada.sessionId));
+    // The deadline passes: the exam's stored clock is moved back, as a minute's wait would.
+    await runInDurableObject(session, (instance) => {
+      const state = instance as unknown as { ctx: DurableObjectState; examRun: { startedAt: number; deadline: number } };
+      state.examRun = { ...state.examRun, startedAt: state.examRun.startedAt - 120_000, deadline: Date.now() - 60_000 };
+      state.ctx.storage.sql.exec("UPDATE meta SET value = ? WHERE key = 'exam'", JSON.stringify(state.examRun));
+    });
+    expect(await runDurableObjectAlarm(session)).toBe(true);
+    const after = await boardUntil(created, (b) => examOf(b, ada.sessionId)?.score !== null);
+    expect(examOf(after, ada.sessionId)).toMatchObject({ score: 0, passed: false, secondsLeft: 0 });
+    expect(after.students[0].finished).toBe(true);
+    const report = (await (await request(`/api/sessions/${ada.sessionId}/exam`)).json()) as { finished: boolean; report: { score: number } };
+    expect(report).toMatchObject({ finished: true, report: { score: 0 } });
+  });
+});

@@ -939,5 +939,142 @@ export const builtinLessonData: readonly Lesson[] = [
       "kubectl apply -f - <<EOF\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: web-deny-all\nspec:\n  podSelector:\n    matchLabels:\n      app: web\n  policyTypes:\n  - Ingress\nEOF\n",
       "kubectl exec client -- wget -qO- -T 5 http://web"
     ]
+  },
+  {
+    "id": "ingress",
+    "title": "Ingress: one address, many Services",
+    "summary": "An Ingress routes HTTP by host name and path to Services, through an ingress controller. Install ingress-nginx from its manifest, route two apps by host and by path, and call them through the controller's NodePort with a Host header and with curl --resolve.",
+    "setup": [
+      "kubectl create deployment tea --image=traefik/whoami",
+      "kubectl expose deployment tea --port 80",
+      "kubectl create deployment coffee --image=traefik/whoami",
+      "kubectl expose deployment coffee --port 80"
+    ],
+    "steps": [
+      {
+        "id": "install-controller",
+        "title": "Install the ingress controller",
+        "text": "An Ingress is only a set of rules: something must read them and route the traffic. That is\nthe **ingress controller**. Install ingress-nginx with the bare-metal manifest courses use:\n\n```sh\nkubectl apply -f https://raw.githubusercontent.com/kubernetes/ingress-nginx/controller-v1.15.1/deploy/static/provider/baremetal/deploy.yaml\n```\n\nIt creates the `ingress-nginx` namespace, the controller's Deployment and Service, the\nIngressClass `nginx` and an admission webhook. Two Jobs first make the webhook's certificate;\nwait for the controller's pod to be ready:\n\n```sh\nkubectl wait --namespace ingress-nginx --for=condition=ready pod --selector=app.kubernetes.io/component=controller --timeout=120s\n```",
+        "hints": [
+          "`kubectl get pods -n ingress-nginx` shows the two admission Jobs' pods and the controller's.",
+          "An Ingress created before the controller is ready is refused: the API server cannot reach its admission webhook (`failed calling webhook ... connection refused`)."
+        ],
+        "check": {
+          "object": {
+            "kind": "Pod",
+            "selector": {
+              "app.kubernetes.io/component": "controller"
+            },
+            "namespace": "ingress-nginx",
+            "ready": true
+          }
+        }
+      },
+      {
+        "id": "rules-by-host",
+        "title": "Route two host names to two Services",
+        "text": "Two apps run already, each behind a Service: `tea` and `coffee` (`kubectl get svc`). Create an\nIngress of class `nginx` that sends `tea.example` to one and `coffee.example` to the other\n(`/*` is a Prefix path, everything under `/`):\n\n```sh\nkubectl create ingress cafe --class=nginx --rule=\"tea.example/*=tea:80\" --rule=\"coffee.example/*=coffee:80\"\n```\n\n`kubectl describe ingress cafe` lists the rules with each backend's endpoints.",
+        "hints": [
+          "The class must be `nginx`, the IngressClass the controller watches (`kubectl get ingressclass`)."
+        ],
+        "hintsWhen": {
+          "spec.ingressClassName": "Without `--class=nginx` no controller takes the Ingress: `kubectl delete ingress cafe` and create it again with `--class=nginx`."
+        },
+        "check": {
+          "object": {
+            "kind": "Ingress",
+            "name": "cafe",
+            "fields": {
+              "spec.ingressClassName": "nginx",
+              "spec.rules[0].host": "tea.example",
+              "spec.rules[1].host": "coffee.example"
+            }
+          }
+        }
+      },
+      {
+        "id": "curl-with-host",
+        "title": "Call the controller with a Host header",
+        "text": "The controller listens on a NodePort of its Service: find it in `PORT(S)` (`80:3xxxx/TCP`).\n\n```sh\nkubectl get svc -n ingress-nginx ingress-nginx-controller\n```\n\nThese host names are in no DNS, so tell curl which host you mean with a `Host` header, and\nsend the request to a node's address (`kubectl get nodes -o wide`) at that NodePort:\n\n```sh norun\ncurl -H 'Host: coffee.example' http://<node-ip>:<node-port>/\n```\n\nwhoami prints the pod that answered (`Hostname: coffee-...`) and the headers the controller\nadded (`X-Forwarded-Host`, `X-Real-Ip`). Try `tea.example` too.",
+        "hints": [
+          "Use the number after `80:` in PORT(S); the route trace on the map shows the controller picking the rule."
+        ],
+        "check": {
+          "request": {
+            "from": {
+              "kind": "workstation"
+            },
+            "to": {
+              "kind": "nodePort",
+              "service": "ingress-nginx-controller"
+            },
+            "namespace": "ingress-nginx",
+            "status": 200
+          }
+        }
+      },
+      {
+        "id": "rules-by-path",
+        "title": "Route by path on one host",
+        "text": "One host can also split its paths between Services:\n\n```sh\nkubectl create ingress shop --class=nginx --rule=\"shop.example/tea*=tea:80\" --rule=\"shop.example/coffee*=coffee:80\"\n```\n\n`/tea*` is a Prefix path: it matches `/tea` and `/tea/...`, not `/teapot`\n(`kubectl get ingress shop -o yaml` shows `pathType: Prefix`). Call it:\n\n```sh norun\ncurl -H 'Host: shop.example' http://<node-ip>:<node-port>/coffee\n```",
+        "check": {
+          "object": {
+            "kind": "Ingress",
+            "name": "shop",
+            "fields": {
+              "spec.rules[0].host": "shop.example",
+              "spec.rules[0].http.paths[0].path": "/tea",
+              "spec.rules[0].http.paths[0].pathType": "Prefix",
+              "spec.rules[0].http.paths[1].path": "/coffee"
+            }
+          }
+        }
+      },
+      {
+        "id": "curl-resolve",
+        "title": "Let curl resolve the name",
+        "text": "A Host header works, but the URL still names an address. `--resolve host:port:address` makes\ncurl resolve the name itself, as DNS would, so the URL reads as a user would type it:\n\n```sh norun\ncurl --resolve tea.example:<node-port>:<node-ip> http://tea.example:<node-port>/\n```",
+        "check": {
+          "request": {
+            "from": {
+              "kind": "workstation"
+            },
+            "to": {
+              "kind": "nodePort",
+              "service": "ingress-nginx-controller"
+            },
+            "namespace": "ingress-nginx",
+            "status": 200
+          }
+        }
+      },
+      {
+        "id": "default-backend",
+        "title": "A host no rule names",
+        "text": "Ask for a host that no Ingress mentions:\n\n```sh norun\ncurl -i -H 'Host: juice.example' http://<node-ip>:<node-port>/\n```\n\nNo server matches, so nginx's default backend answers `404 Not Found`. The controller's log\nhas a line for each request, with the upstream it chose (`[upstream-default-backend]` here):\n\n```sh\nkubectl logs -n ingress-nginx deploy/ingress-nginx-controller --tail=3\n```",
+        "check": {
+          "request": {
+            "from": {
+              "kind": "workstation"
+            },
+            "to": {
+              "kind": "nodePort",
+              "service": "ingress-nginx-controller"
+            },
+            "namespace": "ingress-nginx",
+            "status": 404
+          }
+        }
+      }
+    ],
+    "solution": [
+      "kubectl apply -f https://raw.githubusercontent.com/kubernetes/ingress-nginx/controller-v1.15.1/deploy/static/provider/baremetal/deploy.yaml",
+      "kubectl wait --namespace ingress-nginx --for=condition=ready pod --selector=app.kubernetes.io/component=controller --timeout=120s",
+      "kubectl create ingress cafe --class=nginx --rule=\"tea.example/*=tea:80\" --rule=\"coffee.example/*=coffee:80\"",
+      "curl -H 'Host: coffee.example' http://{{nodeIP node01}}:{{nodePort ingress-nginx/ingress-nginx-controller}}/",
+      "kubectl create ingress shop --class=nginx --rule=\"shop.example/tea*=tea:80\" --rule=\"shop.example/coffee*=coffee:80\"",
+      "curl --resolve tea.example:{{nodePort ingress-nginx/ingress-nginx-controller}}:{{nodeIP node01}} http://tea.example:{{nodePort ingress-nginx/ingress-nginx-controller}}/",
+      "curl -i -H 'Host: juice.example' http://{{nodeIP node01}}:{{nodePort ingress-nginx/ingress-nginx-controller}}/"
+    ]
   }
 ];

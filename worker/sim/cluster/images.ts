@@ -25,7 +25,7 @@ export type ServerKind =
   | "nginx-gateway-fabric"
   | "ngf-nginx";
 
-export type Tool = "sh" | "bash" | "ps" | "curl" | "wget" | "nc" | "nslookup" | "ping" | "ip" | "ifconfig" | "cat" | "env" | "printenv" | "hostname" | "seq" | "sleep" | "grep" | "head" | "tail" | "wc" | "base64" | "ls" | "cp" | "mv" | "rm" | "mkdir" | "touch" | "tee" | "sed" | "diff" | "vi" | "redis-cli" | "psql" | "mysql" | "mariadb";
+export type Tool = "sh" | "bash" | "ps" | "curl" | "wget" | "nc" | "nslookup" | "ping" | "ip" | "ifconfig" | "cat" | "env" | "printenv" | "hostname" | "seq" | "sleep" | "grep" | "head" | "tail" | "wc" | "base64" | "ls" | "cp" | "mv" | "rm" | "mkdir" | "touch" | "tee" | "sed" | "diff" | "vi" | "redis-cli" | "psql" | "mysql" | "mariadb" | "dig";
 
 export interface ImageInfo {
   /** Repository as written in a pod spec, without tag (docker.io/library/ prefix removed). */
@@ -110,6 +110,12 @@ const catalogue: ImageInfo[] = [
   // digests and sizes are not in the sources: stand-ins of the right form.
   { repository: "ghcr.io/nginx/nginx-gateway-fabric", defaultTag: "2.6.7", tags: ["2.6.7"], server: { kind: "nginx-gateway-fabric", ports: [{ port: 8443, protocol: "TCP" }, { port: 9113, protocol: "TCP" }, { port: 8081, protocol: "TCP" }] }, task: "nginx-gateway-fabric", tools: [], digest: "sha256:6a1d3c8f0e2b5d7a9c4e6f8b1d3a5c7e9f2b4d6a8c1e3f5b7d9a2c4e6f8b1d3a", size: 31876544 },
   { repository: "ghcr.io/nginx/nginx-gateway-fabric/nginx", defaultTag: "2.6.7", tags: ["2.6.7"], server: { kind: "ngf-nginx", ports: [{ port: 8081, protocol: "TCP" }] }, tools: [...basics, "ps"], shell: "sh", busybox: true, digest: "sha256:3f8b2d6a9c1e4f7b0d3a6c9e2f5b8d1a4c7e0f3b6d9a2c5e8f1b4d7a0c3e6f9b", size: 58203117 },
+  // DNS debugging images: bind's dig and nslookup (which, unlike busybox's, apply the search path of
+  // /etc/resolv.conf), nc and curl. jessie-dnsutils is the e2e image (Debian with dnsutils) the
+  // kubernetes.io DNS pages run; netshoot is Alpine with bash and the network tools. Digests and
+  // sizes are not in the sources: stand-ins of the right form.
+  { repository: "registry.k8s.io/e2e-test-images/jessie-dnsutils", defaultTag: "1.3", tools: [...basics, "bash", "dig", "nslookup", "nc", "curl", "ping", "ip"], shell: "sh", digest: "sha256:24aaf2626d6b27864c29de2097e8bbb840b3a414271bf7c8995e431e47d8408e", size: 111834623 },
+  { repository: "nicolaka/netshoot", defaultTag: "latest", tools: [...basics, "bash", "dig", "nslookup", "nc", "curl", "wget", "ping", "ip", "ifconfig"], shell: "bash", digest: "sha256:a20c2531bf35985c4e0e4d2e5e9b3e1c7f0a1b2c3d4e5f60718293a4b5c6d7e8", size: 210876514 },
   { repository: "ubuntu", defaultTag: "latest", tools: [...basics, "bash"], shell: "bash", digest: "sha256:66460d557b25769b102175144d538d88219c077c678a49af4afca6fbfc1b5252", size: 29724697 },
 ];
 

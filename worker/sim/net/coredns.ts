@@ -7,6 +7,7 @@
 // loadbalance, prometheus) are accepted and change no answer.
 
 import type { ClusterState } from "../cluster/types.ts";
+import { endpointSlicesFor } from "../cluster/endpoints.ts";
 import { clusterLookup } from "./cluster-records.ts";
 import type { NetIndex } from "./index.ts";
 import { isIPv4 } from "./ip.ts";
@@ -227,12 +228,12 @@ function inZone(name: string, zone: string): boolean {
   return zone === "." || name === zone || name.endsWith(`.${zone}`);
 }
 
-export type QType = "A" | "AAAA" | "PTR";
+export type QType = "A" | "AAAA" | "PTR" | "SRV";
 export type DnsRcode = "NOERROR" | "NXDOMAIN" | "SERVFAIL" | "REFUSED";
 
 export interface Record {
   name: string;
-  type: "A" | "CNAME" | "PTR";
+  type: "A" | "CNAME" | "PTR" | "SRV";
   ttl: number;
   data: string;
 }
@@ -240,6 +241,8 @@ export interface Record {
 export interface DnsReply {
   rcode: DnsRcode;
   answers: Record[];
+  /** The additional section: the A records of SRV targets. */
+  additional?: Record[];
   /** The AA bit: set by the kubernetes and hosts plugins, not on forwarded answers. */
   authoritative: boolean;
   /** Which plugin answered, for the trace. */
@@ -368,9 +371,49 @@ function kubernetesAnswer(state: ClusterState, index: NetIndex, d: Directive, zo
       return { rcode: "NOERROR", answers: [cname, ...more], authoritative: true, by: "kubernetes", serviceKey: key };
     }
   }
+  if (qtype === "SRV") return srvAnswer(state, domain, labels, qname, ttl);
   const answer = clusterLookup({ ...state, config: { ...state.config, clusterDomain: domain } }, index, name);
   const answers: Record[] = qtype === "A" ? answer.ips.map((ip) => ({ name: qname, type: "A", ttl, data: ip })) : [];
   return { rcode: answer.rcode, answers, authoritative: true, by: "kubernetes", serviceKey: answer.serviceKey };
+}
+
+/**
+ * SRV records of a Service (`<svc>.<ns>.svc`: one per port) or of one named port
+ * (`_<port>._<proto>.<svc>.<ns>.svc`), as the kubernetes plugin builds them: priority 0, weights
+ * splitting 100 among the records, the Service's name as target for a ClusterIP (each endpoint's
+ * `<hostname or dashed IP>.<svc>.<ns>.svc` for a headless one), and the targets' A records in the
+ * additional section.
+ */
+function srvAnswer(state: ClusterState, domain: string, labels: string[], qname: string, ttl: number): DnsReply {
+  const none: DnsReply = { rcode: "NXDOMAIN", answers: [], authoritative: true, by: "kubernetes" };
+  let port: { name: string; proto: string } | undefined;
+  let rest = labels;
+  if (labels.length === 5 && labels[0].startsWith("_") && labels[1].startsWith("_")) {
+    port = { name: labels[0].slice(1), proto: labels[1].slice(1) };
+    rest = labels.slice(2);
+  }
+  if (rest.length !== 3 || rest[2] !== "svc") return none;
+  const key = `${rest[1]}/${rest[0]}`;
+  const service = state.services[key];
+  if (!service || service.spec.type === "ExternalName") return none;
+  const ports = (service.spec.ports ?? []).filter((p) => !port || ((p.name ?? "") === port.name && (p.protocol ?? "TCP").toLowerCase() === port.proto));
+  if (ports.length === 0) return { ...none, serviceKey: key };
+  const base = `${rest[0]}.${rest[1]}.svc.${domain}.`;
+  const targets: Array<{ host: string; ip: string }> = [];
+  if (service.spec.clusterIP && service.spec.clusterIP !== "None") targets.push({ host: base, ip: service.spec.clusterIP });
+  else {
+    for (const slice of endpointSlicesFor(state, service)) {
+      for (const e of slice.endpoints) if (e.conditions.ready) targets.push({ host: `${e.hostname ?? e.addresses[0].replace(/\./g, "-")}.${base}`, ip: e.addresses[0] });
+    }
+  }
+  if (targets.length === 0) return { ...none, serviceKey: key };
+  const count = targets.length * ports.length;
+  const weight = Math.floor(100 / count);
+  const answers: Record[] = [];
+  for (const p of ports) for (const t of targets) answers.push({ name: qname, type: "SRV", ttl, data: `0 ${weight} ${p.port} ${t.host}` });
+  const additional: Record[] = [];
+  for (const t of targets) if (!additional.some((r) => r.name === t.host)) additional.push({ name: t.host, type: "A", ttl, data: t.ip });
+  return { rcode: "NOERROR", answers, additional, authoritative: true, by: "kubernetes", serviceKey: key };
 }
 
 /** The forward zone of a kubernetes block used for reverse answers: its first non-arpa zone. */

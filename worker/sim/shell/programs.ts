@@ -5,6 +5,7 @@ import { registerProgramLookup } from "./program-lookup.ts";
 import type { ClusterState } from "../cluster/types.ts";
 import { curl } from "../net/tools/curl.ts";
 import { nslookup } from "../net/tools/nslookup.ts";
+import { dig } from "../net/tools/dig.ts";
 import { ifconfig, ip } from "../net/tools/ip.ts";
 import { ping } from "../net/tools/ping.ts";
 import { mysqlClient } from "../net/tools/mysql-client.ts";
@@ -76,6 +77,7 @@ const programs: Record<string, Program> = {
   curl,
   wget,
   nslookup,
+  dig,
   ping,
   ip,
   ifconfig,

@@ -9,6 +9,7 @@
 
 import type { ProgramContext } from "../../shell/types.ts";
 import { outsideAnswer } from "../outside/index.ts";
+import { usesBusybox } from "./where.ts";
 import { candidateNames, hostsFile, queryServer, resolvConf, usesClusterDNS, type DnsQueryResult } from "../dns.ts";
 import { findImage, imageTag } from "../../cluster/images.ts";
 import type { QType } from "../coredns.ts";
@@ -27,7 +28,7 @@ export function nslookup(ctx: ProgramContext): number {
   if (!place) return 1;
   const state = ctx.tx.state;
   const index = netIndex(state);
-  const busybox = place.kind === "pod";
+  const busybox = usesBusybox(ctx, place);
   if (args.length === 0) {
     ctx.err(busybox ? "BusyBox v1.37.0 (2024-09-26 21:31:42 UTC) multi-call binary.\n\nUsage: nslookup [-type=QUERY_TYPE] [-debug] HOST [DNS_SERVER]\n\nQuery DNS about HOST\n\nQUERY_TYPE: soa,ns,a,aaaa,cname,mx,txt,ptr,srv,any\n" : "");
     return 1;
@@ -51,6 +52,7 @@ export function nslookup(ctx: ProgramContext): number {
     }
     return bindLookup(ctx, given, name, ask);
   }
+  if (place.kind === "pod" && usesClusterDNS(place, state)) return bindSearchLookup(ctx, place, resolvConf(state, place).nameservers[0], name, ask);
   const hostname = place.kind === "pod" ? place.nodeName : place.name;
   let out = "Server:\t\t127.0.0.53\nAddress:\t127.0.0.53#53\n\n";
   const entry = hostsFile(index, hostname).find(([ip, names]) => names.includes(name.toLowerCase()) && isIPv4(ip));
@@ -184,6 +186,25 @@ function busyboxLookup(ctx: ProgramContext, place: Place, server: string, name: 
 }
 
 /** bind9's nslookup against the given server: A, then AAAA printed only when it has records. */
+/**
+ * bind's nslookup without a server in a cluster-DNS pod (jessie-dnsutils, netshoot): it applies the
+ * search path of /etc/resolv.conf, and names the record by the name that answered.
+ */
+function bindSearchLookup(ctx: ProgramContext, place: Place, server: string, name: string, ask: Ask): number {
+  if (isIPv4(name)) return bindLookup(ctx, server, name, ask);
+  const conf = { ...resolvConf(ctx.tx.state, place), nameservers: [server] };
+  let last: DnsQueryResult | undefined;
+  for (const q of candidateNames(conf, name)) {
+    last = ask(server, q, "A");
+    if (last.kind !== "reply") break;
+    if (last.reply.rcode === "NOERROR" && last.reply.answers.length) return bindLookup(ctx, server, q, () => last!);
+    if (last.reply.rcode === "SERVFAIL" || last.reply.rcode === "REFUSED") break;
+  }
+  if (last && last.kind !== "reply") return bindLookup(ctx, server, name, () => last!);
+  ctx.out(`Server:\t\t${server}\nAddress:\t${server}#53\n\n** server can't find ${name}: ${last?.kind === "reply" && last.reply.rcode !== "NOERROR" ? last.reply.rcode : "NXDOMAIN"}\n\n`);
+  return 1;
+}
+
 function bindLookup(ctx: ProgramContext, server: string, name: string, ask: Ask): number {
   const query = isIPv4(name) ? reverseName(name) : name;
   const result = ask(server, query, isIPv4(name) ? "PTR" : "A");

@@ -148,3 +148,23 @@ function podListener(state: ClusterState, pod: Pod, key: string, port: number, h
     cause: "port-closed",
   };
 }
+
+/**
+ * What answers a UDP datagram at a pod's port: agnhost netexec's UDP server (netexec.go
+ * startUDPServer: `hostname`, `echo TEXT`, `clientip`, the text trimmed and lower-cased, an
+ * unknown command unanswered). Undefined when no process has that UDP port open.
+ */
+export function udpReply(target: DeliveryTarget, port: number, payload: string, client: { ip: string; port: number }): { label: string; reply: string | undefined } | undefined {
+  if (target.kind !== "pod") return undefined;
+  const { pod, key } = target.pod;
+  if (pod.status.phase !== "Running") return undefined;
+  for (const container of pod.spec.containers) {
+    const server = findImage(container.image)?.server;
+    if (server?.kind !== "agnhost" || !serverPorts(container).some((p) => p.port === port && p.protocol === "UDP")) continue;
+    if (!pod.status.containerStatuses?.find((s) => s.name === container.name)?.state.running) return undefined;
+    const text = payload.trim().toLowerCase();
+    const reply = text === "hostname" ? pod.metadata.name : text.startsWith("echo ") ? text.slice(5) : text === "clientip" ? `${client.ip}:${client.port}` : undefined;
+    return { label: `agnhost netexec's UDP server in container ${container.name} of pod ${key}`, reply };
+  }
+  return undefined;
+}

@@ -71,6 +71,17 @@ describe("several clusters in one session (kubectl contexts)", () => {
     expect(s.run("kubectl get ns exam")).toBe('Error from server (NotFound): namespaces "exam" not found\n');
   });
 
+  it("keeps the workstation's files across a switch: it is one machine whatever the context", () => {
+    const s = session();
+    expect(s.run("mkdir -p course/1 && kubectl get nodes -o name > course/1/nodes.txt")).toBe("");
+    s.run("kubectl config use-context k8s-c2");
+    expect(s.run("cat course/1/nodes.txt")).toBe("node/controlplane\nnode/node01\nnode/node02\n");
+    s.run("echo two >> course/1/nodes.txt");
+    s.run("kubectl config use-context k8s-c3");
+    expect(s.run("tail -1 course/1/nodes.txt")).toBe("two\n");
+    expect(s.run("ssh cluster2-node1 cat course/1/nodes.txt")).toBe("cat: course/1/nodes.txt: No such file or directory\n");
+  });
+
   it("keeps every cluster's controllers running: a parked cluster's pods start", () => {
     const s = session();
     s.run("kubectl --context k8s-c2 run web --image=nginx");

@@ -270,8 +270,9 @@ export class Session extends DurableObject<Env> {
           maxObjects: this.settings.maxObjects,
           // The lesson chooses the cluster it was written for; the request may say more.
           profile: resolveProfile({ ...init.lesson?.cluster, ...init.exam?.exam.cluster, ...init.cluster }),
-          ...(init.clusters
-            ? { clusters: init.clusters.map((c) => ({ name: c.name, profile: resolveProfile({ ...init.lesson?.cluster, ...init.exam?.exam.cluster, ...init.cluster, ...c.profile }) })) }
+          // The request's clusters, else the exam's (an exam written for several contexts brings them).
+          ...((init.clusters ?? init.exam?.exam.clusters)
+            ? { clusters: (init.clusters ?? init.exam!.exam.clusters!).map((c) => ({ name: c.name, profile: resolveProfile({ ...init.lesson?.cluster, ...init.exam?.exam.cluster, ...init.cluster, ...c.profile }) })) }
             : {}),
         });
       if (init.exam) {

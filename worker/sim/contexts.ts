@@ -15,6 +15,7 @@ import type { ClusterState } from "./cluster/types.ts";
 import type { Kubeconfig } from "./kubectl/kubeconfig-types.ts";
 import type { Random } from "./random.ts";
 import type { SessionClusters, ShellFrame } from "./shell/types.ts";
+import { entryKey, WORKSTATION_MACHINE } from "./files/store.ts";
 
 /** The name of a session's cluster when it has one, as kubeadm's admin.conf names it. */
 export const SOLE_CLUSTER = "kubernetes";
@@ -26,6 +27,23 @@ export interface SessionContexts {
   current: string;
   /** The other clusters, by name. */
   parked: Record<string, ClusterState>;
+}
+
+/**
+ * The workstation is one machine whatever the context: its written files live in the current
+ * cluster's state (where its shell's programs write them) and move with a switch.
+ */
+function withWorkstationFiles(from: ClusterState, to: ClusterState): [ClusterState, ClusterState] {
+  const prefix = entryKey(WORKSTATION_MACHINE, "");
+  const moving = Object.entries(from.files ?? {}).filter(([key]) => key.startsWith(prefix));
+  const stale = Object.keys(to.files ?? {}).some((key) => key.startsWith(prefix));
+  if (moving.length === 0 && !stale) return [from, to];
+  const kept = Object.fromEntries(Object.entries(from.files ?? {}).filter(([key]) => !key.startsWith(prefix)));
+  const others = Object.fromEntries(Object.entries(to.files ?? {}).filter(([key]) => !key.startsWith(prefix)));
+  return [
+    { ...from, files: kept },
+    { ...to, files: { ...others, ...Object.fromEntries(moving) } },
+  ];
 }
 
 /** The workstation's kubeconfig in a session with several clusters: a context, a cluster and a user per cluster; the first is current. */
@@ -129,6 +147,7 @@ export class LineClusters {
       } else all[name] = name === contexts.current ? this.current : contexts.parked[name];
     }
     const current = workstationCluster(contexts, shell) ?? contexts.current;
+    if (current !== contexts.current) [all[contexts.current], all[current]] = withWorkstationFiles(all[contexts.current], all[current]);
     const parked: Record<string, ClusterState> = {};
     let same = current === contexts.current;
     for (const name of contexts.names) {
@@ -139,6 +158,25 @@ export class LineClusters {
     // Unchanged parked clusters keep the one object: storage compares the state's fields by reference.
     return { cluster: all[current], contexts: same ? contexts : { names: contexts.names, current, parked } };
   }
+}
+
+/**
+ * The state as it would be after `kubectl config use-context NAME` at the workstation: that
+ * context current and its cluster in `cluster` (an exam task names where it is graded this way).
+ * Unchanged when the session has one cluster or no such context reaches one of its clusters.
+ */
+export function inContext<S extends { cluster: ClusterState; shell: ShellFrame[]; contexts?: SessionContexts }>(state: S, name: string): S {
+  const contexts = state.contexts;
+  const frame = state.shell[0];
+  if (!contexts || frame.kind !== "workstation" || !frame.kubeconfig) return state;
+  const context = frame.kubeconfig.contexts.find((c) => c.name === name);
+  if (!context || !contexts.names.includes(context.cluster)) return state;
+  const all: Record<string, ClusterState> = { ...contexts.parked, [contexts.current]: state.cluster };
+  if (context.cluster !== contexts.current) [all[contexts.current], all[context.cluster]] = withWorkstationFiles(all[contexts.current], all[context.cluster]);
+  const parked: Record<string, ClusterState> = {};
+  for (const other of contexts.names) if (other !== context.cluster) parked[other] = all[other];
+  const shell = [{ ...frame, kubeconfig: { ...frame.kubeconfig, currentContext: name } }, ...state.shell.slice(1)];
+  return { ...state, cluster: all[context.cluster], shell, contexts: { names: contexts.names, current: context.cluster, parked } };
 }
 
 /** Every cluster of the session brought to `now` (a tick without a command). */

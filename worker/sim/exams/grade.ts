@@ -6,6 +6,7 @@
 
 import type { ClusterState } from "../cluster/types.ts";
 import { callerTimeOf, execute, type SessionState } from "../engine.ts";
+import { inContext } from "../contexts.ts";
 import { storedEntry, nodeMachine, WORKSTATION_MACHINE } from "../files/store.ts";
 import { kubeconfigOf } from "../kubectl/kubeconfig.ts";
 import { describeRequest, evaluateCheck, leaves, watchedValue, type CheckResult, type JsonValue } from "../lessons/checks.ts";
@@ -93,7 +94,9 @@ export function recordExamTraces(exam: Exam, memory: ExamMemory, traces: readonl
 /** Grades every task against the session as it is now. */
 export function gradeExam(exam: Exam, seed: number, memory: ExamMemory, state: SessionState): ExamReport {
   const tasks = exam.tasks.map((task, i): TaskReport => {
-    const checks = task.checks.map((check, j) => gradeCheck(check, checkPath(i, j), memory, state));
+    // A task names the context it is solved in: its checks look at that context's cluster.
+    const where = task.context === undefined ? state : inContext(state, task.context);
+    const checks = task.checks.map((check, j) => gradeCheck(check, checkPath(i, j), memory, where));
     const passed = checks.filter((c) => c.passed).length;
     return { id: task.id, title: task.title, weight: task.weight, score: round1((task.weight * passed) / checks.length), checks, solution: task.solution, why: task.why };
   });

@@ -41,7 +41,12 @@ export interface StartedExam {
 /** A session with the exam's setups run and the exam started, as POST /api/sessions makes one. */
 export function startExamSession(exam: Exam, seed: number, start: number, stepMs: number): StartedExam {
   let now = start;
-  let state = createSession({ seed, now, profile: resolveProfile(exam.cluster) });
+  let state = createSession({
+    seed,
+    now,
+    profile: resolveProfile(exam.cluster),
+    ...(exam.clusters ? { clusters: exam.clusters.map((c) => ({ name: c.name, profile: resolveProfile({ ...exam.cluster, ...c.profile }) })) } : {}),
+  });
   const errors: string[] = [];
   let commands = 0;
   for (const command of examSetup(exam)) {

@@ -7,6 +7,7 @@
 import * as v from "valibot";
 import { parse as parseYaml } from "yaml";
 import { type ClusterProfileRequest, ClusterProfileInput } from "../cluster/profile.ts";
+import { MAX_CLUSTERS } from "../cluster/layout.ts";
 import { type Check, checkFieldErrors, checkSchema, command, formatIssue, slug, text } from "../lessons/schema.ts";
 import { drawParameters, PARAMETER_NAME, substituteParameters, type ParameterSpec } from "./parameters.ts";
 
@@ -75,6 +76,8 @@ export interface Exam {
   durationMinutes: number;
   passPercent: number;
   cluster?: ClusterProfileRequest;
+  /** Several clusters, a context each (as POST /api/sessions' `clusters`); the tasks' `context` names them. */
+  clusters?: Array<{ name: string; profile?: ClusterProfileRequest }>;
   /** Commands run before the tasks' own setups (namespaces and objects several tasks share). */
   setup?: string[];
   tasks: ExamTask[];
@@ -196,6 +199,14 @@ const examSchema = v.strictObject({
   passPercent: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(100)), DEFAULT_PASS_PERCENT),
   parameters: v.optional(v.unknown()),
   cluster: v.optional(ClusterProfileInput),
+  clusters: v.optional(
+    v.pipe(
+      v.array(v.strictObject({ name: v.pipe(v.string(), v.maxLength(63), v.regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "must be lower-case letters, digits and '-', e.g. k8s-c2")), profile: v.optional(ClusterProfileInput) })),
+      v.minLength(1, "clusters needs at least one cluster"),
+      v.maxLength(MAX_CLUSTERS, `at most ${MAX_CLUSTERS} clusters`),
+      v.check((list) => new Set(list.map((c) => c.name)).size === list.length, "each cluster needs a name of its own"),
+    ),
+  ),
   setup: v.optional(v.pipe(v.array(command), v.maxLength(200))),
   tasks: v.pipe(v.array(taskSchema), v.minLength(1, "an exam needs at least one task"), v.maxLength(50)),
 });

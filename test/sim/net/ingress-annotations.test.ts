@@ -102,3 +102,34 @@ describe("ingress-nginx's annotations", () => {
     expect(run(`curl -si -H 'Origin: https://evil.example' -H 'Host: api.example' http://192.168.56.11:${port}/v1`)).not.toContain("Access-Control-Allow-Origin");
   });
 });
+
+describe("canary Ingresses", () => {
+  it("send a request to the canary's Service by header, by cookie and by weight, and log its upstream as the alternative", () => {
+    const { run, port } = cluster(7);
+    run("kubectl create deployment web-v2 --image=traefik/whoami");
+    run("kubectl expose deployment web-v2 --port=80");
+    run('kubectl create ingress web --class=nginx --rule="app.example/*=web:80"');
+    run(`kubectl create ingress web-canary --class=nginx --rule="app.example/*=web-v2:80" --annotation=${A}/canary=true --annotation=${A}/canary-by-header=X-Canary --annotation=${A}/canary-by-cookie=canary`);
+    const who = (extra: string) => /Hostname: (web(?:-v2)?)-/.exec(run(`curl -s ${extra} -H 'Host: app.example' http://192.168.56.11:${port}/`))![1];
+    expect(who("")).toBe("web");
+    expect(who("-H 'X-Canary: always'")).toBe("web-v2");
+    expect(who("-H 'X-Canary: never' -H 'Cookie: canary=always'")).toBe("web");
+    expect(who("-H 'Cookie: canary=always'")).toBe("web-v2");
+    expect(run("kubectl logs -n ingress-nginx deploy/ingress-nginx-controller --tail=1")).toMatch(/ \[default-web-80\] \[default-web-v2-80\] 10\.244\.\d+\.\d+:80 /);
+    // canary-weight: 100 sends everything to the canary, unless a header says never.
+    run(`kubectl annotate ingress web-canary ${A}/canary-weight=100`);
+    expect(who("")).toBe("web-v2");
+    expect(who("-H 'X-Canary: never'")).toBe("web");
+  });
+
+  it("with a weight share the requests between both", () => {
+    const { run, port } = cluster(8);
+    run("kubectl create deployment web-v2 --image=traefik/whoami");
+    run("kubectl expose deployment web-v2 --port=80");
+    run('kubectl create ingress web --class=nginx --rule="app.example/*=web:80"');
+    run(`kubectl create ingress web-canary --class=nginx --rule="app.example/*=web-v2:80" --annotation=${A}/canary=true --annotation=${A}/canary-weight=50`);
+    const seen = new Set<string>();
+    for (let i = 0; i < 20; i++) seen.add(/Hostname: (web(?:-v2)?)-/.exec(run(`curl -s -H 'Host: app.example' http://192.168.56.11:${port}/`))![1]);
+    expect([...seen].sort()).toEqual(["web", "web-v2"]);
+  });
+});

@@ -50,6 +50,21 @@ export interface IngressTarget {
   /** proxy-body-size as bytes (client_max_body_size; 0 is no limit). */
   bodyLimit: number;
   cors?: CorsConfig;
+  /** A canary Ingress's backend for the same host and path, and when it takes a request. */
+  canary?: Canary;
+}
+
+/** internal/ingress/annotations/canary, as the Lua balancer's traffic shaping policy applies it. */
+interface Canary {
+  ingress: string;
+  namespace: string;
+  service: string;
+  port: { number?: number; name?: string };
+  header?: string;
+  headerValue?: string;
+  cookie?: string;
+  weight: number;
+  weightTotal: number;
 }
 
 /** The CORS annotations as internal/ingress/annotations/cors parses them. */
@@ -172,6 +187,31 @@ function corsHeaders(cors: CorsConfig, request: HttpRequest): Array<[string, str
   return out;
 }
 
+/** The cookie's value in the request's Cookie header (nginx's $cookie_NAME). */
+function cookieValue(request: HttpRequest, name: string): string | undefined {
+  for (const part of (header(request, "Cookie") ?? "").split(";")) {
+    const eq = part.indexOf("=");
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+  }
+  return undefined;
+}
+
+function routeToCanary(canary: Canary, request: HttpRequest, pick: (n: number) => number): boolean {
+  const value = canary.header ? header(request, canary.header) : undefined;
+  if (value !== undefined) {
+    if (canary.headerValue) {
+      if (value === canary.headerValue) return true;
+    } else if (value === "always") return true;
+    else if (value === "never") return false;
+  }
+  const cookie = canary.cookie ? cookieValue(request, canary.cookie) : undefined;
+  if (cookie === "always") return true;
+  if (cookie === "never") return false;
+  // math.random(weightTotal) <= weight, weightTotal at least 100.
+  const total = canary.weightTotal > 100 ? canary.weightTotal : 100;
+  return canary.weight > 0 && pick(total) + 1 <= canary.weight;
+}
+
 /** nginx's reason phrases for the status pages ingress-nginx's annotations can produce. */
 const REASONS: Record<number, string> = { 300: "Multiple Choices", 301: "Moved Permanently", 302: "Found", 303: "See Other", 304: "Not Modified", 305: "Use Proxy", 307: "Temporary Redirect", 308: "Permanent Redirect" };
 
@@ -195,7 +235,10 @@ function buildTable(state: ClusterState, annotationClass: string): RoutingTable 
     if (regex) for (const rule of ing.spec.rules ?? []) regexServers.add(rule.host ?? "_");
   }
   let count = 0;
+  const isCanary = (ing: Ingress) => TRUE.has(ing.metadata.annotations?.[`${A}canary`] ?? "");
   for (const ing of all) {
+    // A canary Ingress adds no location: its backend joins the main Ingress's (mergeAlternativeBackends).
+    if (isCanary(ing)) continue;
     const ns = ing.metadata.namespace ?? "default";
     const key = `${ns}/${ing.metadata.name}`;
     const ann = ing.metadata.annotations ?? {};
@@ -255,6 +298,39 @@ function buildTable(state: ClusterState, annotationClass: string): RoutingTable 
           add("prefix", path.endsWith("/") ? path : `${path}/`);
           add("exact", path);
         } else add("prefix", path);
+      }
+    }
+  }
+  for (const ing of all) {
+    if (!isCanary(ing)) continue;
+    const ann = ing.metadata.annotations ?? {};
+    const int = (key: string, fallback: number) => {
+      const n = Number(ann[key]);
+      return ann[key] !== undefined && Number.isInteger(n) ? n : fallback;
+    };
+    const ns = ing.metadata.namespace ?? "default";
+    for (const rule of ing.spec.rules ?? []) {
+      const host = rule.host ?? "_";
+      const server = host === "_" ? catchAll : servers.get(host);
+      if (!server) continue;
+      for (const p of rule.http?.paths ?? []) {
+        const service = p.backend.service;
+        if (!service) continue;
+        const path = p.path ?? "/";
+        const canary: Canary = {
+          ingress: `${ns}/${ing.metadata.name}`,
+          namespace: ns,
+          service: service.name,
+          port: service.port,
+          ...(ann[`${A}canary-by-header`] ? { header: ann[`${A}canary-by-header`] } : {}),
+          ...(ann[`${A}canary-by-header-value`] ? { headerValue: ann[`${A}canary-by-header-value`] } : {}),
+          ...(ann[`${A}canary-by-cookie`] ? { cookie: ann[`${A}canary-by-cookie`] } : {}),
+          weight: int(`${A}canary-weight`, 0),
+          weightTotal: int(`${A}canary-weight-total`, 100),
+        };
+        // Every location of the main Ingress's path (a Prefix path is two) gets the alternative backend.
+        const targets = [...server.exact.values(), ...server.ordered].map((l) => l.target).concat(server.root ? [server.root] : []);
+        for (const t of targets) if (t.path === path && !t.canary) t.canary = canary;
       }
     }
   }
@@ -441,22 +517,26 @@ function routeIngress(req: IngressRequest): IngressResult {
     const reply = withCors(nginxPage(request, now, 403, "Forbidden"));
     return { reply, log: [accessLogLine(req, reply, { name: upstreamName, none: true })], note: `Rule ${rule} matched; ${req.client.ip} (the address nginx sees) is not in allowlist-source-range ${t.allowlist.map((r) => r.text).join(",")}: 403.`, hops: [] };
   }
-  const serviceKey = `${t.namespace}/${t.service}`;
-  const sp = req.index.portsOfService(serviceKey).find((p) => p.protocol === "TCP" && (t.port.number !== undefined ? p.port.port === t.port.number : p.port.name === t.port.name));
+  // The Lua balancer's route_to_alternative_balancer: the header, then the cookie, then the weight.
+  const useCanary = t.canary !== undefined && routeToCanary(t.canary, request, req.pick);
+  const backend = useCanary ? t.canary! : t;
+  const alternative = t.canary ? { alternative: `${t.canary.namespace}-${t.canary.service}-${t.canary.port.number ?? t.canary.port.name}` } : {};
+  const serviceKey = `${backend.namespace}/${backend.service}`;
+  const sp = req.index.portsOfService(serviceKey).find((p) => p.protocol === "TCP" && (backend.port.number !== undefined ? p.port.port === backend.port.number : p.port.name === backend.port.name));
   const endpoints = sp ? req.index.endpoints(sp) : [];
   const serviceHop: Hop = {
     kind: "service",
     label: `service ${serviceKey}`,
-    ref: { kind: "Service", namespace: t.namespace, name: t.service },
+    ref: { kind: "Service", namespace: backend.namespace, name: backend.service },
     note: sp
       ? `ingress-nginx balances over the Service's ready endpoints itself (${endpoints.length}, from its EndpointSlices), not through its ClusterIP.`
       : req.state.services[serviceKey]
-        ? `Service ${serviceKey} has no port ${t.port.number ?? t.port.name}.`
+        ? `Service ${serviceKey} has no port ${backend.port.number ?? backend.port.name}.`
         : `Service ${serviceKey} does not exist.`,
   };
   if (endpoints.length === 0) {
     const reply = nginxPage(request, now, 503, "Service Temporarily Unavailable");
-    return { reply, log: [accessLogLine(req, reply, { name: upstreamName, none: true })], note: `Rule ${rule} matched, but ${serviceKey} has no ready endpoint: 503.`, hops: [serviceHop] };
+    return { reply, log: [accessLogLine(req, reply, { name: upstreamName, none: true, ...alternative })], note: `Rule ${rule} matched, but ${serviceKey} has no ready endpoint: 503.`, hops: [serviceHop] };
   }
   const endpoint = endpoints[endpoints.length === 1 ? 0 : req.pick(endpoints.length)];
   const uri = rewritePath(t, request.target);
@@ -483,11 +563,12 @@ function routeIngress(req: IngressRequest): IngressResult {
   if (leg.outcome.kind !== "reply" || leg.outcome.reply.kind !== "http") {
     const timedOut = leg.outcome.kind === "timed-out";
     const reply = timedOut ? nginxPage(request, now, 504, "Gateway Time-out") : nginxPage(request, now, 502, "Bad Gateway");
-    const log = accessLogLine(req, reply, { name: upstreamName, addr: endpoint.text, length: 0, status: timedOut ? 504 : 502 });
+    const log = accessLogLine(req, reply, { name: upstreamName, addr: endpoint.text, length: 0, status: timedOut ? 504 : 502, ...alternative });
     return { reply, log: [log], note: `Rule ${rule} matched; ${endpoint.text}${rewritten} did not answer HTTP: ${reply.status}.`, hops: [serviceHop, ...leg.hops] };
   }
-  const backend = leg.outcome.reply;
-  const reply = withCors(relayed(request.method === "HEAD" ? { ...backend, body: "" } : backend, now));
-  const log = accessLogLine(req, reply, { name: upstreamName, addr: endpoint.text, length: byteLength(backend.body), status: backend.status });
-  return { reply, log: [log], note: `Rule ${rule} matched: proxied to ${endpoint.text}${rewritten}.`, hops: [serviceHop, ...leg.hops] };
+  const answer = leg.outcome.reply;
+  const reply = withCors(relayed(request.method === "HEAD" ? { ...answer, body: "" } : answer, now));
+  const log = accessLogLine(req, reply, { name: upstreamName, addr: endpoint.text, length: byteLength(answer.body), status: answer.status, ...alternative });
+  const via = useCanary ? ` (the canary ${t.canary!.ingress})` : "";
+  return { reply, log: [log], note: `Rule ${rule} matched: proxied to ${endpoint.text}${via}${rewritten}.`, hops: [serviceHop, ...leg.hops] };
 }

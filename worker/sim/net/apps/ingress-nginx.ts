@@ -40,7 +40,7 @@ export function requestLength(request: HttpRequest): number {
 export function accessLogLine(
   req: Pick<AppRequest, "now" | "client" | "logged" | "request"> & { https?: { protocol: string } },
   response: HttpResponse,
-  upstream: { name: string; addr: string; length: number; status: number } | { name: string; none: true },
+  upstream: ({ name: string; addr: string; length: number; status: number } | { name: string; none: true }) & { alternative?: string },
 ): string {
   const { request, client, now } = req;
   const agent = header(request, "User-Agent") ?? "-";
@@ -48,7 +48,7 @@ export function accessLogLine(
   const sent = byteLength(response.body);
   // No upstream was contacted (a redirect, no endpoints): nginx prints its empty variables as "-".
   const up = "none" in upstream ? "- - - -" : `${upstream.addr} ${upstream.length} 0.000 ${upstream.status}`;
-  return `${client.ip} - - [${logDate(now)}] "${request.method} ${request.target} ${req.https?.protocol ?? "HTTP/1.1"}" ${response.status} ${sent} "${referer}" "${agent}" ${requestLength(request)} 0.000 [${upstream.name}] [] ${up} ${requestId(req)}`;
+  return `${client.ip} - - [${logDate(now)}] "${request.method} ${request.target} ${req.https?.protocol ?? "HTTP/1.1"}" ${response.status} ${sent} "${referer}" "${agent}" ${requestLength(request)} 0.000 [${upstream.name}] [${upstream.alternative ?? ""}] ${up} ${requestId(req)}`;
 }
 
 /** The internal default backend's 404, as the catch-all server proxies it back. */

@@ -8,10 +8,34 @@ export interface ClassInfo {
   name: string;
   lesson: { id: string; title: string; steps: number } | null;
   from: string | null;
+  /** The exam every student takes (classes made before exams came to classes lack it). */
+  exam?: ClassExamInfo | null;
   open: boolean;
   message: { text: string; at: number } | null;
   createdAt: number;
   students: number;
+}
+
+export interface ClassExamInfo {
+  id: string;
+  title: string;
+  tasks: number;
+  durationMinutes: number;
+  passPercent: number;
+  seedPerStudent: boolean;
+}
+
+/** A student's exam on the board: the clock from the start, the score once it ended. */
+export interface StudentExam {
+  examId: string;
+  seed: number;
+  tasks: number;
+  deadline: number | null;
+  secondsLeft: number | null;
+  finishedAt: number | null;
+  score: number | null;
+  max: number;
+  passed: boolean | null;
 }
 
 export interface BoardCommand {
@@ -36,6 +60,7 @@ export interface StudentRow {
   joinedAt: number;
   firstActivity: number | null;
   lastActivity: number | null;
+  exam?: StudentExam | null;
 }
 
 export interface CreatedClass {
@@ -67,7 +92,9 @@ async function call<T>(method: string, path: string, body?: unknown, key?: strin
 
 const enc = encodeURIComponent;
 
-export function createClass(body: { name: string; lesson: string } | { name: string; from: string }): Promise<CreatedClass> {
+export type CreateClassBody = { name: string; lesson: string } | { name: string; from: string } | { name: string; exam: string; seedPerStudent?: boolean; durationMinutes?: number };
+
+export function createClass(body: CreateClassBody): Promise<CreatedClass> {
   return call("POST", "/api/classes", body);
 }
 

@@ -1,6 +1,7 @@
 // `/exam/<id>`: an exam session. While the exam runs, its holder of the edit key sees the
 // countdown, the tasks and the console (the map hidden, as in the real exam); once it is over
 // (time up or Finish), everyone with the link sees the report. Loaded lazily: not in the first load.
+import type { ComponentChildren } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { finishExam, getExam } from "../api/client.ts";
 import type { ExamState, ExamView } from "../api/types.ts";
@@ -22,6 +23,8 @@ export interface ExamPageProps {
   compact?: boolean;
   /** In an embed: the frame's address stays the embed's (a reload finds the same session). */
   embedded?: boolean;
+  /** Shown under the exam's bar and above its report (a class's name and the teacher's message). */
+  banner?: ComponentChildren;
 }
 
 export function ExamPage(props: ExamPageProps) {
@@ -68,7 +71,17 @@ export function ExamPage(props: ExamPageProps) {
     );
   }
   if (!state) return <p class="starting" aria-busy="true">Loading the exam…</p>;
-  if (state.report) return <ExamReportView id={props.id} state={state as ExamState & { report: NonNullable<ExamState["report"]> }} compact={props.compact} onRetake={props.onRetake} />;
+  if (state.report) {
+    const report = <ExamReportView id={props.id} state={state as ExamState & { report: NonNullable<ExamState["report"]> }} compact={props.compact} onRetake={props.onRetake} />;
+    return props.banner ? (
+      <>
+        {props.banner}
+        {report}
+      </>
+    ) : (
+      report
+    );
+  }
   return (
     <ExamRunning
       id={props.id}
@@ -78,6 +91,7 @@ export function ExamPage(props: ExamPageProps) {
       onProgress={props.onProgress}
       onOver={() => void load()}
       onFinished={(report) => setState({ ...state, finished: true, secondsLeft: 0, report })}
+      banner={props.banner}
     />
   );
 }
@@ -90,6 +104,7 @@ function ExamRunning(props: {
   onProgress?: ExamPageProps["onProgress"];
   onOver(): void;
   onFinished(report: NonNullable<ExamState["report"]>): void;
+  banner?: ComponentChildren;
 }) {
   const [commands, setCommands] = useState(0);
   const clock = useClock(props.exam.secondsLeft, props.onOver);
@@ -111,12 +126,15 @@ function ExamRunning(props: {
       hooks={{ onEntry: (entry) => !entry.setup && setCommands((n) => n + 1) }}
       panel={<ExamTasks sessionId={props.id} exam={props.exam} />}
       header={() => (
-        <ExamBar
-          exam={props.exam}
-          clock={clock}
-          canFinish={!!props.editKey}
-          onFinish={async () => props.onFinished(await finishExam(props.id, props.editKey!))}
-        />
+        <>
+          <ExamBar
+            exam={props.exam}
+            clock={clock}
+            canFinish={!!props.editKey}
+            onFinish={async () => props.onFinished(await finishExam(props.id, props.editKey!))}
+          />
+          {props.banner}
+        </>
       )}
     />
   );

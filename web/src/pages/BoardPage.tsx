@@ -2,7 +2,7 @@
 // imports it only for this route), so the first load of every other page stays within budget.
 // The key moves from the fragment into this browser's storage at once, as edit keys do.
 import { useEffect, useMemo, useState } from "preact/hooks";
-import { boardCsv, type ClassInfo, closeClass, followBoard, postClassMessage, type StudentRow } from "../api/classes.ts";
+import { boardCsv, type ClassInfo, closeClass, followBoard, postClassMessage, type StudentExam, type StudentRow } from "../api/classes.ts";
 import { createSnapshot } from "../api/client.ts";
 import { storage } from "../lib/storage.ts";
 import { TopBar } from "./TopBar.tsx";
@@ -96,7 +96,12 @@ function Board(props: { classId: string; teacherKey: string }) {
           <h2>{info ? info.name : "Class board"}</h2>
           {info && (
             <p class="board-facts">
-              {info.lesson ? `Lesson: ${info.lesson.title} (${info.lesson.steps} steps)` : "No lesson"} · {students.length} {students.length === 1 ? "student" : "students"} · {finishedCount} finished · {stuckCount} stuck ·{" "}
+              {info.exam
+                ? `Exam: ${info.exam.title} (${info.exam.tasks} tasks, ${info.exam.durationMinutes} min, pass mark ${info.exam.passPercent}%${info.exam.seedPerStudent ? ", a draw per student" : ", the same draw for all"})`
+                : info.lesson
+                  ? `Lesson: ${info.lesson.title} (${info.lesson.steps} steps)`
+                  : "No lesson"}{" "}
+              · {students.length} {students.length === 1 ? "student" : "students"} · {finishedCount} finished · {stuckCount} stuck ·{" "}
               {info.open ? "open to new students" : "closed to new students"}
             </p>
           )}
@@ -110,7 +115,7 @@ function Board(props: { classId: string; teacherKey: string }) {
           )}
         </header>
         {info && <TeacherTools classId={props.classId} teacherKey={props.teacherKey} info={info} />}
-        <StudentTable students={students} now={serverNow} />
+        <StudentTable students={students} now={serverNow} exam={Boolean(info?.exam)} />
       </main>
     </div>
   );
@@ -190,7 +195,7 @@ function TeacherTools(props: { classId: string; teacherKey: string; info: ClassI
   );
 }
 
-function StudentTable(props: { students: StudentRow[]; now: number }) {
+function StudentTable(props: { students: StudentRow[]; now: number; exam: boolean }) {
   if (props.students.length === 0) return <p class="board-empty">No students yet: share the student link.</p>;
   return (
     <table class="board-table">
@@ -198,8 +203,17 @@ function StudentTable(props: { students: StudentRow[]; now: number }) {
       <thead>
         <tr>
           <th scope="col">Name</th>
-          <th scope="col">Step</th>
-          <th scope="col">On this step</th>
+          {props.exam ? (
+            <>
+              <th scope="col">Score</th>
+              <th scope="col">Time left</th>
+            </>
+          ) : (
+            <>
+              <th scope="col">Step</th>
+              <th scope="col">On this step</th>
+            </>
+          )}
           <th scope="col">Last commands</th>
           <th scope="col">Status</th>
           <th scope="col">Actions</th>
@@ -223,11 +237,20 @@ function StudentLine(props: { student: StudentRow; now: number }) {
       <th scope="row" class="student-name">
         {s.name}
       </th>
-      <td class="student-step">
-        {s.step === null ? "—" : s.finished ? `${s.steps} of ${s.steps}` : `${s.step + 1} of ${s.steps}`}
-        {s.stepTitle && <span class="step-title"> · {s.stepTitle}</span>}
-      </td>
-      <td class="student-time">{s.finished || s.step === null ? "—" : duration(props.now - s.stepSince)}</td>
+      {s.exam ? (
+        <>
+          <td class="student-score">{s.exam.score === null ? "—" : `${s.exam.score} of ${s.exam.max}`}</td>
+          <td class="student-time">{timeLeft(s.exam, props.now)}</td>
+        </>
+      ) : (
+        <>
+          <td class="student-step">
+            {s.step === null ? "—" : s.finished ? `${s.steps} of ${s.steps}` : `${s.step + 1} of ${s.steps}`}
+            {s.stepTitle && <span class="step-title"> · {s.stepTitle}</span>}
+          </td>
+          <td class="student-time">{s.finished || s.step === null ? "—" : duration(props.now - s.stepSince)}</td>
+        </>
+      )}
       <td class="student-commands">
         <ol>
           {s.lastCommands.map((c, i) => (
@@ -238,12 +261,20 @@ function StudentLine(props: { student: StudentRow; now: number }) {
         </ol>
       </td>
       <td class="student-status">
-        {s.finished ? <span class="badge done">finished</span> : stuck ? <span class="badge stuck">stuck: {stuck === "failing" ? `${s.failingStreak} failing commands` : "same step > 5 min"}</span> : <span class="badge working">working</span>}
+        {s.exam?.passed != null ? (
+          <span class={"badge " + (s.exam.passed ? "done" : "not-passed")}>{s.exam.passed ? "passed" : "not passed"}</span>
+        ) : s.finished ? <span class="badge done">finished</span> : stuck ? <span class="badge stuck">stuck: {stuck === "failing" ? `${s.failingStreak} failing commands` : "same step > 5 min"}</span> : <span class="badge working">working</span>}
       </td>
       <td class="student-actions">
-        <a href={`/s/${s.sessionId}`} target="_blank" rel="noopener">
-          Watch
-        </a>{" "}
+        {s.exam?.finishedAt != null ? (
+          <a href={`/exam/${s.sessionId}`} target="_blank" rel="noopener">
+            Report<span class="visually-hidden"> of {s.name}</span>
+          </a>
+        ) : (
+          <a href={`/s/${s.sessionId}`} target="_blank" rel="noopener">
+            Watch
+          </a>
+        )}{" "}
         {snapshot ? (
           <a href={`/p/${snapshot}`} target="_blank" rel="noopener">
             Snapshot
@@ -265,6 +296,14 @@ function stuckReason(s: StudentRow, now: number): "failing" | "step" | null {
 }
 
 const isStuck = (s: StudentRow, now: number) => stuckReason(s, now) !== null;
+
+/** The exam's time left on the board's clock (the row's secondsLeft is as of its last update). */
+function timeLeft(exam: StudentExam, now: number): string {
+  if (exam.finishedAt !== null) return "ended";
+  if (exam.deadline === null) return "—";
+  const seconds = Math.max(0, Math.ceil((exam.deadline - now) / 1000));
+  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`;
+}
 
 function duration(ms: number): string {
   const seconds = Math.max(0, Math.floor(ms / 1000));

@@ -1,10 +1,11 @@
 // `/c/<classId>`: a class's student link. A student types a display name and gets their own
-// session, started from the class's lesson or snapshot; this browser remembers it (the session id
+// session, started from the class's lesson, snapshot or exam (the exam view, loaded lazily); this browser remembers it (the session id
 // and its edit key), so opening the link again returns to the same session. The teacher's latest
 // message shows above the playground.
 import { useEffect, useState } from "preact/hooks";
 import { type ClassInfo, getClass, joinClass } from "../api/classes.ts";
 import { storage } from "../lib/storage.ts";
+import { LazyExam } from "./LazyExam.tsx";
 import { Playground } from "./Playground.tsx";
 import { TopBar } from "./TopBar.tsx";
 
@@ -20,6 +21,9 @@ export function ClassPage(props: { classId: string }) {
   });
   if (joined) {
     const key = storage.editKey(joined.sessionId) ?? undefined;
+    // An exam class: the exam view (countdown, tasks, Finish, then the report) with the class's banner.
+    if (!info.value && !info.error) return <p class="starting" aria-busy="true">Loading the class…</p>;
+    if (info.value?.exam) return <LazyExam id={joined.sessionId} banner={<ClassBanner info={info.value} name={joined.name} />} />;
     return (
       <Playground
         source={{ kind: "session", id: joined.sessionId, key }}
@@ -89,6 +93,11 @@ export function JoinForm(props: { info: ClassInfo; onJoined(joined: { sessionId:
       {info.lesson && (
         <p class="join-lesson">
           Lesson: {info.lesson.title} ({info.lesson.steps} steps)
+        </p>
+      )}
+      {info.exam && (
+        <p class="join-lesson">
+          Exam: {info.exam.title} ({info.exam.tasks} tasks, {info.exam.durationMinutes} minutes from when you join, pass mark {info.exam.passPercent}%)
         </p>
       )}
       {!info.open ? (

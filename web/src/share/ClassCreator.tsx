@@ -1,20 +1,24 @@
-// "Create a class": a class name and what every student starts from (a built-in lesson, or a
-// snapshot by its link or id), then the two links: the student link to share, and the private
+// "Create a class": a class name and what every student starts from (a built-in lesson, a
+// built-in exam, or a snapshot by its link or id), then the two links: the student link to share, and the private
 // board link (the teacher key in its fragment). The key is kept in this browser too.
 import { useEffect, useState } from "preact/hooks";
-import { type CreatedClass, createClass } from "../api/classes.ts";
-import { listLessons } from "../api/client.ts";
-import type { LessonSummary } from "../api/types.ts";
+import { type CreateClassBody, type CreatedClass, createClass } from "../api/classes.ts";
+import { listExams, listLessons } from "../api/client.ts";
+import type { ExamSummary, LessonSummary } from "../api/types.ts";
 import { copyText } from "../lib/clipboard.ts";
 import { snapshotIdOf } from "../lib/snapshot-id.ts";
 import { storage } from "../lib/storage.ts";
 import { usePopover } from "../lib/use-popover.ts";
 
 const SNAPSHOT = "snapshot";
+/** An exam's option value: `exam:<id>` (lesson ids are plain). */
+const EXAM_PREFIX = "exam:";
 
 export function ClassCreator() {
   const { open, setOpen, root } = usePopover<HTMLDivElement>();
   const [lessons, setLessons] = useState<LessonSummary[] | null>(null);
+  const [exams, setExams] = useState<ExamSummary[]>([]);
+  const [seedPerStudent, setSeedPerStudent] = useState(false);
   const [name, setName] = useState("");
   const [source, setSource] = useState("");
   const [snapshot, setSnapshot] = useState("");
@@ -31,14 +35,20 @@ export function ClassCreator() {
         },
         (e) => setError((e as Error).message),
       );
+    // The exams are offered when the list answers; lessons and snapshots work without them.
+    if (open && exams.length === 0) listExams().then(setExams, () => undefined);
   }, [open]);
+
+  const examId = source.startsWith(EXAM_PREFIX) ? source.slice(EXAM_PREFIX.length) : null;
+  const body = (): CreateClassBody =>
+    source === SNAPSHOT ? { name, from: snapshotIdOf(snapshot) } : examId !== null ? { name, exam: examId, ...(seedPerStudent ? { seedPerStudent: true } : {}) } : { name, lesson: source };
 
   const submit = async (event: Event) => {
     event.preventDefault();
     setBusy(true);
     setError(null);
     try {
-      const made = await createClass(source === SNAPSHOT ? { name, from: snapshotIdOf(snapshot) } : { name, lesson: source });
+      const made = await createClass(body());
       storage.setTeacherKey(made.id, made.teacherKey);
       setCreated(made);
     } catch (e) {
@@ -81,8 +91,19 @@ export function ClassCreator() {
                     Lesson: {l.title} ({l.steps} steps)
                   </option>
                 ))}
+                {exams.map((x) => (
+                  <option key={x.id} value={EXAM_PREFIX + x.id}>
+                    Exam: {x.title} ({x.tasks} tasks, {x.durationMinutes} min)
+                  </option>
+                ))}
                 <option value={SNAPSHOT}>A snapshot…</option>
               </select>
+              {examId !== null && (
+                <label class="class-seed-choice">
+                  <input type="checkbox" checked={seedPerStudent} onChange={(e) => setSeedPerStudent((e.target as HTMLInputElement).checked)} /> A different draw for each student (otherwise
+                  everyone takes the same exam)
+                </label>
+              )}
               {source === SNAPSHOT && (
                 <>
                   <label for="class-snapshot">Snapshot link or id</label>

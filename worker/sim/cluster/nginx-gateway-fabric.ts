@@ -18,7 +18,7 @@ import { createObject, deleteObject, updateObject } from "./api-server.ts";
 import { findImage } from "./images.ts";
 import { flagValue, runsImageServer, serverArgs } from "./process.ts";
 import { nextResourceVersion, objectKey, putAt } from "./store.ts";
-import type { Tx } from "./tx.ts";
+import { perRecord, type Tx } from "./tx.ts";
 import type { ClusterState, GenericObject, KubeObject, Pod, Service, SubmittedObject } from "./types.ts";
 import type { Random } from "../random.ts";
 
@@ -55,10 +55,16 @@ export interface NgfControlPlane {
   instance: string;
 }
 
-export function ngfControlPlanes(state: ClusterState): NgfControlPlane[] {
+export function ngfControlPlanes(state: ClusterState): readonly NgfControlPlane[] {
+  return controlPlanesOf(state.pods);
+}
+
+// A scan of every pod's containers (~450 us at 300 pods), asked on each reconcile pass while a
+// GatewayClass exists: kept per pods record until the pods change.
+const controlPlanesOf = perRecord((pods: Record<string, Pod>): NgfControlPlane[] => {
   const out: NgfControlPlane[] = [];
-  for (const key in state.pods) {
-    const pod = state.pods[key];
+  for (const key in pods) {
+    const pod = pods[key];
     if (pod.status.phase !== "Running" || pod.metadata.deletionTimestamp) continue;
     for (const c of pod.spec.containers) {
       if (findImage(c.image)?.server?.kind !== "nginx-gateway-fabric" || !runsImageServer(c)) continue;
@@ -75,7 +81,7 @@ export function ngfControlPlanes(state: ClusterState): NgfControlPlane[] {
     }
   }
   return out;
-}
+});
 
 function objects(state: ClusterState, resource: string): Record<string, GenericObject> {
   return (state.objects?.[resource] ?? {}) as Record<string, GenericObject>;

@@ -31,6 +31,23 @@ const writeCounts = new WeakMap<object, number>();
 /** How many times this record was handed out by Tx.write (0 for one never written in place). */
 export const writeCount = (record: object): number => writeCounts.get(record) ?? 0;
 
+/**
+ * A function of one record, computed again only when the record was written since: what a
+ * controller reads on every reconcile pass (a scan of every pod) costs a WeakMap hit while the
+ * record is unchanged. The answer is shared: callers must not change it.
+ */
+export function perRecord<R extends object, T>(compute: (record: R) => T): (record: R) => T {
+  const cache = new WeakMap<R, { writes: number; value: T }>();
+  return (record) => {
+    const writes = writeCount(record);
+    const hit = cache.get(record);
+    if (hit && hit.writes === writes) return hit.value;
+    const value = compute(record);
+    cache.set(record, { writes, value });
+    return value;
+  };
+}
+
 export class Tx {
   private readonly base: ClusterState;
   private next: ClusterState;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createSession, execute, tick, type SessionState } from "../../worker/sim/engine.ts";
+import { createSession, execute, finishEdit, tick, type SessionState } from "../../worker/sim/engine.ts";
 import { clusterView } from "../../worker/sim/view.ts";
 
 const T = Date.UTC(2026, 0, 1);
@@ -80,6 +80,17 @@ describe("several clusters in one session (kubectl contexts)", () => {
     s.run("kubectl config use-context k8s-c3");
     expect(s.run("tail -1 course/1/nodes.txt")).toBe("two\n");
     expect(s.run("ssh cluster2-node1 cat course/1/nodes.txt")).toBe("cat: course/1/nodes.txt: No such file or directory\n");
+  });
+
+  it("saves kubectl --context X edit into that context's cluster, not the console's", () => {
+    let state = createSession({ seed: 7, now: T, clusters: [{ name: "k8s-c1" }, { name: "k8s-c2" }] });
+    state = execute(state, "kubectl --context k8s-c2 create configmap settings --from-literal=mode=old", { now: T + 1000 }).state;
+    const opened = execute(state, "kubectl --context k8s-c2 edit configmap settings", { now: T + 2000, editors: true });
+    expect(opened.editor?.content).toContain("mode: old");
+    const saved = finishEdit(opened.state, { token: opened.editor!.token, content: opened.editor!.content.replace("mode: old", "mode: new") }, { now: T + 3000 });
+    expect(saved.output).toBe("configmap/settings edited\n");
+    const read = execute(saved.state, "kubectl --context k8s-c2 get configmap settings -o jsonpath='{.data.mode}'; kubectl get configmap settings", { now: T + 4000 });
+    expect(read.output).toBe('newError from server (NotFound): configmaps "settings" not found\n');
   });
 
   it("keeps every cluster's controllers running: a parked cluster's pods start", () => {

@@ -455,7 +455,9 @@ export function finishEdit(state: SessionState, reply: EditorReply, env: Execute
   const random = createRandom(state.rng);
   const now = simulatedNow(state, env.now);
   const lineClusters = new LineClusters(state.cluster, state.contexts, now, random);
-  const acting = state.contexts ? actingCluster(state.contexts, state.shell) : SOLE_CLUSTER;
+  // The edit's own cluster (kubectl --context X edit), else the shell's.
+  const named = pending.cluster !== undefined && state.contexts?.names.includes(pending.cluster) ? pending.cluster : undefined;
+  const acting = named ?? (state.contexts ? actingCluster(state.contexts, state.shell) : SOLE_CLUSTER);
   const tx = lineClusters.tx(acting, false)!;
   const clusters = lineClusters.view(acting);
   reconcile(tx, now, random);
@@ -474,7 +476,7 @@ export function finishEdit(state: SessionState, reply: EditorReply, env: Execute
     err: (text) => void (output += text),
     trace: (t) => traces.push(t),
     openEditor: (request) => {
-      reopened ??= { ...request, token: editToken(random), command: pending.command };
+      reopened ??= { ...request, token: editToken(random), command: pending.command, ...(pending.cluster !== undefined ? { cluster: pending.cluster } : {}) };
     },
     ...(clusters ? { clusters } : {}),
   };

@@ -110,7 +110,9 @@ export function runKubectl(ctx: ProgramContext, argv: string[]): number {
   const target = ctx.clusters && context && ctx.shell[ctx.shell.length - 1].kind === "workstation" && ctx.clusters.names.includes(context.cluster) ? context.cluster : undefined;
   if (ctx.clusters && target !== undefined && target !== ctx.clusters.acting) {
     const tx = ctx.clusters.tx(target)!;
-    ctx = { ...ctx, tx, now: tx.state.now, clusters: { ...ctx.clusters, acting: target } };
+    const open = ctx.openEditor;
+    // kubectl edit's save is applied later (finishEdit): to this cluster, not the console's.
+    ctx = { ...ctx, tx, now: tx.state.now, clusters: { ...ctx.clusters, acting: target }, ...(open ? { openEditor: (request) => open({ ...request, cluster: target }) } : {}) };
   }
   const namespaceExplicit = flags.changed("namespace");
   const namespace = namespaceExplicit ? flags.string("namespace") : context?.namespace || "default";

@@ -34,6 +34,8 @@ export interface PendingEdit extends EditorRequest {
   target: EditTarget;
   /** The command line that opened the editor, for the transcript. */
   command?: string;
+  /** The session cluster the edit belongs to (`kubectl --context X edit`), in a session with several. */
+  cluster?: string;
 }
 
 /** What a program asks of the engine to open an editor; the engine adds the token. */

@@ -382,14 +382,15 @@ export function matchIngress(table: RoutingTable, host: string, path: string): I
     server = table.catchAll;
     name = "_";
   }
-  const appRoot = server.appRoot !== undefined ? { appRoot: server.appRoot } : {};
+  // Plain properties, no spreads: this runs once per routed request.
+  const appRoot = server.appRoot;
   const exact = server.exact.get(path);
-  if (exact) return { kind: "rule", target: exact.target, server: name, ...appRoot };
+  if (exact) return { kind: "rule", target: exact.target, server: name, appRoot };
   for (const l of server.ordered) {
-    if (l.kind === "regex" ? l.regex!.test(path) : path.startsWith(l.path)) return { kind: "rule", target: l.target, server: name, ...appRoot };
+    if (l.kind === "regex" ? l.regex!.test(path) : path.startsWith(l.path)) return { kind: "rule", target: l.target, server: name, appRoot };
   }
-  if (server.root) return { kind: "rule", target: server.root, server: name, ...appRoot };
-  return { kind: "default", server: name, ...appRoot };
+  if (server.root) return { kind: "rule", target: server.root, server: name, appRoot };
+  return { kind: "default", server: name, appRoot };
 }
 
 /** nginx's rewrite of the URI with rewrite-target: `$1`..`$9` are the location regex's groups. */

@@ -558,7 +558,8 @@ export interface ClusterState {
  * A file system entry as written: a file with its text, a directory, or `gone` (an image's or
  * the system's file that was removed). `mtime` is simulated ms; `mode` the permission bits.
  */
-export type StoredEntry = { type: "file"; data: string; mode: number; mtime: number } | { type: "dir"; mode: number; mtime: number } | { type: "gone" };
+/** A written file or directory; `owner` when another machine's user wrote it (a container's root, through a volume). */
+export type StoredEntry = { type: "file"; data: string; mode: number; mtime: number; owner?: string } | { type: "dir"; mode: number; mtime: number; owner?: string } | { type: "gone" };
 
 /** One port of a ServiceLink: port, protocol, and the port's name if it has one. */
 export type ServiceLinkPort = [port: number, protocol: string, name?: string];

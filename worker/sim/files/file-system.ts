@@ -9,6 +9,7 @@ import type { Tx } from "../cluster/tx.ts";
 import { byteLength } from "../net/http.ts";
 import { spend, type WorkBudget } from "../shell/work.ts";
 import { dropStaleLayers, entryBytes, entryKey, FILE_BYTES, putEntry, SESSION_FILE_BYTES, storedChildren, storedEntry, usedBytes } from "./store.ts";
+import { boundPath, type VolumeBind } from "./volumes.ts";
 
 export type Errno = "ENOENT" | "ENOTDIR" | "EISDIR" | "EACCES" | "EEXIST" | "ENOTEMPTY" | "ENOSPC" | "EROFS" | "EINVAL";
 
@@ -45,6 +46,8 @@ export interface Machine {
   bootTime: number;
   /** Mount points mounted read-only (configMap and secret volumes): nothing under them may change. */
   readOnly?: string[];
+  /** Writable volumes (emptyDir, hostPath, PersistentVolumes): what is under them is stored on another machine. */
+  binds?: VolumeBind[];
 }
 
 export interface Stat {
@@ -95,13 +98,57 @@ export class FileSystem {
     return this.tx.state;
   }
 
+  /** The machine and path a path's entry is stored under: a writable volume's, or this machine's own. */
+  private where(path: string): { machine: string; path: string; bind?: VolumeBind } {
+    return (this.machine.binds && boundPath(this.machine.binds, path)) ?? { machine: this.machine.id, path };
+  }
+
+  private storedAt(path: string): StoredEntry | undefined {
+    const w = this.where(path);
+    return storedEntry(this.state, w.machine, w.path);
+  }
+
+  private childrenAt(path: string): Iterable<[string, StoredEntry]> {
+    const w = this.where(path);
+    return storedChildren(this.state, w.machine, w.path);
+  }
+
+  private keyAt(path: string): string {
+    const w = this.where(path);
+    return entryKey(w.machine, w.path);
+  }
+
+  private putAt(path: string, entry: StoredEntry | undefined): void {
+    const w = this.where(path);
+    if (entry && w.bind) this.makeTargetDirs(w.machine, w.path, w.bind);
+    // Written through a volume: the node's shell shows the writer (the container's user) as the owner.
+    const owned = entry && entry.type !== "gone" && w.machine !== this.machine.id && w.machine.startsWith("node/") && entry.owner === undefined ? { ...entry, owner: this.machine.user } : entry;
+    putEntry(this.tx, w.machine, w.path, owned);
+  }
+
+  /**
+   * The kubelet creates a hostPath's (DirectoryOrCreate) and a local-path volume's directory on the
+   * node when it mounts it: the first write through the mount makes the missing ones, so the node's
+   * shell lists them.
+   */
+  private makeTargetDirs(machine: string, path: string, bind: VolumeBind): void {
+    if (machine.startsWith("pod/")) return;
+    for (let i = path.indexOf("/", 1); i > 0; i = path.indexOf("/", i + 1)) {
+      const dir = path.slice(0, i);
+      // A node's system directories (/opt, /var, /tmp, home directories) are its own already.
+      if (/^\/[^/]+$/.test(dir) || /^\/home\/[^/]+$/.test(dir)) continue;
+      const mode = dir === bind.target ? (bind.rootMode ?? 0o755) : 0o755;
+      if (!storedEntry(this.state, machine, dir)) putEntry(this.tx, machine, dir, { type: "dir", mode, mtime: this.now, owner: "root" });
+    }
+  }
+
   /** The entry at an absolute path, ignoring its ancestors. */
   private entry(path: string): Stat | undefined {
-    const stored = storedEntry(this.state, this.machine.id, path);
+    const stored = this.storedAt(path);
     if (stored) {
       if (stored.type === "gone") return undefined;
       const size = stored.type === "file" ? byteLength(stored.data) : 4096;
-      return { type: stored.type, mode: stored.mode, owner: this.machine.user, size, mtime: stored.mtime, stored: true };
+      return { type: stored.type, mode: stored.mode, owner: stored.owner ?? this.machine.user, size, mtime: stored.mtime, stored: true };
     }
     const base = this.machine.base.get(path);
     if (!base) return undefined;
@@ -147,7 +194,7 @@ export class FileSystem {
 
   /** A regular file's text, without counting it as work: an append extends a file, it does not read it. */
   private contents(path: string): string {
-    const stored = storedEntry(this.state, this.machine.id, path);
+    const stored = this.storedAt(path);
     return stored?.type === "file" ? stored.data : (this.machine.base.get(path) as Extract<BaseNode, { type: "file" }>).data();
   }
 
@@ -162,7 +209,7 @@ export class FileSystem {
     for (const key of this.machine.base.keys()) {
       if (key.startsWith(prefix) && key.length > prefix.length && !key.slice(prefix.length).includes("/")) names.add(key.slice(prefix.length));
     }
-    for (const [name, entry] of storedChildren(this.state, this.machine.id, path)) {
+    for (const [name, entry] of this.childrenAt(path)) {
       if (entry.type === "gone") names.delete(name);
       else names.add(name);
     }
@@ -201,8 +248,8 @@ export class FileSystem {
     spend(this.work, data.length);
     const before = stat.ok && append ? this.contents(path) : "";
     const mode = stat.ok ? stat.value.mode : this.machine.user === "root" ? 0o644 : 0o664;
-    const key = entryKey(this.machine.id, path);
-    const old = storedEntry(this.state, this.machine.id, path);
+    const key = this.keyAt(path);
+    const old = this.storedAt(path);
     const freeNow = () => SESSION_FILE_BYTES - (usedBytes(this.state) - (old ? entryBytes(key, old) : 0)) - byteLength(key);
     // Gone containers' layers only matter for space: they are dropped when a write needs it.
     if (freeNow() < byteLength(before) + byteLength(data)) dropStaleLayers(this.tx);
@@ -210,7 +257,7 @@ export class FileSystem {
     const room = Math.max(0, Math.min(FILE_BYTES, free) - byteLength(before));
     const fits = byteLength(data) <= room;
     const kept = fits ? data : prefixOfBytes(data, room);
-    putEntry(this.tx, this.machine.id, path, { type: "file", data: before + kept, mode, mtime: this.now });
+    this.putAt(path, { type: "file", data: before + kept, mode, mtime: this.now });
     return fits ? ok(byteLength(data)) : fail("ENOSPC");
   }
 
@@ -221,10 +268,10 @@ export class FileSystem {
     if (stat.errno !== "ENOENT") return stat;
     const why = this.mayCreateIn(parentOf(path));
     if (why) return fail(why);
-    const key = entryKey(this.machine.id, path);
+    const key = this.keyAt(path);
     if (usedBytes(this.state) + byteLength(key) > SESSION_FILE_BYTES) dropStaleLayers(this.tx);
     if (usedBytes(this.state) + byteLength(key) > SESSION_FILE_BYTES) return fail("ENOSPC");
-    putEntry(this.tx, this.machine.id, path, { type: "dir", mode: this.machine.user === "root" ? 0o755 : 0o775, mtime: this.now });
+    this.putAt(path, { type: "dir", mode: this.machine.user === "root" ? 0o755 : 0o775, mtime: this.now });
     return ok(undefined);
   }
 
@@ -240,7 +287,7 @@ export class FileSystem {
     }
     const why = this.mayCreateIn(parentOf(path));
     if (why) return fail(why);
-    putEntry(this.tx, this.machine.id, path, this.machine.base.has(path) ? { type: "gone" } : undefined);
+    this.putAt(path, this.machine.base.has(path) ? { type: "gone" } : undefined);
     return ok(undefined);
   }
 
@@ -254,11 +301,11 @@ export class FileSystem {
     }
     if (this.onReadOnly(path)) return fail("EROFS");
     if (!this.may(stat.value, 2)) return fail("EACCES");
-    const stored = storedEntry(this.state, this.machine.id, path);
-    if (stored && stored.type !== "gone") putEntry(this.tx, this.machine.id, path, { ...stored, mtime: this.now });
+    const stored = this.storedAt(path);
+    if (stored && stored.type !== "gone") this.putAt(path, { ...stored, mtime: this.now });
     else if (stat.value.type === "file") {
       const data = this.read(path);
-      if (data.ok) putEntry(this.tx, this.machine.id, path, { type: "file", data: data.value, mode: stat.value.mode, mtime: this.now });
+      if (data.ok) this.putAt(path, { type: "file", data: data.value, mode: stat.value.mode, mtime: this.now });
     }
     return ok(undefined);
   }
@@ -271,17 +318,17 @@ export class FileSystem {
 
   /** The mode of a stored entry, kept when a file is copied or moved. */
   storedMode(path: string): number | undefined {
-    const stored = storedEntry(this.state, this.machine.id, path);
+    const stored = this.storedAt(path);
     return stored && stored.type !== "gone" ? stored.mode : undefined;
   }
 
   /** Sets the entry exactly (mv keeps a moved file's mode and mtime). */
   place(path: string, entry: StoredEntry): Result<void> {
     if (this.onReadOnly(path)) return fail("EROFS");
-    const key = entryKey(this.machine.id, path);
-    const old = storedEntry(this.state, this.machine.id, path);
+    const key = this.keyAt(path);
+    const old = this.storedAt(path);
     if (usedBytes(this.state) - (old ? entryBytes(key, old) : 0) + entryBytes(key, entry) > SESSION_FILE_BYTES) return fail("ENOSPC");
-    putEntry(this.tx, this.machine.id, path, entry);
+    this.putAt(path, entry);
     return ok(undefined);
   }
 

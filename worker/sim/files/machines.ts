@@ -11,7 +11,7 @@ import { readFile } from "../shell/files.ts";
 import type { ShellFrame } from "../shell/types.ts";
 import type { BaseNode, Machine } from "./file-system.ts";
 import { containerMachine, nodeMachine, WORKSTATION_MACHINE } from "./store.ts";
-import { apiDataMounts, isUnder, type VolumeMountView } from "./volumes.ts";
+import { apiDataMounts, isUnder, writableBinds, type VolumeBind, type VolumeMountView } from "./volumes.ts";
 
 /** The nginx package's /etc/nginx/conf.d/default.conf as the image ships it (the entrypoint adds the IPv6 listen). */
 export const NGINX_DEFAULT_CONF = `server {
@@ -74,7 +74,15 @@ export function machineOf(state: ClusterState, frame: ShellFrame): Machine | und
     const pod = state.pods[`${frame.namespace}/${frame.pod}`];
     const container = pod?.spec.containers.find((c) => c.name === frame.container) ?? pod?.spec.containers[0];
     if (!pod || !container) return undefined;
-    return containerMachineOf(state, place, pod.metadata.uid ? containerMachine(pod, container.name) : "", container.image, startedAt(state, frame.namespace, frame.pod, container.name), apiDataMounts(state, pod, container));
+    return containerMachineOf(
+      state,
+      place,
+      pod.metadata.uid ? containerMachine(pod, container.name) : "",
+      container.image,
+      startedAt(state, frame.namespace, frame.pod, container.name),
+      apiDataMounts(state, pod, container),
+      writableBinds(state, pod, container, nodeMachine),
+    );
   }
   const user = frame.user;
   const home = user === "root" ? "/root" : `/home/${user}`;
@@ -91,7 +99,7 @@ export function machineOf(state: ClusterState, frame: ShellFrame): Machine | und
 }
 
 /** A container's files: its image's, and what the kubelet mounts. */
-export function containerMachineOf(state: ClusterState, place: Place, id: string, image: string, bootTime: number, mounts: VolumeMountView[] = []): Machine {
+export function containerMachineOf(state: ClusterState, place: Place, id: string, image: string, bootTime: number, mounts: VolumeMountView[] = [], binds: VolumeBind[] = []): Machine {
   const info = findImage(image);
   const busybox = info?.busybox === true;
   const base = new Map<string, BaseNode>();
@@ -113,8 +121,16 @@ export function containerMachineOf(state: ClusterState, place: Place, id: string
     for (const [relative, file] of mount.files) base.set(`${mount.path}/${relative}`, { type: "file", mode: file.mode, data: () => file.data });
     fillParents(base);
   }
+  for (const bind of binds) {
+    // A writable volume hides the image's files too; what it holds is stored where it lives.
+    for (const path of [...base.keys()]) if (isUnder(bind.path, path)) base.delete(path);
+    base.set(bind.path, { type: "dir", mode: 0o777 });
+    fillParents(base);
+  }
+  // The kubelet bind-mounts resolv.conf, hosts and hostname over whatever a volume put at /etc.
+  if (binds.length) addPlaceFiles(state, place, base);
   const readOnly = mounts.map((m) => m.path);
-  return { id, user: "root", home: "/root", busybox, base, bootTime, ...(readOnly.length ? { readOnly } : {}) };
+  return { id, user: "root", home: "/root", busybox, base, bootTime, ...(readOnly.length ? { readOnly } : {}), ...(binds.length ? { binds } : {}) };
 }
 
 function addDirs(base: Map<string, BaseNode>, names: string[]): void {

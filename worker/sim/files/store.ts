@@ -104,7 +104,11 @@ export function dropStaleLayers(tx: Tx): void {
     if (!key.startsWith("pod/")) continue;
     if (!live) {
       live = new Set();
-      for (const pod of Object.values(tx.state.pods)) for (const c of pod.spec.containers) live.add(containerMachine(pod, c.name));
+      for (const pod of Object.values(tx.state.pods)) {
+        for (const c of pod.spec.containers) live.add(containerMachine(pod, c.name));
+        // A pod's emptyDir volumes live as long as the pod.
+        for (const v of pod.spec.volumes ?? []) if (v.emptyDir) live.add(`pod/${pod.metadata.uid}/volume/${v.name}`);
+      }
     }
     if (!live.has(key.slice(0, key.indexOf("|")))) stale.push(key);
   }

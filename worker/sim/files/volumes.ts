@@ -65,6 +65,67 @@ function mountPathOf(path: string): string {
   return trimmed === "" ? "/" : trimmed;
 }
 
+/**
+ * A writable volume mounted in a container: what is written under `path` is stored on another
+ * machine at `target`, so it outlives the container (emptyDir: the pod; hostPath and
+ * local-path PersistentVolumes: the node's own directory, where `ssh NODE` finds it).
+ */
+export interface VolumeBind {
+  /** The mount path in the container. */
+  path: string;
+  /** The store key of the machine that holds the data (files/store.ts). */
+  machine: string;
+  /** The directory on that machine ("/" for a volume of its own). */
+  target: string;
+  /**
+   * The mode the volume's directory is made with on the node: the kubelet makes a hostPath
+   * (DirectoryOrCreate) 0755; local-path's helper pod runs `mkdir -m 0777 -p` for a claim.
+   */
+  rootMode?: number;
+}
+
+/** The store key of a pod's emptyDir volume: it lives as long as the pod, whatever its containers do. */
+export function emptyDirMachine(podUid: string, volume: string): string {
+  return `pod/${podUid}/volume/${volume}`;
+}
+
+/** The writable volumes mounted in the container: emptyDir, hostPath, and claims bound to a hostPath or local volume. */
+export function writableBinds(state: ClusterState, pod: Pod, container: Container, nodeMachineOf: (node: string) => string): VolumeBind[] {
+  const namespace = pod.metadata.namespace ?? "default";
+  const node = pod.spec.nodeName;
+  const out: VolumeBind[] = [];
+  for (const mount of container.volumeMounts ?? []) {
+    const volume = pod.spec.volumes?.find((v) => v.name === mount.name);
+    if (!volume) continue;
+    const sub = mount.subPath ? `/${mount.subPath.replace(/^\/+|\/+$/g, "")}` : "";
+    const path = mountPathOf(mount.mountPath);
+    if (volume.emptyDir && pod.metadata.uid) {
+      out.push({ path, machine: emptyDirMachine(pod.metadata.uid, volume.name), target: sub || "/" });
+    } else if (volume.hostPath && node) {
+      out.push({ path, machine: nodeMachineOf(node), target: mountPathOf(volume.hostPath.path) + sub, rootMode: 0o755 });
+    } else if (volume.persistentVolumeClaim && node) {
+      const claimName = (volume.persistentVolumeClaim as { claimName?: string }).claimName;
+      const claim = state.objects?.persistentvolumeclaims?.[`${namespace}/${claimName}`] as { spec?: { volumeName?: string } } | undefined;
+      const pv = claim?.spec?.volumeName ? (state.objects?.persistentvolumes?.[claim.spec.volumeName] as { spec?: { hostPath?: { path: string }; local?: { path: string } } } | undefined) : undefined;
+      const dir = pv?.spec?.hostPath?.path ?? pv?.spec?.local?.path;
+      if (dir) out.push({ path, machine: nodeMachineOf(node), target: mountPathOf(dir) + sub, rootMode: 0o777 });
+    }
+  }
+  return out;
+}
+
+/** Where a path of the container is stored: through the last bind that covers it, else undefined. */
+export function boundPath(binds: readonly VolumeBind[], path: string): { machine: string; path: string; bind: VolumeBind } | undefined {
+  for (let i = binds.length - 1; i >= 0; i--) {
+    const bind = binds[i]!;
+    if (!isUnder(bind.path, path)) continue;
+    const rest = path.slice(bind.path === "/" ? 0 : bind.path.length);
+    const mapped = bind.target === "/" ? rest || "/" : `${bind.target}${rest === "/" ? "" : rest}`;
+    return { machine: bind.machine, path: mapped, bind };
+  }
+  return undefined;
+}
+
 /** Whether `path` is the mount point or under it. */
 export function isUnder(mount: string, path: string): boolean {
   return path === mount || path.startsWith(mount === "/" ? "/" : `${mount}/`);

@@ -256,8 +256,8 @@ export class Session extends DurableObject<Env> {
       if (this.storage.exists()) return failure(409, "session_exists", "A session with this id already exists.");
       let base: FrozenSession | undefined;
       if (init.from !== undefined) {
-        const frozen = await snapshots(this.env).get(snapshots(this.env).idFromName(init.from)).exportForFork();
-        if (!frozen.ok) return snapshotNotFound();
+        const frozen = await snapshots(this.env).get(snapshots(this.env).idFromName(init.from)).exportForNewSession();
+        if (!frozen.ok) return frozen.code === "exam_running" ? (frozen as Failure) : snapshotNotFound();
         // The RPC types turn fields typed `unknown` (free-form spec parts) into never; the value is intact.
         base = (frozen as unknown as { value: FrozenSession }).value;
       }
@@ -467,6 +467,11 @@ export class Session extends DurableObject<Env> {
       const snapshotId = newSnapshotId();
       const frozen: FrozenSession = { state: this.current(), transcript: this.storage.transcriptSince(0, READ_TRANSCRIPT_BUDGET), seq: this.meta!.seq };
       if (this.lessonRun) frozen.lesson = this.lessonRun;
+      if (this.examRun) {
+        // A deadline passed unread: the snapshot keeps the report the exam ended with.
+        if (examOver(this.examRun, Date.now())) this.finishExam(Date.now());
+        frozen.exam = this.examRun;
+      }
       this.touch();
       const copyOf: SnapshotCopyOf = { state: this.state!, progress: this.lessonRun?.progress, seq: frozen.seq };
       this.snapshotsStoring++;
@@ -578,7 +583,13 @@ export class Session extends DurableObject<Env> {
     const run = this.examRun!;
     if (run.report) return;
     const finished = finishExamRun(run, this.current(), now);
-    this.ctx.storage.transactionSync(() => writeExamRun(this.storage, finished));
+    // The session's last snapshot shows the exam running: a snapshot taken now must be a new one.
+    const outdated = this.snapshotOf !== "";
+    this.ctx.storage.transactionSync(() => {
+      writeExamRun(this.storage, finished);
+      if (outdated) this.storage.setMeta("snapshotOf", "");
+    });
+    if (outdated) this.snapshotOf = "";
     this.examRun = finished;
     // The class's board gets the final score (the only grading a class sees: see ExamPosition).
     this.reportToClass();

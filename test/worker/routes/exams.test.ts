@@ -102,3 +102,49 @@ describe("exams API", () => {
     expect(((await response.json()) as { error: { code: string } }).error.code).toBe("no_exam");
   });
 });
+
+describe("an exam in snapshots and forks", () => {
+  interface SnapshotOf {
+    exam: { examId: string; seed: number; finished: boolean; secondsLeft: number; tasks: unknown[]; report?: Report } | null;
+  }
+  const snapshot = async (id: string) => jsonOf<{ snapshotId: string }>(await postJson(`/api/sessions/${id}/snapshots`, {}), 201, "snapshot");
+  const snapshotView = async (snapshotId: string) => jsonOf<SnapshotOf>(await request(`/api/snapshots/${snapshotId}`), 200, "snapshot view");
+
+  it("a snapshot taken while the exam runs keeps it, with its time left then; a fork of it is refused with how to retake it", async () => {
+    const started = await start({ seed: 11 });
+    const { snapshotId } = await snapshot(started.id);
+    const view = await snapshotView(snapshotId);
+    expect(view.exam).toMatchObject({ examId: "warm-up", seed: 11, finished: false, tasks: started.exam.tasks });
+    expect(view.exam!.secondsLeft).toBeGreaterThan(29 * 60);
+    expect(view.exam!.report).toBeUndefined();
+    expect(JSON.stringify(view.exam)).not.toMatch(/solution|checks/);
+    const fork = await postJson("/api/sessions", { from: snapshotId });
+    expect(fork.status).toBe(409);
+    const error = ((await fork.json()) as { error: { code: string; message: string } }).error;
+    expect(error.code).toBe("exam_running");
+    expect(error.message).toBe(
+      'This snapshot was taken while its exam was running; it cannot be forked. Take the same exam afresh with POST /api/sessions {"exam": "warm-up", "seed": 11}, or fork a snapshot taken after the exam ended.',
+    );
+    // Nor can a class start its students from it.
+    const klass = await postJson("/api/classes", { name: "From a running exam", from: snapshotId });
+    expect(klass.status).toBe(409);
+    expect(((await klass.json()) as { error: { code: string } }).error.code).toBe("exam_running");
+  });
+
+  it("a snapshot taken after Finish keeps the report; its fork is a playground from where the exam ended, without the exam", async () => {
+    const started = await start({ seed: 12 });
+    await run(started.id, started.editKey, "kubectl create namespace scratch");
+    const before = await snapshot(started.id);
+    const report = await jsonOf<Report>(await finish(started.id, started.editKey), 200, "finish");
+    // The session did not change with Finish, yet the snapshot before it shows the exam running: a new one is taken.
+    const { snapshotId } = await snapshot(started.id);
+    expect(snapshotId).not.toBe(before.snapshotId);
+    const view = await snapshotView(snapshotId);
+    expect(view.exam).toMatchObject({ finished: true, secondsLeft: 0, report });
+    const fork = await jsonOf<{ id: string; editKey: string; exam?: unknown }>(await postJson("/api/sessions", { from: snapshotId }), 201, "fork");
+    expect(fork.exam).toBeUndefined();
+    expect((await request(`/api/sessions/${fork.id}/exam`)).status).toBe(404);
+    // The console is open again, on the cluster as the exam left it.
+    expect((await run(fork.id, fork.editKey, "kubectl get namespace scratch -o name")).output).toBe("namespace/scratch\n");
+  });
+});

@@ -15,6 +15,15 @@ const SETUP = [
 ];
 
 const COMMANDS = [
+  // First, while every line is younger than a minute: the kubelet's since, timestamps and byte limit.
+  "kubectl logs web --timestamps --since=1m --limit-bytes=100",
+  "kubectl logs web --timestamps --tail=2",
+  "kubectl logs web --limit-bytes=7",
+  "kubectl logs web --since=1h --tail=1",
+  "kubectl logs web --since-time=2020-01-01T00:00:00Z --tail=1 --timestamps",
+  "kubectl logs web --since-time=2999-01-01T00:00:00Z",
+  "kubectl logs web --since=1m --since-time=2020-01-01T00:00:00Z",
+  "kubectl logs web --limit-bytes=-1",
   "kubectl logs web",
   "kubectl logs web --tail=3",
   "kubectl logs web --tail=0",

@@ -170,11 +170,43 @@ export function podLogOptions(name: string, query: Readonly<Record<string, strin
   if (query.tailLines !== undefined && query.tailLines !== "") {
     tailLines = Number(query.tailLines);
     if (!/^-?[0-9]+$/.test(query.tailLines) || !Number.isSafeInteger(tailLines)) return status(400, "BadRequest", `strconv.ParseInt: parsing ${JSON.stringify(query.tailLines)}: invalid syntax`);
-    if (tailLines < 0) return status(422, "Invalid", `PodLogOptions ${goQuote(name)} is invalid: tailLines: Invalid value: ${tailLines}: must be greater than or equal to 0`);
   }
   const previous = query.previous === undefined || query.previous === "" ? false : parseBool(query.previous);
   if (previous === undefined) return status(400, "BadRequest", `strconv.ParseBool: parsing ${JSON.stringify(query.previous)}: invalid syntax`);
-  return { container: query.container, previous, tailLines };
+  const timestamps = query.timestamps === undefined || query.timestamps === "" ? false : parseBool(query.timestamps);
+  if (timestamps === undefined) return status(400, "BadRequest", `strconv.ParseBool: parsing ${JSON.stringify(query.timestamps)}: invalid syntax`);
+  const sinceSeconds = int64Param(query.sinceSeconds);
+  if (typeof sinceSeconds === "object") return sinceSeconds;
+  const limitBytes = int64Param(query.limitBytes);
+  if (typeof limitBytes === "object") return limitBytes;
+  let sinceTime: number | undefined;
+  if (query.sinceTime !== undefined && query.sinceTime !== "") {
+    // metav1.Time's query form: time.Parse(time.RFC3339, ...), kept to the second.
+    const rfc3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(query.sinceTime);
+    const at = rfc3339 ? Date.parse(query.sinceTime) : Number.NaN;
+    if (Number.isNaN(at)) return status(400, "BadRequest", `parsing time ${JSON.stringify(query.sinceTime)} as "2006-01-02T15:04:05Z07:00": cannot parse ${JSON.stringify(query.sinceTime)} as "2006"`);
+    sinceTime = Math.floor(at / 1000) * 1000;
+  }
+  // validation.ValidatePodLogOptions, every error at once.
+  const errors: string[] = [];
+  if (tailLines !== undefined && tailLines < 0) errors.push(`tailLines: Invalid value: ${tailLines}: must be greater than or equal to 0`);
+  if (limitBytes !== undefined && limitBytes < 1) errors.push(`limitBytes: Invalid value: ${limitBytes}: must be greater than 0`);
+  if (sinceSeconds !== undefined && sinceTime !== undefined) errors.push(": Forbidden: at most one of `sinceTime` or `sinceSeconds` may be specified");
+  else if (sinceSeconds !== undefined && sinceSeconds < 1) errors.push(`sinceSeconds: Invalid value: ${sinceSeconds}: must be greater than 0`);
+  if (errors.length > 0) return status(422, "Invalid", `PodLogOptions ${goQuote(name)} is invalid: ${errors.length === 1 ? errors[0] : `[${errors.join(", ")}]`}`);
+  const options: PodLogOptions = { container: query.container, previous, tailLines, timestamps };
+  if (sinceSeconds !== undefined) options.sinceSeconds = sinceSeconds;
+  if (sinceTime !== undefined) options.since = sinceTime;
+  if (limitBytes !== undefined) options.limitBytes = limitBytes;
+  return options;
+}
+
+/** An int64 query parameter (the parameter codec's strconv.ParseInt error), undefined when absent. */
+function int64Param(value: string | undefined): number | undefined | KubeApiResponse {
+  if (value === undefined || value === "") return undefined;
+  const n = Number(value);
+  if (!/^[+-]?[0-9]+$/.test(value) || !Number.isSafeInteger(n)) return status(400, "BadRequest", `strconv.ParseInt: parsing ${JSON.stringify(value)}: invalid syntax`);
+  return n;
 }
 
 function parseBool(value: string): boolean | undefined {
@@ -197,7 +229,7 @@ export function podLogResponse(cluster: ClusterState, namespace: string, name: s
   if ("status" in options) return options;
   const log = readPodLog(cluster, namespace, name, options);
   if (!log.ok) return status(log.code, log.reason, log.message, log.code === 404 ? { name, kind: "pods" } : undefined);
-  return { status: 200, contentType: "text/plain", body: logText(log.lines), container: log.container };
+  return { status: 200, contentType: "text/plain", body: log.text, container: log.container };
 }
 
 /** LIST with labelSelector, fieldSelector and limit/continue, in the API server's order. */

@@ -21,18 +21,22 @@ function fileBytes(logs: readonly string[]): number {
  */
 export function appendContainerLog(runtime: PodRuntime, lines: readonly string[], now: number): PodRuntime {
   let logs = [...runtime.logs];
+  // When each line was written (the CRI log file's timestamps); lines kept before the times were start at the file's start.
+  let times = runtime.logs.map((_, i) => runtime.logTimes?.[i] ?? runtime.logRotatedAt ?? runtime.createdAt);
   let bytes = runtime.logBytes ?? fileBytes(logs);
   let rotatedAt = runtime.logRotatedAt;
   for (const line of lines) {
     logs.push(line);
+    times.push(now);
     bytes += byteLength(line) + 1;
     if (bytes > CONTAINER_LOG_MAX_BYTES) {
       logs = [];
+      times = [];
       bytes = 0;
       rotatedAt = now;
     }
   }
-  const next: PodRuntime = { ...runtime, logs, logBytes: bytes };
+  const next: PodRuntime = { ...runtime, logs, logTimes: times, logBytes: bytes };
   if (rotatedAt !== undefined) next.logRotatedAt = rotatedAt;
   return next;
 }

@@ -2,6 +2,7 @@
 // read through the API): the one implementation behind the console's `kubectl logs` and the
 // session's Kubernetes API, so both print the same lines and refuse with the same Status.
 
+import { utf8Bytes, utf8Text } from "../base64.ts";
 import { goQuote } from "../go-quote.ts";
 import { startupLog } from "../net/apps/startup-log.ts";
 import { containerEnvironment } from "./container-env.ts";
@@ -17,10 +18,19 @@ export interface PodLogOptions {
   previous: boolean;
   /** Only this many of the last lines (tailLines); undefined for all. */
   tailLines: number | undefined;
+  /** Each line prefixed with the time it was written, RFC3339Nano (timestamps=true). */
+  timestamps?: boolean;
+  /** Only lines written in the last this many seconds before the read (sinceSeconds). */
+  sinceSeconds?: number;
+  /** Only lines written at or after this time, ms (sinceTime). */
+  since?: number;
+  /** At most this many bytes of the answer, a last line cut short if need be (limitBytes). */
+  limitBytes?: number;
 }
 
 export type PodLog =
-  | { ok: true; container: string; lines: string[] }
+  /** `lines`: whole lines as read (tail and since applied); `text`: the answer's body (timestamps, limitBytes). */
+  | { ok: true; container: string; lines: string[]; text: string }
   /** The API server's refusal: its Status code, reason and message. */
   | { ok: false; code: number; reason: string; message: string };
 
@@ -48,9 +58,45 @@ export function readPodLog(state: ClusterState, namespace: string, podName: stri
     return { ok: false, code: 400, reason: "BadRequest", message: `container "${container}" in pod "${podName}" is waiting to start: ${reason}` };
   }
   const runtime = state.podRuntime[`${namespace}/${podName}`];
-  let lines = [...containerStartup(state, pod, container, runtime?.logRotatedAt, options.previous), ...(runtime?.logs ?? [])];
-  if (options.tailLines !== undefined && options.tailLines >= 0) lines = lines.slice(Math.max(0, lines.length - options.tailLines));
-  return { ok: true, container, lines };
+  const startup = containerStartup(state, pod, container, runtime?.logRotatedAt, options.previous);
+  const startedAt = Date.parse(runStartedAt(pod, container, options.previous) ?? "") || (runtime?.createdAt ?? state.now);
+  const written = runtime?.logs ?? [];
+  const times = lineTimes(runtime?.logs ?? [], runtime?.logTimes, runtime?.logRotatedAt ?? startedAt);
+  let entries = [...startup.map((line) => ({ line, at: startedAt })), ...written.map((line, i) => ({ line, at: times[i] }))];
+  // The kubelet's ReadLogs: the tail's start first, then each line older than since skipped.
+  if (options.tailLines !== undefined && options.tailLines >= 0) entries = entries.slice(Math.max(0, entries.length - options.tailLines));
+  const since = options.sinceSeconds !== undefined ? state.now - options.sinceSeconds * 1000 : options.since;
+  if (since !== undefined) entries = entries.filter((e) => e.at >= since);
+  const lines = entries.map((e) => e.line);
+  let text = options.timestamps ? entries.map((e) => `${rfc3339Nano(e.at)} ${e.line.endsWith("\n") ? e.line : `${e.line}\n`}`).join("") : logText(lines);
+  if (options.limitBytes !== undefined) text = firstBytes(text, options.limitBytes);
+  return { ok: true, container, lines, text };
+}
+
+/** When each stored line was written; lines of sessions saved before the times were kept count as written at `fallback`. */
+function lineTimes(logs: readonly string[], times: readonly number[] | undefined, fallback: number): number[] {
+  return logs.map((_, i) => times?.[i] ?? fallback);
+}
+
+/** Go's time.RFC3339Nano in UTC: fractional seconds without trailing zeros, none at all on a whole second. */
+export function rfc3339Nano(ms: number): string {
+  const iso = new Date(ms).toISOString();
+  const [whole, fraction] = [iso.slice(0, 19), iso.slice(20, 23).replace(/0+$/, "")];
+  return `${whole}${fraction === "" ? "" : `.${fraction}`}Z`;
+}
+
+/** The first `limit` bytes of UTF-8 text (the kubelet's LimitWriter cuts bytes, even inside a character). */
+function firstBytes(text: string, limit: number): string {
+  const bytes = utf8Bytes(text);
+  if (bytes.length <= limit) return text;
+  return utf8Text(bytes.slice(0, limit));
+}
+
+/** When the run whose log is read started (the current one, or with previous the one before). */
+function runStartedAt(pod: Pod, container: string, previous: boolean): string | undefined {
+  const status = pod.status.containerStatuses?.find((s) => s.name === container);
+  if (previous) return status?.lastState.terminated?.startedAt;
+  return status?.state.running?.startedAt ?? status?.state.terminated?.startedAt ?? (status?.state.waiting ? status.lastState.terminated?.startedAt : undefined);
 }
 
 /** The log's lines as the file holds them: each ends with a newline. */
@@ -62,11 +108,8 @@ export function logText(lines: readonly string[]): string {
 function containerStartup(state: ClusterState, pod: Pod, container: string, logRotatedAt: number | undefined, previous: boolean): string[] {
   const spec = pod.spec.containers.find((c) => c.name === container);
   const server = spec && runsImageServer(spec) ? findImage(spec.image)?.server : undefined;
-  const status = pod.status.containerStatuses?.find((s) => s.name === container);
   // The run whose log is read: the current one (running, or ended and waiting to restart), or with -p the one before.
-  const startedAt = previous
-    ? status?.lastState.terminated?.startedAt
-    : (status?.state.running?.startedAt ?? status?.state.terminated?.startedAt ?? (status?.state.waiting ? status.lastState.terminated?.startedAt : undefined));
+  const startedAt = runStartedAt(pod, container, previous);
   if (!spec || !server || !startedAt) return [];
   // The start-up lines went to a file rotated away since.
   if (logRotatedAt !== undefined && logRotatedAt >= Date.parse(startedAt)) return [];

@@ -402,6 +402,8 @@ export interface PodRuntime {
   serviceEnv?: Record<string, string>;
   /** Lines of the current log file (nginx access log, ...), newest last; see container-log.ts. */
   logs: string[];
+  /** When each line of `logs` was written (ms), for timestamps and since; absent in older sessions. */
+  logTimes?: number[];
   /** Bytes of `logs` as written to the file (a line and its newline each); absent in older sessions. */
   logBytes?: number;
   /** When the log file was last rotated: `kubectl logs` shows nothing written before it. */

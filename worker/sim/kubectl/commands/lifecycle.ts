@@ -19,7 +19,7 @@ import { kindString, resourceType } from "../resources.ts";
 import { describeRevisionTemplate } from "../printers/describe.ts";
 import { tabwrite } from "../printers/tabwriter.ts";
 import { readList } from "../store-read.ts";
-import { followPodLog, logCursor, logText, readPodLog } from "../../cluster/pod-log.ts";
+import { followPodLog, logCursor, logText, type PodLogOptions, readPodLog } from "../../cluster/pod-log.ts";
 
 /** The Deployment, DaemonSet or StatefulSet a rollout subcommand names (the kinds with a restarter and a status viewer). */
 function workloadArg(k: Kubectl, flags: Flags): Deployment | DaemonSet | StatefulSet | number {
@@ -440,6 +440,9 @@ export const logsCommand: Command = {
     { name: "follow", short: "f", type: "bool", usage: "Keep printing new lines as they are written, until the container stops (here also once it has been quiet for a while)." },
     { name: "previous", short: "p", type: "bool", usage: "Show the logs of the container's previous run, from before its last restart." },
     { name: "timestamps", type: "bool", usage: "Start each log line with the time it was written" },
+    { name: "since", type: "duration", defaultValue: "0s", usage: "Only return logs newer than a relative duration like 5s, 2m, or 3h. Defaults to all logs. Only one of since-time / since may be used." },
+    { name: "since-time", type: "string", usage: "Only return logs after a specific date (RFC3339). Defaults to all logs. Only one of since-time / since may be used." },
+    { name: "limit-bytes", type: "int", defaultValue: "0", usage: "Maximum bytes of logs to return. Defaults to no limit." },
     { name: "prefix", type: "bool", usage: "Prefix each log line with the log source (pod name and container name)" },
     selectorFlag,
   ],
@@ -483,14 +486,40 @@ export const logsCommand: Command = {
       return fail(k, `error: container ${container} is not valid for pod ${podName}`);
     }
     const tail = flags.int("tail");
-    const log = readPodLog(state, k.namespace, podName, { container, previous: flags.bool("previous"), tailLines: tail >= 0 ? tail : undefined });
+    const options = logOptions(k, flags, container);
+    if (typeof options === "number") return options;
+    const log = readPodLog(state, k.namespace, podName, options);
     if (!log.ok) return fail(k, `Error from server (${log.reason}): ${log.message}`);
     const print = (more: string[]) => k.out(logText(more));
-    print(log.lines);
+    k.out(log.text);
     if (flags.bool("follow") && !flags.bool("previous")) followLog(k, k.namespace, podName, container, print);
     return 0;
   },
 };
+
+/**
+ * The PodLogOptions kubectl sends (logs.go ToLogOptions: --since rounded to whole seconds,
+ * --since-time as RFC3339), or the exit code after its Validate's refusal, in its order.
+ */
+function logOptions(k: Kubectl, flags: Flags, container: string): PodLogOptions | number {
+  const tail = flags.int("tail");
+  const options: PodLogOptions = { container, previous: flags.bool("previous"), tailLines: tail >= 0 ? tail : undefined, timestamps: flags.bool("timestamps") };
+  const limitBytes = flags.int("limit-bytes");
+  if (limitBytes !== 0) options.limitBytes = limitBytes;
+  const sinceMs = parseGoDuration(flags.string("since")) ?? 0;
+  const sinceSeconds = Math.round(sinceMs / 1000);
+  if (sinceMs !== 0) options.sinceSeconds = sinceSeconds;
+  const sinceTime = flags.string("since-time");
+  if (sinceTime !== "") {
+    const at = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(sinceTime) ? Date.parse(sinceTime) : Number.NaN;
+    if (Number.isNaN(at)) return fail(k, `error: parsing time ${JSON.stringify(sinceTime)} as "2006-01-02T15:04:05Z07:00": cannot parse ${JSON.stringify(sinceTime)} as "2006"`);
+    options.since = Math.floor(at / 1000) * 1000;
+  }
+  if (sinceTime !== "" && sinceMs !== 0) return fail(k, "error: at most one of `sinceTime` or `sinceSeconds` may be specified");
+  if (limitBytes < 0) return fail(k, "error: --limit-bytes must be greater than 0");
+  if (sinceMs !== 0 && sinceSeconds < 0) return fail(k, "error: --since must be greater than 0");
+  return options;
+}
 
 /**
  * `logs -l SELECTOR`: each matching pod's log in turn (kubectl's sequentialConsumeRequest; the

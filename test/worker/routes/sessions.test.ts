@@ -221,12 +221,16 @@ describe("POST /api/sessions/:id/commands", () => {
 
   it("answers 429 with Retry-After beyond the burst, and the refused commands are not stored", async () => {
     const created = await createSession();
-    const responses = await Promise.all(Array.from({ length: 100 }, (_, i) => command(created.id, created.editKey, `echo ${i}`)));
+    // 40 at once, plus what 20/s refills while a batch runs: on a loaded machine a batch of 100 can
+    // take long enough to be refilled, so batches go on until one is refused.
+    const responses: Response[] = [];
+    for (let round = 0; round < 5 && !responses.some((r) => r.status === 429); round++) {
+      responses.push(...(await Promise.all(Array.from({ length: 100 }, (_, i) => command(created.id, created.editKey, `echo ${round}-${i}`)))));
+    }
     const statuses = responses.map((r) => r.status);
     const accepted = statuses.filter((s) => s === 200).length;
-    // 40 at once, plus what 20/s refills while the batch runs.
     expect(accepted).toBeGreaterThanOrEqual(40);
-    expect(accepted).toBeLessThan(100);
+    expect(accepted).toBeLessThan(statuses.length);
     expect(statuses.filter((s) => s !== 200 && s !== 429)).toEqual([]);
     const limited = responses.find((r) => r.status === 429)!;
     expect(Number(limited.headers.get("Retry-After"))).toBeGreaterThanOrEqual(1);

@@ -7,7 +7,7 @@
 
 import { findImage } from "../cluster/images.ts";
 import type { Container, Pod } from "../cluster/types.ts";
-import { expandKubeletVariables } from "./ps.ts";
+import { expandKubeletVariables } from "../cluster/kubelet-variables.ts";
 import type { ProgramContext, ShellFrame } from "./types.ts";
 
 type PodFrame = Extract<ShellFrame, { kind: "pod" }>;

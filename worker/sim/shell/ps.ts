@@ -5,6 +5,7 @@
 // are numbered in start order and CPU/memory figures are not modelled (0.0, 0:00).
 
 import type { ClusterState, Container, Pod } from "../cluster/types.ts";
+import { expandKubeletVariables } from "../cluster/kubelet-variables.ts";
 import { busyboxPs } from "./busybox-ps.ts";
 import { sandboxID } from "./crictl.ts";
 import type { ProgramContext } from "./types.ts";
@@ -20,20 +21,6 @@ interface Proc {
 }
 
 const KUBELET = "/usr/bin/kubelet --bootstrap-kubeconfig=/etc/kubernetes/bootstrap-kubelet.conf --kubeconfig=/etc/kubernetes/kubelet.conf --config=/var/lib/kubelet/config.yaml --container-runtime-endpoint=unix:///var/run/containerd/containerd.sock --pod-infra-container-image=registry.k8s.io/pause:3.10";
-
-/** The kubelet expands `$(VAR)` in command and args from the container's env (a fieldRef included). */
-export function expandKubeletVariables(word: string, pod: Pod, c: Container): string {
-  return word.replace(/\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (all, name: string) => {
-    const env = c.env?.find((e) => e.name === name);
-    if (!env) return all;
-    if (env.value !== undefined) return env.value;
-    const path = env.valueFrom?.fieldRef?.fieldPath;
-    if (path === "spec.nodeName") return pod.spec.nodeName ?? "";
-    if (path === "metadata.name") return pod.metadata.name;
-    if (path === "metadata.namespace") return pod.metadata.namespace ?? "";
-    return all;
-  });
-}
 
 function processes(state: ClusterState, node: string, user: string, argv: string[], now: number): Proc[] {
   const created = Date.parse(state.nodes[node]?.metadata.creationTimestamp ?? "");

@@ -108,4 +108,21 @@ describe("a class running an exam", () => {
     expect(lines[0]).toMatch(/,exam,seed,score,max,passed,finished_at,time_left$/);
     expect(lines.find((l) => l.startsWith("Ada,"))).toMatch(/,warm-up,\d+,20,100,false,\d{4}-\d\d-\d\dT[\d:.]+Z,0$/);
   });
+
+  it("gives a student who joins through /embed?class= the exam view too", async () => {
+    const classId = new URL(studentUrl).pathname.split("/")[2];
+    const cara = await newPage(browser);
+    await cara.goto(`${baseUrl()}/embed?class=${classId}`);
+    await cara.getByLabel("Your name, as your teacher will see it").fill("Cara");
+    await cara.getByRole("button", { name: "Join the class" }).click();
+    await cara.locator(".exam-clock").waitFor();
+    await cara.locator(".command-input").waitFor();
+    await row("Cara").waitFor({ timeout: UPDATE_WITHIN_MS });
+    expect(await row("Cara").locator("td.student-time").innerText()).toMatch(/^(29|30):[0-5]\d$/);
+    // Back in the same session after a reload.
+    await cara.reload();
+    await cara.locator(".exam-clock").waitFor();
+    expect(await teacher.locator("tr.student").count()).toBe(3);
+    await cara.screenshot({ path: `${RESULTS}/class-exam-embed.png` });
+  });
 });

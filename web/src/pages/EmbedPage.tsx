@@ -47,7 +47,16 @@ function ClassEmbed(props: { classId: string; params: URLSearchParams }) {
   });
   // Joined in this visit: the lesson starts now (the embedding page hears lesson-started).
   const [fresh, setFresh] = useState(false);
-  if (joined) return <EmbedSession params={props.params} joined={{ id: joined.sessionId, key: storage.editKey(joined.sessionId)!, classId: props.classId, created: fresh }} message={info.value?.message?.text} />;
+  // Whether the class runs an exam decides the view: wait for the class's facts first.
+  if (joined && !info.value && !info.error) return <p class="embed-loading" aria-busy="true">Loading the class…</p>;
+  if (joined)
+    return (
+      <EmbedSession
+        params={props.params}
+        joined={{ id: joined.sessionId, key: storage.editKey(joined.sessionId)!, classId: props.classId, created: fresh, examId: info.value?.exam?.id }}
+        message={info.value?.message?.text}
+      />
+    );
   if (info.error) return <p class="embed-error" role="alert">Could not open the class: {info.error}</p>;
   if (!info.value) return <p class="embed-loading" aria-busy="true">Loading the class…</p>;
   return (
@@ -63,7 +72,7 @@ function ClassEmbed(props: { classId: string; params: URLSearchParams }) {
   );
 }
 
-function EmbedSession(props: { params: URLSearchParams; joined?: { id: string; key: string; classId: string; created: boolean }; message?: string }) {
+function EmbedSession(props: { params: URLSearchParams; joined?: { id: string; key: string; classId: string; created: boolean; examId?: string }; message?: string }) {
   const { embedId, body } = embedSetup(props.params);
   const classId = props.joined?.classId;
   // Every message names the session, and the class when the embed is bound to one.
@@ -124,7 +133,9 @@ function EmbedSession(props: { params: URLSearchParams; joined?: { id: string; k
 
   if (error) return <p class="embed-error" role="alert">Could not start the playground: {error}</p>;
   if (!session) return <p class="embed-loading" aria-busy="true">Starting your cluster…</p>;
-  if (props.params.get("exam")) {
+  // An exam of its own (`exam=`), or the exam of the class the visitor joined.
+  const examId = props.joined ? props.joined.examId : props.params.get("exam");
+  if (examId) {
     // An exam: the course page hears its progress (each command, each minute) and its result.
     return (
       <LazyExam
@@ -133,7 +144,7 @@ function EmbedSession(props: { params: URLSearchParams; joined?: { id: string; k
         urlKey={session.key}
         compact
         embedded
-        onProgress={(progress) => post(origin, { type: "exam-progress", ...whose(session.id), examId: props.params.get("exam"), ...progress })}
+        onProgress={(progress) => post(origin, { type: "exam-progress", ...whose(session.id), examId, ...progress })}
         onResult={(state) => {
           const report = state.report!;
           post(origin, {

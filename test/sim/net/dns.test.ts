@@ -1,6 +1,6 @@
 // CoreDNS's answers for headless Services: one A record per ready endpoint, publishNotReadyAddresses,
 // `<hostname>.<service>` records for pods that name the Service as their subdomain, and none of
-// it for Services with a ClusterIP.
+// it for Services with a ClusterIP. And a pod's /etc/resolv.conf from its dnsPolicy and dnsConfig.
 import { describe, expect, it } from "vitest";
 import { simTerminal } from "../console.ts";
 
@@ -92,5 +92,63 @@ EOF`);
     const out = run("kubectl apply -f - <<EOF\napiVersion: v1\nkind: Pod\nmetadata:\n  name: x\nspec:\n  hostname: Bad_Name\n  containers:\n  - name: web\n    image: nginx\nEOF");
     expect(out.exitCode).toBe(1);
     expect(out.output).toContain('spec.hostname: Invalid value: "Bad_Name": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or \'-\'');
+  });
+});
+
+describe("dnsPolicy and dnsConfig (the kubelet's /etc/resolv.conf)", () => {
+  const pod = (name: string, spec: string) => `kubectl apply -f - <<EOF
+apiVersion: v1
+kind: Pod
+metadata:
+  name: ${name}
+spec:
+${spec}
+  containers:
+  - name: c
+    image: busybox
+    command: ["sleep", "3600"]
+EOF`;
+
+  it("None writes only the pod's own nameservers, searches and options, and names resolve through them", () => {
+    const run = simTerminal(51, 2000);
+    const created = run(pod("custom", `  dnsPolicy: "None"
+  dnsConfig:
+    nameservers: ["10.96.0.10"]
+    searches: ["svc.cluster.local", "my.dns.search.suffix"]
+    options:
+    - name: ndots
+      value: "2"
+    - name: edns0`));
+    expect(created.output).toBe("pod/custom created\n");
+    for (let i = 0; i < 4; i++) run("sleep 5");
+    expect(run("kubectl exec custom -- cat /etc/resolv.conf").output).toBe("search svc.cluster.local my.dns.search.suffix\nnameserver 10.96.0.10\noptions ndots:2 edns0\n");
+    // kubernetes.default has fewer dots than ndots:2: the search path is tried first (svc.cluster.local finds it).
+    expect(run("kubectl exec custom -- wget -qO- -T 2 http://kubernetes.default:443/").output).not.toContain("bad address");
+    expect(run("kubectl exec custom -- wget -qO- -T 2 http://kubernetes:443/").output).toContain("wget: bad address 'kubernetes'");
+  });
+
+  it("ClusterFirst appends dnsConfig to the cluster's configuration, the pod's options winning", () => {
+    const run = simTerminal(52, 2000);
+    run(pod("plain", `  dnsConfig:
+    nameservers: ["10.96.0.10", "192.0.2.53"]
+    searches: ["example.com", "svc.cluster.local"]
+    options:
+    - name: ndots
+      value: "1"`));
+    for (let i = 0; i < 4; i++) run("sleep 5");
+    expect(run("kubectl exec plain -- cat /etc/resolv.conf").output).toBe(
+      "search default.svc.cluster.local svc.cluster.local cluster.local example.com\nnameserver 10.96.0.10\nnameserver 192.0.2.53\noptions ndots:1\n",
+    );
+  });
+
+  it("refuses what the API server's validation refuses", () => {
+    const run = simTerminal(53, 2000);
+    expect(run(pod("a", `  dnsPolicy: "None"`)).output).toBe("The Pod \"a\" is invalid: spec.dnsConfig: Required value: must provide `dnsConfig` when `dnsPolicy` is None\n");
+    expect(run(pod("b", `  dnsPolicy: "None"\n  dnsConfig:\n    searches: ["a.b"]`)).output).toBe(
+      "The Pod \"b\" is invalid: spec.dnsConfig.nameservers: Required value: must provide at least one DNS nameserver when `dnsPolicy` is None\n",
+    );
+    expect(run(pod("c", `  dnsPolicy: Clusterfirst\n  dnsConfig:\n    nameservers: ["1.1.1.1", "1.1.1.2", "1.1.1.3", "1.1.1.4"]`)).output).toBe(
+      'The Pod "c" is invalid: \n* spec.dnsPolicy: Unsupported value: "Clusterfirst": supported values: "ClusterFirst", "ClusterFirstWithHostNet", "Default", "None"\n* spec.dnsConfig.nameservers: Invalid value: []string{"1.1.1.1", "1.1.1.2", "1.1.1.3", "1.1.1.4"}: must not have more than 3 nameservers\n',
+    );
   });
 });

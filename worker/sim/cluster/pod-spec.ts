@@ -215,6 +215,7 @@ export function validatePodSpec(spec: unknown, path: string, allowedRestart: rea
   if (spec.restartPolicy !== undefined && !allowedRestart.includes(spec.restartPolicy as string)) {
     errs.push(fieldNotSupported(`${path}.restartPolicy`, spec.restartPolicy, allowedRestart));
   }
+  validateDNS(spec, path, errs);
   if (spec.nodeName !== undefined && typeof spec.nodeName !== "string") errs.push(fieldInvalid(`${path}.nodeName`, spec.nodeName, "must be a string"));
   if (spec.terminationGracePeriodSeconds !== undefined && (typeof spec.terminationGracePeriodSeconds !== "number" || spec.terminationGracePeriodSeconds < 0)) {
     errs.push(fieldInvalid(`${path}.terminationGracePeriodSeconds`, spec.terminationGracePeriodSeconds, "must be greater than or equal to 0"));
@@ -401,6 +402,33 @@ function defaultEnvVarSource(from: Record<string, unknown>): EnvVarSource {
   return out;
 }
 
+const DNS_POLICIES = ["ClusterFirst", "ClusterFirstWithHostNet", "Default", "None"];
+/** validation.MaxDNSNameservers: glibc reads at most three. */
+const MAX_DNS_NAMESERVERS = 3;
+
+/** validateDNSPolicy and validatePodDNSConfig (pkg/apis/core/validation): None needs nameservers of its own. */
+function validateDNS(spec: Record<string, unknown>, path: string, errs: StatusCause[]): void {
+  const policy = spec.dnsPolicy;
+  if (policy !== undefined && !DNS_POLICIES.includes(policy as string)) errs.push(fieldNotSupported(`${path}.dnsPolicy`, policy, DNS_POLICIES));
+  const config = spec.dnsConfig;
+  const configPath = `${path}.dnsConfig`;
+  if (policy === "None") {
+    if (!isRecord(config)) return void errs.push(fieldRequired(configPath, "must provide `dnsConfig` when `dnsPolicy` is None"));
+    if (!Array.isArray(config.nameservers) || config.nameservers.length === 0) return void errs.push(fieldRequired(`${configPath}.nameservers`, "must provide at least one DNS nameserver when `dnsPolicy` is None"));
+  }
+  if (!isRecord(config)) return;
+  if (config.nameservers !== undefined && !stringList(config.nameservers)) errs.push(fieldInvalid(`${configPath}.nameservers`, config.nameservers, "must be a list of strings"));
+  else if (Array.isArray(config.nameservers) && config.nameservers.length > MAX_DNS_NAMESERVERS) {
+    errs.push(fieldInvalid(`${configPath}.nameservers`, config.nameservers, `must not have more than ${MAX_DNS_NAMESERVERS} nameservers`));
+  }
+  if (config.searches !== undefined && !stringList(config.searches)) errs.push(fieldInvalid(`${configPath}.searches`, config.searches, "must be a list of strings"));
+  if (Array.isArray(config.options)) {
+    config.options.forEach((o, i) => {
+      if (!isRecord(o) || typeof o.name !== "string" || o.name === "") errs.push(fieldRequired(`${configPath}.options[${i}]`, "Option.Name must not be empty"));
+    });
+  }
+}
+
 /** SetDefaults for the volume sources users write most: file modes and emptyDir's empty object. */
 function defaultVolume(v: Volume): Volume {
   const out: Volume = { ...v };
@@ -426,6 +454,7 @@ export function defaultPodSpec(spec: Record<string, unknown>, forTemplate = fals
   if (typeof spec.hostname === "string" && spec.hostname) out.hostname = spec.hostname;
   if (typeof spec.subdomain === "string" && spec.subdomain) out.subdomain = spec.subdomain;
   if (spec.hostNetwork === true) out.hostNetwork = true;
+  if (isRecord(spec.dnsConfig)) out.dnsConfig = spec.dnsConfig as PodSpec["dnsConfig"];
   if (Array.isArray(spec.tolerations)) out.tolerations = spec.tolerations as PodSpec["tolerations"];
   if (isRecord(spec.nodeSelector) && Object.keys(spec.nodeSelector).length > 0) out.nodeSelector = spec.nodeSelector as Record<string, string>;
   if (isRecord(spec.affinity) && Object.keys(spec.affinity).length > 0) out.affinity = spec.affinity;

@@ -151,6 +151,8 @@ export interface PodSpec {
   subdomain?: string;
   restartPolicy?: "Always" | "OnFailure" | "Never";
   dnsPolicy?: string;
+  /** Nameservers, search domains and resolver options the kubelet adds to (or, with dnsPolicy None, makes) /etc/resolv.conf. */
+  dnsConfig?: { nameservers?: string[]; searches?: string[]; options?: Array<{ name: string; value?: string }> };
   schedulerName?: string;
   serviceAccountName?: string;
   /** Deprecated copy of serviceAccountName the API server still fills in. */

@@ -1,6 +1,7 @@
 // Name resolution as each place does it. A pod's /etc/resolv.conf comes from its dnsPolicy: with
 // ClusterFirst (the default; ClusterFirstWithHostNet for hostNetwork pods) it names the kube-dns
-// ClusterIP, the search path `<ns>.svc.<domain> svc.<domain> <domain>` and ndots:5. A query is a
+// ClusterIP, the search path `<ns>.svc.<domain> svc.<domain> <domain>` and ndots:5 (dnsPolicy None:
+// only the pod's dnsConfig; either way dnsConfig's nameservers, searches and options are added). A query is a
 // UDP packet to that nameserver through the data plane (kube-proxy's DNAT to a CoreDNS pod, the
 // NetworkPolicies), answered by the CoreDNS pod from its Corefile (coredns.ts): CoreDNS scaled to
 // 0 or a policy without DNS egress makes resolution fail as it really does. Nodes, hostNetwork
@@ -26,15 +27,23 @@ export interface ResolvConf {
   nameservers: string[];
   search: string[];
   ndots: number;
+  /** The `options` line as the kubelet writes it (ndots:5 first for cluster DNS, then dnsConfig's). */
+  options: string[];
 }
 
-/** Whether the place asks cluster DNS (CoreDNS) or the host's resolver. */
-export function usesClusterDNS(place: Place, state?: ClusterState): boolean {
-  if (place.kind !== "pod") return false;
+/** The kubelet's podDNSType (pkg/kubelet/network/dns): ClusterFirst on the host network is Default. */
+function podDNSType(state: ClusterState | undefined, place: Place): "cluster" | "host" | "none" {
+  if (place.kind !== "pod") return "host";
   const policy = state?.pods[place.key]?.spec.dnsPolicy ?? "ClusterFirst";
-  if (policy === "Default") return false;
-  if (policy === "ClusterFirstWithHostNet") return true;
-  return !place.hostNetwork;
+  if (policy === "None") return "none";
+  if (policy === "Default") return "host";
+  if (policy === "ClusterFirstWithHostNet") return "cluster";
+  return place.hostNetwork ? "host" : "cluster";
+}
+
+/** Whether the place resolves with the resolv.conf the kubelet made (cluster DNS, or dnsPolicy None's own) rather than the host's resolver. */
+export function usesClusterDNS(place: Place, state?: ClusterState): boolean {
+  return podDNSType(state, place) !== "host";
 }
 
 export function searchPath(state: ClusterState, namespace: string): string[] {
@@ -42,10 +51,44 @@ export function searchPath(state: ClusterState, namespace: string): string[] {
   return [`${namespace}.svc.${domain}`, `svc.${domain}`, domain];
 }
 
-/** The resolver configuration the kubelet writes for a cluster-DNS pod. */
+/** validation.MaxDNSNameservers: the kubelet keeps the first three. */
+const MAX_NAMESERVERS = 3;
+/** The kubelet's MaxDNSSearchPaths. */
+const MAX_SEARCHES = 32;
+
+/**
+ * The resolver configuration the kubelet writes for a pod (GetPodDNS): ClusterFirst's kube-dns
+ * address, search path and ndots:5, or nothing of its own with dnsPolicy None; then the pod's
+ * dnsConfig appended (nameservers and searches without duplicates, options by name, the pod's
+ * winning) and cut to the limits.
+ */
 export function resolvConf(state: ClusterState, place: Place): ResolvConf {
   const namespace = place.kind === "pod" ? place.namespace : "default";
-  return { nameservers: [state.config.dnsServiceIP], search: searchPath(state, namespace), ndots: 5 };
+  const cluster = podDNSType(state, place) === "cluster";
+  let nameservers = cluster ? [state.config.dnsServiceIP] : [];
+  let search = cluster ? searchPath(state, namespace) : [];
+  const options = new Map<string, string | undefined>(cluster ? [["ndots", "5"]] : []);
+  const config = place.kind === "pod" ? state.pods[place.key]?.spec.dnsConfig : undefined;
+  if (config) {
+    nameservers = [...new Set([...nameservers, ...(config.nameservers ?? [])])];
+    search = [...new Set([...search, ...(config.searches ?? [])])];
+    for (const o of config.options ?? []) options.set(o.name, o.value);
+  }
+  const ndots = Number(options.get("ndots") ?? 1);
+  return {
+    nameservers: nameservers.slice(0, MAX_NAMESERVERS),
+    search: search.slice(0, MAX_SEARCHES),
+    ndots: Number.isFinite(ndots) ? Math.min(Math.max(ndots, 0), 15) : 1,
+    options: [...options].map(([name, value]) => (value === undefined ? name : `${name}:${value}`)),
+  };
+}
+
+/** /etc/resolv.conf as the runtime writes it from the kubelet's configuration. */
+export function resolvConfText(conf: ResolvConf): string {
+  let text = conf.search.length ? `search ${conf.search.join(" ")}\n` : "";
+  for (const ns of conf.nameservers) text += `nameserver ${ns}\n`;
+  if (conf.options.length) text += `options ${conf.options.join(" ")}\n`;
+  return text;
 }
 
 /** The time and session-affinity memory a query's packet is routed with. */

@@ -1,20 +1,17 @@
 // The few files a learner reads with cat: resolver and hosts configuration of each place.
 
 import type { ClusterState } from "../cluster/types.ts";
-import { hostsFile } from "../net/dns.ts";
+import { hostsFile, resolvConf, resolvConfText, usesClusterDNS } from "../net/dns.ts";
 import { netIndex } from "../net/index.ts";
 import type { Place } from "../net/places.ts";
 
 export function readFile(state: ClusterState, place: Place, path: string): string | undefined {
   const index = netIndex(state);
-  const clusterDNS = place.kind === "pod" && !place.hostNetwork;
+  const clusterDNS = usesClusterDNS(place, state);
   const hostname = place.kind === "pod" ? (place.hostNetwork ? place.nodeName : place.name) : place.name;
   switch (normalize(path)) {
     case "/etc/resolv.conf":
-      if (clusterDNS) {
-        const domain = state.config.clusterDomain;
-        return `search ${place.namespace}.svc.${domain} svc.${domain} ${domain}\nnameserver ${state.config.dnsServiceIP}\noptions ndots:5\n`;
-      }
+      if (clusterDNS) return resolvConfText(resolvConf(state, place));
       return (
         "# This is /run/systemd/resolve/stub-resolv.conf managed by man:systemd-resolved(8).\n" +
         "# Do not edit.\n#\n" +

@@ -27,8 +27,8 @@ export interface ResolvConf {
   nameservers: string[];
   search: string[];
   ndots: number;
-  /** The `options` line as the kubelet writes it (ndots:5 first for cluster DNS, then dnsConfig's). */
-  options: string[];
+  /** The `options` line as the kubelet writes it (ndots:5 first for cluster DNS, then dnsConfig's); absent for a resolver's own view. */
+  options?: string[];
 }
 
 /** The kubelet's podDNSType (pkg/kubelet/network/dns): ClusterFirst on the host network is Default. */
@@ -87,7 +87,7 @@ export function resolvConf(state: ClusterState, place: Place): ResolvConf {
 export function resolvConfText(conf: ResolvConf): string {
   let text = conf.search.length ? `search ${conf.search.join(" ")}\n` : "";
   for (const ns of conf.nameservers) text += `nameserver ${ns}\n`;
-  if (conf.options.length) text += `options ${conf.options.join(" ")}\n`;
+  if (conf.options?.length) text += `options ${conf.options.join(" ")}\n`;
   return text;
 }
 

@@ -110,7 +110,7 @@ function oldBusyboxLookup(ctx: ProgramContext, place: Place, server: string, nam
     return 0;
   }
   const search = usesClusterDNS(place, state) ? resolvConf(state, place).search : [];
-  const conf = { nameservers: [server], search, ndots: usesClusterDNS(place, state) ? resolvConf(state, place).ndots : 1, options: [] };
+  const conf = { nameservers: [server], search, ndots: usesClusterDNS(place, state) ? resolvConf(state, place).ndots : 1 };
   for (const q of candidateNames(conf, name)) {
     const result = ask(server, q, "A");
     if (result.kind !== "reply") {

@@ -98,6 +98,18 @@ it("real kubectl exec prints what the console's kubectl exec prints, exits as it
     expect(await kubectl(kubeconfig, home, "kubectl exec -i box -- sh", "hostname\ncd /etc\npwd\nls /nope\n")).toEqual({ stdout: "box\n/etc\n", stderr: "ls: /nope: No such file or directory\ncommand terminated with exit code 1\n", code: 1 });
     expect(await kubectl(kubeconfig, home, "kubectl exec -i box -- sh", "echo hi\nexit 5\necho never\n")).toEqual({ stdout: "hi\n", stderr: "command terminated with exit code 5\n", code: 5 });
 
+    // -i to a program that is not a shell: it reads all of stdin (kubectl closes it at the end, v5's CLOSE) and answers once.
+    expect(await kubectl(kubeconfig, home, "kubectl exec -i box -- cat", "one\ntwo\nno newline")).toEqual({ stdout: "one\ntwo\nno newline", stderr: "", code: 0 });
+    expect(await kubectl(kubeconfig, home, "kubectl exec -i box -- wc -l", "a\nb\nc\n")).toEqual({ stdout: "3\n", stderr: "", code: 0 });
+    expect(await kubectl(kubeconfig, home, "kubectl exec -i box -- sh -c 'grep -c b; exit 2'", "a\nb\nbb\n")).toEqual({ stdout: "2\n", stderr: "command terminated with exit code 2\n", code: 2 });
+    expect(await kubectl(kubeconfig, home, "kubectl exec -i box -- cat", "")).toEqual({ stdout: "", stderr: "", code: 0 });
+    // The console's kubectl exec -i reads its own standard input the same way.
+    for (const [input, command] of [["a\nb\nc\n", "wc -l"], ["x\ny\n", "head -1"]]) {
+      const real = await kubectl(kubeconfig, home, `kubectl exec -i box -- ${command}`, input);
+      const fromConsole = await consoleRun(`printf '${input.replace(/\n/g, "\\n")}' | kubectl exec -i box -- ${command}`);
+      expect(`${real.stdout}${real.stderr}[${real.code}]`).toBe(`${fromConsole.output}[${fromConsole.exitCode}]`);
+    }
+
     // The read-only kubeconfig may not exec (kubectl's SPDY retry is what it prints: create).
     const forbidden = await kubectl(readOnly, home, "kubectl exec web -- hostname");
     expect(forbidden.stdout + forbidden.stderr).toBe('Error from server (Forbidden): pods "web" is forbidden: User "system:anonymous" cannot create resource "pods/exec" in API group "" in the namespace "default"\n');
@@ -109,6 +121,7 @@ it("real kubectl exec prints what the console's kubectl exec prints, exits as it
     const commands = transcript.map((e) => e.command);
     expect(commands).toContain("kubectl-client: exec web -- hostname");
     expect(commands).toContain("kubectl-client: exec -i box -- sh: cd /etc");
+    expect(transcript.find((e) => e.command === "kubectl-client: exec -i box -- wc -l")?.output).toBe("3\n");
     expect(transcript.find((e) => e.command === "kubectl-client: exec box -- sh -c 'echo out; echo err >&2; exit 4'")?.output).toBe("out\nerr\ncommand terminated with exit code 4\n");
 
     // At most 5 streams at once: five shells held open by their stdin, then the sixth is refused.

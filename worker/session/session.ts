@@ -98,6 +98,8 @@ interface OpenFollow {
 
 /** Exec and attach streams one session serves at once (the issue's limit); past them 429. */
 export const MAX_EXEC_STREAMS_PER_SESSION = 5;
+/** What a program's stdin may hold before it runs (the API's request body limit). */
+const MAX_EXEC_INPUT_CHARS = 1024 * 1024;
 /** How long an exec stream stays open at most, as a watch does. */
 const MAX_EXEC_MS = 30 * 60_000;
 
@@ -112,6 +114,11 @@ interface OpenExec {
   plain: PlainLines | undefined;
   /** stdin's bytes as text; a character split across two messages waits for its end. */
   decoder: TextDecoder;
+  /**
+   * A program other than a shell with stdin (`exec -i POD -- cat`, `wc -l`): what the client sends,
+   * kept until it closes stdin (v5's CLOSE, or Ctrl+D on a terminal); the program then reads it all.
+   */
+  input?: string[];
   timer: ReturnType<typeof setTimeout>;
 }
 
@@ -905,6 +912,11 @@ export class Session extends DurableObject<Env> {
     }
     const base = spec.command[0]?.slice(spec.command[0].lastIndexOf("/") + 1);
     const shell = spec.stdin && spec.command.length === 1 && (base === "sh" || base === "bash" || base === "ash");
+    if (spec.stdin && !shell) {
+      // The program reads its input to the end before it answers: it runs when stdin closes.
+      exec.input = [];
+      return;
+    }
     // The console's exec opens a shell for -it only; with -i alone it reads the lines sent instead, without a prompt.
     const line = execLine(shell ? { ...spec, tty: true } : spec);
     const run = this.runExecLine(exec, line, transcriptCommand(spec));
@@ -912,6 +924,25 @@ export class Session extends DurableObject<Env> {
       if (exec.tty) this.sendExec(exec, STDOUT, promptOf(exec.shell));
       return;
     }
+    this.endOneShot(exec, run);
+  }
+
+  /** A program given all of stdin: it runs now, and its answer ends the stream. */
+  private runWithInput(exec: OpenExec): void {
+    const input = exec.input;
+    if (input === undefined) return;
+    exec.input = undefined;
+    const limited = this.rateLimited("commands");
+    if (limited) {
+      this.endExec(exec, internalErrorStatus(limited.message));
+      return;
+    }
+    this.endOneShot(exec, this.runExecLine(exec, execLine(exec.spec), transcriptCommand(exec.spec), input.join("")));
+  }
+
+  /** The end of a command that ran once: its output on its channels, then its Status. */
+  private endOneShot(exec: OpenExec, run: { stdout: string; stderr: string; exitCode: number }): void {
+    const { spec } = exec;
     let stderr = run.stderr;
     const terminated = `command terminated with exit code ${run.exitCode}\n`;
     if (run.exitCode !== 0 && stderr.endsWith(terminated)) {
@@ -934,7 +965,7 @@ export class Session extends DurableObject<Env> {
    * engine as a console line; the cluster it leaves is the session's, stored and broadcast with
    * its transcript entry. The console's own shell, history and jobs stay as they were.
    */
-  private runExecLine(exec: OpenExec, line: string, command: string): { stdout: string; stderr: string; output: string; exitCode: number } {
+  private runExecLine(exec: OpenExec, line: string, command: string, stdin?: string): { stdout: string; stderr: string; output: string; exitCode: number } {
     const base = this.state!;
     const { editing: _editing, jobs: _jobs, history: _history, ...rest } = base;
     const own: SessionState = { ...rest, shell: exec.shell };
@@ -942,7 +973,7 @@ export class Session extends DurableObject<Env> {
     let stderr = "";
     const now = Date.now();
     const work = createWorkBudget();
-    const result = execute(own, line, { now, work, streams: { out: (t) => void (stdout += t), err: (t) => void (stderr += t) } });
+    const result = execute(own, line, { now, work, streams: { out: (t) => void (stdout += t), err: (t) => void (stderr += t) }, ...(stdin === undefined ? {} : { stdin }) });
     this.chargeWork(work.used, now);
     exec.shell = result.state.shell;
     const next = result.state;
@@ -961,11 +992,13 @@ export class Session extends DurableObject<Env> {
     if (channel === RESIZE) return;
     if (channel === CLOSE && exec.protocol === "v5.channel.k8s.io") {
       if (bytes[1] === STDIN) {
+        if (exec.input) return this.runWithInput(exec);
         for (const line of exec.plain?.end() ?? []) if (!this.execInput(exec, line)) return;
         this.execEof(exec);
       }
       return;
     }
+    if (channel === STDIN && exec.input) return this.programInput(exec, exec.decoder.decode(bytes.subarray(1), { stream: true }));
     if (channel !== STDIN || exec.shell.length < 2) return;
     const input = exec.decoder.decode(bytes.subarray(1), { stream: true });
     if (exec.tty) {
@@ -979,6 +1012,34 @@ export class Session extends DurableObject<Env> {
       return;
     }
     for (const line of exec.plain!.feed(input)) if (!this.execInput(exec, line)) return;
+  }
+
+  /**
+   * Input for a program that reads to the end. Through a terminal the line discipline echoes it
+   * and hands over whole lines; Ctrl+D on an empty line is the end (Ctrl+C kills the program, 130).
+   */
+  private programInput(exec: OpenExec, text: string): void {
+    const input = exec.input!;
+    const size = input.reduce((n, part) => n + part.length, text.length);
+    if (size > MAX_EXEC_INPUT_CHARS) {
+      this.endExec(exec, internalErrorStatus(`the input sent to the command exceeds this playground's limit of ${MAX_EXEC_INPUT_CHARS} characters`));
+      return;
+    }
+    if (!exec.tty) {
+      input.push(text);
+      return;
+    }
+    const event = exec.tty.feed(text);
+    if (event.echo !== "") this.sendExec(exec, STDOUT, event.echo);
+    for (const item of event.input) {
+      if (item === "eof") return this.runWithInput(exec);
+      if (item === "interrupt") {
+        exec.input = undefined;
+        this.endExec(exec, exitCodeStatus(exec.spec.command, 130));
+        return;
+      }
+      input.push(`${item.line}\n`);
+    }
   }
 
   /** Runs a line typed in the stream's shell; false once the shell has exited (the stream is over). */

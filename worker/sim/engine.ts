@@ -179,6 +179,11 @@ export interface ExecuteEnv {
    * result's `output`, interleaved): pods/exec sends them on their own channels.
    */
   streams?: { out(text: string): void; err(text: string): void };
+  /**
+   * The line's standard input when it has no heredoc of its own: what a pods/exec client sent on
+   * its stdin channel before closing it (`kubectl exec -i POD -- cat < file`).
+   */
+  stdin?: string;
 }
 
 export function execute(state: SessionState, input: string, env: ExecuteEnv): CommandResult {
@@ -332,7 +337,8 @@ function executeLine(state: SessionState, input: string, env: ExecuteEnv): Comma
     // and a skipped part leaves the status as it was (bash). A part that moved the console into
     // or out of a shell (ssh, exec -it, exit) ends the line: the rest would belong to that shell.
     const runner = new ListRunner(host, top().status ?? 0, work);
-    return finish(runner.runLine(parsed.line));
+    const line = env.stdin !== undefined && parsed.line.stdin === undefined ? { ...parsed.line, stdin: env.stdin, stdinExpands: false } : parsed.line;
+    return finish(runner.runLine(line));
   } catch (error) {
     if (error instanceof WorkLimitReached) {
       // Like a killed job: what it printed and changed stays. Controllers still react to the

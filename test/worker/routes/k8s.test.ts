@@ -165,6 +165,29 @@ describe("pods/exec of /api/sessions/:id/k8s over WebSocket", () => {
     expect(((await plain.json()) as { message: string }).message).toBe("Upgrade request required");
   });
 
+  it("hands a program all of stdin when the client closes it, and takes a terminal's resizes and Ctrl+D", async () => {
+    const session = await ready();
+    const plain = await request(execPath(session.id, "command=wc&command=-l&container=box&stdin=true&stdout=true&stderr=true"), { headers: upgrade("v5.channel.k8s.io", session.editKey) });
+    const socket = plain.webSocket!;
+    const done = messages(socket);
+    socket.accept();
+    socket.send(Uint8Array.from([0, ...new TextEncoder().encode("a\nb")]));
+    socket.send(Uint8Array.from([0, ...new TextEncoder().encode("\nc\n")]));
+    socket.send(Uint8Array.from([255, 0]));
+    expect(await done).toEqual([[1, "3\n"], [3, JSON.stringify({ metadata: {}, status: "Success" })]]);
+    // -it: the terminal echoes and edits the lines; a resize (channel 4) changes nothing printed; Ctrl+D ends the input.
+    const tty = await request(execPath(session.id, "command=cat&container=box&stdin=true&stdout=true&tty=true"), { headers: upgrade("v5.channel.k8s.io", session.editKey) });
+    const terminal = tty.webSocket!;
+    const printed = messages(terminal);
+    terminal.accept();
+    terminal.send(Uint8Array.from([4, ...new TextEncoder().encode(JSON.stringify({ Width: 120, Height: 40 }))]));
+    terminal.send(Uint8Array.from([0, ...new TextEncoder().encode("hix\x7f\r")]));
+    terminal.send(Uint8Array.from([0, 4]));
+    const received = await printed;
+    expect(received.map(([, text]) => text).slice(0, -1).join("")).toBe("hix\b \b\r\nhi\r\n");
+    expect(received.at(-1)).toEqual([3, JSON.stringify({ metadata: {}, status: "Success" })]);
+  });
+
   it("holds at most 5 streams a session: the 6th is 429 with Retry-After", async () => {
     const session = await ready();
     const open: WebSocket[] = [];

@@ -29,6 +29,8 @@ export interface ExecOptions {
   tty?: boolean;
   /** `kubectl run --rm -it`: the pod is deleted when its shell exits. */
   removeOnExit?: boolean;
+  /** `-i`: kubectl's own standard input, which the command reads (`printf 'a\nb\n' | kubectl exec -i POD -- wc -l`). */
+  stdin?: string;
 }
 
 const SHELLS = new Set(["sh", "bash", "ash"]);
@@ -75,14 +77,17 @@ export function execInPod(ctx: ProgramContext, target: ExecTarget, argv: string[
       ctx.shell.push(frame);
       return 0;
     }
-    // A shell without a terminal and without input reads EOF and exits at once.
-    return 0;
+    // A shell without a terminal runs what it reads as a script; without input it reads EOF and exits at once.
+    if (options.stdin === undefined) return 0;
+    const code = runScript(ctx, { ...frame, transient: true }, options.stdin, false);
+    if (code !== 0) ctx.err(`command terminated with exit code ${code}\n`);
+    return code;
   }
   let code: number;
   const terminal = options.tty ?? options.interactive;
   const exec: ShellFrame = { ...frame, transient: true };
-  if (SHELLS.has(base) && argv[1] === "-c") code = runScript(ctx, exec, argv[2] ?? "", terminal);
-  else code = runIn(ctx, exec, argv, undefined, (t) => ctx.out(t), terminal);
+  if (SHELLS.has(base) && argv[1] === "-c") code = runScript(ctx, exec, argv[2] ?? "", terminal, options.stdin);
+  else code = runIn(ctx, exec, argv, options.stdin, (t) => ctx.out(t), terminal);
   if (code !== 0) ctx.err(`command terminated with exit code ${code}\n`);
   return code;
 }
@@ -91,7 +96,7 @@ export function execInPod(ctx: ProgramContext, target: ExecTarget, argv: string[
  * `sh -c 'a | b && c'` inside the pod, or the command `ssh node01 CMD` hands to the node's bash:
  * the same tokenizer as the console, then each stage in turn, with `frame` on the shell stack.
  */
-export function runScript(ctx: ProgramContext, frame: ShellFrame, script: string, terminal: boolean): number {
+export function runScript(ctx: ProgramContext, frame: ShellFrame, script: string, terminal: boolean, stdin?: string): number {
   const shellName = frame.kind === "pod" ? frame.shell : frame.kind === "node" ? "bash" : "sh";
   const parsed = parseLine(script);
   if (!parsed.ok) {
@@ -120,7 +125,9 @@ export function runScript(ctx: ProgramContext, frame: ShellFrame, script: string
     },
   };
   // `a && b || c; d`: as in the console (bash's lists).
-  return new ListRunner(host, 0, ctx.work).runLine(parsed.line);
+  // The shell's standard input goes to the first command that reads it (`sh -c 'wc -l'`), unless a heredoc gives its own.
+  const line = stdin === undefined || parsed.line.stdin !== undefined ? parsed.line : { ...parsed.line, stdin, stdinExpands: false };
+  return new ListRunner(host, 0, ctx.work).runLine(line);
 }
 
 function runIn(

@@ -57,6 +57,7 @@ function runExec(k: Kubectl, flags: Flags): number {
   return execInPod(k.ctx, { namespace: k.namespace, pod: podName, container: target.container }, command, {
     interactive: flags.bool("stdin") && flags.bool("tty"),
     tty: flags.bool("tty"),
+    ...(flags.bool("stdin") && k.ctx.stdin !== undefined ? { stdin: k.ctx.stdin } : {}),
   });
 }
 

@@ -116,15 +116,28 @@ describe("uploaded lessons: one id per content", () => {
 describe("uploaded lessons: rate limit per client address", () => {
   it("allows 10 uploads a minute from one address, then answers 429 with Retry-After; other addresses are not affected", async () => {
     const ip = randomIp();
+    const started = Date.now();
     const statuses: number[] = [];
     for (let i = 0; i < 10; i++) statuses.push((await upload(lessonNumbered(`limit-${ip}-${i}`), "text/yaml", ip)).status);
     expect(statuses).toEqual(Array(10).fill(201));
-    const refused = await upload(lessonNumbered(`limit-${ip}-x`), "text/yaml", ip);
-    expect(refused.status).toBe(429);
-    // One upload every 6 s refills.
-    expect(Number(refused.headers.get("Retry-After"))).toBeGreaterThanOrEqual(5);
-    expect(Number(refused.headers.get("Retry-After"))).toBeLessThanOrEqual(6);
-    expect(await errorOf(refused)).toMatchObject({ code: "rate_limited" });
+    // One upload every 6 s refills: on a loaded machine the ten can take long enough for one more.
+    let refused: Response | undefined;
+    let refilled = 0;
+    for (let i = 0; i < 5 && !refused; i++) {
+      const response = await upload(lessonNumbered(`limit-${ip}-x${i}`), "text/yaml", ip);
+      if (response.status === 429) refused = response;
+      else {
+        expect(response.status).toBe(201);
+        refilled++;
+      }
+    }
+    const elapsed = (Date.now() - started) / 1000;
+    expect(refused?.status).toBe(429);
+    expect(refilled).toBeLessThanOrEqual(Math.ceil(elapsed / 6));
+    // The next token is at most 6 s away, and no sooner than the time not yet refilled.
+    expect(Number(refused!.headers.get("Retry-After"))).toBeGreaterThanOrEqual(Math.max(1, 5 - Math.ceil(elapsed)));
+    expect(Number(refused!.headers.get("Retry-After"))).toBeLessThanOrEqual(6);
+    expect(await errorOf(refused!)).toMatchObject({ code: "rate_limited" });
     // Invalid files count too (the limit guards the parser), and the refusal comes before reading the body.
     expect((await upload("not: a lesson", "text/yaml", ip)).status).toBe(429);
     expect((await upload(lessonNumbered(`other-${ip}`), "text/yaml", randomIp())).status).toBe(201);

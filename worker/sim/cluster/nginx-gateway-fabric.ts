@@ -11,8 +11,12 @@
 // Service's load-balancer addresses, or its ClusterIP for other types), Accepted/Programmed and the
 // listeners' conditions once a data-plane pod is ready to take its configuration; and each route's
 // status.parents entry for the Gateways it names (conditions/conditions.go's reasons and messages).
+// HTTPS listeners (graph/gateway_listener.go): tls.mode Terminate with certificateRefs to Secrets of
+// type kubernetes.io/tls whose pair tls.X509KeyPair accepts, in the Gateway's namespace or granted
+// by a ReferenceGrant; a listener none of whose refs resolves is invalid (not served), and routes
+// attached only to invalid listeners are not Accepted (InvalidListener).
 // Left out: the bootstrap and agent ConfigMaps and the init container (nothing here reads them),
-// GatewayClass conflicts, TLS listeners' certificate checks and ListenerSets.
+// GatewayClass conflicts, listener tls.options, ca.crt checks, frontend validation and ListenerSets.
 
 import { createObject, deleteObject, updateObject } from "./api-server.ts";
 import { findImage } from "./images.ts";
@@ -21,6 +25,8 @@ import { nextResourceVersion, objectKey, putAt } from "./store.ts";
 import { perRecord, type Tx } from "./tx.ts";
 import type { ClusterState, GenericObject, KubeObject, Pod, Service, SubmittedObject } from "./types.ts";
 import type { Random } from "../random.ts";
+import { secretValue, type Secret } from "../kinds/secret.ts";
+import { keyPairError } from "../tls/key-pair.ts";
 
 export const NGF_CONTROLLER_NAME = "gateway.nginx.org/nginx-gateway-controller";
 const GATEWAY_GROUP = "gateway.networking.k8s.io";
@@ -137,15 +143,9 @@ function nginxProxyOf(state: ClusterState, ref: unknown, namespace: string): Gen
   return objects(state, "nginxproxies")[objectKey(str(ref.namespace) ?? namespace, String(ref.name ?? ""))];
 }
 
-/** Conditions by type, a later one replacing an earlier (DeduplicateConditions), in first-seen order. */
+/** DeduplicateConditions: the last condition of each type, in the order of those last ones. */
 function dedupe(conds: Condition[]): Condition[] {
-  const out: Condition[] = [];
-  for (const c of conds) {
-    const i = out.findIndex((d) => d.type === c.type);
-    if (i >= 0) out[i] = c;
-    else out.push(c);
-  }
-  return out;
+  return conds.filter((c, i) => !conds.slice(i + 1).some((d) => d.type === c.type));
 }
 
 function gatewayClassConditions(state: ClusterState, gc: GenericObject): Condition[] {
@@ -170,6 +170,7 @@ export interface Listener {
   protocol: string;
   hostname?: string;
   allowedRoutes?: Rec;
+  tls?: Rec;
 }
 
 export type GatewayListener = Listener;
@@ -185,7 +186,14 @@ function listenersOf(gw: GenericObject): Listener[] {
     protocol: String(l.protocol ?? ""),
     ...(typeof l.hostname === "string" ? { hostname: l.hostname } : {}),
     ...(isRec(l.allowedRoutes) ? { allowedRoutes: l.allowedRoutes } : {}),
+    ...(isRec(l.tls) ? { tls: l.tls } : {}),
   }));
+}
+
+/** The Gateway an NGF data-plane pod serves: its gateway-name label, in its namespace. */
+export function gatewayOfDataPlane(state: ClusterState, pod: Pod): GenericObject | undefined {
+  const name = pod.metadata.labels?.["gateway.networking.k8s.io/gateway-name"];
+  return name ? objects(state, "gateways")[objectKey(pod.metadata.namespace ?? "default", name)] : undefined;
 }
 
 /** The data plane's name: CreateNginxResourceName(gateway, class). */
@@ -387,17 +395,78 @@ function kindAllowed(listener: Listener, kind: string): boolean {
   return kinds.some((k) => k.kind === kind && (k.group ?? GATEWAY_GROUP) === GATEWAY_GROUP);
 }
 
-/** Whether a ReferenceGrant in `to` lets a `kind` in `from` refer to the Service `name`. */
-function referenceGranted(state: ClusterState, fromKind: string, fromNamespace: string, toNamespace: string, name: string): boolean {
+/** Whether a ReferenceGrant in `to` lets a `kind` in `from` refer to the `toKind` (a core kind) `name`. */
+function referenceGranted(state: ClusterState, fromKind: string, fromNamespace: string, toNamespace: string, name: string, toKind = "Service"): boolean {
   const grants = objects(state, "referencegrants");
   for (const key in grants) {
     const g = grants[key];
     if ((g.metadata.namespace ?? "default") !== toNamespace || !isRec(g.spec)) continue;
     const fromOk = recs(g.spec.from).some((f) => f.group === GATEWAY_GROUP && f.kind === fromKind && f.namespace === fromNamespace);
-    const toOk = recs(g.spec.to).some((t) => (t.group ?? "") === "" && t.kind === "Service" && (t.name === undefined || t.name === name));
+    const toOk = recs(g.spec.to).some((t) => (t.group ?? "") === "" && t.kind === toKind && (t.name === undefined || t.name === name));
     if (fromOk && toOk) return true;
   }
   return false;
+}
+
+export interface ListenerCheck {
+  /** NGF configures the listener (Listener.Valid). */
+  valid: boolean;
+  /** Its conditions other than the defaults (which a valid listener gets where these leave a type out). */
+  conditions: Condition[];
+  /** HTTPS: the Secrets it serves certificates from, in certificateRefs order. */
+  secrets: Secret[];
+}
+
+const fieldNotSupported = (path: string, value: string, supported: string[]): string => `${path}: Unsupported value: ${JSON.stringify(value)}: supported values: ${supported.map((v) => JSON.stringify(v)).join(", ")}`;
+const unsupportedValue = (msg: string): Condition[] => [{ type: "Accepted", status: "False", reason: "UnsupportedValue", message: msg }, { type: "Programmed", status: "False", reason: "Invalid", message: msg }];
+const allInvalidRefs = (msg: string, reason: string): Condition[] => [{ type: "Accepted", status: "False", reason, message: msg }, { type: "ResolvedRefs", status: "False", reason, message: msg }, { type: "Programmed", status: "False", reason: "Invalid", message: msg }];
+
+/** The secret resolver's validation (resolver/secrets.go): a TLS pair tls.X509KeyPair accepts, else why not. */
+function secretProblem(secret: Secret, key: string): string | undefined {
+  if (secret.type !== "kubernetes.io/tls") return `unsupported secret type ${JSON.stringify(secret.type ?? "")}`;
+  const problem = keyPairError(secretValue(secret, "tls.crt") ?? "", secretValue(secret, "tls.key") ?? "");
+  return problem ? `tls secret is invalid: ${problem}` : undefined;
+}
+
+/** createHTTPSListenerValidator, then createExternalReferencesForTLSSecretsResolver, for one listener. */
+export function checkListener(state: ClusterState, gw: GenericObject, l: Listener): ListenerCheck {
+  if (l.protocol !== "HTTPS") return { valid: true, conditions: [], secrets: [] };
+  const gwNamespace = gw.metadata.namespace ?? "default";
+  if (!l.tls) return { valid: false, conditions: unsupportedValue("TLS: Required value: tls must be defined for HTTPS listener"), secrets: [] };
+  const conds: Condition[] = [];
+  const mode = str(l.tls.mode) ?? "Terminate";
+  if (mode !== "Terminate") conds.push(...unsupportedValue(fieldNotSupported("tls.mode", mode, ["Terminate"])));
+  const refs = recs(l.tls.certificateRefs);
+  if (refs.length === 0) {
+    const msg = "tls.certificateRefs: Required value: certificateRefs must be defined for TLS mode terminate";
+    return { valid: false, conditions: dedupe([...conds, { type: "Accepted", status: "False", reason: "InvalidCertificateRef", message: msg }, { type: "ResolvedRefs", status: "False", reason: "InvalidCertificateRef", message: msg }, { type: "Programmed", status: "False", reason: "Invalid", message: msg }]), secrets: [] };
+  }
+  refs.forEach((ref, i) => {
+    const kind = str(ref.kind);
+    if (kind !== undefined && kind !== "Secret") conds.push(...allInvalidRefs(fieldNotSupported(`tls.certificateRefs[${i}].kind`, kind, ["Secret"]), "InvalidCertificateRef"));
+    const group = str(ref.group);
+    if (group !== undefined && group !== "") conds.push(...allInvalidRefs(fieldNotSupported(`tls.certificateRefs[${i}].group`, group, [""]), "InvalidCertificateRef"));
+  });
+  if (conds.length > 0) return { valid: false, conditions: dedupe(conds), secrets: [] };
+  const errors: Array<{ msg: string; notPermitted: boolean }> = [];
+  const secrets: Secret[] = [];
+  refs.forEach((ref, i) => {
+    const namespace = str(ref.namespace) ?? gwNamespace;
+    const name = String(ref.name ?? "");
+    if (namespace !== gwNamespace && !referenceGranted(state, "Gateway", gwNamespace, namespace, name, "Secret")) {
+      errors.push({ msg: `Certificate ref to secret ${namespace}/${name} not permitted by any ReferenceGrant`, notPermitted: true });
+      return;
+    }
+    const secret = state.objects?.secrets?.[objectKey(namespace, name)] as Secret | undefined;
+    const problem = secret ? secretProblem(secret, name) : `Secret ${namespace}/${name} does not exist`;
+    if (problem) errors.push({ msg: `tls.certificateRefs[${i}]: Invalid value: ${namespace}/${name}: ${problem}`, notPermitted: false });
+    else secrets.push(secret!);
+  });
+  if (errors.length === 0) return { valid: true, conditions: [], secrets };
+  const reason = errors.some((e) => !e.notPermitted) ? "InvalidCertificateRef" : "RefNotPermitted";
+  const msg = errors.map((e) => e.msg).join("; ");
+  if (secrets.length === 0) return { valid: false, conditions: allInvalidRefs(msg, reason), secrets };
+  return { valid: true, conditions: [{ type: "ResolvedRefs", status: "False", reason, message: msg }], secrets };
 }
 
 /** Whether NGF proxies to this backendRef: a core Service, in the route's namespace or granted. */
@@ -486,7 +555,9 @@ function routeParents(state: ClusterState, route: GenericObject, kind: string, o
     const section = str(ref.sectionName);
     const result = attach(state, route, kind, ref, gw, listenersOf(gw));
     for (const l of result.listeners) attached.push({ gateway: gwKey, listener: l.name });
-    const accepted: Condition = result.failure ?? { type: "Accepted", status: "True", reason: "Accepted", message: "The Route is accepted" };
+    // Attached, but only to listeners NGF does not configure (tryToAttachL7RouteToListeners).
+    const onlyInvalid = result.listeners.length > 0 && !result.listeners.some((l) => checkListener(state, gw, l).valid);
+    const accepted: Condition = result.failure ?? (onlyInvalid ? { type: "Accepted", status: "False", reason: "InvalidListener", message: "The Listener is invalid for this parent ref" } : { type: "Accepted", status: "True", reason: "Accepted", message: "The Route is accepted" });
     const previous = recs((route.status as Rec | undefined)?.parents).find((p) => isRec(p.parentRef) && p.parentRef.name === ref.name && (p.parentRef.namespace ?? namespace) === gwNamespace && p.parentRef.sectionName === section);
     parents.push({
       parentRef: { group: GATEWAY_GROUP, kind: "Gateway", name: String(ref.name), namespace: gwNamespace, ...(section !== undefined ? { sectionName: section } : {}) },
@@ -553,17 +624,32 @@ export function nginxGatewayFabricController(tx: Tx, ctx: Ctx): void {
     const previous = current.status as Rec | undefined;
     const addresses = gatewayAddresses(tx.state.services[objectKey(namespace, name)]);
     const programmed: Condition = addresses.length > 0 ? { type: "Programmed", status: "True", reason: "Programmed", message: "The Gateway is programmed" } : { type: "Programmed", status: "False", reason: "AddressNotAssigned", message: "No addresses have been assigned to the Gateway" };
-    const conditions: Condition[] = [{ type: "Accepted", status: "True", reason: "Accepted", message: "The Gateway is accepted" }, programmed];
+    let conditions: Condition[] = [{ type: "Accepted", status: "True", reason: "Accepted", message: "The Gateway is accepted" }, programmed];
+    let validListeners = 0;
     const listeners = listenersOf(current).map((l) => {
       const before = recs(previous?.listeners).find((p) => p.name === l.name)?.conditions;
-      const conds: Condition[] = [
-        { type: "Programmed", status: "True", reason: "Programmed", message: "The Listener is programmed" },
-        { type: "Accepted", status: "True", reason: "Accepted", message: "The Listener is accepted" },
-        { type: "ResolvedRefs", status: "True", reason: "ResolvedRefs", message: "All references are resolved" },
-        { type: "Conflicted", status: "False", reason: "NoConflicts", message: "No conflicts" },
-      ];
+      const check = checkListener(tx.state, current, l);
+      let conds = check.conditions;
+      if (check.valid) {
+        validListeners++;
+        // NewDefaultListenerConditions: ResolvedRefs True only where no ResolvedRefs condition is set.
+        conds = dedupe([
+          ...conds,
+          { type: "Programmed", status: "True", reason: "Programmed", message: "The Listener is programmed" },
+          { type: "Accepted", status: "True", reason: "Accepted", message: "The Listener is accepted" },
+          ...(conds.some((c) => c.type === "ResolvedRefs") ? [] : [{ type: "ResolvedRefs", status: "True" as const, reason: "ResolvedRefs", message: "All references are resolved" }]),
+          { type: "Conflicted", status: "False", reason: "NoConflicts", message: "No conflicts" },
+        ]);
+      }
       return { name: l.name, supportedKinds: supportedKinds(l.protocol), attachedRoutes: attached.filter((a) => a.gateway === key && a.listener === l.name).length, conditions: stamp(conds, before, generation, now) };
     });
+    // prepareGatewayRequest: no valid listener, the Gateway is not accepted; some invalid, accepted with ListenersNotValid.
+    if (listeners.length > 0 && validListeners === 0) {
+      const msg = "The Gateway has no valid listeners";
+      conditions = dedupe([...conditions, { type: "Accepted", status: "False", reason: "ListenersNotValid", message: msg }, { type: "Programmed", status: "False", reason: "Invalid", message: msg }]);
+    } else if (validListeners < listeners.length) {
+      conditions = dedupe([...conditions, { type: "Accepted", status: "True", reason: "ListenersNotValid", message: "The Gateway has at least one valid listener" }]);
+    }
     writeStatus(tx, "gateways", key, current, { addresses, conditions: stamp(conditions, previous?.conditions, generation, now), listeners });
   }
 }

@@ -17,6 +17,7 @@ import { route } from "./router.ts";
 import { serveIngress } from "./ingress-nginx.ts";
 import { serveGateway } from "./gateway.ts";
 import { NGF_READINESS_PORT } from "./apps/nginx-gateway-fabric.ts";
+import { gatewayOfDataPlane } from "../cluster/nginx-gateway-fabric.ts";
 import type { GenericObject } from "../cluster/types.ts";
 import { tlsServerOf, type TlsServer } from "./tls.ts";
 import { flagValue, serverArgs } from "../cluster/process.ts";
@@ -120,8 +121,11 @@ export function exchange(env: ExchangeEnv, input: ExchangeInput): ExchangeOutcom
     return http2 && outcome.kind === "reply" ? { ...outcome, reply: asHttp2(outcome.reply) } : outcome;
   }
   if (listener.server === "ngf-nginx" && listener.pod && listener.podKey && connection.dst.port !== NGF_READINESS_PORT) {
-    const gateway = dataPlaneGateway(env.tx.state, listener.pod);
-    if (gateway) return proxyThroughGateway(env, input, connection, gateway);
+    const gateway = gatewayOfDataPlane(env.tx.state, listener.pod);
+    if (gateway) {
+      const outcome = proxyThroughGateway(env, input, connection, gateway, overTls);
+      return http2 && outcome.kind === "reply" ? { ...outcome, reply: asHttp2(outcome.reply) } : outcome;
+    }
   }
   // A proxying process's onward connections start from its pod; their hops join this trace.
   const proxyHops: Hop[] = [];
@@ -194,12 +198,6 @@ function writeAffinity(tx: Tx, key: string, entry: { endpoint: string; at: numbe
   tx.write("affinity")![key] = entry;
 }
 
-/** The Gateway an NGF data-plane pod serves: its gateway-name label, in its namespace. */
-function dataPlaneGateway(state: ClusterState, pod: Pod): GenericObject | undefined {
-  const name = pod.metadata.labels?.["gateway.networking.k8s.io/gateway-name"];
-  return name ? state.objects?.gateways?.[`${pod.metadata.namespace ?? "default"}/${name}`] : undefined;
-}
-
 /** The pod a proxy's second leg starts from: the proxy's own. */
 function proxyPlace(listener: Listener): Place {
   const pod = listener.pod!;
@@ -244,7 +242,7 @@ function forwardFrom(env: ExchangeEnv, input: ExchangeInput, place: Place, to: {
  * A request on a listener port of an NGINX Gateway Fabric data plane: the Gateway's HTTPRoutes
  * decide (net/gateway.ts), and a matched rule's backend gets a second connection from the pod.
  */
-function proxyThroughGateway(env: ExchangeEnv, input: ExchangeInput, connection: Connection, gateway: GenericObject): ExchangeOutcome {
+function proxyThroughGateway(env: ExchangeEnv, input: ExchangeInput, connection: Connection, gateway: GenericObject, https: boolean): ExchangeOutcome {
   const { listener, ip, local } = connection;
   const state = env.tx.state;
   const place = proxyPlace(listener);
@@ -256,6 +254,7 @@ function proxyThroughGateway(env: ExchangeEnv, input: ExchangeInput, connection:
     client: connection.client,
     local: connection.dst,
     now: env.now,
+    https,
     pick: (n) => env.random.int(n),
     forward: (to, request) => forwardFrom(env, input, place, to, request),
   });

@@ -15,7 +15,7 @@
 //   Service (NGF's upstreams are the EndpointSlices' addresses, not the ClusterIP) with NGF's
 //   proxy headers. A rule whose backends are all invalid, or weight 0, answers 500.
 
-import { listenersOfGateway, ngfServes, routeAttachments, type GatewayListener } from "../cluster/nginx-gateway-fabric.ts";
+import { checkListener, listenersOfGateway, ngfServes, routeAttachments, type GatewayListener } from "../cluster/nginx-gateway-fabric.ts";
 import type { ClusterState, GenericObject } from "../cluster/types.ts";
 import { byteLength, header, httpDate, logDate, type HttpRequest, type HttpResponse, type Reply } from "./http.ts";
 import type { NetIndex } from "./index.ts";
@@ -61,7 +61,7 @@ export interface RouteEntry {
   listener: string;
 }
 
-interface Server {
+export interface Server {
   entries: RouteEntry[];
 }
 
@@ -114,7 +114,8 @@ function servedHosts(listener: string | undefined, route: string[]): string[] | 
 /** The routing table of one Gateway's listeners on one port. */
 export function buildGatewayTable(state: ClusterState, gateway: GenericObject, port: number): GatewayTable {
   const table: GatewayTable = { exact: new Map(), wildcards: [], count: 0 };
-  const listeners = listenersOfGateway(gateway).filter((l) => l.port === port && (l.protocol === "HTTP" || l.protocol === "HTTPS"));
+  // Invalid listeners (an HTTPS one without a usable certificate) are not in nginx's configuration.
+  const listeners = listenersOfGateway(gateway).filter((l) => l.port === port && (l.protocol === "HTTP" || l.protocol === "HTTPS") && checkListener(state, gateway, l).valid);
   const serverFor = (host: string | "any"): Server => {
     if (host === "any") return (table.any ??= { entries: [] });
     if (host.startsWith("*.")) {
@@ -171,7 +172,7 @@ function precedence(a: RouteEntry, b: RouteEntry): number {
 }
 
 // Tables per (routes record, gateway object, port): rebuilt only when the routes or the Gateway change.
-const tables = new WeakMap<object, Map<string, { gateway: object; services: object; grants: object | undefined; table: GatewayTable }>>();
+const tables = new WeakMap<object, Map<string, { gateway: object; services: object; grants: object | undefined; secrets: object | undefined; table: GatewayTable }>>();
 
 export function gatewayTable(state: ClusterState, gateway: GenericObject, port: number): GatewayTable {
   const routes = state.objects?.httproutes;
@@ -180,9 +181,9 @@ export function gatewayTable(state: ClusterState, gateway: GenericObject, port: 
   if (!perRoutes) tables.set(routes, (perRoutes = new Map()));
   const key = `${gateway.metadata.namespace}/${gateway.metadata.name}:${port}`;
   const hit = perRoutes.get(key);
-  if (hit && hit.gateway === gateway && hit.services === state.services && hit.grants === state.objects?.referencegrants) return hit.table;
+  if (hit && hit.gateway === gateway && hit.services === state.services && hit.grants === state.objects?.referencegrants && hit.secrets === state.objects?.secrets) return hit.table;
   const table = buildGatewayTable(state, gateway, port);
-  perRoutes.set(key, { gateway, services: state.services, grants: state.objects?.referencegrants, table });
+  perRoutes.set(key, { gateway, services: state.services, grants: state.objects?.referencegrants, secrets: state.objects?.secrets, table });
   return table;
 }
 
@@ -240,24 +241,20 @@ function requestHost(request: HttpRequest): string {
 
 export type GatewayMatch = { kind: "rule"; entry: RouteEntry; server: string } | { kind: "none"; server: string };
 
+/** nginx's server for a host name: the exact name, else the longest wildcard, else the routes' catch-all. */
+export function serverFor(table: GatewayTable, host: string): { server: Server; name: string } | undefined {
+  const exact = table.exact.get(host);
+  if (exact) return { server: exact, name: host };
+  for (const [suffix, s] of table.wildcards) if (host.endsWith(suffix) && host.length > suffix.length) return { server: s, name: `*${suffix}` };
+  return table.any ? { server: table.any, name: "(any host)" } : undefined;
+}
+
 export function matchGateway(table: GatewayTable, request: HttpRequest): GatewayMatch {
   const host = requestHost(request);
   const path = request.target.replace(/\?.*$/, "");
-  let name = host;
-  let server = table.exact.get(host);
-  if (!server) {
-    for (const [suffix, s] of table.wildcards) {
-      if (host.endsWith(suffix) && host.length > suffix.length) {
-        server = s;
-        name = `*${suffix}`;
-        break;
-      }
-    }
-  }
-  if (!server && table.any) {
-    server = table.any;
-    name = "(any host)";
-  }
+  const found = serverFor(table, host);
+  const server = found?.server;
+  const name = found?.name ?? "default";
   if (!server) return { kind: "none", server: "default" };
   for (const e of server.entries) if (entryMatches(e, request, path)) return { kind: "rule", entry: e, server: name };
   return { kind: "none", server: name };
@@ -320,6 +317,8 @@ export interface GatewayRequest {
   /** The port the connection arrived at in the data-plane pod (a listener's port). */
   local: Endpoint;
   now: number;
+  /** The connection came over TLS (an HTTPS listener terminated it). */
+  https?: boolean;
   /** A number in [0, n) from the session's random stream. */
   pick(n: number): number;
   forward(to: Endpoint, request: HttpRequest): ProxyLeg;
@@ -429,7 +428,7 @@ export function serveGateway(req: GatewayRequest): GatewayResult {
       ["Host", hostHeader],
       ["X-Forwarded-For", [header(request, "X-Forwarded-For"), req.client.ip].filter(Boolean).join(", ")],
       ["X-Real-IP", req.client.ip],
-      ["X-Forwarded-Proto", "http"],
+      ["X-Forwarded-Proto", req.https ? "https" : "http"],
       ["X-Forwarded-Host", requestHost(request)],
       ["X-Forwarded-Port", String(req.local.port)],
       ...headers.filter(([k]) => !["x-forwarded-for"].includes(k.toLowerCase())),

@@ -8,8 +8,14 @@
 //   CN=Kubernetes Ingress Controller Fake Certificate, DNS:ingress.local, a year from the
 //   controller's start), as the controller does (controller.go createServers logs "Using default
 //   certificate"). HTTP/2 is on by default (use-http2), so it agrees to h2.
+// - NGINX Gateway Fabric's data plane on an HTTPS listener's port: the server of the requested host
+//   (SNI) among the Gateway's routes there, with the certificate of the listener it came through
+//   (the first Secret of its certificateRefs); a host with no server, or no SNI (curl to an IP
+//   address sends none), reaches the default server, whose `ssl_reject_handshake on` refuses it.
+//   NGF turns `http2 on` by default, so it agrees to h2.
 
 import { servedByIngressNginx } from "../cluster/ingress-nginx-status.ts";
+import { checkListener, gatewayOfDataPlane, listenersOfGateway } from "../cluster/nginx-gateway-fabric.ts";
 import type { ClusterState, Pod } from "../cluster/types.ts";
 import type { Ingress } from "../kinds/ingress.ts";
 import { secretValue, type Secret } from "../kinds/secret.ts";
@@ -17,6 +23,7 @@ import { createRandom } from "../random.ts";
 import { certificatesIn, generateKey, issue, type Certificate } from "../tls/x509.ts";
 import type { Listener } from "./apps/listeners.ts";
 import { sslListens } from "./apps/nginx-conf.ts";
+import { gatewayTable, serverFor } from "./gateway.ts";
 import { sha256 } from "./sha256.ts";
 
 export interface TlsServer {
@@ -26,6 +33,8 @@ export interface TlsServer {
   alpn: "h2" | "http/1.1";
   /** The certificate and where it came from, for the trace. */
   source: string;
+  /** The server refuses the handshake (nginx's ssl_reject_handshake): no certificate, an alert. */
+  rejected?: true;
 }
 
 export const FAKE_SUBJECT = [["O", "Acme Co"], ["CN", "Kubernetes Ingress Controller Fake Certificate"]] as const;
@@ -66,7 +75,26 @@ export function tlsServerOf(state: ClusterState, listener: Listener, port: numbe
     if (port !== https) return undefined;
     return ingressCertificate(state, listener.pod, sni);
   }
+  if (listener.server === "ngf-nginx" && listener.pod) return gatewayCertificate(state, listener.pod, port, sni);
   return undefined;
+}
+
+function gatewayCertificate(state: ClusterState, pod: Pod, port: number, sni: string): TlsServer | undefined {
+  const gateway = gatewayOfDataPlane(state, pod);
+  if (!gateway) return undefined;
+  const https = listenersOfGateway(gateway).filter((l) => l.port === port && l.protocol === "HTTPS");
+  if (https.length === 0) return undefined;
+  const reject = (why: string): TlsServer => ({ chain: [], alpn: "h2", source: why, rejected: true });
+  // An IP address is not a server name: curl sends no SNI for it.
+  const host = /^[\d.]+$|:/.test(sni) ? "" : sni.toLowerCase();
+  if (!host) return reject("the default server (the client sent no server name), which rejects the handshake (ssl_reject_handshake on)");
+  const found = serverFor(gatewayTable(state, gateway, port), host);
+  const through = found?.server.entries.find((e) => https.some((l) => l.name === e.listener));
+  const listener = through && https.find((l) => l.name === through.listener);
+  const secret = listener && checkListener(state, gateway, listener).secrets[0];
+  if (!listener || !secret) return reject(`the default server (no HTTPS server of Gateway ${gateway.metadata.namespace}/${gateway.metadata.name} on port ${port} for "${host}"), which rejects the handshake (ssl_reject_handshake on)`);
+  const chain = certificatesIn(secretValue(secret, "tls.crt") ?? "");
+  return { chain, alpn: "h2", source: `Secret ${secret.metadata.namespace}/${secret.metadata.name} of listener ${listener.name}` };
 }
 
 function ingressCertificate(state: ClusterState, pod: Pod, sni: string): TlsServer {

@@ -3,7 +3,7 @@
 // object built on the client, with kubectl's own errors for bad sources. Files are read from the
 // machine kubectl runs on (the workstation): --from-file (a file, key=file, or a directory's
 // files), --from-env-file, and tls's --cert and --key.
-import { certificatesIn, parsePrivateKey, sameKey } from "../../tls/x509.ts";
+import { keyPairError } from "../../tls/key-pair.ts";
 import type { SubmittedObject } from "../../cluster/types.ts";
 import { encodeBase64 } from "../../base64.ts";
 import { goQuote } from "../../go-quote.ts";
@@ -158,15 +158,8 @@ const tls: Command = {
     if (!certText.ok) return fail(k, `error: Cannot read file ${cert}, open ${cert}: ${certText.error}`);
     const keyText = readLocalFile(k, key);
     if (!keyText.ok) return fail(k, `error: Cannot read file ${key}, open ${key}: ${keyText.error}`);
-    // tls.X509KeyPair first looks for PEM blocks of the right kind in each input.
-    if (!/-----BEGIN CERTIFICATE-----[\s\S]*-----END CERTIFICATE-----/.test(certText.text)) return fail(k, "error: failed to load key pair tls: failed to find any PEM data in certificate input");
-    if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*-----END [A-Z ]*PRIVATE KEY-----/.test(keyText.text)) return fail(k, "error: failed to load key pair tls: failed to find any PEM data in key input");
-    // Then it parses both and checks that the key is the certificate's.
-    const [certificate] = certificatesIn(certText.text);
-    if (!certificate) return fail(k, "error: failed to load key pair x509: malformed certificate");
-    const privateKey = parsePrivateKey(keyText.text);
-    if (!privateKey) return fail(k, "error: failed to load key pair tls: failed to parse private key");
-    if (!sameKey(certificate, privateKey)) return fail(k, "error: failed to load key pair tls: private key does not match public key");
+    const problem = keyPairError(certText.text, keyText.text);
+    if (problem) return fail(k, `error: failed to load key pair ${problem}`);
     const obj = { apiVersion: "v1", kind: "Secret", metadata: { name }, data: { "tls.crt": encodeBase64(certText.text), "tls.key": encodeBase64(keyText.text) }, type: "kubernetes.io/tls" };
     return submit(k, flags, obj as SubmittedObject);
   },

@@ -65,6 +65,11 @@ export function clientHandshake(server: TlsServer | undefined, o: TlsClientOptio
     const message = "OpenSSL/3.0.13: error:0A00010B:SSL routines::wrong version number";
     return { ok: false, code: 35, message, lines: `${lines}* ${message}\n` };
   }
+  if (server.rejected) {
+    // nginx's ssl_reject_handshake: an unrecognized_name alert (112) instead of a Server hello.
+    const message = "OpenSSL/3.0.13: error:0A000458:SSL routines::tlsv1 unrecognized name";
+    return { ok: false, code: 35, message, lines: `${lines}* TLSv1.3 (IN), TLS alert, unrecognized name (624):\n* ${message}\n` };
+  }
   lines += "* TLSv1.3 (IN), TLS handshake, Server hello (2):\n* TLSv1.3 (IN), TLS handshake, Encrypted Extensions (8):\n* TLSv1.3 (IN), TLS handshake, Certificate (11):\n";
   const leaf = server.chain[0];
   const verified = verifyChain(server.chain, o.caFile?.certificates ?? [], o.now);

@@ -163,6 +163,33 @@ describe("request checks", () => {
     if (!passed) expect(result.explanation).toContain(explanation);
   });
 
+  describe("to a load-balancer address", () => {
+    const lb = service("web", { type: "LoadBalancer", clusterIP: "10.96.30.40", ports: [{ port: 80, targetPort: 80, nodePort: 31000 }] });
+    lb.status = { loadBalancer: { ingress: [{ ip: "192.168.56.200", ipMode: "VIP" }] } };
+    const withLB = cluster({ pods: [pod("web", { ip: "10.244.1.9" })], services: [nodePortSvc, lb] });
+    const viaLB = trace({ host: "192.168.56.200", port: 80, pod: "web" });
+    const unannounced = trace({ host: "192.168.56.200", port: 80, verdict: "timed-out", reason: "No node answers ARP for 192.168.56.200.", cause: "not-announced" });
+
+    it.each<[string, unknown, RouteTrace[][], boolean, string]>([
+      ["matches the Service's EXTERNAL-IP", { request: { from: "workstation", to: { kind: "loadBalancer", service: "web" }, verdict: "answered" } }, [[viaLB]], true, ""],
+      ["matches any load-balancer address", { request: { to: "loadBalancer", verdict: "answered" } }, [[viaLB]], true, ""],
+      ["counts it as a request to the Service", { request: { to: { kind: "service", service: "web" }, verdict: "answered" } }, [[viaLB]], true, ""],
+      ["does not take another Service's address", { request: { to: { kind: "loadBalancer", service: "nginx" } } }, [[viaLB]], false, "no request to the load-balancer IP (EXTERNAL-IP) of service nginx so far"],
+      ["does not take the NodePort of the same Service", { request: { to: { kind: "loadBalancer", service: "web" }, verdict: "answered" } }, [[trace({ host: "192.168.56.11", port: 31000, pod: "web" })]], false, "no request to the load-balancer IP (EXTERNAL-IP) of service web so far in this lesson"],
+      ["names why the address did not answer", { request: { to: { kind: "loadBalancer", service: "web" }, verdict: "answered" } }, [[unannounced]], false, "curl 192.168.56.200:80 timed out: no node answers ARP"],
+    ])("%s", (_name, check, commands, passed, explanation) => {
+      const result = evaluate(check, withLB, commands);
+      expect(result.passed).toBe(passed);
+      if (!passed) expect(result.explanation).toContain(explanation);
+    });
+
+    it("reports not-announced as the mistake", () => {
+      const lesson = lessonOf({ request: { to: { kind: "loadBalancer", service: "web" }, verdict: "answered" } });
+      const { progress } = startLesson(lesson, { cluster: withLB });
+      expect(advanceLesson(lesson, progress, { cluster: withLB }, { traces: [unannounced] }).status?.mistakes).toEqual(["not-announced"]);
+    });
+  });
+
   it("remembers a request from an earlier command of the same step", () => {
     const lesson = lessonOf({ allOf: [{ request: { to: "nodePort", verdict: "answered" } }, { object: { kind: "Pod", name: "db" } }] });
     let { progress } = startLesson(lesson, { cluster: seeded });

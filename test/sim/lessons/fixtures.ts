@@ -1,6 +1,6 @@
 // Small hand-built cluster states and route traces, so the checks are tested without the simulator.
 import type { ClusterState, Node, Pod, Service } from "../../../worker/sim/cluster/types.ts";
-import type { Hop, RouteTrace, Verdict } from "../../../worker/sim/net/trace.ts";
+import type { Hop, RouteTrace, TraceCause, Verdict } from "../../../worker/sim/net/trace.ts";
 
 const meta = (name: string, namespace: string | undefined, labels?: Record<string, string>) => ({
   name,
@@ -119,6 +119,7 @@ export interface TraceOptions {
   status?: number;
   pod?: string;
   reason?: string;
+  cause?: TraceCause;
 }
 
 export function trace(o: TraceOptions): RouteTrace {
@@ -133,5 +134,6 @@ export function trace(o: TraceOptions): RouteTrace {
     verdict,
     ...(verdict === "answered" ? { status: o.status ?? 200 } : {}),
     reason: o.reason ?? (verdict === "answered" ? "nginx answered" : `The request was ${verdict}.`),
+    ...(o.cause !== undefined ? { cause: o.cause } : {}),
   };
 }

@@ -1076,5 +1076,223 @@ export const builtinLessonData: readonly Lesson[] = [
       "curl --resolve tea.example:{{nodePort ingress-nginx/ingress-nginx-controller}}:{{nodeIP node01}} http://tea.example:{{nodePort ingress-nginx/ingress-nginx-controller}}/",
       "curl -i -H 'Host: juice.example' http://{{nodeIP node01}}:{{nodePort ingress-nginx/ingress-nginx-controller}}/"
     ]
+  },
+  {
+    "id": "loadbalancer-externalname",
+    "title": "LoadBalancer and ExternalName Services",
+    "summary": "How a LoadBalancer Service gets an address of its own on a bare-metal cluster (MetalLB), why externalTrafficPolicy Local keeps the client's IP and drops traffic on nodes without a pod, and how an ExternalName Service gives an outside host a name inside the cluster (a CNAME, nothing more).",
+    "steps": [
+      {
+        "id": "run-web",
+        "title": "A Deployment to expose",
+        "text": "Start one nginx pod with a Deployment:\n\n```sh\nkubectl create deployment web --image=nginx\nkubectl get pods -o wide\n```\n\nNote the **NODE** the pod runs on: it matters later. The step is done when the Deployment's\npod is ready.",
+        "hints": [
+          "`ContainerCreating` lasts a second or two: run `kubectl get pods -o wide` again."
+        ],
+        "hintsWhen": {
+          "name": "The next steps call the Deployment `web`: `kubectl create deployment web --image=nginx`.",
+          "ready": "The pod is not ready yet: wait until `kubectl get pods` shows it `Running` and `1/1`."
+        },
+        "check": {
+          "object": {
+            "kind": "Deployment",
+            "name": "web",
+            "ready": true
+          }
+        }
+      },
+      {
+        "id": "expose-loadbalancer",
+        "title": "Expose it as a LoadBalancer",
+        "text": "A NodePort Service opens a port on every node; a **LoadBalancer** Service adds an address of\nits own in front of the nodes. On a cloud, the cloud's load balancer provides it. This\ncluster runs on bare metal, so **MetalLB** does: its pods run in `metallb-system` and it hands\nout addresses from a pool on the node network.\n\n```sh\nkubectl get pods -n metallb-system\nkubectl expose deployment web --port 80 --type LoadBalancer\nkubectl get svc web -w\n```\n\n`EXTERNAL-IP` reads `<pending>` at first, then MetalLB's controller writes an address from\n`192.168.56.200-192.168.56.250` into the Service's status. `PORT(S)` reads `80:3xxxx/TCP`: a\nLoadBalancer is also a NodePort Service, and the load balancer sends its traffic to that port.\nWithout MetalLB (as on a plain kubeadm cluster) it would stay `<pending>` for ever.",
+        "hints": [
+          "If you made a mistake, `kubectl delete svc web` and expose again.",
+          "`kubectl describe svc web` shows MetalLB's events: `IPAllocated`, then `nodeAssigned`."
+        ],
+        "hintsWhen": {
+          "spec.type": "Without `--type LoadBalancer` the Service gets no external address: `kubectl delete svc web` and expose again with `--type LoadBalancer`.",
+          "spec.ports[0].port": "This lesson uses port 80 on the Service: `kubectl delete svc web` and expose again with `--port 80`.",
+          "spec.ports[0].targetPort": "nginx listens on 80: `kubectl delete svc web` and expose again without `--target-port` (it defaults to `--port`).",
+          "status.loadBalancer.ingress[0].ip": "EXTERNAL-IP is still `<pending>`: MetalLB gives the address a moment after the Service is created. If it stays pending, check that MetalLB runs (`kubectl get pods -n metallb-system`) and read the events of `kubectl describe svc web`.",
+          "name": "The next steps call the Service `web`: expose again without `--name`, and delete the other one if you like."
+        },
+        "check": {
+          "object": {
+            "kind": "Service",
+            "name": "web",
+            "fields": {
+              "spec.type": "LoadBalancer",
+              "spec.ports[0].port": 80,
+              "spec.ports[0].targetPort": 80,
+              "status.loadBalancer.ingress[0].ip": {
+                "$exists": true
+              }
+            }
+          }
+        }
+      },
+      {
+        "id": "curl-external-ip",
+        "title": "Call the EXTERNAL-IP",
+        "text": "Read the address MetalLB gave the Service and call it from your workstation:\n\n```sh\nLB_IP=$(kubectl get svc web -o jsonpath='{.status.loadBalancer.ingress[0].ip}')\necho $LB_IP\ncurl http://$LB_IP\n```\n\nnginx answers. No machine has this address: in layer-2 mode one node's MetalLB `speaker`\nanswers ARP for it, so the workstation sends its packets to that node, and kube-proxy's\nrules take them to a pod. The route panel shows the way, and `kubectl describe svc web`\nnames the announcing node in its `nodeAssigned` event.",
+        "hints": [
+          "The address is the EXTERNAL-IP column of `kubectl get svc web`, on port 80 (the Service's port)."
+        ],
+        "hintsWhen": {
+          "not-announced": "No node announces that address: MetalLB's speakers announce it only while the Service has a ready pod. Check `kubectl get pods` and `kubectl get endpoints web`.",
+          "no-service-port": "The load-balancer address answers only on the Service's ports: use port 80 (`curl http://$LB_IP`), not the NodePort.",
+          "no-endpoints": "The Service has no ready endpoint: its selector `app=web` must match the Deployment's pods (`kubectl get pods --show-labels`).",
+          "unreachable": "Nothing has that address: take the EXTERNAL-IP of `kubectl get svc web`.",
+          "node-port-closed": "That is a node's address: this step wants the Service's own EXTERNAL-IP from `kubectl get svc web`.",
+          "traffic-policy-local": "With `externalTrafficPolicy: Local` only nodes with a ready pod answer: call the EXTERNAL-IP, which MetalLB announces from such a node."
+        },
+        "check": {
+          "request": {
+            "from": {
+              "kind": "workstation"
+            },
+            "to": {
+              "kind": "loadBalancer",
+              "service": "web"
+            },
+            "verdict": "answered",
+            "status": 200
+          }
+        }
+      },
+      {
+        "id": "keep-client-ip",
+        "title": "Who called? externalTrafficPolicy",
+        "text": "nginx logs the address each request came from. Look at the last line:\n\n```sh\nkubectl logs deployment/web --tail 1\n```\n\nIt is not your workstation's address (`192.168.56.1`, see `ip addr`): with the default\n`externalTrafficPolicy: Cluster`, kube-proxy may forward a request to a pod on another node,\nso it rewrites the source to an address of the node (masquerade) to get the answer back. The\nclient's IP is lost.\n\nAsk kube-proxy to keep traffic on the node that received it:\n\n```sh\nkubectl patch svc web -p '{\"spec\":{\"externalTrafficPolicy\":\"Local\"}}'\ncurl -s -o /dev/null -w '%{http_code}\\n' http://$LB_IP\nkubectl logs deployment/web --tail 1\n```\n\nNow nginx sees `192.168.56.1`: no rewriting, because the pod is on the node that received\nthe request. `kubectl describe svc web` also shows a `HealthCheck NodePort`.",
+        "hints": [
+          "`$LB_IP` was set in the previous step; in a new console run `LB_IP=$(kubectl get svc web -o jsonpath='{.status.loadBalancer.ingress[0].ip}')` again."
+        ],
+        "hintsWhen": {
+          "spec.externalTrafficPolicy": "The Service still has `externalTrafficPolicy: Cluster`: run the `kubectl patch svc web ...` command of this step.",
+          "not-announced": "No node announces the address: with `Local`, MetalLB announces it only from a node with a ready pod. Check `kubectl get pods -o wide`.",
+          "traffic-policy-local": "That node has no ready pod of `web`, and with `Local` it drops the request: call the EXTERNAL-IP, announced from the pod's node."
+        },
+        "check": {
+          "allOf": [
+            {
+              "object": {
+                "kind": "Service",
+                "name": "web",
+                "fields": {
+                  "spec.externalTrafficPolicy": "Local",
+                  "spec.healthCheckNodePort": {
+                    "$exists": true
+                  }
+                }
+              }
+            },
+            {
+              "request": {
+                "from": {
+                  "kind": "workstation"
+                },
+                "to": {
+                  "kind": "loadBalancer",
+                  "service": "web"
+                },
+                "verdict": "answered",
+                "status": 200
+              }
+            }
+          ]
+        }
+      },
+      {
+        "id": "local-drops",
+        "title": "The price of Local",
+        "text": "The Service is still a NodePort Service underneath. Call its NodePort on all three nodes:\n\n```sh\nNODE_PORT=$(kubectl get svc web -o jsonpath='{.spec.ports[0].nodePort}')\nfor ip in 192.168.56.10 192.168.56.11 192.168.56.12; do curl -m 5 -s -o /dev/null -w \"$ip: %{http_code}\\n\" http://$ip:$NODE_PORT; done\n```\n\nOnly the node that runs the pod answers (`200`); the others time out (`000`): with `Local`,\na node **without** a ready pod drops the traffic instead of forwarding it. That is why MetalLB\nannounces the address only from nodes with a pod. Load balancers learn which nodes those are\nfrom kube-proxy's health check on the `healthCheckNodePort`:\n\n```sh\nHC_PORT=$(kubectl get svc web -o jsonpath='{.spec.healthCheckNodePort}')\nfor ip in 192.168.56.10 192.168.56.11 192.168.56.12; do echo \"$ip: $(curl -s http://$ip:$HC_PORT/healthz | grep localEndpoints)\"; done\n```",
+        "hints": [
+          "`kubectl get pods -o wide` shows the pod's NODE; `kubectl get nodes -o wide` the nodes' INTERNAL-IPs.",
+          "The step wants a request to the NodePort of a node **without** the pod that times out."
+        ],
+        "hintsWhen": {
+          "node-port-closed": "Nothing listens on that port of the node: use the NodePort, the number after the colon in PORT(S) of `kubectl get svc web`."
+        },
+        "check": {
+          "request": {
+            "from": {
+              "kind": "workstation"
+            },
+            "to": {
+              "kind": "nodePort",
+              "service": "web"
+            },
+            "verdict": "timed-out"
+          }
+        }
+      },
+      {
+        "id": "externalname",
+        "title": "An ExternalName Service",
+        "text": "An app in the cluster often needs something outside it: a managed database, an API. An\n**ExternalName** Service gives that outside host a name inside the cluster, so the app's\nconfiguration says `example` and only the Service knows where it really is:\n\n```sh\nkubectl create service externalname example --external-name example.com\nkubectl get svc example\n```\n\nNo ClusterIP, no ports, no endpoints, no kube-proxy rules: just a DNS answer. Ask cluster DNS\nfrom a pod:\n\n```sh\nkubectl run -it --rm dns --image=nicolaka/netshoot --restart=Never -- nslookup example\n```\n\nCoreDNS answers with a **CNAME**: `example.default.svc.cluster.local canonical name =\nexample.com.`, then example.com's own address, which comes from outside the cluster.",
+        "hints": [
+          "If you made a mistake, `kubectl delete svc example` and create it again."
+        ],
+        "hintsWhen": {
+          "spec.type": "The Service must be of type ExternalName: `kubectl delete svc example`, then `kubectl create service externalname example --external-name example.com`.",
+          "spec.externalName": "`--external-name` is the outside host the name points to: example.com. `kubectl delete svc example` and create it again.",
+          "name": "The next step calls the Service `example`: `kubectl create service externalname example --external-name example.com`."
+        },
+        "check": {
+          "object": {
+            "kind": "Service",
+            "name": "example",
+            "fields": {
+              "spec.type": "ExternalName",
+              "spec.externalName": "example.com"
+            }
+          }
+        }
+      },
+      {
+        "id": "curl-externalname",
+        "title": "Call the outside host by its cluster name",
+        "text": "Call it by the Service's name from a pod:\n\n```sh\nkubectl run -it --rm curl --image=curlimages/curl --restart=Never -- curl -s -o /dev/null -w '%{http_code}\\n' http://example\n```\n\nThe name resolved and the request reached example.com's server, which answered **404**:\nDNS changed the address but not the request, which still says `Host: example`, a site\nexample.com's server does not serve. That is the ExternalName trap for HTTP and TLS. Send the\nname the outside server expects:\n\n```sh\nkubectl run -it --rm curl --image=curlimages/curl --restart=Never -- curl -s -H 'Host: example.com' http://example\n```\n\nNow it answers with its page.",
+        "hints": [
+          "The request must come from a pod: cluster DNS does not serve the workstation."
+        ],
+        "hintsWhen": {
+          "not-resolved": "The name did not resolve: the Service is called `example` (`kubectl get svc`), and only pods use cluster DNS.",
+          "status": "example.com's server answers 404 to `Host: example`: add `-H 'Host: example.com'` to curl."
+        },
+        "check": {
+          "request": {
+            "from": {
+              "kind": "pod"
+            },
+            "to": {
+              "kind": "name",
+              "service": "example"
+            },
+            "verdict": "answered",
+            "status": 200
+          }
+        }
+      }
+    ],
+    "solution": [
+      "kubectl create deployment web --image=nginx",
+      "kubectl get pods -o wide",
+      "kubectl get pods -n metallb-system",
+      "kubectl expose deployment web --port 80 --type LoadBalancer",
+      "kubectl get svc web -w",
+      "LB_IP=$(kubectl get svc web -o jsonpath='{.status.loadBalancer.ingress[0].ip}')",
+      "curl http://$LB_IP",
+      "kubectl logs deployment/web --tail 1",
+      "kubectl patch svc web -p '{\"spec\":{\"externalTrafficPolicy\":\"Local\"}}'",
+      "curl -s -o /dev/null -w '%{http_code}\\n' http://$LB_IP",
+      "kubectl logs deployment/web --tail 1",
+      "NODE_PORT=$(kubectl get svc web -o jsonpath='{.spec.ports[0].nodePort}')",
+      "for ip in 192.168.56.10 192.168.56.11 192.168.56.12; do curl -m 5 -s -o /dev/null -w \"$ip: %{http_code}\\n\" http://$ip:$NODE_PORT; done",
+      "kubectl create service externalname example --external-name example.com",
+      "kubectl run -it --rm dns --image=nicolaka/netshoot --restart=Never -- nslookup example",
+      "kubectl run -it --rm curl --image=curlimages/curl --restart=Never -- curl -s -o /dev/null -w '%{http_code}\\n' http://example",
+      "kubectl run -it --rm curl --image=curlimages/curl --restart=Never -- curl -s -H 'Host: example.com' http://example"
+    ]
   }
 ];

@@ -235,6 +235,8 @@ function describeTarget(to: RequestTarget): string {
     }
     case "clusterIP":
       return `${to.service !== undefined ? `the ClusterIP of service ${to.service}` : "a ClusterIP"}${port}`;
+    case "loadBalancer":
+      return `${to.service !== undefined ? `the load-balancer IP (EXTERNAL-IP) of service ${to.service}` : "a load-balancer IP"}${port}`;
     case "podIP":
       return `${to.pod !== undefined ? `the IP of pod ${to.pod}` : to.selector ? "the IP of a selected pod" : "a pod IP"}${port}`;
     case "name":

@@ -99,7 +99,7 @@ function nearMiss(check: RequestCheck, trace: RouteTrace, cluster: ClusterState)
   const host = trace.to.host.toLowerCase().replace(/\.$/, "");
   const namespace = check.namespace ?? "default";
   if (to.port !== undefined && trace.to.port !== to.port && matchesTarget(to, host, trace.to.port, namespace, cluster)) return true;
-  if ((to.kind === "nodePort" || to.kind === "service") && [...nodeIPs(cluster).values()].includes(host)) return true;
+  if ((to.kind === "nodePort" || to.kind === "service" || to.kind === "loadBalancer") && [...nodeIPs(cluster).values()].includes(host)) return true;
   return (to.kind === "name" || to.kind === "service") && trace.verdict === "not-resolved";
 }
 
@@ -128,6 +128,8 @@ function matchesTarget(to: RequestTarget, host: string, port: number, namespace:
       return isNodePort(cluster, host, port, namespace, to.service, to.node);
     case "clusterIP":
       return isClusterIP(cluster, host, namespace, to.service);
+    case "loadBalancer":
+      return isLoadBalancerIP(cluster, host, namespace, to.service);
     case "podIP":
       return isPodIP(cluster, host, namespace, to.pod, to.selector);
     case "name":
@@ -138,6 +140,7 @@ function matchesTarget(to: RequestTarget, host: string, port: number, namespace:
       return (
         isNodePort(cluster, host, port, namespace, to.service, undefined) ||
         isClusterIP(cluster, host, namespace, to.service) ||
+        isLoadBalancerIP(cluster, host, namespace, to.service) ||
         serviceNames(to.service, namespace, cluster.config.clusterDomain).includes(host)
       );
   }
@@ -171,6 +174,13 @@ function isClusterIP(cluster: ClusterState, host: string, namespace: string, ser
     if (svc.spec.clusterIP === host) return true;
   }
   return false;
+}
+
+/** The address MetalLB gave the Service (status.loadBalancer.ingress), or any Service's when none is named. */
+function isLoadBalancerIP(cluster: ClusterState, host: string, namespace: string, service: string | undefined): boolean {
+  const ips = (svc: ClusterState["services"][string] | undefined) => svc?.status?.loadBalancer?.ingress?.map((i) => i.ip) ?? [];
+  if (service !== undefined) return ips(cluster.services[`${namespace}/${service}`]).includes(host);
+  return Object.values(cluster.services).some((svc) => ips(svc).includes(host));
 }
 
 function isPodIP(cluster: ClusterState, host: string, namespace: string, pod: string | undefined, selector: Record<string, string> | undefined): boolean {

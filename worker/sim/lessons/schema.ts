@@ -45,6 +45,7 @@ export interface EndpointsCheck {
 export type RequestTarget =
   | { kind: "nodePort"; service?: string; node?: string; port?: number }
   | { kind: "clusterIP"; service?: string; port?: number }
+  | { kind: "loadBalancer"; service?: string; port?: number }
   | { kind: "podIP"; pod?: string; selector?: Record<string, string>; port?: number }
   | { kind: "name"; name?: string; service?: string; port?: number }
   | { kind: "service"; service: string; port?: number }
@@ -144,6 +145,7 @@ const endpointsCheck = v.strictObject({
 const target = v.variant("kind", [
   v.strictObject({ kind: v.literal("nodePort"), service: v.optional(name), node: v.optional(name), port: v.optional(port) }),
   v.strictObject({ kind: v.literal("clusterIP"), service: v.optional(name), port: v.optional(port) }),
+  v.strictObject({ kind: v.literal("loadBalancer"), service: v.optional(name), port: v.optional(port) }),
   v.strictObject({ kind: v.literal("podIP"), pod: v.optional(name), selector: v.optional(labels), port: v.optional(port) }),
   v.strictObject({ kind: v.literal("name"), name: v.optional(name), service: v.optional(name), port: v.optional(port) }),
   v.strictObject({ kind: v.literal("service"), service: name, port: v.optional(port) }),

@@ -307,7 +307,7 @@ function executeLine(state: SessionState, input: string, env: ExecuteEnv): Comma
       if (job.until === undefined && !job.forward && !job.deleting) job.ended = { at: tx.state.now, status: code };
       return 0;
     },
-    files: () => filesOf(tx, top(), tx.state.now, work),
+    files: () => filesOf(tx, top(), tx.state.now, work, clusters),
   };
 
   /** The ports the running port-forward jobs listen on; their lines go to the terminal, as a job's output does. */

@@ -4,7 +4,7 @@
 
 import { findImage } from "../cluster/images.ts";
 import type { ClusterState } from "../cluster/types.ts";
-import { netIndex } from "../net/index.ts";
+import { netIndex, type NetIndex } from "../net/index.ts";
 import { placeOf, type Place } from "../net/places.ts";
 import { NGINX_50X, NGINX_WELCOME } from "../net/apps/nginx.ts";
 import { readFile } from "../shell/files.ts";
@@ -67,7 +67,7 @@ const DEBIAN_ROOT = ["bin", "boot", "dev", "etc", "home", "lib", "lib64", "media
 const BUSYBOX_ROOT = ["bin", "dev", "etc", "home", "lib", "lib64", "proc", "root", "sys", "tmp", "usr", "var"];
 
 /** The machine the frame's shell runs on; undefined when its node or pod is gone. */
-export function machineOf(state: ClusterState, frame: ShellFrame): Machine | undefined {
+export function machineOf(state: ClusterState, frame: ShellFrame, lab?: () => readonly NetIndex[]): Machine | undefined {
   const place = placeOf(frame, state, netIndex(state));
   if (!place) return undefined;
   if (frame.kind === "pod") {
@@ -91,7 +91,7 @@ export function machineOf(state: ClusterState, frame: ShellFrame): Machine | und
   base.set("/tmp", { type: "dir", mode: 0o1777 });
   base.set("/root", { type: "dir", mode: 0o700 });
   dir(base, home, user === "root" ? 0o700 : 0o750, user);
-  addPlaceFiles(state, place, base);
+  addPlaceFiles(state, place, base, lab);
   base.set("/etc/os-release", { type: "file", mode: 0o644, data: () => readFile(state, place, "/etc/os-release") ?? "" });
   const id = frame.kind === "workstation" ? WORKSTATION_MACHINE : nodeMachine(frame.node);
   const bootTime = state.nodes[frame.kind === "node" ? frame.node : ""]?.metadata.creationTimestamp;
@@ -155,9 +155,9 @@ function fillParents(base: Map<string, BaseNode>): void {
 }
 
 /** resolv.conf, hosts and hostname as the place has them (generated from the cluster). */
-function addPlaceFiles(state: ClusterState, place: Place, base: Map<string, BaseNode>): void {
+function addPlaceFiles(state: ClusterState, place: Place, base: Map<string, BaseNode>, lab?: () => readonly NetIndex[]): void {
   for (const path of ["/etc/resolv.conf", "/etc/hosts", "/etc/hostname"]) {
-    base.set(path, { type: "file", mode: 0o644, data: () => readFile(state, place, path) ?? "" });
+    base.set(path, { type: "file", mode: 0o644, data: () => readFile(state, place, path, lab) ?? "" });
   }
 }
 

@@ -5,6 +5,7 @@ import type { Tx } from "../cluster/tx.ts";
 import type { WorkstationForwards } from "../kubectl/port-forward-types.ts";
 import type { Random } from "../random.ts";
 import type { Listener } from "./apps/listeners.ts";
+import type { LabClusters } from "./lab.ts";
 import type { Protocol } from "./index.ts";
 import type { Place } from "./places.ts";
 import type { Endpoint, Hop, RouteTrace, Verdict } from "./trace.ts";
@@ -16,6 +17,8 @@ export interface ExchangeEnv {
   trace(trace: RouteTrace): void;
   /** The workstation's running `kubectl port-forward` jobs: a connection to one of their ports takes its tunnel. */
   forwards?: WorkstationForwards;
+  /** The session's clusters (several only): from the workstation, another cluster's node or load-balancer address answers through that cluster (lab.ts). */
+  lab?: LabClusters;
 }
 
 /** Where a connection is being made, for routing and the trace. */

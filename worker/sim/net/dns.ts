@@ -147,15 +147,19 @@ export function queryServer(state: ClusterState, index: NetIndex, from: Place, s
   return { kind: "reply", reply, hops: [...outcome.hops, hop], server };
 }
 
-/** /etc/hosts of the workstation and the nodes: the lab's machines by name. */
-export function hostsFile(index: NetIndex, hostname: string): Array<[string, string[]]> {
+/**
+ * /etc/hosts of the workstation and the nodes: the lab's machines by name. `lab`: the node
+ * indexes of every cluster on the workstation's network (a session with several clusters; the
+ * exam's jump host names every cluster's nodes), else the one cluster's.
+ */
+export function hostsFile(index: NetIndex, hostname: string, lab?: readonly NetIndex[]): Array<[string, string[]]> {
   const lines: Array<[string, string[]]> = [
     ["127.0.0.1", ["localhost"]],
     ["127.0.1.1", [hostname]],
     ["::1", ["ip6-localhost", "ip6-loopback"]],
   ];
   lines.push([WORKSTATION_IP, ["workstation"]]);
-  for (const node of index.nodeList) lines.push([node.ip, [node.name]]);
+  for (const each of lab ?? [index]) for (const node of each.nodeList) lines.push([node.ip, [node.name]]);
   return lines;
 }
 

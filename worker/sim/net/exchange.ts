@@ -22,6 +22,7 @@ import type { GenericObject } from "../cluster/types.ts";
 import { tlsServerOf, type TlsServer } from "./tls.ts";
 import { flagValue, serverArgs } from "../cluster/process.ts";
 import { forwardedConnect } from "./port-forward.ts";
+import { labCluster, labTrace } from "./lab.ts";
 import type { ConnectInput, ConnectOutcome, Connection, ExchangeEnv } from "./connection.ts";
 
 export type { ConnectInput, ConnectOutcome, Connection, ExchangeEnv } from "./connection.ts";
@@ -54,6 +55,20 @@ export type ExchangeOutcome =
  * accepts it. A failure is traced here; a connection is traced once the caller calls `finish`.
  */
 export function connect(env: ExchangeEnv, input: ConnectInput): ConnectOutcome {
+  const other = labCluster(env.lab, env.tx, input.place, input.host, env.now);
+  return connectIn(other ? labEnv(env, other) : env, input);
+}
+
+/**
+ * The exchange as another cluster of the session carries it: its transaction, and its trace
+ * naming that cluster (the map shows the current context's, and the hops are the other's nodes).
+ */
+function labEnv(env: ExchangeEnv, other: { name: string; tx: Tx }): ExchangeEnv {
+  const { lab: _lab, ...rest } = env;
+  return { ...rest, tx: other.tx, trace: labTrace(env.trace, other.name) };
+}
+
+function connectIn(env: ExchangeEnv, input: ConnectInput): ConnectOutcome {
   const state = env.tx.state;
   const index = netIndex(state);
   const to = input.path === undefined ? { host: input.host, port: input.port } : { host: input.host, port: input.port, path: input.path };
@@ -96,7 +111,9 @@ export function connect(env: ExchangeEnv, input: ConnectInput): ConnectOutcome {
   return { kind: "connected", connection: { ip, local, listener, client: delivery.client, dst: delivery.dst, finish } };
 }
 
-export function exchange(env: ExchangeEnv, input: ExchangeInput): ExchangeOutcome {
+export function exchange(outer: ExchangeEnv, input: ExchangeInput): ExchangeOutcome {
+  const other = labCluster(outer.lab, outer.tx, input.place, input.host, outer.now);
+  const env = other ? labEnv(outer, other) : outer;
   const connected = connect(env, { place: input.place, command: input.command, host: input.host, port: input.port, protocol: input.protocol, path: input.request.target });
   if (connected.kind !== "connected") return connected;
   const { connection } = connected;

@@ -71,6 +71,8 @@ export interface RouteTrace {
   request: string;
   from: { kind: "workstation" | "node" | "pod"; name: string; ip: string };
   to: { host: string; port: number; path?: string };
+  /** The session's cluster whose hops these are, when not the current context's (the workstation reached another cluster's node network address). */
+  cluster?: string;
   hops: Hop[];
   verdict: Verdict;
   /** HTTP status when answered over HTTP. */

@@ -3,6 +3,7 @@
 import { allAddresses } from "../net/tools/ip.ts";
 import { currentPlace, usesBusybox } from "../net/tools/where.ts";
 import { readFile } from "./files.ts";
+import { labIndexes } from "../net/lab.ts";
 import { reconcile } from "../cluster/controllers.ts";
 import type { ProgramContext } from "./types.ts";
 import { exportedEnvironment } from "./variables.ts";
@@ -26,7 +27,7 @@ export function hostname(ctx: ProgramContext): number {
     case "-i":
     case "--ip-address": {
       // The addresses the name has in /etc/hosts, as the resolver finds them.
-      const hosts = readFile(ctx.tx.state, place, "/etc/hosts") ?? "";
+      const hosts = readFile(ctx.tx.state, place, "/etc/hosts", ctx.clusters ? () => labIndexes(ctx.clusters, ctx.tx) : undefined) ?? "";
       const addresses = hosts
         .split("\n")
         .map((line) => line.split(/\s+/))

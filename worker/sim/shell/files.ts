@@ -2,10 +2,11 @@
 
 import type { ClusterState } from "../cluster/types.ts";
 import { hostsFile, resolvConf, resolvConfText, usesClusterDNS } from "../net/dns.ts";
-import { netIndex } from "../net/index.ts";
+import { netIndex, type NetIndex } from "../net/index.ts";
 import type { Place } from "../net/places.ts";
 
-export function readFile(state: ClusterState, place: Place, path: string): string | undefined {
+/** `lab`: every cluster's node index, for the workstation of a session with several clusters (net/lab.ts). */
+export function readFile(state: ClusterState, place: Place, path: string, lab?: () => readonly NetIndex[]): string | undefined {
   const index = netIndex(state);
   const clusterDNS = usesClusterDNS(place, state);
   const hostname = place.kind === "pod" ? (place.hostNetwork ? place.nodeName : place.name) : place.name;
@@ -37,7 +38,7 @@ export function readFile(state: ClusterState, place: Place, path: string): strin
           `${place.ip}\t${place.name}\n`
         );
       }
-      return hostsFile(index, hostname)
+      return hostsFile(index, hostname, place.kind === "workstation" ? lab?.() : undefined)
         .map(([ip, names]) => `${ip}\t${names.join(" ")}\n`)
         .join("");
     case "/etc/hostname":

@@ -3,6 +3,7 @@
 import type { Tx } from "../cluster/tx.ts";
 import { absolutePath, ERRNO_TEXT, FileSystem, type Errno } from "../files/file-system.ts";
 import { machineOf } from "../files/machines.ts";
+import { labIndexes, type LabClusters } from "../net/lab.ts";
 import type { ProgramContext, ShellFrame } from "./types.ts";
 import type { WorkBudget } from "./work.ts";
 
@@ -14,8 +15,9 @@ export interface ShellFiles {
   resolve(path: string): string;
 }
 
-export function filesOf(tx: Tx, frame: ShellFrame, now: number, work?: WorkBudget): ShellFiles | undefined {
-  const machine = machineOf(tx.state, frame);
+/** `lab`: the session's clusters (several only), whose nodes the workstation's /etc/hosts names. */
+export function filesOf(tx: Tx, frame: ShellFrame, now: number, work?: WorkBudget, lab?: LabClusters): ShellFiles | undefined {
+  const machine = machineOf(tx.state, frame, lab && frame.kind === "workstation" ? () => labIndexes(lab, tx) : undefined);
   if (!machine) return undefined;
   const fs = new FileSystem(tx, machine, now, work);
   const cwd = frame.cwd ?? (frame.kind === "pod" ? "/" : machine.home);
@@ -24,7 +26,7 @@ export function filesOf(tx: Tx, frame: ShellFrame, now: number, work?: WorkBudge
 
 /** The files of the place a program runs in (the top of its shell stack). */
 export function programFiles(ctx: ProgramContext): ShellFiles | undefined {
-  return filesOf(ctx.tx, ctx.shell[ctx.shell.length - 1], ctx.now, ctx.work);
+  return filesOf(ctx.tx, ctx.shell[ctx.shell.length - 1], ctx.now, ctx.work, ctx.clusters);
 }
 
 export function expandTilde(path: string, home: string): string {

@@ -13,7 +13,7 @@ import { resolveHost } from "../dns.ts";
 import { netIndex } from "../index.ts";
 import { traceFrom } from "../places.ts";
 import { route } from "../router.ts";
-import { commandText, currentPlace, exchangeEnv } from "./where.ts";
+import { commandText, currentPlace, exchangeEnv, labContext } from "./where.ts";
 
 export function nc(ctx: ProgramContext): number {
   let verbose = 0;
@@ -79,6 +79,7 @@ function ncUdp(ctx: ProgramContext, host: string, portText: string, wait: string
   }
   const place = currentPlace(ctx);
   if (!place) return 1;
+  ctx = labContext(ctx, place, host);
   const state = ctx.tx.state;
   const index = netIndex(state);
   const base = { request: commandText(ctx.argv), from: traceFrom(place), to: { host, port } };

@@ -17,6 +17,7 @@ import { netIndex } from "../index.ts";
 import { isIPv4 } from "../ip.ts";
 import type { Place } from "../places.ts";
 import { currentPlace } from "./where.ts";
+import { labIndexes } from "../lab.ts";
 
 function reverseName(ip: string): string {
   return ip.split(".").reverse().join(".") + ".in-addr.arpa";
@@ -55,7 +56,7 @@ export function nslookup(ctx: ProgramContext): number {
   if (place.kind === "pod" && usesClusterDNS(place, state)) return bindSearchLookup(ctx, place, resolvConf(state, place).nameservers[0], name, ask);
   const hostname = place.kind === "pod" ? place.nodeName : place.name;
   let out = "Server:\t\t127.0.0.53\nAddress:\t127.0.0.53#53\n\n";
-  const entry = hostsFile(index, hostname).find(([ip, names]) => names.includes(name.toLowerCase()) && isIPv4(ip));
+  const entry = hostsFile(index, hostname, place.kind === "workstation" && ctx.clusters ? labIndexes(ctx.clusters, ctx.tx) : undefined).find(([ip, names]) => names.includes(name.toLowerCase()) && isIPv4(ip));
   if (entry) {
     out += `Non-authoritative answer:\nName:\t${name}\nAddress: ${entry[0]}\n\n`;
     ctx.out(out);

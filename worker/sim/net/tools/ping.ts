@@ -8,7 +8,7 @@ import { resolveHost } from "../dns.ts";
 import { netIndex } from "../index.ts";
 import { nodeOfPlace, traceFrom } from "../places.ts";
 import type { Hop } from "../trace.ts";
-import { commandText, currentPlace } from "./where.ts";
+import { commandText, currentPlace, labContext } from "./where.ts";
 
 export function ping(ctx: ProgramContext): number {
   let count = 4;
@@ -32,6 +32,7 @@ export function ping(ctx: ProgramContext): number {
     ctx.err(busybox ? `ping: invalid number '${argv[argv.indexOf("-c") + 1] ?? ""}'\n` : "ping: invalid argument: '0': out of range: 1 <= value <= 9223372036854775807\n");
     return busybox ? 1 : 1;
   }
+  ctx = labContext(ctx, place, host);
   const state = ctx.tx.state;
   const index = netIndex(state);
   const resolved = resolveHost(state, index, place, host, { now: ctx.now });

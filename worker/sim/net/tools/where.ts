@@ -5,6 +5,7 @@ import type { ProgramContext } from "../../shell/types.ts";
 import type { ExchangeEnv } from "../exchange.ts";
 import { netIndex } from "../index.ts";
 import { placeOf, type Place } from "../places.ts";
+import { labCluster, labTrace } from "../lab.ts";
 
 export function currentPlace(ctx: ProgramContext): Place | undefined {
   const state = ctx.tx.state;
@@ -12,7 +13,17 @@ export function currentPlace(ctx: ProgramContext): Place | undefined {
 }
 
 export function exchangeEnv(ctx: ProgramContext): ExchangeEnv {
-  return { tx: ctx.tx, random: ctx.random, now: ctx.now, trace: ctx.trace, ...(ctx.forwards ? { forwards: ctx.forwards } : {}) };
+  return { tx: ctx.tx, random: ctx.random, now: ctx.now, trace: ctx.trace, ...(ctx.forwards ? { forwards: ctx.forwards } : {}), ...(ctx.clusters ? { lab: ctx.clusters } : {}) };
+}
+
+/**
+ * The program's context for a request from the workstation to `host`: another cluster's when the
+ * host is that cluster's node or load-balancer address (lab.ts), else the program's own.
+ */
+export function labContext(ctx: ProgramContext, place: Place, host: string): ProgramContext {
+  const other = labCluster(ctx.clusters, ctx.tx, place, host, ctx.now);
+  if (!other || !ctx.clusters) return ctx;
+  return { ...ctx, tx: other.tx, trace: labTrace(ctx.trace, other.name), clusters: { ...ctx.clusters, acting: other.name } };
 }
 
 /** The image repository of the container a pod place runs in (tools differ per image). */

@@ -161,6 +161,48 @@ describe("HTTPRoute matching on NGF's data plane", () => {
     expect(echoed).not.toMatch(/x-debug=/);
   });
 
+  it("mirrors with RequestMirror: the mirror's access log has the copy, the client gets the primary's answer", () => {
+    const s = cafe.fork();
+    s.run("kubectl create deployment shadow --image=nginx");
+    s.run("kubectl expose deployment shadow --port=80");
+    s.run(apply(route("mirrored", `  rules:
+  - matches:
+    - path: {type: PathPrefix, value: /}
+    filters:
+    - type: RequestMirror
+      requestMirror:
+        backendRef: {name: shadow, port: 80}
+    backendRefs: [{name: v1, port: 80}]
+`)));
+    s.wait(10);
+    const r = s.run(`curl -s -A probe http://${LB}/checkout?id=7`);
+    expect(r.output).toBe("v1\n");
+    expect(s.run("kubectl logs deploy/shadow").output).toMatch(/"GET \/checkout\?id=7 HTTP\/1\.1" 404 \d+ "-" "probe"/);
+    const note = r.traces![0].hops.find((h) => h.note?.includes("HTTPRoute default/mirrored"))?.note ?? "";
+    expect(note).toMatch(/RequestMirror: a copy went to [\d.]+:80 of default\/shadow \(it answered 404, discarded\)\./);
+    // The data plane logs the main request only (log_subrequest off).
+    expect(s.run("kubectl logs deploy/cafe-nginx").output.match(/checkout/g)).toHaveLength(1);
+  });
+
+  it("mirrors only the RequestMirror percent of requests", () => {
+    const s = cafe.fork();
+    s.run("kubectl create deployment shadow --image=nginx");
+    s.run("kubectl expose deployment shadow --port=80");
+    s.run(apply(route("sampled", `  rules:
+  - filters:
+    - type: RequestMirror
+      requestMirror:
+        backendRef: {name: shadow, port: 80}
+        percent: 25
+    backendRefs: [{name: v1, port: 80}]
+`)));
+    s.wait(10);
+    s.run(`for i in $(seq 1 40); do curl -s http://${LB}/sample; done`);
+    const copies = (s.run("kubectl logs deploy/shadow").output.match(/GET \/sample/g) ?? []).length;
+    expect(copies).toBeGreaterThan(3);
+    expect(copies).toBeLessThan(20);
+  });
+
   it("traces client -> LB -> the data-plane pod (rule, listener) -> Service -> pod, and logs the request", () => {
     const s = cafe.fork();
     s.run(apply(route("traced", "  rules:\n  - backendRefs: [{name: v1, port: 80}]\n")));

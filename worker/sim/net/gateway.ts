@@ -48,6 +48,11 @@ export interface BackendRef {
   invalid: boolean;
 }
 
+/** A RequestMirror filter: the Service that gets a copy, and the share of requests (NGF's percent). */
+export interface MirrorRef extends BackendRef {
+  percent: number;
+}
+
 export interface RouteEntry {
   /** `ns/name` of the HTTPRoute. */
   route: string;
@@ -57,6 +62,7 @@ export interface RouteEntry {
   match: RouteMatch;
   filters: Rec[];
   backends: BackendRef[];
+  mirrors: MirrorRef[];
   /** The listener it came through (for the trace). */
   listener: string;
 }
@@ -96,6 +102,24 @@ function backendsOf(state: ClusterState, rule: Rec, routeNamespace: string, vali
     weight: typeof ref.weight === "number" ? ref.weight : 1,
     invalid: !valid(ref) || !state.services[`${typeof ref.namespace === "string" ? ref.namespace : routeNamespace}/${String(ref.name ?? "")}`],
   }));
+}
+
+/**
+ * convertHTTPRequestMirrorFilter: percent, else fraction (denominator 100 by default) as a percent,
+ * else 100; at most 100. NGF routes the copy through an internal mirror route of the same backendRef,
+ * so it is valid as a backendRef is (a Service, in the namespace or granted).
+ */
+function mirrorsOf(state: ClusterState, filters: Rec[], routeNamespace: string): MirrorRef[] {
+  const out: MirrorRef[] = [];
+  for (const f of filters) {
+    if (f.type !== "RequestMirror" || !isRec(f.requestMirror) || !isRec(f.requestMirror.backendRef)) continue;
+    const m = f.requestMirror;
+    const [ref] = backendsOf(state, { backendRefs: [m.backendRef] }, routeNamespace, (r) => ngfServes(state, r, routeNamespace));
+    const fraction = isRec(m.fraction) ? m.fraction : undefined;
+    const percent = typeof m.percent === "number" ? m.percent : fraction ? (Number(fraction.numerator) * 100) / (typeof fraction.denominator === "number" ? fraction.denominator : 100) : 100;
+    out.push({ ...ref, percent: Math.min(percent, 100) });
+  }
+  return out;
 }
 
 /** Whether a route's hostnames and a listener's give the host names it serves there: their intersection. */
@@ -139,11 +163,12 @@ export function buildGatewayTable(state: ClusterState, gateway: GenericObject, p
     recs(spec.rules).forEach((rule, ruleIndex) => {
       const backends = backendsOf(state, rule, namespace, (ref) => ngfServes(state, ref, namespace));
       const filters = recs(rule.filters);
+      const mirrors = mirrorsOf(state, filters, namespace);
       routeMatches(rule).forEach((match, matchIndex) => {
         for (const listener of attached) {
           const hosts = servedHosts(listener.hostname, hostnames);
           for (const host of hosts === "any" ? ["any" as const] : hosts) {
-            serverFor(host).entries.push({ route: key, created: route.metadata.creationTimestamp ?? "", ruleIndex, matchIndex, match, filters, backends, listener: listener.name });
+            serverFor(host).entries.push({ route: key, created: route.metadata.creationTimestamp ?? "", ruleIndex, matchIndex, match, filters, backends, mirrors, listener: listener.name });
             table.count++;
           }
         }
@@ -346,6 +371,51 @@ function relayed(reply: HttpResponse, now: number): HttpResponse {
   return { ...reply, version: "HTTP/1.1", headers };
 }
 
+/** The request nginx proxies: NGF's proxy headers, then the client's (after the header filters). */
+function proxiedHeaders(req: GatewayRequest, hostHeader: string, headers: Array<[string, string]>): Array<[string, string]> {
+  const { request } = req;
+  return [
+    ["Host", hostHeader],
+    ["X-Forwarded-For", [header(request, "X-Forwarded-For"), req.client.ip].filter(Boolean).join(", ")],
+    ["X-Real-IP", req.client.ip],
+    ["X-Forwarded-Proto", req.https ? "https" : "http"],
+    ["X-Forwarded-Host", requestHost(request)],
+    ["X-Forwarded-Port", String(req.local.port)],
+    ...headers.filter(([k]) => !["x-forwarded-for"].includes(k.toLowerCase())),
+  ];
+}
+
+/**
+ * nginx's `mirror` subrequests (one per RequestMirror filter): each copy goes to a ready endpoint of
+ * the mirror Service, below 100% only for the share split_clients gives it; its answer is thrown
+ * away, and subrequests are not in the access log (log_subrequest off). What happened, for the note.
+ */
+function mirror(req: GatewayRequest, e: RouteEntry, copy: HttpRequest): string[] {
+  const out: string[] = [];
+  for (const m of e.mirrors) {
+    const key = `${m.namespace}/${m.name}`;
+    if (m.percent < 100 && req.pick(10000) >= Math.round(m.percent * 100)) {
+      out.push(`Not mirrored to ${key} this time (${m.percent}% of requests).`);
+      continue;
+    }
+    if (m.invalid) {
+      out.push(`The RequestMirror backend ${key} is not a valid reference: no copy.`);
+      continue;
+    }
+    const sp = req.index.portsOfService(key).find((p) => p.protocol === "TCP" && p.port.port === m.port);
+    const endpoints = sp ? req.index.endpoints(sp) : [];
+    if (endpoints.length === 0) {
+      out.push(`RequestMirror: ${key} has no ready endpoint on port ${m.port}: no copy.`);
+      continue;
+    }
+    const endpoint = endpoints[endpoints.length === 1 ? 0 : req.pick(endpoints.length)];
+    const leg = req.forward({ ip: endpoint.ip, port: endpoint.port }, copy);
+    const answer = leg.outcome.kind === "reply" && leg.outcome.reply.kind === "http" ? `it answered ${leg.outcome.reply.status}, discarded` : "it did not answer HTTP";
+    out.push(`RequestMirror: a copy went to ${endpoint.text} of ${key} (${answer}).`);
+  }
+  return out;
+}
+
 /** One request on a listener's port of a Gateway's data plane: match, filter, pick a backend, proxy. */
 export function serveGateway(req: GatewayRequest): GatewayResult {
   const { request, now } = req;
@@ -410,6 +480,8 @@ export function serveGateway(req: GatewayRequest): GatewayResult {
   }
   const sp = req.index.portsOfService(serviceKey).find((p) => p.protocol === "TCP" && p.port.port === backend.port);
   const endpoints = sp ? req.index.endpoints(sp) : [];
+  const mirrored = mirror(req, e, { method: request.method, target, headers: proxiedHeaders(req, hostHeader, headers), ...(request.body !== undefined ? { body: request.body } : {}) });
+  const copies = mirrored.length ? ` ${mirrored.join(" ")}` : "";
   const serviceHop: Hop = {
     kind: "service",
     label: `service ${serviceKey}`,
@@ -418,25 +490,12 @@ export function serveGateway(req: GatewayRequest): GatewayResult {
   };
   if (endpoints.length === 0) {
     const reply = nginxPage(request, now, 502, "Bad Gateway");
-    return { reply, log: [combinedLog(req, reply)], note: `${rule} matched, but ${serviceKey} has no ready endpoint: 502.`, hops: [serviceHop] };
+    return { reply, log: [combinedLog(req, reply)], note: `${rule} matched, but ${serviceKey} has no ready endpoint: 502.${copies}`, hops: [serviceHop] };
   }
   const endpoint = endpoints[endpoints.length === 1 ? 0 : req.pick(endpoints.length)];
-  const proxied: HttpRequest = {
-    method: request.method,
-    target,
-    headers: [
-      ["Host", hostHeader],
-      ["X-Forwarded-For", [header(request, "X-Forwarded-For"), req.client.ip].filter(Boolean).join(", ")],
-      ["X-Real-IP", req.client.ip],
-      ["X-Forwarded-Proto", req.https ? "https" : "http"],
-      ["X-Forwarded-Host", requestHost(request)],
-      ["X-Forwarded-Port", String(req.local.port)],
-      ...headers.filter(([k]) => !["x-forwarded-for"].includes(k.toLowerCase())),
-    ],
-    ...(request.body !== undefined ? { body: request.body } : {}),
-  };
+  const proxied: HttpRequest = { method: request.method, target, headers: proxiedHeaders(req, hostHeader, headers), ...(request.body !== undefined ? { body: request.body } : {}) };
   const leg = req.forward({ ip: endpoint.ip, port: endpoint.port }, proxied);
-  const filters = applied.length ? ` Filters: ${applied.join(", ")}.` : "";
+  const filters = `${applied.length ? ` Filters: ${applied.join(", ")}.` : ""}${copies}`;
   if (leg.outcome.kind !== "reply" || leg.outcome.reply.kind !== "http") {
     const timedOut = leg.outcome.kind === "timed-out";
     const reply = timedOut ? nginxPage(request, now, 504, "Gateway Time-out") : nginxPage(request, now, 502, "Bad Gateway");

@@ -24,7 +24,7 @@ import { canonicalJson, newUid, randomSuffix, rfc3339 } from "./ids.ts";
 import { type LabelSelectorRequirement, matchesRequirements } from "./label-selector.ts";
 import { type StoreLocation, isUserObject, nextResourceVersion, objectKey, putAt, removeAt, userObjectCount } from "./store.ts";
 import type { Tx } from "./tx.ts";
-import type { ClusterState, KubeObject, ObjectMeta, SubmittedObject } from "./types.ts";
+import type { ClusterState, KubeObject, ManagedFieldsEntry, ObjectMeta, SubmittedObject } from "./types.ts";
 
 export type { ApiResult, ApiStatus, ResourceKind, StatusCause } from "./api-status.ts";
 export type { LabelSelectorRequirement } from "./label-selector.ts";
@@ -129,6 +129,8 @@ export function createObject(tx: Tx, obj: SubmittedObject, ctx: ApiContext, uid?
   if (labels) metadata.labels = labels;
   if (isRecord(meta.annotations) && Object.keys(meta.annotations).length > 0) metadata.annotations = { ...(meta.annotations as Record<string, string>) };
   if (Array.isArray(meta.ownerReferences) && meta.ownerReferences.length > 0) metadata.ownerReferences = meta.ownerReferences.map((r) => ({ ...r }));
+  // Server-side apply sends the entries it computed; a client's own are taken as they are, as the API server takes them.
+  if (Array.isArray(meta.managedFields) && meta.managedFields.length > 0) metadata.managedFields = JSON.parse(JSON.stringify(meta.managedFields)) as ManagedFieldsEntry[];
 
   // Keys were added one by one: a compact copy drops the property array (~40 B an object).
   const built = strategy.build(tx, sub, withProps(metadata, {}), ctx, undefined);
@@ -180,6 +182,10 @@ export function updateObject(tx: Tx, obj: SubmittedObject, ctx: ApiContext): Api
   else delete metadata.labels;
   if (isRecord(meta.annotations) && Object.keys(meta.annotations).length > 0) metadata.annotations = { ...(meta.annotations as Record<string, string>) };
   else delete metadata.annotations;
+  if (Array.isArray(meta.managedFields)) {
+    if (meta.managedFields.length > 0) metadata.managedFields = JSON.parse(JSON.stringify(meta.managedFields)) as ManagedFieldsEntry[];
+    else delete metadata.managedFields;
+  }
   if (Array.isArray(meta.ownerReferences)) {
     if (meta.ownerReferences.length > 0) metadata.ownerReferences = meta.ownerReferences.map((r) => ({ ...r }));
     else delete metadata.ownerReferences;

@@ -30,7 +30,23 @@ export interface ObjectMeta {
   /** What must finish before the object goes (kubernetes.io/pvc-protection, ...). */
   finalizers?: string[];
   generateName?: string;
+  /** Server-side apply's record of who set which fields (api/managed-fields.ts). */
+  managedFields?: ManagedFieldsEntry[];
 }
+
+/** One manager's fields (metav1.ManagedFieldsEntry); fieldsV1 is the set as nested `f:`/`k:`/`v:`/`.` elements. */
+export interface ManagedFieldsEntry {
+  manager: string;
+  operation: "Apply" | "Update";
+  apiVersion: string;
+  time: string;
+  fieldsType: "FieldsV1";
+  fieldsV1: FieldsV1;
+  subresource?: string;
+}
+
+/** A node of a fieldsV1 set: children by path element; `{}` is a leaf. */
+export type FieldsV1 = { [element: string]: FieldsV1 };
 
 export interface ContainerPort {
   name?: string;
@@ -653,6 +669,7 @@ export interface SubmittedObject {
     resourceVersion?: string;
     uid?: string;
     creationTimestamp?: string | null;
+    managedFields?: ManagedFieldsEntry[];
   };
   spec?: object;
   status?: unknown;

@@ -61,6 +61,7 @@ Use "kubectl api-resources" for a complete list of supported resources.`,
     fieldSelectorFlag,
     { name: "show-labels", type: "bool", usage: "Add a LABELS column listing each object's labels." },
     { name: "no-headers", type: "bool", usage: "Leave out the column header line of table and custom-columns output." },
+    { name: "show-managed-fields", type: "bool", usage: "If true, keep the managedFields when printing objects in JSON or YAML format." },
     { name: "watch", short: "w", type: "bool", usage: "Print the objects, then keep printing a line each time one changes." },
     { name: "watch-only", type: "bool", usage: "Print only changes to the objects, skipping the initial list." },
     { name: "label-columns", short: "L", type: "stringSlice", usage: "Show the values of these labels (comma-separated keys) as extra columns." },
@@ -153,7 +154,7 @@ function runGet(k: Kubectl, flags: Flags): number {
   if (format.format.kind === "table") {
     k.out(printTables(groups, tableOptions(groups.length > 1)));
   } else if (total > 0 || !parsed.byName) {
-    const printed = printStructured(format.format, groups, parsed.singleItem, { noHeaders: flags.bool("no-headers"), readFile: templateFileReader(k) });
+    const printed = printStructured(format.format, groups, parsed.singleItem, { noHeaders: flags.bool("no-headers"), readFile: templateFileReader(k), showManagedFields: flags.bool("show-managed-fields") });
     k.out(printed.out);
     if (printed.error) return fail(k, printed.error);
   }

@@ -137,6 +137,13 @@ export function tableCells(type: ResourceType, objects: readonly AnyObject[], op
   return { header, rows };
 }
 
+function withoutManagedFields(object: AnyObject): AnyObject {
+  const meta = object.metadata as { managedFields?: unknown } | undefined;
+  if (meta?.managedFields === undefined) return object;
+  const { managedFields: _omitted, ...metadata } = meta;
+  return { ...object, metadata } as AnyObject;
+}
+
 /** The object as the API server returns it: apiVersion and kind set. */
 export function asServed(type: ResourceType, object: AnyObject): AnyObject {
   return { ...object, apiVersion: apiVersionOf(type), kind: type.kind } as AnyObject;
@@ -151,9 +158,11 @@ export function printStructured(
   format: OutputFormat,
   groups: readonly Fetched[],
   single: boolean,
-  options: { noHeaders?: boolean; readFile: ReadTemplateFile },
+  options: { noHeaders?: boolean; readFile: ReadTemplateFile; showManagedFields?: boolean },
 ): { out: string; error?: string } {
-  const items = groups.flatMap((g) => g.objects.map((o) => ({ type: g.type, object: asServed(g.type, o) })));
+  // kubectl's json and yaml printers leave metadata.managedFields out unless --show-managed-fields (OmitManagedFieldsPrinter).
+  const omit = (format.kind === "yaml" || format.kind === "json") && options.showManagedFields !== true;
+  const items = groups.flatMap((g) => g.objects.map((o) => ({ type: g.type, object: asServed(g.type, omit ? withoutManagedFields(o) : o) })));
   if (format.kind === "custom-columns") {
     return { out: printCustomColumns(format.columns, items.map((i) => i.object), options.noHeaders === true) };
   }

@@ -1,0 +1,299 @@
+// Server-side apply's field ownership (k8s.io/apimachinery util/managedfields and
+// sigs.k8s.io/structured-merge-diff): each apply records, in metadata.managedFields, the fields
+// its manager's configuration sets (fieldsV1: `f:` fields, `k:{...}` items of keyed lists, `v:`
+// members of sets, `.` for an item itself); applying a field another manager owns with another
+// value is a 409 conflict unless forced, and a field a manager stops applying is removed when no
+// other manager owns it.
+
+import type { FieldsV1, ManagedFieldsEntry } from "../cluster/types.ts";
+import { equalJson } from "../same-json.ts";
+
+export type { FieldsV1, ManagedFieldsEntry };
+
+/**
+ * The keys of the built-in kinds' associative lists (their Go types' `+listType=map` and
+ * `+listMapKey` markers); `[]` marks a set of scalars (`+listType=set`). Lists not here are atomic:
+ * owned whole (args, command, tolerations). By field name, and by parent field where one name has
+ * two kinds of list (a Service's ports and a container's).
+ */
+const LIST_KEYS: Readonly<Record<string, readonly string[]>> = {
+  containers: ["name"],
+  initContainers: ["name"],
+  ephemeralContainers: ["name"],
+  volumes: ["name"],
+  volumeMounts: ["mountPath"],
+  volumeDevices: ["devicePath"],
+  env: ["name"],
+  imagePullSecrets: ["name"],
+  hostAliases: ["ip"],
+  conditions: ["type"],
+  ownerReferences: ["uid"],
+  finalizers: [],
+  topologySpreadConstraints: ["topologyKey", "whenUnsatisfiable"],
+  resourceClaims: ["name"],
+};
+
+/** Values the API server defaults in a list key the configuration leaves out (a port's protocol). */
+const KEY_DEFAULTS: Readonly<Record<string, unknown>> = { protocol: "TCP" };
+
+function listKeysOf(field: string, parent: string): readonly string[] | undefined {
+  if (field === "ports") return parent === "spec" ? ["port", "protocol"] : ["containerPort", "protocol"];
+  return LIST_KEYS[field];
+}
+
+/** Fields owned whole: a workload's label selector (`+structType=atomic`), a Service's selector (`+mapType=atomic`). */
+function atomicField(field: string, parent: string, kind: string): boolean {
+  if (field !== "selector" || parent !== "spec") return false;
+  return ["Deployment", "ReplicaSet", "DaemonSet", "StatefulSet", "Job", "Service", "ReplicationController"].includes(kind);
+}
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+function isMap(value: unknown): value is Record<string, Json> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** The `k:` element of a keyed list's item: its keys as JSON, sorted by name, as structured-merge-diff writes them. */
+function keyElement(item: Record<string, Json>, keys: readonly string[]): string {
+  const fields = [...keys].sort().map((k) => [k, item[k] ?? KEY_DEFAULTS[k]] as const).filter(([, v]) => v !== undefined);
+  return `k:{${fields.map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`).join(",")}}`;
+}
+
+/** The metadata an apply never owns (fieldmanager's stripMeta): identity, server-set fields. */
+const STRIPPED_METADATA = ["name", "namespace", "creationTimestamp", "selfLink", "uid", "resourceVersion", "generation", "managedFields", "deletionTimestamp", "deletionGracePeriodSeconds"];
+
+/**
+ * The set of fields an applied configuration sets. apiVersion and kind, the object's identity and
+ * its status (reset on the main resource) are not owned.
+ */
+export function appliedFields(config: Record<string, unknown>, kind: string): FieldsV1 {
+  const out: FieldsV1 = {};
+  for (const [key, value] of Object.entries(config)) {
+    if (key === "apiVersion" || key === "kind" || key === "status") continue;
+    if (key === "metadata" && isMap(value)) {
+      const meta: FieldsV1 = {};
+      for (const [m, v] of Object.entries(value)) if (!STRIPPED_METADATA.includes(m)) meta[`f:${m}`] = fieldsOf(v as Json, m, "metadata", kind);
+      if (Object.keys(meta).length > 0) out["f:metadata"] = meta;
+      continue;
+    }
+    out[`f:${key}`] = fieldsOf(value as Json, key, "", kind);
+  }
+  return sorted(out);
+}
+
+/** The set in structured-merge-diff's order: `.` first, then fields by name, then keyed items, then set members. */
+function sorted(set: FieldsV1): FieldsV1 {
+  const out: FieldsV1 = {};
+  for (const element of Object.keys(set).sort()) out[element] = sorted(set[element]);
+  return out;
+}
+
+function fieldsOf(value: Json, field: string, parent: string, kind: string): FieldsV1 {
+  if (value === null) return {};
+  if (isMap(value)) {
+    if (atomicField(field, parent, kind)) return {};
+    const out: FieldsV1 = {};
+    for (const [k, v] of Object.entries(value)) out[`f:${k}`] = fieldsOf(v, k, field, kind);
+    return out;
+  }
+  if (Array.isArray(value)) {
+    const keys = listKeysOf(field, parent);
+    if (keys === undefined) return {};
+    const out: FieldsV1 = {};
+    for (const item of value) {
+      if (keys.length === 0) {
+        out[`v:${JSON.stringify(item)}`] = {};
+        continue;
+      }
+      if (!isMap(item)) continue;
+      const node: FieldsV1 = { ".": {} };
+      for (const [k, v] of Object.entries(item)) node[`f:${k}`] = fieldsOf(v, k, field, kind);
+      out[keyElement(item, keys)] = node;
+    }
+    return out;
+  }
+  return {};
+}
+
+/** A leaf path of a set: its elements from the root. A keyed item's own `.` is a leaf of it. */
+export type FieldPath = readonly string[];
+
+/** Every leaf of a set (`{}` nodes, and `.` of items), in the set's order. */
+export function leaves(set: FieldsV1, prefix: FieldPath = []): FieldPath[] {
+  const out: FieldPath[] = [];
+  for (const [element, child] of Object.entries(set)) {
+    const path = [...prefix, element];
+    if (Object.keys(child).length === 0) out.push(path);
+    else out.push(...leaves(child, path));
+  }
+  return out;
+}
+
+function has(set: FieldsV1, path: FieldPath): boolean {
+  let node: FieldsV1 | undefined = set;
+  for (const element of path) {
+    node = node[element];
+    if (node === undefined) return false;
+  }
+  return Object.keys(node).length === 0;
+}
+
+/** The set without the leaves of `remove` (nodes left empty go too: they owned nothing else). */
+export function without(set: FieldsV1, remove: readonly FieldPath[]): FieldsV1 {
+  const copy = JSON.parse(JSON.stringify(set)) as FieldsV1;
+  for (const path of remove) {
+    const trail: FieldsV1[] = [copy];
+    let node: FieldsV1 | undefined = copy;
+    for (const element of path.slice(0, -1)) {
+      node = node?.[element];
+      if (node === undefined) break;
+      trail.push(node);
+    }
+    if (node === undefined) continue;
+    const last = path[path.length - 1];
+    if (!(last in node) || Object.keys(node[last]).length > 0) continue;
+    delete node[last];
+    for (let i = trail.length - 1; i > 0; i--) {
+      if (Object.keys(trail[i]).length > 0) break;
+      delete trail[i - 1][path[i - 1]];
+    }
+  }
+  return copy;
+}
+
+/** The value at a path of an object, or undefined where it has none. */
+function valueAt(object: unknown, path: FieldPath): unknown {
+  let node: unknown = object;
+  for (const element of path) {
+    if (element === ".") return node;
+    if (element.startsWith("f:")) {
+      if (!isMap(node)) return undefined;
+      node = node[element.slice(2)];
+    } else if (element.startsWith("k:")) {
+      if (!Array.isArray(node)) return undefined;
+      const key = JSON.parse(element.slice(2)) as Record<string, Json>;
+      node = node.find((item) => isMap(item) && Object.entries(key).every(([k, v]) => JSON.stringify(item[k] ?? KEY_DEFAULTS[k]) === JSON.stringify(v)));
+    } else if (element.startsWith("v:")) {
+      if (!Array.isArray(node)) return undefined;
+      const wanted = element.slice(2);
+      node = node.find((item) => JSON.stringify(item) === wanted);
+    } else return undefined;
+    if (node === undefined) return undefined;
+  }
+  return node;
+}
+
+/** A path as structured-merge-diff prints it: `.spec.replicas`, `.spec.containers[name="web"].image`. */
+export function pathString(path: FieldPath): string {
+  let out = "";
+  for (const element of path) {
+    if (element === ".") continue;
+    if (element.startsWith("f:")) out += `.${element.slice(2)}`;
+    else if (element.startsWith("k:")) {
+      const key = JSON.parse(element.slice(2)) as Record<string, Json>;
+      out += `[${Object.entries(key).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(",")}]`;
+    } else if (element.startsWith("v:")) out += `[=${element.slice(2)}]`;
+  }
+  return out;
+}
+
+export interface Conflict {
+  manager: string;
+  path: FieldPath;
+}
+
+/**
+ * The fields the applied configuration sets to a value other than the live one while another
+ * manager owns them, in the order of the configuration's fields.
+ */
+export function conflictsOf(entries: readonly ManagedFieldsEntry[], manager: string, applied: FieldsV1, config: unknown, live: unknown): Conflict[] {
+  const out: Conflict[] = [];
+  for (const path of leaves(applied)) {
+    if (path[path.length - 1] === ".") continue;
+    const wanted = valueAt(config, path);
+    const current = valueAt(live, path);
+    if (equalJson(wanted, current)) continue;
+    for (const entry of entries) {
+      if (entry.operation === "Apply" && entry.manager === manager) continue;
+      if (has(entry.fieldsV1, path)) out.push({ manager: entry.manager, path });
+    }
+  }
+  return out;
+}
+
+/** How the conflict message names a manager (fieldmanager's printManager): an updater with its apiVersion. */
+function managerName(entry: ManagedFieldsEntry): string {
+  const name = JSON.stringify(entry.manager) + (entry.subresource ? ` with subresource ${JSON.stringify(entry.subresource)}` : "");
+  return entry.operation === "Update" ? `${name} using ${entry.apiVersion}` : name;
+}
+
+/** The 409's message (fieldmanager's getConflictMessage): one conflict inline, more grouped by sorted manager. */
+export function conflictMessage(conflicts: readonly Conflict[], entries: readonly ManagedFieldsEntry[]): string {
+  const named = (manager: string) => {
+    const entry = entries.find((e) => e.manager === manager);
+    return entry ? managerName(entry) : JSON.stringify(manager);
+  };
+  if (conflicts.length === 1) return `Apply failed with 1 conflict: conflict with ${named(conflicts[0].manager)}: ${pathString(conflicts[0].path)}`;
+  const managers = [...new Set(conflicts.map((c) => c.manager))].sort();
+  const lines: string[] = [];
+  for (const manager of managers) {
+    lines.push(`conflicts with ${named(manager)}:`);
+    for (const c of conflicts) if (c.manager === manager) lines.push(`- ${pathString(c.path)}`);
+  }
+  return `Apply failed with ${conflicts.length} conflicts: ${lines.join("\n")}`;
+}
+
+/** The Status causes of the 409: one per conflict. */
+export function conflictCauses(conflicts: readonly Conflict[], entries: readonly ManagedFieldsEntry[]): Array<{ reason: string; message: string; field: string }> {
+  return conflicts.map((c) => {
+    const entry = entries.find((e) => e.manager === c.manager);
+    return { reason: "FieldManagerConflict", message: `conflict with ${entry ? managerName(entry) : JSON.stringify(c.manager)}`, field: pathString(c.path) };
+  });
+}
+
+/**
+ * The leaves `manager` applied before and does not apply now, that no other manager owns: the
+ * apply removes them from the object.
+ */
+export function released(entries: readonly ManagedFieldsEntry[], manager: string, applied: FieldsV1): FieldPath[] {
+  const before = entries.find((e) => e.operation === "Apply" && e.manager === manager);
+  if (!before) return [];
+  return leaves(before.fieldsV1).filter((path) => !has(applied, path) && !entries.some((e) => e !== before && has(e.fieldsV1, path)));
+}
+
+/** The object without the fields at `paths` (a keyed item whose `.` is released goes whole). */
+export function removeFields(object: Record<string, unknown>, paths: readonly FieldPath[]): void {
+  for (const path of paths) {
+    const itemPath = path[path.length - 1] === "." ? path.slice(0, -1) : path;
+    const parent = valueAt(object, itemPath.slice(0, -1));
+    const last = itemPath[itemPath.length - 1];
+    if (last.startsWith("f:") && isMap(parent)) delete parent[last.slice(2)];
+    else if (Array.isArray(parent)) {
+      const item = valueAt(object, itemPath);
+      const i = parent.indexOf(item as Json);
+      if (i >= 0) parent.splice(i, 1);
+    }
+  }
+}
+
+/**
+ * The entries after an apply: the manager's Apply entry holds what it applied now (first among
+ * them when new, as the API server appends), forced fields leave the other managers' entries, and
+ * an entry left with no fields goes.
+ */
+export function afterApply(entries: readonly ManagedFieldsEntry[], entry: ManagedFieldsEntry, forced: readonly Conflict[]): ManagedFieldsEntry[] {
+  const out: ManagedFieldsEntry[] = [];
+  let placed = false;
+  for (const e of entries) {
+    if (e.operation === "Apply" && e.manager === entry.manager) {
+      out.push(entry);
+      placed = true;
+      continue;
+    }
+    const lost = forced.filter((c) => c.manager === e.manager).map((c) => c.path);
+    const kept = lost.length > 0 ? { ...e, fieldsV1: without(e.fieldsV1, lost) } : e;
+    if (Object.keys(kept.fieldsV1).length > 0) out.push(kept);
+  }
+  if (!placed) out.push(entry);
+  return out;
+}

@@ -3,6 +3,7 @@ import type { ClusterState } from "../../../worker/sim/cluster/types.ts";
 import type { RouteTrace } from "../../../worker/sim/net/trace.ts";
 import { advanceLesson, startLesson } from "../../../worker/sim/lessons/progress.ts";
 import { validateLesson, type Check, type Lesson } from "../../../worker/sim/lessons/schema.ts";
+import { createSession, execute, tick } from "../../../worker/sim/engine.ts";
 import { cluster, pod, service, trace } from "./fixtures.ts";
 
 function lessonOf(check: unknown): Lesson {
@@ -103,6 +104,29 @@ describe("endpoints checks", () => {
     const result = evaluate(check, state);
     expect(result.passed).toBe(passed);
     if (!passed) expect(result.explanation).toContain(explanation);
+  });
+});
+
+describe("object checks on PersistentVolumeClaims", () => {
+  // The claims a StatefulSet's volumeClaimTemplates make, bound by local-path once their pod is
+  // scheduled; a claim no pod uses waits (WaitForFirstConsumer).
+  it("passes a bound claim and names the phase of one that waits", () => {
+    let now = Date.UTC(2026, 0, 5, 9, 0, 0);
+    let state = createSession({ seed: 1, now });
+    const claim = (name: string) => `{"apiVersion":"v1","kind":"PersistentVolumeClaim","metadata":{"name":"${name}"},"spec":{"accessModes":["ReadWriteOnce"],"resources":{"requests":{"storage":"1Gi"}}}}`;
+    for (const command of [
+      `echo '${claim("data")}' | kubectl apply -f -`,
+      `echo '{"apiVersion":"v1","kind":"Pod","metadata":{"name":"user"},"spec":{"containers":[{"name":"c","image":"nginx","volumeMounts":[{"name":"d","mountPath":"/data"}]}],"volumes":[{"name":"d","persistentVolumeClaim":{"claimName":"data"}}]}}' | kubectl apply -f -`,
+      `echo '${claim("unused")}' | kubectl apply -f -`,
+    ]) {
+      now += 1_000;
+      state = execute(state, command, { now }).state;
+    }
+    now += 20_000;
+    state = tick(state, now);
+    expect(evaluate({ object: { kind: "PersistentVolumeClaim", name: "data", fields: { "status.phase": "Bound" } } }, state.cluster).passed).toBe(true);
+    const waiting = evaluate({ object: { kind: "PersistentVolumeClaim", name: "unused", fields: { "status.phase": "Bound" } } }, state.cluster);
+    expect(waiting).toMatchObject({ passed: false, explanation: "persistentvolumeclaim unused: status.phase is Pending, not Bound" });
   });
 });
 

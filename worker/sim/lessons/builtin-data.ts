@@ -1294,5 +1294,232 @@ export const builtinLessonData: readonly Lesson[] = [
       "kubectl run -it --rm curl --image=curlimages/curl --restart=Never -- curl -s -o /dev/null -w '%{http_code}\\n' http://example",
       "kubectl run -it --rm curl --image=curlimages/curl --restart=Never -- curl -s -H 'Host: example.com' http://example"
     ]
+  },
+  {
+    "id": "headless-statefulsets",
+    "title": "Headless Services and StatefulSets",
+    "summary": "What a Service without a ClusterIP does (DNS answers with every pod's IP, no kube-proxy), and how a StatefulSet gives each pod a stable name, a stable DNS name and a volume of its own that survive the pod's recreation: the way databases run on Kubernetes.",
+    "steps": [
+      {
+        "id": "headless-service",
+        "title": "A Service without a ClusterIP",
+        "text": "Run three nginx pods and give them a **headless** Service: `--cluster-ip None` asks for no\nvirtual IP at all.\n\n```sh\nkubectl create deployment hello --image=nginx --replicas=3\nkubectl expose deployment hello --port 80 --cluster-ip None\nkubectl get svc hello\n```\n\n`CLUSTER-IP` reads `None`. The Service still selects pods (`app=hello`) and still has\nendpoints, one per ready pod:\n\n```sh\nkubectl get endpoints hello\n```",
+        "hints": [
+          "If you made a mistake, `kubectl delete svc hello` and expose again.",
+          "The pods take a second or two to become ready: run `kubectl get endpoints hello` again."
+        ],
+        "hintsWhen": {
+          "spec.clusterIP": "The Service has a ClusterIP: the clusterIP of a Service cannot be changed, so `kubectl delete svc hello` and expose again with `--cluster-ip None`.",
+          "spec.selector": "The Service must select the Deployment's pods, `app=hello`: expose the Deployment (`kubectl expose deployment hello ...`) so the selector is copied from it.",
+          "name": "The next steps call the Service `hello`: expose again without `--name`, and delete the other one if you like."
+        },
+        "check": {
+          "allOf": [
+            {
+              "object": {
+                "kind": "Service",
+                "name": "hello",
+                "fields": {
+                  "spec.clusterIP": "None",
+                  "spec.selector": {
+                    "app": "hello"
+                  }
+                }
+              }
+            },
+            {
+              "endpoints": {
+                "service": "hello",
+                "min": 3
+              }
+            }
+          ]
+        }
+      },
+      {
+        "id": "headless-dns",
+        "title": "DNS answers with the pods",
+        "text": "For a normal Service, cluster DNS answers with the ClusterIP and kube-proxy picks a pod. For\na headless Service there is nothing to pick with: DNS answers with **every ready pod's IP**.\n\n```sh\nkubectl run -it --rm dns --image=nicolaka/netshoot --restart=Never -- nslookup hello\n```\n\nThree addresses, those of `kubectl get pods -o wide`. The client chooses one itself (curl\ntakes the first) and connects straight to the pod, without kube-proxy's rules:\n\n```sh\nkubectl run -it --rm curl --image=curlimages/curl --restart=Never -- curl -s -o /dev/null -w '%{http_code}\\n' http://hello\n```\n\nThe route panel shows the DNS answer, then the pod: no Service hop in between. Clients\nthat want every member (a database cluster finding its peers) read all the addresses.",
+        "hints": [
+          "The request must come from a pod: cluster DNS does not serve the workstation."
+        ],
+        "hintsWhen": {
+          "not-resolved": "The name did not resolve: a headless Service's name has an answer only while it has ready endpoints. Check `kubectl get endpoints hello` and the Service's name in `kubectl get svc`.",
+          "pod-not-running": "The pod DNS chose is not running: wait until `kubectl get pods` shows all of them `Running`.",
+          "port-closed": "The pod answered on another port than the one nginx listens on: call port 80 (`http://hello`)."
+        },
+        "check": {
+          "request": {
+            "from": {
+              "kind": "pod"
+            },
+            "to": {
+              "kind": "name",
+              "service": "hello"
+            },
+            "verdict": "answered",
+            "status": 200
+          }
+        }
+      },
+      {
+        "id": "statefulset",
+        "title": "A StatefulSet and its governing Service",
+        "text": "A Deployment's pods are interchangeable: random names, any of them will do. A database\nreplica is not: it needs a name that stays, and its own disk. That is a **StatefulSet**.\nCreate one with the headless Service that governs its names (`serviceName: nginx`), as in\nthe Kubernetes tutorial *StatefulSet Basics*:\n\n```sh\nkubectl apply -f - <<EOF\napiVersion: v1\nkind: Service\nmetadata:\n  name: nginx\n  labels:\n    app: nginx\nspec:\n  ports:\n  - port: 80\n    name: web\n  clusterIP: None\n  selector:\n    app: nginx\n---\napiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: web\nspec:\n  serviceName: nginx\n  replicas: 2\n  selector:\n    matchLabels:\n      app: nginx\n  template:\n    metadata:\n      labels:\n        app: nginx\n    spec:\n      containers:\n      - name: nginx\n        image: nginx\n        ports:\n        - containerPort: 80\n          name: web\n        volumeMounts:\n        - name: www\n          mountPath: /usr/share/nginx/html\n  volumeClaimTemplates:\n  - metadata:\n      name: www\n    spec:\n      accessModes: [ \"ReadWriteOnce\" ]\n      resources:\n        requests:\n          storage: 1Gi\nEOF\n```\n\nWatch the pods start **in order**: `web-0` is Running and Ready before `web-1` is created.\n\n```sh\nkubectl get pods -w -l app=nginx\nkubectl get sts web\n```",
+        "hints": [
+          "The run button types the whole command, up to the closing `EOF`.",
+          "`kubectl describe sts web` lists the StatefulSet's events: each pod and each claim it created."
+        ],
+        "hintsWhen": {
+          "ready": "Not every replica is ready yet: `kubectl get pods -l app=nginx` again in a moment (web-1 starts only once web-0 is Ready).",
+          "spec.serviceName": "`serviceName` names the headless Service that gives the pods their DNS names: it must be `nginx`. Delete the StatefulSet (`kubectl delete sts web`) and apply the manifest again.",
+          "spec.clusterIP": "The Service `nginx` must be headless (`clusterIP: None`). Delete it (`kubectl delete svc nginx`) and apply the manifest again."
+        },
+        "check": {
+          "allOf": [
+            {
+              "object": {
+                "kind": "Service",
+                "name": "nginx",
+                "fields": {
+                  "spec.clusterIP": "None"
+                }
+              }
+            },
+            {
+              "object": {
+                "kind": "StatefulSet",
+                "name": "web",
+                "fields": {
+                  "spec.serviceName": "nginx",
+                  "spec.replicas": 2
+                },
+                "ready": true
+              }
+            }
+          ]
+        }
+      },
+      {
+        "id": "stable-names",
+        "title": "Stable names and DNS names",
+        "text": "Each pod is named after the StatefulSet and its ordinal, and that is also its hostname:\n\n```sh\nkubectl exec web-0 -- hostname\nkubectl exec web-1 -- hostname\n```\n\nThe governing Service gives each pod a DNS name of its own,\n`<pod>.<service>.<namespace>.svc.cluster.local`: `web-0.nginx` from the same namespace.\n\n```sh\nkubectl run -it --rm dns --image=nicolaka/netshoot --restart=Never -- nslookup web-0.nginx\nkubectl run -it --rm curl --image=curlimages/curl --restart=Never -- curl -s -o /dev/null -w '%{http_code}\\n' http://web-0.nginx\n```\n\nA client can now talk to one particular replica, `web-0` (the primary, say), not just to\nany of them.",
+        "hints": [
+          "The name is the pod's name, a dot, then the Service's name: `web-0.nginx`."
+        ],
+        "hintsWhen": {
+          "not-resolved": "That name has no answer: a StatefulSet pod's DNS name is `<pod>.<serviceName>`, here `web-0.nginx` (or `web-0.nginx.default.svc.cluster.local`), and it exists only while the pod is ready.",
+          "pod-not-running": "web-0 is not running: wait until `kubectl get pods -l app=nginx` shows it `Running`."
+        },
+        "check": {
+          "anyOf": [
+            {
+              "request": {
+                "from": {
+                  "kind": "pod"
+                },
+                "to": {
+                  "kind": "name",
+                  "name": "web-0.nginx"
+                },
+                "verdict": "answered",
+                "status": 200
+              }
+            },
+            {
+              "request": {
+                "from": {
+                  "kind": "pod"
+                },
+                "to": {
+                  "kind": "name",
+                  "name": "web-0.nginx.default.svc.cluster.local"
+                },
+                "verdict": "answered",
+                "status": 200
+              }
+            }
+          ]
+        }
+      },
+      {
+        "id": "volume-per-pod",
+        "title": "A volume for each pod",
+        "text": "`volumeClaimTemplates` made one **PersistentVolumeClaim** per pod, named\n`<template>-<pod>`. The cluster's default StorageClass (`local-path`, as on kind and k3s)\ncreated a PersistentVolume for each, on the node of its pod:\n\n```sh\nkubectl get pvc\nkubectl get pv\nkubectl get storageclass\n```\n\nWrite something into web-0's volume (nginx's html directory is mounted from the claim\n`www-web-0`):\n\n```sh\nkubectl exec web-0 -- sh -c 'echo \"written by $(hostname)\" > /usr/share/nginx/html/note.txt'\nkubectl exec web-0 -- cat /usr/share/nginx/html/note.txt\n```",
+        "hints": [
+          "`kubectl describe pvc www-web-0` shows the volume and the provisioner's events."
+        ],
+        "hintsWhen": {
+          "status.phase": "The claim is not Bound yet: local-path binds it when its pod is scheduled (`WaitForFirstConsumer`). Run `kubectl get pvc` again in a moment."
+        },
+        "check": {
+          "allOf": [
+            {
+              "object": {
+                "kind": "PersistentVolumeClaim",
+                "name": "www-web-0",
+                "fields": {
+                  "status.phase": "Bound"
+                }
+              }
+            },
+            {
+              "object": {
+                "kind": "PersistentVolumeClaim",
+                "name": "www-web-1",
+                "fields": {
+                  "status.phase": "Bound"
+                }
+              }
+            }
+          ]
+        }
+      },
+      {
+        "id": "recreate-web-0",
+        "title": "Delete web-0, keep its name and its data",
+        "text": "Note web-0's IP, then delete the pod:\n\n```sh\nkubectl get pods -o wide -l app=nginx\nkubectl delete pod web-0\nkubectl wait --for=condition=Ready pod/web-0\nkubectl get pods -o wide -l app=nginx\n```\n\nThe StatefulSet creates **web-0** again: same name, same hostname, usually a new IP. Its\nDNS name follows the new IP, and the new pod mounts the same claim `www-web-0`, so the\nfile is still there:\n\n```sh\nkubectl run -it --rm dns --image=nicolaka/netshoot --restart=Never -- nslookup web-0.nginx\nkubectl exec web-0 -- cat /usr/share/nginx/html/note.txt\n```\n\nDeleting a pod never deletes its claim: `kubectl get pvc` still lists both. Compare the\n*Services and NodePort* lesson, where a new Redis pod started empty.",
+        "hints": [
+          "The step is done when web-0 is a new pod (a new UID) and ready again."
+        ],
+        "hintsWhen": {
+          "ready": "The new web-0 is not ready yet: `kubectl wait --for=condition=Ready pod/web-0`."
+        },
+        "check": {
+          "allOf": [
+            {
+              "changed": {
+                "kind": "Pod",
+                "name": "web-0",
+                "field": "metadata.uid"
+              }
+            },
+            {
+              "object": {
+                "kind": "Pod",
+                "name": "web-0",
+                "ready": true
+              }
+            }
+          ]
+        }
+      }
+    ],
+    "solution": [
+      "kubectl create deployment hello --image=nginx --replicas=3",
+      "kubectl expose deployment hello --port 80 --cluster-ip None",
+      "kubectl get svc hello",
+      "kubectl get endpoints hello",
+      "kubectl run -it --rm dns --image=nicolaka/netshoot --restart=Never -- nslookup hello",
+      "kubectl run -it --rm curl --image=curlimages/curl --restart=Never -- curl -s -o /dev/null -w '%{http_code}\\n' http://hello",
+      "kubectl apply -f - <<EOF\napiVersion: v1\nkind: Service\nmetadata:\n  name: nginx\n  labels:\n    app: nginx\nspec:\n  ports:\n  - port: 80\n    name: web\n  clusterIP: None\n  selector:\n    app: nginx\n---\napiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: web\nspec:\n  serviceName: nginx\n  replicas: 2\n  selector:\n    matchLabels:\n      app: nginx\n  template:\n    metadata:\n      labels:\n        app: nginx\n    spec:\n      containers:\n      - name: nginx\n        image: nginx\n        ports:\n        - containerPort: 80\n          name: web\n        volumeMounts:\n        - name: www\n          mountPath: /usr/share/nginx/html\n  volumeClaimTemplates:\n  - metadata:\n      name: www\n    spec:\n      accessModes: [ \"ReadWriteOnce\" ]\n      resources:\n        requests:\n          storage: 1Gi\nEOF\n",
+      "kubectl get pods -w -l app=nginx",
+      "kubectl get sts web",
+      "kubectl exec web-0 -- hostname",
+      "kubectl run -it --rm curl --image=curlimages/curl --restart=Never -- curl -s -o /dev/null -w '%{http_code}\\n' http://web-0.nginx",
+      "kubectl get pvc",
+      "kubectl exec web-0 -- sh -c 'echo \"written by $(hostname)\" > /usr/share/nginx/html/note.txt'",
+      "kubectl delete pod web-0"
+    ]
   }
 ];

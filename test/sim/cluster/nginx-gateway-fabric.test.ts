@@ -172,8 +172,9 @@ describe("HTTPRoute status", () => {
     s.run(apply(route("host", "  parentRefs:\n  - name: cafe\n  hostnames: [shop.example.org]\n  rules:\n  - backendRefs:\n    - name: coffee\n      port: 80\n")));
     s.run(apply(route("kind", "  parentRefs:\n  - name: cafe\n  rules:\n  - backendRefs:\n    - name: coffee\n      kind: Pod\n      port: 80\n")));
     s.wait(5);
-    expect(conditions(s, "section")).toEqual(["Accepted=False NoMatchingParent: The Listener is not found for this parent ref", 'ResolvedRefs=False BackendNotFound: spec.rules[0].backendRefs[0].name: Not found: "missing"']);
-    expect(conditions(s, "host")[0]).toBe("Accepted=False NoMatchingListenerHostname: The Listener hostname does not match the Route hostnames");
+    // DeduplicateConditions keeps the last condition of each type, in their order: the attachment's failure comes last.
+    expect(conditions(s, "section")).toEqual(['ResolvedRefs=False BackendNotFound: spec.rules[0].backendRefs[0].name: Not found: "missing"', "Accepted=False NoMatchingParent: The Listener is not found for this parent ref"]);
+    expect(conditions(s, "host")).toEqual(["ResolvedRefs=True ResolvedRefs: All references are resolved", "Accepted=False NoMatchingListenerHostname: The Listener hostname does not match the Route hostnames"]);
     expect(conditions(s, "kind")[1]).toBe('ResolvedRefs=False InvalidKind: spec.rules[0].backendRefs[0].kind: Unsupported value: "Pod": supported values: "Service"');
     expect(s.run("kubectl get gateway cafe -o jsonpath='{.status.listeners[0].attachedRoutes}'").output).toBe("1");
   });
@@ -189,5 +190,49 @@ describe("HTTPRoute status", () => {
     s.run(apply("apiVersion: gateway.networking.k8s.io/v1beta1\nkind: ReferenceGrant\nmetadata:\n  name: cafe-routes\n  namespace: tea\nspec:\n  from:\n  - group: gateway.networking.k8s.io\n    kind: HTTPRoute\n    namespace: default\n  to:\n  - group: \"\"\n    kind: Service\n"));
     s.wait(5);
     expect(conditions(s, "tea")[1]).toBe("ResolvedRefs=True ResolvedRefs: All references are resolved");
+  });
+});
+
+describe("GRPCRoute status", () => {
+  const grpcRoute = (name: string, rules: string) => `apiVersion: gateway.networking.k8s.io/v1\nkind: GRPCRoute\nmetadata:\n  name: ${name}\nspec:\n  parentRefs:\n  - name: cafe\n  rules:\n${rules}`;
+  const conditions = (s: Session, name: string) =>
+    (JSON.parse(s.run(`kubectl get grpcroute ${name} -o jsonpath='{.status.parents[0].conditions}'`).output) as Array<{ type: string; status: string; reason: string; message: string }>).map((c) => `${c.type}=${c.status} ${c.reason}: ${c.message}`);
+
+  let ready: Session;
+  beforeAll(() => {
+    ready = installed.fork();
+    ready.run(apply(GATEWAY));
+    ready.run("kubectl create deployment grpc-echo --image=nginx");
+    ready.run("kubectl expose deployment grpc-echo --port=9000 --target-port=80");
+    ready.wait(10);
+  });
+
+  it("is accepted on an HTTP listener and counts in its attachedRoutes", () => {
+    const s = ready.fork();
+    s.run(apply(grpcRoute("echo", "  - matches:\n    - method: {service: echo.Echo, method: Say}\n    backendRefs: [{name: grpc-echo, port: 9000}]\n")));
+    s.wait(5);
+    expect(conditions(s, "echo")).toEqual(["Accepted=True Accepted: The Route is accepted", "ResolvedRefs=True ResolvedRefs: All references are resolved"]);
+    expect(s.run("kubectl get gateway cafe -o jsonpath='{.status.listeners[0].attachedRoutes}'").output).toBe("1");
+    expect(s.run("kubectl get grpcroute").output).toMatch(/^NAME\s+HOSTNAMES\s+AGE\necho\s+\s+\d+s\n$/);
+  });
+
+  it("drops rules whose method match NGF cannot serve: a RegularExpression type, or no method", () => {
+    const s = ready.fork();
+    s.run(apply(grpcRoute("regex", "  - matches:\n    - method: {type: RegularExpression, service: 'echo\\..*', method: Say}\n    backendRefs: [{name: grpc-echo, port: 9000}]\n")));
+    s.run(apply(grpcRoute("partial", "  - matches:\n    - method: {service: echo.Echo}\n    backendRefs: [{name: grpc-echo, port: 9000}]\n  - matches:\n    - method: {service: echo.Echo, method: Say}\n    backendRefs: [{name: grpc-echo, port: 9000}]\n")));
+    s.wait(5);
+    expect(conditions(s, "regex")).toEqual(["ResolvedRefs=True ResolvedRefs: All references are resolved", 'Accepted=False UnsupportedValue: All rules are invalid: spec.rules[0].matches[0].method.type: Unsupported value: "RegularExpression": supported values: "Exact"']);
+    expect(conditions(s, "partial")).toEqual([
+      "Accepted=True Accepted: The Route is accepted",
+      "ResolvedRefs=True ResolvedRefs: All references are resolved",
+      "PartiallyInvalid=True UnsupportedValue: Dropped Rule(s): spec.rules[0].matches[0].method.method: Required value: method is required",
+    ]);
+  });
+
+  it("says which rule fields it ignores (a rule name), still accepting the route", () => {
+    const s = ready.fork();
+    s.run(apply(grpcRoute("named", "  - name: say\n    backendRefs: [{name: grpc-echo, port: 9000}]\n")));
+    s.wait(5);
+    expect(conditions(s, "named")).toEqual(["ResolvedRefs=True ResolvedRefs: All references are resolved", "Accepted=True UnsupportedField: The following unsupported parameters were ignored: spec.rules[0].name: Forbidden: Name"]);
   });
 });

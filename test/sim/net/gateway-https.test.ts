@@ -148,7 +148,7 @@ describe("HTTPS listeners on NGF's data plane", () => {
     expect(listenerConditions(s, "https")).toBe(`Accepted=False/InvalidCertificateRef: ${missing}\nResolvedRefs=False/InvalidCertificateRef: ${missing}\nProgrammed=False/Invalid: ${missing}\n`);
     expect(s.run("kubectl get gateway cafe -o jsonpath='{.status.conditions[0].type}={.status.conditions[0].reason}: {.status.conditions[0].message}'").output).toBe("Programmed=Programmed: The Gateway is programmed");
     expect(s.run("kubectl get gateway cafe -o jsonpath='{.status.conditions[1].type}={.status.conditions[1].reason}: {.status.conditions[1].message}'").output).toBe("Accepted=ListenersNotValid: The Gateway has at least one valid listener");
-    expect(s.run("kubectl get httproute coffee -o jsonpath='{.status.parents[0].conditions[0].reason}: {.status.parents[0].conditions[0].message}'").output).toBe("InvalidListener: The Listener is invalid for this parent ref");
+    expect(s.run("kubectl get httproute coffee -o jsonpath='{.status.parents[0].conditions[1].reason}: {.status.parents[0].conditions[1].message}'").output).toBe("InvalidListener: The Listener is invalid for this parent ref");
     expect(s.run(`curl -sk --resolve cafe.example.com:443:${LB} https://cafe.example.com/coffee`).exitCode).toBe(35);
 
     s.run("kubectl create secret generic opaque --from-literal=tls.crt=x --from-literal=tls.key=y");

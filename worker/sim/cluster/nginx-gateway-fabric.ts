@@ -542,11 +542,64 @@ export function routeAttachments(state: ClusterState, route: GenericObject, kind
   return out;
 }
 
+/** k8s.io/apimachinery's aggregate error text: one message as it is, several in brackets. */
+const aggregate = (msgs: string[]): string => {
+  const unique = msgs.filter((m, i) => msgs.indexOf(m) === i);
+  return unique.length === 1 ? unique[0] : `[${unique.join(", ")}]`;
+};
+
+/** validateGRPCMethodMatch and validateGRPCHeaderMatch's type checks for one GRPCRoute match. */
+function grpcMatchErrors(match: Rec, path: string): string[] {
+  const errs: string[] = [];
+  if (isRec(match.method)) {
+    const m = match.method;
+    const type = str(m.type) ?? "Exact";
+    if (type !== "Exact") errs.push(fieldNotSupported(`${path}.method.type`, type, ["Exact"]));
+    const service = str(m.service) ?? "";
+    if (service === "") errs.push(`${path}.method.service: Required value: service is required`);
+    else if (service.startsWith("/_ngf-internal")) return [`${path}.method.service: Invalid value: ${JSON.stringify(service)}: service cannot start with /_ngf-internal. This prefix is reserved for internal use`];
+    if ((str(m.method) ?? "") === "") errs.push(`${path}.method.method: Required value: method is required`);
+  }
+  recs(match.headers).forEach((h, j) => {
+    const type = str(h.type) ?? "Exact";
+    if (type !== "Exact" && type !== "RegularExpression") errs.push(fieldNotSupported(`${path}.headers[${j}].type`, type, ["Exact", "RegularExpression"]));
+  });
+  return errs;
+}
+
+/**
+ * processHTTPRouteRules / processGRPCRouteRules: fields NGF ignores (Accepted True, UnsupportedField),
+ * and for GRPCRoute the matches it cannot serve (a rule with one is dropped: PartiallyInvalid, or
+ * Accepted False UnsupportedValue when no rule is left).
+ */
+function ruleConditions(route: GenericObject, kind: string): Condition[] {
+  const rules = recs(isRec(route.spec) ? route.spec.rules : undefined);
+  const warn: string[] = [];
+  const invalid: string[] = [];
+  let oneValid = false;
+  rules.forEach((rule, r) => {
+    const path = `spec.rules[${r}]`;
+    if (rule.name !== undefined) warn.push(`${path}.name: Forbidden: Name`);
+    if (kind === "HTTPRoute" && rule.timeouts !== undefined) warn.push(`${path}.timeouts: Forbidden: Timeouts`);
+    const errs = kind === "GRPCRoute" ? recs(rule.matches).flatMap((m, j) => grpcMatchErrors(m, `${path}.matches[${j}]`)) : [];
+    invalid.push(...errs);
+    if (errs.length === 0) oneValid = true;
+  });
+  const conds: Condition[] = [];
+  if (warn.length) conds.push({ type: "Accepted", status: "True", reason: "UnsupportedField", message: `The following unsupported parameters were ignored: ${aggregate(warn)}` });
+  if (invalid.length) {
+    const msg = aggregate(invalid);
+    conds.push(oneValid ? { type: "PartiallyInvalid", status: "True", reason: "UnsupportedValue", message: `Dropped Rule(s): ${msg}` } : { type: "Accepted", status: "False", reason: "UnsupportedValue", message: `All rules are invalid: ${msg}` });
+  }
+  return conds;
+}
+
 /** A route's status.parents entries of this controller, and which listeners it attached to. */
 function routeParents(state: ClusterState, route: GenericObject, kind: string, ours: Map<string, GenericObject>, attached: Attachment[]): Rec[] {
   const namespace = route.metadata.namespace ?? "default";
   const parents: Rec[] = [];
   const refs = resolvedRefs(state, route, kind);
+  const ruleConds = ruleConditions(route, kind);
   for (const ref of gatewayParentRefs(route)) {
     const gwNamespace = str(ref.namespace) ?? namespace;
     const gwKey = objectKey(gwNamespace, String(ref.name ?? ""));
@@ -557,12 +610,20 @@ function routeParents(state: ClusterState, route: GenericObject, kind: string, o
     for (const l of result.listeners) attached.push({ gateway: gwKey, listener: l.name });
     // Attached, but only to listeners NGF does not configure (tryToAttachL7RouteToListeners).
     const onlyInvalid = result.listeners.length > 0 && !result.listeners.some((l) => checkListener(state, gw, l).valid);
-    const accepted: Condition = result.failure ?? (onlyInvalid ? { type: "Accepted", status: "False", reason: "InvalidListener", message: "The Listener is invalid for this parent ref" } : { type: "Accepted", status: "True", reason: "Accepted", message: "The Route is accepted" });
+    const failure = result.failure ?? (onlyInvalid ? { type: "Accepted", status: "False" as const, reason: "InvalidListener", message: "The Listener is invalid for this parent ref" } : undefined);
+    // prepareRouteRequest: the defaults, then the route's own conditions, then the attachment's failure.
+    const conds = dedupe([
+      { type: "Accepted", status: "True", reason: "Accepted", message: "The Route is accepted" },
+      { type: "ResolvedRefs", status: "True", reason: "ResolvedRefs", message: "All references are resolved" },
+      ...ruleConds,
+      ...(refs.status === "False" ? [refs] : []),
+      ...(failure ? [failure] : []),
+    ]);
     const previous = recs((route.status as Rec | undefined)?.parents).find((p) => isRec(p.parentRef) && p.parentRef.name === ref.name && (p.parentRef.namespace ?? namespace) === gwNamespace && p.parentRef.sectionName === section);
     parents.push({
       parentRef: { group: GATEWAY_GROUP, kind: "Gateway", name: String(ref.name), namespace: gwNamespace, ...(section !== undefined ? { sectionName: section } : {}) },
       controllerName: NGF_CONTROLLER_NAME,
-      conditions: [accepted, refs],
+      conditions: conds,
       previous: previous?.conditions,
     });
   }

@@ -169,3 +169,73 @@ describe("the seed lesson's request steps: a failed request's cause picks the hi
     expect(events).toContain("step-completed");
   });
 });
+
+describe("the LoadBalancer and ExternalName lesson: each likely mistake gets the hint that fits", () => {
+  const lesson = findBuiltinLesson("loadbalancer-externalname")!;
+  const step = (id: string) => lesson.steps.find((s) => s.id === id)!;
+  const web = ["kubectl create deployment web --image=nginx", "sleep 5"];
+  const exposed = [...web, "kubectl expose deployment web --port 80 --type LoadBalancer", "sleep 5"];
+
+  it.each<[string, string, string[], string[], string[], RegExp]>([
+    ["a ClusterIP Service instead of a LoadBalancer", "expose-loadbalancer", web, ["kubectl expose deployment web --port 80"], ["spec.type", "status.loadBalancer.ingress[0].ip"], /^service web: spec\.type is ClusterIP, not LoadBalancer/],
+    ["no MetalLB, so EXTERNAL-IP stays <pending>", "expose-loadbalancer", ["kubectl delete ns metallb-system", ...web], ["kubectl expose deployment web --port 80 --type LoadBalancer", "sleep 5"], ["status.loadBalancer.ingress[0].ip"], /status\.loadBalancer\.ingress\[0\]\.ip/],
+    ["the EXTERNAL-IP with no pod behind it", "curl-external-ip", [...exposed, "kubectl scale deployment web --replicas 0", "sleep 5"], ["curl -m 2 http://{{externalIP web}}"], ["not-announced"], /^curl 192\.168\.56\.200:80 timed out: /],
+    ["the EXTERNAL-IP at the NodePort", "curl-external-ip", exposed, ["curl -m 2 http://{{externalIP web}}:{{nodePort web}}"], ["no-service-port"], /^curl 192\.168\.56\.200:\d+ /],
+    [
+      "Local, and a node without the pod",
+      "keep-client-ip",
+      [...exposed, `kubectl patch svc web -p '{"spec":{"externalTrafficPolicy":"Local"}}'`],
+      ["for ip in 192.168.56.10 192.168.56.11 192.168.56.12; do curl -m 2 -s -o /dev/null http://$ip:{{nodePort web}}; done"],
+      ["traffic-policy-local"],
+      /the last request near it, curl 192\.168\.56\.1[0-2]:\d+ timed out: default\/web has externalTrafficPolicy: Local and none of its ready pods runs on/,
+    ],
+    ["an ExternalName to another host", "externalname", [], ["kubectl create service externalname example --external-name example.org"], ["spec.externalName"], /^service example: spec\.externalName is example\.org, not example\.com$/],
+    [
+      "the ExternalName's name as the Host header",
+      "curl-externalname",
+      ["kubectl create service externalname example --external-name example.com"],
+      ["kubectl run -it --rm curl --image=curlimages/curl --restart=Never -- curl -s http://example"],
+      ["status"],
+      /^curl example:80 was answered with status 404$/,
+    ],
+    [
+      "a misspelt Service name",
+      "curl-externalname",
+      ["kubectl create service externalname example --external-name example.com"],
+      ["kubectl run -it --rm curl --image=curlimages/curl --restart=Never -- curl -s -H 'Host: example.com' http://exmaple"],
+      ["not-resolved"],
+      /could not resolve its host/,
+    ],
+  ])("%s", (_name, stepId, setup, commands, mistakes, sentence) => {
+    const s = step(stepId);
+    const { last } = play(s.check, setup, commands);
+    expect(last.status).toMatchObject({ passed: false, mistakes });
+    expect(last.status?.explanation).toMatch(sentence);
+    expect(fittingHints(s, last.status)).toEqual(mistakes.map((m) => s.hintsWhen![m]));
+  });
+});
+
+describe("the Headless Services and StatefulSets lesson: each likely mistake gets the hint that fits", () => {
+  const lesson = findBuiltinLesson("headless-statefulsets")!;
+  const step = (id: string) => lesson.steps.find((s) => s.id === id)!;
+  const manifest = lesson.solution.find((c) => c.includes("kind: StatefulSet"))!;
+
+  it.each<[string, string, string[], string[], string[], RegExp]>([
+    ["a Service with a ClusterIP", "headless-service", ["kubectl create deployment hello --image=nginx --replicas=3", "sleep 5"], ["kubectl expose deployment hello --port 80"], ["spec.clusterIP"], /^service hello: spec\.clusterIP is 10\.\d+\.\d+\.\d+, not None$/],
+    [
+      "a headless Service with no ready pod yet",
+      "headless-dns",
+      ["kubectl create service clusterip hello --clusterip=None --tcp=80:80"],
+      ["kubectl run -it --rm curl --image=curlimages/curl --restart=Never -- curl -s http://hello"],
+      ["not-resolved"],
+      /could not resolve its host/,
+    ],
+    ["a pod's name without its Service", "stable-names", [manifest, "sleep 30"], ["kubectl run -it --rm curl --image=curlimages/curl --restart=Never -- curl -s http://web-0"], ["not-resolved"], /could not resolve its host/],
+  ])("%s", (_name, stepId, setup, commands, mistakes, sentence) => {
+    const s = step(stepId);
+    const { last } = play(s.check, setup, commands);
+    expect(last.status).toMatchObject({ passed: false, mistakes });
+    expect(last.status?.explanation).toMatch(sentence);
+    expect(fittingHints(s, last.status)).toEqual(mistakes.map((m) => s.hintsWhen![m]));
+  });
+});

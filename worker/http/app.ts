@@ -30,6 +30,7 @@ app.get("/healthz", (c) => c.json({ status: "ok" }));
 
 app.route("/api/sessions/:id/proxy", proxy);
 app.route("/api/sessions/:id/k8s", k8s);
+app.route("/api/sessions/:id/clusters/:cluster/k8s", k8s);
 app.route("/api/sessions", sessions);
 app.route("/api/snapshots", snapshots);
 app.route("/api/lessons", lessons);

@@ -56,7 +56,7 @@ export const WRITE_POLICIES: readonly WritePolicy[] = [
   { path: /^\/api\/sessions\/[^/]+\/live$/, accepts: JSON_TYPES, sameOrigin: "all" },
   // The Kubernetes API: clients outside a browser (kubectl, client libraries) send no Origin; no
   // page but this site's has a reason to drive it. Its bodies are the API server's media types.
-  { path: /^\/api\/sessions\/[^/]+\/k8s(\/|$)/, accepts: KUBE_API_TYPES, sameOrigin: "all" },
+  { path: /^\/api\/sessions\/[^/]+(\/clusters\/[^/]+)?\/k8s(\/|$)/, accepts: KUBE_API_TYPES, sameOrigin: "all" },
   // The board's live socket, like a session's: only this site's board page has a reason to open it.
   { path: /^\/api\/classes\/[^/]+\/live$/, accepts: JSON_TYPES, sameOrigin: "all" },
   { path: /^\/api\/lessons\/?$/, accepts: LESSON_TYPES, sameOrigin: "writes" },

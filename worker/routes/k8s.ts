@@ -15,26 +15,33 @@ export const k8s = new Hono<{ Bindings: Env }>();
 /** The largest request body the API takes (the issue's limit; the real API server's is 3 MB). */
 const MAX_BODY_BYTES = 1024 * 1024;
 
-const K8S_PATH = /^\/api\/sessions\/([^/]+)\/k8s(\/.*)?$/;
+/**
+ * /api/sessions/:id/k8s serves the cluster of the session's current context; in a session with
+ * several clusters /api/sessions/:id/clusters/:name/k8s serves that one whatever the context (the
+ * kubeconfig's server per cluster).
+ */
+const K8S_PATH = /^\/api\/sessions\/([^/]+)(?:\/clusters\/([^/]+))?\/k8s(\/.*)?$/;
 
 k8s.all("/*", async (c) => {
   const url = new URL(c.req.url);
   const match = K8S_PATH.exec(url.pathname);
   const id = match?.[1] ?? "";
   const stub = sessionStub(c.env, id);
+  const cluster = match?.[2] === undefined ? undefined : decodeURIComponent(match[2]);
   const query: Record<string, string> = {};
   // A repeated parameter counts once, as the first value (as Go's url.Values.Get reads it).
   for (const [name, value] of url.searchParams) if (!Object.hasOwn(query, name)) query[name] = value;
   // pods/exec and pods/attach: the session answers the upgrade itself and holds the stream.
-  if (execTarget(match?.[2] ?? "/")) {
+  if (execTarget(match?.[3] ?? "/")) {
     const headers = new Headers();
     for (const name of ["Upgrade", "Connection", "Sec-WebSocket-Key", "Sec-WebSocket-Version", "Sec-WebSocket-Protocol", "Sec-WebSocket-Extensions", "Authorization"]) {
       const value = c.req.header(name);
       if (value !== undefined) headers.set(name, value);
     }
-    headers.set("X-Kube-Path", match?.[2] ?? "/");
+    headers.set("X-Kube-Path", match?.[3] ?? "/");
     // The query as sent: command= repeats, once per word.
     headers.set("X-Kube-Query", url.search);
+    if (cluster !== undefined) headers.set("X-Kube-Cluster", cluster);
     return stub.fetch(new Request("https://session/k8s-exec", { method: c.req.method, headers }));
   }
   const body = c.req.method === "GET" || c.req.method === "HEAD" ? "" : await c.req.text();
@@ -43,7 +50,7 @@ k8s.all("/*", async (c) => {
   }
   const request = {
     method: c.req.method,
-    path: match?.[2] ?? "/",
+    path: match?.[3] ?? "/",
     query,
     accept: c.req.header("Accept") ?? "",
     body,
@@ -52,7 +59,7 @@ k8s.all("/*", async (c) => {
   const token = bearerToken(c.req.header("Authorization"));
   const follow = c.req.method === "GET" && isLogFollow(request.path, query);
   if (follow || (c.req.method === "GET" && isWatch(request.path, query))) {
-    const watched = follow ? await stub.kubeLogFollow(token, request) : await stub.kubeWatch(token, request);
+    const watched = follow ? await stub.kubeLogFollow(token, request, cluster) : await stub.kubeWatch(token, request, cluster);
     if (!watched.ok) return respond(c.req.method, failureStatus(watched as Failure), (watched as Failure).retryAfterSeconds);
     const { response, stream, watchId } = watched.value;
     if (!stream) return respond(c.req.method, response);
@@ -71,7 +78,7 @@ k8s.all("/*", async (c) => {
     // Piped here rather than handed on whole, so that the write that finds the client gone fails in this request.
     return new Response((stream as ReadableStream<Uint8Array>).pipeThrough(new TransformStream<Uint8Array, Uint8Array>()), { status: 200, headers });
   }
-  const outcome = await stub.kubeApi(token, request);
+  const outcome = await stub.kubeApi(token, request, cluster);
   const answer: KubeApiResponse = outcome.ok ? outcome.value : failureStatus(outcome as Failure);
   return respond(c.req.method, answer, outcome.ok ? undefined : (outcome as Failure).retryAfterSeconds);
 });
@@ -111,7 +118,8 @@ export async function kubeconfigResponse(env: Env, id: string, requestUrl: strin
   // Worker sees https already), so the header cannot make a deployment's kubeconfig skip TLS checks.
   const viaLocalTls = url.protocol === "http:" && forwardedProto === "https" && isLoopback(url.hostname);
   const origin = viaLocalTls ? `https://${url.host}` : url.origin;
-  const body = playgroundKubeconfig({ origin, sessionId: id, ...(token === undefined ? {} : { token }), ...(viaLocalTls ? { selfSigned: true } : {}) });
+  const clusters = checked.value.clusters;
+  const body = playgroundKubeconfig({ origin, sessionId: id, ...(token === undefined ? {} : { token }), ...(viaLocalTls ? { selfSigned: true } : {}), ...(clusters ? { clusters } : {}) });
   return new Response(body, {
     headers: {
       "Content-Type": "application/yaml; charset=utf-8",

@@ -20,6 +20,8 @@ import { type ClusterView, clusterView } from "../sim/view.ts";
 import { decodeKeyHash, editKeyMatches, hashEditKey } from "./edit-key.ts";
 import { newEditKey, newSnapshotId } from "./ids.ts";
 import { ClientMessage, MAX_LIVE_MESSAGE_BYTES, PING, PONG, type ServerMessage, type SocketAttachment } from "./live.ts";
+import { clusterNamed, contextsKubeconfig, currentClusterName, withCluster } from "../sim/contexts.ts";
+import type { Kubeconfig } from "../sim/kubectl/kubeconfig-types.ts";
 import { failure, type Failure, type Outcome, sessionNotFound, snapshotNotFound, success } from "./outcome.ts";
 import { type ProxiedResponse, type ProxyRequest, routeProxyRequest } from "./proxy.ts";
 import type { ClusterState } from "../sim/cluster/types.ts";
@@ -81,6 +83,8 @@ const MAX_FOLLOW_MS = 30 * 60_000;
 /** A watch the session streams to: what it selects, what it has seen, where its lines go. */
 interface OpenWatch {
   id: number;
+  /** The session's cluster it watches, kept when the current context moves to another. */
+  cluster: string;
   spec: WatchSpec;
   view: WatchView;
   writer: WritableStreamDefaultWriter<Uint8Array>;
@@ -88,9 +92,24 @@ interface OpenWatch {
   timers: Array<ReturnType<typeof setTimeout>>;
 }
 
+/**
+ * The kubeconfig of an exec stream's workstation: none with one cluster (kubectl's default is the
+ * session's), and with several the session's contexts with the pod's cluster current.
+ */
+function streamKubeconfig(state: SessionState, cluster: string): { kubeconfig?: Kubeconfig } {
+  return state.contexts ? { kubeconfig: { ...contextsKubeconfig(state.contexts.names), currentContext: cluster } } : {};
+}
+
+/** A cluster name in the API's path the session does not have, as the API server's NotFound. */
+function noSuchCluster(name: string): Failure {
+  return failure(404, "no_cluster", `the session has no cluster "${name}"`);
+}
+
 /** A follow of a container's log: where it has read to, where its lines go. */
 interface OpenFollow {
   id: number;
+  /** The session's cluster of the pod. */
+  cluster: string;
   cursor: LogCursor;
   writer: WritableStreamDefaultWriter<Uint8Array>;
   timer: ReturnType<typeof setTimeout>;
@@ -106,6 +125,8 @@ const MAX_EXEC_MS = 30 * 60_000;
 /** An open `kubectl exec` stream: its request, its socket, and the shell it runs in (its own, not the console's). */
 interface OpenExec {
   spec: ExecSpec;
+  /** The session's cluster of the pod: its lines run there, whatever the current context. */
+  cluster: string;
   protocol: ExecProtocol;
   socket: WebSocket;
   /** [workstation], then the pod's shell while `exec -it POD -- sh` has one open. */
@@ -243,8 +264,8 @@ export class Session extends DurableObject<Env> {
   private classReportFailures = 0;
   /** Open watches; in memory only: a stream does not outlive the object, and a client watches again. */
   private readonly watches = new Set<OpenWatch>();
-  /** The cluster as stored by the last commits, oldest first; in memory only (a watch from before a wake-up gets 410 and lists again). */
-  private clusterHistory: ClusterState[] = [];
+  /** Each cluster (by the session's name) as stored by the last commits, oldest first; in memory only (a watch from before a wake-up gets 410 and lists again). */
+  private clusterHistory = new Map<string, ClusterState[]>();
   private lastWatchId = 0;
   /** Open follows of a container's log (`kubectl logs -f`); they count among the watches' places. */
   private readonly follows = new Set<OpenFollow>();
@@ -611,11 +632,16 @@ export class Session extends DurableObject<Env> {
     return failure(409, "exam_over", examOverMessage(this.examRun));
   }
 
-  /** Whether the session exists and, when a key is given, whether it is the session's (403 if not). */
-  async checkKey(editKey: string | undefined): Promise<Outcome<true>> {
+  /**
+   * Whether the session exists and, when a key is given, whether it is the session's (403 if not);
+   * with several clusters, their names and the current context's (for the kubeconfig).
+   */
+  async checkKey(editKey: string | undefined): Promise<Outcome<{ clusters?: { names: string[]; current: string } }>> {
     if (!this.load()) return sessionNotFound();
     if (editKey !== undefined && !(await editKeyMatches(editKey, this.keyHash()))) return forbidden(editKey);
-    return success(true);
+    if (!this.load()) return sessionNotFound();
+    const contexts = this.state!.contexts;
+    return success(contexts ? { clusters: { names: [...contexts.names], current: contexts.current } } : {});
   }
 
   /**
@@ -624,24 +650,27 @@ export class Session extends DurableObject<Env> {
    * refuses an unknown one (401). Ordered with the commands; a read draws on the bucket of its
    * caller (the editor's commands, or the keyless one) and changes nothing.
    */
-  async kubeApi(token: string | undefined, request: Omit<KubeApiWriteRequest, "canWrite">): Promise<Outcome<KubeApiResponse>> {
+  async kubeApi(token: string | undefined, request: Omit<KubeApiWriteRequest, "canWrite">, cluster?: string): Promise<Outcome<KubeApiResponse>> {
     return this.serializedStoring(async () => {
       if (!this.load()) return sessionNotFound();
       const editor = token !== undefined && (await editKeyMatches(token, this.keyHash()));
       if (!this.load()) return sessionNotFound();
       if (token !== undefined && !editor) return success(unauthorized());
+      const name = cluster ?? currentClusterName(this.state!);
+      const target = clusterNamed(this.state!, name);
+      if (!target) return noSuchCluster(name);
       const limited = this.rateLimited(editor ? "commands" : "keyless");
       if (limited) return limited;
       if (editor && WRITE_METHODS.has(request.method.toUpperCase())) {
         // After the exam, kubectl pointed at the session's API changes nothing either.
         const over = this.examOverFailure();
         if (over) return over;
-        return success(this.kubeApiWrite(request));
+        return success(this.kubeApiWrite(request, name));
       }
       this.storeBuckets();
       this.touch();
       const current = this.current();
-      return success(serveKubeApi(current.cluster, { ...request, canWrite: editor }, simulatedNow(current, Date.now())));
+      return success(serveKubeApi(clusterNamed(current, name)!, { ...request, canWrite: editor }, simulatedNow(current, Date.now())));
     });
   }
 
@@ -650,7 +679,7 @@ export class Session extends DurableObject<Env> {
    * the session changes (commands, API writes, the alarm's pod transitions) until the client goes,
    * timeoutSeconds passes or the object is evicted. Anyone who may read may watch.
    */
-  async kubeWatch(token: string | undefined, request: Omit<KubeApiWriteRequest, "canWrite">): Promise<Outcome<KubeWatchAnswer>> {
+  async kubeWatch(token: string | undefined, request: Omit<KubeApiWriteRequest, "canWrite">, clusterName?: string): Promise<Outcome<KubeWatchAnswer>> {
     return this.serializedStoring<KubeWatchAnswer>(async () => {
       if (!this.load()) return sessionNotFound();
       const editor = token !== undefined && (await editKeyMatches(token, this.keyHash()));
@@ -658,9 +687,11 @@ export class Session extends DurableObject<Env> {
       if (token !== undefined && !editor) return success({ response: unauthorized() });
       const limited = this.rateLimited(editor ? "commands" : "keyless");
       if (limited) return limited;
+      const name = clusterName ?? currentClusterName(this.state!);
+      const cluster = clusterNamed(this.state!, name);
+      if (!cluster) return noSuchCluster(name);
       this.storeBuckets();
       this.touch();
-      const cluster = this.state!.cluster;
       const spec = parseWatch(cluster, { ...request, canWrite: editor });
       if ("status" in spec) return success({ response: spec });
       if (this.watches.size + this.follows.size >= MAX_WATCHES_PER_SESSION) {
@@ -673,11 +704,11 @@ export class Session extends DurableObject<Env> {
       const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
       let from: ClusterState | KubeApiResponse = cluster;
       if (spec.since !== undefined) {
-        from = clusterAt(this.historyUpTo(cluster), spec.since);
+        from = clusterAt(this.historyUpTo(name, cluster), spec.since);
         // Too new is refused before the stream; too old is the stream's one ERROR event.
         if ("status" in from && from.status !== 410) return success({ response: from });
       }
-      const watch: OpenWatch = { id: ++this.lastWatchId, spec, view: "status" in from ? new Map() : watchView(from, spec), writer: writable.getWriter(), first: true, timers: [] };
+      const watch: OpenWatch = { id: ++this.lastWatchId, cluster: name, spec, view: "status" in from ? new Map() : watchView(from, spec), writer: writable.getWriter(), first: true, timers: [] };
       if ("status" in from) {
         this.sendWatchLine(watch, errorLine(from));
         watch.writer.close().catch(() => undefined);
@@ -688,7 +719,7 @@ export class Session extends DurableObject<Env> {
       else this.sendWatchChanges(watch, cluster);
       watch.timers.push(setTimeout(() => this.closeWatch(watch), spec.timeoutSeconds * 1000));
       if (spec.bookmarks) {
-        const bookmark = () => this.sendWatchLine(watch, bookmarkLine(spec, this.state?.cluster.resourceVersion ?? 0));
+        const bookmark = () => this.sendWatchLine(watch, bookmarkLine(spec, (this.state && clusterNamed(this.state, name))?.resourceVersion ?? 0));
         watch.timers.push(setInterval(bookmark, BOOKMARK_INTERVAL_MS));
         // The API server also sends one 2 s before the watch ends, so the client resumes from as late as it can (cacher's nextBookmarkTime).
         if (spec.timeoutSeconds > 2 && spec.timeoutSeconds * 1000 - 2000 < BOOKMARK_INTERVAL_MS) watch.timers.push(setTimeout(bookmark, spec.timeoutSeconds * 1000 - 2000));
@@ -716,7 +747,7 @@ export class Session extends DurableObject<Env> {
    * container writes it, until the container stops or restarts, the pod goes, the client goes or
    * 30 minutes pass. Anyone who may read may follow; a follow takes one of the watches' places.
    */
-  async kubeLogFollow(token: string | undefined, request: Omit<KubeApiWriteRequest, "canWrite">): Promise<Outcome<KubeWatchAnswer>> {
+  async kubeLogFollow(token: string | undefined, request: Omit<KubeApiWriteRequest, "canWrite">, clusterName?: string): Promise<Outcome<KubeWatchAnswer>> {
     return this.serializedStoring<KubeWatchAnswer>(async () => {
       if (!this.load()) return sessionNotFound();
       const editor = token !== undefined && (await editKeyMatches(token, this.keyHash()));
@@ -724,9 +755,11 @@ export class Session extends DurableObject<Env> {
       if (token !== undefined && !editor) return success({ response: unauthorized() });
       const limited = this.rateLimited(editor ? "commands" : "keyless");
       if (limited) return limited;
+      const name = clusterName ?? currentClusterName(this.state!);
+      const cluster = clusterNamed(this.state!, name);
+      if (!cluster) return noSuchCluster(name);
       this.storeBuckets();
       this.touch();
-      const cluster = this.state!.cluster;
       const target = resolveResource(pathSegments(request.path) ?? [], cluster);
       if ("status" in target || target.kind !== "resource" || target.namespace === undefined || target.name === undefined) return success({ response: notFoundPath() });
       const answered = podLogResponse(cluster, target.namespace, target.name, request.query);
@@ -735,7 +768,7 @@ export class Session extends DurableObject<Env> {
         return failure(429, "too_many_watches", `too many open watches on this session (at most ${MAX_WATCHES_PER_SESSION}); close one and retry`, 1);
       }
       const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
-      const follow: OpenFollow = { id: ++this.lastWatchId, cursor: logCursor(cluster, target.namespace, target.name, answered.container), writer: writable.getWriter(), timer: setTimeout(() => this.closeFollow(follow), MAX_FOLLOW_MS) };
+      const follow: OpenFollow = { id: ++this.lastWatchId, cluster: name, cursor: logCursor(cluster, target.namespace, target.name, answered.container), writer: writable.getWriter(), timer: setTimeout(() => this.closeFollow(follow), MAX_FOLLOW_MS) };
       this.follows.add(follow);
       follow.writer.write(new TextEncoder().encode(answered.body)).catch(() => this.closeFollow(follow));
       follow.writer.closed.catch(() => this.closeFollow(follow));
@@ -778,10 +811,19 @@ export class Session extends DurableObject<Env> {
   /** Sends every open watch the events between what it saw and the cluster as stored now. */
   private notifyWatches(): void {
     if (!this.state) return;
-    const cluster = this.state.cluster;
-    this.clusterHistory = this.historyUpTo(cluster).slice(-WATCH_HISTORY);
-    for (const watch of this.watches) this.sendWatchChanges(watch, cluster);
-    for (const follow of this.follows) this.sendFollowLines(follow, cluster);
+    const state = this.state;
+    for (const name of state.contexts?.names ?? [currentClusterName(state)]) {
+      const cluster = clusterNamed(state, name);
+      if (cluster) this.clusterHistory.set(name, this.historyUpTo(name, cluster).slice(-WATCH_HISTORY));
+    }
+    for (const watch of this.watches) {
+      const cluster = clusterNamed(state, watch.cluster);
+      if (cluster) this.sendWatchChanges(watch, cluster);
+    }
+    for (const follow of this.follows) {
+      const cluster = clusterNamed(state, follow.cluster);
+      if (cluster) this.sendFollowLines(follow, cluster);
+    }
   }
 
   private sendWatchChanges(watch: OpenWatch, cluster: ClusterState): void {
@@ -790,13 +832,14 @@ export class Session extends DurableObject<Env> {
     watch.view = view;
   }
 
-  /** The kept states ending with `current`; a state whose resourceVersion went back (a restored snapshot) starts them over. */
-  private historyUpTo(current: ClusterState): ClusterState[] {
-    const last = this.clusterHistory[this.clusterHistory.length - 1];
-    if (last === current) return this.clusterHistory;
+  /** The named cluster's kept states ending with `current`; a state whose resourceVersion went back (a restored snapshot) starts them over. */
+  private historyUpTo(name: string, current: ClusterState): ClusterState[] {
+    const kept = this.clusterHistory.get(name) ?? [];
+    const last = kept[kept.length - 1];
+    if (last === current) return kept;
     if (last === undefined || current.resourceVersion < last.resourceVersion) return [current];
-    if (current.resourceVersion === last.resourceVersion) return [...this.clusterHistory.slice(0, -1), current];
-    return [...this.clusterHistory, current];
+    if (current.resourceVersion === last.resourceVersion) return [...kept.slice(0, -1), current];
+    return [...kept, current];
   }
 
   /**
@@ -804,8 +847,12 @@ export class Session extends DurableObject<Env> {
    * in the same order, stored with its transcript entry (`kubectl-client: POST pods web` and the
    * API server's answer) in one transaction and broadcast to the page.
    */
-  private kubeApiWrite(request: Omit<KubeApiWriteRequest, "canWrite">): KubeApiResponse {
-    const written = serveKubeApiWrite(this.current(), { ...request, canWrite: true }, Date.now());
+  private kubeApiWrite(request: Omit<KubeApiWriteRequest, "canWrite">, cluster: string): KubeApiResponse {
+    // Another context's cluster takes the write in place of the current one, which comes back after it.
+    const current = this.current();
+    const back = currentClusterName(current);
+    const served = serveKubeApiWrite(withCluster(current, cluster), { ...request, canWrite: true }, Date.now());
+    const written = cluster === back ? served : { ...served, state: withCluster(served.state, back) };
     const { response } = written;
     let outcome = `${response.status} ${STATUS_TEXT[response.status] ?? ""}`.trimEnd();
     if (response.status >= 300) {
@@ -859,7 +906,9 @@ export class Session extends DurableObject<Env> {
       const verb = request.method === "POST" ? "create" : "get";
       return answer(status(403, "Forbidden", `pods ${JSON.stringify(target.pod)} is forbidden: User "system:anonymous" cannot ${verb} resource "pods/${target.subresource}" in API group "" in the namespace ${JSON.stringify(target.namespace)}`, { name: target.pod, kind: "pods" }));
     }
-    const cluster = this.current().cluster;
+    const name = request.headers.get("X-Kube-Cluster") ?? currentClusterName(this.state!);
+    const cluster = clusterNamed(this.current(), name);
+    if (!cluster) return answer(status(404, "NotFound", `the session has no cluster "${name}"`));
     const spec = execSpec(cluster, target, [...new URLSearchParams(request.headers.get("X-Kube-Query") ?? "")]);
     if ("status" in spec) return answer(spec);
     const notRunning = containerNotRunning(cluster, spec);
@@ -880,9 +929,10 @@ export class Session extends DurableObject<Env> {
     server.accept();
     const exec: OpenExec = {
       spec,
+      cluster: name,
       protocol,
       socket: server,
-      shell: [...[this.state!.shell[0]].map((f) => (f.kind === "workstation" ? { kind: "workstation" as const, user: f.user, host: f.host } : f)), ...(attached ? [attached] : [])],
+      shell: [...[this.state!.shell[0]].map((f) => (f.kind === "workstation" ? { kind: "workstation" as const, user: f.user, host: f.host, ...streamKubeconfig(this.state!, name) } : f)), ...(attached ? [attached] : [])],
       tty: spec.tty ? new TtyLine() : undefined,
       plain: spec.tty ? undefined : new PlainLines(),
       decoder: new TextDecoder(),
@@ -968,7 +1018,8 @@ export class Session extends DurableObject<Env> {
   private runExecLine(exec: OpenExec, line: string, command: string, stdin?: string): { stdout: string; stderr: string; output: string; exitCode: number } {
     const base = this.state!;
     const { editing: _editing, jobs: _jobs, history: _history, ...rest } = base;
-    const own: SessionState = { ...rest, shell: exec.shell };
+    // The stream's workstation has no kubeconfig of its own: its kubectl talks to the pod's cluster, made current for the line.
+    const own: SessionState = withCluster({ ...rest, shell: exec.shell }, exec.cluster);
     let stdout = "";
     let stderr = "";
     const now = Date.now();
@@ -976,9 +1027,9 @@ export class Session extends DurableObject<Env> {
     const result = execute(own, line, { now, work, streams: { out: (t) => void (stdout += t), err: (t) => void (stderr += t) }, ...(stdin === undefined ? {} : { stdin }) });
     this.chargeWork(work.used, now);
     exec.shell = result.state.shell;
-    const next = result.state;
-    const same = next.cluster === base.cluster && next.rng === base.rng && next.clockSkew === base.clockSkew;
-    const merged: SessionState = same ? base : { ...base, cluster: next.cluster, rng: next.rng, ...(next.clockSkew === undefined ? {} : { clockSkew: next.clockSkew }) };
+    const next = withCluster(result.state, currentClusterName(base));
+    const same = next.cluster === base.cluster && next.contexts === base.contexts && next.rng === base.rng && next.clockSkew === base.clockSkew;
+    const merged: SessionState = same ? base : { ...base, cluster: next.cluster, ...(next.contexts ? { contexts: next.contexts } : {}), rng: next.rng, ...(next.clockSkew === undefined ? {} : { clockSkew: next.clockSkew }) };
     this.record(command, { ...result, state: merged, prompt: promptOf(base.shell), changed: !same && next.cluster !== base.cluster }, false);
     return { stdout, stderr, output: result.output, exitCode: result.exitCode };
   }
@@ -1356,7 +1407,7 @@ export class Session extends DurableObject<Env> {
     this.lessonRun = undefined;
     this.examRun = undefined;
     this.snapshotOf = undefined;
-    this.clusterHistory = [];
+    this.clusterHistory = new Map();
     this.storage.forgetCaches();
   }
 
@@ -1499,7 +1550,7 @@ export class Session extends DurableObject<Env> {
     for (const watch of this.watches) this.closeWatch(watch);
     for (const follow of this.follows) this.closeFollow(follow);
     for (const exec of this.execs) this.endExec(exec);
-    this.clusterHistory = [];
+    this.clusterHistory = new Map();
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
     this.meta = undefined;

@@ -191,3 +191,28 @@ export function tickClusters(contexts: SessionContexts, now: number, random: Ran
   }
   return { parked, changed };
 }
+
+/** The session's name of the cluster in `state.cluster`. */
+export function currentClusterName(state: { contexts?: SessionContexts }): string {
+  return state.contexts?.current ?? SOLE_CLUSTER;
+}
+
+/** The session's cluster of that name as stored (undefined: the session has none). */
+export function clusterNamed(state: { cluster: ClusterState; contexts?: SessionContexts }, name: string): ClusterState | undefined {
+  const contexts = state.contexts;
+  if (!contexts) return name === SOLE_CLUSTER ? state.cluster : undefined;
+  return name === contexts.current ? state.cluster : contexts.parked[name];
+}
+
+/**
+ * The state with the named cluster in `cluster` (the others parked), the shell and the
+ * workstation's files left where they are: what a change through that cluster's own API works on.
+ * withCluster(changed, previous current) puts the session back as it was around the change.
+ */
+export function withCluster<S extends { cluster: ClusterState; contexts?: SessionContexts }>(state: S, name: string): S {
+  const contexts = state.contexts;
+  if (!contexts || name === contexts.current || !contexts.parked[name]) return state;
+  const parked: Record<string, ClusterState> = {};
+  for (const other of contexts.names) if (other !== name) parked[other] = other === contexts.current ? state.cluster : contexts.parked[other];
+  return { ...state, cluster: contexts.parked[name], contexts: { names: contexts.names, current: name, parked } };
+}

@@ -1,7 +1,8 @@
 import { env } from "cloudflare:workers";
 import { evictDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { createSession, errorOf, jsonOf, postJson, read, request, run } from "../helpers.ts";
+import { parse } from "yaml";
+import { createSession, errorOf, jsonOf, ORIGIN, postJson, read, request, run } from "../helpers.ts";
 
 const THREE = [{ name: "k8s-c1" }, { name: "k8s-c2", profile: { cni: "calico" } }, { name: "k8s-c3" }];
 
@@ -48,5 +49,51 @@ describe("sessions with several clusters (POST /api/sessions clusters)", () => {
     expect((await errorOf(await postJson("/api/sessions", { clusters: [{ name: "K8s_C1" }] }))).message).toContain("a cluster's name must be lower-case letters");
     expect((await errorOf(await postJson("/api/sessions", { clusters: [] }))).message).toContain("clusters needs at least one cluster");
     expect((await errorOf(await postJson("/api/sessions", { from: "AAAAAAAAAAAAAAAAAAAAAA", clusters: THREE }))).message).toContain("Give either from");
+  });
+});
+
+describe("each cluster's own Kubernetes API (/api/sessions/:id/clusters/:name/k8s)", () => {
+  it("downloads a kubeconfig with a cluster, user and context per cluster, named as the console names them", async () => {
+    const session = await createSession({ clusters: THREE, setup: ["kubectl config use-context k8s-c2"] });
+    const config = parse(await (await request(`/api/sessions/${session.id}/kubeconfig`, { headers: { Authorization: `Bearer ${session.editKey}` } })).text());
+    expect(config).toEqual({
+      apiVersion: "v1",
+      kind: "Config",
+      clusters: ["k8s-c1", "k8s-c2", "k8s-c3"].map((name) => ({ name, cluster: { server: `${ORIGIN}/api/sessions/${session.id}/clusters/${name}/k8s` } })),
+      users: ["k8s-c1", "k8s-c2", "k8s-c3"].map((name) => ({ name: `${name}-admin`, user: { token: session.editKey } })),
+      contexts: ["k8s-c1", "k8s-c2", "k8s-c3"].map((name) => ({ name, context: { cluster: name, user: `${name}-admin`, namespace: "default" } })),
+      "current-context": "k8s-c2",
+      preferences: {},
+    });
+    const readOnly = parse(await (await request(`/api/sessions/${session.id}/kubeconfig`)).text());
+    expect(readOnly.users.map((u: { user: unknown }) => u.user)).toEqual([{}, {}, {}]);
+  });
+
+  it("serves each cluster at its own path whatever the current context; /k8s stays the current context's", async () => {
+    const session = await createSession({ clusters: THREE });
+    const names = async (path: string) => ((await (await request(path)).json()) as { items: Array<{ metadata: { name: string } }> }).items.map((n) => n.metadata.name);
+    expect(await names(`/api/sessions/${session.id}/clusters/k8s-c2/k8s/api/v1/nodes`)).toEqual(["cluster2-controlplane", "cluster2-node1", "cluster2-node2"]);
+    expect(await names(`/api/sessions/${session.id}/clusters/k8s-c1/k8s/api/v1/nodes`)).toEqual(["controlplane", "node01", "node02"]);
+    expect(await names(`/api/sessions/${session.id}/k8s/api/v1/nodes`)).toEqual(["controlplane", "node01", "node02"]);
+    await run(session.id, session.editKey, "kubectl config use-context k8s-c3");
+    expect(await names(`/api/sessions/${session.id}/k8s/api/v1/nodes`)).toEqual(["cluster3-controlplane", "cluster3-node1", "cluster3-node2"]);
+    const missing = await request(`/api/sessions/${session.id}/clusters/k8s-c9/k8s/api/v1/nodes`);
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toMatchObject({ kind: "Status", reason: "NotFound", message: 'the session has no cluster "k8s-c9"', code: 404 });
+  });
+
+  it("writes into the named cluster and leaves the console's context and workstation files where they were", async () => {
+    const session = await createSession({ clusters: THREE, setup: ["echo kept > /tmp/note"] });
+    const created = await request(`/api/sessions/${session.id}/clusters/k8s-c2/k8s/api/v1/namespaces/default/configmaps`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${session.editKey}`, "Content-Type": "application/json" },
+      body: JSON.stringify({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "from-api" }, data: { a: "1" } }),
+    });
+    expect(created.status).toBe(201);
+    expect((await run(session.id, session.editKey, "kubectl --context k8s-c2 get cm from-api -o jsonpath='{.data.a}'")).output).toBe("1");
+    expect((await run(session.id, session.editKey, "kubectl get cm from-api")).output).toBe('Error from server (NotFound): configmaps "from-api" not found\n');
+    expect((await run(session.id, session.editKey, "kubectl config current-context")).output).toBe("k8s-c1\n");
+    expect((await run(session.id, session.editKey, "cat /tmp/note")).output).toBe("kept\n");
+    expect((await contextsOf(session.id)).contexts?.current).toBe("k8s-c1");
   });
 });

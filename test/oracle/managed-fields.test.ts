@@ -138,6 +138,16 @@ it("records each manager's applied fields, refuses conflicting applies with kube
     write("cm-other.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  labels:\n    a: uno\ndata:\n  level: \"9\"\n");
     const two = await run("kubectl apply --server-side --field-manager=other -f cm-other.yaml");
     expect(two.output.split("\n").slice(0, 3)).toEqual(['error: Apply failed with 2 conflicts: conflicts with "kubectl":', "- .data.level", "- .metadata.labels.a"]);
+    // The console's kubectl apply --server-side keeps the same ledger and prints the same refusal.
+    await consoleRun("cat > cm-other.yaml <<'EOF'\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  labels:\n    a: uno\ndata:\n  level: \"9\"\nEOF");
+    expect(await consoleRun("kubectl apply --server-side --field-manager=other -f cm-other.yaml")).toBe(two.output);
+    expect(await consoleRun("kubectl apply --server-side --field-manager=other -f cm-other.yaml --force-conflicts")).toBe("configmap/settings serverside-applied\n");
+    expect((await entries("cm settings")).map((e) => [e.manager, e.fieldsV1])).toEqual([
+      ["kubectl", { "f:metadata": { "f:labels": { "f:b": {} } } }],
+      ["other", { "f:data": { "f:level": {} }, "f:metadata": { "f:labels": { "f:a": {} } } }],
+    ]);
+    write("cm.yaml", SETTINGS("    a: one\n    b: two\n"));
+    expect((await run("kubectl apply --server-side --force-conflicts -f cm.yaml")).code).toBe(0);
 
     // A label kubectl stops applying goes, as no other manager owns it.
     write("cm.yaml", SETTINGS("    a: one\n"));

@@ -7,6 +7,7 @@
 
 import type { FieldsV1, ManagedFieldsEntry } from "../cluster/types.ts";
 import { equalJson } from "../same-json.ts";
+import { strategicMergePatch } from "./patch.ts";
 
 export type { FieldsV1, ManagedFieldsEntry };
 
@@ -296,4 +297,41 @@ export function afterApply(entries: readonly ManagedFieldsEntry[], entry: Manage
   }
   if (!placed) out.push(entry);
   return out;
+}
+
+/** What server-side apply makes of a configuration: the object to store, or the refusal. */
+export type ServerSideApply =
+  | { ok: true; object: Record<string, unknown> }
+  | { ok: false; code: 409; message: string; causes: Array<{ reason: string; message: string; field: string }> }
+  | { ok: false; code: 400; message: string };
+
+/**
+ * Server-side apply (fieldmanager's Apply) of `config` by `manager` over `live` (undefined: a new
+ * object): the configuration's fields are the manager's; an existing object gets them merged in
+ * by the built-in kinds' list keys. A field another manager owns with another value is a 409
+ * conflict unless forced (then the field leaves that manager); a field the manager applied before
+ * and no longer applies goes when no other manager owns it. The manager's Apply entry holds the
+ * set; its time stays when the apply changed nothing. The object returned carries its
+ * managedFields, to be created or updated as it is.
+ */
+export function serverSideApply(live: Record<string, unknown> | undefined, config: Record<string, unknown>, kind: string, apiVersion: string, manager: string, force: boolean, time: string): ServerSideApply {
+  const fields = appliedFields(config, kind);
+  const entry: ManagedFieldsEntry = { manager, operation: "Apply", apiVersion, time, fieldsType: "FieldsV1", fieldsV1: fields };
+  if (!live) return { ok: true, object: { ...config, metadata: { ...(config.metadata as Record<string, unknown>), managedFields: [entry] } } };
+  const entries: ManagedFieldsEntry[] = (live.metadata as { managedFields?: ManagedFieldsEntry[] }).managedFields ?? [];
+  const conflicts = conflictsOf(entries, manager, fields, config, live);
+  if (conflicts.length > 0 && !force) return { ok: false, code: 409, message: conflictMessage(conflicts, entries), causes: conflictCauses(conflicts, entries) };
+  const base = JSON.parse(JSON.stringify(live)) as Record<string, unknown>;
+  delete base.status;
+  const merged = strategicMergePatch(base, config as Json);
+  if (!merged.ok) return { ok: false, code: 400, message: merged.message };
+  removeFields(merged.value, released(entries, manager, fields));
+  const mergedMeta = merged.value.metadata as Record<string, unknown>;
+  delete mergedMeta.resourceVersion;
+  const before = entries.find((e) => e.operation === "Apply" && e.manager === manager);
+  const { resourceVersion: _rv, managedFields: _mf, ...liveMeta } = base.metadata as Record<string, unknown>;
+  const { managedFields: _mergedMf, ...nextMeta } = mergedMeta;
+  const unchanged = before !== undefined && equalJson(before.fieldsV1, fields) && before.apiVersion === apiVersion && equalJson({ ...merged.value, metadata: nextMeta }, { ...base, metadata: liveMeta });
+  mergedMeta.managedFields = afterApply(entries, unchanged ? { ...entry, time: before.time } : entry, force ? conflicts : []);
+  return { ok: true, object: merged.value };
 }

@@ -17,10 +17,9 @@ import { apiVersionOfKind, type KindDefinition, kindByName, listKind, readKind }
 import type { AnyObject } from "../kubectl/printers/tables.ts";
 import { parseSelector } from "../kubectl/selector.ts";
 import { createRandom, type Random } from "../random.ts";
-import { equalJson } from "../same-json.ts";
 import { rfc3339 } from "../cluster/ids.ts";
 import { bodyStrictErrors, type FieldValidation, goMapString, objectUnknownFields, patchDuplicateErrors, strictDecodingError } from "./field-validation.ts";
-import { afterApply, appliedFields, conflictCauses, conflictMessage, conflictsOf, type ManagedFieldsEntry, released, removeFields } from "./managed-fields.ts";
+import { serverSideApply } from "./managed-fields.ts";
 import { jsonPatch, mergePatch, type PatchResult, strategicMergePatch } from "./patch.ts";
 import { details, json, type KubeApiRequest, type KubeApiResponse, notAllowed, notFoundPath, objectNotFound, pathSegments, resolveResource, status } from "./server.ts";
 
@@ -148,7 +147,7 @@ function write(tx: Tx, random: Random, method: string, target: Target, request: 
     const checked = checkBody(def, target, body.value, true);
     if (checked) return checked;
     const applied = withNamespace(def, body.value, namespace);
-    return serverSideApply(tx, ctx, def, applied, current, request.query.fieldManager, request.query.force === "true");
+    return serverSideApplyRequest(tx, ctx, def, applied, current, request.query.fieldManager, request.query.force === "true");
   }
   const directive = fieldValidationOf(request.query, "PatchOptions");
   if (typeof directive !== "string") return directive;
@@ -167,37 +166,12 @@ function write(tx: Tx, random: Random, method: string, target: Target, request: 
   return withStrictWarnings(answer(updateObject(tx, object as unknown as SubmittedObject, ctx), def, 200), patchWarnings);
 }
 
-/**
- * Server-side apply (fieldmanager's Apply): the configuration's fields are its manager's; a new
- * object is created with them, an existing one gets them merged in by the built-in kinds' list
- * keys. A field another manager owns with another value is a 409 conflict unless forced (then
- * the field leaves that manager); a field the manager applied before and no longer applies goes
- * when no other manager owns it. The manager's Apply entry in metadata.managedFields holds the
- * set; its time stays when the apply changed nothing.
- */
-function serverSideApply(tx: Tx, ctx: { now: number; random: Random }, def: KindDefinition, applied: Record<string, unknown>, current: KubeObject | AnyObject | undefined, manager: string, force: boolean): KubeApiResponse {
-  const fields = appliedFields(applied, def.kind);
-  const entry: ManagedFieldsEntry = { manager, operation: "Apply", apiVersion: String(applied.apiVersion ?? apiVersionOfKind(def)), time: rfc3339(ctx.now), fieldsType: "FieldsV1", fieldsV1: fields };
-  if (!current) {
-    const created = { ...applied, metadata: { ...(applied.metadata as Record<string, unknown>), managedFields: [entry] } };
-    return answer(createObject(tx, created as unknown as SubmittedObject, ctx), def, 201);
-  }
-  const entries: ManagedFieldsEntry[] = (current.metadata as { managedFields?: ManagedFieldsEntry[] }).managedFields ?? [];
-  const conflicts = conflictsOf(entries, manager, fields, applied, current);
-  if (conflicts.length > 0 && !force) {
-    return status(409, "Conflict", conflictMessage(conflicts, entries), { causes: conflictCauses(conflicts, entries) });
-  }
-  const merged = strategicMergePatch(stripForUpdate(current), applied);
-  if (!merged.ok) return status(400, "BadRequest", merged.message);
-  removeFields(merged.value, released(entries, manager, fields));
-  const mergedMeta = merged.value.metadata as Record<string, unknown>;
-  delete mergedMeta.resourceVersion;
-  const before = entries.find((e) => e.operation === "Apply" && e.manager === manager);
-  const { resourceVersion: _rv, managedFields: _mf, ...currentMeta } = stripForUpdate(current).metadata as Record<string, unknown>;
-  const { managedFields: _mergedMf, ...nextMeta } = mergedMeta;
-  const unchanged = before !== undefined && equalJson(before.fieldsV1, fields) && before.apiVersion === entry.apiVersion && equalJson({ ...merged.value, metadata: nextMeta }, { ...stripForUpdate(current), metadata: currentMeta });
-  mergedMeta.managedFields = afterApply(entries, unchanged ? { ...entry, time: before.time } : entry, force ? conflicts : []);
-  return answer(updateObject(tx, merged.value as unknown as SubmittedObject, ctx), def, 200);
+/** Server-side apply through the API (api/managed-fields.ts), its refusals as the API server's Status. */
+function serverSideApplyRequest(tx: Tx, ctx: { now: number; random: Random }, def: KindDefinition, applied: Record<string, unknown>, current: KubeObject | AnyObject | undefined, manager: string, force: boolean): KubeApiResponse {
+  const outcome = serverSideApply(current as unknown as Record<string, unknown> | undefined, applied, def.kind, String(applied.apiVersion ?? apiVersionOfKind(def)), manager, force, rfc3339(ctx.now));
+  if (!outcome.ok) return outcome.code === 409 ? status(409, "Conflict", outcome.message, { causes: outcome.causes }) : status(400, "BadRequest", outcome.message);
+  if (!current) return answer(createObject(tx, outcome.object as unknown as SubmittedObject, ctx), def, 201);
+  return answer(updateObject(tx, outcome.object as unknown as SubmittedObject, ctx), def, 200);
 }
 
 /**

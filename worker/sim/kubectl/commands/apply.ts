@@ -3,6 +3,8 @@
 // last-applied-configuration annotation.
 
 import { directiveOfValidateFlag, objectUnknownFields, strictDecodingError } from "../../api/field-validation.ts";
+import { serverSideApply } from "../../api/managed-fields.ts";
+import { rfc3339 } from "../../cluster/ids.ts";
 import type { KubeObject, SubmittedObject } from "../../cluster/types.ts";
 import { create, createDryRun, get, update } from "../api.ts";
 import { dryRunFlag, filenameFlag, outputFlag, validateFlag, validateFlagError, type Command } from "../command.ts";
@@ -44,12 +46,30 @@ export const applyCommand: Command = {
   },
 };
 
+/** What kubectl adds to a server-side apply's conflict (apply.go). */
+const CONFLICT_ADVICE = `Please review the fields above--they currently have other managers. Here
+are the ways you can resolve this warning:
+* If you intend to manage all of these fields, please re-run the apply
+  command with the \`--force-conflicts\` flag.
+* If you do not intend to manage all of the fields, please edit your
+  manifest to remove references to the fields that should keep their
+  current managers.
+* You may co-own fields by updating your manifest to match the existing
+  value; in this case, you'll become the manager if the other manager(s)
+  stop managing the field (remove it from their configuration).
+See https://kubernetes.io/docs/reference/using-api/server-side-apply/#conflicts
+`;
+
+/** --field-manager when given; else `kubectl` for server-side apply (kubectl's FieldManagerServerSide). */
+function serverSideManager(flags: Flags): string {
+  return flags.has("field-manager") ? flags.string("field-manager") : "kubectl";
+}
+
 /**
  * `create`, client-side `apply` (the last-applied annotation and its three-way merge), or
  * `--server-side` apply: the API server merges the configuration itself and keeps no annotation,
- * so a CRD too big for the annotation's 256 KiB applies (`serverside-applied` either way). Field
- * ownership (managedFields, conflicts between managers) is not modelled: the configuration is
- * merged over the live object.
+ * so a CRD too big for the annotation's 256 KiB applies (`serverside-applied` either way), with
+ * the API's field ownership (managedFields, conflicts between managers: api/managed-fields.ts).
  */
 export function applyManifests(k: Kubectl, flags: Flags, mode: "create" | "apply" | "server-side"): number {
   const invalidDirective = flags.has("validate") ? validateFlagError(flags.string("validate")) : undefined;
@@ -126,7 +146,7 @@ export function applyManifests(k: Kubectl, flags: Flags, mode: "create" | "apply
         continue;
       }
       for (const warning of unknown) k.err(`Warning: ${warning}\n`);
-      const submitted = mode === "apply" ? withLastApplied(desired) : desired;
+      const submitted = mode === "apply" ? withLastApplied(desired) : mode === "server-side" ? (serverSideApply(undefined, desired, kind, apiVersion, serverSideManager(flags), flags.bool("force-conflicts"), rfc3339(k.ctx.tx.state.now)) as { object: Record<string, unknown> }).object : desired;
       const result = dryRun === "none" ? create(k, submitted as unknown as SubmittedObject) : createDryRun(k, submitted as unknown as SubmittedObject);
       if (!result.ok) {
         errors.push(from(result.status.reason === "Invalid" ? statusErrorText(result.status) : statusErrorText(result.status).replace(/^(Error from server \([A-Za-z]+\)): /, '$1: error when creating "STDIN": ')));
@@ -137,8 +157,12 @@ export function applyManifests(k: Kubectl, flags: Flags, mode: "create" | "apply
     }
     const live = existing.value;
     if (mode === "server-side") {
-      const merged = mergePatch(stripStatus(live as unknown as Record<string, unknown>), desired) as Record<string, unknown>;
-      delete (merged.metadata as Record<string, unknown>).resourceVersion;
+      const applied = serverSideApply(live as unknown as Record<string, unknown>, desired, kind, apiVersion, serverSideManager(flags), flags.bool("force-conflicts"), rfc3339(k.ctx.tx.state.now));
+      if (!applied.ok) {
+        errors.push(applied.code === 409 ? `error: ${applied.message}\n${CONFLICT_ADVICE}` : from(`Error from server (BadRequest): ${applied.message}\n`));
+        continue;
+      }
+      const merged = applied.object;
       if (dryRun === "none") {
         const result = update(k, merged as unknown as SubmittedObject);
         if (!result.ok) {

@@ -1078,6 +1078,166 @@ export const builtinLessonData: readonly Lesson[] = [
     ]
   },
   {
+    "id": "gateway-api",
+    "title": "Gateway API: from Ingress to Gateway and HTTPRoute",
+    "summary": "An Ingress with TLS and two paths serves a café. Rewrite it for the Gateway API, the Ingress's successor: install the Gateway API CRDs and NGINX Gateway Fabric, describe the entry point as a Gateway with an HTTPS listener and the routing as an HTTPRoute, check that the same requests get the same answers, and redirect plain HTTP to HTTPS.",
+    "setup": [
+      "kubectl create deployment tea --image=traefik/whoami",
+      "kubectl expose deployment tea --port 80",
+      "kubectl create deployment coffee --image=traefik/whoami",
+      "kubectl expose deployment coffee --port 80",
+      "openssl req -x509 -nodes -days 365 -newkey rsa:2048 -keyout cafe.key -out cafe.crt -subj \"/CN=cafe.example.com\" -addext \"subjectAltName=DNS:cafe.example.com\"",
+      "kubectl create secret tls cafe-tls --key cafe.key --cert cafe.crt",
+      "kubectl apply -f https://raw.githubusercontent.com/kubernetes/ingress-nginx/controller-v1.15.1/deploy/static/provider/baremetal/deploy.yaml",
+      "kubectl wait --namespace ingress-nginx --for=condition=ready pod --selector=app.kubernetes.io/component=controller --timeout=120s",
+      "kubectl create ingress cafe --class=nginx --rule=\"cafe.example.com/tea*=tea:80,tls=cafe-tls\" --rule=\"cafe.example.com/coffee*=coffee:80,tls=cafe-tls\""
+    ],
+    "steps": [
+      {
+        "id": "the-ingress",
+        "title": "What the Ingress does today",
+        "text": "Look at the Ingress you are going to replace:\n\n```sh\nkubectl describe ingress cafe\n```\n\nOne host, `cafe.example.com`, two Prefix paths (`/tea` to the `tea` Service, `/coffee` to\n`coffee`), and TLS with the certificate in the `kubernetes.io/tls` Secret `cafe-tls`\n(`cafe.crt` in your directory is that certificate). Call it over HTTPS through the\ncontroller's NodePort for 443 (`kubectl get svc -n ingress-nginx`), letting curl resolve the\nname and trust the certificate:\n\n```sh norun\ncurl --cacert cafe.crt --resolve cafe.example.com:<https-node-port>:<node-ip> https://cafe.example.com:<https-node-port>/tea\n```\n\nwhoami answers with the pod's name (`Hostname: tea-...`). Keep these requests: the Gateway\nmust answer them the same way.",
+        "hints": [
+          "The controller's Service maps `443:3xxxx/TCP`: use the number after `443:`, and a node's InternalIP from `kubectl get nodes -o wide`."
+        ],
+        "check": {
+          "request": {
+            "from": {
+              "kind": "workstation"
+            },
+            "to": {
+              "kind": "nodePort",
+              "service": "ingress-nginx-controller"
+            },
+            "namespace": "ingress-nginx",
+            "status": 200
+          }
+        }
+      },
+      {
+        "id": "install",
+        "title": "Install the Gateway API and NGINX Gateway Fabric",
+        "text": "The Gateway API is not built into Kubernetes: its kinds come as CRDs. Install the standard\nchannel, then NGINX Gateway Fabric (its own CRDs, then the controller), as its docs do:\n\n```sh\nkubectl apply -f https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.4.1/standard-install.yaml\nkubectl apply --server-side -f https://raw.githubusercontent.com/nginx/nginx-gateway-fabric/v2.6.7/deploy/crds.yaml\nkubectl apply -f https://raw.githubusercontent.com/nginx/nginx-gateway-fabric/v2.6.7/deploy/default/deploy.yaml\nkubectl wait --namespace nginx-gateway --for=condition=available deployment/nginx-gateway --timeout=120s\n```\n\nWhere an Ingress names an IngressClass, a Gateway names a **GatewayClass**: NGF takes the\nclass `nginx` (`kubectl get gatewayclass` shows it ACCEPTED).",
+        "hints": [
+          "`kubectl get pods -n nginx-gateway` shows the cert-generator Job's pod and the controller's."
+        ],
+        "check": {
+          "object": {
+            "kind": "Deployment",
+            "name": "nginx-gateway",
+            "namespace": "nginx-gateway",
+            "ready": true
+          }
+        }
+      },
+      {
+        "id": "gateway",
+        "title": "The entry point becomes a Gateway",
+        "text": "The Ingress mixed two concerns: where traffic comes in (its host's TLS) and where it goes (the\npaths). The Gateway API splits them. A **Gateway** holds the listeners: one for HTTP on 80, and\none for HTTPS on 443 that terminates TLS with the same Secret:\n\n```sh\nkubectl apply -f - <<EOF\napiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata:\n  name: cafe\nspec:\n  gatewayClassName: nginx\n  listeners:\n  - name: http\n    port: 80\n    protocol: HTTP\n    hostname: cafe.example.com\n  - name: https\n    port: 443\n    protocol: HTTPS\n    hostname: cafe.example.com\n    tls:\n      mode: Terminate\n      certificateRefs:\n      - kind: Secret\n        name: cafe-tls\nEOF\n```\n\nNGF starts a data plane for it, `cafe-nginx` (a Deployment and a LoadBalancer Service), and\n`kubectl get gateway cafe` shows the ADDRESS MetalLB gave it and PROGRAMMED `True`.",
+        "hints": [
+          "`kubectl describe gateway cafe` lists each listener's conditions; a wrong Secret name gives the https listener `ResolvedRefs False` (InvalidCertificateRef)."
+        ],
+        "hintsWhen": {
+          "spec.listeners[*].tls.certificateRefs[0].name": "The HTTPS listener must use the Secret the Ingress used, `cafe-tls`."
+        },
+        "check": {
+          "allOf": [
+            {
+              "object": {
+                "kind": "Gateway",
+                "name": "cafe",
+                "fields": {
+                  "spec.gatewayClassName": "nginx",
+                  "spec.listeners[*].protocol": "HTTPS",
+                  "spec.listeners[*].tls.certificateRefs[0].name": "cafe-tls"
+                }
+              }
+            },
+            {
+              "object": {
+                "kind": "Pod",
+                "selector": {
+                  "gateway.networking.k8s.io/gateway-name": "cafe"
+                },
+                "ready": true
+              }
+            }
+          ]
+        }
+      },
+      {
+        "id": "httproute",
+        "title": "The paths become an HTTPRoute",
+        "text": "The Ingress's rules become an **HTTPRoute** that attaches to the Gateway's https listener\n(`parentRefs` with `sectionName`). `Prefix` is `PathPrefix` here, and each rule names its\nbackend Service and port:\n\n```sh\nkubectl apply -f - <<EOF\napiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata:\n  name: cafe\nspec:\n  parentRefs:\n  - name: cafe\n    sectionName: https\n  hostnames:\n  - cafe.example.com\n  rules:\n  - matches:\n    - path:\n        type: PathPrefix\n        value: /tea\n    backendRefs:\n    - name: tea\n      port: 80\n  - matches:\n    - path:\n        type: PathPrefix\n        value: /coffee\n    backendRefs:\n    - name: coffee\n      port: 80\nEOF\n```\n\n`kubectl describe httproute cafe` shows the route Accepted by the Gateway, with its references\nresolved; `kubectl get gateway cafe -o jsonpath='{.status.listeners[1].attachedRoutes}'` counts it.",
+        "hints": [
+          "A route without `sectionName` attaches to every listener whose host name matches, the HTTP one too."
+        ],
+        "check": {
+          "object": {
+            "kind": "HTTPRoute",
+            "name": "cafe",
+            "fields": {
+              "spec.parentRefs[0].name": "cafe",
+              "spec.rules[*].matches[0].path.value": "/coffee",
+              "status.parents[0].conditions[*].reason": "Accepted"
+            }
+          }
+        }
+      },
+      {
+        "id": "same-requests",
+        "title": "The same requests through the Gateway",
+        "text": "Send the requests of the first step to the Gateway's address instead (`kubectl get gateway\ncafe` shows it), on the usual port 443:\n\n```sh norun\ncurl --cacert cafe.crt --resolve cafe.example.com:443:<gateway-address> https://cafe.example.com/tea\ncurl --cacert cafe.crt --resolve cafe.example.com:443:<gateway-address> https://cafe.example.com/coffee\n```\n\nThe same pods answer, over HTTP/2 (add `-v` to see the handshake and the certificate). The\nroute trace shows the path: the load balancer, the `cafe-nginx` pod (which listener and rule\nmatched), the Service, the pod. Try the address without `--resolve`: curl then sends no server\nname, and NGF's default server refuses the handshake.",
+        "check": {
+          "request": {
+            "from": {
+              "kind": "workstation"
+            },
+            "to": {
+              "kind": "loadBalancer",
+              "service": "cafe-nginx"
+            },
+            "status": 200,
+            "count": 2
+          }
+        }
+      },
+      {
+        "id": "redirect",
+        "title": "Plain HTTP redirects to HTTPS",
+        "text": "ingress-nginx redirected HTTP to HTTPS by itself for a host with TLS. With the Gateway API you\nsay so: a second HTTPRoute on the http listener whose only rule is a RequestRedirect filter.\n\n```sh\nkubectl apply -f - <<EOF\napiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata:\n  name: cafe-tls-redirect\nspec:\n  parentRefs:\n  - name: cafe\n    sectionName: http\n  hostnames:\n  - cafe.example.com\n  rules:\n  - filters:\n    - type: RequestRedirect\n      requestRedirect:\n        scheme: https\n        statusCode: 301\nEOF\n```\n\n```sh norun\ncurl -i --resolve cafe.example.com:80:<gateway-address> http://cafe.example.com/tea\n```\n\nThe answer is `301 Moved Permanently` with `Location: https://cafe.example.com/tea`. Once\neverything answers through the Gateway, the Ingress can go: `kubectl delete ingress cafe`.",
+        "check": {
+          "request": {
+            "from": {
+              "kind": "workstation"
+            },
+            "to": {
+              "kind": "loadBalancer",
+              "service": "cafe-nginx"
+            },
+            "status": 301
+          }
+        }
+      }
+    ],
+    "solution": [
+      "curl --cacert cafe.crt --resolve cafe.example.com:{{nodePort ingress-nginx/ingress-nginx-controller:443}}:{{nodeIP node01}} https://cafe.example.com:{{nodePort ingress-nginx/ingress-nginx-controller:443}}/tea",
+      "kubectl apply -f https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.4.1/standard-install.yaml",
+      "kubectl apply --server-side -f https://raw.githubusercontent.com/nginx/nginx-gateway-fabric/v2.6.7/deploy/crds.yaml",
+      "kubectl apply -f https://raw.githubusercontent.com/nginx/nginx-gateway-fabric/v2.6.7/deploy/default/deploy.yaml",
+      "kubectl wait --namespace nginx-gateway --for=condition=available deployment/nginx-gateway --timeout=120s",
+      "kubectl apply -f - <<EOF\napiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata:\n  name: cafe\nspec:\n  gatewayClassName: nginx\n  listeners:\n  - name: http\n    port: 80\n    protocol: HTTP\n    hostname: cafe.example.com\n  - name: https\n    port: 443\n    protocol: HTTPS\n    hostname: cafe.example.com\n    tls:\n      mode: Terminate\n      certificateRefs:\n      - kind: Secret\n        name: cafe-tls\nEOF\n",
+      "kubectl wait --for=condition=programmed gateway/cafe --timeout=120s",
+      "kubectl apply -f - <<EOF\napiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata:\n  name: cafe\nspec:\n  parentRefs:\n  - name: cafe\n    sectionName: https\n  hostnames:\n  - cafe.example.com\n  rules:\n  - matches:\n    - path:\n        type: PathPrefix\n        value: /tea\n    backendRefs:\n    - name: tea\n      port: 80\n  - matches:\n    - path:\n        type: PathPrefix\n        value: /coffee\n    backendRefs:\n    - name: coffee\n      port: 80\nEOF\n",
+      "sleep 5",
+      "curl --cacert cafe.crt --resolve cafe.example.com:443:{{externalIP cafe-nginx}} https://cafe.example.com/tea",
+      "curl --cacert cafe.crt --resolve cafe.example.com:443:{{externalIP cafe-nginx}} https://cafe.example.com/coffee",
+      "kubectl apply -f - <<EOF\napiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata:\n  name: cafe-tls-redirect\nspec:\n  parentRefs:\n  - name: cafe\n    sectionName: http\n  hostnames:\n  - cafe.example.com\n  rules:\n  - filters:\n    - type: RequestRedirect\n      requestRedirect:\n        scheme: https\n        statusCode: 301\nEOF\n",
+      "sleep 5",
+      "curl -i --resolve cafe.example.com:80:{{externalIP cafe-nginx}} http://cafe.example.com/tea"
+    ]
+  },
+  {
     "id": "loadbalancer-externalname",
     "title": "LoadBalancer and ExternalName Services",
     "summary": "How a LoadBalancer Service gets an address of its own on a bare-metal cluster (MetalLB), why externalTrafficPolicy Local keeps the client's IP and drops traffic on nodes without a pod, and how an ExternalName Service gives an outside host a name inside the cluster (a CNAME, nothing more).",

@@ -15,7 +15,7 @@ const COLLECTION = {
 } as const satisfies Record<Exclude<ObjectKind, keyof typeof REGISTRY_RESOURCE>, keyof ClusterState>;
 
 /** The registry kinds (kinds/) a check may name, by their resource in state.objects. */
-const REGISTRY_RESOURCE = { NetworkPolicy: "networkpolicies", Ingress: "ingresses", StatefulSet: "statefulsets", ConfigMap: "configmaps", Secret: "secrets", PersistentVolumeClaim: "persistentvolumeclaims" } as const;
+const REGISTRY_RESOURCE = { NetworkPolicy: "networkpolicies", Ingress: "ingresses", StatefulSet: "statefulsets", ConfigMap: "configmaps", Secret: "secrets", PersistentVolumeClaim: "persistentvolumeclaims", Gateway: "gateways", HTTPRoute: "httproutes" } as const;
 
 const CLUSTER_SCOPED: ReadonlySet<ObjectKind> = new Set(["Node", "Namespace"]);
 

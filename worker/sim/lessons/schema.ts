@@ -10,7 +10,7 @@ import { parseFieldPath } from "./fields.ts";
 /** Largest lesson file accepted, in characters (a lesson is prose and a few dozen commands). */
 export const MAX_LESSON_CHARS = 256 * 1024;
 
-export type ObjectKind = "Pod" | "Service" | "Deployment" | "ReplicaSet" | "Node" | "Namespace" | "NetworkPolicy" | "Ingress" | "StatefulSet" | "ConfigMap" | "Secret" | "PersistentVolumeClaim";
+export type ObjectKind = "Pod" | "Service" | "Deployment" | "ReplicaSet" | "Node" | "Namespace" | "NetworkPolicy" | "Ingress" | "StatefulSet" | "ConfigMap" | "Secret" | "PersistentVolumeClaim" | "Gateway" | "HTTPRoute";
 export type FromKind = "workstation" | "node" | "pod";
 export type Verdict = "answered" | "refused" | "timed-out" | "not-resolved" | "empty-reply" | "tls-failed";
 
@@ -117,7 +117,7 @@ const port = v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(65535));
 const positive = v.pipe(v.number(), v.integer(), v.minValue(1));
 const name = v.pipe(v.string(), v.nonEmpty("must not be empty"));
 
-const kinds = ["Pod", "Service", "Deployment", "ReplicaSet", "Node", "Namespace", "NetworkPolicy", "Ingress", "StatefulSet", "ConfigMap", "Secret", "PersistentVolumeClaim"] as const;
+const kinds = ["Pod", "Service", "Deployment", "ReplicaSet", "Node", "Namespace", "NetworkPolicy", "Ingress", "StatefulSet", "ConfigMap", "Secret", "PersistentVolumeClaim", "Gateway", "HTTPRoute"] as const;
 const verdicts = ["answered", "refused", "timed-out", "not-resolved", "empty-reply", "tls-failed"] as const;
 const fromKinds = ["workstation", "node", "pod"] as const;
 

@@ -6,7 +6,7 @@
 // {{podIP nginx}}, {{podName app=web}} (the first pod with these labels), {{hostIP nginx}} (the IP
 // of the node running the pod), {{otherNodeIP nginx}} (a node not running it), {{externalIP web}}
 // (a LoadBalancer Service's address); `ns/name` for
-// another namespace. They are filled in from the cluster right before the command runs.
+// another namespace, `{{nodePort name:443}}` for the NodePort of the Service's port 443. They are filled in from the cluster right before the command runs.
 
 import { resolveProfile } from "../cluster/profile.ts";
 import type { ClusterState } from "../cluster/types.ts";
@@ -71,7 +71,11 @@ function resolveOne(kind: string, arg: string, cluster: ClusterState): string | 
     case "nodeIP":
       return nodeIPs(cluster).get(arg);
     case "nodePort": {
-      const port = cluster.services[key(arg)]?.spec.ports.find((p) => p.nodePort !== undefined);
+      // `name:443`: the NodePort of the Service's port 443; otherwise its first.
+      const m = /^(.*):(\d+)$/.exec(arg);
+      const name = m ? m[1] : arg;
+      const wanted = m ? Number(m[2]) : undefined;
+      const port = cluster.services[key(name)]?.spec.ports.find((p) => p.nodePort !== undefined && (wanted === undefined || p.port === wanted));
       return port?.nodePort !== undefined ? String(port.nodePort) : undefined;
     }
     case "clusterIP":

@@ -28,7 +28,7 @@ import type { ClusterState } from "../sim/cluster/types.ts";
 import { type KubeApiResponse, notFoundPath, pathSegments, podLogResponse, resolveResource, serveKubeApi, status, unauthorized } from "../sim/api/server.ts";
 import { followPodLog, type LogCursor, logCursor, logText } from "../sim/cluster/pod-log.ts";
 import { type KubeApiWriteRequest, serveKubeApiWrite, WRITE_METHODS } from "../sim/api/writes.ts";
-import { attachFrame, chooseProtocol, CLOSE, containerNotRunning, ERROR, type ExecProtocol, type ExecSpec, execLine, execSpec, execTarget, exitCodeStatus, frame, internalErrorStatus, PlainLines, RESIZE, spdyRefused, STDERR, STDIN, STDOUT, successStatus, terminalOutput, transcriptCommand, TtyLine, upgradeRequired, withoutReattachHint } from "../sim/api/exec.ts";
+import { attachFrame, chooseProtocol, portForwardRefused, CLOSE, containerNotRunning, ERROR, type ExecProtocol, type ExecSpec, execLine, execSpec, execTarget, exitCodeStatus, frame, internalErrorStatus, PlainLines, RESIZE, spdyRefused, STDERR, STDIN, STDOUT, successStatus, terminalOutput, transcriptCommand, TtyLine, upgradeRequired, withoutReattachHint } from "../sim/api/exec.ts";
 import type { ShellFrame } from "../sim/shell/types.ts";
 import { bookmarkLine, clusterAt, errorLine, eventLine, parseWatch, type WatchSpec, type WatchView, watchChanges, watchView } from "../sim/api/watch.ts";
 import { examSetup } from "../sim/exams/reference.ts";
@@ -909,7 +909,8 @@ export class Session extends DurableObject<Env> {
     const name = request.headers.get("X-Kube-Cluster") ?? currentClusterName(this.state!);
     const cluster = clusterNamed(this.current(), name);
     if (!cluster) return answer(status(404, "NotFound", `the session has no cluster "${name}"`));
-    const spec = execSpec(cluster, target, [...new URLSearchParams(request.headers.get("X-Kube-Query") ?? "")]);
+    if (target.subresource === "portforward") return answer(portForwardRefused(cluster, target));
+    const spec = execSpec(cluster, { ...target, subresource: target.subresource }, [...new URLSearchParams(request.headers.get("X-Kube-Query") ?? "")]);
     if ("status" in spec) return answer(spec);
     const notRunning = containerNotRunning(cluster, spec);
     if (notRunning) return answer(notRunning);

@@ -188,6 +188,21 @@ describe("pods/exec of /api/sessions/:id/k8s over WebSocket", () => {
     expect(received.at(-1)).toEqual([3, JSON.stringify({ metadata: {}, status: "Success" })]);
   });
 
+  it("checks pods/portforward as the API server does, then refuses it with a Status that points to the console", async () => {
+    const session = await ready();
+    const path = (pod: string) => `/api/sessions/${session.id}/k8s/api/v1/namespaces/default/pods/${pod}/portforward`;
+    const tunnel = { Upgrade: "websocket", "Sec-WebSocket-Protocol": "SPDY/3.1+portforward.k8s.io" };
+    const anonymous = await request(path("box"), { headers: tunnel });
+    expect(anonymous.status).toBe(403);
+    expect(((await anonymous.json()) as { message: string }).message).toBe('pods "box" is forbidden: User "system:anonymous" cannot get resource "pods/portforward" in API group "" in the namespace "default"');
+    const missing = await request(path("nope"), { headers: { ...tunnel, Authorization: `Bearer ${session.editKey}` } });
+    expect(missing.status).toBe(404);
+    expect(((await missing.json()) as { message: string }).message).toBe('pods "nope" not found');
+    const refused = await request(path("box"), { method: "POST", headers: { Upgrade: "SPDY/3.1", Authorization: `Bearer ${session.editKey}` } });
+    expect(refused.status).toBe(400);
+    expect(((await refused.json()) as { message: string }).message).toMatch(/^pods\/portforward is not served by this playground's API yet: run kubectl port-forward in the session's console/);
+  });
+
   it("holds at most 5 streams a session: the 6th is 429 with Retry-After", async () => {
     const session = await ready();
     const open: WebSocket[] = [];

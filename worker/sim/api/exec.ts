@@ -40,12 +40,12 @@ export interface ExecSpec {
   tty: boolean;
 }
 
-/** A pods/NAME/exec or pods/NAME/attach path, split: undefined for any other path. */
-export function execTarget(path: string): { namespace: string; pod: string; subresource: "exec" | "attach" } | undefined {
-  const match = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/(exec|attach)\/?$/.exec(path);
+/** A pods/NAME/exec, attach or portforward path, split: undefined for any other path. */
+export function execTarget(path: string): { namespace: string; pod: string; subresource: "exec" | "attach" | "portforward" } | undefined {
+  const match = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/(exec|attach|portforward)\/?$/.exec(path);
   if (!match) return undefined;
   try {
-    return { namespace: decodeURIComponent(match[1]), pod: decodeURIComponent(match[2]), subresource: match[3] as "exec" | "attach" };
+    return { namespace: decodeURIComponent(match[1]), pod: decodeURIComponent(match[2]), subresource: match[3] as "exec" | "attach" | "portforward" };
   } catch {
     return undefined;
   }
@@ -112,6 +112,19 @@ export function containerNotRunning(cluster: ClusterState, spec: ExecSpec): Kube
 /** The answer to the SPDY/3.1 upgrade older kubectl uses: this server streams over WebSocket only. */
 export function spdyRefused(): KubeApiResponse {
   return status(400, "BadRequest", "SPDY/3.1 streaming is not supported by this server: use kubectl 1.31 or newer, whose exec, attach and cp use WebSockets (v5.channel.k8s.io), or a client that speaks v4.channel.k8s.io");
+}
+
+/**
+ * pods/portforward, checked as the API server checks it (the pod exists, it has a node), then
+ * refused: the stream would be SPDY/3.1 frames tunnelled in the WebSocket
+ * (`SPDY/3.1+portforward.k8s.io`, kubectl 1.31+) or SPDY itself, neither served here. kubectl
+ * prints the message after `error: error upgrading connection: `.
+ */
+export function portForwardRefused(cluster: ClusterState, target: { namespace: string; pod: string }): KubeApiResponse {
+  const pod = cluster.pods[`${target.namespace}/${target.pod}`] as Pod | undefined;
+  if (!pod) return status(404, "NotFound", `pods ${goQuote(target.pod)} not found`, { name: target.pod, kind: "pods" });
+  if (!pod.spec.nodeName) return status(400, "BadRequest", `pod ${target.pod} does not have a host assigned`);
+  return status(400, "BadRequest", "pods/portforward is not served by this playground's API yet: run kubectl port-forward in the session's console, whose forwarded ports reach the pod from the workstation");
 }
 
 /** A request that is neither a WebSocket nor an SPDY upgrade (as the API server answers a plain GET of pods/exec). */

@@ -421,11 +421,22 @@ const fieldNotSupported = (path: string, value: string, supported: string[]): st
 const unsupportedValue = (msg: string): Condition[] => [{ type: "Accepted", status: "False", reason: "UnsupportedValue", message: msg }, { type: "Programmed", status: "False", reason: "Invalid", message: msg }];
 const allInvalidRefs = (msg: string, reason: string): Condition[] => [{ type: "Accepted", status: "False", reason, message: msg }, { type: "ResolvedRefs", status: "False", reason, message: msg }, { type: "Programmed", status: "False", reason: "Invalid", message: msg }];
 
+// Parsing a key pair costs milliseconds, and listeners are checked for every route on every pass:
+// the verdict is kept per Secret object (a changed Secret is a new object).
+const secretProblems = new WeakMap<Secret, { problem: string | undefined }>();
+
 /** The secret resolver's validation (resolver/secrets.go): a TLS pair tls.X509KeyPair accepts, else why not. */
-function secretProblem(secret: Secret, key: string): string | undefined {
-  if (secret.type !== "kubernetes.io/tls") return `unsupported secret type ${JSON.stringify(secret.type ?? "")}`;
-  const problem = keyPairError(secretValue(secret, "tls.crt") ?? "", secretValue(secret, "tls.key") ?? "");
-  return problem ? `tls secret is invalid: ${problem}` : undefined;
+function secretProblem(secret: Secret): string | undefined {
+  const known = secretProblems.get(secret);
+  if (known) return known.problem;
+  let problem: string | undefined;
+  if (secret.type !== "kubernetes.io/tls") problem = `unsupported secret type ${JSON.stringify(secret.type ?? "")}`;
+  else {
+    const pair = keyPairError(secretValue(secret, "tls.crt") ?? "", secretValue(secret, "tls.key") ?? "");
+    problem = pair ? `tls secret is invalid: ${pair}` : undefined;
+  }
+  secretProblems.set(secret, { problem });
+  return problem;
 }
 
 /** createHTTPSListenerValidator, then createExternalReferencesForTLSSecretsResolver, for one listener. */
@@ -458,7 +469,7 @@ export function checkListener(state: ClusterState, gw: GenericObject, l: Listene
       return;
     }
     const secret = state.objects?.secrets?.[objectKey(namespace, name)] as Secret | undefined;
-    const problem = secret ? secretProblem(secret, name) : `Secret ${namespace}/${name} does not exist`;
+    const problem = secret ? secretProblem(secret) : `Secret ${namespace}/${name} does not exist`;
     if (problem) errors.push({ msg: `tls.certificateRefs[${i}]: Invalid value: ${namespace}/${name}: ${problem}`, notPermitted: false });
     else secrets.push(secret!);
   });

@@ -31,6 +31,19 @@ describe("kubectl edit", () => {
     expect(c.run("kubectl get svc web -o jsonpath='{.spec.ports[0].port}'").output).toBe("8080");
   });
 
+  it("leaves server-side apply's managedFields out of the editor unless --show-managed-fields, and keeps them on the object", () => {
+    const c = editorConsole();
+    c.run("cat > cm.yaml <<'EOF'\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  level: \"1\"\nEOF");
+    expect(c.run("kubectl apply --server-side -f cm.yaml").output).toBe("configmap/settings serverside-applied\n");
+    const opened = c.run("kubectl edit cm settings");
+    expect(opened.editor!.content).not.toContain("managedFields");
+    expect(c.reply({ token: opened.editor!.token, content: opened.editor!.content.replace('level: "1"', 'level: "2"') }).output).toBe("configmap/settings edited\n");
+    expect(c.run("kubectl get cm settings -o jsonpath='{.data.level} {.metadata.managedFields[0].manager}'").output).toBe("2 kubectl");
+    const shown = c.run("kubectl edit cm settings --show-managed-fields");
+    expect(shown.editor!.content).toContain("  managedFields:\n  - apiVersion: v1\n    fieldsType: FieldsV1\n    fieldsV1:\n      f:data:\n        f:level: {}\n    manager: kubectl\n    operation: Apply\n");
+    c.reply({ token: shown.editor!.token, cancel: true });
+  });
+
   it("changes nothing when left without saving or saved unchanged", () => {
     const c = withWeb();
     const opened = c.run("kubectl edit svc/web");

@@ -62,7 +62,7 @@ See https://kubernetes.io/docs/reference/using-api/server-side-apply/#conflicts
 
 /** --field-manager when given; else `kubectl` for server-side apply (kubectl's FieldManagerServerSide). */
 function serverSideManager(flags: Flags): string {
-  return flags.has("field-manager") ? flags.string("field-manager") : "kubectl";
+  return flags.changed("field-manager") ? flags.string("field-manager") : "kubectl";
 }
 
 /**

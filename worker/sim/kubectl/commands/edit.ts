@@ -13,7 +13,7 @@ import { readOne } from "../builder.ts";
 import { outputFlag, type Command } from "../command.ts";
 import { fail, type Kubectl } from "../context.ts";
 import { parseManifests } from "../manifest.ts";
-import { asServed } from "../printers/output.ts";
+import { asServed, withoutManagedFields } from "../printers/output.ts";
 import { toJson, toYaml } from "../printers/serialize.ts";
 import { kindString, lookupResource, qualifiedResource, type ResourceType } from "../resources.ts";
 import { mergePatch } from "./apply.ts";
@@ -37,7 +37,7 @@ export const editCommand: Command = {
 
   # Use an alternative editor
   KUBE_EDITOR="nano" kubectl edit svc/registry`,
-  flags: [{ ...outputFlag, usage: "Output format. One of: (json, yaml)." }],
+  flags: [{ ...outputFlag, usage: "Output format. One of: (json, yaml)." }, { name: "show-managed-fields", type: "bool", usage: "If true, keep the managedFields when printing objects in JSON or YAML format." }],
   run: (k, flags) => {
     const output = flags.string("output");
     if (output !== "" && output !== "yaml" && output !== "json") return fail(k, `error: unable to match a printer suitable for the output format "${output}", allowed formats are: json,yaml`);
@@ -58,7 +58,8 @@ export const editCommand: Command = {
       return fail(k, `error: unable to launch the editor "${value}"`);
     }
     if (!k.ctx.openEditor) return fail(k, `error: there was a problem with the editor "${chosen.editor}": ${chosen.editor}: this editor needs the browser console`);
-    const served = objects.map(({ type, object }) => asServed(type, object));
+    // managedFields stay out of the editor unless asked for; the live object keeps them (the patch is of what was edited).
+    const served = objects.map(({ type, object }) => asServed(type, flags.bool("show-managed-fields") ? object : withoutManagedFields(object)));
     const document = served.length === 1 ? served[0] : { apiVersion: "v1", items: served, kind: "List", metadata: { resourceVersion: "" } };
     const content = HEADER + (output === "json" ? toJson(document) : toYaml(document));
     const title = `/tmp/kubectl-edit-${String(k.ctx.random.int(1e9)).padStart(9, "0")}.${output === "json" ? "json" : "yaml"}`;

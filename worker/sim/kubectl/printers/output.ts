@@ -137,7 +137,8 @@ export function tableCells(type: ResourceType, objects: readonly AnyObject[], op
   return { header, rows };
 }
 
-function withoutManagedFields(object: AnyObject): AnyObject {
+/** The object without metadata.managedFields (kubectl's json/yaml printers and edit leave them out unless --show-managed-fields). */
+export function withoutManagedFields(object: AnyObject): AnyObject {
   const meta = object.metadata as { managedFields?: unknown } | undefined;
   if (meta?.managedFields === undefined) return object;
   const { managedFields: _omitted, ...metadata } = meta;

@@ -8,6 +8,7 @@ import type { ClusterProfile } from "./cluster/profile.ts";
 import type { ClusterState } from "./cluster/types.ts";
 import { byteLength } from "./net/http.ts";
 import type { RouteTrace } from "./net/trace.ts";
+import { inCluster } from "./net/lab.ts";
 import { createRandom } from "./random.ts";
 import { actingCluster, contextsKubeconfig, LineClusters, SOLE_CLUSTER, tickClusters, type SessionContexts } from "./contexts.ts";
 import { MAX_CLUSTERS } from "./cluster/layout.ts";
@@ -366,7 +367,7 @@ function executeLine(state: SessionState, input: string, env: ExecuteEnv): Comma
       shell,
       out,
       err,
-      trace: (t) => traces.push(t),
+      trace: (t) => traces.push(clusters ? inCluster(t, acting) : t),
       note: (text) => {
         if (!notes.includes(text)) notes.push(text);
       },
@@ -480,7 +481,7 @@ export function finishEdit(state: SessionState, reply: EditorReply, env: Execute
     shell,
     out: (text) => void (output += text),
     err: (text) => void (output += text),
-    trace: (t) => traces.push(t),
+    trace: (t) => traces.push(clusters ? inCluster(t, acting) : t),
     openEditor: (request) => {
       reopened ??= { ...request, token: editToken(random), command: pending.command, ...(pending.cluster !== undefined ? { cluster: pending.cluster } : {}) };
     },

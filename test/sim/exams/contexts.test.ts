@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { execute } from "../../../worker/sim/engine.ts";
 import { gradeExam, sessionContexts } from "../../../worker/sim/exams/grade.ts";
+import { recordExamCommand } from "../../../worker/sim/exams/run.ts";
 import { runExamReference, startExamSession } from "../../../worker/sim/exams/reference.ts";
 import { drawExam, parseExam, type Exam } from "../../../worker/sim/exams/schema.ts";
 
@@ -37,8 +38,43 @@ tasks:
     why: use-context moves kubectl to the task's cluster first.
 `;
 
-function exam(): Exam {
-  const parsed = parseExam(TWO_CLUSTERS);
+// The same Deployment and NodePort on both clusters, with other replicas: a check that looked at
+// the wrong cluster would find a change, or a request, where the learner made none.
+const CHANGES_AND_REQUESTS = `
+id: two-clusters-memory
+title: Changes and requests on the second cluster
+summary: A changed check and a request check on k8s-c2, with the same objects on k8s-c1.
+clusters: [{ name: k8s-c1 }, { name: k8s-c2 }]
+setup:
+  - kubectl --context k8s-c1 create deployment web --image=nginx --replicas=3
+  - kubectl --context k8s-c1 create service nodeport web --tcp=80:80 --node-port=30080
+  - kubectl --context k8s-c2 create deployment web --image=nginx
+  - kubectl --context k8s-c2 create service nodeport web --tcp=80:80 --node-port=30080
+tasks:
+  - id: scale
+    title: Scale web on the second cluster
+    weight: 50
+    context: k8s-c2
+    text: Scale the Deployment web to 2 replicas.
+    checks:
+      - name: web's replicas changed
+        changed: { kind: Deployment, name: web, field: spec.replicas }
+    solution: [kubectl config use-context k8s-c2, kubectl scale deployment web --replicas=2]
+    why: The change counts on the task's cluster.
+  - id: call
+    title: Call web's NodePort on the second cluster
+    weight: 50
+    context: k8s-c2
+    text: Call the NodePort 30080 of web on a node of the second cluster from the workstation.
+    checks:
+      - name: a request to web's NodePort answered
+        request: { from: workstation, to: { kind: nodePort, service: web }, verdict: answered }
+    solution: [kubectl config use-context k8s-c2, curl -s -o /dev/null http://192.168.56.21:30080/]
+    why: The workstation reaches every cluster's nodes.
+`;
+
+function exam(text = TWO_CLUSTERS): Exam {
+  const parsed = parseExam(text);
   if (!parsed.ok) throw new Error(parsed.errors.join("\n"));
   const drawn = drawExam(parsed.exam, 1);
   if (!drawn.ok) throw new Error(drawn.errors.join("\n"));
@@ -75,5 +111,35 @@ describe("an exam on several clusters", () => {
       s = execute(s, line, { now }).state;
     }
     expect(gradeExam(e, 3, run.memory, s).score).toBe(100);
+  });
+
+  it("counts changed and request checks on the task's cluster, not on the one the learner is in", () => {
+    const e = exam(CHANGES_AND_REQUESTS);
+    const reference = runExamReference(e, { seed: 3 });
+    expect(reference.errors).toEqual([]);
+    expect(reference.untouched?.score).toBe(0);
+    expect(reference.solved?.score).toBe(100);
+
+    const started = startExamSession(e, 3, START, 5_000);
+    let { state, run } = started;
+    let now = START + 60_000;
+    const type = (line: string) => {
+      now += 5_000;
+      const result = execute(state, line, { now });
+      state = result.state;
+      run = recordExamCommand(run, state, result.traces);
+      return result;
+    };
+    // Untouched: k8s-c1's web has 3 replicas, k8s-c2's 1; neither changed.
+    expect(gradeExam(e, 3, run.memory, state).tasks.map((t) => t.score)).toEqual([0, 0]);
+    // The same work on the first cluster counts for neither task.
+    type("kubectl scale deployment web --replicas=2");
+    expect(type("curl -s -o /dev/null -w '%{http_code}' http://192.168.56.11:30080/").output).toBe("200");
+    expect(gradeExam(e, 3, run.memory, state).tasks.map((t) => t.score)).toEqual([0, 0]);
+    // From the same context, the second cluster's node answers the request, and --context scales there.
+    expect(type("curl -s -o /dev/null -w '%{http_code}' http://192.168.56.21:30080/").output).toBe("200");
+    type("kubectl --context k8s-c2 scale deployment web --replicas=2");
+    const report = gradeExam(e, 3, run.memory, state);
+    expect(report.tasks.map((t) => t.score)).toEqual([50, 50]);
   });
 });

@@ -47,15 +47,17 @@ describe("the workstation on the node network of every cluster", () => {
   it("keeps the current cluster's own addresses and rules: its nodes refuse the other's NodePort", () => {
     const result = run(`curl -s -m 2 http://192.168.56.11:${nodePort}/`);
     expect(result.exitCode).not.toBe(0);
-    expect(result.traces[0].cluster).toBeUndefined();
+    expect(result.traces[0].cluster).toBe("k8s-c1");
+    expect(result.traces[0].hops[0].note).not.toContain("side of the node network");
     expect(result.traces[0].hops[1].label).toBe("node01");
   });
 
-  it("answers whatever the current context, and the current cluster's trace names no other", () => {
+  it("answers whatever the current context; a trace names the cluster it went through", () => {
     run("kubectl config use-context k8s-c2");
     const here = run(`curl -s -o /dev/null -w '%{http_code}' http://192.168.56.21:${nodePort}/`);
     expect(here.output).toBe("200");
-    expect(here.traces[0].cluster).toBeUndefined();
+    expect(here.traces[0].cluster).toBe("k8s-c2");
+    expect(here.traces[0].hops[0].note).not.toContain("side of the node network");
     run("kubectl config use-context k8s-c1");
   });
 

@@ -61,33 +61,50 @@ function checkPath(task: number, check: number): string {
   return `tasks[${task}].checks[${check}]`;
 }
 
-/** What the checks remember from the start of the exam (after its setup ran). */
-export function startMemory(exam: Exam, cluster: ClusterState): ExamMemory {
+/** Where an exam's checks look: the session's clusters, its shell (whose kubeconfig names the contexts). */
+type ExamPlace = Pick<SessionState, "cluster" | "shell" | "contexts">;
+
+/** A task's cluster (its context's) and that cluster's name in a session with several; the current one for a task without a context. */
+function taskCluster(task: Exam["tasks"][number], state: ExamPlace): { name?: string; cluster: ClusterState } {
+  const where = task.context === undefined ? state : inContext(state, task.context);
+  return { name: where.contexts?.current, cluster: where.cluster };
+}
+
+/** What the checks remember from the start of the exam (after its setup ran), each task's from its context's cluster. */
+export function startMemory(exam: Exam, state: ExamPlace): ExamMemory {
   const memory: ExamMemory = { remembered: {}, requests: {} };
-  exam.tasks.forEach((task, i) =>
+  exam.tasks.forEach((task, i) => {
+    const { cluster } = taskCluster(task, state);
     task.checks.forEach((check, j) => {
       if ("file" in check || "route" in check) return;
       for (const leaf of leaves(check as Check, "changed", checkPath(i, j))) memory.remembered[leaf.path] = watchedValue(leaf.check.changed, cluster);
       for (const leaf of leaves(check as Check, "request", checkPath(i, j))) memory.requests[leaf.path] = emptyRequestMemory();
-    }),
-  );
+    });
+  });
   return memory;
 }
 
-/** Folds a command's route traces into the request checks' memory (the same object when none matched). */
-export function recordExamTraces(exam: Exam, memory: ExamMemory, traces: readonly RouteTrace[], cluster: ClusterState): ExamMemory {
+/**
+ * Folds a command's route traces into the request checks' memory (the same object when none
+ * matched). With several clusters a task with a context counts only the requests made in its
+ * cluster (a trace without a cluster, as the proxy's, is the current context's).
+ */
+export function recordExamTraces(exam: Exam, memory: ExamMemory, traces: readonly RouteTrace[], state: ExamPlace): ExamMemory {
   if (traces.length === 0) return memory;
   let requests = memory.requests;
-  exam.tasks.forEach((task, i) =>
+  exam.tasks.forEach((task, i) => {
+    const { name, cluster } = taskCluster(task, state);
+    const own = task.context === undefined || name === undefined ? traces : traces.filter((t) => (t.cluster ?? state.contexts?.current) === name);
+    if (own.length === 0) return;
     task.checks.forEach((check, j) => {
       if ("file" in check || "route" in check) return;
       for (const leaf of leaves(check as Check, "request", checkPath(i, j))) {
         const before = requests[leaf.path] ?? emptyRequestMemory();
-        const after = recordTraces(leaf.check.request, before, traces, cluster);
+        const after = recordTraces(leaf.check.request, before, own, cluster);
         if (after !== before) requests = { ...requests, [leaf.path]: after };
       }
-    }),
-  );
+    });
+  });
   return requests === memory.requests ? memory : { ...memory, requests };
 }
 

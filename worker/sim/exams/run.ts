@@ -59,13 +59,13 @@ export function prepareAnswerDirectories(state: SessionState, exam: Exam, now: n
 
 /** The exam starts once every setup ran: its checks remember the cluster as it is now. */
 export function startExamRun(exam: Exam, seed: number, state: SessionState, startedAt: number, durationMinutes = exam.durationMinutes): ExamRun {
-  return { exam: { ...exam, durationMinutes }, seed, startedAt, deadline: startedAt + durationMinutes * 60_000, memory: startMemory(exam, state.cluster) };
+  return { exam: { ...exam, durationMinutes }, seed, startedAt, deadline: startedAt + durationMinutes * 60_000, memory: startMemory(exam, state) };
 }
 
 /** After a command: its requests count for the request checks (not once the exam is over). */
 export function recordExamCommand(run: ExamRun, state: SessionState, traces: readonly RouteTrace[]): ExamRun {
   if (run.report) return run;
-  const memory = recordExamTraces(run.exam, run.memory, traces, state.cluster);
+  const memory = recordExamTraces(run.exam, run.memory, traces, state);
   return memory === run.memory ? run : { ...run, memory };
 }
 

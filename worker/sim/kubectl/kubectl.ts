@@ -11,6 +11,7 @@ import { FlagSet, Flags, type FlagSpec } from "./flags.ts";
 import { commandHelp, commandOrder, realShorts, rootHelp, suggestionsFor } from "./help.ts";
 import { CLUSTER_NAME, kubeconfigOf, type KubeContext } from "./kubeconfig.ts";
 import { clusterLayout } from "../cluster/layout.ts";
+import { inCluster } from "../net/lab.ts";
 
 export function kubectlProgram(ctx: ProgramContext): number {
   const frame = ctx.shell[ctx.shell.length - 1];
@@ -112,7 +113,8 @@ export function runKubectl(ctx: ProgramContext, argv: string[]): number {
     const tx = ctx.clusters.tx(target)!;
     const open = ctx.openEditor;
     // kubectl edit's save is applied later (finishEdit): to this cluster, not the console's.
-    ctx = { ...ctx, tx, now: tx.state.now, clusters: { ...ctx.clusters, acting: target }, ...(open ? { openEditor: (request) => open({ ...request, cluster: target }) } : {}) };
+    const trace = ctx.trace;
+    ctx = { ...ctx, tx, now: tx.state.now, clusters: { ...ctx.clusters, acting: target }, trace: (t) => trace(inCluster(t, target)), ...(open ? { openEditor: (request) => open({ ...request, cluster: target }) } : {}) };
   }
   const namespaceExplicit = flags.changed("namespace");
   const namespace = namespaceExplicit ? flags.string("namespace") : context?.namespace || "default";

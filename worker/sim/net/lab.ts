@@ -56,6 +56,11 @@ export function labIndexes(lab: LabClusters | undefined, actingTx: Tx): NetIndex
   return indexes;
 }
 
+/** The trace of a request made in that cluster of a session with several (a trace that names its cluster keeps it). */
+export function inCluster(trace: RouteTrace, cluster: string): RouteTrace {
+  return trace.cluster === undefined ? { ...trace, cluster } : trace;
+}
+
 /** A trace recorder for another cluster's hops: the trace names that cluster and its client hop says why the packet went there. */
 export function labTrace(trace: (trace: RouteTrace) => void, cluster: string): (trace: RouteTrace) => void {
   const note = ` The address is on cluster ${cluster}'s side of the node network (not the current context's cluster): that cluster's nodes and kube-proxy rules take the packet.`;

@@ -71,7 +71,10 @@ export interface RouteTrace {
   request: string;
   from: { kind: "workstation" | "node" | "pod"; name: string; ip: string };
   to: { host: string; port: number; path?: string };
-  /** The session's cluster whose hops these are, when not the current context's (the workstation reached another cluster's node network address). */
+  /**
+   * In a session with several clusters: the one whose hops these are (the cluster the command ran
+   * against, or the one whose node network address the workstation reached). Absent with one cluster.
+   */
   cluster?: string;
   hops: Hop[];
   verdict: Verdict;

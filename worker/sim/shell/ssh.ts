@@ -3,6 +3,7 @@
 
 import { resolveHost } from "../net/dns.ts";
 import { netIndex } from "../net/index.ts";
+import { inCluster } from "../net/lab.ts";
 import { currentPlace } from "../net/tools/where.ts";
 import { runScript } from "./pod-exec.ts";
 import type { ProgramContext, ShellFrame } from "./types.ts";
@@ -50,7 +51,7 @@ export function ssh(ctx: ProgramContext): number {
     index = otherIndex;
     resolved = other;
     node = otherNode;
-    reached = { ...ctx, tx, now: tx.state.now, clusters: { ...clusters!, acting: name } };
+    reached = { ...ctx, tx, now: tx.state.now, clusters: { ...clusters!, acting: name }, trace: (t) => ctx.trace(inCluster(t, name)) };
     break;
   }
   if (!resolved.ok) {

@@ -7,6 +7,7 @@
 // are part of the returned state.
 
 import { Tx } from "../sim/cluster/tx.ts";
+import { LineClusters } from "../sim/contexts.ts";
 import { type SessionState, tick } from "../sim/engine.ts";
 import { exchange } from "../sim/net/exchange.ts";
 import type { WorkstationForwards } from "../sim/kubectl/port-forward-types.ts";
@@ -36,7 +37,12 @@ export interface ProxiedResponse {
 export function routeProxyRequest(state: SessionState, request: ProxyRequest, now: number): { response: ProxiedResponse; state: SessionState } {
   const current = tick(state, now);
   const random = createRandom(current.rng);
-  const tx = new Tx(current.cluster);
+  const at = Math.max(now, current.cluster.now);
+  // With several clusters the browser, like the workstation, reaches every cluster's node and
+  // MetalLB addresses (net/lab.ts); the others are brought in only when reached.
+  const clusters = current.contexts ? new LineClusters(current.cluster, current.contexts, at, random) : undefined;
+  const tx = clusters ? clusters.tx(current.contexts!.current, false)! : new Tx(current.cluster);
+  const lab = clusters?.view(current.contexts!.current);
   let trace: RouteTrace | undefined;
   const { host: hostHeader, ...otherHeaders } = request.headers;
   // A running `kubectl port-forward` listens on the workstation's loopback: localhost:PORT links go
@@ -60,7 +66,7 @@ export function routeProxyRequest(state: SessionState, request: ProxyRequest, no
     },
   };
   const outcome = exchange(
-    { tx, random, now: Math.max(now, current.cluster.now), trace: (t) => (trace = t), forwards },
+    { tx, random, now: at, trace: (t) => (trace = t), forwards, ...(lab ? { lab } : {}) },
     {
       place: { kind: "workstation", name: WORKSTATION_NAME, ip: WORKSTATION_IP },
       command: `${request.method} http://${request.host}:${request.port}${request.path} (browser, through the playground's proxy)`,
@@ -74,7 +80,8 @@ export function routeProxyRequest(state: SessionState, request: ProxyRequest, no
       },
     },
   );
-  const next: SessionState = { ...current, cluster: tx.dirty ? tx.commit() : current.cluster, rng: random.state, ...(jobs !== current.jobs ? { jobs } : {}) };
+  const committed = clusters && clusters.dirty ? clusters.commit(current.shell) : { cluster: tx.dirty ? tx.commit() : current.cluster, contexts: current.contexts };
+  const next: SessionState = { ...current, cluster: committed.cluster, ...(committed.contexts ? { contexts: committed.contexts } : {}), rng: random.state, ...(jobs !== current.jobs ? { jobs } : {}) };
   const routeTrace = trace ?? noTrace(request);
   const target = `${request.host}:${request.port}`;
   let response: ProxiedResponse;

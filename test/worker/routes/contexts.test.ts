@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { evictDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { createSession, errorOf, jsonOf, ORIGIN, postJson, read, request, run } from "../helpers.ts";
+import { advanceClock, createSession, errorOf, jsonOf, ORIGIN, postJson, read, request, run } from "../helpers.ts";
 
 const THREE = [{ name: "k8s-c1" }, { name: "k8s-c2", profile: { cni: "calico" } }, { name: "k8s-c3" }];
 
@@ -95,5 +95,18 @@ describe("each cluster's own Kubernetes API (/api/sessions/:id/clusters/:name/k8
     expect((await run(session.id, session.editKey, "kubectl config current-context")).output).toBe("k8s-c1\n");
     expect((await run(session.id, session.editKey, "cat /tmp/note")).output).toBe("kept\n");
     expect((await contextsOf(session.id)).contexts?.current).toBe("k8s-c1");
+  });
+});
+
+describe("the browser's proxy in a session with several clusters", () => {
+  it("reaches another cluster's NodePort on its node's address, as the workstation does", async () => {
+    const session = await createSession({ clusters: THREE, setup: ["kubectl --context k8s-c2 run web --image=nginx", "kubectl --context k8s-c2 create service nodeport web --tcp=80:80 --node-port=30080", "kubectl --context k8s-c2 label pod web app=web"] });
+    await advanceClock(session.id, 60_000);
+    const response = await request(`/api/sessions/${session.id}/proxy/192.168.56.21:30080/`);
+    expect(response.status).toBe(200);
+    expect(await response.text()).toContain("Welcome to nginx!");
+    // The first cluster's node has no such NodePort.
+    expect((await request(`/api/sessions/${session.id}/proxy/192.168.56.11:30080/`)).status).not.toBe(200);
+    expect((await run(session.id, session.editKey, "kubectl config current-context")).output).toBe("k8s-c1\n");
   });
 });

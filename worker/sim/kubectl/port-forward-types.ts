@@ -15,6 +15,8 @@ export interface PortForward {
   ports: ForwardedPort[];
   /** The addresses kubectl listens on (`--address`; default localhost: 127.0.0.1 and ::1). */
   addresses: string[];
+  /** In a session with several clusters: the one the pod is in (the context kubectl used). */
+  cluster?: string;
   /** kubectl's standard output is not the terminal (`> /dev/null &`): its `Handling connection` lines are not shown. */
   quiet?: true;
 }

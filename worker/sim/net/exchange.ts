@@ -22,7 +22,7 @@ import type { GenericObject } from "../cluster/types.ts";
 import { tlsServerOf, type TlsServer } from "./tls.ts";
 import { flagValue, serverArgs } from "../cluster/process.ts";
 import { forwardedConnect } from "./port-forward.ts";
-import { labCluster, labTrace } from "./lab.ts";
+import { inCluster, labCluster, labTrace } from "./lab.ts";
 import type { ConnectInput, ConnectOutcome, Connection, ExchangeEnv } from "./connection.ts";
 
 export type { ConnectInput, ConnectOutcome, Connection, ExchangeEnv } from "./connection.ts";
@@ -56,7 +56,22 @@ export type ExchangeOutcome =
  */
 export function connect(env: ExchangeEnv, input: ConnectInput): ConnectOutcome {
   const other = labCluster(env.lab, env.tx, input.place, input.host, env.now);
-  return connectIn(other ? labEnv(env, other) : env, input);
+  return connectIn(other ? labEnv(env, other) : forwardEnv(env, input), input);
+}
+
+/**
+ * A connection to a port a `kubectl --context X port-forward` listens on goes to its pod in X's
+ * cluster, whatever the current context is now: the exchange runs there.
+ */
+function forwardEnv(env: ExchangeEnv, input: ConnectInput): ExchangeEnv {
+  if (input.place.kind !== "workstation" || !env.forwards || !env.lab) return env;
+  const state = env.tx.state;
+  const resolved = resolveHost(state, netIndex(state), input.place, input.host, { now: env.now });
+  const name = resolved.ok ? env.forwards.at(resolved.ips[0], input.port)?.forward.cluster : undefined;
+  const tx = name !== undefined && name !== env.lab.acting ? env.lab.tx(name) : undefined;
+  if (!tx || name === undefined) return env;
+  const { lab: _lab, ...rest } = env;
+  return { ...rest, tx, trace: (t) => env.trace(inCluster(t, name)) };
 }
 
 /**
@@ -113,7 +128,7 @@ function connectIn(env: ExchangeEnv, input: ConnectInput): ConnectOutcome {
 
 export function exchange(outer: ExchangeEnv, input: ExchangeInput): ExchangeOutcome {
   const other = labCluster(outer.lab, outer.tx, input.place, input.host, outer.now);
-  const env = other ? labEnv(outer, other) : outer;
+  const env = other ? labEnv(outer, other) : forwardEnv(outer, input);
   const connected = connect(env, { place: input.place, command: input.command, host: input.host, port: input.port, protocol: input.protocol, path: input.request.target });
   if (connected.kind !== "connected") return connected;
   const { connection } = connected;

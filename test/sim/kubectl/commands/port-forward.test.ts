@@ -143,4 +143,29 @@ describe("kubectl port-forward", () => {
     const { transcript } = runScript("kubectl run web --image=nginx\nsleep 30\nkubectl port-forward pod/web 8080:80\n^C\necho $?\n");
     expect(transcript).toContain("student@workstation:~$ kubectl port-forward pod/web 8080:80\nForwarding from 127.0.0.1:8080 -> 80\nForwarding from [::1]:8080 -> 80\n^C\nstudent@workstation:~$ echo $?\n130\n");
   });
+
+  it("--context forwards to a pod of that cluster, and keeps reaching it after the console switches context", () => {
+    let now = Date.UTC(2026, 0, 1);
+    let state: SessionState = createSession({ seed: 11, now, clusters: [{ name: "k8s-c1" }, { name: "k8s-c2" }] });
+    const run = (line: string) => {
+      now += 2000;
+      const result = execute(state, line, { now });
+      state = result.state;
+      return result;
+    };
+    run("kubectl --context k8s-c2 run only-c2 --image=nginx");
+    run("kubectl --context k8s-c2 wait --for=condition=Ready pod/only-c2");
+    expect(run("kubectl port-forward pod/only-c2 8080:80 &").output).toMatch(/Error from server \(NotFound\): pods "only-c2" not found\n/);
+    expect(run("kubectl --context k8s-c2 port-forward pod/only-c2 8080:80 &").output).toMatch(/^\[\d\] \d+\nForwarding from 127\.0\.0\.1:8080 -> 80\n/);
+    for (const context of ["k8s-c1", "k8s-c2", "k8s-c1"]) {
+      run(`kubectl config use-context ${context}`);
+      const curl = run("curl -s localhost:8080");
+      expect(curl.output).toMatch(/^Handling connection for 8080\n<!DOCTYPE html>/);
+      expect(curl.traces[0].cluster).toBe("k8s-c2");
+      expect(curl.traces[0].hops[1].label).toBe("kube-apiserver on cluster2-controlplane");
+      expect(curl.traces[0].hops[2].label).toMatch(/^kubelet on cluster2-node\d$/);
+    }
+    run("kubectl --context k8s-c2 delete pod only-c2 --now");
+    expect(run("curl -s localhost:8080").output).toContain("error: lost connection to pod");
+  });
 });

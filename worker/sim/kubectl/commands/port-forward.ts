@@ -241,6 +241,8 @@ function runPortForward(k: Kubectl, flags: Flags): number {
     uid: pod.metadata.uid ?? "",
     ports: listening,
     addresses: addresses.map((a) => a.address),
+    // The pod's cluster (kubectl --context): connections to the port reach it whatever the current context is then.
+    ...(k.ctx.clusters ? { cluster: k.ctx.clusters.acting } : {}),
     ...(k.ctx.stdoutIsTerminal === false ? { quiet: true as const } : {}),
   };
   k.ctx.hold({ kind: "port-forward", forward });

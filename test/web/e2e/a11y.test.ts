@@ -106,11 +106,19 @@ describe("accessibility", () => {
 
     // The skip link is the first Tab stop and leads to the command line.
     // From the start of the document, as after a page load that put the focus nowhere.
-    await page.evaluate(() => {
-      document.body.tabIndex = -1;
-      document.body.focus();
-      document.body.removeAttribute("tabindex");
-    });
+    // The console gives the focus back to the command line once a command's answer is drawn; on a
+    // loaded machine that can come after this, so the focus is moved to the body until it stays there.
+    await expect
+      .poll(async () => {
+        await page.evaluate(() => {
+          document.body.tabIndex = -1;
+          document.body.focus();
+          document.body.removeAttribute("tabindex");
+        });
+        await page.waitForTimeout(200);
+        return page.evaluate(() => document.activeElement === document.body);
+      })
+      .toBe(true);
     await page.keyboard.press("Tab");
     expect(await page.evaluate(() => document.activeElement?.textContent)).toMatch(/Skip to the command line/);
     await page.keyboard.press("Enter");

@@ -50,6 +50,15 @@ describe("psql", () => {
     run("kubectl get pods");
     expect(run("kubectl exec -it pgw -- psql -h pg -U postgres -c 'select 1'").output).toMatch(/^psql: error: connection to server at "pg" \([\d.]+\), port 5432 failed: Connection refused\n\tIs the server running on that host and accepting TCP\/IP connections\?\n/);
   });
+  it("reads statements from standard input with kubectl exec -i: each at its semicolon, errors with their line, the script going on", () => {
+    const run = cluster();
+    const script = "-- the schema\ncreate table t (id int, name text);\ninsert into t values (1, 'a;b');\nselect * from nope;\nselect *\n  from t;\nselect 2";
+    expect(run(`printf '%s' "${script}" | kubectl exec -i pg -- psql -U postgres`)).toEqual({
+      output: 'CREATE TABLE\nINSERT 0 1\npsql:<stdin>:4: ERROR:  relation "nope" does not exist\nLINE 1: select * from nope;\n                      ^\n id | name \n----+------\n  1 | a;b\n(1 row)\n\n ?column? \n----------\n        2\n(1 row)\n\n',
+      exitCode: 0,
+      traces: expect.anything(),
+    });
+  });
   it("centres headers and aligns numbers right, text left", () => {
     expect(alignedTable([{ name: "x", numeric: false }, { name: "y", numeric: false }], [["a", "hello"]])).toBe(" x |   y   \n---+-------\n a | hello\n(1 row)\n\n");
     expect(alignedTable([{ name: "n", numeric: true }], [])).toBe(" n \n---\n(0 rows)\n\n");

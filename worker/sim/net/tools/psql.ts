@@ -137,6 +137,7 @@ export function psql(ctx: ProgramContext): number {
     return 2;
   }
   finish?.(true, `postgres accepted ${user}'s login to database ${database}.`);
+  if (commands.length === 0 && ctx.stdin !== undefined) return runScript(ctx, target, user, database, ctx.stdin);
   if (commands.length === 0) {
     ctx.out(`psql (${POSTGRES_VERSION} (Debian ${POSTGRES_PACKAGE}))\nType "help" for help.\n\n`);
     ctx.err("psql: its interactive prompt is not simulated here; give the statements with -c, e.g. psql -U postgres -c 'select 1'\n");
@@ -162,4 +163,71 @@ export function psql(ctx: ProgramContext): number {
     ctx.out(result.kind === "rows" ? alignedTable(result.columns, result.rows) : `${result.tag}\n`);
   }
   return 0;
+}
+
+/**
+ * Statements read from standard input (`kubectl exec -i db -- psql -U postgres < schema.sql`):
+ * each sent at its `;` (the rest at the end of input), errors prefixed with where the input was
+ * (`psql:<stdin>:LINE: ERROR:  ...`) and not stopping the script (ON_ERROR_STOP is off), so psql
+ * exits 0 unless the server's disk is full.
+ */
+function runScript(ctx: ProgramContext, target: { podKey: string; container: string }, user: string, database: string, input: string): number {
+  let data = readServerData(ctx.tx, target.podKey, target.container) ?? { containerID: "" };
+  for (const { text, line } of scriptStatements(input)) {
+    // A line break is whitespace to the server (the same offsets, so positions still point into `text`).
+    const statement = text.replace(/;$/, "").replace(/[\r\n\t]/g, " ");
+    const { result, data: next } = runSql(data, { dialect: "postgres", user, database, now: ctx.now }, statement);
+    if (result.kind === "error") {
+      let message = `psql:<stdin>:${line}: ERROR:  ${result.message}\n`;
+      if (result.position !== undefined) {
+        // The server's LINE n: context is the line of the query the position falls on.
+        const lines = text.split("\n");
+        let offset = result.position;
+        let at = 0;
+        while (at < lines.length - 1 && offset > lines[at].length) offset -= lines[at++].length + 1;
+        message += `LINE ${at + 1}: ${lines[at]}\n${" ".repeat(7 + String(at + 1).length + offset)}^\n`;
+      }
+      if (result.hint) message += `HINT:  ${result.hint}\n`;
+      ctx.err(message);
+      continue;
+    }
+    if (next) {
+      if (!writeServerData(ctx.tx, target.podKey, target.container, next)) {
+        ctx.err(`psql:<stdin>:${line}: ERROR:  could not extend file: No space left on device\nHINT:  Check free disk space.\n`);
+        return 1;
+      }
+      data = next;
+    }
+    ctx.out(result.kind === "rows" ? alignedTable(result.columns, result.rows) : `${result.tag}\n`);
+  }
+  return 0;
+}
+
+/** The input's statements with the line each ends on (psql sends a query at its `;`, quotes aside). */
+function scriptStatements(input: string): Array<{ text: string; line: number }> {
+  const out: Array<{ text: string; line: number }> = [];
+  let current = "";
+  let quoted = false;
+  let line = 1;
+  for (let i = 0; i < input.length; i++) {
+    const ch = input[i];
+    // A -- comment runs to the end of its line; psql does not send it.
+    if (!quoted && ch === "-" && input[i + 1] === "-") {
+      while (i + 1 < input.length && input[i + 1] !== "\n") i++;
+      continue;
+    }
+    if (ch === "'") quoted = !quoted;
+    if (current === "" && /\s/.test(ch)) {
+      if (ch === "\n") line++;
+      continue;
+    }
+    current += ch;
+    if (ch === ";" && !quoted) {
+      if (current.trim() !== ";") out.push({ text: current.trim(), line });
+      current = "";
+    }
+    if (ch === "\n") line++;
+  }
+  if (current.trim() !== "") out.push({ text: current.trim(), line: input.endsWith("\n") ? line - 1 : line });
+  return out;
 }

@@ -81,6 +81,25 @@ describe("writable volumes", () => {
     expect(run("ls -ld /srv/shared").output).toMatch(/^drwxr-xr-x 2 root root /);
   });
 
+  it("are what nginx serves: an empty claim over its html directory has no index (403), then the file written into it, for the next pod too", () => {
+    const run = simTerminal(3, 1000);
+    const nginxPod = (name: string) => pod(name, "  - name: d\n    persistentVolumeClaim:\n      claimName: data", "    - name: d\n      mountPath: /usr/share/nginx/html").replace("image: busybox\n    command: [\"sleep\", \"3600\"]", "image: nginx");
+    run(claim);
+    run(nginxPod("web"));
+    run("sleep 30");
+    const curl = () => run("kubectl exec web -- curl -s -o /dev/null -w '%{http_code}' http://localhost/").output;
+    // The image's index.html is under the mount, so nginx finds no index file and autoindex is off.
+    expect(curl()).toBe("403");
+    expect(run("kubectl logs web --tail 2").output).toContain('directory index of "/usr/share/nginx/html/" is forbidden');
+    run("kubectl exec web -- sh -c 'echo stored > /usr/share/nginx/html/index.html'");
+    expect(run("kubectl exec web -- curl -s http://localhost/").output).toBe("stored\n");
+    expect(run("kubectl exec web -- curl -s -o /dev/null -w '%{http_code}' http://localhost/50x.html").output).toBe("404");
+    run("kubectl delete pod web --now");
+    run(nginxPod("web2"));
+    run("sleep 30");
+    expect(run("kubectl exec web2 -- curl -s http://localhost/").output).toBe("stored\n");
+  });
+
   it("hide what the image had under the mount path, but for the files the kubelet mounts over it", () => {
     const run = simTerminal(3, 1000);
     run(pod("hidden", "  - name: s\n    emptyDir: {}", "    - name: s\n      mountPath: /etc"));

@@ -231,6 +231,8 @@ describe("the Headless Services and StatefulSets lesson: each likely mistake get
       /could not resolve its host/,
     ],
     ["a pod's name without its Service", "stable-names", [manifest, "sleep 30"], ["kubectl run -it --rm curl --image=curlimages/curl --restart=Never -- curl -s http://web-0"], ["not-resolved"], /could not resolve its host/],
+    ["web-0's own nginx before its volume has a page", "volume-per-pod", [manifest, "sleep 30"], ["kubectl exec web-0 -- curl -s http://localhost"], ["status"], /curl localhost:80 was answered with status 403/],
+    ["web-0 before its volume has a page", "stable-names", [manifest, "sleep 30"], ["kubectl run -it --rm curl --image=curlimages/curl --restart=Never -- curl -s http://web-0.nginx"], ["status"], /curl web-0\.nginx:80 was answered with status 403/],
   ])("%s", (_name, stepId, setup, commands, mistakes, sentence) => {
     const s = step(stepId);
     const { last } = play(s.check, setup, commands);

@@ -1561,15 +1561,83 @@ export const builtinLessonData: readonly Lesson[] = [
         }
       },
       {
+        "id": "volume-per-pod",
+        "title": "A volume for each pod",
+        "text": "`volumeClaimTemplates` made one **PersistentVolumeClaim** per pod, named\n`<template>-<pod>`. The cluster's default StorageClass (`local-path`, as on kind and k3s)\ncreated a PersistentVolume for each, in a directory on the node of its pod:\n\n```sh\nkubectl get pvc\nkubectl get pv\nkubectl get storageclass\n```\n\nEach claim is mounted over nginx's html directory, and a new volume is empty: it hides the\nimage's own `index.html`, so nginx has nothing to serve and answers **403 Forbidden**:\n\n```sh\nkubectl exec web-0 -- ls -la /usr/share/nginx/html\nkubectl exec web-0 -- curl -s -o /dev/null -w '%{http_code}\\n' http://localhost\n```\n\nGive each pod a page of its own, its hostname, written into its own volume:\n\n```sh\nfor i in 0 1; do kubectl exec \"web-$i\" -- sh -c 'echo \"$(hostname)\" > /usr/share/nginx/html/index.html'; done\nkubectl exec web-0 -- curl -s http://localhost\n```",
+        "hints": [
+          "`kubectl describe pvc www-web-0` shows the volume and the provisioner's events.",
+          "The step is done when web-0's nginx answers its own page: `kubectl exec web-0 -- curl -s http://localhost` prints `web-0`."
+        ],
+        "hintsWhen": {
+          "status.phase": "The claim is not Bound yet: local-path binds it once its pod is scheduled (`WaitForFirstConsumer`). Run `kubectl get pvc` again in a moment.",
+          "status": "nginx still answers 403: web-0's volume has no `index.html`. Run the `for` loop of this step, which writes one into each pod's volume."
+        },
+        "check": {
+          "allOf": [
+            {
+              "object": {
+                "kind": "PersistentVolumeClaim",
+                "name": "www-web-0",
+                "fields": {
+                  "status.phase": "Bound"
+                }
+              }
+            },
+            {
+              "object": {
+                "kind": "PersistentVolumeClaim",
+                "name": "www-web-1",
+                "fields": {
+                  "status.phase": "Bound"
+                }
+              }
+            },
+            {
+              "anyOf": [
+                {
+                  "request": {
+                    "from": {
+                      "kind": "pod",
+                      "name": "web-0"
+                    },
+                    "to": {
+                      "kind": "address",
+                      "host": "localhost"
+                    },
+                    "verdict": "answered",
+                    "status": 200
+                  }
+                },
+                {
+                  "request": {
+                    "from": {
+                      "kind": "pod",
+                      "name": "web-0"
+                    },
+                    "to": {
+                      "kind": "address",
+                      "host": "127.0.0.1"
+                    },
+                    "verdict": "answered",
+                    "status": 200
+                  }
+                }
+              ]
+            }
+          ]
+        }
+      },
+      {
         "id": "stable-names",
         "title": "Stable names and DNS names",
-        "text": "Each pod is named after the StatefulSet and its ordinal, and that is also its hostname:\n\n```sh\nkubectl exec web-0 -- hostname\nkubectl exec web-1 -- hostname\n```\n\nThe governing Service gives each pod a DNS name of its own,\n`<pod>.<service>.<namespace>.svc.cluster.local`: `web-0.nginx` from the same namespace.\n\n```sh\nkubectl run -it --rm dns --image=nicolaka/netshoot --restart=Never -- nslookup web-0.nginx\nkubectl run -it --rm curl --image=curlimages/curl --restart=Never -- curl -s -o /dev/null -w '%{http_code}\\n' http://web-0.nginx\n```\n\nA client can now talk to one particular replica, `web-0` (the primary, say), not just to\nany of them.",
+        "text": "Each pod is named after the StatefulSet and its ordinal, and that is also its hostname:\n\n```sh\nkubectl exec web-0 -- hostname\nkubectl exec web-1 -- hostname\n```\n\nThe governing Service gives each pod a DNS name of its own,\n`<pod>.<service>.<namespace>.svc.cluster.local`: `web-0.nginx` from the same namespace.\n\n```sh\nkubectl run -it --rm dns --image=nicolaka/netshoot --restart=Never -- nslookup web-0.nginx\nkubectl run -it --rm curl --image=curlimages/curl --restart=Never -- curl -s http://web-0.nginx\nkubectl run -it --rm curl --image=curlimages/curl --restart=Never -- curl -s http://web-1.nginx\n```\n\n`web-0`, then `web-1`: a client can talk to one particular replica (the primary of a\ndatabase, say), not just to any of them.",
         "hints": [
           "The name is the pod's name, a dot, then the Service's name: `web-0.nginx`."
         ],
         "hintsWhen": {
           "not-resolved": "That name has no answer: a StatefulSet pod's DNS name is `<pod>.<serviceName>`, here `web-0.nginx` (or `web-0.nginx.default.svc.cluster.local`), and it exists only while the pod is ready.",
-          "pod-not-running": "web-0 is not running: wait until `kubectl get pods -l app=nginx` shows it `Running`."
+          "pod-not-running": "web-0 is not running: wait until `kubectl get pods -l app=nginx` shows it `Running`.",
+          "status": "nginx answered, but not with a page: its volume has no `index.html` yet (403). Run the previous step's `for` loop that writes one into each pod's volume."
         },
         "check": {
           "anyOf": [
@@ -1603,42 +1671,9 @@ export const builtinLessonData: readonly Lesson[] = [
         }
       },
       {
-        "id": "volume-per-pod",
-        "title": "A volume for each pod",
-        "text": "`volumeClaimTemplates` made one **PersistentVolumeClaim** per pod, named\n`<template>-<pod>`. The cluster's default StorageClass (`local-path`, as on kind and k3s)\ncreated a PersistentVolume for each, on the node of its pod:\n\n```sh\nkubectl get pvc\nkubectl get pv\nkubectl get storageclass\n```\n\nWrite something into web-0's volume (nginx's html directory is mounted from the claim\n`www-web-0`):\n\n```sh\nkubectl exec web-0 -- sh -c 'echo \"written by $(hostname)\" > /usr/share/nginx/html/note.txt'\nkubectl exec web-0 -- cat /usr/share/nginx/html/note.txt\n```",
-        "hints": [
-          "`kubectl describe pvc www-web-0` shows the volume and the provisioner's events."
-        ],
-        "hintsWhen": {
-          "status.phase": "The claim is not Bound yet: local-path binds it when its pod is scheduled (`WaitForFirstConsumer`). Run `kubectl get pvc` again in a moment."
-        },
-        "check": {
-          "allOf": [
-            {
-              "object": {
-                "kind": "PersistentVolumeClaim",
-                "name": "www-web-0",
-                "fields": {
-                  "status.phase": "Bound"
-                }
-              }
-            },
-            {
-              "object": {
-                "kind": "PersistentVolumeClaim",
-                "name": "www-web-1",
-                "fields": {
-                  "status.phase": "Bound"
-                }
-              }
-            }
-          ]
-        }
-      },
-      {
         "id": "recreate-web-0",
         "title": "Delete web-0, keep its name and its data",
-        "text": "Note web-0's IP, then delete the pod:\n\n```sh\nkubectl get pods -o wide -l app=nginx\nkubectl delete pod web-0\nkubectl wait --for=condition=Ready pod/web-0\nkubectl get pods -o wide -l app=nginx\n```\n\nThe StatefulSet creates **web-0** again: same name, same hostname, usually a new IP. Its\nDNS name follows the new IP, and the new pod mounts the same claim `www-web-0`, so the\nfile is still there:\n\n```sh\nkubectl run -it --rm dns --image=nicolaka/netshoot --restart=Never -- nslookup web-0.nginx\nkubectl exec web-0 -- cat /usr/share/nginx/html/note.txt\n```\n\nDeleting a pod never deletes its claim: `kubectl get pvc` still lists both. Compare the\n*Services and NodePort* lesson, where a new Redis pod started empty.",
+        "text": "Note web-0's IP, then delete the pod:\n\n```sh\nkubectl get pods -o wide -l app=nginx\nkubectl delete pod web-0\nkubectl wait --for=condition=Ready pod/web-0\nkubectl get pods -o wide -l app=nginx\n```\n\nThe StatefulSet creates **web-0** again: same name, same hostname, usually a new IP. Its\nDNS name follows the new IP, and the new pod mounts the same claim `www-web-0`, so its page\nis still there:\n\n```sh\nkubectl run -it --rm dns --image=nicolaka/netshoot --restart=Never -- nslookup web-0.nginx\nkubectl run -it --rm curl --image=curlimages/curl --restart=Never -- curl -s http://web-0.nginx\n```\n\nDeleting a pod never deletes its claim: `kubectl get pvc` still lists both. Compare the\n*Services and NodePort* lesson, where a new Redis pod started empty.",
         "hints": [
           "The step is done when web-0 is a new pod (a new UID) and ready again."
         ],
@@ -1675,10 +1710,12 @@ export const builtinLessonData: readonly Lesson[] = [
       "kubectl apply -f - <<EOF\napiVersion: v1\nkind: Service\nmetadata:\n  name: nginx\n  labels:\n    app: nginx\nspec:\n  ports:\n  - port: 80\n    name: web\n  clusterIP: None\n  selector:\n    app: nginx\n---\napiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: web\nspec:\n  serviceName: nginx\n  replicas: 2\n  selector:\n    matchLabels:\n      app: nginx\n  template:\n    metadata:\n      labels:\n        app: nginx\n    spec:\n      containers:\n      - name: nginx\n        image: nginx\n        ports:\n        - containerPort: 80\n          name: web\n        volumeMounts:\n        - name: www\n          mountPath: /usr/share/nginx/html\n  volumeClaimTemplates:\n  - metadata:\n      name: www\n    spec:\n      accessModes: [ \"ReadWriteOnce\" ]\n      resources:\n        requests:\n          storage: 1Gi\nEOF\n",
       "kubectl get pods -w -l app=nginx",
       "kubectl get sts web",
-      "kubectl exec web-0 -- hostname",
-      "kubectl run -it --rm curl --image=curlimages/curl --restart=Never -- curl -s -o /dev/null -w '%{http_code}\\n' http://web-0.nginx",
       "kubectl get pvc",
-      "kubectl exec web-0 -- sh -c 'echo \"written by $(hostname)\" > /usr/share/nginx/html/note.txt'",
+      "kubectl exec web-0 -- curl -s -o /dev/null -w '%{http_code}\\n' http://localhost",
+      "for i in 0 1; do kubectl exec \"web-$i\" -- sh -c 'echo \"$(hostname)\" > /usr/share/nginx/html/index.html'; done",
+      "kubectl exec web-0 -- curl -s http://localhost",
+      "kubectl exec web-0 -- hostname",
+      "kubectl run -it --rm curl --image=curlimages/curl --restart=Never -- curl -s http://web-0.nginx",
       "kubectl delete pod web-0"
     ]
   }

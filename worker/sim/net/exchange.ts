@@ -4,8 +4,8 @@
 
 import type { Tx } from "../cluster/tx.ts";
 import type { ClusterState, Pod } from "../cluster/types.ts";
-import { containerMachine, storedEntry } from "../files/store.ts";
-import { apiDataMounts, mountedFileAt } from "../files/volumes.ts";
+import { containerMachine, nodeMachine, storedEntry } from "../files/store.ts";
+import { apiDataMounts, boundPath, mountedFileAt, writableBinds } from "../files/volumes.ts";
 import { appendContainerLog } from "../cluster/container-log.ts";
 import { listenerAt, type Listener } from "./apps/listeners.ts";
 import { trackConnection } from "./conntrack.ts";
@@ -209,6 +209,14 @@ function writtenInPod(state: ClusterState, pod: Pod | undefined, containerName: 
     const mounted = mountedFileAt(apiDataMounts(state, pod, serving), path);
     if (mounted === "gone") return "gone";
     if (mounted) return { data: mounted.data, mtime: containerStartedAt(pod, serving.name) ?? state.now };
+    // A writable volume (emptyDir, hostPath, a claim) holds what was written where the volume
+    // lives and hides the image's files under its mount, as kubectl exec's ls and cat see it:
+    // nginx over an empty claim has no index.html (403), then serves what was written into it.
+    const bound = boundPath(writableBinds(state, pod, serving, nodeMachine), path);
+    if (bound) {
+      const entry = storedEntry(state, bound.machine, bound.path);
+      return entry?.type === "file" ? { data: entry.data, mtime: entry.mtime } : "gone";
+    }
   }
   for (const container of pod?.spec.containers ?? []) {
     const entry = storedEntry(state, containerMachine(pod!, container.name), path);

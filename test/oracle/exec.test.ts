@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { expect, inject, it } from "vitest";
 import { KUBECTL } from "./oracle.ts";
 
-const SETUP = ["kubectl run web --image=nginx", "kubectl run box --image=busybox -- sleep 3600"];
+const SETUP = ["kubectl run web --image=nginx", "kubectl run box --image=busybox -- sleep 3600", "kubectl run pg --image=postgres --env=POSTGRES_PASSWORD=pw"];
 
 /** Commands whose output is one stream (or whose two streams cannot interleave differently). */
 const COMMANDS = [
@@ -103,6 +103,17 @@ it("real kubectl exec prints what the console's kubectl exec prints, exits as it
     expect(await kubectl(kubeconfig, home, "kubectl exec -i box -- wc -l", "a\nb\nc\n")).toEqual({ stdout: "3\n", stderr: "", code: 0 });
     expect(await kubectl(kubeconfig, home, "kubectl exec -i box -- sh -c 'grep -c b; exit 2'", "a\nb\nbb\n")).toEqual({ stdout: "2\n", stderr: "command terminated with exit code 2\n", code: 2 });
     expect(await kubectl(kubeconfig, home, "kubectl exec -i box -- cat", "")).toEqual({ stdout: "", stderr: "", code: 0 });
+    // psql reads a script on stdin: each statement at its semicolon, an error with its line, the script going on.
+    let ready = -1;
+    for (const deadline = Date.now() + 30_000; ready !== 0 && Date.now() < deadline; await new Promise((r) => setTimeout(r, 500))) {
+      ready = (await kubectl(kubeconfig, home, "kubectl exec pg -- psql -U postgres -c 'select 1'")).code;
+    }
+    expect(await kubectl(kubeconfig, home, "kubectl exec -i pg -- psql -U postgres", "create table t (id int);\ninsert into t values (7);\nselect * from nope;\nselect * from t;\n")).toEqual({
+      stdout: "CREATE TABLE\nINSERT 0 1\n id \n----\n  7\n(1 row)\n\n",
+      stderr: 'psql:<stdin>:3: ERROR:  relation "nope" does not exist\nLINE 1: select * from nope;\n                      ^\n',
+      code: 0,
+    });
+
     // The console's kubectl exec -i reads its own standard input the same way.
     for (const [input, command] of [["a\nb\nc\n", "wc -l"], ["x\ny\n", "head -1"]]) {
       const real = await kubectl(kubeconfig, home, `kubectl exec -i box -- ${command}`, input);

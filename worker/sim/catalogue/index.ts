@@ -4,13 +4,14 @@
 import { files as gatewayApi } from "./gateway-api.ts";
 import { files as ingressNginx } from "./ingress-nginx.ts";
 import { files as kubernetesExamples } from "./kubernetes-examples.ts";
+import { files as metallb } from "./metallb.ts";
 import { files as nginxGatewayFabric } from "./nginx-gateway-fabric.ts";
 import { parsed } from "./parsed.ts";
 import type { CatalogueFile } from "./types.ts";
 
 export type { CatalogueFile } from "./types.ts";
 
-export const catalogue: readonly CatalogueFile[] = [...kubernetesExamples, ...ingressNginx, ...gatewayApi, ...nginxGatewayFabric];
+export const catalogue: readonly CatalogueFile[] = [...kubernetesExamples, ...ingressNginx, ...gatewayApi, ...nginxGatewayFabric, ...metallb];
 
 const byUrl = new Map(catalogue.map((f) => [f.url, f]));
 
@@ -53,7 +54,7 @@ export function lookupCatalogue(url: string): CatalogueHit | undefined {
 
 /** The hint beside a failed fetch of an address outside the catalogue (never in the output). */
 export function offlineNotice(url: string): string {
-  return `the playground has no internet, so ${url} cannot be fetched; only its built-in catalogue (the kubernetes.io examples, ingress-nginx deploy.yaml files, the Gateway API's standard-install.yaml and NGINX Gateway Fabric's crds.yaml and deploy.yaml listed in the README) is served by URL. Pods and nodes also reach a small simulated outside world over HTTP (example.com, httpbin.org); the workstation reaches none of it.`;
+  return `the playground has no internet, so ${url} cannot be fetched; only its built-in catalogue (the kubernetes.io examples, ingress-nginx deploy.yaml files, the Gateway API's standard-install.yaml and NGINX Gateway Fabric's crds.yaml and deploy.yaml, MetalLB's metallb-native.yaml listed in the README) is served by URL. Pods and nodes also reach a small simulated outside world over HTTP (example.com, httpbin.org); the workstation reaches none of it.`;
 }
 
 // Top-level domains whose names are on the internet, not in the cluster: a failed lookup of one

@@ -7,7 +7,7 @@
 // A call goes where the real one goes: the ClusterIPServiceResolver turns clientConfig.service into
 // the Service's ClusterIP and port, kube-proxy sends the connection to a ready endpoint (none:
 // iptables REJECTs it, "connection refused"), the pod's process must listen there (a webhook
-// server the playground runs: ingress-nginx's controller with --validating-webhook), and its
+// server the playground runs: ingress-nginx's controller with --validating-webhook, MetalLB's controller), and its
 // certificate must verify against clientConfig.caBundle for the name <service>.<namespace>.svc. Errors read as apiserver's webhookutil.ErrCallingWebhook
 // (InternalError) and webhookerrors.ToStatusErr (the webhook's own Status, at least 400).
 
@@ -19,6 +19,7 @@ import { type ApiStatus, internalError } from "./api-status.ts";
 import { endpointSlicesFor } from "./endpoints.ts";
 import { checkIngress } from "./ingress-nginx-admission.ts";
 import { ingressNginxControllers } from "./ingress-nginx-status.ts";
+import { METALLB_CERT_DIR, METALLB_WEBHOOK_PORT, manifestController, metallbWebhookVerdict } from "./metallb-webhook.ts";
 import { matchesRequirements, requirementsOfLabelSelector } from "./label-selector.ts";
 import { flagValue, serverArgs } from "./process.ts";
 import type { ClusterState, KubeObject, LabelSelector } from "./types.ts";
@@ -75,15 +76,18 @@ function hookUrl(hook: Webhook): string {
   return `https://${service.name}.${service.namespace}.svc:${service.port ?? 443}${service.path ?? ""}${timeout}`;
 }
 
-type CallResult = { ok: true; denied?: string } | { ok: false; error: string };
+// A denial carries the code of the webhook's Status: ingress-nginx answers 400, controller-runtime's
+// admission.Denied 403 (ValidationResponse).
+type CallResult = { ok: true; denied?: string; code?: 400 | 403 } | { ok: false; error: string };
 
-/** The base64 PEM certificate the controller serves: its webhook-cert Secret's `cert`. */
+/** The base64 PEM certificate the controller serves: the key of its webhook-cert Secret that the file is. */
 function servingCertificate(state: ClusterState, pod: { metadata: { namespace?: string }; spec: { volumes?: Array<{ name: string; secret?: { secretName?: string } }> } }, certPath: string, mounts: ReadonlyArray<{ name: string; mountPath: string }>): string | undefined {
   const mount = mounts.find((m) => certPath.startsWith(m.mountPath.endsWith("/") ? m.mountPath : `${m.mountPath}/`));
   const secretName = pod.spec.volumes?.find((v) => v.name === mount?.name)?.secret?.secretName;
   if (!secretName) return undefined;
   const secret = state.objects?.secrets?.[`${pod.metadata.namespace}/${secretName}`] as { data?: Record<string, string> } | undefined;
-  return secret?.data?.cert;
+  // The file is the Secret's key of that name (ingress-nginx's `cert`, MetalLB's `tls.crt`).
+  return secret?.data?.[certPath.slice(certPath.lastIndexOf("/") + 1)];
 }
 
 const pemOf = (base64: string | undefined): string => {
@@ -139,6 +143,16 @@ function callWebhook(state: ClusterState, hook: Webhook, obj: KubeObject): CallR
     for (const ep of slice.endpoints) {
       if (!ep.conditions.ready || !ep.targetRef) continue;
       const podKey = `${ep.targetRef.namespace}/${ep.targetRef.name}`;
+      const metallbPod = state.pods[podKey];
+      const metallb = metallbPod ? manifestController(metallbPod) : undefined;
+      if (metallbPod && metallb) {
+        if (endpointPort !== METALLB_WEBHOOK_PORT) return refused;
+        const served = servingCertificate(state, metallbPod, `${METALLB_CERT_DIR}/tls.crt`, metallb.volumeMounts ?? []);
+        const tlsError = verifyServer(served, hook.clientConfig?.caBundle, `${ref.name}.${ref.namespace}.svc`);
+        if (tlsError) return { ok: false, error: `Post "${hookUrl(hook)}": ${tlsError}` };
+        const denied = metallbWebhookVerdict(metallbPod, obj);
+        return denied === undefined ? { ok: true } : { ok: true, denied, code: 403 };
+      }
       const controller = ingressNginxControllers(state).find((c) => c.key === podKey);
       if (!controller) return refused;
       const container = controller.pod.spec.containers.find((c) => c.name === controller.container)!;
@@ -172,7 +186,8 @@ export function validatingAdmission(state: ClusterState, def: KindDefinition, op
         return internalError(`failed calling webhook "${hook.name}": failed to call webhook: ${result.error}`);
       }
       if (result.denied !== undefined) {
-        return { code: 400, reason: "BadRequest", message: `admission webhook "${hook.name}" denied the request: ${result.denied}` };
+        const message = `admission webhook "${hook.name}" denied the request: ${result.denied}`;
+        return result.code === 403 ? { code: 403, reason: "Forbidden", message } : { code: 400, reason: "BadRequest", message };
       }
     }
   }

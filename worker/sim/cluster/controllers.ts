@@ -15,6 +15,7 @@ import { kubelet } from "./kubelet-sync.ts";
 import { localPathProvisioner } from "./local-path.ts";
 import { apiServerServiceController } from "./kubernetes-service.ts";
 import { metallbController, metallbDueAt, metallbSpeakers } from "./metallb.ts";
+import { metallbControllerStartup } from "./metallb-startup.ts";
 import { namespaceController } from "./namespace-controller.ts";
 import { nginxGatewayFabricController } from "./nginx-gateway-fabric.ts";
 import { nodeLifecycleController, taintEvictionController } from "./node-lifecycle-controller.ts";
@@ -78,6 +79,7 @@ export function reconcile(tx: Tx, now: number, random: Random): void {
     corednsProcesses(tx, now);
     replicaSetStatus(tx);
     deploymentStatus(tx, now);
+    metallbControllerStartup(tx, ctx);
     metallbController(tx, now);
     metallbSpeakers(tx, now);
     ingressNginxStatusController(tx, now);

@@ -23,7 +23,9 @@ export type ServerKind =
   | "echo-server"
   | "ingress-nginx"
   | "nginx-gateway-fabric"
-  | "ngf-nginx";
+  | "ngf-nginx"
+  | "metallb-controller"
+  | "metallb-speaker";
 
 export type Tool = "sh" | "bash" | "ps" | "curl" | "wget" | "nc" | "nslookup" | "ping" | "ip" | "ifconfig" | "cat" | "env" | "printenv" | "hostname" | "seq" | "sleep" | "grep" | "head" | "tail" | "wc" | "base64" | "ls" | "cp" | "mv" | "rm" | "mkdir" | "touch" | "tee" | "sed" | "diff" | "vi" | "redis-cli" | "psql" | "mysql" | "mariadb" | "dig";
 
@@ -110,6 +112,12 @@ const catalogue: ImageInfo[] = [
   // digests and sizes are not in the sources: stand-ins of the right form.
   { repository: "ghcr.io/nginx/nginx-gateway-fabric", defaultTag: "2.6.7", tags: ["2.6.7"], server: { kind: "nginx-gateway-fabric", ports: [{ port: 8443, protocol: "TCP" }, { port: 9113, protocol: "TCP" }, { port: 8081, protocol: "TCP" }] }, task: "nginx-gateway-fabric", tools: [], digest: "sha256:6a1d3c8f0e2b5d7a9c4e6f8b1d3a5c7e9f2b4d6a8c1e3f5b7d9a2c4e6f8b1d3a", size: 31876544 },
   { repository: "ghcr.io/nginx/nginx-gateway-fabric/nginx", defaultTag: "2.6.7", tags: ["2.6.7"], server: { kind: "ngf-nginx", ports: [{ port: 8081, protocol: "TCP" }] }, tools: [...basics, "ps"], shell: "sh", busybox: true, digest: "sha256:3f8b2d6a9c1e4f7b0d3a6c9e2f5b8d1a4c7e0f3b6d9a2c5e8f1b4d7a0c3e6f9b", size: 58203117 },
+  // MetalLB's two Go binaries on distroless (no shell): the controller (metrics 7472, the webhook
+  // server 9443) and the speaker (metrics 7472, memberlist 7946 TCP and UDP, on the node's network).
+  // They are the cluster's own images too (systemRepositories below: already on every node), so
+  // their Image ID is the one the kubelet reports for those; no size is ever shown.
+  { repository: "quay.io/metallb/controller", defaultTag: "v0.15.3", server: { kind: "metallb-controller", ports: [{ port: 7472, protocol: "TCP" }, { port: 9443, protocol: "TCP" }] }, tools: [], digest: `sha256:${"0".repeat(64)}`, size: 0 },
+  { repository: "quay.io/metallb/speaker", defaultTag: "v0.15.3", server: { kind: "metallb-speaker", ports: [{ port: 7472, protocol: "TCP" }, { port: 7946, protocol: "TCP" }, { port: 7946, protocol: "UDP" }] }, tools: [], digest: `sha256:${"0".repeat(64)}`, size: 0 },
   // DNS debugging images: bind's dig and nslookup (which, unlike busybox's, apply the search path of
   // /etc/resolv.conf), nc and curl. jessie-dnsutils is the e2e image (Debian with dnsutils) the
   // kubernetes.io DNS pages run; netshoot is Alpine with bash and the network tools. Digests and

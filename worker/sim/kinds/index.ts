@@ -90,11 +90,11 @@ export const kindByResource = (plural: string): KindDefinition | undefined => by
 /** The kind of an object's `kind` field (`Pod`), if served. */
 export const kindByName = (kind: string): KindDefinition | undefined => byKind.get(kind);
 
-/** True when the API server serves the kind now: always, or while the CRD that defines it is stored. */
+/** True when the API server serves the kind now: always, or while the CRD that defines it is stored (or the cluster serves it without). */
 export function kindServed(state: ClusterState, def: KindDefinition): boolean {
   if (def.crd === undefined) return true;
   const crds = state.objects?.[CRD_RESOURCE];
-  return crds !== undefined && Object.hasOwn(crds, def.crd);
+  return (crds !== undefined && Object.hasOwn(crds, def.crd)) || def.servedWithoutCrd?.(state) === true;
 }
 
 /** `v1`, `apps/v1`. */

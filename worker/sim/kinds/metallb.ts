@@ -1,12 +1,14 @@
 // MetalLB's custom resources (metallb.io/v1beta1), as its CRDs serve them: IPAddressPool (the
 // addresses the controller hands out) and L2Advertisement (which pools the speakers announce by
-// ARP). The CRDs' schemas are what the API server checks; their additionalPrinterColumns are
+// ARP). Served once their CRDs are installed (metallb-native.yaml by URL), and from the start on a
+// cluster built with the metallb profile (its bootstrap makes MetalLB's objects without the CRDs). The CRDs' schemas are what the API server checks; their additionalPrinterColumns are
 // kubectl get's columns (no AGE: the CRDs do not list one), and kubectl describes them with the
 // generic describer, as it does any custom resource.
 import { invalid, type StatusCause } from "../cluster/api-status.ts";
 import { fieldInvalid, fieldRequired, isDNS1123Subdomain } from "../cluster/field-errors.ts";
-import type { GenericObject, ObjectMeta } from "../cluster/types.ts";
+import type { ClusterState, GenericObject, ObjectMeta } from "../cluster/types.ts";
 import { describeGeneric } from "../kubectl/printers/generic-describe.ts";
+import { profileOf } from "../cluster/profile.ts";
 import { isRecord } from "./templates.ts";
 import type { KindDefinition } from "./types.ts";
 
@@ -30,6 +32,9 @@ export interface L2Advertisement extends GenericObject {
 function jsonList(value: unknown): string {
   return Array.isArray(value) && value.length > 0 ? JSON.stringify(value) : "";
 }
+
+/** A cluster built with the metallb profile (sessions saved before profiles had it by default). */
+const builtWithMetalLB = (state: ClusterState): boolean => profileOf(state).loadBalancer === "metallb";
 
 const stringList = (value: unknown): string[] | undefined => (Array.isArray(value) ? value.map(String) : undefined);
 
@@ -59,6 +64,8 @@ export const ipAddressPoolKind: KindDefinition = {
   shortNames: [],
   categories: [],
   namespaced: true,
+  crd: "ipaddresspools.metallb.io",
+  servedWithoutCrd: builtWithMetalLB,
   storage: { resource: "ipaddresspools" },
   strategy: {
     validateName: isDNS1123Subdomain,
@@ -87,6 +94,8 @@ export const l2AdvertisementKind: KindDefinition = {
   shortNames: [],
   categories: [],
   namespaced: true,
+  crd: "l2advertisements.metallb.io",
+  servedWithoutCrd: builtWithMetalLB,
   storage: { resource: "l2advertisements" },
   strategy: {
     validateName: isDNS1123Subdomain,

@@ -63,6 +63,11 @@ export interface KindDefinition {
    */
   crd?: string;
   /**
+   * A cluster that serves the kind without its CRD object: MetalLB's kinds on a cluster built with
+   * the metallb profile, whose bootstrap made MetalLB's objects by hand without its CRDs.
+   */
+  servedWithoutCrd?(state: ClusterState): boolean;
+  /**
    * The API server's deprecation warning for the kind's version (a `Warning: 299` header on every
    * request for it, which kubectl prints as `Warning: <text>`).
    */

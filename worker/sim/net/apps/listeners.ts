@@ -13,6 +13,7 @@ import { agnhost } from "./agnhost.ts";
 import { echoServer } from "./echo-server.ts";
 import { echoserver } from "./echoserver.ts";
 import { ingressNginx } from "./ingress-nginx.ts";
+import { metallb } from "./metallb.ts";
 import { ngfController, ngfNginx } from "./nginx-gateway-fabric.ts";
 import { helloApp } from "./hello-app.ts";
 import { helloFrontend } from "./hello-frontend.ts";
@@ -50,10 +51,12 @@ const apps: Record<ServerKind, App> = {
   "ingress-nginx": ingressNginx,
   "nginx-gateway-fabric": ngfController,
   "ngf-nginx": ngfNginx,
+  "metallb-controller": metallb,
+  "metallb-speaker": metallb,
 };
 
 /** What the trace calls a process whose image's kind is not its program's name. */
-const PROCESS_NAMES: Partial<Record<ServerKind, string>> = { "ngf-nginx": "nginx (NGINX Gateway Fabric data plane)", "nginx-gateway-fabric": "nginx-gateway (NGINX Gateway Fabric control plane)" };
+const PROCESS_NAMES: Partial<Record<ServerKind, string>> = { "ngf-nginx": "nginx (NGINX Gateway Fabric data plane)", "nginx-gateway-fabric": "nginx-gateway (NGINX Gateway Fabric control plane)", "metallb-controller": "controller (MetalLB)", "metallb-speaker": "speaker (MetalLB)" };
 
 /** Servers that write a line to their container's log for each request they answer. */
 const LOGS_REQUESTS = new Set<ServerKind>(["nginx", "serve-hostname", "agnhost", "kubernetes-bootcamp", "hello-app", "hello-go", "hello-frontend", "echo-server", "ingress-nginx"]);

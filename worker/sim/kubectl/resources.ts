@@ -37,14 +37,13 @@ export function servedResourceTypes(state: ClusterState): ResourceType[] {
   return resourceTypes.filter((t) => kindServed(state, t.def));
 }
 
-/** Types a real cluster serves that the playground does not simulate (plural and short names). */
+/**
+ * Types a real cluster serves that the playground does not simulate (plural and short names).
+ * Only what no registered kind answers: a kind that lands is found by the registry first.
+ */
 const unsimulated: Record<string, string> = {
-  ingresses: "ingresses", ing: "ingresses", ingress: "ingresses",
-  statefulsets: "statefulsets", sts: "statefulsets", statefulset: "statefulsets",
-  jobs: "jobs", job: "jobs", cronjobs: "cronjobs", cj: "cronjobs", cronjob: "cronjobs",
+  cronjobs: "cronjobs", cj: "cronjobs", cronjob: "cronjobs",
   replicationcontrollers: "replicationcontrollers", rc: "replicationcontrollers",
-  networkpolicies: "networkpolicies", netpol: "networkpolicies",
-  roles: "roles", rolebindings: "rolebindings", clusterroles: "clusterroles", clusterrolebindings: "clusterrolebindings",
   horizontalpodautoscalers: "horizontalpodautoscalers", hpa: "horizontalpodautoscalers",
 };
 

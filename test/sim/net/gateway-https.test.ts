@@ -116,6 +116,8 @@ describe("HTTPS listeners on NGF's data plane", () => {
     expect(verified.output).toContain("* ALPN: server accepted h2");
     expect(verified.output).toMatch(/< HTTP\/2 200/);
     expect(verified.output).toContain("x-forwarded-proto=https");
+    const note = verified.traces?.[0]?.hops.find((h) => h.note?.includes("HTTPRoute default/coffee"))?.note ?? "";
+    expect(note).toContain("HTTPRoute default/coffee rule 0 match 0 (PathPrefix /coffee) via listener https, server cafe.example.com matched: proxied to");
     // Without --cacert the self-signed certificate is refused; -k takes it.
     expect(s.run(`curl -s --resolve cafe.example.com:443:${LB} https://cafe.example.com/coffee`).exitCode).toBe(60);
     expect(s.run(`curl -sk --resolve cafe.example.com:443:${LB} https://cafe.example.com/coffee`).exitCode).toBe(0);
@@ -127,6 +129,8 @@ describe("HTTPS listeners on NGF's data plane", () => {
     expect(ip.exitCode).toBe(35);
     expect(ip.output).toContain("* TLSv1.3 (IN), TLS alert, unrecognized name (624):");
     expect(ip.output).toContain("curl: (35) OpenSSL/3.0.13: error:0A000458:SSL routines::tlsv1 unrecognized name");
+    expect(ip.traces?.[0]?.verdict).toBe("tls-failed");
+    expect(ip.traces?.[0]?.reason).toContain("answered the client's hello with an unrecognized_name alert: the default server (the client sent no server name)");
     expect(s.run(`curl -sk --resolve tea.example.com:443:${LB} https://tea.example.com/`).exitCode).toBe(35);
   });
 

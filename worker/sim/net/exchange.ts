@@ -142,7 +142,12 @@ export function exchange(outer: ExchangeEnv, input: ExchangeInput): ExchangeOutc
     });
     const agreed = input.tls.handshake(server);
     if (!agreed) {
-      connection.finish("tls-failed", server ? `${listener.label} presented ${server.source}; the client did not accept it and closed the connection before sending the request.` : `${listener.label} does not speak TLS on port ${connection.dst.port}: the client's handshake failed.`);
+      const why = server?.rejected
+        ? `${listener.label} answered the client's hello with an unrecognized_name alert: ${server.source}.`
+        : server
+          ? `${listener.label} presented ${server.source}; the client did not accept it and closed the connection before sending the request.`
+          : `${listener.label} does not speak TLS on port ${connection.dst.port}: the client's handshake failed.`;
+      connection.finish("tls-failed", why);
       return { kind: "tls-failed", ip, local };
     }
     http2 = agreed.http2;

@@ -19,6 +19,10 @@ import { kindString, resourceType } from "../resources.ts";
 import { describeRevisionTemplate } from "../printers/describe.ts";
 import { tabwrite } from "../printers/tabwriter.ts";
 import { readList } from "../store-read.ts";
+import { findResults } from "../printers/jsonpath.ts";
+import { asServed } from "../printers/output.ts";
+import type { AnyObject } from "../printers/tables.ts";
+import { relaxedPath } from "../sort-by.ts";
 import { followPodLog, logCursor, logText, type PodLogOptions, readPodLog } from "../../cluster/pod-log.ts";
 
 /** The Deployment, DaemonSet or StatefulSet a rollout subcommand names (the kinds with a restarter and a status viewer). */
@@ -359,7 +363,13 @@ export const waitCommand: Command = {
     const forText = flags.string("for");
     if (forText === "") return fail(k, 'error: unrecognized condition: ""');
     const m = /^condition=([^=]+)(?:=(.*))?$/i.exec(forText);
-    if (!m && forText !== "delete") return fail(k, errorText(`unrecognized condition: "${forText}"`));
+    // kubectl's conditionFuncsFor: delete and create in any case, then condition= and jsonpath= prefixes.
+    const lowerFor = forText.toLowerCase();
+    const jsonPathWait = forText.startsWith("jsonpath=") ? parseJsonPathWait(forText.slice("jsonpath=".length)) : undefined;
+    if (jsonPathWait && !jsonPathWait.ok) return fail(k, jsonPathWait.error);
+    if (!m && lowerFor !== "delete" && lowerFor !== "create" && !jsonPathWait) return fail(k, errorText(`unrecognized condition: "${forText}"`));
+    const deleting = lowerFor === "delete";
+    const creating = lowerFor === "create";
     if (flags.args.length === 0) {
       return fail(k, `error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'`);
     }
@@ -383,25 +393,37 @@ export const waitCommand: Command = {
               .map((o) => o.metadata.name);
       for (const name of names) {
         if (!readOne(k.ctx.tx.state, request.type, k.namespace, name)) {
-          if (forText === "delete") continue;
-          return fail(k, notFoundText(request.type, name));
+          if (deleting) continue;
+          if (!creating) return fail(k, notFoundText(request.type, name));
         }
         targets.push({ label: `${kindString(request.type)}/${name}`, plural: `${request.type.name}/${name}`, key: `${k.namespace}/${name}`, type: request.type.name, name });
       }
     }
-    if (targets.length === 0 && forText !== "delete") return fail(k, "error: no matching resources found");
+    if (targets.length === 0 && !deleting) return fail(k, "error: no matching resources found");
     const conditionType = m?.[1] ?? "";
     const conditionValue = (m?.[2] ?? "True").toLowerCase();
+    let jsonPathError: string | undefined;
     const holds = (t: (typeof targets)[number]): boolean => {
-      const obj = readOne(k.ctx.tx.state, parsed.requests.find((r) => r.type.name === t.type)!.type, k.namespace, t.name);
-      if (forText === "delete") return !obj;
+      const type = parsed.requests.find((r) => r.type.name === t.type)!.type;
+      const obj = readOne(k.ctx.tx.state, type, k.namespace, t.name);
+      if (deleting) return !obj;
+      if (creating) return obj !== undefined;
       if (!obj) return false;
+      if (jsonPathWait?.ok) {
+        const met = jsonPathMet(jsonPathWait, asServed(type, obj as AnyObject));
+        if (typeof met === "string") {
+          jsonPathError = met;
+          return true;
+        }
+        return met;
+      }
       const conditions = ((obj as Pod).status?.conditions ?? []) as Array<{ type: string; status: string }>;
       return conditions.some((c) => c.type.toLowerCase() === conditionType.toLowerCase() && c.status.toLowerCase() === conditionValue);
     };
     let failed: string | undefined;
     for (const t of targets) {
       const ok = waitUntil(k, limit, () => holds(t));
+      if (jsonPathError) return fail(k, `error: ${jsonPathError}`);
       if (!ok) {
         failed = t.plural;
         break;
@@ -569,3 +591,47 @@ function followLog(k: Kubectl, namespace: string, podName: string, container: st
   });
 }
 
+type JsonPathWait = { ok: true; path: string; value?: string } | { ok: false; error: string };
+
+/**
+ * processJSONPathInput: the input split on single `=` (a `==` inside a filter stays), one or two
+ * parts, the expression relaxed as --sort-by relaxes it, the value stripped of quotes.
+ */
+function parseJsonPathWait(input: string): JsonPathWait {
+  const parts: string[] = [];
+  let element = "";
+  for (let i = 0; i < input.length; i++) {
+    if (input[i] === "=") {
+      if (input[i + 1] === "=") {
+        element += "==";
+        i++;
+        continue;
+      }
+      parts.push(element);
+      element = "";
+      continue;
+    }
+    element += input[i];
+  }
+  parts.push(element);
+  if (parts.length < 1 || parts.length > 2) {
+    return { ok: false, error: "error: jsonpath wait format must be --for=jsonpath='{.status.readyReplicas}'=3 or --for=jsonpath='{.status.readyReplicas}'" };
+  }
+  const relaxed = relaxedPath(parts[0]);
+  if (!relaxed.ok) return relaxed;
+  if (parts.length === 1) return { ok: true, path: relaxed.path };
+  const value = parts[1].replace(/^['"]+|['"]+$/g, "");
+  if (value === "") return { ok: false, error: "error: jsonpath wait has to have a value after equal sign, like --for=jsonpath='{.status.readyReplicas}'=3" };
+  return { ok: true, path: relaxed.path, value };
+}
+
+/** JSONPathWait.checkCondition: met, not yet, or kubectl's error for a path that finds several values or an object. */
+function jsonPathMet(wait: Extract<JsonPathWait, { ok: true }>, object: AnyObject): boolean | string {
+  const found = findResults(wait.path, object) ?? [];
+  if (found.length === 0) return false;
+  if (found.length > 1) return "given jsonpath expression matches more than one value";
+  if (wait.value === undefined) return true;
+  const value = found[0];
+  if (value !== null && typeof value === "object") return "jsonpath leads to a nested object or list which is not supported";
+  return String(value).trim() === wait.value.trim();
+}

@@ -147,6 +147,53 @@ describe("busybox 1.28's nslookup (the kubernetes.io DNS-debugging page's image)
     expect(missing.output).toContain("nslookup: can't resolve 'no-such-service'\n");
     expect(missing.output).toMatch(/command terminated with exit code 1\n$/);
   });
+
+  // reverse.go's serviceRecordForIP: a pod's address has a PTR record only as some Service's
+  // ready endpoint, named by the endpoint's hostname (a StatefulSet's pod) or its dashed IP.
+  it("names a pod's address by the Services whose endpoint it is, as the StatefulSet tutorial shows; a pod no Service selects has none", () => {
+    const run = simTerminal(3, 2000);
+    run(`kubectl apply -f - <<EOF
+apiVersion: v1
+kind: Service
+metadata:
+  name: nginx
+spec:
+  clusterIP: None
+  selector:
+    app: nginx
+  ports:
+  - port: 80
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: web
+spec:
+  serviceName: nginx
+  replicas: 1
+  selector:
+    matchLabels:
+      app: nginx
+  template:
+    metadata:
+      labels:
+        app: nginx
+    spec:
+      containers:
+      - name: nginx
+        image: nginx
+EOF`);
+    run("kubectl create deployment hello --image=nginx");
+    run("kubectl expose deployment hello --port 80 --cluster-ip None");
+    run("kubectl run lonely --image=nginx");
+    run("kubectl run dnsutils --image=busybox:1.28 -- sleep 3600");
+    for (let i = 0; i < 4; i++) run("sleep 5");
+    const ip = (pod: string) => run(`kubectl get pod ${pod} -o jsonpath='{.status.podIP}'`).output;
+    expect(run("kubectl exec dnsutils -- nslookup web-0.nginx").output).toContain(`Name:      web-0.nginx\nAddress 1: ${ip("web-0")} web-0.nginx.default.svc.cluster.local\n`);
+    const hello = ip(run("kubectl get pods -l app=hello -o jsonpath='{.items[0].metadata.name}'").output);
+    expect(run("kubectl exec dnsutils -- nslookup hello").output).toContain(`Address 1: ${hello} ${hello.replace(/\./g, "-")}.hello.default.svc.cluster.local\n`);
+    expect(run(`kubectl exec dnsutils -- nslookup ${ip("lonely")}`).output).toMatch(new RegExp(`Address 1: ${ip("lonely").replace(/\./g, "\\.")}\n$`));
+  });
 });
 
 describe("CoreDNS's reload plugin", () => {

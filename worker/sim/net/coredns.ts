@@ -345,8 +345,19 @@ function kubernetesAnswer(state: ClusterState, index: NetIndex, d: Directive, zo
     const domain = clusterZone(d, zone);
     const svc = Object.values(state.services).find((s) => s.spec.clusterIP === ip);
     if (svc) return { rcode: "NOERROR", answers: [{ name: qname, type: "PTR", ttl, data: `${svc.metadata.name}.${svc.metadata.namespace}.svc.${domain}.` }], authoritative: true, by: "kubernetes", serviceKey: `${svc.metadata.namespace}/${svc.metadata.name}` };
-    const pod = index.podByIP(ip);
-    if (pod && pods !== "disabled") return { rcode: "NOERROR", answers: [{ name: qname, type: "PTR", ttl, data: `${ip.replace(/\./g, "-")}.${pod.pod.metadata.namespace}.pod.${domain}.` }], authoritative: true, by: "kubernetes" };
+    // serviceRecordForIP (plugin/kubernetes/reverse.go): no ClusterIP has the address, so each
+    // Service with a ready endpoint there answers, `<hostname or dashed IP>.<svc>.<ns>.svc`
+    // (web-0.nginx.default.svc for a StatefulSet's pod). `pods` serves forward lookups only: an
+    // address no Service selects has no PTR record.
+    const answers: Record[] = [];
+    for (const service of Object.values(state.services)) {
+      for (const slice of endpointSlicesFor(state, service)) {
+        for (const e of slice.endpoints) {
+          if (e.conditions.ready && e.addresses.includes(ip)) answers.push({ name: qname, type: "PTR", ttl, data: `${e.hostname ?? ip.replace(/\./g, "-")}.${service.metadata.name}.${service.metadata.namespace}.svc.${domain}.` });
+        }
+      }
+    }
+    if (answers.length > 0) return { rcode: "NOERROR", answers, authoritative: true, by: "kubernetes" };
     return { rcode: "NXDOMAIN", answers: [], authoritative: true, by: "kubernetes" };
   }
   if (zone.endsWith("ip6.arpa.")) return { rcode: "NXDOMAIN", answers: [], authoritative: true, by: "kubernetes" };

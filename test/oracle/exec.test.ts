@@ -139,11 +139,20 @@ it("real kubectl exec prints what the console's kubectl exec prints, exits as it
     expect(transcript.find((e) => e.command === "kubectl-client: exec box -- sh -c 'echo out; echo err >&2; exit 4'")?.output).toBe("out\nerr\ncommand terminated with exit code 4\n");
 
     // At most 5 streams at once: five shells held open by their stdin, then the sixth is refused.
+    // The commands above spent the session's command bucket (a burst of 40 at 20/s): let it refill,
+    // so the sixth meets the stream limit, not the rate limit.
+    await new Promise((r) => setTimeout(r, 3000));
     for (let i = 0; i < 5; i++) {
       const child = spawn(KUBECTL, ["--kubeconfig", kubeconfig, "exec", "-i", "box", "--", "sh"], { env: { PATH: process.env.PATH ?? "", HOME: home }, stdio: ["pipe", "pipe", "pipe"] });
       held.push(child);
+      let stderr = "";
+      child.stderr!.on("data", (d) => (stderr += d));
       child.stdin!.write("echo ready\n");
-      await new Promise<void>((resolve) => child.stdout!.once("data", () => resolve()));
+      // A shell that never answers (kubectl refused and exited) fails the test instead of hanging it.
+      await new Promise<void>((resolve, reject) => {
+        child.stdout!.once("data", () => resolve());
+        child.once("exit", (code) => reject(new Error(`kubectl exec -i box -- sh (stream ${i + 1}) exited ${code}: ${stderr}`)));
+      });
     }
     const sixth = await kubectl(kubeconfig, home, "kubectl exec box -- hostname");
     expect(sixth.stdout + sixth.stderr).toMatch(/too many open exec streams on this session \(at most 5\)/);

@@ -59,6 +59,17 @@ describe("psql", () => {
       traces: expect.anything(),
     });
   });
+  it("selects named columns of a table, each row's own values, beside literals; an unknown one after the table is known", () => {
+    const run = cluster();
+    run("kubectl exec pg -- psql -U postgres -c 'create table t (id int, name text)'");
+    run(`kubectl exec pg -- psql -U postgres -c "insert into t values (1, 'a'), (2, 'b')"`);
+    expect(run("kubectl exec pg -- psql -U postgres -c 'select name from t'").output).toBe(" name \n------\n a\n b\n(2 rows)\n\n");
+    expect(run("kubectl exec pg -- psql -U postgres -c 'select ID, name, 7 from t'").output).toBe(" id | name | ?column? \n----+------+----------\n  1 | a    |        7\n  2 | b    |        7\n(2 rows)\n\n");
+    expect(run("kubectl exec pg -- psql -U postgres -c 'select nope from t'").output).toBe(`ERROR:  column "nope" does not exist\nLINE 1: select nope from t\n               ^\n${T} 1\n`);
+    // FROM is analysed first: a missing table is what postgres reports.
+    expect(run("kubectl exec pg -- psql -U postgres -c 'select nope from nada'").output).toBe(`ERROR:  relation "nada" does not exist\nLINE 1: select nope from nada\n                         ^\n${T} 1\n`);
+  });
+
   it("centres headers and aligns numbers right, text left", () => {
     expect(alignedTable([{ name: "x", numeric: false }, { name: "y", numeric: false }], [["a", "hello"]])).toBe(" x |   y   \n---+-------\n a | hello\n(1 row)\n\n");
     expect(alignedTable([{ name: "n", numeric: true }], [])).toBe(" n \n---\n(0 rows)\n\n");
@@ -86,6 +97,8 @@ describe("mysql", () => {
     expect(run(`kubectl exec -it my -- mysql -uroot -ppw shop -e "create table t (id int, name varchar(20)); insert into t values (7, 'x'); select * from t"`).output).toBe(
       `${warning}+----+------+\n| id | name |\n+----+------+\n|  7 | x    |\n+----+------+\n`,
     );
+    // Named columns take each row's values; MySQL matches column names whatever their case.
+    expect(run(`kubectl exec -it my -- mysql -uroot -ppw shop -e "select name, ID from t"`).output).toBe(`${warning}+------+----+\n| name | ID |\n+------+----+\n| x    |  7 |\n+------+----+\n`);
     run("kubectl delete pod my");
     run("kubectl get pods");
     expect(run("kubectl exec -it myc -- mysql -h my -uroot -ppw -e 'select 1'").output).toBe(`${warning}ERROR 2003 (HY000): Can't connect to MySQL server on 'my:3306' (111)\n${T} 1\n`);

@@ -110,9 +110,18 @@ export function runSql(data: ServerData, session: SqlSession, sql: string): { re
   };
   const tables = data.tables ?? {};
   const tableKey = (t: string) => (session.dialect === "postgres" ? t.toLowerCase() : t);
+  // The table a SELECT reads, so its list may name the table's columns: both servers analyse FROM
+  // first (a missing table is reported before any unknown column).
+  let source: (typeof tables)[string] | undefined;
   try {
     if (word("select")) {
       p++;
+      const from = tokens.findIndex((t, i) => i > p && t.kind === "word" && t.text.toLowerCase() === "from");
+      const fromTable = from >= 0 ? tokens[from + 1] : undefined;
+      if (fromTable?.kind === "word") {
+        source = tables[tableKey(fromTable.text)];
+        if (!source) return { result: missingTable(session, fromTable) };
+      }
       if (symbol("*")) {
         p++;
         expectWord("from");
@@ -124,10 +133,13 @@ export function runSql(data: ServerData, session: SqlSession, sql: string): { re
       }
       const columns: SqlColumn[] = [];
       const row: Array<string | null> = [];
+      // Per select item: the source column it names, if it names one (its value then comes from each row).
+      const fromColumn: Array<number | undefined> = [];
       for (;;) {
         const start = peek();
         if (!start) throw new SyntaxError_(sql.length);
         const value = expression(start);
+        fromColumn.push(value.column);
         const exprText = sql.slice(start.at, (peek()?.at ?? sql.length)).trim().replace(/;$/, "").trim();
         let label = session.dialect === "postgres" ? value.pgName : exprText;
         if (word("as")) {
@@ -149,7 +161,7 @@ export function runSql(data: ServerData, session: SqlSession, sql: string): { re
         const found = tables[tableKey(table.text)];
         if (!found) return { result: missingTable(session, table) };
         end();
-        return { result: { kind: "rows", columns, rows: found.rows.map(() => row) } };
+        return { result: { kind: "rows", columns, rows: found.rows.map((r) => row.map((value, i) => (fromColumn[i] !== undefined ? (r[fromColumn[i]!] ?? null) : value))) } };
       }
       end();
       return { result: { kind: "rows", columns, rows: [row] } };
@@ -242,7 +254,7 @@ export function runSql(data: ServerData, session: SqlSession, sql: string): { re
     throw e;
   }
 
-  function expression(start: Token): { value: string | null; numeric: boolean; pgName: string; error?: SqlResult } {
+  function expression(start: Token): { value: string | null; numeric: boolean; pgName: string; error?: SqlResult; column?: number } {
     p++;
     if (start.kind === "number") return { value: start.text, numeric: true, pgName: "?column?" };
     if (start.kind === "string") return { value: start.text, numeric: false, pgName: "?column?" };
@@ -254,6 +266,14 @@ export function runSql(data: ServerData, session: SqlSession, sql: string): { re
     if (lower === "null") return { value: null, numeric: false, pgName: "?column?" };
     if (lower === "true" || lower === "false") return { value: session.dialect === "postgres" ? lower[0] : lower === "true" ? "1" : "0", numeric: session.dialect === "mysql", pgName: "bool" };
     const call = symbol("(");
+    if (!call && source) {
+      // A column of the table read: postgres folds unquoted names to lower case, MySQL's column names ignore case.
+      const index = source.columns.findIndex((c) => c.split(" ")[0].toLowerCase() === lower);
+      if (index >= 0) {
+        const [columnName, type] = source.columns[index].split(" ");
+        return { value: null, numeric: NUMERIC_TYPES.has(type ?? ""), pgName: columnName, column: index };
+      }
+    }
     if (call) {
       p++;
       expectSymbol(")");

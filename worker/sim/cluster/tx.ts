@@ -90,7 +90,10 @@ export class Tx {
       this.next.objects![resource] = { ...(this.base.objects?.[resource] ?? {}) };
       this.copiedResources.add(resource);
     }
-    return this.next.objects![resource];
+    // Counted as Tx.write counts: a generic record is also written in place within a transaction.
+    const record = this.next.objects![resource];
+    writeCounts.set(record, (writeCounts.get(record) ?? 0) + 1);
+    return record;
   }
 
   setNow(now: number): void {

@@ -16,6 +16,7 @@
 //   proxy headers. A rule whose backends are all invalid, or weight 0, answers 500.
 
 import { checkListener, listenersOfGateway, ngfServes, routeAttachments, type GatewayListener } from "../cluster/nginx-gateway-fabric.ts";
+import { writeCount } from "../cluster/tx.ts";
 import type { ClusterState, GenericObject } from "../cluster/types.ts";
 import { byteLength, header, httpDate, logDate, type HttpRequest, type HttpResponse, type Reply } from "./http.ts";
 import type { NetIndex } from "./index.ts";
@@ -197,7 +198,47 @@ function precedence(a: RouteEntry, b: RouteEntry): number {
 }
 
 // Tables per (routes record, gateway object, port): rebuilt only when the routes or the Gateway change.
-const tables = new WeakMap<object, Map<string, { gateway: object; services: object; grants: object | undefined; secrets: object | undefined; table: GatewayTable }>>();
+// Records are known by identity and write count: a transaction writes its copy of a record in
+// place, so identity alone would keep a table built before an HTTPRoute changed in the same one.
+interface TableInputs {
+  routes: number;
+  services: object;
+  servicesWrites: number;
+  grants: object | undefined;
+  grantsWrites: number;
+  secrets: object | undefined;
+  secretsWrites: number;
+}
+const tables = new WeakMap<object, Map<string, { gateway: object; inputs: TableInputs; table: GatewayTable }>>();
+
+/** What a table was built from (allocation only when it is rebuilt: this runs on every request). */
+function sameInputs(a: TableInputs, state: ClusterState, routes: object): boolean {
+  const grants = state.objects?.referencegrants;
+  const secrets = state.objects?.secrets;
+  return (
+    a.routes === writeCount(routes) &&
+    a.services === state.services &&
+    a.servicesWrites === writeCount(state.services) &&
+    a.grants === grants &&
+    a.grantsWrites === (grants ? writeCount(grants) : 0) &&
+    a.secrets === secrets &&
+    a.secretsWrites === (secrets ? writeCount(secrets) : 0)
+  );
+}
+
+function inputsOf(state: ClusterState, routes: object): TableInputs {
+  const grants = state.objects?.referencegrants;
+  const secrets = state.objects?.secrets;
+  return {
+    routes: writeCount(routes),
+    services: state.services,
+    servicesWrites: writeCount(state.services),
+    grants,
+    grantsWrites: grants ? writeCount(grants) : 0,
+    secrets,
+    secretsWrites: secrets ? writeCount(secrets) : 0,
+  };
+}
 
 export function gatewayTable(state: ClusterState, gateway: GenericObject, port: number): GatewayTable {
   const routes = state.objects?.httproutes;
@@ -206,9 +247,9 @@ export function gatewayTable(state: ClusterState, gateway: GenericObject, port: 
   if (!perRoutes) tables.set(routes, (perRoutes = new Map()));
   const key = `${gateway.metadata.namespace}/${gateway.metadata.name}:${port}`;
   const hit = perRoutes.get(key);
-  if (hit && hit.gateway === gateway && hit.services === state.services && hit.grants === state.objects?.referencegrants && hit.secrets === state.objects?.secrets) return hit.table;
+  if (hit && hit.gateway === gateway && sameInputs(hit.inputs, state, routes)) return hit.table;
   const table = buildGatewayTable(state, gateway, port);
-  perRoutes.set(key, { gateway, services: state.services, grants: state.objects?.referencegrants, secrets: state.objects?.secrets, table });
+  perRoutes.set(key, { gateway, inputs: inputsOf(state, routes), table });
   return table;
 }
 

@@ -74,6 +74,9 @@ describe("a class running an exam", () => {
     const [, name, namespace] = /The Service `([^`]+)` in namespace `([^`]+)`/.exec(fix.text)!;
     await typeCommand(ada, `kubectl -n ${namespace} patch service ${name} -p '{"spec":{"selector":{"app":"${name}"}}}'`);
     await typeUntil(ada, `kubectl -n ${namespace} get endpoints ${name}`, /:\d+/);
+    // The task's second check calls the Service from the client pod: under load that pod (or the
+    // deployment's) may still be starting, so check as a student would before finishing.
+    await typeUntil(ada, `kubectl -n ${namespace} exec client -- curl -s -o /dev/null -w '%{http_code}\\n' http://${name}/`, /^200$/m, 60);
     await row("Ada").locator("li", { hasText: "patch service" }).waitFor({ timeout: UPDATE_WITHIN_MS });
     await ada.getByRole("button", { name: "Finish", exact: true }).click();
     await ada.getByRole("dialog", { name: "Finish the exam now?" }).getByRole("button", { name: "Finish and see the report" }).click();

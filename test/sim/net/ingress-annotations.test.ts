@@ -132,4 +132,28 @@ describe("canary Ingresses", () => {
     for (let i = 0; i < 20; i++) seen.add(/Hostname: (web(?:-v2)?)-/.exec(run(`curl -s -H 'Host: app.example' http://192.168.56.11:${port}/`))![1]);
     expect([...seen].sort()).toEqual(["web", "web-v2"]);
   });
+
+  // balancer.lua route_to_alternative_balancer: the header first (its value, else its pattern, else
+  // always/never), then the cookie's always/never, then the weight.
+  it.each([
+    { name: "a header value that matches the pattern", annotations: ["canary-by-header-pattern=^(beta|qa)-[0-9]+$"], curl: "-H 'X-Canary: qa-7'", expected: "web-v2" },
+    { name: "a header value the pattern does not match", annotations: ["canary-by-header-pattern=^(beta|qa)-[0-9]+$"], curl: "-H 'X-Canary: prod-7'", expected: "web" },
+    { name: "always, with a pattern set (the pattern replaces always/never)", annotations: ["canary-by-header-pattern=^beta$"], curl: "-H 'X-Canary: always'", expected: "web" },
+    { name: "the pattern is unanchored unless it says so", annotations: ["canary-by-header-pattern=beta"], curl: "-H 'X-Canary: is-beta-user'", expected: "web-v2" },
+    { name: "canary-by-header-value wins over the pattern", annotations: ["canary-by-header-value=yes", "canary-by-header-pattern=.*"], curl: "-H 'X-Canary: no'", expected: "web" },
+    { name: "a pattern miss falls through to the cookie", annotations: ["canary-by-header-pattern=^beta$", "canary-by-cookie=canary"], curl: "-H 'X-Canary: other' -H 'Cookie: canary=always'", expected: "web-v2" },
+    { name: "a header never beats the cookie's always", annotations: ["canary-by-cookie=canary"], curl: "-H 'X-Canary: never' -H 'Cookie: canary=always'", expected: "web" },
+    { name: "the cookie's never beats the weight", annotations: ["canary-by-cookie=canary", "canary-weight=100"], curl: "-H 'Cookie: canary=never'", expected: "web" },
+    { name: "a pattern that does not compile never matches and ends the choice", annotations: ["canary-by-header-pattern=(beta", "canary-weight=100"], curl: "-H 'X-Canary: beta'", expected: "web" },
+    { name: "a pattern the validator rejects is dropped (always works again)", annotations: ["canary-by-header-pattern=beta;"], curl: "-H 'X-Canary: always'", expected: "web-v2" },
+  ])("canary precedence: $name", ({ annotations, curl, expected }) => {
+    const { run, port } = cluster(9);
+    run("kubectl create deployment web-v2 --image=traefik/whoami");
+    run("kubectl expose deployment web-v2 --port=80");
+    run('kubectl create ingress web --class=nginx --rule="app.example/*=web:80"');
+    const extra = annotations.map((a) => ` '--annotation=${A}/${a}'`).join("");
+    run(`kubectl create ingress web-canary --class=nginx --rule="app.example/*=web-v2:80" --annotation=${A}/canary=true --annotation=${A}/canary-by-header=X-Canary${extra}`);
+    const reply = run(`curl -s ${curl} -H 'Host: app.example' http://192.168.56.11:${port}/`);
+    expect(/Hostname: (web(?:-v2)?)-/.exec(reply)?.[1]).toBe(expected);
+  });
 });

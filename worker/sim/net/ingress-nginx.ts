@@ -62,6 +62,8 @@ interface Canary {
   port: { number?: number; name?: string };
   header?: string;
   headerValue?: string;
+  /** canary-by-header-pattern, compiled (ngx.re.match: unanchored); null when it does not compile (never matches). */
+  headerPattern?: RegExp | null;
   cookie?: string;
   weight: number;
   weightTotal: number;
@@ -196,11 +198,33 @@ function cookieValue(request: HttpRequest, name: string): string | undefined {
   return undefined;
 }
 
+// parser.BasicCharsRegex and parser.IsValidRegex (annotations/parser/validators.go).
+const BASIC_CHARS = /^[/\-._~a-zA-Z0-9/:]*$/;
+const VALID_REGEX = /^[/\-._~a-zA-Z0-9/:^$[\](){}*+?|&=\\]*$/;
+
+/** parser.normalizeString: each line trimmed. */
+function normalizeString(value: string): string {
+  return value.split("\n").map((line) => line.trim()).join("\n");
+}
+
+/** The PCRE pattern as ngx.re.match compiles it; JavaScript's RegExp reads the same syntax for the characters the validator lets through. */
+function compilePattern(pattern: string): RegExp | null {
+  try {
+    return new RegExp(pattern);
+  } catch {
+    return null;
+  }
+}
+
 function routeToCanary(canary: Canary, request: HttpRequest, pick: (n: number) => number): boolean {
   const value = canary.header ? header(request, canary.header) : undefined;
   if (value !== undefined) {
     if (canary.headerValue) {
       if (value === canary.headerValue) return true;
+    } else if (canary.headerPattern !== undefined) {
+      // A pattern the regex engine rejects counts as no match (the Lua logs the error and returns false).
+      if (canary.headerPattern === null) return false;
+      if (canary.headerPattern.test(value)) return true;
     } else if (value === "always") return true;
     else if (value === "never") return false;
   }
@@ -304,10 +328,19 @@ function buildTable(state: ClusterState, annotationClass: string): RoutingTable 
   for (const ing of all) {
     if (!isCanary(ing)) continue;
     const ann = ing.metadata.annotations ?? {};
-    const int = (key: string, fallback: number) => {
-      const n = Number(ann[key]);
-      return ann[key] !== undefined && Number.isInteger(n) ? n : fallback;
+    // canary.Parse: a value its validator rejects falls back to the default (the webhook lets it pass).
+    const int = (key: string, fallback: number) => (ann[key] !== undefined && /^[+-]?\d+$/.test(ann[key]) ? Number(ann[key]) : fallback);
+    const text = (key: string, valid: RegExp, removeSpace: boolean): string | undefined => {
+      const value = ann[`${A}${key}`];
+      if (value === undefined || value === "") return undefined;
+      const checked = removeSpace ? value.replaceAll(" ", "") : value;
+      if (!valid.test(checked) || /\r|\n/.test(checked)) return undefined;
+      return normalizeString(value) || undefined;
     };
+    const headerName = text("canary-by-header", BASIC_CHARS, true);
+    const headerValue = text("canary-by-header-value", BASIC_CHARS, true);
+    const headerPattern = text("canary-by-header-pattern", VALID_REGEX, false);
+    const cookie = text("canary-by-cookie", BASIC_CHARS, true);
     const ns = ing.metadata.namespace ?? "default";
     for (const rule of ing.spec.rules ?? []) {
       const host = rule.host ?? "_";
@@ -322,9 +355,10 @@ function buildTable(state: ClusterState, annotationClass: string): RoutingTable 
           namespace: ns,
           service: service.name,
           port: service.port,
-          ...(ann[`${A}canary-by-header`] ? { header: ann[`${A}canary-by-header`] } : {}),
-          ...(ann[`${A}canary-by-header-value`] ? { headerValue: ann[`${A}canary-by-header-value`] } : {}),
-          ...(ann[`${A}canary-by-cookie`] ? { cookie: ann[`${A}canary-by-cookie`] } : {}),
+          ...(headerName ? { header: headerName } : {}),
+          ...(headerValue ? { headerValue } : {}),
+          ...(headerPattern ? { headerPattern: compilePattern(headerPattern) } : {}),
+          ...(cookie ? { cookie } : {}),
           weight: int(`${A}canary-weight`, 0),
           weightTotal: int(`${A}canary-weight-total`, 100),
         };

@@ -27,7 +27,7 @@ export type ServerKind =
   | "metallb-controller"
   | "metallb-speaker";
 
-export type Tool = "sh" | "bash" | "ps" | "curl" | "wget" | "nc" | "nslookup" | "ping" | "ip" | "ifconfig" | "cat" | "env" | "printenv" | "hostname" | "seq" | "sleep" | "grep" | "head" | "tail" | "wc" | "base64" | "ls" | "cp" | "mv" | "rm" | "mkdir" | "touch" | "tee" | "sed" | "diff" | "vi" | "redis-cli" | "psql" | "mysql" | "mariadb" | "dig";
+export type Tool = "sh" | "bash" | "ps" | "curl" | "wget" | "nc" | "nslookup" | "ping" | "ip" | "ifconfig" | "cat" | "env" | "printenv" | "hostname" | "seq" | "sleep" | "grep" | "head" | "tail" | "wc" | "base64" | "ls" | "cp" | "mv" | "rm" | "mkdir" | "touch" | "tee" | "sed" | "diff" | "vi" | "redis-cli" | "psql" | "mysql" | "mariadb" | "dig" | "host" | "telnet";
 
 export interface ImageInfo {
   /** Repository as written in a pod spec, without tag (docker.io/library/ prefix removed). */
@@ -74,7 +74,7 @@ const catalogue: ImageInfo[] = [
   // published mariadb:11.8 index; the size is the kubelet's figure for a mariadb 12.2 pull.
   { repository: "mariadb", defaultTag: "latest", server: { kind: "mariadb", ports: [{ port: 3306, protocol: "TCP" }] }, tools: [...basics, "bash", "mariadb", "mysql"], shell: "bash", digest: "sha256:efb4959ef2c835cd735dbc388eb9ad6aab0c78dd64febcd51bc17481111890c4", size: 106765907 },
   { repository: "postgres", defaultTag: "latest", server: { kind: "postgres", ports: [{ port: 5432, protocol: "TCP" }] }, tools: [...basics, "bash", "psql"], shell: "bash", digest: "sha256:4ec37d2a07a0067f176fdcc9d4bb633a5724d2cc4f892c7a2046d054bb6939e5", size: 158496553 },
-  { repository: "busybox", defaultTag: "latest", busybox: true, tools: [...basics, "ps", "vi", "wget", "nc", "nslookup", "ping", "ip", "ifconfig"], shell: "sh", digest: "sha256:d82f458899c9696cb26a7c02d5568f81c8c8223f8661bb2a7988b269c8b9051e", size: 2156518 },
+  { repository: "busybox", defaultTag: "latest", busybox: true, tools: [...basics, "ps", "vi", "wget", "nc", "telnet", "nslookup", "ping", "ip", "ifconfig"], shell: "sh", digest: "sha256:d82f458899c9696cb26a7c02d5568f81c8c8223f8661bb2a7988b269c8b9051e", size: 2156518 },
   { repository: "alpine", defaultTag: "latest", busybox: true, tools: [...basics, "ps", "vi", "wget", "nslookup", "ping", "ip", "ifconfig"], shell: "sh", digest: "sha256:4bcff63911fcb4448bd4fdacec207030997caf25e9bea4045fa6c8c44de311d1", size: 3642049 },
   { repository: "curlimages/curl", defaultTag: "latest", busybox: true, tools: [...basics, "ps", "vi", "curl", "wget", "nslookup", "ping", "ip", "ifconfig"], shell: "sh", digest: "sha256:9a1ed35addb45476afa911696297f8e115993df459278ed036182dd2cd22b67b", size: 10125497 },
   // The docs' and courses' sample apps (their ports are the ones their sources listen on).
@@ -96,7 +96,7 @@ const catalogue: ImageInfo[] = [
   // size are stand-ins.
   { repository: "bprashanth/nginxhttps", defaultTag: "1.0", tags: ["1.0"], server: { kind: "nginx", ports: [{ port: 80, protocol: "TCP" }] }, tools: [...basics, "bash", "curl"], shell: "bash", digest: "sha256:82028f2a1e4d3fbb7bd16b5a2a1d0e6a2e7bc7c3a1a0f69a4e5d3f1c2b0e9d8a", size: 44821316 },
   // The old docs' busybox under Google's registry (the debug-service page runs it): a busybox build.
-  { repository: "gcr.io/google-containers/busybox", defaultTag: "latest", busybox: true, tools: [...basics, "ps", "vi", "wget", "nc", "nslookup", "ping", "ip", "ifconfig"], shell: "sh", digest: "sha256:d8d3bc2c183ed2f9f10e7258f84971202325ee6011ba137112e01e30f206de67", size: 676105 },
+  { repository: "gcr.io/google-containers/busybox", defaultTag: "latest", busybox: true, tools: [...basics, "ps", "vi", "wget", "nc", "telnet", "nslookup", "ping", "ip", "ifconfig"], shell: "sh", digest: "sha256:d8d3bc2c183ed2f9f10e7258f84971202325ee6011ba137112e01e30f206de67", size: 676105 },
   { repository: "kicbase/echo-server", defaultTag: "latest", tags: ["1.0", "latest"], server: { kind: "echo-server", ports: [{ port: 8080, protocol: "TCP" }] }, tools: [], digest: "sha256:127ac38a2bb9537b7f252addff209ea6801edcac8a92c8b1104dacd66a583ed6", size: 2167658 },
   // ingress-nginx's deploy.yaml pins both by digest (controller-v1.15.1 and v1.14.5, certgen v1.6.9); the
   // controller runs /nginx-ingress-controller on Alpine 3.23 (images/nginx/rootfs/Dockerfile), with bash

@@ -27,6 +27,7 @@ import { ps } from "./ps.ts";
 import { iptables, iptablesSave } from "../net/tools/iptables.ts";
 import { conntrack } from "../net/tools/conntrack.ts";
 import { nc } from "../net/tools/nc.ts";
+import { telnet } from "../net/tools/telnet.ts";
 import { base64 } from "./base64.ts";
 import { openssl } from "./openssl.ts";
 import { EMPTY_JOBS, fgBuiltin, jobsBuiltin, killBuiltin, waitBuiltin } from "./jobs.ts";
@@ -89,6 +90,7 @@ const programs: Record<string, Program> = {
   ps,
   conntrack,
   nc,
+  telnet,
   exit,
   logout: exit,
   help,

@@ -6,6 +6,7 @@ import type { ClusterState } from "../cluster/types.ts";
 import { curl } from "../net/tools/curl.ts";
 import { nslookup } from "../net/tools/nslookup.ts";
 import { dig } from "../net/tools/dig.ts";
+import { host } from "../net/tools/host.ts";
 import { ifconfig, ip } from "../net/tools/ip.ts";
 import { ping } from "../net/tools/ping.ts";
 import { mysqlClient } from "../net/tools/mysql-client.ts";
@@ -79,6 +80,7 @@ const programs: Record<string, Program> = {
   wget,
   nslookup,
   dig,
+  host,
   ping,
   ip,
   ifconfig,

@@ -233,7 +233,7 @@ export type DnsRcode = "NOERROR" | "NXDOMAIN" | "SERVFAIL" | "REFUSED";
 
 export interface Record {
   name: string;
-  type: "A" | "CNAME" | "PTR" | "SRV";
+  type: "A" | "CNAME" | "PTR" | "SRV" | "SOA";
   ttl: number;
   data: string;
 }
@@ -249,6 +249,11 @@ export interface DnsReply {
   by: string;
   /** The Service the name belongs to, for the trace. */
   serviceKey?: string;
+  /**
+   * The SOA of the zone the kubernetes plugin answered from: its BackendError puts it in the
+   * authority section of an NXDOMAIN or of an empty (NODATA) answer.
+   */
+  soa?: Record;
 }
 
 /** How a CoreDNS pod reaches an upstream: forward's target (an IP, or the node's resolver). */
@@ -289,7 +294,7 @@ export function corednsAnswer(state: ClusterState, index: NetIndex, servers: rea
     const reply = kubernetesAnswer(state, index, d, zone, qname, qtype, lookup);
     const fall = d.block.find((p) => p.name === "fallthrough");
     if (reply.rcode === "NXDOMAIN" && fall && (fall.args.length === 0 || fall.args.some((z) => inZone(qname, fqdn(z))))) continue;
-    return reply;
+    return { ...reply, soa: kubernetesSoa(state, d, zone) };
   }
   for (const d of byName("forward")) {
     const from = fqdn(d.args[0]);
@@ -301,6 +306,27 @@ export function corednsAnswer(state: ClusterState, index: NetIndex, servers: rea
   }
   // No plugin took the query: CoreDNS's "no next plugin found" is a SERVFAIL.
   return { rcode: "SERVFAIL", answers: [], authoritative: false, by: "no plugin" };
+}
+
+/**
+ * plugin/backend_lookup.go SOA(): `ns.dns.<zone>` and `hostmaster.<zone>`, refresh 7200, retry
+ * 1800, expire 86400, the plugin's TTL as minimum and (at most 300) as the record's TTL. The serial
+ * is the kubernetes plugin's Serial(): the Unix time its watch last saw a Service or an endpoint
+ * change. The simulation keeps no time of deletions, so it takes the newest Service creation or pod
+ * readiness change (an endpoint appearing or leaving).
+ */
+function kubernetesSoa(state: ClusterState, d: Directive, zone: string): Record {
+  const minTtl = Number(d.block.find((p) => p.name === "ttl")?.args[0] ?? 5);
+  let modified = 0;
+  const seen = (stamp: string | null | undefined) => {
+    const ms = stamp ? Date.parse(stamp) : NaN;
+    if (ms > modified) modified = ms;
+  };
+  for (const service of Object.values(state.services)) seen(service.metadata.creationTimestamp);
+  for (const pod of Object.values(state.pods)) seen(pod.status?.conditions?.find((c) => c.type === "Ready")?.lastTransitionTime);
+  const serial = Math.floor(modified / 1000);
+  const apex = zone === "." ? "" : zone;
+  return { name: zone, type: "SOA", ttl: Math.min(minTtl, 300), data: `ns.dns.${apex} hostmaster.${apex} ${serial} 7200 1800 86400 ${minTtl}` };
 }
 
 function rewriteName(d: Directive, qname: string): string {

@@ -64,6 +64,33 @@ describe("dig", () => {
     expect(out).toContain(";; SERVER: 10.96.0.10#53(10.96.0.10)\n");
     expect(out).toContain(";; MSG SIZE  rcvd: 117\n");
   });
+
+  it.each([
+    ["NXDOMAIN", "dig nothing.default.svc.cluster.local", "NXDOMAIN", ";nothing.default.svc.cluster.local. IN\tA\n", 0],
+    ["NODATA (a Service has no AAAA record)", "dig AAAA web.default.svc.cluster.local", "NOERROR", ";web.default.svc.cluster.local.\tIN\tAAAA\n", 0],
+    ["NODATA for a type the plugin does not serve", "dig TXT web.default.svc.cluster.local", "NOERROR", ";web.default.svc.cluster.local.\tIN\tTXT\n", 0],
+  ])("puts the zone's SOA in the AUTHORITY section on %s (backend_lookup.go SOA, counted in the size)", (_, command, status, question) => {
+    const run = ready();
+    const out = run(`kubectl exec ns -- ${command}`).output;
+    expect(out).toContain(`status: ${status}`);
+    expect(out).toContain(";; flags: qr aa rd; QUERY: 1, ANSWER: 0, AUTHORITY: 1, ADDITIONAL: 1\n");
+    expect(out).toContain(question);
+    const soa = /\n;; AUTHORITY SECTION:\ncluster\.local\.\t\t30\tIN\tSOA\tns\.dns\.cluster\.local\. hostmaster\.cluster\.local\. (\d+) 7200 1800 86400 30\n\n;; Query time/.exec(out);
+    expect(soa).not.toBeNull();
+    // The serial is a Unix time: when the plugin last saw a Service or an endpoint change.
+    expect(Number(soa![1])).toBeGreaterThan(1_700_000_000);
+    // header 12, question, the SOA (owner 15 + 10 + ns.dns 22 + hostmaster 26 + 20), OPT 11 + cookie 12.
+    const qname = /\n;(\S+)\s/.exec(out.slice(out.indexOf("QUESTION SECTION")))![1];
+    const wire = qname.split(".").filter(Boolean).reduce((n, l) => n + 1 + l.length, 1);
+    expect(out).toContain(`;; MSG SIZE  rcvd: ${12 + wire + 4 + 15 + 10 + 22 + 26 + 20 + 23}\n`);
+  });
+
+  it("has no AUTHORITY section on a positive answer", () => {
+    const run = ready();
+    const out = run("kubectl exec ns -- dig web.default.svc.cluster.local").output;
+    expect(out).toContain("AUTHORITY: 0,");
+    expect(out).not.toContain("AUTHORITY SECTION");
+  });
 });
 
 describe("bind's nslookup in jessie-dnsutils", () => {

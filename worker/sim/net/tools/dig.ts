@@ -74,12 +74,19 @@ function wireLength(name: string): number {
 
 function rdataLength(r: Record): number {
   if (r.type === "A") return 4;
+  // MNAME, RNAME, then serial, refresh, retry, expire and minimum (32 bits each).
+  if (r.type === "SOA") return wireLength(r.data.split(" ")[0]) + wireLength(r.data.split(" ")[1]) + 20;
   if (r.type === "SRV") return 6 + wireLength(r.data.split(" ")[3]);
   return wireLength(r.data);
 }
 
+/** What the kubernetes plugin puts in the authority section: its zone's SOA on NXDOMAIN and NODATA. */
+function authorityOf(reply: DnsReply): Record[] {
+  return reply.soa && (reply.rcode === "NXDOMAIN" || (reply.rcode === "NOERROR" && reply.answers.length === 0)) ? [reply.soa] : [];
+}
+
 function messageSize(qname: string, reply: DnsReply, opt: number): number {
-  const records = [...reply.answers, ...(reply.additional ?? [])];
+  const records = [...reply.answers, ...authorityOf(reply), ...(reply.additional ?? [])];
   return 12 + wireLength(qname) + 4 + records.reduce((n, r) => n + wireLength(r.name) + 10 + rdataLength(r), 0) + opt;
 }
 
@@ -170,12 +177,14 @@ export function dig(ctx: ProgramContext): number {
   let out = header + ";; Got answer:\n";
   if (flavor.mdnsWarning && /\.local\.$/.test(qname)) out += ";; WARNING: .local is reserved for Multicast DNS\n;; You are currently testing what happens when an mDNS query is leaked to DNS\n";
   out += `;; ->>HEADER<<- opcode: QUERY, status: ${r.rcode}, id: ${id}\n`;
-  out += `;; flags: ${flags}; QUERY: 1, ANSWER: ${r.answers.length}, AUTHORITY: 0, ADDITIONAL: ${additional.length + 1}\n`;
+  const authority = authorityOf(r);
+  out += `;; flags: ${flags}; QUERY: 1, ANSWER: ${r.answers.length}, AUTHORITY: ${authority.length}, ADDITIONAL: ${additional.length + 1}\n`;
   if (r.authoritative) out += ";; WARNING: recursion requested but not available\n";
   const cookie = flavor.cookie ? fnv32a(`cookie|${place.ip}|${ctx.now}`).toString(16).padStart(8, "0") + fnv32a(`cookie2|${qname}`).toString(16).padStart(8, "0") : "";
   out += `\n;; OPT PSEUDOSECTION:\n; EDNS: version: 0, flags:; udp: ${flavor.udp}\n${flavor.cookie ? `; COOKIE: ${cookie} (echoed)\n` : ""}`;
   out += `;; QUESTION SECTION:\n${questionLine(qname, qtype)}`;
   if (r.answers.length) out += `\n;; ANSWER SECTION:\n${r.answers.map(recordLine).join("")}`;
+  if (authority.length) out += `\n;; AUTHORITY SECTION:\n${authority.map(recordLine).join("")}`;
   if (additional.length) out += `\n;; ADDITIONAL SECTION:\n${additional.map(recordLine).join("")}`;
   const size = messageSize(qname, r, 11 + (flavor.cookie ? 12 : 0));
   const ms = r.authoritative ? 0 : 4 + (fnv32a(qname) % 20);

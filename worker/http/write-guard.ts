@@ -25,7 +25,7 @@ export const KUBE_API_TYPES = [
   "application/strategic-merge-patch+json",
   "application/json-patch+json",
   "application/apply-patch+yaml",
-  // Typed clients (kubectl create deployment) send protobuf; the API answers it itself (415 Status).
+  // Typed clients (kubectl create deployment, drain's deletes) send protobuf (worker/sim/api/protobuf.ts).
   "application/vnd.kubernetes.protobuf",
 ] as const;
 

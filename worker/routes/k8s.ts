@@ -44,8 +44,12 @@ k8s.all("/*", async (c) => {
     if (cluster !== undefined) headers.set("X-Kube-Cluster", cluster);
     return stub.fetch(new Request("https://session/k8s-exec", { method: c.req.method, headers }));
   }
-  const body = c.req.method === "GET" || c.req.method === "HEAD" ? "" : await c.req.text();
-  if (new TextEncoder().encode(body).byteLength > MAX_BODY_BYTES) {
+  // A protobuf body is binary: carried as bytes, which text would mangle.
+  const binary = (c.req.header("Content-Type") ?? "").split(";")[0].trim().toLowerCase() === "application/vnd.kubernetes.protobuf";
+  const reads = c.req.method !== "GET" && c.req.method !== "HEAD";
+  const bytes = reads && binary ? new Uint8Array(await c.req.arrayBuffer()) : undefined;
+  const body = reads && !binary ? await c.req.text() : "";
+  if ((bytes?.byteLength ?? new TextEncoder().encode(body).byteLength) > MAX_BODY_BYTES) {
     return respond(c.req.method, { status: 413, contentType: "application/json", body: JSON.stringify({ kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: `Request entity too large: limit is ${MAX_BODY_BYTES}`, reason: "RequestEntityTooLarge", code: 413 }) });
   }
   const request = {
@@ -54,6 +58,7 @@ k8s.all("/*", async (c) => {
     query,
     accept: c.req.header("Accept") ?? "",
     body,
+    ...(bytes === undefined ? {} : { bytes }),
     contentType: c.req.header("Content-Type") ?? "",
   };
   const token = bearerToken(c.req.header("Authorization"));

@@ -98,6 +98,13 @@ describe("protobuf request bodies", () => {
     expect(service.json.spec).toMatchObject({ sessionAffinity: "None", ports: [{ port: 80, targetPort: 8080, protocol: "TCP" }] });
   });
 
+  it("names the object a refused create asked for in the transcript's summary, as for a JSON body", () => {
+    const state = session(["kubectl create configmap cm1 --from-literal=a=b"]);
+    const conflict = send(state, "POST", "/api/v1/namespaces/default/configmaps", body("kubectl create configmap cm1 --from-literal=a=b --from-literal=c=d"));
+    expect(conflict.response.status).toBe(409);
+    expect(conflict.summary).toBe("POST configmaps cm1");
+  });
+
   it("answers a kind that does not match the URL as a JSON body's", () => {
     const answer = send(session(), "POST", "/api/v1/namespaces/default/secrets", body("kubectl create configmap cm1 --from-literal=a=b --from-literal=c=d"));
     expect(answer.response.status).toBe(400);

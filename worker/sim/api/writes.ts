@@ -463,6 +463,19 @@ function statusResponse(s: ApiStatus): KubeApiResponse {
   return status(s.code, s.reason, s.message, s.details as Record<string, unknown> | undefined);
 }
 
+/** The name a create asked for, whatever its body's encoding. */
+function requestName(request: KubeApiWriteRequest): string | undefined {
+  if (mediaType(request.contentType) !== PROTOBUF) return nameIn(request.body, request.contentType);
+  try {
+    const envelope = readEnvelope(bodyBytes(request));
+    if (!hasProtobufSchema(envelope.kind)) return undefined;
+    const name = (decodeKindMessage(envelope.kind, envelope.raw).metadata as { name?: unknown } | undefined)?.name;
+    return typeof name === "string" && name !== "" ? name : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function nameIn(body: string, contentType: string): string | undefined {
   try {
     const type = mediaType(contentType);
@@ -484,7 +497,7 @@ function summaryOf(method: string, target: Target, response?: KubeApiResponse, r
   if (name === undefined && method === "POST") {
     // The name the server gave (generateName), else the one the client asked for.
     const created = response && response.status < 300 ? nameIn(response.body, "application/json") : undefined;
-    name = created ?? (request ? nameIn(request.body, request.contentType) : undefined);
+    name = created ?? (request ? requestName(request) : undefined);
   }
   const resource = target.subresource === undefined ? target.def.plural : `${target.def.plural}/${target.subresource}`;
   const ns = target.namespace !== undefined && target.namespace !== "default" ? ` -n ${target.namespace}` : "";

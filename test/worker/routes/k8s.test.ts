@@ -2,6 +2,7 @@ import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { createSession, errorOf, ORIGIN, read, request, run } from "../helpers.ts";
+import KUBECTL_BODIES from "../../sim/api/kubectl-protobuf-bodies.json";
 
 describe("GET /api/sessions/:id/kubeconfig", () => {
   it("gives the editor a kubeconfig whose token is the edit key, pointing at the session's API", async () => {
@@ -91,6 +92,22 @@ describe("ANY /api/sessions/:id/k8s/...", () => {
     });
     expect(again.status).toBe(409);
     expect((await read(session.id)).transcript.at(-1)).toMatchObject({ command: "kubectl-client: POST pods web", output: '409 Conflict: pods "web" already exists\n', exitCode: 1 });
+  });
+
+  it("takes a protobuf body as the bytes kubectl sent (its lengths are varints with the high bit set, which text would mangle)", async () => {
+    const session = await createSession();
+    const bytes = Uint8Array.from(atob(KUBECTL_BODIES["kubectl create deployment d1 --image=nginx --replicas=2 --port=80"]), (c) => c.charCodeAt(0));
+    expect(bytes.some((b) => b >= 0x80)).toBe(true);
+    const created = await request(`/api/sessions/${session.id}/k8s/apis/apps/v1/namespaces/default/deployments?fieldManager=kubectl-create&fieldValidation=Strict`, {
+      method: "POST",
+      headers: { "Content-Type": "application/vnd.kubernetes.protobuf", Accept: "application/vnd.kubernetes.protobuf,application/json", Authorization: `Bearer ${session.editKey}` },
+      body: bytes,
+    });
+    expect(created.status).toBe(201);
+    expect(created.headers.get("Content-Type")).toBe("application/json");
+    expect(await created.json()).toMatchObject({ kind: "Deployment", metadata: { name: "d1", namespace: "default" }, spec: { replicas: 2 } });
+    expect((await read(session.id)).transcript.at(-1)).toMatchObject({ command: "kubectl-client: POST deployments d1", output: "201 Created\n" });
+    expect((await run(session.id, session.editKey, "kubectl get deploy d1 -o jsonpath={.spec.template.spec.containers[0].ports[0].containerPort}")).output).toBe("80");
   });
 
   it("refuses a body over 1 MB with the API server's RequestEntityTooLarge", async () => {

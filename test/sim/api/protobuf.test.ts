@@ -120,6 +120,7 @@ describe("protobuf request bodies", () => {
     ["a field with the wrong wire type", envelope("v1", "ConfigMap", [[1, [[1, 5]]]]), 400, 'ConfigMap in version "v1" cannot be handled as a ConfigMap: proto: wrong wireType = 0 for field Name'],
     ["field number 0", envelope("v1", "ConfigMap", [0x00, 0x01]), 400, 'ConfigMap in version "v1" cannot be handled as a ConfigMap: proto: ConfigMap: illegal tag 0 (wire type 0)'],
     ["an unregistered kind", envelope("v1", "configmap", [[1, [[1, "x"]]]]), 400, 'configmap in version "v1" cannot be handled as a ConfigMap: no kind "configmap" is registered for version "v1" in scheme "pkg/api/legacyscheme/scheme.go:30"'],
+    ["a part of a kind named as one", envelope("v1", "ObjectMeta", [[1, "x"]]), 400, 'ObjectMeta in version "v1" cannot be handled as a ConfigMap: no kind "ObjectMeta" is registered for version "v1" in scheme "pkg/api/legacyscheme/scheme.go:30"'],
   ])("refuses %s as the API server does", (_name, bytes, code, message) => {
     const answer = send(session(), "POST", "/api/v1/namespaces/default/configmaps", bytes);
     expect(answer.response.status).toBe(code);

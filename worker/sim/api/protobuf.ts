@@ -320,8 +320,11 @@ export function readEnvelope(body: Uint8Array): Envelope {
 
 /** Whether the decoder has the kind's message (the kinds kubectl writes as protobuf, and DeleteOptions). */
 export function hasProtobufSchema(kind: string): boolean {
-  return MESSAGES[kind] !== undefined && kind !== "Unknown" && kind !== "TypeMeta";
+  return KINDS.has(kind);
 }
+
+/** The kinds (top-level messages) of the tables: the others are their parts, no kind of their own. */
+const KINDS: ReadonlySet<string> = new Set(["ConfigMap", "Secret", "Namespace", "Service", "ServiceAccount", "ResourceQuota", "Deployment", "Job", "Role", "RoleBinding", "ClusterRole", "ClusterRoleBinding", "Ingress", "Pod", "DeleteOptions"]);
 
 /** The kind's message as the JSON object encoding/json would write for it, without apiVersion and kind. */
 export function decodeKindMessage(kind: string, raw: Uint8Array): Record<string, unknown> {

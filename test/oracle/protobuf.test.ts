@@ -49,7 +49,8 @@ const CHECKS = [
   "kubectl get job j1 -o jsonpath={.spec.template.spec}",
   "kubectl get quota q1 -o jsonpath={.spec}",
   "kubectl get ingress ing1 -o jsonpath={.spec}",
-  "kubectl get pods -l app=d1 -o name",
+  // The ReplicaSet is named after a hash of the pod template: the same name, the same template.
+  "kubectl get rs -l app=d1 -o name",
 ];
 
 async function createSession(baseUrl: string): Promise<Session> {

@@ -3,8 +3,9 @@ import { defineConfig } from "vitest/config";
 
 // Issue 23's attacks, asserting a second session's latency (wall clock) while each runs: after
 // every other project has finished (groupOrder), alone, so no other test file shares the CPU with
-// the figures. Not in `npm test` yet, as its p99 figures need a machine not busy with other work:
-// `npm run test:abuse` sets TEST_ABUSE=1 to add it. To run it in `npm test`, make `abuse` unconditional.
+// the figures. Not in `npm test`: on a quiet 2-core machine two of its p99s come within a few ms
+// of the issue's 50 ms, so it could fail by chance there (README, "The two commands"). `npm run
+// test:abuse` sets TEST_ABUSE=1 to add it. `request-cpu` (in `npm test`) checks the load-independent side.
 const abuse =
   process.env.TEST_ABUSE === "1"
     ? [
@@ -17,7 +18,8 @@ const abuse =
             // 12-60 s at load average 15, and the file's first test also loads the bundle.
             testTimeout: 120_000,
             fileParallelism: false,
-            sequence: { groupOrder: 1 },
+            // After request-cpu too, which starts a server of its own.
+            sequence: { groupOrder: 2 },
           },
         },
       ]
@@ -77,6 +79,19 @@ export default defineConfig({
           globalSetup: ["test/web/e2e/global-setup.ts"],
           testTimeout: 180_000,
           hookTimeout: 120_000,
+        },
+      },
+      {
+        // The CPU workerd spends per request under issue 23's attacks (from /proc, so it hardly
+        // moves with the load), on a server of its own. After the other projects (groupOrder):
+        // its bundle step must not read dist/web while the web project's setup rebuilds it.
+        test: {
+          name: "request-cpu",
+          include: ["test/bench/**/*.test.ts"],
+          environment: "node",
+          // The bundle and the server's start, then ~400 requests: 20-60 s on a busy 2-core machine.
+          testTimeout: 300_000,
+          sequence: { groupOrder: 1 },
         },
       },
       {

@@ -4,19 +4,21 @@
 // shared thread goes under an attack: a bare request (/healthz), a wrong key, kubectl get svc, the
 // attack commands of issue 23 (each in a fresh session) and a refused (429) command.
 // Usage: npx tsx bench/request-cpu.ts   (env: REPS=30; /proc's clock ticks are 10 ms, so use enough)
+// test/bench/request-cpu.test.ts asserts bounds on the same figures (in `npm test`).
 
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort } from "../scripts/free-port.ts";
 import { runWrangler, startServer, stopServer } from "./http-bench.ts";
+import { isMain } from "./is-main.ts";
 
-const REPS = Number(process.env.REPS ?? 30);
 const HEAVY_LOOP = "for i in {1..1000}; do seq 100000 | grep -c 9; done";
-const LINES: Record<string, string> = {
+export const LINES: Record<string, string> = {
   "kubectl get svc": "kubectl get svc",
   "doubling string": "A=x; for i in {1..40}; do A=$A$A; done",
   "heavy loop": HEAVY_LOOP,
+  "three pipelines": "for i in {1..1000}; do seq 100000 | grep -c 9; seq 100000 | grep -c 8; seq 100000 | grep -c 7; done",
   "doubling with spaces, echoed": 'A=x; for i in {1..40}; do A="$A $A"; done; echo $A',
 };
 
@@ -50,58 +52,99 @@ function cpuMs(pids: number[]): number {
   }, 0);
 }
 
-const root = mkdtempSync(join(process.env.BENCH_STORAGE_DIR ?? tmpdir(), "request-cpu-"));
-mkdirSync("dist/web", { recursive: true });
-const bundle = join(root, "bundle");
-await runWrangler(["deploy", "--dry-run", "--outdir", bundle]);
-const assets = join(root, "assets");
-cpSync("dist/web", assets, { recursive: true });
-const port = await freePort();
-const base = `http://127.0.0.1:${port}`;
-const server = await startServer({ kind: "start", port, storage: join(root, "state"), bundle, assets });
-const workerd = descendants(server.pid!).filter((pid) => readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("workerd"));
-let addresses = 0;
-/** Each request from an address of its own, so no client limit is shared between them. */
-const api = (path: string, init: RequestInit = {}) =>
-  fetch(base + path, { ...init, headers: { ...(init.headers as Record<string, string>), "CF-Connecting-IP": `2001:db8:${(++addresses).toString(16)}::1`, "Content-Type": "application/json" } });
-const create = async (): Promise<Session> => (await (await api("/api/sessions", { method: "POST", body: "{}" })).json()) as Session;
-const command = async (s: Session, line: string): Promise<number> => {
-  const response = await api(`/api/sessions/${s.id}/commands`, { method: "POST", headers: { Authorization: `Bearer ${s.editKey}` }, body: JSON.stringify({ command: line }) });
-  await response.arrayBuffer();
-  return response.status;
-};
-/** CPU ms per call of `each` over `count` calls. */
-const perCall = async (count: number, each: (i: number) => Promise<unknown>): Promise<number> => {
-  const before = cpuMs(workerd);
-  for (let i = 0; i < count; i++) await each(i);
-  return (cpuMs(workerd) - before) / count;
-};
+/** CPU ms per request of each kind, from one round (see measureRequestCpu). */
+export interface RoundFigures {
+  healthz: number;
+  wrongKey: number;
+  /** Per line of LINES: the line in a fresh session, then kubectl get svc in those sessions. */
+  lines: Record<string, { line: number; thenGetSvc: number }>;
+  /** The heavy loop back to back into a refusal, and how many of `count` were refused. */
+  refusedHeavy: { each: number; refused: number; count: number };
+}
+
 const load = () => loadavg().map((x) => x.toFixed(1)).join(" ");
 
-try {
-  console.log(`workerd CPU per request, ${REPS} requests a figure (3x for the cheap ones), load average ${load()}`);
-  for (let round = 1; round <= 2; round++) {
-    console.log(`round ${round}:`);
-    console.log(`  /healthz: ${(await perCall(REPS * 3, async () => void (await (await fetch(`${base}/healthz`)).arrayBuffer()))).toFixed(2)} ms`);
-    const someone = await create();
-    console.log(`  a command with a wrong key (403): ${(await perCall(REPS * 3, () => command({ id: someone.id, editKey: "x".repeat(43) }, "kubectl get svc"))).toFixed(2)} ms`);
-    for (const [name, line] of Object.entries(LINES)) {
-      const sessions: Session[] = [];
-      for (let i = 0; i < REPS; i++) {
-        const s = await create();
-        await command(s, "kubectl get svc");
-        sessions.push(s);
+/**
+ * Starts `npm start`'s server (the Worker as wrangler builds it, on one workerd, storage in a
+ * throwaway directory), measures `rounds` rounds of `reps` requests a figure (3x for the cheap
+ * ones), reports each round to `log` as it goes, and stops the server.
+ */
+export async function measureRequestCpu(reps: number, rounds: number, log: (line: string) => void = console.log): Promise<RoundFigures[]> {
+  const root = mkdtempSync(join(process.env.BENCH_STORAGE_DIR ?? tmpdir(), "request-cpu-"));
+  const figures: RoundFigures[] = [];
+  let server: Awaited<ReturnType<typeof startServer>> | undefined;
+  try {
+    mkdirSync("dist/web", { recursive: true });
+    const bundle = join(root, "bundle");
+    await runWrangler(["deploy", "--dry-run", "--outdir", bundle]);
+    const assets = join(root, "assets");
+    cpSync("dist/web", assets, { recursive: true });
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    server = await startServer({ kind: "start", port, storage: join(root, "state"), bundle, assets });
+    const workerd = descendants(server.pid!).filter((pid) => readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("workerd"));
+    if (workerd.length === 0) throw new Error("no workerd process under the server");
+    let addresses = 0;
+    /** Each request from an address of its own, so no client limit is shared between them. */
+    const api = (path: string, init: RequestInit = {}) =>
+      fetch(base + path, { ...init, headers: { ...(init.headers as Record<string, string>), "CF-Connecting-IP": `2001:db8:${(++addresses).toString(16)}::1`, "Content-Type": "application/json" } });
+    const create = async (): Promise<Session> => {
+      const response = await api("/api/sessions", { method: "POST", body: "{}" });
+      if (response.status !== 201) throw new Error(`create: HTTP ${response.status} ${await response.text()}`);
+      return (await response.json()) as Session;
+    };
+    const command = async (s: Session, line: string): Promise<number> => {
+      const response = await api(`/api/sessions/${s.id}/commands`, { method: "POST", headers: { Authorization: `Bearer ${s.editKey}` }, body: JSON.stringify({ command: line }) });
+      await response.arrayBuffer();
+      return response.status;
+    };
+    /** CPU ms per call of `each` over `count` calls. */
+    const perCall = async (count: number, each: (i: number) => Promise<unknown>): Promise<number> => {
+      const before = cpuMs(workerd);
+      for (let i = 0; i < count; i++) await each(i);
+      return (cpuMs(workerd) - before) / count;
+    };
+    /** A command that must be answered `status`. */
+    const expectStatus = async (s: Session, line: string, status: number) => {
+      const got = await command(s, line);
+      if (got !== status) throw new Error(`${line}: HTTP ${got}, expected ${status}`);
+    };
+
+    log(`workerd CPU per request, ${reps} requests a figure (3x for the cheap ones), load average ${load()}`);
+    for (let round = 1; round <= rounds; round++) {
+      log(`round ${round}:`);
+      const healthz = await perCall(reps * 3, async () => void (await (await fetch(`${base}/healthz`)).arrayBuffer()));
+      log(`  /healthz: ${healthz.toFixed(2)} ms`);
+      const someone = await create();
+      const wrongKey = await perCall(reps * 3, () => expectStatus({ id: someone.id, editKey: "x".repeat(43) }, "kubectl get svc", 403));
+      log(`  a command with a wrong key (403): ${wrongKey.toFixed(2)} ms`);
+      const lines: RoundFigures["lines"] = {};
+      for (const [name, line] of Object.entries(LINES)) {
+        const sessions: Session[] = [];
+        for (let i = 0; i < reps; i++) {
+          const s = await create();
+          await expectStatus(s, "kubectl get svc", 200);
+          sessions.push(s);
+        }
+        const first = await perCall(reps, (i) => expectStatus(sessions[i], line, 200));
+        const then = await perCall(reps, (i) => expectStatus(sessions[i], "kubectl get svc", 200));
+        lines[name] = { line: first, thenGetSvc: then };
+        log(`  ${name}: ${first.toFixed(2)} ms, then kubectl get svc in those sessions ${then.toFixed(2)} ms`);
       }
-      console.log(`  ${name}: ${(await perCall(REPS, (i) => command(sessions[i], line))).toFixed(2)} ms, then kubectl get svc in those sessions ${(await perCall(REPS, (i) => command(sessions[i], "kubectl get svc"))).toFixed(2)} ms`);
+      // A session whose bucket heavy commands have emptied; what runs when a token comes back is counted too.
+      const heavy = await create();
+      while ((await command(heavy, HEAVY_LOOP)) !== 429);
+      let refused = 0;
+      const count = reps * 3;
+      const each = await perCall(count, async () => void ((await command(heavy, HEAVY_LOOP)) === 429 && refused++));
+      log(`  the heavy loop, back to back into a refusal: ${each.toFixed(2)} ms (${refused} of ${count} refused, the rest ran); load average ${load()}`);
+      figures.push({ healthz, wrongKey, lines, refusedHeavy: { each, refused, count } });
     }
-    // A session whose bucket heavy commands have emptied; what runs when a token comes back is counted too.
-    const heavy = await create();
-    while ((await command(heavy, HEAVY_LOOP)) !== 429);
-    let refused = 0;
-    const each = await perCall(REPS * 3, async () => void ((await command(heavy, HEAVY_LOOP)) === 429 && refused++));
-    console.log(`  the heavy loop, back to back into a refusal: ${each.toFixed(2)} ms (${refused} of ${REPS * 3} refused, the rest ran); load average ${load()}`);
+  } finally {
+    if (server) await stopServer(server);
+    rmSync(root, { recursive: true, force: true });
   }
-} finally {
-  await stopServer(server);
-  rmSync(root, { recursive: true, force: true });
+  return figures;
 }
+
+if (isMain(import.meta.url)) await measureRequestCpu(Number(process.env.REPS ?? 30), 2);

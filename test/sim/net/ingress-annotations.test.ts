@@ -3,6 +3,7 @@
 // the location is found, CORS and the redirect annotations' `return` in its rewrite phase, the Lua
 // ssl redirect after them, the allowlist in the access phase.
 
+import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { resolveProfile } from "../../../worker/sim/cluster/profile.ts";
 import { createSession, execute, type SessionState } from "../../../worker/sim/engine.ts";
@@ -23,6 +24,7 @@ function cluster(seed = 1) {
 }
 
 const A = "nginx.ingress.kubernetes.io";
+const md5 = (text: string) => createHash("md5").update(text).digest("hex");
 const page = (status: string) => `<head><title>${status}</title></head>`;
 
 describe("ingress-nginx's annotations", () => {
@@ -155,5 +157,65 @@ describe("canary Ingresses", () => {
     run(`kubectl create ingress web-canary --class=nginx --rule="app.example/*=web-v2:80" --annotation=${A}/canary=true --annotation=${A}/canary-by-header=X-Canary${extra}`);
     const reply = run(`curl -s ${curl} -H 'Host: app.example' http://192.168.56.11:${port}/`);
     expect(/Hostname: (web(?:-v2)?)-/.exec(reply)?.[1]).toBe(expected);
+  });
+});
+
+describe("cookie session affinity", () => {
+  const who = (reply: string) => /Hostname: (\S+)/.exec(reply)?.[1];
+  const cookieOf = (reply: string) => /\nSet-Cookie: ([^;\n]+)/.exec(reply)?.[1];
+
+  it("sets INGRESSCOOKIE on the first answer; the cookie then keeps every request on one pod, and a gone pod's cookie lands on another", () => {
+    const { run, port } = cluster(10);
+    run("kubectl scale deployment web --replicas=3");
+    run(`kubectl create ingress web --class=nginx --rule="app.example/*=web:80" --annotation=${A}/affinity=cookie`);
+    const first = run(`curl -si -H 'Host: app.example' http://192.168.56.11:${port}/`);
+    expect(first).toMatch(/\nConnection: keep-alive\nSet-Cookie: INGRESSCOOKIE=\d+(\.\d+)?\.29\.\d+\|[0-9a-f]{32}; Path=\/; HttpOnly\n/);
+    const cookie = cookieOf(first)!;
+    const pods = new Set<string | undefined>();
+    for (let i = 0; i < 8; i++) {
+      const reply = run(`curl -si -H 'Cookie: ${cookie}' -H 'Host: app.example' http://192.168.56.11:${port}/`);
+      expect(reply).not.toContain("Set-Cookie");
+      pods.add(who(reply));
+    }
+    expect(pods).toEqual(new Set([who(first)]));
+    // Without the cookie the balancer picks anew each time (and sets a cookie each time).
+    expect(run(`curl -si -H 'Host: app.example' http://192.168.56.11:${port}/`)).toContain("\nSet-Cookie: INGRESSCOOKIE=");
+    // balanced mode: the key hashes onto the remaining pods, no new cookie.
+    run(`kubectl delete pod ${who(first)} --wait=false`);
+    run("sleep 40");
+    const after = run(`curl -si -H 'Cookie: ${cookie}' -H 'Host: app.example' http://192.168.56.11:${port}/`);
+    expect(who(after)).toBeDefined();
+    expect(who(after)).not.toBe(who(first));
+    expect(after).not.toContain("Set-Cookie");
+  });
+
+  it("persistent mode names the pod in the cookie and sets a new one when that pod is gone; the cookie's attributes follow the annotations", () => {
+    const { run, port } = cluster(11);
+    run("kubectl scale deployment web --replicas=2");
+    run(
+      `kubectl create ingress web --class=nginx --rule="app.example/shop*=web:80" --annotation=${A}/affinity=cookie --annotation=${A}/affinity-mode=persistent --annotation=${A}/session-cookie-name=route --annotation=${A}/session-cookie-max-age=172800 --annotation=${A}/session-cookie-samesite=Strict`,
+    );
+    const first = run(`curl -si -H 'Host: app.example' http://192.168.56.11:${port}/shop`);
+    const ip = /\nIP: (10\.244\.\d+\.\d+)\n/.exec(first)![1];
+    expect(first).toMatch(new RegExp(`\\nSet-Cookie: route=${md5(`default-web-80${ip}:80`)}\\|${md5(md5("default-web-80") + "default-web-80")}; Max-Age=172800; Path=/shop; HttpOnly; SameSite=Strict\\n`));
+    const cookie = cookieOf(first)!;
+    expect(who(run(`curl -s -H 'Cookie: ${cookie}' -H 'Host: app.example' http://192.168.56.11:${port}/shop/cart`))).toBe(who(first));
+    run(`kubectl delete pod ${who(first)} --wait=false`);
+    run("sleep 40");
+    const after = run(`curl -si -H 'Cookie: ${cookie}' -H 'Host: app.example' http://192.168.56.11:${port}/shop`);
+    expect(who(after)).not.toBe(who(first));
+    expect(cookieOf(after)).toMatch(/^route=[0-9a-f]{32}\|[0-9a-f]{32}$/);
+    expect(cookieOf(after)).not.toBe(cookie);
+  });
+
+  it("a cookie that names the main backend keeps the request off the canary, even with the canary header", () => {
+    const { run, port } = cluster(12);
+    run("kubectl create deployment web-v2 --image=traefik/whoami");
+    run("kubectl expose deployment web-v2 --port=80");
+    run(`kubectl create ingress web --class=nginx --rule="app.example/*=web:80" --annotation=${A}/affinity=cookie`);
+    run(`kubectl create ingress web-canary --class=nginx --rule="app.example/*=web-v2:80" --annotation=${A}/canary=true --annotation=${A}/canary-by-header=X-Canary`);
+    const cookie = cookieOf(run(`curl -si -H 'Host: app.example' http://192.168.56.11:${port}/`))!;
+    expect(who(run(`curl -s -H 'X-Canary: always' -H 'Host: app.example' http://192.168.56.11:${port}/`))).toMatch(/^web-v2-/);
+    expect(who(run(`curl -s -H 'Cookie: ${cookie}' -H 'X-Canary: always' -H 'Host: app.example' http://192.168.56.11:${port}/`))).toMatch(/^web-(?!v2)/);
   });
 });

@@ -21,6 +21,7 @@ import { accessLogLine, DEFAULT_BACKEND_ADDRESS, defaultBackendReply, INGRESS_NG
 import { contentLength, httpReply } from "./apps/reply.ts";
 import { parseAddress, parseCidrText } from "./cidr-text.ts";
 import type { Endpoint, Hop } from "./trace.ts";
+import { backendKey, cookieAffinityOf, stickyBalance, stickyCookie, type CookieAffinity } from "./ingress-affinity.ts";
 
 /** nginx turns keep-alive off for a 413 (ngx_http_special_response_handler). */
 function closeConnection(reply: HttpResponse): HttpResponse {
@@ -104,6 +105,8 @@ interface RoutingTable {
   catchAll: Server;
   /** Hosts that have a TLS section (ssl-redirect applies to them). */
   tlsHosts: Set<string>;
+  /** Cookie affinity by upstream (`namespace-service-port`), with the `host\npath` locations that set the cookie. */
+  affinity: Map<string, { config: CookieAffinity; locations: Set<string> }>;
   count: number;
 }
 
@@ -236,6 +239,29 @@ function routeToCanary(canary: Canary, request: HttpRequest, pick: (n: number) =
   return canary.weight > 0 && pick(total) + 1 <= canary.weight;
 }
 
+/**
+ * route_to_alternative_balancer's affinity checks, before the traffic shaping: a cookie that names
+ * the main backend keeps the request there, one that names the canary's sends it to the canary
+ * (each only when that upstream is sticky); undefined when neither decides.
+ */
+function affinitized(table: RoutingTable, request: HttpRequest, main: string, canary: string): boolean | undefined {
+  const names = (upstream: string) => {
+    const sticky = table.affinity.get(upstream);
+    return sticky !== undefined && stickyCookie(cookieValue(request, sticky.config.name)).backendKey === backendKey(upstream);
+  };
+  if (names(main)) return false;
+  if (names(canary)) return true;
+  return undefined;
+}
+
+/** The Set-Cookie the balancer set, after the status line's fixed headers (nginx writes headers_out's list after them). */
+function setCookie(reply: HttpResponse, value: string): HttpResponse {
+  const at = reply.headers.findIndex(([k]) => k === "Connection");
+  const headers = [...reply.headers];
+  headers.splice(at < 0 ? headers.length : at + 1, 0, ["Set-Cookie", value]);
+  return { ...reply, headers };
+}
+
 /** nginx's reason phrases for the status pages ingress-nginx's annotations can produce. */
 const REASONS: Record<number, string> = { 300: "Multiple Choices", 301: "Moved Permanently", 302: "Found", 303: "See Other", 304: "Not Modified", 305: "Use Proxy", 307: "Temporary Redirect", 308: "Permanent Redirect" };
 
@@ -257,6 +283,25 @@ function buildTable(state: ClusterState, annotationClass: string): RoutingTable 
     const regex = ann[USE_REGEX] === "true" || (ann[REWRITE] !== undefined && ann[REWRITE] !== "");
     for (const t of ing.spec.tls ?? []) for (const h of t.hosts ?? []) tlsHosts.add(h);
     if (regex) for (const rule of ing.spec.rules ?? []) regexServers.add(rule.host ?? "_");
+  }
+  // createUpstreams: every Ingress with affinity cookie (canary ones too) configures its backends'
+  // upstreams; the last one's cookie settings stay, each adds its locations.
+  const affinity: RoutingTable["affinity"] = new Map();
+  for (const ing of all) {
+    const config = cookieAffinityOf(ing.metadata.annotations ?? {});
+    if (!config) continue;
+    const ns = ing.metadata.namespace ?? "default";
+    for (const rule of ing.spec.rules ?? []) {
+      for (const p of rule.http?.paths ?? []) {
+        const svc = p.backend.service;
+        if (!svc) continue;
+        const upstream = `${ns}-${svc.name}-${svc.port.number ?? svc.port.name}`;
+        const entry = affinity.get(upstream) ?? { config, locations: new Set<string>() };
+        entry.config = config;
+        entry.locations.add(`${rule.host || "_"}\n${p.path ?? "/"}`);
+        affinity.set(upstream, entry);
+      }
+    }
   }
   let count = 0;
   const isCanary = (ing: Ingress) => TRUE.has(ing.metadata.annotations?.[`${A}canary`] ?? "");
@@ -374,7 +419,7 @@ function buildTable(state: ClusterState, annotationClass: string): RoutingTable 
   }
   const wildcards = [...servers].filter(([h]) => h.startsWith("*.")).map(([h, s]): [string, Server] => [h.slice(1), s]);
   wildcards.sort((a, b) => b[0].length - a[0].length);
-  return { servers, wildcards, catchAll, tlsHosts, count };
+  return { servers, wildcards, catchAll, tlsHosts, affinity, count };
 }
 
 // One table per (Ingresses, IngressClasses) pair of records: rebuilt only when either changes.
@@ -553,8 +598,10 @@ function routeIngress(req: IngressRequest): IngressResult {
     return { reply, log: [accessLogLine(req, reply, { name: upstreamName, none: true })], note: `Rule ${rule} matched; ${req.client.ip} (the address nginx sees) is not in allowlist-source-range ${t.allowlist.map((r) => r.text).join(",")}: 403.`, hops: [] };
   }
   // The Lua balancer's route_to_alternative_balancer: the header, then the cookie, then the weight.
-  const useCanary = t.canary !== undefined && routeToCanary(t.canary, request, req.pick);
+  const upstreamOf = (b: { namespace: string; service: string; port: { number?: number; name?: string } }) => `${b.namespace}-${b.service}-${b.port.number ?? b.port.name}`;
+  const useCanary = t.canary !== undefined && (affinitized(table, request, upstreamOf(t), upstreamOf(t.canary)) ?? routeToCanary(t.canary, request, req.pick));
   const backend = useCanary ? t.canary! : t;
+  const sticky = table.affinity.get(upstreamOf(backend));
   const alternative = t.canary ? { alternative: `${t.canary.namespace}-${t.canary.service}-${t.canary.port.number ?? t.canary.port.name}` } : {};
   const serviceKey = `${backend.namespace}/${backend.service}`;
   const sp = req.index.portsOfService(serviceKey).find((p) => p.protocol === "TCP" && (backend.port.number !== undefined ? p.port.port === backend.port.number : p.port.name === backend.port.name));
@@ -573,7 +620,23 @@ function routeIngress(req: IngressRequest): IngressResult {
     const reply = nginxPage(request, now, 503, "Service Temporarily Unavailable");
     return { reply, log: [accessLogLine(req, reply, { name: upstreamName, none: true, ...alternative })], note: `Rule ${rule} matched, but ${serviceKey} has no ready endpoint: 503.`, hops: [serviceHop] };
   }
-  const endpoint = endpoints[endpoints.length === 1 ? 0 : req.pick(endpoints.length)];
+  // A sticky upstream's balancer (sticky_balanced or sticky_persistent) instead of round robin.
+  const stuck = sticky
+    ? stickyBalance({
+        affinity: sticky.config,
+        upstream: upstreamOf(backend),
+        endpoints: endpoints.map((e) => e.text),
+        cookie: cookieValue(request, sticky.config.name),
+        locationPath: t.path,
+        setsCookie: sticky.locations.has(`${t.host}\n${t.path}`),
+        https: req.https !== undefined,
+        now,
+        pick: req.pick,
+      })
+    : undefined;
+  const endpoint = endpoints[stuck ? stuck.index : endpoints.length === 1 ? 0 : req.pick(endpoints.length)];
+  const withCookie = (reply: HttpResponse): HttpResponse => (stuck?.setCookie ? setCookie(reply, stuck.setCookie) : reply);
+  const stickyNote = stuck ? ` (affinity: ${stuck.why})` : "";
   const uri = rewritePath(t, request.target);
   const hostHeader = header(request, "Host") ?? "";
   const proxied: HttpRequest = {
@@ -597,13 +660,13 @@ function routeIngress(req: IngressRequest): IngressResult {
   const rewritten = uri !== request.target ? ` rewritten to ${uri}` : "";
   if (leg.outcome.kind !== "reply" || leg.outcome.reply.kind !== "http") {
     const timedOut = leg.outcome.kind === "timed-out";
-    const reply = timedOut ? nginxPage(request, now, 504, "Gateway Time-out") : nginxPage(request, now, 502, "Bad Gateway");
+    const reply = withCookie(timedOut ? nginxPage(request, now, 504, "Gateway Time-out") : nginxPage(request, now, 502, "Bad Gateway"));
     const log = accessLogLine(req, reply, { name: upstreamName, addr: endpoint.text, length: 0, status: timedOut ? 504 : 502, ...alternative });
-    return { reply, log: [log], note: `Rule ${rule} matched; ${endpoint.text}${rewritten} did not answer HTTP: ${reply.status}.`, hops: [serviceHop, ...leg.hops] };
+    return { reply, log: [log], note: `Rule ${rule} matched; ${endpoint.text}${stickyNote}${rewritten} did not answer HTTP: ${reply.status}.`, hops: [serviceHop, ...leg.hops] };
   }
   const answer = leg.outcome.reply;
-  const reply = withCors(relayed(request.method === "HEAD" ? { ...answer, body: "" } : answer, now));
+  const reply = withCookie(withCors(relayed(request.method === "HEAD" ? { ...answer, body: "" } : answer, now)));
   const log = accessLogLine(req, reply, { name: upstreamName, addr: endpoint.text, length: byteLength(answer.body), status: answer.status, ...alternative });
   const via = useCanary ? ` (the canary ${t.canary!.ingress})` : "";
-  return { reply, log: [log], note: `Rule ${rule} matched: proxied to ${endpoint.text}${via}${rewritten}.`, hops: [serviceHop, ...leg.hops] };
+  return { reply, log: [log], note: `Rule ${rule} matched: proxied to ${endpoint.text}${via}${stickyNote}${rewritten}.`, hops: [serviceHop, ...leg.hops] };
 }

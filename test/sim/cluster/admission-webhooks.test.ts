@@ -136,7 +136,48 @@ describe("what ingress-nginx's webhook denies", () => {
     const create = () => run(`kubectl create ingress snip --class=nginx --rule="app.example/*=web:80" --annotation='nginx.ingress.kubernetes.io/configuration-snippet=more_set_headers "X: y";'`);
     expect(create()).toEqual(denied("nginx.ingress.kubernetes.io/configuration-snippet annotation cannot be used. Snippet directives are disabled by the Ingress administrator"));
     run(`kubectl patch configmap -n ingress-nginx ingress-nginx-controller -p '{"data":{"allow-snippet-annotations":"true"}}'`);
+    // Snippets are Critical, above annotations-risk-level's default High.
+    expect(create()).toEqual(denied("annotation group ConfigurationSnippet contains risky annotation based on ingress configuration"));
+    run(`kubectl patch configmap -n ingress-nginx ingress-nginx-controller -p '{"data":{"annotations-risk-level":"Critical"}}'`);
     expect(create().exitCode).toBe(0);
+  });
+
+  // annotations.Extract: each group's risk against annotations-risk-level, then the parsers that
+  // refuse an invalid value (the others keep their default and let the Ingress in).
+  it.each([
+    { annotation: "permanent-redirect-code=abc", reason: "annotation nginx.ingress.kubernetes.io/permanent-redirect-code contains invalid value" },
+    { annotation: "permanent-redirect=https://new.example/a b", reason: "annotation nginx.ingress.kubernetes.io/permanent-redirect contains invalid value" },
+    { annotation: "from-to-www-redirect=yes", reason: "annotation nginx.ingress.kubernetes.io/from-to-www-redirect contains invalid value" },
+    { annotation: "limit-rps=ten", reason: "annotation nginx.ingress.kubernetes.io/limit-rps contains invalid value" },
+    { annotation: "custom-http-errors=404,302", reason: "annotation nginx.ingress.kubernetes.io/custom-http-errors contains invalid value" },
+    { annotation: "default-backend=My_Service", reason: "annotation nginx.ingress.kubernetes.io/default-backend contains invalid value" },
+    { annotation: "server-alias=www.app.example,bad;alias", reason: "annotation nginx.ingress.kubernetes.io/server-alias contains invalid value" },
+    { annotation: "upstream-hash-by=$request_uri;", reason: "annotation nginx.ingress.kubernetes.io/upstream-hash-by contains invalid value" },
+    // Parsers that log the bad value and keep their default let the Ingress in.
+    { annotation: "canary-weight=lots", reason: undefined },
+    { annotation: "proxy-body-size=big", reason: undefined },
+    { annotation: "ssl-redirect=maybe", reason: undefined },
+    { annotation: "backend-protocol=SPDY", reason: undefined },
+    // temporal-redirect-code is read only with a temporal-redirect.
+    { annotation: "temporal-redirect-code=abc", reason: undefined },
+  ])("annotation values: $annotation", ({ annotation, reason }) => {
+    const run = terminal(11, true);
+    const out = run(`kubectl create ingress web --class=nginx --rule="app.example/*=web:80" '--annotation=nginx.ingress.kubernetes.io/${annotation}'`);
+    expect(out).toEqual(reason === undefined ? { output: "ingress.networking.k8s.io/web created\n", exitCode: 0 } : denied(reason));
+  });
+
+  it("annotations riskier than annotations-risk-level, by their group", () => {
+    const run = terminal(12, true);
+    const create = (name: string, annotation: string) => run(`kubectl create ingress ${name} --class=nginx --rule="${name}.example/*=web:80" '--annotation=nginx.ingress.kubernetes.io/${annotation}'`);
+    // upstream-hash-by is High: allowed at the default level.
+    expect(create("a", "upstream-hash-by=$request_uri").exitCode).toBe(0);
+    run(`kubectl patch configmap -n ingress-nginx ingress-nginx-controller -p '{"data":{"annotations-risk-level":"Medium"}}'`);
+    expect(create("b", "upstream-hash-by=$request_uri")).toEqual(denied("annotation group UpstreamHashBy contains risky annotation based on ingress configuration"));
+    expect(create("c", "rewrite-target=/$1").exitCode).toBe(0);
+    // An unknown level reads as Low (StringRiskToRisk); the alias whitelist-source-range is as risky as allowlist-source-range.
+    run(`kubectl patch configmap -n ingress-nginx ingress-nginx-controller -p '{"data":{"annotations-risk-level":"strict"}}'`);
+    expect(create("d", "whitelist-source-range=10.0.0.0/8")).toEqual(denied("annotation group Allowlist contains risky annotation based on ingress configuration"));
+    expect(create("e", "enable-cors=true").exitCode).toBe(0);
   });
 
   it("regex paths with pathType Exact or Prefix (strict-validate-path-type), all of them named", () => {

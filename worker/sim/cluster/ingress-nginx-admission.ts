@@ -8,6 +8,13 @@
 //   letters, digits and `._-/` — "ingress contains invalid paths: ...";
 // - annotation-value-word-blocklist (ConfigMap, empty by default);
 // - `*-snippet` annotations while allow-snippet-annotations is false (the default);
+// - the annotation extractor (annotations.Extract), group by group: a group with an annotation
+//   riskier than the ConfigMap's annotations-risk-level (High by default, so only the snippets) —
+//   "annotation group ConfigurationSnippet contains risky annotation based on ingress configuration";
+//   then the parsers that pass their validators' verdict on — "annotation
+//   nginx.ingress.kubernetes.io/permanent-redirect-code contains invalid value" (the other parsers
+//   log it and keep their default). Go walks the groups in random order; the playground takes them
+//   sorted by name, so with two bad groups the answer is one real nginx could give;
 // - checkOverlap: a host and path whose nginx location another Ingress of the class already owns,
 //   in any namespace (both canary or both without the canary annotation).
 // The test of the rendered nginx.conf (`nginx -t`) is off since CVE-2025-1974, so nothing else
@@ -16,6 +23,7 @@
 import type { Ingress } from "../kinds/ingress.ts";
 import { servedByIngressNginx } from "./ingress-nginx-status.ts";
 import type { ClusterState } from "./types.ts";
+import { ANNOTATION_RISK, type AnnotationRisk } from "./ingress-nginx-annotation-risk.ts";
 
 const PREFIX = "nginx.ingress.kubernetes.io";
 
@@ -116,6 +124,75 @@ function overlap(state: ClusterState, ing: Ingress, annotationClass: string): st
   return undefined;
 }
 
+// parser/validators.go's character classes.
+const ALNUM = String.raw`\-._~a-zA-Z0-9/:`;
+const URL_VALID = new RegExp(String.raw`^[${ALNUM},:?&=]*$`);
+const IS_VALID_REGEX = new RegExp(String.raw`^[/${ALNUM}\^$\[\](){}*+?|&=\\]*$`);
+const BOOL = new Set(["1", "t", "T", "TRUE", "true", "True", "0", "f", "F", "FALSE", "false", "False"]);
+
+type Validator = (value: string) => boolean;
+const isBool: Validator = (v) => BOOL.has(v);
+// strconv.Atoi: an optional sign and decimal digits, within int64.
+const isInt: Validator = (v) => /^[+-]?\d+$/.test(v) && Math.abs(Number(v)) <= 2 ** 63;
+const regex = (re: RegExp, removeSpace: boolean): Validator => (v) => {
+  const s = removeSpace ? v.replaceAll(" ", "") : v;
+  return re.test(s) && !/\r|\n/.test(s);
+};
+
+/**
+ * The parsers whose Parse returns the validation error (so Extract, and the webhook, refuse the
+ * Ingress), each with its annotations in the order Parse reads them. An empty value is not validated.
+ */
+const STRICT_PARSERS: Record<string, (ann: (name: string) => string | undefined) => string | undefined> = {
+  Aliases: (ann) => check(ann, "server-alias", (v) => v.split(",").every((name) => IS_VALID_REGEX.test(name.trim()))),
+  CustomHTTPErrors: (ann) => check(ann, "custom-http-errors", regex(/^(?:[4,5]\d{2},?)*$/, true)),
+  // ValidateServiceName: a DNS-1035 label.
+  DefaultBackend: (ann) => check(ann, "default-backend", (v) => v.length <= 63 && /^[a-z]([-a-z0-9]*[a-z0-9])?$/.test(v)),
+  RateLimit: (ann) => check(ann, "limit-rpm", isInt) ?? check(ann, "limit-rps", isInt) ?? check(ann, "limit-connections", isInt),
+  Redirect: (ann) =>
+    check(ann, "from-to-www-redirect", isBool) ??
+    check(ann, "relative-redirects", isBool) ??
+    check(ann, "temporal-redirect", regex(URL_VALID, false)) ??
+    // The code is read only when there is a temporal redirect.
+    (ann("temporal-redirect") ? check(ann, "temporal-redirect-code", isInt) : undefined) ??
+    check(ann, "permanent-redirect", regex(URL_VALID, false)) ??
+    check(ann, "permanent-redirect-code", isInt),
+  UpstreamHashBy: (ann) => check(ann, "upstream-hash-by", regex(/^[A-Za-z0-9\-_${}]*$/, true)) ?? check(ann, "upstream-hash-by-subset", isBool) ?? check(ann, "upstream-hash-by-subset-size", isInt),
+};
+
+function check(ann: (name: string) => string | undefined, name: string, valid: Validator): string | undefined {
+  const value = ann(name);
+  return value !== undefined && value !== "" && !valid(value) ? `annotation ${PREFIX}/${name} contains invalid value` : undefined;
+}
+
+const RISK_ORDER: Record<AnnotationRisk, number> = { Low: 0, Medium: 1, High: 2, Critical: 3 };
+
+/** parser.StringRiskToRisk: case-insensitive, and anything unknown is Low. */
+function riskLevel(text: string | undefined): number {
+  const level = (text ?? "High").toLowerCase();
+  return level === "critical" ? 3 : level === "high" ? 2 : level === "medium" ? 1 : 0;
+}
+
+/** annotations.Extract's refusals: a risky group, or a strict parser's invalid value. */
+function extractError(ing: Ingress, config: Readonly<Record<string, string>>): string | undefined {
+  const annotations = ing.metadata.annotations ?? {};
+  const max = riskLevel(config["annotations-risk-level"]);
+  const risky = new Set<string>();
+  for (const key of Object.keys(annotations)) {
+    if (!key.startsWith(`${PREFIX}/`)) continue;
+    const entry = ANNOTATION_RISK[key.slice(PREFIX.length + 1)];
+    if (entry && RISK_ORDER[entry[1]] > max) risky.add(entry[0]);
+  }
+  const groups = new Set([...Object.values(ANNOTATION_RISK).map(([g]) => g)]);
+  const ann = (name: string) => annotations[`${PREFIX}/${name}`];
+  for (const group of [...groups].sort()) {
+    if (risky.has(group)) return `annotation group ${group} contains risky annotation based on ingress configuration`;
+    const invalid = STRICT_PARSERS[group]?.(ann);
+    if (invalid) return invalid;
+  }
+  return undefined;
+}
+
 export interface IngressNginxSettings {
   /** --ingress-class: the class annotation value the controller takes. */
   ingressClass: string;
@@ -152,5 +229,7 @@ export function checkIngress(state: ClusterState, ing: Ingress, settings: Ingres
     }
     if (!allowSnippets && key.endsWith("-snippet")) return `${key} annotation cannot be used. Snippet directives are disabled by the Ingress administrator`;
   }
+  const extracted = extractError(ing, settings.config);
+  if (extracted) return extracted;
   return overlap(state, ing, settings.ingressClass);
 }

@@ -5,6 +5,7 @@
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { resolveProfile } from "../../../worker/sim/cluster/profile.ts";
 import { defaultTranscriptOptions, runScript, type TranscriptOptions } from "../../../worker/sim/cli/transcript.ts";
 
 const dir = import.meta.dirname;
@@ -12,6 +13,7 @@ const scripts = readdirSync(dir).filter((f) => f.endsWith(".script.txt")).sort()
 /** Scripts that start from another session than the default (as `npm run sim -- --clusters ...`). */
 const OPTIONS: Record<string, Partial<TranscriptOptions>> = {
   "contexts.script.txt": { clusters: ["k8s-c1", "k8s-c2", "k8s-c3"] },
+  "ingress-affinity.script.txt": { profile: resolveProfile({ ingress: "nginx" }) },
 };
 
 describe("golden transcripts", () => {

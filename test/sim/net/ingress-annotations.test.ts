@@ -219,3 +219,13 @@ describe("cookie session affinity", () => {
     expect(who(run(`curl -s -H 'Cookie: ${cookie}' -H 'X-Canary: always' -H 'Host: app.example' http://192.168.56.11:${port}/`))).toMatch(/^web-(?!v2)/);
   });
 });
+
+describe("a denied location", () => {
+  it.each(["10.0.0.0/8,", "10.0.0.0/33", "office-network"])("allowlist-source-range %j is no list of addresses and CIDRs: the location answers 503 and proxies nothing", (value) => {
+    const { run, port } = cluster(13);
+    run(`kubectl create ingress web --class=nginx --rule="app.example/*=web:80" '--annotation=${A}/allowlist-source-range=${value}'`);
+    const reply = run(`curl -si -H 'Host: app.example' http://192.168.56.11:${port}/`);
+    expect(reply).toMatch(/^HTTP\/1\.1 503 Service Temporarily Unavailable\n/);
+    expect(reply).toContain(page("503 Service Temporarily Unavailable"));
+  });
+});

@@ -48,6 +48,8 @@ export interface IngressTarget {
   redirect?: { url: string; code: number };
   /** allowlist-source-range (or its alias whitelist-source-range): nginx's allow rules, then `deny all`. */
   allowlist?: Array<{ text: string; contains(ip: string): boolean }>;
+  /** The allowlist entry that is no address or CIDR: the location is denied (`return 503`). */
+  denied?: string;
   /** proxy-body-size as bytes (client_max_body_size; 0 is no limit). */
   bodyLimit: number;
   cors?: CorsConfig;
@@ -136,17 +138,22 @@ function redirectOf(ann: Record<string, string>): IngressTarget["redirect"] {
   return undefined;
 }
 
-function allowlistOf(ann: Record<string, string>): IngressTarget["allowlist"] {
-  const value = ann[`${A}allowlist-source-range`] ?? ann[`${A}whitelist-source-range`];
-  if (value === undefined || value.trim() === "") return undefined;
-  const out: NonNullable<IngressTarget["allowlist"]> = [];
+/**
+ * ipallowlist.Parse: net.ParseIPNets over the comma-separated entries (a CIDR, else an address);
+ * one entry that is neither (an empty one too) denies the whole location (`return 503`).
+ */
+function allowlistOf(ann: Record<string, string>): { ranges: NonNullable<IngressTarget["allowlist"]> } | { denied: string } | undefined {
+  // checkAnnotation: the alias counts when the annotation is absent or empty.
+  const value = ann[`${A}allowlist-source-range`] || ann[`${A}whitelist-source-range`];
+  if (value === undefined || value === "") return undefined;
+  const ranges: NonNullable<IngressTarget["allowlist"]> = [];
   for (const part of value.split(",")) {
     const text = part.trim();
-    const cidr = parseCidrText(text.includes("/") ? text : `${text}/${text.includes(":") ? 128 : 32}`);
-    if (!cidr) continue;
-    out.push({ text, contains: (ip: string) => { const a = parseAddress(ip); return a !== undefined && a.family === cidr.family && cidr.contains(a.value); } });
+    const cidr = text.includes("/") ? parseCidrText(text) : parseAddress(text) ? parseCidrText(`${text}/${text.includes(":") ? 128 : 32}`) : undefined;
+    if (!cidr) return { denied: text };
+    ranges.push({ text, contains: (ip: string) => { const a = parseAddress(ip); return a !== undefined && a.family === cidr.family && cidr.contains(a.value); } });
   }
-  return out;
+  return { ranges };
 }
 
 function corsOf(ann: Record<string, string>): CorsConfig | undefined {
@@ -331,7 +338,8 @@ function buildTable(state: ClusterState, annotationClass: string): RoutingTable 
         sslRedirect: tls && ann[SSL_REDIRECT] !== "false",
         ...(TRUE.has(ann[`${A}force-ssl-redirect`] ?? "") ? { forceSslRedirect: true } : {}),
         ...(redirect ? { redirect } : {}),
-        ...(allowlist ? { allowlist } : {}),
+        ...(allowlist && "ranges" in allowlist ? { allowlist: allowlist.ranges } : {}),
+        ...(allowlist && "denied" in allowlist ? { denied: allowlist.denied } : {}),
         bodyLimit: nginxSize(ann[`${A}proxy-body-size`] ?? "") ?? 1024 * 1024,
         ...(cors ? { cors } : {}),
       };
@@ -574,6 +582,11 @@ function routeIngress(req: IngressRequest): IngressResult {
   if (t.bodyLimit > 0 && bodyLength > t.bodyLimit) {
     const reply = closeConnection(nginxPage(request, now, 413, "Request Entity Too Large"));
     return { reply, log: [accessLogLine(req, reply, { name: upstreamName, none: true })], note: `Rule ${rule} matched; the body (${bodyLength} bytes) is over proxy-body-size (${t.bodyLimit}): 413.`, hops: [] };
+  }
+  // A denied location holds only `return 503` (no CORS, no redirect, no proxying).
+  if (t.denied !== undefined) {
+    const reply = nginxPage(request, now, 503, "Service Temporarily Unavailable");
+    return { reply, log: [accessLogLine(req, reply, { name: upstreamName, none: true })], note: `Rule ${rule} matched, but its location is denied: allowlist-source-range entry "${t.denied}" is no address or CIDR, so nginx answers 503.`, hops: [] };
   }
   // The location's rewrite phase: CORS (a preflight OPTIONS answers 204), then the redirect annotations' return.
   const cors = t.cors ? corsHeaders(t.cors, request) : undefined;

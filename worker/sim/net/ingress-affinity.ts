@@ -122,6 +122,20 @@ function chashFind(nodes: readonly string[], key: string): number {
   return ring.nodes[lo === ring.hashes.length ? 0 : lo];
 }
 
+const nodeMaps = new Map<string, Map<string, number>>();
+
+/** util/nodemap.lua's map: ngx.md5(salt .. endpoint) to the endpoint (its index), the salt the upstream name. */
+function nodeMap(upstream: string, endpoints: readonly string[]): Map<string, number> {
+  const id = `${upstream}\n${endpoints.join(",")}`;
+  let map = nodeMaps.get(id);
+  if (!map) {
+    map = new Map(endpoints.map((e, i) => [md5Hex(upstream + e), i]));
+    if (nodeMaps.size > 256) nodeMaps.clear();
+    nodeMaps.set(id, map);
+  }
+  return map;
+}
+
 /** Lua's tostring of a number ("%.14g"). */
 function luaNumber(n: number): string {
   return String(Number(n.toPrecision(14)));
@@ -177,8 +191,7 @@ export function stickyBalance(args: {
   if (key !== undefined) {
     if (affinity.mode === "balanced") index = chashFind(endpoints, key);
     else {
-      const found = endpoints.findIndex((e) => md5Hex(upstream + e) === key);
-      if (found >= 0) index = found;
+      index = nodeMap(upstream, endpoints).get(key);
     }
     if (index !== undefined) return { index, why: `its ${affinity.name} cookie sticks it to ${endpoints[index]}` };
   }

@@ -58,6 +58,19 @@ export async function run(id: string, key: string, text: string): Promise<Entry>
   return jsonOf<Entry>(await command(id, key, text), 200, "command");
 }
 
+/**
+ * Runs `text` until its output matches `pattern` (half a second apart, `tries` at most), as a learner
+ * checks before moving on; how many times it ran (each is a command of the session).
+ */
+export async function runUntil(id: string, key: string, text: string, pattern: RegExp, tries = 60): Promise<number> {
+  for (let i = 1; ; i++) {
+    const entry = await run(id, key, text);
+    if (pattern.test(entry.output)) return i;
+    if (i >= tries) throw new Error(`"${text}" never printed ${pattern}; last output:\n${entry.output}`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
 export interface View {
   id: string;
   seq: number;

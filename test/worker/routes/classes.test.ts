@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { createSession, errorOf, postJson, randomClientIp, request, run } from "../helpers.ts";
+import { createSession, errorOf, postJson, randomClientIp, request, run, runUntil } from "../helpers.ts";
 
 // Two steps: run a pod, then expose it; both checks are about objects, so the tests drive them
 // with ordinary commands.
@@ -495,14 +495,7 @@ describe("a class running an exam", () => {
     await run(ada.sessionId, ada.editKey, `kubectl -n ${namespace} rollout status deployment/${name}`);
     // The task's second check calls the Service from the exam's client pod, which may still be
     // starting on a busy machine: check as a student would before finishing.
-    let checks = 0;
-    for (let i = 0; ; i++) {
-      checks++;
-      const curl = await run(ada.sessionId, ada.editKey, `kubectl -n ${namespace} exec client -- curl -s -o /dev/null -w '%{http_code}\\n' http://${name}/`);
-      if (/^200$/m.test(curl.output)) break;
-      if (i === 60) throw new Error(`the Service never answered from the client pod:\n${curl.output}`);
-      await new Promise((resolve) => setTimeout(resolve, 500));
-    }
+    const checks = await runUntil(ada.sessionId, ada.editKey, `kubectl -n ${namespace} exec client -- curl -s -o /dev/null -w '%{http_code}\\n' http://${name}/`, /^200$/m);
     const finished = await postJson(`/api/sessions/${ada.sessionId}/exam/finish`, {}, { Authorization: `Bearer ${ada.editKey}` });
     expect(finished.status).toBe(200);
     const after = await boardUntil(created, (b) => examOf(b, ada.sessionId)?.score !== null);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { command, jsonOf, postJson, request, run } from "../helpers.ts";
+import { command, jsonOf, postJson, request, run, runUntil } from "../helpers.ts";
 
 interface ExamTaskView {
   id: string;
@@ -74,6 +74,8 @@ describe("exams API", () => {
     await run(id, editKey, `kubectl -n ${namespace} patch service ${name} -p '{"spec":{"selector":{"app":"${name}"}}}'`);
     // Waiting as kubectl does moves the session's clock on: the deployment's pods become ready.
     await run(id, editKey, `kubectl -n ${namespace} rollout status deployment/${name}`);
+    // The task's route check calls the Service from the exam's client pod, which may start later.
+    await runUntil(id, editKey, `kubectl -n ${namespace} exec client -- curl -s -o /dev/null -w '%{http_code}\\n' http://${name}/`, /^200$/m);
     expect((await finish(id)).status).toBe(403);
     const report = await jsonOf<Report>(await finish(id, editKey), 200, "finish");
     expect(report).toMatchObject({ score: 20, max: 100, passed: false });

@@ -1,6 +1,7 @@
 // Cluster benchmark: `npx tsx bench/cluster-bench.ts` (bench/sim-bench.ts imports the same
 // functions). Creates Services and pods through the API server in one transaction, reconciles
-// until every pod is Ready, derives every Service's EndpointSlices (what routing needs), then
+// until every pod is Ready, derives every Service's EndpointSlices (what routing needs) and routes
+// one request from a node to a Service's ClusterIP, then
 // measures one `kubectl scale` on the cluster: through the API, and through the engine as a
 // typed command, until the new pod is a ready endpoint and the first request reaches it.
 import { createObject, getObject, updateObject } from "../worker/sim/cluster/api-server.ts";
@@ -24,7 +25,7 @@ export function heapMB(): number {
 
 export interface Built {
   state: ClusterState;
-  /** From the first create to every pod Ready and every Service's slices derived. */
+  /** From the first create to every pod Ready, every Service's slices derived and one request routed. */
   ms: number;
   /** The creates alone. */
   createMs: number;
@@ -58,6 +59,13 @@ export function buildCluster(services: number, pods: number, workers: number): B
   let ready = 0;
   for (const list of slices.values()) for (const s of list) for (const e of s.endpoints) if (e.conditions.ready) ready++;
   if (ready < pods) throw new Error(`only ${ready} of ${pods} endpoints ready`);
+  // Routable means a request gets through: one from a node to the last Service's ClusterIP (the
+  // data plane's indexes are built for it).
+  const last = state.services[`default/svc-${services - 1}`];
+  const node = Object.values(state.nodes)[0];
+  const nodeIP = node.status.addresses.find((a) => a.type === "InternalIP")!.address;
+  const sent = route(netIndex(state), { from: { kind: "node", name: node.metadata.name, ip: nodeIP }, srcPort: 40000, dstIP: last.spec.clusterIP!, dstPort: 80, protocol: "TCP" }, { random: createRandom(1), now: state.now });
+  if (sent.result !== "delivered") throw new Error(`request to ${last.metadata.name} not delivered (${sent.result})`);
   const done = performance.now();
   return { state, ms: done - started, createMs: created - started };
 }

@@ -9,12 +9,33 @@
 type Ctor = new () => Record<string, unknown>;
 
 const MAX_SHAPES = 512;
-const ctors = new Map<string, Ctor>();
+let shapes = 0;
 
-function ctorFor(shape: string): Ctor | undefined {
-  let ctor = ctors.get(shape);
+/**
+ * Constructors by key sequence, as a trie with one Map per key: finding a copy's constructor walks
+ * its keys without building a string of them (the keys are property names, hashed once by V8), which
+ * a big cluster's start did for every status write. Nodes are made only while constructors may be.
+ */
+interface ShapeNode {
+  next: Map<string, ShapeNode>;
+  ctor?: Ctor;
+}
+const root: ShapeNode = { next: new Map() };
+
+function child(node: ShapeNode, key: string): ShapeNode | undefined {
+  let next = node.next.get(key);
+  if (!next) {
+    if (shapes >= MAX_SHAPES) return undefined;
+    node.next.set(key, (next = { next: new Map() }));
+  }
+  return next;
+}
+
+function ctorAt(node: ShapeNode): Ctor | undefined {
+  let ctor = node.ctor;
   if (!ctor) {
-    if (ctors.size >= MAX_SHAPES) return undefined;
+    if (shapes >= MAX_SHAPES) return undefined;
+    shapes++;
     // A new closure per shape: each function object has an initial map (and slack) of its own.
     // V8 sizes that map from the `this.x =` assignments in the body (slack tracking then trims it
     // to what the first objects use); the never-run ones below make room for 32 keys in-object.
@@ -28,7 +49,7 @@ function ctorFor(shape: string): Ctor | undefined {
         }
       } as unknown as Ctor)();
     ctor.prototype = Object.prototype;
-    ctors.set(shape, ctor);
+    node.ctor = ctor;
   }
   return ctor;
 }
@@ -37,16 +58,16 @@ function ctorFor(shape: string): Ctor | undefined {
 export function withProps<T extends object>(source: T, changes: Partial<T>): T {
   const src = source as Record<string, unknown>;
   const over = changes as Record<string, unknown>;
-  let shape = "";
+  let node: ShapeNode | undefined = root;
   for (const k in src) {
     if (k === "__proto__" || !Object.hasOwn(src, k)) return { ...source, ...changes };
-    shape += k + "\0";
+    if (node) node = child(node, k);
   }
   for (const k in over) {
     if (k === "__proto__" || !Object.hasOwn(over, k)) return { ...source, ...changes };
-    if (!Object.hasOwn(src, k)) shape += k + "\0";
+    if (node && !Object.hasOwn(src, k)) node = child(node, k);
   }
-  const ctor = ctorFor(shape);
+  const ctor = node && ctorAt(node);
   if (!ctor) return { ...source, ...changes };
   const out = new ctor();
   for (const k in src) out[k] = Object.hasOwn(over, k) ? over[k] : src[k];

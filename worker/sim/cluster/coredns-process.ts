@@ -25,6 +25,8 @@ const DEFAULT_JITTER_MS = 15_000;
 const MAX_TICKS = 2000;
 
 export function isCorednsImage(image: string): boolean {
+  // Every reconcile asks this of every pod: most images do not even name coredns.
+  if (!image.includes("coredns")) return false;
   return /(^|\/)coredns\/coredns(:|@|$)/.test(image) || /(^|\/)coredns(:|@|$)/.test(image);
 }
 

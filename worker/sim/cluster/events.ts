@@ -20,24 +20,31 @@ export function involvedObject(obj: KubeObject, fieldPath?: string): InvolvedObj
   return ref;
 }
 
-const dedupeKey = (e: { uid: string; fieldPath?: string; component: string; reason: string; message: string }): string =>
-  `${e.uid}|${e.fieldPath ?? ""}|${e.component}|${e.reason}|${e.message}`;
+const dedupeKey = (uid: string, fieldPath: string | undefined, component: string, reason: string, message: string): string =>
+  `${uid}|${fieldPath ?? ""}|${component}|${reason}|${message}`;
 
 /**
  * Dedupe key -> position + base, per writable events array (built with one scan when a
- * transaction first writes; a trim removes the trimmed keys and raises base, no rescan).
+ * transaction first writes; a trim removes the trimmed keys and raises base, no rescan), and each
+ * entry's key in list order, so a trim does not build the keys it removes again.
  */
 interface EventIndex {
   at: Map<string, number>;
   base: number;
+  keys: string[];
 }
 const indexes = new WeakMap<object, EventIndex>();
 
 function indexOf(list: ClusterEvent[]): EventIndex {
   let ix = indexes.get(list);
   if (!ix) {
-    ix = { at: new Map(), base: 0 };
-    for (let i = 0; i < list.length; i++) ix.at.set(dedupeKey(list[i]), i);
+    ix = { at: new Map(), base: 0, keys: [] };
+    for (let i = 0; i < list.length; i++) {
+      const e = list[i];
+      const key = dedupeKey(e.uid, e.fieldPath, e.component, e.reason, e.message);
+      ix.at.set(key, i);
+      ix.keys.push(key);
+    }
     indexes.set(list, ix);
   }
   return ix;
@@ -48,7 +55,19 @@ function indexOf(list: ClusterEvent[]): EventIndex {
  * (milliseconds in hex, then a sub-millisecond part that keeps names apart).
  */
 function eventName(ref: InvolvedObject, at: number, seq: number): string {
-  return `${ref.name}.${at.toString(16)}${((fnv32a(ref.uid) + seq) % 0x100000).toString(16).padStart(5, "0")}`;
+  return `${ref.name}.${at.toString(16)}${((uidHash(ref.uid) + seq) % 0x100000).toString(16).padStart(5, "0")}`;
+}
+
+// An object's events come in runs (a pod's Scheduled, Pulling, Pulled, Created, Started): its
+// uid's hash is remembered rather than computed for each.
+const uidHashes = new Map<string, number>();
+function uidHash(uid: string): number {
+  let h = uidHashes.get(uid);
+  if (h === undefined) {
+    if (uidHashes.size >= 1024) uidHashes.clear();
+    uidHashes.set(uid, (h = fnv32a(uid)));
+  }
+  return h;
 }
 
 export function recordEvent(
@@ -62,7 +81,7 @@ export function recordEvent(
 ): void {
   const list = tx.write("events") as ClusterEvent[];
   const ix = indexOf(list);
-  const dk = dedupeKey({ uid: ref.uid, fieldPath: ref.fieldPath, component: source.component, reason, message });
+  const dk = dedupeKey(ref.uid, ref.fieldPath, source.component, reason, message);
   const found = ix.at.get(dk);
   if (found !== undefined) {
     const existing = found - ix.base;
@@ -75,12 +94,14 @@ export function recordEvent(
   const event: ClusterEvent = Object.assign({}, ref, { type, reason, message, component: source.component, first: at, last: at, count: 1, eventName: eventName(ref, at, list.length) });
   if (source.host) event.host = source.host;
   ix.at.set(dk, ix.base + list.length);
+  ix.keys.push(dk);
   list.push(event);
   // Trimmed in batches, oldest first: a splice per quarter of the cap.
   if (list.length > MAX_EVENTS + MAX_EVENTS / 4) {
     const drop = list.length - MAX_EVENTS;
-    for (let i = 0; i < drop; i++) ix.at.delete(dedupeKey(list[i]));
+    for (let i = 0; i < drop; i++) ix.at.delete(ix.keys[i]);
     list.splice(0, drop);
+    ix.keys.splice(0, drop);
     ix.base += drop;
   }
 }

@@ -135,7 +135,21 @@ export interface ImageRef {
 }
 
 /** Splits `docker.io/library/nginx:1.27` into repository `nginx` and tag `1.27`. */
+// Parsed references, shared (callers only read them): the kubelet looks up every pod's image
+// for its events and statuses, and a cluster runs few distinct images.
+const parsedImages = new Map<string, ImageRef>();
+
 export function parseImage(image: string): ImageRef {
+  let ref = parsedImages.get(image);
+  if (ref === undefined) {
+    ref = Object.freeze(parse(image));
+    if (parsedImages.size > 1024) parsedImages.clear();
+    parsedImages.set(image, ref);
+  }
+  return ref;
+}
+
+function parse(image: string): ImageRef {
   let rest = image;
   let tag = "";
   const at = rest.indexOf("@");

@@ -101,7 +101,7 @@ export default defineConfig({
           environment: "node",
           // Property tests run a fixed number of cases; on 2 busy cores (CI runs the projects side by
           // side) a few take past vitest's 5 s default without anything being wrong.
-          testTimeout: 30_000,
+          testTimeout: 60_000,
         },
       },
     ],

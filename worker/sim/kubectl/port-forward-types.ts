@@ -32,6 +32,8 @@ export interface ForwardListener {
   err(text: string): void;
   /** kubectl ended: the connection to the pod was lost. */
   lost(): void;
+  /** The message the kubelet wrote on the error stream when it could not reach the pod's port. */
+  failed?(message: string): void;
 }
 
 /** The port-forwards listening at the workstation, by address and port. */

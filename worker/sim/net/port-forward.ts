@@ -70,8 +70,10 @@ export function forwardedConnect(env: ExchangeEnv, input: ConnectInput, ip: stri
   const nodeName = alive?.spec.nodeName;
   const sandbox = alive ? sandboxID(alive) : hashedSandbox(forward);
   const fail = (reason: string, why: string): ConnectOutcome => {
+    const message = `error forwarding port ${port.remote} to pod ${sandbox}, uid : ${reason}`;
+    listener.failed?.(message);
     // kubectl logs the runtime's error, drops the connection and, having lost its stream, exits.
-    listener.err(`${klogError(env.now, listener.pid)}"Unhandled Error" err="an error occurred forwarding ${port.local} -> ${port.remote}: error forwarding port ${port.remote} to pod ${sandbox}, uid : ${reason.replace(/"/g, '\\"')}"\n`);
+    listener.err(`${klogError(env.now, listener.pid)}"Unhandled Error" err="an error occurred forwarding ${port.local} -> ${port.remote}: ${message.replace(/"/g, '\\"')}"\n`);
     listener.err("error: lost connection to pod\n");
     listener.lost();
     hops.push({ kind: "process", label: "kubectl port-forward", note: `${why} kubectl closes the connection without a reply and exits: error: lost connection to pod.` });

@@ -121,9 +121,6 @@ it("real kubectl exec prints what the console's kubectl exec prints, exits as it
       expect(`${real.stdout}${real.stderr}[${real.code}]`).toBe(`${fromConsole.output}[${fromConsole.exitCode}]`);
     }
 
-    // pods/portforward is refused with a Status kubectl prints (after its WebSocket tunnel, then SPDY, are refused).
-    expect(await kubectl(kubeconfig, home, "kubectl port-forward pod/web 18080:80")).toEqual({ stdout: "", stderr: "error: error upgrading connection: pods/portforward is not served by this playground's API yet: run kubectl port-forward in the session's console, whose forwarded ports reach the pod from the workstation\n", code: 1 });
-
     // The read-only kubeconfig may not exec (kubectl's SPDY retry is what it prints: create).
     const forbidden = await kubectl(readOnly, home, "kubectl exec web -- hostname");
     expect(forbidden.stdout + forbidden.stderr).toBe('Error from server (Forbidden): pods "web" is forbidden: User "system:anonymous" cannot create resource "pods/exec" in API group "" in the namespace "default"\n');

@@ -28,8 +28,10 @@ import type { ClusterState } from "../sim/cluster/types.ts";
 import { type KubeApiResponse, notFoundPath, pathSegments, podLogResponse, resolveResource, serveKubeApi, status, unauthorized } from "../sim/api/server.ts";
 import { followPodLog, type LogCursor, logCursor, logText } from "../sim/cluster/pod-log.ts";
 import { type KubeApiWriteRequest, serveKubeApiWrite, WRITE_METHODS } from "../sim/api/writes.ts";
-import { attachFrame, chooseProtocol, portForwardRefused, CLOSE, containerNotRunning, ERROR, type ExecProtocol, type ExecSpec, execLine, execSpec, execTarget, exitCodeStatus, frame, internalErrorStatus, PlainLines, RESIZE, spdyRefused, STDERR, STDIN, STDOUT, successStatus, terminalOutput, transcriptCommand, TtyLine, upgradeRequired, withoutReattachHint } from "../sim/api/exec.ts";
+import { attachFrame, chooseProtocol, portForwardPod, CLOSE, containerNotRunning, ERROR, type ExecProtocol, type ExecSpec, execLine, execSpec, execTarget, exitCodeStatus, frame, internalErrorStatus, PlainLines, RESIZE, shellWord, spdyRefused, STDERR, STDIN, STDOUT, successStatus, terminalOutput, transcriptCommand, TtyLine, upgradeRequired, withoutReattachHint } from "../sim/api/exec.ts";
 import type { ShellFrame } from "../sim/shell/types.ts";
+import type { PortForwardServer } from "../sim/api/port-forward.ts";
+import { forwardRequest, openForward } from "../sim/port-forward-client.ts";
 import { bookmarkLine, clusterAt, errorLine, eventLine, parseWatch, type WatchSpec, type WatchView, watchChanges, watchView } from "../sim/api/watch.ts";
 import { examSetup } from "../sim/exams/reference.ts";
 import { advanceLesson, backStep, checkAgain, type Lesson, type LessonProgress, skipStep, startLesson } from "../sim/lessons/index.ts";
@@ -119,6 +121,19 @@ interface OpenFollow {
 export const MAX_EXEC_STREAMS_PER_SESSION = 5;
 /** What a program's stdin may hold before it runs (the API's request body limit). */
 const MAX_EXEC_INPUT_CHARS = 1024 * 1024;
+/** Port-forward tunnels (pods/portforward over WebSocket) one session holds at once; past them 429. */
+export const MAX_PORT_FORWARDS_PER_SESSION = 5;
+
+/** The WebSocket subprotocol of kubectl 1.31+'s port-forward: SPDY/3.1 frames in binary messages. */
+const PORT_FORWARD_PROTOCOL = "SPDY/3.1+portforward.k8s.io";
+
+/** An open `kubectl port-forward` tunnel of an API client: its socket and the SPDY connection's server end. */
+interface OpenForward {
+  socket: WebSocket;
+  server: PortForwardServer;
+  timer: ReturnType<typeof setTimeout>;
+}
+
 /** How long an exec stream stays open at most, as a watch does. */
 const MAX_EXEC_MS = 30 * 60_000;
 
@@ -271,6 +286,8 @@ export class Session extends DurableObject<Env> {
   private readonly follows = new Set<OpenFollow>();
   /** Open exec streams (pods/exec over WebSocket). */
   private readonly execs = new Set<OpenExec>();
+  /** Open port-forward tunnels (pods/portforward over WebSocket). */
+  private readonly forwards = new Set<OpenForward>();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -909,7 +926,7 @@ export class Session extends DurableObject<Env> {
     const name = request.headers.get("X-Kube-Cluster") ?? currentClusterName(this.state!);
     const cluster = clusterNamed(this.current(), name);
     if (!cluster) return answer(status(404, "NotFound", `the session has no cluster "${name}"`));
-    if (target.subresource === "portforward") return answer(portForwardRefused(cluster, target));
+    if (target.subresource === "portforward") return this.kubePortForward(request, cluster, name, { namespace: target.namespace, pod: target.pod }, answer);
     const spec = execSpec(cluster, { ...target, subresource: target.subresource }, [...new URLSearchParams(request.headers.get("X-Kube-Query") ?? "")]);
     if ("status" in spec) return answer(spec);
     const notRunning = containerNotRunning(cluster, spec);
@@ -1136,6 +1153,90 @@ export class Session extends DurableObject<Env> {
     } catch {
       this.dropExec(exec);
     }
+  }
+
+  /**
+   * pods/NAME/portforward: checked as the API server checks it, then upgraded to a WebSocket that
+   * tunnels kubectl's SPDY/3.1 connection (`SPDY/3.1+portforward.k8s.io`). Each local connection
+   * kubectl forwards reaches the pod's port the way the console's port-forward does; each HTTP
+   * request over it is a change of the session, in the transcript as
+   * `kubectl-client: port-forward POD PORT: GET /path`, with its route.
+   */
+  private async kubePortForward(request: Request, cluster: ClusterState, clusterName: string, target: { namespace: string; pod: string }, answer: (response: KubeApiResponse, retryAfterSeconds?: number) => Response): Promise<Response> {
+    const pod = portForwardPod(cluster, target);
+    if ("contentType" in pod) return answer(pod);
+    if (this.forwards.size >= MAX_PORT_FORWARDS_PER_SESSION) {
+      return answer(status(429, "TooManyRequests", `too many open port-forwards on this session (at most ${MAX_PORT_FORWARDS_PER_SESSION}); stop one and retry`, { retryAfterSeconds: 1 }), 1);
+    }
+    const upgrade = (request.headers.get("Upgrade") ?? "").toLowerCase();
+    if (upgrade.startsWith("spdy/")) return answer(status(400, "BadRequest", "SPDY/3.1 upgrades are not supported by this server: use kubectl 1.31 or newer, whose port-forward tunnels SPDY in a WebSocket (SPDY/3.1+portforward.k8s.io)"));
+    if (upgrade !== "websocket") return answer(upgradeRequired());
+    const offered = (request.headers.get("Sec-WebSocket-Protocol") ?? "").split(",").map((p) => p.trim());
+    if (!offered.includes(PORT_FORWARD_PROTOCOL)) return answer(status(400, "BadRequest", `the WebSocket subprotocol must be ${PORT_FORWARD_PROTOCOL}`));
+    // Loaded when a tunnel opens: the SPDY codec and its zlib stay out of every other request's way.
+    const { PortForwardServer } = await import("../sim/api/port-forward.ts");
+    const uid = pod.metadata.uid ?? "";
+    const ns = target.namespace === "default" ? "" : ` -n ${shellWord(target.namespace)}`;
+    const named = (port: number) => `kubectl-client: port-forward${ns} ${shellWord(target.pod)} ${port}`;
+    const where = (port: number) => ({ cluster: clusterName, namespace: target.namespace, pod: target.pod, uid, port });
+    const server = new PortForwardServer({
+      dial: (port) => {
+        const { result, failure } = openForward(this.state!, where(port), Date.now());
+        if (failure !== undefined) this.record(named(port), { ...result, output: `${failure}\n`, exitCode: 1 }, false);
+        return failure;
+      },
+      request: (port, http) => {
+        const limited = this.rateLimited("commands");
+        if (limited) return { kind: "failed", message: limited.message };
+        const { result, outcome } = forwardRequest(this.state!, where(port), http, Date.now());
+        const line = `${named(port)}: ${http.method} ${http.target}`;
+        const output = outcome.kind === "failed" ? `${outcome.message}\n` : outcome.reply.kind === "http" ? `${outcome.reply.version} ${outcome.reply.status}${outcome.reply.reason ? ` ${outcome.reply.reason}` : ""}\n` : `${outcome.reply.note}\n`;
+        this.record(line, { ...result, output, exitCode: outcome.kind === "failed" ? 1 : 0 }, false);
+        return outcome;
+      },
+    });
+    const pair = new WebSocketPair();
+    const [client, socket] = [pair[0], pair[1]];
+    socket.accept();
+    const forward: OpenForward = { socket, server, timer: setTimeout(() => this.endForward(forward), MAX_EXEC_MS) };
+    this.forwards.add(forward);
+    socket.addEventListener("message", (event) => {
+      const raw: unknown = event.data;
+      if (typeof raw === "string") return this.endForward(forward);
+      const data: Promise<ArrayBuffer> = raw instanceof Blob ? raw.arrayBuffer() : Promise.resolve((raw as ArrayBuffer).slice(0));
+      this.serialized(async () => this.forwardMessage(forward, new Uint8Array(await data))).catch(() => this.endForward(forward));
+    });
+    socket.addEventListener("close", () => this.dropForward(forward));
+    socket.addEventListener("error", () => this.dropForward(forward));
+    return new Response(null, { status: 101, webSocket: client, headers: { "Sec-WebSocket-Protocol": PORT_FORWARD_PROTOCOL } });
+  }
+
+  private forwardMessage(forward: OpenForward, bytes: Uint8Array): void {
+    if (!this.forwards.has(forward)) return;
+    this.touch();
+    const out = forward.server.receive(bytes);
+    try {
+      for (const message of out.send) forward.socket.send(message);
+    } catch {
+      this.dropForward(forward);
+      return;
+    }
+    if (out.closed) this.endForward(forward);
+  }
+
+  private endForward(forward: OpenForward): void {
+    if (!this.forwards.has(forward)) return;
+    try {
+      forward.socket.close(1000, "");
+    } catch {
+      // Already closed.
+    }
+    this.dropForward(forward);
+  }
+
+  private dropForward(forward: OpenForward): void {
+    if (!this.forwards.delete(forward)) return;
+    clearTimeout(forward.timer);
   }
 
   /** The error channel's Status, then the close, as the API server ends a stream. */

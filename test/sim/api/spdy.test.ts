@@ -91,8 +91,8 @@ describe("SPDY/3 frames", () => {
 
   it("writes SYN_REPLY as stream id then a stored zlib block after the dictionary header", () => {
     const bytes = new SpdyWriter().write({ type: "syn_reply", flags: 0, streamId: 1, headers: [] });
-    // control bit, version 3, type 2; length 4 + 6 (zlib header and dict id) + 5 (stored block header) + 4 (zero pairs).
-    expect(hex(bytes)).toBe("80030002" + "00000013" + "00000001" + "78f9e3c6a7c2" + "000400fbff" + "00000000");
+    // control bit, version 3, type 2; length 4 + 6 (zlib header and dict id) + 5 (stored block header) + 4 (zero pairs) + 5 (sync flush).
+    expect(hex(bytes)).toBe("80030002" + "00000018" + "00000001" + "78f9e3c6a7c2" + "000400fbff" + "00000000" + "000000ffff");
   });
 
   it("reads back what it writes, however the bytes are split", () => {

@@ -115,16 +115,14 @@ export function spdyRefused(): KubeApiResponse {
 }
 
 /**
- * pods/portforward, checked as the API server checks it (the pod exists, it has a node), then
- * refused: the stream would be SPDY/3.1 frames tunnelled in the WebSocket
- * (`SPDY/3.1+portforward.k8s.io`, kubectl 1.31+) or SPDY itself, neither served here. kubectl
- * prints the message after `error: error upgrading connection: `.
+ * pods/portforward, checked as the API server checks it before it upgrades (the pod exists, it has
+ * a node): the pod, or the Status kubectl prints after `error: error upgrading connection: `.
  */
-export function portForwardRefused(cluster: ClusterState, target: { namespace: string; pod: string }): KubeApiResponse {
+export function portForwardPod(cluster: ClusterState, target: { namespace: string; pod: string }): Pod | KubeApiResponse {
   const pod = cluster.pods[`${target.namespace}/${target.pod}`] as Pod | undefined;
   if (!pod) return status(404, "NotFound", `pods ${goQuote(target.pod)} not found`, { name: target.pod, kind: "pods" });
   if (!pod.spec.nodeName) return status(400, "BadRequest", `pod ${target.pod} does not have a host assigned`);
-  return status(400, "BadRequest", "pods/portforward is not served by this playground's API yet: run kubectl port-forward in the session's console, whose forwarded ports reach the pod from the workstation");
+  return pod;
 }
 
 /** A request that is neither a WebSocket nor an SPDY upgrade (as the API server answers a plain GET of pods/exec). */

@@ -139,8 +139,8 @@ export class SpdyProtocolError extends Error {}
 
 /**
  * The compressing side of a header stream. Go's reader accepts any valid zlib stream with the
- * dictionary's id, so each block goes out as a stored (uncompressed) deflate block, byte-aligned
- * and not final: the stream continues in the next frame as Go's Flush() leaves it.
+ * dictionary's id, so each block goes out as stored (uncompressed) deflate blocks, byte-aligned
+ * and not final, then flushed: the stream continues in the next frame as Go's Flush() leaves it.
  */
 export class HeaderCompressor {
   private started = false;
@@ -161,6 +161,9 @@ export class HeaderCompressor {
       out.bytes(part);
       at += part.length;
     } while (at < block.length);
+    // And an empty stored block, as zlib's sync flush ends: Go's inflater hands over a stored
+    // block's bytes only when the next block header arrives, and the frame must not wait for one.
+    out.bytes(Uint8Array.of(0x00, 0x00, 0x00, 0xff, 0xff));
     return out.done();
   }
 }

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { createSession, errorOf, ORIGIN, read, request, run } from "../helpers.ts";
 import KUBECTL_BODIES from "../../sim/api/kubectl-protobuf-bodies.json";
+import { type SpdyFrame, SpdyReader, SpdyWriter } from "../../../worker/sim/api/spdy.ts";
 
 describe("GET /api/sessions/:id/kubeconfig", () => {
   it("gives the editor a kubeconfig whose token is the edit key, pointing at the session's API", async () => {
@@ -205,19 +206,52 @@ describe("pods/exec of /api/sessions/:id/k8s over WebSocket", () => {
     expect(received.at(-1)).toEqual([3, JSON.stringify({ metadata: {}, status: "Success" })]);
   });
 
-  it("checks pods/portforward as the API server does, then refuses it with a Status that points to the console", async () => {
-    const session = await ready();
+  it("checks pods/portforward as the API server does, then tunnels kubectl's SPDY connection to the pod's port", async () => {
+    const session = await createSession({ setup: ["kubectl run web --image=nginx"] });
+    await run(session.id, session.editKey, "kubectl wait --for=condition=Ready pod/web");
     const path = (pod: string) => `/api/sessions/${session.id}/k8s/api/v1/namespaces/default/pods/${pod}/portforward`;
     const tunnel = { Upgrade: "websocket", "Sec-WebSocket-Protocol": "SPDY/3.1+portforward.k8s.io" };
-    const anonymous = await request(path("box"), { headers: tunnel });
+    const anonymous = await request(path("web"), { headers: tunnel });
     expect(anonymous.status).toBe(403);
-    expect(((await anonymous.json()) as { message: string }).message).toBe('pods "box" is forbidden: User "system:anonymous" cannot get resource "pods/portforward" in API group "" in the namespace "default"');
+    expect(((await anonymous.json()) as { message: string }).message).toBe('pods "web" is forbidden: User "system:anonymous" cannot get resource "pods/portforward" in API group "" in the namespace "default"');
     const missing = await request(path("nope"), { headers: { ...tunnel, Authorization: `Bearer ${session.editKey}` } });
     expect(missing.status).toBe(404);
     expect(((await missing.json()) as { message: string }).message).toBe('pods "nope" not found');
-    const refused = await request(path("box"), { method: "POST", headers: { Upgrade: "SPDY/3.1", Authorization: `Bearer ${session.editKey}` } });
-    expect(refused.status).toBe(400);
-    expect(((await refused.json()) as { message: string }).message).toMatch(/^pods\/portforward is not served by this playground's API yet: run kubectl port-forward in the session's console/);
+    const spdy = await request(path("web"), { method: "POST", headers: { Upgrade: "SPDY/3.1", Authorization: `Bearer ${session.editKey}` } });
+    expect(spdy.status).toBe(400);
+    expect(((await spdy.json()) as { message: string }).message).toMatch(/^SPDY\/3.1 upgrades are not supported by this server: use kubectl 1.31 or newer/);
+
+    const response = await request(path("web"), { headers: { ...tunnel, Authorization: `Bearer ${session.editKey}` } });
+    expect(response.status).toBe(101);
+    expect(response.headers.get("Sec-WebSocket-Protocol")).toBe("SPDY/3.1+portforward.k8s.io");
+    const socket = response.webSocket!;
+    const writer = new SpdyWriter();
+    const reader = new SpdyReader();
+    const frames: SpdyFrame[] = [];
+    let arrived: () => void = () => {};
+    socket.addEventListener("message", async (event) => {
+      const data = event.data as unknown;
+      frames.push(...reader.push(new Uint8Array(data instanceof Blob ? await data.arrayBuffer() : (data as ArrayBuffer))));
+      arrived();
+    });
+    socket.accept();
+    const until = async (count: number) => {
+      while (frames.length < count) await new Promise<void>((resolve) => (arrived = resolve));
+    };
+    const headers = (type: string, port: number): Array<[string, string[]]> => [["streamtype", [type]], ["port", [String(port)]], ["requestid", ["0"]]];
+    socket.send(writer.write({ type: "syn_stream", flags: 0, streamId: 1, associatedTo: 0, priority: 0, slot: 0, headers: headers("error", 80) }));
+    socket.send(writer.write({ type: "syn_stream", flags: 0, streamId: 3, associatedTo: 0, priority: 0, slot: 0, headers: headers("data", 80) }));
+    socket.send(writer.write({ type: "data", streamId: 3, flags: 0, data: new TextEncoder().encode("GET / HTTP/1.1\r\nHost: localhost:8080\r\n\r\n") }));
+    await until(3);
+    expect(frames.slice(0, 2)).toEqual([{ type: "syn_reply", flags: 0, streamId: 1, headers: [] }, { type: "syn_reply", flags: 0, streamId: 3, headers: [] }]);
+    const page = frames[2];
+    expect(page.type === "data" && page.streamId).toBe(3);
+    const text = page.type === "data" ? new TextDecoder().decode(page.data) : "";
+    expect(text).toMatch(/^HTTP\/1.1 200 OK\r\nServer: nginx\/[\d.]+\r\n/);
+    expect(text).toContain("<title>Welcome to nginx!</title>");
+    socket.close(1000, "");
+    const transcript = (await read(session.id)).transcript.map((e: { command: string }) => e.command);
+    expect(transcript).toContain("kubectl-client: port-forward web 80: GET /");
   });
 
   it("holds at most 5 streams a session: the 6th is 429 with Retry-After", async () => {

@@ -5,7 +5,7 @@
 // these bytes in WebSocket binary messages (`SPDY/3.1+portforward.k8s.io`) whose boundaries are
 // not frame boundaries, so the reader takes bytes and yields whole frames.
 
-import { Inflate, Z_SYNC_FLUSH } from "pako";
+import { Inflate } from "pako/browser/inflate";
 import { utf8Bytes, utf8Text } from "../base64.ts";
 
 export const SPDY_VERSION = 3;
@@ -169,6 +169,9 @@ export class HeaderCompressor {
 }
 
 /** The decompressing side: one zlib stream for the connection, each frame's part flushed as it comes. */
+/** zlib's Z_SYNC_FLUSH: inflate everything the input holds so far (the inflate-only build exports no constants). */
+const Z_SYNC_FLUSH = 2;
+
 export class HeaderDecompressor {
   private readonly inflate = new Inflate({ dictionary: SPDY_DICTIONARY });
   private chunks: Uint8Array[] = [];

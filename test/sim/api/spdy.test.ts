@@ -114,6 +114,12 @@ describe("SPDY/3 frames", () => {
     );
   });
 
+  it("refuses a frame over 1 MiB before it arrives, and a header block that inflates past 64 KiB", () => {
+    expect(() => new SpdyReader().push(Uint8Array.of(0, 0, 0, 1, 0, 0x10, 0, 1))).toThrow("frame too large");
+    const big = deflateSync(Buffer.alloc(70_000), { dictionary: Buffer.from(SPDY_DICTIONARY), finishFlush: constants.Z_SYNC_FLUSH });
+    expect(() => new HeaderDecompressor().decompress(big)).toThrow("header block too large");
+  });
+
   it("waits for the rest of a frame, and refuses a data frame on stream 0 or another SPDY version", () => {
     const reader = new SpdyReader();
     expect(reader.push(Uint8Array.of(0x80, 0x03, 0x00, 0x06, 0, 0, 0, 4, 0, 0))).toEqual([]);

@@ -31,6 +31,11 @@ export const RST_CANCEL = 5;
 /** The largest DATA payload one frame carries (24-bit length). */
 export const MAX_DATA_LENGTH = 0xffffff;
 
+/** Frames larger than this are refused when read (kubectl writes data in 32 KiB pieces): a bound on what one client buffers here. */
+export const MAX_READ_FRAME = 1024 * 1024;
+/** A header block that inflates past this is refused (a stream's headers are a few dozen bytes). */
+export const MAX_HEADER_BLOCK = 64 * 1024;
+
 /** Header names to their values (SPDY joins several values of one name with NUL). */
 export type SpdyHeaders = Array<[string, string[]]>;
 
@@ -184,7 +189,9 @@ export class HeaderDecompressor {
     this.chunks = [];
     const ok = this.inflate.push(part, Z_SYNC_FLUSH);
     if (!ok || this.inflate.err !== 0) throw new SpdyProtocolError(`header block does not decompress: ${this.inflate.msg || "invalid data"}`);
-    return concat(this.chunks);
+    const block = concat(this.chunks);
+    if (block.length > MAX_HEADER_BLOCK) throw new SpdyProtocolError("header block too large");
+    return block;
   }
 }
 
@@ -201,6 +208,7 @@ export class SpdyReader {
       if (this.buffer.length < 8) break;
       const view = new DataView(this.buffer.buffer, this.buffer.byteOffset, this.buffer.byteLength);
       const length = view.getUint32(4) & 0xffffff;
+      if (length > MAX_READ_FRAME) throw new SpdyProtocolError("frame too large");
       if (this.buffer.length < 8 + length) break;
       const frame = this.buffer.subarray(0, 8 + length);
       this.buffer = this.buffer.subarray(8 + length);

@@ -226,7 +226,7 @@ export function gatewayRouteRate(state: ClusterState, nodePort: number, iteratio
     const match = matchGateway(gatewayTable(state, gateway, 80), requests[i % 100]);
     if (match.kind !== "rule") throw new Error("gateway bench: no rule matched");
     const backend = match.entry.backends[0];
-    const sp = index.portsOfService(`${backend.namespace}/${backend.name}`)[0];
+    const sp = index.portsOfService(backend.serviceKey)[0];
     const endpoints = index.endpoints(sp);
     const endpoint = endpoints[random.int(endpoints.length)];
     const inner = route(index, { from: podPlace, srcPort: 40001, dstIP: endpoint.ip, dstPort: endpoint.port, protocol: "TCP" }, { random, now: NOW });
@@ -261,7 +261,7 @@ export function ingressRouteRate(state: ClusterState, nodePort: number, iteratio
     const outer = route(index, req, { random, now: NOW });
     const match = matchIngress(routingTable(state), `h${i % 100}.example`, "/api/users");
     if (match.kind !== "rule") throw new Error("ingress bench: no rule matched");
-    const sp = index.portsOfService(`${match.target.namespace}/${match.target.service}`)[0];
+    const sp = index.portsOfService(match.target.serviceKey)[0];
     const endpoints = index.endpoints(sp);
     const endpoint = endpoints[random.int(endpoints.length)];
     const inner = route(index, { from: podPlace, srcPort: 40001, dstIP: endpoint.ip, dstPort: endpoint.port, protocol: "TCP" }, { random, now: NOW });

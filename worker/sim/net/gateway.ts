@@ -43,6 +43,8 @@ export interface RouteMatch {
 export interface BackendRef {
   namespace: string;
   name: string;
+  /** `namespace/name`, the Service's key in the store and the NetIndex (built once per table). */
+  serviceKey: string;
   port: number;
   weight: number;
   /** Not a Service that may be used: its requests answer 500. */
@@ -61,6 +63,8 @@ export interface RouteEntry {
   ruleIndex: number;
   matchIndex: number;
   match: RouteMatch;
+  /** The match's path, compiled once per table (pathMatches runs for every entry a request tries). */
+  path: CompiledPath;
   filters: Rec[];
   backends: BackendRef[];
   mirrors: MirrorRef[];
@@ -96,13 +100,19 @@ function routeMatches(rule: Rec): RouteMatch[] {
 }
 
 function backendsOf(state: ClusterState, rule: Rec, routeNamespace: string, valid: (ref: Rec) => boolean): BackendRef[] {
-  return recs(rule.backendRefs).map((ref) => ({
-    namespace: typeof ref.namespace === "string" ? ref.namespace : routeNamespace,
-    name: String(ref.name ?? ""),
-    port: Number(ref.port),
-    weight: typeof ref.weight === "number" ? ref.weight : 1,
-    invalid: !valid(ref) || !state.services[`${typeof ref.namespace === "string" ? ref.namespace : routeNamespace}/${String(ref.name ?? "")}`],
-  }));
+  return recs(rule.backendRefs).map((ref) => {
+    const namespace = typeof ref.namespace === "string" ? ref.namespace : routeNamespace;
+    const name = String(ref.name ?? "");
+    const serviceKey = `${namespace}/${name}`;
+    return {
+      namespace,
+      name,
+      serviceKey,
+      port: Number(ref.port),
+      weight: typeof ref.weight === "number" ? ref.weight : 1,
+      invalid: !valid(ref) || !state.services[serviceKey],
+    };
+  });
 }
 
 /**
@@ -169,7 +179,7 @@ export function buildGatewayTable(state: ClusterState, gateway: GenericObject, p
         for (const listener of attached) {
           const hosts = servedHosts(listener.hostname, hostnames);
           for (const host of hosts === "any" ? ["any" as const] : hosts) {
-            serverFor(host).entries.push({ route: key, created: route.metadata.creationTimestamp ?? "", ruleIndex, matchIndex, match, filters, backends, mirrors, listener: listener.name });
+            serverFor(host).entries.push({ route: key, created: route.metadata.creationTimestamp ?? "", ruleIndex, matchIndex, match, path: compilePath(match.path), filters, backends, mirrors, listener: listener.name });
             table.count++;
           }
         }
@@ -198,6 +208,7 @@ function precedence(a: RouteEntry, b: RouteEntry): number {
 }
 
 // Tables per (routes record, gateway object, port): rebuilt only when the routes or the Gateway change.
+// Looked up by the objects themselves and the port number, so a request builds no key string.
 // Records are known by identity and write count: a transaction writes its copy of a record in
 // place, so identity alone would keep a table built before an HTTPRoute changed in the same one.
 interface TableInputs {
@@ -209,7 +220,7 @@ interface TableInputs {
   secrets: object | undefined;
   secretsWrites: number;
 }
-const tables = new WeakMap<object, Map<string, { gateway: object; inputs: TableInputs; table: GatewayTable }>>();
+const tables = new WeakMap<object, WeakMap<object, Map<number, { inputs: TableInputs; table: GatewayTable }>>>();
 
 /** What a table was built from (allocation only when it is rebuilt: this runs on every request). */
 function sameInputs(a: TableInputs, state: ClusterState, routes: object): boolean {
@@ -243,28 +254,45 @@ function inputsOf(state: ClusterState, routes: object): TableInputs {
 export function gatewayTable(state: ClusterState, gateway: GenericObject, port: number): GatewayTable {
   const routes = state.objects?.httproutes;
   if (!routes) return buildGatewayTable(state, gateway, port);
-  let perRoutes = tables.get(routes);
-  if (!perRoutes) tables.set(routes, (perRoutes = new Map()));
-  const key = `${gateway.metadata.namespace}/${gateway.metadata.name}:${port}`;
-  const hit = perRoutes.get(key);
-  if (hit && hit.gateway === gateway && sameInputs(hit.inputs, state, routes)) return hit.table;
+  let perGateway = tables.get(routes);
+  if (!perGateway) tables.set(routes, (perGateway = new WeakMap()));
+  let perPort = perGateway.get(gateway);
+  if (!perPort) perGateway.set(gateway, (perPort = new Map()));
+  const hit = perPort.get(port);
+  if (hit && sameInputs(hit.inputs, state, routes)) return hit.table;
   const table = buildGatewayTable(state, gateway, port);
-  perRoutes.set(key, { gateway, inputs: inputsOf(state, routes), table });
+  perPort.set(port, { inputs: inputsOf(state, routes), table });
   return table;
 }
 
-/** PathPrefix matches whole path elements: `/foo` takes `/foo`, `/foo/` and `/foo/bar`, not `/foobar`. */
-function pathMatches(m: PathMatch, path: string): boolean {
-  if (m.type === "Exact") return path === m.value;
+/**
+ * A path match ready to test: Exact compares, PathPrefix keeps its value without trailing slashes
+ * (and with one, for the element boundary), RegularExpression its compiled pattern (null: invalid,
+ * matches nothing).
+ */
+export type CompiledPath =
+  | { type: "Exact"; value: string }
+  | { type: "PathPrefix"; prefix: string; withSlash: string }
+  | { type: "RegularExpression"; regex: RegExp | null };
+
+function compilePath(m: PathMatch): CompiledPath {
+  if (m.type === "Exact") return { type: "Exact", value: m.value };
   if (m.type === "PathPrefix") {
     const prefix = m.value.replace(/\/+$/, "");
-    return prefix === "" || path === prefix || path.startsWith(`${prefix}/`);
+    return { type: "PathPrefix", prefix, withSlash: `${prefix}/` };
   }
   try {
-    return new RegExp(`^${m.value}`).test(path);
+    return { type: "RegularExpression", regex: new RegExp(`^${m.value}`) };
   } catch {
-    return false;
+    return { type: "RegularExpression", regex: null };
   }
+}
+
+/** PathPrefix matches whole path elements: `/foo` takes `/foo`, `/foo/` and `/foo/bar`, not `/foobar`. */
+function pathMatches(m: CompiledPath, path: string): boolean {
+  if (m.type === "Exact") return path === m.value;
+  if (m.type === "PathPrefix") return m.prefix === "" || path === m.prefix || path.startsWith(m.withSlash);
+  return m.regex !== null && m.regex.test(path);
 }
 
 function queryValues(target: string, name: string): string[] {
@@ -292,7 +320,7 @@ function valueMatches(type: string, expected: string, actual: string | undefined
 }
 
 function entryMatches(e: RouteEntry, request: HttpRequest, path: string): boolean {
-  if (!pathMatches(e.match.path, path)) return false;
+  if (!pathMatches(e.path, path)) return false;
   if (e.match.method && e.match.method !== request.method) return false;
   for (const h of e.match.headers) if (!valueMatches(h.type, h.value, header(request, h.name))) return false;
   for (const q of e.match.queryParams) if (!valueMatches(q.type, q.value, queryValues(request.target, q.name)[0])) return false;
@@ -302,6 +330,7 @@ function entryMatches(e: RouteEntry, request: HttpRequest, path: string): boolea
 /** The host nginx matches servers on: the Host header without its port, lower-cased. */
 function requestHost(request: HttpRequest): string {
   const h = (header(request, "Host") ?? "").toLowerCase();
+  if (!h.includes(":") && !h.startsWith("[")) return h;
   return h.startsWith("[") ? h.slice(0, h.indexOf("]") + 1) : h.replace(/:\d*$/, "");
 }
 
@@ -317,13 +346,18 @@ export function serverFor(table: GatewayTable, host: string): { server: Server; 
 
 export function matchGateway(table: GatewayTable, request: HttpRequest): GatewayMatch {
   const host = requestHost(request);
-  const path = request.target.replace(/\?.*$/, "");
+  const path = pathOf(request.target);
   const found = serverFor(table, host);
   const server = found?.server;
   const name = found?.name ?? "default";
   if (!server) return { kind: "none", server: "default" };
   for (const e of server.entries) if (entryMatches(e, request, path)) return { kind: "rule", entry: e, server: name };
   return { kind: "none", server: name };
+}
+
+/** The request target without its query (most have none: no regex then). */
+function pathOf(target: string): string {
+  return target.includes("?") ? target.replace(/\?.*$/, "") : target;
 }
 
 function errorPage(status: number, reason: string): string {
@@ -514,7 +548,7 @@ export function serveGateway(req: GatewayRequest): GatewayResult {
     ticket -= b.weight;
   }
   const split = usable.length > 1 ? ` (weight ${backend.weight} of ${total})` : "";
-  const serviceKey = `${backend.namespace}/${backend.name}`;
+  const serviceKey = backend.serviceKey;
   if (backend.invalid) {
     const reply = nginxPage(request, now, 500, "Internal Server Error");
     return { reply, log: [combinedLog(req, reply)], note: `${rule} matched; its backend ${serviceKey}${split} is not a valid reference: 500.`, hops: [] };

@@ -42,8 +42,34 @@ export interface ServicePortInfo {
   servicePortName: string;
   /** Filled on first use: hashing is not free and most ports are never routed to. */
   chainHash?: string;
-  /** Rule and note texts built on first use (they depend only on this port and a node or mode). */
-  texts?: Map<string, string | string[]>;
+  /** Rule and note texts built on first use (they depend only on this port and a node or address). */
+  texts?: PortTexts;
+}
+
+/** What the proxier writes for a service port, kept from the first request that needed it. */
+export interface PortTexts {
+  /** KUBE-SVC-<hash> and KUBE-SVL-<hash>. */
+  clusterChain?: string;
+  localChain?: string;
+  /** The Service hop's label (`service ns/name`) and reference. */
+  serviceLabel?: string;
+  serviceRef?: { kind: "Node" | "Service" | "Pod" | "Workstation"; namespace?: string; name: string };
+  /** KUBE-SERVICES' rule for this port's ClusterIP, and its masquerade mark for a pod CIDR. */
+  clusterIPRule?: string;
+  clusterMasq?: { cidr: string; rule: string };
+  /** The KUBE-NODEPORTS rule of this port's nodePort. */
+  nodePortRule?: string;
+  /** KUBE-EXT's masquerade mark and jump to KUBE-SVC (externalTrafficPolicy: Cluster). */
+  extRules?: readonly [string, string];
+  /** Notes that name the node the packet arrived at, by node name. */
+  nodes: Map<string, NodeTexts>;
+  /** The KUBE-SERVICES rule for each load-balancer address of the Service. */
+  loadBalancerRules: Map<string, string>;
+}
+
+export interface NodeTexts {
+  nodePortNote?: string;
+  clusterNote?: string;
 }
 
 export interface PodInfo {
@@ -73,6 +99,8 @@ export interface EndpointInfo {
   ref?: { kind: "Pod"; namespace: string; name: string };
   /** DNAT rule lists of this endpoint: [plain, with masquerade]. */
   sepRules?: [string[], string[]];
+  /** The endpoint hop's last note and what it was written for (how it was picked, the addresses). */
+  dnatNote?: { sticky: boolean; n: number; clientIP: string; dstIP: string; dstPort: number; snatIP: string | undefined; natNode: string; text: string };
 }
 
 interface ServiceIndex {
@@ -91,6 +119,12 @@ interface ServiceIndex {
  */
 class PodIndex {
   private readonly infos = new Map<string, PodInfo>();
+  /**
+   * Pod infos by the IPs asked for (null: no pod indexed there). The address index is sealed for
+   * this view's lifetime, so an address keeps its pod key; the info is checked against the pod
+   * record as info() does. A routed request looks up the same few addresses (its endpoint, its client).
+   */
+  private readonly byAddress = new Map<string, PodInfo | null>();
   private readonly hostNetworkInfos = new Map<string, { keys: readonly string[]; infos: PodInfo[] }>();
 
   constructor(
@@ -99,8 +133,17 @@ class PodIndex {
   ) {}
 
   byIP(ip: string): PodInfo | undefined {
+    const hit = this.byAddress.get(ip);
+    if (hit === null) return undefined;
+    if (hit !== undefined && this.pods[hit.key] === hit.pod) return hit;
     const key = this.addresses.podAt(ip);
-    return key === undefined ? undefined : this.info(key);
+    if (key === undefined) {
+      this.byAddress.set(ip, null);
+      return undefined;
+    }
+    const info = this.info(key);
+    if (info) this.byAddress.set(ip, info);
+    return info;
   }
 
   hostNetwork(nodeName: string): readonly PodInfo[] {
@@ -174,9 +217,10 @@ export class NetIndex {
   /** A Tx's state object is reused while its records are replaced: detect that. */
   stale(): boolean {
     const pods = podIndexes.get(this.state.pods);
+    const services = serviceIndexes.get(this.state.services);
     return (
-      this.services !== serviceIndexes.get(this.state.services)?.index ||
-      serviceIndexes.get(this.state.services)?.writes !== writeCount(this.state.services) ||
+      this.services !== services?.index ||
+      services.writes !== writeCount(this.state.services) ||
       this.pods !== pods?.index ||
       pods.rv !== this.state.resourceVersion ||
       this.nodes !== nodeIndexes.get(this.state.nodes)

@@ -14,6 +14,7 @@
 
 import type { Ingress, IngressBackend, PathType } from "../kinds/ingress.ts";
 import { servedByIngressNginx } from "../cluster/ingress-nginx-status.ts";
+import { writeCount } from "../cluster/tx.ts";
 import type { ClusterState } from "../cluster/types.ts";
 import { byteLength, header, httpDate, type HttpRequest, type HttpResponse, type Reply } from "./http.ts";
 import type { NetIndex } from "./index.ts";
@@ -38,6 +39,8 @@ export interface IngressTarget {
   location: string;
   namespace: string;
   service: string;
+  /** `namespace/service`, the backend's key in the store and the NetIndex (built once per table). */
+  serviceKey: string;
   port: { number?: number; name?: string };
   /** nginx.ingress.kubernetes.io/rewrite-target, when the Ingress sets one. */
   rewrite?: string;
@@ -62,6 +65,7 @@ interface Canary {
   ingress: string;
   namespace: string;
   service: string;
+  serviceKey: string;
   port: { number?: number; name?: string };
   header?: string;
   headerValue?: string;
@@ -333,6 +337,7 @@ function buildTable(state: ClusterState, annotationClass: string): RoutingTable 
         location,
         namespace: ns,
         service: backend.service.name,
+        serviceKey: `${ns}/${backend.service.name}`,
         port: backend.service.port,
         ...(rewrite ? { rewrite } : {}),
         sslRedirect: tls && ann[SSL_REDIRECT] !== "false",
@@ -407,6 +412,7 @@ function buildTable(state: ClusterState, annotationClass: string): RoutingTable 
           ingress: `${ns}/${ing.metadata.name}`,
           namespace: ns,
           service: service.name,
+          serviceKey: `${ns}/${service.name}`,
           port: service.port,
           ...(headerName ? { header: headerName } : {}),
           ...(headerValue ? { headerValue } : {}),
@@ -431,15 +437,32 @@ function buildTable(state: ClusterState, annotationClass: string): RoutingTable 
 }
 
 // One table per (Ingresses, IngressClasses) pair of records: rebuilt only when either changes.
-const tables = new WeakMap<object, { classes: object | undefined; annotationClass: string; table: RoutingTable }>();
+// Records are known by identity and write count: a transaction writes its copy of a record in
+// place, so identity alone would keep a table built before an Ingress changed in the same one.
+interface TableEntry {
+  writes: number;
+  classes: object | undefined;
+  classWrites: number;
+  annotationClass: string;
+  table: RoutingTable;
+}
+const tables = new WeakMap<object, TableEntry>();
 
 export function routingTable(state: ClusterState, annotationClass = "nginx"): RoutingTable {
   const ingresses = state.objects?.ingresses;
   if (!ingresses) return buildTable(state, annotationClass);
+  const classes = state.objects?.ingressclasses;
   const hit = tables.get(ingresses);
-  if (hit && hit.classes === state.objects?.ingressclasses && hit.annotationClass === annotationClass) return hit.table;
+  if (
+    hit &&
+    hit.writes === writeCount(ingresses) &&
+    hit.classes === classes &&
+    hit.classWrites === (classes ? writeCount(classes) : 0) &&
+    hit.annotationClass === annotationClass
+  )
+    return hit.table;
   const table = buildTable(state, annotationClass);
-  tables.set(ingresses, { classes: state.objects?.ingressclasses, annotationClass, table });
+  tables.set(ingresses, { writes: writeCount(ingresses), classes, classWrites: classes ? writeCount(classes) : 0, annotationClass, table });
   return table;
 }
 
@@ -616,7 +639,7 @@ function routeIngress(req: IngressRequest): IngressResult {
   const backend = useCanary ? t.canary! : t;
   const sticky = table.affinity.get(upstreamOf(backend));
   const alternative = t.canary ? { alternative: `${t.canary.namespace}-${t.canary.service}-${t.canary.port.number ?? t.canary.port.name}` } : {};
-  const serviceKey = `${backend.namespace}/${backend.service}`;
+  const serviceKey = backend.serviceKey;
   const sp = req.index.portsOfService(serviceKey).find((p) => p.protocol === "TCP" && (backend.port.number !== undefined ? p.port.port === backend.port.number : p.port.name === backend.port.name));
   const endpoints = sp ? req.index.endpoints(sp) : [];
   const serviceHop: Hop = {

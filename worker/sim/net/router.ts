@@ -5,7 +5,7 @@
 
 import type { Random } from "../random.ts";
 import type { Endpoint, Hop, TraceCause } from "./trace.ts";
-import type { EndpointInfo, NetIndex, NodeInfo, PodInfo, Protocol, ServicePortInfo } from "./index.ts";
+import type { EndpointInfo, NetIndex, NodeInfo, NodeTexts, PodInfo, PortTexts, Protocol, ServicePortInfo } from "./index.ts";
 import {
   affinityRule,
   clusterIPFilterRule,
@@ -78,15 +78,36 @@ export type RouteOutcome =
 const MASQUERADE_TEXT = saveText(MASQUERADE_RULE);
 const NODEPORTS_JUMP_TEXT = saveText(NODEPORTS_JUMP);
 
-/** Texts that depend only on a service port and a small key are built once per port (hot path). */
-function memo<T extends string | string[]>(sp: ServicePortInfo, key: string, make: () => T): T {
-  const texts = (sp.texts ??= new Map());
-  let text = texts.get(key) as T | undefined;
-  if (text === undefined) {
-    text = make();
-    texts.set(key, text);
-  }
-  return text;
+/**
+ * The rule and note texts that depend only on a service port and a node or address, built once
+ * per port (hot path: fields and maps keyed by strings the index already holds, so a routed
+ * request builds and hashes no key).
+ */
+function portTexts(sp: ServicePortInfo): PortTexts {
+  return (sp.texts ??= { nodes: new Map(), loadBalancerRules: new Map() });
+}
+
+/** The port's KUBE-SVC (Cluster) or KUBE-SVL (Local) chain name. */
+function serviceChain(index: NetIndex, sp: ServicePortInfo, local: boolean): string {
+  const texts = portTexts(sp);
+  return local ? (texts.localChain ??= `KUBE-SVL-${index.chainHash(sp)}`) : (texts.clusterChain ??= `KUBE-SVC-${index.chainHash(sp)}`);
+}
+
+/** The Service hop's label (built once per port). */
+function serviceLabel(sp: ServicePortInfo): string {
+  return (portTexts(sp).serviceLabel ??= `service ${sp.serviceKey}`);
+}
+
+/** The Service hop's reference (shared by the traces, as pods' are). */
+function serviceRefOf(sp: ServicePortInfo): Hop["ref"] {
+  return (portTexts(sp).serviceRef ??= serviceRef(sp.serviceKey));
+}
+
+function nodeTexts(sp: ServicePortInfo, node: string): NodeTexts {
+  const nodes = portTexts(sp).nodes;
+  let texts = nodes.get(node);
+  if (texts === undefined) nodes.set(node, (texts = {}));
+  return texts;
 }
 
 export function route(index: NetIndex, req: RouteRequest, env: RouteEnv): RouteOutcome {
@@ -272,10 +293,9 @@ class Proxier {
       if (dropped) return dropped;
       return { result: "delivered", hops: this.hops, delivery: { target: { kind: "node", node }, dst: this.dst, client: this.src } };
     }
-    const proto = protocol.toLowerCase();
     const hash = this.index.chainHash(sp);
     const spn = sp.servicePortName;
-    const npRule = memo(sp, "np", () => saveText(nodePortRule(spn, proto, dstPort, hash)));
+    const npRule = (portTexts(sp).nodePortRule ??= saveText(nodePortRule(spn, protocol.toLowerCase(), dstPort, hash)));
     const nodeHop: Hop = {
       kind: "node",
       label: node.name,
@@ -283,10 +303,10 @@ class Proxier {
       before: { src: this.src, dst: this.dst },
       rule: npRule,
       rules: [NODEPORTS_JUMP_TEXT, npRule],
-      note: memo(sp, node.name, () => `NodePort ${dstPort} is open on every node; on ${node.name} it belongs to ${sp.serviceKey} (port ${sp.port.port}).`),
+      note: (nodeTexts(sp, node.name).nodePortNote ??= `NodePort ${dstPort} is open on every node; on ${node.name} it belongs to ${sp.serviceKey} (port ${sp.port.port}).`),
     };
     this.hops.push(nodeHop);
-    return this.external(node, sp, nodeHop, (target) => saveText(nodePortFilterRule(spn, proto, dstPort, target)));
+    return this.external(node, sp, nodeHop, (target) => saveText(nodePortFilterRule(spn, protocol.toLowerCase(), dstPort, target)));
   }
 
   /**
@@ -330,7 +350,9 @@ class Proxier {
     const proto = protocol.toLowerCase();
     const hash = this.index.chainHash(sp);
     const spn = sp.servicePortName;
-    const lbRule = memo(sp, `lb|${dstIP}`, () => saveText(externalDestinationRule(spn, proto, dstIP, dstPort, "loadbalancer IP", hash)));
+    const lbRules = portTexts(sp).loadBalancerRules;
+    let lbRule = lbRules.get(dstIP);
+    if (lbRule === undefined) lbRules.set(dstIP, (lbRule = saveText(externalDestinationRule(spn, proto, dstIP, dstPort, "loadbalancer IP", hash))));
     const nodeHop: Hop = {
       kind: "node",
       label: srcNode === undefined ? `${node.name} (announces ${dstIP})` : node.name,
@@ -365,7 +387,7 @@ class Proxier {
     const extRules: string[] = [];
     let masquerade = false;
     let candidates = endpoints;
-    let chain = `KUBE-SVC-${hash}`;
+    let chain = serviceChain(this.index, sp, false);
     if (local && !fromPod && !fromThisNode) {
       candidates = this.index.localEndpoints(sp, node.name);
       if (candidates.length === 0) {
@@ -375,7 +397,7 @@ class Proxier {
         nodeHop.note = `externalTrafficPolicy: Local and no ready endpoint of ${sp.serviceKey} runs on ${node.name}: kube-proxy drops the packet (no reply, the client waits).`;
         return this.fail("timed-out", `${sp.serviceKey} has externalTrafficPolicy: Local and none of its ready pods runs on ${node.name}; the packet is dropped. Try the IP of a node that runs one of its pods.`, "traffic-policy-local");
       }
-      chain = `KUBE-SVL-${hash}`;
+      chain = serviceChain(this.index, sp, true);
       extRules.push(saveText(extJumpRule(hash, chain)));
     } else if (local && fromPod) {
       extRules.push(saveText(extPodTrafficRule(hash, spn, this.index.podCIDR?.text ?? this.index.state.config.podCIDR)));
@@ -387,15 +409,15 @@ class Proxier {
       );
     } else {
       masquerade = true;
-      extRules.push(
-        ...memo(sp, "ext", () => [saveText(extMasqRule(hash, spn)), saveText(extJumpRule(hash, `KUBE-SVC-${hash}`))]),
-      );
+      const [masq, jump] = (portTexts(sp).extRules ??= [saveText(extMasqRule(hash, spn)), saveText(extJumpRule(hash, chain))]);
+      extRules.push(masq, jump);
     }
-    nodeHop.rules!.push(...extRules);
+    const nodeRules = nodeHop.rules!;
+    for (const rule of extRules) nodeRules.push(rule);
     const serviceHop: Hop = {
       kind: "service",
-      label: `service ${sp.serviceKey}`,
-      ref: serviceRef(sp.serviceKey),
+      label: serviceLabel(sp),
+      ref: serviceRefOf(sp),
       before: { src: this.src, dst: this.dst },
       rule: extRules[extRules.length - 1],
       rules: extRules.slice(),
@@ -403,7 +425,7 @@ class Proxier {
         ? chain.startsWith("KUBE-SVL")
           ? `externalTrafficPolicy: Local: only endpoints on ${node.name} are used and the client's address is kept (no SNAT).`
           : `externalTrafficPolicy: Local, but traffic from inside the cluster is sent to any endpoint.`
-        : memo(sp, `cluster|${node.name}`, () => `externalTrafficPolicy: Cluster: any ready endpoint on any node may be chosen, and the packet is marked for SNAT to ${node.name}'s address so the reply comes back through it.`),
+        : (nodeTexts(sp, node.name).clusterNote ??= `externalTrafficPolicy: Cluster: any ready endpoint on any node may be chosen, and the packet is marked for SNAT to ${node.name}'s address so the reply comes back through it.`),
     };
     this.hops.push(serviceHop);
     return this.toEndpoint(sp, candidates, chain, node.name, masquerade, serviceHop);
@@ -418,8 +440,8 @@ class Proxier {
     const endpoints = this.index.endpoints(sp);
     const hop: Hop = {
       kind: "service",
-      label: `service ${sp.serviceKey}`,
-      ref: serviceRef(sp.serviceKey),
+      label: serviceLabel(sp),
+      ref: serviceRefOf(sp),
       before: { src: this.src, dst: this.dst },
       note: `${dstIP}:${dstPort} is the ClusterIP and port of ${sp.serviceKey}; ${srcNode}'s kube-proxy rules handle it before the packet leaves the node.`,
     };
@@ -431,7 +453,7 @@ class Proxier {
       return this.fail("refused", noEndpointsReason(sp), "no-endpoints");
     }
     const local = sp.service.spec.internalTrafficPolicy === "Local";
-    const chain = local ? `KUBE-SVL-${hash}` : `KUBE-SVC-${hash}`;
+    const chain = serviceChain(this.index, sp, local);
     let candidates = endpoints;
     if (local) {
       candidates = this.index.localEndpoints(sp, srcNode);
@@ -442,12 +464,16 @@ class Proxier {
         return this.fail("timed-out", `${sp.serviceKey} has internalTrafficPolicy: Local and none of its ready pods runs on ${srcNode}; the packet is dropped.`, "traffic-policy-local");
       }
     }
-    const rules = [saveText(clusterIPRule(spn, proto, dstIP, dstPort, chain))];
+    // The address and port are the port's own ClusterIP and port, and its chain is fixed by the Service.
+    const texts = portTexts(sp);
+    const rules = [(texts.clusterIPRule ??= saveText(clusterIPRule(spn, proto, dstIP, dstPort, chain)))];
     const podCIDR = this.index.podCIDR;
     const fromPodNetwork = podCIDR !== undefined && podCIDR.size > 0 && inPodNetwork(this.index, this.src.ip);
     const masquerade = !fromPodNetwork;
     if (masquerade) {
-      rules.push(saveText(clusterMasqRule(chain, spn, proto, dstIP, dstPort, podCIDR?.text ?? this.index.state.config.podCIDR)));
+      const cidr = podCIDR?.text ?? this.index.state.config.podCIDR;
+      if (texts.clusterMasq?.cidr !== cidr) texts.clusterMasq = { cidr, rule: saveText(clusterMasqRule(chain, spn, proto, dstIP, dstPort, cidr)) };
+      rules.push(texts.clusterMasq.rule);
     }
     hop.rule = rules[0];
     hop.rules = rules;
@@ -467,6 +493,8 @@ class Proxier {
     const clientIP = this.src.ip;
     let chosen: EndpointInfo | undefined;
     let pickRule = "";
+    /** Chosen by the affinity's --rcheck rule, not the statistic cascade. */
+    let sticky = false;
     let affinityWrite: { key: string; entry: AffinityEntry } | undefined;
     const affinity = sp.service.spec.sessionAffinity === "ClientIP";
     const timeout = sp.service.spec.sessionAffinityConfig?.clientIP?.timeoutSeconds ?? DEFAULT_AFFINITY_SECONDS;
@@ -479,6 +507,7 @@ class Proxier {
             chosen = e;
             const sep = this.index.sepChain(sp, e);
             pickRule = saveText(affinityRule(chain, spn, e.text, sep, timeout));
+            sticky = true;
             break;
           }
         }
@@ -516,11 +545,20 @@ class Proxier {
     }
     let sepRules = ep.sepRules[masquerade ? 1 : 0];
     if (hairpin) sepRules = [saveText(sepMasqRule(sep, spn, ep.ip)), ...sepRules];
-    const how = chosen && pickRule.includes("--rcheck")
-      ? `sessionAffinity: ClientIP: ${clientIP} used ${ep.text} before, so it sticks to it.`
-      : candidates.length === 1
-        ? `The only ready endpoint is ${ep.text}.`
-        : `Chosen at random among ${candidates.length} ready endpoints (each has probability 1/${candidates.length}).`;
+    const dstIP = this.dst.ip;
+    const dstPort = this.dst.port;
+    const n = candidates.length;
+    // The last note written for this endpoint, reused while what it says is the same (hot path).
+    let dnat = ep.dnatNote;
+    if (!dnat || dnat.sticky !== sticky || dnat.n !== n || dnat.clientIP !== clientIP || dnat.dstIP !== dstIP || dnat.dstPort !== dstPort || dnat.snatIP !== (masquerade ? snatIP : undefined) || dnat.natNode !== natNode) {
+      const how = sticky
+        ? `sessionAffinity: ClientIP: ${clientIP} used ${ep.text} before, so it sticks to it.`
+        : n === 1
+          ? `The only ready endpoint is ${ep.text}.`
+          : `Chosen at random among ${n} ready endpoints (each has probability 1/${n}).`;
+      const text = `${how} DNAT ${dstIP}:${dstPort} -> ${ep.text}${masquerade ? `; SNAT ${clientIP} -> ${snatIP} so the reply returns through ${natNode}` : "; the client's address is kept"}.`;
+      ep.dnatNote = dnat = { sticky, n, clientIP, dstIP, dstPort, snatIP: masquerade ? snatIP : undefined, natNode, text };
+    }
     ep.label ??= ep.podKey ? `endpoint ${ep.podKey}` : `endpoint ${ep.text}`;
     if (ep.podKey) ep.ref ??= podRef(ep.podKey) as EndpointInfo["ref"];
     this.hops.push({
@@ -531,7 +569,7 @@ class Proxier {
       after,
       rule: sepRules[hairpin ? 1 : 0],
       rules: sepRules,
-      note: `${how} DNAT ${this.dst.ip}:${this.dst.port} -> ${ep.text}${masquerade ? `; SNAT ${clientIP} -> ${snatIP} so the reply returns through ${natNode}` : "; the client's address is kept"}.`,
+      note: dnat.text,
     });
     this.src = after.src;
     const dst = after.dst;

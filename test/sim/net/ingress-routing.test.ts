@@ -1,6 +1,7 @@
 // The routing table ingress-nginx's nginx.conf amounts to: server by host, then location by path.
 
 import { describe, expect, it } from "vitest";
+import { Tx } from "../../../worker/sim/cluster/tx.ts";
 import type { ClusterState } from "../../../worker/sim/cluster/types.ts";
 import type { Ingress } from "../../../worker/sim/kinds/ingress.ts";
 import { matchIngress, routingTable } from "../../../worker/sim/net/ingress-nginx.ts";
@@ -82,5 +83,17 @@ describe("ingress-nginx's routing table", () => {
     expect(to(r, "r.example", "/A/b/c")).toBe('ab ~* "^/a/b(/|$)(.*)"');
     expect(to(r, "r.example", "/a/x")).toBe('a ~* "^/a(/|$)(.*)"');
     expect(to(r, "r.example", "/b")).toBe("default-backend");
+  });
+
+  it("follows an Ingress changed in place within one transaction (the record keeps its identity)", () => {
+    const classes = { nginx: { apiVersion: "networking.k8s.io/v1", kind: "IngressClass", metadata: { name: "nginx" }, spec: { controller: "k8s.io/ingress-nginx" } } };
+    const base = { objects: { ingresses: { "default/w": ingress("w", "2026-01-01T00:00:00Z", [{ host: "w.example", http: { paths: [{ path: "/", pathType: "Prefix", backend: svc("first") }] } }]) }, ingressclasses: classes } } as unknown as ClusterState;
+    const tx = new Tx(base);
+    tx.writeResource("ingresses");
+    expect(to(routingTable(tx.state), "w.example", "/")).toBe("first /");
+    const record = tx.writeResource("ingresses");
+    expect(record).toBe(tx.state.objects!.ingresses);
+    record["default/w"] = ingress("w", "2026-01-01T00:00:00Z", [{ host: "w.example", http: { paths: [{ path: "/", pathType: "Prefix", backend: svc("second") }] } }]);
+    expect(to(routingTable(tx.state), "w.example", "/")).toBe("second /");
   });
 });

@@ -61,8 +61,11 @@ function ready(seed: number) {
   return run;
 }
 
+// kubeadm's Deployment probes /health and /ready: a Corefile that serves the cluster keeps both plugins.
 const DEFAULT_BLOCK = `.:53 {
     errors
+    health
+    ready
     kubernetes cluster.local in-addr.arpa ip6.arpa {
        pods insecure
        fallthrough in-addr.arpa ip6.arpa
@@ -290,6 +293,6 @@ describe("CoreDNS pods that start with a broken Corefile", () => {
     run(corefile(DEFAULT_BLOCK.replace("    forward . /etc/resolv.conf\n", "    forward .\n")));
     run("kubectl -n kube-system rollout restart deployment coredns");
     for (let i = 0; i < 6; i++) run("sleep 5");
-    expect(run("kubectl logs -n kube-system -l k8s-app=kube-dns --tail=1").output).toContain("plugin/forward: /etc/coredns/Corefile:7 - Error during parsing: Wrong argument count or unexpected line ending after '.'\n");
+    expect(run("kubectl logs -n kube-system -l k8s-app=kube-dns --tail=1").output).toContain("plugin/forward: /etc/coredns/Corefile:9 - Error during parsing: Wrong argument count or unexpected line ending after '.'\n");
   });
 });

@@ -3,6 +3,8 @@
 // depend on kubectl. Every helper returns a new state; inputs are never modified.
 
 import { bootstrapCluster } from "../../../worker/sim/cluster/bootstrap.ts";
+// The kubelet's readiness probes and container commands, registered as engine.ts does (CoreDNS's pods are ready once /ready answers).
+import "../../../worker/sim/shell/container-process.ts";
 import { Tx } from "../../../worker/sim/cluster/tx.ts";
 import type { ClusterState, Container, Pod, Service, ServicePort } from "../../../worker/sim/cluster/types.ts";
 import type { RouteTrace } from "../../../worker/sim/net/trace.ts";

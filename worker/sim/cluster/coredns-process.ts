@@ -109,6 +109,17 @@ export function runningCorefile(state: ClusterState, podKey: string): string | u
   return state.podRuntime[podKey]?.coredns?.corefile ?? configMapCorefile(state);
 }
 
+/**
+ * The Corefile the CoreDNS process in this container instance serves from: what its run loaded, or
+ * the ConfigMap's for an instance that has just started (it reads the file as it comes up).
+ */
+export function instanceCorefile(state: ClusterState, podKey: string, container: string): string | undefined {
+  const runtime = state.podRuntime[podKey];
+  const id = runtime?.containers?.find((c) => c.name === container)?.containerID;
+  const run = runtime?.coredns;
+  return run && run.containerID === id ? run.corefile : configMapCorefile(state);
+}
+
 /** Whether a Corefile error comes from caddyfile's own parse (the reload plugin only warns) rather than a plugin's setup. */
 function isSyntaxError(error: string): boolean {
   return !error.startsWith("plugin/") && !error.includes("Unknown directive");

@@ -1,6 +1,7 @@
 // The kubelet's pass over its pods: admitting and starting containers, advancing their states,
 // readiness probes, and releasing the IPs of pods that are gone.
-import type { Random } from "../random.ts";
+import { createRandom, type Random } from "../random.ts";
+import { fnv32a } from "./ids.ts";
 import { POD_IP_REUSE_DELAY_MS, allocatePodIP } from "./allocators.ts";
 import { allocateBlockIP, calicoBlockOf } from "./calico-ipam.ts";
 import { withProps } from "./compact.ts";
@@ -125,7 +126,7 @@ export function kubelet(tx: Tx, now: number, random: Random): void {
       nextResourceVersion(tx);
     }
     tx.write("podRuntime")[key] = next;
-    if (probed.length > 0) probeReadiness(tx, key, probed, hostIP, podIP!, now, random);
+    if (probed.length > 0) probeReadiness(tx, key, probed, hostIP, podIP!, now);
   }
   // A new set may replace older ones whose pods are gone: drop what nothing refers to.
   if (linksAdded) sweepServiceLinks(tx);
@@ -137,9 +138,11 @@ export function kubelet(tx: Tx, now: number, random: Random): void {
  * verdict holds for the run, since the simulated apps answer the same way each time. A failure is
  * the kubelet's Unhealthy event; the pod stays out of its Services' endpoints.
  */
-function probeReadiness(tx: Tx, key: string, probed: Array<{ name: string; at: number }>, hostIP: string, podIP: string, now: number, random: Random): void {
+function probeReadiness(tx: Tx, key: string, probed: Array<{ name: string; at: number }>, hostIP: string, podIP: string, now: number): void {
   for (const { name, at } of probed) {
-    const result = runReadinessProbeAt(tx, random, Math.min(at, now), key, name);
+    // The probe's connection (its ephemeral port) draws from a stream of its own, so probing a pod
+    // takes nothing from the session's stream and adding a probe to a spec leaves other names as they were.
+    const result = runReadinessProbeAt(tx, createRandom(fnv32a(`readiness|${key}|${name}|${at}`)), Math.min(at, now), key, name);
     const runtime = tx.state.podRuntime[key];
     const pod = tx.state.pods[key];
     if (!result || !runtime?.containers || !pod) continue;

@@ -259,15 +259,44 @@ export interface DnsReply {
 /** How a CoreDNS pod reaches an upstream: forward's target (an IP, or the node's resolver). */
 export type Upstream = (target: string, qname: string, qtype: QType) => DnsReply;
 
-/** The answer a CoreDNS server running this Corefile gives to one question. */
-export function corednsAnswer(state: ClusterState, index: NetIndex, servers: readonly ServerBlock[], qnameIn: string, qtype: QType, upstream: Upstream, depth = 0): DnsReply {
-  let qname = fqdn(qnameIn);
+/** The server block on port 53 whose zone matches the name longest (dnsserver's zone lookup). */
+export function serverBlockFor(servers: readonly ServerBlock[], qname: string): ServerBlock | undefined {
+  const name = fqdn(qname);
   let server: ServerBlock | undefined;
   let best = -1;
   for (const s of servers) {
     if (s.port !== 53) continue;
-    for (const z of s.zones) if (inZone(qname, z) && z.length > best) ((best = z.length), (server = s));
+    for (const z of s.zones) if (inZone(name, z) && z.length > best) ((best = z.length), (server = s));
   }
+  return server;
+}
+
+/** Length of a name in DNS wire format. */
+export function dnsWireLength(name: string): number {
+  const labels = name.replace(/\.$/, "").split(".").filter(Boolean);
+  return labels.reduce((n, l) => n + 1 + l.length, 1);
+}
+
+function rdataLength(r: Record): number {
+  if (r.type === "A") return 4;
+  // MNAME, RNAME, then serial, refresh, retry, expire and minimum (32 bits each).
+  if (r.type === "SOA") return dnsWireLength(r.data.split(" ")[0]) + dnsWireLength(r.data.split(" ")[1]) + 20;
+  if (r.type === "SRV") return 6 + dnsWireLength(r.data.split(" ")[3]);
+  return dnsWireLength(r.data);
+}
+
+/** The size of CoreDNS's reply on the wire (it does not compress its answers), with `opt` bytes of EDNS0 OPT record. */
+export function dnsMessageSize(qname: string, reply: DnsReply, opt: number): number {
+  // The kubernetes plugin's denials (NXDOMAIN, NODATA) carry its zone's SOA in the authority section.
+  const authority = reply.soa && (reply.rcode === "NXDOMAIN" || (reply.rcode === "NOERROR" && reply.answers.length === 0)) ? [reply.soa] : [];
+  const records = [...reply.answers, ...authority, ...(reply.additional ?? [])];
+  return 12 + dnsWireLength(qname) + 4 + records.reduce((n, r) => n + dnsWireLength(r.name) + 10 + rdataLength(r), 0) + opt;
+}
+
+/** The answer a CoreDNS server running this Corefile gives to one question. */
+export function corednsAnswer(state: ClusterState, index: NetIndex, servers: readonly ServerBlock[], qnameIn: string, qtype: QType, upstream: Upstream, depth = 0): DnsReply {
+  let qname = fqdn(qnameIn);
+  const server = serverBlockFor(servers, qname);
   if (!server) return { rcode: "REFUSED", answers: [], authoritative: false, by: "no server block" };
   const byName = (name: string) => server!.directives.filter((d) => d.name === name);
   for (const d of byName("rewrite")) qname = rewriteName(d, qname);

@@ -13,7 +13,10 @@ import type { ClusterState, Pod } from "../cluster/types.ts";
 import { createRandom } from "../random.ts";
 import { fnv32a } from "../cluster/ids.ts";
 import { parseCorefileCached, runningCorefile } from "../cluster/coredns-process.ts";
-import { COREFILE_PATH, corednsAnswer, type DnsReply, type QType } from "./coredns.ts";
+import { COREFILE_PATH, corednsAnswer, serverBlockFor, type DnsReply, type QType } from "./coredns.ts";
+import { corednsLogLine } from "./coredns-log.ts";
+import { appendContainerLog } from "../cluster/container-log.ts";
+import type { Tx } from "../cluster/tx.ts";
 import type { NetIndex } from "./index.ts";
 import { isIPv4 } from "./ip.ts";
 import { outsideAnswer } from "./outside/index.ts";
@@ -91,8 +94,12 @@ export function resolvConfText(conf: ResolvConf): string {
   return text;
 }
 
-/** The time and session-affinity memory a query's packet is routed with. */
-export type DnsEnv = Pick<RouteEnv, "now" | "affinity">;
+/**
+ * The time and session-affinity memory a query's packet is routed with; with `tx`, what the
+ * answering CoreDNS process logs (its log plugin) is written to its container's log. `edns`: the
+ * OPT record the client sends (dig's), which the log shows in the query's size and buffer size.
+ */
+export type DnsEnv = Pick<RouteEnv, "now" | "affinity"> & { tx?: Tx; edns?: { udp: number; cookie: boolean } };
 
 export type DnsQueryResult =
   | { kind: "reply"; reply: DnsReply; hops: Hop[]; server: string }
@@ -138,6 +145,16 @@ export function queryServer(state: ClusterState, index: NetIndex, from: Place, s
     const next = queryServer(state, index, corePlace, upstream, name, type, env, depth + 1);
     return next.kind === "reply" ? next.reply : { rcode: "SERVFAIL", answers: [], authoritative: false, by: `forward ${upstream} (${next.reason})` };
   });
+  const server53 = env?.tx ? serverBlockFor(corefile.servers, qname) : undefined;
+  if (env?.tx && server53?.directives.some((d) => d.name === "log")) {
+    // The message ID the client picked and the time CoreDNS took: from the question's own stream
+    // (a forwarded answer waits on the upstream for a few milliseconds, as dig's Query time shows).
+    const id = routeEnv.random.int(65536);
+    const durationNs = reply.authoritative ? 60_000 + routeEnv.random.int(400_000) : (4 + (fnv32a(fqdnOf(qname)) % 20)) * 1_000_000 + routeEnv.random.int(1_000_000);
+    const line = corednsLogLine(server53, { qname, qtype, reply, client: outcome.delivery.client, local: coredns.ip, id, edns: env.edns, durationNs });
+    const runtime = env.tx.state.podRuntime[coredns.key];
+    if (line && runtime) env.tx.write("podRuntime")[coredns.key] = appendContainerLog(runtime, [line], now);
+  }
   const hop: Hop = {
     kind: "dns",
     label: `CoreDNS ${coredns.key}`,
@@ -247,6 +264,10 @@ export function resolveHost(state: ClusterState, index: NetIndex, place: Place, 
           : `${where} does not use the cluster's DNS: /etc/hosts (the lab's machines) and its upstream resolver (the simulated outside world) know no ${host}, so it does not resolve. Service names resolve only through the cluster's DNS.`,
     },
   };
+}
+
+function fqdnOf(name: string): string {
+  return name.endsWith(".") ? name : `${name}.`;
 }
 
 function serviceRef(key: string): Hop["ref"] {

@@ -88,7 +88,7 @@ function connectIn(env: ExchangeEnv, input: ConnectInput): ConnectOutcome {
   const index = netIndex(state);
   const to = input.path === undefined ? { host: input.host, port: input.port } : { host: input.host, port: input.port, path: input.path };
   const base = { request: input.command, from: traceFrom(input.place), to };
-  const resolved = resolveHost(state, index, input.place, input.host, { now: env.now, affinity: state.affinity });
+  const resolved = resolveHost(state, index, input.place, input.host, { now: env.now, affinity: state.affinity, tx: env.tx });
   if (!resolved.ok) {
     env.trace({ ...base, hops: resolved.hops ?? [resolved.hop], verdict: "not-resolved", reason: resolved.hop.note, cause: "not-resolved" });
     return { kind: "not-resolved" };

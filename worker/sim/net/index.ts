@@ -180,7 +180,8 @@ interface NodeIndex {
 // for the first request after any change took ~20 ms.
 const serviceIndexes = new WeakMap<Record<string, Service>, { writes: number; index: ServiceIndex }>();
 const podIndexes = new WeakMap<Record<string, Pod>, { rv: number; index: PodIndex }>();
-const nodeIndexes = new WeakMap<Record<string, Node>, NodeIndex>();
+/** By the nodes record and its write count: a transaction adds a node (kubeadm join) to its copy of the record in place. */
+const nodeIndexes = new WeakMap<Record<string, Node>, { writes: number; index: NodeIndex }>();
 /**
  * A service port's endpoints as kube-proxy sorts them (topology.go CategorizeEndpoints): the ready
  * ones, and the serving, terminating ones it falls back to when none is ready.
@@ -223,7 +224,8 @@ export class NetIndex {
       services.writes !== writeCount(this.state.services) ||
       this.pods !== pods?.index ||
       pods.rv !== this.state.resourceVersion ||
-      this.nodes !== nodeIndexes.get(this.state.nodes)
+      this.nodes !== nodeIndexes.get(this.state.nodes)?.index ||
+      nodeIndexes.get(this.state.nodes)?.writes !== writeCount(this.state.nodes)
     );
   }
 
@@ -410,9 +412,10 @@ function podIndexOf(state: ClusterState): PodIndex {
 }
 
 function nodeIndexOf(nodes: Record<string, Node>): NodeIndex {
-  let index = nodeIndexes.get(nodes);
-  if (index) return index;
-  index = { byIP: new Map(), byName: new Map(), list: [] };
+  const writes = writeCount(nodes);
+  const cached = nodeIndexes.get(nodes);
+  if (cached && cached.writes === writes) return cached.index;
+  const index: NodeIndex = { byIP: new Map(), byName: new Map(), list: [] };
   for (const name in nodes) {
     const node = nodes[name];
     const ip = nodeInternalIP(node);
@@ -433,7 +436,7 @@ function nodeIndexOf(nodes: Record<string, Node>): NodeIndex {
     index.list.push(info);
   }
   index.list.sort((a, b) => (a.name < b.name ? -1 : 1));
-  nodeIndexes.set(nodes, index);
+  nodeIndexes.set(nodes, { writes, index });
   return index;
 }
 

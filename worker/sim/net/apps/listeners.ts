@@ -28,6 +28,8 @@ import { nginx } from "./nginx.ts";
 import { tomcat } from "./tomcat.ts";
 import type { App } from "./types.ts";
 import { whoami } from "./whoami.ts";
+import { instanceCorefile, isCorednsImage, parseCorefileCached } from "../../cluster/coredns-process.ts";
+import { corednsHttpApp, corednsHttpPorts } from "./coredns.ts";
 
 const apps: Record<ServerKind, App> = {
   nginx,
@@ -116,6 +118,17 @@ function podListener(state: ClusterState, pod: Pod, key: string, port: number, h
   const statuses = pod.status.containerStatuses ?? [];
   const notRunning: string[] = [];
   for (const container of pod.spec.containers) {
+    if (isCorednsImage(container.image)) {
+      // CoreDNS's health and ready servers, as the Corefile its process loaded opens them.
+      const text = instanceCorefile(state, key, container.name);
+      const plugin = text === undefined ? undefined : corednsHttpPorts(parseCorefileCached(text)).get(port);
+      if (!plugin) continue;
+      if (!statuses.find((s) => s.name === container.name)?.state.running) {
+        notRunning.push(container.name);
+        continue;
+      }
+      return { listener: { app: corednsHttpApp(plugin), label: `coredns (the ${plugin} plugin) in container ${container.name} of pod ${key}`, podKey: key, pod, container: container.name, args: serverArgs(container), image: container.image, hostname, logs: false } };
+    }
     const server = findImage(container.image)?.server;
     if (!server || !runsImageServer(container)) continue;
     // nginx also listens where its conf.d files say (read only for ports the image does not serve).

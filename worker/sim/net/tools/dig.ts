@@ -156,7 +156,7 @@ export function dig(ctx: ProgramContext): number {
   let reply: DnsReply | undefined;
   for (const n of names) {
     qname = n.endsWith(".") ? n : `${n}.`;
-    const result = queryServer(state, index, place, nameserver, qname, (supported ? qtype : "A") as QType, { now: ctx.now, affinity: state.affinity });
+    const result = queryServer(state, index, place, nameserver, qname, (supported ? qtype : "A") as QType, { now: ctx.now, affinity: state.affinity, tx: ctx.tx, edns: { udp: flavor.udp, cookie: flavor.cookie } });
     if (result.kind !== "reply") {
       const lines = result.kind === "refused" ? `;; communications error to ${nameserver}#53: connection refused\n` : "";
       ctx.out(short ? `${lines};; connection timed out; no servers could be reached\n` : `${header}${lines};; connection timed out; no servers could be reached\n`);

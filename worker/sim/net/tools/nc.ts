@@ -83,7 +83,7 @@ function ncUdp(ctx: ProgramContext, host: string, portText: string, wait: string
   const state = ctx.tx.state;
   const index = netIndex(state);
   const base = { request: commandText(ctx.argv), from: traceFrom(place), to: { host, port } };
-  const resolved = resolveHost(state, index, place, host, { now: ctx.now, affinity: state.affinity });
+  const resolved = resolveHost(state, index, place, host, { now: ctx.now, affinity: state.affinity, tx: ctx.tx });
   if (!resolved.ok) {
     ctx.trace?.({ ...base, hops: resolved.hops ?? [resolved.hop], verdict: "not-resolved", reason: resolved.hop.note, cause: "not-resolved" });
     ctx.err(`nc: bad address '${host}'\n`);

@@ -36,7 +36,7 @@ export function nslookup(ctx: ProgramContext): number {
   }
   const name = args[0];
   const given = args[1];
-  const ask = (server: string, q: string, type: QType): DnsQueryResult => queryServer(state, index, place, server, q, type, { now: ctx.now, affinity: state.affinity });
+  const ask = (server: string, q: string, type: QType): DnsQueryResult => queryServer(state, index, place, server, q, type, { now: ctx.now, affinity: state.affinity, tx: ctx.tx });
   if (busybox && (given !== undefined || usesClusterDNS(place, state))) {
     const server = given ?? resolvConf(state, place).nameservers[0];
     if (!isIPv4(server)) {

@@ -35,7 +35,7 @@ export function ping(ctx: ProgramContext): number {
   ctx = labContext(ctx, place, host);
   const state = ctx.tx.state;
   const index = netIndex(state);
-  const resolved = resolveHost(state, index, place, host, { now: ctx.now });
+  const resolved = resolveHost(state, index, place, host, { now: ctx.now, tx: ctx.tx });
   const base = { request: commandText(argv), from: traceFrom(place), to: { host, port: 0 } };
   if (!resolved.ok) {
     ctx.trace({ ...base, hops: resolved.hops ?? [resolved.hop], verdict: "not-resolved", reason: resolved.hop.note });

@@ -59,7 +59,7 @@ describe("the ServiceAccount admission plugin", () => {
     const etcd = state.pods["kube-system/etcd-controlplane"];
     expect(etcd.spec.volumes).toBeUndefined();
     expect(etcd.spec.containers[0].volumeMounts).toBeUndefined();
-    expect(state.pods[Object.keys(state.pods).find((k) => k.startsWith("kube-system/coredns-"))!].spec.volumes?.[0].name).toMatch(/^kube-api-access-/);
+    expect(state.pods[Object.keys(state.pods).find((k) => k.startsWith("kube-system/coredns-"))!].spec.volumes?.map((v) => v.name)).toEqual(["config-volume", expect.stringMatching(/^kube-api-access-/)]);
   });
 
   it("adds no second mount where a container already mounts the token path", () => {

@@ -4,7 +4,8 @@
 // query answered by the server block whose zone matches longest, through its plugins in
 // CoreDNS's own order (plugin.cfg: rewrite, hosts, kubernetes, forward), whatever their order in
 // the Corefile. Plugins that only observe (errors, log, cache, health, ready, reload, loop,
-// loadbalance, prometheus) are accepted and change no answer.
+// prometheus) are accepted and change no answer; loadbalance shuffles a successful answer's
+// address records (roundRobinShuffle below).
 
 import type { ClusterState } from "../cluster/types.ts";
 import { endpointSlicesFor } from "../cluster/endpoints.ts";
@@ -356,6 +357,40 @@ function kubernetesSoa(state: ClusterState, d: Directive, zone: string): Record 
   const serial = Math.floor(modified / 1000);
   const apex = zone === "." ? "" : zone;
   return { name: zone, type: "SOA", ttl: Math.min(minTtl, 300), data: `ns.dns.${apex} hostmaster.${apex} ${serial} 7200 1800 86400 ${minTtl}` };
+}
+
+/**
+ * plugin/loadbalance (round_robin, kubeadm's Corefile has it): on a NOERROR answer from a server
+ * block with the plugin, each section's A records are shuffled with roundRobinShuffle, which draws
+ * a fresh message id (dns.Id()) per step; other records keep their order, CNAMEs first. `id` is
+ * that random 16-bit draw, from the simulation's seeded stream for this question.
+ */
+export function loadBalanced(servers: readonly ServerBlock[], qnameIn: string, reply: DnsReply, id: () => number): DnsReply {
+  if (reply.rcode !== "NOERROR") return reply;
+  const plugin = serverBlockFor(servers, qnameIn)?.directives.find((d) => d.name === "loadbalance");
+  if (!plugin || (plugin.args.length > 0 && plugin.args[0] !== "round_robin")) return reply;
+  return { ...reply, answers: roundRobin(reply.answers, id), ...(reply.additional ? { additional: roundRobin(reply.additional, id) } : {}) };
+}
+
+function roundRobin(records: Record[], id: () => number): Record[] {
+  if (records.length <= 1) return records;
+  if (records.every((r) => r.type === "A")) return roundRobinShuffle([...records], id);
+  const cname = records.filter((r) => r.type === "CNAME");
+  const rest = records.filter((r) => r.type !== "CNAME" && r.type !== "A");
+  return [...cname, ...rest, ...roundRobinShuffle(records.filter((r) => r.type === "A"), id)];
+}
+
+function roundRobinShuffle(records: Record[], id: () => number): Record[] {
+  const l = records.length;
+  if (l === 2) {
+    if (id() % 2 === 0) [records[0], records[1]] = [records[1], records[0]];
+  } else if (l > 2) {
+    for (let j = 0; j < l; j++) {
+      const p = j + (id() % (l - j));
+      if (p !== j) [records[j], records[p]] = [records[p], records[j]];
+    }
+  }
+  return records;
 }
 
 function rewriteName(d: Directive, qname: string): string {

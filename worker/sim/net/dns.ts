@@ -13,7 +13,7 @@ import type { ClusterState, Pod } from "../cluster/types.ts";
 import { createRandom } from "../random.ts";
 import { fnv32a } from "../cluster/ids.ts";
 import { parseCorefileCached, runningCorefile } from "../cluster/coredns-process.ts";
-import { COREFILE_PATH, corednsAnswer, serverBlockFor, type DnsReply, type QType } from "./coredns.ts";
+import { COREFILE_PATH, corednsAnswer, loadBalanced, serverBlockFor, type DnsReply, type QType } from "./coredns.ts";
 import { corednsLogLine } from "./coredns-log.ts";
 import { appendContainerLog } from "../cluster/container-log.ts";
 import type { Tx } from "../cluster/tx.ts";
@@ -136,7 +136,7 @@ export function queryServer(state: ClusterState, index: NetIndex, from: Place, s
   if (!corefile.ok) return { kind: "timed-out", hops: outcome.hops, server, reason: `CoreDNS cannot load its Corefile (${corefile.error}), so no DNS server runs in ${target.pod.key}.` };
   const coredns = target.pod;
   const corePlace: Place = { kind: "pod", name: coredns.pod.metadata.name, namespace: coredns.key.slice(0, coredns.key.indexOf("/")), key: coredns.key, ip: coredns.ip, nodeName: coredns.nodeName ?? "", hostNetwork: coredns.pod.spec.hostNetwork === true, container: coredns.pod.spec.containers[0].name };
-  const reply = corednsAnswer(state, index, corefile.servers, qname, qtype, (upstream, name, type) => {
+  const answer = corednsAnswer(state, index, corefile.servers, qname, qtype, (upstream, name, type) => {
     if (upstream === "/etc/resolv.conf") {
       // CoreDNS runs with dnsPolicy Default: the node's upstream resolver, which knows the public names of the simulated outside world.
       return outsideAnswer(name, type, "the node's upstream resolver");
@@ -145,6 +145,7 @@ export function queryServer(state: ClusterState, index: NetIndex, from: Place, s
     const next = queryServer(state, index, corePlace, upstream, name, type, env, depth + 1);
     return next.kind === "reply" ? next.reply : { rcode: "SERVFAIL", answers: [], authoritative: false, by: `forward ${upstream} (${next.reason})` };
   });
+  const reply = loadBalanced(corefile.servers, qname, answer, () => routeEnv.random.int(65536));
   const server53 = env?.tx ? serverBlockFor(corefile.servers, qname) : undefined;
   if (env?.tx && server53?.directives.some((d) => d.name === "log")) {
     // The message ID the client picked and the time CoreDNS took: from the question's own stream

@@ -465,8 +465,22 @@ export interface ServerData {
   containerID: string;
   /** redis's keyspace (string values). */
   keys?: Record<string, string>;
-  /** SQL tables by name: column names and rows of values (null as null). */
-  tables?: Record<string, { columns: string[]; rows: Array<Array<string | null>> }>;
+  /** Before tables were kept per database: the entrypoint's database's tables (read as such). */
+  tables?: Record<string, SqlTable>;
+  /** SQL databases by name, each its tables by name (sql-server.ts). */
+  databases?: Record<string, Record<string, SqlTable>>;
+}
+
+/** A SQL table: its columns ("name type", the type as written in lower case) and rows of values (null as null). */
+export interface SqlTable {
+  columns: string[];
+  rows: Array<Array<string | null>>;
+  /** Column defaults by column name ("\u0000now" for now()/CURRENT_TIMESTAMP). */
+  defaults?: Record<string, string | null>;
+  notNull?: string[];
+  primaryKey?: string[];
+  /** serial / AUTO_INCREMENT columns: the last value given out. */
+  auto?: Record<string, number>;
 }
 
 /**

@@ -32,7 +32,7 @@ describe("psql", () => {
     ["a wrong password", "kubectl exec -it pgx -- psql -h pg -U postgres -c 'select 1'", `psql: error: connection to server at "pg" (IP), port 5432 failed: FATAL:  password authentication failed for user "postgres"\n${T} 2\n`],
     ["an unknown host", "kubectl exec -it pgc -- psql -h nosuch -U postgres -c 'select 1'", `psql: error: could not translate host name "nosuch" to address: Name or service not known\n${T} 2\n`],
     ["no server in this container", "kubectl exec -it pgc -- psql -U postgres", `psql: error: connection to server on socket "/var/run/postgresql/.s.PGSQL.5432" failed: No such file or directory\n\tIs the server running locally and accepting connections on that socket?\n${T} 2\n`],
-    ["bad SQL", "kubectl exec -it pg -- psql -U postgres -c 'select 1 frm t'", `ERROR:  syntax error at or near "frm"\nLINE 1: select 1 frm t\n                 ^\n${T} 1\n`],
+    ["bad SQL (postgres takes `frm` as the column's label, as it takes any bare word after an expression)", "kubectl exec -it pg -- psql -U postgres -c 'select 1 frm t'", `ERROR:  syntax error at or near "t"\nLINE 1: select 1 frm t\n                     ^\n${T} 1\n`],
     ["an unknown function", "kubectl exec -it pg -- psql -U postgres -c 'select foo()'", `ERROR:  function foo() does not exist\nLINE 1: select foo()\n               ^\nHINT:  No function matches the given name and argument types. You might need to add explicit type casts.\n${T} 1\n`],
   ])("%s", (_, command, expected) => {
     const run = cluster();

@@ -10,7 +10,7 @@ import { MARIADB_SERVER_VERSION, MYSQL_SERVER_VERSION } from "../../cluster/data
 import { findImage, type ServerKind } from "../../cluster/images.ts";
 import { nativePasswordHash } from "../sha1.ts";
 import { readServerData, writeServerData } from "../apps/server-data.ts";
-import { runSql, type SqlColumn } from "../apps/sql-server.ts";
+import { databasesOf, runSql, type SqlColumn } from "../apps/sql-server.ts";
 import { clientPlace, dbConnect, envVar, localServer, serverAccount, splitStatements } from "./db-client.ts";
 
 /** The boxed table of an interactive (terminal) result. */
@@ -155,8 +155,8 @@ export function mysqlClient(ctx: ProgramContext): number {
     ctx.err(`ERROR 1045 (28000): Access denied for user '${user}'@'${clientHost}' (using password: ${password ? "YES" : "NO"})\n`);
     return 1;
   }
-  const databases = ["information_schema", "mysql", "performance_schema", "sys", ...(account.database ? [account.database] : [])];
-  if (database !== undefined && !databases.includes(database)) {
+  let data = readServerData(ctx.tx, target.podKey, target.container) ?? { containerID: "" };
+  if (database !== undefined && databasesOf(data, "mysql", account.database)[database] === undefined) {
     finish?.(`${daemon} has no database ${database}.`);
     ctx.err(`ERROR 1049 (42000): Unknown database '${database}'\n`);
     return 1;
@@ -175,8 +175,7 @@ export function mysqlClient(ctx: ProgramContext): number {
     ctx.err(`${name}: its interactive prompt is not simulated here; give the statements with -e, e.g. ${program} -uroot -pPASS -e 'select 1'\n`);
     return 1;
   }
-  let data = readServerData(ctx.tx, target.podKey, target.container) ?? { containerID: "" };
-  const session = { dialect: "mysql" as const, server: target.server, user, database: database ?? "", accountHost: clientHost === "localhost" ? "localhost" : "%", now: ctx.now };
+  const session = { dialect: "mysql" as const, server: target.server, user, database: database ?? "", home: account.database, accountHost: clientHost === "localhost" ? "localhost" : "%", now: ctx.now };
   for (const statement of statements.flatMap(splitStatements)) {
     const { result, data: next } = runSql(data, session, statement);
     if (result.kind === "error") {
@@ -190,6 +189,9 @@ export function mysqlClient(ctx: ProgramContext): number {
       }
       data = next;
     }
+    // USE (and a DROP of the current database) changes the session's database; -e prints nothing for it.
+    if (result.kind === "use") session.database = result.database;
+    if (result.kind === "done" && result.database !== undefined) session.database = result.database;
     if (result.kind !== "rows") continue;
     if (ctx.stdoutIsTerminal === false) {
       ctx.out([result.columns.map((c) => c.name), ...result.rows.map((r) => r.map((v) => v ?? "NULL"))].map((r) => `${r.join("\t")}\n`).join(""));

@@ -4,7 +4,7 @@
 
 import type { ProgramContext } from "../../shell/types.ts";
 import { readServerData, writeServerData } from "../apps/server-data.ts";
-import { POSTGRES_PACKAGE, POSTGRES_VERSION, runSql, type SqlColumn } from "../apps/sql-server.ts";
+import { databasesOf, POSTGRES_PACKAGE, POSTGRES_VERSION, runSql, type SqlColumn, type SqlResult } from "../apps/sql-server.ts";
 import { clientPlace, dbConnect, envVar, localServer, serverAccount, splitStatements } from "./db-client.ts";
 
 const SOCKET = "/var/run/postgresql/.s.PGSQL.5432";
@@ -131,13 +131,14 @@ export function psql(ctx: ProgramContext): number {
     ctx.err(`psql: error: ${failedAt}: FATAL:  role "${user}" does not exist\n`);
     return 2;
   }
-  if (![account.database, "postgres", "template1", "template0"].includes(database)) {
+  const stored = readServerData(ctx.tx, target.podKey, target.container) ?? { containerID: "" };
+  if (databasesOf(stored, "postgres", account.database)[database] === undefined) {
     finish?.(false, `database "${database}" does not exist.`);
     ctx.err(`psql: error: ${failedAt}: FATAL:  database "${database}" does not exist\n`);
     return 2;
   }
   finish?.(true, `postgres accepted ${user}'s login to database ${database}.`);
-  if (commands.length === 0 && ctx.stdin !== undefined) return runScript(ctx, target, user, database, ctx.stdin);
+  if (commands.length === 0 && ctx.stdin !== undefined) return runScript(ctx, target, user, database, account.database, ctx.stdin);
   if (commands.length === 0) {
     ctx.out(`psql (${POSTGRES_VERSION} (Debian ${POSTGRES_PACKAGE}))\nType "help" for help.\n\n`);
     ctx.err("psql: its interactive prompt is not simulated here; give the statements with -c, e.g. psql -U postgres -c 'select 1'\n");
@@ -145,10 +146,11 @@ export function psql(ctx: ProgramContext): number {
   }
   let data = readServerData(ctx.tx, target.podKey, target.container) ?? { containerID: "" };
   for (const statement of commands.flatMap(splitStatements)) {
-    const { result, data: next } = runSql(data, { dialect: "postgres", user, database, now: ctx.now }, statement);
+    const { result, data: next } = runSql(data, { dialect: "postgres", user, database, home: account.database, now: ctx.now }, statement);
     if (result.kind === "error") {
       let text = `ERROR:  ${result.message}\n`;
       if (result.position !== undefined) text += `LINE 1: ${statement}\n${" ".repeat(8 + result.position)}^\n`;
+      if (result.detail) text += `DETAIL:  ${result.detail}\n`;
       if (result.hint) text += `HINT:  ${result.hint}\n`;
       ctx.err(text);
       return 1;
@@ -160,9 +162,16 @@ export function psql(ctx: ProgramContext): number {
       }
       data = next;
     }
-    ctx.out(result.kind === "rows" ? alignedTable(result.columns, result.rows) : `${result.tag}\n`);
+    if (result.kind === "done" && result.notice) ctx.err(`NOTICE:  ${result.notice}\n`);
+    ctx.out(resultText(result));
   }
   return 0;
+}
+
+/** What psql prints on standard output for a statement's result: its table, or its command tag. */
+function resultText(result: Exclude<SqlResult, { kind: "error" }>): string {
+  if (result.kind === "rows") return alignedTable(result.columns, result.rows);
+  return result.kind === "done" ? `${result.tag}\n` : "";
 }
 
 /**
@@ -171,12 +180,12 @@ export function psql(ctx: ProgramContext): number {
  * (`psql:<stdin>:LINE: ERROR:  ...`) and not stopping the script (ON_ERROR_STOP is off), so psql
  * exits 0 unless the server's disk is full.
  */
-function runScript(ctx: ProgramContext, target: { podKey: string; container: string }, user: string, database: string, input: string): number {
+function runScript(ctx: ProgramContext, target: { podKey: string; container: string }, user: string, database: string, home: string, input: string): number {
   let data = readServerData(ctx.tx, target.podKey, target.container) ?? { containerID: "" };
   for (const { text, line } of scriptStatements(input)) {
     // A line break is whitespace to the server (the same offsets, so positions still point into `text`).
     const statement = text.replace(/;$/, "").replace(/[\r\n\t]/g, " ");
-    const { result, data: next } = runSql(data, { dialect: "postgres", user, database, now: ctx.now }, statement);
+    const { result, data: next } = runSql(data, { dialect: "postgres", user, database, home, now: ctx.now }, statement);
     if (result.kind === "error") {
       let message = `psql:<stdin>:${line}: ERROR:  ${result.message}\n`;
       if (result.position !== undefined) {
@@ -187,6 +196,7 @@ function runScript(ctx: ProgramContext, target: { podKey: string; container: str
         while (at < lines.length - 1 && offset > lines[at].length) offset -= lines[at++].length + 1;
         message += `LINE ${at + 1}: ${lines[at]}\n${" ".repeat(7 + String(at + 1).length + offset)}^\n`;
       }
+      if (result.detail) message += `DETAIL:  ${result.detail}\n`;
       if (result.hint) message += `HINT:  ${result.hint}\n`;
       ctx.err(message);
       continue;
@@ -198,7 +208,8 @@ function runScript(ctx: ProgramContext, target: { podKey: string; container: str
       }
       data = next;
     }
-    ctx.out(result.kind === "rows" ? alignedTable(result.columns, result.rows) : `${result.tag}\n`);
+    if (result.kind === "done" && result.notice) ctx.err(`psql:<stdin>:${line}: NOTICE:  ${result.notice}\n`);
+    ctx.out(resultText(result));
   }
   return 0;
 }

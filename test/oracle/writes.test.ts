@@ -128,3 +128,20 @@ it("real kubectl's writes print what the console prints and are changes of the s
     rmSync(home, { recursive: true, force: true });
   }
 });
+
+it("real kubectl delete pod, which waits for the pod to go (a list, then a watch from its resourceVersion), prints only its line", async () => {
+  const baseUrl = inject("baseUrl");
+  const session = await createSession(baseUrl);
+  const home = mkdtempSync(join(tmpdir(), "kube-oracle-delete-"));
+  try {
+    const kubeconfig = join(home, "kubeconfig");
+    writeFileSync(kubeconfig, await getInsecure(`${inject("httpsUrl")}/api/sessions/${session.id}/kubeconfig`, { Authorization: `Bearer ${session.editKey}` }));
+    for (const name of ["one", "two"]) await consoleRun(baseUrl, session, `kubectl run ${name} --image=nginx`);
+    // Unwatched, the pods start while nothing is written: kubectl's list finds the cluster moved on.
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    expect(await kubectl(kubeconfig, home, "kubectl delete pod one")).toBe('pod "one" deleted\n');
+    expect(await kubectl(kubeconfig, home, "kubectl delete pod two")).toBe('pod "two" deleted\n');
+  } finally {
+    rmSync(home, { recursive: true, force: true });
+  }
+});

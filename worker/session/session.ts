@@ -686,8 +686,10 @@ export class Session extends DurableObject<Env> {
       }
       this.storeBuckets();
       this.touch();
-      const current = this.current();
-      return success(serveKubeApi(clusterNamed(current, name)!, { ...request, canWrite: editor }, simulatedNow(current, Date.now())));
+      const now = Date.now();
+      const current = this.catchUp(now);
+      this.scheduleAlarm();
+      return success(serveKubeApi(clusterNamed(current, name)!, { ...request, canWrite: editor }, simulatedNow(current, now)));
     });
   }
 
@@ -705,10 +707,11 @@ export class Session extends DurableObject<Env> {
       const limited = this.rateLimited(editor ? "commands" : "keyless");
       if (limited) return limited;
       const name = clusterName ?? currentClusterName(this.state!);
-      const cluster = clusterNamed(this.state!, name);
-      if (!cluster) return noSuchCluster(name);
+      if (!clusterNamed(this.state!, name)) return noSuchCluster(name);
       this.storeBuckets();
       this.touch();
+      // The watch starts from the cluster as it is now, stored, as the reads answer it.
+      const cluster = clusterNamed(this.catchUp(Date.now()), name)!;
       const spec = parseWatch(cluster, { ...request, canWrite: editor });
       if ("status" in spec) return success({ response: spec });
       if (this.watches.size + this.follows.size >= MAX_WATCHES_PER_SESSION) {
@@ -1381,20 +1384,31 @@ export class Session extends DurableObject<Env> {
         return;
       }
       if (this.examRun && this.classId && examOver(this.examRun, now)) this.finishExam(now);
-      const next = tick(this.state!, now);
-      if (next !== this.state) {
-        // Pods that became ready may complete a lesson step without a command.
-        const advanced = this.lessonRun ? advanceLesson(this.lessonRun.lesson, this.lessonRun.progress, next, { traces: [] }) : undefined;
-        this.persist(next, [], advanced?.progress);
-        const seq = this.meta!.seq;
-        this.broadcast(() => ({ type: "cluster", seq, cluster: clusterView(next) }));
-        if (advanced && advanced.events.length > 0) {
-          this.broadcast({ type: "lesson", ...lessonUpdate(advanced) });
-          this.reportToClass();
-        }
-      }
+      this.catchUp(now);
       this.scheduleAlarm();
     });
+  }
+
+  /**
+   * Stores the pod transitions simulated time has brought since the last write (as the alarm does),
+   * so the cluster a read answers from is the stored one. An API read that answered from a state
+   * only ticked in memory would hand the client a resourceVersion (a LIST's) that the watches,
+   * which serve the stored states, have not seen: kubectl delete's wait then watched from it and
+   * got "Too large resource version". Returns the current state.
+   */
+  private catchUp(now: number): SessionState {
+    const next = tick(this.state!, now);
+    if (next === this.state) return next;
+    // Pods that became ready may complete a lesson step without a command.
+    const advanced = this.lessonRun ? advanceLesson(this.lessonRun.lesson, this.lessonRun.progress, next, { traces: [] }) : undefined;
+    this.persist(next, [], advanced?.progress);
+    const seq = this.meta!.seq;
+    this.broadcast(() => ({ type: "cluster", seq, cluster: clusterView(next) }));
+    if (advanced && advanced.events.length > 0) {
+      this.broadcast({ type: "lesson", ...lessonUpdate(advanced) });
+      this.reportToClass();
+    }
+    return next;
   }
 
   /**

@@ -122,6 +122,28 @@ describe("ANY /api/sessions/:id/k8s/...", () => {
     expect(await response.json()).toMatchObject({ kind: "Status", reason: "RequestEntityTooLarge", message: "Request entity too large: limit is 1048576" });
   });
 
+  it("lets a client watch from the resourceVersion of any list it got, when pods moved on since the last write", async () => {
+    // Nobody watches, so no alarm stores the pod's start: the lists find time has moved on since
+    // the setup's write. kubectl delete (and get -w, wait) watch from the list's resourceVersion next.
+    const session = await createSession({ setup: ["kubectl run web --image=nginx"] });
+    const base = `/api/sessions/${session.id}/k8s/api/v1/namespaces/default/pods`;
+    const resourceVersionOfList = async () => ((await (await request(base)).json()) as { metadata: { resourceVersion: string } }).metadata.resourceVersion;
+    const written = await resourceVersionOfList();
+    let listed = written;
+    for (let i = 0; i < 100 && listed === written; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      listed = await resourceVersionOfList();
+    }
+    expect(Number(listed)).toBeGreaterThan(Number(written));
+    const watch = await request(`${base}?watch=1&resourceVersion=${listed}&timeoutSeconds=1`);
+    expect(watch.status, await watch.clone().text()).toBe(200);
+    await watch.text();
+    // A resourceVersion truly ahead of the session is still the API server's 504.
+    const ahead = await request(`${base}?watch=1&resourceVersion=${Number(listed) + 1000}&timeoutSeconds=1`);
+    expect(ahead.status).toBe(504);
+    expect(await ahead.json()).toMatchObject({ reason: "Timeout", details: { causes: [{ reason: "ResourceVersionTooLarge" }] } });
+  });
+
   it("answers an unknown session with a NotFound Status, and refuses pages of other sites", async () => {
     const missing = await request("/api/sessions/AAAAAAAAAAAAAAAAAAAAAA/k8s/api/v1/pods");
     expect(missing.status).toBe(404);

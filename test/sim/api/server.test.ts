@@ -67,6 +67,47 @@ describe("the session's Kubernetes API: discovery", () => {
     // A client that lists plain JSON first gets the legacy document.
     expect(get(state, "/api", { accept: "application/json, */*" }).json.kind).toBe("APIVersions");
   });
+
+  it("lists the scale subresource of deployments, replicasets and statefulsets as kube-apiserver does (kubectl autoscale looks it up)", () => {
+    const apps = get(state, "/apis/apps/v1").json.resources as Array<{ name: string }>;
+    const names = apps.map((r) => r.name);
+    for (const plural of ["deployments", "replicasets", "statefulsets"]) {
+      // Right after its resource, as the API server lists a resource's subresources.
+      expect(names.indexOf(`${plural}/scale`)).toBe(names.indexOf(plural) + 1);
+      expect(apps.find((r) => r.name === `${plural}/scale`)).toEqual({ name: `${plural}/scale`, singularName: "", namespaced: true, group: "autoscaling", version: "v1", kind: "Scale", verbs: ["get", "patch", "update"] });
+    }
+    expect(names.filter((n) => n.includes("/"))).toEqual(["deployments/scale", "replicasets/scale", "statefulsets/scale"]);
+    const aggregated = get(state, "/apis", { accept: AGGREGATED_ACCEPT }).json.items.find((i: { metadata: { name: string } }) => i.metadata.name === "apps");
+    const deployments = aggregated.versions[0].resources.find((r: { resource: string }) => r.resource === "deployments");
+    expect(deployments.subresources).toEqual([{ subresource: "scale", responseKind: { group: "autoscaling", version: "v1", kind: "Scale" }, verbs: ["get", "patch", "update"] }]);
+    expect(aggregated.versions[0].resources.find((r: { resource: string }) => r.resource === "daemonsets").subresources).toBeUndefined();
+  });
+});
+
+describe("the session's Kubernetes API: the scale subresource", () => {
+  const state = session();
+
+  it("GETs a Deployment's autoscaling/v1 Scale, and answers NotFound for a missing one or a kind without scale", () => {
+    const scale = get(state, "/apis/apps/v1/namespaces/default/deployments/api/scale");
+    expect(scale.status).toBe(200);
+    const deployment = get(state, "/apis/apps/v1/namespaces/default/deployments/api").json;
+    expect(scale.json).toEqual({
+      kind: "Scale",
+      apiVersion: "autoscaling/v1",
+      metadata: { name: "api", namespace: "default", uid: deployment.metadata.uid, resourceVersion: deployment.metadata.resourceVersion, creationTimestamp: deployment.metadata.creationTimestamp },
+      spec: { replicas: 2 },
+      status: { replicas: 2, selector: "app=api" },
+    });
+    expect(get(state, "/apis/apps/v1/namespaces/default/deployments/nope/scale").json).toMatchObject({ code: 404, message: 'deployments.apps "nope" not found' });
+    expect(get(state, "/apis/apps/v1/namespaces/kube-system/daemonsets/kube-proxy").status).toBe(200);
+    expect(get(state, "/apis/apps/v1/namespaces/kube-system/daemonsets/kube-proxy/scale").status).toBe(404);
+  });
+
+  it("refuses an anonymous scale with the authorizer's Forbidden for the subresource", () => {
+    expect(get(state, "/apis/apps/v1/namespaces/default/deployments/api/scale", { method: "PATCH" }).json.message).toBe(
+      'deployments.apps "api" is forbidden: User "system:anonymous" cannot patch resource "deployments/scale" in API group "apps" in the namespace "default"',
+    );
+  });
 });
 
 describe("the session's Kubernetes API: reads", () => {

@@ -4,6 +4,7 @@
 
 import type { ClusterState } from "../cluster/types.ts";
 import { type KindDefinition, kindServed, kinds } from "../kinds/index.ts";
+import { hasScale, SCALE_KIND, SCALE_VERBS } from "./scale.ts";
 
 /**
  * The verbs discovery lists (`kubectl api-resources -o wide`): reads and watch. The writes are served
@@ -71,15 +72,19 @@ export function apiResourceList(gv: GroupVersion): unknown {
     kind: "APIResourceList",
     apiVersion: "v1",
     groupVersion: groupVersionText(gv),
-    resources: gv.kinds.map((def) => ({
-      name: def.plural,
-      singularName: def.singular,
-      namespaced: def.namespaced,
-      kind: def.kind,
-      verbs: SERVED_VERBS,
-      ...(def.shortNames.length > 0 ? { shortNames: def.shortNames } : {}),
-      ...(def.categories.length > 0 ? { categories: def.categories } : {}),
-    })),
+    // A subresource follows its resource, named `<plural>/<subresource>` (kubectl autoscale looks for `/scale`).
+    resources: gv.kinds.flatMap((def) => [
+      {
+        name: def.plural,
+        singularName: def.singular,
+        namespaced: def.namespaced,
+        kind: def.kind,
+        verbs: SERVED_VERBS,
+        ...(def.shortNames.length > 0 ? { shortNames: def.shortNames } : {}),
+        ...(def.categories.length > 0 ? { categories: def.categories } : {}),
+      },
+      ...(hasScale(def) ? [{ name: `${def.plural}/scale`, singularName: "", namespaced: def.namespaced, ...SCALE_KIND, verbs: SCALE_VERBS }] : []),
+    ]),
   };
 }
 
@@ -103,6 +108,7 @@ export function aggregatedDiscovery(state: ClusterState, core: boolean): unknown
             verbs: SERVED_VERBS,
             ...(def.shortNames.length > 0 ? { shortNames: def.shortNames } : {}),
             ...(def.categories.length > 0 ? { categories: def.categories } : {}),
+            ...(hasScale(def) ? { subresources: [{ subresource: "scale", responseKind: SCALE_KIND, verbs: SCALE_VERBS }] } : {}),
           })),
           freshness: "Current",
         },

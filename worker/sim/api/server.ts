@@ -17,6 +17,7 @@ import type { AnyObject } from "../kubectl/printers/tables.ts";
 import { resourceTypes } from "../kubectl/resources.ts";
 import { parseSelector } from "../kubectl/selector.ts";
 import { aggregatedDiscovery, apiGroupList, apiResourceList, apiVersions, findGroupVersion } from "./discovery.ts";
+import { hasScale, scaleOf } from "./scale.ts";
 import { type IncludeObject, tableOf } from "./table.ts";
 
 export interface KubeApiRequest {
@@ -87,6 +88,7 @@ export function serveKubeApi(stored: ClusterState, request: KubeApiRequest, now:
   if (target.subresource === "log" && def.kind === "Pod" && namespace !== undefined && name !== undefined) {
     return isRead ? podLogResponse(cluster, namespace, name, request.query) : notAllowed();
   }
+  if (target.subresource === "scale" && hasScale(def) && name !== undefined) return serveScale(cluster, request, def, namespace, name);
   if (target.subresource !== undefined) return notFoundPath();
   const answer = serveResource(cluster, request, def, namespace, name);
   return def.deprecationWarning === undefined ? answer : { ...answer, warnings: [def.deprecationWarning] };
@@ -162,6 +164,18 @@ function serveResource(cluster: ClusterState, request: KubeApiRequest, def: Kind
     return { status: 200, contentType: TABLE_TYPE, body: JSON.stringify(built) };
   }
   return json({ kind: `${def.kind}List`, apiVersion: apiVersionOfKind(def), metadata: { resourceVersion, ...metadata }, items });
+}
+
+/** GET of .../NAME/scale (writes are the editor's, in writes.ts): the object's autoscaling/v1 Scale. */
+function serveScale(cluster: ClusterState, request: KubeApiRequest, def: KindDefinition, namespace: string | undefined, name: string): KubeApiResponse {
+  const method = request.method.toUpperCase();
+  if (method !== "GET" && method !== "HEAD") {
+    const verb = method === "PUT" ? "update" : method === "PATCH" ? "patch" : undefined;
+    if (verb === undefined || request.canWrite) return notAllowed();
+    return forbidden(def, verb, namespace, name, `${def.plural}/scale`);
+  }
+  const object = readKind(cluster, def, namespace, name);
+  return object ? json(scaleOf(object)) : objectNotFound(def, name);
 }
 
 /** Query parameters of pods/log as PodLogOptions (the parameter codec's errors for bad numbers and booleans). */
@@ -361,10 +375,10 @@ export function objectNotFound(def: KindDefinition, name: string): KubeApiRespon
 }
 
 /** The RBAC authorizer's refusal (apiserver endpoints/handlers/responsewriters.forbiddenMessage). */
-function forbidden(def: KindDefinition, verb: string, namespace: string | undefined, name: string | undefined): KubeApiResponse {
+function forbidden(def: KindDefinition, verb: string, namespace: string | undefined, name: string | undefined, resource = def.plural): KubeApiResponse {
   const subject = name === undefined ? qualified(def) : `${qualified(def)} ${goQuote(name)}`;
   const scope = namespace === undefined ? "at the cluster scope" : `in the namespace ${goQuote(namespace)}`;
-  const message = `${subject} is forbidden: User ${goQuote(ANONYMOUS_USER)} cannot ${verb} resource ${goQuote(def.plural)} in API group ${goQuote(def.group)} ${scope}`;
+  const message = `${subject} is forbidden: User ${goQuote(ANONYMOUS_USER)} cannot ${verb} resource ${goQuote(resource)} in API group ${goQuote(def.group)} ${scope}`;
   return status(403, "Forbidden", message, details(def, name));
 }
 

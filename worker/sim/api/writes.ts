@@ -21,6 +21,7 @@ import { rfc3339 } from "../cluster/ids.ts";
 import { utf8Bytes } from "../base64.ts";
 import { bodyStrictErrors, type FieldValidation, goMapString, objectUnknownFields, patchDuplicateErrors, strictDecodingError } from "./field-validation.ts";
 import { serverSideApply } from "./managed-fields.ts";
+import { hasScale, scaleOf } from "./scale.ts";
 import { decodeKindMessage, hasProtobufSchema, ProtobufError, readEnvelope, summarizeBody } from "./protobuf.ts";
 import { jsonPatch, mergePatch, type PatchResult, strategicMergePatch } from "./patch.ts";
 import { details, json, type KubeApiRequest, type KubeApiResponse, notAllowed, notFoundPath, objectNotFound, pathSegments, resolveResource, status } from "./server.ts";
@@ -322,32 +323,6 @@ function orphanDependents(tx: Tx, ctx: { now: number; random: Random }, uid: str
       updateObject(tx, { ...updated, kind, apiVersion: apiVersionOfKind(def) } as unknown as SubmittedObject, ctx);
     }
   }
-}
-
-function hasScale(def: KindDefinition): boolean {
-  return def.kind === "Deployment" || def.kind === "ReplicaSet";
-}
-
-/** autoscaling/v1 Scale of a Deployment or ReplicaSet (status.selector as metav1.FormatLabelSelector writes it). */
-function scaleOf(object: KubeObject | AnyObject): Record<string, unknown> {
-  const o = object as unknown as { metadata: Record<string, unknown>; spec: { replicas?: number; selector?: { matchLabels?: Record<string, string>; matchExpressions?: Array<{ key: string; operator: string; values?: string[] }> } }; status?: { replicas?: number } };
-  const selector = o.spec.selector ?? {};
-  const parts = Object.entries(selector.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`);
-  for (const e of selector.matchExpressions ?? []) {
-    const values = [...(e.values ?? [])].sort().join(",");
-    if (e.operator === "In") parts.push(`${e.key} in (${values})`);
-    else if (e.operator === "NotIn") parts.push(`${e.key} notin (${values})`);
-    else if (e.operator === "Exists") parts.push(e.key);
-    else if (e.operator === "DoesNotExist") parts.push(`!${e.key}`);
-  }
-  const { name, namespace, uid, resourceVersion, creationTimestamp } = o.metadata;
-  return {
-    kind: "Scale",
-    apiVersion: "autoscaling/v1",
-    metadata: { name, namespace, uid, resourceVersion, creationTimestamp },
-    spec: { replicas: o.spec.replicas ?? 0 },
-    status: { replicas: o.status?.replicas ?? 0, selector: parts.join(",") },
-  };
 }
 
 /** The body's kind and apiVersion must be the URL's; its name, on a PUT or apply, the URL's. */

@@ -6,8 +6,10 @@
 // headers (the default when a client sends no directive), Ignore drops them. The kinds' schemas
 // are the registry's OpenAPI definitions (explain/definitions.json), the Go structs' own.
 
+import { isMap, isScalar, isSeq, LineCounter, parseDocument } from "yaml";
 import { definitionSchema, rootDefinition } from "../explain/openapi.ts";
 import type { KindDefinition } from "../kinds/index.ts";
+import { keyElement, listKeysOf, pathString } from "./managed-fields.ts";
 
 export type FieldValidation = "Strict" | "Warn" | "Ignore";
 
@@ -223,4 +225,148 @@ function goFloat(n: number): string {
   if (Number.isInteger(n) && Math.abs(n) < 1e21) return String(n);
   const text = String(n);
   return text.replace(/e([+-])(\d)$/, "e$10$2");
+}
+
+/**
+ * The keys a YAML body gives twice, as yaml.v2's UnmarshalStrict reports them (sigs.k8s.io/yaml
+ * YAMLToJSONStrict, which the strict YAML decoder runs over the original body): `line N: key "x"
+ * already set in map`, N the 1-based line where the repeated key's value starts. yaml.v2 decodes
+ * a value before it sets its key, so repeats inside a value come before the key's own. Keys
+ * compare as YAML 1.1 resolves them (`y` and `true` are one key). Empty when the body has none,
+ * or is no YAML at all (the non-strict decoder has answered that already).
+ */
+export function yamlDuplicateKeys(text: string): string[] {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { version: "1.1", uniqueKeys: false, lineCounter: lines });
+  if (doc.errors.length > 0) return [];
+  const out: string[] = [];
+  const lineOf = (node: unknown, after: number): number => {
+    const range = (node as { range?: [number, number, number] } | null)?.range;
+    // An empty value has no text: libyaml marks it at the next token (the next key, or the end).
+    if (!range || range[0] === range[1]) {
+      let at = range ? range[0] : after;
+      if (!range) while (at < text.length && text[at] !== ":") at++;
+      if (!range) at++;
+      for (;;) {
+        while (at < text.length && " \t\r\n".includes(text[at])) at++;
+        if (text[at] !== "#") break;
+        while (at < text.length && text[at] !== "\n") at++;
+      }
+      return lines.linePos(at).line;
+    }
+    return lines.linePos(range[0]).line;
+  };
+  const walk = (node: unknown) => {
+    if (isSeq(node)) {
+      for (const item of node.items) walk(item);
+      return;
+    }
+    if (!isMap(node)) return;
+    const seen = new Set<string>();
+    for (const pair of node.items) {
+      walk(pair.value);
+      const key = isScalar(pair.key) ? pair.key.value : pair.key;
+      const id = `${typeof key}:${String(key)}`;
+      const keyEnd = (pair.key as { range?: [number, number, number] } | null)?.range?.[1] ?? 0;
+      if (seen.has(id)) out.push(`line ${lineOf(pair.value, keyEnd)}: key ${goQuoted(key)} already set in map`);
+      else seen.add(id);
+    }
+  };
+  walk(doc.contents);
+  return out;
+}
+
+/** A decoded YAML key as Go's %#v prints it: strings quoted, numbers and booleans bare, null as <nil>. */
+function goQuoted(key: unknown): string {
+  if (typeof key === "string") return JSON.stringify(key);
+  if (key === null || key === undefined) return "<nil>";
+  return String(key);
+}
+
+/** yaml.v2's TypeError text for its list of errors (`yaml: unmarshal errors:` and one indented line each). */
+export function yamlUnmarshalErrors(errors: readonly string[]): string {
+  return `yaml: unmarshal errors:\n  ${errors.join("\n  ")}`;
+}
+
+/**
+ * A JSON patch's own strict errors (handlers/patch.go: kjson.UnmarshalStrict into []jsonPatchOp):
+ * members of an operation other than op, path, from and value, and members given twice anywhere
+ * (the value is free-form, so only its repeats count), each prefixed `json patch `.
+ */
+export function jsonPatchStrictErrors(body: string): string[] {
+  const parsed = parseWithDuplicates(body);
+  if (!parsed || parsed.kind !== "array") return [];
+  const errors: string[] = [];
+  const add = (message: string) => {
+    if (!errors.includes(message)) errors.push(message);
+  };
+  const duplicates = (value: Parsed, path: string) => {
+    if (value.kind === "array") value.items.forEach((item, i) => duplicates(item, `${path}[${i}]`));
+    if (value.kind !== "object") return;
+    const seen = new Set<string>();
+    for (const [key, member] of value.members) {
+      const field = `${path}.${key}`;
+      if (seen.has(key)) add(`duplicate field ${JSON.stringify(field)}`);
+      else seen.add(key);
+      duplicates(member, field);
+    }
+  };
+  parsed.items.forEach((op, i) => {
+    if (op.kind !== "object") return;
+    const seen = new Set<string>();
+    for (const [key, member] of op.members) {
+      const field = `[${i}].${key}`;
+      if (!["op", "path", "from", "value"].includes(key)) {
+        add(`unknown field ${JSON.stringify(field)}`);
+        continue;
+      }
+      if (seen.has(key)) add(`duplicate field ${JSON.stringify(field)}`);
+      else seen.add(key);
+      if (key === "value") duplicates(member, field);
+    }
+  });
+  return errors.map((e) => `json patch ${e}`);
+}
+
+/**
+ * The fields of an applied configuration the kind's schema does not declare, as
+ * structured-merge-diff's typed conversion reports them (`.spec.foo: field not declared in
+ * schema`): paths as it prints them, a keyed list's item by its keys (`[name="web"]`), an atomic
+ * list's by index, a set's by value. Server-side apply refuses such a configuration whatever the
+ * fieldValidation directive. Go ranges over the decoded map in no fixed order; these come in key order.
+ */
+export function appliedUndeclaredFields(def: KindDefinition, config: Record<string, unknown>): string[] {
+  const schema = kindSchema(def);
+  if (!schema) return [];
+  const errors: string[] = [];
+  const walk = (value: unknown, schemaRef: Schema | undefined, path: string, field: string, parent: string) => {
+    const resolved = resolve(schemaRef);
+    if (!resolved || value === null || typeof value !== "object") return;
+    if (Array.isArray(value)) {
+      const items = resolve(resolved.items as Schema | undefined);
+      if (!items) return;
+      const keys = listKeysOf(field, parent);
+      value.forEach((item, i) => {
+        let element = `[${i}]`;
+        if (keys !== undefined && keys.length === 0) element = `[=${JSON.stringify(item)}]`;
+        else if (keys !== undefined && item !== null && typeof item === "object" && !Array.isArray(item)) element = pathString([keyElement(item as never, keys)]);
+        walk(item, items, `${path}${element}`, field, parent);
+      });
+      return;
+    }
+    const properties = resolved.properties as Record<string, Schema> | undefined;
+    if (!properties) return;
+    for (const key of Object.keys(value).sort()) {
+      const at = `${path}.${key}`;
+      if (!Object.hasOwn(properties, key)) errors.push(`${at}: field not declared in schema`);
+      else walk((value as Record<string, unknown>)[key], properties[key], at, key, field);
+    }
+  };
+  walk(config, schema, "", "", "");
+  return errors;
+}
+
+/** structured-merge-diff's ValidationErrors text: one inline, more as an `errors:` list. */
+export function validationErrorsText(errors: readonly string[]): string {
+  return errors.length === 1 ? errors[0] : ["errors:", ...errors.map((e) => `  ${e}`)].join("\n");
 }

@@ -37,7 +37,7 @@ const LIST_KEYS: Readonly<Record<string, readonly string[]>> = {
 /** Values the API server defaults in a list key the configuration leaves out (a port's protocol). */
 const KEY_DEFAULTS: Readonly<Record<string, unknown>> = { protocol: "TCP" };
 
-function listKeysOf(field: string, parent: string): readonly string[] | undefined {
+export function listKeysOf(field: string, parent: string): readonly string[] | undefined {
   if (field === "ports") return parent === "spec" ? ["port", "protocol"] : ["containerPort", "protocol"];
   return LIST_KEYS[field];
 }
@@ -55,7 +55,7 @@ function isMap(value: unknown): value is Record<string, Json> {
 }
 
 /** The `k:` element of a keyed list's item: its keys as JSON, sorted by name, as structured-merge-diff writes them. */
-function keyElement(item: Record<string, Json>, keys: readonly string[]): string {
+export function keyElement(item: Record<string, Json>, keys: readonly string[]): string {
   const fields = [...keys].sort().map((k) => [k, item[k] ?? KEY_DEFAULTS[k]] as const).filter(([, v]) => v !== undefined);
   return `k:{${fields.map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`).join(",")}}`;
 }

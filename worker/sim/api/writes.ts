@@ -19,7 +19,7 @@ import { parseSelector } from "../kubectl/selector.ts";
 import { createRandom, type Random } from "../random.ts";
 import { rfc3339 } from "../cluster/ids.ts";
 import { utf8Bytes } from "../base64.ts";
-import { bodyStrictErrors, type FieldValidation, goMapString, objectUnknownFields, patchDuplicateErrors, strictDecodingError } from "./field-validation.ts";
+import { appliedUndeclaredFields, bodyStrictErrors, type FieldValidation, goMapString, jsonPatchStrictErrors, objectUnknownFields, patchDuplicateErrors, strictDecodingError, validationErrorsText, yamlDuplicateKeys, yamlUnmarshalErrors } from "./field-validation.ts";
 import { serverSideApply } from "./managed-fields.ts";
 import { hasScale, scaleOf } from "./scale.ts";
 import { decodeKindMessage, hasProtobufSchema, ProtobufError, readEnvelope, summarizeBody } from "./protobuf.ts";
@@ -149,20 +149,38 @@ function write(tx: Tx, random: Random, method: string, target: Target, request: 
     if (!request.query.fieldManager) {
       return status(422, "Invalid", 'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch', { group: "meta.k8s.io", kind: "PatchOptions", causes: [{ reason: "FieldValueRequired", message: "Required value: is required for apply patch", field: "fieldManager" }] });
     }
+    const applyDirective = fieldValidationOf(request.query, "PatchOptions");
+    if (typeof applyDirective !== "string") return applyDirective;
     const checked = checkBody(def, target, body.value, true);
     if (checked) return checked;
+    // structured-merge-diff types the configuration before anything else: a field the schema does
+    // not declare fails it whatever the directive, as the plain error kube-apiserver answers with a 500.
+    const undeclared = appliedUndeclaredFields(def, body.value);
+    if (undeclared.length > 0) return typedPatchFailure(def, body.value, undeclared);
     const applied = withNamespace(def, body.value, namespace);
-    return serverSideApplyRequest(tx, ctx, def, applied, current, request.query.fieldManager, request.query.force === "true");
+    const outcome = serverSideApplyRequest(tx, ctx, def, applied, current, request.query.fieldManager, request.query.force === "true");
+    // The strict YAML decoding of the configuration comes after the apply (patch.go's applyPatcher): only its repeated keys can fail it.
+    if (outcome.status >= 300 || applyDirective === "Ignore") return outcome;
+    const repeated = yamlDuplicateKeys(request.body);
+    if (repeated.length === 0) return outcome;
+    if (applyDirective === "Warn") return withStrictWarnings(outcome, repeated);
+    return status(400, "BadRequest", `error strict decoding YAML: error converting YAML to JSON: ${yamlUnmarshalErrors(repeated)}`);
   }
   const directive = fieldValidationOf(request.query, "PatchOptions");
   if (typeof directive !== "string") return directive;
   if (!current) return objectNotFound(def, name);
+  const decodeError = patchDecodeError(type, directive, body.value);
+  if (decodeError) return decodeError;
   const patched = patchObject(stripForUpdate(current), body.value, request.contentType);
   if (!patched.ok) return patched.response;
   const object = patched.value;
   let patchWarnings: string[] = [];
   if (type === "application/strategic-merge-patch+json") {
     const strict = patchStrictErrors(def, directive, request.body, body.value, object);
+    if ("status" in strict) return strict;
+    patchWarnings = strict.warnings;
+  } else {
+    const strict = jsonPatchStrictResult(def, directive, type, request.body, object);
     if ("status" in strict) return strict;
     patchWarnings = strict.warnings;
   }
@@ -189,11 +207,16 @@ function decodeStrictly(def: KindDefinition, request: KubeApiWriteRequest, value
   if (typeof directive !== "string") return directive;
   // Strict decoding is unsupported for protobuf (apimachinery codec_factory.go): its decoder skips unknown fields.
   if (directive === "Ignore" || mediaType(request.contentType) === PROTOBUF) return { warnings: [] };
-  const errors = bodyStrictErrors(def, request.body, value, mediaType(request.contentType) === "application/json");
-  if (errors.length === 0) return { warnings: [] };
-  if (directive === "Warn") return { warnings: errors };
+  const isJson = mediaType(request.contentType) === "application/json";
+  // A YAML body goes through yaml.v2's strict decoding first (its repeated keys), then kjson's over the converted JSON.
+  const repeated = isJson ? [] : yamlDuplicateKeys(request.body);
+  const errors = bodyStrictErrors(def, request.body, value, isJson);
+  if (repeated.length === 0 && errors.length === 0) return { warnings: [] };
+  // Warn renders each of yaml.v2's lines as its own warning (handlers' addStrictDecodingWarnings).
+  if (directive === "Warn") return { warnings: [...repeated, ...errors] };
+  const all = repeated.length === 0 ? errors : [yamlUnmarshalErrors(repeated), ...errors];
   const version = String(value.apiVersion ?? def.version).split("/").pop();
-  return status(400, "BadRequest", `${def.kind} in version ${JSON.stringify(version)} cannot be handled as a ${def.kind}: ${strictDecodingError(errors)}`);
+  return status(400, "BadRequest", `${def.kind} in version ${JSON.stringify(version)} cannot be handled as a ${def.kind}: ${strictDecodingError(all)}`);
 }
 
 /**
@@ -211,6 +234,56 @@ function patchStrictErrors(def: KindDefinition, directive: FieldValidation, body
   const value = goMapString(patch);
   const message = `Invalid value: ${JSON.stringify(value)}: ${detail}`;
   return status(422, "Invalid", ` "" is invalid: patch: ${message}`, { causes: [{ reason: "FieldValueInvalid", message, field: "patch" }] });
+}
+
+/**
+ * A JSON patch or merge patch decoded strictly (Strict and Warn) must be of the Go type the
+ * handler decodes it into (patch.go applyJSPatch): its bad request. Ignore leaves it to the patch
+ * libraries.
+ */
+function patchDecodeError(type: string, directive: FieldValidation, patch: unknown): KubeApiResponse | undefined {
+  if (directive === "Ignore") return undefined;
+  if (type === "application/json-patch+json" && !Array.isArray(patch)) return status(400, "BadRequest", "error decoding patch: json: cannot unmarshal object into Go value of type []handlers.jsonPatchOp");
+  if (type === "application/merge-patch+json" && Array.isArray(patch)) return status(400, "BadRequest", "error decoding patch: json: cannot unmarshal array into Go value of type map[string]interface {}");
+  return undefined;
+}
+
+/**
+ * A JSON patch's or merge patch's strict errors (patch.go jsonPatcher): the patch's own (a JSON
+ * patch's operations' unknown and repeated members, a merge patch's repeated members), then the
+ * patched object's unknown fields in key order; Strict refuses the patch as an Invalid `patch`
+ * whose value is the patched object's JSON.
+ */
+function jsonPatchStrictResult(def: KindDefinition, directive: FieldValidation, type: string, body: string, patched: Record<string, unknown>): { warnings: string[] } | KubeApiResponse {
+  if (directive === "Ignore") return { warnings: [] };
+  const errors = type === "application/json-patch+json" ? jsonPatchStrictErrors(body) : patchDuplicateErrors(body);
+  for (const e of objectUnknownFields(def, patched)) if (!errors.includes(e)) errors.push(e);
+  if (errors.length === 0) return { warnings: [] };
+  if (directive === "Warn") return { warnings: errors };
+  // The patched object as Go encodes the patch library's map: keys sorted.
+  const message = `Invalid value: ${JSON.stringify(sortedJson(patched))}: ${strictDecodingError(errors)}`;
+  return status(422, "Invalid", ` "" is invalid: patch: ${message}`, { causes: [{ reason: "FieldValueInvalid", message, field: "patch" }] });
+}
+
+function sortedJson(value: unknown): string {
+  const sort = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(sort);
+    if (v === null || typeof v !== "object") return v;
+    return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sort((v as Record<string, unknown>)[k])]));
+  };
+  return JSON.stringify(sort(value));
+}
+
+/**
+ * structured-merge-diff's failure to type an applied configuration (fieldmanager
+ * structuredmerge.go): a plain error, which the API server answers as a 500 with no reason.
+ */
+function typedPatchFailure(def: KindDefinition, config: Record<string, unknown>, undeclared: readonly string[]): KubeApiResponse {
+  const meta = (config.metadata ?? {}) as { name?: unknown; namespace?: unknown };
+  const apiVersion = apiVersionOfKind(def);
+  const groupVersion = apiVersion.includes("/") ? apiVersion : `/${apiVersion}`;
+  const message = `failed to create typed patch object (${String(meta.namespace ?? "")}/${String(meta.name ?? "")}; ${groupVersion}, Kind=${def.kind}): ${validationErrorsText(undeclared)}`;
+  return json({ kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message, code: 500 }, 500);
 }
 
 /**
@@ -354,7 +427,8 @@ function parseBody(request: KubeApiWriteRequest): { value: Record<string, unknow
   if (!yaml && type !== "application/json" && !(PATCH_TYPES as readonly string[]).includes(type)) return unsupportedMediaType(request.contentType);
   let value: unknown;
   try {
-    value = yaml ? parseYaml(request.body, { version: "1.1" }) : JSON.parse(request.body);
+    // A key given twice is no decoding error (yaml.v2: the last one wins); the strict decoder reports it.
+    value = yaml ? parseYaml(request.body, { version: "1.1", uniqueKeys: false }) : JSON.parse(request.body);
   } catch (error) {
     const reason = error instanceof Error ? error.message.split("\n")[0] : String(error);
     return status(400, "BadRequest", `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf (${reason})`);

@@ -297,7 +297,7 @@ describe("fieldValidation on server-side apply", () => {
     expect([refused.response.status, refused.json.reason]).toEqual([400, "BadRequest"]);
     expect(refused.json.message).toBe(`error strict decoding YAML: error converting YAML to JSON: yaml: unmarshal errors:\n  ${REPEATS.join("\n  ")}`);
     expect(refused.state).toBe(state);
-    for (const query of [{ fieldManager: "mgr", fieldValidation: "Warn" }, { fieldManager: "mgr" }]) {
+    for (const query of [{ fieldManager: "mgr", fieldValidation: "Warn" }, { fieldManager: "mgr" }] as Array<Record<string, string>>) {
       const warned = send(state, "PATCH", `${DEPLOYMENTS}/web`, APPLY_INVALID("web"), query, APPLY);
       expect(warned.response.status).toBe(201);
       expect(warned.response.warnings).toEqual(REPEATS);

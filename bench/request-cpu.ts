@@ -1,7 +1,8 @@
 // The CPU one request costs workerd on `npm start`'s server (one workerd, no dev proxy): the
 // workerd process's user + system time (/proc, Linux) around REPS requests of each kind, one after
 // another. Unlike wall-clock latency it hardly moves with the machine's load, so it says where the
-// shared thread goes under an attack: a bare request (/healthz), a wrong key, kubectl get svc, the
+// shared thread goes under an attack: a bare request (/healthz), a wrong key, a new session and its
+// first command (with the bytes written to disk for each), kubectl get svc, the
 // attack commands of issue 23 (each in a fresh session) and a refused (429) command.
 // Usage: npx tsx bench/request-cpu.ts   (env: REPS=30; /proc's clock ticks are 10 ms, so use enough)
 // test/bench/request-cpu.test.ts asserts bounds on the same figures (in `npm test`).
@@ -52,10 +53,21 @@ function cpuMs(pids: number[]): number {
   }, 0);
 }
 
+/** Bytes these processes caused to be written to storage so far (write_bytes of /proc/PID/io). */
+function writtenBytes(pids: number[]): number {
+  return pids.reduce((sum, pid) => sum + Number(/^write_bytes: (\d+)$/m.exec(readFileSync(`/proc/${pid}/io`, "utf8"))?.[1] ?? 0), 0);
+}
+
 /** CPU ms per request of each kind, from one round (see measureRequestCpu). */
 export interface RoundFigures {
   healthz: number;
   wrongKey: number;
+  /**
+   * A new session (POST /api/sessions from an address of its own), then its first command (kubectl
+   * get svc): CPU ms each, and KB the server wrote to disk each (the session's SQLite file and
+   * its rows, the client limiter's).
+   */
+  create: { cpu: number; writtenKb: number; firstCommandCpu: number; firstCommandWrittenKb: number };
   /** Per line of LINES: the line in a fresh session, then kubectl get svc in those sessions. */
   lines: Record<string, { line: number; thenGetSvc: number }>;
   /** The heavy loop back to back into a refusal, and how many of `count` were refused. */
@@ -118,6 +130,15 @@ export async function measureRequestCpu(reps: number, rounds: number, log: (line
       const someone = await create();
       const wrongKey = await perCall(reps * 3, () => expectStatus({ id: someone.id, editKey: "x".repeat(43) }, "kubectl get svc", 403));
       log(`  a command with a wrong key (403): ${wrongKey.toFixed(2)} ms`);
+      const created: Session[] = [];
+      let written = writtenBytes(workerd);
+      const createCpu = await perCall(reps, async () => void created.push(await create()));
+      const createKb = (writtenBytes(workerd) - written) / reps / 1024;
+      written = writtenBytes(workerd);
+      const firstCpu = await perCall(reps, (i) => expectStatus(created[i], "kubectl get svc", 200));
+      const firstKb = (writtenBytes(workerd) - written) / reps / 1024;
+      const createFigures = { cpu: createCpu, writtenKb: createKb, firstCommandCpu: firstCpu, firstCommandWrittenKb: firstKb };
+      log(`  a new session: ${createCpu.toFixed(2)} ms, ${createKb.toFixed(0)} KB written; its first kubectl get svc ${firstCpu.toFixed(2)} ms, ${firstKb.toFixed(0)} KB written`);
       const lines: RoundFigures["lines"] = {};
       for (const [name, line] of Object.entries(LINES)) {
         const sessions: Session[] = [];
@@ -138,7 +159,7 @@ export async function measureRequestCpu(reps: number, rounds: number, log: (line
       const count = reps * 3;
       const each = await perCall(count, async () => void ((await command(heavy, HEAVY_LOOP)) === 429 && refused++));
       log(`  the heavy loop, back to back into a refusal: ${each.toFixed(2)} ms (${refused} of ${count} refused, the rest ran); load average ${load()}`);
-      figures.push({ healthz, wrongKey, lines, refusedHeavy: { each, refused, count } });
+      figures.push({ healthz, wrongKey, create: createFigures, lines, refusedHeavy: { each, refused, count } });
     }
   } finally {
     if (server) await stopServer(server);

@@ -27,6 +27,10 @@ function goJsonString(s: string): string {
   return JSON.stringify(s).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
+// Indentation strings, made once per depth.
+const pads: string[] = [];
+const padOf = (indent: number): string => (pads[indent] ??= " ".repeat(indent));
+
 export function toYaml(value: unknown): string {
   const lines: string[] = [];
   emit(value as Json, 0, lines);
@@ -34,7 +38,7 @@ export function toYaml(value: unknown): string {
 }
 
 function emit(value: Json, indent: number, lines: string[]): void {
-  const pad = " ".repeat(indent);
+  const pad = padOf(indent);
   if (value !== null && typeof value === "object" && !Array.isArray(value)) {
     const keys = Object.keys(value).filter((k) => value[k] !== undefined).sort();
     if (keys.length === 0) {
@@ -56,7 +60,7 @@ function emit(value: Json, indent: number, lines: string[]): void {
 }
 
 function emitEntry(key: string, value: Json, indent: number, lines: string[]): void {
-  const pad = " ".repeat(indent);
+  const pad = padOf(indent);
   if (value !== null && typeof value === "object") {
     const empty = Array.isArray(value) ? value.length === 0 : Object.keys(value).filter((k) => value[k] !== undefined).length === 0;
     if (empty) {
@@ -71,7 +75,7 @@ function emitEntry(key: string, value: Json, indent: number, lines: string[]): v
 }
 
 function emitItem(item: Json, indent: number, lines: string[]): void {
-  const pad = " ".repeat(indent);
+  const pad = padOf(indent);
   if (item !== null && typeof item === "object") {
     const sub: string[] = [];
     emit(item, indent + 2, sub);
@@ -98,8 +102,26 @@ function inlineScalar(value: Json, indent: number): string {
 
 const nonStringPlain = /^(?:~|null|Null|NULL|y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0b[01_]+|[-+]?0[0-7_]+|[-+]?0x[0-9a-fA-F_]+|[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*(?:[eE][-+]?[0-9]+)?|[-+]?[0-9][0-9_]*(?:\.[0-9_]*)?[eE][-+]?[0-9]+|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)|\d{4}-\d\d?-\d\d?(?:(?:[Tt]|\s+)\d\d?:\d\d:\d\d(?:\.\d*)?(?:\s*(?:Z|[-+]\d\d?(?::\d\d)?))?)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?)$/;
 
+// The scalars of a listing repeat (every object's keys, names, labels, images): a loop of `-o
+// yaml` gets spent on the six tests below. Their answer depends on the string alone, so short
+// strings remember it (bounded: emptied when full).
+const MEMO_MAX_LENGTH = 256;
+const MEMO_MAX_SIZE = 8192;
+const scalars = new Map<string, string>();
+
 /** A string scalar the way go-yaml v2 writes it: plain, 'single' or "double" quoted. */
 export function yamlScalar(s: string): string {
+  if (s.length > MEMO_MAX_LENGTH) return quoteScalar(s);
+  let out = scalars.get(s);
+  if (out === undefined) {
+    out = quoteScalar(s);
+    if (scalars.size >= MEMO_MAX_SIZE) scalars.clear();
+    scalars.set(s, out);
+  }
+  return out;
+}
+
+function quoteScalar(s: string): string {
   if (s === "") return `""`;
   if (nonStringPlain.test(s)) return JSON.stringify(s);
   if (!/^[\x20-\x7e\u00a0-\uffff]*$/.test(s)) return JSON.stringify(s);

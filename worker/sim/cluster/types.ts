@@ -475,7 +475,7 @@ export interface ServerData {
 export interface SqlTable {
   columns: string[];
   rows: Array<Array<string | null>>;
-  /** Column defaults by column name ("\u0000now" for now()/CURRENT_TIMESTAMP). */
+  /** Column defaults by column name ("\u0000now" / "\u0000current_timestamp": the time of the insert). */
   defaults?: Record<string, string | null>;
   notNull?: string[];
   primaryKey?: string[];

@@ -50,11 +50,19 @@ describe("psql", () => {
     run("kubectl get pods");
     expect(run("kubectl exec -it pgw -- psql -h pg -U postgres -c 'select 1'").output).toMatch(/^psql: error: connection to server at "pg" \([\d.]+\), port 5432 failed: Connection refused\n\tIs the server running on that host and accepting TCP\/IP connections\?\n/);
   });
-  it("reads statements from standard input with kubectl exec -i: each at its semicolon, errors with their line, the script going on", () => {
+  it("reads statements from standard input with kubectl exec -i: each at its semicolon, errors without stopping the script", () => {
     const run = cluster();
     const script = "-- the schema\ncreate table t (id int, name text);\ninsert into t values (1, 'a;b');\nselect * from nope;\nselect *\n  from t;\nselect 2";
     expect(run(`printf '%s' "${script}" | kubectl exec -i pg -- psql -U postgres`)).toEqual({
-      output: 'CREATE TABLE\nINSERT 0 1\npsql:<stdin>:4: ERROR:  relation "nope" does not exist\nLINE 1: select * from nope;\n                      ^\n id | name \n----+------\n  1 | a;b\n(1 row)\n\n ?column? \n----------\n        2\n(1 row)\n\n',
+      output: 'CREATE TABLE\nINSERT 0 1\nERROR:  relation "nope" does not exist\nLINE 1: select * from nope;\n                      ^\n id | name \n----+------\n  1 | a;b\n(1 row)\n\n ?column? \n----------\n        2\n(1 row)\n\n',
+      exitCode: 0,
+      traces: expect.anything(),
+    });
+  });
+  it("names the input's line in its messages with -f - (psql < file does not: its documented difference)", () => {
+    const run = cluster();
+    expect(run(`printf 'select 1;\\n\\\\dt\\nselect * from nope;\\n' | kubectl exec -i pg -- psql -U postgres -f -`)).toEqual({
+      output: ' ?column? \n----------\n        1\n(1 row)\n\npsql:<stdin>:2: error: Did not find any relations.\npsql:<stdin>:3: ERROR:  relation "nope" does not exist\nLINE 1: select * from nope;\n                      ^\n',
       exitCode: 0,
       traces: expect.anything(),
     });
@@ -154,5 +162,99 @@ EOF`;
     expect(run("kubectl get pod db -o jsonpath='{.status.containerStatuses[0].ready}'").output).toBe("true");
     expect(run("kubectl exec db -- printenv POSTGRES_PASSWORD").output).toBe("s3cret\n");
     expect(run("kubectl exec db -- bash -c \"PGPASSWORD=s3cret psql -h localhost -U postgres -c 'select 1'\"").output).toBe(" ?column? \n----------\n        1\n(1 row)\n\n");
+  });
+});
+
+describe("a first lesson: the database behind a ClusterIP Service", () => {
+  function lesson() {
+    const run = simConsole(21, 4000);
+    run("kubectl run db --image=postgres --env=POSTGRES_PASSWORD=pw --env=POSTGRES_DB=shop");
+    run("kubectl run my --image=mysql --env=MYSQL_ROOT_PASSWORD=pw --env=MYSQL_DATABASE=shop");
+    run("kubectl wait --for=condition=Ready pod/db pod/my");
+    return run;
+  }
+
+  it("psql: the image's database, a table, rows changed and counted, \\dt and \\d, another database and \\c", () => {
+    const run = lesson();
+    expect(run("kubectl exec db -- psql -U postgres -c '\\dt'")).toMatchObject({ output: `Did not find any relations.\n${T} 1\n`, exitCode: 1 });
+    const script = `kubectl exec -i db -- psql -U postgres -d shop <<EOF
+create table if not exists users (id serial primary key, name text not null, city varchar(20) default 'Oslo');
+create table if not exists users (id int);
+insert into users (name) values ('alice'), ('bob');
+insert into users (name, city) values ('carol', 'Bergen');
+update users set city = 'Bergen' where name = 'bob';
+select name, city from users where city = 'Bergen' order by name desc;
+select count(*) from users;
+delete from users where id = 1;
+insert into users (id, name) values (2, 'dup');
+\\dt
+\\d users
+create database other;
+\\c other
+select * from users;
+EOF`;
+    expect(run(script)).toMatchObject({
+      output: [
+        "CREATE TABLE",
+        'NOTICE:  relation "users" already exists, skipping',
+        "CREATE TABLE",
+        "INSERT 0 2",
+        "INSERT 0 1",
+        "UPDATE 1",
+        " name  |  city  ",
+        "-------+--------",
+        " carol | Bergen",
+        " bob   | Bergen",
+        "(2 rows)",
+        "",
+        " count ",
+        "-------",
+        "     3",
+        "(1 row)",
+        "",
+        "DELETE 1",
+        'ERROR:  duplicate key value violates unique constraint "users_pkey"',
+        "DETAIL:  Key (id)=(2) already exists.",
+        "         List of relations",
+        " Schema | Name  | Type  |  Owner   ",
+        "--------+-------+-------+----------",
+        " public | users | table | postgres",
+        "(1 row)",
+        "",
+        `${" ".repeat(35)}Table "public.users"`,
+        " Column |         Type          | Collation | Nullable |              Default              ",
+        "--------+-----------------------+-----------+----------+-----------------------------------",
+        " id     | integer               |           | not null | nextval('users_id_seq'::regclass)",
+        " name   | text                  |           | not null | ",
+        " city   | character varying(20) |           |          | 'Oslo'::character varying",
+        "Indexes:",
+        '    "users_pkey" PRIMARY KEY, btree (id)',
+        "",
+        "CREATE DATABASE",
+        'You are now connected to database "other" as user "postgres".',
+        'ERROR:  relation "users" does not exist',
+        "LINE 1: select * from users;",
+        "                      ^",
+        "",
+      ].join("\n"),
+      exitCode: 0,
+    });
+    // The database and its rows stay for the container's run; a missing one is libpq's FATAL.
+    expect(run("kubectl exec db -- psql -U postgres -d shop -c 'select id, name from users order by id limit 1'").output).toBe(" id | name \n----+------\n  2 | bob\n(1 row)\n\n");
+    expect(run("kubectl exec db -- psql -U postgres -d nope -c 'select 1'").output).toBe(`psql: error: connection to server on socket "/var/run/postgresql/.s.PGSQL.5432" failed: FATAL:  database "nope" does not exist\n${T} 2\n`);
+    expect(run("kubectl exec db -- psql -U postgres -c 'drop database other' -c 'drop database other'").output).toBe(`DROP DATABASE\nERROR:  database "other" does not exist\n${T} 1\n`);
+  });
+
+  it("mysql: USE, SHOW, DESCRIBE, double-quoted strings, UPDATE and DELETE, and the servers' errors", () => {
+    const run = lesson();
+    const mysql = (sql: string) => run(`kubectl exec my -- mysql -uroot -ppw -e '${sql}'`).output.replace("mysql: [Warning] Using a password on the command line interface can be insecure.\n", "");
+    expect(mysql("show databases")).toBe("Database\ninformation_schema\nmysql\nperformance_schema\nshop\nsys\n");
+    expect(mysql('use shop; create table users (id int auto_increment primary key, name varchar(20) not null, city varchar(20) default "Oslo"); insert into users (name) values ("alice"), ("bob"); update users set city = "Bergen" where name = "bob"; select * from users')).toBe("id\tname\tcity\n1\talice\tOslo\n2\tbob\tBergen\n");
+    expect(mysql("use shop; show tables; describe users")).toBe("Tables_in_shop\nusers\nField\tType\tNull\tKey\tDefault\tExtra\nid\tint\tNO\tPRI\tNULL\tauto_increment\nname\tvarchar(20)\tNO\t\tNULL\t\ncity\tvarchar(20)\tYES\t\tOslo\t\n");
+    expect(mysql('use shop; delete from users where name = "ALICE"; select count(*) from users')).toBe("count(*)\n1\n");
+    expect(mysql("create database shop")).toBe(`ERROR 1007 (HY000) at line 1: Can't create database 'shop'; database exists\n${T} 1\n`);
+    expect(mysql("use nope")).toBe(`ERROR 1049 (42000) at line 1: Unknown database 'nope'\n${T} 1\n`);
+    expect(mysql("select * from shop_users")).toBe(`ERROR 1046 (3D000) at line 1: No database selected\n${T} 1\n`);
+    expect(mysql("use shop; select * from nope")).toBe(`ERROR 1146 (42S02) at line 1: Table 'shop.nope' doesn't exist\n${T} 1\n`);
   });
 });

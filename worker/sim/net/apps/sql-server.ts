@@ -413,7 +413,7 @@ export function runSql(data: ServerData, session: SqlSession, sql: string): { re
               const start = peek();
               if (!start) throw new SyntaxError_(sql.length);
               const value = primary();
-              if (value.k === "fn" && ["now", "current_timestamp"].includes(value.name)) defaults[column.text] = "\u0000now";
+              if (value.k === "fn" && ["now", "current_timestamp"].includes(value.name)) defaults[column.text] = `\u0000${value.name}`;
               else if (value.k === "lit" || value.k === "neg") defaults[column.text] = show(evaluate(value, undefined, [], []));
               else throw new SyntaxError_(start.at);
             } else break;
@@ -524,7 +524,7 @@ export function runSql(data: ServerData, session: SqlSession, sql: string): { re
             value = String(auto[colName]);
           } else if (found.defaults?.[colName] !== undefined) {
             const d = found.defaults[colName];
-            value = d === "\u0000now" ? timestamp(session.now, pg) : d;
+            value = d?.startsWith("\u0000") ? timestamp(session.now, pg, baseType(spec) === "date" ? "date" : pg && baseType(spec) === "timestamp" ? "local" : "zone") : d;
           } else value = null;
           return value;
         });
@@ -682,7 +682,9 @@ export function runSql(data: ServerData, session: SqlSession, sql: string): { re
           rows: found.columns.map((spec) => {
             const n = columnName(spec);
             const d = found.defaults?.[n];
-            return [n, columnType(spec).replace(/_/g, " "), found.notNull?.includes(n) ? "NO" : "YES", found.primaryKey?.includes(n) ? "PRI" : "", d === undefined ? null : d === "\u0000now" ? "CURRENT_TIMESTAMP" : d, found.auto?.[n] !== undefined ? "auto_increment" : d === "\u0000now" ? "DEFAULT_GENERATED" : ""];
+            const now = d?.startsWith("\u0000") ?? false;
+            const maria = session.server === "mariadb";
+            return [n, describeType(columnType(spec).replace(/_/g, " "), maria), found.notNull?.includes(n) ? "NO" : "YES", found.primaryKey?.includes(n) ? "PRI" : "", d === undefined ? null : now ? (maria ? "current_timestamp()" : "CURRENT_TIMESTAMP") : d, found.auto?.[n] !== undefined ? "auto_increment" : now && !maria ? "DEFAULT_GENERATED" : ""];
           }),
         },
       };
@@ -985,6 +987,17 @@ export function runSql(data: ServerData, session: SqlSession, sql: string): { re
   }
 }
 
+/** A column's type as DESCRIBE shows it: MariaDB still prints the integer types' display widths, MySQL 8 no longer does. */
+function describeType(type: string, maria: boolean): string {
+  if (!maria) return type;
+  const widths: Record<string, number> = { tinyint: 4, smallint: 6, mediumint: 9, int: 11, integer: 11, bigint: 20 };
+  const [base, ...rest] = type.split(" ");
+  const width = widths[base];
+  if (width === undefined) return type;
+  const unsigned = rest.includes("unsigned");
+  return `${base === "integer" ? "int" : base}(${unsigned && base !== "bigint" ? width - 1 : width})${unsigned ? " unsigned" : ""}`;
+}
+
 function withoutLegacy(data: ServerData): ServerData {
   const { tables: _legacy, ...rest } = data;
   return rest;
@@ -1062,9 +1075,17 @@ function two(n: number): string {
   return String(n).padStart(2, "0");
 }
 
-/** postgres's timestamptz output (microseconds, +00) or mysql's DATETIME. */
-function timestamp(ms: number, pg: boolean): string {
+/**
+ * postgres's timestamptz output (seconds' fraction without trailing zeros, +00 in the image's UTC)
+ * or mysql's DATETIME; `zone` false for a postgres column of type timestamp (without time zone),
+ * `date` for one of type date.
+ */
+function timestamp(ms: number, pg: boolean, shape: "zone" | "local" | "date" = "zone"): string {
   const d = new Date(ms);
-  const base = `${d.getUTCFullYear()}-${two(d.getUTCMonth() + 1)}-${two(d.getUTCDate())} ${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())}`;
-  return pg ? `${base}.${String(d.getUTCMilliseconds()).padStart(3, "0")}000+00` : base;
+  const day = `${d.getUTCFullYear()}-${two(d.getUTCMonth() + 1)}-${two(d.getUTCDate())}`;
+  if (shape === "date") return day;
+  const base = `${day} ${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())}`;
+  if (!pg) return base;
+  const fraction = String(d.getUTCMilliseconds()).padStart(3, "0").replace(/0+$/, "");
+  return `${base}${fraction ? `.${fraction}` : ""}${shape === "zone" ? "+00" : ""}`;
 }

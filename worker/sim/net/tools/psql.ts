@@ -4,15 +4,21 @@
 
 import type { ProgramContext } from "../../shell/types.ts";
 import { readServerData, writeServerData } from "../apps/server-data.ts";
-import { databasesOf, POSTGRES_PACKAGE, POSTGRES_VERSION, runSql, type SqlColumn, type SqlResult } from "../apps/sql-server.ts";
+import type { ServerData } from "../../cluster/types.ts";
+import { databasesOf, POSTGRES_PACKAGE, POSTGRES_VERSION, runSql, type SqlColumn } from "../apps/sql-server.ts";
+import { psqlMeta } from "./psql-meta.ts";
 import { clientPlace, dbConnect, envVar, localServer, serverAccount, splitStatements } from "./db-client.ts";
 
 const SOCKET = "/var/run/postgresql/.s.PGSQL.5432";
 
-/** psql's aligned format with the default border 1: centred headers, numbers right-aligned. */
-export function alignedTable(columns: SqlColumn[], rows: Array<Array<string | null>>): string {
-  const cells = rows.map((r) => r.map((v) => v ?? ""));
-  const widths = columns.map((c, i) => Math.max(c.name.length, ...cells.map((r) => r[i].length)));
+/**
+ * psql's aligned format with the default border 1: a title centred over the table, centred headers,
+ * numbers right-aligned, a cell's further lines on continuation rows marked with `+`, then the row
+ * count (or the given footers) and a blank line.
+ */
+export function alignedTable(columns: SqlColumn[], rows: Array<Array<string | null>>, options: { title?: string; footers?: string[] } = {}): string {
+  const cells = rows.map((r) => r.map((v) => (v ?? "").split("\n")));
+  const widths = columns.map((c, i) => Math.max(c.name.length, ...cells.flatMap((r) => r[i].map((l) => l.length))));
   const last = columns.length - 1;
   const header = columns
     .map((c, i) => {
@@ -21,16 +27,24 @@ export function alignedTable(columns: SqlColumn[], rows: Array<Array<string | nu
     })
     .join("|");
   const rule = widths.map((w) => "-".repeat(w + 2)).join("+");
-  const lines = cells.map((r) =>
-    r
-      .map((v, i) => {
-        const padded = columns[i].numeric ? v.padStart(widths[i]) : i === last ? v : v.padEnd(widths[i]);
-        return i === last ? ` ${padded}` : ` ${padded} `;
-      })
-      .join("|"),
-  );
-  const count = rows.length === 1 ? "(1 row)" : `(${rows.length} rows)`;
-  return [header, rule, ...lines, count, ""].join("\n") + "\n";
+  const lines = cells.flatMap((r) => {
+    const height = Math.max(...r.map((c) => c.length));
+    return Array.from({ length: height }, (_, k) =>
+      r
+        .map((cell, i) => {
+          const v = cell[k] ?? "";
+          const more = k < cell.length - 1;
+          if (i === last && !more) return ` ${columns[i].numeric ? v.padStart(widths[i]) : v}`;
+          const padded = columns[i].numeric ? v.padStart(widths[i]) : v.padEnd(widths[i]);
+          return ` ${padded}${more ? "+" : i === last ? "" : " "}`;
+        })
+        .join("|"),
+    );
+  });
+  const total = widths.reduce((a, w) => a + w, 0) + columns.length * 3 - 1;
+  const title = options.title === undefined ? [] : [options.title.length >= total ? options.title : `${" ".repeat(Math.floor((total - options.title.length) / 2))}${options.title}`];
+  const footers = options.footers ?? [rows.length === 1 ? "(1 row)" : `(${rows.length} rows)`];
+  return [...title, header, rule, ...lines, ...footers, ""].join("\n") + "\n";
 }
 
 function usageError(ctx: ProgramContext, text: string): number {
@@ -45,14 +59,20 @@ export function psql(ctx: ProgramContext): number {
   let database = envVar(ctx, "PGDATABASE");
   const commands: string[] = [];
   const positional: string[] = [];
+  let listDatabases = false;
+  let fromFile: string | undefined;
   const argv = ctx.argv;
   for (let i = 1; i < argv.length; i++) {
     const a = argv[i];
-    const long = /^--(host|port|username|dbname|command)=(.*)$/.exec(a);
-    const short = /^-([hpUdc])(.*)$/.exec(a);
+    const long = /^--(host|port|username|dbname|command|file)=(.*)$/.exec(a);
+    const short = /^-([hpUdcf])(.*)$/.exec(a);
     let option: string | undefined;
     let value: string | undefined;
-    if (long) [option, value] = [{ host: "h", port: "p", username: "U", dbname: "d", command: "c" }[long[1]]!, long[2]];
+    if (a === "-l" || a === "--list") {
+      listDatabases = true;
+      continue;
+    }
+    if (long) [option, value] = [{ host: "h", port: "p", username: "U", dbname: "d", command: "c", file: "f" }[long[1]]!, long[2]];
     else if (short) {
       option = short[1];
       value = short[2] || argv[++i];
@@ -69,6 +89,14 @@ export function psql(ctx: ProgramContext): number {
     else if (option === "U") user = value;
     else if (option === "d") database = value;
     else if (option === "c") commands.push(value!);
+    else if (option === "f") {
+      // Only standard input is a file here: the simulated containers have no files to read.
+      if (value !== "-") {
+        ctx.err(`psql: error: ${value}: No such file or directory\n`);
+        return 1;
+      }
+      fromFile = value;
+    }
   }
   database ??= positional[0];
   user ??= positional[1] ?? "root";
@@ -138,85 +166,156 @@ export function psql(ctx: ProgramContext): number {
     return 2;
   }
   finish?.(true, `postgres accepted ${user}'s login to database ${database}.`);
-  if (commands.length === 0 && ctx.stdin !== undefined) return runScript(ctx, target, user, database, account.database, ctx.stdin);
+  const run: Run = { ctx, target, user, home: account.database, failedAt, data: stored, database, connected: true, mode: "command" };
+  if (listDatabases) commands.unshift("\\l");
+  if (commands.length === 0 && (fromFile === "-" || ctx.stdin !== undefined)) {
+    run.mode = fromFile === "-" ? "file" : "stdin";
+    return runScript(run, ctx.stdin ?? "");
+  }
   if (commands.length === 0) {
     ctx.out(`psql (${POSTGRES_VERSION} (Debian ${POSTGRES_PACKAGE}))\nType "help" for help.\n\n`);
     ctx.err("psql: its interactive prompt is not simulated here; give the statements with -c, e.g. psql -U postgres -c 'select 1'\n");
     return 1;
   }
-  let data = readServerData(ctx.tx, target.podKey, target.container) ?? { containerID: "" };
-  for (const statement of commands.flatMap(splitStatements)) {
-    const { result, data: next } = runSql(data, { dialect: "postgres", user, database, home: account.database, now: ctx.now }, statement);
-    if (result.kind === "error") {
-      let text = `ERROR:  ${result.message}\n`;
-      if (result.position !== undefined) text += `LINE 1: ${statement}\n${" ".repeat(8 + result.position)}^\n`;
-      if (result.detail) text += `DETAIL:  ${result.detail}\n`;
-      if (result.hint) text += `HINT:  ${result.hint}\n`;
-      ctx.err(text);
-      return 1;
+  // Each -c is one action: a backslash command when it starts with one, else SQL sent at once
+  // (its statements run until one fails). psql stops at the first failed action only with ON_ERROR_STOP.
+  let status = 0;
+  for (const command of commands) {
+    if (command.startsWith("\\")) {
+      const outcome = meta(run, command.slice(1), 1);
+      status = outcome === "ok" || outcome === "quit" ? 0 : 1;
+      if (outcome === "quit") break;
+      continue;
     }
-    if (next) {
-      if (!writeServerData(ctx.tx, target.podKey, target.container, next)) {
-        ctx.err("ERROR:  could not extend file: No space left on device\nHINT:  Check free disk space.\n");
-        return 1;
+    status = 0;
+    for (const statement of splitStatements(command)) {
+      const outcome = sql(run, statement, statement, 1);
+      if (outcome === "error") {
+        status = 1;
+        break;
       }
-      data = next;
     }
-    if (result.kind === "done" && result.notice) ctx.err(`NOTICE:  ${result.notice}\n`);
-    ctx.out(resultText(result));
   }
-  return 0;
+  return status;
 }
 
-/** What psql prints on standard output for a statement's result: its table, or its command tag. */
-function resultText(result: Exclude<SqlResult, { kind: "error" }>): string {
-  if (result.kind === "rows") return alignedTable(result.columns, result.rows);
-  return result.kind === "done" ? `${result.tag}\n` : "";
+/** One psql run against a server: the session's database and how psql reports (its input's mode). */
+interface Run {
+  ctx: ProgramContext;
+  target: { podKey: string; container: string };
+  user: string;
+  /** The entrypoint's database (POSTGRES_DB). */
+  home: string;
+  /** libpq's words for this connection's failure (`connection to server at "db" (10.96.0.5), port 5432 failed`). */
+  failedAt: string;
+  data: ServerData;
+  database: string;
+  /** False once a \c failed in a script: psql has closed the old connection. */
+  connected: boolean;
+  /**
+   * command: -c (terse messages); stdin: statements piped in (`psql < file`, terse too); file: `-f -`,
+   * whose messages carry `psql:<stdin>:LINE:` and, for psql's own errors, `error: `.
+   */
+  mode: "command" | "stdin" | "file";
+}
+
+/** The prefix psql's logging puts before a message: the input's place only when reading with -f. */
+function locus(run: Run, line: number, ownError: boolean): string {
+  return run.mode === "file" ? `psql:<stdin>:${line}: ${ownError ? "error: " : ""}` : "";
+}
+
+/** Sends one statement; `text` is the query as the server saw it (for the LINE context). */
+function sql(run: Run, statement: string, text: string, line: number): "ok" | "error" | "full" {
+  const { ctx } = run;
+  if (!run.connected) {
+    ctx.err(`${locus(run, line, true)}You are currently not connected to a database.\n`);
+    return "error";
+  }
+  const { result, data: next } = runSql(run.data, { dialect: "postgres", user: run.user, database: run.database, home: run.home, now: ctx.now }, statement);
+  if (result.kind === "error") {
+    let message = `${locus(run, line, false)}ERROR:  ${result.message}\n`;
+    if (result.position !== undefined) {
+      // The server's LINE n: context is the line of the query the position falls on.
+      const lines = text.split("\n");
+      let offset = result.position;
+      let at = 0;
+      while (at < lines.length - 1 && offset > lines[at].length) offset -= lines[at++].length + 1;
+      message += `LINE ${at + 1}: ${lines[at]}\n${" ".repeat(7 + String(at + 1).length + offset)}^\n`;
+    }
+    if (result.detail) message += `DETAIL:  ${result.detail}\n`;
+    if (result.hint) message += `HINT:  ${result.hint}\n`;
+    ctx.err(message);
+    return "error";
+  }
+  if (next) {
+    if (!writeServerData(ctx.tx, run.target.podKey, run.target.container, next)) {
+      ctx.err(`${locus(run, line, false)}ERROR:  could not extend file: No space left on device\nHINT:  Check free disk space.\n`);
+      return "full";
+    }
+    run.data = next;
+  }
+  if (result.kind === "done" && result.notice) ctx.err(`${locus(run, line, false)}NOTICE:  ${result.notice}\n`);
+  if (result.kind === "rows") ctx.out(alignedTable(result.columns, result.rows));
+  else if (result.kind === "done") ctx.out(`${result.tag}\n`);
+  return "ok";
+}
+
+/** Runs one backslash command line (without its backslash). */
+function meta(run: Run, line: string, lineNumber: number): "ok" | "error" | "quit" | "lost" {
+  const { ctx } = run;
+  const databases = databasesOf(run.data, "postgres", run.home);
+  const outcome = psqlMeta(line, { user: run.user, database: run.database, databases });
+  switch (outcome.kind) {
+    case "quit":
+      return "quit";
+    case "error":
+      ctx.err(`${locus(run, lineNumber, true)}${outcome.message}\n`);
+      return "error";
+    case "listing":
+      ctx.out(alignedTable(outcome.listing.columns, outcome.listing.rows, outcome.listing));
+      return "ok";
+    case "connect":
+      if (databases[outcome.database] === undefined || outcome.database === "template0") {
+        const why = outcome.database === "template0" ? `database "template0" is not currently accepting connections` : `database "${outcome.database}" does not exist`;
+        ctx.err(`${locus(run, lineNumber, true)}\\connect: ${run.failedAt}: FATAL:  ${why}\n`);
+        // Outside an interactive session psql closes the old connection when \c fails.
+        if (run.mode !== "command") run.connected = false;
+        return run.mode === "command" ? "error" : "lost";
+      }
+      run.database = outcome.database;
+      run.connected = true;
+      ctx.out(`You are now connected to database "${outcome.database}" as user "${run.user}".\n`);
+      return "ok";
+  }
 }
 
 /**
- * Statements read from standard input (`kubectl exec -i db -- psql -U postgres < schema.sql`):
- * each sent at its `;` (the rest at the end of input), errors prefixed with where the input was
- * (`psql:<stdin>:LINE: ERROR:  ...`) and not stopping the script (ON_ERROR_STOP is off), so psql
- * exits 0 unless the server's disk is full.
+ * Statements read from standard input (`kubectl exec -i db -- psql -U postgres < schema.sql`, or
+ * `-f -`): each sent at its `;` (the rest at the end of input), a line starting with a backslash run
+ * as psql's command, errors not stopping the script (ON_ERROR_STOP is off), so psql exits 0 unless
+ * the server's disk is full (1) or a \c failed and left no connection (2).
  */
-function runScript(ctx: ProgramContext, target: { podKey: string; container: string }, user: string, database: string, home: string, input: string): number {
-  let data = readServerData(ctx.tx, target.podKey, target.container) ?? { containerID: "" };
-  for (const { text, line } of scriptStatements(input)) {
-    // A line break is whitespace to the server (the same offsets, so positions still point into `text`).
-    const statement = text.replace(/;$/, "").replace(/[\r\n\t]/g, " ");
-    const { result, data: next } = runSql(data, { dialect: "postgres", user, database, home, now: ctx.now }, statement);
-    if (result.kind === "error") {
-      let message = `psql:<stdin>:${line}: ERROR:  ${result.message}\n`;
-      if (result.position !== undefined) {
-        // The server's LINE n: context is the line of the query the position falls on.
-        const lines = text.split("\n");
-        let offset = result.position;
-        let at = 0;
-        while (at < lines.length - 1 && offset > lines[at].length) offset -= lines[at++].length + 1;
-        message += `LINE ${at + 1}: ${lines[at]}\n${" ".repeat(7 + String(at + 1).length + offset)}^\n`;
-      }
-      if (result.detail) message += `DETAIL:  ${result.detail}\n`;
-      if (result.hint) message += `HINT:  ${result.hint}\n`;
-      ctx.err(message);
+function runScript(run: Run, input: string): number {
+  for (const { text, line, meta: isMeta } of scriptStatements(input)) {
+    if (isMeta) {
+      const outcome = meta(run, text.slice(1), line);
+      if (outcome === "quit") return 0;
+      if (outcome === "lost") return 2;
       continue;
     }
-    if (next) {
-      if (!writeServerData(ctx.tx, target.podKey, target.container, next)) {
-        ctx.err(`psql:<stdin>:${line}: ERROR:  could not extend file: No space left on device\nHINT:  Check free disk space.\n`);
-        return 1;
-      }
-      data = next;
-    }
-    if (result.kind === "done" && result.notice) ctx.err(`psql:<stdin>:${line}: NOTICE:  ${result.notice}\n`);
-    ctx.out(resultText(result));
+    // A line break is whitespace to the server (the same offsets, so positions still point into `text`).
+    const statement = text.replace(/;$/, "").replace(/[\r\n\t]/g, " ");
+    if (sql(run, statement, text, line) === "full") return 1;
   }
   return 0;
 }
 
-/** The input's statements with the line each ends on (psql sends a query at its `;`, quotes aside). */
-function scriptStatements(input: string): Array<{ text: string; line: number }> {
-  const out: Array<{ text: string; line: number }> = [];
+/**
+ * The input's statements with the line each ends on (psql sends a query at its `;`, quotes aside);
+ * a line that starts with a backslash outside a statement is a psql command.
+ */
+function scriptStatements(input: string): Array<{ text: string; line: number; meta?: boolean }> {
+  const out: Array<{ text: string; line: number; meta?: boolean }> = [];
   let current = "";
   let quoted = false;
   let line = 1;
@@ -228,6 +327,13 @@ function scriptStatements(input: string): Array<{ text: string; line: number }> 
       continue;
     }
     if (ch === "'") quoted = !quoted;
+    if (current === "" && ch === "\\") {
+      let end = input.indexOf("\n", i);
+      if (end < 0) end = input.length;
+      out.push({ text: input.slice(i, end).trim(), line, meta: true });
+      i = end - 1;
+      continue;
+    }
     if (current === "" && /\s/.test(ch)) {
       if (ch === "\n") line++;
       continue;

@@ -128,6 +128,11 @@ describe("MySQL's own statements and quoting", () => {
     });
   });
 
+  it("shows integer display widths in MariaDB's DESCRIBE, as MySQL 8 no longer does", () => {
+    const { results } = lesson({ ...my(), server: "mariadb" }, ["create table t (id int unsigned, n bigint, at datetime default now())", "describe t"]);
+    expect(results[1]).toMatchObject({ rows: [["id", "int(10) unsigned", "YES", "", null, ""], ["n", "bigint(20)", "YES", "", null, ""], ["at", "datetime", "YES", "", "current_timestamp()", ""]] });
+  });
+
   it("takes double quotes as a string in MySQL and as an identifier in postgres", () => {
     expect(runSql({ containerID: "c" }, my(), 'select "hi"').result).toEqual({ kind: "rows", columns: [s('"hi"')], rows: [["hi"]] });
     expect(runSql({ containerID: "c" }, pg(), 'select "hi"').result).toEqual({ kind: "error", message: 'column "hi" does not exist', position: 7 });

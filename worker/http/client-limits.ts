@@ -4,15 +4,16 @@
 // allowance instead of the school address's.
 
 import { readSettings } from "../config.ts";
-import { type ClientLimit, type ClientLimiter, refusal } from "../session/client-limiter.ts";
+import { type ClientLimit, type ClientLimiter, limiterShard, refusal } from "../session/client-limiter.ts";
 import { clientKey } from "../session/client-key.ts";
 import { TokenBucket } from "../session/rate-limit.ts";
 import { unwrap } from "./stubs.ts";
 
+/** The limiter object holding `key`'s buckets (one of a few shared ones, see client-limiter.ts). */
 export function clientLimiterStub(env: Env, key: string) {
   // The generated Env loses the class through the Env -> index.ts -> class cycle; name it here.
   const namespace = env.CLIENT_LIMITS as DurableObjectNamespace<ClientLimiter>;
-  return namespace.get(namespace.idFromName(key));
+  return namespace.get(namespace.idFromName(limiterShard(key)));
 }
 
 /** Where a limited request draws from: whose limiter object, and which of its buckets. */
@@ -49,7 +50,7 @@ export async function spend(env: Env, allowance: Allowance): Promise<void> {
   // and awaited from another's is cross-request I/O, which workerd cancels as hung (commit 940cff7).
   const first = local.take(asked);
   if (!first.ok) unwrap(refusal(limit, first.retryAfterMs));
-  const taken = await clientLimiterStub(env, allowance.key).take(limit);
+  const taken = await clientLimiterStub(env, allowance.key).take(allowance.key, limit);
   if (!taken.ok) {
     // Empty until the object's next token, counted from before the question (so never longer).
     localBuckets.set(name, new TokenBucket(limit.config, asked, { tokens: 1 - (taken.refusedForMs * limit.config.ratePerSecond) / 1000, updatedAt: asked }));

@@ -94,7 +94,7 @@ sessions.post("/", async (c) => {
   for (let attempt = 0; ; attempt++) {
     const id = newSessionId();
     // Through the allowance's limiter: one client's creations run one at a time (createInTurn).
-    const outcome = await clientLimiterStub(c.env, allowance.key).createInTurn({ id, from: body.from, setup: body.setup, lesson, cluster: body.cluster, clusters: body.clusters, exam });
+    const outcome = await clientLimiterStub(c.env, allowance.key).createInTurn(allowance.key, { id, from: body.from, setup: body.setup, lesson, cluster: body.cluster, clusters: body.clusters, exam });
     if (!outcome.ok && outcome.status === 409 && attempt === 0) continue;
     const created = unwrap(outcome);
     c.header("Location", `/api/sessions/${id}`);

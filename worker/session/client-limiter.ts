@@ -1,9 +1,16 @@
-// Rate limits per client (lesson uploads, session creation): token buckets in one small Durable
-// Object per client, named by the client's address (or, for the classroom's allowance, by whatever
-// key the caller chooses), so the limits hold across every Worker instance and survive restarts.
-// Each limit is its own bucket in that object; the caller says which and how big it is. Once every
-// bucket has refilled completely the object forgets them (its alarm deletes them), so addresses
-// seen once leave nothing behind.
+// Rate limits per client (lesson uploads, session creation): token buckets in Durable Objects, a
+// row per client (its address, or for the classroom's allowance whatever key the caller chooses)
+// and limit, so the limits hold across every Worker instance and survive restarts. The caller says
+// which bucket and how big it is. A row whose bucket has refilled completely says nothing a fresh
+// bucket would not, so the object's alarm deletes such rows, and addresses seen once leave nothing
+// behind.
+//
+// The rows live in LIMITER_SHARDS objects, each client's in the one its key hashes to, not in an
+// object per client: every new object is a new SQLite database, which workerd creates (and its
+// alarm's deleteAll removed a second later) with synchronous file-system work on the thread every
+// session shares. On `npm start`'s disk at load ~13 that was ~80 ms of a blocked thread per new
+// address (bench/request-cpu.ts's profile of session creation: 28 ms in the first take, 51 ms in
+// deleteAll), 50 new learners at once 4 s; a shard's database is made once and stays while in use.
 
 import { DurableObject } from "cloudflare:workers";
 import { type Failure, failure, type Outcome, success } from "./outcome.ts";
@@ -33,15 +40,31 @@ export function refusal(limit: ClientLimit, retryAfterMs: number): Failure {
   return failure(429, "rate_limited", `Too many ${limit.what} ${limit.whose ?? "from your address"} (at most ${rate}, bursts of ${config.burst}); retry in ${seconds} s.`, seconds);
 }
 
-export class ClientLimiter extends DurableObject<Env> {
-  /** The last session creation admitted from this client (see createInTurn). */
-  private creating: Promise<unknown> = Promise.resolve();
+/** Objects the clients' rows are spread over: few, so that each is made once and reused; enough that none is busy (each serves ~1,000 requests/s). */
+export const LIMITER_SHARDS = 8;
+/** A swept object looks again no sooner than this: rows wait a little longer, and a burst never meets a sweep a second after it. */
+const SWEEP_INTERVAL_MS = 60_000;
 
-  take(limit: ClientLimit): Taken {
+/** The name of the limiter object holding `key`'s rows: FNV-1a of the key, modulo LIMITER_SHARDS. */
+export function limiterShard(key: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) hash = Math.imul(hash ^ key.charCodeAt(i), 0x01000193);
+  return `shard ${(hash >>> 0) % LIMITER_SHARDS}`;
+}
+
+export class ClientLimiter extends DurableObject<Env> {
+  /** Per client key, the last session creation admitted from it (see createInTurn); gone once it settled with none after it. */
+  private readonly creating = new Map<string, Promise<unknown>>();
+  /** The alarm this instance set; unknown after a wake-up (then the next take sets one). */
+  private alarmAt: number | undefined;
+
+  /** Takes a token from `key`'s bucket for `limit`. */
+  take(key: string, limit: ClientLimit): Taken {
     const { config } = limit;
     const sql = this.ctx.storage.sql;
+    const name = `${limit.bucket} ${key}`;
     sql.exec("CREATE TABLE IF NOT EXISTS buckets (name TEXT PRIMARY KEY, state TEXT NOT NULL, full_at INTEGER NOT NULL)");
-    const stored = sql.exec<{ state: string }>("SELECT state FROM buckets WHERE name = ?", limit.bucket).toArray()[0]?.state;
+    const stored = sql.exec<{ state: string }>("SELECT state FROM buckets WHERE name = ?", name).toArray()[0]?.state;
     const now = Date.now();
     const bucket = new TokenBucket(config, now, decodeBucket(stored));
     const taken = bucket.take(now);
@@ -51,14 +74,17 @@ export class ClientLimiter extends DurableObject<Env> {
     const fullAt = now + Math.ceil(((config.burst - state.tokens) * 1000) / config.ratePerSecond);
     sql.exec(
       "INSERT INTO buckets (name, state, full_at) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET state = excluded.state, full_at = excluded.full_at",
-      limit.bucket,
+      name,
       encodeBucket(state),
       fullAt,
     );
-    // One alarm for all buckets: when the last of them is full.
-    const allFullAt = sql.exec<{ at: number }>("SELECT MAX(full_at) AS at FROM buckets").one().at;
-    void this.ctx.storage.setAlarm(allFullAt);
+    if (this.alarmAt === undefined) this.sweepAt(Math.max(fullAt, now + SWEEP_INTERVAL_MS));
     return success({ remaining: Math.floor(state.tokens) });
+  }
+
+  private sweepAt(at: number): void {
+    this.alarmAt = at;
+    void this.ctx.storage.setAlarm(at);
   }
 
   /**
@@ -68,7 +94,7 @@ export class ClientLimiter extends DurableObject<Env> {
    * while everyone else's requests wait; one at a time, they take turns with other sessions'
    * requests. A class of 50 joining from one school address waits a few ms each.
    */
-  createInTurn(init: CreateSessionInit): Promise<Outcome<CreatedSession>> {
+  createInTurn(key: string, init: CreateSessionInit): Promise<Outcome<CreatedSession>> {
     // The generated Env loses the class through the Env -> index.ts -> Session cycle; name it here.
     const namespace = this.env.SESSIONS as DurableObjectNamespace<Session>;
     const turn = async (): Promise<Outcome<CreatedSession>> => {
@@ -80,12 +106,25 @@ export class ClientLimiter extends DurableObject<Env> {
       if (dispose) (result as unknown as Record<symbol, (() => void) | undefined>)[dispose]?.();
       return plain;
     };
-    const run = this.creating.then(turn, turn);
-    this.creating = run.catch(() => undefined);
+    const before = this.creating.get(key) ?? Promise.resolve();
+    const run = before.then(turn, turn);
+    const settled = run.catch(() => undefined);
+    this.creating.set(key, settled);
+    void settled.then(() => {
+      if (this.creating.get(key) === settled) this.creating.delete(key);
+    });
     return run;
   }
 
+  /** Deletes the rows of full buckets; the object's storage goes once no row is left. */
   override async alarm(): Promise<void> {
-    await this.ctx.storage.deleteAll();
+    const sql = this.ctx.storage.sql;
+    const now = Date.now();
+    this.alarmAt = undefined;
+    sql.exec("CREATE TABLE IF NOT EXISTS buckets (name TEXT PRIMARY KEY, state TEXT NOT NULL, full_at INTEGER NOT NULL)");
+    sql.exec("DELETE FROM buckets WHERE full_at <= ?", now);
+    const next = sql.exec<{ at: number | null }>("SELECT MIN(full_at) AS at FROM buckets").one().at;
+    if (next === null) await this.ctx.storage.deleteAll();
+    else this.sweepAt(Math.max(next, now + SWEEP_INTERVAL_MS));
   }
 }

@@ -257,4 +257,13 @@ EOF`;
     expect(mysql("select * from shop_users")).toBe(`ERROR 1046 (3D000) at line 1: No database selected\n${T} 1\n`);
     expect(mysql("use shop; select * from nope")).toBe(`ERROR 1146 (42S02) at line 1: Table 'shop.nope' doesn't exist\n${T} 1\n`);
   });
+
+  it("mysql reads a script on standard input in batch mode: tabs, nothing for an empty result, the first error stops it with its line", () => {
+    const run = lesson();
+    const script = "-- the schema\ncreate table t (id int, note text);\ninsert into t values (1, \"a;b\");\n\nselect * from t where id > 5;\nselect * from t;\nselect *\n  from nope;\nselect 2;\n";
+    expect(run(`printf '${script}' | kubectl exec -i my -- mysql -uroot -ppw shop`)).toMatchObject({
+      output: `mysql: [Warning] Using a password on the command line interface can be insecure.\nid\tnote\n1\ta;b\nERROR 1146 (42S02) at line 7: Table 'shop.nope' doesn't exist\n${T} 1\n`,
+      exitCode: 1,
+    });
+  });
 });

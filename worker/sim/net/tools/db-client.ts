@@ -60,14 +60,14 @@ export function localServer(ctx: ProgramContext, place: Place, kind: ServerKind)
   return { podKey: place.key, container: place.container };
 }
 
-/** Splits a -c / -e string into statements at semicolons outside quotes. */
+/** Splits a -c / -e string into statements at semicolons outside quotes ('', "", ``). */
 export function splitStatements(sql: string): string[] {
   const out: string[] = [];
   let current = "";
-  let quoted = false;
+  let quote: string | undefined;
   for (const ch of sql) {
-    if (ch === "'") quoted = !quoted;
-    if (ch === ";" && !quoted) {
+    if (quote ? ch === quote : ch === "'" || ch === '"' || ch === "`") quote = quote ? undefined : ch;
+    if (ch === ";" && !quote) {
       if (current.trim()) out.push(current.trim());
       current = "";
     } else current += ch;

@@ -162,7 +162,11 @@ export function mysqlClient(ctx: ProgramContext): number {
     return 1;
   }
   finish?.(`${daemon} accepted '${user}'@'${clientHost}'.`);
-  if (statements.length === 0) {
+  const session = { dialect: "mysql" as const, server: target.server, user, database: database ?? "", home: account.database, accountHost: clientHost === "localhost" ? "localhost" : "%", now: ctx.now };
+  // Statements on standard input (`kubectl exec -i db -- mysql -uroot -pPASS shop < schema.sql`) run in
+  // batch mode: tab-separated results, and the first error stops the client (without --force).
+  const script = statements.length === 0 && ctx.stdin !== undefined ? scriptStatements(ctx.stdin) : statements.flatMap(splitStatements).map((text) => ({ text, line: 1 }));
+  if (statements.length === 0 && ctx.stdin === undefined) {
     // MariaDB's client names the server it reached (mysql_get_server_name); Oracle's always says MySQL.
     const serverName = maria && target.server === "mariadb" ? "MariaDB" : "MySQL";
     ctx.out(
@@ -175,16 +179,16 @@ export function mysqlClient(ctx: ProgramContext): number {
     ctx.err(`${name}: its interactive prompt is not simulated here; give the statements with -e, e.g. ${program} -uroot -pPASS -e 'select 1'\n`);
     return 1;
   }
-  const session = { dialect: "mysql" as const, server: target.server, user, database: database ?? "", home: account.database, accountHost: clientHost === "localhost" ? "localhost" : "%", now: ctx.now };
-  for (const statement of statements.flatMap(splitStatements)) {
+  const tabs = ctx.stdoutIsTerminal === false || statements.length === 0;
+  for (const { text: statement, line } of script) {
     const { result, data: next } = runSql(data, session, statement);
     if (result.kind === "error") {
-      ctx.err(`ERROR ${result.code} (${result.state}) at line 1: ${result.message}\n`);
+      ctx.err(`ERROR ${result.code} (${result.state}) at line ${line}: ${result.message}\n`);
       return 1;
     }
     if (next) {
       if (!writeServerData(ctx.tx, target.podKey, target.container, next)) {
-        ctx.err("ERROR 1114 (HY000) at line 1: The table is full\n");
+        ctx.err(`ERROR 1114 (HY000) at line ${line}: The table is full\n`);
         return 1;
       }
       data = next;
@@ -192,10 +196,46 @@ export function mysqlClient(ctx: ProgramContext): number {
     // USE (and a DROP of the current database) changes the session's database; -e prints nothing for it.
     if (result.kind === "use") session.database = result.database;
     if (result.kind === "done" && result.database !== undefined) session.database = result.database;
-    if (result.kind !== "rows") continue;
-    if (ctx.stdoutIsTerminal === false) {
+    // An empty result prints only "Empty set", which batch mode (-e, stdin) leaves out.
+    if (result.kind !== "rows" || result.rows.length === 0) continue;
+    if (tabs) {
       ctx.out([result.columns.map((c) => c.name), ...result.rows.map((r) => r.map((v) => v ?? "NULL"))].map((r) => `${r.join("\t")}\n`).join(""));
     } else ctx.out(boxedTable(result.columns, result.rows));
   }
   return 0;
+}
+
+/**
+ * The statements of a script with the line each starts on (mysql's "at line N"): split at `;`
+ * outside quotes ('', "", ``), `-- ` and `#` comments dropped.
+ */
+function scriptStatements(input: string): Array<{ text: string; line: number }> {
+  const out: Array<{ text: string; line: number }> = [];
+  let current = "";
+  let quote: string | undefined;
+  let line = 1;
+  let start = 1;
+  for (let i = 0; i < input.length; i++) {
+    const ch = input[i];
+    if (!quote && ((ch === "-" && input[i + 1] === "-" && /\s/.test(input[i + 2] ?? "\n")) || ch === "#")) {
+      while (i + 1 < input.length && input[i + 1] !== "\n") i++;
+      continue;
+    }
+    if (current.trim() === "" && /\s/.test(ch)) {
+      current = "";
+      if (ch === "\n") line++;
+      continue;
+    }
+    if (current === "") start = line;
+    if (quote ? ch === quote : ch === "'" || ch === '"' || ch === "`") quote = quote ? undefined : ch;
+    if (ch === "\n") line++;
+    if (ch === ";" && !quote) {
+      if (current.trim()) out.push({ text: current.trim(), line: start });
+      current = "";
+      continue;
+    }
+    current += ch;
+  }
+  if (current.trim()) out.push({ text: current.trim(), line: start });
+  return out;
 }

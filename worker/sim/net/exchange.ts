@@ -201,7 +201,21 @@ function startedAt(listener: Listener): number | undefined {
 function containerStartedAt(pod: Pod, container: string): number | undefined {
   const status = pod.status.containerStatuses?.find((s) => s.name === container);
   const at = status?.state.running?.startedAt;
-  return at ? Date.parse(at) : undefined;
+  return at ? parsedTime(at) : undefined;
+}
+
+// Every request to a pod reads its container's start time (whoami and nginx print it); a loop of
+// requests parsed the same few timestamps again each round. Bounded: emptied when full.
+const parsedTimes = new Map<string, number>();
+
+function parsedTime(at: string): number {
+  let ms = parsedTimes.get(at);
+  if (ms === undefined) {
+    ms = Date.parse(at);
+    if (parsedTimes.size >= 1024) parsedTimes.clear();
+    parsedTimes.set(at, ms);
+  }
+  return ms;
 }
 
 /**

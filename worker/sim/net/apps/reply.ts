@@ -16,8 +16,24 @@ export function byName(a: readonly [string, string], b: readonly [string, string
   return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0;
 }
 
+const canonicalKeys = new Map<string, string>();
+
 /** Go's textproto.CanonicalMIMEHeaderKey: `user-agent` becomes `User-Agent`. */
 export function canonicalHeaderKey(name: string): string {
+  // Every reply of whoami and the echo servers puts each request header through this: a loop of
+  // requests sends the same few names. Bounded (a client may send any names): short names only,
+  // emptied when full.
+  if (name.length > 64) return canonical(name);
+  let key = canonicalKeys.get(name);
+  if (key === undefined) {
+    key = canonical(name);
+    if (canonicalKeys.size >= 1024) canonicalKeys.clear();
+    canonicalKeys.set(name, key);
+  }
+  return key;
+}
+
+function canonical(name: string): string {
   return name
     .toLowerCase()
     .split("-")

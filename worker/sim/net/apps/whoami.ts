@@ -5,6 +5,9 @@ import { header, httpDate, pathOf } from "../http.ts";
 import { byName, canonicalHeaderKey, contentLength, httpReply } from "./reply.ts";
 import type { App } from "./types.ts";
 
+/** The headers whoami prints before the others (Go's Request.Write writes Host and User-Agent first). */
+const SHOWN_FIRST = new Set(["host", "user-agent"]);
+
 export const whoami: App = ({ request, client, local, hostname, now }) => {
   const path = pathOf(request.target);
   if (path === "/health") {
@@ -18,7 +21,7 @@ export const whoami: App = ({ request, client, local, hostname, now }) => {
   if (agent !== undefined) lines.push(`User-Agent: ${agent}`);
   // Go writes the remaining headers sorted by canonical name.
   const rest = request.headers
-    .filter(([k]) => !["host", "user-agent"].includes(k.toLowerCase()))
+    .filter(([k]) => !SHOWN_FIRST.has(k.toLowerCase()))
     .map(([k, v]) => [canonicalHeaderKey(k), v] as const)
     .sort(byName);
   for (const [k, v] of rest) lines.push(`${k}: ${v}`);

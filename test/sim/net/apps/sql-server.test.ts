@@ -85,6 +85,12 @@ describe.each([
     expect(run([statement]).at(-1)).toEqual(expected);
   });
 
+  it("uses up a serial's number for a refused row (postgres), an AUTO_INCREMENT value only once InnoDB writes it (MySQL)", () => {
+    const results = run(["insert into users (name) values (null)", "insert into users (name) values ('dave')", "select id from users where name = 'dave'"]);
+    expect(results[0].kind).toBe("error");
+    expect(results[2]).toEqual({ kind: "rows", columns: [n("id")], rows: [[isPg ? "5" : "4"]] });
+  });
+
   it("keeps tables per database: CREATE DATABASE, a table there, DROP DATABASE", () => {
     const base = session();
     const { results, data } = lesson(base, [...create, "create database shop2", "create database shop2", "drop database nope"]);

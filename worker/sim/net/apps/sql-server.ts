@@ -128,7 +128,11 @@ class SyntaxError_ {
   constructor(readonly at: number) {}
 }
 class Failure {
-  constructor(readonly result: SqlResult) {}
+  /** `data`: what the failed statement still changed (a sequence's nextval is not rolled back). */
+  constructor(
+    readonly result: SqlResult,
+    readonly data?: ServerData,
+  ) {}
 }
 
 type Value = string | number | boolean | null;
@@ -496,6 +500,20 @@ export function runSql(data: ServerData, session: SqlSession, sql: string): { re
       });
       let auto = { ...found.auto };
       const added: Array<Array<string | null>> = [];
+      const checkRow = (row: Array<string | null>, given: Set<number>): void => {
+        for (const [i, spec] of found.columns.entries()) {
+          if (row[i] === null && found.notNull?.includes(columnName(spec))) {
+            fail(
+              pg
+                ? { kind: "error", message: `null value in column "${columnName(spec)}" of relation "${tableName.text}" violates not-null constraint`, detail: `Failing row contains (${row.map((v) => v ?? "null").join(", ")}).` }
+                : given.has(i)
+                  ? { kind: "error", code: 1048, state: "23000", message: `Column '${columnName(spec)}' cannot be null` }
+                  : { kind: "error", code: 1364, state: "HY000", message: `Field '${columnName(spec)}' doesn't have a default value` },
+            );
+          }
+        }
+        duplicateCheck(found, tableName.text, [...found.rows, ...added], row);
+      };
       rows.forEach((exprs, r) => {
         if (exprs.length > indexes.length) {
           fail(pg ? { kind: "error", message: "INSERT has more expressions than target columns", position: exprStart(exprs[indexes.length]) } : { kind: "error", code: 1136, state: "21S01", message: `Column count doesn't match value count at row ${r + 1}` });
@@ -528,21 +546,22 @@ export function runSql(data: ServerData, session: SqlSession, sql: string): { re
           } else value = null;
           return value;
         });
-        for (const [i, spec] of found.columns.entries()) {
-          if (row[i] === null && found.notNull?.includes(columnName(spec))) {
-            fail(
-              pg
-                ? { kind: "error", message: `null value in column "${columnName(spec)}" of relation "${tableName.text}" violates not-null constraint`, detail: `Failing row contains (${row.map((v) => v ?? "null").join(", ")}).` }
-                : given.has(i)
-                  ? { kind: "error", code: 1048, state: "23000", message: `Column '${columnName(spec)}' cannot be null` }
-                  : { kind: "error", code: 1364, state: "HY000", message: `Field '${columnName(spec)}' doesn't have a default value` },
-            );
-          }
+        // A serial's nextval stays used when the row is refused (sequences are not rolled back); InnoDB
+        // takes an AUTO_INCREMENT value only when it writes the row, so only its duplicate key uses one up
+        // (MySQL refuses a NULL in a NOT NULL column before that).
+        const keepNumbers = (e: unknown): never => {
+          if (!(e instanceof Failure) || JSON.stringify(auto) === JSON.stringify(found.auto ?? {}) || (!pg && e.result.kind === "error" && e.result.code !== 1062)) throw e;
+          throw new Failure(e.result, withTables({ ...tables, [tableName.text]: { ...found, auto } }));
+        };
+        try {
+          checkRow(row, new Set(given.keys()));
+        } catch (e) {
+          keepNumbers(e);
         }
-        duplicateCheck(found, tableName.text, [...found.rows, ...added], row);
         added.push(row);
       });
       return { result: { kind: "done", tag: `INSERT 0 ${rows.length}` }, data: withTables({ ...tables, [tableName.text]: { ...found, ...(found.auto ? { auto } : {}), rows: [...found.rows, ...added] } }) };
+
     }
 
     if (word("update")) {
@@ -692,7 +711,7 @@ export function runSql(data: ServerData, session: SqlSession, sql: string): { re
     throw new SyntaxError_(tokens[0]?.at ?? 0);
   } catch (e) {
     if (e instanceof SyntaxError_) return { result: syntaxError(session, sql, e.at, false) };
-    if (e instanceof Failure) return { result: e.result };
+    if (e instanceof Failure) return { result: e.result, ...(e.data ? { data: e.data } : {}) };
     throw e;
   }
 

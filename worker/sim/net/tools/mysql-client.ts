@@ -182,16 +182,17 @@ export function mysqlClient(ctx: ProgramContext): number {
   const tabs = ctx.stdoutIsTerminal === false || statements.length === 0;
   for (const { text: statement, line } of script) {
     const { result, data: next } = runSql(data, session, statement);
-    if (result.kind === "error") {
-      ctx.err(`ERROR ${result.code} (${result.state}) at line ${line}: ${result.message}\n`);
-      return 1;
-    }
+    // A refused statement may still have changed something (an AUTO_INCREMENT value used up).
     if (next) {
       if (!writeServerData(ctx.tx, target.podKey, target.container, next)) {
         ctx.err(`ERROR 1114 (HY000) at line ${line}: The table is full\n`);
         return 1;
       }
       data = next;
+    }
+    if (result.kind === "error") {
+      ctx.err(`ERROR ${result.code} (${result.state}) at line ${line}: ${result.message}\n`);
+      return 1;
     }
     // USE (and a DROP of the current database) changes the session's database; -e prints nothing for it.
     if (result.kind === "use") session.database = result.database;

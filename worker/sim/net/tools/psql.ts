@@ -232,6 +232,14 @@ function sql(run: Run, statement: string, text: string, line: number): "ok" | "e
     return "error";
   }
   const { result, data: next } = runSql(run.data, { dialect: "postgres", user: run.user, database: run.database, home: run.home, now: ctx.now }, statement);
+  // A refused statement may still have changed something (a sequence advanced).
+  if (next) {
+    if (!writeServerData(ctx.tx, run.target.podKey, run.target.container, next)) {
+      ctx.err(`${locus(run, line, false)}ERROR:  could not extend file: No space left on device\nHINT:  Check free disk space.\n`);
+      return "full";
+    }
+    run.data = next;
+  }
   if (result.kind === "error") {
     let message = `${locus(run, line, false)}ERROR:  ${result.message}\n`;
     if (result.position !== undefined) {
@@ -246,13 +254,6 @@ function sql(run: Run, statement: string, text: string, line: number): "ok" | "e
     if (result.hint) message += `HINT:  ${result.hint}\n`;
     ctx.err(message);
     return "error";
-  }
-  if (next) {
-    if (!writeServerData(ctx.tx, run.target.podKey, run.target.container, next)) {
-      ctx.err(`${locus(run, line, false)}ERROR:  could not extend file: No space left on device\nHINT:  Check free disk space.\n`);
-      return "full";
-    }
-    run.data = next;
   }
   if (result.kind === "done" && result.notice) ctx.err(`${locus(run, line, false)}NOTICE:  ${result.notice}\n`);
   if (result.kind === "rows") ctx.out(alignedTable(result.columns, result.rows));

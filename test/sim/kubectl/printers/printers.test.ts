@@ -37,6 +37,11 @@ describe("tabwrite", () => {
     const text = "Name:\tx\nLonger Label:\ty\nSection:\n  a:\t1\n";
     expect(tabwrite(text, describeWriter)).toBe("Name:          x\nLonger Label:  y\nSection:\n  a:  1\n");
   });
+
+  it("counts width in runes: a character outside the BMP is one column, so is a lone surrogate", () => {
+    expect(tabwrite("A\tB\n\u{1F600}x\ty\n", describeWriter)).toBe("A   B\n\u{1F600}x  y\n");
+    expect(tabwrite("A\tB\n\uD83Dx\ty\n\uDE00\uD83D\tz\n", describeWriter)).toBe("A   B\n\uD83Dx  y\n\uDE00\uD83D  z\n");
+  });
 });
 
 const service = (ports: Service["spec"]["ports"]): Service =>

@@ -55,8 +55,22 @@ export function tabwrite(text: string, options: TabwriterOptions): string {
   return out.join("\n");
 }
 
+/**
+ * Go counts a cell's width in runes: the string's code points (a surrogate pair is one, a lone
+ * surrogate one, as the string iterator counts them). Counted by char codes: every cell of every
+ * table goes through here twice, and iterating a string allocates a string per character.
+ */
 function runeWidth(text: string): number {
-  let n = 0;
-  for (const _ of text) n++;
+  let n = text.length;
+  for (let i = 0; i < text.length - 1; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        n--;
+        i++;
+      }
+    }
+  }
   return n;
 }

@@ -51,6 +51,10 @@ describe.each([
     ["count(*)", "select count(*) from users", [n(isPg ? "count" : "count(*)")], [["3"]]],
     ["count(*) with WHERE", "select count(*) from users where city = 'Oslo'", [n(isPg ? "count" : "count(*)")], [["2"]]],
     ["count of a column skips NULLs", "select count(age) from users", [n(isPg ? "count" : "count(age)")], [["2"]]],
+    ["GROUP BY with count(*), ordered", "select city, count(*) from users group by city order by city", [s("city"), n(isPg ? "count" : "count(*)")], [["Bergen", "1"], ["Oslo", "2"]]],
+    ["HAVING", "select city, count(*) as n from users group by city having count(*) > 1", [s("city"), n("n")], [["Oslo", "2"]]],
+    ["ORDER BY an output column's label", "select city, count(*) as n from users group by city order by n desc", [s("city"), n("n")], [["Oslo", "2"], ["Bergen", "1"]]],
+    ["sum, min and max, NULLs left out", "select sum(age), min(name), max(age) from users", isPg ? [n("sum"), s("min"), n("max")] : [n("sum(age)"), s("min(name)"), n("max(age)")], [["56", "alice", "31"]]],
   ])("%s", (_, statement, columns, expected) => {
     expect(run([statement]).at(-1)).toEqual({ kind: "rows", columns, rows: expected });
   });
@@ -80,6 +84,7 @@ describe.each([
     ["a duplicate primary key", "insert into users (id, name) values (1, 'x')", isPg ? { kind: "error", message: 'duplicate key value violates unique constraint "users_pkey"', detail: "Key (id)=(1) already exists." } : { kind: "error", code: 1062, state: "23000", message: "Duplicate entry '1' for key 'users.PRIMARY'" }],
     ["an unknown column in WHERE", "select name from users where nope = 1", isPg ? { kind: "error", message: 'column "nope" does not exist', position: 29 } : { kind: "error", code: 1054, state: "42S22", message: "Unknown column 'nope' in 'where clause'" }],
     ["a word that is not an integer", "insert into users (name, age) values ('d', 'old')", isPg ? { kind: "error", message: 'invalid input syntax for type integer: "old"', position: 43 } : { kind: "error", code: 1366, state: "HY000", message: "Incorrect integer value: 'old' for column 'age' at row 1" }],
+    ["a column neither grouped nor aggregated", "select name, count(*) from users group by city", isPg ? { kind: "error", message: 'column "users.name" must appear in the GROUP BY clause or be used in an aggregate function', position: 7 } : { kind: "error", code: 1055, state: "42000", message: "Expression #1 of SELECT list is not in GROUP BY clause and contains nonaggregated column 'shop.users.name' which is not functionally dependent on columns in GROUP BY clause; this is incompatible with sql_mode=only_full_group_by" }],
     ["a missing table in UPDATE", "update nope set a = 1", isPg ? { kind: "error", message: 'relation "nope" does not exist', position: 7 } : { kind: "error", code: 1146, state: "42S02", message: "Table 'shop.nope' doesn't exist" }],
   ])("refuses %s with the server's error", (_, statement, expected) => {
     expect(run([statement]).at(-1)).toEqual(expected);

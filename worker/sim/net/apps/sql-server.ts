@@ -1,6 +1,6 @@
 // A small SQL server core for the postgres and mysql images, the SQL of a first lesson: SELECT of
 // literals, version(), now(), current_user and the current database, of a table's columns and
-// count(*), with WHERE (=, <>, <, >, <=, >=, AND, OR, NOT, LIKE, IS [NOT] NULL), ORDER BY and
+// count(*), sum, min and max, GROUP BY and HAVING, with WHERE (=, <>, <, >, <=, >=, AND, OR, NOT, LIKE, IS [NOT] NULL), ORDER BY and
 // LIMIT/OFFSET; CREATE/DROP TABLE [IF [NOT] EXISTS] with NOT NULL, DEFAULT, PRIMARY KEY, serial and
 // AUTO_INCREMENT; INSERT (with a column list), UPDATE and DELETE; CREATE/DROP DATABASE, and MySQL's
 // USE, SHOW DATABASES, SHOW TABLES and DESCRIBE. Tables live per database. Anything else is
@@ -122,7 +122,7 @@ function tokenize(sql: string, dialect: SqlDialect): Token[] | number {
 const NUMERIC_TYPES = new Set(["int", "integer", "smallint", "bigint", "serial", "bigserial", "smallserial", "numeric", "decimal", "real", "float", "double", "int4", "int8", "int2", "tinyint", "mediumint"]);
 const INTEGER_TYPES = new Set(["int", "integer", "smallint", "bigint", "serial", "bigserial", "smallserial", "int4", "int8", "int2", "tinyint", "mediumint"]);
 /** Words that end an expression or a name: they cannot be a column. */
-const RESERVED = new Set(["select", "from", "where", "order", "by", "limit", "offset", "and", "or", "not", "like", "is", "as", "set", "values", "into", "asc", "desc", "table", "create", "drop", "insert", "update", "delete", "default"]);
+const RESERVED = new Set(["select", "from", "where", "group", "having", "order", "by", "limit", "offset", "and", "or", "not", "like", "is", "as", "set", "values", "into", "asc", "desc", "table", "create", "drop", "insert", "update", "delete", "default"]);
 
 class SyntaxError_ {
   constructor(readonly at: number) {}
@@ -155,7 +155,8 @@ type Expr =
   | { k: "lit"; v: Value; at: number; pgName: string; numeric: boolean; literal?: "number" | "string" }
   | { k: "col"; name: string; at: number; written: string }
   | { k: "fn"; name: string; at: number; call: boolean; written: string }
-  | { k: "count"; at: number; arg?: Expr }
+  /** count(*) / count(x), sum, min, max over the rows of a group. */
+  | { k: "count"; fn: "count" | "sum" | "min" | "max"; at: number; arg?: Expr }
   | { k: "bin"; op: string; a: Expr; b: Expr; at: number }
   | { k: "not"; a: Expr }
   | { k: "isnull"; a: Expr; neg: boolean }
@@ -255,6 +256,21 @@ export function runSql(data: ServerData, session: SqlSession, sql: string): { re
         p++;
         where = orExpr();
       }
+      const groupBy: Expr[] = [];
+      let having: Expr | undefined;
+      if (word("group")) {
+        p++;
+        expectWord("by");
+        for (;;) {
+          groupBy.push(orExpr());
+          if (!symbol(",")) break;
+          p++;
+        }
+      }
+      if (word("having")) {
+        p++;
+        having = orExpr();
+      }
       if (word("order")) {
         p++;
         expectWord("by");
@@ -305,28 +321,56 @@ export function runSql(data: ServerData, session: SqlSession, sql: string): { re
         getters.push((row, group) => evaluate(item.expr, source, row, group));
       }
       if (where) analyse(where, source, "where clause");
-      for (const o of order) if (!(o.expr.k === "lit" && o.expr.literal === "number")) analyse(o.expr, source, "order clause");
-      const aggregate = items.some((i) => !i.star && hasCount(i.expr));
+      for (const g of groupBy) analyse(g, source, "group statement");
+      if (having) analyse(having, source, "having clause");
+      // An ORDER BY name may be an output column's label (both servers look there first).
+      const labelIndex = (e: Expr): number => (e.k === "col" ? columns.findIndex((c) => (pg ? c.name === e.name : c.name.toLowerCase() === e.name.toLowerCase())) : -1);
+      for (const o of order) if (!(o.expr.k === "lit" && o.expr.literal === "number") && labelIndex(o.expr) < 0) analyse(o.expr, source, "order clause");
+      const grouped = groupBy.length > 0 || having !== undefined || items.some((i) => !i.star && hasAggregate(i.expr));
       let rows: Array<Array<string | null>> = source ? source.rows : [[]];
       if (where) rows = rows.filter((r) => truthy(evaluate(where!, source, r, [])));
-      if (aggregate) {
-        if (pg) {
-          const bare = items.find((i) => !i.star && !hasCount(i.expr) && firstColumn(i.expr));
-          if (bare && !bare.star) {
-            const col = firstColumn(bare.expr)!;
-            fail({ kind: "error", message: `column "${table!.text}.${col.name.toLowerCase()}" must appear in the GROUP BY clause or be used in an aggregate function`, position: col.at });
-          }
+      let units: Array<{ row: Array<string | null>; group: Array<Array<string | null>> }>;
+      if (grouped) {
+        // A column outside an aggregate must be one the rows are grouped by (MariaDB does not check).
+        const groupedColumns = new Set(groupBy.flatMap((g) => (g.k === "col" ? [g.name.toLowerCase()] : [])));
+        items.forEach((item, index) => {
+          if (item.star || hasAggregate(item.expr)) return;
+          const col = firstColumn(item.expr);
+          if (!col || groupedColumns.has(col.name.toLowerCase())) return;
+          const qualified = `${session.database}.${table!.text}.${source!.columns[columnIndex(source!, col.name)].split(" ")[0]}`;
+          if (pg) fail({ kind: "error", message: `column "${table!.text}.${col.name}" must appear in the GROUP BY clause or be used in an aggregate function`, position: col.at });
+          if (session.server === "mariadb") return;
+          fail(
+            groupBy.length > 0
+              ? { kind: "error", code: 1055, state: "42000", message: `Expression #${index + 1} of SELECT list is not in GROUP BY clause and contains nonaggregated column '${qualified}' which is not functionally dependent on columns in GROUP BY clause; this is incompatible with sql_mode=only_full_group_by` }
+              : { kind: "error", code: 1140, state: "42000", message: `In aggregated query without GROUP BY, expression #${index + 1} of SELECT list contains nonaggregated column '${qualified}'; this is incompatible with sql_mode=only_full_group_by` },
+          );
+        });
+        // Groups in the order their first row comes (postgres's hash order differs: add ORDER BY).
+        const groups = new Map<string, Array<Array<string | null>>>();
+        if (groupBy.length === 0) groups.set("", rows);
+        for (const r of groupBy.length > 0 ? rows : []) {
+          const key = JSON.stringify(groupBy.map((g) => {
+            const v = evaluate(g, source, r, []);
+            return typeof v === "string" && !pg ? v.toLowerCase() : v;
+          }));
+          groups.set(key, [...(groups.get(key) ?? []), r]);
         }
-        const group = rows;
-        return { result: { kind: "rows", columns, rows: [getters.map((g) => show(g(group[0] ?? [], group)))] } };
-      }
+        units = [...groups.values()].map((group) => ({ row: group[0] ?? [], group }));
+        if (having) units = units.filter((u) => truthy(evaluate(having!, source, u.row, u.group)));
+      } else units = rows.map((row) => ({ row, group: [] }));
       if (order.length > 0) {
-        const keyed = rows.map((r) => ({ r, keys: order.map((o) => (o.expr.k === "lit" && o.expr.literal === "number" ? getters[Number(o.expr.v) - 1]?.(r, []) ?? null : evaluate(o.expr, source, r, []))) }));
         for (const o of order) {
           if (o.expr.k === "lit" && o.expr.literal === "number" && (Number(o.expr.v) < 1 || Number(o.expr.v) > getters.length)) {
             fail(pg ? { kind: "error", message: `ORDER BY position ${o.expr.v} is not in select list`, position: o.expr.at } : { kind: "error", code: 1054, state: "42S22", message: `Unknown column '${o.expr.v}' in 'order clause'` });
           }
         }
+        const key = (o: { expr: Expr }, u: (typeof units)[number]): Value => {
+          if (o.expr.k === "lit" && o.expr.literal === "number") return getters[Number(o.expr.v) - 1](u.row, u.group);
+          const label = labelIndex(o.expr);
+          return label >= 0 ? getters[label](u.row, u.group) : evaluate(o.expr, source, u.row, u.group);
+        };
+        const keyed = units.map((u) => ({ u, keys: order.map((o) => key(o, u)) }));
         keyed.sort((x, y) => {
           for (let i = 0; i < order.length; i++) {
             const c = compareForSort(x.keys[i], y.keys[i], pg);
@@ -334,10 +378,10 @@ export function runSql(data: ServerData, session: SqlSession, sql: string): { re
           }
           return 0;
         });
-        rows = keyed.map((k) => k.r);
+        units = keyed.map((k) => k.u);
       }
-      rows = rows.slice(offset, limit === undefined ? undefined : offset + limit);
-      return { result: { kind: "rows", columns, rows: rows.map((r) => getters.map((g) => show(g(r, [])))) } };
+      units = units.slice(offset, limit === undefined ? undefined : offset + limit);
+      return { result: { kind: "rows", columns, rows: units.map((u) => getters.map((g) => show(g(u.row, u.group)))) } };
     }
 
     if (word("create")) {
@@ -810,12 +854,12 @@ export function runSql(data: ServerData, session: SqlSession, sql: string): { re
     if (lower === "true" || lower === "false") return { k: "lit", v: lower === "true", at: t.at, pgName: "bool", numeric: !pg };
     if (symbol("(")) {
       p++;
-      if (lower === "count") {
+      if (lower === "count" || lower === "sum" || lower === "min" || lower === "max") {
         let arg: Expr | undefined;
-        if (symbol("*")) p++;
+        if (lower === "count" && symbol("*")) p++;
         else arg = orExpr();
         expectSymbol(")");
-        return { k: "count", at: t.at, arg };
+        return { k: "count", fn: lower, at: t.at, arg };
       }
       expectSymbol(")");
       return { k: "fn", name: lower, at: t.at, call: true, written: t.text };
@@ -851,16 +895,20 @@ export function runSql(data: ServerData, session: SqlSession, sql: string): { re
         }
         return { numeric: false };
       }
-      case "count":
-        if (e.arg) analyse(e.arg, source, clause);
-        return { numeric: true };
+      case "count": {
+        const arg = e.arg ? analyse(e.arg, source, clause) : { numeric: true };
+        if (e.fn === "sum" && !arg.numeric && pg) {
+          fail({ kind: "error", message: `function sum(${pgTextType(e.arg!, source)}) does not exist`, position: e.at, hint: "No function matches the given name and argument types. You might need to add explicit type casts." });
+        }
+        return { numeric: e.fn === "count" || e.fn === "sum" || arg.numeric };
+      }
       case "bin": {
         const a = analyse(e.a, source, clause);
         const b = analyse(e.b, source, clause);
         if (pg && ["=", "<>", "<", ">", "<=", ">="].includes(e.op)) {
           // postgres does not compare text with a number: `operator does not exist: text = integer`.
           const text = (x: Expr, n: { numeric: boolean }) => !n.numeric && (x.k === "col" || (x.k === "fn" && x.name !== "now"));
-          const number = (x: Expr) => (x.k === "lit" && x.literal === "number") || x.k === "count";
+          const number = (x: Expr) => (x.k === "lit" && x.literal === "number") || (x.k === "count" && (x.fn === "count" || x.fn === "sum"));
           if ((text(e.a, a) && number(e.b)) || (number(e.a) && text(e.b, b))) {
             const [l, r] = [e.a, e.b].map((x) => (number(x) ? (x.k === "lit" && String(x.v).includes(".") ? "numeric" : x.k === "count" ? "bigint" : "integer") : pgTextType(x, source)));
             fail({ kind: "error", message: `operator does not exist: ${l} ${e.op} ${r}`, position: e.at, hint: "No operator matches the given name and argument types. You might need to add explicit type casts." });
@@ -909,8 +957,14 @@ export function runSql(data: ServerData, session: SqlSession, sql: string): { re
           default:
             return pg || session.database ? session.database : null;
         }
-      case "count":
-        return e.arg ? group.filter((r) => evaluate(e.arg!, source, r, []) !== null).length : group.length;
+      case "count": {
+        if (!e.arg) return group.length;
+        const values = group.map((r) => evaluate(e.arg!, source, r, [])).filter((v): v is Exclude<Value, null> => v !== null);
+        if (e.fn === "count") return values.length;
+        if (values.length === 0) return null;
+        if (e.fn === "sum") return values.reduce((a: number, v) => a + Number(typeof v === "boolean" ? Number(v) : /^\s*-?\d+(\.\d+)?/.exec(String(v))?.[0] ?? 0), 0);
+        return values.reduce((a, v) => (compareForSort(v, a, pg) * (e.fn === "min" ? 1 : -1) < 0 ? v : a));
+      }
       case "not": {
         const v = evaluate(e.a, source, row, group);
         return v === null ? null : !truthy(v);
@@ -1022,11 +1076,11 @@ function withoutLegacy(data: ServerData): ServerData {
   return rest;
 }
 
-function hasCount(e: Expr): boolean {
+function hasAggregate(e: Expr): boolean {
   if (e.k === "count") return true;
-  if (e.k === "bin") return hasCount(e.a) || hasCount(e.b);
-  if (e.k === "not" || e.k === "neg" || e.k === "isnull") return hasCount(e.a);
-  if (e.k === "like") return hasCount(e.a) || hasCount(e.b);
+  if (e.k === "bin") return hasAggregate(e.a) || hasAggregate(e.b);
+  if (e.k === "not" || e.k === "neg" || e.k === "isnull") return hasAggregate(e.a);
+  if (e.k === "like") return hasAggregate(e.a) || hasAggregate(e.b);
   return false;
 }
 
@@ -1048,7 +1102,7 @@ function exprStart(e: Expr): number {
 function pgName(e: Expr, source: SqlTable | undefined): string {
   if (e.k === "col") return source ? columnName(source.columns[source.columns.findIndex((c) => columnName(c) === e.name)] ?? e.name) : e.name;
   if (e.k === "fn") return e.name === "current_database" ? "current_database" : e.name;
-  if (e.k === "count") return "count";
+  if (e.k === "count") return e.fn;
   if (e.k === "lit") return e.pgName;
   return "?column?";
 }

@@ -8,7 +8,7 @@ const manifest = (body: string) => `kubectl apply -f - <<EOF\n${body}\nEOF`;
 describe("ConfigMaps", () => {
   it("every namespace has kube-root-ca.crt, also a new one, and it comes back when deleted", () => {
     const run = simTerminal(11);
-    expect(run("kubectl get configmaps -n kube-system").output).toMatch(/^NAME +DATA +AGE\ncoredns +1 +\d+m\nkube-root-ca\.crt +1 +\d+m\n$/);
+    expect(run("kubectl get configmaps -n kube-system").output).toMatch(/^NAME +DATA +AGE\ncoredns +1 +\d+m\nkube-proxy +2 +\d+m\nkube-root-ca\.crt +1 +\d+m\n$/);
     run("kubectl create namespace team");
     expect(run("kubectl get cm -n team -o name").output).toBe("configmap/kube-root-ca.crt\n");
     expect(run("kubectl get cm kube-root-ca.crt -o jsonpath='{.data.ca\\.crt}'").output).toMatch(/^-----BEGIN CERTIFICATE-----\n[\s\S]+-----END CERTIFICATE-----\n$/);

@@ -14,6 +14,7 @@ import { type Random, createRandom } from "../random.ts";
 import { createObject } from "./api-server.ts";
 import { reconcile } from "./controllers.ts";
 import { kubernetesService } from "./kubernetes-service.ts";
+import { KUBE_PROXY_CONFIG_MAP_UID, kubeadmKubeProxyConfig, kubeadmKubeProxyKubeconfig } from "./kube-proxy-config.ts";
 import { daemonPodFor } from "./daemon-sets.ts";
 import { involvedObject, recordEvent } from "./events.ts";
 import { fnv32a, newHex, newUid, randomSuffix, rfc3339 } from "./ids.ts";
@@ -355,6 +356,13 @@ export function bootstrapCluster(options: BootstrapOptions): ClusterState {
     if (!result.ok) throw new Error(`bootstrap: ${result.status.message}`);
   }
   serviceAccount("kube-proxy", "kube-system", start + 9000);
+  // kubeadm's kube-proxy ConfigMap (mode blank: iptables), from a random stream of its own too.
+  {
+    const own = createRandom(fnv32a("configmap/kube-system/kube-proxy"));
+    const data = { "config.conf": kubeadmKubeProxyConfig(podNetwork), "kubeconfig.conf": kubeadmKubeProxyKubeconfig(`https://${controlPlaneIP}:6443`) };
+    const result = createObject(tx, { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "kube-proxy", namespace: "kube-system", labels: { app: "kube-proxy" } }, data } as SubmittedObject, { now: start + 9000, random: own }, KUBE_PROXY_CONFIG_MAP_UID);
+    if (!result.ok) throw new Error(`bootstrap: ${result.status.message}`);
+  }
   create(
     {
       apiVersion: "apps/v1",

@@ -6,6 +6,7 @@
 // reconcile costs a couple of lookups.
 import type { Random } from "../random.ts";
 import { corednsDueAt, corednsProcesses } from "./coredns-process.ts";
+import { kubeProxyProcesses } from "./kube-proxy-process.ts";
 import { daemonSetController } from "./daemon-sets.ts";
 import { deploymentController, deploymentStatus } from "./deployment-controller.ts";
 import { garbageCollector } from "./garbage-collector.ts";
@@ -77,6 +78,7 @@ export function reconcile(tx: Tx, now: number, random: Random): void {
     scheduler(tx, now);
     kubelet(tx, now, random);
     corednsProcesses(tx, now);
+    kubeProxyProcesses(tx, now);
     replicaSetStatus(tx);
     deploymentStatus(tx, now);
     metallbControllerStartup(tx, ctx);

@@ -6,6 +6,7 @@ import { utf8Bytes, utf8Text } from "../base64.ts";
 import { goQuote } from "../go-quote.ts";
 import { startupLog } from "../net/apps/startup-log.ts";
 import { containerEnvironment } from "./container-env.ts";
+import { kubeProxyStartupLines } from "./kube-proxy-config.ts";
 import { findImage } from "./images.ts";
 import { runsImageServer, serverArgs, serverPorts } from "./process.ts";
 import type { ClusterState, Pod } from "./types.ts";
@@ -107,9 +108,17 @@ export function logText(lines: readonly string[]): string {
 /** What the container's process printed when it started (derived, not stored: see startup-log.ts). */
 function containerStartup(state: ClusterState, pod: Pod, container: string, logRotatedAt: number | undefined, previous: boolean): string[] {
   const spec = pod.spec.containers.find((c) => c.name === container);
-  const server = spec && runsImageServer(spec) ? findImage(spec.image)?.server : undefined;
   // The run whose log is read: the current one (running, or ended and waiting to restart), or with -p the one before.
   const startedAt = runStartedAt(pod, container, previous);
+  const proxyRuntime = container === "kube-proxy" && pod.metadata.namespace === "kube-system" ? state.podRuntime[`kube-system/${pod.metadata.name}`] : undefined;
+  const kubeProxy = proxyRuntime?.kubeProxy;
+  if (kubeProxy && startedAt && (logRotatedAt === undefined || logRotatedAt < Date.parse(startedAt))) {
+    // The record is the last run's; an earlier run (-p) that refused the same config logged the same error.
+    const c = proxyRuntime?.containers?.find((x) => x.name === container);
+    const id = previous ? c?.lastTerminated?.containerID : c?.containerID;
+    if (id === kubeProxy.containerID || kubeProxy.error !== undefined) return kubeProxyStartupLines(kubeProxy, Date.parse(startedAt));
+  }
+  const server = spec && runsImageServer(spec) ? findImage(spec.image)?.server : undefined;
   if (!spec || !server || !startedAt) return [];
   // The start-up lines went to a file rotated away since.
   if (logRotatedAt !== undefined && logRotatedAt >= Date.parse(startedAt)) return [];

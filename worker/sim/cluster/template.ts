@@ -11,8 +11,9 @@
 // and the identities swapped (test/sim/cluster/template.test.ts checks this).
 import { createRandom, type Random } from "../random.ts";
 import { bootstrapCluster } from "./bootstrap.ts";
-import { NAME_ALPHABET, newContainerID, newHex, newUid, randomSuffix, rfc3339 } from "./ids.ts";
+import { fnv32a, NAME_ALPHABET, newContainerID, newHex, newUid, randomSuffix, rfc3339 } from "./ids.ts";
 import { type ClusterProfile, DEFAULT_PROFILE } from "./profile.ts";
+import { KUBE_PROXY_CONFIG_MAP_UID } from "./kube-proxy-config.ts";
 import type { ClusterState } from "./types.ts";
 
 /** 2100-01-01T00:00:00Z: a whole second, and no session's clock is near it. */
@@ -20,7 +21,12 @@ export const TEMPLATE_NOW = Date.UTC(2100, 0, 1);
 export const TEMPLATE_SEED = 0x5eed;
 const WINDOW_MS = 24 * 60 * 60 * 1000;
 
-type TokenKind = "uid" | "container" | "machine" | "mac" | "suffix";
+/**
+ * "derived": a uid the bootstrap drew from a stream of its own (the kube-proxy ConfigMap's), made
+ * for a session from the identities drawn before it instead of from the session's stream, so that
+ * adding it moved no other draw of existing seeds.
+ */
+type TokenKind = "uid" | "container" | "machine" | "mac" | "suffix" | "derived";
 
 interface Token {
   kind: TokenKind;
@@ -100,8 +106,9 @@ const SUFFIX = new RegExp(`^[${NAME_ALPHABET}]{5}$`);
 
 /**
  * The values the bootstrap drew at random, in the order they first appear: every uid, container
- * id, machine id and VTEP MAC, and the suffix the API server appended to a generated name
- * (a pod of a ReplicaSet, a DaemonSet or a Job: its owner's name, '-', five characters).
+ * id, machine id and VTEP MAC (the kube-proxy ConfigMap's uid as "derived"), and the suffix
+ * the API server appended to a generated name (a pod of a ReplicaSet, a DaemonSet or a Job: its
+ * owner's name, '-', five characters).
  */
 function identityTokens(cluster: ClusterState): Token[] {
   const seen = new Map<string, TokenKind>();
@@ -110,7 +117,8 @@ function identityTokens(cluster: ClusterState): Token[] {
   };
   const visit = (value: unknown, key: string, owner: Record<string, unknown> | undefined): void => {
     if (typeof value === "string") {
-      if (UID.test(value)) add(value, "uid");
+      if (value === KUBE_PROXY_CONFIG_MAP_UID) add(value, "derived");
+      else if (UID.test(value)) add(value, "uid");
       else if (CONTAINER_ID.test(value)) add(value, "container");
       else if (key === "machineID") add(value, "machine");
       else if (key === "name" && owner) {
@@ -148,6 +156,16 @@ function macOf(random: Random): string {
 export function drawIdentities(template: ClusterTemplate, random: Random): string[] {
   const taken = new Set<string>();
   return template.tokens.map((token) => {
+    if (token.kind === "derived") {
+      const own = createRandom(fnv32a(`${[...taken].join("|")}|${token.value}`));
+      for (;;) {
+        const value = newUid(own);
+        if (!taken.has(value)) {
+          taken.add(value);
+          return value;
+        }
+      }
+    }
     for (;;) {
       const value =
         token.kind === "uid" ? newUid(random)

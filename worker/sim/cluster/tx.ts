@@ -15,6 +15,7 @@ export type Collection =
   | "podRuntime"
   | "releasedPodIPs"
   | "affinity"
+  | "ipvsRoundRobin"
   | "conntrack"
   | "events"
   | "serviceLinks"

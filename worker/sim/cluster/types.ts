@@ -443,6 +443,20 @@ export interface PodRuntime {
   goneAt?: number;
   /** A CoreDNS container's process: the Corefile it runs and its reload plugin's ticker (cluster/coredns-process.ts). */
   coredns?: CorednsRun;
+  /** A kube-proxy container's process: the proxier it chose from its config file when it started (cluster/kube-proxy-process.ts). */
+  kubeProxy?: KubeProxyRun;
+}
+
+/** One run of a kube-proxy container: the mode and IPVS scheduler it read from config.conf as it started. */
+export interface KubeProxyRun {
+  containerID: string;
+  mode: "iptables" | "ipvs";
+  /** The IPVS scheduler (rr when the config leaves it blank); meaningful in ipvs mode. */
+  scheduler: string;
+  /** The config left the mode blank (kube-proxy logs that it defaults to iptables). */
+  defaulted?: boolean;
+  /** Why this run refused its config and exited; mode and scheduler are then the last good run's. */
+  error?: string;
 }
 
 /** One run of a CoreDNS container, as its process sees its configuration. */
@@ -557,6 +571,12 @@ export interface ClusterState {
    * the last packet. Optional: absent until a request meets a ClientIP-affinity Service.
    */
   affinity?: Record<string, { endpoint: string; at: number }>;
+  /**
+   * IPVS's round-robin position per virtual server on nodes whose kube-proxy runs in ipvs mode:
+   * key `node|PROTO|ip:port` -> the real server (`ip:port`) the last connection went to. Written by
+   * the data plane; absent until a connection goes through IPVS.
+   */
+  ipvsRoundRobin?: Record<string, string>;
   /**
    * The nodes' connection tracking of recent connections through Services (written by the data
    * plane, net/conntrack.ts): key `node|proto|src:sport|dst:dport`. Optional: absent until one.

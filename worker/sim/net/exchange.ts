@@ -109,6 +109,7 @@ function connectIn(env: ExchangeEnv, input: ConnectInput): ConnectOutcome {
     return { kind: outcome.result, ip, local };
   }
   if (outcome.affinity) writeAffinity(env.tx, outcome.affinity.key, outcome.affinity.entry);
+  if (outcome.ipvs && env.tx.state.ipvsRoundRobin?.[outcome.ipvs.key] !== outcome.ipvs.realServer) env.tx.write("ipvsRoundRobin")[outcome.ipvs.key] = outcome.ipvs.realServer;
   const { delivery } = outcome;
   const found = listenerAt(index, delivery.target, delivery.dst.port, delivery.dst.ip);
   if (!found.listener) {

@@ -30,6 +30,7 @@ import {
   sepMasqRule,
 } from "./kube-proxy-rules.ts";
 import { DEFAULT_AFFINITY_SECONDS } from "./kube-proxy-ruleset.ts";
+import { nodeProxier, realServerText, roundRobinKey, roundRobinPick, servicePortVirtualServers, virtualServerText } from "./ipvs.ts";
 import { nodeOfPlace, type Place } from "./places.ts";
 import { type OutsideHost, outsideHostAt } from "./outside/index.ts";
 import { type Direction, type PolicyDecision, type PolicyIndex, policyIndex } from "./policy.ts";
@@ -71,7 +72,14 @@ export interface Delivery {
 }
 
 export type RouteOutcome =
-  | { result: "delivered"; hops: Hop[]; delivery: Delivery; affinity?: { key: string; entry: AffinityEntry } }
+  | {
+      result: "delivered";
+      hops: Hop[];
+      delivery: Delivery;
+      affinity?: { key: string; entry: AffinityEntry };
+      /** IPVS's rr position to remember (ClusterState.ipvsRoundRobin): the virtual server's key and the real server chosen. */
+      ipvs?: { key: string; realServer: string };
+    }
   | { result: "refused" | "timed-out"; hops: Hop[]; reason: string; cause: TraceCause };
 
 // The rule texts of the hops are kube-proxy-rules.ts's builders, as iptables-save prints them.
@@ -293,6 +301,17 @@ class Proxier {
       if (dropped) return dropped;
       return { result: "delivered", hops: this.hops, delivery: { target: { kind: "node", node }, dst: this.dst, client: this.src } };
     }
+    if (nodeProxier(this.index, node.name).mode === "ipvs") {
+      const hop: Hop = {
+        kind: "node",
+        label: node.name,
+        ref: { kind: "Node", name: node.name },
+        before: { src: this.src, dst: this.dst },
+        note: `NodePort ${dstPort} is open on every node; on ${node.name} it belongs to ${sp.serviceKey} (port ${sp.port.port}).`,
+      };
+      this.hops.push(hop);
+      return this.viaIpvs(sp, node.name, hop, sp.service.spec.externalTrafficPolicy !== "Local");
+    }
     const hash = this.index.chainHash(sp);
     const spn = sp.servicePortName;
     const npRule = (portTexts(sp).nodePortRule ??= saveText(nodePortRule(spn, protocol.toLowerCase(), dstPort, hash)));
@@ -346,6 +365,17 @@ class Proxier {
         note: `${arp}${serviceKey} defines only ${defined}: no KUBE-SERVICES rule matches port ${dstPort}, and no node owns the address, so the packet is dropped.`,
       });
       return this.fail("timed-out", `${serviceKey} has no port ${dstPort}; its load-balancer address answers only on the ports the Service defines.`, "no-service-port");
+    }
+    if (nodeProxier(this.index, node.name).mode === "ipvs") {
+      const hop: Hop = {
+        kind: "node",
+        label: srcNode === undefined ? `${node.name} (announces ${dstIP})` : node.name,
+        ref: { kind: "Node", name: node.name },
+        before,
+        note: `${arp}${dstIP}:${dstPort} is the load-balancer address of ${sp.serviceKey}; ${node.name}'s kube-proxy (ipvs mode) binds it to kube-ipvs0 and keeps a virtual server for it.`,
+      };
+      this.hops.push(hop);
+      return this.viaIpvs(sp, node.name, hop, sp.service.spec.externalTrafficPolicy !== "Local");
     }
     const proto = protocol.toLowerCase();
     const hash = this.index.chainHash(sp);
@@ -446,6 +476,13 @@ class Proxier {
       note: `${dstIP}:${dstPort} is the ClusterIP and port of ${sp.serviceKey}; ${srcNode}'s kube-proxy rules handle it before the packet leaves the node.`,
     };
     this.hops.push(hop);
+    const podCIDRInfo = this.index.podCIDR;
+    if (nodeProxier(this.index, srcNode).mode === "ipvs") {
+      // The ipvs proxier marks traffic to a ClusterIP from outside the pod network for SNAT, as iptables mode does.
+      const fromPods = podCIDRInfo !== undefined && podCIDRInfo.size > 0 && inPodNetwork(this.index, this.src.ip);
+      hop.note = `${dstIP}:${dstPort} is the ClusterIP and port of ${sp.serviceKey}; ${srcNode}'s kube-proxy (ipvs mode) binds ${dstIP} to kube-ipvs0, so the packet is local to the node and IPVS takes it.`;
+      return this.viaIpvs(sp, srcNode, hop, !fromPods);
+    }
     if (endpoints.length === 0) {
       hop.rule = saveText(clusterIPFilterRule(spn, proto, dstIP, dstPort, "REJECT"));
       hop.rules = [hop.rule];
@@ -571,6 +608,11 @@ class Proxier {
       rules: sepRules,
       note: dnat.text,
     });
+    return this.arrive(ep, after, natNode, { affinity: affinityWrite });
+  }
+
+  /** After DNAT (and SNAT): the endpoint's pod, or its node for a hostNetwork pod. */
+  private arrive(ep: EndpointInfo, after: { src: Endpoint; dst: Endpoint }, natNode: string, writes: Pick<Extract<RouteOutcome, { result: "delivered" }>, "affinity" | "ipvs">): RouteOutcome {
     this.src = after.src;
     const dst = after.dst;
     const pod = this.index.podByIP(ep.ip);
@@ -578,7 +620,7 @@ class Proxier {
     if (dropped) return dropped;
     if (pod) {
       this.hops.push(this.policed(podHop(this.index, pod, natNode, after.src, dst)));
-      return { result: "delivered", hops: this.hops, delivery: { target: { kind: "pod", pod }, dst, client: after.src, natNode }, affinity: affinityWrite };
+      return { result: "delivered", hops: this.hops, delivery: { target: { kind: "pod", pod }, dst, client: after.src, natNode }, ...writes };
     }
     const epNode = this.index.nodeByIP(ep.ip);
     if (epNode) {
@@ -589,10 +631,71 @@ class Proxier {
         before: { src: after.src, dst },
         note: `The endpoint is a hostNetwork pod: it listens on ${epNode.name}'s own address.`,
       });
-      return { result: "delivered", hops: this.hops, delivery: { target: { kind: "node", node: epNode }, dst, client: after.src, natNode }, affinity: affinityWrite };
+      return { result: "delivered", hops: this.hops, delivery: { target: { kind: "node", node: epNode }, dst, client: after.src, natNode }, ...writes };
     }
     this.hops.push({ kind: "pod", label: ep.text, before: { src: after.src, dst }, note: `No pod has the address ${ep.ip} any more.` });
     return this.fail("timed-out", `The endpoint ${ep.text} no longer exists.`, "endpoint-gone");
+  }
+
+  /**
+   * kube-proxy in ipvs mode: the packet's destination is a virtual server in the node's IPVS
+   * table (ipvs.ts, what `ipvsadm -Ln` lists). Its scheduler picks a real server (rr: the one
+   * after the last connection's, in the order kube-proxy added them), or the client's persistent
+   * one with sessionAffinity: ClientIP; IPVS rewrites the destination (Masq) and kube-proxy's
+   * KUBE-MARK-MASQ mark, when set, SNATs in POSTROUTING. A virtual server without real servers
+   * answers with ICMP port unreachable (ip_vs_leave), so the client sees a refusal.
+   */
+  private viaIpvs(sp: ServicePortInfo, nodeName: string, hop: Hop, masqueradeMarked: boolean): RouteOutcome {
+    const { dstIP, dstPort } = this.req;
+    const node = this.index.nodeByName(nodeName);
+    const { scheduler } = nodeProxier(this.index, nodeName);
+    const v = servicePortVirtualServers(this.index, sp, nodeName, node?.ip ?? "", scheduler).find((x) => x.port === dstPort && (x.ip === dstIP || (x.kind === "nodePort" && this.index.nodeByIP(dstIP) !== undefined)));
+    const vsText = virtualServerText(v ?? { protocol: sp.protocol as "TCP", ip: dstIP, port: dstPort, scheduler });
+    hop.rule = vsText;
+    hop.rules = [vsText];
+    if (!v || v.realServers.length === 0) {
+      hop.note = `${hop.note} The IPVS virtual server ${dstIP}:${dstPort} on ${nodeName} has no real server (no ready endpoint${v && this.index.endpoints(sp).length > 0 ? ` on ${nodeName}: the traffic policy is Local` : ""}), so IPVS answers with ICMP port unreachable.`;
+      return this.fail("refused", this.index.endpoints(sp).length === 0 ? noEndpointsReason(sp) : `${sp.serviceKey} has no ready endpoint on ${nodeName} and its traffic policy is Local: ${nodeName}'s IPVS virtual server has no real server.`, this.index.endpoints(sp).length === 0 ? "no-endpoints" : "traffic-policy-local");
+    }
+    const clientIP = this.src.ip;
+    const key = roundRobinKey(nodeName, v);
+    let ep: EndpointInfo | undefined;
+    let how: string;
+    let affinityWrite: { key: string; entry: AffinityEntry } | undefined;
+    const affinityKey = v.persistent !== undefined ? `${sp.servicePortName}/${sp.protocol}|${clientIP}` : "";
+    if (v.persistent !== undefined) {
+      const entry = this.env.affinity?.[affinityKey];
+      if (entry && this.env.now - entry.at <= v.persistent * 1000) ep = v.realServers.find((e) => e.text === entry.endpoint);
+    }
+    const last = this.index.state.ipvsRoundRobin?.[key];
+    if (ep) how = `persistent ${v.persistent}: ${clientIP} used ${ep.text} before, so IPVS keeps it there.`;
+    else {
+      ep = roundRobinPick(v.realServers, last);
+      how = v.realServers.length === 1
+        ? `The only real server is ${ep.text}.`
+        : `The ${scheduler} scheduler picks ${ep.text}${scheduler === "rr" || scheduler === "wrr" ? `, the real server after ${last !== undefined && v.realServers.some((e) => e.text === last) ? last : "none (first use)"} in kube-proxy's order (${v.realServers.length} real servers, weight 1 each)` : ` (the playground schedules ${scheduler} as round robin)`}.`;
+    }
+    if (v.persistent !== undefined) affinityWrite = { key: affinityKey, entry: { endpoint: ep.text, at: this.env.now } };
+    const hairpin = clientIP === ep.ip;
+    const masquerade = masqueradeMarked || hairpin;
+    const snatIP = masquerade ? snatAddress(node, ep.nodeName) : clientIP;
+    const after = { src: masquerade ? { ip: snatIP, port: this.src.port } : this.src, dst: { ip: ep.ip, port: ep.port } };
+    ep.label ??= ep.podKey ? `endpoint ${ep.podKey}` : `endpoint ${ep.text}`;
+    if (ep.podKey) ep.ref ??= podRef(ep.podKey) as EndpointInfo["ref"];
+    const rsText = realServerText(ep.text);
+    const rules = [vsText, rsText];
+    if (masquerade) rules.push(MASQUERADE_TEXT);
+    this.hops.push({
+      kind: "endpoint",
+      label: ep.label,
+      ref: ep.ref,
+      before: { src: this.src, dst: this.dst },
+      after,
+      rule: rsText,
+      rules,
+      note: `IPVS (kube-proxy in ipvs mode on ${nodeName}): ${how} Masq: ${this.dst.ip}:${this.dst.port} -> ${ep.text}${masquerade ? `; SNAT ${clientIP} -> ${snatIP} (KUBE-MARK-MASQ, then MASQUERADE) so the reply returns through ${nodeName}` : "; the client's address is kept"}.`,
+    });
+    return this.arrive(ep, after, nodeName, { affinity: affinityWrite, ipvs: { key, realServer: ep.text } });
   }
 
   /** The decisions that let the packet through, shown on the delivering hop. */

@@ -26,6 +26,7 @@ import { ssh } from "./ssh.ts";
 import { crictl } from "./crictl.ts";
 import { ps } from "./ps.ts";
 import { iptables, iptablesSave } from "../net/tools/iptables.ts";
+import { ipvsadm } from "../net/tools/ipvsadm.ts";
 import { conntrack } from "../net/tools/conntrack.ts";
 import { nc } from "../net/tools/nc.ts";
 import { telnet } from "../net/tools/telnet.ts";
@@ -88,6 +89,7 @@ const programs: Record<string, Program> = {
   sudo,
   iptables,
   "iptables-save": iptablesSave,
+  ipvsadm,
   crictl,
   ps,
   conntrack,

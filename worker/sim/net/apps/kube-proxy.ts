@@ -1,4 +1,4 @@
-// The HTTP servers kube-proxy (iptables mode) runs on its node, from its hostNetwork pod:
+// The HTTP servers kube-proxy runs on its node, from its hostNetwork pod:
 // - the proxier health server on 0.0.0.0:10256 (healthzBindAddress): /healthz and /livez
 //   (pkg/proxy/healthcheck/proxier_health.go);
 // - the metrics server on 127.0.0.1:10249 (metricsBindAddress's default): /proxyMode and the
@@ -14,11 +14,10 @@ import type { NetIndex, NodeInfo } from "../index.ts";
 import { goTime } from "./go-reply.ts";
 import { contentLength, httpReply } from "./reply.ts";
 import type { App } from "./types.ts";
+import { nodeProxier } from "../ipvs.ts";
 
 export const PROXIER_HEALTH_PORT = 10256;
 export const METRICS_PORT = 10249;
-/** The mode kubeadm's kube-proxy ConfigMap leaves empty, which is iptables on Linux. */
-export const PROXY_MODE = "iptables";
 
 const REASONS: Record<number, string> = { 200: "OK", 404: "Not Found", 503: "Service Unavailable" };
 
@@ -57,9 +56,10 @@ const proxierHealthApp: App = ({ request, now, startedAt }) => {
   return { reply: reply(request, now, 200, "application/json", body) };
 };
 
-const metricsApp: App = ({ request, now }) => {
+/** The metrics server; /proxyMode answers the mode the node's kube-proxy process chose as it started. */
+const metricsApp = (mode: string): App => ({ request, now }) => {
   const path = pathOf(request.target);
-  if (path === "/proxyMode") return { reply: reply(request, now, 200, "text/plain; charset=utf-8", PROXY_MODE) };
+  if (path === "/proxyMode") return { reply: reply(request, now, 200, "text/plain; charset=utf-8", mode) };
   if (path === "/healthz") return { reply: reply(request, now, 200, "text/plain; charset=utf-8", "ok") };
   return { reply: notFound(request, now) };
 };
@@ -96,5 +96,5 @@ export function kubeProxyServer(index: NetIndex, node: NodeInfo, port: number, d
     return { ...base, app: serviceHealthApp(hcService, local), label: `kube-proxy's health check server for ${hcService} on ${node.name} (${local} local endpoint${local === 1 ? "" : "s"})` };
   }
   if (port === PROXIER_HEALTH_PORT) return { ...base, app: proxierHealthApp, label: `kube-proxy's health server on ${node.name}` };
-  return { ...base, app: metricsApp, label: `kube-proxy's metrics server on ${node.name} (127.0.0.1 only)` };
+  return { ...base, app: metricsApp(nodeProxier(index, node.name).mode), label: `kube-proxy's metrics server on ${node.name} (127.0.0.1 only)` };
 }

@@ -12,6 +12,7 @@ import { sha1Hex } from "../sha1.ts";
 import { CALICO_IPIP_MTU } from "../../cluster/calico-ipam.ts";
 import type { Place } from "../places.ts";
 import { currentPlace, usesBusybox } from "./where.ts";
+import { ipvsDummyAddresses, nodeProxier } from "../ipvs.ts";
 
 interface Interface {
   index: number;
@@ -22,7 +23,9 @@ interface Interface {
   mac: string;
   /** Address with prefix length, and broadcast; none for a bare veth. */
   inet?: { address: string; prefix: number; broadcast?: string; scope: "host" | "global" };
-  kind: "loopback" | "ether" | "vxlan" | "bridge" | "veth" | "ipip";
+  /** Further addresses after `inet` (kube-ipvs0 carries one /32 per Service address). */
+  moreInet?: ReadonlyArray<{ address: string; prefix: number; scope: "global" }>;
+  kind: "loopback" | "ether" | "vxlan" | "bridge" | "veth" | "ipip" | "dummy";
   /** The bridge a veth is enslaved to (flannel's cni0); Calico's cali* veths have none. */
   master?: string;
 }
@@ -179,8 +182,8 @@ function podNetwork(state: ClusterState, place: Extract<Place, { kind: "pod" }>)
 
 function networkOf(ctx: ProgramContext, place: Place): { interfaces: Interface[]; routes: Route[] } {
   const state = ctx.tx.state;
-  if (place.kind === "pod") return place.hostNetwork ? nodeNetwork(state, place.nodeName) : podNetwork(state, place);
-  if (place.kind === "node") return nodeNetwork(state, place.name);
+  if (place.kind === "pod") return place.hostNetwork ? withIpvsDummy(state, place.nodeName, nodeNetwork(state, place.nodeName)) : podNetwork(state, place);
+  if (place.kind === "node") return withIpvsDummy(state, place.name, nodeNetwork(state, place.name));
   // The workstation: one interface on the node network, and no route to pod or service ranges.
   return {
     interfaces: [LOOPBACK, { index: 2, name: "eth0", mtu: 1500, mac: macOf("eth0/workstation"), inet: { address: place.ip, prefix: 24, broadcast: broadcastOf(place.ip, 24), scope: "global" }, kind: "ether" }],
@@ -188,8 +191,24 @@ function networkOf(ctx: ProgramContext, place: Place): { interfaces: Interface[]
   };
 }
 
+/**
+ * kube-proxy in ipvs mode: the dummy interface kube-ipvs0 (never brought up: state DOWN, so no
+ * IPv6 link-local address) with every ClusterIP, external IP and load-balancer address bound as a
+ * /32, so the node accepts packets for them and IPVS sees them. Listed last, as it was created
+ * when kube-proxy started.
+ */
+function withIpvsDummy(state: ClusterState, node: string, network: { interfaces: Interface[]; routes: Route[] }): { interfaces: Interface[]; routes: Route[] } {
+  const index = netIndex(state);
+  if (nodeProxier(index, node).mode !== "ipvs") return network;
+  const addresses = ipvsDummyAddresses(index, node).map((address) => ({ address, prefix: 32, scope: "global" as const }));
+  const last = network.interfaces.reduce((n, i) => Math.max(n, i.index), 0);
+  const dummy: Interface = { index: last + 1, name: "kube-ipvs0", mtu: 1500, mac: macOf(`kube-ipvs0/${node}`), kind: "dummy", ...(addresses.length ? { inet: addresses[0], moreInet: addresses.slice(1) } : {}) };
+  return { interfaces: [...network.interfaces, dummy], routes: network.routes };
+}
+
 function flags(i: Interface, busybox: boolean): string {
   if (i.kind === "loopback") return "<LOOPBACK,UP,LOWER_UP>";
+  if (i.kind === "dummy") return "<BROADCAST,NOARP>";
   if (i.kind === "ipip") return "<NOARP,UP,LOWER_UP>";
   // busybox shows the carrier flag of a veth whose peer lives in another namespace.
   return busybox && i.peer !== undefined ? "<BROADCAST,MULTICAST,UP,LOWER_UP,M-DOWN>" : "<BROADCAST,MULTICAST,UP,LOWER_UP>";
@@ -206,11 +225,11 @@ function linkLocal(mac: string): string {
 /** The first line of an interface: index, name, flags, mtu, queueing, state (iproute2 only). */
 function headLine(i: Interface, busybox: boolean, link: boolean): string {
   const name = i.peer !== undefined ? `${i.name}@if${i.peer}` : i.kind === "ipip" ? `${i.name}@NONE` : i.name;
-  const qdisc = i.kind === "ether" && i.peer === undefined ? "fq_codel" : "noqueue";
-  const qlen = i.kind === "loopback" || i.kind === "bridge" || i.kind === "ipip" || qdisc === "fq_codel" ? " qlen 1000" : "";
+  const qdisc = i.kind === "dummy" ? "noop" : i.kind === "ether" && i.peer === undefined ? "fq_codel" : "noqueue";
+  const qlen = i.kind === "loopback" || i.kind === "bridge" || i.kind === "ipip" || i.kind === "dummy" || qdisc === "fq_codel" ? " qlen 1000" : "";
   if (busybox) return `${i.index}: ${name}: ${flags(i, true)} mtu ${i.mtu} qdisc ${qdisc}${qlen || " "}\n`;
   const master = i.master ? ` master ${i.master}` : "";
-  const state = i.kind === "loopback" || i.kind === "vxlan" || i.kind === "ipip" ? "UNKNOWN" : "UP";
+  const state = i.kind === "dummy" ? "DOWN" : i.kind === "loopback" || i.kind === "vxlan" || i.kind === "ipip" ? "UNKNOWN" : "UP";
   return `${i.index}: ${name}: ${flags(i, false)} mtu ${i.mtu} qdisc ${qdisc}${master} state ${state}${link ? " mode DEFAULT" : ""} group default${qlen}\n`;
 }
 
@@ -229,7 +248,10 @@ function addrText(interfaces: Interface[], busybox: boolean, only?: string): str
     if (i.inet) {
       const brdPart = i.inet.broadcast ? ` brd ${i.inet.broadcast}` : "";
       out += `    inet ${i.inet.address}/${i.inet.prefix}${brdPart} scope ${i.inet.scope} ${i.name}\n       valid_lft forever preferred_lft forever\n`;
+      for (const more of i.moreInet ?? []) out += `    inet ${more.address}/${more.prefix} scope ${more.scope} ${i.name}\n       valid_lft forever preferred_lft forever\n`;
     }
+    // A dummy interface that was never brought up has no IPv6 link-local address.
+    if (i.kind === "dummy") continue;
     // Every interface but the tunnel has an IPv6 address: ::1 on lo, a link-local one elsewhere.
     if (i.kind === "loopback") out += "    inet6 ::1/128 scope host \n       valid_lft forever preferred_lft forever\n";
     else if (i.kind !== "vxlan" && i.kind !== "ipip") out += `    inet6 ${linkLocal(i.mac)}/64 scope link \n       valid_lft forever preferred_lft forever\n`;

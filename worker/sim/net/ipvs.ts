@@ -1,0 +1,121 @@
+// kube-proxy in ipvs mode (pkg/proxy/ipvs/proxier.go syncProxyRules) as data: the virtual servers
+// it creates on a node and the dummy interface kube-ipvs0 that carries every ClusterIP. The router
+// (router.ts), `ipvsadm -Ln` and `ip addr show kube-ipvs0` all read these, so the three agree.
+//
+// Per Service port kube-proxy adds a virtual server for the ClusterIP, every external IP and
+// load-balancer address and, for a nodePort, one per node address (the node's InternalIP and
+// 127.0.0.1: nodePortAddresses is unset). Each has the ready endpoints as real servers (Masq,
+// weight 1); with externalTrafficPolicy: Local the external ones only the node's own, and with
+// internalTrafficPolicy: Local the ClusterIP one only the node's own. sessionAffinity: ClientIP
+// gives the virtual server persistence (`persistent 10800`).
+
+import type { EndpointInfo, NetIndex, ServicePortInfo } from "./index.ts";
+import { DEFAULT_AFFINITY_SECONDS } from "./kube-proxy-ruleset.ts";
+
+export interface NodeProxier {
+  mode: "iptables" | "ipvs";
+  scheduler: string;
+}
+
+const IPTABLES: NodeProxier = { mode: "iptables", scheduler: "" };
+
+/** The proxier of the node's kube-proxy: what its process chose as it started (iptables by default). */
+export function nodeProxier(index: NetIndex, nodeName: string): NodeProxier {
+  for (const info of index.hostNetworkPods(nodeName)) {
+    if (info.pod.metadata.labels?.["k8s-app"] !== "kube-proxy") continue;
+    const run = index.state.podRuntime[info.key]?.kubeProxy;
+    if (run) return run.mode === "ipvs" ? { mode: "ipvs", scheduler: run.scheduler || "rr" } : IPTABLES;
+  }
+  return IPTABLES;
+}
+
+export interface VirtualServer {
+  protocol: "TCP" | "UDP" | "SCTP";
+  ip: string;
+  port: number;
+  scheduler: string;
+  /** Persistence timeout in seconds (sessionAffinity: ClientIP), else undefined. */
+  persistent?: number;
+  realServers: readonly EndpointInfo[];
+  sp: ServicePortInfo;
+  kind: "cluster IP" | "external IP" | "loadbalancer IP" | "nodePort";
+}
+
+function ipNumber(ip: string): number {
+  return ip.split(".").reduce((n, part) => n * 256 + Number(part), 0);
+}
+
+/** The virtual servers of one Service port on a node. */
+export function servicePortVirtualServers(index: NetIndex, sp: ServicePortInfo, nodeName: string, nodeIP: string, scheduler: string): VirtualServer[] {
+  const spec = sp.service.spec;
+  const clusterIP = spec.clusterIP;
+  if (!clusterIP || clusterIP === "None") return [];
+  const protocol = sp.protocol as VirtualServer["protocol"];
+  const all = index.endpoints(sp);
+  const local = index.localEndpoints(sp, nodeName);
+  const internal = spec.internalTrafficPolicy === "Local" ? local : all;
+  const external = spec.externalTrafficPolicy === "Local" ? local : all;
+  const persistent = spec.sessionAffinity === "ClientIP" ? (spec.sessionAffinityConfig?.clientIP?.timeoutSeconds ?? DEFAULT_AFFINITY_SECONDS) : undefined;
+  const port = sp.port.port;
+  const base = { protocol, scheduler, sp, ...(persistent !== undefined ? { persistent } : {}) };
+  const out: VirtualServer[] = [{ ...base, ip: clusterIP, port, realServers: internal, kind: "cluster IP" }];
+  for (const ip of spec.externalIPs ?? []) out.push({ ...base, ip, port, realServers: external, kind: "external IP" });
+  if (spec.type === "LoadBalancer") {
+    for (const ingress of sp.service.status.loadBalancer.ingress ?? []) if (ingress.ip) out.push({ ...base, ip: ingress.ip, port, realServers: external, kind: "loadbalancer IP" });
+  }
+  const nodePort = sp.port.nodePort && (spec.type === "NodePort" || spec.type === "LoadBalancer") ? sp.port.nodePort : 0;
+  if (nodePort) {
+    for (const ip of [nodeIP, "127.0.0.1"]) out.push({ ...base, ip, port: nodePort, realServers: external, kind: "nodePort" });
+  }
+  return out;
+}
+
+/** Every virtual server on a node, in the order `ipvsadm -Ln` lists them (the kernel's hash order is not simulated: by address, then port). */
+export function nodeVirtualServers(index: NetIndex, nodeName: string): VirtualServer[] {
+  const node = index.nodeByName(nodeName);
+  if (!node) return [];
+  const { mode, scheduler } = nodeProxier(index, nodeName);
+  // In iptables mode kube-proxy creates no virtual server (and ipvsadm finds the table empty).
+  if (mode !== "ipvs") return [];
+  const out: VirtualServer[] = [];
+  for (const sp of index.allServicePorts()) out.push(...servicePortVirtualServers(index, sp, nodeName, node.ip, scheduler));
+  const order = (v: VirtualServer) => v.protocol;
+  return out.sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : ipNumber(a.ip) - ipNumber(b.ip) || a.port - b.port));
+}
+
+/** The addresses kube-proxy binds to kube-ipvs0: every ClusterIP, external IP and load-balancer address, once each. */
+export function ipvsDummyAddresses(index: NetIndex, nodeName: string): string[] {
+  const seen = new Set<string>();
+  for (const v of nodeVirtualServers(index, nodeName)) if (v.kind !== "nodePort") seen.add(v.ip);
+  return [...seen].sort((a, b) => ipNumber(a) - ipNumber(b));
+}
+
+/** `-> ip:port` lines' real server order: kube-proxy adds them in its endpoint order, which the kernel keeps. */
+export function roundRobinKey(nodeName: string, v: { protocol: string; ip: string; port: number }): string {
+  return `${nodeName}|${v.protocol}|${v.ip}:${v.port}`;
+}
+
+/**
+ * The rr scheduler (ip_vs_rr.c): the real server after the one the last connection went to, in
+ * list order, wrapping; the first one when the virtual server has not been used yet or the last
+ * one is gone.
+ */
+export function roundRobinPick(realServers: readonly EndpointInfo[], last: string | undefined): EndpointInfo {
+  if (last !== undefined) {
+    const i = realServers.findIndex((e) => e.text === last);
+    if (i >= 0) return realServers[(i + 1) % realServers.length];
+  }
+  return realServers[0];
+}
+
+/** A virtual server's line as `ipvsadm -Ln` prints it (print_service_entry: "%s  %s" cut at 33, the scheduler, persistence). */
+export function virtualServerText(v: Pick<VirtualServer, "protocol" | "ip" | "port" | "scheduler" | "persistent">, address = `${v.ip}:${v.port}`): string {
+  let s = `${`${v.protocol}  ${address}`.slice(0, 33)} ${v.scheduler}`;
+  if (v.persistent !== undefined) s += ` persistent ${v.persistent}`;
+  return s;
+}
+
+/** A real server's line as `ipvsadm -Ln` prints it: `  -> %-28s %-7s %-6d %-10u %-10u` (Masq, weight 1, no counters kept). */
+export function realServerText(address: string): string {
+  return `  -> ${address.slice(0, 28).padEnd(28)} ${"Masq".padEnd(7)} ${"1".padEnd(6)} ${"0".padEnd(10)} ${"0".padEnd(10)}`;
+}

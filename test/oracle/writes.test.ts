@@ -145,3 +145,53 @@ it("real kubectl delete pod, which waits for the pod to go (a list, then a watch
     rmSync(home, { recursive: true, force: true });
   }
 });
+
+/** Typed creates, each twice (the second finds the object there) and some refused: kubectl wraps the server's error in some, not in others. */
+const REFUSED_CREATES = [
+  "kubectl create configmap cm1",
+  "kubectl create secret generic s1",
+  "kubectl create service clusterip svc1 --tcp=80:80",
+  "kubectl create service nodeport np1 --tcp=80:80 --node-port=30080",
+  "kubectl create service nodeport np2 --tcp=80:80 --node-port=30080",
+  "kubectl create namespace ns1",
+  "kubectl create serviceaccount sa1",
+  "kubectl create deployment dep1 --image=nginx",
+  "kubectl create deployment Dep1 --image=nginx",
+  "kubectl create job j1 --image=busybox",
+  "kubectl create quota q1 --hard=pods=1",
+  "kubectl create ingress ing1 --rule=a.example/=svc:80",
+  "kubectl create role r1 --verb=get --verb=list --resource=pods,deployments.apps,rs,pods/log --resource-name=a",
+  "kubectl create role r2 --resource=pods",
+  "kubectl create role r2 --verb=get",
+  "kubectl create role r2 --verb=get --resource=foo",
+  "kubectl create role r2 --verb=bind --resource=pods",
+  "kubectl create role r2 --verb=fly --resource=pods --dry-run=client",
+  "kubectl create clusterrole c1 --verb=get --resource=nodes",
+  "kubectl create clusterrole c2 --verb=get",
+  "kubectl create rolebinding rb1 --role=r1 --user=alice --group=devs --serviceaccount=default:builder",
+  "kubectl create rolebinding rb2 --user=alice",
+  "kubectl create rolebinding rb2 --role=a --clusterrole=b",
+  "kubectl create rolebinding rb2 --role=a --serviceaccount=builder",
+  "kubectl create clusterrolebinding crb1 --clusterrole=c1 --user=alice",
+  "kubectl create clusterrolebinding crb2 --user=alice",
+];
+
+it("real kubectl's typed creates (RBAC ones too) print what the console prints, refusals included", async () => {
+  const baseUrl = inject("baseUrl");
+  const viaApi = await createSession(baseUrl);
+  const viaConsole = await createSession(baseUrl);
+  const home = mkdtempSync(join(tmpdir(), "kube-oracle-create-"));
+  try {
+    const kubeconfig = join(home, "kubeconfig");
+    writeFileSync(kubeconfig, await getInsecure(`${inject("httpsUrl")}/api/sessions/${viaApi.id}/kubeconfig`, { Authorization: `Bearer ${viaApi.editKey}` }));
+    const differing: Array<{ command: string; kubectl: string; console: string }> = [];
+    for (const command of [...REFUSED_CREATES, ...REFUSED_CREATES]) {
+      const fromKubectl = await kubectl(kubeconfig, home, command);
+      const fromConsole = await consoleRun(baseUrl, viaConsole, command);
+      if (fromKubectl !== fromConsole) differing.push({ command, kubectl: fromKubectl, console: fromConsole });
+    }
+    expect(differing).toEqual([]);
+  } finally {
+    rmSync(home, { recursive: true, force: true });
+  }
+});

@@ -67,7 +67,7 @@ describe("calling the admission webhook", () => {
     run("kubectl apply -f https://raw.githubusercontent.com/kubernetes/ingress-nginx/controller-v1.15.1/deploy/static/provider/baremetal/deploy.yaml");
     const result = run('kubectl create ingress web --class=nginx --rule="app.example/*=web:80"', 100);
     expect(result.exitCode).toBe(1);
-    expect(result.output).toMatch(new RegExp(`^Error from server \\(InternalError\\): Internal error occurred: failed calling webhook "${HOOK}": failed to call webhook: Post "${URL.replace(/[.?]/g, "\\$&")}": dial tcp 10\\.\\d+\\.\\d+\\.\\d+:443: connect: connection refused\\n$`));
+    expect(result.output).toMatch(new RegExp(`^error: failed to create ingress: Internal error occurred: failed calling webhook "${HOOK}": failed to call webhook: Post "${URL.replace(/[.?]/g, "\\$&")}": dial tcp 10\\.\\d+\\.\\d+\\.\\d+:443: connect: connection refused\\n$`));
   });
 
   it("fails TLS verification when the caBundle is not the CA of the controller's certificate; failurePolicy Ignore lets the request through", () => {
@@ -108,7 +108,8 @@ describe("calling the admission webhook", () => {
 });
 
 describe("what ingress-nginx's webhook denies", () => {
-  const denied = (reason: string) => ({ output: `Error from server (BadRequest): admission webhook "${HOOK}" denied the request: ${reason}\n`, exitCode: 1 });
+  // Each is `kubectl create ingress`, whose create_ingress.go wraps the server's error ("failed to create ingress: %v").
+  const denied = (reason: string) => ({ output: `error: failed to create ingress: admission webhook "${HOOK}" denied the request: ${reason}\n`, exitCode: 1 });
 
   it("a host and path another Ingress of the class already has, in any namespace; the older one may still change", () => {
     const run = terminal(6, true);

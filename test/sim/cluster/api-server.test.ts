@@ -19,7 +19,7 @@ describe("API server validation", () => {
   it.each([
     [service("1svc", { ports: [{ port: 80 }] }), `Service "1svc" is invalid: metadata.name: Invalid value: "1svc": ${DNS1035}`],
     [pod("Nginx", "nginx"), `Pod "Nginx" is invalid: metadata.name: Invalid value: "Nginx": ${SUBDOMAIN}`],
-    [{ ...deployment("Web", 1), metadata: { name: "Web" } }, `Deployment.apps "Web" is invalid: metadata.name: Invalid value: "Web": ${SUBDOMAIN}`.replace("Deployment.apps", "Deployment")],
+    [{ ...deployment("Web", 1), metadata: { name: "Web" } }, `Deployment.apps "Web" is invalid: metadata.name: Invalid value: "Web": ${SUBDOMAIN}`],
     [service("s", { ports: [{ port: 0 }] }), `Service "s" is invalid: spec.ports[0].port: Invalid value: 0: must be between 1 and 65535, inclusive`],
     [service("s", { ports: [{ port: 70000 }] }), `Service "s" is invalid: spec.ports[0].port: Invalid value: 70000: must be between 1 and 65535, inclusive`],
     [service("s", { type: "NodePort", ports: [{ port: 80, nodePort: 80 }] }), `Service "s" is invalid: spec.ports[0].nodePort: Invalid value: 80: provided port is not in the valid range. The range of valid ports is 30000-32767`],
@@ -30,7 +30,7 @@ describe("API server validation", () => {
     [service("s", { ports: [{ port: 80 }], sessionAffinity: "Sticky" }), `Service "s" is invalid: spec.sessionAffinity: Unsupported value: "Sticky": supported values: "ClientIP", "None"`],
     [
       { ...deployment("web", 1), spec: { ...(deployment("web", 1).spec as object), selector: { matchLabels: { app: "other" } } } },
-      'Deployment "web" is invalid: spec.template.metadata.labels: Invalid value: map[string]string{"app":"web"}: `selector` does not match template `labels`',
+      'Deployment.apps "web" is invalid: spec.template.metadata.labels: Invalid value: map[string]string{"app":"web"}: `selector` does not match template `labels`',
     ],
     [pod("p", "nginx", {}, { restartPolicy: "Sometimes" }), `Pod "p" is invalid: spec.restartPolicy: Unsupported value: "Sometimes": supported values: "Always", "Never", "OnFailure"`],
     [pod("p", ""), `Pod "p" is invalid: spec.containers[0].image: Required value`],

@@ -250,21 +250,21 @@ describe("DaemonSet validation", () => {
   };
   const template = (labels: Record<string, string>, extra: Record<string, unknown> = {}) => ({ metadata: { labels }, spec: { containers: [{ name: "c", image: "nginx" }], ...extra } });
   it.each([
-    ["a missing selector (it matches nothing)", { template: template({ app: "x" }) }, 'DaemonSet "x" is invalid: spec.template.metadata.labels: Invalid value: map[string]string{"app":"x"}: `selector` does not match template `labels`'],
+    ["a missing selector (it matches nothing)", { template: template({ app: "x" }) }, 'DaemonSet.apps "x" is invalid: spec.template.metadata.labels: Invalid value: map[string]string{"app":"x"}: `selector` does not match template `labels`'],
     [
       "a selector that does not match the template's labels",
       { selector: { matchLabels: { app: "y" } }, template: template({ app: "x" }) },
-      'DaemonSet "x" is invalid: spec.template.metadata.labels: Invalid value: map[string]string{"app":"x"}: `selector` does not match template `labels`',
+      'DaemonSet.apps "x" is invalid: spec.template.metadata.labels: Invalid value: map[string]string{"app":"x"}: `selector` does not match template `labels`',
     ],
     [
       "an empty selector",
       { selector: {}, template: template({ app: "x" }) },
-      'DaemonSet "x" is invalid: spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string{}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: empty selector is invalid for daemonset',
+      'DaemonSet.apps "x" is invalid: spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string{}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: empty selector is invalid for daemonset',
     ],
     [
       "a restartPolicy other than Always",
       { selector: { matchLabels: { app: "x" } }, template: template({ app: "x" }, { restartPolicy: "Never" }) },
-      'DaemonSet "x" is invalid: spec.template.spec.restartPolicy: Unsupported value: "Never": supported values: "Always"',
+      'DaemonSet.apps "x" is invalid: spec.template.spec.restartPolicy: Unsupported value: "Never": supported values: "Always"',
     ],
   ])("rejects %s", (_, spec, message) => {
     expect(() => submit(spec)).toThrow(message);

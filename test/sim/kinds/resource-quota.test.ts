@@ -28,7 +28,8 @@ describe("ResourceQuotas", () => {
   it("refuses what the API server refuses", () => {
     const run = simTerminal(42);
     expect(run("kubectl create quota bad --hard=foo=1,pods=1.5,cpu=-1").output).toBe(
-      'The ResourceQuota "bad" is invalid: \n* spec.hard[cpu]: Invalid value: "-1": must be greater than or equal to 0\n* spec.hard[foo]: Invalid value: "foo": must be a standard resource for quota\n* spec.hard[pods]: Invalid value: "1500m": must be an integer\n',
+      // create_quota.go wraps the server's error ("failed to create quota: %v"): its message, the causes on one line.
+      'error: failed to create quota: ResourceQuota "bad" is invalid: [spec.hard[cpu]: Invalid value: "-1": must be greater than or equal to 0, spec.hard[foo]: Invalid value: "foo": must be a standard resource for quota, spec.hard[pods]: Invalid value: "1500m": must be an integer]\n',
     );
     expect(run(manifest("apiVersion: v1\nkind: ResourceQuota\nmetadata:\n  name: q\nspec:\n  hard:\n    pods: lots")).output).toContain(
       `ResourceQuota in version "v1" cannot be handled as a ResourceQuota: quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'`,

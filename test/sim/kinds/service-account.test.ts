@@ -20,9 +20,10 @@ describe("ServiceAccounts", () => {
   it("kubectl create serviceaccount makes one, with kubectl's errors", () => {
     const run = simTerminal(22);
     expect(run("kubectl create serviceaccount robot")).toEqual({ output: "serviceaccount/robot created\n", exitCode: 0 });
-    expect(run("kubectl create sa robot")).toEqual({ output: 'Error from server (AlreadyExists): serviceaccounts "robot" already exists\n', exitCode: 1 });
+    // create_serviceaccount.go wraps the server's error: "failed to create serviceaccount: %v".
+    expect(run("kubectl create sa robot")).toEqual({ output: 'error: failed to create serviceaccount: serviceaccounts "robot" already exists\n', exitCode: 1 });
     expect(run("kubectl create sa").output).toBe("error: exactly one NAME is required, got 0\nSee 'kubectl create serviceaccount -h' for help and examples\n");
-    expect(run("kubectl create sa Robot").output).toContain('The ServiceAccount "Robot" is invalid: metadata.name: Invalid value: "Robot": a lowercase RFC 1123 subdomain');
+    expect(run("kubectl create sa Robot").output).toContain('error: failed to create serviceaccount: ServiceAccount "Robot" is invalid: metadata.name: Invalid value: "Robot": a lowercase RFC 1123 subdomain');
     expect(run("kubectl create sa x --dry-run=client -o yaml").output).toBe("apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: x\n");
     expect(run("kubectl get sa robot -o jsonpath='{.kind} {.metadata.namespace}'").output).toBe("ServiceAccount default");
   });

@@ -121,7 +121,7 @@ describe("routing through ingress-nginx", () => {
     run("kubectl expose deployment web --port=80");
     // A regex path is not a valid Exact or Prefix path for the admission webhook (strict-validate-path-type).
     expect(run(`kubectl create ingress rw --class=nginx --rule="app.example/something(/|$)(.*)=web:80" --annotation='nginx.ingress.kubernetes.io/rewrite-target=/$2'`)).toEqual({
-      output: `Error from server (BadRequest): admission webhook "validate.nginx.ingress.kubernetes.io" denied the request: ingress contains invalid paths: path /something(/|$)(.*) cannot be used with pathType Exact\n`,
+      output: `error: failed to create ingress: admission webhook "validate.nginx.ingress.kubernetes.io" denied the request: ingress contains invalid paths: path /something(/|$)(.*) cannot be used with pathType Exact\n`,
       exitCode: 1,
     });
     run(`kubectl apply -f - <<'EOF'

@@ -120,7 +120,7 @@ export function createObject(tx: Tx, obj: SubmittedObject, ctx: ApiContext, uid?
   }
   if (causes.length) return fail(invalid(sub.kind, def.group, name, causes));
   const key = objectKey(namespace, name);
-  if (records[key]) return fail(alreadyExists(def.plural, name));
+  if (records[key]) return fail(alreadyExists(def.plural, name, def.group));
 
   const metadata: ObjectMeta = { name, uid: uid ?? newUid(ctx.random), resourceVersion: "", creationTimestamp: rfc3339(ctx.now) };
   if (generateName && !meta.name) metadata.generateName = generateName;
@@ -168,8 +168,8 @@ export function updateObject(tx: Tx, obj: SubmittedObject, ctx: ApiContext): Api
   if (name === "") return fail(invalid(obj.kind, def.group, "", [fieldRequired("metadata.name", "name or generateName is required")]));
   const key = objectKey(namespace, name);
   const old = storedObjects(tx.state, def)[key];
-  if (!old) return fail(notFound(def.plural, name));
-  if (meta.resourceVersion && meta.resourceVersion !== old.metadata.resourceVersion) return fail(conflict(def.plural, name));
+  if (!old) return fail(notFound(def.plural, name, def.group));
+  if (meta.resourceVersion && meta.resourceVersion !== old.metadata.resourceVersion) return fail(conflict(def.plural, name, def.group));
   if (meta.uid && meta.uid !== old.metadata.uid) {
     return fail(invalid(obj.kind, def.group, name, [fieldInvalid("metadata.uid", meta.uid, "field is immutable")]));
   }
@@ -210,7 +210,7 @@ export function deleteObject(tx: Tx, kind: ResourceKind, namespace: string | und
   if (!def || !def.strategy || !at) return fail(badRequest(`the server doesn't have a resource type "${kind}"`));
   const key = storageKey(def, namespace, name);
   const old = storedObjects(tx.state, def)[key];
-  if (!old) return fail(notFound(kind, name));
+  if (!old) return fail(notFound(kind, name, def.group));
   if (def.strategy.delete) return def.strategy.delete(tx, key, old, ctx);
   // Services go at once; Deployments, ReplicaSets and DaemonSets too, their dependents follow through
   // the garbage collector (background propagation, kubectl's default).
@@ -225,7 +225,7 @@ export function getObject(state: ClusterState, kind: ResourceKind, namespace: st
   const def = kindByResource(kind);
   if (!def || !storeLocation(def)) return fail(badRequest(`the server doesn't have a resource type "${kind}"`));
   const obj = readKind(state, def, namespace, name) as KubeObject | undefined;
-  return obj ? { ok: true, value: obj } : fail(notFound(kind, name));
+  return obj ? { ok: true, value: obj } : fail(notFound(kind, name, def.group));
 }
 
 /** Objects of a kind, sorted by namespace then name as kubectl prints them. */

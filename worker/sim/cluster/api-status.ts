@@ -29,30 +29,29 @@ export const RESOURCE_GROUP: Readonly<Record<string, string>> = {
 };
 
 /** `deployments.apps`, `pods`: how errors name a resource. */
-export function qualifiedResource(kind: ResourceKind): string {
-  const group = RESOURCE_GROUP[kind] ?? "";
+/** `group`: the resource's API group, where the caller has its kind's definition; else the table above. */
+export function qualifiedResource(kind: ResourceKind, group: string = RESOURCE_GROUP[kind] ?? ""): string {
   return group ? `${kind}.${group}` : kind;
 }
 
-function details(kind: ResourceKind, name: string): ApiStatus["details"] {
-  const group = RESOURCE_GROUP[kind] ?? "";
+function details(kind: ResourceKind, name: string, group: string = RESOURCE_GROUP[kind] ?? ""): ApiStatus["details"] {
   return group ? { name, group, kind } : { name, kind };
 }
 
-export function notFound(kind: ResourceKind, name: string): ApiStatus {
-  return { code: 404, reason: "NotFound", message: `${qualifiedResource(kind)} ${goQuote(name)} not found`, details: details(kind, name) };
+export function notFound(kind: ResourceKind, name: string, group?: string): ApiStatus {
+  return { code: 404, reason: "NotFound", message: `${qualifiedResource(kind, group)} ${goQuote(name)} not found`, details: details(kind, name, group) };
 }
 
-export function alreadyExists(kind: ResourceKind, name: string): ApiStatus {
-  return { code: 409, reason: "AlreadyExists", message: `${qualifiedResource(kind)} ${goQuote(name)} already exists`, details: details(kind, name) };
+export function alreadyExists(kind: ResourceKind, name: string, group?: string): ApiStatus {
+  return { code: 409, reason: "AlreadyExists", message: `${qualifiedResource(kind, group)} ${goQuote(name)} already exists`, details: details(kind, name, group) };
 }
 
-export function conflict(kind: ResourceKind, name: string): ApiStatus {
+export function conflict(kind: ResourceKind, name: string, group?: string): ApiStatus {
   return {
     code: 409,
     reason: "Conflict",
-    message: `Operation cannot be fulfilled on ${qualifiedResource(kind)} "${name}": the object has been modified; please apply your changes to the latest version and try again`,
-    details: details(kind, name),
+    message: `Operation cannot be fulfilled on ${qualifiedResource(kind, group)} "${name}": the object has been modified; please apply your changes to the latest version and try again`,
+    details: details(kind, name, group),
   };
 }
 
@@ -72,7 +71,8 @@ export function invalid(kindName: string, group: string, name: string, causes: S
   return {
     code: 422,
     reason: "Invalid",
-    message: `${kindName} "${name}" is invalid: ${aggregate}`,
+    // errors.NewInvalid names the GroupKind (`Deployment.apps`); kubectl's own line takes the kind from details.
+    message: `${group ? `${kindName}.${group}` : kindName} "${name}" is invalid: ${aggregate}`,
     details: group ? { name, group, kind: kindName, causes } : { name, kind: kindName, causes },
   };
 }

@@ -51,7 +51,13 @@ export function typeOfKind(kind: string): ResourceType {
  * Creates an object (or pretends to, for --dry-run) and prints `kind/name <verb>` or the object
  * with -o. Returns the exit code.
  */
-export function createAndPrint(k: Kubectl, flags: Flags, obj: SubmittedObject, verb: string, dryRun: DryRun): number {
+/**
+ * `failedTo`: most typed creates (pkg/cmd/create/create_*.go) wrap the server's error,
+ * `fmt.Errorf("failed to create configmap: %v", err)`: kubectl then prints `error: ` and it, the
+ * Status's message without its reason (create_secret.go has no colon). Without it, the error is the
+ * server's as it came (create namespace, role, clusterrole; run; expose).
+ */
+export function createAndPrint(k: Kubectl, flags: Flags, obj: SubmittedObject, verb: string, dryRun: DryRun, failedTo?: string): number {
   // --template alone means -o go-template, as kubectl's PrintFlags have it.
   const output = flags.string("output") || (flags.string("template") !== "" ? "go-template" : "");
   const parsedFormat = parseOutputFormat(output, false, flags.string("template"));
@@ -65,7 +71,7 @@ export function createAndPrint(k: Kubectl, flags: Flags, obj: SubmittedObject, v
   }
   const submitted = type.namespaced ? { ...obj, metadata: { ...obj.metadata, namespace: k.namespace } } : obj;
   const result: ApiResult<KubeObject> = dryRun === "server" ? createDryRun(k, submitted) : create(k, submitted);
-  if (!result.ok) return fail(k, statusErrorText(result.status));
+  if (!result.ok) return fail(k, failedTo === undefined ? statusErrorText(result.status) : `error: ${failedTo}${result.status.message}`);
   return printResult(k, output, format, type, result.value, dryRun === "server" ? `${verb} (server dry run)` : verb);
 }
 

@@ -79,7 +79,8 @@ function literalSources(k: Kubectl, flags: Flags, keyError: (key: string, errs: 
 function submit(k: Kubectl, flags: Flags, obj: SubmittedObject): number {
   const dryRun = dryRunOf(k, flags);
   if (typeof dryRun === "number") return dryRun;
-  return createAndPrint(k, flags, obj, "created", dryRun);
+  // create_configmap.go wraps with "failed to create configmap: %v"; create_secret*.go with "failed to create secret %v".
+  return createAndPrint(k, flags, obj, "created", dryRun, obj.kind === "ConfigMap" ? "failed to create configmap: " : "failed to create secret ");
 }
 
 /** What every create configmap/secret command ends its flags with (--append-hash is not simulated). */

@@ -149,6 +149,6 @@ export const ingressCommand: Command = {
     const obj = { apiVersion: "networking.k8s.io/v1", kind: "Ingress", metadata, spec, status: { loadBalancer: {} } } as unknown as SubmittedObject;
     const dryRun = dryRunOf(k, flags);
     if (typeof dryRun === "number") return dryRun;
-    return createAndPrint(k, flags, obj, "created", dryRun);
+    return createAndPrint(k, flags, obj, "created", dryRun, "failed to create ingress: ");
   },
 };

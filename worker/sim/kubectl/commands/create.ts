@@ -1,4 +1,5 @@
-// kubectl create deployment | ingress | job | service clusterip|nodeport | namespace | quota | configmap | secret | serviceaccount | -f -.
+// kubectl create deployment | ingress | job | service clusterip|nodeport | namespace | quota | configmap | secret | serviceaccount | -f -
+// (role, clusterrole, rolebinding and clusterrolebinding in create-rbac.ts).
 
 import { isDNS1123Subdomain } from "../../cluster/field-errors.ts";
 import { formatQuantity, parseQuantity } from "../../cluster/quantity.ts";
@@ -11,6 +12,7 @@ import { createAndPrint, dryRunOf, requireOneName } from "./common.ts";
 import { applyManifests } from "./apply.ts";
 import { dataCommands } from "./create-data.ts";
 import { ingressCommand } from "./create-ingress.ts";
+import { rbacCreateCommands } from "./create-rbac.ts";
 
 const deployment: Command = {
   name: "deployment",
@@ -69,7 +71,7 @@ const deployment: Command = {
     };
     const dryRun = dryRunOf(k, flags);
     if (typeof dryRun === "number") return dryRun;
-    return createAndPrint(k, flags, obj, "created", dryRun);
+    return createAndPrint(k, flags, obj, "created", dryRun, "failed to create deployment: ");
   },
 };
 
@@ -113,7 +115,7 @@ const job: Command = {
     };
     const dryRun = dryRunOf(k, flags);
     if (typeof dryRun === "number") return dryRun;
-    return createAndPrint(k, flags, obj, "created", dryRun);
+    return createAndPrint(k, flags, obj, "created", dryRun, "failed to create job: ");
   },
 };
 
@@ -172,7 +174,7 @@ function serviceCommand(type: "ClusterIP" | "NodePort" | "LoadBalancer" | "Exter
       };
       const dryRun = dryRunOf(k, flags);
       if (typeof dryRun === "number") return dryRun;
-      return createAndPrint(k, flags, obj, "created", dryRun);
+      return createAndPrint(k, flags, obj, "created", dryRun, `failed to create ${type} service: `);
     },
   };
 }
@@ -216,7 +218,7 @@ const serviceAccount: Command = {
     if (typeof name === "number") return name;
     const dryRun = dryRunOf(k, flags);
     if (typeof dryRun === "number") return dryRun;
-    return createAndPrint(k, flags, { apiVersion: "v1", kind: "ServiceAccount", metadata: { name } }, "created", dryRun);
+    return createAndPrint(k, flags, { apiVersion: "v1", kind: "ServiceAccount", metadata: { name } }, "created", dryRun, "failed to create serviceaccount: ");
   },
 };
 
@@ -265,7 +267,7 @@ const quota: Command = {
     if (scopes.length > 0) spec.scopes = scopes;
     const dryRun = dryRunOf(k, flags);
     if (typeof dryRun === "number") return dryRun;
-    return createAndPrint(k, flags, { apiVersion: "v1", kind: "ResourceQuota", metadata: { name }, spec, status: {} }, "created", dryRun);
+    return createAndPrint(k, flags, { apiVersion: "v1", kind: "ResourceQuota", metadata: { name }, spec, status: {} }, "created", dryRun, "failed to create quota: ");
   },
 };
 
@@ -291,7 +293,7 @@ export const createCommand: Command = {
   # Check the manifest that would be created, without creating it
   kubectl create deployment web --image=nginx --dry-run=client -o yaml`,
   flags: [filenameFlag, dryRunFlag, outputFlag, templateFlag, validateFlag],
-  subcommands: [dataCommands[0], deployment, ingressCommand, job, namespace, quota, dataCommands[1], service, serviceAccount],
+  subcommands: [rbacCreateCommands.clusterRole, rbacCreateCommands.clusterRoleBinding, dataCommands[0], deployment, ingressCommand, job, namespace, quota, rbacCreateCommands.role, rbacCreateCommands.roleBinding, dataCommands[1], service, serviceAccount],
   run: (k: Kubectl, flags: Flags) => {
     const files = flags.list("filename");
     if (files.length === 0) {

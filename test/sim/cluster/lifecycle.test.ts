@@ -92,9 +92,15 @@ describe("pod lifecycle over simulated time", () => {
       const template = { ...d.spec.template, metadata: { ...d.spec.template.metadata, annotations: { "kubectl.kubernetes.io/restartedAt": "2026-01-01T12:00:06Z" } } };
       expect(updateObject(tx, { ...d, spec: { ...d.spec, template } }, { now: T0 + 6000, random }).ok).toBe(true);
     });
-    // New pods become Ready, then the old ones terminate (a couple of seconds each step).
-    s = apply(s, random, T0 + 10_000);
-    s = apply(s, random, T0 + 30_000);
+    // maxSurge 25% of 2 (rounded up) is 1 and maxUnavailable (rounded down) 0, so at most 3 pods
+    // at a time: one new pod, then an old one goes once it is available, twice.
+    let most = 0;
+    for (let t = T0 + 7000; t <= T0 + 40_000; t += 1000) {
+      s = apply(s, random, t);
+      const counts = Object.values(s.replicaSets).filter((r) => r.metadata.namespace === "default").reduce((n, r) => n + r.spec.replicas, 0);
+      most = Math.max(most, counts);
+    }
+    expect(most).toBe(3);
     const rss = Object.values(s.replicaSets).filter((r) => r.metadata.namespace === "default");
     expect(rss).toHaveLength(2);
     expect(s.replicaSets[oldRs].spec.replicas).toBe(0);

@@ -12,7 +12,8 @@ describe("kubectl set image", () => {
 
   it("rolls a Deployment to the new image through a new ReplicaSet", () => {
     expect(run("kubectl set image deployment/web nginx=nginx:1.29")).toEqual({ output: "deployment.apps/web image updated\n", exitCode: 0 });
-    expect(run("kubectl rollout status deployment web").output).toBe('deployment "web" successfully rolled out\n');
+    // A rolling update within maxSurge 1 / maxUnavailable 0: the old pods are still going when kubectl starts to wait.
+    expect(run("kubectl rollout status deployment web").output).toMatch(/^(Waiting for deployment "web" rollout to finish: [^\n]+\.\.\.\n)+deployment "web" successfully rolled out\n$/);
     const replicaSets = run("kubectl get rs -o jsonpath='{range .items[*]}{.spec.replicas} {.spec.template.spec.containers[0].image}{\"\\n\"}{end}'").output;
     expect(replicaSets.trim().split("\n").sort()).toEqual(["0 nginx", "2 nginx:1.29"]);
     expect(run("kubectl get pods -o jsonpath='{.items[*].spec.containers[0].image}'").output).toMatch(/^nginx:1\.29( nginx:1\.29)*$/);

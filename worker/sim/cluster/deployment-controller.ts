@@ -2,7 +2,7 @@
 // updates within maxSurge/maxUnavailable, revisions, and the Deployment's status.
 import { createObject } from "./api-server.ts";
 import { podTemplateHash, rfc3339 } from "./ids.ts";
-import { objectKey, replicaSetsOwnedBy, writeObject } from "./store.ts";
+import { objectKey, podOwners, replicaSetsOwnedBy, writeObject } from "./store.ts";
 import type { Tx } from "./tx.ts";
 import type { Deployment, PodTemplateSpec, ReplicaSet } from "./types.ts";
 import type { ControllerContext } from "./controller-context.ts";
@@ -28,14 +28,52 @@ function ownedReplicaSets(tx: Tx, d: Deployment): Array<[string, ReplicaSet]> {
   return out;
 }
 
-function maxSurge(d: Deployment): number {
-  const v = (d.spec.strategy as { rollingUpdate?: { maxSurge?: string | number } } | undefined)?.rollingUpdate?.maxSurge ?? "25%";
-  return typeof v === "number" ? v : Math.ceil((d.spec.replicas * Number(String(v).replace("%", ""))) / 100);
+type Strategy = { type?: string; rollingUpdate?: { maxSurge?: string | number; maxUnavailable?: string | number } } | undefined;
+
+const isRolling = (d: Deployment): boolean => (d.spec.strategy as Strategy)?.type !== "Recreate";
+
+/** intstr's GetScaledValueFromIntOrPercent: a number as it is, a percentage of `total` rounded up or down. */
+function scaledValue(value: string | number, total: number, roundUp: boolean): number {
+  if (typeof value === "number") return value;
+  const percent = /^(\d+)%$/.exec(value);
+  if (!percent) return Number.isInteger(Number(value)) ? Number(value) : 0;
+  const scaled = (total * Number(percent[1])) / 100;
+  return roundUp ? Math.ceil(scaled) : Math.floor(scaled);
 }
 
+/** deploymentutil.ResolveFenceposts: surge rounds up, unavailability down, and both 0 means 1 unavailable. */
+function fenceposts(d: Deployment): { surge: number; unavailable: number } {
+  const rolling = (d.spec.strategy as Strategy)?.rollingUpdate;
+  const surge = scaledValue(rolling?.maxSurge ?? "25%", d.spec.replicas, true);
+  const unavailable = scaledValue(rolling?.maxUnavailable ?? "25%", d.spec.replicas, false);
+  return { surge, unavailable: surge === 0 && unavailable === 0 ? 1 : unavailable };
+}
+
+/** deploymentutil.MaxSurge: 0 unless the strategy is RollingUpdate. */
+function maxSurge(d: Deployment): number {
+  return isRolling(d) ? fenceposts(d).surge : 0;
+}
+
+/** deploymentutil.MaxUnavailable: 0 unless rolling with replicas, at most the replicas. */
 function maxUnavailable(d: Deployment): number {
-  const v = (d.spec.strategy as { rollingUpdate?: { maxUnavailable?: string | number } } | undefined)?.rollingUpdate?.maxUnavailable ?? "25%";
-  return typeof v === "number" ? v : Math.floor((d.spec.replicas * Number(String(v).replace("%", ""))) / 100);
+  if (!isRolling(d) || d.spec.replicas === 0) return 0;
+  return Math.min(fenceposts(d).unavailable, d.spec.replicas);
+}
+
+const replicaCount = (sets: Array<[string, ReplicaSet]>): number => sets.reduce((n, [, rs]) => n + rs.spec.replicas, 0);
+const availableCount = (sets: Array<[string, ReplicaSet]>): number => sets.reduce((n, [, rs]) => n + (rs.status.availableReplicas ?? 0), 0);
+/** controller.ReplicaSetsByCreationTimestamp: oldest first, then by name. */
+function byCreation(sets: Array<[string, ReplicaSet]>): Array<[string, ReplicaSet]> {
+  return [...sets].sort(([, a], [, b]) => (a.metadata.creationTimestamp ?? "").localeCompare(b.metadata.creationTimestamp ?? "") || a.metadata.name.localeCompare(b.metadata.name));
+}
+
+/** deploymentutil.NewRSNewReplicas: what the new ReplicaSet may grow to now (`all` counts it). */
+function newRSNewReplicas(d: Deployment, all: Array<[string, ReplicaSet]>, newReplicas: number): number {
+  if (!isRolling(d)) return d.spec.replicas;
+  const maxTotal = d.spec.replicas + maxSurge(d);
+  const current = replicaCount(all);
+  if (current >= maxTotal) return newReplicas;
+  return newReplicas + Math.min(maxTotal - current, d.spec.replicas - newReplicas);
 }
 
 export function deploymentController(tx: Tx, ctx: ControllerContext): void {
@@ -44,6 +82,7 @@ export function deploymentController(tx: Tx, ctx: ControllerContext): void {
     const owned = ownedReplicaSets(tx, d);
     const desired = d.spec.replicas;
     let current = owned.find(([, rs]) => rs.metadata.labels?.["pod-template-hash"] === hash);
+    let old = owned.filter(([k]) => k !== current?.[0]);
     const revision = Math.max(0, ...owned.map(([, rs]) => revisionOf(rs)));
     const annotations = (rev: number): Record<string, string> => ({
       ...copiedAnnotations(d),
@@ -51,8 +90,32 @@ export function deploymentController(tx: Tx, ctx: ControllerContext): void {
       "deployment.kubernetes.io/max-replicas": String(desired + maxSurge(d)),
       "deployment.kubernetes.io/revision": String(rev),
     });
+    /** scaleReplicaSetAndRecordEvent: a new size (and the Deployment's annotations), with its event. */
+    const scale = (entry: [string, ReplicaSet], to: number): [string, ReplicaSet] => {
+      const [k, rs] = entry;
+      if (rs.spec.replicas === to) return entry;
+      const written = writeObject(tx, "replicaSets", k, { ...rs, spec: { ...rs.spec, replicas: to } });
+      scalingEvent(tx, d, rs, rs.spec.replicas, to, ctx.now);
+      return [k, written];
+    };
+    const recreate = !isRolling(d);
+    if (recreate) {
+      // rolloutRecreate: every old pod goes before the new ReplicaSet exists or grows, so two
+      // versions never run side by side.
+      let scaledDown = false;
+      old = old.map((entry) => {
+        if (entry[1].spec.replicas === 0) return entry;
+        scaledDown = true;
+        return scale(entry, 0);
+      });
+      if (scaledDown || oldPodsRunning(tx, old)) {
+        syncRevision(tx, key, d, current);
+        continue;
+      }
+    }
     if (!current) {
       const labels = { ...(d.spec.template.metadata.labels ?? {}), "pod-template-hash": hash };
+      const replicas = newRSNewReplicas(d, old, 0);
       const created = createObject(
         tx,
         {
@@ -66,7 +129,7 @@ export function deploymentController(tx: Tx, ctx: ControllerContext): void {
             ownerReferences: [{ apiVersion: "apps/v1", kind: "Deployment", name: d.metadata.name, uid: d.metadata.uid, controller: true, blockOwnerDeletion: true }],
           },
           spec: {
-            replicas: desired,
+            replicas,
             selector: { ...d.spec.selector, matchLabels: { ...(d.spec.selector.matchLabels ?? {}), "pod-template-hash": hash } },
             template: { ...d.spec.template, metadata: { ...d.spec.template.metadata, labels } },
           },
@@ -77,7 +140,7 @@ export function deploymentController(tx: Tx, ctx: ControllerContext): void {
       if (!created.ok) continue;
       const rs = created.value as ReplicaSet;
       current = [objectKey(rs.metadata.namespace, rs.metadata.name), rs];
-      if (desired > 0) scalingEvent(tx, d, rs, 0, desired, ctx.now);
+      if (replicas > 0) scalingEvent(tx, d, rs, 0, replicas, ctx.now);
     } else {
       const rs = current[1];
       // An older ReplicaSet whose template is back (rollout undo) becomes the newest revision again.
@@ -86,29 +149,84 @@ export function deploymentController(tx: Tx, ctx: ControllerContext): void {
       const want = annotations(rev);
       if (rev !== own) want["deployment.kubernetes.io/revision-history"] = [rs.metadata.annotations?.["deployment.kubernetes.io/revision-history"], String(own)].filter(Boolean).join(",");
       const have = rs.metadata.annotations ?? {};
-      if (rs.spec.replicas !== desired || Object.keys(want).some((k) => have[k] !== want[k])) {
-        const updated = { ...rs, metadata: { ...rs.metadata, annotations: { ...have, ...want } }, spec: { ...rs.spec, replicas: desired } };
-        current = [current[0], writeObject(tx, "replicaSets", current[0], updated)];
-        if (rs.spec.replicas !== desired) scalingEvent(tx, d, rs, rs.spec.replicas, desired, ctx.now);
+      if (Object.keys(want).some((k) => have[k] !== want[k])) {
+        current = [current[0], writeObject(tx, "replicaSets", current[0], { ...rs, metadata: { ...rs.metadata, annotations: { ...have, ...want } } })];
       }
     }
-    // Rolling update: old ReplicaSets shrink as the new one's pods become available.
-    const newAvailable = current[1].status.availableReplicas ?? 0;
-    let allowance = Math.max(0, desired - newAvailable);
-    const old = owned.filter(([k]) => k !== current![0]).sort((a, b) => revisionOf(b[1]) - revisionOf(a[1]));
-    for (const [k, rs] of old) {
-      const target = Math.min(rs.spec.replicas, allowance);
-      allowance -= target;
-      if (target !== rs.spec.replicas) {
-        writeObject(tx, "replicaSets", k, { ...rs, spec: { ...rs.spec, replicas: target } });
-        scalingEvent(tx, d, rs, rs.spec.replicas, target, ctx.now);
-      }
+    if (recreate) {
+      // scaleUpNewReplicaSetForRecreate.
+      scale(current, desired);
+    } else if (!reconcileNewReplicaSet(d, old, current, scale)) {
+      reconcileOldReplicaSets(d, old.filter(([, rs]) => rs.spec.replicas > 0), current, scale);
     }
-    const rev = String(revisionOf(current[1]));
-    if (d.metadata.annotations?.["deployment.kubernetes.io/revision"] !== rev) {
-      writeObject(tx, "deployments", key, { ...d, metadata: { ...d.metadata, annotations: { ...(d.metadata.annotations ?? {}), "deployment.kubernetes.io/revision": rev } } });
+    syncRevision(tx, key, d, current);
+  }
+}
+
+/** The Deployment's revision annotation follows its newest ReplicaSet's. */
+function syncRevision(tx: Tx, key: string, d: Deployment, current: [string, ReplicaSet] | undefined): void {
+  if (!current) return;
+  const rev = String(revisionOf(current[1]));
+  if (d.metadata.annotations?.["deployment.kubernetes.io/revision"] !== rev) {
+    writeObject(tx, "deployments", key, { ...d, metadata: { ...d.metadata, annotations: { ...(d.metadata.annotations ?? {}), "deployment.kubernetes.io/revision": rev } } });
+  }
+}
+
+type Scale = (entry: [string, ReplicaSet], to: number) => [string, ReplicaSet];
+
+/** rolling.go's reconcileNewReplicaSet: grow the new ReplicaSet within maxSurge (or shrink it to the replicas); whether it scaled. */
+function reconcileNewReplicaSet(d: Deployment, old: Array<[string, ReplicaSet]>, current: [string, ReplicaSet], scale: Scale): boolean {
+  const replicas = current[1].spec.replicas;
+  if (replicas === d.spec.replicas) return false;
+  const to = replicas > d.spec.replicas ? d.spec.replicas : newRSNewReplicas(d, [...old, current], replicas);
+  return scale(current, to) !== current;
+}
+
+/**
+ * rolling.go's reconcileOldReplicaSets: old ReplicaSets shrink by what stays available beyond
+ * replicas - maxUnavailable, counting the new ReplicaSet's pods that are not available yet against
+ * it; their unavailable pods go first, oldest ReplicaSet first.
+ */
+function reconcileOldReplicaSets(d: Deployment, activeOld: Array<[string, ReplicaSet]>, current: [string, ReplicaSet], scale: Scale): void {
+  if (replicaCount(activeOld) === 0) return;
+  const minAvailable = d.spec.replicas - maxUnavailable(d);
+  const newUnavailable = current[1].spec.replicas - (current[1].status.availableReplicas ?? 0);
+  const maxScaledDown = replicaCount([...activeOld, current]) - minAvailable - newUnavailable;
+  if (maxScaledDown <= 0) return;
+  // cleanupUnhealthyReplicas.
+  let cleaned = 0;
+  const old = byCreation(activeOld).map((entry) => {
+    const [, rs] = entry;
+    const unhealthy = rs.spec.replicas - (rs.status.availableReplicas ?? 0);
+    if (cleaned >= maxScaledDown || rs.spec.replicas === 0 || unhealthy <= 0) return entry;
+    const count = Math.min(maxScaledDown - cleaned, unhealthy);
+    cleaned += count;
+    return scale(entry, rs.spec.replicas - count);
+  });
+  // scaleDownOldReplicaSetsForRollingUpdate.
+  const available = availableCount([...old, current]);
+  if (available <= minAvailable) return;
+  const total = available - minAvailable;
+  let scaledDown = 0;
+  for (const entry of old) {
+    if (scaledDown >= total) break;
+    if (entry[1].spec.replicas === 0) continue;
+    const count = Math.min(entry[1].spec.replicas, total - scaledDown);
+    scale(entry, entry[1].spec.replicas - count);
+    scaledDown += count;
+  }
+}
+
+/** recreate.go's oldPodsRunning: a pod of an old ReplicaSet that has not ended (terminating ones count). */
+function oldPodsRunning(tx: Tx, old: Array<[string, ReplicaSet]>): boolean {
+  const owners = podOwners(tx);
+  for (const [, rs] of old) {
+    for (const podKey of owners.get(rs.metadata.uid) ?? []) {
+      const phase = tx.state.pods[podKey]?.status.phase;
+      if (phase !== undefined && phase !== "Failed" && phase !== "Succeeded") return true;
     }
   }
+  return false;
 }
 
 /** The Deployment's own annotations the controller copies onto its new ReplicaSet (change-cause among them). */

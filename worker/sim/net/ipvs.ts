@@ -10,6 +10,7 @@
 // gives the virtual server persistence (`persistent 10800`).
 
 import type { EndpointInfo, NetIndex, ServicePortInfo } from "./index.ts";
+import { writeCount } from "../cluster/tx.ts";
 import { DEFAULT_AFFINITY_SECONDS } from "./kube-proxy-ruleset.ts";
 
 export interface NodeProxier {
@@ -19,8 +20,22 @@ export interface NodeProxier {
 
 const IPTABLES: NodeProxier = { mode: "iptables", scheduler: "" };
 
+// Every routed request asks for its node's proxier: answered from a cache per podRuntime record
+// (a new kube-proxy pod or run writes it), so the common case costs two map hits.
+const proxiers = new WeakMap<object, { writes: number; byNode: Map<string, NodeProxier> }>();
+
 /** The proxier of the node's kube-proxy: what its process chose as it started (iptables by default). */
 export function nodeProxier(index: NetIndex, nodeName: string): NodeProxier {
+  const runtimes = index.state.podRuntime;
+  const writes = writeCount(runtimes);
+  let hit = proxiers.get(runtimes);
+  if (!hit || hit.writes !== writes) proxiers.set(runtimes, (hit = { writes, byNode: new Map() }));
+  let proxier = hit.byNode.get(nodeName);
+  if (!proxier) hit.byNode.set(nodeName, (proxier = readNodeProxier(index, nodeName)));
+  return proxier;
+}
+
+function readNodeProxier(index: NetIndex, nodeName: string): NodeProxier {
   for (const info of index.hostNetworkPods(nodeName)) {
     if (info.pod.metadata.labels?.["k8s-app"] !== "kube-proxy") continue;
     const run = index.state.podRuntime[info.key]?.kubeProxy;

@@ -42,8 +42,10 @@ describe("the session's OpenAPI documents", () => {
 
   it("lists the reads discovery serves and the writes the API serves, each naming its kind", () => {
     const core = get("/openapi/v3/api/v1").json;
-    expect(Object.keys(core.paths["/api/v1/namespaces/{namespace}/pods/{name}"])).toEqual(["get", "put", "patch"]);
-    expect(Object.keys(core.paths["/api/v1/namespaces/{namespace}/pods"])).toEqual(["get", "post"]);
+    expect(Object.keys(core.paths["/api/v1/namespaces/{namespace}/pods/{name}"])).toEqual(["get", "put", "delete", "patch"]);
+    expect(Object.keys(core.paths["/api/v1/namespaces/{namespace}/pods"])).toEqual(["get", "post", "delete"]);
+    // Derived kinds are only read.
+    expect(Object.keys(core.paths["/api/v1/namespaces/{namespace}/endpoints/{name}"])).toEqual(["get"]);
     expect(core.paths["/api/v1/nodes"].get["x-kubernetes-group-version-kind"]).toEqual({ group: "", version: "v1", kind: "Node" });
   });
 

@@ -48,7 +48,7 @@ describe("the session's Kubernetes API: discovery", () => {
       singularName: "pod",
       namespaced: true,
       kind: "Pod",
-      verbs: ["get", "list", "watch"],
+      verbs: ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"],
       shortNames: ["po"],
       categories: ["all"],
     });

@@ -6,12 +6,18 @@ import type { ClusterState } from "../cluster/types.ts";
 import { type KindDefinition, kindServed, kinds } from "../kinds/index.ts";
 import { hasScale, SCALE_KIND, SCALE_VERBS } from "./scale.ts";
 
+/** The verbs of a kind the API only reads (derived ones: Endpoints, EndpointSlices, Events, Leases). */
+const READ_VERBS: readonly string[] = ["get", "list", "watch"];
+/** A kind the API writes (writes.ts): every verb, sorted as the API server lists them. */
+const WRITE_VERBS: readonly string[] = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"];
+
 /**
- * The verbs discovery lists (`kubectl api-resources -o wide`): reads and watch. The writes are served
- * but not listed yet: the OpenAPI documents (explain/openapi.ts) describe the operations of these
- * verbs, and listing patch there changes how kubectl validates (fieldValidation), a step of its own.
+ * The verbs discovery lists for a kind (`kubectl api-resources -o wide`, `--verbs=`): what the API
+ * serves for it, so a client that looks (kubectl api-resources, client libraries) sees the writes.
  */
-export const SERVED_VERBS: readonly string[] = ["get", "list", "watch"];
+export function servedVerbs(def: KindDefinition): readonly string[] {
+  return def.strategy !== undefined && !("derived" in def.storage) ? WRITE_VERBS : READ_VERBS;
+}
 
 /** The address kubeadm's API server advertises (`--advertise-address`, port 6443). */
 const SERVER_ADDRESS = "192.168.56.10:6443";
@@ -79,7 +85,7 @@ export function apiResourceList(gv: GroupVersion): unknown {
         singularName: def.singular,
         namespaced: def.namespaced,
         kind: def.kind,
-        verbs: SERVED_VERBS,
+        verbs: servedVerbs(def),
         ...(def.shortNames.length > 0 ? { shortNames: def.shortNames } : {}),
         ...(def.categories.length > 0 ? { categories: def.categories } : {}),
       },
@@ -105,7 +111,7 @@ export function aggregatedDiscovery(state: ClusterState, core: boolean): unknown
             responseKind: { group: def.group, version: def.version, kind: def.kind },
             scope: def.namespaced ? "Namespaced" : "Cluster",
             singularResource: def.singular,
-            verbs: SERVED_VERBS,
+            verbs: servedVerbs(def),
             ...(def.shortNames.length > 0 ? { shortNames: def.shortNames } : {}),
             ...(def.categories.length > 0 ? { categories: def.categories } : {}),
             ...(hasScale(def) ? { subresources: [{ subresource: "scale", responseKind: SCALE_KIND, verbs: SCALE_VERBS }] } : {}),

@@ -3,7 +3,7 @@
 // from Kubernetes' own OpenAPI by scripts/kind-schemas-generate.ts). kubectl explain reads the
 // v3 documents, in the console and in a learner's own kubectl alike, so both print the same.
 
-import { SERVED_VERBS } from "../api/discovery.ts";
+import { servedVerbs } from "../api/discovery.ts";
 import { type KindDefinition, kinds } from "../kinds/index.ts";
 import data from "./definitions.json" with { type: "json" };
 
@@ -117,15 +117,15 @@ function servedGroupVersions(): ServedGroupVersion[] {
   return out;
 }
 
-/** Where each verb is served: on the collection or on one object, and with which HTTP method. */
+/** Where each verb is served: on the collection or on one object, and with which HTTP method (in kube-openapi's order: get, put, post, delete, patch). */
 const OPERATIONS: ReadonlyArray<{ verb: string; method: string; onObject: boolean; action: string; writes: boolean }> = [
   { verb: "list", method: "get", onObject: false, action: "list", writes: false },
   { verb: "create", method: "post", onObject: false, action: "post", writes: true },
   { verb: "deletecollection", method: "delete", onObject: false, action: "deletecollection", writes: false },
   { verb: "get", method: "get", onObject: true, action: "get", writes: false },
   { verb: "update", method: "put", onObject: true, action: "put", writes: true },
-  { verb: "patch", method: "patch", onObject: true, action: "patch", writes: true },
   { verb: "delete", method: "delete", onObject: true, action: "delete", writes: false },
+  { verb: "patch", method: "patch", onObject: true, action: "patch", writes: true },
 ];
 
 /**
@@ -136,14 +136,13 @@ const OPERATIONS: ReadonlyArray<{ verb: string; method: string; onObject: boolea
 const WRITE_PARAMETERS: readonly Schema[] = ["dryRun", "fieldManager", "fieldValidation"].map((name) => ({ name, in: "query", schema: { type: "string", uniqueItems: true } }));
 
 /**
- * Whether the API serves an operation on a kind: discovery's verbs, and the writes on every kind
- * the API writes (writes.ts). Listing patch with its fieldValidation parameter is what makes
- * kubectl leave validation to the server (fieldValidation=Strict) instead of downloading the
+ * Whether the API serves an operation on a kind: discovery's verbs (writes.ts writes every kind
+ * with a strategy that is not derived). Listing patch with its fieldValidation parameter is what
+ * makes kubectl leave validation to the server (fieldValidation=Strict) instead of downloading the
  * protobuf /openapi/v2 this server does not write.
  */
 function serves(def: KindDefinition, verb: string): boolean {
-  if (SERVED_VERBS.includes(verb)) return true;
-  return (verb === "create" || verb === "update" || verb === "patch") && def.strategy !== undefined && !("derived" in def.storage);
+  return servedVerbs(def).includes(verb);
 }
 
 /** The resource's paths with the operations the API serves, each naming its kind (what explain looks the kind up by). */

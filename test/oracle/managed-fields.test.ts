@@ -7,7 +7,7 @@ import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { get } from "node:https";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { expect, inject, it } from "vitest";
 import { parse } from "yaml";
 import { KUBECTL } from "./oracle.ts";
@@ -63,6 +63,7 @@ interface Entry {
   time: string;
   fieldsType: string;
   fieldsV1: unknown;
+  subresource?: string;
 }
 
 it("records each manager's applied fields, refuses conflicting applies with kube-apiserver's 409, forces them with --force-conflicts", async () => {
@@ -157,6 +158,23 @@ it("records each manager's applied fields, refuses conflicting applies with kube
     const real = (await run("kubectl get cm settings -o yaml --show-managed-fields")).output;
     expect(await consoleRun("kubectl get cm settings -o yaml --show-managed-fields")).toBe(real);
     expect(real).toContain("    fieldsV1:\n      f:data:\n        f:level: {}\n      f:metadata:\n        f:labels:\n          f:a: {}\n    manager: kubectl\n    operation: Apply\n");
+
+    // Writes that are not applies get Update entries: kubectl label under its field manager, kubectl
+    // scale (the scale subresource, no field manager sent) under the User-Agent's first word, which
+    // kubectl makes of its binary's name (`kubectl.1.33` for the Cloud SDK's).
+    const agent = basename(KUBECTL);
+    expect((await run("kubectl label cm settings tier=web")).output).toBe("configmap/settings labeled\n");
+    expect((await entries("cm settings")).find((e) => e.manager === "kubectl-label")).toMatchObject({ operation: "Update", apiVersion: "v1", fieldsV1: { "f:metadata": { "f:labels": { "f:tier": {} } } } });
+    expect((await run("kubectl scale deploy web --replicas=4")).output).toBe("deployment.apps/web scaled\n");
+    const scaled = await entries("deploy web");
+    expect(scaled.find((e) => e.subresource === "scale")).toMatchObject({ manager: agent, operation: "Update", apiVersion: "apps/v1", fieldsV1: { "f:spec": { "f:replicas": {} } } });
+    // The scale took .spec.replicas from scaler, whose entry held nothing else and went.
+    expect(scaled.map((e) => e.manager)).not.toContain("scaler");
+    const taken = await run("kubectl apply --server-side -f deploy.yaml");
+    expect(taken.output.split("\n")[0]).toBe(`error: Apply failed with 1 conflict: conflict with "${agent}" with subresource "scale" using apps/v1: .spec.replicas`);
+    const shown = (await run("kubectl get deploy web -o yaml --show-managed-fields")).output;
+    expect(await consoleRun("kubectl get deploy web -o yaml --show-managed-fields")).toBe(shown);
+    expect(shown).toContain(`    manager: ${agent}\n    operation: Update\n    subresource: scale\n`);
   } finally {
     rmSync(home, { recursive: true, force: true });
   }

@@ -60,6 +60,7 @@ k8s.all("/*", async (c) => {
     body,
     ...(bytes === undefined ? {} : { bytes }),
     contentType: c.req.header("Content-Type") ?? "",
+    userAgent: c.req.header("User-Agent") ?? "",
   };
   const token = bearerToken(c.req.header("Authorization"));
   const follow = c.req.method === "GET" && isLogFollow(request.path, query);

@@ -123,3 +123,30 @@ describe("writes through the session's Kubernetes API", () => {
     expect(console(after.state, "kubectl get rs -o name")).toMatch(/^replicaset.apps\/api-/);
   });
 });
+
+describe("managedFields of writes that are not applies", () => {
+  const KUBECTL = "kubectl/v1.33.1 (linux/amd64) kubernetes/8adc0f0";
+  const write = (state: SessionState, method: string, path: string, body: string, contentType: string, query: Record<string, string>) =>
+    serveKubeApiWrite(state, { method, path, query, accept: "application/json", canWrite: true, body, contentType, userAgent: KUBECTL }, state.cluster.now + 1000);
+
+  it("a patch is recorded under its fieldManager, the scale subresource under the User-Agent's first word; server-side apply then conflicts with them", () => {
+    let state = session(["kubectl create deployment api --image=httpd --replicas=2"]);
+    const labeled = write(state, "PATCH", "/apis/apps/v1/namespaces/default/deployments/api", '{"metadata":{"labels":{"tier":"back"}}}', "application/merge-patch+json", { fieldManager: "kubectl-label" });
+    expect(labeled.response.status).toBe(200);
+    state = labeled.state;
+    const scaled = write(state, "PATCH", "/apis/apps/v1/namespaces/default/deployments/api/scale", '{"spec":{"replicas":4}}', "application/merge-patch+json", {});
+    expect(scaled.response.status).toBe(200);
+    state = scaled.state;
+    const got = send(state, "PATCH", "/apis/apps/v1/namespaces/default/deployments/api", '{"metadata":{"annotations":{"n":"1"}}}', "application/merge-patch+json", { fieldManager: "kubectl-annotate" });
+    const managed = (got.json as { metadata: { managedFields: Array<Record<string, unknown>> } }).metadata.managedFields;
+    expect(managed.map((e) => [e.manager, e.operation, e.subresource, e.fieldsV1])).toEqual([
+      ["kubectl-label", "Update", undefined, { "f:metadata": { "f:labels": { "f:tier": {} } } }],
+      ["kubectl", "Update", "scale", { "f:spec": { "f:replicas": {} } }],
+      // The Deployment controller's revision annotation was there: the map is no member of this write.
+      ["kubectl-annotate", "Update", undefined, { "f:metadata": { "f:annotations": { "f:n": {} } } }],
+    ]);
+    const applied = write(got.state, "PATCH", "/apis/apps/v1/namespaces/default/deployments/api", "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  replicas: 2\n", "application/apply-patch+yaml", { fieldManager: "kubectl" });
+    expect(applied.response.status).toBe(409);
+    expect(JSON.parse(applied.response.body).message).toBe('Apply failed with 1 conflict: conflict with "kubectl" with subresource "scale" using apps/v1: .spec.replicas');
+  });
+});

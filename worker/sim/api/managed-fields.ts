@@ -201,6 +201,8 @@ export function pathString(path: FieldPath): string {
 export interface Conflict {
   manager: string;
   path: FieldPath;
+  /** The entry that owns the field: one manager name can have an Apply and Update entries. */
+  entry?: ManagedFieldsEntry;
 }
 
 /**
@@ -216,7 +218,7 @@ export function conflictsOf(entries: readonly ManagedFieldsEntry[], manager: str
     if (equalJson(wanted, current)) continue;
     for (const entry of entries) {
       if (entry.operation === "Apply" && entry.manager === manager) continue;
-      if (has(entry.fieldsV1, path)) out.push({ manager: entry.manager, path });
+      if (has(entry.fieldsV1, path)) out.push({ manager: entry.manager, path, entry });
     }
   }
   return out;
@@ -230,16 +232,17 @@ function managerName(entry: ManagedFieldsEntry): string {
 
 /** The 409's message (fieldmanager's getConflictMessage): one conflict inline, more grouped by sorted manager. */
 export function conflictMessage(conflicts: readonly Conflict[], entries: readonly ManagedFieldsEntry[]): string {
-  const named = (manager: string) => {
-    const entry = entries.find((e) => e.manager === manager);
-    return entry ? managerName(entry) : JSON.stringify(manager);
+  const named = (c: Conflict) => {
+    const entry = c.entry ?? entries.find((e) => e.manager === c.manager);
+    return entry ? managerName(entry) : JSON.stringify(c.manager);
   };
-  if (conflicts.length === 1) return `Apply failed with 1 conflict: conflict with ${named(conflicts[0].manager)}: ${pathString(conflicts[0].path)}`;
-  const managers = [...new Set(conflicts.map((c) => c.manager))].sort();
+  if (conflicts.length === 1) return `Apply failed with 1 conflict: conflict with ${named(conflicts[0])}: ${pathString(conflicts[0].path)}`;
+  // Grouped by the owner's identity, which sorts by manager name first.
+  const owners = [...new Set(conflicts.map(named))].sort();
   const lines: string[] = [];
-  for (const manager of managers) {
-    lines.push(`conflicts with ${named(manager)}:`);
-    for (const c of conflicts) if (c.manager === manager) lines.push(`- ${pathString(c.path)}`);
+  for (const owner of owners) {
+    lines.push(`conflicts with ${owner}:`);
+    for (const c of conflicts) if (named(c) === owner) lines.push(`- ${pathString(c.path)}`);
   }
   return `Apply failed with ${conflicts.length} conflicts: ${lines.join("\n")}`;
 }
@@ -247,7 +250,7 @@ export function conflictMessage(conflicts: readonly Conflict[], entries: readonl
 /** The Status causes of the 409: one per conflict. */
 export function conflictCauses(conflicts: readonly Conflict[], entries: readonly ManagedFieldsEntry[]): Array<{ reason: string; message: string; field: string }> {
   return conflicts.map((c) => {
-    const entry = entries.find((e) => e.manager === c.manager);
+    const entry = c.entry ?? entries.find((e) => e.manager === c.manager);
     return { reason: "FieldManagerConflict", message: `conflict with ${entry ? managerName(entry) : JSON.stringify(c.manager)}`, field: pathString(c.path) };
   });
 }
@@ -291,12 +294,12 @@ export function afterApply(entries: readonly ManagedFieldsEntry[], entry: Manage
       placed = true;
       continue;
     }
-    const lost = forced.filter((c) => c.manager === e.manager).map((c) => c.path);
+    const lost = forced.filter((c) => (c.entry ? c.entry === e : c.manager === e.manager)).map((c) => c.path);
     const kept = lost.length > 0 ? { ...e, fieldsV1: without(e.fieldsV1, lost) } : e;
     if (Object.keys(kept.fieldsV1).length > 0) out.push(kept);
   }
   if (!placed) out.push(entry);
-  return out;
+  return sortEntries(out);
 }
 
 /** What server-side apply makes of a configuration: the object to store, or the refusal. */
@@ -334,4 +337,154 @@ export function serverSideApply(live: Record<string, unknown> | undefined, confi
   const unchanged = before !== undefined && equalJson(before.fieldsV1, fields) && before.apiVersion === apiVersion && equalJson({ ...merged.value, metadata: nextMeta }, { ...base, metadata: liveMeta });
   mergedMeta.managedFields = afterApply(entries, unchanged ? { ...entry, time: before.time } : entry, force ? conflicts : []);
   return { ok: true, object: merged.value };
+}
+
+/** A set of fields as structured-merge-diff keeps it: each member a path (no `.`), a node with members below it a member too when it was set itself. */
+type PathSet = Set<string>;
+
+const pathKey = (path: FieldPath): string => JSON.stringify(path);
+
+/** A fieldsV1 set's members: its leaves, an item's or map's own `.` standing for the node itself. */
+function membersOf(set: FieldsV1): PathSet {
+  return new Set(leaves(set).map((path) => pathKey(path[path.length - 1] === "." ? path.slice(0, -1) : path)));
+}
+
+/** The members as fieldsV1: a member with members below it gets its `.`, elements in structured-merge-diff's order. */
+function fieldsV1Of(members: PathSet): FieldsV1 {
+  const paths = [...members].map((key) => JSON.parse(key) as string[]);
+  const root: FieldsV1 = {};
+  for (const path of paths) {
+    let node = root;
+    for (const element of path) node = node[element] ??= {};
+  }
+  for (const path of paths) {
+    let node = root;
+    for (const element of path) node = node[element];
+    if (Object.keys(node).length > 0) node["."] = {};
+  }
+  return sorted(root);
+}
+
+/** Fields no manager owns (fieldmanager's stripMeta and the main resource's reset status). */
+const UNOWNED_ROOT = ["apiVersion", "kind", "status"];
+
+/**
+ * What an update changed, as structured-merge-diff's typed Compare finds it between the live and
+ * the new object: leaves added, modified or removed; a map or struct that was not there, a keyed
+ * list's new item and a set's new member are added themselves as well as their fields. Lists
+ * without keys and atomic fields compare whole.
+ */
+function compareObjects(live: unknown, next: unknown, kind: string): { changed: PathSet; removed: PathSet } {
+  const changed: PathSet = new Set();
+  const removed: PathSet = new Set();
+  const present = (v: unknown) => v !== undefined && v !== null;
+  const everything = (value: unknown, path: FieldPath, field: string, parent: string, into: PathSet) => {
+    into.add(pathKey(path));
+    walkChildren(undefined, value, path, field, parent, (p) => into.add(p));
+  };
+  const walkChildren = (a: unknown, b: unknown, path: FieldPath, field: string, parent: string, add?: (key: string) => void) => {
+    const both = (x: unknown, y: unknown, p: FieldPath, f: string, par: string) => {
+      if (add) {
+        if (present(y)) {
+          add(pathKey(p));
+          walkChildren(undefined, y, p, f, par, add);
+        }
+        return;
+      }
+      compare(x, y, p, f, par);
+    };
+    if (isMap(b) || isMap(a)) {
+      if (atomicField(field, parent, kind)) return;
+      const am = isMap(a) ? a : {};
+      const bm = isMap(b) ? b : {};
+      for (const key of new Set([...Object.keys(am), ...Object.keys(bm)])) {
+        if (path.length === 0 && UNOWNED_ROOT.includes(key)) continue;
+        if (path.length === 1 && path[0] === "f:metadata" && STRIPPED_METADATA.includes(key)) continue;
+        both(am[key], bm[key], [...path, `f:${key}`], key, field);
+      }
+      return;
+    }
+    if (Array.isArray(b) || Array.isArray(a)) {
+      const keys = listKeysOf(field, parent);
+      if (keys === undefined) return;
+      const element = (item: Json) => (keys.length === 0 ? `v:${JSON.stringify(item)}` : isMap(item) ? keyElement(item, keys) : undefined);
+      const index = (list: unknown) => new Map((Array.isArray(list) ? (list as Json[]) : []).map((item) => [element(item), item] as const).filter(([e]) => e !== undefined) as Array<[string, Json]>);
+      const ai = index(a);
+      const bi = index(b);
+      for (const e of new Set([...ai.keys(), ...bi.keys()])) both(ai.get(e), bi.get(e), [...path, e], field, parent);
+    }
+  };
+  const compare = (a: unknown, b: unknown, path: FieldPath, field: string, parent: string) => {
+    if (!present(a) && !present(b)) return;
+    const atomic = atomicField(field, parent, kind) || path[path.length - 1]?.startsWith("v:") || (!isMap(a) && !isMap(b) && !((Array.isArray(a) || Array.isArray(b)) && listKeysOf(field, parent) !== undefined));
+    if (!present(a)) {
+      everything(b, path, field, parent, changed);
+      return;
+    }
+    if (!present(b)) {
+      everything(a, path, field, parent, removed);
+      return;
+    }
+    if (atomic) {
+      if (!equalJson(a, b)) changed.add(pathKey(path));
+      return;
+    }
+    walkChildren(a, b, path, field, parent);
+  };
+  walkChildren(live, next, [], "", "");
+  return { changed, removed };
+}
+
+/** How the API server orders the entries it stores (managedfields sortEncodedManagedFields): Apply first, then by time, manager, apiVersion, subresource. */
+export function sortEntries(entries: readonly ManagedFieldsEntry[]): ManagedFieldsEntry[] {
+  const seconds = (time: string | undefined) => (time === undefined ? 0 : Math.floor(Date.parse(time) / 1000));
+  const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  return [...entries].sort(
+    (p, q) =>
+      compareText(p.operation, q.operation) ||
+      seconds(p.time) - seconds(q.time) ||
+      compareText(p.manager, q.manager) ||
+      compareText(p.apiVersion, q.apiVersion) ||
+      compareText(p.subresource ?? "", q.subresource ?? ""),
+  );
+}
+
+/**
+ * The entries after a write that is not an apply (fieldmanager's managedFieldsUpdater over
+ * structured-merge-diff's Update): the fields it added or changed become the manager's `Update`
+ * entry (merged with what that entry held, its time now) and leave every other manager, forced
+ * (an update never conflicts); removed fields leave everyone; an entry left with nothing goes.
+ * A write that changed nothing leaves the entries as they were.
+ */
+export function afterUpdate(entries: readonly ManagedFieldsEntry[], live: unknown, next: unknown, kind: string, apiVersion: string, manager: string, subresource: string | undefined, time: string): ManagedFieldsEntry[] {
+  const { changed, removed } = compareObjects(live, next, kind);
+  if (changed.size === 0 && removed.size === 0) return [...entries];
+  const self = (e: ManagedFieldsEntry) => e.operation === "Update" && e.manager === manager && e.apiVersion === apiVersion && (e.subresource ?? "") === (subresource ?? "");
+  const out: ManagedFieldsEntry[] = [];
+  let mine: PathSet = new Set();
+  let before: ManagedFieldsEntry | undefined;
+  for (const e of entries) {
+    const members = membersOf(e.fieldsV1);
+    for (const key of removed) members.delete(key);
+    if (self(e)) {
+      mine = members;
+      before = e;
+      continue;
+    }
+    for (const key of changed) members.delete(key);
+    if (members.size > 0) out.push({ ...e, fieldsV1: fieldsV1Of(members) });
+  }
+  for (const key of changed) mine.add(key);
+  if (mine.size > 0) {
+    const entry: ManagedFieldsEntry = { manager, operation: "Update", apiVersion, time: changed.size > 0 ? time : (before?.time ?? time), fieldsType: "FieldsV1", fieldsV1: fieldsV1Of(mine) };
+    if (subresource !== undefined) entry.subresource = subresource;
+    out.push(entry);
+  }
+  return sortEntries(out);
+}
+
+/** The manager a write is recorded under (handlers' managerOrUserAgent): its fieldManager, else the User-Agent up to its first `/`. */
+export function managerOf(fieldManager: string | undefined, userAgent: string | undefined): string {
+  if (fieldManager) return fieldManager;
+  return (userAgent ?? "").split("/")[0];
 }

@@ -20,7 +20,7 @@ import { createRandom, type Random } from "../random.ts";
 import { rfc3339 } from "../cluster/ids.ts";
 import { utf8Bytes } from "../base64.ts";
 import { appliedUndeclaredFields, bodyStrictErrors, type FieldValidation, goMapString, jsonPatchStrictErrors, objectUnknownFields, patchDuplicateErrors, strictDecodingError, validationErrorsText, yamlDuplicateKeys, yamlUnmarshalErrors } from "./field-validation.ts";
-import { serverSideApply } from "./managed-fields.ts";
+import { afterUpdate, type ManagedFieldsEntry, managerOf, serverSideApply } from "./managed-fields.ts";
 import { hasScale, scaleOf } from "./scale.ts";
 import { decodeKindMessage, hasProtobufSchema, ProtobufError, readEnvelope, summarizeBody } from "./protobuf.ts";
 import { jsonPatch, mergePatch, type PatchResult, strategicMergePatch } from "./patch.ts";
@@ -33,6 +33,8 @@ export interface KubeApiWriteRequest extends KubeApiRequest {
   bytes?: Uint8Array;
   /** The Content-Type header ("" when absent). */
   contentType: string;
+  /** The User-Agent header: a write without fieldManager is recorded under its first word (`kubectl`). */
+  userAgent?: string;
 }
 
 export interface KubeApiWriteResult {
@@ -129,7 +131,7 @@ function write(tx: Tx, random: Random, method: string, target: Target, request: 
     if (replicas !== undefined && (typeof replicas !== "number" || !Number.isInteger(replicas))) return status(400, "BadRequest", "json: cannot unmarshal into Go struct field ScaleSpec.spec.replicas of type int32");
     const updated = { ...clone(current), spec: { ...(current as unknown as { spec: Record<string, unknown> }).spec, replicas: replicas ?? 0 } } as Record<string, unknown>;
     delete (updated.metadata as Record<string, unknown>).resourceVersion;
-    const result = updateObject(tx, updated as unknown as SubmittedObject, ctx);
+    const result = updateObject(tx, withUpdateEntries(def, current, updated, request, "scale", ctx.now) as unknown as SubmittedObject, ctx);
     if (!result.ok) return statusResponse(result.status);
     return json(scaleOf(result.value));
   }
@@ -140,7 +142,8 @@ function write(tx: Tx, random: Random, method: string, target: Target, request: 
     const strict = decodeStrictly(def, request, body.value, "UpdateOptions");
     if ("status" in strict) return strict;
     if (!current) return objectNotFound(def, name);
-    return withStrictWarnings(answer(updateObject(tx, withNamespace(def, body.value, namespace) as unknown as SubmittedObject, ctx), def, 200), strict.warnings);
+    const replacement = withUpdateEntries(def, current, withNamespace(def, body.value, namespace), request, undefined, ctx.now);
+    return withStrictWarnings(answer(updateObject(tx, replacement as unknown as SubmittedObject, ctx), def, 200), strict.warnings);
   }
 
   // PATCH
@@ -186,7 +189,7 @@ function write(tx: Tx, random: Random, method: string, target: Target, request: 
   }
   const meta = (object.metadata ?? {}) as Record<string, unknown>;
   if (meta.name !== name) return status(400, "BadRequest", `the name of the object (${String(meta.name)}) does not match the name on the URL (${name})`);
-  return withStrictWarnings(answer(updateObject(tx, object as unknown as SubmittedObject, ctx), def, 200), patchWarnings);
+  return withStrictWarnings(answer(updateObject(tx, withUpdateEntries(def, current, object, request, undefined, ctx.now) as unknown as SubmittedObject, ctx), def, 200), patchWarnings);
 }
 
 /** Server-side apply through the API (api/managed-fields.ts), its refusals as the API server's Status. */
@@ -234,6 +237,20 @@ function patchStrictErrors(def: KindDefinition, directive: FieldValidation, body
   const value = goMapString(patch);
   const message = `Invalid value: ${JSON.stringify(value)}: ${detail}`;
   return status(422, "Invalid", ` "" is invalid: patch: ${message}`, { causes: [{ reason: "FieldValueInvalid", message, field: "patch" }] });
+}
+
+/**
+ * The object to store with its managedFields after a write that is not an apply (fieldmanager's
+ * Update): the entries the body carries when it carries some (a client may set them), else the
+ * live object's, updated with the fields this write changed under its manager.
+ */
+function withUpdateEntries(def: KindDefinition, current: KubeObject | AnyObject, object: Record<string, unknown>, request: KubeApiWriteRequest, subresource: string | undefined, now: number): Record<string, unknown> {
+  const meta = (object.metadata ?? {}) as Record<string, unknown>;
+  const sent = meta.managedFields;
+  const entries = (Array.isArray(sent) && sent.length > 0 ? sent : ((current.metadata as { managedFields?: ManagedFieldsEntry[] }).managedFields ?? [])) as ManagedFieldsEntry[];
+  const manager = managerOf(request.query.fieldManager, request.userAgent);
+  const managedFields = afterUpdate(entries, current, object, def.kind, apiVersionOfKind(def), manager, subresource, rfc3339(now));
+  return { ...object, metadata: { ...meta, managedFields } };
 }
 
 /**

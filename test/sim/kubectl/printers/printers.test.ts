@@ -81,6 +81,7 @@ describe("yaml and json printers", () => {
 
   it.each([
     ["nginx", "nginx"], ["", '""'], ["3600", '"3600"'], ["true", '"true"'], ["y", '"y"'], ["1.5", '"1.5"'],
+    [".", "."], [".5", '".5"'], ["1.", '"1."'],
     ["*", "'*'"], ["a: b", "'a: b'"], ["- x", "'- x'"], ["-x", "-x"], ["it's #1", "'it''s #1'"], ["it's", "it's"], ["a #b", "'a #b'"],
   ])("writes the string %j as %s", (value, text) => {
     expect(yamlScalar(value)).toBe(text);

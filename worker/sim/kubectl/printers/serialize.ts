@@ -100,7 +100,7 @@ function inlineScalar(value: Json, indent: number): string {
   return yamlScalar(s);
 }
 
-const nonStringPlain = /^(?:~|null|Null|NULL|y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0b[01_]+|[-+]?0[0-7_]+|[-+]?0x[0-9a-fA-F_]+|[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*(?:[eE][-+]?[0-9]+)?|[-+]?[0-9][0-9_]*(?:\.[0-9_]*)?[eE][-+]?[0-9]+|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)|\d{4}-\d\d?-\d\d?(?:(?:[Tt]|\s+)\d\d?:\d\d:\d\d(?:\.\d*)?(?:\s*(?:Z|[-+]\d\d?(?::\d\d)?))?)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?)$/;
+const nonStringPlain = /^(?:~|null|Null|NULL|y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0b[01_]+|[-+]?0[0-7_]+|[-+]?0x[0-9a-fA-F_]+|[-+]?(?:[0-9][0-9_]*\.[0-9_]*|\.[0-9][0-9_]*)(?:[eE][-+]?[0-9]+)?|[-+]?[0-9][0-9_]*(?:\.[0-9_]*)?[eE][-+]?[0-9]+|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)|\d{4}-\d\d?-\d\d?(?:(?:[Tt]|\s+)\d\d?:\d\d:\d\d(?:\.\d*)?(?:\s*(?:Z|[-+]\d\d?(?::\d\d)?))?)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?)$/;
 
 // The scalars of a listing repeat (every object's keys, names, labels, images): a loop of `-o
 // yaml` gets spent on the six tests below. Their answer depends on the string alone, so short
@@ -109,7 +109,10 @@ const MEMO_MAX_LENGTH = 256;
 const MEMO_MAX_SIZE = 8192;
 const scalars = new Map<string, string>();
 
-/** A string scalar the way go-yaml v2 writes it: plain, 'single' or "double" quoted. */
+/**
+ * A string scalar the way go-yaml v2 writes it: plain, 'single' or "double" quoted. A float needs
+ * a digit (strconv.ParseFloat), so a lone `.` (managedFields' own-member key) stays plain.
+ */
 export function yamlScalar(s: string): string {
   if (s.length > MEMO_MAX_LENGTH) return quoteScalar(s);
   let out = scalars.get(s);

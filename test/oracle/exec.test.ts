@@ -103,14 +103,14 @@ it("real kubectl exec prints what the console's kubectl exec prints, exits as it
     expect(await kubectl(kubeconfig, home, "kubectl exec -i box -- wc -l", "a\nb\nc\n")).toEqual({ stdout: "3\n", stderr: "", code: 0 });
     expect(await kubectl(kubeconfig, home, "kubectl exec -i box -- sh -c 'grep -c b; exit 2'", "a\nb\nbb\n")).toEqual({ stdout: "2\n", stderr: "command terminated with exit code 2\n", code: 2 });
     expect(await kubectl(kubeconfig, home, "kubectl exec -i box -- cat", "")).toEqual({ stdout: "", stderr: "", code: 0 });
-    // psql reads a script on stdin: each statement at its semicolon, an error with its line, the script going on.
+    // psql reads a script on stdin: each statement at its semicolon, an error (without the line: only -f names it), the script going on.
     let ready = -1;
     for (const deadline = Date.now() + 30_000; ready !== 0 && Date.now() < deadline; await new Promise((r) => setTimeout(r, 500))) {
       ready = (await kubectl(kubeconfig, home, "kubectl exec pg -- psql -U postgres -c 'select 1'")).code;
     }
     expect(await kubectl(kubeconfig, home, "kubectl exec -i pg -- psql -U postgres", "create table t (id int);\ninsert into t values (7);\nselect * from nope;\nselect * from t;\n")).toEqual({
       stdout: "CREATE TABLE\nINSERT 0 1\n id \n----\n  7\n(1 row)\n\n",
-      stderr: 'psql:<stdin>:3: ERROR:  relation "nope" does not exist\nLINE 1: select * from nope;\n                      ^\n',
+      stderr: 'ERROR:  relation "nope" does not exist\nLINE 1: select * from nope;\n                      ^\n',
       code: 0,
     });
 

@@ -243,6 +243,10 @@ EOF`;
     expect(run("kubectl exec db -- psql -U postgres -d shop -c 'select id, name from users order by id limit 1'").output).toBe(" id | name \n----+------\n  2 | bob\n(1 row)\n\n");
     expect(run("kubectl exec db -- psql -U postgres -d nope -c 'select 1'").output).toBe(`psql: error: connection to server on socket "/var/run/postgresql/.s.PGSQL.5432" failed: FATAL:  database "nope" does not exist\n${T} 2\n`);
     expect(run("kubectl exec db -- psql -U postgres -c 'drop database other' -c 'drop database other'").output).toBe(`DROP DATABASE\nERROR:  database "other" does not exist\n${T} 1\n`);
+    // One -c string is one transaction: an error undoes the statements before it.
+    expect(run(`kubectl exec db -- psql -U postgres -c "create table t (id int); insert into t values ('x')"`).output).toBe(`CREATE TABLE\nERROR:  invalid input syntax for type integer: "x"\nLINE 1: create table t (id int); insert into t values ('x')\n${" ".repeat(55)}^\n${T} 1\n`);
+    expect(run("kubectl exec db -- psql -U postgres -c 'select * from t'").output).toMatch(/^ERROR: {2}relation "t" does not exist/);
+    expect(run("kubectl exec db -- psql -U postgres -c 'create database a; create database b'").output).toBe(`ERROR:  CREATE DATABASE cannot run inside a transaction block\n${T} 1\n`);
   });
 
   it("mysql: USE, SHOW, DESCRIBE, double-quoted strings, UPDATE and DELETE, and the servers' errors", () => {

@@ -188,10 +188,20 @@ export function psql(ctx: ProgramContext): number {
       continue;
     }
     status = 0;
-    for (const statement of splitStatements(command)) {
-      const outcome = sql(run, statement, statement, 1);
+    // A -c string is one query: its statements run in one implicit transaction, so an error undoes
+    // the ones before it, and CREATE/DROP DATABASE may not share it.
+    const statements = splitStatements(command);
+    const before = run.data;
+    let from = 0;
+    for (const statement of statements) {
+      // The server reports a position in the whole string it was sent, and libpq shows that string.
+      const at = command.indexOf(statement, from);
+      from = at + statement.length;
+      const database = /^\s*(create|drop)\s+database\b/i.exec(statement);
+      const outcome = statements.length > 1 && database ? refuse(run, `${database[1].toUpperCase()} DATABASE cannot run inside a transaction block`) : sql(run, statement, command, 1, at);
       if (outcome === "error") {
         status = 1;
+        if (run.data !== before && writeServerData(ctx.tx, target.podKey, target.container, before)) run.data = before;
         break;
       }
     }
@@ -225,7 +235,7 @@ function locus(run: Run, line: number, ownError: boolean): string {
 }
 
 /** Sends one statement; `text` is the query as the server saw it (for the LINE context). */
-function sql(run: Run, statement: string, text: string, line: number): "ok" | "error" | "full" {
+function sql(run: Run, statement: string, text: string, line: number, offsetInText = 0): "ok" | "error" | "full" {
   const { ctx } = run;
   if (!run.connected) {
     ctx.err(`${locus(run, line, true)}You are currently not connected to a database.\n`);
@@ -245,7 +255,7 @@ function sql(run: Run, statement: string, text: string, line: number): "ok" | "e
     if (result.position !== undefined) {
       // The server's LINE n: context is the line of the query the position falls on.
       const lines = text.split("\n");
-      let offset = result.position;
+      let offset = result.position + offsetInText;
       let at = 0;
       while (at < lines.length - 1 && offset > lines[at].length) offset -= lines[at++].length + 1;
       message += `LINE ${at + 1}: ${lines[at]}\n${" ".repeat(7 + String(at + 1).length + offset)}^\n`;
@@ -259,6 +269,12 @@ function sql(run: Run, statement: string, text: string, line: number): "ok" | "e
   if (result.kind === "rows") ctx.out(alignedTable(result.columns, result.rows));
   else if (result.kind === "done") ctx.out(`${result.tag}\n`);
   return "ok";
+}
+
+/** A statement the server refuses before running it. */
+function refuse(run: Run, message: string): "error" {
+  run.ctx.err(`ERROR:  ${message}\n`);
+  return "error";
 }
 
 /** Runs one backslash command line (without its backslash). */

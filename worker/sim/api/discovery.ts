@@ -5,19 +5,7 @@
 import type { ClusterState } from "../cluster/types.ts";
 import { type KindDefinition, kindServed, kinds } from "../kinds/index.ts";
 import { hasScale, SCALE_KIND, SCALE_VERBS } from "./scale.ts";
-
-/** The verbs of a kind the API only reads (derived ones: Endpoints, EndpointSlices, Events, Leases). */
-const READ_VERBS: readonly string[] = ["get", "list", "watch"];
-/** A kind the API writes (writes.ts): every verb, sorted as the API server lists them. */
-const WRITE_VERBS: readonly string[] = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"];
-
-/**
- * The verbs discovery lists for a kind (`kubectl api-resources -o wide`, `--verbs=`): what the API
- * serves for it, so a client that looks (kubectl api-resources, client libraries) sees the writes.
- */
-export function servedVerbs(def: KindDefinition): readonly string[] {
-  return def.strategy !== undefined && !("derived" in def.storage) ? WRITE_VERBS : READ_VERBS;
-}
+import { servedVerbs } from "../kinds/verbs.ts";
 
 /** The address kubeadm's API server advertises (`--advertise-address`, port 6443). */
 const SERVER_ADDRESS = "192.168.56.10:6443";

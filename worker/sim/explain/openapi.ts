@@ -3,7 +3,7 @@
 // from Kubernetes' own OpenAPI by scripts/kind-schemas-generate.ts). kubectl explain reads the
 // v3 documents, in the console and in a learner's own kubectl alike, so both print the same.
 
-import { servedVerbs } from "../api/discovery.ts";
+import { servedVerbs } from "../kinds/verbs.ts";
 import { type KindDefinition, kinds } from "../kinds/index.ts";
 import data from "./definitions.json" with { type: "json" };
 

@@ -913,6 +913,13 @@ export function runSql(data: ServerData, session: SqlSession, sql: string): { re
             const [l, r] = [e.a, e.b].map((x) => (number(x) ? (x.k === "lit" && String(x.v).includes(".") ? "numeric" : x.k === "count" ? "bigint" : "integer") : pgTextType(x, source)));
             fail({ kind: "error", message: `operator does not exist: ${l} ${e.op} ${r}`, position: e.at, hint: "No operator matches the given name and argument types. You might need to add explicit type casts." });
           }
+          // A quoted literal beside an integer column takes the column's type when the query is analysed.
+          for (const [column, literal] of [[e.a, e.b], [e.b, e.a]]) {
+            if (column.k === "col" && source && literal.k === "lit" && literal.literal === "string" && !/^\s*-?\d+\s*$/.test(String(literal.v))) {
+              const spec = source.columns[columnIndex(source, column.name)];
+              if (spec && INTEGER_TYPES.has(baseType(spec))) fail({ kind: "error", message: `invalid input syntax for type ${pgTypeName(spec)}: "${literal.v}"`, position: literal.at });
+            }
+          }
         }
         return { numeric: ["+", "-", "*", "/"].includes(e.op) || !pg };
       }

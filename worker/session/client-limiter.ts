@@ -13,6 +13,7 @@
 // deleteAll), 50 new learners at once 4 s; a shard's database is made once and stays while in use.
 
 import { DurableObject } from "cloudflare:workers";
+import { fnv32a } from "../sim/cluster/ids.ts";
 import { type Failure, failure, type Outcome, success } from "./outcome.ts";
 import { decodeBucket, encodeBucket, type RateLimitConfig, TokenBucket } from "./rate-limit.ts";
 import type { CreatedSession, CreateSessionInit, Session } from "./session.ts";
@@ -47,9 +48,7 @@ const SWEEP_INTERVAL_MS = 60_000;
 
 /** The name of the limiter object holding `key`'s rows: FNV-1a of the key, modulo LIMITER_SHARDS. */
 export function limiterShard(key: string): string {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < key.length; i++) hash = Math.imul(hash ^ key.charCodeAt(i), 0x01000193);
-  return `shard ${(hash >>> 0) % LIMITER_SHARDS}`;
+  return `shard ${fnv32a(key) % LIMITER_SHARDS}`;
 }
 
 export class ClientLimiter extends DurableObject<Env> {

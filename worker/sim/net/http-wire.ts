@@ -25,15 +25,9 @@ export function parseRequests(bytes: Uint8Array): ParsedRequests {
       if (bytes.length - at > MAX_HEAD_BYTES) return { ok: false, requests, error: "request header section too large" };
       return { ok: true, requests, rest: bytes.slice(at) };
     }
-    const lines = utf8Text(Array.from(bytes.subarray(at, end))).split("\r\n");
-    const start = /^([!#$%&'*+.^_`|~0-9A-Za-z-]+) (\S+) HTTP\/1\.[01]$/.exec(lines[0]);
-    if (!start) return { ok: false, requests, error: `malformed request line ${JSON.stringify(lines[0])}` };
-    const headers: Array<[string, string]> = [];
-    for (const line of lines.slice(1)) {
-      const colon = line.indexOf(":");
-      if (colon <= 0 || /\s/.test(line.slice(0, colon))) return { ok: false, requests, error: `malformed header line ${JSON.stringify(line)}` };
-      headers.push([line.slice(0, colon), line.slice(colon + 1).trim()]);
-    }
+    const head = parseRequestHead(utf8Text(Array.from(bytes.subarray(at, end))).split("\r\n"));
+    if ("error" in head) return { ok: false, requests, error: head.error };
+    const { headers } = head;
     const lengthHeader = headers.find(([k]) => k.toLowerCase() === "content-length")?.[1];
     if (headers.some(([k]) => k.toLowerCase() === "transfer-encoding")) return { ok: false, requests, error: "chunked request bodies are not read by this playground" };
     if (lengthHeader !== undefined && !/^\d+$/.test(lengthHeader)) return { ok: false, requests, error: `invalid Content-Length ${JSON.stringify(lengthHeader)}` };
@@ -41,11 +35,31 @@ export function parseRequests(bytes: Uint8Array): ParsedRequests {
     if (length > MAX_BODY_BYTES) return { ok: false, requests, error: "request body too large" };
     const bodyStart = end + 4;
     if (bytes.length < bodyStart + length) return { ok: true, requests, rest: bytes.slice(at) };
-    const request: HttpRequest = { method: start[1], target: start[2], headers };
+    const request: HttpRequest = { method: head.method, target: head.target, headers };
     if (length > 0) request.body = utf8Text(Array.from(bytes.subarray(bodyStart, bodyStart + length)));
     requests.push(request);
     at = bodyStart + length;
   }
+}
+
+export interface RequestHead {
+  method: string;
+  target: string;
+  version: "1.0" | "1.1";
+  headers: Array<[string, string]>;
+}
+
+/** A request's head, its lines without the empty one that ends it: the request line, then field lines (RFC 9112 3, 5). */
+export function parseRequestHead(lines: readonly string[]): RequestHead | { error: string } {
+  const start = /^([!#$%&'*+.^_`|~0-9A-Za-z-]+) (\S+) HTTP\/(1\.[01])$/.exec(lines[0] ?? "");
+  if (!start) return { error: `malformed request line ${JSON.stringify(lines[0] ?? "")}` };
+  const headers: Array<[string, string]> = [];
+  for (const line of lines.slice(1)) {
+    const colon = line.indexOf(":");
+    if (colon <= 0 || /\s/.test(line.slice(0, colon))) return { error: `malformed header line ${JSON.stringify(line)}` };
+    headers.push([line.slice(0, colon), line.slice(colon + 1).trim()]);
+  }
+  return { method: start[1], target: start[2], version: start[3] as "1.0" | "1.1", headers };
 }
 
 function headEnd(bytes: Uint8Array, from: number): number {

@@ -12,6 +12,7 @@
 import type { ProgramContext } from "../../shell/types.ts";
 import { connect, exchange } from "../exchange.ts";
 import type { HttpRequest } from "../http.ts";
+import { parseRequestHead } from "../http-wire.ts";
 import { commandText, currentPlace, exchangeEnv } from "./where.ts";
 
 const USAGE = "BusyBox v1.37.0 (2024-09-26 21:31:42 UTC) multi-call binary.\n\nUsage: telnet [-a] [-l USER] HOST [PORT]\n\nConnect to telnet server\n\n\t-a\tAutomatic login with $USER variable\n\t-l USER\tAutomatic login as USER\n";
@@ -29,18 +30,13 @@ function lookupPort(text: string | undefined): number {
 export function typedRequest(typed: string): { request: HttpRequest; closes: boolean } | undefined {
   const lines = typed.replace(/\r\n/g, "\n").split("\n");
   const blank = lines.indexOf("", 1);
-  const m = /^([A-Z]+) (\S+) HTTP\/(1\.[01])$/.exec(lines[0] ?? "");
-  if (!m || blank < 0) return undefined;
-  const headers: Array<[string, string]> = [];
-  for (const line of lines.slice(1, blank)) {
-    const colon = line.indexOf(":");
-    if (colon <= 0) return undefined;
-    headers.push([line.slice(0, colon).trim(), line.slice(colon + 1).trim()]);
-  }
-  const connection = headers.find(([k]) => k.toLowerCase() === "connection")?.[1].toLowerCase();
+  if (blank < 0) return undefined;
+  const head = parseRequestHead(lines.slice(0, blank));
+  if ("error" in head) return undefined;
+  const connection = head.headers.find(([k]) => k.toLowerCase() === "connection")?.[1].toLowerCase();
   // HTTP/1.0 closes after the response unless the client asked for keep-alive; 1.1 keeps it open unless told to close.
-  const closes = m[3] === "1.0" ? connection !== "keep-alive" : connection === "close";
-  return { request: { method: m[1], target: m[2], headers }, closes };
+  const closes = head.version === "1.0" ? connection !== "keep-alive" : connection === "close";
+  return { request: { method: head.method, target: head.target, headers: head.headers }, closes };
 }
 
 export function telnet(ctx: ProgramContext): number {

@@ -296,11 +296,68 @@ export function dnsMessageSize(qname: string, reply: DnsReply, opt: number): num
 
 /** The answer a CoreDNS server running this Corefile gives to one question. */
 export function corednsAnswer(state: ClusterState, index: NetIndex, servers: readonly ServerBlock[], qnameIn: string, qtype: QType, upstream: Upstream, depth = 0): DnsReply {
-  let qname = fqdn(qnameIn);
+  const asked = fqdn(qnameIn);
+  let qname = asked;
   const server = serverBlockFor(servers, qname);
   if (!server) return { rcode: "REFUSED", answers: [], authoritative: false, by: "no server block" };
   const byName = (name: string) => server!.directives.filter((d) => d.name === name);
-  for (const d of byName("rewrite")) qname = rewriteName(d, qname);
+  // The response rewrite of the rules that fired (plugin/rewrite's ResponseReverter), applied to the reply.
+  const reverts: Array<(name: string) => string> = [];
+  for (const d of byName("rewrite")) {
+    const before = qname;
+    qname = rewriteName(d, qname);
+    if (qname === before) continue;
+    if (revertsAnswer(d)) reverts.push(remapName(qname, before));
+    // A rule that fired ends the rewriting unless it says `continue` (the default mode is stop).
+    if (d.args[0] !== "continue") break;
+  }
+  const reply = answerRewritten(state, index, server, byName, qname, qtype, upstream, servers, depth);
+  if (reverts.length === 0) return reply;
+  // Rules revert in reverse order of their request rewrites (rewrite's README).
+  const revert = (name: string) => reverts.reduceRight((n, f) => f(n), name);
+  const map = (r: Record): Record => ({ ...r, name: revert(r.name), ...(r.type === "CNAME" || r.type === "PTR" ? { data: revert(r.data) } : {}) });
+  return { ...reply, answers: reply.answers.map(map), ...(reply.additional ? { additional: reply.additional.map(map) } : {}) };
+}
+
+/**
+ * Whether a name rule rewrites the answer back (plugin/rewrite/name.go): an `exact` rule always
+ * does (newExactNameRule passes auto true: its answers carry the name that was asked), the other
+ * match types only with `answer auto`.
+ */
+function revertsAnswer(d: Directive): boolean {
+  let args = d.args;
+  if (args[0] === "stop" || args[0] === "continue") args = args.slice(1);
+  if (args[0] !== "name") return false;
+  const typed = ["exact", "prefix", "suffix", "substring", "regex"].includes(args[1]);
+  if (!typed || args[1] === "exact") return true;
+  const rest = args.slice(4);
+  return rest[0] === "answer" && rest[1] === "auto";
+}
+
+/**
+ * remapStringRewriter: the rewritten name (or a name under it) back to the asked one. (A suffix
+ * rule's `answer auto` swaps the suffixes instead; for the answers to the rewritten name itself,
+ * the only records the simulated plugins give, both come to the same.)
+ */
+function remapName(rewritten: string, asked: string): (name: string) => string {
+  return (name) => {
+    if (name === rewritten) return asked;
+    if (name.endsWith(`.${rewritten}`)) return name.slice(0, name.length - rewritten.length) + asked;
+    return name;
+  };
+}
+
+function answerRewritten(
+  state: ClusterState,
+  index: NetIndex,
+  server: ServerBlock,
+  byName: (name: string) => Directive[],
+  qname: string,
+  qtype: QType,
+  upstream: Upstream,
+  servers: readonly ServerBlock[],
+  depth: number,
+): DnsReply {
   for (const d of byName("hosts")) {
     const fall = d.block.find((p) => p.name === "fallthrough");
     const origins = d.args.slice(1).filter((a) => !a.startsWith("/")).map(fqdn);

@@ -17,7 +17,7 @@ describe("built-in lessons", () => {
   });
 
   it("are the lessons of the course, each valid", () => {
-    expect(builtinLessonSummaries().map((s) => s.id)).toEqual(["services-nodeport", "deployments-load-balancing", "debugging-services", "networkpolicy", "networkpolicy-flannel", "ingress", "gateway-api", "loadbalancer-externalname", "headless-statefulsets"]);
+    expect(builtinLessonSummaries().map((s) => s.id)).toEqual(["services-nodeport", "deployments-load-balancing", "debugging-services", "networkpolicy", "networkpolicy-flannel", "ingress", "gateway-api", "loadbalancer-externalname", "headless-statefulsets", "coredns"]);
     for (const lesson of builtinLessons) expect(validateLesson(lesson)).toEqual({ ok: true, lesson });
     expect(findBuiltinLesson("services-nodeport")?.title).toBe("Services and NodePort");
     expect(findBuiltinLesson("nope")).toBeUndefined();

@@ -241,3 +241,39 @@ describe("the Headless Services and StatefulSets lesson: each likely mistake get
     expect(fittingHints(s, last.status)).toEqual(mistakes.map((m) => s.hintsWhen![m]));
   });
 });
+
+describe("the CoreDNS lesson: each likely mistake gets the hint that fits", () => {
+  const lesson = findBuiltinLesson("coredns")!;
+  const step = (id: string) => lesson.steps.find((s) => s.id === id)!;
+  const dnsutils = [...lesson.setup!, "kubectl run dnsutils --image=registry.k8s.io/e2e-test-images/jessie-dnsutils:1.3 --command -- sleep infinity", "kubectl wait --for=condition=Ready pod/dnsutils"];
+  const hostsEdit = lesson.solution.find((c) => c.includes("legacy.example.internal") && !c.includes("rewrite"))!;
+  const rewriteEdit = lesson.solution.find((c) => c.includes("rewrite name"))!;
+
+  it.each<[string, string, string[], string[], string[], RegExp]>([
+    ["a Service of another namespace by its short name", "other-namespace", dnsutils, ["kubectl exec dnsutils -- curl -sS http://api", "kubectl exec dnsutils -- curl -s http://api.default"], ["not-resolved"], /could not resolve its host/],
+    // The reload plugin has not ticked yet: the new name is still NXDOMAIN.
+    ["the hosts entry before CoreDNS reloaded", "hosts-entry", dnsutils, [hostsEdit, "kubectl exec dnsutils -- curl -s http://legacy.example.internal/get"], ["not-resolved"], /could not resolve its host/],
+    ["a rewrite that CoreDNS never loaded", "rewrite", [...dnsutils, hostsEdit, "sleep 40"], [rewriteEdit.replace("www.shop.internal", "shop.internal"), "sleep 40", "kubectl exec dnsutils -- curl -s http://www.shop.internal"], ["not-resolved"], /could not resolve its host/],
+  ])("%s", (_name, stepId, setup, commands, mistakes, sentence) => {
+    const s = step(stepId);
+    const { last } = play(s.check, setup, commands);
+    expect(last.status).toMatchObject({ passed: false, mistakes });
+    expect(last.status?.explanation).toMatch(sentence);
+    expect(fittingHints(s, last.status)).toEqual(mistakes.map((m) => s.hintsWhen![m]));
+  });
+
+  it("the hosts entry answers once the reload plugin has ticked, and CoreDNS logs the reload", () => {
+    const s = step("hosts-entry");
+    const { events, outputs } = play(s.check, dnsutils, [hostsEdit, "sleep 40", "kubectl -n kube-system logs -l k8s-app=kube-dns --tail=3", "kubectl exec dnsutils -- curl -s http://legacy.example.internal/get"]);
+    expect(outputs[2], outputs[2]).toMatch(/^\[INFO\] Reloading\n\[INFO\] plugin\/reload: Running configuration SHA512 = [0-9a-f]{128}\n\[INFO\] Reloading complete\n/);
+    expect(events).toEqual(["step-completed", "lesson-completed"]);
+  });
+
+  it("a repaired Corefile is not enough while the CoreDNS pods still crash: the Deployment must be ready again", () => {
+    const s = step("fix-corefile");
+    const broken = ["kubectl -n kube-system get configmap coredns -o jsonpath='{.data.Corefile}' > Corefile", "sed -i 's/^    forward /    forwrd /' Corefile", "kubectl -n kube-system create configmap coredns --from-file=Corefile --dry-run=client -o yaml | kubectl apply -f -", "kubectl -n kube-system delete pod -l k8s-app=kube-dns"];
+    const { last } = play(s.check, [...dnsutils, ...broken], ["kubectl -n kube-system get pods -l k8s-app=kube-dns", "kubectl exec dnsutils -- curl -s http://web.default.svc.cluster.local"]);
+    expect(last.status).toMatchObject({ passed: false });
+    expect(last.status?.mistakes).toEqual(expect.arrayContaining(["ready", "not-resolved"]));
+  });
+});

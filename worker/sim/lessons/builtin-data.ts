@@ -1718,5 +1718,266 @@ export const builtinLessonData: readonly Lesson[] = [
       "kubectl run -it --rm curl --image=curlimages/curl --restart=Never -- curl -s http://web-0.nginx",
       "kubectl delete pod web-0"
     ]
+  },
+  {
+    "id": "coredns",
+    "title": "CoreDNS: how a pod finds a Service",
+    "summary": "Follow a name from a pod to an address: the kube-dns Service and the CoreDNS pods behind it, the pod's /etc/resolv.conf (nameserver, search path, ndots), short names, fully qualified names and a Service in another namespace. Then change what the cluster resolves: read the Corefile in the coredns ConfigMap, add a hosts entry and a rewrite and watch CoreDNS reload them, and repair a broken Corefile that leaves every CoreDNS pod in CrashLoopBackOff.",
+    "setup": [
+      "kubectl create deployment web --image=nginx --replicas=2",
+      "kubectl expose deployment web --port 80",
+      "kubectl create namespace shop",
+      "kubectl -n shop create deployment api --image=traefik/whoami",
+      "kubectl -n shop expose deployment api --port 80"
+    ],
+    "steps": [
+      {
+        "id": "dns-service",
+        "title": "The cluster's DNS is a Service",
+        "text": "Every pod asks the same DNS server: the **kube-dns** Service in `kube-system`. Its name is\nhistoric; the pods behind it run **CoreDNS**:\n\n```sh\nkubectl -n kube-system get service kube-dns\nkubectl -n kube-system get endpointslices -l kubernetes.io/service-name=kube-dns\nkubectl -n kube-system get pods -l k8s-app=kube-dns -o wide\n```\n\nThe Service's CLUSTER-IP, `10.96.0.10`, is the address every pod sends its questions to\n(port 53, UDP and TCP; 9153 is CoreDNS's metrics). Its endpoints are the two CoreDNS pods,\nso DNS is load-balanced by kube-proxy like any other Service.\n\nTo look around from inside, start a pod with the DNS tools (`nslookup`, `dig`, `curl`), the\nimage the Kubernetes DNS debugging guide uses:\n\n```sh\nkubectl run dnsutils --image=registry.k8s.io/e2e-test-images/jessie-dnsutils:1.3 --command -- sleep infinity\nkubectl wait --for=condition=Ready pod/dnsutils\n```\n\nThe step is done when `dnsutils` is ready.",
+        "hints": [
+          "`kubectl get pod dnsutils` until it is `Running` and `1/1`."
+        ],
+        "check": {
+          "allOf": [
+            {
+              "endpoints": {
+                "service": "kube-dns",
+                "namespace": "kube-system",
+                "min": 2
+              }
+            },
+            {
+              "object": {
+                "kind": "Pod",
+                "name": "dnsutils",
+                "ready": true
+              }
+            }
+          ]
+        }
+      },
+      {
+        "id": "resolv-conf",
+        "title": "A pod's /etc/resolv.conf and short names",
+        "text": "The kubelet writes each pod's `/etc/resolv.conf` (its `dnsPolicy` is `ClusterFirst` unless\nthe pod says otherwise):\n\n```sh\nkubectl exec dnsutils -- cat /etc/resolv.conf\n```\n\n- `nameserver 10.96.0.10`: the kube-dns Service.\n- `search default.svc.cluster.local svc.cluster.local cluster.local`: the domains the resolver\n  appends to a name, the pod's own namespace first.\n- `options ndots:5`: a name with fewer than 5 dots is tried with each search domain *before*\n  it is tried as it is.\n\nSo the short name `web` works from a pod in `default`. `nslookup` applies the search path\nand shows the full name that answered; `dig` does not unless you ask with `+search`:\n\n```sh\nkubectl exec dnsutils -- nslookup web\nkubectl exec dnsutils -- dig +short web\nkubectl exec dnsutils -- dig +search +short web\nkubectl exec dnsutils -- dig +short web.default.svc.cluster.local\n```\n\n`dig web` asked for `web.` alone and got nothing; the fully qualified name\n`web.default.svc.cluster.local` needs no search path. An application resolves as\n`nslookup` does. Reach the Service by its short name:\n\n```sh\nkubectl exec dnsutils -- curl -s http://web\n```",
+        "hints": [
+          "The ClusterIP in the answers is the one `kubectl get svc web` shows."
+        ],
+        "hintsWhen": {
+          "not-resolved": "The name did not resolve: the Service is called `web` (`kubectl get svc`), and the request must come from a pod, e.g. `kubectl exec dnsutils -- curl -s http://web`."
+        },
+        "check": {
+          "request": {
+            "from": {
+              "kind": "pod",
+              "name": "dnsutils"
+            },
+            "to": {
+              "kind": "name",
+              "name": "web"
+            },
+            "verdict": "answered",
+            "status": 200
+          }
+        }
+      },
+      {
+        "id": "other-namespace",
+        "title": "A Service in another namespace",
+        "text": "The Service `api` lives in the namespace `shop`. From `dnsutils` (namespace `default`) the\nshort name fails, because the search path only appends `default.svc.cluster.local` and\nthe two shorter domains:\n\n```sh\nkubectl exec dnsutils -- curl -sS http://api\n```\n\n`curl: (6) Could not resolve host: api`. Add the namespace: `api.shop` becomes\n`api.shop.svc.cluster.local` through the search path's second entry:\n\n```sh\nkubectl exec dnsutils -- nslookup api.shop\nkubectl exec dnsutils -- dig +short api.shop.svc.cluster.local\nkubectl exec dnsutils -- curl -s http://api.shop\n```\n\nwhoami answers with the name of the pod that served it. The full form of a Service's name is\n`<service>.<namespace>.svc.cluster.local`.",
+        "hints": [
+          "The step needs both: the failed `curl http://api` and an answer from `curl http://api.shop`."
+        ],
+        "hintsWhen": {
+          "not-resolved": "From the namespace `default`, the Service `api` of `shop` is `api.shop` (or `api.shop.svc.cluster.local`)."
+        },
+        "check": {
+          "allOf": [
+            {
+              "request": {
+                "from": {
+                  "kind": "pod",
+                  "name": "dnsutils"
+                },
+                "to": {
+                  "kind": "name",
+                  "name": "api"
+                },
+                "verdict": "not-resolved"
+              }
+            },
+            {
+              "request": {
+                "from": {
+                  "kind": "pod",
+                  "name": "dnsutils"
+                },
+                "to": {
+                  "kind": "name",
+                  "service": "api"
+                },
+                "namespace": "shop",
+                "verdict": "answered",
+                "status": 200
+              }
+            }
+          ]
+        }
+      },
+      {
+        "id": "hosts-entry",
+        "title": "The Corefile, and a hosts entry",
+        "text": "CoreDNS reads its configuration, the **Corefile**, from the ConfigMap `coredns`:\n\n```sh\nkubectl -n kube-system get configmap coredns -o yaml\n```\n\nThis is kubeadm's default. The server block `.:53` answers every zone on port 53 through its\nplugins: `kubernetes cluster.local ...` answers the cluster's names from the API (Services,\npods with `pods insecure`), `forward . /etc/resolv.conf` sends every other name to the node's\nresolver, `cache 30` keeps answers 30 seconds, `reload` re-reads the Corefile when it changes,\n`loadbalance` shuffles the addresses of an answer, and `errors`, `health`, `ready`,\n`prometheus` and `loop` report and protect.\n\nSay a server outside the cluster has no DNS name your pods can use: here the address\n`54.243.135.173` (in this lab, the simulated internet's httpbin server) should be called\n`legacy.example.internal`. The **hosts** plugin answers such names from a list; `fallthrough`\npasses every other name on to the next plugins. In the browser console\n`kubectl -n kube-system edit configmap coredns` lets you add the block after `ready`; or\napply the whole ConfigMap:\n\n```sh\nkubectl apply -f - <<EOF\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: coredns\n  namespace: kube-system\ndata:\n  Corefile: |\n    .:53 {\n        errors\n        health {\n           lameduck 5s\n        }\n        ready\n        hosts {\n           54.243.135.173 legacy.example.internal\n           fallthrough\n        }\n        kubernetes cluster.local in-addr.arpa ip6.arpa {\n           pods insecure\n           fallthrough in-addr.arpa ip6.arpa\n           ttl 30\n        }\n        prometheus :9153\n        forward . /etc/resolv.conf {\n           max_concurrent 1000\n        }\n        cache 30 {\n           disable success cluster.local\n           disable denial cluster.local\n        }\n        loop\n        reload\n        loadbalance\n    }\nEOF\n```\n\nCoreDNS does not see the change at once: its `reload` plugin checks the file every 30\nseconds (give or take 7.5). Wait that long, then read its log: each pod says\n`[INFO] Reloading`, the new configuration's SHA512 and `[INFO] Reloading complete`:\n\n```sh\nsleep 40\nkubectl -n kube-system logs -l k8s-app=kube-dns --tail=3\n```\n\nThen ask for the name and use it:\n\n```sh\nkubectl exec dnsutils -- nslookup legacy.example.internal\nkubectl exec dnsutils -- curl -s http://legacy.example.internal/get\n```",
+        "hints": [
+          "Before the reload the name is NXDOMAIN: run the `logs` command again after half a minute (or `sleep 40`).",
+          "`kubectl -n kube-system get configmap coredns -o yaml` shows whether your hosts block is in the Corefile."
+        ],
+        "hintsWhen": {
+          "not-resolved": "CoreDNS has not loaded the new Corefile yet, or the hosts block is not in it: wait for `[INFO] Reloading complete` in `kubectl -n kube-system logs -l k8s-app=kube-dns`, and check the block with `kubectl -n kube-system get configmap coredns -o yaml`."
+        },
+        "check": {
+          "request": {
+            "from": {
+              "kind": "pod",
+              "name": "dnsutils"
+            },
+            "to": {
+              "kind": "name",
+              "name": "legacy.example.internal"
+            },
+            "verdict": "answered",
+            "status": 200
+          }
+        }
+      },
+      {
+        "id": "rewrite",
+        "title": "A second name for a Service with rewrite",
+        "text": "An application has the name `www.shop.internal` hard-coded, and it should reach the\nService `api` in `shop`. The **rewrite** plugin changes the question before the other\nplugins see it: `rewrite name FROM TO` asks the `kubernetes` plugin for `TO` instead. Add it\nto the server block (the hosts block stays):\n\n```sh\nkubectl apply -f - <<EOF\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: coredns\n  namespace: kube-system\ndata:\n  Corefile: |\n    .:53 {\n        errors\n        health {\n           lameduck 5s\n        }\n        ready\n        hosts {\n           54.243.135.173 legacy.example.internal\n           fallthrough\n        }\n        rewrite name www.shop.internal api.shop.svc.cluster.local\n        kubernetes cluster.local in-addr.arpa ip6.arpa {\n           pods insecure\n           fallthrough in-addr.arpa ip6.arpa\n           ttl 30\n        }\n        prometheus :9153\n        forward . /etc/resolv.conf {\n           max_concurrent 1000\n        }\n        cache 30 {\n           disable success cluster.local\n           disable denial cluster.local\n        }\n        loop\n        reload\n        loadbalance\n    }\nEOF\n```\n\nWait for the reload again, then ask:\n\n```sh\nsleep 40\nkubectl -n kube-system logs -l k8s-app=kube-dns --tail=3\nkubectl exec dnsutils -- dig www.shop.internal\nkubectl exec dnsutils -- curl -s http://www.shop.internal\n```\n\nThe answer carries the name that was asked, `www.shop.internal.`, with the ClusterIP of\n`api`: an `exact` rewrite (the default) turns the answer's name back, so the client never\nsees the rewrite. Whatever order the Corefile lists them in, CoreDNS runs its plugins in one\nfixed order: rewrite, then hosts, then kubernetes, then forward.",
+        "hints": [
+          "The rewrite needs a reload too: look for a second `[INFO] Reloading complete`."
+        ],
+        "hintsWhen": {
+          "not-resolved": "CoreDNS has not loaded the rewrite yet, or it is not in the Corefile: wait for `[INFO] Reloading complete` in the logs and check the line `rewrite name www.shop.internal api.shop.svc.cluster.local`."
+        },
+        "check": {
+          "request": {
+            "from": {
+              "kind": "pod",
+              "name": "dnsutils"
+            },
+            "to": {
+              "kind": "name",
+              "name": "www.shop.internal"
+            },
+            "verdict": "answered",
+            "status": 200
+          }
+        }
+      },
+      {
+        "id": "broken-corefile",
+        "title": "A broken Corefile",
+        "text": "A typo in the Corefile is a classic exam task. Make one on purpose: save the Corefile to a\nfile, misspell `forward`, and put it back:\n\n```sh\nkubectl -n kube-system get configmap coredns -o jsonpath='{.data.Corefile}' > Corefile\nsed -i 's/^    forward /    forwrd /' Corefile\nkubectl -n kube-system create configmap coredns --from-file=Corefile --dry-run=client -o yaml | kubectl apply -f -\n```\n\nAt the next reload tick the running pods refuse it and **keep serving the old\nconfiguration**: their log says `[ERROR] Restart failed: ... Unknown directive 'forwrd'`\nand names still resolve.\n\n```sh\nsleep 40\nkubectl -n kube-system logs -l k8s-app=kube-dns --tail=2\nkubectl exec dnsutils -- nslookup web\n```\n\nThe trouble starts when a CoreDNS pod restarts (a node reboots, a rollout, an eviction).\nRestart them all:\n\n```sh\nkubectl -n kube-system delete pod -l k8s-app=kube-dns\nkubectl -n kube-system get pods -l k8s-app=kube-dns\nkubectl -n kube-system logs -l k8s-app=kube-dns\n```\n\nThe new pods read the broken file, print the parse error and exit: `CrashLoopBackOff`. The\nkube-dns Service has no endpoints left, and no name resolves in the cluster:\n\n```sh\nkubectl exec dnsutils -- curl -sS -m 5 http://web\n```",
+        "hints": [
+          "`kubectl -n kube-system get pods -l k8s-app=kube-dns` shows the restarts; `kubectl -n kube-system describe pod -l k8s-app=kube-dns` the kubelet's back-off events."
+        ],
+        "check": {
+          "allOf": [
+            {
+              "object": {
+                "kind": "Deployment",
+                "name": "coredns",
+                "namespace": "kube-system",
+                "ready": false
+              }
+            },
+            {
+              "request": {
+                "from": {
+                  "kind": "pod",
+                  "name": "dnsutils"
+                },
+                "to": {
+                  "kind": "name",
+                  "name": "web"
+                },
+                "verdict": "not-resolved"
+              }
+            }
+          ]
+        }
+      },
+      {
+        "id": "fix-corefile",
+        "title": "Repair it",
+        "text": "The log named the file and the line: `/etc/coredns/Corefile:18 - Error during parsing:\nUnknown directive 'forwrd'` (line 18 of the Corefile as the steps before left it). Fix the\nfile and put it back:\n\n```sh\nsed -i 's/^    forwrd /    forward /' Corefile\nkubectl -n kube-system create configmap coredns --from-file=Corefile --dry-run=client -o yaml | kubectl apply -f -\n```\n\nThe crashing containers would pick the good file up at their next restart, after a back-off\nof up to five minutes. Restart them now and wait:\n\n```sh\nkubectl -n kube-system rollout restart deployment coredns\nkubectl -n kube-system rollout status deployment coredns\nkubectl exec dnsutils -- curl -s http://web.default.svc.cluster.local\n```\n\nNames resolve again (here the fully qualified name, which needs no search path). When DNS fails in a cluster, look in this order: the CoreDNS pods\n(`kubectl -n kube-system get pods -l k8s-app=kube-dns`), their logs, the kube-dns Service's\nendpoints, then the pod's `/etc/resolv.conf`.",
+        "hints": [
+          "`kubectl -n kube-system get configmap coredns -o jsonpath='{.data.Corefile}'` shows what CoreDNS will read."
+        ],
+        "hintsWhen": {
+          "ready": "The CoreDNS Deployment is not ready yet: check that the Corefile has `forward` again, then `kubectl -n kube-system rollout restart deployment coredns`.",
+          "not-resolved": "DNS is still down: the CoreDNS pods must be Running with the repaired Corefile (`kubectl -n kube-system get pods -l k8s-app=kube-dns`)."
+        },
+        "check": {
+          "allOf": [
+            {
+              "object": {
+                "kind": "Deployment",
+                "name": "coredns",
+                "namespace": "kube-system",
+                "ready": true
+              }
+            },
+            {
+              "request": {
+                "from": {
+                  "kind": "pod",
+                  "name": "dnsutils"
+                },
+                "to": {
+                  "kind": "name",
+                  "name": "web.default.svc.cluster.local"
+                },
+                "verdict": "answered",
+                "status": 200
+              }
+            }
+          ]
+        }
+      }
+    ],
+    "solution": [
+      "kubectl -n kube-system get service kube-dns",
+      "kubectl -n kube-system get endpointslices -l kubernetes.io/service-name=kube-dns",
+      "kubectl run dnsutils --image=registry.k8s.io/e2e-test-images/jessie-dnsutils:1.3 --command -- sleep infinity",
+      "kubectl wait --for=condition=Ready pod/dnsutils",
+      "kubectl exec dnsutils -- cat /etc/resolv.conf",
+      "kubectl exec dnsutils -- nslookup web",
+      "kubectl exec dnsutils -- curl -s http://web",
+      "kubectl exec dnsutils -- curl -sS http://api",
+      "kubectl exec dnsutils -- curl -s http://api.shop",
+      "kubectl apply -f - <<EOF\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: coredns\n  namespace: kube-system\ndata:\n  Corefile: |\n    .:53 {\n        errors\n        health {\n           lameduck 5s\n        }\n        ready\n        hosts {\n           54.243.135.173 legacy.example.internal\n           fallthrough\n        }\n        kubernetes cluster.local in-addr.arpa ip6.arpa {\n           pods insecure\n           fallthrough in-addr.arpa ip6.arpa\n           ttl 30\n        }\n        prometheus :9153\n        forward . /etc/resolv.conf {\n           max_concurrent 1000\n        }\n        cache 30 {\n           disable success cluster.local\n           disable denial cluster.local\n        }\n        loop\n        reload\n        loadbalance\n    }\nEOF\n",
+      "sleep 40",
+      "kubectl -n kube-system logs -l k8s-app=kube-dns --tail=3",
+      "kubectl exec dnsutils -- curl -s http://legacy.example.internal/get",
+      "kubectl apply -f - <<EOF\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: coredns\n  namespace: kube-system\ndata:\n  Corefile: |\n    .:53 {\n        errors\n        health {\n           lameduck 5s\n        }\n        ready\n        hosts {\n           54.243.135.173 legacy.example.internal\n           fallthrough\n        }\n        rewrite name www.shop.internal api.shop.svc.cluster.local\n        kubernetes cluster.local in-addr.arpa ip6.arpa {\n           pods insecure\n           fallthrough in-addr.arpa ip6.arpa\n           ttl 30\n        }\n        prometheus :9153\n        forward . /etc/resolv.conf {\n           max_concurrent 1000\n        }\n        cache 30 {\n           disable success cluster.local\n           disable denial cluster.local\n        }\n        loop\n        reload\n        loadbalance\n    }\nEOF\n",
+      "sleep 40",
+      "kubectl exec dnsutils -- curl -s http://www.shop.internal",
+      "kubectl -n kube-system get configmap coredns -o jsonpath='{.data.Corefile}' > Corefile",
+      "sed -i 's/^    forward /    forwrd /' Corefile",
+      "kubectl -n kube-system create configmap coredns --from-file=Corefile --dry-run=client -o yaml | kubectl apply -f -",
+      "sleep 40",
+      "kubectl -n kube-system logs -l k8s-app=kube-dns --tail=2",
+      "kubectl -n kube-system delete pod -l k8s-app=kube-dns",
+      "kubectl -n kube-system get pods -l k8s-app=kube-dns",
+      "kubectl exec dnsutils -- curl -sS -m 5 http://web",
+      "sed -i 's/^    forwrd /    forward /' Corefile",
+      "kubectl -n kube-system create configmap coredns --from-file=Corefile --dry-run=client -o yaml | kubectl apply -f -",
+      "kubectl -n kube-system rollout restart deployment coredns",
+      "kubectl -n kube-system rollout status deployment coredns",
+      "kubectl exec dnsutils -- curl -s http://web.default.svc.cluster.local"
+    ]
   }
 ];

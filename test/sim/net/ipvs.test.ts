@@ -61,7 +61,10 @@ describe("kube-proxy's mode follows its ConfigMap when its pods restart", () => 
     const out = run("ssh node01 sudo ipvsadm -Ln").output;
     expect(out.startsWith("IP Virtual Server version 1.2.1 (size=4096)\nProt LocalAddress:Port Scheduler Flags\n  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn\nTCP  10.96.0.1:443 rr\n  -> 192.168.56.10:6443           Masq    1      0          0         \n")).toBe(true);
     const dests = pods.map((p) => `  -> ${`${p}:80`.padEnd(28)} Masq    1      0          0         \n`).join("");
-    for (const vs of [`${ip}:80`, `127.0.0.1:${nodePort}`, `192.168.56.11:${nodePort}`]) expect(out).toContain(`TCP  ${vs} rr\n${dests}`);
+    // A NodePort on each of the node's addresses but loopback (netlink_linux.go isValidForSet): eth0, flannel.1 (.0), cni0 (.1).
+    const podCIDR = run("kubectl get node node01 -o jsonpath='{.spec.podCIDR}'").output.replace(/\.0\/24$/, "");
+    for (const vs of [`${ip}:80`, `192.168.56.11:${nodePort}`, `${podCIDR}.0:${nodePort}`, `${podCIDR}.1:${nodePort}`]) expect(out).toContain(`TCP  ${vs} rr\n${dests}`);
+    expect(out).not.toContain("127.0.0.1:");
     expect(out).toMatch(/\nUDP  10\.96\.0\.10:53 rr\n {2}-> 10\.244\.0\.\d+:53 +Masq/);
     expect(run(`ssh node01 sudo ipvsadm -L -n -t ${ip}:80`).output).toBe(`Prot LocalAddress:Port Scheduler Flags\n  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn\nTCP  ${ip}:80 rr\n${dests}`);
   });
@@ -100,7 +103,7 @@ describe("kube-proxy's mode follows its ConfigMap when its pods restart", () => 
     const ip = run("kubectl get svc web -o jsonpath='{.spec.clusterIP}'").output;
     const result = run(`ssh node01 curl -sS ${ip}`);
     expect(result.output).toBe(`curl: (7) Failed to connect to ${ip} port 80 after 0 ms: Couldn't connect to server\n`);
-    expect(run("ssh node01 sudo ipvsadm -Ln").output).toContain(`TCP  ${ip}:80 rr\nTCP  127.0.0.1:`);
+    expect(run("ssh node01 sudo ipvsadm -Ln").output).toMatch(new RegExp(`TCP  ${ip.replace(/\./g, "\\.")}:80 rr\nTCP  10\\.244\\.`));
   });
 });
 

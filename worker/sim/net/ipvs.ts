@@ -3,11 +3,15 @@
 // (router.ts), `ipvsadm -Ln` and `ip addr show kube-ipvs0` all read these, so the three agree.
 //
 // Per Service port kube-proxy adds a virtual server for the ClusterIP, every external IP and
-// load-balancer address and, for a nodePort, one per node address (the node's InternalIP and
-// 127.0.0.1: nodePortAddresses is unset). Each has the ready endpoints as real servers (Masq,
-// weight 1); with externalTrafficPolicy: Local the external ones only the node's own, and with
-// internalTrafficPolicy: Local the ClusterIP one only the node's own. sessionAffinity: ClientIP
-// gives the virtual server persistence (`persistent 10800`).
+// load-balancer address and, for a nodePort, one per node address (nodePortAddresses is unset:
+// every address of the node but kube-ipvs0's, loopback excluded, as netlink_linux.go's
+// GetAllLocalAddressesExcept and isValidForSet give them: eth0's, flannel.1's and cni0's). Each has
+// the ready endpoints as real servers (Masq, weight 1). syncEndpoint: with externalTrafficPolicy:
+// Local the external ones get only the node's own endpoints, or all of them when the node has
+// none (kubernetes#97081: pods on the node can still reach the Service; an outside client's reply
+// is lost); with internalTrafficPolicy: Local the ClusterIP one gets the node's own, else the
+// cluster-wide ones only if the Service is reachable from outside (CategorizeEndpoints' clusterEndpoints).
+// sessionAffinity: ClientIP gives the virtual server persistence (`persistent 10800`).
 
 import type { EndpointInfo, NetIndex, ServicePortInfo } from "./index.ts";
 import { writeCount } from "../cluster/tx.ts";
@@ -61,15 +65,17 @@ function ipNumber(ip: string): number {
 }
 
 /** The virtual servers of one Service port on a node. */
-export function servicePortVirtualServers(index: NetIndex, sp: ServicePortInfo, nodeName: string, nodeIP: string, scheduler: string): VirtualServer[] {
+export function servicePortVirtualServers(index: NetIndex, sp: ServicePortInfo, nodeName: string, nodeIPs: readonly string[], scheduler: string): VirtualServer[] {
   const spec = sp.service.spec;
   const clusterIP = spec.clusterIP;
   if (!clusterIP || clusterIP === "None") return [];
   const protocol = sp.protocol as VirtualServer["protocol"];
   const all = index.endpoints(sp);
   const local = index.localEndpoints(sp, nodeName);
-  const internal = spec.internalTrafficPolicy === "Local" ? local : all;
-  const external = spec.externalTrafficPolicy === "Local" ? local : all;
+  const nodePort = sp.port.nodePort && (spec.type === "NodePort" || spec.type === "LoadBalancer") ? sp.port.nodePort : 0;
+  const externallyAccessible = nodePort !== 0 || (spec.externalIPs ?? []).length > 0 || (spec.type === "LoadBalancer" && (sp.service.status.loadBalancer.ingress ?? []).some((i) => i.ip));
+  const internal = spec.internalTrafficPolicy === "Local" ? (local.length > 0 ? local : externallyAccessible ? all : local) : all;
+  const external = spec.externalTrafficPolicy === "Local" && local.length > 0 ? local : all;
   const persistent = spec.sessionAffinity === "ClientIP" ? (spec.sessionAffinityConfig?.clientIP?.timeoutSeconds ?? DEFAULT_AFFINITY_SECONDS) : undefined;
   const port = sp.port.port;
   const base = { protocol, scheduler, sp, ...(persistent !== undefined ? { persistent } : {}) };
@@ -78,11 +84,17 @@ export function servicePortVirtualServers(index: NetIndex, sp: ServicePortInfo, 
   if (spec.type === "LoadBalancer") {
     for (const ingress of sp.service.status.loadBalancer.ingress ?? []) if (ingress.ip) out.push({ ...base, ip: ingress.ip, port, realServers: external, kind: "loadbalancer IP" });
   }
-  const nodePort = sp.port.nodePort && (spec.type === "NodePort" || spec.type === "LoadBalancer") ? sp.port.nodePort : 0;
   if (nodePort) {
-    for (const ip of [nodeIP, "127.0.0.1"]) out.push({ ...base, ip, port: nodePort, realServers: external, kind: "nodePort" });
+    for (const ip of nodeIPs) out.push({ ...base, ip, port: nodePort, realServers: external, kind: "nodePort" });
   }
   return out;
+}
+
+/** The node's own addresses a nodePort gets a virtual server on: eth0's, then the CNI's (flannel.1 and cni0, or Calico's tunl0). */
+export function nodeAddresses(index: NetIndex, nodeName: string): string[] {
+  const node = index.nodeByName(nodeName);
+  if (!node) return [];
+  return [node.ip, node.tunnelIP, node.bridgeIP].filter((ip): ip is string => !!ip);
 }
 
 /** Every virtual server on a node, in the order `ipvsadm -Ln` lists them (the kernel's hash order is not simulated: by address, then port). */
@@ -93,7 +105,8 @@ export function nodeVirtualServers(index: NetIndex, nodeName: string): VirtualSe
   // In iptables mode kube-proxy creates no virtual server (and ipvsadm finds the table empty).
   if (mode !== "ipvs") return [];
   const out: VirtualServer[] = [];
-  for (const sp of index.allServicePorts()) out.push(...servicePortVirtualServers(index, sp, nodeName, node.ip, scheduler));
+  const addresses = nodeAddresses(index, nodeName);
+  for (const sp of index.allServicePorts()) out.push(...servicePortVirtualServers(index, sp, nodeName, addresses, scheduler));
   const order = (v: VirtualServer) => v.protocol;
   return out.sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : ipNumber(a.ip) - ipNumber(b.ip) || a.port - b.port));
 }
@@ -101,7 +114,9 @@ export function nodeVirtualServers(index: NetIndex, nodeName: string): VirtualSe
 /** The addresses kube-proxy binds to kube-ipvs0: every ClusterIP, external IP and load-balancer address, once each. */
 export function ipvsDummyAddresses(index: NetIndex, nodeName: string): string[] {
   const seen = new Set<string>();
-  for (const v of nodeVirtualServers(index, nodeName)) if (v.kind !== "nodePort") seen.add(v.ip);
+  // An external address the node already has on another interface is not bound again (syncService's shouldBind).
+  const own = new Set(nodeAddresses(index, nodeName));
+  for (const v of nodeVirtualServers(index, nodeName)) if (v.kind !== "nodePort" && !own.has(v.ip)) seen.add(v.ip);
   return [...seen].sort((a, b) => ipNumber(a) - ipNumber(b));
 }
 

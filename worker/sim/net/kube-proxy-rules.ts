@@ -16,7 +16,11 @@ export const MASQ_MARK = "0x4000";
 export type Match =
   | { m: "comment"; text: string }
   | { m: "proto"; proto: string; dport?: number }
-  | { m: "addrtype"; dstType?: "LOCAL"; srcType?: "LOCAL" }
+  | { m: "addrtype"; dstType?: "LOCAL"; srcType?: "LOCAL"; srcNot?: boolean }
+  /** ipset's set match (libxt_set): a set name and its src/dst flags, e.g. `dst,dst`. */
+  | { m: "set"; name: string; flags: string; not?: boolean }
+  /** `-m physdev ! --physdev-is-in` (the ipvs proxier's external IP rules). */
+  | { m: "physdev"; notIsIn: true }
   | { m: "statistic"; probability: number }
   | { m: "recent"; mode: "set" | "rcheck"; name: string; seconds?: number; reap?: boolean }
   | { m: "mark"; not?: boolean; mark: string }
@@ -62,7 +66,11 @@ function saveMatch(m: Match): string {
     case "proto":
       return ` -m ${m.proto}${m.dport !== undefined ? ` --dport ${m.dport}` : ""}`;
     case "addrtype":
-      return ` -m addrtype${m.srcType ? ` --src-type ${m.srcType}` : ""}${m.dstType ? ` --dst-type ${m.dstType}` : ""}`;
+      return ` -m addrtype${m.srcType ? `${m.srcNot ? " !" : ""} --src-type ${m.srcType}` : ""}${m.dstType ? ` --dst-type ${m.dstType}` : ""}`;
+    case "set":
+      return ` -m set${m.not ? " !" : ""} --match-set ${m.name} ${m.flags}`;
+    case "physdev":
+      return " -m physdev ! --physdev-is-in";
     case "statistic":
       return ` -m statistic --mode random --probability ${kernelProbability(m.probability)}`;
     case "recent":
@@ -110,7 +118,11 @@ function listMatch(m: Match, numeric: boolean): string {
     case "proto":
       return ` ${m.proto}${m.dport !== undefined ? ` dpt:${numeric ? m.dport : (SERVICE_NAMES[m.dport] ?? m.dport)}` : ""}`;
     case "addrtype":
-      return ` ADDRTYPE match${m.srcType ? ` src-type ${m.srcType}` : ""}${m.dstType ? ` dst-type ${m.dstType}` : ""}`;
+      return ` ADDRTYPE match${m.srcType ? ` src-type ${m.srcNot ? "!" : ""}${m.srcType}` : ""}${m.dstType ? ` dst-type ${m.dstType}` : ""}`;
+    case "set":
+      return `${m.not ? " !" : ""} match-set ${m.name} ${m.flags}`;
+    case "physdev":
+      return " PHYSDEV match ! --physdev-is-in";
     case "statistic":
       return ` statistic mode random probability ${kernelProbability(m.probability)}`;
     case "recent":

@@ -55,7 +55,7 @@ const BUILTINS: Record<TableName, string[]> = {
 /** Session affinity's default (v1.DefaultClientIPServiceAffinitySeconds). */
 export const DEFAULT_AFFINITY_SECONDS = 10800;
 
-class TableBuilder {
+export class TableBuilder {
   private readonly chainSet = new Set<string>();
   private readonly byChain = new Map<string, Rule[]>();
 
@@ -81,19 +81,56 @@ class TableBuilder {
   }
 }
 
-const c = (text: string) => ({ m: "comment" as const, text });
+export const c = (text: string) => ({ m: "comment" as const, text });
 const ctNew = { m: "conntrack" as const, states: "NEW" };
 
-/** The whole rule set of a node. */
+/** mangle: only the canaries kubelet (and kube-proxy in iptables mode) create, and kubelet's hint. */
+export function mangleTable(proxyCanary: boolean): Table {
+  const mangle = new TableBuilder("mangle");
+  for (const chain of ["KUBE-IPTABLES-HINT", "KUBE-KUBELET-CANARY", ...(proxyCanary ? ["KUBE-PROXY-CANARY"] : [])]) mangle.chain(chain);
+  return mangle.build();
+}
+
+/** flannel's FLANNEL-FWD (its jump from FORWARD is added by the caller, after kube-proxy's). */
+export function flannelForward(filter: TableBuilder, podCIDR: string): void {
+  filter.chain("FLANNEL-FWD");
+  filter.add({ chain: "FLANNEL-FWD", src: { cidr: podCIDR }, matches: [c("flanneld forward")], target: "ACCEPT" });
+  filter.add({ chain: "FLANNEL-FWD", dst: { cidr: podCIDR }, matches: [c("flanneld forward")], target: "ACCEPT" });
+}
+
+/** kubelet's KUBE-FIREWALL (filter): no connection from outside to 127.0.0.0/8. */
+export function kubeletFirewall(filter: TableBuilder): void {
+  filter.chain("KUBE-KUBELET-CANARY");
+  filter.add({
+    chain: "KUBE-FIREWALL",
+    src: { cidr: "127.0.0.0/8", not: true },
+    dst: { cidr: "127.0.0.0/8" },
+    matches: [c("block incoming localnet connections"), { m: "conntrack", not: true, states: "RELATED,ESTABLISHED,DNAT" }],
+    target: "DROP",
+  });
+}
+
+/** flannel's masquerading (nat POSTROUTING after kube-proxy's jump, and FLANNEL-POSTRTG). */
+export function flannelPostrouting(nat: TableBuilder, podCIDR: string, nodePodCIDR: string | undefined): void {
+  nat.add({ chain: "POSTROUTING", matches: [c("flanneld masq")], target: "FLANNEL-POSTRTG" });
+  const flannelMasq = (rule: Omit<Rule, "chain" | "matches"> & { matches?: Rule["matches"] }): Rule => ({ chain: "FLANNEL-POSTRTG", ...rule, matches: [...(rule.matches ?? []), c("flanneld masq")] });
+  nat.add(flannelMasq({ matches: [{ m: "mark", mark: `${MASQ_MARK}/${MASQ_MARK}` }], target: "RETURN" }));
+  if (nodePodCIDR) {
+    nat.add(flannelMasq({ src: { cidr: nodePodCIDR }, dst: { cidr: podCIDR }, target: "RETURN" }));
+    nat.add(flannelMasq({ src: { cidr: podCIDR }, dst: { cidr: nodePodCIDR }, target: "RETURN" }));
+    nat.add(flannelMasq({ src: { cidr: podCIDR, not: true }, dst: { cidr: nodePodCIDR }, target: "RETURN" }));
+  }
+  nat.add(flannelMasq({ src: { cidr: podCIDR }, dst: { cidr: "224.0.0.0/4", not: true }, target: "MASQUERADE", option: { t: "masquerade", randomFully: true } }));
+  nat.add(flannelMasq({ src: { cidr: podCIDR, not: true }, dst: { cidr: podCIDR }, target: "MASQUERADE", option: { t: "masquerade", randomFully: true } }));
+}
+
+/** The whole rule set of a node whose kube-proxy runs in iptables mode. */
 export function nodeRuleset(index: NetIndex, nodeName: string): Ruleset {
   const podCIDR = index.podCIDR?.text ?? index.state.config.podCIDR;
   const nodePodCIDR = index.state.nodes[nodeName]?.spec.podCIDR;
 
-  const mangle = new TableBuilder("mangle");
-  for (const chain of ["KUBE-IPTABLES-HINT", "KUBE-KUBELET-CANARY", "KUBE-PROXY-CANARY"]) mangle.chain(chain);
-
   const filter = new TableBuilder("filter");
-  for (const chain of ["KUBE-EXTERNAL-SERVICES", "KUBE-FIREWALL", "KUBE-FORWARD", "KUBE-KUBELET-CANARY", "KUBE-NODEPORTS", "KUBE-PROXY-CANARY", "KUBE-PROXY-FIREWALL", "KUBE-SERVICES", "FLANNEL-FWD"]) filter.chain(chain);
+  for (const chain of ["KUBE-EXTERNAL-SERVICES", "KUBE-FIREWALL", "KUBE-FORWARD", "KUBE-NODEPORTS", "KUBE-PROXY-CANARY", "KUBE-PROXY-FIREWALL", "KUBE-SERVICES"]) filter.chain(chain);
   // The jumps kube-proxy prepends to the built-in chains (iptablesJumpChains), then kubelet's and flannel's.
   const firewallJump = (chain: string): Rule => ({ chain, matches: [ctNew, c("kubernetes load balancer firewall")], target: "KUBE-PROXY-FIREWALL" });
   filter.add(firewallJump("INPUT"));
@@ -108,31 +145,15 @@ export function nodeRuleset(index: NetIndex, nodeName: string): Ruleset {
   filter.add(firewallJump("OUTPUT"));
   filter.add({ chain: "OUTPUT", matches: [ctNew, c("kubernetes service portals")], target: "KUBE-SERVICES" });
   filter.add({ chain: "OUTPUT", matches: [], target: "KUBE-FIREWALL" });
-  filter.add({ chain: "FLANNEL-FWD", src: { cidr: podCIDR }, matches: [c("flanneld forward")], target: "ACCEPT" });
-  filter.add({ chain: "FLANNEL-FWD", dst: { cidr: podCIDR }, matches: [c("flanneld forward")], target: "ACCEPT" });
-  filter.add({
-    chain: "KUBE-FIREWALL",
-    src: { cidr: "127.0.0.0/8", not: true },
-    dst: { cidr: "127.0.0.0/8" },
-    matches: [c("block incoming localnet connections"), { m: "conntrack", not: true, states: "RELATED,ESTABLISHED,DNAT" }],
-    target: "DROP",
-  });
+  flannelForward(filter, podCIDR);
+  kubeletFirewall(filter);
 
   const nat = new TableBuilder("nat");
   for (const chain of ["KUBE-KUBELET-CANARY", "KUBE-MARK-MASQ", "KUBE-NODEPORTS", "KUBE-POSTROUTING", "KUBE-PROXY-CANARY", "KUBE-SERVICES"]) nat.chain(chain);
   nat.add({ chain: "PREROUTING", matches: [c("kubernetes service portals")], target: "KUBE-SERVICES" });
   nat.add({ chain: "OUTPUT", matches: [c("kubernetes service portals")], target: "KUBE-SERVICES" });
   nat.add({ chain: "POSTROUTING", matches: [c("kubernetes postrouting rules")], target: "KUBE-POSTROUTING" });
-  nat.add({ chain: "POSTROUTING", matches: [c("flanneld masq")], target: "FLANNEL-POSTRTG" });
-  const flannelMasq = (rule: Omit<Rule, "chain" | "matches"> & { matches?: Rule["matches"] }): Rule => ({ chain: "FLANNEL-POSTRTG", ...rule, matches: [...(rule.matches ?? []), c("flanneld masq")] });
-  nat.add(flannelMasq({ matches: [{ m: "mark", mark: `${MASQ_MARK}/${MASQ_MARK}` }], target: "RETURN" }));
-  if (nodePodCIDR) {
-    nat.add(flannelMasq({ src: { cidr: nodePodCIDR }, dst: { cidr: podCIDR }, target: "RETURN" }));
-    nat.add(flannelMasq({ src: { cidr: podCIDR }, dst: { cidr: nodePodCIDR }, target: "RETURN" }));
-    nat.add(flannelMasq({ src: { cidr: podCIDR, not: true }, dst: { cidr: nodePodCIDR }, target: "RETURN" }));
-  }
-  nat.add(flannelMasq({ src: { cidr: podCIDR }, dst: { cidr: "224.0.0.0/4", not: true }, target: "MASQUERADE", option: { t: "masquerade", randomFully: true } }));
-  nat.add(flannelMasq({ src: { cidr: podCIDR, not: true }, dst: { cidr: podCIDR }, target: "MASQUERADE", option: { t: "masquerade", randomFully: true } }));
+  flannelPostrouting(nat, podCIDR, nodePodCIDR);
   for (const rule of POSTROUTING_RULES) nat.add(rule);
   nat.add(MARK_MASQ_RULE);
 
@@ -146,7 +167,7 @@ export function nodeRuleset(index: NetIndex, nodeName: string): Ruleset {
   filter.add({ chain: "KUBE-FORWARD", matches: [c("kubernetes forwarding rules"), { m: "mark", mark: `${MASQ_MARK}/${MASQ_MARK}` }], target: "ACCEPT" });
   filter.add({ chain: "KUBE-FORWARD", matches: [c("kubernetes forwarding conntrack rule"), { m: "conntrack", states: "RELATED,ESTABLISHED" }], target: "ACCEPT" });
 
-  return { tables: [mangle.build(), filter.build(), nat.build()] };
+  return { tables: [mangleTable(true), filter.build(), nat.build()] };
 }
 
 /** One service port's rules on a node (proxier.go, the loop over svcPortMap). */

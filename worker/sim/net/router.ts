@@ -30,7 +30,8 @@ import {
   sepMasqRule,
 } from "./kube-proxy-rules.ts";
 import { DEFAULT_AFFINITY_SECONDS } from "./kube-proxy-ruleset.ts";
-import { nodeProxier, realServerText, roundRobinKey, roundRobinPick, servicePortVirtualServers, virtualServerText } from "./ipvs.ts";
+import { ipvsMasqueradeRules } from "./ipvs-ruleset.ts";
+import { nodeAddresses, nodeProxier, realServerText, roundRobinKey, roundRobinPick, servicePortVirtualServers, virtualServerText } from "./ipvs.ts";
 import { nodeOfPlace, type Place } from "./places.ts";
 import { type OutsideHost, outsideHostAt } from "./outside/index.ts";
 import { type Direction, type PolicyDecision, type PolicyIndex, policyIndex } from "./policy.ts";
@@ -649,7 +650,7 @@ class Proxier {
     const { dstIP, dstPort } = this.req;
     const node = this.index.nodeByName(nodeName);
     const { scheduler } = nodeProxier(this.index, nodeName);
-    const v = servicePortVirtualServers(this.index, sp, nodeName, node?.ip ?? "", scheduler).find((x) => x.port === dstPort && (x.ip === dstIP || (x.kind === "nodePort" && this.index.nodeByIP(dstIP) !== undefined)));
+    const v = servicePortVirtualServers(this.index, sp, nodeName, nodeAddresses(this.index, nodeName), scheduler).find((x) => x.port === dstPort && (x.ip === dstIP || (x.kind === "nodePort" && this.index.nodeByIP(dstIP) !== undefined)));
     const vsText = virtualServerText(v ?? { protocol: sp.protocol as "TCP", ip: dstIP, port: dstPort, scheduler });
     hop.rule = vsText;
     hop.rules = [vsText];
@@ -683,8 +684,25 @@ class Proxier {
     ep.label ??= ep.podKey ? `endpoint ${ep.podKey}` : `endpoint ${ep.text}`;
     if (ep.podKey) ep.ref ??= podRef(ep.podKey) as EndpointInfo["ref"];
     const rsText = realServerText(ep.text);
-    const rules = [vsText, rsText];
+    // The iptables rules of the ipvs proxier that decided the SNAT (ipvs-ruleset.ts, what iptables-save prints).
+    const rules = [vsText, rsText, ...ipvsMasqueradeRules(this.index, sp, v.kind, masqueradeMarked, hairpin)];
     if (masquerade) rules.push(MASQUERADE_TEXT);
+    // kubernetes#97081: a Local-policy virtual server on a node without a local endpoint has every
+    // endpoint as real server; without SNAT the endpoint answers an outside client from its own
+    // node, with its pod address, and the client drops the reply.
+    if (v.kind !== "cluster IP" && !masquerade && ep.nodeName !== undefined && ep.nodeName !== nodeName && this.req.from.kind === "workstation") {
+      this.hops.push({
+        kind: "endpoint",
+        label: ep.label,
+        ref: ep.ref,
+        before: { src: this.src, dst: this.dst },
+        after,
+        rule: rsText,
+        rules,
+        note: `IPVS (kube-proxy in ipvs mode on ${nodeName}): ${how} externalTrafficPolicy: Local and no ready endpoint on ${nodeName}, so kube-proxy gave this virtual server every endpoint (kubernetes#97081) and does not SNAT: ${ep.text} answers ${clientIP} directly from ${ep.nodeName}, with its own address, and the client drops the reply.`,
+      });
+      return this.fail("timed-out", `${sp.serviceKey} has externalTrafficPolicy: Local and no ready endpoint on ${nodeName}: IPVS sent the connection to ${ep.text} on ${ep.nodeName} without SNAT, and its reply never reaches the client.`, "traffic-policy-local");
+    }
     this.hops.push({
       kind: "endpoint",
       label: ep.label,

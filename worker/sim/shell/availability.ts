@@ -11,8 +11,8 @@ import { bashPrintable } from "./ansic-quote.ts";
 export const FILE_TOOLS = ["ls", "cp", "mv", "rm", "mkdir", "touch", "tee", "sed", "diff"] as const;
 const HOST_TOOLS = ["vi", "vim", "nano", "curl", "ssh", "ping", "nslookup", "ip", "cat", "env", "printenv", "hostname", "echo", "printf", "seq", "sleep", "exit", "logout", "clear", "grep", "head", "tail", "wc", "base64", "openssl", "help", "man", "history", "jobs", "fg", "kill", "wait", ...FILE_TOOLS];
 
-/** Netfilter's tools (iptables, conntrack), ipvsadm, crictl, procps' ps and sudo, on the nodes. */
-const NODE_TOOLS = ["sudo", "iptables", "iptables-save", "ipvsadm", "crictl", "conntrack", "ps"];
+/** Netfilter's tools (iptables, conntrack, ipset), ipvsadm, crictl, procps' ps and sudo, on the nodes. */
+const NODE_TOOLS = ["sudo", "iptables", "iptables-save", "ipvsadm", "ipset", "crictl", "conntrack", "ps"];
 
 const WORKSTATION = new Set([...HOST_TOOLS, "kubectl"]);
 const NODE = new Set([...HOST_TOOLS, ...NODE_TOOLS]);

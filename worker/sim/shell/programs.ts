@@ -27,6 +27,7 @@ import { crictl } from "./crictl.ts";
 import { ps } from "./ps.ts";
 import { iptables, iptablesSave } from "../net/tools/iptables.ts";
 import { ipvsadm } from "../net/tools/ipvsadm.ts";
+import { ipset } from "../net/tools/ipset.ts";
 import { conntrack } from "../net/tools/conntrack.ts";
 import { nc } from "../net/tools/nc.ts";
 import { telnet } from "../net/tools/telnet.ts";
@@ -90,6 +91,7 @@ const programs: Record<string, Program> = {
   iptables,
   "iptables-save": iptablesSave,
   ipvsadm,
+  ipset,
   crictl,
   ps,
   conntrack,

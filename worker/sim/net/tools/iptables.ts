@@ -1,11 +1,13 @@
 // iptables-save and iptables (1.8.10, nf_tables backend, as on Ubuntu 24.04) on a node: they
-// show the node's rule set (kube-proxy-ruleset.ts), the same rules the route trace quotes.
+// show the node's rule set (node-netfilter.ts: the iptables or the ipvs proxier's, as the node's
+// kube-proxy runs), the same rules the route trace quotes.
 // Reading the rule set needs root, as it does on a real machine (`sudo iptables-save`).
 
 import type { ProgramContext } from "../../shell/types.ts";
 import { netIndex } from "../index.ts";
 import { listHeader, listRow, saveText, type ListFormat } from "../kube-proxy-rules.ts";
-import { nodeRuleset, type Table, type TableName } from "../kube-proxy-ruleset.ts";
+import type { Table, TableName } from "../kube-proxy-ruleset.ts";
+import { nodeNetfilter } from "../node-netfilter.ts";
 
 const VERSION = "v1.8.10 (nf_tables)";
 const TABLES: readonly string[] = ["mangle", "filter", "nat", "raw", "security"];
@@ -25,7 +27,7 @@ function ctime(ms: number): string {
 }
 
 function tablesOf(ctx: ProgramContext, node: string): Table[] {
-  return nodeRuleset(netIndex(ctx.tx.state), node).tables;
+  return nodeNetfilter(netIndex(ctx.tx.state), node).tables;
 }
 
 /** One table in iptables-save's format. */

@@ -88,7 +88,8 @@ describe("kube-proxy's mode follows its ConfigMap when its pods restart", () => 
       const hops = result.traces![0].hops;
       const endpoint = hops.find((h) => h.kind === "endpoint")!;
       expect(endpoint.rules![0]).toMatch(/^TCP {2}[\d.]+:\d+ rr$/);
-      expect(endpoint.rule).toMatch(/^ {2}-> [\d.]+:80 +Masq {4}1 {6}0 {10}0 {9}$/);
+      // ActiveConn 0 (the connections close once answered), InActConn: those in TIME_WAIT.
+      expect(endpoint.rule).toMatch(/^ {2}-> [\d.]+:80 +Masq {4}1 {6}0 {10}\d+ +$/);
       expect(endpoint.note).toMatch(/^IPVS \(kube-proxy in ipvs mode on node02\): /);
       expect(hops.some((h) => (h.rules ?? []).some((r) => r.includes("KUBE-SVC-")))).toBe(false);
       picked.push(endpoint.after!.dst.ip);
@@ -120,5 +121,54 @@ describe("what kube-proxy does with a configuration it refuses", () => {
     expect(run(`kubectl -n kube-system logs ${pod} --previous`).output).toMatch(new RegExp(`^${logLine}\n$`));
     const ip = run("kubectl get svc web -o jsonpath='{.spec.clusterIP}'").output;
     expect(run(`ssh node01 curl -s ${ip}`).output).toContain("Welcome to nginx!");
+  });
+});
+
+describe("the IPVS scheduler kube-proxy is configured with", () => {
+  const schedulerCluster = (scheduler: string) => {
+    const run = ipvsCluster(13, (c) => c.replace('mode: ""', 'mode: "ipvs"').replace('scheduler: ""', `scheduler: "${scheduler}"`));
+    run("kubectl -n kube-system rollout restart ds kube-proxy");
+    settle(run);
+    const ip = run("kubectl get svc web -o jsonpath='{.spec.clusterIP}'").output;
+    const picks = (from: string, n: number) =>
+      Array.from({ length: n }, () => {
+        const result = run(`ssh ${from} curl -s ${ip}`);
+        expect(result.output).toContain("Welcome to nginx!");
+        const endpoint = result.traces![0].hops.find((h) => h.kind === "endpoint")!;
+        expect(endpoint.rules![0]).toBe(`TCP  ${ip}:80 ${scheduler}`);
+        return `${endpoint.after!.dst.ip}:80`;
+      });
+    return { run, ip, picks };
+  };
+
+  it.each([
+    ["lc", (p: string[]) => new Set(p.slice(0, 3)).size === 3 && new Set(p.slice(3)).size === 3],
+    ["sh", (p: string[]) => new Set(p).size === 1],
+    ["dh", (p: string[]) => new Set(p).size === 1],
+    ["nq", (p: string[]) => new Set(p).size === 1],
+    ["lblc", (p: string[]) => new Set(p).size === 1],
+  ])("schedules %s as the kernel's module does, and ipvsadm shows it", (scheduler, expected) => {
+    const { run, ip, picks } = schedulerCluster(scheduler);
+    const picked = picks("node02", 6);
+    expect(expected(picked)).toBe(true);
+    // ipvsadm's Scheduler column, and the connections in TIME_WAIT (InActConn) where they went.
+    const out = run(`ssh node02 sudo ipvsadm -Ln -t ${ip}:80`).output;
+    expect(out).toContain(`TCP  ${ip}:80 ${scheduler}\n`);
+    for (const rs of new Set(picked)) {
+      const n = picked.filter((x) => x === rs).length;
+      expect(out).toContain(`  -> ${rs.padEnd(28)} Masq    1      0          ${String(n).padEnd(10)}\n`);
+    }
+    if (scheduler === "sh") {
+      // Another client's address may hash elsewhere, but always to the same server.
+      expect(new Set(picks("node01", 3)).size).toBe(1);
+    }
+  });
+
+  it("forgets TIME_WAIT connections after two minutes: lc starts over", () => {
+    const { run, ip, picks } = schedulerCluster("lc");
+    picks("node02", 2);
+    settle(run, 130);
+    const out = run(`ssh node02 sudo ipvsadm -Ln -t ${ip}:80`).output;
+    expect(out).not.toMatch(/Masq {4}1 {6}0 {10}[1-9]/);
   });
 });

@@ -16,6 +16,8 @@
 import type { EndpointInfo, NetIndex, ServicePortInfo } from "./index.ts";
 import { writeCount } from "../cluster/tx.ts";
 import { DEFAULT_AFFINITY_SECONDS } from "./kube-proxy-ruleset.ts";
+import { nodeEntries } from "./conntrack.ts";
+import type { ConntrackEntry } from "../cluster/types.ts";
 
 export interface NodeProxier {
   mode: "iptables" | "ipvs";
@@ -138,6 +140,114 @@ export function roundRobinPick(realServers: readonly EndpointInfo[], last: strin
   return realServers[0];
 }
 
+/** A real server's connections as IPVS counts them: established ones and others (TIME_WAIT...). */
+export interface RealServerConns {
+  active: number;
+  inactive: number;
+}
+
+/**
+ * IPVS's connection counts per real server of the node's virtual servers, keyed
+ * `proto|vip:port|rs:port`. The simulated connections close as soon as they are answered, so none
+ * is active: each is inactive (TIME_WAIT) for 2 minutes after it closed, the same entries
+ * `conntrack -L` lists (net/conntrack.ts).
+ */
+export function realServerConnections(conntrack: Readonly<Record<string, ConntrackEntry>> | undefined, nodeName: string, now: number): Map<string, RealServerConns> {
+  const counts = new Map<string, RealServerConns>();
+  for (const e of nodeEntries(conntrack, nodeName, now)) {
+    const key = `${e.protocol.toUpperCase()}|${e.orig.dst}:${e.orig.dport}|${e.reply.src}:${e.reply.sport}`;
+    const c = counts.get(key);
+    if (c) c.inactive++;
+    else counts.set(key, { active: 0, inactive: 1 });
+  }
+  return counts;
+}
+
+export function connsKey(v: { protocol: string; ip: string; port: number }, rs: string): string {
+  return `${v.protocol}|${v.ip}:${v.port}|${rs}`;
+}
+
+/** hash_32 (include/linux/hash.h): the golden-ratio multiplicative hash's top `bits` bits. */
+function hash32(value: number, bits: number): number {
+  return Math.imul(value >>> 0, 0x61c88647) >>> (32 - bits);
+}
+
+/** What a scheduler sees of the connection and the virtual server's past. */
+export interface ScheduleInput {
+  clientIP: string;
+  /** The packet's destination address (the virtual server's). */
+  vip: string;
+  /** The real server the last connection through this virtual server went to (rr's position, lblc's cache). */
+  last: string | undefined;
+  conns(rs: EndpointInfo): RealServerConns;
+}
+
+/** The least loaded real server by `overhead`, the earliest in list order on a tie (every weight is 1). */
+function least(realServers: readonly EndpointInfo[], overhead: (e: EndpointInfo) => number): EndpointInfo {
+  let best = realServers[0];
+  let min = overhead(best);
+  for (const e of realServers.slice(1)) {
+    const o = overhead(e);
+    if (o < min) {
+      best = e;
+      min = o;
+    }
+  }
+  return best;
+}
+
+/**
+ * The IPVS scheduler kube-proxy configured (net/netfilter/ipvs/ip_vs_*.c), with every real server
+ * at weight 1 as kube-proxy adds them, over the real servers in list order:
+ * rr and wrr take turns; lc and wlc pick the least (active << 8) + inactive connections (so, as
+ * the simulated connections close at once, the fewest in TIME_WAIT); sed and nq the fewest active
+ * ones (+1), nq an idle one at once: with no connection ever active, the first real server; sh
+ * hashes the client's address (hash_32 into 256 buckets dealt to the real servers in turn), dh the
+ * virtual server's address; lblc and lblcr keep the server chosen for the destination address
+ * (by wlc) while it is not overloaded, which a server with no active connection never is.
+ */
+export function schedule(scheduler: string, realServers: readonly EndpointInfo[], input: ScheduleInput): { ep: EndpointInfo; how: string } {
+  const overhead = (e: EndpointInfo) => {
+    const c = input.conns(e);
+    return c.active * 256 + c.inactive;
+  };
+  const n = realServers.length;
+  switch (scheduler) {
+    case "lc":
+    case "wlc": {
+      const ep = least(realServers, overhead);
+      return { ep, how: `The ${scheduler} scheduler picks ${ep.text}, the real server with the fewest connections (${realServers.map((e) => `${e.text}: ${input.conns(e).active} active, ${input.conns(e).inactive} inactive`).join("; ")}).` };
+    }
+    case "sed":
+    case "nq": {
+      const ep = least(realServers, (e) => input.conns(e).active + 1);
+      return { ep, how: `The ${scheduler} scheduler picks ${ep.text}: ${scheduler === "nq" ? "the first idle real server (no active connection)" : "the smallest expected delay (active connections + 1, weight 1)"}; the playground's connections close as soon as they are answered, so no real server has an active one.` };
+    }
+    case "sh": {
+      const bucket = hash32(ipNumber(input.clientIP), 8);
+      const ep = realServers[bucket % n];
+      return { ep, how: `The sh scheduler hashes the client's address ${input.clientIP} to bucket ${bucket} of 256, which holds ${ep.text}: the same client always reaches the same real server.` };
+    }
+    case "dh": {
+      const bucket = Number(BigInt(ipNumber(input.vip)) * 2654435761n & 255n);
+      const ep = realServers[bucket % n];
+      return { ep, how: `The dh scheduler hashes the destination ${input.vip} to bucket ${bucket} of 256, which holds ${ep.text}: every connection to this address reaches it.` };
+    }
+    case "lblc":
+    case "lblcr": {
+      const cached = input.last !== undefined ? realServers.find((e) => e.text === input.last) : undefined;
+      if (cached) return { ep: cached, how: `The ${scheduler} scheduler keeps ${cached.text} for ${input.vip}, as it is not overloaded (no active connection).` };
+      const ep = least(realServers, overhead);
+      return { ep, how: `The ${scheduler} scheduler has no server for ${input.vip} yet and picks the least connected one, ${ep.text}, which it keeps for that address.` };
+    }
+    default: {
+      const ep = roundRobinPick(realServers, input.last);
+      const after = input.last !== undefined && realServers.some((e) => e.text === input.last) ? input.last : "none (first use)";
+      return { ep, how: `The ${scheduler} scheduler picks ${ep.text}, the real server after ${after} in kube-proxy's order (${n} real servers, weight 1 each).` };
+    }
+  }
+}
+
 /** A virtual server's line as `ipvsadm -Ln` prints it (print_service_entry: "%s  %s" cut at 33, the scheduler, persistence). */
 export function virtualServerText(v: Pick<VirtualServer, "protocol" | "ip" | "port" | "scheduler" | "persistent">, address = `${v.ip}:${v.port}`): string {
   let s = `${`${v.protocol}  ${address}`.slice(0, 33)} ${v.scheduler}`;
@@ -145,7 +255,7 @@ export function virtualServerText(v: Pick<VirtualServer, "protocol" | "ip" | "po
   return s;
 }
 
-/** A real server's line as `ipvsadm -Ln` prints it: `  -> %-28s %-7s %-6d %-10u %-10u` (Masq, weight 1, no counters kept). */
-export function realServerText(address: string): string {
-  return `  -> ${address.slice(0, 28).padEnd(28)} ${"Masq".padEnd(7)} ${"1".padEnd(6)} ${"0".padEnd(10)} ${"0".padEnd(10)}`;
+/** A real server's line as `ipvsadm -Ln` prints it: `  -> %-28s %-7s %-6d %-10u %-10u` (Masq, weight 1, its connections). */
+export function realServerText(address: string, conns: RealServerConns = { active: 0, inactive: 0 }): string {
+  return `  -> ${address.slice(0, 28).padEnd(28)} ${"Masq".padEnd(7)} ${"1".padEnd(6)} ${String(conns.active).padEnd(10)} ${String(conns.inactive).padEnd(10)}`;
 }

@@ -31,7 +31,7 @@ import {
 } from "./kube-proxy-rules.ts";
 import { DEFAULT_AFFINITY_SECONDS } from "./kube-proxy-ruleset.ts";
 import { ipvsMasqueradeRules } from "./ipvs-ruleset.ts";
-import { nodeAddresses, nodeProxier, realServerText, roundRobinKey, roundRobinPick, servicePortVirtualServers, virtualServerText } from "./ipvs.ts";
+import { connsKey, nodeAddresses, nodeProxier, realServerConnections, realServerText, roundRobinKey, schedule, servicePortVirtualServers, virtualServerText, type RealServerConns } from "./ipvs.ts";
 import { nodeOfPlace, type Place } from "./places.ts";
 import { type OutsideHost, outsideHostAt } from "./outside/index.ts";
 import { type Direction, type PolicyDecision, type PolicyIndex, policyIndex } from "./policy.ts";
@@ -669,12 +669,16 @@ class Proxier {
       if (entry && this.env.now - entry.at <= v.persistent * 1000) ep = v.realServers.find((e) => e.text === entry.endpoint);
     }
     const last = this.index.state.ipvsRoundRobin?.[key];
+    let conns: Map<string, RealServerConns> | undefined;
+    const connsOf = (e: EndpointInfo) => (conns ??= realServerConnections(this.index.state.conntrack, nodeName, this.env.now)).get(connsKey(v, e.text)) ?? { active: 0, inactive: 0 };
     if (ep) how = `persistent ${v.persistent}: ${clientIP} used ${ep.text} before, so IPVS keeps it there.`;
-    else {
-      ep = roundRobinPick(v.realServers, last);
-      how = v.realServers.length === 1
-        ? `The only real server is ${ep.text}.`
-        : `The ${scheduler} scheduler picks ${ep.text}${scheduler === "rr" || scheduler === "wrr" ? `, the real server after ${last !== undefined && v.realServers.some((e) => e.text === last) ? last : "none (first use)"} in kube-proxy's order (${v.realServers.length} real servers, weight 1 each)` : ` (the playground schedules ${scheduler} as round robin)`}.`;
+    else if (v.realServers.length === 1) {
+      ep = v.realServers[0];
+      how = `The only real server is ${ep.text}.`;
+    } else {
+      const picked = schedule(scheduler, v.realServers, { clientIP, vip: dstIP, last, conns: connsOf });
+      ep = picked.ep;
+      how = picked.how;
     }
     if (v.persistent !== undefined) affinityWrite = { key: affinityKey, entry: { endpoint: ep.text, at: this.env.now } };
     const hairpin = clientIP === ep.ip;
@@ -683,7 +687,8 @@ class Proxier {
     const after = { src: masquerade ? { ip: snatIP, port: this.src.port } : this.src, dst: { ip: ep.ip, port: ep.port } };
     ep.label ??= ep.podKey ? `endpoint ${ep.podKey}` : `endpoint ${ep.text}`;
     if (ep.podKey) ep.ref ??= podRef(ep.podKey) as EndpointInfo["ref"];
-    const rsText = realServerText(ep.text);
+    // The line as ipvsadm -Ln showed it when the connection came (its connections before this one).
+    const rsText = realServerText(ep.text, connsOf(ep));
     // The iptables rules of the ipvs proxier that decided the SNAT (ipvs-ruleset.ts, what iptables-save prints).
     const rules = [vsText, rsText, ...ipvsMasqueradeRules(this.index, sp, v.kind, masqueradeMarked, hairpin)];
     if (masquerade) rules.push(MASQUERADE_TEXT);

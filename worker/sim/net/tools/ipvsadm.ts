@@ -6,7 +6,7 @@
 
 import type { ProgramContext } from "../../shell/types.ts";
 import { netIndex } from "../index.ts";
-import { nodeVirtualServers, realServerText, virtualServerText, type VirtualServer } from "../ipvs.ts";
+import { connsKey, nodeVirtualServers, realServerConnections, realServerText, virtualServerText, type RealServerConns, type VirtualServer } from "../ipvs.ts";
 
 const HEADER = "IP Virtual Server version 1.2.1 (size=4096)\n";
 const TITLE = "Prot LocalAddress:Port Scheduler Flags\n  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn\n";
@@ -24,10 +24,10 @@ function addrPort(ip: string, port: number, numeric: boolean): string {
   return `${ip === "127.0.0.1" ? "localhost" : ip}:${SERVICE_NAMES[port] ?? port}`;
 }
 
-export function serviceLines(v: VirtualServer, numeric: boolean): string {
+export function serviceLines(v: VirtualServer, numeric: boolean, conns: Map<string, RealServerConns>): string {
   let s = virtualServerText(v, addrPort(v.ip, v.port, numeric)) + "\n";
   const dests = [...v.realServers].sort((a, b) => ipNumber(a.ip) - ipNumber(b.ip) || a.port - b.port);
-  for (const e of dests) s += realServerText(addrPort(e.ip, e.port, numeric)) + "\n";
+  for (const e of dests) s += realServerText(addrPort(e.ip, e.port, numeric), conns.get(connsKey(v, e.text))) + "\n";
   return s;
 }
 
@@ -65,15 +65,16 @@ export function ipvsadm(ctx: ProgramContext): number {
     }
   }
   const servers = nodeVirtualServers(netIndex(ctx.tx.state), frame.node);
+  const conns = realServerConnections(ctx.tx.state.conntrack, frame.node, ctx.now);
   if (only) {
     const v = servers.find((s) => s.protocol === only.protocol && s.ip === only.ip && s.port === only.port);
     if (!v) {
       ctx.err("No such service\n");
       return 1;
     }
-    ctx.out(TITLE + serviceLines(v, numeric));
+    ctx.out(TITLE + serviceLines(v, numeric, conns));
     return 0;
   }
-  ctx.out(HEADER + TITLE + servers.map((v) => serviceLines(v, numeric)).join(""));
+  ctx.out(HEADER + TITLE + servers.map((v) => serviceLines(v, numeric, conns)).join(""));
   return 0;
 }

@@ -15,7 +15,7 @@ export interface Completion {
 // editors, and what every image with a shell has); image-specific clients (psql, redis-cli) are left out.
 const FILE_TOOLS = ["cat", "cd", "cp", "diff", "head", "ls", "mkdir", "mv", "nano", "pwd", "rm", "sed", "tail", "tee", "touch", "vi", "vim", "wc"];
 const PROGRAMS: Record<ClusterView["shell"]["kind"], string[]> = {
-  workstation: ["kubectl", "curl", "ssh", "ip", "echo", "export", "for", "seq", "sleep", "jobs", "fg", "kill", "wait", "clear", "exit", "base64", "printf", "printenv", "help", "history", "man", ...FILE_TOOLS],
+  workstation: ["kubectl", "helm", "curl", "ssh", "ip", "echo", "export", "for", "seq", "sleep", "jobs", "fg", "kill", "wait", "clear", "exit", "base64", "printf", "printenv", "help", "history", "man", ...FILE_TOOLS],
   node: ["kubectl", "curl", "ping", "ip", "seq", "sleep", "exit", "clear", "hostname", "sudo", "iptables", "iptables-save", "ipvsadm", "ipset", "crictl", "conntrack", "ps", "base64", "printenv", "help", "history", "man", ...FILE_TOOLS],
   pod: ["curl", "wget", "nslookup", "dig", "host", "nc", "telnet", "ps", "ping", "ip", "ifconfig", "env", "printenv", "hostname", "seq", "sleep", "exit", "clear", "base64", ...FILE_TOOLS],
 };

@@ -8,3 +8,9 @@ export interface CatalogueFile {
   version: string;
   text: string;
 }
+
+/** One file of a Helm chart the catalogue holds, by its path inside the chart. */
+export interface ChartFile {
+  name: string;
+  text: string;
+}

@@ -14,7 +14,8 @@ const HOST_TOOLS = ["vi", "vim", "nano", "curl", "ssh", "ping", "nslookup", "ip"
 /** Netfilter's tools (iptables, conntrack, ipset), ipvsadm, crictl, procps' ps and sudo, on the nodes. */
 const NODE_TOOLS = ["sudo", "iptables", "iptables-save", "ipvsadm", "ipset", "crictl", "conntrack", "ps"];
 
-const WORKSTATION = new Set([...HOST_TOOLS, "kubectl"]);
+// helm (v3.19) is installed beside kubectl on the workstation, as the Gateway API courses set it up.
+const WORKSTATION = new Set([...HOST_TOOLS, "kubectl", "helm"]);
 const NODE = new Set([...HOST_TOOLS, ...NODE_TOOLS]);
 const CONTROL_PLANE = new Set([...HOST_TOOLS, ...NODE_TOOLS, "kubectl"]);
 /** Shell builtins (and applets every shell image has) available in an interactive pod shell. */

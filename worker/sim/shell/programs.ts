@@ -1,5 +1,5 @@
 // Which program a word names, in the place the console is. A pod only has the tools its image
-// ships; the workstation has kubectl, curl and ssh; nodes have curl, ping and (controlplane) kubectl.
+// ships; the workstation has kubectl, helm, curl and ssh; nodes have curl, ping and (controlplane) kubectl.
 
 import { registerProgramLookup } from "./program-lookup.ts";
 import type { ClusterState } from "../cluster/types.ts";
@@ -37,6 +37,7 @@ import { EMPTY_JOBS, fgBuiltin, jobsBuiltin, killBuiltin, waitBuiltin } from "./
 import type { JobControl } from "./job-types.ts";
 import { grep, head, tail, wc } from "./text-filters.ts";
 import { kubectlProgram } from "../kubectl/kubectl.ts";
+import { helmProgram } from "../helm/helm.ts";
 import type { Program, ProgramContext, ShellFrame } from "./types.ts";
 
 /**
@@ -128,6 +129,7 @@ const programs: Record<string, Program> = {
   wait: (ctx) => waitBuiltin(ctx, jobControlOf(ctx)),
   clear,
   kubectl: kubectlProgram,
+  helm: helmProgram,
   grep,
   head,
   tail,

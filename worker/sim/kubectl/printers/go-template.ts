@@ -669,6 +669,10 @@ const FUNCS = new Set([
 interface Tree {
   name: string;
   root: ListNode;
+  /** The text the tree was parsed from, for the line and column of its errors (a template set's file). */
+  text?: string;
+  /** The file it was defined in, as errors name it (a template set's). */
+  file?: string;
 }
 
 class Parser {
@@ -684,6 +688,7 @@ class Parser {
   constructor(
     private readonly text: string,
     private readonly trees: Map<string, Tree>,
+    private readonly funcs: ReadonlySet<string> = FUNCS,
   ) {
     this.items = lex(text, { breakOK: true, continueOK: true });
   }
@@ -790,7 +795,7 @@ class Parser {
     const existing = this.trees.get(name);
     // Go's Tree.add: a definition replaces an empty one; two non-empty ones with the same name are an error.
     if (existing && !isEmptyTree(existing.root) && !isEmptyTree(root)) this.errorf(`template: multiple definition of template ${goQuote(name)}`);
-    if (!existing || isEmptyTree(existing.root)) this.trees.set(name, { name, root });
+    if (!existing || isEmptyTree(existing.root)) this.trees.set(name, { name, root, text: this.text });
   }
 
   private itemList(): [ListNode, TNode] {
@@ -1023,7 +1028,7 @@ class Parser {
     const token = this.nextNonSpace();
     switch (token.type) {
       case "identifier":
-        if (!FUNCS.has(token.val)) this.errorf(`function ${goQuote(token.val)} not defined`);
+        if (!this.funcs.has(token.val)) this.errorf(`function ${goQuote(token.val)} not defined`);
         return { type: "identifier", pos: token.pos, ident: token.val };
       case "dot":
         return { type: "dot", pos: token.pos };
@@ -1136,10 +1141,13 @@ class State {
   vars: { name: string; value: Slot }[] = [];
   depth = 0;
   tmplName = "output";
+  /** The file whose tree runs (a template set's file name; kubectl's one template is "output"). */
+  parseName = "output";
 
   constructor(
-    private readonly text: string,
+    private text: string,
     private readonly trees: Map<string, Tree>,
+    private readonly extra: Readonly<Record<string, TemplateFunc>> = {},
   ) {}
 
   at(node: Operand | CommandNode | TNode): void {
@@ -1153,7 +1161,7 @@ class State {
     const lastNewline = before.lastIndexOf("\n");
     const col = byteLength(before.slice(lastNewline + 1));
     const context = this.node.str;
-    throw new ExecError(`template: output:${lineNum}:${col}: executing ${goQuote(this.tmplName)} at <${context}>: ${message}`);
+    throw new ExecError(`template: ${this.parseName}:${lineNum}:${col}: executing ${goQuote(this.tmplName)} at <${context}>: ${message}`);
   }
 
   push(name: string, value: Slot): void {
@@ -1271,9 +1279,16 @@ class State {
     if (!tree) this.errorf(`template ${goQuote(t.name)} not defined`);
     if (this.depth >= MAX_DEPTH) this.errorf(`exceeded maximum template depth (${MAX_DEPTH})`);
     const value = t.pipe ? this.evalPipeline(dot, t.pipe) : undefined;
-    const saved = { vars: this.vars, name: this.tmplName };
+    this.runTree(tree, value);
+  }
+
+  /** Runs a named tree with `value` as dot and $ (a {{template}} action, or helm's include). */
+  runTree(tree: Tree, value: GoValue): void {
+    const saved = { vars: this.vars, name: this.tmplName, text: this.text, parseName: this.parseName };
     this.vars = [{ name: "$", value: { v: value, iface: false } }];
-    this.tmplName = t.name;
+    this.tmplName = tree.name;
+    if (tree.text !== undefined) this.text = tree.text;
+    if (tree.file !== undefined) this.parseName = tree.file;
     this.depth++;
     try {
       this.walk({ v: value, iface: false }, tree.root);
@@ -1281,6 +1296,23 @@ class State {
       this.depth--;
       this.vars = saved.vars;
       this.tmplName = saved.name;
+      this.text = saved.text;
+      this.parseName = saved.parseName;
+    }
+  }
+
+  /** A named template's output on its own (helm's include), run in this state for its depth limit. */
+  include(name: string, value: GoValue): string {
+    const tree = this.trees.get(name);
+    if (!tree) throw new CallError(`template: no template ${goQuote(name)} associated with template ${goQuote(this.tmplName)}`);
+    if (this.depth >= MAX_DEPTH) throw new CallError(`rendering template has a nested reference name: ${name}`);
+    const saved = this.out;
+    this.out = "";
+    try {
+      this.runTree(tree, value);
+      return this.out;
+    } finally {
+      this.out = saved;
     }
   }
 
@@ -1377,6 +1409,13 @@ class State {
     if (receiver.v === undefined) return { v: undefined, iface: false };
     const typ = receiver.iface ? "interface {}" : goTypeName(receiver.v);
     if (receiver.v === null) this.errorf(`nil pointer evaluating ${typ}.${fieldName}`);
+    if (receiver.v instanceof GoMethods) {
+      const method = receiver.v.methods[fieldName];
+      if (!method) this.errorf(`can't evaluate field ${fieldName} in type ${receiver.v.typeName}`);
+      const argv = args.slice(1).map((a) => this.evalArg(_dot, "any", a));
+      if (final !== MISSING) argv.push(final);
+      return { v: method(argv), iface: false };
+    }
     if (goKind(receiver.v) === "map") {
       if (args.length > 1 || final !== MISSING) this.errorf(`${fieldName} is not a method but has arguments`);
       const map = receiver.v as Record<string, GoValue>;
@@ -1438,7 +1477,8 @@ class State {
 
   private evalCall(dot: Slot, name: string, node: CommandNode | IdentifierNode, argNodes: Operand[], final: GoValue): GoValue {
     const args = argNodes.length > 0 ? argNodes.slice(1) : argNodes;
-    const sig = SIGNATURES[name];
+    const extra = Object.prototype.hasOwnProperty.call(this.extra, name) ? this.extra[name] : undefined;
+    const sig = extra ?? SIGNATURES[name];
     let numIn = args.length;
     if (final !== MISSING) numIn++;
     if (sig.variadic) {
@@ -1470,7 +1510,7 @@ class State {
     args.forEach((arg, i) => argv.push(this.evalArg(dot, paramType(i), arg)));
     if (final !== MISSING) argv.push(this.validateType(final, paramType(argv.length)));
     try {
-      return BUILTINS[name](argv);
+      return extra ? extra.run(argv, this) : BUILTINS[name](argv);
     } catch (e) {
       if (e instanceof CallError) {
         this.at(node as CommandNode);
@@ -2153,4 +2193,67 @@ export function runGoTemplate(template: string, data: GoValue, raw?: string): Go
   const parsed = parseGoTemplate(template);
   if (!parsed.ok) return { ok: false, output: "", error: parsed.error };
   return parsed.run(data, raw);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Template sets with added functions (helm's engine: every file of a chart parsed into one set)
+
+/** A function a template set adds (sprig's, helm's), with Go's signature for argument counting. */
+export interface TemplateFunc {
+  params: ParamType[];
+  variadic: boolean;
+  /** Throws TemplateFuncError for the function's returned error (`error calling NAME: ...`). */
+  run(argv: GoValue[], state: { include(name: string, value: GoValue): string }): GoValue;
+}
+
+export type { ParamType as TemplateParamType };
+
+/** A function's returned error, printed as `error calling NAME: message`. */
+export class TemplateFuncError extends CallError {}
+
+/** A Go value with methods a template calls with arguments (helm's `.Capabilities.APIVersions.Has "v1"`). */
+export class GoMethods {
+  constructor(
+    readonly typeName: string,
+    readonly methods: Readonly<Record<string, (args: GoValue[]) => GoValue>>,
+  ) {}
+}
+
+export interface TemplateSet {
+  trees: Map<string, Tree>;
+  funcs: Readonly<Record<string, TemplateFunc>>;
+}
+
+/** Parses files into one set as text/template's Template.New(name).Parse(text) does for each; the first error stops it. */
+export function parseTemplateSet(files: ReadonlyArray<{ name: string; text: string }>, funcs: Readonly<Record<string, TemplateFunc>>): { ok: true; set: TemplateSet } | { ok: false; error: string } {
+  const trees = new Map<string, Tree>();
+  const names = new Set([...FUNCS, ...Object.keys(funcs)]);
+  for (const file of files) {
+    try {
+      const before = new Set(trees.keys());
+      const root = new Parser(file.text, trees, names).parse();
+      for (const [key, tree] of trees) if (!before.has(key) && tree.file === undefined) tree.file = file.name;
+      if (!trees.has(file.name) || !isEmptyTree(root)) trees.set(file.name, { name: file.name, root, text: file.text, file: file.name });
+    } catch (e) {
+      if (e instanceof TemplateError) return { ok: false, error: `parse error at (${file.name}): ${e.message.replace(/^template: output:/, "")}` };
+      throw e;
+    }
+  }
+  return { ok: true, set: { trees, funcs } };
+}
+
+/** Runs one file of a set (Template.ExecuteTemplate); the error as text/template words it. */
+export function executeTemplateSet(set: TemplateSet, name: string, data: GoValue): { ok: true; output: string } | { ok: false; error: string } {
+  const tree = set.trees.get(name);
+  if (!tree) return { ok: false, error: `template: no template ${goQuote(name)} associated with template ${goQuote(name)}` };
+  const state = new State(tree.text ?? "", set.trees, set.funcs);
+  state.parseName = name;
+  state.tmplName = name;
+  try {
+    state.runTree(tree, data);
+    return { ok: true, output: state.out };
+  } catch (e) {
+    if (!(e instanceof ExecError)) throw e;
+    return { ok: false, error: e.message };
+  }
 }

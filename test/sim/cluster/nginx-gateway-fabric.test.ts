@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { createSession, execute, type SessionState } from "../../../worker/sim/engine.ts";
 
 const GATEWAY_API = "https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.4.1/standard-install.yaml";
+const GATEWAY_API_151 = "https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.5.1/standard-install.yaml";
 const NGF = "https://raw.githubusercontent.com/nginx/nginx-gateway-fabric/v2.6.7/deploy";
 
 interface Session {
@@ -94,6 +95,21 @@ describe("NGINX Gateway Fabric's install", () => {
     expect(conditions.map(({ type, status, reason, message }) => ({ type, status, reason, message }))).toEqual([
       { type: "Accepted", status: "True", reason: "Accepted", message: "The GatewayClass is accepted" },
       { type: "SupportedVersion", status: "False", reason: "UnsupportedVersion", message: "The Gateway API CRD versions are not recommended. Recommended version is v1.5.1" },
+      { type: "ResolvedRefs", status: "True", reason: "ResolvedRefs", message: "The ParametersRef resource is resolved" },
+    ]);
+  });
+
+  it("says the v1.5.1 CRDs it recommends are supported", () => {
+    const start = Date.UTC(2026, 0, 1);
+    const s = session(createSession({ seed: 3, now: start }), start);
+    expect(s.run(`kubectl apply -f ${GATEWAY_API_151}`).exitCode).toBe(0);
+    expect(s.run(`kubectl apply --server-side -f ${NGF}/crds.yaml`).exitCode).toBe(0);
+    expect(s.run(`kubectl apply -f ${NGF}/default/deploy.yaml`).exitCode).toBe(0);
+    s.wait(15);
+    const conditions = JSON.parse(s.run("kubectl get gatewayclass nginx -o jsonpath='{.status.conditions}'").output) as Array<Record<string, unknown>>;
+    expect(conditions.map(({ type, status, reason, message }) => ({ type, status, reason, message }))).toEqual([
+      { type: "Accepted", status: "True", reason: "Accepted", message: "The GatewayClass is accepted" },
+      { type: "SupportedVersion", status: "True", reason: "SupportedVersion", message: "The Gateway API CRD versions are supported" },
       { type: "ResolvedRefs", status: "True", reason: "ResolvedRefs", message: "The ParametersRef resource is resolved" },
     ]);
   });

@@ -93,8 +93,8 @@ FIELDS:
     expect(output).toContain("  addresses\t<[]string> -required-\n    A list of IP address ranges over which MetalLB has authority.\n");
   });
 
-  it("explains every registry kind (the Gateway API's and NGINX Gateway Fabric's once their CRDs are installed)", () => {
-    run("kubectl apply -f https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.4.1/standard-install.yaml");
+  it("explains every registry kind (the Gateway API's and NGINX Gateway Fabric's once their CRDs are installed: v1.5.1, whose schemas the definitions hold)", () => {
+    run("kubectl apply -f https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.5.1/standard-install.yaml");
     run("kubectl apply --server-side -f https://raw.githubusercontent.com/nginx/nginx-gateway-fabric/v2.6.7/deploy/crds.yaml");
     for (const def of kinds) {
       const result = run(`kubectl explain ${def.group === "" ? def.plural : `${def.plural}.${def.group}`}`);

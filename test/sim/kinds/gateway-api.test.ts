@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { simTerminal } from "../console.ts";
 
 const INSTALL = "https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.4.1/standard-install.yaml";
+const INSTALL_151 = "https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.5.1/standard-install.yaml";
 
 function installed(seed = 3) {
   const run = simTerminal(seed);
@@ -46,6 +47,42 @@ describe("Gateway API CRDs", () => {
     expect(resources).toMatch(/^referencegrants\s+refgrant\s+gateway\.networking\.k8s\.io\/v1beta1\s+true\s+ReferenceGrant$/m);
     expect(resources).toMatch(/^gatewayclasses\s+gc\s+gateway\.networking\.k8s\.io\/v1\s+false\s+GatewayClass$/m);
     expect(run("kubectl explain httproute.spec.rules.matches.path").output).toContain("FIELD: path <Object>");
+  });
+
+  it("v1.5.1's standard-install.yaml (NGF 2.6.7's version) adds ListenerSet, TLSRoute, ReferenceGrant v1 and the safe-upgrades policy", () => {
+    const run = simTerminal(3);
+    expect(run(`kubectl apply -f ${INSTALL_151}`)).toEqual({
+      output: [
+        ...["backendtlspolicies", "gatewayclasses", "gateways", "grpcroutes", "httproutes", "listenersets", "referencegrants", "tlsroutes"].map(
+          (p) => `customresourcedefinition.apiextensions.k8s.io/${p}.gateway.networking.k8s.io created`,
+        ),
+        "validatingadmissionpolicy.admissionregistration.k8s.io/safe-upgrades.gateway.networking.k8s.io created",
+        "validatingadmissionpolicybinding.admissionregistration.k8s.io/safe-upgrades.gateway.networking.k8s.io created",
+        "",
+      ].join("\n"),
+      exitCode: 0,
+    });
+    expect(run("kubectl get crd gateways.gateway.networking.k8s.io -o jsonpath='{.metadata.annotations.gateway\\.networking\\.k8s\\.io/bundle-version}'").output).toBe("v1.5.1");
+    const resources = run("kubectl api-resources --api-group=gateway.networking.k8s.io").output;
+    expect(resources).toMatch(/^listenersets\s+lset\s+gateway\.networking\.k8s\.io\/v1\s+true\s+ListenerSet$/m);
+    expect(resources).toMatch(/^tlsroutes\s+gateway\.networking\.k8s\.io\/v1\s+true\s+TLSRoute$/m);
+    expect(run("kubectl get validatingadmissionpolicybinding").output).toBe(
+      "NAME                                      POLICYNAME                                PARAMREF   AGE\nsafe-upgrades.gateway.networking.k8s.io   safe-upgrades.gateway.networking.k8s.io   <unset>    9s\n",
+    );
+    // Both served versions of ReferenceGrant are written; v1.4.1 served v1beta1 only.
+    const grant = (version: string) => run(`cat <<'EOF' | kubectl apply -f -\napiVersion: gateway.networking.k8s.io/${version}\nkind: ReferenceGrant\nmetadata:\n  name: g-${version}\nspec:\n  from:\n  - group: gateway.networking.k8s.io\n    kind: HTTPRoute\n    namespace: web\n  to:\n  - group: ""\n    kind: Service\nEOF`);
+    expect(grant("v1").output).toBe("referencegrant.gateway.networking.k8s.io/g-v1 created\n");
+    expect(grant("v1beta1").output).toBe("referencegrant.gateway.networking.k8s.io/g-v1beta1 created\n");
+    expect(grant("v1alpha2").output).toContain('no matches for kind "ReferenceGrant" in version "gateway.networking.k8s.io/v1alpha2"');
+    run(`cat <<'EOF' | kubectl apply -f -\napiVersion: gateway.networking.k8s.io/v1\nkind: ListenerSet\nmetadata:\n  name: extra\nspec:\n  parentRef:\n    name: web\n  listeners:\n  - name: extra\n    port: 8080\n    protocol: HTTP\nEOF`);
+    expect(run("kubectl get lset").output).toBe("NAME    ACCEPTED   PROGRAMMED   AGE\nextra   Unknown    Unknown      3s\n");
+  });
+
+  it("v1.4.1 serves ReferenceGrant in v1beta1 only", () => {
+    const run = installed();
+    const r = run(`cat <<'EOF' | kubectl apply -f -\napiVersion: gateway.networking.k8s.io/v1\nkind: ReferenceGrant\nmetadata:\n  name: g\nspec:\n  from:\n  - group: gateway.networking.k8s.io\n    kind: HTTPRoute\n    namespace: web\n  to:\n  - group: ""\n    kind: Service\nEOF`);
+    expect(r.output).toContain('no matches for kind "ReferenceGrant" in version "gateway.networking.k8s.io/v1"');
+    expect(run("kubectl get tlsroute").output).toBe('error: the server doesn\'t have a resource type "tlsroute"\n');
   });
 
   it("prints a GatewayClass and a Gateway with the CRDs' columns and their default Pending status", () => {

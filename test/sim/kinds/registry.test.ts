@@ -10,7 +10,7 @@ import { allCategory, lookupResource } from "../../../worker/sim/kubectl/resourc
 import { createRandom } from "../../../worker/sim/random.ts";
 import { simTerminal } from "../console.ts";
 
-const GATEWAY_API = "https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.4.1/standard-install.yaml";
+const GATEWAY_API = "https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.5.1/standard-install.yaml";
 const NGF_CRDS = "https://raw.githubusercontent.com/nginx/nginx-gateway-fabric/v2.6.7/deploy/crds.yaml";
 
 describe("the kind registry", () => {
@@ -78,6 +78,10 @@ describe("the kind registry", () => {
     expect(gw("Gateway", "v1", "web", "  gatewayClassName: nginx\n  listeners:\n  - name: http\n    port: 80\n    protocol: HTTP\n").exitCode).toBe(0);
     expect(gw("HTTPRoute", "v1", "web", "  parentRefs:\n  - name: web\n  rules:\n  - backendRefs:\n    - name: web\n      port: 80\n").exitCode).toBe(0);
     expect(gw("GRPCRoute", "v1", "grpc", "  parentRefs:\n  - name: web\n").exitCode).toBe(0);
+    expect(gw("TLSRoute", "v1", "tls", "  parentRefs:\n  - name: web\n  hostnames:\n  - tls.example.com\n  rules:\n  - backendRefs:\n    - name: web\n      port: 443\n").exitCode).toBe(0);
+    expect(gw("ListenerSet", "v1", "extra", "  parentRef:\n    name: web\n  listeners:\n  - name: extra\n    port: 8080\n    protocol: HTTP\n").exitCode).toBe(0);
+    // v1.5.1 serves ReferenceGrant in v1 as well as v1beta1 (NGF's examples write v1).
+    expect(gw("ReferenceGrant", "v1", "from-web-v1", "  from:\n  - group: gateway.networking.k8s.io\n    kind: HTTPRoute\n    namespace: other\n  to:\n  - group: ''\n    kind: Service\n").exitCode).toBe(0);
     expect(gw("ReferenceGrant", "v1beta1", "from-web", "  from:\n  - group: gateway.networking.k8s.io\n    kind: HTTPRoute\n    namespace: other\n  to:\n  - group: ''\n    kind: Service\n").exitCode).toBe(0);
     expect(gw("BackendTLSPolicy", "v1", "tls", "  targetRefs:\n  - group: ''\n    kind: Service\n    name: web\n  validation:\n    hostname: web.example.com\n    wellKnownCACertificates: System\n").exitCode).toBe(0);
     run(`kubectl apply --server-side -f ${NGF_CRDS}`);
@@ -88,7 +92,7 @@ describe("the kind registry", () => {
       const get = run(`kubectl get ${def.plural} -A`);
       expect(get.exitCode).toBe(0);
       expect(get.output).toMatch(new RegExp(`^(NAMESPACE +)?${def.table.columns[0]}  `, "m"));
-      // All six Gateway API CRDs described are more text than a console command may print: one is enough.
+      // All nine Gateway API CRDs described are more text than a console command may print: one is enough.
       const described = run(def.kind === "CustomResourceDefinition" ? "kubectl describe crd referencegrants.gateway.networking.k8s.io" : `kubectl describe ${def.plural} -A`);
       expect(described.exitCode).toBe(0);
       expect(described.output).toMatch(/^Name: /m);

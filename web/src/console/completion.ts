@@ -30,9 +30,9 @@ const CONFIG_SUBCOMMANDS = ["current-context", "delete-context", "get-clusters",
 /** The registry's resource names (worker/sim/kinds), kept here so the page does not load the simulation; a test compares them. */
 export const RESOURCE_TYPES = [
   "all", "backendtlspolicies", "clusterrolebindings", "clusterroles", "configmaps", "customresourcedefinitions", "daemonsets",
-  "deployments", "endpoints", "endpointslices", "events", "gatewayclasses", "gateways", "grpcroutes", "httproutes", "ingressclasses", "ingresses", "ipaddresspools", "jobs", "l2advertisements", "leases", "limitranges", "namespaces", "networkpolicies",
+  "deployments", "endpoints", "endpointslices", "events", "gatewayclasses", "gateways", "grpcroutes", "httproutes", "ingressclasses", "ingresses", "ipaddresspools", "jobs", "l2advertisements", "leases", "limitranges", "listenersets", "namespaces", "networkpolicies",
   "nginxgateways", "nginxproxies", "nodes", "persistentvolumeclaims", "persistentvolumes", "pods", "referencegrants", "replicasets", "resourcequotas", "rolebindings", "roles", "secrets",
-  "serviceaccounts", "services", "statefulsets", "storageclasses", "validatingwebhookconfigurations",
+  "serviceaccounts", "services", "statefulsets", "storageclasses", "tlsroutes", "validatingadmissionpolicies", "validatingadmissionpolicybindings", "validatingwebhookconfigurations",
 ];
 
 /** Short and singular names kubectl accepts, mapped to the kind they mean. */

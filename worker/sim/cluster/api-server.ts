@@ -2,7 +2,7 @@
 // Generic over the kinds of the registry (worker/sim/kinds): it checks metadata (with the real
 // messages), enforces the session's object cap, resourceVersion and uid rules, and stores through
 // store.ts so the indexes follow; what is particular to a kind is that kind's strategy.
-import { apiVersionOfKind, kindByName, kindByResource, kindServed, listKind, readKind, storageKey, storeLocation, storedObjects } from "../kinds/index.ts";
+import { apiVersionOfKind, kindByName, kindByResource, kindServed, listKind, servesApiVersion, readKind, storageKey, storeLocation, storedObjects } from "../kinds/index.ts";
 import type { ApiContext, KindDefinition, KindStrategy } from "../kinds/types.ts";
 import { copyLabels, isRecord } from "../kinds/templates.ts";
 import {
@@ -47,7 +47,7 @@ function kindOf(state: ClusterState, obj: SubmittedObject): Writable | ApiStatus
   const def = named && kindServed(state, named) ? named : undefined;
   const writable = def?.strategy && storeLocation(def) ? def : undefined;
   const version = obj?.apiVersion ?? (writable ? apiVersionOfKind(writable) : undefined);
-  if (!writable || version !== apiVersionOfKind(writable)) {
+  if (!writable || !servesApiVersion(state, writable, String(version))) {
     return badRequest(`no matches for kind ${JSON.stringify(String(obj?.kind ?? ""))} in version ${JSON.stringify(String(version ?? ""))}`);
   }
   return { def: writable, collection: storeLocation(writable)!, strategy: writable.strategy! };

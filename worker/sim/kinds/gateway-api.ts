@@ -140,6 +140,35 @@ export const grpcRouteKind: KindDefinition = customResourceKind({
   table: routeTable,
 });
 
+export const tlsRouteKind: KindDefinition = customResourceKind({
+  kind: "TLSRoute",
+  group: GATEWAY_GROUP,
+  version: "v1",
+  plural: "tlsroutes",
+  singular: "tlsroute",
+  shortNames: [],
+  categories: ["gateway-api"],
+  namespaced: true,
+  table: ageTable,
+});
+
+/** ListenerSet (standard channel from v1.5.0): listeners attached to a Gateway from other objects. */
+export const listenerSetKind: KindDefinition = customResourceKind({
+  kind: "ListenerSet",
+  group: GATEWAY_GROUP,
+  version: "v1",
+  plural: "listenersets",
+  singular: "listenerset",
+  shortNames: ["lset"],
+  categories: ["gateway-api"],
+  namespaced: true,
+  table: {
+    columns: ["NAME", "ACCEPTED", "PROGRAMMED", "AGE"],
+    narrow: 4,
+    row: (o, now) => [o.metadata.name, conditionStatus(o, "Accepted"), conditionStatus(o, "Programmed"), age(o.metadata.creationTimestamp, now)],
+  },
+});
+
 export const referenceGrantKind: KindDefinition = customResourceKind({
   kind: "ReferenceGrant",
   group: GATEWAY_GROUP,

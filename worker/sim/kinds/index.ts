@@ -7,14 +7,14 @@ import type { ClusterState, KubeObject } from "../cluster/types.ts";
 import type { AnyObject } from "../kubectl/printers/tables.ts";
 import { configMapKind } from "./config-map.ts";
 import { daemonSetKind } from "./daemon-set.ts";
-import { CRD_RESOURCE, customResourceDefinitionKind } from "./custom-resource-definition.ts";
+import { CRD_RESOURCE, type CustomResourceDefinition, customResourceDefinitionKind } from "./custom-resource-definition.ts";
 import { deploymentKind } from "./deployment.ts";
 import { endpointSliceKind } from "./endpoint-slice.ts";
 import { endpointsKind } from "./endpoints.ts";
 import { eventKind } from "./event.ts";
 import { leaseKind } from "./lease.ts";
 import { nginxGatewayKind, nginxProxyKind } from "./nginx-gateway-fabric.ts";
-import { backendTlsPolicyKind, gatewayClassKind, gatewayKind, grpcRouteKind, httpRouteKind, referenceGrantKind } from "./gateway-api.ts";
+import { backendTlsPolicyKind, gatewayClassKind, gatewayKind, grpcRouteKind, httpRouteKind, listenerSetKind, referenceGrantKind, tlsRouteKind } from "./gateway-api.ts";
 import { ingressClassKind, ingressKind } from "./ingress.ts";
 import { jobKind } from "./job.ts";
 import { limitRangeKind } from "./limit-range.ts";
@@ -34,6 +34,7 @@ import { serviceAccountKind } from "./service-account.ts";
 import { statefulSetKind } from "./stateful-set.ts";
 import { storageClassKind } from "./storage-class.ts";
 import type { KindDefinition } from "./types.ts";
+import { validatingAdmissionPolicyBindingKind, validatingAdmissionPolicyKind } from "./validating-admission-policy.ts";
 import { validatingWebhookConfigurationKind } from "./validating-webhook-configuration.ts";
 
 export type { KindDefinition } from "./types.ts";
@@ -70,13 +71,17 @@ export const kinds: readonly KindDefinition[] = [
   ipAddressPoolKind,
   l2AdvertisementKind,
   validatingWebhookConfigurationKind,
+  validatingAdmissionPolicyKind,
+  validatingAdmissionPolicyBindingKind,
   customResourceDefinitionKind,
   backendTlsPolicyKind,
   gatewayClassKind,
   gatewayKind,
   grpcRouteKind,
   httpRouteKind,
+  listenerSetKind,
   referenceGrantKind,
+  tlsRouteKind,
   nginxGatewayKind,
   nginxProxyKind,
 ];
@@ -99,6 +104,21 @@ export function kindServed(state: ClusterState, def: KindDefinition): boolean {
 
 /** `v1`, `apps/v1`. */
 export const apiVersionOfKind = (def: KindDefinition): string => (def.group === "" ? def.version : `${def.group}/${def.version}`);
+
+/**
+ * True when a client may write the kind in that apiVersion: the kind's own, or for a kind served by a
+ * CRD any other version the installed CRD serves (ReferenceGrant's v1 beside v1beta1 from the Gateway
+ * API v1.5 on, HTTPRoute's v1beta1). The CRDs' versions share one schema (conversion None), so the
+ * object is stored as the kind's version.
+ */
+export function servesApiVersion(state: ClusterState, def: KindDefinition, apiVersion: string): boolean {
+  if (apiVersion === apiVersionOfKind(def)) return true;
+  if (def.crd === undefined || !apiVersion.startsWith(`${def.group}/`)) return false;
+  const crds = state.objects?.[CRD_RESOURCE];
+  const crd = crds !== undefined && Object.hasOwn(crds, def.crd) ? (crds[def.crd] as unknown as CustomResourceDefinition) : undefined;
+  const version = apiVersion.slice(def.group.length + 1);
+  return crd?.spec.versions.some((v) => v.name === version && v.served) === true;
+}
 
 const NO_OBJECTS: Record<string, KubeObject> = Object.freeze({}) as Record<string, KubeObject>;
 

@@ -13,6 +13,7 @@ import { statusErrorText } from "../errors.ts";
 import type { FlagSpec, Flags } from "../flags.ts";
 import { readManifestSources } from "../files.ts";
 import { decodeError, parseCatalogued, parseManifests, validateManifest, type Manifest } from "../manifest.ts";
+import { servesApiVersion } from "../../kinds/index.ts";
 import { kindString, lookupResource } from "../resources.ts";
 import { dryRunOf, reportErrors } from "./common.ts";
 
@@ -105,8 +106,7 @@ export function applyManifests(k: Kubectl, flags: Flags, mode: "create" | "apply
       errors.push(from(`error: resource mapping not found for name: "${name}" namespace: "${typeof metadata.namespace === "string" ? metadata.namespace : ""}" from "STDIN": no matches for kind "${kind}" in version "${apiVersion}"\nensure CRDs are installed first\n`));
       continue;
     }
-    const expectedVersion = type.type.group ? `${type.type.group}/${type.type.version}` : type.type.version;
-    if (apiVersion !== expectedVersion) {
+    if (!servesApiVersion(k.ctx.tx.state, type.type.def, apiVersion)) {
       errors.push(from(`error: resource mapping not found for name: "${name}" namespace: "" from "STDIN": no matches for kind "${kind}" in version "${apiVersion}"\nensure CRDs are installed first\n`));
       continue;
     }

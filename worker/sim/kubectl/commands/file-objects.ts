@@ -6,6 +6,7 @@ import { fail, type Kubectl } from "../context.ts";
 import type { Flags } from "../flags.ts";
 import { readManifestSources } from "../files.ts";
 import { parseCatalogued, parseManifests, validateManifest } from "../manifest.ts";
+import { servesApiVersion } from "../../kinds/index.ts";
 import { lookupResource, type ResourceType } from "../resources.ts";
 
 export interface FileObject {
@@ -36,8 +37,7 @@ export function fileObjects(k: Kubectl, flags: Flags, verb: string): FileObject[
       const name = typeof metadata.name === "string" ? metadata.name : "";
       const own = typeof metadata.namespace === "string" && metadata.namespace !== "" ? metadata.namespace : undefined;
       const found = lookupResource(kind, k.ctx.tx.state);
-      const version = found.ok ? (found.type.group ? `${found.type.group}/${found.type.version}` : found.type.version) : "";
-      if (!found.ok || found.type.kind !== kind || version !== apiVersion || found.type.def.strategy === undefined) {
+      if (!found.ok || found.type.kind !== kind || !servesApiVersion(k.ctx.tx.state, found.type.def, apiVersion) || found.type.def.strategy === undefined) {
         return fail(k, `error: resource mapping not found for name: "${name}" namespace: "${own ?? ""}" from "${source}": no matches for kind "${kind}" in version "${apiVersion}"\nensure CRDs are installed first`);
       }
       if (name === "") return fail(k, `error: error when ${verb} "${source}": resource name may not be empty`);

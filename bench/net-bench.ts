@@ -71,6 +71,19 @@ export function buildNetCluster(services: number, podsPerService: number, cni: "
 }
 
 /**
+ * The same cluster with every node's kube-proxy in ipvs mode (rr), as after editing its ConfigMap
+ * and restarting its pods: the record each kube-proxy run keeps of the mode it read.
+ */
+export function withIpvsMode(state: ClusterState): ClusterState {
+  const podRuntime = { ...state.podRuntime };
+  for (const key in state.pods) {
+    if (state.pods[key].metadata.labels?.["k8s-app"] !== "kube-proxy") continue;
+    podRuntime[key] = { ...podRuntime[key], kubeProxy: { containerID: `bench-${key}`, mode: "ipvs", scheduler: "rr" } };
+  }
+  return { ...state, podRuntime };
+}
+
+/**
  * The same cluster with `count` NetworkPolicies in default, spread over the Services' pods (each
  * pod selected by count/services of them). Every policy isolates its pods for ingress; only the
  * last tenth allow what a NodePort request brings (the node's pod-network address kube-proxy

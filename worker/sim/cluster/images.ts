@@ -120,10 +120,11 @@ const catalogue: ImageInfo[] = [
   { repository: "quay.io/metallb/speaker", defaultTag: "v0.15.3", server: { kind: "metallb-speaker", ports: [{ port: 7472, protocol: "TCP" }, { port: 7946, protocol: "TCP" }, { port: 7946, protocol: "UDP" }] }, tools: [], digest: `sha256:${"0".repeat(64)}`, size: 0 },
   // DNS debugging images: bind's dig and nslookup (which, unlike busybox's, apply the search path of
   // /etc/resolv.conf), nc and curl. jessie-dnsutils is the e2e image (Debian with dnsutils) the
-  // kubernetes.io DNS pages run; netshoot is Alpine with bash and the network tools. Digests and
-  // sizes are not in the sources: stand-ins of the right form.
+  // kubernetes.io DNS pages run; netshoot is Alpine with bash and the network tools (its Dockerfile's
+  // apk list: bind-tools for dig, host and nslookup; busybox-extras for busybox's telnet). Digests
+  // and sizes are not in the sources: stand-ins of the right form.
   { repository: "registry.k8s.io/e2e-test-images/jessie-dnsutils", defaultTag: "1.3", tools: [...basics, "bash", "dig", "host", "nslookup", "nc", "curl", "ping", "ip"], shell: "sh", digest: "sha256:24aaf2626d6b27864c29de2097e8bbb840b3a414271bf7c8995e431e47d8408e", size: 111834623 },
-  { repository: "nicolaka/netshoot", defaultTag: "latest", tools: [...basics, "bash", "dig", "host", "nslookup", "nc", "curl", "wget", "ping", "ip", "ifconfig"], shell: "bash", digest: "sha256:a20c2531bf35985c4e0e4d2e5e9b3e1c7f0a1b2c3d4e5f60718293a4b5c6d7e8", size: 210876514 },
+  { repository: "nicolaka/netshoot", defaultTag: "latest", tools: [...basics, "bash", "dig", "host", "nslookup", "nc", "telnet", "curl", "wget", "ping", "ip", "ifconfig"], shell: "bash", digest: "sha256:a20c2531bf35985c4e0e4d2e5e9b3e1c7f0a1b2c3d4e5f60718293a4b5c6d7e8", size: 210876514 },
   { repository: "ubuntu", defaultTag: "latest", tools: [...basics, "bash"], shell: "bash", digest: "sha256:66460d557b25769b102175144d538d88219c077c678a49af4afca6fbfc1b5252", size: 29724697 },
 ];
 

@@ -20,6 +20,8 @@ export function clusterLookup(state: ClusterState, index: NetIndex, fqdn: string
   const name = fqdn.toLowerCase().replace(/\.$/, "");
   const domain = state.config.clusterDomain;
   if (name !== domain && !name.endsWith(`.${domain}`)) return { rcode: "NXDOMAIN", ips: [] };
+  // parse.go: "return NODATA for apex queries".
+  if (name === domain) return { rcode: "NOERROR", ips: [] };
   const labels = name.slice(0, Math.max(0, name.length - domain.length - 1)).split(".");
   if (labels.length === 3 && labels[2] === "svc") {
     const key = `${labels[1]}/${labels[0]}`;

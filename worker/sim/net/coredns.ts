@@ -229,12 +229,18 @@ function inZone(name: string, zone: string): boolean {
   return zone === "." || name === zone || name.endsWith(`.${zone}`);
 }
 
-export type QType = "A" | "AAAA" | "PTR" | "SRV";
+/**
+ * A question's type as dig and nslookup name it. CoreDNS takes any type: the kubernetes plugin
+ * answers A, AAAA, TXT, CNAME, PTR, MX, SRV, SOA and NS (handler.go's switch) and treats every other
+ * one (ANY among them: kubeadm's Corefile has no `any` plugin) as a fake A lookup that only decides
+ * between NXDOMAIN and an empty answer.
+ */
+export type QType = string;
 export type DnsRcode = "NOERROR" | "NXDOMAIN" | "SERVFAIL" | "REFUSED";
 
 export interface Record {
   name: string;
-  type: "A" | "CNAME" | "PTR" | "SRV" | "SOA";
+  type: "A" | "CNAME" | "PTR" | "SRV" | "SOA" | "NS" | "TXT";
   ttl: number;
   data: string;
 }
@@ -242,7 +248,7 @@ export interface Record {
 export interface DnsReply {
   rcode: DnsRcode;
   answers: Record[];
-  /** The additional section: the A records of SRV targets. */
+  /** The additional section: the A records of SRV and NS targets. */
   additional?: Record[];
   /** The AA bit: set by the kubernetes and hosts plugins, not on forwarded answers. */
   authoritative: boolean;
@@ -260,13 +266,13 @@ export interface DnsReply {
 /** How a CoreDNS pod reaches an upstream: forward's target (an IP, or the node's resolver). */
 export type Upstream = (target: string, qname: string, qtype: QType) => DnsReply;
 
-/** The server block on port 53 whose zone matches the name longest (dnsserver's zone lookup). */
-export function serverBlockFor(servers: readonly ServerBlock[], qname: string): ServerBlock | undefined {
+/** The server block on the port (53 unless given) whose zone matches the name longest (dnsserver's zone lookup). */
+export function serverBlockFor(servers: readonly ServerBlock[], qname: string, port = 53): ServerBlock | undefined {
   const name = fqdn(qname);
   let server: ServerBlock | undefined;
   let best = -1;
   for (const s of servers) {
-    if (s.port !== 53) continue;
+    if (s.port !== port) continue;
     for (const z of s.zones) if (inZone(name, z) && z.length > best) ((best = z.length), (server = s));
   }
   return server;
@@ -283,6 +289,8 @@ function rdataLength(r: Record): number {
   // MNAME, RNAME, then serial, refresh, retry, expire and minimum (32 bits each).
   if (r.type === "SOA") return dnsWireLength(r.data.split(" ")[0]) + dnsWireLength(r.data.split(" ")[1]) + 20;
   if (r.type === "SRV") return 6 + dnsWireLength(r.data.split(" ")[3]);
+  // Each character-string: a length octet, then its bytes (the data holds them quoted).
+  if (r.type === "TXT") return [...r.data.matchAll(/"((?:[^"\\]|\\.)*)"/g)].reduce((n, m) => n + 1 + m[1].replace(/\\(.)/g, "$1").length, 0);
   return dnsWireLength(r.data);
 }
 
@@ -294,11 +302,15 @@ export function dnsMessageSize(qname: string, reply: DnsReply, opt: number): num
   return 12 + dnsWireLength(qname) + 4 + records.reduce((n, r) => n + dnsWireLength(r.name) + 10 + rdataLength(r), 0) + opt;
 }
 
-/** The answer a CoreDNS server running this Corefile gives to one question. */
-export function corednsAnswer(state: ClusterState, index: NetIndex, servers: readonly ServerBlock[], qnameIn: string, qtype: QType, upstream: Upstream, depth = 0): DnsReply {
+/**
+ * The answer a CoreDNS server running this Corefile gives to one question. `localIP`: the answering
+ * CoreDNS pod's address (the kubernetes plugin's localIPs, which its NS records start from); `port`:
+ * the port the question came to (the server blocks listening there answer it).
+ */
+export function corednsAnswer(state: ClusterState, index: NetIndex, servers: readonly ServerBlock[], qnameIn: string, qtype: QType, upstream: Upstream, depth = 0, localIP?: string, port = 53): DnsReply {
   const asked = fqdn(qnameIn);
   let qname = asked;
-  const server = serverBlockFor(servers, qname);
+  const server = serverBlockFor(servers, qname, port);
   if (!server) return { rcode: "REFUSED", answers: [], authoritative: false, by: "no server block" };
   const byName = (name: string) => server!.directives.filter((d) => d.name === name);
   // The response rewrite of the rules that fired (plugin/rewrite's ResponseReverter), applied to the reply.
@@ -311,7 +323,7 @@ export function corednsAnswer(state: ClusterState, index: NetIndex, servers: rea
     // A rule that fired ends the rewriting unless it says `continue` (the default mode is stop).
     if (d.args[0] !== "continue") break;
   }
-  const reply = answerRewritten(state, index, server, byName, qname, qtype, upstream, servers, depth);
+  const reply = answerRewritten(state, index, server, byName, qname, qtype, upstream, servers, depth, localIP, port);
   if (reverts.length === 0) return reply;
   // Rules revert in reverse order of their request rewrites (rewrite's README).
   const revert = (name: string) => reverts.reduceRight((n, f) => f(n), name);
@@ -357,6 +369,8 @@ function answerRewritten(
   upstream: Upstream,
   servers: readonly ServerBlock[],
   depth: number,
+  localIP: string | undefined,
+  port: number,
 ): DnsReply {
   for (const d of byName("hosts")) {
     const fall = d.block.find((p) => p.name === "fallthrough");
@@ -377,8 +391,8 @@ function answerRewritten(
     if (!zone) continue;
     // An ExternalName's target is looked up through this same server (the kubernetes plugin's
     // upstream): forward for an outside name, itself for a cluster one.
-    const lookup = (target: string) => (depth < 8 ? corednsAnswer(state, index, servers, target, qtype, upstream, depth + 1) : undefined);
-    const reply = kubernetesAnswer(state, index, d, zone, qname, qtype, lookup);
+    const lookup = (target: string) => (depth < 8 ? corednsAnswer(state, index, servers, target, qtype, upstream, depth + 1, localIP, port) : undefined);
+    const reply = kubernetesAnswer(state, index, d, zone, qname, qtype, lookup, localIP);
     const fall = d.block.find((p) => p.name === "fallthrough");
     if (reply.rcode === "NXDOMAIN" && fall && (fall.args.length === 0 || fall.args.some((z) => inZone(qname, fqdn(z))))) continue;
     return { ...reply, soa: kubernetesSoa(state, d, zone) };
@@ -482,7 +496,82 @@ function rewriteName(d: Directive, qname: string): string {
   return qname;
 }
 
-function kubernetesAnswer(state: ClusterState, index: NetIndex, d: Directive, zone: string, qname: string, qtype: QType, lookup: (target: string) => DnsReply | undefined): DnsReply {
+/** The kubernetes plugin's DNSSchemaVersion (kubernetes.go), the TXT record of `dns-version.<zone>` the DNS spec for Kubernetes asks for. */
+export const DNS_SCHEMA_VERSION = "1.1.0";
+/** ns.go's defaultNSName. */
+const DEFAULT_NS_NAME = "ns.dns.";
+
+/**
+ * plugin/kubernetes/handler.go ServeDNS: the answer by question type. A, AAAA, PTR and SRV are the
+ * record lookups below. SOA answers only at the zone apex (elsewhere it is empty, name or no name).
+ * NS at the apex gives ns.go's nsAddrs: the Services whose endpoints include the answering CoreDNS
+ * pod (kube-dns), their addresses in the additional section. TXT has one record,
+ * `dns-version.<zone>` (kubernetes.go Services, TTL 28800); any other TXT name is empty when it has
+ * records of another type and NXDOMAIN otherwise (the apex too). CNAME gives an ExternalName's
+ * target alone. Every other type (ANY, MX, NS below the apex, ...) is the handler's "fake A lookup",
+ * which only tells NXDOMAIN from an empty answer; the apex is empty for all of them (parse.go's
+ * "return NODATA for apex queries"), and `ns.dns.<zone>` answers A with nsAddrs' addresses.
+ */
+function kubernetesAnswer(state: ClusterState, index: NetIndex, d: Directive, zone: string, qname: string, qtype: QType, lookup: (target: string) => DnsReply | undefined, localIP: string | undefined): DnsReply {
+  const ttl = Number(d.block.find((p) => p.name === "ttl")?.args[0] ?? 5);
+  const ok = (answers: Record[], additional?: Record[], serviceKey?: string): DnsReply => ({ rcode: "NOERROR", answers, ...(additional?.length ? { additional } : {}), authoritative: true, by: "kubernetes", ...(serviceKey ? { serviceKey } : {}) });
+  const nxdomain: DnsReply = { rcode: "NXDOMAIN", answers: [], authoritative: true, by: "kubernetes" };
+  const apex = qname === zone;
+  const defaultNS = qname === `${DEFAULT_NS_NAME}${zone}`;
+  const records = (type: QType) => kubernetesLookup(state, index, d, zone, qname, type, lookup);
+  if (qtype === "SOA") return ok(apex ? [kubernetesSoa(state, d, zone)] : []);
+  if (qtype === "AXFR" || qtype === "IXFR") return { rcode: "REFUSED", answers: [], authoritative: false, by: "kubernetes (no zone transfers)" };
+  if (qtype === "NS" && apex) {
+    const addrs = nsAddrs(state, zone, localIP);
+    const answers: Record[] = [];
+    for (const a of addrs) if (!answers.some((r) => r.data === a.name)) answers.push({ name: qname, type: "NS", ttl, data: a.name });
+    return ok(answers, addrs.map((a) => ({ name: a.name, type: "A", ttl, data: a.ip })));
+  }
+  if (qtype === "TXT") {
+    if (qname === `dns-version.${zone}`) return ok([{ name: qname, type: "TXT", ttl: 28800, data: `"${DNS_SCHEMA_VERSION}"` }]);
+    if (apex || defaultNS) return nxdomain;
+    const a = records("A");
+    return a.rcode === "NOERROR" && a.answers.length > 0 ? ok([], undefined, a.serviceKey) : { ...nxdomain, serviceKey: a.serviceKey };
+  }
+  if (apex && qtype !== "PTR") return ok([]);
+  if (defaultNS && qtype !== "PTR") {
+    const addrs = qtype === "A" ? nsAddrs(state, zone, localIP) : [];
+    return ok(addrs.map((a) => ({ name: qname, type: "A", ttl, data: a.ip })));
+  }
+  if (qtype === "A" || qtype === "AAAA" || qtype === "PTR" || qtype === "SRV") return records(qtype);
+  if (qtype === "CNAME") {
+    const labels = zone.endsWith("arpa.") ? [] : qname.slice(0, -zone.length - 1).split(".");
+    const service = labels.length === 3 && labels[2] === "svc" ? state.services[`${labels[1]}/${labels[0]}`] : undefined;
+    if (service?.spec.type === "ExternalName" && service.spec.externalName) return ok([{ name: qname, type: "CNAME", ttl, data: fqdn(service.spec.externalName) }], undefined, `${labels[1]}/${labels[0]}`);
+  }
+  const a = records("A");
+  return a.rcode === "NOERROR" ? { ...a, answers: [], additional: undefined } : a;
+}
+
+/**
+ * ns.go nsAddrs: for each Service with a ready endpoint at the answering CoreDNS pod's address
+ * (kube-dns), its ClusterIPs under `<svc>.<ns>.svc.<zone>` (a headless one: each endpoint by its
+ * hostname or dashed IP); when none has, the pod's own address as `ns.dns.<zone>`.
+ */
+function nsAddrs(state: ClusterState, zone: string, localIP: string | undefined): Array<{ name: string; ip: string }> {
+  if (!localIP) return [];
+  const addrs: Array<{ name: string; ip: string }> = [];
+  let found = false;
+  for (const service of Object.values(state.services)) {
+    for (const slice of endpointSlicesFor(state, service)) {
+      if (!slice.endpoints.some((e) => e.conditions.ready && e.addresses.includes(localIP))) continue;
+      found = true;
+      const name = `${service.metadata.name}.${service.metadata.namespace}.svc.${zone}`;
+      if (service.spec.clusterIP === "None") {
+        for (const e of slice.endpoints) if (e.conditions.ready) for (const ip of e.addresses) addrs.push({ name: `${e.hostname ?? ip.replace(/\./g, "-")}.${name}`, ip });
+      } else for (const ip of service.spec.clusterIPs ?? (service.spec.clusterIP ? [service.spec.clusterIP] : [])) addrs.push({ name, ip });
+    }
+  }
+  return found ? addrs : [{ name: `${DEFAULT_NS_NAME}${zone}`, ip: localIP }];
+}
+
+/** The kubernetes plugin's record lookups (A, AAAA, PTR, SRV) for a name in its zone. */
+function kubernetesLookup(state: ClusterState, index: NetIndex, d: Directive, zone: string, qname: string, qtype: QType, lookup: (target: string) => DnsReply | undefined): DnsReply {
   const ttl = Number(d.block.find((p) => p.name === "ttl")?.args[0] ?? 5);
   const pods = d.block.find((p) => p.name === "pods")?.args[0] ?? "disabled";
   const name = qname.slice(0, -1);

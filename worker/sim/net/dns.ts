@@ -99,7 +99,13 @@ export function resolvConfText(conf: ResolvConf): string {
  * answering CoreDNS process logs (its log plugin) is written to its container's log. `edns`: the
  * OPT record the client sends (dig's), which the log shows in the query's size and buffer size.
  */
-export type DnsEnv = Pick<RouteEnv, "now" | "affinity"> & { tx?: Tx; edns?: { udp: number; cookie: boolean } };
+export type DnsEnv = Pick<RouteEnv, "now" | "affinity"> & {
+  tx?: Tx;
+  edns?: { udp: number; cookie: boolean };
+  /** dig's -p and +tcp: the server port (53 unless given) and the transport (UDP unless given). */
+  port?: number;
+  protocol?: "UDP" | "TCP";
+};
 
 export type DnsQueryResult =
   | { kind: "reply"; reply: DnsReply; hops: Hop[]; server: string }
@@ -119,7 +125,9 @@ export function queryServer(state: ClusterState, index: NetIndex, from: Place, s
   // (the connection that follows picks its port and endpoint as it did before DNS was routed).
   const now = env?.now ?? state.now;
   const routeEnv: RouteEnv = { random: createRandom(fnv32a(`${from.ip}|${server}|${qname}|${now}`)), now, affinity: env?.affinity };
-  const outcome = route(index, { from, srcPort: 32768 + routeEnv.random.int(28232), dstIP: server, dstPort: 53, protocol: "UDP" }, routeEnv);
+  const port = env?.port ?? 53;
+  const protocol = env?.protocol ?? "UDP";
+  const outcome = route(index, { from, srcPort: 32768 + routeEnv.random.int(28232), dstIP: server, dstPort: port, protocol }, routeEnv);
   if (outcome.result !== "delivered") return { kind: outcome.result, hops: outcome.hops, reason: outcome.reason, server };
   const target = outcome.delivery.target;
   if (target.kind === "outside" && target.host.resolver) {
@@ -127,13 +135,14 @@ export function queryServer(state: ClusterState, index: NetIndex, from: Place, s
     const hop: Hop = { kind: "dns", label: `DNS ${target.host.name}`, note: `${target.host.name} (${server}) answered ${qtype} ${qname}: ${reply.rcode}${reply.answers.length ? ` ${reply.answers.map((r) => r.data).join(", ")}` : ""}.` };
     return { kind: "reply", reply, hops: [...outcome.hops, hop], server };
   }
-  if (target.kind !== "pod" || !isCoreDNS(target.pod.pod)) {
-    return { kind: "refused", hops: outcome.hops, server, reason: `Nothing listens on UDP port 53 at ${server}: the host answers with ICMP port unreachable.` };
-  }
+  const nothing = `Nothing listens on ${protocol} port ${port} at ${server}: ${protocol === "UDP" ? "the host answers with ICMP port unreachable" : "the host answers the SYN with a reset"}.`;
+  if (target.kind !== "pod" || !isCoreDNS(target.pod.pod)) return { kind: "refused", hops: outcome.hops, server, reason: nothing };
   // The Corefile this CoreDNS process loaded (at start or at its last reload), not the ConfigMap as it is now.
   const text = runningCorefile(state, target.pod.key);
   const corefile = text === undefined ? ({ ok: false, error: `open ${COREFILE_PATH}: no such file or directory` } as const) : parseCorefileCached(text);
   if (!corefile.ok) return { kind: "timed-out", hops: outcome.hops, server, reason: `CoreDNS cannot load its Corefile (${corefile.error}), so no DNS server runs in ${target.pod.key}.` };
+  // CoreDNS listens (UDP and TCP) on the ports of its server blocks.
+  if (!corefile.servers.some((s) => s.port === port)) return { kind: "refused", hops: outcome.hops, server, reason: nothing };
   const coredns = target.pod;
   const corePlace: Place = { kind: "pod", name: coredns.pod.metadata.name, namespace: coredns.key.slice(0, coredns.key.indexOf("/")), key: coredns.key, ip: coredns.ip, nodeName: coredns.nodeName ?? "", hostNetwork: coredns.pod.spec.hostNetwork === true, container: coredns.pod.spec.containers[0].name };
   const answer = corednsAnswer(state, index, corefile.servers, qname, qtype, (upstream, name, type) => {
@@ -144,9 +153,9 @@ export function queryServer(state: ClusterState, index: NetIndex, from: Place, s
     if (!isIPv4(upstream) || depth >= 3) return { rcode: "SERVFAIL", answers: [], authoritative: false, by: `forward ${upstream}` };
     const next = queryServer(state, index, corePlace, upstream, name, type, env, depth + 1);
     return next.kind === "reply" ? next.reply : { rcode: "SERVFAIL", answers: [], authoritative: false, by: `forward ${upstream} (${next.reason})` };
-  });
+  }, 0, coredns.ip, port);
   const reply = loadBalanced(corefile.servers, qname, answer, () => routeEnv.random.int(65536));
-  const server53 = env?.tx ? serverBlockFor(corefile.servers, qname) : undefined;
+  const server53 = env?.tx ? serverBlockFor(corefile.servers, qname, port) : undefined;
   if (env?.tx && server53?.directives.some((d) => d.name === "log")) {
     // The message ID the client picked and the time CoreDNS took: from the question's own stream
     // (a forwarded answer waits on the upstream for a few milliseconds, as dig's Query time shows).

@@ -49,3 +49,22 @@ describe("busybox telnet", () => {
     expect(result.output).toContain("Usage: telnet [-a] [-l USER] HOST [PORT]");
   });
 });
+
+// netshoot installs Alpine's busybox-extras (its Dockerfile): the same telnet, and /etc/services
+// names ports.
+describe("busybox telnet in nicolaka/netshoot", () => {
+  const run = simConsole(7);
+  run("kubectl create deployment web --image=nginx --replicas=1");
+  run("kubectl expose deployment web --port 80");
+  run("kubectl run ns --image=nicolaka/netshoot --restart=Never -- sleep 3600");
+  run("sleep 20");
+
+  it.each([["80"], ["http"]])("connects to web port %s and prints nginx's answer to a typed request", (port) => {
+    const result = run(`kubectl exec ns -- bash -c 'printf "GET / HTTP/1.0\\r\\n\\r\\n" | telnet web ${port}'`);
+    expect(result.output).toMatch(/^HTTP\/1\.1 200 OK\nServer: nginx\/[\d.]+\n[\s\S]*<\/html>\nConnection closed by foreign host\n/);
+  });
+
+  it("fails on an unknown name as busybox does", () => {
+    expect(run("kubectl exec ns -- telnet nothing 80").output).toBe("telnet: bad address 'nothing'\ncommand terminated with exit code 1\n");
+  });
+});

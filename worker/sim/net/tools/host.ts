@@ -43,8 +43,6 @@ const USAGE = `Usage: host [-aCdilrTvVw] [-c class] [-N ndots] [-t type] [-W tim
 
 /** Types dns_rdatatype_fromtext knows that a learner asks for. */
 const TYPES = new Set(["A", "AAAA", "CNAME", "MX", "NS", "PTR", "SOA", "SRV", "TXT", "ANY", "CAA", "HINFO", "NAPTR", "DS", "DNSKEY"]);
-/** The types the simulated DNS answers; others are answered empty (NOERROR when the name exists). */
-const ANSWERED = new Set(["A", "AAAA", "PTR", "SRV"]);
 
 /** host.c's rtypes: the words say_message prints for a record type. */
 const SAYS: Record<string, string> = { A: "has address", NS: "name server", CNAME: "is an alias for", PTR: "domain name pointer", MX: "mail is handled by", TXT: "descriptive text", AAAA: "has IPv6 address" };
@@ -115,10 +113,9 @@ export function host(ctx: ProgramContext): number {
   }
   const server = serverArg ?? conf.nameservers[0];
   const ask = (qname: string, qtype: string): DnsReply | "timed-out" => {
-    const answered = ANSWERED.has(qtype);
-    const result = queryServer(state, index, place, server, `${qname}.`, (answered ? qtype : "A") as QType, { now: ctx.now, affinity: state.affinity });
+    const result = queryServer(state, index, place, server, `${qname}.`, qtype as QType, { now: ctx.now, affinity: state.affinity });
     if (result.kind !== "reply") return "timed-out";
-    return answered ? result.reply : { ...result.reply, answers: [], additional: [] };
+    return result.reply;
   };
   const noServers = () => {
     ctx.out(`${out};; connection timed out; no servers could be reached\n`);

@@ -1,4 +1,5 @@
-// busybox's telnet (networking/telnet.c, BusyBox 1.37) in busybox images, the classic "is the port
+// busybox's telnet (networking/telnet.c, BusyBox 1.37) in busybox images and in nicolaka/netshoot
+// (Alpine's busybox-extras package, which its Dockerfile installs), the classic "is the port
 // open, and what does it say" check: `telnet HOST [PORT]` connects through DNS and kube-proxy's
 // rules like curl. It prints nothing on connecting (1.37 has no "Connected to" line); a failed
 // connect dies in xconnect() with `telnet: can't connect to remote host (IP): <errno text>`, a name
@@ -13,16 +14,21 @@ import type { ProgramContext } from "../../shell/types.ts";
 import { connect, exchange } from "../exchange.ts";
 import type { HttpRequest } from "../http.ts";
 import { parseRequestHead } from "../http-wire.ts";
-import { commandText, currentPlace, exchangeEnv } from "./where.ts";
+import { commandText, currentPlace, exchangeEnv, imageOf } from "./where.ts";
 
 const USAGE = "BusyBox v1.37.0 (2024-09-26 21:31:42 UTC) multi-call binary.\n\nUsage: telnet [-a] [-l USER] HOST [PORT]\n\nConnect to telnet server\n\n\t-a\tAutomatic login with $USER variable\n\t-l USER\tAutomatic login as USER\n";
 
+/** Well-known TCP entries of the IANA /etc/services that Alpine ships (netshoot has the file). */
+const SERVICES: { [name: string]: number } = { ftp: 21, ssh: 22, telnet: 23, smtp: 25, domain: 53, http: 80, www: 80, pop3: 110, imap: 143, https: 443, mysql: 3306, postgresql: 5432 };
+
 /**
  * bb_lookup_port: a number up to 65535 is the port; anything else is looked up in /etc/services,
- * which the busybox image does not have, so it falls back to telnet's default, 23.
+ * which the busybox image does not have (netshoot, Alpine, has it), and falls back to telnet's
+ * default, 23.
  */
-function lookupPort(text: string | undefined): number {
-  if (text === undefined || !/^\d+$/.test(text) || Number(text) > 65535) return 23;
+function lookupPort(text: string | undefined, services: boolean): number {
+  if (text === undefined) return 23;
+  if (!/^\d+$/.test(text) || Number(text) > 65535) return (services ? SERVICES[text] : undefined) ?? 23;
   return Number(text) & 0xffff;
 }
 
@@ -63,7 +69,7 @@ export function telnet(ctx: ProgramContext): number {
   const place = currentPlace(ctx);
   if (!place) return 1;
   const host = operands[0];
-  const port = lookupPort(operands[1]);
+  const port = lookupPort(operands[1], imageOf(ctx, place) === "nicolaka/netshoot");
   const command = commandText(argv);
   const typed = ctx.stdin;
   const http = typed === undefined ? undefined : typedRequest(typed);

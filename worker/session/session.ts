@@ -39,7 +39,7 @@ import { contextErrors, examOver, examView, finishExamRun, prepareAnswerDirector
 import { examOverMessage, readExamRun, writeExamRun } from "./exam-state.ts";
 import { type LessonRun, type LessonUpdate, type LessonView, lessonUpdate, lessonView, readLessonRun, writeLessonRun, writeProgress } from "./lesson-run.ts";
 import { clientKey } from "./client-key.ts";
-import { decodeBucket, encodeBucket, TokenBucket } from "./rate-limit.ts";
+import { type BucketState, decodeBucket, encodeBucket, TokenBucket } from "./rate-limit.ts";
 import { type BucketName, sessionRefusal } from "./session-refusal.ts";
 import type { FrozenSession } from "./frozen.ts";
 import type { Snapshot } from "./snapshot.ts";
@@ -1455,7 +1455,7 @@ export class Session extends DurableObject<Env> {
     const history = historyUnlessTyped(this.state!.history, result.state.history, command, !setup && resumed === undefined);
     const advanced = this.lessonRun ? lessonUpdate(advanceLesson(this.lessonRun.lesson, this.lessonRun.progress, result.state, { traces: result.traces })) : undefined;
     const exam = this.examRun ? recordExamCommand(this.examRun, result.state, result.traces) : undefined;
-    this.persist(result.state, [{ entry, json: entryJson }], advanced?.progress, exam);
+    this.persist(result.state, [{ entry, json: entryJson }], advanced?.progress, exam, !setup && resumed === undefined ? command : undefined);
     const lessonJson = advanced ? JSON.stringify(advanced) : undefined;
     this.broadcastText(() => `{"type":"command","entry":${entryJson}${lessonJson === undefined ? "" : `,"lesson":${lessonJson}`}}`);
     if (result.changed) {
@@ -1473,9 +1473,17 @@ export class Session extends DurableObject<Env> {
     return { seq: entry.seq, json: `${entryJson.slice(0, -1)}${tail}}` };
   }
 
-  /** Stores a new state, with transcript entries (and their JSON text, when already made), in one transaction. */
-  private persist(next: SessionState, entries: Array<{ entry: TranscriptEntry; json?: string }>, progress?: LessonProgress, exam?: ExamRun): void {
+  /**
+   * Stores a new state, with transcript entries (and their JSON text, when already made), in one
+   * transaction. `typed`: the line a command's entry was typed as. A command that changed nothing
+   * of the state but that line in the history (a read-only command) stores only its entry's row,
+   * which holds the line (and the command bucket, which every entry holds): storage.ts's header.
+   */
+  private persist(next: SessionState, entries: Array<{ entry: TranscriptEntry; json?: string }>, progress?: LessonProgress, exam?: ExamRun, typed?: string): void {
     const meta = this.meta!;
+    const kept = entries.length === 1 && typed !== undefined ? this.keptHistoryLine(next, typed) : undefined;
+    // The command bucket goes in the last entry's row (load reads it back), not in a meta row.
+    const rowBucket = entries.length > 0 && this.unsavedBuckets.has("commands") ? encodeBucket(this.buckets.commands!.state) : undefined;
     const seq = entries.length > 0 ? entries[entries.length - 1].entry.seq : meta.seq;
     // The entry's time, which load reads back from its row.
     const lastActiveAt = entries.length > 0 ? entries[entries.length - 1].entry.at : meta.lastActiveAt;
@@ -1484,13 +1492,15 @@ export class Session extends DurableObject<Env> {
     const snapshotOutdated = this.snapshotOf !== "" && (next !== this.state || progressChanged);
     try {
       this.ctx.storage.transactionSync(() => {
-        if (next !== this.state) this.storage.saveState(this.state, next);
-        for (const { entry, json } of entries) this.storage.appendTranscript(entry, json);
+        if (next !== this.state && !kept) this.storage.saveState(this.state, next);
+        entries.forEach(({ entry, json }, i) => this.storage.appendTranscript(entry, json, i === entries.length - 1 ? { kept, bucket: rowBucket } : {}));
         // The small meta rows a command changes, in one statement. Not the seq and activity time:
-        // the entry's row holds them (load reads them back), so a read-only command writes no
-        // meta row for them.
+        // the entry's row holds them (load reads them back), nor the command bucket, so a
+        // read-only command writes no meta row.
         const changed: Array<[string, string]> = [];
-        for (const name of this.unsavedBuckets) changed.push([BUCKET_KEYS[name], encodeBucket(this.buckets[name]!.state)]);
+        for (const name of this.unsavedBuckets) {
+          if (name !== "commands" || rowBucket === undefined) changed.push([BUCKET_KEYS[name], encodeBucket(this.buckets[name]!.state)]);
+        }
         if (snapshotOutdated) changed.push(["snapshotOf", ""]);
         this.storage.setMetas(changed);
         if (progressChanged) writeProgress(this.storage, progress);
@@ -1508,6 +1518,22 @@ export class Session extends DurableObject<Env> {
     if (exam) this.examRun = exam;
     this.meta = { ...meta, seq, lastActiveAt };
     this.notifyWatches();
+  }
+
+  /**
+   * The history line a command may keep in its transcript row instead of the state's rows: when
+   * `next` is the state with only `line` added to its history, as the shell's `remember` adds a
+   * typed line, and the history_line rows lack fewer than MAX_KEPT_HISTORY_LINES lines (they must
+   * not fall out of the transcript before a save writes them).
+   */
+  private keptHistoryLine(next: SessionState, line: string): { num: number; line: string } | undefined {
+    const before = this.state!;
+    if (next === before || !before.history || !next.history || !sameExceptHistory(before, next)) return undefined;
+    const expected = remember(before.history, line);
+    if (expected === before.history || !sameHistory(expected, next.history)) return undefined;
+    const unstored = this.storage.historyLinesUnstored(next.history);
+    if (unstored === undefined || unstored > MAX_KEPT_HISTORY_LINES) return undefined;
+    return { num: (next.history.base ?? 1) + next.history.lines.length - 1, line };
   }
 
   private storeBuckets(): void {
@@ -1546,7 +1572,8 @@ export class Session extends DurableObject<Env> {
   private load(): boolean {
     if (this.meta && this.state) return true;
     if (!this.storage.exists()) return false;
-    const state = this.storage.loadState();
+    this.storage.upgradeTranscript();
+    const state = this.storage.loadState(true);
     const id = this.storage.getMeta("id");
     const keyHash = this.storage.getMeta("keyHash");
     if (!state || id === undefined || keyHash === undefined) return false;
@@ -1554,12 +1581,13 @@ export class Session extends DurableObject<Env> {
     this.lessonRun = readLessonRun(this.storage);
     this.examRun = readExamRun(this.storage);
     this.classId = this.storage.getMeta("classId") ?? "";
-    this.buckets.commands ??= new TokenBucket(this.settings.commandRate, Date.now(), decodeBucket(this.storage.getMeta(BUCKET_KEYS.commands)));
+    // Commands store their seq, time and command bucket in their transcript rows only (persist);
+    // meta keeps the values of creation, of a session made from a snapshot and of reads (touch),
+    // and the bucket of the API's requests.
+    const last = this.storage.lastTranscript();
+    this.buckets.commands ??= new TokenBucket(this.settings.commandRate, Date.now(), newerBucket(decodeBucket(this.storage.getMeta(BUCKET_KEYS.commands)), decodeBucket(last?.bucket)));
     this.buckets.keyless ??= new TokenBucket(this.settings.keylessRate, Date.now(), decodeBucket(this.storage.getMeta(BUCKET_KEYS.keyless)));
     this.snapshotOf = this.storage.getMeta("snapshotOf") ?? "";
-    // Commands store their seq and time in their transcript rows only (persist); meta keeps the
-    // values of creation, of a session made from a snapshot and of reads (touch).
-    const last = this.storage.lastTranscript();
     this.meta = {
       id,
       keyHash,
@@ -1755,6 +1783,33 @@ function historyUnlessTyped(before: History | undefined, after: History | undefi
   if (now === expected) return undefined;
   const same = expected.lines.length === now.lines.length && expected.lines.every((line, i) => line === now.lines[i]);
   return same ? undefined : now.lines;
+}
+
+/** Lines of history read-only commands may keep in their transcript rows before a save writes them to its rows. */
+const MAX_KEPT_HISTORY_LINES = 100;
+
+/** The same top-level fields in the same order, with the same values but for the history. */
+function sameExceptHistory(a: SessionState, b: SessionState): boolean {
+  const x = a as unknown as Record<string, unknown>;
+  const y = b as unknown as Record<string, unknown>;
+  const names = Object.keys(y);
+  let i = 0;
+  for (const name in x) {
+    if (names[i++] !== name) return false;
+    if (name !== "history" && x[name] !== y[name]) return false;
+  }
+  return i === names.length;
+}
+
+function sameHistory(a: History, b: History): boolean {
+  return (a.base ?? 1) === (b.base ?? 1) && a.lines.length === b.lines.length && a.lines.every((line, i) => line === b.lines[i]);
+}
+
+/** Of two stored states of one bucket, the later (the fuller one's tokens were spent since); the emptier on a tie. */
+function newerBucket(a: BucketState | undefined, b: BucketState | undefined): BucketState | undefined {
+  if (!a || !b) return a ?? b;
+  if (a.updatedAt !== b.updatedAt) return a.updatedAt > b.updatedAt ? a : b;
+  return a.tokens <= b.tokens ? a : b;
 }
 
 function editingOf(state: SessionState): EditingView | null {

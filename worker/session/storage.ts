@@ -13,13 +13,24 @@
 //                               its bash number: a command appends its line (and drops the
 //                               oldest when the history is full) instead of rewriting the whole
 //                               history, up to 64 KB, with the root row
-//   transcript(seq, json)       the last TRANSCRIPT_LIMIT entries
+//   transcript(seq, json, history_num, history, bucket)
+//                               the last TRANSCRIPT_LIMIT entries; a command whose only change to
+//                               the state was its line in the history (a read-only command) stores
+//                               that line here instead of in history_line (history_num its bash
+//                               number), and every command stores the command rate-limit bucket
+//                               here instead of in meta: such a command writes this one row
 //
 // One row per object keeps every value far below SQLite's 2 MB row limit however large the
 // cluster grows, and lets a command write only what it changed: the simulation never edits an
 // object in place (see worker/sim/cluster/tx.ts), so an object whose reference is unchanged is
 // unchanged, and the diff below is a pointer comparison per object of a touched map or list. The
 // root row is written only when one of its values changed (a read-only command writes nothing).
+//
+// History lines kept in transcript rows: the rows after the last entry stored with its state
+// (history IS NULL) whose number follows the history_line rows are the lines the rows lack, and
+// loadState appends them (as the shell's `remember` did). A later save writes them to history_line
+// with its own (saveHistory diffs against what the rows hold), and an earlier line a save already
+// wrote is known by its number.
 //
 // Key order: JavaScript keeps insertion order, so a new key gets an `ord` above all others and a
 // kept key keeps its own. Only a key deleted and re-added within one command moves; that is
@@ -31,7 +42,7 @@
 // the elements that differ. Any other edit is still stored correctly, just with more writes.
 
 import type { SessionState } from "../sim/engine.ts";
-import type { History } from "../sim/shell/history.ts";
+import { remember, type History } from "../sim/shell/history.ts";
 import { forStorage, TRANSCRIPT_LIMIT, type TranscriptEntry } from "./transcript.ts";
 
 const ROOT_PART = "";
@@ -79,9 +90,20 @@ export class SessionStorage {
     this.sql.exec(`
       CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
       CREATE TABLE IF NOT EXISTS state_object (part TEXT NOT NULL, key TEXT NOT NULL, ord INTEGER NOT NULL, json TEXT NOT NULL, PRIMARY KEY (part, key)) WITHOUT ROWID;
-      CREATE TABLE IF NOT EXISTS transcript (seq INTEGER PRIMARY KEY, json TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS transcript (seq INTEGER PRIMARY KEY, json TEXT NOT NULL, history_num INTEGER, history TEXT, bucket TEXT);
       ${HISTORY_TABLE};
     `);
+  }
+
+  /**
+   * Adds the transcript's history and bucket columns to a table made before them (once, when a
+   * session stored before wakes up). Reads the table's column names, nothing else.
+   */
+  upgradeTranscript(): void {
+    const columns = this.sql.exec("SELECT * FROM transcript LIMIT 0").columnNames;
+    for (const [name, type] of TRANSCRIPT_COLUMNS) {
+      if (!columns.includes(name)) this.write(`ALTER TABLE transcript ADD COLUMN ${name} ${type}`);
+    }
   }
 
   getMeta(key: string): string | undefined {
@@ -100,7 +122,11 @@ export class SessionStorage {
     this.write(`INSERT INTO meta (key, value) VALUES ${rows} ON CONFLICT (key) DO UPDATE SET value = excluded.value`, ...entries.flat());
   }
 
-  loadState(): SessionState | undefined {
+  /**
+   * The stored state; with `keptLines`, its history has the lines read-only commands kept in their
+   * transcript rows (a session's; the transcript must have its columns, see upgradeTranscript).
+   */
+  loadState(keptLines = false): SessionState | undefined {
     if (!this.exists()) return undefined;
     const rows = this.sql.exec<{ part: string; key: string; ord: number; json: string }>("SELECT part, key, ord, json FROM state_object ORDER BY part, ord").toArray();
     const root = rows.find((row) => row.part === ROOT_PART && row.key === ROOT_KEY);
@@ -151,7 +177,35 @@ export class SessionStorage {
         state.contexts = { names: contexts.names, current: contexts.current, parked };
       } else if (field in stored.rest) state[field] = stored.rest[field];
     }
+    if (keptLines && stored.historyRows && state.history) state.history = this.withKeptLines(state.history as History);
     return state as unknown as SessionState;
+  }
+
+  /**
+   * The history with the lines that read-only commands kept in their transcript rows (see the
+   * header): those after the last entry stored with its state, from the number the rows stop at.
+   */
+  private withKeptLines(history: History): History {
+    const kept = this.sql
+      .exec<{ num: number; line: string }>(
+        "SELECT history_num AS num, history AS line FROM transcript WHERE history IS NOT NULL AND seq > (SELECT COALESCE(MAX(seq), 0) FROM transcript WHERE history IS NULL) ORDER BY seq",
+      )
+      .toArray();
+    let next = history;
+    for (const { num, line } of kept) {
+      if (num !== (next.base ?? 1) + next.lines.length) continue;
+      next = remember(next, line);
+    }
+    return next;
+  }
+
+  /**
+   * How many lines of `history` the history_line rows lack when `history` is what they hold with
+   * lines appended (a typed line adds one); undefined when it is not (a clear, a deletion, rows
+   * this object does not know).
+   */
+  historyLinesUnstored(history: History): number | undefined {
+    return this.storedHistory === undefined ? undefined : appendedLines(this.storedHistory, history);
   }
 
   /** The history as its rows hold it; `emptyBase` is the base of a history without lines (the root keeps it). */
@@ -262,8 +316,9 @@ export class SessionStorage {
   }
 
   /**
-   * Writes history `next` as rows, given `previous`, the history of the state last written. A typed
-   * line appends a row (and deletes the rows that dropped off the front); anything else (`history
+   * Writes history `next` as rows, given `previous`, the history of the state last written. Typed
+   * lines append rows to what the rows hold (and delete the rows that dropped off the front), the
+   * lines read-only commands kept in their transcript rows among them; anything else (`history
    * -c`, `history -d`, a history whose rows this object does not know) rewrites them all.
    */
   private saveHistory(previous: History | undefined, next: History | undefined): void {
@@ -277,14 +332,15 @@ export class SessionStorage {
       return;
     }
     const nextBase = next.base ?? 1;
-    const appended = previous !== undefined && this.storedHistory === previous ? appendedLines(previous, next) : undefined;
+    const stored = this.storedHistory;
+    const appended = stored !== undefined ? appendedLines(stored, next) : undefined;
     if (appended === undefined) {
       // Sessions stored before history had rows have no table yet.
       this.sql.exec(HISTORY_TABLE);
       this.write("DELETE FROM history_line");
       this.insertHistory(nextBase, next.lines, 0);
     } else {
-      if (nextBase > (previous!.base ?? 1)) this.write("DELETE FROM history_line WHERE num < ?", nextBase);
+      if (nextBase > (stored!.base ?? 1)) this.write("DELETE FROM history_line WHERE num < ?", nextBase);
       this.insertHistory(nextBase, next.lines, next.lines.length - appended);
     }
     this.storedHistory = next;
@@ -300,11 +356,16 @@ export class SessionStorage {
     }
   }
 
-  /** Stores an entry; `json`, when given, is JSON.stringify(entry), made once by the caller. */
-  appendTranscript(entry: TranscriptEntry, json?: string): void {
+  /**
+   * Stores an entry; `json`, when given, is JSON.stringify(entry), made once by the caller. `kept`:
+   * the history line the command added, when the state was not stored with it (see the header);
+   * `bucket`: the command rate-limit bucket after it, stored here instead of in meta.
+   */
+  appendTranscript(entry: TranscriptEntry, json?: string, extra: { kept?: { num: number; line: string }; bucket?: string } = {}): void {
     const stored = forStorage(entry);
     const text = stored === entry && json !== undefined ? json : JSON.stringify(stored);
-    this.write("INSERT INTO transcript (seq, json) VALUES (?, ?)", entry.seq, text);
+    if (extra.kept === undefined && extra.bucket === undefined) this.write("INSERT INTO transcript (seq, json) VALUES (?, ?)", entry.seq, text);
+    else this.write("INSERT INTO transcript (seq, json, history_num, history, bucket) VALUES (?, ?, ?, ?, ?)", entry.seq, text, extra.kept?.num ?? null, extra.kept?.line ?? null, extra.bucket ?? null);
     if (entry.seq > TRANSCRIPT_LIMIT) {
       this.write("DELETE FROM transcript WHERE seq <= ?", entry.seq - TRANSCRIPT_LIMIT);
     }
@@ -315,9 +376,11 @@ export class SessionStorage {
    * activity time are those of the entry it appends, which the transcript row already holds, so
    * they are read back from it on load instead of being written to meta with every command.
    */
-  lastTranscript(): { seq: number; at: number } | undefined {
-    const rows = this.sql.exec<{ seq: number; at: number | null }>("SELECT seq, json_extract(json, '$.at') AS at FROM transcript ORDER BY seq DESC LIMIT 1").toArray();
-    return rows.length > 0 ? { seq: rows[0].seq, at: rows[0].at ?? 0 } : undefined;
+  lastTranscript(): { seq: number; at: number; bucket?: string } | undefined {
+    const rows = this.sql.exec<{ seq: number; at: number | null; bucket: string | null }>("SELECT seq, json_extract(json, '$.at') AS at, bucket FROM transcript ORDER BY seq DESC LIMIT 1").toArray();
+    if (rows.length === 0) return undefined;
+    const last = { seq: rows[0].seq, at: rows[0].at ?? 0 };
+    return rows[0].bucket === null ? last : { ...last, bucket: rows[0].bucket };
   }
 
   /**
@@ -388,11 +451,11 @@ export class SessionStorage {
   }
 
   /** Runs a statement that writes, counting what it wrote. */
-  private write(query: string, ...bindings: Array<string | number>): void {
+  private write(query: string, ...bindings: Array<string | number | null>): void {
     const cursor = this.sql.exec(query, ...bindings);
     this.written.statements++;
     this.written.rows += cursor.rowsWritten;
-    for (const value of bindings) this.written.bytes += typeof value === "string" ? value.length : 8;
+    for (const value of bindings) this.written.bytes += typeof value === "string" ? value.length : value === null ? 0 : 8;
   }
 
   /** Increasing across all maps of this object; read from storage once per wake-up. */
@@ -479,6 +542,12 @@ const KEEP_ORD = -1;
 const MAX_BOUND = 100;
 
 const HISTORY_TABLE = "CREATE TABLE IF NOT EXISTS history_line (num INTEGER PRIMARY KEY, line TEXT NOT NULL)";
+/** The transcript's columns after seq and json, which tables made before them lack. */
+const TRANSCRIPT_COLUMNS: ReadonlyArray<readonly [string, string]> = [
+  ["history_num", "INTEGER"],
+  ["history", "TEXT"],
+  ["bucket", "TEXT"],
+];
 /** Two values a row. */
 const HISTORY_ROWS_PER_STATEMENT = MAX_BOUND / 2;
 

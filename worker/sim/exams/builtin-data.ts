@@ -383,7 +383,7 @@ export const builtinExamData: readonly ExamDefinition[] = [
   {
     "id": "services-networking",
     "title": "Services & Networking practice exam",
-    "summary": "Sixteen tasks in the style of the CKA and CKAD on the first lecture and the Services chapter: port, targetPort and NodePort; selectors and labels; a database reached by name from another namespace; broken Services to repair; DNS and endpoints; a headless Service with a StatefulSet; LoadBalancer; Ingress; NetworkPolicy; jsonpath and custom-columns answers in files. Two hours, pass mark 66%.",
+    "summary": "Nineteen tasks in the style of the CKA and CKAD on the first lecture and the Services chapter: port, targetPort and NodePort; selectors and labels; a database reached by name from another namespace; broken Services to repair; DNS and endpoints; a headless Service with a StatefulSet; LoadBalancer; Ingress; NetworkPolicy; jsonpath and custom-columns answers in files; an Ingress migrated to a Gateway and an HTTPRoute; a broken Corefile repaired with a name added to CoreDNS; a pod's own dnsConfig. Two hours, pass mark 66%.",
     "durationMinutes": 120,
     "passPercent": 66,
     "parameters": {
@@ -518,12 +518,47 @@ export const builtinExamData: readonly ExamDefinition[] = [
       },
       "dbPassword": {
         "name": "pw"
+      },
+      "gwapp": {
+        "pick": [
+          "kiosk",
+          "bazaar",
+          "outlet"
+        ]
+      },
+      "dnsapp": {
+        "pick": [
+          "atlas",
+          "compass",
+          "beacon"
+        ]
+      },
+      "alias": {
+        "pick": [
+          "intranet.corp.local",
+          "docs.corp.local",
+          "wiki.corp.local"
+        ]
+      },
+      "resolver": {
+        "pick": [
+          "finder",
+          "seeker",
+          "scout"
+        ]
+      },
+      "far": {
+        "pick": [
+          "inventory",
+          "tracker",
+          "planner"
+        ]
       }
     },
     "template": {
       "id": "services-networking",
       "title": "Services & Networking practice exam",
-      "summary": "Sixteen tasks in the style of the CKA and CKAD on the first lecture and the Services chapter: port, targetPort and NodePort; selectors and labels; a database reached by name from another namespace; broken Services to repair; DNS and endpoints; a headless Service with a StatefulSet; LoadBalancer; Ingress; NetworkPolicy; jsonpath and custom-columns answers in files. Two hours, pass mark 66%.",
+      "summary": "Nineteen tasks in the style of the CKA and CKAD on the first lecture and the Services chapter: port, targetPort and NodePort; selectors and labels; a database reached by name from another namespace; broken Services to repair; DNS and endpoints; a headless Service with a StatefulSet; LoadBalancer; Ingress; NetworkPolicy; jsonpath and custom-columns answers in files; an Ingress migrated to a Gateway and an HTTPRoute; a broken Corefile repaired with a name added to CoreDNS; a pod's own dnsConfig. Two hours, pass mark 66%.",
       "durationMinutes": 120,
       "passPercent": 66,
       "cluster": {
@@ -663,6 +698,41 @@ export const builtinExamData: readonly ExamDefinition[] = [
         },
         "dbPassword": {
           "name": "pw"
+        },
+        "gwapp": {
+          "pick": [
+            "kiosk",
+            "bazaar",
+            "outlet"
+          ]
+        },
+        "dnsapp": {
+          "pick": [
+            "atlas",
+            "compass",
+            "beacon"
+          ]
+        },
+        "alias": {
+          "pick": [
+            "intranet.corp.local",
+            "docs.corp.local",
+            "wiki.corp.local"
+          ]
+        },
+        "resolver": {
+          "pick": [
+            "finder",
+            "seeker",
+            "scout"
+          ]
+        },
+        "far": {
+          "pick": [
+            "inventory",
+            "tracker",
+            "planner"
+          ]
         }
       },
       "setup": [
@@ -682,7 +752,7 @@ export const builtinExamData: readonly ExamDefinition[] = [
         {
           "id": "port-target-port",
           "title": "Expose with port and targetPort",
-          "weight": 6,
+          "weight": 5,
           "text": "In namespace `{{ns}}`, create a deployment `{{web}}` with image `{{image}}` and 2 replicas,\nand a ClusterIP Service `{{web}}` for it that listens on port {{port}} and sends to the\ncontainers' port 80.\n",
           "checks": [
             {
@@ -732,7 +802,7 @@ export const builtinExamData: readonly ExamDefinition[] = [
         {
           "id": "nodeport",
           "title": "A fixed NodePort",
-          "weight": 6,
+          "weight": 5,
           "text": "The deployment `{{shop}}` in namespace `default` serves HTTP on port 80. Create a Service\n`{{shop}}` of type NodePort that makes it reachable on port {{nodePort}} of every node.\n",
           "setup": [
             "kubectl create deployment {{shop}} --image=nginx --replicas=2"
@@ -766,7 +836,7 @@ export const builtinExamData: readonly ExamDefinition[] = [
         {
           "id": "selectors",
           "title": "Select by two labels",
-          "weight": 6,
+          "weight": 5,
           "text": "Namespace `{{ns}}` runs two pods labelled `app={{picker}}`: one with `tier=frontend`, one\nwith `tier=backend`. Create a ClusterIP Service `{{picker}}` on port 80 whose only endpoint\nis the frontend pod.\n",
           "setup": [
             "kubectl -n {{ns}} run {{picker}}-front --image=nginx --labels=app={{picker}},tier=frontend",
@@ -805,7 +875,7 @@ export const builtinExamData: readonly ExamDefinition[] = [
         {
           "id": "database-by-name",
           "title": "A database reached by name from another namespace",
-          "weight": 6,
+          "weight": 5,
           "text": "A MariaDB database runs as deployment `{{db}}` in namespace `{{dbns}}` (port 3306). Give it\na ClusterIP Service `{{db}}` on port 3306, then write the name the applications in\nnamespace `{{ns}}` must use to reach it (its fully qualified DNS name) into\n`/opt/course/4/db-host.txt`.\n",
           "setup": [
             "kubectl -n {{dbns}} apply -f - <<EOF\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{db}}\nspec:\n  selector:\n    matchLabels:\n      app: {{db}}\n  template:\n    metadata:\n      labels:\n        app: {{db}}\n    spec:\n      containers:\n      - name: mariadb\n        image: mariadb\n        env:\n        - name: MARIADB_ROOT_PASSWORD\n          value: {{dbPassword}}\n        ports:\n        - containerPort: 3306\nEOF\n"
@@ -847,7 +917,7 @@ export const builtinExamData: readonly ExamDefinition[] = [
         {
           "id": "fix-selector",
           "title": "Repair a Service without endpoints",
-          "weight": 7,
+          "weight": 6,
           "text": "The Service `{{api}}` in namespace `{{ns}}` should send to the pods of deployment\n`{{api}}`, but every request fails. Repair the Service, not the deployment.\n",
           "setup": [
             "kubectl -n {{ns}} create deployment {{api}} --image=nginx --replicas=2",
@@ -882,7 +952,7 @@ export const builtinExamData: readonly ExamDefinition[] = [
         {
           "id": "fix-target-port",
           "title": "Repair a Service that refuses connections",
-          "weight": 6,
+          "weight": 5,
           "text": "Requests to the Service `{{cache}}` in namespace `{{ns}}` are refused although its pod is\nready. Repair the Service so that it answers on port 80.\n",
           "setup": [
             "kubectl -n {{ns}} create deployment {{cache}} --image=nginx",
@@ -921,7 +991,7 @@ export const builtinExamData: readonly ExamDefinition[] = [
         {
           "id": "fix-image",
           "title": "Repair a deployment whose Service has no endpoints",
-          "weight": 6,
+          "weight": 5,
           "text": "The Service `{{broken}}` in namespace `{{ns}}` has no endpoints. Its selector is right;\nfind out why its pods never become ready and repair the deployment `{{broken}}` (the\napplication is nginx).\n",
           "setup": [
             "kubectl -n {{ns}} create deployment {{broken}} --image=ngnix",
@@ -958,7 +1028,7 @@ export const builtinExamData: readonly ExamDefinition[] = [
         {
           "id": "dns-lookup",
           "title": "Look a Service up in DNS",
-          "weight": 6,
+          "weight": 5,
           "text": "Create a ClusterIP Service `{{lookup}}` on port 80 for a new pod `{{lookup}}` (image\nnginx) in namespace `{{webns}}`. Then, from the pod `tools` in namespace `{{ns}}`, look up\n`{{lookup}}.{{webns}}.svc.cluster.local` with nslookup and write its whole output into\n`/opt/course/8/nslookup.txt`.\n",
           "checks": [
             {
@@ -985,7 +1055,7 @@ export const builtinExamData: readonly ExamDefinition[] = [
         {
           "id": "endpoints",
           "title": "List a Service's endpoints",
-          "weight": 6,
+          "weight": 5,
           "text": "Scale the deployment `{{ep}}` in namespace `{{ns}}` to 3 replicas. Then write the IP\naddresses of the Service `{{ep}}`'s endpoints, as the EndpointSlice lists them, separated\nby spaces, into `/opt/course/9/endpoints.txt` (jsonpath:\n`{.items[*].endpoints[*].addresses[*]}` of the slices labelled\n`kubernetes.io/service-name={{ep}}`).\n",
           "setup": [
             "kubectl -n {{ns}} create deployment {{ep}} --image=nginx",
@@ -1019,7 +1089,7 @@ export const builtinExamData: readonly ExamDefinition[] = [
         {
           "id": "headless-statefulset",
           "title": "A headless Service for a StatefulSet",
-          "weight": 7,
+          "weight": 6,
           "text": "In namespace `{{ns}}`, create a headless Service `{{sts}}` (port 80, selector\n`app={{sts}}`) and a StatefulSet `{{sts}}` with 2 replicas of nginx that uses it as its\n`serviceName`, so that each pod has its own DNS name, e.g.\n`{{sts}}-0.{{sts}}.{{ns}}.svc.cluster.local`.\n",
           "checks": [
             {
@@ -1070,7 +1140,7 @@ export const builtinExamData: readonly ExamDefinition[] = [
         {
           "id": "loadbalancer",
           "title": "A LoadBalancer Service",
-          "weight": 6,
+          "weight": 5,
           "text": "Expose the deployment `{{lb}}` in namespace `{{webns}}` outside the cluster with a Service\n`{{lb}}` of type LoadBalancer on port 80, and write the address MetalLB gives it into\n`/opt/course/11/address.txt`.\n",
           "setup": [
             "kubectl -n {{webns}} create deployment {{lb}} --image=nginx"
@@ -1114,7 +1184,7 @@ export const builtinExamData: readonly ExamDefinition[] = [
         {
           "id": "ingress",
           "title": "Route a host name with an Ingress",
-          "weight": 7,
+          "weight": 6,
           "text": "The Service `{{ing}}` in namespace `{{webns}}` serves a shop on port 80. Create an Ingress\n`{{ing}}` of class `nginx` that sends requests for host `{{host}}`, path `/`, to it.\n",
           "setup": [
             "kubectl -n {{webns}} create deployment {{ing}} --image=httpd",
@@ -1157,7 +1227,7 @@ export const builtinExamData: readonly ExamDefinition[] = [
         {
           "id": "networkpolicy",
           "title": "Only the client may reach a Service",
-          "weight": 7,
+          "weight": 6,
           "text": "In namespace `{{ns}}`, the pod `{{secure}}` (label `app={{secure}}`) and its Service\n`{{secure}}` are reachable from every pod. Create a NetworkPolicy `{{secure}}-ingress` so\nthat only pods labelled `role=client` in namespace `{{ns}}` may reach it on port 80; the\npod `visitor` must no longer get through.\n",
           "setup": [
             "kubectl -n {{ns}} run {{secure}} --image=nginx --labels=app={{secure}} --expose --port=80"
@@ -1199,7 +1269,7 @@ export const builtinExamData: readonly ExamDefinition[] = [
         {
           "id": "jsonpath-nodes",
           "title": "Node addresses with jsonpath",
-          "weight": 6,
+          "weight": 5,
           "text": "Write the InternalIP addresses of all nodes, separated by spaces, into\n`/opt/course/14/node-ips.txt`, as kubectl prints them with the jsonpath\n`{.items[*].status.addresses[?(@.type==\"InternalIP\")].address}`.\n",
           "checks": [
             {
@@ -1218,7 +1288,7 @@ export const builtinExamData: readonly ExamDefinition[] = [
         {
           "id": "custom-columns",
           "title": "Services as custom columns",
-          "weight": 6,
+          "weight": 5,
           "text": "Write a table of the Services in namespace `{{audit}}` with the columns `NAME`, `TYPE` and\n`CLUSTER-IP` (from `.metadata.name`, `.spec.type` and `.spec.clusterIP`), as\n`kubectl get -o custom-columns` prints it, into `/opt/course/15/services.txt`.\n",
           "checks": [
             {
@@ -1237,7 +1307,7 @@ export const builtinExamData: readonly ExamDefinition[] = [
         {
           "id": "sort-by",
           "title": "Pods sorted by age",
-          "weight": 6,
+          "weight": 5,
           "text": "Write the names of the pods in namespace `{{audit}}`, oldest first, one per line, into\n`/opt/course/16/pods.txt` (`--sort-by=.metadata.creationTimestamp`).\n",
           "checks": [
             {
@@ -1252,6 +1322,178 @@ export const builtinExamData: readonly ExamDefinition[] = [
             "kubectl -n {{audit}} get pods --sort-by=.metadata.creationTimestamp -o custom-columns=NAME:.metadata.name --no-headers > /opt/course/16/pods.txt"
           ],
           "why": "--sort-by orders the list by a field before printing; custom-columns with --no-headers prints just the names."
+        },
+        {
+          "id": "gateway-migration",
+          "title": "Migrate an Ingress to the Gateway API",
+          "weight": 6,
+          "text": "The Ingress `{{gwapp}}` in namespace `{{webns}}` routes the host `{{gwapp}}.example.com` to\ntwo Services. The Gateway API CRDs and NGINX Gateway Fabric (GatewayClass `nginx`) are\ninstalled. Migrate it: in `{{webns}}`, create a Gateway `{{gwapp}}-gateway` of class `nginx`\nwith one HTTP listener on port 80 for that host, and an HTTPRoute `{{gwapp}}-route` attached\nto it that routes as the Ingress does. Then delete the Ingress.\n",
+          "setup": [
+            "kubectl apply -f https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.4.1/standard-install.yaml",
+            "kubectl apply --server-side -f https://raw.githubusercontent.com/nginx/nginx-gateway-fabric/v2.6.7/deploy/crds.yaml",
+            "kubectl apply -f https://raw.githubusercontent.com/nginx/nginx-gateway-fabric/v2.6.7/deploy/default/deploy.yaml",
+            "kubectl wait --namespace nginx-gateway --for=condition=available deployment/nginx-gateway --timeout=120s",
+            "kubectl -n {{webns}} create deployment {{gwapp}} --image=nginx",
+            "kubectl -n {{webns}} expose deployment {{gwapp}} --port=80",
+            "kubectl -n {{webns}} create deployment {{gwapp}}-api --image=traefik/whoami",
+            "kubectl -n {{webns}} expose deployment {{gwapp}}-api --port=80",
+            "kubectl -n {{webns}} create ingress {{gwapp}} --class=nginx --rule=\"{{gwapp}}.example.com/*={{gwapp}}:80\" --rule=\"{{gwapp}}.example.com/api*={{gwapp}}-api:80\""
+          ],
+          "checks": [
+            {
+              "name": "Gateway {{gwapp}}-gateway: class nginx, HTTP on 80 for {{gwapp}}.example.com, programmed",
+              "object": {
+                "kind": "Gateway",
+                "name": "{{gwapp}}-gateway",
+                "namespace": "{{webns}}",
+                "fields": {
+                  "spec.gatewayClassName": "nginx",
+                  "spec.listeners[*].port": 80,
+                  "spec.listeners[*].hostname": "{{gwapp}}.example.com",
+                  "status.conditions[*].reason": "Programmed"
+                }
+              }
+            },
+            {
+              "name": "HTTPRoute {{gwapp}}-route: attached to the Gateway, routing /api to {{gwapp}}-api",
+              "object": {
+                "kind": "HTTPRoute",
+                "name": "{{gwapp}}-route",
+                "namespace": "{{webns}}",
+                "fields": {
+                  "spec.parentRefs[0].name": "{{gwapp}}-gateway",
+                  "spec.hostnames[0]": "{{gwapp}}.example.com",
+                  "spec.rules[*].backendRefs[0].name": "{{gwapp}}-api",
+                  "status.parents[0].conditions[*].reason": "Accepted"
+                }
+              }
+            },
+            {
+              "name": "the Gateway sends {{gwapp}}.example.com/api/status to {{gwapp}}-api",
+              "route": {
+                "from": {
+                  "pod": "client",
+                  "namespace": "{{ns}}"
+                },
+                "url": "http://{{gwapp}}-gateway-nginx.{{webns}}.svc.cluster.local/api/status",
+                "headers": {
+                  "Host": "{{gwapp}}.example.com"
+                },
+                "status": 200
+              }
+            },
+            {
+              "name": "the Gateway sends {{gwapp}}.example.com/ to {{gwapp}}",
+              "route": {
+                "from": {
+                  "pod": "client",
+                  "namespace": "{{ns}}"
+                },
+                "url": "http://{{gwapp}}-gateway-nginx.{{webns}}.svc.cluster.local/",
+                "headers": {
+                  "Host": "{{gwapp}}.example.com"
+                },
+                "status": 200
+              }
+            },
+            {
+              "name": "the Ingress {{gwapp}} is gone",
+              "not": {
+                "object": {
+                  "kind": "Ingress",
+                  "name": "{{gwapp}}",
+                  "namespace": "{{webns}}"
+                }
+              }
+            }
+          ],
+          "solution": [
+            "kubectl -n {{webns}} apply -f - <<EOF\napiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata:\n  name: {{gwapp}}-gateway\nspec:\n  gatewayClassName: nginx\n  listeners:\n  - name: http\n    port: 80\n    protocol: HTTP\n    hostname: {{gwapp}}.example.com\n---\napiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata:\n  name: {{gwapp}}-route\nspec:\n  parentRefs:\n  - name: {{gwapp}}-gateway\n  hostnames:\n  - {{gwapp}}.example.com\n  rules:\n  - matches:\n    - path:\n        type: PathPrefix\n        value: /\n    backendRefs:\n    - name: {{gwapp}}\n      port: 80\n  - matches:\n    - path:\n        type: PathPrefix\n        value: /api\n    backendRefs:\n    - name: {{gwapp}}-api\n      port: 80\nEOF\n",
+            "kubectl -n {{webns}} wait --for=condition=programmed gateway/{{gwapp}}-gateway --timeout=120s",
+            "kubectl -n {{webns}} delete ingress {{gwapp}}"
+          ],
+          "why": "The Gateway holds the listener (the Ingress's host and port), the HTTPRoute the rules; PathPrefix is the Ingress's Prefix, and the longest matching prefix wins as it did in the Ingress."
+        },
+        {
+          "id": "coredns-corefile",
+          "title": "Repair the Corefile and add a name to CoreDNS",
+          "weight": 5,
+          "text": "Someone edited the CoreDNS configuration (ConfigMap `coredns` in `kube-system`) and CoreDNS\nrefuses it: the running pods still serve the old configuration, but the next restart would\ntake the cluster's DNS down. Repair the Corefile, and make every pod resolve the name\n`{{alias}}` to the Service `{{dnsapp}}` of namespace `{{webns}}` (with a `hosts` entry or a\n`rewrite`; keep the rest of the Corefile). Make sure CoreDNS serves the new configuration.\n",
+          "setup": [
+            "kubectl -n {{webns}} create deployment {{dnsapp}} --image=nginx",
+            "kubectl -n {{webns}} expose deployment {{dnsapp}} --port=80",
+            "kubectl -n kube-system get configmap coredns -o yaml | sed 's/ loadbalance$/ loadbalanse/' | kubectl apply -f -"
+          ],
+          "checks": [
+            {
+              "name": "the Corefile in the coredns ConfigMap was changed",
+              "changed": {
+                "kind": "ConfigMap",
+                "name": "coredns",
+                "namespace": "kube-system",
+                "field": "data.Corefile"
+              }
+            },
+            {
+              "name": "http://{{alias}} reaches {{dnsapp}} from a pod",
+              "route": {
+                "from": {
+                  "pod": "client",
+                  "namespace": "{{ns}}"
+                },
+                "url": "http://{{alias}}/",
+                "status": 200
+              }
+            }
+          ],
+          "solution": [
+            "kubectl apply -f - <<EOF\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: coredns\n  namespace: kube-system\ndata:\n  Corefile: |\n    .:53 {\n        errors\n        health {\n           lameduck 5s\n        }\n        ready\n        rewrite name {{alias}} {{dnsapp}}.{{webns}}.svc.cluster.local\n        kubernetes cluster.local in-addr.arpa ip6.arpa {\n           pods insecure\n           fallthrough in-addr.arpa ip6.arpa\n           ttl 30\n        }\n        prometheus :9153\n        forward . /etc/resolv.conf {\n           max_concurrent 1000\n        }\n        cache 30 {\n           disable success cluster.local\n           disable denial cluster.local\n        }\n        loop\n        reload\n        loadbalance\n    }\nEOF\n",
+            "kubectl -n kube-system rollout restart deployment coredns",
+            "kubectl -n kube-system rollout status deployment coredns"
+          ],
+          "why": "CoreDNS logged `Unknown directive 'loadbalanse'` at each reload (kubectl -n kube-system logs -l k8s-app=kube-dns) and kept its old configuration; with the directive spelt right and a rewrite (or hosts entry) for the name, a reload or a rollout restart serves it."
+        },
+        {
+          "id": "dns-config",
+          "title": "A pod with its own DNS settings",
+          "weight": 5,
+          "text": "Create a pod `{{resolver}}` in namespace `{{ns}}` with image `nginx` whose DNS configuration\nadds the search domain `{{webns}}.svc.cluster.local` and sets the resolver option `ndots` to\n`2`, so that from this pod the short name `{{far}}` reaches the Service `{{far}}` of namespace\n`{{webns}}`.\n",
+          "setup": [
+            "kubectl -n {{webns}} create deployment {{far}} --image=nginx",
+            "kubectl -n {{webns}} expose deployment {{far}} --port=80"
+          ],
+          "checks": [
+            {
+              "name": "pod {{resolver}}: searches {{webns}}.svc.cluster.local, ndots 2, ready",
+              "object": {
+                "kind": "Pod",
+                "name": "{{resolver}}",
+                "namespace": "{{ns}}",
+                "ready": true,
+                "fields": {
+                  "spec.dnsConfig.searches[*]": "{{webns}}.svc.cluster.local",
+                  "spec.dnsConfig.options[*].name": "ndots",
+                  "spec.dnsConfig.options[*].value": "2"
+                }
+              }
+            },
+            {
+              "name": "http://{{far}} answers from {{resolver}}",
+              "route": {
+                "from": {
+                  "pod": "{{resolver}}",
+                  "namespace": "{{ns}}"
+                },
+                "url": "http://{{far}}/",
+                "status": 200
+              }
+            }
+          ],
+          "solution": [
+            "kubectl -n {{ns}} apply -f - <<EOF\napiVersion: v1\nkind: Pod\nmetadata:\n  name: {{resolver}}\nspec:\n  containers:\n  - name: {{resolver}}\n    image: nginx\n  dnsConfig:\n    searches:\n    - {{webns}}.svc.cluster.local\n    options:\n    - name: ndots\n      value: \"2\"\nEOF\n",
+            "kubectl -n {{ns}} wait --for=condition=Ready pod/{{resolver}}"
+          ],
+          "why": "With dnsPolicy ClusterFirst the kubelet appends dnsConfig to the pod's /etc/resolv.conf: the extra search domain turns {{far}} into {{far}}.{{webns}}.svc.cluster.local."
         }
       ]
     }

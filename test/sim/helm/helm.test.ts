@@ -97,6 +97,52 @@ describe("helm install", () => {
   });
 });
 
+describe("helm install over objects it does not own, --dry-run, template", () => {
+  it("refuses objects another install made (NGF's deploy.yaml by URL) as existingResourceConflict does", () => {
+    const s = fresh.fork();
+    expect(s.run("kubectl apply --server-side -f https://raw.githubusercontent.com/nginx/nginx-gateway-fabric/v2.6.7/deploy/crds.yaml").exitCode).toBe(0);
+    expect(s.run("kubectl apply -f https://raw.githubusercontent.com/nginx/nginx-gateway-fabric/v2.6.7/deploy/default/deploy.yaml").exitCode).toBe(0);
+    expect(s.run(INSTALL)).toEqual({
+      exitCode: 1,
+      output:
+        'Pulled: ghcr.io/nginx/charts/nginx-gateway-fabric:2.6.7\nError: INSTALLATION FAILED: Unable to continue with install: GatewayClass "nginx" in namespace "" exists and cannot be imported into the current release: invalid ownership metadata; label validation error: missing key "app.kubernetes.io/managed-by": must be set to "Helm"; annotation validation error: missing key "meta.helm.sh/release-name": must be set to "ngf"; annotation validation error: missing key "meta.helm.sh/release-namespace": must be set to "nginx-gateway"\n',
+    });
+    expect(s.run("kubectl get secret -n nginx-gateway -l owner=helm").output).toBe("No resources found in nginx-gateway namespace.\n");
+  });
+
+  it("--dry-run renders and prints the hooks and the manifest without installing (the chart's CRDs must be there: a dry run does not install them)", () => {
+    const s = fresh.fork();
+    expect(s.run(`${INSTALL} --dry-run`).output).toContain('Error: INSTALLATION FAILED: unable to build kubernetes objects from release manifest: resource mapping not found for name: "ngf-config" namespace: "nginx-gateway" from "": no matches for kind "NginxGateway" in version "gateway.nginx.org/v1alpha1"\n');
+    expect(s.run("kubectl apply --server-side -f https://raw.githubusercontent.com/nginx/nginx-gateway-fabric/v2.6.7/deploy/crds.yaml").exitCode).toBe(0);
+    const r = s.run(`${INSTALL} --dry-run`);
+    expect(r.exitCode).toBe(0);
+    expect(r.output).toContain("STATUS: pending-install\nREVISION: 1\nTEST SUITE: None\nHOOKS:\n---\n# Source: nginx-gateway-fabric/templates/certs-job.yaml\napiVersion: v1\nkind: ServiceAccount\n");
+    expect(r.output).toContain("MANIFEST:\n---\n# Source: nginx-gateway-fabric/templates/serviceaccount.yaml\n");
+    expect(s.run("kubectl get ns nginx-gateway").output).toBe('Error from server (NotFound): namespaces "nginx-gateway" not found\n');
+  });
+
+  it("helm template prints the manifest, then the hooks, each after its source", () => {
+    const r = fresh.run(`helm template ngf ${CHART} -n nginx-gateway --set nginxGateway.replicas=3`);
+    expect(r.exitCode).toBe(0);
+    const sources = [...r.output.matchAll(/^# Source: (.*)$/gm)].map((m) => m[1]);
+    expect(sources).toEqual([
+      "nginx-gateway-fabric/templates/serviceaccount.yaml",
+      "nginx-gateway-fabric/templates/rbac.yaml",
+      "nginx-gateway-fabric/templates/rbac.yaml",
+      "nginx-gateway-fabric/templates/service.yaml",
+      "nginx-gateway-fabric/templates/deployment.yaml",
+      "nginx-gateway-fabric/templates/gatewayclass.yaml",
+      "nginx-gateway-fabric/templates/nginxgateway.yaml",
+      "nginx-gateway-fabric/templates/nginxproxy.yaml",
+      "nginx-gateway-fabric/templates/certs-job.yaml",
+      "nginx-gateway-fabric/templates/certs-job.yaml",
+      "nginx-gateway-fabric/templates/certs-job.yaml",
+      "nginx-gateway-fabric/templates/certs-job.yaml",
+    ]);
+    expect(r.output).toContain("\n  replicas: 3\n");
+  });
+});
+
 describe("helm list, status, history, get", () => {
   it("lists the release in its namespace (uitable: cells padded, tab-separated), and in all with -A", () => {
     const expected = /^NAME\tNAMESPACE    \tREVISION\tUPDATED                      \tSTATUS  \tCHART                     \tAPP VERSION\nngf \tnginx-gateway\t1       \t2026-01-01 00:00:\d\d \+0000 UTC\tdeployed\tnginx-gateway-fabric-2\.6\.7\t2\.6\.7      \n$/;
@@ -152,6 +198,26 @@ describe("helm upgrade and uninstall", () => {
     expect(s.run("helm uninstall ngf -n nginx-gateway")).toEqual({ exitCode: 1, output: "Error: uninstall: Release not loaded: ngf: release: not found\n" });
     // The name is free again.
     expect(s.run(INSTALL).exitCode).toBe(0);
+  });
+});
+
+const apply = (yaml: string) => `kubectl apply -f - <<'EOF'\n${yaml}EOF`;
+
+describe("end to end: the Gateway API CRDs, helm install, a Gateway and an HTTPRoute", () => {
+  it("programs the Gateway with an address and curl through it reaches the backend", () => {
+    const s = installed.fork();
+    expect(s.run(apply("apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata:\n  name: cafe\nspec:\n  gatewayClassName: nginx\n  listeners:\n  - name: http\n    port: 80\n    protocol: HTTP\n")).exitCode).toBe(0);
+    s.run(apply("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: coffee\nspec:\n  selector:\n    matchLabels: {app: coffee}\n  template:\n    metadata:\n      labels: {app: coffee}\n    spec:\n      containers:\n      - name: echo\n        image: hashicorp/http-echo\n        args: [\"-text=coffee\"]\n"));
+    s.run("kubectl expose deployment coffee --port=80 --target-port=5678");
+    s.run(apply("apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata:\n  name: coffee\nspec:\n  parentRefs:\n  - name: cafe\n  hostnames: [cafe.example.com]\n  rules:\n  - matches:\n    - path: {type: PathPrefix, value: /coffee}\n    backendRefs:\n    - name: coffee\n      port: 80\n"));
+    s.wait(15);
+    // The data plane is named after the Gateway and class (not the release); the control plane after the release.
+    const gateway = s.run("kubectl get gateway cafe");
+    expect(gateway.output).toMatch(/^NAME +CLASS +ADDRESS +PROGRAMMED +AGE\ncafe +nginx +(\d+\.\d+\.\d+\.\d+) +True +\d+s\n$/);
+    const address = /cafe +nginx +(\S+)/.exec(gateway.output)![1];
+    expect(s.run("kubectl get deploy cafe-nginx -o jsonpath='{.metadata.labels.app\\.kubernetes\\.io/instance}'").output).toBe("ngf");
+    expect(s.run(`curl -s -H 'Host: cafe.example.com' http://${address}/coffee`).output).toBe("coffee\n");
+    expect(s.run(`curl -s -o /dev/null -w '%{http_code}' -H 'Host: cafe.example.com' http://${address}/tea`).output).toBe("404");
   });
 });
 

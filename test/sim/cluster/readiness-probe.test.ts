@@ -1,5 +1,5 @@
-// Readiness probes: the kubelet probes a container when it starts (HTTP GET from the node, TCP
-// connect, or a command in the container). A failing one keeps the pod 0/1 and out of its
+// Readiness probes: the kubelet probes a container when it starts and every periodSeconds after
+// (HTTP GET from the node, TCP connect, or a command in the container). A failing one keeps the pod 0/1 and out of its
 // Services' endpoints, with the kubelet's Unhealthy event; the probe is stored as the API server
 // defaults it and described as kubectl describes it.
 import { describe, expect, it } from "vitest";
@@ -33,7 +33,7 @@ describe("readiness probes", () => {
   });
 
   it("record the kubelet's Unhealthy events with its words", () => {
-    expect(run("kubectl describe pod bad").output).toMatch(/Warning +Unhealthy +\d+s +kubelet +Readiness probe failed: HTTP probe failed with statuscode: 404\n/);
+    expect(run("kubectl describe pod bad").output).toMatch(/Warning +Unhealthy +\d+s \(x\d+ over \d+s\) +kubelet +Readiness probe failed: HTTP probe failed with statuscode: 404\n/);
     const closedIP = run("kubectl get pod closed -o jsonpath='{.status.podIP}'").output;
     expect(run("kubectl describe pod closed").output).toContain(`Readiness probe failed: dial tcp ${closedIP}:8080: connect: connection refused`);
   });

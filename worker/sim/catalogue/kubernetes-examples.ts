@@ -51,4 +51,22 @@ export const files: readonly CatalogueFile[] = [
     version: "commit 01a801ef0e36cf664d916bb89ef59ce805a25ff1",
     text: "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: minimal-ingress\nspec:\n  ingressClassName: nginx-example\n  rules:\n  - http:\n      paths:\n      - path: /testpath\n        pathType: Prefix\n        backend:\n          service:\n            name: test\n            port:\n              number: 80\n",
   },
+  {
+    url: "https://kubernetes.io/examples/pods/probe/exec-liveness.yaml",
+    source: "kubernetes/website content/en/examples/pods/probe/exec-liveness.yaml",
+    version: "commit 7a090ad7363dc8f01a2304c43a0fa3d27b25b540",
+    text: "---\n{\n  apiVersion: \"v1\",\n  kind: \"Pod\",\n  metadata: {\n    labels: {\n      test: \"liveness\",\n    },\n    name: \"liveness-exec\",\n  },\n  spec: {\n    containers: [{\n      name: \"liveness\",\n      image: \"registry.k8s.io/busybox:1.27.2\",\n      args: [\n        \"/bin/sh\",\n        \"-c\",\n        \"touch /tmp/healthy; sleep 30; rm -f /tmp/healthy; sleep 600\",\n      ],\n      livenessProbe: {\n        exec: {\n          command: [\n            \"cat\",\n            \"/tmp/healthy\",\n          ],\n        },\n        initialDelaySeconds: 5,\n        periodSeconds: 5,\n      },\n    }],\n  },\n}\n",
+  },
+  {
+    url: "https://kubernetes.io/examples/pods/probe/http-liveness.yaml",
+    source: "kubernetes/website content/en/examples/pods/probe/http-liveness.yaml",
+    version: "commit 7a090ad7363dc8f01a2304c43a0fa3d27b25b540",
+    text: "---\n{\n  apiVersion: \"v1\",\n  kind: \"Pod\",\n  metadata: {\n    labels: {\n      test: \"liveness\",\n    },\n    name: \"liveness-http\",\n  },\n  spec: {\n    containers: [{\n      name: \"liveness\",\n      image: \"registry.k8s.io/e2e-test-images/agnhost:2.40\",\n      args: [\n        \"liveness\",\n      ],\n      livenessProbe: {\n        httpGet: {\n          path: \"/healthz\",\n          port: 8080,\n          httpHeaders: [{\n            name: \"Custom-Header\",\n            value: \"Awesome\",\n          }],\n        },\n        initialDelaySeconds: 3,\n        periodSeconds: 3,\n      },\n    }],\n  },\n}\n",
+  },
+  {
+    url: "https://kubernetes.io/examples/pods/probe/tcp-liveness-readiness.yaml",
+    source: "kubernetes/website content/en/examples/pods/probe/tcp-liveness-readiness.yaml",
+    version: "commit 3389c10e6a8eb36cadbfe89cdb28acd00b020388",
+    text: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: goproxy\n  labels:\n    app.kubernetes.io/name: goproxy\nspec:\n  containers:\n  - name: goproxy\n    image: registry.k8s.io/goproxy:0.1\n    ports:\n    - containerPort: 8080\n    readinessProbe:\n      tcpSocket:\n        port: 8080\n      initialDelaySeconds: 15\n      periodSeconds: 10\n    livenessProbe:\n      tcpSocket:\n        port: 8080\n      initialDelaySeconds: 15\n      periodSeconds: 10\n",
+  },
 ];

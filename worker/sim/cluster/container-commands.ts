@@ -1,11 +1,13 @@
 // The kubelet starts a container whose command ends by itself (`echo hello`, `wget -qO- web`) and
-// keeps what it printed as the container's log; it also runs readiness probes (an HTTP GET, a TCP
-// connect, a command in the container). Both need the shell and the network (worker/sim/shell,
-// net), which depend on the cluster, so they plug in here instead of being imported: the engine
-// registers the runners; the cluster alone runs without them.
+// keeps what it printed as the container's log; it also runs probes (an HTTP GET, a TCP connect, a
+// gRPC health check, a command in the container) and the timed pieces of a container's script.
+// These need the shell and the network (worker/sim/shell, net), which depend on the cluster, so
+// they plug in here instead of being imported: the engine registers the runners; the cluster
+// alone runs without them.
 
 import type { Random } from "../random.ts";
 import type { Tx } from "./tx.ts";
+import type { Probe } from "./types.ts";
 
 export interface ContainerCommandResult {
   /** What the command wrote, standard output and standard error interleaved, as the log keeps it. */
@@ -31,15 +33,28 @@ export interface ProbeResult {
   message: string;
 }
 
-export type ProbeRunner = (tx: Tx, random: Random, now: number, podKey: string, container: string) => ProbeResult | undefined;
+export type ProbeRunner = (tx: Tx, random: Random, now: number, podKey: string, container: string, probe: Probe) => ProbeResult | undefined;
 
 let probeRunner: ProbeRunner | undefined;
 
-export function setReadinessProbeRunner(next: ProbeRunner): void {
+export function setProbeRunner(next: ProbeRunner): void {
   probeRunner = next;
 }
 
-/** The container's readiness probe, run now; undefined without a probe or without a runner. */
-export function runReadinessProbeAt(tx: Tx, random: Random, now: number, podKey: string, container: string): ProbeResult | undefined {
-  return probeRunner?.(tx, random, now, podKey, container);
+/** One run of a container's probe now; undefined without a runner or when it cannot run (a prober error). */
+export function runProbeAt(tx: Tx, random: Random, now: number, podKey: string, container: string, probe: Probe): ProbeResult | undefined {
+  return probeRunner?.(tx, random, now, podKey, container, probe);
+}
+
+/** Runs a piece of a container's `sh -c` script in it (container-script.ts); what it prints goes to the log. */
+export type ScriptRunner = (tx: Tx, random: Random, now: number, podKey: string, container: string, script: string) => ContainerCommandResult | undefined;
+
+let scriptRunner: ScriptRunner | undefined;
+
+export function setContainerScriptRunner(next: ScriptRunner): void {
+  scriptRunner = next;
+}
+
+export function runContainerScriptAt(tx: Tx, random: Random, now: number, podKey: string, container: string, script: string): ContainerCommandResult | undefined {
+  return scriptRunner?.(tx, random, now, podKey, container, script);
 }

@@ -173,7 +173,7 @@ export function listEvents(state: ClusterState, namespace: string | undefined): 
   return out.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 }
 
-const LIFECYCLE: Record<string, number> = { Scheduled: 0, Pulling: 1, Pulled: 2, Created: 3, Started: 4, BackOff: 5, Failed: 6, Killing: 7 };
+const LIFECYCLE: Record<string, number> = { Scheduled: 0, Pulling: 1, Pulled: 2, Created: 3, Started: 4, BackOff: 5, Failed: 6, Unhealthy: 6, Killing: 7 };
 
 /** Events about one object (describe's search by involvedObject uid), oldest lastTimestamp first. */
 export function eventsFor(state: ClusterState, obj: { metadata: { uid: string } }): EventObject[] {

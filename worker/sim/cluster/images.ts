@@ -25,7 +25,8 @@ export type ServerKind =
   | "nginx-gateway-fabric"
   | "ngf-nginx"
   | "metallb-controller"
-  | "metallb-speaker";
+  | "metallb-speaker"
+  | "goproxy";
 
 export type Tool = "sh" | "bash" | "ps" | "curl" | "wget" | "nc" | "nslookup" | "ping" | "ip" | "ifconfig" | "cat" | "env" | "printenv" | "hostname" | "seq" | "sleep" | "grep" | "head" | "tail" | "wc" | "base64" | "ls" | "cp" | "mv" | "rm" | "mkdir" | "touch" | "tee" | "sed" | "diff" | "vi" | "redis-cli" | "psql" | "mysql" | "mariadb" | "dig" | "host" | "telnet";
 
@@ -95,6 +96,11 @@ const catalogue: ImageInfo[] = [
   // its files change; the tutorial mounts the config (listen 80 and 443 ssl) and the certificate. Digest and
   // size are stand-ins.
   { repository: "bprashanth/nginxhttps", defaultTag: "1.0", tags: ["1.0"], server: { kind: "nginx", ports: [{ port: 80, protocol: "TCP" }] }, tools: [...basics, "bash", "curl"], shell: "bash", digest: "sha256:82028f2a1e4d3fbb7bd16b5a2a1d0e6a2e7bc7c3a1a0f69a4e5d3f1c2b0e9d8a", size: 44821316 },
+  // The probes task's images: busybox under registry.k8s.io (exec-liveness.yaml pins 1.27.2) and
+  // goproxy 0.1 (tcp-liveness-readiness.yaml: elazarl/goproxy's example proxy on 8080). Digests
+  // and sizes are not in the sources: stand-ins of the right form.
+  { repository: "registry.k8s.io/busybox", defaultTag: "latest", tags: ["latest", "1.27.2", "1.27", "1.24"], busybox: true, tools: [...basics, "ps", "vi", "wget", "nc", "telnet", "nslookup", "ping", "ip", "ifconfig"], shell: "sh", digest: "sha256:545e6a6310a27636260920bc07b994a299b6708a1b26910cfefd335fdfb60d2b", size: 735291 },
+  { repository: "registry.k8s.io/goproxy", defaultTag: "0.1", tags: ["0.1"], server: { kind: "goproxy", ports: [{ port: 8080, protocol: "TCP" }] }, tools: [], digest: "sha256:5334c7ad43048e3538775cb09aaf184f5e8acf4b0ea60e3bc8f1d93c209865a5", size: 2555364 },
   // The old docs' busybox under Google's registry (the debug-service page runs it): a busybox build.
   { repository: "gcr.io/google-containers/busybox", defaultTag: "latest", busybox: true, tools: [...basics, "ps", "vi", "wget", "nc", "telnet", "nslookup", "ping", "ip", "ifconfig"], shell: "sh", digest: "sha256:d8d3bc2c183ed2f9f10e7258f84971202325ee6011ba137112e01e30f206de67", size: 676105 },
   { repository: "kicbase/echo-server", defaultTag: "latest", tags: ["1.0", "latest"], server: { kind: "echo-server", ports: [{ port: 8080, protocol: "TCP" }] }, tools: [], digest: "sha256:127ac38a2bb9537b7f252addff209ea6801edcac8a92c8b1104dacd66a583ed6", size: 2167658 },

@@ -1,13 +1,15 @@
 // The kubelet's pass over its pods: admitting and starting containers, advancing their states,
-// readiness probes, and releasing the IPs of pods that are gone.
+// the timed pieces of their scripts and their probes (kubelet-probes.ts) in time order, and
+// releasing the IPs of pods that are gone.
 import { createRandom, type Random } from "../random.ts";
 import { fnv32a } from "./ids.ts";
 import { POD_IP_REUSE_DELAY_MS, allocatePodIP } from "./allocators.ts";
 import { allocateBlockIP, calicoBlockOf } from "./calico-ipam.ts";
 import { withProps } from "./compact.ts";
 import { appendContainerLog } from "./container-log.ts";
-import { involvedObject, recordEvent } from "./events.ts";
-import { runContainerCommandAt, runReadinessProbeAt } from "./container-commands.ts";
+import { runContainerCommandAt, runContainerScriptAt } from "./container-commands.ts";
+import { scriptPieces } from "./container-script.ts";
+import { probesDueAt, runDueProbes } from "./kubelet-probes.ts";
 import { containerStepEvents } from "./kubelet-events.ts";
 import { resolveEnvironment } from "./container-env.ts";
 import { admitContainers, advanceContainers, nextChangeAt, podStatusAt } from "./kubelet.ts";
@@ -97,65 +99,117 @@ export function kubelet(tx: Tx, now: number, random: Random): void {
     }
     // Volumes are set up before any container is created; a missing ConfigMap or Secret holds them all.
     if (next.containers!.every((c) => c.phase === "creating" && c.containerID === undefined)) next = waitForVolumes(tx, pod, next, now);
-    let oneShotLog: string[] | undefined;
-    const probed: Array<{ name: string; at: number }> = [];
     const resolve = (spec: Container) => resolveEnvironment(tx.state, tx.state.pods[key] ?? pod, spec);
-    const containers = advanceContainers(pod, next.containers!, now, random, resolve, (spec, before, after) => {
-      containerStepEvents(tx, pod, spec, before, after);
-      if (after.phase !== "running" || before.phase === "running") return;
-      if (spec.readinessProbe) probed.push({ name: spec.name, at: after.since + (spec.readinessProbe.initialDelaySeconds ?? 0) * 1000 });
-      // The image's own process (a server) is not a one-shot command: nothing to run here.
-      if (!spec.command?.length && !spec.args?.length) return;
-      // A command that ends by itself runs now, in the pod's place; what it prints is its log and
-      // its status is the container's exit code.
-      if (!tx.state.pods[key]?.status.podIP && podIP) putObject(tx, "pods", key, withProps(pod, { status: { ...pod.status, podIP, podIPs: [{ ip: podIP }], hostIP } }));
-      const result = runContainerCommandAt(tx, random, after.since, key, spec.name);
-      if (!result) return;
-      after.exitCode = result.exitCode;
-      oneShotLog = result.output === "" ? [] : result.output.replace(/\n$/, "").split("\n");
-    });
-    const changed = containers !== next.containers || next !== runtime;
-    next = withProps(next, { containers });
-    if (oneShotLog) next = appendContainerLog({ ...next, logs: [], logBytes: 0 }, oneShotLog, now);
-    next.nextAt = nextChangeAt(next);
-    // Status is a function of the containers: unchanged containers, unchanged status.
-    if (changed) {
-      const status = podStatusAt(pod, next, containers, hostIP, podIP!, now);
-      putObject(tx, "pods", key, withProps(pod, { metadata: withProps(pod.metadata, { resourceVersion: nextResourceVersion(tx) }), status }));
-    } else {
-      nextResourceVersion(tx);
-    }
+    /** Steps the containers to `upTo`, writing the runtime and (when they changed) the status. */
+    const advance = (rt: PodRuntime, upTo: number, force: boolean): PodRuntime => {
+      const current = tx.state.pods[key] ?? pod;
+      let oneShotLog: string[] | undefined;
+      const containers = advanceContainers(current, rt.containers!, upTo, random, resolve, (spec, before, after) => {
+        containerStepEvents(tx, current, spec, before, after);
+        if (after.phase !== "running" || before.phase === "running") return;
+        // The image's own process (a server) is not a one-shot command: nothing to run here.
+        if (!spec.command?.length && !spec.args?.length) return;
+        // A command that ends by itself runs now, in the pod's place; what it prints is its log and
+        // its status is the container's exit code.
+        if (!tx.state.pods[key]?.status.podIP && podIP) putObject(tx, "pods", key, withProps(current, { status: { ...current.status, podIP, podIPs: [{ ip: podIP }], hostIP } }));
+        const result = runContainerCommandAt(tx, random, after.since, key, spec.name);
+        if (!result) return;
+        after.exitCode = result.exitCode;
+        oneShotLog = result.output === "" ? [] : result.output.replace(/\n$/, "").split("\n");
+      });
+      const changed = force || containers !== rt.containers;
+      let out = withProps(rt, { containers });
+      if (oneShotLog) out = appendContainerLog({ ...out, logs: [], logBytes: 0 }, oneShotLog, upTo);
+      tx.write("podRuntime")[key] = out;
+      // Status is a function of the containers: unchanged containers, unchanged status.
+      if (changed) {
+        writeStatus(tx, key, out, hostIP, podIP!, upTo);
+        statusWritten = true;
+      }
+      return out;
+    };
+    let statusWritten = false;
+    let rt = next;
+    let force = next !== runtime;
     tx.write("podRuntime")[key] = next;
-    if (probed.length > 0) probeReadiness(tx, key, probed, hostIP, podIP!, now);
+    // Pieces of scripts and probe ticks, in time order with the containers' own steps (a piece due
+    // when the process exits runs before the exit). Pods without either step straight to now.
+    for (let guard = 0; guard < 10_000; guard++) {
+      const at = timedAt(rt, tx.state.pods[key] ?? pod);
+      if (at === undefined || at > now) break;
+      const stepAt = firstStepAt(rt);
+      if (stepAt !== undefined && stepAt < at) {
+        rt = advance(rt, stepAt, force);
+        force = false;
+        continue;
+      }
+      runScriptPieces(tx, key, at);
+      if (runDueProbes(tx, key, at)) {
+        writeStatus(tx, key, tx.state.podRuntime[key], hostIP, podIP!, at);
+        statusWritten = true;
+      }
+      rt = tx.state.podRuntime[key];
+    }
+    rt = advance(rt, now, force);
+    tx.write("podRuntime")[key] = withProps(rt, { nextAt: nextChangeAt(rt, tx.state.pods[key] ?? pod) });
+    // A new resourceVersion makes the controllers and nextTransitionAt's cache look again.
+    if (!statusWritten) nextResourceVersion(tx);
   }
   // A new set may replace older ones whose pods are gone: drop what nothing refers to.
   if (linksAdded) sweepServiceLinks(tx);
   pruneReleasedIPs(tx, now);
 }
 
-/**
- * Readiness probes of containers that just started, once the pod is up (its server listens): the
- * verdict holds for the run, since the simulated apps answer the same way each time. A failure is
- * the kubelet's Unhealthy event; the pod stays out of its Services' endpoints.
- */
-function probeReadiness(tx: Tx, key: string, probed: Array<{ name: string; at: number }>, hostIP: string, podIP: string, now: number): void {
-  for (const { name, at } of probed) {
-    // The probe's connection (its ephemeral port) draws from a stream of its own, so probing a pod
-    // takes nothing from the session's stream and adding a probe to a spec leaves other names as they were.
-    const result = runReadinessProbeAt(tx, createRandom(fnv32a(`readiness|${key}|${name}|${at}`)), Math.min(at, now), key, name);
-    const runtime = tx.state.podRuntime[key];
-    const pod = tx.state.pods[key];
-    if (!result || !runtime?.containers || !pod) continue;
-    const i = runtime.containers.findIndex((c) => c.name === name);
-    if (i < 0 || runtime.containers[i].phase !== "running") continue;
-    const containers = runtime.containers.slice();
-    containers[i] = { ...containers[i], probeReady: result.ok };
-    const next = { ...runtime, containers };
-    tx.write("podRuntime")[key] = next;
-    if (!result.ok) recordEvent(tx, involvedObject(pod, `spec.containers{${name}}`), "Warning", "Unhealthy", `Readiness probe failed: ${result.message}`, { component: "kubelet", host: pod.spec.nodeName }, Math.min(at, now));
-    const status = podStatusAt(pod, next, containers, hostIP, podIP, now);
-    putObject(tx, "pods", key, withProps(pod, { metadata: withProps(pod.metadata, { resourceVersion: nextResourceVersion(tx) }), status }));
-  }
+/** The pod's status from its containers at `at`, with a new resourceVersion. */
+function writeStatus(tx: Tx, key: string, rt: PodRuntime, hostIP: string, podIP: string, at: number): void {
+  const pod = tx.state.pods[key];
+  if (!pod || !rt.containers) return;
+  const status = podStatusAt(pod, rt, rt.containers, hostIP, podIP, at);
+  putObject(tx, "pods", key, withProps(pod, { metadata: withProps(pod.metadata, { resourceVersion: nextResourceVersion(tx) }), status }));
+}
+
+/** The earliest end of a container's phase. */
+function firstStepAt(rt: PodRuntime): number | undefined {
+  let at: number | undefined;
+  for (const c of rt.containers ?? []) if (c.until !== undefined && (at === undefined || c.until < at)) at = c.until;
+  return at;
+}
+
+/** The next time a script piece or a probe worker of the pod is due. */
+function timedAt(rt: PodRuntime, pod: Pod): number | undefined {
+  let at: number | undefined;
+  for (const c of rt.containers ?? []) if (c.script && c.phase === "running" && (at === undefined || c.script.at < at)) at = c.script.at;
+  const probes = rt.containers?.some((c) => c.probes) ? probesDueAt(pod, rt.containers!) : undefined;
+  if (probes !== undefined && (at === undefined || probes < at)) at = probes;
+  return at;
+}
+
+/** Runs the script pieces due at `at` in their containers; what they print goes to the log. */
+function runScriptPieces(tx: Tx, key: string, at: number): void {
+  const rt = tx.state.podRuntime[key];
+  const pod = tx.state.pods[key];
+  if (!rt?.containers || !pod) return;
+  rt.containers.forEach((c, i) => {
+    if (!c.script || c.phase !== "running" || c.script.at > at) return;
+    const spec = pod.spec.containers[i] ?? pod.spec.containers[0];
+    const pieces = scriptPieces(spec) ?? [];
+    const piece = pieces[c.script.next];
+    // The piece's own connections (a wget in it) draw from a stream of their own, as probes do.
+    const result = piece ? runContainerScriptAt(tx, createRandom(fnv32a(`script|${key}|${spec.name}|${at}`)), at, key, spec.name, piece.script) : undefined;
+    const current = tx.state.podRuntime[key];
+    const containers = current.containers!.slice();
+    const following = pieces[c.script.next + 1];
+    const nextC = { ...containers[i] };
+    if (following && following.afterMs !== Infinity) nextC.script = { at: (nextC.startedAt ?? nextC.since) + following.afterMs, next: c.script.next + 1 };
+    else delete nextC.script;
+    containers[i] = nextC;
+    let out: PodRuntime = { ...current, containers };
+    const lines = result && result.output !== "" ? result.output.replace(/\n$/, "").split("\n") : [];
+    // The first piece opens the run's log, as a one-shot command's output does.
+    if (c.script.next === 0) out = { ...out, logs: [], logBytes: 0 };
+    if (lines.length || c.script.next === 0) out = appendContainerLog(out, lines, at);
+    tx.write("podRuntime")[key] = out;
+  });
 }
 
 function pruneReleasedIPs(tx: Tx, now: number): void {

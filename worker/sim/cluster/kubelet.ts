@@ -9,6 +9,8 @@ import { hasEnvReferences, type EnvResolution } from "./container-env.ts";
 import { newContainerID, parseRfc3339, rfc3339 } from "./ids.ts";
 import { findImage, normalizedImage, pullError } from "./images.ts";
 import { pullErrorMessage } from "./kubelet-events.ts";
+import { armOnStart, newWorkers, probesDueAt } from "./kubelet-probes.ts";
+import { scriptPieces } from "./container-script.ts";
 import { processBehaviour } from "./process.ts";
 import { nextResourceVersion } from "./store.ts";
 import type { Tx } from "./tx.ts";
@@ -38,14 +40,19 @@ const canPull = (image: string): boolean => pullError(image) === undefined;
 
 /** Containers of a pod the kubelet has just admitted (sandbox being created, images pulling). */
 export function admitContainers(pod: Pod, at: number, random: Random): ContainerRuntime[] {
-  return pod.spec.containers.map((c) => ({
-    name: c.name,
-    phase: "creating",
-    since: at,
-    until: at + CREATE_MS.min + random.int(CREATE_MS.spread),
-    restartCount: 0,
-    pullAttempts: 0,
-  }));
+  return pod.spec.containers.map((c) => {
+    const out: ContainerRuntime = {
+      name: c.name,
+      phase: "creating",
+      since: at,
+      until: at + CREATE_MS.min + random.int(CREATE_MS.spread),
+      restartCount: 0,
+      pullAttempts: 0,
+    };
+    // The prober's workers start with the pod (prober_manager AddPod); only containers with probes have them.
+    const workers = newWorkers(c, at);
+    return workers ? withProps(out, { probes: workers }) : out;
+  });
 }
 
 function start(c: ContainerRuntime, spec: Container, at: number, random: Random, restart: boolean, resolve: EnvironmentResolver): ContainerRuntime {
@@ -73,8 +80,17 @@ function start(c: ContainerRuntime, spec: Container, at: number, random: Random,
   // Only references need a copy: literal values are read from the spec.
   if (env) next.env = env;
   else delete next.env;
-  // Each run is probed afresh: not ready until its readiness probe passes.
+  // Each run is probed afresh: not ready until its readiness probe passes, not started until its startup probe does.
   delete next.probeReady;
+  delete next.probeStarted;
+  delete next.verdictAt;
+  delete next.probeKilled;
+  if (next.probes) next.probes = armOnStart(next.probes, at);
+  // A script that sleeps between statements runs its pieces over time (container-script.ts).
+  // (One that ends at once is the one-shot runner's, kubelet-sync.ts.)
+  const pieces = behaviour.kind === "forever" || (behaviour.kind === "exits" && behaviour.afterMs > 0) ? scriptPieces(spec) : undefined;
+  if (pieces) next.script = { at: at + pieces[0].afterMs, next: 0 };
+  else delete next.script;
   if (restart && c.containerID !== undefined && c.startedAt !== undefined && c.exitCode !== undefined) {
     next.lastTerminated = { exitCode: c.exitCode, startedAt: c.startedAt, finishedAt: c.since, containerID: c.containerID };
   }
@@ -100,7 +116,7 @@ function step(c: ContainerRuntime, spec: Container, restartPolicy: string, rando
       const behaviour = processBehaviour(spec, c.env);
       // An attached client may have reported how the process ended (endAttachedProcess).
       const exitCode = c.exitCode ?? (behaviour.kind === "exits" ? behaviour.exitCode : 0);
-      const restarts = restartPolicy === "Always" || (restartPolicy === "OnFailure" && exitCode !== 0);
+      const restarts = restartPolicy === "Always" || (restartPolicy === "OnFailure" && (exitCode !== 0 || c.probeKilled === true));
       return { ...c, phase: "exited", since: at, until: restarts ? at + EXITED_NOTICE_MS : undefined, exitCode };
     }
     case "exited": {
@@ -163,9 +179,19 @@ export function endAttachedProcess(tx: Tx, podKey: string, container: string, ex
   return true;
 }
 
-export function nextChangeAt(runtime: PodRuntime): number | undefined {
+/** The pod's next change: a container's phase ending, a piece of its script, a probe worker's tick. */
+export function nextChangeAt(runtime: PodRuntime, pod?: Pod): number | undefined {
   let next = runtime.goneAt;
-  for (const c of runtime.containers ?? []) if (c.until !== undefined && (next === undefined || c.until < next)) next = c.until;
+  let probed = false;
+  for (const c of runtime.containers ?? []) {
+    if (c.until !== undefined && (next === undefined || c.until < next)) next = c.until;
+    if (c.script && c.phase === "running" && (next === undefined || c.script.at < next)) next = c.script.at;
+    if (c.probes) probed = true;
+  }
+  if (probed && pod && runtime.containers) {
+    const due = probesDueAt(pod, runtime.containers);
+    if (due !== undefined && (next === undefined || due < next)) next = due;
+  }
   return next;
 }
 
@@ -205,9 +231,14 @@ function runningSince(startedAt: string): ContainerState {
   return state;
 }
 
-/** Running, and past its readiness probe when it has one. */
+/** Running and started (past its startup probe when it has one): containerStatuses[].started. */
+function containerStarted(c: ContainerRuntime, spec: Container): boolean {
+  return c.phase === "running" && (spec.startupProbe === undefined || c.probeStarted === true);
+}
+
+/** Started, and past its readiness probe when it has one (prober_manager UpdatePodStatus). */
 function containerReady(c: ContainerRuntime, spec: Container): boolean {
-  return c.phase === "running" && (spec.readinessProbe === undefined || c.probeReady === true);
+  return containerStarted(c, spec) && (spec.readinessProbe === undefined || c.probeReady === true);
 }
 
 function containerStatus(c: ContainerRuntime, spec: Container, pod: Pod): ContainerStatus {
@@ -217,7 +248,7 @@ function containerStatus(c: ContainerRuntime, spec: Container, pod: Pod): Contai
     image: normalizedImage(spec.image),
     imageID: pulled || c.restartCount > 0 ? imageID(spec.image) : "",
     ready: containerReady(c, spec),
-    started: c.phase === "running",
+    started: containerStarted(c, spec),
     restartCount: c.restartCount,
     state: NO_STATE,
     lastState: NO_STATE,
@@ -332,8 +363,8 @@ export function podStatusAt(pod: Pod, runtime: PodRuntime, containers: Container
   const notReadyReason = phase === "Succeeded" || phase === "Failed" ? "PodCompleted" : "ContainersNotReady";
   const notReadyMessage = notReadyReason === "PodCompleted" ? undefined : `containers with unready status: [${unready.join(" ")}]`;
   const scheduledAt = runtime.scheduledAt ?? runtime.createdAt;
-  // Readiness changes when the last container changed state (never later than now).
-  const changedAt = Math.min(now, Math.max(...containers.map((c) => c.since)));
+  // Readiness changes when the last container changed state or a probe its verdict (never later than now).
+  const changedAt = Math.min(now, Math.max(...containers.map((c) => (c.verdictAt !== undefined && c.verdictAt > c.since ? c.verdictAt : c.since))));
   const sandboxAt = runtime.sandboxAt ?? scheduledAt;
   const sandboxUp = !(phase === "Succeeded" || phase === "Failed");
   const conditions: PodCondition[] = sharedList([

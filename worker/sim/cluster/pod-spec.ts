@@ -203,8 +203,8 @@ export function validatePodSpec(spec: unknown, path: string, allowedRestart: rea
       }
       if (c.envFrom !== undefined) validateEnvFrom(c.envFrom, `${cp}.envFrom`, errs);
       validateVolumeMounts(c.volumeMounts, `${cp}.volumeMounts`, volumeNames, errs);
-      for (const kind of ["readinessProbe", "livenessProbe"] as const) {
-        if (c[kind] !== undefined) errs.push(...probeErrors(c[kind], `${cp}.${kind}`));
+      for (const kind of ["livenessProbe", "readinessProbe", "startupProbe"] as const) {
+        if (c[kind] !== undefined) errs.push(...probeErrors(c[kind], `${cp}.${kind}`, kind));
       }
       if (c.lifecycle !== undefined) errs.push(...lifecycleErrors(c.lifecycle, `${cp}.lifecycle`));
       if (c.imagePullPolicy !== undefined && !["Always", "IfNotPresent", "Never"].includes(c.imagePullPolicy as string)) {
@@ -288,6 +288,7 @@ function defaultContainer(c: Record<string, unknown>, forTemplate: boolean): Con
   if (c.tty === true) out.tty = true;
   if (isRecord(c.readinessProbe)) out.readinessProbe = defaultProbe(c.readinessProbe);
   if (isRecord(c.livenessProbe)) out.livenessProbe = defaultProbe(c.livenessProbe);
+  if (isRecord(c.startupProbe)) out.startupProbe = defaultProbe(c.startupProbe);
   if (isRecord(c.lifecycle)) {
     const lifecycle: Lifecycle = {};
     if (isRecord(c.lifecycle.postStart)) lifecycle.postStart = defaultHandler(c.lifecycle.postStart);
@@ -477,8 +478,12 @@ export function defaultPodSpec(spec: Record<string, unknown>, forTemplate = fals
   return sharedSpec(out);
 }
 
-/** validation.validateProbe: exactly one handler, a port on httpGet and tcpSocket, positive numbers. */
-function probeErrors(probe: unknown, path: string): ReturnType<typeof fieldInvalid>[] {
+/**
+ * validation.validateProbe (and validateLivenessProbe, validateStartupProbe): exactly one handler,
+ * a port on httpGet, tcpSocket and grpc, non-negative numbers; liveness and startup probes need
+ * successThreshold 1; a probe's own terminationGracePeriodSeconds is positive, and not for readiness.
+ */
+function probeErrors(probe: unknown, path: string, kind: "livenessProbe" | "readinessProbe" | "startupProbe"): ReturnType<typeof fieldInvalid>[] {
   if (!isRecord(probe)) return [fieldInvalid(path, probe, "must be an object")];
   const handlers = ["exec", "httpGet", "tcpSocket", "grpc"].filter((h) => probe[h] !== undefined);
   if (handlers.length === 0) return [fieldRequired(path, "must specify a handler type")];
@@ -490,13 +495,36 @@ function probeErrors(probe: unknown, path: string): ReturnType<typeof fieldInval
     if (!isRecord(handler) || handler.port === undefined || handler.port === "" || handler.port === 0) errs.push(fieldRequired(`${path}.${h}.port`, ""));
     else if (typeof handler.port === "number" && (handler.port < 1 || handler.port > 65535)) errs.push(fieldInvalid(`${path}.${h}.port`, handler.port, "must be between 1 and 65535, inclusive"));
   }
+  if (isRecord(probe.httpGet) && probe.httpGet.httpHeaders !== undefined) {
+    const headers = probe.httpGet.httpHeaders;
+    if (!Array.isArray(headers)) errs.push(fieldInvalid(`${path}.httpGet.httpHeaders`, headers, "must be a list"));
+    else
+      headers.forEach((h, i) => {
+        // ValidateHTTPHeaderName: an HTTP token (RFC 7230).
+        if (!isRecord(h) || typeof h.name !== "string" || !/^[-!#$%&'*+.^_`|~0-9A-Za-z]+$/.test(h.name)) {
+          errs.push(fieldInvalid(`${path}.httpGet.httpHeaders[${i}].name`, isRecord(h) ? h.name : h, "a valid HTTP header must consist of alphanumeric characters or '-' (e.g. 'X-Header-Name', regex used for validation is '[-A-Za-z0-9]+')"));
+        }
+      });
+  }
   if (probe.exec !== undefined && (!isRecord(probe.exec) || !Array.isArray(probe.exec.command) || probe.exec.command.length === 0)) {
     errs.push(fieldRequired(`${path}.exec.command`, ""));
   }
-  if (probe.grpc !== undefined) errs.push(fieldNotSupported(`${path}.grpc`, "grpc", ["exec", "httpGet", "tcpSocket"]));
+  if (probe.grpc !== undefined) {
+    // A gRPC probe names its port by number only (the page: "you cannot specify the health check port by name").
+    const port = isRecord(probe.grpc) ? probe.grpc.port : undefined;
+    if (typeof port !== "number" || !Number.isInteger(port) || port < 1 || port > 65535) errs.push(fieldInvalid(`${path}.grpc.port`, port ?? 0, "must be between 1 and 65535, inclusive"));
+  }
   for (const n of ["initialDelaySeconds", "timeoutSeconds", "periodSeconds", "successThreshold", "failureThreshold"]) {
     const v = probe[n];
     if (v !== undefined && (typeof v !== "number" || !Number.isInteger(v) || v < 0)) errs.push(fieldInvalid(`${path}.${n}`, v, "must be greater than or equal to 0"));
+  }
+  if (kind !== "readinessProbe" && typeof probe.successThreshold === "number" && probe.successThreshold > 0 && probe.successThreshold !== 1) {
+    errs.push(fieldInvalid(`${path}.successThreshold`, probe.successThreshold, "must be 1"));
+  }
+  const grace = probe.terminationGracePeriodSeconds;
+  if (grace !== undefined && grace !== null) {
+    if (kind === "readinessProbe") errs.push(fieldInvalid(`${path}.terminationGracePeriodSeconds`, grace, "must not be set for readinessProbes"));
+    else if (typeof grace !== "number" || grace <= 0) errs.push(fieldInvalid(`${path}.terminationGracePeriodSeconds`, grace, "must be greater than 0"));
   }
   return errs;
 }
@@ -510,13 +538,19 @@ function defaultProbe(p: Record<string, unknown>): Probe {
     failureThreshold: typeof p.failureThreshold === "number" && p.failureThreshold > 0 ? p.failureThreshold : 3,
   };
   if (typeof p.initialDelaySeconds === "number" && p.initialDelaySeconds > 0) out.initialDelaySeconds = p.initialDelaySeconds;
+  if (typeof p.terminationGracePeriodSeconds === "number") out.terminationGracePeriodSeconds = p.terminationGracePeriodSeconds;
   if (isRecord(p.httpGet)) {
     const h = p.httpGet;
     out.httpGet = { path: typeof h.path === "string" && h.path !== "" ? h.path : "/", port: h.port as number | string, scheme: typeof h.scheme === "string" ? h.scheme : "HTTP" };
     if (typeof h.host === "string" && h.host !== "") out.httpGet.host = h.host;
+    if (Array.isArray(h.httpHeaders) && h.httpHeaders.length > 0) out.httpGet.httpHeaders = (h.httpHeaders as Array<Record<string, unknown>>).map((x) => ({ name: String(x.name), value: typeof x.value === "string" ? x.value : "" }));
   }
   if (isRecord(p.tcpSocket)) out.tcpSocket = { port: p.tcpSocket.port as number | string };
   if (isRecord(p.exec)) out.exec = { command: (p.exec.command as unknown[]).map(String) };
+  if (isRecord(p.grpc)) {
+    // SetDefaults_GRPCAction: service defaults to the empty string (the server's overall health).
+    out.grpc = { port: p.grpc.port as number, service: typeof p.grpc.service === "string" ? p.grpc.service : "" };
+  }
   return out;
 }
 

@@ -144,7 +144,7 @@ export function serverArgs(container: Container): string[] {
 }
 
 /** agnhost's subcommands that serve until stopped; any other prints and exits. */
-const AGNHOST_SERVERS = new Set(["netexec", "serve-hostname"]);
+const AGNHOST_SERVERS = new Set(["netexec", "serve-hostname", "liveness"]);
 
 /**
  * A Go flag's value as cobra/pflag reads it: `--name=v`, `-name=v`, `--name v`. Undefined when
@@ -187,6 +187,8 @@ export function serverPorts(container: Container): Array<{ port: number; protoco
     return ports;
   }
   if (args[0] === "serve-hostname") return [{ port: port("port", 9376), protocol: "TCP" }];
+  // liveness/server.go: ListenAndServe(":8080"), no flags.
+  if (args[0] === "liveness") return [{ port: 8080, protocol: "TCP" }];
   return [];
 }
 

@@ -102,8 +102,10 @@ export interface Container {
   volumeMounts?: VolumeMount[];
   /** Checked by the kubelet: a container that fails it is not ready, so its pod is no endpoint. */
   readinessProbe?: Probe;
-  /** Stored as given; the kubelet here does not restart containers on it. */
+  /** Run by the kubelet (probe-workers.ts): failing it failureThreshold times restarts the container. */
   livenessProbe?: Probe;
+  /** Run by the kubelet until it passes once per container run; liveness and readiness wait for it. */
+  startupProbe?: Probe;
   /** preStop runs when the pod is deleted, before the stop signal (termination.ts); postStart is stored. */
   lifecycle?: Lifecycle;
 }
@@ -123,10 +125,13 @@ export interface Lifecycle {
 
 /** core/v1 Probe with its handler; the numbers carry the API server's defaults. */
 export interface Probe {
-  httpGet?: { path: string; port: number | string; scheme: string; host?: string };
+  httpGet?: { path: string; port: number | string; scheme: string; host?: string; httpHeaders?: Array<{ name: string; value: string }> };
   tcpSocket?: { port: number | string; host?: string };
   exec?: { command: string[] };
+  grpc?: { port: number; service?: string };
   initialDelaySeconds?: number;
+  /** Overrides the pod's terminationGracePeriodSeconds when a liveness or startup failure kills the container. */
+  terminationGracePeriodSeconds?: number;
   timeoutSeconds: number;
   periodSeconds: number;
   successThreshold: number;
@@ -517,6 +522,16 @@ export interface ContainerRuntime {
   lastTerminated?: { exitCode: number; startedAt: number; finishedAt: number; containerID: string };
   /** The readiness probe's verdict since this run started; undefined when there is no probe. */
   probeReady?: boolean;
+  /** The startup probe passed in this run (containerStatuses[].started); undefined until then. */
+  probeStarted?: boolean;
+  /** When a probe last changed this run's ready or started verdict (the Ready condition's transition). */
+  verdictAt?: number;
+  /** A liveness or startup failure is killing this run: it restarts whatever its exit code. */
+  probeKilled?: boolean;
+  /** The kubelet's probe workers of this container (probe-workers.ts), kept across its runs as the kubelet keeps them. */
+  probes?: ProbeWorkers;
+  /** The next statements of its `sh -c` script that run after a sleep (container-script.ts), and when. */
+  script?: { at: number; next: number };
   /** config-error: why the kubelet could not make the container's config (`secret "db" not found`). */
   configError?: string;
   /**
@@ -525,6 +540,25 @@ export interface ContainerRuntime {
    */
   env?: Record<string, string>;
 }
+
+export type ProbeKind = "liveness" | "readiness" | "startup";
+
+/** prober/worker.go's state for one probe of one container: its ticker and its run of equal results. */
+export interface ProbeWorker {
+  /** The ticker's next tick (ms). */
+  nextAt: number;
+  /** The last result and how many times in a row it came (lastResult, resultRun). */
+  last?: boolean;
+  run: number;
+  /** The container run it last saw; a new one resets the results manager and lifts the hold. */
+  containerID?: string;
+  /** After a liveness or startup failure: no probing until the container is new. */
+  onHold?: boolean;
+  /** A run the status manager asked for (manualTriggerCh): readiness once its container has started. */
+  manualAt?: number;
+}
+
+export type ProbeWorkers = Partial<Record<ProbeKind, ProbeWorker>>;
 
 export interface ClusterConfig {
   kubernetesVersion: string;

@@ -203,6 +203,8 @@ function describeProbe(probe: Probe): string {
   if (probe.exec) return `exec [${probe.exec.command.join(" ")}] ${attrs}`;
   if (probe.httpGet) return `http-get ${probe.httpGet.scheme.toLowerCase()}://${probe.httpGet.host ?? ""}:${probe.httpGet.port}${probe.httpGet.path} ${attrs}`;
   if (probe.tcpSocket) return `tcp-socket ${probe.tcpSocket.host ?? ""}:${probe.tcpSocket.port} ${attrs}`;
+  // The service is printed as is: the empty default leaves two spaces.
+  if (probe.grpc) return `grpc <pod>:${probe.grpc.port} ${probe.grpc.service ?? ""} ${attrs}`;
   return `unknown ${attrs}`;
 }
 
@@ -238,6 +240,7 @@ export function describeContainers(w: PrefixWriter, title: string, containers: C
     describeContainerResources(w, container);
     if (container.livenessProbe) w.write(2, `Liveness:\t${describeProbe(container.livenessProbe)}\n`);
     if (container.readinessProbe) w.write(2, `Readiness:\t${describeProbe(container.readinessProbe)}\n`);
+    if (container.startupProbe) w.write(2, `Startup:\t${describeProbe(container.startupProbe)}\n`);
     if (container.envFrom?.length) describeContainerEnvFrom(w, container);
     describeContainerEnvVars(w, container, pod);
     const mounts = [...(container.volumeMounts ?? [])].sort((a, b) => (a.mountPath < b.mountPath ? -1 : a.mountPath > b.mountPath ? 1 : 0));

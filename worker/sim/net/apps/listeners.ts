@@ -10,6 +10,7 @@ import type { DeliveryTarget } from "../router.ts";
 import type { TraceCause } from "../trace.ts";
 import { mariadb, mysql, postgres, redis, sshd, tlsOnly } from "./databases.ts";
 import { agnhost } from "./agnhost.ts";
+import { goproxy } from "./goproxy.ts";
 import { echoServer } from "./echo-server.ts";
 import { echoserver } from "./echoserver.ts";
 import { ingressNginx } from "./ingress-nginx.ts";
@@ -55,6 +56,7 @@ const apps: Record<ServerKind, App> = {
   "ngf-nginx": ngfNginx,
   "metallb-controller": metallb,
   "metallb-speaker": metallb,
+  goproxy,
 };
 
 /** What the trace calls a process whose image's kind is not its program's name. */

@@ -28,16 +28,18 @@ import { serviceAccountController } from "./service-account-controller.ts";
 import { statefulSetController } from "./stateful-set-controller.ts";
 import { persistentVolumeController } from "./volume-binding.ts";
 import { stashIndexes } from "./store.ts";
-import type { Tx } from "./tx.ts";
+import { type Tx, writeCount } from "./tx.ts";
 import type { ClusterState } from "./types.ts";
 
 const settled = new WeakMap<object, number>();
-const nextCache = new WeakMap<object, { rv: number; at: number | undefined }>();
+const nextCache = new WeakMap<object, { rv: number; writes: number; at: number | undefined }>();
 
 /** The next simulated ms at which some pod's status changes on its own, or undefined. */
 export function nextTransitionAt(state: ClusterState): number | undefined {
   const hit = nextCache.get(state.podRuntime);
-  if (hit && hit.rv === state.resourceVersion) return hit.at;
+  // The write count too: a probe tick rewrites a pod's runtime (its next tick) without a new resourceVersion.
+  const writes = writeCount(state.podRuntime);
+  if (hit && hit.rv === state.resourceVersion && hit.writes === writes) return hit.at;
   let at: number | undefined;
   const runtime = state.podRuntime;
   for (const key in runtime) {
@@ -46,7 +48,7 @@ export function nextTransitionAt(state: ClusterState): number | undefined {
   }
   for (const due of [metallbDueAt(state), jobsDueAt(state), ingressNginxDueAt(state), corednsDueAt(state)]) if (due !== undefined && (at === undefined || due < at)) at = due;
   // Cached with the controllers' due times too: a hit must answer what a miss would.
-  nextCache.set(state.podRuntime, { rv: state.resourceVersion, at });
+  nextCache.set(state.podRuntime, { rv: state.resourceVersion, writes, at });
   return at;
 }
 

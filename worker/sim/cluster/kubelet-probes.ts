@@ -210,3 +210,84 @@ export function runDueProbes(tx: Tx, key: string, t: number): boolean {
   if (containers !== runtime.containers) tx.write("podRuntime")[key] = { ...tx.state.podRuntime[key], containers };
   return statusChanged;
 }
+
+/** Applying the same result again changes nothing: the worker's run is past its threshold and set. */
+function saturated(c: ContainerRuntime, spec: Container, kind: ProbeKind, w: ProbeWorker): boolean {
+  const p = probeOf(spec, kind);
+  if (!p || w.last === undefined || w.manualAt !== undefined) return false;
+  if (kind === "readiness") return w.run >= (w.last ? p.successThreshold : p.failureThreshold) && c.probeReady === w.last;
+  // A failing liveness or startup run ends in a kill; a passing startup is no longer due.
+  return kind === "liveness" && w.last && w.run >= p.successThreshold;
+}
+
+/**
+ * A long stretch of quiet ticks at once (a command after an idle hour must not run hundreds of
+ * probes): when every due worker of the pod is past its threshold and its probe answers the same at
+ * the first and the last of its ticks up to `horizon` (before the containers' next step or script
+ * piece), the ticks between answered the same too (nothing else in the cluster moves meanwhile,
+ * and the simulated apps change their answers once, at a time after their start): the workers jump
+ * past them, their runs and a failing readiness probe's Unhealthy events counted as if each had
+ * run. Returns false, having changed nothing, when the pod does not qualify; the ticks are then
+ * run one by one.
+ */
+export function fastForwardProbes(tx: Tx, key: string, at: number, horizon: number): boolean {
+  const runtime = tx.state.podRuntime[key];
+  const pod = tx.state.pods[key];
+  if (!runtime?.containers || !pod || pod.metadata.deletionTimestamp) return false;
+  interface Jump {
+    i: number;
+    kind: ProbeKind;
+    first: number;
+    last: number;
+    count: number;
+  }
+  const jumps: Jump[] = [];
+  for (let i = 0; i < runtime.containers.length; i++) {
+    const c = runtime.containers[i];
+    if (!c.probes || c.phase !== "running") continue;
+    const spec = pod.spec.containers[i] ?? pod.spec.containers[0];
+    for (const kind of PROBE_KINDS) {
+      const w = c.probes[kind];
+      if (!w) continue;
+      const due = workerDueAt(c, spec, kind, w);
+      if (due === undefined || due > horizon) continue;
+      const p = probeOf(spec, kind)!;
+      if (!saturated(c, spec, kind, w) || w.containerID !== c.containerID || due < at) return false;
+      if (Math.floor((due - (c.startedAt ?? c.since)) / 1000) < (p.initialDelaySeconds ?? 0)) return false;
+      const period = p.periodSeconds * 1000;
+      const count = Math.floor((horizon - due) / period) + 1;
+      jumps.push({ i, kind, first: due, last: due + (count - 1) * period, count });
+    }
+  }
+  // Worth it only when it saves probes: a few ticks are run one by one.
+  if (jumps.length === 0 || jumps.every((j) => j.count < 4)) return false;
+  const messages: string[] = [];
+  for (const j of jumps) {
+    const spec = pod.spec.containers[j.i] ?? pod.spec.containers[0];
+    const w = runtime.containers[j.i].probes![j.kind]!;
+    let message = "";
+    for (const t of [j.first, j.last]) {
+      const random = createRandom(fnv32a(j.kind === "readiness" ? `readiness|${key}|${spec.name}|${t}` : `${j.kind}|${key}|${spec.name}|${t}`));
+      const result = runProbeAt(tx, random, t, key, spec.name, probeOf(spec, j.kind)!);
+      if (!result || result.ok !== w.last || (t !== j.first && result.message !== message)) return false;
+      message = result.message;
+    }
+    messages.push(message);
+  }
+  // Both ends answered as before: the worker jumps past its last tick.
+  const current = tx.state.podRuntime[key];
+  const containers = current.containers!.slice();
+  jumps.forEach((j, n) => {
+    const spec = pod.spec.containers[j.i] ?? pod.spec.containers[0];
+    const c = containers[j.i];
+    const w = c.probes![j.kind]!;
+    const period = probeOf(spec, j.kind)!.periodSeconds * 1000;
+    containers[j.i] = { ...c, probes: { ...c.probes, [j.kind]: { ...w, nextAt: j.last + period, run: w.run + j.count } } };
+    if (!w.last) {
+      const ref = involvedObject(pod, `spec.containers{${spec.name}}`);
+      for (let k = 0; k < j.count; k++) recordEvent(tx, ref, "Warning", "Unhealthy", `${TITLE[j.kind]} probe failed: ${messages[n]}`, { component: "kubelet", host: pod.spec.nodeName }, j.first + k * period);
+    }
+  });
+  tx.write("podRuntime")[key] = { ...tx.state.podRuntime[key], containers };
+  return true;
+}

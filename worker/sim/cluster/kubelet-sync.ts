@@ -9,7 +9,7 @@ import { withProps } from "./compact.ts";
 import { appendContainerLog } from "./container-log.ts";
 import { runContainerCommandAt, runContainerScriptAt } from "./container-commands.ts";
 import { scriptPieces } from "./container-script.ts";
-import { probesDueAt, runDueProbes } from "./kubelet-probes.ts";
+import { fastForwardProbes, probesDueAt, runDueProbes } from "./kubelet-probes.ts";
 import { containerStepEvents } from "./kubelet-events.ts";
 import { resolveEnvironment } from "./container-env.ts";
 import { admitContainers, advanceContainers, nextChangeAt, podStatusAt } from "./kubelet.ts";
@@ -143,6 +143,13 @@ export function kubelet(tx: Tx, now: number, random: Random): void {
         force = false;
         continue;
       }
+      // A quiet stretch of ticks before the next step or piece is taken at once.
+      const scriptAt = nextScriptAt(rt);
+      const horizon = Math.min(now, stepAt ?? Infinity, scriptAt === undefined ? Infinity : scriptAt - 1);
+      if (horizon > at && fastForwardProbes(tx, key, at, horizon)) {
+        rt = tx.state.podRuntime[key];
+        continue;
+      }
       runScriptPieces(tx, key, at);
       if (runDueProbes(tx, key, at)) {
         writeStatus(tx, key, tx.state.podRuntime[key], hostIP, podIP!, at);
@@ -152,8 +159,10 @@ export function kubelet(tx: Tx, now: number, random: Random): void {
     }
     rt = advance(rt, now, force);
     tx.write("podRuntime")[key] = withProps(rt, { nextAt: nextChangeAt(rt, tx.state.pods[key] ?? pod) });
-    // A new resourceVersion makes the controllers and nextTransitionAt's cache look again.
-    if (!statusWritten) nextResourceVersion(tx);
+    // A new resourceVersion makes the controllers look again; probe ticks that changed nothing
+    // write no object, and leave it (nextTransitionAt sees the runtime's new write count).
+    const ownChange = runtime.containers ? nextChangeAt(runtime) : now;
+    if (!statusWritten && (next !== runtime || (ownChange !== undefined && ownChange <= now))) nextResourceVersion(tx);
   }
   // A new set may replace older ones whose pods are gone: drop what nothing refers to.
   if (linksAdded) sweepServiceLinks(tx);
@@ -172,6 +181,13 @@ function writeStatus(tx: Tx, key: string, rt: PodRuntime, hostIP: string, podIP:
 function firstStepAt(rt: PodRuntime): number | undefined {
   let at: number | undefined;
   for (const c of rt.containers ?? []) if (c.until !== undefined && (at === undefined || c.until < at)) at = c.until;
+  return at;
+}
+
+/** The next piece of a running container's script. */
+function nextScriptAt(rt: PodRuntime): number | undefined {
+  let at: number | undefined;
+  for (const c of rt.containers ?? []) if (c.script && c.phase === "running" && (at === undefined || c.script.at < at)) at = c.script.at;
   return at;
 }
 

@@ -172,3 +172,41 @@ describe("the IPVS scheduler kube-proxy is configured with", () => {
     expect(out).not.toMatch(/Masq {4}1 {6}0 {10}[1-9]/);
   });
 });
+
+describe("ipvsadm --stats and --rate", () => {
+  const run = ipvsCluster(17);
+  run("kubectl -n kube-system rollout restart ds kube-proxy");
+  settle(run);
+  const ip = run("kubectl get svc web -o jsonpath='{.spec.clusterIP}'").output;
+  const columns = (line: string) => line.trim().split(/\s+/).slice(-5).map(Number);
+
+  it("counts the connections the router delivered, per virtual and real server", () => {
+    for (let i = 0; i < 6; i++) expect(run(`ssh node02 curl -s ${ip}`).output).toContain("Welcome to nginx!");
+    const out = run(`ssh node02 sudo ipvsadm -Ln --stats -t ${ip}:80`).output;
+    const lines = out.split("\n");
+    expect(lines.slice(0, 2)).toEqual(["Prot LocalAddress:Port               Conns   InPkts  OutPkts  InBytes OutBytes", "  -> RemoteAddress:Port"]);
+    expect(lines[2]).toMatch(new RegExp(`^TCP  ${ip.replace(/\./g, "\\.")}:80 +6 `));
+    expect(lines[2].length).toBe(33 + 5 * 9);
+    const vs = columns(lines[2]);
+    const rs = lines.slice(3, 6).map(columns);
+    // Three real servers, two connections each (rr), and the virtual server's counters are their sums.
+    expect(rs.map((r) => r[0])).toEqual([2, 2, 2]);
+    for (let c = 0; c < 5; c++) expect(rs.reduce((n, r) => n + r[c], 0)).toBe(vs[c]);
+    // Each connection: handshake and close, a request, and a response carrying nginx's page.
+    expect(vs[1]).toBeGreaterThan(vs[0] * 4);
+    expect(vs[4]).toBeGreaterThan(vs[0] * 615);
+    // Other nodes saw none of it.
+    expect(columns(run(`ssh node01 sudo ipvsadm -Ln --stats -t ${ip}:80`).output.split("\n")[2])).toEqual([0, 0, 0, 0, 0]);
+  });
+
+  it("estimates rates every 2 seconds, decaying to 0 when idle", () => {
+    for (let i = 0; i < 3; i++) run(`ssh node02 curl -s ${ip}`);
+    const rate = run(`ssh node02 sudo ipvsadm -Ln --rate -t ${ip}:80`).output.split("\n");
+    expect(rate[0]).toBe("Prot LocalAddress:Port                 CPS    InPPS   OutPPS    InBPS   OutBPS");
+    expect(columns(rate[2])[3]).toBeGreaterThan(0);
+    settle(run, 600);
+    expect(columns(run(`ssh node02 sudo ipvsadm -Ln --rate -t ${ip}:80`).output.split("\n")[2])).toEqual([0, 0, 0, 0, 0]);
+    // The totals stay.
+    expect(columns(run(`ssh node02 sudo ipvsadm -Ln --stats --exact -t ${ip}:80`).output.split("\n")[2])[0]).toBe(9);
+  });
+});

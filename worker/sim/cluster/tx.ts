@@ -16,6 +16,7 @@ export type Collection =
   | "releasedPodIPs"
   | "affinity"
   | "ipvsRoundRobin"
+  | "ipvsStats"
   | "conntrack"
   | "events"
   | "serviceLinks"

@@ -401,6 +401,19 @@ export interface GenericObject {
 
 export type KubeObject = Pod | Service | Deployment | ReplicaSet | DaemonSet | Node | Namespace | GenericObject;
 
+/** IPVS's counters of one virtual or real server, and its rate estimator (ip_vs_est.c). */
+export interface IpvsCounters {
+  conns: number;
+  inPkts: number;
+  outPkts: number;
+  inBytes: number;
+  outBytes: number;
+  /** The estimator's last 2-second tick (simulated ms), the counters then, and its smoothed rates per second. */
+  estAt: number;
+  last: [number, number, number, number, number];
+  rates: [number, number, number, number, number];
+}
+
 /** One connection in a node's conntrack table: the original and the reply direction's addresses. */
 export interface ConntrackEntry {
   node: string;
@@ -611,6 +624,13 @@ export interface ClusterState {
    * the data plane; absent until a connection goes through IPVS.
    */
   ipvsRoundRobin?: Record<string, string>;
+  /**
+   * IPVS's traffic counters (net/ipvs-stats.ts) per virtual server (`node|PROTO|ip:port`) and per
+   * real server (`node|PROTO|ip:port|rs:port`), with the rate estimator's state, as
+   * `ipvsadm -Ln --stats` and `--rate` show them. Written by the data plane; absent until a
+   * connection goes through IPVS.
+   */
+  ipvsStats?: Record<string, IpvsCounters>;
   /**
    * The nodes' connection tracking of recent connections through Services (written by the data
    * plane, net/conntrack.ts): key `node|proto|src:sport|dst:dport`. Optional: absent until one.

@@ -43,6 +43,8 @@ export interface Connection {
   dst: Endpoint;
   /** The trace so far; `finish` completes it with what the process did (and, for a proxy, the hops after it). */
   finish(verdict: Verdict, note: string, status?: number, after?: Hop[]): void;
+  /** Through IPVS: the counters (ipvs-stats.ts) of its virtual and real server, which the exchange's payload adds to. */
+  ipvsStats?: readonly string[];
 }
 
 export type ConnectOutcome =

@@ -9,6 +9,9 @@ import { apiDataMounts, boundPath, mountedFileAt, writableBinds } from "../files
 import { appendContainerLog } from "../cluster/container-log.ts";
 import { listenerAt, type Listener } from "./apps/listeners.ts";
 import { trackConnection } from "./conntrack.ts";
+import { countIpvs, payloadTraffic, TCP_OPEN_CLOSE, TCP_RESET } from "./ipvs-stats.ts";
+import { responseBytes } from "./http-wire.ts";
+import { utf8Bytes } from "../base64.ts";
 import { resolveHost } from "./dns.ts";
 import type { HttpRequest, Reply } from "./http.ts";
 import { netIndex, type Protocol } from "./index.ts";
@@ -110,8 +113,11 @@ function connectIn(env: ExchangeEnv, input: ConnectInput): ConnectOutcome {
   }
   if (outcome.affinity) writeAffinity(env.tx, outcome.affinity.key, outcome.affinity.entry);
   if (outcome.ipvs && env.tx.state.ipvsRoundRobin?.[outcome.ipvs.key] !== outcome.ipvs.realServer) env.tx.write("ipvsRoundRobin")[outcome.ipvs.key] = outcome.ipvs.realServer;
+  const ipvsStats = outcome.ipvs ? [outcome.ipvs.key, `${outcome.ipvs.key}|${outcome.ipvs.realServer}`] : undefined;
   const { delivery } = outcome;
   const found = listenerAt(index, delivery.target, delivery.dst.port, delivery.dst.ip);
+  // IPVS counts the connection it scheduled: opened and closed, or a SYN answered with a reset.
+  if (ipvsStats) countIpvs(env.tx, ipvsStats, found.listener ? TCP_OPEN_CLOSE : TCP_RESET, env.now);
   if (!found.listener) {
     hops.push({ kind: "process", label: "no listener", before: { src: delivery.client, dst: delivery.dst }, note: found.why });
     env.trace({ ...base, hops, verdict: "refused", reason: found.why, cause: found.cause });
@@ -124,7 +130,7 @@ function connectIn(env: ExchangeEnv, input: ConnectInput): ConnectOutcome {
     hops.push({ kind: "process", label: listener.label, before: { src: delivery.client, dst: delivery.dst }, note: `${note} It sees the client as ${delivery.client.ip}:${delivery.client.port}.` }, ...after);
     env.trace({ ...base, hops, verdict, ...(status === undefined ? {} : { status }), reason: verdict === "answered" && status !== undefined ? `${listener.label} answered with HTTP ${status}.` : note });
   };
-  return { kind: "connected", connection: { ip, local, listener, client: delivery.client, dst: delivery.dst, finish } };
+  return { kind: "connected", connection: { ip, local, listener, client: delivery.client, dst: delivery.dst, finish, ...(ipvsStats ? { ipvsStats } : {}) } };
 }
 
 export function exchange(outer: ExchangeEnv, input: ExchangeInput): ExchangeOutcome {
@@ -190,9 +196,26 @@ export function exchange(outer: ExchangeEnv, input: ExchangeInput): ExchangeOutc
   });
   if (result.log && listener.logs && listener.podKey) appendLog(env.tx, listener.podKey, result.log, env.now);
   const reply = http2 ? asHttp2(result.reply) : result.reply;
+  if (connection.ipvsStats) countIpvs(env.tx, connection.ipvsStats, payloadTraffic(requestSize(input.request), replySize(result.reply, input.request.method)), env.now);
   if (reply.kind === "http") connection.finish("answered", `${listener.label} answered ${reply.status}${reply.reason ? ` ${reply.reason}` : ""}.`, reply.status, proxyHops);
   else connection.finish(reply.kind === "closed" ? "empty-reply" : "answered", reply.note);
   return { kind: "reply", ip, local, reply };
+}
+
+/** The request as an HTTP/1.1 client writes it (request line, headers, empty line, body), in bytes. */
+function requestSize(request: HttpRequest): number {
+  let head = `${request.method} ${request.target} HTTP/1.1\r\n`;
+  for (const [k, v] of request.headers) head += `${k}: ${v}\r\n`;
+  return utf8Length(`${head}\r\n${request.body ?? ""}`);
+}
+
+function replySize(reply: Reply, method: string): number {
+  if (reply.kind === "http") return responseBytes(reply, method).length;
+  return reply.kind === "banner" ? utf8Length(reply.bytes) : 0;
+}
+
+function utf8Length(text: string): number {
+  return utf8Bytes(text).length;
 }
 
 function startedAt(listener: Listener): number | undefined {

@@ -262,9 +262,9 @@ export function schedule(scheduler: string, realServers: readonly EndpointInfo[]
   }
 }
 
-/** A virtual server's line as `ipvsadm -Ln` prints it (print_service_entry: "%s  %s" cut at 33, the scheduler, persistence). */
+/** A virtual server's line as `ipvsadm -Ln` prints it (print_service_entry: "%-4s %s" cut at 33, the scheduler, persistence). */
 export function virtualServerText(v: Pick<VirtualServer, "protocol" | "ip" | "port" | "scheduler" | "persistent">, address = `${v.ip}:${v.port}`): string {
-  let s = `${`${v.protocol}  ${address}`.slice(0, 33)} ${v.scheduler}`;
+  let s = `${`${v.protocol.padEnd(4)} ${address}`.slice(0, 33)} ${v.scheduler}`;
   if (v.persistent !== undefined) s += ` persistent ${v.persistent}`;
   return s;
 }

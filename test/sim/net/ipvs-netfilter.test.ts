@@ -129,6 +129,23 @@ describe("ipvs mode: ipvsadm, ipset, iptables-save and the router agree", () => 
     expect(checked).toBe(9);
   });
 
+  it("gives a Local-policy virtual server every endpoint on a node without a local one: pods get through, an outside client times out", () => {
+    const solo = services.find((s) => s.name === "solo-local")!;
+    const podNode = run("kubectl get pods -l app=solo -o jsonpath='{.items[0].spec.nodeName}'").output;
+    const podIP = run("kubectl get pods -l app=solo -o jsonpath='{.items[0].status.podIP}'").output;
+    const other = nodes.find((n) => n !== podNode && n !== "controlplane")!;
+    const otherIP = run(`kubectl get node ${other} -o jsonpath='{.status.addresses[0].address}'`).output;
+    const vs = parseIpvsadm(run(`ssh ${other} sudo ipvsadm -Ln`).output).find((v) => v.ip === otherIP && v.port === solo.nodePort)!;
+    expect(vs.realServers).toEqual([`${podIP}:80`]);
+    const outside = run(`curl -s -m 5 ${otherIP}:${solo.nodePort}`);
+    expect(outside.traces![0].verdict).toBe("timed-out");
+    expect(outside.traces![0].cause).toBe("traffic-policy-local");
+    expect(run(`ssh ${other} curl -s ${otherIP}:${solo.nodePort}`).output).toContain("Welcome to nginx!");
+    // On the pod's node the virtual server has only the local endpoint, and the outside client gets through.
+    const podNodeIP = run(`kubectl get node ${podNode} -o jsonpath='{.status.addresses[0].address}'`).output;
+    expect(run(`curl -s ${podNodeIP}:${solo.nodePort}`).output).toContain("Welcome to nginx!");
+  });
+
   it("lists the sets with ipset's list format, references counted from the rules", () => {
     const out = run("ssh node01 sudo ipset list KUBE-CLUSTER-IP").output;
     const members = services.map((s) => `${s.clusterIP},tcp:80`);

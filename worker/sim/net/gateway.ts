@@ -70,10 +70,16 @@ export interface RouteEntry {
   mirrors: MirrorRef[];
   /** The listener it came through (for the trace). */
   listener: string;
+  /** matchGateway's answer when this entry matches, made with the table (a request allocates none). */
+  hit: GatewayMatch;
 }
 
 export interface Server {
+  /** nginx's server_name: the host, `*.suffix`, or "(any host)" for routes that name none. */
+  name: string;
   entries: RouteEntry[];
+  /** matchGateway's answer when no entry matches. */
+  miss: GatewayMatch;
 }
 
 export interface GatewayTable {
@@ -151,16 +157,17 @@ export function buildGatewayTable(state: ClusterState, gateway: GenericObject, p
   const table: GatewayTable = { exact: new Map(), wildcards: [], count: 0 };
   // Invalid listeners (an HTTPS one without a usable certificate) are not in nginx's configuration.
   const listeners = listenersOfGateway(gateway).filter((l) => l.port === port && (l.protocol === "HTTP" || l.protocol === "HTTPS") && checkListener(state, gateway, l).valid);
+  const newServer = (name: string): Server => ({ name, entries: [], miss: { kind: "none", server: name } });
   const serverFor = (host: string | "any"): Server => {
-    if (host === "any") return (table.any ??= { entries: [] });
+    if (host === "any") return (table.any ??= newServer("(any host)"));
     if (host.startsWith("*.")) {
       const suffix = host.slice(1);
       let found = table.wildcards.find(([s]) => s === suffix)?.[1];
-      if (!found) table.wildcards.push([suffix, (found = { entries: [] })]);
+      if (!found) table.wildcards.push([suffix, (found = newServer(host))]);
       return found;
     }
     let server = table.exact.get(host);
-    if (!server) table.exact.set(host, (server = { entries: [] }));
+    if (!server) table.exact.set(host, (server = newServer(host)));
     return server;
   };
   const routes = (state.objects?.httproutes ?? {}) as Record<string, GenericObject>;
@@ -179,7 +186,10 @@ export function buildGatewayTable(state: ClusterState, gateway: GenericObject, p
         for (const listener of attached) {
           const hosts = servedHosts(listener.hostname, hostnames);
           for (const host of hosts === "any" ? ["any" as const] : hosts) {
-            serverFor(host).entries.push({ route: key, created: route.metadata.creationTimestamp ?? "", ruleIndex, matchIndex, match, path: compilePath(match.path), filters, backends, mirrors, listener: listener.name });
+            const server = serverFor(host);
+            const entry = { route: key, created: route.metadata.creationTimestamp ?? "", ruleIndex, matchIndex, match, path: compilePath(match.path), filters, backends, mirrors, listener: listener.name } as RouteEntry;
+            entry.hit = { kind: "rule", entry, server: server.name };
+            server.entries.push(entry);
             table.count++;
           }
         }
@@ -251,18 +261,28 @@ function inputsOf(state: ClusterState, routes: object): TableInputs {
   };
 }
 
+/** The table the last request used: requests come in runs to one Gateway and port (no map lookups then). */
+let last: { routes: object; gateway: object; port: number; hit: { inputs: TableInputs; table: GatewayTable } } | undefined;
+
 export function gatewayTable(state: ClusterState, gateway: GenericObject, port: number): GatewayTable {
   const routes = state.objects?.httproutes;
   if (!routes) return buildGatewayTable(state, gateway, port);
+  if (last !== undefined && last.routes === routes && last.gateway === gateway && last.port === port && sameInputs(last.hit.inputs, state, routes)) return last.hit.table;
+  const hit = tableFor(state, gateway, port, routes);
+  last = { routes, gateway, port, hit };
+  return hit.table;
+}
+
+function tableFor(state: ClusterState, gateway: GenericObject, port: number, routes: object): { inputs: TableInputs; table: GatewayTable } {
   let perGateway = tables.get(routes);
   if (!perGateway) tables.set(routes, (perGateway = new WeakMap()));
   let perPort = perGateway.get(gateway);
   if (!perPort) perGateway.set(gateway, (perPort = new Map()));
   const hit = perPort.get(port);
-  if (hit && sameInputs(hit.inputs, state, routes)) return hit.table;
-  const table = buildGatewayTable(state, gateway, port);
-  perPort.set(port, { inputs: inputsOf(state, routes), table });
-  return table;
+  if (hit && sameInputs(hit.inputs, state, routes)) return hit;
+  const built = { inputs: inputsOf(state, routes), table: buildGatewayTable(state, gateway, port) };
+  perPort.set(port, built);
+  return built;
 }
 
 /**
@@ -329,30 +349,41 @@ function entryMatches(e: RouteEntry, request: HttpRequest, path: string): boolea
 
 /** The host nginx matches servers on: the Host header without its port, lower-cased. */
 function requestHost(request: HttpRequest): string {
-  const h = (header(request, "Host") ?? "").toLowerCase();
+  const h = (hostHeader(request) ?? "").toLowerCase();
   if (!h.includes(":") && !h.startsWith("[")) return h;
   return h.startsWith("[") ? h.slice(0, h.indexOf("]") + 1) : h.replace(/:\d*$/, "");
 }
 
-export type GatewayMatch = { kind: "rule"; entry: RouteEntry; server: string } | { kind: "none"; server: string };
-
-/** nginx's server for a host name: the exact name, else the longest wildcard, else the routes' catch-all. */
-export function serverFor(table: GatewayTable, host: string): { server: Server; name: string } | undefined {
-  const exact = table.exact.get(host);
-  if (exact) return { server: exact, name: host };
-  for (const [suffix, s] of table.wildcards) if (host.endsWith(suffix) && host.length > suffix.length) return { server: s, name: `*${suffix}` };
-  return table.any ? { server: table.any, name: "(any host)" } : undefined;
+/** header(request, "Host") without its per-call lower-casing of the name (every request asks). */
+function hostHeader(request: HttpRequest): string | undefined {
+  const headers = request.headers;
+  for (let i = 0; i < headers.length; i++) {
+    const k = headers[i][0];
+    if (k === "Host" || (k.length === 4 && k.toLowerCase() === "host")) return headers[i][1];
+  }
+  return undefined;
 }
 
+export type GatewayMatch = { readonly kind: "rule"; readonly entry: RouteEntry; readonly server: string } | { readonly kind: "none"; readonly server: string };
+
+/** nginx's server for a host name: the exact name, else the longest wildcard, else the routes' catch-all. */
+export function serverFor(table: GatewayTable, host: string): Server | undefined {
+  const exact = table.exact.get(host);
+  if (exact) return exact;
+  for (const [suffix, s] of table.wildcards) if (host.endsWith(suffix) && host.length > suffix.length) return s;
+  return table.any;
+}
+
+const NO_SERVER: GatewayMatch = { kind: "none", server: "default" };
+
+/** The rule a request takes: the answers are the table's own objects (read-only), so none is allocated. */
 export function matchGateway(table: GatewayTable, request: HttpRequest): GatewayMatch {
-  const host = requestHost(request);
+  const server = serverFor(table, requestHost(request));
+  if (!server) return NO_SERVER;
   const path = pathOf(request.target);
-  const found = serverFor(table, host);
-  const server = found?.server;
-  const name = found?.name ?? "default";
-  if (!server) return { kind: "none", server: "default" };
-  for (const e of server.entries) if (entryMatches(e, request, path)) return { kind: "rule", entry: e, server: name };
-  return { kind: "none", server: name };
+  const entries = server.entries;
+  for (let i = 0; i < entries.length; i++) if (entryMatches(entries[i], request, path)) return entries[i].hit;
+  return server.miss;
 }
 
 /** The request target without its query (most have none: no regex then). */

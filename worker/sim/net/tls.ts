@@ -89,7 +89,7 @@ function gatewayCertificate(state: ClusterState, pod: Pod, port: number, sni: st
   const host = /^[\d.]+$|:/.test(sni) ? "" : sni.toLowerCase();
   if (!host) return reject("the default server (the client sent no server name), which rejects the handshake (ssl_reject_handshake on)");
   const found = serverFor(gatewayTable(state, gateway, port), host);
-  const through = found?.server.entries.find((e) => https.some((l) => l.name === e.listener));
+  const through = found?.entries.find((e) => https.some((l) => l.name === e.listener));
   const listener = through && https.find((l) => l.name === through.listener);
   const secret = listener && checkListener(state, gateway, listener).secrets[0];
   if (!listener || !secret) return reject(`the default server (no HTTPS server of Gateway ${gateway.metadata.namespace}/${gateway.metadata.name} on port ${port} for "${host}"), which rejects the handshake (ssl_reject_handshake on)`);

@@ -125,6 +125,21 @@ export function splitManifests(text: string): string[] {
     .map((d) => d.trim());
 }
 
+// A chart renders to the same documents release after release (install, upgrade, template): each
+// document's YAML parse (most of a render's cost) is kept by its text, handed out as a copy.
+const parsedDocs = new Map<string, string>();
+
+/** One document as YAML 1.1 reads it (sigs.k8s.io/yaml), as a fresh plain object; throws on bad YAML. */
+export function parseDocument(doc: string): unknown {
+  let json = parsedDocs.get(doc);
+  if (json === undefined) {
+    json = JSON.stringify(parseYaml(doc, { version: "1.1" }) ?? null);
+    if (parsedDocs.size >= 2000) parsedDocs.clear();
+    parsedDocs.set(doc, json);
+  }
+  return JSON.parse(json) as unknown;
+}
+
 const HOOK_EVENTS = new Set(["pre-install", "post-install", "pre-delete", "post-delete", "pre-upgrade", "post-upgrade", "pre-rollback", "post-rollback", "test", "test-success"]);
 
 /** Renders the chart's templates and sorts what they made (renderResources, SortManifests). */
@@ -163,7 +178,7 @@ export function renderChart(chart: Chart, values: Values, release: ReleaseOption
     for (const doc of splitManifests(content)) {
       let head: { kind?: unknown; metadata?: { name?: unknown; annotations?: Record<string, unknown> } } | null;
       try {
-        head = parseYaml(doc, { version: "1.1" }) as typeof head;
+        head = parseDocument(doc) as typeof head;
       } catch (e) {
         return { ok: false, error: `YAML parse error on ${path}: ${e instanceof Error ? e.message : String(e)}` };
       }

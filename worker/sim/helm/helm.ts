@@ -19,7 +19,7 @@ import { mergePatch, threeWay } from "../kubectl/commands/apply.ts";
 import { programFiles } from "../shell/fs-context.ts";
 import type { ProgramContext } from "../shell/types.ts";
 import { publishedCharts, publishedRepos, type Chart, type PublishedChart } from "./charts.ts";
-import { coalesce, manifestText, renderChart, sortByKind, splitManifests, UNINSTALL_ORDER, type Hook, type Values } from "./engine.ts";
+import { coalesce, manifestText, parseDocument, renderChart, sortByKind, splitManifests, UNINSTALL_ORDER, type Hook, type Values } from "./engine.ts";
 import { helmToYaml } from "./funcs.ts";
 import { createRelease, deleteReleaseRecord, releaseHistory, storedReleases, updateRelease, type Release, type ReleaseStatus } from "./storage.ts";
 import { parseSet } from "./strvals.ts";
@@ -61,7 +61,9 @@ function goTimeString(iso: string): string {
   return `${d.getUTCFullYear()}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())} ${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}:${pad2(d.getUTCSeconds())}${frac} +0000 UTC`;
 }
 
-const isoNow = (h: Helm): string => new Date(h.tx.state.now).toISOString();
+/** time.Time's JSON (RFC 3339 with the fraction's trailing zeros cut), as a release records it. */
+const isoNow = (h: Helm): string => new Date(h.tx.state.now).toISOString().replace(/\.?0+Z$/, "Z");
+const ZERO_TIME = "0001-01-01T00:00:00Z";
 
 /** gosuri/uitable with helm's defaults: every cell padded to its column's width, cells joined by a tab. */
 function uitable(rows: string[][]): string {
@@ -272,7 +274,7 @@ interface Resource {
 function build(state: ClusterState, text: string, namespace: string): Resource[] {
   return buildObjects(
     state,
-    splitManifests(text).map((doc) => parseYaml(doc, { version: "1.1" }) as Record<string, unknown> | null),
+    splitManifests(text).map((doc) => parseDocument(doc) as Record<string, unknown> | null),
     namespace,
   );
 }
@@ -547,10 +549,37 @@ function printStatus(h: Helm, rel: Release, opts: { showDescription?: boolean; d
   h.out(out);
 }
 
+/** release.Release as encoding/json writes it: its fields in the struct's order (the chart left out, as status does). */
+function releaseJson(rel: Release): Record<string, unknown> {
+  const { first_deployed, last_deployed, deleted, description, status, notes } = rel.info;
+  return {
+    name: rel.name,
+    info: { first_deployed, last_deployed, deleted, description, status, ...(notes ? { notes } : {}) },
+    config: rel.config,
+    manifest: rel.manifest,
+    ...(rel.hooks.length
+      ? {
+          hooks: (rel.hooks as HookRun[]).map((x) => ({
+            name: x.name,
+            kind: x.kind,
+            path: x.path,
+            manifest: x.manifest,
+            events: x.events,
+            last_run: x.last_run ?? { started_at: ZERO_TIME, completed_at: ZERO_TIME, phase: "" },
+            ...(x.weight ? { weight: x.weight } : {}),
+            ...(x.deletePolicies.length ? { delete_policies: x.deletePolicies } : {}),
+          })),
+        }
+      : {}),
+    version: rel.version,
+    namespace: rel.namespace,
+  };
+}
+
 function statusFormat(h: Helm, flags: Flags, rel: Release, opts: { showDescription?: boolean; debug?: boolean; hideNotes?: boolean } = {}): void {
   const format = outputFormat(flags);
-  writeOutput(h, format, () => "", () => ({ ...rel, chart: undefined, source: undefined }));
   if (format === "table") printStatus(h, rel, opts);
+  else writeOutput(h, format, () => "", () => releaseJson(rel));
 }
 
 function latest(h: Helm, namespace: string, name: string): Release {
@@ -585,7 +614,7 @@ function runInstall(h: Helm, flags: Flags, name: string, chartRef: string): Rele
     name,
     namespace,
     version: 1,
-    info: { first_deployed: now, last_deployed: now, deleted: "", description: "", status: "unknown", ...(rendered.notes ? { notes: rendered.notes } : {}) },
+    info: { first_deployed: now, last_deployed: now, deleted: ZERO_TIME, description: "", status: "unknown", ...(rendered.notes ? { notes: rendered.notes } : {}) },
     chart: { metadata: chart.metadata },
     config: values,
     manifest: rendered.manifest,
@@ -774,7 +803,7 @@ const upgrade: Command = {
         name,
         namespace: h.namespace,
         version: revision,
-        info: { first_deployed: current.info.first_deployed, last_deployed: now, deleted: "", description: "Preparing upgrade", status: "pending-upgrade", ...(rendered.notes ? { notes: rendered.notes } : {}) },
+        info: { first_deployed: current.info.first_deployed, last_deployed: now, deleted: ZERO_TIME, description: "Preparing upgrade", status: "pending-upgrade", ...(rendered.notes ? { notes: rendered.notes } : {}) },
         chart: { metadata: chart.metadata },
         config: values,
         manifest: rendered.manifest,

@@ -96,3 +96,41 @@ describe("pod spec validation of env sources and volumes", () => {
     expect(run("kubectl get pod bad -o jsonpath='{.spec.volumes[0].configMap.defaultMode}'").output).toBe("420");
   });
 });
+
+describe("pod spec validation of hostAliases", () => {
+  const aliases = (body: string) => `kubectl apply -f - <<EOF
+apiVersion: v1
+kind: Pod
+metadata:
+  name: bad
+spec:
+  hostAliases:
+${body}
+  containers:
+  - name: app
+    image: busybox
+EOF`;
+
+  it.each([
+    { what: "an IP that is not one", body: '  - ip: "10.1.2"\n    hostnames: ["a.local"]', error: 'spec.hostAliases[0].ip: Invalid value: "10.1.2": must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)' },
+    { what: "no IP", body: '  - hostnames: ["a.local"]', error: 'spec.hostAliases[0].ip: Invalid value: "": must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)' },
+    {
+      what: "a host name that is not a DNS-1123 subdomain",
+      body: '  - ip: "10.1.2.3"\n    hostnames: ["ok.local", "Not_OK"]',
+      error:
+        "spec.hostAliases[0].hostnames[1]: Invalid value: \"Not_OK\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')",
+    },
+  ])("refuses $what", ({ body, error }) => {
+    const run = simTerminal(21);
+    const out = run(aliases(body));
+    expect(out.exitCode).toBe(1);
+    expect(out.output).toBe(`The Pod "bad" is invalid: ${error}\n`);
+    expect(run("kubectl get pod bad").output).toBe('Error from server (NotFound): pods "bad" not found\n');
+  });
+
+  it("takes IPv6 addresses and keeps the aliases in the stored spec", () => {
+    const run = simTerminal(22);
+    expect(run(aliases('  - ip: "fd00::1"\n    hostnames: ["v6.local"]\n  - ip: "10.1.2.3"\n    hostnames: ["foo.remote", "bar.remote"]')).output).toBe("pod/bad created\n");
+    expect(run("kubectl get pod bad -o jsonpath='{.spec.hostAliases}'").output).toBe('[{"hostnames":["v6.local"],"ip":"fd00::1"},{"hostnames":["foo.remote","bar.remote"],"ip":"10.1.2.3"}]');
+  });
+});

@@ -44,6 +44,11 @@ export interface ImageInfo {
   /** Its tools are busybox's applets (they word their output and errors their own way). */
   busybox?: true;
   /**
+   * Of those tools, the ones a package installed over busybox's applets (Alpine's bind-tools in
+   * agnhost): they print as the package's program does, not as the applet.
+   */
+  packaged?: Tool[];
+  /**
    * The only tags the registry has, when they are few and known (the tutorials' images): any
    * other tag fails to pull, as `kubernetes-bootcamp:v10` does in the rolling-update tutorial.
    */
@@ -81,7 +86,9 @@ const catalogue: ImageInfo[] = [
   // The docs' and courses' sample apps (their ports are the ones their sources listen on).
   { repository: "registry.k8s.io/serve_hostname", defaultTag: "latest", server: { kind: "serve-hostname", ports: [{ port: 9376, protocol: "TCP" }] }, tools: [], digest: "sha256:bab70473a6d8ef65a22625dc9a1b0f0452e811530fdbe77e4408523460177ff1", size: 2354214 },
   // agnhost's ports depend on its subcommand (serverPorts below); netexec is what most pages run.
-  { repository: "registry.k8s.io/e2e-test-images/agnhost", defaultTag: "2.53", server: { kind: "agnhost", ports: [{ port: 8080, protocol: "TCP" }, { port: 8081, protocol: "UDP" }] }, tools: [...basics, "ps", "vi", "bash", "curl", "ping"], shell: "sh", busybox: true, digest: "sha256:99c6b4bb4a1e1df3f0b3752168c89358794d02258ebebc26bf21c29399011a85", size: 51312376 },
+  // Alpine with busybox, plus bind-tools (dig, host and bind's nslookup), curl and bash
+  // (test/images/agnhost/Dockerfile); no subcommand runs its CMD, `pause`.
+  { repository: "registry.k8s.io/e2e-test-images/agnhost", defaultTag: "2.53", server: { kind: "agnhost", ports: [{ port: 8080, protocol: "TCP" }, { port: 8081, protocol: "UDP" }] }, tools: [...basics, "ps", "vi", "bash", "curl", "ping", "dig", "host", "nslookup"], shell: "sh", busybox: true, packaged: ["bash", "curl", "dig", "host", "nslookup"], digest: "sha256:99c6b4bb4a1e1df3f0b3752168c89358794d02258ebebc26bf21c29399011a85", size: 51312376 },
   { repository: "gcr.io/google-samples/kubernetes-bootcamp", defaultTag: "v1", tags: ["v1"], server: { kind: "kubernetes-bootcamp", ports: [{ port: 8080, protocol: "TCP" }] }, tools: [...basics, "bash", "curl"], shell: "bash", digest: "sha256:0d6b8ee63bb57c5f5b6156f446b3bc3b3c143d233037f3a2f00e279c8fcc64af", size: 77624813 },
   // The rolling-update tutorial's second version.
   { repository: "jocatalin/kubernetes-bootcamp", defaultTag: "v2", tags: ["v1", "v2"], server: { kind: "kubernetes-bootcamp", ports: [{ port: 8080, protocol: "TCP" }] }, tools: [...basics, "bash", "curl"], shell: "bash", digest: "sha256:fb1a3ced00cecfc1f83f18ab5cd14199e30adc1b49aa4244f5d65ad3f5feb2a5", size: 77624909 },

@@ -3,6 +3,7 @@
 import type { StatusCause } from "./api-status.ts";
 import { fieldDuplicate, fieldForbidden, fieldInvalid, fieldNotSupported, fieldRequired, isConfigMapKey, isDNS1123Label, isDNS1123Subdomain, isValidPortName, isValidPortNum } from "./field-errors.ts";
 import { parseImage } from "./images.ts";
+import { ipToNumber } from "./ipv4.ts";
 import { withProps } from "./compact.ts";
 import { isSharedSpec, markSharedSpec } from "./service-account.ts";
 import type { Container, ContainerPort, EnvFromSource, EnvVar, EnvVarSource, KeySelector, Lifecycle, LifecycleHandler, PodSpec, Probe, Volume, VolumeMount } from "./types.ts";
@@ -220,6 +221,7 @@ export function validatePodSpec(spec: unknown, path: string, allowedRestart: rea
   if (spec.terminationGracePeriodSeconds !== undefined && (typeof spec.terminationGracePeriodSeconds !== "number" || spec.terminationGracePeriodSeconds < 0)) {
     errs.push(fieldInvalid(`${path}.terminationGracePeriodSeconds`, spec.terminationGracePeriodSeconds, "must be greater than or equal to 0"));
   }
+  validateHostAliases(spec.hostAliases, `${path}.hostAliases`, errs);
   // ValidatePodSpec: hostname and subdomain are DNS-1123 labels when set.
   for (const f of ["hostname", "subdomain"]) {
     const v = spec[f];
@@ -430,6 +432,47 @@ function validateDNS(spec: Record<string, unknown>, path: string, errs: StatusCa
   }
 }
 
+/**
+ * validateHostAliases (pkg/apis/core/validation): each IP a valid IPv4 or IPv6 address, each host
+ * name a DNS-1123 subdomain.
+ */
+function validateHostAliases(aliases: unknown, path: string, errs: StatusCause[]): void {
+  if (aliases === undefined || aliases === null) return;
+  if (!Array.isArray(aliases)) return void errs.push(fieldInvalid(path, aliases, "must be a list"));
+  aliases.forEach((alias, i) => {
+    const at = `${path}[${i}]`;
+    const entry = isRecord(alias) ? alias : {};
+    const ip = typeof entry.ip === "string" ? entry.ip : "";
+    if (ipToNumber(ip) === undefined && !isIPv6(ip)) errs.push(fieldInvalid(`${at}.ip`, ip, "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)"));
+    if (Array.isArray(entry.hostnames)) {
+      entry.hostnames.forEach((name, j) => {
+        const value = typeof name === "string" ? name : String(name);
+        for (const msg of isDNS1123Subdomain(value)) errs.push(fieldInvalid(`${at}.hostnames[${j}]`, value, msg));
+      });
+    }
+  });
+}
+
+/** An IPv6 address as Go's net.ParseIP reads one: eight groups, or fewer around one `::`, an IPv4 tail allowed. */
+function isIPv6(text: string): boolean {
+  if (!text.includes(":")) return false;
+  const halves = text.split("::");
+  if (halves.length > 2) return false;
+  const groups = (part: string): string[] | undefined => (part === "" ? [] : part.split(":"));
+  const parts = halves.map(groups);
+  if (parts.some((p) => p === undefined)) return false;
+  const all = parts.flat() as string[];
+  let count = all.length;
+  const last = all[all.length - 1];
+  if (last !== undefined && last.includes(".")) {
+    if (ipToNumber(last) === undefined) return false;
+    all.pop();
+    count += 1;
+  }
+  if (!all.every((g) => /^[0-9a-fA-F]{1,4}$/.test(g))) return false;
+  return halves.length === 2 ? count < 8 : count === 8;
+}
+
 /** SetDefaults for the volume sources users write most: file modes and emptyDir's empty object. */
 function defaultVolume(v: Volume): Volume {
   const out: Volume = { ...v };
@@ -455,6 +498,7 @@ export function defaultPodSpec(spec: Record<string, unknown>, forTemplate = fals
   if (typeof spec.hostname === "string" && spec.hostname) out.hostname = spec.hostname;
   if (typeof spec.subdomain === "string" && spec.subdomain) out.subdomain = spec.subdomain;
   if (spec.hostNetwork === true) out.hostNetwork = true;
+  if (Array.isArray(spec.hostAliases) && spec.hostAliases.length > 0) out.hostAliases = spec.hostAliases as PodSpec["hostAliases"];
   if (isRecord(spec.dnsConfig)) out.dnsConfig = spec.dnsConfig as PodSpec["dnsConfig"];
   if (Array.isArray(spec.tolerations)) out.tolerations = spec.tolerations as PodSpec["tolerations"];
   if (isRecord(spec.nodeSelector) && Object.keys(spec.nodeSelector).length > 0) out.nodeSelector = spec.nodeSelector as Record<string, string>;

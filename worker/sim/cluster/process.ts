@@ -192,11 +192,16 @@ export function serverPorts(container: Container): Array<{ port: number; protoco
   return [];
 }
 
+/** An agnhost subcommand that runs until stopped: a server, or pause, the image's CMD (no args). */
+function runsUntilStopped(subcommand: string | undefined): boolean {
+  return subcommand === undefined || subcommand === "pause" || AGNHOST_SERVERS.has(subcommand);
+}
+
 /** The image's own entrypoint: a server runs, unless the database image refuses its environment. */
 function serverBehaviour(container: Container, env: Readonly<Record<string, string>> | undefined): ProcessBehaviour {
   const kind = findImage(container.image)?.server?.kind;
   // agnhost without a serving subcommand prints cobra's help (or the subcommand's output) and exits 0.
-  if (kind === "agnhost" && !AGNHOST_SERVERS.has(serverArgs(container)[0] ?? "")) return { kind: "exits", afterMs: 0, exitCode: 0, reason: "Completed" };
+  if (kind === "agnhost" && !runsUntilStopped(serverArgs(container)[0])) return { kind: "exits", afterMs: 0, exitCode: 0, reason: "Completed" };
   if (kind !== "postgres" && kind !== "mysql" && kind !== "mariadb") return FOREVER;
   const verdict = databaseEntrypoint(kind, env ?? literalEnvironment(container));
   return verdict.ok ? FOREVER : { kind: "exits", afterMs: verdict.afterMs, exitCode: 1, reason: "Error" };

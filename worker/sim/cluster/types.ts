@@ -170,6 +170,8 @@ export interface PodSpec {
   /** The pod's own host name and its `<hostname>.<subdomain>` DNS name under a headless Service (StatefulSet pods). */
   hostname?: string;
   subdomain?: string;
+  /** Extra /etc/hosts lines the kubelet writes after its own (a name per alias, one line per IP). */
+  hostAliases?: Array<{ ip: string; hostnames?: string[] }>;
   restartPolicy?: "Always" | "OnFailure" | "Never";
   dnsPolicy?: string;
   /** Nameservers, search domains and resolver options the kubelet adds to (or, with dnsPolicy None, makes) /etc/resolv.conf. */

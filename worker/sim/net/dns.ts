@@ -190,10 +190,39 @@ export function hostsFile(index: NetIndex, hostname: string, lab?: readonly NetI
   return lines;
 }
 
-function hostsLookup(index: NetIndex, place: Place, name: string): string | undefined {
+/**
+ * A pod's own lines of the /etc/hosts the kubelet writes for it (kubelet_pods.go,
+ * managedHostsFileContent): localhost, the IPv6 names, then its address with its host name (spec.hostname,
+ * else the pod's name), led by `<hostname>.<subdomain>.<ns>.svc.<domain>` when it has a subdomain.
+ */
+export function podHostsLines(pod: Pod, clusterDomain: string): Array<[string, string[]]> {
+  const hostName = pod.spec.hostname || pod.metadata.name;
+  const own: string[] = pod.spec.subdomain ? [`${hostName}.${pod.spec.subdomain}.${pod.metadata.namespace}.svc.${clusterDomain}`, hostName] : [hostName];
+  return [
+    ["127.0.0.1", ["localhost"]],
+    ["::1", ["localhost", "ip6-localhost", "ip6-loopback"]],
+    ["fe00::0", ["ip6-localnet"]],
+    ["fe00::0", ["ip6-mcastprefix"]],
+    ["fe00::1", ["ip6-allnodes"]],
+    ["fe00::2", ["ip6-allrouters"]],
+    ...(pod.status.podIP ? ([[pod.status.podIP, own]] as Array<[string, string[]]>) : []),
+  ];
+}
+
+/** The lines spec.hostAliases adds after the kubelet's own, one per alias (hostsEntriesFromHostAliases). */
+export function hostAliasLines(pod: Pod | undefined): Array<[string, string[]]> {
+  return (pod?.spec.hostAliases ?? []).map((a) => [a.ip, a.hostnames ?? []]);
+}
+
+/** getaddrinfo's first source, /etc/hosts: the first IPv4 line naming the host (names match without case). */
+function hostsLookup(state: ClusterState, index: NetIndex, place: Place, name: string): string | undefined {
   const lower = name.toLowerCase();
-  const hostname = place.kind === "pod" ? place.nodeName : place.name;
-  for (const [ip, names] of hostsFile(index, hostname)) if (names.includes(lower)) return ip;
+  const pod = place.kind === "pod" ? state.pods[place.key] : undefined;
+  const lines =
+    pod && place.kind === "pod" && !place.hostNetwork
+      ? [...podHostsLines(pod, state.config.clusterDomain), ...hostAliasLines(pod)]
+      : [...hostsFile(index, place.kind === "pod" ? place.nodeName : place.name), ...hostAliasLines(pod)];
+  for (const [ip, names] of lines) if (isIPv4(ip) && names.some((n) => n.toLowerCase() === lower)) return ip;
   return undefined;
 }
 
@@ -213,8 +242,8 @@ export function candidateNames(conf: ResolvConf, host: string): string[] {
 export function resolveHost(state: ClusterState, index: NetIndex, place: Place, host: string, env?: DnsEnv): Resolution {
   if (isIPv4(host)) return { ok: true, ips: [host], canonical: host };
   if (place.kind === "pod" && usesClusterDNS(place, state)) {
-    if (host.toLowerCase() === "localhost") return { ok: true, ips: ["127.0.0.1"], canonical: "localhost" };
-    if (host.toLowerCase() === place.name.toLowerCase()) return { ok: true, ips: [place.ip], canonical: host };
+    const listed = hostsLookup(state, index, place, host);
+    if (listed) return { ok: true, ips: [listed], canonical: host, ...(listed.startsWith("127.") || listed === place.ip ? {} : { hop: { kind: "dns" as const, label: `DNS ${host}`, note: `/etc/hosts: ${host} is ${listed} (the pod's hostAliases).` } }) };
     const conf = resolvConf(state, place);
     const server = conf.nameservers[0];
     const candidates = candidateNames(conf, host);
@@ -254,7 +283,7 @@ export function resolveHost(state: ClusterState, index: NetIndex, place: Place, 
       },
     };
   }
-  const ip = hostsLookup(index, place, host);
+  const ip = hostsLookup(state, index, place, host);
   if (ip) return { ok: true, ips: [ip], canonical: host, hop: { kind: "dns", label: `DNS ${host}`, note: `/etc/hosts: ${host} is ${ip}.` } };
   if (place.kind !== "workstation") {
     // Nodes (and pods on the node's resolver) ask the lab's upstream DNS, which knows the outside world.

@@ -50,6 +50,16 @@ export function placeOf(frame: ShellFrame, state: ClusterState, index: NetIndex)
   }
 }
 
+/**
+ * The host name a program at this place sees (hostname, $HOSTNAME, /etc/hostname): a pod's
+ * spec.hostname, else its name (the kubelet's GeneratePodHostNameAndDomain); the node's on the host network.
+ */
+export function hostNameOf(place: Place, state: ClusterState): string {
+  if (place.kind !== "pod") return place.name;
+  if (place.hostNetwork) return place.nodeName;
+  return state.pods[place.key]?.spec.hostname || place.name;
+}
+
 /** The node whose netfilter rules a packet from this place meets first; none for the workstation. */
 export function nodeOfPlace(place: Place): string | undefined {
   return place.kind === "node" ? place.name : place.kind === "pod" ? place.nodeName : undefined;

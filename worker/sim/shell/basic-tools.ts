@@ -4,6 +4,7 @@ import { allAddresses } from "../net/tools/ip.ts";
 import { currentPlace, usesBusybox } from "../net/tools/where.ts";
 import { readFile } from "./files.ts";
 import { labIndexes } from "../net/lab.ts";
+import { hostNameOf } from "../net/places.ts";
 import { reconcile } from "../cluster/controllers.ts";
 import type { ProgramContext } from "./types.ts";
 import { exportedEnvironment } from "./variables.ts";
@@ -12,7 +13,7 @@ import { spend, WORK_COST } from "./work.ts";
 export function hostname(ctx: ProgramContext): number {
   const place = currentPlace(ctx);
   if (!place) return 1;
-  const name = place.kind === "pod" ? (place.hostNetwork ? place.nodeName : place.name) : place.name;
+  const name = hostNameOf(place, ctx.tx.state);
   const option = ctx.argv.slice(1).find((a) => a.startsWith("-"));
   // busybox's applet (busybox, alpine images) has no -I; Debian's and Ubuntu's hostname do.
   const busybox = usesBusybox(ctx, place);

@@ -1,15 +1,15 @@
 // The few files a learner reads with cat: resolver and hosts configuration of each place.
 
 import type { ClusterState } from "../cluster/types.ts";
-import { hostsFile, resolvConf, resolvConfText, usesClusterDNS } from "../net/dns.ts";
+import { hostAliasLines, hostsFile, podHostsLines, resolvConf, resolvConfText, usesClusterDNS } from "../net/dns.ts";
 import { netIndex, type NetIndex } from "../net/index.ts";
-import type { Place } from "../net/places.ts";
+import { hostNameOf, type Place } from "../net/places.ts";
 
 /** `lab`: every cluster's node index, for the workstation of a session with several clusters (net/lab.ts). */
 export function readFile(state: ClusterState, place: Place, path: string, lab?: () => readonly NetIndex[]): string | undefined {
   const index = netIndex(state);
   const clusterDNS = usesClusterDNS(place, state);
-  const hostname = place.kind === "pod" ? (place.hostNetwork ? place.nodeName : place.name) : place.name;
+  const hostname = hostNameOf(place, state);
   switch (normalize(path)) {
     case "/etc/resolv.conf":
       if (clusterDNS) return resolvConfText(resolvConf(state, place));
@@ -30,17 +30,18 @@ export function readFile(state: ClusterState, place: Place, path: string, lab?: 
         "# operation for /etc/resolv.conf.\n\n" +
         "nameserver 127.0.0.53\noptions edns0 trust-ad\nsearch .\n"
       );
-    case "/etc/hosts":
-      if (place.kind === "pod" && !place.hostNetwork) {
-        return (
-          "# Kubernetes-managed hosts file.\n127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n" +
-          "fe00::0\tip6-localnet\nfe00::0\tip6-mcastprefix\nfe00::1\tip6-allnodes\nfe00::2\tip6-allrouters\n" +
-          `${place.ip}\t${place.name}\n`
-        );
-      }
-      return hostsFile(index, hostname, place.kind === "workstation" ? lab?.() : undefined)
-        .map(([ip, names]) => `${ip}\t${names.join(" ")}\n`)
-        .join("");
+    case "/etc/hosts": {
+      const pod = place.kind === "pod" ? state.pods[place.key] : undefined;
+      // The kubelet's own lines name a pod's address tab-separated, the others space-separated.
+      const own =
+        pod && place.kind === "pod" && !place.hostNetwork
+          ? "# Kubernetes-managed hosts file.\n" + podHostsLines(pod, state.config.clusterDomain).map(([ip, names], i, all) => `${ip}\t${names.join(i === all.length - 1 && ip === pod.status.podIP ? "\t" : " ")}\n`).join("")
+          : hostsFile(index, hostname, place.kind === "workstation" ? lab?.() : undefined)
+              .map(([ip, names]) => `${ip}\t${names.join(" ")}\n`)
+              .join("");
+      const aliases = hostAliasLines(pod);
+      return aliases.length ? `${own}\n# Entries added by HostAliases.\n${aliases.map(([ip, names]) => `${ip}\t${names.join("\t")}\n`).join("")}` : own;
+    }
     case "/etc/hostname":
       return `${hostname}\n`;
     case "/etc/os-release":

@@ -6,7 +6,7 @@ import { containerEnvironment } from "../cluster/container-env.ts";
 import { serviceEnvOf } from "../cluster/service-env.ts";
 import type { ClusterState } from "../cluster/types.ts";
 import { netIndex } from "../net/index.ts";
-import { placeOf } from "../net/places.ts";
+import { hostNameOf, placeOf } from "../net/places.ts";
 import type { ShellFrame } from "./types.ts";
 
 /** Image defaults the official images set with ENV (what `env` shows besides Kubernetes'). */
@@ -26,7 +26,7 @@ export function environmentOf(state: ClusterState, shell: readonly ShellFrame[],
     const repository = container?.image.replace(/^docker\.io\//, "").replace(/^library\//, "").replace(/[:@].*$/, "") ?? "";
     const lines: Array<[string, string]> = [
       ["PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"],
-      ["HOSTNAME", place.hostNetwork ? place.nodeName : place.name],
+      ["HOSTNAME", hostNameOf(place, state)],
     ];
     const env = container ? containerEnvironment(state, place.key, container.name) : {};
     for (const name of Object.keys(env)) lines.push([name, env[name]]);

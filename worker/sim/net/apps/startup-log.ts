@@ -82,6 +82,8 @@ export function startupLog(kind: ServerKind, ctx: StartupContext): string[] {
     case "agnhost": {
       const at = slashDate(ctx.startedAt);
       if (ctx.args?.[0] === "serve-hostname") return [`${at} Serving on port ${tcpPort(ctx, 9376)}.`];
+      // No args: the image's CMD, pause, which prints one word (agnhost/pause/pause.go).
+      if ((ctx.args?.[0] ?? "pause") === "pause") return ["Paused"];
       if (ctx.args?.[0] !== "netexec") return [];
       // startServer logs synchronously; the UDP goroutine's line ("%s %d" with an empty bind address) follows.
       const udp = ctx.ports?.find((p) => p.protocol === "UDP");

@@ -29,7 +29,7 @@ export function nslookup(ctx: ProgramContext): number {
   if (!place) return 1;
   const state = ctx.tx.state;
   const index = netIndex(state);
-  const busybox = usesBusybox(ctx, place);
+  const busybox = usesBusybox(ctx, place, "nslookup");
   if (args.length === 0) {
     ctx.err(busybox ? "BusyBox v1.37.0 (2024-09-26 21:31:42 UTC) multi-call binary.\n\nUsage: nslookup [-type=QUERY_TYPE] [-debug] HOST [DNS_SERVER]\n\nQuery DNS about HOST\n\nQUERY_TYPE: soa,ns,a,aaaa,cname,mx,txt,ptr,srv,any\n" : "");
     return 1;

@@ -1,6 +1,6 @@
 // The place a program runs in, from the shell stack, and what it needs to make requests.
 
-import { findImage } from "../../cluster/images.ts";
+import { findImage, type Tool } from "../../cluster/images.ts";
 import type { ProgramContext } from "../../shell/types.ts";
 import type { ExchangeEnv } from "../exchange.ts";
 import { netIndex } from "../index.ts";
@@ -34,12 +34,16 @@ export function imageOf(ctx: ProgramContext, place: Place): string | undefined {
   return container ? findImage(container.image)?.repository : undefined;
 }
 
-/** The place is a pod whose image's tools are busybox's applets (busybox, alpine, curlimages/curl). */
-export function usesBusybox(ctx: ProgramContext, place: Place): boolean {
+/**
+ * The place is a pod whose image's tools are busybox's applets (busybox, alpine, curlimages/curl);
+ * given a tool, whether that tool is the applet (a package may have installed its own over it).
+ */
+export function usesBusybox(ctx: ProgramContext, place: Place, tool?: Tool): boolean {
   if (place.kind !== "pod") return false;
   const pod = ctx.tx.state.pods[place.key];
   const container = pod?.spec.containers.find((c) => c.name === place.container) ?? pod?.spec.containers[0];
-  return container ? findImage(container.image)?.busybox === true : false;
+  const image = container ? findImage(container.image) : undefined;
+  return image?.busybox === true && !(tool !== undefined && image.packaged?.includes(tool));
 }
 
 /** The command line as typed, for traces (argv joined, quoting words that need it). */

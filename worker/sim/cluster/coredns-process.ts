@@ -1,5 +1,7 @@
-// The CoreDNS process in each CoreDNS container: it loads the Corefile of the `coredns` ConfigMap
-// when it starts (printing what coremain.Run prints), and its reload plugin checks the file on a
+// The CoreDNS process in each CoreDNS container: it loads its Corefile when it starts (the file
+// `-conf` names, as the container's configMap volumes show it: kubeadm's pods read the `coredns`
+// ConfigMap of kube-system at /etc/coredns/Corefile, a CoreDNS a learner runs reads its own) and
+// prints what coremain.Run prints, and its reload plugin checks the file on a
 // ticker (30s, with up to ±7.5s of jitter picked once per load: deterministic here, from the run's
 // container ID) and restarts the server on the new configuration with caddy's `[INFO] Reloading`
 // lines. A file that does not parse is only warned about at each tick; one whose plugins refuse it
@@ -8,12 +10,13 @@
 // sees the ConfigMap as it is. A process that starts on a Corefile it cannot parse prints the
 // error and exits 1, so its container restarts with the kubelet's back-off (CrashLoopBackOff).
 
+import { apiDataMounts, mountedFileAt } from "../files/volumes.ts";
 import { COREDNS_CONFIG_MAP, COREFILE_PATH, corefileSha512, parseCorefile, type Corefile } from "../net/coredns.ts";
 import { appendContainerLog } from "./container-log.ts";
 import { fnv32a } from "./ids.ts";
 import { endAttachedProcess } from "./kubelet.ts";
 import type { Tx } from "./tx.ts";
-import type { ClusterState, CorednsRun, Pod, PodRuntime } from "./types.ts";
+import type { ClusterState, Container, CorednsRun, Pod, PodRuntime } from "./types.ts";
 
 /** CoreDNS v1.12.1 as the kubeadm image was built (git tag v1.12.1, its .go-version). */
 const COREDNS_VERSION = "1.12.1";
@@ -37,14 +40,65 @@ export function configMapCorefile(state: ClusterState): string | undefined {
 }
 
 const parsed = new Map<string, Corefile>();
-/** A Corefile's parse, remembered: every DNS query reads it. */
-export function parseCorefileCached(text: string): Corefile {
-  let hit = parsed.get(text);
+/** A Corefile's parse, remembered: every DNS query reads it. `path` is the file its errors name. */
+export function parseCorefileCached(text: string, path = COREFILE_PATH): Corefile {
+  const key = path === COREFILE_PATH ? text : `${path}\n${text}`;
+  let hit = parsed.get(key);
   if (!hit) {
     if (parsed.size > 32) parsed.clear();
-    parsed.set(text, (hit = parseCorefile(text)));
+    parsed.set(key, (hit = parseCorefile(text, path)));
   }
   return hit;
+}
+
+/**
+ * The Corefile caddy's default loader falls back to when the working directory has none
+ * (core/dnsserver/register.go's DefaultInput): whoami and log on port 53.
+ */
+const DEFAULT_INPUT = ".:53 {\nwhoami\nlog\n}\n";
+
+/** The value of coremain's `-conf` flag (Go's flag syntax: -conf X, -conf=X, with one or two dashes). */
+function confFlag(container: Container): string | undefined {
+  // The image's ENTRYPOINT is /coredns: `command` replaces it (its first word is the binary), `args` follow.
+  const words = [...(container.command ?? []).slice(1), ...(container.args ?? [])];
+  let conf: string | undefined;
+  for (let i = 0; i < words.length; i++) {
+    const m = /^--?conf(?:=(.*))?$/.exec(words[i]);
+    if (!m) continue;
+    conf = m[1] ?? words[++i];
+  }
+  return conf;
+}
+
+/** filepath.Clean of a path relative to the image's WORKDIR, /. */
+function absolute(path: string): string {
+  const parts: string[] = [];
+  for (const part of path.split("/")) {
+    if (part === "" || part === ".") continue;
+    if (part === "..") parts.pop();
+    else parts.push(part);
+  }
+  return `/${parts.join("/")}`;
+}
+
+export interface PodCorefile {
+  /** The file as caddy names it in errors: `-conf`'s value, or `Corefile`. */
+  path: string;
+  /** Its text (DEFAULT_INPUT when the default loader finds none), undefined when `-conf` names a missing file. */
+  text: string | undefined;
+}
+
+/** The Corefile a CoreDNS process of this pod reads now (coremain's confLoader, then defaultLoader). */
+export function podCorefile(state: ClusterState, pod: Pod): PodCorefile {
+  const container = pod.spec.containers.find((c) => isCorednsImage(c.image));
+  if (!container) return { path: COREFILE_PATH, text: undefined };
+  const conf = confFlag(container);
+  const path = conf ?? "Corefile";
+  const mounts = container.volumeMounts?.length ? apiDataMounts(state, pod, container) : [];
+  const file = mountedFileAt(mounts, absolute(path));
+  if (file !== undefined && file !== "gone") return { path, text: file.data };
+  // Only API-data volumes hold files here: the image itself has no Corefile.
+  return { path, text: conf === undefined ? DEFAULT_INPUT : undefined };
 }
 
 /** time.ParseDuration for the units a Corefile uses; undefined when Go would refuse it. */
@@ -104,20 +158,25 @@ function corednsContainer(pod: Pod): string | undefined {
   return pod.spec.containers.find((c) => isCorednsImage(c.image))?.name;
 }
 
-/** The Corefile a CoreDNS pod's process serves from: what it loaded, or the ConfigMap's for a pod that has not recorded it. */
-export function runningCorefile(state: ClusterState, podKey: string): string | undefined {
-  return state.podRuntime[podKey]?.coredns?.corefile ?? configMapCorefile(state);
+/** The Corefile a CoreDNS pod's process serves from: what it loaded, or its file now for a pod that has not recorded it. */
+export function runningCorefile(state: ClusterState, podKey: string): PodCorefile {
+  const pod = state.pods[podKey];
+  const file = pod ? podCorefile(state, pod) : { path: COREFILE_PATH, text: configMapCorefile(state) };
+  const loaded = state.podRuntime[podKey]?.coredns?.corefile;
+  return loaded !== undefined ? { path: file.path, text: loaded } : file;
 }
 
 /**
  * The Corefile the CoreDNS process in this container instance serves from: what its run loaded, or
  * the ConfigMap's for an instance that has just started (it reads the file as it comes up).
  */
-export function instanceCorefile(state: ClusterState, podKey: string, container: string): string | undefined {
+export function instanceCorefile(state: ClusterState, podKey: string, container: string): PodCorefile {
   const runtime = state.podRuntime[podKey];
   const id = runtime?.containers?.find((c) => c.name === container)?.containerID;
   const run = runtime?.coredns;
-  return run && run.containerID === id ? run.corefile : configMapCorefile(state);
+  const pod = state.pods[podKey];
+  const file = pod ? podCorefile(state, pod) : { path: COREFILE_PATH, text: configMapCorefile(state) };
+  return run && run.containerID === id ? { path: file.path, text: run.corefile } : file;
 }
 
 /** Whether a Corefile error comes from caddyfile's own parse (the reload plugin only warns) rather than a plugin's setup. */
@@ -135,7 +194,6 @@ function tickAfter(run: CorednsRun, after: number): number | undefined {
 /** CoreDNS processes: they load their Corefile when they start and reload it when it changes. */
 export function corednsProcesses(tx: Tx, now: number): void {
   const state = tx.state;
-  const current = configMapCorefile(state);
   for (const key in state.podRuntime) {
     const runtime = state.podRuntime[key];
     const pod = state.pods[key];
@@ -144,18 +202,19 @@ export function corednsProcesses(tx: Tx, now: number): void {
     if (!name) continue;
     const c = runtime.containers.find((x) => x.name === name);
     if (!c || c.phase !== "running" || c.containerID === undefined) continue;
+    const { path, text: current } = podCorefile(state, pod);
     let run = runtime.coredns;
     let logs: string[] = [];
     if (!run || run.containerID !== c.containerID) {
       const node = pod.spec.nodeName ? state.nodes[pod.spec.nodeName] : undefined;
       const cpus = Number(node?.status.capacity?.cpu ?? "1") || 1;
       const startedAt = c.startedAt ?? c.since;
-      const file = current === undefined ? undefined : parseCorefileCached(current);
+      const file = current === undefined ? undefined : parseCorefileCached(current, path);
       if (current === undefined || !file?.ok) {
         // coremain.Run: automaxprocs speaks first, then the Corefile is read and parsed; an error is
         // mustLogFatal's (log.Fatal, no prefix: LogFlags are 0) and exit status 1. Each run logs
         // afresh: `kubectl logs` shows the last run's lines.
-        const error = current === undefined ? `open ${COREFILE_PATH}: no such file or directory` : (file as { ok: false; error: string }).error;
+        const error = current === undefined ? `open ${path}: no such file or directory` : (file as { ok: false; error: string }).error;
         const lines = [`maxprocs: Leaving GOMAXPROCS=${cpus}: CPU quota undefined`, error];
         tx.write("podRuntime")[key] = appendContainerLog({ ...runtime, logs: [], logBytes: 0, coredns: { containerID: c.containerID, corefile: "", loadedAt: startedAt } }, lines, now);
         endAttachedProcess(tx, key, name, 1, startedAt);
@@ -167,7 +226,7 @@ export function corednsProcesses(tx: Tx, now: number): void {
     // The ConfigMap is gone: the reload plugin cannot read the file and silently keeps ticking.
     if (current === undefined) continue;
     const fresh = run !== runtime.coredns;
-    const next = reloadStep(run, current, now, logs);
+    const next = reloadStep(run, current, path, now, logs);
     if (next === runtime.coredns && logs.length === 0) continue;
     // A new run starts a new log (the kubelet's file for the container's new instance).
     let updated: PodRuntime = fresh ? { ...runtime, logs: [], logBytes: 0, coredns: next } : { ...runtime, coredns: next };
@@ -177,7 +236,7 @@ export function corednsProcesses(tx: Tx, now: number): void {
 }
 
 /** The run after its reload ticks up to `now`, with what they log appended to `logs`. */
-function reloadStep(run0: CorednsRun, current: string, now: number, logs: string[]): CorednsRun {
+function reloadStep(run0: CorednsRun, current: string, path: string, now: number, logs: string[]): CorednsRun {
   let run = run0;
   const changed = (r: CorednsRun) => current !== r.corefile && corefileSha512Safe(current) !== corefileSha512Safe(r.corefile) && corefileSha512Safe(current) !== r.failedSha;
   if (!changed(run)) return run.reloadAt === undefined ? run : { ...run, reloadAt: undefined };
@@ -188,7 +247,7 @@ function reloadStep(run0: CorednsRun, current: string, now: number, logs: string
   }
   for (let guard = 0; run.reloadAt !== undefined && run.reloadAt <= now && guard < MAX_TICKS; guard++) {
     const at = run.reloadAt;
-    const file = parseCorefileCached(current);
+    const file = parseCorefileCached(current, path);
     if (!file.ok && isSyntaxError(file.error)) {
       logs.push(`[WARNING] plugin/reload: Corefile parse failed: ${file.error}`);
       run = { ...run, reloadAt: tickAfter(run, at) };

@@ -13,7 +13,7 @@ import type { ClusterState, Pod } from "../cluster/types.ts";
 import { createRandom } from "../random.ts";
 import { fnv32a } from "../cluster/ids.ts";
 import { parseCorefileCached, runningCorefile } from "../cluster/coredns-process.ts";
-import { COREFILE_PATH, corednsAnswer, loadBalanced, serverBlockFor, type DnsReply, type QType } from "./coredns.ts";
+import { corednsAnswer, loadBalanced, serverBlockFor, type DnsReply, type QType } from "./coredns.ts";
 import { corednsLogLine } from "./coredns-log.ts";
 import { appendContainerLog } from "../cluster/container-log.ts";
 import type { Tx } from "../cluster/tx.ts";
@@ -138,8 +138,8 @@ export function queryServer(state: ClusterState, index: NetIndex, from: Place, s
   const nothing = `Nothing listens on ${protocol} port ${port} at ${server}: ${protocol === "UDP" ? "the host answers with ICMP port unreachable" : "the host answers the SYN with a reset"}.`;
   if (target.kind !== "pod" || !isCoreDNS(target.pod.pod)) return { kind: "refused", hops: outcome.hops, server, reason: nothing };
   // The Corefile this CoreDNS process loaded (at start or at its last reload), not the ConfigMap as it is now.
-  const text = runningCorefile(state, target.pod.key);
-  const corefile = text === undefined ? ({ ok: false, error: `open ${COREFILE_PATH}: no such file or directory` } as const) : parseCorefileCached(text);
+  const { path, text } = runningCorefile(state, target.pod.key);
+  const corefile = text === undefined ? ({ ok: false, error: `open ${path}: no such file or directory` } as const) : parseCorefileCached(text, path);
   if (!corefile.ok) return { kind: "timed-out", hops: outcome.hops, server, reason: `CoreDNS cannot load its Corefile (${corefile.error}), so no DNS server runs in ${target.pod.key}.` };
   // CoreDNS listens (UDP and TCP) on the ports of its server blocks.
   if (!corefile.servers.some((s) => s.port === port)) return { kind: "refused", hops: outcome.hops, server, reason: nothing };

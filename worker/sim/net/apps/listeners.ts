@@ -122,8 +122,8 @@ function podListener(state: ClusterState, pod: Pod, key: string, port: number, h
   for (const container of pod.spec.containers) {
     if (isCorednsImage(container.image)) {
       // CoreDNS's health and ready servers, as the Corefile its process loaded opens them.
-      const text = instanceCorefile(state, key, container.name);
-      const plugin = text === undefined ? undefined : corednsHttpPorts(parseCorefileCached(text)).get(port);
+      const { path, text } = instanceCorefile(state, key, container.name);
+      const plugin = text === undefined ? undefined : corednsHttpPorts(parseCorefileCached(text, path)).get(port);
       if (!plugin) continue;
       if (!statuses.find((s) => s.name === container.name)?.state.running) {
         notRunning.push(container.name);

@@ -1722,8 +1722,12 @@ export const builtinLessonData: readonly Lesson[] = [
   {
     "id": "coredns",
     "title": "CoreDNS: how a pod finds a Service",
-    "summary": "Follow a name from a pod to an address: the kube-dns Service and the CoreDNS pods behind it, the pod's /etc/resolv.conf (nameserver, search path, ndots), short names, fully qualified names and a Service in another namespace. Then change what the cluster resolves: read the Corefile in the coredns ConfigMap, add a hosts entry and a rewrite and watch CoreDNS reload them, and repair a broken Corefile that leaves every CoreDNS pod in CrashLoopBackOff.",
+    "summary": "Follow a name from a pod to an address: the kube-dns Service and the CoreDNS pods behind it, the pod's /etc/resolv.conf (nameserver, search path, ndots), short names, fully qualified names and a Service in another namespace. Then change what the cluster resolves: read the Corefile in the coredns ConfigMap, add a hosts entry and a rewrite and watch CoreDNS reload them, send a company's zone to its own DNS server with a stub zone, and repair a broken Corefile that leaves every CoreDNS pod in CrashLoopBackOff.",
     "setup": [
+      "kubectl create namespace corp",
+      "kubectl -n corp create deployment intranet --image=nginx",
+      "kubectl -n corp expose deployment intranet --port 80 --cluster-ip=10.96.80.80",
+      "kubectl -n corp apply -f - <<EOF\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: corp-dns\ndata:\n  Corefile: |\n    corp.internal:53 {\n        errors\n        log\n        hosts {\n            10.96.80.80 intranet.corp.internal\n        }\n    }\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: corp-dns\nspec:\n  selector:\n    matchLabels:\n      app: corp-dns\n  template:\n    metadata:\n      labels:\n        app: corp-dns\n    spec:\n      containers:\n      - name: coredns\n        image: registry.k8s.io/coredns/coredns:v1.12.1\n        args: [\"-conf\", \"/etc/coredns/Corefile\"]\n        volumeMounts:\n        - name: config\n          mountPath: /etc/coredns\n      volumes:\n      - name: config\n        configMap:\n          name: corp-dns\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: corp-dns\nspec:\n  clusterIP: 10.96.53.53\n  selector:\n    app: corp-dns\n  ports:\n  - name: dns\n    port: 53\n    protocol: UDP\n  - name: dns-tcp\n    port: 53\n    protocol: TCP\nEOF\n",
       "kubectl create deployment web --image=nginx --replicas=2",
       "kubectl expose deployment web --port 80",
       "kubectl create namespace shop",
@@ -1877,6 +1881,31 @@ export const builtinLessonData: readonly Lesson[] = [
         }
       },
       {
+        "id": "stub-zone",
+        "title": "A stub zone for a company's own DNS",
+        "text": "Companies keep their internal names in DNS servers of their own. Here one runs in the\nnamespace `corp` (the lesson's setup started it): a CoreDNS of its own, with its own\nConfigMap, answering the zone `corp.internal` at the fixed ClusterIP `10.96.53.53`:\n\n```sh\nkubectl -n corp get deployment,service\nkubectl -n corp get configmap corp-dns -o jsonpath='{.data.Corefile}'\nkubectl exec dnsutils -- nslookup intranet.corp.internal 10.96.53.53\nkubectl exec dnsutils -- nslookup intranet.corp.internal\n```\n\nAsked directly, it knows `intranet.corp.internal`; the cluster's DNS does not: its\n`forward . /etc/resolv.conf` sent the question to the node's resolver, which never heard of\nit. A **stub zone** is a server block for that zone alone whose `forward` sends its questions\nto the company's server. Add one after the `.:53` block:\n\n```sh\nkubectl apply -f - <<EOF\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: coredns\n  namespace: kube-system\ndata:\n  Corefile: |\n    .:53 {\n        errors\n        health {\n           lameduck 5s\n        }\n        ready\n        hosts {\n           54.243.135.173 legacy.example.internal\n           fallthrough\n        }\n        rewrite name www.shop.internal api.shop.svc.cluster.local\n        kubernetes cluster.local in-addr.arpa ip6.arpa {\n           pods insecure\n           fallthrough in-addr.arpa ip6.arpa\n           ttl 30\n        }\n        prometheus :9153\n        forward . /etc/resolv.conf {\n           max_concurrent 1000\n        }\n        cache 30 {\n           disable success cluster.local\n           disable denial cluster.local\n        }\n        loop\n        reload\n        loadbalance\n    }\n    corp.internal:53 {\n        errors\n        cache 30\n        forward . 10.96.53.53\n    }\nEOF\n```\n\nCoreDNS picks the server block whose zone matches the name longest, so `corp.internal` names\ngo to the new block and everything else to `.:53`. After the reload:\n\n```sh\nsleep 40\nkubectl exec dnsutils -- nslookup intranet.corp.internal\nkubectl exec dnsutils -- curl -s http://intranet.corp.internal\nkubectl -n corp logs deployment/corp-dns --tail=2\n```\n\nThe answer is now a **Non-authoritative answer**: CoreDNS passed on what the corp server\nsaid. The corp server's `log` plugin shows who asked: the cluster's CoreDNS pods (their IPs in\n`kubectl -n kube-system get pods -l k8s-app=kube-dns -o wide`), not `dnsutils`.",
+        "hints": [
+          "`kubectl -n kube-system logs -l k8s-app=kube-dns --tail=3` shows whether the new Corefile was loaded; the zone's block must be outside the `.:53 { }` block."
+        ],
+        "hintsWhen": {
+          "not-resolved": "The cluster's CoreDNS does not forward corp.internal yet: wait for `[INFO] Reloading complete` in `kubectl -n kube-system logs -l k8s-app=kube-dns`, and check that the Corefile has a separate `corp.internal:53 { forward . 10.96.53.53 }` block."
+        },
+        "check": {
+          "request": {
+            "from": {
+              "kind": "pod",
+              "name": "dnsutils"
+            },
+            "to": {
+              "kind": "name",
+              "name": "intranet.corp.internal"
+            },
+            "verdict": "answered",
+            "status": 200
+          }
+        }
+      },
+      {
         "id": "broken-corefile",
         "title": "A broken Corefile",
         "text": "A typo in the Corefile is a classic exam task. Make one on purpose: save the Corefile to a\nfile, misspell `forward`, and put it back:\n\n```sh\nkubectl -n kube-system get configmap coredns -o jsonpath='{.data.Corefile}' > Corefile\nsed -i 's/^    forward /    forwrd /' Corefile\nkubectl -n kube-system create configmap coredns --from-file=Corefile --dry-run=client -o yaml | kubectl apply -f -\n```\n\nAt the next reload tick the running pods refuse it and **keep serving the old\nconfiguration**: their log says `[ERROR] Restart failed: ... Unknown directive 'forwrd'`\nand names still resolve.\n\n```sh\nsleep 40\nkubectl -n kube-system logs -l k8s-app=kube-dns --tail=2\nkubectl exec dnsutils -- nslookup web\n```\n\nThe trouble starts when a CoreDNS pod restarts (a node reboots, a rollout, an eviction).\nRestart them all:\n\n```sh\nkubectl -n kube-system delete pod -l k8s-app=kube-dns\nkubectl -n kube-system get pods -l k8s-app=kube-dns\nkubectl -n kube-system logs -l k8s-app=kube-dns\n```\n\nThe new pods read the broken file, print the parse error and exit: `CrashLoopBackOff`. The\nkube-dns Service has no endpoints left, and no name resolves in the cluster:\n\n```sh\nkubectl exec dnsutils -- curl -sS -m 5 http://web\n```",
@@ -1965,6 +1994,10 @@ export const builtinLessonData: readonly Lesson[] = [
       "kubectl apply -f - <<EOF\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: coredns\n  namespace: kube-system\ndata:\n  Corefile: |\n    .:53 {\n        errors\n        health {\n           lameduck 5s\n        }\n        ready\n        hosts {\n           54.243.135.173 legacy.example.internal\n           fallthrough\n        }\n        rewrite name www.shop.internal api.shop.svc.cluster.local\n        kubernetes cluster.local in-addr.arpa ip6.arpa {\n           pods insecure\n           fallthrough in-addr.arpa ip6.arpa\n           ttl 30\n        }\n        prometheus :9153\n        forward . /etc/resolv.conf {\n           max_concurrent 1000\n        }\n        cache 30 {\n           disable success cluster.local\n           disable denial cluster.local\n        }\n        loop\n        reload\n        loadbalance\n    }\nEOF\n",
       "sleep 40",
       "kubectl exec dnsutils -- curl -s http://www.shop.internal",
+      "kubectl exec dnsutils -- nslookup intranet.corp.internal 10.96.53.53",
+      "kubectl apply -f - <<EOF\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: coredns\n  namespace: kube-system\ndata:\n  Corefile: |\n    .:53 {\n        errors\n        health {\n           lameduck 5s\n        }\n        ready\n        hosts {\n           54.243.135.173 legacy.example.internal\n           fallthrough\n        }\n        rewrite name www.shop.internal api.shop.svc.cluster.local\n        kubernetes cluster.local in-addr.arpa ip6.arpa {\n           pods insecure\n           fallthrough in-addr.arpa ip6.arpa\n           ttl 30\n        }\n        prometheus :9153\n        forward . /etc/resolv.conf {\n           max_concurrent 1000\n        }\n        cache 30 {\n           disable success cluster.local\n           disable denial cluster.local\n        }\n        loop\n        reload\n        loadbalance\n    }\n    corp.internal:53 {\n        errors\n        cache 30\n        forward . 10.96.53.53\n    }\nEOF\n",
+      "sleep 40",
+      "kubectl exec dnsutils -- curl -s http://intranet.corp.internal",
       "kubectl -n kube-system get configmap coredns -o jsonpath='{.data.Corefile}' > Corefile",
       "sed -i 's/^    forward /    forwrd /' Corefile",
       "kubectl -n kube-system create configmap coredns --from-file=Corefile --dry-run=client -o yaml | kubectl apply -f -",

@@ -252,3 +252,74 @@ describe("GRPCRoute status", () => {
     expect(conditions(s, "named")).toEqual(["ResolvedRefs=True ResolvedRefs: All references are resolved", "Accepted=True UnsupportedField: The following unsupported parameters were ignored: spec.rules[0].name: Forbidden: Name"]);
   });
 });
+
+describe("listener checks (graph/gateway_listener.go)", () => {
+  const listenerConditions = (s: Session, i: number) =>
+    (JSON.parse(s.run(`kubectl get gateway edge -o jsonpath='{.status.listeners[${i}]}'`).output) as { conditions: Array<Record<string, string>>; supportedKinds: unknown[] });
+  const gateway = (listeners: string) => `apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata:
+  name: edge
+spec:
+  gatewayClassName: nginx
+  listeners:
+  - name: http
+    port: 80
+    protocol: HTTP
+${listeners}`;
+
+  it("takes the three nginx.org TLS options; another key or a value nginx refuses makes the HTTPS listener UnsupportedValue", () => {
+    const s = installed.fork();
+    expect(s.run(apply(gateway("  - name: https\n    port: 443\n    protocol: HTTPS\n    tls:\n      certificateRefs: [{name: cafe-tls}]\n      options:\n        nginx.org/ssl-protocols: TLSv1.2 TLSv1.4\n        example.com/hsts: 'on'\n        nginx.org/ssl-ciphers: 'HIGH:!aNULL MD5'\n        nginx.org/ssl-prefer-server-ciphers: 'yes'\n"))).exitCode).toBe(0);
+    s.wait(10);
+    const https = listenerConditions(s, 1);
+    // DeduplicateConditions keeps the last of each type: the option checked last.
+    expect(https.conditions.map(({ type, status, reason, message }) => `${type}=${status} ${reason}: ${message}`)).toEqual([
+      'Accepted=False UnsupportedValue: tls.options[nginx.org/ssl-prefer-server-ciphers]: Unsupported value: "yes": supported values: "on", "off"',
+      'Programmed=False Invalid: tls.options[nginx.org/ssl-prefer-server-ciphers]: Unsupported value: "yes": supported values: "on", "off"',
+    ]);
+    expect(s.run("kubectl get gateway edge -o jsonpath='{.status.conditions[?(@.type==\"Accepted\")].reason}'").output).toBe("ListenersNotValid");
+    s.run(apply(gateway("  - name: https\n    port: 443\n    protocol: HTTPS\n    tls:\n      certificateRefs: [{name: cafe-tls}]\n      options:\n        nginx.org/ssl-protocols: TLSv1.2 TLSv1.4\n")));
+    s.wait(5);
+    expect(listenerConditions(s, 1).conditions[0].message).toBe('tls.options[nginx.org/ssl-protocols]: Unsupported value: "TLSv1.4": supported values: "SSLv2", "SSLv3", "TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"');
+    s.run(apply(gateway("  - name: https\n    port: 443\n    protocol: HTTPS\n    tls:\n      certificateRefs: [{name: cafe-tls}]\n      options:\n        nginx.org/ssl-ciphers: 'HIGH:!aNULL MD5'\n")));
+    s.wait(5);
+    expect(listenerConditions(s, 1).conditions[0].message).toBe('tls.options[nginx.org/ssl-ciphers]: Invalid value: "HIGH:!aNULL MD5": invalid ssl ciphers');
+    // Valid options pass to the Secret check (the Secret does not exist here).
+    s.run(apply(gateway("  - name: https\n    port: 443\n    protocol: HTTPS\n    tls:\n      certificateRefs: [{name: cafe-tls}]\n      options:\n        nginx.org/ssl-protocols: TLSv1.2 TLSv1.3\n        nginx.org/ssl-ciphers: 'HIGH:!aNULL:!MD5'\n")));
+    s.wait(5);
+    expect(listenerConditions(s, 1).conditions.map((c) => `${c.type}=${c.reason}`)).toEqual(["Accepted=InvalidCertificateRef", "ResolvedRefs=InvalidCertificateRef", "Programmed=Invalid"]);
+  });
+
+  it("passes TLS through to TLSRoutes on a TLS listener in Passthrough mode only", () => {
+    const s = installed.fork();
+    s.run(apply(gateway("  - name: tls\n    port: 8443\n    protocol: TLS\n    hostname: app.example.com\n    tls:\n      mode: Passthrough\n  - name: tls-terminate\n    port: 9443\n    protocol: TLS\n    tls:\n      certificateRefs: [{name: cafe-tls}]\n")));
+    s.wait(10);
+    const passthrough = listenerConditions(s, 1);
+    expect(passthrough.supportedKinds).toEqual([{ group: "gateway.networking.k8s.io", kind: "TLSRoute" }]);
+    expect(passthrough.conditions.map((c) => `${c.type}=${c.status}`)).toEqual(["Programmed=True", "Accepted=True", "ResolvedRefs=True", "Conflicted=False"]);
+    // The CRD defaults tls.mode to Terminate, which NGF does not do for protocol TLS.
+    const terminate = listenerConditions(s, 2);
+    expect(terminate.supportedKinds).toEqual([]);
+    expect(terminate.conditions.map(({ type, status, reason, message }) => `${type}=${status} ${reason}: ${message}`)).toEqual([
+      "Accepted=False UnsupportedValue: TLS.Mode: Required value: Mode must be passthrough for TLS listener",
+      "Programmed=False Invalid: TLS.Mode: Required value: Mode must be passthrough for TLS listener",
+    ]);
+  });
+
+  it("refuses a protocol it does not implement and a route kind the protocol does not take", () => {
+    const s = installed.fork();
+    s.run(apply(gateway("  - name: custom\n    port: 7000\n    protocol: example.com/PROXY\n  - name: only-tls\n    port: 8080\n    protocol: HTTP\n    allowedRoutes:\n      kinds:\n      - kind: TLSRoute\n      - kind: HTTPRoute\n")));
+    s.wait(10);
+    expect(listenerConditions(s, 1).conditions.map(({ type, reason, message }) => `${type} ${reason}: ${message}`)).toEqual([
+      'Accepted UnsupportedProtocol: protocol: Unsupported value: "example.com/PROXY": supported values: "HTTP", "HTTPS", "TLS", "TCP", "UDP"',
+      'Programmed Invalid: protocol: Unsupported value: "example.com/PROXY": supported values: "HTTP", "HTTPS", "TLS", "TCP", "UDP"',
+    ]);
+    const onlyTls = listenerConditions(s, 2);
+    expect(onlyTls.supportedKinds).toEqual([{ kind: "HTTPRoute", group: "gateway.networking.k8s.io" }]);
+    expect(onlyTls.conditions.map(({ type, reason, message }) => `${type} ${reason}: ${message}`)).toEqual([
+      'ResolvedRefs InvalidRouteKinds: Unsupported route kind for protocol HTTP "gateway.networking.k8s.io/TLSRoute"',
+      'Programmed Invalid: Unsupported route kind for protocol HTTP "gateway.networking.k8s.io/TLSRoute"',
+    ]);
+  });
+});

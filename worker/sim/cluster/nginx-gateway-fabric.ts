@@ -360,13 +360,44 @@ function dataPlaneReady(state: ClusterState, namespace: string, name: string): b
   return false;
 }
 
-/** The route kinds a listener takes by protocol (HTTP and HTTPS: HTTPRoute and GRPCRoute). */
-function supportedKinds(protocol: string): Rec[] {
+/**
+ * getValidKindsForProtocol: the route kinds a listener takes by protocol (HTTP and HTTPS: HTTPRoute
+ * and GRPCRoute; TLS: TLSRoute, in Passthrough mode only).
+ */
+function validKinds(l: Listener): Rec[] {
+  const protocol = l.protocol;
   if (protocol === "HTTP" || protocol === "HTTPS") return [{ group: GATEWAY_GROUP, kind: "HTTPRoute" }, { group: GATEWAY_GROUP, kind: "GRPCRoute" }];
-  if (protocol === "TLS") return [{ group: GATEWAY_GROUP, kind: "TLSRoute" }];
+  if (protocol === "TLS") return l.tls?.mode === "Passthrough" ? [{ group: GATEWAY_GROUP, kind: "TLSRoute" }] : [];
   if (protocol === "TCP") return [{ group: GATEWAY_GROUP, kind: "TCPRoute" }];
   if (protocol === "UDP") return [{ group: GATEWAY_GROUP, kind: "UDPRoute" }];
   return [];
+}
+
+/**
+ * getAndValidateListenerSupportedKinds: the kinds of allowedRoutes.kinds the protocol takes (each
+ * once), else the protocol's; a kind it does not take gives ResolvedRefs False InvalidRouteKinds.
+ */
+function listenerKinds(l: Listener): { kinds: Rec[]; conditions: Condition[] } {
+  const valid = validKinds(l);
+  const asked = l.allowedRoutes?.kinds;
+  if (!Array.isArray(asked)) return { kinds: valid, conditions: [] };
+  const kinds: Rec[] = [];
+  const conditions: Condition[] = [];
+  const seen = new Set<string>();
+  for (const kind of recs(asked)) {
+    const group = str(kind.group);
+    if ((group !== undefined && group !== GATEWAY_GROUP) || !valid.some((k) => k.kind === kind.kind)) {
+      const msg = `Unsupported route kind for protocol ${l.protocol} "${group ?? GATEWAY_GROUP}/${String(kind.kind ?? "")}"`;
+      conditions.push({ type: "ResolvedRefs", status: "False", reason: "InvalidRouteKinds", message: msg }, { type: "Programmed", status: "False", reason: "Invalid", message: msg });
+      continue;
+    }
+    const key = group !== undefined ? `${group}/${String(kind.kind)}` : String(kind.kind);
+    if (!seen.has(key)) {
+      seen.add(key);
+      kinds.push(kind);
+    }
+  }
+  return { kinds, conditions };
 }
 
 /** Host name matching between a listener and a route (wildcards one label deep or more, as the spec). */
@@ -390,9 +421,7 @@ function namespaceAllowed(state: ClusterState, listener: Listener, gwNamespace: 
 }
 
 function kindAllowed(listener: Listener, kind: string): boolean {
-  const kinds = recs(listener.allowedRoutes?.kinds);
-  if (kinds.length === 0) return supportedKinds(listener.protocol).some((k) => k.kind === kind);
-  return kinds.some((k) => k.kind === kind && (k.group ?? GATEWAY_GROUP) === GATEWAY_GROUP);
+  return listenerKinds(listener).kinds.some((k) => k.kind === kind && (k.group ?? GATEWAY_GROUP) === GATEWAY_GROUP);
 }
 
 /** Whether a ReferenceGrant in `to` lets a `kind` in `from` refer to the `toKind` (a core kind) `name`. */
@@ -415,6 +444,35 @@ export interface ListenerCheck {
   conditions: Condition[];
   /** HTTPS: the Secrets it serves certificates from, in certificateRefs order. */
   secrets: Secret[];
+}
+
+const PROTOCOLS = ["HTTP", "HTTPS", "TLS", "TCP", "UDP"];
+const SSL_PROTOCOLS = "nginx.org/ssl-protocols";
+const SSL_CIPHERS = "nginx.org/ssl-ciphers";
+const SSL_PREFER_SERVER_CIPHERS = "nginx.org/ssl-prefer-server-ciphers";
+const SSL_PROTOCOL_VALUES = ["SSLv2", "SSLv3", "TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"];
+const SSL_CIPHERS_PATTERN = /^!?[A-Za-z0-9-+_]+(:!?[A-Za-z0-9-+_]+)*$/;
+
+/**
+ * validateListenerTLSOptions: NGF configures three options of an HTTPS listener (nginx's
+ * ssl_protocols, ssl_ciphers, ssl_prefer_server_ciphers); another key, or a value nginx would not
+ * take, makes the listener UnsupportedValue. Keys in the object's order (Go ranges over a map).
+ */
+function tlsOptionConditions(options: Rec): Condition[] {
+  const conds: Condition[] = [];
+  for (const [key, raw] of Object.entries(options)) {
+    const value = String(raw ?? "");
+    const path = `tls.options[${key}]`;
+    if (key !== SSL_PROTOCOLS && key !== SSL_CIPHERS && key !== SSL_PREFER_SERVER_CIPHERS) conds.push(...unsupportedValue(fieldNotSupported(path, key, [SSL_PROTOCOLS, SSL_CIPHERS, SSL_PREFER_SERVER_CIPHERS])));
+    if (key === SSL_PROTOCOLS) {
+      const protocols = value.split(/\s+/).filter((p) => p !== "");
+      if (protocols.length === 0) conds.push(...unsupportedValue(fieldNotSupported(path, "", SSL_PROTOCOL_VALUES)));
+      for (const p of protocols) if (!SSL_PROTOCOL_VALUES.includes(p)) conds.push(...unsupportedValue(fieldNotSupported(path, p, SSL_PROTOCOL_VALUES)));
+    }
+    if (key === SSL_PREFER_SERVER_CIPHERS && value !== "on" && value !== "off") conds.push(...unsupportedValue(fieldNotSupported(path, value, ["on", "off"])));
+    if (key === SSL_CIPHERS && !SSL_CIPHERS_PATTERN.test(value)) conds.push(...unsupportedValue(`${path}: Invalid value: ${JSON.stringify(value)}: invalid ssl ciphers`));
+  }
+  return conds;
 }
 
 const fieldNotSupported = (path: string, value: string, supported: string[]): string => `${path}: Unsupported value: ${JSON.stringify(value)}: supported values: ${supported.map((v) => JSON.stringify(v)).join(", ")}`;
@@ -441,12 +499,26 @@ function secretProblem(secret: Secret): string | undefined {
 
 /** createHTTPSListenerValidator, then createExternalReferencesForTLSSecretsResolver, for one listener. */
 export function checkListener(state: ClusterState, gw: GenericObject, l: Listener): ListenerCheck {
-  if (l.protocol !== "HTTPS") return { valid: true, conditions: [], secrets: [] };
+  if (!PROTOCOLS.includes(l.protocol)) {
+    const msg = fieldNotSupported("protocol", l.protocol, PROTOCOLS);
+    return { valid: false, conditions: [{ type: "Accepted", status: "False", reason: "UnsupportedProtocol", message: msg }, { type: "Programmed", status: "False", reason: "Invalid", message: msg }], secrets: [] };
+  }
+  // The configurator's validators in its order: route kinds, then the protocol's own checks.
+  const kindConds = listenerKinds(l).conditions;
+  if (l.protocol === "TLS") {
+    // validateTLSFieldOnTLSListener: NGF passes TLS through to TLSRoutes' backends, never terminates it.
+    const conds = [...kindConds];
+    if (!l.tls) conds.push(...unsupportedValue("TLS: Required value: tls must be defined for TLS listener"));
+    else if (l.tls.mode !== "Passthrough") conds.push(...unsupportedValue("TLS.Mode: Required value: Mode must be passthrough for TLS listener"));
+    return { valid: conds.length === 0, conditions: dedupe(conds), secrets: [] };
+  }
+  if (l.protocol !== "HTTPS") return { valid: kindConds.length === 0, conditions: dedupe(kindConds), secrets: [] };
   const gwNamespace = gw.metadata.namespace ?? "default";
-  if (!l.tls) return { valid: false, conditions: unsupportedValue("TLS: Required value: tls must be defined for HTTPS listener"), secrets: [] };
-  const conds: Condition[] = [];
+  if (!l.tls) return { valid: false, conditions: dedupe([...kindConds, ...unsupportedValue("TLS: Required value: tls must be defined for HTTPS listener")]), secrets: [] };
+  const conds: Condition[] = [...kindConds];
   const mode = str(l.tls.mode) ?? "Terminate";
   if (mode !== "Terminate") conds.push(...unsupportedValue(fieldNotSupported("tls.mode", mode, ["Terminate"])));
+  if (isRec(l.tls.options)) conds.push(...tlsOptionConditions(l.tls.options));
   const refs = recs(l.tls.certificateRefs);
   if (refs.length === 0) {
     const msg = "tls.certificateRefs: Required value: certificateRefs must be defined for TLS mode terminate";
@@ -713,7 +785,7 @@ export function nginxGatewayFabricController(tx: Tx, ctx: Ctx): void {
           { type: "Conflicted", status: "False", reason: "NoConflicts", message: "No conflicts" },
         ]);
       }
-      return { name: l.name, supportedKinds: supportedKinds(l.protocol), attachedRoutes: attached.filter((a) => a.gateway === key && a.listener === l.name).length, conditions: stamp(conds, before, generation, now) };
+      return { name: l.name, supportedKinds: listenerKinds(l).kinds, attachedRoutes: attached.filter((a) => a.gateway === key && a.listener === l.name).length, conditions: stamp(conds, before, generation, now) };
     });
     // prepareGatewayRequest: no valid listener, the Gateway is not accepted; some invalid, accepted with ListenersNotValid.
     if (listeners.length > 0 && validListeners === 0) {

@@ -42,6 +42,7 @@
 // the elements that differ. Any other edit is still stored correctly, just with more writes.
 
 import type { SessionState } from "../sim/engine.ts";
+import { jsonText } from "../sim/json-text.ts";
 import { remember, type History } from "../sim/shell/history.ts";
 import { forStorage, TRANSCRIPT_LIMIT, type TranscriptEntry } from "./transcript.ts";
 
@@ -259,9 +260,9 @@ export class SessionStorage {
         if (value === undefined) {
           if (previousMap && key in previousMap) this.deletePart(part, key);
         } else if (reordered || !previousMap || !(key in previousMap)) {
-          this.putPart(part, key, JSON.stringify(value), this.newOrd());
+          this.putPart(part, key, jsonText(value), this.newOrd());
         } else if (previousMap[key] !== value) {
-          this.updatePart(part, key, JSON.stringify(value));
+          this.updatePart(part, key, jsonText(value));
         }
       }
       if (previousMap) {
@@ -293,7 +294,7 @@ export class SessionStorage {
       const ords: number[] = [];
       for (const value of next) {
         const ord = this.newOrd();
-        this.putPart(part, String(ord), JSON.stringify(value), ord);
+        this.putPart(part, String(ord), jsonText(value), ord);
         ords.push(ord);
       }
       this.listOrds.set(next, ords);
@@ -305,11 +306,11 @@ export class SessionStorage {
     for (let i = 0; i < dropped; i++) this.deletePart(part, String(previousOrds[i]));
     for (let i = dropped + kept; i < previous.length; i++) this.deletePart(part, String(previousOrds[i]));
     for (let i = 0; i < kept; i++) {
-      if (next[i] !== previous[i + dropped]) this.updatePart(part, String(ords[i]), JSON.stringify(next[i]));
+      if (next[i] !== previous[i + dropped]) this.updatePart(part, String(ords[i]), jsonText(next[i]));
     }
     for (let i = kept; i < next.length; i++) {
       const ord = this.newOrd();
-      this.putPart(part, String(ord), JSON.stringify(next[i]), ord);
+      this.putPart(part, String(ord), jsonText(next[i]), ord);
       ords.push(ord);
     }
     this.listOrds.set(next, ords);

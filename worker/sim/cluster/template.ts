@@ -15,6 +15,7 @@ import { fnv32a, NAME_ALPHABET, newContainerID, newHex, newUid, randomSuffix, rf
 import { type ClusterProfile, DEFAULT_PROFILE } from "./profile.ts";
 import { KUBE_PROXY_CONFIG_MAP_UID } from "./kube-proxy-config.ts";
 import type { ClusterState } from "./types.ts";
+import { rememberJsonText } from "../json-text.ts";
 
 /** 2100-01-01T00:00:00Z: a whole second, and no session's clock is near it. */
 export const TEMPLATE_NOW = Date.UTC(2100, 0, 1);
@@ -42,12 +43,33 @@ type Hole =
   /** An event name's time part: milliseconds in hex (events.ts eventName). */
   | { kind: "hex"; at: number };
 
+/** A place in the template's text: `offset` characters into part `part`. */
+interface Place {
+  part: number;
+  offset: number;
+}
+
+/**
+ * Where one of the cluster's storage rows is in the text, as storage.ts stores them, a row per
+ * member: an object field's member (its key's JSON text starts at `keyStart`: a key may hold a
+ * generated name, so it is read from the filled text) or an array field's element `index`.
+ */
+interface RowSpan {
+  field: string;
+  keyStart?: Place;
+  index?: number;
+  start: Place;
+  end: Place;
+}
+
 export interface ClusterTemplate {
   /** The template's JSON text between the holes: parts.length === holes.length + 1. */
   readonly parts: readonly string[];
   readonly holes: readonly Hole[];
   /** The template's own identity values, in the order a session draws its replacements. */
   readonly tokens: readonly Token[];
+  /** The rows' places, so that a filled cluster's rows keep their text (json-text.ts); empty when they could not be placed. */
+  readonly rows: readonly RowSpan[];
 }
 
 const inWindow = (ms: number): boolean => Number.isInteger(ms) && Math.abs(ms - TEMPLATE_NOW) <= WINDOW_MS;
@@ -59,7 +81,7 @@ const CLOSE = "\uE001";
 
 /** Cuts a bootstrapped cluster (built at TEMPLATE_NOW) into a template. */
 export function compileTemplate(cluster: ClusterState): ClusterTemplate {
-  const text = JSON.stringify(cluster, (key, value: unknown) => {
+  const replacer = (key: string, value: unknown): unknown => {
     if (typeof value === "number" && inWindow(value)) return `${OPEN}m${value}${CLOSE}`;
     if (typeof value !== "string") return value;
     if (value.length >= 20 && value[10] === "T" && RFC3339.test(value) && inWindow(Date.parse(value.replace(/\.\d+Z$/, "Z")))) return `${OPEN}t${value}${CLOSE}`;
@@ -70,7 +92,8 @@ export function compileTemplate(cluster: ClusterState): ClusterTemplate {
       if (dot > 0 && inWindow(parseInt(hex, 16))) return `${value.slice(0, dot + 1)}${OPEN}h${hex}${CLOSE}${value.slice(-5)}`;
     }
     return value;
-  });
+  };
+  const { text, rows: rowOffsets } = rowTexts(cluster as unknown as Record<string, unknown>, replacer);
   const tokens = identityTokens(cluster);
   const indexOf = new Map(tokens.map((t, i) => [t.value, i]));
   // Every word-like run that could be a token (a container id, a uid, a MAC, or an alphanumeric
@@ -81,10 +104,13 @@ export function compileTemplate(cluster: ClusterState): ClusterTemplate {
   const pattern = new RegExp(`${times}|${words}`, "g");
   const parts: string[] = [];
   const holes: Hole[] = [];
+  /** Where each part starts in `text`. */
+  const partStarts: number[] = [];
   let last = 0;
   for (const m of text.matchAll(pattern)) {
     const token = m[4] === undefined ? undefined : indexOf.get(m[4]);
     if (m[4] !== undefined && token === undefined) continue;
+    partStarts.push(last);
     parts.push(text.slice(last, m.index));
     last = m.index + m[0].length;
     if (m[1] !== undefined) holes.push({ kind: "ms", at: Number(m[1]) });
@@ -94,9 +120,69 @@ export function compileTemplate(cluster: ClusterState): ClusterTemplate {
     } else if (m[3] !== undefined) holes.push({ kind: "hex", at: parseInt(m[3], 16) });
     else holes.push({ kind: "token", index: token! });
   }
+  partStarts.push(last);
   parts.push(text.slice(last));
   if (parts.some((p) => p.includes(OPEN) || p.includes(CLOSE))) throw new Error("template: a marked time was left uncut");
-  return { parts, holes, tokens };
+  // A text offset as a place in a part (offsets inside a hole have none: then no row keeps its text).
+  let at = 0;
+  const place = (offset: number): Place | undefined => {
+    while (at < parts.length - 1 && partStarts[at] + parts[at].length < offset) at++;
+    const into = offset - partStarts[at];
+    return into >= 0 && into <= parts[at].length ? { part: at, offset: into } : undefined;
+  };
+  const rows: RowSpan[] = [];
+  for (const row of rowOffsets) {
+    const keyStart = row.keyStart === undefined ? undefined : place(row.keyStart);
+    const start = place(row.start);
+    const end = place(row.end);
+    if (!start || !end || (row.keyStart !== undefined && !keyStart)) return { parts, holes, tokens, rows: [] };
+    rows.push({ field: row.field, ...(keyStart ? { keyStart } : { index: row.index }), start, end });
+  }
+  return { parts, holes, tokens, rows };
+}
+
+/**
+ * JSON.stringify(cluster, replacer), made member by member so that the offsets of each storage row
+ * (each member of an object field, each element of an array field) are known; no rows when the
+ * text made so differs from JSON.stringify's (it never should).
+ */
+function rowTexts(cluster: Record<string, unknown>, replacer: (key: string, value: unknown) => unknown): { text: string; rows: Array<{ field: string; keyStart?: number; index?: number; start: number; end: number }> } {
+  const whole = JSON.stringify(cluster, replacer);
+  const rows: Array<{ field: string; keyStart?: number; index?: number; start: number; end: number }> = [];
+  // One member as JSON.stringify writes it inside its object: `"key":text` (nothing when undefined).
+  const member = (key: string, value: unknown) => JSON.stringify({ [key]: value }, replacer).slice(1, -1);
+  let text = "{";
+  for (const field of Object.keys(cluster)) {
+    const value = cluster[field];
+    const written = member(field, value);
+    if (written === "") continue;
+    if (text.length > 1) text += ",";
+    if (Array.isArray(value)) {
+      text += `${JSON.stringify(field)}:[`;
+      value.forEach((element, i) => {
+        if (i > 0) text += ",";
+        const start = text.length;
+        text += JSON.stringify([element], replacer).slice(1, -1);
+        rows.push({ field, index: i, start, end: text.length });
+      });
+      text += "]";
+    } else if (value !== null && typeof value === "object") {
+      text += `${JSON.stringify(field)}:{`;
+      let first = true;
+      for (const key of Object.keys(value)) {
+        const entry = member(key, (value as Record<string, unknown>)[key]);
+        if (entry === "") continue;
+        if (!first) text += ",";
+        first = false;
+        const prefix = JSON.stringify(key).length + 1;
+        rows.push({ field, keyStart: text.length, start: text.length + prefix, end: text.length + entry.length });
+        text += entry;
+      }
+      text += "}";
+    } else text += written;
+  }
+  text += "}";
+  return text === whole ? { text, rows } : { text: whole, rows: [] };
 }
 
 const UID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -186,6 +272,8 @@ export function drawIdentities(template: ClusterTemplate, random: Random): strin
 export function fillTemplate(template: ClusterTemplate, identities: readonly string[], now: number): ClusterState {
   const shift = Math.floor(now / 1000) * 1000 - TEMPLATE_NOW;
   const { parts, holes } = template;
+  // Where each part starts in the filled text (the holes' fills vary in length).
+  const starts: number[] = [0];
   let text = parts[0];
   for (let i = 0; i < holes.length; i++) {
     const hole = holes[i];
@@ -203,9 +291,23 @@ export function fillTemplate(template: ClusterTemplate, identities: readonly str
         text += (hole.at + shift).toString(16);
         break;
     }
+    starts.push(text.length);
     text += parts[i + 1];
   }
-  return JSON.parse(text) as ClusterState;
+  const cluster = JSON.parse(text) as ClusterState;
+  // Each row's object keeps its text: storing the new session does not serialise it again. The
+  // fills are JSON.stringify's own forms (plain tokens, integers, RFC 3339 times), so the text of
+  // an object parsed from it is what JSON.stringify makes of that object.
+  const fields = cluster as unknown as Record<string, Record<string, unknown> | unknown[]>;
+  const at = (place: { part: number; offset: number }) => starts[place.part] + place.offset;
+  for (const row of template.rows) {
+    const field = fields[row.field];
+    const start = at(row.start);
+    // The member's key as filled: its JSON text, up to the ':' before the value.
+    const value = Array.isArray(field) ? field[row.index!] : field[JSON.parse(text.slice(at(row.keyStart!), start - 1)) as string];
+    if (value !== null && typeof value === "object") rememberJsonText(value, text.slice(start, at(row.end)));
+  }
+  return cluster;
 }
 
 // Compiled templates, per profile and object limit: module scope, so one Worker isolate builds

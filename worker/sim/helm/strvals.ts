@@ -15,7 +15,7 @@ function typed(value: string, stringOnly: boolean): unknown {
   if (lower === "null") return null;
   if (value === "0") return 0;
   // A leading zero keeps the value a string (strvals' rule, so "0123" stays as written).
-  if (/^-?[1-9][0-9]*$/.test(value) && Number.isSafeInteger(Number(value))) return Number(value);
+  if (/^[+-]?[0-9]+$/.test(value) && value[0] !== "0" && Number.isSafeInteger(Number(value))) return Number(value);
   return value;
 }
 
@@ -70,7 +70,7 @@ export function parseSet(arg: string, target: Values, stringOnly: boolean): Resu
       if (stop === "[") {
         const index = readUntil(arg, pos, "]");
         const n = Number.parseInt(index.text, 10);
-        if (!/^\d+$/.test(index.text)) return { ok: false, error: `failed parsing --set data: strconv.Atoi: parsing ${JSON.stringify(index.text)}: invalid syntax` };
+        if (!/^\d+$/.test(index.text)) return { ok: false, error: `failed parsing --set data: error parsing index: strconv.Atoi: parsing ${JSON.stringify(index.text)}: invalid syntax` };
         if (n > 65536) return { ok: false, error: `failed parsing --set data: index of ${n} is greater than maximum supported index of 65536` };
         path.push(n);
         const after = arg[pos.i];
@@ -86,7 +86,8 @@ export function parseSet(arg: string, target: Values, stringOnly: boolean): Resu
       }
       if (stop !== ".") break;
     }
-    const key = path.map((p) => (typeof p === "number" ? `[${p}]` : p)).join(".");
+    // The parser recurses at each `.`, so its error names the last segment of the key.
+    const key = String([...path].reverse().find((p) => typeof p === "string") ?? "");
     if (stop !== "=") {
       // A key without `=`: strvals' error for a trailing or comma-ended key.
       return { ok: false, error: `failed parsing --set data: key "${key}" has no value${stop === "," ? " (cannot end with ,)" : ""}` };

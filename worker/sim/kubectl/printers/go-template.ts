@@ -2235,7 +2235,11 @@ export function parseTemplateSet(files: ReadonlyArray<{ name: string; text: stri
       for (const [key, tree] of trees) if (!before.has(key) && tree.file === undefined) tree.file = file.name;
       if (!trees.has(file.name) || !isEmptyTree(root)) trees.set(file.name, { name: file.name, root, text: file.text, file: file.name });
     } catch (e) {
-      if (e instanceof TemplateError) return { ok: false, error: `parse error at (${file.name}): ${e.message.replace(/^template: output:/, "")}` };
+      if (e instanceof TemplateError) {
+        // helm's cleanupParseError: the location token (file:line) and the last part of the message.
+        const tokens = e.message.replace(/^template: output:/, `template: ${file.name}:`).split(": ");
+        return { ok: false, error: tokens.length === 1 ? `parse error in (${file.name}): ${e.message}` : `parse error at (${tokens[1]}): ${tokens[tokens.length - 1]}` };
+      }
       throw e;
     }
   }

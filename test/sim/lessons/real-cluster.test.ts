@@ -248,11 +248,14 @@ describe("the CoreDNS lesson: each likely mistake gets the hint that fits", () =
   const dnsutils = [...lesson.setup!, "kubectl run dnsutils --image=registry.k8s.io/e2e-test-images/jessie-dnsutils:1.3 --command -- sleep infinity", "kubectl wait --for=condition=Ready pod/dnsutils"];
   const hostsEdit = lesson.solution.find((c) => c.includes("legacy.example.internal") && !c.includes("rewrite"))!;
   const rewriteEdit = lesson.solution.find((c) => c.includes("rewrite name"))!;
+  const stubEdit = lesson.solution.find((c) => c.includes("forward . 10.96.53.53"))!;
 
   it.each<[string, string, string[], string[], string[], RegExp]>([
     ["a Service of another namespace by its short name", "other-namespace", dnsutils, ["kubectl exec dnsutils -- curl -sS http://api", "kubectl exec dnsutils -- curl -s http://api.default"], ["not-resolved"], /could not resolve its host/],
     // The reload plugin has not ticked yet: the new name is still NXDOMAIN.
     ["the hosts entry before CoreDNS reloaded", "hosts-entry", dnsutils, [hostsEdit, "kubectl exec dnsutils -- curl -s http://legacy.example.internal/get"], ["not-resolved"], /could not resolve its host/],
+    // A stub zone inside the .:53 block is a directive CoreDNS does not know: the reload is refused.
+    ["a stub zone written inside the .:53 block", "stub-zone", [...dnsutils, hostsEdit, "sleep 40"], [stubEdit.replace("    }\n    corp.internal:53 {", "    corp.internal:53 {").replace(/(forward \. 10\.96\.53\.53\n\s*)\}\n/, "$1}\n    }\n"), "sleep 40", "kubectl exec dnsutils -- curl -s http://intranet.corp.internal"], ["not-resolved"], /could not resolve its host/],
     ["a rewrite that CoreDNS never loaded", "rewrite", [...dnsutils, hostsEdit, "sleep 40"], [rewriteEdit.replace("www.shop.internal", "shop.internal"), "sleep 40", "kubectl exec dnsutils -- curl -s http://www.shop.internal"], ["not-resolved"], /could not resolve its host/],
   ])("%s", (_name, stepId, setup, commands, mistakes, sentence) => {
     const s = step(stepId);

@@ -55,19 +55,25 @@ describe("CoreDNS's health and ready plugins", () => {
     const { run } = cluster(63);
     run(corefile(BLOCK.replace("    ready\n", "")));
     run("kubectl -n kube-system rollout restart deployment coredns");
-    for (let i = 0; i < 8; i++) run("sleep 5");
+    run("sleep 5");
     const pods = run("kubectl get pods -n kube-system -l k8s-app=kube-dns").output;
-    // The new pods never get ready, so old ones keep serving.
+    // The new pods never get ready; the old ones serve until their reload plugin loads the new file.
     expect(pods.match(/ 1\/1 +Running/g)?.length).toBeGreaterThanOrEqual(1);
     expect(pods.match(/ 0\/1 +Running/g)?.length).toBeGreaterThanOrEqual(1);
     const notReady = /^(coredns-\S+) +0\/1/m.exec(pods)![1];
     const ip = run(`kubectl get pod -n kube-system ${notReady} -o jsonpath={.status.podIP}`).output;
     expect(run(`kubectl describe pod -n kube-system ${notReady}`).output).toMatch(
-      new RegExp(`Warning +Unhealthy +\\S+ +kubelet +Readiness probe failed: Get "http://${ip.replace(/\./g, "\\.")}:8181/ready": dial tcp ${ip.replace(/\./g, "\\.")}:8181: connect: connection refused\\n`),
+      new RegExp(`Warning +Unhealthy +\\S+(?: \\(x\\d+ over \\S+\\))? +kubelet +Readiness probe failed: Get "http://${ip.replace(/\./g, "\\.")}:8181/ready": dial tcp ${ip.replace(/\./g, "\\.")}:8181: connect: connection refused\\n`),
     );
     expect(run("kubectl -n kube-system rollout status deployment coredns --timeout=1s").output).toContain("Waiting for deployment \"coredns\" rollout to finish");
     // Names still resolve: the old pod is the Service's endpoint.
     expect(run("kubectl exec bb -- nslookup kubernetes.default.svc.cluster.local").output).toContain("Address: 10.96.0.1\n");
+    // Its reload plugin then restarts it on the new file: the ready server shuts down with the old
+    // instance (ready's OnRestart), its readiness probe fails too, and the cluster's DNS is gone.
+    for (let i = 0; i < 8; i++) run("sleep 5");
+    const later = run("kubectl get pods -n kube-system -l k8s-app=kube-dns").output;
+    expect(later.match(/ 1\/1 +Running/g)).toBeNull();
+    expect(run("kubectl get endpointslices -n kube-system -l kubernetes.io/service-name=kube-dns -o jsonpath='{.items[0].endpoints[*].conditions.ready}'").output).not.toContain("true");
   });
 });
 

@@ -19,8 +19,8 @@ import type { Tx } from "./tx.ts";
 import type { ClusterState, Container, CorednsRun, Pod, PodRuntime } from "./types.ts";
 
 /** CoreDNS v1.12.1 as the kubeadm image was built (git tag v1.12.1, its .go-version). */
-const COREDNS_VERSION = "1.12.1";
-const COREDNS_RELEASE = "linux/amd64, go1.24.1, 707c7c1";
+export const COREDNS_VERSION = "1.12.1";
+export const COREDNS_RELEASE = "linux/amd64, go1.24.1, 707c7c1";
 
 const DEFAULT_INTERVAL_MS = 30_000;
 const DEFAULT_JITTER_MS = 15_000;

@@ -491,6 +491,8 @@ export interface CorednsRun {
   reloadAt?: number;
   /** The SHA512 of the last changed Corefile a reload failed to start: the ticker does not retry it. */
   failedSha?: string;
+  /** The metrics plugin's counters of this process, by series (`name{labels}`): net/coredns-metrics.ts. */
+  metrics?: { [series: string]: number };
 }
 
 /** A database process's in-memory data (no volume): it belongs to one run of the container. */

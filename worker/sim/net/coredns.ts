@@ -261,6 +261,11 @@ export interface DnsReply {
    * authority section of an NXDOMAIN or of an empty (NODATA) answer.
    */
   soa?: Record;
+  /**
+   * The error a plugin returned with a SERVFAIL it did not write (forward's last upstream error):
+   * what the errors plugin logs.
+   */
+  error?: string;
 }
 
 /** How a CoreDNS pod reaches an upstream: forward's target (an IP, or the node's resolver). */

@@ -15,6 +15,7 @@ import { fnv32a } from "../cluster/ids.ts";
 import { parseCorefileCached, runningCorefile } from "../cluster/coredns-process.ts";
 import { corednsAnswer, loadBalanced, serverBlockFor, type DnsReply, type QType } from "./coredns.ts";
 import { corednsLogLine } from "./coredns-log.ts";
+import { recordQuery } from "./coredns-metrics.ts";
 import { appendContainerLog } from "../cluster/container-log.ts";
 import type { Tx } from "../cluster/tx.ts";
 import type { NetIndex } from "./index.ts";
@@ -152,7 +153,11 @@ export function queryServer(state: ClusterState, index: NetIndex, from: Place, s
     }
     if (!isIPv4(upstream) || depth >= 3) return { rcode: "SERVFAIL", answers: [], authoritative: false, by: `forward ${upstream}` };
     const next = queryServer(state, index, corePlace, upstream, name, type, env, depth + 1);
-    return next.kind === "reply" ? next.reply : { rcode: "SERVFAIL", answers: [], authoritative: false, by: `forward ${upstream} (${next.reason})` };
+    if (next.kind === "reply") return next.reply;
+    // forward returns its last upstream's error with the SERVFAIL (the errors plugin logs it): the
+    // read on its UDP socket, from a port of its own stream, timing out or refused by ICMP.
+    const socket = `read udp ${coredns.ip}:${32768 + (fnv32a(`forward|${coredns.key}|${upstream}|${name}|${now}`) % 28232)}->${upstream}:53`;
+    return { rcode: "SERVFAIL", answers: [], authoritative: false, by: `forward ${upstream} (${next.reason})`, error: next.kind === "refused" ? `${socket}: read: connection refused` : `${socket}: i/o timeout` };
   }, 0, coredns.ip, port);
   const reply = loadBalanced(corefile.servers, qname, answer, () => routeEnv.random.int(65536));
   const server53 = env?.tx ? serverBlockFor(corefile.servers, qname, port) : undefined;
@@ -165,6 +170,8 @@ export function queryServer(state: ClusterState, index: NetIndex, from: Place, s
     const runtime = env.tx.state.podRuntime[coredns.key];
     if (line && runtime) env.tx.write("podRuntime")[coredns.key] = appendContainerLog(runtime, [line], now);
   }
+  // The errors plugin wraps log: its line comes after the query's.
+  if (env?.tx && server53) recordQuery(env.tx, coredns.key, corefile.servers, server53, qname, qtype, protocol, reply, now);
   const hop: Hop = {
     kind: "dns",
     label: `CoreDNS ${coredns.key}`,

@@ -31,6 +31,8 @@ import type { App } from "./types.ts";
 import { whoami } from "./whoami.ts";
 import { instanceCorefile, isCorednsImage, parseCorefileCached } from "../../cluster/coredns-process.ts";
 import { corednsHttpApp, corednsHttpPorts } from "./coredns.ts";
+import { corednsMetricsText } from "../coredns-metrics.ts";
+import { readyEndpointCount } from "../../cluster/endpoints.ts";
 
 const apps: Record<ServerKind, App> = {
   nginx,
@@ -129,7 +131,14 @@ function podListener(state: ClusterState, pod: Pod, key: string, port: number, h
         notRunning.push(container.name);
         continue;
       }
-      return { listener: { app: corednsHttpApp(plugin), label: `coredns (the ${plugin} plugin) in container ${container.name} of pod ${key}`, podKey: key, pod, container: container.name, args: serverArgs(container), image: container.image, hostname, logs: false } };
+      const loaded = parseCorefileCached(text!);
+      const view = {
+        metrics: () => (loaded.ok ? corednsMetricsText(loaded.servers, state.podRuntime[key]?.coredns) : ""),
+        // The kubernetes plugin is ready once its informers synced, which needs the API server behind
+        // the kubernetes Service (readyEndpointCount 0: nothing to list from).
+        notReady: () => (loaded.ok && loaded.servers.some((sb) => sb.directives.some((d) => d.name === "kubernetes")) && readyEndpointCount(state, "default/kubernetes") === 0 ? ["kubernetes"] : []),
+      };
+      return { listener: { app: corednsHttpApp(plugin, view), label: `coredns (the ${plugin} plugin) in container ${container.name} of pod ${key}`, podKey: key, pod, container: container.name, args: serverArgs(container), image: container.image, hostname, logs: false } };
     }
     const server = findImage(container.image)?.server;
     if (!server || !runsImageServer(container)) continue;

@@ -26,7 +26,7 @@ import type { ClusterState, KubeObject, LabelSelector } from "./types.ts";
 
 export type AdmissionOperation = "CREATE" | "UPDATE";
 
-interface Rule {
+export interface Rule {
   apiGroups?: string[];
   apiVersions?: string[];
   operations?: string[];
@@ -51,7 +51,7 @@ interface Configuration {
 
 const has = (list: readonly string[] | undefined, value: string) => (list ?? []).some((v) => v === "*" || v === value);
 
-function ruleMatches(rule: Rule, def: KindDefinition, operation: AdmissionOperation): boolean {
+export function ruleMatches(rule: Rule, def: KindDefinition, operation: AdmissionOperation): boolean {
   if (!has(rule.operations, operation) || !has(rule.apiGroups, def.group) || !has(rule.apiVersions, def.version) || !has(rule.resources, def.plural)) return false;
   const scope = rule.scope ?? "*";
   return scope === "*" || scope === (def.namespaced ? "Namespaced" : "Cluster");
@@ -59,13 +59,17 @@ function ruleMatches(rule: Rule, def: KindDefinition, operation: AdmissionOperat
 
 function webhookMatches(state: ClusterState, hook: Webhook, def: KindDefinition, operation: AdmissionOperation, obj: KubeObject, old: KubeObject | undefined): boolean {
   if (!(hook.rules ?? []).some((r) => ruleMatches(r, def, operation))) return false;
-  // namespaceSelector applies to namespaced objects (and Namespaces themselves); objectSelector to the new or the old object.
+  return selectorsMatch(state, def, hook.namespaceSelector, hook.objectSelector, obj, old);
+}
+
+/** namespaceSelector applies to namespaced objects (and Namespaces themselves); objectSelector to the new or the old object. */
+export function selectorsMatch(state: ClusterState, def: KindDefinition, namespaceSelector: LabelSelector | undefined, objectSelector: LabelSelector | undefined, obj: KubeObject, old: KubeObject | undefined): boolean {
   if (def.namespaced) {
     const ns = state.namespaces[obj.metadata.namespace ?? ""];
-    if (!matchesRequirements(ns?.metadata.labels, requirementsOfLabelSelector(hook.namespaceSelector))) return false;
+    if (!matchesRequirements(ns?.metadata.labels, requirementsOfLabelSelector(namespaceSelector))) return false;
   }
-  const objectSelector = requirementsOfLabelSelector(hook.objectSelector);
-  return matchesRequirements(obj.metadata.labels, objectSelector) || (old !== undefined && matchesRequirements(old.metadata.labels, objectSelector));
+  const requirements = requirementsOfLabelSelector(objectSelector);
+  return matchesRequirements(obj.metadata.labels, requirements) || (old !== undefined && matchesRequirements(old.metadata.labels, requirements));
 }
 
 /** The URL the webhook client posts to: https://<service>.<namespace>.svc:<port><path>?timeout=<n>s. */

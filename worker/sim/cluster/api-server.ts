@@ -17,6 +17,7 @@ import {
   invalid,
   notFound,
 } from "./api-status.ts";
+import { admissionPolicies } from "./admission-policies.ts";
 import { validatingAdmission } from "./admission-webhooks.ts";
 import { withProps } from "./compact.ts";
 import { fieldInvalid, fieldRequired, validateLabels } from "./field-errors.ts";
@@ -135,7 +136,7 @@ export function createObject(tx: Tx, obj: SubmittedObject, ctx: ApiContext, uid?
   // Keys were added one by one: a compact copy drops the property array (~40 B an object).
   const built = strategy.build(tx, sub, withProps(metadata, {}), ctx, undefined);
   if (!built.ok) return built;
-  const denied = validatingAdmission(state, def, "CREATE", built.obj, undefined);
+  const denied = admissionPolicies(state, def, "CREATE", built.obj, undefined) ?? validatingAdmission(state, def, "CREATE", built.obj, undefined);
   if (denied) return fail(denied);
   if (isUserObject("collection" in collection ? collection.collection : collection.resource, built.obj)) {
     const used = userObjectCount(tx);
@@ -193,7 +194,7 @@ export function updateObject(tx: Tx, obj: SubmittedObject, ctx: ApiContext): Api
   const built = strategy.build(tx, obj, metadata, ctx, old);
   if (!built.ok) return built;
   // Admission runs before storage finds an update changes nothing.
-  const denied = validatingAdmission(tx.state, def, "UPDATE", built.obj, old);
+  const denied = admissionPolicies(tx.state, def, "UPDATE", built.obj, old) ?? validatingAdmission(tx.state, def, "UPDATE", built.obj, old);
   if (denied) return fail(denied);
   // An update that changes nothing is a no-op for the API server: same resourceVersion.
   if (canonicalJson(built.obj) === canonicalJson(old)) return { ok: true, value: old };

@@ -131,9 +131,11 @@ describe("the registry and the processes", () => {
     [{ args: ["netexec"] }, "forever"],
     [{ command: ["/agnhost", "netexec", "--http-port=8080"] }, "forever"],
     [{ args: ["serve-hostname"] }, "forever"],
-    [{}, "exits"],
+    // No args: the image's CMD, ["pause"] (test/images/agnhost/Dockerfile), which waits for a signal.
+    [{}, "forever"],
+    [{ args: ["pause"] }, "forever"],
     [{ args: ["help"] }, "exits"],
-  ])("agnhost %j runs a server only for a serving subcommand", (spec, kind) => {
+  ])("agnhost %j runs until stopped only for a serving subcommand or pause", (spec, kind) => {
     expect(processBehaviour({ name: "a", image: "registry.k8s.io/e2e-test-images/agnhost:2.39", ...spec }).kind).toBe(kind);
   });
 

@@ -157,6 +157,18 @@ describe("ipvs mode: ipvsadm, ipset, iptables-save and the router agree", () => 
     expect(run("ssh node01 sudo ipset list -t KUBE-HEALTH-CHECK-NODE-PORT").output).toBe(`Name: KUBE-HEALTH-CHECK-NODE-PORT\nType: bitmap:port\nRevision: 3\nHeader: range 0-65535\nSize in memory: 8264\nReferences: 2\nNumber of entries: 1\n`);
   });
 
+  it("saves sets as create/add lines, and sorts members by their numbers with -s", () => {
+    const save = run("ssh node01 sudo ipset save KUBE-CLUSTER-IP").output.split("\n");
+    expect(save[0]).toMatch(/^create KUBE-CLUSTER-IP hash:ip,port family inet hashsize 1024 maxelem 65536 bucketsize 12 initval 0x[0-9a-f]{8}$/);
+    expect(save.slice(1, -1).every((l) => /^add KUBE-CLUSTER-IP [\d.]+,(tcp|udp):\d+$/.test(l))).toBe(true);
+    expect(run("ssh node01 sudo ipset list -o save KUBE-CLUSTER-IP").output).toBe(save.join("\n"));
+    const sorted = run("ssh node01 sudo ipset list -s KUBE-CLUSTER-IP").output.split("Members:\n")[1].trim().split("\n");
+    const key = (m: string) => m.split(/[.,:]/).map((p) => (/^\d+$/.test(p) ? p.padStart(5, "0") : p)).join(".");
+    // 10.96.0.1 before 10.103.x: by number, not as text (kube-proxy's own order).
+    expect(sorted).toEqual([...sorted].sort((a, b) => (key(a) < key(b) ? -1 : 1)));
+    expect(sorted[0]).toBe("10.96.0.1,tcp:443");
+  });
+
   it("answers as ipset does for a missing set, a non-root user and its version", () => {
     expect(run("ssh node01 sudo ipset list KUBE-NOPE; echo $?").output).toBe("ipset v7.19: The set with the given name does not exist\n1\n");
     expect(run("ssh node01 ipset list; echo $?").output).toBe("ipset v7.19: Kernel error received: Operation not permitted\n1\n");

@@ -250,3 +250,19 @@ describe("dig's record types against CoreDNS", () => {
     expect(run("kubectl exec ns -- host -t SOA cluster.local.").output).toMatch(/^cluster\.local has SOA record ns\.dns\.cluster\.local\. hostmaster\.cluster\.local\. \d+ 7200 1800 86400 30\n$/);
   });
 });
+
+describe("jessie's dig 9.9.5 knows only its own options", () => {
+  it.each([
+    ["+nocookie (9.10 and later)", "dig +nocookie x", "Invalid option: +nocookie\n"],
+    ["+noclass (9.9.5 has only +cl)", "dig +noclass x", "Invalid option: +noclass\n"],
+    ["+yaml", "dig +yaml x", "Invalid option: +yaml\n"],
+  ])("rejects %s", (_, command, first) => {
+    const run = ready();
+    expect(run(`kubectl exec dnsutils -- ${command}`).output).toBe(`${first}Usage:  dig [@global-server] [domain] [q-type] [q-class] {q-opt}\n            {global-d-opt} host [@local-server] {local-d-opt}\n            [ host [@local-server] {local-d-opt} [...]]\n\nUse "dig -h" (or "dig -h | more") for complete list of options\ncommand terminated with exit code 1\n`);
+  });
+
+  it("takes +nocl, +noall and +answer", () => {
+    const run = ready();
+    expect(run("kubectl exec dnsutils -- dig +noall +answer +nocl kubernetes.default.svc.cluster.local").output).toBe("kubernetes.default.svc.cluster.local. 30 A 10.96.0.1\n");
+  });
+});

@@ -52,6 +52,10 @@ interface Flavor {
 }
 
 const JESSIE: Flavor = { version: "9.9.5-9+deb8u19-Debian", udp: 4096, cookie: false, modern: false };
+/** The +options 9.9.5's plus_option knows (its FULLCHECKs): the newer ones (+cookie, +class, +yaml, ...) are invalid there. */
+const OPTIONS_9_9_5 = new Set(
+  "aaflag aaonly additional adflag all answer authority besteffort bufsize cdflag cl cmd comments debug defname dnssec domain edns fail identify ignore keepopen multiline ndots nsid nssearch onesoa qr question recurse retries retry rrcomments search short showsearch sigchase split stats tcp timeout topdown trace tries trusted-key ttlid vc".split(" "),
+);
 const MODERN: Flavor = { version: "9.18.33", udp: 1232, cookie: true, modern: true };
 
 const USAGE =
@@ -423,8 +427,9 @@ function run(ctx: ProgramContext): number {
     const single: { [letter: string]: string } = { i: "ignore", p: "padding", v: "vc", y: "yaml", z: "zflag" };
     const wanted = c.length === 1 ? single[c] : c;
     if (wanted === undefined) return invalid();
-    const exact = table.filter(([names]) => names.includes(wanted));
-    const matches = exact.length ? exact : table.filter(([names]) => full(wanted, ...names));
+    const known = flavor.modern ? table : table.map(([names, f]): [string[], () => void] => [names.filter((n) => OPTIONS_9_9_5.has(n)), f]).filter(([names]) => names.length > 0);
+    const exact = known.filter(([names]) => names.includes(wanted));
+    const matches = exact.length ? exact : known.filter(([names]) => full(wanted, ...names));
     if (matches.length !== 1) return invalid();
     matches[0][1]();
   };

@@ -179,6 +179,34 @@ describe("helm upgrade and uninstall", () => {
     expect(s.run("kubectl get secret -n nginx-gateway -l owner=helm -o jsonpath='{range .items[*]}{.metadata.name} {.metadata.labels.status}{\"\\n\"}{end}'").output).toBe("sh.helm.release.v1.ngf.v1 superseded\nsh.helm.release.v1.ngf.v2 deployed\n");
   });
 
+  it("rolls back to the previous revision as a new one (Rollback to N), and the Deployment follows", () => {
+    const s = installed.fork();
+    expect(s.run(`helm upgrade ngf ${CHART} -n nginx-gateway --set nginxGateway.replicas=3`).exitCode).toBe(0);
+    expect(s.run("helm rollback ngf -n nginx-gateway")).toEqual({ exitCode: 0, output: "Rollback was a success! Happy Helming!\n" });
+    const history = s.run("helm history ngf -n nginx-gateway").output.split("\n");
+    expect(history.slice(1, 4).map((l) => l.split("\t").map((c) => c.trim())).map((c) => [c[0], c[2], c[5]])).toEqual([
+      ["1", "superseded", "Install complete"],
+      ["2", "superseded", "Upgrade complete"],
+      ["3", "deployed", "Rollback to 1"],
+    ]);
+    s.wait(10);
+    expect(s.run("kubectl get deploy -n nginx-gateway ngf-nginx-gateway-fabric -o jsonpath='{.spec.replicas}'").output).toBe("1");
+    expect(s.run("helm get values ngf -n nginx-gateway").output).toBe("USER-SUPPLIED VALUES:\nnull\n");
+    expect(s.run("helm rollback ngf 9 -n nginx-gateway")).toEqual({ exitCode: 1, output: "Error: release has no 9 version\n" });
+    expect(s.run("helm rollback ngf one -n nginx-gateway")).toEqual({ exitCode: 1, output: 'Error: could not convert revision to a number: strconv.Atoi: parsing "one": invalid syntax\n' });
+  });
+
+  it("cannot reach a chart repository (no network): --repo and repo add fail as helm does offline", () => {
+    const s = fresh.fork();
+    const offline = 'looks like "https://kubernetes.github.io/ingress-nginx" is not a valid chart repository or cannot be reached: Get "https://kubernetes.github.io/ingress-nginx/index.yaml": dial tcp: lookup kubernetes.github.io on 127.0.0.53:53: no such host\n';
+    expect(s.run("helm upgrade --install ingress-nginx ingress-nginx --repo https://kubernetes.github.io/ingress-nginx --namespace ingress-nginx --create-namespace")).toEqual({
+      exitCode: 1,
+      output: `Release "ingress-nginx" does not exist. Installing it now.\nError: INSTALLATION FAILED: ${offline}`,
+    });
+    expect(s.run("helm repo add ingress-nginx https://kubernetes.github.io/ingress-nginx")).toEqual({ exitCode: 1, output: `Error: ${offline}` });
+    expect(s.run("helm repo list")).toEqual({ exitCode: 1, output: "Error: no repositories to show\n" });
+  });
+
   it("refuses to upgrade a release that is not there, and installs it with --install", () => {
     const s = fresh.fork();
     expect(s.run(`helm upgrade ngf ${CHART} -n default`)).toEqual({ exitCode: 1, output: 'Pulled: ghcr.io/nginx/charts/nginx-gateway-fabric:2.6.7\nError: UPGRADE FAILED: "ngf" has no deployed releases\n' });

@@ -105,6 +105,7 @@ const valueFlags: FlagSpec[] = [
   { name: "set-string", type: "stringArray" },
   { name: "values", short: "f", type: "stringSlice" },
   { name: "version", type: "string" },
+  { name: "repo", type: "string" },
 ];
 
 const installFlags: FlagSpec[] = [
@@ -172,8 +173,16 @@ function repositories(h: Helm): Array<{ name: string; url: string }> {
   }
 }
 
-function locateChart(h: Helm, ref: string, version: string): Located {
+/** repo.FindChartInAuthAndTLSAndPassRepoURL: the repository's index.yaml fetched first (no network here). */
+function offlineRepo(h: Helm, url: string): never {
+  const host = url.replace(/^[a-z]+:\/\//, "").split(/[/:]/)[0];
+  h.ctx.note?.(`the playground has no internet, so ${url} cannot be reached; NGINX Gateway Fabric's chart is pulled by its OCI reference (see the README).`);
+  throw new HelmError(`looks like "${url}" is not a valid chart repository or cannot be reached: Get "${url.replace(/\/$/, "")}/index.yaml": dial tcp: lookup ${host} on 127.0.0.53:53: no such host`);
+}
+
+function locateChart(h: Helm, ref: string, version: string, repoURL = ""): Located {
   const name = ref.trim();
+  if (repoURL && !publishedRepos.some((r) => r.url === repoURL.replace(/\/$/, ""))) offlineRepo(h, repoURL);
   if (name.startsWith("oci://")) {
     const [base, tag] = splitOciTag(name);
     const candidates = publishedCharts.filter((c) => c.oci === base);
@@ -593,7 +602,7 @@ function runInstall(h: Helm, flags: Flags, name: string, chartRef: string): Rele
   const dryRun = flags.string("dry-run");
   if (flags.changed("dry-run") && !["false", "true", "none", "client", "server"].includes(dryRun)) throw new HelmError("Invalid dry-run flag. Flag must one of the following: false, true, none, client, server");
   const isDryRun = ["client", "server", "true"].includes(dryRun);
-  const located = locateChart(h, chartRef, flags.string("version"));
+  const located = locateChart(h, chartRef, flags.string("version"), flags.string("repo"));
   if (located.pulled) h.ctx.err(located.pulled);
   const values = mergeValues(h, flags);
   const chart = located.chart;
@@ -782,7 +791,7 @@ const upgrade: Command = {
     try {
       const invalid = validateReleaseName(name);
       if (invalid) throw new HelmError(`release name is invalid: ${name}`);
-      const located = locateChart(h, chartRef, flags.string("version"));
+      const located = locateChart(h, chartRef, flags.string("version"), flags.string("repo"));
       if (located.pulled) h.ctx.err(located.pulled);
       let values = mergeValues(h, flags);
       const hist = releaseHistory(h.tx.state, h.namespace, name);
@@ -839,13 +848,7 @@ const upgrade: Command = {
             throw new HelmError(`pre-upgrade hooks failed: ${(e as Error).message}`);
           }
         }
-        // KubeClient.Update: new ones created, existing ones patched, the ones left behind deleted.
-        for (const t of target) {
-          const before = currentResources.find((c) => key(c) === key(t));
-          if (before) patch(h, t, owned(before, name, h.namespace).object);
-          else create(h, t);
-        }
-        for (const c of currentResources) if (!target.some((t) => key(t) === key(c)) && live(h, c)) remove(h, c);
+        updateResources(h, currentResources, target, name);
         if ((flags.bool("wait") || flags.bool("atomic")) && !waitFor(h, timeout, () => ready(h, target, flags.bool("wait-for-jobs")))) throw new HelmError("context deadline exceeded");
         if (!flags.bool("no-hooks")) {
           try {
@@ -1079,7 +1082,7 @@ const template: Command = {
     try {
       if (args.length > 2) throw new HelmError(`expected at most two arguments, unexpected arguments: ${args.slice(2).join(", ")}`);
       const [name, chartRef] = args.length === 2 ? args : ["release-name", args[0]];
-      const located = locateChart(h, chartRef, flags.string("version"));
+      const located = locateChart(h, chartRef, flags.string("version"), flags.string("repo"));
       if (located.pulled) h.ctx.err(located.pulled);
       const values = mergeValues(h, flags);
       const chart = located.chart;
@@ -1112,7 +1115,7 @@ const show: Command = {
   name: "show",
   aliases: ["inspect"],
   use: "show [command]",
-  flags: [{ name: "version", type: "string" }],
+  flags: [{ name: "version", type: "string" }, { name: "repo", type: "string" }],
   run(h, flags) {
     const [what, ref] = flags.args;
     if (!what || !["values", "chart", "all", "readme", "crds"].includes(what)) {
@@ -1121,7 +1124,7 @@ const show: Command = {
       return 0;
     }
     if (!ref || flags.args.length > 2) argsError(`helm show ${what}`, `show ${what} [CHART] [flags]`, "requires 1 argument");
-    const located = locateChart(h, ref, flags.string("version"));
+    const located = locateChart(h, ref, flags.string("version"), flags.string("repo"));
     if (located.pulled) h.ctx.err(located.pulled);
     if (what === "values") h.out(located.chart.valuesText);
     else if (what === "chart") h.out(`${helmToYaml(located.chart.metadata)}\n`);
@@ -1164,11 +1167,7 @@ const repo: Command = {
           return 0;
         }
         if (existing && !flags.bool("force-update")) throw new HelmError(`repository name (${name}) already exists, please specify a different name`);
-        if (!publishedRepos.some((r) => r.url === url.replace(/\/$/, ""))) {
-          const host = url.replace(/^[a-z]+:\/\//, "").split(/[/:]/)[0];
-          h.ctx.note?.(`the playground has no internet, so ${url} cannot be reached; NGINX Gateway Fabric's chart is pulled by its OCI reference (see the README).`);
-          throw new HelmError(`looks like "${url}" is not a valid chart repository or cannot be reached: Get "${url.replace(/\/$/, "")}/index.yaml": dial tcp: lookup ${host} on 127.0.0.53:53: no such host`);
-        }
+        if (!publishedRepos.some((r) => r.url === url.replace(/\/$/, ""))) offlineRepo(h, url);
         save([...repos.filter((r) => r.name !== name), { name, url: url.replace(/\/$/, "") }]);
         h.out(`"${name}" has been added to your repositories\n`);
         return 0;
@@ -1207,7 +1206,105 @@ const repo: Command = {
   },
 };
 
-const commands: Command[] = [install, upgrade, uninstall, list, status, history, get, template, show, version, repo];
+/** KubeClient.Update: new objects created, existing ones patched three-way, the ones left behind deleted. */
+function updateResources(h: Helm, current: Resource[], target: Resource[], release: string): void {
+  const key = (r: Resource) => `${r.type.name}/${r.namespace ?? ""}/${r.name}`;
+  for (const t of target) {
+    const before = current.find((c) => key(c) === key(t));
+    if (before) patch(h, t, owned(before, release, h.namespace).object);
+    else create(h, t);
+  }
+  for (const c of current) if (!target.some((t) => key(t) === key(c)) && live(h, c)) remove(h, c);
+}
+
+const rollback: Command = {
+  name: "rollback",
+  use: "rollback <RELEASE> [REVISION] [flags]",
+  flags: [
+    { name: "dry-run", type: "bool" },
+    { name: "no-hooks", type: "bool" },
+    { name: "wait", type: "bool" },
+    { name: "wait-for-jobs", type: "bool" },
+    { name: "timeout", type: "duration", defaultValue: "5m0s" },
+    { name: "force", type: "bool" },
+    { name: "recreate-pods", type: "bool" },
+    { name: "cleanup-on-fail", type: "bool" },
+  ],
+  run(h, flags) {
+    minArgs(flags, 1, "helm rollback", "rollback <RELEASE> [REVISION] [flags]");
+    const [name, revisionArg] = flags.args;
+    let wanted = 0;
+    if (revisionArg !== undefined) {
+      if (!/^[+-]?\d+$/.test(revisionArg)) throw new HelmError(`could not convert revision to a number: strconv.Atoi: parsing ${JSON.stringify(revisionArg)}: invalid syntax`);
+      wanted = Number(revisionArg);
+    }
+    const timeout = flags.int("timeout") || 300_000;
+    // prepareRollback
+    if (validateReleaseName(name)) throw new HelmError(`prepareRollback: Release name is invalid: ${name}`);
+    if (wanted < 0) throw new HelmError("invalid release revision");
+    const hist = releaseHistory(h.tx.state, h.namespace, name);
+    const current = hist[hist.length - 1];
+    if (!current) throw new HelmError("release: not found");
+    const previousVersion = wanted || current.version - 1;
+    const previous = hist.find((r) => r.version === previousVersion);
+    if (!previous) throw new HelmError(`release has no ${previousVersion} version`);
+    const target: Release = {
+      name,
+      namespace: current.namespace,
+      version: current.version + 1,
+      info: { first_deployed: current.info.first_deployed, last_deployed: isoNow(h), deleted: ZERO_TIME, description: `Rollback to ${previousVersion}`, status: "pending-rollback", ...(previous.info.notes ? { notes: previous.info.notes } : {}) },
+      chart: previous.chart,
+      config: previous.config,
+      manifest: previous.manifest,
+      hooks: previous.hooks.map((x) => ({ ...x })),
+      source: previous.source,
+    };
+    if (flags.bool("dry-run")) {
+      h.out("Rollback was a success! Happy Helming!\n");
+      return 0;
+    }
+    const stored = createRelease(h.tx, target, api(h));
+    if (stored) throw new HelmError(stored);
+    // performRollback
+    let currentResources: Resource[];
+    let targetResources: Resource[];
+    try {
+      currentResources = build(h.tx.state, current.manifest, h.namespace);
+    } catch (e) {
+      throw new HelmError(`unable to build kubernetes objects from current release manifest: ${(e as Error).message}`);
+    }
+    try {
+      targetResources = build(h.tx.state, target.manifest, h.namespace).map((r) => owned(r, name, h.namespace));
+    } catch (e) {
+      throw new HelmError(`unable to build kubernetes objects from new release manifest: ${(e as Error).message}`);
+    }
+    try {
+      if (!flags.bool("no-hooks")) execHook(h, target, "pre-rollback", timeout);
+      updateResources(h, currentResources, targetResources, name);
+      if (flags.bool("wait") && !waitFor(h, timeout, () => ready(h, targetResources, flags.bool("wait-for-jobs")))) throw new HelmError("context deadline exceeded");
+      if (!flags.bool("no-hooks")) execHook(h, target, "post-rollback", timeout);
+    } catch (e) {
+      const msg = `Rollback "${name}" failed: ${(e as Error).message}`;
+      current.info.status = "superseded";
+      updateRelease(h.tx, current, api(h));
+      setStatus(target, "failed", msg);
+      updateRelease(h.tx, target, api(h));
+      throw e;
+    }
+    // Every deployed revision is superseded (their descriptions kept); the new one is deployed.
+    for (const r of releaseHistory(h.tx.state, h.namespace, name)) {
+      if (r.info.status !== "deployed" || r.version === target.version) continue;
+      r.info.status = "superseded";
+      updateRelease(h.tx, r, api(h));
+    }
+    target.info.status = "deployed";
+    updateRelease(h.tx, target, api(h));
+    h.out("Rollback was a success! Happy Helming!\n");
+    return 0;
+  },
+};
+
+const commands: Command[] = [install, upgrade, rollback, uninstall, list, status, history, get, template, show, version, repo];
 
 const ROOT_HELP = `The Kubernetes package manager
 
@@ -1227,6 +1324,7 @@ Available Commands (in this playground):
   install     install a chart
   list        list releases
   repo        add, list, remove, update, and index chart repositories
+  rollback    roll back a release to a previous revision
   show        show information of a chart
   status      display the status of the named release
   template    locally render templates

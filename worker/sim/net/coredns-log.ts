@@ -26,6 +26,8 @@ export interface LoggedQuery {
   edns?: { udp: number; cookie: boolean };
   /** How long the server took, in nanoseconds. */
   durationNs: number;
+  /** The transport the question came over (dig +tcp, and dig's ANY); UDP unless given. */
+  protocol?: "UDP" | "TCP";
 }
 
 interface Rule {
@@ -81,7 +83,7 @@ export function corednsLogLine(server: ServerBlock, q: LoggedQuery): string | un
     "{type}": q.qtype,
     "{name}": name,
     "{class}": "IN",
-    "{proto}": "udp",
+    "{proto}": (q.protocol ?? "UDP").toLowerCase(),
     "{size}": String(12 + dnsWireLength(name) + 4 + opt),
     "{remote}": q.client.ip,
     "{port}": String(q.client.port),

@@ -166,7 +166,7 @@ export function queryServer(state: ClusterState, index: NetIndex, from: Place, s
     // (a forwarded answer waits on the upstream for a few milliseconds, as dig's Query time shows).
     const id = routeEnv.random.int(65536);
     const durationNs = reply.authoritative ? 60_000 + routeEnv.random.int(400_000) : (4 + (fnv32a(fqdnOf(qname)) % 20)) * 1_000_000 + routeEnv.random.int(1_000_000);
-    const line = corednsLogLine(server53, { qname, qtype, reply, client: outcome.delivery.client, local: coredns.ip, id, edns: env.edns, durationNs });
+    const line = corednsLogLine(server53, { qname, qtype, reply, client: outcome.delivery.client, local: coredns.ip, id, edns: env.edns, durationNs, protocol });
     const runtime = env.tx.state.podRuntime[coredns.key];
     if (line && runtime) env.tx.write("podRuntime")[coredns.key] = appendContainerLog(runtime, [line], now);
   }

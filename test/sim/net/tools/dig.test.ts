@@ -2,6 +2,7 @@
 // as bind prints it (columns, flags, the OPT pseudosection, the message size CoreDNS's uncompressed
 // answer has), +short, SRV, @server, -x; bind's nslookup applies the search path.
 import { describe, expect, it } from "vitest";
+import { kubeadmCorefile } from "../../../../worker/sim/net/coredns.ts";
 import { simTerminal } from "../../console.ts";
 
 function ready() {
@@ -264,5 +265,22 @@ describe("jessie's dig 9.9.5 knows only its own options", () => {
   it("takes +nocl, +noall and +answer", () => {
     const run = ready();
     expect(run("kubectl exec dnsutils -- dig +noall +answer +nocl kubernetes.default.svc.cluster.local").output).toBe("kubernetes.default.svc.cluster.local. 30 A 10.96.0.1\n");
+  });
+});
+
+describe("dig over TCP in CoreDNS's log", () => {
+  it("logs +tcp and ANY questions with proto tcp, others udp", () => {
+    const run = ready();
+    const corefile = kubeadmCorefile("cluster.local").replace("    errors\n", "    errors\n    log\n");
+    const indented = corefile.split("\n").map((l) => (l ? `    ${l}` : l)).join("\n");
+    run(`kubectl apply -f - <<EOF\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: coredns\n  namespace: kube-system\ndata:\n  Corefile: |\n${indented}\nEOF`);
+    run("sleep 40");
+    run("kubectl exec ns -- dig +tcp kubernetes.default.svc.cluster.local");
+    run("kubectl exec ns -- dig ANY web.default.svc.cluster.local");
+    run("kubectl exec ns -- dig kubernetes.default.svc.cluster.local");
+    const logs = run("kubectl logs -n kube-system -l k8s-app=kube-dns --tail=-1").output;
+    expect(logs).toMatch(/"A IN kubernetes\.default\.svc\.cluster\.local\. tcp \d+ false 1232"/);
+    expect(logs).toMatch(/"ANY IN web\.default\.svc\.cluster\.local\. tcp \d+ false 1232" NOERROR qr,aa,rd/);
+    expect(logs).toMatch(/"A IN kubernetes\.default\.svc\.cluster\.local\. udp \d+ false 1232"/);
   });
 });

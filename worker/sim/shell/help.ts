@@ -13,6 +13,8 @@ Commands on the workstation:
             edit, label, patch, rollout, ... (kubectl --help lists them)
   curl      curl http://<node IP>:<NodePort>  (kubectl get nodes -o wide lists the IPs)
   ssh       ssh node01: a shell on a node, inside the cluster; exit comes back
+  helm      helm install ngf oci://ghcr.io/nginx/charts/nginx-gateway-fabric -n nginx-gateway
+            --create-namespace, then helm list -A, upgrade, rollback, uninstall (helm v3.19)
   also      nslookup, ping, ip, cat, ls, cp, mv, rm, mkdir, touch, tee, sed, diff,
             echo, printf, grep, head, tail, wc, base64, env, vi, vim, nano, history, clear
 

@@ -271,7 +271,14 @@ async function benchServer(kind: ServerKind, profileFile: string | undefined): P
     console.log(`session create + first command, ${CLIENTS} at once: n=${together.length} p50 ${ms(percentile(together, 50))} p99 ${ms(percentile(together, 99))} errors ${createErrors}`);
 
     // 2. Steady load; first the same pacing against /healthz, the runtime's own floor.
-    const clients = await Promise.all(Array.from({ length: CLIENTS }, async (_, n) => toClient(n, await createSession(base))));
+    let clients: Client[];
+    try {
+      clients = await Promise.all(Array.from({ length: CLIENTS }, async (_, n) => toClient(n, await createSession(base))));
+    } catch (error) {
+      // Seen on a saturated machine: the server closes connections while sessions are created.
+      console.error(`creating the load's ${CLIENTS} sessions failed: ${(error as Error).message}`);
+      return false;
+    }
     const floorUsageBefore = serverUsage(server);
     const floor = await baseline(base, Math.min(5000, SECONDS * 1000));
     const floorUsage = usageDelta(floorUsageBefore, serverUsage(server));

@@ -339,6 +339,7 @@ async function benchServer(kind: ServerKind, profileFile: string | undefined): P
       // In-flight requests may or may not have been applied before the stop; nothing else may be missing.
       const last = client.acks[client.acks.length - 1].seq;
       if (reply.seq > last && reply.seq <= last + 1 + client.unknown.length + cancelled) continued++;
+      else console.error(`restart: session ${client.n} answered seq ${reply.seq} after its last acknowledged ${last}, with ${client.unknown.length} request(s) in flight (${client.unknown.join(", ")}) and ${cancelled} editor cancelled`);
     }
     console.log(`restart: ${continued}/${clients.length} sessions carry on with the next seq`);
     return createErrors === 0 && load.errors === 0 && costErrors === 0 && examLoad.errors === 0 && verified.missing === 0 && afterRestart.missing === 0 && continued === clients.length;

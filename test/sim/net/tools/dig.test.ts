@@ -157,6 +157,13 @@ describe("dig's options", () => {
     expect(out).toBe("\n; <<>> DiG 9.18.33 <<>> +nocomments +nostats kubernetes.default.svc.cluster.local\n;; global options: +cmd\n;kubernetes.default.svc.cluster.local. IN A\nkubernetes.default.svc.cluster.local. 30 IN A\t10.96.0.1\n");
   });
 
+  it("without a name asks the root's NS records, its greeting ending at '<<>>'", () => {
+    const run = ready();
+    const out = run("kubectl exec ns -- dig").output;
+    expect(out.startsWith("\n; <<>> DiG 9.18.33 <<>>\n;; global options: +cmd\n")).toBe(true);
+    expect(out).toContain(";.\t\t\t\tIN\tNS\n");
+  });
+
   it("prints one greeting for several lookups, each reply with its own header", () => {
     const run = ready();
     const out = run("kubectl exec ns -- dig kubernetes.default.svc.cluster.local web.default.svc.cluster.local").output;

@@ -296,7 +296,8 @@ function run(ctx: ProgramContext): number {
     if (greeted) return "";
     greeted = true;
     if (!g.printcmd) return "";
-    return `\n; <<>> DiG ${flavor.version} <<>> ${args.join(" ")}\n${addresscount ? `; (${addresscount} server${addresscount > 1 ? "s" : ""} found)\n` : ""};; global options:${g.short ? " +short" : ""} +cmd\n`;
+    // printgreeting appends " ARG" for each argument: nothing after "<<>>" without any.
+    return `\n; <<>> DiG ${flavor.version} <<>>${args.map((a) => ` ${a}`).join("")}\n${addresscount ? `; (${addresscount} server${addresscount > 1 ? "s" : ""} found)\n` : ""};; global options:${g.short ? " +short" : ""} +cmd\n`;
   };
   const addLookup = (name: string, type?: string) => {
     const l: Lookup = { ...base, servers: [...base.servers], name };

@@ -161,16 +161,12 @@ interface Located {
   pulled?: string;
 }
 
-/** The repositories `helm repo add` recorded, kept on the workstation frame's variables (repositories.yaml). */
-function repositories(h: Helm): Array<{ name: string; url: string }> {
-  const frame = h.ctx.shell[h.ctx.shell.length - 1];
-  const raw = frame.vars?.HELM_REPOSITORIES_INTERNAL;
-  if (!raw) return [];
-  try {
-    return JSON.parse(raw) as Array<{ name: string; url: string }>;
-  } catch {
-    return [];
-  }
+/**
+ * The repositories `helm repo add` recorded (repositories.yaml). None can be added while the
+ * catalogue holds no repository index (publishedRepos), so the list is always empty here.
+ */
+function repositories(_h: Helm): Array<{ name: string; url: string }> {
+  return [];
 }
 
 /** repo.FindChartInAuthAndTLSAndPassRepoURL: the repository's index.yaml fetched first (no network here). */
@@ -1152,11 +1148,7 @@ const repo: Command = {
   flags: [outputFlag, { name: "force-update", type: "bool" }, { name: "fail-on-repo-update-fail", type: "bool" }],
   run(h, flags) {
     const [what, ...rest] = flags.args;
-    const frame = h.ctx.shell[h.ctx.shell.length - 1];
     const repos = repositories(h);
-    const save = (next: Array<{ name: string; url: string }>) => {
-      frame.vars = { ...(frame.vars ?? {}), HELM_REPOSITORIES_INTERNAL: JSON.stringify(next) };
-    };
     switch (what) {
       case "add": {
         if (rest.length !== 2) argsError("helm repo add", "repo add [NAME] [URL] [flags]", "requires 2 arguments");
@@ -1167,10 +1159,8 @@ const repo: Command = {
           return 0;
         }
         if (existing && !flags.bool("force-update")) throw new HelmError(`repository name (${name}) already exists, please specify a different name`);
-        if (!publishedRepos.some((r) => r.url === url.replace(/\/$/, ""))) offlineRepo(h, url);
-        save([...repos.filter((r) => r.name !== name), { name, url: url.replace(/\/$/, "") }]);
-        h.out(`"${name}" has been added to your repositories\n`);
-        return 0;
+        // Every address is offline until the catalogue holds a repository's index.yaml.
+        return offlineRepo(h, url);
       }
       case "list":
       case "ls": {
@@ -1190,13 +1180,7 @@ const repo: Command = {
       case "rm": {
         if (rest.length === 0) argsError("helm repo remove", "repo remove [REPO1 [REPO2 ...]] [flags]", "requires at least 1 argument");
         if (repos.length === 0) throw new HelmError("no repositories configured");
-        let next = repos;
-        for (const name of rest) {
-          if (!next.some((r) => r.name === name)) throw new HelmError(`no repo named "${name}" found`);
-          next = next.filter((r) => r.name !== name);
-          h.out(`"${name}" has been removed from your repositories\n`);
-        }
-        save(next);
+        for (const name of rest) if (!repos.some((r) => r.name === name)) throw new HelmError(`no repo named "${name}" found`);
         return 0;
       }
     }

@@ -1329,7 +1329,7 @@ export const builtinExamData: readonly ExamDefinition[] = [
           "weight": 6,
           "text": "The Ingress `{{gwapp}}` in namespace `{{webns}}` routes the host `{{gwapp}}.example.com` to\ntwo Services. The Gateway API CRDs and NGINX Gateway Fabric (GatewayClass `nginx`) are\ninstalled. Migrate it: in `{{webns}}`, create a Gateway `{{gwapp}}-gateway` of class `nginx`\nwith one HTTP listener on port 80 for that host, and an HTTPRoute `{{gwapp}}-route` attached\nto it that routes as the Ingress does. Then delete the Ingress.\n",
           "setup": [
-            "kubectl apply -f https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.4.1/standard-install.yaml",
+            "kubectl apply -f https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.5.1/standard-install.yaml",
             "kubectl apply --server-side -f https://raw.githubusercontent.com/nginx/nginx-gateway-fabric/v2.6.7/deploy/crds.yaml",
             "kubectl apply -f https://raw.githubusercontent.com/nginx/nginx-gateway-fabric/v2.6.7/deploy/default/deploy.yaml",
             "kubectl wait --namespace nginx-gateway --for=condition=available deployment/nginx-gateway --timeout=120s",

@@ -1117,7 +1117,7 @@ export const builtinLessonData: readonly Lesson[] = [
       {
         "id": "install",
         "title": "Install the Gateway API and NGINX Gateway Fabric",
-        "text": "The Gateway API is not built into Kubernetes: its kinds come as CRDs. Install the standard\nchannel, then NGINX Gateway Fabric (its own CRDs, then the controller), as its docs do:\n\n```sh\nkubectl apply -f https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.4.1/standard-install.yaml\nkubectl apply --server-side -f https://raw.githubusercontent.com/nginx/nginx-gateway-fabric/v2.6.7/deploy/crds.yaml\nkubectl apply -f https://raw.githubusercontent.com/nginx/nginx-gateway-fabric/v2.6.7/deploy/default/deploy.yaml\nkubectl wait --namespace nginx-gateway --for=condition=available deployment/nginx-gateway --timeout=120s\n```\n\nWhere an Ingress names an IngressClass, a Gateway names a **GatewayClass**: NGF takes the\nclass `nginx` (`kubectl get gatewayclass` shows it ACCEPTED).",
+        "text": "The Gateway API is not built into Kubernetes: its kinds come as CRDs. Install the standard\nchannel, then NGINX Gateway Fabric (its own CRDs, then the controller), as its docs do:\n\n```sh\nkubectl apply -f https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.5.1/standard-install.yaml\nkubectl apply --server-side -f https://raw.githubusercontent.com/nginx/nginx-gateway-fabric/v2.6.7/deploy/crds.yaml\nkubectl apply -f https://raw.githubusercontent.com/nginx/nginx-gateway-fabric/v2.6.7/deploy/default/deploy.yaml\nkubectl wait --namespace nginx-gateway --for=condition=available deployment/nginx-gateway --timeout=120s\n```\n\nWhere an Ingress names an IngressClass, a Gateway names a **GatewayClass**: NGF takes the\nclass `nginx` (`kubectl get gatewayclass` shows it ACCEPTED).",
         "hints": [
           "`kubectl get pods -n nginx-gateway` shows the cert-generator Job's pod and the controller's."
         ],
@@ -1222,7 +1222,7 @@ export const builtinLessonData: readonly Lesson[] = [
     ],
     "solution": [
       "curl --cacert cafe.crt --resolve cafe.example.com:{{nodePort ingress-nginx/ingress-nginx-controller:443}}:{{nodeIP node01}} https://cafe.example.com:{{nodePort ingress-nginx/ingress-nginx-controller:443}}/tea",
-      "kubectl apply -f https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.4.1/standard-install.yaml",
+      "kubectl apply -f https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.5.1/standard-install.yaml",
       "kubectl apply --server-side -f https://raw.githubusercontent.com/nginx/nginx-gateway-fabric/v2.6.7/deploy/crds.yaml",
       "kubectl apply -f https://raw.githubusercontent.com/nginx/nginx-gateway-fabric/v2.6.7/deploy/default/deploy.yaml",
       "kubectl wait --namespace nginx-gateway --for=condition=available deployment/nginx-gateway --timeout=120s",

@@ -94,6 +94,7 @@ describe("helm install", () => {
     expect(s.run(`helm install ngf ${CHART} --bogus`)).toEqual({ exitCode: 1, output: "Error: unknown flag: --bogus\n" });
     expect(s.run("helm frobnicate")).toEqual({ exitCode: 1, output: 'Error: unknown command "frobnicate" for "helm"\nRun \'helm --help\' for usage.\n' });
     expect(s.run("helm install")).toEqual({ exitCode: 1, output: 'Error: "helm install" requires at least 1 argument\n\nUsage:  helm install [NAME] [CHART] [flags]\n' });
+    expect(s.run("helm get values")).toEqual({ exitCode: 1, output: 'Error: "helm get values" requires 1 argument\n\nUsage:  helm get values RELEASE_NAME [flags]\n' });
   });
 });
 

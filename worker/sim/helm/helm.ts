@@ -136,7 +136,7 @@ interface Command {
 
 /** require.ExactArgs / MinimumNArgs / NoArgs / MaximumNArgs: the error with the usage line. */
 function argsError(path: string, use: string, rule: string): never {
-  throw new HelmError(`"${path}" ${rule}\n\nUsage:  ${path.replace(/ [^ ]+$/, "")} ${use}`);
+  throw new HelmError(`"${path}" ${rule}\n\nUsage:  helm ${use}`);
 }
 
 function exactArgs(flags: Flags, n: number, path: string, use: string): void {

@@ -43,6 +43,7 @@ export function setProbeRunner(next: ProbeRunner): void {
 
 /** One run of a container's probe now; undefined without a runner or when it cannot run (a prober error). */
 export function runProbeAt(tx: Tx, random: Random, now: number, podKey: string, container: string, probe: Probe): ProbeResult | undefined {
+  tx.probesRun++;
   return probeRunner?.(tx, random, now, podKey, container, probe);
 }
 

@@ -57,6 +57,12 @@ export class Tx {
   /** Resources of the generic store (ClusterState.objects) copied in this transaction. */
   private readonly copiedResources = new Set<string>();
 
+  /**
+   * Probes the kubelets ran in this transaction (each a request through the data plane or a
+   * command in a container): the work a waiting command charges to its budget (shell/clock-step.ts).
+   */
+  probesRun = 0;
+
   constructor(base: ClusterState) {
     this.base = base;
     this.next = { ...base };

@@ -1,6 +1,7 @@
 // kubectl's client side of the API server: the context the server needs, and helpers that
 // turn an ApiResult into kubectl's printed error.
 
+import { stepClock } from "../shell/clock-step.ts";
 import { createObject, deleteObject, getObject, updateObject, type ApiContext } from "../cluster/api-server.ts";
 import type { ApiResult, ResourceKind } from "../cluster/api-status.ts";
 import { reconcile } from "../cluster/controllers.ts";
@@ -46,7 +47,7 @@ export function waitUntil(k: Kubectl, limitMs: number, done: () => boolean, step
   reconcile(k.ctx.tx, start, k.ctx.random);
   if (done()) return true;
   for (let t = start + stepMs; t <= start + limitMs; t += stepMs) {
-    reconcile(k.ctx.tx, t, k.ctx.random);
+    stepClock(k.ctx, t);
     if (done()) return true;
   }
   return false;

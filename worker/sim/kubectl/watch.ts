@@ -2,7 +2,7 @@
 // ends; here simulated time moves on (as `kubectl wait` does) until nothing has changed for a
 // while, so a learner sees pods go Pending -> ContainerCreating -> Running and gets the prompt back.
 
-import { reconcile } from "../cluster/controllers.ts";
+import { stepClock } from "../shell/clock-step.ts";
 import type { Kubectl } from "./context.ts";
 import { tableCells, type TableOptions } from "./printers/output.ts";
 import type { AnyObject } from "./printers/tables.ts";
@@ -82,7 +82,7 @@ export function watch(k: Kubectl, request: WatchRequest): void {
   const start = k.ctx.tx.state.now;
   let lastChange = start;
   for (let t = start + STEP_MS; t <= start + WATCH_LIMIT_MS && t - lastChange <= QUIET_MS; t += STEP_MS) {
-    reconcile(k.ctx.tx, t, k.ctx.random);
+    stepClock(k.ctx, t);
     const now = request.read();
     table = tableCells(type, now, { ...options, now: t });
     const print = (cells: string[]) => {

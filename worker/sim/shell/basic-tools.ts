@@ -2,13 +2,13 @@
 
 import { allAddresses } from "../net/tools/ip.ts";
 import { currentPlace, usesBusybox } from "../net/tools/where.ts";
+import { stepClock } from "./clock-step.ts";
 import { readFile } from "./files.ts";
 import { labIndexes } from "../net/lab.ts";
 import { hostNameOf } from "../net/places.ts";
-import { reconcile } from "../cluster/controllers.ts";
 import type { ProgramContext } from "./types.ts";
 import { exportedEnvironment } from "./variables.ts";
-import { spend, WORK_COST } from "./work.ts";
+import { spend } from "./work.ts";
 
 export function hostname(ctx: ProgramContext): number {
   const place = currentPlace(ctx);
@@ -158,8 +158,7 @@ export function sleep(ctx: ProgramContext): number {
   const end = start + Math.min(ms, MAX_SLEEP_MS);
   for (let t = start; t < end; ) {
     t = Math.min(t + 1000, end);
-    spend(ctx.work, WORK_COST.sleepSecond);
-    reconcile(ctx.tx, t, ctx.random);
+    stepClock(ctx, t);
   }
   return 0;
 }

@@ -5,11 +5,10 @@
 // until it is killed. Formats are bash 5.2's (checked with an
 // interactive bash: `[1] 3631`, `[1]+  Running                 sleep 30 &`, `[1]+  Terminated ...`).
 
-import { reconcile } from "../cluster/controllers.ts";
 import type { ClusterState } from "../cluster/types.ts";
 import type { DeletionTarget, Job, JobControl, JobTable, SignalName } from "./job-types.ts";
 import type { ProgramContext } from "./types.ts";
-import { spend, WORK_COST } from "./work.ts";
+import { stepClock } from "./clock-step.ts";
 
 /** Signal numbers and the words bash's job reports use for a job they ended (strsignal). */
 const SIGNALS: Record<SignalName, { number: number; report: string }> = {
@@ -233,8 +232,7 @@ export function killBuiltin(ctx: ProgramContext, control: JobControl): number {
 function waitUntil(ctx: ProgramContext, until: number): void {
   for (let t = ctx.tx.state.now; t < until; ) {
     t = Math.min(t + 1000, until);
-    spend(ctx.work, WORK_COST.sleepSecond);
-    reconcile(ctx.tx, t, ctx.random);
+    stepClock(ctx, t);
   }
 }
 
@@ -249,8 +247,7 @@ function waitDeleted(ctx: ProgramContext, job: Job): void {
   const limit = state().now + (Math.max(60, ...pods.map((p) => p?.metadata.deletionGracePeriodSeconds ?? 0)) + 60) * 1000;
   for (let t = state().now; !targets.every((target) => gone(state(), target)) && t < limit; ) {
     t += 1000;
-    spend(ctx.work, WORK_COST.sleepSecond);
-    reconcile(ctx.tx, t, ctx.random);
+    stepClock(ctx, t);
   }
   job.ended = { at: state().now, status: 0 };
 }

@@ -2,6 +2,7 @@
 // moves the console into the pod (a new frame on the shell stack); any other command runs as a
 // program inside the pod, found in the image's filesystem or failing with containerd's real error.
 
+import { stepClock } from "./clock-step.ts";
 import { deleteObject } from "../cluster/api-server.ts";
 import { reconcile } from "../cluster/controllers.ts";
 import { newHex } from "../cluster/ids.ts";
@@ -240,7 +241,7 @@ export function endAttachSession(ctx: ProgramContext, session: AttachSession, ex
   let waited = !waitForExit || finished();
   const start = tx.state.now;
   for (let t = start + 1000; !waited && t <= start + EXIT_WAIT_MS; t += 1000) {
-    reconcile(tx, t, ctx.random);
+    stepClock({ tx, random: ctx.random, work: ctx.work }, t);
     waited = finished();
   }
   const final = tx.state.pods[key];

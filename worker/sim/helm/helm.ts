@@ -815,18 +815,7 @@ const upgrade: Command = {
         hooks: rendered.hooks,
         source: chartSource(located.published),
       };
-      let currentResources: Resource[];
-      let target: Resource[];
-      try {
-        currentResources = build(h.tx.state, current.manifest, h.namespace);
-      } catch (e) {
-        throw new HelmError(`unable to build kubernetes objects from current release manifest: ${(e as Error).message}`);
-      }
-      try {
-        target = build(h.tx.state, rel.manifest, h.namespace).map((r) => owned(r, name, h.namespace));
-      } catch (e) {
-        throw new HelmError(`unable to build kubernetes objects from new release manifest: ${(e as Error).message}`);
-      }
+      const [currentResources, target] = buildReleasePair(h, current.manifest, rel.manifest, name);
       const key = (r: Resource) => `${r.type.name}/${r.namespace ?? ""}/${r.name}`;
       const fresh = target.filter((t) => !currentResources.some((c) => key(c) === key(t)));
       try {
@@ -1250,18 +1239,7 @@ const rollback: Command = {
     const stored = createRelease(h.tx, target, api(h));
     if (stored) throw new HelmError(stored);
     // performRollback
-    let currentResources: Resource[];
-    let targetResources: Resource[];
-    try {
-      currentResources = build(h.tx.state, current.manifest, h.namespace);
-    } catch (e) {
-      throw new HelmError(`unable to build kubernetes objects from current release manifest: ${(e as Error).message}`);
-    }
-    try {
-      targetResources = build(h.tx.state, target.manifest, h.namespace).map((r) => owned(r, name, h.namespace));
-    } catch (e) {
-      throw new HelmError(`unable to build kubernetes objects from new release manifest: ${(e as Error).message}`);
-    }
+    const [currentResources, targetResources] = buildReleasePair(h, current.manifest, target.manifest, name);
     try {
       if (!flags.bool("no-hooks")) execHook(h, target, "pre-rollback", timeout);
       updateResources(h, currentResources, targetResources, name);
@@ -1382,5 +1360,23 @@ export function helmProgram(ctx: ProgramContext): number {
       return 1;
     }
     throw e;
+  }
+}
+
+/**
+ * The objects of the release being replaced and of the one replacing it (upgrade, rollback), the
+ * new ones owned by the release: helm's two KubeClient.Build calls and their errors.
+ */
+function buildReleasePair(h: Helm, currentManifest: string, targetManifest: string, name: string): [Resource[], Resource[]] {
+  let currentResources: Resource[];
+  try {
+    currentResources = build(h.tx.state, currentManifest, h.namespace);
+  } catch (e) {
+    throw new HelmError(`unable to build kubernetes objects from current release manifest: ${(e as Error).message}`);
+  }
+  try {
+    return [currentResources, build(h.tx.state, targetManifest, h.namespace).map((r) => owned(r, name, h.namespace))];
+  } catch (e) {
+    throw new HelmError(`unable to build kubernetes objects from new release manifest: ${(e as Error).message}`);
   }
 }

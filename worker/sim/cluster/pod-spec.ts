@@ -3,7 +3,7 @@
 import type { StatusCause } from "./api-status.ts";
 import { fieldDuplicate, fieldForbidden, fieldInvalid, fieldNotSupported, fieldRequired, isConfigMapKey, isDNS1123Label, isDNS1123Subdomain, isValidPortName, isValidPortNum } from "./field-errors.ts";
 import { parseImage } from "./images.ts";
-import { ipToNumber } from "./ipv4.ts";
+import { parseAddress } from "../net/cidr-text.ts";
 import { withProps } from "./compact.ts";
 import { isSharedSpec, markSharedSpec } from "./service-account.ts";
 import type { Container, ContainerPort, EnvFromSource, EnvVar, EnvVarSource, KeySelector, Lifecycle, LifecycleHandler, PodSpec, Probe, Volume, VolumeMount } from "./types.ts";
@@ -433,8 +433,8 @@ function validateDNS(spec: Record<string, unknown>, path: string, errs: StatusCa
 }
 
 /**
- * validateHostAliases (pkg/apis/core/validation): each IP a valid IPv4 or IPv6 address, each host
- * name a DNS-1123 subdomain.
+ * validateHostAliases (pkg/apis/core/validation): each IP a valid IPv4 or IPv6 address (the legacy
+ * field's sloppy parse, cidr-text.ts's), each host name a DNS-1123 subdomain.
  */
 function validateHostAliases(aliases: unknown, path: string, errs: StatusCause[]): void {
   if (aliases === undefined || aliases === null) return;
@@ -443,7 +443,7 @@ function validateHostAliases(aliases: unknown, path: string, errs: StatusCause[]
     const at = `${path}[${i}]`;
     const entry = isRecord(alias) ? alias : {};
     const ip = typeof entry.ip === "string" ? entry.ip : "";
-    if (ipToNumber(ip) === undefined && !isIPv6(ip)) errs.push(fieldInvalid(`${at}.ip`, ip, "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)"));
+    if (parseAddress(ip) === undefined) errs.push(fieldInvalid(`${at}.ip`, ip, "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)"));
     if (Array.isArray(entry.hostnames)) {
       entry.hostnames.forEach((name, j) => {
         const value = typeof name === "string" ? name : String(name);
@@ -451,26 +451,6 @@ function validateHostAliases(aliases: unknown, path: string, errs: StatusCause[]
       });
     }
   });
-}
-
-/** An IPv6 address as Go's net.ParseIP reads one: eight groups, or fewer around one `::`, an IPv4 tail allowed. */
-function isIPv6(text: string): boolean {
-  if (!text.includes(":")) return false;
-  const halves = text.split("::");
-  if (halves.length > 2) return false;
-  const groups = (part: string): string[] | undefined => (part === "" ? [] : part.split(":"));
-  const parts = halves.map(groups);
-  if (parts.some((p) => p === undefined)) return false;
-  const all = parts.flat() as string[];
-  let count = all.length;
-  const last = all[all.length - 1];
-  if (last !== undefined && last.includes(".")) {
-    if (ipToNumber(last) === undefined) return false;
-    all.pop();
-    count += 1;
-  }
-  if (!all.every((g) => /^[0-9a-fA-F]{1,4}$/.test(g))) return false;
-  return halves.length === 2 ? count < 8 : count === 8;
 }
 
 /** SetDefaults for the volume sources users write most: file modes and emptyDir's empty object. */

@@ -698,7 +698,7 @@ export async function stopServer(child: ChildProcess): Promise<void> {
 }
 
 /** Connects to the server's inspector and starts V8's sampling profiler in the Worker's isolate. */
-async function startProfiler(port: number | undefined): Promise<{ stop(file: string): Promise<void> }> {
+export async function startProfiler(port: number | undefined): Promise<{ stop(file: string): Promise<void> }> {
   // `ws` comes with wrangler's dependencies (Node 20 has no WebSocket client); it has no types here.
   const wsModule: string = "ws";
   const { default: WebSocket } = (await import(wsModule)) as { default: new (url: string) => InspectorSocket };

@@ -29,7 +29,7 @@ describe.skipIf(platform() !== "linux")("workerd CPU per request (from /proc)", 
     }
     expect(figures.lines["kubectl get svc"].line).toBeLessThan(VICTIM_CPU_LIMIT_MS);
     // Back to back, heavy loops are mostly refused (28 of 30 at load 12; the bucket refills 20
-    // tokens a second and a heavy loop costs 5, so a slower machine lets a few more run), and a refusal is cheap.
+    // tokens a second and a heavy loop costs 20, so a slower machine lets a few more run), and a refusal is cheap.
     expect(figures.refusedHeavy.refused).toBeGreaterThanOrEqual(figures.refusedHeavy.count / 3);
     expect(figures.refusedHeavy.each).toBeLessThan(CHEAP_CPU_LIMIT_MS);
   });

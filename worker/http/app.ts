@@ -11,6 +11,7 @@ import { proxy } from "../routes/proxy.ts";
 import { sessions } from "../routes/sessions.ts";
 import { snapshots } from "../routes/snapshots.ts";
 import { ApiError, errorResponse } from "./errors.ts";
+import { holdRefusal, refusalKey } from "./refusal-hold.ts";
 import { responseKind, withSecurityHeaders } from "./security-headers.ts";
 import { writeGuard } from "./write-guard.ts";
 
@@ -49,8 +50,11 @@ app.all("*", (c) => c.env.ASSETS.fetch(c.req.raw));
 
 app.notFound(() => errorResponse(404, "not_found", "No such endpoint."));
 
-app.onError((error) => {
-  if (error instanceof ApiError) return errorResponse(error.status, error.code, error.message, error.retryAfterSeconds, error.details);
+app.onError(async (error, c) => {
+  if (error instanceof ApiError) {
+    if (error.status === 429) await holdRefusal(refusalKey(c.req.raw), (error.retryAfterSeconds ?? 1) * 1000);
+    return errorResponse(error.status, error.code, error.message, error.retryAfterSeconds, error.details);
+  }
   if (error instanceof HTTPException && error.status < 500) return errorResponse(error.status, "bad_request", error.message);
   // Durable Objects can be momentarily overloaded or reset; those are worth a retry.
   const retryable = typeof error === "object" && error !== null && ("overloaded" in error || "retryable" in error);

@@ -43,6 +43,12 @@ export function refusal(limit: ClientLimit, retryAfterMs: number): Failure {
 
 /** Objects the clients' rows are spread over: few, so that each is made once and reused; enough that none is busy (each serves ~1,000 requests/s). */
 export const LIMITER_SHARDS = 8;
+/**
+ * Between two creations from one client, a pause as long as the last one took, within these bounds:
+ * a burst's creations then use at most about half the thread every session shares (a creation is
+ * ~11 ms of CPU and a new SQLite file; on a busy machine it takes longer, and so does the pause).
+ */
+const CREATE_PAUSE_MS = { min: 5, max: 50 };
 /** A swept object looks again no sooner than this: rows wait a little longer, and a burst never meets a sweep a second after it. */
 const SWEEP_INTERVAL_MS = 60_000;
 
@@ -91,13 +97,21 @@ export class ClientLimiter extends DurableObject<Env> {
    * Durable Object on a machine shares its thread, so a burst of creations from one address (each
    * bootstrapping a cluster, perhaps with a list of setup commands) would otherwise run together
    * while everyone else's requests wait; one at a time, they take turns with other sessions'
-   * requests. A class of 50 joining from one school address waits a few ms each.
+   * requests. And the next one waits as long again as the last one took (see CREATE_PAUSE_MS):
+   * back to back, another session's request, which needs several turns of the thread (the Worker,
+   * its object, the answer), met a creation at each of them; with a pause it meets at most one.
+   * A class of 50 joining from one school address waits 1-2 s for the last student.
    */
   createInTurn(key: string, init: CreateSessionInit): Promise<Outcome<CreatedSession>> {
     // The generated Env loses the class through the Env -> index.ts -> Session cycle; name it here.
     const namespace = this.env.SESSIONS as DurableObjectNamespace<Session>;
+    let took = 0;
     const turn = async (): Promise<Outcome<CreatedSession>> => {
-      const result = await namespace.get(namespace.idFromName(init.id)).create(init);
+      // Date.now() moves across I/O in workerd, so this is the creation's wall time.
+      const started = Date.now();
+      const result = await namespace.get(namespace.idFromName(init.id)).create(init).finally(() => {
+        took = Date.now() - started;
+      });
       // An RPC result is disposable; this one goes back over another RPC call, so hand on a plain
       // copy and release the original (workerd warns about results left to the garbage collector).
       const plain = JSON.parse(JSON.stringify(result)) as Outcome<CreatedSession>;
@@ -107,7 +121,9 @@ export class ClientLimiter extends DurableObject<Env> {
     };
     const before = this.creating.get(key) ?? Promise.resolve();
     const run = before.then(turn, turn);
-    const settled = run.catch(() => undefined);
+    // The answer goes out at once; only the next creation from this client waits.
+    const pause = () => scheduler.wait(Math.min(CREATE_PAUSE_MS.max, Math.max(CREATE_PAUSE_MS.min, took)));
+    const settled = run.then(pause, pause);
     this.creating.set(key, settled);
     void settled.then(() => {
       if (this.creating.get(key) === settled) this.creating.delete(key);

@@ -40,7 +40,7 @@ import { examOverMessage, readExamRun, writeExamRun } from "./exam-state.ts";
 import { type LessonRun, type LessonUpdate, type LessonView, lessonUpdate, lessonView, readLessonRun, writeLessonRun, writeProgress } from "./lesson-run.ts";
 import { clientKey } from "./client-key.ts";
 import { type BucketState, decodeBucket, encodeBucket, TokenBucket } from "./rate-limit.ts";
-import { type BucketName, sessionRefusal } from "./session-refusal.ts";
+import { type BucketName, sessionRefusal, WORK_COVERED_BY_TOKEN, WORK_UNITS_PER_TOKEN } from "./session-refusal.ts";
 import type { FrozenSession } from "./frozen.ts";
 import type { Snapshot } from "./snapshot.ts";
 import { SessionStorage } from "./storage.ts";
@@ -57,17 +57,6 @@ const ACTIVITY_WRITE_INTERVAL_MS = 60 * 60 * 1000;
  * use up the editor's commands.
  */
 const BUCKET_KEYS: Record<BucketName, string> = { commands: "rateBucket", keyless: "keylessBucket" };
-/**
- * A command takes one token before it runs; once it has run, the work it did past what its token
- * covers is charged too, one more token per WORK_UNITS_PER_TOKEN, going into debt when the bucket
- * is short. The token covers the work of ordinary typing (`kubectl get svc` is ~2,000 units, a loop
- * of 10 curl requests ~20,000), which never notices; a command stopped at the budget (WORK_BUDGET,
- * 500,000) costs 5 in all. Such commands are ~25 ms of CPU at most on the one thread every session
- * shares (bench/work-bench.ts), so at 20 tokens a second a session running them back to back gets
- * 4 a second, ~10% of a core, and 429s in between.
- */
-export const WORK_COVERED_BY_TOKEN = 25_000;
-export const WORK_UNITS_PER_TOKEN = 118_750;
 /** Snapshots one session may take (a snapshot of an unchanged session is not a new one). */
 export const MAX_SNAPSHOTS_PER_SESSION = 100;
 /** Live sockets one session may hold open, and of those from one client address (a class of 50 behind one school address watching its teacher fits). */

@@ -1,7 +1,7 @@
 // Issue 23's attacks against the built Worker on one workerd (`npm start`'s server, no dev
 // proxy), over HTTP: for each, a second session types `kubectl get svc` one command after another
 // while the attack runs, and its latency is printed (p50, p99, max). First the simulator's worst
-// CPU per command (bench/work-bench.ts). The same attacks, asserted, are test/worker/abuse.test.ts.
+// CPU per command (bench/work-bench.ts). The same attacks, asserted, are test/abuse/abuse.test.ts (in `npm test`).
 //
 // Usage: npx tsx bench/abuse-bench.ts   (env: BENCH_SAMPLES=100 BENCH_STORAGE_DIR=/tmp)
 

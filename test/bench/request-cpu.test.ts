@@ -1,6 +1,6 @@
 // The CPU workerd spends on one request (bench/request-cpu.ts: the workerd process's user + system
 // time from /proc around each kind of request, on `npm start`'s server). Unlike the abuse suite's
-// wall-clock figures (test/worker/abuse.test.ts, `npm run test:abuse`), CPU time hardly moves with
+// wall-clock figures (test/abuse/abuse.test.ts, in `npm test` too), CPU time hardly moves with
 // the machine's load, so these bounds hold on a busy CI machine and still fail a real regression:
 // a command that escapes the work budget (the issue's loop ran 11.8 s), a victim's command made
 // expensive, or refusals that cost as much as the work they refuse.

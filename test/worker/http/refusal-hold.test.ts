@@ -4,8 +4,8 @@ import { command, createSession, errorOf } from "../helpers.ts";
 
 const HEAVY = "for i in {1..1000}; do seq 100000 | grep -c 9; done";
 
-describe("repeated refusals are answered slowly", () => {
-  it("answers a first refusal at once and holds a repeated one until its Retry-After, at most a second", async () => {
+describe("refusals of clients that do not wait are answered slowly", () => {
+  it("answers a first refusal at once and holds one asked before its Retry-After, at most a second", async () => {
     const key = `test ${Math.random()}`;
     let at = Date.now();
     await holdRefusal(key, 5000);
@@ -20,6 +20,15 @@ describe("repeated refusals are answered slowly", () => {
     expect(took).toBeLessThan(REFUSAL_HOLD.maxMs);
   });
 
+  it("answers at once a client that waited as it was told", async () => {
+    const key = `test ${Math.random()}`;
+    await holdRefusal(key, 100);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    const at = Date.now();
+    await holdRefusal(key, 100);
+    expect(Date.now() - at).toBeLessThan(90);
+  });
+
   it("keys a refusal by the client's address and the resource refused", () => {
     const ask = (path: string, ip?: string) => new Request(`https://playground.test${path}`, { method: "POST", headers: ip ? { "CF-Connecting-IP": ip } : {} });
     expect(refusalKey(ask("/api/sessions/abc/commands", "192.0.2.1"))).toBe(refusalKey(ask("/api/sessions/abc/snapshots", "192.0.2.1")));
@@ -29,7 +38,7 @@ describe("repeated refusals are answered slowly", () => {
     expect(refusalKey(ask("/api/sessions", "2001:db8:1:2::1"))).toBe(refusalKey(ask("/api/sessions", "2001:db8:1:2::ffff")));
   });
 
-  it("over HTTP: a key holder refused and asking again gets the same 429, a second later", async () => {
+  it("over HTTP: a key holder refused and asking again at once gets the same 429, a second later", async () => {
     const heavy = await createSession();
     let refused: Response | undefined;
     for (let i = 0; i < 10 && !refused; i++) {

@@ -28,6 +28,11 @@ const WRITES: Array<{ command: string; manifest?: string }> = [
   { command: "kubectl apply -f cm.yaml --validate=false", manifest: MANIFEST },
   { command: "kubectl apply -f cm.yaml --validate=false", manifest: MANIFEST.replace('"1"', '"2"') },
   { command: "kubectl apply -f cm.yaml --validate=false", manifest: MANIFEST.replace('"1"', '"2"') },
+  // Made without apply: kubectl warns before its first apply patches in the annotation; with --save-config it does not.
+  { command: "kubectl create configmap made --from-literal=level=1" },
+  { command: "kubectl apply -f cm.yaml --validate=false", manifest: MANIFEST.replace("settings", "made") },
+  { command: "kubectl create configmap saved --from-literal=level=1 --save-config" },
+  { command: "kubectl apply -f cm.yaml --validate=false", manifest: MANIFEST.replace("settings", "saved") },
   { command: "kubectl scale deployment api --replicas=3" },
   { command: "kubectl set image deployment/api httpd=httpd:2.4" },
   { command: `kubectl patch deployment api -p '{"metadata":{"labels":{"tier":"back"}}}'` },

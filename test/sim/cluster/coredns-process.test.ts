@@ -4,6 +4,7 @@
 // reads its own, so the cluster's CoreDNS can forward a stub zone to it.
 import { describe, expect, it } from "vitest";
 import { simTerminal } from "../console.ts";
+import { missingLastAppliedWarning } from "../../../worker/sim/kubectl/last-applied.ts";
 
 /** A CoreDNS Deployment of the learner's in namespace corp: its ConfigMap, its args, a Service on a fixed ClusterIP. */
 function corpDns(corefile: string, args = `["-conf", "/etc/coredns/Corefile"]`, mountPath = "/etc/coredns"): string {
@@ -95,7 +96,7 @@ describe("a CoreDNS the learner runs", () => {
     run("kubectl -n corp rollout status deployment corp-dns");
     run("kubectl -n kube-system get configmap coredns -o jsonpath='{.data.Corefile}' > Corefile");
     run("printf 'corp.internal:53 {\\n    errors\\n    cache 30\\n    forward . 10.96.53.53\\n}\\n' >> Corefile");
-    expect(run("kubectl -n kube-system create configmap coredns --from-file=Corefile --dry-run=client -o yaml | kubectl apply -f -").output).toBe("configmap/coredns configured\n");
+    expect(run("kubectl -n kube-system create configmap coredns --from-file=Corefile --dry-run=client -o yaml | kubectl apply -f -").output).toBe(`${missingLastAppliedWarning("configmaps/coredns")}configmap/coredns configured\n`);
     run("sleep 40");
     const answer = run("kubectl exec bb -- nslookup intranet.corp.internal").output;
     // A forwarded answer: CoreDNS does not set AA on it.

@@ -4,6 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { corefileSha512, kubeadmCorefile, parseCorefile } from "../../../worker/sim/net/coredns.ts";
 import { simTerminal } from "../console.ts";
+import { missingLastAppliedWarning } from "../../../worker/sim/kubectl/last-applied.ts";
 
 describe("parseCorefile", () => {
   it("accepts kubeadm's default Corefile", () => {
@@ -120,7 +121,8 @@ describe("resolution through CoreDNS", () => {
   ];
   it.each(edits)("%s", (_what, body, name, expected) => {
     const run = ready(33);
-    expect(run(corefile(body)).output).toBe("configmap/coredns configured\n");
+    // kubeadm made the ConfigMap without apply, so kubectl warns before patching it.
+    expect(run(corefile(body)).output).toBe(`${missingLastAppliedWarning("configmaps/coredns")}configmap/coredns configured\n`);
     // The reload plugin's next tick (30s ± 7.5s) picks the new Corefile up.
     run("sleep 40");
     expect(run(`kubectl exec bb -- nslookup ${name}`).output).toMatch(expected);

@@ -79,6 +79,13 @@ export function validateFlagError(value: string): string | undefined {
   return `error: invalid - validate option ${JSON.stringify(value)}; must be one of: strict (or true), warn, ignore (or false)`;
 }
 
+/** kubectl's --save-config (cmdutil.AddApplyAnnotationFlags): record the configuration for a later apply. */
+export const saveConfigFlag: FlagSpec = {
+  name: "save-config",
+  type: "bool",
+  usage: "If true, the configuration of current object will be saved in its annotation. Otherwise, the annotation will be unchanged. This flag is useful when you want to perform kubectl apply on this object in the future.",
+};
+
 export const dryRunFlag: FlagSpec = {
   name: "dry-run",
   type: "string",

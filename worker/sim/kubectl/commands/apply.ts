@@ -16,8 +16,8 @@ import { decodeError, parseCatalogued, parseManifests, validateManifest, type Ma
 import { servesApiVersion } from "../../kinds/index.ts";
 import { kindString, lookupResource } from "../resources.ts";
 import { dryRunOf, reportErrors } from "./common.ts";
+import { createOrUpdateAnnotation, LAST_APPLIED, missingLastAppliedWarning, parseLastApplied, withLastApplied } from "../last-applied.ts";
 
-export const LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
 
 const serverSideFlag: FlagSpec = { name: "server-side", type: "bool", usage: "If true, apply runs in the server instead of the client." };
 const forceConflictsFlag: FlagSpec = { name: "force-conflicts", type: "bool", usage: "If true, server-side apply will force the changes against conflicts." };
@@ -146,7 +146,7 @@ export function applyManifests(k: Kubectl, flags: Flags, mode: "create" | "apply
         continue;
       }
       for (const warning of unknown) k.err(`Warning: ${warning}\n`);
-      const submitted = mode === "apply" ? withLastApplied(desired) : mode === "server-side" ? (serverSideApply(undefined, desired, kind, apiVersion, serverSideManager(flags), flags.bool("force-conflicts"), rfc3339(k.ctx.tx.state.now)) as { object: Record<string, unknown> }).object : desired;
+      const submitted = mode === "apply" ? withLastApplied(desired) : mode === "server-side" ? (serverSideApply(undefined, desired, kind, apiVersion, serverSideManager(flags), flags.bool("force-conflicts"), rfc3339(k.ctx.tx.state.now)) as { object: Record<string, unknown> }).object : createOrUpdateAnnotation(flags.has("save-config") && flags.bool("save-config"), desired);
       const result = dryRun === "none" ? create(k, submitted as unknown as SubmittedObject) : createDryRun(k, submitted as unknown as SubmittedObject);
       if (!result.ok) {
         errors.push(from(result.status.reason === "Invalid" ? statusErrorText(result.status) : statusErrorText(result.status).replace(/^(Error from server \([A-Za-z]+\)): /, '$1: error when creating "STDIN": ')));
@@ -173,6 +173,13 @@ export function applyManifests(k: Kubectl, flags: Flags, mode: "create" | "apply
       k.out(`${label} serverside-applied${dryRunSuffix(dryRun)}\n`);
       continue;
     }
+    // kubectl warns before patching an object no apply made (apply.go's
+    // warningNoLastAppliedConfigAnnotation, naming it as info.ObjectName() does); not on a client
+    // dry run, which never patches.
+    if (dryRun !== "client" && live.metadata.annotations?.[LAST_APPLIED] === undefined) {
+      const resource = type.type.group ? `${type.type.name}.${type.type.group}` : type.type.name;
+      k.err(missingLastAppliedWarning(`${resource}/${name}`));
+    }
     const lastApplied = parseLastApplied(live);
     const patch = threeWay(lastApplied, withLastApplied(desired));
     const merged = mergePatch(stripStatus(live as unknown as Record<string, unknown>), patch) as Record<string, unknown>;
@@ -192,6 +199,7 @@ export function applyManifests(k: Kubectl, flags: Flags, mode: "create" | "apply
   return reportErrors(k, errors);
 }
 
+
 function alreadyExistsStatus(resource: string, group: string, name: string) {
   const qualified = group ? `${resource}.${group}` : resource;
   return { code: 409, reason: "AlreadyExists" as const, message: `${qualified} "${name}" already exists` };
@@ -206,34 +214,8 @@ function stripStatus(object: Record<string, unknown>): Record<string, unknown> {
   return rest;
 }
 
-export function withLastApplied(desired: Record<string, unknown>): Record<string, unknown> {
-  const metadata = { ...(desired.metadata as Record<string, unknown>) };
-  const annotations = { ...((metadata.annotations as Record<string, string> | undefined) ?? {}) };
-  annotations[LAST_APPLIED] = canonical(desired) + "\n";
-  metadata.annotations = annotations;
-  return { ...desired, metadata };
-}
 
-function parseLastApplied(live: KubeObject): Record<string, unknown> {
-  const text = live.metadata.annotations?.[LAST_APPLIED];
-  if (!text) return {};
-  try {
-    const parsed = JSON.parse(text) as unknown;
-    return parsed && typeof parsed === "object" ? (parsed as Record<string, unknown>) : {};
-  } catch {
-    return {};
-  }
-}
 
-/** Go's json.Marshal of an unstructured map: keys sorted, no spaces. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
-  if (value && typeof value === "object") {
-    const o = value as Record<string, unknown>;
-    return `{${Object.keys(o).filter((k) => o[k] !== undefined).sort().map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`).join(",")}}`;
-  }
-  return JSON.stringify(value ?? null);
-}
 
 const isMap = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 

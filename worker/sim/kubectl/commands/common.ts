@@ -10,6 +10,7 @@ import { templateFileReader } from "../files.ts";
 import type { Flags } from "../flags.ts";
 import { loadTemplate, parseOutputFormat, printStructured } from "../printers/output.ts";
 import { kindString, lookupResource, resourceTypes, type ResourceType } from "../resources.ts";
+import { createOrUpdateAnnotation } from "../last-applied.ts";
 
 export type DryRun = "none" | "client" | "server";
 
@@ -57,7 +58,8 @@ export function typeOfKind(kind: string): ResourceType {
  * Status's message without its reason (create_secret.go has no colon). Without it, the error is the
  * server's as it came (create namespace, role, clusterrole; run; expose).
  */
-export function createAndPrint(k: Kubectl, flags: Flags, obj: SubmittedObject, verb: string, dryRun: DryRun, failedTo?: string): number {
+export function createAndPrint(k: Kubectl, flags: Flags, generated: SubmittedObject, verb: string, dryRun: DryRun, failedTo?: string): number {
+  const obj = createOrUpdateAnnotation(flags.has("save-config") && flags.bool("save-config"), generated);
   // --template alone means -o go-template, as kubectl's PrintFlags have it.
   const output = flags.string("output") || (flags.string("template") !== "" ? "go-template" : "");
   const parsedFormat = parseOutputFormat(output, false, flags.string("template"));

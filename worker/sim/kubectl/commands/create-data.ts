@@ -8,7 +8,7 @@ import type { SubmittedObject } from "../../cluster/types.ts";
 import { encodeBase64 } from "../../base64.ts";
 import { goQuote } from "../../go-quote.ts";
 import { isConfigMapKey } from "../../cluster/field-errors.ts";
-import { dryRunFlag, outputFlag, templateFlag, type Command } from "../command.ts";
+import { dryRunFlag, saveConfigFlag, outputFlag, templateFlag, type Command } from "../command.ts";
 import { fail, type Kubectl } from "../context.ts";
 import type { Flags } from "../flags.ts";
 import { readLocalDirectory, readLocalFile } from "../files.ts";
@@ -84,7 +84,7 @@ function submit(k: Kubectl, flags: Flags, obj: SubmittedObject): number {
 }
 
 /** What every create configmap/secret command ends its flags with (--append-hash is not simulated). */
-const commonFlags = [dryRunFlag, outputFlag, templateFlag];
+const commonFlags = [dryRunFlag, saveConfigFlag, outputFlag, templateFlag];
 
 const sourceFlags = [
   { name: "from-file", type: "stringSlice" as const, usage: "A file (or key=file) whose content becomes one key, or a directory whose files each become one." },

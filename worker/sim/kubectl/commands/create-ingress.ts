@@ -2,7 +2,7 @@
 // buildTLSRules and buildIngressRules — paths per host in the order given, `path*` a Prefix path,
 // any other an Exact one, `,tls[=secret]` one TLS entry per secret with its hosts.
 import type { SubmittedObject } from "../../cluster/types.ts";
-import { dryRunFlag, outputFlag, templateFlag, type Command } from "../command.ts";
+import { dryRunFlag, saveConfigFlag, outputFlag, templateFlag, type Command } from "../command.ts";
 import { fail } from "../context.ts";
 import { createAndPrint, dryRunOf, requireOneName } from "./common.ts";
 
@@ -110,7 +110,7 @@ export const ingressCommand: Command = {
     { name: "rule", type: "stringArray", usage: "Rule in format host/path=service:port[,tls=secretname]. Paths containing the leading character '*' are considered pathType=Prefix. tls argument is optional." },
     { name: "default-backend", type: "string", usage: "Default service for backend, in format of svcname:port" },
     { name: "annotation", type: "stringArray", usage: "Annotation to insert in the ingress object, in the format annotation=value" },
-    dryRunFlag,
+    dryRunFlag, saveConfigFlag,
     outputFlag,
     templateFlag,
   ],

@@ -3,7 +3,7 @@
 // per API group from --verb and --resource, and bindings of users, groups and service accounts.
 
 import type { SubmittedObject } from "../../cluster/types.ts";
-import { dryRunFlag, outputFlag, templateFlag, type Command } from "../command.ts";
+import { dryRunFlag, saveConfigFlag, outputFlag, templateFlag, type Command } from "../command.ts";
 import { fail, type Kubectl } from "../context.ts";
 import type { Flags } from "../flags.ts";
 import { goQuote } from "../../go-quote.ts";
@@ -108,7 +108,7 @@ function roleCommand(cluster: boolean): Command {
       { name: "verb", type: "stringSlice", usage: "Verb that applies to the resources contained in the rule" },
       { name: "resource", type: "stringSlice", usage: "Resource that the rule applies to" },
       { name: "resource-name", type: "stringArray", usage: "Resource in the white list that the rule applies to, repeat this flag for multiple items" },
-      dryRunFlag,
+      dryRunFlag, saveConfigFlag,
       outputFlag, templateFlag,
     ],
     run: (k, flags) => {
@@ -154,7 +154,7 @@ function bindingCommand(cluster: boolean): Command {
       { name: "user", type: "stringArray", usage: "Usernames to bind to the role" },
       { name: "group", type: "stringArray", usage: "Groups to bind to the role" },
       { name: "serviceaccount", type: "stringArray", usage: "Service accounts to bind to the role, in the format <namespace>:<name>" },
-      dryRunFlag,
+      dryRunFlag, saveConfigFlag,
       outputFlag, templateFlag,
     ],
     run: (k, flags) => {

@@ -5,7 +5,7 @@ import { isDNS1123Subdomain } from "../../cluster/field-errors.ts";
 import { formatQuantity, parseQuantity } from "../../cluster/quantity.ts";
 import type { SubmittedObject } from "../../cluster/types.ts";
 import { QUANTITY_PATTERN_ERROR } from "../../kinds/resource-quota.ts";
-import { dryRunFlag, filenameFlag, outputFlag, templateFlag, validateFlag, type Command } from "../command.ts";
+import { dryRunFlag, saveConfigFlag, filenameFlag, outputFlag, templateFlag, validateFlag, type Command } from "../command.ts";
 import { fail, type Kubectl } from "../context.ts";
 import type { Flags } from "../flags.ts";
 import { createAndPrint, dryRunOf, requireOneName } from "./common.ts";
@@ -31,7 +31,7 @@ const deployment: Command = {
     { name: "image", type: "stringSlice", usage: "Container image for the pods; give it more than once for several containers per pod." },
     { name: "replicas", short: "r", type: "int", defaultValue: "1", usage: "How many pods the Deployment should run." },
     { name: "port", type: "int", defaultValue: "-1", usage: "Container port to declare in the pod template." },
-    dryRunFlag,
+    dryRunFlag, saveConfigFlag,
     outputFlag, templateFlag,
   ],
   run: (k, flags) => {
@@ -91,7 +91,7 @@ const job: Command = {
   flags: [
     { name: "image", type: "string", usage: "Image name to run." },
     { name: "from", type: "string", usage: "The name of the resource to create a Job from (only cronjob is supported)." },
-    dryRunFlag,
+    dryRunFlag, saveConfigFlag,
     outputFlag, templateFlag,
   ],
   run: (k, flags) => {
@@ -139,7 +139,7 @@ function serviceCommand(type: "ClusterIP" | "NodePort" | "LoadBalancer" | "Exter
       { name: "tcp", type: "stringSlice", usage: "Service port and the pod port it forwards to, as '<port>:<targetPort>'." },
       ...(type === "NodePort" ? [{ name: "node-port", type: "int" as const, defaultValue: "0", usage: "Port opened on every node for this Service; 0 lets the cluster pick one." }] : []),
       ...(type === "ClusterIP" ? [{ name: "clusterip", type: "string" as const, usage: "Pick the Service's cluster IP yourself, or 'None' for a headless Service that hands out pod IPs directly." }] : []),
-      dryRunFlag,
+      dryRunFlag, saveConfigFlag,
       outputFlag, templateFlag,
     ],
     run: (k, flags) => {
@@ -195,7 +195,7 @@ const namespace: Command = {
   usage: "create namespace NAME [--dry-run=server|client|none]",
   examples: `  # Create a new namespace named my-namespace
   kubectl create namespace my-namespace`,
-  flags: [dryRunFlag, outputFlag, templateFlag],
+  flags: [dryRunFlag, saveConfigFlag, outputFlag, templateFlag],
   run: (k, flags) => {
     const name = requireOneName(k, flags);
     if (typeof name === "number") return name;
@@ -212,7 +212,7 @@ const serviceAccount: Command = {
   usage: "create serviceaccount NAME [--dry-run=server|client|none]",
   examples: `  # Create a new service account named my-service-account
   kubectl create serviceaccount my-service-account`,
-  flags: [dryRunFlag, outputFlag, templateFlag],
+  flags: [dryRunFlag, saveConfigFlag, outputFlag, templateFlag],
   run: (k, flags) => {
     const name = requireOneName(k, flags);
     if (typeof name === "number") return name;
@@ -236,7 +236,7 @@ const quota: Command = {
   flags: [
     { name: "hard", type: "string", usage: "A comma-delimited set of resource=quantity pairs that define a hard limit." },
     { name: "scopes", type: "string", usage: "A comma-delimited set of quota scopes that must all match each object tracked by the quota." },
-    dryRunFlag,
+    dryRunFlag, saveConfigFlag,
     outputFlag, templateFlag,
   ],
   run: (k, flags) => {
@@ -292,7 +292,7 @@ export const createCommand: Command = {
 
   # Check the manifest that would be created, without creating it
   kubectl create deployment web --image=nginx --dry-run=client -o yaml`,
-  flags: [filenameFlag, dryRunFlag, outputFlag, templateFlag, validateFlag],
+  flags: [filenameFlag, dryRunFlag, saveConfigFlag, outputFlag, templateFlag, validateFlag],
   subcommands: [rbacCreateCommands.clusterRole, rbacCreateCommands.clusterRoleBinding, dataCommands[0], deployment, ingressCommand, job, namespace, quota, rbacCreateCommands.role, rbacCreateCommands.roleBinding, dataCommands[1], service, serviceAccount],
   run: (k: Kubectl, flags: Flags) => {
     const files = flags.list("filename");

@@ -3,7 +3,7 @@
 
 import type { Deployment, Pod, ReplicaSet, Service, SubmittedObject } from "../../cluster/types.ts";
 import { parseResourceArgs, notFoundText, readOne } from "../builder.ts";
-import { dryRunFlag, outputFlag, templateFlag, type Command } from "../command.ts";
+import { dryRunFlag, saveConfigFlag, outputFlag, templateFlag, type Command } from "../command.ts";
 import { fail, type Kubectl } from "../context.ts";
 import { errorText } from "../errors.ts";
 import type { Flags } from "../flags.ts";
@@ -46,7 +46,7 @@ export const exposeCommand: Command = {
     { name: "cluster-ip", type: "string", usage: "Cluster IP for the Service: empty picks a free one, 'None' makes a headless Service." },
     { name: "external-ip", type: "string", usage: "An extra IP address, outside the cluster's control, on which the Service also accepts traffic." },
     { name: "load-balancer-ip", type: "string", usage: "Ask for this IP on a LoadBalancer Service; empty lets the provider choose." },
-    dryRunFlag,
+    dryRunFlag, saveConfigFlag,
     outputFlag, templateFlag,
   ],
   run: runExpose,

@@ -6,12 +6,12 @@
 import type { ResourceKind } from "../../cluster/api-status.ts";
 import type { SubmittedObject } from "../../cluster/types.ts";
 import { create, get, remove, update, waitUntil } from "../api.ts";
-import { filenameFlag, validateFlag, validateFlagError, type Command } from "../command.ts";
+import { filenameFlag, saveConfigFlag, validateFlag, validateFlagError, type Command } from "../command.ts";
 import { fail, type Kubectl } from "../context.ts";
 import { statusErrorText, usageErrorText } from "../errors.ts";
 import type { Flags } from "../flags.ts";
 import { kindString } from "../resources.ts";
-import { LAST_APPLIED, withLastApplied } from "./apply.ts";
+import { createOrUpdateAnnotation } from "../last-applied.ts";
 import { reportErrors } from "./common.ts";
 import { fileObjects } from "./file-objects.ts";
 
@@ -35,6 +35,7 @@ export const replaceCommand: Command = {
   flags: [
     filenameFlag,
     validateFlag,
+    saveConfigFlag,
     { name: "force", type: "bool", usage: "If true, immediately remove resources from API and bypass graceful deletion. Note that immediate deletion of some resources may result in inconsistency or data loss and requires confirmation." },
     { name: "grace-period", type: "int", defaultValue: "-1", usage: "Period of time in seconds given to the resource to terminate gracefully. Ignored if negative. Set to 1 for immediate shutdown. Can only be set to 0 when --force is true (force deletion)." },
   ],
@@ -47,7 +48,7 @@ function runReplace(k: Kubectl, flags: Flags): number {
   if (invalidDirective) return fail(k, invalidDirective);
   const read = fileObjects(k, flags, "replacing");
   if (typeof read === "number") return read;
-  const objects = read.map((o) => ({ ...o, object: refreshLastApplied(o.object) }));
+  const objects = read.map((o) => ({ ...o, object: createOrUpdateAnnotation(flags.bool("save-config"), o.object) }));
   const errors: string[] = [];
   const whenReplacing = (text: string, source: string) => text.replace(/^(Error from server \([A-Za-z]+\)): /, `$1: error when replacing "${source}": `);
   if (!flags.bool("force")) {
@@ -86,18 +87,4 @@ function runReplace(k: Kubectl, flags: Flags): number {
     k.out(`${kindString(type)}/${name} replaced\n`);
   }
   return reportErrors(k, errors);
-}
-
-/**
- * util.CreateOrUpdateAnnotation without --save-config: an object that carries apply's
- * last-applied-configuration gets it recomputed from what is sent, so a later apply merges
- * against the replaced configuration, not the one before it.
- */
-function refreshLastApplied(object: Record<string, unknown>): Record<string, unknown> {
-  const metadata = object.metadata as Record<string, unknown>;
-  const annotations = metadata.annotations as Record<string, string> | undefined;
-  if (!annotations?.[LAST_APPLIED]) return object;
-  const { [LAST_APPLIED]: _previous, ...others } = annotations;
-  const { annotations: _all, ...rest } = metadata;
-  return withLastApplied({ ...object, metadata: Object.keys(others).length > 0 ? { ...rest, annotations: others } : rest });
 }

@@ -2,7 +2,7 @@
 
 import { goQuote } from "../../go-quote.ts";
 import type { SubmittedObject } from "../../cluster/types.ts";
-import { dryRunFlag, outputFlag, templateFlag, type Command } from "../command.ts";
+import { dryRunFlag, saveConfigFlag, outputFlag, templateFlag, type Command } from "../command.ts";
 import { fail, type Kubectl } from "../context.ts";
 import { usageErrorText } from "../errors.ts";
 import type { Flags } from "../flags.ts";
@@ -45,7 +45,7 @@ export const runCommand: Command = {
     { name: "tty", short: "t", type: "bool", usage: "Give the container a terminal; needs -i." },
     { name: "rm", type: "bool", usage: "Remove the pod once its session ends; only with an attached session (-i)." },
     { name: "image-pull-policy", type: "string", usage: "When to pull the image: Always, IfNotPresent or Never." },
-    dryRunFlag,
+    dryRunFlag, saveConfigFlag,
     outputFlag, templateFlag,
   ],
   run: runRun,

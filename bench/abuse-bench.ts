@@ -5,11 +5,7 @@
 //
 // Usage: npx tsx bench/abuse-bench.ts   (env: BENCH_SAMPLES=100 BENCH_STORAGE_DIR=/tmp)
 
-import { cpSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { freePort } from "../scripts/free-port.ts";
-import { percentile, runWrangler, startServer, stopServer } from "./http-bench.ts";
+import { percentile, startBuiltServer, stopBuiltServer } from "./http-bench.ts";
 import { shortCommand, workReport } from "./work-bench.ts";
 
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 100);
@@ -31,15 +27,8 @@ async function main(): Promise<void> {
   const work = workReport();
   console.log(`worst CPU per command (simulator, bench/work-bench.ts): ${work.costliest.cpuMs.toFixed(1)} ms, ${shortCommand(work.costliest.command)}`);
 
-  mkdirSync("dist/web", { recursive: true });
-  const root = mkdtempSync(join(process.env.BENCH_STORAGE_DIR ?? tmpdir(), "abuse-bench-"));
-  const bundle = join(root, "bundle");
-  await runWrangler(["deploy", "--dry-run", "--outdir", bundle]);
-  const assets = join(root, "assets");
-  cpSync("dist/web", assets, { recursive: true });
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const server = await startServer({ kind: "start", port, storage: join(root, "state"), bundle, assets });
+  const built = await startBuiltServer("abuse-bench");
+  const { base } = built;
   try {
     console.log(`victim: ${SAMPLES} x kubectl get svc, one every ${SAMPLE_INTERVAL_MS} ms at most, workerd alone on ${base}`);
     const api = (path: string, init: RequestInit = {}, address?: string) => {
@@ -128,8 +117,7 @@ async function main(): Promise<void> {
     const userAgent = "A".repeat(100 * 1024);
     await underAttack("100 KB User-Agent through the proxy, 4 at once", async () => drain(await api(`/api/sessions/${web.id}/proxy/${target}/`, { headers: { "User-Agent": userAgent } })), 4);
   } finally {
-    await stopServer(server);
-    rmSync(root, { recursive: true, force: true });
+    await stopBuiltServer(built);
   }
 }
 

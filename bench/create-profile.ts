@@ -1,22 +1,13 @@
 // A V8 CPU profile of session creation on `npm start`'s server: N creations one after another
 // (each from its own address), each followed by its first `kubectl get svc`, and the top functions.
 // Usage: npx tsx bench/create-profile.ts   (env: N=200, PROFILE=/tmp/create.cpuprofile, FIRST=0 to skip the command)
-import { cpSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { freePort } from "../scripts/free-port.ts";
-import { runWrangler, startProfiler, startServer, stopServer } from "./http-bench.ts";
+import { startBuiltServer, startProfiler, stopBuiltServer } from "./http-bench.ts";
 
 const N = Number(process.env.N ?? 200);
-const root = mkdtempSync(join(tmpdir(), "create-profile-"));
-const bundle = join(root, "bundle");
-await runWrangler(["deploy", "--dry-run", "--outdir", bundle]);
-const assets = join(root, "assets");
-cpSync("dist/web", assets, { recursive: true });
-const port = await freePort();
 const inspector = await freePort();
-const base = `http://127.0.0.1:${port}`;
-const server = await startServer({ kind: "start", port, storage: join(root, "state"), bundle, assets }, inspector);
+const built = await startBuiltServer("create-profile", inspector);
+const { base } = built;
 try {
   let n = 0;
   const create = async () => {
@@ -34,5 +25,5 @@ try {
   console.log(`${N} creations: ${((performance.now() - t0) / N).toFixed(2)} ms each (wall)`);
   await profiler.stop(process.env.PROFILE ?? "/tmp/create.cpuprofile");
 } finally {
-  await stopServer(server);
+  await stopBuiltServer(built);
 }

@@ -664,6 +664,44 @@ function serverArgs({ kind, port, storage, bundle, assets }: ServerFiles, inspec
   return [...WRANGLER, "dev", script, "--config", "wrangler.toml", "--assets", assets, "--no-bundle", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", storage, "--log-level", process.env.BENCH_LOG_LEVEL ?? "warn", ...inspector];
 }
 
+/** A server as `npm start` runs it, started by startBuiltServer: its process, its address, and its files' directory. */
+export interface BuiltServer {
+  child: ChildProcess;
+  port: number;
+  base: string;
+  /** The throwaway directory holding the bundle, the page's copy and the storage. */
+  root: string;
+}
+
+/**
+ * Builds the Worker as wrangler deploys it and starts it as `npm start` does, in a throwaway
+ * directory named after `name` (under BENCH_STORAGE_DIR when set): the bundle and a private copy
+ * of the page, so neither a source change nor a rebuild of dist/web touches it while it runs.
+ */
+export async function startBuiltServer(name: string, inspectorPort?: number): Promise<BuiltServer> {
+  const root = mkdtempSync(join(process.env.BENCH_STORAGE_DIR ?? tmpdir(), `${name}-`));
+  try {
+    // The page need not be built: the server only needs the directory.
+    mkdirSync("dist/web", { recursive: true });
+    const bundle = join(root, "bundle");
+    await runWrangler(["deploy", "--dry-run", "--outdir", bundle]);
+    const assets = join(root, "assets");
+    cpSync("dist/web", assets, { recursive: true });
+    const port = await freePort();
+    const child = await startServer({ kind: "start", port, storage: join(root, "state"), bundle, assets }, inspectorPort);
+    return { child, port, base: `http://127.0.0.1:${port}`, root };
+  } catch (error) {
+    rmSync(root, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+/** Stops a server startBuiltServer started and removes its directory. */
+export async function stopBuiltServer(server: BuiltServer): Promise<void> {
+  await stopServer(server.child);
+  rmSync(server.root, { recursive: true, force: true });
+}
+
 export async function startServer(files: ServerFiles, inspectorPort?: number): Promise<ChildProcess> {
   const { kind, port } = files;
   const child = spawn(process.execPath, serverArgs(files, inspectorPort), {

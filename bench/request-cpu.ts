@@ -7,11 +7,9 @@
 // Usage: npx tsx bench/request-cpu.ts   (env: REPS=30; /proc's clock ticks are 10 ms, so use enough)
 // test/bench/request-cpu.test.ts asserts bounds on the same figures (in `npm test`).
 
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { loadavg, tmpdir } from "node:os";
-import { join } from "node:path";
-import { freePort } from "../scripts/free-port.ts";
-import { runWrangler, startServer, stopServer } from "./http-bench.ts";
+import { readdirSync, readFileSync } from "node:fs";
+import { loadavg } from "node:os";
+import { type BuiltServer, startBuiltServer, stopBuiltServer } from "./http-bench.ts";
 import { isMain } from "./is-main.ts";
 
 const HEAVY_LOOP = "for i in {1..1000}; do seq 100000 | grep -c 9; done";
@@ -82,18 +80,11 @@ const load = () => loadavg().map((x) => x.toFixed(1)).join(" ");
  * ones), reports each round to `log` as it goes, and stops the server.
  */
 export async function measureRequestCpu(reps: number, rounds: number, log: (line: string) => void = console.log): Promise<RoundFigures[]> {
-  const root = mkdtempSync(join(process.env.BENCH_STORAGE_DIR ?? tmpdir(), "request-cpu-"));
   const figures: RoundFigures[] = [];
-  let server: Awaited<ReturnType<typeof startServer>> | undefined;
+  let built: BuiltServer | undefined;
   try {
-    mkdirSync("dist/web", { recursive: true });
-    const bundle = join(root, "bundle");
-    await runWrangler(["deploy", "--dry-run", "--outdir", bundle]);
-    const assets = join(root, "assets");
-    cpSync("dist/web", assets, { recursive: true });
-    const port = await freePort();
-    const base = `http://127.0.0.1:${port}`;
-    server = await startServer({ kind: "start", port, storage: join(root, "state"), bundle, assets });
+    built = await startBuiltServer("request-cpu");
+    const { base, child: server } = built;
     const workerd = descendants(server.pid!).filter((pid) => readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("workerd"));
     if (workerd.length === 0) throw new Error("no workerd process under the server");
     let addresses = 0;
@@ -162,8 +153,7 @@ export async function measureRequestCpu(reps: number, rounds: number, log: (line
       figures.push({ healthz, wrongKey, create: createFigures, lines, refusedHeavy: { each, refused, count } });
     }
   } finally {
-    if (server) await stopServer(server);
-    rmSync(root, { recursive: true, force: true });
+    if (built) await stopBuiltServer(built);
   }
   return figures;
 }

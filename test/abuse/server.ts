@@ -4,12 +4,7 @@
 // address it comes from (CF-Connecting-IP, which the local server takes from the request when it
 // is there), so every client's per-address limits are its own.
 
-import type { ChildProcess } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { runWrangler, startServer, stopServer } from "../../bench/http-bench.ts";
-import { freePort } from "../../scripts/free-port.ts";
+import { type BuiltServer, startBuiltServer, stopBuiltServer } from "../../bench/http-bench.ts";
 
 export interface Server {
   base: string;
@@ -18,29 +13,8 @@ export interface Server {
 
 /** Builds the Worker and starts it on a port of its own. */
 export async function startAbuseServer(): Promise<Server> {
-  const root = mkdtempSync(join(tmpdir(), "abuse-"));
-  let child: ChildProcess;
-  let port: number;
-  try {
-    // The page is not under test here; the server only needs the directory.
-    mkdirSync("dist/web", { recursive: true });
-    const bundle = join(root, "bundle");
-    await runWrangler(["deploy", "--dry-run", "--outdir", bundle]);
-    const assets = join(root, "assets");
-    cpSync("dist/web", assets, { recursive: true });
-    port = await freePort();
-    child = await startServer({ kind: "start", port, storage: join(root, "state"), bundle, assets });
-  } catch (error) {
-    rmSync(root, { recursive: true, force: true });
-    throw error;
-  }
-  return {
-    base: `http://127.0.0.1:${port}`,
-    async stop() {
-      await stopServer(child);
-      rmSync(root, { recursive: true, force: true });
-    },
-  };
+  const server: BuiltServer = await startBuiltServer("abuse");
+  return { base: server.base, stop: () => stopBuiltServer(server) };
 }
 
 let lastAddress = 0;

@@ -4,7 +4,9 @@ import type { LabelSelectorRequirement } from "../../cluster/label-selector.ts";
 import { fetchResources, listErrorText, parseResourceArgs, type Fetched, type ResourceRequest } from "../builder.ts";
 import { allNamespacesFlag, fieldSelectorFlag, outputFlag, templateFlag, selectorFlag, type Command } from "../command.ts";
 import { fail, type Kubectl } from "../context.ts";
-import { errorText } from "../errors.ts";
+import { errorText, statusErrorText } from "../errors.ts";
+import { serveKubeApi } from "../../api/server.ts";
+import type { ApiStatus } from "../../cluster/api-status.ts";
 import { templateFileReader } from "../files.ts";
 import type { Flags } from "../flags.ts";
 import { parseOutputFormat, printStructured, printTables, type TableOptions } from "../printers/output.ts";
@@ -66,9 +68,73 @@ Use "kubectl api-resources" for a complete list of supported resources.`,
     { name: "watch-only", type: "bool", usage: "Print only changes to the objects, skipping the initial list." },
     { name: "label-columns", short: "L", type: "stringSlice", usage: "Show the values of these labels (comma-separated keys) as extra columns." },
     { name: "sort-by", type: "string", usage: "Order the objects by the value of this JSONPath field, e.g. '{.metadata.name}' or .status.podIP." },
+    { name: "raw", type: "string", usage: "Raw URI to request from the server.  Uses the transport specified by the kubeconfig file." },
   ],
-  run: runGet,
+  run: (k, flags) => (flags.changed("raw") && flags.string("raw") !== "" ? runRaw(k, flags) : runGet(k, flags)),
 };
+
+/**
+ * `kubectl get --raw PATH`: a GET of PATH from the API server, its body printed as it came (no
+ * newline added), or the server's Status as kubectl prints an error (rawhttp.RawGet; the checks are
+ * GetOptions' Complete and Validate).
+ */
+function runRaw(k: Kubectl, flags: Flags): number {
+  const raw = flags.string("raw");
+  if (flags.args.length > 0) return fail(k, "error: arguments may not be passed when --raw is specified");
+  if (flags.bool("watch") || flags.bool("watch-only") || flags.string("selector") !== "") {
+    return fail(k, "error: --raw may not be specified with other flags that filter the server request or alter the output");
+  }
+  if (flags.string("output") !== "") return fail(k, "error: --raw and --output are mutually exclusive");
+  // Go's url.ParseRequestURI: an absolute path, or an absolute URL (then its path is asked for).
+  const absolute = /^[A-Za-z][A-Za-z0-9+.-]*:/.test(raw);
+  if (!raw.startsWith("/") && !absolute) return fail(k, `error: --raw must be a valid URL path: parse ${JSON.stringify(raw)}: invalid URI for request`);
+  const target = absolute ? rawUrlPath(raw) : raw;
+  const queryAt = target.indexOf("?");
+  const path = queryAt < 0 ? target : target.slice(0, queryAt);
+  const query = parseQuery(queryAt < 0 ? "" : target.slice(queryAt + 1));
+  const answer = serveKubeApi(k.ctx.tx.state, { method: "GET", path, query, accept: "application/json, */*", canWrite: true });
+  if (answer.status >= 200 && answer.status < 300) {
+    k.out(answer.body);
+    return 0;
+  }
+  return fail(k, statusErrorText(rawStatus(answer)));
+}
+
+/** The path and query of an absolute URL given to --raw (the request still goes to the kubeconfig's server). */
+function rawUrlPath(raw: string): string {
+  const match = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]*([^#]*)/.exec(raw);
+  const rest = match ? match[1] : "";
+  return rest.startsWith("/") ? rest : `/${rest}`;
+}
+
+/** A query string's parameters (the last of a repeated one wins, as the API server reads them). */
+function parseQuery(text: string): Record<string, string> {
+  const query: Record<string, string> = {};
+  for (const pair of text.split("&")) {
+    if (pair === "") continue;
+    const at = pair.indexOf("=");
+    const decode = (part: string) => {
+      try {
+        return decodeURIComponent(part.replace(/\+/g, " "));
+      } catch {
+        return part;
+      }
+    };
+    query[decode(at < 0 ? pair : pair.slice(0, at))] = decode(at < 0 ? "" : pair.slice(at + 1));
+  }
+  return query;
+}
+
+/** The Status an API error answered with; for a body that is not one, what client-go makes of the code. */
+function rawStatus(answer: { status: number; body: string }): ApiStatus {
+  try {
+    const parsed = JSON.parse(answer.body) as { kind?: string; reason?: string; message?: string };
+    if (parsed.kind === "Status" && parsed.reason) return { code: answer.status, reason: parsed.reason as ApiStatus["reason"], message: parsed.message ?? "" };
+  } catch {
+    // Not JSON: below.
+  }
+  return { code: answer.status, reason: (answer.status === 404 ? "NotFound" : "InternalError") as ApiStatus["reason"], message: answer.body.trim() || "unknown" };
+}
 
 function runGet(k: Kubectl, flags: Flags): number {
   const watching = flags.bool("watch") || flags.bool("watch-only");

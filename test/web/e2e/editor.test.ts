@@ -3,6 +3,7 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { entries, lastOutput, launch, newPage, openNewSession, RESULTS, typeCommand } from "./browser.ts";
+import { missingLastAppliedWarning } from "../../../worker/sim/kubectl/last-applied.ts";
 
 describe("the editor", () => {
   let browser: Browser;
@@ -59,7 +60,8 @@ describe("the editor", () => {
     expect(output).toBe("");
     expect(await panel().count()).toBe(0);
     expect(await typeCommand(page, "grep 'port: 8080' svc.yaml")).toBe("  - port: 8080");
-    expect(await typeCommand(page, "kubectl apply -f svc.yaml")).toBe("service/web configured");
+    // expose made the Service without apply, so kubectl warns before patching the annotation in.
+    expect(await typeCommand(page, "kubectl apply -f svc.yaml")).toBe(`${missingLastAppliedWarning("services/web")}service/web configured`);
   });
 
   it("says vim's E37 on :q with changes, and :q! leaves the file as it was", async () => {

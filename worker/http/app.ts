@@ -10,6 +10,7 @@ import { k8s } from "../routes/k8s.ts";
 import { proxy } from "../routes/proxy.ts";
 import { sessions } from "../routes/sessions.ts";
 import { snapshots } from "../routes/snapshots.ts";
+import { drainBody } from "./body.ts";
 import { ApiError, errorResponse } from "./errors.ts";
 import { holdRefusal, refusalKey } from "./refusal-hold.ts";
 import { responseKind, withSecurityHeaders } from "./security-headers.ts";
@@ -51,6 +52,7 @@ app.all("*", (c) => c.env.ASSETS.fetch(c.req.raw));
 app.notFound(() => errorResponse(404, "not_found", "No such endpoint."));
 
 app.onError(async (error, c) => {
+  await drainBody(c.req.raw);
   if (error instanceof ApiError) {
     if (error.status === 429) await holdRefusal(refusalKey(c.req.raw), (error.retryAfterSeconds ?? 1) * 1000);
     return errorResponse(error.status, error.code, error.message, error.retryAfterSeconds, error.details);
